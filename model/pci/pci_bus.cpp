@@ -1,0 +1,259 @@
+#include "pci_bus.h"
+
+#include <stdexcept>
+
+namespace nicsim::pci {
+
+using namespace sc_core;
+
+void BusConfig::validate() const {
+    if (width_bits != 32 && width_bits != 64)
+        throw std::invalid_argument("bus width must be 32 or 64 bits, not " + std::to_string(width_bits));
+    if (clock_mhz != 33 && clock_mhz != 66)
+        throw std::invalid_argument("bus clock must be 33 or 66 MHz, not " + std::to_string(clock_mhz));
+    if (reset_clocks == 0) throw std::invalid_argument("reset_clocks must be at least 1");
+}
+
+/// The primitive channel whose update phase resolves every driver into the sampled lines.
+class PciBus::Wires : public sc_prim_channel {
+public:
+    explicit Wires(PciBus& bus) : sc_prim_channel(sc_gen_unique_name("wires")), m_bus(bus) {}
+    void touch() {
+        if (!m_pending) {
+            m_pending = true;
+            request_update();
+        }
+    }
+
+private:
+    void update() override {
+        m_pending = false;
+        m_bus.resolve();
+    }
+    PciBus& m_bus;
+    bool m_pending = false;
+};
+
+/// Values GTKWave sees: kept only while tracing is on, refreshed only when a line changes.
+struct PciBus::TraceMirror {
+    sc_dt::sc_lv_base ad;
+    sc_dt::sc_lv_base cbe_n;
+    sc_dt::sc_logic par, par64, frame_n, irdy_n, trdy_n, devsel_n, stop_n, req64_n, ack64_n, perr_n, serr_n;
+    sc_dt::sc_logic rst_n, inta_n;
+    std::vector<sc_dt::sc_logic> req_n, gnt_n, idsel;
+
+    TraceMirror(unsigned width, size_t masters, size_t devices)
+        : ad(static_cast<int>(width)), cbe_n(static_cast<int>(width / 8)), req_n(masters), gnt_n(masters),
+          idsel(devices) {}
+};
+
+PciBus::PciBus(sc_module_name name, const BusConfig& config)
+    : sc_module(name),
+      CLK("CLK", (config.validate(), config.period()), 0.5, SC_ZERO_TIME, true),
+      m_config(config),
+      m_wires(new Wires(*this)),
+      m_reset_left(config.reset_clocks) {
+    m_now.rst_n = m_next.rst_n = false;
+    SC_HAS_PROCESS(PciBus);
+    SC_METHOD(reset_method);
+    sensitive << CLK.posedge_event();
+    dont_initialize();
+}
+
+PciBus::~PciBus() {
+    delete m_trace;
+    delete m_wires;
+}
+
+DriverId PciBus::attach(const std::string& agent_name) {
+    if (sc_is_running()) throw std::logic_error("PciBus::attach after elaboration: " + agent_name);
+    m_drivers.push_back(Slot{agent_name, Drive{}, Drive{}});
+    return static_cast<DriverId>(m_drivers.size() - 1);
+}
+
+unsigned PciBus::add_master(const std::string& agent_name) {
+    if (m_masters.size() >= 16) throw std::logic_error("PciBus: more than 16 masters: " + agent_name);
+    m_masters.push_back(agent_name);
+    return static_cast<unsigned>(m_masters.size() - 1);
+}
+
+unsigned PciBus::add_device(const std::string& agent_name) {
+    if (m_devices.size() >= 21) throw std::logic_error("PciBus: more than 21 devices: " + agent_name);
+    m_devices.push_back(agent_name);
+    return static_cast<unsigned>(m_devices.size() - 1);
+}
+
+void PciBus::drive(DriverId id, const Drive& d) {
+    Slot& s = m_drivers[id];
+    if (s.next == d) return;
+    s.next = d;
+    m_wires->touch();
+}
+
+void PciBus::set_req(unsigned master, bool asserted) {
+    const uint32_t bit = 1u << master;
+    const uint32_t v = asserted ? (m_next.req_n & ~bit) : (m_next.req_n | bit);
+    if (v == m_next.req_n) return;
+    m_next.req_n = v;
+    m_wires->touch();
+}
+
+void PciBus::set_gnt_n(uint32_t gnt_n_mask) {
+    if (gnt_n_mask == m_next.gnt_n) return;
+    m_next.gnt_n = gnt_n_mask;
+    m_wires->touch();
+}
+
+void PciBus::set_idsel(uint32_t mask) {
+    if (mask == m_next.idsel) return;
+    m_next.idsel = mask;
+    m_wires->touch();
+}
+
+void PciBus::set_inta(unsigned device, bool asserted) {
+    const uint32_t bit = 1u << device;
+    const uint32_t v = asserted ? (m_next.inta | bit) : (m_next.inta & ~bit);
+    if (v == m_next.inta) return;
+    m_next.inta = v;
+    m_wires->touch();
+}
+
+void PciBus::assert_reset(unsigned clocks) {
+    m_reset_left = clocks == 0 ? 1 : clocks;
+    m_next.rst_n = false;
+    m_wires->touch();
+    m_reset_event.notify(SC_ZERO_TIME);
+}
+
+uint64_t PciBus::clock_count() const {
+    return static_cast<uint64_t>(sc_time_stamp() / period());
+}
+
+void PciBus::reset_method() {
+    if (!CLK.posedge()) return;  // woken by assert_reset(): count from the next rising edge (static sensitivity)
+    if (m_reset_left > 0 && --m_reset_left == 0) {
+        m_next.rst_n = true;
+        m_wires->touch();
+    }
+    if (m_reset_left == 0) next_trigger(m_reset_event);  // nothing to do until reset is asserted again
+}
+
+void PciBus::resolve() {
+    Lines r = m_next;  // point-to-point lines as written
+    uint32_t driven = 0, contention = 0, low = 0;
+    uint64_t ad = 0;
+    uint8_t cbe_n = 0xFF;
+    for (Slot& s : m_drivers) {
+        s.cur = s.next;
+        const uint32_t oe = s.cur.oe;
+        if (oe == 0) continue;
+        contention |= driven & oe;
+        driven |= oe;
+        low |= ~s.cur.level & oe & kSingleBitLines;
+        if (oe & kAdLo) ad = (ad & ~0xFFFFFFFFull) | (s.cur.ad & 0xFFFFFFFFull);
+        if (oe & kAdHi) ad = (ad & 0xFFFFFFFFull) | (s.cur.ad & ~0xFFFFFFFFull);
+        if (oe & kCbeLo) cbe_n = static_cast<uint8_t>((cbe_n & 0xF0) | (s.cur.cbe_n & 0x0F));
+        if (oe & kCbeHi) cbe_n = static_cast<uint8_t>((cbe_n & 0x0F) | (s.cur.cbe_n & 0xF0));
+    }
+    r.driven = driven;
+    r.contention = contention & ~kSerr;  // SERR# is open drain
+    r.level = ~low;
+    r.ad = ad;
+    r.cbe_n = cbe_n;
+
+    const bool req_changed = r.req_n != m_now.req_n;
+    const bool inta_changed = r.inta != m_now.inta;
+    const bool changed = req_changed || inta_changed || r.driven != m_now.driven || r.level != m_now.level ||
+                         r.ad != m_now.ad || r.cbe_n != m_now.cbe_n || r.gnt_n != m_now.gnt_n ||
+                         r.idsel != m_now.idsel || r.rst_n != m_now.rst_n || r.contention != m_now.contention;
+    m_now = r;
+    if (!changed) return;
+    m_changed.notify(SC_ZERO_TIME);
+    if (req_changed) m_req_changed.notify(SC_ZERO_TIME);
+    if (inta_changed) m_inta_changed.notify(SC_ZERO_TIME);
+    if (m_trace) refresh_trace();
+}
+
+namespace {
+sc_dt::sc_logic logic_of(const Lines& l, Line line) {
+    if (l.contention & line) return sc_dt::SC_LOGIC_X;
+    if (!(l.driven & line)) return sc_dt::SC_LOGIC_Z;
+    return l.high(line) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+}
+
+void set_vector(sc_dt::sc_lv_base& v, int lo, int n, uint64_t value, sc_dt::sc_logic state_if_not_driven, bool driven,
+                bool conflict) {
+    for (int i = 0; i < n; ++i) {
+        if (conflict)
+            v.set_bit(lo + i, sc_dt::Log_X);
+        else if (!driven)
+            v.set_bit(lo + i, state_if_not_driven.value());
+        else
+            v.set_bit(lo + i, ((value >> i) & 1u) ? sc_dt::Log_1 : sc_dt::Log_0);
+    }
+}
+}  // namespace
+
+void PciBus::refresh_trace() {
+    TraceMirror& t = *m_trace;
+    const Lines& l = m_now;
+    set_vector(t.ad, 0, 32, l.ad, sc_dt::SC_LOGIC_Z, l.driven & kAdLo, l.contention & kAdLo);
+    set_vector(t.cbe_n, 0, 4, l.cbe_n, sc_dt::SC_LOGIC_Z, l.driven & kCbeLo, l.contention & kCbeLo);
+    if (is64()) {
+        set_vector(t.ad, 32, 32, l.ad >> 32, sc_dt::SC_LOGIC_Z, l.driven & kAdHi, l.contention & kAdHi);
+        set_vector(t.cbe_n, 4, 4, l.cbe_n >> 4, sc_dt::SC_LOGIC_Z, l.driven & kCbeHi, l.contention & kCbeHi);
+        t.par64 = logic_of(l, kPar64);
+        t.req64_n = logic_of(l, kReq64);
+        t.ack64_n = logic_of(l, kAck64);
+    }
+    t.par = logic_of(l, kPar);
+    t.frame_n = logic_of(l, kFrame);
+    t.irdy_n = logic_of(l, kIrdy);
+    t.trdy_n = logic_of(l, kTrdy);
+    t.devsel_n = logic_of(l, kDevsel);
+    t.stop_n = logic_of(l, kStop);
+    t.perr_n = logic_of(l, kPerr);
+    t.serr_n = (l.driven & kSerr) ? (l.high(kSerr) ? sc_dt::SC_LOGIC_Z : sc_dt::SC_LOGIC_0) : sc_dt::SC_LOGIC_Z;
+    t.rst_n = l.rst_n ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+    t.inta_n = l.inta ? sc_dt::SC_LOGIC_0 : sc_dt::SC_LOGIC_Z;  // open drain, pulled up
+    for (size_t i = 0; i < t.req_n.size(); ++i) {
+        t.req_n[i] = ((l.req_n >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+        t.gnt_n[i] = ((l.gnt_n >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+    }
+    for (size_t i = 0; i < t.idsel.size(); ++i)
+        t.idsel[i] = ((l.idsel >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+}
+
+void PciBus::trace(sc_trace_file* tf) {
+    if (!tf) return;
+    if (m_trace) throw std::logic_error("PciBus::trace called twice");
+    m_trace = new TraceMirror(m_config.width_bits, m_masters.size(), m_devices.size());
+    TraceMirror& t = *m_trace;
+    const std::string p = "pci.";
+    sc_trace(tf, static_cast<const sc_signal_in_if<bool>&>(CLK), p + "CLK");
+    sc_trace(tf, t.rst_n, p + "RST_n");
+    sc_trace(tf, t.ad, p + "AD");
+    sc_trace(tf, t.cbe_n, p + "CBE_n");
+    sc_trace(tf, t.par, p + "PAR");
+    sc_trace(tf, t.frame_n, p + "FRAME_n");
+    sc_trace(tf, t.irdy_n, p + "IRDY_n");
+    sc_trace(tf, t.trdy_n, p + "TRDY_n");
+    sc_trace(tf, t.devsel_n, p + "DEVSEL_n");
+    sc_trace(tf, t.stop_n, p + "STOP_n");
+    if (is64()) {
+        sc_trace(tf, t.par64, p + "PAR64");
+        sc_trace(tf, t.req64_n, p + "REQ64_n");
+        sc_trace(tf, t.ack64_n, p + "ACK64_n");
+    }
+    sc_trace(tf, t.perr_n, p + "PERR_n");
+    sc_trace(tf, t.serr_n, p + "SERR_n");
+    sc_trace(tf, t.inta_n, p + "INTA_n");
+    for (size_t i = 0; i < m_masters.size(); ++i) {
+        sc_trace(tf, t.req_n[i], p + "REQ_n_" + m_masters[i]);
+        sc_trace(tf, t.gnt_n[i], p + "GNT_n_" + m_masters[i]);
+    }
+    for (size_t i = 0; i < m_devices.size(); ++i) sc_trace(tf, t.idsel[i], p + "IDSEL_" + m_devices[i]);
+    refresh_trace();
+}
+
+}  // namespace nicsim::pci

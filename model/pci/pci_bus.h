@@ -1,0 +1,180 @@
+// The conventional PCI bus as wires: CLK, RST#, the bused lines with per-agent drivers, REQ#/GNT# pairs, IDSEL and
+// INTA#. Agents sample lines() on the rising edge of CLK and drive() new values, which resolve in the channel's update
+// phase -- the same sample-then-drive semantics as registered logic on a real bus.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "pci_types.h"
+
+namespace nicsim::pci {
+
+/// Structural bus parameters, chosen at elaboration.
+struct BusConfig {
+    unsigned width_bits = 32;  ///< 32 or 64 (AD[63:32], C/BE#[7:4], PAR64, REQ64#, ACK64# exist only on 64)
+    unsigned clock_mhz = 33;   ///< 33 (30 ns period) or 66 (15 ns period)
+    unsigned reset_clocks = 4; ///< RST# is held asserted for this many clocks after time 0
+
+    sc_core::sc_time period() const { return sc_core::sc_time(clock_mhz == 66 ? 15.0 : 30.0, sc_core::SC_NS); }
+    /// Throws std::invalid_argument naming the bad field.
+    void validate() const;
+};
+
+/// One bit per bused line. Active-low lines carry their electrical level: 0 = asserted.
+enum Line : uint32_t {
+    kAdLo = 1u << 0,    // AD[31:0]
+    kAdHi = 1u << 1,    // AD[63:32]
+    kCbeLo = 1u << 2,   // C/BE#[3:0]
+    kCbeHi = 1u << 3,   // C/BE#[7:4]
+    kPar = 1u << 4,     // PAR
+    kPar64 = 1u << 5,   // PAR64
+    kFrame = 1u << 6,   // FRAME#
+    kIrdy = 1u << 7,    // IRDY#
+    kTrdy = 1u << 8,    // TRDY#
+    kDevsel = 1u << 9,  // DEVSEL#
+    kStop = 1u << 10,   // STOP#
+    kReq64 = 1u << 11,  // REQ64#
+    kAck64 = 1u << 12,  // ACK64#
+    kPerr = 1u << 13,   // PERR#
+    kSerr = 1u << 14,   // SERR# (open drain: several agents may assert it at once)
+};
+constexpr uint32_t kSingleBitLines = kPar | kPar64 | kFrame | kIrdy | kTrdy | kDevsel | kStop | kReq64 | kAck64 |
+                                     kPerr | kSerr;
+constexpr uint32_t kControlLines = kFrame | kIrdy | kTrdy | kDevsel | kStop | kReq64 | kAck64 | kPerr | kSerr;
+
+/// What one agent drives onto the bused lines. A line whose bit is clear in `oe` is released (tri-stated).
+struct Drive {
+    uint32_t oe = 0;       ///< Line bits this agent drives
+    uint32_t level = ~0u;  ///< levels of the single-bit lines (bit set = high)
+    uint64_t ad = 0;       ///< AD[63:0]
+    uint8_t cbe_n = 0xFF;  ///< C/BE#[7:0]
+
+    /// Drive a single-bit line to a level.
+    Drive& set(Line line, bool high) {
+        oe |= line;
+        level = high ? (level | line) : (level & ~line);
+        return *this;
+    }
+    /// Drive an active-low control line asserted (low) or deasserted (high).
+    Drive& assert_n(Line line, bool asserted) { return set(line, !asserted); }
+    Drive& release(uint32_t lines) {
+        oe &= ~lines;
+        level |= lines;
+        return *this;
+    }
+    bool operator==(const Drive& o) const {
+        return oe == o.oe && (level & oe) == (o.level & o.oe) && ad == o.ad && cbe_n == o.cbe_n;
+    }
+    bool operator!=(const Drive& o) const { return !(*this == o); }
+};
+
+/// The resolved state of the bus as agents sample it on a rising edge.
+struct Lines {
+    uint32_t driven = 0;      ///< Line bits with at least one driver
+    uint32_t contention = 0;  ///< Line bits with more than one driver (never legal, except SERR#)
+    uint32_t level = ~0u;     ///< single-bit line levels; undriven control lines read high (pull-ups)
+    uint64_t ad = 0;          ///< AD as driven (0 where undriven)
+    uint8_t cbe_n = 0xFF;     ///< C/BE# as driven (1s where undriven)
+    uint32_t req_n = ~0u;     ///< REQ# of master i at bit i (0 = requesting)
+    uint32_t gnt_n = ~0u;     ///< GNT# of master i at bit i (0 = granted)
+    uint32_t idsel = 0;       ///< IDSEL of device i at bit i (1 = selected)
+    uint32_t inta = 0;        ///< devices asserting INTA# (bit i = device i)
+    bool rst_n = false;       ///< RST# level (false = in reset)
+
+    bool asserted(Line line) const { return (level & line) == 0; }  ///< for active-low lines
+    bool high(Line line) const { return (level & line) != 0; }
+    bool is_driven(Line line) const { return (driven & line) != 0; }
+    bool idle() const { return high(kFrame) && high(kIrdy); }  ///< FRAME# and IRDY# both deasserted
+    bool inta_n() const { return inta == 0; }
+    bool gnt(unsigned master) const { return ((gnt_n >> master) & 1u) == 0; }
+    bool req(unsigned master) const { return ((req_n >> master) & 1u) == 0; }
+};
+
+using DriverId = unsigned;
+
+/// The bus: clock, reset and wires. Agents register during elaboration (attach/add_master/add_device).
+class PciBus : public sc_core::sc_module {
+public:
+    sc_core::sc_clock CLK;
+
+    PciBus(sc_core::sc_module_name name, const BusConfig& config);
+    ~PciBus() override;
+
+    const BusConfig& config() const { return m_config; }
+    bool is64() const { return m_config.width_bits == 64; }
+    sc_core::sc_time period() const { return m_config.period(); }
+
+    /// Register a driver of the bused lines (every master and target engine, the bridge, broken test agents).
+    DriverId attach(const std::string& agent_name);
+    /// Register a bus master: returns its REQ#/GNT# index (traced as REQ_n_<name>, GNT_n_<name>).
+    unsigned add_master(const std::string& agent_name);
+    /// Register a device with an IDSEL line and an INTA# output: returns its device number.
+    unsigned add_device(const std::string& agent_name);
+
+    const std::string& driver_name(DriverId id) const { return m_drivers.at(id).name; }
+    const std::string& master_name(unsigned master) const { return m_masters.at(master); }
+    const std::string& device_name(unsigned device) const { return m_devices.at(device); }
+    unsigned master_count() const { return static_cast<unsigned>(m_masters.size()); }
+    unsigned device_count() const { return static_cast<unsigned>(m_devices.size()); }
+
+    /// The lines as sampled now (values resolved after the previous rising edge).
+    const Lines& lines() const { return m_now; }
+    /// What one driver currently drives (for the monitor's per-agent checks).
+    const Drive& driven_by(DriverId id) const { return m_drivers[id].cur; }
+
+    /// Drive the bused lines; takes effect after this evaluation phase. Cheap when nothing changes.
+    void drive(DriverId id, const Drive& d);
+    void set_req(unsigned master, bool asserted);
+    void set_gnt_n(uint32_t gnt_n_mask);  ///< the arbiter drives every GNT# at once
+    void set_idsel(uint32_t mask);        ///< the host bridge drives IDSEL during configuration address phases
+    void set_inta(unsigned device, bool asserted);
+    /// Hold RST# asserted for `clocks` clocks from the next rising edge.
+    void assert_reset(unsigned clocks);
+
+    /// Notified (delta) whenever a resolved line changes: agents sleep on it while idle.
+    const sc_core::sc_event& changed_event() const { return m_changed; }
+    /// Notified (delta) when any REQ# changes.
+    const sc_core::sc_event& req_event() const { return m_req_changed; }
+    /// Notified (delta) when INTA# changes.
+    const sc_core::sc_event& inta_event() const { return m_inta_changed; }
+
+    /// Number of rising edges since time 0 (clock 0 is the edge at time 0).
+    uint64_t clock_count() const;
+
+    /// Trace every bus signal under the scope `pci` (call during elaboration, before sc_start).
+    void trace(sc_core::sc_trace_file* tf);
+
+private:
+    class Wires;
+    struct Slot {
+        std::string name;
+        Drive next;  // written by drive() during evaluation
+        Drive cur;   // resolved onto the lines in the update phase
+    };
+
+    void reset_method();
+    void resolve();
+    void refresh_trace();
+
+    BusConfig m_config;
+    Wires* m_wires;
+    std::vector<Slot> m_drivers;
+    std::vector<std::string> m_masters;
+    std::vector<std::string> m_devices;
+    Lines m_now;
+    Lines m_next;  // point-to-point lines written this phase (REQ#, GNT#, IDSEL, INTA#, RST#)
+    unsigned m_reset_left;
+    sc_core::sc_event m_reset_event;
+    sc_core::sc_event m_changed;
+    sc_core::sc_event m_req_changed;
+    sc_core::sc_event m_inta_changed;
+
+    struct TraceMirror;
+    TraceMirror* m_trace = nullptr;
+};
+
+}  // namespace nicsim::pci

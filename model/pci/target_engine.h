@@ -1,0 +1,97 @@
+// Reusable PCI target state machine. A device owns one, calls tick() on every rising edge while the bus is busy (or
+// while active()), and answers address decode and data phases through TargetClient.
+#pragma once
+
+#include <cstdint>
+
+#include "pci_bus.h"
+
+namespace nicsim::pci {
+
+/// A target's answer to one data phase.
+enum class TargetReply : uint8_t {
+    Data,        ///< complete this data phase (TRDY#)
+    Wait,        ///< insert a wait state; the engine asks again next clock
+    Retry,       ///< first data phase: Retry (STOP# without TRDY#); later: disconnect without data
+    Disconnect,  ///< complete this data phase and stop (TRDY# with STOP#)
+    Abort,       ///< target abort (STOP# with DEVSEL# deasserted)
+};
+
+/// Timing parameters of a target (the bus's devsel speed and wait states).
+struct TargetTiming {
+    DevselSpeed devsel = DevselSpeed::Fast;
+    unsigned initial_wait = 0;  ///< wait states before the first data phase completes (beyond the read turnaround)
+    unsigned burst_wait = 0;    ///< wait states before each later data phase
+    bool ack64 = true;          ///< answer REQ64# with ACK64# on a 64-bit bus
+};
+
+/// Decoded address phase, as handed to the client.
+struct TargetAccess {
+    Cmd cmd = Cmd::MemRead;
+    uint64_t addr = 0;     ///< address of the current data phase (advances by 4, or 8 with ACK64#)
+    bool idsel = false;    ///< IDSEL was asserted in the address phase (configuration cycles)
+    bool wide = false;     ///< 64-bit data phases (REQ64# answered with ACK64#)
+    unsigned phase = 0;    ///< data phase number within this transaction, from 0
+};
+
+class TargetClient {
+public:
+    virtual ~TargetClient() = default;
+    /// Address phase: return true to claim (assert DEVSEL#). Called once per transaction.
+    virtual bool target_claim(const TargetAccess& a) = 0;
+    /// Read data phase: fill `data` (bytes at a.addr.., 4 or 8 of them) when replying Data or Disconnect.
+    virtual TargetReply target_read(const TargetAccess& a, uint64_t& data) = 0;
+    /// Write data phase: `byte_enables` bit i = byte i valid (active high, 4 or 8 bits).
+    virtual TargetReply target_write(const TargetAccess& a, uint64_t data, uint8_t byte_enables) = 0;
+    /// The transaction is over (completed, retried, disconnected, aborted or master-aborted).
+    virtual void target_end(const TargetAccess& a) {}
+    /// A data parity error this target detected (it asserts PERR#) or an address parity error (SERR#).
+    virtual void target_parity_error(const TargetAccess& a, bool address_phase) {}
+};
+
+struct TargetStats {
+    uint64_t claims = 0;
+    uint64_t data_phases = 0;
+    uint64_t wait_states = 0;
+    uint64_t retries = 0;
+    uint64_t disconnects = 0;
+    uint64_t aborts = 0;
+    uint64_t parity_errors = 0;
+};
+
+struct TargetFaults {
+    bool bad_read_parity = false;  ///< next read data phase gets inverted PAR (one shot)
+};
+
+class PciTargetEngine {
+public:
+    PciTargetEngine(PciBus& bus, const std::string& name, TargetClient& client);
+    ~PciTargetEngine();
+    PciTargetEngine(const PciTargetEngine&) = delete;
+    PciTargetEngine& operator=(const PciTargetEngine&) = delete;
+
+    TargetTiming& timing() { return m_timing; }
+    const TargetStats& stats() const { return m_stats; }
+    TargetFaults& faults() { return m_faults; }
+    DriverId driver() const { return m_driver; }
+    /// Parity Error Response and SERR# enable from the owning device's Command register.
+    void set_parity_response(bool perr_enable, bool serr_enable);
+
+    /// Call on every rising CLK edge while the bus is not idle or active() is true.
+    void tick();
+    /// True while this target is in a transaction, or still driving a line (turnaround, PERR#).
+    bool active() const;
+    void reset();
+
+private:
+    struct Impl;
+    Impl* m;
+    PciBus& m_bus;
+    TargetClient& m_client;
+    DriverId m_driver;
+    TargetTiming m_timing;
+    TargetStats m_stats;
+    TargetFaults m_faults;
+};
+
+}  // namespace nicsim::pci

@@ -1,0 +1,33 @@
+// The one object that owns the VCD file: opt-in at run time, so an untraced run pays nothing.
+#pragma once
+
+#include <string>
+
+#include <systemc>
+
+namespace nicsim {
+
+class Tracer {
+public:
+    /// `path` without the ".vcd" suffix SystemC appends; empty = tracing off.
+    explicit Tracer(const std::string& path = {});
+    ~Tracer();
+    Tracer(const Tracer&) = delete;
+    Tracer& operator=(const Tracer&) = delete;
+
+    bool on() const { return m_file != nullptr; }
+    /// The open trace file, or nullptr when tracing is off. Blocks register their signals during elaboration.
+    sc_core::sc_trace_file* file() const { return m_file; }
+    const std::string& path() const { return m_path; }
+
+    template <class T>
+    void add(const T& value, const std::string& name) {
+        if (m_file) sc_core::sc_trace(m_file, value, name);
+    }
+
+private:
+    sc_core::sc_trace_file* m_file = nullptr;
+    std::string m_path;
+};
+
+}  // namespace nicsim
