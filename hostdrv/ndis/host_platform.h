@@ -42,6 +42,10 @@ public:
     /// The CPU calls `isr(ctx)` whenever INTA# of `device` is asserted and the CPU is not already inside it
     /// (between driver calls or inside stall_ns). nullptr disconnects.
     virtual void connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) = 0;
+    /// DMA verifier: the driver stack hands the device [phys, phys+len) (SG lists of packets in flight, shared
+    /// memory, receive buffers); any device access outside what is handed out is a named violation.
+    virtual void dma_allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) = 0;
+    virtual void dma_revoke(uint64_t phys, uint64_t len) = 0;
 };
 
 }  // namespace nicsim::host
