@@ -1,0 +1,65 @@
+// The seams inside the NIC: what the device front (config space, registers, interrupts: Nic82540em) offers the
+// data path (descriptor rings, SG DMA, TX/RX engines: NicDataPath), and what the data path offers the MAC/wire.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nicsim::pci {
+class PciMasterEngine;
+}
+
+namespace nicsim::nic {
+
+/// Device parameters (defaults in one place; the CLI and scenario files set them by these names).
+struct NicParams {
+    unsigned dma_address_bits = 64;     ///< 32 or 64: a 32-bit device never drives a DAC nor reaches >= 4 GiB
+    uint32_t max_transfer = 4096;       ///< most bytes one DMA operation (one bus-master request) may move
+    unsigned desc_cache_entries = 64;   ///< on-chip descriptor cache per direction
+    uint32_t tx_fifo_bytes = 16 * 1024; ///< TX packet FIFO
+    uint32_t rx_fifo_bytes = 48 * 1024; ///< RX packet FIFO
+    unsigned link_mbps = 1000;          ///< 10, 100 or 1000
+    bool link_up = true;                ///< link state at power-on (STATUS.LU once CTRL.SLU is set)
+    uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};  ///< EEPROM words 0..2
+};
+
+/// One Ethernet frame on the wire, without preamble/SFD; `fcs_included` when the last 4 bytes are the FCS.
+struct Frame {
+    std::vector<uint8_t> bytes;
+    bool fcs_included = false;
+    uint64_t time_ns = 0;  ///< when its first bit was (or is to be) on the wire
+};
+
+/// The device front as seen by the data path.
+class NicContext {
+public:
+    virtual ~NicContext() = default;
+    virtual const NicParams& params() const = 0;
+    /// The register file (offsets as in model/nic/e1000_regs.h); the data path updates TDH/RDH and statistics here.
+    virtual uint32_t reg(uint32_t offset) const = 0;
+    virtual void set_reg(uint32_t offset, uint32_t value) = 0;
+    /// Add to a statistics counter register (GPRC, GOTCL...), saturating as the hardware does.
+    virtual void add_stat(uint32_t offset, uint64_t amount) = 0;
+    /// Raise interrupt causes (ICR bits); moderation timers are the front's business.
+    virtual void raise_irq(uint32_t icr_bits) = 0;
+    /// Start/restart a moderation timer on a TX/RX event (TIDV/TADV on TX descriptor done, RDTR/RADV on RX).
+    virtual void tx_done_event(bool immediate) = 0;
+    virtual void rx_done_event(bool immediate) = 0;
+    /// Command register state: no DMA while Bus Master Enable is clear.
+    virtual bool bus_master_enabled() const = 0;
+    virtual pci::PciMasterEngine& master() = 0;
+    /// Named diagnostic through sc_report (message type "nicsim/nic/<what>"), counted in the device's stats.
+    virtual void diagnostic(const char* what, const std::string& detail) = 0;
+    virtual uint64_t now_ns() const = 0;
+};
+
+/// The wire side of the MAC: where transmitted frames go and received frames come from.
+class WireSink {
+public:
+    virtual ~WireSink() = default;
+    /// A frame leaves the MAC; its last bit is on the wire at frame.time_ns + its duration at the link speed.
+    virtual void transmit(const Frame& frame) = 0;
+};
+
+}  // namespace nicsim::nic
