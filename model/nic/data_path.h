@@ -1,0 +1,79 @@
+// The NIC data path: descriptor rings with an on-chip cache (prefetch, write-back), the scatter-gather DMA engine
+// (the only path to host memory) and the TX/RX engines. The device front (Nic82540em) owns one, forwards register
+// writes to it, calls tick() from its clocked SC_METHOD on every rising edge while busy(), and makes it the client of
+// its PciMasterEngine.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "model/nic/nic_context.h"
+#include "model/pci/master_engine.h"
+
+namespace nicsim::nic {
+
+class DmaEngine;
+class TxEngine;
+class RxEngine;
+
+/// Counters of the data path, for statistics, traces and tests.
+struct DataPathStats {
+    // Descriptor rings
+    uint64_t tx_desc_fetched = 0;      ///< TX descriptors read from host memory
+    uint64_t tx_desc_written_back = 0; ///< TX descriptors written back (DD)
+    uint64_t rx_desc_fetched = 0;      ///< RX descriptors read from host memory
+    uint64_t rx_desc_written_back = 0; ///< RX descriptors written back
+    uint64_t desc_fetch_bursts = 0;    ///< descriptor fetch operations (one per contiguous run)
+    uint64_t desc_writeback_bursts = 0;///< descriptor write-back operations
+    uint64_t desc_fetch_latency_ns = 0;///< sum over fetch operations: queued -> data in the cache
+    uint64_t desc_fetch_latency_max_ns = 0;
+    // DMA
+    uint64_t dma_ops = 0;            ///< operations queued (fetch, write-back, buffer read/write)
+    uint64_t dma_requests = 0;       ///< master requests issued (an operation is split at max_transfer)
+    uint64_t dma_read_bytes = 0;     ///< bytes read from host memory
+    uint64_t dma_write_bytes = 0;    ///< bytes written to host memory
+    uint64_t dma_errors = 0;         ///< operations that ended with an error (disabled, 32-bit, bus status)
+    // Frames
+    uint64_t tx_frames = 0;        ///< frames handed to the wire
+    uint64_t tx_bytes = 0;         ///< bytes of those frames (including FCS when inserted)
+    uint64_t tx_tso_segments = 0;  ///< frames produced by TCP segmentation
+    uint64_t tx_dropped = 0;       ///< frames abandoned (DMA error, bad descriptor)
+    uint64_t rx_frames = 0;        ///< frames delivered to host memory
+    uint64_t rx_bytes = 0;         ///< bytes delivered (after SECRC strip)
+    uint64_t rx_filtered = 0;      ///< frames refused by the address filter
+    uint64_t rx_missed = 0;        ///< frames dropped: FIFO full (MPC)
+    uint64_t rx_dropped = 0;       ///< frames dropped for other reasons (disabled receiver, DMA error, too long)
+    uint64_t diagnostics = 0;      ///< diagnostics raised by the data path
+    uint64_t busy_ticks = 0;       ///< tick() calls
+};
+
+class NicDataPath : public pci::MasterClient {
+public:
+    NicDataPath(NicContext& ctx, WireSink& wire);
+    ~NicDataPath() override;
+    NicDataPath(const NicDataPath&) = delete;
+    NicDataPath& operator=(const NicDataPath&) = delete;
+
+    /// CTRL.RST or power-on: every queue, cache and FIFO is emptied (the front resets the registers).
+    void reset();
+    /// After the front stored a register (TDT, RDT, TCTL, RCTL, TDLEN, TXDCTL, ...).
+    void register_written(uint32_t offset, uint32_t value);
+    /// A frame from the wire into the RX FIFO.
+    void receive(const Frame& frame);
+    /// True while tick() has work.
+    bool busy() const;
+    /// Once per rising bus clock while busy().
+    void tick();
+    void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;
+    const DataPathStats& stats() const { return m_stats; }
+
+private:
+    NicContext& m_ctx;
+    WireSink& m_wire;
+    DataPathStats m_stats;
+    std::unique_ptr<DmaEngine> m_dma;
+    std::unique_ptr<TxEngine> m_tx;
+    std::unique_ptr<RxEngine> m_rx;
+};
+
+}  // namespace nicsim::nic
