@@ -1,0 +1,91 @@
+// The Ethernet MAC of the NIC: transmit timing at 10/100/1000 Mb/s (preamble+SFD, frame, FCS, inter-frame gap),
+// FCS generation (TDESC.CMD.IFCS) and short-frame padding (TCTL.PSP) on transmit; FCS check on receive; link state.
+// Plain C++ driven by the data path's clocked method: every call carries the current simulated time, so the MAC costs
+// nothing while idle and has no process of its own.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "model/nic/nic_context.h"
+
+namespace nicsim::nic {
+
+constexpr unsigned kPreambleSfdBytes = 8;  ///< 7 preamble bytes + SFD
+constexpr unsigned kFcsBytes = 4;          ///< CRC-32 frame check sequence
+constexpr unsigned kIfgBytes = 12;         ///< minimum inter-frame gap (96 bit times)
+constexpr unsigned kMinFrameBytes = 60;    ///< shortest frame without FCS; PSP pads up to it
+constexpr unsigned kMaxFrameBytes = 16384; ///< longest frame the MAC transmits or accepts (jumbo limit of the model)
+
+/// Ethernet CRC-32 (reflected 0x04C11DB7, init and final XOR 0xFFFFFFFF) of `len` bytes.
+uint32_t ethernet_crc32(const uint8_t* data, size_t len);
+/// Append the FCS (CRC-32, least significant byte first, as it goes on the wire).
+void append_fcs(std::vector<uint8_t>& frame);
+/// True when the last 4 bytes of `data` are the correct FCS of the bytes before them.
+bool fcs_ok(const uint8_t* data, size_t len);
+
+/// Nanoseconds per byte on the wire: 8 at 1000 Mb/s, 80 at 100, 800 at 10 (0 for an unknown speed).
+uint64_t ns_per_byte(unsigned link_mbps);
+/// Time a frame of `frame_bytes` (as on the wire, FCS included) occupies the wire: preamble+SFD + frame, no IFG.
+uint64_t wire_duration_ns(size_t frame_bytes, unsigned link_mbps);
+
+/// MAC counters (the data path maps them to statistics registers).
+struct MacStats {
+    uint64_t tx_frames = 0;
+    uint64_t tx_bytes = 0;          ///< frame bytes as on the wire, FCS included, without preamble
+    uint64_t tx_padded = 0;         ///< frames padded to 60 bytes by PSP
+    uint64_t tx_refused = 0;        ///< transmit() while not ready, link down, or longer than kMaxFrameBytes
+    uint64_t rx_frames = 0;         ///< frames passed to the receive callback
+    uint64_t rx_bytes = 0;
+    uint64_t rx_bad_fcs = 0;        ///< dropped: FCS mismatch (CRCERRS)
+    uint64_t rx_undersize = 0;      ///< dropped: shorter than 64 bytes with FCS (RUC)
+    uint64_t rx_oversize = 0;       ///< dropped: longer than kMaxFrameBytes (ROC)
+    uint64_t rx_link_down = 0;      ///< dropped: arrived while the link was down
+};
+
+class Mac {
+public:
+    using RxCallback = std::function<void(const Frame&)>;
+
+    /// `sink` gets every transmitted frame; `link_mbps` is 10, 100 or 1000 (anything else is treated as 1000).
+    Mac(WireSink& sink, unsigned link_mbps = 1000, bool link_up = true);
+
+    /// Back to power-on: transmitter idle, counters kept (they belong to the data path's statistics).
+    void reset();
+    void set_link_mbps(unsigned link_mbps);
+    unsigned link_mbps() const { return m_mbps; }
+    void set_link_up(bool up) { m_link_up = up; }
+    bool link_up() const { return m_link_up; }
+
+    /// True when a new frame may start at `now_ns`: link up and the previous frame plus its IFG is over.
+    bool tx_ready(uint64_t now_ns) const { return m_link_up && now_ns >= m_tx_free_ns; }
+    /// Earliest time the next frame may start (end of the last frame + IFG).
+    uint64_t tx_free_at_ns() const { return m_tx_free_ns; }
+
+    /// Send `len` bytes starting at `now_ns`: pads to 60 bytes when `pad` (TCTL.PSP), appends the FCS when
+    /// `insert_fcs` (IFCS; otherwise the last 4 bytes go out as the FCS), hands the frame to the sink with its
+    /// start time. Returns the time its last bit leaves the MAC, or 0 when refused (not ready, link down, too long).
+    uint64_t transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pad, uint64_t now_ns);
+
+    /// Receive side: the callback gets every frame that passed the FCS and size checks (`fcs_included` kept so the
+    /// data path can strip it per RCTL.SECRC).
+    void set_rx_callback(RxCallback cb) { m_rx = std::move(cb); }
+    /// A frame from the wire. Frames with `fcs_included` are FCS-checked; bad ones are counted and dropped.
+    /// Returns true when the frame was passed on.
+    bool receive(const Frame& frame);
+
+    const MacStats& stats() const { return m_stats; }
+
+private:
+    WireSink& m_sink;
+    unsigned m_mbps;
+    bool m_link_up;
+    uint64_t m_tx_free_ns = 0;
+    Frame m_tx_frame;  ///< reused buffer: no per-frame allocation once it has grown
+    RxCallback m_rx;
+    MacStats m_stats;
+};
+
+}  // namespace nicsim::nic
