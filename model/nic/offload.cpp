@@ -1,0 +1,201 @@
+#include "model/nic/offload.h"
+
+#include <cstring>
+
+namespace nicsim::nic {
+
+namespace {
+
+uint16_t ld_be16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
+uint32_t ld_be32(const uint8_t* p) {
+    return (static_cast<uint32_t>(p[0]) << 24) | (static_cast<uint32_t>(p[1]) << 16) |
+           (static_cast<uint32_t>(p[2]) << 8) | p[3];
+}
+void st_be16(uint8_t* p, uint16_t v) {
+    p[0] = static_cast<uint8_t>(v >> 8);
+    p[1] = static_cast<uint8_t>(v);
+}
+void st_be32(uint8_t* p, uint32_t v) {
+    for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
+}
+
+constexpr uint8_t kTcpFin = 0x01;       // TCP flags: FIN
+constexpr uint8_t kTcpPsh = 0x08;       // TCP flags: PSH
+constexpr unsigned kIpv4HeaderMin = 20; // IPv4 header without options
+constexpr unsigned kIpv6Header = 40;    // IPv6 fixed header
+constexpr unsigned kTcpHeaderMin = 20;  // TCP header without options
+constexpr unsigned kUdpHeader = 8;      // UDP header
+
+/// Sum [start, end] (inclusive, end 0 = last byte) of `frame`, complement, store at `off`. False if out of range.
+bool sum_range_store(uint8_t* frame, size_t len, unsigned off, unsigned start, unsigned end, uint32_t extra) {
+    if (len == 0) return false;
+    const size_t last = end == 0 ? len - 1 : end;
+    if (start >= len || last >= len || last < start || static_cast<size_t>(off) + 2 > len) return false;
+    const uint32_t acc = checksum_add(frame + start, last - start + 1, extra);
+    st_be16(frame + off, static_cast<uint16_t>(~checksum_fold(acc)));
+    return true;
+}
+
+}  // namespace
+
+const char* offload_status_name(OffloadStatus s) {
+    switch (s) {
+        case OffloadStatus::kOk: return "ok";
+        case OffloadStatus::kBadOffsets: return "bad-offsets";
+        case OffloadStatus::kBadHeader: return "bad-tso-header";
+        case OffloadStatus::kBadMss: return "bad-mss";
+        case OffloadStatus::kTooManySegments: return "too-many-segments";
+    }
+    return "unknown";
+}
+
+uint32_t checksum_add(const uint8_t* data, size_t len, uint32_t acc) {
+    uint64_t sum = acc;
+    size_t i = 0;
+    for (; i + 1 < len; i += 2) sum += static_cast<uint32_t>((data[i] << 8) | data[i + 1]);
+    if (i < len) sum += static_cast<uint32_t>(data[i] << 8);
+    while (sum >> 32) sum = (sum & 0xFFFFFFFFu) + (sum >> 32);
+    return static_cast<uint32_t>(sum);
+}
+
+uint16_t checksum_fold(uint32_t acc) {
+    while (acc >> 16) acc = (acc & 0xFFFFu) + (acc >> 16);
+    return static_cast<uint16_t>(acc);
+}
+
+uint16_t internet_checksum(const uint8_t* data, size_t len) {
+    return static_cast<uint16_t>(~checksum_fold(checksum_add(data, len)));
+}
+
+OffloadStatus insert_legacy_checksum(uint8_t* frame, size_t len, unsigned cso, unsigned css, unsigned cse) {
+    return sum_range_store(frame, len, cso, css, cse, 0) ? OffloadStatus::kOk : OffloadStatus::kBadOffsets;
+}
+
+OffloadStatus insert_context_checksums(uint8_t* frame, size_t len, const ChecksumContext& ctx, bool ixsm, bool txsm) {
+    // Check both before storing either: a refused offload leaves the frame as it was.
+    auto in_range = [len](unsigned off, unsigned start, unsigned end) {
+        const size_t last = end == 0 ? len - 1 : end;
+        return len > 0 && start < len && last < len && last >= start && static_cast<size_t>(off) + 2 <= len;
+    };
+    if (ixsm && !in_range(ctx.ipcso, ctx.ipcss, ctx.ipcse)) return OffloadStatus::kBadOffsets;
+    if (txsm && !in_range(ctx.tucso, ctx.tucss, ctx.tucse)) return OffloadStatus::kBadOffsets;
+    // The IP header checksum first: the TCP/UDP range never covers it, but the order is the hardware's.
+    if (ixsm) sum_range_store(frame, len, ctx.ipcso, ctx.ipcss, ctx.ipcse, 0);
+    if (txsm) sum_range_store(frame, len, ctx.tucso, ctx.tucss, ctx.tucse, 0);
+    return OffloadStatus::kOk;
+}
+
+bool ipv4_set_header_checksum(uint8_t* ip, size_t avail) {
+    if (avail < kIpv4HeaderMin) return false;
+    const size_t ihl = static_cast<size_t>(ip[0] & 0x0F) * 4;
+    if (ihl < kIpv4HeaderMin || ihl > avail) return false;
+    ip[10] = ip[11] = 0;
+    st_be16(ip + 10, internet_checksum(ip, ihl));
+    return true;
+}
+
+uint32_t pseudo_header_sum_ipv4(const uint8_t* ip, uint8_t protocol, uint32_t l4_len) {
+    uint32_t acc = checksum_add(ip + 12, 8);  // source and destination addresses
+    return acc + protocol + (l4_len >> 16) + (l4_len & 0xFFFFu);
+}
+
+uint32_t pseudo_header_sum_ipv6(const uint8_t* ip6, uint8_t next_header, uint32_t l4_len) {
+    uint32_t acc = checksum_add(ip6 + 8, 32);  // source and destination addresses
+    return acc + next_header + (l4_len >> 16) + (l4_len & 0xFFFFu);
+}
+
+void set_l4_checksum(const uint8_t* ip, bool ipv6, uint8_t* l4, uint32_t l4_len, bool tcp) {
+    const unsigned field = tcp ? 16 : 6;
+    l4[field] = l4[field + 1] = 0;
+    const uint8_t proto = tcp ? 6 : 17;
+    const uint32_t pseudo = ipv6 ? pseudo_header_sum_ipv6(ip, proto, l4_len) : pseudo_header_sum_ipv4(ip, proto, l4_len);
+    uint16_t c = static_cast<uint16_t>(~checksum_fold(checksum_add(l4, l4_len, pseudo)));
+    if (!tcp && c == 0) c = 0xFFFF;  // UDP: 0 means "no checksum"
+    st_be16(l4 + field, c);
+}
+
+size_t tso_segment_count(size_t paylen, uint16_t mss) {
+    if (mss == 0) return 0;
+    if (paylen == 0) return 1;
+    return (paylen + mss - 1) / mss;
+}
+
+namespace {
+
+OffloadStatus tso_check(const TsoContext& ctx) {
+    const unsigned hdrlen = ctx.hdrlen;
+    const auto& c = ctx.csum;
+    if (ctx.mss == 0) return OffloadStatus::kBadMss;
+    if (static_cast<unsigned>(c.ipcss) + (ctx.ipv4 ? kIpv4HeaderMin : kIpv6Header) > hdrlen)
+        return OffloadStatus::kBadHeader;
+    if (c.tucss < c.ipcss || static_cast<unsigned>(c.tucss) + (ctx.tcp ? kTcpHeaderMin : kUdpHeader) > hdrlen)
+        return OffloadStatus::kBadHeader;
+    if (ctx.ixsm && ctx.ipv4 &&
+        (static_cast<unsigned>(c.ipcso) + 2 > hdrlen || (c.ipcse != 0 && (c.ipcse < c.ipcss || c.ipcse >= hdrlen))))
+        return OffloadStatus::kBadOffsets;
+    if (ctx.txsm && (c.tucso < c.tucss || static_cast<unsigned>(c.tucso) + 2 > hdrlen || (c.tucse != 0 && c.tucse < c.tucss)))
+        return OffloadStatus::kBadOffsets;
+    return OffloadStatus::kOk;
+}
+
+}  // namespace
+
+OffloadStatus tso_build_segment(const uint8_t* header, const TsoContext& ctx, unsigned index, bool last,
+                                uint32_t offset, const uint8_t* seg_payload, size_t seg_len, std::vector<uint8_t>& out) {
+    if (OffloadStatus s = tso_check(ctx); s != OffloadStatus::kOk) return s;
+    const auto& c = ctx.csum;
+    const size_t hdrlen = ctx.hdrlen;
+    const size_t total = hdrlen + seg_len;
+    if (c.tucse != 0 && c.tucse >= total) return OffloadStatus::kBadOffsets;
+    out.resize(total);  // keeps capacity: no allocation once the buffer has grown to a full segment
+    std::memcpy(out.data(), header, hdrlen);
+    if (seg_len) std::memcpy(out.data() + hdrlen, seg_payload, seg_len);
+    uint8_t* f = out.data();
+    uint8_t* ip = f + c.ipcss;
+    uint8_t* l4 = f + c.tucss;
+    if (ctx.ipv4) {
+        st_be16(ip + 2, static_cast<uint16_t>(total - c.ipcss));             // total length
+        st_be16(ip + 4, static_cast<uint16_t>(ld_be16(ip + 4) + index));     // identification
+    } else {
+        st_be16(ip + 4, static_cast<uint16_t>(total - c.ipcss - kIpv6Header));  // payload length
+    }
+    if (ctx.tcp) {
+        st_be32(l4 + 4, ld_be32(l4 + 4) + offset);  // sequence number
+        if (!last) l4[13] = static_cast<uint8_t>(l4[13] & ~(kTcpFin | kTcpPsh));
+    } else {
+        st_be16(l4 + 4, static_cast<uint16_t>(total - c.tucss));  // UDP length
+    }
+    if (ctx.ixsm && ctx.ipv4) {
+        const size_t ip_last = c.ipcse != 0 ? c.ipcse : total - 1;
+        st_be16(f + c.ipcso, static_cast<uint16_t>(~checksum_fold(checksum_add(ip, ip_last - c.ipcss + 1))));
+    }
+    if (ctx.txsm) {
+        // The seed in the field is the pseudo-header sum without the length; the hardware adds this segment's.
+        const uint32_t l4_len = static_cast<uint32_t>(total - c.tucss);
+        const size_t l4_last = c.tucse != 0 ? c.tucse : total - 1;
+        const uint32_t acc = checksum_add(l4, l4_last - c.tucss + 1, (l4_len >> 16) + (l4_len & 0xFFFFu));
+        st_be16(f + c.tucso, static_cast<uint16_t>(~checksum_fold(acc)));
+    }
+    return OffloadStatus::kOk;
+}
+
+OffloadStatus tso_segment(const uint8_t* header, const uint8_t* payload, size_t paylen, const TsoContext& ctx,
+                          std::vector<std::vector<uint8_t>>& out, size_t& count, size_t max_segments) {
+    count = 0;
+    if (OffloadStatus s = tso_check(ctx); s != OffloadStatus::kOk) return s;
+    const size_t n = tso_segment_count(paylen, ctx.mss);
+    if (n > max_segments) return OffloadStatus::kTooManySegments;
+    if (out.size() < n) out.resize(n);
+    size_t offset = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const size_t len = paylen - offset < ctx.mss ? paylen - offset : ctx.mss;
+        const OffloadStatus s = tso_build_segment(header, ctx, static_cast<unsigned>(i), i + 1 == n,
+                                                  static_cast<uint32_t>(offset), payload + offset, len, out[i]);
+        if (s != OffloadStatus::kOk) return s;
+        offset += len;
+    }
+    count = n;
+    return OffloadStatus::kOk;
+}
+
+}  // namespace nicsim::nic
