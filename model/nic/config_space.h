@@ -1,0 +1,88 @@
+// The 82540EM's PCI configuration space (type 0 header): identity, Command/Status, cache line size and latency
+// timer, BAR0 (128 KiB memory, registers) and BAR2 (8-byte I/O window), interrupt line/pin. Address decode of the
+// memory and I/O windows follows the Command register.
+#pragma once
+
+#include <cstdint>
+
+#include "model/pci/pci_types.h"
+
+namespace nicsim::nic {
+
+class ConfigSpace {
+public:
+    static constexpr uint16_t kVendor = 0x8086;      ///< Intel
+    static constexpr uint16_t kDevice = 0x100E;      ///< 82540EM desktop
+    static constexpr uint32_t kClass = 0x020000;     ///< network controller, Ethernet
+    static constexpr uint8_t kRevision = 0x02;       ///< revision ID
+    static constexpr uint16_t kSubsysVendor = 0x8086;  ///< subsystem vendor ID
+    static constexpr uint16_t kSubsysId = 0x001E;    ///< subsystem ID
+    static constexpr uint32_t kBar0Size = 128 * 1024;  ///< BAR0: 32-bit non-prefetchable memory
+    static constexpr uint32_t kBar2Size = 8;         ///< BAR2: I/O (IOADDR, IODATA)
+    static constexpr uint16_t kBar2 = 0x18;          ///< BAR2 offset
+    static constexpr uint8_t kMinGnt = 0xFF;         ///< Min_Gnt
+    static constexpr uint8_t kMaxLat = 0x00;         ///< Max_Lat
+    static constexpr uint16_t kCommandWritable = pci::cfg::kCmdIoSpace | pci::cfg::kCmdMemSpace |
+                                                 pci::cfg::kCmdBusMaster | pci::cfg::kCmdMwiEnable |
+                                                 pci::cfg::kCmdParityResponse | pci::cfg::kCmdSerrEnable |
+                                                 pci::cfg::kCmdIntxDisable;  ///< implemented Command bits
+    static constexpr uint16_t kStatusW1C = pci::cfg::kStsMasterDataParity | pci::cfg::kStsSignaledTargetAbort |
+                                           pci::cfg::kStsReceivedTargetAbort | pci::cfg::kStsReceivedMasterAbort |
+                                           pci::cfg::kStsSignaledSystemError |
+                                           pci::cfg::kStsDetectedParity;  ///< write-1-to-clear Status bits
+
+    /// What a configuration write changed, so the device can update its engines.
+    enum Change : unsigned {
+        kNone = 0,
+        kCommandChanged = 1u << 0,  ///< Command register
+        kMasterConfig = 1u << 1,    ///< cache line size, latency timer or MWI enable
+        kDecode = 1u << 2,          ///< a BAR or a space enable
+    };
+
+    explicit ConfigSpace(bool capable_66mhz = true);
+
+    /// PCI reset (RST#): every register to its reset value.
+    void reset();
+    /// Dword read at a dword-aligned offset 0..0xFC.
+    uint32_t read(uint16_t offset) const;
+    /// Dword write with byte enables (bit i = byte i); returns a mask of Change.
+    unsigned write(uint16_t offset, uint32_t data, uint8_t byte_enables);
+
+    uint16_t command() const { return m_command; }
+    uint16_t status() const { return m_status; }
+    bool memory_enabled() const { return (m_command & pci::cfg::kCmdMemSpace) != 0; }
+    bool io_enabled() const { return (m_command & pci::cfg::kCmdIoSpace) != 0; }
+    bool bus_master() const { return (m_command & pci::cfg::kCmdBusMaster) != 0; }
+    bool mwi_enabled() const { return (m_command & pci::cfg::kCmdMwiEnable) != 0; }
+    bool parity_response() const { return (m_command & pci::cfg::kCmdParityResponse) != 0; }
+    bool serr_enabled() const { return (m_command & pci::cfg::kCmdSerrEnable) != 0; }
+    bool intx_disabled() const { return (m_command & pci::cfg::kCmdIntxDisable) != 0; }
+    uint8_t cache_line_dwords() const { return m_cache_line; }
+    uint8_t latency_timer() const { return m_latency; }
+    uint8_t interrupt_line() const { return m_int_line; }
+    uint32_t bar0() const { return m_bar0; }
+    uint32_t bar2() const { return m_bar2; }
+
+    /// Memory address inside BAR0 while Memory Space is enabled: the register offset; else -1.
+    int64_t memory_offset(uint64_t addr) const;
+    /// I/O address inside BAR2 while I/O Space is enabled: the offset 0..7; else -1.
+    int64_t io_offset(uint64_t addr) const;
+
+    /// Latch error bits in the Status register (the engines report them).
+    void set_status_bits(uint16_t bits) { m_status = static_cast<uint16_t>(m_status | (bits & kStatusW1C)); }
+    /// DEVSEL timing the target engine uses (Status bits 10:9).
+    void set_devsel_timing(pci::DevselSpeed speed) { m_devsel = static_cast<uint8_t>(speed) & 3u; }
+
+private:
+    bool m_66mhz;
+    uint8_t m_devsel = 0;
+    uint16_t m_command = 0;
+    uint16_t m_status = 0;
+    uint8_t m_cache_line = 0;
+    uint8_t m_latency = 0;
+    uint32_t m_bar0 = 0;
+    uint32_t m_bar2 = 0;
+    uint8_t m_int_line = 0;
+};
+
+}  // namespace nicsim::nic
