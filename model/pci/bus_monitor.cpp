@@ -1,6 +1,104 @@
 #include "model/pci/bus_monitor.h"
 
+#include <cstdarg>
+#include <cstdio>
+#include <stdexcept>
+
 namespace nicsim::pci {
+
+using namespace sc_core;
+
+namespace {
+
+// One id per check, so a continuing violation is reported once per transaction but distinct ones all count.
+enum Clause : unsigned {
+    kGntInReset,           // rule 1
+    kTwoGnt,               // rule 1
+    kStartBusy,            // rule 1
+    kStartNoGnt,           // rule 1
+    kDacNoSecond,          // rule 2
+    kDacTwice,             // rule 2
+    kDacZeroHigh,          // rule 2
+    kDac32Bit,             // rule 2
+    kCbeUndriven,          // rule 3
+    kCbeChanged,           // rule 3
+    kIrdyIdle,             // rule 4
+    kIrdyInAddress,        // rule 4
+    kIrdyDropped,          // rule 4
+    kFrameUnderIrdy,       // rule 4
+    kFrameWithoutIrdy,     // rule 4
+    kFrameReasserted,      // rule 4
+    kFrameAfterStop,       // rule 4
+    kIrdyAfterLast,        // rule 4
+    kTargetIdle,           // rule 5
+    kTrdyNoDevsel,         // rule 5
+    kStopNoDevsel,         // rule 5
+    kTargetChanged,        // rule 5
+    kStopEarly,            // rule 5
+    kDevselDropped,        // rule 5
+    kTargetAfterLast,      // rule 5
+    kDevselInAddress,      // rule 6
+    kDevselLate,           // rule 6
+    kNoAbortFrame,         // rule 6
+    kNoAbortIrdy,          // rule 6
+    kIrdyLatency,          // rule 7
+    kTargetLatency,        // rule 7
+    kLatencyTimer,         // rule 8
+    kParUndriven,          // rule 9
+    kBadPar,               // rule 9
+    kPar64Undriven,        // rule 9
+    kBadPar64,             // rule 9
+    kPerrNoError,          // rule 9
+    kTrdyInTurnaround,     // rule 10
+    kAdInTurnaround,       // rule 10
+    kReq64Timing,          // rule 11
+    kAck64NoReq64,         // rule 11
+    kAck64Timing,          // rule 11
+    kBus64Idle,            // rule 11
+    kReservedOrder,        // rule 12
+    kMwiOrder,             // rule 12
+    kMwiAlign,             // rule 12
+    kMwiByteEnables,       // rule 12
+    kMwiPartialLine,       // rule 12
+    kContention,           // rule 13
+    kStsRelease,           // rule 13
+};
+static_assert(kStsRelease < 64, "clauses fit the 64-bit dedup mask");
+
+constexpr uint32_t kStsLines = kFrame | kIrdy | kTrdy | kStop | kDevsel | kPerr;  // sustained tri-state
+constexpr uint8_t kCmdDac = static_cast<uint8_t>(Cmd::DualAddress);
+constexpr uint8_t kCmdMwi = static_cast<uint8_t>(Cmd::MemWriteInvalidate);
+
+const char* line_name(uint32_t bits) {
+    if (bits & kFrame) return "FRAME#";
+    if (bits & kIrdy) return "IRDY#";
+    if (bits & kTrdy) return "TRDY#";
+    if (bits & kStop) return "STOP#";
+    if (bits & kDevsel) return "DEVSEL#";
+    if (bits & kPerr) return "PERR#";
+    if (bits & kAdLo) return "AD[31:0]";
+    if (bits & kAdHi) return "AD[63:32]";
+    if (bits & kCbeLo) return "C/BE#[3:0]";
+    if (bits & kCbeHi) return "C/BE#[7:4]";
+    if (bits & kPar) return "PAR";
+    if (bits & kPar64) return "PAR64";
+    if (bits & kReq64) return "REQ64#";
+    if (bits & kAck64) return "ACK64#";
+    return "SERR#";
+}
+
+unsigned enabled_bytes(uint8_t cbe_n, bool hi) {
+    const unsigned mask = hi ? 0xFFu : 0x0Fu;
+    return static_cast<unsigned>(__builtin_popcount(~cbe_n & mask));
+}
+
+bool same_lines(const Lines& a, const Lines& b) {
+    return a.driven == b.driven && a.contention == b.contention && a.level == b.level && a.ad == b.ad &&
+           a.cbe_n == b.cbe_n && a.req_n == b.req_n && a.gnt_n == b.gnt_n && a.idsel == b.idsel && a.inta == b.inta &&
+           a.rst_n == b.rst_n;
+}
+
+}  // namespace
 
 const char* rule_name(Rule r) {
     switch (r) {
@@ -21,10 +119,21 @@ const char* rule_name(Rule r) {
     return "rule-unknown";
 }
 
-BusMonitor::BusMonitor(sc_core::sc_module_name name, PciBus& bus) : sc_module(name), m_bus(bus) {}
+BusMonitor::BusMonitor(sc_module_name name, PciBus& bus) : sc_module(name), m_bus(bus) {
+    SC_HAS_PROCESS(BusMonitor);
+    SC_METHOD(clock_method);
+    sensitive << m_bus.CLK.posedge_event();
+    dont_initialize();
+}
 
-void BusMonitor::set_dac_capable(unsigned, bool) {}
-void BusMonitor::set_latency_timer(unsigned, uint8_t) {}
+void BusMonitor::set_dac_capable(unsigned master, bool capable) {
+    if (master >= 32) return;
+    m_dac_mask = capable ? (m_dac_mask | (1u << master)) : (m_dac_mask & ~(1u << master));
+}
+
+void BusMonitor::set_latency_timer(unsigned master, uint8_t clocks) {
+    if (master < 32) m_lt[master] = clocks;
+}
 
 uint64_t BusMonitor::violations() const {
     uint64_t n = 0;
@@ -43,6 +152,380 @@ std::string BusMonitor::summary() const {
         if (m_count[i] != 0)
             s += std::string(rule_name(static_cast<Rule>(i))) + ": " + std::to_string(m_count[i]) + "\n";
     return s;
+}
+
+void BusMonitor::start_of_simulation() {
+    const unsigned masters = m_bus.master_count();
+    m_master_mask = masters >= 32 ? ~0u : ((1u << masters) - 1u);
+    // PciBus has no driver count: probe the slots (elaboration is over, so the number is final).
+    m_drivers = 0;
+    for (;;) {
+        try {
+            (void)m_bus.driver_name(m_drivers);
+        } catch (const std::out_of_range&) {
+            break;
+        }
+        ++m_drivers;
+    }
+    m_sts_low.assign(m_drivers, 0);
+}
+
+void BusMonitor::flag(Rule r, unsigned clause, uint64_t n, const char* fmt, ...) {
+    const uint64_t bit = 1ull << clause;
+    if (m_reported & bit) return;
+    m_reported |= bit;
+    ++m_count[static_cast<unsigned>(r)];
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    char msg[320];
+    std::snprintf(msg, sizeof msg, "clock %llu: %s", static_cast<unsigned long long>(n), what);
+    const std::string type = std::string("nicsim/pci/monitor/") + rule_name(r);
+    SC_REPORT_WARNING(type.c_str(), msg);
+}
+
+void BusMonitor::clock_method() {
+    if (!m_bus.CLK.posedge()) return;  // woken by a bus change while asleep: resume on the next rising edge
+    const uint64_t n = m_bus.clock_count();
+    const Lines& l = m_bus.lines();
+    if (m_sleeping) {
+        // The clocks slept through were idle copies of m_prev: account for them without evaluating them.
+        m_sleeping = false;
+        if (m_prev.rst_n && n > m_last_clock + 1) m_usage.clocks += n - m_last_clock - 1;
+    }
+    step(l, n);
+    const bool quiet = m_phase == Phase::Idle && l.idle() && same_lines(l, m_prev) && !m_par_due &&
+                       m_bad_hist == 0;
+    m_prev = l;
+    m_last_clock = n;
+    if (quiet) {
+        m_sleeping = true;
+        next_trigger(m_bus.changed_event());
+    }
+}
+
+void BusMonitor::reset_state(const Lines& l) {
+    m_phase = Phase::Idle;
+    m_par_due = m_par64_due = false;
+    m_bad_hist = 0;
+    m_prev_completed = m_prev_stop = false;
+    for (unsigned i = 0; i < m_drivers; ++i) {
+        const Drive& d = m_bus.driven_by(i);
+        m_sts_low[i] = d.oe & ~d.level & kStsLines;
+    }
+    (void)l;
+}
+
+void BusMonitor::step(const Lines& l, uint64_t n) {
+    if (!l.rst_n) {
+        if (m_prev.rst_n) m_reported = 0;  // a new reset is a new episode
+        if (granted(l) != 0) flag(Rule::StartOnIdleWithGnt, kGntInReset, n, "GNT# asserted while RST# is asserted");
+        reset_state(l);
+        return;
+    }
+    ++m_usage.clocks;
+    if (!l.idle()) ++m_usage.busy_clocks;
+    m_bad_hist = static_cast<uint8_t>((m_bad_hist << 1) & 0x7);
+
+    if (l.contention != 0)
+        flag(Rule::Contention, kContention, n, "%s driven by more than one agent", line_name(l.contention));
+    check_sts_release(n);
+    const uint32_t g = granted(l);
+    if (g & (g - 1)) flag(Rule::StartOnIdleWithGnt, kTwoGnt, n, "more than one GNT# asserted (GNT# mask 0x%x)", g);
+    check_parity(l, n);
+    if (l.asserted(kPerr) && !(m_bad_hist & 0x4))
+        flag(Rule::Parity, kPerrNoError, n, "PERR# asserted without a data parity error two clocks earlier");
+
+    switch (m_phase) {
+        case Phase::Idle:
+            if (l.asserted(kFrame))
+                start_address(l, n);
+            else
+                idle_checks(l, n);
+            break;
+        case Phase::DacHigh: dac_high(l, n); break;
+        case Phase::Data: data_clock(l, n); break;
+        case Phase::Turnaround: turnaround(l, n); break;
+    }
+}
+
+void BusMonitor::check_sts_release(uint64_t n) {
+    for (unsigned i = 0; i < m_drivers; ++i) {
+        const Drive& d = m_bus.driven_by(i);
+        const uint32_t released = m_sts_low[i] & ~d.oe;
+        if (released)
+            flag(Rule::Contention, kStsRelease, n, "%s released %s without driving it high for one clock",
+                 m_bus.driver_name(i).c_str(), line_name(released));
+        m_sts_low[i] = d.oe & ~d.level & kStsLines;
+    }
+}
+
+void BusMonitor::check_parity(const Lines& l, uint64_t n) {
+    if (m_par_due) {
+        m_par_due = false;
+        const char* what = m_par_data ? "data" : "address";
+        if (!l.is_driven(kPar)) {
+            flag(Rule::Parity, kParUndriven, n, "PAR not driven one clock after a %s phase", what);
+        } else if (l.high(kPar) != parity_of(static_cast<uint32_t>(m_par_ad), m_par_cbe & 0xF)) {
+            flag(Rule::Parity, kBadPar, n, "bad PAR for the %s phase on clock %llu (AD 0x%08x C/BE# 0x%x)", what,
+                 static_cast<unsigned long long>(n - 1), static_cast<unsigned>(m_par_ad), m_par_cbe & 0xFu);
+            if (m_par_data) m_bad_hist |= 0x2;
+        }
+    }
+    if (m_par64_due) {
+        m_par64_due = false;
+        if (!l.is_driven(kPar64)) {
+            flag(Rule::Parity, kPar64Undriven, n, "PAR64 not driven one clock after a 64-bit data phase");
+        } else if (l.high(kPar64) != parity_of(static_cast<uint32_t>(m_par_ad >> 32), m_par_cbe >> 4)) {
+            flag(Rule::Parity, kBadPar64, n, "bad PAR64 for the data phase on clock %llu (AD[63:32] 0x%08x)",
+                 static_cast<unsigned long long>(n - 1), static_cast<unsigned>(m_par_ad >> 32));
+            m_bad_hist |= 0x2;
+        }
+    }
+}
+
+void BusMonitor::schedule_parity(const Lines& l, bool data, bool hi) {
+    m_par_due = true;
+    m_par64_due = hi;
+    m_par_data = data;
+    m_par_ad = l.ad;
+    m_par_cbe = l.cbe_n;
+}
+
+void BusMonitor::idle_checks(const Lines& l, uint64_t n) {
+    if (l.asserted(kIrdy)) flag(Rule::MasterSignals, kIrdyIdle, n, "IRDY# asserted with no transaction in progress");
+    if (l.asserted(kTrdy) || l.asserted(kStop) || l.asserted(kDevsel))
+        flag(Rule::TargetSignals, kTargetIdle, n, "%s asserted with no transaction in progress",
+             line_name(~l.level & (kTrdy | kStop | kDevsel)));
+    if (m_bus.is64() && (l.asserted(kReq64) || l.asserted(kAck64)))
+        flag(Rule::Bus64, kBus64Idle, n, "%s asserted with no transaction in progress",
+             line_name(~l.level & (kReq64 | kAck64)));
+}
+
+void BusMonitor::start_address(const Lines& l, uint64_t n) {
+    m_reported = 0;
+    const uint32_t pg = granted(m_prev);
+    if (!m_prev.idle())
+        flag(Rule::StartOnIdleWithGnt, kStartBusy, n, "FRAME# asserted although the bus was not idle on the clock before");
+    else if (m_master_mask != 0 && pg == 0)
+        flag(Rule::StartOnIdleWithGnt, kStartNoGnt, n, "FRAME# asserted but no GNT# was sampled on the clock before");
+    m_owner = pg ? static_cast<unsigned>(__builtin_ctz(pg)) : kNoOwner;
+    ++m_usage.transactions;
+    m_first_addr = m_addr = n;
+    m_lo_addr = static_cast<uint32_t>(l.ad);
+    m_req64 = m_bus.is64() && l.asserted(kReq64);
+    m_ack64 = m_devsel_seen = m_master_abort = m_stop_seen = false;
+    m_prev_completed = m_prev_stop = false;
+    m_phases_done = m_dwords = 0;
+    m_lt_clock = 0;
+    m_lt_allow = m_lt_over = 0;
+    if (l.asserted(kIrdy)) flag(Rule::MasterSignals, kIrdyInAddress, n, "IRDY# asserted in the address phase");
+    if (l.asserted(kDevsel)) flag(Rule::DevselTiming, kDevselInAddress, n, "DEVSEL# asserted in the address phase");
+    if (l.asserted(kTrdy) || l.asserted(kStop))
+        flag(Rule::TargetSignals, kTargetIdle, n, "%s asserted in the address phase",
+             line_name(~l.level & (kTrdy | kStop)));
+    if (m_bus.is64() && l.asserted(kAck64)) flag(Rule::Bus64, kAck64Timing, n, "ACK64# asserted in the address phase");
+    schedule_parity(l, false, false);
+    const uint8_t cmd = l.cbe_n & 0xF;
+    if (cmd == kCmdDac)
+        m_phase = Phase::DacHigh;
+    else
+        begin_command(cmd, n);
+}
+
+void BusMonitor::dac_high(const Lines& l, uint64_t n) {
+    const uint32_t high = static_cast<uint32_t>(l.ad);
+    const uint8_t cmd = l.cbe_n & 0xF;
+    if (!l.asserted(kFrame))
+        flag(Rule::AddressPhase, kDacNoSecond, n, "FRAME# deasserted in the second address phase of a DAC");
+    if (cmd == kCmdDac) flag(Rule::AddressPhase, kDacTwice, n, "DAC command in the second address phase of a DAC");
+    if (high == 0) flag(Rule::AddressPhase, kDacZeroHigh, n, "DAC with a zero high address dword");
+    if (m_owner != kNoOwner && !((m_dac_mask >> m_owner) & 1u))
+        flag(Rule::AddressPhase, kDac32Bit, n, "DAC from master %s, which is not 64-bit address capable",
+             m_bus.master_name(m_owner).c_str());
+    if (l.asserted(kIrdy)) flag(Rule::MasterSignals, kIrdyInAddress, n, "IRDY# asserted in the address phase");
+    if (l.asserted(kDevsel)) flag(Rule::DevselTiming, kDevselInAddress, n, "DEVSEL# asserted in the address phase");
+    if (l.asserted(kTrdy) || l.asserted(kStop))
+        flag(Rule::TargetSignals, kTargetIdle, n, "%s asserted in the address phase",
+             line_name(~l.level & (kTrdy | kStop)));
+    if (m_bus.is64() && l.asserted(kReq64) != m_req64)
+        flag(Rule::Bus64, kReq64Timing, n, "REQ64# changed between the two address phases of a DAC");
+    schedule_parity(l, false, false);
+    m_addr = n;
+    begin_command(cmd, n);
+}
+
+void BusMonitor::begin_command(uint8_t cmd, uint64_t n) {
+    m_cmd = cmd;
+    ++m_usage.by_cmd[cmd & 0xF];
+    m_is_read = (cmd & 1u) == 0;
+    if (cmd_is_memory(static_cast<Cmd>(cmd))) {
+        const unsigned order = m_lo_addr & 3u;
+        if (order == 1 || order == 3)
+            flag(Rule::BurstOrder, kReservedOrder, n, "memory command with reserved burst order AD[1:0]=%u", order);
+        else if (cmd == kCmdMwi && order != 0)
+            flag(Rule::BurstOrder, kMwiOrder, n, "MWI with AD[1:0]=%u (must be linear, 00)", order);
+        if (cmd == kCmdMwi && m_cache_line != 0 && (m_lo_addr % (4u * m_cache_line)) != 0)
+            flag(Rule::BurstOrder, kMwiAlign, n, "MWI to 0x%08x, not aligned to the %u-dword cache line", m_lo_addr,
+                 m_cache_line);
+    }
+    m_phase = Phase::Data;
+    m_ref = n;
+    m_phase_start = n + 1;
+    m_phase_irdy = m_phase_tgt = false;
+}
+
+void BusMonitor::turnaround(const Lines& l, uint64_t n) {
+    // The clock after the last data phase: the master has released IRDY#, the target TRDY#/STOP#/DEVSEL#.
+    if (l.asserted(kIrdy))
+        flag(Rule::MasterSignals, kIrdyAfterLast, n, "IRDY# still asserted on the clock after the last data phase");
+    if (l.asserted(kTrdy) || l.asserted(kStop) || l.asserted(kDevsel))
+        flag(Rule::TargetSignals, kTargetAfterLast, n, "%s still asserted on the clock after the last data phase",
+             line_name(~l.level & (kTrdy | kStop | kDevsel)));
+    if (m_bus.is64() && (l.asserted(kReq64) || l.asserted(kAck64)))
+        flag(Rule::Bus64, kBus64Idle, n, "%s still asserted on the clock after the last data phase",
+             line_name(~l.level & (kReq64 | kAck64)));
+    m_phase = Phase::Idle;
+    if (l.asserted(kFrame)) start_address(l, n);
+}
+
+void BusMonitor::data_clock(const Lines& l, uint64_t n) {
+    const bool fa = l.asserted(kFrame), ia = l.asserted(kIrdy), ta = l.asserted(kTrdy), sa = l.asserted(kStop),
+               da = l.asserted(kDevsel);
+    const Lines& p = m_prev;
+    const bool pfa = p.asserted(kFrame), pia = p.asserted(kIrdy), pta = p.asserted(kTrdy), psa = p.asserted(kStop),
+               pda = p.asserted(kDevsel);
+    const uint64_t off = n - m_addr;  // 1 = the clock after the (last) address phase
+    const bool is64 = m_bus.is64();
+
+    // Rule 6: DEVSEL# by clock 5 (address phase = clock 1), else master abort.
+    if (da && !m_devsel_seen) {
+        m_devsel_seen = true;
+        m_ack64 = is64 && l.asserted(kAck64);
+        if (off > 4)
+            flag(Rule::DevselTiming, kDevselLate, n, "DEVSEL# first asserted on clock %llu of the transaction (latest: 5)",
+                 static_cast<unsigned long long>(off + 1));
+    }
+    if (!m_devsel_seen && off >= 5) m_master_abort = true;
+
+    // Rule 4: FRAME#/IRDY#.
+    if (m_master_abort) {
+        if (pfa && fa)
+            flag(Rule::DevselTiming, kNoAbortFrame, n, "no DEVSEL# by clock 5 but the master keeps FRAME# asserted");
+        if (!pfa && ia)
+            flag(Rule::DevselTiming, kNoAbortIrdy, n, "master abort: IRDY# still asserted one clock after FRAME#");
+        if (pfa && !fa && !ia) flag(Rule::MasterSignals, kFrameWithoutIrdy, n, "FRAME# deasserted without IRDY#");
+    } else {
+        if (pia && !m_prev_completed) {
+            if (!ia) flag(Rule::MasterSignals, kIrdyDropped, n, "IRDY# deasserted before the data phase completed");
+            if (fa != pfa)
+                flag(Rule::MasterSignals, kFrameUnderIrdy, n,
+                     "FRAME# changed while IRDY# was asserted and the data phase had not completed");
+        }
+        if (pfa && !fa && !ia)
+            flag(Rule::MasterSignals, kFrameWithoutIrdy, n, "FRAME# deasserted while IRDY# is deasserted");
+        if (!pfa && fa) flag(Rule::MasterSignals, kFrameReasserted, n, "FRAME# reasserted within a transaction");
+        if (m_prev_stop && pfa && fa)
+            flag(Rule::MasterSignals, kFrameAfterStop, n, "FRAME# still asserted on the clock after STOP# ended a data phase");
+    }
+
+    // Rule 5: TRDY#/STOP#/DEVSEL#.
+    if (ta && !da) flag(Rule::TargetSignals, kTrdyNoDevsel, n, "TRDY# asserted without DEVSEL#");
+    if (sa && !da && !m_devsel_seen)
+        flag(Rule::TargetSignals, kStopNoDevsel, n, "STOP# asserted by a target that never asserted DEVSEL#");
+    if ((pta || psa) && !m_prev_completed && (ta != pta || sa != psa || da != pda))
+        flag(Rule::TargetSignals, kTargetChanged, n, "TRDY#/STOP#/DEVSEL# changed before the data phase completed");
+    if (psa && pfa && !sa) flag(Rule::TargetSignals, kStopEarly, n, "STOP# deasserted while FRAME# is still asserted");
+    if (pda && !da && !sa)
+        flag(Rule::TargetSignals, kDevselDropped, n, "DEVSEL# deasserted before the transaction ended (no target abort)");
+
+    // Rule 10: read turnaround.
+    if (m_is_read && off == 1) {
+        if (ta) flag(Rule::ReadTurnaround, kTrdyInTurnaround, n, "TRDY# on the turnaround clock of a read");
+        if (l.driven & (kAdLo | kAdHi))
+            flag(Rule::ReadTurnaround, kAdInTurnaround, n, "AD driven on the turnaround clock of a read");
+    }
+
+    // Rule 3: C/BE# stable through the data phase.
+    const uint8_t cbe_mask = m_req64 ? 0xFF : 0x0F;
+    if (!l.is_driven(kCbeLo))
+        flag(Rule::DataPhase, kCbeUndriven, n, "C/BE# not driven during a data phase");
+    else if (n == m_phase_start)
+        m_phase_cbe = l.cbe_n;
+    else if ((l.cbe_n ^ m_phase_cbe) & cbe_mask)
+        flag(Rule::DataPhase, kCbeChanged, n, "C/BE# changed within a data phase (0x%x to 0x%x)",
+             static_cast<unsigned>(m_phase_cbe & cbe_mask), static_cast<unsigned>(l.cbe_n & cbe_mask));
+
+    // Rule 7: latency.
+    if (ia) m_phase_irdy = true;
+    if (ta || sa) m_phase_tgt = true;
+    if (!m_phase_irdy && n - m_ref > 8)
+        flag(Rule::Latency, kIrdyLatency, n, "master did not assert IRDY# within 8 clocks");
+    const uint64_t tgt_limit = m_phases_done == 0 && !m_stop_seen ? 16 : 8;
+    if (!m_phase_tgt && !m_master_abort && n - m_ref > tgt_limit)
+        flag(Rule::Latency, kTargetLatency, n, "target did not assert TRDY# or STOP# within %llu clocks",
+             static_cast<unsigned long long>(tgt_limit));
+
+    // Rule 11: REQ64# follows FRAME#, ACK64# follows DEVSEL# and answers REQ64#.
+    const bool phase64 = m_req64 && m_ack64;
+    if (is64) {
+        const bool req = l.asserted(kReq64), ack = l.asserted(kAck64);
+        if (m_req64 ? req != fa : req)
+            flag(Rule::Bus64, kReq64Timing, n, "REQ64# does not follow FRAME#");
+        if (ack && !m_req64) flag(Rule::Bus64, kAck64NoReq64, n, "ACK64# asserted without REQ64#");
+        else if (ack != (da && m_ack64))
+            flag(Rule::Bus64, kAck64Timing, n, "ACK64# does not follow DEVSEL#");
+    }
+
+    // Rule 12: MWI uses every byte.
+    if (m_cmd == kCmdMwi && ia && (l.cbe_n & (phase64 ? 0xFF : 0x0F)) != 0)
+        flag(Rule::BurstOrder, kMwiByteEnables, n, "MWI data phase without all byte enables (C/BE# 0x%x)",
+             static_cast<unsigned>(l.cbe_n));
+
+    // Rule 9: parity of this clock's data, checked next clock.
+    if (m_is_read ? ta : ia) schedule_parity(l, true, phase64);
+
+    const bool completed = ia && (ta || sa);
+    if (completed) {
+        if (ta) {
+            ++m_usage.data_clocks;
+            m_usage.bytes += enabled_bytes(l.cbe_n, phase64);
+            ++m_phases_done;
+            m_dwords += phase64 ? 2 : 1;
+        }
+        if (sa) m_stop_seen = true;
+        // Rule 8: after expiry with GNT# gone, only the phase already committed may complete with FRAME# asserted.
+        if (fa && m_lt_clock != 0 && n > m_lt_clock) {
+            ++m_lt_over;
+            bool bad = m_lt_over > m_lt_allow;
+            if (m_cmd == kCmdMwi) bad = bad && m_cache_line != 0 && (m_dwords % m_cache_line) == 0;
+            if (bad)
+                flag(Rule::LatencyTimer, kLatencyTimer, n,
+                     "burst continued after the latency timer expired and GNT# was removed");
+        }
+        m_ref = n;
+        m_phase_start = n + 1;
+        m_phase_irdy = m_phase_tgt = false;
+        if (!fa) {
+            if (m_cmd == kCmdMwi && m_cache_line != 0 && !m_stop_seen && (m_dwords % m_cache_line) != 0)
+                flag(Rule::BurstOrder, kMwiPartialLine, n, "MWI ended by the master after %u dwords, not whole %u-dword lines",
+                     m_dwords, m_cache_line);
+            m_phase = Phase::Turnaround;
+        }
+    }
+    m_prev_completed = completed;
+    m_prev_stop = completed && sa;
+
+    if (m_owner != kNoOwner && m_owner < 32 && m_lt[m_owner] != 0 && m_lt_clock == 0 &&
+        n - m_first_addr >= m_lt[m_owner] && !l.gnt(m_owner)) {
+        m_lt_clock = n;
+        m_lt_allow = (ia && !completed) ? 1 : 0;
+    }
+
+    // The bus went idle without a final data phase (master abort, or a master that gave up): transaction over.
+    if (!completed && !fa && !ia) m_phase = Phase::Idle;
 }
 
 }  // namespace nicsim::pci

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <systemc>
 
@@ -37,7 +38,7 @@ struct BusUsage {
     uint64_t busy_clocks = 0;     ///< clocks with FRAME# or IRDY# asserted
     uint64_t data_clocks = 0;     ///< clocks on which a data phase completed with data (IRDY# and TRDY#)
     uint64_t transactions = 0;    ///< address phases (a DAC counts once)
-    uint64_t by_cmd[kCmdCount] = {};
+    uint64_t by_cmd[kCmdCount] = {};  ///< transactions per command (a DAC counts under the command it carries)
     uint64_t bytes = 0;           ///< bytes moved in completed data phases (byte enables counted)
 };
 
@@ -49,6 +50,8 @@ public:
     void set_dac_capable(unsigned master, bool capable);
     /// Latency timer of a master in clocks (0 = rule 8 unchecked for it).
     void set_latency_timer(unsigned master, uint8_t clocks);
+    /// System cache line size in dwords (config 0x0C) for the MWI checks; 0 = line length and alignment unchecked.
+    void set_cache_line(uint8_t dwords) { m_cache_line = dwords; }
 
     uint64_t violations() const;                 ///< all rules
     uint64_t violations(Rule r) const;
@@ -60,7 +63,72 @@ private:
     PciBus& m_bus;
     uint64_t m_count[kRuleCount] = {};
     BusUsage m_usage;
-    // The implementation adds its state-machine members here.
+
+    enum class Phase : uint8_t { Idle, DacHigh, Data, Turnaround };
+    static constexpr unsigned kNoOwner = ~0u;
+
+    void start_of_simulation() override;
+    void clock_method();
+    void step(const Lines& l, uint64_t n);
+    void reset_state(const Lines& l);
+    void check_sts_release(uint64_t n);
+    void check_parity(const Lines& l, uint64_t n);
+    void idle_checks(const Lines& l, uint64_t n);
+    void start_address(const Lines& l, uint64_t n);
+    void dac_high(const Lines& l, uint64_t n);
+    void begin_command(uint8_t cmd, uint64_t n);
+    void data_clock(const Lines& l, uint64_t n);
+    void turnaround(const Lines& l, uint64_t n);
+    void schedule_parity(const Lines& l, bool data, bool hi);
+    uint32_t granted(const Lines& l) const { return ~l.gnt_n & m_master_mask; }
+    /// Count and report a violation; `clause` (0..63) deduplicates a continuing violation within one transaction.
+    void flag(Rule r, unsigned clause, uint64_t n, const char* fmt, ...) __attribute__((format(printf, 5, 6)));
+
+    // configuration
+    uint32_t m_dac_mask = 0;      // masters allowed to issue DAC
+    uint8_t m_lt[32] = {};        // latency timer per master, 0 = unchecked
+    uint8_t m_cache_line = 0;     // dwords, 0 = unknown
+    uint32_t m_master_mask = 0;   // GNT# bits that exist
+    unsigned m_drivers = 0;       // driver slots on the bus
+    std::vector<uint32_t> m_sts_low;  // per driver: s/t/s lines it drove low on the previous clock
+
+    // sampling
+    Lines m_prev;                 // lines on the previous clock processed
+    uint64_t m_last_clock = 0;    // clock number of m_prev
+    bool m_sleeping = false;      // waiting for changed_event on an idle bus
+    uint64_t m_reported = 0;      // clauses already reported in this transaction
+
+    // the transaction in progress
+    Phase m_phase = Phase::Idle;
+    unsigned m_owner = kNoOwner;  // master whose GNT# was sampled on the clock before FRAME#
+    uint8_t m_cmd = 0;            // bus command (the real one after a DAC)
+    bool m_is_read = false;       // target drives AD in data phases
+    bool m_req64 = false;         // REQ64# asserted in the address phase
+    bool m_ack64 = false;         // ACK64# asserted with DEVSEL#
+    bool m_devsel_seen = false;
+    bool m_master_abort = false;  // no DEVSEL# by clock 5
+    bool m_stop_seen = false;     // a data phase ended with STOP#
+    bool m_prev_completed = false;  // the previous clock completed a data phase
+    bool m_prev_stop = false;       // ... and it was completed by STOP#
+    uint32_t m_lo_addr = 0;       // AD[31:0] of the first address phase
+    uint64_t m_first_addr = 0;    // clock of the first address phase
+    uint64_t m_addr = 0;          // clock of the last address phase (the DAC's second)
+    uint64_t m_ref = 0;           // clock latencies of the current data phase count from
+    uint64_t m_phase_start = 0;   // first clock of the current data phase
+    uint8_t m_phase_cbe = 0xFF;   // C/BE# at the start of the current data phase
+    bool m_phase_irdy = false;    // IRDY# seen in the current data phase
+    bool m_phase_tgt = false;     // TRDY# or STOP# seen in the current data phase
+    uint32_t m_phases_done = 0;   // data phases completed with data
+    uint32_t m_dwords = 0;        // dwords moved (a 64-bit phase counts two)
+    uint64_t m_lt_clock = 0;      // clock the latency timer was seen expired with GNT# removed (0 = not yet)
+    unsigned m_lt_allow = 0;      // data phases the master may still complete with FRAME# asserted
+    unsigned m_lt_over = 0;       // ... and those it did
+
+    // parity obligations for the next clock
+    bool m_par_due = false, m_par64_due = false, m_par_data = false;
+    uint64_t m_par_ad = 0;
+    uint8_t m_par_cbe = 0xFF;
+    uint8_t m_bad_hist = 0;       // bit k: the data phase k clocks ago had bad parity
 };
 
 }  // namespace nicsim::pci
