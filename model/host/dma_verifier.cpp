@@ -1,0 +1,174 @@
+#include "dma_verifier.h"
+
+#include <cstring>
+
+#include "model/host/pci_tlm.h"
+#include "model/pci/pci_bus.h"
+
+namespace nicsim::host {
+
+using namespace sc_core;
+
+namespace {
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+}  // namespace
+
+DmaVerifier::DmaVerifier(sc_module_name name, const pci::PciBus* bus)
+    : sc_module(name), target("target"), initiator("initiator"), m_bus(bus) {
+    target.register_b_transport(this, &DmaVerifier::b_transport);
+    target.register_transport_dbg(this, &DmaVerifier::transport_dbg);
+    target.register_get_direct_mem_ptr(this, &DmaVerifier::get_direct_mem_ptr);
+    initiator.register_invalidate_direct_mem_ptr(this, &DmaVerifier::invalidate_direct_mem_ptr);
+    m_recent.reserve(kKeptViolations);
+}
+
+void DmaVerifier::enable(bool on) {
+    const bool was = m_enabled;
+    m_enabled = on;
+    if (on && !was && target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(0, ~0ull);
+}
+
+void DmaVerifier::allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) {
+    if (len == 0) return;
+    if (phys + (len - 1) < phys) {
+        SC_REPORT_WARNING("nicsim/host/verifier-window",
+                          ("allow(" + hex(phys) + ", len " + std::to_string(len) + ") wraps the address space")
+                              .c_str());
+        return;
+    }
+    m_windows.emplace(phys, Window{phys + len, device_may_write, what ? what : ""});
+    if (len > m_max_len) m_max_len = len;
+    ++m_stats.allows;
+}
+
+void DmaVerifier::revoke(uint64_t phys, uint64_t len) {
+    const uint64_t end = phys + len < phys ? ~0ull : phys + len;  // saturate at the top of the address space
+    unsigned removed = 0;
+    for (auto it = m_windows.lower_bound(phys); it != m_windows.end() && it->first < end;) {
+        if (it->second.end <= end) {
+            it = m_windows.erase(it);
+            ++removed;
+        } else {
+            ++it;
+        }
+    }
+    m_stats.revokes += removed;
+    if (removed == 0 && len != 0)
+        SC_REPORT_WARNING("nicsim/host/verifier-revoke",
+                          ("revoke(" + hex(phys) + ", len " + std::to_string(len) + ") matches no allowed window")
+                              .c_str());
+}
+
+bool DmaVerifier::covered(uint64_t start, uint64_t end, bool need_write) const {
+    uint64_t pos = start;
+    while (pos < end) {
+        uint64_t best = pos;
+        for (auto it = m_windows.upper_bound(pos); it != m_windows.begin();) {
+            --it;
+            if (pos - it->first >= m_max_len) break;  // no earlier window is long enough to reach pos
+            if (need_write && !it->second.may_write) continue;
+            if (it->second.end > best) best = it->second.end;
+        }
+        if (best == pos) return false;
+        pos = best;
+    }
+    return true;
+}
+
+bool DmaVerifier::overlaps_any(uint64_t start, uint64_t end) const {
+    for (auto it = m_windows.lower_bound(end); it != m_windows.begin();) {
+        --it;
+        if (it->first <= start && start - it->first >= m_max_len) break;
+        if (it->second.end > start) return true;
+    }
+    return false;
+}
+
+bool DmaVerifier::permits(uint64_t phys, uint64_t len, bool write) const {
+    if (len == 0) return true;
+    if (write) return covered(phys, phys + len, true);
+    for (uint64_t d = phys & ~3ull; d < phys + len; d += 4)
+        if (!overlaps_any(d, d + 4)) return false;
+    return true;
+}
+
+int DmaVerifier::check(const tlm::tlm_generic_payload& gp) const {
+    const uint64_t a = gp.get_address();
+    const uint32_t len = gp.get_data_length();
+    if (len == 0 || a + (len - 1) < a) return 1;
+    if (!gp.is_write()) return permits(a, len, false) ? 0 : 1;
+    const uint8_t* be = gp.get_byte_enable_ptr();
+    const uint32_t be_len = gp.get_byte_enable_length();
+    auto enabled = [&](uint32_t i) { return !be || be_len == 0 || be[i % be_len] == TLM_BYTE_ENABLED; };
+    for (uint32_t i = 0; i < len;) {
+        if (!enabled(i)) {
+            ++i;
+            continue;
+        }
+        uint32_t j = i;
+        while (j < len && enabled(j)) ++j;
+        if (!covered(a + i, a + j, true)) return covered(a + i, a + j, false) ? 2 : 1;
+        i = j;
+    }
+    return 0;
+}
+
+void DmaVerifier::report(const tlm::tlm_generic_payload& gp, int why) {
+    DmaViolation v;
+    v.addr = gp.get_address();
+    v.len = gp.get_data_length();
+    v.master = pci_master_of(gp);
+    v.write = gp.is_write();
+    v.read_only = why == 2;
+    ++m_stats.violations;
+    if (m_recent.size() < kKeptViolations) m_recent.push_back(v);
+    std::string who = "master ?";
+    if (v.master != PciMasterExtension::kUnknownMaster) {
+        who = "master " + std::to_string(v.master);
+        if (m_bus && v.master < m_bus->master_count()) who += " (" + m_bus->master_name(v.master) + ")";
+    }
+    const std::string msg = std::string("device ") + (v.write ? "write" : "read") + " of " + std::to_string(v.len) +
+                            " bytes at " + hex(v.addr) + " by " + who +
+                            (v.read_only ? " into a read-only window" : " outside every allowed window");
+    SC_REPORT_WARNING("nicsim/host/verifier", msg.c_str());
+}
+
+void DmaVerifier::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+    if (!m_enabled) {
+        ++m_stats.passed;
+        initiator->b_transport(gp, delay);
+        return;
+    }
+    ++m_stats.checked;
+    if (const int why = check(gp)) {
+        report(gp, why);
+        if (gp.is_read() && gp.get_data_ptr()) std::memset(gp.get_data_ptr(), 0, gp.get_data_length());
+        gp.set_dmi_allowed(false);
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
+    initiator->b_transport(gp, delay);
+    gp.set_dmi_allowed(false);  // while checking, every access must come through here
+}
+
+unsigned DmaVerifier::transport_dbg(tlm::tlm_generic_payload& gp) { return initiator->transport_dbg(gp); }
+
+bool DmaVerifier::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
+    if (m_enabled) {
+        dmi.set_start_address(0);
+        dmi.set_end_address(~0ull);
+        dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
+        return false;
+    }
+    return initiator->get_direct_mem_ptr(gp, dmi);
+}
+
+void DmaVerifier::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+    if (target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(start, end);
+}
+
+}  // namespace nicsim::host

@@ -1,0 +1,94 @@
+// The DMA verifier: a TLM pass-through between the host bridge's device side and host memory that knows which
+// physical ranges the driver stack has handed to the device (SG lists of packets in flight, shared memory, receive
+// buffers). When enabled, a device access outside every window, or a write into a read-only window, is a violation:
+// a "nicsim/host/verifier" warning naming address, length, master and direction; the write is dropped, a read
+// returns zeros, and the transaction is answered with TLM_ADDRESS_ERROR_RESPONSE (the bridge target-aborts).
+// Reads are checked at dword granularity (a PCI read always fetches whole dwords); writes byte by byte.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+namespace nicsim::pci {
+class PciBus;
+}
+
+namespace nicsim::host {
+
+/// One access the verifier refused.
+struct DmaViolation {
+    uint64_t addr = 0;
+    uint32_t len = 0;
+    unsigned master = ~0u;  ///< bus master index (PciMasterExtension), ~0u when unknown
+    bool write = false;
+    bool read_only = false;  ///< a write that hit a read-only window (else: outside every window)
+};
+
+struct DmaVerifierStats {
+    uint64_t checked = 0;     ///< accesses checked while enabled
+    uint64_t passed = 0;      ///< accesses forwarded without a check (disabled)
+    uint64_t violations = 0;  ///< accesses refused
+    uint64_t allows = 0;      ///< allow() calls
+    uint64_t revokes = 0;     ///< windows removed by revoke()
+};
+
+class DmaVerifier : public sc_core::sc_module {
+public:
+    static constexpr size_t kKeptViolations = 64;  ///< violations remembered for inspection (all are counted)
+
+    tlm_utils::simple_target_socket<DmaVerifier> target;        ///< from the host bridge (device DMA)
+    tlm_utils::simple_initiator_socket<DmaVerifier> initiator;  ///< to host memory
+
+    /// `bus` (optional) names masters in the warnings.
+    explicit DmaVerifier(sc_core::sc_module_name name, const pci::PciBus* bus = nullptr);
+
+    /// Checking on or off (off by default: bus-level tests move data anywhere). Enabling revokes upstream DMI.
+    void enable(bool on);
+    bool enabled() const { return m_enabled; }
+
+    /// Hand the device [phys, phys+len); `what` names the window in violation reports.
+    void allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what);
+    /// Take back every window lying inside [phys, phys+len) (warns when there is none).
+    void revoke(uint64_t phys, uint64_t len);
+    size_t window_count() const { return m_windows.size(); }
+    /// Would a device access of `len` bytes at `phys` pass (all bytes enabled)?
+    bool permits(uint64_t phys, uint64_t len, bool write) const;
+
+    uint64_t violations() const { return m_stats.violations; }
+    const std::vector<DmaViolation>& recent_violations() const { return m_recent; }
+    const DmaVerifierStats& stats() const { return m_stats; }
+
+private:
+    struct Window {
+        uint64_t end = 0;  // exclusive
+        bool may_write = false;
+        std::string what;
+    };
+
+    bool covered(uint64_t start, uint64_t end, bool need_write) const;  // every byte of [start, end) in a window
+    bool overlaps_any(uint64_t start, uint64_t end) const;
+    /// 0 = allowed, 1 = outside every window, 2 = write into read-only memory.
+    int check(const tlm::tlm_generic_payload& gp) const;
+    void report(const tlm::tlm_generic_payload& gp, int why);
+
+    void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+    unsigned transport_dbg(tlm::tlm_generic_payload& gp);
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+    void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+
+    const pci::PciBus* m_bus;
+    bool m_enabled = false;
+    std::multimap<uint64_t, Window> m_windows;  // by start address
+    uint64_t m_max_len = 0;                     // longest window ever allowed: bounds the backward scan
+    DmaVerifierStats m_stats;
+    std::vector<DmaViolation> m_recent;
+};
+
+}  // namespace nicsim::host

@@ -1,0 +1,182 @@
+#include "host_cpu.h"
+
+#include <algorithm>
+#include <string>
+
+#include "model/host/dma_verifier.h"
+#include "model/host/host_memory.h"
+#include "model/pci/pci_types.h"
+
+namespace nicsim::host {
+
+using namespace sc_core;
+
+namespace {
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+uint32_t all_ones(unsigned size) { return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1; }
+}  // namespace
+
+HostCpu::HostCpu(sc_module_name name, pci::PciBus& bus, HostMemory& memory, DmaVerifier* verifier)
+    : sc_module(name), cpu_mem("cpu_mem"), cpu_io("cpu_io"), cpu_cfg("cpu_cfg"), m_bus(bus), m_memory(memory),
+      m_verifier(verifier) {
+    SC_HAS_PROCESS(HostCpu);
+    SC_THREAD(run);
+}
+
+void HostCpu::run() {
+    if (m_program) m_program(*this);
+    m_done = true;
+    m_done_event.notify(SC_ZERO_TIME);
+    if (m_stop_when_done) {
+        sc_stop();
+        return;
+    }
+    for (;;) {  // the program returned: the CPU idles and keeps taking interrupts
+        if (service_interrupts() != 0)
+            wait(m_irq_recheck);
+        else
+            wait(m_bus.inta_event());
+    }
+}
+
+uint32_t HostCpu::service_interrupts() {
+    if (m_in_isr) return 0;
+    const uint32_t asserted = pending();
+    for (unsigned d = 0; d < m_isr.size(); ++d) {
+        if (!((asserted >> d) & 1u)) continue;
+        m_in_isr = true;
+        ++m_stats.interrupts;
+        m_isr[d].fn(m_isr[d].ctx);
+        m_in_isr = false;
+    }
+    return asserted ? pending() : 0;
+}
+
+void HostCpu::stall_ns(uint64_t ns) {
+    const sc_time until = sc_time_stamp() + sc_time(static_cast<double>(ns), SC_NS);
+    m_stats.stall_ns += ns;
+    if (m_in_isr) {  // an ISR that stalls just waits: interrupts are masked inside it
+        wait(until - sc_time_stamp());
+        return;
+    }
+    for (;;) {
+        const uint32_t still = service_interrupts();
+        const sc_time now = sc_time_stamp();
+        if (now >= until) return;
+        if (still != 0)
+            wait(std::min(until - now, m_irq_recheck));
+        else
+            wait(until - now, m_bus.inta_event());
+    }
+}
+
+uint64_t HostCpu::now_ns() const { return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS)); }
+
+PhysicalMemory& HostCpu::memory() { return m_memory; }
+
+void HostCpu::connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) {
+    if (device >= m_isr.size()) {
+        SC_REPORT_WARNING("nicsim/host/cpu-interrupt", ("connect_interrupt: no device " + std::to_string(device)).c_str());
+        return;
+    }
+    m_isr[device] = Isr{isr, ctx};
+    m_connected = isr ? (m_connected | (1u << device)) : (m_connected & ~(1u << device));
+}
+
+void HostCpu::dma_allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) {
+    if (m_verifier) m_verifier->allow(phys, len, device_may_write, what);
+}
+
+void HostCpu::dma_revoke(uint64_t phys, uint64_t len) {
+    if (m_verifier) m_verifier->revoke(phys, len);
+}
+
+bool HostCpu::valid_size(const char* what, uint64_t addr, unsigned size) {
+    if ((size == 1 || size == 2 || size == 4) && addr % size == 0) return true;
+    ++m_stats.bad_calls;
+    SC_REPORT_WARNING("nicsim/host/cpu-access", (std::string(what) + " of size " + std::to_string(size) + " at " +
+                                                 hex(addr) + ": size must be 1, 2 or 4 and naturally aligned")
+                                                    .c_str());
+    return false;
+}
+
+uint32_t HostCpu::cycle(tlm_utils::simple_initiator_socket<HostCpu>& socket, bool write, uint64_t addr,
+                        unsigned size, uint32_t value) {
+    for (unsigned i = 0; i < size; ++i) m_buf[i] = write ? static_cast<uint8_t>(value >> (8 * i)) : 0;
+    m_gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    m_gp.set_address(addr);
+    m_gp.set_data_ptr(m_buf);
+    m_gp.set_data_length(size);
+    m_gp.set_streaming_width(size);
+    m_gp.set_byte_enable_ptr(nullptr);
+    m_gp.set_byte_enable_length(0);
+    m_gp.set_dmi_allowed(false);
+    m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = SC_ZERO_TIME;
+    socket->b_transport(m_gp, delay);
+    if (delay > SC_ZERO_TIME) wait(delay);
+    if (!m_gp.is_response_ok()) {
+        ++m_stats.bus_errors;  // the bridge has already named the abort
+        return write ? 0 : all_ones(size);
+    }
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; ++i) v |= static_cast<uint32_t>(m_buf[i]) << (8 * i);
+    return v;
+}
+
+uint32_t HostCpu::config_read(unsigned device, unsigned offset, unsigned size) {
+    if (device >= 32 || offset > 0xFF || !valid_size("config_read", offset, size)) {
+        if (device >= 32 || offset > 0xFF) {
+            ++m_stats.bad_calls;
+            SC_REPORT_WARNING("nicsim/host/cpu-access", ("config_read of device " + std::to_string(device) +
+                                                         " offset " + hex(offset) + ": out of range")
+                                                            .c_str());
+        }
+        return all_ones(size);
+    }
+    ++m_stats.config_cycles;
+    return cycle(cpu_cfg, false, pci::config_address(device, 0, offset) | (offset & 3u), size, 0);
+}
+
+void HostCpu::config_write(unsigned device, unsigned offset, unsigned size, uint32_t value) {
+    if (device >= 32 || offset > 0xFF) {
+        ++m_stats.bad_calls;
+        SC_REPORT_WARNING("nicsim/host/cpu-access", ("config_write of device " + std::to_string(device) +
+                                                     " offset " + hex(offset) + ": out of range")
+                                                        .c_str());
+        return;
+    }
+    if (!valid_size("config_write", offset, size)) return;
+    ++m_stats.config_cycles;
+    cycle(cpu_cfg, true, pci::config_address(device, 0, offset) | (offset & 3u), size, value);
+}
+
+uint32_t HostCpu::mmio_read(uint64_t phys, unsigned size) {
+    if (!valid_size("mmio_read", phys, size)) return all_ones(size);
+    ++m_stats.mmio_cycles;
+    return cycle(cpu_mem, false, phys, size, 0);
+}
+
+void HostCpu::mmio_write(uint64_t phys, unsigned size, uint32_t value) {
+    if (!valid_size("mmio_write", phys, size)) return;
+    ++m_stats.mmio_cycles;
+    cycle(cpu_mem, true, phys, size, value);
+}
+
+uint32_t HostCpu::io_read(uint32_t port, unsigned size) {
+    if (!valid_size("io_read", port, size)) return all_ones(size);
+    ++m_stats.io_cycles;
+    return cycle(cpu_io, false, port, size, 0);
+}
+
+void HostCpu::io_write(uint32_t port, unsigned size, uint32_t value) {
+    if (!valid_size("io_write", port, size)) return;
+    ++m_stats.io_cycles;
+    cycle(cpu_io, true, port, size, value);
+}
+
+}  // namespace nicsim::host

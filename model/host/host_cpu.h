@@ -1,0 +1,99 @@
+// The host CPU: runs the driver stack (a program given as std::function<void(HostPlatform&)>) in its SC_THREAD and
+// implements HostPlatform for it. Configuration, MMIO and I/O calls are b_transport into the host bridge's CPU
+// sockets, so each is a real bus cycle that takes simulated time; memory() is host memory (zero-time CPU access);
+// the interrupt controller dispatches INTA# to connected ISRs while the program stalls, or after it returned,
+// never re-entrantly.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "hostdrv/ndis/host_platform.h"
+#include "model/pci/pci_bus.h"
+
+namespace nicsim::host {
+
+class HostMemory;
+class DmaVerifier;
+
+struct HostCpuStats {
+    uint64_t config_cycles = 0;  ///< config_read/config_write calls that reached the bus
+    uint64_t mmio_cycles = 0;    ///< mmio_read/mmio_write calls that reached the bus
+    uint64_t io_cycles = 0;      ///< io_read/io_write calls that reached the bus
+    uint64_t bus_errors = 0;     ///< cycles answered with an error response (master/target abort)
+    uint64_t bad_calls = 0;      ///< calls refused for a bad size, alignment or offset
+    uint64_t interrupts = 0;     ///< ISR invocations
+    uint64_t stall_ns = 0;       ///< simulated time spent in stall_ns
+};
+
+class HostCpu : public sc_core::sc_module, public HostPlatform {
+public:
+    using Program = std::function<void(HostPlatform&)>;
+
+    tlm_utils::simple_initiator_socket<HostCpu> cpu_mem;  ///< to HostBridge::cpu_mem (memory cycles)
+    tlm_utils::simple_initiator_socket<HostCpu> cpu_io;   ///< to HostBridge::cpu_io (I/O cycles)
+    tlm_utils::simple_initiator_socket<HostCpu> cpu_cfg;  ///< to HostBridge::cpu_cfg (configuration cycles)
+
+    /// `verifier` (optional) receives dma_allow/dma_revoke.
+    HostCpu(sc_core::sc_module_name name, pci::PciBus& bus, HostMemory& memory, DmaVerifier* verifier = nullptr);
+
+    /// The program the CPU runs from time 0 (set before sc_start).
+    void set_program(Program program) { m_program = std::move(program); }
+    /// Call sc_stop() when the program returns (default: keep dispatching interrupts).
+    void set_stop_when_done(bool stop) { m_stop_when_done = stop; }
+    /// While INTA# stays asserted after its ISR returned, the ISR is called again after this long (default 1 us).
+    void set_irq_recheck(const sc_core::sc_time& t) { m_irq_recheck = t; }
+    bool program_done() const { return m_done; }
+    const sc_core::sc_event& done_event() const { return m_done_event; }
+    const HostCpuStats& stats() const { return m_stats; }
+
+    uint32_t config_read(unsigned device, unsigned offset, unsigned size) override;
+    void config_write(unsigned device, unsigned offset, unsigned size, uint32_t value) override;
+    uint32_t mmio_read(uint64_t phys, unsigned size) override;
+    void mmio_write(uint64_t phys, unsigned size, uint32_t value) override;
+    uint32_t io_read(uint32_t port, unsigned size) override;
+    void io_write(uint32_t port, unsigned size, uint32_t value) override;
+    PhysicalMemory& memory() override;
+    void stall_ns(uint64_t ns) override;
+    uint64_t now_ns() const override;
+    void connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) override;
+    void dma_allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) override;
+    void dma_revoke(uint64_t phys, uint64_t len) override;
+
+private:
+    struct Isr {
+        void (*fn)(void*) = nullptr;
+        void* ctx = nullptr;
+    };
+
+    void run();
+    /// One bus cycle through `socket`; returns the read value (all-ones on an error response).
+    uint32_t cycle(tlm_utils::simple_initiator_socket<HostCpu>& socket, bool write, uint64_t addr, unsigned size,
+                   uint32_t value);
+    bool valid_size(const char* what, uint64_t addr, unsigned size);
+    /// Calls the ISR of every asserted, connected device once; returns the devices still pending afterwards.
+    uint32_t service_interrupts();
+    uint32_t pending() const { return m_bus.lines().inta & m_connected; }
+
+    pci::PciBus& m_bus;
+    HostMemory& m_memory;
+    DmaVerifier* m_verifier;
+    Program m_program;
+    bool m_stop_when_done = false;
+    bool m_done = false;
+    bool m_in_isr = false;
+    sc_core::sc_time m_irq_recheck{1, sc_core::SC_US};
+    sc_core::sc_event m_done_event;
+    std::array<Isr, 32> m_isr{};
+    uint32_t m_connected = 0;  // devices with an ISR
+    tlm::tlm_generic_payload m_gp;
+    uint8_t m_buf[4] = {};
+    HostCpuStats m_stats;
+};
+
+}  // namespace nicsim::host

@@ -1,0 +1,238 @@
+#include "host_memory.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace nicsim::host {
+
+using namespace sc_core;
+
+namespace {
+constexpr uint64_t kPage = PhysicalMemory::kPageSize;
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+}  // namespace
+
+HostMemory::HostMemory(sc_module_name name) : sc_module(name), socket("socket") {
+    socket.register_b_transport(this, &HostMemory::b_transport);
+    socket.register_transport_dbg(this, &HostMemory::transport_dbg);
+    socket.register_get_direct_mem_ptr(this, &HostMemory::get_direct_mem_ptr);
+}
+
+HostMemory::~HostMemory() = default;
+
+const uint8_t* HostMemory::page_for_read(uint64_t pn) const {
+    if (pn == m_last_pn) return m_last_page->data;
+    auto it = m_pages.find(pn);
+    if (it == m_pages.end()) return nullptr;
+    m_last_pn = pn;
+    m_last_page = const_cast<Page*>(&it->second);
+    return it->second.data;
+}
+
+uint8_t* HostMemory::page_for_write(uint64_t pn) {
+    if (pn == m_last_pn) return m_last_page->data;
+    auto [it, inserted] = m_pages.try_emplace(pn);
+    if (inserted) {
+        it->second.own.reset(new uint8_t[kPage]());
+        it->second.data = it->second.own.get();
+        ++m_owned_pages;
+    }
+    m_last_pn = pn;
+    m_last_page = &it->second;
+    return it->second.data;
+}
+
+bool HostMemory::is_mapped(uint64_t phys) const {
+    auto it = m_pages.find(phys / kPage);
+    return it != m_pages.end() && !it->second.own;
+}
+
+void HostMemory::invalidate_dmi(uint64_t start, uint64_t end) {
+    if (socket.get_base_port().size() == 0) return;  // not bound (memory used on its own): nobody holds DMI
+    ++m_stats.dmi_invalidations;
+    socket->invalidate_direct_mem_ptr(start, end);
+}
+
+void HostMemory::map_pages(uint64_t phys, uint8_t* host, size_t len) {
+    if (len == 0) return;
+    if (phys % kPage != 0 || reinterpret_cast<uintptr_t>(host) % kPage != 0 || len % kPage != 0 || host == nullptr ||
+        !range_ok(phys, len)) {
+        SC_REPORT_WARNING("nicsim/host/memory-map", ("map_pages(" + hex(phys) + ", len " + std::to_string(len) +
+                                                     ") not page-aligned or out of range: nothing mapped")
+                                                        .c_str());
+        return;
+    }
+    forget_lookup();
+    for (uint64_t off = 0; off < len; off += kPage) {
+        Page& p = m_pages[(phys + off) / kPage];
+        if (p.own) --m_owned_pages;
+        p.own.reset();
+        p.data = host + off;
+    }
+    invalidate_dmi(phys, phys + (len - 1));
+}
+
+void HostMemory::unmap_pages(uint64_t phys, size_t len) {
+    if (len == 0) return;
+    if (phys % kPage != 0 || len % kPage != 0 || !range_ok(phys, len)) {
+        SC_REPORT_WARNING("nicsim/host/memory-map", ("unmap_pages(" + hex(phys) + ", len " + std::to_string(len) +
+                                                     ") not page-aligned or out of range: nothing unmapped")
+                                                        .c_str());
+        return;
+    }
+    forget_lookup();
+    const uint64_t first = phys / kPage, last = (phys + (len - 1)) / kPage;
+    for (auto it = m_pages.lower_bound(first); it != m_pages.end() && it->first <= last;) {
+        if (it->second.own) --m_owned_pages;
+        it = m_pages.erase(it);
+    }
+    invalidate_dmi(phys, phys + (len - 1));
+}
+
+void HostMemory::read(uint64_t phys, void* dst, size_t len) {
+    if (!range_ok(phys, len)) {
+        SC_REPORT_WARNING("nicsim/host/memory-range", ("CPU read at " + hex(phys) + " wraps the address space").c_str());
+        std::memset(dst, 0, len);
+        return;
+    }
+    auto* out = static_cast<uint8_t*>(dst);
+    for (size_t done = 0; done < len;) {
+        const uint64_t a = phys + done;
+        const size_t n = std::min<uint64_t>(len - done, kPage - a % kPage);
+        const uint8_t* page = page_for_read(a / kPage);
+        if (page)
+            std::memcpy(out + done, page + a % kPage, n);
+        else
+            std::memset(out + done, 0, n);
+        done += n;
+    }
+    m_stats.cpu_bytes_read += len;
+}
+
+void HostMemory::write(uint64_t phys, const void* src, size_t len) {
+    if (!range_ok(phys, len)) {
+        SC_REPORT_WARNING("nicsim/host/memory-range", ("CPU write at " + hex(phys) + " wraps the address space").c_str());
+        return;
+    }
+    const auto* in = static_cast<const uint8_t*>(src);
+    for (size_t done = 0; done < len;) {
+        const uint64_t a = phys + done;
+        const size_t n = std::min<uint64_t>(len - done, kPage - a % kPage);
+        std::memcpy(page_for_write(a / kPage) + a % kPage, in + done, n);
+        done += n;
+    }
+    m_stats.cpu_bytes_written += len;
+}
+
+void HostMemory::access(tlm::tlm_generic_payload& gp) {
+    const bool wr = gp.is_write();
+    uint8_t* data = gp.get_data_ptr();
+    const uint32_t len = gp.get_data_length();
+    const uint32_t sw = gp.get_streaming_width() == 0 ? len : std::min(gp.get_streaming_width(), len);
+    const uint8_t* be = gp.get_byte_enable_ptr();
+    const uint32_t be_len = gp.get_byte_enable_length();
+    const uint64_t base = gp.get_address();
+    uint64_t moved = 0;
+    for (uint32_t off = 0; off < len;) {
+        const uint32_t in_beat = off % sw;
+        const uint64_t a = base + in_beat;
+        const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>({sw - in_beat, len - off, kPage - a % kPage}));
+        if (wr) {
+            uint8_t* page = page_for_write(a / kPage) + a % kPage;
+            if (!be) {
+                std::memcpy(page, data + off, n);
+                moved += n;
+            } else {
+                for (uint32_t i = 0; i < n; ++i)
+                    if (be[(off + i) % be_len] == TLM_BYTE_ENABLED) page[i] = data[off + i], ++moved;
+            }
+        } else {
+            const uint8_t* page = page_for_read(a / kPage);
+            for (uint32_t i = 0; i < n; ++i) {
+                if (be && be[(off + i) % be_len] != TLM_BYTE_ENABLED) continue;
+                data[off + i] = page ? page[a % kPage + i] : 0;
+                ++moved;
+            }
+        }
+        off += n;
+    }
+    (wr ? m_stats.bytes_written : m_stats.bytes_read) += moved;
+}
+
+void HostMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+    ++m_stats.transactions;
+    const uint32_t len = gp.get_data_length();
+    const uint32_t sw = gp.get_streaming_width() == 0 ? len : std::min(gp.get_streaming_width(), len);
+    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) {
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        return;
+    }
+    if (len == 0 || gp.get_data_ptr() == nullptr) {
+        ++m_stats.errors;
+        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return;
+    }
+    if (!range_ok(gp.get_address(), sw)) {
+        ++m_stats.errors;
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
+    if (gp.get_byte_enable_ptr() && gp.get_byte_enable_length() == 0) {
+        ++m_stats.errors;
+        gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return;
+    }
+    access(gp);
+    gp.set_dmi_allowed(true);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned HostMemory::transport_dbg(tlm::tlm_generic_payload& gp) {
+    const uint32_t len = gp.get_data_length();
+    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND || len == 0 || !gp.get_data_ptr() ||
+        !range_ok(gp.get_address(), len))
+        return 0;
+    const HostMemoryStats keep = m_stats;  // debug accesses are invisible to the statistics
+    tlm::tlm_generic_payload copy;
+    copy.set_command(gp.get_command());
+    copy.set_address(gp.get_address());
+    copy.set_data_ptr(gp.get_data_ptr());
+    copy.set_data_length(len);
+    copy.set_streaming_width(len);
+    if (gp.is_write()) {
+        access(copy);
+    } else {
+        for (uint32_t off = 0; off < len;) {  // debug reads never allocate
+            const uint64_t a = gp.get_address() + off;
+            const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(len - off, kPage - a % kPage));
+            const uint8_t* page = page_for_read(a / kPage);
+            if (page)
+                std::memcpy(gp.get_data_ptr() + off, page + a % kPage, n);
+            else
+                std::memset(gp.get_data_ptr() + off, 0, n);
+            off += n;
+        }
+    }
+    m_stats = keep;
+    return len;
+}
+
+bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
+    const uint64_t pn = gp.get_address() / kPage;
+    dmi.set_dmi_ptr(page_for_write(pn));
+    dmi.set_start_address(pn * kPage);
+    dmi.set_end_address(pn * kPage + (kPage - 1));
+    dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_READ_WRITE);
+    dmi.set_read_latency(SC_ZERO_TIME);
+    dmi.set_write_latency(SC_ZERO_TIME);
+    ++m_stats.dmi_grants;
+    return true;
+}
+
+}  // namespace nicsim::host

@@ -1,0 +1,75 @@
+// Host physical memory: a sparse 64-bit address space of 4 KiB pages allocated on first write (reads of untouched
+// memory return zeros and allocate nothing), some of which may alias caller-owned process memory (map_pages), so
+// that the NDIS layer's virtual buffers and device DMA see the same bytes. CPU side through PhysicalMemory, device
+// side through a TLM-2.0 target socket (b_transport, transport_dbg, DMI of one page).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "hostdrv/ndis/host_platform.h"
+
+namespace nicsim::host {
+
+/// Counters of host memory traffic.
+struct HostMemoryStats {
+    uint64_t bytes_read = 0;         ///< bytes read through b_transport (device DMA without DMI)
+    uint64_t bytes_written = 0;      ///< bytes written through b_transport (byte enables honoured)
+    uint64_t cpu_bytes_read = 0;     ///< bytes read through PhysicalMemory::read
+    uint64_t cpu_bytes_written = 0;  ///< bytes written through PhysicalMemory::write
+    uint64_t transactions = 0;       ///< b_transport calls
+    uint64_t errors = 0;             ///< b_transport calls answered with an error response
+    uint64_t dmi_grants = 0;         ///< DMI regions handed out
+    uint64_t dmi_invalidations = 0;  ///< invalidate_direct_mem_ptr calls made (map/unmap)
+};
+
+class HostMemory : public sc_core::sc_module, public PhysicalMemory {
+public:
+    tlm_utils::simple_target_socket<HostMemory> socket;  ///< device-side access (from the bridge or the verifier)
+
+    explicit HostMemory(sc_core::sc_module_name name);
+    ~HostMemory() override;
+
+    void map_pages(uint64_t phys, uint8_t* host, size_t len) override;
+    void unmap_pages(uint64_t phys, size_t len) override;
+    void read(uint64_t phys, void* dst, size_t len) override;
+    void write(uint64_t phys, const void* src, size_t len) override;
+
+    const HostMemoryStats& stats() const { return m_stats; }
+    /// Pages backed by memory this model allocated (first touch), not counting mapped pages.
+    size_t pages_allocated() const { return m_owned_pages; }
+    /// True when the page holding `phys` aliases caller memory (map_pages).
+    bool is_mapped(uint64_t phys) const;
+
+private:
+    struct Page {
+        uint8_t* data = nullptr;          // the 4 KiB the page reads and writes
+        std::unique_ptr<uint8_t[]> own;   // set when this model allocated it
+    };
+
+    const uint8_t* page_for_read(uint64_t page_number) const;  // nullptr: untouched (reads as zeros)
+    uint8_t* page_for_write(uint64_t page_number);             // allocates a zeroed page on first touch
+    void forget_lookup() const { m_last_pn = ~0ull; m_last_page = nullptr; }
+    bool range_ok(uint64_t phys, uint64_t len) const { return len == 0 || phys + (len - 1) >= phys; }
+    void invalidate_dmi(uint64_t start, uint64_t end);
+
+    void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+    unsigned transport_dbg(tlm::tlm_generic_payload& gp);
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+    /// Copies between memory and `data` for the payload's address, streaming width and byte enables.
+    void access(tlm::tlm_generic_payload& gp);
+
+    std::map<uint64_t, Page> m_pages;  // by page number; ordered, so any walk over it is deterministic
+    size_t m_owned_pages = 0;
+    HostMemoryStats m_stats;
+    mutable uint64_t m_last_pn = ~0ull;  // one-entry lookup cache (invalidated by map/unmap)
+    mutable Page* m_last_page = nullptr;
+};
+
+}  // namespace nicsim::host

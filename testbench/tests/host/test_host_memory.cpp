@@ -1,0 +1,184 @@
+// Host memory: sparse pages, TLM access across pages with byte enables, DMI, and map_pages aliasing.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "model/host/host_memory.h"
+#include "testbench/support/sim_reports.h"
+#include "testbench/tests/host/host_test_util.h"
+
+using namespace nicsim::host;
+using nicsim::test::TlmProbe;
+using namespace sc_core;
+
+namespace {
+struct AlignedBuffer {  // page-aligned caller memory, as the NDIS layer hands to map_pages
+    uint8_t* p;
+    explicit AlignedBuffer(size_t len) : p(static_cast<uint8_t*>(std::aligned_alloc(4096, len))) {
+        std::memset(p, 0, len);
+    }
+    ~AlignedBuffer() { std::free(p); }
+};
+}  // namespace
+
+TEST_CASE("host memory is sparse: a page far above 4 GiB costs one page and untouched memory reads zero",
+          "[host][memory]") {
+    HostMemory mem("mem");
+    const uint64_t far = 0x00FF'FFFF'0000'1234ull;
+    const uint32_t v = 0xA5A55A5A;
+    mem.write(far, &v, 4);
+    INFO("one write allocates exactly one page, wherever it is");
+    CHECK(mem.pages_allocated() == 1);
+    uint32_t back = 0;
+    mem.read(far, &back, 4);
+    CHECK(back == v);
+    uint8_t zeros[64];
+    std::memset(zeros, 0xEE, sizeof zeros);
+    mem.read(0x1234'5678'9000ull, zeros, sizeof zeros);
+    INFO("untouched memory reads as zeros and reading it allocates nothing");
+    for (uint8_t b : zeros) CHECK(b == 0);
+    CHECK(mem.pages_allocated() == 1);
+    CHECK(mem.stats().cpu_bytes_written == 4);
+    CHECK(mem.stats().cpu_bytes_read == 4 + sizeof zeros);
+}
+
+TEST_CASE("host memory b_transport spans pages and honours byte enables", "[host][memory][tlm]") {
+    HostMemory mem("mem");
+    TlmProbe probe("probe");
+    probe.socket.bind(mem.socket);
+    probe.body = [&](TlmProbe& p) {
+        uint8_t data[40];
+        for (unsigned i = 0; i < sizeof data; ++i) data[i] = static_cast<uint8_t>(i + 1);
+        const uint64_t a = 0x2'0000'0FF0ull;  // crosses a page boundary after 16 bytes
+        INFO("a write across a page boundary lands byte for byte in both pages");
+        CHECK(p.write(a, data, sizeof data) == tlm::TLM_OK_RESPONSE);
+        uint8_t back[40] = {};
+        CHECK(p.read(a, back, sizeof back) == tlm::TLM_OK_RESPONSE);
+        CHECK(std::memcmp(back, data, sizeof data) == 0);
+        CHECK(mem.pages_allocated() == 2);
+
+        INFO("byte enables repeat over the data: only enabled bytes are written");
+        const uint8_t be[4] = {TLM_BYTE_ENABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED,
+                               TLM_BYTE_ENABLED};
+        uint8_t ff[8];
+        std::memset(ff, 0xFF, sizeof ff);
+        CHECK(p.write(a + 12, ff, 8, be, 4) == tlm::TLM_OK_RESPONSE);
+        uint8_t chk[8];
+        mem.read(a + 12, chk, 8);
+        const uint8_t expect[8] = {0xFF, data[13], data[14], 0xFF, 0xFF, data[17], data[18], 0xFF};
+        CHECK(std::memcmp(chk, expect, 8) == 0);
+
+        INFO("an access wrapping the top of the address space is an address error");
+        CHECK(p.read(~0ull - 2, back, 8) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    };
+    sc_start();
+    CHECK(probe.finished);
+    CHECK(mem.stats().bytes_written == 40 + 4);
+    CHECK(mem.stats().bytes_read == 40);
+    CHECK(mem.stats().errors == 1);
+}
+
+TEST_CASE("host memory grants page-sized DMI and invalidates it on map and unmap", "[host][memory][dmi]") {
+    HostMemory mem("mem");
+    TlmProbe probe("probe");
+    probe.socket.bind(mem.socket);
+    AlignedBuffer buf(2 * 4096);
+    probe.body = [&](TlmProbe& p) {
+        tlm::tlm_dmi dmi;
+        REQUIRE(p.dmi(0x5000'0123ull, dmi));
+        INFO("the region is exactly the page holding the address, read and write");
+        CHECK(dmi.get_start_address() == 0x5000'0000ull);
+        CHECK(dmi.get_end_address() == 0x5000'0FFFull);
+        CHECK(dmi.is_read_write_allowed());
+        dmi.get_dmi_ptr()[0x123] = 0x77;
+        uint8_t b = 0;
+        mem.read(0x5000'0123ull, &b, 1);
+        CHECK(b == 0x77);
+        INFO("mapping caller pages over it invalidates DMI for exactly that range");
+        mem.map_pages(0x5000'0000ull, buf.p, 2 * 4096);
+        REQUIRE(p.invalidations.size() == 1);
+        CHECK(p.invalidations[0].first == 0x5000'0000ull);
+        CHECK(p.invalidations[0].second == 0x5000'1FFFull);
+        mem.unmap_pages(0x5000'0000ull, 2 * 4096);
+        CHECK(p.invalidations.size() == 2);
+    };
+    sc_start();
+    CHECK(probe.finished);
+    CHECK(mem.stats().dmi_grants == 1);
+}
+
+TEST_CASE("map_pages aliases caller memory for device DMA and unmap_pages drops it", "[host][memory]") {
+    HostMemory mem("mem");
+    TlmProbe probe("probe");
+    probe.socket.bind(mem.socket);
+    AlignedBuffer buf(3 * 4096);
+    const uint64_t phys = 0x1'2345'6000ull;
+    mem.write(phys + 4096, "old", 3);  // a page that existed before is replaced by the caller's
+    mem.map_pages(phys, buf.p, 3 * 4096);
+    CHECK(mem.is_mapped(phys + 8191));
+    CHECK(mem.pages_allocated() == 0);
+    probe.body = [&](TlmProbe& p) {
+        const char msg[] = "device DMA lands in the driver's buffer";
+        CHECK(p.write(phys + 4090, msg, sizeof msg) == tlm::TLM_OK_RESPONSE);  // spans two mapped pages
+        INFO("device writes are visible through the caller's pointer");
+        CHECK(std::memcmp(buf.p + 4090, msg, sizeof msg) == 0);
+        std::memcpy(buf.p + 3 * 4096 - 4, "abcd", 4);
+        char back[4] = {};
+        CHECK(p.read(phys + 3 * 4096 - 4, back, 4) == tlm::TLM_OK_RESPONSE);
+        INFO("caller writes are visible to device reads");
+        CHECK(std::memcmp(back, "abcd", 4) == 0);
+        mem.unmap_pages(phys, 3 * 4096);
+        std::memset(back, 0x55, 4);
+        CHECK(p.read(phys + 3 * 4096 - 4, back, 4) == tlm::TLM_OK_RESPONSE);
+        INFO("after unmap the pages read as fresh zeros and the caller's buffer is untouched");
+        CHECK(std::memcmp(back, "\0\0\0\0", 4) == 0);
+        CHECK(std::memcmp(buf.p + 3 * 4096 - 4, "abcd", 4) == 0);
+        CHECK_FALSE(mem.is_mapped(phys));
+    };
+    sc_start();
+    CHECK(probe.finished);
+}
+
+TEST_CASE("misaligned map_pages is refused with a named warning and maps nothing", "[host][memory]") {
+    nicsim::test::expect_reports("nicsim/host/memory-map");
+    HostMemory mem("mem");
+    AlignedBuffer buf(2 * 4096);
+    mem.map_pages(0x1000'0800ull, buf.p, 4096);   // physical address not page-aligned
+    mem.map_pages(0x1000'0000ull, buf.p + 8, 4096);  // host pointer not page-aligned
+    mem.map_pages(0x1000'0000ull, buf.p, 100);    // length not whole pages
+    INFO("three bad calls, three warnings, nothing mapped");
+    CHECK(nicsim::test::reports_seen("nicsim/host/memory-map") == 3);
+    CHECK_FALSE(mem.is_mapped(0x1000'0000ull));
+}
+
+TEST_CASE("transport_dbg reads without allocating and leaves the statistics alone", "[host][memory][tlm]") {
+    HostMemory mem("mem");
+    TlmProbe probe("probe");
+    probe.socket.bind(mem.socket);
+    mem.write(0x8000, "dbg!", 4);
+    unsigned got = 0, got_empty = 0;
+    char out[4] = {};
+    probe.body = [&](TlmProbe& p) {
+        tlm::tlm_generic_payload gp;
+        gp.set_command(tlm::TLM_READ_COMMAND);
+        gp.set_address(0x8000);
+        gp.set_data_ptr(reinterpret_cast<uint8_t*>(out));
+        gp.set_data_length(4);
+        got = p.socket->transport_dbg(gp);
+        char none[16];
+        gp.set_address(0x9'0000'0000ull);
+        gp.set_data_ptr(reinterpret_cast<uint8_t*>(none));
+        gp.set_data_length(16);
+        got_empty = p.socket->transport_dbg(gp);
+    };
+    sc_start();
+    CHECK(got == 4);
+    CHECK(got_empty == 16);
+    CHECK(std::memcmp(out, "dbg!", 4) == 0);
+    INFO("debug reads of untouched memory allocate nothing and are not counted");
+    CHECK(mem.pages_allocated() == 1);
+    CHECK(mem.stats().bytes_read == 0);
+    CHECK(mem.stats().transactions == 0);
+}
