@@ -1,0 +1,154 @@
+// The 82540EM NIC as a PCI device: configuration space, the register file behind BAR0 (memory) and BAR2 (I/O
+// window), the EEPROM, the interrupt logic on INTA#, and the data path (NicDataPath) as the client of its bus-master
+// engine. One clocked SC_METHOD on the bus clock; it sleeps while the bus is idle and nothing is pending.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "model/nic/config_space.h"
+#include "model/nic/data_path.h"
+#include "model/nic/e1000_regs.h"
+#include "model/nic/eeprom.h"
+#include "model/nic/interrupts.h"
+#include "model/nic/nic_context.h"
+#include "model/pci/master_engine.h"
+#include "model/pci/pci_bus.h"
+#include "model/pci/target_engine.h"
+
+namespace nicsim::nic {
+
+/// Counters of the device front, for statistics and tests.
+struct NicFrontStats {
+    uint64_t reg_reads = 0;         ///< register reads (memory or I/O window)
+    uint64_t reg_writes = 0;        ///< register writes
+    uint64_t config_reads = 0;      ///< configuration reads claimed
+    uint64_t config_writes = 0;     ///< configuration writes claimed
+    uint64_t unknown_accesses = 0;  ///< accesses to unimplemented register offsets
+    uint64_t software_resets = 0;   ///< CTRL.RST
+    uint64_t diagnostics = 0;       ///< diagnostics raised through NicContext::diagnostic and by the front
+    uint64_t awake_clocks = 0;      ///< clocks the SC_METHOD was evaluated
+    uint64_t frames_to_wire = 0;    ///< frames the data path transmitted
+    uint64_t frames_dropped = 0;    ///< transmitted frames with no wire attached
+};
+
+class Nic82540em : public sc_core::sc_module, public NicContext, public pci::TargetClient {
+public:
+    /// Register access kinds of the register file.
+    enum class Access : uint8_t {
+        None,       ///< unimplemented: reads 0, writes ignored with a diagnostic
+        RW,         ///< read/write (bits outside the write mask read 0)
+        RO,         ///< read-only: writes ignored silently
+        WO,         ///< write-only: reads 0
+        ReadClear,  ///< statistics: reading returns the value and clears it
+        Special,    ///< a handler (CTRL, STATUS, EERD, ICR, ...)
+    };
+
+    SC_HAS_PROCESS(Nic82540em);
+    Nic82540em(sc_core::sc_module_name name, pci::PciBus& bus, const NicParams& params = NicParams{});
+    ~Nic82540em() override;
+
+    /// Where transmitted frames go (nullptr: dropped and counted).
+    void set_wire(WireSink* wire) { m_wire = wire; }
+    /// A frame from the wire into the data path.
+    void receive(const Frame& frame);
+    /// Link state from the PHY/wire: STATUS.LU follows (with CTRL.SLU) and LSC is raised on a change.
+    void set_link(bool up);
+
+    /// PCI reset (RST#) and power-on state: configuration space, registers, data path, engines.
+    void reset();
+
+    unsigned device_number() const { return m_device; }
+    const ConfigSpace& config_space() const { return m_cfg; }
+    const Eeprom& eeprom() const { return m_eeprom; }
+    Eeprom& eeprom() { return m_eeprom; }
+    const Interrupts& interrupts() const { return m_irq; }
+    pci::PciTargetEngine& target() { return m_target; }
+    NicDataPath& data_path() { return *m_dp; }
+    const NicFrontStats& stats() const { return m_stats; }
+    bool inta_asserted() const { return m_inta; }
+    Access access(uint32_t offset) const;
+    /// Register read/write as software sees them through BAR0 (with side effects), for the host's direct access.
+    uint32_t read_register(uint32_t offset);
+    void write_register(uint32_t offset, uint32_t value, uint8_t byte_enables = 0xF);
+
+    // NicContext
+    const NicParams& params() const override { return m_params; }
+    uint32_t reg(uint32_t offset) const override;
+    void set_reg(uint32_t offset, uint32_t value) override;
+    void add_stat(uint32_t offset, uint64_t amount) override;
+    void raise_irq(uint32_t icr_bits) override;
+    void tx_done_event(bool immediate) override;
+    void rx_done_event(bool immediate) override;
+    bool bus_master_enabled() const override { return m_cfg.bus_master(); }
+    pci::PciMasterEngine& master() override { return m_master; }
+    void diagnostic(const char* what, const std::string& detail) override;
+    uint64_t now_ns() const override;
+
+    // pci::TargetClient
+    bool target_claim(const pci::TargetAccess& a) override;
+    pci::TargetReply target_read(const pci::TargetAccess& a, uint64_t& data) override;
+    pci::TargetReply target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) override;
+    void target_parity_error(const pci::TargetAccess& a, bool address_phase) override;
+
+private:
+    /// Sits between the master engine and the data path: latches abort/parity status bits, then forwards.
+    struct MasterStatusTap : pci::MasterClient {
+        Nic82540em* nic = nullptr;
+        void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;
+    };
+    /// The data path's WireSink: forwards to set_wire()'s sink.
+    struct WireTap : WireSink {
+        Nic82540em* nic = nullptr;
+        void transmit(const Frame& frame) override;
+    };
+
+    void clock_method();
+    bool needs_clock() const;
+    void wake() { m_wake.notify(sc_core::SC_ZERO_TIME); }
+    void define(uint32_t offset, Access access, uint32_t reset_value, uint32_t write_mask = ~0u);
+    void reset_registers();
+    void software_reset();
+    void load_mac_from_eeprom();
+    uint32_t status_value() const;
+    bool link_up() const;
+    void link_changed(bool was_up);
+    void update_master_config();
+    void update_irq();
+    uint32_t read_special(uint32_t offset);
+    void write_special(uint32_t offset, uint32_t value);
+
+    NicParams m_params;
+    pci::PciBus& m_bus;
+    unsigned m_device;
+    MasterStatusTap m_master_tap;
+    WireTap m_wire_tap;
+    pci::PciMasterEngine m_master;
+    pci::PciTargetEngine m_target;
+    ConfigSpace m_cfg;
+    Eeprom m_eeprom;
+    Interrupts m_irq;
+    std::unique_ptr<NicDataPath> m_dp;
+    WireSink* m_wire = nullptr;
+
+    // The register file: one dword per offset in BAR0, with its access kind, reset value and write mask.
+    std::vector<uint32_t> m_regs;
+    std::vector<uint32_t> m_reset;
+    std::vector<uint32_t> m_wmask;
+    std::vector<Access> m_access;
+    uint32_t m_ioaddr = 0;  // I/O window address register
+
+    bool m_link = true;
+    bool m_inta = false;
+    bool m_in_reset = false;
+    bool m_sleeping = false;
+    sc_core::sc_event m_wake;
+    sc_core::sc_event_or_list m_sleep_events;  // what ends a sleep: m_wake or a bus line change
+    NicFrontStats m_stats;
+};
+
+}  // namespace nicsim::nic
