@@ -1,0 +1,95 @@
+// Everything a nicsim run can be told, with its defaults in one place. The command line, scenario files and the
+// named presets all set the same keys through one option table, so a key means the same thing everywhere.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nicsim::tb {
+
+/// Bad input: the message names what was wrong, in one line. The program prints it and exits 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Frame sizes of generated traffic (bytes, without FCS).
+struct SizeDist {
+    enum Kind { Fixed, Uniform, Imix } kind = Fixed;
+    uint32_t min = 1514;
+    uint32_t max = 1514;
+    std::string text() const;
+};
+
+enum class Direction { Tx, Rx, Both };
+enum class Placement { Low, High, Scattered, Fragmented };
+const char* direction_name(Direction d);
+const char* placement_name(Placement p);
+
+struct RunConfig {
+    // Bus and host.
+    unsigned bus_width = 32;                 ///< bus-width: 32 or 64
+    unsigned bus_mhz = 33;                   ///< bus-clock: 33 or 66
+    unsigned mem_latency = 4;                ///< mem-latency: host memory read latency in bus clocks
+    // NIC.
+    unsigned dma_bits = 64;                  ///< dma-bits: NIC DMA address capability, 32 or 64
+    uint32_t max_transfer = 4096;            ///< max-transfer: bytes per NIC DMA operation
+    unsigned link_mbps = 1000;               ///< link: 10, 100 or 1000
+    // NDIS / driver.
+    uint32_t max_physical_mapping = 1514;    ///< max-physical-mapping: MaximumPhysicalMapping in bytes
+    uint32_t lso = 0;                        ///< lso: largest LSO packet in bytes (0 = off); sets the mapping
+    Placement placement = Placement::Scattered;  ///< placement: low, high, scattered, fragmented
+    unsigned map_registers = 0;              ///< map-registers: host grant limit (0 = as many as asked)
+    // Traffic.
+    uint64_t packets = 32;                   ///< packets: packets per direction
+    SizeDist size;                           ///< size: N, MIN..MAX or imix
+    Direction direction = Direction::Both;   ///< direction: tx, rx or both
+    unsigned fragments = 2;                  ///< fragments: buffers per sent packet
+    uint64_t seed = 1;                       ///< seed: traffic, placement and fault generator seed
+    // Topology.
+    bool back_to_back = false;               ///< back-to-back: two NICs joined by one wire
+    // Inputs and outputs.
+    std::string pcap_in;                     ///< pcap-in: frames received from the wire
+    std::string pcap_out;                    ///< pcap-out: frames transmitted onto the wire
+    std::string vcd;                         ///< vcd: VCD file for GTKWave
+    std::string trace = "bus";               ///< trace: what the VCD holds: bus,dma,desc,mac or all
+    std::string stats_json;                  ///< stats-json: the statistics as JSON
+    // Limits.
+    uint64_t max_time_ns = 50'000'000;       ///< max-time: simulated time limit (e.g. 10ms)
+    uint64_t max_clocks = 0;                 ///< max-clocks: bus clock limit (0 = none)
+    // Terminal.
+    bool progress = false;                   ///< progress: a progress line on stderr (default: when a terminal)
+    bool quiet = false;                      ///< quiet: no statistics table
+    std::string scenario = "default";        ///< scenario: the preset this run started from
+};
+
+/// One option/key of the table: `name` is the long option (--name) and the scenario-file key.
+struct OptionInfo {
+    const char* name;
+    const char* arg;   ///< metavariable, or nullptr for a flag
+    const char* help;
+};
+const std::vector<OptionInfo>& option_table();
+
+/// Set one key (from the command line or a scenario file). Throws UsageError naming the key and the value.
+void set_option(RunConfig& cfg, const std::string& key, const std::string& value);
+/// Apply a named preset ("default", "smoke", ...). Throws UsageError for an unknown name.
+void apply_preset(RunConfig& cfg, const std::string& name);
+struct PresetInfo {
+    const char* name;
+    const char* help;
+};
+const std::vector<PresetInfo>& preset_table();
+/// Read a scenario file of `key = value` lines (# comments). Errors name the file and line.
+void load_scenario_file(RunConfig& cfg, const std::string& path);
+
+enum class CliAction { Run, Help, Version, ListScenarios };
+/// Parse argv: --scenario and --scenario-file apply first (in order), then the other options on top.
+CliAction parse_command_line(int argc, char** argv, RunConfig& cfg);
+std::string usage_text();
+/// Cross-field checks (e.g. lso needs 64-bit-capable mapping sizes); throws UsageError.
+void validate(const RunConfig& cfg);
+
+}  // namespace nicsim::tb

@@ -1,0 +1,135 @@
+// The option table, presets and scenario files: every bad input is one clear line naming what was wrong.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "testbench/cli/run_config.h"
+
+using namespace nicsim::tb;
+
+namespace {
+
+CliAction parse(std::vector<std::string> args, RunConfig& cfg) {
+    args.insert(args.begin(), "nicsim");
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    return parse_command_line(static_cast<int>(argv.size()), argv.data(), cfg);
+}
+
+std::string error_of(std::vector<std::string> args) {
+    RunConfig cfg;
+    try {
+        parse(std::move(args), cfg);
+    } catch (const UsageError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+struct TempFile {
+    std::string path;
+    explicit TempFile(const std::string& text) : path("run_config_test_" + std::to_string(::getpid()) + ".scn") {
+        std::ofstream(path) << text;
+    }
+    ~TempFile() { std::remove(path.c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("defaults describe a short meaningful run", "[cli][config]") {
+    RunConfig cfg;
+    REQUIRE(parse({}, cfg) == CliAction::Run);
+    CHECK(cfg.bus_width == 32);
+    CHECK(cfg.packets > 0);
+    CHECK(cfg.direction == Direction::Both);
+    CHECK(cfg.scenario == "default");
+}
+
+TEST_CASE("every option in the table is accepted with a valid value", "[cli][config]") {
+    RunConfig cfg;
+    CHECK(parse({"--bus-width", "64", "--bus-clock=66", "--dma-bits", "32", "--max-transfer", "2K", "--link", "100",
+                 "--lso", "64K", "--placement", "fragmented", "--packets", "10", "--size", "64..128", "--direction",
+                 "tx", "--fragments", "3", "--seed", "7", "--vcd", "x.vcd", "--trace", "bus,dma", "--max-time",
+                 "2ms", "--quiet"},
+                cfg) == CliAction::Run);
+    CHECK(cfg.bus_width == 64);
+    CHECK(cfg.bus_mhz == 66);
+    CHECK(cfg.dma_bits == 32);
+    CHECK(cfg.max_transfer == 2048);
+    CHECK(cfg.lso == 65536);
+    INFO("--lso sets MaximumPhysicalMapping to the LSO size");
+    CHECK(cfg.max_physical_mapping == 65536);
+    CHECK(cfg.placement == Placement::Fragmented);
+    CHECK(cfg.size.kind == SizeDist::Uniform);
+    CHECK(cfg.size.min == 64);
+    CHECK(cfg.size.max == 128);
+    CHECK(cfg.max_time_ns == 2'000'000);
+    CHECK(cfg.quiet);
+}
+
+TEST_CASE("bad option values are refused with a message naming the option and the value", "[cli][config]") {
+    CHECK_THAT(error_of({"--bus-width", "48"}), Catch::StartsWith("--bus-width: expected 32 or 64, got '48'"));
+    CHECK_THAT(error_of({"--packets", "-3"}), Catch::StartsWith("--packets: expected an integer"));
+    CHECK_THAT(error_of({"--size", "20"}), Catch::StartsWith("--size:"));
+    CHECK_THAT(error_of({"--size", "900..100"}), Catch::Contains("MIN not above MAX"));
+    CHECK_THAT(error_of({"--max-time", "10 parsecs"}), Catch::StartsWith("--max-time:"));
+    CHECK_THAT(error_of({"--placement", "middle"}), Catch::Contains("low, high, scattered or fragmented"));
+    CHECK_THAT(error_of({"--frobnicate"}), Catch::StartsWith("unknown option '--frobnicate'"));
+    CHECK_THAT(error_of({"--seed"}), Catch::StartsWith("--seed: missing value"));
+    CHECK_THAT(error_of({"stray"}), Catch::StartsWith("unexpected argument 'stray'"));
+    CHECK_THAT(error_of({"--scenario", "nope"}), Catch::Contains("unknown scenario 'nope'"));
+    CHECK_THAT(error_of({"--lso", "1000"}), Catch::StartsWith("--lso:"));
+    INFO("error messages are one line");
+    CHECK(error_of({"--bus-width", "48"}).find('\n') == std::string::npos);
+}
+
+TEST_CASE("presets apply first and explicit options override them", "[cli][config]") {
+    RunConfig cfg;
+    parse({"--packets", "5", "--scenario", "dma32-high"}, cfg);
+    CHECK(cfg.dma_bits == 32);
+    CHECK(cfg.placement == Placement::High);
+    CHECK(cfg.packets == 5);
+    CHECK(cfg.scenario == "dma32-high");
+    for (const PresetInfo& p : preset_table()) {
+        INFO(p.name);
+        RunConfig c;
+        CHECK_NOTHROW(apply_preset(c, p.name));
+        CHECK_NOTHROW(validate(c));
+    }
+}
+
+TEST_CASE("scenario files use the option names and report file and line on errors", "[cli][config]") {
+    {
+        TempFile f("# a scenario\nbus-width = 64\nscenario = b2b\nsize = imix  # mixed\nquiet\n");
+        RunConfig cfg;
+        parse({"--scenario-file", f.path}, cfg);
+        CHECK(cfg.bus_width == 64);
+        CHECK(cfg.back_to_back);
+        CHECK(cfg.size.kind == SizeDist::Imix);
+        CHECK(cfg.quiet);
+    }
+    {
+        TempFile f("bus-width = 64\ncolour = blue\n");
+        CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::EndsWith(":2: unknown key 'colour'"));
+    }
+    {
+        TempFile f("link = 42\n");
+        CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::Contains(":1: --link: expected 10, 100 or 1000"));
+    }
+    {
+        TempFile f("just words\n");
+        CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::Contains(":1: expected 'key = value'"));
+    }
+    CHECK_THAT(error_of({"--scenario-file", "/nonexistent/x.scn"}), Catch::StartsWith("--scenario-file: cannot read"));
+}
+
+TEST_CASE("help lists every option of the table", "[cli][config]") {
+    const std::string help = usage_text();
+    for (const OptionInfo& o : option_table()) {
+        INFO(o.name);
+        CHECK(help.find(std::string("--") + o.name) != std::string::npos);
+    }
+}
