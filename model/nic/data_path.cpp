@@ -1,18 +1,81 @@
 #include "model/nic/data_path.h"
 
+#include "model/nic/dma_engine.h"
+#include "model/nic/e1000_regs.h"
+#include "model/nic/mac.h"
+#include "model/nic/rx_engine.h"
+#include "model/nic/tx_engine.h"
+
 namespace nicsim::nic {
 
-class DmaEngine {};
-class TxEngine {};
-class RxEngine {};
+NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire) : NicDataPath(ctx, wire, nullptr) {}
 
-NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire) : m_ctx(ctx), m_wire(wire) {}
+NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire, DmaPort& port) : NicDataPath(ctx, wire, &port) {}
+
+NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port)
+    : m_ctx(ctx), m_own_port(port ? nullptr : std::make_unique<MasterEnginePort>(ctx)),
+      m_mac(std::make_unique<Mac>(wire, ctx.params().link_mbps, ctx.params().link_up)),
+      m_dma(std::make_unique<DmaEngine>(ctx, port ? *port : *m_own_port)), m_tx(std::make_unique<TxEngine>(ctx, *m_dma, *m_mac, m_stats)),
+      m_rx(std::make_unique<RxEngine>(ctx, *m_dma, m_stats)) {
+    m_mac->set_rx_callback([this](const Frame& f) { m_rx->receive(f); });
+}
+
 NicDataPath::~NicDataPath() = default;
-void NicDataPath::reset() { m_stats = DataPathStats{}; }
-void NicDataPath::register_written(uint32_t, uint32_t) {}
-void NicDataPath::receive(const Frame&) {}
-bool NicDataPath::busy() const { return false; }
-void NicDataPath::tick() { ++m_stats.busy_ticks; }
-void NicDataPath::master_done(const pci::MasterRequest&, pci::MasterStatus, uint32_t) {}
+
+void NicDataPath::reset() {
+    m_dma->reset();
+    m_tx->reset();
+    m_rx->reset();
+    m_mac->reset();
+    m_mac->set_link_mbps(m_ctx.params().link_mbps);
+    m_mac->set_link_up(m_ctx.params().link_up);
+}
+
+void NicDataPath::register_written(uint32_t offset, uint32_t value) {
+    switch (offset) {
+        case e1000::TCTL: case e1000::TDBAL: case e1000::TDBAH: case e1000::TDLEN: case e1000::TDH: case e1000::TDT:
+            m_tx->register_written(offset, value);
+            break;
+        case e1000::RCTL: case e1000::RDBAL: case e1000::RDBAH: case e1000::RDLEN: case e1000::RDH: case e1000::RDT:
+            m_rx->register_written(offset, value);
+            break;
+        default: break;  // thresholds, timers and filters are read from the register file when needed
+    }
+}
+
+void NicDataPath::receive(const Frame& frame) {
+    const MacStats before = m_mac->stats();
+    if (m_mac->receive(frame)) return;
+    const MacStats& after = m_mac->stats();
+    if (after.rx_bad_fcs != before.rx_bad_fcs) m_ctx.add_stat(e1000::CRCERRS, 1);
+    if (after.rx_undersize != before.rx_undersize) m_ctx.add_stat(e1000::RUC, 1);
+    if (after.rx_oversize != before.rx_oversize) m_ctx.add_stat(e1000::ROC, 1);
+    ++m_stats.rx_dropped;
+}
+
+bool NicDataPath::busy() const { return m_dma->busy() || m_tx->busy() || m_rx->busy(); }
+
+void NicDataPath::tick() {
+    ++m_stats.busy_ticks;
+    m_tx->tick();
+    m_rx->tick();
+    m_dma->tick();
+}
+
+void NicDataPath::master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
+    m_dma->master_done(rq, status, bytes_done);
+}
+
+const DataPathStats& NicDataPath::stats() const {
+    const DmaStats& d = m_dma->stats();
+    m_view = m_stats;
+    m_view.dma_ops = d.ops;
+    m_view.dma_requests = d.requests;
+    m_view.dma_read_bytes = d.read_bytes;
+    m_view.dma_write_bytes = d.write_bytes;
+    m_view.dma_errors = d.errors;
+    m_view.diagnostics += d.diagnostics;
+    return m_view;
+}
 
 }  // namespace nicsim::nic

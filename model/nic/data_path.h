@@ -12,9 +12,11 @@
 
 namespace nicsim::nic {
 
+class DmaPort;
 class DmaEngine;
 class TxEngine;
 class RxEngine;
+class Mac;
 
 /// Counters of the data path, for statistics, traces and tests.
 struct DataPathStats {
@@ -50,6 +52,8 @@ struct DataPathStats {
 class NicDataPath : public pci::MasterClient {
 public:
     NicDataPath(NicContext& ctx, WireSink& wire);
+    /// Unit tests: DMA through `port` instead of ctx.master() (completions still come in through master_done).
+    NicDataPath(NicContext& ctx, WireSink& wire, DmaPort& port);
     ~NicDataPath() override;
     NicDataPath(const NicDataPath&) = delete;
     NicDataPath& operator=(const NicDataPath&) = delete;
@@ -65,12 +69,21 @@ public:
     /// Once per rising bus clock while busy().
     void tick();
     void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;
-    const DataPathStats& stats() const { return m_stats; }
+    const DataPathStats& stats() const;
+    /// The engines, for tests and statistics.
+    const TxEngine& tx() const { return *m_tx; }
+    const RxEngine& rx() const { return *m_rx; }
+    const DmaEngine& dma() const { return *m_dma; }
+    const Mac& mac() const { return *m_mac; }
 
 private:
+    NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port);
+
     NicContext& m_ctx;
-    WireSink& m_wire;
-    DataPathStats m_stats;
+    DataPathStats m_stats;          // updated by the engines
+    mutable DataPathStats m_view;   // m_stats plus the DMA engine's counters, built by stats()
+    std::unique_ptr<DmaPort> m_own_port;
+    std::unique_ptr<Mac> m_mac;
     std::unique_ptr<DmaEngine> m_dma;
     std::unique_ptr<TxEngine> m_tx;
     std::unique_ptr<RxEngine> m_rx;

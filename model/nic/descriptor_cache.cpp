@@ -1,0 +1,222 @@
+#include "model/nic/descriptor_cache.h"
+
+#include <algorithm>
+#include <string>
+
+namespace nicsim::nic {
+
+namespace {
+constexpr uint64_t kCookieWriteBack = 1;  // low bit of a DMA cookie: 0 = fetch, 1 = write-back
+constexpr uint8_t kReport = 1;            // m_report: status reported (TX: RS)
+constexpr uint8_t kImmediate = 2;         // m_report: interrupt not delayed (TX: IDE clear)
+}  // namespace
+
+DescriptorCache::DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs& regs, DescCacheOwner& owner,
+                                 DataPathStats& stats)
+    : m_ctx(ctx), m_dma(dma), m_regs(regs), m_owner(owner), m_stats(stats),
+      m_entries(std::max(1u, ctx.params().desc_cache_entries)), m_mem(m_entries), m_report(m_entries, 0) {}
+
+void DescriptorCache::reset() {
+    ++m_generation;
+    m_ring_base = 0;
+    m_count = 0;
+    m_base_index = 0;
+    m_tail = 0;
+    m_enabled = false;
+    m_valid = false;
+    m_halted = false;
+    m_wb = m_done = m_fetched = m_fetch_end = 0;
+    m_fetch_inflight = m_wb_inflight = false;
+    m_wb_count = 0;
+    m_wb_reported = 0;
+    m_wb_immediate = false;
+}
+
+void DescriptorCache::resample() {
+    ++m_generation;
+    m_wb = m_done = m_fetched = m_fetch_end = 0;
+    m_fetch_inflight = m_wb_inflight = false;
+    m_halted = false;
+    m_valid = false;
+    const uint32_t len = m_ctx.reg(m_regs.len);
+    m_ring_base = (static_cast<uint64_t>(m_ctx.reg(m_regs.bah)) << 32) | (m_ctx.reg(m_regs.bal) & ~0xFu);
+    if (len == 0 || len % e1000::kRingAlignBytes != 0) {
+        m_count = 0;
+        m_ctx.diagnostic("ring-length", std::string(m_regs.name) + " ring length " + std::to_string(len) +
+                                            " is not a non-zero multiple of 128 bytes: ring not used");
+        ++m_stats.diagnostics;
+        return;
+    }
+    m_count = len / e1000::kDescBytes;
+    const uint32_t head = m_ctx.reg(m_regs.head);
+    const uint32_t tail = m_ctx.reg(m_regs.tail);
+    if (head >= m_count || tail >= m_count) {
+        m_ctx.diagnostic("head-tail-range", std::string(m_regs.name) + " head " + std::to_string(head) + " / tail " +
+                                                std::to_string(tail) + " outside a ring of " +
+                                                std::to_string(m_count) + " descriptors: ring not used");
+        ++m_stats.diagnostics;
+        return;
+    }
+    m_base_index = head;
+    m_tail = tail;
+    m_valid = true;
+}
+
+void DescriptorCache::register_written(uint32_t offset, uint32_t value) {
+    if (offset == m_regs.ctl) {
+        const bool en = (value & m_regs.ctl_enable) != 0;
+        if (en && !m_enabled) {
+            m_enabled = true;
+            resample();
+        } else if (!en) {
+            m_enabled = false;
+        }
+    } else if (offset == m_regs.bal || offset == m_regs.bah || offset == m_regs.len || offset == m_regs.head) {
+        if (m_enabled) resample();
+    } else if (offset == m_regs.tail) {
+        if (!m_enabled) {
+            if (value != m_ctx.reg(m_regs.head)) {
+                m_ctx.diagnostic("tail-while-disabled", std::string(m_regs.name) + " tail written (" +
+                                                            std::to_string(value) +
+                                                            ") while the ring is disabled: held until enabled");
+                ++m_stats.diagnostics;
+            }
+            return;
+        }
+        if (!m_valid) {
+            resample();  // a ring refused earlier may be good now
+            return;
+        }
+        if (value >= m_count) {
+            m_ctx.diagnostic("head-tail-range", std::string(m_regs.name) + " tail " + std::to_string(value) +
+                                                    " outside a ring of " + std::to_string(m_count) +
+                                                    " descriptors: ignored");
+            ++m_stats.diagnostics;
+            return;
+        }
+        m_tail = value;
+        m_halted = false;
+    }
+}
+
+uint32_t DescriptorCache::host_available() const {
+    if (!usable()) return 0;
+    return (m_tail + m_count - ring_index(m_fetch_end)) % m_count;
+}
+
+void DescriptorCache::complete(bool report, bool immediate) {
+    if (ready() == 0) return;
+    m_report[slot(m_done)] = static_cast<uint8_t>((report ? kReport : 0) | (immediate ? kImmediate : 0));
+    ++m_done;
+}
+
+bool DescriptorCache::fetch_due() const {
+    if (!usable() || m_halted || m_fetch_inflight) return false;
+    const uint32_t avail = host_available();
+    const uint64_t room = m_entries - (m_fetch_end - m_wb);
+    if (avail == 0 || room == 0) return false;
+    if (ready() == 0) return true;
+    const uint32_t dctl = m_ctx.reg(m_regs.dctl);
+    return ready() < e1000::dctl::PTHRESH::get(dctl) && avail >= e1000::dctl::HTHRESH::get(dctl);
+}
+
+bool DescriptorCache::writeback_due(bool owner_idle) const {
+    if (!m_valid || m_wb_inflight || m_done == m_wb) return false;
+    const uint64_t done = m_done - m_wb;
+    const uint32_t wthresh = e1000::dctl::WTHRESH::get(m_ctx.reg(m_regs.dctl));
+    const bool cache_full = m_fetch_end - m_wb >= m_entries;
+    return wthresh == 0 || done >= wthresh || owner_idle || cache_full || !m_enabled;
+}
+
+bool DescriptorCache::busy(bool owner_idle) const {
+    return m_fetch_inflight || m_wb_inflight || fetch_due() || writeback_due(owner_idle);
+}
+
+void DescriptorCache::tick(bool owner_idle) {
+    if (writeback_due(owner_idle)) start_writeback();
+    if (fetch_due()) start_fetch();
+}
+
+void DescriptorCache::start_fetch() {
+    if (m_dma.free_slots() == 0) return;
+    const uint32_t idx = ring_index(m_fetch_end);
+    const uint64_t room = m_entries - (m_fetch_end - m_wb);
+    uint64_t n = std::min<uint64_t>(host_available(), room);
+    n = std::min<uint64_t>(n, m_count - idx);                // wrap at the ring end
+    n = std::min<uint64_t>(n, m_entries - slot(m_fetch_end));  // and at the end of the cache memory
+    DmaOp op;
+    op.kind = DmaKind::DescFetch;
+    op.addr = m_ring_base + static_cast<uint64_t>(idx) * e1000::kDescBytes;
+    op.data = m_mem[slot(m_fetch_end)].b;
+    op.len = static_cast<uint32_t>(n * e1000::kDescBytes);
+    op.client = this;
+    op.cookie = m_generation << 1;
+    if (!m_dma.queue(op)) return;
+    m_fetch_end += n;
+    m_fetch_inflight = true;
+    m_fetch_queued_ns = m_ctx.now_ns();
+    ++m_stats.desc_fetch_bursts;
+}
+
+void DescriptorCache::start_writeback() {
+    const uint32_t idx = ring_index(m_wb);
+    uint64_t n = m_done - m_wb;
+    n = std::min<uint64_t>(n, m_count - idx);
+    n = std::min<uint64_t>(n, m_entries - slot(m_wb));
+    unsigned reported = 0;
+    bool immediate = false;
+    for (uint64_t i = 0; i < n; ++i) {  // bounded by the cache size, only when a write-back starts
+        const uint8_t r = m_report[slot(m_wb + i)];
+        if (r & kReport) {
+            ++reported;
+            if (r & kImmediate) immediate = true;
+        }
+    }
+    m_wb_count = static_cast<uint32_t>(n);
+    m_wb_reported = reported;
+    m_wb_immediate = immediate;
+    if (reported == 0) {  // TX descriptors without RS: retired without touching host memory
+        m_wb += n;
+        m_ctx.set_reg(m_regs.head, ring_index(m_wb));
+        m_owner.descriptors_written_back(static_cast<unsigned>(n), 0, false);
+        return;
+    }
+    if (m_dma.free_slots() == 0) return;
+    DmaOp op;
+    op.kind = DmaKind::DescWriteBack;
+    op.addr = m_ring_base + static_cast<uint64_t>(idx) * e1000::kDescBytes;
+    op.data = m_mem[slot(m_wb)].b;
+    op.len = static_cast<uint32_t>(n * e1000::kDescBytes);
+    op.client = this;
+    op.cookie = (m_generation << 1) | kCookieWriteBack;
+    if (!m_dma.queue(op)) return;
+    m_wb_inflight = true;
+    ++m_stats.desc_writeback_bursts;
+}
+
+void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
+    if ((op.cookie >> 1) != m_generation || result == DmaResult::Flushed) return;
+    const uint32_t n = op.len / e1000::kDescBytes;
+    if ((op.cookie & kCookieWriteBack) == 0) {
+        m_fetch_inflight = false;
+        if (result != DmaResult::Ok) {
+            m_fetch_end = m_fetched;  // nothing arrived; stop fetching until the ring is reprogrammed
+            m_halted = true;
+            return;
+        }
+        m_fetched = m_fetch_end;
+        (m_regs.tx ? m_stats.tx_desc_fetched : m_stats.rx_desc_fetched) += n;
+        const uint64_t latency = m_ctx.now_ns() - m_fetch_queued_ns;
+        m_stats.desc_fetch_latency_ns += latency;
+        m_stats.desc_fetch_latency_max_ns = std::max(m_stats.desc_fetch_latency_max_ns, latency);
+        return;
+    }
+    m_wb_inflight = false;
+    // A failed write-back (diagnosed by the DMA engine) still retires the descriptors: the ring must not hang.
+    if (result == DmaResult::Ok) (m_regs.tx ? m_stats.tx_desc_written_back : m_stats.rx_desc_written_back) += n;
+    m_wb += m_wb_count;
+    m_ctx.set_reg(m_regs.head, ring_index(m_wb));
+    m_owner.descriptors_written_back(m_wb_count, m_wb_reported, m_wb_immediate);
+}
+
+}  // namespace nicsim::nic

@@ -1,0 +1,111 @@
+// On-chip descriptor cache of one ring (TX or RX), after gem5's i8254xGBe DescCache: the ring's base, length,
+// head and tail; a cache of NicParams::desc_cache_entries descriptors filled by prefetch bursts per PTHRESH/HTHRESH
+// (never past the tail, split at the ring end) and emptied by write-back bursts per WTHRESH (or when the ring goes
+// idle); the head register advances as descriptors are written back.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/nic/data_path.h"
+#include "model/nic/dma_engine.h"
+#include "model/nic/e1000_regs.h"
+
+namespace nicsim::nic {
+
+/// The registers of one ring.
+struct RingRegs {
+    uint32_t bal, bah, len, head, tail, dctl, ctl;  // base low/high, length, head, tail, TXDCTL/RXDCTL, TCTL/RCTL
+    uint32_t ctl_enable;                            // enable bit in `ctl`
+    const char* name;                               // "TX" / "RX" in diagnostics
+    bool tx;
+};
+constexpr RingRegs kTxRingRegs{e1000::TDBAL, e1000::TDBAH, e1000::TDLEN, e1000::TDH, e1000::TDT, e1000::TXDCTL,
+                               e1000::TCTL,  e1000::tctl::EN::mask, "TX", true};
+constexpr RingRegs kRxRingRegs{e1000::RDBAL, e1000::RDBAH, e1000::RDLEN, e1000::RDH, e1000::RDT, e1000::RXDCTL,
+                               e1000::RCTL,  e1000::rctl::EN::mask, "RX", false};
+
+/// What the cache tells the engine that owns it.
+class DescCacheOwner {
+public:
+    virtual ~DescCacheOwner() = default;
+    /// `count` descriptors were written back (or retired without a write-back); `reported` of them asked for status
+    /// (TX: RS), `immediate` when one of those did not ask for a delayed interrupt (TX: IDE clear).
+    virtual void descriptors_written_back(unsigned count, unsigned reported, bool immediate) = 0;
+};
+
+class DescriptorCache : public DmaClient {
+public:
+    DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs& regs, DescCacheOwner& owner,
+                    DataPathStats& stats);
+
+    /// Empty cache, ring unconfigured (power-on, CTRL.RST).
+    void reset();
+    /// A register of this ring was written (base, length, head, tail, control): re-validate and re-arm.
+    void register_written(uint32_t offset, uint32_t value);
+
+    /// Descriptors fetched and not yet handed out.
+    unsigned ready() const { return static_cast<unsigned>(m_fetched - m_done); }
+    /// The next fetched descriptor (only while ready() > 0); the engine may update its bytes before complete().
+    e1000::RawDesc& front() { return m_mem[slot(m_done)]; }
+    /// Ring index of front().
+    uint32_t front_index() const { return ring_index(m_done); }
+    /// The front descriptor is finished: it goes to the write-back queue.
+    void complete(bool report, bool immediate);
+    /// Descriptors the host has made available beyond those fetched or being fetched.
+    uint32_t host_available() const;
+    /// Descriptors owned by the hardware and not yet finished (in host memory, in flight or cached).
+    uint32_t hw_owned() const { return host_available() + static_cast<uint32_t>(m_fetch_end - m_done); }
+    uint32_t ring_count() const { return m_count; }
+    bool enabled() const { return m_enabled; }
+    bool usable() const { return m_enabled && m_valid; }
+
+    /// Starts fetches and write-backs that are due; `owner_idle` flushes finished descriptors below WTHRESH.
+    void tick(bool owner_idle);
+    /// True while tick() can do something or a DMA operation of this cache is outstanding.
+    bool busy(bool owner_idle) const;
+    /// Nothing fetched, being fetched, or waiting for write-back.
+    bool drained() const { return m_wb == m_fetch_end && !m_fetch_inflight && !m_wb_inflight; }
+
+    void dma_done(const DmaOp& op, DmaResult result) override;
+
+private:
+    uint32_t ring_index(uint64_t seq) const { return m_count ? static_cast<uint32_t>((m_base_index + seq) % m_count) : 0; }
+    unsigned slot(uint64_t seq) const { return static_cast<unsigned>(seq % m_entries); }
+    void resample();
+    bool fetch_due() const;
+    bool writeback_due(bool owner_idle) const;
+    void start_fetch();
+    void start_writeback();
+
+    NicContext& m_ctx;
+    DmaEngine& m_dma;
+    const RingRegs m_regs;
+    DescCacheOwner& m_owner;
+    DataPathStats& m_stats;
+
+    unsigned m_entries;                 // cache capacity in descriptors
+    std::vector<e1000::RawDesc> m_mem;  // the cache itself, slot = sequence % m_entries
+    std::vector<uint8_t> m_report;      // per slot: 1 = report status, 2 = immediate interrupt
+    uint64_t m_ring_base = 0;           // ring base address
+    uint32_t m_count = 0;               // descriptors in the ring
+    uint32_t m_base_index = 0;          // ring index of sequence number 0
+    uint32_t m_tail = 0;                // tail (ring index), validated
+    bool m_enabled = false;             // TCTL.EN / RCTL.EN
+    bool m_valid = false;               // ring length, head and tail make sense
+    bool m_halted = false;              // a fetch failed: no more fetches until the ring is reprogrammed
+    // Sequence numbers since resample(): m_wb <= m_done <= m_fetched <= m_fetch_end.
+    uint64_t m_wb = 0;         // oldest descriptor not yet written back (= head)
+    uint64_t m_done = 0;       // first descriptor not finished by the engine (= front())
+    uint64_t m_fetched = 0;    // first descriptor not in the cache
+    uint64_t m_fetch_end = 0;  // first descriptor not requested
+    bool m_fetch_inflight = false;
+    bool m_wb_inflight = false;
+    uint32_t m_wb_count = 0;     // descriptors in the running write-back
+    unsigned m_wb_reported = 0;  // of them with status reported
+    bool m_wb_immediate = false;
+    uint64_t m_generation = 0;   // cookie of DMA operations: completions from before resample() are ignored
+    uint64_t m_fetch_queued_ns = 0;
+};
+
+}  // namespace nicsim::nic

@@ -1,0 +1,145 @@
+#include "model/nic/dma_engine.h"
+
+#include <string>
+
+namespace nicsim::nic {
+
+namespace {
+constexpr uint64_t k4GiB = 1ull << 32;
+constexpr uint32_t kDefaultChunk = 4096;  // used when params().max_transfer is 0 (an invalid setting)
+
+std::string hex(uint64_t v) {
+    static const char* digits = "0123456789abcdef";
+    std::string s = "0x";
+    bool started = false;
+    for (int shift = 60; shift >= 0; shift -= 4) {
+        unsigned d = (v >> shift) & 0xF;
+        if (d != 0 || started || shift == 0) {
+            s += digits[d];
+            started = true;
+        }
+    }
+    return s;
+}
+}  // namespace
+
+const char* dma_kind_name(DmaKind kind) {
+    switch (kind) {
+        case DmaKind::DescFetch: return "descriptor fetch";
+        case DmaKind::DescWriteBack: return "descriptor write-back";
+        case DmaKind::BufRead: return "buffer read";
+        case DmaKind::BufWrite: return "buffer write";
+    }
+    return "?";
+}
+
+bool MasterEnginePort::busy() const { return m_ctx.master().busy(); }
+void MasterEnginePort::start(const pci::MasterRequest& rq) { m_ctx.master().start(rq); }
+
+DmaEngine::DmaEngine(NicContext& ctx, DmaPort& port) : m_ctx(ctx), m_port(port) {}
+
+bool DmaEngine::queue(const DmaOp& op) {
+    if (m_count == kQueueDepth) {
+        ++m_stats.diagnostics;
+        m_ctx.diagnostic("dma-queue-full", std::string(dma_kind_name(op.kind)) + " refused: DMA queue full");
+        return false;
+    }
+    DmaOp& slot = m_ops[(m_head + m_count) % kQueueDepth];
+    slot = op;
+    slot.queued_ns = m_ctx.now_ns();
+    ++m_count;
+    ++m_stats.ops;
+    return true;
+}
+
+uint32_t DmaEngine::chunk_limit() const {
+    uint32_t limit = m_ctx.params().max_transfer;
+    return limit == 0 ? kDefaultChunk : limit;
+}
+
+DmaResult DmaEngine::check(const DmaOp& op) const {
+    if (!m_ctx.bus_master_enabled()) return DmaResult::Disabled;
+    if (op.len == 0) return DmaResult::Ok;
+    const uint64_t last = op.addr + (op.len - 1);
+    if (last < op.addr) return DmaResult::AddressWrap;
+    if (m_ctx.params().dma_address_bits <= 32 && last >= k4GiB) return DmaResult::Address32;
+    return DmaResult::Ok;
+}
+
+void DmaEngine::tick() {
+    if (m_count == 0 || m_in_flight || m_port.busy()) return;
+    const DmaOp& op = m_ops[m_head];
+    if (!m_checked) {
+        const DmaResult r = check(op);
+        if (r != DmaResult::Ok) {
+            const std::string range = std::string(dma_kind_name(op.kind)) + " of " + std::to_string(op.len) +
+                                      " bytes at " + hex(op.addr);
+            if (r == DmaResult::Disabled)
+                m_ctx.diagnostic("dma-disabled", range + " refused: Bus Master Enable is clear");
+            else if (r == DmaResult::Address32)
+                m_ctx.diagnostic("dma-address-32bit", range + " refused: reaches 4 GiB on a 32-bit device");
+            else
+                m_ctx.diagnostic("dma-address-wrap", range + " refused: wraps past 2^64");
+            ++m_stats.diagnostics;
+            finish(r);
+            return;
+        }
+        m_checked = true;
+        m_done = 0;
+    }
+    if (m_done >= op.len) {  // zero-length operation: nothing to move
+        finish(DmaResult::Ok);
+        return;
+    }
+    // Split, never truncate: request i covers [addr + i*max_transfer, ...) up to max_transfer bytes.
+    const uint32_t left = op.len - m_done;
+    const uint32_t n = left < chunk_limit() ? left : chunk_limit();
+    pci::MasterRequest rq;
+    rq.cmd = (op.kind == DmaKind::DescFetch || op.kind == DmaKind::BufRead) ? pci::Cmd::MemRead : pci::Cmd::MemWrite;
+    rq.addr = op.addr + m_done;
+    rq.data = op.data + m_done;
+    rq.len = n;
+    rq.tag = m_generation;
+    m_in_flight = true;
+    ++m_stats.requests;
+    if (n > m_stats.max_request_bytes) m_stats.max_request_bytes = n;
+    m_port.start(rq);
+}
+
+void DmaEngine::master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
+    if (!m_in_flight || rq.tag != m_generation || m_count == 0) return;  // a completion from before reset()
+    m_in_flight = false;
+    const DmaOp& op = m_ops[m_head];
+    if (pci::cmd_is_write(rq.cmd))
+        m_stats.write_bytes += bytes_done;
+    else
+        m_stats.read_bytes += bytes_done;
+    if (status != pci::MasterStatus::Ok || bytes_done != rq.len) {
+        m_ctx.diagnostic("dma-bus-error", std::string(dma_kind_name(op.kind)) + " at " + hex(rq.addr) + " ended with " +
+                                              pci::master_status_name(status) + " after " +
+                                              std::to_string(bytes_done) + " of " + std::to_string(rq.len) + " bytes");
+        ++m_stats.diagnostics;
+        finish(DmaResult::BusError);
+        return;
+    }
+    m_done += rq.len;
+    if (m_done >= op.len) finish(DmaResult::Ok);
+}
+
+void DmaEngine::finish(DmaResult result) {
+    const DmaOp op = m_ops[m_head];
+    m_head = (m_head + 1) % kQueueDepth;
+    --m_count;
+    m_checked = false;
+    m_done = 0;
+    if (result != DmaResult::Ok) ++m_stats.errors;
+    if (op.client) op.client->dma_done(op, result);
+}
+
+void DmaEngine::reset() {
+    ++m_generation;
+    m_in_flight = false;
+    while (m_count != 0) finish(DmaResult::Flushed);
+}
+
+}  // namespace nicsim::nic

@@ -1,0 +1,112 @@
+// The NIC's scatter-gather DMA engine: the only path from the data path to host memory. Clients queue operations
+// (descriptor fetch/write-back, buffer read/write); the engine checks each one before any bus cycle (Bus Master
+// Enable, 32-bit reach, address wrap), splits it into bus-master requests of at most NicParams::max_transfer bytes
+// and reports completion once, with an error flag that the client turns into a descriptor status.
+#pragma once
+
+#include <cstdint>
+
+#include "model/nic/nic_context.h"
+#include "model/pci/master_engine.h"
+
+namespace nicsim::nic {
+
+/// What the DMA engine drives: the device's PciMasterEngine in the model, a fake in unit tests.
+class DmaPort {
+public:
+    virtual ~DmaPort() = default;
+    virtual bool busy() const = 0;
+    /// Start one request; completion comes back through DmaEngine::master_done.
+    virtual void start(const pci::MasterRequest& rq) = 0;
+};
+
+/// The context's PciMasterEngine as a DmaPort.
+class MasterEnginePort : public DmaPort {
+public:
+    explicit MasterEnginePort(NicContext& ctx) : m_ctx(ctx) {}
+    bool busy() const override;
+    void start(const pci::MasterRequest& rq) override;
+
+private:
+    NicContext& m_ctx;
+};
+
+enum class DmaKind : uint8_t { DescFetch, DescWriteBack, BufRead, BufWrite };
+const char* dma_kind_name(DmaKind kind);
+
+enum class DmaResult : uint8_t {
+    Ok,
+    Disabled,      ///< Bus Master Enable clear: nothing moved
+    Address32,     ///< a byte of the range at or above 4 GiB on a 32-bit device: nothing moved
+    AddressWrap,   ///< the range wraps past 2^64: nothing moved
+    BusError,      ///< a master request ended with a status other than Ok (master/target abort, retry, parity)
+    Flushed,       ///< dropped by reset()
+};
+
+struct DmaOp;
+
+/// Whoever queued an operation gets its completion.
+class DmaClient {
+public:
+    virtual ~DmaClient() = default;
+    virtual void dma_done(const DmaOp& op, DmaResult result) = 0;
+};
+
+/// One operation. `data` belongs to the client until dma_done.
+struct DmaOp {
+    DmaKind kind = DmaKind::BufRead;
+    uint64_t addr = 0;
+    uint8_t* data = nullptr;
+    uint32_t len = 0;
+    DmaClient* client = nullptr;
+    uint64_t cookie = 0;    ///< the client's own tag
+    uint64_t queued_ns = 0; ///< filled in by the engine
+};
+
+/// Counters of the DMA engine.
+struct DmaStats {
+    uint64_t ops = 0;
+    uint64_t requests = 0;
+    uint64_t read_bytes = 0;
+    uint64_t write_bytes = 0;
+    uint64_t errors = 0;
+    uint64_t diagnostics = 0;  ///< diagnostics raised
+    uint64_t max_request_bytes = 0;  ///< largest single master request issued
+};
+
+class DmaEngine {
+public:
+    static constexpr unsigned kQueueDepth = 32;  // operations waiting (TX and RX each keep only a few in flight)
+
+    DmaEngine(NicContext& ctx, DmaPort& port);
+
+    /// Queue an operation; false (and a "nicsim/nic/dma-queue-full" diagnostic) when the queue is full.
+    bool queue(const DmaOp& op);
+    bool busy() const { return m_count != 0; }
+    unsigned free_slots() const { return kQueueDepth - m_count; }
+    /// Once per rising edge while busy(): starts the next request when the port is free.
+    void tick();
+    /// The port's completion of the request we started.
+    void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done);
+    /// Drops every operation (each client hears DmaResult::Flushed); an in-flight request is forgotten.
+    void reset();
+    const DmaStats& stats() const { return m_stats; }
+
+private:
+    DmaResult check(const DmaOp& op) const;
+    void finish(DmaResult result);
+    uint32_t chunk_limit() const;
+
+    NicContext& m_ctx;
+    DmaPort& m_port;
+    DmaOp m_ops[kQueueDepth];
+    unsigned m_head = 0;
+    unsigned m_count = 0;
+    uint32_t m_done = 0;       // bytes of the head operation already moved
+    bool m_checked = false;    // the head operation passed check()
+    bool m_in_flight = false;  // a master request of the head operation is running
+    uint64_t m_generation = 0; // tags requests so a completion after reset() is ignored
+    DmaStats m_stats;
+};
+
+}  // namespace nicsim::nic

@@ -1,0 +1,187 @@
+#include "model/nic/rx_engine.h"
+
+#include <algorithm>
+#include <string>
+
+#include "model/nic/mac.h"
+
+namespace nicsim::nic {
+
+using e1000::RxDesc;
+
+RxEngine::RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats)
+    : m_ctx(ctx), m_dma(dma), m_stats(stats), m_cache(ctx, dma, kRxRingRegs, *this, stats), m_fifo(kFifoSlots) {}
+
+void RxEngine::reset() {
+    ++m_generation;
+    m_cache.reset();
+    m_filter.reset();
+    m_fifo_head = m_fifo_count = 0;
+    m_fifo_bytes = 0;
+    m_writing = false;
+    m_offset = m_chunk = 0;
+    m_dmt_low = false;
+}
+
+void RxEngine::diag(const char* what, const std::string& detail) {
+    m_ctx.diagnostic(what, detail);
+    ++m_stats.diagnostics;
+}
+
+void RxEngine::register_written(uint32_t offset, uint32_t value) {
+    m_cache.register_written(offset, value);
+    if (offset == e1000::RDT) m_dmt_low = false;
+}
+
+void RxEngine::receive(const Frame& frame) {
+    const uint32_t rctl = m_ctx.reg(e1000::RCTL);
+    if (!e1000::rctl::EN::get(rctl)) {
+        ++m_stats.rx_dropped;  // receiver disabled: the frame is not seen
+        return;
+    }
+    if (frame.bytes.size() < 6) {
+        ++m_stats.rx_dropped;
+        return;
+    }
+    m_filter.load(m_ctx);  // per frame, not per clock: the filter sees every RAL/RAH/MTA/RCTL write
+    const RxMatch match = m_filter.classify(frame.bytes.data());
+    if (match == RxMatch::kRejected) {
+        ++m_stats.rx_filtered;
+        return;
+    }
+    m_ctx.add_stat(e1000::TPR, 1);
+    const bool strip = e1000::rctl::SECRC::get(rctl) != 0;
+    size_t len = frame.bytes.size();
+    uint32_t wire_len = static_cast<uint32_t>(frame.fcs_included ? len : len + kFcsBytes);
+    if (frame.fcs_included && strip) len -= kFcsBytes;
+    const bool add_fcs = !frame.fcs_included && !strip;  // the host expects the CRC in the buffer
+    const uint32_t deliver = static_cast<uint32_t>(len + (add_fcs ? kFcsBytes : 0));
+    if (m_fifo_count == kFifoSlots || m_fifo_bytes + deliver > m_ctx.params().rx_fifo_bytes) {
+        ++m_stats.rx_missed;
+        m_ctx.add_stat(e1000::MPC, 1);
+        m_ctx.raise_irq(e1000::icr::RXO);
+        return;
+    }
+    FifoFrame& f = m_fifo[(m_fifo_head + m_fifo_count) % kFifoSlots];
+    f.bytes.assign(frame.bytes.begin(), frame.bytes.begin() + static_cast<std::ptrdiff_t>(len));
+    if (add_fcs) {
+        const uint32_t crc = ethernet_crc32(frame.bytes.data(), len);
+        for (int i = 0; i < 4; ++i) f.bytes.push_back(static_cast<uint8_t>(crc >> (8 * i)));
+    }
+    f.len = deliver;
+    f.wire_len = wire_len;
+    f.inexact = match == RxMatch::kMulticastHash;
+    ++m_fifo_count;
+    m_fifo_bytes += deliver;
+}
+
+bool RxEngine::busy() const {
+    if (m_writing) return true;
+    if (m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) return true;
+    return m_cache.busy(idle());
+}
+
+void RxEngine::tick() {
+    if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) start_descriptor();
+    m_cache.tick(idle());
+}
+
+void RxEngine::write_status(uint16_t length, uint8_t status, uint8_t errors) {
+    RxDesc d = e1000::desc_from<RxDesc>(m_cache.front().b);
+    d.set_length(length);
+    d.set_csum(0);
+    d.set_status(status);
+    d.set_errors(errors);
+    d.set_special(0);
+    std::copy(d.b, d.b + e1000::kDescBytes, m_cache.front().b);
+    const uint32_t before = m_cache.hw_owned();
+    m_cache.complete(true, e1000::delay::VALUE::get(m_ctx.reg(e1000::RDTR)) == 0);
+    // RXDMT0: the descriptors the hardware still owns fell below RDMTS (1/2, 1/4, 1/8 of the ring).
+    const unsigned rdmts = e1000::rctl::RDMTS::get(m_ctx.reg(e1000::RCTL));
+    const uint32_t threshold = rdmts == 3 ? 0 : m_cache.ring_count() >> (rdmts + 1);
+    const uint32_t after = m_cache.hw_owned();
+    if (!m_dmt_low && threshold != 0 && after < threshold && before >= threshold) {
+        m_dmt_low = true;
+        m_ctx.raise_irq(e1000::icr::RXDMT0);
+    }
+}
+
+void RxEngine::start_descriptor() {
+    if (m_dma.free_slots() == 0) return;
+    FifoFrame& f = m_fifo[m_fifo_head];
+    const uint32_t rctl = m_ctx.reg(e1000::RCTL);
+    uint32_t bufsize = e1000::rctl::buffer_bytes(rctl);
+    const RxDesc d = e1000::desc_from<RxDesc>(m_cache.front().b);
+    if (bufsize == 0) {
+        diag("rx-buffer-size", "RCTL.BSEX with BSIZE 00 is reserved: RX descriptor " +
+                                   std::to_string(m_cache.front_index()) + " errored, frame dropped");
+        write_status(0, RxDesc::kStaDd | RxDesc::kStaEop, RxDesc::kErrRxe);
+        finish_frame(false);
+        return;
+    }
+    if (d.addr() == 0) {
+        diag("null-buffer", "RX descriptor " + std::to_string(m_cache.front_index()) +
+                                " has buffer address 0: errored, frame dropped");
+        write_status(0, RxDesc::kStaDd | RxDesc::kStaEop, RxDesc::kErrRxe);
+        finish_frame(false);
+        return;
+    }
+    const uint32_t left = f.len - m_offset;
+    m_chunk = std::min(left, bufsize);
+    DmaOp op;
+    op.kind = DmaKind::BufWrite;
+    op.addr = d.addr();
+    op.data = f.bytes.data() + m_offset;
+    op.len = m_chunk;
+    op.client = this;
+    op.cookie = m_generation;
+    if (!m_dma.queue(op)) return;
+    m_writing = true;
+}
+
+void RxEngine::dma_done(const DmaOp& op, DmaResult result) {
+    if (result == DmaResult::Flushed || op.cookie != m_generation || !m_writing) return;
+    m_writing = false;
+    if (result != DmaResult::Ok) {  // the DMA engine named the reason; the descriptor gets RXE, the frame is dropped
+        write_status(0, RxDesc::kStaDd | RxDesc::kStaEop, RxDesc::kErrRxe);
+        finish_frame(false);
+        return;
+    }
+    FifoFrame& f = m_fifo[m_fifo_head];
+    m_offset += m_chunk;
+    const bool last = m_offset >= f.len;
+    uint8_t status = RxDesc::kStaDd | RxDesc::kStaIxsm;  // no RX checksum offload: checksums not indicated
+    if (last) status |= RxDesc::kStaEop;
+    if (f.inexact) status |= RxDesc::kStaPif;
+    write_status(static_cast<uint16_t>(m_chunk), status, 0);
+    if (last) finish_frame(true);
+}
+
+void RxEngine::finish_frame(bool delivered) {
+    FifoFrame& f = m_fifo[m_fifo_head];
+    if (delivered) {
+        ++m_stats.rx_frames;
+        m_stats.rx_bytes += f.len;
+        m_ctx.add_stat(e1000::GPRC, 1);
+        m_ctx.add_stat(e1000::GORCL, f.wire_len);
+        m_ctx.add_stat(e1000::TORL, f.wire_len);
+        if (f.bytes[0] == 0xFF && f.bytes[1] == 0xFF && f.bytes[2] == 0xFF && f.bytes[3] == 0xFF &&
+            f.bytes[4] == 0xFF && f.bytes[5] == 0xFF)
+            m_ctx.add_stat(e1000::BPRC, 1);
+        else if (f.bytes[0] & 1)
+            m_ctx.add_stat(e1000::MPRC, 1);
+    } else {
+        ++m_stats.rx_dropped;
+    }
+    m_fifo_bytes -= f.len;
+    m_fifo_head = (m_fifo_head + 1) % kFifoSlots;
+    --m_fifo_count;
+    m_offset = 0;
+    m_chunk = 0;
+}
+
+void RxEngine::descriptors_written_back(unsigned count, unsigned reported, bool immediate) {
+    if (reported != 0) m_ctx.rx_done_event(immediate);
+}
+
+}  // namespace nicsim::nic

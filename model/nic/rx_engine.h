@@ -1,0 +1,70 @@
+// The NIC's receive engine: frames that passed the MAC are address-filtered (RAL/RAH, MTA, BAM, UPE/MPE) into the RX
+// packet FIFO, then written into host buffers through the RX descriptor ring (buffer size per RCTL.BSIZE/BSEX, frames
+// spanning several descriptors, SECRC), with status write-back, RXT0/RXDMT0 causes and overrun (RXO, MPC) when the
+// FIFO is full.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/nic/data_path.h"
+#include "model/nic/descriptor_cache.h"
+#include "model/nic/dma_engine.h"
+#include "model/nic/rx_filter.h"
+
+namespace nicsim::nic {
+
+class RxEngine : public DescCacheOwner, public DmaClient {
+public:
+    static constexpr unsigned kFifoSlots = 64;  // frames the RX packet FIFO can hold (besides its byte size)
+
+    RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats);
+
+    void reset();
+    /// RX ring registers, RCTL.
+    void register_written(uint32_t offset, uint32_t value);
+    /// A frame that passed the MAC's FCS and size checks.
+    void receive(const Frame& frame);
+    bool busy() const;
+    void tick();
+
+    void descriptors_written_back(unsigned count, unsigned reported, bool immediate) override;
+    void dma_done(const DmaOp& op, DmaResult result) override;
+
+    const DescriptorCache& cache() const { return m_cache; }
+    uint32_t fifo_bytes() const { return m_fifo_bytes; }
+    unsigned fifo_frames() const { return m_fifo_count; }
+
+private:
+    struct FifoFrame {
+        std::vector<uint8_t> bytes;  // capacity kept between frames
+        uint32_t len = 0;            // bytes to deliver (after SECRC)
+        uint32_t wire_len = 0;       // bytes as counted by GORC (with FCS)
+        bool inexact = false;        // passed the multicast hash (PIF)
+    };
+
+    bool idle() const { return !m_writing && m_fifo_count == 0; }
+    void start_descriptor();
+    void finish_frame(bool delivered);
+    void write_status(uint16_t length, uint8_t status, uint8_t errors);
+    void diag(const char* what, const std::string& detail);
+
+    NicContext& m_ctx;
+    DmaEngine& m_dma;
+    DataPathStats& m_stats;
+    RxFilter m_filter;
+    DescriptorCache m_cache;
+    uint64_t m_generation = 0;
+
+    std::vector<FifoFrame> m_fifo;
+    unsigned m_fifo_head = 0;
+    unsigned m_fifo_count = 0;
+    uint32_t m_fifo_bytes = 0;
+
+    bool m_writing = false;  // a buffer write of the head frame is running
+    uint32_t m_offset = 0;   // bytes of the head frame already in host memory
+    uint32_t m_chunk = 0;    // bytes of the running buffer write
+    bool m_dmt_low = false;  // RXDMT0 raised, not re-armed yet
+};
+
+}  // namespace nicsim::nic

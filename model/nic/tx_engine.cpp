@@ -1,0 +1,296 @@
+#include "model/nic/tx_engine.h"
+
+#include <algorithm>
+#include <string>
+
+namespace nicsim::nic {
+
+using e1000::RawDesc;
+using e1000::TxContextDesc;
+using e1000::TxDataDesc;
+using e1000::TxDesc;
+
+TxEngine::TxEngine(NicContext& ctx, DmaEngine& dma, Mac& mac, DataPathStats& stats)
+    : m_ctx(ctx), m_dma(dma), m_mac(mac), m_stats(stats), m_cache(ctx, dma, kTxRingRegs, *this, stats),
+      m_pkt(kMaxGatherBytes), m_fifo(kFifoSlots) {}
+
+void TxEngine::reset() {
+    ++m_generation;
+    m_cache.reset();
+    m_state = State::Idle;
+    m_pkt_len = 0;
+    m_in_frame = m_bad = m_extended = m_ifcs = m_ic = m_tse = false;
+    m_cso = m_css = m_popts = 0;
+    m_csum = ChecksumContext{};
+    m_tso = TsoContext{};
+    m_paylen = 0;
+    m_seg_count = m_seg_next = 0;
+    m_fifo_head = m_fifo_count = 0;
+    m_fifo_bytes = 0;
+    m_queue_empty_raised = false;
+}
+
+void TxEngine::diag(const char* what, const std::string& detail) {
+    m_ctx.diagnostic(what, detail);
+    ++m_stats.diagnostics;
+}
+
+std::string TxEngine::where() const { return "TX descriptor " + std::to_string(m_cache.front_index()); }
+
+bool TxEngine::enabled() const { return e1000::tctl::EN::get(m_ctx.reg(e1000::TCTL)) != 0; }
+
+void TxEngine::register_written(uint32_t offset, uint32_t value) {
+    m_cache.register_written(offset, value);
+    if (offset == e1000::TDT) m_queue_empty_raised = false;
+}
+
+bool TxEngine::busy() const {
+    if (m_state != State::Idle || m_fifo_count != 0) return true;
+    if (m_cache.usable() && m_cache.ready() > 0) return true;
+    return m_cache.busy(idle());
+}
+
+void TxEngine::tick() {
+    drain_fifo();
+    if (m_state == State::Output) push_output();
+    if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) process_descriptor();
+    m_cache.tick(idle());
+}
+
+void TxEngine::finish_descriptor(bool report, bool immediate) {
+    if (report) m_cache.front().b[12] |= TxDesc::kStaDd;
+    m_cache.complete(report, immediate);
+}
+
+void TxEngine::process_descriptor() {
+    RawDesc& d = m_cache.front();
+    const bool extended = e1000::tx_is_extended(d);
+    if (extended && e1000::tx_dtyp(d) == e1000::kDtypContext) {
+        const TxContextDesc c = e1000::desc_from<TxContextDesc>(d.b);
+        m_csum.ipcss = c.ipcss();
+        m_csum.ipcso = c.ipcso();
+        m_csum.ipcse = c.ipcse();
+        m_csum.tucss = c.tucss();
+        m_csum.tucso = c.tucso();
+        m_csum.tucse = c.tucse();
+        const uint8_t tucmd = c.tucmd();
+        m_tso.csum = m_csum;
+        m_tso.hdrlen = c.hdrlen();
+        m_tso.mss = c.mss();
+        m_tso.ipv4 = (tucmd & TxContextDesc::kTucmdIp) != 0;
+        m_tso.tcp = (tucmd & TxContextDesc::kTucmdTcp) != 0;
+        m_paylen = c.paylen();
+        finish_descriptor((tucmd & TxContextDesc::kTucmdRs) != 0, (tucmd & TxContextDesc::kTucmdIde) == 0);
+        return;
+    }
+    if (m_dma.free_slots() == 0) return;  // try again next clock
+    uint64_t addr;
+    uint32_t len;
+    bool eop, ifcs, rs, ide;
+    if (extended) {
+        const TxDataDesc v = e1000::desc_from<TxDataDesc>(d.b);
+        if (v.dtyp() != e1000::kDtypData) {
+            diag("tx-descriptor-type", "TX descriptor " + std::to_string(m_cache.front_index()) + " has DTYP " +
+                                           std::to_string(v.dtyp()) + ": skipped");
+            finish_descriptor((v.dcmd() & TxDataDesc::kDcmdRs) != 0, true);
+            return;
+        }
+        const uint8_t dcmd = v.dcmd();
+        addr = v.addr();
+        len = v.dtalen();
+        eop = dcmd & TxDataDesc::kDcmdEop;
+        ifcs = dcmd & TxDataDesc::kDcmdIfcs;
+        rs = dcmd & TxDataDesc::kDcmdRs;
+        ide = dcmd & TxDataDesc::kDcmdIde;
+        if (!m_in_frame) {  // POPTS and TSE are taken from the first data descriptor of a frame
+            m_extended = true;
+            m_popts = v.popts();
+            m_tse = (dcmd & TxDataDesc::kDcmdTse) != 0;
+            m_ic = false;
+        }
+    } else {
+        const TxDesc v = e1000::desc_from<TxDesc>(d.b);
+        const uint8_t cmd = v.cmd();
+        addr = v.addr();
+        len = v.length();
+        eop = cmd & TxDesc::kCmdEop;
+        ifcs = cmd & TxDesc::kCmdIfcs;
+        rs = cmd & TxDesc::kCmdRs;
+        ide = cmd & TxDesc::kCmdIde;
+        if (!m_in_frame) {
+            m_extended = false;
+            m_tse = false;
+            m_popts = 0;
+        }
+        if (eop) {  // IC/CSO/CSS are taken from the last descriptor of a frame
+            m_ic = (cmd & TxDesc::kCmdIc) != 0;
+            m_cso = v.cso();
+            m_css = v.css();
+        }
+    }
+    if (eop) m_ifcs = ifcs;  // IFCS is taken from the last descriptor of a frame
+    m_in_frame = true;
+    if (len == 0) {
+        diag("zero-length", where() + " has a zero-length buffer: skipped");
+    } else if (addr == 0) {
+        diag("null-buffer", where() + " has buffer address 0: frame dropped");
+        m_bad = true;
+    } else if (!m_bad && m_pkt_len + len > kMaxGatherBytes) {
+        diag("tx-too-long", where() + ": frame longer than " + std::to_string(kMaxGatherBytes) + " bytes: dropped");
+        m_bad = true;
+    }
+    if (len == 0 || m_bad) {
+        finish_descriptor(rs, !ide);
+        if (eop) end_frame();
+        return;
+    }
+    DmaOp op;
+    op.kind = DmaKind::BufRead;
+    op.addr = addr;
+    op.data = m_pkt.data() + m_pkt_len;
+    op.len = len;
+    op.client = this;
+    op.cookie = m_generation;
+    if (!m_dma.queue(op)) return;
+    m_state = State::Reading;
+    m_read_len = len;
+    m_read_eop = eop;
+    m_read_report = rs;
+    m_read_immediate = !ide;
+}
+
+void TxEngine::dma_done(const DmaOp& op, DmaResult result) {
+    if (result == DmaResult::Flushed || op.cookie != m_generation || m_state != State::Reading) return;
+    m_state = State::Idle;
+    if (result == DmaResult::Ok)
+        m_pkt_len += m_read_len;
+    else
+        m_bad = true;  // the DMA engine named the reason; the frame is dropped, the descriptor still completes
+    finish_descriptor(m_read_report, m_read_immediate);
+    if (m_read_eop) end_frame();
+}
+
+void TxEngine::end_frame() {
+    m_in_frame = false;
+    const uint32_t fifo = m_ctx.params().tx_fifo_bytes;
+    const uint32_t max_frame = std::min<uint32_t>(fifo, kMaxFrameBytes);
+    bool drop = m_bad;
+    if (!drop && m_pkt_len != 0 && m_extended && m_tse) {
+        const uint32_t hdrlen = m_tso.hdrlen;
+        if (m_pkt_len < hdrlen || static_cast<uint32_t>(hdrlen) + m_tso.mss > max_frame) {
+            diag("tso-context", "TSO frame of " + std::to_string(m_pkt_len) + " bytes with HDRLEN " +
+                                    std::to_string(hdrlen) + " and MSS " + std::to_string(m_tso.mss) +
+                                    " cannot be segmented: dropped");
+            drop = true;
+        } else {
+            const uint32_t paylen = m_pkt_len - hdrlen;
+            if (paylen != m_paylen)
+                diag("tso-paylen", "TSO context PAYLEN " + std::to_string(m_paylen) + " but " +
+                                       std::to_string(paylen) + " payload bytes gathered: using the gathered bytes");
+            m_tso.ixsm = (m_popts & TxDataDesc::kPoptsIxsm) != 0;
+            m_tso.txsm = (m_popts & TxDataDesc::kPoptsTxsm) != 0;
+            const OffloadStatus st = tso_segment(m_pkt.data(), m_pkt.data() + hdrlen, paylen, m_tso, m_segs, m_seg_count);
+            if (st != OffloadStatus::kOk) {
+                diag(offload_status_name(st), "TSO of a " + std::to_string(m_pkt_len) + "-byte frame failed: dropped");
+                drop = true;
+            } else {
+                m_out_single = false;
+                m_seg_next = 0;
+                m_stats.tx_tso_segments += m_seg_count;
+                m_ctx.add_stat(e1000::TSCTC, 1);
+            }
+        }
+        if (drop) m_ctx.add_stat(e1000::TSCTFC, 1);
+    } else if (!drop && m_pkt_len != 0) {
+        if (m_pkt_len > max_frame) {
+            diag("tx-too-long", "TX frame of " + std::to_string(m_pkt_len) + " bytes exceeds " +
+                                    std::to_string(max_frame) + " (TX FIFO / MAC limit): dropped");
+            drop = true;
+        } else {
+            OffloadStatus st = OffloadStatus::kOk;
+            if (!m_extended && m_ic) {
+                st = insert_legacy_checksum(m_pkt.data(), m_pkt_len, m_cso, m_css, 0);
+            } else if (m_extended && (m_popts & (TxDataDesc::kPoptsIxsm | TxDataDesc::kPoptsTxsm))) {
+                st = insert_context_checksums(m_pkt.data(), m_pkt_len, m_csum,
+                                              (m_popts & TxDataDesc::kPoptsIxsm) != 0,
+                                              (m_popts & TxDataDesc::kPoptsTxsm) != 0);
+            }
+            if (st != OffloadStatus::kOk)
+                diag(offload_status_name(st), "checksum offsets outside a " + std::to_string(m_pkt_len) +
+                                                  "-byte frame: sent without checksum insertion");
+            m_out_single = true;
+        }
+    }
+    if (drop || m_pkt_len == 0) {
+        if (drop) ++m_stats.tx_dropped;
+        m_pkt_len = 0;
+        m_bad = false;
+        return;
+    }
+    m_out_ifcs = m_ifcs;
+    m_state = State::Output;
+    push_output();
+}
+
+void TxEngine::push_output() {
+    if (m_out_single) {
+        if (!push_fifo(m_pkt.data(), m_pkt_len)) return;
+    } else {
+        while (m_seg_next < m_seg_count) {
+            const std::vector<uint8_t>& seg = m_segs[m_seg_next];
+            if (!push_fifo(seg.data(), static_cast<uint32_t>(seg.size()))) return;
+            ++m_seg_next;
+        }
+    }
+    m_state = State::Idle;
+    m_pkt_len = 0;
+    m_bad = false;
+}
+
+bool TxEngine::push_fifo(const uint8_t* data, uint32_t len) {
+    if (m_fifo_count == kFifoSlots || m_fifo_bytes + len > m_ctx.params().tx_fifo_bytes) return false;  // stall
+    FifoFrame& f = m_fifo[(m_fifo_head + m_fifo_count) % kFifoSlots];
+    f.bytes.assign(data, data + len);  // the slot keeps its capacity: allocates only while it grows
+    f.len = len;
+    f.ifcs = m_out_ifcs;
+    ++m_fifo_count;
+    m_fifo_bytes += len;
+    return true;
+}
+
+void TxEngine::drain_fifo() {
+    if (m_fifo_count == 0) return;
+    const uint64_t now = m_ctx.now_ns();
+    if (!m_mac.tx_ready(now)) return;
+    FifoFrame& f = m_fifo[m_fifo_head];
+    const bool psp = e1000::tctl::PSP::get(m_ctx.reg(e1000::TCTL)) != 0;
+    const uint64_t end = m_mac.transmit(f.bytes.data(), f.len, f.ifcs, psp, now);
+    if (end == 0) {
+        diag("tx-refused", "MAC refused a " + std::to_string(f.len) + "-byte frame: dropped");
+        ++m_stats.tx_dropped;
+    } else {
+        uint64_t wire = std::max<uint64_t>(f.len, psp ? kMinFrameBytes : 0) + (f.ifcs ? kFcsBytes : 0);
+        m_ctx.add_stat(e1000::GPTC, 1);
+        m_ctx.add_stat(e1000::TPT, 1);
+        m_ctx.add_stat(e1000::GOTCL, wire);
+        m_ctx.add_stat(e1000::TOTL, wire);
+        ++m_stats.tx_frames;
+        m_stats.tx_bytes += wire;
+    }
+    m_fifo_head = (m_fifo_head + 1) % kFifoSlots;
+    --m_fifo_count;
+    m_fifo_bytes -= f.len;
+}
+
+void TxEngine::descriptors_written_back(unsigned count, unsigned reported, bool immediate) {
+    if (reported != 0) m_ctx.tx_done_event(immediate);
+    const uint32_t owned = m_cache.hw_owned();
+    const uint32_t low = e1000::dctl::LWTHRESH::get(m_ctx.reg(e1000::TXDCTL)) * 8;
+    if (low != 0 && owned < low && owned + count >= low) m_ctx.raise_irq(e1000::icr::TXD_LOW);
+    if (owned == 0 && !m_queue_empty_raised) {
+        m_queue_empty_raised = true;
+        m_ctx.raise_irq(e1000::icr::TXQE);
+    }
+}
+
+}  // namespace nicsim::nic

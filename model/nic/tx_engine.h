@@ -1,0 +1,102 @@
+// The NIC's transmit engine: walks the TX descriptor ring through its DescriptorCache, gathers the buffers of a frame
+// (legacy descriptors, or context + data descriptors with DEXT) over the DMA engine, applies the offloads (legacy
+// IC/CSO/CSS, context IXSM/TXSM, TSO segmentation), queues the frames in the TX packet FIFO and hands them to the
+// MAC when its wire is free.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/nic/data_path.h"
+#include "model/nic/descriptor_cache.h"
+#include "model/nic/dma_engine.h"
+#include "model/nic/mac.h"
+#include "model/nic/offload.h"
+
+namespace nicsim::nic {
+
+class TxEngine : public DescCacheOwner, public DmaClient {
+public:
+    static constexpr unsigned kFifoSlots = 64;                   // frames the TX packet FIFO can queue
+    static constexpr uint32_t kMaxGatherBytes = 256 * 1024 + 256;  // largest TSO super-frame gathered (header+payload)
+
+    TxEngine(NicContext& ctx, DmaEngine& dma, Mac& mac, DataPathStats& stats);
+
+    void reset();
+    /// TX ring registers and TCTL.
+    void register_written(uint32_t offset, uint32_t value);
+    bool busy() const;
+    void tick();
+
+    void descriptors_written_back(unsigned count, unsigned reported, bool immediate) override;
+    void dma_done(const DmaOp& op, DmaResult result) override;
+
+    const DescriptorCache& cache() const { return m_cache; }
+    /// Bytes waiting in the TX packet FIFO.
+    uint32_t fifo_bytes() const { return m_fifo_bytes; }
+
+private:
+    enum class State : uint8_t { Idle, Reading, Output };
+
+    bool enabled() const;
+    bool idle() const { return m_state == State::Idle && m_cache.ready() == 0; }
+    void process_descriptor();
+    void finish_descriptor(bool report, bool immediate);
+    void end_frame();
+    void push_output();
+    bool push_fifo(const uint8_t* data, uint32_t len);
+    void drain_fifo();
+    void diag(const char* what, const std::string& detail);
+    std::string where() const;  // "TX descriptor <n>" for diagnostics
+
+    NicContext& m_ctx;
+    DmaEngine& m_dma;
+    Mac& m_mac;
+    DataPathStats& m_stats;
+    DescriptorCache m_cache;
+    State m_state = State::Idle;
+    uint64_t m_generation = 0;  // cookie of buffer reads: completions from before reset() are ignored
+
+    // The frame being gathered.
+    std::vector<uint8_t> m_pkt;  // capacity kMaxGatherBytes, allocated once
+    uint32_t m_pkt_len = 0;
+    bool m_in_frame = false;     // a descriptor without EOP has been taken
+    bool m_bad = false;          // frame will be dropped (bad buffer, DMA error, too long)
+    bool m_extended = false;     // data descriptors (DEXT) rather than legacy
+    bool m_ifcs = false;
+    bool m_ic = false;           // legacy IC
+    uint8_t m_cso = 0, m_css = 0;
+    uint8_t m_popts = 0;         // extended: IXSM/TXSM of the first data descriptor
+    bool m_tse = false;
+    // The descriptor whose buffer is being read.
+    uint32_t m_read_len = 0;
+    bool m_read_eop = false;
+    bool m_read_report = false;
+    bool m_read_immediate = false;
+
+    // The last context descriptor.
+    ChecksumContext m_csum;
+    TsoContext m_tso;
+    uint32_t m_paylen = 0;
+
+    // Frames produced by end_frame() and not yet in the FIFO (TSO: several segments).
+    std::vector<std::vector<uint8_t>> m_segs;
+    size_t m_seg_count = 0;
+    size_t m_seg_next = 0;
+    bool m_out_single = false;  // the output is m_pkt itself (no TSO)
+    bool m_out_ifcs = false;
+
+    // The TX packet FIFO: whole frames waiting for the MAC.
+    struct FifoFrame {
+        std::vector<uint8_t> bytes;  // capacity kept between frames
+        uint32_t len = 0;
+        bool ifcs = false;
+    };
+    std::vector<FifoFrame> m_fifo;
+    unsigned m_fifo_head = 0;
+    unsigned m_fifo_count = 0;
+    uint32_t m_fifo_bytes = 0;
+    bool m_queue_empty_raised = false;
+};
+
+}  // namespace nicsim::nic
