@@ -1,0 +1,172 @@
+#include "model/wire/wire.h"
+
+#include "model/nic/mac.h"
+
+namespace nicsim::wire {
+
+using namespace sc_core;
+
+namespace {
+uint64_t now_ns() { return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS)); }
+}  // namespace
+
+bool write_frame(PcapWriter& w, const nic::Frame& f, bool strip_fcs) {
+    size_t len = f.bytes.size();
+    if (strip_fcs && f.fcs_included && len >= nic::kFcsBytes) len -= nic::kFcsBytes;
+    return w.write(f.time_ns, f.bytes.data(), len);
+}
+
+Wire::Wire(sc_module_name name, unsigned link_mbps) : sc_module(name), m_mbps(link_mbps) {
+    if (nic::ns_per_byte(link_mbps) == 0) {
+        SC_REPORT_ERROR("nicsim/wire/link-speed",
+                        (std::string(this->name()) + ": link speed " + std::to_string(link_mbps) +
+                         " Mb/s is not 10, 100 or 1000; using 1000")
+                            .c_str());
+        m_mbps = 1000;
+    }
+    m_dir[0].label = "a->b";
+    m_dir[1].label = "b->a";
+    for (Direction& d : m_dir) {
+        d.wire = this;
+        d.ring.resize(4);
+    }
+    SC_METHOD(deliver_a_to_b);
+    sensitive << m_dir[0].due;
+    dont_initialize();
+    SC_METHOD(deliver_b_to_a);
+    sensitive << m_dir[1].due;
+    dont_initialize();
+}
+
+Wire::~Wire() = default;
+
+uint64_t Wire::duration_ns(const nic::Frame& f) const {
+    return nic::wire_duration_ns(f.bytes.size() + (f.fcs_included ? 0u : nic::kFcsBytes), m_mbps);
+}
+
+void Wire::Direction::transmit(const nic::Frame& frame) {
+    const uint64_t now = now_ns();
+    uint64_t start = frame.time_ns;
+    if (start < now) {
+        ++stats.late;
+        start = now;
+    }
+    if (start < free_ns) {
+        ++stats.delayed;
+        start = free_ns;
+    }
+    const uint64_t end = start + wire->duration_ns(frame);
+    free_ns = end + nic::kIfgBytes * nic::ns_per_byte(wire->m_mbps);
+    if (count == ring.size()) {
+        // Grow, keeping order: unroll the ring into a larger one.
+        std::vector<InFlight> bigger(ring.size() * 2);
+        for (size_t i = 0; i < count; ++i) bigger[i] = std::move(ring[(head + i) % ring.size()]);
+        ring.swap(bigger);
+        head = 0;
+    }
+    InFlight& slot = ring[(head + count) % ring.size()];
+    slot.frame.bytes.assign(frame.bytes.begin(), frame.bytes.end());
+    slot.frame.fcs_included = frame.fcs_included;
+    slot.frame.time_ns = start;
+    slot.end_ns = end;
+    ++count;
+    if (count > stats.max_queued) stats.max_queued = count;
+    if (count == 1) due.notify(sc_time(static_cast<double>(end - now), SC_NS));
+}
+
+void Wire::Direction::deliver() {
+    const uint64_t now = now_ns();
+    while (count > 0 && ring[head].end_ns <= now) {
+        InFlight& f = ring[head];
+        if (wire->m_tap) write_frame(*wire->m_tap, f.frame, wire->m_tap_strip_fcs);
+        if (rx) {
+            ++stats.frames;
+            stats.bytes += f.frame.bytes.size();
+            rx(f.frame);
+        } else if (wire->m_tap) {
+            ++stats.frames;
+            stats.bytes += f.frame.bytes.size();
+        } else {
+            ++stats.undelivered;
+            if (!warned_undelivered) {
+                warned_undelivered = true;
+                SC_REPORT_WARNING("nicsim/wire/no-receiver",
+                                  (std::string(wire->name()) + " " + label +
+                                   ": frame arrived at an end with no receiver; counting them as undelivered")
+                                      .c_str());
+            }
+        }
+        head = (head + 1) % ring.size();
+        --count;
+    }
+    if (count > 0) due.notify(sc_time(static_cast<double>(ring[head].end_ns - now), SC_NS));
+}
+
+PcapSource::PcapSource(sc_module_name name, const std::string& path, nic::WireSink& target, unsigned link_mbps,
+                       bool back_to_back, uint64_t start_ns)
+    : sc_module(name),
+      m_target(target),
+      m_mbps(nic::ns_per_byte(link_mbps) ? link_mbps : 1000),
+      m_b2b(back_to_back),
+      m_start_ns(start_ns) {
+    m_frame.bytes.reserve(2048);
+    SC_METHOD(inject);
+    sensitive << m_wake;
+    dont_initialize();
+    if (!m_reader.open(path)) {
+        SC_REPORT_ERROR("nicsim/wire/pcap", m_reader.error().c_str());
+        m_done = true;
+        return;
+    }
+    if (load_next()) {
+        m_next_ns = m_start_ns;
+        m_wake.notify(sc_time(static_cast<double>(m_next_ns), SC_NS));
+    }
+}
+
+bool PcapSource::load_next() {
+    if (!m_reader.next(m_rec)) {
+        m_done = true;
+        if (!m_reader.error().empty()) SC_REPORT_ERROR("nicsim/wire/pcap", m_reader.error().c_str());
+        return false;
+    }
+    if (m_rec.data.size() < m_rec.orig_len) ++m_truncated;
+    if (!m_have_first) {
+        m_first_ts = m_rec.time_ns;
+        m_have_first = true;
+    }
+    return true;
+}
+
+void PcapSource::inject() {
+    const uint64_t now = now_ns();
+    m_frame.bytes.assign(m_rec.data.begin(), m_rec.data.end());
+    if (m_frame.bytes.size() < nic::kMinFrameBytes) m_frame.bytes.resize(nic::kMinFrameBytes, 0);
+    nic::append_fcs(m_frame.bytes);
+    m_frame.fcs_included = true;
+    m_frame.time_ns = now;
+    m_target.transmit(m_frame);
+    ++m_sent;
+    const uint64_t free_at = now + nic::wire_duration_ns(m_frame.bytes.size(), m_mbps) +
+                             nic::kIfgBytes * nic::ns_per_byte(m_mbps);
+    if (!load_next()) return;
+    if (m_b2b) {
+        m_next_ns = free_at;
+    } else {
+        // Timestamps before the first record's (an unsorted capture) go out at once; the wire keeps them in order.
+        const uint64_t rel = m_rec.time_ns > m_first_ts ? m_rec.time_ns - m_first_ts : 0;
+        m_next_ns = m_start_ns + rel;
+        if (m_next_ns < now) m_next_ns = now;
+    }
+    m_wake.notify(sc_time(static_cast<double>(m_next_ns - now), SC_NS));
+}
+
+PcapSink::PcapSink(const std::string& path, bool strip_fcs) : m_strip_fcs(strip_fcs) {
+    if (!m_writer.open(path)) SC_REPORT_ERROR("nicsim/wire/pcap", m_writer.error().c_str());
+}
+
+void PcapSink::write(const nic::Frame& f) {
+    if (m_writer.is_open()) write_frame(m_writer, f, m_strip_fcs);
+}
+
+}  // namespace nicsim::wire

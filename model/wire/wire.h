@@ -1,0 +1,145 @@
+// The Ethernet wire between two endpoints, full duplex: a frame transmitted at one end is delivered to the other end's
+// receiver when its last bit arrives (start + preamble/SFD + frame + FCS at the link speed). Frames in one direction
+// never overlap: one that asks to start before the previous frame and its inter-frame gap are over starts right after
+// them instead (counted as delayed); nothing is dropped silently. Endpoints: a NIC (its MAC transmits into end_a()/
+// end_b() and its receive() is the receiver), a PcapSource (frames at their pcap timestamps or back to back) and a
+// PcapSink (everything the other end transmitted goes to a pcap file). The wire has one SC_METHOD per direction,
+// woken only when a frame is due: an idle wire costs nothing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "model/nic/nic_context.h"
+#include "model/wire/pcap_file.h"
+
+namespace nicsim::wire {
+
+using Receiver = std::function<void(const nic::Frame&)>;
+
+/// Per-direction counters.
+struct WireStats {
+    uint64_t frames = 0;       ///< frames delivered to the receiver (or to the tap when no receiver is connected)
+    uint64_t bytes = 0;        ///< their bytes as carried (FCS included when the frame has it)
+    uint64_t delayed = 0;      ///< frames that asked to start while the previous one (or its IFG) was on the wire
+    uint64_t late = 0;         ///< frames whose start time was already in the past when transmitted
+    uint64_t undelivered = 0;  ///< frames that arrived at an end with no receiver and no tap (warned once)
+    uint64_t max_queued = 0;   ///< deepest queue of frames in flight
+};
+
+class Wire : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(Wire);
+    /// `link_mbps`: 10, 100 or 1000 (anything else is an error report and 1000 is used).
+    Wire(sc_core::sc_module_name name, unsigned link_mbps = 1000);
+    ~Wire() override;
+
+    /// Where end A (resp. B) transmits: frames go to the receiver connected at the other end.
+    nic::WireSink& end_a() { return m_dir[0]; }
+    nic::WireSink& end_b() { return m_dir[1]; }
+    /// What end A (resp. B) receives (frames transmitted at the other end).
+    void connect_a(Receiver rx) { m_dir[1].rx = std::move(rx); }
+    void connect_b(Receiver rx) { m_dir[0].rx = std::move(rx); }
+    /// Record every delivered frame in both directions (stamped with its start time) into `tap`; nullptr = off.
+    void set_tap(PcapWriter* tap, bool strip_fcs = true) {
+        m_tap = tap;
+        m_tap_strip_fcs = strip_fcs;
+    }
+
+    unsigned link_mbps() const { return m_mbps; }
+    /// A frame's time on the wire without IFG (an FCS is counted whether or not the frame carries it).
+    uint64_t duration_ns(const nic::Frame& f) const;
+    /// Counters of frames transmitted at end A (`a_to_b` true) or at end B.
+    const WireStats& stats(bool a_to_b) const { return m_dir[a_to_b ? 0 : 1].stats; }
+
+private:
+    struct InFlight {
+        nic::Frame frame;
+        uint64_t end_ns = 0;
+    };
+    /// One direction: a WireSink for the transmitting end, a reusable ring of frames in flight, the receiver.
+    struct Direction : nic::WireSink {
+        Wire* wire = nullptr;
+        const char* label = "";
+        Receiver rx;
+        std::vector<InFlight> ring;  ///< slots keep their buffers: no allocation once the ring has grown
+        size_t head = 0;
+        size_t count = 0;
+        uint64_t free_ns = 0;  ///< earliest start of the next frame (end of the last one + IFG)
+        bool warned_undelivered = false;
+        WireStats stats;
+        sc_core::sc_event due;
+        void transmit(const nic::Frame& frame) override;
+        void deliver();
+    };
+    Direction m_dir[2];
+    unsigned m_mbps;
+    PcapWriter* m_tap = nullptr;
+    bool m_tap_strip_fcs = true;
+    std::vector<uint8_t> m_tap_buf;
+
+    void deliver_a_to_b() { m_dir[0].deliver(); }
+    void deliver_b_to_a() { m_dir[1].deliver(); }
+};
+
+/// Frames from a pcap file transmitted into a wire end: at their timestamps (relative to the first record, shifted
+/// by `start_ns`) or back to back (each as soon as the previous one and its IFG are over). Short frames are padded
+/// to 60 bytes and an FCS is appended, as a real station would send them. A file error is an SC_REPORT_ERROR
+/// "nicsim/wire/pcap" naming the file and the problem; the source then stops.
+class PcapSource : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(PcapSource);
+    PcapSource(sc_core::sc_module_name name, const std::string& path, nic::WireSink& target, unsigned link_mbps = 1000,
+               bool back_to_back = false, uint64_t start_ns = 0);
+
+    uint64_t sent() const { return m_sent; }
+    uint64_t truncated() const { return m_truncated; }  ///< records with caplen < original length (sent as captured)
+    bool failed() const { return !m_reader.error().empty(); }
+    bool done() const { return m_done; }
+
+private:
+    void inject();
+    bool load_next();
+    PcapReader m_reader;
+    PcapRecord m_rec;
+    nic::Frame m_frame;
+    nic::WireSink& m_target;
+    unsigned m_mbps;
+    bool m_b2b;
+    uint64_t m_start_ns;
+    uint64_t m_first_ts = 0;
+    bool m_have_first = false;
+    uint64_t m_next_ns = 0;
+    uint64_t m_sent = 0;
+    uint64_t m_truncated = 0;
+    bool m_done = false;
+    sc_core::sc_event m_wake;
+};
+
+/// A receiver that writes every frame it gets to a pcap file (FCS stripped by default, stamped with the start time).
+class PcapSink {
+public:
+    /// Opens the file; an unwritable path is an SC_REPORT_ERROR "nicsim/wire/pcap" and the sink stays closed.
+    explicit PcapSink(const std::string& path, bool strip_fcs = true);
+    Receiver receiver() {
+        return [this](const nic::Frame& f) { write(f); };
+    }
+    void write(const nic::Frame& f);
+    /// Finish the file (rename into place). Also done by the destructor.
+    bool close() { return m_writer.close(); }
+    uint64_t written() const { return m_writer.records(); }
+    const PcapWriter& writer() const { return m_writer; }
+
+private:
+    PcapWriter m_writer;
+    bool m_strip_fcs;
+};
+
+/// Write one frame to a pcap writer, without its FCS when `strip_fcs` and the frame carries one.
+bool write_frame(PcapWriter& w, const nic::Frame& f, bool strip_fcs);
+
+}  // namespace nicsim::wire
