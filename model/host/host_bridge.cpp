@@ -1,0 +1,429 @@
+#include "host_bridge.h"
+
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace nicsim::host {
+
+using namespace sc_core;
+using pci::MasterStatus;
+using pci::TargetReply;
+
+namespace {
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+}  // namespace
+
+HostBridge::HostBridge(sc_module_name name, pci::PciBus& bus, const HostBridgeParams& params)
+    : sc_module(name), mem("mem"), cpu_mem("cpu_mem"), cpu_io("cpu_io"), cpu_cfg("cpu_cfg"), m_bus(bus),
+      m_params(params), m_master(bus, "bridge", *this), m_target(bus, "bridge_target", *this),
+      m_ext(new PciMasterExtension) {
+    m_gp.set_extension(m_ext);  // the payload owns it and frees it with itself
+    mem.register_invalidate_direct_mem_ptr(this, &HostBridge::invalidate_direct_mem_ptr);
+    cpu_mem.register_b_transport(this, &HostBridge::cpu_mem_transport);
+    cpu_io.register_b_transport(this, &HostBridge::cpu_io_transport);
+    cpu_cfg.register_b_transport(this, &HostBridge::cpu_cfg_transport);
+    m_master.config().dac_capable = true;  // the CPU may reach 64-bit BARs
+    m_master.config().use_req64 = bus.is64();
+    m_target.timing().devsel = params.devsel;
+    m_target.timing().ack64 = bus.is64();
+    SC_HAS_PROCESS(HostBridge);
+    SC_METHOD(clock);
+    sensitive << bus.CLK.posedge_event();
+    dont_initialize();
+}
+
+HostBridge::~HostBridge() = default;
+
+void HostBridge::end_of_elaboration() {
+    // Map every bus driver to the master registered under the same name, to tell who runs a transaction.
+    for (pci::DriverId id = 0;; ++id) {
+        const std::string* name = nullptr;
+        try {
+            name = &m_bus.driver_name(id);
+        } catch (const std::out_of_range&) {
+            break;
+        }
+        unsigned master = PciMasterExtension::kUnknownMaster;
+        for (unsigned m = 0; m < m_bus.master_count(); ++m)
+            if (m_bus.master_name(m) == *name) master = m;
+        m_driver_master.push_back(master);
+    }
+}
+
+void HostBridge::sleep() {
+    m_sleeping = true;
+    next_trigger(m_bus.changed_event() | m_kick);
+}
+
+void HostBridge::clock() {
+    if (m_sleeping) {  // woken by a bus change or a CPU request: resume on the next rising edge
+        m_sleeping = false;
+        next_trigger(m_bus.CLK.posedge_event());
+        return;
+    }
+    ++m_stats.active_clocks;
+    const pci::Lines& l = m_bus.lines();
+    if (!l.rst_n) {
+        if (!m_in_reset) {
+            m_in_reset = true;
+            m_master.reset();
+            m_target.reset();
+            m_tx = Transaction{};
+            m_dt = Delayed{};
+            if (m_cpu.state == CpuState::Running) {
+                m_cpu.status = MasterStatus::MasterAbort;
+                m_cpu.state = CpuState::Done;
+                m_cpu_event.notify(SC_ZERO_TIME);
+            }
+        }
+        sleep();
+        return;
+    }
+    m_in_reset = false;
+
+    if (m_cpu.state == CpuState::Queued && !m_master.busy()) {
+        m_master.start(m_cpu.rq);
+        m_cpu.state = CpuState::Running;
+    }
+    if (m_master.busy() || m_master.parked() || l.gnt(m_master.master_index())) m_master.tick();
+    if (!l.idle() || m_target.active()) m_target.tick();
+    expire_delayed();
+
+    const bool busy =
+        m_master.busy() || m_cpu.state == CpuState::Queued || m_target.active() || !m_bus.lines().idle();
+    if (busy)
+        next_trigger(m_bus.CLK.posedge_event());
+    else
+        sleep();
+}
+
+// ---------------------------------------------------------------- CPU side
+
+bool HostBridge::cpu_request_ok(Space space, tlm::tlm_generic_payload& gp) {
+    const uint32_t len = gp.get_data_length();
+    const uint64_t a = gp.get_address();
+    const char* why = nullptr;
+    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND || !gp.get_data_ptr() || len == 0) {
+        why = "no command, data or length";
+        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    } else if (gp.get_byte_enable_ptr()) {
+        why = "byte enables are not supported on the CPU side";
+        gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    } else if (gp.get_streaming_width() != len) {
+        why = "streaming is not supported on the CPU side";
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    } else if (space != Space::Mem && (len > 4 || (a & 3) + len > 4)) {
+        why = "I/O and configuration requests are at most one dword";
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    } else if (space == Space::Mem && len > kMaxCpuBytes) {
+        why = "memory request longer than kMaxCpuBytes";
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    } else if (space == Space::Cfg && (a >> 16) != 0) {
+        why = "configuration address above device 31";
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    }
+    if (!why) return true;
+    ++m_stats.cpu_errors;
+    SC_REPORT_WARNING("nicsim/host/bridge-cpu-request",
+                      ("CPU request of " + std::to_string(len) + " bytes at " + hex(a) + " refused: " + why).c_str());
+    return false;
+}
+
+void HostBridge::cpu_transport(Space space, tlm::tlm_generic_payload& gp, sc_time& delay) {
+    if (delay > SC_ZERO_TIME) {
+        wait(delay);
+        delay = SC_ZERO_TIME;
+    }
+    if (!cpu_request_ok(space, gp)) return;
+    while (m_cpu.state != CpuState::Idle) wait(m_cpu_event);  // another CPU thread owns the master
+
+    const bool write = gp.is_write();
+    const uint32_t len = gp.get_data_length();
+    const uint64_t a = gp.get_address();
+    pci::MasterRequest& rq = m_cpu.rq;
+    rq = pci::MasterRequest{};
+    rq.data = m_cpu.buf;
+    rq.len = len;
+    switch (space) {
+        case Space::Mem:
+            rq.cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
+            rq.addr = a;
+            ++m_stats.cpu_mem_cycles;
+            break;
+        case Space::Io:
+            rq.cmd = write ? pci::Cmd::IoWrite : pci::Cmd::IoRead;
+            rq.addr = a & 0xFFFFFFFFull;
+            ++m_stats.cpu_io_cycles;
+            break;
+        case Space::Cfg: {
+            const unsigned device = static_cast<unsigned>(a >> 11) & 0x1F;
+            rq.cmd = write ? pci::Cmd::ConfigWrite : pci::Cmd::ConfigRead;
+            rq.addr = a & 0x7FF;  // function << 8 | register byte offset
+            rq.idsel = device < m_bus.device_count() ? 1u << device : 0;  // no device there: nobody answers
+            ++m_stats.cpu_cfg_cycles;
+            break;
+        }
+    }
+    if (write)
+        std::memcpy(m_cpu.buf, gp.get_data_ptr(), len);
+    else
+        std::memset(m_cpu.buf, 0, len);
+    m_cpu.space = space;
+    m_cpu.state = CpuState::Queued;
+    m_kick.notify(SC_ZERO_TIME);
+    while (m_cpu.state != CpuState::Done) wait(m_cpu_event);
+
+    const MasterStatus st = m_cpu.status;
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    switch (st) {
+        case MasterStatus::Ok:
+            break;
+        case MasterStatus::MasterAbort:
+            ++m_stats.cpu_master_aborts;
+            std::memset(m_cpu.buf, 0xFF, len);  // reads of nothing return all ones, as on a PC
+            if (space != Space::Cfg) {          // an empty configuration slot is normal during enumeration
+                gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+                SC_REPORT_WARNING("nicsim/host/bridge-master-abort",
+                                  (std::string(pci::cmd_name(rq.cmd)) + " of " + std::to_string(len) + " bytes at " +
+                                   hex(a) + ": no target claimed it (master abort)")
+                                      .c_str());
+            }
+            break;
+        case MasterStatus::TargetAbort:
+            ++m_stats.cpu_target_aborts;
+            std::memset(m_cpu.buf, 0xFF, len);
+            gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+            SC_REPORT_WARNING("nicsim/host/bridge-received-target-abort",
+                              (std::string(pci::cmd_name(rq.cmd)) + " of " + std::to_string(len) + " bytes at " +
+                               hex(a) + ": the target aborted it")
+                                  .c_str());
+            break;
+        case MasterStatus::RetryLimit:
+        case MasterStatus::ParityError:
+            ++m_stats.cpu_errors;
+            if (st == MasterStatus::RetryLimit) std::memset(m_cpu.buf, 0xFF, len);
+            gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+            SC_REPORT_WARNING(st == MasterStatus::RetryLimit ? "nicsim/host/bridge-retry-limit"
+                                                             : "nicsim/host/bridge-parity",
+                              (std::string(pci::cmd_name(rq.cmd)) + " of " + std::to_string(len) + " bytes at " +
+                               hex(a) + ": " + pci::master_status_name(st))
+                                  .c_str());
+            break;
+    }
+    if (!write) std::memcpy(gp.get_data_ptr(), m_cpu.buf, len);
+    m_cpu.state = CpuState::Idle;
+    m_cpu_event.notify(SC_ZERO_TIME);  // a CPU thread waiting for the master may go
+}
+
+void HostBridge::master_done(const pci::MasterRequest& rq, MasterStatus status, uint32_t bytes_done) {
+    m_cpu.status = status;
+    m_cpu.state = CpuState::Done;
+    m_cpu_event.notify(SC_ZERO_TIME);
+}
+
+// ---------------------------------------------------------------- device side
+
+unsigned HostBridge::initiator_master() const {
+    unsigned by_irdy = PciMasterExtension::kUnknownMaster;
+    for (pci::DriverId id = 0; id < m_driver_master.size(); ++id) {
+        const pci::Drive& d = m_bus.driven_by(id);
+        if ((d.oe & pci::kFrame) && !(d.level & pci::kFrame)) return m_driver_master[id];
+        if ((d.oe & pci::kIrdy) && !(d.level & pci::kIrdy)) by_irdy = m_driver_master[id];
+    }
+    return by_irdy;  // last data phase: FRAME# already released, IRDY# still asserted
+}
+
+void HostBridge::expire_delayed() {
+    if (m_dt.state == DtState::Empty) return;
+    if (m_bus.clock_count() <= m_dt.ready_clock + m_params.discard_timeout) return;
+    m_dt = Delayed{};
+    ++m_stats.delayed_discarded;
+}
+
+bool HostBridge::target_claim(const pci::TargetAccess& a) {
+    if (!pci::cmd_is_memory(a.cmd) || in_mmio_window(a.addr)) return false;
+    const unsigned master = initiator_master();
+    if (master == m_master.master_index()) return false;  // the CPU's own cycles go to PCI targets only
+    expire_delayed();
+    m_tx = Transaction{};
+    m_tx.claimed = true;
+    m_tx.write = pci::cmd_is_write(a.cmd);
+    m_tx.master = master;
+    m_tx.cmd = a.cmd;
+    m_tx.start = a.addr;
+    m_tx.claim_clock = m_bus.clock_count();
+    if (m_tx.write) {
+        ++m_stats.dma_writes;
+        return true;
+    }
+    ++m_stats.dma_reads;
+    if (m_dt.state != DtState::Empty)
+        m_tx.mode = (m_dt.master == master && m_dt.cmd == a.cmd && m_dt.addr == a.addr) ? ReadMode::Complete
+                                                                                      : ReadMode::RetryOther;
+    else if (m_params.read_latency + 2 > m_params.retry_threshold)
+        m_tx.mode = ReadMode::Latch;
+    else
+        m_tx.mode = ReadMode::Immediate;
+    return true;
+}
+
+bool HostBridge::fetch(uint64_t addr, bool wide, uint64_t& data) {
+    const unsigned n = wide ? 8 : 4;
+    uint8_t buf[8] = {};
+    const bool ok = mem_access(false, addr & ~uint64_t(n - 1), buf, n, 0xFF);
+    data = 0;
+    for (unsigned i = 0; i < n; ++i) data |= uint64_t(buf[i]) << (8 * i);
+    return ok;
+}
+
+TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) {
+    const unsigned n = a.wide ? 8 : 4;
+    if (a.phase > 0 && in_mmio_window(a.addr)) return TargetReply::Retry;  // the burst runs into the window
+    const uint64_t now = m_bus.clock_count();
+    switch (m_tx.mode) {
+        case ReadMode::RetryOther:
+            ++m_stats.retries;
+            return TargetReply::Retry;
+        case ReadMode::Latch:
+            if (m_dt.state == DtState::Empty) {
+                m_dt.state = DtState::Latched;
+                m_dt.master = m_tx.master;
+                m_dt.cmd = m_tx.cmd;
+                m_dt.addr = m_tx.start;
+                m_dt.wide = a.wide;
+                m_dt.ready_clock = m_tx.claim_clock + m_params.read_latency;
+                m_dt.ok = fetch(a.addr, a.wide, m_dt.data);
+                m_dt.status = m_gp.get_response_status();
+                ++m_stats.delayed_latched;
+            }
+            ++m_stats.retries;
+            return TargetReply::Retry;
+        case ReadMode::Complete:
+            if (!m_tx.first_done) {
+                if (now < m_dt.ready_clock) {
+                    ++m_stats.retries;
+                    return TargetReply::Retry;
+                }
+                if (a.wide != m_dt.wide) {  // repeated with another width: fetch what this attempt needs
+                    m_dt.ok = fetch(a.addr, a.wide, m_dt.data);
+                    m_dt.status = m_gp.get_response_status();
+                }
+                const Delayed dt = m_dt;
+                m_dt = Delayed{};
+                ++m_stats.delayed_completed;
+                if (!dt.ok) {
+                    signal_abort(false, a.addr, n, dt.status);
+                    return TargetReply::Abort;
+                }
+                data = dt.data;
+                m_tx.first_done = true;
+                m_stats.dma_read_bytes += n;
+                return TargetReply::Data;
+            }
+            break;  // later data phases stream from memory
+        case ReadMode::Immediate:
+            if (!m_tx.first_done && now < m_tx.claim_clock + m_params.read_latency) return TargetReply::Wait;
+            break;
+    }
+    if (!fetch(a.addr, a.wide, data)) {
+        signal_abort(false, a.addr, n, m_gp.get_response_status());
+        return TargetReply::Abort;
+    }
+    m_tx.first_done = true;
+    m_stats.dma_read_bytes += n;
+    return TargetReply::Data;
+}
+
+TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) {
+    const unsigned n = a.wide ? 8 : 4;
+    if (a.phase > 0 && in_mmio_window(a.addr)) return TargetReply::Retry;  // the burst runs into the window
+    const uint8_t be = byte_enables & static_cast<uint8_t>((1u << n) - 1);
+    if (be == 0) return TargetReply::Data;  // a data phase with no byte enabled moves nothing
+    uint8_t buf[8];
+    for (unsigned i = 0; i < n; ++i) buf[i] = static_cast<uint8_t>(data >> (8 * i));
+    if (!mem_access(true, a.addr & ~uint64_t(n - 1), buf, n, be)) {
+        signal_abort(true, a.addr, n, m_gp.get_response_status());
+        return TargetReply::Abort;
+    }
+    m_stats.dma_write_bytes += static_cast<unsigned>(__builtin_popcount(be));
+    return TargetReply::Data;
+}
+
+void HostBridge::target_end(const pci::TargetAccess& a) { m_tx = Transaction{}; }
+
+void HostBridge::signal_abort(bool write, uint64_t addr, unsigned len, tlm::tlm_response_status status) {
+    ++m_stats.target_aborts;
+    std::string who = "master ?";
+    if (m_tx.master != PciMasterExtension::kUnknownMaster)
+        who = "master " + std::to_string(m_tx.master) + " (" + m_bus.master_name(m_tx.master) + ")";
+    tlm::tlm_generic_payload tmp;
+    tmp.set_response_status(status);
+    SC_REPORT_WARNING("nicsim/host/bridge-signaled-target-abort",
+                      (std::string("device ") + (write ? "write" : "read") + " of " + std::to_string(len) +
+                       " bytes at " + hex(addr) + " by " + who + ": host memory answered " +
+                       tmp.get_response_string() + ", target abort")
+                          .c_str());
+}
+
+bool HostBridge::mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned len, uint8_t be) {
+    const uint8_t all = static_cast<uint8_t>((1u << len) - 1);
+    if (m_params.use_dmi) {
+        for (DmiEntry& e : m_dmi) {
+            if (!e.valid || addr < e.start || addr + (len - 1) > e.end) continue;
+            uint8_t* p = e.ptr + (addr - e.start);
+            if (write) {
+                for (unsigned i = 0; i < len; ++i)
+                    if ((be >> i) & 1u) p[i] = buf[i];
+            } else {
+                std::memcpy(buf, p, len);
+            }
+            ++m_stats.dmi_accesses;
+            return true;
+        }
+    }
+    m_ext->master = m_tx.master;
+    m_ext->cmd = m_tx.cmd;
+    m_gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    m_gp.set_address(addr);
+    m_gp.set_data_ptr(buf);
+    m_gp.set_data_length(len);
+    m_gp.set_streaming_width(len);
+    if (!write || (be & all) == all) {
+        m_gp.set_byte_enable_ptr(nullptr);
+        m_gp.set_byte_enable_length(0);
+    } else {
+        for (unsigned i = 0; i < len; ++i) m_be[i] = ((be >> i) & 1u) ? TLM_BYTE_ENABLED : TLM_BYTE_DISABLED;
+        m_gp.set_byte_enable_ptr(m_be);
+        m_gp.set_byte_enable_length(len);
+    }
+    m_gp.set_dmi_allowed(false);
+    m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = SC_ZERO_TIME;  // memory timing is the bridge's read_latency, counted in clocks
+    mem->b_transport(m_gp, delay);
+    ++m_stats.tlm_transactions;
+    if (!m_gp.is_response_ok()) return false;
+    if (m_params.use_dmi && m_gp.is_dmi_allowed()) {
+        tlm::tlm_dmi dmi;
+        if (mem->get_direct_mem_ptr(m_gp, dmi) && dmi.is_read_write_allowed()) {
+            DmiEntry& e = m_dmi[m_dmi_next];
+            m_dmi_next = (m_dmi_next + 1) % kDmiEntries;
+            e.valid = true;
+            e.start = dmi.get_start_address();
+            e.end = dmi.get_end_address();
+            e.ptr = dmi.get_dmi_ptr();
+        }
+    }
+    return true;
+}
+
+void HostBridge::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+    for (DmiEntry& e : m_dmi)
+        if (e.valid && e.start <= end && e.end >= start) e.valid = false;
+}
+
+}  // namespace nicsim::host
