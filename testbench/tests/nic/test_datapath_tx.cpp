@@ -1,0 +1,317 @@
+// NIC data path, transmit side: legacy and extended descriptors, multi-buffer frames, checksum offloads, TSO, the
+// MAC's serialisation time, descriptor write-back and the TX FIFO, on the fake-port bench.
+#include "testbench/tests/nic/test_datapath_fixture.h"
+
+#include "model/nic/mac.h"
+#include "model/nic/tx_engine.h"
+
+using namespace nicsim::test::dp;
+
+namespace {
+
+const uint8_t kDst[6] = {0x52, 0x54, 0x00, 0xAA, 0xBB, 0xCC};
+constexpr uint8_t kEop = e::TxDesc::kCmdEop;
+constexpr uint8_t kIfcs = e::TxDesc::kCmdIfcs;
+constexpr uint8_t kRs = e::TxDesc::kCmdRs;
+constexpr uint8_t kIc = e::TxDesc::kCmdIc;
+
+std::vector<uint8_t> body(const Frame& f) { return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end() - 4); }
+
+/// eth + IPv4 (20) + TCP (20) or UDP (8) header for `l4_payload` bytes, seeded as the 8254x expects.
+std::vector<uint8_t> ipv4_headers(bool tcp, uint32_t l4_payload, bool tso) {
+    const uint32_t l4h = tcp ? 20 : 8;
+    std::vector<uint8_t> h(14 + 20 + l4h, 0);
+    std::memcpy(h.data(), kDst, 6);
+    h[6] = 0x02; h[11] = 0x01; h[12] = 0x08; h[13] = 0x00;
+    uint8_t* ip = h.data() + 14;
+    ip[0] = 0x45;
+    const uint32_t total = 20 + l4h + l4_payload;
+    ip[2] = static_cast<uint8_t>(total >> 8); ip[3] = static_cast<uint8_t>(total);
+    ip[4] = 0x01; ip[5] = 0x00;  // ID 0x0100
+    ip[8] = 64; ip[9] = tcp ? 6 : 17;
+    const uint8_t src[4] = {10, 0, 0, 1}, dst[4] = {10, 0, 0, 2};
+    std::memcpy(ip + 12, src, 4); std::memcpy(ip + 16, dst, 4);
+    uint8_t* l4 = ip + 20;
+    l4[0] = 0x04; l4[1] = 0xD2; l4[2] = 0x16; l4[3] = 0x2E;  // ports 1234 -> 5678
+    // Pseudo-header seed: with the L4 length for a plain frame, without it for TSO.
+    uint32_t acc = (10u << 8) + 0 + (0 << 8) + 1 + (10u << 8) + 0 + (0 << 8) + 2 + (tcp ? 6u : 17u);
+    if (!tso) acc += l4h + l4_payload;
+    while (acc >> 16) acc = (acc & 0xFFFF) + (acc >> 16);
+    if (tcp) {
+        l4[4] = 0; l4[5] = 0; l4[6] = 0x03; l4[7] = 0xE8;  // seq 1000
+        l4[12] = 0x50; l4[13] = 0x18;                      // data offset 5, PSH|ACK
+        l4[14] = 0xFF; l4[15] = 0xFF;
+        l4[16] = static_cast<uint8_t>(acc >> 8); l4[17] = static_cast<uint8_t>(acc);
+    } else {
+        const uint32_t ulen = 8 + l4_payload;
+        l4[4] = static_cast<uint8_t>(ulen >> 8); l4[5] = static_cast<uint8_t>(ulen);
+        l4[6] = static_cast<uint8_t>(acc >> 8); l4[7] = static_cast<uint8_t>(acc);
+    }
+    return h;
+}
+
+/// Sum of the IPv4 pseudo-header for an L4 segment of `l4_len` bytes.
+uint16_t pseudo(const uint8_t* ip, uint32_t l4_len) {
+    uint32_t acc = 0;
+    for (int i = 12; i < 20; i += 2) acc += static_cast<uint32_t>(ip[i] << 8 | ip[i + 1]);
+    acc += ip[9];
+    acc += l4_len;
+    while (acc >> 16) acc = (acc & 0xFFFF) + (acc >> 16);
+    return static_cast<uint16_t>(acc);
+}
+
+void put_context(Bench& b, uint32_t index, const e::TxContextDesc& c) { b.host.write(b.tx_ring + index * 16ull, c.b, 16); }
+void put_data(Bench& b, uint32_t index, uint64_t buf, uint32_t len, uint8_t dcmd, uint8_t popts) {
+    e::TxDataDesc d;
+    d.set_addr(buf);
+    d.set_cmd_len(len, dcmd);
+    d.set_popts(popts);
+    b.host.write(b.tx_ring + index * 16ull, d.b, 16);
+}
+
+}  // namespace
+
+TEST_CASE("TX legacy single-descriptor frame reaches the wire intact with DD and TDH written back", "[nic][tx]") {
+    Bench b;
+    b.setup_tx(0x10000, 8);
+    const auto frame = eth_frame(kDst, 100, 1);
+    b.host.alloc(0x20000, 4096);
+    b.host.write(0x20000, frame.data(), frame.size());
+    b.put_legacy(0, 0x20000, 100, kEop | kIfcs | kRs);
+    b.w(e::TDT, 1);
+    b.run_us(20);
+    REQUIRE(b.wire.frames.size() == 1);
+    const Frame& f = b.wire.frames[0];
+    INFO("the wire carries the host buffer followed by the FCS the MAC inserted (IFCS)");
+    CHECK(f.bytes.size() == 104);
+    CHECK(body(f) == frame);
+    CHECK(fcs_ok(f.bytes.data(), f.bytes.size()));
+    INFO("RS asks for DD; the head follows the tail once the descriptor is done");
+    CHECK((b.tx_desc(0).sta() & e::TxDesc::kStaDd) != 0);
+    CHECK(b.r(e::TDH) == 1);
+    INFO("statistics: one good packet of 104 octets");
+    CHECK(b.r(e::GPTC) == 1);
+    CHECK(b.r(e::TPT) == 1);
+    CHECK(b.r(e::GOTCL) == 104);
+    INFO("TXQE when the ring ran empty; the TX done event went to the front (IDE clear: immediate)");
+    CHECK((b.ctx.icr & e::icr::TXQE) != 0);
+    CHECK(b.ctx.tx_done == 1);
+    CHECK(b.ctx.tx_done_immediate == 1);
+    CHECK(b.host.stray == 0);
+    CHECK_FALSE(b.dp->busy());
+    CHECK(b.dp->stats().tx_desc_fetched == 1);
+    CHECK(b.dp->stats().tx_desc_written_back == 1);
+}
+
+TEST_CASE("TX multi-descriptor frame is gathered in order and frames respect the MAC serialisation time", "[nic][tx]") {
+    Bench b;
+    b.setup_tx(0x10000, 16);
+    const auto frame = eth_frame(kDst, 1500, 2);
+    const auto second = eth_frame(kDst, 1514, 3);
+    b.host.alloc(0x20000, 0x4000);
+    // Three scattered pieces of the first frame, the second frame in one buffer.
+    b.host.write(0x20000, frame.data(), 60);
+    b.host.write(0x21000, frame.data() + 60, 700);
+    b.host.write(0x22004, frame.data() + 760, 740);
+    b.host.write(0x23000, second.data(), second.size());
+    b.put_legacy(0, 0x20000, 60, kIfcs);
+    b.put_legacy(1, 0x21000, 700, kIfcs);
+    b.put_legacy(2, 0x22004, 740, kEop | kIfcs | kRs);
+    b.put_legacy(3, 0x23000, static_cast<uint16_t>(second.size()), kEop | kIfcs | kRs);
+    b.w(e::TDT, 4);
+    b.run_us(60);
+    REQUIRE(b.wire.frames.size() == 2);
+    INFO("the first frame is the three buffers concatenated, the second is its one buffer");
+    CHECK(body(b.wire.frames[0]) == frame);
+    CHECK(body(b.wire.frames[1]) == second);
+    INFO("the second frame starts no earlier than the end of the first plus the inter-frame gap");
+    const uint64_t end0 = b.wire.frames[0].time_ns + wire_duration_ns(b.wire.frames[0].bytes.size(), 1000);
+    CHECK(b.wire.frames[1].time_ns >= end0 + kIfgBytes * 8);
+    INFO("only descriptors with RS get DD written");
+    CHECK((b.tx_desc(0).sta() & e::TxDesc::kStaDd) == 0);
+    CHECK((b.tx_desc(1).sta() & e::TxDesc::kStaDd) == 0);
+    CHECK((b.tx_desc(2).sta() & e::TxDesc::kStaDd) != 0);
+    CHECK((b.tx_desc(3).sta() & e::TxDesc::kStaDd) != 0);
+    CHECK(b.r(e::TDH) == 4);
+    CHECK(b.r(e::GPTC) == 2);
+    CHECK(b.r(e::GOTCL) == 1504 + 1518);
+    CHECK(b.host.stray == 0);
+}
+
+TEST_CASE("TX legacy checksum insertion with IC CSO and CSS", "[nic][tx]") {
+    Bench b;
+    b.setup_tx(0x10000, 8);
+    auto frame = eth_frame(kDst, 201, 4);
+    frame[40] = 0;  // the checksum field, seeded with 0
+    frame[41] = 0;
+    b.host.alloc(0x20000, 4096);
+    b.host.write(0x20000, frame.data(), frame.size());
+    b.put_legacy(0, 0x20000, 201, kEop | kIfcs | kRs | kIc, /*cso*/ 40, /*css*/ 14);
+    b.w(e::TDT, 1);
+    b.run_us(20);
+    REQUIRE(b.wire.frames.size() == 1);
+    const auto out = body(b.wire.frames[0]);
+    REQUIRE(out.size() == frame.size());
+    INFO("the ones' complement sum from CSS to the end, including the inserted checksum, is 0xFFFF");
+    CHECK(ones_sum(out.data() + 14, out.size() - 14) == 0xFFFF);
+    INFO("bytes outside the checksum field are untouched");
+    auto masked = out;
+    masked[40] = masked[41] = 0;
+    CHECK(masked == frame);
+}
+
+TEST_CASE("TX context and data descriptors insert the IPv4 and UDP checksums", "[nic][tx]") {
+    Bench b;
+    b.setup_tx(0x10000, 8);
+    const uint32_t payload = 300;
+    auto frame = ipv4_headers(false, payload, false);
+    const auto pay = pattern(payload, 5);
+    frame.insert(frame.end(), pay.begin(), pay.end());
+    b.host.alloc(0x20000, 4096);
+    b.host.write(0x20000, frame.data(), frame.size());
+    e::TxContextDesc c;
+    c.set_ipcss(14); c.set_ipcso(24); c.set_ipcse(33);
+    c.set_tucss(34); c.set_tucso(40); c.set_tucse(0);
+    c.set_cmd_len(0, e::TxContextDesc::kTucmdIp);
+    put_context(b, 0, c);
+    // The frame in two data descriptors: headers, then payload.
+    put_data(b, 1, 0x20000, 42, e::TxDataDesc::kDcmdIfcs, e::TxDataDesc::kPoptsIxsm | e::TxDataDesc::kPoptsTxsm);
+    put_data(b, 2, 0x20000 + 42, payload, e::TxDataDesc::kDcmdEop | e::TxDataDesc::kDcmdIfcs | e::TxDataDesc::kDcmdRs, 0);
+    b.w(e::TDT, 3);
+    b.run_us(30);
+    REQUIRE(b.wire.frames.size() == 1);
+    const auto out = body(b.wire.frames[0]);
+    REQUIRE(out.size() == frame.size());
+    INFO("IPv4 header checksum verifies");
+    CHECK(ones_sum(out.data() + 14, 20) == 0xFFFF);
+    INFO("UDP checksum verifies against the pseudo-header");
+    CHECK(ones_sum(out.data() + 34, out.size() - 34, pseudo(out.data() + 14, 8 + payload)) == 0xFFFF);
+    INFO("the payload is untouched");
+    CHECK(std::equal(pay.begin(), pay.end(), out.begin() + 42));
+    CHECK((b.tx_desc(2).sta() & e::TxDesc::kStaDd) != 0);
+    CHECK(b.r(e::TDH) == 3);
+}
+
+TEST_CASE("TX TSO segments the payload into MSS-sized frames with fixed-up headers", "[nic][tx][tso]") {
+    Bench b;
+    b.setup_tx(0x10000, 8);
+    const uint32_t payload = 2500, mss = 1000;
+    const auto hdr = ipv4_headers(true, 0, true);
+    const auto pay = pattern(payload, 6);
+    b.host.alloc(0x20000, 0x2000);
+    b.host.write(0x20000, hdr.data(), hdr.size());
+    b.host.write(0x20100, pay.data(), 1200);
+    b.host.write(0x21000, pay.data() + 1200, payload - 1200);
+    e::TxContextDesc c;
+    c.set_ipcss(14); c.set_ipcso(24); c.set_ipcse(33);
+    c.set_tucss(34); c.set_tucso(50); c.set_tucse(0);
+    c.set_cmd_len(payload, e::TxContextDesc::kTucmdIp | e::TxContextDesc::kTucmdTcp | e::TxContextDesc::kTucmdTse);
+    c.set_hdrlen(static_cast<uint8_t>(hdr.size()));
+    c.set_mss(mss);
+    put_context(b, 0, c);
+    const uint8_t popts = e::TxDataDesc::kPoptsIxsm | e::TxDataDesc::kPoptsTxsm;
+    put_data(b, 1, 0x20000, static_cast<uint32_t>(hdr.size()), e::TxDataDesc::kDcmdTse | e::TxDataDesc::kDcmdIfcs, popts);
+    put_data(b, 2, 0x20100, 1200, e::TxDataDesc::kDcmdTse | e::TxDataDesc::kDcmdIfcs, 0);
+    put_data(b, 3, 0x21000, payload - 1200,
+             e::TxDataDesc::kDcmdTse | e::TxDataDesc::kDcmdIfcs | e::TxDataDesc::kDcmdEop | e::TxDataDesc::kDcmdRs, 0);
+    b.w(e::TDT, 4);
+    b.run_us(100);
+    REQUIRE(b.wire.frames.size() == 3);
+    uint32_t offset = 0;
+    for (unsigned i = 0; i < 3; ++i) {
+        INFO("segment " << i);
+        const auto out = body(b.wire.frames[i]);
+        const uint32_t seg = std::min(mss, payload - offset);
+        REQUIRE(out.size() == hdr.size() + seg);
+        const uint8_t* ip = out.data() + 14;
+        const uint8_t* tcp = ip + 20;
+        INFO("IP total length, ID and TCP sequence number advance per segment");
+        CHECK((ip[2] << 8 | ip[3]) == static_cast<int>(40 + seg));
+        CHECK((ip[4] << 8 | ip[5]) == static_cast<int>(0x0100 + i));
+        const uint32_t seq = static_cast<uint32_t>(tcp[4] << 24 | tcp[5] << 16 | tcp[6] << 8 | tcp[7]);
+        CHECK(seq == 1000 + offset);
+        INFO("both checksums verify");
+        CHECK(ones_sum(ip, 20) == 0xFFFF);
+        CHECK(ones_sum(tcp, out.size() - 34, pseudo(ip, 20 + seg)) == 0xFFFF);
+        INFO("the payload bytes are the host's, in order");
+        CHECK(std::equal(out.begin() + 54, out.end(), pay.begin() + offset));
+        offset += seg;
+    }
+    CHECK(b.dp->stats().tx_tso_segments == 3);
+    CHECK(b.r(e::TSCTC) == 1);
+    CHECK(b.r(e::GPTC) == 3);
+    CHECK((b.tx_desc(3).sta() & e::TxDesc::kStaDd) != 0);
+    CHECK(b.host.stray == 0);
+}
+
+TEST_CASE("TX descriptor prefetch never passes the tail wraps at the ring end and writes back per WTHRESH", "[nic][tx]") {
+    Bench b;
+    // 8-descriptor ring, start at head 6: descriptors 6,7,0,1 make a ring that wraps.
+    b.host.alloc(0x10000, 8 * 16);
+    b.tx_ring = 0x10000;
+    b.w(e::TDBAL, 0x10000);
+    b.w(e::TDLEN, 128);
+    b.w(e::TDH, 6);
+    b.w(e::TDT, 6);
+    b.w(e::TXDCTL, e::dctl::WTHRESH::make(4) | e::dctl::GRAN::mask);
+    b.w(e::TCTL, e::tctl::EN::mask);
+    b.host.alloc(0x20000, 0x4000);
+    std::vector<std::vector<uint8_t>> frames;
+    for (uint32_t i = 0; i < 4; ++i) {
+        frames.push_back(eth_frame(kDst, 64 + i, static_cast<uint8_t>(10 + i)));
+        b.host.write(0x20000 + i * 0x1000, frames.back().data(), frames.back().size());
+        b.put_legacy((6 + i) % 8, 0x20000 + i * 0x1000, static_cast<uint16_t>(frames.back().size()), kEop | kIfcs | kRs);
+    }
+    b.w(e::TDT, 2);
+    b.run_us(40);
+    REQUIRE(b.wire.frames.size() == 4);
+    for (uint32_t i = 0; i < 4; ++i) {
+        INFO("frame " << i);
+        CHECK(body(b.wire.frames[i]) == frames[i]);
+    }
+    INFO("the fetches read descriptors 6-7 and 0-1: two bursts, nothing beyond the tail");
+    unsigned desc_reads = 0;
+    for (const auto& a : b.host.log) {
+        if (a.addr >= 0x10000 && a.addr < 0x10080 && !nicsim::pci::cmd_is_write(a.cmd)) {
+            ++desc_reads;
+            CHECK(((a.addr == 0x10060 && a.len == 32) || (a.addr == 0x10000 && a.len == 32)));
+        }
+    }
+    CHECK(desc_reads == 2);
+    CHECK(b.dp->stats().tx_desc_fetched == 4);
+    INFO("WTHRESH 4: the four descriptors go back in bursts split only at the ring end");
+    CHECK(b.dp->stats().desc_writeback_bursts == 2);
+    for (uint32_t i = 0; i < 4; ++i) CHECK((b.tx_desc((6 + i) % 8).sta() & e::TxDesc::kStaDd) != 0);
+    CHECK(b.r(e::TDH) == 2);
+    CHECK(b.host.stray == 0);
+}
+
+TEST_CASE("TX FIFO smaller than the queued frames stalls the gather and loses nothing", "[nic][tx]") {
+    NicParams p;
+    p.tx_fifo_bytes = 3000;
+    p.link_mbps = 100;  // a slow wire so the FIFO fills
+    Bench b("bench", p);
+    b.setup_tx(0x10000, 16);
+    b.host.alloc(0x20000, 0x10000);
+    std::vector<std::vector<uint8_t>> frames;
+    for (uint32_t i = 0; i < 6; ++i) {
+        frames.push_back(eth_frame(kDst, 1400, static_cast<uint8_t>(20 + i)));
+        b.host.write(0x20000 + i * 0x800, frames.back().data(), 1400);
+        b.put_legacy(i, 0x20000 + i * 0x800, 1400, kEop | kIfcs | kRs);
+    }
+    b.w(e::TDT, 6);
+    uint32_t max_fifo = 0;
+    for (int step = 0; step < 200; ++step) {
+        b.run_us(5);
+        max_fifo = std::max(max_fifo, b.dp->tx().fifo_bytes());
+    }
+    REQUIRE(b.wire.frames.size() == 6);
+    for (uint32_t i = 0; i < 6; ++i) {
+        INFO("frame " << i);
+        CHECK(body(b.wire.frames[i]) == frames[i]);
+    }
+    INFO("the FIFO never held more than its size, and did fill up (two frames)");
+    CHECK(max_fifo <= 3000);
+    CHECK(max_fifo == 2800);
+    CHECK(b.r(e::TDH) == 6);
+}
