@@ -146,6 +146,17 @@ uint64_t BusMonitor::violations(Rule r) const {
     return i < kRuleCount ? m_count[i] : 0;
 }
 
+const BusUsage& BusMonitor::usage() const {
+    if (!m_sleeping || !m_prev.rst_n) return m_usage;
+    // Last rising edge that has fired: at an exact multiple of the period the edge has fired only if CLK is high.
+    const sc_time now = sc_time_stamp();
+    uint64_t last = static_cast<uint64_t>(now / m_bus.period());
+    if (last > 0 && now == m_bus.period() * static_cast<double>(last) && !m_bus.CLK.read()) --last;
+    m_usage_view = m_usage;
+    if (last > m_last_clock) m_usage_view.clocks += last - m_last_clock;
+    return m_usage_view;
+}
+
 std::string BusMonitor::summary() const {
     std::string s;
     for (unsigned i = 1; i < kRuleCount; ++i)
@@ -448,9 +459,11 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
             flag(Rule::ReadTurnaround, kAdInTurnaround, n, "AD driven on the turnaround clock of a read");
     }
 
-    // Rule 3: C/BE# stable through the data phase.
+    // Rule 3: C/BE# stable through the data phase (none left once the bus has gone idle).
     const uint8_t cbe_mask = m_req64 ? 0xFF : 0x0F;
-    if (!l.is_driven(kCbeLo))
+    if (!fa && !ia)
+        ;
+    else if (!l.is_driven(kCbeLo))
         flag(Rule::DataPhase, kCbeUndriven, n, "C/BE# not driven during a data phase");
     else if (n == m_phase_start)
         m_phase_cbe = l.cbe_n;

@@ -55,7 +55,8 @@ public:
 
     uint64_t violations() const;                 ///< all rules
     uint64_t violations(Rule r) const;
-    const BusUsage& usage() const { return m_usage; }
+    /// Exact at any time, also while the monitor sleeps on an idle bus (skipped idle clocks are computed from time).
+    const BusUsage& usage() const;
     /// One line per rule with a non-zero count, for the end-of-run summary.
     std::string summary() const;
 
@@ -63,6 +64,7 @@ private:
     PciBus& m_bus;
     uint64_t m_count[kRuleCount] = {};
     BusUsage m_usage;
+    mutable BusUsage m_usage_view;  // m_usage plus the idle clocks slept through, built by usage()
 
     enum class Phase : uint8_t { Idle, DacHigh, Data, Turnaround };
     static constexpr unsigned kNoOwner = ~0u;

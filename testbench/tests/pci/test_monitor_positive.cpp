@@ -1,0 +1,296 @@
+// Bus monitor, positive side: hand-scripted legal waveforms must pass with zero violations, and the utilisation
+// counters must be exact (also across the clocks the monitor sleeps through).
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "model/pci/bus_monitor.h"
+#include "model/trace/tracer.h"
+#include "testbench/support/scripted_agent.h"
+#include "testbench/support/sim_reports.h"
+
+using namespace nicsim::pci;
+using nicsim::test::ScriptedAgent;
+using nicsim::test::ScriptedBench;
+using namespace sc_core;
+
+namespace {
+
+constexpr auto kMR = static_cast<unsigned>(Cmd::MemRead);
+constexpr auto kMW = static_cast<unsigned>(Cmd::MemWrite);
+
+void require_clean(const BusMonitor& m) {
+    INFO("a legal waveform: the monitor must count no violation\n" << m.summary());
+    CHECK(m.violations() == 0);
+}
+
+}  // namespace
+
+TEST_CASE("monitor passes a single-dword memory write", "[pci][monitor]") {
+    ScriptedBench b;
+    b.write(9, 0x1000, 1);
+    b.run(30);
+    require_clean(b.monitor);
+    const BusUsage& u = b.monitor.usage();
+    INFO("one address phase, one data phase of four bytes, FRAME#/IRDY# busy on clocks 9 and 10");
+    CHECK(u.transactions == 1);
+    CHECK(u.by_cmd[kMW] == 1);
+    CHECK(u.data_clocks == 1);
+    CHECK(u.bytes == 4);
+    CHECK(u.busy_clocks == 2);
+    CHECK(b.master.done());
+}
+
+TEST_CASE("monitor passes a memory read with its turnaround clock", "[pci][monitor]") {
+    ScriptedBench b;
+    b.read(9, 0x2000, 0xCAFEF00D);
+    b.run(30);
+    require_clean(b.monitor);
+    const BusUsage& u = b.monitor.usage();
+    INFO("address on 9, turnaround on 10, data on 11: three busy clocks");
+    CHECK(u.transactions == 1);
+    CHECK(u.by_cmd[kMR] == 1);
+    CHECK(u.data_clocks == 1);
+    CHECK(u.bytes == 4);
+    CHECK(u.busy_clocks == 3);
+}
+
+TEST_CASE("monitor passes a 4-dword burst write with a target wait state", "[pci][monitor]") {
+    ScriptedBench b;
+    b.write(9, 0x3000, 4, true);
+    b.run(30);
+    require_clean(b.monitor);
+    const BusUsage& u = b.monitor.usage();
+    INFO("four data phases of four bytes; the wait state is busy but moves no data");
+    CHECK(u.data_clocks == 4);
+    CHECK(u.bytes == 16);
+    CHECK(u.busy_clocks == 6);
+}
+
+TEST_CASE("monitor passes a DAC read above 4 GiB from a DAC-capable master", "[pci][monitor][dac]") {
+    ScriptedBench b;
+    b.monitor.set_dac_capable(b.master.master(), true);
+    ScriptedAgent& m = b.master;
+    ScriptedAgent& t = b.target;
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLH-");   // two address phases, then the single data phase
+    m.line(kIrdy, 9, "HHLLH-");
+    m.ad(9, {0x23456780, 0x1});  // low dword, then high dword: 0x1_2345_6780
+    m.cbe(9, {0xD, 0x6, 0x0, 0x0});
+    t.line(kDevsel, 12, "LH-");
+    t.line(kTrdy, 12, "LH-");
+    t.ad(12, {0x11223344});
+    b.run(30);
+    require_clean(b.monitor);
+    INFO("a DAC counts once, under the command it carries");
+    CHECK(b.monitor.usage().transactions == 1);
+    CHECK(b.monitor.usage().by_cmd[kMR] == 1);
+    CHECK(b.monitor.usage().by_cmd[static_cast<unsigned>(Cmd::DualAddress)] == 0);
+    CHECK(b.monitor.usage().data_clocks == 1);
+}
+
+TEST_CASE("monitor passes a target retry", "[pci][monitor]") {
+    ScriptedBench b;
+    ScriptedAgent& m = b.master;
+    ScriptedAgent& t = b.target;
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLLH-");  // burst intent; FRAME# goes the clock after STOP#
+    m.line(kIrdy, 9, "HLLLH-");
+    m.ad(9, {0x4000});
+    m.cbe(9, {0xC, 0x0, 0x0, 0x0});
+    t.line(kDevsel, 11, "LLH-");
+    t.line(kStop, 11, "LLH-");  // STOP# held until FRAME# is deasserted
+    t.line(kTrdy, 11, "HHH-");
+    b.run(30);
+    require_clean(b.monitor);
+    INFO("retry: no data moved");
+    CHECK(b.monitor.usage().data_clocks == 0);
+    CHECK(b.monitor.usage().by_cmd[static_cast<unsigned>(Cmd::MemReadMultiple)] == 1);
+}
+
+TEST_CASE("monitor passes a disconnect with data", "[pci][monitor]") {
+    ScriptedBench b;
+    ScriptedAgent& m = b.master;
+    ScriptedAgent& t = b.target;
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLLH-");
+    m.line(kIrdy, 9, "HLLLH-");
+    m.ad(9, {0x5000, 0xD0, 0xD1, 0xD2});
+    m.cbe(9, {0x7, 0x0, 0x0, 0x0});
+    t.line(kDevsel, 10, "LLLH-");
+    t.line(kTrdy, 10, "LLH-");   // data on 10 and 11
+    t.line(kStop, 11, "LLH-");   // disconnect on 11 with the data, held while FRAME# is asserted
+    b.run(30);
+    require_clean(b.monitor);
+    INFO("two dwords moved before the disconnect, none in the final STOP# phase");
+    CHECK(b.monitor.usage().data_clocks == 2);
+    CHECK(b.monitor.usage().bytes == 8);
+}
+
+TEST_CASE("monitor passes a target abort", "[pci][monitor]") {
+    ScriptedBench b;
+    ScriptedAgent& m = b.master;
+    ScriptedAgent& t = b.target;
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLLH-");
+    m.line(kIrdy, 9, "HLLLH-");
+    m.ad(9, {0x6000, 0xD0, 0xD0, 0xD0});
+    m.cbe(9, {0x7, 0x0, 0x0, 0x0});
+    t.line(kDevsel, 10, "LHH-");  // claimed on 10, DEVSEL# deasserted with STOP# on 11: target abort
+    t.line(kTrdy, 10, "HHH-");
+    t.line(kStop, 11, "LLH-");
+    b.run(30);
+    require_clean(b.monitor);
+    CHECK(b.monitor.usage().data_clocks == 0);
+    CHECK(b.monitor.usage().transactions == 1);
+}
+
+TEST_CASE("monitor passes a master abort", "[pci][monitor]") {
+    ScriptedBench b;
+    ScriptedAgent& m = b.master;
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LH-");
+    m.line(kIrdy, 9, "HLLLLH-");  // no DEVSEL# by clock 5 (13): IRDY# released on 14
+    m.ad(9, {0x7000, 0xD0, 0xD0, 0xD0, 0xD0});
+    m.cbe(9, {0x7, 0x0, 0x0, 0x0, 0x0});
+    b.run(30);
+    require_clean(b.monitor);
+    INFO("master abort: busy from the address phase to the last IRDY# clock, no data");
+    CHECK(b.monitor.usage().busy_clocks == 5);
+    CHECK(b.monitor.usage().data_clocks == 0);
+}
+
+TEST_CASE("monitor passes a master abort of a burst", "[pci][monitor]") {
+    ScriptedBench b;
+    ScriptedAgent& m = b.master;
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLLLLH-");  // FRAME# deasserted on 14 (clock 6), IRDY# on 15
+    m.line(kIrdy, 9, "HLLLLLH-");
+    m.ad(9, {0x7000, 0xD0, 0xD0, 0xD0, 0xD0, 0xD0});
+    m.cbe(9, {0x7, 0x0, 0x0, 0x0, 0x0, 0x0});
+    b.run(30);
+    require_clean(b.monitor);
+    CHECK(b.monitor.usage().busy_clocks == 6);
+}
+
+TEST_CASE("monitor passes a configuration write with IDSEL", "[pci][monitor][config]") {
+    ScriptedBench b;
+    const unsigned dev = b.bus.add_device("nic");
+    ScriptedAgent& m = b.master;
+    ScriptedAgent& t = b.target;
+    m.req(7, "LLH");
+    m.idsel(9, {1u << dev, 0});  // the bridge drives IDSEL in the address phase only
+    m.line(kFrame, 9, "LH-");
+    m.line(kIrdy, 9, "HLLH-");
+    m.ad(9, {config_address(dev, 0, cfg::kBar0), 0xFFFFFFFF, 0xFFFFFFFF});
+    m.cbe(9, {0xB, 0x0, 0x0});
+    t.line(kDevsel, 11, "LH-");  // medium decode
+    t.line(kTrdy, 11, "LH-");
+    b.run(30);
+    require_clean(b.monitor);
+    CHECK(b.monitor.usage().by_cmd[static_cast<unsigned>(Cmd::ConfigWrite)] == 1);
+    CHECK(b.monitor.usage().data_clocks == 1);
+}
+
+TEST_CASE("monitor passes a 64-bit burst with REQ64# and ACK64#", "[pci][monitor][bus64]") {
+    ScriptedBench b(64);
+    ScriptedAgent& m = b.master;
+    ScriptedAgent& t = b.target;
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLH-");
+    m.line(kReq64, 9, "LLH-");  // REQ64# with FRAME#'s timing
+    m.line(kIrdy, 9, "HLLH-");
+    m.ad(9, {0x8000, 0x1111111100000000ull, 0x3333333322222222ull}, true);
+    m.cbe(9, {0xF7, 0x00, 0x00}, true);
+    t.line(kDevsel, 10, "LLH-");
+    t.line(kAck64, 10, "LLH-");  // ACK64# with DEVSEL#'s timing
+    t.line(kTrdy, 10, "LLH-");
+    b.run(30);
+    require_clean(b.monitor);
+    INFO("two 64-bit data phases: 16 bytes");
+    CHECK(b.monitor.usage().data_clocks == 2);
+    CHECK(b.monitor.usage().bytes == 16);
+}
+
+TEST_CASE("monitor passes bus parking and a transaction from the parked master", "[pci][monitor][arb]") {
+    ScriptedBench b;
+    ScriptedAgent& m = b.master;
+    // Parked: no REQ#, GNT# asserted, the master keeps AD, C/BE# and PAR from floating.
+    m.ad(7, std::vector<uint64_t>(8, 0));
+    m.cbe(7, std::vector<uint8_t>(8, 0x0));
+    m.line(kPar, 7, "LLLLLLLL");  // even parity of zeros
+    // From the park it starts without asserting REQ# (address on 15, reusing the write block's waveform).
+    m.line(kFrame, 15, "LH-");
+    m.line(kIrdy, 15, "HLH-");
+    m.ad(15, {0x9000, 0xD0});
+    m.cbe(15, {0x7, 0x0});
+    b.target.line(kDevsel, 16, "LH-");
+    b.target.line(kTrdy, 16, "LH-");
+    b.run(30);
+    require_clean(b.monitor);
+    CHECK(b.monitor.usage().transactions == 1);
+}
+
+TEST_CASE("monitor usage counters stay exact across the idle clocks it sleeps through", "[pci][monitor][usage]") {
+    ScriptedBench b;
+    b.write(9, 0x1000, 2);
+    b.write(60, 0x1100, 1);
+    b.run(100);  // edges 0..99; RST# is sampled deasserted from edge 4
+    require_clean(b.monitor);
+    const BusUsage& u = b.monitor.usage();
+    INFO("clocks counts every edge out of reset (4..99), including the ones the monitor slept through");
+    CHECK(u.clocks == 96);
+    CHECK(u.transactions == 2);
+    CHECK(u.busy_clocks == 3 + 2);
+    CHECK(u.data_clocks == 3);
+    CHECK(u.bytes == 12);
+}
+
+TEST_CASE("monitor counts a bad data parity once and accepts the PERR# that reports it", "[pci][monitor][parity]") {
+    nicsim::test::expect_reports("nicsim/pci/monitor/rule9-parity");
+    ScriptedBench b;
+    b.write(9, 0x1000, 1);
+    b.master.corrupt_parity(11);          // PAR for the data phase on 10
+    b.target.line(kPerr, 12, "LH-");      // PERR# two clocks after the bad data phase
+    b.run(30);
+    INFO(b.monitor.summary());
+    CHECK(b.monitor.violations(Rule::Parity) == 1);
+    CHECK(b.monitor.violations() == 1);
+    CHECK(nicsim::test::reports_seen("nicsim/pci/monitor/rule9-parity") == 1);
+}
+
+TEST_CASE("the monitor waveforms trace to a VCD with every bus signal", "[pci][monitor][trace]") {
+    // NICSIM_KEEP_TRACES=1 keeps monitor_waveforms.vcd (used to check traces/pci_bus.gtkw in GTKWave).
+    const std::string path = "monitor_waveforms";
+    {
+        ScriptedBench b(64);
+        b.bus.add_device("nic");
+        nicsim::Tracer tracer(path);
+        b.bus.trace(tracer.file());
+        b.write(9, 0x1000, 4, true);
+        b.read(20, 0x2000, 0x12345678);
+        b.master.idsel(30, {1, 0});
+        b.master.req(28, "LLH");
+        b.master.line(kFrame, 30, "LH-");
+        b.master.line(kIrdy, 30, "HLLH-");
+        b.master.ad(30, {config_address(0, 0, 0)});
+        b.master.cbe(30, {0xA, 0x0, 0x0});
+        b.target.line(kDevsel, 32, "LH-");
+        b.target.line(kTrdy, 32, "LH-");
+        b.target.ad(32, {0x100E8086});
+        b.run(45);
+        require_clean(b.monitor);
+        CHECK(b.monitor.usage().transactions == 3);
+    }
+    std::ifstream in(path + ".vcd");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    for (const char* sig : {"FRAME_n", "IRDY_n", "TRDY_n", "DEVSEL_n", "AD", "CBE_n", "GNT_n_master", "REQ_n_master"}) {
+        INFO(sig);
+        CHECK(ss.str().find(std::string(" ") + sig + " ") != std::string::npos);
+    }
+    if (!std::getenv("NICSIM_KEEP_TRACES")) std::remove((path + ".vcd").c_str());
+}
