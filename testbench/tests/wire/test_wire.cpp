@@ -1,0 +1,294 @@
+// The wire: delivery at the frame end time, ordering and back-to-back spacing, full duplex, MACs back to back,
+// pcap sources (timestamps and back to back), pcap sinks and taps, and the reports for bad input.
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <vector>
+
+#include "model/nic/mac.h"
+#include "model/wire/pcap_file.h"
+#include "model/wire/wire.h"
+#include "testbench/support/sim_reports.h"
+
+using namespace nicsim;
+using namespace nicsim::wire;
+using namespace sc_core;
+
+namespace {
+
+uint64_t now_ns() { return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS)); }
+
+/// Runs a list of (time, action) steps from one thread: the test's stand-in for a transmitting station.
+struct Script : sc_module {
+    std::vector<std::pair<uint64_t, std::function<void()>>> steps;
+    SC_HAS_PROCESS(Script);
+    explicit Script(sc_module_name n) : sc_module(n) { SC_THREAD(run); }
+    void at(uint64_t t, std::function<void()> f) { steps.emplace_back(t, std::move(f)); }
+    void run() {
+        for (auto& [t, f] : steps) {
+            if (t > now_ns()) wait(sc_time(static_cast<double>(t - now_ns()), SC_NS));
+            f();
+        }
+    }
+};
+
+/// What one end received and when.
+struct Arrivals {
+    std::vector<nic::Frame> frames;
+    std::vector<uint64_t> at_ns;
+    Receiver rx() {
+        return [this](const nic::Frame& f) {
+            frames.push_back(f);
+            at_ns.push_back(now_ns());
+        };
+    }
+};
+
+nic::Frame make_frame(size_t len_without_fcs, uint8_t tag, uint64_t t) {
+    nic::Frame f;
+    f.bytes.resize(len_without_fcs);
+    for (size_t i = 0; i < len_without_fcs; ++i) f.bytes[i] = static_cast<uint8_t>(tag + i);
+    nic::append_fcs(f.bytes);
+    f.fcs_included = true;
+    f.time_ns = t;
+    return f;
+}
+
+std::vector<PcapRecord> read_all(const std::string& path) {
+    PcapReader r;
+    REQUIRE(r.open(path));
+    std::vector<PcapRecord> out;
+    PcapRecord rec;
+    while (r.next(rec)) out.push_back(rec);
+    REQUIRE(r.error().empty());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a frame arrives at the other end when its last bit does", "[wire]") {
+    Wire w("wire", 1000);
+    Arrivals b;
+    w.connect_b(b.rx());
+    Script s("s");
+    s.at(1000, [&] { w.end_a().transmit(make_frame(60, 1, 1000)); });
+    sc_start(sc_time(10, SC_US));
+    REQUIRE(b.frames.size() == 1);
+    INFO("start 1000 ns + (8 preamble/SFD + 64 frame) bytes x 8 ns");
+    CHECK(b.at_ns[0] == 1000 + 72 * 8);
+    CHECK(b.frames[0].time_ns == 1000);
+    CHECK(b.frames[0].bytes.size() == 64);
+    CHECK(w.stats(true).frames == 1);
+    CHECK(w.stats(true).delayed == 0);
+    CHECK(w.stats(false).frames == 0);
+}
+
+TEST_CASE("frames transmitted together go out back to back with the IFG and in order", "[wire]") {
+    Wire w("wire", 100);
+    Arrivals b;
+    w.connect_b(b.rx());
+    Script s("s");
+    s.at(0, [&] {
+        for (uint8_t i = 0; i < 5; ++i) w.end_a().transmit(make_frame(60 + 100 * i, i, 0));
+    });
+    sc_start(sc_time(1, SC_MS));
+    REQUIRE(b.frames.size() == 5);
+    uint64_t start = 0;
+    for (size_t i = 0; i < 5; ++i) {
+        INFO("frame " << i);
+        const size_t len = 64 + 100 * i;
+        CHECK(b.frames[i].bytes[0] == i);                    // order kept
+        CHECK(b.frames[i].time_ns == start);                 // starts when the previous one and its IFG are over
+        CHECK(b.at_ns[i] == start + (8 + len) * 80);         // 80 ns per byte at 100 Mb/s
+        start += (8 + len + 12) * 80;
+    }
+    INFO("four frames had to wait; none was lost");
+    CHECK(w.stats(true).delayed == 4);
+    CHECK(w.stats(true).frames == 5);
+    CHECK(w.stats(true).max_queued == 5);
+}
+
+TEST_CASE("the two directions are independent: full duplex", "[wire]") {
+    Wire w("wire", 1000);
+    Arrivals a, b;
+    w.connect_a(a.rx());
+    w.connect_b(b.rx());
+    Script s("s");
+    s.at(500, [&] {
+        w.end_a().transmit(make_frame(1514, 0xA0, 500));
+        w.end_b().transmit(make_frame(1514, 0xB0, 500));
+    });
+    sc_start(sc_time(50, SC_US));
+    REQUIRE(a.frames.size() == 1);
+    REQUIRE(b.frames.size() == 1);
+    INFO("each end gets the other's frame at the same time");
+    CHECK(a.frames[0].bytes[0] == 0xB0);
+    CHECK(b.frames[0].bytes[0] == 0xA0);
+    CHECK(a.at_ns[0] == 500 + (8 + 1518) * 8);
+    CHECK(b.at_ns[0] == a.at_ns[0]);
+    CHECK(w.stats(true).delayed == 0);
+    CHECK(w.stats(false).delayed == 0);
+}
+
+TEST_CASE("two MACs back to back on one wire exchange frames with FCS checked", "[wire][nic][mac]") {
+    Wire w("wire", 1000);
+    nic::Mac mac_a(w.end_a(), 1000), mac_b(w.end_b(), 1000);
+    std::vector<nic::Frame> got_a, got_b;
+    mac_a.set_rx_callback([&](const nic::Frame& f) { got_a.push_back(f); });
+    mac_b.set_rx_callback([&](const nic::Frame& f) { got_b.push_back(f); });
+    w.connect_a([&](const nic::Frame& f) { mac_a.receive(f); });
+    w.connect_b([&](const nic::Frame& f) { mac_b.receive(f); });
+    std::vector<uint8_t> data(1514);
+    for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i);
+    std::vector<uint64_t> ends;
+    Script s("s");
+    // A sends three frames, each as soon as the MAC is ready; B answers once with a short frame.
+    s.at(0, [&] { ends.push_back(mac_a.transmit(data.data(), data.size(), true, true, now_ns())); });
+    s.at(12304, [&] {
+        REQUIRE(mac_a.tx_ready(now_ns()));
+        ends.push_back(mac_a.transmit(data.data(), 100, true, true, now_ns()));
+        mac_b.transmit(data.data(), 42, true, true, now_ns());
+    });
+    s.at(12304 + (8 + 104 + 12) * 8, [&] { ends.push_back(mac_a.transmit(data.data(), 60, false, true, now_ns())); });
+    sc_start(sc_time(100, SC_US));
+    REQUIRE(ends.size() == 3);
+    CHECK(ends[0] == 12208);
+    INFO("B got the two good frames; the third had no FCS inserted and is dropped as bad FCS");
+    REQUIRE(got_b.size() == 2);
+    CHECK(got_b[0].bytes.size() == 1518);
+    CHECK(got_b[0].time_ns == 0);
+    CHECK(got_b[1].bytes.size() == 104);
+    CHECK(got_b[1].time_ns == 12304);
+    CHECK(mac_b.stats().rx_bad_fcs == 1);
+    INFO("A got B's padded frame");
+    REQUIRE(got_a.size() == 1);
+    CHECK(got_a[0].bytes.size() == 64);
+    CHECK(w.stats(true).delayed == 0);
+}
+
+TEST_CASE("a frame arriving at an end with no receiver is counted and warned once", "[wire]") {
+    test::expect_reports("nicsim/wire/no-receiver");
+    Wire w("wire", 1000);
+    Script s("s");
+    s.at(0, [&] {
+        w.end_a().transmit(make_frame(60, 1, 0));
+        w.end_a().transmit(make_frame(60, 2, 0));
+    });
+    sc_start(sc_time(10, SC_US));
+    CHECK(w.stats(true).undelivered == 2);
+    CHECK(w.stats(true).frames == 0);
+    CHECK(test::reports_seen("nicsim/wire/no-receiver") == 1);
+}
+
+TEST_CASE("a pcap source replays frames at their timestamps into a pcap sink", "[wire][pcap]") {
+    const std::string in = "wire_src.pcap", out = "wire_sink.pcap";
+    {
+        PcapWriter wr;
+        REQUIRE(wr.open(in));
+        std::vector<uint8_t> f(1514);
+        for (size_t i = 0; i < f.size(); ++i) f[i] = static_cast<uint8_t>(i * 5);
+        REQUIRE(wr.write(5'000'000'000ull, f.data(), 42));            // short: padded to 60
+        REQUIRE(wr.write(5'000'010'000ull, f.data(), 100));           // 10 us later
+        REQUIRE(wr.write(5'000'010'500ull, f.data(), 1514));          // before the previous frame is over: waits
+        REQUIRE(wr.close());
+    }
+    {
+        Wire w("wire", 1000);
+        PcapSink sink(out);
+        w.connect_b(sink.receiver());
+        PcapSource src("src", in, w.end_a(), 1000, false, 2000);
+        sc_start(sc_time(100, SC_US));
+        CHECK(src.sent() == 3);
+        CHECK(src.done());
+        CHECK_FALSE(src.failed());
+        CHECK(w.stats(true).delayed == 1);
+        REQUIRE(sink.close());
+    }
+    const auto recs = read_all(out);
+    REQUIRE(recs.size() == 3);
+    INFO("lengths as on the wire without FCS; times = start offset + pcap time since the first record");
+    CHECK(recs[0].data.size() == 60);
+    CHECK(recs[1].data.size() == 100);
+    CHECK(recs[2].data.size() == 1514);
+    CHECK(recs[0].time_ns == 2000);
+    CHECK(recs[1].time_ns == 12000);
+    CHECK(recs[2].time_ns == 12000 + (8 + 104 + 12) * 8);  // delayed until the 100-byte frame and its IFG end
+    CHECK(recs[1].data[99] == static_cast<uint8_t>(99 * 5));
+    for (size_t i = 42; i < 60; ++i) CHECK(recs[0].data[i] == 0);
+}
+
+TEST_CASE("a back-to-back pcap source sends each frame as soon as the wire is free", "[wire][pcap]") {
+    const std::string in = "wire_b2b.pcap";
+    {
+        PcapWriter wr;
+        REQUIRE(wr.open(in));
+        std::vector<uint8_t> f(200, 0xAB);
+        for (int i = 0; i < 4; ++i) REQUIRE(wr.write(1'000'000'000ull * i, f.data(), 200));
+        REQUIRE(wr.close());
+    }
+    Wire w("wire", 10);
+    Arrivals b;
+    w.connect_b(b.rx());
+    PcapSource src("src", in, w.end_a(), 10, true);
+    sc_start(sc_time(1, SC_MS));
+    REQUIRE(b.frames.size() == 4);
+    for (size_t i = 0; i < 4; ++i) {
+        INFO("frame " << i << ": (8 + 204 + 12) bytes x 800 ns apart, not a second apart");
+        CHECK(b.frames[i].time_ns == i * (8 + 204 + 12) * 800);
+        CHECK(nic::fcs_ok(b.frames[i].bytes.data(), b.frames[i].bytes.size()));
+    }
+    CHECK(w.stats(true).delayed == 0);
+}
+
+TEST_CASE("a tap records both directions of a wire", "[wire][pcap]") {
+    const std::string path = "wire_tap.pcap";
+    {
+        PcapWriter tap;
+        REQUIRE(tap.open(path));
+        Wire w("wire", 1000);
+        Arrivals a, b;
+        w.connect_a(a.rx());
+        w.connect_b(b.rx());
+        w.set_tap(&tap);
+        Script s("s");
+        s.at(0, [&] { w.end_a().transmit(make_frame(60, 0x11, 0)); });
+        s.at(100, [&] { w.end_b().transmit(make_frame(80, 0x22, 100)); });
+        sc_start(sc_time(10, SC_US));
+        REQUIRE(tap.close());
+    }
+    const auto recs = read_all(path);
+    REQUIRE(recs.size() == 2);
+    CHECK(recs[0].data[0] == 0x11);
+    CHECK(recs[0].data.size() == 60);
+    CHECK(recs[1].data[0] == 0x22);
+    CHECK(recs[1].time_ns == 100);
+}
+
+TEST_CASE("a malformed pcap source and an unwritable sink are reported and send nothing", "[wire][pcap]") {
+    test::expect_reports("nicsim/wire/pcap");
+    {
+        std::FILE* f = std::fopen("wire_bad.pcap", "wb");
+        REQUIRE(f);
+        std::fputs("this is not a pcap file at all", f);
+        std::fclose(f);
+    }
+    Wire w("wire", 1000);
+    Arrivals b;
+    w.connect_b(b.rx());
+    PcapSource src("src", "wire_bad.pcap", w.end_a());
+    PcapSink sink("no_such_dir_for_wire/out.pcap");
+    w.connect_a(sink.receiver());
+    sc_start(sc_time(10, SC_US));
+    CHECK(src.failed());
+    CHECK(src.sent() == 0);
+    CHECK(b.frames.empty());
+    CHECK(test::reports_seen("nicsim/wire/pcap") == 2);
+    CHECK_FALSE(sink.close());
+}
+
+TEST_CASE("a wire with an unsupported link speed is reported and runs at 1000 Mb/s", "[wire]") {
+    test::expect_reports("nicsim/wire/link-speed");
+    Wire w("wire", 2500);
+    CHECK(w.link_mbps() == 1000);
+    CHECK(test::reports_seen("nicsim/wire/link-speed") == 1);
+}
