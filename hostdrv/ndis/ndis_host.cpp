@@ -1,0 +1,1063 @@
+#include "hostdrv/ndis/ndis_host.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace nicsim::ndis {
+
+namespace {
+constexpr uint64_t kPage = PageAllocator::kPage;
+constexpr unsigned kCfgCommand = 0x04;    // command register
+constexpr unsigned kCfgBar0 = 0x10;       // first base address register
+constexpr unsigned kCfgIntLine = 0x3C;    // interrupt line
+constexpr unsigned kCfgIntPin = 0x3D;     // interrupt pin (0 = none)
+constexpr unsigned kConfigSpace = 256;    // bytes of type 0 configuration space
+
+NdisHost* g_current = nullptr;
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+bool is_5x(const NDIS_MINIPORT_CHARACTERISTICS& c) { return c.MajorNdisVersion == 5 && c.MinorNdisVersion <= 1; }
+}  // namespace
+
+NdisHost::NdisHost(host::HostPlatform& platform, const NdisHostConfig& cfg)
+    : m_platform(platform),
+      m_cfg(cfg),
+      m_pages(cfg.pages),
+      m_hal(platform, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
+      m_map_registers_free(cfg.map_registers_available) {
+    g_current = this;
+}
+
+NdisHost::~NdisHost() {
+    if (m_interrupt) m_platform.connect_interrupt(m_cfg.pci_device, nullptr, nullptr);
+    while (!m_sends.empty()) release_send(0, NDIS_STATUS_REQUEST_ABORTED);
+    for (MemoryBlock& b : m_memory) {
+        m_hal.unregister_pages(b.va, b.pages);
+        for (uint64_t p : b.phys) m_pages.free_page(p);
+        std::free(b.va);
+    }
+    for (const MmioMap& m : m_mmio) munmap(reinterpret_cast<void*>(m.va), m.length);
+    if (m_packet_pool) NdisFreePacketPool(m_packet_pool);
+    if (m_buffer_pool) NdisFreeBufferPool(m_buffer_pool);
+    if (g_current == this) g_current = nullptr;
+}
+
+NdisHost* NdisHost::current() { return g_current; }
+
+void NdisHost::violation(const char* what, const std::string& message) {
+    Violation v{std::string("nicsim/ndis/") + what, message};
+    m_violations.push_back(v);
+    if (m_sink)
+        m_sink(v.type, v.message);
+    else
+        std::fprintf(stderr, "Warning: %s: %s\n", v.type.c_str(), v.message.c_str());
+}
+
+unsigned NdisHost::violation_count(const std::string& type) const {
+    const std::string full = type.rfind("nicsim/", 0) == 0 ? type : "nicsim/ndis/" + type;
+    unsigned n = 0;
+    for (const Violation& v : m_violations) n += v.type == full;
+    return n;
+}
+
+// ---------------------------------------------------------------- driver lifecycle
+
+NDIS_STATUS NdisHost::load_driver(DriverEntryFn driver_entry) {
+    static char registry_path[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\nicsim";
+    return driver_entry(this, registry_path);
+}
+
+NDIS_STATUS NdisHost::api_register_miniport(const NDIS_MINIPORT_CHARACTERISTICS* chars, UINT length) {
+    if (!m_wrapper) {
+        violation("register-miniport", "NdisMRegisterMiniport without NdisMInitializeWrapper");
+        return NDIS_STATUS_FAILURE;
+    }
+    if (!chars || length < sizeof(NDIS30_MINIPORT_CHARACTERISTICS)) {
+        violation("register-miniport", "characteristics missing or shorter than NDIS 3.0's");
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    size_t need = 0;
+    const unsigned ver = chars->MajorNdisVersion * 16u + chars->MinorNdisVersion;
+    switch (ver) {
+        case 0x30: need = sizeof(NDIS30_MINIPORT_CHARACTERISTICS); break;
+        case 0x40: need = sizeof(NDIS40_MINIPORT_CHARACTERISTICS); break;
+        case 0x50: need = sizeof(NDIS50_MINIPORT_CHARACTERISTICS); break;
+        case 0x51: need = sizeof(NDIS51_MINIPORT_CHARACTERISTICS); break;
+        default:
+            violation("register-miniport", "unknown NDIS version " + std::to_string(chars->MajorNdisVersion) + "." +
+                                               std::to_string(chars->MinorNdisVersion));
+            return NDIS_STATUS_BAD_VERSION;
+    }
+    if (length < need) {
+        violation("register-miniport", "CharacteristicsLength " + std::to_string(length) + " too short for NDIS " +
+                                           std::to_string(chars->MajorNdisVersion) + "." +
+                                           std::to_string(chars->MinorNdisVersion));
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    NDIS_MINIPORT_CHARACTERISTICS c{};
+    std::memcpy(&c, chars, need);
+    const bool has_send = c.SendHandler || (ver >= 0x40 && c.SendPacketsHandler);
+    if (!c.InitializeHandler || !c.HaltHandler || !c.QueryInformationHandler || !c.SetInformationHandler ||
+        !c.ResetHandler || !has_send) {
+        violation("register-miniport", "a required handler (Initialize, Halt, QueryInformation, SetInformation, "
+                                       "Reset, Send or SendPackets) is missing");
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    m_chars = c;
+    m_registered = true;
+    return NDIS_STATUS_SUCCESS;
+}
+
+namespace {
+struct Bar {
+    unsigned offset;
+    bool io;
+    bool is64;
+    bool prefetch;
+    uint64_t base;
+    uint64_t size;
+};
+
+std::vector<Bar> probe_bars(host::HostPlatform& p, unsigned dev) {
+    std::vector<Bar> bars;
+    const uint32_t cmd = p.config_read(dev, kCfgCommand, 2);
+    p.config_write(dev, kCfgCommand, 2, cmd & ~uint32_t{PCI_ENABLE_IO_SPACE | PCI_ENABLE_MEMORY_SPACE});
+    for (unsigned i = 0; i < PCI_TYPE0_ADDRESSES; ++i) {
+        const unsigned off = kCfgBar0 + 4 * i;
+        const uint32_t orig = p.config_read(dev, off, 4);
+        p.config_write(dev, off, 4, 0xFFFFFFFFu);
+        const uint32_t mask = p.config_read(dev, off, 4);
+        p.config_write(dev, off, 4, orig);
+        if (mask == 0 || mask == 0xFFFFFFFFu) continue;  // unimplemented (or no device answering)
+        Bar b{off, (orig & PCI_ADDRESS_IO_SPACE) != 0, false, false, 0, 0};
+        if (b.io) {
+            uint32_t m = mask & ~0x3u;
+            if ((m & 0xFFFF0000u) == 0) m |= 0xFFFF0000u;
+            b.base = orig & ~0x3u;
+            b.size = static_cast<uint32_t>(~m + 1);
+        } else {
+            b.prefetch = (orig & PCI_ADDRESS_MEMORY_PREFETCHABLE) != 0;
+            b.is64 = (orig & PCI_ADDRESS_MEMORY_TYPE_MASK) == PCI_TYPE_64BIT && i + 1 < PCI_TYPE0_ADDRESSES;
+            uint64_t m = mask & ~0xFull;
+            b.base = orig & ~0xFull;
+            if (b.is64) {
+                const unsigned hi = off + 4;
+                const uint32_t orig_hi = p.config_read(dev, hi, 4);
+                p.config_write(dev, hi, 4, 0xFFFFFFFFu);
+                const uint32_t mask_hi = p.config_read(dev, hi, 4);
+                p.config_write(dev, hi, 4, orig_hi);
+                m |= uint64_t{mask_hi} << 32;
+                b.base |= uint64_t{orig_hi} << 32;
+                ++i;
+            } else {
+                m |= 0xFFFFFFFF00000000ull;
+            }
+            b.size = ~m + 1;
+        }
+        bars.push_back(b);
+    }
+    p.config_write(dev, kCfgCommand, 2, cmd);
+    return bars;
+}
+}  // namespace
+
+NDIS_STATUS NdisHost::initialize() {
+    if (!m_registered) return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    if (m_running) return NDIS_STATUS_SUCCESS;
+    const unsigned dev = m_cfg.pci_device;
+    if (m_cfg.assign_resources) {
+        // The PnP manager's part: give unassigned BARs an address, route the interrupt, enable the device.
+        uint64_t mmio = m_cfg.mmio_window;
+        uint32_t io = m_cfg.io_window;
+        uint32_t enable = PCI_ENABLE_BUS_MASTER;
+        for (Bar& b : probe_bars(m_platform, dev)) {
+            if (b.size == 0) continue;
+            if (b.io) {
+                enable |= PCI_ENABLE_IO_SPACE;
+                if (b.base == 0) {
+                    io = static_cast<uint32_t>((io + b.size - 1) & ~(b.size - 1));
+                    m_platform.config_write(dev, b.offset, 4, io | PCI_ADDRESS_IO_SPACE);
+                    io += static_cast<uint32_t>(b.size);
+                }
+            } else {
+                enable |= PCI_ENABLE_MEMORY_SPACE;
+                if (b.base == 0) {
+                    mmio = (mmio + b.size - 1) & ~(b.size - 1);
+                    const uint32_t low_bits = m_platform.config_read(dev, b.offset, 4) & 0xFu;
+                    m_platform.config_write(dev, b.offset, 4, static_cast<uint32_t>(mmio) | low_bits);
+                    if (b.is64) m_platform.config_write(dev, b.offset + 4, 4, static_cast<uint32_t>(mmio >> 32));
+                    mmio += b.size;
+                }
+            }
+        }
+        if (m_platform.config_read(dev, kCfgIntPin, 1) != 0)
+            m_platform.config_write(dev, kCfgIntLine, 1, m_cfg.interrupt_line);
+        const uint32_t cmd = m_platform.config_read(dev, kCfgCommand, 2);
+        m_platform.config_write(dev, kCfgCommand, 2, cmd | enable);
+    }
+    NDIS_STATUS open_error = NDIS_STATUS_SUCCESS;
+    UINT medium = ~0u;
+    NDIS_MEDIUM media[] = {NdisMedium802_3};
+    m_in_initialize = true;
+    NDIS_STATUS st = m_chars.InitializeHandler(&open_error, &medium, media, 1, this, this);
+    m_in_initialize = false;
+    if (st == NDIS_STATUS_SUCCESS && medium != 0) {
+        violation("initialize-medium", "MiniportInitialize selected medium index " + std::to_string(medium) +
+                                           " of a 1-entry array");
+        st = NDIS_STATUS_UNSUPPORTED_MEDIA;
+    }
+    if (st == NDIS_STATUS_SUCCESS && !m_attrs_set) {
+        violation("initialize-attributes", "MiniportInitialize succeeded without NdisMSetAttributes(Ex)");
+        st = NDIS_STATUS_FAILURE;
+    }
+    if (st != NDIS_STATUS_SUCCESS) {
+        // A failed initialize must leave nothing behind; the reservation is returned.
+        if (m_hal.sg_enabled()) {
+            m_map_registers_free += m_hal.map_registers();
+            m_hal.disable_sg();
+        }
+        m_attrs_set = false;
+        m_shared_allocated = false;
+        return st;
+    }
+    m_running = true;
+    flush_returns();
+    return st;
+}
+
+void NdisHost::halt() {
+    if (!m_running) return;
+    if (!m_sends.empty())
+        violation("halt-with-sends", std::to_string(m_sends.size()) + " sends outstanding when the adapter is halted");
+    return_received_packets();
+    m_chars.HaltHandler(m_context);
+    m_running = false;
+    if (m_hal.shared_allocations())
+        violation("leak-shared-memory",
+                  std::to_string(m_hal.shared_allocations()) + " shared memory blocks not freed by MiniportHalt");
+    if (m_interrupt) violation("leak-interrupt", "interrupt still registered after MiniportHalt");
+    if (!m_mmio.empty()) violation("leak-io-space", "I/O space still mapped after MiniportHalt");
+    if (m_hal.sg_enabled()) {
+        m_map_registers_free += m_hal.map_registers();
+        m_hal.disable_sg();
+    }
+    m_attrs_set = false;
+    m_shared_allocated = false;
+}
+
+bool NdisHost::wait_until(const std::function<bool()>& done) {
+    const uint64_t end = m_platform.now_ns() + m_cfg.request_timeout_ns;
+    while (!done() && m_platform.now_ns() < end) {
+        m_platform.stall_ns(1000);
+        fire_due_timers();
+        flush_returns();
+    }
+    return done();
+}
+
+NDIS_STATUS NdisHost::reset(bool* addressing_reset) {
+    if (!m_running) return NDIS_STATUS_ADAPTER_NOT_READY;
+    BOOLEAN addressing = FALSE;
+    m_reset_pending = true;
+    NDIS_STATUS st = m_chars.ResetHandler(&addressing, m_context);
+    if (st == NDIS_STATUS_PENDING) {
+        if (!wait_until([this] { return !m_reset_pending; })) {
+            violation("reset-timeout", "MiniportReset pended and NdisMResetComplete never came");
+            m_reset_pending = false;
+            return NDIS_STATUS_FAILURE;
+        }
+        st = m_reset_status;
+        addressing = m_reset_addressing;
+    }
+    m_reset_pending = false;
+    if (addressing_reset) *addressing_reset = addressing != FALSE;
+    return st;
+}
+
+void NdisHost::api_reset_complete(NDIS_STATUS status, BOOLEAN addressing) {
+    if (!m_reset_pending) {
+        violation("reset-complete-unexpected", "NdisMResetComplete without a pending reset");
+        return;
+    }
+    m_reset_status = status;
+    m_reset_addressing = addressing;
+    m_reset_pending = false;
+}
+
+bool NdisHost::check_for_hang() {
+    if (!m_running || !m_chars.CheckForHangHandler) return false;
+    return m_chars.CheckForHangHandler(m_context) != FALSE;
+}
+
+void NdisHost::shutdown() {
+    if (m_shutdown_handler)
+        m_shutdown_handler(m_shutdown_ctx);
+    else if (m_chars.MajorNdisVersion == 5 && m_chars.MinorNdisVersion == 1 && m_chars.AdapterShutdownHandler)
+        m_chars.AdapterShutdownHandler(m_context);
+}
+
+void NdisHost::pnp_event(NDIS_DEVICE_PNP_EVENT event) {
+    if (m_running && m_chars.MinorNdisVersion == 1 && m_chars.PnPEventNotifyHandler)
+        m_chars.PnPEventNotifyHandler(m_context, event, nullptr, 0);
+}
+
+void NdisHost::api_set_attributes(NDIS_HANDLE context, ULONG flags) {
+    if (!m_in_initialize)
+        violation("set-attributes-outside-initialize", "NdisMSetAttributes(Ex) called outside MiniportInitialize");
+    m_context = context;
+    m_attr_flags = flags;
+    m_attrs_set = true;
+}
+
+void NdisHost::api_set_shutdown_handler(PVOID ctx, ADAPTER_SHUTDOWN_HANDLER handler) {
+    m_shutdown_ctx = ctx;
+    m_shutdown_handler = handler;
+}
+
+// ---------------------------------------------------------------- DMA
+
+NDIS_STATUS NdisHost::api_sg_dma(BOOLEAN dma64, ULONG max_mapping) {
+    if (!m_in_initialize) {
+        violation("sgdma-outside-initialize", "NdisMInitializeScatterGatherDma called outside MiniportInitialize");
+        return NDIS_STATUS_FAILURE;
+    }
+    if (!m_attrs_set) {
+        violation("sgdma-order", "NdisMInitializeScatterGatherDma called before NdisMSetAttributes(Ex)");
+        return NDIS_STATUS_FAILURE;
+    }
+    if (m_shared_allocated) {
+        violation("sgdma-order", "NdisMInitializeScatterGatherDma called after NdisMAllocateSharedMemory");
+        return NDIS_STATUS_FAILURE;
+    }
+    if (m_hal.sg_enabled()) {
+        violation("sgdma-twice", "NdisMInitializeScatterGatherDma called a second time");
+        return NDIS_STATUS_FAILURE;
+    }
+    if (m_map_registers_allocated) {
+        violation("map-registers-with-sgdma",
+                  "NdisMInitializeScatterGatherDma after NdisMAllocateMapRegisters: a driver uses one or the other");
+        return NDIS_STATUS_FAILURE;
+    }
+    // Documented refusals: nothing is reserved.
+    if (!is_5x(m_chars)) return NDIS_STATUS_NOT_SUPPORTED;
+    if (!(m_attr_flags & NDIS_ATTRIBUTE_BUS_MASTER)) return NDIS_STATUS_NOT_SUPPORTED;
+    if (dma64 != TRUE && dma64 != FALSE) {
+        violation("sgdma-address-width", "Dma64BitAddresses " + std::to_string(dma64) +
+                                             " is neither TRUE (64-bit) nor FALSE (32-bit); only those are supported");
+        return NDIS_STATUS_NOT_SUPPORTED;
+    }
+    const unsigned wanted = BYTES_TO_PAGES(max_mapping) + 1;
+    const unsigned granted =
+        m_cfg.map_register_grant_limit ? std::min(wanted, m_cfg.map_register_grant_limit) : wanted;
+    if (granted > m_map_registers_free) return NDIS_STATUS_RESOURCES;
+    m_map_registers_free -= granted;
+    m_hal.enable_sg(dma64 == TRUE, max_mapping, granted);
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS NdisHost::api_allocate_map_registers(UCHAR dma_size, ULONG needed) {
+    if (m_hal.sg_enabled()) {
+        violation("map-registers-with-sgdma",
+                  "NdisMAllocateMapRegisters after NdisMInitializeScatterGatherDma: map registers are the HAL's");
+        return NDIS_STATUS_FAILURE;
+    }
+    if (!(m_attr_flags & NDIS_ATTRIBUTE_BUS_MASTER)) {
+        violation("map-registers-not-bus-master", "NdisMAllocateMapRegisters by a miniport that is not a bus master");
+        return NDIS_STATUS_NOT_SUPPORTED;
+    }
+    if (m_map_registers_allocated) {
+        violation("map-registers-twice", "NdisMAllocateMapRegisters called a second time");
+        return NDIS_STATUS_FAILURE;
+    }
+    if (needed > m_map_registers_free) return NDIS_STATUS_RESOURCES;
+    m_map_registers_free -= needed;
+    m_map_registers_allocated = true;
+    m_map_registers_held = needed;
+    m_hal.set_device_limit(dma_size == NDIS_DMA_24BITS   ? 0x100'0000ull
+                           : dma_size == NDIS_DMA_32BITS ? HalDma::k4G
+                                                         : PageAllocator::kNoLimit);
+    return NDIS_STATUS_SUCCESS;
+}
+
+void NdisHost::api_free_map_registers() {
+    if (!m_map_registers_allocated) {
+        violation("map-registers-not-allocated", "NdisMFreeMapRegisters without NdisMAllocateMapRegisters");
+        return;
+    }
+    m_map_registers_free += m_map_registers_held;
+    m_map_registers_held = 0;
+    m_map_registers_allocated = false;
+}
+
+void NdisHost::api_alloc_shared(ULONG length, PVOID* va, PNDIS_PHYSICAL_ADDRESS pa) {
+    if (va) *va = nullptr;
+    if (pa) pa->QuadPart = 0;
+    if (!va || !pa) {
+        violation("shared-memory-args", "NdisMAllocateSharedMemory with a NULL output pointer");
+        return;
+    }
+    if (!(m_attr_flags & NDIS_ATTRIBUTE_BUS_MASTER)) {
+        violation("shared-memory-not-bus-master", "NdisMAllocateSharedMemory by a miniport that is not a bus master");
+        return;
+    }
+    m_shared_allocated = true;
+    void* v = nullptr;
+    uint64_t phys = 0;
+    if (!m_hal.alloc_shared(length, m_cfg.shared_placement, v, phys)) return;  // documented: *va stays NULL
+    *va = v;
+    pa->QuadPart = static_cast<LONGLONG>(phys);
+}
+
+void NdisHost::api_free_shared(ULONG length, PVOID va, NDIS_PHYSICAL_ADDRESS pa) {
+    if (!m_hal.free_shared(va, length, static_cast<uint64_t>(pa.QuadPart)))
+        violation("shared-memory-free", "NdisMFreeSharedMemory(" + std::to_string(length) + " bytes at phys " +
+                                            hex(static_cast<uint64_t>(pa.QuadPart)) +
+                                            ") does not match a live allocation");
+}
+
+// ---------------------------------------------------------------- PCI configuration and resources
+
+ULONG NdisHost::api_pci_read(ULONG offset, PVOID buffer, ULONG length) {
+    if (offset >= kConfigSpace) return 0;
+    length = std::min<ULONG>(length, kConfigSpace - offset);
+    auto* out = static_cast<uint8_t*>(buffer);
+    ULONG done = 0;
+    while (done < length) {
+        const ULONG off = offset + done, left = length - done;
+        const unsigned size = (off % 4 == 0 && left >= 4) ? 4 : (off % 2 == 0 && left >= 2) ? 2 : 1;
+        const uint32_t v = m_platform.config_read(m_cfg.pci_device, off, size);
+        for (unsigned i = 0; i < size; ++i) out[done + i] = static_cast<uint8_t>(v >> (8 * i));
+        done += size;
+    }
+    return done;
+}
+
+ULONG NdisHost::api_pci_write(ULONG offset, const void* buffer, ULONG length) {
+    if (offset >= kConfigSpace) return 0;
+    length = std::min<ULONG>(length, kConfigSpace - offset);
+    const auto* in = static_cast<const uint8_t*>(buffer);
+    ULONG done = 0;
+    while (done < length) {
+        const ULONG off = offset + done, left = length - done;
+        const unsigned size = (off % 4 == 0 && left >= 4) ? 4 : (off % 2 == 0 && left >= 2) ? 2 : 1;
+        uint32_t v = 0;
+        for (unsigned i = 0; i < size; ++i) v |= uint32_t{in[done + i]} << (8 * i);
+        m_platform.config_write(m_cfg.pci_device, off, size, v);
+        done += size;
+    }
+    return done;
+}
+
+NDIS_STATUS NdisHost::api_query_resources(PNDIS_RESOURCE_LIST list, PUINT size) {
+    if (!size) return NDIS_STATUS_FAILURE;
+    std::vector<CM_PARTIAL_RESOURCE_DESCRIPTOR> d;
+    for (const Bar& b : probe_bars(m_platform, m_cfg.pci_device)) {
+        if (b.base == 0) continue;  // unassigned: not a resource
+        CM_PARTIAL_RESOURCE_DESCRIPTOR r{};
+        r.ShareDisposition = CmResourceShareDeviceExclusive;
+        if (b.io) {
+            r.Type = CmResourceTypePort;
+            r.Flags = CM_RESOURCE_PORT_IO;
+            r.u.Port.Start.QuadPart = static_cast<LONGLONG>(b.base);
+            r.u.Port.Length = static_cast<ULONG>(b.size);
+        } else {
+            r.Type = CmResourceTypeMemory;
+            r.Flags = b.prefetch ? CM_RESOURCE_MEMORY_PREFETCHABLE : CM_RESOURCE_MEMORY_READ_WRITE;
+            r.u.Memory.Start.QuadPart = static_cast<LONGLONG>(b.base);
+            r.u.Memory.Length = static_cast<ULONG>(b.size);
+        }
+        d.push_back(r);
+    }
+    if (m_platform.config_read(m_cfg.pci_device, kCfgIntPin, 1) != 0) {
+        CM_PARTIAL_RESOURCE_DESCRIPTOR r{};
+        r.Type = CmResourceTypeInterrupt;
+        r.ShareDisposition = CmResourceShareShared;
+        r.Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;
+        r.u.Interrupt.Level = r.u.Interrupt.Vector = m_platform.config_read(m_cfg.pci_device, kCfgIntLine, 1);
+        r.u.Interrupt.Affinity = 1;
+        d.push_back(r);
+    }
+    const size_t need = offsetof(NDIS_RESOURCE_LIST, PartialDescriptors) +
+                        std::max<size_t>(d.size(), 1) * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
+    if (!list || *size < need) {
+        *size = static_cast<UINT>(need);
+        return NDIS_STATUS_RESOURCES;
+    }
+    list->Version = 1;
+    list->Revision = 1;
+    list->Count = static_cast<ULONG>(d.size());
+    for (size_t i = 0; i < d.size(); ++i) list->PartialDescriptors[i] = d[i];
+    *size = static_cast<UINT>(need);
+    return NDIS_STATUS_SUCCESS;
+}
+
+// ---------------------------------------------------------------- registers and ports
+
+NDIS_STATUS NdisHost::api_map_io(PVOID* va, uint64_t phys, UINT length) {
+    if (!va) return NDIS_STATUS_FAILURE;
+    *va = nullptr;
+    if (length == 0) return NDIS_STATUS_FAILURE;
+    const size_t len = (length + kPage - 1) / kPage * kPage;
+    // A reserved, inaccessible range: unique addresses, and a driver that dereferences one faults at once.
+    void* p = mmap(nullptr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return NDIS_STATUS_RESOURCES;
+    m_mmio.push_back(MmioMap{reinterpret_cast<uintptr_t>(p), phys, len});
+    *va = p;
+    return NDIS_STATUS_SUCCESS;
+}
+
+void NdisHost::api_unmap_io(PVOID va, UINT length) {
+    auto it = std::find_if(m_mmio.begin(), m_mmio.end(),
+                           [&](const MmioMap& m) { return m.va == reinterpret_cast<uintptr_t>(va); });
+    if (it == m_mmio.end()) {
+        violation("unmap-io", "NdisMUnmapIoSpace of an address NdisMMapIoSpace did not return");
+        return;
+    }
+    munmap(reinterpret_cast<void*>(it->va), it->length);
+    m_mmio.erase(it);
+}
+
+uint32_t NdisHost::api_register_read(const volatile void* reg, unsigned size) {
+    const auto a = reinterpret_cast<uintptr_t>(reg);
+    for (const MmioMap& m : m_mmio)
+        if (a >= m.va && a + size <= m.va + m.length) {
+            if (a % size) violation("register-unaligned", "unaligned " + std::to_string(size) + "-byte register read");
+            return m_platform.mmio_read(m.phys + (a - m.va), size);
+        }
+    violation("register-unmapped", "register read at an address NdisMMapIoSpace did not map");
+    return size == 4 ? 0xFFFFFFFFu : size == 2 ? 0xFFFFu : 0xFFu;
+}
+
+void NdisHost::api_register_write(volatile void* reg, unsigned size, uint32_t value) {
+    const auto a = reinterpret_cast<uintptr_t>(reg);
+    for (const MmioMap& m : m_mmio)
+        if (a >= m.va && a + size <= m.va + m.length) {
+            if (a % size) violation("register-unaligned", "unaligned " + std::to_string(size) + "-byte register write");
+            m_platform.mmio_write(m.phys + (a - m.va), size, value);
+            return;
+        }
+    violation("register-unmapped", "register write at an address NdisMMapIoSpace did not map");
+}
+
+NDIS_STATUS NdisHost::api_register_ports(PVOID* offset, UINT first, UINT count) {
+    if (!offset || count == 0) return NDIS_STATUS_FAILURE;
+    m_ports.push_back(PortRange{first, count});
+    *offset = reinterpret_cast<PVOID>(static_cast<uintptr_t>(first));  // x86: the port number itself
+    return NDIS_STATUS_SUCCESS;
+}
+
+void NdisHost::api_deregister_ports(UINT first, UINT count) {
+    auto it = std::find_if(m_ports.begin(), m_ports.end(),
+                           [&](const PortRange& r) { return r.first == first && r.count == count; });
+    if (it == m_ports.end()) {
+        violation("deregister-ports", "NdisMDeregisterIoPortRange of a range that was not registered");
+        return;
+    }
+    m_ports.erase(it);
+}
+
+uint32_t NdisHost::api_port_read(uintptr_t port, unsigned size) {
+    for (const PortRange& r : m_ports)
+        if (port >= r.first && port + size <= uint64_t{r.first} + r.count)
+            return m_platform.io_read(static_cast<uint32_t>(port), size);
+    violation("port-unregistered", "port read at " + hex(port) + " outside NdisMRegisterIoPortRange ranges");
+    return size == 4 ? 0xFFFFFFFFu : size == 2 ? 0xFFFFu : 0xFFu;
+}
+
+void NdisHost::api_port_write(uintptr_t port, unsigned size, uint32_t value) {
+    for (const PortRange& r : m_ports)
+        if (port >= r.first && port + size <= uint64_t{r.first} + r.count) {
+            m_platform.io_write(static_cast<uint32_t>(port), size, value);
+            return;
+        }
+    violation("port-unregistered", "port write at " + hex(port) + " outside NdisMRegisterIoPortRange ranges");
+}
+
+// ---------------------------------------------------------------- interrupts and timers
+
+NDIS_STATUS NdisHost::api_register_interrupt(PNDIS_MINIPORT_INTERRUPT intr, BOOLEAN request_isr, BOOLEAN shared) {
+    if (!intr) return NDIS_STATUS_FAILURE;
+    if (m_interrupt) {
+        violation("interrupt-twice", "NdisMRegisterInterrupt while an interrupt is registered");
+        return NDIS_STATUS_RESOURCE_CONFLICT;
+    }
+    if (!m_chars.HandleInterruptHandler || (request_isr && !m_chars.ISRHandler)) {
+        violation("interrupt-handlers", "NdisMRegisterInterrupt without MiniportHandleInterrupt/MiniportISR");
+        return NDIS_STATUS_FAILURE;
+    }
+    std::memset(intr, 0, sizeof *intr);
+    intr->InterruptObject = this;
+    intr->MiniportIsr = m_chars.ISRHandler;
+    intr->MiniportDpc = m_chars.HandleInterruptHandler;
+    intr->Miniport = this;
+    intr->SharedInterrupt = shared;
+    intr->IsrRequested = request_isr;
+    m_interrupt = intr;
+    m_platform.connect_interrupt(m_cfg.pci_device, &NdisHost::isr_trampoline, this);
+    return NDIS_STATUS_SUCCESS;
+}
+
+void NdisHost::api_deregister_interrupt(PNDIS_MINIPORT_INTERRUPT intr) {
+    if (!m_interrupt || intr != m_interrupt) {
+        violation("deregister-interrupt", "NdisMDeregisterInterrupt of an interrupt that is not registered");
+        return;
+    }
+    m_platform.connect_interrupt(m_cfg.pci_device, nullptr, nullptr);
+    m_interrupt = nullptr;
+}
+
+BOOLEAN NdisHost::api_synchronize(PNDIS_MINIPORT_INTERRUPT intr, PVOID fn, PVOID ctx) {
+    if (!fn) return FALSE;
+    // Single CPU, the ISR never runs while driver code runs: the call is already synchronized.
+    (void)intr;
+    return reinterpret_cast<PNDIS_SYNCHRONIZE_ROUTINE>(fn)(ctx);
+}
+
+void NdisHost::isr_trampoline(void* ctx) { static_cast<NdisHost*>(ctx)->interrupt(); }
+
+void NdisHost::interrupt() {
+    if (!m_interrupt) return;
+    ++m_isr_count;
+    BOOLEAN recognized = FALSE, queue = FALSE;
+    if (m_interrupt->IsrRequested) {
+        m_chars.ISRHandler(&recognized, &queue, m_context);
+    } else {
+        if (m_chars.DisableInterruptHandler) m_chars.DisableInterruptHandler(m_context);
+        recognized = queue = TRUE;
+    }
+    if (!queue) return;
+    if (m_in_isr) {  // the DPC is running (and stalled): run it again when it returns
+        m_dpc_pending = true;
+        return;
+    }
+    m_in_isr = true;
+    do {
+        m_dpc_pending = false;
+        ++m_dpc_count;
+        m_chars.HandleInterruptHandler(m_context);
+        if (!m_interrupt) break;
+        if (!m_interrupt->IsrRequested && m_chars.EnableInterruptHandler) m_chars.EnableInterruptHandler(m_context);
+    } while (m_dpc_pending);
+    m_in_isr = false;
+    flush_returns();
+}
+
+void NdisHost::api_init_timer(PNDIS_MINIPORT_TIMER t, PNDIS_TIMER_FUNCTION fn, PVOID ctx) {
+    if (!t) return;
+    m_timers.push_back(std::make_unique<TimerRec>(TimerRec{t, 0, 0, false}));
+    t->TimerObject = m_timers.back().get();
+    t->MiniportTimerFunction = fn;
+    t->MiniportTimerContext = ctx;
+    t->Miniport = this;
+}
+
+void NdisHost::api_set_timer(PNDIS_MINIPORT_TIMER t, UINT ms, bool periodic) {
+    auto it = std::find_if(m_timers.begin(), m_timers.end(),
+                           [&](const std::unique_ptr<TimerRec>& r) { return r->timer == t; });
+    if (!t || it == m_timers.end()) {
+        violation("timer-uninitialized", "NdisMSetTimer on a timer NdisMInitializeTimer did not set up");
+        return;
+    }
+    (*it)->due_ns = m_platform.now_ns() + uint64_t{ms} * 1'000'000;
+    (*it)->period_ns = periodic ? std::max<uint64_t>(uint64_t{ms} * 1'000'000, 1) : 0;
+    (*it)->armed = true;
+}
+
+BOOLEAN NdisHost::api_cancel_timer(PNDIS_MINIPORT_TIMER t) {
+    for (auto& r : m_timers)
+        if (r->timer == t) {
+            const bool was = r->armed;
+            r->armed = false;
+            return was ? TRUE : FALSE;
+        }
+    return FALSE;
+}
+
+void NdisHost::fire_due_timers() {
+    const uint64_t now = m_platform.now_ns();
+    for (size_t i = 0; i < m_timers.size(); ++i) {
+        TimerRec& r = *m_timers[i];
+        if (!r.armed || r.due_ns > now) continue;
+        if (r.period_ns)
+            r.due_ns += r.period_ns;
+        else
+            r.armed = false;
+        r.timer->MiniportTimerFunction(nullptr, r.timer->MiniportTimerContext, nullptr, nullptr);
+    }
+}
+
+void NdisHost::run_for_ns(uint64_t ns) {
+    const uint64_t end = m_platform.now_ns() + ns;
+    for (;;) {
+        fire_due_timers();
+        flush_returns();
+        const uint64_t now = m_platform.now_ns();
+        if (now >= end) break;
+        uint64_t next = end;
+        for (const auto& r : m_timers)
+            if (r->armed) next = std::min(next, std::max(r->due_ns, now + 1));
+        m_platform.stall_ns(next - now);
+    }
+}
+
+// ---------------------------------------------------------------- sends
+
+uint64_t NdisHost::send(const std::vector<uint8_t>& frame, const SendLayout& layout) {
+    return send(std::vector<std::vector<uint8_t>>{frame}, layout).front();
+}
+
+std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& frames, const SendLayout& layout) {
+    std::vector<uint64_t> ids;
+    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
+    if (!m_packet_pool) NdisAllocatePacketPool(&st, &m_packet_pool, 4096, 16);
+    if (!m_buffer_pool) NdisAllocateBufferPool(&st, &m_buffer_pool, 65536);
+    const Placement placement = layout.override_placement ? layout.placement : m_cfg.buffer_placement;
+    std::vector<uint64_t> ready;
+    for (const std::vector<uint8_t>& frame : frames) {
+        const uint64_t id = m_next_send_id++;
+        ids.push_back(id);
+        if (!m_running) {
+            m_send_results.push_back(SendResult{id, NDIS_STATUS_ADAPTER_NOT_READY, 0});
+            continue;
+        }
+        PNDIS_PACKET pkt = nullptr;
+        NdisAllocatePacket(&st, &pkt, m_packet_pool);
+        if (st != NDIS_STATUS_SUCCESS) {
+            m_send_results.push_back(SendResult{id, NDIS_STATUS_RESOURCES, 0});
+            continue;
+        }
+        m_sends.push_back(SendRecord{id, pkt, {}, {}, false});
+        SendRecord& rec = m_sends.back();
+        // Buffer sizes: the layout's, the last buffer taking whatever is left.
+        std::vector<size_t> sizes;
+        size_t left = frame.size();
+        for (uint32_t f : layout.fragments) {
+            const size_t n = std::min<size_t>(f, left);
+            sizes.push_back(n);
+            left -= n;
+        }
+        if (left || sizes.empty()) sizes.push_back(left);
+        const uint32_t page_offset = layout.page_offset % kPage;
+        size_t pos = 0;
+        bool ok = true;
+        for (size_t len : sizes) {
+            const size_t span = std::max<size_t>((page_offset + len + kPage - 1) / kPage, 1);
+            std::vector<uint64_t> phys;
+            auto* host = static_cast<uint8_t*>(std::aligned_alloc(kPage, span * kPage));
+            if (!host || !m_pages.alloc_pages(span, placement, PageAllocator::kNoLimit, phys)) {
+                std::free(host);
+                ok = false;
+                break;
+            }
+            std::memset(host, 0, span * kPage);
+            if (len) std::memcpy(host + page_offset, frame.data() + pos, len);
+            pos += len;
+            m_hal.register_pages(host, phys);
+            rec.memory.emplace_back(host, span);
+            rec.phys.push_back(phys);
+            PNDIS_BUFFER buf = nullptr;
+            NdisAllocateBuffer(&st, &buf, m_buffer_pool, host + page_offset, static_cast<UINT>(len));
+            if (st != NDIS_STATUS_SUCCESS) {
+                ok = false;
+                break;
+            }
+            NdisChainBufferAtBack(pkt, buf);
+        }
+        if (!ok) {
+            release_send(m_sends.size() - 1, NDIS_STATUS_RESOURCES);
+            continue;
+        }
+        NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo) =
+            reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.lso_mss));
+        NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpIpChecksumPacketInfo) =
+            reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.checksum_info));
+        NDIS_SET_PACKET_CANCEL_ID(pkt, reinterpret_cast<PVOID>(static_cast<uintptr_t>(id)));
+        NDIS_SET_PACKET_STATUS(pkt, NDIS_STATUS_PENDING);
+        if (m_hal.sg_enabled()) {
+            const NDIS_STATUS sg = m_hal.get_sg_list(pkt);
+            if (sg != NDIS_STATUS_SUCCESS) {
+                release_send(m_sends.size() - 1, sg);
+                continue;
+            }
+        }
+        ready.push_back(id);
+    }
+    dispatch_sends(ready);
+    flush_returns();
+    return ids;
+}
+
+void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
+    if (ids.empty()) return;
+    auto find = [this](uint64_t id) {
+        return std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.id == id; });
+    };
+    const bool deserialized = (m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE) != 0;
+    const bool has_packets = m_chars.MajorNdisVersion >= 4 && m_chars.SendPacketsHandler;
+    if (has_packets) {
+        std::vector<PNDIS_PACKET> array;
+        for (uint64_t id : ids) array.push_back(find(id)->packet);
+        m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
+        if (deserialized) return;  // every packet comes back through NdisMSendComplete
+        for (uint64_t id : ids) {
+            auto it = find(id);
+            if (it == m_sends.end() || it->completed) continue;
+            const NDIS_STATUS st = NDIS_GET_PACKET_STATUS(it->packet);
+            if (st == NDIS_STATUS_PENDING) continue;
+            if (st == NDIS_STATUS_RESOURCES)
+                m_requeue.push_back(id);
+            else
+                release_send(static_cast<size_t>(it - m_sends.begin()), st);
+        }
+        return;
+    }
+    for (uint64_t id : ids) {
+        auto it = find(id);
+        if (it == m_sends.end()) continue;
+        const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
+        it = find(id);
+        if (it == m_sends.end() || st == NDIS_STATUS_PENDING) continue;
+        if (st == NDIS_STATUS_RESOURCES)
+            m_requeue.push_back(id);
+        else
+            release_send(static_cast<size_t>(it - m_sends.begin()), st);
+    }
+}
+
+void NdisHost::api_send_complete(PNDIS_PACKET packet, NDIS_STATUS status) {
+    auto it = std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.packet == packet; });
+    if (!packet || it == m_sends.end()) {
+        violation("send-complete-unknown", "NdisMSendComplete of a packet that is not an outstanding send");
+        return;
+    }
+    if (status == NDIS_STATUS_PENDING) {
+        violation("send-complete-pending", "NdisMSendComplete with NDIS_STATUS_PENDING");
+        status = NDIS_STATUS_FAILURE;
+    }
+    release_send(static_cast<size_t>(it - m_sends.begin()), status);
+    // A serialized miniport's completion frees room: resend what it refused for lack of resources.
+    if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE) && !m_requeue.empty()) {
+        std::vector<uint64_t> again;
+        again.swap(m_requeue);
+        dispatch_sends(again);
+    }
+}
+
+void NdisHost::api_send_resources_available() {
+    ++m_resources_available;
+    if (!m_requeue.empty()) {
+        std::vector<uint64_t> again;
+        again.swap(m_requeue);
+        dispatch_sends(again);
+    }
+}
+
+void NdisHost::release_send(size_t index, NDIS_STATUS status) {
+    SendRecord rec = std::move(m_sends[index]);
+    m_sends.erase(m_sends.begin() + static_cast<std::ptrdiff_t>(index));
+    PNDIS_PACKET pkt = rec.packet;
+    const uintptr_t lso = reinterpret_cast<uintptr_t>(NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo));
+    m_hal.put_sg_list(pkt);
+    PNDIS_BUFFER b = nullptr;
+    for (NdisUnchainBufferAtFront(pkt, &b); b; NdisUnchainBufferAtFront(pkt, &b)) NdisFreeBuffer(b);
+    for (size_t i = 0; i < rec.memory.size(); ++i) {
+        m_hal.unregister_pages(rec.memory[i].first, rec.memory[i].second);
+        for (uint64_t p : rec.phys[i]) m_pages.free_page(p);
+        std::free(rec.memory[i].first);
+    }
+    NdisFreePacket(pkt);
+    m_send_results.push_back(SendResult{rec.id, status, lso});
+}
+
+void NdisHost::cancel_sends(PVOID cancel_id) {
+    if (m_running && m_chars.MinorNdisVersion == 1 && m_chars.MajorNdisVersion == 5 &&
+        m_chars.CancelSendPacketsHandler)
+        m_chars.CancelSendPacketsHandler(m_context, cancel_id);
+}
+
+// ---------------------------------------------------------------- receives, status, requests
+
+void NdisHost::api_indicate_packets(PPNDIS_PACKET packets, UINT count) {
+    if (!packets) return;
+    for (UINT i = 0; i < count; ++i) {
+        PNDIS_PACKET p = packets[i];
+        if (!p) {
+            violation("indicate-null-packet", "NdisMIndicateReceivePacket with a NULL packet in the array");
+            continue;
+        }
+        ReceivedFrame f{{}, true, NDIS_GET_PACKET_STATUS(p), 0};
+        for (PNDIS_BUFFER b = p->Private.Head; b; b = b->Next) {
+            const auto* va = static_cast<const uint8_t*>(MmGetMdlVirtualAddress(b));
+            if (va && b->ByteCount) f.bytes.insert(f.bytes.end(), va, va + b->ByteCount);
+        }
+        f.packet_size = static_cast<uint32_t>(f.bytes.size());
+        m_received.push_back(std::move(f));
+        if (NDIS_GET_PACKET_STATUS(p) == NDIS_STATUS_RESOURCES) continue;  // copied; the miniport keeps it
+        if (!m_chars.ReturnPacketHandler) {
+            violation("no-return-handler", "packet indicated by a miniport without MiniportReturnPacket");
+            continue;
+        }
+        if (m_cfg.hold_received_packets)
+            m_held.push_back(p);
+        else
+            m_to_return.push_back(p);
+    }
+}
+
+void NdisHost::flush_returns() {
+    if (m_to_return.empty() || m_flushing) return;
+    m_flushing = true;
+    while (!m_to_return.empty()) {
+        PNDIS_PACKET p = m_to_return.front();
+        m_to_return.erase(m_to_return.begin());
+        m_chars.ReturnPacketHandler(m_context, p);
+    }
+    m_flushing = false;
+}
+
+void NdisHost::return_received_packets() {
+    m_to_return.insert(m_to_return.end(), m_held.begin(), m_held.end());
+    m_held.clear();
+    flush_returns();
+}
+
+void NdisHost::api_eth_indicate(PVOID header, UINT header_size, PVOID lookahead, UINT lookahead_size,
+                                UINT packet_size) {
+    ReceivedFrame f{{}, false, NDIS_STATUS_SUCCESS, packet_size};
+    if (header && header_size) f.bytes.insert(f.bytes.end(), static_cast<uint8_t*>(header),
+                                              static_cast<uint8_t*>(header) + header_size);
+    if (lookahead && lookahead_size)
+        f.bytes.insert(f.bytes.end(), static_cast<uint8_t*>(lookahead),
+                       static_cast<uint8_t*>(lookahead) + lookahead_size);
+    m_received.push_back(std::move(f));
+}
+
+void NdisHost::api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size) {
+    StatusIndication s{status, {}};
+    if (buffer && size) s.buffer.assign(static_cast<uint8_t*>(buffer), static_cast<uint8_t*>(buffer) + size);
+    m_status.push_back(std::move(s));
+}
+
+OidResult NdisHost::query_oid(NDIS_OID oid, ULONG buffer_length) {
+    OidResult r{NDIS_STATUS_ADAPTER_NOT_READY, 0, 0, std::vector<uint8_t>(buffer_length)};
+    if (!m_running) return r;
+    m_request_pending = true;
+    r.status = m_chars.QueryInformationHandler(m_context, oid, buffer_length ? r.data.data() : nullptr,
+                                               buffer_length, &r.bytes_done, &r.bytes_needed);
+    if (r.status == NDIS_STATUS_PENDING) {
+        if (!wait_until([this] { return !m_request_pending; })) {
+            violation("request-timeout", "MiniportQueryInformation pended and never completed");
+            r.status = NDIS_STATUS_FAILURE;
+        } else {
+            r.status = m_request_status;
+        }
+    }
+    m_request_pending = false;
+    flush_returns();
+    return r;
+}
+
+OidResult NdisHost::set_oid(NDIS_OID oid, const std::vector<uint8_t>& data) {
+    OidResult r{NDIS_STATUS_ADAPTER_NOT_READY, 0, 0, data};
+    if (!m_running) return r;
+    m_request_pending = true;
+    r.status = m_chars.SetInformationHandler(m_context, oid, r.data.empty() ? nullptr : r.data.data(),
+                                             static_cast<ULONG>(r.data.size()), &r.bytes_done, &r.bytes_needed);
+    if (r.status == NDIS_STATUS_PENDING) {
+        if (!wait_until([this] { return !m_request_pending; })) {
+            violation("request-timeout", "MiniportSetInformation pended and never completed");
+            r.status = NDIS_STATUS_FAILURE;
+        } else {
+            r.status = m_request_status;
+        }
+    }
+    m_request_pending = false;
+    flush_returns();
+    return r;
+}
+
+void NdisHost::api_request_complete(NDIS_STATUS status) {
+    if (!m_request_pending) {
+        violation("request-complete-unexpected", "NdisM(Query|Set)InformationComplete without a pending request");
+        return;
+    }
+    m_request_status = status;
+    m_request_pending = false;
+}
+
+// ---------------------------------------------------------------- memory and configuration
+
+NDIS_STATUS NdisHost::api_allocate_memory(PVOID* va, UINT length, UINT flags, uint64_t highest) {
+    if (!va) return NDIS_STATUS_FAILURE;
+    *va = nullptr;
+    if (length == 0) return NDIS_STATUS_FAILURE;
+    const size_t n = (length + kPage - 1) / kPage;
+    const uint64_t limit = highest == ~0ull ? PageAllocator::kNoLimit : highest + 1;
+    std::vector<uint64_t> phys;
+    if (flags & NDIS_MEMORY_CONTIGUOUS) {
+        uint64_t first = 0;
+        if (!m_pages.alloc_contiguous(n, m_cfg.buffer_placement, limit, first)) return NDIS_STATUS_FAILURE;
+        for (size_t i = 0; i < n; ++i) phys.push_back(first + i * kPage);
+    } else if (!m_pages.alloc_pages(n, m_cfg.buffer_placement, limit, phys)) {
+        return NDIS_STATUS_FAILURE;
+    }
+    auto* host = static_cast<uint8_t*>(std::aligned_alloc(kPage, n * kPage));
+    if (!host) {
+        for (uint64_t p : phys) m_pages.free_page(p);
+        return NDIS_STATUS_FAILURE;
+    }
+    std::memset(host, 0, n * kPage);
+    m_hal.register_pages(host, phys);
+    m_memory.push_back(MemoryBlock{host, n, phys});
+    *va = host;
+    return NDIS_STATUS_SUCCESS;
+}
+
+void NdisHost::api_free_memory(PVOID va, UINT length) {
+    auto it = std::find_if(m_memory.begin(), m_memory.end(), [&](const MemoryBlock& b) { return b.va == va; });
+    if (it == m_memory.end()) {
+        violation("free-memory", "NdisFreeMemory of an address NdisAllocateMemory did not return");
+        return;
+    }
+    if ((length + kPage - 1) / kPage != it->pages)
+        violation("free-memory", "NdisFreeMemory length " + std::to_string(length) +
+                                     " does not match the allocation");
+    m_hal.unregister_pages(it->va, it->pages);
+    for (uint64_t p : it->phys) m_pages.free_page(p);
+    std::free(it->va);
+    m_memory.erase(it);
+}
+
+void NdisHost::set_config(const std::string& keyword, ULONG value) {
+    for (auto& kv : m_registry)
+        if (kv.first == keyword) {
+            kv.second = value;
+            return;
+        }
+    m_registry.emplace_back(keyword, value);
+}
+
+bool NdisHost::api_read_config(const std::string& keyword, ULONG& value) const {
+    auto lower = [](std::string s) {
+        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    for (const auto& kv : m_registry)
+        if (lower(kv.first) == lower(keyword)) {  // registry value names are case-insensitive
+            value = kv.second;
+            return true;
+        }
+    return false;
+}
+
+}  // namespace nicsim::ndis

@@ -1,0 +1,289 @@
+// The NDIS host: the state behind the NDIS library functions of ndis.h (the registered miniport, its one adapter,
+// the HostPlatform it runs on) and the upper edge a protocol would use (send packets with a chosen fragment layout
+// and placement, collect received packets and status indications, query and set OIDs). Plain C++17; everything
+// machine-side goes through nicsim::host::HostPlatform. One NdisHost per process is current at a time: the C
+// functions without a handle argument (NdisAllocateMemory, NdisStallExecution, ...) use it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hostdrv/ndis/hal_dma.h"
+#include "hostdrv/ndis/host_platform.h"
+#include "hostdrv/ndis/ndis.h"
+#include "hostdrv/ndis/page_allocator.h"
+
+namespace nicsim::ndis {
+
+struct NdisHostConfig {
+    unsigned pci_device = 0;                ///< IDSEL (device number) of the adapter on the bus
+    unsigned map_registers_available = 256; ///< map registers the HAL has left to grant (host-wide)
+    unsigned map_register_grant_limit = 0;  ///< most granted to one adapter (0 = as many as asked): fewer may be
+                                            ///< granted on large-memory systems; transfers needing more then fail
+    Placement buffer_placement = Placement::Low;  ///< physical pages of packet buffers and NdisAllocateMemory
+    Placement shared_placement = Placement::Low;  ///< physical pages of shared memory (within the device limit)
+    PageAllocatorConfig pages{};                  ///< physical ranges and the Scattered seed
+    bool assign_resources = true;   ///< act as the PnP manager: program unassigned BARs and enable the device
+    uint64_t mmio_window = 0xF000'0000;  ///< where unassigned memory BARs are placed
+    uint32_t io_window = 0xC000;         ///< where unassigned I/O BARs are placed
+    uint8_t interrupt_line = 11;         ///< written to the interrupt line register when assigning
+    bool hold_received_packets = false;  ///< keep indicated packets until return_received_packets()
+    uint64_t request_timeout_ns = 10'000'000;  ///< how long a pending OID request or reset may take
+};
+
+/// A named contract violation: message type "nicsim/ndis/<what>" plus a one-line message.
+struct Violation {
+    std::string type;
+    std::string message;
+};
+
+/// How the protocol lays a frame out in memory for a send.
+struct SendLayout {
+    std::vector<uint32_t> fragments;  ///< buffer sizes in chain order; the last buffer takes the rest (empty: one)
+    uint32_t page_offset = 0;         ///< byte offset of each buffer within its first page
+    bool override_placement = false;  ///< use `placement` instead of the host's buffer placement
+    Placement placement = Placement::Low;
+    uint32_t lso_mss = 0;             ///< TcpLargeSendPacketInfo (MSS) when nonzero
+    uint32_t checksum_info = 0;       ///< TcpIpChecksumPacketInfo value
+};
+
+struct SendResult {
+    uint64_t id;
+    NDIS_STATUS status;
+    uintptr_t lso_info;  ///< TcpLargeSendPacketInfo at completion (bytes sent, written by the miniport)
+};
+
+struct ReceivedFrame {
+    std::vector<uint8_t> bytes;
+    bool via_packet;           ///< NdisMIndicateReceivePacket (else NdisMEthIndicateReceive)
+    NDIS_STATUS packet_status; ///< the packet's status at indication (RESOURCES: returned at once)
+    uint32_t packet_size;      ///< PacketSize of an NdisMEthIndicateReceive
+};
+
+struct StatusIndication {
+    NDIS_STATUS status;
+    std::vector<uint8_t> buffer;
+};
+
+struct OidResult {
+    NDIS_STATUS status;
+    ULONG bytes_done;    ///< BytesWritten / BytesRead
+    ULONG bytes_needed;
+    std::vector<uint8_t> data;  ///< query: the information buffer after the call
+};
+
+using DriverEntryFn = NDIS_STATUS (*)(PVOID DriverObject, PVOID RegistryPath);
+using ReportSink = std::function<void(const std::string& type, const std::string& message)>;
+
+class NdisHost {
+public:
+    NdisHost(host::HostPlatform& platform, const NdisHostConfig& cfg = {});
+    ~NdisHost();
+    NdisHost(const NdisHost&) = delete;
+    NdisHost& operator=(const NdisHost&) = delete;
+
+    /// The host the handle-less NDIS functions use (the most recently constructed live one).
+    static NdisHost* current();
+
+    /// Where violations are reported as they happen (the system top routes them to SC_REPORT_WARNING); by
+    /// default they are printed to stderr. Either way they are recorded in violations().
+    void set_report_sink(ReportSink sink) { m_sink = std::move(sink); }
+    const std::vector<Violation>& violations() const { return m_violations; }
+    unsigned violation_count(const std::string& type) const;
+
+    // ---- Driver lifecycle (what the I/O manager and PnP do) ----
+    /// Calls DriverEntry(DriverObject, RegistryPath); returns its status.
+    NDIS_STATUS load_driver(DriverEntryFn driver_entry);
+    bool miniport_registered() const { return m_registered; }
+    const NDIS_MINIPORT_CHARACTERISTICS& characteristics() const { return m_chars; }
+    /// PnP start: assigns resources if asked, then MiniportInitialize with {NdisMedium802_3}.
+    NDIS_STATUS initialize();
+    bool adapter_running() const { return m_running; }
+    void halt();
+    /// MiniportReset; waits (simulated time) for NdisMResetComplete when it pends.
+    NDIS_STATUS reset(bool* addressing_reset = nullptr);
+    bool check_for_hang();
+    void shutdown();
+    void pnp_event(NDIS_DEVICE_PNP_EVENT event);
+
+    // ---- Protocol side ----
+    /// Sends the frames in one MiniportSendPackets call (or one MiniportSend each); returns their ids.
+    std::vector<uint64_t> send(const std::vector<std::vector<uint8_t>>& frames, const SendLayout& layout = {});
+    uint64_t send(const std::vector<uint8_t>& frame, const SendLayout& layout = {});
+    void cancel_sends(PVOID cancel_id);
+    const std::vector<SendResult>& send_results() const { return m_send_results; }
+    size_t sends_outstanding() const { return m_sends.size(); }
+    const std::vector<ReceivedFrame>& received() const { return m_received; }
+    size_t received_packets_held() const { return m_held.size(); }
+    void return_received_packets();
+    const std::vector<StatusIndication>& status_indications() const { return m_status; }
+    unsigned status_complete_count() const { return m_status_complete; }
+    unsigned receive_complete_count() const { return m_receive_complete; }
+    unsigned resources_available_count() const { return m_resources_available; }
+    OidResult query_oid(NDIS_OID oid, ULONG buffer_length);
+    OidResult set_oid(NDIS_OID oid, const std::vector<uint8_t>& data);
+
+    /// Lets simulated time pass, firing miniport timers when due (interrupts are delivered by the platform).
+    void run_for_ns(uint64_t ns);
+    /// Registry keywords NdisReadConfiguration sees (integers) and NdisReadNetworkAddress's override.
+    void set_config(const std::string& keyword, ULONG value);
+    void set_network_address(const std::vector<uint8_t>& mac) { m_network_address = mac; }
+
+    // ---- State the tests and tools inspect ----
+    host::HostPlatform& platform() { return m_platform; }
+    HalDma& hal() { return m_hal; }
+    PageAllocator& pages() { return m_pages; }
+    const NdisHostConfig& config() const { return m_cfg; }
+    NdisHostConfig& config() { return m_cfg; }
+    ULONG attribute_flags() const { return m_attr_flags; }
+    bool attributes_set() const { return m_attrs_set; }
+    /// Map registers currently reserved for the adapter (0 when SG DMA is not set up).
+    unsigned map_registers_reserved() const { return m_hal.sg_enabled() ? m_hal.map_registers() : 0; }
+    unsigned map_registers_free() const { return m_map_registers_free; }
+    unsigned isr_count() const { return m_isr_count; }
+    unsigned dpc_count() const { return m_dpc_count; }
+    uint64_t allocations_live() const { return m_memory.size(); }
+
+    /// Records a violation "nicsim/ndis/<what>" and reports it through the sink.
+    void violation(const char* what, const std::string& message);
+
+    // ---- Called by the NDIS library functions of ndis.h (ndis_api.cpp); not for protocol code ----
+    NDIS_STATUS api_register_miniport(const NDIS_MINIPORT_CHARACTERISTICS* chars, UINT length);
+    void api_initialize_wrapper() { m_wrapper = true; }
+    void api_terminate_wrapper() { m_wrapper = false; }
+    void api_set_attributes(NDIS_HANDLE context, ULONG flags);
+    void api_set_shutdown_handler(PVOID ctx, ADAPTER_SHUTDOWN_HANDLER handler);
+    NDIS_STATUS api_sg_dma(BOOLEAN dma64, ULONG max_mapping);
+    NDIS_STATUS api_allocate_map_registers(UCHAR dma_size, ULONG needed);
+    void api_free_map_registers();
+    void api_alloc_shared(ULONG length, PVOID* va, PNDIS_PHYSICAL_ADDRESS pa);
+    void api_free_shared(ULONG length, PVOID va, NDIS_PHYSICAL_ADDRESS pa);
+    ULONG api_pci_read(ULONG offset, PVOID buffer, ULONG length);
+    ULONG api_pci_write(ULONG offset, const void* buffer, ULONG length);
+    NDIS_STATUS api_query_resources(PNDIS_RESOURCE_LIST list, PUINT size);
+    NDIS_STATUS api_map_io(PVOID* va, uint64_t phys, UINT length);
+    void api_unmap_io(PVOID va, UINT length);
+    NDIS_STATUS api_register_ports(PVOID* offset, UINT first, UINT count);
+    void api_deregister_ports(UINT first, UINT count);
+    uint32_t api_register_read(const volatile void* reg, unsigned size);
+    void api_register_write(volatile void* reg, unsigned size, uint32_t value);
+    uint32_t api_port_read(uintptr_t port, unsigned size);
+    void api_port_write(uintptr_t port, unsigned size, uint32_t value);
+    NDIS_STATUS api_register_interrupt(PNDIS_MINIPORT_INTERRUPT intr, BOOLEAN request_isr, BOOLEAN shared);
+    void api_deregister_interrupt(PNDIS_MINIPORT_INTERRUPT intr);
+    BOOLEAN api_synchronize(PNDIS_MINIPORT_INTERRUPT intr, PVOID fn, PVOID ctx);
+    void api_init_timer(PNDIS_MINIPORT_TIMER t, PNDIS_TIMER_FUNCTION fn, PVOID ctx);
+    void api_set_timer(PNDIS_MINIPORT_TIMER t, UINT ms, bool periodic);
+    BOOLEAN api_cancel_timer(PNDIS_MINIPORT_TIMER t);
+    void api_send_complete(PNDIS_PACKET packet, NDIS_STATUS status);
+    void api_send_resources_available();
+    void api_indicate_packets(PPNDIS_PACKET packets, UINT count);
+    void api_eth_indicate(PVOID header, UINT header_size, PVOID lookahead, UINT lookahead_size, UINT packet_size);
+    void api_eth_indicate_complete() { ++m_receive_complete; }
+    void api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size);
+    void api_indicate_status_complete() { ++m_status_complete; }
+    void api_reset_complete(NDIS_STATUS status, BOOLEAN addressing);
+    void api_request_complete(NDIS_STATUS status);
+    NDIS_STATUS api_allocate_memory(PVOID* va, UINT length, UINT flags, uint64_t highest);
+    void api_free_memory(PVOID va, UINT length);
+    bool api_read_config(const std::string& keyword, ULONG& value) const;
+    const std::vector<uint8_t>& api_network_address() const { return m_network_address; }
+
+private:
+    struct MmioMap {
+        uintptr_t va;
+        uint64_t phys;
+        size_t length;
+    };
+    struct PortRange {
+        uint32_t first;
+        uint32_t count;
+    };
+    struct TimerRec {
+        PNDIS_MINIPORT_TIMER timer;
+        uint64_t due_ns;
+        uint64_t period_ns;
+        bool armed;
+    };
+    struct SendRecord {
+        uint64_t id;
+        PNDIS_PACKET packet;
+        std::vector<std::pair<uint8_t*, size_t>> memory;  // (host pages, page count) per buffer
+        std::vector<std::vector<uint64_t>> phys;          // physical pages per buffer
+        bool completed;
+    };
+    struct MemoryBlock {
+        uint8_t* va;
+        size_t pages;
+        std::vector<uint64_t> phys;
+    };
+    void complete_send(PNDIS_PACKET packet, NDIS_STATUS status);
+    void release_send(size_t index, NDIS_STATUS status);
+    void dispatch_sends(std::vector<uint64_t> ids);
+    void flush_returns();
+    void interrupt();
+    static void isr_trampoline(void* ctx);
+    void fire_due_timers();
+    bool wait_until(const std::function<bool()>& done);
+
+    host::HostPlatform& m_platform;
+    NdisHostConfig m_cfg;
+    PageAllocator m_pages;
+    HalDma m_hal;
+    ReportSink m_sink;
+    std::vector<Violation> m_violations;
+
+    NDIS_MINIPORT_CHARACTERISTICS m_chars{};
+    bool m_registered = false;
+    bool m_wrapper = false;
+    bool m_running = false;
+    bool m_in_initialize = false;
+    bool m_attrs_set = false;
+    NDIS_HANDLE m_context = nullptr;
+    ULONG m_attr_flags = 0;
+    bool m_shared_allocated = false;
+    bool m_map_registers_allocated = false;
+    unsigned m_map_registers_held = 0;
+    unsigned m_map_registers_free;
+    PVOID m_shutdown_ctx = nullptr;
+    ADAPTER_SHUTDOWN_HANDLER m_shutdown_handler = nullptr;
+
+    PNDIS_MINIPORT_INTERRUPT m_interrupt = nullptr;
+    bool m_in_isr = false;
+    bool m_dpc_pending = false;
+    unsigned m_isr_count = 0;
+    unsigned m_dpc_count = 0;
+
+    NDIS_HANDLE m_packet_pool = nullptr;
+    NDIS_HANDLE m_buffer_pool = nullptr;
+    uint64_t m_next_send_id = 1;
+    std::vector<SendRecord> m_sends;
+    std::vector<uint64_t> m_requeue;  // ids a serialized miniport refused with RESOURCES: resend later
+    std::vector<SendResult> m_send_results;
+    std::vector<ReceivedFrame> m_received;
+    std::vector<PNDIS_PACKET> m_held;
+    std::vector<PNDIS_PACKET> m_to_return;
+    bool m_flushing = false;
+    std::vector<StatusIndication> m_status;
+    unsigned m_status_complete = 0;
+    unsigned m_receive_complete = 0;
+    unsigned m_resources_available = 0;
+
+    bool m_request_pending = false;
+    NDIS_STATUS m_request_status = NDIS_STATUS_SUCCESS;
+    bool m_reset_pending = false;
+    NDIS_STATUS m_reset_status = NDIS_STATUS_SUCCESS;
+    BOOLEAN m_reset_addressing = FALSE;
+
+    std::vector<MemoryBlock> m_memory;  // NdisAllocateMemory blocks
+    std::vector<MmioMap> m_mmio;
+    std::vector<PortRange> m_ports;
+    std::vector<std::unique_ptr<TimerRec>> m_timers;
+    std::vector<std::pair<std::string, ULONG>> m_registry;
+    std::vector<uint8_t> m_network_address;
+};
+
+}  // namespace nicsim::ndis

@@ -1,0 +1,129 @@
+#include "hostdrv/ndis/page_allocator.h"
+
+#include <algorithm>
+
+namespace nicsim::ndis {
+
+const char* placement_name(Placement p) {
+    switch (p) {
+        case Placement::Low: return "low";
+        case Placement::High: return "high";
+        case Placement::Scattered: return "scattered";
+        case Placement::Fragmented: return "fragmented";
+    }
+    return "?";
+}
+
+PageAllocator::PageAllocator(const PageAllocatorConfig& cfg)
+    : m_cfg(cfg), m_rng(cfg.seed), m_frag_cursor(cfg.low_base / kPage) {}
+
+bool PageAllocator::free_run_at(uint64_t first_page, size_t n, uint64_t limit_page) const {
+    if (first_page + n > limit_page) return false;
+    // A run never crosses a 4 GiB boundary.
+    const uint64_t pages_per_4g = k4G / kPage;
+    if (first_page / pages_per_4g != (first_page + n - 1) / pages_per_4g) return false;
+    auto it = m_used.lower_bound(first_page);
+    return it == m_used.end() || *it >= first_page + n;
+}
+
+bool PageAllocator::first_fit(uint64_t from, uint64_t end, size_t n, uint64_t limit_page, uint64_t& page) const {
+    end = std::min(end, limit_page);
+    for (uint64_t p = from; p + n <= end;) {
+        if (free_run_at(p, n, limit_page)) {
+            page = p;
+            return true;
+        }
+        auto it = m_used.lower_bound(p);
+        if (it != m_used.end() && *it < p + n)
+            p = *it + 1;  // skip past the used page
+        else
+            ++p;          // 4 GiB crossing: move on
+    }
+    return false;
+}
+
+bool PageAllocator::last_fit(uint64_t from, uint64_t end, size_t n, uint64_t limit_page, uint64_t& page) const {
+    end = std::min(end, limit_page);
+    if (end < from + n) return false;
+    for (uint64_t p = end - n + 1; p-- > from;) {
+        if (free_run_at(p, n, limit_page)) {
+            page = p;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool PageAllocator::pick(size_t n, Placement pl, uint64_t limit_page, uint64_t& page) {
+    const uint64_t lo = m_cfg.low_base / kPage, lo_end = m_cfg.low_end / kPage;
+    const uint64_t hi = m_cfg.high_base / kPage, hi_end = m_cfg.high_end / kPage;
+    switch (pl) {
+        case Placement::Low:
+            return first_fit(lo, lo_end, n, limit_page, page);
+        case Placement::High:
+            if (first_fit(hi, hi_end, n, limit_page, page)) return true;
+            return last_fit(lo, lo_end, n, limit_page, page);  // the limit keeps us low: as high as allowed
+        case Placement::Scattered: {
+            const uint64_t lo_n = lo_end - lo, hi_n = hi_end - hi;
+            for (int attempt = 0; attempt < 64; ++attempt) {
+                uint64_t r = m_rng() % (lo_n + hi_n);
+                uint64_t p = r < lo_n ? lo + r : hi + (r - lo_n);
+                if (free_run_at(p, n, limit_page)) {
+                    page = p;
+                    return true;
+                }
+            }
+            return first_fit(lo, lo_end, n, limit_page, page) || first_fit(hi, hi_end, n, limit_page, page);
+        }
+        case Placement::Fragmented: {
+            // Leave a hole of one page after every allocation so nothing allocated next to it is contiguous.
+            uint64_t start = std::max(m_frag_cursor, lo);
+            if (first_fit(start, lo_end, n, limit_page, page) || first_fit(lo, lo_end, n, limit_page, page) ||
+                first_fit(hi, hi_end, n, limit_page, page)) {
+                m_frag_cursor = page + n + 1;
+                return true;
+            }
+            return false;
+        }
+    }
+    return false;
+}
+
+void PageAllocator::take(uint64_t page, size_t n) {
+    for (size_t i = 0; i < n; ++i) m_used.insert(page + i);
+}
+
+bool PageAllocator::alloc_pages(size_t n, Placement p, uint64_t limit, std::vector<uint64_t>& out) {
+    const uint64_t limit_page = limit == kNoLimit ? kNoLimit / kPage : limit / kPage;
+    std::vector<uint64_t> got;
+    got.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        uint64_t page = 0;
+        if (!pick(1, p, limit_page, page)) {
+            for (uint64_t g : got) m_used.erase(g);
+            return false;
+        }
+        take(page, 1);
+        got.push_back(page);
+    }
+    for (uint64_t g : got) out.push_back(g * kPage);
+    return true;
+}
+
+bool PageAllocator::alloc_contiguous(size_t n, Placement p, uint64_t limit, uint64_t& phys) {
+    if (n == 0) return false;
+    const uint64_t limit_page = limit == kNoLimit ? kNoLimit / kPage : limit / kPage;
+    uint64_t page = 0;
+    if (!pick(n, p, limit_page, page)) return false;
+    take(page, n);
+    phys = page * kPage;
+    return true;
+}
+
+void PageAllocator::free_page(uint64_t phys) { m_used.erase(phys / kPage); }
+
+void PageAllocator::free_run(uint64_t phys, size_t n) {
+    for (size_t i = 0; i < n; ++i) m_used.erase(phys / kPage + i);
+}
+
+}  // namespace nicsim::ndis
