@@ -36,6 +36,23 @@ Wire::Wire(sc_module_name name, unsigned link_mbps) : sc_module(name), m_mbps(li
     SC_METHOD(deliver_b_to_a);
     sensitive << m_dir[1].due;
     dont_initialize();
+    SC_METHOD(start_a_to_b);
+    sensitive << m_dir[0].starts;
+    dont_initialize();
+    SC_METHOD(start_b_to_a);
+    sensitive << m_dir[1].starts;
+    dont_initialize();
+}
+
+void Wire::trace(sc_trace_file* tf) {
+    if (!tf) return;
+    const std::string base = name();
+    for (const Direction& d : m_dir) {
+        const std::string p = base + "." + (&d == &m_dir[0] ? "a_to_b" : "b_to_a");
+        sc_trace(tf, d.carrier, p + ".carrier");
+        sc_trace(tf, d.on_wire_len, p + ".len");
+        sc_trace(tf, d.delivered, p + ".frames");
+    }
 }
 
 Wire::~Wire() = default;
@@ -72,6 +89,18 @@ void Wire::Direction::transmit(const nic::Frame& frame) {
     ++count;
     if (count > stats.max_queued) stats.max_queued = count;
     if (count == 1) due.notify(sc_time(static_cast<double>(end - now), SC_NS));
+    if (started + 1 == count) starts.notify(sc_time(static_cast<double>(start - now), SC_NS));
+}
+
+void Wire::Direction::start() {
+    const uint64_t now = now_ns();
+    while (started < count && ring[(head + started) % ring.size()].frame.time_ns <= now) {
+        carrier = true;
+        on_wire_len = static_cast<uint32_t>(ring[(head + started) % ring.size()].frame.bytes.size());
+        ++started;
+    }
+    if (started < count)
+        starts.notify(sc_time(static_cast<double>(ring[(head + started) % ring.size()].frame.time_ns - now), SC_NS));
 }
 
 void Wire::Direction::deliver() {
@@ -98,6 +127,10 @@ void Wire::Direction::deliver() {
         }
         head = (head + 1) % ring.size();
         --count;
+        ++delivered;
+        if (started > 0) --started;
+        carrier = started > 0;
+        if (!carrier) on_wire_len = 0;
     }
     if (count > 0) due.notify(sc_time(static_cast<double>(ring[head].end_ns - now), SC_NS));
 }

@@ -50,6 +50,10 @@ public:
         m_tap_strip_fcs = strip_fcs;
     }
 
+    /// Waveforms: per direction "<name>.a_to_b.carrier" (high while a frame's bits are on the wire), ".len" (its
+    /// length, 0 when idle) and ".frames" (frames delivered). Call during elaboration; `tf` nullptr = tracing off.
+    void trace(sc_core::sc_trace_file* tf);
+
     unsigned link_mbps() const { return m_mbps; }
     /// A frame's time on the wire without IFG (an FCS is counted whether or not the frame carries it).
     uint64_t duration_ns(const nic::Frame& f) const;
@@ -69,12 +73,18 @@ private:
         std::vector<InFlight> ring;  ///< slots keep their buffers: no allocation once the ring has grown
         size_t head = 0;
         size_t count = 0;
+        size_t started = 0;  ///< frames from the head whose first bit is on the wire (for the carrier trace)
         uint64_t free_ns = 0;  ///< earliest start of the next frame (end of the last one + IFG)
         bool warned_undelivered = false;
         WireStats stats;
-        sc_core::sc_event due;
+        bool carrier = false;       ///< traced: a frame is on the wire
+        uint32_t on_wire_len = 0;   ///< traced: its length
+        uint32_t delivered = 0;     ///< traced: frames delivered so far
+        sc_core::sc_event due;      ///< the head frame's last bit arrives
+        sc_core::sc_event starts;   ///< the next frame's first bit goes out
         void transmit(const nic::Frame& frame) override;
         void deliver();
+        void start();
     };
     Direction m_dir[2];
     unsigned m_mbps;
@@ -84,6 +94,8 @@ private:
 
     void deliver_a_to_b() { m_dir[0].deliver(); }
     void deliver_b_to_a() { m_dir[1].deliver(); }
+    void start_a_to_b() { m_dir[0].start(); }
+    void start_b_to_a() { m_dir[1].start(); }
 };
 
 /// Frames from a pcap file transmitted into a wire end: at their timestamps (relative to the first record, shifted

@@ -2,10 +2,14 @@
 // pcap sources (timestamps and back to back), pcap sinks and taps, and the reports for bad input.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <vector>
 
 #include "model/nic/mac.h"
+#include "model/trace/tracer.h"
 #include "model/wire/pcap_file.h"
 #include "model/wire/wire.h"
 #include "testbench/support/sim_reports.h"
@@ -291,4 +295,32 @@ TEST_CASE("a wire with an unsupported link speed is reported and runs at 1000 Mb
     Wire w("wire", 2500);
     CHECK(w.link_mbps() == 1000);
     CHECK(test::reports_seen("nicsim/wire/link-speed") == 1);
+}
+
+TEST_CASE("the wire traces carrier length and frame count per direction for GTKWave", "[wire][trace]") {
+    const std::string path = "wire_trace_test";
+    {
+        Wire w("wire", 1000);
+        Arrivals b;
+        w.connect_b(b.rx());
+        Tracer tracer(path);
+        w.trace(tracer.file());
+        Script s("s");
+        s.at(1000, [&] { w.end_a().transmit(make_frame(60, 1, 1000)); });
+        sc_start(sc_time(5, SC_US));
+        REQUIRE(b.frames.size() == 1);
+    }
+    std::ifstream in(path + ".vcd");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string vcd = ss.str();
+    for (const char* sig : {"carrier", "len", "frames"}) {
+        INFO(sig);
+        CHECK(vcd.find(std::string(" ") + sig + " ") != std::string::npos);
+    }
+    INFO("the carrier rises at the frame start (1000 ns) and falls at its end (1576 ns)");
+    CHECK(vcd.find("\n#1000\n") != std::string::npos);  // the tracer writes 1 ns time units
+    CHECK(vcd.find("\n#1576\n") != std::string::npos);
+    std::remove((path + ".vcd").c_str());
 }
