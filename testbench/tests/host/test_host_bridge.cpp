@@ -1,0 +1,399 @@
+// The host bridge on a real bus: CPU cycles to a PCI target, device DMA to host memory (bursts, delayed reads,
+// posted writes, 64-bit, DAC), aborts, the DMA verifier in the path, and the CPU's interrupt dispatch. Every test
+// runs the bus monitor and requires zero protocol violations.
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+#include "model/host/dma_verifier.h"
+#include "model/host/host_bridge.h"
+#include "model/host/host_cpu.h"
+#include "model/host/host_memory.h"
+#include "model/pci/arbiter.h"
+#include "model/pci/bus_monitor.h"
+#include "testbench/support/sim_reports.h"
+#include "testbench/tests/host/bridge_agents.h"
+
+using namespace nicsim::host;
+using namespace nicsim::pci;
+using namespace nicsim::test;
+using namespace sc_core;
+
+namespace {
+
+constexpr uint64_t kBar = 0xE000'0000ull;  // the test target's memory BAR, inside the MMIO window
+constexpr uint32_t kIo = 0x1000;
+
+/// Bus, monitor, host memory, bridge (master 0, parked), optional DMA verifier, CPU and arbiter.
+struct Rig {
+    PciBus bus;
+    BusMonitor monitor;
+    HostMemory mem{"mem"};
+    std::unique_ptr<DmaVerifier> verifier;
+    HostBridge bridge;
+    HostCpu cpu;
+    Arbiter arb;
+
+    explicit Rig(BusConfig cfg = {}, HostBridgeParams p = {}, bool with_verifier = false)
+        : bus("pci", cfg), monitor("monitor", bus),
+          verifier(with_verifier ? std::make_unique<DmaVerifier>("verifier", &bus) : nullptr),
+          bridge("bridge", bus, p), cpu("cpu", bus, mem, verifier.get()), arb("arbiter", bus, ArbiterConfig{0, 16}) {
+        if (verifier) {
+            bridge.mem.bind(verifier->target);
+            verifier->initiator.bind(mem.socket);
+        } else {
+            bridge.mem.bind(mem.socket);
+        }
+        cpu.cpu_mem.bind(bridge.cpu_mem);
+        cpu.cpu_io.bind(bridge.cpu_io);
+        cpu.cpu_cfg.bind(bridge.cpu_cfg);
+        monitor.set_dac_capable(bridge.master_index(), true);
+    }
+    /// The monitor saw the traffic (`min_transactions` address phases) and no rule broken.
+    void no_violations(uint64_t min_transactions = 1) {
+        INFO("bus monitor: " << monitor.summary());
+        CHECK(monitor.usage().transactions >= min_transactions);
+        CHECK(monitor.violations() == 0);
+    }
+};
+
+std::vector<uint8_t> pattern(size_t n, unsigned seed) {
+    std::vector<uint8_t> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(seed + i * 13 + (i >> 8));
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("the bridge is master 0 and parks the bus while nobody requests it", "[host][bridge]") {
+    Rig r;
+    sc_start(20 * r.bus.period());
+    INFO("the arbiter parks on the bridge, whose master drives AD and C/BE# on the idle bus");
+    CHECK(r.bridge.master_index() == 0u);
+    CHECK(r.bridge.master().parked());
+    CHECK(r.bus.lines().is_driven(kAdLo));
+    INFO("an idle bridge is not evaluated on every clock");
+    CHECK(r.bridge.stats().active_clocks < 10);
+    r.no_violations(0);
+}
+
+TEST_CASE("a config read of an empty slot master-aborts and returns all ones", "[host][bridge][config]") {
+    Rig r;
+    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    uint32_t empty = 0, present = 0;
+    r.cpu.set_stop_when_done(true);
+    r.cpu.set_program([&](HostPlatform& hp) {
+        empty = hp.config_read(5, 0x00, 4);  // no device 5 on this bus
+        present = hp.config_read(t.device, 0x00, 4);
+    });
+    sc_start(100, SC_US);
+    REQUIRE(r.cpu.program_done());
+    INFO("nobody claims the cycle: all ones, as a PC returns, and no error to the CPU");
+    CHECK(empty == 0xFFFFFFFFu);
+    CHECK(present == 0x100E8086u);
+    CHECK(r.bridge.stats().cpu_master_aborts == 1);
+    CHECK(r.cpu.stats().bus_errors == 0);
+    r.no_violations();
+}
+
+TEST_CASE("CPU config memory and I/O cycles reach a PCI target through the bridge", "[host][bridge][cpu]") {
+    Rig r;
+    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    uint32_t cmd = 0, mmio = 0, mmio16 = 0, io = 0, io8 = 0;
+    r.cpu.set_stop_when_done(true);
+    r.cpu.set_program([&](HostPlatform& hp) {
+        hp.config_write(t.device, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace | cfg::kCmdBusMaster);
+        cmd = hp.config_read(t.device, cfg::kCommand, 2);
+        hp.mmio_write(kBar + 0x100, 4, 0xDEADBEEF);
+        mmio = hp.mmio_read(kBar + 0x100, 4);
+        mmio16 = hp.mmio_read(kBar + 0x102, 2);
+        hp.io_write(kIo + 4, 4, 0x12345678);
+        io = hp.io_read(kIo + 4, 4);
+        io8 = hp.io_read(kIo + 7, 1);
+    });
+    sc_start(200, SC_US);
+    REQUIRE(r.cpu.program_done());
+    INFO("each call is a bus cycle the target answers");
+    CHECK(cmd == 0x7u);
+    CHECK(t.cfg[cfg::kCommand] == 0x7);
+    CHECK(mmio == 0xDEADBEEFu);
+    CHECK(mmio16 == 0xDEADu);
+    CHECK(io == 0x12345678u);
+    CHECK(io8 == 0x12u);
+    CHECK(r.bridge.stats().cpu_cfg_cycles == 2);
+    CHECK(r.bridge.stats().cpu_mem_cycles == 3);
+    CHECK(r.bridge.stats().cpu_io_cycles == 3);
+    CHECK(r.bridge.master().stats().by_cmd[static_cast<unsigned>(Cmd::ConfigWrite)] == 1);
+    CHECK(r.bridge.master().stats().by_cmd[static_cast<unsigned>(Cmd::IoRead)] == 2);
+    INFO("bus cycles take simulated time");
+    CHECK(r.cpu.now_ns() > 8 * 30);
+    r.no_violations();
+}
+
+TEST_CASE("MMIO to nothing and a target abort are named errors and read as all ones", "[host][bridge][cpu]") {
+    expect_reports("nicsim/host/bridge-master-abort");
+    expect_reports("nicsim/host/bridge-received-target-abort");
+    Rig r;
+    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    t.abort_at = kBar + 0x20;
+    uint32_t nothing = 0, aborted = 0;
+    r.cpu.set_stop_when_done(true);
+    r.cpu.set_program([&](HostPlatform& hp) {
+        nothing = hp.mmio_read(0xF000'0000ull, 4);
+        aborted = hp.mmio_read(kBar + 0x20, 4);
+        hp.mmio_write(kBar + 0x20, 4, 1);
+    });
+    sc_start(100, SC_US);
+    REQUIRE(r.cpu.program_done());
+    CHECK(nothing == 0xFFFFFFFFu);
+    CHECK(aborted == 0xFFFFFFFFu);
+    CHECK(r.bridge.stats().cpu_master_aborts == 1);
+    CHECK(r.bridge.stats().cpu_target_aborts == 2);
+    CHECK(r.cpu.stats().bus_errors == 3);
+    CHECK(reports_seen("nicsim/host/bridge-master-abort") == 1);
+    CHECK(reports_seen("nicsim/host/bridge-received-target-abort") == 2);
+    r.no_violations();
+}
+
+TEST_CASE("device burst writes and reads move host memory byte for byte", "[host][bridge][dma]") {
+    Rig r;
+    TestMaster m("nic0", r.bus);
+    const auto data = pattern(256, 7);
+    m.add(Cmd::MemWrite, 0x10003, data);  // unaligned start and end: partial byte enables
+    auto& rd = m.add(Cmd::MemRead, 0x10003, std::vector<uint8_t>(256, 0));
+    sc_start(100, SC_US);
+    REQUIRE(m.all_done());
+    CHECK(m.jobs[0].status == MasterStatus::Ok);
+    CHECK(rd.status == MasterStatus::Ok);
+    std::vector<uint8_t> host(258, 0xEE);
+    r.mem.read(0x10002, host.data(), host.size());
+    INFO("host memory holds exactly the written bytes, and nothing around them");
+    CHECK(host[0] == 0);
+    CHECK(host[257] == 0);
+    CHECK(std::vector<uint8_t>(host.begin() + 1, host.end() - 1) == data);
+    INFO("the read burst returns them");
+    CHECK(rd.buf == data);
+    CHECK(r.bridge.stats().dma_write_bytes == 256);
+    CHECK(r.bridge.stats().dma_reads >= 1);
+    CHECK(r.bridge.stats().target_aborts == 0);
+    INFO("bursts: fewer transactions than dwords");
+    CHECK(m.eng.stats().transactions < 20);
+    r.no_violations();
+}
+
+TEST_CASE("a read slower than the retry threshold is retried and completes as a delayed transaction",
+          "[host][bridge][delayed]") {
+    HostBridgeParams p;
+    p.read_latency = 40;
+    Rig r(BusConfig{}, p);
+    TestMaster m("nic0", r.bus);
+    const auto data = pattern(64, 3);
+    r.mem.write(0x20000, data.data(), data.size());
+    auto& rd = m.add(Cmd::MemRead, 0x20000, std::vector<uint8_t>(64, 0));
+    sc_start(100, SC_US);
+    REQUIRE(rd.done);
+    CHECK(rd.status == MasterStatus::Ok);
+    CHECK(rd.buf == data);
+    INFO("Retry until the fetch is done, then completion to the same master");
+    CHECK(r.bridge.stats().delayed_latched >= 1);
+    CHECK(r.bridge.stats().delayed_completed == r.bridge.stats().delayed_latched);
+    CHECK(r.bridge.stats().retries >= 1);
+    CHECK(m.eng.stats().retries >= 1);
+    CHECK_FALSE(r.bridge.delayed_pending());
+    INFO("no data phase took longer than rule 7 allows");
+    r.no_violations();
+}
+
+TEST_CASE("a read latency just under the threshold is served with wait states and no Retry",
+          "[host][bridge][delayed]") {
+    HostBridgeParams p;
+    p.read_latency = 12;
+    Rig r(BusConfig{}, p);
+    TestMaster m("nic0", r.bus);
+    const auto data = pattern(16, 9);
+    r.mem.write(0x30000, data.data(), data.size());
+    auto& rd = m.add(Cmd::MemRead, 0x30000, std::vector<uint8_t>(16, 0));
+    sc_start(50, SC_US);
+    REQUIRE(rd.done);
+    CHECK(rd.buf == data);
+    CHECK(r.bridge.stats().retries == 0);
+    CHECK(r.bridge.stats().delayed_latched == 0);
+    CHECK(r.bridge.target().stats().wait_states >= 1);
+    r.no_violations();
+}
+
+TEST_CASE("writes are posted: no wait states even when reads are slow", "[host][bridge][posted]") {
+    HostBridgeParams p;
+    p.read_latency = 40;
+    Rig r(BusConfig{}, p);
+    TestMaster m("nic0", r.bus);
+    const auto data = pattern(128, 1);
+    auto& wr = m.add(Cmd::MemWrite, 0x40000, data);
+    sc_start(50, SC_US);
+    REQUIRE(wr.done);
+    CHECK(wr.status == MasterStatus::Ok);
+    INFO("the bridge accepts every write data phase at once");
+    CHECK(r.bridge.target().stats().wait_states == 0);
+    CHECK(r.bridge.target().stats().retries == 0);
+    std::vector<uint8_t> host(128);
+    r.mem.read(0x40000, host.data(), host.size());
+    CHECK(host == data);
+    r.no_violations();
+}
+
+TEST_CASE("on a 64-bit bus device bursts use 64-bit data phases", "[host][bridge][bus64]") {
+    BusConfig cfg;
+    cfg.width_bits = 64;
+    Rig r(cfg);
+    TestMaster m("nic0", r.bus);
+    const auto data = pattern(512, 5);
+    auto& wr = m.add(Cmd::MemWrite, 0x50000, data);
+    auto& rd = m.add(Cmd::MemRead, 0x50000, std::vector<uint8_t>(512, 0));
+    sc_start(100, SC_US);
+    REQUIRE(m.all_done());
+    CHECK(wr.status == MasterStatus::Ok);
+    CHECK(rd.buf == data);
+    std::vector<uint8_t> host(512);
+    r.mem.read(0x50000, host.data(), host.size());
+    CHECK(host == data);
+    INFO("8 bytes per data phase: about 64 phases each way, not 128");
+    CHECK(m.eng.stats().data_phases <= 140);
+    r.no_violations();
+}
+
+TEST_CASE("a DAC-capable device reaches host memory above 4 GiB", "[host][bridge][dac]") {
+    Rig r;
+    TestMaster m("nic0", r.bus);
+    m.eng.config().dac_capable = true;
+    r.monitor.set_dac_capable(m.eng.master_index(), true);
+    const uint64_t high = 0x3'2100'0000ull;
+    const auto data = pattern(64, 11);
+    auto& wr = m.add(Cmd::MemWrite, high, data);
+    auto& rd = m.add(Cmd::MemRead, high, std::vector<uint8_t>(64, 0));
+    sc_start(50, SC_US);
+    REQUIRE(m.all_done());
+    CHECK(wr.status == MasterStatus::Ok);
+    CHECK(rd.buf == data);
+    std::vector<uint8_t> host(64);
+    r.mem.read(high, host.data(), host.size());
+    CHECK(host == data);
+    uint8_t low = 0xEE;
+    r.mem.read(high & 0xFFFFFFFFull, &low, 1);
+    INFO("the write went above 4 GiB, not to its low dword");
+    CHECK(low == 0);
+    CHECK(m.eng.stats().dac_cycles >= 2);
+    r.no_violations();
+}
+
+TEST_CASE("a TLM error from memory becomes a target abort with a named warning", "[host][bridge][verifier]") {
+    expect_reports("nicsim/host/verifier");
+    expect_reports("nicsim/host/bridge-signaled-target-abort");
+    Rig r(BusConfig{}, HostBridgeParams{}, true);
+    r.verifier->enable(true);
+    TestMaster m("nic0", r.bus);
+    auto& rd = m.add(Cmd::MemRead, 0x60000, std::vector<uint8_t>(16, 0));
+    sc_start(50, SC_US);
+    REQUIRE(rd.done);
+    INFO("nothing was handed to the device: the verifier refuses, the bridge target-aborts");
+    CHECK(rd.status == MasterStatus::TargetAbort);
+    CHECK(r.bridge.stats().target_aborts >= 1);
+    CHECK(r.verifier->violations() >= 1);
+    CHECK(reports_seen("nicsim/host/bridge-signaled-target-abort") >= 1);
+    CHECK(r.verifier->recent_violations()[0].master == m.eng.master_index());
+    r.no_violations();
+}
+
+TEST_CASE("DMA the driver allowed passes the verifier and a stray write is refused", "[host][bridge][verifier]") {
+    expect_reports("nicsim/host/verifier");
+    expect_reports("nicsim/host/bridge-signaled-target-abort");
+    Rig r(BusConfig{}, HostBridgeParams{}, true);
+    r.verifier->enable(true);
+    TestMaster m("nic0", r.bus);
+    m.start_clock = 10;
+    r.cpu.set_program([&](HostPlatform& hp) {
+        hp.dma_allow(0x70000, 64, true, "rx buffer");
+        hp.dma_allow(0x71000, 64, false, "tx buffer");
+    });
+    const auto data = pattern(64, 2);
+    r.mem.write(0x71000, data.data(), data.size());
+    auto& ok_wr = m.add(Cmd::MemWrite, 0x70000, data);
+    auto& ok_rd = m.add(Cmd::MemRead, 0x71000, std::vector<uint8_t>(64, 0));
+    auto& bad_wr = m.add(Cmd::MemWrite, 0x71000, std::vector<uint8_t>(64, 0xAB));
+    sc_start(50, SC_US);
+    REQUIRE(m.all_done());
+    CHECK(ok_wr.status == MasterStatus::Ok);
+    CHECK(ok_rd.status == MasterStatus::Ok);
+    CHECK(ok_rd.buf == data);
+    INFO("a write into the read-only TX buffer is refused: memory keeps its bytes");
+    CHECK(bad_wr.status == MasterStatus::TargetAbort);
+    std::vector<uint8_t> host(64);
+    r.mem.read(0x71000, host.data(), host.size());
+    CHECK(host == data);
+    CHECK(r.verifier->violations() >= 1);
+    CHECK(r.verifier->recent_violations()[0].write);
+    r.no_violations();
+}
+
+namespace {
+struct IsrProbe {
+    HostPlatform* hp = nullptr;
+    unsigned calls = 0;
+    unsigned depth = 0, max_depth = 0;
+    uint64_t first_ns = 0;
+};
+void test_isr(void* ctx) {
+    auto* p = static_cast<IsrProbe*>(ctx);
+    ++p->calls;
+    p->max_depth = std::max(p->max_depth, ++p->depth);
+    if (p->calls == 1) p->first_ns = p->hp->now_ns();
+    p->hp->stall_ns(100);                                      // interrupts stay masked inside the ISR
+    p->hp->mmio_write(kBar + TestTarget::kIrqClear, 4, 1);  // a bus cycle that deasserts INTA#
+    --p->depth;
+}
+}  // namespace
+
+TEST_CASE("the CPU calls the ISR for an asserted INTA# while stalling and never re-entrantly", "[host][cpu][irq]") {
+    Rig r;
+    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    IsrProbe probe;
+    probe.hp = &r.cpu;
+    uint64_t raised_ns = 0;
+    r.cpu.set_stop_when_done(true);
+    r.cpu.set_program([&](HostPlatform& hp) {
+        hp.connect_interrupt(t.device, test_isr, &probe);
+        hp.stall_ns(1000);
+        INFO("no interrupt yet, no call");
+        CHECK(probe.calls == 0);
+        raised_ns = hp.now_ns();
+        t.raise_irq();
+        hp.stall_ns(20000);
+    });
+    sc_start(100, SC_US);
+    REQUIRE(r.cpu.program_done());
+    INFO("one call per assertion, soon after it, never nested");
+    CHECK(probe.calls == 1);
+    CHECK(probe.max_depth == 1);
+    CHECK(probe.first_ns >= raised_ns);
+    CHECK(probe.first_ns - raised_ns < 200);
+    CHECK(r.bus.lines().inta == 0);
+    CHECK(r.cpu.stats().interrupts == 1);
+    r.no_violations();
+}
+
+TEST_CASE("bad CPU access sizes are refused with a named warning", "[host][cpu]") {
+    expect_reports("nicsim/host/cpu-access");
+    Rig r;
+    uint32_t v = 0;
+    r.cpu.set_stop_when_done(true);
+    r.cpu.set_program([&](HostPlatform& hp) {
+        v = hp.mmio_read(kBar + 2, 4);   // misaligned
+        hp.io_write(kIo, 3, 0);          // size 3
+        hp.config_read(0, 0x100, 4);     // beyond the 256-byte header
+    });
+    sc_start(10, SC_US);
+    REQUIRE(r.cpu.program_done());
+    CHECK(v == 0xFFFFFFFFu);
+    CHECK(r.cpu.stats().bad_calls == 3);
+    CHECK(r.cpu.stats().mmio_cycles == 0);
+    CHECK(reports_seen("nicsim/host/cpu-access") == 3);
+}
