@@ -462,7 +462,7 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
     // Rule 3: C/BE# stable through the data phase (none left once the bus has gone idle).
     const uint8_t cbe_mask = m_req64 ? 0xFF : 0x0F;
     if (!fa && !ia)
-        ;
+        m_phase_cbe = l.cbe_n;  // nothing to hold while the bus is idle; compare from here if the phase resumes
     else if (!l.is_driven(kCbeLo))
         flag(Rule::DataPhase, kCbeUndriven, n, "C/BE# not driven during a data phase");
     else if (n == m_phase_start)
@@ -537,8 +537,9 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
         m_lt_allow = (ia && !completed) ? 1 : 0;
     }
 
-    // The bus went idle without a final data phase (master abort, or a master that gave up): transaction over.
-    if (!completed && !fa && !ia) m_phase = Phase::Idle;
+    // The bus went idle without a final data phase: over after a master abort, or when no target holds DEVSEL#
+    // (a master that gave up); a claimed target still waiting keeps the broken transaction open.
+    if (!completed && !fa && !ia && (m_master_abort || !da)) m_phase = Phase::Idle;
 }
 
 }  // namespace nicsim::pci
