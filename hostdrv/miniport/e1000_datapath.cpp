@@ -1,0 +1,392 @@
+// The miniport's data path: MiniportSendPackets (one descriptor per SG element piece, TSO context + data
+// descriptors), TX completion and the driver's send queue, MiniportISR / MiniportHandleInterrupt, receive
+// indication and MiniportReturnPacket, link state.
+#include "hostdrv/miniport/e1000_adapter.h"
+
+using namespace nicsim::e1000;
+
+namespace nicsim::miniport {
+namespace {
+
+constexpr unsigned kRxBatch = 32;          // packets per NdisMIndicateReceivePacket call
+constexpr unsigned kTsoHeaderMax = 128;    // header bytes examined to build a TSO context
+constexpr uint16_t kEtherTypeIpv4 = 0x0800;  // IPv4
+constexpr uint16_t kEtherTypeVlan = 0x8100;  // 802.1Q tag
+constexpr uint8_t kIpProtoTcp = 6;           // TCP
+
+enum class Place { Placed, NoRoom, Failed };
+
+PNDIS_PACKET& q_next(PNDIS_PACKET p) { return *reinterpret_cast<PNDIS_PACKET*>(p->MiniportReservedEx); }
+
+void q_push_back(Adapter* a, PNDIS_PACKET p) {
+    q_next(p) = nullptr;
+    if (a->q_tail) q_next(a->q_tail) = p; else a->q_head = p;
+    a->q_tail = p;
+    ++a->q_len;
+    ++a->stats.tx_packets_queued;
+}
+
+PNDIS_PACKET q_pop(Adapter* a) {
+    PNDIS_PACKET p = a->q_head;
+    if (!p) return nullptr;
+    a->q_head = q_next(p);
+    if (!a->q_head) a->q_tail = nullptr;
+    --a->q_len;
+    return p;
+}
+
+uint32_t tx_free(const Adapter* a) { return a->tx_count - 1 - a->tx_in_use; }
+
+void write_desc(PUCHAR ring, uint32_t index, const uint8_t* bytes) {
+    NdisMoveMemory(ring + static_cast<size_t>(index) * kDescBytes, bytes, kDescBytes);
+}
+
+/// Copies up to `max` leading bytes of the packet's buffer chain into `out`; returns how many.
+UINT copy_head(PNDIS_PACKET p, PUCHAR out, UINT max) {
+    PNDIS_BUFFER buf = nullptr;
+    UINT total = 0;
+    NdisQueryPacket(p, nullptr, nullptr, &buf, &total);
+    UINT done = 0;
+    while (buf && done < max) {
+        PVOID va = nullptr;
+        UINT len = 0;
+        NdisQueryBufferSafe(buf, &va, &len, NormalPagePriority);
+        if (!va) break;
+        const UINT n = len < max - done ? len : max - done;
+        NdisMoveMemory(out + done, va, n);
+        done += n;
+        NdisGetNextBuffer(buf, &buf);
+    }
+    return done;
+}
+
+/// The TSO context descriptor for an IPv4/TCP packet; false when the headers are not that.
+bool tso_context(PNDIS_PACKET p, uint32_t total, uint32_t mss, TxContextDesc& c, uint32_t& payload) {
+    UCHAR h[kTsoHeaderMax];
+    const UINT got = copy_head(p, h, sizeof(h));
+    if (got < 14 + 20 + 20) return false;
+    unsigned eth = 14;
+    uint16_t type = static_cast<uint16_t>((h[12] << 8) | h[13]);
+    if (type == kEtherTypeVlan) {
+        eth = 18;
+        type = static_cast<uint16_t>((h[16] << 8) | h[17]);
+    }
+    if (type != kEtherTypeIpv4 || (h[eth] >> 4) != 4) return false;
+    const unsigned ihl = (h[eth] & 0x0Fu) * 4;
+    if (ihl < 20 || eth + ihl + 20 > got || h[eth + 9] != kIpProtoTcp) return false;
+    const unsigned tcp = eth + ihl;
+    const unsigned thl = (h[tcp + 12] >> 4) * 4u;
+    const unsigned hdrlen = tcp + thl;
+    if (thl < 20 || hdrlen > got || hdrlen >= total || mss == 0 || mss > 0xFFFF) return false;
+    payload = total - hdrlen;
+    c.set_ipcss(static_cast<uint8_t>(eth));
+    c.set_ipcso(static_cast<uint8_t>(eth + 10));
+    c.set_ipcse(static_cast<uint16_t>(eth + ihl - 1));
+    c.set_tucss(static_cast<uint8_t>(tcp));
+    c.set_tucso(static_cast<uint8_t>(tcp + 16));
+    c.set_tucse(0);
+    c.set_cmd_len(payload, TxContextDesc::kTucmdTcp | TxContextDesc::kTucmdIp | TxContextDesc::kTucmdTse);
+    c.set_hdrlen(static_cast<uint8_t>(hdrlen));
+    c.set_mss(static_cast<uint16_t>(mss));
+    return true;
+}
+
+/// Puts one packet on the TX ring (TDT is written by the caller).
+Place tx_place(Adapter* a, PNDIS_PACKET p) {
+    auto* sg = static_cast<PSCATTER_GATHER_LIST>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, ScatterGatherListPacketInfo));
+    if (!sg || sg->NumberOfElements == 0) return Place::Failed;
+    const auto mss = static_cast<uint32_t>(
+        reinterpret_cast<ULONG_PTR>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo)));
+    const bool tso = mss != 0;
+    if (tso && a->lso_max == 0) return Place::Failed;
+    uint32_t needed = tso ? 1 : 0;
+    uint64_t total = 0;
+    for (ULONG i = 0; i < sg->NumberOfElements; ++i) {
+        const ULONG len = sg->Elements[i].Length;
+        if (len == 0) continue;
+        needed += (len + kMaxTxDescBytes - 1) / kMaxTxDescBytes;
+        total += len;
+    }
+    if (needed == 0 || needed > a->tx_count - 1 || total > (tso ? a->lso_max : kFrameSize)) return Place::Failed;
+    if (!tso && total < 14) return Place::Failed;
+    if (needed > tx_free(a)) {
+        ++a->stats.tx_ring_full;
+        return Place::NoRoom;
+    }
+
+    const uint32_t first = a->tx_tail;
+    uint32_t idx = first;
+    uint32_t payload = 0;
+    if (tso) {
+        TxContextDesc c;
+        if (!tso_context(p, static_cast<uint32_t>(total), mss, c, payload)) return Place::Failed;
+        write_desc(a->tx_ring, idx, c.b);
+        idx = (idx + 1) % a->tx_count;
+        ++a->stats.tx_tso_packets;
+    }
+    uint32_t last = idx;
+    uint32_t left = needed - (tso ? 1 : 0);
+    bool first_data = true;
+    for (ULONG i = 0; i < sg->NumberOfElements; ++i) {
+        uint64_t addr = static_cast<uint64_t>(sg->Elements[i].Address.QuadPart);
+        ULONG len = sg->Elements[i].Length;
+        while (len > 0) {
+            const uint32_t n = len < kMaxTxDescBytes ? len : kMaxTxDescBytes;
+            const bool eop = --left == 0;
+            if (tso) {
+                TxDataDesc d;
+                d.set_addr(addr);
+                uint8_t cmd = TxDataDesc::kDcmdIfcs | TxDataDesc::kDcmdTse;
+                if (eop) cmd |= TxDataDesc::kDcmdEop | TxDataDesc::kDcmdRs;
+                d.set_cmd_len(n, cmd);
+                if (first_data) d.set_popts(TxDataDesc::kPoptsIxsm | TxDataDesc::kPoptsTxsm);
+                write_desc(a->tx_ring, idx, d.b);
+            } else {
+                TxDesc d;
+                d.set_addr(addr);
+                d.set_length(static_cast<uint16_t>(n));
+                uint8_t cmd = TxDesc::kCmdIfcs;
+                if (eop) cmd |= TxDesc::kCmdEop | TxDesc::kCmdRs;
+                d.set_cmd(cmd);
+                write_desc(a->tx_ring, idx, d.b);
+            }
+            first_data = false;
+            last = idx;
+            idx = (idx + 1) % a->tx_count;
+            addr += n;
+            len -= n;
+        }
+    }
+    TxSlot& s = a->tx_slots[first];
+    s.packet = p;
+    s.count = needed;
+    s.last = last;
+    s.lso_payload = payload;
+    a->tx_tail = idx;
+    a->tx_in_use += needed;
+    a->stats.tx_descriptors += needed;
+    return Place::Placed;
+}
+
+void send_complete(Adapter* a, PNDIS_PACKET p, NDIS_STATUS status, uint32_t lso_payload) {
+    if (NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo) != nullptr)
+        NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo) =
+            reinterpret_cast<PVOID>(static_cast<ULONG_PTR>(status == NDIS_STATUS_SUCCESS ? lso_payload : 0));
+    if (status == NDIS_STATUS_SUCCESS) ++a->xmit_ok; else ++a->xmit_error;
+    ++a->stats.tx_completed;
+    NdisMSendComplete(a->handle, p, status);
+}
+
+void rx_recycle(Adapter* a, RxBuffer* b) {
+    b->next_free = a->rx_free;
+    a->rx_free = b;
+    ++a->rx_free_count;
+}
+
+void rx_indicate(Adapter* a, PNDIS_PACKET* batch, RxBuffer** bufs, UINT n) {
+    if (n == 0) return;
+    for (UINT i = 0; i < n; ++i)
+        if (NDIS_GET_PACKET_STATUS(batch[i]) != NDIS_STATUS_RESOURCES) bufs[i]->with_stack = true;
+    a->stats.rx_indicated += n;
+    a->rcv_ok += n;
+    NdisMIndicateReceivePacket(a->handle, batch, n);
+    // Packets indicated with RESOURCES were copied by the protocol: they are ours again.
+    for (UINT i = 0; i < n; ++i)
+        if (NDIS_GET_PACKET_STATUS(batch[i]) == NDIS_STATUS_RESOURCES) rx_recycle(a, bufs[i]);
+}
+
+void rx_process(Adapter* a) {
+    PNDIS_PACKET batch[kRxBatch];
+    RxBuffer* bufs[kRxBatch];
+    UINT n = 0;
+    bool discarding = false;  // inside a frame that spans buffers (not expected: LPE is off)
+    while (a->rx_posted > 0) {
+        PUCHAR raw = a->rx_ring + static_cast<size_t>(a->rx_clean) * kDescBytes;
+        const RxDesc d = desc_from<RxDesc>(raw);
+        if (!(d.status() & RxDesc::kStaDd)) break;
+        RxBuffer* b = a->rx_slot_buf[a->rx_clean];
+        a->rx_slot_buf[a->rx_clean] = nullptr;
+        NdisZeroMemory(raw, kDescBytes);
+        a->rx_clean = (a->rx_clean + 1) % a->rx_count;
+        --a->rx_posted;
+        if (!b) continue;
+        const bool eop = (d.status() & RxDesc::kStaEop) != 0;
+        const uint32_t len = d.length();
+        if (discarding || !eop || d.errors() || len < 14 || len > kRxBufferSize) {
+            ++a->rcv_error;
+            if (d.errors() & RxDesc::kErrCe) ++a->rcv_crc_error;
+            discarding = !eop;
+            rx_recycle(a, b);
+            continue;
+        }
+        PNDIS_BUFFER buf = nullptr;
+        NdisUnchainBufferAtFront(b->packet, &buf);
+        NdisAdjustBufferLength(buf, len);
+        NdisChainBufferAtBack(b->packet, buf);
+        NDIS_SET_PACKET_HEADER_SIZE(b->packet, 14);
+        // Few buffers left for the ring: the protocol must copy and give the packet back at once.
+        const bool low = a->rx_free_count + n < a->rx_count / 4;
+        if (low) ++a->stats.rx_low_resources;
+        NDIS_SET_PACKET_STATUS(b->packet, low ? NDIS_STATUS_RESOURCES : NDIS_STATUS_SUCCESS);
+        batch[n] = b->packet;
+        bufs[n] = b;
+        if (++n == kRxBatch) {
+            rx_indicate(a, batch, bufs, n);
+            n = 0;
+        }
+    }
+    rx_indicate(a, batch, bufs, n);
+    rx_post(a);
+}
+
+}  // namespace
+
+void rx_post(Adapter* a) {
+    bool changed = false;
+    while (a->rx_posted < a->rx_count - 1 && a->rx_free) {
+        RxBuffer* b = a->rx_free;
+        a->rx_free = b->next_free;
+        --a->rx_free_count;
+        b->next_free = nullptr;
+        RxDesc d;
+        d.set_addr(b->pa);
+        write_desc(a->rx_ring, a->rx_tail, d.b);
+        a->rx_slot_buf[a->rx_tail] = b;
+        a->rx_tail = (a->rx_tail + 1) % a->rx_count;
+        ++a->rx_posted;
+        changed = true;
+    }
+    if (changed) wr32(a, RDT, a->rx_tail);
+}
+
+void tx_complete(Adapter* a) {
+    while (a->tx_in_use > 0) {
+        TxSlot& s = a->tx_slots[a->tx_clean];
+        if (!s.packet) break;  // cannot happen: every used run starts with its packet
+        const uint8_t sta = a->tx_ring[static_cast<size_t>(s.last) * kDescBytes + 12] & 0x0F;
+        if (!(sta & TxDesc::kStaDd)) break;
+        PNDIS_PACKET p = s.packet;
+        const uint32_t payload = s.lso_payload;
+        const NDIS_STATUS st = (sta & (TxDesc::kStaEc | TxDesc::kStaLc | TxDesc::kStaTu)) ? NDIS_STATUS_FAILURE
+                                                                                         : NDIS_STATUS_SUCCESS;
+        a->tx_clean = (s.last + 1) % a->tx_count;
+        a->tx_in_use -= s.count;
+        s = TxSlot{};
+        send_complete(a, p, st, payload);
+    }
+}
+
+void tx_abort_all(Adapter* a, NDIS_STATUS status) {
+    while (a->tx_in_use > 0) {
+        TxSlot& s = a->tx_slots[a->tx_clean];
+        if (!s.packet) break;
+        PNDIS_PACKET p = s.packet;
+        a->tx_clean = (s.last + 1) % a->tx_count;
+        a->tx_in_use -= s.count;
+        s = TxSlot{};
+        send_complete(a, p, status, 0);
+    }
+}
+
+void tx_fail_queue(Adapter* a, NDIS_STATUS status) {
+    while (PNDIS_PACKET p = q_pop(a)) send_complete(a, p, status, 0);
+}
+
+void tx_drain_queue(Adapter* a) {
+    if (a->resetting || a->halting) return;
+    bool placed = false;
+    while (a->q_head) {
+        const Place r = tx_place(a, a->q_head);
+        if (r == Place::NoRoom) break;
+        PNDIS_PACKET p = q_pop(a);
+        if (r == Place::Failed) send_complete(a, p, NDIS_STATUS_INVALID_PACKET, 0);
+        placed |= r == Place::Placed;
+    }
+    if (placed) wr32(a, TDT, a->tx_tail);
+}
+
+VOID MiniportSendPackets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT count) {
+    auto* a = static_cast<Adapter*>(ctx);
+    bool placed = false;
+    for (UINT i = 0; i < count; ++i) {
+        PNDIS_PACKET p = packets[i];
+        NDIS_SET_PACKET_STATUS(p, NDIS_STATUS_PENDING);
+        if (a->halting) {
+            send_complete(a, p, NDIS_STATUS_FAILURE, 0);
+            continue;
+        }
+        // Order is kept: once something waits, everything after it waits too.
+        if (a->resetting || a->q_head) {
+            q_push_back(a, p);
+            continue;
+        }
+        const Place r = tx_place(a, p);
+        if (r == Place::Placed) {
+            placed = true;
+        } else if (r == Place::NoRoom) {
+            q_push_back(a, p);
+        } else {
+            send_complete(a, p, NDIS_STATUS_INVALID_PACKET, 0);
+        }
+    }
+    if (placed) wr32(a, TDT, a->tx_tail);
+}
+
+VOID MiniportIsr(PBOOLEAN recognized, PBOOLEAN queue_dpc, NDIS_HANDLE ctx) {
+    auto* a = static_cast<Adapter*>(ctx);
+    ++a->stats.isr_calls;
+    const ULONG icr = rd32(a, ICR);  // read clears the causes and releases INTA#
+    if (icr == 0 || icr == 0xFFFFFFFFu) {
+        *recognized = FALSE;
+        *queue_dpc = FALSE;
+        return;
+    }
+    ++a->stats.isr_claimed;
+    a->pending_icr |= icr;
+    *recognized = TRUE;
+    *queue_dpc = TRUE;
+}
+
+VOID MiniportHandleInterrupt(NDIS_HANDLE ctx) {
+    auto* a = static_cast<Adapter*>(ctx);
+    ++a->stats.dpc_calls;
+    const ULONG icr = a->pending_icr;
+    a->pending_icr = 0;
+    if (a->halting || a->resetting) return;
+    if (icr & icr::LSC) link_update(a, true);
+    if (icr & (icr::RXT0 | icr::RXO | icr::RXDMT0 | icr::RXSEQ)) rx_process(a);
+    tx_complete(a);
+    tx_drain_queue(a);
+}
+
+VOID MiniportReturnPacket(NDIS_HANDLE ctx, PNDIS_PACKET packet) {
+    auto* a = static_cast<Adapter*>(ctx);
+    RxBuffer* b = *reinterpret_cast<RxBuffer**>(packet->MiniportReservedEx);
+    ++a->stats.rx_returned;
+    if (!b || !b->with_stack) return;
+    b->with_stack = false;
+    rx_recycle(a, b);
+    if (!a->resetting && !a->halting) rx_post(a);
+}
+
+VOID MiniportEnableInterrupt(NDIS_HANDLE ctx) {
+    auto* a = static_cast<Adapter*>(ctx);
+    wr32(a, IMS, icr::TXDW | icr::TXQE | icr::LSC | icr::RXSEQ | icr::RXDMT0 | icr::RXO | icr::RXT0);
+}
+
+VOID MiniportDisableInterrupt(NDIS_HANDLE ctx) { wr32(static_cast<Adapter*>(ctx), IMC, ~0u); }
+
+void link_update(Adapter* a, bool indicate) {
+    const ULONG st = rd32(a, STATUS);
+    const bool up = status::LU::get(st) != 0;
+    const uint32_t sp = status::SPEED::get(st);
+    a->link_mbps = up ? (sp == status::kSpeed10 ? 10u : sp == status::kSpeed100 ? 100u : 1000u) : 0u;
+    if (up == a->link_up && indicate) return;
+    a->link_up = up;
+    if (!indicate) return;
+    ++a->stats.link_changes;
+    NdisMIndicateStatus(a->handle, up ? NDIS_STATUS_MEDIA_CONNECT : NDIS_STATUS_MEDIA_DISCONNECT, nullptr, 0);
+    NdisMIndicateStatusComplete(a->handle);
+}
+
+}  // namespace nicsim::miniport

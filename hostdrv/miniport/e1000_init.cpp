@@ -1,0 +1,533 @@
+// DriverEntry, MiniportInitialize (in the documented order, unwinding on failure), device programming, MiniportReset
+// and MiniportHalt.
+#include <cstring>
+#include <new>
+
+#include "hostdrv/miniport/e1000_adapter.h"
+
+using namespace nicsim::e1000;
+
+namespace nicsim::miniport {
+namespace {
+
+constexpr ULONG kTag = 0x30303145;          // pool tag 'E100'
+constexpr UINT kResetTimerMs = 1;           // MiniportReset completes from a timer this much later
+constexpr UINT kEerdPollUs = 1;             // EERD DONE poll interval
+constexpr unsigned kEerdPolls = 1000;       // EERD polls before giving up
+constexpr UINT kQuiescePollUs = 20;         // head-pointer sampling interval while waiting for the DMA to stop
+constexpr unsigned kQuiescePolls = 200;     // samples before giving up
+constexpr unsigned kQuietSamples = 2;       // consecutive unchanged samples that count as quiet
+constexpr UINT kResetPollUs = 10;           // CTRL.RST poll interval
+constexpr unsigned kResetPolls = 100;       // CTRL.RST polls before giving up
+constexpr ULONG kImsEnable = icr::TXDW | icr::TXQE | icr::LSC | icr::RXSEQ | icr::RXDMT0 | icr::RXO | icr::RXT0;
+
+Adapter* g_current = nullptr;  // the adapter driver_stats()/current_adapter() report
+
+VOID reset_timer_fn(PVOID, PVOID ctx, PVOID, PVOID);
+
+void read_registry(Adapter* a) {
+    NDIS_STATUS status;
+    NDIS_HANDLE cfg = nullptr;
+    NdisOpenConfiguration(&status, &cfg, a->wrapper_cfg);
+    if (status != NDIS_STATUS_SUCCESS) return;  // defaults
+    auto read_int = [&](const char* key, ULONG& out) {
+        NDIS_STRING name;
+        NdisInitializeString(&name, reinterpret_cast<PUCHAR>(const_cast<char*>(key)));
+        PNDIS_CONFIGURATION_PARAMETER p = nullptr;
+        NDIS_STATUS st;
+        NdisReadConfiguration(&st, &p, cfg, &name, NdisParameterInteger);
+        NdisFreeString(name);
+        if (st == NDIS_STATUS_SUCCESS && p) out = p->ParameterData.IntegerData;
+        return st == NDIS_STATUS_SUCCESS && p;
+    };
+    ULONG v = 32;
+    if (read_int(kKeyDmaAddressBits, v)) a->dma64 = v == 64;
+    v = 0;
+    if (read_int(kKeyLsoMaxSize, v)) a->lso_max = v;
+    v = a->tx_count;
+    if (read_int(kKeyTxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->tx_count = v;
+    v = a->rx_count;
+    if (read_int(kKeyRxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->rx_count = v;
+    v = 0;
+    if (read_int(kKeyInterruptDelay, v) && v <= 0xFFFF) a->int_delay = v;
+
+    PVOID addr = nullptr;
+    UINT addr_len = 0;
+    NdisReadNetworkAddress(&status, &addr, &addr_len, cfg);
+    if (status == NDIS_STATUS_SUCCESS && addr && addr_len == 6 && !(static_cast<PUCHAR>(addr)[0] & 1)) {
+        NdisMoveMemory(a->cur_addr, addr, 6);
+        a->cur_addr[0] |= 0x80;  // marker: overridden (cleared below once applied)
+    }
+    NdisCloseConfiguration(cfg);
+}
+
+bool eeprom_read(Adapter* a, unsigned word, uint16_t& value) {
+    wr32(a, EERD, eerd::START::make(1) | eerd::ADDR::make(word));
+    for (unsigned i = 0; i < kEerdPolls; ++i) {
+        NdisStallExecution(kEerdPollUs);
+        const ULONG v = rd32(a, EERD);
+        if (eerd::DONE::get(v) && eerd::ADDR::get(v) == word) {
+            value = static_cast<uint16_t>(eerd::DATA::get(v));
+            return true;
+        }
+    }
+    return false;
+}
+
+/// MAC from words 0..2 after checking that words 0..0x3F sum to 0xBABA.
+NDIS_STATUS read_mac(Adapter* a) {
+    uint16_t words[kEepromWords];
+    uint16_t sum = 0;
+    for (unsigned w = 0; w < kEepromWords; ++w) {
+        if (!eeprom_read(a, w, words[w])) return NDIS_STATUS_DEVICE_FAILED;
+        sum = static_cast<uint16_t>(sum + words[w]);
+    }
+    if (sum != kEepromSum) return NDIS_STATUS_DEVICE_FAILED;
+    for (unsigned i = 0; i < 3; ++i) {
+        a->perm_addr[2 * i] = static_cast<UCHAR>(words[i]);
+        a->perm_addr[2 * i + 1] = static_cast<UCHAR>(words[i] >> 8);
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+bool device_reset(Adapter* a) {
+    wr32(a, IMC, ~0u);
+    wr32(a, CTRL, rd32(a, CTRL) | ctrl::RST::mask);
+    for (unsigned i = 0; i < kResetPolls; ++i) {
+        NdisStallExecution(kResetPollUs);
+        if (!ctrl::RST::get(rd32(a, CTRL))) {
+            wr32(a, IMC, ~0u);
+            (void)rd32(a, ICR);  // clear causes left from before
+            return true;
+        }
+    }
+    return false;
+}
+
+NDIS_STATUS find_resources(Adapter* a) {
+    UCHAR raw[sizeof(NDIS_RESOURCE_LIST) + 8 * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR)];
+    NdisZeroMemory(raw, sizeof(raw));
+    UINT size = sizeof(raw);
+    NDIS_STATUS status;
+    auto* list = reinterpret_cast<PNDIS_RESOURCE_LIST>(raw);
+    NdisMQueryAdapterResources(&status, a->wrapper_cfg, list, &size);
+    if (status != NDIS_STATUS_SUCCESS) return status;
+    bool mem = false, irq = false;
+    for (ULONG i = 0; i < list->Count && i < 9; ++i) {
+        const CM_PARTIAL_RESOURCE_DESCRIPTOR& d = list->PartialDescriptors[i];
+        switch (d.Type) {
+            case CmResourceTypeMemory:
+                if (!mem && d.u.Memory.Length >= kBar0Size) {
+                    a->bar0_pa = static_cast<uint64_t>(d.u.Memory.Start.QuadPart);
+                    a->bar0_len = d.u.Memory.Length;
+                    mem = true;
+                }
+                break;
+            case CmResourceTypePort:
+                a->io_port = d.u.Port.Start.LowPart;
+                a->io_len = d.u.Port.Length;
+                break;
+            case CmResourceTypeInterrupt:
+                a->irq_level = d.u.Interrupt.Level;
+                a->irq_vector = d.u.Interrupt.Vector;
+                irq = true;
+                break;
+            default: break;
+        }
+    }
+    return mem && irq ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCE_CONFLICT;
+}
+
+NDIS_STATUS alloc_shared(Adapter* a, uint32_t bytes, PUCHAR& va, NDIS_PHYSICAL_ADDRESS& pa) {
+    PVOID v = nullptr;
+    NdisMAllocateSharedMemory(a->handle, bytes, FALSE, &v, &pa);
+    if (!v) return NDIS_STATUS_RESOURCES;
+    va = static_cast<PUCHAR>(v);
+    NdisZeroMemory(va, bytes);
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS alloc_rx_packets(Adapter* a) {
+    NDIS_STATUS st;
+    NdisAllocatePacketPool(&st, &a->packet_pool, a->rx_buffers, 0);
+    if (st != NDIS_STATUS_SUCCESS) return st;
+    NdisAllocateBufferPool(&st, &a->buffer_pool, a->rx_buffers);
+    if (st != NDIS_STATUS_SUCCESS) return st;
+    for (uint32_t i = 0; i < a->rx_buffers; ++i) {
+        RxBuffer& b = a->rx_bufs[i];
+        b.va = a->rx_block + static_cast<size_t>(i) * kRxBufferSize;
+        b.pa = static_cast<uint64_t>(a->rx_block_pa.QuadPart) + static_cast<uint64_t>(i) * kRxBufferSize;
+        NdisAllocatePacket(&st, &b.packet, a->packet_pool);
+        if (st != NDIS_STATUS_SUCCESS) return st;
+        NdisAllocateBuffer(&st, &b.buffer, a->buffer_pool, b.va, kRxBufferSize);
+        if (st != NDIS_STATUS_SUCCESS) return st;
+        NdisChainBufferAtBack(b.packet, b.buffer);
+        NDIS_SET_PACKET_HEADER_SIZE(b.packet, 14);
+        *reinterpret_cast<RxBuffer**>(b.packet->MiniportReservedEx) = &b;
+        b.next_free = a->rx_free;
+        a->rx_free = &b;
+        ++a->rx_free_count;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+/// Undoes whatever Initialize did, in reverse order (every step checks its own flag).
+void release(Adapter* a) {
+    if (a->interrupt_registered) {
+        NdisMDeregisterInterrupt(&a->interrupt);
+        a->interrupt_registered = false;
+    }
+    if (a->rx_bufs) {
+        for (uint32_t i = 0; i < a->rx_buffers; ++i) {
+            RxBuffer& b = a->rx_bufs[i];
+            if (b.packet) {
+                PNDIS_BUFFER buf = nullptr;
+                NdisUnchainBufferAtFront(b.packet, &buf);
+                NdisFreePacket(b.packet);
+            }
+            if (b.buffer) NdisFreeBuffer(b.buffer);
+        }
+        NdisFreeMemory(a->rx_bufs, a->rx_buffers * sizeof(RxBuffer), 0);
+        a->rx_bufs = nullptr;
+    }
+    if (a->buffer_pool) NdisFreeBufferPool(a->buffer_pool);
+    if (a->packet_pool) NdisFreePacketPool(a->packet_pool);
+    a->buffer_pool = a->packet_pool = nullptr;
+    if (a->rx_slot_buf) NdisFreeMemory(a->rx_slot_buf, a->rx_count * sizeof(RxBuffer*), 0);
+    if (a->tx_slots) NdisFreeMemory(a->tx_slots, a->tx_count * sizeof(TxSlot), 0);
+    a->rx_slot_buf = nullptr;
+    a->tx_slots = nullptr;
+    if (a->rx_block) NdisMFreeSharedMemory(a->handle, a->rx_block_bytes, FALSE, a->rx_block, a->rx_block_pa);
+    if (a->rx_ring) NdisMFreeSharedMemory(a->handle, a->rx_ring_bytes, FALSE, a->rx_ring, a->rx_ring_pa);
+    if (a->tx_ring) NdisMFreeSharedMemory(a->handle, a->tx_ring_bytes, FALSE, a->tx_ring, a->tx_ring_pa);
+    a->rx_block = a->rx_ring = a->tx_ring = nullptr;
+    if (a->regs) NdisMUnmapIoSpace(a->handle, a->regs, a->bar0_len);
+    a->regs = nullptr;
+    if (a->lock_allocated) NdisFreeSpinLock(&a->lock);
+    a->lock_allocated = false;
+    if (g_current == a) g_current = nullptr;
+    NdisFreeMemory(a, sizeof(Adapter), 0);
+}
+
+NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_MEDIUM media, UINT media_count,
+                               NDIS_HANDLE handle, NDIS_HANDLE wrapper_cfg) {
+    *open_error = NDIS_STATUS_SUCCESS;
+    UINT medium = media_count;
+    for (UINT i = 0; i < media_count; ++i) {
+        if (media[i] == NdisMedium802_3) {
+            medium = i;
+            break;
+        }
+    }
+    if (medium == media_count) return NDIS_STATUS_UNSUPPORTED_MEDIA;
+    *selected = medium;
+
+    PVOID mem = nullptr;
+    if (NdisAllocateMemoryWithTag(&mem, sizeof(Adapter), kTag) != NDIS_STATUS_SUCCESS || !mem)
+        return NDIS_STATUS_RESOURCES;
+    Adapter* a = new (mem) Adapter();
+    a->handle = handle;
+    a->wrapper_cfg = wrapper_cfg;
+    NdisAllocateSpinLock(&a->lock);
+    a->lock_allocated = true;
+    read_registry(a);
+    a->rx_buffers = 2 * a->rx_count;
+    a->max_mapping = a->lso_max ? a->lso_max : kFrameSize;
+
+    NdisMSetAttributesEx(handle, a, 0, NDIS_ATTRIBUTE_BUS_MASTER | NDIS_ATTRIBUTE_DESERIALIZE, NdisInterfacePci);
+
+    // PCI identity, then memory space and bus mastering on.
+    USHORT ids[2] = {0, 0};
+    if (NdisReadPciSlotInformation(handle, 0, 0, ids, sizeof(ids)) != sizeof(ids) || ids[0] != kVendorIntel ||
+        ids[1] != kDevice82540em) {
+        release(a);
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    }
+    USHORT command = 0;
+    if (NdisReadPciSlotInformation(handle, 0, 4, &command, sizeof(command)) != sizeof(command)) {
+        release(a);
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    }
+    a->pci_command_saved = command;
+    command = static_cast<USHORT>(command | PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER);
+    if (NdisWritePciSlotInformation(handle, 0, 4, &command, sizeof(command)) != sizeof(command)) {
+        release(a);
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    }
+
+    NDIS_STATUS st = find_resources(a);
+    if (st != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return st;
+    }
+    NDIS_PHYSICAL_ADDRESS bar0;
+    bar0.QuadPart = static_cast<LONGLONG>(a->bar0_pa);
+    PVOID regs = nullptr;
+    st = NdisMMapIoSpace(&regs, handle, bar0, a->bar0_len);
+    if (st != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return st;
+    }
+    a->regs = static_cast<PUCHAR>(regs);
+
+    st = NdisMInitializeScatterGatherDma(handle, a->dma64 ? TRUE : FALSE, a->max_mapping);
+    if (st != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return st;
+    }
+    a->sg_dma = true;
+
+    a->tx_ring_bytes = a->tx_count * kDescBytes;
+    a->rx_ring_bytes = a->rx_count * kDescBytes;
+    a->rx_block_bytes = a->rx_buffers * kRxBufferSize;
+    if ((st = alloc_shared(a, a->tx_ring_bytes, a->tx_ring, a->tx_ring_pa)) != NDIS_STATUS_SUCCESS ||
+        (st = alloc_shared(a, a->rx_ring_bytes, a->rx_ring, a->rx_ring_pa)) != NDIS_STATUS_SUCCESS ||
+        (st = alloc_shared(a, a->rx_block_bytes, a->rx_block, a->rx_block_pa)) != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return st;
+    }
+    PVOID p = nullptr;
+    if (NdisAllocateMemoryWithTag(&p, a->tx_count * sizeof(TxSlot), kTag) != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return NDIS_STATUS_RESOURCES;
+    }
+    a->tx_slots = static_cast<TxSlot*>(p);
+    for (uint32_t i = 0; i < a->tx_count; ++i) new (&a->tx_slots[i]) TxSlot();
+    if (NdisAllocateMemoryWithTag(&p, a->rx_count * sizeof(RxBuffer*), kTag) != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return NDIS_STATUS_RESOURCES;
+    }
+    a->rx_slot_buf = static_cast<RxBuffer**>(p);
+    NdisZeroMemory(a->rx_slot_buf, a->rx_count * sizeof(RxBuffer*));
+    if (NdisAllocateMemoryWithTag(&p, a->rx_buffers * sizeof(RxBuffer), kTag) != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return NDIS_STATUS_RESOURCES;
+    }
+    a->rx_bufs = static_cast<RxBuffer*>(p);
+    for (uint32_t i = 0; i < a->rx_buffers; ++i) new (&a->rx_bufs[i]) RxBuffer();
+    if ((st = alloc_rx_packets(a)) != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return st;
+    }
+
+    if (!device_reset(a)) {
+        release(a);
+        return NDIS_STATUS_DEVICE_FAILED;
+    }
+    if ((st = read_mac(a)) != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return st;
+    }
+    if (a->cur_addr[0] & 0x80) {
+        a->cur_addr[0] &= 0x7F;  // registry override (see read_registry)
+    } else {
+        NdisMoveMemory(a->cur_addr, a->perm_addr, 6);
+    }
+    a->packet_filter = 0;
+    hw_program(a);
+
+    NdisMInitializeTimer(&a->reset_timer, handle, reset_timer_fn, a);
+    st = NdisMRegisterInterrupt(&a->interrupt, handle, a->irq_vector, a->irq_level, TRUE, FALSE,
+                                NdisInterruptLevelSensitive);
+    if (st != NDIS_STATUS_SUCCESS) {
+        hw_quiesce(a);
+        release(a);
+        return st;
+    }
+    a->interrupt_registered = true;
+    link_update(a, false);
+    a->hw_status = NdisHardwareStatusReady;
+    wr32(a, IMS, kImsEnable);
+    g_current = a;
+    return NDIS_STATUS_SUCCESS;
+}
+
+VOID reset_timer_fn(PVOID, PVOID ctx, PVOID, PVOID) {
+    auto* a = static_cast<Adapter*>(ctx);
+    NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+    if (ctrl::RST::get(rd32(a, CTRL))) status = NDIS_STATUS_HARD_ERRORS;
+    if (status == NDIS_STATUS_SUCCESS) {
+        hw_program(a);
+        link_update(a, true);
+        wr32(a, IMS, kImsEnable);
+        a->hw_status = NdisHardwareStatusReady;
+    }
+    a->resetting = false;
+    NdisMResetComplete(a->handle, status, FALSE);
+    if (status == NDIS_STATUS_SUCCESS) {
+        tx_drain_queue(a);
+    } else {
+        tx_fail_queue(a, NDIS_STATUS_HARD_ERRORS);
+    }
+}
+
+NDIS_STATUS MiniportReset(PBOOLEAN addressing_reset, NDIS_HANDLE ctx) {
+    auto* a = static_cast<Adapter*>(ctx);
+    *addressing_reset = FALSE;  // the driver restores address, multicast list and filter itself
+    ++a->stats.resets;
+    a->resetting = true;
+    a->hw_status = NdisHardwareStatusReset;
+    hw_quiesce(a);
+    tx_complete(a);  // what the device finished before it stopped completes normally
+    tx_abort_all(a, NDIS_STATUS_REQUEST_ABORTED);
+    rings_reset(a);
+    NdisMSetTimer(&a->reset_timer, kResetTimerMs);
+    return NDIS_STATUS_PENDING;
+}
+
+VOID MiniportHalt(NDIS_HANDLE ctx) {
+    auto* a = static_cast<Adapter*>(ctx);
+    a->halting = true;
+    a->hw_status = NdisHardwareStatusClosing;
+    BOOLEAN cancelled = FALSE;
+    NdisMCancelTimer(&a->reset_timer, &cancelled);
+    a->stats.dma_quiet_at_halt = hw_quiesce(a);
+    if (a->interrupt_registered) {
+        NdisMDeregisterInterrupt(&a->interrupt);
+        a->interrupt_registered = false;
+    }
+    tx_complete(a);
+    tx_abort_all(a, NDIS_STATUS_FAILURE);
+    tx_fail_queue(a, NDIS_STATUS_FAILURE);
+    // Bus mastering off before the memory the device knew goes away.
+    USHORT command = static_cast<USHORT>(a->pci_command_saved & ~PCI_ENABLE_BUS_MASTER);
+    NdisWritePciSlotInformation(a->handle, 0, 4, &command, sizeof(command));
+    release(a);
+}
+
+VOID MiniportShutdown(PVOID ctx) {
+    auto* a = static_cast<Adapter*>(ctx);
+    wr32(a, IMC, ~0u);
+    wr32(a, RCTL, 0);
+    wr32(a, TCTL, 0);
+    wr32(a, CTRL, rd32(a, CTRL) | ctrl::RST::mask);
+}
+
+BOOLEAN MiniportCheckForHang(NDIS_HANDLE) { return FALSE; }
+
+}  // namespace
+
+void rings_reset(Adapter* a) {
+    NdisZeroMemory(a->tx_ring, a->tx_ring_bytes);
+    NdisZeroMemory(a->rx_ring, a->rx_ring_bytes);
+    for (uint32_t i = 0; i < a->tx_count; ++i) a->tx_slots[i] = TxSlot{};
+    a->tx_tail = a->tx_clean = a->tx_in_use = 0;
+    for (uint32_t i = 0; i < a->rx_count; ++i) {
+        RxBuffer* b = a->rx_slot_buf[i];
+        if (!b) continue;
+        a->rx_slot_buf[i] = nullptr;
+        b->next_free = a->rx_free;
+        a->rx_free = b;
+        ++a->rx_free_count;
+    }
+    a->rx_tail = a->rx_clean = a->rx_posted = 0;
+}
+
+void hw_set_receive_filter(Adapter* a) {
+    ULONG rctl = rd32(a, RCTL);
+    rctl &= ~(rctl::UPE::mask | rctl::MPE::mask | rctl::BAM::mask);
+    const ULONG f = a->packet_filter;
+    if (f & NDIS_PACKET_TYPE_PROMISCUOUS) rctl |= rctl::UPE::mask | rctl::MPE::mask;
+    if (f & NDIS_PACKET_TYPE_ALL_MULTICAST) rctl |= rctl::MPE::mask;
+    if (f & (NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_PROMISCUOUS)) rctl |= rctl::BAM::mask;
+    // MTA: 12-bit hash of the last two address bytes (RCTL.MO = 0), one bit per listed address.
+    ULONG mta[kMtaEntries];
+    NdisZeroMemory(mta, sizeof(mta));
+    if (f & NDIS_PACKET_TYPE_MULTICAST) {
+        for (uint32_t i = 0; i < a->mc_count; ++i) {
+            const uint32_t hash = ((a->mc_list[i][4] >> 4) | (static_cast<uint32_t>(a->mc_list[i][5]) << 4)) & 0xFFF;
+            mta[hash >> 5] |= 1u << (hash & 31);
+        }
+    }
+    for (unsigned i = 0; i < kMtaEntries; ++i) wr32(a, mta_n(i), mta[i]);
+    wr32(a, RCTL, rctl);
+}
+
+void hw_program(Adapter* a) {
+    wr32(a, CTRL, (rd32(a, CTRL) & ~ctrl::RST::mask) | ctrl::SLU::mask | ctrl::ASDE::mask);
+    const UCHAR* m = a->cur_addr;
+    wr32(a, RAL0, m[0] | (m[1] << 8) | (m[2] << 16) | (static_cast<ULONG>(m[3]) << 24));
+    wr32(a, RAH0, rahf::RAH::make(m[4] | (m[5] << 8)) | rahf::AV::mask);
+    for (unsigned i = 1; i < kRaEntries; ++i) {
+        wr32(a, ral_n(i), 0);
+        wr32(a, rah_n(i), 0);
+    }
+
+    const uint64_t tx_pa = static_cast<uint64_t>(a->tx_ring_pa.QuadPart);
+    wr32(a, TDBAL, static_cast<ULONG>(tx_pa));
+    wr32(a, TDBAH, static_cast<ULONG>(tx_pa >> 32));
+    wr32(a, TDLEN, a->tx_ring_bytes);
+    wr32(a, TDH, 0);
+    wr32(a, TDT, 0);
+    wr32(a, TIDV, delay::VALUE::make(a->int_delay));
+    wr32(a, TCTL, tctl::EN::mask | tctl::PSP::mask | tctl::CT::make(0x0F) | tctl::COLD::make(0x40));
+
+    const uint64_t rx_pa = static_cast<uint64_t>(a->rx_ring_pa.QuadPart);
+    wr32(a, RDBAL, static_cast<ULONG>(rx_pa));
+    wr32(a, RDBAH, static_cast<ULONG>(rx_pa >> 32));
+    wr32(a, RDLEN, a->rx_ring_bytes);
+    wr32(a, RDH, 0);
+    wr32(a, RDT, 0);
+    wr32(a, RDTR, delay::VALUE::make(a->int_delay));
+    wr32(a, RCTL, rctl::SECRC::mask | rctl::BSIZE::make(0));  // 2048-byte buffers, CRC stripped
+    hw_set_receive_filter(a);
+    rx_post(a);
+    wr32(a, RCTL, rd32(a, RCTL) | rctl::EN::mask);
+}
+
+bool hw_quiesce(Adapter* a) {
+    wr32(a, IMC, ~0u);
+    wr32(a, RCTL, rd32(a, RCTL) & ~rctl::EN::mask);
+    wr32(a, TCTL, rd32(a, TCTL) & ~tctl::EN::mask);
+    // The heads stop moving once the engines finished what they had started.
+    ULONG tdh = rd32(a, TDH), rdh = rd32(a, RDH);
+    unsigned same = 0;
+    bool quiet = false;
+    for (unsigned i = 0; i < kQuiescePolls && !quiet; ++i) {
+        NdisStallExecution(kQuiescePollUs);
+        ++a->stats.halt_quiesce_polls;
+        const ULONG t = rd32(a, TDH), r = rd32(a, RDH);
+        same = (t == tdh && r == rdh) ? same + 1 : 0;
+        tdh = t;
+        rdh = r;
+        quiet = same >= kQuietSamples;
+    }
+    const bool reset_ok = device_reset(a);
+    return quiet && reset_ok;
+}
+
+const DriverStats* driver_stats(NDIS_HANDLE adapter) {
+    return adapter ? &static_cast<Adapter*>(adapter)->stats : nullptr;
+}
+
+NDIS_HANDLE current_adapter() { return g_current; }
+
+}  // namespace nicsim::miniport
+
+using namespace nicsim::miniport;
+
+NDIS_EXTERN_C NDIS_STATUS NicsimE1000DriverEntry(PVOID DriverObject, PVOID RegistryPath) {
+    NDIS_HANDLE wrapper = nullptr;
+    NdisMInitializeWrapper(&wrapper, DriverObject, RegistryPath, nullptr);
+    if (!wrapper) return NDIS_STATUS_FAILURE;
+    NDIS_MINIPORT_CHARACTERISTICS chars;
+    NdisZeroMemory(&chars, sizeof(chars));
+    chars.MajorNdisVersion = NDIS_MAJOR_VERSION;
+    chars.MinorNdisVersion = NDIS_MINOR_VERSION;
+    chars.CheckForHangHandler = MiniportCheckForHang;
+    chars.DisableInterruptHandler = MiniportDisableInterrupt;
+    chars.EnableInterruptHandler = MiniportEnableInterrupt;
+    chars.HaltHandler = MiniportHalt;
+    chars.HandleInterruptHandler = MiniportHandleInterrupt;
+    chars.InitializeHandler = MiniportInitialize;
+    chars.ISRHandler = MiniportIsr;
+    chars.QueryInformationHandler = MiniportQueryInformation;
+    chars.ResetHandler = MiniportReset;
+    chars.SetInformationHandler = MiniportSetInformation;
+    chars.ReturnPacketHandler = MiniportReturnPacket;
+    chars.SendPacketsHandler = MiniportSendPackets;
+    chars.AdapterShutdownHandler = MiniportShutdown;
+    const NDIS_STATUS st = NdisMRegisterMiniport(wrapper, &chars, sizeof(chars));
+    if (st != NDIS_STATUS_SUCCESS) NdisTerminateWrapper(wrapper, nullptr);
+    return st;
+}

@@ -1,0 +1,55 @@
+// nicsim's NDIS 5.1 miniport driver for the 82540EM-style NIC. It uses only the functions of hostdrv/ndis/ndis.h,
+// as a DDK-built miniport would: deserialized, bus master with NDIS scatter-gather DMA, legacy TX/RX descriptor
+// rings in shared memory, TCP large send (TSO) when configured. Register offsets and descriptor layouts come from
+// model/nic/e1000_regs.h.
+#pragma once
+
+#include <cstdint>
+
+#include "hostdrv/ndis/ndis.h"
+
+/// The driver's DriverEntry: NdisMInitializeWrapper + NdisMRegisterMiniport with the NDIS 5.1 characteristics.
+NDIS_EXTERN_C NDIS_STATUS NicsimE1000DriverEntry(PVOID DriverObject, PVOID RegistryPath);
+
+namespace nicsim::miniport {
+
+/// Registry keywords the driver reads with NdisReadConfiguration (integers); absent keywords take the default.
+constexpr const char* kKeyDmaAddressBits = "DmaAddressBits";  // 32 or 64: the NIC's DMA address capability (32)
+constexpr const char* kKeyLsoMaxSize = "LsoMaxSize";          // 0 = no large send, else the largest LSO packet
+constexpr const char* kKeyTxRingSize = "TxRingSize";          // TX descriptors, multiple of 8, 8..4096 (256)
+constexpr const char* kKeyRxRingSize = "RxRingSize";          // RX descriptors, multiple of 8, 8..4096 (256)
+constexpr const char* kKeyInterruptDelay = "InterruptDelay";  // TIDV and RDTR, 1.024 us units (0)
+
+constexpr uint32_t kVendorIntel = 0x8086;       // PCI vendor ID the driver binds to
+constexpr uint32_t kDevice82540em = 0x100E;     // PCI device ID the driver binds to
+constexpr uint32_t kFrameSize = 1514;           // largest frame without FCS: MaximumPhysicalMapping without LSO
+constexpr uint32_t kRxBufferSize = 2048;        // one RX buffer (RCTL.BSIZE = 2048)
+constexpr uint32_t kMaxTxDescBytes = 4096;      // most bytes one TX data descriptor carries
+constexpr uint32_t kMulticastListMax = 32;      // OID_802_3_MAXIMUM_LIST_SIZE
+constexpr uint32_t kLsoMinSegments = 2;         // NDIS_TASK_TCP_LARGE_SEND.MinSegmentCount
+
+/// What the driver counted, for tests (NdisQueryInformation-independent).
+struct DriverStats {
+    uint64_t isr_calls = 0;          ///< MiniportISR calls
+    uint64_t isr_claimed = 0;        ///< ... that found a cause in ICR
+    uint64_t dpc_calls = 0;          ///< MiniportHandleInterrupt calls
+    uint64_t tx_packets_queued = 0;  ///< packets that waited in the driver's queue (ring full or reset)
+    uint64_t tx_ring_full = 0;       ///< times a packet did not fit in the TX ring
+    uint64_t tx_descriptors = 0;     ///< TX descriptors written (data and context)
+    uint64_t tx_tso_packets = 0;     ///< packets sent with a TSO context descriptor
+    uint64_t tx_completed = 0;       ///< NdisMSendComplete calls
+    uint64_t rx_indicated = 0;       ///< packets indicated up
+    uint64_t rx_low_resources = 0;   ///< ... with NDIS_STATUS_RESOURCES (copied at once)
+    uint64_t rx_returned = 0;        ///< MiniportReturnPacket calls
+    uint64_t link_changes = 0;       ///< media connect/disconnect indications
+    uint64_t resets = 0;             ///< MiniportReset calls
+    uint64_t halt_quiesce_polls = 0; ///< head-pointer polls while waiting for the DMA to stop in halt/reset
+    bool dma_quiet_at_halt = false;  ///< TDH/RDH stopped moving before shared memory was freed
+};
+
+/// The driver's counters of the adapter whose MiniportAdapterContext is `adapter` (nullptr: none).
+const DriverStats* driver_stats(NDIS_HANDLE adapter);
+/// The adapter context of the most recently initialized adapter that was not halted (nullptr: none).
+NDIS_HANDLE current_adapter();
+
+}  // namespace nicsim::miniport
