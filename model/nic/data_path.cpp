@@ -34,9 +34,11 @@ void NicDataPath::reset() {
 void NicDataPath::register_written(uint32_t offset, uint32_t value) {
     switch (offset) {
         case e1000::TCTL: case e1000::TDBAL: case e1000::TDBAH: case e1000::TDLEN: case e1000::TDH: case e1000::TDT:
+        case e1000::TIDV:
             m_tx->register_written(offset, value);
             break;
         case e1000::RCTL: case e1000::RDBAL: case e1000::RDBAH: case e1000::RDLEN: case e1000::RDH: case e1000::RDT:
+        case e1000::RDTR:
             m_rx->register_written(offset, value);
             break;
         default: break;  // thresholds, timers and filters are read from the register file when needed
@@ -57,9 +59,9 @@ bool NicDataPath::busy() const { return m_dma->busy() || m_tx->busy() || m_rx->b
 
 void NicDataPath::tick() {
     ++m_stats.busy_ticks;
-    m_tx->tick();
-    m_rx->tick();
-    m_dma->tick();
+    if (m_tx->busy()) m_tx->tick();  // an idle engine is not evaluated
+    if (m_rx->busy()) m_rx->tick();
+    if (m_dma->busy()) m_dma->tick();
 }
 
 void NicDataPath::master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {

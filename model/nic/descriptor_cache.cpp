@@ -25,6 +25,7 @@ void DescriptorCache::reset() {
     m_enabled = false;
     m_valid = false;
     m_halted = false;
+    m_flush = false;
     m_wb = m_done = m_fetched = m_fetch_end = 0;
     m_fetch_inflight = m_wb_inflight = false;
     m_wb_count = 0;
@@ -122,6 +123,7 @@ bool DescriptorCache::fetch_due() const {
 
 bool DescriptorCache::writeback_due(bool owner_idle) const {
     if (!m_valid || m_wb_inflight || m_done == m_wb) return false;
+    if (m_flush) return true;
     const uint64_t done = m_done - m_wb;
     const uint32_t wthresh = e1000::dctl::WTHRESH::get(m_ctx.reg(m_regs.dctl));
     const bool cache_full = m_fetch_end - m_wb >= m_entries;
@@ -172,6 +174,7 @@ void DescriptorCache::start_writeback() {
             if (r & kImmediate) immediate = true;
         }
     }
+    if (n == m_done - m_wb) m_flush = false;  // this burst takes every finished descriptor
     m_wb_count = static_cast<uint32_t>(n);
     m_wb_reported = reported;
     m_wb_immediate = immediate;

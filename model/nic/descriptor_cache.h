@@ -60,6 +60,8 @@ public:
     bool enabled() const { return m_enabled; }
     bool usable() const { return m_enabled && m_valid; }
 
+    /// Write back every finished descriptor now, below WTHRESH too (TIDV/RDTR.FPD).
+    void flush() { m_flush = true; }
     /// Starts fetches and write-backs that are due; `owner_idle` flushes finished descriptors below WTHRESH.
     void tick(bool owner_idle);
     /// True while tick() can do something or a DMA operation of this cache is outstanding.
@@ -94,6 +96,7 @@ private:
     bool m_enabled = false;             // TCTL.EN / RCTL.EN
     bool m_valid = false;               // ring length, head and tail make sense
     bool m_halted = false;              // a fetch failed: no more fetches until the ring is reprogrammed
+    bool m_flush = false;               // flush() asked for a write-back below WTHRESH
     // Sequence numbers since resample(): m_wb <= m_done <= m_fetched <= m_fetch_end.
     uint64_t m_wb = 0;         // oldest descriptor not yet written back (= head)
     uint64_t m_done = 0;       // first descriptor not finished by the engine (= front())

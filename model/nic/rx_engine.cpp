@@ -31,6 +31,7 @@ void RxEngine::diag(const char* what, const std::string& detail) {
 void RxEngine::register_written(uint32_t offset, uint32_t value) {
     m_cache.register_written(offset, value);
     if (offset == e1000::RDT) m_dmt_low = false;
+    if (offset == e1000::RDTR && e1000::delay::FPD::get(value)) m_cache.flush();
 }
 
 void RxEngine::receive(const Frame& frame) {
@@ -62,6 +63,7 @@ void RxEngine::receive(const Frame& frame) {
         m_ctx.raise_irq(e1000::icr::RXO);
         return;
     }
+    if (m_cache.hw_owned() == 0) m_ctx.add_stat(e1000::RNBC, 1);  // no host buffer for it yet
     FifoFrame& f = m_fifo[(m_fifo_head + m_fifo_count) % kFifoSlots];
     f.bytes.assign(frame.bytes.begin(), frame.bytes.begin() + static_cast<std::ptrdiff_t>(len));
     if (add_fcs) {

@@ -42,6 +42,7 @@ bool TxEngine::enabled() const { return e1000::tctl::EN::get(m_ctx.reg(e1000::TC
 void TxEngine::register_written(uint32_t offset, uint32_t value) {
     m_cache.register_written(offset, value);
     if (offset == e1000::TDT) m_queue_empty_raised = false;
+    if (offset == e1000::TIDV && e1000::delay::FPD::get(value)) m_cache.flush();
 }
 
 bool TxEngine::busy() const {
