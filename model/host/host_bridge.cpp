@@ -86,16 +86,16 @@ void HostBridge::clock() {
     }
     m_in_reset = false;
 
-    if (m_cpu.state == CpuState::Queued && !m_master.busy()) {
+    if (m_cpu.state == CpuState::Queued && m_master.can_start()) {
         m_master.start(m_cpu.rq);
         m_cpu.state = CpuState::Running;
     }
-    if (m_master.busy() || m_master.parked() || l.gnt(m_master.master_index())) m_master.tick();
+    m_master.tick();  // cheap when there is nothing to do; also follows GNT# for bus parking
     if (!l.idle() || m_target.active()) m_target.tick();
     expire_delayed();
 
-    const bool busy =
-        m_master.busy() || m_cpu.state == CpuState::Queued || m_target.active() || !m_bus.lines().idle();
+    const bool busy = m_master.needs_tick() || m_cpu.state == CpuState::Queued || m_target.active() ||
+                      !m_bus.lines().idle();
     if (busy)
         next_trigger(m_bus.CLK.posedge_event());
     else
@@ -339,9 +339,13 @@ TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) 
     return TargetReply::Data;
 }
 
+TargetReply HostBridge::target_write_ready(const pci::TargetAccess& a) {
+    if (a.phase > 0 && in_mmio_window(a.addr)) return TargetReply::Retry;  // the burst runs into the window
+    return TargetReply::Data;                                               // posted: accepted at once
+}
+
 TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) {
     const unsigned n = a.wide ? 8 : 4;
-    if (a.phase > 0 && in_mmio_window(a.addr)) return TargetReply::Retry;  // the burst runs into the window
     const uint8_t be = byte_enables & static_cast<uint8_t>((1u << n) - 1);
     if (be == 0) return TargetReply::Data;  // a data phase with no byte enabled moves nothing
     uint8_t buf[8];

@@ -138,6 +138,8 @@ private:
     // Device side
     bool target_claim(const pci::TargetAccess& a) override;
     pci::TargetReply target_read(const pci::TargetAccess& a, uint64_t& data) override;
+    pci::TargetReply target_write_ready(const pci::TargetAccess& a) override;
+    /// The phase is already accepted (posted): a memory error is reported and aborts the next phase, if any.
     pci::TargetReply target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) override;
     void target_end(const pci::TargetAccess& a) override;
     unsigned initiator_master() const;  // the master driving FRAME# now

@@ -3,6 +3,7 @@
 // runs the bus monitor and requires zero protocol violations.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <memory>
 
 #include "model/host/dma_verifier.h"
@@ -176,6 +177,8 @@ TEST_CASE("device burst writes and reads move host memory byte for byte", "[host
     CHECK(r.bridge.stats().dma_write_bytes == 256);
     CHECK(r.bridge.stats().dma_reads >= 1);
     CHECK(r.bridge.stats().target_aborts == 0);
+    INFO("after the first access to a page the bridge moves data through DMI");
+    CHECK(r.bridge.stats().dmi_accesses > 0);
     INFO("bursts: fewer transactions than dwords");
     CHECK(m.eng.stats().transactions < 20);
     r.no_violations();
@@ -356,6 +359,8 @@ TEST_CASE("DMA the driver allowed passes the verifier and a stray write is refus
     CHECK(host == data);
     CHECK(r.verifier->violations() >= 1);
     CHECK(r.verifier->recent_violations()[0].write);
+    INFO("with checking on, no access bypasses the verifier through DMI");
+    CHECK(r.bridge.stats().dmi_accesses == 0);
     r.no_violations();
 }
 
@@ -421,4 +426,70 @@ TEST_CASE("bad CPU access sizes are refused with a named warning", "[host][cpu]"
     CHECK(r.cpu.stats().bad_calls == 3);
     CHECK(r.cpu.stats().mmio_cycles == 0);
     CHECK(reports_seen("nicsim/host/cpu-access") == 3);
+}
+
+TEST_CASE("device DMA after map_pages lands in the caller's buffer even where the bridge held DMI",
+          "[host][bridge][dmi]") {
+    Rig r;
+    TestMaster m("nic0", r.bus);
+    const uint64_t phys = 0xA0000;
+    uint8_t* buf = static_cast<uint8_t*>(std::aligned_alloc(4096, 4096));
+    std::memset(buf, 0, 4096);
+    const auto first = pattern(32, 1), second = pattern(32, 99);
+    m.add(Cmd::MemWrite, phys, first);       // the bridge gets DMI on the model's own page
+    m.add(Cmd::MemWrite, phys + 64, first);  // and uses it
+    sc_start(20, SC_US);
+    REQUIRE(m.all_done());
+    CHECK(r.bridge.stats().dmi_accesses > 0);
+    r.mem.map_pages(phys, buf, 4096);  // the driver's buffer now backs the page: DMI must be dropped
+    auto& wr = m.add(Cmd::MemWrite, phys + 128, second);
+    sc_start(20, SC_US);
+    REQUIRE(wr.done);
+    INFO("the write after the mapping is in the caller's memory, not in the dropped page");
+    CHECK(std::memcmp(buf + 128, second.data(), second.size()) == 0);
+    CHECK(buf[0] == 0);
+    r.mem.unmap_pages(phys, 4096);
+    std::free(buf);
+    r.no_violations();
+}
+
+namespace {
+struct IdleIsr {
+    HostPlatform* hp;
+    unsigned calls = 0;
+};
+void idle_isr(void* ctx) {
+    auto* p = static_cast<IdleIsr*>(ctx);
+    ++p->calls;
+    p->hp->mmio_write(kBar + TestTarget::kIrqClear, 4, 1);
+}
+/// Raises the target's INTA# at the given times.
+struct IrqRaiser : sc_module {
+    TestTarget& t;
+    std::vector<sc_time> at;
+    SC_HAS_PROCESS(IrqRaiser);
+    IrqRaiser(sc_module_name n, TestTarget& tt, std::vector<sc_time> times) : sc_module(n), t(tt), at(times) {
+        SC_THREAD(run);
+    }
+    void run() {
+        for (const sc_time& x : at) {
+            wait(x - sc_time_stamp());
+            t.raise_irq();
+        }
+    }
+};
+}  // namespace
+
+TEST_CASE("after the program returns the CPU keeps taking interrupts", "[host][cpu][irq]") {
+    Rig r;
+    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    IdleIsr isr{&r.cpu};
+    IrqRaiser raiser("raiser", t, {sc_time(5, SC_US), sc_time(9, SC_US), sc_time(30, SC_US)});
+    r.cpu.set_program([&](HostPlatform& hp) { hp.connect_interrupt(t.device, idle_isr, &isr); });
+    sc_start(50, SC_US);
+    CHECK(r.cpu.program_done());
+    INFO("three assertions, three ISR calls, each one clearing INTA#");
+    CHECK(isr.calls == 3);
+    CHECK(r.bus.lines().inta == 0);
+    r.no_violations();
 }
