@@ -31,6 +31,7 @@ HostBridge::HostBridge(sc_module_name name, pci::PciBus& bus, const HostBridgePa
     m_master.config().use_req64 = bus.is64();
     m_target.timing().devsel = params.devsel;
     m_target.timing().ack64 = bus.is64();
+    m_target.set_parity_response(params.parity_response, params.parity_response);
     SC_HAS_PROCESS(HostBridge);
     SC_METHOD(clock);
     sensitive << bus.CLK.posedge_event();
@@ -359,6 +360,14 @@ TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, 
 }
 
 void HostBridge::target_end(const pci::TargetAccess& a) { m_tx = Transaction{}; }
+
+void HostBridge::target_parity_error(const pci::TargetAccess& a, bool address_phase) {
+    ++m_stats.parity_errors;
+    SC_REPORT_WARNING("nicsim/host/bridge-parity",
+                      (std::string(address_phase ? "address" : "data") + " parity error on " + pci::cmd_name(a.cmd) +
+                       " at " + hex(a.addr) + (address_phase ? " (SERR#)" : " (PERR#); the data was written"))
+                          .c_str());
+}
 
 void HostBridge::signal_abort(bool write, uint64_t addr, unsigned len, tlm::tlm_response_status status) {
     ++m_stats.target_aborts;

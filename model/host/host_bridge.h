@@ -35,6 +35,7 @@ struct HostBridgeParams {
     unsigned discard_timeout = 32768;     ///< clocks a fetched delayed read waits for its master before discard
     pci::DevselSpeed devsel = pci::DevselSpeed::Fast;  ///< DEVSEL# speed of the bridge's target
     bool use_dmi = true;                  ///< use DMI to host memory when it is granted
+    bool parity_response = true;          ///< report data parity errors with PERR#, address parity with SERR#
 };
 
 /// Bridge counters, for the statistics and the tests.
@@ -54,6 +55,7 @@ struct HostBridgeStats {
     uint64_t delayed_completed = 0;   ///< delayed reads completed to their master
     uint64_t delayed_discarded = 0;   ///< delayed reads discarded after discard_timeout
     uint64_t target_aborts = 0;       ///< target aborts signalled (memory answered with an error)
+    uint64_t parity_errors = 0;       ///< parity errors detected by the bridge's target (data or address)
     uint64_t tlm_transactions = 0;    ///< b_transport calls to host memory
     uint64_t dmi_accesses = 0;        ///< accesses served through DMI
     uint64_t active_clocks = 0;       ///< clocks the bridge was evaluated (it sleeps while idle)
@@ -142,6 +144,7 @@ private:
     /// The phase is already accepted (posted): a memory error is reported and aborts the next phase, if any.
     pci::TargetReply target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) override;
     void target_end(const pci::TargetAccess& a) override;
+    void target_parity_error(const pci::TargetAccess& a, bool address_phase) override;
     unsigned initiator_master() const;  // the master driving FRAME# now
     void expire_delayed();
     /// Moves `len` bytes between host memory at `addr` and `buf` (writes: only bytes enabled in `be`).

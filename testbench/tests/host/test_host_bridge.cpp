@@ -493,3 +493,48 @@ TEST_CASE("after the program returns the CPU keeps taking interrupts", "[host][c
     CHECK(r.bus.lines().inta == 0);
     r.no_violations();
 }
+
+TEST_CASE("a delayed read its master never repeats is discarded and the next one is served",
+          "[host][bridge][delayed]") {
+    HostBridgeParams p;
+    p.read_latency = 40;
+    p.discard_timeout = 100;
+    Rig r(BusConfig{}, p);
+    TestMaster quitter("nic0", r.bus), patient("nic1", r.bus);
+    quitter.eng.config().max_retries = 1;  // gives up after the first Retry and never comes back
+    patient.start_clock = 30;
+    const auto data = pattern(16, 77);
+    r.mem.write(0xB0000, data.data(), data.size());
+    auto& gave_up = quitter.add(Cmd::MemRead, 0xB1000, std::vector<uint8_t>(16, 0));
+    auto& served = patient.add(Cmd::MemRead, 0xB0000, std::vector<uint8_t>(16, 0));
+    sc_start(200, SC_US);
+    REQUIRE(gave_up.done);
+    REQUIRE(served.done);
+    CHECK(gave_up.status == MasterStatus::RetryLimit);
+    INFO("the other master is retried while the abandoned read holds the buffer, then served after the discard");
+    CHECK(served.status == MasterStatus::Ok);
+    CHECK(served.buf == data);
+    CHECK(r.bridge.stats().delayed_discarded == 1);
+    CHECK(r.bridge.stats().delayed_completed == 1);
+    CHECK(served.done_clock > gave_up.done_clock + p.discard_timeout);
+    r.no_violations();
+}
+
+TEST_CASE("a data parity error on a device write is reported with PERR# and a named warning",
+          "[host][bridge][parity]") {
+    expect_reports("nicsim/host/bridge-parity");
+    expect_reports("nicsim/pci/monitor/rule9");
+    Rig r;
+    TestMaster m("nic0", r.bus);
+    m.eng.faults().bad_data_parity = true;
+    auto& wr = m.add(Cmd::MemWrite, 0xC0000, pattern(8, 1));
+    sc_start(20, SC_US);
+    REQUIRE(wr.done);
+    INFO("the bridge's target saw the bad PAR and asserted PERR#; the master reports it");
+    CHECK(r.bridge.stats().parity_errors == 1);
+    CHECK(wr.status == MasterStatus::ParityError);
+    CHECK(reports_seen("nicsim/host/bridge-parity") == 1);
+    INFO("the monitor flags the deliberately bad parity and nothing else");
+    CHECK(r.monitor.violations(Rule::Parity) >= 1);
+    CHECK(r.monitor.violations() == r.monitor.violations(Rule::Parity));
+}
