@@ -70,6 +70,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
     m_dp = std::make_unique<NicDataPath>(*this, m_wire_tap);
     m_cfg.set_devsel_timing(m_target.timing().devsel);
     m_target.timing().ack64 = false;  // the 82540EM is a 32-bit PCI device
+    m_target.set_idsel_device(m_device);
 
     define(CTRL, Access::Special, kCtrlReset);
     define(STATUS, Access::Special, 0);
@@ -196,7 +197,7 @@ void Nic82540em::diagnostic(const char* what, const std::string& detail) {
 // ---- clocked behaviour ----
 
 bool Nic82540em::needs_clock() const {
-    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.busy() || m_master.parked() ||
+    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() ||
            m_dp->busy() || m_eeprom.busy() || m_irq.next_deadline() <= now_ns();
 }
 
@@ -216,7 +217,7 @@ void Nic82540em::clock_method() {
     }
     m_in_reset = false;
     if (!l.idle() || m_target.active()) m_target.tick();
-    if (m_master.busy() || m_master.parked()) m_master.tick();
+    if (m_master.needs_tick()) m_master.tick();
     if (m_eeprom.busy()) m_eeprom.tick();
     if (m_dp->busy()) m_dp->tick();
     update_irq();
@@ -274,16 +275,19 @@ uint32_t Nic82540em::status_value() const {
 void Nic82540em::raise_irq(uint32_t icr_bits) {
     m_irq.raise(icr_bits);
     update_irq();
+    wake();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
 
 void Nic82540em::tx_done_event(bool immediate) {
     m_irq.tx_done(immediate, now_ns());
     update_irq();
+    wake();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
 
 void Nic82540em::rx_done_event(bool immediate) {
     m_irq.rx_done(immediate, now_ns());
     update_irq();
+    wake();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
 
 uint32_t Nic82540em::reg(uint32_t offset) const {
@@ -435,9 +439,17 @@ void Nic82540em::write_special(uint32_t offset, uint32_t value) {
         case IMS: m_irq.write_ims(value); break;
         case IMC: m_irq.write_imc(value); break;
         case ITR: m_irq.write_itr(value); break;
-        case TIDV: m_irq.write_tidv(value, now); break;
+        case TIDV:  // store, let the data path flush its partial write-back (FPD), then flush the timer
+            m_irq.write_tidv(value & ~delay::FPD::mask, now);
+            m_dp->register_written(TIDV, value);
+            m_irq.write_tidv(value, now);
+            break;
         case TADV: m_irq.write_tadv(value); break;
-        case RDTR: m_irq.write_rdtr(value, now); break;
+        case RDTR:
+            m_irq.write_rdtr(value & ~delay::FPD::mask, now);
+            m_dp->register_written(RDTR, value);
+            m_irq.write_rdtr(value, now);
+            break;
         case RADV: m_irq.write_radv(value); break;
         default: return;
     }
@@ -472,10 +484,18 @@ pci::TargetReply Nic82540em::target_read(const pci::TargetAccess& a, uint64_t& d
     return off + 4 >= kBar0Size ? pci::TargetReply::Disconnect : pci::TargetReply::Data;
 }
 
+pci::TargetReply Nic82540em::target_write_ready(const pci::TargetAccess& a) {
+    // Configuration and I/O cycles move one dword; a memory burst may not run past BAR0. Refused phases end the
+    // transaction without data (disconnect), before the master's data is accepted.
+    if (pci::cmd_is_config(a.cmd)) return a.phase == 0 ? pci::TargetReply::Data : pci::TargetReply::Retry;
+    if (pci::cmd_is_io(a.cmd))
+        return a.phase == 0 && m_cfg.io_offset(a.addr) >= 0 ? pci::TargetReply::Data : pci::TargetReply::Retry;
+    return m_cfg.memory_offset(a.addr) >= 0 ? pci::TargetReply::Data : pci::TargetReply::Retry;
+}
+
 pci::TargetReply Nic82540em::target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) {
     const uint32_t v = static_cast<uint32_t>(data);
     if (pci::cmd_is_config(a.cmd)) {
-        if (a.phase != 0) return pci::TargetReply::Retry;
         ++m_stats.config_writes;
         const unsigned changes = m_cfg.write(static_cast<uint16_t>(a.addr & 0xFCu), v, byte_enables);
         if (changes & (ConfigSpace::kMasterConfig | ConfigSpace::kCommandChanged)) update_master_config();
@@ -484,11 +504,11 @@ pci::TargetReply Nic82540em::target_write(const pci::TargetAccess& a, uint64_t d
             update_irq();
             wake();
         }
-        return pci::TargetReply::Data;
+        return pci::TargetReply::Disconnect;  // no further phase
     }
     if (pci::cmd_is_io(a.cmd)) {
         const int64_t off = m_cfg.io_offset(a.addr);
-        if (off < 0 || a.phase != 0) return pci::TargetReply::Retry;
+        if (off < 0) return pci::TargetReply::Disconnect;
         if (off & 4) {
             write_register(m_ioaddr, v, byte_enables);
         } else {
@@ -497,10 +517,10 @@ pci::TargetReply Nic82540em::target_write(const pci::TargetAccess& a, uint64_t d
                 if (byte_enables & (1u << b)) mask |= 0xFFu << (8 * b);
             m_ioaddr = (m_ioaddr & ~mask) | (v & mask);
         }
-        return pci::TargetReply::Data;
+        return pci::TargetReply::Disconnect;
     }
     const int64_t off = m_cfg.memory_offset(a.addr);
-    if (off < 0) return pci::TargetReply::Retry;
+    if (off < 0) return pci::TargetReply::Disconnect;
     write_register(static_cast<uint32_t>(off), v, byte_enables);
     return off + 4 >= kBar0Size ? pci::TargetReply::Disconnect : pci::TargetReply::Data;
 }

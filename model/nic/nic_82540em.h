@@ -92,6 +92,7 @@ public:
     // pci::TargetClient
     bool target_claim(const pci::TargetAccess& a) override;
     pci::TargetReply target_read(const pci::TargetAccess& a, uint64_t& data) override;
+    pci::TargetReply target_write_ready(const pci::TargetAccess& a) override;
     pci::TargetReply target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) override;
     void target_parity_error(const pci::TargetAccess& a, bool address_phase) override;
 

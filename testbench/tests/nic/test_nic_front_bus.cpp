@@ -1,0 +1,532 @@
+// The NIC front over the real bus: the host CPU's configuration, memory and I/O cycles through the host bridge reach
+// Nic82540em's target; INTA# is observed on the wires. Every test runs the bus monitor and expects no violation.
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <vector>
+
+#include <systemc>
+
+#include "model/host/host_bridge.h"
+#include "model/host/host_cpu.h"
+#include "model/host/host_memory.h"
+#include "model/nic/e1000_regs.h"
+#include "model/nic/nic_82540em.h"
+#include "model/pci/arbiter.h"
+#include "model/pci/bus_monitor.h"
+#include "model/pci/pci_bus.h"
+#include "testbench/support/sim_reports.h"
+
+using namespace nicsim;
+using namespace nicsim::e1000;
+using namespace sc_core;
+namespace cfg = nicsim::pci::cfg;
+
+namespace {
+
+constexpr uint32_t kBar0 = 0xE0000000u;  // inside the bridge's MMIO window
+constexpr uint32_t kBar2 = 0x0000C000u;  // I/O ports
+
+/// Records every INTA# edge of one device with its time.
+struct IntaProbe : sc_module {
+    pci::PciBus& bus;
+    unsigned device;
+    std::vector<std::pair<uint64_t, bool>> edges;  // (ns, asserted)
+    bool level = false;
+    SC_HAS_PROCESS(IntaProbe);
+    IntaProbe(sc_module_name n, pci::PciBus& b, unsigned dev) : sc_module(n), bus(b), device(dev) {
+        SC_METHOD(sample);
+        sensitive << bus.inta_event();
+        dont_initialize();
+    }
+    void sample() {
+        const bool now = ((bus.lines().inta >> device) & 1u) != 0;
+        if (now != level) edges.emplace_back(sc_time_stamp().value() / 1000, now);
+        level = now;
+    }
+    unsigned assertions() const {
+        unsigned n = 0;
+        for (const auto& e : edges) n += e.second ? 1 : 0;
+        return n;
+    }
+};
+
+/// Host CPU and bridge, the bus, its monitor and the NIC.
+struct Bench {
+    pci::PciBus bus;
+    pci::BusMonitor monitor;
+    host::HostMemory memory;
+    host::HostBridge bridge;
+    host::HostCpu cpu;
+    pci::Arbiter arbiter;
+    nic::Nic82540em nic;
+    IntaProbe inta;
+    unsigned dev;
+
+    explicit Bench(const nic::NicParams& p = nic::NicParams{}, const pci::BusConfig& bc = pci::BusConfig{})
+        : bus("pci", bc),
+          monitor("monitor", bus),
+          memory("memory"),
+          bridge("bridge", bus),
+          cpu("cpu", bus, memory),
+          arbiter("arbiter", bus),
+          nic("nic", bus, p),
+          inta("inta", bus, nic.device_number()),
+          dev(nic.device_number()) {
+        cpu.cpu_mem.bind(bridge.cpu_mem);
+        cpu.cpu_io.bind(bridge.cpu_io);
+        cpu.cpu_cfg.bind(bridge.cpu_cfg);
+        bridge.mem.bind(memory.socket);
+        arbiter.config().park_master = static_cast<int>(bridge.master_index());
+        monitor.set_dac_capable(nic.master().master_index(), p.dma_address_bits == 64);
+    }
+
+    /// Run `program` on the host CPU until it returns (bounded by `limit`).
+    void run(std::function<void(host::HostPlatform&)> program, sc_time limit = sc_time(20, SC_MS)) {
+        cpu.set_program(std::move(program));
+        cpu.set_stop_when_done(true);
+        sc_start(limit);
+    }
+
+    /// BAR0/BAR2 programmed, memory and I/O decode on (plus `extra` Command bits).
+    void enable(host::HostPlatform& hp, uint16_t extra = 0) {
+        hp.config_write(dev, cfg::kBar0, 4, kBar0);
+        hp.config_write(dev, nic::ConfigSpace::kBar2, 4, kBar2);
+        hp.config_write(dev, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace | extra);
+    }
+    static uint32_t rd(host::HostPlatform& hp, uint32_t off) { return hp.mmio_read(kBar0 + off, 4); }
+    static void wr(host::HostPlatform& hp, uint32_t off, uint32_t v) { hp.mmio_write(kBar0 + off, 4, v); }
+    bool inta_now() const { return ((bus.lines().inta >> dev) & 1u) != 0; }
+
+    void check_clean() {
+        INFO("the bus monitor saw no protocol violation: " << monitor.summary());
+        CHECK(monitor.violations() == 0);
+        INFO("the program ran to its end");
+        CHECK(cpu.program_done());
+    }
+};
+
+}  // namespace
+
+TEST_CASE("config probing and BAR sizing by writing all ones over the bus", "[nic][config]") {
+    nic::NicParams p;
+    Bench b(p);
+    uint32_t id = 0, cls = 0, bar0_size = 0, bar2_size = 0, bar0 = 0, bar2 = 0, pin = 0, line = 0, clt = 0;
+    uint32_t sts = 0, bar1 = 0;
+    b.run([&](host::HostPlatform& hp) {
+        id = hp.config_read(b.dev, cfg::kVendorId, 4);
+        cls = hp.config_read(b.dev, cfg::kRevisionId, 4);
+        hp.config_write(b.dev, cfg::kBar0, 4, 0xFFFFFFFFu);
+        bar0_size = hp.config_read(b.dev, cfg::kBar0, 4);
+        hp.config_write(b.dev, nic::ConfigSpace::kBar2, 4, 0xFFFFFFFFu);
+        bar2_size = hp.config_read(b.dev, nic::ConfigSpace::kBar2, 4);
+        hp.config_write(b.dev, 0x14, 4, 0xFFFFFFFFu);
+        bar1 = hp.config_read(b.dev, 0x14, 4);
+        hp.config_write(b.dev, cfg::kBar0, 4, kBar0);
+        hp.config_write(b.dev, nic::ConfigSpace::kBar2, 4, kBar2);
+        bar0 = hp.config_read(b.dev, cfg::kBar0, 4);
+        bar2 = hp.config_read(b.dev, nic::ConfigSpace::kBar2, 4);
+        pin = hp.config_read(b.dev, cfg::kInterruptPin, 1);
+        hp.config_write(b.dev, cfg::kInterruptLine, 1, 11);
+        line = hp.config_read(b.dev, cfg::kInterruptLine, 1);
+        hp.config_write(b.dev, cfg::kCacheLineSize, 2, 0x4010);  // 16 dwords, latency timer 64
+        clt = hp.config_read(b.dev, cfg::kCacheLineSize, 2);
+        hp.config_write(b.dev, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdBusMaster | cfg::kCmdMwiEnable);
+        sts = hp.config_read(b.dev, cfg::kCommand, 4);
+    });
+    INFO("identity: vendor 0x8086, device 0x100E, class 0x020000");
+    CHECK(id == 0x100E8086u);
+    CHECK((cls >> 8) == 0x020000u);
+    INFO("BAR0 sizes as 128 KiB 32-bit non-prefetchable memory, BAR2 as 8 bytes of I/O, BAR1 absent");
+    CHECK(bar0_size == 0xFFFE0000u);
+    CHECK(bar2_size == 0xFFFFFFF9u);
+    CHECK(bar1 == 0u);
+    CHECK(bar0 == kBar0);
+    CHECK(bar2 == (kBar2 | 1u));
+    INFO("interrupt pin INTA#, interrupt line R/W");
+    CHECK(pin == 1u);
+    CHECK(line == 11u);
+    CHECK(clt == 0x4010u);
+    INFO("Command register as written; the master engine follows cache line, latency timer and MWI");
+    CHECK((sts & 0xFFFF) == (cfg::kCmdMemSpace | cfg::kCmdBusMaster | cfg::kCmdMwiEnable));
+    CHECK(b.nic.bus_master_enabled());
+    CHECK(b.nic.master().config().cache_line_dwords == 16);
+    CHECK(b.nic.master().config().latency_timer == 0x40);
+    CHECK(b.nic.master().config().mwi_enable);
+    INFO("64-bit DMA addressing makes the master DAC capable");
+    CHECK(b.nic.master().config().dac_capable);
+    b.check_clean();
+}
+
+TEST_CASE("a 32-bit NIC never becomes DAC capable", "[nic][config]") {
+    nic::NicParams p;
+    p.dma_address_bits = 32;
+    Bench b(p);
+    uint32_t id = 0;
+    b.run([&](host::HostPlatform& hp) { id = hp.config_read(b.dev, cfg::kVendorId, 4); });
+    CHECK(id == 0x100E8086u);
+    INFO("dma_address_bits 32 -> MasterConfig::dac_capable false");
+    CHECK_FALSE(b.nic.master().config().dac_capable);
+    b.check_clean();
+}
+
+TEST_CASE("no memory or I/O decode while the Command register disables it", "[nic][config]") {
+    Bench b;
+    test::expect_reports("nicsim/host/bridge-master-abort");
+    uint32_t before = 0, io_before = 0, after = 0, io_after = 0, after_off = 0;
+    b.run([&](host::HostPlatform& hp) {
+        hp.config_write(b.dev, cfg::kBar0, 4, kBar0);
+        hp.config_write(b.dev, nic::ConfigSpace::kBar2, 4, kBar2);
+        before = hp.mmio_read(kBar0 + STATUS, 4);
+        io_before = hp.io_read(kBar2 + IOADDR, 4);
+        hp.config_write(b.dev, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace);
+        after = hp.mmio_read(kBar0 + STATUS, 4);
+        hp.io_write(kBar2 + IOADDR, 4, STATUS);
+        io_after = hp.io_read(kBar2 + IODATA, 4);
+        hp.config_write(b.dev, cfg::kCommand, 2, 0);
+        after_off = hp.mmio_read(kBar0 + STATUS, 4);
+    });
+    INFO("master abort while Memory/IO Space are clear: the CPU reads all ones");
+    CHECK(before == 0xFFFFFFFFu);
+    CHECK(io_before == 0xFFFFFFFFu);
+    CHECK(after_off == 0xFFFFFFFFu);
+    CHECK(b.bridge.stats().cpu_master_aborts == 3);
+    CHECK(test::reports_seen("nicsim/host/bridge-master-abort") == 3);
+    INFO("decoded once enabled: STATUS = FD | 1000 Mb/s (link not set up: LU clear)");
+    CHECK(after == (status::FD::mask | status::SPEED::make(status::kSpeed1000)));
+    CHECK(io_after == after);
+    b.check_clean();
+}
+
+TEST_CASE("register reset values and access kinds over BAR0", "[nic][regs]") {
+    nic::NicParams p;
+    Bench b(p);
+    test::expect_reports("nicsim/nic/unknown-register");
+    struct Probe {
+        uint32_t off, expect;
+    };
+    const uint32_t ral0 = p.mac[0] | (p.mac[1] << 8) | (p.mac[2] << 16) | (uint32_t{p.mac[3]} << 24);
+    const uint32_t rah0 = p.mac[4] | (p.mac[5] << 8) | rahf::AV::mask;
+    const std::vector<Probe> resets = {
+        {CTRL, kCtrlReset}, {STATUS, 0x81u}, {EECD, eecd::EE_PRES::mask}, {EERD, 0}, {ICR, 0}, {ITR, 0}, {IMS, 0},
+        {RCTL, kRctlReset}, {TCTL, kTctlReset}, {TDBAL, 0}, {TDBAH, 0}, {TDLEN, 0}, {TDH, 0}, {TDT, 0},
+        {RDBAL, 0}, {RDBAH, 0}, {RDLEN, 0}, {RDH, 0}, {RDT, 0}, {TIDV, 0}, {TADV, 0}, {RDTR, 0}, {RADV, 0},
+        {TXDCTL, kTxdctlReset}, {RXDCTL, kRxdctlReset}, {RAL0, ral0}, {RAH0, rah0}, {ral_n(1), 0}, {rah_n(1), 0},
+        {mta_n(0), 0}, {mta_n(127), 0}, {GPRC, 0}, {GPTC, 0}, {GORCL, 0}, {GOTCH, 0}, {MPC, 0}, {TPR, 0}, {TPT, 0},
+        {PBA, 0x30u}};
+    std::vector<uint32_t> got;
+    uint32_t tdbal = 0, itr = 0, rah1 = 0, mta5 = 0, status_w = 0, ics = 0, imc = 0, icr1 = 0, icr2 = 0, ims1 = 0,
+             ims2 = 0, unknown = 0, gprc1 = 0, gprc2 = 0, gorcl = 0, gorch = 0, gorcl2 = 0, ctrl_after = 0,
+             tdbal_after = 0, ral_after = 0, ims_after = 0, itr_lo = 0, rdlen = 0, eecd = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        for (const auto& r : resets) got.push_back(Bench::rd(hp, r.off));
+        // R/W with write masks
+        Bench::wr(hp, TDBAL, 0x12345678u);
+        tdbal = Bench::rd(hp, TDBAL);
+        Bench::wr(hp, ITR, 0xFFFF0123u);
+        itr = Bench::rd(hp, ITR);
+        hp.mmio_write(kBar0 + ITR, 2, 0x0042);  // 16-bit write: low half only
+        itr_lo = Bench::rd(hp, ITR);
+        Bench::wr(hp, RDLEN, 0x1000);
+        rdlen = Bench::rd(hp, RDLEN);
+        Bench::wr(hp, rah_n(1), 0xFFFFFFFFu);
+        rah1 = Bench::rd(hp, rah_n(1));
+        Bench::wr(hp, mta_n(5), 0xA5A5A5A5u);
+        mta5 = Bench::rd(hp, mta_n(5));
+        // read-only and write-only
+        Bench::wr(hp, STATUS, 0);
+        status_w = Bench::rd(hp, STATUS);
+        Bench::wr(hp, EECD, 0);
+        eecd = Bench::rd(hp, EECD);
+        ics = Bench::rd(hp, ICS);
+        imc = Bench::rd(hp, IMC);
+        // ICR read clears; IMS sets, IMC clears
+        Bench::wr(hp, ICS, icr::RXSEQ | icr::TXQE);
+        icr1 = Bench::rd(hp, ICR);
+        icr2 = Bench::rd(hp, ICR);
+        Bench::wr(hp, IMS, icr::RXT0 | icr::LSC);
+        ims1 = Bench::rd(hp, IMS);
+        Bench::wr(hp, IMC, icr::LSC);
+        ims2 = Bench::rd(hp, IMS);
+        // unknown offsets
+        Bench::wr(hp, 0x0F00, 0xDEADBEEFu);
+        unknown = Bench::rd(hp, 0x0F00);
+        // statistics read-clear (the data path counts through NicContext::add_stat)
+        b.nic.add_stat(GPRC, 3);
+        gprc1 = Bench::rd(hp, GPRC);
+        gprc2 = Bench::rd(hp, GPRC);
+        b.nic.add_stat(GORCL, 0x100000005ull);
+        gorcl = Bench::rd(hp, GORCL);
+        gorch = Bench::rd(hp, GORCH);
+        gorcl2 = Bench::rd(hp, GORCL);
+        // CTRL.RST: self-clearing, registers back to reset values, RAL0 reloaded from the EEPROM
+        Bench::wr(hp, RAL0, 0x11111111u);
+        Bench::wr(hp, CTRL, ctrl::RST::mask | ctrl::SLU::mask);
+        ctrl_after = Bench::rd(hp, CTRL);
+        tdbal_after = Bench::rd(hp, TDBAL);
+        ral_after = Bench::rd(hp, RAL0);
+        ims_after = Bench::rd(hp, IMS);
+    });
+    REQUIRE(got.size() == resets.size());
+    for (size_t i = 0; i < resets.size(); ++i) {
+        INFO("reset value of register 0x" << std::hex << resets[i].off);
+        CHECK(got[i] == resets[i].expect);
+    }
+    INFO("R/W registers keep the implemented bits only");
+    CHECK(tdbal == 0x12345670u);
+    CHECK(itr == 0x0123u);
+    CHECK(itr_lo == 0x0042u);
+    CHECK(rdlen == 0x1000u);
+    CHECK(rah1 == 0x8003FFFFu);
+    CHECK(mta5 == 0xA5A5A5A5u);
+    INFO("STATUS and EECD ignore writes; ICS and IMC read 0");
+    CHECK(status_w == 0x81u);
+    CHECK(eecd == eecd::EE_PRES::mask);
+    CHECK(ics == 0u);
+    CHECK(imc == 0u);
+    INFO("ICR returns the causes once, then reads 0");
+    CHECK(icr1 == (icr::RXSEQ | icr::TXQE));
+    CHECK(icr2 == 0u);
+    CHECK(ims1 == (icr::RXT0 | icr::LSC));
+    CHECK(ims2 == icr::RXT0);
+    INFO("an unimplemented offset reads 0 and each access is diagnosed");
+    CHECK(unknown == 0u);
+    CHECK(test::reports_seen("nicsim/nic/unknown-register") == 2);
+    INFO("statistics clear on read; octet counters carry into the high dword");
+    CHECK(gprc1 == 3u);
+    CHECK(gprc2 == 0u);
+    CHECK(gorcl == 5u);
+    CHECK(gorch == 1u);
+    CHECK(gorcl2 == 0u);
+    INFO("CTRL.RST self-clears and resets the register file");
+    CHECK(ctrl_after == kCtrlReset);
+    CHECK(tdbal_after == 0u);
+    CHECK(ral_after == ral0);
+    CHECK(ims_after == 0u);
+    CHECK(b.nic.stats().software_resets == 1);
+    b.check_clean();
+}
+
+TEST_CASE("IOADDR and IODATA reach the same registers as BAR0", "[nic][regs]") {
+    Bench b;
+    uint32_t via_mem = 0, via_io = 0, ioaddr = 0, status_io = 0, status_mem = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        hp.io_write(kBar2 + IOADDR, 4, TDBAH);
+        hp.io_write(kBar2 + IODATA, 4, 0xCAFE0001u);
+        via_mem = Bench::rd(hp, TDBAH);
+        Bench::wr(hp, mta_n(3), 0x5A5A0F0Fu);
+        hp.io_write(kBar2 + IOADDR, 4, mta_n(3));
+        ioaddr = hp.io_read(kBar2 + IOADDR, 4);
+        via_io = hp.io_read(kBar2 + IODATA, 4);
+        hp.io_write(kBar2 + IOADDR, 4, STATUS);
+        status_io = hp.io_read(kBar2 + IODATA, 4);
+        status_mem = Bench::rd(hp, STATUS);
+    });
+    INFO("a write through IODATA lands in the register IOADDR selects");
+    CHECK(via_mem == 0xCAFE0001u);
+    INFO("IOADDR reads back; IODATA reads the register");
+    CHECK(ioaddr == mta_n(3));
+    CHECK(via_io == 0x5A5A0F0Fu);
+    CHECK(status_io == status_mem);
+    b.check_clean();
+}
+
+TEST_CASE("EERD reads the MAC and a checksum of 0xBABA over the bus", "[nic][eeprom]") {
+    nic::NicParams p;
+    const uint8_t mac[6] = {0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x0C};
+    std::copy(mac, mac + 6, p.mac);
+    Bench b(p);
+    std::vector<uint16_t> words;
+    unsigned polls = 0, max_polls = 0;
+    bool all_done = true;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        for (unsigned w = 0; w < kEepromWords; ++w) {
+            Bench::wr(hp, EERD, eerd::START::mask | eerd::ADDR::make(w));
+            uint32_t v = 0;
+            unsigned n = 0;
+            do {
+                v = Bench::rd(hp, EERD);
+                ++n;
+            } while (!eerd::DONE::get(v) && n < 100);
+            all_done = all_done && eerd::DONE::get(v) && eerd::ADDR::get(v) == w;
+            polls += n;
+            max_polls = std::max(max_polls, n);
+            words.push_back(static_cast<uint16_t>(eerd::DATA::get(v)));
+        }
+    });
+    REQUIRE(words.size() == kEepromWords);
+    INFO("every read completed with DONE and its own address");
+    CHECK(all_done);
+    CHECK(max_polls < 100);
+    INFO("words 0..2 are the MAC address");
+    CHECK(words[0] == 0x1B00);
+    CHECK(words[1] == 0x0A21);
+    CHECK(words[2] == 0x0C0B);
+    uint16_t sum = 0;
+    for (uint16_t w : words) sum = static_cast<uint16_t>(sum + w);
+    INFO("the sum of words 0..0x3F is 0xBABA");
+    CHECK(sum == 0xBABA);
+    b.check_clean();
+}
+
+TEST_CASE("INTA# follows ICR and IMS and ICR read deasserts it", "[nic][irq]") {
+    Bench b;
+    bool masked = true, unmasked = false, after_read = true, disabled = true, reenabled = false, cleared = true;
+    uint32_t icr = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        Bench::wr(hp, ICS, icr::TXDW);
+        hp.stall_ns(500);
+        masked = b.inta_now();
+        Bench::wr(hp, IMS, icr::TXDW);
+        hp.stall_ns(500);
+        unmasked = b.inta_now();
+        icr = Bench::rd(hp, ICR);
+        hp.stall_ns(500);
+        after_read = b.inta_now();
+        hp.config_write(b.dev, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace | cfg::kCmdIntxDisable);
+        Bench::wr(hp, ICS, icr::TXDW);
+        hp.stall_ns(500);
+        disabled = b.inta_now();
+        hp.config_write(b.dev, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace);
+        hp.stall_ns(500);
+        reenabled = b.inta_now();
+        Bench::wr(hp, IMC, icr::TXDW);
+        hp.stall_ns(500);
+        cleared = b.inta_now();
+    });
+    INFO("a masked cause does not assert INTA#");
+    CHECK_FALSE(masked);
+    INFO("IMS unmasks it: INTA# asserted, level-sensitive");
+    CHECK(unmasked);
+    CHECK(icr == icr::TXDW);
+    INFO("reading ICR clears the cause and deasserts INTA#");
+    CHECK_FALSE(after_read);
+    INFO("Interrupt Disable in the Command register holds INTA# off; clearing it releases the pending interrupt");
+    CHECK_FALSE(disabled);
+    CHECK(reenabled);
+    INFO("IMC masks the pending cause again");
+    CHECK_FALSE(cleared);
+    CHECK(b.inta.assertions() == 2);
+    b.check_clean();
+}
+
+TEST_CASE("ITR spaces interrupts by its interval on INTA#", "[nic][irq]") {
+    Bench b;
+    constexpr uint32_t kItr = 200;  // 51.2 us
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        Bench::wr(hp, ITR, kItr);
+        Bench::wr(hp, IMS, icr::RXT0);
+        Bench::wr(hp, ICS, icr::RXT0);
+        hp.stall_ns(1000);
+        Bench::rd(hp, ICR);
+        Bench::wr(hp, ICS, icr::RXT0);  // pending again at once
+        hp.stall_ns(100000);
+        Bench::rd(hp, ICR);
+    });
+    REQUIRE(b.inta.edges.size() >= 4);
+    const uint64_t first = b.inta.edges[0].first, second = b.inta.edges[2].first;
+    INFO("first assertion at " << first << " ns, second at " << second << " ns");
+    CHECK(b.inta.edges[0].second);
+    CHECK(b.inta.edges[2].second);
+    INFO("the second interrupt waits ITR x 256 ns from the first (within one bus clock)");
+    CHECK(second >= first + kItr * 256);
+    CHECK(second <= first + kItr * 256 + 2 * 30);
+    CHECK(b.nic.interrupts().assertions() == 2);
+    b.check_clean();
+}
+
+TEST_CASE("TIDV and RADV moderation timers delay TXDW and RXT0 on INTA#", "[nic][irq]") {
+    Bench b;
+    uint64_t t_tx = 0, t_rx = 0;
+    uint32_t icr_tx = 0, icr_rx = 0;
+    uint64_t awake_idle_before = 0, awake_idle_after = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        Bench::wr(hp, IMS, icr::TXDW | icr::RXT0);
+        Bench::wr(hp, TIDV, 100);  // 102.4 us
+        Bench::wr(hp, RDTR, 50);   // 51.2 us, restarted by every packet
+        Bench::wr(hp, RADV, 80);   // 81.92 us absolute
+        hp.stall_ns(1000);
+        awake_idle_before = b.nic.stats().awake_clocks;
+        t_tx = hp.now_ns();
+        b.nic.tx_done_event(false);  // as the data path does when a descriptor with IDE is written back
+        while (!b.inta_now() && hp.now_ns() < t_tx + 200000) hp.stall_ns(100);
+        icr_tx = Bench::rd(hp, ICR);
+        hp.stall_ns(1000);
+        t_rx = hp.now_ns();
+        b.nic.rx_done_event(false);
+        hp.stall_ns(40000);
+        b.nic.rx_done_event(false);  // RDTR restarts; RADV keeps its deadline
+        hp.stall_ns(30000);
+        b.nic.rx_done_event(false);
+        while (!b.inta_now() && hp.now_ns() < t_rx + 200000) hp.stall_ns(100);
+        icr_rx = Bench::rd(hp, ICR);
+        awake_idle_after = b.nic.stats().awake_clocks;
+    });
+    REQUIRE(b.inta.edges.size() >= 4);
+    const uint64_t tx_irq = b.inta.edges[0].first, rx_irq = b.inta.edges[2].first;
+    INFO("TXDW after TIDV = 102.4 us: at " << tx_irq - t_tx << " ns");
+    CHECK(icr_tx == icr::TXDW);
+    CHECK(tx_irq >= t_tx + 102400);
+    CHECK(tx_irq <= t_tx + 102400 + 2 * 30);
+    INFO("RXT0 at RADV = 81.92 us although packets kept restarting RDTR: at " << rx_irq - t_rx << " ns");
+    CHECK(icr_rx == icr::RXT0);
+    CHECK(rx_irq >= t_rx + 81920);
+    CHECK(rx_irq <= t_rx + 81920 + 2 * 30);
+    INFO("the NIC sleeps through the delays: far fewer awake clocks than bus clocks (" <<
+         awake_idle_after - awake_idle_before << ")");
+    CHECK(awake_idle_after - awake_idle_before < 2000);
+    b.check_clean();
+}
+
+TEST_CASE("link changes raise LSC and STATUS follows CTRL.SLU and the link", "[nic][irq]") {
+    nic::NicParams p;
+    p.link_mbps = 100;
+    Bench b(p);
+    uint32_t st_down = 0, st_up = 0, st_lost = 0, icr_up = 0, icr_lost = 0;
+    bool inta_lost = false;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        st_down = Bench::rd(hp, STATUS);
+        Bench::wr(hp, CTRL, ctrl::SLU::mask);
+        st_up = Bench::rd(hp, STATUS);
+        icr_up = Bench::rd(hp, ICR);
+        Bench::wr(hp, IMS, icr::LSC);
+        b.nic.set_link(false);
+        hp.stall_ns(500);
+        inta_lost = b.inta_now();
+        st_lost = Bench::rd(hp, STATUS);
+        icr_lost = Bench::rd(hp, ICR);
+    });
+    const uint32_t speed100 = status::SPEED::make(status::kSpeed100);
+    INFO("link up needs CTRL.SLU; speed bits say 100 Mb/s");
+    CHECK(st_down == (status::FD::mask | speed100));
+    CHECK(st_up == (status::FD::mask | status::LU::mask | speed100));
+    CHECK(icr_up == icr::LSC);
+    INFO("losing the link clears LU, raises LSC and (unmasked) INTA#");
+    CHECK(inta_lost);
+    CHECK(st_lost == (status::FD::mask | speed100));
+    CHECK(icr_lost == icr::LSC);
+    b.check_clean();
+}
+
+TEST_CASE("an idle NIC is not evaluated", "[nic][regs]") {
+    Bench b;
+    uint64_t before = 0, after = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        Bench::rd(hp, STATUS);
+        hp.stall_ns(1000);
+        before = b.nic.stats().awake_clocks;
+        hp.stall_ns(1000000);  // 1 ms of idle bus: ~33000 clocks
+        after = b.nic.stats().awake_clocks;
+    });
+    INFO("awake clocks during 1 ms of idle bus: " << after - before);
+    CHECK(after - before <= 2);
+    b.check_clean();
+}
