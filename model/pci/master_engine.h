@@ -85,9 +85,17 @@ public:
     unsigned master_index() const { return m_master; }
     DriverId driver() const { return m_driver; }
 
-    /// Starts a request; only while !busy(). Completion comes through MasterClient::master_done from tick().
+    /// Starts a request; only while !busy() (or can_start()). Completion comes through MasterClient::master_done from
+    /// tick().
     void start(const MasterRequest& rq);
+    /// True from start() until master_done() has been called for the request.
     bool busy() const;
+    /// True once the bus work of the current request is over, though master_done() may still wait up to two clocks
+    /// for PERR#: a client that starts its next request here keeps back-to-back transactions at N+2 / N+3 clocks.
+    bool can_start() const;
+    /// True while tick() has anything to do on the next edge. When false, the owner may sleep on
+    /// bus.changed_event() (a GNT# change wakes it for bus parking) until it calls start().
+    bool needs_tick() const;
     /// Call on every rising CLK edge while busy() (and while parked on the bus: see parked()).
     void tick();
     /// True while the arbiter parks the bus on this master and it therefore drives AD, C/BE# and PAR.
@@ -97,6 +105,12 @@ public:
 
 private:
     struct Impl;
+    void finish(MasterStatus status);
+    void end_transaction(Drive& d, const Lines& l);
+    void drive_phase(Drive& d, bool last);
+    void start_transaction(Drive& d);
+    void data_tick(Drive& d, const Lines& l);
+    void fire_done();
     Impl* m;
     PciBus& m_bus;
     MasterClient& m_client;

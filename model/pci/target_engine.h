@@ -41,8 +41,14 @@ public:
     virtual bool target_claim(const TargetAccess& a) = 0;
     /// Read data phase: fill `data` (bytes at a.addr.., 4 or 8 of them) when replying Data or Disconnect.
     virtual TargetReply target_read(const TargetAccess& a, uint64_t& data) = 0;
-    /// Write data phase: `byte_enables` bit i = byte i valid (active high, 4 or 8 bits).
+    /// Write data phase, as it completes: `byte_enables` bit i = byte i valid (active high, 4 or 8 bits). The engine
+    /// asserts TRDY# one clock before the master's data is visible (registered logic), so the phase is already
+    /// accepted here: Data continues, Disconnect stops after it; Retry ends the burst before the next phase
+    /// (disconnect without data), Abort target-aborts the next phase, Wait adds a wait state before the next one.
     virtual TargetReply target_write(const TargetAccess& a, uint64_t data, uint8_t byte_enables) = 0;
+    /// Write data phase, asked one clock before TRDY#/STOP# are driven for it (before its data is on the bus): Data
+    /// accepts it, Wait inserts a wait state, Retry/Disconnect/Abort as for reads. Default: always Data.
+    virtual TargetReply target_write_ready(const TargetAccess& a) { return TargetReply::Data; }
     /// The transaction is over (completed, retried, disconnected, aborted or master-aborted).
     virtual void target_end(const TargetAccess& a) {}
     /// A data parity error this target detected (it asserts PERR#) or an address parity error (SERR#).
@@ -76,6 +82,9 @@ public:
     DriverId driver() const { return m_driver; }
     /// Parity Error Response and SERR# enable from the owning device's Command register.
     void set_parity_response(bool perr_enable, bool serr_enable);
+    /// The device number whose IDSEL line selects this target for configuration cycles (PciBus::add_device);
+    /// without one, TargetAccess::idsel is always false.
+    void set_idsel_device(unsigned device);
 
     /// Call on every rising CLK edge while the bus is not idle or active() is true.
     void tick();
@@ -85,6 +94,10 @@ public:
 
 private:
     struct Impl;
+    void decode(Drive& d, const Lines& l);
+    void claimed_tick(Drive& d, const Lines& l);
+    void decide(Drive& d, const Lines& l);
+    void end_claim(Drive& d);
     Impl* m;
     PciBus& m_bus;
     TargetClient& m_client;

@@ -1,0 +1,87 @@
+#include "arbiter.h"
+
+namespace nicsim::pci {
+
+Arbiter::Arbiter(sc_core::sc_module_name name, PciBus& bus, const ArbiterConfig& config)
+    : sc_module(name), m_bus(bus), m_config(config) {
+    SC_HAS_PROCESS(Arbiter);
+    SC_METHOD(tick);
+    sensitive << bus.CLK.posedge_event();
+    dont_initialize();
+}
+
+// The first requesting master after `from` in round-robin order (from = -1: start at master 0).
+int Arbiter::next_after(uint32_t requests, int from) const {
+    const unsigned n = m_bus.master_count();
+    for (unsigned i = 1; i <= n; ++i) {
+        const unsigned c = (static_cast<unsigned>(from + static_cast<int>(i)) + n) % n;
+        if ((requests >> c) & 1u) return static_cast<int>(c);
+    }
+    return -1;
+}
+
+void Arbiter::grant(int master, bool hidden) {
+    if (master == m_granted) return;
+    m_granted = master;
+    m_started = false;
+    m_unused = 0;
+    m_bus.set_gnt_n(master < 0 ? ~0u : ~(1u << master));
+    if (master < 0) return;
+    m_last = master;
+    ++m_stats.grants;
+    if (hidden) ++m_stats.hidden_grants;
+    if (master < 32) ++m_stats.grants_by_master[master];
+}
+
+void Arbiter::tick() {
+    if (!m_bus.CLK.posedge()) return;  // woken by a REQ# change: decide on the next rising edge
+    const Lines& l = m_bus.lines();
+    if (!l.rst_n) {  // no GNT# during reset
+        grant(-1, false);
+        m_prev_idle = true;
+        m_prev_granted = -1;
+        return;
+    }
+    const unsigned n = m_bus.master_count();
+    if (n == 0) {
+        next_trigger(m_bus.req_event());
+        return;
+    }
+    const uint32_t mask = n >= 32 ? ~0u : (1u << n) - 1u;
+    const uint32_t req = ~l.req_n & mask;
+    const bool idle = l.idle();
+    const int vis = m_granted;  // driven on the previous clock, visible now
+    if (m_prev_idle && !idle && vis >= 0 && m_prev_granted == vis) m_started = true;
+    const int park = (m_config.park_master >= 0 && static_cast<unsigned>(m_config.park_master) < n)
+                         ? m_config.park_master
+                         : m_last;
+
+    int g = vis;
+    if (g >= 0) {
+        const uint32_t own = 1u << g;
+        const uint32_t others = req & ~own;
+        if (!idle) {
+            m_unused = 0;
+            if (others && m_started) g = next_after(others, g);  // hidden arbitration: direct hand-over
+        } else if (req & own) {
+            if (others && ++m_unused > m_config.start_timeout) g = -1;  // granted but not starting
+        } else if (others || g != park) {
+            g = -1;  // one clock without GNT# before another master gets it on an idle bus
+        }
+    } else if (req) {
+        g = next_after(req, m_last);
+    } else if (park >= 0) {
+        g = park;
+    }
+    grant(g, !idle);
+
+    m_prev_idle = idle;
+    m_prev_granted = vis;
+    if (req == 0 && idle && g == park) {  // settled: sleep until somebody requests
+        m_prev_idle = true;
+        m_prev_granted = g;
+        next_trigger(m_bus.req_event());
+    }
+}
+
+}  // namespace nicsim::pci

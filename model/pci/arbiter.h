@@ -1,0 +1,50 @@
+// The central PCI arbiter: fair round-robin among the masters' REQ#, one GNT# at a time, bus parking, hidden
+// arbitration while a transaction runs. One clocked SC_METHOD that sleeps on REQ# changes while nothing happens.
+#pragma once
+
+#include <cstdint>
+
+#include <systemc>
+
+#include "pci_bus.h"
+
+namespace nicsim::pci {
+
+/// Arbiter properties (defaults here, set before sc_start).
+struct ArbiterConfig {
+    int park_master = -1;            ///< master to park the bus on when nobody requests; -1 = the last one granted
+    unsigned start_timeout = 16;     ///< idle clocks a granted, requesting master may leave the bus unused
+};
+
+struct ArbiterStats {
+    uint64_t grants = 0;             ///< GNT# moves to a master (parking included)
+    uint64_t hidden_grants = 0;      ///< grants given while the bus was busy
+    uint64_t grants_by_master[32] = {};
+};
+
+class Arbiter : public sc_core::sc_module {
+public:
+    Arbiter(sc_core::sc_module_name name, PciBus& bus, const ArbiterConfig& config = {});
+
+    ArbiterConfig& config() { return m_config; }
+    const ArbiterStats& stats() const { return m_stats; }
+    /// The master whose GNT# is asserted (as driven), or -1.
+    int granted() const { return m_granted; }
+
+private:
+    void tick();
+    int next_after(uint32_t requests, int from) const;
+    void grant(int master, bool hidden);
+
+    PciBus& m_bus;
+    ArbiterConfig m_config;
+    ArbiterStats m_stats;
+    int m_granted = -1;       // GNT# as driven this clock (visible on the next)
+    int m_last = -1;          // the last master granted (round-robin pointer, default park)
+    bool m_started = false;   // the granted master has begun a transaction since it was granted
+    bool m_prev_idle = true;  // the bus was idle on the previous clock
+    int m_prev_granted = -1;  // GNT# visible on the previous clock
+    unsigned m_unused = 0;    // idle clocks the current grant went unused while others waited
+};
+
+}  // namespace nicsim::pci

@@ -1,0 +1,556 @@
+#include "master_engine.h"
+
+#include <sstream>
+
+namespace nicsim::pci {
+
+namespace {
+constexpr uint64_t k4GiB = 1ull << 32;
+constexpr uint32_t kParkLines = kAdLo | kCbeLo | kPar;  // what a parked master drives
+constexpr unsigned kMasterAbortClock = 4;  // clocks after the address phase: DEVSEL# due by clock 5 (subtractive)
+constexpr unsigned kRetryHoldoff = 2;      // clocks REQ# stays deasserted after a Retry
+}  // namespace
+
+const char* master_status_name(MasterStatus s) {
+    switch (s) {
+        case MasterStatus::Ok: return "Ok";
+        case MasterStatus::MasterAbort: return "MasterAbort";
+        case MasterStatus::TargetAbort: return "TargetAbort";
+        case MasterStatus::RetryLimit: return "RetryLimit";
+        case MasterStatus::ParityError: return "ParityError";
+    }
+    return "?";
+}
+
+struct PciMasterEngine::Impl {
+    enum class St : uint8_t {
+        Idle,    // no request
+        Fail,    // request refused before touching the bus: completes on the next tick
+        Req,     // REQ# asserted, waiting for GNT# on an idle bus
+        AddrLo,  // DAC low dword visible now: drive the high dword and the real command
+        Addr,    // (final) address phase visible now: drive the first data phase
+        Data,    // a data phase is visible now
+        Abort2,  // master abort: FRAME# was deasserted, now IRDY#
+    };
+    enum class Term : uint8_t { None, Retry, Disconnect, TargetAbort, MasterAbort };
+
+    St st = St::Idle;
+    MasterStatus fail_status = MasterStatus::Ok;
+    MasterRequest rq;
+    uint64_t s0 = 0, e0 = 0;   // request byte range
+    uint64_t done_to = 0;      // bytes below this address have moved
+    bool rq_parity = false;    // parity error seen for this request
+    unsigned consec_retries = 0;
+    unsigned holdoff = 0;
+    bool req = false;
+
+    // The transaction in progress.
+    Cmd cmd = Cmd::MemRead;
+    bool write = false;
+    bool dac = false;
+    bool wide = false;         // REQ64# asserted
+    bool ack64 = false;        // ACK64# seen with DEVSEL#
+    bool devsel_seen = false;
+    uint64_t tx_start = 0, tx_end = 0;
+    uint64_t addr_ad = 0;      // AD of the (first) address phase
+    uint64_t P = 0;            // address of the data phase on the bus
+    unsigned w = 4;            // its width in bytes (8 while a 64-bit transfer may still be acknowledged)
+    bool last = false;         // FRAME# deasserted with this data phase
+    bool irdy_on = false;      // IRDY# asserted as driven on the previous tick (visible now)
+    bool moved = false;        // a data phase completed with TRDY# in this transaction
+    bool lt_ended = false;
+    bool idsel_on = false;
+    Term term = Term::None;
+    unsigned clk = 0;          // clocks since the final address phase
+    unsigned lt_clk = 0;       // clocks since FRAME# was asserted (latency timer)
+    unsigned cls = 0;          // cache line in bytes for this transaction
+
+    // The lines this engine drives.
+    Drive drv;
+    uint32_t release_next = 0;  // s/t/s lines driven high this tick, released on the next
+    bool par_bad = false;       // invert PAR covering the AD driven now (fault injection)
+    bool bad_data_hold = false; // keep the inverted PAR for the whole faulty data phase
+    bool parked = false;
+
+    // Parity checking.
+    bool rd_check = false;  // a read data phase completed on the previous edge: check PAR now
+    uint64_t rd_ad = 0;
+    uint8_t rd_cbe = 0xFF;
+    bool rd_hi = false;
+    uint8_t perr_watch = 0;  // bit 0: sample PERR# on this tick (writes: two clocks after the data phase)
+    bool perr_on = false;    // PERR# asserted as driven on the previous tick
+
+    // A request whose bus work is over but whose PERR# window is still open.
+    bool done_pending = false;
+    MasterRequest done_rq;
+    MasterStatus done_status = MasterStatus::Ok;
+    uint32_t done_bytes = 0;
+    bool done_parity = false;
+};
+
+PciMasterEngine::PciMasterEngine(PciBus& bus, const std::string& name, MasterClient& client)
+    : m(new Impl), m_bus(bus), m_client(client), m_driver(bus.attach(name)), m_master(bus.add_master(name)) {}
+
+PciMasterEngine::~PciMasterEngine() { delete m; }
+
+bool PciMasterEngine::busy() const { return m->st != Impl::St::Idle || m->done_pending; }
+bool PciMasterEngine::can_start() const { return m->st == Impl::St::Idle; }
+bool PciMasterEngine::parked() const { return m->parked; }
+
+bool PciMasterEngine::needs_tick() const {
+    if (m->st != Impl::St::Idle || m->done_pending || m->release_next || m->rd_check || m->perr_watch || m->perr_on)
+        return true;
+    if (m->drv.oe & ~kParkLines) return true;
+    if (m->parked) return (m->drv.oe & kPar) == 0;  // PAR follows AD one clock later, then the park is stable
+    return (m->drv.oe & kParkLines) != 0;           // still releasing a park
+}
+
+void PciMasterEngine::reset() {
+    const bool had = m->st != Impl::St::Idle && m->st != Impl::St::Fail;
+    if (m->idsel_on) m_bus.set_idsel(0);
+    MasterRequest rq = m->rq;
+    const uint32_t bytes = static_cast<uint32_t>(m->done_to - m->s0);
+    const bool pending = m->done_pending;
+    const MasterRequest prq = m->done_rq;
+    const MasterStatus pst = m->done_status;
+    const uint32_t pbytes = m->done_bytes;
+    *m = Impl{};
+    m_bus.drive(m_driver, Drive{});
+    m_bus.set_req(m_master, false);
+    if (pending) m_client.master_done(prq, pst, pbytes);
+    if (had) m_client.master_done(rq, MasterStatus::MasterAbort, bytes);
+}
+
+void PciMasterEngine::start(const MasterRequest& rq) {
+    if (m->st != Impl::St::Idle) {
+        SC_REPORT_ERROR("nicsim/pci/master/busy", "start() while a request is still on the bus");
+        return;
+    }
+    m->rq = rq;
+    m->s0 = rq.addr;
+    m->e0 = rq.addr + rq.len;
+    m->done_to = rq.addr;
+    m->rq_parity = false;
+    m->consec_retries = 0;
+    m->holdoff = 0;
+    m->st = Impl::St::Req;
+
+    const char* bad = nullptr;
+    const Cmd c = rq.cmd;
+    if (rq.len == 0) {
+        m->st = Impl::St::Fail;
+        m->fail_status = MasterStatus::Ok;
+        return;
+    }
+    if (rq.data == nullptr) bad = "no data buffer";
+    else if (m->e0 < m->s0) bad = "address + length wraps past 2^64";
+    else if (cmd_is_io(c) || cmd_is_config(c)) {
+        if ((rq.addr & 3u) + rq.len > 4) bad = "I/O and configuration requests move at most one dword";
+        else if (cmd_is_io(c) && m->e0 > k4GiB) bad = "I/O address above 4 GiB";
+        else if (cmd_is_config(c) && rq.addr > 0x7FF) bad = "configuration address beyond function 7 register 0xFF";
+    } else if (!cmd_is_memory(c)) {
+        bad = "command is not a memory, I/O or configuration command";
+    }
+    if (bad) {
+        std::ostringstream os;
+        os << cmd_name(c) << " request at 0x" << std::hex << rq.addr << " len " << std::dec << rq.len << ": " << bad;
+        SC_REPORT_WARNING("nicsim/pci/master/bad-request", os.str().c_str());
+        m->st = Impl::St::Fail;
+        m->fail_status = MasterStatus::MasterAbort;
+        return;
+    }
+    if (cmd_is_memory(c) && m->e0 > k4GiB && !m_config.dac_capable) {
+        std::ostringstream os;
+        os << "address 0x" << std::hex << (m->e0 > k4GiB && m->s0 < k4GiB ? k4GiB : m->s0)
+           << " is above 4 GiB and this master is not DAC capable";
+        SC_REPORT_WARNING("nicsim/pci/master/no-dac", os.str().c_str());
+        m->st = Impl::St::Fail;
+        m->fail_status = MasterStatus::MasterAbort;
+    }
+}
+
+void PciMasterEngine::fire_done() {
+    m->done_pending = false;
+    MasterStatus st = m->done_status;
+    if (st == MasterStatus::Ok && m->done_parity && m_config.check_parity) st = MasterStatus::ParityError;
+    m_client.master_done(m->done_rq, st, m->done_bytes);
+}
+
+void PciMasterEngine::finish(MasterStatus status) {
+    if (m->done_pending) fire_done();  // an older request's PERR# window is cut short
+    m->done_pending = true;
+    m->done_rq = m->rq;
+    m->done_status = status;
+    m->done_bytes = static_cast<uint32_t>(m->done_to - m->s0);
+    m->done_parity = m->rq_parity;
+    m->st = Impl::St::Idle;
+    m->req = false;
+}
+
+// Plans and drives the address phase of the next transaction of the request (GNT# sampled on an idle bus).
+void PciMasterEngine::start_transaction(Drive& d) {
+    Impl& s = *m;
+    const uint64_t a = s.done_to;
+    const Cmd rc = s.rq.cmd;
+    s.tx_start = a;
+    s.tx_end = s.e0;
+    s.wide = false;
+    s.dac = false;
+    s.cls = m_config.cache_line_dwords * 4u;
+    s.write = cmd_is_write(rc);
+    if (cmd_is_memory(rc)) {
+        if (a < k4GiB && s.e0 > k4GiB) s.tx_end = k4GiB;  // one address phase never crosses 4 GiB
+        s.wide = m_bus.is64() && m_config.use_req64 && (a >> 2) != ((s.tx_end - 1) >> 2);
+        const uint64_t align = s.wide ? 8 : 4;
+        s.P = a & ~(align - 1);
+        s.addr_ad = s.P;
+        s.dac = (s.P >> 32) != 0;
+        if (s.write) {
+            s.cmd = Cmd::MemWrite;
+            if (m_config.mwi_enable && s.cls != 0) {
+                if (a % s.cls == 0 && s.tx_end - a >= s.cls) {
+                    s.cmd = Cmd::MemWriteInvalidate;
+                    s.tx_end = a + (s.tx_end - a) / s.cls * s.cls;
+                } else {
+                    const uint64_t line_end = (a / s.cls + 1) * s.cls;  // MW up to the line, MWI after it
+                    if (s.tx_end >= line_end + s.cls) s.tx_end = line_end;
+                }
+            }
+        } else if (rc == Cmd::MemRead) {
+            if (s.cls == 0 || (a >> 2) == ((s.tx_end - 1) >> 2)) s.cmd = Cmd::MemRead;
+            else if (a / s.cls == (s.tx_end - 1) / s.cls) s.cmd = Cmd::MemReadLine;
+            else s.cmd = Cmd::MemReadMultiple;
+        } else {
+            s.cmd = rc;  // an explicit MRL or MRM
+        }
+    } else {
+        s.cmd = rc;
+        s.P = a & ~3ull;
+        s.addr_ad = cmd_is_config(rc) ? (a & 0x7FCu) : a;  // type 0: AD[1:0] = 00
+    }
+    s.w = s.wide ? 8 : 4;
+    s.ack64 = false;
+    s.devsel_seen = false;
+    s.moved = false;
+    s.lt_ended = false;
+    s.term = Impl::Term::None;
+    s.irdy_on = false;
+    s.lt_clk = 0;
+    s.clk = 0;
+
+    d.release(kIrdy | kAdHi | kCbeHi);
+    d.assert_n(kFrame, true);
+    if (s.wide) d.assert_n(kReq64, true);
+    d.oe |= kAdLo | kCbeLo;
+    d.ad = s.dac ? (s.addr_ad & 0xFFFFFFFFu) : s.addr_ad;
+    d.cbe_n = static_cast<uint8_t>(0xF0 | (s.dac ? static_cast<uint8_t>(Cmd::DualAddress) : static_cast<uint8_t>(s.cmd)));
+    if (m_faults.bad_address_parity) {
+        m_faults.bad_address_parity = false;
+        s.par_bad = true;
+    }
+    if (cmd_is_config(s.cmd) && s.rq.idsel) {
+        m_bus.set_idsel(s.rq.idsel);
+        s.idsel_on = true;
+    }
+    ++m_stats.transactions;
+    ++m_stats.by_cmd[static_cast<uint8_t>(s.cmd) & 0xF];
+    if (s.dac) ++m_stats.dac_cycles;
+    s.req = s.tx_end < s.e0;  // keep REQ# only when another transaction is already known to follow
+    s.parked = false;
+    s.st = s.dac ? Impl::St::AddrLo : Impl::St::Addr;
+}
+
+// Drives the data phase at s.P (IRDY#, byte enables, write data); FRAME# deasserted when it is the last.
+void PciMasterEngine::drive_phase(Drive& d, bool last) {
+    Impl& s = *m;
+    uint8_t be = 0;
+    uint64_t ad = 0;
+    const unsigned n = s.w;
+    for (unsigned b = 0; b < n; ++b) {
+        const uint64_t a = s.P + b;
+        if (a < s.tx_start || a >= s.tx_end) continue;
+        be |= static_cast<uint8_t>(1u << b);
+        if (s.write) ad |= static_cast<uint64_t>(s.rq.data[a - s.s0]) << (8 * b);
+    }
+    d.assert_n(kIrdy, true);
+    s.irdy_on = true;
+    d.oe |= kCbeLo;
+    if (s.wide && s.w == 8) {
+        d.oe |= kCbeHi;
+        d.cbe_n = static_cast<uint8_t>(~be);
+    } else {
+        d.release(kCbeHi | kAdHi);
+        d.cbe_n = static_cast<uint8_t>(0xF0 | (~be & 0xF));
+    }
+    if (s.write) {
+        d.oe |= kAdLo;
+        if (s.wide && s.w == 8) d.oe |= kAdHi;
+        d.ad = ad;
+        if (m_faults.bad_data_parity) {
+            m_faults.bad_data_parity = false;
+            s.bad_data_hold = true;
+        }
+    } else {
+        d.release(kAdLo | kAdHi);
+    }
+    if (last) {
+        d.assert_n(kFrame, false);
+        s.release_next |= kFrame;
+        if (s.wide) {
+            d.assert_n(kReq64, false);
+            s.release_next |= kReq64;
+        }
+    }
+    s.last = last;
+}
+
+void PciMasterEngine::end_transaction(Drive& d, const Lines& l) {
+    Impl& s = *m;
+    d.assert_n(kIrdy, false);
+    s.release_next |= kIrdy;
+    s.irdy_on = false;
+    d.release(kAdLo | kAdHi | kCbeLo | kCbeHi);
+    if ((d.oe & kFrame) && !(s.release_next & kFrame)) {  // FRAME# still low (cannot happen on the legal paths)
+        d.assert_n(kFrame, false);
+        s.release_next |= kFrame;
+    }
+    s.bad_data_hold = false;
+    if (s.lt_ended) ++m_stats.latency_expiries;
+    switch (s.term) {
+        case Impl::Term::TargetAbort:
+            ++m_stats.target_aborts;
+            finish(MasterStatus::TargetAbort);
+            return;
+        case Impl::Term::MasterAbort:
+            ++m_stats.master_aborts;
+            finish(MasterStatus::MasterAbort);
+            return;
+        case Impl::Term::Retry:
+            ++m_stats.retries;
+            if (++s.consec_retries > m_config.max_retries) {
+                finish(MasterStatus::RetryLimit);
+                return;
+            }
+            s.holdoff = kRetryHoldoff;
+            s.req = false;
+            s.st = Impl::St::Req;
+            return;
+        case Impl::Term::Disconnect: ++m_stats.disconnects; break;
+        case Impl::Term::None: break;
+    }
+    if (s.done_to < s.e0) {
+        s.req = true;
+        s.st = Impl::St::Req;
+    } else {
+        finish(MasterStatus::Ok);
+    }
+    (void)l;
+}
+
+void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
+    Impl& s = *m;
+    ++s.clk;
+    ++s.lt_clk;
+    ++m_stats.busy_clocks;
+    const bool trdy = l.asserted(kTrdy), stop = l.asserted(kStop), devsel = l.asserted(kDevsel);
+    if (!s.devsel_seen && devsel) {
+        s.devsel_seen = true;
+        s.ack64 = s.wide && l.asserted(kAck64);
+    }
+    if (s.st == Impl::St::Abort2) {
+        s.term = Impl::Term::MasterAbort;
+        end_transaction(d, l);
+        return;
+    }
+    if (!(s.irdy_on && (trdy || stop))) {
+        if (!s.devsel_seen && !stop && s.clk >= kMasterAbortClock) {
+            if (!s.last) {  // master abort: FRAME# first, IRDY# on the next clock
+                d.assert_n(kFrame, false);
+                s.release_next |= kFrame;
+                if (s.wide) {
+                    d.assert_n(kReq64, false);
+                    s.release_next |= kReq64;
+                }
+                s.last = true;
+                s.st = Impl::St::Abort2;
+            } else {
+                s.term = Impl::Term::MasterAbort;
+                end_transaction(d, l);
+            }
+        }
+        return;  // wait state: everything holds
+    }
+
+    // The data phase completes on this edge.
+    unsigned moved_w = 0;
+    if (trdy) {
+        moved_w = (s.wide && s.w == 8 && s.ack64) ? 8 : 4;
+        s.moved = true;
+        s.consec_retries = 0;
+        ++m_stats.data_phases;
+        for (unsigned b = 0; b < moved_w; ++b) {
+            const uint64_t a = s.P + b;
+            if (a < s.tx_start || a >= s.tx_end) continue;
+            if (!s.write) s.rq.data[a - s.s0] = static_cast<uint8_t>(l.ad >> (8 * b));
+            ++m_stats.bytes;
+        }
+        const uint64_t end = s.P + moved_w;
+        if (end > s.done_to) s.done_to = end < s.tx_end ? end : s.tx_end;
+        if (s.write) {
+            s.perr_watch |= 1u << 1;
+        } else {
+            s.rd_check = true;
+            s.rd_ad = l.ad;
+            s.rd_cbe = l.cbe_n;
+            s.rd_hi = moved_w == 8;
+        }
+        s.bad_data_hold = false;
+    }
+    if (stop && s.term == Impl::Term::None) {
+        if (!devsel) s.term = Impl::Term::TargetAbort;
+        else if (!s.moved) s.term = Impl::Term::Retry;
+        else s.term = Impl::Term::Disconnect;
+    }
+    if (s.last) {
+        end_transaction(d, l);
+        return;
+    }
+    // Next data phase.
+    s.P += moved_w;
+    if (s.devsel_seen && !s.ack64 && s.w == 8) s.w = 4;  // no ACK64#: 32-bit data phases from here on
+    bool last = s.term != Impl::Term::None || s.P + s.w >= s.tx_end;
+    if (!last && s.lt_clk >= m_config.latency_timer && !l.gnt(m_master)) {
+        const bool line_end = s.cmd != Cmd::MemWriteInvalidate || s.cls == 0 || (s.P + s.w) % s.cls == 0;
+        if (line_end) {
+            last = true;
+            s.lt_ended = true;
+        }
+    }
+    if (s.P >= s.tx_end) s.P = s.tx_end - 4;  // a final stop phase after everything moved: no bytes enabled
+    drive_phase(d, last);
+}
+
+void PciMasterEngine::tick() {
+    Impl& s = *m;
+    const Lines& l = m_bus.lines();
+    if (!l.rst_n) {
+        if (s.st != Impl::St::Idle && s.st != Impl::St::Req && s.st != Impl::St::Fail) reset();
+        if (s.drv.oe) {
+            s.drv = Drive{};
+            m_bus.drive(m_driver, s.drv);
+        }
+        s.release_next = 0;
+        s.parked = false;
+        m_bus.set_req(m_master, false);
+        return;
+    }
+    const Drive prev = s.drv;
+    Drive d = prev;
+    d.release(s.release_next);
+    s.release_next = 0;
+
+    // PAR/PAR64 cover the AD and C/BE# this engine drove on the previous clock.
+    const bool bad = s.par_bad || s.bad_data_hold;
+    s.par_bad = false;
+    if (prev.oe & kAdLo)
+        d.set(kPar, parity_of(static_cast<uint32_t>(prev.ad), prev.cbe_n & 0xF) != bad);
+    else
+        d.release(kPar);
+    if (prev.oe & kAdHi)
+        d.set(kPar64, parity_of(static_cast<uint32_t>(prev.ad >> 32), prev.cbe_n >> 4) != bad);
+    else
+        d.release(kPar64);
+
+    // Read data parity (PAR one clock after the data), PERR# two clocks after the bad data phase.
+    if (s.perr_on) {
+        d.assert_n(kPerr, false);
+        s.release_next |= kPerr;
+        s.perr_on = false;
+    }
+    if (s.rd_check) {
+        s.rd_check = false;
+        bool ok = l.high(kPar) == parity_of(static_cast<uint32_t>(s.rd_ad), s.rd_cbe & 0xF);
+        if (s.rd_hi) ok = ok && l.high(kPar64) == parity_of(static_cast<uint32_t>(s.rd_ad >> 32), s.rd_cbe >> 4);
+        if (!ok) {
+            ++m_stats.parity_errors;
+            if (s.done_pending) s.done_parity = true;
+            else s.rq_parity = true;
+            if (m_config.check_parity) {
+                d.assert_n(kPerr, true);
+                s.release_next &= ~kPerr;
+                s.perr_on = true;
+            }
+        }
+    }
+    // Write data: the target reports a parity error with PERR# two clocks after the data phase.
+    if (s.perr_watch & 1u) {
+        if (l.asserted(kPerr)) {
+            ++m_stats.parity_errors;
+            if (s.done_pending) s.done_parity = true;
+            else s.rq_parity = true;
+        }
+    }
+    s.perr_watch >>= 1;
+
+    switch (s.st) {
+        case Impl::St::Idle: break;
+        case Impl::St::Fail: finish(s.fail_status); break;
+        case Impl::St::Req:
+            if (s.holdoff > 0) {
+                --s.holdoff;
+                s.req = false;
+                break;
+            }
+            if (s.req) ++m_stats.wait_clocks;
+            s.req = true;
+            if (l.gnt(m_master) && l.idle()) start_transaction(d);
+            break;
+        case Impl::St::AddrLo:
+            ++s.lt_clk;
+            ++m_stats.busy_clocks;
+            d.ad = s.addr_ad >> 32;
+            d.cbe_n = static_cast<uint8_t>(0xF0 | static_cast<uint8_t>(s.cmd));
+            if (m_faults.bad_address_parity) {
+                m_faults.bad_address_parity = false;
+                s.par_bad = true;
+            }
+            s.st = Impl::St::Addr;
+            break;
+        case Impl::St::Addr: {
+            ++s.lt_clk;
+            ++m_stats.busy_clocks;
+            s.clk = 0;
+            if (s.idsel_on) {
+                m_bus.set_idsel(0);
+                s.idsel_on = false;
+            }
+            const bool last = s.P + s.w >= s.tx_end;
+            drive_phase(d, last);
+            s.st = Impl::St::Data;
+            break;
+        }
+        case Impl::St::Data:
+        case Impl::St::Abort2: data_tick(d, l); break;
+    }
+
+    // Bus parking: granted on an idle bus without a transaction to run, drive AD, C/BE# (PAR follows).
+    const bool outside = s.st == Impl::St::Idle || s.st == Impl::St::Req;
+    if (outside && l.gnt(m_master) && l.idle()) {
+        if (!s.parked) {
+            d.oe |= kAdLo | kCbeLo;
+            d.ad = 0;
+            d.cbe_n = 0xF0;
+            s.parked = true;
+        }
+    } else if (s.parked) {
+        s.parked = false;
+        if (outside) d.release(kAdLo | kCbeLo);
+    }
+
+    s.drv = d;
+    m_bus.drive(m_driver, d);
+    m_bus.set_req(m_master, s.req);
+    if (s.done_pending && s.perr_watch == 0 && !s.rd_check) fire_done();
+}
+
+}  // namespace nicsim::pci
