@@ -68,6 +68,14 @@ void Wire::Direction::transmit(const nic::Frame& frame) {
         ++stats.late;
         start = now;
     }
+    if (start - now > kMaxScheduleAheadNs) {
+        if (stats.far_future++ == 0)
+            SC_REPORT_WARNING("nicsim/wire/far-future",
+                              (std::string(wire->name()) + " " + label + ": frame asks to start at " +
+                               std::to_string(frame.time_ns) + " ns, more than an hour ahead; sent now")
+                                  .c_str());
+        start = now;
+    }
     if (start < free_ns) {
         ++stats.delayed;
         start = free_ns;
@@ -190,6 +198,14 @@ void PcapSource::inject() {
         const uint64_t rel = m_rec.time_ns > m_first_ts ? m_rec.time_ns - m_first_ts : 0;
         m_next_ns = m_start_ns + rel;
         if (m_next_ns < now) m_next_ns = now;
+        if (rel > m_start_ns + rel || m_next_ns - now > kMaxScheduleAheadNs) {
+            if (m_gaps++ == 0)
+                SC_REPORT_WARNING("nicsim/wire/pcap-gap",
+                                  (std::string(name()) + ": record " + std::to_string(m_reader.records() - 1) +
+                                   " is more than an hour after the previous one; sending it back to back")
+                                      .c_str());
+            m_next_ns = free_at;
+        }
     }
     m_wake.notify(sc_time(static_cast<double>(m_next_ns - now), SC_NS));
 }

@@ -21,12 +21,17 @@ namespace nicsim::wire {
 
 using Receiver = std::function<void(const nic::Frame&)>;
 
+/// Furthest ahead a frame may be scheduled (1 hour): beyond it, sc_time could overflow, so the frame goes out now
+/// (wire: "nicsim/wire/far-future") or right after the previous one (pcap source: "nicsim/wire/pcap-gap").
+constexpr uint64_t kMaxScheduleAheadNs = 3'600'000'000'000ull;
+
 /// Per-direction counters.
 struct WireStats {
     uint64_t frames = 0;       ///< frames delivered to the receiver (or to the tap when no receiver is connected)
     uint64_t bytes = 0;        ///< their bytes as carried (FCS included when the frame has it)
     uint64_t delayed = 0;      ///< frames that asked to start while the previous one (or its IFG) was on the wire
     uint64_t late = 0;         ///< frames whose start time was already in the past when transmitted
+    uint64_t far_future = 0;   ///< frames asking to start more than kMaxScheduleAheadNs ahead (sent at once)
     uint64_t undelivered = 0;  ///< frames that arrived at an end with no receiver and no tap (warned once)
     uint64_t max_queued = 0;   ///< deepest queue of frames in flight
 };
@@ -110,6 +115,7 @@ public:
 
     uint64_t sent() const { return m_sent; }
     uint64_t truncated() const { return m_truncated; }  ///< records with caplen < original length (sent as captured)
+    uint64_t gaps() const { return m_gaps; }  ///< timestamp gaps above kMaxScheduleAheadNs (sent back to back)
     bool failed() const { return !m_reader.error().empty(); }
     bool done() const { return m_done; }
 
@@ -128,6 +134,7 @@ private:
     uint64_t m_next_ns = 0;
     uint64_t m_sent = 0;
     uint64_t m_truncated = 0;
+    uint64_t m_gaps = 0;
     bool m_done = false;
     sc_core::sc_event m_wake;
 };

@@ -324,3 +324,36 @@ TEST_CASE("the wire traces carrier length and frame count per direction for GTKW
     CHECK(vcd.find("\n#1576\n") != std::string::npos);
     std::remove((path + ".vcd").c_str());
 }
+
+TEST_CASE("frames scheduled absurdly far ahead are sent at once with a warning instead of overflowing time",
+          "[wire][pcap]") {
+    test::expect_reports("nicsim/wire/far-future");
+    test::expect_reports("nicsim/wire/pcap-gap");
+    const std::string in = "wire_gap.pcap";
+    {
+        PcapWriter wr;
+        REQUIRE(wr.open(in));
+        std::vector<uint8_t> f(100, 0x5A);
+        REQUIRE(wr.write(0, f.data(), f.size()));
+        REQUIRE(wr.write(864'000'000'000'000ull, f.data(), f.size()));  // ten days later
+        REQUIRE(wr.close());
+    }
+    Wire w("wire", 1000);
+    Arrivals a, b;
+    w.connect_a(a.rx());
+    w.connect_b(b.rx());
+    PcapSource src("src", in, w.end_a());
+    Script s("s");
+    s.at(100, [&] { w.end_b().transmit(make_frame(60, 7, ~0ull)); });
+    sc_start(sc_time(100, SC_US));
+    INFO("the pcap's second record follows the first back to back");
+    REQUIRE(b.frames.size() == 2);
+    CHECK(b.frames[1].time_ns == (8 + 104 + 12) * 8);
+    CHECK(src.gaps() == 1);
+    INFO("the frame stamped at the end of time started when it was transmitted");
+    REQUIRE(a.frames.size() == 1);
+    CHECK(a.frames[0].time_ns == 100);
+    CHECK(w.stats(false).far_future == 1);
+    CHECK(test::reports_seen("nicsim/wire/far-future") == 1);
+    CHECK(test::reports_seen("nicsim/wire/pcap-gap") == 1);
+}
