@@ -10,6 +10,7 @@
 #include "model/host/host_bridge.h"
 #include "model/host/host_cpu.h"
 #include "model/host/host_memory.h"
+#include "model/host/host_system.h"
 #include "model/pci/arbiter.h"
 #include "model/pci/bus_monitor.h"
 #include "testbench/support/sim_reports.h"
@@ -537,4 +538,39 @@ TEST_CASE("a data parity error on a device write is reported with PERR# and a na
     INFO("the monitor flags the deliberately bad parity and nothing else");
     CHECK(r.monitor.violations(Rule::Parity) >= 1);
     CHECK(r.monitor.violations() == r.monitor.violations(Rule::Parity));
+}
+
+TEST_CASE("HostSystem wires memory verifier bridge and CPU so a driver program and device DMA share memory",
+          "[host][system]") {
+    expect_reports("nicsim/host/verifier");
+    expect_reports("nicsim/host/bridge-signaled-target-abort");
+    PciBus bus("pci", BusConfig{});
+    BusMonitor monitor("monitor", bus);
+    HostSystemParams hp;
+    hp.verify_dma = true;
+    HostSystem host("host", bus, hp);
+    TestTarget t("nic0", bus, kBar, 0x1000, kIo);
+    TestMaster m("nic0m", bus);
+    Arbiter arb("arbiter", bus, ArbiterConfig{0, 16});
+    m.start_clock = 200;  // after the driver has handed out the buffer
+    uint32_t vendor = 0;
+    host.cpu.set_program([&](HostPlatform& p) {
+        vendor = p.config_read(t.device, 0, 2);
+        const uint32_t v = 0x600DF00D;
+        p.memory().write(0xD0000, &v, 4);
+        p.dma_allow(0xD0000, 16, false, "descriptor");
+    });
+    auto& ok = m.add(Cmd::MemRead, 0xD0000, std::vector<uint8_t>(4, 0));
+    auto& stray = m.add(Cmd::MemRead, 0xD1000, std::vector<uint8_t>(4, 0));
+    sc_start(50, SC_US);
+    REQUIRE(host.cpu.program_done());
+    REQUIRE(m.all_done());
+    CHECK(host.bridge.master_index() == 0u);
+    CHECK(vendor == 0x8086u);
+    INFO("what the CPU wrote, the device reads; what was not handed out, it cannot");
+    CHECK(ok.status == MasterStatus::Ok);
+    CHECK(ok.buf == std::vector<uint8_t>{0x0D, 0xF0, 0x0D, 0x60});
+    CHECK(stray.status == MasterStatus::TargetAbort);
+    CHECK(host.verifier.violations() == 1);
+    CHECK(monitor.violations() == 0);
 }
