@@ -261,11 +261,13 @@ TEST_CASE("monitor counts a bad data parity once and accepts the PERR# that repo
     CHECK(nicsim::test::reports_seen("nicsim/pci/monitor/rule9-parity") == 1);
 }
 
-TEST_CASE("the monitor waveforms trace to a VCD with every bus signal", "[pci][monitor][trace]") {
-    // NICSIM_KEEP_TRACES=1 keeps monitor_waveforms.vcd (used to check traces/pci_bus.gtkw in GTKWave).
-    const std::string path = "monitor_waveforms";
+namespace {
+
+/// Three transactions (burst write with a wait state, read, configuration read) traced to `<path>.vcd`.
+/// NICSIM_KEEP_TRACES=1 keeps the file (used to check traces/pci_bus.gtkw in GTKWave).
+void trace_waveforms(const std::string& path, unsigned width_bits) {
     {
-        ScriptedBench b(64);
+        ScriptedBench b(width_bits);
         b.bus.add_device("nic");
         nicsim::Tracer tracer(path);
         b.bus.trace(tracer.file());
@@ -288,9 +290,22 @@ TEST_CASE("the monitor waveforms trace to a VCD with every bus signal", "[pci][m
     REQUIRE(in.good());
     std::stringstream ss;
     ss << in.rdbuf();
+    const std::string vcd = ss.str();
     for (const char* sig : {"FRAME_n", "IRDY_n", "TRDY_n", "DEVSEL_n", "AD", "CBE_n", "GNT_n_master", "REQ_n_master"}) {
         INFO(sig);
-        CHECK(ss.str().find(std::string(" ") + sig + " ") != std::string::npos);
+        CHECK(vcd.find(std::string(" ") + sig + " ") != std::string::npos);
     }
+    INFO("the 64-bit extension is traced only on a 64-bit bus");
+    CHECK((vcd.find(" REQ64_n ") != std::string::npos) == (width_bits == 64));
     if (!std::getenv("NICSIM_KEEP_TRACES")) std::remove((path + ".vcd").c_str());
+}
+
+}  // namespace
+
+TEST_CASE("the monitor waveforms trace to a VCD on a 32-bit bus", "[pci][monitor][trace]") {
+    trace_waveforms("monitor_waveforms32", 32);
+}
+
+TEST_CASE("the monitor waveforms trace to a VCD on a 64-bit bus", "[pci][monitor][trace]") {
+    trace_waveforms("monitor_waveforms64", 64);
 }
