@@ -26,6 +26,7 @@ struct DataPathStats {
     uint64_t rx_desc_fetched = 0;      ///< RX descriptors read from host memory
     uint64_t rx_desc_written_back = 0; ///< RX descriptors written back
     uint64_t desc_fetch_bursts = 0;    ///< descriptor fetch operations (one per contiguous run)
+    uint64_t desc_prefetches = 0;      ///< of them, started while the cache still held unused descriptors (PTHRESH)
     uint64_t desc_writeback_bursts = 0;///< descriptor write-back operations
     uint64_t desc_fetch_latency_ns = 0;///< sum over fetch operations: queued -> data in the cache
     uint64_t desc_fetch_latency_max_ns = 0;

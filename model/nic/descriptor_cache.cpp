@@ -158,6 +158,7 @@ void DescriptorCache::start_fetch() {
     m_fetch_inflight = true;
     m_fetch_queued_ns = m_ctx.now_ns();
     ++m_stats.desc_fetch_bursts;
+    if (ready() > 0) ++m_stats.desc_prefetches;
 }
 
 void DescriptorCache::start_writeback() {

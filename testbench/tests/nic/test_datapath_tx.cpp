@@ -315,3 +315,39 @@ TEST_CASE("TX FIFO smaller than the queued frames stalls the gather and loses no
     CHECK(max_fifo == 2800);
     CHECK(b.r(e::TDH) == 6);
 }
+
+TEST_CASE("TX PTHRESH and HTHRESH prefetch before the cache runs dry and bursts stay within the cache", "[nic][tx]") {
+    // Two independent benches in one simulation: PTHRESH 0 (fetch only when empty) and PTHRESH 3 / HTHRESH 2.
+    NicParams p;
+    p.desc_cache_entries = 8;
+    Bench a("a", p), c("c", p);
+    const uint32_t dctl[2] = {0, e::dctl::PTHRESH::make(3) | e::dctl::HTHRESH::make(2) | e::dctl::GRAN::mask};
+    Bench* benches[2] = {&a, &c};
+    std::vector<std::vector<uint8_t>> frames;
+    for (uint32_t i = 0; i < 30; ++i) frames.push_back(eth_frame(kDst, 60, static_cast<uint8_t>(i)));
+    for (int k = 0; k < 2; ++k) {
+        Bench& b = *benches[k];
+        b.setup_tx(0x10000, 32, dctl[k]);
+        b.host.alloc(0x20000, 0x8000);
+        for (uint32_t i = 0; i < 30; ++i) {
+            b.host.write(0x20000 + i * 0x100, frames[i].data(), 60);
+            b.put_legacy(i, 0x20000 + i * 0x100, 60, kEop | kIfcs | kRs);
+        }
+        b.w(e::TDT, 30);
+    }
+    sc_core::sc_start(sc_core::sc_time(200, sc_core::SC_US));
+    for (int k = 0; k < 2; ++k) {
+        Bench& b = *benches[k];
+        INFO("bench " << k);
+        REQUIRE(b.wire.frames.size() == 30);
+        for (uint32_t i = 0; i < 30; ++i) CHECK(body(b.wire.frames[i]) == frames[i]);
+        INFO("no fetch burst larger than the 8-entry cache");
+        for (const auto& acc : b.host.log)
+            if (acc.addr >= 0x10000 && acc.addr < 0x10200) CHECK(acc.len <= 8 * 16);
+        CHECK(b.dp->stats().tx_desc_fetched == 30);
+        CHECK(b.r(e::TDH) == 30);
+    }
+    INFO("PTHRESH 0 fetches only into an empty cache; PTHRESH 3 refills it early");
+    CHECK(a.dp->stats().desc_prefetches == 0);
+    CHECK(c.dp->stats().desc_prefetches > 0);
+}
