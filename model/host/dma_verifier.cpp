@@ -35,9 +35,9 @@ void DmaVerifier::enable(bool on) {
 void DmaVerifier::allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) {
     if (len == 0) return;
     if (phys + (len - 1) < phys) {
-        SC_REPORT_WARNING("nicsim/host/verifier-window",
-                          ("allow(" + hex(phys) + ", len " + std::to_string(len) + ") wraps the address space")
-                              .c_str());
+        SC_REPORT_WARNING(
+            "nicsim/host/verifier-window",
+            ("allow(" + hex(phys) + ", len " + std::to_string(len) + ") wraps the address space").c_str());
         return;
     }
     m_windows.emplace(phys, Window{phys + len, device_may_write, what ? what : ""});
@@ -58,9 +58,9 @@ void DmaVerifier::revoke(uint64_t phys, uint64_t len) {
     }
     m_stats.revokes += removed;
     if (removed == 0 && len != 0)
-        SC_REPORT_WARNING("nicsim/host/verifier-revoke",
-                          ("revoke(" + hex(phys) + ", len " + std::to_string(len) + ") matches no allowed window")
-                              .c_str());
+        SC_REPORT_WARNING(
+            "nicsim/host/verifier-revoke",
+            ("revoke(" + hex(phys) + ", len " + std::to_string(len) + ") matches no allowed window").c_str());
 }
 
 bool DmaVerifier::covered(uint64_t start, uint64_t end, bool need_write) const {
@@ -155,7 +155,9 @@ void DmaVerifier::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
     gp.set_dmi_allowed(false);  // while checking, every access must come through here
 }
 
-unsigned DmaVerifier::transport_dbg(tlm::tlm_generic_payload& gp) { return initiator->transport_dbg(gp); }
+unsigned DmaVerifier::transport_dbg(tlm::tlm_generic_payload& gp) {
+    return initiator->transport_dbg(gp);
+}
 
 bool DmaVerifier::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
     if (m_enabled) {

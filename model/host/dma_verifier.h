@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 namespace nicsim::pci {
 class PciBus;
@@ -40,7 +40,7 @@ struct DmaVerifierStats {
 };
 
 class DmaVerifier : public sc_core::sc_module {
-public:
+  public:
     static constexpr size_t kKeptViolations = 64;  ///< violations remembered for inspection (all are counted)
 
     tlm_utils::simple_target_socket<DmaVerifier> target;        ///< from the host bridge (device DMA)
@@ -65,7 +65,7 @@ public:
     const std::vector<DmaViolation>& recent_violations() const { return m_recent; }
     const DmaVerifierStats& stats() const { return m_stats; }
 
-private:
+  private:
     struct Window {
         uint64_t end = 0;  // exclusive
         bool may_write = false;

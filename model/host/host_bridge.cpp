@@ -19,8 +19,15 @@ std::string hex(uint64_t v) {
 }  // namespace
 
 HostBridge::HostBridge(sc_module_name name, pci::PciBus& bus, const HostBridgeParams& params)
-    : sc_module(name), mem("mem"), cpu_mem("cpu_mem"), cpu_io("cpu_io"), cpu_cfg("cpu_cfg"), m_bus(bus),
-      m_params(params), m_master(bus, "bridge", *this), m_target(bus, "bridge_target", *this),
+    : sc_module(name),
+      mem("mem"),
+      cpu_mem("cpu_mem"),
+      cpu_io("cpu_io"),
+      cpu_cfg("cpu_cfg"),
+      m_bus(bus),
+      m_params(params),
+      m_master(bus, "bridge", *this),
+      m_target(bus, "bridge_target", *this),
       m_ext(new PciMasterExtension) {
     m_gp.set_extension(m_ext);  // the payload owns it and frees it with itself
     mem.register_invalidate_direct_mem_ptr(this, &HostBridge::invalidate_direct_mem_ptr);
@@ -95,8 +102,8 @@ void HostBridge::clock() {
     if (!l.idle() || m_target.active()) m_target.tick();
     expire_delayed();
 
-    const bool busy = m_master.needs_tick() || m_cpu.state == CpuState::Queued || m_target.active() ||
-                      !m_bus.lines().idle();
+    const bool busy =
+        m_master.needs_tick() || m_cpu.state == CpuState::Queued || m_target.active() || !m_bus.lines().idle();
     if (busy)
         next_trigger(m_bus.CLK.posedge_event());
     else
@@ -164,7 +171,7 @@ void HostBridge::cpu_transport(Space space, tlm::tlm_generic_payload& gp, sc_tim
         case Space::Cfg: {
             const unsigned device = static_cast<unsigned>(a >> 11) & 0x1F;
             rq.cmd = write ? pci::Cmd::ConfigWrite : pci::Cmd::ConfigRead;
-            rq.addr = a & 0x7FF;  // function << 8 | register byte offset
+            rq.addr = a & 0x7FF;                                          // function << 8 | register byte offset
             rq.idsel = device < m_bus.device_count() ? 1u << device : 0;  // no device there: nobody answers
             ++m_stats.cpu_cfg_cycles;
             break;
@@ -209,11 +216,11 @@ void HostBridge::cpu_transport(Space space, tlm::tlm_generic_payload& gp, sc_tim
             ++m_stats.cpu_errors;
             if (st == MasterStatus::RetryLimit) std::memset(m_cpu.buf, 0xFF, len);
             gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-            SC_REPORT_WARNING(st == MasterStatus::RetryLimit ? "nicsim/host/bridge-retry-limit"
-                                                             : "nicsim/host/bridge-parity",
-                              (std::string(pci::cmd_name(rq.cmd)) + " of " + std::to_string(len) + " bytes at " +
-                               hex(a) + ": " + pci::master_status_name(st))
-                                  .c_str());
+            SC_REPORT_WARNING(
+                st == MasterStatus::RetryLimit ? "nicsim/host/bridge-retry-limit" : "nicsim/host/bridge-parity",
+                (std::string(pci::cmd_name(rq.cmd)) + " of " + std::to_string(len) + " bytes at " + hex(a) + ": " +
+                 pci::master_status_name(st))
+                    .c_str());
             break;
     }
     if (!write) std::memcpy(gp.get_data_ptr(), m_cpu.buf, len);
@@ -265,7 +272,7 @@ bool HostBridge::target_claim(const pci::TargetAccess& a) {
     ++m_stats.dma_reads;
     if (m_dt.state != DtState::Empty)
         m_tx.mode = (m_dt.master == master && m_dt.cmd == a.cmd && m_dt.addr == a.addr) ? ReadMode::Complete
-                                                                                      : ReadMode::RetryOther;
+                                                                                        : ReadMode::RetryOther;
     else if (m_params.read_latency + 2 > m_params.retry_threshold)
         m_tx.mode = ReadMode::Latch;
     else
@@ -342,7 +349,7 @@ TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) 
 
 TargetReply HostBridge::target_write_ready(const pci::TargetAccess& a) {
     if (a.phase > 0 && in_mmio_window(a.addr)) return TargetReply::Retry;  // the burst runs into the window
-    return TargetReply::Data;                                               // posted: accepted at once
+    return TargetReply::Data;                                              // posted: accepted at once
 }
 
 TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) {
@@ -359,7 +366,9 @@ TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, 
     return TargetReply::Data;
 }
 
-void HostBridge::target_end(const pci::TargetAccess& a) { m_tx = Transaction{}; }
+void HostBridge::target_end(const pci::TargetAccess& a) {
+    m_tx = Transaction{};
+}
 
 void HostBridge::target_parity_error(const pci::TargetAccess& a, bool address_phase) {
     ++m_stats.parity_errors;
@@ -376,11 +385,11 @@ void HostBridge::signal_abort(bool write, uint64_t addr, unsigned len, tlm::tlm_
         who = "master " + std::to_string(m_tx.master) + " (" + m_bus.master_name(m_tx.master) + ")";
     tlm::tlm_generic_payload tmp;
     tmp.set_response_status(status);
-    SC_REPORT_WARNING("nicsim/host/bridge-signaled-target-abort",
-                      (std::string("device ") + (write ? "write" : "read") + " of " + std::to_string(len) +
-                       " bytes at " + hex(addr) + " by " + who + ": host memory answered " +
-                       tmp.get_response_string() + ", target abort")
-                          .c_str());
+    SC_REPORT_WARNING(
+        "nicsim/host/bridge-signaled-target-abort",
+        (std::string("device ") + (write ? "write" : "read") + " of " + std::to_string(len) + " bytes at " + hex(addr) +
+         " by " + who + ": host memory answered " + tmp.get_response_string() + ", target abort")
+            .c_str());
 }
 
 bool HostBridge::mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned len, uint8_t be) {

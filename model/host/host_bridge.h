@@ -14,10 +14,10 @@
 #include <cstdint>
 #include <vector>
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include "model/host/pci_tlm.h"
 #include "model/pci/master_engine.h"
@@ -34,38 +34,38 @@ struct HostBridgeParams {
     unsigned retry_threshold = 16;        ///< reads not served within this many clocks of FRAME# get Retry (rule 7)
     unsigned discard_timeout = 32768;     ///< clocks a fetched delayed read waits for its master before discard
     pci::DevselSpeed devsel = pci::DevselSpeed::Fast;  ///< DEVSEL# speed of the bridge's target
-    bool use_dmi = true;                  ///< use DMI to host memory when it is granted
-    bool parity_response = true;          ///< report data parity errors with PERR#, address parity with SERR#
+    bool use_dmi = true;                               ///< use DMI to host memory when it is granted
+    bool parity_response = true;  ///< report data parity errors with PERR#, address parity with SERR#
 };
 
 /// Bridge counters, for the statistics and the tests.
 struct HostBridgeStats {
-    uint64_t cpu_mem_cycles = 0;      ///< CPU memory requests run on the bus
-    uint64_t cpu_io_cycles = 0;       ///< CPU I/O requests run on the bus
-    uint64_t cpu_cfg_cycles = 0;      ///< CPU configuration requests run on the bus
-    uint64_t cpu_master_aborts = 0;   ///< CPU requests no target claimed
-    uint64_t cpu_target_aborts = 0;   ///< CPU requests a target aborted
-    uint64_t cpu_errors = 0;          ///< CPU requests refused or ended by retry limit / parity error
-    uint64_t dma_reads = 0;           ///< device read transactions claimed
-    uint64_t dma_writes = 0;          ///< device write transactions claimed
-    uint64_t dma_read_bytes = 0;      ///< bytes delivered to device reads
-    uint64_t dma_write_bytes = 0;     ///< bytes written by devices (byte enables counted)
-    uint64_t retries = 0;             ///< Retry answers given to device reads
-    uint64_t delayed_latched = 0;     ///< delayed reads latched
-    uint64_t delayed_completed = 0;   ///< delayed reads completed to their master
-    uint64_t delayed_discarded = 0;   ///< delayed reads discarded after discard_timeout
-    uint64_t target_aborts = 0;       ///< target aborts signalled (memory answered with an error)
-    uint64_t parity_errors = 0;       ///< parity errors detected by the bridge's target (data or address)
-    uint64_t tlm_transactions = 0;    ///< b_transport calls to host memory
-    uint64_t dmi_accesses = 0;        ///< accesses served through DMI
-    uint64_t active_clocks = 0;       ///< clocks the bridge was evaluated (it sleeps while idle)
+    uint64_t cpu_mem_cycles = 0;     ///< CPU memory requests run on the bus
+    uint64_t cpu_io_cycles = 0;      ///< CPU I/O requests run on the bus
+    uint64_t cpu_cfg_cycles = 0;     ///< CPU configuration requests run on the bus
+    uint64_t cpu_master_aborts = 0;  ///< CPU requests no target claimed
+    uint64_t cpu_target_aborts = 0;  ///< CPU requests a target aborted
+    uint64_t cpu_errors = 0;         ///< CPU requests refused or ended by retry limit / parity error
+    uint64_t dma_reads = 0;          ///< device read transactions claimed
+    uint64_t dma_writes = 0;         ///< device write transactions claimed
+    uint64_t dma_read_bytes = 0;     ///< bytes delivered to device reads
+    uint64_t dma_write_bytes = 0;    ///< bytes written by devices (byte enables counted)
+    uint64_t retries = 0;            ///< Retry answers given to device reads
+    uint64_t delayed_latched = 0;    ///< delayed reads latched
+    uint64_t delayed_completed = 0;  ///< delayed reads completed to their master
+    uint64_t delayed_discarded = 0;  ///< delayed reads discarded after discard_timeout
+    uint64_t target_aborts = 0;      ///< target aborts signalled (memory answered with an error)
+    uint64_t parity_errors = 0;      ///< parity errors detected by the bridge's target (data or address)
+    uint64_t tlm_transactions = 0;   ///< b_transport calls to host memory
+    uint64_t dmi_accesses = 0;       ///< accesses served through DMI
+    uint64_t active_clocks = 0;      ///< clocks the bridge was evaluated (it sleeps while idle)
 };
 
 class HostBridge : public sc_core::sc_module, private pci::MasterClient, private pci::TargetClient {
-public:
+  public:
     static constexpr unsigned kMaxCpuBytes = 64;  ///< longest CPU memory request (the master engine splits it)
 
-    tlm_utils::simple_initiator_socket<HostBridge> mem;  ///< device DMA to host memory (or the DMA verifier)
+    tlm_utils::simple_initiator_socket<HostBridge> mem;   ///< device DMA to host memory (or the DMA verifier)
     tlm_utils::simple_target_socket<HostBridge> cpu_mem;  ///< CPU memory cycles (MMIO)
     tlm_utils::simple_target_socket<HostBridge> cpu_io;   ///< CPU I/O cycles
     tlm_utils::simple_target_socket<HostBridge> cpu_cfg;  ///< CPU configuration cycles
@@ -86,7 +86,7 @@ public:
         return m_dt.state != DtState::Empty && m_bus.clock_count() <= m_dt.ready_clock + m_params.discard_timeout;
     }
 
-private:
+  private:
     enum class Space : uint8_t { Mem, Io, Cfg };
     enum class CpuState : uint8_t { Idle, Queued, Running, Done };
     enum class ReadMode : uint8_t { Immediate, Latch, Complete, RetryOther };
@@ -130,9 +130,15 @@ private:
     void end_of_elaboration() override;
 
     // CPU side
-    void cpu_mem_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { cpu_transport(Space::Mem, gp, delay); }
-    void cpu_io_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { cpu_transport(Space::Io, gp, delay); }
-    void cpu_cfg_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { cpu_transport(Space::Cfg, gp, delay); }
+    void cpu_mem_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+        cpu_transport(Space::Mem, gp, delay);
+    }
+    void cpu_io_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+        cpu_transport(Space::Io, gp, delay);
+    }
+    void cpu_cfg_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+        cpu_transport(Space::Cfg, gp, delay);
+    }
     void cpu_transport(Space space, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
     bool cpu_request_ok(Space space, tlm::tlm_generic_payload& gp);
     void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;

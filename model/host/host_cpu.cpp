@@ -17,11 +17,18 @@ std::string hex(uint64_t v) {
     std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
     return buf;
 }
-uint32_t all_ones(unsigned size) { return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1; }
+uint32_t all_ones(unsigned size) {
+    return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
+}
 }  // namespace
 
 HostCpu::HostCpu(sc_module_name name, pci::PciBus& bus, HostMemory& memory, DmaVerifier* verifier)
-    : sc_module(name), cpu_mem("cpu_mem"), cpu_io("cpu_io"), cpu_cfg("cpu_cfg"), m_bus(bus), m_memory(memory),
+    : sc_module(name),
+      cpu_mem("cpu_mem"),
+      cpu_io("cpu_io"),
+      cpu_cfg("cpu_cfg"),
+      m_bus(bus),
+      m_memory(memory),
       m_verifier(verifier) {
     SC_HAS_PROCESS(HostCpu);
     SC_THREAD(run);
@@ -74,13 +81,18 @@ void HostCpu::stall_ns(uint64_t ns) {
     }
 }
 
-uint64_t HostCpu::now_ns() const { return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS)); }
+uint64_t HostCpu::now_ns() const {
+    return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS));
+}
 
-PhysicalMemory& HostCpu::memory() { return m_memory; }
+PhysicalMemory& HostCpu::memory() {
+    return m_memory;
+}
 
 void HostCpu::connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) {
     if (device >= m_isr.size()) {
-        SC_REPORT_WARNING("nicsim/host/cpu-interrupt", ("connect_interrupt: no device " + std::to_string(device)).c_str());
+        SC_REPORT_WARNING("nicsim/host/cpu-interrupt",
+                          ("connect_interrupt: no device " + std::to_string(device)).c_str());
         return;
     }
     m_isr[device] = Isr{isr, ctx};
@@ -104,8 +116,8 @@ bool HostCpu::valid_size(const char* what, uint64_t addr, unsigned size) {
     return false;
 }
 
-uint32_t HostCpu::cycle(tlm_utils::simple_initiator_socket<HostCpu>& socket, bool write, uint64_t addr,
-                        unsigned size, uint32_t value) {
+uint32_t HostCpu::cycle(tlm_utils::simple_initiator_socket<HostCpu>& socket, bool write, uint64_t addr, unsigned size,
+                        uint32_t value) {
     for (unsigned i = 0; i < size; ++i) m_buf[i] = write ? static_cast<uint8_t>(value >> (8 * i)) : 0;
     m_gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     m_gp.set_address(addr);
@@ -145,9 +157,9 @@ uint32_t HostCpu::config_read(unsigned device, unsigned offset, unsigned size) {
 void HostCpu::config_write(unsigned device, unsigned offset, unsigned size, uint32_t value) {
     if (device >= 32 || offset > 0xFF) {
         ++m_stats.bad_calls;
-        SC_REPORT_WARNING("nicsim/host/cpu-access", ("config_write of device " + std::to_string(device) +
-                                                     " offset " + hex(offset) + ": out of range")
-                                                        .c_str());
+        SC_REPORT_WARNING(
+            "nicsim/host/cpu-access",
+            ("config_write of device " + std::to_string(device) + " offset " + hex(offset) + ": out of range").c_str());
         return;
     }
     if (!valid_size("config_write", offset, size)) return;

@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <functional>
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "hostdrv/ndis/host_platform.h"
 #include "model/pci/pci_bus.h"
@@ -32,7 +32,7 @@ struct HostCpuStats {
 };
 
 class HostCpu : public sc_core::sc_module, public HostPlatform {
-public:
+  public:
     using Program = std::function<void(HostPlatform&)>;
 
     tlm_utils::simple_initiator_socket<HostCpu> cpu_mem;  ///< to HostBridge::cpu_mem (memory cycles)
@@ -65,7 +65,7 @@ public:
     void dma_allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) override;
     void dma_revoke(uint64_t phys, uint64_t len) override;
 
-private:
+  private:
     struct Isr {
         void (*fn)(void*) = nullptr;
         void* ctx = nullptr;

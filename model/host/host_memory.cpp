@@ -97,7 +97,8 @@ void HostMemory::unmap_pages(uint64_t phys, size_t len) {
 
 void HostMemory::read(uint64_t phys, void* dst, size_t len) {
     if (!range_ok(phys, len)) {
-        SC_REPORT_WARNING("nicsim/host/memory-range", ("CPU read at " + hex(phys) + " wraps the address space").c_str());
+        SC_REPORT_WARNING("nicsim/host/memory-range",
+                          ("CPU read at " + hex(phys) + " wraps the address space").c_str());
         std::memset(dst, 0, len);
         return;
     }
@@ -117,7 +118,8 @@ void HostMemory::read(uint64_t phys, void* dst, size_t len) {
 
 void HostMemory::write(uint64_t phys, const void* src, size_t len) {
     if (!range_ok(phys, len)) {
-        SC_REPORT_WARNING("nicsim/host/memory-range", ("CPU write at " + hex(phys) + " wraps the address space").c_str());
+        SC_REPORT_WARNING("nicsim/host/memory-range",
+                          ("CPU write at " + hex(phys) + " wraps the address space").c_str());
         return;
     }
     const auto* in = static_cast<const uint8_t*>(src);

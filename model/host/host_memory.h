@@ -9,9 +9,9 @@
 #include <map>
 #include <memory>
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "hostdrv/ndis/host_platform.h"
 
@@ -30,7 +30,7 @@ struct HostMemoryStats {
 };
 
 class HostMemory : public sc_core::sc_module, public PhysicalMemory {
-public:
+  public:
     tlm_utils::simple_target_socket<HostMemory> socket;  ///< device-side access (from the bridge or the verifier)
 
     explicit HostMemory(sc_core::sc_module_name name);
@@ -47,15 +47,18 @@ public:
     /// True when the page holding `phys` aliases caller memory (map_pages).
     bool is_mapped(uint64_t phys) const;
 
-private:
+  private:
     struct Page {
-        uint8_t* data = nullptr;          // the 4 KiB the page reads and writes
-        std::unique_ptr<uint8_t[]> own;   // set when this model allocated it
+        uint8_t* data = nullptr;         // the 4 KiB the page reads and writes
+        std::unique_ptr<uint8_t[]> own;  // set when this model allocated it
     };
 
     const uint8_t* page_for_read(uint64_t page_number) const;  // nullptr: untouched (reads as zeros)
     uint8_t* page_for_write(uint64_t page_number);             // allocates a zeroed page on first touch
-    void forget_lookup() const { m_last_pn = ~0ull; m_last_page = nullptr; }
+    void forget_lookup() const {
+        m_last_pn = ~0ull;
+        m_last_page = nullptr;
+    }
     bool range_ok(uint64_t phys, uint64_t len) const { return len == 0 || phys + (len - 1) >= phys; }
     void invalidate_dmi(uint64_t start, uint64_t end);
 

@@ -3,7 +3,10 @@
 namespace nicsim::host {
 
 HostSystem::HostSystem(sc_core::sc_module_name name, pci::PciBus& bus, const HostSystemParams& params)
-    : sc_module(name), memory("memory"), verifier("verifier", &bus), bridge("bridge", bus, params.bridge),
+    : sc_module(name),
+      memory("memory"),
+      verifier("verifier", &bus),
+      bridge("bridge", bus, params.bridge),
       cpu("cpu", bus, memory, &verifier) {
     bridge.mem.bind(verifier.target);
     verifier.initiator.bind(memory.socket);

@@ -19,7 +19,7 @@ struct HostSystemParams {
 };
 
 class HostSystem : public sc_core::sc_module {
-public:
+  public:
     HostMemory memory;
     DmaVerifier verifier;
     HostBridge bridge;

@@ -33,8 +33,13 @@ struct TestTarget : sc_core::sc_module, pci::TargetClient {
 
     SC_HAS_PROCESS(TestTarget);
     TestTarget(sc_core::sc_module_name n, pci::PciBus& b, uint64_t mem_at, size_t mem_size, uint32_t io_at)
-        : sc_module(n), bus(b), eng(b, name(), *this), device(b.add_device(name())), mem_base(mem_at),
-          mem(mem_size, 0), io_base(io_at) {
+        : sc_module(n),
+          bus(b),
+          eng(b, name(), *this),
+          device(b.add_device(name())),
+          mem_base(mem_at),
+          mem(mem_size, 0),
+          io_base(io_at) {
         eng.set_idsel_device(device);
         cfg[0] = 0x86, cfg[1] = 0x80, cfg[2] = 0x0E, cfg[3] = 0x10;  // 8086:100E
         SC_METHOD(tick);
@@ -53,9 +58,12 @@ struct TestTarget : sc_core::sc_module, pci::TargetClient {
     }
     bool target_claim(const pci::TargetAccess& a) override {
         bool mine = false;
-        if (pci::cmd_is_config(a.cmd)) mine = a.idsel && ((a.addr >> 8) & 7) == 0;
-        else if (pci::cmd_is_io(a.cmd)) mine = a.addr - io_base < 16;
-        else if (pci::cmd_is_memory(a.cmd)) mine = a.addr - mem_base < mem.size();
+        if (pci::cmd_is_config(a.cmd))
+            mine = a.idsel && ((a.addr >> 8) & 7) == 0;
+        else if (pci::cmd_is_io(a.cmd))
+            mine = a.addr - io_base < 16;
+        else if (pci::cmd_is_memory(a.cmd))
+            mine = a.addr - mem_base < mem.size();
         claims += mine;
         return mine;
     }

@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 namespace nicsim::test {
 
@@ -42,8 +42,7 @@ struct TlmProbe : sc_core::sc_module {
     }
     tlm::tlm_response_status write(uint64_t addr, const void* data, uint32_t len, const uint8_t* be = nullptr,
                                    uint32_t be_len = 0) {
-        return transport(tlm::TLM_WRITE_COMMAND, addr, static_cast<uint8_t*>(const_cast<void*>(data)), len, be,
-                         be_len);
+        return transport(tlm::TLM_WRITE_COMMAND, addr, static_cast<uint8_t*>(const_cast<void*>(data)), len, be, be_len);
     }
     tlm::tlm_response_status read(uint64_t addr, void* data, uint32_t len) {
         return transport(tlm::TLM_READ_COMMAND, addr, static_cast<uint8_t*>(data), len);
@@ -55,7 +54,7 @@ struct TlmProbe : sc_core::sc_module {
         return socket->get_direct_mem_ptr(gp, out);
     }
 
-private:
+  private:
     void run() {
         if (body) body(*this);
         finished = true;

@@ -136,7 +136,7 @@ TEST_CASE("revoke takes back exactly the windows inside the range", "[host][veri
     nicsim::test::expect_reports("nicsim/host/verifier");
     Rig r;
     r.verifier.enable(true);
-    r.verifier.allow(0x8000, 0x80, false, "packet A");   // two packets sharing one page
+    r.verifier.allow(0x8000, 0x80, false, "packet A");  // two packets sharing one page
     r.verifier.allow(0x8080, 0x80, false, "packet B");
     r.verifier.allow(0x8000, 0x1000, false, "whole page");
     CHECK(r.verifier.permits(0x8000, 0x100, false));

@@ -37,9 +37,12 @@ struct Rig {
     Arbiter arb;
 
     explicit Rig(BusConfig cfg = {}, HostBridgeParams p = {}, bool with_verifier = false)
-        : bus("pci", cfg), monitor("monitor", bus),
+        : bus("pci", cfg),
+          monitor("monitor", bus),
           verifier(with_verifier ? std::make_unique<DmaVerifier>("verifier", &bus) : nullptr),
-          bridge("bridge", bus, p), cpu("cpu", bus, mem, verifier.get()), arb("arbiter", bus, ArbiterConfig{0, 16}) {
+          bridge("bridge", bus, p),
+          cpu("cpu", bus, mem, verifier.get()),
+          arb("arbiter", bus, ArbiterConfig{0, 16}) {
         if (verifier) {
             bridge.mem.bind(verifier->target);
             verifier->initiator.bind(mem.socket);
@@ -377,7 +380,7 @@ void test_isr(void* ctx) {
     ++p->calls;
     p->max_depth = std::max(p->max_depth, ++p->depth);
     if (p->calls == 1) p->first_ns = p->hp->now_ns();
-    p->hp->stall_ns(100);                                      // interrupts stay masked inside the ISR
+    p->hp->stall_ns(100);                                   // interrupts stay masked inside the ISR
     p->hp->mmio_write(kBar + TestTarget::kIrqClear, 4, 1);  // a bus cycle that deasserts INTA#
     --p->depth;
 }
@@ -417,9 +420,9 @@ TEST_CASE("bad CPU access sizes are refused with a named warning", "[host][cpu]"
     uint32_t v = 0;
     r.cpu.set_stop_when_done(true);
     r.cpu.set_program([&](HostPlatform& hp) {
-        v = hp.mmio_read(kBar + 2, 4);   // misaligned
-        hp.io_write(kIo, 3, 0);          // size 3
-        hp.config_read(0, 0x100, 4);     // beyond the 256-byte header
+        v = hp.mmio_read(kBar + 2, 4);  // misaligned
+        hp.io_write(kIo, 3, 0);         // size 3
+        hp.config_read(0, 0x100, 4);    // beyond the 256-byte header
     });
     sc_start(10, SC_US);
     REQUIRE(r.cpu.program_done());

@@ -60,8 +60,7 @@ TEST_CASE("host memory b_transport spans pages and honours byte enables", "[host
         CHECK(mem.pages_allocated() == 2);
 
         INFO("byte enables repeat over the data: only enabled bytes are written");
-        const uint8_t be[4] = {TLM_BYTE_ENABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED,
-                               TLM_BYTE_ENABLED};
+        const uint8_t be[4] = {TLM_BYTE_ENABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED, TLM_BYTE_ENABLED};
         uint8_t ff[8];
         std::memset(ff, 0xFF, sizeof ff);
         CHECK(p.write(a + 12, ff, 8, be, 4) == tlm::TLM_OK_RESPONSE);
@@ -145,9 +144,9 @@ TEST_CASE("misaligned map_pages is refused with a named warning and maps nothing
     nicsim::test::expect_reports("nicsim/host/memory-map");
     HostMemory mem("mem");
     AlignedBuffer buf(2 * 4096);
-    mem.map_pages(0x1000'0800ull, buf.p, 4096);   // physical address not page-aligned
+    mem.map_pages(0x1000'0800ull, buf.p, 4096);      // physical address not page-aligned
     mem.map_pages(0x1000'0000ull, buf.p + 8, 4096);  // host pointer not page-aligned
-    mem.map_pages(0x1000'0000ull, buf.p, 100);    // length not whole pages
+    mem.map_pages(0x1000'0000ull, buf.p, 100);       // length not whole pages
     INFO("three bad calls, three warnings, nothing mapped");
     CHECK(nicsim::test::reports_seen("nicsim/host/memory-map") == 3);
     CHECK_FALSE(mem.is_mapped(0x1000'0000ull));
