@@ -61,7 +61,34 @@ uint64_t Wire::duration_ns(const nic::Frame& f) const {
     return nic::wire_duration_ns(f.bytes.size() + (f.fcs_included ? 0u : nic::kFcsBytes), m_mbps);
 }
 
+void Wire::set_link_up(bool up) {
+    if (up == m_link_up) return;
+    m_link_up = up;
+    uint64_t lost = 0;
+    if (!up) {
+        for (Direction& d : m_dir) {
+            d.stats.link_down += d.count;
+            lost += d.count;
+            d.count = d.started = 0;
+            d.carrier = false;
+            d.on_wire_len = 0;
+            d.free_ns = 0;
+            d.due.cancel();
+            d.starts.cancel();
+        }
+    }
+    SC_REPORT_INFO("nicsim/wire/link", (std::string(name()) + (up ? ": link up" : ": link down, ") +
+                                        (up ? std::string() : std::to_string(lost) + " frame(s) in flight lost"))
+                                           .c_str());
+    for (LinkCallback& cb : m_link_cb)
+        if (cb) cb(up);
+}
+
 void Wire::Direction::transmit(const nic::Frame& frame) {
+    if (!wire->m_link_up) {
+        ++stats.link_down;
+        return;
+    }
     const uint64_t now = now_ns();
     uint64_t start = frame.time_ns;
     if (start < now) {

@@ -20,6 +20,7 @@
 namespace nicsim::wire {
 
 using Receiver = std::function<void(const nic::Frame&)>;
+using LinkCallback = std::function<void(bool up)>;
 
 /// Furthest ahead a frame may be scheduled (1 hour): beyond it, sc_time could overflow, so the frame goes out now
 /// (wire: "nicsim/wire/far-future") or right after the previous one (pcap source: "nicsim/wire/pcap-gap").
@@ -33,6 +34,7 @@ struct WireStats {
     uint64_t late = 0;         ///< frames whose start time was already in the past when transmitted
     uint64_t far_future = 0;   ///< frames asking to start more than kMaxScheduleAheadNs ahead (sent at once)
     uint64_t undelivered = 0;  ///< frames that arrived at an end with no receiver and no tap (warned once)
+    uint64_t link_down = 0;    ///< frames lost to a link down: in flight when it went down, or transmitted while down
     uint64_t max_queued = 0;   ///< deepest queue of frames in flight
 };
 
@@ -49,6 +51,13 @@ public:
     /// What end A (resp. B) receives (frames transmitted at the other end).
     void connect_a(Receiver rx) { m_dir[1].rx = std::move(rx); }
     void connect_b(Receiver rx) { m_dir[0].rx = std::move(rx); }
+    /// Told when the cable is plugged or pulled (e.g. a NIC's set_link()), end A resp. B.
+    void on_link_change_a(LinkCallback cb) { m_link_cb[0] = std::move(cb); }
+    void on_link_change_b(LinkCallback cb) { m_link_cb[1] = std::move(cb); }
+    /// Plug (true) or pull (false) the cable: both ends are told; frames in flight and frames transmitted while
+    /// down are lost and counted (stats().link_down), each change is an SC_INFO report "nicsim/wire/link".
+    void set_link_up(bool up);
+    bool link_up() const { return m_link_up; }
     /// Record every delivered frame in both directions (stamped with its start time) into `tap`; nullptr = off.
     void set_tap(PcapWriter* tap, bool strip_fcs = true) {
         m_tap = tap;
@@ -92,6 +101,8 @@ private:
         void start();
     };
     Direction m_dir[2];
+    LinkCallback m_link_cb[2];
+    bool m_link_up = true;
     unsigned m_mbps;
     PcapWriter* m_tap = nullptr;
     bool m_tap_strip_fcs = true;

@@ -357,3 +357,32 @@ TEST_CASE("frames scheduled absurdly far ahead are sent at once with a warning i
     CHECK(test::reports_seen("nicsim/wire/far-future") == 1);
     CHECK(test::reports_seen("nicsim/wire/pcap-gap") == 1);
 }
+
+TEST_CASE("pulling the cable tells both ends and loses the frames in flight and those sent while down", "[wire]") {
+    Wire w("wire", 10);
+    Arrivals b;
+    w.connect_b(b.rx());
+    std::vector<std::pair<char, bool>> changes;
+    w.on_link_change_a([&](bool up) { changes.emplace_back('a', up); });
+    w.on_link_change_b([&](bool up) { changes.emplace_back('b', up); });
+    Script s("s");
+    // A 64-byte frame takes 57.6 us at 10 Mb/s: pull the cable in the middle of it, send one while down, plug
+    // it back in and send one more.
+    s.at(0, [&] { w.end_a().transmit(make_frame(60, 1, 0)); });
+    s.at(20'000, [&] { w.set_link_up(false); });
+    s.at(30'000, [&] { w.end_a().transmit(make_frame(60, 2, 30'000)); });
+    s.at(100'000, [&] { w.set_link_up(true); });
+    s.at(110'000, [&] { w.end_a().transmit(make_frame(60, 3, 110'000)); });
+    sc_start(sc_time(1, SC_MS));
+    INFO("only the frame sent after the cable came back arrived");
+    REQUIRE(b.frames.size() == 1);
+    CHECK(b.frames[0].bytes[0] == 3);
+    CHECK(b.at_ns[0] == 110'000 + (8 + 64) * 800);
+    CHECK(w.stats(true).link_down == 2);
+    CHECK(w.link_up());
+    INFO("both ends heard both changes, A first");
+    REQUIRE(changes.size() == 4);
+    CHECK(changes[0] == std::make_pair('a', false));
+    CHECK(changes[1] == std::make_pair('b', false));
+    CHECK(changes[3] == std::make_pair('b', true));
+}
