@@ -1,0 +1,70 @@
+// A scriptable NDIS 5.x miniport for the NDIS layer's contract tests: what it calls during MiniportInitialize (and
+// in which order) is set by a script; what NDIS handed it (SG lists, packets, interrupts) is recorded.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "hostdrv/ndis/ndis.h"
+
+namespace nicsim::test {
+
+enum class SgWhen { AfterAttributes, BeforeAttributes, AfterSharedMemory, Never };
+
+struct MiniportScript {
+    UCHAR major = 5;
+    UCHAR minor = 1;
+    ULONG attr_flags = NDIS_ATTRIBUTE_BUS_MASTER | NDIS_ATTRIBUTE_DESERIALIZE;
+    bool use_set_attributes_ex = true;  ///< else NdisMSetAttributes(BusMaster = flags & BUS_MASTER)
+    SgWhen sg_when = SgWhen::AfterAttributes;
+    BOOLEAN dma64 = FALSE;
+    ULONG max_mapping = 1514;
+    ULONG shared_bytes = 4096;      ///< NdisMAllocateSharedMemory in MiniportInitialize (0: none)
+    bool map_registers_too = false;  ///< also call NdisMAllocateMapRegisters after the SG setup
+    bool map_io = true;             ///< map BAR0 and register the interrupt
+    bool complete_in_send = false;  ///< NdisMSendComplete from inside MiniportSendPackets
+    NDIS_STATUS serialized_status = NDIS_STATUS_SUCCESS;  ///< status a serialized miniport sets per packet
+    NDIS_STATUS query_status = NDIS_STATUS_SUCCESS;       ///< PENDING: complete later
+    NDIS_STATUS reset_status = NDIS_STATUS_SUCCESS;       ///< PENDING: complete later
+    bool queue_dpc = true;          ///< MiniportISR asks for MiniportHandleInterrupt
+};
+
+struct SgSeen {
+    bool present;
+    std::vector<SCATTER_GATHER_ELEMENT> elements;
+    uintptr_t lso_mss;
+};
+
+struct MiniportState {
+    NDIS_STATUS init_status = NDIS_STATUS_FAILURE;
+    NDIS_STATUS sg_status = -1;
+    NDIS_STATUS map_status = -1;
+    PVOID shared_va = nullptr;
+    NDIS_PHYSICAL_ADDRESS shared_pa{};
+    PVOID regs = nullptr;
+    UINT regs_len = 0;
+    NDIS_PHYSICAL_ADDRESS regs_pa{};
+    NDIS_MINIPORT_INTERRUPT intr{};
+    NDIS_RESOURCE_LIST* resources = nullptr;
+    std::vector<uint8_t> resource_buf;
+    std::vector<PNDIS_PACKET> held;  ///< sends not completed yet
+    std::vector<SgSeen> seen;        ///< what each send carried in ScatterGatherListPacketInfo
+    unsigned isr_calls = 0;
+    unsigned dpc_calls = 0;
+    uint32_t last_icr = 0;
+    unsigned halts = 0;
+    unsigned returns = 0;
+    unsigned resets = 0;
+};
+
+extern MiniportScript g_script;
+extern MiniportState g_state;
+
+/// DriverEntry of the fake miniport.
+NDIS_STATUS fake_driver_entry(PVOID DriverObject, PVOID RegistryPath);
+/// NdisMSendComplete for every held send.
+void fake_complete_all(NDIS_STATUS status);
+/// The adapter handle MiniportInitialize received.
+NDIS_HANDLE fake_adapter_handle();
+
+}  // namespace nicsim::test
