@@ -16,6 +16,7 @@ enum Clause : unsigned {
     kTwoGnt,               // rule 1
     kStartBusy,            // rule 1
     kStartNoGnt,           // rule 1
+    kStartWrongMaster,     // rule 1
     kDacNoSecond,          // rule 2
     kDacTwice,             // rule 2
     kDacZeroHigh,          // rule 2
@@ -179,6 +180,11 @@ void BusMonitor::start_of_simulation() {
         ++m_drivers;
     }
     m_sts_low.assign(m_drivers, 0);
+    // Agents register their driver slot and their REQ#/GNT# pair under one name: that ties FRAME# to a GNT#.
+    m_driver_master.assign(m_drivers, kNoOwner);
+    for (unsigned d = 0; d < m_drivers; ++d)
+        for (unsigned i = 0; i < masters && i < 32; ++i)
+            if (m_bus.driver_name(d) == m_bus.master_name(i)) m_driver_master[d] = i;
 }
 
 void BusMonitor::flag(Rule r, unsigned clause, uint64_t n, const char* fmt, ...) {
@@ -206,6 +212,7 @@ void BusMonitor::clock_method() {
         m_sleeping = false;
         if (m_prev.rst_n && n > m_last_clock + 1) m_usage.clocks += n - m_last_clock - 1;
     }
+    ++m_evaluated;
     step(l, n);
     const bool quiet = m_phase == Phase::Idle && l.idle() && same_lines(l, m_prev) && !m_par_due &&
                        m_bad_hist == 0;
@@ -323,6 +330,15 @@ void BusMonitor::start_address(const Lines& l, uint64_t n) {
     else if (m_master_mask != 0 && pg == 0)
         flag(Rule::StartOnIdleWithGnt, kStartNoGnt, n, "FRAME# asserted but no GNT# was sampled on the clock before");
     m_owner = pg ? static_cast<unsigned>(__builtin_ctz(pg)) : kNoOwner;
+    if (m_owner != kNoOwner && m_prev.idle()) {
+        for (unsigned d = 0; d < m_drivers; ++d) {
+            const Drive& dr = m_bus.driven_by(d);
+            const unsigned who = m_driver_master[d];
+            if ((dr.oe & ~dr.level & kFrame) && who != kNoOwner && who != m_owner)
+                flag(Rule::StartOnIdleWithGnt, kStartWrongMaster, n, "FRAME# asserted by %s but GNT# was given to %s",
+                     m_bus.master_name(who).c_str(), m_bus.master_name(m_owner).c_str());
+        }
+    }
     ++m_usage.transactions;
     m_first_addr = m_addr = n;
     m_lo_addr = static_cast<uint32_t>(l.ad);

@@ -57,6 +57,8 @@ public:
     uint64_t violations(Rule r) const;
     /// Exact at any time, also while the monitor sleeps on an idle bus (skipped idle clocks are computed from time).
     const BusUsage& usage() const;
+    /// Clocks the monitor actually evaluated (it sleeps through idle clocks): a cost figure for tests and benches.
+    uint64_t evaluated_clocks() const { return m_evaluated; }
     /// One line per rule with a non-zero count, for the end-of-run summary.
     std::string summary() const;
 
@@ -93,11 +95,13 @@ private:
     uint32_t m_master_mask = 0;   // GNT# bits that exist
     unsigned m_drivers = 0;       // driver slots on the bus
     std::vector<uint32_t> m_sts_low;  // per driver: s/t/s lines it drove low on the previous clock
+    std::vector<unsigned> m_driver_master;  // per driver: the master registered under the same name, or kNoOwner
 
     // sampling
     Lines m_prev;                 // lines on the previous clock processed
     uint64_t m_last_clock = 0;    // clock number of m_prev
     bool m_sleeping = false;      // waiting for changed_event on an idle bus
+    uint64_t m_evaluated = 0;     // clocks evaluated
     uint64_t m_reported = 0;      // clauses already reported in this transaction
 
     // the transaction in progress

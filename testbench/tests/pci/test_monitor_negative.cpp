@@ -94,6 +94,21 @@ TEST_CASE("monitor catches a transaction started on the turnaround clock", "[pci
     require_only(b.monitor, Rule::StartOnIdleWithGnt);
 }
 
+TEST_CASE("monitor catches a master starting on another master's GNT#", "[pci][monitor][rule1][arb]") {
+    expect(Rule::StartOnIdleWithGnt);
+    ScriptedBench b;
+    ScriptedAgent other("other_master", b.bus, ScriptedAgent::kMaster);
+    other.auto_parity(true);
+    other.line(kFrame, 9, "LH-");  // GNT# is parked on `master`, not on `other_master`
+    other.line(kIrdy, 9, "HLH-");
+    other.ad(9, {0x1000, 0xD0});
+    other.cbe(9, {0x7, 0x0});
+    b.target.line(kDevsel, 10, "LH-");
+    b.target.line(kTrdy, 10, "LH-");
+    b.run(30);
+    require_only(b.monitor, Rule::StartOnIdleWithGnt);
+}
+
 // ---- rule 2: DAC
 
 TEST_CASE("monitor catches a DAC from a master that is not 64-bit address capable", "[pci][monitor][rule2][dac]") {
@@ -172,6 +187,15 @@ TEST_CASE("monitor catches FRAME# kept asserted after a retry", "[pci][monitor][
     require_only(b.monitor, Rule::MasterSignals);
 }
 
+TEST_CASE("monitor catches IRDY# asserted in the address phase", "[pci][monitor][rule4]") {
+    expect(Rule::MasterSignals);
+    ScriptedBench b;
+    b.write(9, 0x1000, 1);
+    b.master.line(kIrdy, 9, "LLH-");
+    b.run(30);
+    require_only(b.monitor, Rule::MasterSignals);
+}
+
 // ---- rule 5: TRDY#/STOP#/DEVSEL#
 
 TEST_CASE("monitor catches TRDY# without DEVSEL#", "[pci][monitor][rule5]") {
@@ -212,7 +236,25 @@ TEST_CASE("monitor catches TRDY# withdrawn before the data phase completed", "[p
     require_only(b.monitor, Rule::TargetSignals);
 }
 
+TEST_CASE("monitor catches DEVSEL# dropped in the middle of a burst", "[pci][monitor][rule5]") {
+    expect(Rule::TargetSignals);
+    ScriptedBench b;
+    b.write(9, 0x3000, 2, true);          // wait on 10, data on 11 and 12
+    b.target.line(kDevsel, 10, "LHLH-");  // DEVSEL# gone on 11 with no STOP#
+    b.run(30);
+    require_only(b.monitor, Rule::TargetSignals);
+}
+
 // ---- rule 6: DEVSEL# timing and master abort
+
+TEST_CASE("monitor catches DEVSEL# asserted in the address phase", "[pci][monitor][rule6]") {
+    expect(Rule::DevselTiming);
+    ScriptedBench b;
+    b.write(9, 0x1000, 1);
+    b.target.line(kDevsel, 9, "LLH-");
+    b.run(30);
+    require_only(b.monitor, Rule::DevselTiming);
+}
 
 TEST_CASE("monitor catches DEVSEL# later than clock 5", "[pci][monitor][rule6]") {
     expect(Rule::DevselTiming);
@@ -274,6 +316,22 @@ TEST_CASE("monitor catches a master slower than 8 clocks to assert IRDY#", "[pci
     require_only(b.monitor, Rule::Latency);
 }
 
+TEST_CASE("monitor catches a target slower than 8 clocks on a later data phase", "[pci][monitor][rule7]") {
+    expect(Rule::Latency);
+    ScriptedBench b;
+    b.master.req(7, "LLH");
+    b.master.line(kFrame, 9, "LLH-");                        // two data phases: 10 and the last one
+    b.master.line(kIrdy, 9, "H" + std::string(11, 'L') + "H-");  // 10..20
+    b.master.ad(9, {0x1000});
+    b.master.ad(10, std::vector<uint64_t>(11, 0xD0));
+    b.master.cbe(9, {0x7});
+    b.master.cbe(10, std::vector<uint8_t>(11, 0x0));
+    b.target.line(kDevsel, 10, std::string(11, 'L') + "H-");
+    b.target.line(kTrdy, 10, "L" + std::string(9, 'H') + "LH-");  // second TRDY# 10 clocks after the first
+    b.run(40);
+    require_only(b.monitor, Rule::Latency);
+}
+
 // ---- rule 8: latency timer
 
 TEST_CASE("monitor catches a burst continued after the latency timer expired without GNT#", "[pci][monitor][rule8]") {
@@ -320,6 +378,24 @@ TEST_CASE("monitor catches PERR# without a parity error", "[pci][monitor][rule9]
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.target.line(kPerr, 12, "LH-");
+    b.run(30);
+    require_only(b.monitor, Rule::Parity);
+}
+
+TEST_CASE("monitor catches bad PAR64 on a 64-bit data phase", "[pci][monitor][rule9][bus64]") {
+    expect(Rule::Parity);
+    ScriptedBench b(64);
+    ScriptedAgent& m = b.master;
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLH-");
+    m.line(kReq64, 9, "LLH-");
+    m.line(kIrdy, 9, "HLLH-");
+    m.ad(9, {0x8000, 0x1111111100000000ull, 0x3333333322222222ull}, true);
+    m.cbe(9, {0xF7, 0x00, 0x00}, true);
+    m.corrupt_parity(11, true);  // PAR64 for the data phase on 10
+    b.target.line(kDevsel, 10, "LLH-");
+    b.target.line(kAck64, 10, "LLH-");
+    b.target.line(kTrdy, 10, "LLH-");
     b.run(30);
     require_only(b.monitor, Rule::Parity);
 }
@@ -392,6 +468,15 @@ TEST_CASE("monitor catches MWI ended by the master in the middle of a cache line
     ScriptedBench b;
     b.monitor.set_cache_line(8);
     b.write(9, 0x4000, 4, false, 0xF);
+    b.run(30);
+    require_only(b.monitor, Rule::BurstOrder);
+}
+
+TEST_CASE("monitor catches MWI not aligned to the cache line", "[pci][monitor][rule12][mwi]") {
+    expect(Rule::BurstOrder);
+    ScriptedBench b;
+    b.monitor.set_cache_line(4);
+    b.write(9, 0x4010 + 4, 4, false, 0xF);  // dword aligned, not line aligned
     b.run(30);
     require_only(b.monitor, Rule::BurstOrder);
 }

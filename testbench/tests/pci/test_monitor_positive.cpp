@@ -248,6 +248,56 @@ TEST_CASE("monitor usage counters stay exact across the idle clocks it sleeps th
     CHECK(u.bytes == 12);
 }
 
+TEST_CASE("monitor sleeps through an idle bus and still counts every clock", "[pci][monitor][usage]") {
+    ScriptedBench b;
+    b.write(9, 0x1000, 1);
+    b.run(1000);
+    require_clean(b.monitor);
+    INFO("usage counts all 996 clocks out of reset; the monitor evaluates only the few around the transaction");
+    CHECK(b.monitor.usage().clocks == 996);
+    CHECK(b.monitor.evaluated_clocks() < 40);
+    CHECK(b.monitor.usage().transactions == 1);
+}
+
+TEST_CASE("monitor passes a master that honours its latency timer", "[pci][monitor][rule8]") {
+    ScriptedBench b;
+    b.monitor.set_latency_timer(b.master.master(), 4);
+    b.arbiter.gnt(11, {~0u});  // GNT# removed on 11; the timer expires on 13
+    b.write(9, 0x1000, 5);     // data on 10..14: FRAME# deasserted for the phase on 14
+    b.run(30);
+    require_clean(b.monitor);
+    CHECK(b.monitor.usage().data_clocks == 5);
+}
+
+TEST_CASE("monitor passes a memory write and invalidate of one whole cache line", "[pci][monitor][mwi]") {
+    ScriptedBench b;
+    b.monitor.set_cache_line(4);
+    b.write(9, 0x4000, 4, false, static_cast<uint8_t>(Cmd::MemWriteInvalidate));
+    b.run(30);
+    require_clean(b.monitor);
+    CHECK(b.monitor.usage().by_cmd[static_cast<unsigned>(Cmd::MemWriteInvalidate)] == 1);
+    CHECK(b.monitor.usage().bytes == 16);
+}
+
+TEST_CASE("monitor passes back-to-back transactions of two masters", "[pci][monitor][arb]") {
+    ScriptedBench b;
+    ScriptedAgent other("other_master", b.bus, ScriptedAgent::kMaster);
+    other.auto_parity(true);
+    b.write(9, 0x1000, 1);  // master: address 9, data 10, turnaround 11
+    // The arbiter moves GNT# to the other master while the first transaction runs; it starts on 12.
+    b.arbiter.gnt(10, {~(1u << other.master())});
+    other.req(8, "LLLLH");
+    other.line(kFrame, 12, "LH-");
+    other.line(kIrdy, 12, "HLH-");
+    other.ad(12, {0x2000, 0xE0});
+    other.cbe(12, {0x7, 0x0});
+    b.target.line(kDevsel, 13, "LH-");
+    b.target.line(kTrdy, 13, "LH-");
+    b.run(30);
+    require_clean(b.monitor);
+    CHECK(b.monitor.usage().transactions == 2);
+}
+
 TEST_CASE("monitor counts a bad data parity once and accepts the PERR# that reports it", "[pci][monitor][parity]") {
     nicsim::test::expect_reports("nicsim/pci/monitor/rule9-parity");
     ScriptedBench b;
