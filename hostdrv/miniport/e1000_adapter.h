@@ -91,6 +91,7 @@ struct Adapter {
     // Addresses and filters
     UCHAR perm_addr[6] = {};
     UCHAR cur_addr[6] = {};
+    bool addr_override = false;  // NetworkAddress from the registry replaces the EEPROM's
     UCHAR mc_list[kMulticastListMax][6] = {};
     uint32_t mc_count = 0;
     ULONG packet_filter = 0;

@@ -56,7 +56,7 @@ void read_registry(Adapter* a) {
     NdisReadNetworkAddress(&status, &addr, &addr_len, cfg);
     if (status == NDIS_STATUS_SUCCESS && addr && addr_len == 6 && !(static_cast<PUCHAR>(addr)[0] & 1)) {
         NdisMoveMemory(a->cur_addr, addr, 6);
-        a->cur_addr[0] |= 0x80;  // marker: overridden (cleared below once applied)
+        a->addr_override = true;
     }
     NdisCloseConfiguration(cfg);
 }
@@ -318,11 +318,7 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
         release(a);
         return st;
     }
-    if (a->cur_addr[0] & 0x80) {
-        a->cur_addr[0] &= 0x7F;  // registry override (see read_registry)
-    } else {
-        NdisMoveMemory(a->cur_addr, a->perm_addr, 6);
-    }
+    if (!a->addr_override) NdisMoveMemory(a->cur_addr, a->perm_addr, 6);
     a->packet_filter = 0;
     hw_program(a);
 
@@ -471,8 +467,8 @@ void hw_program(Adapter* a) {
     wr32(a, RDTR, delay::VALUE::make(a->int_delay));
     wr32(a, RCTL, rctl::SECRC::mask | rctl::BSIZE::make(0));  // 2048-byte buffers, CRC stripped
     hw_set_receive_filter(a);
-    rx_post(a);
     wr32(a, RCTL, rd32(a, RCTL) | rctl::EN::mask);
+    rx_post(a);  // tail moves only once the receiver is enabled
 }
 
 bool hw_quiesce(Adapter* a) {

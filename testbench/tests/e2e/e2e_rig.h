@@ -1,0 +1,172 @@
+// The end-to-end rig: PCI bus with the protocol monitor, arbiter, host bridge, host memory behind the DMA verifier,
+// host CPU running the NDIS host and the project's miniport, the 82540EM model, and the wire with a peer at its other
+// end (the peer records what the NIC transmits and injects frames the NIC receives). Built by each test case (one
+// elaboration per process). The system top of testbench/system will replace the wiring here once it exists.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hostdrv/miniport/e1000_miniport.h"
+#include "hostdrv/ndis/ndis_host.h"
+#include "model/host/dma_verifier.h"
+#include "model/host/host_bridge.h"
+#include "model/host/host_cpu.h"
+#include "model/host/host_memory.h"
+#include "model/nic/e1000_regs.h"
+#include "model/nic/nic_82540em.h"
+#include "model/pci/arbiter.h"
+#include "model/pci/bus_monitor.h"
+#include "model/wire/wire.h"
+
+namespace nicsim::e2e {
+
+/// What a test chooses about the system.
+struct RigOptions {
+    unsigned dma_bits = 64;                                  ///< the NIC's DMA address capability (and the driver's)
+    ndis::Placement buffers = ndis::Placement::Low;          ///< physical pages of the protocol's packet buffers
+    ndis::Placement shared = ndis::Placement::Low;           ///< physical pages of shared memory
+    uint32_t lso_max = 0;                                    ///< driver LsoMaxSize (0: MaximumPhysicalMapping 1514)
+    uint32_t tx_ring = 0;                                    ///< driver TxRingSize (0: default)
+    uint32_t rx_ring = 0;                                    ///< driver RxRingSize (0: default)
+    uint32_t nic_max_transfer = 4096;                        ///< NIC max_transfer
+    bool hold_received = false;                              ///< protocol keeps indicated packets
+};
+
+struct Rig {
+    pci::PciBus bus;
+    pci::BusMonitor monitor;
+    host::HostMemory mem{"mem"};
+    host::DmaVerifier verifier;
+    host::HostBridge bridge;
+    host::HostCpu cpu;
+    nic::Nic82540em nic;
+    pci::Arbiter arb;
+    wire::Wire wire;
+    RigOptions opt;
+    std::unique_ptr<ndis::NdisHost> host;  ///< made by the CPU program (start_driver), inspected after the run
+    std::vector<nic::Frame> peer_rx;       ///< what the NIC put on the wire, in order
+    uint64_t bar0 = 0;                     ///< BAR0 as the PnP manager assigned it
+
+    static nic::NicParams nic_params(const RigOptions& o) {
+        nic::NicParams p;
+        p.dma_address_bits = o.dma_bits;
+        p.max_transfer = o.nic_max_transfer;
+        return p;
+    }
+
+    explicit Rig(const RigOptions& o = {})
+        : bus("pci", pci::BusConfig{}), monitor("monitor", bus), verifier("verifier", &bus), bridge("bridge", bus),
+          cpu("cpu", bus, mem, &verifier), nic("nic", bus, nic_params(o)), arb("arbiter", bus, pci::ArbiterConfig{0, 16}),
+          wire("wire", 1000), opt(o) {
+        bridge.mem.bind(verifier.target);
+        verifier.initiator.bind(mem.socket);
+        cpu.cpu_mem.bind(bridge.cpu_mem);
+        cpu.cpu_io.bind(bridge.cpu_io);
+        cpu.cpu_cfg.bind(bridge.cpu_cfg);
+        verifier.enable(true);
+        monitor.set_dac_capable(bridge.master_index(), true);
+        monitor.set_dac_capable(nic.master().master_index(), o.dma_bits == 64);
+        nic.set_wire(&wire.end_a());
+        wire.connect_a([this](const nic::Frame& f) { nic.receive(f); });
+        wire.connect_b([this](const nic::Frame& f) { peer_rx.push_back(f); });
+        cpu.set_stop_when_done(true);
+    }
+
+    /// In the CPU program: the NDIS host with the options' registry, DriverEntry and MiniportInitialize.
+    NDIS_STATUS start_driver(host::HostPlatform& hp, bool initialize = true,
+                             const std::function<void(ndis::NdisHostConfig&)>& tweak = {}) {
+        ndis::NdisHostConfig cfg;
+        cfg.pci_device = nic.device_number();
+        cfg.buffer_placement = opt.buffers;
+        cfg.shared_placement = opt.shared;
+        cfg.hold_received_packets = opt.hold_received;
+        if (tweak) tweak(cfg);
+        host = std::make_unique<ndis::NdisHost>(hp, cfg);
+        host->set_config(miniport::kKeyDmaAddressBits, opt.dma_bits);
+        if (opt.lso_max) host->set_config(miniport::kKeyLsoMaxSize, opt.lso_max);
+        if (opt.tx_ring) host->set_config(miniport::kKeyTxRingSize, opt.tx_ring);
+        if (opt.rx_ring) host->set_config(miniport::kKeyRxRingSize, opt.rx_ring);
+        const NDIS_STATUS st = host->load_driver(NicsimE1000DriverEntry);
+        if (st != NDIS_STATUS_SUCCESS || !initialize) return st;
+        const NDIS_STATUS init = host->initialize();
+        bar0 = hp.config_read(nic.device_number(), 0x10, 4) & ~0xFull;
+        return init;
+    }
+
+    /// Register read over the bus (a real memory cycle, for checks).
+    uint32_t reg(host::HostPlatform& hp, uint32_t offset) { return hp.mmio_read(bar0 + offset, 4); }
+
+    /// Lets simulated time pass in the CPU program until `done` or `limit_ns` (timers and interrupts run).
+    bool run_until(const std::function<bool()>& done, uint64_t limit_ns = 20'000'000, uint64_t step_ns = 2'000) {
+        const uint64_t end = host->platform().now_ns() + limit_ns;
+        while (!done()) {
+            if (host->platform().now_ns() >= end) return false;
+            host->run_for_ns(step_ns);
+        }
+        return true;
+    }
+
+    /// The peer transmits `frame` (no FCS) towards the NIC now.
+    void peer_send(const std::vector<uint8_t>& frame) {
+        nic::Frame f;
+        f.bytes = frame;
+        f.fcs_included = false;
+        f.time_ns = host ? host->platform().now_ns() : 0;
+        wire.end_b().transmit(f);
+    }
+
+    /// Runs the program in the CPU thread until it returns (or `limit` passes).
+    bool run(const std::function<void(host::HostPlatform&)>& program, const sc_core::sc_time& limit) {
+        cpu.set_program(program);
+        sc_core::sc_start(limit);
+        return cpu.program_done();
+    }
+
+    std::string ndis_violations() const {
+        std::string s;
+        if (host)
+            for (const auto& v : host->violations()) s += v.type + ": " + v.message + "\n";
+        return s;
+    }
+
+    /// The bus monitor, the DMA verifier and the NDIS host's contract checks all saw nothing wrong.
+    void no_violations() {
+        INFO("bus monitor: " << monitor.summary());
+        CHECK(monitor.violations() == 0);
+        INFO("DMA verifier: " << verifier.violations() << " refused accesses");
+        CHECK(verifier.violations() == 0);
+        INFO("NDIS contract: " << ndis_violations());
+        CHECK((host && host->violations().empty()));
+    }
+};
+
+/// The frame bytes the NIC put on the wire, without the FCS it appended.
+inline std::vector<uint8_t> wire_payload(const nic::Frame& f) {
+    std::vector<uint8_t> b = f.bytes;
+    if (f.fcs_included && b.size() >= 4) b.resize(b.size() - 4);
+    return b;
+}
+
+/// A deterministic Ethernet frame of `len` bytes from `src` to `dst` with a pattern body.
+inline std::vector<uint8_t> make_frame(size_t len, unsigned seed, const uint8_t* dst, const uint8_t* src) {
+    std::vector<uint8_t> f(len);
+    for (int i = 0; i < 6; ++i) {
+        f[i] = dst[i];
+        f[6 + i] = src[i];
+    }
+    f[12] = 0x88;  // local experimental EtherType 0x88B5
+    f[13] = 0xB5;
+    for (size_t i = 14; i < len; ++i) f[i] = static_cast<uint8_t>(seed * 31 + i * 7 + (i >> 8));
+    return f;
+}
+
+constexpr uint8_t kPeerMac[6] = {0x02, 0x00, 0x00, 0xAA, 0xBB, 0xCC};  // the peer's address
+constexpr uint8_t kBroadcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+}  // namespace nicsim::e2e
