@@ -17,7 +17,7 @@ namespace nicsim::test {
 
 /// A PCI target: memory BAR at mem_base (mem.size() bytes), 16 I/O ports at io_base, a config space whose vendor
 /// and device IDs are set, and INTA#: raise_irq() asserts it, a memory write to kIrqClear deasserts it.
-struct TestTarget : sc_core::sc_module, pci::TargetClient {
+struct IrqTarget : sc_core::sc_module, pci::TargetClient {
     static constexpr uint64_t kIrqClear = 0x40;  // memory offset: any write deasserts INTA#
 
     pci::PciBus& bus;
@@ -31,8 +31,8 @@ struct TestTarget : sc_core::sc_module, pci::TargetClient {
     uint64_t abort_at = ~0ull;  // memory address whose data phase is target-aborted
     unsigned claims = 0;
 
-    SC_HAS_PROCESS(TestTarget);
-    TestTarget(sc_core::sc_module_name n, pci::PciBus& b, uint64_t mem_at, size_t mem_size, uint32_t io_at)
+    SC_HAS_PROCESS(IrqTarget);
+    IrqTarget(sc_core::sc_module_name n, pci::PciBus& b, uint64_t mem_at, size_t mem_size, uint32_t io_at)
         : sc_module(n),
           bus(b),
           eng(b, name(), *this),
@@ -92,7 +92,7 @@ struct TestTarget : sc_core::sc_module, pci::TargetClient {
 };
 
 /// A bus master running a queue of requests; each job keeps its data and outcome.
-struct TestMaster : sc_core::sc_module, pci::MasterClient {
+struct DmaMaster : sc_core::sc_module, pci::MasterClient {
     struct Job {
         pci::MasterRequest rq;
         std::vector<uint8_t> buf;
@@ -108,8 +108,8 @@ struct TestMaster : sc_core::sc_module, pci::MasterClient {
     size_t next = 0;
     uint64_t start_clock = 0;
 
-    SC_HAS_PROCESS(TestMaster);
-    TestMaster(sc_core::sc_module_name n, pci::PciBus& b) : sc_module(n), bus(b), eng(b, name(), *this) {
+    SC_HAS_PROCESS(DmaMaster);
+    DmaMaster(sc_core::sc_module_name n, pci::PciBus& b) : sc_module(n), bus(b), eng(b, name(), *this) {
         eng.config().use_req64 = b.is64();
         SC_METHOD(tick);
         sensitive << bus.CLK.posedge_event();

@@ -13,6 +13,7 @@
 #include "model/host/host_system.h"
 #include "model/pci/arbiter.h"
 #include "model/pci/bus_monitor.h"
+#include "testbench/support/pci_agents.h"
 #include "testbench/support/sim_reports.h"
 #include "testbench/tests/host/bridge_agents.h"
 
@@ -27,7 +28,7 @@ constexpr uint64_t kBar = 0xE000'0000ull;  // the test target's memory BAR, insi
 constexpr uint32_t kIo = 0x1000;
 
 /// Bus, monitor, host memory, bridge (master 0, parked), optional DMA verifier, CPU and arbiter.
-struct Rig {
+struct HostRig {
     PciBus bus;
     BusMonitor monitor;
     HostMemory mem{"mem"};
@@ -36,7 +37,7 @@ struct Rig {
     HostCpu cpu;
     Arbiter arb;
 
-    explicit Rig(BusConfig cfg = {}, HostBridgeParams p = {}, bool with_verifier = false)
+    explicit HostRig(BusConfig cfg = {}, HostBridgeParams p = {}, bool with_verifier = false)
         : bus("pci", cfg),
           monitor("monitor", bus),
           verifier(with_verifier ? std::make_unique<DmaVerifier>("verifier", &bus) : nullptr),
@@ -62,7 +63,7 @@ struct Rig {
     }
 };
 
-std::vector<uint8_t> pattern(size_t n, unsigned seed) {
+std::vector<uint8_t> host_pattern(size_t n, unsigned seed) {
     std::vector<uint8_t> v(n);
     for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(seed + i * 13 + (i >> 8));
     return v;
@@ -71,7 +72,7 @@ std::vector<uint8_t> pattern(size_t n, unsigned seed) {
 }  // namespace
 
 TEST_CASE("the bridge is master 0 and parks the bus while nobody requests it", "[host][bridge]") {
-    Rig r;
+    HostRig r;
     sc_start(20 * r.bus.period());
     INFO("the arbiter parks on the bridge, whose master drives AD and C/BE# on the idle bus");
     CHECK(r.bridge.master_index() == 0u);
@@ -83,8 +84,8 @@ TEST_CASE("the bridge is master 0 and parks the bus while nobody requests it", "
 }
 
 TEST_CASE("a config read of an empty slot master-aborts and returns all ones", "[host][bridge][config]") {
-    Rig r;
-    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    HostRig r;
+    IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     uint32_t empty = 0, present = 0;
     r.cpu.set_stop_when_done(true);
     r.cpu.set_program([&](HostPlatform& hp) {
@@ -102,8 +103,8 @@ TEST_CASE("a config read of an empty slot master-aborts and returns all ones", "
 }
 
 TEST_CASE("CPU config memory and I/O cycles reach a PCI target through the bridge", "[host][bridge][cpu]") {
-    Rig r;
-    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    HostRig r;
+    IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     uint32_t cmd = 0, mmio = 0, mmio16 = 0, io = 0, io8 = 0;
     r.cpu.set_stop_when_done(true);
     r.cpu.set_program([&](HostPlatform& hp) {
@@ -135,11 +136,38 @@ TEST_CASE("CPU config memory and I/O cycles reach a PCI target through the bridg
     r.no_violations();
 }
 
+TEST_CASE("CPU cycles a target retries or disconnects are repeated until they complete", "[host][bridge][cpu]") {
+    HostRig r;
+    TestTarget t("nic0", r.bus, kBar, 0x1000);  // the engines' shared test target, with scripted faults
+    t.script().retry_first = 3;
+    t.set_io_window(kIo, 16);
+    const unsigned dev = t.enable_config();
+    uint32_t id = 0, v = 0, io = 0;
+    r.cpu.set_stop_when_done(true);
+    r.cpu.set_program([&](HostPlatform& hp) {
+        id = hp.config_read(dev, 0, 4);  // the first three attempts of whatever comes first are retried
+        hp.mmio_write(kBar + 8, 4, 0xCAFEF00D);
+        v = hp.mmio_read(kBar + 8, 4);
+        hp.io_write(kIo, 2, 0xBEEF);
+        io = hp.io_read(kIo, 2);
+    });
+    t.cfg[0] = 0x86, t.cfg[1] = 0x80, t.cfg[2] = 0x0E, t.cfg[3] = 0x10;
+    sc_start(200, SC_US);
+    REQUIRE(r.cpu.program_done());
+    INFO("the bridge's master repeats retried cycles: the CPU only sees the result");
+    CHECK(id == 0x100E8086u);
+    CHECK(v == 0xCAFEF00Du);
+    CHECK(io == 0xBEEFu);
+    CHECK(r.bridge.master().stats().retries == 3);
+    CHECK(r.cpu.stats().bus_errors == 0);
+    r.no_violations();
+}
+
 TEST_CASE("MMIO to nothing and a target abort are named errors and read as all ones", "[host][bridge][cpu]") {
     expect_reports("nicsim/host/bridge-master-abort");
     expect_reports("nicsim/host/bridge-received-target-abort");
-    Rig r;
-    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    HostRig r;
+    IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     t.abort_at = kBar + 0x20;
     uint32_t nothing = 0, aborted = 0;
     r.cpu.set_stop_when_done(true);
@@ -161,9 +189,9 @@ TEST_CASE("MMIO to nothing and a target abort are named errors and read as all o
 }
 
 TEST_CASE("device burst writes and reads move host memory byte for byte", "[host][bridge][dma]") {
-    Rig r;
-    TestMaster m("nic0", r.bus);
-    const auto data = pattern(256, 7);
+    HostRig r;
+    DmaMaster m("nic0", r.bus);
+    const auto data = host_pattern(256, 7);
     m.add(Cmd::MemWrite, 0x10003, data);  // unaligned start and end: partial byte enables
     auto& rd = m.add(Cmd::MemRead, 0x10003, std::vector<uint8_t>(256, 0));
     sc_start(100, SC_US);
@@ -192,9 +220,9 @@ TEST_CASE("a read slower than the retry threshold is retried and completes as a 
           "[host][bridge][delayed]") {
     HostBridgeParams p;
     p.read_latency = 40;
-    Rig r(BusConfig{}, p);
-    TestMaster m("nic0", r.bus);
-    const auto data = pattern(64, 3);
+    HostRig r(BusConfig{}, p);
+    DmaMaster m("nic0", r.bus);
+    const auto data = host_pattern(64, 3);
     r.mem.write(0x20000, data.data(), data.size());
     auto& rd = m.add(Cmd::MemRead, 0x20000, std::vector<uint8_t>(64, 0));
     sc_start(100, SC_US);
@@ -215,9 +243,9 @@ TEST_CASE("while one delayed read is latched another master is retried and both 
           "[host][bridge][delayed]") {
     HostBridgeParams p;
     p.read_latency = 30;
-    Rig r(BusConfig{}, p);
-    TestMaster a("nic0", r.bus), b("nic1", r.bus);
-    const auto da = pattern(32, 21), db = pattern(32, 42);
+    HostRig r(BusConfig{}, p);
+    DmaMaster a("nic0", r.bus), b("nic1", r.bus);
+    const auto da = host_pattern(32, 21), db = host_pattern(32, 42);
     r.mem.write(0x80000, da.data(), da.size());
     r.mem.write(0x90000, db.data(), db.size());
     auto& ra = a.add(Cmd::MemRead, 0x80000, std::vector<uint8_t>(32, 0));
@@ -240,9 +268,9 @@ TEST_CASE("a read latency just under the threshold is served with wait states an
           "[host][bridge][delayed]") {
     HostBridgeParams p;
     p.read_latency = p.retry_threshold - 2;  // the slowest read still served in place
-    Rig r(BusConfig{}, p);
-    TestMaster m("nic0", r.bus);
-    const auto data = pattern(16, 9);
+    HostRig r(BusConfig{}, p);
+    DmaMaster m("nic0", r.bus);
+    const auto data = host_pattern(16, 9);
     r.mem.write(0x30000, data.data(), data.size());
     auto& rd = m.add(Cmd::MemRead, 0x30000, std::vector<uint8_t>(16, 0));
     sc_start(50, SC_US);
@@ -257,9 +285,9 @@ TEST_CASE("a read latency just under the threshold is served with wait states an
 TEST_CASE("writes are posted: no wait states even when reads are slow", "[host][bridge][posted]") {
     HostBridgeParams p;
     p.read_latency = 40;
-    Rig r(BusConfig{}, p);
-    TestMaster m("nic0", r.bus);
-    const auto data = pattern(128, 1);
+    HostRig r(BusConfig{}, p);
+    DmaMaster m("nic0", r.bus);
+    const auto data = host_pattern(128, 1);
     auto& wr = m.add(Cmd::MemWrite, 0x40000, data);
     sc_start(50, SC_US);
     REQUIRE(wr.done);
@@ -276,9 +304,9 @@ TEST_CASE("writes are posted: no wait states even when reads are slow", "[host][
 TEST_CASE("on a 64-bit bus device bursts use 64-bit data phases", "[host][bridge][bus64]") {
     BusConfig cfg;
     cfg.width_bits = 64;
-    Rig r(cfg);
-    TestMaster m("nic0", r.bus);
-    const auto data = pattern(512, 5);
+    HostRig r(cfg);
+    DmaMaster m("nic0", r.bus);
+    const auto data = host_pattern(512, 5);
     auto& wr = m.add(Cmd::MemWrite, 0x50000, data);
     auto& rd = m.add(Cmd::MemRead, 0x50000, std::vector<uint8_t>(512, 0));
     sc_start(100, SC_US);
@@ -294,12 +322,12 @@ TEST_CASE("on a 64-bit bus device bursts use 64-bit data phases", "[host][bridge
 }
 
 TEST_CASE("a DAC-capable device reaches host memory above 4 GiB", "[host][bridge][dac]") {
-    Rig r;
-    TestMaster m("nic0", r.bus);
+    HostRig r;
+    DmaMaster m("nic0", r.bus);
     m.eng.config().dac_capable = true;
     r.monitor.set_dac_capable(m.eng.master_index(), true);
     const uint64_t high = 0x3'2100'0000ull;
-    const auto data = pattern(64, 11);
+    const auto data = host_pattern(64, 11);
     auto& wr = m.add(Cmd::MemWrite, high, data);
     auto& rd = m.add(Cmd::MemRead, high, std::vector<uint8_t>(64, 0));
     sc_start(50, SC_US);
@@ -320,9 +348,9 @@ TEST_CASE("a DAC-capable device reaches host memory above 4 GiB", "[host][bridge
 TEST_CASE("a TLM error from memory becomes a target abort with a named warning", "[host][bridge][verifier]") {
     expect_reports("nicsim/host/verifier");
     expect_reports("nicsim/host/bridge-signaled-target-abort");
-    Rig r(BusConfig{}, HostBridgeParams{}, true);
+    HostRig r(BusConfig{}, HostBridgeParams{}, true);
     r.verifier->enable(true);
-    TestMaster m("nic0", r.bus);
+    DmaMaster m("nic0", r.bus);
     auto& rd = m.add(Cmd::MemRead, 0x60000, std::vector<uint8_t>(16, 0));
     sc_start(50, SC_US);
     REQUIRE(rd.done);
@@ -338,15 +366,15 @@ TEST_CASE("a TLM error from memory becomes a target abort with a named warning",
 TEST_CASE("DMA the driver allowed passes the verifier and a stray write is refused", "[host][bridge][verifier]") {
     expect_reports("nicsim/host/verifier");
     expect_reports("nicsim/host/bridge-signaled-target-abort");
-    Rig r(BusConfig{}, HostBridgeParams{}, true);
+    HostRig r(BusConfig{}, HostBridgeParams{}, true);
     r.verifier->enable(true);
-    TestMaster m("nic0", r.bus);
+    DmaMaster m("nic0", r.bus);
     m.start_clock = 10;
     r.cpu.set_program([&](HostPlatform& hp) {
         hp.dma_allow(0x70000, 64, true, "rx buffer");
         hp.dma_allow(0x71000, 64, false, "tx buffer");
     });
-    const auto data = pattern(64, 2);
+    const auto data = host_pattern(64, 2);
     r.mem.write(0x71000, data.data(), data.size());
     auto& ok_wr = m.add(Cmd::MemWrite, 0x70000, data);
     auto& ok_rd = m.add(Cmd::MemRead, 0x71000, std::vector<uint8_t>(64, 0));
@@ -380,15 +408,15 @@ void test_isr(void* ctx) {
     ++p->calls;
     p->max_depth = std::max(p->max_depth, ++p->depth);
     if (p->calls == 1) p->first_ns = p->hp->now_ns();
-    p->hp->stall_ns(100);                                   // interrupts stay masked inside the ISR
-    p->hp->mmio_write(kBar + TestTarget::kIrqClear, 4, 1);  // a bus cycle that deasserts INTA#
+    p->hp->stall_ns(100);                                  // interrupts stay masked inside the ISR
+    p->hp->mmio_write(kBar + IrqTarget::kIrqClear, 4, 1);  // a bus cycle that deasserts INTA#
     --p->depth;
 }
 }  // namespace
 
 TEST_CASE("the CPU calls the ISR for an asserted INTA# while stalling and never re-entrantly", "[host][cpu][irq]") {
-    Rig r;
-    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    HostRig r;
+    IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     IsrProbe probe;
     probe.hp = &r.cpu;
     uint64_t raised_ns = 0;
@@ -416,7 +444,7 @@ TEST_CASE("the CPU calls the ISR for an asserted INTA# while stalling and never 
 
 TEST_CASE("bad CPU access sizes are refused with a named warning", "[host][cpu]") {
     expect_reports("nicsim/host/cpu-access");
-    Rig r;
+    HostRig r;
     uint32_t v = 0;
     r.cpu.set_stop_when_done(true);
     r.cpu.set_program([&](HostPlatform& hp) {
@@ -434,12 +462,12 @@ TEST_CASE("bad CPU access sizes are refused with a named warning", "[host][cpu]"
 
 TEST_CASE("device DMA after map_pages lands in the caller's buffer even where the bridge held DMI",
           "[host][bridge][dmi]") {
-    Rig r;
-    TestMaster m("nic0", r.bus);
+    HostRig r;
+    DmaMaster m("nic0", r.bus);
     const uint64_t phys = 0xA0000;
     uint8_t* buf = static_cast<uint8_t*>(std::aligned_alloc(4096, 4096));
     std::memset(buf, 0, 4096);
-    const auto first = pattern(32, 1), second = pattern(32, 99);
+    const auto first = host_pattern(32, 1), second = host_pattern(32, 99);
     m.add(Cmd::MemWrite, phys, first);       // the bridge gets DMI on the model's own page
     m.add(Cmd::MemWrite, phys + 64, first);  // and uses it
     sc_start(20, SC_US);
@@ -465,14 +493,14 @@ struct IdleIsr {
 void idle_isr(void* ctx) {
     auto* p = static_cast<IdleIsr*>(ctx);
     ++p->calls;
-    p->hp->mmio_write(kBar + TestTarget::kIrqClear, 4, 1);
+    p->hp->mmio_write(kBar + IrqTarget::kIrqClear, 4, 1);
 }
 /// Raises the target's INTA# at the given times.
 struct IrqRaiser : sc_module {
-    TestTarget& t;
+    IrqTarget& t;
     std::vector<sc_time> at;
     SC_HAS_PROCESS(IrqRaiser);
-    IrqRaiser(sc_module_name n, TestTarget& tt, std::vector<sc_time> times) : sc_module(n), t(tt), at(times) {
+    IrqRaiser(sc_module_name n, IrqTarget& tt, std::vector<sc_time> times) : sc_module(n), t(tt), at(times) {
         SC_THREAD(run);
     }
     void run() {
@@ -485,8 +513,8 @@ struct IrqRaiser : sc_module {
 }  // namespace
 
 TEST_CASE("after the program returns the CPU keeps taking interrupts", "[host][cpu][irq]") {
-    Rig r;
-    TestTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    HostRig r;
+    IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     IdleIsr isr{&r.cpu};
     IrqRaiser raiser("raiser", t, {sc_time(5, SC_US), sc_time(9, SC_US), sc_time(30, SC_US)});
     r.cpu.set_program([&](HostPlatform& hp) { hp.connect_interrupt(t.device, idle_isr, &isr); });
@@ -503,11 +531,11 @@ TEST_CASE("a delayed read its master never repeats is discarded and the next one
     HostBridgeParams p;
     p.read_latency = 40;
     p.discard_timeout = 100;
-    Rig r(BusConfig{}, p);
-    TestMaster quitter("nic0", r.bus), patient("nic1", r.bus);
+    HostRig r(BusConfig{}, p);
+    DmaMaster quitter("nic0", r.bus), patient("nic1", r.bus);
     quitter.eng.config().max_retries = 1;  // gives up after the first Retry and never comes back
     patient.start_clock = 30;
-    const auto data = pattern(16, 77);
+    const auto data = host_pattern(16, 77);
     r.mem.write(0xB0000, data.data(), data.size());
     auto& gave_up = quitter.add(Cmd::MemRead, 0xB1000, std::vector<uint8_t>(16, 0));
     auto& served = patient.add(Cmd::MemRead, 0xB0000, std::vector<uint8_t>(16, 0));
@@ -528,10 +556,10 @@ TEST_CASE("a data parity error on a device write is reported with PERR# and a na
           "[host][bridge][parity]") {
     expect_reports("nicsim/host/bridge-parity");
     expect_reports("nicsim/pci/monitor/rule9");
-    Rig r;
-    TestMaster m("nic0", r.bus);
+    HostRig r;
+    DmaMaster m("nic0", r.bus);
     m.eng.faults().bad_data_parity = true;
-    auto& wr = m.add(Cmd::MemWrite, 0xC0000, pattern(8, 1));
+    auto& wr = m.add(Cmd::MemWrite, 0xC0000, host_pattern(8, 1));
     sc_start(20, SC_US);
     REQUIRE(wr.done);
     INFO("the bridge's target saw the bad PAR and asserted PERR#; the master reports it");
@@ -552,8 +580,8 @@ TEST_CASE("HostSystem wires memory verifier bridge and CPU so a driver program a
     HostSystemParams hp;
     hp.verify_dma = true;
     HostSystem host("host", bus, hp);
-    TestTarget t("nic0", bus, kBar, 0x1000, kIo);
-    TestMaster m("nic0m", bus);
+    IrqTarget t("nic0", bus, kBar, 0x1000, kIo);
+    DmaMaster m("nic0m", bus);
     Arbiter arb("arbiter", bus, ArbiterConfig{0, 16});
     m.start_clock = 200;  // after the driver has handed out the buffer
     uint32_t vendor = 0;
