@@ -1,0 +1,157 @@
+// Physical page placement scenarios and the memory NDIS hands out on top of them.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "testbench/tests/ndis/ndis_rig.h"
+
+using namespace nicsim::test;
+using nicsim::ndis::NdisHostConfig;
+using nicsim::ndis::PageAllocator;
+using nicsim::ndis::PageAllocatorConfig;
+using nicsim::ndis::Placement;
+
+TEST_CASE("Low placement gives pages below 4 GiB and consecutive pages contiguous", "[ndis][alloc]") {
+    PageAllocator a;
+    std::vector<uint64_t> p;
+    REQUIRE(a.alloc_pages(8, Placement::Low, PageAllocator::kNoLimit, p));
+    for (size_t i = 0; i < p.size(); ++i) {
+        INFO("page " << i);
+        CHECK(p[i] < k4G);
+        CHECK(p[i] >= a.config().low_base);
+        if (i) CHECK(p[i] == p[i - 1] + 4096);
+    }
+    CHECK(a.pages_in_use() == 8);
+}
+
+TEST_CASE("High placement gives pages at or above 4 GiB unless the limit is lower", "[ndis][alloc]") {
+    PageAllocator a;
+    std::vector<uint64_t> p;
+    REQUIRE(a.alloc_pages(4, Placement::High, PageAllocator::kNoLimit, p));
+    for (uint64_t x : p) CHECK(x >= k4G);
+    INFO("with a 4 GiB limit the pages are the highest below it");
+    uint64_t run = 0;
+    REQUIRE(a.alloc_contiguous(2, Placement::High, k4G, run));
+    CHECK(run + 2 * 4096 <= k4G);
+    CHECK(run + 2 * 4096 == a.config().low_end);
+}
+
+TEST_CASE("Scattered placement is reproducible from its seed and uses low and high pages", "[ndis][alloc]") {
+    PageAllocatorConfig c;
+    c.seed = 42;
+    PageAllocator a(c), b(c);
+    std::vector<uint64_t> pa, pb;
+    REQUIRE(a.alloc_pages(64, Placement::Scattered, PageAllocator::kNoLimit, pa));
+    REQUIRE(b.alloc_pages(64, Placement::Scattered, PageAllocator::kNoLimit, pb));
+    INFO("same seed, same pages");
+    CHECK(pa == pb);
+    size_t low = 0, high = 0;
+    for (uint64_t x : pa) (x < k4G ? low : high)++;
+    CHECK(low > 0);
+    CHECK(high > 0);
+    INFO("no page handed out twice");
+    CHECK(std::set<uint64_t>(pa.begin(), pa.end()).size() == pa.size());
+    c.seed = 43;
+    PageAllocator d(c);
+    std::vector<uint64_t> pd;
+    REQUIRE(d.alloc_pages(64, Placement::Scattered, PageAllocator::kNoLimit, pd));
+    CHECK(pd != pa);
+}
+
+TEST_CASE("Fragmented placement never gives two consecutive pages that are contiguous", "[ndis][alloc]") {
+    PageAllocator a;
+    std::vector<uint64_t> p;
+    REQUIRE(a.alloc_pages(32, Placement::Fragmented, PageAllocator::kNoLimit, p));
+    std::vector<uint64_t> q;
+    REQUIRE(a.alloc_pages(8, Placement::Fragmented, PageAllocator::kNoLimit, q));
+    p.insert(p.end(), q.begin(), q.end());
+    for (size_t i = 1; i < p.size(); ++i) {
+        INFO("pages " << i - 1 << " and " << i);
+        CHECK(p[i] != p[i - 1] + 4096);
+        CHECK(p[i] + 4096 != p[i - 1]);
+    }
+}
+
+TEST_CASE("Contiguous runs never cross a 4 GiB boundary", "[ndis][alloc]") {
+    PageAllocatorConfig c;
+    c.low_base = k4G - 3 * 4096;  // a range straddling 4 GiB
+    c.low_end = k4G + 8 * 4096;
+    PageAllocator a(c);
+    uint64_t run = 0;
+    REQUIRE(a.alloc_contiguous(4, Placement::Low, PageAllocator::kNoLimit, run));
+    INFO("a 4-page run cannot start 3 pages below 4 GiB");
+    CHECK(run == k4G);
+    uint64_t small = 0;
+    REQUIRE(a.alloc_contiguous(3, Placement::Low, PageAllocator::kNoLimit, small));
+    CHECK(small == k4G - 3 * 4096);
+    CHECK(small + 3 * 4096 <= k4G);
+}
+
+TEST_CASE("Freed pages are handed out again and exhaustion is reported as failure", "[ndis][alloc]") {
+    PageAllocatorConfig c;
+    c.low_end = c.low_base + 4 * 4096;
+    c.high_end = c.high_base;  // no high memory
+    PageAllocator a(c);
+    std::vector<uint64_t> p;
+    REQUIRE(a.alloc_pages(4, Placement::Low, PageAllocator::kNoLimit, p));
+    std::vector<uint64_t> more;
+    CHECK_FALSE(a.alloc_pages(1, Placement::Low, PageAllocator::kNoLimit, more));
+    CHECK(more.empty());
+    a.free_page(p[2]);
+    REQUIRE(a.alloc_pages(1, Placement::Low, PageAllocator::kNoLimit, more));
+    CHECK(more[0] == p[2]);
+}
+
+TEST_CASE("Packet buffers follow the host's placement and are mapped so DMA sees the driver's bytes", "[ndis][alloc]") {
+    for (Placement p : {Placement::Low, Placement::High, Placement::Scattered, Placement::Fragmented}) {
+        NdisHostConfig cfg = rig_config();
+        cfg.buffer_placement = p;
+        Rig rig(cfg);
+        g_script = MiniportScript{};
+        g_script.dma64 = TRUE;
+        g_script.max_mapping = 65536;
+        REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+        const auto frame = pattern(20000, 77);
+        rig.host.send(frame);
+        INFO("placement " << nicsim::ndis::placement_name(p));
+        REQUIRE(g_state.seen.size() == 1);
+        const auto& e = rig.last_seen().elements;
+        CHECK(gather(rig.plat.mem, e) == frame);
+        if (p == Placement::Low) {
+            CHECK(e.size() == 1);
+            CHECK(static_cast<uint64_t>(e[0].Address.QuadPart) < k4G);
+        }
+        if (p == Placement::High)
+            for (const auto& el : e) CHECK(static_cast<uint64_t>(el.Address.QuadPart) >= k4G);
+        if (p == Placement::Fragmented) CHECK(e.size() == 5);
+        fake_complete_all(NDIS_STATUS_SUCCESS);
+        INFO("after completion the buffer pages are unmapped and free");
+        for (const auto& el : e) CHECK_FALSE(rig.host.pages().in_use(static_cast<uint64_t>(el.Address.QuadPart)));
+        rig.host.halt();
+    }
+}
+
+TEST_CASE("NdisAllocateMemory honours HighestAcceptableAddress and backs the memory with physical pages", "[ndis][alloc]") {
+    NdisHostConfig cfg = rig_config();
+    cfg.buffer_placement = Placement::High;
+    Rig rig(cfg);
+    PVOID va = nullptr;
+    NDIS_PHYSICAL_ADDRESS highest;
+    highest.QuadPart = static_cast<LONGLONG>(k4G - 1);
+    REQUIRE(NdisAllocateMemory(&va, 10000, NDIS_MEMORY_CONTIGUOUS, highest) == NDIS_STATUS_SUCCESS);
+    REQUIRE(va != nullptr);
+    const uint64_t page = rig.host.hal().page_of(va);
+    REQUIRE(page != NICSIM_PFN_UNKNOWN);
+    INFO("below the highest acceptable address, physically contiguous");
+    CHECK(page * 4096 + 3 * 4096 <= k4G);
+    CHECK(rig.host.hal().page_of(static_cast<uint8_t*>(va) + 8192) == page + 2);
+    static_cast<uint8_t*>(va)[5000] = 0x3C;
+    CHECK(rig.plat.mem.bytes(page * 4096 + 5000, 1)[0] == 0x3C);
+    NdisFreeMemory(va, 10000, NDIS_MEMORY_CONTIGUOUS);
+    CHECK(rig.host.allocations_live() == 0);
+    CHECK_FALSE(rig.host.pages().in_use(page * 4096));
+    PVOID tagged = nullptr;
+    REQUIRE(NdisAllocateMemoryWithTag(&tagged, 64, 0x4E697354u) == NDIS_STATUS_SUCCESS);
+    CHECK(rig.host.hal().page_of(tagged) * 4096 >= k4G);
+    NdisFreeMemory(tagged, 64, 0);
+}
