@@ -476,7 +476,8 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
     }
 
     // Rule 3: C/BE# stable through the data phase (none left once the bus has gone idle).
-    const uint8_t cbe_mask = m_req64 ? 0xFF : 0x0F;
+    // C/BE#[7:4] are byte enables once ACK64# answered REQ64# (and must be assumed so until DEVSEL# decides).
+    const uint8_t cbe_mask = (m_req64 && (!m_devsel_seen || m_ack64)) ? 0xFF : 0x0F;
     if (!fa && !ia)
         m_phase_cbe = l.cbe_n;  // nothing to hold while the bus is idle; compare from here if the phase resumes
     else if (!l.is_driven(kCbeLo))

@@ -1,6 +1,14 @@
 // Passive protocol checker: samples the bus on every rising edge while it is in use, checks the rules of
 // shared/reference/pci-bus.md, counts each violation by rule and reports it through sc_report
 // (SC_WARNING, message type "nicsim/pci/monitor/<rule>"). It also counts bus utilisation for the statistics.
+//
+// One clocked SC_METHOD samples PciBus::lines() on each rising edge and steps a small state machine (idle, DAC
+// high address, data phases, turnaround). On an idle bus with nothing changing it sleeps on changed_event() and
+// accounts for the skipped clocks from time. A continuing violation is reported once per transaction.
+// Deliberately strict where the spec allows choices the model does not make: fast back-to-back transactions count
+// as rule 1 (no idle clock), and a master abort must drop FRAME# on clock 6 and IRDY# one clock later (rule 6).
+// The owner of a transaction is the master whose GNT# was sampled on the idle clock before FRAME#; FRAME# driven by
+// another agent registered as a master (same name for attach() and add_master()) is a rule 1 violation.
 #pragma once
 
 #include <cstdint>

@@ -214,6 +214,23 @@ TEST_CASE("monitor passes a 64-bit burst with REQ64# and ACK64#", "[pci][monitor
     CHECK(b.monitor.usage().bytes == 16);
 }
 
+TEST_CASE("monitor passes a 64-bit request answered by a 32-bit target", "[pci][monitor][bus64]") {
+    ScriptedBench b(64);
+    ScriptedAgent& m = b.master;
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLH-");
+    m.line(kReq64, 9, "LLH-");
+    m.line(kIrdy, 9, "HLLH-");
+    m.ad(9, {0x8000, 0x1111111100000000ull, 0x0000000011111111ull}, true);
+    m.cbe(9, {0xF7, 0x00, 0xF0}, true);  // no ACK64#: the master moves the upper dword down, upper C/BE# off
+    b.target.line(kDevsel, 10, "LLH-");   // DEVSEL# without ACK64#
+    b.target.line(kTrdy, 10, "LLH-");
+    b.run(30);
+    require_clean(b.monitor);
+    INFO("two 32-bit data phases: the upper byte enables do not count without ACK64#");
+    CHECK(b.monitor.usage().bytes == 8);
+}
+
 TEST_CASE("monitor passes bus parking and a transaction from the parked master", "[pci][monitor][arb]") {
     ScriptedBench b;
     ScriptedAgent& m = b.master;
