@@ -19,7 +19,9 @@ constexpr std::array<uint32_t, 256> make_crc_table() {
 }
 constexpr std::array<uint32_t, 256> kCrcTable = make_crc_table();
 
-unsigned valid_mbps(unsigned mbps) { return (mbps == 10 || mbps == 100 || mbps == 1000) ? mbps : 1000; }
+unsigned valid_mbps(unsigned mbps) {
+    return (mbps == 10 || mbps == 100 || mbps == 1000) ? mbps : 1000;
+}
 
 }  // namespace
 
@@ -45,10 +47,14 @@ bool fcs_ok(const uint8_t* data, size_t len) {
 
 uint64_t ns_per_byte(unsigned link_mbps) {
     switch (link_mbps) {
-        case 1000: return 8;
-        case 100: return 80;
-        case 10: return 800;
-        default: return 0;
+        case 1000:
+            return 8;
+        case 100:
+            return 80;
+        case 10:
+            return 800;
+        default:
+            return 0;
     }
 }
 
@@ -62,9 +68,13 @@ Mac::Mac(WireSink& sink, unsigned link_mbps, bool link_up)
     m_tx_frame.fcs_included = true;
 }
 
-void Mac::reset() { m_tx_free_ns = 0; }
+void Mac::reset() {
+    m_tx_free_ns = 0;
+}
 
-void Mac::set_link_mbps(unsigned link_mbps) { m_mbps = valid_mbps(link_mbps); }
+void Mac::set_link_mbps(unsigned link_mbps) {
+    m_mbps = valid_mbps(link_mbps);
+}
 
 uint64_t Mac::transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pad, uint64_t now_ns) {
     if (!tx_ready(now_ns) || len == 0 || len > kMaxFrameBytes) {

@@ -13,11 +13,11 @@
 
 namespace nicsim::nic {
 
-constexpr unsigned kPreambleSfdBytes = 8;  ///< 7 preamble bytes + SFD
-constexpr unsigned kFcsBytes = 4;          ///< CRC-32 frame check sequence
-constexpr unsigned kIfgBytes = 12;         ///< minimum inter-frame gap (96 bit times)
-constexpr unsigned kMinFrameBytes = 60;    ///< shortest frame without FCS; PSP pads up to it
-constexpr unsigned kMaxFrameBytes = 16384; ///< longest frame the MAC transmits or accepts (jumbo limit of the model)
+constexpr unsigned kPreambleSfdBytes = 8;   ///< 7 preamble bytes + SFD
+constexpr unsigned kFcsBytes = 4;           ///< CRC-32 frame check sequence
+constexpr unsigned kIfgBytes = 12;          ///< minimum inter-frame gap (96 bit times)
+constexpr unsigned kMinFrameBytes = 60;     ///< shortest frame without FCS; PSP pads up to it
+constexpr unsigned kMaxFrameBytes = 16384;  ///< longest frame the MAC transmits or accepts (jumbo limit of the model)
 
 /// Ethernet CRC-32 (reflected 0x04C11DB7, init and final XOR 0xFFFFFFFF) of `len` bytes.
 uint32_t ethernet_crc32(const uint8_t* data, size_t len);
@@ -34,19 +34,19 @@ uint64_t wire_duration_ns(size_t frame_bytes, unsigned link_mbps);
 /// MAC counters (the data path maps them to statistics registers).
 struct MacStats {
     uint64_t tx_frames = 0;
-    uint64_t tx_bytes = 0;          ///< frame bytes as on the wire, FCS included, without preamble
-    uint64_t tx_padded = 0;         ///< frames padded to 60 bytes by PSP
-    uint64_t tx_refused = 0;        ///< transmit() while not ready, link down, or longer than kMaxFrameBytes
-    uint64_t rx_frames = 0;         ///< frames passed to the receive callback
+    uint64_t tx_bytes = 0;    ///< frame bytes as on the wire, FCS included, without preamble
+    uint64_t tx_padded = 0;   ///< frames padded to 60 bytes by PSP
+    uint64_t tx_refused = 0;  ///< transmit() while not ready, link down, or longer than kMaxFrameBytes
+    uint64_t rx_frames = 0;   ///< frames passed to the receive callback
     uint64_t rx_bytes = 0;
-    uint64_t rx_bad_fcs = 0;        ///< dropped: FCS mismatch (CRCERRS)
-    uint64_t rx_undersize = 0;      ///< dropped: shorter than 64 bytes with FCS (RUC)
-    uint64_t rx_oversize = 0;       ///< dropped: longer than kMaxFrameBytes (ROC)
-    uint64_t rx_link_down = 0;      ///< dropped: arrived while the link was down
+    uint64_t rx_bad_fcs = 0;    ///< dropped: FCS mismatch (CRCERRS)
+    uint64_t rx_undersize = 0;  ///< dropped: shorter than 64 bytes with FCS (RUC)
+    uint64_t rx_oversize = 0;   ///< dropped: longer than kMaxFrameBytes (ROC)
+    uint64_t rx_link_down = 0;  ///< dropped: arrived while the link was down
 };
 
 class Mac {
-public:
+  public:
     using RxCallback = std::function<void(const Frame&)>;
 
     /// `sink` gets every transmitted frame; `link_mbps` is 10, 100 or 1000 (anything else is treated as 1000).
@@ -78,7 +78,7 @@ public:
 
     const MacStats& stats() const { return m_stats; }
 
-private:
+  private:
     WireSink& m_sink;
     unsigned m_mbps;
     bool m_link_up;

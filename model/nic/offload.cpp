@@ -6,7 +6,9 @@ namespace nicsim::nic {
 
 namespace {
 
-uint16_t ld_be16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
+uint16_t ld_be16(const uint8_t* p) {
+    return static_cast<uint16_t>((p[0] << 8) | p[1]);
+}
 uint32_t ld_be32(const uint8_t* p) {
     return (static_cast<uint32_t>(p[0]) << 24) | (static_cast<uint32_t>(p[1]) << 16) |
            (static_cast<uint32_t>(p[2]) << 8) | p[3];
@@ -19,12 +21,12 @@ void st_be32(uint8_t* p, uint32_t v) {
     for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
 }
 
-constexpr uint8_t kTcpFin = 0x01;       // TCP flags: FIN
-constexpr uint8_t kTcpPsh = 0x08;       // TCP flags: PSH
-constexpr unsigned kIpv4HeaderMin = 20; // IPv4 header without options
-constexpr unsigned kIpv6Header = 40;    // IPv6 fixed header
-constexpr unsigned kTcpHeaderMin = 20;  // TCP header without options
-constexpr unsigned kUdpHeader = 8;      // UDP header
+constexpr uint8_t kTcpFin = 0x01;        // TCP flags: FIN
+constexpr uint8_t kTcpPsh = 0x08;        // TCP flags: PSH
+constexpr unsigned kIpv4HeaderMin = 20;  // IPv4 header without options
+constexpr unsigned kIpv6Header = 40;     // IPv6 fixed header
+constexpr unsigned kTcpHeaderMin = 20;   // TCP header without options
+constexpr unsigned kUdpHeader = 8;       // UDP header
 
 /// Sum [start, end] (inclusive, end 0 = last byte) of `frame`, complement, store at `off`. False if out of range.
 bool sum_range_store(uint8_t* frame, size_t len, unsigned off, unsigned start, unsigned end, uint32_t extra) {
@@ -40,11 +42,16 @@ bool sum_range_store(uint8_t* frame, size_t len, unsigned off, unsigned start, u
 
 const char* offload_status_name(OffloadStatus s) {
     switch (s) {
-        case OffloadStatus::kOk: return "ok";
-        case OffloadStatus::kBadOffsets: return "bad-offsets";
-        case OffloadStatus::kBadHeader: return "bad-tso-header";
-        case OffloadStatus::kBadMss: return "bad-mss";
-        case OffloadStatus::kTooManySegments: return "too-many-segments";
+        case OffloadStatus::kOk:
+            return "ok";
+        case OffloadStatus::kBadOffsets:
+            return "bad-offsets";
+        case OffloadStatus::kBadHeader:
+            return "bad-tso-header";
+        case OffloadStatus::kBadMss:
+            return "bad-mss";
+        case OffloadStatus::kTooManySegments:
+            return "too-many-segments";
     }
     return "unknown";
 }
@@ -108,7 +115,8 @@ void set_l4_checksum(const uint8_t* ip, bool ipv6, uint8_t* l4, uint32_t l4_len,
     const unsigned field = tcp ? 16 : 6;
     l4[field] = l4[field + 1] = 0;
     const uint8_t proto = tcp ? 6 : 17;
-    const uint32_t pseudo = ipv6 ? pseudo_header_sum_ipv6(ip, proto, l4_len) : pseudo_header_sum_ipv4(ip, proto, l4_len);
+    const uint32_t pseudo =
+        ipv6 ? pseudo_header_sum_ipv6(ip, proto, l4_len) : pseudo_header_sum_ipv4(ip, proto, l4_len);
     uint16_t c = static_cast<uint16_t>(~checksum_fold(checksum_add(l4, l4_len, pseudo)));
     if (!tcp && c == 0) c = 0xFFFF;  // UDP: 0 means "no checksum"
     st_be16(l4 + field, c);
@@ -133,7 +141,8 @@ OffloadStatus tso_check(const TsoContext& ctx) {
     if (ctx.ixsm && ctx.ipv4 &&
         (static_cast<unsigned>(c.ipcso) + 2 > hdrlen || (c.ipcse != 0 && (c.ipcse < c.ipcss || c.ipcse >= hdrlen))))
         return OffloadStatus::kBadOffsets;
-    if (ctx.txsm && (c.tucso < c.tucss || static_cast<unsigned>(c.tucso) + 2 > hdrlen || (c.tucse != 0 && c.tucse < c.tucss)))
+    if (ctx.txsm &&
+        (c.tucso < c.tucss || static_cast<unsigned>(c.tucso) + 2 > hdrlen || (c.tucse != 0 && c.tucse < c.tucss)))
         return OffloadStatus::kBadOffsets;
     return OffloadStatus::kOk;
 }
@@ -141,7 +150,8 @@ OffloadStatus tso_check(const TsoContext& ctx) {
 }  // namespace
 
 OffloadStatus tso_build_segment(const uint8_t* header, const TsoContext& ctx, unsigned index, bool last,
-                                uint32_t offset, const uint8_t* seg_payload, size_t seg_len, std::vector<uint8_t>& out) {
+                                uint32_t offset, const uint8_t* seg_payload, size_t seg_len,
+                                std::vector<uint8_t>& out) {
     if (OffloadStatus s = tso_check(ctx); s != OffloadStatus::kOk) return s;
     const auto& c = ctx.csum;
     const size_t hdrlen = ctx.hdrlen;
@@ -154,8 +164,8 @@ OffloadStatus tso_build_segment(const uint8_t* header, const TsoContext& ctx, un
     uint8_t* ip = f + c.ipcss;
     uint8_t* l4 = f + c.tucss;
     if (ctx.ipv4) {
-        st_be16(ip + 2, static_cast<uint16_t>(total - c.ipcss));             // total length
-        st_be16(ip + 4, static_cast<uint16_t>(ld_be16(ip + 4) + index));     // identification
+        st_be16(ip + 2, static_cast<uint16_t>(total - c.ipcss));          // total length
+        st_be16(ip + 4, static_cast<uint16_t>(ld_be16(ip + 4) + index));  // identification
     } else {
         st_be16(ip + 4, static_cast<uint16_t>(total - c.ipcss - kIpv6Header));  // payload length
     }

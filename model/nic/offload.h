@@ -12,10 +12,10 @@ namespace nicsim::nic {
 /// Why an offload could not be applied (the frame is then left as it was).
 enum class OffloadStatus : uint8_t {
     kOk = 0,
-    kBadOffsets,     ///< a start/offset/end lies outside the frame, or end < start, or the field overlaps the end
-    kBadHeader,      ///< TSO: HDRLEN too short for the IP/TCP/UDP headers it names, or not inside the frame
-    kBadMss,         ///< TSO: MSS of 0
-    kTooManySegments ///< TSO: more segments than the caller's limit
+    kBadOffsets,      ///< a start/offset/end lies outside the frame, or end < start, or the field overlaps the end
+    kBadHeader,       ///< TSO: HDRLEN too short for the IP/TCP/UDP headers it names, or not inside the frame
+    kBadMss,          ///< TSO: MSS of 0
+    kTooManySegments  ///< TSO: more segments than the caller's limit
 };
 const char* offload_status_name(OffloadStatus s);  // "bad-offsets", ... (for "nicsim/nic/<what>" diagnostics)
 
@@ -57,12 +57,12 @@ void set_l4_checksum(const uint8_t* ip, bool ipv6, uint8_t* l4, uint32_t l4_len,
 /// The TSO fields of a context descriptor with TUCMD.TSE set.
 struct TsoContext {
     ChecksumContext csum;
-    uint8_t hdrlen = 0;   ///< bytes of MAC+IP+TCP/UDP header replicated in every segment
-    uint16_t mss = 0;     ///< payload bytes per segment (the last may be shorter)
-    bool ipv4 = true;     ///< TUCMD.IP: IPv4 (total length, ID, header checksum) else IPv6 (payload length)
-    bool tcp = true;      ///< TUCMD.TCP: TCP (sequence number, FIN/PSH) else UDP (length)
-    bool ixsm = true;     ///< POPTS.IXSM: insert the IPv4 header checksum in each segment
-    bool txsm = true;     ///< POPTS.TXSM: insert the TCP/UDP checksum in each segment
+    uint8_t hdrlen = 0;  ///< bytes of MAC+IP+TCP/UDP header replicated in every segment
+    uint16_t mss = 0;    ///< payload bytes per segment (the last may be shorter)
+    bool ipv4 = true;    ///< TUCMD.IP: IPv4 (total length, ID, header checksum) else IPv6 (payload length)
+    bool tcp = true;     ///< TUCMD.TCP: TCP (sequence number, FIN/PSH) else UDP (length)
+    bool ixsm = true;    ///< POPTS.IXSM: insert the IPv4 header checksum in each segment
+    bool txsm = true;    ///< POPTS.TXSM: insert the TCP/UDP checksum in each segment
 };
 
 /// TCP segmentation: `header` is the HDRLEN-byte prototype header, `payload` the PAYLEN bytes after it. The driver

@@ -37,9 +37,12 @@ bool RxFilter::write_reg(uint32_t offset, uint32_t value) {
     }
     if (offset >= e1000::RAL0 && offset < e1000::ral_n(kReceiveAddresses)) {
         const uint32_t rel = offset - e1000::RAL0;
-        if (rel % 8 == 0) m_ral[rel / 8] = value;
-        else if (rel % 8 == 4) m_rah[rel / 8] = value;
-        else return false;
+        if (rel % 8 == 0)
+            m_ral[rel / 8] = value;
+        else if (rel % 8 == 4)
+            m_rah[rel / 8] = value;
+        else
+            return false;
         return true;
     }
     return false;

@@ -13,14 +13,14 @@ class NicContext;
 /// Why a frame passed the filter, or that it did not.
 enum class RxMatch : uint8_t {
     kRejected = 0,
-    kExact,         ///< destination equals a valid RAL/RAH entry
-    kBroadcast,     ///< FF:FF:FF:FF:FF:FF with RCTL.BAM
-    kMulticastHash, ///< multicast whose MTA bit is set
-    kPromiscuous,   ///< accepted by UPE (unicast) or MPE (multicast)
+    kExact,          ///< destination equals a valid RAL/RAH entry
+    kBroadcast,      ///< FF:FF:FF:FF:FF:FF with RCTL.BAM
+    kMulticastHash,  ///< multicast whose MTA bit is set
+    kPromiscuous,    ///< accepted by UPE (unicast) or MPE (multicast)
 };
 
 class RxFilter {
-public:
+  public:
     static constexpr unsigned kReceiveAddresses = 16;  ///< RAL/RAH pairs
     static constexpr unsigned kMtaWords = 128;         ///< 4096 bits
 
@@ -45,7 +45,7 @@ public:
     /// counting the address as the 48-bit little-endian number whose first byte on the wire is bits 7:0).
     static uint16_t multicast_hash(const uint8_t* dst, unsigned mo);
 
-private:
+  private:
     uint32_t m_rctl = 0;
     uint32_t m_ral[kReceiveAddresses] = {};
     uint32_t m_rah[kReceiveAddresses] = {};

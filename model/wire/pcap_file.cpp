@@ -41,8 +41,8 @@ bool PcapWriter::open(const std::string& path, uint32_t snaplen) {
     m_tmp = path + ".part";
     m_error.clear();
     m_records = 0;
-    if (snaplen == 0 || snaplen > kPcapMaxSnaplen) return fail("snaplen " + std::to_string(snaplen) + " not in 1.." +
-                                                               std::to_string(kPcapMaxSnaplen));
+    if (snaplen == 0 || snaplen > kPcapMaxSnaplen)
+        return fail("snaplen " + std::to_string(snaplen) + " not in 1.." + std::to_string(kPcapMaxSnaplen));
     m_snaplen = snaplen;
     m_file = std::fopen(m_tmp.c_str(), "wb");
     if (!m_file) return fail("cannot create '" + m_tmp + "': " + std::strerror(errno));
@@ -118,8 +118,8 @@ bool PcapReader::open(const std::string& path) {
     uint8_t h[kPcapFileHeaderBytes];
     const size_t got = std::fread(h, 1, sizeof h, m_file);
     if (got < sizeof h)
-        return fail("truncated file header (" + std::to_string(got) + " of " +
-                    std::to_string(kPcapFileHeaderBytes) + " bytes)");
+        return fail("truncated file header (" + std::to_string(got) + " of " + std::to_string(kPcapFileHeaderBytes) +
+                    " bytes)");
     const uint32_t magic = get32(h, false);
     if (magic == kPcapMagicUs || magic == kPcapMagicNs) {
         m_swapped = false;
@@ -132,8 +132,8 @@ bool PcapReader::open(const std::string& path) {
     }
     m_ns = get32(h, m_swapped) == kPcapMagicNs;
     const uint16_t major = get16(h + 4, m_swapped);
-    if (major != kVersionMajor) return fail("unsupported version " + std::to_string(major) + "." +
-                                            std::to_string(get16(h + 6, m_swapped)));
+    if (major != kVersionMajor)
+        return fail("unsupported version " + std::to_string(major) + "." + std::to_string(get16(h + 6, m_swapped)));
     m_snaplen = get32(h + 16, m_swapped);
     const uint32_t link = get32(h + 20, m_swapped) & kLinkTypeMask;
     if (link != kLinkTypeEthernet)
@@ -172,8 +172,7 @@ bool PcapReader::next(PcapRecord& rec) {
     rec.data.resize(caplen);
     const size_t body = caplen ? std::fread(rec.data.data(), 1, caplen, m_file) : 0;
     if (body < caplen)
-        return fail("truncated record: " + std::to_string(body) + " of " + std::to_string(caplen) + " bytes" +
-                    where);
+        return fail("truncated record: " + std::to_string(body) + " of " + std::to_string(caplen) + " bytes" + where);
     rec.time_ns = static_cast<uint64_t>(sec) * 1000000000u + (m_ns ? frac : static_cast<uint64_t>(frac) * 1000u);
     rec.orig_len = orig;
     m_offset += kPcapRecordHeaderBytes + caplen;

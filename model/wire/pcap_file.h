@@ -11,16 +11,16 @@
 
 namespace nicsim::wire {
 
-constexpr uint32_t kPcapMagicUs = 0xA1B2C3D4u;  ///< classic pcap, microsecond timestamps
-constexpr uint32_t kPcapMagicNs = 0xA1B23C4Du;  ///< classic pcap, nanosecond timestamps
-constexpr uint32_t kLinkTypeEthernet = 1;       ///< LINKTYPE_ETHERNET (no FCS unless the frame carries it)
-constexpr uint32_t kPcapMaxSnaplen = 262144;    ///< largest snaplen/caplen accepted (libpcap's MAXIMUM_SNAPLEN)
-constexpr unsigned kPcapFileHeaderBytes = 24;   ///< global header
-constexpr unsigned kPcapRecordHeaderBytes = 16; ///< per-record header
+constexpr uint32_t kPcapMagicUs = 0xA1B2C3D4u;   ///< classic pcap, microsecond timestamps
+constexpr uint32_t kPcapMagicNs = 0xA1B23C4Du;   ///< classic pcap, nanosecond timestamps
+constexpr uint32_t kLinkTypeEthernet = 1;        ///< LINKTYPE_ETHERNET (no FCS unless the frame carries it)
+constexpr uint32_t kPcapMaxSnaplen = 262144;     ///< largest snaplen/caplen accepted (libpcap's MAXIMUM_SNAPLEN)
+constexpr unsigned kPcapFileHeaderBytes = 24;    ///< global header
+constexpr unsigned kPcapRecordHeaderBytes = 16;  ///< per-record header
 
 /// Writes to "<path>.part" and renames it to `path` on close(), so a reader never sees a half-written file.
 class PcapWriter {
-public:
+  public:
     PcapWriter() = default;
     ~PcapWriter() { close(); }
     PcapWriter(const PcapWriter&) = delete;
@@ -39,7 +39,7 @@ public:
     uint64_t records() const { return m_records; }
     const std::string& path() const { return m_path; }
 
-private:
+  private:
     bool fail(const std::string& what);
     std::FILE* m_file = nullptr;
     std::string m_path;
@@ -53,14 +53,14 @@ private:
 /// One record read back.
 struct PcapRecord {
     uint64_t time_ns = 0;
-    uint32_t orig_len = 0;       ///< length of the frame on the wire (>= data.size())
-    std::vector<uint8_t> data;   ///< the captured bytes (caplen)
+    uint32_t orig_len = 0;      ///< length of the frame on the wire (>= data.size())
+    std::vector<uint8_t> data;  ///< the captured bytes (caplen)
 };
 
 /// Strict reader: bad magic, unsupported version, wrong link type, truncated header or record, caplen above the
 /// snaplen or kPcapMaxSnaplen, caplen above the original length and out-of-range timestamp fractions are errors.
 class PcapReader {
-public:
+  public:
     PcapReader() = default;
     ~PcapReader();
     PcapReader(const PcapReader&) = delete;
@@ -77,7 +77,7 @@ public:
     uint32_t snaplen() const { return m_snaplen; }
     uint64_t records() const { return m_records; }
 
-private:
+  private:
     bool fail(const std::string& what);
     std::FILE* m_file = nullptr;
     std::string m_path;

@@ -7,7 +7,9 @@ namespace nicsim::wire {
 using namespace sc_core;
 
 namespace {
-uint64_t now_ns() { return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS)); }
+uint64_t now_ns() {
+    return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS));
+}
 }  // namespace
 
 bool write_frame(PcapWriter& w, const nic::Frame& f, bool strip_fcs) {
@@ -215,8 +217,8 @@ void PcapSource::inject() {
     m_frame.time_ns = now;
     m_target.transmit(m_frame);
     ++m_sent;
-    const uint64_t free_at = now + nic::wire_duration_ns(m_frame.bytes.size(), m_mbps) +
-                             nic::kIfgBytes * nic::ns_per_byte(m_mbps);
+    const uint64_t free_at =
+        now + nic::wire_duration_ns(m_frame.bytes.size(), m_mbps) + nic::kIfgBytes * nic::ns_per_byte(m_mbps);
     if (!load_next()) return;
     if (m_b2b) {
         m_next_ns = free_at;

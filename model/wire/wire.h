@@ -39,7 +39,7 @@ struct WireStats {
 };
 
 class Wire : public sc_core::sc_module {
-public:
+  public:
     SC_HAS_PROCESS(Wire);
     /// `link_mbps`: 10, 100 or 1000 (anything else is an error report and 1000 is used).
     Wire(sc_core::sc_module_name name, unsigned link_mbps = 1000);
@@ -74,7 +74,7 @@ public:
     /// Counters of frames transmitted at end A (`a_to_b` true) or at end B.
     const WireStats& stats(bool a_to_b) const { return m_dir[a_to_b ? 0 : 1].stats; }
 
-private:
+  private:
     struct InFlight {
         nic::Frame frame;
         uint64_t end_ns = 0;
@@ -87,15 +87,15 @@ private:
         std::vector<InFlight> ring;  ///< slots keep their buffers: no allocation once the ring has grown
         size_t head = 0;
         size_t count = 0;
-        size_t started = 0;  ///< frames from the head whose first bit is on the wire (for the carrier trace)
+        size_t started = 0;    ///< frames from the head whose first bit is on the wire (for the carrier trace)
         uint64_t free_ns = 0;  ///< earliest start of the next frame (end of the last one + IFG)
         bool warned_undelivered = false;
         WireStats stats;
-        bool carrier = false;       ///< traced: a frame is on the wire
-        uint32_t on_wire_len = 0;   ///< traced: its length
-        uint32_t delivered = 0;     ///< traced: frames delivered so far
-        sc_core::sc_event due;      ///< the head frame's last bit arrives
-        sc_core::sc_event starts;   ///< the next frame's first bit goes out
+        bool carrier = false;      ///< traced: a frame is on the wire
+        uint32_t on_wire_len = 0;  ///< traced: its length
+        uint32_t delivered = 0;    ///< traced: frames delivered so far
+        sc_core::sc_event due;     ///< the head frame's last bit arrives
+        sc_core::sc_event starts;  ///< the next frame's first bit goes out
         void transmit(const nic::Frame& frame) override;
         void deliver();
         void start();
@@ -119,7 +119,7 @@ private:
 /// to 60 bytes and an FCS is appended, as a real station would send them. A file error is an SC_REPORT_ERROR
 /// "nicsim/wire/pcap" naming the file and the problem; the source then stops.
 class PcapSource : public sc_core::sc_module {
-public:
+  public:
     SC_HAS_PROCESS(PcapSource);
     PcapSource(sc_core::sc_module_name name, const std::string& path, nic::WireSink& target, unsigned link_mbps = 1000,
                bool back_to_back = false, uint64_t start_ns = 0);
@@ -130,7 +130,7 @@ public:
     bool failed() const { return !m_reader.error().empty(); }
     bool done() const { return m_done; }
 
-private:
+  private:
     void inject();
     bool load_next();
     PcapReader m_reader;
@@ -152,7 +152,7 @@ private:
 
 /// A receiver that writes every frame it gets to a pcap file (FCS stripped by default, stamped with the start time).
 class PcapSink {
-public:
+  public:
     /// Opens the file; an unwritable path is an SC_REPORT_ERROR "nicsim/wire/pcap" and the sink stays closed.
     explicit PcapSink(const std::string& path, bool strip_fcs = true);
     Receiver receiver() {
@@ -164,7 +164,7 @@ public:
     uint64_t written() const { return m_writer.records(); }
     const PcapWriter& writer() const { return m_writer; }
 
-private:
+  private:
     PcapWriter m_writer;
     bool m_strip_fcs;
 };

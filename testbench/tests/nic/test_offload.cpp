@@ -25,7 +25,9 @@ uint16_t ref_fold(const std::vector<uint8_t>& bytes) {
     return static_cast<uint16_t>(s);
 }
 
-uint16_t be16(const std::vector<uint8_t>& f, size_t at) { return static_cast<uint16_t>((f[at] << 8) | f[at + 1]); }
+uint16_t be16(const std::vector<uint8_t>& f, size_t at) {
+    return static_cast<uint16_t>((f[at] << 8) | f[at + 1]);
+}
 uint32_t be32(const std::vector<uint8_t>& f, size_t at) {
     return (uint32_t(f[at]) << 24) | (uint32_t(f[at + 1]) << 16) | (uint32_t(f[at + 2]) << 8) | f[at + 3];
 }
@@ -68,8 +70,10 @@ bool ref_l4_ok(const std::vector<uint8_t>& f, size_t ip, size_t l4, bool ipv6, u
 /// Reference pseudo-header sum (folded, not complemented) as a driver seeds it.
 uint16_t ref_pseudo_seed(const std::vector<uint8_t>& f, size_t ip, bool ipv6, uint8_t proto, uint32_t len) {
     std::vector<uint8_t> ph;
-    if (!ipv6) ph.insert(ph.end(), f.begin() + ip + 12, f.begin() + ip + 20);
-    else ph.insert(ph.end(), f.begin() + ip + 8, f.begin() + ip + 40);
+    if (!ipv6)
+        ph.insert(ph.end(), f.begin() + ip + 12, f.begin() + ip + 20);
+    else
+        ph.insert(ph.end(), f.begin() + ip + 8, f.begin() + ip + 40);
     ph.push_back(0);
     ph.push_back(proto);
     ph.push_back(static_cast<uint8_t>(len >> 8));
@@ -131,14 +135,12 @@ TEST_CASE("the Internet checksum of a textbook IPv4 header is 0xB861", "[nic][of
     CHECK_FALSE(ipv4_set_header_checksum(ip.data(), 19));
 }
 
-TEST_CASE("software TCP and UDP checksums over IPv4 and IPv6 match the reference pseudo-header sum",
-          "[nic][offload]") {
+TEST_CASE("software TCP and UDP checksums over IPv4 and IPv6 match the reference pseudo-header sum", "[nic][offload]") {
     for (bool tcp : {true, false}) {
         INFO((tcp ? "TCP" : "UDP") << " over IPv4");
         auto f = ipv4_packet(tcp, 333);
         REQUIRE(ipv4_set_header_checksum(f.data() + kEth, 20));
-        set_l4_checksum(f.data() + kEth, false, f.data() + kEth + 20, static_cast<uint32_t>(f.size() - kEth - 20),
-                        tcp);
+        set_l4_checksum(f.data() + kEth, false, f.data() + kEth + 20, static_cast<uint32_t>(f.size() - kEth - 20), tcp);
         CHECK(ref_ipv4_ok(f, kEth));
         CHECK(ref_l4_ok(f, kEth, kEth + 20, false, tcp ? 6 : 17));
         INFO("one flipped payload bit breaks it");
@@ -169,8 +171,8 @@ TEST_CASE("legacy checksum insertion sums CSS to CSE and stores at CSO", "[nic][
     const uint32_t l4_len = static_cast<uint32_t>(f.size() - l4);
     // The driver seeds the TCP checksum field with the pseudo-header sum (with length), then sets CSS/CSO.
     put16(f, l4 + 16, ref_pseudo_seed(f, kEth, false, 6, l4_len));
-    REQUIRE(insert_legacy_checksum(f.data(), f.size(), static_cast<unsigned>(l4 + 16), static_cast<unsigned>(l4),
-                                   0) == OffloadStatus::kOk);
+    REQUIRE(insert_legacy_checksum(f.data(), f.size(), static_cast<unsigned>(l4 + 16), static_cast<unsigned>(l4), 0) ==
+            OffloadStatus::kOk);
     INFO("CSE 0 = to the end of the frame: a valid TCP checksum");
     CHECK(ref_l4_ok(f, kEth, l4, false, 6));
 
@@ -242,12 +244,12 @@ TEST_CASE("TSO cuts a 4000-byte TCP payload at MSS 1460 into three valid segment
         const auto& s = out[i];
         INFO("segment " << i);
         REQUIRE(s.size() == hdrlen + sizes[i]);
-        CHECK(be16(s, kEth + 2) == 40 + sizes[i]);        // IP total length
-        CHECK(be16(s, kEth + 4) == 0x1C46 + i);           // IPv4 ID increments
-        CHECK(be32(s, kEth + 24) == expect_seq);          // TCP sequence advances by the payload sent
+        CHECK(be16(s, kEth + 2) == 40 + sizes[i]);  // IP total length
+        CHECK(be16(s, kEth + 4) == 0x1C46 + i);     // IPv4 ID increments
+        CHECK(be32(s, kEth + 24) == expect_seq);    // TCP sequence advances by the payload sent
         const uint8_t flags = s[kEth + 20 + 13];
-        CHECK(((flags & 0x09) != 0) == (i + 1 == n));    // FIN and PSH only on the last segment
-        CHECK((flags & 0x10) != 0);                       // ACK kept on all
+        CHECK(((flags & 0x09) != 0) == (i + 1 == n));  // FIN and PSH only on the last segment
+        CHECK((flags & 0x10) != 0);                    // ACK kept on all
         CHECK(ref_ipv4_ok(s, kEth));
         CHECK(ref_l4_ok(s, kEth, kEth + 20, false, 6));
         CHECK(std::equal(s.begin() + hdrlen, s.end(), pkt.begin() + hdrlen + payload_at));

@@ -228,8 +228,7 @@ TEST_CASE("every class of malformed pcap gives a one-line error naming the file 
 }
 
 TEST_CASE("a big-endian microsecond pcap is read with its timestamps scaled to ns", "[wire][pcap]") {
-    std::vector<uint8_t> b = {0xA1, 0xB2, 0xC3, 0xD4, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0,
-                              0, 0, 0xFF, 0xFF, 0, 0, 0, 1};
+    std::vector<uint8_t> b = {0xA1, 0xB2, 0xC3, 0xD4, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0, 0, 1};
     const uint8_t rec[] = {0, 0, 0, 3, 0, 0x0F, 0x42, 0x3F, 0, 0, 0, 4, 0, 0, 0, 64, 0xDE, 0xAD, 0xBE, 0xEF};
     b.insert(b.end(), rec, rec + sizeof rec);
     spit("pcap_be_us.pcap", b);

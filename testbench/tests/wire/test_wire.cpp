@@ -20,7 +20,9 @@ using namespace sc_core;
 
 namespace {
 
-uint64_t now_ns() { return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS)); }
+uint64_t now_ns() {
+    return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS));
+}
 
 /// Runs a list of (time, action) steps from one thread: the test's stand-in for a transmitting station.
 struct Script : sc_module {
@@ -101,9 +103,9 @@ TEST_CASE("frames transmitted together go out back to back with the IFG and in o
     for (size_t i = 0; i < 5; ++i) {
         INFO("frame " << i);
         const size_t len = 64 + 100 * i;
-        CHECK(b.frames[i].bytes[0] == i);                    // order kept
-        CHECK(b.frames[i].time_ns == start);                 // starts when the previous one and its IFG are over
-        CHECK(b.at_ns[i] == start + (8 + len) * 80);         // 80 ns per byte at 100 Mb/s
+        CHECK(b.frames[i].bytes[0] == i);             // order kept
+        CHECK(b.frames[i].time_ns == start);          // starts when the previous one and its IFG are over
+        CHECK(b.at_ns[i] == start + (8 + len) * 80);  // 80 ns per byte at 100 Mb/s
         start += (8 + len + 12) * 80;
     }
     INFO("four frames had to wait; none was lost");
@@ -191,9 +193,9 @@ TEST_CASE("a pcap source replays frames at their timestamps into a pcap sink", "
         REQUIRE(wr.open(in));
         std::vector<uint8_t> f(1514);
         for (size_t i = 0; i < f.size(); ++i) f[i] = static_cast<uint8_t>(i * 5);
-        REQUIRE(wr.write(5'000'000'000ull, f.data(), 42));            // short: padded to 60
-        REQUIRE(wr.write(5'000'010'000ull, f.data(), 100));           // 10 us later
-        REQUIRE(wr.write(5'000'010'500ull, f.data(), 1514));          // before the previous frame is over: waits
+        REQUIRE(wr.write(5'000'000'000ull, f.data(), 42));    // short: padded to 60
+        REQUIRE(wr.write(5'000'010'000ull, f.data(), 100));   // 10 us later
+        REQUIRE(wr.write(5'000'010'500ull, f.data(), 1514));  // before the previous frame is over: waits
         REQUIRE(wr.close());
     }
     {
