@@ -611,3 +611,57 @@ TEST_CASE("a DMA nobody claims latches Received Master Abort in the Status regis
     CHECK((sts_cleared & cfg::kStsReceivedMasterAbort) == 0);
     b.check_clean();
 }
+
+TEST_CASE("a received frame lands in the RX ring and raises RXT0 after RDTR", "[nic][irq]") {
+    nic::NicParams p;
+    Bench b(p);
+    constexpr uint64_t kRing = 0x300000, kBuf = 0x400000;
+    constexpr uint32_t kRdtr = 20;  // 20.48 us
+    nic::Frame f;
+    f.bytes.assign(64, 0);
+    std::copy(p.mac, p.mac + 6, f.bytes.begin());  // to our own address (RAL0/RAH0 from the EEPROM)
+    for (size_t i = 6; i < f.bytes.size(); ++i) f.bytes[i] = static_cast<uint8_t>(i * 3);
+    RxDesc r0;
+    uint64_t t0 = 0;
+    uint32_t icr = 0, rdh = 0, gprc = 0;
+    std::vector<uint8_t> got(64);
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp, cfg::kCmdBusMaster);
+        for (unsigned i = 0; i < 8; ++i) {
+            RxDesc d;
+            d.set_addr(kBuf + 2048 * i);
+            hp.memory().write(kRing + 16 * i, d.b, sizeof d.b);
+        }
+        Bench::wr(hp, CTRL, ctrl::SLU::mask);
+        Bench::rd(hp, ICR);
+        Bench::wr(hp, IMS, icr::RXT0);
+        Bench::wr(hp, RDTR, kRdtr);
+        Bench::wr(hp, RDBAL, static_cast<uint32_t>(kRing));
+        Bench::wr(hp, RDLEN, kRingAlignBytes);
+        Bench::wr(hp, RDH, 0);
+        Bench::wr(hp, RCTL, rctl::EN::mask | rctl::BAM::mask);
+        Bench::wr(hp, RDT, 7);
+        hp.stall_ns(2000);
+        t0 = hp.now_ns();
+        b.nic.receive(f);
+        while (!b.inta_now() && hp.now_ns() < t0 + 200000) hp.stall_ns(100);
+        hp.memory().read(kRing, r0.b, sizeof r0.b);
+        hp.memory().read(kBuf, got.data(), got.size());
+        rdh = Bench::rd(hp, RDH);
+        icr = Bench::rd(hp, ICR);
+        gprc = Bench::rd(hp, GPRC);
+    });
+    INFO("the frame is in the first buffer, the descriptor has DD and EOP, RDH advanced, GPRC counted it");
+    CHECK((r0.status() & RxDesc::kStaDd) != 0);
+    CHECK((r0.status() & RxDesc::kStaEop) != 0);
+    CHECK(r0.length() >= 60);
+    CHECK(std::equal(f.bytes.begin(), f.bytes.begin() + 60, got.begin()));
+    CHECK(rdh == 1u);
+    CHECK(gprc == 1u);
+    INFO("RXT0 arrives RDTR = 20.48 us after the write-back, not at once");
+    REQUIRE(!b.inta.edges.empty());
+    CHECK((icr & icr::RXT0) != 0);
+    CHECK(b.inta.edges[0].first >= t0 + kRdtr * 1024);
+    CHECK(b.nic.interrupts().rx_timer_fires() == 1);
+    b.check_clean();
+}
