@@ -12,57 +12,57 @@ namespace {
 
 // One id per check, so a continuing violation is reported once per transaction but distinct ones all count.
 enum Clause : unsigned {
-    kGntInReset,           // rule 1
-    kTwoGnt,               // rule 1
-    kStartBusy,            // rule 1
-    kStartNoGnt,           // rule 1
-    kStartWrongMaster,     // rule 1
-    kDacNoSecond,          // rule 2
-    kDacTwice,             // rule 2
-    kDacZeroHigh,          // rule 2
-    kDac32Bit,             // rule 2
-    kCbeUndriven,          // rule 3
-    kCbeChanged,           // rule 3
-    kIrdyIdle,             // rule 4
-    kIrdyInAddress,        // rule 4
-    kIrdyDropped,          // rule 4
-    kFrameUnderIrdy,       // rule 4
-    kFrameWithoutIrdy,     // rule 4
-    kFrameReasserted,      // rule 4
-    kFrameAfterStop,       // rule 4
-    kIrdyAfterLast,        // rule 4
-    kTargetIdle,           // rule 5
-    kTrdyNoDevsel,         // rule 5
-    kStopNoDevsel,         // rule 5
-    kTargetChanged,        // rule 5
-    kStopEarly,            // rule 5
-    kDevselDropped,        // rule 5
-    kTargetAfterLast,      // rule 5
-    kDevselInAddress,      // rule 6
-    kDevselLate,           // rule 6
-    kNoAbortFrame,         // rule 6
-    kNoAbortIrdy,          // rule 6
-    kIrdyLatency,          // rule 7
-    kTargetLatency,        // rule 7
-    kLatencyTimer,         // rule 8
-    kParUndriven,          // rule 9
-    kBadPar,               // rule 9
-    kPar64Undriven,        // rule 9
-    kBadPar64,             // rule 9
-    kPerrNoError,          // rule 9
-    kTrdyInTurnaround,     // rule 10
-    kAdInTurnaround,       // rule 10
-    kReq64Timing,          // rule 11
-    kAck64NoReq64,         // rule 11
-    kAck64Timing,          // rule 11
-    kBus64Idle,            // rule 11
-    kReservedOrder,        // rule 12
-    kMwiOrder,             // rule 12
-    kMwiAlign,             // rule 12
-    kMwiByteEnables,       // rule 12
-    kMwiPartialLine,       // rule 12
-    kContention,           // rule 13
-    kStsRelease,           // rule 13
+    kGntInReset,        // rule 1
+    kTwoGnt,            // rule 1
+    kStartBusy,         // rule 1
+    kStartNoGnt,        // rule 1
+    kStartWrongMaster,  // rule 1
+    kDacNoSecond,       // rule 2
+    kDacTwice,          // rule 2
+    kDacZeroHigh,       // rule 2
+    kDac32Bit,          // rule 2
+    kCbeUndriven,       // rule 3
+    kCbeChanged,        // rule 3
+    kIrdyIdle,          // rule 4
+    kIrdyInAddress,     // rule 4
+    kIrdyDropped,       // rule 4
+    kFrameUnderIrdy,    // rule 4
+    kFrameWithoutIrdy,  // rule 4
+    kFrameReasserted,   // rule 4
+    kFrameAfterStop,    // rule 4
+    kIrdyAfterLast,     // rule 4
+    kTargetIdle,        // rule 5
+    kTrdyNoDevsel,      // rule 5
+    kStopNoDevsel,      // rule 5
+    kTargetChanged,     // rule 5
+    kStopEarly,         // rule 5
+    kDevselDropped,     // rule 5
+    kTargetAfterLast,   // rule 5
+    kDevselInAddress,   // rule 6
+    kDevselLate,        // rule 6
+    kNoAbortFrame,      // rule 6
+    kNoAbortIrdy,       // rule 6
+    kIrdyLatency,       // rule 7
+    kTargetLatency,     // rule 7
+    kLatencyTimer,      // rule 8
+    kParUndriven,       // rule 9
+    kBadPar,            // rule 9
+    kPar64Undriven,     // rule 9
+    kBadPar64,          // rule 9
+    kPerrNoError,       // rule 9
+    kTrdyInTurnaround,  // rule 10
+    kAdInTurnaround,    // rule 10
+    kReq64Timing,       // rule 11
+    kAck64NoReq64,      // rule 11
+    kAck64Timing,       // rule 11
+    kBus64Idle,         // rule 11
+    kReservedOrder,     // rule 12
+    kMwiOrder,          // rule 12
+    kMwiAlign,          // rule 12
+    kMwiByteEnables,    // rule 12
+    kMwiPartialLine,    // rule 12
+    kContention,        // rule 13
+    kStsRelease,        // rule 13
 };
 static_assert(kStsRelease < 64, "clauses fit the 64-bit dedup mask");
 
@@ -103,19 +103,32 @@ bool same_lines(const Lines& a, const Lines& b) {
 
 const char* rule_name(Rule r) {
     switch (r) {
-        case Rule::StartOnIdleWithGnt: return "rule1-start-on-idle-with-gnt";
-        case Rule::AddressPhase: return "rule2-address-phase";
-        case Rule::DataPhase: return "rule3-data-phase";
-        case Rule::MasterSignals: return "rule4-master-signals";
-        case Rule::TargetSignals: return "rule5-target-signals";
-        case Rule::DevselTiming: return "rule6-devsel-timing";
-        case Rule::Latency: return "rule7-latency";
-        case Rule::LatencyTimer: return "rule8-latency-timer";
-        case Rule::Parity: return "rule9-parity";
-        case Rule::ReadTurnaround: return "rule10-read-turnaround";
-        case Rule::Bus64: return "rule11-bus64";
-        case Rule::BurstOrder: return "rule12-burst-order";
-        case Rule::Contention: return "rule13-contention";
+        case Rule::StartOnIdleWithGnt:
+            return "rule1-start-on-idle-with-gnt";
+        case Rule::AddressPhase:
+            return "rule2-address-phase";
+        case Rule::DataPhase:
+            return "rule3-data-phase";
+        case Rule::MasterSignals:
+            return "rule4-master-signals";
+        case Rule::TargetSignals:
+            return "rule5-target-signals";
+        case Rule::DevselTiming:
+            return "rule6-devsel-timing";
+        case Rule::Latency:
+            return "rule7-latency";
+        case Rule::LatencyTimer:
+            return "rule8-latency-timer";
+        case Rule::Parity:
+            return "rule9-parity";
+        case Rule::ReadTurnaround:
+            return "rule10-read-turnaround";
+        case Rule::Bus64:
+            return "rule11-bus64";
+        case Rule::BurstOrder:
+            return "rule12-burst-order";
+        case Rule::Contention:
+            return "rule13-contention";
     }
     return "rule-unknown";
 }
@@ -214,8 +227,7 @@ void BusMonitor::clock_method() {
     }
     ++m_evaluated;
     step(l, n);
-    const bool quiet = m_phase == Phase::Idle && l.idle() && same_lines(l, m_prev) && !m_par_due &&
-                       m_bad_hist == 0;
+    const bool quiet = m_phase == Phase::Idle && l.idle() && same_lines(l, m_prev) && !m_par_due && m_bad_hist == 0;
     m_prev = l;
     m_last_clock = n;
     if (quiet) {
@@ -263,9 +275,15 @@ void BusMonitor::step(const Lines& l, uint64_t n) {
             else
                 idle_checks(l, n);
             break;
-        case Phase::DacHigh: dac_high(l, n); break;
-        case Phase::Data: data_clock(l, n); break;
-        case Phase::Turnaround: turnaround(l, n); break;
+        case Phase::DacHigh:
+            dac_high(l, n);
+            break;
+        case Phase::Data:
+            data_clock(l, n);
+            break;
+        case Phase::Turnaround:
+            turnaround(l, n);
+            break;
     }
 }
 
@@ -326,7 +344,8 @@ void BusMonitor::start_address(const Lines& l, uint64_t n) {
     m_reported = 0;
     const uint32_t pg = granted(m_prev);
     if (!m_prev.idle())
-        flag(Rule::StartOnIdleWithGnt, kStartBusy, n, "FRAME# asserted although the bus was not idle on the clock before");
+        flag(Rule::StartOnIdleWithGnt, kStartBusy, n,
+             "FRAME# asserted although the bus was not idle on the clock before");
     else if (m_master_mask != 0 && pg == 0)
         flag(Rule::StartOnIdleWithGnt, kStartNoGnt, n, "FRAME# asserted but no GNT# was sampled on the clock before");
     m_owner = pg ? static_cast<unsigned>(__builtin_ctz(pg)) : kNoOwner;
@@ -432,7 +451,8 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
         m_devsel_seen = true;
         m_ack64 = is64 && l.asserted(kAck64);
         if (off > 4)
-            flag(Rule::DevselTiming, kDevselLate, n, "DEVSEL# first asserted on clock %llu of the transaction (latest: 5)",
+            flag(Rule::DevselTiming, kDevselLate, n,
+                 "DEVSEL# first asserted on clock %llu of the transaction (latest: 5)",
                  static_cast<unsigned long long>(off + 1));
     }
     if (!m_devsel_seen && off >= 5) m_master_abort = true;
@@ -455,7 +475,8 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
             flag(Rule::MasterSignals, kFrameWithoutIrdy, n, "FRAME# deasserted while IRDY# is deasserted");
         if (!pfa && fa) flag(Rule::MasterSignals, kFrameReasserted, n, "FRAME# reasserted within a transaction");
         if (m_prev_stop && pfa && fa)
-            flag(Rule::MasterSignals, kFrameAfterStop, n, "FRAME# still asserted on the clock after STOP# ended a data phase");
+            flag(Rule::MasterSignals, kFrameAfterStop, n,
+                 "FRAME# still asserted on the clock after STOP# ended a data phase");
     }
 
     // Rule 5: TRDY#/STOP#/DEVSEL#.
@@ -466,7 +487,8 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
         flag(Rule::TargetSignals, kTargetChanged, n, "TRDY#/STOP#/DEVSEL# changed before the data phase completed");
     if (psa && pfa && !sa) flag(Rule::TargetSignals, kStopEarly, n, "STOP# deasserted while FRAME# is still asserted");
     if (pda && !da && !sa)
-        flag(Rule::TargetSignals, kDevselDropped, n, "DEVSEL# deasserted before the transaction ended (no target abort)");
+        flag(Rule::TargetSignals, kDevselDropped, n,
+             "DEVSEL# deasserted before the transaction ended (no target abort)");
 
     // Rule 10: read turnaround.
     if (m_is_read && off == 1) {
@@ -502,9 +524,9 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
     const bool phase64 = m_req64 && m_ack64;
     if (is64) {
         const bool req = l.asserted(kReq64), ack = l.asserted(kAck64);
-        if (m_req64 ? req != fa : req)
-            flag(Rule::Bus64, kReq64Timing, n, "REQ64# does not follow FRAME#");
-        if (ack && !m_req64) flag(Rule::Bus64, kAck64NoReq64, n, "ACK64# asserted without REQ64#");
+        if (m_req64 ? req != fa : req) flag(Rule::Bus64, kReq64Timing, n, "REQ64# does not follow FRAME#");
+        if (ack && !m_req64)
+            flag(Rule::Bus64, kAck64NoReq64, n, "ACK64# asserted without REQ64#");
         else if (ack != (da && m_ack64))
             flag(Rule::Bus64, kAck64Timing, n, "ACK64# does not follow DEVSEL#");
     }
@@ -540,8 +562,8 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
         m_phase_irdy = m_phase_tgt = false;
         if (!fa) {
             if (m_cmd == kCmdMwi && m_cache_line != 0 && !m_stop_seen && (m_dwords % m_cache_line) != 0)
-                flag(Rule::BurstOrder, kMwiPartialLine, n, "MWI ended by the master after %u dwords, not whole %u-dword lines",
-                     m_dwords, m_cache_line);
+                flag(Rule::BurstOrder, kMwiPartialLine, n,
+                     "MWI ended by the master after %u dwords, not whole %u-dword lines", m_dwords, m_cache_line);
             m_phase = Phase::Turnaround;
         }
     }

@@ -42,16 +42,16 @@ const char* rule_name(Rule r);       // "rule4-master-signals", used in the repo
 
 /// Utilisation counters kept by the monitor (clocks are rising edges after reset).
 struct BusUsage {
-    uint64_t clocks = 0;          ///< clocks observed out of reset
-    uint64_t busy_clocks = 0;     ///< clocks with FRAME# or IRDY# asserted
-    uint64_t data_clocks = 0;     ///< clocks on which a data phase completed with data (IRDY# and TRDY#)
-    uint64_t transactions = 0;    ///< address phases (a DAC counts once)
+    uint64_t clocks = 0;              ///< clocks observed out of reset
+    uint64_t busy_clocks = 0;         ///< clocks with FRAME# or IRDY# asserted
+    uint64_t data_clocks = 0;         ///< clocks on which a data phase completed with data (IRDY# and TRDY#)
+    uint64_t transactions = 0;        ///< address phases (a DAC counts once)
     uint64_t by_cmd[kCmdCount] = {};  ///< transactions per command (a DAC counts under the command it carries)
-    uint64_t bytes = 0;           ///< bytes moved in completed data phases (byte enables counted)
+    uint64_t bytes = 0;               ///< bytes moved in completed data phases (byte enables counted)
 };
 
 class BusMonitor : public sc_core::sc_module {
-public:
+  public:
     BusMonitor(sc_core::sc_module_name name, PciBus& bus);
 
     /// Declare that master `master` is 64-bit address capable (DAC allowed). Masters default to 32-bit.
@@ -61,7 +61,7 @@ public:
     /// System cache line size in dwords (config 0x0C) for the MWI checks; 0 = line length and alignment unchecked.
     void set_cache_line(uint8_t dwords) { m_cache_line = dwords; }
 
-    uint64_t violations() const;                 ///< all rules
+    uint64_t violations() const;  ///< all rules
     uint64_t violations(Rule r) const;
     /// Exact at any time, also while the monitor sleeps on an idle bus (skipped idle clocks are computed from time).
     const BusUsage& usage() const;
@@ -70,7 +70,7 @@ public:
     /// One line per rule with a non-zero count, for the end-of-run summary.
     std::string summary() const;
 
-private:
+  private:
     PciBus& m_bus;
     uint64_t m_count[kRuleCount] = {};
     BusUsage m_usage;
@@ -97,20 +97,20 @@ private:
     void flag(Rule r, unsigned clause, uint64_t n, const char* fmt, ...) __attribute__((format(printf, 5, 6)));
 
     // configuration
-    uint32_t m_dac_mask = 0;      // masters allowed to issue DAC
-    uint8_t m_lt[32] = {};        // latency timer per master, 0 = unchecked
-    uint8_t m_cache_line = 0;     // dwords, 0 = unknown
-    uint32_t m_master_mask = 0;   // GNT# bits that exist
-    unsigned m_drivers = 0;       // driver slots on the bus
-    std::vector<uint32_t> m_sts_low;  // per driver: s/t/s lines it drove low on the previous clock
+    uint32_t m_dac_mask = 0;                // masters allowed to issue DAC
+    uint8_t m_lt[32] = {};                  // latency timer per master, 0 = unchecked
+    uint8_t m_cache_line = 0;               // dwords, 0 = unknown
+    uint32_t m_master_mask = 0;             // GNT# bits that exist
+    unsigned m_drivers = 0;                 // driver slots on the bus
+    std::vector<uint32_t> m_sts_low;        // per driver: s/t/s lines it drove low on the previous clock
     std::vector<unsigned> m_driver_master;  // per driver: the master registered under the same name, or kNoOwner
 
     // sampling
-    Lines m_prev;                 // lines on the previous clock processed
-    uint64_t m_last_clock = 0;    // clock number of m_prev
-    bool m_sleeping = false;      // waiting for changed_event on an idle bus
-    uint64_t m_evaluated = 0;     // clocks evaluated
-    uint64_t m_reported = 0;      // clauses already reported in this transaction
+    Lines m_prev;               // lines on the previous clock processed
+    uint64_t m_last_clock = 0;  // clock number of m_prev
+    bool m_sleeping = false;    // waiting for changed_event on an idle bus
+    uint64_t m_evaluated = 0;   // clocks evaluated
+    uint64_t m_reported = 0;    // clauses already reported in this transaction
 
     // the transaction in progress
     Phase m_phase = Phase::Idle;
@@ -120,29 +120,29 @@ private:
     bool m_req64 = false;         // REQ64# asserted in the address phase
     bool m_ack64 = false;         // ACK64# asserted with DEVSEL#
     bool m_devsel_seen = false;
-    bool m_master_abort = false;  // no DEVSEL# by clock 5
-    bool m_stop_seen = false;     // a data phase ended with STOP#
+    bool m_master_abort = false;    // no DEVSEL# by clock 5
+    bool m_stop_seen = false;       // a data phase ended with STOP#
     bool m_prev_completed = false;  // the previous clock completed a data phase
     bool m_prev_stop = false;       // ... and it was completed by STOP#
-    uint32_t m_lo_addr = 0;       // AD[31:0] of the first address phase
-    uint64_t m_first_addr = 0;    // clock of the first address phase
-    uint64_t m_addr = 0;          // clock of the last address phase (the DAC's second)
-    uint64_t m_ref = 0;           // clock latencies of the current data phase count from
-    uint64_t m_phase_start = 0;   // first clock of the current data phase
-    uint8_t m_phase_cbe = 0xFF;   // C/BE# at the start of the current data phase
-    bool m_phase_irdy = false;    // IRDY# seen in the current data phase
-    bool m_phase_tgt = false;     // TRDY# or STOP# seen in the current data phase
-    uint32_t m_phases_done = 0;   // data phases completed with data
-    uint32_t m_dwords = 0;        // dwords moved (a 64-bit phase counts two)
-    uint64_t m_lt_clock = 0;      // clock the latency timer was seen expired with GNT# removed (0 = not yet)
-    unsigned m_lt_allow = 0;      // data phases the master may still complete with FRAME# asserted
-    unsigned m_lt_over = 0;       // ... and those it did
+    uint32_t m_lo_addr = 0;         // AD[31:0] of the first address phase
+    uint64_t m_first_addr = 0;      // clock of the first address phase
+    uint64_t m_addr = 0;            // clock of the last address phase (the DAC's second)
+    uint64_t m_ref = 0;             // clock latencies of the current data phase count from
+    uint64_t m_phase_start = 0;     // first clock of the current data phase
+    uint8_t m_phase_cbe = 0xFF;     // C/BE# at the start of the current data phase
+    bool m_phase_irdy = false;      // IRDY# seen in the current data phase
+    bool m_phase_tgt = false;       // TRDY# or STOP# seen in the current data phase
+    uint32_t m_phases_done = 0;     // data phases completed with data
+    uint32_t m_dwords = 0;          // dwords moved (a 64-bit phase counts two)
+    uint64_t m_lt_clock = 0;        // clock the latency timer was seen expired with GNT# removed (0 = not yet)
+    unsigned m_lt_allow = 0;        // data phases the master may still complete with FRAME# asserted
+    unsigned m_lt_over = 0;         // ... and those it did
 
     // parity obligations for the next clock
     bool m_par_due = false, m_par64_due = false, m_par_data = false;
     uint64_t m_par_ad = 0;
     uint8_t m_par_cbe = 0xFF;
-    uint8_t m_bad_hist = 0;       // bit k: the data phase k clocks ago had bad parity
+    uint8_t m_bad_hist = 0;  // bit k: the data phase k clocks ago had bad parity
 };
 
 }  // namespace nicsim::pci

@@ -29,10 +29,18 @@ void ScriptedAgent::line(Line l, uint64_t first, const std::string& pattern) {
         prev = c;
         Drive& d = at(first + i);
         switch (c) {
-            case 'L': d.set(l, false); break;
-            case 'H': d.set(l, true); break;
-            case '-': case 'Z': d.release(l); break;
-            default: throw std::invalid_argument(std::string("ScriptedAgent::line: bad character in ") + pattern);
+            case 'L':
+                d.set(l, false);
+                break;
+            case 'H':
+                d.set(l, true);
+                break;
+            case '-':
+            case 'Z':
+                d.release(l);
+                break;
+            default:
+                throw std::invalid_argument(std::string("ScriptedAgent::line: bad character in ") + pattern);
         }
     }
 }
@@ -130,7 +138,9 @@ ScriptedBench::ScriptedBench(unsigned width_bits)
     target.auto_parity(true);
 }
 
-void ScriptedBench::run(unsigned clocks) { sc_core::sc_start(clocks * bus.period()); }
+void ScriptedBench::run(unsigned clocks) {
+    sc_core::sc_start(clocks * bus.period());
+}
 
 void ScriptedBench::write(uint64_t a, uint32_t addr, unsigned dwords, bool wait_first, uint8_t cmd) {
     const unsigned w = wait_first ? 1 : 0;

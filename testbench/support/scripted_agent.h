@@ -18,11 +18,11 @@
 namespace nicsim::test {
 
 class ScriptedAgent : public sc_core::sc_module {
-public:
+  public:
     enum Role : unsigned {
-        kDriver = 0,       ///< drives bused lines only
-        kMaster = 1u << 0, ///< also owns a REQ#/GNT# pair (add_master)
-        kArbiter = 1u << 1 ///< drives every GNT# from a script
+        kDriver = 0,        ///< drives bused lines only
+        kMaster = 1u << 0,  ///< also owns a REQ#/GNT# pair (add_master)
+        kArbiter = 1u << 1  ///< drives every GNT# from a script
     };
 
     ScriptedAgent(sc_core::sc_module_name name, pci::PciBus& bus, unsigned roles = kDriver);
@@ -54,7 +54,7 @@ public:
     /// Every scripted clock has been driven.
     bool done() const { return m_done; }
 
-private:
+  private:
     template <class T>
     struct Track {
         std::vector<T> v;

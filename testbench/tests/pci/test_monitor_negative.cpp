@@ -15,10 +15,14 @@ using namespace sc_core;
 
 namespace {
 
-std::string type_of(Rule r) { return std::string("nicsim/pci/monitor/") + rule_name(r); }
+std::string type_of(Rule r) {
+    return std::string("nicsim/pci/monitor/") + rule_name(r);
+}
 
 /// Declare the expected report (must come before sc_start).
-void expect(Rule r) { nicsim::test::expect_reports(type_of(r)); }
+void expect(Rule r) {
+    nicsim::test::expect_reports(type_of(r));
+}
 
 /// The monitor caught `r`, only `r`, and reported it under its message type.
 void require_only(const BusMonitor& m, Rule r) {
@@ -157,9 +161,9 @@ TEST_CASE("monitor catches FRAME# deasserted while IRDY# is deasserted", "[pci][
 TEST_CASE("monitor catches IRDY# withdrawn before the data phase completed", "[pci][monitor][rule4]") {
     expect(Rule::MasterSignals);
     ScriptedBench b;
-    b.write(9, 0x3000, 2, true);         // wait state on 10
-    b.master.line(kIrdy, 9, "HLHLH-");   // IRDY# withdrawn on 11
-    b.target.line(kTrdy, 10, "HLLH-");   // the target holds TRDY# until the phase completes on 12
+    b.write(9, 0x3000, 2, true);        // wait state on 10
+    b.master.line(kIrdy, 9, "HLHLH-");  // IRDY# withdrawn on 11
+    b.target.line(kTrdy, 10, "HLLH-");  // the target holds TRDY# until the phase completes on 12
     b.run(30);
     require_only(b.monitor, Rule::MasterSignals);
 }
@@ -177,7 +181,7 @@ TEST_CASE("monitor catches FRAME# kept asserted after a retry", "[pci][monitor][
     expect(Rule::MasterSignals);
     ScriptedBench b;
     retry_read(b);
-    b.master.line(kFrame, 9, "LLLLH-");   // still asserted on 12, the clock after STOP#
+    b.master.line(kFrame, 9, "LLLLH-");  // still asserted on 12, the clock after STOP#
     b.master.line(kIrdy, 9, "HLLLLH-");
     b.master.cbe(13, {0x0});
     b.target.line(kDevsel, 11, "LLLH-");  // the target holds STOP# until FRAME# goes
@@ -320,7 +324,7 @@ TEST_CASE("monitor catches a target slower than 8 clocks on a later data phase",
     expect(Rule::Latency);
     ScriptedBench b;
     b.master.req(7, "LLH");
-    b.master.line(kFrame, 9, "LLH-");                        // two data phases: 10 and the last one
+    b.master.line(kFrame, 9, "LLH-");                            // two data phases: 10 and the last one
     b.master.line(kIrdy, 9, "H" + std::string(11, 'L') + "H-");  // 10..20
     b.master.ad(9, {0x1000});
     b.master.ad(10, std::vector<uint64_t>(11, 0xD0));

@@ -75,7 +75,7 @@ TEST_CASE("monitor passes a DAC read above 4 GiB from a DAC-capable master", "[p
     ScriptedAgent& m = b.master;
     ScriptedAgent& t = b.target;
     m.req(7, "LLH");
-    m.line(kFrame, 9, "LLH-");   // two address phases, then the single data phase
+    m.line(kFrame, 9, "LLH-");  // two address phases, then the single data phase
     m.line(kIrdy, 9, "HHLLH-");
     m.ad(9, {0x23456780, 0x1});  // low dword, then high dword: 0x1_2345_6780
     m.cbe(9, {0xD, 0x6, 0x0, 0x0});
@@ -120,8 +120,8 @@ TEST_CASE("monitor passes a disconnect with data", "[pci][monitor]") {
     m.ad(9, {0x5000, 0xD0, 0xD1, 0xD2});
     m.cbe(9, {0x7, 0x0, 0x0, 0x0});
     t.line(kDevsel, 10, "LLLH-");
-    t.line(kTrdy, 10, "LLH-");   // data on 10 and 11
-    t.line(kStop, 11, "LLH-");   // disconnect on 11 with the data, held while FRAME# is asserted
+    t.line(kTrdy, 10, "LLH-");  // data on 10 and 11
+    t.line(kStop, 11, "LLH-");  // disconnect on 11 with the data, held while FRAME# is asserted
     b.run(30);
     require_clean(b.monitor);
     INFO("two dwords moved before the disconnect, none in the final STOP# phase");
@@ -223,7 +223,7 @@ TEST_CASE("monitor passes a 64-bit request answered by a 32-bit target", "[pci][
     m.line(kIrdy, 9, "HLLH-");
     m.ad(9, {0x8000, 0x1111111100000000ull, 0x0000000011111111ull}, true);
     m.cbe(9, {0xF7, 0x00, 0xF0}, true);  // no ACK64#: the master moves the upper dword down, upper C/BE# off
-    b.target.line(kDevsel, 10, "LLH-");   // DEVSEL# without ACK64#
+    b.target.line(kDevsel, 10, "LLH-");  // DEVSEL# without ACK64#
     b.target.line(kTrdy, 10, "LLH-");
     b.run(30);
     require_clean(b.monitor);
@@ -319,8 +319,8 @@ TEST_CASE("monitor counts a bad data parity once and accepts the PERR# that repo
     nicsim::test::expect_reports("nicsim/pci/monitor/rule9-parity");
     ScriptedBench b;
     b.write(9, 0x1000, 1);
-    b.master.corrupt_parity(11);          // PAR for the data phase on 10
-    b.target.line(kPerr, 12, "LH-");      // PERR# two clocks after the bad data phase
+    b.master.corrupt_parity(11);      // PAR for the data phase on 10
+    b.target.line(kPerr, 12, "LH-");  // PERR# two clocks after the bad data phase
     b.run(30);
     INFO(b.monitor.summary());
     CHECK(b.monitor.violations(Rule::Parity) == 1);
