@@ -11,6 +11,8 @@ NDIS_HANDLE g_handle = nullptr;
 NDIS_HANDLE g_wrapper = nullptr;
 int g_context_tag = 0;
 
+void timer_fn(PVOID, PVOID ctx, PVOID, PVOID);
+
 void call_sg(NDIS_HANDLE h) {
     g_state.sg_status = NdisMInitializeScatterGatherDma(h, g_script.dma64, g_script.max_mapping);
 }
@@ -66,6 +68,7 @@ NDIS_STATUS initialize(PNDIS_STATUS open_error, PUINT medium_index, PNDIS_MEDIUM
             }
         }
     }
+    NdisMInitializeTimer(&g_state.timer, h, timer_fn, &g_context_tag);
     g_state.init_status = NDIS_STATUS_SUCCESS;
     return NDIS_STATUS_SUCCESS;
 }
@@ -140,7 +143,14 @@ void isr(PBOOLEAN recognized, PBOOLEAN queue, NDIS_HANDLE ctx) {
     *queue = icr != 0 && g_script.queue_dpc;
 }
 
-void handle_interrupt(NDIS_HANDLE ctx) { ++g_state.dpc_calls; }
+void handle_interrupt(NDIS_HANDLE ctx) {
+    ++g_state.dpc_calls;
+    if (g_script.dpc_hook) g_script.dpc_hook();
+}
+
+void timer_fn(PVOID, PVOID ctx, PVOID, PVOID) {
+    if (g_script.timer_hook) g_script.timer_hook();
+}
 
 void return_packet(NDIS_HANDLE ctx, PNDIS_PACKET p) { ++g_state.returns; }
 

@@ -27,6 +27,8 @@ struct MiniportScript {
     NDIS_STATUS query_status = NDIS_STATUS_SUCCESS;       ///< PENDING: complete later
     NDIS_STATUS reset_status = NDIS_STATUS_SUCCESS;       ///< PENDING: complete later
     bool queue_dpc = true;          ///< MiniportISR asks for MiniportHandleInterrupt
+    void (*dpc_hook)() = nullptr;   ///< runs inside MiniportHandleInterrupt
+    void (*timer_hook)() = nullptr; ///< a timer function (NdisMInitializeTimer in MiniportInitialize)
 };
 
 struct SgSeen {
@@ -55,6 +57,7 @@ struct MiniportState {
     unsigned halts = 0;
     unsigned returns = 0;
     unsigned resets = 0;
+    NDIS_MINIPORT_TIMER timer{};
 };
 
 extern MiniportScript g_script;
