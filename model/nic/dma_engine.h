@@ -2,6 +2,12 @@
 // (descriptor fetch/write-back, buffer read/write); the engine checks each one before any bus cycle (Bus Master
 // Enable, 32-bit reach, address wrap), splits it into bus-master requests of at most NicParams::max_transfer bytes
 // and reports completion once, with an error flag that the client turns into a descriptor status.
+//
+// Splitting, never truncation: an operation of N bytes at A becomes ceil(N / max_transfer) requests, request i
+// covering [A + i*max_transfer, min(A + N, A + (i+1)*max_transfer)), issued one after the other on the one master
+// engine; the operation completes when the last one does, or fails at the first request that ends other than Ok (the
+// rest are not issued). The checks (BME, 32-bit reach of the whole range, 2^64 wrap) run once, before the first
+// request, so a refused operation moves no byte. One operation at a time: TX and RX share the queue in arrival order.
 #pragma once
 
 #include <cstdint>

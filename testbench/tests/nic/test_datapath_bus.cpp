@@ -208,3 +208,40 @@ TEST_CASE("bus data path master abort on a buffer read is diagnosed and the fram
     INFO("a master abort is legal bus behaviour: the monitor stays quiet");
     CHECK(b.monitor.violations() == 0);
 }
+
+TEST_CASE("bus data path on a 32-bit device never drives a DAC for a buffer above 4 GiB", "[nic][dma][bus][robust]") {
+    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
+    NicParams p;
+    p.dma_address_bits = 32;
+    BusConfig bc;
+    bc.width_bits = 64;
+    BusBench b("bench", p, bc);
+    const uint64_t tx_ring = 0x10000, high = 0x1'0000'2000ull;
+    b.host.alloc(tx_ring, 8 * 16);
+    b.host.alloc(high, 0x1000);
+    b.host.alloc(0x20000, 0x1000);
+    const auto good = eth_frame(kDst, 300, 8);
+    b.host.write(0x20000, good.data(), good.size());
+    e::TxDesc d0, d1;
+    d0.set_addr(high);
+    d0.set_length(200);
+    d0.set_cmd(e::TxDesc::kCmdEop | e::TxDesc::kCmdIfcs | e::TxDesc::kCmdRs);
+    d1.set_addr(0x20000);
+    d1.set_length(static_cast<uint16_t>(good.size()));
+    d1.set_cmd(e::TxDesc::kCmdEop | e::TxDesc::kCmdIfcs | e::TxDesc::kCmdRs);
+    b.host.write(tx_ring, d0.b, 16);
+    b.host.write(tx_ring + 16, d1.b, 16);
+    b.w(e::TDBAL, static_cast<uint32_t>(tx_ring));
+    b.w(e::TDLEN, 128);
+    b.w(e::TCTL, e::tctl::EN::mask);
+    b.w(e::TDT, 2);
+    sc_core::sc_start(sc_core::sc_time(100, sc_core::SC_US));
+    CHECK(b.ctx.diag_count("dma-address-32bit") == 1);
+    INFO("no Dual Address Cycle on the bus (the monitor knows this master as 32-bit only) and no abort");
+    CHECK(b.master->stats().dac_cycles == 0);
+    CHECK(b.master->stats().master_aborts == 0);
+    CHECK(b.monitor.violations() == 0);
+    REQUIRE(b.wire.frames.size() == 1);
+    CHECK(std::vector<uint8_t>(b.wire.frames[0].bytes.begin(), b.wire.frames[0].bytes.end() - 4) == good);
+    CHECK(b.r(e::TDH) == 2);
+}

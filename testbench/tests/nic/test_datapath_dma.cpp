@@ -367,3 +367,24 @@ TEST_CASE("robust reset in the middle of traffic forgets every operation and the
     CHECK(b.r(e::TDH) == 1);
     CHECK(b.host.stray == 0);
 }
+
+TEST_CASE("DMA on a 32-bit device refuses a descriptor ring above 4 GiB and stops the ring without a hang", "[nic][dma][robust]") {
+    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
+    NicParams p;
+    p.dma_address_bits = 32;
+    Bench b("bench", p);
+    b.host.alloc(k4G + 0x10000, 128);
+    b.tx_ring = k4G + 0x10000;
+    b.w(e::TDBAL, 0x10000);
+    b.w(e::TDBAH, 1);
+    b.w(e::TDLEN, 128);
+    b.w(e::TCTL, e::tctl::EN::mask);
+    b.w(e::TDT, 3);
+    b.run_us(20);
+    INFO("one refusal for the fetch; no retry storm, no bus request, nothing sent");
+    CHECK(b.ctx.diag_count("dma-address-32bit") == 1);
+    CHECK(b.host.log.empty());
+    CHECK(b.wire.frames.empty());
+    CHECK(b.r(e::TDH) == 0);
+    CHECK_FALSE(b.dp->busy());
+}
