@@ -236,7 +236,7 @@ void BusMonitor::clock_method() {
     }
 }
 
-void BusMonitor::reset_state(const Lines& l) {
+void BusMonitor::reset_state() {
     m_phase = Phase::Idle;
     m_par_due = m_par64_due = false;
     m_bad_hist = 0;
@@ -245,14 +245,13 @@ void BusMonitor::reset_state(const Lines& l) {
         const Drive& d = m_bus.driven_by(i);
         m_sts_low[i] = d.oe & ~d.level & kStsLines;
     }
-    (void)l;
 }
 
 void BusMonitor::step(const Lines& l, uint64_t n) {
     if (!l.rst_n) {
         if (m_prev.rst_n) m_reported = 0;  // a new reset is a new episode
         if (granted(l) != 0) flag(Rule::StartOnIdleWithGnt, kGntInReset, n, "GNT# asserted while RST# is asserted");
-        reset_state(l);
+        reset_state();
         return;
     }
     ++m_usage.clocks;

@@ -82,7 +82,7 @@ class BusMonitor : public sc_core::sc_module {
     void start_of_simulation() override;
     void clock_method();
     void step(const Lines& l, uint64_t n);
-    void reset_state(const Lines& l);
+    void reset_state();
     void check_sts_release(uint64_t n);
     void check_parity(const Lines& l, uint64_t n);
     void idle_checks(const Lines& l, uint64_t n);
