@@ -665,3 +665,47 @@ TEST_CASE("a received frame lands in the RX ring and raises RXT0 after RDTR", "[
     CHECK(b.nic.interrupts().rx_timer_fires() == 1);
     b.check_clean();
 }
+
+TEST_CASE("a write with bad data parity sets Detected Parity Error in the NIC", "[nic][config]") {
+    Bench b;
+    test::expect_reports("nicsim/nic/parity");
+    test::expect_reports("nicsim/pci/monitor/rule9");
+    test::expect_reports("nicsim/host/");
+    uint32_t sts = 0, sts_before = 0, tipg = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp, cfg::kCmdParityResponse);
+        sts_before = hp.config_read(b.dev, cfg::kStatus, 2);
+        b.bridge.master().faults().bad_data_parity = true;
+        Bench::wr(hp, TIPG, 0x00602008u);
+        hp.stall_ns(1000);
+        sts = hp.config_read(b.dev, cfg::kStatus, 2);
+        tipg = Bench::rd(hp, TIPG);
+    });
+    INFO("Status before " << std::hex << sts_before << ", after " << sts);
+    CHECK((sts_before & cfg::kStsDetectedParity) == 0);
+    CHECK((sts & cfg::kStsDetectedParity) != 0);
+    CHECK(b.nic.target().stats().parity_errors == 1);
+    CHECK(test::reports_seen("nicsim/nic/parity") == 1);
+    INFO("the monitor saw the bad PAR and nothing else");
+    CHECK(b.monitor.violations() == b.monitor.violations(pci::Rule::Parity));
+    (void)tipg;
+}
+
+TEST_CASE("bad device parameters are diagnosed and replaced by safe values", "[nic][regs]") {
+    test::expect_reports("nicsim/nic/params");
+    nic::NicParams p;
+    p.link_mbps = 55;
+    p.dma_address_bits = 40;
+    Bench b(p);
+    uint32_t st = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        st = Bench::rd(hp, STATUS);
+    });
+    INFO("two diagnostics, then 1000 Mb/s and 32-bit DMA (no DAC)");
+    CHECK(test::reports_seen("nicsim/nic/params") == 2);
+    CHECK(status::SPEED::get(st) == status::kSpeed1000);
+    CHECK(b.nic.params().dma_address_bits == 32);
+    CHECK_FALSE(b.nic.master().config().dac_capable);
+    b.check_clean();
+}
