@@ -208,4 +208,65 @@ OffloadStatus tso_segment(const uint8_t* header, const uint8_t* payload, size_t 
     return OffloadStatus::kOk;
 }
 
+RxChecksumResult rx_verify_checksums(const uint8_t* frame, size_t len) {
+    RxChecksumResult r;
+    constexpr size_t kEthHeader = 14;       // destination, source, EtherType
+    constexpr uint16_t kTypeVlan = 0x8100;  // 802.1Q tag
+    constexpr uint16_t kTypeIpv4 = 0x0800;  // IPv4
+    constexpr uint16_t kTypeIpv6 = 0x86DD;  // IPv6
+    constexpr uint8_t kProtoTcp = 6;        // IP protocol: TCP
+    constexpr uint8_t kProtoUdp = 17;       // IP protocol: UDP
+    if (len < kEthHeader) return r;
+    size_t ip = kEthHeader;
+    uint16_t type = ld_be16(frame + 12);
+    if (type == kTypeVlan) {
+        if (len < kEthHeader + 4) return r;
+        type = ld_be16(frame + 16);
+        ip += 4;
+    }
+    const uint8_t* l4 = nullptr;
+    size_t l4_len = 0;
+    uint8_t proto = 0;
+    uint32_t pseudo = 0;
+    if (type == kTypeIpv4) {
+        if (len < ip + kIpv4HeaderMin || (frame[ip] >> 4) != 4) return r;
+        const size_t ihl = static_cast<size_t>(frame[ip] & 0x0F) * 4;
+        const size_t total = ld_be16(frame + ip + 2);
+        if (ihl < kIpv4HeaderMin || total < ihl || ip + total > len) return r;
+        r.ip_checked = true;
+        r.ip_ok = checksum_fold(checksum_add(frame + ip, ihl)) == 0xFFFF;
+        const bool fragment = (ld_be16(frame + ip + 6) & 0x3FFF) != 0;  // MF or a fragment offset
+        if (fragment) return r;
+        proto = frame[ip + 9];
+        l4 = frame + ip + ihl;
+        l4_len = total - ihl;
+        pseudo = pseudo_header_sum_ipv4(frame + ip, proto, static_cast<uint32_t>(l4_len));
+    } else if (type == kTypeIpv6) {
+        if (len < ip + kIpv6Header || (frame[ip] >> 4) != 6) return r;
+        l4_len = ld_be16(frame + ip + 4);
+        if (ip + kIpv6Header + l4_len > len) return r;
+        proto = frame[ip + 6];
+        l4 = frame + ip + kIpv6Header;
+        pseudo = pseudo_header_sum_ipv6(frame + ip, proto, static_cast<uint32_t>(l4_len));
+    } else {
+        return r;
+    }
+    if (proto == kProtoTcp && l4_len >= kTcpHeaderMin) {
+        r.l4_checked = true;
+    } else if (proto == kProtoUdp && l4_len >= kUdpHeader) {
+        r.udp = true;
+        if (ld_be16(l4 + 6) == 0) return r;  // UDP sent without a checksum
+        r.l4_checked = true;
+    } else {
+        return r;
+    }
+    r.l4_ok = checksum_fold(checksum_add(l4, l4_len, pseudo)) == 0xFFFF;
+    return r;
+}
+
+uint16_t rx_packet_checksum(const uint8_t* frame, size_t len, unsigned pcss) {
+    if (pcss >= len) return 0;
+    return checksum_fold(checksum_add(frame + pcss, len - pcss));
+}
+
 }  // namespace nicsim::nic

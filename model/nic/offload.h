@@ -80,4 +80,19 @@ OffloadStatus tso_build_segment(const uint8_t* header, const TsoContext& ctx, un
 /// Segments PAYLEN bytes make at this MSS (0 if mss is 0; one segment for an empty payload).
 size_t tso_segment_count(size_t paylen, uint16_t mss);
 
+/// What RX checksum verification found (RXCSUM.IPOFLD / TUOFLD; descriptor status IPCS/TCPCS, errors IPE/TCPE).
+struct RxChecksumResult {
+    bool ip_checked = false;  ///< an IPv4 header was found and checked (IPCS)
+    bool ip_ok = false;       ///< its checksum is right (else IPE)
+    bool l4_checked = false;  ///< an unfragmented TCP or UDP (with a checksum) packet was checked (TCPCS)
+    bool l4_ok = false;       ///< its checksum is right (else TCPE)
+    bool udp = false;         ///< the L4 packet was UDP
+};
+/// Parse Ethernet (one 802.1Q tag allowed) / IPv4 or IPv6 (no extension headers) / TCP or UDP in a frame without
+/// FCS and verify the checksums. Anything it does not understand, or that does not fit in `len`, is not checked.
+RxChecksumResult rx_verify_checksums(const uint8_t* frame, size_t len);
+/// The legacy RX descriptor's packet checksum: the folded, uncomplemented ones' complement sum from `pcss`
+/// (RXCSUM.PCSS) to the end of the frame (FCS excluded); 0 when `pcss` is past the end.
+uint16_t rx_packet_checksum(const uint8_t* frame, size_t len, unsigned pcss);
+
 }  // namespace nicsim::nic

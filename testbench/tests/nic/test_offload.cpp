@@ -356,3 +356,75 @@ TEST_CASE("TSO refuses an MSS of 0 a header too short for its offsets and too ma
     CHECK(n == 1);
     CHECK(out[0].size() == 54);
 }
+
+TEST_CASE("RX checksum verification reports IP and TCP/UDP checksums good or bad", "[nic][offload][rx]") {
+    for (bool tcp : {true, false}) {
+        INFO((tcp ? "TCP" : "UDP"));
+        auto f = ipv4_packet(tcp, 150);
+        REQUIRE(ipv4_set_header_checksum(f.data() + kEth, 20));
+        set_l4_checksum(f.data() + kEth, false, f.data() + kEth + 20, static_cast<uint32_t>(f.size() - kEth - 20), tcp);
+        REQUIRE(ref_l4_ok(f, kEth, kEth + 20, false, tcp ? 6 : 17));
+        RxChecksumResult r = rx_verify_checksums(f.data(), f.size());
+        CHECK(r.ip_checked);
+        CHECK(r.ip_ok);
+        CHECK(r.l4_checked);
+        CHECK(r.l4_ok);
+        CHECK(r.udp == !tcp);
+        INFO("a payload bit flipped: L4 bad, IP still good");
+        f[f.size() - 3] ^= 0x80;
+        r = rx_verify_checksums(f.data(), f.size());
+        CHECK(r.ip_ok);
+        CHECK(r.l4_checked);
+        CHECK_FALSE(r.l4_ok);
+        INFO("a TTL change without a new IP checksum: IP bad");
+        f[kEth + 8] ^= 1;
+        CHECK_FALSE(rx_verify_checksums(f.data(), f.size()).ip_ok);
+    }
+    INFO("a fragment is IP-checked only; a UDP checksum of 0 means none; non-IP is not checked");
+    auto frag = ipv4_packet(true, 40);
+    frag[kEth + 6] |= 0x20;  // MF
+    REQUIRE(ipv4_set_header_checksum(frag.data() + kEth, 20));
+    auto r = rx_verify_checksums(frag.data(), frag.size());
+    CHECK(r.ip_ok);
+    CHECK_FALSE(r.l4_checked);
+    auto udp0 = ipv4_packet(false, 40);
+    REQUIRE(ipv4_set_header_checksum(udp0.data() + kEth, 20));
+    CHECK_FALSE(rx_verify_checksums(udp0.data(), udp0.size()).l4_checked);
+    auto arp = ipv4_packet(false, 40);
+    arp[12] = 0x08;
+    arp[13] = 0x06;
+    CHECK_FALSE(rx_verify_checksums(arp.data(), arp.size()).ip_checked);
+    INFO("an IP total length past the frame is not trusted");
+    auto cut = ipv4_packet(true, 100);
+    CHECK_FALSE(rx_verify_checksums(cut.data(), cut.size() - 1).ip_checked);
+    CHECK_FALSE(rx_verify_checksums(cut.data(), 10).ip_checked);
+    INFO("packet checksum from PCSS: the plain folded sum of the bytes from there");
+    std::vector<uint8_t> tail(cut.begin() + kEth, cut.end());
+    CHECK(rx_packet_checksum(cut.data(), cut.size(), kEth) == ref_fold(tail));
+    CHECK(rx_packet_checksum(cut.data(), cut.size(), static_cast<unsigned>(cut.size())) == 0);
+}
+
+TEST_CASE("RX checksum verification handles a VLAN tag and IPv6 TCP", "[nic][offload][rx]") {
+    const size_t pay = 64;
+    std::vector<uint8_t> f(kEth + 4 + 40 + 20 + pay, 0);
+    f[12] = 0x81;
+    f[13] = 0x00;
+    f[14] = 0x00;
+    f[15] = 0x05;  // VLAN 5
+    f[16] = 0x86;
+    f[17] = 0xDD;
+    const size_t ip = kEth + 4;
+    f[ip] = 0x60;
+    put16(f, ip + 4, static_cast<uint16_t>(20 + pay));
+    f[ip + 6] = 6;
+    for (int i = 0; i < 32; ++i) f[ip + 8 + i] = static_cast<uint8_t>(i * 9);
+    f[ip + 40 + 12] = 0x50;
+    for (size_t i = ip + 60; i < f.size(); ++i) f[i] = static_cast<uint8_t>(i);
+    set_l4_checksum(f.data() + ip, true, f.data() + ip + 40, static_cast<uint32_t>(20 + pay), true);
+    REQUIRE(ref_l4_ok(f, ip, ip + 40, true, 6));
+    const auto r = rx_verify_checksums(f.data(), f.size());
+    INFO("IPv6 has no header checksum: IP not checked, TCP checked and good");
+    CHECK_FALSE(r.ip_checked);
+    CHECK(r.l4_checked);
+    CHECK(r.l4_ok);
+}
