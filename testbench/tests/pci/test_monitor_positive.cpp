@@ -315,6 +315,22 @@ TEST_CASE("monitor passes back-to-back transactions of two masters", "[pci][moni
     CHECK(b.monitor.usage().transactions == 2);
 }
 
+TEST_CASE("monitor drops a transaction cut by RST# and checks the next one afresh", "[pci][monitor][reset]") {
+    ScriptedBench b;
+    b.write(9, 0x1000, 8);  // data phases 10..17, cut by the reset below
+    for (uint64_t k = 13; k < 20; ++k) b.master.at(k) = b.target.at(k) = Drive{};  // agents float in reset
+    b.arbiter.gnt(12, {~0u});                                                      // no GNT# in reset
+    b.arbiter.gnt(20, {~(1u << b.master.master())});
+    b.write(25, 0x2000, 1);
+    b.run(12);              // edges 0..11
+    b.bus.assert_reset(3);  // RST# sampled asserted on 12..14
+    b.run(30);
+    require_clean(b.monitor);
+    INFO("both address phases counted; the half burst left no state behind");
+    CHECK(b.monitor.usage().transactions == 2);
+    CHECK(b.monitor.usage().data_clocks == 2 + 1);
+}
+
 TEST_CASE("monitor counts a bad data parity once and accepts the PERR# that reports it", "[pci][monitor][parity]") {
     nicsim::test::expect_reports("nicsim/pci/monitor/rule9-parity");
     ScriptedBench b;
