@@ -118,6 +118,7 @@ public:
     const std::string& driver_name(DriverId id) const { return m_drivers.at(id).name; }
     const std::string& master_name(unsigned master) const { return m_masters.at(master); }
     const std::string& device_name(unsigned device) const { return m_devices.at(device); }
+    unsigned driver_count() const { return static_cast<unsigned>(m_drivers.size()); }
     unsigned master_count() const { return static_cast<unsigned>(m_masters.size()); }
     unsigned device_count() const { return static_cast<unsigned>(m_devices.size()); }
 

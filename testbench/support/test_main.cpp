@@ -55,17 +55,24 @@ int sc_main(int argc, char* argv[]) {
 
     unsigned failed = 0;
     for (const std::string& name : names) {
+        std::fflush(stdout);
         const pid_t pid = fork();
         if (pid == 0) {
-            std::vector<std::string> args(argv, argv + argc);
-            args.push_back(escape_test_name(name));
-            std::vector<char*> cargs;
-            for (std::string& s : args) cargs.push_back(s.data());
-            _exit(run_one(static_cast<int>(cargs.size()), cargs.data()) == 0 ? 0 : 1);
+            // The child reuses the parent's session (Catch allows one per process), narrowed to one test case.
+            Catch::ConfigData data = session.configData();
+            data.testsOrTags = {escape_test_name(name)};
+            session.useConfigData(data);
+            nicsim::test::install_report_handler();
+            const int rc = session.run();
+            std::fflush(stdout);
+            _exit(rc == 0 ? 0 : 1);
         }
         int status = 0;
         waitpid(pid, &status, 0);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            ++failed;
+            std::printf("FAILED (own process): %s\n", name.c_str());
+        }
     }
     std::printf("%zu passed, %u failed\n", names.size() - failed, failed);
     return failed == 0 ? 0 : 1;
