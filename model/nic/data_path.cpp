@@ -13,9 +13,11 @@ NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire) : NicDataPath(ctx, wir
 NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire, DmaPort& port) : NicDataPath(ctx, wire, &port) {}
 
 NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port)
-    : m_ctx(ctx), m_own_port(port ? nullptr : std::make_unique<MasterEnginePort>(ctx)),
+    : m_ctx(ctx),
+      m_own_port(port ? nullptr : std::make_unique<MasterEnginePort>(ctx)),
       m_mac(std::make_unique<Mac>(wire, ctx.params().link_mbps, ctx.params().link_up)),
-      m_dma(std::make_unique<DmaEngine>(ctx, port ? *port : *m_own_port)), m_tx(std::make_unique<TxEngine>(ctx, *m_dma, *m_mac, m_stats)),
+      m_dma(std::make_unique<DmaEngine>(ctx, port ? *port : *m_own_port)),
+      m_tx(std::make_unique<TxEngine>(ctx, *m_dma, *m_mac, m_stats)),
       m_rx(std::make_unique<RxEngine>(ctx, *m_dma, m_stats)) {
     m_mac->set_rx_callback([this](const Frame& f) { m_rx->receive(f); });
 }
@@ -33,15 +35,26 @@ void NicDataPath::reset() {
 
 void NicDataPath::register_written(uint32_t offset, uint32_t value) {
     switch (offset) {
-        case e1000::TCTL: case e1000::TDBAL: case e1000::TDBAH: case e1000::TDLEN: case e1000::TDH: case e1000::TDT:
+        case e1000::TCTL:
+        case e1000::TDBAL:
+        case e1000::TDBAH:
+        case e1000::TDLEN:
+        case e1000::TDH:
+        case e1000::TDT:
         case e1000::TIDV:
             m_tx->register_written(offset, value);
             break;
-        case e1000::RCTL: case e1000::RDBAL: case e1000::RDBAH: case e1000::RDLEN: case e1000::RDH: case e1000::RDT:
+        case e1000::RCTL:
+        case e1000::RDBAL:
+        case e1000::RDBAH:
+        case e1000::RDLEN:
+        case e1000::RDH:
+        case e1000::RDT:
         case e1000::RDTR:
             m_rx->register_written(offset, value);
             break;
-        default: break;  // thresholds, timers and filters are read from the register file when needed
+        default:
+            break;  // thresholds, timers and filters are read from the register file when needed
     }
 }
 
@@ -55,7 +68,9 @@ void NicDataPath::receive(const Frame& frame) {
     ++m_stats.rx_dropped;
 }
 
-bool NicDataPath::busy() const { return m_dma->busy() || m_tx->busy() || m_rx->busy(); }
+bool NicDataPath::busy() const {
+    return m_dma->busy() || m_tx->busy() || m_rx->busy();
+}
 
 void NicDataPath::tick() {
     ++m_stats.busy_ticks;

@@ -21,21 +21,21 @@ class Mac;
 /// Counters of the data path, for statistics, traces and tests.
 struct DataPathStats {
     // Descriptor rings
-    uint64_t tx_desc_fetched = 0;      ///< TX descriptors read from host memory
-    uint64_t tx_desc_written_back = 0; ///< TX descriptors written back (DD)
-    uint64_t rx_desc_fetched = 0;      ///< RX descriptors read from host memory
-    uint64_t rx_desc_written_back = 0; ///< RX descriptors written back
-    uint64_t desc_fetch_bursts = 0;    ///< descriptor fetch operations (one per contiguous run)
-    uint64_t desc_prefetches = 0;      ///< of them, started while the cache still held unused descriptors (PTHRESH)
-    uint64_t desc_writeback_bursts = 0;///< descriptor write-back operations
-    uint64_t desc_fetch_latency_ns = 0;///< sum over fetch operations: queued -> data in the cache
+    uint64_t tx_desc_fetched = 0;        ///< TX descriptors read from host memory
+    uint64_t tx_desc_written_back = 0;   ///< TX descriptors written back (DD)
+    uint64_t rx_desc_fetched = 0;        ///< RX descriptors read from host memory
+    uint64_t rx_desc_written_back = 0;   ///< RX descriptors written back
+    uint64_t desc_fetch_bursts = 0;      ///< descriptor fetch operations (one per contiguous run)
+    uint64_t desc_prefetches = 0;        ///< of them, started while the cache still held unused descriptors (PTHRESH)
+    uint64_t desc_writeback_bursts = 0;  ///< descriptor write-back operations
+    uint64_t desc_fetch_latency_ns = 0;  ///< sum over fetch operations: queued -> data in the cache
     uint64_t desc_fetch_latency_max_ns = 0;
     // DMA
-    uint64_t dma_ops = 0;            ///< operations queued (fetch, write-back, buffer read/write)
-    uint64_t dma_requests = 0;       ///< master requests issued (an operation is split at max_transfer)
-    uint64_t dma_read_bytes = 0;     ///< bytes read from host memory
-    uint64_t dma_write_bytes = 0;    ///< bytes written to host memory
-    uint64_t dma_errors = 0;         ///< operations that ended with an error (disabled, 32-bit, bus status)
+    uint64_t dma_ops = 0;          ///< operations queued (fetch, write-back, buffer read/write)
+    uint64_t dma_requests = 0;     ///< master requests issued (an operation is split at max_transfer)
+    uint64_t dma_read_bytes = 0;   ///< bytes read from host memory
+    uint64_t dma_write_bytes = 0;  ///< bytes written to host memory
+    uint64_t dma_errors = 0;       ///< operations that ended with an error (disabled, 32-bit, bus status)
     // Frames
     uint64_t tx_frames = 0;        ///< frames handed to the wire
     uint64_t tx_bytes = 0;         ///< bytes of those frames (including FCS when inserted)
@@ -51,7 +51,7 @@ struct DataPathStats {
 };
 
 class NicDataPath : public pci::MasterClient {
-public:
+  public:
     NicDataPath(NicContext& ctx, WireSink& wire);
     /// Unit tests: DMA through `port` instead of ctx.master() (completions still come in through master_done).
     NicDataPath(NicContext& ctx, WireSink& wire, DmaPort& port);
@@ -77,12 +77,12 @@ public:
     const DmaEngine& dma() const { return *m_dma; }
     const Mac& mac() const { return *m_mac; }
 
-private:
+  private:
     NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port);
 
     NicContext& m_ctx;
-    DataPathStats m_stats;          // updated by the engines
-    mutable DataPathStats m_view;   // m_stats plus the DMA engine's counters, built by stats()
+    DataPathStats m_stats;         // updated by the engines
+    mutable DataPathStats m_view;  // m_stats plus the DMA engine's counters, built by stats()
     std::unique_ptr<DmaPort> m_own_port;
     std::unique_ptr<Mac> m_mac;
     std::unique_ptr<DmaEngine> m_dma;

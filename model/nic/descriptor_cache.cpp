@@ -13,8 +13,14 @@ constexpr uint8_t kImmediate = 2;         // m_report: interrupt not delayed (TX
 
 DescriptorCache::DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs& regs, DescCacheOwner& owner,
                                  DataPathStats& stats)
-    : m_ctx(ctx), m_dma(dma), m_regs(regs), m_owner(owner), m_stats(stats),
-      m_entries(std::max(1u, ctx.params().desc_cache_entries)), m_mem(m_entries), m_report(m_entries, 0) {}
+    : m_ctx(ctx),
+      m_dma(dma),
+      m_regs(regs),
+      m_owner(owner),
+      m_stats(stats),
+      m_entries(std::max(1u, ctx.params().desc_cache_entries)),
+      m_mem(m_entries),
+      m_report(m_entries, 0) {}
 
 void DescriptorCache::reset() {
     ++m_generation;
@@ -53,8 +59,8 @@ void DescriptorCache::resample() {
     const uint32_t tail = m_ctx.reg(m_regs.tail);
     if (head >= m_count || tail >= m_count) {
         m_ctx.diagnostic("head-tail-range", std::string(m_regs.name) + " head " + std::to_string(head) + " / tail " +
-                                                std::to_string(tail) + " outside a ring of " +
-                                                std::to_string(m_count) + " descriptors: ring not used");
+                                                std::to_string(tail) + " outside a ring of " + std::to_string(m_count) +
+                                                " descriptors: ring not used");
         ++m_stats.diagnostics;
         return;
     }
@@ -144,7 +150,7 @@ void DescriptorCache::start_fetch() {
     const uint32_t idx = ring_index(m_fetch_end);
     const uint64_t room = m_entries - (m_fetch_end - m_wb);
     uint64_t n = std::min<uint64_t>(host_available(), room);
-    n = std::min<uint64_t>(n, m_count - idx);                // wrap at the ring end
+    n = std::min<uint64_t>(n, m_count - idx);                  // wrap at the ring end
     n = std::min<uint64_t>(n, m_entries - slot(m_fetch_end));  // and at the end of the cache memory
     DmaOp op;
     op.kind = DmaKind::DescFetch;

@@ -20,14 +20,14 @@ struct RingRegs {
     const char* name;                               // "TX" / "RX" in diagnostics
     bool tx;
 };
-constexpr RingRegs kTxRingRegs{e1000::TDBAL, e1000::TDBAH, e1000::TDLEN, e1000::TDH, e1000::TDT, e1000::TXDCTL,
-                               e1000::TCTL,  e1000::tctl::EN::mask, "TX", true};
-constexpr RingRegs kRxRingRegs{e1000::RDBAL, e1000::RDBAH, e1000::RDLEN, e1000::RDH, e1000::RDT, e1000::RXDCTL,
-                               e1000::RCTL,  e1000::rctl::EN::mask, "RX", false};
+constexpr RingRegs kTxRingRegs{e1000::TDBAL,  e1000::TDBAH, e1000::TDLEN,          e1000::TDH, e1000::TDT,
+                               e1000::TXDCTL, e1000::TCTL,  e1000::tctl::EN::mask, "TX",       true};
+constexpr RingRegs kRxRingRegs{e1000::RDBAL,  e1000::RDBAH, e1000::RDLEN,          e1000::RDH, e1000::RDT,
+                               e1000::RXDCTL, e1000::RCTL,  e1000::rctl::EN::mask, "RX",       false};
 
 /// What the cache tells the engine that owns it.
 class DescCacheOwner {
-public:
+  public:
     virtual ~DescCacheOwner() = default;
     /// `count` descriptors were written back (or retired without a write-back); `reported` of them asked for status
     /// (TX: RS), `immediate` when one of those did not ask for a delayed interrupt (TX: IDE clear).
@@ -35,9 +35,8 @@ public:
 };
 
 class DescriptorCache : public DmaClient {
-public:
-    DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs& regs, DescCacheOwner& owner,
-                    DataPathStats& stats);
+  public:
+    DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs& regs, DescCacheOwner& owner, DataPathStats& stats);
 
     /// Empty cache, ring unconfigured (power-on, CTRL.RST).
     void reset();
@@ -71,8 +70,10 @@ public:
 
     void dma_done(const DmaOp& op, DmaResult result) override;
 
-private:
-    uint32_t ring_index(uint64_t seq) const { return m_count ? static_cast<uint32_t>((m_base_index + seq) % m_count) : 0; }
+  private:
+    uint32_t ring_index(uint64_t seq) const {
+        return m_count ? static_cast<uint32_t>((m_base_index + seq) % m_count) : 0;
+    }
     unsigned slot(uint64_t seq) const { return static_cast<unsigned>(seq % m_entries); }
     void resample();
     bool fetch_due() const;
@@ -107,7 +108,7 @@ private:
     uint32_t m_wb_count = 0;     // descriptors in the running write-back
     unsigned m_wb_reported = 0;  // of them with status reported
     bool m_wb_immediate = false;
-    uint64_t m_generation = 0;   // cookie of DMA operations: completions from before resample() are ignored
+    uint64_t m_generation = 0;  // cookie of DMA operations: completions from before resample() are ignored
     uint64_t m_fetch_queued_ns = 0;
 };
 

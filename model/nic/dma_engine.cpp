@@ -25,16 +25,24 @@ std::string hex(uint64_t v) {
 
 const char* dma_kind_name(DmaKind kind) {
     switch (kind) {
-        case DmaKind::DescFetch: return "descriptor fetch";
-        case DmaKind::DescWriteBack: return "descriptor write-back";
-        case DmaKind::BufRead: return "buffer read";
-        case DmaKind::BufWrite: return "buffer write";
+        case DmaKind::DescFetch:
+            return "descriptor fetch";
+        case DmaKind::DescWriteBack:
+            return "descriptor write-back";
+        case DmaKind::BufRead:
+            return "buffer read";
+        case DmaKind::BufWrite:
+            return "buffer write";
     }
     return "?";
 }
 
-bool MasterEnginePort::busy() const { return m_ctx.master().busy(); }
-void MasterEnginePort::start(const pci::MasterRequest& rq) { m_ctx.master().start(rq); }
+bool MasterEnginePort::busy() const {
+    return m_ctx.master().busy();
+}
+void MasterEnginePort::start(const pci::MasterRequest& rq) {
+    m_ctx.master().start(rq);
+}
 
 DmaEngine::DmaEngine(NicContext& ctx, DmaPort& port) : m_ctx(ctx), m_port(port) {}
 
@@ -72,8 +80,8 @@ void DmaEngine::tick() {
     if (!m_checked) {
         const DmaResult r = check(op);
         if (r != DmaResult::Ok) {
-            const std::string range = std::string(dma_kind_name(op.kind)) + " of " + std::to_string(op.len) +
-                                      " bytes at " + hex(op.addr);
+            const std::string range =
+                std::string(dma_kind_name(op.kind)) + " of " + std::to_string(op.len) + " bytes at " + hex(op.addr);
             if (r == DmaResult::Disabled)
                 m_ctx.diagnostic("dma-disabled", range + " refused: Bus Master Enable is clear");
             else if (r == DmaResult::Address32)
@@ -116,8 +124,8 @@ void DmaEngine::master_done(const pci::MasterRequest& rq, pci::MasterStatus stat
         m_stats.read_bytes += bytes_done;
     if (status != pci::MasterStatus::Ok || bytes_done != rq.len) {
         m_ctx.diagnostic("dma-bus-error", std::string(dma_kind_name(op.kind)) + " at " + hex(rq.addr) + " ended with " +
-                                              pci::master_status_name(status) + " after " +
-                                              std::to_string(bytes_done) + " of " + std::to_string(rq.len) + " bytes");
+                                              pci::master_status_name(status) + " after " + std::to_string(bytes_done) +
+                                              " of " + std::to_string(rq.len) + " bytes");
         ++m_stats.diagnostics;
         finish(DmaResult::BusError);
         return;

@@ -19,7 +19,7 @@ namespace nicsim::nic {
 
 /// What the DMA engine drives: the device's PciMasterEngine in the model, a fake in unit tests.
 class DmaPort {
-public:
+  public:
     virtual ~DmaPort() = default;
     virtual bool busy() const = 0;
     /// Start one request; completion comes back through DmaEngine::master_done.
@@ -28,12 +28,12 @@ public:
 
 /// The context's PciMasterEngine as a DmaPort.
 class MasterEnginePort : public DmaPort {
-public:
+  public:
     explicit MasterEnginePort(NicContext& ctx) : m_ctx(ctx) {}
     bool busy() const override;
     void start(const pci::MasterRequest& rq) override;
 
-private:
+  private:
     NicContext& m_ctx;
 };
 
@@ -42,18 +42,18 @@ const char* dma_kind_name(DmaKind kind);
 
 enum class DmaResult : uint8_t {
     Ok,
-    Disabled,      ///< Bus Master Enable clear: nothing moved
-    Address32,     ///< a byte of the range at or above 4 GiB on a 32-bit device: nothing moved
-    AddressWrap,   ///< the range wraps past 2^64: nothing moved
-    BusError,      ///< a master request ended with a status other than Ok (master/target abort, retry, parity)
-    Flushed,       ///< dropped by reset()
+    Disabled,     ///< Bus Master Enable clear: nothing moved
+    Address32,    ///< a byte of the range at or above 4 GiB on a 32-bit device: nothing moved
+    AddressWrap,  ///< the range wraps past 2^64: nothing moved
+    BusError,     ///< a master request ended with a status other than Ok (master/target abort, retry, parity)
+    Flushed,      ///< dropped by reset()
 };
 
 struct DmaOp;
 
 /// Whoever queued an operation gets its completion.
 class DmaClient {
-public:
+  public:
     virtual ~DmaClient() = default;
     virtual void dma_done(const DmaOp& op, DmaResult result) = 0;
 };
@@ -65,8 +65,8 @@ struct DmaOp {
     uint8_t* data = nullptr;
     uint32_t len = 0;
     DmaClient* client = nullptr;
-    uint64_t cookie = 0;    ///< the client's own tag
-    uint64_t queued_ns = 0; ///< filled in by the engine
+    uint64_t cookie = 0;     ///< the client's own tag
+    uint64_t queued_ns = 0;  ///< filled in by the engine
 };
 
 /// Counters of the DMA engine.
@@ -76,12 +76,12 @@ struct DmaStats {
     uint64_t read_bytes = 0;
     uint64_t write_bytes = 0;
     uint64_t errors = 0;
-    uint64_t diagnostics = 0;  ///< diagnostics raised
+    uint64_t diagnostics = 0;        ///< diagnostics raised
     uint64_t max_request_bytes = 0;  ///< largest single master request issued
 };
 
 class DmaEngine {
-public:
+  public:
     static constexpr unsigned kQueueDepth = 32;  // operations waiting (TX and RX each keep only a few in flight)
 
     DmaEngine(NicContext& ctx, DmaPort& port);
@@ -98,7 +98,7 @@ public:
     void reset();
     const DmaStats& stats() const { return m_stats; }
 
-private:
+  private:
     DmaResult check(const DmaOp& op) const;
     void finish(DmaResult result);
     uint32_t chunk_limit() const;
@@ -108,10 +108,10 @@ private:
     DmaOp m_ops[kQueueDepth];
     unsigned m_head = 0;
     unsigned m_count = 0;
-    uint32_t m_done = 0;       // bytes of the head operation already moved
-    bool m_checked = false;    // the head operation passed check()
-    bool m_in_flight = false;  // a master request of the head operation is running
-    uint64_t m_generation = 0; // tags requests so a completion after reset() is ignored
+    uint32_t m_done = 0;        // bytes of the head operation already moved
+    bool m_checked = false;     // the head operation passed check()
+    bool m_in_flight = false;   // a master request of the head operation is running
+    uint64_t m_generation = 0;  // tags requests so a completion after reset() is ignored
     DmaStats m_stats;
 };
 

@@ -15,7 +15,7 @@
 namespace nicsim::nic {
 
 class RxEngine : public DescCacheOwner, public DmaClient {
-public:
+  public:
     static constexpr unsigned kFifoSlots = 64;  // frames the RX packet FIFO can hold (besides its byte size)
 
     RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats);
@@ -35,7 +35,7 @@ public:
     uint32_t fifo_bytes() const { return m_fifo_bytes; }
     unsigned fifo_frames() const { return m_fifo_count; }
 
-private:
+  private:
     struct FifoFrame {
         std::vector<uint8_t> bytes;  // capacity kept between frames
         uint32_t len = 0;            // bytes to deliver (after SECRC)

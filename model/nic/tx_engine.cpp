@@ -11,8 +11,13 @@ using e1000::TxDataDesc;
 using e1000::TxDesc;
 
 TxEngine::TxEngine(NicContext& ctx, DmaEngine& dma, Mac& mac, DataPathStats& stats)
-    : m_ctx(ctx), m_dma(dma), m_mac(mac), m_stats(stats), m_cache(ctx, dma, kTxRingRegs, *this, stats),
-      m_pkt(kMaxGatherBytes), m_fifo(kFifoSlots) {}
+    : m_ctx(ctx),
+      m_dma(dma),
+      m_mac(mac),
+      m_stats(stats),
+      m_cache(ctx, dma, kTxRingRegs, *this, stats),
+      m_pkt(kMaxGatherBytes),
+      m_fifo(kFifoSlots) {}
 
 void TxEngine::reset() {
     ++m_generation;
@@ -35,9 +40,13 @@ void TxEngine::diag(const char* what, const std::string& detail) {
     ++m_stats.diagnostics;
 }
 
-std::string TxEngine::where() const { return "TX descriptor " + std::to_string(m_cache.front_index()); }
+std::string TxEngine::where() const {
+    return "TX descriptor " + std::to_string(m_cache.front_index());
+}
 
-bool TxEngine::enabled() const { return e1000::tctl::EN::get(m_ctx.reg(e1000::TCTL)) != 0; }
+bool TxEngine::enabled() const {
+    return e1000::tctl::EN::get(m_ctx.reg(e1000::TCTL)) != 0;
+}
 
 void TxEngine::register_written(uint32_t offset, uint32_t value) {
     m_cache.register_written(offset, value);
@@ -186,11 +195,12 @@ void TxEngine::end_frame() {
         } else {
             const uint32_t paylen = m_pkt_len - hdrlen;
             if (paylen != m_paylen)
-                diag("tso-paylen", "TSO context PAYLEN " + std::to_string(m_paylen) + " but " +
-                                       std::to_string(paylen) + " payload bytes gathered: using the gathered bytes");
+                diag("tso-paylen", "TSO context PAYLEN " + std::to_string(m_paylen) + " but " + std::to_string(paylen) +
+                                       " payload bytes gathered: using the gathered bytes");
             m_tso.ixsm = (m_popts & TxDataDesc::kPoptsIxsm) != 0;
             m_tso.txsm = (m_popts & TxDataDesc::kPoptsTxsm) != 0;
-            const OffloadStatus st = tso_segment(m_pkt.data(), m_pkt.data() + hdrlen, paylen, m_tso, m_segs, m_seg_count);
+            const OffloadStatus st =
+                tso_segment(m_pkt.data(), m_pkt.data() + hdrlen, paylen, m_tso, m_segs, m_seg_count);
             if (st != OffloadStatus::kOk) {
                 diag(offload_status_name(st), "TSO of a " + std::to_string(m_pkt_len) + "-byte frame failed: dropped");
                 drop = true;
@@ -212,8 +222,7 @@ void TxEngine::end_frame() {
             if (!m_extended && m_ic) {
                 st = insert_legacy_checksum(m_pkt.data(), m_pkt_len, m_cso, m_css, 0);
             } else if (m_extended && (m_popts & (TxDataDesc::kPoptsIxsm | TxDataDesc::kPoptsTxsm))) {
-                st = insert_context_checksums(m_pkt.data(), m_pkt_len, m_csum,
-                                              (m_popts & TxDataDesc::kPoptsIxsm) != 0,
+                st = insert_context_checksums(m_pkt.data(), m_pkt_len, m_csum, (m_popts & TxDataDesc::kPoptsIxsm) != 0,
                                               (m_popts & TxDataDesc::kPoptsTxsm) != 0);
             }
             if (st != OffloadStatus::kOk)

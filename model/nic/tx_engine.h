@@ -16,8 +16,8 @@
 namespace nicsim::nic {
 
 class TxEngine : public DescCacheOwner, public DmaClient {
-public:
-    static constexpr unsigned kFifoSlots = 64;                   // frames the TX packet FIFO can queue
+  public:
+    static constexpr unsigned kFifoSlots = 64;                     // frames the TX packet FIFO can queue
     static constexpr uint32_t kMaxGatherBytes = 256 * 1024 + 256;  // largest TSO super-frame gathered (header+payload)
 
     TxEngine(NicContext& ctx, DmaEngine& dma, Mac& mac, DataPathStats& stats);
@@ -35,7 +35,7 @@ public:
     /// Bytes waiting in the TX packet FIFO.
     uint32_t fifo_bytes() const { return m_fifo_bytes; }
 
-private:
+  private:
     enum class State : uint8_t { Idle, Reading, Output };
 
     bool enabled() const;
@@ -60,13 +60,13 @@ private:
     // The frame being gathered.
     std::vector<uint8_t> m_pkt;  // capacity kMaxGatherBytes, allocated once
     uint32_t m_pkt_len = 0;
-    bool m_in_frame = false;     // a descriptor without EOP has been taken
-    bool m_bad = false;          // frame will be dropped (bad buffer, DMA error, too long)
-    bool m_extended = false;     // data descriptors (DEXT) rather than legacy
+    bool m_in_frame = false;  // a descriptor without EOP has been taken
+    bool m_bad = false;       // frame will be dropped (bad buffer, DMA error, too long)
+    bool m_extended = false;  // data descriptors (DEXT) rather than legacy
     bool m_ifcs = false;
-    bool m_ic = false;           // legacy IC
+    bool m_ic = false;  // legacy IC
     uint8_t m_cso = 0, m_css = 0;
-    uint8_t m_popts = 0;         // extended: IXSM/TXSM of the first data descriptor
+    uint8_t m_popts = 0;  // extended: IXSM/TXSM of the first data descriptor
     bool m_tse = false;
     // The descriptor whose buffer is being read.
     uint32_t m_read_len = 0;

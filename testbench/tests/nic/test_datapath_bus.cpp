@@ -23,7 +23,8 @@ struct MemTarget : sc_core::sc_module, TargetClient {
     FakeHost& mem;
     PciTargetEngine engine;
     SC_HAS_PROCESS(MemTarget);
-    MemTarget(sc_core::sc_module_name n, PciBus& b, FakeHost& m) : sc_module(n), bus(b), mem(m), engine(b, name(), *this) {
+    MemTarget(sc_core::sc_module_name n, PciBus& b, FakeHost& m)
+        : sc_module(n), bus(b), mem(m), engine(b, name(), *this) {
         SC_METHOD(on_clock);
         sensitive << bus.CLK.posedge_event();
         dont_initialize();
@@ -169,7 +170,8 @@ TEST_CASE("bus data path moves TX and RX frames over a 32-bit PCI bus with no mo
     run_traffic(BusConfig{});
 }
 
-TEST_CASE("bus data path moves TX and RX frames over a 64-bit 66 MHz PCI bus with no monitor violation", "[nic][dma][bus]") {
+TEST_CASE("bus data path moves TX and RX frames over a 64-bit 66 MHz PCI bus with no monitor violation",
+          "[nic][dma][bus]") {
     BusConfig bc;
     bc.width_bits = 64;
     bc.clock_mhz = 66;

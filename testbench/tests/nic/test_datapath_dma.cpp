@@ -16,7 +16,9 @@ constexpr uint8_t kIfcs = e::TxDesc::kCmdIfcs;
 constexpr uint8_t kRs = e::TxDesc::kCmdRs;
 constexpr uint64_t k4G = 1ull << 32;
 
-std::vector<uint8_t> body(const Frame& f) { return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end() - 4); }
+std::vector<uint8_t> body(const Frame& f) {
+    return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end() - 4);
+}
 
 Frame with_fcs(std::vector<uint8_t> bytes) {
     Frame f;
@@ -175,7 +177,8 @@ TEST_CASE("DMA with Bus Master Enable clear moves nothing and the ring resumes o
     CHECK(body(b.wire.frames[0]) == frame);
 }
 
-TEST_CASE("DMA bus errors on a buffer read drop the frame with a diagnostic and the ring carries on", "[nic][dma][robust]") {
+TEST_CASE("DMA bus errors on a buffer read drop the frame with a diagnostic and the ring carries on",
+          "[nic][dma][robust]") {
     nicsim::test::expect_reports("nicsim/nic/dma-bus-error");
     Bench b;
     b.host.alloc(0x30000, 4096);
@@ -188,7 +191,8 @@ TEST_CASE("DMA bus errors on a buffer read drop the frame with a diagnostic and 
     CHECK(b.dp->stats().dma_errors == 1);
 }
 
-TEST_CASE("DMA on a 32-bit device refuses an RX buffer above 4 GiB with RXE and uses the next descriptor", "[nic][dma][rx][robust]") {
+TEST_CASE("DMA on a 32-bit device refuses an RX buffer above 4 GiB with RXE and uses the next descriptor",
+          "[nic][dma][rx][robust]") {
     nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
     NicParams p;
     p.dma_address_bits = 32;
@@ -270,9 +274,9 @@ TEST_CASE("robust NULL and zero-length TX buffers are diagnosed without a hang",
     const auto frame = eth_frame(kDst, 150, 8);
     b.host.alloc(0x20000, 4096);
     b.host.write(0x20000, frame.data(), frame.size());
-    b.put_legacy(0, 0, 100, kEop | kIfcs | kRs);           // NULL buffer: frame dropped
-    b.put_legacy(1, 0x20000, 0, kIfcs);                   // zero length: skipped
-    b.put_legacy(2, 0x20000, 150, kEop | kIfcs | kRs);    // the frame
+    b.put_legacy(0, 0, 100, kEop | kIfcs | kRs);        // NULL buffer: frame dropped
+    b.put_legacy(1, 0x20000, 0, kIfcs);                 // zero length: skipped
+    b.put_legacy(2, 0x20000, 150, kEop | kIfcs | kRs);  // the frame
     b.w(e::TDT, 3);
     b.run_us(20);
     CHECK(b.ctx.diag_count("null-buffer") == 1);
@@ -340,7 +344,8 @@ TEST_CASE("robust RX ring with a bad RDLEN is diagnosed and received frames wait
     CHECK_FALSE(b.dp->busy());
 }
 
-TEST_CASE("robust reset in the middle of traffic forgets every operation and the rings work after reprogramming", "[nic][robust]") {
+TEST_CASE("robust reset in the middle of traffic forgets every operation and the rings work after reprogramming",
+          "[nic][robust]") {
     Bench b;
     b.setup_tx(0x10000, 8);
     const auto big = eth_frame(kDst, 1500, 1), small = eth_frame(kDst, 80, 2);
@@ -368,7 +373,8 @@ TEST_CASE("robust reset in the middle of traffic forgets every operation and the
     CHECK(b.host.stray == 0);
 }
 
-TEST_CASE("DMA on a 32-bit device refuses a descriptor ring above 4 GiB and stops the ring without a hang", "[nic][dma][robust]") {
+TEST_CASE("DMA on a 32-bit device refuses a descriptor ring above 4 GiB and stops the ring without a hang",
+          "[nic][dma][robust]") {
     nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
     NicParams p;
     p.dma_address_bits = 32;

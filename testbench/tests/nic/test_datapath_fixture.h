@@ -28,7 +28,7 @@ namespace e = nicsim::e1000;
 struct FakeContext : NicContext {
     NicParams p;
     std::map<uint32_t, uint32_t> regs;
-    uint32_t icr = 0;           // every cause raised
+    uint32_t icr = 0;  // every cause raised
     unsigned tx_done = 0, tx_done_immediate = 0, rx_done = 0;
     bool bme = true;
     std::vector<std::string> diags;
@@ -55,7 +55,9 @@ struct FakeContext : NicContext {
         diags.emplace_back(what);
         SC_REPORT_WARNING((std::string("nicsim/nic/") + what).c_str(), detail.c_str());
     }
-    uint64_t now_ns() const override { return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5); }
+    uint64_t now_ns() const override {
+        return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+    }
     unsigned diag_count(const std::string& what) const {
         unsigned n = 0;
         for (const auto& d : diags) n += d == what;
@@ -65,15 +67,26 @@ struct FakeContext : NicContext {
 
 /// Sparse host memory behind a fake bus-master port: each request takes 2 + len/4 clocks (a 32-bit bus).
 struct FakeHost : DmaPort {
-    struct Region { uint64_t addr; uint64_t len; };
-    struct Access { pci::Cmd cmd; uint64_t addr; uint32_t len; };
-    struct Fault { uint64_t addr; uint64_t len; pci::MasterStatus status; };
+    struct Region {
+        uint64_t addr;
+        uint64_t len;
+    };
+    struct Access {
+        pci::Cmd cmd;
+        uint64_t addr;
+        uint32_t len;
+    };
+    struct Fault {
+        uint64_t addr;
+        uint64_t len;
+        pci::MasterStatus status;
+    };
 
     std::map<uint64_t, std::vector<uint8_t>> pages;  // 4 KiB pages
     std::vector<Region> regions;                     // what the "driver" allocated
     std::vector<Access> log;                         // every request, in order
     std::vector<Fault> faults;
-    unsigned stray = 0;                              // requests touching memory nobody allocated
+    unsigned stray = 0;  // requests touching memory nobody allocated
     NicDataPath* dp = nullptr;
     bool pending = false;
     pci::MasterRequest rq;

@@ -32,7 +32,8 @@ std::vector<uint8_t> host_buffer(Bench& b, uint32_t index, uint32_t bufsize, uin
 
 }  // namespace
 
-TEST_CASE("RX address filter takes exact broadcast multicast-hash and promiscuous frames and drops the rest", "[nic][rx]") {
+TEST_CASE("RX address filter takes exact broadcast multicast-hash and promiscuous frames and drops the rest",
+          "[nic][rx]") {
     Bench b;
     b.set_mac(kMac);
     const uint16_t hash = nicsim::nic::RxFilter::multicast_hash(kMcast, 0);
@@ -43,9 +44,9 @@ TEST_CASE("RX address filter takes exact broadcast multicast-hash and promiscuou
     const auto bcast = eth_frame(kBcast, 100, 3);
     const auto mcast = eth_frame(kMcast, 100, 4);
     b.dp->receive(with_fcs(mine));
-    b.dp->receive(with_fcs(other));   // not ours: dropped
-    b.dp->receive(with_fcs(bcast));   // BAM clear: dropped
-    b.dp->receive(with_fcs(mcast));   // MTA bit set: taken, inexact
+    b.dp->receive(with_fcs(other));  // not ours: dropped
+    b.dp->receive(with_fcs(bcast));  // BAM clear: dropped
+    b.dp->receive(with_fcs(mcast));  // MTA bit set: taken, inexact
     b.run_us(20);
     INFO("two frames reached the host; two were filtered");
     CHECK(b.dp->stats().rx_frames == 2);
@@ -53,7 +54,8 @@ TEST_CASE("RX address filter takes exact broadcast multicast-hash and promiscuou
     CHECK(host_buffer(b, 0, 2048, 100) == mine);
     CHECK(host_buffer(b, 1, 2048, 100) == mcast);
     CHECK(b.rx_desc(0).length() == 100);
-    CHECK((b.rx_desc(0).status() & (e::RxDesc::kStaDd | e::RxDesc::kStaEop)) == (e::RxDesc::kStaDd | e::RxDesc::kStaEop));
+    CHECK((b.rx_desc(0).status() & (e::RxDesc::kStaDd | e::RxDesc::kStaEop)) ==
+          (e::RxDesc::kStaDd | e::RxDesc::kStaEop));
     INFO("the multicast frame passed an inexact filter: PIF");
     CHECK((b.rx_desc(1).status() & e::RxDesc::kStaPif) != 0);
     CHECK((b.rx_desc(0).status() & e::RxDesc::kStaPif) == 0);
@@ -123,7 +125,8 @@ TEST_CASE("RX without SECRC appends the FCS to a frame that arrived without one"
     CHECK(fcs_ok(got.data(), got.size()));
 }
 
-TEST_CASE("RX overrun with no descriptors drops whole frames with RXO and MPC and keeps the buffered ones", "[nic][rx]") {
+TEST_CASE("RX overrun with no descriptors drops whole frames with RXO and MPC and keeps the buffered ones",
+          "[nic][rx]") {
     NicParams p;
     p.rx_fifo_bytes = 2500;
     Bench b("bench", p);

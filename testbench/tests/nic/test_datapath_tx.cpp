@@ -15,37 +15,57 @@ constexpr uint8_t kIfcs = e::TxDesc::kCmdIfcs;
 constexpr uint8_t kRs = e::TxDesc::kCmdRs;
 constexpr uint8_t kIc = e::TxDesc::kCmdIc;
 
-std::vector<uint8_t> body(const Frame& f) { return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end() - 4); }
+std::vector<uint8_t> body(const Frame& f) {
+    return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end() - 4);
+}
 
 /// eth + IPv4 (20) + TCP (20) or UDP (8) header for `l4_payload` bytes, seeded as the 8254x expects.
 std::vector<uint8_t> ipv4_headers(bool tcp, uint32_t l4_payload, bool tso) {
     const uint32_t l4h = tcp ? 20 : 8;
     std::vector<uint8_t> h(14 + 20 + l4h, 0);
     std::memcpy(h.data(), kDst, 6);
-    h[6] = 0x02; h[11] = 0x01; h[12] = 0x08; h[13] = 0x00;
+    h[6] = 0x02;
+    h[11] = 0x01;
+    h[12] = 0x08;
+    h[13] = 0x00;
     uint8_t* ip = h.data() + 14;
     ip[0] = 0x45;
     const uint32_t total = 20 + l4h + l4_payload;
-    ip[2] = static_cast<uint8_t>(total >> 8); ip[3] = static_cast<uint8_t>(total);
-    ip[4] = 0x01; ip[5] = 0x00;  // ID 0x0100
-    ip[8] = 64; ip[9] = tcp ? 6 : 17;
+    ip[2] = static_cast<uint8_t>(total >> 8);
+    ip[3] = static_cast<uint8_t>(total);
+    ip[4] = 0x01;
+    ip[5] = 0x00;  // ID 0x0100
+    ip[8] = 64;
+    ip[9] = tcp ? 6 : 17;
     const uint8_t src[4] = {10, 0, 0, 1}, dst[4] = {10, 0, 0, 2};
-    std::memcpy(ip + 12, src, 4); std::memcpy(ip + 16, dst, 4);
+    std::memcpy(ip + 12, src, 4);
+    std::memcpy(ip + 16, dst, 4);
     uint8_t* l4 = ip + 20;
-    l4[0] = 0x04; l4[1] = 0xD2; l4[2] = 0x16; l4[3] = 0x2E;  // ports 1234 -> 5678
+    l4[0] = 0x04;
+    l4[1] = 0xD2;
+    l4[2] = 0x16;
+    l4[3] = 0x2E;  // ports 1234 -> 5678
     // Pseudo-header seed: with the L4 length for a plain frame, without it for TSO.
     uint32_t acc = (10u << 8) + 0 + (0 << 8) + 1 + (10u << 8) + 0 + (0 << 8) + 2 + (tcp ? 6u : 17u);
     if (!tso) acc += l4h + l4_payload;
     while (acc >> 16) acc = (acc & 0xFFFF) + (acc >> 16);
     if (tcp) {
-        l4[4] = 0; l4[5] = 0; l4[6] = 0x03; l4[7] = 0xE8;  // seq 1000
-        l4[12] = 0x50; l4[13] = 0x18;                      // data offset 5, PSH|ACK
-        l4[14] = 0xFF; l4[15] = 0xFF;
-        l4[16] = static_cast<uint8_t>(acc >> 8); l4[17] = static_cast<uint8_t>(acc);
+        l4[4] = 0;
+        l4[5] = 0;
+        l4[6] = 0x03;
+        l4[7] = 0xE8;  // seq 1000
+        l4[12] = 0x50;
+        l4[13] = 0x18;  // data offset 5, PSH|ACK
+        l4[14] = 0xFF;
+        l4[15] = 0xFF;
+        l4[16] = static_cast<uint8_t>(acc >> 8);
+        l4[17] = static_cast<uint8_t>(acc);
     } else {
         const uint32_t ulen = 8 + l4_payload;
-        l4[4] = static_cast<uint8_t>(ulen >> 8); l4[5] = static_cast<uint8_t>(ulen);
-        l4[6] = static_cast<uint8_t>(acc >> 8); l4[7] = static_cast<uint8_t>(acc);
+        l4[4] = static_cast<uint8_t>(ulen >> 8);
+        l4[5] = static_cast<uint8_t>(ulen);
+        l4[6] = static_cast<uint8_t>(acc >> 8);
+        l4[7] = static_cast<uint8_t>(acc);
     }
     return h;
 }
@@ -60,7 +80,9 @@ uint16_t pseudo(const uint8_t* ip, uint32_t l4_len) {
     return static_cast<uint16_t>(acc);
 }
 
-void put_context(Bench& b, uint32_t index, const e::TxContextDesc& c) { b.host.write(b.tx_ring + index * 16ull, c.b, 16); }
+void put_context(Bench& b, uint32_t index, const e::TxContextDesc& c) {
+    b.host.write(b.tx_ring + index * 16ull, c.b, 16);
+}
 void put_data(Bench& b, uint32_t index, uint64_t buf, uint32_t len, uint8_t dcmd, uint8_t popts) {
     e::TxDataDesc d;
     d.set_addr(buf);
@@ -170,13 +192,18 @@ TEST_CASE("TX context and data descriptors insert the IPv4 and UDP checksums", "
     b.host.alloc(0x20000, 4096);
     b.host.write(0x20000, frame.data(), frame.size());
     e::TxContextDesc c;
-    c.set_ipcss(14); c.set_ipcso(24); c.set_ipcse(33);
-    c.set_tucss(34); c.set_tucso(40); c.set_tucse(0);
+    c.set_ipcss(14);
+    c.set_ipcso(24);
+    c.set_ipcse(33);
+    c.set_tucss(34);
+    c.set_tucso(40);
+    c.set_tucse(0);
     c.set_cmd_len(0, e::TxContextDesc::kTucmdIp);
     put_context(b, 0, c);
     // The frame in two data descriptors: headers, then payload.
     put_data(b, 1, 0x20000, 42, e::TxDataDesc::kDcmdIfcs, e::TxDataDesc::kPoptsIxsm | e::TxDataDesc::kPoptsTxsm);
-    put_data(b, 2, 0x20000 + 42, payload, e::TxDataDesc::kDcmdEop | e::TxDataDesc::kDcmdIfcs | e::TxDataDesc::kDcmdRs, 0);
+    put_data(b, 2, 0x20000 + 42, payload, e::TxDataDesc::kDcmdEop | e::TxDataDesc::kDcmdIfcs | e::TxDataDesc::kDcmdRs,
+             0);
     b.w(e::TDT, 3);
     b.run_us(30);
     REQUIRE(b.wire.frames.size() == 1);
@@ -203,14 +230,19 @@ TEST_CASE("TX TSO segments the payload into MSS-sized frames with fixed-up heade
     b.host.write(0x20100, pay.data(), 1200);
     b.host.write(0x21000, pay.data() + 1200, payload - 1200);
     e::TxContextDesc c;
-    c.set_ipcss(14); c.set_ipcso(24); c.set_ipcse(33);
-    c.set_tucss(34); c.set_tucso(50); c.set_tucse(0);
+    c.set_ipcss(14);
+    c.set_ipcso(24);
+    c.set_ipcse(33);
+    c.set_tucss(34);
+    c.set_tucso(50);
+    c.set_tucse(0);
     c.set_cmd_len(payload, e::TxContextDesc::kTucmdIp | e::TxContextDesc::kTucmdTcp | e::TxContextDesc::kTucmdTse);
     c.set_hdrlen(static_cast<uint8_t>(hdr.size()));
     c.set_mss(mss);
     put_context(b, 0, c);
     const uint8_t popts = e::TxDataDesc::kPoptsIxsm | e::TxDataDesc::kPoptsTxsm;
-    put_data(b, 1, 0x20000, static_cast<uint32_t>(hdr.size()), e::TxDataDesc::kDcmdTse | e::TxDataDesc::kDcmdIfcs, popts);
+    put_data(b, 1, 0x20000, static_cast<uint32_t>(hdr.size()), e::TxDataDesc::kDcmdTse | e::TxDataDesc::kDcmdIfcs,
+             popts);
     put_data(b, 2, 0x20100, 1200, e::TxDataDesc::kDcmdTse | e::TxDataDesc::kDcmdIfcs, 0);
     put_data(b, 3, 0x21000, payload - 1200,
              e::TxDataDesc::kDcmdTse | e::TxDataDesc::kDcmdIfcs | e::TxDataDesc::kDcmdEop | e::TxDataDesc::kDcmdRs, 0);
@@ -244,7 +276,8 @@ TEST_CASE("TX TSO segments the payload into MSS-sized frames with fixed-up heade
     CHECK(b.host.stray == 0);
 }
 
-TEST_CASE("TX descriptor prefetch never passes the tail wraps at the ring end and writes back per WTHRESH", "[nic][tx]") {
+TEST_CASE("TX descriptor prefetch never passes the tail wraps at the ring end and writes back per WTHRESH",
+          "[nic][tx]") {
     Bench b;
     // 8-descriptor ring, start at head 6: descriptors 6,7,0,1 make a ring that wraps.
     b.host.alloc(0x10000, 8 * 16);
@@ -260,7 +293,8 @@ TEST_CASE("TX descriptor prefetch never passes the tail wraps at the ring end an
     for (uint32_t i = 0; i < 4; ++i) {
         frames.push_back(eth_frame(kDst, 64 + i, static_cast<uint8_t>(10 + i)));
         b.host.write(0x20000 + i * 0x1000, frames.back().data(), frames.back().size());
-        b.put_legacy((6 + i) % 8, 0x20000 + i * 0x1000, static_cast<uint16_t>(frames.back().size()), kEop | kIfcs | kRs);
+        b.put_legacy((6 + i) % 8, 0x20000 + i * 0x1000, static_cast<uint16_t>(frames.back().size()),
+                     kEop | kIfcs | kRs);
     }
     b.w(e::TDT, 2);
     b.run_us(40);
