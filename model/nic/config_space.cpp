@@ -4,7 +4,9 @@ namespace nicsim::nic {
 
 using namespace nicsim::pci;
 
-ConfigSpace::ConfigSpace(bool capable_66mhz) : m_66mhz(capable_66mhz) { reset(); }
+ConfigSpace::ConfigSpace(bool capable_66mhz) : m_66mhz(capable_66mhz) {
+    reset();
+}
 
 void ConfigSpace::reset() {
     m_command = 0;
@@ -18,21 +20,28 @@ void ConfigSpace::reset() {
 
 uint32_t ConfigSpace::read(uint16_t offset) const {
     switch (offset & 0xFCu) {
-        case 0x00: return kVendor | (static_cast<uint32_t>(kDevice) << 16);
+        case 0x00:
+            return kVendor | (static_cast<uint32_t>(kDevice) << 16);
         case 0x04: {
             const uint16_t sts = static_cast<uint16_t>(m_status | (m_66mhz ? cfg::kSts66MHz : 0) |
                                                        (static_cast<uint16_t>(m_devsel) << 9));
             return m_command | (static_cast<uint32_t>(sts) << 16);
         }
-        case 0x08: return kRevision | (kClass << 8);
-        case 0x0C: return m_cache_line | (static_cast<uint32_t>(m_latency) << 8);  // header type 0, no BIST
-        case 0x10: return m_bar0;  // 32-bit, non-prefetchable memory: type/prefetch bits read 0
-        case 0x18: return m_bar2 | cfg::kBarIo;
-        case 0x2C: return kSubsysVendor | (static_cast<uint32_t>(kSubsysId) << 16);
+        case 0x08:
+            return kRevision | (kClass << 8);
+        case 0x0C:
+            return m_cache_line | (static_cast<uint32_t>(m_latency) << 8);  // header type 0, no BIST
+        case 0x10:
+            return m_bar0;  // 32-bit, non-prefetchable memory: type/prefetch bits read 0
+        case 0x18:
+            return m_bar2 | cfg::kBarIo;
+        case 0x2C:
+            return kSubsysVendor | (static_cast<uint32_t>(kSubsysId) << 16);
         case 0x3C:
             return m_int_line | (1u << 8) | (static_cast<uint32_t>(kMinGnt) << 16) |
                    (static_cast<uint32_t>(kMaxLat) << 24);  // interrupt pin 1 = INTA#
-        default: return 0;  // unimplemented BARs, expansion ROM, no capabilities list
+        default:
+            return 0;  // unimplemented BARs, expansion ROM, no capabilities list
     }
 }
 
@@ -77,7 +86,8 @@ unsigned ConfigSpace::write(uint16_t offset, uint32_t data, uint8_t be) {
         case 0x3C:
             if (be & 0x1) m_int_line = byte(0);
             break;
-        default: break;  // read-only or unimplemented: ignored
+        default:
+            break;  // read-only or unimplemented: ignored
     }
     return changes;
 }

@@ -91,66 +91,72 @@ constexpr uint32_t VFTA = 0x5600;      // VLAN Filter Table Array, 128 dwords
 constexpr uint32_t WUC = 0x5800;       // Wake Up Control
 constexpr uint32_t WUFC = 0x5808;      // Wake Up Filter Control
 
-constexpr uint32_t ral_n(unsigned n) { return RAL0 + 8 * n; }  // Receive Address Low n
-constexpr uint32_t rah_n(unsigned n) { return RAH0 + 8 * n; }  // Receive Address High n
-constexpr uint32_t mta_n(unsigned n) { return MTA + 4 * n; }   // Multicast Table Array dword n
+constexpr uint32_t ral_n(unsigned n) {
+    return RAL0 + 8 * n;
+}  // Receive Address Low n
+constexpr uint32_t rah_n(unsigned n) {
+    return RAH0 + 8 * n;
+}  // Receive Address High n
+constexpr uint32_t mta_n(unsigned n) {
+    return MTA + 4 * n;
+}  // Multicast Table Array dword n
 
 // ---- Statistics counters (all read-clear; 64-bit octet counters as low/high pairs, low first) ----
-constexpr uint32_t CRCERRS = 0x4000;  // CRC Error Count
-constexpr uint32_t ALGNERRC = 0x4004; // Alignment Error Count
-constexpr uint32_t SYMERRS = 0x4008;  // Symbol Error Count
-constexpr uint32_t RXERRC = 0x400C;   // RX Error Count
-constexpr uint32_t MPC = 0x4010;      // Missed Packets Count
-constexpr uint32_t SCC = 0x4014;      // Single Collision Count
-constexpr uint32_t ECOL = 0x4018;     // Excessive Collisions Count
-constexpr uint32_t MCC = 0x401C;      // Multiple Collision Count
-constexpr uint32_t LATECOL = 0x4020;  // Late Collisions Count
-constexpr uint32_t COLC = 0x4028;     // Collision Count
-constexpr uint32_t DC = 0x4030;       // Defer Count
-constexpr uint32_t TNCRS = 0x4034;    // Transmit with No CRS
-constexpr uint32_t SEC = 0x4038;      // Sequence Error Count
-constexpr uint32_t CEXTERR = 0x403C;  // Carrier Extension Error Count
-constexpr uint32_t RLEC = 0x4040;     // Receive Length Error Count
-constexpr uint32_t XONRXC = 0x4048;   // XON Received Count
-constexpr uint32_t XONTXC = 0x404C;   // XON Transmitted Count
-constexpr uint32_t XOFFRXC = 0x4050;  // XOFF Received Count
-constexpr uint32_t XOFFTXC = 0x4054;  // XOFF Transmitted Count
-constexpr uint32_t FCRUC = 0x4058;    // FC Received Unsupported Count
-constexpr uint32_t PRC64 = 0x405C;    // Packets Received, 64 bytes
-constexpr uint32_t PRC127 = 0x4060;   // Packets Received, 65-127 bytes
-constexpr uint32_t PRC255 = 0x4064;   // Packets Received, 128-255 bytes
-constexpr uint32_t PRC511 = 0x4068;   // Packets Received, 256-511 bytes
-constexpr uint32_t PRC1023 = 0x406C;  // Packets Received, 512-1023 bytes
-constexpr uint32_t PRC1522 = 0x4070;  // Packets Received, 1024-1522 bytes
-constexpr uint32_t GPRC = 0x4074;     // Good Packets Received Count
-constexpr uint32_t BPRC = 0x4078;     // Broadcast Packets Received Count
-constexpr uint32_t MPRC = 0x407C;     // Multicast Packets Received Count
-constexpr uint32_t GPTC = 0x4080;     // Good Packets Transmitted Count
-constexpr uint32_t GORCL = 0x4088;    // Good Octets Received Count, low
-constexpr uint32_t GORCH = 0x408C;    // Good Octets Received Count, high
-constexpr uint32_t GOTCL = 0x4090;    // Good Octets Transmitted Count, low
-constexpr uint32_t GOTCH = 0x4094;    // Good Octets Transmitted Count, high
-constexpr uint32_t RNBC = 0x40A0;     // Receive No Buffers Count
-constexpr uint32_t RUC = 0x40A4;      // Receive Undersize Count
-constexpr uint32_t RFC = 0x40A8;      // Receive Fragment Count
-constexpr uint32_t ROC = 0x40AC;      // Receive Oversize Count
-constexpr uint32_t RJC = 0x40B0;      // Receive Jabber Count
-constexpr uint32_t TORL = 0x40C0;     // Total Octets Received, low
-constexpr uint32_t TORH = 0x40C4;     // Total Octets Received, high
-constexpr uint32_t TOTL = 0x40C8;     // Total Octets Transmitted, low
-constexpr uint32_t TOTH = 0x40CC;     // Total Octets Transmitted, high
-constexpr uint32_t TPR = 0x40D0;      // Total Packets Received
-constexpr uint32_t TPT = 0x40D4;      // Total Packets Transmitted
-constexpr uint32_t PTC64 = 0x40D8;    // Packets Transmitted, 64 bytes
-constexpr uint32_t PTC127 = 0x40DC;   // Packets Transmitted, 65-127 bytes
-constexpr uint32_t PTC255 = 0x40E0;   // Packets Transmitted, 128-255 bytes
-constexpr uint32_t PTC511 = 0x40E4;   // Packets Transmitted, 256-511 bytes
-constexpr uint32_t PTC1023 = 0x40E8;  // Packets Transmitted, 512-1023 bytes
-constexpr uint32_t PTC1522 = 0x40EC;  // Packets Transmitted, 1024-1522 bytes
-constexpr uint32_t MPTC = 0x40F0;     // Multicast Packets Transmitted Count
-constexpr uint32_t BPTC = 0x40F4;     // Broadcast Packets Transmitted Count
-constexpr uint32_t TSCTC = 0x40F8;    // TCP Segmentation Context Transmitted Count
-constexpr uint32_t TSCTFC = 0x40FC;   // TCP Segmentation Context Transmit Fail Count
+constexpr uint32_t CRCERRS = 0x4000;       // CRC Error Count
+constexpr uint32_t ALGNERRC = 0x4004;      // Alignment Error Count
+constexpr uint32_t SYMERRS = 0x4008;       // Symbol Error Count
+constexpr uint32_t RXERRC = 0x400C;        // RX Error Count
+constexpr uint32_t MPC = 0x4010;           // Missed Packets Count
+constexpr uint32_t SCC = 0x4014;           // Single Collision Count
+constexpr uint32_t ECOL = 0x4018;          // Excessive Collisions Count
+constexpr uint32_t MCC = 0x401C;           // Multiple Collision Count
+constexpr uint32_t LATECOL = 0x4020;       // Late Collisions Count
+constexpr uint32_t COLC = 0x4028;          // Collision Count
+constexpr uint32_t DC = 0x4030;            // Defer Count
+constexpr uint32_t TNCRS = 0x4034;         // Transmit with No CRS
+constexpr uint32_t SEC = 0x4038;           // Sequence Error Count
+constexpr uint32_t CEXTERR = 0x403C;       // Carrier Extension Error Count
+constexpr uint32_t RLEC = 0x4040;          // Receive Length Error Count
+constexpr uint32_t XONRXC = 0x4048;        // XON Received Count
+constexpr uint32_t XONTXC = 0x404C;        // XON Transmitted Count
+constexpr uint32_t XOFFRXC = 0x4050;       // XOFF Received Count
+constexpr uint32_t XOFFTXC = 0x4054;       // XOFF Transmitted Count
+constexpr uint32_t FCRUC = 0x4058;         // FC Received Unsupported Count
+constexpr uint32_t PRC64 = 0x405C;         // Packets Received, 64 bytes
+constexpr uint32_t PRC127 = 0x4060;        // Packets Received, 65-127 bytes
+constexpr uint32_t PRC255 = 0x4064;        // Packets Received, 128-255 bytes
+constexpr uint32_t PRC511 = 0x4068;        // Packets Received, 256-511 bytes
+constexpr uint32_t PRC1023 = 0x406C;       // Packets Received, 512-1023 bytes
+constexpr uint32_t PRC1522 = 0x4070;       // Packets Received, 1024-1522 bytes
+constexpr uint32_t GPRC = 0x4074;          // Good Packets Received Count
+constexpr uint32_t BPRC = 0x4078;          // Broadcast Packets Received Count
+constexpr uint32_t MPRC = 0x407C;          // Multicast Packets Received Count
+constexpr uint32_t GPTC = 0x4080;          // Good Packets Transmitted Count
+constexpr uint32_t GORCL = 0x4088;         // Good Octets Received Count, low
+constexpr uint32_t GORCH = 0x408C;         // Good Octets Received Count, high
+constexpr uint32_t GOTCL = 0x4090;         // Good Octets Transmitted Count, low
+constexpr uint32_t GOTCH = 0x4094;         // Good Octets Transmitted Count, high
+constexpr uint32_t RNBC = 0x40A0;          // Receive No Buffers Count
+constexpr uint32_t RUC = 0x40A4;           // Receive Undersize Count
+constexpr uint32_t RFC = 0x40A8;           // Receive Fragment Count
+constexpr uint32_t ROC = 0x40AC;           // Receive Oversize Count
+constexpr uint32_t RJC = 0x40B0;           // Receive Jabber Count
+constexpr uint32_t TORL = 0x40C0;          // Total Octets Received, low
+constexpr uint32_t TORH = 0x40C4;          // Total Octets Received, high
+constexpr uint32_t TOTL = 0x40C8;          // Total Octets Transmitted, low
+constexpr uint32_t TOTH = 0x40CC;          // Total Octets Transmitted, high
+constexpr uint32_t TPR = 0x40D0;           // Total Packets Received
+constexpr uint32_t TPT = 0x40D4;           // Total Packets Transmitted
+constexpr uint32_t PTC64 = 0x40D8;         // Packets Transmitted, 64 bytes
+constexpr uint32_t PTC127 = 0x40DC;        // Packets Transmitted, 65-127 bytes
+constexpr uint32_t PTC255 = 0x40E0;        // Packets Transmitted, 128-255 bytes
+constexpr uint32_t PTC511 = 0x40E4;        // Packets Transmitted, 256-511 bytes
+constexpr uint32_t PTC1023 = 0x40E8;       // Packets Transmitted, 512-1023 bytes
+constexpr uint32_t PTC1522 = 0x40EC;       // Packets Transmitted, 1024-1522 bytes
+constexpr uint32_t MPTC = 0x40F0;          // Multicast Packets Transmitted Count
+constexpr uint32_t BPTC = 0x40F4;          // Broadcast Packets Transmitted Count
+constexpr uint32_t TSCTC = 0x40F8;         // TCP Segmentation Context Transmitted Count
+constexpr uint32_t TSCTFC = 0x40FC;        // TCP Segmentation Context Transmit Fail Count
 constexpr uint32_t kStatsFirst = CRCERRS;  // first statistics register
 constexpr uint32_t kStatsLast = TSCTFC;    // last statistics register
 
@@ -173,16 +179,16 @@ using PHY_RST = Bit<31>;    // PHY Reset
 
 // ---- STATUS ----
 namespace status {
-using FD = Bit<0>;             // Full Duplex
-using LU = Bit<1>;             // Link Up
-using FUNC_ID = Field<2, 2>;   // Function ID
-using TXOFF = Bit<4>;          // Transmission paused (flow control)
-using TBIMODE = Bit<5>;        // TBI mode
-using SPEED = Field<6, 2>;     // Link speed (00 10, 01 100, 10/11 1000 Mb/s)
-using ASDV = Field<8, 2>;      // Auto-speed detection value
-using PCI66 = Bit<11>;         // PCI bus speed is 66 MHz
-using BUS64 = Bit<12>;         // PCI bus is 64 bits wide
-using PCIX_MODE = Bit<13>;     // PCI-X mode
+using FD = Bit<0>;                  // Full Duplex
+using LU = Bit<1>;                  // Link Up
+using FUNC_ID = Field<2, 2>;        // Function ID
+using TXOFF = Bit<4>;               // Transmission paused (flow control)
+using TBIMODE = Bit<5>;             // TBI mode
+using SPEED = Field<6, 2>;          // Link speed (00 10, 01 100, 10/11 1000 Mb/s)
+using ASDV = Field<8, 2>;           // Auto-speed detection value
+using PCI66 = Bit<11>;              // PCI bus speed is 66 MHz
+using BUS64 = Bit<12>;              // PCI bus is 64 bits wide
+using PCIX_MODE = Bit<13>;          // PCI-X mode
 constexpr uint32_t kSpeed10 = 0;    // SPEED value for 10 Mb/s
 constexpr uint32_t kSpeed100 = 1;   // SPEED value for 100 Mb/s
 constexpr uint32_t kSpeed1000 = 2;  // SPEED value for 1000 Mb/s
@@ -193,43 +199,43 @@ namespace eecd {
 using EE_PRES = Bit<8>;  // EEPROM present
 }  // namespace eecd
 namespace eerd {
-using START = Bit<0>;         // Start Read
-using DONE = Bit<4>;          // Read Done
-using ADDR = Field<8, 8>;     // word address
-using DATA = Field<16, 16>;   // word read
+using START = Bit<0>;        // Start Read
+using DONE = Bit<4>;         // Read Done
+using ADDR = Field<8, 8>;    // word address
+using DATA = Field<16, 16>;  // word read
 }  // namespace eerd
-constexpr unsigned kEepromWords = 64;        // 82540EM: 64 x 16-bit words (Microwire, 1 Kbit)
+constexpr unsigned kEepromWords = 64;           // 82540EM: 64 x 16-bit words (Microwire, 1 Kbit)
 constexpr uint16_t kEepromChecksumWord = 0x3F;  // word making the sum of words 0..0x3F equal kEepromSum
-constexpr uint16_t kEepromSum = 0xBABA;      // sum of words 0..0x3F of a valid EEPROM
+constexpr uint16_t kEepromSum = 0xBABA;         // sum of words 0..0x3F of a valid EEPROM
 
 // ---- Interrupt causes (ICR/ICS/IMS/IMC) ----
 namespace icr {
-constexpr uint32_t TXDW = 1u << 0;      // Transmit Descriptor Written back
-constexpr uint32_t TXQE = 1u << 1;      // Transmit Queue Empty
-constexpr uint32_t LSC = 1u << 2;       // Link Status Change
-constexpr uint32_t RXSEQ = 1u << 3;     // Receive Sequence error
-constexpr uint32_t RXDMT0 = 1u << 4;    // Receive Descriptor Minimum Threshold reached
-constexpr uint32_t RXO = 1u << 6;       // Receiver Overrun
-constexpr uint32_t RXT0 = 1u << 7;      // Receiver Timer interrupt
-constexpr uint32_t MDAC = 1u << 9;      // MDI/O Access Complete
-constexpr uint32_t RXCFG = 1u << 10;    // Receiving /C/ ordered sets
-constexpr uint32_t GPI_EN0 = 1u << 11;  // General Purpose Interrupt 0 (SDP6)
-constexpr uint32_t GPI_EN1 = 1u << 12;  // General Purpose Interrupt 1 (SDP7)
-constexpr uint32_t GPI_EN2 = 1u << 13;  // General Purpose Interrupt 2
-constexpr uint32_t GPI_EN3 = 1u << 14;  // General Purpose Interrupt 3
-constexpr uint32_t TXD_LOW = 1u << 15;  // Transmit Descriptor Low threshold hit
-constexpr uint32_t SRPD = 1u << 16;     // Small Receive Packet Detected
+constexpr uint32_t TXDW = 1u << 0;        // Transmit Descriptor Written back
+constexpr uint32_t TXQE = 1u << 1;        // Transmit Queue Empty
+constexpr uint32_t LSC = 1u << 2;         // Link Status Change
+constexpr uint32_t RXSEQ = 1u << 3;       // Receive Sequence error
+constexpr uint32_t RXDMT0 = 1u << 4;      // Receive Descriptor Minimum Threshold reached
+constexpr uint32_t RXO = 1u << 6;         // Receiver Overrun
+constexpr uint32_t RXT0 = 1u << 7;        // Receiver Timer interrupt
+constexpr uint32_t MDAC = 1u << 9;        // MDI/O Access Complete
+constexpr uint32_t RXCFG = 1u << 10;      // Receiving /C/ ordered sets
+constexpr uint32_t GPI_EN0 = 1u << 11;    // General Purpose Interrupt 0 (SDP6)
+constexpr uint32_t GPI_EN1 = 1u << 12;    // General Purpose Interrupt 1 (SDP7)
+constexpr uint32_t GPI_EN2 = 1u << 13;    // General Purpose Interrupt 2
+constexpr uint32_t GPI_EN3 = 1u << 14;    // General Purpose Interrupt 3
+constexpr uint32_t TXD_LOW = 1u << 15;    // Transmit Descriptor Low threshold hit
+constexpr uint32_t SRPD = 1u << 16;       // Small Receive Packet Detected
 constexpr uint32_t kValid = 0x0001FEDFu;  // every cause bit the 82540EM implements
 }  // namespace icr
 
 // ---- ITR and delay timers ----
 namespace itr {
-using INTERVAL = Field<0, 16>;  // minimum inter-interrupt interval, 256 ns units (0 = no throttling)
+using INTERVAL = Field<0, 16>;     // minimum inter-interrupt interval, 256 ns units (0 = no throttling)
 constexpr uint32_t kUnitNs = 256;  // one ITR unit
 }  // namespace itr
 namespace delay {
-using VALUE = Field<0, 16>;  // TIDV/TADV/RDTR/RADV delay, 1.024 us units
-using FPD = Bit<31>;         // RDTR/TIDV: Flush Partial Descriptor block (write-only, self-clearing)
+using VALUE = Field<0, 16>;         // TIDV/TADV/RDTR/RADV delay, 1.024 us units
+using FPD = Bit<31>;                // RDTR/TIDV: Flush Partial Descriptor block (write-only, self-clearing)
 constexpr uint32_t kUnitNs = 1024;  // one delay-timer unit
 }  // namespace delay
 
@@ -262,13 +268,13 @@ constexpr uint32_t buffer_bytes(uint32_t rctl_value) {
 
 // ---- TCTL ----
 namespace tctl {
-using EN = Bit<1>;             // Transmit Enable
-using PSP = Bit<3>;            // Pad Short Packets
-using CT = Field<4, 8>;        // Collision Threshold
-using COLD = Field<12, 10>;    // Collision Distance
-using SWXOFF = Bit<22>;        // Software XOFF transmission
-using RTLC = Bit<24>;          // Re-transmit on Late Collision
-using NRTU = Bit<25>;          // No Re-transmit on Underrun
+using EN = Bit<1>;           // Transmit Enable
+using PSP = Bit<3>;          // Pad Short Packets
+using CT = Field<4, 8>;      // Collision Threshold
+using COLD = Field<12, 10>;  // Collision Distance
+using SWXOFF = Bit<22>;      // Software XOFF transmission
+using RTLC = Bit<24>;        // Re-transmit on Late Collision
+using NRTU = Bit<25>;        // No Re-transmit on Underrun
 }  // namespace tctl
 
 // ---- TXDCTL / RXDCTL ----
@@ -282,9 +288,9 @@ using LWTHRESH = Field<25, 7>;  // TXDCTL: Transmit descriptor Low Threshold (TX
 
 // ---- RAH ----
 namespace rahf {
-using RAH = Field<0, 16>;  // Receive Address bytes 5:4
-using ASEL = Field<16, 2>; // Address Select (00 destination)
-using AV = Bit<31>;        // Address Valid
+using RAH = Field<0, 16>;   // Receive Address bytes 5:4
+using ASEL = Field<16, 2>;  // Address Select (00 destination)
+using AV = Bit<31>;         // Address Valid
 }  // namespace rahf
 
 // ---- Reset values of the registers the model implements ----
@@ -297,12 +303,16 @@ constexpr uint32_t kItrReset = 0x00000000;     // ITR: no throttling
 
 // ---- Descriptors (16 bytes, little-endian in host memory) ----
 namespace detail {
-inline uint16_t ld16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+inline uint16_t ld16(const uint8_t* p) {
+    return static_cast<uint16_t>(p[0] | (p[1] << 8));
+}
 inline uint32_t ld32(const uint8_t* p) {
     return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
            (static_cast<uint32_t>(p[3]) << 24);
 }
-inline uint64_t ld64(const uint8_t* p) { return ld32(p) | (static_cast<uint64_t>(ld32(p + 4)) << 32); }
+inline uint64_t ld64(const uint8_t* p) {
+    return ld32(p) | (static_cast<uint64_t>(ld32(p + 4)) << 32);
+}
 inline void st16(uint8_t* p, uint16_t v) {
     p[0] = static_cast<uint8_t>(v);
     p[1] = static_cast<uint8_t>(v >> 8);
@@ -316,7 +326,7 @@ inline void st64(uint8_t* p, uint64_t v) {
 }
 }  // namespace detail
 
-constexpr unsigned kDescBytes = 16;     // every descriptor is 16 bytes
+constexpr unsigned kDescBytes = 16;        // every descriptor is 16 bytes
 constexpr unsigned kRingAlignBytes = 128;  // TDLEN/RDLEN granularity (8 descriptors)
 
 /// Raw 16 bytes as they sit in host memory; the typed views below read and write them little-endian.
@@ -343,13 +353,13 @@ struct TxDesc {
     static constexpr uint8_t kStaLc = 1u << 2;  // Late Collision
     static constexpr uint8_t kStaTu = 1u << 3;  // Transmit Underrun
 
-    uint64_t addr() const { return detail::ld64(b + 0); }          // buffer address [63:0]
-    uint16_t length() const { return detail::ld16(b + 8); }        // length [79:64]
-    uint8_t cso() const { return b[10]; }                          // checksum offset [87:80]
-    uint8_t cmd() const { return b[11]; }                          // command [95:88]
+    uint64_t addr() const { return detail::ld64(b + 0); }               // buffer address [63:0]
+    uint16_t length() const { return detail::ld16(b + 8); }             // length [79:64]
+    uint8_t cso() const { return b[10]; }                               // checksum offset [87:80]
+    uint8_t cmd() const { return b[11]; }                               // command [95:88]
     uint8_t sta() const { return static_cast<uint8_t>(b[12] & 0x0F); }  // status [99:96]
-    uint8_t css() const { return b[13]; }                          // checksum start [111:104]
-    uint16_t special() const { return detail::ld16(b + 14); }      // special / VLAN [127:112]
+    uint8_t css() const { return b[13]; }                               // checksum start [111:104]
+    uint16_t special() const { return detail::ld16(b + 14); }           // special / VLAN [127:112]
     void set_addr(uint64_t v) { detail::st64(b + 0, v); }
     void set_length(uint16_t v) { detail::st16(b + 8, v); }
     void set_cso(uint8_t v) { b[10] = v; }
@@ -367,9 +377,9 @@ constexpr uint8_t kDtypData = 0x1;     // TCP/IP data descriptor
 /// TCP/IP context descriptor (DEXT=1, DTYP=0000).
 struct TxContextDesc {
     uint8_t b[kDescBytes] = {};
-    using PAYLEN = Field<0, 20>;  // dword 2: payload length (TSO)
-    using DTYP = Field<20, 4>;    // dword 2: descriptor type
-    using TUCMD = Field<24, 8>;   // dword 2: command
+    using PAYLEN = Field<0, 20>;                    // dword 2: payload length (TSO)
+    using DTYP = Field<20, 4>;                      // dword 2: descriptor type
+    using TUCMD = Field<24, 8>;                     // dword 2: command
     static constexpr uint8_t kTucmdTcp = 1u << 0;   // packet is TCP (else UDP)
     static constexpr uint8_t kTucmdIp = 1u << 1;    // packet is IPv4 (else IPv6)
     static constexpr uint8_t kTucmdTse = 1u << 2;   // TCP Segmentation Enable
@@ -378,19 +388,19 @@ struct TxContextDesc {
     static constexpr uint8_t kTucmdIde = 1u << 7;   // Interrupt Delay Enable
     static constexpr uint8_t kStaDd = 1u << 0;      // Descriptor Done
 
-    uint8_t ipcss() const { return b[0]; }                       // IP checksum start
-    uint8_t ipcso() const { return b[1]; }                       // IP checksum offset
-    uint16_t ipcse() const { return detail::ld16(b + 2); }       // IP checksum end (0 = to end of packet)
-    uint8_t tucss() const { return b[4]; }                       // TCP/UDP checksum start
-    uint8_t tucso() const { return b[5]; }                       // TCP/UDP checksum offset
-    uint16_t tucse() const { return detail::ld16(b + 6); }       // TCP/UDP checksum end (0 = to end)
-    uint32_t cmd_len() const { return detail::ld32(b + 8); }     // PAYLEN, DTYP, TUCMD
+    uint8_t ipcss() const { return b[0]; }                    // IP checksum start
+    uint8_t ipcso() const { return b[1]; }                    // IP checksum offset
+    uint16_t ipcse() const { return detail::ld16(b + 2); }    // IP checksum end (0 = to end of packet)
+    uint8_t tucss() const { return b[4]; }                    // TCP/UDP checksum start
+    uint8_t tucso() const { return b[5]; }                    // TCP/UDP checksum offset
+    uint16_t tucse() const { return detail::ld16(b + 6); }    // TCP/UDP checksum end (0 = to end)
+    uint32_t cmd_len() const { return detail::ld32(b + 8); }  // PAYLEN, DTYP, TUCMD
     uint32_t paylen() const { return PAYLEN::get(cmd_len()); }
     uint8_t dtyp() const { return static_cast<uint8_t>(DTYP::get(cmd_len())); }
     uint8_t tucmd() const { return static_cast<uint8_t>(TUCMD::get(cmd_len())); }
     uint8_t sta() const { return static_cast<uint8_t>(b[12] & 0x0F); }  // status
-    uint8_t hdrlen() const { return b[13]; }                     // header length (TSO)
-    uint16_t mss() const { return detail::ld16(b + 14); }        // maximum segment size (TSO)
+    uint8_t hdrlen() const { return b[13]; }                            // header length (TSO)
+    uint16_t mss() const { return detail::ld16(b + 14); }               // maximum segment size (TSO)
     void set_ipcss(uint8_t v) { b[0] = v; }
     void set_ipcso(uint8_t v) { b[1] = v; }
     void set_ipcse(uint16_t v) { detail::st16(b + 2, v); }
@@ -398,8 +408,8 @@ struct TxContextDesc {
     void set_tucso(uint8_t v) { b[5] = v; }
     void set_tucse(uint16_t v) { detail::st16(b + 6, v); }
     void set_cmd_len(uint32_t paylen_bytes, uint8_t tucmd_bits) {
-        detail::st32(b + 8, PAYLEN::make(paylen_bytes) | DTYP::make(kDtypContext) |
-                                TUCMD::make(tucmd_bits | kTucmdDext));
+        detail::st32(b + 8,
+                     PAYLEN::make(paylen_bytes) | DTYP::make(kDtypContext) | TUCMD::make(tucmd_bits | kTucmdDext));
     }
     void set_sta(uint8_t v) { b[12] = static_cast<uint8_t>((b[12] & 0xF0) | (v & 0x0F)); }
     void set_hdrlen(uint8_t v) { b[13] = v; }
@@ -410,28 +420,28 @@ static_assert(sizeof(TxContextDesc) == 16, "TX context descriptor is 16 bytes");
 /// TCP/IP data descriptor (DEXT=1, DTYP=0001).
 struct TxDataDesc {
     uint8_t b[kDescBytes] = {};
-    using DTALEN = Field<0, 20>;  // dword 2: data length
-    using DTYP = Field<20, 4>;    // dword 2: descriptor type
-    using DCMD = Field<24, 8>;    // dword 2: command
-    static constexpr uint8_t kDcmdEop = 1u << 0;   // End Of Packet
-    static constexpr uint8_t kDcmdIfcs = 1u << 1;  // Insert FCS
-    static constexpr uint8_t kDcmdTse = 1u << 2;   // TCP Segmentation Enable
-    static constexpr uint8_t kDcmdRs = 1u << 3;    // Report Status
-    static constexpr uint8_t kDcmdDext = 1u << 5;  // Descriptor Extension (1)
-    static constexpr uint8_t kDcmdVle = 1u << 6;   // VLAN Packet Enable
-    static constexpr uint8_t kDcmdIde = 1u << 7;   // Interrupt Delay Enable
-    static constexpr uint8_t kStaDd = 1u << 0;     // Descriptor Done
-    static constexpr uint8_t kPoptsIxsm = 1u << 0; // Insert IP checksum
-    static constexpr uint8_t kPoptsTxsm = 1u << 1; // Insert TCP/UDP checksum
+    using DTALEN = Field<0, 20>;                    // dword 2: data length
+    using DTYP = Field<20, 4>;                      // dword 2: descriptor type
+    using DCMD = Field<24, 8>;                      // dword 2: command
+    static constexpr uint8_t kDcmdEop = 1u << 0;    // End Of Packet
+    static constexpr uint8_t kDcmdIfcs = 1u << 1;   // Insert FCS
+    static constexpr uint8_t kDcmdTse = 1u << 2;    // TCP Segmentation Enable
+    static constexpr uint8_t kDcmdRs = 1u << 3;     // Report Status
+    static constexpr uint8_t kDcmdDext = 1u << 5;   // Descriptor Extension (1)
+    static constexpr uint8_t kDcmdVle = 1u << 6;    // VLAN Packet Enable
+    static constexpr uint8_t kDcmdIde = 1u << 7;    // Interrupt Delay Enable
+    static constexpr uint8_t kStaDd = 1u << 0;      // Descriptor Done
+    static constexpr uint8_t kPoptsIxsm = 1u << 0;  // Insert IP checksum
+    static constexpr uint8_t kPoptsTxsm = 1u << 1;  // Insert TCP/UDP checksum
 
-    uint64_t addr() const { return detail::ld64(b + 0); }      // buffer address
-    uint32_t cmd_len() const { return detail::ld32(b + 8); }   // DTALEN, DTYP, DCMD
+    uint64_t addr() const { return detail::ld64(b + 0); }     // buffer address
+    uint32_t cmd_len() const { return detail::ld32(b + 8); }  // DTALEN, DTYP, DCMD
     uint32_t dtalen() const { return DTALEN::get(cmd_len()); }
     uint8_t dtyp() const { return static_cast<uint8_t>(DTYP::get(cmd_len())); }
     uint8_t dcmd() const { return static_cast<uint8_t>(DCMD::get(cmd_len())); }
     uint8_t sta() const { return static_cast<uint8_t>(b[12] & 0x0F); }  // status
-    uint8_t popts() const { return b[13]; }                    // packet options
-    uint16_t special() const { return detail::ld16(b + 14); }  // VLAN tag
+    uint8_t popts() const { return b[13]; }                             // packet options
+    uint16_t special() const { return detail::ld16(b + 14); }           // VLAN tag
     void set_addr(uint64_t v) { detail::st64(b + 0, v); }
     void set_cmd_len(uint32_t len, uint8_t dcmd_bits) {
         detail::st32(b + 8, DTALEN::make(len) | DTYP::make(kDtypData) | DCMD::make(dcmd_bits | kDcmdDext));
@@ -443,9 +453,13 @@ struct TxDataDesc {
 static_assert(sizeof(TxDataDesc) == 16, "TX data descriptor is 16 bytes");
 
 /// True when a TX descriptor's CMD/DCMD byte has DEXT set (context or data descriptor, not legacy).
-inline bool tx_is_extended(const RawDesc& d) { return (d.b[11] & TxDesc::kCmdDext) != 0; }
+inline bool tx_is_extended(const RawDesc& d) {
+    return (d.b[11] & TxDesc::kCmdDext) != 0;
+}
 /// DTYP of an extended TX descriptor.
-inline uint8_t tx_dtyp(const RawDesc& d) { return static_cast<uint8_t>((d.b[10] >> 4) & 0x0F); }
+inline uint8_t tx_dtyp(const RawDesc& d) {
+    return static_cast<uint8_t>((d.b[10] >> 4) & 0x0F);
+}
 
 /// Legacy receive descriptor.
 struct RxDesc {
@@ -459,13 +473,13 @@ struct RxDesc {
     static constexpr uint8_t kStaIpcs = 1u << 6;   // IP checksum calculated
     static constexpr uint8_t kStaPif = 1u << 7;    // Passed in-exact filter
     // errors [111:104]
-    static constexpr uint8_t kErrCe = 1u << 0;     // CRC or alignment error
-    static constexpr uint8_t kErrSe = 1u << 1;     // Symbol error
-    static constexpr uint8_t kErrSeq = 1u << 2;    // Sequence error
-    static constexpr uint8_t kErrCxe = 1u << 4;    // Carrier extension error
-    static constexpr uint8_t kErrTcpe = 1u << 5;   // TCP/UDP checksum error
-    static constexpr uint8_t kErrIpe = 1u << 6;    // IP checksum error
-    static constexpr uint8_t kErrRxe = 1u << 7;    // RX data error
+    static constexpr uint8_t kErrCe = 1u << 0;    // CRC or alignment error
+    static constexpr uint8_t kErrSe = 1u << 1;    // Symbol error
+    static constexpr uint8_t kErrSeq = 1u << 2;   // Sequence error
+    static constexpr uint8_t kErrCxe = 1u << 4;   // Carrier extension error
+    static constexpr uint8_t kErrTcpe = 1u << 5;  // TCP/UDP checksum error
+    static constexpr uint8_t kErrIpe = 1u << 6;   // IP checksum error
+    static constexpr uint8_t kErrRxe = 1u << 7;   // RX data error
 
     uint64_t addr() const { return detail::ld64(b + 0); }      // buffer address
     uint16_t length() const { return detail::ld16(b + 8); }    // bytes written [79:64]

@@ -5,17 +5,16 @@ namespace nicsim::nic {
 using namespace nicsim::e1000;
 
 namespace {
-constexpr uint16_t kWordCompat = 0x03;      // compatibility word
-constexpr uint16_t kWordInitCtrl1 = 0x0A;   // initialization control 1
-constexpr uint16_t kWordSubsysId = 0x0B;    // subsystem ID
-constexpr uint16_t kWordSubsysVid = 0x0C;   // subsystem vendor ID
-constexpr uint16_t kWordDeviceId = 0x0D;    // device ID
-constexpr uint16_t kWordVendorId = 0x0E;    // vendor ID
+constexpr uint16_t kWordCompat = 0x03;     // compatibility word
+constexpr uint16_t kWordInitCtrl1 = 0x0A;  // initialization control 1
+constexpr uint16_t kWordSubsysId = 0x0B;   // subsystem ID
+constexpr uint16_t kWordSubsysVid = 0x0C;  // subsystem vendor ID
+constexpr uint16_t kWordDeviceId = 0x0D;   // device ID
+constexpr uint16_t kWordVendorId = 0x0E;   // vendor ID
 }  // namespace
 
 Eeprom::Eeprom(const uint8_t mac[6], unsigned read_clocks) : m_read_clocks(read_clocks == 0 ? 1 : read_clocks) {
-    for (unsigned i = 0; i < 3; ++i)
-        m_words[i] = static_cast<uint16_t>(mac[2 * i] | (mac[2 * i + 1] << 8));
+    for (unsigned i = 0; i < 3; ++i) m_words[i] = static_cast<uint16_t>(mac[2 * i] | (mac[2 * i + 1] << 8));
     m_words[kWordCompat] = 0x0000;
     m_words[kWordInitCtrl1] = 0x4408;
     m_words[kWordSubsysId] = 0x001E;

@@ -9,7 +9,7 @@
 namespace nicsim::nic {
 
 class Eeprom {
-public:
+  public:
     static constexpr unsigned kDefaultReadClocks = 4;  ///< bus clocks from EERD.START to EERD.DONE
 
     /// Contents from the MAC address; the other words hold fixed identity values, then the checksum.
@@ -36,7 +36,7 @@ public:
     /// Device reset: abort a read in progress, EERD reads 0.
     void reset();
 
-private:
+  private:
     uint16_t m_words[e1000::kEepromWords] = {};
     unsigned m_read_clocks;
     unsigned m_left = 0;

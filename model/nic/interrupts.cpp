@@ -6,7 +6,9 @@ namespace nicsim::nic {
 
 using namespace nicsim::e1000;
 
-void Interrupts::reset() { *this = Interrupts{}; }
+void Interrupts::reset() {
+    *this = Interrupts{};
+}
 
 uint32_t Interrupts::read_icr() {
     const uint32_t v = m_icr;

@@ -10,7 +10,7 @@
 namespace nicsim::nic {
 
 class Interrupts {
-public:
+  public:
     static constexpr uint64_t kNever = ~0ull;  ///< no deadline
 
     void reset();
@@ -58,7 +58,7 @@ public:
     uint64_t tx_timer_fires() const { return m_tx_fires; }
     uint64_t rx_timer_fires() const { return m_rx_fires; }
 
-private:
+  private:
     void fire_tx();
     void fire_rx();
 

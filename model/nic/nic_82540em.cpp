@@ -11,7 +11,9 @@ namespace {
 constexpr uint32_t kRegCount = kBar0Size / 4;
 constexpr uint32_t kMdicReady = 1u << 28;  // MDIC.R: the MDI access completed (no PHY model: data reads 0)
 
-bool is_octet_low(uint32_t offset) { return offset == GORCL || offset == GOTCL || offset == TORL || offset == TOTL; }
+bool is_octet_low(uint32_t offset) {
+    return offset == GORCL || offset == GOTCL || offset == TORL || offset == TOTL;
+}
 
 std::string hex(uint64_t v) {
     char buf[24];
@@ -24,13 +26,18 @@ void Nic82540em::MasterStatusTap::master_done(const pci::MasterRequest& rq, pci:
                                               uint32_t bytes_done) {
     using pci::MasterStatus;
     switch (status) {
-        case MasterStatus::MasterAbort: nic->m_cfg.set_status_bits(pci::cfg::kStsReceivedMasterAbort); break;
-        case MasterStatus::TargetAbort: nic->m_cfg.set_status_bits(pci::cfg::kStsReceivedTargetAbort); break;
+        case MasterStatus::MasterAbort:
+            nic->m_cfg.set_status_bits(pci::cfg::kStsReceivedMasterAbort);
+            break;
+        case MasterStatus::TargetAbort:
+            nic->m_cfg.set_status_bits(pci::cfg::kStsReceivedTargetAbort);
+            break;
         case MasterStatus::ParityError:
             nic->m_cfg.set_status_bits(pci::cfg::kStsDetectedParity |
                                        (nic->m_cfg.parity_response() ? pci::cfg::kStsMasterDataParity : 0));
             break;
-        default: break;
+        default:
+            break;
     }
     nic->m_dp->master_done(rq, status, bytes_done);
 }
@@ -60,7 +67,8 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
     if (m_params.dma_address_bits != 32 && m_params.dma_address_bits != 64) {
-        diagnostic("params", "dma_address_bits " + std::to_string(m_params.dma_address_bits) + " is not 32 or 64; using 32");
+        diagnostic("params",
+                   "dma_address_bits " + std::to_string(m_params.dma_address_bits) + " is not 32 or 64; using 32");
         m_params.dma_address_bits = 32;
     }
     if (m_params.link_mbps != 10 && m_params.link_mbps != 100 && m_params.link_mbps != 1000) {
@@ -186,7 +194,9 @@ void Nic82540em::update_master_config() {
     c.check_parity = m_cfg.parity_response();
 }
 
-uint64_t Nic82540em::now_ns() const { return sc_time_stamp().value() / sc_time(1, SC_NS).value(); }
+uint64_t Nic82540em::now_ns() const {
+    return sc_time_stamp().value() / sc_time(1, SC_NS).value();
+}
 
 void Nic82540em::diagnostic(const char* what, const std::string& detail) {
     ++m_stats.diagnostics;
@@ -197,8 +207,8 @@ void Nic82540em::diagnostic(const char* what, const std::string& detail) {
 // ---- clocked behaviour ----
 
 bool Nic82540em::needs_clock() const {
-    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() ||
-           m_dp->busy() || m_eeprom.busy() || m_irq.next_deadline() <= now_ns();
+    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || m_dp->busy() ||
+           m_eeprom.busy() || m_irq.next_deadline() <= now_ns();
 }
 
 void Nic82540em::clock_method() {
@@ -244,7 +254,9 @@ void Nic82540em::receive(const Frame& frame) {
     wake();
 }
 
-bool Nic82540em::link_up() const { return m_link && ctrl::SLU::get(m_regs[CTRL / 4]); }
+bool Nic82540em::link_up() const {
+    return m_link && ctrl::SLU::get(m_regs[CTRL / 4]);
+}
 
 void Nic82540em::link_changed(bool was_up) {
     if (link_up() == was_up) return;
@@ -261,7 +273,7 @@ void Nic82540em::set_link(bool up) {
 
 uint32_t Nic82540em::status_value() const {
     uint32_t v = status::FD::make(1) | status::LU::make(link_up() ? 1 : 0);
-    const uint32_t speed = m_params.link_mbps == 10 ? status::kSpeed10
+    const uint32_t speed = m_params.link_mbps == 10    ? status::kSpeed10
                            : m_params.link_mbps == 100 ? status::kSpeed100
                                                        : status::kSpeed1000;
     v = status::SPEED::set(v, speed);
@@ -294,17 +306,29 @@ uint32_t Nic82540em::reg(uint32_t offset) const {
     if (offset >= kBar0Size) return 0;
     offset &= ~3u;
     switch (offset) {
-        case STATUS: return status_value();
-        case EERD: return m_eeprom.eerd();
-        case ICR: return m_irq.icr();
-        case IMS: return m_irq.ims();
-        case ITR: return m_irq.itr();
-        case TIDV: return m_irq.tidv();
-        case TADV: return m_irq.tadv();
-        case RDTR: return m_irq.rdtr();
-        case RADV: return m_irq.radv();
-        case ICS: case IMC: return 0;
-        default: return m_regs[offset / 4];
+        case STATUS:
+            return status_value();
+        case EERD:
+            return m_eeprom.eerd();
+        case ICR:
+            return m_irq.icr();
+        case IMS:
+            return m_irq.ims();
+        case ITR:
+            return m_irq.itr();
+        case TIDV:
+            return m_irq.tidv();
+        case TADV:
+            return m_irq.tadv();
+        case RDTR:
+            return m_irq.rdtr();
+        case RADV:
+            return m_irq.radv();
+        case ICS:
+        case IMC:
+            return 0;
+        default:
+            return m_regs[offset / 4];
     }
 }
 
@@ -314,15 +338,37 @@ void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
         return;
     }
     switch (offset) {
-        case ICR: m_irq.set_icr(value); update_irq(); return;
-        case IMS: m_irq.set_ims(value); update_irq(); return;
-        case ITR: m_irq.write_itr(value); return;
-        case TIDV: m_irq.write_tidv(value & ~delay::FPD::mask, now_ns()); return;
-        case TADV: m_irq.write_tadv(value); return;
-        case RDTR: m_irq.write_rdtr(value & ~delay::FPD::mask, now_ns()); return;
-        case RADV: m_irq.write_radv(value); return;
-        case STATUS: case EERD: case ICS: case IMC: return;  // derived state
-        default: m_regs[offset / 4] = value; return;
+        case ICR:
+            m_irq.set_icr(value);
+            update_irq();
+            return;
+        case IMS:
+            m_irq.set_ims(value);
+            update_irq();
+            return;
+        case ITR:
+            m_irq.write_itr(value);
+            return;
+        case TIDV:
+            m_irq.write_tidv(value & ~delay::FPD::mask, now_ns());
+            return;
+        case TADV:
+            m_irq.write_tadv(value);
+            return;
+        case RDTR:
+            m_irq.write_rdtr(value & ~delay::FPD::mask, now_ns());
+            return;
+        case RADV:
+            m_irq.write_radv(value);
+            return;
+        case STATUS:
+        case EERD:
+        case ICS:
+        case IMC:
+            return;  // derived state
+        default:
+            m_regs[offset / 4] = value;
+            return;
     }
 }
 
@@ -359,14 +405,17 @@ uint32_t Nic82540em::read_register(uint32_t offset) {
             diagnostic("unknown-register", "read of unimplemented register " + hex(offset) + " returns 0");
             return 0;
         case Access::RW:
-        case Access::RO: return m_regs[i];
-        case Access::WO: return 0;
+        case Access::RO:
+            return m_regs[i];
+        case Access::WO:
+            return 0;
         case Access::ReadClear: {
             const uint32_t v = m_regs[i];
             m_regs[i] = 0;
             return v;
         }
-        case Access::Special: return read_special(offset);
+        case Access::Special:
+            return read_special(offset);
     }
     return 0;
 }
@@ -398,18 +447,21 @@ void Nic82540em::write_register(uint32_t offset, uint32_t value, uint8_t byte_en
     switch (m_access[i]) {
         case Access::None:
             ++m_stats.unknown_accesses;
-            diagnostic("unknown-register", "write of " + hex(value) + " to unimplemented register " + hex(offset) +
-                                               " ignored");
+            diagnostic("unknown-register",
+                       "write of " + hex(value) + " to unimplemented register " + hex(offset) + " ignored");
             return;
         case Access::RO:
-        case Access::ReadClear: return;  // read-only: writes have no effect
+        case Access::ReadClear:
+            return;  // read-only: writes have no effect
         case Access::RW:
             m_regs[i] = value & m_wmask[i];
             m_dp->register_written(offset, m_regs[i]);
             wake();
             return;
         case Access::WO:
-        case Access::Special: write_special(offset, value); return;
+        case Access::Special:
+            write_special(offset, value);
+            return;
     }
 }
 
@@ -427,31 +479,50 @@ void Nic82540em::write_special(uint32_t offset, uint32_t value) {
             m_dp->register_written(CTRL, m_regs[CTRL / 4]);
             return;
         }
-        case STATUS: return;  // read-only
+        case STATUS:
+            return;  // read-only
         case EERD:
             if (!m_eeprom.write_eerd(value))
-                diagnostic("eeprom-address", "EERD read of word " + hex(eerd::ADDR::get(value)) + " beyond the 64 words");
+                diagnostic("eeprom-address",
+                           "EERD read of word " + hex(eerd::ADDR::get(value)) + " beyond the 64 words");
             wake();
             return;
-        case MDIC: m_regs[MDIC / 4] = (value & 0xFFFF0000u) | kMdicReady; return;
-        case ICR: m_irq.write_icr(value); break;
-        case ICS: m_irq.write_ics(value); break;
-        case IMS: m_irq.write_ims(value); break;
-        case IMC: m_irq.write_imc(value); break;
-        case ITR: m_irq.write_itr(value); break;
+        case MDIC:
+            m_regs[MDIC / 4] = (value & 0xFFFF0000u) | kMdicReady;
+            return;
+        case ICR:
+            m_irq.write_icr(value);
+            break;
+        case ICS:
+            m_irq.write_ics(value);
+            break;
+        case IMS:
+            m_irq.write_ims(value);
+            break;
+        case IMC:
+            m_irq.write_imc(value);
+            break;
+        case ITR:
+            m_irq.write_itr(value);
+            break;
         case TIDV:  // store, let the data path flush its partial write-back (FPD), then flush the timer
             m_irq.write_tidv(value & ~delay::FPD::mask, now);
             m_dp->register_written(TIDV, value);
             m_irq.write_tidv(value, now);
             break;
-        case TADV: m_irq.write_tadv(value); break;
+        case TADV:
+            m_irq.write_tadv(value);
+            break;
         case RDTR:
             m_irq.write_rdtr(value & ~delay::FPD::mask, now);
             m_dp->register_written(RDTR, value);
             m_irq.write_rdtr(value, now);
             break;
-        case RADV: m_irq.write_radv(value); break;
-        default: return;
+        case RADV:
+            m_irq.write_radv(value);
+            break;
+        default:
+            return;
     }
     update_irq();
     wake();

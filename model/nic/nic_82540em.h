@@ -37,7 +37,7 @@ struct NicFrontStats {
 };
 
 class Nic82540em : public sc_core::sc_module, public NicContext, public pci::TargetClient {
-public:
+  public:
     /// Register access kinds of the register file.
     enum class Access : uint8_t {
         None,       ///< unimplemented: reads 0, writes ignored with a diagnostic
@@ -96,7 +96,7 @@ public:
     pci::TargetReply target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) override;
     void target_parity_error(const pci::TargetAccess& a, bool address_phase) override;
 
-private:
+  private:
     /// Sits between the master engine and the data path: latches abort/parity status bits, then forwards.
     struct MasterStatusTap : pci::MasterClient {
         Nic82540em* nic = nullptr;

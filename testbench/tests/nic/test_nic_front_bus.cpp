@@ -207,13 +207,45 @@ TEST_CASE("register reset values and access kinds over BAR0", "[nic][regs]") {
     };
     const uint32_t ral0 = p.mac[0] | (p.mac[1] << 8) | (p.mac[2] << 16) | (uint32_t{p.mac[3]} << 24);
     const uint32_t rah0 = p.mac[4] | (p.mac[5] << 8) | rahf::AV::mask;
-    const std::vector<Probe> resets = {
-        {CTRL, kCtrlReset}, {STATUS, 0x81u}, {EECD, eecd::EE_PRES::mask}, {EERD, 0}, {ICR, 0}, {ITR, 0}, {IMS, 0},
-        {RCTL, kRctlReset}, {TCTL, kTctlReset}, {TDBAL, 0}, {TDBAH, 0}, {TDLEN, 0}, {TDH, 0}, {TDT, 0},
-        {RDBAL, 0}, {RDBAH, 0}, {RDLEN, 0}, {RDH, 0}, {RDT, 0}, {TIDV, 0}, {TADV, 0}, {RDTR, 0}, {RADV, 0},
-        {TXDCTL, kTxdctlReset}, {RXDCTL, kRxdctlReset}, {RAL0, ral0}, {RAH0, rah0}, {ral_n(1), 0}, {rah_n(1), 0},
-        {mta_n(0), 0}, {mta_n(127), 0}, {GPRC, 0}, {GPTC, 0}, {GORCL, 0}, {GOTCH, 0}, {MPC, 0}, {TPR, 0}, {TPT, 0},
-        {PBA, 0x30u}};
+    const std::vector<Probe> resets = {{CTRL, kCtrlReset},
+                                       {STATUS, 0x81u},
+                                       {EECD, eecd::EE_PRES::mask},
+                                       {EERD, 0},
+                                       {ICR, 0},
+                                       {ITR, 0},
+                                       {IMS, 0},
+                                       {RCTL, kRctlReset},
+                                       {TCTL, kTctlReset},
+                                       {TDBAL, 0},
+                                       {TDBAH, 0},
+                                       {TDLEN, 0},
+                                       {TDH, 0},
+                                       {TDT, 0},
+                                       {RDBAL, 0},
+                                       {RDBAH, 0},
+                                       {RDLEN, 0},
+                                       {RDH, 0},
+                                       {RDT, 0},
+                                       {TIDV, 0},
+                                       {TADV, 0},
+                                       {RDTR, 0},
+                                       {RADV, 0},
+                                       {TXDCTL, kTxdctlReset},
+                                       {RXDCTL, kRxdctlReset},
+                                       {RAL0, ral0},
+                                       {RAH0, rah0},
+                                       {ral_n(1), 0},
+                                       {rah_n(1), 0},
+                                       {mta_n(0), 0},
+                                       {mta_n(127), 0},
+                                       {GPRC, 0},
+                                       {GPTC, 0},
+                                       {GORCL, 0},
+                                       {GOTCH, 0},
+                                       {MPC, 0},
+                                       {TPR, 0},
+                                       {TPT, 0},
+                                       {PBA, 0x30u}};
     std::vector<uint32_t> got;
     uint32_t tdbal = 0, itr = 0, rah1 = 0, mta5 = 0, status_w = 0, ics = 0, imc = 0, icr1 = 0, icr2 = 0, ims1 = 0,
              ims2 = 0, unknown = 0, gprc1 = 0, gprc2 = 0, gorcl = 0, gorch = 0, gorcl2 = 0, ctrl_after = 0,
@@ -478,8 +510,8 @@ TEST_CASE("TIDV and RADV moderation timers delay TXDW and RXT0 on INTA#", "[nic]
     CHECK(icr_rx == icr::RXT0);
     CHECK(rx_irq >= t_rx + 81920);
     CHECK(rx_irq <= t_rx + 81920 + 2 * 30);
-    INFO("the NIC sleeps through the delays: far fewer awake clocks than bus clocks (" <<
-         awake_idle_after - awake_idle_before << ")");
+    INFO("the NIC sleeps through the delays: far fewer awake clocks than bus clocks ("
+         << awake_idle_after - awake_idle_before << ")");
     CHECK(awake_idle_after - awake_idle_before < 2000);
     b.check_clean();
 }

@@ -192,7 +192,7 @@ TEST_CASE("TIDV restarts per packet and TADV bounds the delay", "[nic][irq]") {
     Interrupts irq;
     irq.write_ims(icr::TXDW | icr::RXT0);
     irq.write_tidv(10, 0);  // 10.24 us
-    irq.write_tadv(25);  // 25.6 us
+    irq.write_tadv(25);     // 25.6 us
     irq.tx_done(false, 0);
     CHECK_FALSE(irq.evaluate(5000, false));
     irq.tx_done(false, 8000);  // restarts TIDV to 18240
