@@ -26,6 +26,12 @@ HalDma::~HalDma() {
         std::free(b.host);
     }
     for (InFlight& f : m_in_flight) std::free(f.list);
+    for (Shared& s : m_shared) {
+        m_platform.dma_revoke(s.phys, s.length);
+        unregister_pages(s.va, s.pages);
+        m_pages.free_run(s.phys, s.pages);
+        std::free(s.va);
+    }
 }
 
 void HalDma::enable_sg(bool dma64, uint32_t max_mapping, uint32_t map_registers) {

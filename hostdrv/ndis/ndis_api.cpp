@@ -30,11 +30,7 @@ struct BufferPool {
 };
 
 /// The host a handle names: the handle itself when it is a live NdisHost, else the current host.
-NdisHost* host_of(NDIS_HANDLE h) {
-    NdisHost* cur = NdisHost::current();
-    if (h && h == cur) return cur;
-    return cur;
-}
+NdisHost* host_of(NDIS_HANDLE h) { return NdisHost::from_handle(h); }
 
 NdisHost* host_or_complain(const char* fn) {
     NdisHost* h = NdisHost::current();
@@ -89,12 +85,13 @@ VOID NdisTerminateWrapper(NDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecific) {
 VOID NdisMSetAttributes(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportAdapterContext, BOOLEAN BusMaster,
                         NDIS_INTERFACE_TYPE AdapterType) {
     if (NdisHost* h = host_of(MiniportAdapterHandle))
-        h->api_set_attributes(MiniportAdapterContext, BusMaster ? NDIS_ATTRIBUTE_BUS_MASTER : 0);
+        h->api_set_attributes(MiniportAdapterContext, BusMaster ? NDIS_ATTRIBUTE_BUS_MASTER : 0, 0);
 }
 
 VOID NdisMSetAttributesEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportAdapterContext,
                           UINT CheckForHangTimeInSeconds, ULONG AttributeFlags, NDIS_INTERFACE_TYPE AdapterType) {
-    if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_set_attributes(MiniportAdapterContext, AttributeFlags);
+    if (NdisHost* h = host_of(MiniportAdapterHandle))
+        h->api_set_attributes(MiniportAdapterContext, AttributeFlags, CheckForHangTimeInSeconds);
 }
 
 VOID NdisMRegisterAdapterShutdownHandler(NDIS_HANDLE MiniportHandle, PVOID ShutdownContext,
@@ -416,6 +413,7 @@ VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) {
     }
     SpinLock->SpinLock = 1;
     SpinLock->OldIrql = 0;  // PASSIVE_LEVEL
+    if (NdisHost* h = NdisHost::current()) h->api_lock_acquired();
 }
 
 VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
@@ -425,6 +423,7 @@ VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
         return;
     }
     SpinLock->SpinLock = 0;
+    if (NdisHost* h = NdisHost::current()) h->api_lock_released();
 }
 
 VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) { NdisAcquireSpinLock(SpinLock); }

@@ -19,6 +19,7 @@ constexpr unsigned kCfgIntPin = 0x3D;     // interrupt pin (0 = none)
 constexpr unsigned kConfigSpace = 256;    // bytes of type 0 configuration space
 
 NdisHost* g_current = nullptr;
+std::vector<NdisHost*> g_live;  // every live host: a handle naming one of them routes there
 
 std::string hex(uint64_t v) {
     char buf[24];
@@ -36,6 +37,7 @@ NdisHost::NdisHost(host::HostPlatform& platform, const NdisHostConfig& cfg)
       m_hal(platform, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
       m_map_registers_free(cfg.map_registers_available) {
     g_current = this;
+    g_live.push_back(this);
 }
 
 NdisHost::~NdisHost() {
@@ -49,10 +51,17 @@ NdisHost::~NdisHost() {
     for (const MmioMap& m : m_mmio) munmap(reinterpret_cast<void*>(m.va), m.length);
     if (m_packet_pool) NdisFreePacketPool(m_packet_pool);
     if (m_buffer_pool) NdisFreeBufferPool(m_buffer_pool);
-    if (g_current == this) g_current = nullptr;
+    g_live.erase(std::find(g_live.begin(), g_live.end(), this));
+    if (g_current == this) g_current = g_live.empty() ? nullptr : g_live.back();
 }
 
 NdisHost* NdisHost::current() { return g_current; }
+
+NdisHost* NdisHost::from_handle(const void* handle) {
+    for (NdisHost* h : g_live)
+        if (h == handle) return h;
+    return g_current;
+}
 
 void NdisHost::violation(const char* what, const std::string& message) {
     Violation v{std::string("nicsim/ndis/") + what, message};
@@ -231,6 +240,7 @@ NDIS_STATUS NdisHost::initialize() {
         return st;
     }
     m_running = true;
+    m_next_hang_ns = m_platform.now_ns() + m_hang_period_ns;
     flush_returns();
     return st;
 }
@@ -311,7 +321,8 @@ void NdisHost::pnp_event(NDIS_DEVICE_PNP_EVENT event) {
         m_chars.PnPEventNotifyHandler(m_context, event, nullptr, 0);
 }
 
-void NdisHost::api_set_attributes(NDIS_HANDLE context, ULONG flags) {
+void NdisHost::api_set_attributes(NDIS_HANDLE context, ULONG flags, UINT hang_seconds) {
+    m_hang_period_ns = uint64_t{hang_seconds ? hang_seconds : 2} * 1'000'000'000ull;
     if (!m_in_initialize)
         violation("set-attributes-outside-initialize", "NdisMSetAttributes(Ex) called outside MiniportInitialize");
     m_context = context;
@@ -635,21 +646,39 @@ void NdisHost::interrupt() {
         if (m_chars.DisableInterruptHandler) m_chars.DisableInterruptHandler(m_context);
         recognized = queue = TRUE;
     }
+    if (!recognized) ++m_unclaimed;
     if (!queue) return;
-    if (m_in_isr) {  // the DPC is running (and stalled): run it again when it returns
-        m_dpc_pending = true;
-        return;
-    }
+    m_dpc_pending = true;
+    // The ISR preempts anything; the DPC waits until the CPU drops below DISPATCH_LEVEL (no miniport handler that
+    // runs at DISPATCH on the stack, no spin lock held).
+    if (m_dispatch_depth == 0 && m_locks_held == 0) run_pending_dpc();
+}
+
+void NdisHost::run_pending_dpc() {
+    if (m_in_isr) return;  // the running DPC loop picks it up
     m_in_isr = true;
-    do {
+    while (m_dpc_pending && m_interrupt) {
         m_dpc_pending = false;
         ++m_dpc_count;
+        ++m_dispatch_depth;
         m_chars.HandleInterruptHandler(m_context);
-        if (!m_interrupt) break;
-        if (!m_interrupt->IsrRequested && m_chars.EnableInterruptHandler) m_chars.EnableInterruptHandler(m_context);
-    } while (m_dpc_pending);
+        if (m_interrupt && !m_interrupt->IsrRequested && m_chars.EnableInterruptHandler)
+            m_chars.EnableInterruptHandler(m_context);
+        --m_dispatch_depth;
+    }
     m_in_isr = false;
     flush_returns();
+}
+
+void NdisHost::leave_dispatch() {
+    if (--m_dispatch_depth == 0 && m_locks_held == 0 && m_dpc_pending) run_pending_dpc();
+}
+
+void NdisHost::api_lock_acquired() { ++m_locks_held; }
+
+void NdisHost::api_lock_released() {
+    if (m_locks_held) --m_locks_held;
+    if (m_locks_held == 0 && m_dispatch_depth == 0 && m_dpc_pending) run_pending_dpc();
 }
 
 void NdisHost::api_init_timer(PNDIS_MINIPORT_TIMER t, PNDIS_TIMER_FUNCTION fn, PVOID ctx) {
@@ -692,18 +721,31 @@ void NdisHost::fire_due_timers() {
             r.due_ns += r.period_ns;
         else
             r.armed = false;
+        ++m_dispatch_depth;
         r.timer->MiniportTimerFunction(nullptr, r.timer->MiniportTimerContext, nullptr, nullptr);
+        leave_dispatch();
     }
 }
 
 void NdisHost::run_for_ns(uint64_t ns) {
     const uint64_t end = m_platform.now_ns() + ns;
+    const bool hang_checks = m_chars.CheckForHangHandler != nullptr;
     for (;;) {
         fire_due_timers();
+        if (hang_checks && m_running && m_platform.now_ns() >= m_next_hang_ns) {
+            // NDIS's watchdog: MiniportCheckForHang every CheckForHangTimeInSeconds, a reset when it says hung.
+            m_next_hang_ns += m_hang_period_ns;
+            ++m_hang_checks;
+            if (check_for_hang()) {
+                ++m_hang_resets;
+                reset();
+            }
+        }
         flush_returns();
         const uint64_t now = m_platform.now_ns();
         if (now >= end) break;
         uint64_t next = end;
+        if (hang_checks && m_running) next = std::min(next, std::max(m_next_hang_ns, now + 1));
         for (const auto& r : m_timers)
             if (r->armed) next = std::min(next, std::max(r->due_ns, now + 1));
         m_platform.stall_ns(next - now);
@@ -807,7 +849,9 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
     if (has_packets) {
         std::vector<PNDIS_PACKET> array;
         for (uint64_t id : ids) array.push_back(find(id)->packet);
+        ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
         m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
+        leave_dispatch();
         if (deserialized) return;  // every packet comes back through NdisMSendComplete
         for (uint64_t id : ids) {
             auto it = find(id);
@@ -824,7 +868,9 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
     for (uint64_t id : ids) {
         auto it = find(id);
         if (it == m_sends.end()) continue;
+        ++m_dispatch_depth;
         const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
+        leave_dispatch();
         it = find(id);
         if (it == m_sends.end() || st == NDIS_STATUS_PENDING) continue;
         if (st == NDIS_STATUS_RESOURCES)
@@ -881,8 +927,11 @@ void NdisHost::release_send(size_t index, NDIS_STATUS status) {
 
 void NdisHost::cancel_sends(PVOID cancel_id) {
     if (m_running && m_chars.MinorNdisVersion == 1 && m_chars.MajorNdisVersion == 5 &&
-        m_chars.CancelSendPacketsHandler)
+        m_chars.CancelSendPacketsHandler) {
+        ++m_dispatch_depth;
         m_chars.CancelSendPacketsHandler(m_context, cancel_id);
+        leave_dispatch();
+    }
 }
 
 // ---------------------------------------------------------------- receives, status, requests
@@ -920,7 +969,9 @@ void NdisHost::flush_returns() {
     while (!m_to_return.empty()) {
         PNDIS_PACKET p = m_to_return.front();
         m_to_return.erase(m_to_return.begin());
+        ++m_dispatch_depth;
         m_chars.ReturnPacketHandler(m_context, p);
+        leave_dispatch();
     }
     m_flushing = false;
 }

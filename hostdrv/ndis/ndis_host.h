@@ -87,6 +87,8 @@ public:
 
     /// The host the handle-less NDIS functions use (the most recently constructed live one).
     static NdisHost* current();
+    /// The host an NDIS handle (wrapper, adapter, configuration) names; current() for anything else.
+    static NdisHost* from_handle(const void* handle);
 
     /// Where violations are reported as they happen (the system top routes them to SC_REPORT_WARNING); by
     /// default they are printed to stderr. Either way they are recorded in violations().
@@ -126,7 +128,8 @@ public:
     OidResult query_oid(NDIS_OID oid, ULONG buffer_length);
     OidResult set_oid(NDIS_OID oid, const std::vector<uint8_t>& data);
 
-    /// Lets simulated time pass, firing miniport timers when due (interrupts are delivered by the platform).
+    /// Lets simulated time pass, firing miniport timers when due and calling MiniportCheckForHang every
+    /// CheckForHangTimeInSeconds (a reset when it returns TRUE); interrupts are delivered by the platform.
     void run_for_ns(uint64_t ns);
     /// Registry keywords NdisReadConfiguration sees (integers) and NdisReadNetworkAddress's override.
     void set_config(const std::string& keyword, ULONG value);
@@ -145,6 +148,10 @@ public:
     unsigned map_registers_free() const { return m_map_registers_free; }
     unsigned isr_count() const { return m_isr_count; }
     unsigned dpc_count() const { return m_dpc_count; }
+    unsigned unclaimed_interrupts() const { return m_unclaimed; }
+    unsigned hang_checks() const { return m_hang_checks; }
+    unsigned hang_resets() const { return m_hang_resets; }
+    bool dpc_pending() const { return m_dpc_pending; }
     uint64_t allocations_live() const { return m_memory.size(); }
 
     /// Records a violation "nicsim/ndis/<what>" and reports it through the sink.
@@ -154,7 +161,7 @@ public:
     NDIS_STATUS api_register_miniport(const NDIS_MINIPORT_CHARACTERISTICS* chars, UINT length);
     void api_initialize_wrapper() { m_wrapper = true; }
     void api_terminate_wrapper() { m_wrapper = false; }
-    void api_set_attributes(NDIS_HANDLE context, ULONG flags);
+    void api_set_attributes(NDIS_HANDLE context, ULONG flags, UINT hang_seconds);
     void api_set_shutdown_handler(PVOID ctx, ADAPTER_SHUTDOWN_HANDLER handler);
     NDIS_STATUS api_sg_dma(BOOLEAN dma64, ULONG max_mapping);
     NDIS_STATUS api_allocate_map_registers(UCHAR dma_size, ULONG needed);
@@ -185,6 +192,8 @@ public:
     void api_eth_indicate_complete() { ++m_receive_complete; }
     void api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size);
     void api_indicate_status_complete() { ++m_status_complete; }
+    void api_lock_acquired();
+    void api_lock_released();
     void api_reset_complete(NDIS_STATUS status, BOOLEAN addressing);
     void api_request_complete(NDIS_STATUS status);
     NDIS_STATUS api_allocate_memory(PVOID* va, UINT length, UINT flags, uint64_t highest);
@@ -225,6 +234,8 @@ private:
     void dispatch_sends(std::vector<uint64_t> ids);
     void flush_returns();
     void interrupt();
+    void run_pending_dpc();
+    void leave_dispatch();
     static void isr_trampoline(void* ctx);
     void fire_due_timers();
     bool wait_until(const std::function<bool()>& done);
@@ -245,6 +256,10 @@ private:
     NDIS_HANDLE m_context = nullptr;
     ULONG m_attr_flags = 0;
     bool m_shared_allocated = false;
+    uint64_t m_hang_period_ns = 2'000'000'000ull;  // CheckForHangTimeInSeconds (NDIS default 2 s)
+    uint64_t m_next_hang_ns = 0;
+    unsigned m_hang_checks = 0;
+    unsigned m_hang_resets = 0;
     bool m_map_registers_allocated = false;
     unsigned m_map_registers_held = 0;
     unsigned m_map_registers_free;
@@ -252,7 +267,10 @@ private:
     ADAPTER_SHUTDOWN_HANDLER m_shutdown_handler = nullptr;
 
     PNDIS_MINIPORT_INTERRUPT m_interrupt = nullptr;
-    bool m_in_isr = false;
+    bool m_in_isr = false;          // the DPC loop is running
+    unsigned m_dispatch_depth = 0;  // miniport handlers running at DISPATCH_LEVEL on the stack
+    unsigned m_locks_held = 0;      // spin locks held (each raises to DISPATCH_LEVEL)
+    unsigned m_unclaimed = 0;       // interrupts the ISR did not recognize
     bool m_dpc_pending = false;
     unsigned m_isr_count = 0;
     unsigned m_dpc_count = 0;

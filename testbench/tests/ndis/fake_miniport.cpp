@@ -19,7 +19,7 @@ void call_sg(NDIS_HANDLE h) {
 
 void set_attributes(NDIS_HANDLE h) {
     if (g_script.use_set_attributes_ex)
-        NdisMSetAttributesEx(h, &g_context_tag, 0, g_script.attr_flags, NdisInterfacePci);
+        NdisMSetAttributesEx(h, &g_context_tag, g_script.hang_seconds, g_script.attr_flags, NdisInterfacePci);
     else
         NdisMSetAttributes(h, &g_context_tag, (g_script.attr_flags & NDIS_ATTRIBUTE_BUS_MASTER) ? TRUE : FALSE,
                            NdisInterfacePci);
@@ -154,7 +154,13 @@ void timer_fn(PVOID, PVOID ctx, PVOID, PVOID) {
 
 void return_packet(NDIS_HANDLE ctx, PNDIS_PACKET p) { ++g_state.returns; }
 
-BOOLEAN check_for_hang(NDIS_HANDLE ctx) { return FALSE; }
+BOOLEAN check_for_hang(NDIS_HANDLE ctx) { return g_script.hung ? TRUE : FALSE; }
+
+NDIS_STATUS send_one(NDIS_HANDLE ctx, PNDIS_PACKET p, UINT flags) {
+    record(p);
+    g_state.held.push_back(p);
+    return NDIS_STATUS_PENDING;
+}
 
 }  // namespace
 
@@ -169,7 +175,10 @@ NDIS_STATUS fake_driver_entry(PVOID driver_object, PVOID registry_path) {
     c.QueryInformationHandler = query;
     c.SetInformationHandler = set;
     c.ResetHandler = reset;
-    c.SendPacketsHandler = send_packets;
+    if (g_script.use_send_handler)
+        c.SendHandler = send_one;
+    else
+        c.SendPacketsHandler = send_packets;
     c.ISRHandler = isr;
     c.HandleInterruptHandler = handle_interrupt;
     c.ReturnPacketHandler = return_packet;

@@ -482,3 +482,55 @@ TEST_CASE("Violations become SystemC warnings named nicsim/ndis/<what> when the 
     REQUIRE(rig.host.violations().size() == 1);
     CHECK(rig.host.violations()[0].type == "nicsim/ndis/sgdma-outside-initialize");
 }
+
+TEST_CASE("MiniportSend gets the scatter-gather list in ScatterGatherListPacketInfo too", "[ndis][sgdma]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    g_script.use_send_handler = true;
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    const auto frame = pattern(1000);
+    rig.host.send({frame, frame});
+    INFO("one MiniportSend call per packet, each with its list");
+    REQUIRE(g_state.seen.size() == 2);
+    for (const SgSeen& s : g_state.seen) {
+        REQUIRE(s.present);
+        CHECK(gather(rig.plat.mem, s.elements) == frame);
+    }
+    fake_complete_all(NDIS_STATUS_SUCCESS);
+    CHECK(rig.host.hal().lists_in_flight() == 0);
+    CHECK(rig.host.send_results().size() == 2);
+}
+
+TEST_CASE("MiniportHandleInterrupt waits while the CPU is at DISPATCH_LEVEL under a spin lock", "[ndis][api]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    NDIS_SPIN_LOCK lock;
+    NdisAllocateSpinLock(&lock);
+    NdisAcquireSpinLock(&lock);
+    rig.plat.raise(0x01);
+    INFO("the ISR preempts, the DPC is queued");
+    CHECK(g_state.isr_calls == 1);
+    CHECK(g_state.dpc_calls == 0);
+    CHECK(rig.host.dpc_pending());
+    NdisReleaseSpinLock(&lock);
+    INFO("releasing the lock lowers the IRQL and the DPC runs");
+    CHECK(g_state.dpc_calls == 1);
+    CHECK_FALSE(rig.host.dpc_pending());
+    NdisFreeSpinLock(&lock);
+}
+
+TEST_CASE("MiniportCheckForHang runs every CheckForHangTimeInSeconds and a hang resets the adapter", "[ndis][api]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    g_script.hang_seconds = 1;
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    rig.host.run_for_ns(3'500'000'000ull);
+    CHECK(rig.host.hang_checks() == 3);
+    CHECK(g_state.resets == 0);
+    g_script.hung = true;
+    rig.host.run_for_ns(1'000'000'000ull);
+    CHECK(rig.host.hang_checks() == 4);
+    CHECK(rig.host.hang_resets() == 1);
+    CHECK(g_state.resets == 1);
+}
