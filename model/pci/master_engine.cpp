@@ -100,25 +100,18 @@ bool PciMasterEngine::parked() const { return m->parked; }
 bool PciMasterEngine::needs_tick() const {
     if (m->st != Impl::St::Idle || m->done_pending || m->release_next || m->rd_check || m->perr_watch || m->perr_on)
         return true;
+    const Lines& l = m_bus.lines();
+    if ((l.rst_n && l.gnt(m_master) && l.idle()) != m->parked) return true;  // start or end bus parking
     if (m->drv.oe & ~kParkLines) return true;
     if (m->parked) return (m->drv.oe & kPar) == 0;  // PAR follows AD one clock later, then the park is stable
     return (m->drv.oe & kParkLines) != 0;           // still releasing a park
 }
 
 void PciMasterEngine::reset() {
-    const bool had = m->st != Impl::St::Idle && m->st != Impl::St::Fail;
     if (m->idsel_on) m_bus.set_idsel(0);
-    MasterRequest rq = m->rq;
-    const uint32_t bytes = static_cast<uint32_t>(m->done_to - m->s0);
-    const bool pending = m->done_pending;
-    const MasterRequest prq = m->done_rq;
-    const MasterStatus pst = m->done_status;
-    const uint32_t pbytes = m->done_bytes;
-    *m = Impl{};
+    *m = Impl{};  // the owner resets itself too: the dropped request is not reported
     m_bus.drive(m_driver, Drive{});
     m_bus.set_req(m_master, false);
-    if (pending) m_client.master_done(prq, pst, pbytes);
-    if (had) m_client.master_done(rq, MasterStatus::MasterAbort, bytes);
 }
 
 void PciMasterEngine::start(const MasterRequest& rq) {
@@ -433,15 +426,23 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
 void PciMasterEngine::tick() {
     Impl& s = *m;
     const Lines& l = m_bus.lines();
-    if (!l.rst_n) {
-        if (s.st != Impl::St::Idle && s.st != Impl::St::Req && s.st != Impl::St::Fail) reset();
-        if (s.drv.oe) {
-            s.drv = Drive{};
-            m_bus.drive(m_driver, s.drv);
-        }
+    if (!l.rst_n) {  // RST#: release everything; a transaction cut short ends with MasterAbort
+        const bool cut = s.st == Impl::St::AddrLo || s.st == Impl::St::Addr || s.st == Impl::St::Data ||
+                         s.st == Impl::St::Abort2;
+        if (s.idsel_on) m_bus.set_idsel(0);
+        s.idsel_on = false;
+        s.drv = Drive{};
         s.release_next = 0;
         s.parked = false;
+        s.rd_check = false;
+        s.perr_watch = 0;
+        s.perr_on = false;
+        s.req = false;
+        m_bus.drive(m_driver, s.drv);
         m_bus.set_req(m_master, false);
+        if (cut) finish(MasterStatus::MasterAbort);
+        else if (s.st == Impl::St::Fail) finish(s.fail_status);
+        if (s.done_pending) fire_done();
         return;
     }
     const Drive prev = s.drv;

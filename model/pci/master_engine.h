@@ -100,7 +100,9 @@ public:
     void tick();
     /// True while the arbiter parks the bus on this master and it therefore drives AD, C/BE# and PAR.
     bool parked() const;
-    /// Return to idle at once, releasing every line (RST#, or the device's software reset).
+    /// Return to idle at once, releasing every line (RST#, or the device's software reset). The dropped request, if
+    /// any, is not reported through master_done(): the owner resets with it. (RST# seen by tick() without a reset()
+    /// ends a running transaction with MasterAbort.)
     void reset();
 
 private:

@@ -218,6 +218,10 @@ void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
         if (s.acc.wide) d.assert_n(kAck64, true);
         s.devsel_on = true;
     }
+    if (!s.write && s.devsel_on && s.clk >= 1 && !(d.oe & kAdLo)) {  // a claimed read: AD driven after turnaround
+        d.oe |= s.acc.wide ? (kAdLo | kAdHi) : kAdLo;
+        d.ad = 0;
+    }
     if (s.devsel_on && s.clk >= (s.write ? 0u : 1u)) decide(d, l);  // reads: AD turnaround clock first
 }
 

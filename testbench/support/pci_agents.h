@@ -181,7 +181,9 @@ struct Rig {
           master("master", bus),
           target("target", bus, base, size, timing),
           probe("probe", bus),
-          monitor("monitor", bus) {}
+          monitor("monitor", bus) {
+        master_setup(false, 64);
+    }
 
     /// Tell the monitor (and the engine) the master's DAC capability and latency timer.
     void master_setup(bool dac, uint8_t latency_timer) {
