@@ -54,7 +54,9 @@ uint32_t HalDma::map_registers_needed(PNDIS_PACKET packet) {
     return n;
 }
 
-size_t HalDma::bounce_pages_in_use() const { return m_bounce_all.size() - m_bounce_free.size(); }
+size_t HalDma::bounce_pages_in_use() const {
+    return m_bounce_all.size() - m_bounce_free.size();
+}
 
 bool HalDma::take_bounce(Bounce& b) {
     if (!m_bounce_free.empty()) {
@@ -110,9 +112,11 @@ NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
         for (ULONG i = 0; remaining; ++i) {
             const ULONG len = std::min<ULONG>(remaining, static_cast<ULONG>(kPage) - offset);
             if (pfns[i] == NICSIM_PFN_UNKNOWN) {
-                m_report("sg-unknown-page", "buffer page at VA " + std::to_string(reinterpret_cast<uintptr_t>(
-                                                                       static_cast<uint8_t*>(b->StartVa) + i * kPage)) +
-                                                " has no physical address (not NDIS-allocated memory)");
+                m_report(
+                    "sg-unknown-page",
+                    "buffer page at VA " +
+                        std::to_string(reinterpret_cast<uintptr_t>(static_cast<uint8_t*>(b->StartVa) + i * kPage)) +
+                        " has no physical address (not NDIS-allocated memory)");
                 return fail(NDIS_STATUS_INVALID_PACKET);
             }
             uint64_t phys = static_cast<uint64_t>(pfns[i]) * kPage + offset;
@@ -144,16 +148,16 @@ NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
         }
     }
     for (ULONG i = 0; i < list->NumberOfElements; ++i)
-        m_platform.dma_allow(static_cast<uint64_t>(list->Elements[i].Address.QuadPart), list->Elements[i].Length,
-                             false, "ndis: send scatter-gather element");
+        m_platform.dma_allow(static_cast<uint64_t>(list->Elements[i].Address.QuadPart), list->Elements[i].Length, false,
+                             "ndis: send scatter-gather element");
     m_in_flight.push_back(std::move(f));
     NDIS_PER_PACKET_INFO_FROM_PACKET(packet, ScatterGatherListPacketInfo) = list;
     return NDIS_STATUS_SUCCESS;
 }
 
 void HalDma::put_sg_list(PNDIS_PACKET packet) {
-    auto it = std::find_if(m_in_flight.begin(), m_in_flight.end(),
-                           [&](const InFlight& f) { return f.packet == packet; });
+    auto it =
+        std::find_if(m_in_flight.begin(), m_in_flight.end(), [&](const InFlight& f) { return f.packet == packet; });
     if (it == m_in_flight.end()) return;
     PSCATTER_GATHER_LIST list = it->list;
     for (ULONG i = 0; i < list->NumberOfElements; ++i)

@@ -17,7 +17,7 @@ namespace nicsim::ndis {
 using ViolationSink = std::function<void(const char* what, const std::string& message)>;
 
 class HalDma {
-public:
+  public:
     static constexpr uint64_t k4G = 0x1'0000'0000ull;
 
     HalDma(host::HostPlatform& platform, PageAllocator& pages, ViolationSink report);
@@ -60,7 +60,7 @@ public:
     void register_pages(uint8_t* va, const std::vector<uint64_t>& phys_pages);
     void unregister_pages(uint8_t* va, size_t n);
 
-private:
+  private:
     struct Bounce {
         uint64_t phys;
         uint8_t* host;
@@ -87,8 +87,8 @@ private:
     uint32_t m_map_registers = 0;
     uint64_t m_limit = k4G;
     std::vector<InFlight> m_in_flight;
-    std::vector<Bounce> m_bounce_free;   // map-register buffers below 4 GiB, reused
-    std::vector<Bounce> m_bounce_all;    // every map-register buffer ever made (freed at destruction)
+    std::vector<Bounce> m_bounce_free;  // map-register buffers below 4 GiB, reused
+    std::vector<Bounce> m_bounce_all;   // every map-register buffer ever made (freed at destruction)
     std::vector<Shared> m_shared;
     std::vector<std::pair<uintptr_t, uint64_t>> m_page_table;  // (VA page, phys page), sorted by VA page
 };

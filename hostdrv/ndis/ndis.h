@@ -6,6 +6,9 @@
 #ifndef NICSIM_NDIS_H
 #define NICSIM_NDIS_H
 
+/* DDK layout and naming, kept as the DDK writes it. */
+/* clang-format off */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -969,5 +972,7 @@ NDIS_EXTERN_C_END
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
+
+/* clang-format on */
 
 #endif /* NICSIM_NDIS_H */

@@ -30,7 +30,9 @@ struct BufferPool {
 };
 
 /// The host a handle names: the handle itself when it is a live NdisHost, else the current host.
-NdisHost* host_of(NDIS_HANDLE h) { return NdisHost::from_handle(h); }
+NdisHost* host_of(NDIS_HANDLE h) {
+    return NdisHost::from_handle(h);
+}
 
 NdisHost* host_or_complain(const char* fn) {
     NdisHost* h = NdisHost::current();
@@ -46,7 +48,9 @@ void report(const char* what, const std::string& msg) {
 }
 
 // A buffer pool handle remembers its counters; each MDL remembers its pool in Process (unused otherwise).
-BufferPool* pool_of(PNDIS_BUFFER b) { return static_cast<BufferPool*>(b->Process); }
+BufferPool* pool_of(PNDIS_BUFFER b) {
+    return static_cast<BufferPool*>(b->Process);
+}
 
 // Configuration parameters handed out by NdisReadConfiguration live until NdisCloseConfiguration.
 std::vector<std::unique_ptr<NDIS_CONFIGURATION_PARAMETER>> g_config_params;
@@ -103,8 +107,7 @@ VOID NdisMDeregisterAdapterShutdownHandler(NDIS_HANDLE MiniportHandle) {
     if (NdisHost* h = host_of(MiniportHandle)) h->api_set_shutdown_handler(nullptr, nullptr);
 }
 
-VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CODE ErrorCode, ULONG NumberOfErrorValues,
-                            ...) {
+VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CODE ErrorCode, ULONG NumberOfErrorValues, ...) {
     std::string msg = "error log entry " + std::to_string(ErrorCode);
     va_list ap;
     va_start(ap, NumberOfErrorValues);
@@ -124,7 +127,9 @@ VOID NdisInitializeString(PNDIS_STRING Destination, PUCHAR Source) {
     Destination->MaximumLength = static_cast<USHORT>(Destination->Buffer ? n * 2 + 2 : 0);
 }
 
-VOID NdisFreeString(NDIS_STRING String) { std::free(String.Buffer); }
+VOID NdisFreeString(NDIS_STRING String) {
+    std::free(String.Buffer);
+}
 
 VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
                            NDIS_HANDLE WrapperConfigurationContext) {
@@ -167,7 +172,9 @@ VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID* NetworkAddress, PUINT Ne
     *Status = NDIS_STATUS_SUCCESS;
 }
 
-VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle) { g_config_params.clear(); }
+VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle) {
+    g_config_params.clear();
+}
 
 // ---------------------------------------------------------------- PCI and resources
 
@@ -261,8 +268,8 @@ VOID NdisMFreeMapRegisters(NDIS_HANDLE MiniportAdapterHandle) {
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_free_map_registers();
 }
 
-VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
-                               PVOID* VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress) {
+VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached, PVOID* VirtualAddress,
+                               PNDIS_PHYSICAL_ADDRESS PhysicalAddress) {
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_alloc_shared(Length, VirtualAddress, PhysicalAddress);
 }
 
@@ -271,7 +278,9 @@ VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOL
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_free_shared(Length, VirtualAddress, PhysicalAddress);
 }
 
-ULONG NdisMGetDmaAlignment(NDIS_HANDLE MiniportAdapterHandle) { return 64; /* x86 cache line */ }
+ULONG NdisMGetDmaAlignment(NDIS_HANDLE MiniportAdapterHandle) {
+    return 64; /* x86 cache line */
+}
 
 // ---------------------------------------------------------------- interrupts, timers, time
 
@@ -312,7 +321,8 @@ VOID NdisMCancelTimer(PNDIS_MINIPORT_TIMER Timer, PBOOLEAN TimerCancelled) {
 }
 
 VOID NdisStallExecution(UINT MicrosecondsToStall) {
-    if (NdisHost* h = host_or_complain("NdisStallExecution")) h->platform().stall_ns(uint64_t{MicrosecondsToStall} * 1000);
+    if (NdisHost* h = host_or_complain("NdisStallExecution"))
+        h->platform().stall_ns(uint64_t{MicrosecondsToStall} * 1000);
 }
 
 VOID NdisMSleep(ULONG MicrosecondsToSleep) {
@@ -334,14 +344,12 @@ VOID NdisMSendResourcesAvailable(NDIS_HANDLE MiniportAdapterHandle) {
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_send_resources_available();
 }
 
-VOID NdisMIndicateReceivePacket(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACKET ReceivePackets,
-                                UINT NumberOfPackets) {
+VOID NdisMIndicateReceivePacket(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACKET ReceivePackets, UINT NumberOfPackets) {
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_indicate_packets(ReceivePackets, NumberOfPackets);
 }
 
-VOID NdisMEthIndicateReceive(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportReceiveContext,
-                             PVOID HeaderBuffer, UINT HeaderBufferSize, PVOID LookaheadBuffer,
-                             UINT LookaheadBufferSize, UINT PacketSize) {
+VOID NdisMEthIndicateReceive(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportReceiveContext, PVOID HeaderBuffer,
+                             UINT HeaderBufferSize, PVOID LookaheadBuffer, UINT LookaheadBufferSize, UINT PacketSize) {
     if (NdisHost* h = host_of(MiniportAdapterHandle))
         h->api_eth_indicate(HeaderBuffer, HeaderBufferSize, LookaheadBuffer, LookaheadBufferSize, PacketSize);
 }
@@ -426,11 +434,19 @@ VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
     if (NdisHost* h = NdisHost::current()) h->api_lock_released();
 }
 
-VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) { NdisAcquireSpinLock(SpinLock); }
-VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) { NdisReleaseSpinLock(SpinLock); }
+VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) {
+    NdisAcquireSpinLock(SpinLock);
+}
+VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
+    NdisReleaseSpinLock(SpinLock);
+}
 
-LONG NdisInterlockedIncrement(PLONG Addend) { return Addend ? ++*Addend : 0; }
-LONG NdisInterlockedDecrement(PLONG Addend) { return Addend ? --*Addend : 0; }
+LONG NdisInterlockedIncrement(PLONG Addend) {
+    return Addend ? ++*Addend : 0;
+}
+LONG NdisInterlockedDecrement(PLONG Addend) {
+    return Addend ? --*Addend : 0;
+}
 LONG NdisInterlockedAddUlong(PULONG Addend, ULONG Increment, PNDIS_SPIN_LOCK SpinLock) {
     if (!Addend) return 0;
     const ULONG old = *Addend;
@@ -463,7 +479,8 @@ VOID NdisAllocatePacketPool(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT N
 VOID NdisFreePacketPool(NDIS_HANDLE PoolHandle) {
     auto* pool = static_cast<_NDIS_PACKET_POOL*>(PoolHandle);
     if (!pool) return;
-    if (pool->in_use) report("packet-pool-in-use", std::to_string(pool->in_use) + " packets still allocated from a freed pool");
+    if (pool->in_use)
+        report("packet-pool-in-use", std::to_string(pool->in_use) + " packets still allocated from a freed pool");
     std::free(pool);
 }
 
@@ -511,7 +528,8 @@ VOID NdisAllocateBufferPool(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT N
 VOID NdisFreeBufferPool(NDIS_HANDLE PoolHandle) {
     auto* pool = static_cast<BufferPool*>(PoolHandle);
     if (!pool) return;
-    if (pool->in_use) report("buffer-pool-in-use", std::to_string(pool->in_use) + " buffers still allocated from a freed pool");
+    if (pool->in_use)
+        report("buffer-pool-in-use", std::to_string(pool->in_use) + " buffers still allocated from a freed pool");
     delete pool;
 }
 

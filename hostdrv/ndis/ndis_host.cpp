@@ -12,11 +12,11 @@ namespace nicsim::ndis {
 
 namespace {
 constexpr uint64_t kPage = PageAllocator::kPage;
-constexpr unsigned kCfgCommand = 0x04;    // command register
-constexpr unsigned kCfgBar0 = 0x10;       // first base address register
-constexpr unsigned kCfgIntLine = 0x3C;    // interrupt line
-constexpr unsigned kCfgIntPin = 0x3D;     // interrupt pin (0 = none)
-constexpr unsigned kConfigSpace = 256;    // bytes of type 0 configuration space
+constexpr unsigned kCfgCommand = 0x04;  // command register
+constexpr unsigned kCfgBar0 = 0x10;     // first base address register
+constexpr unsigned kCfgIntLine = 0x3C;  // interrupt line
+constexpr unsigned kCfgIntPin = 0x3D;   // interrupt pin (0 = none)
+constexpr unsigned kConfigSpace = 256;  // bytes of type 0 configuration space
 
 NdisHost* g_current = nullptr;
 std::vector<NdisHost*> g_live;  // every live host: a handle naming one of them routes there
@@ -27,7 +27,9 @@ std::string hex(uint64_t v) {
     return buf;
 }
 
-bool is_5x(const NDIS_MINIPORT_CHARACTERISTICS& c) { return c.MajorNdisVersion == 5 && c.MinorNdisVersion <= 1; }
+bool is_5x(const NDIS_MINIPORT_CHARACTERISTICS& c) {
+    return c.MajorNdisVersion == 5 && c.MinorNdisVersion <= 1;
+}
 }  // namespace
 
 NdisHost::NdisHost(host::HostPlatform& platform, const NdisHostConfig& cfg)
@@ -55,7 +57,9 @@ NdisHost::~NdisHost() {
     if (g_current == this) g_current = g_live.empty() ? nullptr : g_live.back();
 }
 
-NdisHost* NdisHost::current() { return g_current; }
+NdisHost* NdisHost::current() {
+    return g_current;
+}
 
 NdisHost* NdisHost::from_handle(const void* handle) {
     for (NdisHost* h : g_live)
@@ -98,10 +102,18 @@ NDIS_STATUS NdisHost::api_register_miniport(const NDIS_MINIPORT_CHARACTERISTICS*
     size_t need = 0;
     const unsigned ver = chars->MajorNdisVersion * 16u + chars->MinorNdisVersion;
     switch (ver) {
-        case 0x30: need = sizeof(NDIS30_MINIPORT_CHARACTERISTICS); break;
-        case 0x40: need = sizeof(NDIS40_MINIPORT_CHARACTERISTICS); break;
-        case 0x50: need = sizeof(NDIS50_MINIPORT_CHARACTERISTICS); break;
-        case 0x51: need = sizeof(NDIS51_MINIPORT_CHARACTERISTICS); break;
+        case 0x30:
+            need = sizeof(NDIS30_MINIPORT_CHARACTERISTICS);
+            break;
+        case 0x40:
+            need = sizeof(NDIS40_MINIPORT_CHARACTERISTICS);
+            break;
+        case 0x50:
+            need = sizeof(NDIS50_MINIPORT_CHARACTERISTICS);
+            break;
+        case 0x51:
+            need = sizeof(NDIS51_MINIPORT_CHARACTERISTICS);
+            break;
         default:
             violation("register-miniport", "unknown NDIS version " + std::to_string(chars->MajorNdisVersion) + "." +
                                                std::to_string(chars->MinorNdisVersion));
@@ -118,8 +130,9 @@ NDIS_STATUS NdisHost::api_register_miniport(const NDIS_MINIPORT_CHARACTERISTICS*
     const bool has_send = c.SendHandler || (ver >= 0x40 && c.SendPacketsHandler);
     if (!c.InitializeHandler || !c.HaltHandler || !c.QueryInformationHandler || !c.SetInformationHandler ||
         !c.ResetHandler || !has_send) {
-        violation("register-miniport", "a required handler (Initialize, Halt, QueryInformation, SetInformation, "
-                                       "Reset, Send or SendPackets) is missing");
+        violation("register-miniport",
+                  "a required handler (Initialize, Halt, QueryInformation, SetInformation, "
+                  "Reset, Send or SendPackets) is missing");
         return NDIS_STATUS_BAD_CHARACTERISTICS;
     }
     m_chars = c;
@@ -221,8 +234,8 @@ NDIS_STATUS NdisHost::initialize() {
     NDIS_STATUS st = m_chars.InitializeHandler(&open_error, &medium, media, 1, this, this);
     m_in_initialize = false;
     if (st == NDIS_STATUS_SUCCESS && medium != 0) {
-        violation("initialize-medium", "MiniportInitialize selected medium index " + std::to_string(medium) +
-                                           " of a 1-entry array");
+        violation("initialize-medium",
+                  "MiniportInitialize selected medium index " + std::to_string(medium) + " of a 1-entry array");
         st = NDIS_STATUS_UNSUPPORTED_MEDIA;
     }
     if (st == NDIS_STATUS_SUCCESS && !m_attrs_set) {
@@ -368,8 +381,7 @@ NDIS_STATUS NdisHost::api_sg_dma(BOOLEAN dma64, ULONG max_mapping) {
         return NDIS_STATUS_NOT_SUPPORTED;
     }
     const unsigned wanted = BYTES_TO_PAGES(max_mapping) + 1;
-    const unsigned granted =
-        m_cfg.map_register_grant_limit ? std::min(wanted, m_cfg.map_register_grant_limit) : wanted;
+    const unsigned granted = m_cfg.map_register_grant_limit ? std::min(wanted, m_cfg.map_register_grant_limit) : wanted;
     if (granted > m_map_registers_free) return NDIS_STATUS_RESOURCES;
     m_map_registers_free -= granted;
     m_hal.enable_sg(dma64 == TRUE, max_mapping, granted);
@@ -634,7 +646,9 @@ BOOLEAN NdisHost::api_synchronize(PNDIS_MINIPORT_INTERRUPT intr, PVOID fn, PVOID
     return reinterpret_cast<PNDIS_SYNCHRONIZE_ROUTINE>(fn)(ctx);
 }
 
-void NdisHost::isr_trampoline(void* ctx) { static_cast<NdisHost*>(ctx)->interrupt(); }
+void NdisHost::isr_trampoline(void* ctx) {
+    static_cast<NdisHost*>(ctx)->interrupt();
+}
 
 void NdisHost::interrupt() {
     if (!m_interrupt) return;
@@ -674,7 +688,9 @@ void NdisHost::leave_dispatch() {
     if (--m_dispatch_depth == 0 && m_locks_held == 0 && m_dpc_pending) run_pending_dpc();
 }
 
-void NdisHost::api_lock_acquired() { ++m_locks_held; }
+void NdisHost::api_lock_acquired() {
+    ++m_locks_held;
+}
 
 void NdisHost::api_lock_released() {
     if (m_locks_held) --m_locks_held;
@@ -985,8 +1001,8 @@ void NdisHost::return_received_packets() {
 void NdisHost::api_eth_indicate(PVOID header, UINT header_size, PVOID lookahead, UINT lookahead_size,
                                 UINT packet_size) {
     ReceivedFrame f{{}, false, NDIS_STATUS_SUCCESS, packet_size};
-    if (header && header_size) f.bytes.insert(f.bytes.end(), static_cast<uint8_t*>(header),
-                                              static_cast<uint8_t*>(header) + header_size);
+    if (header && header_size)
+        f.bytes.insert(f.bytes.end(), static_cast<uint8_t*>(header), static_cast<uint8_t*>(header) + header_size);
     if (lookahead && lookahead_size)
         f.bytes.insert(f.bytes.end(), static_cast<uint8_t*>(lookahead),
                        static_cast<uint8_t*>(lookahead) + lookahead_size);
@@ -1003,8 +1019,8 @@ OidResult NdisHost::query_oid(NDIS_OID oid, ULONG buffer_length) {
     OidResult r{NDIS_STATUS_ADAPTER_NOT_READY, 0, 0, std::vector<uint8_t>(buffer_length)};
     if (!m_running) return r;
     m_request_pending = true;
-    r.status = m_chars.QueryInformationHandler(m_context, oid, buffer_length ? r.data.data() : nullptr,
-                                               buffer_length, &r.bytes_done, &r.bytes_needed);
+    r.status = m_chars.QueryInformationHandler(m_context, oid, buffer_length ? r.data.data() : nullptr, buffer_length,
+                                               &r.bytes_done, &r.bytes_needed);
     if (r.status == NDIS_STATUS_PENDING) {
         if (!wait_until([this] { return !m_request_pending; })) {
             violation("request-timeout", "MiniportQueryInformation pended and never completed");
@@ -1081,8 +1097,7 @@ void NdisHost::api_free_memory(PVOID va, UINT length) {
         return;
     }
     if ((length + kPage - 1) / kPage != it->pages)
-        violation("free-memory", "NdisFreeMemory length " + std::to_string(length) +
-                                     " does not match the allocation");
+        violation("free-memory", "NdisFreeMemory length " + std::to_string(length) + " does not match the allocation");
     m_hal.unregister_pages(it->va, it->pages);
     for (uint64_t p : it->phys) m_pages.free_page(p);
     std::free(it->va);

@@ -19,14 +19,14 @@
 namespace nicsim::ndis {
 
 struct NdisHostConfig {
-    unsigned pci_device = 0;                ///< IDSEL (device number) of the adapter on the bus
-    unsigned map_registers_available = 256; ///< map registers the HAL has left to grant (host-wide)
-    unsigned map_register_grant_limit = 0;  ///< most granted to one adapter (0 = as many as asked): fewer may be
-                                            ///< granted on large-memory systems; transfers needing more then fail
+    unsigned pci_device = 0;                      ///< IDSEL (device number) of the adapter on the bus
+    unsigned map_registers_available = 256;       ///< map registers the HAL has left to grant (host-wide)
+    unsigned map_register_grant_limit = 0;        ///< most granted to one adapter (0 = as many as asked): fewer may be
+                                                  ///< granted on large-memory systems; transfers needing more then fail
     Placement buffer_placement = Placement::Low;  ///< physical pages of packet buffers and NdisAllocateMemory
     Placement shared_placement = Placement::Low;  ///< physical pages of shared memory (within the device limit)
     PageAllocatorConfig pages{};                  ///< physical ranges and the Scattered seed
-    bool assign_resources = true;   ///< act as the PnP manager: program unassigned BARs and enable the device
+    bool assign_resources = true;        ///< act as the PnP manager: program unassigned BARs and enable the device
     uint64_t mmio_window = 0xF000'0000;  ///< where unassigned memory BARs are placed
     uint32_t io_window = 0xC000;         ///< where unassigned I/O BARs are placed
     uint8_t interrupt_line = 11;         ///< written to the interrupt line register when assigning
@@ -46,8 +46,8 @@ struct SendLayout {
     uint32_t page_offset = 0;         ///< byte offset of each buffer within its first page
     bool override_placement = false;  ///< use `placement` instead of the host's buffer placement
     Placement placement = Placement::Low;
-    uint32_t lso_mss = 0;             ///< TcpLargeSendPacketInfo (MSS) when nonzero
-    uint32_t checksum_info = 0;       ///< TcpIpChecksumPacketInfo value
+    uint32_t lso_mss = 0;        ///< TcpLargeSendPacketInfo (MSS) when nonzero
+    uint32_t checksum_info = 0;  ///< TcpIpChecksumPacketInfo value
 };
 
 struct SendResult {
@@ -58,9 +58,9 @@ struct SendResult {
 
 struct ReceivedFrame {
     std::vector<uint8_t> bytes;
-    bool via_packet;           ///< NdisMIndicateReceivePacket (else NdisMEthIndicateReceive)
-    NDIS_STATUS packet_status; ///< the packet's status at indication (RESOURCES: returned at once)
-    uint32_t packet_size;      ///< PacketSize of an NdisMEthIndicateReceive
+    bool via_packet;            ///< NdisMIndicateReceivePacket (else NdisMEthIndicateReceive)
+    NDIS_STATUS packet_status;  ///< the packet's status at indication (RESOURCES: returned at once)
+    uint32_t packet_size;       ///< PacketSize of an NdisMEthIndicateReceive
 };
 
 struct StatusIndication {
@@ -70,7 +70,7 @@ struct StatusIndication {
 
 struct OidResult {
     NDIS_STATUS status;
-    ULONG bytes_done;    ///< BytesWritten / BytesRead
+    ULONG bytes_done;  ///< BytesWritten / BytesRead
     ULONG bytes_needed;
     std::vector<uint8_t> data;  ///< query: the information buffer after the call
 };
@@ -79,7 +79,7 @@ using DriverEntryFn = NDIS_STATUS (*)(PVOID DriverObject, PVOID RegistryPath);
 using ReportSink = std::function<void(const std::string& type, const std::string& message)>;
 
 class NdisHost {
-public:
+  public:
     NdisHost(host::HostPlatform& platform, const NdisHostConfig& cfg = {});
     ~NdisHost();
     NdisHost(const NdisHost&) = delete;
@@ -201,7 +201,7 @@ public:
     bool api_read_config(const std::string& keyword, ULONG& value) const;
     const std::vector<uint8_t>& api_network_address() const { return m_network_address; }
 
-private:
+  private:
     struct MmioMap {
         uintptr_t va;
         uint64_t phys;

@@ -6,10 +6,14 @@ namespace nicsim::ndis {
 
 const char* placement_name(Placement p) {
     switch (p) {
-        case Placement::Low: return "low";
-        case Placement::High: return "high";
-        case Placement::Scattered: return "scattered";
-        case Placement::Fragmented: return "fragmented";
+        case Placement::Low:
+            return "low";
+        case Placement::High:
+            return "high";
+        case Placement::Scattered:
+            return "scattered";
+        case Placement::Fragmented:
+            return "fragmented";
     }
     return "?";
 }
@@ -37,7 +41,7 @@ bool PageAllocator::first_fit(uint64_t from, uint64_t end, size_t n, uint64_t li
         if (it != m_used.end() && *it < p + n)
             p = *it + 1;  // skip past the used page
         else
-            ++p;          // 4 GiB crossing: move on
+            ++p;  // 4 GiB crossing: move on
     }
     return false;
 }
@@ -120,7 +124,9 @@ bool PageAllocator::alloc_contiguous(size_t n, Placement p, uint64_t limit, uint
     return true;
 }
 
-void PageAllocator::free_page(uint64_t phys) { m_used.erase(phys / kPage); }
+void PageAllocator::free_page(uint64_t phys) {
+    m_used.erase(phys / kPage);
+}
 
 void PageAllocator::free_run(uint64_t phys, size_t n) {
     for (size_t i = 0; i < n; ++i) m_used.erase(phys / kPage + i);

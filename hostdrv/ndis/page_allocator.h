@@ -21,15 +21,15 @@ enum class Placement {
 const char* placement_name(Placement p);
 
 struct PageAllocatorConfig {
-    uint64_t low_base = 0x0100'0000;      ///< first low page (16 MiB: leaves the legacy area alone)
-    uint64_t low_end = 0xC000'0000;       ///< end of the low range (the PCI hole starts here)
-    uint64_t high_base = 0x1'0000'0000;   ///< first high page (4 GiB)
-    uint64_t high_end = 0x2'0000'0000;    ///< end of the high range (8 GiB)
-    uint64_t seed = 1;                    ///< seed of the Scattered generator
+    uint64_t low_base = 0x0100'0000;     ///< first low page (16 MiB: leaves the legacy area alone)
+    uint64_t low_end = 0xC000'0000;      ///< end of the low range (the PCI hole starts here)
+    uint64_t high_base = 0x1'0000'0000;  ///< first high page (4 GiB)
+    uint64_t high_end = 0x2'0000'0000;   ///< end of the high range (8 GiB)
+    uint64_t seed = 1;                   ///< seed of the Scattered generator
 };
 
 class PageAllocator {
-public:
+  public:
     static constexpr uint64_t kPage = 4096;
     static constexpr uint64_t k4G = 0x1'0000'0000ull;
     static constexpr uint64_t kNoLimit = ~0ull;
@@ -47,7 +47,7 @@ public:
     size_t pages_in_use() const { return m_used.size(); }
     const PageAllocatorConfig& config() const { return m_cfg; }
 
-private:
+  private:
     bool free_run_at(uint64_t first_page, size_t n, uint64_t limit_page) const;
     bool first_fit(uint64_t from_page, uint64_t end_page, size_t n, uint64_t limit_page, uint64_t& page) const;
     bool last_fit(uint64_t from_page, uint64_t end_page, size_t n, uint64_t limit_page, uint64_t& page) const;
@@ -57,7 +57,7 @@ private:
     PageAllocatorConfig m_cfg;
     std::set<uint64_t> m_used;  // page numbers
     std::mt19937_64 m_rng;
-    uint64_t m_frag_cursor;     // next candidate page of the Fragmented placement
+    uint64_t m_frag_cursor;  // next candidate page of the Fragmented placement
 };
 
 }  // namespace nicsim::ndis

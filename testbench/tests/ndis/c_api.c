@@ -50,6 +50,12 @@ int nicsim_c_api_check(void* data, unsigned length) {
 }
 
 /* Offsets a C compiler sees, compared with C++'s in the test. */
-unsigned long nicsim_c_sizeof_sg_element(void) { return (unsigned long)sizeof(SCATTER_GATHER_ELEMENT); }
-unsigned long nicsim_c_offsetof_sg_elements(void) { return (unsigned long)offsetof(SCATTER_GATHER_LIST, Elements); }
-unsigned long nicsim_c_sizeof_characteristics(void) { return (unsigned long)sizeof(NDIS_MINIPORT_CHARACTERISTICS); }
+unsigned long nicsim_c_sizeof_sg_element(void) {
+    return (unsigned long)sizeof(SCATTER_GATHER_ELEMENT);
+}
+unsigned long nicsim_c_offsetof_sg_elements(void) {
+    return (unsigned long)offsetof(SCATTER_GATHER_LIST, Elements);
+}
+unsigned long nicsim_c_sizeof_characteristics(void) {
+    return (unsigned long)sizeof(NDIS_MINIPORT_CHARACTERISTICS);
+}

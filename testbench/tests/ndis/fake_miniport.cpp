@@ -152,9 +152,13 @@ void timer_fn(PVOID, PVOID ctx, PVOID, PVOID) {
     if (g_script.timer_hook) g_script.timer_hook();
 }
 
-void return_packet(NDIS_HANDLE ctx, PNDIS_PACKET p) { ++g_state.returns; }
+void return_packet(NDIS_HANDLE ctx, PNDIS_PACKET p) {
+    ++g_state.returns;
+}
 
-BOOLEAN check_for_hang(NDIS_HANDLE ctx) { return g_script.hung ? TRUE : FALSE; }
+BOOLEAN check_for_hang(NDIS_HANDLE ctx) {
+    return g_script.hung ? TRUE : FALSE;
+}
 
 NDIS_STATUS send_one(NDIS_HANDLE ctx, PNDIS_PACKET p, UINT flags) {
     record(p);
@@ -197,6 +201,8 @@ void fake_complete_all(NDIS_STATUS status) {
     for (PNDIS_PACKET p : held) NdisMSendComplete(g_handle, p, status);
 }
 
-NDIS_HANDLE fake_adapter_handle() { return g_handle; }
+NDIS_HANDLE fake_adapter_handle() {
+    return g_handle;
+}
 
 }  // namespace nicsim::test

@@ -19,19 +19,19 @@ struct MiniportScript {
     SgWhen sg_when = SgWhen::AfterAttributes;
     BOOLEAN dma64 = FALSE;
     ULONG max_mapping = 1514;
-    ULONG shared_bytes = 4096;      ///< NdisMAllocateSharedMemory in MiniportInitialize (0: none)
-    bool map_registers_too = false;  ///< also call NdisMAllocateMapRegisters after the SG setup
-    bool map_io = true;             ///< map BAR0 and register the interrupt
-    bool complete_in_send = false;  ///< NdisMSendComplete from inside MiniportSendPackets
+    ULONG shared_bytes = 4096;                            ///< NdisMAllocateSharedMemory in MiniportInitialize (0: none)
+    bool map_registers_too = false;                       ///< also call NdisMAllocateMapRegisters after the SG setup
+    bool map_io = true;                                   ///< map BAR0 and register the interrupt
+    bool complete_in_send = false;                        ///< NdisMSendComplete from inside MiniportSendPackets
     NDIS_STATUS serialized_status = NDIS_STATUS_SUCCESS;  ///< status a serialized miniport sets per packet
     NDIS_STATUS query_status = NDIS_STATUS_SUCCESS;       ///< PENDING: complete later
     NDIS_STATUS reset_status = NDIS_STATUS_SUCCESS;       ///< PENDING: complete later
-    bool queue_dpc = true;          ///< MiniportISR asks for MiniportHandleInterrupt
-    void (*dpc_hook)() = nullptr;   ///< runs inside MiniportHandleInterrupt
-    bool use_send_handler = false;  ///< register MiniportSend instead of MiniportSendPackets
-    bool hung = false;              ///< what MiniportCheckForHang answers
-    UINT hang_seconds = 0;          ///< CheckForHangTimeInSeconds for NdisMSetAttributesEx
-    void (*timer_hook)() = nullptr; ///< a timer function (NdisMInitializeTimer in MiniportInitialize)
+    bool queue_dpc = true;                                ///< MiniportISR asks for MiniportHandleInterrupt
+    void (*dpc_hook)() = nullptr;                         ///< runs inside MiniportHandleInterrupt
+    bool use_send_handler = false;                        ///< register MiniportSend instead of MiniportSendPackets
+    bool hung = false;                                    ///< what MiniportCheckForHang answers
+    UINT hang_seconds = 0;                                ///< CheckForHangTimeInSeconds for NdisMSetAttributesEx
+    void (*timer_hook)() = nullptr;  ///< a timer function (NdisMInitializeTimer in MiniportInitialize)
 };
 
 struct SgSeen {

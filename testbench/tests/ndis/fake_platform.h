@@ -17,7 +17,7 @@
 namespace nicsim::test {
 
 class FakeMemory : public host::PhysicalMemory {
-public:
+  public:
     void map_pages(uint64_t phys, uint8_t* host, size_t len) override {
         for (size_t off = 0; off < len; off += kPageSize) m_mapped[(phys + off) / kPageSize] = host + off;
     }
@@ -55,7 +55,7 @@ public:
     bool mapped(uint64_t phys) const { return m_mapped.count(phys / kPageSize) != 0; }
     size_t mapped_pages() const { return m_mapped.size(); }
 
-private:
+  private:
     uint8_t* page(uint64_t pn) {
         auto it = m_mapped.find(pn);
         if (it != m_mapped.end()) return it->second;
@@ -82,7 +82,7 @@ struct DmaWindow {
 };
 
 class FakePlatform : public host::HostPlatform {
-public:
+  public:
     static constexpr uint32_t kBar0Size = 128 * 1024;  // register BAR
     static constexpr uint32_t kBar2Size = 8;           // I/O window BAR
     static constexpr unsigned kDevice = 3;             // IDSEL of the fake NIC
@@ -189,7 +189,8 @@ public:
     uint32_t bar2() const { return get32(0x18) & ~0x3u; }
     uint16_t command() const { return static_cast<uint16_t>(get32(0x04)); }
     size_t count(char kind) const {
-        return static_cast<size_t>(std::count_if(cycles.begin(), cycles.end(), [&](const Cycle& c) { return c.kind == kind; }));
+        return static_cast<size_t>(
+            std::count_if(cycles.begin(), cycles.end(), [&](const Cycle& c) { return c.kind == kind; }));
     }
     const DmaWindow* window_at(uint64_t phys) const {
         for (const DmaWindow& w : windows)
@@ -217,11 +218,13 @@ public:
     unsigned isr_device = ~0u;
     unsigned isr_deliveries = 0;
 
-private:
+  private:
     bool in_bar0(uint64_t phys) const {
         return (command() & 0x2) && bar0() && phys >= bar0() && phys < bar0() + kBar0Size;
     }
-    bool in_bar2(uint32_t port) const { return (command() & 0x1) && bar2() && port >= bar2() && port < bar2() + kBar2Size; }
+    bool in_bar2(uint32_t port) const {
+        return (command() & 0x1) && bar2() && port >= bar2() && port < bar2() + kBar2Size;
+    }
     void deliver() {
         if (m_in_isr || !isr || !inta()) return;
         m_in_isr = true;

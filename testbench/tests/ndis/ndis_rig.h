@@ -21,9 +21,8 @@ struct Rig {
     FakePlatform plat;
     ndis::NdisHost host;
     explicit Rig(const ndis::NdisHostConfig& cfg = rig_config()) : host(plat, cfg) {
-        host.set_report_sink([](const std::string& type, const std::string& msg) {
-            SC_REPORT_WARNING(type.c_str(), msg.c_str());
-        });
+        host.set_report_sink(
+            [](const std::string& type, const std::string& msg) { SC_REPORT_WARNING(type.c_str(), msg.c_str()); });
     }
     /// Loads the fake miniport (script in g_script) and starts the adapter.
     NDIS_STATUS start() {

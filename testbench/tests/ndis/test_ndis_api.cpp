@@ -155,7 +155,8 @@ TEST_CASE("Port access inside NdisMRegisterIoPortRange ranges becomes I/O cycles
     NdisMDeregisterIoPortRange(fake_adapter_handle(), port, 8, base);
 }
 
-TEST_CASE("MiniportISR runs when INTA# is asserted and MiniportHandleInterrupt runs after it when asked", "[ndis][api]") {
+TEST_CASE("MiniportISR runs when INTA# is asserted and MiniportHandleInterrupt runs after it when asked",
+          "[ndis][api]") {
     Rig rig;
     g_script = MiniportScript{};
     REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
@@ -422,7 +423,8 @@ TEST_CASE("Miniport timers fire after their delay in simulated time and periodic
     CHECK(fired == 4);
 }
 
-TEST_CASE("A serialized miniport completes sends through the packet status and RESOURCES requeues them", "[ndis][api]") {
+TEST_CASE("A serialized miniport completes sends through the packet status and RESOURCES requeues them",
+          "[ndis][api]") {
     Rig rig;
     g_script = MiniportScript{};
     g_script.attr_flags = NDIS_ATTRIBUTE_BUS_MASTER;  // serialized

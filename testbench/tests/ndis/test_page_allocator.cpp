@@ -131,7 +131,8 @@ TEST_CASE("Packet buffers follow the host's placement and are mapped so DMA sees
     }
 }
 
-TEST_CASE("NdisAllocateMemory honours HighestAcceptableAddress and backs the memory with physical pages", "[ndis][alloc]") {
+TEST_CASE("NdisAllocateMemory honours HighestAcceptableAddress and backs the memory with physical pages",
+          "[ndis][alloc]") {
     NdisHostConfig cfg = rig_config();
     cfg.buffer_placement = Placement::High;
     Rig rig(cfg);

@@ -38,8 +38,10 @@ TEST_CASE("NdisMInitializeScatterGatherDma returns NDIS_STATUS_RESOURCES under r
     CHECK_FALSE(rig.host.hal().sg_enabled());
 }
 
-TEST_CASE("NdisMInitializeScatterGatherDma returns NDIS_STATUS_NOT_SUPPORTED when the miniport did not register as NDIS 5.0 or 5.1",
-          "[ndis][sgdma]") {
+TEST_CASE(
+    "NdisMInitializeScatterGatherDma returns NDIS_STATUS_NOT_SUPPORTED when the miniport did not register as NDIS 5.0 "
+    "or 5.1",
+    "[ndis][sgdma]") {
     Rig rig;
     g_script = MiniportScript{};
     g_script.major = 4;
@@ -63,8 +65,10 @@ TEST_CASE("NDIS 5.0 miniports may use scatter-gather DMA as well as 5.1 ones", "
     CHECK(rig.host.map_registers_reserved() > 0);
 }
 
-TEST_CASE("NdisMInitializeScatterGatherDma returns NDIS_STATUS_NOT_SUPPORTED without NDIS_ATTRIBUTE_BUS_MASTER in NdisMSetAttributesEx",
-          "[ndis][sgdma]") {
+TEST_CASE(
+    "NdisMInitializeScatterGatherDma returns NDIS_STATUS_NOT_SUPPORTED without NDIS_ATTRIBUTE_BUS_MASTER in "
+    "NdisMSetAttributesEx",
+    "[ndis][sgdma]") {
     Rig rig;
     g_script = MiniportScript{};
     g_script.attr_flags = NDIS_ATTRIBUTE_DESERIALIZE;
@@ -83,8 +87,9 @@ TEST_CASE("NdisMInitializeScatterGatherDma returns NDIS_STATUS_NOT_SUPPORTED wit
     fake_complete_all(NDIS_STATUS_SUCCESS);
 }
 
-TEST_CASE("NdisMInitializeScatterGatherDma returns NDIS_STATUS_NOT_SUPPORTED when NdisMSetAttributes said BusMaster FALSE",
-          "[ndis][sgdma]") {
+TEST_CASE(
+    "NdisMInitializeScatterGatherDma returns NDIS_STATUS_NOT_SUPPORTED when NdisMSetAttributes said BusMaster FALSE",
+    "[ndis][sgdma]") {
     Rig rig;
     g_script = MiniportScript{};
     g_script.use_set_attributes_ex = false;
@@ -162,7 +167,8 @@ TEST_CASE("Dma64BitAddresses TRUE means the NIC can use 64-bit DMA addresses", "
     fake_complete_all(NDIS_STATUS_SUCCESS);
 }
 
-TEST_CASE("Dma64BitAddresses FALSE means 32-bit only and buffers above 4 GiB are bounced below 4 GiB", "[ndis][sgdma]") {
+TEST_CASE("Dma64BitAddresses FALSE means 32-bit only and buffers above 4 GiB are bounced below 4 GiB",
+          "[ndis][sgdma]") {
     NdisHostConfig cfg = rig_config();
     cfg.buffer_placement = Placement::High;
     cfg.shared_placement = Placement::High;
@@ -180,8 +186,7 @@ TEST_CASE("Dma64BitAddresses FALSE means 32-bit only and buffers above 4 GiB are
     const SgSeen& s = rig.last_seen();
     REQUIRE(s.present);
     INFO("every element lies below 4 GiB and the device reads exactly the frame's bytes (copied on send)");
-    for (const auto& e : s.elements)
-        CHECK(static_cast<uint64_t>(e.Address.QuadPart) + e.Length <= k4G);
+    for (const auto& e : s.elements) CHECK(static_cast<uint64_t>(e.Address.QuadPart) + e.Length <= k4G);
     CHECK(gather(rig.plat.mem, s.elements) == frame);
     CHECK(rig.host.hal().bounce_pages_in_use() > 0);
     INFO("shared memory of a 32-bit device lies below 4 GiB even with high placement");
@@ -211,8 +216,7 @@ TEST_CASE("24-bit DMA addresses are not supported by NdisMInitializeScatterGathe
         REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
         rig.host.send(pattern(500));
         REQUIRE(g_state.seen.size() == 1);
-        for (const auto& e : rig.last_seen().elements)
-            CHECK(static_cast<uint64_t>(e.Address.QuadPart) >= 0x4000'0000u);
+        for (const auto& e : rig.last_seen().elements) CHECK(static_cast<uint64_t>(e.Address.QuadPart) >= 0x4000'0000u);
         CHECK(rig.host.hal().bounce_pages_in_use() == 0);
         fake_complete_all(NDIS_STATUS_SUCCESS);
     }
