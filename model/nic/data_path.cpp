@@ -68,6 +68,11 @@ void NicDataPath::receive(const Frame& frame) {
     ++m_stats.rx_dropped;
 }
 
+void NicDataPath::set_link(bool up, unsigned mbps) {
+    m_mac->set_link_up(up);
+    m_mac->set_link_mbps(mbps);
+}
+
 bool NicDataPath::busy() const {
     return m_dma->busy() || m_tx->busy() || m_rx->busy();
 }

@@ -67,6 +67,9 @@ class NicDataPath : public pci::MasterClient {
     void receive(const Frame& frame);
     /// True while tick() has work.
     bool busy() const;
+    /// Link state (STATUS.LU: PHY link and CTRL.SLU) and speed: while down, frames wait in the TX FIFO (no clocks
+    /// are spent on them) and received frames are dropped by the MAC.
+    void set_link(bool up, unsigned mbps);
     /// Once per rising bus clock while busy().
     void tick();
     void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;

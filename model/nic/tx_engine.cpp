@@ -55,8 +55,13 @@ void TxEngine::register_written(uint32_t offset, uint32_t value) {
 }
 
 bool TxEngine::busy() const {
-    if (m_state != State::Idle || m_fifo_count != 0) return true;
-    if (m_cache.usable() && m_cache.ready() > 0) return true;
+    if (m_state == State::Reading) return true;
+    if (m_fifo_count != 0 && m_mac.link_up()) return true;  // with the link down the FIFO waits, no clocks spent
+    if (m_state == State::Output) {
+        const uint32_t next = m_out_single ? m_pkt_len : static_cast<uint32_t>(m_segs[m_seg_next].size());
+        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next <= m_ctx.params().tx_fifo_bytes) return true;
+    }
+    if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) return true;
     return m_cache.busy(idle());
 }
 

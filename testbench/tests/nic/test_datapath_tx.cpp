@@ -385,3 +385,28 @@ TEST_CASE("TX PTHRESH and HTHRESH prefetch before the cache runs dry and bursts 
     CHECK(a.dp->stats().desc_prefetches == 0);
     CHECK(c.dp->stats().desc_prefetches > 0);
 }
+
+TEST_CASE("TX with the link down holds frames in the FIFO without spending clocks and sends them at link up", "[nic][tx]") {
+    Bench b;
+    b.dp->set_link(false, 1000);
+    b.setup_tx(0x10000, 8);
+    const auto frame = eth_frame(kDst, 500, 30);
+    b.host.alloc(0x20000, 4096);
+    b.host.write(0x20000, frame.data(), frame.size());
+    b.put_legacy(0, 0x20000, 500, kEop | kIfcs | kRs);
+    b.w(e::TDT, 1);
+    b.run_us(20);
+    INFO("the frame was gathered and its descriptor completed, but nothing went on the wire");
+    CHECK(b.wire.frames.empty());
+    CHECK(b.dp->tx().fifo_bytes() == 500);
+    CHECK(b.r(e::TDH) == 1);
+    CHECK_FALSE(b.dp->busy());
+    const uint64_t ticks = b.ticks;
+    b.run_us(20);
+    CHECK(b.ticks == ticks);
+    b.dp->set_link(true, 100);
+    b.run_us(60);
+    REQUIRE(b.wire.frames.size() == 1);
+    CHECK(body(b.wire.frames[0]) == frame);
+    CHECK(b.dp->tx().fifo_bytes() == 0);
+}
