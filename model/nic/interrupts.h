@@ -15,7 +15,9 @@ class Interrupts {
 
     void reset();
 
-    uint32_t icr() const { return m_icr; }  ///< without the read side effect
+    uint32_t icr() const { return m_icr; }             ///< without the read side effect
+    const uint32_t& icr_ref() const { return m_icr; }  ///< for tracing
+    const uint32_t& ims_ref() const { return m_ims; }  ///< for tracing
     uint32_t ims() const { return m_ims; }
     uint32_t itr() const { return m_itr; }
     uint32_t tidv() const { return m_tidv; }

@@ -1,6 +1,8 @@
 #include "model/nic/nic_82540em.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace nicsim::nic {
 
@@ -149,7 +151,7 @@ Nic82540em::Access Nic82540em::access(uint32_t offset) const {
 }
 
 void Nic82540em::reset_registers() {
-    m_regs = m_reset;
+    std::copy(m_reset.begin(), m_reset.end(), m_regs.begin());  // in place: traced registers keep their address
     m_ioaddr = 0;
     load_mac_from_eeprom();
 }
@@ -173,6 +175,18 @@ void Nic82540em::reset() {
     update_master_config();
     if (m_inta) m_bus.set_inta(m_device, false);
     m_inta = false;
+}
+
+void Nic82540em::trace(sc_trace_file* tf) {
+    if (!tf) return;
+    const std::string p = std::string(name()) + ".";
+    sc_trace(tf, m_inta, p + "INTA");
+    sc_trace(tf, m_awake, p + "awake");
+    sc_trace(tf, m_irq.icr_ref(), p + "ICR");
+    sc_trace(tf, m_irq.ims_ref(), p + "IMS");
+    const std::pair<uint32_t, const char*> regs[] = {{CTRL, "CTRL"}, {RCTL, "RCTL"}, {TCTL, "TCTL"}, {TDH, "TDH"},
+                                                     {TDT, "TDT"},   {RDH, "RDH"},   {RDT, "RDT"}};
+    for (const auto& r : regs) sc_trace(tf, m_regs[r.first / 4], p + r.second);
 }
 
 void Nic82540em::software_reset() {
@@ -214,6 +228,7 @@ bool Nic82540em::needs_clock() const {
 void Nic82540em::clock_method() {
     if (m_sleeping) {  // woken by the bus, a frame, the link or a timer: resume on the next rising edge
         m_sleeping = false;
+        m_awake = true;
         next_trigger();
         return;
     }
@@ -236,6 +251,7 @@ void Nic82540em::clock_method() {
         return;
     }
     m_sleeping = true;
+    m_awake = false;
     const uint64_t deadline = m_irq.next_deadline();
     if (deadline != Interrupts::kNever) m_wake.notify(sc_time(static_cast<double>(deadline - now_ns()), SC_NS));
     next_trigger(m_sleep_events);

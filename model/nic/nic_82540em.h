@@ -61,6 +61,9 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
 
     /// PCI reset (RST#) and power-on state: configuration space, registers, data path, engines.
     void reset();
+    /// Trace the interrupt state and the ring registers under the module's name (call before sc_start; nullptr =
+    /// tracing off): INTA, awake, CTRL, ICR, IMS, RCTL, TCTL, TDH, TDT, RDH, RDT.
+    void trace(sc_core::sc_trace_file* tf);
 
     unsigned device_number() const { return m_device; }
     const ConfigSpace& config_space() const { return m_cfg; }
@@ -147,6 +150,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     bool m_inta = false;
     bool m_in_reset = false;
     bool m_sleeping = false;
+    bool m_awake = true;  // traced: the clocked method is being evaluated (not asleep)
     sc_core::sc_event m_wake;
     sc_core::sc_event_or_list m_sleep_events;  // what ends a sleep: m_wake or a bus line change
     NicFrontStats m_stats;

@@ -2,7 +2,10 @@
 // Nic82540em's target; INTA# is observed on the wires. Every test runs the bus monitor and expects no violation.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <vector>
 
 #include <systemc>
@@ -15,6 +18,7 @@
 #include "model/pci/arbiter.h"
 #include "model/pci/bus_monitor.h"
 #include "model/pci/pci_bus.h"
+#include "model/trace/tracer.h"
 #include "testbench/support/sim_reports.h"
 
 using namespace nicsim;
@@ -740,4 +744,38 @@ TEST_CASE("bad device parameters are diagnosed and replaced by safe values", "[n
     CHECK(b.nic.params().dma_address_bits == 32);
     CHECK_FALSE(b.nic.master().config().dac_capable);
     b.check_clean();
+}
+
+TEST_CASE("the VCD shows the NIC's interrupt state and ring registers", "[nic][irq][trace]") {
+    const std::string path = "nic_front_trace_test";
+    {
+        Bench b;
+        nicsim::Tracer tracer(path);
+        b.bus.trace(tracer.file());
+        b.nic.trace(tracer.file());
+        b.run([&](host::HostPlatform& hp) {
+            b.enable(hp);
+            Bench::wr(hp, IMS, icr::TXDW);
+            Bench::wr(hp, ICS, icr::TXDW);
+            Bench::wr(hp, CTRL, ctrl::SLU::mask);
+            hp.stall_ns(500);
+            Bench::rd(hp, ICR);
+        });
+        b.check_clean();
+    }
+    std::ifstream in(path + ".vcd");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string vcd = ss.str();
+    INFO("every NIC signal is declared under scope nic");
+    CHECK(vcd.find("$scope module nic $end") != std::string::npos);
+    for (const char* sig : {"INTA", "awake", "ICR", "IMS", "CTRL", "RCTL", "TCTL", "TDH", "TDT", "RDH", "RDT"}) {
+        INFO(sig);
+        CHECK(vcd.find(std::string(" ") + sig + " ") != std::string::npos);
+    }
+    INFO("CTRL changed to SLU and ICR to TXDW at some point");
+    CHECK(vcd.find("b1000000 ") != std::string::npos);
+    CHECK(vcd.find("b1 ") != std::string::npos);
+    std::remove((path + ".vcd").c_str());
 }
