@@ -6,7 +6,7 @@ Arbiter::Arbiter(sc_core::sc_module_name name, PciBus& bus, const ArbiterConfig&
     : sc_module(name), m_bus(bus), m_config(config) {
     SC_HAS_PROCESS(Arbiter);
     SC_METHOD(tick);
-    sensitive << bus.CLK.posedge_event();
+    sensitive << bus.CLK.posedge_event() << bus.changed_event();  // line changes: only for RST# (asynchronous)
     dont_initialize();
 }
 
@@ -34,8 +34,11 @@ void Arbiter::grant(int master, bool hidden) {
 }
 
 void Arbiter::tick() {
-    if (!m_bus.CLK.posedge()) return;  // woken by a REQ# change: decide on the next rising edge
     const Lines& l = m_bus.lines();
+    if (!m_bus.CLK.posedge()) {  // a line changed between edges: RST# takes every GNT# away at once
+        if (!l.rst_n && m_granted >= 0) grant(-1, false);
+        return;  // anything else (a REQ# change) is decided on the next rising edge
+    }
     if (!l.rst_n) {  // no GNT# during reset
         grant(-1, false);
         m_prev_idle = true;
@@ -44,7 +47,7 @@ void Arbiter::tick() {
     }
     const unsigned n = m_bus.master_count();
     if (n == 0) {
-        next_trigger(m_bus.req_event());
+        next_trigger(m_bus.changed_event());
         return;
     }
     const uint32_t mask = n >= 32 ? ~0u : (1u << n) - 1u;
@@ -77,10 +80,10 @@ void Arbiter::tick() {
 
     m_prev_idle = idle;
     m_prev_granted = vis;
-    if (req == 0 && idle && g == park) {  // settled: sleep until somebody requests
-        m_prev_idle = true;
+    if (req == 0 && idle && g == park) {  // settled: sleep until somebody requests (or RST#, or the parked master
+        m_prev_idle = true;               // starts without REQ#): nothing changes on an idle bus
         m_prev_granted = g;
-        next_trigger(m_bus.req_event());
+        next_trigger(m_bus.req_event() | m_bus.changed_event());
     }
 }
 

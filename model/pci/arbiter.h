@@ -1,5 +1,6 @@
 // The central PCI arbiter: fair round-robin among the masters' REQ#, one GNT# at a time, bus parking, hidden
-// arbitration while a transaction runs. One clocked SC_METHOD that sleeps on REQ# changes while nothing happens.
+// arbitration while a transaction runs. One clocked SC_METHOD that sleeps on REQ# (and line) changes while nothing
+// happens; RST# removes GNT# at once, between clock edges.
 #pragma once
 
 #include <cstdint>

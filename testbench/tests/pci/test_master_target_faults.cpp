@@ -221,3 +221,27 @@ TEST_CASE("with parity checking off the master neither asserts PERR# nor reports
     INFO("the error is still counted");
     CHECK(r.master.engine().stats().parity_errors == 1);
 }
+
+TEST_CASE("RST# in the middle of a burst ends it with MasterAbort and releases every line", "[pci][master][reset]") {
+    Rig r;
+    r.master.write(0x10000, pattern(128, 14));
+    sc_start(12 * r.bus.period() + r.bus.period() / 3);  // reset ended at clock 4: the burst is under way
+    REQUIRE_FALSE(r.bus.lines().idle());
+    r.bus.assert_reset(3);  // between two edges, as RST# is asynchronous
+    sc_start(2 * r.bus.period());
+    INFO("in reset: nobody drives a bused line and no GNT# is asserted");
+    CHECK(r.bus.lines().driven == 0);
+    CHECK(r.bus.lines().gnt_n == ~0u);
+    REQUIRE(run_until_idle({&r.master}));
+    CHECK(r.master.result(0).status == MasterStatus::MasterAbort);
+    CHECK(r.master.result(0).bytes > 0);
+    CHECK(r.master.result(0).bytes < 128);
+    INFO("after reset the engines work again");
+    const auto w = pattern(16, 15);
+    r.master.write(0x10400, w);
+    REQUIRE(run_until_idle({&r.master}));
+    CHECK(r.master.result(1).status == MasterStatus::Ok);
+    CHECK(r.mem_at(0x10400, 16) == w);
+    INFO("bus monitor summary: " << r.monitor.summary());
+    CHECK(r.monitor.violations() == 0);
+}
