@@ -21,8 +21,10 @@ using namespace sc_core;
 int sc_main(int argc, char* argv[]) {
     BusConfig cfg;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (std::strcmp(argv[i], "--width") == 0) cfg.width_bits = static_cast<unsigned>(std::stoul(argv[i + 1]));
-        else if (std::strcmp(argv[i], "--mhz") == 0) cfg.clock_mhz = static_cast<unsigned>(std::stoul(argv[i + 1]));
+        if (std::strcmp(argv[i], "--width") == 0)
+            cfg.width_bits = static_cast<unsigned>(std::stoul(argv[i + 1]));
+        else if (std::strcmp(argv[i], "--mhz") == 0)
+            cfg.clock_mhz = static_cast<unsigned>(std::stoul(argv[i + 1]));
         else {
             std::fprintf(stderr, "usage: bus_efficiency [--width 32|64] [--mhz 33|66]\n");
             return 2;
@@ -52,10 +54,11 @@ int sc_main(int argc, char* argv[]) {
 
     constexpr unsigned kBatch = 8;  // back-to-back transactions per measurement
     const unsigned sizes[] = {4, 8, 16, 32};
-    std::printf("Back-to-back bursts, one master, zero-wait fast-DEVSEL target, %u-bit %u MHz bus.\n\n",
-                cfg.width_bits, cfg.clock_mhz);
-    std::printf("| N dwords | direction | measured clocks | efficiency | arithmetic clocks | arithmetic efficiency "
-                "| difference |\n");
+    std::printf("Back-to-back bursts, one master, zero-wait fast-DEVSEL target, %u-bit %u MHz bus.\n\n", cfg.width_bits,
+                cfg.clock_mhz);
+    std::printf(
+        "| N dwords | direction | measured clocks | efficiency | arithmetic clocks | arithmetic efficiency "
+        "| difference |\n");
     std::printf("|---:|---|---:|---:|---:|---:|---:|\n");
     bool exact = true;
     for (unsigned n : sizes) {
@@ -63,8 +66,10 @@ int sc_main(int argc, char* argv[]) {
             const size_t first = probe.addresses().size();
             for (unsigned k = 0; k < kBatch; ++k) {
                 const uint64_t addr = 0x100000 + k * n * 4;
-                if (write) master.write(addr, std::vector<uint8_t>(n * 4, static_cast<uint8_t>(k)));
-                else master.read(addr, n * 4);
+                if (write)
+                    master.write(addr, std::vector<uint8_t>(n * 4, static_cast<uint8_t>(k)));
+                else
+                    master.read(addr, n * 4);
             }
             if (!test::run_until_idle({&master})) {
                 std::fprintf(stderr, "bus_efficiency: the master did not finish\n");

@@ -55,9 +55,8 @@ void Arbiter::tick() {
     const bool idle = l.idle();
     const int vis = m_granted;  // driven on the previous clock, visible now
     if (m_prev_idle && !idle && vis >= 0 && m_prev_granted == vis) m_started = true;
-    const int park = (m_config.park_master >= 0 && static_cast<unsigned>(m_config.park_master) < n)
-                         ? m_config.park_master
-                         : m_last;
+    const int park =
+        (m_config.park_master >= 0 && static_cast<unsigned>(m_config.park_master) < n) ? m_config.park_master : m_last;
 
     int g = vis;
     if (g >= 0) {

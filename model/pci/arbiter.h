@@ -13,18 +13,18 @@ namespace nicsim::pci {
 
 /// Arbiter properties (defaults here, set before sc_start).
 struct ArbiterConfig {
-    int park_master = -1;            ///< master to park the bus on when nobody requests; -1 = the last one granted
-    unsigned start_timeout = 16;     ///< idle clocks a granted, requesting master may leave the bus unused
+    int park_master = -1;         ///< master to park the bus on when nobody requests; -1 = the last one granted
+    unsigned start_timeout = 16;  ///< idle clocks a granted, requesting master may leave the bus unused
 };
 
 struct ArbiterStats {
-    uint64_t grants = 0;             ///< GNT# moves to a master (parking included)
-    uint64_t hidden_grants = 0;      ///< grants given while the bus was busy
+    uint64_t grants = 0;         ///< GNT# moves to a master (parking included)
+    uint64_t hidden_grants = 0;  ///< grants given while the bus was busy
     uint64_t grants_by_master[32] = {};
 };
 
 class Arbiter : public sc_core::sc_module {
-public:
+  public:
     Arbiter(sc_core::sc_module_name name, PciBus& bus, const ArbiterConfig& config = {});
 
     ArbiterConfig& config() { return m_config; }
@@ -32,7 +32,7 @@ public:
     /// The master whose GNT# is asserted (as driven), or -1.
     int granted() const { return m_granted; }
 
-private:
+  private:
     void tick();
     int next_after(uint32_t requests, int from) const;
     void grant(int master, bool hidden);

@@ -13,11 +13,16 @@ constexpr unsigned kRetryHoldoff = 2;      // clocks REQ# stays deasserted after
 
 const char* master_status_name(MasterStatus s) {
     switch (s) {
-        case MasterStatus::Ok: return "Ok";
-        case MasterStatus::MasterAbort: return "MasterAbort";
-        case MasterStatus::TargetAbort: return "TargetAbort";
-        case MasterStatus::RetryLimit: return "RetryLimit";
-        case MasterStatus::ParityError: return "ParityError";
+        case MasterStatus::Ok:
+            return "Ok";
+        case MasterStatus::MasterAbort:
+            return "MasterAbort";
+        case MasterStatus::TargetAbort:
+            return "TargetAbort";
+        case MasterStatus::RetryLimit:
+            return "RetryLimit";
+        case MasterStatus::ParityError:
+            return "ParityError";
     }
     return "?";
 }
@@ -37,9 +42,9 @@ struct PciMasterEngine::Impl {
     St st = St::Idle;
     MasterStatus fail_status = MasterStatus::Ok;
     MasterRequest rq;
-    uint64_t s0 = 0, e0 = 0;   // request byte range
-    uint64_t done_to = 0;      // bytes below this address have moved
-    bool rq_parity = false;    // parity error seen for this request
+    uint64_t s0 = 0, e0 = 0;  // request byte range
+    uint64_t done_to = 0;     // bytes below this address have moved
+    bool rq_parity = false;   // parity error seen for this request
     unsigned consec_retries = 0;
     unsigned holdoff = 0;
     bool req = false;
@@ -48,28 +53,28 @@ struct PciMasterEngine::Impl {
     Cmd cmd = Cmd::MemRead;
     bool write = false;
     bool dac = false;
-    bool wide = false;         // REQ64# asserted
-    bool ack64 = false;        // ACK64# seen with DEVSEL#
+    bool wide = false;   // REQ64# asserted
+    bool ack64 = false;  // ACK64# seen with DEVSEL#
     bool devsel_seen = false;
     uint64_t tx_start = 0, tx_end = 0;
-    uint64_t addr_ad = 0;      // AD of the (first) address phase
-    uint64_t P = 0;            // address of the data phase on the bus
-    unsigned w = 4;            // its width in bytes (8 while a 64-bit transfer may still be acknowledged)
-    bool last = false;         // FRAME# deasserted with this data phase
-    bool irdy_on = false;      // IRDY# asserted as driven on the previous tick (visible now)
-    bool moved = false;        // a data phase completed with TRDY# in this transaction
+    uint64_t addr_ad = 0;  // AD of the (first) address phase
+    uint64_t P = 0;        // address of the data phase on the bus
+    unsigned w = 4;        // its width in bytes (8 while a 64-bit transfer may still be acknowledged)
+    bool last = false;     // FRAME# deasserted with this data phase
+    bool irdy_on = false;  // IRDY# asserted as driven on the previous tick (visible now)
+    bool moved = false;    // a data phase completed with TRDY# in this transaction
     bool lt_ended = false;
     bool idsel_on = false;
     Term term = Term::None;
-    unsigned clk = 0;          // clocks since the final address phase
-    unsigned lt_clk = 0;       // clocks since FRAME# was asserted (latency timer)
-    unsigned cls = 0;          // cache line in bytes for this transaction
+    unsigned clk = 0;     // clocks since the final address phase
+    unsigned lt_clk = 0;  // clocks since FRAME# was asserted (latency timer)
+    unsigned cls = 0;     // cache line in bytes for this transaction
 
     // The lines this engine drives.
     Drive drv;
-    uint32_t release_next = 0;  // s/t/s lines driven high this tick, released on the next
-    bool par_bad = false;       // invert PAR covering the AD driven now (fault injection)
-    bool bad_data_hold = false; // keep the inverted PAR for the whole faulty data phase
+    uint32_t release_next = 0;   // s/t/s lines driven high this tick, released on the next
+    bool par_bad = false;        // invert PAR covering the AD driven now (fault injection)
+    bool bad_data_hold = false;  // keep the inverted PAR for the whole faulty data phase
     bool parked = false;
 
     // Parity checking.
@@ -91,11 +96,19 @@ struct PciMasterEngine::Impl {
 PciMasterEngine::PciMasterEngine(PciBus& bus, const std::string& name, MasterClient& client)
     : m(new Impl), m_bus(bus), m_client(client), m_driver(bus.attach(name)), m_master(bus.add_master(name)) {}
 
-PciMasterEngine::~PciMasterEngine() { delete m; }
+PciMasterEngine::~PciMasterEngine() {
+    delete m;
+}
 
-bool PciMasterEngine::busy() const { return m->st != Impl::St::Idle || m->done_pending; }
-bool PciMasterEngine::can_start() const { return m->st == Impl::St::Idle; }
-bool PciMasterEngine::parked() const { return m->parked; }
+bool PciMasterEngine::busy() const {
+    return m->st != Impl::St::Idle || m->done_pending;
+}
+bool PciMasterEngine::can_start() const {
+    return m->st == Impl::St::Idle;
+}
+bool PciMasterEngine::parked() const {
+    return m->parked;
+}
 
 bool PciMasterEngine::needs_tick() const {
     if (m->st != Impl::St::Idle || m->done_pending || m->release_next || m->rd_check || m->perr_watch || m->perr_on)
@@ -135,12 +148,17 @@ void PciMasterEngine::start(const MasterRequest& rq) {
         m->fail_status = MasterStatus::Ok;
         return;
     }
-    if (rq.data == nullptr) bad = "no data buffer";
-    else if (m->e0 < m->s0) bad = "address + length wraps past 2^64";
+    if (rq.data == nullptr)
+        bad = "no data buffer";
+    else if (m->e0 < m->s0)
+        bad = "address + length wraps past 2^64";
     else if (cmd_is_io(c) || cmd_is_config(c)) {
-        if ((rq.addr & 3u) + rq.len > 4) bad = "I/O and configuration requests move at most one dword";
-        else if (cmd_is_io(c) && m->e0 > k4GiB) bad = "I/O address above 4 GiB";
-        else if (cmd_is_config(c) && rq.addr > 0x7FF) bad = "configuration address beyond function 7 register 0xFF";
+        if ((rq.addr & 3u) + rq.len > 4)
+            bad = "I/O and configuration requests move at most one dword";
+        else if (cmd_is_io(c) && m->e0 > k4GiB)
+            bad = "I/O address above 4 GiB";
+        else if (cmd_is_config(c) && rq.addr > 0x7FF)
+            bad = "configuration address beyond function 7 register 0xFF";
     } else if (!cmd_is_memory(c)) {
         bad = "command is not a memory, I/O or configuration command";
     }
@@ -210,9 +228,12 @@ void PciMasterEngine::start_transaction(Drive& d) {
                 }
             }
         } else if (rc == Cmd::MemRead) {
-            if (s.cls == 0 || (a >> 2) == ((s.tx_end - 1) >> 2)) s.cmd = Cmd::MemRead;
-            else if (a / s.cls == (s.tx_end - 1) / s.cls) s.cmd = Cmd::MemReadLine;
-            else s.cmd = Cmd::MemReadMultiple;
+            if (s.cls == 0 || (a >> 2) == ((s.tx_end - 1) >> 2))
+                s.cmd = Cmd::MemRead;
+            else if (a / s.cls == (s.tx_end - 1) / s.cls)
+                s.cmd = Cmd::MemReadLine;
+            else
+                s.cmd = Cmd::MemReadMultiple;
         } else {
             s.cmd = rc;  // an explicit MRL or MRM
         }
@@ -236,7 +257,8 @@ void PciMasterEngine::start_transaction(Drive& d) {
     if (s.wide) d.assert_n(kReq64, true);
     d.oe |= kAdLo | kCbeLo;
     d.ad = s.dac ? (s.addr_ad & 0xFFFFFFFFu) : s.addr_ad;
-    d.cbe_n = static_cast<uint8_t>(0xF0 | (s.dac ? static_cast<uint8_t>(Cmd::DualAddress) : static_cast<uint8_t>(s.cmd)));
+    d.cbe_n =
+        static_cast<uint8_t>(0xF0 | (s.dac ? static_cast<uint8_t>(Cmd::DualAddress) : static_cast<uint8_t>(s.cmd)));
     if (m_faults.bad_address_parity) {
         m_faults.bad_address_parity = false;
         s.par_bad = true;
@@ -328,8 +350,11 @@ void PciMasterEngine::end_transaction(Drive& d, const Lines& l) {
             s.req = false;
             s.st = Impl::St::Req;
             return;
-        case Impl::Term::Disconnect: ++m_stats.disconnects; break;
-        case Impl::Term::None: break;
+        case Impl::Term::Disconnect:
+            ++m_stats.disconnects;
+            break;
+        case Impl::Term::None:
+            break;
     }
     if (s.done_to < s.e0) {
         s.req = true;
@@ -400,9 +425,12 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
         s.bad_data_hold = false;
     }
     if (stop && s.term == Impl::Term::None) {
-        if (!devsel) s.term = Impl::Term::TargetAbort;
-        else if (!s.moved) s.term = Impl::Term::Retry;
-        else s.term = Impl::Term::Disconnect;
+        if (!devsel)
+            s.term = Impl::Term::TargetAbort;
+        else if (!s.moved)
+            s.term = Impl::Term::Retry;
+        else
+            s.term = Impl::Term::Disconnect;
     }
     if (s.last) {
         end_transaction(d, l);
@@ -427,8 +455,8 @@ void PciMasterEngine::tick() {
     Impl& s = *m;
     const Lines& l = m_bus.lines();
     if (!l.rst_n) {  // RST#: release everything; a transaction cut short ends with MasterAbort
-        const bool cut = s.st == Impl::St::AddrLo || s.st == Impl::St::Addr || s.st == Impl::St::Data ||
-                         s.st == Impl::St::Abort2;
+        const bool cut =
+            s.st == Impl::St::AddrLo || s.st == Impl::St::Addr || s.st == Impl::St::Data || s.st == Impl::St::Abort2;
         if (s.idsel_on) m_bus.set_idsel(0);
         s.idsel_on = false;
         s.drv = Drive{};
@@ -440,8 +468,10 @@ void PciMasterEngine::tick() {
         s.req = false;
         m_bus.drive(m_driver, s.drv);
         m_bus.set_req(m_master, false);
-        if (cut) finish(MasterStatus::MasterAbort);
-        else if (s.st == Impl::St::Fail) finish(s.fail_status);
+        if (cut)
+            finish(MasterStatus::MasterAbort);
+        else if (s.st == Impl::St::Fail)
+            finish(s.fail_status);
         if (s.done_pending) fire_done();
         return;
     }
@@ -474,8 +504,10 @@ void PciMasterEngine::tick() {
         if (s.rd_hi) ok = ok && l.high(kPar64) == parity_of(static_cast<uint32_t>(s.rd_ad >> 32), s.rd_cbe >> 4);
         if (!ok) {
             ++m_stats.parity_errors;
-            if (s.done_pending) s.done_parity = true;
-            else s.rq_parity = true;
+            if (s.done_pending)
+                s.done_parity = true;
+            else
+                s.rq_parity = true;
             if (m_config.check_parity) {
                 d.assert_n(kPerr, true);
                 s.release_next &= ~kPerr;
@@ -487,15 +519,20 @@ void PciMasterEngine::tick() {
     if (s.perr_watch & 1u) {
         if (l.asserted(kPerr)) {
             ++m_stats.parity_errors;
-            if (s.done_pending) s.done_parity = true;
-            else s.rq_parity = true;
+            if (s.done_pending)
+                s.done_parity = true;
+            else
+                s.rq_parity = true;
         }
     }
     s.perr_watch >>= 1;
 
     switch (s.st) {
-        case Impl::St::Idle: break;
-        case Impl::St::Fail: finish(s.fail_status); break;
+        case Impl::St::Idle:
+            break;
+        case Impl::St::Fail:
+            finish(s.fail_status);
+            break;
         case Impl::St::Req:
             if (s.holdoff > 0) {
                 --s.holdoff;
@@ -531,7 +568,9 @@ void PciMasterEngine::tick() {
             break;
         }
         case Impl::St::Data:
-        case Impl::St::Abort2: data_tick(d, l); break;
+        case Impl::St::Abort2:
+            data_tick(d, l);
+            break;
     }
 
     // Bus parking: granted on an idle bus without a transaction to run, drive AD, C/BE# (PAR follows).

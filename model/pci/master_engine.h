@@ -20,25 +20,25 @@ const char* master_status_name(MasterStatus s);
 
 /// Live configuration: the owning device updates it when its config-space registers change.
 struct MasterConfig {
-    bool dac_capable = false;        ///< may issue Dual Address Cycles (device addresses 64 bits)
-    bool use_req64 = true;           ///< request 64-bit transfers (REQ64#) when the bus is 64 bits wide
-    bool mwi_enable = false;         ///< Command register MWI enable: whole aligned cache lines use MWI
-    uint8_t cache_line_dwords = 0;   ///< config 0x0C, in dwords; 0 = not programmed
-    uint8_t latency_timer = 0;       ///< config 0x0D, in clocks
-    unsigned max_retries = 100000;   ///< consecutive Retry answers before giving up with RetryLimit
-    bool check_parity = true;        ///< Command register Parity Error Response
+    bool dac_capable = false;       ///< may issue Dual Address Cycles (device addresses 64 bits)
+    bool use_req64 = true;          ///< request 64-bit transfers (REQ64#) when the bus is 64 bits wide
+    bool mwi_enable = false;        ///< Command register MWI enable: whole aligned cache lines use MWI
+    uint8_t cache_line_dwords = 0;  ///< config 0x0C, in dwords; 0 = not programmed
+    uint8_t latency_timer = 0;      ///< config 0x0D, in clocks
+    unsigned max_retries = 100000;  ///< consecutive Retry answers before giving up with RetryLimit
+    bool check_parity = true;       ///< Command register Parity Error Response
 };
 
 /// One transfer. Memory requests may be any length and alignment: the engine splits them into legal transactions
 /// (byte enables, latency timer, disconnects) and reports once, when all are done.
 struct MasterRequest {
-    Cmd cmd = Cmd::MemRead;  ///< MemRead = "read memory, the engine picks MR/MRL/MRM"; MemWrite = MW or MWI when
-                             ///< allowed; IoRead/IoWrite/ConfigRead/ConfigWrite: at most one dword
-    uint64_t addr = 0;       ///< byte address (config: register offset | function << 8)
-    uint8_t* data = nullptr; ///< len bytes to write from / read into; owned by the client until master_done()
+    Cmd cmd = Cmd::MemRead;   ///< MemRead = "read memory, the engine picks MR/MRL/MRM"; MemWrite = MW or MWI when
+                              ///< allowed; IoRead/IoWrite/ConfigRead/ConfigWrite: at most one dword
+    uint64_t addr = 0;        ///< byte address (config: register offset | function << 8)
+    uint8_t* data = nullptr;  ///< len bytes to write from / read into; owned by the client until master_done()
     uint32_t len = 0;
-    uint32_t idsel = 0;      ///< config cycles: IDSEL mask the bridge drives during the address phase
-    uint64_t tag = 0;        ///< the client's cookie, handed back
+    uint32_t idsel = 0;  ///< config cycles: IDSEL mask the bridge drives during the address phase
+    uint64_t tag = 0;    ///< the client's cookie, handed back
 };
 
 /// Fault injection for tests and the regression (one-shot unless stated).
@@ -58,21 +58,21 @@ struct MasterStats {
     uint64_t target_aborts = 0;
     uint64_t parity_errors = 0;
     uint64_t dac_cycles = 0;
-    uint64_t latency_expiries = 0;  ///< bursts ended by the latency timer
+    uint64_t latency_expiries = 0;    ///< bursts ended by the latency timer
     uint64_t by_cmd[kCmdCount] = {};  ///< transactions per bus command
     uint64_t busy_clocks = 0;         ///< clocks from FRAME# asserted to the end of the transaction
     uint64_t wait_clocks = 0;         ///< clocks REQ# was asserted without a transaction running
 };
 
 class MasterClient {
-public:
+  public:
     virtual ~MasterClient() = default;
     /// `bytes_done` bytes from the start of the request moved before `status` ended it.
     virtual void master_done(const MasterRequest& rq, MasterStatus status, uint32_t bytes_done) = 0;
 };
 
 class PciMasterEngine {
-public:
+  public:
     /// Registers a driver slot and a REQ#/GNT# pair named `name` on `bus`.
     PciMasterEngine(PciBus& bus, const std::string& name, MasterClient& client);
     ~PciMasterEngine();
@@ -105,7 +105,7 @@ public:
     /// ends a running transaction with MasterAbort.)
     void reset();
 
-private:
+  private:
     struct Impl;
     void finish(MasterStatus status);
     void end_transaction(Drive& d, const Lines& l);

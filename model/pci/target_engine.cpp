@@ -6,7 +6,9 @@ namespace {
 constexpr uint32_t kTargetStsLines = kTrdy | kStop | kDevsel | kAck64;  // released with a clock driven high
 constexpr unsigned kNoDevice = ~0u;
 
-bool asserted_in(const Drive& d, Line line) { return (d.oe & line) && !(d.level & line); }
+bool asserted_in(const Drive& d, Line line) {
+    return (d.oe & line) && !(d.level & line);
+}
 }  // namespace
 
 struct PciTargetEngine::Impl {
@@ -49,14 +51,18 @@ struct PciTargetEngine::Impl {
 PciTargetEngine::PciTargetEngine(PciBus& bus, const std::string& name, TargetClient& client)
     : m(new Impl), m_bus(bus), m_client(client), m_driver(bus.attach(name)) {}
 
-PciTargetEngine::~PciTargetEngine() { delete m; }
+PciTargetEngine::~PciTargetEngine() {
+    delete m;
+}
 
 void PciTargetEngine::set_parity_response(bool perr_enable, bool serr_enable) {
     m->perr_enable = perr_enable;
     m->serr_enable = serr_enable;
 }
 
-void PciTargetEngine::set_idsel_device(unsigned device) { m->device = device; }
+void PciTargetEngine::set_idsel_device(unsigned device) {
+    m->device = device;
+}
 
 bool PciTargetEngine::active() const {
     return m->st == Impl::St::Claimed || m->st == Impl::St::DacHi || m->drv.oe != 0 || m->release_next != 0 ||
@@ -129,11 +135,16 @@ void PciTargetEngine::decide(Drive& d, const Lines& l) {
     } else if (s.write) {
         r = m_client.target_write_ready(s.acc);
     } else {
+        s.acc.byte_enables = static_cast<uint8_t>(~l.cbe_n) & (s.acc.wide ? 0xFF : 0x0F);
         r = m_client.target_read(s.acc, data);
     }
     switch (r) {
-        case TargetReply::Wait: ++m_stats.wait_states; return;
-        case TargetReply::Data: d.assert_n(kTrdy, true); break;
+        case TargetReply::Wait:
+            ++m_stats.wait_states;
+            return;
+        case TargetReply::Data:
+            d.assert_n(kTrdy, true);
+            break;
         case TargetReply::Disconnect:
             d.assert_n(kTrdy, true);
             d.assert_n(kStop, true);
@@ -141,8 +152,10 @@ void PciTargetEngine::decide(Drive& d, const Lines& l) {
             break;
         case TargetReply::Retry:
             d.assert_n(kStop, true);
-            if (s.acc.phase == 0) ++m_stats.retries;
-            else if (s.post != Impl::Post::Stop) ++m_stats.disconnects;
+            if (s.acc.phase == 0)
+                ++m_stats.retries;
+            else if (s.post != Impl::Post::Stop)
+                ++m_stats.disconnects;
             break;
         case TargetReply::Abort:
             if (!asserted_in(s.vis, kDevsel)) {  // DEVSEL# must have been seen asserted before a target abort
@@ -189,9 +202,12 @@ void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
                 s.wpar_hi = s.acc.wide;
                 const TargetReply r = m_client.target_write(s.acc, data, be);
                 if (!stop_vis && frame) {  // the phase is already accepted: the reply shapes the next one
-                    if (r == TargetReply::Disconnect || r == TargetReply::Retry) s.post = Impl::Post::Stop;
-                    else if (r == TargetReply::Abort) s.post = Impl::Post::Abort;
-                    else if (r == TargetReply::Wait) ++s.wait_left;
+                    if (r == TargetReply::Disconnect || r == TargetReply::Retry)
+                        s.post = Impl::Post::Stop;
+                    else if (r == TargetReply::Abort)
+                        s.post = Impl::Post::Abort;
+                    else if (r == TargetReply::Wait)
+                        ++s.wait_left;
                     if (s.post == Impl::Post::Stop) ++m_stats.disconnects;
                 }
             }
@@ -297,8 +313,10 @@ void PciTargetEngine::tick() {
         s.apar_check = true;
         s.apar_ad = static_cast<uint32_t>(l.ad);
         s.apar_cbe = l.cbe_n & 0xF;
-        if (s.acc.cmd == Cmd::DualAddress) s.st = Impl::St::DacHi;
-        else decode(d, l);
+        if (s.acc.cmd == Cmd::DualAddress)
+            s.st = Impl::St::DacHi;
+        else
+            decode(d, l);
     } else {
         switch (s.st) {
             case Impl::St::DacHi:
@@ -316,7 +334,8 @@ void PciTargetEngine::tick() {
             case Impl::St::Other:
                 if (l.idle()) s.st = Impl::St::Idle;
                 break;
-            case Impl::St::Idle: break;
+            case Impl::St::Idle:
+                break;
         }
     }
     s.drv = d;

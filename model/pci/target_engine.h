@@ -28,14 +28,14 @@ struct TargetTiming {
 /// Decoded address phase, as handed to the client.
 struct TargetAccess {
     Cmd cmd = Cmd::MemRead;
-    uint64_t addr = 0;     ///< address of the current data phase (advances by 4, or 8 with ACK64#)
-    bool idsel = false;    ///< IDSEL was asserted in the address phase (configuration cycles)
-    bool wide = false;     ///< 64-bit data phases (REQ64# answered with ACK64#)
-    unsigned phase = 0;    ///< data phase number within this transaction, from 0
+    uint64_t addr = 0;   ///< address of the current data phase (advances by 4, or 8 with ACK64#)
+    bool idsel = false;  ///< IDSEL was asserted in the address phase (configuration cycles)
+    bool wide = false;   ///< 64-bit data phases (REQ64# answered with ACK64#)
+    unsigned phase = 0;  ///< data phase number within this transaction, from 0
 };
 
 class TargetClient {
-public:
+  public:
     virtual ~TargetClient() = default;
     /// Address phase: return true to claim (assert DEVSEL#). Called once per transaction.
     virtual bool target_claim(const TargetAccess& a) = 0;
@@ -70,7 +70,7 @@ struct TargetFaults {
 };
 
 class PciTargetEngine {
-public:
+  public:
     PciTargetEngine(PciBus& bus, const std::string& name, TargetClient& client);
     ~PciTargetEngine();
     PciTargetEngine(const PciTargetEngine&) = delete;
@@ -92,7 +92,7 @@ public:
     bool active() const;
     void reset();
 
-private:
+  private:
     struct Impl;
     void decode(Drive& d, const Lines& l);
     void claimed_tick(Drive& d, const Lines& l);

@@ -96,9 +96,12 @@ void TestTarget::clock() {
 
 bool TestTarget::target_claim(const TargetAccess& a) {
     bool mine = false;
-    if (cmd_is_memory(a.cmd)) mine = a.addr >= mem_base && a.addr - mem_base < mem.size();
-    else if (cmd_is_io(a.cmd)) mine = !io.empty() && a.addr >= m_io_base && a.addr - m_io_base < io.size();
-    else if (cmd_is_config(a.cmd)) mine = m_config && a.idsel && (a.addr & 3u) == 0 && ((a.addr >> 8) & 7u) == 0;
+    if (cmd_is_memory(a.cmd))
+        mine = a.addr >= mem_base && a.addr - mem_base < mem.size();
+    else if (cmd_is_io(a.cmd))
+        mine = !io.empty() && a.addr >= m_io_base && a.addr - m_io_base < io.size();
+    else if (cmd_is_config(a.cmd))
+        mine = m_config && a.idsel && (a.addr & 3u) == 0 && ((a.addr >> 8) & 7u) == 0;
     if (mine && m_claims.size() < m_claims.capacity()) m_claims.push_back(Claim{a.cmd, a.addr, a.wide});
     return mine;
 }
@@ -138,7 +141,9 @@ TargetReply TestTarget::target_read(const TargetAccess& a, uint64_t& data) {
     return r;
 }
 
-TargetReply TestTarget::target_write_ready(const TargetAccess& a) { return scripted(a); }
+TargetReply TestTarget::target_write_ready(const TargetAccess& a) {
+    return scripted(a);
+}
 
 TargetReply TestTarget::target_write(const TargetAccess& a, uint64_t data, uint8_t byte_enables) {
     const unsigned n = a.wide ? 8 : 4;
@@ -150,8 +155,10 @@ TargetReply TestTarget::target_write(const TargetAccess& a, uint64_t data, uint8
 }
 
 void TestTarget::target_parity_error(const TargetAccess& a, bool address_phase) {
-    if (address_phase) ++m_addr_perr;
-    else ++m_data_perr;
+    if (address_phase)
+        ++m_addr_perr;
+    else
+        ++m_data_perr;
 }
 
 // ---------------------------------------------------------------- BusProbe

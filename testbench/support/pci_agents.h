@@ -26,13 +26,13 @@ struct MasterResult {
     std::vector<uint8_t> data;  ///< write data, or the bytes read
     bool done = false;
     pci::MasterStatus status = pci::MasterStatus::Ok;
-    uint32_t bytes = 0;         ///< bytes_done reported by the engine
+    uint32_t bytes = 0;  ///< bytes_done reported by the engine
     uint64_t done_clock = 0;
 };
 
 /// A bus master that runs queued requests back to back (the next starts as soon as the engine can take it).
 class TestMaster : public sc_core::sc_module, private pci::MasterClient {
-public:
+  public:
     TestMaster(sc_core::sc_module_name name, pci::PciBus& bus);
 
     pci::PciMasterEngine& engine() { return m_engine; }
@@ -50,7 +50,7 @@ public:
     /// Nothing queued, nothing on the bus, every completion reported.
     bool idle() const { return m_next == m_results.size() && !m_engine.busy(); }
 
-private:
+  private:
     void clock();
     void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;
     size_t queue(pci::Cmd cmd, uint64_t addr, std::vector<uint8_t> data, uint32_t idsel);
@@ -73,7 +73,7 @@ struct TargetScript {
 
 /// A target with a memory window (and optional I/O window and configuration space) and scripted faults.
 class TestTarget : public sc_core::sc_module, private pci::TargetClient {
-public:
+  public:
     TestTarget(sc_core::sc_module_name name, pci::PciBus& bus, uint64_t mem_base, uint32_t mem_size,
                const pci::TargetTiming& timing = {});
 
@@ -84,9 +84,9 @@ public:
     /// Register an IDSEL line (device number returned) and answer type 0 configuration cycles to function 0.
     unsigned enable_config();
 
-    std::vector<uint8_t> mem;   ///< the memory window's bytes
-    std::vector<uint8_t> io;    ///< the I/O window's bytes
-    std::vector<uint8_t> cfg;   ///< 256 bytes of configuration space
+    std::vector<uint8_t> mem;  ///< the memory window's bytes
+    std::vector<uint8_t> io;   ///< the I/O window's bytes
+    std::vector<uint8_t> cfg;  ///< 256 bytes of configuration space
     uint64_t mem_base;
 
     struct Claim {
@@ -98,7 +98,7 @@ public:
     unsigned address_parity_errors() const { return m_addr_perr; }
     unsigned data_parity_errors() const { return m_data_perr; }
 
-private:
+  private:
     void clock();
     bool target_claim(const pci::TargetAccess& a) override;
     pci::TargetReply target_read(const pci::TargetAccess& a, uint64_t& data) override;
@@ -121,14 +121,14 @@ private:
 
 /// Records every address phase on the bus and counts completed data phases and PERR#/SERR# clocks.
 class BusProbe : public sc_core::sc_module {
-public:
+  public:
     struct Address {
-        uint64_t clock;   ///< clock of the (last) address phase
-        pci::Cmd cmd;     ///< the real command (after a DAC)
+        uint64_t clock;  ///< clock of the (last) address phase
+        pci::Cmd cmd;    ///< the real command (after a DAC)
         uint64_t addr;
         bool dac;
         bool req64;
-        int master;       ///< master whose GNT# was sampled on the clock before FRAME#, -1 if none
+        int master;            ///< master whose GNT# was sampled on the clock before FRAME#, -1 if none
         unsigned data_phases;  ///< completed with TRDY# (filled in as they happen)
     };
     BusProbe(sc_core::sc_module_name name, pci::PciBus& bus);
@@ -137,7 +137,7 @@ public:
     uint64_t serr_clocks() const { return m_serr; }
     uint64_t ack64_clocks() const { return m_ack64; }
 
-private:
+  private:
     void clock();
     pci::PciBus& m_bus;
     std::vector<Address> m_addr;
@@ -200,7 +200,6 @@ struct Rig {
     void fill(uint64_t addr, const std::vector<uint8_t>& bytes) {
         std::copy(bytes.begin(), bytes.end(), target.mem.begin() + static_cast<long>(addr - target.mem_base));
     }
-
 };
 
 }  // namespace nicsim::test

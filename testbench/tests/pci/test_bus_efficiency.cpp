@@ -16,8 +16,10 @@ std::vector<uint64_t> spacings(Rig& r, uint64_t base, unsigned dwords, bool writ
     const size_t first = r.probe.addresses().size();
     for (unsigned k = 0; k < batch; ++k) {
         const uint64_t addr = base + k * dwords * per;
-        if (write) r.master.write(addr, pattern(dwords * per, k));
-        else r.master.read(addr, dwords * per);
+        if (write)
+            r.master.write(addr, pattern(dwords * per, k));
+        else
+            r.master.read(addr, dwords * per);
     }
     std::vector<uint64_t> out;
     if (!run_until_idle({&r.master})) return out;

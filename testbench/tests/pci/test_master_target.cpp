@@ -83,9 +83,9 @@ TEST_CASE("MWI moves whole aligned cache lines and MW the rest", "[pci][master][
     r.master.config().mwi_enable = true;
     r.monitor.set_cache_line(8);
     const auto line = pattern(64, 4);
-    r.master.write(0x10200, line);            // two whole lines: MWI
+    r.master.write(0x10200, line);  // two whole lines: MWI
     const auto odd = pattern(70, 5);
-    r.master.write(0x10304, odd);             // MW to the line end, MWI one line, MW the tail
+    r.master.write(0x10304, odd);  // MW to the line end, MWI one line, MW the tail
     REQUIRE(run_until_idle({&r.master}));
     INFO("commands on the bus");
     CHECK(probe_cmds(r.probe) ==
@@ -127,8 +127,7 @@ TEST_CASE("configuration cycles use IDSEL and type 0 addresses", "[pci][master][
     const size_t none = r.master.read(0x00, 4, Cmd::ConfigRead, 0);  // no IDSEL: nobody answers
     expect_reports("nicsim/pci/monitor/rule6");  // the unanswered cycle may be noted by the monitor as a timeout
     REQUIRE(run_until_idle({&r.master}));
-    CHECK(probe_cmds(r.probe) ==
-          std::vector<Cmd>{Cmd::ConfigWrite, Cmd::ConfigRead, Cmd::ConfigRead, Cmd::ConfigRead});
+    CHECK(probe_cmds(r.probe) == std::vector<Cmd>{Cmd::ConfigWrite, Cmd::ConfigRead, Cmd::ConfigRead, Cmd::ConfigRead});
     INFO("type 0: AD[1:0] = 00 with the register number in AD[7:2]");
     CHECK(r.probe.addresses()[2].addr == 0x3C);
     CHECK(r.target.cfg[0x12] == 0xFE);
@@ -183,8 +182,8 @@ TEST_CASE("unaligned starts and ends use byte enables and leave neighbours alone
     CHECK(r.mem_at(0x10042, 2) == c);
     CHECK(r.mem_at(0x10061, 13) == d);
     INFO("bytes next to the written ranges keep 0x55");
-    for (uint64_t x : {0x10000ull, 0x10001ull, 0x10002ull, 0x1000Aull, 0x1000Bull, 0x10020ull, 0x10022ull,
-                       0x10023ull, 0x10040ull, 0x10041ull, 0x10044ull, 0x10060ull, 0x1006Eull, 0x1006Full}) {
+    for (uint64_t x : {0x10000ull, 0x10001ull, 0x10002ull, 0x1000Aull, 0x1000Bull, 0x10020ull, 0x10022ull, 0x10023ull,
+                       0x10040ull, 0x10041ull, 0x10044ull, 0x10060ull, 0x1006Eull, 0x1006Full}) {
         INFO("address 0x" << std::hex << x);
         CHECK(r.mem_at(x, 1)[0] == 0x55);
     }

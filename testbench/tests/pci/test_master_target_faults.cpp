@@ -60,7 +60,8 @@ TEST_CASE("more consecutive retries than max_retries end with RetryLimit", "[pci
     CHECK_MONITOR_CLEAN(r);
 }
 
-TEST_CASE("disconnect with data resumes at the next address in a new transaction", "[pci][master][target][disconnect]") {
+TEST_CASE("disconnect with data resumes at the next address in a new transaction",
+          "[pci][master][target][disconnect]") {
     Rig r;
     r.target.script().disconnect_after = 4;
     const auto w = pattern(64, 4);
