@@ -23,6 +23,7 @@ struct _NDIS_PACKET_POOL {
 namespace {
 
 constexpr size_t kPage = nicsim::ndis::PageAllocator::kPage;
+constexpr ULONG kMaxMdlPages = (0x7FFF - sizeof(MDL)) / sizeof(PFN_NUMBER);  // 16 MiB of buffer
 
 struct BufferPool {
     UINT capacity;
@@ -544,6 +545,11 @@ VOID NdisAllocateBuffer(PNDIS_STATUS Status, PNDIS_BUFFER* Buffer, NDIS_HANDLE P
     }
     const auto va = reinterpret_cast<uintptr_t>(VirtualAddress);
     const ULONG pages = Length ? ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, Length) : 1;
+    if (pages > kMaxMdlPages) {  // the MDL's Size (a CSHORT) could not describe it
+        report("buffer-too-large", "NdisAllocateBuffer of " + std::to_string(Length) + " bytes");
+        *Status = NDIS_STATUS_RESOURCES;
+        return;
+    }
     auto* mdl = static_cast<PMDL>(std::calloc(1, sizeof(MDL) + pages * sizeof(PFN_NUMBER)));
     if (!mdl) {
         *Status = NDIS_STATUS_RESOURCES;

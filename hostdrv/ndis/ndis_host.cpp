@@ -274,6 +274,11 @@ void NdisHost::halt() {
         m_map_registers_free += m_hal.map_registers();
         m_hal.disable_sg();
     }
+    if (m_map_registers_allocated) {
+        violation("leak-map-registers", "map registers not freed by MiniportHalt (NdisMFreeMapRegisters)");
+        api_free_map_registers();
+    }
+    m_hal.set_device_limit(HalDma::k4G);
     m_attrs_set = false;
     m_shared_allocated = false;
 }

@@ -47,7 +47,7 @@ NDIS_STATUS initialize(PNDIS_STATUS open_error, PUINT medium_index, PNDIS_MEDIUM
     set_attributes(h);
     if (g_script.sg_when == SgWhen::AfterAttributes) call_sg(h);
     if (g_script.map_registers_too)
-        g_state.map_status = NdisMAllocateMapRegisters(h, 0, NDIS_DMA_32BITS, 4, g_script.max_mapping);
+        g_state.map_status = NdisMAllocateMapRegisters(h, 0, g_script.map_dma_size, 4, g_script.max_mapping);
     if (g_script.shared_bytes)
         NdisMAllocateSharedMemory(h, g_script.shared_bytes, FALSE, &g_state.shared_va, &g_state.shared_pa);
     if (g_script.sg_when == SgWhen::AfterSharedMemory) call_sg(h);
@@ -75,6 +75,7 @@ NDIS_STATUS initialize(PNDIS_STATUS open_error, PUINT medium_index, PNDIS_MEDIUM
 
 void halt(NDIS_HANDLE ctx) {
     ++g_state.halts;
+    if (g_state.map_status == NDIS_STATUS_SUCCESS) NdisMFreeMapRegisters(g_handle);
     if (g_state.intr.InterruptObject) NdisMDeregisterInterrupt(&g_state.intr);
     g_state.intr.InterruptObject = nullptr;
     if (g_state.regs) NdisMUnmapIoSpace(g_handle, g_state.regs, g_state.regs_len);

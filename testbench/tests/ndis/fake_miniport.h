@@ -21,6 +21,7 @@ struct MiniportScript {
     ULONG max_mapping = 1514;
     ULONG shared_bytes = 4096;                            ///< NdisMAllocateSharedMemory in MiniportInitialize (0: none)
     bool map_registers_too = false;                       ///< also call NdisMAllocateMapRegisters after the SG setup
+    UCHAR map_dma_size = NDIS_DMA_32BITS;                 ///< DmaSize of that call
     bool map_io = true;                                   ///< map BAR0 and register the interrupt
     bool complete_in_send = false;                        ///< NdisMSendComplete from inside MiniportSendPackets
     NDIS_STATUS serialized_status = NDIS_STATUS_SUCCESS;  ///< status a serialized miniport sets per packet

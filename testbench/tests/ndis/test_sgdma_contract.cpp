@@ -313,3 +313,26 @@ TEST_CASE("The list is released when the send completes with NdisMSendComplete",
     CHECK(rig.host.sends_outstanding() == 0);
     CHECK(rig.host.send_results().size() == 2);
 }
+
+TEST_CASE("24-bit DMA exists only on the map-register path where NDIS_DMA_24BITS keeps shared memory below 16 MiB",
+          "[ndis][sgdma]") {
+    NdisHostConfig cfg = rig_config();
+    cfg.pages.low_base = 0x10'0000;  // 1 MiB: memory below 16 MiB exists
+    cfg.shared_placement = Placement::High;
+    Rig rig(cfg);
+    g_script = MiniportScript{};
+    g_script.sg_when = SgWhen::Never;
+    g_script.map_registers_too = true;
+    g_script.map_dma_size = NDIS_DMA_24BITS;
+    const unsigned before = rig.host.map_registers_free();
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    CHECK(g_state.map_status == NDIS_STATUS_SUCCESS);
+    CHECK(rig.host.map_registers_free() == before - 4);
+    INFO("the common buffer of a 24-bit device lies below 16 MiB, as high as allowed");
+    REQUIRE(g_state.shared_va != nullptr);
+    CHECK(static_cast<uint64_t>(g_state.shared_pa.QuadPart) + g_script.shared_bytes <= 0x100'0000u);
+    CHECK(static_cast<uint64_t>(g_state.shared_pa.QuadPart) >= 0x80'0000u);
+    rig.host.halt();
+    INFO("NdisMFreeMapRegisters in MiniportHalt gives them back");
+    CHECK(rig.host.map_registers_free() == before);
+}
