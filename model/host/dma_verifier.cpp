@@ -100,7 +100,7 @@ int DmaVerifier::check(const tlm::tlm_generic_payload& gp) const {
     const uint64_t a = gp.get_address();
     const uint32_t len = gp.get_data_length();
     if (len == 0 || a + (len - 1) < a) return 1;
-    if (!gp.is_write()) return permits(a, len, false) ? 0 : 1;
+    const bool write = gp.is_write();
     const uint8_t* be = gp.get_byte_enable_ptr();
     const uint32_t be_len = gp.get_byte_enable_length();
     auto enabled = [&](uint32_t i) { return !be || be_len == 0 || be[i % be_len] == TLM_BYTE_ENABLED; };
@@ -111,7 +111,11 @@ int DmaVerifier::check(const tlm::tlm_generic_payload& gp) const {
         }
         uint32_t j = i;
         while (j < len && enabled(j)) ++j;
-        if (!covered(a + i, a + j, true)) return covered(a + i, a + j, false) ? 2 : 1;
+        if (!write) {
+            if (!permits(a + i, j - i, false)) return 1;
+        } else if (!covered(a + i, a + j, true)) {
+            return covered(a + i, a + j, false) ? 2 : 1;
+        }
         i = j;
     }
     return 0;

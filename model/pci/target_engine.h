@@ -32,6 +32,10 @@ struct TargetAccess {
     bool idsel = false;  ///< IDSEL was asserted in the address phase (configuration cycles)
     bool wide = false;   ///< 64-bit data phases (REQ64# answered with ACK64#)
     unsigned phase = 0;  ///< data phase number within this transaction, from 0
+    /// Reads: C/BE# of this data phase, active high (disabled bytes are don't-care). Exact for the first data phase
+    /// and after a wait state; in a zero-wait burst the master drives a phase's C/BE# only on the clock the engine
+    /// must already answer it, so those phases report every byte enabled.
+    uint8_t byte_enables = 0xFF;
 };
 
 class TargetClient {
