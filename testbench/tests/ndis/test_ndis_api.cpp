@@ -536,3 +536,54 @@ TEST_CASE("MiniportCheckForHang runs every CheckForHangTimeInSeconds and a hang 
     CHECK(rig.host.hang_resets() == 1);
     CHECK(g_state.resets == 1);
 }
+
+TEST_CASE("NDIS functions given NULL or foreign pointers neither crash nor touch memory and name the misuse",
+          "[ndis][api]") {
+    expect_reports("nicsim/ndis/");
+    Rig rig;
+    g_script = MiniportScript{};
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    NDIS_HANDLE h = fake_adapter_handle();
+    int foreign = 0;
+    NDIS_PHYSICAL_ADDRESS pa;
+    pa.QuadPart = 0x1234000;
+    NdisMFreeSharedMemory(h, 4096, FALSE, &foreign, pa);
+    NdisFreeMemory(&foreign, 16, 0);
+    NdisMUnmapIoSpace(h, &foreign, 16);
+    NdisMDeregisterInterrupt(nullptr);
+    NdisMSendComplete(h, nullptr, NDIS_STATUS_SUCCESS);
+    NdisMIndicateReceivePacket(h, nullptr, 5);
+    PNDIS_PACKET null_packets[2] = {nullptr, nullptr};
+    NdisMIndicateReceivePacket(h, null_packets, 2);
+    NdisMAllocateSharedMemory(h, 4096, FALSE, nullptr, nullptr);
+    NdisMQueryInformationComplete(h, NDIS_STATUS_SUCCESS);
+    NdisMResetComplete(h, NDIS_STATUS_SUCCESS, FALSE);
+    NdisMSetTimer(nullptr, 1);
+    NdisMDeregisterIoPortRange(h, 0x1000, 4, nullptr);
+    CHECK(NdisReadPciSlotInformation(h, 0, 0x200, &foreign, 4) == 0);
+    CHECK(NdisReadPciSlotInformation(h, 0, 0xFE, &foreign, 4) == 2);
+    NdisQueryPacket(nullptr, nullptr, nullptr, nullptr, nullptr);
+    NdisQueryBuffer(nullptr, nullptr, nullptr);
+    NdisChainBufferAtBack(nullptr, nullptr);
+    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
+    PNDIS_PACKET p = nullptr;
+    NdisAllocatePacket(&st, &p, nullptr);
+    CHECK(st == NDIS_STATUS_RESOURCES);
+    CHECK(NdisMMapIoSpace(nullptr, h, pa, 16) == NDIS_STATUS_FAILURE);
+    PVOID va = &foreign;
+    CHECK(NdisAllocateMemory(&va, 0, 0, pa) == NDIS_STATUS_FAILURE);
+    CHECK(va == nullptr);
+    INFO("every misuse with a name was recorded");
+    CHECK(rig.host.violation_count("shared-memory-free") == 1);
+    CHECK(rig.host.violation_count("free-memory") == 1);
+    CHECK(rig.host.violation_count("unmap-io") == 1);
+    CHECK(rig.host.violation_count("deregister-interrupt") == 1);
+    CHECK(rig.host.violation_count("send-complete-unknown") == 1);
+    CHECK(rig.host.violation_count("indicate-null-packet") == 2);
+    CHECK(rig.host.violation_count("shared-memory-args") == 1);
+    CHECK(rig.host.violation_count("request-complete-unexpected") == 1);
+    CHECK(rig.host.violation_count("reset-complete-unexpected") == 1);
+    CHECK(rig.host.violation_count("timer-uninitialized") == 1);
+    CHECK(rig.host.violation_count("deregister-ports") == 1);
+    CHECK(foreign == 0);
+}
