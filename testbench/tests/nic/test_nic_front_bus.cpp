@@ -779,3 +779,52 @@ TEST_CASE("the VCD shows the NIC's interrupt state and ring registers", "[nic][i
     CHECK(vcd.find("b1 ") != std::string::npos);
     std::remove((path + ".vcd").c_str());
 }
+
+TEST_CASE("every plain R/W register holds what is written and every statistics counter clears on read", "[nic][regs]") {
+    Bench b;
+    // Registers the data path acts on (rings, enables, thresholds) are covered by their own tests.
+    const std::vector<uint32_t> skip = {RCTL,  TCTL,  TDBAL, TDBAH, TDLEN,  TDH,    TDT,  RDBAL,
+                                        RDBAH, RDLEN, RDH,   RDT,   TXDCTL, RXDCTL, RAL0, RAH0};
+    std::vector<uint32_t> rw, stats;
+    for (uint32_t off = 0; off < kBar0Size; off += 4) {
+        if (std::find(skip.begin(), skip.end(), off) != skip.end()) continue;
+        if (b.nic.access(off) == nic::Nic82540em::Access::RW) rw.push_back(off);
+        if (b.nic.access(off) == nic::Nic82540em::Access::ReadClear) stats.push_back(off);
+    }
+    std::vector<uint32_t> ones, zeros, first, second;
+    b.run(
+        [&](host::HostPlatform& hp) {
+            b.enable(hp);
+            for (uint32_t off : rw) {
+                Bench::wr(hp, off, 0xFFFFFFFFu);
+                ones.push_back(Bench::rd(hp, off));
+                Bench::wr(hp, off, 0);
+                zeros.push_back(Bench::rd(hp, off));
+            }
+            for (uint32_t off : stats) {
+                b.nic.add_stat(off, 7);
+                first.push_back(Bench::rd(hp, off));
+                second.push_back(Bench::rd(hp, off));
+            }
+        },
+        sc_time(200, SC_MS));
+    INFO(rw.size() << " R/W registers, " << stats.size() << " statistics counters");
+    CHECK(rw.size() >= 14 + 2 * 128 + 2 * 15);  // control registers, MTA, VFTA, RAL/RAH 1..15
+    CHECK(stats.size() >= 50);
+    REQUIRE(ones.size() == rw.size());
+    REQUIRE(first.size() == stats.size());
+    for (size_t i = 0; i < rw.size(); ++i) {
+        INFO("register 0x" << std::hex << rw[i]);
+        const uint32_t expect = (rw[i] >= RAL0 && rw[i] < RAL0 + 8 * kRaEntries && (rw[i] & 4))
+                                    ? (rahf::RAH::mask | rahf::ASEL::mask | rahf::AV::mask)
+                                    : 0xFFFFFFFFu;
+        CHECK(ones[i] == expect);
+        CHECK(zeros[i] == 0u);
+    }
+    for (size_t i = 0; i < stats.size(); ++i) {
+        INFO("statistics register 0x" << std::hex << stats[i]);
+        CHECK(first[i] == 7u);
+        CHECK(second[i] == 0u);
+    }
+    b.check_clean();
+}
