@@ -26,6 +26,7 @@ struct PciTargetEngine::Impl {
     bool devsel_on = false;   // DEVSEL# driven asserted (this tick or before)
     bool phase_open = false;  // TRDY#/STOP# driven for a data phase that has not completed yet
     bool stopping = false;    // STOP# held until the master's final phase
+    bool completed_now = false;  // a data phase completed on this edge: the next one's C/BE# are not visible yet
     Post post = Post::None;
 
     Drive drv;
@@ -135,7 +136,8 @@ void PciTargetEngine::decide(Drive& d, const Lines& l) {
     } else if (s.write) {
         r = m_client.target_write_ready(s.acc);
     } else {
-        s.acc.byte_enables = static_cast<uint8_t>(~l.cbe_n) & (s.acc.wide ? 0xFF : 0x0F);
+        const uint8_t all = s.acc.wide ? 0xFF : 0x0F;
+        s.acc.byte_enables = s.completed_now ? all : static_cast<uint8_t>(~l.cbe_n) & all;
         r = m_client.target_read(s.acc, data);
     }
     switch (r) {
@@ -186,12 +188,14 @@ void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
     Impl& s = *m;
     const bool frame = l.asserted(kFrame), irdy = l.asserted(kIrdy);
     const bool trdy_vis = asserted_in(s.vis, kTrdy), stop_vis = asserted_in(s.vis, kStop);
+    s.completed_now = false;
     if (s.clk > 0 && !frame && !irdy) {  // the master is gone (it master-aborted before we answered)
         end_claim(d);
         return;
     }
     if (irdy && (trdy_vis || stop_vis)) {
         if (trdy_vis) {
+            s.completed_now = true;
             ++m_stats.data_phases;
             if (s.write) {
                 const uint64_t data = s.acc.wide ? l.ad : (l.ad & 0xFFFFFFFFull);

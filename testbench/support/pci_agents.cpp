@@ -67,6 +67,7 @@ TestTarget::TestTarget(sc_module_name name, PciBus& bus, uint64_t base, uint32_t
     m_engine.timing() = timing;
     m_engine.set_parity_response(true, true);
     m_claims.reserve(1024);
+    m_read_be.reserve(4096);
     SC_HAS_PROCESS(TestTarget);
     SC_METHOD(clock);
     sensitive << bus.CLK.posedge_event();
@@ -135,6 +136,7 @@ TargetReply TestTarget::target_read(const TargetAccess& a, uint64_t& data) {
     const TargetReply r = scripted(a);
     if (r == TargetReply::Data || r == TargetReply::Disconnect) {
         const uint8_t* p = bytes_at(a, n);
+        if (m_read_be.size() < m_read_be.capacity()) m_read_be.push_back(a.byte_enables);
         data = 0;
         for (unsigned i = 0; i < n; ++i) data |= static_cast<uint64_t>(p[i]) << (8 * i);
     }

@@ -95,6 +95,8 @@ class TestTarget : public sc_core::sc_module, private pci::TargetClient {
         bool wide;
     };
     const std::vector<Claim>& claims() const { return m_claims; }
+    /// TargetAccess::byte_enables of every read data phase answered with data.
+    const std::vector<uint8_t>& read_byte_enables() const { return m_read_be; }
     unsigned address_parity_errors() const { return m_addr_perr; }
     unsigned data_parity_errors() const { return m_data_perr; }
 
@@ -115,6 +117,7 @@ class TestTarget : public sc_core::sc_module, private pci::TargetClient {
     bool m_config = false;
     unsigned m_retried = 0;
     std::vector<Claim> m_claims;
+    std::vector<uint8_t> m_read_be;
     unsigned m_addr_perr = 0;
     unsigned m_data_perr = 0;
 };

@@ -344,3 +344,26 @@ TEST_CASE("requests that no bus cycle can carry are refused with a named warning
     CHECK(r.probe.addresses().empty());
     CHECK_MONITOR_CLEAN(r);
 }
+
+TEST_CASE("a read target sees the byte enables of the first data phase", "[pci][target][be]") {
+    Rig r;
+    const auto src = pattern(16, 22);
+    r.fill(0x10000, src);
+    const size_t one = r.master.read(0x10002, 1);
+    const size_t two = r.master.read(0x10005, 2);
+    const size_t burst = r.master.read(0x10001, 10);  // three phases: 1110, 1111, 0111 (bytes 1..10)
+    REQUIRE(run_until_idle({&r.master}));
+    const auto& be = r.target.read_byte_enables();
+    REQUIRE(be.size() == 5);
+    INFO("single phases: exactly the bytes asked for");
+    CHECK(be[0] == 0x4);
+    CHECK(be[1] == 0x6);
+    INFO("a zero-wait burst: first phase exact, later phases reported all enabled (not yet driven)");
+    CHECK(be[2] == 0xE);
+    CHECK(be[3] == 0xF);
+    CHECK(be[4] == 0xF);
+    CHECK(r.master.result(one).data == std::vector<uint8_t>{src[2]});
+    CHECK(r.master.result(two).data == std::vector<uint8_t>(src.begin() + 5, src.begin() + 7));
+    CHECK(r.master.result(burst).data == std::vector<uint8_t>(src.begin() + 1, src.begin() + 11));
+    CHECK_MONITOR_CLEAN(r);
+}
