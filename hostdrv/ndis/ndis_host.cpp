@@ -297,7 +297,9 @@ NDIS_STATUS NdisHost::reset(bool* addressing_reset) {
     if (!m_running) return NDIS_STATUS_ADAPTER_NOT_READY;
     BOOLEAN addressing = FALSE;
     m_reset_pending = true;
+    ++m_dispatch_depth;  // MiniportReset, MiniportCheckForHang and the OID handlers run at DISPATCH_LEVEL
     NDIS_STATUS st = m_chars.ResetHandler(&addressing, m_context);
+    leave_dispatch();
     if (st == NDIS_STATUS_PENDING) {
         if (!wait_until([this] { return !m_reset_pending; })) {
             violation("reset-timeout", "MiniportReset pended and NdisMResetComplete never came");
@@ -324,7 +326,10 @@ void NdisHost::api_reset_complete(NDIS_STATUS status, BOOLEAN addressing) {
 
 bool NdisHost::check_for_hang() {
     if (!m_running || !m_chars.CheckForHangHandler) return false;
-    return m_chars.CheckForHangHandler(m_context) != FALSE;
+    ++m_dispatch_depth;
+    const bool hung = m_chars.CheckForHangHandler(m_context) != FALSE;
+    leave_dispatch();
+    return hung;
 }
 
 void NdisHost::shutdown() {
@@ -1024,8 +1029,10 @@ OidResult NdisHost::query_oid(NDIS_OID oid, ULONG buffer_length) {
     OidResult r{NDIS_STATUS_ADAPTER_NOT_READY, 0, 0, std::vector<uint8_t>(buffer_length)};
     if (!m_running) return r;
     m_request_pending = true;
+    ++m_dispatch_depth;
     r.status = m_chars.QueryInformationHandler(m_context, oid, buffer_length ? r.data.data() : nullptr, buffer_length,
                                                &r.bytes_done, &r.bytes_needed);
+    leave_dispatch();
     if (r.status == NDIS_STATUS_PENDING) {
         if (!wait_until([this] { return !m_request_pending; })) {
             violation("request-timeout", "MiniportQueryInformation pended and never completed");
@@ -1043,8 +1050,10 @@ OidResult NdisHost::set_oid(NDIS_OID oid, const std::vector<uint8_t>& data) {
     OidResult r{NDIS_STATUS_ADAPTER_NOT_READY, 0, 0, data};
     if (!m_running) return r;
     m_request_pending = true;
+    ++m_dispatch_depth;
     r.status = m_chars.SetInformationHandler(m_context, oid, r.data.empty() ? nullptr : r.data.data(),
                                              static_cast<ULONG>(r.data.size()), &r.bytes_done, &r.bytes_needed);
+    leave_dispatch();
     if (r.status == NDIS_STATUS_PENDING) {
         if (!wait_until([this] { return !m_request_pending; })) {
             violation("request-timeout", "MiniportSetInformation pended and never completed");
