@@ -23,9 +23,9 @@ struct PciTargetEngine::Impl {
     unsigned clk = 0;         // clocks since the (final) address phase
     unsigned devsel_clk = 0;  // clock (counted like clk) on which DEVSEL# is driven: visible one clock later
     unsigned wait_left = 0;
-    bool devsel_on = false;   // DEVSEL# driven asserted (this tick or before)
-    bool phase_open = false;  // TRDY#/STOP# driven for a data phase that has not completed yet
-    bool stopping = false;    // STOP# held until the master's final phase
+    bool devsel_on = false;      // DEVSEL# driven asserted (this tick or before)
+    bool phase_open = false;     // TRDY#/STOP# driven for a data phase that has not completed yet
+    bool stopping = false;       // STOP# held until the master's final phase
     bool completed_now = false;  // a data phase completed on this edge: the next one's C/BE# are not visible yet
     Post post = Post::None;
 
@@ -233,9 +233,11 @@ void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
         s.phase_open = false;
     }
     if (s.stopping || s.phase_open) return;
-    if (!s.devsel_on && s.clk >= s.devsel_clk) {
+    if (!s.devsel_on && s.clk >= s.devsel_clk) {  // DEVSEL# asserted; TRDY# and STOP# driven (high) with it
         d.assert_n(kDevsel, true);
         if (s.acc.wide) d.assert_n(kAck64, true);
+        d.assert_n(kTrdy, false);
+        d.assert_n(kStop, false);
         s.devsel_on = true;
     }
     if (!s.write && s.devsel_on && s.clk >= 1 && !(d.oe & kAdLo)) {  // a claimed read: AD driven after turnaround
