@@ -91,8 +91,11 @@ bool DmaVerifier::overlaps_any(uint64_t start, uint64_t end) const {
 bool DmaVerifier::permits(uint64_t phys, uint64_t len, bool write) const {
     if (len == 0) return true;
     if (write) return covered(phys, phys + len, true);
-    for (uint64_t d = phys & ~3ull; d < phys + len; d += 4)
-        if (!overlaps_any(d, d + 4)) return false;
+    // Reads are judged per bus data phase: a target supplies a whole dword (qword on a 64-bit phase) whatever the
+    // byte enables, so a phase that touches one handed-out byte is the device reading what it was given.
+    const uint64_t unit = (len == 8 && (phys & 7) == 0) ? 8 : 4;
+    for (uint64_t d = phys & ~(unit - 1); d < phys + len; d += unit)
+        if (!overlaps_any(d, d + unit)) return false;
     return true;
 }
 
@@ -101,6 +104,7 @@ int DmaVerifier::check(const tlm::tlm_generic_payload& gp) const {
     const uint32_t len = gp.get_data_length();
     if (len == 0 || a + (len - 1) < a) return 1;
     const bool write = gp.is_write();
+    if (!write) return permits(a, len, false) ? 0 : 1;
     const uint8_t* be = gp.get_byte_enable_ptr();
     const uint32_t be_len = gp.get_byte_enable_length();
     auto enabled = [&](uint32_t i) { return !be || be_len == 0 || be[i % be_len] == TLM_BYTE_ENABLED; };
@@ -111,11 +115,7 @@ int DmaVerifier::check(const tlm::tlm_generic_payload& gp) const {
         }
         uint32_t j = i;
         while (j < len && enabled(j)) ++j;
-        if (!write) {
-            if (!permits(a + i, j - i, false)) return 1;
-        } else if (!covered(a + i, a + j, true)) {
-            return covered(a + i, a + j, false) ? 2 : 1;
-        }
+        if (!covered(a + i, a + j, true)) return covered(a + i, a + j, false) ? 2 : 1;
         i = j;
     }
     return 0;

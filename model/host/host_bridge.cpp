@@ -280,10 +280,12 @@ bool HostBridge::target_claim(const pci::TargetAccess& a) {
     return true;
 }
 
-bool HostBridge::fetch(uint64_t addr, bool wide, uint8_t be, uint64_t& data) {
+// A read target supplies the whole data phase: a zero-wait target provides phase k+1's data on the edge where the
+// master only starts driving that phase's byte enables, so reads fetch every byte of the phase.
+bool HostBridge::fetch(uint64_t addr, bool wide, uint64_t& data) {
     const unsigned n = wide ? 8 : 4;
     uint8_t buf[8] = {};
-    const bool ok = mem_access(false, addr & ~uint64_t(n - 1), buf, n, be);
+    const bool ok = mem_access(false, addr & ~uint64_t(n - 1), buf, n, 0xFF);
     data = 0;
     for (unsigned i = 0; i < n; ++i) data |= uint64_t(buf[i]) << (8 * i);
     return ok;
@@ -305,7 +307,7 @@ TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) 
                 m_dt.addr = m_tx.start;
                 m_dt.wide = a.wide;
                 m_dt.ready_clock = m_tx.claim_clock + m_params.read_latency;
-                m_dt.ok = fetch(a.addr, a.wide, a.byte_enables, m_dt.data);
+                m_dt.ok = fetch(a.addr, a.wide, m_dt.data);
                 m_dt.status = m_gp.get_response_status();
                 ++m_stats.delayed_latched;
             }
@@ -318,7 +320,7 @@ TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) 
                     return TargetReply::Retry;
                 }
                 if (a.wide != m_dt.wide) {  // repeated with another width: fetch what this attempt needs
-                    m_dt.ok = fetch(a.addr, a.wide, a.byte_enables, m_dt.data);
+                    m_dt.ok = fetch(a.addr, a.wide, m_dt.data);
                     m_dt.status = m_gp.get_response_status();
                 }
                 const Delayed dt = m_dt;
@@ -338,7 +340,7 @@ TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) 
             if (!m_tx.first_done && now < m_tx.claim_clock + m_params.read_latency) return TargetReply::Wait;
             break;
     }
-    if (!fetch(a.addr, a.wide, a.byte_enables, data)) {
+    if (!fetch(a.addr, a.wide, data)) {
         signal_abort(false, a.addr, n, m_gp.get_response_status());
         return TargetReply::Abort;
     }
@@ -415,7 +417,7 @@ bool HostBridge::mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned le
     m_gp.set_data_ptr(buf);
     m_gp.set_data_length(len);
     m_gp.set_streaming_width(len);
-    if ((be & all) == all) {  // reads carry the master's byte enables too, so the verifier sees what was asked
+    if (!write || (be & all) == all) {
         m_gp.set_byte_enable_ptr(nullptr);
         m_gp.set_byte_enable_length(0);
     } else {

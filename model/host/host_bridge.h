@@ -155,7 +155,7 @@ class HostBridge : public sc_core::sc_module, private pci::MasterClient, private
     void expire_delayed();
     /// Moves `len` bytes between host memory at `addr` and `buf` (writes: only bytes enabled in `be`).
     bool mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned len, uint8_t be);
-    bool fetch(uint64_t addr, bool wide, uint8_t be, uint64_t& data);
+    bool fetch(uint64_t addr, bool wide, uint64_t& data);
     void signal_abort(bool write, uint64_t addr, unsigned len, tlm::tlm_response_status status);
     void sleep();
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
