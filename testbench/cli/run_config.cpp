@@ -176,9 +176,9 @@ const std::vector<Option>& options() {
          [](RunConfig& c, auto& k, auto& v) { c.back_to_back = parse_bool(k, v); }},
         {{"pcap-in", "FILE", "frames arriving from the wire (classic pcap, Ethernet)"},
          [](RunConfig& c, auto& k, auto& v) { c.pcap_in = parse_path(k, v); }},
-        {{"pcap-out", "FILE", "write the frames the NIC transmits (default nicsim-out/nicsim.pcap)"},
+        {{"pcap-out", "FILE", "write the frames on the wire, both directions (default nicsim-out/nicsim.pcap; none = off)"},
          [](RunConfig& c, auto& k, auto& v) { c.pcap_out = parse_path(k, v); }},
-        {{"vcd", "FILE", "write a VCD for GTKWave (default nicsim-out/nicsim.vcd)"},
+        {{"vcd", "FILE", "write a VCD for GTKWave (default nicsim-out/nicsim.vcd; none = off)"},
          [](RunConfig& c, auto& k, auto& v) { c.vcd = parse_path(k, v); }},
         {{"trace", "WHAT", "signals in the VCD: bus,dma,desc,mac or all (default bus)"},
          [](RunConfig& c, auto& k, auto& v) { c.trace = parse_trace(k, v); }},
@@ -213,7 +213,8 @@ const std::vector<Preset>& presets() {
          {{"lso", "65536"}, {"direction", "tx"}, {"packets", "8"}, {"fragments", "4"}}},
         {{"small-packets", "60-byte frames both ways"}, {{"size", "60"}, {"packets", "256"}}},
         {{"saturate", "saturated bidirectional 1 GbE on a 64-bit/66 MHz bus"},
-         {{"bus-width", "64"}, {"bus-clock", "66"}, {"packets", "2000"}, {"size", "1514"}, {"fragments", "1"}}},
+         {{"bus-width", "64"}, {"bus-clock", "66"}, {"packets", "2000"}, {"size", "1514"}, {"fragments", "1"},
+          {"vcd", "none"}}},
         {{"b2b", "two NICs back to back on one wire"}, {{"back-to-back", "true"}}},
     };
     return table;

@@ -1,0 +1,149 @@
+// nicsim: one whole simulated system per run, configured from the command line, a preset or a scenario file.
+// Exit status: 0 every check passed, 1 a check failed (monitor, verifier, scoreboards, warnings), 2 bad input.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <map>
+
+#include <systemc>
+
+#include "testbench/cli/run_config.h"
+#include "testbench/system/run_stats.h"
+#include "testbench/system/system_top.h"
+
+using namespace nicsim::tb;
+using namespace sc_core;
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_sigint(int) { g_interrupted = 1; }
+
+/// SystemC reports as one line each on stderr, counted by type; the first few of each type are printed.
+struct ReportLog {
+    std::map<std::string, uint64_t> warnings;
+    uint64_t total = 0;
+};
+ReportLog g_reports;
+
+void report_handler(const sc_report& rep, const sc_actions& actions) {
+    const sc_severity sev = rep.get_severity();
+    if (sev == SC_INFO) return;
+    const std::string type = rep.get_msg_type();
+    const uint64_t n = ++g_reports.warnings[type];
+    ++g_reports.total;
+    if (n <= 5)
+        std::fprintf(stderr, "nicsim: %s: %s: %s (at %s)\n", sev == SC_WARNING ? "warning" : "error", type.c_str(),
+                     rep.get_msg(), rep.get_time().to_string().c_str());
+    else if (n == 6)
+        std::fprintf(stderr, "nicsim: further '%s' reports are counted, not printed\n", type.c_str());
+    if (sev == SC_FATAL || (actions & SC_ABORT)) std::abort();
+}
+
+/// Watches Ctrl-C and draws the progress line; runs in simulated time, costs nothing per bus clock.
+struct RunControl : sc_module {
+    SC_HAS_PROCESS(RunControl);
+    SystemTop& top;
+    bool progress;
+    bool interrupted = false;
+    std::chrono::steady_clock::time_point last_draw = std::chrono::steady_clock::now();
+    RunControl(sc_module_name n, SystemTop& t, bool show) : sc_module(n), top(t), progress(show) { SC_THREAD(poll); }
+    void poll() {
+        for (;;) {
+            wait(sc_time(20, SC_US));
+            if (g_interrupted) {
+                interrupted = true;
+                sc_stop();
+                return;
+            }
+            if (progress) draw();
+        }
+    }
+    void draw() {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_draw < std::chrono::milliseconds(500)) return;
+        last_draw = now;
+        Machine& d = top.dut();
+        std::fprintf(stderr, "\rnicsim: %.3f ms simulated, sent %llu, received %llu   ", sc_time_stamp().to_seconds() * 1e3,
+                     static_cast<unsigned long long>(d.sent_packets()), static_cast<unsigned long long>(d.received()));
+    }
+};
+
+std::string default_output(const std::string& value, const std::string& fallback) {
+    if (value == "none") return "";
+    if (!value.empty()) return value;
+    ::mkdir("nicsim-out", 0777);
+    return fallback;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+    RunConfig cfg;
+    CliAction action;
+    try {
+        action = parse_command_line(argc, argv, cfg);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "nicsim: %s\n", e.what());
+        return 2;
+    }
+    switch (action) {
+        case CliAction::Help: std::fputs(usage_text().c_str(), stdout); return 0;
+        case CliAction::Version: std::puts("nicsim 0.1.0 (SystemC " SC_VERSION ")"); return 0;
+        case CliAction::ListScenarios:
+            for (const PresetInfo& p : preset_table()) std::printf("%-15s %s\n", p.name, p.help);
+            return 0;
+        case CliAction::Run: break;
+    }
+    // Outputs default to a predictable place; 'none' turns one off.
+    cfg.vcd = default_output(cfg.vcd, "nicsim-out/nicsim.vcd");
+    cfg.pcap_out = default_output(cfg.pcap_out, "nicsim-out/nicsim.pcap");
+    if (!cfg.progress) cfg.progress = ::isatty(STDERR_FILENO) && !cfg.quiet;
+
+    sc_report_handler::set_handler(report_handler);
+    sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
+
+    std::unique_ptr<SystemTop> top;
+    try {
+        top = std::make_unique<SystemTop>("top", cfg);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "nicsim: %s\n", e.what());
+        return 2;
+    }
+    RunControl control("control", *top, cfg.progress);
+    std::signal(SIGINT, on_sigint);
+
+    sc_time limit(static_cast<double>(cfg.max_time_ns), SC_NS);
+    if (cfg.max_clocks) limit = std::min(limit, top->dut().bus.period() * static_cast<double>(cfg.max_clocks));
+    const auto t0 = std::chrono::steady_clock::now();
+    sc_start(limit);
+    RunOutcome out;
+    out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.interrupted = control.interrupted;
+    out.time_limit = !out.interrupted && !top->finished();
+    std::signal(SIGINT, SIG_DFL);
+    if (cfg.progress) std::fputs("\n", stderr);
+
+    RunStats stats = collect_stats(*top, out);
+    if (g_reports.total) {
+        for (const auto& [type, n] : g_reports.warnings) stats.add_count("warnings", type, n);
+        out.failures.push_back("the model reported " + std::to_string(g_reports.total) + " warnings");
+    }
+    top->close_outputs();
+    if (!top->pcap_error().empty()) out.failures.push_back("pcap output: " + top->pcap_error());
+    if (!cfg.quiet) std::fputs(stats.table().c_str(), stdout);
+    if (!cfg.stats_json.empty() && !write_file_atomically(cfg.stats_json, stats.json()))
+        out.failures.push_back("cannot write " + cfg.stats_json);
+    if (out.time_limit)
+        std::fprintf(stderr, "nicsim: the time limit ended the run before the traffic finished\n");
+    if (out.interrupted) std::fprintf(stderr, "nicsim: interrupted; outputs are complete up to that moment\n");
+    for (const std::string& f : out.failures) std::fprintf(stderr, "nicsim: check failed: %s\n", f.c_str());
+    if (!cfg.quiet) {
+        if (!cfg.vcd.empty()) std::printf("VCD: %s\n", cfg.vcd.c_str());
+        if (!cfg.pcap_out.empty()) std::printf("pcap: %s\n", cfg.pcap_out.c_str());
+    }
+    return out.failures.empty() ? 0 : 1;
+}

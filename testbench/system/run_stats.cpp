@@ -1,0 +1,247 @@
+#include "run_stats.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "system_top.h"
+
+namespace nicsim::tb {
+
+void RunStats::add(const std::string& section, const std::string& key, double value, const std::string& unit) {
+    char buf[64];
+    if (std::fabs(value - std::round(value)) < 1e-9 && std::fabs(value) < 1e15)
+        std::snprintf(buf, sizeof buf, "%.0f", value);
+    else
+        std::snprintf(buf, sizeof buf, "%.4g", value);
+    m_rows.push_back(Row{section, key, buf, true, value, unit});
+}
+
+void RunStats::add_count(const std::string& section, const std::string& key, uint64_t value) {
+    m_rows.push_back(Row{section, key, std::to_string(value), true, static_cast<double>(value), ""});
+}
+
+void RunStats::add_text(const std::string& section, const std::string& key, const std::string& text) {
+    m_rows.push_back(Row{section, key, text, false, 0, ""});
+}
+
+double RunStats::value(const std::string& section, const std::string& key) const {
+    for (const Row& r : m_rows)
+        if (r.section == section && r.key == key && r.number) return r.value;
+    return -1;
+}
+
+std::string RunStats::table() const {
+    size_t w = 0;
+    for (const Row& r : m_rows) w = std::max(w, r.key.size());
+    std::ostringstream o;
+    std::string section;
+    for (const Row& r : m_rows) {
+        if (r.section != section) {
+            section = r.section;
+            o << section << "\n";
+        }
+        o << "  " << r.key << std::string(w - r.key.size() + 2, ' ') << r.text;
+        if (!r.unit.empty()) o << " " << r.unit;
+        o << "\n";
+    }
+    return o.str();
+}
+
+namespace {
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+}  // namespace
+
+std::string RunStats::json() const {
+    std::ostringstream o;
+    o << "{\n";
+    std::string section;
+    bool first_section = true, first_key = true;
+    for (const Row& r : m_rows) {
+        if (r.section != section) {
+            if (!first_section) o << "\n  },\n";
+            o << "  " << json_string(r.section) << ": {\n";
+            section = r.section;
+            first_section = false;
+            first_key = true;
+        }
+        if (!first_key) o << ",\n";
+        first_key = false;
+        o << "    " << json_string(r.key) << ": " << (r.number ? r.text : json_string(r.text));
+    }
+    if (!first_section) o << "\n  }\n";
+    o << "}\n";
+    return o.str();
+}
+
+bool write_file_atomically(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) return false;
+    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
+void add_board(RunStats& s, const std::string& sec, const Scoreboard& b) {
+    const ScoreboardCounts& c = b.counts();
+    s.add_count(sec, "frames expected", c.expected);
+    s.add_count(sec, "frames intact", c.matched);
+    s.add_count(sec, "bytes intact", c.bytes);
+    s.add_count(sec, "frames missing", b.missing());
+    s.add_count(sec, "frames corrupted", c.corrupted);
+    s.add_count(sec, "frames duplicated", c.duplicated);
+    s.add_count(sec, "frames reordered", c.reordered);
+    s.add_count(sec, "frames unexpected", c.unexpected);
+    if (c.segments) s.add_count(sec, "TCP segments", c.segments);
+}
+
+void add_master(RunStats& s, const std::string& who, const pci::MasterStats& m) {
+    const std::string sec = "bus master " + who;
+    s.add_count(sec, "transactions", m.transactions);
+    for (unsigned c = 0; c < pci::kCmdCount; ++c)
+        if (m.by_cmd[c]) s.add_count(sec, std::string("  ") + pci::cmd_name(static_cast<pci::Cmd>(c)), m.by_cmd[c]);
+    s.add_count(sec, "data phases", m.data_phases);
+    s.add_count(sec, "bytes", m.bytes);
+    s.add_count(sec, "busy clocks", m.busy_clocks);
+    s.add(sec, "efficiency", m.busy_clocks ? 100.0 * m.data_phases / m.busy_clocks : 0, "% data phases per busy clock");
+    s.add_count(sec, "DAC cycles", m.dac_cycles);
+    s.add_count(sec, "retries", m.retries);
+    s.add_count(sec, "disconnects", m.disconnects);
+    s.add_count(sec, "master aborts", m.master_aborts);
+    s.add_count(sec, "target aborts", m.target_aborts);
+    s.add_count(sec, "parity errors", m.parity_errors);
+    s.add_count(sec, "latency timer expiries", m.latency_expiries);
+}
+
+}  // namespace
+
+RunStats collect_stats(SystemTop& top, RunOutcome& out) {
+    RunStats s;
+    const RunConfig& cfg = top.config();
+    Machine& dut = top.dut();
+    const double sim_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    const uint64_t clocks = dut.bus.clock_count();
+
+    s.add_text("run", "scenario", cfg.scenario);
+    s.add_count("run", "seed", cfg.seed);
+    s.add_text("run", "bus", std::to_string(cfg.bus_width) + "-bit " + std::to_string(cfg.bus_mhz) + " MHz");
+    s.add_text("run", "NIC DMA addressing", std::to_string(cfg.dma_bits) + "-bit");
+    s.add_text("run", "memory placement", placement_name(cfg.placement));
+    s.add_count("run", "MaximumPhysicalMapping", cfg.max_physical_mapping);
+    s.add("run", "simulated time", sim_ns / 1000.0, "us");
+    s.add_count("run", "bus clocks", clocks);
+    s.add("run", "wall time", out.wall_seconds, "s");
+    s.add("run", "simulated clocks per second", out.wall_seconds > 0 ? clocks / out.wall_seconds : 0);
+    s.add_text("run", "ended by", out.interrupted ? "Ctrl-C" : out.time_limit ? "time limit" : "traffic complete");
+
+    // Traffic, as the scoreboards saw it.
+    s.add_count("transmit", "packets sent", dut.sent_packets());
+    s.add_count("transmit", "bytes sent", dut.sent_bytes());
+    s.add_count("transmit", "sends refused", dut.sends_refused());
+    Scoreboard& tx = top.partner() ? top.partner()->rx_board() : top.peer()->tx_board();
+    add_board(s, "transmit", tx);
+    s.add_count("receive", "packets indicated", dut.received());
+    s.add_count("receive", "bytes indicated", dut.received_bytes());
+    if (top.pcap_source()) s.add_count("receive", "frames from pcap", top.pcap_source()->sent());
+    if (cfg.pcap_in.empty()) add_board(s, "receive", dut.rx_board());
+    if (Machine* p = top.partner()) {
+        s.add_count("partner transmit", "packets sent", p->sent_packets());
+        add_board(s, "partner transmit", dut.rx_board());
+    }
+
+    // The bus.
+    const pci::BusUsage& u = dut.monitor.usage();
+    s.add("bus", "utilisation", u.clocks ? 100.0 * u.busy_clocks / u.clocks : 0, "% of clocks busy");
+    s.add("bus", "efficiency", u.busy_clocks ? 100.0 * u.data_clocks / u.busy_clocks : 0,
+          "% of busy clocks moving data");
+    s.add_count("bus", "transactions", u.transactions);
+    for (unsigned c = 0; c < pci::kCmdCount; ++c)
+        if (u.by_cmd[c]) s.add_count("bus", std::string("  ") + pci::cmd_name(static_cast<pci::Cmd>(c)), u.by_cmd[c]);
+    s.add_count("bus", "bytes", u.bytes);
+    add_master(s, "host bridge", dut.host.bridge.master().stats());
+    add_master(s, "nic", dut.nic.master().stats());
+
+    // The NIC.
+    const nic::DataPathStats& d = dut.nic.data_path().stats();
+    s.add_count("dma", "operations", d.dma_ops);
+    s.add_count("dma", "bursts (bus requests)", d.dma_requests);
+    s.add_count("dma", "bytes read", d.dma_read_bytes);
+    s.add_count("dma", "bytes written", d.dma_write_bytes);
+    s.add_count("dma", "errors", d.dma_errors);
+    s.add_count("descriptors", "TX fetched", d.tx_desc_fetched);
+    s.add_count("descriptors", "TX written back", d.tx_desc_written_back);
+    s.add_count("descriptors", "RX fetched", d.rx_desc_fetched);
+    s.add_count("descriptors", "RX written back", d.rx_desc_written_back);
+    s.add_count("descriptors", "fetch bursts", d.desc_fetch_bursts);
+    s.add_count("descriptors", "write-back bursts", d.desc_writeback_bursts);
+    s.add("descriptors", "fetch latency mean",
+          d.desc_fetch_bursts ? static_cast<double>(d.desc_fetch_latency_ns) / d.desc_fetch_bursts : 0, "ns");
+    s.add_count("descriptors", "fetch latency max ns", d.desc_fetch_latency_max_ns);
+    s.add_count("nic", "frames transmitted", d.tx_frames);
+    s.add_count("nic", "TSO segments", d.tx_tso_segments);
+    s.add_count("nic", "frames received", d.rx_frames);
+    s.add_count("nic", "frames filtered", d.rx_filtered);
+    s.add_count("nic", "frames missed (RX overrun)", d.rx_missed);
+    s.add_count("nic", "frames dropped", d.tx_dropped + d.rx_dropped);
+    s.add_count("nic", "diagnostics", dut.nic.stats().diagnostics);
+
+    // The host.
+    s.add_count("host", "interrupts serviced", dut.host.cpu.stats().interrupts);
+    if (ndis::NdisHost* h = dut.ndis()) {
+        s.add_count("host", "ISR calls", h->isr_count());
+        s.add_count("host", "DPC calls", h->dpc_count());
+        s.add_count("host", "map registers reserved", h->map_registers_reserved());
+    }
+    s.add_count("host", "CPU MMIO cycles", dut.host.cpu.stats().mmio_cycles);
+    s.add_count("host", "CPU config cycles", dut.host.cpu.stats().config_cycles);
+
+    // The checks.
+    const uint64_t monitor_v = dut.monitor.violations() + (top.partner() ? top.partner()->monitor.violations() : 0);
+    const uint64_t verifier_v =
+        dut.host.verifier.violations() + (top.partner() ? top.partner()->host.verifier.violations() : 0);
+    uint64_t ndis_v = dut.ndis() ? dut.ndis()->violations().size() : 0;
+    if (top.partner() && top.partner()->ndis()) ndis_v += top.partner()->ndis()->violations().size();
+    s.add_count("checks", "bus monitor violations", monitor_v);
+    s.add_count("checks", "DMA verifier violations", verifier_v);
+    s.add_count("checks", "NDIS contract violations", ndis_v);
+
+    auto fail = [&](const std::string& what) { out.failures.push_back(what); };
+    if (monitor_v) fail("bus monitor: " + dut.monitor.summary());
+    if (verifier_v) fail("DMA verifier: " + std::to_string(verifier_v) + " accesses outside what the driver handed out");
+    if (ndis_v) fail("NDIS contract: " + std::to_string(ndis_v) + " violations");
+    if (!dut.failure().empty()) fail(dut.failure());
+    if (top.partner() && !top.partner()->failure().empty()) fail("partner: " + top.partner()->failure());
+    if (!out.interrupted && !out.time_limit) {
+        if (!tx.clean()) fail(tx.first_problem().empty() ? "transmit: " + std::to_string(tx.missing()) + " frames missing"
+                                                         : tx.first_problem());
+        Scoreboard& rx = dut.rx_board();
+        if (cfg.pcap_in.empty() && !rx.clean())
+            fail(rx.first_problem().empty() ? "receive: " + std::to_string(rx.missing()) + " frames missing"
+                                            : rx.first_problem());
+    }
+    s.add_text("checks", "verdict", out.failures.empty() ? "pass" : "FAIL");
+    return s;
+}
+
+}  // namespace nicsim::tb

@@ -1,0 +1,49 @@
+// The end-of-run statistics: one ordered list of rows, printed as a table and written as JSON with the same keys.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nicsim::tb {
+
+class SystemTop;
+
+class RunStats {
+public:
+    struct Row {
+        std::string section;
+        std::string key;
+        std::string text;   ///< as printed
+        bool number = false;
+        double value = 0;   ///< when number
+        std::string unit;
+    };
+    void add(const std::string& section, const std::string& key, double value, const std::string& unit = "");
+    void add_count(const std::string& section, const std::string& key, uint64_t value);
+    void add_text(const std::string& section, const std::string& key, const std::string& text);
+    const std::vector<Row>& rows() const { return m_rows; }
+    /// The value of `section.key`, or -1 when absent.
+    double value(const std::string& section, const std::string& key) const;
+
+    std::string table() const;
+    std::string json() const;
+
+private:
+    std::vector<Row> m_rows;
+};
+
+struct RunOutcome {
+    double wall_seconds = 0;
+    bool interrupted = false;  ///< Ctrl-C
+    bool time_limit = false;   ///< stopped by --max-time or --max-clocks before the traffic finished
+    std::vector<std::string> failures;  ///< each check that failed, one line each (empty = pass)
+};
+
+/// Collect every statistic of the run and judge it: fills outcome.failures.
+RunStats collect_stats(SystemTop& top, RunOutcome& outcome);
+
+/// Write `text` to `path` atomically (temporary file, then rename). False on error.
+bool write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace nicsim::tb

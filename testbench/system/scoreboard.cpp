@@ -1,0 +1,128 @@
+#include "scoreboard.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "traffic.h"
+
+namespace nicsim::tb {
+
+bool traffic_id(const uint8_t* d, size_t len, uint8_t& direction, uint64_t& seq) {
+    if (len < kTrafficHeader) return false;
+    if (((d[12] << 8) | d[13]) == 0x0800 && len >= 54 && d[23] == 6) {  // our TCP frames: IPv4 ID = sequence
+        direction = 0xFF;
+        seq = (uint64_t(d[18]) << 8) | d[19];
+        return true;
+    }
+    if (((d[12] << 8) | d[13]) != kTrafficEtherType) return false;
+    if (d[14] != 'n' || d[15] != 'i' || d[16] != 'c' || d[17] != 's') return false;
+    direction = d[18];
+    seq = (uint64_t(d[19]) << 16) | (uint64_t(d[20]) << 8) | d[21];
+    return true;
+}
+
+void Scoreboard::problem(const std::string& what) {
+    if (m_first_problem.empty()) m_first_problem = m_name + ": " + what;
+}
+
+void Scoreboard::expect(const std::vector<uint8_t>& frame) {
+    uint8_t dir;
+    uint64_t seq;
+    if (!traffic_id(frame.data(), frame.size(), dir, seq)) return;
+    m_pending[seq] = Pending{frame, false, {}, 0};
+    m_highest_expected = std::max(m_highest_expected, seq);
+    ++m_counts.expected;
+}
+
+void Scoreboard::expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame) {
+    m_pending[seq] = Pending{frame, true, {}, 0};
+    ++m_counts.expected;
+}
+
+void Scoreboard::withdraw(uint64_t seq) {
+    if (m_pending.erase(seq)) --m_counts.expected;
+}
+
+void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
+    const uint64_t seq = (uint64_t(d[18]) << 8) | d[19];
+    auto it = m_pending.find(seq);
+    if (it == m_pending.end() || !it->second.segmented) {
+        ++m_counts.unexpected;
+        problem("TCP segment of packet " + std::to_string(seq) + " that is not outstanding");
+        return;
+    }
+    Pending& p = it->second;
+    const size_t ip_len = (size_t(d[16]) << 8) | d[17];
+    if (ip_len + 14 > len || ip_len < 40) {
+        ++m_counts.corrupted;
+        problem("segment of packet " + std::to_string(seq) + " with IP length " + std::to_string(ip_len));
+        m_pending.erase(it);
+        return;
+    }
+    p.reassembled.insert(p.reassembled.end(), d + 54, d + 14 + ip_len);
+    ++p.segments;
+    ++m_counts.segments;
+    const size_t want = p.bytes.size() - 54;
+    if (p.reassembled.size() < want) return;
+    const bool ok = p.reassembled.size() == want &&
+                    std::equal(p.reassembled.begin(), p.reassembled.end(), p.bytes.begin() + 54);
+    if (ok) {
+        ++m_counts.matched;
+        m_counts.bytes += p.bytes.size();
+    } else {
+        ++m_counts.corrupted;
+        problem("packet " + std::to_string(seq) + " reassembled from " + std::to_string(p.segments) +
+                " segments differs from what was sent");
+    }
+    m_pending.erase(it);
+}
+
+void Scoreboard::observe(const uint8_t* data, size_t len) {
+    uint8_t dir;
+    uint64_t seq;
+    if (!traffic_id(data, len, dir, seq)) {
+        ++m_counts.unexpected;
+        problem("a frame of " + std::to_string(len) + " bytes that is not test traffic");
+        return;
+    }
+    if (dir == 0xFF) {
+        observe_segment(data, len);
+        return;
+    }
+    auto it = m_pending.find(seq);
+    if (it == m_pending.end()) {
+        if (m_any_matched && seq <= m_highest_expected) {
+            ++m_counts.duplicated;
+            problem("frame " + std::to_string(seq) + " arrived twice");
+        } else {
+            ++m_counts.unexpected;
+            problem("frame " + std::to_string(seq) + " was never sent");
+        }
+        return;
+    }
+    if (it != m_pending.begin()) {
+        ++m_counts.reordered;
+        problem("frame " + std::to_string(seq) + " arrived before frame " + std::to_string(m_pending.begin()->first));
+    }
+    const std::vector<uint8_t>& want = it->second.bytes;
+    if (want.size() == len && std::memcmp(want.data(), data, len) == 0) {
+        ++m_counts.matched;
+        m_counts.bytes += len;
+    } else {
+        ++m_counts.corrupted;
+        size_t at = 0;
+        while (at < std::min(len, want.size()) && want[at] == data[at]) ++at;
+        problem("frame " + std::to_string(seq) + " differs at byte " + std::to_string(at) + " (sent " +
+                std::to_string(want.size()) + " bytes, got " + std::to_string(len) + ")");
+    }
+    m_any_matched = true;
+    m_last_matched = seq;
+    m_pending.erase(it);
+}
+
+bool Scoreboard::clean() const {
+    return m_pending.empty() && m_counts.corrupted == 0 && m_counts.duplicated == 0 && m_counts.reordered == 0 &&
+           m_counts.unexpected == 0;
+}
+
+}  // namespace nicsim::tb

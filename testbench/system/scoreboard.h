@@ -1,0 +1,64 @@
+// Compares what arrived with what was sent, frame by frame: every byte intact, nothing lost, duplicated or
+// reordered. Frames are matched by the (direction, sequence) their traffic header carries.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nicsim::tb {
+
+struct ScoreboardCounts {
+    uint64_t expected = 0;    ///< frames handed over for sending
+    uint64_t matched = 0;     ///< arrived intact
+    uint64_t corrupted = 0;   ///< arrived with different bytes
+    uint64_t duplicated = 0;  ///< arrived again after a match
+    uint64_t reordered = 0;   ///< arrived before an earlier frame
+    uint64_t unexpected = 0;  ///< not ours, or never sent
+    uint64_t bytes = 0;       ///< bytes of matched frames
+    uint64_t segments = 0;    ///< TCP segments reassembled (Large Send Offload)
+};
+
+class Scoreboard {
+public:
+    explicit Scoreboard(std::string name) : m_name(std::move(name)) {}
+    /// A frame that should arrive (its sequence number is read from its traffic header).
+    void expect(const std::vector<uint8_t>& frame);
+    /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
+    void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);
+    /// Take back an expectation (the send was refused with a status, which the statistics count).
+    void withdraw(uint64_t seq);
+    void observe(const uint8_t* data, size_t len);
+
+    /// Expected frames that never arrived.
+    uint64_t missing() const { return m_pending.size(); }
+    const ScoreboardCounts& counts() const { return m_counts; }
+    bool clean() const;
+    /// One line about the first problem seen ("" while clean).
+    const std::string& first_problem() const { return m_first_problem; }
+    const std::string& name() const { return m_name; }
+
+private:
+    struct Pending {
+        std::vector<uint8_t> bytes;
+        bool segmented = false;
+        std::vector<uint8_t> reassembled;  // TCP payload so far
+        uint64_t segments = 0;
+    };
+    void problem(const std::string& what);
+    void observe_segment(const uint8_t* data, size_t len);
+
+    std::string m_name;
+    std::map<uint64_t, Pending> m_pending;  // by sequence
+    uint64_t m_last_matched = 0;
+    bool m_any_matched = false;
+    uint64_t m_highest_expected = 0;
+    ScoreboardCounts m_counts;
+    std::string m_first_problem;
+};
+
+/// The (direction, sequence) of a traffic frame; false when it is not one of ours.
+bool traffic_id(const uint8_t* data, size_t len, uint8_t& direction, uint64_t& seq);
+
+}  // namespace nicsim::tb

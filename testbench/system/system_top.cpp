@@ -1,0 +1,299 @@
+#include "system_top.h"
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "hostdrv/miniport/e1000_miniport.h"
+
+namespace nicsim::tb {
+
+using namespace sc_core;
+
+namespace {
+
+constexpr Mac kPeerMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+constexpr uint32_t kLsoMss = 1460;
+constexpr size_t kSendWindow = 64;         // packets the protocol keeps outstanding
+constexpr uint64_t kPollNs = 2'000;        // how often the protocol looks at completions
+constexpr uint64_t kRxQuietNs = 1'000'000; // after the peer is done, give up waiting for RX after this much quiet
+
+pci::BusConfig bus_config(const RunConfig& c) {
+    pci::BusConfig b;
+    b.width_bits = c.bus_width;
+    b.clock_mhz = c.bus_mhz;
+    return b;
+}
+
+host::HostSystemParams host_params(const RunConfig& c) {
+    host::HostSystemParams p;
+    p.bridge.read_latency = c.mem_latency;
+    p.verify_dma = true;
+    return p;
+}
+
+nic::NicParams nic_params(const RunConfig& c, uint8_t last_mac_byte) {
+    nic::NicParams p;
+    p.dma_address_bits = c.dma_bits;
+    p.max_transfer = c.max_transfer;
+    p.link_mbps = c.link_mbps;
+    p.mac[5] = last_mac_byte;
+    return p;
+}
+
+ndis::Placement to_ndis(Placement p) {
+    switch (p) {
+        case Placement::Low: return ndis::Placement::Low;
+        case Placement::High: return ndis::Placement::High;
+        case Placement::Scattered: return ndis::Placement::Scattered;
+        case Placement::Fragmented: return ndis::Placement::Fragmented;
+    }
+    return ndis::Placement::Low;
+}
+
+std::vector<uint8_t> strip_fcs(const nic::Frame& f) {
+    std::vector<uint8_t> b = f.bytes;
+    if (f.fcs_included && b.size() >= 4) b.resize(b.size() - 4);
+    return b;
+}
+
+/// Refuse an output path we cannot create, before the run writes anything anywhere.
+void check_writable(const char* option, const std::string& path) {
+    if (path.empty()) return;
+    const std::string probe = path + ".nicsim-probe";
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    if (!f) throw UsageError(std::string("--") + option + ": cannot write '" + path + "'");
+    std::fclose(f);
+    std::remove(probe.c_str());
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+// Machine
+
+Machine::Machine(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner)
+    : sc_module(name),
+      bus("pci", bus_config(cfg)),
+      monitor("monitor", bus),
+      host("host", bus, host_params(cfg)),
+      nic("nic", bus, nic_params(cfg, partner ? 0x57 : 0x56)),
+      arbiter("arbiter", bus, pci::ArbiterConfig{0, 16}),
+      m_cfg(cfg),
+      m_peer_mac(peer_mac),
+      m_partner_role(partner),
+      m_rx_board(std::string(basename()) + " rx") {
+    monitor.set_dac_capable(host.bridge.master_index(), true);
+    monitor.set_dac_capable(nic.master().master_index(), cfg.dma_bits == 64);
+    host.cpu.set_program([this](host::HostPlatform& hp) { program(hp); });
+}
+
+Mac Machine::mac() const {
+    Mac m;
+    for (int i = 0; i < 6; ++i) m[i] = nic.params().mac[i];
+    return m;
+}
+
+void Machine::drain_received() {
+    const auto& rx = m_ndis->received();
+    for (; m_rx_seen < rx.size(); ++m_rx_seen) {
+        ++m_received;
+        m_received_bytes += rx[m_rx_seen].bytes.size();
+        if (m_check_rx) m_rx_board.observe(rx[m_rx_seen].bytes.data(), rx[m_rx_seen].bytes.size());
+    }
+}
+
+void Machine::program(host::HostPlatform& hp) {
+    ndis::NdisHostConfig hc;
+    hc.pci_device = nic.device_number();
+    hc.buffer_placement = to_ndis(m_cfg.placement);
+    hc.shared_placement = to_ndis(m_cfg.placement);
+    hc.map_register_grant_limit = m_cfg.map_registers;
+    hc.pages.seed = m_cfg.seed;
+    m_ndis = std::make_unique<ndis::NdisHost>(hp, hc);
+    m_ndis->set_report_sink([](const std::string& type, const std::string& message) {
+        SC_REPORT_WARNING(type.c_str(), message.c_str());
+    });
+    m_ndis->set_config(miniport::kKeyDmaAddressBits, m_cfg.dma_bits);
+    if (m_cfg.lso) m_ndis->set_config(miniport::kKeyLsoMaxSize, m_cfg.lso);
+
+    NDIS_STATUS st = m_ndis->load_driver(NicsimE1000DriverEntry);
+    if (st == NDIS_STATUS_SUCCESS) st = m_ndis->initialize();
+    if (st != NDIS_STATUS_SUCCESS) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "driver initialisation failed with NDIS status 0x%08X", unsigned(st));
+        m_failure = buf;
+        m_traffic_done = true;
+        return;
+    }
+    m_driver_up = true;
+    m_up_event.notify(SC_ZERO_TIME);
+
+    const bool sends = m_partner_role ? m_cfg.direction != Direction::Tx : m_cfg.direction != Direction::Rx;
+    const uint64_t to_send = sends ? m_cfg.packets : 0;
+    TrafficGen gen(m_cfg.seed, m_partner_role ? 2 : 1, m_cfg.size, m_peer_mac, mac());
+    Rng frag_rng(m_cfg.seed ^ 0xF4A6u);
+    std::map<uint64_t, uint64_t> seq_of;  // send id -> traffic sequence
+    size_t results_seen = 0;
+    uint64_t last_rx = 0, quiet_since = hp.now_ns();
+
+    for (;;) {
+        while (m_sent < to_send && m_ndis->sends_outstanding() < kSendWindow) {
+            std::vector<uint8_t> frame;
+            ndis::SendLayout layout;
+            const uint64_t seq = m_sent;
+            if (m_cfg.lso) {
+                frame = make_tcp_frame(m_cfg.seed, seq, m_cfg.lso, m_peer_mac, mac());
+                layout.lso_mss = kLsoMss;
+                m_tx_board->expect_segmented(seq, frame);
+            } else {
+                frame = gen.next();
+                m_tx_board->expect(frame);
+            }
+            layout.fragments = fragment_layout(frag_rng, static_cast<uint32_t>(frame.size()), m_cfg.fragments);
+            layout.fragments.pop_back();  // the last buffer takes the rest
+            seq_of[m_ndis->send(frame, layout)] = seq;
+            ++m_sent;
+            m_sent_bytes += frame.size();
+        }
+        const auto& results = m_ndis->send_results();
+        for (; results_seen < results.size(); ++results_seen) {
+            const auto it = seq_of.find(results[results_seen].id);
+            if (it == seq_of.end()) continue;
+            if (results[results_seen].status != NDIS_STATUS_SUCCESS) {
+                ++m_sends_refused;
+                m_tx_board->withdraw(it->second);
+            }
+            seq_of.erase(it);
+        }
+        drain_received();
+
+        const uint64_t now = hp.now_ns();
+        const uint64_t rx_now = m_rx_board.counts().matched + m_rx_board.counts().corrupted;
+        if (rx_now != last_rx) {
+            last_rx = rx_now;
+            quiet_since = now;
+        }
+        const bool tx_done = m_sent >= to_send && m_ndis->sends_outstanding() == 0;
+        const bool rx_done = rx_expected_total == 0 || m_rx_board.counts().expected >= rx_expected_total;
+        if (tx_done && rx_done && (m_rx_board.missing() == 0 || now - quiet_since > kRxQuietNs)) break;
+        m_ndis->run_for_ns(kPollNs);
+    }
+    m_traffic_done = true;
+    m_ndis->halt();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Peer
+
+Peer::Peer(sc_module_name name, const RunConfig& cfg, wire::Wire& wire, Machine& dut)
+    : sc_module(name), m_cfg(cfg), m_wire(wire), m_dut(dut) {
+    SC_THREAD(inject);
+}
+
+void Peer::receive(const nic::Frame& frame) {
+    const std::vector<uint8_t> b = strip_fcs(frame);
+    m_tx_board.observe(b.data(), b.size());
+}
+
+void Peer::inject() {
+    if (m_cfg.direction == Direction::Tx || m_cfg.packets == 0 || !m_cfg.pcap_in.empty()) {
+        m_done = true;
+        return;
+    }
+    if (!m_dut.driver_up()) wait(m_dut.driver_up_event());
+    TrafficGen gen(m_cfg.seed, 0, m_cfg.size, m_dut.mac(), kPeerMac);
+    const double bit_ns = 1000.0 / m_cfg.link_mbps;
+    for (uint64_t i = 0; i < m_cfg.packets; ++i) {
+        nic::Frame f;
+        f.bytes = gen.next();
+        f.fcs_included = false;
+        f.time_ns = static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9);
+        m_dut.rx_board().expect(f.bytes);
+        m_wire.end_b().transmit(f);
+        ++m_injected;
+        wait(sc_time(static_cast<double>(m_wire.duration_ns(f)) + 96 * bit_ns, SC_NS));
+    }
+    m_done = true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SystemTop
+
+SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
+    : sc_module(name), m_cfg(cfg), m_wire("wire", cfg.link_mbps) {
+    // Inputs are checked and outputs probed before anything is written, so bad input leaves no files behind.
+    if (!m_cfg.pcap_in.empty()) {
+        wire::PcapReader r;
+        if (!r.open(m_cfg.pcap_in)) throw UsageError("--pcap-in: " + r.error());
+        wire::PcapRecord rec;
+        while (r.next(rec)) {
+        }
+        if (!r.error().empty()) throw UsageError("--pcap-in: " + r.error());
+    }
+    check_writable("vcd", m_cfg.vcd);
+    check_writable("pcap-out", m_cfg.pcap_out);
+    check_writable("stats-json", m_cfg.stats_json);
+
+    m_dut = std::make_unique<Machine>("dut", m_cfg, kPeerMac, false);
+    m_dut->set_check_rx(m_cfg.pcap_in.empty());  // frames from a pcap are not ours to check byte for byte
+    if (m_cfg.back_to_back) {
+        m_partner = std::make_unique<Machine>("partner", m_cfg, m_dut->mac(), true);
+        m_dut->set_peer_mac(m_partner->mac());
+        m_dut->set_tx_board(&m_partner->rx_board());
+        m_partner->set_tx_board(&m_dut->rx_board());
+        m_dut->rx_expected_total = m_cfg.direction == Direction::Tx ? 0 : m_cfg.packets;
+        m_partner->rx_expected_total = m_cfg.direction == Direction::Rx ? 0 : m_cfg.packets;
+        m_dut->nic.set_wire(&m_wire.end_a());
+        m_partner->nic.set_wire(&m_wire.end_b());
+        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic.receive(f); });
+        m_wire.connect_b([this](const nic::Frame& f) { m_partner->nic.receive(f); });
+    } else {
+        m_peer = std::make_unique<Peer>("peer", m_cfg, m_wire, *m_dut);
+        m_dut->set_tx_board(&m_peer->tx_board());
+        m_dut->rx_expected_total = (m_cfg.direction == Direction::Tx || !m_cfg.pcap_in.empty()) ? 0 : m_cfg.packets;
+        m_dut->nic.set_wire(&m_wire.end_a());
+        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic.receive(f); });
+        m_wire.connect_b([this](const nic::Frame& f) { m_peer->receive(f); });
+        if (!m_cfg.pcap_in.empty())
+            m_pcap_in = std::make_unique<wire::PcapSource>("pcap_in", m_cfg.pcap_in, m_wire.end_b(), m_cfg.link_mbps);
+    }
+
+    if (!m_cfg.pcap_out.empty()) {
+        m_pcap_out = std::make_unique<wire::PcapWriter>();
+        if (!m_pcap_out->open(m_cfg.pcap_out)) throw UsageError("--pcap-out: " + m_pcap_out->error());
+        m_wire.set_tap(m_pcap_out.get());
+    }
+    if (!m_cfg.vcd.empty()) {
+        m_tracer = std::make_unique<Tracer>(m_cfg.vcd);
+        m_dut->bus.trace(m_tracer->file());
+        const std::string& t = m_cfg.trace;
+        if (t.find("mac") != std::string::npos || t.find("all") != std::string::npos) m_wire.trace(m_tracer->file());
+    }
+    SC_THREAD(watch);
+}
+
+SystemTop::~SystemTop() { close_outputs(); }
+
+bool SystemTop::finished() const {
+    if (!m_dut->traffic_done()) return false;
+    if (m_partner && !m_partner->traffic_done()) return false;
+    if (m_peer && !m_peer->done()) return false;
+    if (m_pcap_in && !m_pcap_in->done()) return false;
+    return true;
+}
+
+void SystemTop::watch() {
+    // The run ends when every program has finished; a short tail lets the last frames leave the wire.
+    const sc_time poll(10, SC_US);
+    while (!finished()) wait(poll);
+    wait(sc_time(20, SC_US));
+    sc_stop();
+}
+
+void SystemTop::close_outputs() {
+    if (m_pcap_out) m_pcap_out->close();
+    m_tracer.reset();
+}
+
+}  // namespace nicsim::tb

@@ -1,0 +1,136 @@
+// The whole simulated machine for one nicsim run: PCI bus with its arbiter and protocol monitor, the host (memory
+// behind the DMA verifier, bridge, CPU running the NDIS host and the project's miniport), the 82540EM-style NIC and
+// the wire to a peer that injects received traffic and checks transmitted traffic. A back-to-back run builds two
+// such machines joined by one wire.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "hostdrv/ndis/ndis_host.h"
+#include "model/host/host_system.h"
+#include "model/nic/nic_82540em.h"
+#include "model/pci/arbiter.h"
+#include "model/pci/bus_monitor.h"
+#include "model/pci/pci_bus.h"
+#include "model/trace/tracer.h"
+#include "model/wire/pcap_file.h"
+#include "model/wire/wire.h"
+#include "testbench/cli/run_config.h"
+#include "testbench/system/scoreboard.h"
+#include "testbench/system/traffic.h"
+
+namespace nicsim::tb {
+
+/// One host with its bus and NIC, and the driver program its CPU runs.
+class Machine : public sc_core::sc_module {
+public:
+    pci::PciBus bus;
+    pci::BusMonitor monitor;
+    host::HostSystem host;
+    nic::Nic82540em nic;
+    pci::Arbiter arbiter;
+
+    /// `partner`: the second machine of a back-to-back run (it sends when the direction is rx or both).
+    Machine(sc_core::sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner);
+
+    /// Frames this machine's protocol sends, checked where they arrive.
+    Scoreboard& tx_board() { return *m_tx_board; }
+    /// The scoreboard of frames this machine should receive (fed by the other end).
+    Scoreboard& rx_board() { return m_rx_board; }
+    /// The NDIS host the CPU program made (null before the program started).
+    ndis::NdisHost* ndis() { return m_ndis.get(); }
+    bool driver_up() const { return m_driver_up; }
+    const std::string& failure() const { return m_failure; }
+    bool traffic_done() const { return m_traffic_done; }
+    const sc_core::sc_event& driver_up_event() const { return m_up_event; }
+    Mac mac() const;
+    uint64_t sends_refused() const { return m_sends_refused; }
+    uint64_t sent_packets() const { return m_sent; }
+    uint64_t sent_bytes() const { return m_sent_bytes; }
+    uint64_t rx_expected_total = 0;  ///< frames the other end will inject (set by the top)
+    void set_tx_board(Scoreboard* board) { m_tx_board = board; }
+    void set_peer_mac(const Mac& mac) { m_peer_mac = mac; }
+    void set_check_rx(bool check) { m_check_rx = check; }
+    uint64_t received() const { return m_received; }
+    uint64_t received_bytes() const { return m_received_bytes; }
+
+private:
+    void program(host::HostPlatform& hp);
+    void drain_received();
+
+    const RunConfig& m_cfg;
+    Mac m_peer_mac;
+    bool m_partner_role;
+    bool m_check_rx = true;
+    uint64_t m_received = 0;
+    uint64_t m_received_bytes = 0;
+    Scoreboard* m_tx_board = nullptr;
+    Scoreboard m_rx_board;
+    std::unique_ptr<ndis::NdisHost> m_ndis;
+    size_t m_rx_seen = 0;
+    bool m_driver_up = false;
+    bool m_traffic_done = false;
+    std::string m_failure;
+    sc_core::sc_event m_up_event;
+    uint64_t m_sends_refused = 0;
+    uint64_t m_sent = 0;
+    uint64_t m_sent_bytes = 0;
+};
+
+/// The far end of the wire when there is no second machine: injects RX traffic, checks TX traffic.
+class Peer : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(Peer);
+    Peer(sc_core::sc_module_name name, const RunConfig& cfg, wire::Wire& wire, Machine& dut);
+    void receive(const nic::Frame& frame);
+    Scoreboard& tx_board() { return m_tx_board; }
+    uint64_t injected() const { return m_injected; }
+    bool done() const { return m_done; }
+
+private:
+    void inject();
+    const RunConfig& m_cfg;
+    wire::Wire& m_wire;
+    Machine& m_dut;
+    Scoreboard m_tx_board{"tx"};
+    uint64_t m_injected = 0;
+    bool m_done = false;
+};
+
+class SystemTop : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(SystemTop);
+    /// Opens the outputs first: throws UsageError naming a path that cannot be written or read.
+    SystemTop(sc_core::sc_module_name name, const RunConfig& cfg);
+    ~SystemTop() override;
+
+    const RunConfig& config() const { return m_cfg; }
+    Machine& dut() { return *m_dut; }
+    Machine* partner() { return m_partner.get(); }
+    wire::Wire& wire() { return m_wire; }
+    Peer* peer() { return m_peer.get(); }
+    wire::PcapSource* pcap_source() { return m_pcap_in.get(); }
+    /// Every program finished and every expected frame arrived (or the peer has nothing more to send).
+    bool finished() const;
+    /// Close VCD and pcap so both are complete on disk (also after an interrupted run).
+    void close_outputs();
+    std::string pcap_error() const { return m_pcap_out ? m_pcap_out->error() : std::string(); }
+
+private:
+    void watch();
+    RunConfig m_cfg;
+    std::unique_ptr<Tracer> m_tracer;
+    std::unique_ptr<wire::PcapWriter> m_pcap_out;
+    wire::Wire m_wire;
+    std::unique_ptr<Machine> m_dut;
+    std::unique_ptr<Machine> m_partner;
+    std::unique_ptr<Peer> m_peer;
+    std::unique_ptr<wire::PcapSource> m_pcap_in;
+    Scoreboard m_pcap_board{"pcap-in"};
+};
+
+}  // namespace nicsim::tb

@@ -1,0 +1,99 @@
+#include "traffic.h"
+
+#include <algorithm>
+
+namespace nicsim::tb {
+
+TrafficGen::TrafficGen(uint64_t seed, uint8_t direction, const SizeDist& sizes, const Mac& dst, const Mac& src)
+    : m_rng(seed * 0x100000001B3ull + direction), m_dir(direction), m_sizes(sizes), m_dst(dst), m_src(src) {}
+
+uint32_t TrafficGen::pick_size() {
+    switch (m_sizes.kind) {
+        case SizeDist::Fixed: return m_sizes.min;
+        case SizeDist::Uniform: return static_cast<uint32_t>(m_rng.range(m_sizes.min, m_sizes.max));
+        case SizeDist::Imix: {
+            const uint64_t r = m_rng.range(0, 11);  // 7:4:1 of 60, 590, 1514
+            return r < 7 ? 60 : r < 11 ? 590 : 1514;
+        }
+    }
+    return m_sizes.min;
+}
+
+std::vector<uint8_t> TrafficGen::next() {
+    const uint32_t len = pick_size();
+    std::vector<uint8_t> f(len);
+    std::copy(m_dst.begin(), m_dst.end(), f.begin());
+    std::copy(m_src.begin(), m_src.end(), f.begin() + 6);
+    f[12] = kTrafficEtherType >> 8;
+    f[13] = kTrafficEtherType & 0xFF;
+    const uint32_t words[3] = {0x6E696373u /* "nics" */, (uint32_t(m_dir) << 24) | uint32_t(m_seq & 0xFFFFFF), len};
+    for (int w = 0; w < 3; ++w)
+        for (int b = 0; b < 4; ++b) f[14 + 4 * w + b] = static_cast<uint8_t>(words[w] >> (24 - 8 * b));
+    for (size_t i = kTrafficHeader; i < len; i += 8) {
+        const uint64_t r = m_rng.next();
+        for (size_t b = 0; b < 8 && i + b < len; ++b) f[i + b] = static_cast<uint8_t>(r >> (8 * b));
+    }
+    ++m_seq;
+    return f;
+}
+
+namespace {
+uint16_t fold(uint32_t sum) {
+    while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+    return static_cast<uint16_t>(~sum);
+}
+}  // namespace
+
+std::vector<uint8_t> make_tcp_frame(uint64_t seed, uint64_t seq, uint32_t total, const Mac& dst, const Mac& src) {
+    std::vector<uint8_t> f(total);
+    std::copy(dst.begin(), dst.end(), f.begin());
+    std::copy(src.begin(), src.end(), f.begin() + 6);
+    f[12] = 0x08;
+    f[13] = 0x00;
+    uint8_t* ip = f.data() + 14;
+    const uint32_t ip_len = total - 14;
+    ip[0] = 0x45;
+    ip[2] = static_cast<uint8_t>(ip_len >> 8);  // the NIC rewrites it per segment
+    ip[3] = static_cast<uint8_t>(ip_len);
+    ip[4] = static_cast<uint8_t>(seq >> 8);
+    ip[5] = static_cast<uint8_t>(seq);
+    ip[8] = 64;
+    ip[9] = 6;  // TCP
+    const uint8_t addrs[8] = {10, 0, 0, 1, 10, 0, 0, 2};
+    std::copy(addrs, addrs + 8, ip + 12);
+    uint32_t sum = 0;
+    for (int i = 0; i < 20; i += 2) sum += (ip[i] << 8) | ip[i + 1];
+    const uint16_t c = fold(sum);
+    ip[10] = static_cast<uint8_t>(c >> 8);
+    ip[11] = static_cast<uint8_t>(c);
+    uint8_t* tcp = ip + 20;
+    tcp[0] = 0x13;  // source port 5000
+    tcp[1] = 0x88;
+    tcp[2] = 0x13;  // destination port 5001
+    tcp[3] = 0x89;
+    const uint32_t tseq = static_cast<uint32_t>(seq * 0x10000);
+    for (int b = 0; b < 4; ++b) tcp[4 + b] = static_cast<uint8_t>(tseq >> (24 - 8 * b));
+    tcp[12] = 0x50;  // 20-byte header
+    tcp[13] = 0x18;  // PSH ACK
+    tcp[14] = 0xFF;
+    tcp[15] = 0xFF;
+    Rng rng(seed ^ (seq * 0x9E3779B97F4A7C15ull));
+    for (size_t i = 54; i < total; ++i) f[i] = static_cast<uint8_t>(rng.next());
+    return f;
+}
+
+std::vector<uint32_t> fragment_layout(Rng& rng, uint32_t len, unsigned fragments) {
+    std::vector<uint32_t> out;
+    if (fragments <= 1 || len < fragments) return {len};
+    uint32_t left = len;
+    for (unsigned i = 0; i + 1 < fragments; ++i) {
+        const uint32_t keep = fragments - 1 - i;  // at least one byte for each later buffer
+        const uint32_t n = static_cast<uint32_t>(rng.range(1, std::max<uint32_t>(1, (left - keep) / 2 + 1)));
+        out.push_back(n);
+        left -= n;
+    }
+    out.push_back(left);
+    return out;
+}
+
+}  // namespace nicsim::tb

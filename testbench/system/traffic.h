@@ -1,0 +1,58 @@
+// Seeded traffic: the frames the protocol sends and the peer injects. Each frame carries a header naming its
+// direction and sequence number, so a scoreboard can tell lost, duplicated, reordered and corrupted frames apart.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "testbench/cli/run_config.h"
+
+namespace nicsim::tb {
+
+using Mac = std::array<uint8_t, 6>;
+
+/// splitmix64: the same sequence on every platform and library (std distributions are not).
+class Rng {
+public:
+    explicit Rng(uint64_t seed) : m_state(seed) {}
+    uint64_t next() {
+        uint64_t z = (m_state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    /// Uniform in [lo, hi].
+    uint64_t range(uint64_t lo, uint64_t hi) { return lo + next() % (hi - lo + 1); }
+
+private:
+    uint64_t m_state;
+};
+
+constexpr uint16_t kTrafficEtherType = 0x88B5;  // IEEE local experimental EtherType
+constexpr size_t kTrafficHeader = 14 + 12;       // Ethernet + {magic, direction/sequence, length}
+
+/// Builds frames for one direction; frame i is fully determined by (seed, direction, i).
+class TrafficGen {
+public:
+    TrafficGen(uint64_t seed, uint8_t direction, const SizeDist& sizes, const Mac& dst, const Mac& src);
+    /// The next frame, without FCS.
+    std::vector<uint8_t> next();
+    uint64_t made() const { return m_seq; }
+
+private:
+    uint32_t pick_size();
+    Rng m_rng;
+    uint8_t m_dir;
+    SizeDist m_sizes;
+    Mac m_dst, m_src;
+    uint64_t m_seq = 0;
+};
+
+/// A TCP/IPv4 frame of `total` bytes (for Large Send Offload), payload seeded like TrafficGen's.
+std::vector<uint8_t> make_tcp_frame(uint64_t seed, uint64_t seq, uint32_t total, const Mac& dst, const Mac& src);
+
+/// Fragment sizes for a send of `len` bytes in `fragments` buffers (seeded, each at least 1 byte).
+std::vector<uint32_t> fragment_layout(Rng& rng, uint32_t len, unsigned fragments);
+
+}  // namespace nicsim::tb

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Runs the nicsim program as a user would and checks what a user would see. Usage: nicsim_cli_test.sh NICSIM CASE
+# Each case runs in a fresh temporary directory; the exit status says pass (0) or fail (1), with the reason printed.
+set -u
+NICSIM=$1
+CASE=$2
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+
+fail() { echo "FAIL: $*"; exit 1; }
+# run EXPECTED_EXIT args...: runs nicsim, keeps stdout/stderr in out.txt/err.txt
+run() {
+    local want=$1; shift
+    "$NICSIM" "$@" >out.txt 2>err.txt
+    local got=$?
+    [ "$got" -eq "$want" ] || { cat out.txt err.txt; fail "nicsim $* exited $got, expected $want"; }
+}
+# bad_input 'message part' args...: exit 2, exactly one line on stderr naming the problem, no files left behind
+bad_input() {
+    local msg=$1; shift
+    local before after
+    before=$(find . -type f | sort)
+    run 2 "$@"
+    [ "$(wc -l <err.txt)" -eq 1 ] || { cat err.txt; fail "expected one line on stderr"; }
+    grep -qF -- "$msg" err.txt || { cat err.txt; fail "stderr does not name '$msg'"; }
+    rm -f out.txt err.txt
+    after=$(find . -type f | sort)
+    [ "$before" = "$after" ] || fail "files left behind: $(comm -13 <(echo "$before") <(echo "$after"))"
+}
+pcap_frames() { tshark -r "$1" -T fields -e frame.len 2>/dev/null | wc -l; }
+
+case "$CASE" in
+default)
+    run 0
+    grep -q "verdict  *pass" out.txt || fail "no passing verdict in the statistics table"
+    [ -s nicsim-out/nicsim.vcd ] || fail "default run wrote no VCD at nicsim-out/nicsim.vcd"
+    [ -s nicsim-out/nicsim.pcap ] || fail "default run wrote no pcap at nicsim-out/nicsim.pcap"
+    n=$(pcap_frames nicsim-out/nicsim.pcap)
+    [ "$n" -eq 64 ] || fail "tshark read $n frames from the default pcap, expected 64 (32 each way)"
+    vcd2fst nicsim-out/nicsim.vcd x.fst >/dev/null 2>&1 || fail "vcd2fst rejected the VCD"
+    [ -s x.fst ] || fail "vcd2fst wrote no FST"
+    ;;
+help)
+    run 0 --help
+    grep -q -- "--bus-width" out.txt || fail "help does not list --bus-width"
+    run 0 --list-scenarios
+    grep -q "dma32-high" out.txt || fail "--list-scenarios does not name dma32-high"
+    run 0 --version
+    grep -q "^nicsim " out.txt || fail "--version prints no version"
+    ;;
+stats-json)
+    run 0 --quiet --vcd none --pcap-out none --stats-json s.json --packets 4
+    [ ! -s out.txt ] || fail "--quiet still printed to stdout"
+    grep -q '"verdict": "pass"' s.json || fail "stats JSON has no passing verdict"
+    grep -q '"frames intact": 4' s.json || fail "stats JSON does not count 4 intact frames"
+    [ ! -e nicsim-out ] || fail "'none' outputs still created nicsim-out"
+    ;;
+bus64-66)
+    run 0 --bus-width 64 --bus-clock 66 --packets 8 --stats-json s.json --vcd v.vcd --pcap-out p.pcap
+    grep -q '"bus": "64-bit 66 MHz"' s.json || fail "the run did not use a 64-bit 66 MHz bus"
+    grep -q "REQ64_n" v.vcd || fail "the VCD of a 64-bit bus has no REQ64_n"
+    ;;
+dma32-high)
+    run 0 --scenario dma32-high --packets 8 --stats-json s.json --vcd none --pcap-out none
+    grep -q '"NIC DMA addressing": "32-bit"' s.json || fail "not a 32-bit NIC"
+    grep -q '"DAC cycles": 0' s.json || fail "a 32-bit NIC drove DAC cycles"
+    ;;
+dac64)
+    run 0 --scenario dac64 --packets 8 --stats-json s.json --vcd none --pcap-out none
+    grep -A20 '"bus master nic"' s.json | grep -q '"DAC cycles": [1-9]' || fail "a 64-bit NIC with high memory drove no DAC"
+    ;;
+lso)
+    run 0 --scenario lso64k --packets 2 --stats-json s.json --vcd none --pcap-out p.pcap
+    grep -q '"TCP segments": [1-9]' s.json || fail "LSO produced no TCP segments"
+    ;;
+small-imix)
+    run 0 --size imix --packets 24 --fragments 4 --placement fragmented --link 100 --vcd none --pcap-out none
+    run 0 --size 60..200 --direction rx --packets 8 --vcd none --pcap-out none --max-transfer 256
+    run 0 --direction tx --packets 8 --seed 99 --mem-latency 30 --vcd none --pcap-out none
+    ;;
+back-to-back)
+    run 0 --back-to-back --packets 8 --stats-json s.json --vcd none --pcap-out p.pcap
+    grep -A3 '"partner transmit"' s.json | grep -q '"packets sent": 8' || fail "the partner NIC sent nothing"
+    n=$(pcap_frames p.pcap)
+    [ "$n" -eq 16 ] || fail "tshark read $n frames on the back-to-back wire, expected 16"
+    ;;
+pcap-in)
+    run 0 --direction tx --packets 3 --vcd none --pcap-out in.pcap
+    run 0 --pcap-in in.pcap --direction tx --packets 0 --vcd none --pcap-out none --stats-json s.json
+    grep -q '"frames from pcap": 3' s.json || fail "the pcap's 3 frames were not injected"
+    ;;
+limits)
+    run 0 --packets 1000 --max-time 100us --vcd none --pcap-out none --stats-json s.json
+    grep -q '"ended by": "time limit"' s.json || fail "the time limit did not end the run"
+    grep -q "time limit ended the run" err.txt || fail "no note that the time limit ended the run"
+    run 0 --packets 1000 --max-clocks 2000 --vcd none --pcap-out none --stats-json s.json
+    grep -q '"bus clocks": 200[0-9]' s.json || fail "--max-clocks 2000 did not stop near 2000 clocks"
+    ;;
+scenario-file)
+    printf '# test scenario\nbus-width = 64\npackets = 4\nvcd = none\npcap-out = none\n' >s.scn
+    run 0 --scenario-file s.scn --stats-json s.json
+    grep -q '"bus": "64-bit' s.json || fail "the scenario file's bus-width was not applied"
+    ;;
+bad-input)
+    bad_input "unknown option '--frobnicate'" --frobnicate
+    bad_input "--bus-width: expected 32 or 64, got '48'" --bus-width 48
+    bad_input "--packets:" --packets lots
+    bad_input "--size:" --size 9000
+    bad_input "--scenario: unknown scenario 'nope'" --scenario nope
+    bad_input "--pcap-in:" --pcap-in /nonexistent/in.pcap
+    printf 'not a pcap file at all' >bad.pcap
+    bad_input "bad.pcap" --pcap-in bad.pcap
+    printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00' >short.pcap
+    bad_input "short.pcap" --pcap-in short.pcap
+    printf 'packets = 4\nwhat = ever\n' >bad.scn
+    bad_input "bad.scn:2: unknown key 'what'" --scenario-file bad.scn
+    bad_input "--scenario-file: cannot read" --scenario-file /nonexistent/x.scn
+    bad_input "--vcd: cannot write" --vcd /nonexistent/dir/x.vcd
+    bad_input "--pcap-out: cannot write" --pcap-out /nonexistent/dir/x.pcap
+    bad_input "--stats-json: cannot write" --stats-json /nonexistent/dir/x.json
+    ;;
+ctrl-c)
+    "$NICSIM" --packets 100000000 --max-time 3600s --vcd v.vcd --pcap-out p.pcap --stats-json s.json >out.txt 2>err.txt &
+    pid=$!
+    sleep 2
+    kill -INT "$pid"
+    wait "$pid"
+    code=$?
+    [ "$code" -le 1 ] || { cat err.txt; fail "Ctrl-C exit status $code"; }
+    grep -q "interrupted" err.txt || fail "no note that the run was interrupted"
+    grep -q '"ended by": "Ctrl-C"' s.json || fail "stats JSON does not say Ctrl-C ended the run"
+    n=$(pcap_frames p.pcap)
+    [ "$n" -gt 0 ] || fail "the interrupted pcap is not readable by tshark"
+    vcd2fst v.vcd v.fst >/dev/null 2>&1 || fail "vcd2fst rejected the interrupted VCD"
+    ;;
+*)
+    fail "unknown case $CASE"
+    ;;
+esac
+echo "PASS: $CASE"
