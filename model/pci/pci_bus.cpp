@@ -224,6 +224,14 @@ void PciBus::refresh_trace() {
         t.idsel[i] = ((l.idsel >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
 }
 
+namespace {
+/// "top.dut.nic" -> "nic": hierarchical agent names would otherwise open VCD scopes of their own.
+std::string leaf(const std::string& name) {
+    const auto dot = name.rfind('.');
+    return dot == std::string::npos ? name : name.substr(dot + 1);
+}
+}  // namespace
+
 void PciBus::trace(sc_trace_file* tf) {
     if (!tf) return;
     if (m_trace) throw std::logic_error("PciBus::trace called twice");
@@ -249,10 +257,10 @@ void PciBus::trace(sc_trace_file* tf) {
     sc_trace(tf, t.serr_n, p + "SERR_n");
     sc_trace(tf, t.inta_n, p + "INTA_n");
     for (size_t i = 0; i < m_masters.size(); ++i) {
-        sc_trace(tf, t.req_n[i], p + "REQ_n_" + m_masters[i]);
-        sc_trace(tf, t.gnt_n[i], p + "GNT_n_" + m_masters[i]);
+        sc_trace(tf, t.req_n[i], p + "REQ_n_" + leaf(m_masters[i]));
+        sc_trace(tf, t.gnt_n[i], p + "GNT_n_" + leaf(m_masters[i]));
     }
-    for (size_t i = 0; i < m_devices.size(); ++i) sc_trace(tf, t.idsel[i], p + "IDSEL_" + m_devices[i]);
+    for (size_t i = 0; i < m_devices.size(); ++i) sc_trace(tf, t.idsel[i], p + "IDSEL_" + leaf(m_devices[i]));
     refresh_trace();
 }
 
