@@ -121,6 +121,8 @@ void record(PNDIS_PACKET p) {
 }
 
 void send_packets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT n) {
+    if (g_script.stall_in_send_us) NdisStallExecution(g_script.stall_in_send_us);
+    g_state.dpc_calls_seen_in_send = g_state.dpc_calls;
     for (UINT i = 0; i < n; ++i) {
         record(packets[i]);
         if (!(g_script.attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {

@@ -29,6 +29,7 @@ struct MiniportScript {
     NDIS_STATUS reset_status = NDIS_STATUS_SUCCESS;       ///< PENDING: complete later
     bool queue_dpc = true;                                ///< MiniportISR asks for MiniportHandleInterrupt
     void (*dpc_hook)() = nullptr;                         ///< runs inside MiniportHandleInterrupt
+    UINT stall_in_send_us = 0;                            ///< NdisStallExecution inside MiniportSendPackets
     bool use_send_handler = false;                        ///< register MiniportSend instead of MiniportSendPackets
     bool hung = false;                                    ///< what MiniportCheckForHang answers
     UINT hang_seconds = 0;                                ///< CheckForHangTimeInSeconds for NdisMSetAttributesEx
@@ -61,6 +62,7 @@ struct MiniportState {
     unsigned halts = 0;
     unsigned returns = 0;
     unsigned resets = 0;
+    unsigned dpc_calls_seen_in_send = 0;  ///< dpc_calls when MiniportSendPackets returned
     NDIS_MINIPORT_TIMER timer{};
 };
 

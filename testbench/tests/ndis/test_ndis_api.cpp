@@ -587,3 +587,17 @@ TEST_CASE("NDIS functions given NULL or foreign pointers neither crash nor touch
     CHECK(rig.host.violation_count("deregister-ports") == 1);
     CHECK(foreign == 0);
 }
+
+TEST_CASE("MiniportHandleInterrupt never runs inside MiniportSendPackets and runs when it returns", "[ndis][api]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    g_script.stall_in_send_us = 10;
+    g_script.complete_in_send = true;
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    rig.plat.regs[FakePlatform::kIcr] = 0x01;  // INTA# asserted, delivered at the next stall
+    rig.host.send(pattern(64));
+    INFO("the ISR ran during the stall in MiniportSendPackets, the DPC only after it returned");
+    CHECK(g_state.isr_calls == 1);
+    CHECK(g_state.dpc_calls_seen_in_send == 0);
+    CHECK(g_state.dpc_calls == 1);
+}
