@@ -4,10 +4,17 @@
 #include <string>
 
 #include "model/nic/mac.h"
+#include "model/nic/offload.h"
 
 namespace nicsim::nic {
 
 using e1000::RxDesc;
+
+namespace {
+using RxcsumPcss = e1000::Field<0, 8>;  // RXCSUM.PCSS: packet checksum start
+using RxcsumIpofld = e1000::Bit<8>;     // RXCSUM.IPOFLD: IPv4 header checksum offload
+using RxcsumTuofld = e1000::Bit<9>;     // RXCSUM.TUOFLD: TCP/UDP checksum offload
+}  // namespace
 
 RxEngine::RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats)
     : m_ctx(ctx), m_dma(dma), m_stats(stats), m_cache(ctx, dma, kRxRingRegs, *this, stats), m_fifo(kFifoSlots) {}
@@ -73,6 +80,26 @@ void RxEngine::receive(const Frame& frame) {
     f.len = deliver;
     f.wire_len = wire_len;
     f.inexact = match == RxMatch::kMulticastHash;
+    // Checksums over the frame without its FCS, once per frame (RXCSUM is read as the frame enters the FIFO).
+    const size_t plain = frame.fcs_included ? frame.bytes.size() - kFcsBytes : frame.bytes.size();
+    const uint32_t rxcsum = m_ctx.reg(e1000::RXCSUM);
+    f.csum = rx_packet_checksum(frame.bytes.data(), plain, RxcsumPcss::get(rxcsum));
+    f.eop_status = 0;
+    f.eop_errors = 0;
+    const bool ipofld = RxcsumIpofld::get(rxcsum) != 0, tuofld = RxcsumTuofld::get(rxcsum) != 0;
+    if (!ipofld && !tuofld) {
+        f.eop_status = RxDesc::kStaIxsm;
+    } else {
+        const RxChecksumResult c = rx_verify_checksums(frame.bytes.data(), plain);
+        if (ipofld && c.ip_checked) {
+            f.eop_status |= RxDesc::kStaIpcs;
+            if (!c.ip_ok) f.eop_errors |= RxDesc::kErrIpe;
+        }
+        if (tuofld && c.l4_checked) {
+            f.eop_status |= RxDesc::kStaTcpcs;
+            if (!c.l4_ok) f.eop_errors |= RxDesc::kErrTcpe;
+        }
+    }
     ++m_fifo_count;
     m_fifo_bytes += deliver;
 }
@@ -88,10 +115,10 @@ void RxEngine::tick() {
     m_cache.tick(idle());
 }
 
-void RxEngine::write_status(uint16_t length, uint8_t status, uint8_t errors) {
+void RxEngine::write_status(uint16_t length, uint8_t status, uint8_t errors, uint16_t csum) {
     RxDesc d = e1000::desc_from<RxDesc>(m_cache.front().b);
     d.set_length(length);
-    d.set_csum(0);
+    d.set_csum(csum);
     d.set_status(status);
     d.set_errors(errors);
     d.set_special(0);
@@ -152,10 +179,16 @@ void RxEngine::dma_done(const DmaOp& op, DmaResult result) {
     FifoFrame& f = m_fifo[m_fifo_head];
     m_offset += m_chunk;
     const bool last = m_offset >= f.len;
-    uint8_t status = RxDesc::kStaDd | RxDesc::kStaIxsm;  // no RX checksum offload: checksums not indicated
-    if (last) status |= RxDesc::kStaEop;
+    uint8_t status = RxDesc::kStaDd;
+    uint8_t errors = 0;
+    if (last) {  // checksum results and the packet checksum go with the last descriptor of the frame
+        status |= RxDesc::kStaEop | f.eop_status;
+        errors = f.eop_errors;
+    } else {
+        status |= RxDesc::kStaIxsm;
+    }
     if (f.inexact) status |= RxDesc::kStaPif;
-    write_status(static_cast<uint16_t>(m_chunk), status, 0);
+    write_status(static_cast<uint16_t>(m_chunk), status, errors, last ? f.csum : 0);
     if (last) finish_frame(true);
 }
 

@@ -41,12 +41,15 @@ class RxEngine : public DescCacheOwner, public DmaClient {
         uint32_t len = 0;            // bytes to deliver (after SECRC)
         uint32_t wire_len = 0;       // bytes as counted by GORC (with FCS)
         bool inexact = false;        // passed the multicast hash (PIF)
+        uint8_t eop_status = 0;      // checksum status bits for the last descriptor (IXSM or IPCS/TCPCS)
+        uint8_t eop_errors = 0;      // checksum errors for the last descriptor (IPE/TCPE)
+        uint16_t csum = 0;           // packet checksum from RXCSUM.PCSS
     };
 
     bool idle() const { return !m_writing && m_fifo_count == 0; }
     void start_descriptor();
     void finish_frame(bool delivered);
-    void write_status(uint16_t length, uint8_t status, uint8_t errors);
+    void write_status(uint16_t length, uint8_t status, uint8_t errors, uint16_t csum = 0);
     void diag(const char* what, const std::string& detail);
 
     NicContext& m_ctx;
