@@ -394,3 +394,21 @@ TEST_CASE("DMA on a 32-bit device refuses a descriptor ring above 4 GiB and stop
     CHECK(b.r(e::TDH) == 0);
     CHECK_FALSE(b.dp->busy());
 }
+
+TEST_CASE("robust RDT past the RX ring end is diagnosed and ignored", "[nic][rx][robust]") {
+    nicsim::test::expect_reports("nicsim/nic/head-tail-range");
+    Bench b;
+    b.set_mac(kMac);
+    b.setup_rx(0x10000, 8, 0x40000, 2048, 0, e::rctl::SECRC::mask);
+    b.w(e::RDT, 8);  // one past the last descriptor
+    const auto f0 = eth_frame(kMac, 100, 1);
+    b.dp->receive(with_fcs(f0));
+    b.run_us(10);
+    CHECK(b.ctx.diag_count("head-tail-range") == 1);
+    CHECK(b.host.log.empty());
+    b.w(e::RDT, 3);
+    b.run_us(10);
+    CHECK(b.host.read(0x40000, 100) == f0);
+    CHECK(b.r(e::RDH) == 1);
+    CHECK(b.host.stray == 0);
+}

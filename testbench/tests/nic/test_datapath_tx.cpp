@@ -386,7 +386,8 @@ TEST_CASE("TX PTHRESH and HTHRESH prefetch before the cache runs dry and bursts 
     CHECK(c.dp->stats().desc_prefetches > 0);
 }
 
-TEST_CASE("TX with the link down holds frames in the FIFO without spending clocks and sends them at link up", "[nic][tx]") {
+TEST_CASE("TX with the link down holds frames in the FIFO without spending clocks and sends them at link up",
+          "[nic][tx]") {
     Bench b;
     b.dp->set_link(false, 1000);
     b.setup_tx(0x10000, 8);
@@ -409,4 +410,21 @@ TEST_CASE("TX with the link down holds frames in the FIFO without spending clock
     REQUIRE(b.wire.frames.size() == 1);
     CHECK(body(b.wire.frames[0]) == frame);
     CHECK(b.dp->tx().fifo_bytes() == 0);
+}
+
+TEST_CASE("TX descriptor low threshold raises TXD_LOW when the owned descriptors fall below LWTHRESH", "[nic][tx]") {
+    Bench b;
+    // LWTHRESH 1 = 8 descriptors; 12 frames queued, so the hardware's share falls from 12 through 8.
+    b.setup_tx(0x10000, 32, e::dctl::LWTHRESH::make(1) | e::dctl::GRAN::mask);
+    b.host.alloc(0x20000, 0x4000);
+    const auto frame = eth_frame(kDst, 60, 40);
+    b.host.write(0x20000, frame.data(), frame.size());
+    for (uint32_t i = 0; i < 12; ++i) b.put_legacy(i, 0x20000, 60, kEop | kIfcs | kRs);
+    b.w(e::TDT, 12);
+    b.run_us(3);
+    INFO("early on more than 8 descriptors are still the hardware's");
+    CHECK((b.ctx.icr & e::icr::TXD_LOW) == 0);
+    b.run_us(60);
+    CHECK(b.wire.frames.size() == 12);
+    CHECK((b.ctx.icr & e::icr::TXD_LOW) != 0);
 }
