@@ -22,6 +22,7 @@ constexpr unsigned kResetPolls = 100;       // CTRL.RST polls before giving up
 constexpr ULONG kImsEnable = icr::TXDW | icr::TXQE | icr::LSC | icr::RXSEQ | icr::RXDMT0 | icr::RXO | icr::RXT0;
 
 Adapter* g_current = nullptr;  // the adapter driver_stats()/current_adapter() report
+DriverStats g_last_halted;     // last_halted_stats()
 
 VOID reset_timer_fn(PVOID, PVOID ctx, PVOID, PVOID);
 
@@ -388,6 +389,7 @@ VOID MiniportHalt(NDIS_HANDLE ctx) {
     // Bus mastering off before the memory the device knew goes away.
     USHORT command = static_cast<USHORT>(a->pci_command_saved & ~PCI_ENABLE_BUS_MASTER);
     NdisWritePciSlotInformation(a->handle, 0, 4, &command, sizeof(command));
+    g_last_halted = a->stats;
     release(a);
 }
 
@@ -497,6 +499,8 @@ const DriverStats* driver_stats(NDIS_HANDLE adapter) {
 }
 
 NDIS_HANDLE current_adapter() { return g_current; }
+
+const DriverStats& last_halted_stats() { return g_last_halted; }
 
 }  // namespace nicsim::miniport
 

@@ -51,5 +51,7 @@ struct DriverStats {
 const DriverStats* driver_stats(NDIS_HANDLE adapter);
 /// The adapter context of the most recently initialized adapter that was not halted (nullptr: none).
 NDIS_HANDLE current_adapter();
+/// The counters of the most recently halted adapter, as they were when MiniportHalt freed it.
+const DriverStats& last_halted_stats();
 
 }  // namespace nicsim::miniport

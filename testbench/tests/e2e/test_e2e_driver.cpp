@@ -85,6 +85,8 @@ TEST_CASE("TCP large send is cut into MSS segments with valid checksums and repo
         CHECK(payload == std::vector<uint8_t>(packets[i].begin() + kTcpHeaderBytes, packets[i].end()));
     }
     CHECK(at == r.peer_rx.size());
+    INFO("one context descriptor per large send");
+    CHECK(miniport::last_halted_stats().tx_tso_packets == sends.size());
     r.no_violations();
 }
 
@@ -150,6 +152,10 @@ TEST_CASE("a full TX ring queues packets in order and resumes on TX completion",
     REQUIRE(st == NDIS_STATUS_SUCCESS);
     CHECK(tdlen == 8u * 16u);
     REQUIRE(done);
+    INFO("the driver found the ring full and queued packets");
+    CHECK(miniport::last_halted_stats().tx_ring_full > 0u);
+    CHECK(miniport::last_halted_stats().tx_packets_queued >= 30u);
+    CHECK(miniport::last_halted_stats().tx_completed == frames.size());
     INFO("most of the first 40 waited in the driver's queue");
     CHECK(queue_len > 30u);
     const auto& res = r.host->send_results();
@@ -278,6 +284,10 @@ TEST_CASE("halt while frames arrive stops the DMA before shared memory is freed"
     INFO("nothing was indicated and nothing written to host memory after halt");
     CHECK(received_final == received_at_halt);
     CHECK(rx_frames_final == rx_frames_at_halt);
+    INFO("MiniportHalt saw the head pointers stop before it freed the rings and buffers");
+    CHECK(miniport::last_halted_stats().dma_quiet_at_halt);
+    CHECK(miniport::last_halted_stats().halt_quiesce_polls >= 2u);
+    CHECK(miniport::last_halted_stats().rx_indicated == received_at_halt);
     INFO("the device is left stopped: no bus mastering, receiver and transmitter off, interrupts masked");
     CHECK((cmd & PCI_ENABLE_BUS_MASTER) == 0u);
     CHECK(rctl::EN::get(rctl) == 0u);

@@ -108,8 +108,12 @@ void traffic(unsigned dma_bits, ndis::Placement place, uint32_t lso) {
     CHECK(lists_left == 0u);
     REQUIRE(r.peer_rx.size() == tx_expected);
     for (size_t i = 0; i < sent.size(); ++i) {
-        INFO("frame " << i << " of " << sent[i].size() << " bytes: wire bytes equal the packet's buffers");
-        CHECK(wire_payload(r.peer_rx[i]) == sent[i]);
+        const std::vector<uint8_t> got = wire_payload(r.peer_rx[i]);
+        size_t diff = 0;
+        while (diff < got.size() && diff < sent[i].size() && got[diff] == sent[i][diff]) ++diff;
+        INFO("frame " << i << " of " << sent[i].size() << " bytes: wire bytes equal the packet's buffers (first "
+                      << "difference at byte " << diff << " of " << got.size() << ")");
+        CHECK(got == sent[i]);
     }
     if (lso) {
         INFO("the large send left as MSS-sized segments carrying the payload in order");
