@@ -130,6 +130,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
     reset_registers();
     m_link = m_params.link_up;
     update_master_config();
+    m_dp->set_link(link_up(), m_params.link_mbps);
 
     m_sleep_events = m_wake | m_bus.changed_event();
     SC_METHOD(clock_method);
@@ -173,6 +174,7 @@ void Nic82540em::reset() {
     m_target.reset();
     m_target.set_parity_response(false, false);
     update_master_config();
+    m_dp->set_link(link_up(), m_params.link_mbps);
     if (m_inta) m_bus.set_inta(m_device, false);
     m_inta = false;
 }
@@ -195,6 +197,7 @@ void Nic82540em::software_reset() {
     m_eeprom.reset();
     m_irq.reset();
     m_dp->reset();
+    m_dp->set_link(link_up(), m_params.link_mbps);  // CTRL.SLU is clear again: the MAC sees the link down
     m_master.reset();
     update_irq();
 }
@@ -276,6 +279,7 @@ bool Nic82540em::link_up() const {
 
 void Nic82540em::link_changed(bool was_up) {
     if (link_up() == was_up) return;
+    m_dp->set_link(link_up(), m_params.link_mbps);
     m_irq.raise(icr::LSC);
     update_irq();
     wake();
