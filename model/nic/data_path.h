@@ -2,6 +2,21 @@
 // (the only path to host memory) and the TX/RX engines. The device front (Nic82540em) owns one, forwards register
 // writes to it, calls tick() from its clocked SC_METHOD on every rising edge while busy(), and makes it the client of
 // its PciMasterEngine.
+//
+// Properties (NicParams): dma_address_bits (32: nothing at or above 4 GiB is touched), max_transfer (largest
+// bus-master request; larger operations are split, never truncated), desc_cache_entries (per ring), tx_fifo_bytes,
+// rx_fifo_bytes, link_mbps/link_up (the MAC; later changes through set_link).
+// Hardware interface: PciMasterEngine requests (MemRead/MemWrite, completion in master_done); frames out through
+// WireSink::transmit at the MAC's pace, in through receive().
+// Software interface: reads TCTL, TXDCTL (PTHRESH/HTHRESH/WTHRESH/LWTHRESH), TDBAL/H, TDLEN, TDT, RCTL (EN, UPE, MPE,
+// BAM, MO, BSIZE/BSEX, SECRC, RDMTS, PSP), RXDCTL, RDBAL/H, RDLEN, RDT, RDTR, RXCSUM, RAL/RAH, MTA; writes TDH, RDH and
+// GPTC, GOTC, TOTL, TPT, TSCTC, TSCTFC, GPRC, GORC, TORL, TPR, BPRC, MPRC, MPC, RNBC, CRCERRS, RUC, ROC; raises TXQE,
+// TXD_LOW, RXDMT0, RXO (TXDW and RXT0 through tx_done_event/rx_done_event and the front's timers).
+// Diagnostics ("nicsim/nic/<what>"): dma-disabled, dma-address-32bit, dma-address-wrap, dma-bus-error,
+// dma-queue-full, ring-length, head-tail-range, tail-while-disabled, null-buffer, zero-length, tx-too-long,
+// tx-descriptor-type, tx-refused, tso-context, tso-paylen, the offload status names, rx-buffer-size.
+// Simplifications: write-back below WTHRESH happens when the engine goes idle or on TIDV/RDTR.FPD (no timer of its
+// own); GRAN=0 (cache-line granularity) is treated as descriptors; VLAN insertion/stripping is not modelled.
 #pragma once
 
 #include <cstdint>
