@@ -8,8 +8,8 @@
 // rx_fifo_bytes, link_mbps/link_up (the MAC; later changes through set_link).
 // Hardware interface: PciMasterEngine requests (MemRead/MemWrite, completion in master_done); frames out through
 // WireSink::transmit at the MAC's pace, in through receive().
-// Software interface: reads TCTL, TXDCTL (PTHRESH/HTHRESH/WTHRESH/LWTHRESH), TDBAL/H, TDLEN, TDT, RCTL (EN, UPE, MPE,
-// BAM, MO, BSIZE/BSEX, SECRC, RDMTS, PSP), RXDCTL, RDBAL/H, RDLEN, RDT, RDTR, RXCSUM, RAL/RAH, MTA; writes TDH, RDH and
+// Software interface: reads TCTL (EN, PSP), TXDCTL (PTHRESH/HTHRESH/WTHRESH/LWTHRESH), TDBAL/H, TDLEN, TDT, RCTL (EN, UPE, MPE,
+// BAM, MO, BSIZE/BSEX, SECRC, RDMTS), RXDCTL, RDBAL/H, RDLEN, RDT, RDTR, RXCSUM, RAL/RAH, MTA; writes TDH, RDH and
 // GPTC, GOTC, TOTL, TPT, TSCTC, TSCTFC, GPRC, GORC, TORL, TPR, BPRC, MPRC, MPC, RNBC, CRCERRS, RUC, ROC; raises TXQE,
 // TXD_LOW, RXDMT0, RXO (TXDW and RXT0 through tx_done_event/rx_done_event and the front's timers).
 // Diagnostics ("nicsim/nic/<what>"): dma-disabled, dma-address-32bit, dma-address-wrap, dma-bus-error,
