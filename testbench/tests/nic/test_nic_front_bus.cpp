@@ -828,3 +828,30 @@ TEST_CASE("every plain R/W register holds what is written and every statistics c
     }
     b.check_clean();
 }
+
+TEST_CASE("IOADDR beyond the register space and EERD beyond the EEPROM are diagnosed", "[nic][regs][eeprom]") {
+    Bench b;
+    test::expect_reports("nicsim/nic/register-offset");
+    test::expect_reports("nicsim/nic/eeprom-address");
+    uint32_t io_val = 1, eerd = 0, status_after = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        hp.io_write(kBar2 + IOADDR, 4, kBar0Size + 0x40);
+        io_val = hp.io_read(kBar2 + IODATA, 4);
+        hp.io_write(kBar2 + IODATA, 4, 0x12345678u);
+        Bench::wr(hp, EERD, eerd::START::mask | eerd::ADDR::make(0x40));
+        hp.stall_ns(1000);
+        eerd = Bench::rd(hp, EERD);
+        status_after = Bench::rd(hp, STATUS);
+    });
+    INFO("IODATA outside the 128 KiB space reads 0; the read and the write are each diagnosed");
+    CHECK(io_val == 0u);
+    CHECK(test::reports_seen("nicsim/nic/register-offset") == 2);
+    INFO("an EERD word beyond 0x3F is diagnosed and reads as all ones");
+    CHECK(test::reports_seen("nicsim/nic/eeprom-address") == 1);
+    CHECK(eerd::DONE::get(eerd) == 1u);
+    CHECK(eerd::DATA::get(eerd) == 0xFFFFu);
+    INFO("the device keeps working");
+    CHECK(status_after == 0x81u);
+    b.check_clean();
+}
