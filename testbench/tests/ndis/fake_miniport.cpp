@@ -12,6 +12,7 @@ NDIS_HANDLE g_wrapper = nullptr;
 int g_context_tag = 0;
 
 void timer_fn(PVOID, PVOID ctx, PVOID, PVOID);
+void halt(NDIS_HANDLE ctx);
 
 void call_sg(NDIS_HANDLE h) {
     g_state.sg_status = NdisMInitializeScatterGatherDma(h, g_script.dma64, g_script.max_mapping);
@@ -67,6 +68,10 @@ NDIS_STATUS initialize(PNDIS_STATUS open_error, PUINT medium_index, PNDIS_MEDIUM
                 if (st != NDIS_STATUS_SUCCESS) return st;
             }
         }
+    }
+    if (g_script.fail_init) {
+        halt(nullptr);
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
     }
     NdisMInitializeTimer(&g_state.timer, h, timer_fn, &g_context_tag);
     g_state.init_status = NDIS_STATUS_SUCCESS;

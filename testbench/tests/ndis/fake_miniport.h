@@ -29,10 +29,11 @@ struct MiniportScript {
     NDIS_STATUS reset_status = NDIS_STATUS_SUCCESS;       ///< PENDING: complete later
     bool queue_dpc = true;                                ///< MiniportISR asks for MiniportHandleInterrupt
     void (*dpc_hook)() = nullptr;                         ///< runs inside MiniportHandleInterrupt
-    UINT stall_in_send_us = 0;                            ///< NdisStallExecution inside MiniportSendPackets
-    bool use_send_handler = false;                        ///< register MiniportSend instead of MiniportSendPackets
-    bool hung = false;                                    ///< what MiniportCheckForHang answers
-    UINT hang_seconds = 0;                                ///< CheckForHangTimeInSeconds for NdisMSetAttributesEx
+    bool fail_init = false;          ///< MiniportInitialize fails at its end (after freeing what it took)
+    UINT stall_in_send_us = 0;       ///< NdisStallExecution inside MiniportSendPackets
+    bool use_send_handler = false;   ///< register MiniportSend instead of MiniportSendPackets
+    bool hung = false;               ///< what MiniportCheckForHang answers
+    UINT hang_seconds = 0;           ///< CheckForHangTimeInSeconds for NdisMSetAttributesEx
     void (*timer_hook)() = nullptr;  ///< a timer function (NdisMInitializeTimer in MiniportInitialize)
 };
 

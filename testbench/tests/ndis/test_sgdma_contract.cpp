@@ -336,3 +336,16 @@ TEST_CASE("24-bit DMA exists only on the map-register path where NDIS_DMA_24BITS
     INFO("NdisMFreeMapRegisters in MiniportHalt gives them back");
     CHECK(rig.host.map_registers_free() == before);
 }
+
+TEST_CASE("A failed MiniportInitialize gives the reserved map registers back", "[ndis][sgdma]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    g_script.fail_init = true;
+    const unsigned before = rig.host.map_registers_free();
+    CHECK(rig.start() == NDIS_STATUS_ADAPTER_NOT_FOUND);
+    INFO("SG DMA succeeded inside the failed initialize, yet nothing stays reserved");
+    CHECK(g_state.sg_status == NDIS_STATUS_SUCCESS);
+    CHECK(rig.host.map_registers_reserved() == 0);
+    CHECK(rig.host.map_registers_free() == before);
+    CHECK_FALSE(rig.host.adapter_running());
+}
