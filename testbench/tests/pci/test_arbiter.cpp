@@ -247,3 +247,55 @@ TEST_CASE("a master that is retried lets the other master in", "[pci][arbiter][r
     CHECK(s.gnt.violations() == 0);
     CHECK_MONITOR_CLEAN(s);
 }
+
+TEST_CASE("three masters are served in round-robin order", "[pci][arbiter]") {
+    PciBus bus("pci", bus_config());
+    Arbiter arbiter("arbiter", bus);
+    TestMaster m0("m0", bus), m1("m1", bus), m2("m2", bus);
+    TestTarget target("target", bus, 0x10000, 8192);
+    BusProbe probe("probe", bus);
+    BusMonitor monitor("monitor", bus);
+    TestMaster* all[] = {&m0, &m1, &m2};
+    for (unsigned k = 0; k < 3; ++k) {
+        all[k]->config().latency_timer = 64;
+        monitor.set_latency_timer(all[k]->index(), 64);
+        for (unsigned i = 0; i < 4; ++i) all[k]->write(0x10000 + k * 0x400 + i * 32, pattern(32, k * 10 + i));
+    }
+    REQUIRE(run_until_idle({&m0, &m1, &m2}));
+    const auto& p = probe.addresses();
+    REQUIRE(p.size() == 12);
+    INFO("grant order 0 1 2 0 1 2 ...");
+    for (size_t i = 0; i < p.size(); ++i) {
+        INFO("transaction " << i);
+        CHECK(p[i].master == static_cast<int>(i % 3));
+    }
+    for (unsigned k = 0; k < 3; ++k)
+        for (unsigned i = 0; i < 4; ++i) {
+            const size_t off = k * 0x400 + i * 32;
+            CHECK(std::vector<uint8_t>(target.mem.begin() + static_cast<long>(off),
+                                       target.mem.begin() + static_cast<long>(off + 32)) == pattern(32, k * 10 + i));
+        }
+    CHECK(arbiter.stats().grants_by_master[0] >= 4);
+    CHECK(arbiter.stats().grants_by_master[1] >= 4);
+    CHECK(arbiter.stats().grants_by_master[2] >= 4);
+    INFO("bus monitor summary: " << monitor.summary());
+    CHECK(monitor.violations() == 0);
+}
+
+TEST_CASE("the master counts busy and waiting clocks", "[pci][master][stats]") {
+    Rig r;
+    r.master.write(0x10000, pattern(32, 20));  // 8 dwords: address + 8 data clocks
+    r.master.read(0x10000, 32);                // address + turnaround + 8 data clocks
+    REQUIRE(run_until_idle({&r.master}));
+    const MasterStats& s = r.master.engine().stats();
+    INFO("busy clocks: FRAME# asserted to the end of each transaction");
+    CHECK(s.busy_clocks == (1 + 8) + (1 + 1 + 8));
+    INFO("one clock of REQ# before the first GNT# arrived (then the bus stayed parked on the master)");
+    CHECK(s.wait_clocks >= 1);
+    CHECK(s.wait_clocks <= 3);
+    CHECK(s.by_cmd[static_cast<int>(Cmd::MemWrite)] == 1);
+    CHECK(s.by_cmd[static_cast<int>(Cmd::MemRead)] == 1);
+    CHECK(s.bytes == 64);
+    CHECK(s.data_phases == 16);
+    CHECK(r.monitor.violations() == 0);
+}
