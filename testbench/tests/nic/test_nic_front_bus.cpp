@@ -855,3 +855,27 @@ TEST_CASE("IOADDR beyond the register space and EERD beyond the EEPROM are diagn
     CHECK(status_after == 0x81u);
     b.check_clean();
 }
+
+TEST_CASE("STATUS reports a 64-bit 66 MHz bus and 10 Mb/s links", "[nic][regs]") {
+    nic::NicParams p;
+    p.link_mbps = 10;
+    pci::BusConfig bc;
+    bc.width_bits = 64;
+    bc.clock_mhz = 66;
+    Bench b(p, bc);
+    uint32_t st = 0, sts66 = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        Bench::wr(hp, CTRL, ctrl::SLU::mask);
+        st = Bench::rd(hp, STATUS);
+        sts66 = hp.config_read(b.dev, cfg::kStatus, 2);
+    });
+    INFO("STATUS = 0x" << std::hex << st);
+    CHECK(status::BUS64::get(st) == 1u);
+    CHECK(status::PCI66::get(st) == 1u);
+    CHECK(status::SPEED::get(st) == status::kSpeed10);
+    CHECK(status::LU::get(st) == 1u);
+    INFO("the config Status register says 66 MHz capable");
+    CHECK((sts66 & cfg::kSts66MHz) != 0);
+    b.check_clean();
+}
