@@ -203,6 +203,8 @@ void BusProbe::clock() {
     }
     m_prev_frame = frame;
     m_prev_gnt_n = l.gnt_n;
+    if (l.idle() && !l.asserted(kPerr) && !l.asserted(kSerr) && !m_dac_next)
+        next_trigger(m_bus.changed_event());  // nothing to count until a line changes
 }
 
 bool run_until_idle(std::initializer_list<TestMaster*> masters, uint64_t max_clocks, unsigned settle) {
