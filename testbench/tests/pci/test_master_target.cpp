@@ -367,3 +367,39 @@ TEST_CASE("a read target sees the byte enables of the first data phase", "[pci][
     CHECK(r.master.result(burst).data == std::vector<uint8_t>(src.begin() + 1, src.begin() + 11));
     CHECK_MONITOR_CLEAN(r);
 }
+
+TEST_CASE("64-bit fallback from an odd dword start moves every byte", "[pci][master][target][bus64]") {
+    TargetTiming t;
+    t.ack64 = false;
+    Rig r(bus_config(64), t);
+    const auto w = pattern(20, 23);
+    r.master.write(0x10104, w);
+    const size_t rd = r.master.read(0x10104, 20);
+    REQUIRE(run_until_idle({&r.master}));
+    CHECK(r.mem_at(0x10104, 20) == w);
+    CHECK(r.master.result(rd).data == w);
+    INFO("the dword before the start is untouched");
+    CHECK(r.mem_at(0x10100, 4) == std::vector<uint8_t>(4, 0));
+    CHECK(r.master.result(0).bytes == 20);
+    CHECK_MONITOR_CLEAN(r);
+}
+
+TEST_CASE("a DAC burst on a 64-bit bus with REQ64# and ACK64#", "[pci][master][target][bus64][dac]") {
+    Rig r(bus_config(64, 66), {}, 0x300000000ull, 4096);
+    r.master_setup(true, 64);
+    const auto w = pattern(64, 24);
+    r.master.write(0x300000040ull, w);
+    const size_t rd = r.master.read(0x300000040ull, 64);
+    REQUIRE(run_until_idle({&r.master}));
+    const auto& p = r.probe.addresses();
+    REQUIRE(p.size() == 2);
+    CHECK(p[0].dac);
+    CHECK(p[0].req64);
+    CHECK(p[0].addr == 0x300000040ull);
+    INFO("16 dwords in 8 qword data phases");
+    CHECK(p[0].data_phases == 8);
+    CHECK(p[1].data_phases == 8);
+    CHECK(r.mem_at(0x300000040ull, 64) == w);
+    CHECK(r.master.result(rd).data == w);
+    CHECK_MONITOR_CLEAN(r);
+}
