@@ -102,6 +102,7 @@ struct Adapter {
     bool link_up = false;
     uint32_t link_mbps = 0;
     ULONG pending_icr = 0;
+    uint32_t hang_clean = ~0u;  // tx_clean at the previous MiniportCheckForHang with sends on the ring
     bool resetting = false;
     bool halting = false;
     NDIS_HARDWARE_STATUS hw_status = NdisHardwareStatusInitializing;

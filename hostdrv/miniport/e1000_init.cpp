@@ -342,6 +342,14 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
 VOID reset_timer_fn(PVOID, PVOID ctx, PVOID, PVOID) {
     auto* a = static_cast<Adapter*>(ctx);
     NDIS_STATUS status = NDIS_STATUS_SUCCESS;
+    // Memory space and bus mastering back on, should anything have turned them off.
+    USHORT command = 0;
+    NdisReadPciSlotInformation(a->handle, 0, 4, &command, sizeof(command));
+    if ((command & (PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER)) !=
+        (PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER)) {
+        command = static_cast<USHORT>(command | PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER);
+        NdisWritePciSlotInformation(a->handle, 0, 4, &command, sizeof(command));
+    }
     if (ctrl::RST::get(rd32(a, CTRL))) status = NDIS_STATUS_HARD_ERRORS;
     if (status == NDIS_STATUS_SUCCESS) {
         hw_program(a);
@@ -363,6 +371,7 @@ NDIS_STATUS MiniportReset(PBOOLEAN addressing_reset, NDIS_HANDLE ctx) {
     *addressing_reset = FALSE;  // the driver restores address, multicast list and filter itself
     ++a->stats.resets;
     a->resetting = true;
+    a->hang_clean = ~0u;
     a->hw_status = NdisHardwareStatusReset;
     hw_quiesce(a);
     tx_complete(a);  // what the device finished before it stopped completes normally
@@ -401,7 +410,23 @@ VOID MiniportShutdown(PVOID ctx) {
     wr32(a, CTRL, rd32(a, CTRL) | ctrl::RST::mask);
 }
 
-BOOLEAN MiniportCheckForHang(NDIS_HANDLE) { return FALSE; }
+/// Hung: sends sat on the TX ring across two checks without one descriptor completing.
+BOOLEAN MiniportCheckForHang(NDIS_HANDLE ctx) {
+    auto* a = static_cast<Adapter*>(ctx);
+    if (a->resetting || a->halting) return FALSE;
+    tx_complete(a);
+    if (a->tx_in_use == 0) {
+        a->hang_clean = ~0u;
+        return FALSE;
+    }
+    if (a->hang_clean != a->tx_clean) {
+        a->hang_clean = a->tx_clean;
+        return FALSE;
+    }
+    ++a->stats.hangs;
+    a->hang_clean = ~0u;
+    return TRUE;
+}
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 // initialize failures that unwind. Every test requires a silent bus monitor, DMA verifier and NDIS contract check.
 #include "testbench/tests/e2e/e2e_rig.h"
 #include "testbench/tests/e2e/e2e_traffic.h"
+#include "testbench/support/sim_reports.h"
 
 #include <algorithm>
 
@@ -574,5 +575,104 @@ TEST_CASE("MiniportInitialize that cannot reserve DMA resources fails and leaves
     CHECK(live == 0u);
     CHECK(shared == 0u);
     CHECK(rctl::EN::get(rctl) == 0u);
+    r.no_violations();
+}
+
+TEST_CASE("a transmitter stuck without bus mastering is reported hung and the reset recovers it",
+          "[e2e][driver][hang]") {
+    test::expect_reports("nicsim/nic/dma-disabled");  // the NIC names each DMA it refuses
+    Rig r;
+    const uint8_t* mac = r.nic.params().mac;
+    std::vector<std::vector<uint8_t>> stuck, later;
+    for (unsigned i = 0; i < 4; ++i) stuck.push_back(make_frame(800, i, kPeerMac, mac));
+    for (unsigned i = 0; i < 4; ++i) later.push_back(make_frame(900, 10 + i, kPeerMac, mac));
+    NDIS_STATUS st = NDIS_STATUS_FAILURE, reset_st = NDIS_STATUS_FAILURE;
+    bool hang_idle = true, hang_first = true, hang_second = false, done = false;
+    size_t wire_before = 1;
+    uint32_t cmd_after = 0;
+    const bool ok = r.run(
+        [&](host::HostPlatform& hp) {
+            st = r.start_driver(hp);
+            if (st != NDIS_STATUS_SUCCESS) return;
+            hang_idle = r.host->check_for_hang();  // nothing on the ring: not hung
+            // Something else on the machine turns bus mastering off behind the driver's back.
+            const unsigned dev = r.nic.device_number();
+            hp.config_write(dev, 0x04, 2, hp.config_read(dev, 0x04, 2) & ~uint32_t{PCI_ENABLE_BUS_MASTER});
+            r.host->send(stuck);
+            r.host->run_for_ns(200'000);
+            wire_before = r.peer_rx.size();
+            hang_first = r.host->check_for_hang();  // remembers where TX stands
+            r.host->run_for_ns(200'000);
+            hang_second = r.host->check_for_hang();  // no progress since: hung
+            reset_st = r.host->reset();  // the driver restores the Command register
+            cmd_after = hp.config_read(dev, 0x04, 2);
+            r.host->send(later);
+            done = r.run_until([&] { return r.host->sends_outstanding() == 0 && r.peer_rx.size() >= later.size(); });
+            r.host->halt();
+        },
+        kLimit);
+    REQUIRE(ok);
+    INFO("NDIS violations: " << r.ndis_violations());
+    REQUIRE(st == NDIS_STATUS_SUCCESS);
+    INFO("an idle adapter and a first look at a stuck ring are not a hang; the second look is");
+    CHECK_FALSE(hang_idle);
+    CHECK_FALSE(hang_first);
+    CHECK(hang_second);
+    CHECK(wire_before == 0u);
+    CHECK(reset_st == NDIS_STATUS_SUCCESS);
+    CHECK((cmd_after & PCI_ENABLE_BUS_MASTER) != 0u);
+    const auto& res = r.host->send_results();
+    REQUIRE(res.size() == stuck.size() + later.size());
+    INFO("the stuck sends were aborted by the reset, the later ones went out intact");
+    for (size_t i = 0; i < stuck.size(); ++i) CHECK(res[i].status == NDIS_STATUS_REQUEST_ABORTED);
+    REQUIRE(done);
+    REQUIRE(r.peer_rx.size() == later.size());
+    for (size_t i = 0; i < later.size(); ++i) {
+        CHECK(res[stuck.size() + i].status == NDIS_STATUS_SUCCESS);
+        CHECK(wire_payload(r.peer_rx[i]) == later[i]);
+    }
+    CHECK(miniport::last_halted_stats().hangs == 1u);
+    INFO("the NIC refused the descriptor fetches while bus mastering was off");
+    CHECK(test::reports_seen("nicsim/nic/dma-disabled") > 0u);
+    r.no_violations();
+}
+
+TEST_CASE("an interrupt delay gathers a burst of received frames into few interrupts", "[e2e][driver][irq]") {
+    Rig r;
+    const uint8_t* mac = r.nic.params().mac;
+    NDIS_STATUS st[2] = {NDIS_STATUS_FAILURE, NDIS_STATUS_FAILURE};
+    uint64_t isr[2] = {0, 0};
+    size_t got[2] = {0, 0};
+    const bool ok = r.run(
+        [&](host::HostPlatform& hp) {
+            // The same adapter twice: without a delay, then halted and initialized again with RDTR/TIDV = 100
+            // units (~102 us) from the registry.
+            st[0] = r.start_driver(hp);
+            for (int delayed = 0; delayed < 2; ++delayed) {
+                if (delayed) {
+                    r.host->set_config(miniport::kKeyInterruptDelay, 100);
+                    st[1] = r.host->initialize();
+                }
+                if (st[delayed] != NDIS_STATUS_SUCCESS) return;
+                const size_t before = r.host->received().size();
+                for (unsigned i = 0; i < 20; ++i) r.peer_send(make_frame(200, 30 * delayed + i, mac, kPeerMac));
+                r.run_until([&] { return r.host->received().size() >= before + 20; });
+                r.host->run_for_ns(300'000);
+                got[delayed] = r.host->received().size() - before;
+                r.host->halt();
+                isr[delayed] = miniport::last_halted_stats().isr_claimed;
+            }
+        },
+        kLimit);
+    REQUIRE(ok);
+    INFO("NDIS violations: " << r.ndis_violations());
+    REQUIRE(st[0] == NDIS_STATUS_SUCCESS);
+    REQUIRE(st[1] == NDIS_STATUS_SUCCESS);
+    INFO("every frame delivered with and without the delay");
+    CHECK(got[0] == 20u);
+    CHECK(got[1] == 20u);
+    INFO("interrupts claimed without delay: " << isr[0] << ", with a 102 us delay: " << isr[1]);
+    CHECK(isr[1] < isr[0]);
+    CHECK(isr[1] <= 5u);
     r.no_violations();
 }
