@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "testbench/support/pci_agents.h"
+#include "testbench/support/scripted_agent.h"
 #include "testbench/support/sim_reports.h"
 
 using namespace nicsim::pci;
@@ -298,4 +299,28 @@ TEST_CASE("the master counts busy and waiting clocks", "[pci][master][stats]") {
     CHECK(s.bytes == 64);
     CHECK(s.data_phases == 16);
     CHECK(r.monitor.violations() == 0);
+}
+
+TEST_CASE("a granted master that never starts loses GNT# to a waiting one", "[pci][arbiter]") {
+    PciBus bus("pci", bus_config());
+    Arbiter arbiter("arbiter", bus);
+    ScriptedAgent lazy("lazy", bus, ScriptedAgent::kMaster);  // master 0: requests forever, never starts
+    lazy.req(5, "L");
+    TestMaster m("m", bus);
+    TestTarget target("target", bus, 0x10000, 4096);
+    BusMonitor monitor("monitor", bus);
+    m.config().latency_timer = 64;
+    monitor.set_latency_timer(m.index(), 64);
+    sc_start(7 * bus.period());
+    INFO("the lazy master asked first and got GNT#");
+    CHECK(arbiter.granted() == static_cast<int>(lazy.master()));
+    const auto w = pattern(16, 30);
+    m.write(0x10000, w);
+    REQUIRE(run_until_idle({&m}, 200));
+    INFO("after start_timeout idle clocks the other master got the bus");
+    CHECK(m.result(0).status == MasterStatus::Ok);
+    CHECK(std::vector<uint8_t>(target.mem.begin(), target.mem.begin() + 16) == w);
+    CHECK(m.result(0).done_clock > 7 + arbiter.config().start_timeout);
+    INFO("bus monitor summary: " << monitor.summary());
+    CHECK(monitor.violations() == 0);
 }
