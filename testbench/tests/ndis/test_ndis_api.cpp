@@ -294,6 +294,18 @@ void make_rx_packets() {
     }
 }
 
+void free_rx_packets() {
+    for (PNDIS_PACKET p : g_rx) {
+        PNDIS_BUFFER b = nullptr;
+        NdisUnchainBufferAtFront(p, &b);
+        NdisFreeBuffer(b);
+        NdisFreePacket(p);
+    }
+    NdisFreeBufferPool(g_rx_bufpool);
+    NdisFreePacketPool(g_rx_pool);
+    NdisFreeMemory(g_rx_mem, 4096, 0);
+}
+
 void indicate_from_dpc() {
     for (PNDIS_PACKET p : g_rx) NDIS_SET_PACKET_STATUS(p, g_rx_status);
     NdisMIndicateReceivePacket(fake_adapter_handle(), g_rx, 2);
@@ -320,7 +332,7 @@ TEST_CASE("NdisMIndicateReceivePacket copies the packets up and they come back t
     rig.plat.raise(0x80);
     CHECK(rig.host.received().size() == 4);
     CHECK(rig.host.received()[3].packet_status == NDIS_STATUS_RESOURCES);
-    CHECK(g_state.returns == 2);
+    CHECK(g_state.returns == 2);    free_rx_packets();
 }
 
 TEST_CASE("A protocol that holds received packets returns them later", "[ndis][api]") {
@@ -336,7 +348,7 @@ TEST_CASE("A protocol that holds received packets returns them later", "[ndis][a
     CHECK(rig.host.received_packets_held() == 2);
     CHECK(g_state.returns == 0);
     rig.host.return_received_packets();
-    CHECK(g_state.returns == 2);
+    CHECK(g_state.returns == 2);    free_rx_packets();
 }
 
 TEST_CASE("NdisMEthIndicateReceive and NdisMIndicateStatus reach the protocol side", "[ndis][api]") {
