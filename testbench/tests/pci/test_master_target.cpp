@@ -403,3 +403,21 @@ TEST_CASE("a DAC burst on a 64-bit bus with REQ64# and ACK64#", "[pci][master][t
     CHECK(r.master.result(rd).data == w);
     CHECK_MONITOR_CLEAN(r);
 }
+
+TEST_CASE("subtractive DEVSEL on clock 5 is still in time for the master", "[pci][target][timing]") {
+    TargetTiming t;
+    t.devsel = DevselSpeed::Subtractive;
+    Rig r(bus_config(), t);
+    const auto w = pattern(12, 25);
+    r.master.write(0x10000, w);
+    const size_t rd = r.master.read(0x10000, 12);
+    REQUIRE(run_until_idle({&r.master}));
+    CHECK(r.master.result(0).status == MasterStatus::Ok);
+    CHECK(r.master.result(rd).status == MasterStatus::Ok);
+    CHECK(r.mem_at(0x10000, 12) == w);
+    CHECK(r.master.result(rd).data == w);
+    CHECK(r.master.engine().stats().master_aborts == 0);
+    INFO("a write with DEVSEL# on clock 5: address + 3 clocks without DEVSEL# + 3 data phases");
+    CHECK(r.probe.addresses()[1].clock - r.probe.addresses()[0].clock == 1 + 3 + 3 + 1);
+    CHECK_MONITOR_CLEAN(r);
+}
