@@ -319,7 +319,7 @@ void PciMasterEngine::drive_phase(Drive& d, bool last) {
     s.last = last;
 }
 
-void PciMasterEngine::end_transaction(Drive& d, const Lines& l) {
+void PciMasterEngine::end_transaction(Drive& d) {
     Impl& s = *m;
     d.assert_n(kIrdy, false);
     s.release_next |= kIrdy;
@@ -362,7 +362,6 @@ void PciMasterEngine::end_transaction(Drive& d, const Lines& l) {
     } else {
         finish(MasterStatus::Ok);
     }
-    (void)l;
 }
 
 void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
@@ -377,7 +376,7 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
     }
     if (s.st == Impl::St::Abort2) {
         s.term = Impl::Term::MasterAbort;
-        end_transaction(d, l);
+        end_transaction(d);
         return;
     }
     if (!(s.irdy_on && (trdy || stop))) {
@@ -393,7 +392,7 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
                 s.st = Impl::St::Abort2;
             } else {
                 s.term = Impl::Term::MasterAbort;
-                end_transaction(d, l);
+                end_transaction(d);
             }
         }
         return;  // wait state: everything holds
@@ -433,7 +432,7 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
             s.term = Impl::Term::Disconnect;
     }
     if (s.last) {
-        end_transaction(d, l);
+        end_transaction(d);
         return;
     }
     // Next data phase.
@@ -447,7 +446,7 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
             s.lt_ended = true;
         }
     }
-    if (s.P >= s.tx_end) s.P = s.tx_end - 4;  // a final stop phase after everything moved: no bytes enabled
+    if (s.P >= s.tx_end) s.P = (s.tx_end - 1) & ~3ull;  // defensive: a phase reaching tx_end is always the last
     drive_phase(d, last);
 }
 

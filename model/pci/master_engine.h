@@ -108,7 +108,7 @@ class PciMasterEngine {
   private:
     struct Impl;
     void finish(MasterStatus status);
-    void end_transaction(Drive& d, const Lines& l);
+    void end_transaction(Drive& d);
     void drive_phase(Drive& d, bool last);
     void start_transaction(Drive& d);
     void data_tick(Drive& d, const Lines& l);
