@@ -806,7 +806,8 @@ typedef struct _NDIS_CONFIGURATION_PARAMETER {
 #define NdisEqualMemory(Source1, Source2, Length) (memcmp((Source1), (Source2), (Length)) == 0)
 #define NdisMUpdateSharedMemory(_H, _L, _V, _P) ((void)0)
 #define NdisFlushBuffer(_B, _W) ((void)0)
-#define NDIS_STRING_CONST(x) {0, 0, NULL} /* wide literals differ on this platform: use NdisInitializeString */
+/* WCHAR is 16 bits here while wchar_t is 32: the constant is built from a UTF-16 literal (C11 / C++11). */
+#define NDIS_STRING_CONST(x) {(USHORT)(sizeof(u"" x) - 2), (USHORT)sizeof(u"" x), (PWSTR)(u"" x)}
 
 NDIS_EXTERN_C_BEGIN
 

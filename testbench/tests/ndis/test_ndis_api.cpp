@@ -332,7 +332,8 @@ TEST_CASE("NdisMIndicateReceivePacket copies the packets up and they come back t
     rig.plat.raise(0x80);
     CHECK(rig.host.received().size() == 4);
     CHECK(rig.host.received()[3].packet_status == NDIS_STATUS_RESOURCES);
-    CHECK(g_state.returns == 2);    free_rx_packets();
+    CHECK(g_state.returns == 2);
+    free_rx_packets();
 }
 
 TEST_CASE("A protocol that holds received packets returns them later", "[ndis][api]") {
@@ -348,7 +349,8 @@ TEST_CASE("A protocol that holds received packets returns them later", "[ndis][a
     CHECK(rig.host.received_packets_held() == 2);
     CHECK(g_state.returns == 0);
     rig.host.return_received_packets();
-    CHECK(g_state.returns == 2);    free_rx_packets();
+    CHECK(g_state.returns == 2);
+    free_rx_packets();
 }
 
 TEST_CASE("NdisMEthIndicateReceive and NdisMIndicateStatus reach the protocol side", "[ndis][api]") {
@@ -612,4 +614,40 @@ TEST_CASE("MiniportHandleInterrupt never runs inside MiniportSendPackets and run
     CHECK(g_state.isr_calls == 1);
     CHECK(g_state.dpc_calls_seen_in_send == 0);
     CHECK(g_state.dpc_calls == 1);
+}
+
+TEST_CASE("NdisReadConfiguration finds integer keywords named by NDIS_STRING_CONST or NdisInitializeString",
+          "[ndis][api]") {
+    Rig rig;
+    rig.host.set_config("MaxFrameSize", 9014);
+    NDIS_STATUS st = NDIS_STATUS_FAILURE;
+    NDIS_HANDLE cfg = nullptr;
+    NdisOpenConfiguration(&st, &cfg, &rig.host);
+    REQUIRE(st == NDIS_STATUS_SUCCESS);
+    NDIS_STRING key = NDIS_STRING_CONST("MaxFrameSize");
+    CHECK(key.Length == 24);
+    PNDIS_CONFIGURATION_PARAMETER p = nullptr;
+    NdisReadConfiguration(&st, &p, cfg, &key, NdisParameterInteger);
+    REQUIRE(st == NDIS_STATUS_SUCCESS);
+    CHECK(p->ParameterData.IntegerData == 9014);
+    INFO("registry value names are case-insensitive; unknown ones fail");
+    NDIS_STRING lower;
+    NdisInitializeString(&lower, reinterpret_cast<PUCHAR>(const_cast<char*>("maxframesize")));
+    NdisReadConfiguration(&st, &p, cfg, &lower, NdisParameterHexInteger);
+    CHECK(st == NDIS_STATUS_SUCCESS);
+    NdisFreeString(lower);
+    NDIS_STRING unknown = NDIS_STRING_CONST("Nope");
+    NdisReadConfiguration(&st, &p, cfg, &unknown, NdisParameterInteger);
+    CHECK(st == NDIS_STATUS_FAILURE);
+    INFO("no override: NdisReadNetworkAddress fails; with one it returns it");
+    PVOID addr = nullptr;
+    UINT len = 0;
+    NdisReadNetworkAddress(&st, &addr, &len, cfg);
+    CHECK(st == NDIS_STATUS_FAILURE);
+    rig.host.set_network_address({0x02, 0, 0, 0, 0, 1});
+    NdisReadNetworkAddress(&st, &addr, &len, cfg);
+    CHECK(st == NDIS_STATUS_SUCCESS);
+    CHECK(len == 6);
+    CHECK(static_cast<PUCHAR>(addr)[5] == 1);
+    NdisCloseConfiguration(cfg);
 }
