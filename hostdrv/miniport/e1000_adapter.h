@@ -101,7 +101,8 @@ struct Adapter {
     // State
     bool link_up = false;
     uint32_t link_mbps = 0;
-    ULONG pending_icr = 0;
+    ULONG pending_icr = 0;       // causes the ISR read from ICR, not yet taken by the DPC
+    ULONG dpc_icr = 0;           // causes the running DPC works on
     uint32_t hang_clean = ~0u;  // tx_clean at the previous MiniportCheckForHang with sends on the ring
     bool resetting = false;
     bool halting = false;
@@ -129,7 +130,7 @@ void hw_program(Adapter* a);              // everything after the MAC is known: 
 void hw_set_receive_filter(Adapter* a);   // RCTL UPE/MPE/BAM from the packet filter, MTA from the list
 bool hw_quiesce(Adapter* a);              // stop TX/RX, wait for the DMA to go quiet, software reset
 void rings_reset(Adapter* a);             // software ring state after a device reset
-void rx_post(Adapter* a);                 // refill RX descriptors from free buffers and bump RDT
+void rx_post(Adapter* a);                 // refill RX descriptors from free buffers and bump RDT (lock held)
 
 // e1000_datapath.cpp
 VOID MiniportSendPackets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT count);

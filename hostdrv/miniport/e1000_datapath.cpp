@@ -9,6 +9,7 @@ namespace nicsim::miniport {
 namespace {
 
 constexpr unsigned kRxBatch = 32;          // packets per NdisMIndicateReceivePacket call
+constexpr unsigned kCompleteBatch = 32;    // sends completed per lock release
 constexpr unsigned kTsoHeaderMax = 128;    // header bytes examined to build a TSO context
 constexpr uint16_t kEtherTypeIpv4 = 0x0800;  // IPv4
 constexpr uint16_t kEtherTypeVlan = 0x8100;  // 802.1Q tag
@@ -168,13 +169,35 @@ Place tx_place(Adapter* a, PNDIS_PACKET p) {
     return Place::Placed;
 }
 
-void send_complete(Adapter* a, PNDIS_PACKET p, NDIS_STATUS status, uint32_t lso_payload) {
-    if (NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo) != nullptr)
-        NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo) =
-            reinterpret_cast<PVOID>(static_cast<ULONG_PTR>(status == NDIS_STATUS_SUCCESS ? lso_payload : 0));
+/// Sends finished under the adapter lock, completed to NDIS after it is released.
+struct Completions {
+    struct Entry {
+        PNDIS_PACKET packet;
+        NDIS_STATUS status;
+        uint32_t lso_payload;
+    };
+    Entry e[kCompleteBatch];
+    unsigned n = 0;
+    bool full() const { return n == kCompleteBatch; }
+};
+
+/// With the lock held: count the completion and remember it.
+void note_done(Adapter* a, Completions& c, PNDIS_PACKET p, NDIS_STATUS status, uint32_t lso_payload) {
     if (status == NDIS_STATUS_SUCCESS) ++a->xmit_ok; else ++a->xmit_error;
     ++a->stats.tx_completed;
-    NdisMSendComplete(a->handle, p, status);
+    c.e[c.n++] = Completions::Entry{p, status, lso_payload};
+}
+
+/// Without the lock: NdisMSendComplete for each (large sends get the payload bytes sent in their info slot).
+void flush(Adapter* a, Completions& c) {
+    for (unsigned i = 0; i < c.n; ++i) {
+        PNDIS_PACKET p = c.e[i].packet;
+        if (NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo) != nullptr)
+            NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo) = reinterpret_cast<PVOID>(
+                static_cast<ULONG_PTR>(c.e[i].status == NDIS_STATUS_SUCCESS ? c.e[i].lso_payload : 0));
+        NdisMSendComplete(a->handle, p, c.e[i].status);
+    }
+    c.n = 0;
 }
 
 void rx_recycle(Adapter* a, RxBuffer* b) {
@@ -183,24 +206,10 @@ void rx_recycle(Adapter* a, RxBuffer* b) {
     ++a->rx_free_count;
 }
 
-void rx_indicate(Adapter* a, PNDIS_PACKET* batch, RxBuffer** bufs, UINT n) {
-    if (n == 0) return;
-    for (UINT i = 0; i < n; ++i)
-        if (NDIS_GET_PACKET_STATUS(batch[i]) != NDIS_STATUS_RESOURCES) bufs[i]->with_stack = true;
-    a->stats.rx_indicated += n;
-    a->rcv_ok += n;
-    NdisMIndicateReceivePacket(a->handle, batch, n);
-    // Packets indicated with RESOURCES were copied by the protocol: they are ours again.
-    for (UINT i = 0; i < n; ++i)
-        if (NDIS_GET_PACKET_STATUS(batch[i]) == NDIS_STATUS_RESOURCES) rx_recycle(a, bufs[i]);
-}
-
-void rx_process(Adapter* a) {
-    PNDIS_PACKET batch[kRxBatch];
-    RxBuffer* bufs[kRxBatch];
+/// With the lock held: takes up to kRxBatch finished descriptors, readies their packets; returns how many.
+UINT rx_harvest(Adapter* a, PNDIS_PACKET* batch, RxBuffer** bufs, bool& discarding) {
     UINT n = 0;
-    bool discarding = false;  // inside a frame that spans buffers (not expected: LPE is off)
-    while (a->rx_posted > 0) {
+    while (a->rx_posted > 0 && n < kRxBatch) {
         PUCHAR raw = a->rx_ring + static_cast<size_t>(a->rx_clean) * kDescBytes;
         const RxDesc d = desc_from<RxDesc>(raw);
         if (!(d.status() & RxDesc::kStaDd)) break;
@@ -228,15 +237,44 @@ void rx_process(Adapter* a) {
         const bool low = a->rx_free_count + n < a->rx_count / 4;
         if (low) ++a->stats.rx_low_resources;
         NDIS_SET_PACKET_STATUS(b->packet, low ? NDIS_STATUS_RESOURCES : NDIS_STATUS_SUCCESS);
+        b->with_stack = !low;
         batch[n] = b->packet;
         bufs[n] = b;
-        if (++n == kRxBatch) {
-            rx_indicate(a, batch, bufs, n);
-            n = 0;
-        }
+        ++n;
     }
-    rx_indicate(a, batch, bufs, n);
+    a->stats.rx_indicated += n;
+    a->rcv_ok += n;
+    return n;
+}
+
+void rx_process(Adapter* a) {
+    PNDIS_PACKET batch[kRxBatch];
+    RxBuffer* bufs[kRxBatch];
+    bool discarding = false;  // inside a frame that spans buffers (not expected: LPE is off)
+    for (;;) {
+        NdisDprAcquireSpinLock(&a->lock);
+        const UINT n = rx_harvest(a, batch, bufs, discarding);
+        NdisDprReleaseSpinLock(&a->lock);
+        if (n == 0) break;
+        NdisMIndicateReceivePacket(a->handle, batch, n);
+        // Packets indicated with RESOURCES were copied by the protocol: they are ours again.
+        NdisDprAcquireSpinLock(&a->lock);
+        for (UINT i = 0; i < n; ++i)
+            if (!bufs[i]->with_stack) rx_recycle(a, bufs[i]);
+        NdisDprReleaseSpinLock(&a->lock);
+        if (n < kRxBatch) break;
+    }
+    NdisDprAcquireSpinLock(&a->lock);
     rx_post(a);
+    NdisDprReleaseSpinLock(&a->lock);
+}
+
+/// NdisMSynchronizeWithInterrupt routine: takes the causes the ISR collected.
+BOOLEAN take_causes(PVOID ctx) {
+    auto* a = static_cast<Adapter*>(ctx);
+    a->dpc_icr = a->pending_icr;
+    a->pending_icr = 0;
+    return TRUE;
 }
 
 }  // namespace
@@ -260,76 +298,107 @@ void rx_post(Adapter* a) {
 }
 
 void tx_complete(Adapter* a) {
-    while (a->tx_in_use > 0) {
-        TxSlot& s = a->tx_slots[a->tx_clean];
-        if (!s.packet) break;  // cannot happen: every used run starts with its packet
-        const uint8_t sta = a->tx_ring[static_cast<size_t>(s.last) * kDescBytes + 12] & 0x0F;
-        if (!(sta & TxDesc::kStaDd)) break;
-        PNDIS_PACKET p = s.packet;
-        const uint32_t payload = s.lso_payload;
-        const NDIS_STATUS st = (sta & (TxDesc::kStaEc | TxDesc::kStaLc | TxDesc::kStaTu)) ? NDIS_STATUS_FAILURE
-                                                                                         : NDIS_STATUS_SUCCESS;
-        a->tx_clean = (s.last + 1) % a->tx_count;
-        a->tx_in_use -= s.count;
-        s = TxSlot{};
-        send_complete(a, p, st, payload);
+    Completions c;
+    for (bool more = true; more;) {
+        NdisAcquireSpinLock(&a->lock);
+        while (a->tx_in_use > 0 && !c.full()) {
+            TxSlot& s = a->tx_slots[a->tx_clean];
+            if (!s.packet) break;  // cannot happen: every used run starts with its packet
+            const uint8_t sta = a->tx_ring[static_cast<size_t>(s.last) * kDescBytes + 12] & 0x0F;
+            if (!(sta & TxDesc::kStaDd)) break;
+            const NDIS_STATUS st = (sta & (TxDesc::kStaEc | TxDesc::kStaLc | TxDesc::kStaTu)) ? NDIS_STATUS_FAILURE
+                                                                                             : NDIS_STATUS_SUCCESS;
+            note_done(a, c, s.packet, st, s.lso_payload);
+            a->tx_clean = (s.last + 1) % a->tx_count;
+            a->tx_in_use -= s.count;
+            s = TxSlot{};
+        }
+        more = c.full();
+        NdisReleaseSpinLock(&a->lock);
+        flush(a, c);
     }
 }
 
 void tx_abort_all(Adapter* a, NDIS_STATUS status) {
-    while (a->tx_in_use > 0) {
-        TxSlot& s = a->tx_slots[a->tx_clean];
-        if (!s.packet) break;
-        PNDIS_PACKET p = s.packet;
-        a->tx_clean = (s.last + 1) % a->tx_count;
-        a->tx_in_use -= s.count;
-        s = TxSlot{};
-        send_complete(a, p, status, 0);
+    Completions c;
+    for (bool more = true; more;) {
+        NdisAcquireSpinLock(&a->lock);
+        while (a->tx_in_use > 0 && !c.full()) {
+            TxSlot& s = a->tx_slots[a->tx_clean];
+            if (!s.packet) break;
+            note_done(a, c, s.packet, status, 0);
+            a->tx_clean = (s.last + 1) % a->tx_count;
+            a->tx_in_use -= s.count;
+            s = TxSlot{};
+        }
+        more = c.full();
+        NdisReleaseSpinLock(&a->lock);
+        flush(a, c);
     }
 }
 
 void tx_fail_queue(Adapter* a, NDIS_STATUS status) {
-    while (PNDIS_PACKET p = q_pop(a)) send_complete(a, p, status, 0);
+    Completions c;
+    for (bool more = true; more;) {
+        NdisAcquireSpinLock(&a->lock);
+        while (a->q_head && !c.full()) note_done(a, c, q_pop(a), status, 0);
+        more = c.full();
+        NdisReleaseSpinLock(&a->lock);
+        flush(a, c);
+    }
 }
 
 void tx_drain_queue(Adapter* a) {
-    if (a->resetting || a->halting) return;
-    bool placed = false;
-    while (a->q_head) {
-        const Place r = tx_place(a, a->q_head);
-        if (r == Place::NoRoom) break;
-        PNDIS_PACKET p = q_pop(a);
-        if (r == Place::Failed) send_complete(a, p, NDIS_STATUS_INVALID_PACKET, 0);
-        placed |= r == Place::Placed;
+    Completions c;
+    bool more = true;
+    while (more) {
+        NdisAcquireSpinLock(&a->lock);
+        if (a->resetting || a->halting) {
+            NdisReleaseSpinLock(&a->lock);
+            return;
+        }
+        bool placed = false;
+        while (a->q_head && !c.full()) {
+            const Place r = tx_place(a, a->q_head);
+            if (r == Place::NoRoom) break;
+            PNDIS_PACKET p = q_pop(a);
+            if (r == Place::Failed) note_done(a, c, p, NDIS_STATUS_INVALID_PACKET, 0);
+            placed |= r == Place::Placed;
+        }
+        if (placed) wr32(a, TDT, a->tx_tail);
+        more = a->q_head && c.full();
+        NdisReleaseSpinLock(&a->lock);
+        flush(a, c);
     }
-    if (placed) wr32(a, TDT, a->tx_tail);
 }
 
 VOID MiniportSendPackets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT count) {
     auto* a = static_cast<Adapter*>(ctx);
+    Completions c;
     bool placed = false;
+    NdisAcquireSpinLock(&a->lock);
     for (UINT i = 0; i < count; ++i) {
         PNDIS_PACKET p = packets[i];
         NDIS_SET_PACKET_STATUS(p, NDIS_STATUS_PENDING);
         if (a->halting) {
-            send_complete(a, p, NDIS_STATUS_FAILURE, 0);
-            continue;
-        }
-        // Order is kept: once something waits, everything after it waits too.
-        if (a->resetting || a->q_head) {
-            q_push_back(a, p);
-            continue;
-        }
-        const Place r = tx_place(a, p);
-        if (r == Place::Placed) {
-            placed = true;
-        } else if (r == Place::NoRoom) {
-            q_push_back(a, p);
+            note_done(a, c, p, NDIS_STATUS_FAILURE, 0);
+        } else if (a->resetting || a->q_head) {
+            q_push_back(a, p);  // order is kept: once something waits, everything after it waits too
         } else {
-            send_complete(a, p, NDIS_STATUS_INVALID_PACKET, 0);
+            const Place r = tx_place(a, p);
+            if (r == Place::Placed) placed = true;
+            else if (r == Place::NoRoom) q_push_back(a, p);
+            else note_done(a, c, p, NDIS_STATUS_INVALID_PACKET, 0);
+        }
+        if (c.full()) {
+            NdisReleaseSpinLock(&a->lock);
+            flush(a, c);
+            NdisAcquireSpinLock(&a->lock);
         }
     }
     if (placed) wr32(a, TDT, a->tx_tail);
+    NdisReleaseSpinLock(&a->lock);
+    flush(a, c);
 }
 
 VOID MiniportIsr(PBOOLEAN recognized, PBOOLEAN queue_dpc, NDIS_HANDLE ctx) {
@@ -350,8 +419,8 @@ VOID MiniportIsr(PBOOLEAN recognized, PBOOLEAN queue_dpc, NDIS_HANDLE ctx) {
 VOID MiniportHandleInterrupt(NDIS_HANDLE ctx) {
     auto* a = static_cast<Adapter*>(ctx);
     ++a->stats.dpc_calls;
-    const ULONG icr = a->pending_icr;
-    a->pending_icr = 0;
+    NdisMSynchronizeWithInterrupt(&a->interrupt, reinterpret_cast<PVOID>(take_causes), a);
+    const ULONG icr = a->dpc_icr;
     if (a->halting || a->resetting) return;
     if (icr & icr::LSC) link_update(a, true);
     if (icr & (icr::RXT0 | icr::RXO | icr::RXDMT0 | icr::RXSEQ)) rx_process(a);
@@ -362,11 +431,14 @@ VOID MiniportHandleInterrupt(NDIS_HANDLE ctx) {
 VOID MiniportReturnPacket(NDIS_HANDLE ctx, PNDIS_PACKET packet) {
     auto* a = static_cast<Adapter*>(ctx);
     RxBuffer* b = *reinterpret_cast<RxBuffer**>(packet->MiniportReservedEx);
+    NdisAcquireSpinLock(&a->lock);
     ++a->stats.rx_returned;
-    if (!b || !b->with_stack) return;
-    b->with_stack = false;
-    rx_recycle(a, b);
-    if (!a->resetting && !a->halting) rx_post(a);
+    if (b && b->with_stack) {
+        b->with_stack = false;
+        rx_recycle(a, b);
+        if (!a->resetting && !a->halting) rx_post(a);
+    }
+    NdisReleaseSpinLock(&a->lock);
 }
 
 VOID MiniportEnableInterrupt(NDIS_HANDLE ctx) {

@@ -431,6 +431,7 @@ BOOLEAN MiniportCheckForHang(NDIS_HANDLE ctx) {
 }  // namespace
 
 void rings_reset(Adapter* a) {
+    NdisAcquireSpinLock(&a->lock);
     NdisZeroMemory(a->tx_ring, a->tx_ring_bytes);
     NdisZeroMemory(a->rx_ring, a->rx_ring_bytes);
     for (uint32_t i = 0; i < a->tx_count; ++i) a->tx_slots[i] = TxSlot{};
@@ -444,6 +445,7 @@ void rings_reset(Adapter* a) {
         ++a->rx_free_count;
     }
     a->rx_tail = a->rx_clean = a->rx_posted = 0;
+    NdisReleaseSpinLock(&a->lock);
 }
 
 void hw_set_receive_filter(Adapter* a) {
@@ -495,7 +497,9 @@ void hw_program(Adapter* a) {
     wr32(a, RCTL, rctl::SECRC::mask | rctl::BSIZE::make(0));  // 2048-byte buffers, CRC stripped
     hw_set_receive_filter(a);
     wr32(a, RCTL, rd32(a, RCTL) | rctl::EN::mask);
+    NdisAcquireSpinLock(&a->lock);
     rx_post(a);  // tail moves only once the receiver is enabled
+    NdisReleaseSpinLock(&a->lock);
 }
 
 bool hw_quiesce(Adapter* a) {
