@@ -456,3 +456,46 @@ TEST_CASE("robust seeded random TX descriptors never hang crash or leave the rin
     for (const auto& a : b.host.log)
         if (nicsim::pci::cmd_is_write(a.cmd)) CHECK((a.addr >= 0x10000 && a.addr + a.len <= 0x10000 + 64 * 16));
 }
+
+TEST_CASE("robust seeded random RX buffers and RCTL settings never hang or write outside the buffers",
+          "[nic][robust][rx]") {
+    nicsim::test::expect_reports("nicsim/nic/");
+    NicParams p;
+    p.dma_address_bits = 32;
+    Bench b("bench", p);
+    b.set_mac(kMac);
+    b.host.alloc(0x10000, 32 * 16);
+    b.host.alloc(0x200000, 32 * 0x4000);  // buffers of up to 16 KiB (BSEX)
+    std::mt19937 rng(424242);
+    b.w(e::RDBAL, 0x10000);
+    b.w(e::RDLEN, 32 * 16);
+    b.w(e::RCTL, e::rctl::EN::mask | e::rctl::UPE::mask);
+    uint32_t tail = 0;
+    for (int round = 0; round < 6; ++round) {
+        // Random buffer size and strip settings; buffers in place, or NULL, or above 4 GiB.
+        const uint32_t rctl = e::rctl::EN::mask | e::rctl::UPE::mask | e::rctl::BSIZE::make(rng() % 4) |
+                              (rng() % 2 ? e::rctl::BSEX::mask : 0) | (rng() % 2 ? e::rctl::SECRC::mask : 0);
+        b.w(e::RCTL, rctl);
+        for (int i = 0; i < 8; ++i) {
+            e::RxDesc d;
+            const uint32_t kind = rng() % 8;
+            d.set_addr(kind == 0 ? 0 : kind == 1 ? (1ull << 32) + rng() : 0x200000 + tail * 0x4000ull);
+            b.host.write(0x10000 + tail * 16ull, d.b, 16);
+            tail = (tail + 1) % 32;
+        }
+        b.w(e::RDT, tail);
+        for (int f = 0; f < 6; ++f)
+            b.dp->receive(with_fcs(eth_frame(kMac, 60 + rng() % 3000, static_cast<uint8_t>(rng()))));
+        b.run_us(400);
+        INFO("round " << round << ": no clocks spent once nothing can move");
+        CHECK_FALSE(b.dp->busy());
+    }
+    const auto& st = b.dp->stats();
+    INFO("frames " << st.rx_frames << " dropped " << st.rx_dropped << " missed " << st.rx_missed);
+    CHECK(st.rx_frames > 0);
+    CHECK(st.diagnostics > 0);
+    INFO("writes only into the ring and the real buffers; nothing at or above 4 GiB");
+    for (const auto& a : b.host.log)
+        if (nicsim::pci::cmd_is_write(a.cmd)) CHECK(b.host.allocated(a.addr, a.len));
+    CHECK_FALSE(b.host.touched_at_or_above(1ull << 32));
+}
