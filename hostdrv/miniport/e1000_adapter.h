@@ -137,6 +137,7 @@ VOID MiniportSendPackets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT count);
 VOID MiniportIsr(PBOOLEAN recognized, PBOOLEAN queue_dpc, NDIS_HANDLE ctx);
 VOID MiniportHandleInterrupt(NDIS_HANDLE ctx);
 VOID MiniportReturnPacket(NDIS_HANDLE ctx, PNDIS_PACKET packet);
+VOID MiniportCancelSendPackets(NDIS_HANDLE ctx, PVOID cancel_id);
 VOID MiniportEnableInterrupt(NDIS_HANDLE ctx);
 VOID MiniportDisableInterrupt(NDIS_HANDLE ctx);
 void tx_complete(Adapter* a);             // reclaim done descriptors, NdisMSendComplete

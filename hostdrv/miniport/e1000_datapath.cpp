@@ -401,6 +401,35 @@ VOID MiniportSendPackets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT count) {
     flush(a, c);
 }
 
+VOID MiniportCancelSendPackets(NDIS_HANDLE ctx, PVOID cancel_id) {
+    auto* a = static_cast<Adapter*>(ctx);
+    // Only packets still waiting in the driver's queue can be cancelled; those on the ring are the NIC's.
+    Completions c;
+    for (bool more = true; more;) {
+        more = false;
+        NdisAcquireSpinLock(&a->lock);
+        PNDIS_PACKET prev = nullptr;
+        for (PNDIS_PACKET p = a->q_head; p;) {
+            PNDIS_PACKET next = q_next(p);
+            if (NDIS_GET_PACKET_CANCEL_ID(p) != cancel_id) {
+                prev = p;
+            } else if (c.full()) {
+                more = true;
+                break;
+            } else {
+                if (prev) q_next(prev) = next; else a->q_head = next;
+                if (a->q_tail == p) a->q_tail = prev;
+                --a->q_len;
+                ++a->stats.tx_cancelled;
+                note_done(a, c, p, NDIS_STATUS_REQUEST_ABORTED, 0);
+            }
+            p = next;
+        }
+        NdisReleaseSpinLock(&a->lock);
+        flush(a, c);
+    }
+}
+
 VOID MiniportIsr(PBOOLEAN recognized, PBOOLEAN queue_dpc, NDIS_HANDLE ctx) {
     auto* a = static_cast<Adapter*>(ctx);
     ++a->stats.isr_calls;

@@ -555,6 +555,7 @@ NDIS_EXTERN_C NDIS_STATUS NicsimE1000DriverEntry(PVOID DriverObject, PVOID Regis
     chars.SetInformationHandler = MiniportSetInformation;
     chars.ReturnPacketHandler = MiniportReturnPacket;
     chars.SendPacketsHandler = MiniportSendPackets;
+    chars.CancelSendPacketsHandler = MiniportCancelSendPackets;
     chars.AdapterShutdownHandler = MiniportShutdown;
     const NDIS_STATUS st = NdisMRegisterMiniport(wrapper, &chars, sizeof(chars));
     if (st != NDIS_STATUS_SUCCESS) NdisTerminateWrapper(wrapper, nullptr);

@@ -35,6 +35,7 @@ struct DriverStats {
     uint64_t dpc_calls = 0;          ///< MiniportHandleInterrupt calls
     uint64_t tx_packets_queued = 0;  ///< packets that waited in the driver's queue (ring full or reset)
     uint64_t tx_ring_full = 0;       ///< times a packet did not fit in the TX ring
+    uint64_t tx_cancelled = 0;       ///< queued packets completed by MiniportCancelSendPackets
     uint64_t tx_descriptors = 0;     ///< TX descriptors written (data and context)
     uint64_t tx_tso_packets = 0;     ///< packets sent with a TSO context descriptor
     uint64_t tx_completed = 0;       ///< NdisMSendComplete calls
