@@ -33,10 +33,11 @@ bool is_5x(const NDIS_MINIPORT_CHARACTERISTICS& c) {
 }  // namespace
 
 NdisHost::NdisHost(host::HostPlatform& platform, const NdisHostConfig& cfg)
-    : m_platform(platform),
+    : m_keeper(*this, platform),
+      m_platform(m_keeper),
       m_cfg(cfg),
       m_pages(cfg.pages),
-      m_hal(platform, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
+      m_hal(m_keeper, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
       m_map_registers_free(cfg.map_registers_available) {
     g_current = this;
     g_live.push_back(this);
@@ -59,6 +60,40 @@ NdisHost::~NdisHost() {
 
 NdisHost* NdisHost::current() {
     return g_current;
+}
+
+void NdisHost::make_current() { g_current = this; }
+
+uint32_t NdisHost::CurrentKeeper::config_read(unsigned device, unsigned offset, unsigned size) {
+    const uint32_t v = m_inner.config_read(device, offset, size);
+    m_owner.make_current();
+    return v;
+}
+void NdisHost::CurrentKeeper::config_write(unsigned device, unsigned offset, unsigned size, uint32_t value) {
+    m_inner.config_write(device, offset, size, value);
+    m_owner.make_current();
+}
+uint32_t NdisHost::CurrentKeeper::mmio_read(uint64_t phys, unsigned size) {
+    const uint32_t v = m_inner.mmio_read(phys, size);
+    m_owner.make_current();
+    return v;
+}
+void NdisHost::CurrentKeeper::mmio_write(uint64_t phys, unsigned size, uint32_t value) {
+    m_inner.mmio_write(phys, size, value);
+    m_owner.make_current();
+}
+uint32_t NdisHost::CurrentKeeper::io_read(uint32_t port, unsigned size) {
+    const uint32_t v = m_inner.io_read(port, size);
+    m_owner.make_current();
+    return v;
+}
+void NdisHost::CurrentKeeper::io_write(uint32_t port, unsigned size, uint32_t value) {
+    m_inner.io_write(port, size, value);
+    m_owner.make_current();
+}
+void NdisHost::CurrentKeeper::stall_ns(uint64_t ns) {
+    m_inner.stall_ns(ns);  // ISRs of this host run in here, and make it current themselves
+    m_owner.make_current();
 }
 
 NdisHost* NdisHost::from_handle(const void* handle) {
@@ -86,6 +121,7 @@ unsigned NdisHost::violation_count(const std::string& type) const {
 // ---------------------------------------------------------------- driver lifecycle
 
 NDIS_STATUS NdisHost::load_driver(DriverEntryFn driver_entry) {
+    make_current();
     static char registry_path[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\nicsim";
     return driver_entry(this, registry_path);
 }
@@ -194,6 +230,7 @@ std::vector<Bar> probe_bars(host::HostPlatform& p, unsigned dev) {
 }  // namespace
 
 NDIS_STATUS NdisHost::initialize() {
+    make_current();
     if (!m_registered) return NDIS_STATUS_ADAPTER_NOT_FOUND;
     if (m_running) return NDIS_STATUS_SUCCESS;
     const unsigned dev = m_cfg.pci_device;
@@ -259,6 +296,7 @@ NDIS_STATUS NdisHost::initialize() {
 }
 
 void NdisHost::halt() {
+    make_current();
     if (!m_running) return;
     if (!m_sends.empty())
         violation("halt-with-sends", std::to_string(m_sends.size()) + " sends outstanding when the adapter is halted");
@@ -294,6 +332,7 @@ bool NdisHost::wait_until(const std::function<bool()>& done) {
 }
 
 NDIS_STATUS NdisHost::reset(bool* addressing_reset) {
+    make_current();
     if (!m_running) return NDIS_STATUS_ADAPTER_NOT_READY;
     BOOLEAN addressing = FALSE;
     m_reset_pending = true;
@@ -325,6 +364,7 @@ void NdisHost::api_reset_complete(NDIS_STATUS status, BOOLEAN addressing) {
 }
 
 bool NdisHost::check_for_hang() {
+    make_current();
     if (!m_running || !m_chars.CheckForHangHandler) return false;
     ++m_dispatch_depth;
     const bool hung = m_chars.CheckForHangHandler(m_context) != FALSE;
@@ -333,6 +373,7 @@ bool NdisHost::check_for_hang() {
 }
 
 void NdisHost::shutdown() {
+    make_current();
     if (m_shutdown_handler)
         m_shutdown_handler(m_shutdown_ctx);
     else if (m_chars.MajorNdisVersion == 5 && m_chars.MinorNdisVersion == 1 && m_chars.AdapterShutdownHandler)
@@ -340,6 +381,7 @@ void NdisHost::shutdown() {
 }
 
 void NdisHost::pnp_event(NDIS_DEVICE_PNP_EVENT event) {
+    make_current();
     if (m_running && m_chars.MinorNdisVersion == 1 && m_chars.PnPEventNotifyHandler)
         m_chars.PnPEventNotifyHandler(m_context, event, nullptr, 0);
 }
@@ -657,7 +699,11 @@ BOOLEAN NdisHost::api_synchronize(PNDIS_MINIPORT_INTERRUPT intr, PVOID fn, PVOID
 }
 
 void NdisHost::isr_trampoline(void* ctx) {
-    static_cast<NdisHost*>(ctx)->interrupt();
+    NdisHost* host = static_cast<NdisHost*>(ctx);
+    NdisHost* const was = g_current;
+    host->make_current();
+    host->interrupt();
+    g_current = was;
 }
 
 void NdisHost::interrupt() {
@@ -754,6 +800,7 @@ void NdisHost::fire_due_timers() {
 }
 
 void NdisHost::run_for_ns(uint64_t ns) {
+    make_current();
     const uint64_t end = m_platform.now_ns() + ns;
     const bool hang_checks = m_chars.CheckForHangHandler != nullptr;
     for (;;) {
@@ -785,6 +832,7 @@ uint64_t NdisHost::send(const std::vector<uint8_t>& frame, const SendLayout& lay
 }
 
 std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& frames, const SendLayout& layout) {
+    make_current();
     std::vector<uint64_t> ids;
     NDIS_STATUS st = NDIS_STATUS_SUCCESS;
     if (!m_packet_pool) NdisAllocatePacketPool(&st, &m_packet_pool, 4096, 16);
@@ -952,6 +1000,7 @@ void NdisHost::release_send(size_t index, NDIS_STATUS status) {
 }
 
 void NdisHost::cancel_sends(PVOID cancel_id) {
+    make_current();
     if (m_running && m_chars.MinorNdisVersion == 1 && m_chars.MajorNdisVersion == 5 &&
         m_chars.CancelSendPacketsHandler) {
         ++m_dispatch_depth;
@@ -1003,6 +1052,7 @@ void NdisHost::flush_returns() {
 }
 
 void NdisHost::return_received_packets() {
+    make_current();
     m_to_return.insert(m_to_return.end(), m_held.begin(), m_held.end());
     m_held.clear();
     flush_returns();
@@ -1026,6 +1076,7 @@ void NdisHost::api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size) 
 }
 
 OidResult NdisHost::query_oid(NDIS_OID oid, ULONG buffer_length) {
+    make_current();
     OidResult r{NDIS_STATUS_ADAPTER_NOT_READY, 0, 0, std::vector<uint8_t>(buffer_length)};
     if (!m_running) return r;
     m_request_pending = true;
@@ -1047,6 +1098,7 @@ OidResult NdisHost::query_oid(NDIS_OID oid, ULONG buffer_length) {
 }
 
 OidResult NdisHost::set_oid(NDIS_OID oid, const std::vector<uint8_t>& data) {
+    make_current();
     OidResult r{NDIS_STATUS_ADAPTER_NOT_READY, 0, 0, data};
     if (!m_running) return r;
     m_request_pending = true;

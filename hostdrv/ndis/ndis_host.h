@@ -239,7 +239,36 @@ class NdisHost {
     static void isr_trampoline(void* ctx);
     void fire_due_timers();
     bool wait_until(const std::function<bool()>& done);
+    void make_current();
 
+    /// Forwards every call to the machine's platform, then makes this host current again: a platform call may let
+    /// simulated time pass, during which another machine's CPU (with an NdisHost of its own) runs.
+    class CurrentKeeper : public host::HostPlatform {
+      public:
+        CurrentKeeper(NdisHost& owner, host::HostPlatform& inner) : m_owner(owner), m_inner(inner) {}
+        uint32_t config_read(unsigned device, unsigned offset, unsigned size) override;
+        void config_write(unsigned device, unsigned offset, unsigned size, uint32_t value) override;
+        uint32_t mmio_read(uint64_t phys, unsigned size) override;
+        void mmio_write(uint64_t phys, unsigned size, uint32_t value) override;
+        uint32_t io_read(uint32_t port, unsigned size) override;
+        void io_write(uint32_t port, unsigned size, uint32_t value) override;
+        host::PhysicalMemory& memory() override { return m_inner.memory(); }
+        void stall_ns(uint64_t ns) override;
+        uint64_t now_ns() const override { return m_inner.now_ns(); }
+        void connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) override {
+            m_inner.connect_interrupt(device, isr, ctx);
+        }
+        void dma_allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) override {
+            m_inner.dma_allow(phys, len, device_may_write, what);
+        }
+        void dma_revoke(uint64_t phys, uint64_t len) override { m_inner.dma_revoke(phys, len); }
+
+      private:
+        NdisHost& m_owner;
+        host::HostPlatform& m_inner;
+    };
+
+    CurrentKeeper m_keeper;
     host::HostPlatform& m_platform;
     NdisHostConfig m_cfg;
     PageAllocator m_pages;
