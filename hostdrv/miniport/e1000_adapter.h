@@ -15,7 +15,7 @@ struct RxBuffer {
     uint64_t pa = 0;
     PNDIS_PACKET packet = nullptr;
     PNDIS_BUFFER buffer = nullptr;
-    bool with_stack = false;   // indicated up and not yet returned
+    bool with_stack = false;  // indicated up and not yet returned
     RxBuffer* next_free = nullptr;
 };
 
@@ -38,7 +38,7 @@ struct Adapter {
     uint32_t max_mapping = kFrameSize;  // MaximumPhysicalMapping
     uint32_t tx_count = 256;
     uint32_t rx_count = 256;
-    uint32_t rx_buffers = 512;          // RX buffers (more than ring slots: some may be with the stack)
+    uint32_t rx_buffers = 512;  // RX buffers (more than ring slots: some may be with the stack)
     uint32_t int_delay = 0;
 
     // Resources, each with the flag that says it must be undone
@@ -78,11 +78,11 @@ struct Adapter {
     uint32_t rx_free_count = 0;
 
     // Rings
-    uint32_t tx_tail = 0;    // next descriptor to fill (TDT)
-    uint32_t tx_clean = 0;   // oldest descriptor in use
+    uint32_t tx_tail = 0;   // next descriptor to fill (TDT)
+    uint32_t tx_clean = 0;  // oldest descriptor in use
     uint32_t tx_in_use = 0;
-    uint32_t rx_tail = 0;    // next descriptor to post (RDT)
-    uint32_t rx_clean = 0;   // next descriptor to check for DD
+    uint32_t rx_tail = 0;   // next descriptor to post (RDT)
+    uint32_t rx_clean = 0;  // next descriptor to check for DD
     uint32_t rx_posted = 0;
     PNDIS_PACKET q_head = nullptr;  // packets waiting for descriptors, linked through MiniportReservedEx
     PNDIS_PACKET q_tail = nullptr;
@@ -101,8 +101,8 @@ struct Adapter {
     // State
     bool link_up = false;
     uint32_t link_mbps = 0;
-    ULONG pending_icr = 0;       // causes the ISR read from ICR, not yet taken by the DPC
-    ULONG dpc_icr = 0;           // causes the running DPC works on
+    ULONG pending_icr = 0;      // causes the ISR read from ICR, not yet taken by the DPC
+    ULONG dpc_icr = 0;          // causes the running DPC works on
     uint32_t hang_clean = ~0u;  // tx_clean at the previous MiniportCheckForHang with sends on the ring
     bool resetting = false;
     bool halting = false;
@@ -123,14 +123,16 @@ inline ULONG rd32(Adapter* a, uint32_t off) {
     NdisReadRegisterUlong(reinterpret_cast<PULONG>(a->regs + off), &v);
     return v;
 }
-inline void wr32(Adapter* a, uint32_t off, ULONG v) { NdisWriteRegisterUlong(reinterpret_cast<PULONG>(a->regs + off), v); }
+inline void wr32(Adapter* a, uint32_t off, ULONG v) {
+    NdisWriteRegisterUlong(reinterpret_cast<PULONG>(a->regs + off), v);
+}
 
 // e1000_init.cpp
-void hw_program(Adapter* a);              // everything after the MAC is known: rings, filters, TX/RX, IMS
-void hw_set_receive_filter(Adapter* a);   // RCTL UPE/MPE/BAM from the packet filter, MTA from the list
-bool hw_quiesce(Adapter* a);              // stop TX/RX, wait for the DMA to go quiet, software reset
-void rings_reset(Adapter* a);             // software ring state after a device reset
-void rx_post(Adapter* a);                 // refill RX descriptors from free buffers and bump RDT (lock held)
+void hw_program(Adapter* a);             // everything after the MAC is known: rings, filters, TX/RX, IMS
+void hw_set_receive_filter(Adapter* a);  // RCTL UPE/MPE/BAM from the packet filter, MTA from the list
+bool hw_quiesce(Adapter* a);             // stop TX/RX, wait for the DMA to go quiet, software reset
+void rings_reset(Adapter* a);            // software ring state after a device reset
+void rx_post(Adapter* a);                // refill RX descriptors from free buffers and bump RDT (lock held)
 
 // e1000_datapath.cpp
 VOID MiniportSendPackets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT count);
@@ -140,10 +142,10 @@ VOID MiniportReturnPacket(NDIS_HANDLE ctx, PNDIS_PACKET packet);
 VOID MiniportCancelSendPackets(NDIS_HANDLE ctx, PVOID cancel_id);
 VOID MiniportEnableInterrupt(NDIS_HANDLE ctx);
 VOID MiniportDisableInterrupt(NDIS_HANDLE ctx);
-void tx_complete(Adapter* a);             // reclaim done descriptors, NdisMSendComplete
-void tx_abort_all(Adapter* a, NDIS_STATUS status);  // complete everything on the ring (after a device reset)
-void tx_fail_queue(Adapter* a, NDIS_STATUS status); // complete everything waiting in the driver's queue
-void tx_drain_queue(Adapter* a);          // move queued packets onto the ring while they fit
+void tx_complete(Adapter* a);                        // reclaim done descriptors, NdisMSendComplete
+void tx_abort_all(Adapter* a, NDIS_STATUS status);   // complete everything on the ring (after a device reset)
+void tx_fail_queue(Adapter* a, NDIS_STATUS status);  // complete everything waiting in the driver's queue
+void tx_drain_queue(Adapter* a);                     // move queued packets onto the ring while they fit
 void link_update(Adapter* a, bool indicate);
 
 // e1000_oid.cpp

@@ -8,20 +8,25 @@ using namespace nicsim::e1000;
 namespace nicsim::miniport {
 namespace {
 
-constexpr unsigned kRxBatch = 32;          // packets per NdisMIndicateReceivePacket call
-constexpr unsigned kCompleteBatch = 32;    // sends completed per lock release
-constexpr unsigned kTsoHeaderMax = 128;    // header bytes examined to build a TSO context
+constexpr unsigned kRxBatch = 32;            // packets per NdisMIndicateReceivePacket call
+constexpr unsigned kCompleteBatch = 32;      // sends completed per lock release
+constexpr unsigned kTsoHeaderMax = 128;      // header bytes examined to build a TSO context
 constexpr uint16_t kEtherTypeIpv4 = 0x0800;  // IPv4
 constexpr uint16_t kEtherTypeVlan = 0x8100;  // 802.1Q tag
 constexpr uint8_t kIpProtoTcp = 6;           // TCP
 
 enum class Place { Placed, NoRoom, Failed };
 
-PNDIS_PACKET& q_next(PNDIS_PACKET p) { return *reinterpret_cast<PNDIS_PACKET*>(p->MiniportReservedEx); }
+PNDIS_PACKET& q_next(PNDIS_PACKET p) {
+    return *reinterpret_cast<PNDIS_PACKET*>(p->MiniportReservedEx);
+}
 
 void q_push_back(Adapter* a, PNDIS_PACKET p) {
     q_next(p) = nullptr;
-    if (a->q_tail) q_next(a->q_tail) = p; else a->q_head = p;
+    if (a->q_tail)
+        q_next(a->q_tail) = p;
+    else
+        a->q_head = p;
     a->q_tail = p;
     ++a->q_len;
     ++a->stats.tx_packets_queued;
@@ -36,7 +41,9 @@ PNDIS_PACKET q_pop(Adapter* a) {
     return p;
 }
 
-uint32_t tx_free(const Adapter* a) { return a->tx_count - 1 - a->tx_in_use; }
+uint32_t tx_free(const Adapter* a) {
+    return a->tx_count - 1 - a->tx_in_use;
+}
 
 void write_desc(PUCHAR ring, uint32_t index, const uint8_t* bytes) {
     NdisMoveMemory(ring + static_cast<size_t>(index) * kDescBytes, bytes, kDescBytes);
@@ -96,8 +103,8 @@ bool tso_context(PNDIS_PACKET p, uint32_t total, uint32_t mss, TxContextDesc& c,
 Place tx_place(Adapter* a, PNDIS_PACKET p) {
     auto* sg = static_cast<PSCATTER_GATHER_LIST>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, ScatterGatherListPacketInfo));
     if (!sg || sg->NumberOfElements == 0) return Place::Failed;
-    const auto mss = static_cast<uint32_t>(
-        reinterpret_cast<ULONG_PTR>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo)));
+    const auto mss =
+        static_cast<uint32_t>(reinterpret_cast<ULONG_PTR>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo)));
     const bool tso = mss != 0;
     if (tso && a->lso_max == 0) return Place::Failed;
     uint32_t needed = tso ? 1 : 0;
@@ -183,7 +190,10 @@ struct Completions {
 
 /// With the lock held: count the completion and remember it.
 void note_done(Adapter* a, Completions& c, PNDIS_PACKET p, NDIS_STATUS status, uint32_t lso_payload) {
-    if (status == NDIS_STATUS_SUCCESS) ++a->xmit_ok; else ++a->xmit_error;
+    if (status == NDIS_STATUS_SUCCESS)
+        ++a->xmit_ok;
+    else
+        ++a->xmit_error;
     ++a->stats.tx_completed;
     c.e[c.n++] = Completions::Entry{p, status, lso_payload};
 }
@@ -306,8 +316,8 @@ void tx_complete(Adapter* a) {
             if (!s.packet) break;  // cannot happen: every used run starts with its packet
             const uint8_t sta = a->tx_ring[static_cast<size_t>(s.last) * kDescBytes + 12] & 0x0F;
             if (!(sta & TxDesc::kStaDd)) break;
-            const NDIS_STATUS st = (sta & (TxDesc::kStaEc | TxDesc::kStaLc | TxDesc::kStaTu)) ? NDIS_STATUS_FAILURE
-                                                                                             : NDIS_STATUS_SUCCESS;
+            const NDIS_STATUS st =
+                (sta & (TxDesc::kStaEc | TxDesc::kStaLc | TxDesc::kStaTu)) ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS;
             note_done(a, c, s.packet, st, s.lso_payload);
             a->tx_clean = (s.last + 1) % a->tx_count;
             a->tx_in_use -= s.count;
@@ -386,9 +396,12 @@ VOID MiniportSendPackets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT count) {
             q_push_back(a, p);  // order is kept: once something waits, everything after it waits too
         } else {
             const Place r = tx_place(a, p);
-            if (r == Place::Placed) placed = true;
-            else if (r == Place::NoRoom) q_push_back(a, p);
-            else note_done(a, c, p, NDIS_STATUS_INVALID_PACKET, 0);
+            if (r == Place::Placed)
+                placed = true;
+            else if (r == Place::NoRoom)
+                q_push_back(a, p);
+            else
+                note_done(a, c, p, NDIS_STATUS_INVALID_PACKET, 0);
         }
         if (c.full()) {
             NdisReleaseSpinLock(&a->lock);
@@ -417,7 +430,10 @@ VOID MiniportCancelSendPackets(NDIS_HANDLE ctx, PVOID cancel_id) {
                 more = true;
                 break;
             } else {
-                if (prev) q_next(prev) = next; else a->q_head = next;
+                if (prev)
+                    q_next(prev) = next;
+                else
+                    a->q_head = next;
                 if (a->q_tail == p) a->q_tail = prev;
                 --a->q_len;
                 ++a->stats.tx_cancelled;
@@ -475,7 +491,9 @@ VOID MiniportEnableInterrupt(NDIS_HANDLE ctx) {
     wr32(a, IMS, icr::TXDW | icr::TXQE | icr::LSC | icr::RXSEQ | icr::RXDMT0 | icr::RXO | icr::RXT0);
 }
 
-VOID MiniportDisableInterrupt(NDIS_HANDLE ctx) { wr32(static_cast<Adapter*>(ctx), IMC, ~0u); }
+VOID MiniportDisableInterrupt(NDIS_HANDLE ctx) {
+    wr32(static_cast<Adapter*>(ctx), IMC, ~0u);
+}
 
 void link_update(Adapter* a, bool indicate) {
     const ULONG st = rd32(a, STATUS);

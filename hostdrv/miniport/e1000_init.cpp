@@ -10,15 +10,15 @@ using namespace nicsim::e1000;
 namespace nicsim::miniport {
 namespace {
 
-constexpr ULONG kTag = 0x30303145;          // pool tag 'E100'
-constexpr UINT kResetTimerMs = 1;           // MiniportReset completes from a timer this much later
-constexpr UINT kEerdPollUs = 1;             // EERD DONE poll interval
-constexpr unsigned kEerdPolls = 1000;       // EERD polls before giving up
-constexpr UINT kQuiescePollUs = 20;         // head-pointer sampling interval while waiting for the DMA to stop
-constexpr unsigned kQuiescePolls = 200;     // samples before giving up
-constexpr unsigned kQuietSamples = 2;       // consecutive unchanged samples that count as quiet
-constexpr UINT kResetPollUs = 10;           // CTRL.RST poll interval
-constexpr unsigned kResetPolls = 100;       // CTRL.RST polls before giving up
+constexpr ULONG kTag = 0x30303145;       // pool tag 'E100'
+constexpr UINT kResetTimerMs = 1;        // MiniportReset completes from a timer this much later
+constexpr UINT kEerdPollUs = 1;          // EERD DONE poll interval
+constexpr unsigned kEerdPolls = 1000;    // EERD polls before giving up
+constexpr UINT kQuiescePollUs = 20;      // head-pointer sampling interval while waiting for the DMA to stop
+constexpr unsigned kQuiescePolls = 200;  // samples before giving up
+constexpr unsigned kQuietSamples = 2;    // consecutive unchanged samples that count as quiet
+constexpr UINT kResetPollUs = 10;        // CTRL.RST poll interval
+constexpr unsigned kResetPolls = 100;    // CTRL.RST polls before giving up
 constexpr ULONG kImsEnable = icr::TXDW | icr::TXQE | icr::LSC | icr::RXSEQ | icr::RXDMT0 | icr::RXO | icr::RXT0;
 
 Adapter* g_current = nullptr;  // the adapter driver_stats()/current_adapter() report
@@ -133,7 +133,8 @@ NDIS_STATUS find_resources(Adapter* a) {
                 a->irq_vector = d.u.Interrupt.Vector;
                 irq = true;
                 break;
-            default: break;
+            default:
+                break;
         }
     }
     return mem && irq ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCE_CONFLICT;
@@ -527,9 +528,13 @@ const DriverStats* driver_stats(NDIS_HANDLE adapter) {
     return adapter ? &static_cast<Adapter*>(adapter)->stats : nullptr;
 }
 
-NDIS_HANDLE current_adapter() { return g_current; }
+NDIS_HANDLE current_adapter() {
+    return g_current;
+}
 
-const DriverStats& last_halted_stats() { return g_last_halted; }
+const DriverStats& last_halted_stats() {
+    return g_last_halted;
+}
 
 }  // namespace nicsim::miniport
 

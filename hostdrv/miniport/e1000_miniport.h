@@ -20,33 +20,33 @@ constexpr const char* kKeyTxRingSize = "TxRingSize";          // TX descriptors,
 constexpr const char* kKeyRxRingSize = "RxRingSize";          // RX descriptors, multiple of 8, 8..4096 (256)
 constexpr const char* kKeyInterruptDelay = "InterruptDelay";  // TIDV and RDTR, 1.024 us units (0)
 
-constexpr uint32_t kVendorIntel = 0x8086;       // PCI vendor ID the driver binds to
-constexpr uint32_t kDevice82540em = 0x100E;     // PCI device ID the driver binds to
-constexpr uint32_t kFrameSize = 1514;           // largest frame without FCS: MaximumPhysicalMapping without LSO
-constexpr uint32_t kRxBufferSize = 2048;        // one RX buffer (RCTL.BSIZE = 2048)
-constexpr uint32_t kMaxTxDescBytes = 4096;      // most bytes one TX data descriptor carries
-constexpr uint32_t kMulticastListMax = 32;      // OID_802_3_MAXIMUM_LIST_SIZE
-constexpr uint32_t kLsoMinSegments = 2;         // NDIS_TASK_TCP_LARGE_SEND.MinSegmentCount
+constexpr uint32_t kVendorIntel = 0x8086;    // PCI vendor ID the driver binds to
+constexpr uint32_t kDevice82540em = 0x100E;  // PCI device ID the driver binds to
+constexpr uint32_t kFrameSize = 1514;        // largest frame without FCS: MaximumPhysicalMapping without LSO
+constexpr uint32_t kRxBufferSize = 2048;     // one RX buffer (RCTL.BSIZE = 2048)
+constexpr uint32_t kMaxTxDescBytes = 4096;   // most bytes one TX data descriptor carries
+constexpr uint32_t kMulticastListMax = 32;   // OID_802_3_MAXIMUM_LIST_SIZE
+constexpr uint32_t kLsoMinSegments = 2;      // NDIS_TASK_TCP_LARGE_SEND.MinSegmentCount
 
 /// What the driver counted, for tests (NdisQueryInformation-independent).
 struct DriverStats {
-    uint64_t isr_calls = 0;          ///< MiniportISR calls
-    uint64_t isr_claimed = 0;        ///< ... that found a cause in ICR
-    uint64_t dpc_calls = 0;          ///< MiniportHandleInterrupt calls
-    uint64_t tx_packets_queued = 0;  ///< packets that waited in the driver's queue (ring full or reset)
-    uint64_t tx_ring_full = 0;       ///< times a packet did not fit in the TX ring
-    uint64_t tx_cancelled = 0;       ///< queued packets completed by MiniportCancelSendPackets
-    uint64_t tx_descriptors = 0;     ///< TX descriptors written (data and context)
-    uint64_t tx_tso_packets = 0;     ///< packets sent with a TSO context descriptor
-    uint64_t tx_completed = 0;       ///< NdisMSendComplete calls
-    uint64_t rx_indicated = 0;       ///< packets indicated up
-    uint64_t rx_low_resources = 0;   ///< ... with NDIS_STATUS_RESOURCES (copied at once)
-    uint64_t rx_returned = 0;        ///< MiniportReturnPacket calls
-    uint64_t link_changes = 0;       ///< media connect/disconnect indications
-    uint64_t resets = 0;             ///< MiniportReset calls
-    uint64_t hangs = 0;              ///< MiniportCheckForHang answers TRUE (TX made no progress between checks)
-    uint64_t halt_quiesce_polls = 0; ///< head-pointer polls while waiting for the DMA to stop in halt/reset
-    bool dma_quiet_at_halt = false;  ///< TDH/RDH stopped moving before shared memory was freed
+    uint64_t isr_calls = 0;           ///< MiniportISR calls
+    uint64_t isr_claimed = 0;         ///< ... that found a cause in ICR
+    uint64_t dpc_calls = 0;           ///< MiniportHandleInterrupt calls
+    uint64_t tx_packets_queued = 0;   ///< packets that waited in the driver's queue (ring full or reset)
+    uint64_t tx_ring_full = 0;        ///< times a packet did not fit in the TX ring
+    uint64_t tx_cancelled = 0;        ///< queued packets completed by MiniportCancelSendPackets
+    uint64_t tx_descriptors = 0;      ///< TX descriptors written (data and context)
+    uint64_t tx_tso_packets = 0;      ///< packets sent with a TSO context descriptor
+    uint64_t tx_completed = 0;        ///< NdisMSendComplete calls
+    uint64_t rx_indicated = 0;        ///< packets indicated up
+    uint64_t rx_low_resources = 0;    ///< ... with NDIS_STATUS_RESOURCES (copied at once)
+    uint64_t rx_returned = 0;         ///< MiniportReturnPacket calls
+    uint64_t link_changes = 0;        ///< media connect/disconnect indications
+    uint64_t resets = 0;              ///< MiniportReset calls
+    uint64_t hangs = 0;               ///< MiniportCheckForHang answers TRUE (TX made no progress between checks)
+    uint64_t halt_quiesce_polls = 0;  ///< head-pointer polls while waiting for the DMA to stop in halt/reset
+    bool dma_quiet_at_halt = false;   ///< TDH/RDH stopped moving before shared memory was freed
 };
 
 /// The driver's counters of the adapter whose MiniportAdapterContext is `adapter` (nullptr: none).

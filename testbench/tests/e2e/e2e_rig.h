@@ -28,14 +28,14 @@ namespace nicsim::e2e {
 
 /// What a test chooses about the system.
 struct RigOptions {
-    unsigned dma_bits = 64;                                  ///< the NIC's DMA address capability (and the driver's)
-    ndis::Placement buffers = ndis::Placement::Low;          ///< physical pages of the protocol's packet buffers
-    ndis::Placement shared = ndis::Placement::Low;           ///< physical pages of shared memory
-    uint32_t lso_max = 0;                                    ///< driver LsoMaxSize (0: MaximumPhysicalMapping 1514)
-    uint32_t tx_ring = 0;                                    ///< driver TxRingSize (0: default)
-    uint32_t rx_ring = 0;                                    ///< driver RxRingSize (0: default)
-    uint32_t nic_max_transfer = 4096;                        ///< NIC max_transfer
-    bool hold_received = false;                              ///< protocol keeps indicated packets
+    unsigned dma_bits = 64;                          ///< the NIC's DMA address capability (and the driver's)
+    ndis::Placement buffers = ndis::Placement::Low;  ///< physical pages of the protocol's packet buffers
+    ndis::Placement shared = ndis::Placement::Low;   ///< physical pages of shared memory
+    uint32_t lso_max = 0;                            ///< driver LsoMaxSize (0: MaximumPhysicalMapping 1514)
+    uint32_t tx_ring = 0;                            ///< driver TxRingSize (0: default)
+    uint32_t rx_ring = 0;                            ///< driver RxRingSize (0: default)
+    uint32_t nic_max_transfer = 4096;                ///< NIC max_transfer
+    bool hold_received = false;                      ///< protocol keeps indicated packets
 };
 
 struct Rig {
@@ -61,9 +61,15 @@ struct Rig {
     }
 
     explicit Rig(const RigOptions& o = {})
-        : bus("pci", pci::BusConfig{}), monitor("monitor", bus), verifier("verifier", &bus), bridge("bridge", bus),
-          cpu("cpu", bus, mem, &verifier), nic("nic", bus, nic_params(o)), arb("arbiter", bus, pci::ArbiterConfig{0, 16}),
-          wire("wire", 1000), opt(o) {
+        : bus("pci", pci::BusConfig{}),
+          monitor("monitor", bus),
+          verifier("verifier", &bus),
+          bridge("bridge", bus),
+          cpu("cpu", bus, mem, &verifier),
+          nic("nic", bus, nic_params(o)),
+          arb("arbiter", bus, pci::ArbiterConfig{0, 16}),
+          wire("wire", 1000),
+          opt(o) {
         bridge.mem.bind(verifier.target);
         verifier.initiator.bind(mem.socket);
         cpu.cpu_mem.bind(bridge.cpu_mem);

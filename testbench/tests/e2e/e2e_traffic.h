@@ -109,8 +109,10 @@ inline ULONG oid_ulong(const ndis::OidResult& r) {
 
 inline ULONGLONG oid_u64(const ndis::OidResult& r) {
     ULONGLONG v = 0;
-    if (r.bytes_done == sizeof(v) && r.data.size() >= sizeof(v)) std::memcpy(&v, r.data.data(), sizeof(v));
-    else v = oid_ulong(r);
+    if (r.bytes_done == sizeof(v) && r.data.size() >= sizeof(v))
+        std::memcpy(&v, r.data.data(), sizeof(v));
+    else
+        v = oid_ulong(r);
     return v;
 }
 

@@ -1,9 +1,9 @@
 // The miniport's behaviour end to end: TCP large send, a full TX ring, reset in the middle of traffic, halt while
 // the device is busy, OIDs, link indications, receive filters, receive buffers held by the protocol, and
 // initialize failures that unwind. Every test requires a silent bus monitor, DMA verifier and NDIS contract check.
+#include "testbench/support/sim_reports.h"
 #include "testbench/tests/e2e/e2e_rig.h"
 #include "testbench/tests/e2e/e2e_traffic.h"
-#include "testbench/support/sim_reports.h"
 
 #include <algorithm>
 
@@ -171,8 +171,7 @@ TEST_CASE("a full TX ring queues packets in order and resumes on TX completion",
     r.no_violations();
 }
 
-TEST_CASE("reset in the middle of traffic completes every send and leaves a working adapter",
-          "[e2e][driver][reset]") {
+TEST_CASE("reset in the middle of traffic completes every send and leaves a working adapter", "[e2e][driver][reset]") {
     RigOptions o;
     o.tx_ring = 64;
     Rig r(o);
@@ -308,13 +307,27 @@ TEST_CASE("the general and 802.3 OIDs answer from the device and the driver stat
     ndis::OidResult short_buf{}, unknown{}, bad_filter{}, mc_set{}, mc_full{}, mc_get{};
     uint32_t rctl_promisc = 0, rctl_plain = 0, mta_bits = 0;
     const std::vector<NDIS_OID> oids = {
-        OID_GEN_SUPPORTED_LIST,      OID_GEN_HARDWARE_STATUS,     OID_GEN_MEDIA_SUPPORTED,
-        OID_GEN_MEDIA_IN_USE,        OID_GEN_MAXIMUM_FRAME_SIZE,  OID_GEN_LINK_SPEED,
-        OID_GEN_TRANSMIT_BUFFER_SPACE, OID_GEN_RECEIVE_BUFFER_SPACE, OID_GEN_VENDOR_ID,
-        OID_GEN_VENDOR_DESCRIPTION,  OID_GEN_MAXIMUM_TOTAL_SIZE,  OID_GEN_MEDIA_CONNECT_STATUS,
-        OID_GEN_XMIT_OK,             OID_GEN_RCV_OK,              OID_GEN_XMIT_ERROR,
-        OID_GEN_RCV_ERROR,           OID_GEN_RCV_NO_BUFFER,       OID_802_3_PERMANENT_ADDRESS,
-        OID_802_3_CURRENT_ADDRESS,   OID_802_3_MAXIMUM_LIST_SIZE, OID_GEN_CURRENT_PACKET_FILTER,
+        OID_GEN_SUPPORTED_LIST,
+        OID_GEN_HARDWARE_STATUS,
+        OID_GEN_MEDIA_SUPPORTED,
+        OID_GEN_MEDIA_IN_USE,
+        OID_GEN_MAXIMUM_FRAME_SIZE,
+        OID_GEN_LINK_SPEED,
+        OID_GEN_TRANSMIT_BUFFER_SPACE,
+        OID_GEN_RECEIVE_BUFFER_SPACE,
+        OID_GEN_VENDOR_ID,
+        OID_GEN_VENDOR_DESCRIPTION,
+        OID_GEN_MAXIMUM_TOTAL_SIZE,
+        OID_GEN_MEDIA_CONNECT_STATUS,
+        OID_GEN_XMIT_OK,
+        OID_GEN_RCV_OK,
+        OID_GEN_XMIT_ERROR,
+        OID_GEN_RCV_ERROR,
+        OID_GEN_RCV_NO_BUFFER,
+        OID_802_3_PERMANENT_ADDRESS,
+        OID_802_3_CURRENT_ADDRESS,
+        OID_802_3_MAXIMUM_LIST_SIZE,
+        OID_GEN_CURRENT_PACKET_FILTER,
     };
     const std::vector<uint8_t> mc = {0x01, 0x00, 0x5E, 0x00, 0x00, 0x01, 0x01, 0x00, 0x5E, 0x7F, 0x12, 0x34};
     const bool ok = r.run(
@@ -472,9 +485,9 @@ TEST_CASE("receive filters pass only what the packet filter and multicast list a
                             ulong_bytes(NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST));
             burst(20);
             r.host->set_oid(OID_802_3_MULTICAST_LIST, std::vector<uint8_t>(group, group + 6));
-            r.host->set_oid(OID_GEN_CURRENT_PACKET_FILTER,
-                            ulong_bytes(NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST |
-                                        NDIS_PACKET_TYPE_MULTICAST));
+            r.host->set_oid(
+                OID_GEN_CURRENT_PACKET_FILTER,
+                ulong_bytes(NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_MULTICAST));
             burst(30);
             r.host->set_oid(OID_GEN_CURRENT_PACKET_FILTER, ulong_bytes(NDIS_PACKET_TYPE_PROMISCUOUS));
             burst(40);
@@ -604,7 +617,7 @@ TEST_CASE("a transmitter stuck without bus mastering is reported hung and the re
             hang_first = r.host->check_for_hang();  // remembers where TX stands
             r.host->run_for_ns(200'000);
             hang_second = r.host->check_for_hang();  // no progress since: hung
-            reset_st = r.host->reset();  // the driver restores the Command register
+            reset_st = r.host->reset();              // the driver restores the Command register
             cmd_after = hp.config_read(dev, 0x04, 2);
             r.host->send(later);
             done = r.run_until([&] { return r.host->sends_outstanding() == 0 && r.peer_rx.size() >= later.size(); });

@@ -46,7 +46,8 @@ TEST_CASE("MiniportInitialize programs the NIC in the documented order", "[e2e][
     INFO("NdisMInitializeScatterGatherDma reserved BYTES_TO_PAGES(1514) + 1 map registers");
     CHECK(map_regs == BYTES_TO_PAGES(1514u) + 1);
     INFO("memory space and bus master enabled in the Command register");
-    CHECK((cmd & (PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER)) == (PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER));
+    CHECK((cmd & (PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER)) ==
+          (PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER));
     INFO("link up requested, receiver and transmitter enabled with 2 KiB buffers and CRC strip");
     CHECK(ctrl::SLU::get(ctrl_v) == 1u);
     CHECK(rctl::EN::get(rctl) == 1u);

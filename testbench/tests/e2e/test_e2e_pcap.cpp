@@ -80,8 +80,10 @@ TEST_CASE("frames from a pcap file are indicated byte for byte and sent frames l
     std::vector<std::vector<uint8_t>> captured_tx;
     size_t captured_rx = 0;
     while (rd.next(rec)) {
-        if (std::equal(kPeerMac, kPeerMac + 6, rec.data.begin())) captured_tx.push_back(rec.data);
-        else ++captured_rx;
+        if (std::equal(kPeerMac, kPeerMac + 6, rec.data.begin()))
+            captured_tx.push_back(rec.data);
+        else
+            ++captured_rx;
     }
     CHECK(rd.error().empty());
     CHECK(captured_rx == rx_frames.size());

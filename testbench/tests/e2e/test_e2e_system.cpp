@@ -40,8 +40,7 @@ void system_run(RunConfig cfg) {
 
 }  // namespace
 
-TEST_CASE("system run: 32-bit device with high memory bounces and delivers both directions",
-          "[e2e][driver][system]") {
+TEST_CASE("system run: 32-bit device with high memory bounces and delivers both directions", "[e2e][driver][system]") {
     RunConfig cfg;
     cfg.dma_bits = 32;
     cfg.placement = Placement::High;

@@ -59,8 +59,10 @@ void traffic(unsigned dma_bits, ndis::Placement place, uint32_t lso) {
             map_regs = r.host->map_registers_reserved();
             tdbah = r.reg(hp, TDBAH);
             rdbah = r.reg(hp, RDBAH);
-            filter_st = r.host->set_oid(OID_GEN_CURRENT_PACKET_FILTER,
-                                        ulong_bytes(NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST)).status;
+            filter_st = r.host
+                            ->set_oid(OID_GEN_CURRENT_PACKET_FILTER,
+                                      ulong_bytes(NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST))
+                            .status;
             unsigned seed = 1;
             for (const Batch& b : batches) {
                 std::vector<std::vector<uint8_t>> frames;
@@ -81,8 +83,8 @@ void traffic(unsigned dma_bits, ndis::Placement place, uint32_t lso) {
             tx_done = r.run_until([&] { return r.host->sends_outstanding() == 0 && r.peer_rx.size() >= tx_expected; });
 
             for (size_t i = 0; i < 12; ++i) {
-                peer_frames.push_back(make_frame(60 + i * 121, 100 + static_cast<unsigned>(i), i % 4 == 3 ? kBroadcast : mac,
-                                                 kPeerMac));
+                peer_frames.push_back(
+                    make_frame(60 + i * 121, 100 + static_cast<unsigned>(i), i % 4 == 3 ? kBroadcast : mac, kPeerMac));
                 r.peer_send(peer_frames.back());
             }
             rx_done = r.run_until([&] { return r.host->received().size() >= peer_frames.size(); });
@@ -163,10 +165,10 @@ void traffic(unsigned dma_bits, ndis::Placement place, uint32_t lso) {
 
 }  // namespace
 
-#define NICSIM_TRAFFIC_CASE(bits, place, lso)                                                                \
-    TEST_CASE("send and receive byte for byte: " #bits "-bit device " #place " memory mapping " #lso,       \
-              "[e2e][driver][traffic]") {                                                                    \
-        traffic(bits, ndis::Placement::place, lso);                                                           \
+#define NICSIM_TRAFFIC_CASE(bits, place, lso)                                                         \
+    TEST_CASE("send and receive byte for byte: " #bits "-bit device " #place " memory mapping " #lso, \
+              "[e2e][driver][traffic]") {                                                             \
+        traffic(bits, ndis::Placement::place, lso);                                                   \
     }
 
 NICSIM_TRAFFIC_CASE(32, Low, 0)
