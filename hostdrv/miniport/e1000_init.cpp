@@ -44,7 +44,7 @@ void read_registry(Adapter* a) {
     ULONG v = 32;
     if (read_int(kKeyDmaAddressBits, v)) a->dma64 = v == 64;
     v = 0;
-    if (read_int(kKeyLsoMaxSize, v)) a->lso_max = v;
+    if (read_int(kKeyLsoMaxSize, v)) a->lso_max = v > kLsoMaxSize ? kLsoMaxSize : v;
     v = a->tx_count;
     if (read_int(kKeyTxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->tx_count = v;
     v = a->rx_count;
@@ -106,7 +106,8 @@ bool device_reset(Adapter* a) {
 }
 
 NDIS_STATUS find_resources(Adapter* a) {
-    UCHAR raw[sizeof(NDIS_RESOURCE_LIST) + 8 * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR)];
+    alignas(CM_PARTIAL_RESOURCE_DESCRIPTOR)
+        UCHAR raw[sizeof(NDIS_RESOURCE_LIST) + 8 * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR)];
     NdisZeroMemory(raw, sizeof(raw));
     UINT size = sizeof(raw);
     NDIS_STATUS status;

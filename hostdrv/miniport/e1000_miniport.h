@@ -26,6 +26,7 @@ constexpr uint32_t kFrameSize = 1514;        // largest frame without FCS: Maxim
 constexpr uint32_t kRxBufferSize = 2048;     // one RX buffer (RCTL.BSIZE = 2048)
 constexpr uint32_t kMaxTxDescBytes = 4096;   // most bytes one TX data descriptor carries
 constexpr uint32_t kMulticastListMax = 32;   // OID_802_3_MAXIMUM_LIST_SIZE
+constexpr uint32_t kLsoMaxSize = 65536;      // largest LSO packet accepted from the registry (IPv4 length)
 constexpr uint32_t kLsoMinSegments = 2;      // NDIS_TASK_TCP_LARGE_SEND.MinSegmentCount
 
 /// What the driver counted, for tests (NdisQueryInformation-independent).
