@@ -6,6 +6,8 @@
 #include "testbench/tests/e2e/e2e_traffic.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 
 using namespace nicsim;
 using namespace nicsim::e2e;
@@ -88,6 +90,76 @@ TEST_CASE("TCP large send is cut into MSS segments with valid checksums and repo
     CHECK(at == r.peer_rx.size());
     INFO("one context descriptor per large send");
     CHECK(miniport::last_halted_stats().tx_tso_packets == sends.size());
+    r.no_violations();
+}
+
+TEST_CASE("OID_TCP_TASK_OFFLOAD offers large send up to LsoMaxSize and accepts only what it offered",
+          "[e2e][driver][oid][tso]") {
+    RigOptions o;
+    o.lso_max = 32768;
+    Rig r(o);
+    NDIS_STATUS st = NDIS_STATUS_FAILURE, q_st = NDIS_STATUS_FAILURE, set_ok = NDIS_STATUS_FAILURE,
+                set_big = NDIS_STATUS_SUCCESS, set_none = NDIS_STATUS_FAILURE;
+    std::vector<uint8_t> answer(256, 0);
+    ULONG written = 0, needed = 0;
+    const bool ok = r.run(
+        [&](host::HostPlatform& hp) {
+            st = r.start_driver(hp);
+            if (st != NDIS_STATUS_SUCCESS) return;
+            // NdisHost::query_oid cannot carry the protocol's header in, so the test calls the miniport's
+            // handlers as NDIS would, with the protocol's NDIS_TASK_OFFLOAD_HEADER in the buffer.
+            const NDIS_MINIPORT_CHARACTERISTICS& ch = r.host->characteristics();
+            NDIS_HANDLE ctx = miniport::current_adapter();
+            NDIS_TASK_OFFLOAD_HEADER h{};
+            h.Version = NDIS_TASK_OFFLOAD_VERSION;
+            h.Size = sizeof(h);
+            h.EncapsulationFormat.Encapsulation = IEEE_802_3_Encapsulation;
+            h.EncapsulationFormat.EncapsulationHeaderSize = 14;
+            std::memcpy(answer.data(), &h, sizeof(h));
+            q_st = ch.QueryInformationHandler(ctx, OID_TCP_TASK_OFFLOAD, answer.data(),
+                                              static_cast<ULONG>(answer.size()), &written, &needed);
+            // Setting back exactly what was offered enables it; asking for more than offered is refused.
+            std::vector<uint8_t> set(answer.begin(), answer.begin() + written);
+            ULONG rd = 0, nd = 0;
+            set_ok = ch.SetInformationHandler(ctx, OID_TCP_TASK_OFFLOAD, set.data(), static_cast<ULONG>(set.size()),
+                                              &rd, &nd);
+            std::vector<uint8_t> big = set;
+            NDIS_TASK_TCP_LARGE_SEND l{};
+            const size_t lso_at = sizeof(NDIS_TASK_OFFLOAD_HEADER) + offsetof(NDIS_TASK_OFFLOAD, TaskBuffer);
+            std::memcpy(&l, big.data() + lso_at, sizeof(l));
+            l.MaxOffLoadSize = 65536;
+            std::memcpy(big.data() + lso_at, &l, sizeof(l));
+            set_big = ch.SetInformationHandler(ctx, OID_TCP_TASK_OFFLOAD, big.data(), static_cast<ULONG>(big.size()),
+                                               &rd, &nd);
+            NDIS_TASK_OFFLOAD_HEADER none = h;
+            none.OffsetFirstTask = 0;  // no task: offload off
+            set_none = ch.SetInformationHandler(ctx, OID_TCP_TASK_OFFLOAD, &none, sizeof(none), &rd, &nd);
+            r.host->halt();
+        },
+        kLimit);
+    REQUIRE(ok);
+    INFO("NDIS violations: " << r.ndis_violations());
+    REQUIRE(st == NDIS_STATUS_SUCCESS);
+    REQUIRE(q_st == NDIS_STATUS_SUCCESS);
+    REQUIRE(written == sizeof(NDIS_TASK_OFFLOAD_HEADER) + offsetof(NDIS_TASK_OFFLOAD, TaskBuffer) +
+                           sizeof(NDIS_TASK_TCP_LARGE_SEND));
+    NDIS_TASK_OFFLOAD_HEADER h{};
+    std::memcpy(&h, answer.data(), sizeof(h));
+    INFO("one task, large send, right after the header");
+    CHECK(h.OffsetFirstTask == sizeof(NDIS_TASK_OFFLOAD_HEADER));
+    NDIS_TASK_OFFLOAD t{};
+    std::memcpy(&t, answer.data() + h.OffsetFirstTask, offsetof(NDIS_TASK_OFFLOAD, TaskBuffer));
+    CHECK(t.Task == TcpLargeSendNdisTask);
+    CHECK(t.OffsetNextTask == 0u);
+    CHECK(t.TaskBufferLength == sizeof(NDIS_TASK_TCP_LARGE_SEND));
+    NDIS_TASK_TCP_LARGE_SEND l{};
+    std::memcpy(&l, answer.data() + h.OffsetFirstTask + offsetof(NDIS_TASK_OFFLOAD, TaskBuffer), sizeof(l));
+    INFO("MaxOffLoadSize is the configured LsoMaxSize");
+    CHECK(l.MaxOffLoadSize == 32768u);
+    CHECK(l.MinSegmentCount == miniport::kLsoMinSegments);
+    CHECK(set_ok == NDIS_STATUS_SUCCESS);
+    CHECK(set_big == NDIS_STATUS_NOT_SUPPORTED);
+    CHECK(set_none == NDIS_STATUS_SUCCESS);
     r.no_violations();
 }
 
