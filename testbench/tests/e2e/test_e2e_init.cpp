@@ -74,3 +74,37 @@ TEST_CASE("MiniportInitialize programs the NIC in the documented order", "[e2e][
     CHECK(r.host->hal().shared_allocations() == 0u);
     r.no_violations();
 }
+
+TEST_CASE("registry values out of range fall back to safe defaults", "[e2e][driver][init]") {
+    Rig r;  // a 64-bit capable NIC
+    NDIS_STATUS st = NDIS_STATUS_FAILURE;
+    unsigned map_regs = 0;
+    uint32_t tdlen = 0, rdlen = 0;
+    bool dma64 = true;
+    const bool ok = r.run(
+        [&](host::HostPlatform& hp) {
+            r.start_driver(hp, false);
+            r.host->set_config(miniport::kKeyDmaAddressBits, 48);     // neither 32 nor 64: 32-bit, the safe side
+            r.host->set_config(miniport::kKeyTxRingSize, 13);         // not a multiple of 8: default 256
+            r.host->set_config(miniport::kKeyRxRingSize, 100000);     // too big: default 256
+            r.host->set_config(miniport::kKeyLsoMaxSize, 1u << 20);   // capped at 64 KiB
+            r.host->set_config(miniport::kKeyInterruptDelay, 70000);  // beyond 16 bits: no delay
+            st = r.host->initialize();
+            if (st != NDIS_STATUS_SUCCESS) return;
+            r.bar0 = hp.config_read(r.nic.device_number(), 0x10, 4) & ~0xFu;
+            map_regs = r.host->map_registers_reserved();
+            dma64 = r.host->hal().dma64();
+            tdlen = r.reg(hp, TDLEN);
+            rdlen = r.reg(hp, RDLEN);
+            r.host->halt();
+        },
+        sc_time(50, SC_MS));
+    REQUIRE(ok);
+    INFO("NDIS violations: " << r.ndis_violations());
+    REQUIRE(st == NDIS_STATUS_SUCCESS);
+    CHECK_FALSE(dma64);
+    CHECK(tdlen == 256u * 16u);
+    CHECK(rdlen == 256u * 16u);
+    CHECK(map_regs == BYTES_TO_PAGES(65536u) + 1);
+    r.no_violations();
+}
