@@ -157,6 +157,8 @@ NDIS_STATUS MiniportQueryInformation(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buf, U
             u = NdisMedium802_3;
             break;
         case OID_GEN_MAXIMUM_LOOKAHEAD:
+            u = kFrameSize - 14;
+            break;
         case OID_GEN_CURRENT_LOOKAHEAD:
             u = a->lookahead;
             break;
