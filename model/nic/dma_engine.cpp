@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <systemc>
+
 namespace nicsim::nic {
 
 namespace {
@@ -57,6 +59,7 @@ bool DmaEngine::queue(const DmaOp& op) {
     slot.queued_ns = m_ctx.now_ns();
     ++m_count;
     ++m_stats.ops;
+    if (m_traced) update_trace();
     return true;
 }
 
@@ -111,7 +114,12 @@ void DmaEngine::tick() {
     m_in_flight = true;
     ++m_stats.requests;
     if (n > m_stats.max_request_bytes) m_stats.max_request_bytes = n;
+    if (m_traced) {
+        m_tv.req_addr = rq.addr;
+        m_tv.req_len = n;
+    }
     m_port.start(rq);
+    if (m_traced) update_trace();
 }
 
 void DmaEngine::master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
@@ -131,7 +139,10 @@ void DmaEngine::master_done(const pci::MasterRequest& rq, pci::MasterStatus stat
         return;
     }
     m_done += rq.len;
-    if (m_done >= op.len) finish(DmaResult::Ok);
+    if (m_done >= op.len)
+        finish(DmaResult::Ok);
+    else if (m_traced)
+        update_trace();
 }
 
 void DmaEngine::finish(DmaResult result) {
@@ -141,6 +152,7 @@ void DmaEngine::finish(DmaResult result) {
     m_checked = false;
     m_done = 0;
     if (result != DmaResult::Ok) ++m_stats.errors;
+    if (m_traced) update_trace();
     if (op.client) op.client->dma_done(op, result);
 }
 
@@ -148,6 +160,42 @@ void DmaEngine::reset() {
     ++m_generation;
     m_in_flight = false;
     while (m_count != 0) finish(DmaResult::Flushed);
+    if (m_traced) update_trace();
+}
+
+void DmaEngine::trace(sc_core::sc_trace_file* tf, const std::string& prefix) {
+    if (!tf) return;
+    m_traced = true;
+    update_trace();
+    sc_core::sc_trace(tf, m_tv.state, prefix + ".state", 4);
+    sc_core::sc_trace(tf, m_tv.op, prefix + ".op", 4);
+    sc_core::sc_trace(tf, m_tv.addr, prefix + ".addr");
+    sc_core::sc_trace(tf, m_tv.len, prefix + ".len");
+    sc_core::sc_trace(tf, m_tv.req_addr, prefix + ".req_addr");
+    sc_core::sc_trace(tf, m_tv.req_len, prefix + ".req_len");
+    sc_core::sc_trace(tf, m_tv.depth, prefix + ".depth");
+    sc_core::sc_trace(tf, m_tv.requests, prefix + ".requests");
+}
+
+void DmaEngine::update_trace() {
+    m_tv.depth = m_count;
+    m_tv.requests = static_cast<uint32_t>(m_stats.requests);
+    if (m_count == 0) {
+        m_tv.state = static_cast<uint8_t>(TraceState::Idle);
+        m_tv.op = 0;
+        m_tv.addr = 0;
+        m_tv.len = 0;
+    } else {
+        const DmaOp& op = m_ops[m_head];
+        m_tv.state = static_cast<uint8_t>(m_in_flight ? TraceState::Request : TraceState::Queued);
+        m_tv.op = static_cast<uint8_t>(1 + static_cast<unsigned>(op.kind));
+        m_tv.addr = op.addr;
+        m_tv.len = op.len;
+    }
+    if (!m_in_flight) {
+        m_tv.req_addr = 0;
+        m_tv.req_len = 0;
+    }
 }
 
 }  // namespace nicsim::nic

@@ -11,9 +11,14 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "model/nic/nic_context.h"
 #include "model/pci/master_engine.h"
+
+namespace sc_core {
+class sc_trace_file;
+}
 
 namespace nicsim::nic {
 
@@ -98,7 +103,16 @@ class DmaEngine {
     void reset();
     const DmaStats& stats() const { return m_stats; }
 
+    /// Traced DMA engine state (<prefix>.state; traces/filters/nic_dma_state.txt).
+    enum class TraceState : uint8_t { Idle = 0, Queued = 1, Request = 2 };  // no op / head op waiting / request on bus
+    /// Trace <prefix>.state, .op (0 none, 1 + DmaKind: traces/filters/nic_dma_op.txt), .addr and .len of the head
+    /// operation, .req_addr and .req_len of the running master request, .depth (operations queued) and .requests.
+    /// Call before sc_start; nullptr = off (nothing registered, nothing updated).
+    void trace(sc_core::sc_trace_file* tf, const std::string& prefix);
+
   private:
+    void update_trace();  // refresh the traced values after a state change (only when traced)
+
     DmaResult check(const DmaOp& op) const;
     void finish(DmaResult result);
     uint32_t chunk_limit() const;
@@ -113,6 +127,19 @@ class DmaEngine {
     bool m_in_flight = false;   // a master request of the head operation is running
     uint64_t m_generation = 0;  // tags requests so a completion after reset() is ignored
     DmaStats m_stats;
+
+    struct TraceView {  // what trace() registers: written only when m_traced
+        uint8_t state = 0;
+        uint8_t op = 0;
+        uint64_t addr = 0;
+        uint32_t len = 0;
+        uint64_t req_addr = 0;
+        uint32_t req_len = 0;
+        uint32_t depth = 0;
+        uint32_t requests = 0;
+    };
+    bool m_traced = false;
+    TraceView m_tv;
 };
 
 }  // namespace nicsim::nic
