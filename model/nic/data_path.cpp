@@ -88,6 +88,20 @@ void NicDataPath::master_done(const pci::MasterRequest& rq, pci::MasterStatus st
     m_dma->master_done(rq, status, bytes_done);
 }
 
+void NicDataPath::trace(sc_core::sc_trace_file* tf, const std::string& prefix, unsigned what) {
+    if (!tf) return;
+    if (what & kTraceDma) {
+        m_dma->trace(tf, prefix + ".dma");
+        m_tx->trace(tf, prefix + ".tx", {});
+        m_rx->trace(tf, prefix + ".rx", {});
+    }
+    if (what & kTraceDesc) {
+        m_tx->trace(tf, {}, prefix + ".txdesc");
+        m_rx->trace(tf, {}, prefix + ".rxdesc");
+    }
+    if (what & kTraceMac) m_mac->trace(tf, prefix + ".mac");
+}
+
 const DataPathStats& NicDataPath::stats() const {
     const DmaStats& d = m_dma->stats();
     m_view = m_stats;

@@ -21,11 +21,24 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "model/nic/nic_context.h"
 #include "model/pci/master_engine.h"
 
+namespace sc_core {
+class sc_trace_file;
+}
+
 namespace nicsim::nic {
+
+/// What NicDataPath::trace and Nic82540em::trace register (bits, combined with |).
+enum TraceWhat : unsigned {
+    kTraceDma = 1u << 0,      // <prefix>.dma.*, and the engines <prefix>.tx.*, <prefix>.rx.*
+    kTraceDesc = 1u << 1,     // <prefix>.txdesc.*, <prefix>.rxdesc.* (descriptor caches)
+    kTraceMac = 1u << 2,      // <prefix>.mac.*
+    kTraceAll = kTraceDma | kTraceDesc | kTraceMac,
+};
 
 class DmaPort;
 class DmaEngine;
@@ -94,6 +107,9 @@ class NicDataPath : public pci::MasterClient {
     const RxEngine& rx() const { return *m_rx; }
     const DmaEngine& dma() const { return *m_dma; }
     const Mac& mac() const { return *m_mac; }
+    /// Register the internal state selected by `what` (TraceWhat bits) under <prefix> (e.g. "nic" gives nic.dma.*,
+    /// nic.tx.*, nic.rx.*, nic.txdesc.*, nic.rxdesc.*, nic.mac.*). Call before sc_start; nullptr = off.
+    void trace(sc_core::sc_trace_file* tf, const std::string& prefix, unsigned what = kTraceAll);
 
   private:
     NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port);

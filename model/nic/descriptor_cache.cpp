@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include <systemc>
+
 namespace nicsim::nic {
 
 namespace {
@@ -37,6 +39,7 @@ void DescriptorCache::reset() {
     m_wb_count = 0;
     m_wb_reported = 0;
     m_wb_immediate = false;
+    if (m_traced) update_trace();
 }
 
 void DescriptorCache::resample() {
@@ -67,6 +70,7 @@ void DescriptorCache::resample() {
     m_base_index = head;
     m_tail = tail;
     m_valid = true;
+    if (m_traced) update_trace();
 }
 
 void DescriptorCache::register_written(uint32_t offset, uint32_t value) {
@@ -104,6 +108,7 @@ void DescriptorCache::register_written(uint32_t offset, uint32_t value) {
         m_tail = value;
         m_halted = false;
     }
+    if (m_traced) update_trace();
 }
 
 uint32_t DescriptorCache::host_available() const {
@@ -115,6 +120,7 @@ void DescriptorCache::complete(bool report, bool immediate) {
     if (ready() == 0) return;
     m_report[slot(m_done)] = static_cast<uint8_t>((report ? kReport : 0) | (immediate ? kImmediate : 0));
     ++m_done;
+    if (m_traced) update_trace();
 }
 
 bool DescriptorCache::fetch_due() const {
@@ -165,6 +171,10 @@ void DescriptorCache::start_fetch() {
     m_fetch_queued_ns = m_ctx.now_ns();
     ++m_stats.desc_fetch_bursts;
     if (ready() > 0) ++m_stats.desc_prefetches;
+    if (m_traced) {
+        ++m_tv.fetches;
+        update_trace();
+    }
 }
 
 void DescriptorCache::start_writeback() {
@@ -188,6 +198,7 @@ void DescriptorCache::start_writeback() {
     if (reported == 0) {  // TX descriptors without RS: retired without touching host memory
         m_wb += n;
         m_ctx.set_reg(m_regs.head, ring_index(m_wb));
+        if (m_traced) update_trace();
         m_owner.descriptors_written_back(static_cast<unsigned>(n), 0, false);
         return;
     }
@@ -202,6 +213,10 @@ void DescriptorCache::start_writeback() {
     if (!m_dma.queue(op)) return;
     m_wb_inflight = true;
     ++m_stats.desc_writeback_bursts;
+    if (m_traced) {
+        ++m_tv.writebacks;
+        update_trace();
+    }
 }
 
 void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
@@ -212,6 +227,7 @@ void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
         if (result != DmaResult::Ok) {
             m_fetch_end = m_fetched;  // nothing arrived; stop fetching until the ring is reprogrammed
             m_halted = true;
+            if (m_traced) update_trace();
             return;
         }
         m_fetched = m_fetch_end;
@@ -219,6 +235,7 @@ void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
         const uint64_t latency = m_ctx.now_ns() - m_fetch_queued_ns;
         m_stats.desc_fetch_latency_ns += latency;
         m_stats.desc_fetch_latency_max_ns = std::max(m_stats.desc_fetch_latency_max_ns, latency);
+        if (m_traced) update_trace();
         return;
     }
     m_wb_inflight = false;
@@ -226,7 +243,33 @@ void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
     if (result == DmaResult::Ok) (m_regs.tx ? m_stats.tx_desc_written_back : m_stats.rx_desc_written_back) += n;
     m_wb += m_wb_count;
     m_ctx.set_reg(m_regs.head, ring_index(m_wb));
+    if (m_traced) update_trace();
     m_owner.descriptors_written_back(m_wb_count, m_wb_reported, m_wb_immediate);
+}
+
+void DescriptorCache::trace(sc_core::sc_trace_file* tf, const std::string& prefix) {
+    if (!tf) return;
+    m_traced = true;
+    update_trace();
+    sc_core::sc_trace(tf, m_tv.head, prefix + ".head");
+    sc_core::sc_trace(tf, m_tv.tail, prefix + ".tail");
+    sc_core::sc_trace(tf, m_tv.cached, prefix + ".cached");
+    sc_core::sc_trace(tf, m_tv.finished, prefix + ".finished");
+    sc_core::sc_trace(tf, m_tv.fetch_inflight, prefix + ".fetch_inflight");
+    sc_core::sc_trace(tf, m_tv.wb_inflight, prefix + ".wb_inflight");
+    sc_core::sc_trace(tf, m_tv.wb_pending, prefix + ".wb_pending");
+    sc_core::sc_trace(tf, m_tv.fetches, prefix + ".fetches");
+    sc_core::sc_trace(tf, m_tv.writebacks, prefix + ".writebacks");
+}
+
+void DescriptorCache::update_trace() {
+    m_tv.head = m_valid ? ring_index(m_wb) : m_ctx.reg(m_regs.head);
+    m_tv.tail = m_valid ? m_tail : m_ctx.reg(m_regs.tail);
+    m_tv.cached = ready();
+    m_tv.finished = static_cast<uint32_t>(m_done - m_wb);
+    m_tv.fetch_inflight = m_fetch_inflight;
+    m_tv.wb_inflight = m_wb_inflight;
+    m_tv.wb_pending = m_done != m_wb;
 }
 
 }  // namespace nicsim::nic

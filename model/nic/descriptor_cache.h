@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model/nic/data_path.h"
@@ -70,7 +71,14 @@ class DescriptorCache : public DmaClient {
 
     void dma_done(const DmaOp& op, DmaResult result) override;
 
+    /// Trace the ring and cache state under <prefix>: .head and .tail (ring indexes as the cache sees them), .cached
+    /// (fetched, not yet handed to the engine), .finished (handed back, waiting for write-back), .fetch_inflight,
+    /// .wb_inflight, .wb_pending (finished descriptors not yet written back), .fetches and .writebacks (bursts).
+    /// Call before sc_start; nullptr = off (nothing registered, nothing updated).
+    void trace(sc_core::sc_trace_file* tf, const std::string& prefix);
+
   private:
+    void update_trace();  // refresh the traced values after a state change (only when traced)
     uint32_t ring_index(uint64_t seq) const {
         return m_count ? static_cast<uint32_t>((m_base_index + seq) % m_count) : 0;
     }
@@ -110,6 +118,20 @@ class DescriptorCache : public DmaClient {
     bool m_wb_immediate = false;
     uint64_t m_generation = 0;  // cookie of DMA operations: completions from before resample() are ignored
     uint64_t m_fetch_queued_ns = 0;
+
+    struct TraceView {  // what trace() registers: written only when m_traced
+        uint32_t head = 0;
+        uint32_t tail = 0;
+        uint32_t cached = 0;
+        uint32_t finished = 0;
+        bool fetch_inflight = false;
+        bool wb_inflight = false;
+        bool wb_pending = false;
+        uint32_t fetches = 0;
+        uint32_t writebacks = 0;
+    };
+    bool m_traced = false;
+    TraceView m_tv;
 };
 
 }  // namespace nicsim::nic

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include <systemc>
+
 namespace nicsim::nic {
 
 namespace {
@@ -62,6 +64,37 @@ uint64_t wire_duration_ns(size_t frame_bytes, unsigned link_mbps) {
     return (kPreambleSfdBytes + static_cast<uint64_t>(frame_bytes)) * ns_per_byte(link_mbps);
 }
 
+/// The traced values, and the event that ends .tx when the last bit of a frame has left.
+struct Mac::TraceView {
+    bool tx = false;
+    bool link_up = false;
+    uint32_t tx_len = 0;
+    uint32_t tx_frames = 0;
+    uint32_t rx_len = 0;
+    uint32_t rx_frames = 0;
+    sc_core::sc_event tx_end;
+};
+
+Mac::~Mac() = default;
+
+void Mac::trace(sc_core::sc_trace_file* tf, const std::string& prefix) {
+    if (!tf || m_trace) return;
+    m_trace = std::make_unique<TraceView>();
+    TraceView* tv = m_trace.get();
+    tv->link_up = m_link_up;
+    sc_core::sc_spawn_options opts;
+    opts.spawn_method();
+    opts.dont_initialize();
+    opts.set_sensitivity(&tv->tx_end);
+    sc_core::sc_spawn([tv] { tv->tx = false; }, sc_core::sc_gen_unique_name("mac_trace_tx_end"), &opts);
+    sc_core::sc_trace(tf, tv->tx, prefix + ".tx");
+    sc_core::sc_trace(tf, tv->tx_len, prefix + ".tx_len");
+    sc_core::sc_trace(tf, tv->tx_frames, prefix + ".tx_frames");
+    sc_core::sc_trace(tf, tv->rx_len, prefix + ".rx_len");
+    sc_core::sc_trace(tf, tv->rx_frames, prefix + ".rx_frames");
+    sc_core::sc_trace(tf, tv->link_up, prefix + ".link_up");
+}
+
 Mac::Mac(WireSink& sink, unsigned link_mbps, bool link_up)
     : m_sink(sink), m_mbps(valid_mbps(link_mbps)), m_link_up(link_up) {
     m_tx_frame.bytes.reserve(kMaxFrameBytes + kFcsBytes);
@@ -70,6 +103,11 @@ Mac::Mac(WireSink& sink, unsigned link_mbps, bool link_up)
 
 void Mac::reset() {
     m_tx_free_ns = 0;
+}
+
+void Mac::set_link_up(bool up) {
+    m_link_up = up;
+    if (m_trace) m_trace->link_up = up;
 }
 
 void Mac::set_link_mbps(unsigned link_mbps) {
@@ -95,6 +133,12 @@ uint64_t Mac::transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pa
     m_tx_free_ns = end + kIfgBytes * ns_per_byte(m_mbps);
     ++m_stats.tx_frames;
     m_stats.tx_bytes += b.size();
+    if (m_trace) {
+        m_trace->tx = true;
+        m_trace->tx_len = static_cast<uint32_t>(b.size());
+        ++m_trace->tx_frames;
+        m_trace->tx_end.notify(sc_core::sc_time(static_cast<double>(end - now_ns), sc_core::SC_NS));
+    }
     m_sink.transmit(m_tx_frame);
     return end;
 }
@@ -119,6 +163,10 @@ bool Mac::receive(const Frame& frame) {
     }
     ++m_stats.rx_frames;
     m_stats.rx_bytes += len;
+    if (m_trace) {
+        m_trace->rx_len = static_cast<uint32_t>(len);
+        ++m_trace->rx_frames;
+    }
     if (m_rx) m_rx(frame);
     return true;
 }

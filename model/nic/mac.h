@@ -7,9 +7,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "model/nic/nic_context.h"
+
+namespace sc_core {
+class sc_trace_file;
+}
 
 namespace nicsim::nic {
 
@@ -51,12 +57,15 @@ class Mac {
 
     /// `sink` gets every transmitted frame; `link_mbps` is 10, 100 or 1000 (anything else is treated as 1000).
     Mac(WireSink& sink, unsigned link_mbps = 1000, bool link_up = true);
+    ~Mac();
+    Mac(const Mac&) = delete;
+    Mac& operator=(const Mac&) = delete;
 
     /// Back to power-on: transmitter idle, counters kept (they belong to the data path's statistics).
     void reset();
     void set_link_mbps(unsigned link_mbps);
     unsigned link_mbps() const { return m_mbps; }
-    void set_link_up(bool up) { m_link_up = up; }
+    void set_link_up(bool up);
     bool link_up() const { return m_link_up; }
 
     /// True when a new frame may start at `now_ns`: link up and the previous frame plus its IFG is over.
@@ -78,7 +87,13 @@ class Mac {
 
     const MacStats& stats() const { return m_stats; }
 
+    /// Trace the MAC under <prefix>: .tx (a frame is on the wire: first bit to last bit, without the IFG), .tx_len
+    /// (its bytes with FCS and padding), .tx_frames, .rx_len (the last frame received), .rx_frames, .link_up. Call
+    /// before sc_start; spawns one method that ends .tx on time. nullptr = off (nothing registered or spawned).
+    void trace(sc_core::sc_trace_file* tf, const std::string& prefix);
+
   private:
+    struct TraceView;
     WireSink& m_sink;
     unsigned m_mbps;
     bool m_link_up;
@@ -86,6 +101,7 @@ class Mac {
     Frame m_tx_frame;  ///< reused buffer: no per-frame allocation once it has grown
     RxCallback m_rx;
     MacStats m_stats;
+    std::unique_ptr<TraceView> m_trace;  // only when traced
 };
 
 }  // namespace nicsim::nic

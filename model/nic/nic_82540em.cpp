@@ -180,8 +180,13 @@ void Nic82540em::reset() {
 }
 
 void Nic82540em::trace(sc_trace_file* tf) {
+    trace(tf, name(), 0);
+}
+
+void Nic82540em::trace(sc_trace_file* tf, const std::string& prefix, unsigned what) {
     if (!tf) return;
-    const std::string p = std::string(name()) + ".";
+    m_dp->trace(tf, prefix, what);
+    const std::string p = prefix + ".";
     sc_trace(tf, m_inta, p + "INTA");
     sc_trace(tf, m_awake, p + "awake");
     sc_trace(tf, m_irq.icr_ref(), p + "ICR");

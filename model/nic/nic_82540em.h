@@ -64,6 +64,10 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     /// Trace the interrupt state and the ring registers under the module's name (call before sc_start; nullptr =
     /// tracing off): INTA, awake, CTRL, ICR, IMS, RCTL, TCTL, TDH, TDT, RDH, RDT.
     void trace(sc_core::sc_trace_file* tf);
+    /// Trace the device beside the bus under <prefix> (e.g. "nic"): the interrupt state and ring registers as above
+    /// (<prefix>.INTA, .ICR, .IMS, .TDH, ...), and the data path's internal state selected by `what` (TraceWhat:
+    /// <prefix>.dma.*, .tx.*, .rx.*, .txdesc.*, .rxdesc.*, .mac.*). Call before sc_start; nullptr = off.
+    void trace(sc_core::sc_trace_file* tf, const std::string& prefix, unsigned what = kTraceAll);
 
     unsigned device_number() const { return m_device; }
     const ConfigSpace& config_space() const { return m_cfg; }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include <systemc>
+
 #include "model/nic/mac.h"
 #include "model/nic/offload.h"
 
@@ -28,6 +30,19 @@ void RxEngine::reset() {
     m_writing = false;
     m_offset = m_chunk = 0;
     m_dmt_low = false;
+    m_trace_state = 0;
+}
+
+void RxEngine::trace(sc_core::sc_trace_file* tf, const std::string& prefix, const std::string& cache_prefix) {
+    if (!tf) return;
+    if (!cache_prefix.empty()) m_cache.trace(tf, cache_prefix);
+    if (prefix.empty()) return;
+    m_traced = true;
+    update_trace();
+    sc_core::sc_trace(tf, m_trace_state, prefix + ".state", 4);
+    sc_core::sc_trace(tf, m_offset, prefix + ".offset");
+    sc_core::sc_trace(tf, m_fifo_count, prefix + ".fifo_frames");
+    sc_core::sc_trace(tf, m_fifo_bytes, prefix + ".fifo_bytes");
 }
 
 void RxEngine::diag(const char* what, const std::string& detail) {
@@ -102,6 +117,7 @@ void RxEngine::receive(const Frame& frame) {
     }
     ++m_fifo_count;
     m_fifo_bytes += deliver;
+    if (m_traced) update_trace();
 }
 
 bool RxEngine::busy() const {
@@ -113,6 +129,7 @@ bool RxEngine::busy() const {
 void RxEngine::tick() {
     if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) start_descriptor();
     m_cache.tick(idle());
+    if (m_traced) update_trace();
 }
 
 void RxEngine::write_status(uint16_t length, uint8_t status, uint8_t errors, uint16_t csum) {
@@ -174,6 +191,7 @@ void RxEngine::dma_done(const DmaOp& op, DmaResult result) {
     if (result != DmaResult::Ok) {  // the DMA engine named the reason; the descriptor gets RXE, the frame is dropped
         write_status(0, RxDesc::kStaDd | RxDesc::kStaEop, RxDesc::kErrRxe);
         finish_frame(false);
+        if (m_traced) update_trace();
         return;
     }
     FifoFrame& f = m_fifo[m_fifo_head];
@@ -190,6 +208,7 @@ void RxEngine::dma_done(const DmaOp& op, DmaResult result) {
     if (f.inexact) status |= RxDesc::kStaPif;
     write_status(static_cast<uint16_t>(m_chunk), status, errors, last ? f.csum : 0);
     if (last) finish_frame(true);
+    if (m_traced) update_trace();
 }
 
 void RxEngine::finish_frame(bool delivered) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model/nic/data_path.h"
@@ -35,7 +36,19 @@ class RxEngine : public DescCacheOwner, public DmaClient {
     uint32_t fifo_bytes() const { return m_fifo_bytes; }
     unsigned fifo_frames() const { return m_fifo_count; }
 
+    /// Traced receive state (<prefix>.state; traces/filters/nic_rx_state.txt).
+    enum class TraceState : uint8_t { Idle = 0, WaitDesc = 1, Writing = 2 };  // FIFO empty / frame waits / buffer DMA
+    /// Trace the engine under <prefix>: .state, .offset (bytes of the head frame in host memory), .fifo_frames,
+    /// .fifo_bytes; and its descriptor cache under <cache_prefix> (DescriptorCache::trace). An empty prefix skips
+    /// that part. nullptr = off.
+    void trace(sc_core::sc_trace_file* tf, const std::string& prefix, const std::string& cache_prefix);
+
   private:
+    void update_trace() {  // only when m_traced
+        m_trace_state = static_cast<uint8_t>(m_writing             ? TraceState::Writing
+                                             : m_fifo_count != 0 ? TraceState::WaitDesc
+                                                                 : TraceState::Idle);
+    }
     struct FifoFrame {
         std::vector<uint8_t> bytes;  // capacity kept between frames
         uint32_t len = 0;            // bytes to deliver (after SECRC)
@@ -68,6 +81,9 @@ class RxEngine : public DescCacheOwner, public DmaClient {
     uint32_t m_offset = 0;   // bytes of the head frame already in host memory
     uint32_t m_chunk = 0;    // bytes of the running buffer write
     bool m_dmt_low = false;  // RXDMT0 raised, not re-armed yet
+
+    bool m_traced = false;
+    uint8_t m_trace_state = 0;  // TraceState, refreshed after each step only when m_traced
 };
 
 }  // namespace nicsim::nic

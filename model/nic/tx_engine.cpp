@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include <systemc>
+
 namespace nicsim::nic {
 
 using e1000::RawDesc;
@@ -33,6 +35,19 @@ void TxEngine::reset() {
     m_fifo_head = m_fifo_count = 0;
     m_fifo_bytes = 0;
     m_queue_empty_raised = false;
+    m_trace_state = 0;
+}
+
+void TxEngine::trace(sc_core::sc_trace_file* tf, const std::string& prefix, const std::string& cache_prefix) {
+    if (!tf) return;
+    if (!cache_prefix.empty()) m_cache.trace(tf, cache_prefix);
+    if (prefix.empty()) return;
+    m_traced = true;
+    m_trace_state = static_cast<uint8_t>(m_state);
+    sc_core::sc_trace(tf, m_trace_state, prefix + ".state", 4);
+    sc_core::sc_trace(tf, m_pkt_len, prefix + ".frame_len");
+    sc_core::sc_trace(tf, m_fifo_count, prefix + ".fifo_frames");
+    sc_core::sc_trace(tf, m_fifo_bytes, prefix + ".fifo_bytes");
 }
 
 void TxEngine::diag(const char* what, const std::string& detail) {
@@ -70,6 +85,7 @@ void TxEngine::tick() {
     if (m_state == State::Output) push_output();
     if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) process_descriptor();
     m_cache.tick(idle());
+    if (m_traced) m_trace_state = static_cast<uint8_t>(m_state);
 }
 
 void TxEngine::finish_descriptor(bool report, bool immediate) {
@@ -183,6 +199,7 @@ void TxEngine::dma_done(const DmaOp& op, DmaResult result) {
         m_bad = true;  // the DMA engine named the reason; the frame is dropped, the descriptor still completes
     finish_descriptor(m_read_report, m_read_immediate);
     if (m_read_eop) end_frame();
+    if (m_traced) m_trace_state = static_cast<uint8_t>(m_state);
 }
 
 void TxEngine::end_frame() {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model/nic/data_path.h"
@@ -35,8 +36,14 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     /// Bytes waiting in the TX packet FIFO.
     uint32_t fifo_bytes() const { return m_fifo_bytes; }
 
+    /// Trace the engine under <prefix>: .state (0 idle, 1 reading a buffer, 2 output to the FIFO stalled;
+    /// traces/filters/nic_tx_state.txt), .frame_len (bytes gathered), .fifo_frames, .fifo_bytes; and its descriptor
+    /// cache under <cache_prefix> (DescriptorCache::trace). An empty prefix skips that part. Call before sc_start;
+    /// nullptr = off.
+    void trace(sc_core::sc_trace_file* tf, const std::string& prefix, const std::string& cache_prefix);
+
   private:
-    enum class State : uint8_t { Idle, Reading, Output };
+    enum class State : uint8_t { Idle = 0, Reading = 1, Output = 2 };  // traced as numbers
 
     bool enabled() const;
     bool idle() const { return m_state == State::Idle && m_cache.ready() == 0; }
@@ -97,6 +104,9 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     unsigned m_fifo_count = 0;
     uint32_t m_fifo_bytes = 0;
     bool m_queue_empty_raised = false;
+
+    bool m_traced = false;
+    uint8_t m_trace_state = 0;  // m_state as traced, refreshed after each step only when m_traced
 };
 
 }  // namespace nicsim::nic
