@@ -72,6 +72,21 @@ struct RunControl : sc_module {
     }
 };
 
+/// The command line that repeats this run: the same arguments, with --seed added when it was not given.
+std::string replay_command(int argc, char* argv[], uint64_t seed) {
+    std::string cmd = "nicsim";
+    bool has_seed = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--seed" || a.rfind("--seed=", 0) == 0) has_seed = true;
+        const bool plain = a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:/+") ==
+                           std::string::npos;
+        cmd += plain ? " " + a : " '" + a + "'";
+    }
+    if (!has_seed) cmd += " --seed " + std::to_string(seed);
+    return cmd;
+}
+
 std::string default_output(const std::string& value, const std::string& fallback) {
     if (value == "none") return "";
     if (!value.empty()) return value;
@@ -118,9 +133,10 @@ int sc_main(int argc, char* argv[]) {
 
     sc_time limit(static_cast<double>(cfg.max_time_ns), SC_NS);
     if (cfg.max_clocks) limit = std::min(limit, top->dut().bus.period() * static_cast<double>(cfg.max_clocks));
+    RunOutcome out;
+    out.rss_start_kb = peak_rss_kb();
     const auto t0 = std::chrono::steady_clock::now();
     sc_start(limit);
-    RunOutcome out;
     out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out.interrupted = control.interrupted;
     out.time_limit = !out.interrupted && !top->finished();
@@ -141,6 +157,9 @@ int sc_main(int argc, char* argv[]) {
         std::fprintf(stderr, "nicsim: the time limit ended the run before the traffic finished\n");
     if (out.interrupted) std::fprintf(stderr, "nicsim: interrupted; outputs are complete up to that moment\n");
     for (const std::string& f : out.failures) std::fprintf(stderr, "nicsim: check failed: %s\n", f.c_str());
+    if (!out.failures.empty())
+        std::fprintf(stderr, "nicsim: seed %llu; replay with: %s\n", static_cast<unsigned long long>(cfg.seed),
+                     replay_command(argc, argv, cfg.seed).c_str());
     if (!cfg.quiet) {
         if (!cfg.vcd.empty()) std::printf("VCD: %s\n", cfg.vcd.c_str());
         if (!cfg.pcap_out.empty()) std::printf("pcap: %s\n", cfg.pcap_out.c_str());

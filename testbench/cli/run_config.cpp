@@ -136,9 +136,9 @@ const std::vector<Option>& options() {
         {{"link", "MBPS", "link speed: 10, 100 or 1000 (default 1000)"},
          [](RunConfig& c, auto& k, auto& v) { c.link_mbps = parse_choice(k, v, {10, 100, 1000}); }},
         {{"max-physical-mapping", "BYTES",
-          "MaximumPhysicalMapping given to NdisMInitializeScatterGatherDma, 1514..256K (default 1514)"},
+          "MaximumPhysicalMapping given to NdisMInitializeScatterGatherDma, 1514..64K (default 1514)"},
          [](RunConfig& c, auto& k, auto& v) {
-             c.max_physical_mapping = static_cast<uint32_t>(parse_uint(k, v, 1514, 256 * 1024));
+             c.max_physical_mapping = static_cast<uint32_t>(parse_uint(k, v, 1514, 64 * 1024));
          }},
         {{"lso", "BYTES", "Large Send Offload packet size (0 = off, else 1515..64K); implies the mapping size"},
          [](RunConfig& c, auto& k, auto& v) {

@@ -1,5 +1,7 @@
 #include "run_stats.h"
 
+#include <sys/resource.h>
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -89,6 +91,12 @@ std::string RunStats::json() const {
     return o.str();
 }
 
+uint64_t peak_rss_kb() {
+    struct rusage ru {};
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+    return static_cast<uint64_t>(ru.ru_maxrss);  // kilobytes on Linux
+}
+
 bool write_file_atomically(const std::string& path, const std::string& text) {
     const std::string tmp = path + ".tmp";
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
@@ -151,14 +159,13 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     s.add_count("run", "MaximumPhysicalMapping", cfg.max_physical_mapping);
     s.add("run", "simulated time", sim_ns / 1000.0, "us");
     s.add_count("run", "bus clocks", clocks);
-    s.add("run", "wall time", out.wall_seconds, "s");
-    s.add("run", "simulated clocks per second", out.wall_seconds > 0 ? clocks / out.wall_seconds : 0);
     s.add_text("run", "ended by", out.interrupted ? "Ctrl-C" : out.time_limit ? "time limit" : "traffic complete");
 
     // Traffic, as the scoreboards saw it.
     s.add_count("transmit", "packets sent", dut.sent_packets());
     s.add_count("transmit", "bytes sent", dut.sent_bytes());
     s.add_count("transmit", "sends refused", dut.sends_refused());
+    s.add_count("transmit", "layouts merged for map registers", dut.layouts_merged());
     Scoreboard& tx = top.partner() ? top.partner()->rx_board() : top.peer()->tx_board();
     add_board(s, "transmit", tx);
     s.add_count("receive", "packets indicated", dut.received());
@@ -241,6 +248,12 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
                                             : rx.first_problem());
     }
     s.add_text("checks", "verdict", out.failures.empty() ? "pass" : "FAIL");
+
+    // Last, and the only rows that differ between two runs of the same seed: the comparison drops this section.
+    s.add(kWallClockSection, "wall time", out.wall_seconds, "s");
+    s.add(kWallClockSection, "simulated clocks per second", out.wall_seconds > 0 ? clocks / out.wall_seconds : 0);
+    s.add_count(kWallClockSection, "peak RSS at start kB", out.rss_start_kb);
+    s.add_count(kWallClockSection, "peak RSS at end kB", peak_rss_kb());
     return s;
 }
 

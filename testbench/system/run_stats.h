@@ -33,8 +33,16 @@ private:
     std::vector<Row> m_rows;
 };
 
+/// The one statistics section that depends on the host machine (wall time, memory): always last, and left out when
+/// two runs of the same seed are compared (every other row, the VCD and the pcap are byte-identical).
+constexpr const char* kWallClockSection = "wall-clock";
+
+/// Peak resident set size of this process so far, in kB (getrusage); 0 when unavailable.
+uint64_t peak_rss_kb();
+
 struct RunOutcome {
     double wall_seconds = 0;
+    uint64_t rss_start_kb = 0;  ///< peak RSS before the simulation started
     bool interrupted = false;  ///< Ctrl-C
     bool time_limit = false;   ///< stopped by --max-time or --max-clocks before the traffic finished
     std::vector<std::string> failures;  ///< each check that failed, one line each (empty = pass)

@@ -9,9 +9,12 @@ namespace nicsim::tb {
 
 bool traffic_id(const uint8_t* d, size_t len, uint8_t& direction, uint64_t& seq) {
     if (len < kTrafficHeader) return false;
-    if (((d[12] << 8) | d[13]) == 0x0800 && len >= 54 && d[23] == 6) {  // our TCP frames: IPv4 ID = sequence
+    if (((d[12] << 8) | d[13]) == 0x0800 && len >= 54 && d[23] == 6) {
+        // Our TCP frames: packet n starts at TCP sequence n << 16 (TSO advances it within the packet, and
+        // increments the IPv4 ID per segment, so the sequence number is what names the packet).
         direction = 0xFF;
-        seq = (uint64_t(d[18]) << 8) | d[19];
+        const uint32_t tseq = (uint32_t(d[38]) << 24) | (uint32_t(d[39]) << 16) | (uint32_t(d[40]) << 8) | d[41];
+        seq = tseq >> 16;
         return true;
     }
     if (((d[12] << 8) | d[13]) != kTrafficEtherType) return false;
@@ -44,7 +47,9 @@ void Scoreboard::withdraw(uint64_t seq) {
 }
 
 void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
-    const uint64_t seq = (uint64_t(d[18]) << 8) | d[19];
+    uint8_t dir;
+    uint64_t seq;
+    traffic_id(d, len, dir, seq);
     auto it = m_pending.find(seq);
     if (it == m_pending.end() || !it->second.segmented) {
         ++m_counts.unexpected;

@@ -115,7 +115,9 @@ void Machine::program(host::HostPlatform& hp) {
         SC_REPORT_WARNING(type.c_str(), message.c_str());
     });
     m_ndis->set_config(miniport::kKeyDmaAddressBits, m_cfg.dma_bits);
-    if (m_cfg.lso) m_ndis->set_config(miniport::kKeyLsoMaxSize, m_cfg.lso);
+    // The miniport derives MaximumPhysicalMapping from its LSO size (the frame size without one): a larger mapping
+    // is asked for through LsoMaxSize even when the traffic does not use LSO.
+    if (m_cfg.max_physical_mapping > 1514) m_ndis->set_config(miniport::kKeyLsoMaxSize, m_cfg.max_physical_mapping);
 
     NDIS_STATUS st = m_ndis->load_driver(NicsimE1000DriverEntry);
     if (st == NDIS_STATUS_SUCCESS) st = m_ndis->initialize();
@@ -135,7 +137,7 @@ void Machine::program(host::HostPlatform& hp) {
     Rng frag_rng(m_cfg.seed ^ 0xF4A6u);
     std::map<uint64_t, uint64_t> seq_of;  // send id -> traffic sequence
     size_t results_seen = 0;
-    uint64_t last_rx = 0, quiet_since = hp.now_ns();
+    uint64_t last_progress = 0, quiet_since = hp.now_ns();
 
     for (;;) {
         while (m_sent < to_send && m_ndis->sends_outstanding() < kSendWindow) {
@@ -151,6 +153,10 @@ void Machine::program(host::HostPlatform& hp) {
                 m_tx_board->expect(frame);
             }
             layout.fragments = fragment_layout(frag_rng, static_cast<uint32_t>(frame.size()), m_cfg.fragments);
+            // The HAL reserved BYTES_TO_PAGES(MaximumPhysicalMapping) + 1 map registers: a send spanning more pages
+            // would be refused, so the protocol merges buffers until the layout fits.
+            if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(m_cfg.max_physical_mapping)))
+                ++m_layouts_merged;
             layout.fragments.pop_back();  // the last buffer takes the rest
             seq_of[m_ndis->send(frame, layout)] = seq;
             ++m_sent;
@@ -168,19 +174,24 @@ void Machine::program(host::HostPlatform& hp) {
         }
         drain_received();
 
+        // Sends complete when the NIC has read the buffers; the frames may still be in its FIFO or on the wire, and
+        // halting would reset them away. So wait until both scoreboards stop expecting frames (or stop moving).
         const uint64_t now = hp.now_ns();
-        const uint64_t rx_now = m_rx_board.counts().matched + m_rx_board.counts().corrupted;
-        if (rx_now != last_rx) {
-            last_rx = rx_now;
+        const uint64_t progress = m_rx_board.counts().matched + m_rx_board.counts().corrupted +
+                                  m_tx_board->counts().matched + m_tx_board->counts().corrupted +
+                                  m_tx_board->counts().segments;
+        if (progress != last_progress) {
+            last_progress = progress;
             quiet_since = now;
         }
         const bool tx_done = m_sent >= to_send && m_ndis->sends_outstanding() == 0;
         const bool rx_done = rx_expected_total == 0 || m_rx_board.counts().expected >= rx_expected_total;
-        if (tx_done && rx_done && (m_rx_board.missing() == 0 || now - quiet_since > kRxQuietNs)) break;
+        const bool all_arrived = m_rx_board.missing() == 0 && m_tx_board->missing() == 0;
+        if (tx_done && rx_done && (all_arrived || now - quiet_since > kRxQuietNs)) break;
         m_ndis->run_for_ns(kPollNs);
     }
+    m_ndis->halt();  // MiniportHalt quiesces DMA first: the run ends only after it returned
     m_traffic_done = true;
-    m_ndis->halt();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -293,7 +304,30 @@ void SystemTop::watch() {
 
 void SystemTop::close_outputs() {
     if (m_pcap_out) m_pcap_out->close();
-    m_tracer.reset();
+    if (m_tracer) {
+        m_tracer.reset();
+        normalize_vcd_date(m_cfg.vcd);
+    }
+}
+
+bool normalize_vcd_date(const std::string& path) {
+    // SystemC writes the wall-clock date into the VCD header; overwrite it in place with a fixed text of the same
+    // length, so two runs of one seed give byte-identical files without rewriting a large trace.
+    std::FILE* f = std::fopen(path.c_str(), "r+b");
+    if (!f) return false;
+    char head[256];
+    const size_t n = std::fread(head, 1, sizeof head, f);
+    const std::string h(head, n);
+    const size_t start = h.rfind("$date\n", 0) == 0 ? 6 : std::string::npos;
+    const size_t end = start == std::string::npos ? start : h.find("\n$end", start);
+    bool ok = false;
+    if (end != std::string::npos) {
+        std::string fixed = "     no date (reproducible)";
+        fixed.resize(end - start, ' ');
+        ok = std::fseek(f, static_cast<long>(start), SEEK_SET) == 0 &&
+             std::fwrite(fixed.data(), 1, fixed.size(), f) == fixed.size();
+    }
+    return std::fclose(f) == 0 && ok;
 }
 
 }  // namespace nicsim::tb

@@ -49,6 +49,8 @@ public:
     const sc_core::sc_event& driver_up_event() const { return m_up_event; }
     Mac mac() const;
     uint64_t sends_refused() const { return m_sends_refused; }
+    /// Sends whose fragments were merged to fit the map registers the HAL reserved.
+    uint64_t layouts_merged() const { return m_layouts_merged; }
     uint64_t sent_packets() const { return m_sent; }
     uint64_t sent_bytes() const { return m_sent_bytes; }
     uint64_t rx_expected_total = 0;  ///< frames the other end will inject (set by the top)
@@ -77,6 +79,7 @@ private:
     std::string m_failure;
     sc_core::sc_event m_up_event;
     uint64_t m_sends_refused = 0;
+    uint64_t m_layouts_merged = 0;
     uint64_t m_sent = 0;
     uint64_t m_sent_bytes = 0;
 };
@@ -132,5 +135,8 @@ private:
     std::unique_ptr<wire::PcapSource> m_pcap_in;
     Scoreboard m_pcap_board{"pcap-in"};
 };
+
+/// Replace the wall-clock date SystemC writes into a VCD header by a fixed text of the same length (in place).
+bool normalize_vcd_date(const std::string& path);
 
 }  // namespace nicsim::tb

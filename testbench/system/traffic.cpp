@@ -96,4 +96,27 @@ std::vector<uint32_t> fragment_layout(Rng& rng, uint32_t len, unsigned fragments
     return out;
 }
 
+uint32_t pages_spanned(uint32_t page_offset, uint32_t len) {
+    constexpr uint32_t kPage = 4096;
+    const uint64_t end = uint64_t(page_offset % kPage) + len;
+    return std::max<uint32_t>(static_cast<uint32_t>((end + kPage - 1) / kPage), 1);
+}
+
+unsigned map_registers_for(uint32_t max_mapping) { return (max_mapping + 4095) / 4096 + 1; }
+
+bool fit_map_registers(std::vector<uint32_t>& layout, uint32_t page_offset, unsigned map_registers) {
+    auto pages = [&] {
+        uint64_t n = 0;
+        for (uint32_t len : layout) n += pages_spanned(page_offset, len);
+        return n;
+    };
+    bool changed = false;
+    while (layout.size() > 1 && pages() > map_registers) {
+        layout[layout.size() - 2] += layout.back();
+        layout.pop_back();
+        changed = true;
+    }
+    return changed;
+}
+
 }  // namespace nicsim::tb

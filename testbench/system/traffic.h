@@ -55,4 +55,14 @@ std::vector<uint8_t> make_tcp_frame(uint64_t seed, uint64_t seq, uint32_t total,
 /// Fragment sizes for a send of `len` bytes in `fragments` buffers (seeded, each at least 1 byte).
 std::vector<uint32_t> fragment_layout(Rng& rng, uint32_t len, unsigned fragments);
 
+/// Pages a buffer of `len` bytes starting `page_offset` bytes into its first page spans (4 KiB pages, at least 1).
+uint32_t pages_spanned(uint32_t page_offset, uint32_t len);
+
+/// Map registers the HAL reserves for MaximumPhysicalMapping `max_mapping`: BYTES_TO_PAGES(max_mapping) + 1.
+unsigned map_registers_for(uint32_t max_mapping);
+
+/// Merge the last buffers of `layout` (each starting `page_offset` into its own pages) until the pages they span
+/// fit `map_registers`; a send needing more is refused by the HAL. Returns true when the layout changed.
+bool fit_map_registers(std::vector<uint32_t>& layout, uint32_t page_offset, unsigned map_registers);
+
 }  // namespace nicsim::tb

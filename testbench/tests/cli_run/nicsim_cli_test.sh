@@ -28,6 +28,8 @@ bad_input() {
     after=$(find . -type f | sort)
     [ "$before" = "$after" ] || fail "files left behind: $(comm -13 <(echo "$before") <(echo "$after"))"
 }
+# The statistics JSON without its wall-clock section (the only rows that differ between runs of one seed).
+stats_sans_wallclock() { awk '/^  "wall-clock": \{/{skip=1} !skip' "$1" | sed '$s/,$//'; }
 pcap_frames() { tshark -r "$1" -T fields -e frame.len 2>/dev/null | wc -l; }
 
 case "$CASE" in
@@ -133,6 +135,29 @@ ctrl-c)
     n=$(pcap_frames p.pcap)
     [ "$n" -gt 0 ] || fail "the interrupted pcap is not readable by tshark"
     vcd2fst v.vcd v.fst >/dev/null 2>&1 || fail "vcd2fst rejected the interrupted VCD"
+    ;;
+same-seed)
+    args=(--packets 12 --size 60..1514 --fragments 3 --placement scattered --seed 4242 --quiet)
+    run 0 "${args[@]}" --vcd a.vcd --pcap-out a.pcap --stats-json a.json
+    run 0 "${args[@]}" --vcd b.vcd --pcap-out b.pcap --stats-json b.json
+    cmp -s a.vcd b.vcd || fail "two runs of seed 4242 wrote different VCDs"
+    cmp -s a.pcap b.pcap || fail "two runs of seed 4242 wrote different pcaps"
+    grep -q '"wall-clock": {' a.json || fail "the stats JSON has no wall-clock section"
+    cmp -s <(stats_sans_wallclock a.json) <(stats_sans_wallclock b.json) ||
+        fail "two runs of seed 4242 wrote different statistics (outside the wall-clock section)"
+    grep -q '"wall time"' <(stats_sans_wallclock a.json) && fail "wall time is outside the wall-clock section"
+    run 0 "${args[@]:0:8}" --seed 4243 --quiet --vcd c.vcd --pcap-out c.pcap --stats-json c.json
+    cmp -s a.pcap c.pcap && fail "seeds 4242 and 4243 produced the same traffic"
+    grep -q '"seed": 4243' c.json || fail "the stats JSON does not record seed 4243"
+    ;;
+replay)
+    # A failing run prints its seed and the command that replays it; the replay fails the same way.
+    run 1 --packets 8 --max-physical-mapping 1514 --map-registers 1 --vcd none --pcap-out none --seed 77 --quiet
+    grep -q "seed 77; replay with: nicsim .*--seed 77" err.txt || { cat err.txt; fail "no replay command with seed 77"; }
+    cp err.txt first.txt
+    cmd=$(sed -n 's/.*replay with: nicsim //p' first.txt)
+    eval run 1 "$cmd"
+    diff <(grep "check failed" first.txt) <(grep "check failed" err.txt) >/dev/null || fail "the replay failed differently"
     ;;
 *)
     fail "unknown case $CASE"
