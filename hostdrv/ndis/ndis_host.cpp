@@ -1076,8 +1076,13 @@ void NdisHost::api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size) 
 }
 
 OidResult NdisHost::query_oid(NDIS_OID oid, ULONG buffer_length) {
+    return query_oid(oid, buffer_length, {});
+}
+
+OidResult NdisHost::query_oid(NDIS_OID oid, ULONG buffer_length, const std::vector<uint8_t>& input) {
     make_current();
     OidResult r{NDIS_STATUS_ADAPTER_NOT_READY, 0, 0, std::vector<uint8_t>(buffer_length)};
+    std::copy_n(input.begin(), std::min<size_t>(input.size(), buffer_length), r.data.begin());
     if (!m_running) return r;
     m_request_pending = true;
     ++m_dispatch_depth;

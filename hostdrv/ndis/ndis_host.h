@@ -126,6 +126,8 @@ class NdisHost {
     unsigned receive_complete_count() const { return m_receive_complete; }
     unsigned resources_available_count() const { return m_resources_available; }
     OidResult query_oid(NDIS_OID oid, ULONG buffer_length);
+    /// A query whose information buffer starts as `input` (OID_TCP_TASK_OFFLOAD takes an NDIS_TASK_OFFLOAD_HEADER).
+    OidResult query_oid(NDIS_OID oid, ULONG buffer_length, const std::vector<uint8_t>& input);
     OidResult set_oid(NDIS_OID oid, const std::vector<uint8_t>& data);
 
     /// Lets simulated time pass, firing miniport timers when due and calling MiniportCheckForHang every

@@ -106,34 +106,34 @@ TEST_CASE("OID_TCP_TASK_OFFLOAD offers large send up to LsoMaxSize and accepts o
         [&](host::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
-            // NdisHost::query_oid cannot carry the protocol's header in, so the test calls the miniport's
-            // handlers as NDIS would, with the protocol's NDIS_TASK_OFFLOAD_HEADER in the buffer.
-            const NDIS_MINIPORT_CHARACTERISTICS& ch = r.host->characteristics();
-            NDIS_HANDLE ctx = miniport::current_adapter();
+            // The protocol's NDIS_TASK_OFFLOAD_HEADER goes in with the query, through NDIS.
             NDIS_TASK_OFFLOAD_HEADER h{};
             h.Version = NDIS_TASK_OFFLOAD_VERSION;
             h.Size = sizeof(h);
             h.EncapsulationFormat.Encapsulation = IEEE_802_3_Encapsulation;
             h.EncapsulationFormat.EncapsulationHeaderSize = 14;
-            std::memcpy(answer.data(), &h, sizeof(h));
-            q_st = ch.QueryInformationHandler(ctx, OID_TCP_TASK_OFFLOAD, answer.data(),
-                                              static_cast<ULONG>(answer.size()), &written, &needed);
+            std::vector<uint8_t> header(sizeof(h));
+            std::memcpy(header.data(), &h, sizeof(h));
+            const ndis::OidResult q = r.host->query_oid(OID_TCP_TASK_OFFLOAD, static_cast<ULONG>(answer.size()), header);
+            q_st = q.status;
+            written = q.bytes_done;
+            needed = q.bytes_needed;
+            answer = q.data;
             // Setting back exactly what was offered enables it; asking for more than offered is refused.
             std::vector<uint8_t> set(answer.begin(), answer.begin() + written);
-            ULONG rd = 0, nd = 0;
-            set_ok = ch.SetInformationHandler(ctx, OID_TCP_TASK_OFFLOAD, set.data(), static_cast<ULONG>(set.size()),
-                                              &rd, &nd);
+            set_ok = r.host->set_oid(OID_TCP_TASK_OFFLOAD, set).status;
             std::vector<uint8_t> big = set;
             NDIS_TASK_TCP_LARGE_SEND l{};
             const size_t lso_at = sizeof(NDIS_TASK_OFFLOAD_HEADER) + offsetof(NDIS_TASK_OFFLOAD, TaskBuffer);
             std::memcpy(&l, big.data() + lso_at, sizeof(l));
             l.MaxOffLoadSize = 65536;
             std::memcpy(big.data() + lso_at, &l, sizeof(l));
-            set_big = ch.SetInformationHandler(ctx, OID_TCP_TASK_OFFLOAD, big.data(), static_cast<ULONG>(big.size()),
-                                               &rd, &nd);
+            set_big = r.host->set_oid(OID_TCP_TASK_OFFLOAD, big).status;
             NDIS_TASK_OFFLOAD_HEADER none = h;
             none.OffsetFirstTask = 0;  // no task: offload off
-            set_none = ch.SetInformationHandler(ctx, OID_TCP_TASK_OFFLOAD, &none, sizeof(none), &rd, &nd);
+            std::vector<uint8_t> none_bytes(sizeof(none));
+            std::memcpy(none_bytes.data(), &none, sizeof(none));
+            set_none = r.host->set_oid(OID_TCP_TASK_OFFLOAD, none_bytes).status;
             r.host->halt();
         },
         kLimit);
