@@ -140,6 +140,16 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
 
 Nic82540em::~Nic82540em() = default;
 
+void Nic82540em::use_dma_port(DmaPort& port) {
+    m_dp = std::make_unique<NicDataPath>(*this, m_wire_tap, port);
+    m_dp->set_link(link_up(), m_params.link_mbps);
+}
+
+void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
+    m_master_tap.master_done(rq, status, bytes_done);
+    wake();
+}
+
 void Nic82540em::define(uint32_t offset, Access access, uint32_t reset_value, uint32_t write_mask) {
     const uint32_t i = offset / 4;
     m_access[i] = access;

@@ -76,6 +76,12 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     const Interrupts& interrupts() const { return m_irq; }
     pci::PciTargetEngine& target() { return m_target; }
     NicDataPath& data_path() { return *m_dp; }
+    /// Fast mode (model/fast): the data path's DMA goes through `port` instead of the bus-master engine. Call during
+    /// elaboration, before trace(): the data path is rebuilt. The port reports completions through dma_port_done().
+    void use_dma_port(DmaPort& port);
+    /// Completion of a request started on the port given to use_dma_port(): status bits are latched as for the
+    /// bus-master engine (received master/target abort, parity), then the data path hears it.
+    void dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done);
     const NicFrontStats& stats() const { return m_stats; }
     bool inta_asserted() const { return m_inta; }
     Access access(uint32_t offset) const;

@@ -1,0 +1,548 @@
+// nicsim_bench: simulation speed, bus efficiency, line rate, small-packet rate and memory of the model, in one run.
+// Each measurement elaborates its own design in a child process (SystemC elaborates once per process); the parent
+// collects one result per child through a pipe and prints a Markdown report (docs/performance.md holds one).
+//
+//   nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--only NAME[,NAME...]]
+//
+// --seconds: wall-clock budget of each speed measurement (default 8); --long-seconds: budget of the long
+// small-packet run that samples memory (default 120); --long-packets: its packet target (default 10 M, both
+// directions together); --only: run only the named measurements (ref, full, vcd, idle, pinh, fast, eff, line, small, long).
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "hostdrv/miniport/e1000_miniport.h"
+#include "hostdrv/ndis/ndis_host.h"
+#include "model/fast/fast_machine.h"
+#include "model/fast/traffic_harness.h"
+#include "testbench/system/system_top.h"
+
+using namespace nicsim;
+using namespace nicsim::tb;
+using namespace sc_core;
+
+namespace {
+
+struct Options {
+    double seconds = 8.0;
+    double long_seconds = 120.0;
+    uint64_t long_packets = 10'000'000;
+    std::string only;
+    std::string self_dir;
+    bool wants(const char* name) const {
+        if (only.empty()) return true;
+        const std::string n(name);
+        size_t pos = 0;
+        while (pos <= only.size()) {
+            const size_t comma = only.find(',', pos);
+            const std::string item = only.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+            if (item == n) return true;
+            if (comma == std::string::npos) break;
+            pos = comma + 1;
+        }
+        return false;
+    }
+};
+
+double wall_now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+/// Resident set size now (from /proc/self/statm) in MiB.
+double rss_now_mib() {
+    std::FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long size = 0, resident = 0;
+    const int n = std::fscanf(f, "%lu %lu", &size, &resident);
+    std::fclose(f);
+    if (n != 2) return 0;
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+double peak_rss_mib() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+/// What a child reports: named numbers and free text.
+struct Result {
+    bool ok = false;
+    double clocks_per_s = 0;  // simulated PCI clocks per wall second (speed measurements)
+    double clocks = 0;        // clocks measured
+    double wall_s = 0;        // wall time of the measurement
+    double x1 = 0, x2 = 0, x3 = 0, x4 = 0;  // measurement-specific numbers (see each child)
+    char text[4096] = {};
+};
+
+/// Run `body` in a child process; the child's Result comes back through a pipe.
+Result in_child(const std::function<void(Result&)>& body) {
+    Result r;
+    int fd[2];
+    if (pipe(fd) != 0) {
+        std::snprintf(r.text, sizeof r.text, "pipe failed");
+        return r;
+    }
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        std::snprintf(r.text, sizeof r.text, "fork failed");
+        return r;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        Result out;
+        try {
+            body(out);
+        } catch (const std::exception& e) {
+            out.ok = false;
+            std::snprintf(out.text, sizeof out.text, "exception: %s", e.what());
+        }
+        const char* p = reinterpret_cast<const char*>(&out);
+        size_t left = sizeof out;
+        while (left) {
+            const ssize_t n = write(fd[1], p, left);
+            if (n <= 0) break;
+            p += n;
+            left -= static_cast<size_t>(n);
+        }
+        close(fd[1]);
+        std::fflush(stdout);
+        std::fflush(stderr);
+        _exit(0);
+    }
+    close(fd[1]);
+    char* p = reinterpret_cast<char*>(&r);
+    size_t got = 0;
+    while (got < sizeof r) {
+        const ssize_t n = read(fd[0], p + got, sizeof r - got);
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+    }
+    close(fd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (got != sizeof r) {
+        r = Result{};
+        std::snprintf(r.text, sizeof r.text, "child ended without a result (status %d)", status);
+    }
+    return r;
+}
+
+/// Advance the simulation in `chunk` steps until `budget_s` of wall time has passed (or `stop` says so).
+void run_for_wall(double budget_s, const sc_time& chunk, const std::function<bool()>& stop = {}) {
+    const double t0 = wall_now();
+    while (wall_now() - t0 < budget_s) {
+        sc_start(chunk);
+        if (sc_get_status() != SC_PAUSED) return;
+        if (stop && stop()) return;
+    }
+}
+
+// ---- (a) the reference: one clock, one SC_METHOD on its rising edge ----
+
+struct RefCounter : sc_module {
+    sc_clock clk{"clk", sc_time(15, SC_NS)};
+    uint64_t count = 0;
+    SC_HAS_PROCESS(RefCounter);
+    explicit RefCounter(sc_module_name n) : sc_module(n) {
+        SC_METHOD(tick);
+        sensitive << clk.posedge_event();
+        dont_initialize();
+    }
+    void tick() { ++count; }
+};
+
+void measure_reference(const Options& o, Result& r) {
+    RefCounter ref("ref");
+    sc_start(sc_time(15, SC_NS) * 1000);  // elaboration and the first edges out of the measurement
+    const uint64_t c0 = ref.count;
+    const double t0 = wall_now();
+    run_for_wall(o.seconds, sc_time(15, SC_NS) * 1'000'000);
+    r.wall_s = wall_now() - t0;
+    r.clocks = static_cast<double>(ref.count - c0);
+    r.clocks_per_s = r.clocks / r.wall_s;
+    r.ok = true;
+}
+
+// ---- (b), (c): the full system under saturated bidirectional 1 GbE ----
+
+RunConfig saturate_config() {
+    RunConfig cfg;
+    apply_preset(cfg, "saturate");
+    cfg.vcd.clear();
+    cfg.pcap_out.clear();
+    cfg.stats_json.clear();
+    cfg.quiet = true;
+    cfg.packets = 100'000'000;  // more than any measurement gets through: the traffic never ends
+    return cfg;
+}
+
+const nic::DataPathStats& dp_stats(Machine& m) {
+    return m.nic.data_path().stats();
+}
+
+void measure_full(const Options& o, bool vcd, Result& r) {
+    RunConfig cfg = saturate_config();
+    char path[] = "/tmp/nicsim_bench_XXXXXX";
+    if (vcd) {
+        const int fd = mkstemp(path);
+        if (fd >= 0) close(fd);
+        cfg.vcd = path;
+    }
+    SystemTop top("top", cfg);
+    Machine& dut = top.dut();
+    // Warm-up: driver initialisation and the first frames in both directions are not measured.
+    for (int i = 0; i < 400 && (dp_stats(dut).tx_frames < 50 || dp_stats(dut).rx_frames < 50); ++i)
+        sc_start(sc_time(50, SC_US));
+    const uint64_t c0 = dut.bus.clock_count();
+    const uint64_t tx0 = dp_stats(dut).tx_frames, rx0 = dp_stats(dut).rx_frames;
+    const double t0 = wall_now();
+    run_for_wall(o.seconds, sc_time(100, SC_US));
+    r.wall_s = wall_now() - t0;
+    r.clocks = static_cast<double>(dut.bus.clock_count() - c0);
+    r.clocks_per_s = r.clocks / r.wall_s;
+    r.x1 = static_cast<double>(dp_stats(dut).tx_frames - tx0);
+    r.x2 = static_cast<double>(dp_stats(dut).rx_frames - rx0);
+    const double sim_s = r.clocks * 15e-9;
+    r.x3 = sim_s > 0 ? (r.x1 + r.x2) / sim_s : 0;  // frames per simulated second, both directions
+    top.close_outputs();
+    if (vcd) {
+        FILE* f = std::fopen(path, "rb");
+        if (f) {
+            std::fseek(f, 0, SEEK_END);
+            r.x4 = static_cast<double>(std::ftell(f)) / (1024.0 * 1024.0);  // VCD MiB
+            std::fclose(f);
+        }
+        std::remove(path);
+    }
+    r.ok = r.x1 > 0 && r.x2 > 0;
+    if (!r.ok) std::snprintf(r.text, sizeof r.text, "no traffic in the measured window");
+}
+
+// ---- (d) an idle bus: the driver is up, nothing is sent or received ----
+
+void measure_idle(const Options& o, Result& r) {
+    RunConfig cfg = saturate_config();
+    cfg.packets = 0;
+    const Mac peer = {0x02, 0, 0, 0, 0, 0x02};
+    Machine m("dut", cfg, peer, false);
+    Scoreboard board("idle");
+    m.set_tx_board(&board);
+    bool up = false;
+    std::unique_ptr<ndis::NdisHost> host;
+    m.host.cpu.set_program([&](host::HostPlatform& hp) {
+        ndis::NdisHostConfig hc;
+        hc.pci_device = m.nic.device_number();
+        host = std::make_unique<ndis::NdisHost>(hp, hc);
+        NDIS_STATUS st = host->load_driver(NicsimE1000DriverEntry);
+        if (st == NDIS_STATUS_SUCCESS) st = host->initialize();
+        up = st == NDIS_STATUS_SUCCESS;
+        for (;;) host->run_for_ns(1'000'000);  // the driver idles: timers and interrupts only
+    });
+    for (int i = 0; i < 200 && !up; ++i) sc_start(sc_time(100, SC_US));
+    sc_start(sc_time(1, SC_MS));
+    const uint64_t c0 = m.bus.clock_count();
+    const uint64_t awake0 = m.nic.stats().awake_clocks;
+    const double t0 = wall_now();
+    run_for_wall(o.seconds, sc_time(10, SC_MS));
+    r.wall_s = wall_now() - t0;
+    r.clocks = static_cast<double>(m.bus.clock_count() - c0);
+    r.clocks_per_s = r.clocks / r.wall_s;
+    r.x1 = static_cast<double>(m.nic.stats().awake_clocks - awake0);  // clocks the NIC was evaluated
+    r.ok = up;
+    if (!up) std::snprintf(r.text, sizeof r.text, "the driver did not come up");
+}
+
+// ---- the TLM-2.0 loosely-timed fast mode, and the pin-level machine under the same harness traffic ----
+
+/// FastMachine (or the pin-level Machine) driven by the traffic harness: saturated 1514-byte frames both ways.
+void measure_harness(const Options& o, bool use_fast, Result& r) {
+    RunConfig cfg = saturate_config();
+    fast::HarnessConfig hc;
+    hc.tx_packets = hc.rx_packets = 100'000'000;
+    hc.frame_size = 1514;
+    hc.keep_frames = false;
+    std::unique_ptr<fast::FastMachine> fm;
+    std::unique_ptr<Machine> pm;
+    std::unique_ptr<fast::TrafficHarness> h;
+    if (use_fast) {
+        fast::FastMachineParams p;
+        p.bus.width_bits = 64;
+        p.bus.clock_mhz = 66;
+        fm = std::make_unique<fast::FastMachine>("fast", p);
+        h = std::make_unique<fast::TrafficHarness>("harness", hc, fm->cpu, fm->nic);
+    } else {
+        pm = std::make_unique<Machine>("dut", cfg, Mac{0x02, 0, 0, 0, 0, 0x02}, false);
+        h = std::make_unique<fast::TrafficHarness>("harness", hc, pm->host.cpu, pm->nic);
+    }
+    nic::Nic82540em& n = use_fast ? fm->nic : pm->nic;
+    const auto tx = [&] { return n.data_path().stats().tx_frames; };
+    const auto rx = [&] { return n.data_path().stats().rx_frames; };
+    for (int i = 0; i < 400 && (tx() < 50 || rx() < 50); ++i) sc_start(sc_time(50, SC_US));
+    const sc_time s0 = sc_time_stamp();
+    const uint64_t tx0 = tx(), rx0 = rx();
+    const double t0 = wall_now();
+    run_for_wall(o.seconds, sc_time(100, SC_US));
+    r.wall_s = wall_now() - t0;
+    r.clocks = (sc_time_stamp() - s0) / sc_time(15, SC_NS);  // 66 MHz clocks of simulated time
+    r.clocks_per_s = r.clocks / r.wall_s;
+    r.x1 = static_cast<double>(tx() - tx0);
+    r.x2 = static_cast<double>(rx() - rx0);
+    const double sim_s = r.clocks * 15e-9;
+    r.x3 = sim_s > 0 ? (r.x1 + r.x2) / sim_s : 0;
+    r.ok = r.x1 > 0 && r.x2 > 0;
+    if (!r.ok) std::snprintf(r.text, sizeof r.text, "no traffic in the measured window");
+}
+
+// ---- bus efficiency: the bus_efficiency program, as it is ----
+
+void measure_efficiency(const Options& o, const char* width, const char* mhz, Result& r) {
+    const std::string prog = o.self_dir + "/bus_efficiency";
+    int fd[2];
+    if (pipe(fd) != 0) return;
+    const pid_t pid = fork();
+    if (pid == 0) {
+        setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+        dup2(fd[1], 1);
+        close(fd[0]);
+        close(fd[1]);
+        execl(prog.c_str(), prog.c_str(), "--width", width, "--mhz", mhz, static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    while (got + 1 < sizeof r.text) {
+        const ssize_t n = read(fd[0], r.text + got, sizeof r.text - 1 - got);
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+    }
+    close(fd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// ---- 1518-byte TX line rate on a 64-bit/66 MHz bus ----
+
+void measure_line_rate(const Options& o, Result& r) {
+    RunConfig cfg = saturate_config();
+    cfg.direction = Direction::Tx;
+    cfg.size.min = cfg.size.max = 1514;  // 1518 on the wire with the FCS
+    SystemTop top("top", cfg);
+    Machine& dut = top.dut();
+    for (int i = 0; i < 1000 && dp_stats(dut).tx_frames < 200; ++i) sc_start(sc_time(20, SC_US));
+    const double s0 = sc_time_stamp().to_seconds();
+    const uint64_t f0 = dp_stats(dut).tx_frames, b0 = dp_stats(dut).tx_bytes;
+    for (int i = 0; i < 5000 && dp_stats(dut).tx_frames < f0 + 2000; ++i) sc_start(sc_time(20, SC_US));
+    const double sim = sc_time_stamp().to_seconds() - s0;
+    const double frames = static_cast<double>(dp_stats(dut).tx_frames - f0);
+    const double bytes = static_cast<double>(dp_stats(dut).tx_bytes - b0);
+    r.x1 = frames;
+    r.x2 = bytes * 8 / sim / 1e6;                        // frame Mb/s (with FCS)
+    r.x3 = (bytes + frames * 20) * 8 / sim / 1e6;        // wire Mb/s (with preamble, SFD and inter-frame gap)
+    r.x4 = static_cast<double>(dut.monitor.violations());
+    r.ok = frames >= 2000;
+    if (!r.ok) std::snprintf(r.text, sizeof r.text, "only %.0f frames", frames);
+}
+
+// ---- small packets: 64-byte frames, both directions ----
+
+void measure_small(const Options& o, double budget_s, uint64_t target_packets, bool sample_memory, Result& r) {
+    RunConfig cfg = saturate_config();
+    cfg.size.min = cfg.size.max = 60;  // 64 on the wire with the FCS
+    cfg.packets = target_packets / 2;  // per direction
+    SystemTop top("top", cfg);
+    Machine& dut = top.dut();
+    for (int i = 0; i < 400 && (dp_stats(dut).tx_frames < 100 || dp_stats(dut).rx_frames < 100); ++i)
+        sc_start(sc_time(50, SC_US));
+    const double s0 = sc_time_stamp().to_seconds();
+    const uint64_t f0 = dp_stats(dut).tx_frames + dp_stats(dut).rx_frames;
+    const double t0 = wall_now();
+    std::string samples;
+    double next_sample = t0;
+    const double interval = budget_s / 8;
+    while (wall_now() - t0 < budget_s) {
+        sc_start(sc_time(1, SC_MS));
+        if (sc_get_status() != SC_PAUSED) break;
+        const uint64_t done = dp_stats(dut).tx_frames + dp_stats(dut).rx_frames;
+        if (sample_memory && wall_now() >= next_sample) {
+            char line[128];
+            std::snprintf(line, sizeof line, "| %.0f | %llu | %.1f |\n", wall_now() - t0,
+                          static_cast<unsigned long long>(done), rss_now_mib());
+            samples += line;
+            next_sample += interval;
+        }
+        if (done >= target_packets) break;
+    }
+    r.wall_s = wall_now() - t0;
+    const double sim = sc_time_stamp().to_seconds() - s0;
+    const double frames = static_cast<double>(dp_stats(dut).tx_frames + dp_stats(dut).rx_frames - f0);
+    r.x1 = frames;
+    r.x2 = frames / sim;       // packets per simulated second
+    r.x3 = frames / r.wall_s;  // packets per wall second
+    r.x4 = peak_rss_mib();
+    r.clocks = sim;
+    std::snprintf(r.text, sizeof r.text, "%s", samples.c_str());
+    r.ok = frames > 0;
+}
+
+void print_speed_row(const char* name, const Result& r, double ref) {
+    if (!r.ok) {
+        std::printf("| %s | failed: %s | | |\n", name, r.text);
+        return;
+    }
+    std::printf("| %s | %.3g | %.3f | %.1f s wall, %.3g clocks |\n", name, r.clocks_per_s, r.clocks_per_s / ref,
+                r.wall_s, r.clocks);
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        const bool has = i + 1 < argc;
+        if (a == "--seconds" && has)
+            o.seconds = std::atof(argv[++i]);
+        else if (a == "--long-seconds" && has)
+            o.long_seconds = std::atof(argv[++i]);
+        else if (a == "--long-packets" && has)
+            o.long_packets = std::strtoull(argv[++i], nullptr, 10);
+        else if (a == "--only" && has)
+            o.only = argv[++i];
+        else {
+            std::fprintf(stderr,
+                         "usage: nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--only "
+                         "ref,full,vcd,idle,pinh,fast,eff,line,small,long]\n");
+            return 2;
+        }
+    }
+    if (o.seconds <= 0 || o.long_seconds <= 0) {
+        std::fprintf(stderr, "nicsim_bench: --seconds and --long-seconds must be positive\n");
+        return 2;
+    }
+    {
+        char exe[4096];
+        const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        o.self_dir = n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string("./nicsim_bench");
+        const size_t slash = o.self_dir.rfind('/');
+        o.self_dir = slash == std::string::npos ? "." : o.self_dir.substr(0, slash);
+    }
+    // SystemC's informational chatter would interleave with the report.
+    sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
+    sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
+
+    bool all_ok = true;
+    std::printf("## Simulation speed (simulated PCI clocks per wall second)\n\n");
+    std::printf("| configuration | clocks/s | ratio to (a) | measured |\n|---|---:|---:|---|\n");
+    Result ref;
+    ref.clocks_per_s = 1;
+    if (o.wants("ref") || o.wants("full") || o.wants("vcd") || o.wants("idle") || o.wants("pinh") ||
+        o.wants("fast")) {
+        ref = in_child([&](Result& r) { measure_reference(o, r); });
+        print_speed_row("(a) bare clock loop (sc_clock + one SC_METHOD)", ref, ref.clocks_per_s);
+        all_ok &= ref.ok;
+    }
+    Result full, vcd, idle, pinh, fast;
+    if (o.wants("full")) {
+        full = in_child([&](Result& r) { measure_full(o, false, r); });
+        print_speed_row("(b) full system, saturated 1 GbE both ways, tracing off", full, ref.clocks_per_s);
+        all_ok &= full.ok;
+    }
+    if (o.wants("vcd")) {
+        vcd = in_child([&](Result& r) { measure_full(o, true, r); });
+        print_speed_row("(c) same with VCD on (bus signals)", vcd, ref.clocks_per_s);
+        all_ok &= vcd.ok;
+    }
+    if (o.wants("idle")) {
+        idle = in_child([&](Result& r) { measure_idle(o, r); });
+        print_speed_row("(d) idle bus (driver up, no traffic)", idle, ref.clocks_per_s);
+        all_ok &= idle.ok;
+    }
+    if (o.wants("pinh")) {
+        pinh = in_child([&](Result& r) { measure_harness(o, false, r); });
+        print_speed_row("(e) pin-level machine, harness traffic (1514 B both ways, as (f))", pinh, ref.clocks_per_s);
+        all_ok &= pinh.ok;
+    }
+    if (o.wants("fast")) {
+        fast = in_child([&](Result& r) { measure_harness(o, true, r); });
+        print_speed_row("(f) TLM-2.0 fast mode, harness traffic (15 ns simulated = 1 clock)", fast, ref.clocks_per_s);
+        all_ok &= fast.ok;
+    }
+    std::printf("\n");
+    if (full.ok)
+        std::printf("(b) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second).\n", full.x1, full.x2,
+                    full.x3);
+    if (vcd.ok)
+        std::printf("(c) moved %.0f TX + %.0f RX frames; VCD %.1f MiB; (b)/(c) = %.2f.\n", vcd.x1, vcd.x2, vcd.x4,
+                    full.ok ? full.clocks_per_s / vcd.clocks_per_s : 0.0);
+    if (idle.ok)
+        std::printf("(d) the NIC was evaluated on %.0f of %.3g clocks.\n", idle.x1, idle.clocks);
+
+    if (pinh.ok)
+        std::printf("(e) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second).\n", pinh.x1, pinh.x2,
+                    pinh.x3);
+    if (fast.ok)
+        std::printf("(f) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); simulated time per wall "
+                    "second against (e): %.2f x.\n",
+                    fast.x1, fast.x2, fast.x3, pinh.ok ? fast.clocks_per_s / pinh.clocks_per_s : 0.0);
+    if (o.wants("eff")) {
+        std::printf("\n## Bus efficiency against the arithmetic of pci-bus.md\n\n");
+        const char* cfgs[][2] = {{"64", "66"}, {"32", "33"}};
+        for (const auto& c : cfgs) {
+            Result e;
+            measure_efficiency(o, c[0], c[1], e);
+            std::printf("%s\n%s\n", e.text, e.ok ? "(measured equals the arithmetic)" : "(DIFFERS or failed)");
+            all_ok &= e.ok;
+        }
+    }
+    if (o.wants("line")) {
+        const Result l = in_child([&](Result& r) { measure_line_rate(o, r); });
+        std::printf("\n## 1518-byte TX line rate, 64-bit/66 MHz bus\n\n");
+        if (l.ok)
+            std::printf("%.0f frames: %.1f Mb/s of frames (FCS included), %.1f Mb/s on the wire with preamble and "
+                        "inter-frame gap (line rate 1000; frame-only maximum 987.0); monitor violations %.0f.\n",
+                        l.x1, l.x2, l.x3, l.x4);
+        else
+            std::printf("failed: %s\n", l.text);
+        all_ok &= l.ok;
+    }
+    if (o.wants("small")) {
+        const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, r); });
+        std::printf("\n## Small packets: 64-byte frames, both directions, 64-bit/66 MHz\n\n");
+        if (s.ok)
+            std::printf("%.0f frames in %.2f ms simulated / %.1f s wall: %.0f packets per simulated second (line "
+                        "rate 2 x 1488095), %.0f packets per wall second.\n",
+                        s.x1, s.clocks * 1e3, s.wall_s, s.x2, s.x3);
+        else
+            std::printf("failed: %s\n", s.text);
+        all_ok &= s.ok;
+    }
+    if (o.wants("long")) {
+        const Result s = in_child([&](Result& r) { measure_small(o, o.long_seconds, o.long_packets, true, r); });
+        std::printf("\n## Long run: 64-byte frames both ways, target %llu packets, budget %.0f s wall\n\n",
+                    static_cast<unsigned long long>(o.long_packets), o.long_seconds);
+        if (s.ok) {
+            std::printf("| wall s | packets | RSS MiB |\n|---:|---:|---:|\n%s\n", s.text);
+            std::printf("%.0f packets in %.1f s wall (%.3f s simulated); peak RSS (ru_maxrss) %.1f MiB.\n", s.x1,
+                        s.wall_s, s.clocks, s.x4);
+        } else {
+            std::printf("failed: %s\n", s.text);
+        }
+        all_ok &= s.ok;
+    }
+    return all_ok ? 0 : 1;
+}

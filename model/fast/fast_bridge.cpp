@@ -1,0 +1,149 @@
+#include "model/fast/fast_bridge.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace nicsim::fast {
+
+using namespace sc_core;
+
+namespace {
+constexpr unsigned kMaxWaits = 16;  // wait states accepted from a device before the request fails (as a retry)
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+}  // namespace
+
+FastBridge::FastBridge(sc_module_name name, const FastBridgeParams& params)
+    : sc_module(name),
+      cpu_mem("cpu_mem"),
+      cpu_io("cpu_io"),
+      cpu_cfg("cpu_cfg"),
+      m_params(params),
+      m_read_delay(params.read_clocks * params.clock_ns, SC_NS),
+      m_write_delay(params.write_clocks * params.clock_ns, SC_NS),
+      m_clock(params.clock_ns, SC_NS) {
+    cpu_mem.register_b_transport(this, &FastBridge::mem_transport);
+    cpu_io.register_b_transport(this, &FastBridge::io_transport);
+    cpu_cfg.register_b_transport(this, &FastBridge::cfg_transport);
+}
+
+void FastBridge::add_device(unsigned device, pci::TargetClient& client) {
+    m_devices.push_back(Device{device, &client});
+}
+
+bool FastBridge::request_ok(Space space, tlm::tlm_generic_payload& gp) {
+    const uint32_t len = gp.get_data_length();
+    const uint64_t a = gp.get_address();
+    const char* why = nullptr;
+    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND || !gp.get_data_ptr() || len == 0) {
+        why = "no command, data or length";
+        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    } else if (gp.get_byte_enable_ptr()) {
+        why = "byte enables are not supported on the CPU side";
+        gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    } else if (gp.get_streaming_width() != len) {
+        why = "streaming is not supported on the CPU side";
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    } else if (len > 4 || (a & 3) + len > 4) {
+        why = "requests are at most one dword";
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    } else if (space == Space::Cfg && (a >> 16) != 0) {
+        why = "configuration address above device 31";
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    }
+    if (!why) return true;
+    ++m_stats.errors;
+    SC_REPORT_WARNING("nicsim/fast/cpu-request",
+                      ("CPU request of " + std::to_string(len) + " bytes at " + hex(a) + " refused: " + why).c_str());
+    return false;
+}
+
+void FastBridge::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& delay) {
+    if (!request_ok(space, gp)) return;
+    const bool write = gp.is_write();
+    const uint32_t len = gp.get_data_length();
+    const uint64_t a = gp.get_address();
+    const unsigned shift = static_cast<unsigned>(a & 3u);
+    uint8_t* data = gp.get_data_ptr();
+    delay += write ? m_write_delay : m_read_delay;
+
+    pci::TargetAccess acc;
+    acc.byte_enables = static_cast<uint8_t>(((1u << len) - 1u) << shift);
+    unsigned device = ~0u;
+    switch (space) {
+        case Space::Mem:
+            acc.cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
+            acc.addr = a & ~uint64_t(3);
+            ++m_stats.mem_cycles;
+            break;
+        case Space::Io:
+            acc.cmd = write ? pci::Cmd::IoWrite : pci::Cmd::IoRead;
+            acc.addr = a & 0xFFFFFFFCull;
+            ++m_stats.io_cycles;
+            break;
+        case Space::Cfg:
+            acc.cmd = write ? pci::Cmd::ConfigWrite : pci::Cmd::ConfigRead;
+            acc.addr = a & 0x7FCu;  // function << 8 | dword register offset
+            device = static_cast<unsigned>(a >> 11) & 0x1F;
+            ++m_stats.cfg_cycles;
+            break;
+    }
+    pci::TargetClient* target = nullptr;
+    for (const Device& d : m_devices) {
+        acc.idsel = space == Space::Cfg && d.number == device;
+        if (d.client->target_claim(acc)) {
+            target = d.client;
+            break;
+        }
+    }
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    if (!target) {
+        ++m_stats.master_aborts;
+        if (!write) std::fill(data, data + len, uint8_t(0xFF));  // reads of nothing return all ones, as on a PC
+        if (space != Space::Cfg) {  // an empty configuration slot is normal during enumeration
+            gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+            SC_REPORT_WARNING("nicsim/fast/master-abort", (std::string(pci::cmd_name(acc.cmd)) + " of " +
+                                                           std::to_string(len) + " bytes at " + hex(a) +
+                                                           ": no target claimed it (master abort)")
+                                                              .c_str());
+        }
+        return;
+    }
+    pci::TargetReply reply;
+    if (write) {
+        uint64_t v = 0;
+        for (unsigned i = 0; i < len; ++i) v |= static_cast<uint64_t>(data[i]) << (8 * (shift + i));
+        reply = target->target_write_ready(acc);
+        for (unsigned tries = 0; reply == pci::TargetReply::Wait && tries < kMaxWaits; ++tries) {
+            delay += m_clock;
+            reply = target->target_write_ready(acc);
+        }
+        if (reply == pci::TargetReply::Data || reply == pci::TargetReply::Disconnect)
+            target->target_write(acc, v, acc.byte_enables);
+    } else {
+        uint64_t v = 0;
+        reply = target->target_read(acc, v);
+        for (unsigned tries = 0; reply == pci::TargetReply::Wait && tries < kMaxWaits; ++tries) {
+            delay += m_clock;
+            reply = target->target_read(acc, v);
+        }
+        if (reply == pci::TargetReply::Data || reply == pci::TargetReply::Disconnect)
+            for (unsigned i = 0; i < len; ++i) data[i] = static_cast<uint8_t>(v >> (8 * (shift + i)));
+    }
+    if (reply != pci::TargetReply::Data && reply != pci::TargetReply::Disconnect) {
+        ++m_stats.errors;
+        if (!write) std::fill(data, data + len, uint8_t(0xFF));
+        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        SC_REPORT_WARNING("nicsim/fast/target-retry", (std::string(pci::cmd_name(acc.cmd)) + " of " +
+                                                       std::to_string(len) + " bytes at " + hex(a) +
+                                                       ": the device refused the data phase")
+                                                          .c_str());
+    }
+}
+
+}  // namespace nicsim::fast

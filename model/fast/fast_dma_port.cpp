@@ -1,0 +1,61 @@
+#include "model/fast/fast_dma_port.h"
+
+#include "model/nic/nic_82540em.h"
+
+namespace nicsim::fast {
+
+using namespace sc_core;
+
+FastDmaPort::FastDmaPort(sc_module_name name, const FastDmaParams& params)
+    : sc_module(name), mem("mem"), m_params(params), m_ext(new host::PciMasterExtension), m_clock(params.clock_ns, SC_NS) {
+    if (m_params.bytes_per_clock == 0) m_params.bytes_per_clock = 4;
+    m_gp.set_extension(m_ext);
+    SC_METHOD(complete_method);
+    sensitive << m_done;
+    dont_initialize();
+}
+
+void FastDmaPort::connect(nic::Nic82540em& nic, unsigned master_index) {
+    m_nic = &nic;
+    m_ext->master = master_index;
+}
+
+void FastDmaPort::start(const pci::MasterRequest& rq) {
+    m_rq = rq;
+    m_busy = true;
+    ++m_stats.requests;
+    const bool write = pci::cmd_is_write(rq.cmd);
+    m_ext->cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
+    m_gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    m_gp.set_address(rq.addr);
+    m_gp.set_data_ptr(rq.data);
+    m_gp.set_data_length(rq.len);
+    m_gp.set_streaming_width(rq.len);
+    m_gp.set_byte_enable_ptr(nullptr);
+    m_gp.set_byte_enable_length(0);
+    m_gp.set_dmi_allowed(false);
+    m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = SC_ZERO_TIME;
+    if (rq.len != 0 && rq.data) mem->b_transport(m_gp, delay);
+    else m_gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    if (m_gp.is_response_ok()) {
+        m_status = pci::MasterStatus::Ok;
+        m_bytes = rq.len;
+        (write ? m_stats.write_bytes : m_stats.read_bytes) += rq.len;
+    } else {
+        m_status = pci::MasterStatus::TargetAbort;  // the host bridge target-aborts what memory refuses
+        m_bytes = 0;
+        ++m_stats.errors;
+    }
+    // Arbitration, address phase, data phases and turnaround (reads also wait for memory).
+    const uint64_t phases = (uint64_t(rq.len) + m_params.bytes_per_clock - 1) / m_params.bytes_per_clock;
+    const uint64_t clocks = m_params.arbitration_clocks + 1 + phases + (write ? 1 : 2 + m_params.read_latency_clocks);
+    m_done.notify(delay + m_clock * static_cast<double>(clocks));
+}
+
+void FastDmaPort::complete_method() {
+    m_busy = false;
+    if (m_nic) m_nic->dma_port_done(m_rq, m_status, m_bytes);
+}
+
+}  // namespace nicsim::fast

@@ -1,0 +1,41 @@
+// The fast (TLM-2.0 loosely-timed) machine: the same host CPU, host memory, DMA verifier and Nic82540em as the
+// pin-level machine (testbench/system Machine), with the bus phases replaced by direct transactions. The CPU's
+// configuration, MMIO and I/O cycles reach the NIC through FastBridge; the NIC's DMA reaches host memory through
+// FastDmaPort and the DMA verifier. The PciBus stays for what is not a bus cycle: the clock the NIC's SC_METHOD
+// ticks on, device/master numbering and INTA# (interrupts reach the CPU exactly as on the pin-level machine).
+// No arbiter, no protocol monitor, no host bridge: nothing drives FRAME#, so the bus stays idle.
+#pragma once
+
+#include <systemc>
+
+#include "model/fast/fast_bridge.h"
+#include "model/fast/fast_dma_port.h"
+#include "model/host/dma_verifier.h"
+#include "model/host/host_cpu.h"
+#include "model/host/host_memory.h"
+#include "model/nic/nic_82540em.h"
+#include "model/pci/pci_bus.h"
+
+namespace nicsim::fast {
+
+struct FastMachineParams {
+    pci::BusConfig bus;       ///< clock and width (STATUS.PCI66/BUS64, delays)
+    nic::NicParams nic;       ///< as for the pin-level NIC
+    unsigned mem_latency = 4; ///< host memory read latency in bus clocks (as HostBridgeParams::read_latency)
+    bool verify_dma = true;   ///< enable the DMA verifier from time 0
+};
+
+class FastMachine : public sc_core::sc_module {
+  public:
+    pci::PciBus bus;  ///< clock, INTA# and numbering only: no bus cycle runs on it
+    host::HostMemory memory;
+    host::DmaVerifier verifier;
+    FastBridge bridge;
+    host::HostCpu cpu;
+    nic::Nic82540em nic;
+    FastDmaPort dma;
+
+    FastMachine(sc_core::sc_module_name name, const FastMachineParams& params);
+};
+
+}  // namespace nicsim::fast

@@ -1,0 +1,112 @@
+#include "model/fast/traffic_harness.h"
+
+#include <cstdio>
+
+#include "hostdrv/miniport/e1000_miniport.h"
+
+namespace nicsim::fast {
+
+using namespace sc_core;
+
+namespace {
+constexpr uint8_t kPeerMac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+constexpr uint64_t kPollNs = 2'000;  // how often the program looks at completions and receptions
+
+uint64_t splitmix(uint64_t& state) {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+}  // namespace
+
+TrafficHarness::TrafficHarness(sc_module_name name, const HarnessConfig& cfg, host::HostCpu& cpu,
+                               nic::Nic82540em& nic)
+    : sc_module(name), m_cfg(cfg), m_nic(nic) {
+    if (m_cfg.frame_size < 22) m_cfg.frame_size = 22;
+    if (m_cfg.window == 0) m_cfg.window = 1;
+    cpu.set_program([this](host::HostPlatform& hp) { program(hp); });
+    nic.set_wire(this);
+    SC_THREAD(inject);
+}
+
+TrafficHarness::~TrafficHarness() = default;
+
+std::vector<uint8_t> TrafficHarness::make_frame(uint64_t seed, uint8_t dir, uint64_t index, uint32_t size,
+                                                const uint8_t dst[6], const uint8_t src[6]) {
+    std::vector<uint8_t> f(size < 22 ? 22 : size);
+    for (int i = 0; i < 6; ++i) {
+        f[i] = dst[i];
+        f[6 + i] = src[i];
+    }
+    f[12] = 0x88;
+    f[13] = 0xB5;
+    for (int i = 0; i < 8; ++i) f[14 + i] = static_cast<uint8_t>(index >> (8 * i));
+    uint64_t state = seed ^ (static_cast<uint64_t>(dir) << 56) ^ (index * 0xD1B54A32D192ED03ull);
+    for (size_t i = 22; i < f.size(); i += 8) {
+        const uint64_t r = splitmix(state);
+        for (size_t b = 0; b < 8 && i + b < f.size(); ++b) f[i + b] = static_cast<uint8_t>(r >> (8 * b));
+    }
+    return f;
+}
+
+void TrafficHarness::transmit(const nic::Frame& frame) {
+    ++m_tx_frames;
+    if (!m_cfg.keep_frames) return;
+    const size_t n = frame.fcs_included && frame.bytes.size() >= 4 ? frame.bytes.size() - 4 : frame.bytes.size();
+    m_transmitted.emplace_back(frame.bytes.begin(), frame.bytes.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+void TrafficHarness::program(host::HostPlatform& hp) {
+    ndis::NdisHostConfig hc;
+    hc.pci_device = m_nic.device_number();
+    hc.pages.seed = m_cfg.seed;
+    m_ndis = std::make_unique<ndis::NdisHost>(hp, hc);
+    m_ndis->set_report_sink([](const std::string& type, const std::string& message) {
+        SC_REPORT_WARNING(type.c_str(), message.c_str());
+    });
+    NDIS_STATUS st = m_ndis->load_driver(NicsimE1000DriverEntry);
+    if (st == NDIS_STATUS_SUCCESS) st = m_ndis->initialize();
+    if (st != NDIS_STATUS_SUCCESS) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "driver initialisation failed with NDIS status 0x%08X", unsigned(st));
+        m_failure = buf;
+        m_done = true;
+        m_done_event.notify(SC_ZERO_TIME);
+        return;
+    }
+    m_up = true;
+    m_up_event.notify(SC_ZERO_TIME);
+    const uint8_t* own = m_nic.params().mac;
+    uint64_t sent = 0;
+    for (;;) {
+        while (sent < m_cfg.tx_packets && m_ndis->sends_outstanding() < m_cfg.window) {
+            m_ndis->send(make_frame(m_cfg.seed, 1, sent, m_cfg.frame_size, kPeerMac, own));
+            ++sent;
+        }
+        if (sent >= m_cfg.tx_packets && m_ndis->sends_outstanding() == 0 &&
+            m_ndis->received().size() >= m_cfg.rx_packets)
+            break;
+        m_ndis->run_for_ns(kPollNs);
+    }
+    m_done = true;
+    m_done_event.notify(SC_ZERO_TIME);
+}
+
+void TrafficHarness::inject() {
+    if (m_cfg.rx_packets == 0) return;
+    if (!m_up) wait(m_up_event);
+    const double bit_ns = 1000.0 / m_nic.params().link_mbps;
+    for (uint64_t i = 0; i < m_cfg.rx_packets; ++i) {
+        nic::Frame f;
+        f.bytes = make_frame(m_cfg.seed, 0, i, m_cfg.frame_size, m_nic.params().mac, kPeerMac);
+        f.fcs_included = false;
+        f.time_ns = static_cast<uint64_t>(sc_time_stamp().value() / sc_time(1, SC_NS).value());
+        const size_t wire_bytes = f.bytes.size() + 4 + 8 + 12;  // FCS, preamble and SFD, inter-frame gap
+        m_nic.receive(f);
+        ++m_injected;
+        wait(sc_time(static_cast<double>(wire_bytes * 8) * bit_ns, SC_NS));
+    }
+}
+
+}  // namespace nicsim::fast
