@@ -172,6 +172,8 @@ const std::vector<Option>& options() {
          [](RunConfig& c, auto& k, auto& v) { c.fragments = static_cast<unsigned>(parse_uint(k, v, 1, 16)); }},
         {{"seed", "N", "seed of traffic, placement and faults (default 1)"},
          [](RunConfig& c, auto& k, auto& v) { c.seed = parse_uint(k, v, 0, UINT64_MAX); }},
+        {{"randomize", nullptr, "pick the scenario (bus, NIC, memory, mapping, sizes, fragments, direction) from --seed"},
+         [](RunConfig& c, auto& k, auto& v) { c.randomize = parse_bool(k, v); }},
         {{"back-to-back", nullptr, "two NICs joined back to back on one wire"},
          [](RunConfig& c, auto& k, auto& v) { c.back_to_back = parse_bool(k, v); }},
         {{"pcap-in", "FILE", "frames arriving from the wire (classic pcap, Ethernet)"},
@@ -364,10 +366,63 @@ CliAction parse_command_line(int argc, char** argv, RunConfig& cfg) {
         if (k == "scenario") apply_preset(cfg, v);
         else if (k == "scenario-file") load_scenario_file(cfg, v);
     }
+    bool randomize = cfg.randomize;
+    for (const auto& [k, v] : rest) {
+        if (k == "seed") set_option(cfg, k, v);
+        if (k == "randomize") randomize = parse_bool(k, v);
+    }
+    if (randomize) apply_random_scenario(cfg);
     for (const auto& [k, v] : rest)
         if (k != "scenario" && k != "scenario-file") set_option(cfg, k, v);
     validate(cfg);
     return CliAction::Run;
+}
+
+void apply_random_scenario(RunConfig& cfg) {
+    // splitmix64, as the traffic generator's: the same choices on every platform.
+    uint64_t state = cfg.seed ^ 0x52414E444F4D21ull;
+    auto next = [&state] {
+        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    };
+    auto pick = [&](uint64_t n) { return next() % n; };
+    cfg.bus_width = pick(2) ? 64 : 32;
+    cfg.bus_mhz = pick(2) ? 66 : 33;
+    cfg.dma_bits = pick(2) ? 64 : 32;
+    cfg.mem_latency = static_cast<unsigned>(pick(4) == 0 ? 8 + pick(30) : pick(8));
+    const Placement places[] = {Placement::Low, Placement::High, Placement::Scattered, Placement::Fragmented};
+    cfg.placement = places[pick(4)];
+    const uint32_t transfers[] = {256, 1024, 4096, 4096};
+    cfg.max_transfer = transfers[pick(4)];
+    const Direction dirs[] = {Direction::Tx, Direction::Rx, Direction::Both, Direction::Both};
+    cfg.direction = dirs[pick(4)];
+    cfg.fragments = static_cast<unsigned>(1 + pick(6));
+    switch (pick(3)) {
+        case 0: cfg.size = SizeDist{SizeDist::Imix, 60, 1514}; break;
+        case 1: {
+            const uint32_t a = static_cast<uint32_t>(60 + pick(1455)), b = static_cast<uint32_t>(60 + pick(1455));
+            cfg.size = SizeDist{SizeDist::Uniform, std::min(a, b), std::max(a, b)};
+            break;
+        }
+        default: {
+            const uint32_t n = static_cast<uint32_t>(60 + pick(1455));
+            cfg.size = SizeDist{SizeDist::Fixed, n, n};
+            break;
+        }
+    }
+    cfg.lso = 0;
+    switch (pick(4)) {
+        case 0: cfg.max_physical_mapping = 32 * 1024; break;
+        case 1:
+            cfg.lso = static_cast<uint32_t>(1515 + pick(64 * 1024 - 1515 + 1));
+            cfg.max_physical_mapping = cfg.lso;
+            break;
+        default: cfg.max_physical_mapping = 1514; break;
+    }
+    cfg.packets = cfg.lso ? 2 + pick(4) : 8 + pick(25);
+    cfg.scenario = "random";
 }
 
 void validate(const RunConfig& cfg) {

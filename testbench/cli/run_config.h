@@ -48,6 +48,7 @@ struct RunConfig {
     Direction direction = Direction::Both;   ///< direction: tx, rx or both
     unsigned fragments = 2;                  ///< fragments: buffers per sent packet
     uint64_t seed = 1;                       ///< seed: traffic, placement and fault generator seed
+    bool randomize = false;                  ///< randomize: pick the scenario itself from the seed
     // Topology.
     bool back_to_back = false;               ///< back-to-back: two NICs joined by one wire
     // Inputs and outputs.
@@ -89,6 +90,9 @@ enum class CliAction { Run, Help, Version, ListScenarios };
 /// Parse argv: --scenario and --scenario-file apply first (in order), then the other options on top.
 CliAction parse_command_line(int argc, char** argv, RunConfig& cfg);
 std::string usage_text();
+/// Constrained-random scenario from `cfg.seed`: bus, NIC, placement, mapping, sizes, fragments, direction, packets.
+/// parse_command_line applies it after presets and before explicit options (which therefore override it).
+void apply_random_scenario(RunConfig& cfg);
 /// Cross-field checks (e.g. lso needs 64-bit-capable mapping sizes); throws UsageError.
 void validate(const RunConfig& cfg);
 

@@ -157,6 +157,9 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     s.add_text("run", "NIC DMA addressing", std::to_string(cfg.dma_bits) + "-bit");
     s.add_text("run", "memory placement", placement_name(cfg.placement));
     s.add_count("run", "MaximumPhysicalMapping", cfg.max_physical_mapping);
+    s.add_text("run", "traffic", std::to_string(cfg.packets) + " packets " + direction_name(cfg.direction) +
+                                     ", size " + (cfg.lso ? "LSO " + std::to_string(cfg.lso) : cfg.size.text()) + ", " +
+                                     std::to_string(cfg.fragments) + " fragments");
     s.add("run", "simulated time", sim_ns / 1000.0, "us");
     s.add_count("run", "bus clocks", clocks);
     s.add_text("run", "ended by", out.interrupted ? "Ctrl-C" : out.time_limit ? "time limit" : "traffic complete");
