@@ -25,6 +25,7 @@
 #include "hostdrv/miniport/e1000_miniport.h"
 #include "hostdrv/ndis/ndis_host.h"
 #include "model/fast/fast_machine.h"
+#include "model/fast/pin_machine.h"
 #include "model/fast/traffic_harness.h"
 #include "testbench/system/system_top.h"
 
@@ -276,16 +277,16 @@ void measure_harness(const Options& o, bool use_fast, Result& r) {
     hc.frame_size = 1514;
     hc.keep_frames = false;
     std::unique_ptr<fast::FastMachine> fm;
-    std::unique_ptr<Machine> pm;
+    std::unique_ptr<fast::PinMachine> pm;
     std::unique_ptr<fast::TrafficHarness> h;
+    fast::FastMachineParams p;
+    p.bus.width_bits = cfg.bus_width;
+    p.bus.clock_mhz = cfg.bus_mhz;
     if (use_fast) {
-        fast::FastMachineParams p;
-        p.bus.width_bits = 64;
-        p.bus.clock_mhz = 66;
         fm = std::make_unique<fast::FastMachine>("fast", p);
         h = std::make_unique<fast::TrafficHarness>("harness", hc, fm->cpu, fm->nic);
     } else {
-        pm = std::make_unique<Machine>("dut", cfg, Mac{0x02, 0, 0, 0, 0, 0x02}, false);
+        pm = std::make_unique<fast::PinMachine>("dut", p);
         h = std::make_unique<fast::TrafficHarness>("harness", hc, pm->host.cpu, pm->nic);
     }
     nic::Nic82540em& n = use_fast ? fm->nic : pm->nic;

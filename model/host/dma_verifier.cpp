@@ -41,6 +41,7 @@ void DmaVerifier::allow(uint64_t phys, uint64_t len, bool device_may_write, cons
         return;
     }
     m_windows.emplace(phys, Window{phys + len, device_may_write, what ? what : ""});
+    m_hit_valid = false;
     if (len > m_max_len) m_max_len = len;
     ++m_stats.allows;
 }
@@ -48,6 +49,7 @@ void DmaVerifier::allow(uint64_t phys, uint64_t len, bool device_may_write, cons
 void DmaVerifier::revoke(uint64_t phys, uint64_t len) {
     const uint64_t end = phys + len < phys ? ~0ull : phys + len;  // saturate at the top of the address space
     unsigned removed = 0;
+    m_hit_valid = false;
     for (auto it = m_windows.lower_bound(phys); it != m_windows.end() && it->first < end;) {
         if (it->second.end <= end) {
             it = m_windows.erase(it);
@@ -99,11 +101,33 @@ bool DmaVerifier::permits(uint64_t phys, uint64_t len, bool write) const {
     return true;
 }
 
-int DmaVerifier::check(const tlm::tlm_generic_payload& gp) const {
+void DmaVerifier::remember_window(uint64_t start, uint64_t end, bool write) {
+    for (auto it = m_windows.upper_bound(start); it != m_windows.begin();) {
+        --it;
+        if (start - it->first >= m_max_len) break;
+        if (it->second.end >= end && (!write || it->second.may_write)) {
+            m_hit_start = it->first;
+            m_hit_end = it->second.end;
+            m_hit_write = it->second.may_write;
+            m_hit_valid = true;
+            return;
+        }
+    }
+}
+
+int DmaVerifier::check(const tlm::tlm_generic_payload& gp) {
     const uint64_t a = gp.get_address();
     const uint32_t len = gp.get_data_length();
     if (len == 0 || a + (len - 1) < a) return 1;
     const bool write = gp.is_write();
+    // A device moves a buffer in many short accesses: one inside the window the last one passed needs no search.
+    if (m_hit_valid && a >= m_hit_start && a + len <= m_hit_end && (!write || m_hit_write)) return 0;
+    const int why = check_windows(gp, a, len, write);
+    if (why == 0) remember_window(a, a + len, write);
+    return why;
+}
+
+int DmaVerifier::check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, uint32_t len, bool write) const {
     if (!write) return permits(a, len, false) ? 0 : 1;
     const uint8_t* be = gp.get_byte_enable_ptr();
     const uint32_t be_len = gp.get_byte_enable_length();

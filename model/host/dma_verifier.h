@@ -75,7 +75,10 @@ class DmaVerifier : public sc_core::sc_module {
     bool covered(uint64_t start, uint64_t end, bool need_write) const;  // every byte of [start, end) in a window
     bool overlaps_any(uint64_t start, uint64_t end) const;
     /// 0 = allowed, 1 = outside every window, 2 = write into read-only memory.
-    int check(const tlm::tlm_generic_payload& gp) const;
+    int check(const tlm::tlm_generic_payload& gp);
+    int check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, uint32_t len, bool write) const;
+    /// Remember one window holding all of [start, end) (writable if `write`) for check()'s fast path.
+    void remember_window(uint64_t start, uint64_t end, bool write);
     void report(const tlm::tlm_generic_payload& gp, int why);
 
     void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -87,6 +90,10 @@ class DmaVerifier : public sc_core::sc_module {
     bool m_enabled = false;
     std::multimap<uint64_t, Window> m_windows;  // by start address
     uint64_t m_max_len = 0;                     // longest window ever allowed: bounds the backward scan
+    bool m_hit_valid = false;  // [m_hit_start, m_hit_end) is one allowed window (cleared by allow and revoke)
+    bool m_hit_write = false;  // that window may be written
+    uint64_t m_hit_start = 0;
+    uint64_t m_hit_end = 0;
     DmaVerifierStats m_stats;
     std::vector<DmaViolation> m_recent;
 };

@@ -227,7 +227,8 @@ void Nic82540em::update_master_config() {
 }
 
 uint64_t Nic82540em::now_ns() const {
-    return sc_time_stamp().value() / sc_time(1, SC_NS).value();
+    static const uint64_t ns_ticks = sc_time(1, SC_NS).value();  // fixed once time exists; built once, not per call
+    return sc_time_stamp().value() / ns_ticks;
 }
 
 void Nic82540em::diagnostic(const char* what, const std::string& detail) {

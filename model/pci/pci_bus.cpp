@@ -51,6 +51,7 @@ PciBus::PciBus(sc_module_name name, const BusConfig& config)
     : sc_module(name),
       CLK("CLK", (config.validate(), config.period()), 0.5, SC_ZERO_TIME, true),
       m_config(config),
+      m_period(config.period()),
       m_wires(new Wires(*this)),
       m_reset_left(config.reset_clocks) {
     m_now.rst_n = m_next.rst_n = false;
@@ -126,7 +127,7 @@ void PciBus::assert_reset(unsigned clocks) {
 }
 
 uint64_t PciBus::clock_count() const {
-    return static_cast<uint64_t>(sc_time_stamp() / period());
+    return sc_time_stamp().value() / m_period.value();
 }
 
 void PciBus::reset_method() {

@@ -106,7 +106,7 @@ public:
 
     const BusConfig& config() const { return m_config; }
     bool is64() const { return m_config.width_bits == 64; }
-    sc_core::sc_time period() const { return m_config.period(); }
+    sc_core::sc_time period() const { return m_period; }
 
     /// Register a driver of the bused lines (every master and target engine, the bridge, broken test agents).
     DriverId attach(const std::string& agent_name);
@@ -162,6 +162,7 @@ private:
     void refresh_trace();
 
     BusConfig m_config;
+    sc_core::sc_time m_period;  // m_config.period(), built once: clock_count() runs on every agent's clock
     Wires* m_wires;
     std::vector<Slot> m_drivers;
     std::vector<std::string> m_masters;

@@ -7,22 +7,15 @@
 #include "model/fast/fast_machine.h"
 #include "model/fast/traffic_harness.h"
 #include "model/nic/e1000_regs.h"
+#include "model/fast/pin_machine.h"
 #include "testbench/support/sim_reports.h"
-#include "testbench/system/system_top.h"
 
 using namespace nicsim;
 using namespace sc_core;
 
 namespace {
 
-constexpr tb::Mac kPeer = {0x02, 0, 0, 0, 0, 0x02};
-
-tb::RunConfig pin_config() {
-    tb::RunConfig cfg;
-    cfg.bus_width = 64;
-    cfg.bus_mhz = 66;
-    return cfg;
-}
+constexpr uint8_t kPeer[6] = {0x02, 0, 0, 0, 0, 0x02};  // the harness's far end
 
 fast::FastMachineParams fast_params() {
     fast::FastMachineParams p;
@@ -56,8 +49,7 @@ void run_both(fast::TrafficHarness& a, fast::TrafficHarness& b, const sc_time& l
 }  // namespace
 
 TEST_CASE("fast mode and pin-level bus give the same wire output and host memory", "[fast][equivalence]") {
-    const tb::RunConfig cfg = pin_config();
-    tb::Machine pin("pin", cfg, kPeer, false);
+    fast::PinMachine pin("pin", fast_params());
     fast::FastMachine fst("fast", fast_params());
     fast::HarnessConfig hc;
     hc.seed = 7;
@@ -92,7 +84,7 @@ TEST_CASE("fast mode and pin-level bus give the same wire output and host memory
         INFO("TX frame " << i);
         CHECK(hp.transmitted()[i] == hf.transmitted()[i]);
         CHECK(hf.transmitted()[i] ==
-              fast::TrafficHarness::make_frame(hc.seed, 1, i, hc.frame_size, kPeer.data(), fst.nic.params().mac));
+              fast::TrafficHarness::make_frame(hc.seed, 1, i, hc.frame_size, kPeer, fst.nic.params().mac));
     }
 
     INFO("every injected frame was indicated to the protocol, in the same order with the same bytes");
@@ -138,8 +130,7 @@ TEST_CASE("fast mode runs the traffic with fewer kernel evaluations of the NIC t
           "[fast][speed]") {
     // The fast mode's point: the same frames with no bus phases to evaluate. The NIC's clocked method is evaluated
     // on fewer clocks because a DMA request no longer waits for arbitration and data phases clock by clock.
-    const tb::RunConfig cfg = pin_config();
-    tb::Machine pin("pin", cfg, kPeer, false);
+    fast::PinMachine pin("pin", fast_params());
     fast::FastMachine fst("fast", fast_params());
     fast::HarnessConfig hc;
     hc.seed = 3;
