@@ -45,7 +45,7 @@ class RxEngine : public DescCacheOwner, public DmaClient {
 
   private:
     void update_trace() {  // only when m_traced
-        m_trace_state = static_cast<uint8_t>(m_writing             ? TraceState::Writing
+        m_trace_state = static_cast<uint8_t>(m_writing           ? TraceState::Writing
                                              : m_fifo_count != 0 ? TraceState::WaitDesc
                                                                  : TraceState::Idle);
     }

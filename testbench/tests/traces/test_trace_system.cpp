@@ -74,7 +74,8 @@ TEST_CASE("one TX frame moves the DMA engine through fetch then buffer reads the
     REQUIRE(vcd.ok());
 
     const std::vector<uint64_t> op = vcd.sequence("SystemC.nic.dma.op");
-    INFO("nic.dma.op (0 idle, 1 desc-fetch, 2 desc-writeback, 3 buffer-read, 4 buffer-write): " << ::Catch::Detail::stringify(op));
+    INFO("nic.dma.op (0 idle, 1 desc-fetch, 2 desc-writeback, 3 buffer-read, 4 buffer-write): "
+         << ::Catch::Detail::stringify(op));
     const size_t fetch = find_from(op, 1, 0);
     REQUIRE(fetch != std::string::npos);
     const size_t read = find_from(op, 3, fetch);

@@ -14,7 +14,8 @@
 using namespace sc_core;
 using nicsim::test::VcdReader;
 
-TEST_CASE("Nic82540em trace registers the DMA engine descriptor caches engines MAC and interrupt state", "[traces][nic]") {
+TEST_CASE("Nic82540em trace registers the DMA engine descriptor caches engines MAC and interrupt state",
+          "[traces][nic]") {
     const std::string base = "traces_names_test";
     {
         nicsim::pci::PciBus bus("pci", nicsim::pci::BusConfig{});
@@ -27,20 +28,48 @@ TEST_CASE("Nic82540em trace registers the DMA engine descriptor caches engines M
     VcdReader vcd(base + ".vcd");
     REQUIRE(vcd.ok());
     const char* expected[] = {
-        "nic.INTA",           "nic.ICR",           "nic.IMS",
-        "nic.TDH",            "nic.TDT",           "nic.RDH",
-        "nic.RDT",            "nic.dma.state",     "nic.dma.op",
-        "nic.dma.addr",       "nic.dma.len",       "nic.dma.req_addr",
-        "nic.dma.req_len",    "nic.dma.depth",     "nic.dma.requests",
-        "nic.tx.state",       "nic.tx.frame_len",  "nic.tx.fifo_frames",
-        "nic.tx.fifo_bytes",  "nic.rx.state",      "nic.rx.offset",
-        "nic.rx.fifo_frames", "nic.rx.fifo_bytes", "nic.txdesc.head",
-        "nic.txdesc.tail",    "nic.txdesc.cached", "nic.txdesc.finished",
-        "nic.txdesc.fetch_inflight", "nic.txdesc.wb_inflight", "nic.txdesc.wb_pending",
-        "nic.rxdesc.head",    "nic.rxdesc.tail",   "nic.rxdesc.cached",
-        "nic.rxdesc.fetch_inflight", "nic.rxdesc.wb_pending", "nic.mac.tx",
-        "nic.mac.tx_len",     "nic.mac.tx_frames", "nic.mac.rx_len",
-        "nic.mac.link_up",    "pci.CLK",           "pci.FRAME_n",
+        "nic.INTA",
+        "nic.ICR",
+        "nic.IMS",
+        "nic.TDH",
+        "nic.TDT",
+        "nic.RDH",
+        "nic.RDT",
+        "nic.dma.state",
+        "nic.dma.op",
+        "nic.dma.addr",
+        "nic.dma.len",
+        "nic.dma.req_addr",
+        "nic.dma.req_len",
+        "nic.dma.depth",
+        "nic.dma.requests",
+        "nic.tx.state",
+        "nic.tx.frame_len",
+        "nic.tx.fifo_frames",
+        "nic.tx.fifo_bytes",
+        "nic.rx.state",
+        "nic.rx.offset",
+        "nic.rx.fifo_frames",
+        "nic.rx.fifo_bytes",
+        "nic.txdesc.head",
+        "nic.txdesc.tail",
+        "nic.txdesc.cached",
+        "nic.txdesc.finished",
+        "nic.txdesc.fetch_inflight",
+        "nic.txdesc.wb_inflight",
+        "nic.txdesc.wb_pending",
+        "nic.rxdesc.head",
+        "nic.rxdesc.tail",
+        "nic.rxdesc.cached",
+        "nic.rxdesc.fetch_inflight",
+        "nic.rxdesc.wb_pending",
+        "nic.mac.tx",
+        "nic.mac.tx_len",
+        "nic.mac.tx_frames",
+        "nic.mac.rx_len",
+        "nic.mac.link_up",
+        "pci.CLK",
+        "pci.FRAME_n",
     };
     for (const char* n : expected) {
         INFO("the VCD names every traced signal under SystemC.<prefix>: " << n);

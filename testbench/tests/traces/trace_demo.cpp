@@ -5,7 +5,8 @@
 //   nicsim_trace_demo OUT.vcd [nicsim options...]     e.g. nicsim_trace_demo demo.vcd --packets 2 --size 200
 //
 // The nicsim options are parsed exactly as nicsim parses them (--vcd, --pcap-out and --stats-json are ignored: the
-// VCD named first is the output). Exit status 0 when the run finished with no SystemC warning, 1 otherwise, 2 bad input.
+// VCD named first is the output). Exit status 0 when the run finished with no SystemC warning, 1 otherwise, 2 bad
+// input.
 #include <cstdio>
 #include <string>
 #include <vector>

@@ -11,13 +11,13 @@
 namespace nicsim::test {
 
 struct VcdChange {
-    uint64_t time = 0;   ///< in the file's timescale units
-    uint64_t value = 0;  ///< binary value (x/z bits read as 0)
+    uint64_t time = 0;     ///< in the file's timescale units
+    uint64_t value = 0;    ///< binary value (x/z bits read as 0)
     bool unknown = false;  ///< the value had x or z bits
 };
 
 class VcdReader {
-public:
+  public:
     /// Reads the whole file; ok() is false when it cannot be opened or has no $enddefinitions.
     explicit VcdReader(const std::string& path) {
         std::ifstream in(path);
@@ -101,7 +101,7 @@ public:
         return v;
     }
 
-private:
+  private:
     void add(const std::string& id, uint64_t t, const std::string& bits) {
         const auto it = m_ids.find(id);
         if (it == m_ids.end()) return;
