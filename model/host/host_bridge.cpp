@@ -257,8 +257,22 @@ bool HostBridge::target_claim(const pci::TargetAccess& a) {
     if (!pci::cmd_is_memory(a.cmd) || in_mmio_window(a.addr)) return false;
     const unsigned master = initiator_master();
     if (master == m_master.master_index()) return false;  // the CPU's own cycles go to PCI targets only
+    const uint64_t nth = ++m_stats.device_transactions;
+    if (nth == m_faults.master_abort_at) {
+        ++m_stats.injected_master_aborts;
+        SC_REPORT_WARNING("nicsim/host/bridge-fault", ("device transaction " + std::to_string(nth) + " at " +
+                                                       hex(a.addr) + " left unclaimed (injected master abort)")
+                                                          .c_str());
+        return false;
+    }
     expire_delayed();
     m_tx = Transaction{};
+    m_tx.abort = nth == m_faults.target_abort_at;
+    m_tx.latency = m_params.read_latency;
+    if (!pci::cmd_is_write(a.cmd) && draw(m_faults.latency_spike)) {
+        m_tx.latency += m_faults.spike_clocks;
+        ++m_stats.latency_spikes;
+    }
     m_tx.claimed = true;
     m_tx.write = pci::cmd_is_write(a.cmd);
     m_tx.master = master;
@@ -273,7 +287,7 @@ bool HostBridge::target_claim(const pci::TargetAccess& a) {
     if (m_dt.state != DtState::Empty)
         m_tx.mode = (m_dt.master == master && m_dt.cmd == a.cmd && m_dt.addr == a.addr) ? ReadMode::Complete
                                                                                         : ReadMode::RetryOther;
-    else if (m_params.read_latency + 2 > m_params.retry_threshold)
+    else if (m_tx.latency + 2 > m_params.retry_threshold)
         m_tx.mode = ReadMode::Latch;
     else
         m_tx.mode = ReadMode::Immediate;
@@ -294,6 +308,7 @@ bool HostBridge::fetch(uint64_t addr, bool wide, uint64_t& data) {
 TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) {
     const unsigned n = a.wide ? 8 : 4;
     if (a.phase > 0 && in_mmio_window(a.addr)) return TargetReply::Retry;  // the burst runs into the window
+    if (TargetReply r; injected(a, r)) return r;
     const uint64_t now = m_bus.clock_count();
     switch (m_tx.mode) {
         case ReadMode::RetryOther:
@@ -306,7 +321,7 @@ TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) 
                 m_dt.cmd = m_tx.cmd;
                 m_dt.addr = m_tx.start;
                 m_dt.wide = a.wide;
-                m_dt.ready_clock = m_tx.claim_clock + m_params.read_latency;
+                m_dt.ready_clock = m_tx.claim_clock + m_tx.latency;
                 m_dt.ok = fetch(a.addr, a.wide, m_dt.data);
                 m_dt.status = m_gp.get_response_status();
                 ++m_stats.delayed_latched;
@@ -337,7 +352,7 @@ TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) 
             }
             break;  // later data phases stream from memory
         case ReadMode::Immediate:
-            if (!m_tx.first_done && now < m_tx.claim_clock + m_params.read_latency) return TargetReply::Wait;
+            if (!m_tx.first_done && now < m_tx.claim_clock + m_tx.latency) return TargetReply::Wait;
             break;
     }
     if (!fetch(a.addr, a.wide, data)) {
@@ -351,7 +366,8 @@ TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) 
 
 TargetReply HostBridge::target_write_ready(const pci::TargetAccess& a) {
     if (a.phase > 0 && in_mmio_window(a.addr)) return TargetReply::Retry;  // the burst runs into the window
-    return TargetReply::Data;                                              // posted: accepted at once
+    if (TargetReply r; injected(a, r)) return r;
+    return TargetReply::Data;  // posted: accepted at once
 }
 
 TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) {
@@ -366,6 +382,41 @@ TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, 
     }
     m_stats.dma_write_bytes += static_cast<unsigned>(__builtin_popcount(be));
     return TargetReply::Data;
+}
+
+bool HostBridge::draw(double probability) {
+    if (!(probability > 0)) return false;
+    uint64_t z = (m_fault_rng += 0x9E3779B97F4A7C15ull);  // splitmix64
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return static_cast<double>(z >> 11) * 0x1.0p-53 < probability;
+}
+
+bool HostBridge::injected(const pci::TargetAccess& a, TargetReply& reply) {
+    if (a.phase == 0 && !m_tx.first_done) {
+        if (m_tx.abort) {
+            m_tx.abort = false;
+            ++m_stats.injected_target_aborts;
+            ++m_stats.target_aborts;
+            SC_REPORT_WARNING("nicsim/host/bridge-fault",
+                              (std::string(pci::cmd_name(a.cmd)) + " at " + hex(a.addr) + ": injected target abort")
+                                  .c_str());
+            reply = TargetReply::Abort;
+            return true;
+        }
+        if (m_tx.mode != ReadMode::Complete && draw(m_faults.retry)) {  // a latched delayed read completes as usual
+            ++m_stats.injected_retries;
+            ++m_stats.retries;
+            reply = TargetReply::Retry;
+            return true;
+        }
+    } else if (a.phase > 0 && draw(m_faults.disconnect)) {
+        ++m_stats.injected_disconnects;
+        reply = TargetReply::Retry;  // after the first phase: disconnect without data
+        return true;
+    }
+    return false;
 }
 
 void HostBridge::target_end(const pci::TargetAccess& a) {

@@ -38,6 +38,18 @@ struct HostBridgeParams {
     bool parity_response = true;  ///< report data parity errors with PERR#, address parity with SERR#
 };
 
+/// Fault injection on device transactions (the regression's --fault): seeded, deterministic, off by default. The
+/// random draws are made only while a probability is nonzero, so a run without faults is unchanged.
+struct HostBridgeFaults {
+    double retry = 0;              ///< probability a first data phase is answered with Retry
+    double disconnect = 0;         ///< probability a later data phase ends the burst (disconnect without data)
+    double latency_spike = 0;      ///< probability a read waits spike_clocks more for memory (delayed if too long)
+    unsigned spike_clocks = 40;    ///< extra memory latency of a spike, in clocks
+    uint64_t target_abort_at = 0;  ///< the Nth device transaction (from 1) is target-aborted (0 = never)
+    uint64_t master_abort_at = 0;  ///< the Nth device transaction is not claimed: a master abort (0 = never)
+    uint64_t seed = 1;             ///< seed of the random draws
+};
+
 /// Bridge counters, for the statistics and the tests.
 struct HostBridgeStats {
     uint64_t cpu_mem_cycles = 0;     ///< CPU memory requests run on the bus
@@ -59,6 +71,12 @@ struct HostBridgeStats {
     uint64_t tlm_transactions = 0;   ///< b_transport calls to host memory
     uint64_t dmi_accesses = 0;       ///< accesses served through DMI
     uint64_t active_clocks = 0;      ///< clocks the bridge was evaluated (it sleeps while idle)
+    uint64_t device_transactions = 0;  ///< device address phases seen (claimed or, by a fault, not)
+    uint64_t injected_retries = 0;     ///< Retry answers injected by HostBridgeFaults::retry
+    uint64_t injected_disconnects = 0; ///< disconnects injected by HostBridgeFaults::disconnect
+    uint64_t latency_spikes = 0;       ///< reads given HostBridgeFaults::spike_clocks more latency
+    uint64_t injected_target_aborts = 0;  ///< target aborts injected (target_abort_at)
+    uint64_t injected_master_aborts = 0;  ///< transactions left unclaimed (master_abort_at)
 };
 
 class HostBridge : public sc_core::sc_module, private pci::MasterClient, private pci::TargetClient {
@@ -75,6 +93,12 @@ class HostBridge : public sc_core::sc_module, private pci::MasterClient, private
 
     const HostBridgeParams& params() const { return m_params; }
     const HostBridgeStats& stats() const { return m_stats; }
+    /// Install a fault plan (restarts its random sequence from faults.seed).
+    void set_faults(const HostBridgeFaults& faults) {
+        m_faults = faults;
+        m_fault_rng = faults.seed;
+    }
+    const HostBridgeFaults& faults() const { return m_faults; }
     pci::PciMasterEngine& master() { return m_master; }
     pci::PciTargetEngine& target() { return m_target; }
     /// REQ#/GNT# index of the bridge's master (the arbiter parks the bus on it).
@@ -108,6 +132,8 @@ class HostBridge : public sc_core::sc_module, private pci::MasterClient, private
         uint64_t start = 0;
         uint64_t claim_clock = 0;
         bool first_done = false;  // the first data phase moved data
+        unsigned latency = 0;     // clocks until memory data is ready (read_latency, plus a spike)
+        bool abort = false;       // injected target abort
     };
     struct Delayed {  // the one delayed read buffer
         DtState state = DtState::Empty;
@@ -158,6 +184,8 @@ class HostBridge : public sc_core::sc_module, private pci::MasterClient, private
     bool fetch(uint64_t addr, bool wide, uint64_t& data);
     void signal_abort(bool write, uint64_t addr, unsigned len, tlm::tlm_response_status status);
     void sleep();
+    bool draw(double probability);  // a seeded fault draw (false without a draw when probability is 0)
+    bool injected(const pci::TargetAccess& a, pci::TargetReply& reply);  // a fault answers this data phase
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
     pci::PciBus& m_bus;
@@ -165,6 +193,8 @@ class HostBridge : public sc_core::sc_module, private pci::MasterClient, private
     pci::PciMasterEngine m_master;
     pci::PciTargetEngine m_target;
     HostBridgeStats m_stats;
+    HostBridgeFaults m_faults;
+    uint64_t m_fault_rng = 1;
     bool m_sleeping = false;
     bool m_in_reset = false;
     sc_core::sc_event m_kick;       // a CPU request is queued

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -114,6 +115,52 @@ std::string parse_path(const std::string& key, const std::string& v) {
     return v;
 }
 
+double parse_probability(const std::string& key, const std::string& v) {
+    char* end = nullptr;
+    errno = 0;
+    const double p = std::strtod(v.c_str(), &end);
+    if (v.empty() || errno != 0 || *end != '\0' || !(p >= 0 && p <= 0.5)) bad(key, v, "a probability from 0 to 0.5");
+    return p;
+}
+
+/// --fault NAME[:VALUE],...: adds to the faults already set (several --fault options accumulate).
+void parse_faults(FaultConfig& f, const std::string& key, const std::string& v) {
+    std::stringstream ss(v);
+    std::string item;
+    bool any = false;
+    while (std::getline(ss, item, ',')) {
+        any = true;
+        const auto colon = item.find(':');
+        const std::string name = item.substr(0, colon);
+        const std::string val = colon == std::string::npos ? "" : item.substr(colon + 1);
+        const std::string k = key + " " + name;
+        auto need = [&] {
+            if (colon == std::string::npos) bad(key, v, "'" + name + ":VALUE'");
+        };
+        if (name == "retry") need(), f.retry = parse_probability(k, val);
+        else if (name == "disconnect") need(), f.disconnect = parse_probability(k, val);
+        else if (name == "latency-spike") need(), f.latency_spike = parse_probability(k, val);
+        else if (name == "spike-clocks") need(), f.spike_clocks = static_cast<unsigned>(parse_uint(k, val, 1, 4096));
+        else if (name == "target-abort") need(), f.target_abort_at = parse_uint(k, val, 1, UINT64_MAX);
+        else if (name == "master-abort") need(), f.master_abort_at = parse_uint(k, val, 1, UINT64_MAX);
+        else if (name == "parity-address") need(), f.parity_address_ns = parse_time_ns(k, val);
+        else if (name == "parity-data") need(), f.parity_data_ns = parse_time_ns(k, val);
+        else if (name == "parity-read") need(), f.parity_read_ns = parse_time_ns(k, val);
+        else if (name == "rx-flood") {
+            if (colon != std::string::npos) bad(key, v, "'rx-flood' without a value");
+            f.rx_flood = true;
+        } else if (name == "link-flap") need(), f.link_flap_ns = parse_time_ns(k, val);
+        else if (name == "link-down-for") need(), f.link_down_ns = parse_time_ns(k, val);
+        else if (name == "reset-at") need(), f.reset_at_ns = parse_time_ns(k, val);
+        else
+            bad(key, v,
+                "a comma-separated list of retry:P, disconnect:P, latency-spike:P, spike-clocks:N, target-abort:N, "
+                "master-abort:N, parity-address:T, parity-data:T, parity-read:T, rx-flood, link-flap:T, "
+                "link-down-for:T, reset-at:T");
+    }
+    if (!any) bad(key, v, "a fault list such as retry:0.01,reset-at:200us");
+}
+
 struct Option {
     OptionInfo info;
     std::function<void(RunConfig&, const std::string& key, const std::string& value)> set;
@@ -172,6 +219,10 @@ const std::vector<Option>& options() {
          [](RunConfig& c, auto& k, auto& v) { c.fragments = static_cast<unsigned>(parse_uint(k, v, 1, 16)); }},
         {{"seed", "N", "seed of traffic, placement and faults (default 1)"},
          [](RunConfig& c, auto& k, auto& v) { c.seed = parse_uint(k, v, 0, UINT64_MAX); }},
+        {{"fault", "LIST",
+          "inject faults, e.g. retry:0.01,disconnect:0.01,latency-spike:0.05,target-abort:N,master-abort:N,"
+          "parity-address:T,parity-data:T,parity-read:T,rx-flood,link-flap:T,link-down-for:T,reset-at:T"},
+         [](RunConfig& c, auto& k, auto& v) { parse_faults(c.faults, k, v); }},
         {{"randomize", nullptr, "pick the scenario (bus, NIC, memory, mapping, sizes, fragments, direction) from --seed"},
          [](RunConfig& c, auto& k, auto& v) { c.randomize = parse_bool(k, v); }},
         {{"back-to-back", nullptr, "two NICs joined back to back on one wire"},
@@ -229,6 +280,39 @@ bool is_flag(const std::string& key) {
 }
 
 }  // namespace
+
+bool FaultConfig::any() const {
+    return retry > 0 || disconnect > 0 || latency_spike > 0 || target_abort_at || master_abort_at ||
+           parity_address_ns || parity_data_ns || parity_read_ns || rx_flood || link_flap_ns || reset_at_ns;
+}
+
+bool FaultConfig::lossy() const {
+    // Every fault may lose frames: even retries and latency spikes slow the bus until the RX FIFO overruns (MPC).
+    return any();
+}
+
+std::string FaultConfig::text() const {
+    std::string t;
+    auto add = [&t](const std::string& s) { t += (t.empty() ? "" : ",") + s; };
+    auto num = [](double d) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%g", d);
+        return std::string(b);
+    };
+    auto ns = [](uint64_t n) { return std::to_string(n) + "ns"; };
+    if (retry > 0) add("retry:" + num(retry));
+    if (disconnect > 0) add("disconnect:" + num(disconnect));
+    if (latency_spike > 0) add("latency-spike:" + num(latency_spike) + ",spike-clocks:" + std::to_string(spike_clocks));
+    if (target_abort_at) add("target-abort:" + std::to_string(target_abort_at));
+    if (master_abort_at) add("master-abort:" + std::to_string(master_abort_at));
+    if (parity_address_ns) add("parity-address:" + ns(parity_address_ns));
+    if (parity_data_ns) add("parity-data:" + ns(parity_data_ns));
+    if (parity_read_ns) add("parity-read:" + ns(parity_read_ns));
+    if (rx_flood) add("rx-flood");
+    if (link_flap_ns) add("link-flap:" + ns(link_flap_ns) + ",link-down-for:" + ns(link_down_ns));
+    if (reset_at_ns) add("reset-at:" + ns(reset_at_ns));
+    return t.empty() ? "none" : t;
+}
 
 std::string SizeDist::text() const {
     switch (kind) {
@@ -429,6 +513,10 @@ void validate(const RunConfig& cfg) {
     if (cfg.lso != 0 && cfg.max_physical_mapping < cfg.lso)
         throw UsageError("--max-physical-mapping: " + std::to_string(cfg.max_physical_mapping) +
                          " is smaller than --lso " + std::to_string(cfg.lso));
+    if (cfg.faults.any() && cfg.back_to_back)
+        throw UsageError("--fault: not available with --back-to-back (faults are injected on the DUT's machine)");
+    if (cfg.faults.rx_flood && cfg.direction == Direction::Tx)
+        throw UsageError("--fault: rx-flood needs received traffic (--direction rx or both)");
     if (cfg.back_to_back && !cfg.pcap_in.empty())
         throw UsageError("--pcap-in: not available with --back-to-back (the second NIC is the wire's other end)");
 }

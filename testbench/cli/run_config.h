@@ -28,6 +28,27 @@ enum class Placement { Low, High, Scattered, Fragmented };
 const char* direction_name(Direction d);
 const char* placement_name(Placement p);
 
+/// Faults to inject (--fault): each with the recovery the run then checks. Zero/false = off.
+struct FaultConfig {
+    double retry = 0;                  ///< retry:P - the host bridge answers a first data phase with Retry
+    double disconnect = 0;             ///< disconnect:P - the host bridge ends a burst after a data phase
+    double latency_spike = 0;          ///< latency-spike:P - a host memory read waits spike-clocks longer
+    unsigned spike_clocks = 40;        ///< spike-clocks:N - length of a latency spike
+    uint64_t target_abort_at = 0;      ///< target-abort:N - the Nth device transaction is target-aborted
+    uint64_t master_abort_at = 0;      ///< master-abort:N - the Nth device transaction is not claimed
+    uint64_t parity_address_ns = 0;    ///< parity-address:T - the NIC's next address phase after T has bad PAR
+    uint64_t parity_data_ns = 0;       ///< parity-data:T - the NIC's next write data phase after T has bad PAR
+    uint64_t parity_read_ns = 0;       ///< parity-read:T - the bridge's next read data phase after T has bad PAR
+    bool rx_flood = false;             ///< rx-flood - the peer sends back to back, faster than the ring drains
+    uint64_t link_flap_ns = 0;         ///< link-flap:T - the cable is pulled at T ...
+    uint64_t link_down_ns = 100'000;   ///< link-down-for:T - ... and plugged back in after this long
+    uint64_t reset_at_ns = 0;          ///< reset-at:T - NdisHost::reset (MiniportReset) in the middle of traffic
+    bool any() const;
+    /// Faults that may lose frames (all of them): the scoreboards then accept losses the NIC or the wire counted.
+    bool lossy() const;
+    std::string text() const;
+};
+
 struct RunConfig {
     // Bus and host.
     unsigned bus_width = 32;                 ///< bus-width: 32 or 64
@@ -49,6 +70,7 @@ struct RunConfig {
     unsigned fragments = 2;                  ///< fragments: buffers per sent packet
     uint64_t seed = 1;                       ///< seed: traffic, placement and fault generator seed
     bool randomize = false;                  ///< randomize: pick the scenario itself from the seed
+    FaultConfig faults;                      ///< fault: faults to inject (see FaultConfig)
     // Topology.
     bool back_to_back = false;               ///< back-to-back: two NICs joined by one wire
     // Inputs and outputs.

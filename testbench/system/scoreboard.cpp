@@ -43,7 +43,10 @@ void Scoreboard::expect_segmented(uint64_t seq, const std::vector<uint8_t>& fram
 }
 
 void Scoreboard::withdraw(uint64_t seq) {
-    if (m_pending.erase(seq)) --m_counts.expected;
+    if (m_pending.erase(seq)) {
+        --m_counts.expected;
+        m_withdrawn.insert(seq);
+    }
 }
 
 void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
@@ -51,6 +54,10 @@ void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
     uint64_t seq;
     traffic_id(d, len, dir, seq);
     auto it = m_pending.find(seq);
+    if (it == m_pending.end() && m_withdrawn.count(seq)) {
+        ++m_counts.late;  // a segment of a send that failed with a status
+        return;
+    }
     if (it == m_pending.end() || !it->second.segmented) {
         ++m_counts.unexpected;
         problem("TCP segment of packet " + std::to_string(seq) + " that is not outstanding");
@@ -95,6 +102,10 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
         return;
     }
     auto it = m_pending.find(seq);
+    if (it == m_pending.end() && m_withdrawn.erase(seq)) {
+        ++m_counts.late;
+        return;
+    }
     if (it == m_pending.end()) {
         if (m_any_matched && seq <= m_highest_expected) {
             ++m_counts.duplicated;
@@ -105,9 +116,10 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
         }
         return;
     }
-    if (it != m_pending.begin()) {
+    if (m_any_matched && seq < m_last_matched) {
+        // Reordered: an earlier frame arrives after a later one (a frame that never arrives is missing instead).
         ++m_counts.reordered;
-        problem("frame " + std::to_string(seq) + " arrived before frame " + std::to_string(m_pending.begin()->first));
+        problem("frame " + std::to_string(seq) + " arrived after frame " + std::to_string(m_last_matched));
     }
     const std::vector<uint8_t>& want = it->second.bytes;
     if (want.size() == len && std::memcmp(want.data(), data, len) == 0) {
@@ -121,8 +133,12 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
                 std::to_string(want.size()) + " bytes, got " + std::to_string(len) + ")");
     }
     m_any_matched = true;
-    m_last_matched = seq;
+    m_last_matched = std::max(m_last_matched, seq);
     m_pending.erase(it);
+}
+
+bool Scoreboard::intact() const {
+    return m_counts.corrupted == 0 && m_counts.duplicated == 0 && m_counts.reordered == 0 && m_counts.unexpected == 0;
 }
 
 bool Scoreboard::clean() const {

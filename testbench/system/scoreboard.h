@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct ScoreboardCounts {
     uint64_t unexpected = 0;  ///< not ours, or never sent
     uint64_t bytes = 0;       ///< bytes of matched frames
     uint64_t segments = 0;    ///< TCP segments reassembled (Large Send Offload)
+    uint64_t late = 0;        ///< arrived after their send had failed with a status (withdrawn), e.g. over a reset
 };
 
 class Scoreboard {
@@ -35,6 +37,8 @@ public:
     uint64_t missing() const { return m_pending.size(); }
     const ScoreboardCounts& counts() const { return m_counts; }
     bool clean() const;
+    /// Nothing corrupted, duplicated, reordered or unexpected (missing frames aside).
+    bool intact() const;
     /// One line about the first problem seen ("" while clean).
     const std::string& first_problem() const { return m_first_problem; }
     const std::string& name() const { return m_name; }
@@ -51,6 +55,7 @@ private:
 
     std::string m_name;
     std::map<uint64_t, Pending> m_pending;  // by sequence
+    std::set<uint64_t> m_withdrawn;         // sends that failed with a status: they may still arrive
     uint64_t m_last_matched = 0;
     bool m_any_matched = false;
     uint64_t m_highest_expected = 0;

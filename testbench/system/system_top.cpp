@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 #include "hostdrv/miniport/e1000_miniport.h"
@@ -85,6 +86,17 @@ Machine::Machine(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac,
       m_rx_board(std::string(basename()) + " rx") {
     monitor.set_dac_capable(host.bridge.master_index(), true);
     monitor.set_dac_capable(nic.master().master_index(), cfg.dma_bits == 64);
+    if (!partner && cfg.faults.any()) {
+        host::HostBridgeFaults f;
+        f.retry = cfg.faults.retry;
+        f.disconnect = cfg.faults.disconnect;
+        f.latency_spike = cfg.faults.latency_spike;
+        f.spike_clocks = cfg.faults.spike_clocks;
+        f.target_abort_at = cfg.faults.target_abort_at;
+        f.master_abort_at = cfg.faults.master_abort_at;
+        f.seed = cfg.seed ^ 0xFA017u;
+        host.bridge.set_faults(f);
+    }
     host.cpu.set_program([this](host::HostPlatform& hp) { program(hp); });
 }
 
@@ -100,6 +112,7 @@ void Machine::drain_received() {
         ++m_received;
         m_received_bytes += rx[m_rx_seen].bytes.size();
         if (m_check_rx) m_rx_board.observe(rx[m_rx_seen].bytes.data(), rx[m_rx_seen].bytes.size());
+        if (m_reset_end_ns) ++m_rx_after_reset;
     }
 }
 
@@ -162,12 +175,20 @@ void Machine::program(host::HostPlatform& hp) {
             ++m_sent;
             m_sent_bytes += frame.size();
         }
+        if (m_cfg.faults.reset_at_ns && !m_partner_role && m_reset_start_ns == 0 &&
+            hp.now_ns() >= m_cfg.faults.reset_at_ns) {
+            // Driver reset in the middle of traffic: outstanding sends complete or fail with a status below.
+            m_reset_start_ns = hp.now_ns();
+            m_reset_status = m_ndis->reset();
+            m_reset_end_ns = hp.now_ns();
+        }
         const auto& results = m_ndis->send_results();
         for (; results_seen < results.size(); ++results_seen) {
             const auto it = seq_of.find(results[results_seen].id);
             if (it == seq_of.end()) continue;
+            if (m_reset_end_ns && results[results_seen].status == NDIS_STATUS_SUCCESS) ++m_tx_after_reset;
             if (results[results_seen].status != NDIS_STATUS_SUCCESS) {
-                ++m_sends_refused;
+                if (m_sends_refused++ == 0) m_first_refusal = results[results_seen].status;
                 m_tx_board->withdraw(it->second);
             }
             seq_of.erase(it);
@@ -221,11 +242,24 @@ void Peer::inject() {
         f.fcs_included = false;
         f.time_ns = static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9);
         m_dut.rx_board().expect(f.bytes);
-        m_wire.end_b().transmit(f);
+        if (m_cfg.faults.reset_at_ns) m_inject_ns.push_back(f.time_ns);
         ++m_injected;
+        if (m_cfg.faults.rx_flood && i < m_cfg.packets / 2) {
+            // The first half straight into the NIC, faster than any wire: its FIFO and ring overrun (RXO/MPC).
+            m_dut.nic.receive(f);
+            wait(sc_time(100, SC_NS));
+            continue;
+        }
+        m_wire.end_b().transmit(f);
         wait(sc_time(static_cast<double>(m_wire.duration_ns(f)) + 96 * bit_ns, SC_NS));
     }
     m_done = true;
+}
+
+uint64_t Peer::injected_between(uint64_t from_ns, uint64_t to_ns) const {
+    uint64_t n = 0;
+    for (uint64_t t : m_inject_ns) n += t >= from_ns && t <= to_ns;
+    return n;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -266,6 +300,7 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         m_dut->nic.set_wire(&m_wire.end_a());
         m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic.receive(f); });
         m_wire.connect_b([this](const nic::Frame& f) { m_peer->receive(f); });
+        m_wire.on_link_change_a([this](bool up) { m_dut->nic.set_link(up); });
         if (!m_cfg.pcap_in.empty())
             m_pcap_in = std::make_unique<wire::PcapSource>("pcap_in", m_cfg.pcap_in, m_wire.end_b(), m_cfg.link_mbps);
     }
@@ -282,6 +317,52 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         if (t.find("mac") != std::string::npos || t.find("all") != std::string::npos) m_wire.trace(m_tracer->file());
     }
     SC_THREAD(watch);
+    const FaultConfig& f = m_cfg.faults;
+    if (f.parity_address_ns || f.parity_data_ns || f.parity_read_ns || f.link_flap_ns) SC_THREAD(timed_faults);
+}
+
+void SystemTop::timed_faults() {
+    // The timed faults in time order; each is a one-shot hook of the engine or the wire.
+    const FaultConfig& f = m_cfg.faults;
+    struct Event {
+        uint64_t ns;
+        int what;
+    };
+    std::vector<Event> events;
+    if (f.parity_address_ns) events.push_back({f.parity_address_ns, 0});
+    if (f.parity_data_ns) events.push_back({f.parity_data_ns, 1});
+    if (f.parity_read_ns) events.push_back({f.parity_read_ns, 2});
+    if (f.link_flap_ns) {
+        events.push_back({f.link_flap_ns, 3});
+        events.push_back({f.link_flap_ns + f.link_down_ns, 4});
+    }
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.ns < b.ns; });
+    for (const Event& e : events) {
+        const sc_time at(static_cast<double>(e.ns), SC_NS);
+        if (at > sc_time_stamp()) wait(at - sc_time_stamp());
+        switch (e.what) {
+            case 0: m_dut->nic.master().faults().bad_address_parity = true; break;
+            case 1: m_dut->nic.master().faults().bad_data_parity = true; break;
+            case 2: m_dut->host.bridge.target().faults().bad_read_parity = true; break;
+            case 3: m_wire.set_link_up(false); break;
+            case 4: m_wire.set_link_up(true); break;
+        }
+    }
+}
+
+std::vector<std::string> expected_fault_reports(const FaultConfig& f) {
+    std::vector<std::string> t;
+    if (f.target_abort_at || f.master_abort_at) {
+        t.push_back("nicsim/host/bridge-fault");
+        t.push_back("nicsim/nic/dma-bus-error");
+    }
+    if (f.parity_address_ns || f.parity_data_ns || f.parity_read_ns) {
+        t.push_back("nicsim/host/bridge-parity");
+        t.push_back("nicsim/nic/parity");
+        t.push_back("nicsim/pci/monitor/rule9-parity");
+        t.push_back("nicsim/nic/dma-bus-error");
+    }
+    return t;
 }
 
 SystemTop::~SystemTop() { close_outputs(); }

@@ -49,6 +49,8 @@ public:
     const sc_core::sc_event& driver_up_event() const { return m_up_event; }
     Mac mac() const;
     uint64_t sends_refused() const { return m_sends_refused; }
+    /// The NDIS status of the first send that did not succeed.
+    NDIS_STATUS first_refusal() const { return m_first_refusal; }
     /// Sends whose fragments were merged to fit the map registers the HAL reserved.
     uint64_t layouts_merged() const { return m_layouts_merged; }
     uint64_t sent_packets() const { return m_sent; }
@@ -59,6 +61,13 @@ public:
     void set_check_rx(bool check) { m_check_rx = check; }
     uint64_t received() const { return m_received; }
     uint64_t received_bytes() const { return m_received_bytes; }
+    /// reset-at: NdisHost::reset's status and the simulated time it started and ended (0 = no reset run).
+    NDIS_STATUS reset_status() const { return m_reset_status; }
+    uint64_t reset_start_ns() const { return m_reset_start_ns; }
+    uint64_t reset_end_ns() const { return m_reset_end_ns; }
+    /// Frames indicated and sends completed successfully after the reset returned (traffic resumed).
+    uint64_t rx_after_reset() const { return m_rx_after_reset; }
+    uint64_t tx_after_reset() const { return m_tx_after_reset; }
 
 private:
     void program(host::HostPlatform& hp);
@@ -79,6 +88,12 @@ private:
     std::string m_failure;
     sc_core::sc_event m_up_event;
     uint64_t m_sends_refused = 0;
+    NDIS_STATUS m_reset_status = 0;
+    NDIS_STATUS m_first_refusal = 0;
+    uint64_t m_reset_start_ns = 0;
+    uint64_t m_reset_end_ns = 0;
+    uint64_t m_rx_after_reset = 0;
+    uint64_t m_tx_after_reset = 0;
     uint64_t m_layouts_merged = 0;
     uint64_t m_sent = 0;
     uint64_t m_sent_bytes = 0;
@@ -93,9 +108,12 @@ public:
     Scoreboard& tx_board() { return m_tx_board; }
     uint64_t injected() const { return m_injected; }
     bool done() const { return m_done; }
+    /// Frames injected within [from_ns, to_ns] (a window in which a reset may lose them).
+    uint64_t injected_between(uint64_t from_ns, uint64_t to_ns) const;
 
 private:
     void inject();
+    std::vector<uint64_t> m_inject_ns;  // when each frame was injected (only kept while a reset fault is set)
     const RunConfig& m_cfg;
     wire::Wire& m_wire;
     Machine& m_dut;
@@ -125,6 +143,7 @@ public:
 
 private:
     void watch();
+    void timed_faults();
     RunConfig m_cfg;
     std::unique_ptr<Tracer> m_tracer;
     std::unique_ptr<wire::PcapWriter> m_pcap_out;
@@ -135,6 +154,9 @@ private:
     std::unique_ptr<wire::PcapSource> m_pcap_in;
     Scoreboard m_pcap_board{"pcap-in"};
 };
+
+/// SystemC report types a fault plan is expected to cause (they do not fail the run; each is counted).
+std::vector<std::string> expected_fault_reports(const FaultConfig& faults);
 
 /// Replace the wall-clock date SystemC writes into a VCD header by a fixed text of the same length (in place).
 bool normalize_vcd_date(const std::string& path);

@@ -121,6 +121,12 @@ bad-input)
     bad_input "--vcd: cannot write" --vcd /nonexistent/dir/x.vcd
     bad_input "--pcap-out: cannot write" --pcap-out /nonexistent/dir/x.pcap
     bad_input "--stats-json: cannot write" --stats-json /nonexistent/dir/x.json
+    bad_input "--fault retry: expected a probability from 0 to 0.5, got '2'" --fault retry:2
+    bad_input "--fault: expected a comma-separated list" --fault bogus:1
+    bad_input "--fault: expected 'retry:VALUE'" --fault retry
+    bad_input "--fault reset-at: expected a time" --fault reset-at:soon
+    bad_input "--fault: not available with --back-to-back" --back-to-back --fault retry:0.1
+    bad_input "--fault: rx-flood needs received traffic" --direction tx --fault rx-flood
     ;;
 ctrl-c)
     "$NICSIM" --packets 100000000 --max-time 3600s --vcd v.vcd --pcap-out p.pcap --stats-json s.json >out.txt 2>err.txt &
@@ -158,6 +164,15 @@ replay)
     cmd=$(sed -n 's/.*replay with: nicsim //p' first.txt)
     eval run 1 "$cmd"
     diff <(grep "check failed" first.txt) <(grep "check failed" err.txt) >/dev/null || fail "the replay failed differently"
+    ;;
+fault)
+    # A fault that took effect is reported in the statistics; one that never fired fails the run with its name.
+    run 0 --packets 40 --fault retry:0.02,link-flap:200us --vcd none --pcap-out none --stats-json s.json --quiet
+    grep -q '"plan": "retry:0.02,link-flap:200000ns,link-down-for:100000ns"' s.json || fail "the fault plan is not in the stats"
+    grep -q '"injected retries": [1-9]' s.json || fail "no injected retries counted"
+    grep -q '"media disconnect indications": [1-9]' s.json || fail "NDIS was not told of the link going down"
+    run 1 --packets 4 --fault reset-at:10ms --vcd none --pcap-out none
+    grep -q "fault reset-at (the traffic ended before it) had no effect" err.txt || { cat err.txt; fail "a fault that never fired passed"; }
     ;;
 *)
     fail "unknown case $CASE"
