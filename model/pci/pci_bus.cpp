@@ -184,14 +184,24 @@ sc_dt::sc_logic logic_of(const Lines& l, Line line) {
 
 void set_vector(sc_dt::sc_lv_base& v, int lo, int n, uint64_t value, sc_dt::sc_logic state_if_not_driven, bool driven,
                 bool conflict) {
-    for (int i = 0; i < n; ++i) {
-        if (conflict)
-            v.set_bit(lo + i, sc_dt::Log_X);
-        else if (!driven)
-            v.set_bit(lo + i, state_if_not_driven.value());
-        else
-            v.set_bit(lo + i, ((value >> i) & 1u) ? sc_dt::Log_1 : sc_dt::Log_0);
+    // Whole 32-bit words of value/control bits at once (0 = 00, 1 = 10, Z = 01, X = 11), not bit by bit: the mirror
+    // is refreshed on every bus change while tracing.
+    const int word = lo / 32;
+    const int shift = lo % 32;
+    const sc_dt::sc_digit mask = (n >= 32 ? ~sc_dt::sc_digit(0) : ((sc_dt::sc_digit(1) << n) - 1u)) << shift;
+    sc_dt::sc_digit data, ctrl;
+    if (conflict) {
+        data = ctrl = ~sc_dt::sc_digit(0);
+    } else if (!driven) {
+        const sc_dt::sc_logic_value_t s = state_if_not_driven.value();
+        data = (s & 1) ? ~sc_dt::sc_digit(0) : 0;
+        ctrl = (s & 2) ? ~sc_dt::sc_digit(0) : 0;
+    } else {
+        data = static_cast<sc_dt::sc_digit>(value) << shift;
+        ctrl = 0;
     }
+    v.set_word(word, (v.get_word(word) & ~mask) | (data & mask));
+    v.set_cword(word, (v.get_cword(word) & ~mask) | (ctrl & mask));
 }
 }  // namespace
 
