@@ -14,7 +14,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
 IMAGES=$ROOT/docs/images
-WORK=$(mktemp -d /tmp/nicsim-shots.XXXXXX)
+# A fixed work directory: GTKWave shows the VCD's path in its title bar, and the pictures must not change per run.
+WORK=${TMPDIR:-/tmp}/nicsim-screenshots
+rm -rf "$WORK"
+mkdir -p "$WORK"
 EVENTS="python3 $ROOT/scripts/vcd_events.py"
 PS_PER_UNIT=100  # nicsim VCDs use a 100 ps timescale; GTKWave's Tcl times are in ps
 CLK=300          # one 33 MHz bus clock in VCD units
@@ -73,7 +76,7 @@ while read -r name vcd save start end; do
     xwd -root -silent > "$WORK/$name.xwd"
     kill "$pid"
     wait "$pid" 2> /dev/null || true
-    if grep -i -E "error|cannot|not found|unknown" "$WORK/$name.log"; then
+    if grep -i -E "error|could not|cannot|not found|unknown|warning" "$WORK/$name.log"; then
         echo "make_screenshots: GTKWave reported a problem for $name ($save)" >&2
         exit 1
     fi
