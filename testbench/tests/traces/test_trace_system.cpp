@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/trace/tracer.h"
@@ -116,9 +117,11 @@ TEST_CASE("one TX frame moves the DMA engine through fetch then buffer reads the
     const auto& op_changes = vcd.changes("SystemC.nic.dma.op");
     for (size_t i = 1; i < op_changes.size(); ++i)
         if (op_changes[i - 1].value == 3 && op_changes[i].value != 3) last_read_end = op_changes[i].time;
-    REQUIRE(mac_tx.size() >= 2);
+    REQUIRE(mac_tx.size() >= 3);
     CHECK(last_read_end != 0);
     CHECK(mac_tx[1].time >= last_read_end);
+    INFO("mac.tx lasts the frame's wire time: (8 preamble/SFD + 104) bytes at 8 ns, in 100 ps VCD units");
+    CHECK(mac_tx[2].time - mac_tx[1].time == (8 + kFrameBytes + 4) * 8 * 10);
     INFO("the wire's carrier follows the MAC");
     CHECK(vcd.sequence("SystemC.top.wire.a_to_b.carrier") == std::vector<uint64_t>{0, 1, 0});
     std::remove((base + ".vcd").c_str());
@@ -163,6 +166,24 @@ TEST_CASE("every signal of the GTKWave save files is in a 64-bit nicsim VCD", "[
         for (const std::string& n : names) {
             INFO(save << " names " << n << ": the VCD nicsim writes has it");
             CHECK(vcd.has(n));
+        }
+    }
+    const std::pair<const char*, const char*> filtered[] = {{"SystemC.nic.dma.op", "nic_dma_op.txt"},
+                                                            {"SystemC.nic.dma.state", "nic_dma_state.txt"},
+                                                            {"SystemC.nic.tx.state", "nic_tx_state.txt"},
+                                                            {"SystemC.nic.rx.state", "nic_rx_state.txt"}};
+    for (const auto& [signal, filter] : filtered) {
+        std::ifstream in(std::string(NICSIM_SOURCE_DIR) + "/traces/filters/" + filter);
+        REQUIRE(in);
+        std::set<uint64_t> named;
+        std::string line;
+        while (std::getline(in, line))
+            if (!line.empty() && line[0] != '#') named.insert(std::stoull(line.substr(0, line.find(' ')), nullptr, 16));
+        const std::vector<uint64_t> seen = vcd.sequence(signal);
+        CHECK(seen.size() >= 3);
+        for (uint64_t v : seen) {
+            INFO(filter << " names every value " << signal << " takes in a run: " << v);
+            CHECK(named.count(v) == 1);
         }
     }
     INFO("GTKWave's own tools accept the VCD");
