@@ -3,10 +3,13 @@
 // collects one result per child through a pipe and prints a Markdown report (docs/performance.md holds one).
 //
 //   nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--only NAME[,NAME...]]
+//   nicsim_bench --profile full|vcd|pin|fast CLOCKS
 //
 // --seconds: wall-clock budget of each speed measurement (default 8); --long-seconds: budget of the long
 // small-packet run that samples memory (default 120); --long-packets: its packet target (default 10 M, both
-// directions together); --only: run only the named measurements (ref, full, vcd, idle, pinh, fast, eff, line, small, long).
+// directions together); --profile: no measurement, no child: run that configuration for exactly CLOCKS simulated
+// bus clocks in this process and exit (a fixed, repeatable run for valgrind --tool=callgrind); --only: run only the
+// named measurements (ref, full, vcd, idle, pinh, fast, eff, line, small, long).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -400,6 +403,48 @@ void measure_small(const Options& o, double budget_s, uint64_t target_packets, b
     r.ok = frames > 0;
 }
 
+// ---- a fixed run for callgrind: the same configuration, a fixed number of clocks, in this process ----
+
+int profile_run(const std::string& what, uint64_t clocks) {
+    const sc_time period(15, SC_NS);
+    if (what == "full" || what == "vcd") {
+        RunConfig cfg = saturate_config();
+        if (what == "vcd") cfg.vcd = "/tmp/nicsim_bench_profile.vcd";
+        SystemTop top("top", cfg);
+        sc_start(period * static_cast<double>(clocks));
+        std::printf("%s: %llu clocks, %llu TX + %llu RX frames\n", what.c_str(),
+                    static_cast<unsigned long long>(top.dut().bus.clock_count()),
+                    static_cast<unsigned long long>(dp_stats(top.dut()).tx_frames),
+                    static_cast<unsigned long long>(dp_stats(top.dut()).rx_frames));
+        top.close_outputs();
+        if (what == "vcd") std::remove(cfg.vcd.c_str());
+        return 0;
+    }
+    if (what == "pin" || what == "fast") {
+        fast::HarnessConfig hc;
+        hc.tx_packets = hc.rx_packets = 100'000'000;
+        hc.keep_frames = false;
+        fast::FastMachineParams p;
+        p.bus.width_bits = 64;
+        p.bus.clock_mhz = 66;
+        std::unique_ptr<fast::FastMachine> fm;
+        std::unique_ptr<fast::PinMachine> pm;
+        if (what == "fast")
+            fm = std::make_unique<fast::FastMachine>("fast", p);
+        else
+            pm = std::make_unique<fast::PinMachine>("dut", p);
+        fast::TrafficHarness h("harness", hc, fm ? fm->cpu : pm->host.cpu, fm ? fm->nic : pm->nic);
+        sc_start(period * static_cast<double>(clocks));
+        const nic::DataPathStats& st = (fm ? fm->nic : pm->nic).data_path().stats();
+        std::printf("%s: %llu clocks, %llu TX + %llu RX frames\n", what.c_str(),
+                    static_cast<unsigned long long>(sc_time_stamp() / period),
+                    static_cast<unsigned long long>(st.tx_frames), static_cast<unsigned long long>(st.rx_frames));
+        return 0;
+    }
+    std::fprintf(stderr, "nicsim_bench: --profile takes full, vcd, pin or fast\n");
+    return 2;
+}
+
 void print_speed_row(const char* name, const Result& r, double ref) {
     if (!r.ok) {
         std::printf("| %s | failed: %s | | |\n", name, r.text);
@@ -424,10 +469,16 @@ int sc_main(int argc, char* argv[]) {
             o.long_packets = std::strtoull(argv[++i], nullptr, 10);
         else if (a == "--only" && has)
             o.only = argv[++i];
+        else if (a == "--profile" && i + 2 < argc) {
+            sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
+            const std::string what = argv[i + 1];
+            return profile_run(what, std::strtoull(argv[i + 2], nullptr, 10));
+        }
         else {
             std::fprintf(stderr,
                          "usage: nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--only "
-                         "ref,full,vcd,idle,pinh,fast,eff,line,small,long]\n");
+                         "ref,full,vcd,idle,pinh,fast,eff,line,small,long]\n"
+                         "       nicsim_bench --profile full|vcd|pin|fast CLOCKS\n");
             return 2;
         }
     }
