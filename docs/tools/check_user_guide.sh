@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Re-runs the commands docs/user-guide.md shows and checks the exit status and the numbers the guide quotes.
+# Usage (from the repository root, after building nicsim):
+#   docs/tools/check_user_guide.sh [path/to/nicsim]      (default ./build/testbench/nicsim)
+# Runs in a temporary directory; prints one line per check and exits 1 if any check failed.
+set -uo pipefail
+NICSIM=$(realpath "${1:-./build/testbench/nicsim}")
+[ -x "$NICSIM" ] || { echo "check_user_guide: no nicsim at $NICSIM" >&2; exit 2; }
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 2
+failed=0
+
+ok() { echo "ok    $*"; }
+bad() { echo "FAIL  $*"; failed=1; }
+
+# expect_exit CODE -- command...
+expect_exit() {
+    local want=$1
+    shift 2
+    "$@" >out.txt 2>err.txt
+    local got=$?
+    if [ "$got" = "$want" ]; then ok "exit $got: $*"; else bad "exit $got (want $want): $* :: $(head -c 300 err.txt)"; fi
+}
+
+# json FILE SECTION KEY -> value
+json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][sys.argv[3]])' "$@"; }
+expect_json() {
+    local file=$1 section=$2 key=$3 want=$4 got
+    got=$(json "$file" "$section" "$key" 2>/dev/null)
+    if [ "$got" = "$want" ]; then ok "$file: $section.$key = $got"; else bad "$file: $section.$key = '$got', want '$want'"; fi
+}
+
+# Information commands.
+expect_exit 0 -- "$NICSIM" --help
+expect_exit 0 -- "$NICSIM" --list-scenarios
+expect_exit 0 -- "$NICSIM" --version
+
+# The default run and its outputs.
+expect_exit 0 -- "$NICSIM" --stats-json default.json
+[ -s nicsim-out/nicsim.vcd ] && ok "nicsim-out/nicsim.vcd written" || bad "nicsim-out/nicsim.vcd missing"
+[ -s nicsim-out/nicsim.pcap ] && ok "nicsim-out/nicsim.pcap written" || bad "nicsim-out/nicsim.pcap missing"
+expect_json default.json transmit "frames intact" 32
+expect_json default.json receive "frames intact" 32
+expect_json default.json checks verdict pass
+if command -v tshark >/dev/null; then
+    n=$(tshark -r nicsim-out/nicsim.pcap 2>/dev/null | wc -l)
+    [ "$n" = 64 ] && ok "tshark reads 64 frames" || bad "tshark read $n frames, want 64"
+fi
+if command -v vcd2fst >/dev/null; then
+    vcd2fst nicsim-out/nicsim.vcd x.fst >/dev/null 2>&1 && ok "vcd2fst accepts the VCD" || bad "vcd2fst refused the VCD"
+fi
+
+# Presets.
+for s in smoke dma32-high dac64 b2b lso64k saturate; do
+    expect_exit 0 -- "$NICSIM" --scenario "$s" --quiet --vcd none --pcap-out none --stats-json "$s.json"
+done
+expect_json dma32-high.json "bus master nic" "DAC cycles" 0
+expect_json dac64.json "bus master nic" "DAC cycles" 205
+expect_json lso64k.json run MaximumPhysicalMapping 65536
+expect_json lso64k.json nic "TSO segments" 360
+expect_json lso64k.json transmit "TCP segments" 360
+expect_json lso64k.json transmit "frames intact" 8
+expect_json lso64k.json transmit "layouts merged for map registers" 8
+expect_json default.json "bus master nic" "DAC cycles" 49
+expect_json default.json run "simulated time" 1030
+
+# Scenario file.
+cat >high32.scn <<'EOF'
+# 32-bit NIC, every buffer above 4 GiB: sends bounce below 4 GiB
+scenario = smoke
+dma-bits = 32
+placement = high
+packets = 16
+back-to-back
+EOF
+expect_exit 0 -- "$NICSIM" --scenario-file high32.scn --quiet --stats-json h.json --vcd none
+printf 'packets = 4\nbus-width = 48\n' >bad.scn
+expect_exit 2 -- "$NICSIM" --scenario-file bad.scn
+printf 'packets = 4\ncolour = blue\n' >bad2.scn
+expect_exit 2 -- "$NICSIM" --scenario-file bad2.scn
+
+# Bad input: exit 2.
+for args in "--bogus" "stray" "--packets" "--bus-width 48" "--size 100..60" "--lso 1000" "--max-time 5parsecs" \
+    "--scenario nope" "--scenario-file /nonexistent" "--pcap-in /etc/passwd" "--vcd /nonexistent/dir/x.vcd" \
+    "--back-to-back --pcap-in x.pcap" "--lso 64K --max-physical-mapping 2000"; do
+    # shellcheck disable=SC2086
+    expect_exit 2 -- "$NICSIM" $args
+done
+
+# Diagnosis examples.
+expect_exit 1 -- "$NICSIM" --map-registers 1 --quiet --vcd none --pcap-out none
+expect_exit 0 -- "$NICSIM" --mem-latency 20 --quiet --vcd none --pcap-out none --stats-json ml.json
+expect_json ml.json "bus master nic" retries 158
+expect_exit 0 -- "$NICSIM" --bus-width 64 --bus-clock 66 --quiet --vcd none --pcap-out none --stats-json w.json
+expect_json w.json run "simulated time" 580
+expect_exit 0 -- "$NICSIM" --placement low --quiet --vcd none --pcap-out none --stats-json low.json
+expect_json low.json "bus master nic" "DAC cycles" 0
+
+# Faults.
+expect_exit 0 -- "$NICSIM" --fault target-abort:50 --quiet --vcd none --pcap-out none --stats-json ta.json
+expect_json ta.json faults "injected target aborts" 1
+expect_json ta.json faults "RX losses accepted" 1
+expect_exit 2 -- "$NICSIM" --fault retry:0.9
+expect_exit 2 -- "$NICSIM" --fault retry:0.1 --back-to-back
+
+# Limits.
+expect_exit 0 -- "$NICSIM" --packets 1000 --max-clocks 2000 --quiet --vcd none --pcap-out none --stats-json c.json
+expect_json c.json run "ended by" "time limit"
+
+# pcap out and in.
+expect_exit 0 -- "$NICSIM" --direction rx --packets 8 --size 60..200 --pcap-out rx.pcap --vcd none --quiet
+expect_exit 0 -- "$NICSIM" --pcap-in rx.pcap --direction rx --pcap-out loop.pcap --vcd none --stats-json in.json --quiet
+expect_json in.json receive "frames from pcap" 8
+
+# Known problems the guide lists: when one changes, update "Known problems" in docs/user-guide.md.
+known() {
+    local what=$1 got=$2 want=$3
+    if [ "$got" = "$want" ]; then ok "known problem still there: $what"; else bad "CHANGED ($got): $what: update Known problems"; fi
+}
+known "pcap-in frames are not indicated" "$(json in.json receive "packets indicated")" 0
+known "map registers reserved reads 0" "$(json default.json host "map registers reserved")" 0
+"$NICSIM" --scenario small-packets --quiet --vcd none --pcap-out none >/dev/null 2>&1
+known "small-packets exits 1" $? 1
+"$NICSIM" --fault rx-flood --quiet --vcd none --pcap-out none >/dev/null 2>&1
+known "rx-flood on the default scenario exits 1" $? 1
+"$NICSIM" --fault reset-at:300us --quiet --vcd none --pcap-out none >/dev/null 2>&1
+known "reset-at:300us exits 1" $? 1
+
+# Ctrl-C: stats still written, outputs valid.
+"$NICSIM" --packets 1000000 --max-time 10s --stats-json int.json --quiet >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" = 0 ] && ok "Ctrl-C: exit 0" || bad "Ctrl-C: exit $rc"
+expect_json int.json run "ended by" "Ctrl-C"
+
+exit $failed
