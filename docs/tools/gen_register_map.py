@@ -367,6 +367,17 @@ def render_bits(ns):
     return "\n".join(out).rstrip()
 
 
+# Which descriptor byte a constant's bit belongs to, by its name prefix.
+FIELD_OF_PREFIX = {
+    "Cmd": "CMD (byte 11)",
+    "Sta": "STA/status (byte 12)",
+    "Err": "errors (byte 13)",
+    "Tucmd": "TUCMD (byte 11)",
+    "Dcmd": "DCMD (byte 11)",
+    "Popts": "POPTS (byte 13)",
+}
+
+
 def render_desc(text):
     out = []
     for struct, title in [("TxDesc", "Legacy TX descriptor (`TxDesc`, CMD.DEXT = 0)"),
@@ -392,10 +403,13 @@ def render_desc(text):
                 out.append("| %s | %s | %s |" % (bits_text(pos, w), n, c))
         if consts:
             out.append("")
-            out.append("| Bit | Constant | Meaning |")
-            out.append("|---:|---|---|")
+            out.append("| In | Bit | Constant | Meaning |")
+            out.append("|---|---:|---|---|")
             for n, pos, c in consts:
-                out.append("| %d | `%s` | %s |" % (pos, n, c))
+                m = re.match(r"k(Cmd|Sta|Err|Tucmd|Dcmd|Popts)[A-Z]", n)
+                if not m:
+                    die("descriptor constant " + n + " has no known prefix (kCmd, kSta, kErr, kTucmd, kDcmd, kPopts)")
+                out.append("| %s | %d | `%s` | %s |" % (FIELD_OF_PREFIX[m.group(1)], pos, n, c))
         out.append("")
     return "\n".join(out).rstrip()
 
