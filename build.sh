@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # nicsim's one entry point for a fresh Debian 12 machine:
 #   ./build.sh run   [nicsim options]  install what is missing, build, run the default simulation
-#   ./build.sh test  [ctest options]    install what is missing, build, run every test
+#   ./build.sh test  [ctest options]    install what is missing, build, run every test (the default selection)
+#   ./build.sh asan  [ctest options]    the same in build-asan with AddressSanitizer + UBSan (NICSIM_SANITIZE)
+#   ./build.sh fuzz  [SECONDS]          install clang, build the libFuzzer targets in build-fuzz, run each briefly
+#   ./build.sh matrix | soak            the long selections: full scenario matrix + 500 random seeds; the 1M soak
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,11 +24,23 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+werror() { if [ "${CI:-}" = "true" ]; then echo ON; else echo OFF; fi; }
+
 build() {
-    local werror=OFF
-    [ "${CI:-}" = "true" ] && werror=ON
-    cmake -S . -B build -DNICSIM_WERROR=$werror >/dev/null
+    cmake -S . -B build -DNICSIM_WERROR="$(werror)" >/dev/null
     cmake --build build -j"$(nproc)"
+}
+
+# Sanitizer build: everything, with ASan + UBSan (leaks are checked too; UBSan findings are fatal).
+build_asan() {
+    cmake -S . -B build-asan -DNICSIM_WERROR="$(werror)" -DNICSIM_SANITIZE=address,undefined >/dev/null
+    cmake --build build-asan -j"$(nproc)"
+}
+
+install_clang() {
+    command -v clang++ >/dev/null && return 0
+    local PACKAGES=(clang)
+    install_missing
 }
 
 cmd=${1:-}
@@ -41,8 +56,38 @@ case "$cmd" in
         build
         cd build && exec ctest --output-on-failure -j"$(nproc)" "$@"
         ;;
+    asan)
+        install_missing
+        build_asan
+        export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        cd build-asan && exec ctest --output-on-failure -j"$(nproc)" "$@"
+        ;;
+    fuzz)
+        seconds=${1:-30}
+        install_missing
+        install_clang
+        CC=clang CXX=clang++ cmake -S . -B build-fuzz -DNICSIM_FUZZ=ON -DNICSIM_TESTS=OFF >/dev/null
+        cmake --build build-fuzz -j"$(nproc)" --target fuzz_pcap_reader fuzz_descriptors
+        for t in pcap_reader descriptors; do
+            work=$(mktemp -d)  # new inputs go here; the committed seed corpus is only read
+            echo "build.sh: fuzzing $t for ${seconds}s"
+            ./build-fuzz/fuzz/fuzz_$t -max_total_time="$seconds" -print_final_stats=1 "$work" fuzz/corpus/$t
+            rm -rf "$work"
+        done
+        ;;
+    matrix)
+        install_missing
+        build
+        cd build && exec ctest --output-on-failure -j"$(nproc)" -C matrix -L matrix "$@"
+        ;;
+    soak)
+        install_missing
+        build
+        cd build && exec ctest --output-on-failure -C soak -L soak "$@"
+        ;;
     *)
-        echo "usage: ./build.sh run [nicsim options] | ./build.sh test [ctest options]" >&2
+        echo "usage: ./build.sh run [nicsim options] | test [ctest options] | asan [ctest options] | fuzz [SECONDS]" \
+             "| matrix | soak" >&2
         exit 2
         ;;
 esac
