@@ -46,6 +46,8 @@ default)
 help)
     run 0 --help
     grep -q -- "--bus-width" out.txt || fail "help does not list --bus-width"
+    grep -q -- "--fault LIST" out.txt || fail "help does not list --fault"
+    grep -q -- "--randomize" out.txt || fail "help does not list --randomize"
     run 0 --list-scenarios
     grep -q "dma32-high" out.txt || fail "--list-scenarios does not name dma32-high"
     run 0 --version
