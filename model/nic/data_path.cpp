@@ -77,6 +77,11 @@ bool NicDataPath::busy() const {
     return m_dma->busy() || m_tx->busy() || m_rx->busy();
 }
 
+uint64_t NicDataPath::quiet_until_ns(uint64_t now_ns) const {
+    if (m_dma->busy() || m_rx->busy() || !m_tx->waiting_for_wire(now_ns)) return 0;
+    return m_mac->tx_free_at_ns();
+}
+
 void NicDataPath::tick() {
     ++m_stats.busy_ticks;
     if (m_tx->busy()) m_tx->tick();  // an idle engine is not evaluated

@@ -95,6 +95,9 @@ class NicDataPath : public pci::MasterClient {
     void receive(const Frame& frame);
     /// True while tick() has work.
     bool busy() const;
+    /// While busy(): the time before which tick() has nothing to do (0 = it has work now). Only the TX FIFO
+    /// waiting for the wire gives a later time (the MAC's free time) when nothing else is pending.
+    uint64_t quiet_until_ns(uint64_t now_ns) const;
     /// Link state (STATUS.LU: PHY link and CTRL.SLU) and speed: while down, frames wait in the TX FIFO (no clocks
     /// are spent on them) and received frames are dropped by the MAC.
     void set_link(bool up, unsigned mbps);

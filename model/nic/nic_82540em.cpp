@@ -240,8 +240,11 @@ void Nic82540em::diagnostic(const char* what, const std::string& detail) {
 // ---- clocked behaviour ----
 
 bool Nic82540em::needs_clock() const {
-    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || m_dp->busy() ||
-           m_eeprom.busy() || m_irq.next_deadline() <= now_ns();
+    // A data path that only waits for the wire (TX FIFO head behind the frame on the wire) needs no clock until
+    // the wire is free: clock_method() sleeps with a timed wake instead.
+    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() ||
+           (m_dp->busy() && m_dp->quiet_until_ns(now_ns()) == 0) || m_eeprom.busy() ||
+           m_irq.next_deadline() <= now_ns();
 }
 
 void Nic82540em::clock_method() {
@@ -271,8 +274,10 @@ void Nic82540em::clock_method() {
     }
     m_sleeping = true;
     m_awake = false;
-    const uint64_t deadline = m_irq.next_deadline();
-    if (deadline != Interrupts::kNever) m_wake.notify(sc_time(static_cast<double>(deadline - now_ns()), SC_NS));
+    const uint64_t now = now_ns();
+    uint64_t deadline = m_irq.next_deadline();
+    if (m_dp->busy()) deadline = std::min(deadline, m_dp->quiet_until_ns(now));  // the wire is free then
+    if (deadline != Interrupts::kNever) m_wake.notify(sc_time(static_cast<double>(deadline - now), SC_NS));
     next_trigger(m_sleep_events);
 }
 

@@ -27,6 +27,9 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     /// TX ring registers and TCTL.
     void register_written(uint32_t offset, uint32_t value);
     bool busy() const;
+    /// Busy only because the frame at the FIFO head waits for the MAC (the wire still carries the previous frame):
+    /// nothing changes before Mac::tx_free_at_ns(), so the clock need not be evaluated until then.
+    bool waiting_for_wire(uint64_t now_ns) const;
     void tick();
 
     void descriptors_written_back(unsigned count, unsigned reported, bool immediate) override;
