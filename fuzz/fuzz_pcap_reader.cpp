@@ -42,9 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     while (reader.next(rec)) {
         ++records;
         bytes += rec.data.size();
-        if (rec.data.size() > rec.orig_len) std::abort();                     // caplen <= original length
-        if (rec.data.size() > nicsim::wire::kPcapMaxSnaplen) std::abort();    // bounded by the snaplen limit
-        if (records > size) std::abort();                                     // every record costs header bytes
+        if (rec.data.size() > rec.orig_len) std::abort();                   // caplen <= original length
+        if (rec.data.size() > nicsim::wire::kPcapMaxSnaplen) std::abort();  // bounded by the snaplen limit
+        if (records > size) std::abort();                                   // every record costs header bytes
     }
     if (bytes > size) std::abort();  // nothing read that the file did not hold
     if (reader.records() != records) std::abort();

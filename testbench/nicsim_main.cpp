@@ -21,7 +21,9 @@ using namespace sc_core;
 namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
-void on_sigint(int) { g_interrupted = 1; }
+void on_sigint(int) {
+    g_interrupted = 1;
+}
 
 /// SystemC reports as one line each on stderr, counted by type; the first few of each type are printed.
 struct ReportLog {
@@ -68,8 +70,9 @@ struct RunControl : sc_module {
         if (now - last_draw < std::chrono::milliseconds(500)) return;
         last_draw = now;
         Machine& d = top.dut();
-        std::fprintf(stderr, "\rnicsim: %.3f ms simulated, sent %llu, received %llu   ", sc_time_stamp().to_seconds() * 1e3,
-                     static_cast<unsigned long long>(d.sent_packets()), static_cast<unsigned long long>(d.received()));
+        std::fprintf(stderr, "\rnicsim: %.3f ms simulated, sent %llu, received %llu   ",
+                     sc_time_stamp().to_seconds() * 1e3, static_cast<unsigned long long>(d.sent_packets()),
+                     static_cast<unsigned long long>(d.received()));
     }
 };
 
@@ -80,8 +83,9 @@ std::string replay_command(int argc, char* argv[], uint64_t seed) {
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--seed" || a.rfind("--seed=", 0) == 0) has_seed = true;
-        const bool plain = a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:/+") ==
-                           std::string::npos;
+        const bool plain =
+            a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:/+") ==
+            std::string::npos;
         cmd += plain ? " " + a : " '" + a + "'";
     }
     if (!has_seed) cmd += " --seed " + std::to_string(seed);
@@ -107,12 +111,17 @@ int sc_main(int argc, char* argv[]) {
         return 2;
     }
     switch (action) {
-        case CliAction::Help: std::fputs(usage_text().c_str(), stdout); return 0;
-        case CliAction::Version: std::puts("nicsim 0.1.0 (SystemC " SC_VERSION ")"); return 0;
+        case CliAction::Help:
+            std::fputs(usage_text().c_str(), stdout);
+            return 0;
+        case CliAction::Version:
+            std::puts("nicsim 0.1.0 (SystemC " SC_VERSION ")");
+            return 0;
         case CliAction::ListScenarios:
             for (const PresetInfo& p : preset_table()) std::printf("%-15s %s\n", p.name, p.help);
             return 0;
-        case CliAction::Run: break;
+        case CliAction::Run:
+            break;
     }
     // Outputs default to a predictable place; 'none' turns one off.
     cfg.vcd = default_output(cfg.vcd, "nicsim-out/nicsim.vcd");
@@ -161,8 +170,7 @@ int sc_main(int argc, char* argv[]) {
     if (!cfg.quiet) std::fputs(stats.table().c_str(), stdout);
     if (!cfg.stats_json.empty() && !write_file_atomically(cfg.stats_json, stats.json()))
         out.failures.push_back("cannot write " + cfg.stats_json);
-    if (out.time_limit)
-        std::fprintf(stderr, "nicsim: the time limit ended the run before the traffic finished\n");
+    if (out.time_limit) std::fprintf(stderr, "nicsim: the time limit ended the run before the traffic finished\n");
     if (out.interrupted) std::fprintf(stderr, "nicsim: interrupted; outputs are complete up to that moment\n");
     for (const std::string& f : out.failures) std::fprintf(stderr, "nicsim: check failed: %s\n", f.c_str());
     if (!out.failures.empty())

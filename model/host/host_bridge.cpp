@@ -399,9 +399,9 @@ bool HostBridge::injected(const pci::TargetAccess& a, TargetReply& reply) {
             m_tx.abort = false;
             ++m_stats.injected_target_aborts;
             ++m_stats.target_aborts;
-            SC_REPORT_WARNING("nicsim/host/bridge-fault",
-                              (std::string(pci::cmd_name(a.cmd)) + " at " + hex(a.addr) + ": injected target abort")
-                                  .c_str());
+            SC_REPORT_WARNING(
+                "nicsim/host/bridge-fault",
+                (std::string(pci::cmd_name(a.cmd)) + " at " + hex(a.addr) + ": injected target abort").c_str());
             reply = TargetReply::Abort;
             return true;
         }

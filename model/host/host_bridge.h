@@ -52,29 +52,29 @@ struct HostBridgeFaults {
 
 /// Bridge counters, for the statistics and the tests.
 struct HostBridgeStats {
-    uint64_t cpu_mem_cycles = 0;     ///< CPU memory requests run on the bus
-    uint64_t cpu_io_cycles = 0;      ///< CPU I/O requests run on the bus
-    uint64_t cpu_cfg_cycles = 0;     ///< CPU configuration requests run on the bus
-    uint64_t cpu_master_aborts = 0;  ///< CPU requests no target claimed
-    uint64_t cpu_target_aborts = 0;  ///< CPU requests a target aborted
-    uint64_t cpu_errors = 0;         ///< CPU requests refused or ended by retry limit / parity error
-    uint64_t dma_reads = 0;          ///< device read transactions claimed
-    uint64_t dma_writes = 0;         ///< device write transactions claimed
-    uint64_t dma_read_bytes = 0;     ///< bytes delivered to device reads
-    uint64_t dma_write_bytes = 0;    ///< bytes written by devices (byte enables counted)
-    uint64_t retries = 0;            ///< Retry answers given to device reads
-    uint64_t delayed_latched = 0;    ///< delayed reads latched
-    uint64_t delayed_completed = 0;  ///< delayed reads completed to their master
-    uint64_t delayed_discarded = 0;  ///< delayed reads discarded after discard_timeout
-    uint64_t target_aborts = 0;      ///< target aborts signalled (memory answered with an error)
-    uint64_t parity_errors = 0;      ///< parity errors detected by the bridge's target (data or address)
-    uint64_t tlm_transactions = 0;   ///< b_transport calls to host memory
-    uint64_t dmi_accesses = 0;       ///< accesses served through DMI
-    uint64_t active_clocks = 0;      ///< clocks the bridge was evaluated (it sleeps while idle)
-    uint64_t device_transactions = 0;  ///< device address phases seen (claimed or, by a fault, not)
-    uint64_t injected_retries = 0;     ///< Retry answers injected by HostBridgeFaults::retry
-    uint64_t injected_disconnects = 0; ///< disconnects injected by HostBridgeFaults::disconnect
-    uint64_t latency_spikes = 0;       ///< reads given HostBridgeFaults::spike_clocks more latency
+    uint64_t cpu_mem_cycles = 0;          ///< CPU memory requests run on the bus
+    uint64_t cpu_io_cycles = 0;           ///< CPU I/O requests run on the bus
+    uint64_t cpu_cfg_cycles = 0;          ///< CPU configuration requests run on the bus
+    uint64_t cpu_master_aborts = 0;       ///< CPU requests no target claimed
+    uint64_t cpu_target_aborts = 0;       ///< CPU requests a target aborted
+    uint64_t cpu_errors = 0;              ///< CPU requests refused or ended by retry limit / parity error
+    uint64_t dma_reads = 0;               ///< device read transactions claimed
+    uint64_t dma_writes = 0;              ///< device write transactions claimed
+    uint64_t dma_read_bytes = 0;          ///< bytes delivered to device reads
+    uint64_t dma_write_bytes = 0;         ///< bytes written by devices (byte enables counted)
+    uint64_t retries = 0;                 ///< Retry answers given to device reads
+    uint64_t delayed_latched = 0;         ///< delayed reads latched
+    uint64_t delayed_completed = 0;       ///< delayed reads completed to their master
+    uint64_t delayed_discarded = 0;       ///< delayed reads discarded after discard_timeout
+    uint64_t target_aborts = 0;           ///< target aborts signalled (memory answered with an error)
+    uint64_t parity_errors = 0;           ///< parity errors detected by the bridge's target (data or address)
+    uint64_t tlm_transactions = 0;        ///< b_transport calls to host memory
+    uint64_t dmi_accesses = 0;            ///< accesses served through DMI
+    uint64_t active_clocks = 0;           ///< clocks the bridge was evaluated (it sleeps while idle)
+    uint64_t device_transactions = 0;     ///< device address phases seen (claimed or, by a fault, not)
+    uint64_t injected_retries = 0;        ///< Retry answers injected by HostBridgeFaults::retry
+    uint64_t injected_disconnects = 0;    ///< disconnects injected by HostBridgeFaults::disconnect
+    uint64_t latency_spikes = 0;          ///< reads given HostBridgeFaults::spike_clocks more latency
     uint64_t injected_target_aborts = 0;  ///< target aborts injected (target_abort_at)
     uint64_t injected_master_aborts = 0;  ///< transactions left unclaimed (master_abort_at)
 };

@@ -25,10 +25,14 @@ uint64_t parse_uint(const std::string& key, const std::string& v, uint64_t lo, u
     if (errno != 0 || end == v.c_str()) bad(key, v, what);
     std::string suffix(end);
     uint64_t mul = 1;
-    if (suffix == "K" || suffix == "k" || suffix == "KiB") mul = 1024;
-    else if (suffix == "M" || suffix == "MiB") mul = 1024 * 1024;
-    else if (suffix == "G" || suffix == "GiB") mul = 1024ull * 1024 * 1024;
-    else if (!suffix.empty()) bad(key, v, what);
+    if (suffix == "K" || suffix == "k" || suffix == "KiB")
+        mul = 1024;
+    else if (suffix == "M" || suffix == "MiB")
+        mul = 1024 * 1024;
+    else if (suffix == "G" || suffix == "GiB")
+        mul = 1024ull * 1024 * 1024;
+    else if (!suffix.empty())
+        bad(key, v, what);
     if (n > hi / mul || n * mul < lo || n * mul > hi) bad(key, v, what);
     return n * mul;
 }
@@ -61,11 +65,16 @@ uint64_t parse_time_ns(const std::string& key, const std::string& v) {
     if (errno != 0 || end == v.c_str() || !(t > 0)) bad(key, v, what);
     const std::string unit(end);
     double mul;
-    if (unit == "ns") mul = 1;
-    else if (unit == "us") mul = 1e3;
-    else if (unit == "ms") mul = 1e6;
-    else if (unit == "s") mul = 1e9;
-    else bad(key, v, what);
+    if (unit == "ns")
+        mul = 1;
+    else if (unit == "us")
+        mul = 1e3;
+    else if (unit == "ms")
+        mul = 1e6;
+    else if (unit == "s")
+        mul = 1e9;
+    else
+        bad(key, v, what);
     const double ns = t * mul;
     if (ns < 1 || ns > 3.6e12) bad(key, v, "a time from 1ns to 3600s");
     return static_cast<uint64_t>(ns);
@@ -137,21 +146,33 @@ void parse_faults(FaultConfig& f, const std::string& key, const std::string& v) 
         auto need = [&] {
             if (colon == std::string::npos) bad(key, v, "'" + name + ":VALUE'");
         };
-        if (name == "retry") need(), f.retry = parse_probability(k, val);
-        else if (name == "disconnect") need(), f.disconnect = parse_probability(k, val);
-        else if (name == "latency-spike") need(), f.latency_spike = parse_probability(k, val);
-        else if (name == "spike-clocks") need(), f.spike_clocks = static_cast<unsigned>(parse_uint(k, val, 1, 4096));
-        else if (name == "target-abort") need(), f.target_abort_at = parse_uint(k, val, 1, UINT64_MAX);
-        else if (name == "master-abort") need(), f.master_abort_at = parse_uint(k, val, 1, UINT64_MAX);
-        else if (name == "parity-address") need(), f.parity_address_ns = parse_time_ns(k, val);
-        else if (name == "parity-data") need(), f.parity_data_ns = parse_time_ns(k, val);
-        else if (name == "parity-read") need(), f.parity_read_ns = parse_time_ns(k, val);
+        if (name == "retry")
+            need(), f.retry = parse_probability(k, val);
+        else if (name == "disconnect")
+            need(), f.disconnect = parse_probability(k, val);
+        else if (name == "latency-spike")
+            need(), f.latency_spike = parse_probability(k, val);
+        else if (name == "spike-clocks")
+            need(), f.spike_clocks = static_cast<unsigned>(parse_uint(k, val, 1, 4096));
+        else if (name == "target-abort")
+            need(), f.target_abort_at = parse_uint(k, val, 1, UINT64_MAX);
+        else if (name == "master-abort")
+            need(), f.master_abort_at = parse_uint(k, val, 1, UINT64_MAX);
+        else if (name == "parity-address")
+            need(), f.parity_address_ns = parse_time_ns(k, val);
+        else if (name == "parity-data")
+            need(), f.parity_data_ns = parse_time_ns(k, val);
+        else if (name == "parity-read")
+            need(), f.parity_read_ns = parse_time_ns(k, val);
         else if (name == "rx-flood") {
             if (colon != std::string::npos) bad(key, v, "'rx-flood' without a value");
             f.rx_flood = true;
-        } else if (name == "link-flap") need(), f.link_flap_ns = parse_time_ns(k, val);
-        else if (name == "link-down-for") need(), f.link_down_ns = parse_time_ns(k, val);
-        else if (name == "reset-at") need(), f.reset_at_ns = parse_time_ns(k, val);
+        } else if (name == "link-flap")
+            need(), f.link_flap_ns = parse_time_ns(k, val);
+        else if (name == "link-down-for")
+            need(), f.link_down_ns = parse_time_ns(k, val);
+        else if (name == "reset-at")
+            need(), f.reset_at_ns = parse_time_ns(k, val);
         else
             bad(key, v,
                 "a comma-separated list of retry:P, disconnect:P, latency-spike:P, spike-clocks:N, target-abort:N, "
@@ -169,19 +190,27 @@ struct Option {
 const std::vector<Option>& options() {
     static const std::vector<Option> table = {
         {{"bus-width", "BITS", "PCI bus width: 32 or 64 (default 32)"},
-         [](RunConfig& c, auto& k, auto& v) { c.bus_width = parse_choice(k, v, {32, 64}); }},
+         [](RunConfig& c, auto& k, auto& v) {
+             c.bus_width = parse_choice(k, v, {32, 64});
+         }},
         {{"bus-clock", "MHZ", "PCI clock: 33 or 66 (default 33)"},
-         [](RunConfig& c, auto& k, auto& v) { c.bus_mhz = parse_choice(k, v, {33, 66}); }},
+         [](RunConfig& c, auto& k, auto& v) {
+             c.bus_mhz = parse_choice(k, v, {33, 66});
+         }},
         {{"mem-latency", "CLOCKS", "host memory read latency in bus clocks, 0..64 (default 4)"},
          [](RunConfig& c, auto& k, auto& v) { c.mem_latency = static_cast<unsigned>(parse_uint(k, v, 0, 64)); }},
         {{"dma-bits", "BITS", "NIC DMA address capability: 32 or 64 (default 64)"},
-         [](RunConfig& c, auto& k, auto& v) { c.dma_bits = parse_choice(k, v, {32, 64}); }},
+         [](RunConfig& c, auto& k, auto& v) {
+             c.dma_bits = parse_choice(k, v, {32, 64});
+         }},
         {{"max-transfer", "BYTES", "most bytes one NIC DMA operation moves, 64..64K (default 4096)"},
          [](RunConfig& c, auto& k, auto& v) {
              c.max_transfer = static_cast<uint32_t>(parse_uint(k, v, 64, 64 * 1024));
          }},
         {{"link", "MBPS", "link speed: 10, 100 or 1000 (default 1000)"},
-         [](RunConfig& c, auto& k, auto& v) { c.link_mbps = parse_choice(k, v, {10, 100, 1000}); }},
+         [](RunConfig& c, auto& k, auto& v) {
+             c.link_mbps = parse_choice(k, v, {10, 100, 1000});
+         }},
         {{"max-physical-mapping", "BYTES",
           "MaximumPhysicalMapping given to NdisMInitializeScatterGatherDma, 1514..64K (default 1514)"},
          [](RunConfig& c, auto& k, auto& v) {
@@ -196,11 +225,16 @@ const std::vector<Option>& options() {
          }},
         {{"placement", "WHERE", "host pages for buffers: low, high, scattered or fragmented (default scattered)"},
          [](RunConfig& c, auto& k, auto& v) {
-             if (v == "low") c.placement = Placement::Low;
-             else if (v == "high") c.placement = Placement::High;
-             else if (v == "scattered") c.placement = Placement::Scattered;
-             else if (v == "fragmented") c.placement = Placement::Fragmented;
-             else bad(k, v, "low, high, scattered or fragmented");
+             if (v == "low")
+                 c.placement = Placement::Low;
+             else if (v == "high")
+                 c.placement = Placement::High;
+             else if (v == "scattered")
+                 c.placement = Placement::Scattered;
+             else if (v == "fragmented")
+                 c.placement = Placement::Fragmented;
+             else
+                 bad(k, v, "low, high, scattered or fragmented");
          }},
         {{"map-registers", "N", "map registers the host grants (0 = as many as asked, default 0)"},
          [](RunConfig& c, auto& k, auto& v) { c.map_registers = static_cast<unsigned>(parse_uint(k, v, 0, 4096)); }},
@@ -210,10 +244,14 @@ const std::vector<Option>& options() {
          [](RunConfig& c, auto& k, auto& v) { c.size = parse_size(k, v); }},
         {{"direction", "DIR", "traffic direction: tx, rx or both (default both)"},
          [](RunConfig& c, auto& k, auto& v) {
-             if (v == "tx") c.direction = Direction::Tx;
-             else if (v == "rx") c.direction = Direction::Rx;
-             else if (v == "both") c.direction = Direction::Both;
-             else bad(k, v, "tx, rx or both");
+             if (v == "tx")
+                 c.direction = Direction::Tx;
+             else if (v == "rx")
+                 c.direction = Direction::Rx;
+             else if (v == "both")
+                 c.direction = Direction::Both;
+             else
+                 bad(k, v, "tx, rx or both");
          }},
         {{"fragments", "N", "buffers per sent packet, 1..16 (default 2)"},
          [](RunConfig& c, auto& k, auto& v) { c.fragments = static_cast<unsigned>(parse_uint(k, v, 1, 16)); }},
@@ -223,13 +261,15 @@ const std::vector<Option>& options() {
           "inject faults, e.g. retry:0.01,disconnect:0.01,latency-spike:0.05,target-abort:N,master-abort:N,"
           "parity-address:T,parity-data:T,parity-read:T,rx-flood,link-flap:T,link-down-for:T,reset-at:T"},
          [](RunConfig& c, auto& k, auto& v) { parse_faults(c.faults, k, v); }},
-        {{"randomize", nullptr, "pick the scenario (bus, NIC, memory, mapping, sizes, fragments, direction) from --seed"},
+        {{"randomize", nullptr,
+          "pick the scenario (bus, NIC, memory, mapping, sizes, fragments, direction) from --seed"},
          [](RunConfig& c, auto& k, auto& v) { c.randomize = parse_bool(k, v); }},
         {{"back-to-back", nullptr, "two NICs joined back to back on one wire"},
          [](RunConfig& c, auto& k, auto& v) { c.back_to_back = parse_bool(k, v); }},
         {{"pcap-in", "FILE", "frames arriving from the wire (classic pcap, Ethernet)"},
          [](RunConfig& c, auto& k, auto& v) { c.pcap_in = parse_path(k, v); }},
-        {{"pcap-out", "FILE", "write the frames on the wire, both directions (default nicsim-out/nicsim.pcap; none = off)"},
+        {{"pcap-out", "FILE",
+          "write the frames on the wire, both directions (default nicsim-out/nicsim.pcap; none = off)"},
          [](RunConfig& c, auto& k, auto& v) { c.pcap_out = parse_path(k, v); }},
         {{"vcd", "FILE", "write a VCD for GTKWave (default nicsim-out/nicsim.vcd; none = off)"},
          [](RunConfig& c, auto& k, auto& v) { c.vcd = parse_path(k, v); }},
@@ -266,7 +306,11 @@ const std::vector<Preset>& presets() {
          {{"lso", "65536"}, {"direction", "tx"}, {"packets", "8"}, {"fragments", "4"}}},
         {{"small-packets", "60-byte frames both ways"}, {{"size", "60"}, {"packets", "256"}}},
         {{"saturate", "saturated bidirectional 1 GbE on a 64-bit/66 MHz bus"},
-         {{"bus-width", "64"}, {"bus-clock", "66"}, {"packets", "2000"}, {"size", "1514"}, {"fragments", "1"},
+         {{"bus-width", "64"},
+          {"bus-clock", "66"},
+          {"packets", "2000"},
+          {"size", "1514"},
+          {"fragments", "1"},
           {"vcd", "none"}}},
         {{"b2b", "two NICs back to back on one wire"}, {{"back-to-back", "true"}}},
     };
@@ -316,9 +360,12 @@ std::string FaultConfig::text() const {
 
 std::string SizeDist::text() const {
     switch (kind) {
-        case Fixed: return std::to_string(min);
-        case Uniform: return std::to_string(min) + ".." + std::to_string(max);
-        case Imix: return "imix";
+        case Fixed:
+            return std::to_string(min);
+        case Uniform:
+            return std::to_string(min) + ".." + std::to_string(max);
+        case Imix:
+            return "imix";
     }
     return "?";
 }
@@ -329,10 +376,14 @@ const char* direction_name(Direction d) {
 
 const char* placement_name(Placement p) {
     switch (p) {
-        case Placement::Low: return "low";
-        case Placement::High: return "high";
-        case Placement::Scattered: return "scattered";
-        case Placement::Fragmented: return "fragmented";
+        case Placement::Low:
+            return "low";
+        case Placement::High:
+            return "high";
+        case Placement::Scattered:
+            return "scattered";
+        case Placement::Fragmented:
+            return "fragmented";
     }
     return "?";
 }
@@ -404,9 +455,12 @@ void load_scenario_file(RunConfig& cfg, const std::string& path) {
         const std::string key = trim(line.substr(0, eq));
         const std::string value = trim(line.substr(eq + 1));
         try {
-            if (key == "scenario") apply_preset(cfg, value);
-            else if (key == "scenario-file") throw UsageError("scenario files do not include other files");
-            else set_option(cfg, key, value);
+            if (key == "scenario")
+                apply_preset(cfg, value);
+            else if (key == "scenario-file")
+                throw UsageError("scenario files do not include other files");
+            else
+                set_option(cfg, key, value);
         } catch (const UsageError& e) {
             std::string msg = e.what();
             if (msg.rfind("unknown option", 0) == 0) msg = "unknown key '" + key + "'";
@@ -423,7 +477,8 @@ CliAction parse_command_line(int argc, char** argv, RunConfig& cfg) {
         if (a == "-h" || a == "--help") return CliAction::Help;
         if (a == "--version") return CliAction::Version;
         if (a == "--list-scenarios") return CliAction::ListScenarios;
-        if (a.rfind("--", 0) != 0 || a.size() == 2) throw UsageError("unexpected argument '" + a + "' (see nicsim --help)");
+        if (a.rfind("--", 0) != 0 || a.size() == 2)
+            throw UsageError("unexpected argument '" + a + "' (see nicsim --help)");
         std::string key = a.substr(2), value;
         const auto eq = key.find('=');
         bool has_value = eq != std::string::npos;
@@ -447,8 +502,10 @@ CliAction parse_command_line(int argc, char** argv, RunConfig& cfg) {
     }
     // Presets and scenario files first, in command-line order, so explicit options override them.
     for (const auto& [k, v] : rest) {
-        if (k == "scenario") apply_preset(cfg, v);
-        else if (k == "scenario-file") load_scenario_file(cfg, v);
+        if (k == "scenario")
+            apply_preset(cfg, v);
+        else if (k == "scenario-file")
+            load_scenario_file(cfg, v);
     }
     bool randomize = cfg.randomize;
     for (const auto& [k, v] : rest) {
@@ -484,7 +541,9 @@ void apply_random_scenario(RunConfig& cfg) {
     cfg.direction = dirs[pick(4)];
     cfg.fragments = static_cast<unsigned>(1 + pick(6));
     switch (pick(3)) {
-        case 0: cfg.size = SizeDist{SizeDist::Imix, 60, 1514}; break;
+        case 0:
+            cfg.size = SizeDist{SizeDist::Imix, 60, 1514};
+            break;
         case 1: {
             const uint32_t a = static_cast<uint32_t>(60 + pick(1455)), b = static_cast<uint32_t>(60 + pick(1455));
             cfg.size = SizeDist{SizeDist::Uniform, std::min(a, b), std::max(a, b)};
@@ -498,12 +557,16 @@ void apply_random_scenario(RunConfig& cfg) {
     }
     cfg.lso = 0;
     switch (pick(4)) {
-        case 0: cfg.max_physical_mapping = 32 * 1024; break;
+        case 0:
+            cfg.max_physical_mapping = 32 * 1024;
+            break;
         case 1:
             cfg.lso = static_cast<uint32_t>(1515 + pick(64 * 1024 - 1515 + 1));
             cfg.max_physical_mapping = cfg.lso;
             break;
-        default: cfg.max_physical_mapping = 1514; break;
+        default:
+            cfg.max_physical_mapping = 1514;
+            break;
     }
     cfg.packets = cfg.lso ? 2 + pick(4) : 8 + pick(25);
     cfg.scenario = "random";
@@ -530,8 +593,10 @@ std::string usage_text() {
          "  --scenario-file FILE   'key = value' lines using the option names below\n";
     for (const OptionInfo& i : option_table()) {
         std::string left = std::string("  --") + i.name + (i.arg ? std::string(" ") + i.arg : "");
-        if (left.size() < 25) left.resize(25, ' ');
-        else left += ' ';
+        if (left.size() < 25)
+            left.resize(25, ' ');
+        else
+            left += ' ';
         o << left << i.help << "\n";
     }
     o << "  --list-scenarios       name the presets\n"

@@ -11,7 +11,7 @@ namespace nicsim::tb {
 
 /// Bad input: the message names what was wrong, in one line. The program prints it and exits 2.
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -30,19 +30,19 @@ const char* placement_name(Placement p);
 
 /// Faults to inject (--fault): each with the recovery the run then checks. Zero/false = off.
 struct FaultConfig {
-    double retry = 0;                  ///< retry:P - the host bridge answers a first data phase with Retry
-    double disconnect = 0;             ///< disconnect:P - the host bridge ends a burst after a data phase
-    double latency_spike = 0;          ///< latency-spike:P - a host memory read waits spike-clocks longer
-    unsigned spike_clocks = 40;        ///< spike-clocks:N - length of a latency spike
-    uint64_t target_abort_at = 0;      ///< target-abort:N - the Nth device transaction is target-aborted
-    uint64_t master_abort_at = 0;      ///< master-abort:N - the Nth device transaction is not claimed
-    uint64_t parity_address_ns = 0;    ///< parity-address:T - the NIC's next address phase after T has bad PAR
-    uint64_t parity_data_ns = 0;       ///< parity-data:T - the NIC's next write data phase after T has bad PAR
-    uint64_t parity_read_ns = 0;       ///< parity-read:T - the bridge's next read data phase after T has bad PAR
-    bool rx_flood = false;             ///< rx-flood - the peer sends back to back, faster than the ring drains
-    uint64_t link_flap_ns = 0;         ///< link-flap:T - the cable is pulled at T ...
-    uint64_t link_down_ns = 100'000;   ///< link-down-for:T - ... and plugged back in after this long
-    uint64_t reset_at_ns = 0;          ///< reset-at:T - NdisHost::reset (MiniportReset) in the middle of traffic
+    double retry = 0;                 ///< retry:P - the host bridge answers a first data phase with Retry
+    double disconnect = 0;            ///< disconnect:P - the host bridge ends a burst after a data phase
+    double latency_spike = 0;         ///< latency-spike:P - a host memory read waits spike-clocks longer
+    unsigned spike_clocks = 40;       ///< spike-clocks:N - length of a latency spike
+    uint64_t target_abort_at = 0;     ///< target-abort:N - the Nth device transaction is target-aborted
+    uint64_t master_abort_at = 0;     ///< master-abort:N - the Nth device transaction is not claimed
+    uint64_t parity_address_ns = 0;   ///< parity-address:T - the NIC's next address phase after T has bad PAR
+    uint64_t parity_data_ns = 0;      ///< parity-data:T - the NIC's next write data phase after T has bad PAR
+    uint64_t parity_read_ns = 0;      ///< parity-read:T - the bridge's next read data phase after T has bad PAR
+    bool rx_flood = false;            ///< rx-flood - the peer sends back to back, faster than the ring drains
+    uint64_t link_flap_ns = 0;        ///< link-flap:T - the cable is pulled at T ...
+    uint64_t link_down_ns = 100'000;  ///< link-down-for:T - ... and plugged back in after this long
+    uint64_t reset_at_ns = 0;         ///< reset-at:T - NdisHost::reset (MiniportReset) in the middle of traffic
     bool any() const;
     /// Faults that may lose frames (all of them): the scoreboards then accept losses the NIC or the wire counted.
     bool lossy() const;
@@ -51,47 +51,47 @@ struct FaultConfig {
 
 struct RunConfig {
     // Bus and host.
-    unsigned bus_width = 32;                 ///< bus-width: 32 or 64
-    unsigned bus_mhz = 33;                   ///< bus-clock: 33 or 66
-    unsigned mem_latency = 4;                ///< mem-latency: host memory read latency in bus clocks
+    unsigned bus_width = 32;   ///< bus-width: 32 or 64
+    unsigned bus_mhz = 33;     ///< bus-clock: 33 or 66
+    unsigned mem_latency = 4;  ///< mem-latency: host memory read latency in bus clocks
     // NIC.
-    unsigned dma_bits = 64;                  ///< dma-bits: NIC DMA address capability, 32 or 64
-    uint32_t max_transfer = 4096;            ///< max-transfer: bytes per NIC DMA operation
-    unsigned link_mbps = 1000;               ///< link: 10, 100 or 1000
+    unsigned dma_bits = 64;        ///< dma-bits: NIC DMA address capability, 32 or 64
+    uint32_t max_transfer = 4096;  ///< max-transfer: bytes per NIC DMA operation
+    unsigned link_mbps = 1000;     ///< link: 10, 100 or 1000
     // NDIS / driver.
-    uint32_t max_physical_mapping = 1514;    ///< max-physical-mapping: MaximumPhysicalMapping in bytes
-    uint32_t lso = 0;                        ///< lso: largest LSO packet in bytes (0 = off); sets the mapping
+    uint32_t max_physical_mapping = 1514;        ///< max-physical-mapping: MaximumPhysicalMapping in bytes
+    uint32_t lso = 0;                            ///< lso: largest LSO packet in bytes (0 = off); sets the mapping
     Placement placement = Placement::Scattered;  ///< placement: low, high, scattered, fragmented
-    unsigned map_registers = 0;              ///< map-registers: host grant limit (0 = as many as asked)
+    unsigned map_registers = 0;                  ///< map-registers: host grant limit (0 = as many as asked)
     // Traffic.
-    uint64_t packets = 32;                   ///< packets: packets per direction
-    SizeDist size;                           ///< size: N, MIN..MAX or imix
-    Direction direction = Direction::Both;   ///< direction: tx, rx or both
-    unsigned fragments = 2;                  ///< fragments: buffers per sent packet
-    uint64_t seed = 1;                       ///< seed: traffic, placement and fault generator seed
-    bool randomize = false;                  ///< randomize: pick the scenario itself from the seed
-    FaultConfig faults;                      ///< fault: faults to inject (see FaultConfig)
+    uint64_t packets = 32;                  ///< packets: packets per direction
+    SizeDist size;                          ///< size: N, MIN..MAX or imix
+    Direction direction = Direction::Both;  ///< direction: tx, rx or both
+    unsigned fragments = 2;                 ///< fragments: buffers per sent packet
+    uint64_t seed = 1;                      ///< seed: traffic, placement and fault generator seed
+    bool randomize = false;                 ///< randomize: pick the scenario itself from the seed
+    FaultConfig faults;                     ///< fault: faults to inject (see FaultConfig)
     // Topology.
-    bool back_to_back = false;               ///< back-to-back: two NICs joined by one wire
+    bool back_to_back = false;  ///< back-to-back: two NICs joined by one wire
     // Inputs and outputs.
-    std::string pcap_in;                     ///< pcap-in: frames received from the wire
-    std::string pcap_out;                    ///< pcap-out: frames transmitted onto the wire
-    std::string vcd;                         ///< vcd: VCD file for GTKWave
-    std::string trace = "bus";               ///< trace: what the VCD holds: bus,dma,desc,mac or all
-    std::string stats_json;                  ///< stats-json: the statistics as JSON
+    std::string pcap_in;        ///< pcap-in: frames received from the wire
+    std::string pcap_out;       ///< pcap-out: frames transmitted onto the wire
+    std::string vcd;            ///< vcd: VCD file for GTKWave
+    std::string trace = "bus";  ///< trace: what the VCD holds: bus,dma,desc,mac or all
+    std::string stats_json;     ///< stats-json: the statistics as JSON
     // Limits.
-    uint64_t max_time_ns = 50'000'000;       ///< max-time: simulated time limit (e.g. 10ms)
-    uint64_t max_clocks = 0;                 ///< max-clocks: bus clock limit (0 = none)
+    uint64_t max_time_ns = 50'000'000;  ///< max-time: simulated time limit (e.g. 10ms)
+    uint64_t max_clocks = 0;            ///< max-clocks: bus clock limit (0 = none)
     // Terminal.
-    bool progress = false;                   ///< progress: a progress line on stderr (default: when a terminal)
-    bool quiet = false;                      ///< quiet: no statistics table
-    std::string scenario = "default";        ///< scenario: the preset this run started from
+    bool progress = false;             ///< progress: a progress line on stderr (default: when a terminal)
+    bool quiet = false;                ///< quiet: no statistics table
+    std::string scenario = "default";  ///< scenario: the preset this run started from
 };
 
 /// One option/key of the table: `name` is the long option (--name) and the scenario-file key.
 struct OptionInfo {
     const char* name;
-    const char* arg;   ///< metavariable, or nullptr for a flag
+    const char* arg;  ///< metavariable, or nullptr for a flag
     const char* help;
 };
 const std::vector<OptionInfo>& option_table();

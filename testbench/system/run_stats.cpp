@@ -111,7 +111,7 @@ bool write_file_atomically(const std::string& path, const std::string& text) {
 
 namespace {
 
-constexpr uint64_t kResetTxLoss = 64;            // sends the protocol keeps outstanding: a reset may lose them all
+constexpr uint64_t kResetTxLoss = 64;           // sends the protocol keeps outstanding: a reset may lose them all
 constexpr uint64_t kResetRxWindowNs = 100'000;  // frames received this close to a reset may be lost with the ring
 
 void add_board(RunStats& s, const std::string& sec, const Scoreboard& b) {
@@ -161,9 +161,10 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     s.add_text("run", "NIC DMA addressing", std::to_string(cfg.dma_bits) + "-bit");
     s.add_text("run", "memory placement", placement_name(cfg.placement));
     s.add_count("run", "MaximumPhysicalMapping", cfg.max_physical_mapping);
-    s.add_text("run", "traffic", std::to_string(cfg.packets) + " packets " + direction_name(cfg.direction) +
-                                     ", size " + (cfg.lso ? "LSO " + std::to_string(cfg.lso) : cfg.size.text()) + ", " +
-                                     std::to_string(cfg.fragments) + " fragments");
+    s.add_text("run", "traffic",
+               std::to_string(cfg.packets) + " packets " + direction_name(cfg.direction) + ", size " +
+                   (cfg.lso ? "LSO " + std::to_string(cfg.lso) : cfg.size.text()) + ", " +
+                   std::to_string(cfg.fragments) + " fragments");
     s.add("run", "simulated time", sim_ns / 1000.0, "us");
     s.add_count("run", "bus clocks", clocks);
     s.add_text("run", "ended by", out.interrupted ? "Ctrl-C" : out.time_limit ? "time limit" : "traffic complete");
@@ -252,7 +253,8 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
 
     auto fail = [&](const std::string& what) { out.failures.push_back(what); };
     if (monitor_v) fail("bus monitor: " + dut.monitor.summary());
-    if (verifier_v) fail("DMA verifier: " + std::to_string(verifier_v) + " accesses outside what the driver handed out");
+    if (verifier_v)
+        fail("DMA verifier: " + std::to_string(verifier_v) + " accesses outside what the driver handed out");
     if (ndis_v) fail("NDIS contract: " + std::to_string(ndis_v) + " violations");
     if (!dut.failure().empty()) fail(dut.failure());
     if (top.partner() && !top.partner()->failure().empty()) fail("partner: " + top.partner()->failure());
@@ -276,7 +278,8 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
         s.add_count(sec, "latency spikes", bs.latency_spikes);
         s.add_count(sec, "injected target aborts", bs.injected_target_aborts);
         s.add_count(sec, "injected master aborts", bs.injected_master_aborts);
-        s.add_count(sec, "parity errors seen", bs.parity_errors + nm.parity_errors + dut.nic.target().stats().parity_errors);
+        s.add_count(sec, "parity errors seen",
+                    bs.parity_errors + nm.parity_errors + dut.nic.target().stats().parity_errors);
         s.add_count(sec, "frames lost to link down", a2b.link_down + b2a.link_down);
         s.add_count(sec, "media disconnect indications", disconnects);
         s.add_count(sec, "media connect indications", connects);
@@ -319,30 +322,35 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     if (!out.interrupted && !out.time_limit && fc.lossy()) {
         // Losses are accepted up to what the NIC and the wire counted (a reset: what arrived around it); nothing
         // may be corrupted, duplicated, reordered or unexpected, and traffic must resume (frames intact).
-        const uint64_t tx_allowed = d.tx_dropped + top.wire().stats(true).link_down + (fc.reset_at_ns ? kResetTxLoss : 0);
+        const uint64_t tx_allowed =
+            d.tx_dropped + top.wire().stats(true).link_down + (fc.reset_at_ns ? kResetTxLoss : 0);
         uint64_t rx_allowed = d.rx_missed + d.rx_dropped + top.wire().stats(false).link_down;
         if (fc.reset_at_ns && top.peer() && dut.reset_start_ns())
-            rx_allowed += top.peer()->injected_between(dut.reset_start_ns() - std::min<uint64_t>(dut.reset_start_ns(),
-                                                                                               kResetRxWindowNs),
-                                                       dut.reset_end_ns() + kResetRxWindowNs);
+            rx_allowed += top.peer()->injected_between(
+                dut.reset_start_ns() - std::min<uint64_t>(dut.reset_start_ns(), kResetRxWindowNs),
+                dut.reset_end_ns() + kResetRxWindowNs);
         Scoreboard& rx = dut.rx_board();
         s.add_count("faults", "TX losses accepted", tx_allowed);
         s.add_count("faults", "RX losses accepted", rx_allowed);
-        if (!tx.intact()) fail(tx.first_problem());
+        if (!tx.intact())
+            fail(tx.first_problem());
         else if (tx.missing() > tx_allowed)
             fail("transmit: " + std::to_string(tx.missing()) + " frames missing, only " + std::to_string(tx_allowed) +
                  " accounted for");
         if (cfg.pcap_in.empty()) {
-            if (!rx.intact()) fail(rx.first_problem());
+            if (!rx.intact())
+                fail(rx.first_problem());
             else if (rx.missing() > rx_allowed)
                 fail("receive: " + std::to_string(rx.missing()) + " frames missing, only " +
                      std::to_string(rx_allowed) + " accounted for");
         }
         if (dut.sent_packets() && tx.counts().matched == 0) fail("transmit: no frame arrived (traffic did not resume)");
-        if (rx.counts().expected && rx.counts().matched == 0) fail("receive: no frame arrived (traffic did not resume)");
+        if (rx.counts().expected && rx.counts().matched == 0)
+            fail("receive: no frame arrived (traffic did not resume)");
     } else if (!out.interrupted && !out.time_limit) {
-        if (!tx.clean()) fail(tx.first_problem().empty() ? "transmit: " + std::to_string(tx.missing()) + " frames missing"
-                                                         : tx.first_problem());
+        if (!tx.clean())
+            fail(tx.first_problem().empty() ? "transmit: " + std::to_string(tx.missing()) + " frames missing"
+                                            : tx.first_problem());
         Scoreboard& rx = dut.rx_board();
         if (cfg.pcap_in.empty() && !rx.clean())
             fail(rx.first_problem().empty() ? "receive: " + std::to_string(rx.missing()) + " frames missing"

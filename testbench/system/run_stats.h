@@ -10,13 +10,13 @@ namespace nicsim::tb {
 class SystemTop;
 
 class RunStats {
-public:
+  public:
     struct Row {
         std::string section;
         std::string key;
-        std::string text;   ///< as printed
+        std::string text;  ///< as printed
         bool number = false;
-        double value = 0;   ///< when number
+        double value = 0;  ///< when number
         std::string unit;
     };
     void add(const std::string& section, const std::string& key, double value, const std::string& unit = "");
@@ -29,7 +29,7 @@ public:
     std::string table() const;
     std::string json() const;
 
-private:
+  private:
     std::vector<Row> m_rows;
 };
 
@@ -42,9 +42,9 @@ uint64_t peak_rss_kb();
 
 struct RunOutcome {
     double wall_seconds = 0;
-    uint64_t rss_start_kb = 0;  ///< peak RSS before the simulation started
-    bool interrupted = false;  ///< Ctrl-C
-    bool time_limit = false;   ///< stopped by --max-time or --max-clocks before the traffic finished
+    uint64_t rss_start_kb = 0;          ///< peak RSS before the simulation started
+    bool interrupted = false;           ///< Ctrl-C
+    bool time_limit = false;            ///< stopped by --max-time or --max-clocks before the traffic finished
     std::vector<std::string> failures;  ///< each check that failed, one line each (empty = pass)
 };
 

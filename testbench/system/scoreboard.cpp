@@ -76,8 +76,8 @@ void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
     ++m_counts.segments;
     const size_t want = p.bytes.size() - 54;
     if (p.reassembled.size() < want) return;
-    const bool ok = p.reassembled.size() == want &&
-                    std::equal(p.reassembled.begin(), p.reassembled.end(), p.bytes.begin() + 54);
+    const bool ok =
+        p.reassembled.size() == want && std::equal(p.reassembled.begin(), p.reassembled.end(), p.bytes.begin() + 54);
     if (ok) {
         ++m_counts.matched;
         m_counts.bytes += p.bytes.size();

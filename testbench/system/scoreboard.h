@@ -23,7 +23,7 @@ struct ScoreboardCounts {
 };
 
 class Scoreboard {
-public:
+  public:
     explicit Scoreboard(std::string name) : m_name(std::move(name)) {}
     /// A frame that should arrive (its sequence number is read from its traffic header).
     void expect(const std::vector<uint8_t>& frame);
@@ -43,7 +43,7 @@ public:
     const std::string& first_problem() const { return m_first_problem; }
     const std::string& name() const { return m_name; }
 
-private:
+  private:
     struct Pending {
         std::vector<uint8_t> bytes;
         bool segmented = false;

@@ -1,8 +1,8 @@
 #include "system_top.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <algorithm>
 #include <map>
 
 #include "hostdrv/miniport/e1000_miniport.h"
@@ -15,9 +15,9 @@ namespace {
 
 constexpr Mac kPeerMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 constexpr uint32_t kLsoMss = 1460;
-constexpr size_t kSendWindow = 64;         // packets the protocol keeps outstanding
-constexpr uint64_t kPollNs = 2'000;        // how often the protocol looks at completions
-constexpr uint64_t kRxQuietNs = 1'000'000; // after the peer is done, give up waiting for RX after this much quiet
+constexpr size_t kSendWindow = 64;          // packets the protocol keeps outstanding
+constexpr uint64_t kPollNs = 2'000;         // how often the protocol looks at completions
+constexpr uint64_t kRxQuietNs = 1'000'000;  // after the peer is done, give up waiting for RX after this much quiet
 
 pci::BusConfig bus_config(const RunConfig& c) {
     pci::BusConfig b;
@@ -44,10 +44,14 @@ nic::NicParams nic_params(const RunConfig& c, uint8_t last_mac_byte) {
 
 ndis::Placement to_ndis(Placement p) {
     switch (p) {
-        case Placement::Low: return ndis::Placement::Low;
-        case Placement::High: return ndis::Placement::High;
-        case Placement::Scattered: return ndis::Placement::Scattered;
-        case Placement::Fragmented: return ndis::Placement::Fragmented;
+        case Placement::Low:
+            return ndis::Placement::Low;
+        case Placement::High:
+            return ndis::Placement::High;
+        case Placement::Scattered:
+            return ndis::Placement::Scattered;
+        case Placement::Fragmented:
+            return ndis::Placement::Fragmented;
     }
     return ndis::Placement::Low;
 }
@@ -124,9 +128,8 @@ void Machine::program(host::HostPlatform& hp) {
     hc.map_register_grant_limit = m_cfg.map_registers;
     hc.pages.seed = m_cfg.seed;
     m_ndis = std::make_unique<ndis::NdisHost>(hp, hc);
-    m_ndis->set_report_sink([](const std::string& type, const std::string& message) {
-        SC_REPORT_WARNING(type.c_str(), message.c_str());
-    });
+    m_ndis->set_report_sink(
+        [](const std::string& type, const std::string& message) { SC_REPORT_WARNING(type.c_str(), message.c_str()); });
     m_ndis->set_config(miniport::kKeyDmaAddressBits, m_cfg.dma_bits);
     // The miniport derives MaximumPhysicalMapping from its LSO size (the frame size without one): a larger mapping
     // is asked for through LsoMaxSize even when the traffic does not use LSO.
@@ -341,11 +344,21 @@ void SystemTop::timed_faults() {
         const sc_time at(static_cast<double>(e.ns), SC_NS);
         if (at > sc_time_stamp()) wait(at - sc_time_stamp());
         switch (e.what) {
-            case 0: m_dut->nic.master().faults().bad_address_parity = true; break;
-            case 1: m_dut->nic.master().faults().bad_data_parity = true; break;
-            case 2: m_dut->host.bridge.target().faults().bad_read_parity = true; break;
-            case 3: m_wire.set_link_up(false); break;
-            case 4: m_wire.set_link_up(true); break;
+            case 0:
+                m_dut->nic.master().faults().bad_address_parity = true;
+                break;
+            case 1:
+                m_dut->nic.master().faults().bad_data_parity = true;
+                break;
+            case 2:
+                m_dut->host.bridge.target().faults().bad_read_parity = true;
+                break;
+            case 3:
+                m_wire.set_link_up(false);
+                break;
+            case 4:
+                m_wire.set_link_up(true);
+                break;
         }
     }
 }
@@ -365,7 +378,9 @@ std::vector<std::string> expected_fault_reports(const FaultConfig& f) {
     return t;
 }
 
-SystemTop::~SystemTop() { close_outputs(); }
+SystemTop::~SystemTop() {
+    close_outputs();
+}
 
 bool SystemTop::finished() const {
     if (!m_dut->traffic_done()) return false;

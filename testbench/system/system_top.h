@@ -27,7 +27,7 @@ namespace nicsim::tb {
 
 /// One host with its bus and NIC, and the driver program its CPU runs.
 class Machine : public sc_core::sc_module {
-public:
+  public:
     pci::PciBus bus;
     pci::BusMonitor monitor;
     host::HostSystem host;
@@ -69,7 +69,7 @@ public:
     uint64_t rx_after_reset() const { return m_rx_after_reset; }
     uint64_t tx_after_reset() const { return m_tx_after_reset; }
 
-private:
+  private:
     void program(host::HostPlatform& hp);
     void drain_received();
 
@@ -101,7 +101,7 @@ private:
 
 /// The far end of the wire when there is no second machine: injects RX traffic, checks TX traffic.
 class Peer : public sc_core::sc_module {
-public:
+  public:
     SC_HAS_PROCESS(Peer);
     Peer(sc_core::sc_module_name name, const RunConfig& cfg, wire::Wire& wire, Machine& dut);
     void receive(const nic::Frame& frame);
@@ -111,7 +111,7 @@ public:
     /// Frames injected within [from_ns, to_ns] (a window in which a reset may lose them).
     uint64_t injected_between(uint64_t from_ns, uint64_t to_ns) const;
 
-private:
+  private:
     void inject();
     std::vector<uint64_t> m_inject_ns;  // when each frame was injected (only kept while a reset fault is set)
     const RunConfig& m_cfg;
@@ -123,7 +123,7 @@ private:
 };
 
 class SystemTop : public sc_core::sc_module {
-public:
+  public:
     SC_HAS_PROCESS(SystemTop);
     /// Opens the outputs first: throws UsageError naming a path that cannot be written or read.
     SystemTop(sc_core::sc_module_name name, const RunConfig& cfg);
@@ -141,7 +141,7 @@ public:
     void close_outputs();
     std::string pcap_error() const { return m_pcap_out ? m_pcap_out->error() : std::string(); }
 
-private:
+  private:
     void watch();
     void timed_faults();
     RunConfig m_cfg;

@@ -9,8 +9,10 @@ TrafficGen::TrafficGen(uint64_t seed, uint8_t direction, const SizeDist& sizes, 
 
 uint32_t TrafficGen::pick_size() {
     switch (m_sizes.kind) {
-        case SizeDist::Fixed: return m_sizes.min;
-        case SizeDist::Uniform: return static_cast<uint32_t>(m_rng.range(m_sizes.min, m_sizes.max));
+        case SizeDist::Fixed:
+            return m_sizes.min;
+        case SizeDist::Uniform:
+            return static_cast<uint32_t>(m_rng.range(m_sizes.min, m_sizes.max));
         case SizeDist::Imix: {
             const uint64_t r = m_rng.range(0, 11);  // 7:4:1 of 60, 590, 1514
             return r < 7 ? 60 : r < 11 ? 590 : 1514;
@@ -102,7 +104,9 @@ uint32_t pages_spanned(uint32_t page_offset, uint32_t len) {
     return std::max<uint32_t>(static_cast<uint32_t>((end + kPage - 1) / kPage), 1);
 }
 
-unsigned map_registers_for(uint32_t max_mapping) { return (max_mapping + 4095) / 4096 + 1; }
+unsigned map_registers_for(uint32_t max_mapping) {
+    return (max_mapping + 4095) / 4096 + 1;
+}
 
 bool fit_map_registers(std::vector<uint32_t>& layout, uint32_t page_offset, unsigned map_registers) {
     auto pages = [&] {

@@ -14,7 +14,7 @@ using Mac = std::array<uint8_t, 6>;
 
 /// splitmix64: the same sequence on every platform and library (std distributions are not).
 class Rng {
-public:
+  public:
     explicit Rng(uint64_t seed) : m_state(seed) {}
     uint64_t next() {
         uint64_t z = (m_state += 0x9E3779B97F4A7C15ull);
@@ -25,22 +25,22 @@ public:
     /// Uniform in [lo, hi].
     uint64_t range(uint64_t lo, uint64_t hi) { return lo + next() % (hi - lo + 1); }
 
-private:
+  private:
     uint64_t m_state;
 };
 
 constexpr uint16_t kTrafficEtherType = 0x88B5;  // IEEE local experimental EtherType
-constexpr size_t kTrafficHeader = 14 + 12;       // Ethernet + {magic, direction/sequence, length}
+constexpr size_t kTrafficHeader = 14 + 12;      // Ethernet + {magic, direction/sequence, length}
 
 /// Builds frames for one direction; frame i is fully determined by (seed, direction, i).
 class TrafficGen {
-public:
+  public:
     TrafficGen(uint64_t seed, uint8_t direction, const SizeDist& sizes, const Mac& dst, const Mac& src);
     /// The next frame, without FCS.
     std::vector<uint8_t> next();
     uint64_t made() const { return m_seq; }
 
-private:
+  private:
     uint32_t pick_size();
     Rng m_rng;
     uint8_t m_dir;

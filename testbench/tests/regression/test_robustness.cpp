@@ -64,7 +64,9 @@ struct Machine {
         });
     }
     void run() { sc_start(sc_time(2, SC_MS)); }
-    static void reg(host::HostPlatform& hp, uint32_t offset, uint32_t value) { hp.mmio_write(kBar0 + offset, 4, value); }
+    static void reg(host::HostPlatform& hp, uint32_t offset, uint32_t value) {
+        hp.mmio_write(kBar0 + offset, 4, value);
+    }
     static void tx_ring(host::HostPlatform& hp, uint32_t len_bytes) {
         reg(hp, e1000::TDBAL, static_cast<uint32_t>(kRing));
         reg(hp, e1000::TDBAL + 4, 0);
@@ -140,7 +142,8 @@ TEST_CASE("robustness: TX head past the end of the ring is refused by name", "[r
     m.check_contained();
 }
 
-TEST_CASE("robustness: TX tail written while the transmitter is disabled is diagnosed", "[regression][robustness][nic]") {
+TEST_CASE("robustness: TX tail written while the transmitter is disabled is diagnosed",
+          "[regression][robustness][nic]") {
     test::expect_reports("nicsim/nic/tail-while-disabled");
     Machine m([](host::HostPlatform& hp, Machine&) {
         Machine::put_tx(hp, 0, kBuf, 64);
@@ -159,9 +162,9 @@ TEST_CASE("robustness: zero-length and NULL TX buffers are diagnosed and never r
     test::expect_reports("nicsim/nic/zero-length");
     test::expect_reports("nicsim/nic/null-buffer");
     Machine m([](host::HostPlatform& hp, Machine&) {
-        Machine::put_tx(hp, 0, kBuf, 0);  // zero length
-        Machine::put_tx(hp, 1, 0, 64);    // NULL buffer
-        Machine::put_tx(hp, 2, kBuf, 60); // a good frame after them
+        Machine::put_tx(hp, 0, kBuf, 0);   // zero length
+        Machine::put_tx(hp, 1, 0, 64);     // NULL buffer
+        Machine::put_tx(hp, 2, kBuf, 60);  // a good frame after them
         Machine::tx_ring(hp, 128);
         Machine::reg(hp, e1000::TCTL, e1000::tctl::EN::make(1));
         Machine::reg(hp, e1000::TDT, 3);
@@ -197,7 +200,8 @@ NDIS_STATUS broken_initialize(PNDIS_STATUS open_error, PUINT medium_index, PNDIS
             break;
         case Break::MapRegistersNotBusMaster:
             NdisMSetAttributesEx(h, &g_ctx, 0, 0, NdisInterfacePci);  // no NDIS_ATTRIBUTE_BUS_MASTER
-            if (NdisMAllocateMapRegisters(h, 0, NDIS_DMA_32BITS, 4, 1514) == NDIS_STATUS_SUCCESS) NdisMFreeMapRegisters(h);
+            if (NdisMAllocateMapRegisters(h, 0, NDIS_DMA_32BITS, 4, 1514) == NDIS_STATUS_SUCCESS)
+                NdisMFreeMapRegisters(h);
             break;
         case Break::SgTwice:
             NdisMSetAttributesEx(h, &g_ctx, 0, NDIS_ATTRIBUTE_BUS_MASTER, NdisInterfacePci);
@@ -217,11 +221,19 @@ NDIS_STATUS broken_initialize(PNDIS_STATUS open_error, PUINT medium_index, PNDIS
     return NDIS_STATUS_FAILURE;
 }
 void broken_halt(NDIS_HANDLE) {}
-NDIS_STATUS broken_query(NDIS_HANDLE, NDIS_OID, PVOID, ULONG, PULONG, PULONG) { return NDIS_STATUS_NOT_SUPPORTED; }
-NDIS_STATUS broken_set(NDIS_HANDLE, NDIS_OID, PVOID, ULONG, PULONG, PULONG) { return NDIS_STATUS_NOT_SUPPORTED; }
-NDIS_STATUS broken_reset(PBOOLEAN, NDIS_HANDLE) { return NDIS_STATUS_SUCCESS; }
+NDIS_STATUS broken_query(NDIS_HANDLE, NDIS_OID, PVOID, ULONG, PULONG, PULONG) {
+    return NDIS_STATUS_NOT_SUPPORTED;
+}
+NDIS_STATUS broken_set(NDIS_HANDLE, NDIS_OID, PVOID, ULONG, PULONG, PULONG) {
+    return NDIS_STATUS_NOT_SUPPORTED;
+}
+NDIS_STATUS broken_reset(PBOOLEAN, NDIS_HANDLE) {
+    return NDIS_STATUS_SUCCESS;
+}
 void broken_send_packets(NDIS_HANDLE, PPNDIS_PACKET, UINT) {}
-void broken_isr(PBOOLEAN recognized, PBOOLEAN queue, NDIS_HANDLE) { *recognized = *queue = FALSE; }
+void broken_isr(PBOOLEAN recognized, PBOOLEAN queue, NDIS_HANDLE) {
+    *recognized = *queue = FALSE;
+}
 void broken_handle_interrupt(NDIS_HANDLE) {}
 void broken_return_packet(NDIS_HANDLE, PNDIS_PACKET) {}
 
@@ -288,7 +300,8 @@ TEST_CASE("robustness: map registers without bus mastering is a map-registers-no
     CHECK(st != NDIS_STATUS_SUCCESS);
 }
 
-TEST_CASE("robustness: InitializeScatterGatherDma twice is an sgdma-twice violation", "[regression][robustness][ndis]") {
+TEST_CASE("robustness: InitializeScatterGatherDma twice is an sgdma-twice violation",
+          "[regression][robustness][ndis]") {
     NDIS_STATUS st = NDIS_STATUS_SUCCESS;
     const auto v = run_broken(Break::SgTwice, st);
     INFO("the NDIS host names the violation nicsim/ndis/sgdma-twice");
