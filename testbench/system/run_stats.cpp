@@ -336,25 +336,27 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
             fail(tx.first_problem());
         else if (tx.missing() > tx_allowed)
             fail("transmit: " + std::to_string(tx.missing()) + " frames missing, only " + std::to_string(tx_allowed) +
-                 " accounted for");
+                 " accounted for (" + tx.first_missing() + ")");
         if (cfg.pcap_in.empty()) {
             if (!rx.intact())
                 fail(rx.first_problem());
             else if (rx.missing() > rx_allowed)
                 fail("receive: " + std::to_string(rx.missing()) + " frames missing, only " +
-                     std::to_string(rx_allowed) + " accounted for");
+                     std::to_string(rx_allowed) + " accounted for (" + rx.first_missing() + ")");
         }
         if (dut.sent_packets() && tx.counts().matched == 0) fail("transmit: no frame arrived (traffic did not resume)");
         if (rx.counts().expected && rx.counts().matched == 0)
             fail("receive: no frame arrived (traffic did not resume)");
     } else if (!out.interrupted && !out.time_limit) {
         if (!tx.clean())
-            fail(tx.first_problem().empty() ? "transmit: " + std::to_string(tx.missing()) + " frames missing"
-                                            : tx.first_problem());
+            fail(tx.first_problem().empty()
+                     ? "transmit: " + std::to_string(tx.missing()) + " frames missing (" + tx.first_missing() + ")"
+                     : tx.first_problem());
         Scoreboard& rx = dut.rx_board();
         if (cfg.pcap_in.empty() && !rx.clean())
-            fail(rx.first_problem().empty() ? "receive: " + std::to_string(rx.missing()) + " frames missing"
-                                            : rx.first_problem());
+            fail(rx.first_problem().empty()
+                     ? "receive: " + std::to_string(rx.missing()) + " frames missing (" + rx.first_missing() + ")"
+                     : rx.first_problem());
     }
     s.add_text("checks", "verdict", out.failures.empty() ? "pass" : "FAIL");
 

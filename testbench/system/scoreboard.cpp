@@ -137,6 +137,16 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
     m_pending.erase(it);
 }
 
+std::string Scoreboard::first_missing() const {
+    if (m_pending.empty()) return "";
+    const auto& [seq, p] = *m_pending.begin();
+    std::string s = "first missing: frame " + std::to_string(seq) + " of " + std::to_string(p.bytes.size()) + " bytes";
+    if (p.segmented)
+        s += ", " + std::to_string(p.reassembled.size()) + " of " + std::to_string(p.bytes.size() - 54) +
+             " payload bytes from " + std::to_string(p.segments) + " segments";
+    return s;
+}
+
 bool Scoreboard::intact() const {
     return m_counts.corrupted == 0 && m_counts.duplicated == 0 && m_counts.reordered == 0 && m_counts.unexpected == 0;
 }

@@ -35,6 +35,8 @@ class Scoreboard {
 
     /// Expected frames that never arrived.
     uint64_t missing() const { return m_pending.size(); }
+    /// One line about the first missing frame ("" when none): its sequence and, for LSO, what was reassembled.
+    std::string first_missing() const;
     const ScoreboardCounts& counts() const { return m_counts; }
     bool clean() const;
     /// Nothing corrupted, duplicated, reordered or unexpected (missing frames aside).

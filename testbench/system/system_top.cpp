@@ -18,6 +18,7 @@ constexpr uint32_t kLsoMss = 1460;
 constexpr size_t kSendWindow = 64;          // packets the protocol keeps outstanding
 constexpr uint64_t kPollNs = 2'000;         // how often the protocol looks at completions
 constexpr uint64_t kRxQuietNs = 1'000'000;  // after the peer is done, give up waiting for RX after this much quiet
+constexpr uint64_t kWireQuietNs = 200'000;  // at the end, give up waiting for transmitted frames after this much quiet
 
 pci::BusConfig bus_config(const RunConfig& c) {
     pci::BusConfig b;
@@ -391,10 +392,21 @@ bool SystemTop::finished() const {
 }
 
 void SystemTop::watch() {
-    // The run ends when every program has finished; a short tail lets the last frames leave the wire.
+    // The run ends when every program has finished and the wire has gone quiet. A send completes when the NIC has
+    // read its buffers, so the frames (an LSO packet's segments) may still be leaving: wait until every frame the
+    // far end expects has arrived, or nothing has moved on the wire for kWireQuietNs.
     const sc_time poll(10, SC_US);
     while (!finished()) wait(poll);
     wait(sc_time(20, SC_US));
+    Scoreboard& far = m_partner ? m_partner->rx_board() : m_peer->tx_board();
+    uint64_t frames = m_wire.stats(true).frames + m_wire.stats(false).frames;
+    sc_time quiet = SC_ZERO_TIME;
+    while (far.missing() != 0 && quiet < sc_time(static_cast<double>(kWireQuietNs), SC_NS)) {
+        wait(poll);
+        const uint64_t now = m_wire.stats(true).frames + m_wire.stats(false).frames;
+        quiet = now == frames ? quiet + poll : SC_ZERO_TIME;
+        frames = now;
+    }
     sc_stop();
 }
 
