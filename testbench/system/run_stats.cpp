@@ -307,10 +307,12 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
                  "link-flap (NDIS was not told of media disconnect and connect)");
         evidence(fc.reset_at_ns != 0, dut.reset_start_ns() != 0, "reset-at (the traffic ended before it)");
         if (fc.reset_at_ns && dut.reset_start_ns() && !out.time_limit && !out.interrupted) {
-            const bool tx_left = dut.sent_packets() > 0 && tx.counts().expected + dut.sends_refused() > 0;
-            if (cfg.direction != Direction::Rx && tx_left && dut.tx_after_reset() == 0)
+            // Traffic resumed: sends made after the reset complete, frames injected after it (and its window) arrive.
+            if (dut.sent_after_reset() && dut.tx_after_reset() == 0)
                 fail("reset-at: no send completed after the reset (transmit did not resume)");
-            if (cfg.direction != Direction::Tx && cfg.pcap_in.empty() && dut.rx_after_reset() == 0)
+            const uint64_t rx_later =
+                top.peer() ? top.peer()->injected_between(dut.reset_end_ns() + kResetRxWindowNs, UINT64_MAX) : 0;
+            if (cfg.pcap_in.empty() && rx_later && dut.rx_after_reset() == 0)
                 fail("reset-at: no frame was indicated after the reset (receive did not resume)");
         }
         if (fc.reset_at_ns && dut.reset_start_ns() && dut.reset_status() != NDIS_STATUS_SUCCESS) {

@@ -185,6 +185,7 @@ void Machine::program(host::HostPlatform& hp) {
             m_reset_start_ns = hp.now_ns();
             m_reset_status = m_ndis->reset();
             m_reset_end_ns = hp.now_ns();
+            m_sent_at_reset = m_sent;
         }
         const auto& results = m_ndis->send_results();
         for (; results_seen < results.size(); ++results_seen) {

@@ -68,6 +68,8 @@ class Machine : public sc_core::sc_module {
     /// Frames indicated and sends completed successfully after the reset returned (traffic resumed).
     uint64_t rx_after_reset() const { return m_rx_after_reset; }
     uint64_t tx_after_reset() const { return m_tx_after_reset; }
+    /// Packets sent after the reset returned.
+    uint64_t sent_after_reset() const { return m_reset_end_ns ? m_sent - m_sent_at_reset : 0; }
 
   private:
     void program(host::HostPlatform& hp);
@@ -94,6 +96,7 @@ class Machine : public sc_core::sc_module {
     uint64_t m_reset_end_ns = 0;
     uint64_t m_rx_after_reset = 0;
     uint64_t m_tx_after_reset = 0;
+    uint64_t m_sent_at_reset = 0;
     uint64_t m_layouts_merged = 0;
     uint64_t m_sent = 0;
     uint64_t m_sent_bytes = 0;

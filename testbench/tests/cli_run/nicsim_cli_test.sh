@@ -157,6 +157,13 @@ same-seed)
     run 0 "${args[@]:0:8}" --seed 4243 --quiet --vcd c.vcd --pcap-out c.pcap --stats-json c.json
     cmp -s a.pcap c.pcap && fail "seeds 4242 and 4243 produced the same traffic"
     grep -q '"seed": 4243' c.json || fail "the stats JSON does not record seed 4243"
+    # Faults are seeded too: the same seed with the same fault plan repeats exactly.
+    fargs=(--packets 60 --fault retry:0.05,disconnect:0.05,latency-spike:0.1,link-flap:200us,reset-at:400us --quiet)
+    run 0 "${fargs[@]}" --vcd d.vcd --pcap-out d.pcap --stats-json d.json
+    run 0 "${fargs[@]}" --vcd e.vcd --pcap-out e.pcap --stats-json e.json
+    cmp -s d.vcd e.vcd && cmp -s d.pcap e.pcap || fail "two runs with the same fault plan wrote different VCD or pcap"
+    cmp -s <(stats_sans_wallclock d.json) <(stats_sans_wallclock e.json) ||
+        fail "two runs with the same fault plan wrote different statistics"
     ;;
 replay)
     # A failing run prints its seed and the command that replays it; the replay fails the same way.
