@@ -251,8 +251,12 @@ void Nic82540em::clock_method() {
     if (m_sleeping) {  // woken by the bus, a frame, the link or a timer: resume on the next rising edge
         m_sleeping = false;
         m_awake = true;
-        next_trigger();
-        return;
+        // A wake on the rising edge itself (a line changed in the edge's first delta) after a wire wait: an awake
+        // device would evaluate this edge, so it does, and the result is the same as never having slept.
+        if (!(m_quiet_sleep && m_bus.CLK.posedge())) {
+            next_trigger();
+            return;
+        }
     }
     ++m_stats.awake_clocks;
     const pci::Lines& l = m_bus.lines();
@@ -274,6 +278,7 @@ void Nic82540em::clock_method() {
     }
     m_sleeping = true;
     m_awake = false;
+    m_quiet_sleep = m_dp->busy();
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
     if (m_dp->busy()) deadline = std::min(deadline, m_dp->quiet_until_ns(now));  // the wire is free then

@@ -160,6 +160,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     bool m_inta = false;
     bool m_in_reset = false;
     bool m_sleeping = false;
+    bool m_quiet_sleep = false;  // asleep only because the data path waits for the wire (awake before that)
     bool m_awake = true;  // traced: the clocked method is being evaluated (not asleep)
     sc_core::sc_event m_wake;
     sc_core::sc_event_or_list m_sleep_events;  // what ends a sleep: m_wake or a bus line change

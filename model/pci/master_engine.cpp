@@ -281,11 +281,19 @@ void PciMasterEngine::drive_phase(Drive& d, bool last) {
     uint8_t be = 0;
     uint64_t ad = 0;
     const unsigned n = s.w;
-    for (unsigned b = 0; b < n; ++b) {
-        const uint64_t a = s.P + b;
-        if (a < s.tx_start || a >= s.tx_end) continue;
-        be |= static_cast<uint8_t>(1u << b);
-        if (s.write) ad |= static_cast<uint64_t>(s.rq.data[a - s.s0]) << (8 * b);
+    if (s.P >= s.tx_start && s.P + n <= s.tx_end) {  // the usual phase: every byte lane inside the transfer
+        be = static_cast<uint8_t>((1u << n) - 1u);
+        if (s.write) {
+            const uint8_t* p = s.rq.data + (s.P - s.s0);
+            for (unsigned b = 0; b < n; ++b) ad |= static_cast<uint64_t>(p[b]) << (8 * b);
+        }
+    } else {
+        for (unsigned b = 0; b < n; ++b) {
+            const uint64_t a = s.P + b;
+            if (a < s.tx_start || a >= s.tx_end) continue;
+            be |= static_cast<uint8_t>(1u << b);
+            if (s.write) ad |= static_cast<uint64_t>(s.rq.data[a - s.s0]) << (8 * b);
+        }
     }
     d.assert_n(kIrdy, true);
     s.irdy_on = true;
@@ -405,11 +413,19 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
         s.moved = true;
         s.consec_retries = 0;
         ++m_stats.data_phases;
-        for (unsigned b = 0; b < moved_w; ++b) {
-            const uint64_t a = s.P + b;
-            if (a < s.tx_start || a >= s.tx_end) continue;
-            if (!s.write) s.rq.data[a - s.s0] = static_cast<uint8_t>(l.ad >> (8 * b));
-            ++m_stats.bytes;
+        if (s.P >= s.tx_start && s.P + moved_w <= s.tx_end) {  // every byte lane inside the transfer
+            if (!s.write) {
+                uint8_t* p = s.rq.data + (s.P - s.s0);
+                for (unsigned b = 0; b < moved_w; ++b) p[b] = static_cast<uint8_t>(l.ad >> (8 * b));
+            }
+            m_stats.bytes += moved_w;
+        } else {
+            for (unsigned b = 0; b < moved_w; ++b) {
+                const uint64_t a = s.P + b;
+                if (a < s.tx_start || a >= s.tx_end) continue;
+                if (!s.write) s.rq.data[a - s.s0] = static_cast<uint8_t>(l.ad >> (8 * b));
+                ++m_stats.bytes;
+            }
         }
         const uint64_t end = s.P + moved_w;
         if (end > s.done_to) s.done_to = end < s.tx_end ? end : s.tx_end;
