@@ -306,6 +306,16 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
         evidence(fc.link_flap_ns != 0, disconnects > 0 && connects > 0,
                  "link-flap (NDIS was not told of media disconnect and connect)");
         evidence(fc.reset_at_ns != 0, dut.reset_start_ns() != 0, "reset-at (the traffic ended before it)");
+        if (fc.link_flap_ns && !out.time_limit && !out.interrupted) {
+            // Traffic resumed: frames still to come when the link came back were delivered after it.
+            const uint64_t dirs = cfg.direction == Direction::Both ? 2 : 1;
+            const uint64_t frames_now = a2b.frames + b2a.frames;
+            evidence(true, top.link_restored(), "link-flap (the link never came back up within the run)");
+            if (top.link_restored() && top.link_up_frames() + top.link_up_lost() < dirs * cfg.packets &&
+                frames_now == top.link_up_frames())
+                fail("link-flap: no frame crossed the wire after the link came back (traffic did not resume)");
+            s.add_count(sec, "frames on the wire after link up", frames_now - top.link_up_frames());
+        }
         if (fc.reset_at_ns && dut.reset_start_ns() && !out.time_limit && !out.interrupted) {
             // Traffic resumed: sends made after the reset complete, frames injected after it (and its window) arrive.
             if (dut.sent_after_reset() && dut.tx_after_reset() == 0)

@@ -360,6 +360,9 @@ void SystemTop::timed_faults() {
                 break;
             case 4:
                 m_wire.set_link_up(true);
+                m_link_up_frames = m_wire.stats(true).frames + m_wire.stats(false).frames;
+                m_link_up_lost = m_wire.stats(true).link_down + m_wire.stats(false).link_down;
+                m_link_restored = true;
                 break;
         }
     }

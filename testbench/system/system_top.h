@@ -143,6 +143,10 @@ class SystemTop : public sc_core::sc_module {
     /// Close VCD and pcap so both are complete on disk (also after an interrupted run).
     void close_outputs();
     std::string pcap_error() const { return m_pcap_out ? m_pcap_out->error() : std::string(); }
+    /// link-flap: the link came back, and the frames delivered and lost on the wire up to that moment.
+    bool link_restored() const { return m_link_restored; }
+    uint64_t link_up_frames() const { return m_link_up_frames; }
+    uint64_t link_up_lost() const { return m_link_up_lost; }
 
   private:
     void watch();
@@ -156,6 +160,9 @@ class SystemTop : public sc_core::sc_module {
     std::unique_ptr<Peer> m_peer;
     std::unique_ptr<wire::PcapSource> m_pcap_in;
     Scoreboard m_pcap_board{"pcap-in"};
+    bool m_link_restored = false;
+    uint64_t m_link_up_frames = 0;
+    uint64_t m_link_up_lost = 0;
 };
 
 /// SystemC report types a fault plan is expected to cause (they do not fail the run; each is counted).
