@@ -200,9 +200,9 @@ const nic::DataPathStats& dp_stats(Machine& m) {
 
 void measure_full(const Options& o, bool vcd, Result& r) {
     RunConfig cfg = saturate_config();
-    char path[] = "/tmp/nicsim_bench_XXXXXX";
+    char path[] = "/tmp/nicsim_bench_XXXXXX.vcd";  // with the suffix: the tracer would append one otherwise
     if (vcd) {
-        const int fd = mkstemp(path);
+        const int fd = mkstemps(path, 4);
         if (fd >= 0) close(fd);
         cfg.vcd = path;
     }
