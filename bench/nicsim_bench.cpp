@@ -83,9 +83,9 @@ double peak_rss_mib() {
 /// What a child reports: named numbers and free text.
 struct Result {
     bool ok = false;
-    double clocks_per_s = 0;  // simulated PCI clocks per wall second (speed measurements)
-    double clocks = 0;        // clocks measured
-    double wall_s = 0;        // wall time of the measurement
+    double clocks_per_s = 0;                // simulated PCI clocks per wall second (speed measurements)
+    double clocks = 0;                      // clocks measured
+    double wall_s = 0;                      // wall time of the measurement
     double x1 = 0, x2 = 0, x3 = 0, x4 = 0;  // measurement-specific numbers (see each child)
     char text[4096] = {};
 };
@@ -355,8 +355,8 @@ void measure_line_rate(const Options& o, Result& r) {
     const double frames = static_cast<double>(dp_stats(dut).tx_frames - f0);
     const double bytes = static_cast<double>(dp_stats(dut).tx_bytes - b0);
     r.x1 = frames;
-    r.x2 = bytes * 8 / sim / 1e6;                        // frame Mb/s (with FCS)
-    r.x3 = (bytes + frames * 20) * 8 / sim / 1e6;        // wire Mb/s (with preamble, SFD and inter-frame gap)
+    r.x2 = bytes * 8 / sim / 1e6;                  // frame Mb/s (with FCS)
+    r.x3 = (bytes + frames * 20) * 8 / sim / 1e6;  // wire Mb/s (with preamble, SFD and inter-frame gap)
     r.x4 = static_cast<double>(dut.monitor.violations());
     r.ok = frames >= 2000;
     if (!r.ok) std::snprintf(r.text, sizeof r.text, "only %.0f frames", frames);
@@ -473,8 +473,7 @@ int sc_main(int argc, char* argv[]) {
             sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
             const std::string what = argv[i + 1];
             return profile_run(what, std::strtoull(argv[i + 2], nullptr, 10));
-        }
-        else {
+        } else {
             std::fprintf(stderr,
                          "usage: nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--only "
                          "ref,full,vcd,idle,pinh,fast,eff,line,small,long]\n"
@@ -502,8 +501,7 @@ int sc_main(int argc, char* argv[]) {
     std::printf("| configuration | clocks/s | ratio to (a) | measured |\n|---|---:|---:|---|\n");
     Result ref;
     ref.clocks_per_s = 1;
-    if (o.wants("ref") || o.wants("full") || o.wants("vcd") || o.wants("idle") || o.wants("pinh") ||
-        o.wants("fast")) {
+    if (o.wants("ref") || o.wants("full") || o.wants("vcd") || o.wants("idle") || o.wants("pinh") || o.wants("fast")) {
         ref = in_child([&](Result& r) { measure_reference(o, r); });
         print_speed_row("(a) bare clock loop (sc_clock + one SC_METHOD)", ref, ref.clocks_per_s);
         all_ok &= ref.ok;
@@ -541,16 +539,16 @@ int sc_main(int argc, char* argv[]) {
     if (vcd.ok)
         std::printf("(c) moved %.0f TX + %.0f RX frames; VCD %.1f MiB; (b)/(c) = %.2f.\n", vcd.x1, vcd.x2, vcd.x4,
                     full.ok ? full.clocks_per_s / vcd.clocks_per_s : 0.0);
-    if (idle.ok)
-        std::printf("(d) the NIC was evaluated on %.0f of %.3g clocks.\n", idle.x1, idle.clocks);
+    if (idle.ok) std::printf("(d) the NIC was evaluated on %.0f of %.3g clocks.\n", idle.x1, idle.clocks);
 
     if (pinh.ok)
         std::printf("(e) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second).\n", pinh.x1, pinh.x2,
                     pinh.x3);
     if (fast.ok)
-        std::printf("(f) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); simulated time per wall "
-                    "second against (e): %.2f x.\n",
-                    fast.x1, fast.x2, fast.x3, pinh.ok ? fast.clocks_per_s / pinh.clocks_per_s : 0.0);
+        std::printf(
+            "(f) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); simulated time per wall "
+            "second against (e): %.2f x.\n",
+            fast.x1, fast.x2, fast.x3, pinh.ok ? fast.clocks_per_s / pinh.clocks_per_s : 0.0);
     if (o.wants("eff")) {
         std::printf("\n## Bus efficiency against the arithmetic of pci-bus.md\n\n");
         const char* cfgs[][2] = {{"64", "66"}, {"32", "33"}};
@@ -565,9 +563,10 @@ int sc_main(int argc, char* argv[]) {
         const Result l = in_child([&](Result& r) { measure_line_rate(o, r); });
         std::printf("\n## 1518-byte TX line rate, 64-bit/66 MHz bus\n\n");
         if (l.ok)
-            std::printf("%.0f frames: %.1f Mb/s of frames (FCS included), %.1f Mb/s on the wire with preamble and "
-                        "inter-frame gap (line rate 1000; frame-only maximum 987.0); monitor violations %.0f.\n",
-                        l.x1, l.x2, l.x3, l.x4);
+            std::printf(
+                "%.0f frames: %.1f Mb/s of frames (FCS included), %.1f Mb/s on the wire with preamble and "
+                "inter-frame gap (line rate 1000; frame-only maximum 987.0); monitor violations %.0f.\n",
+                l.x1, l.x2, l.x3, l.x4);
         else
             std::printf("failed: %s\n", l.text);
         all_ok &= l.ok;
@@ -576,9 +575,10 @@ int sc_main(int argc, char* argv[]) {
         const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, r); });
         std::printf("\n## Small packets: 64-byte frames, both directions, 64-bit/66 MHz\n\n");
         if (s.ok)
-            std::printf("%.0f frames in %.2f ms simulated / %.1f s wall: %.0f packets per simulated second (line "
-                        "rate 2 x 1488095), %.0f packets per wall second.\n",
-                        s.x1, s.clocks * 1e3, s.wall_s, s.x2, s.x3);
+            std::printf(
+                "%.0f frames in %.2f ms simulated / %.1f s wall: %.0f packets per simulated second (line "
+                "rate 2 x 1488095), %.0f packets per wall second.\n",
+                s.x1, s.clocks * 1e3, s.wall_s, s.x2, s.x3);
         else
             std::printf("failed: %s\n", s.text);
         all_ok &= s.ok;

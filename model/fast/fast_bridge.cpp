@@ -107,10 +107,10 @@ void FastBridge::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& d
         if (!write) std::fill(data, data + len, uint8_t(0xFF));  // reads of nothing return all ones, as on a PC
         if (space != Space::Cfg) {  // an empty configuration slot is normal during enumeration
             gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-            SC_REPORT_WARNING("nicsim/fast/master-abort", (std::string(pci::cmd_name(acc.cmd)) + " of " +
-                                                           std::to_string(len) + " bytes at " + hex(a) +
-                                                           ": no target claimed it (master abort)")
-                                                              .c_str());
+            SC_REPORT_WARNING("nicsim/fast/master-abort",
+                              (std::string(pci::cmd_name(acc.cmd)) + " of " + std::to_string(len) + " bytes at " +
+                               hex(a) + ": no target claimed it (master abort)")
+                                  .c_str());
         }
         return;
     }
@@ -139,10 +139,10 @@ void FastBridge::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& d
         ++m_stats.errors;
         if (!write) std::fill(data, data + len, uint8_t(0xFF));
         gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-        SC_REPORT_WARNING("nicsim/fast/target-retry", (std::string(pci::cmd_name(acc.cmd)) + " of " +
-                                                       std::to_string(len) + " bytes at " + hex(a) +
-                                                       ": the device refused the data phase")
-                                                          .c_str());
+        SC_REPORT_WARNING("nicsim/fast/target-retry",
+                          (std::string(pci::cmd_name(acc.cmd)) + " of " + std::to_string(len) + " bytes at " + hex(a) +
+                           ": the device refused the data phase")
+                              .c_str());
     }
 }
 

@@ -7,7 +7,11 @@ namespace nicsim::fast {
 using namespace sc_core;
 
 FastDmaPort::FastDmaPort(sc_module_name name, const FastDmaParams& params)
-    : sc_module(name), mem("mem"), m_params(params), m_ext(new host::PciMasterExtension), m_clock(params.clock_ns, SC_NS) {
+    : sc_module(name),
+      mem("mem"),
+      m_params(params),
+      m_ext(new host::PciMasterExtension),
+      m_clock(params.clock_ns, SC_NS) {
     if (m_params.bytes_per_clock == 0) m_params.bytes_per_clock = 4;
     m_gp.set_extension(m_ext);
     SC_METHOD(complete_method);
@@ -36,8 +40,10 @@ void FastDmaPort::start(const pci::MasterRequest& rq) {
     m_gp.set_dmi_allowed(false);
     m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = SC_ZERO_TIME;
-    if (rq.len != 0 && rq.data) mem->b_transport(m_gp, delay);
-    else m_gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    if (rq.len != 0 && rq.data)
+        mem->b_transport(m_gp, delay);
+    else
+        m_gp.set_response_status(tlm::TLM_OK_RESPONSE);
     if (m_gp.is_response_ok()) {
         m_status = pci::MasterStatus::Ok;
         m_bytes = rq.len;

@@ -19,10 +19,10 @@
 namespace nicsim::fast {
 
 struct FastMachineParams {
-    pci::BusConfig bus;       ///< clock and width (STATUS.PCI66/BUS64, delays)
-    nic::NicParams nic;       ///< as for the pin-level NIC
-    unsigned mem_latency = 4; ///< host memory read latency in bus clocks (as HostBridgeParams::read_latency)
-    bool verify_dma = true;   ///< enable the DMA verifier from time 0
+    pci::BusConfig bus;        ///< clock and width (STATUS.PCI66/BUS64, delays)
+    nic::NicParams nic;        ///< as for the pin-level NIC
+    unsigned mem_latency = 4;  ///< host memory read latency in bus clocks (as HostBridgeParams::read_latency)
+    bool verify_dma = true;    ///< enable the DMA verifier from time 0
 };
 
 class FastMachine : public sc_core::sc_module {

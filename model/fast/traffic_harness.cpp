@@ -20,8 +20,7 @@ uint64_t splitmix(uint64_t& state) {
 }
 }  // namespace
 
-TrafficHarness::TrafficHarness(sc_module_name name, const HarnessConfig& cfg, host::HostCpu& cpu,
-                               nic::Nic82540em& nic)
+TrafficHarness::TrafficHarness(sc_module_name name, const HarnessConfig& cfg, host::HostCpu& cpu, nic::Nic82540em& nic)
     : sc_module(name), m_cfg(cfg), m_nic(nic) {
     if (m_cfg.frame_size < 22) m_cfg.frame_size = 22;
     if (m_cfg.window == 0) m_cfg.window = 1;
@@ -62,9 +61,8 @@ void TrafficHarness::program(host::HostPlatform& hp) {
     hc.pci_device = m_nic.device_number();
     hc.pages.seed = m_cfg.seed;
     m_ndis = std::make_unique<ndis::NdisHost>(hp, hc);
-    m_ndis->set_report_sink([](const std::string& type, const std::string& message) {
-        SC_REPORT_WARNING(type.c_str(), message.c_str());
-    });
+    m_ndis->set_report_sink(
+        [](const std::string& type, const std::string& message) { SC_REPORT_WARNING(type.c_str(), message.c_str()); });
     NDIS_STATUS st = m_ndis->load_driver(NicsimE1000DriverEntry);
     if (st == NDIS_STATUS_SUCCESS) st = m_ndis->initialize();
     if (st != NDIS_STATUS_SUCCESS) {

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "model/fast/fast_machine.h"
+#include "model/fast/pin_machine.h"
 #include "model/fast/traffic_harness.h"
 #include "model/nic/e1000_regs.h"
-#include "model/fast/pin_machine.h"
 #include "testbench/support/sim_reports.h"
 
 using namespace nicsim;
@@ -67,8 +67,9 @@ TEST_CASE("fast mode and pin-level bus give the same wire output and host memory
     CHECK(hp.failure().empty());
     CHECK(hf.failure().empty());
 
-    INFO("the fast machine really bypassed the bus: its bridge and DMA port carried the traffic, its master engine "
-         "ran no transaction, while the pin-level machine's monitor saw bus cycles and no violation");
+    INFO(
+        "the fast machine really bypassed the bus: its bridge and DMA port carried the traffic, its master engine "
+        "ran no transaction, while the pin-level machine's monitor saw bus cycles and no violation");
     CHECK(fst.bridge.stats().mem_cycles > 0);
     CHECK(fst.dma.stats().requests > 0);
     CHECK(fst.nic.master().stats().transactions == 0);
@@ -145,13 +146,15 @@ TEST_CASE("fast mode runs the traffic with fewer kernel evaluations of the NIC t
     INFO("same frames through both NICs");
     CHECK(pin.nic.data_path().stats().tx_frames == fst.nic.data_path().stats().tx_frames);
     CHECK(pin.nic.data_path().stats().rx_frames == fst.nic.data_path().stats().rx_frames);
-    INFO("pin-level NIC awake clocks " << pin.nic.stats().awake_clocks << ", fast NIC " << fst.nic.stats().awake_clocks);
+    INFO("pin-level NIC awake clocks " << pin.nic.stats().awake_clocks << ", fast NIC "
+                                       << fst.nic.stats().awake_clocks);
     CHECK(fst.nic.stats().awake_clocks < pin.nic.stats().awake_clocks);
 }
 
-TEST_CASE("fast bridge answers an empty configuration slot with all ones and an unclaimed MMIO read is a master "
-          "abort",
-          "[fast][bridge]") {
+TEST_CASE(
+    "fast bridge answers an empty configuration slot with all ones and an unclaimed MMIO read is a master "
+    "abort",
+    "[fast][bridge]") {
     nicsim::test::expect_reports("nicsim/fast/master-abort");
     fast::FastMachine fst("fast", fast_params());
     uint32_t empty_cfg = 0, vendor = 0, unclaimed = 0;
