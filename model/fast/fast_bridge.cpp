@@ -18,12 +18,13 @@ std::string hex(uint64_t v) {
 }
 }  // namespace
 
-FastBridge::FastBridge(sc_module_name name, const FastBridgeParams& params)
+FastBridge::FastBridge(sc_module_name name, const FastBridgeParams& params, const pci::PciBus* bus)
     : sc_module(name),
       cpu_mem("cpu_mem"),
       cpu_io("cpu_io"),
       cpu_cfg("cpu_cfg"),
       m_params(params),
+      m_bus(bus),
       m_read_delay(params.read_clocks * params.clock_ns, SC_NS),
       m_write_delay(params.write_clocks * params.clock_ns, SC_NS),
       m_clock(params.clock_ns, SC_NS) {
@@ -65,6 +66,8 @@ bool FastBridge::request_ok(Space space, tlm::tlm_generic_payload& gp) {
 
 void FastBridge::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& delay) {
     if (!request_ok(space, gp)) return;
+    if (m_bus)
+        while (!m_bus->lines().rst_n) wait(m_bus->changed_event());  // no cycle runs while RST# is asserted
     const bool write = gp.is_write();
     const uint32_t len = gp.get_data_length();
     const uint64_t a = gp.get_address();

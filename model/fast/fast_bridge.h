@@ -19,6 +19,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "model/pci/pci_bus.h"
 #include "model/pci/target_engine.h"
 
 namespace nicsim::fast {
@@ -43,7 +44,8 @@ class FastBridge : public sc_core::sc_module {
     tlm_utils::simple_target_socket<FastBridge> cpu_io;   ///< from HostCpu::cpu_io
     tlm_utils::simple_target_socket<FastBridge> cpu_cfg;  ///< from HostCpu::cpu_cfg
 
-    FastBridge(sc_core::sc_module_name name, const FastBridgeParams& params = {});
+    /// `bus` (optional): a CPU cycle waits while its RST# is asserted, as the pin-level bridge's would.
+    FastBridge(sc_core::sc_module_name name, const FastBridgeParams& params = {}, const pci::PciBus* bus = nullptr);
 
     /// A device answering as `device` (its IDSEL line) through `client`.
     void add_device(unsigned device, pci::TargetClient& client);
@@ -63,6 +65,7 @@ class FastBridge : public sc_core::sc_module {
     bool request_ok(Space space, tlm::tlm_generic_payload& gp);
 
     FastBridgeParams m_params;
+    const pci::PciBus* m_bus;
     sc_core::sc_time m_read_delay;
     sc_core::sc_time m_write_delay;
     sc_core::sc_time m_clock;

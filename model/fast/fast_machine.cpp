@@ -22,7 +22,7 @@ FastMachine::FastMachine(sc_core::sc_module_name name, const FastMachineParams& 
       bus("pci", params.bus),
       memory("memory"),
       verifier("verifier", &bus),
-      bridge("bridge", bridge_params(params)),
+      bridge("bridge", bridge_params(params), &bus),
       cpu("cpu", bus, memory, &verifier),
       nic("nic", bus, params.nic),
       dma("dma", dma_params(params)) {

@@ -177,3 +177,36 @@ TEST_CASE(
     CHECK(fst.bridge.stats().master_aborts == 2);
     CHECK(nicsim::test::reports_seen("nicsim/fast/master-abort") == 1);
 }
+
+TEST_CASE("fast mode DMA outside every verifier window ends in a target abort the NIC reports", "[fast][dma]") {
+    // A TX ring the driver never handed to the device: the verifier refuses the descriptor fetch, the fast DMA port
+    // completes it as a target abort, and the NIC latches Received Target Abort and diagnoses the bus error.
+    nicsim::test::expect_reports("nicsim/host/verifier");
+    nicsim::test::expect_reports("nicsim/nic/");
+    fast::FastMachine fst("fast", fast_params());
+    constexpr uint32_t kBar0 = 0xF000'0000u;
+    uint32_t status = 0;
+    fst.cpu.set_program([&](host::HostPlatform& hp) {
+        using namespace nicsim::e1000;
+        const unsigned dev = fst.nic.device_number();
+        hp.config_write(dev, pci::cfg::kBar0, 4, kBar0);
+        hp.config_write(dev, pci::cfg::kCommand, 2, pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster);
+        hp.mmio_write(kBar0 + TDBAL, 4, 0x0010'0000u);  // never allowed: outside every verifier window
+        hp.mmio_write(kBar0 + TDBAL + 4, 4, 0);
+        hp.mmio_write(kBar0 + TDLEN, 4, 128);
+        hp.mmio_write(kBar0 + TCTL, 4, tctl::EN::make(1));
+        hp.mmio_write(kBar0 + TDBAL + 0x18, 4, 1);  // TDT: one descriptor for the device
+        hp.stall_ns(20'000);
+        status = hp.config_read(dev, pci::cfg::kStatus, 2);
+    });
+    fst.cpu.set_stop_when_done(true);
+    sc_start(sc_time(1, SC_MS));
+    INFO("the verifier refused the fetch and the port answered it with an error");
+    CHECK(fst.verifier.violations() >= 1);
+    CHECK(fst.dma.stats().errors >= 1);
+    INFO("the NIC saw a target abort: status bit and a DMA diagnostic");
+    CHECK((status & pci::cfg::kStsReceivedTargetAbort) != 0);
+    CHECK(nicsim::test::reports_seen("nicsim/nic/dma-bus-error") >= 1);
+    INFO("no frame left the NIC");
+    CHECK(fst.nic.data_path().stats().tx_frames == 0);
+}
