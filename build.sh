@@ -31,7 +31,7 @@ build() {
     cmake --build build -j"$(nproc)"
 }
 
-# Sanitizer build: everything, with ASan + UBSan (leaks are checked too; UBSan findings are fatal).
+# Sanitizer build: everything, with ASan + UBSan (UBSan findings are fatal).
 build_asan() {
     cmake -S . -B build-asan -DNICSIM_WERROR="$(werror)" -DNICSIM_SANITIZE=address,undefined >/dev/null
     cmake --build build-asan -j"$(nproc)"
@@ -59,7 +59,9 @@ case "$cmd" in
     asan)
         install_missing
         build_asan
-        export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        # Leak checking is off: LeakSanitizer's stop-the-world scan faults on the guard pages of SystemC's coroutine
+        # stacks (intermittent "Tracer caught signal 11"), and SC_THREAD stacks are never unwound at sc_stop anyway.
+        export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
         cd build-asan && exec ctest --output-on-failure -j"$(nproc)" "$@"
         ;;
     fuzz)
