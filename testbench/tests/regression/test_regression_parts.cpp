@@ -1,0 +1,156 @@
+// The regression's own parts, without a simulation: the --fault and --randomize options, the scoreboard's judgement
+// of lost, reordered and late frames, and the fitting of fragment layouts to the reserved map registers.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "testbench/cli/run_config.h"
+#include "testbench/system/scoreboard.h"
+#include "testbench/system/traffic.h"
+
+using namespace nicsim::tb;
+
+namespace {
+
+RunConfig parse(std::vector<std::string> args) {
+    std::vector<char*> argv;
+    std::string prog = "nicsim";
+    argv.push_back(prog.data());
+    for (std::string& a : args) argv.push_back(a.data());
+    RunConfig cfg;
+    parse_command_line(static_cast<int>(argv.size()), argv.data(), cfg);
+    return cfg;
+}
+
+std::vector<uint8_t> frame(TrafficGen& gen) {
+    return gen.next();
+}
+
+}  // namespace
+
+TEST_CASE("regression parts: --fault lists accumulate and print back as a plan", "[regression][cli][faults]") {
+    const RunConfig c = parse({"--fault", "retry:0.01,disconnect:0.02", "--fault", "reset-at:200us,rx-flood"});
+    INFO("both --fault options are applied");
+    CHECK(c.faults.retry == Approx(0.01));
+    CHECK(c.faults.disconnect == Approx(0.02));
+    CHECK(c.faults.reset_at_ns == 200'000);
+    CHECK(c.faults.rx_flood);
+    INFO("the plan text names every fault, in a fixed order");
+    CHECK(c.faults.text() == "retry:0.01,disconnect:0.02,rx-flood,reset-at:200000ns");
+    CHECK(c.faults.any());
+    INFO("a run without --fault has no fault plan");
+    CHECK_FALSE(parse({}).faults.any());
+}
+
+TEST_CASE("regression parts: bad --fault values are refused with the fault named", "[regression][cli][faults]") {
+    INFO("a probability above 0.5");
+    CHECK_THROWS_WITH(parse({"--fault", "retry:0.9"}), Catch::Contains("--fault retry"));
+    INFO("an unknown fault");
+    CHECK_THROWS_WITH(parse({"--fault", "meteor:1"}), Catch::Contains("comma-separated list"));
+    INFO("a fault without its value");
+    CHECK_THROWS_WITH(parse({"--fault", "target-abort"}), Catch::Contains("target-abort:VALUE"));
+    INFO("a time without a unit");
+    CHECK_THROWS_WITH(parse({"--fault", "link-flap:200"}), Catch::Contains("--fault link-flap"));
+    INFO("faults with two machines");
+    CHECK_THROWS_WITH(parse({"--back-to-back", "--fault", "retry:0.1"}), Catch::Contains("--back-to-back"));
+}
+
+TEST_CASE("regression parts: --randomize is a function of the seed and explicit options win",
+          "[regression][cli][random]") {
+    const RunConfig a = parse({"--randomize", "--seed", "77"});
+    const RunConfig b = parse({"--seed", "77", "--randomize"});
+    INFO("the same seed picks the same scenario, whatever the option order");
+    CHECK(a.bus_width == b.bus_width);
+    CHECK(a.bus_mhz == b.bus_mhz);
+    CHECK(a.placement == b.placement);
+    CHECK(a.size.text() == b.size.text());
+    CHECK(a.packets == b.packets);
+    CHECK(a.scenario == "random");
+    INFO("an explicit option overrides the random choice");
+    CHECK(parse({"--randomize", "--seed", "77", "--bus-width", "64"}).bus_width == 64);
+    CHECK(parse({"--randomize", "--seed", "77", "--bus-width", "32"}).bus_width == 32);
+    INFO("different seeds pick different scenarios (over 20 seeds, more than one bus/placement/size combination)");
+    std::vector<std::string> seen;
+    for (int s = 1; s <= 20; ++s) {
+        const RunConfig c = parse({"--randomize", "--seed", std::to_string(s)});
+        const std::string key = std::to_string(c.bus_width) + placement_name(c.placement) + c.size.text();
+        if (std::find(seen.begin(), seen.end(), key) == seen.end()) seen.push_back(key);
+        INFO("every random scenario is valid");
+        CHECK_NOTHROW(validate(c));
+    }
+    CHECK(seen.size() > 5);
+}
+
+TEST_CASE("regression parts: a lost frame is missing and not reordered; a late one is reordered",
+          "[regression][scoreboard]") {
+    const Mac a{2, 0, 0, 0, 0, 1}, b{2, 0, 0, 0, 0, 2};
+    TrafficGen gen(5, 1, SizeDist{}, a, b);
+    const auto f0 = frame(gen), f1 = frame(gen), f2 = frame(gen);
+    Scoreboard lost("lost");
+    lost.expect(f0);
+    lost.expect(f1);
+    lost.expect(f2);
+    lost.observe(f0.data(), f0.size());
+    lost.observe(f2.data(), f2.size());
+    INFO("frame 1 never arrived: one missing, nothing reordered, intact otherwise");
+    CHECK(lost.missing() == 1);
+    CHECK(lost.counts().reordered == 0);
+    CHECK(lost.intact());
+    CHECK_FALSE(lost.clean());
+    CHECK(lost.first_missing().find("frame 1 ") != std::string::npos);
+
+    Scoreboard late("late");
+    late.expect(f0);
+    late.expect(f1);
+    late.observe(f1.data(), f1.size());
+    late.observe(f0.data(), f0.size());
+    INFO("frame 0 after frame 1 is reordered");
+    CHECK(late.counts().reordered == 1);
+    CHECK_FALSE(late.intact());
+}
+
+TEST_CASE("regression parts: a withdrawn send that still arrives is late, not unexpected", "[regression][scoreboard]") {
+    const Mac a{2, 0, 0, 0, 0, 1}, b{2, 0, 0, 0, 0, 2};
+    TrafficGen gen(6, 1, SizeDist{}, a, b);
+    const auto f0 = frame(gen);
+    Scoreboard sb("tx");
+    sb.expect(f0);
+    sb.withdraw(0);
+    INFO("a withdrawn frame is no longer expected");
+    CHECK(sb.missing() == 0);
+    sb.observe(f0.data(), f0.size());
+    INFO("when it arrives anyway (sent before a reset failed it) it counts as late");
+    CHECK(sb.counts().late == 1);
+    CHECK(sb.counts().unexpected == 0);
+    CHECK(sb.clean());
+    sb.observe(f0.data(), f0.size());
+    INFO("a second copy is a problem (it was never expected again)");
+    CHECK_FALSE(sb.intact());
+}
+
+TEST_CASE("regression parts: fragment layouts are merged until they fit the reserved map registers",
+          "[regression][traffic]") {
+    INFO("BYTES_TO_PAGES(mapping) + 1 map registers");
+    CHECK(map_registers_for(1514) == 2);
+    CHECK(map_registers_for(32768) == 9);
+    CHECK(map_registers_for(65536) == 17);
+    INFO("pages a buffer spans depend on its offset in the first page");
+    CHECK(pages_spanned(0, 4096) == 1);
+    CHECK(pages_spanned(100, 4096) == 2);
+    CHECK(pages_spanned(0, 0) == 1);
+    std::vector<uint32_t> layout{100, 200, 300, 914};
+    INFO("four one-page buffers do not fit two map registers: merged from the end");
+    CHECK(fit_map_registers(layout, 0, 2));
+    CHECK(layout == std::vector<uint32_t>{100, 1414});
+    INFO("a layout that fits is left alone");
+    CHECK_FALSE(fit_map_registers(layout, 0, 2));
+    std::vector<uint32_t> big{30000, 30000, 5536};
+    INFO("64 KiB in three buffers spans 8 + 8 + 2 pages: 17 map registers need a merge");
+    CHECK(fit_map_registers(big, 0, 17));
+    uint32_t total = 0, pages = 0;
+    for (uint32_t n : big) total += n, pages += pages_spanned(0, n);
+    CHECK(total == 65536);
+    CHECK(pages <= 17);
+}
