@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One regression run: nicsim NICSIM ARGS... in a scratch directory, without VCD or pcap unless the arguments ask.
-# Prints the command (and nicsim prints its seed and the replay command when a check fails); exit status is nicsim's.
+# Passes when nicsim exits 0 (every check passed) and the traffic finished: a run ended by the time limit (a hang)
+# fails here even though nicsim itself exits 0 for it. Prints the command; nicsim prints its seed and the replay
+# command when a check fails.
 set -u
 NICSIM=$1
 shift
@@ -8,7 +10,12 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 echo "run: nicsim --quiet --vcd none --pcap-out none $*"
-"$NICSIM" --quiet --vcd none --pcap-out none "$@"
+"$NICSIM" --quiet --vcd none --pcap-out none "$@" --stats-json run.json
 code=$?
+if [ "$code" -eq 0 ] && ! grep -q '"ended by": "traffic complete"' run.json; then
+    echo "the run did not finish its traffic: $(grep '"ended by"' run.json)"
+    echo "nicsim: replay with: nicsim $*"
+    code=1
+fi
 [ "$code" -eq 0 ] && echo "PASS" || echo "FAIL (exit $code)"
 exit "$code"
