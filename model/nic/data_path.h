@@ -15,6 +15,15 @@
 // Diagnostics ("nicsim/nic/<what>"): dma-disabled, dma-address-32bit, dma-address-wrap, dma-bus-error,
 // dma-queue-full, ring-length, head-tail-range, tail-while-disabled, null-buffer, zero-length, tx-too-long,
 // tx-descriptor-type, tx-refused, tso-context, tso-paylen, the offload status names, rx-buffer-size.
+// Reset (CTRL.RST, RST#): frames whose descriptors were already done but which had not left for the wire (TX FIFO,
+// TSO segments not yet queued) are discarded as on the 8254x; they are counted in tx_dropped and tx_flushed and
+// named by an SC_INFO report "nicsim/nic/tx-flushed" (a reset is legal, so not a warning).
+// Failed descriptor write-back (master/target abort, parity on the bus): fatal for those descriptors, as on the
+// 8254x. The DMA engine raises "nicsim/nic/dma-bus-error", the front latches Received Target/Master Abort in the PCI
+// Status register, and the descriptors are still retired (the head register moves past them, counted in
+// desc_writeback_lost) so the device's ring does not hang; their DD never reaches host memory. A driver waiting on
+// DD there sees the head past a descriptor without DD: it must detect the stall (the miniport's
+// MiniportCheckForHang does) and reset the device, which restarts the ring.
 // Simplifications: write-back below WTHRESH happens when the engine goes idle or on TIDV/RDTR.FPD (no timer of its
 // own); GRAN=0 (cache-line granularity) is treated as descriptors; VLAN insertion/stripping is not modelled.
 #pragma once
@@ -56,6 +65,7 @@ struct DataPathStats {
     uint64_t desc_fetch_bursts = 0;      ///< descriptor fetch operations (one per contiguous run)
     uint64_t desc_prefetches = 0;        ///< of them, started while the cache still held unused descriptors (PTHRESH)
     uint64_t desc_writeback_bursts = 0;  ///< descriptor write-back operations
+    uint64_t desc_writeback_lost = 0;    ///< descriptors retired although their write-back failed on the bus
     uint64_t desc_fetch_latency_ns = 0;  ///< sum over fetch operations: queued -> data in the cache
     uint64_t desc_fetch_latency_max_ns = 0;
     // DMA
@@ -68,7 +78,8 @@ struct DataPathStats {
     uint64_t tx_frames = 0;        ///< frames handed to the wire
     uint64_t tx_bytes = 0;         ///< bytes of those frames (including FCS when inserted)
     uint64_t tx_tso_segments = 0;  ///< frames produced by TCP segmentation
-    uint64_t tx_dropped = 0;       ///< frames abandoned (DMA error, bad descriptor)
+    uint64_t tx_dropped = 0;       ///< frames abandoned (DMA error, bad descriptor, discarded by a reset)
+    uint64_t tx_flushed = 0;       ///< of them, done frames a reset discarded before they reached the wire
     uint64_t rx_frames = 0;        ///< frames delivered to host memory
     uint64_t rx_bytes = 0;         ///< bytes delivered (after SECRC strip)
     uint64_t rx_filtered = 0;      ///< frames refused by the address filter

@@ -240,7 +240,10 @@ void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
     }
     m_wb_inflight = false;
     // A failed write-back (diagnosed by the DMA engine) still retires the descriptors: the ring must not hang.
-    if (result == DmaResult::Ok) (m_regs.tx ? m_stats.tx_desc_written_back : m_stats.rx_desc_written_back) += n;
+    if (result == DmaResult::Ok)
+        (m_regs.tx ? m_stats.tx_desc_written_back : m_stats.rx_desc_written_back) += n;
+    else
+        m_stats.desc_writeback_lost += n;  // DD never reaches memory: the driver must detect the stall and reset
     m_wb += m_wb_count;
     m_ctx.set_reg(m_regs.head, ring_index(m_wb));
     if (m_traced) update_trace();
