@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hostdrv/ndis/hal_dma.h"
@@ -117,8 +118,12 @@ class NdisHost {
     uint64_t send(const std::vector<uint8_t>& frame, const SendLayout& layout = {});
     void cancel_sends(PVOID cancel_id);
     const std::vector<SendResult>& send_results() const { return m_send_results; }
+    /// Hands over the send results so far and forgets them (long runs stay flat in memory).
+    std::vector<SendResult> take_send_results() { return std::exchange(m_send_results, {}); }
     size_t sends_outstanding() const { return m_sends.size(); }
     const std::vector<ReceivedFrame>& received() const { return m_received; }
+    /// Hands over the frames received so far and forgets them (long runs stay flat in memory).
+    std::vector<ReceivedFrame> take_received() { return std::exchange(m_received, {}); }
     size_t received_packets_held() const { return m_held.size(); }
     void return_received_packets();
     const std::vector<StatusIndication>& status_indications() const { return m_status; }

@@ -156,6 +156,9 @@ TEST_CASE("A packet longer than MaximumPhysicalMapping is refused with NDIS_STAT
     REQUIRE(rig.host.send_results().size() == 1);
     CHECK(rig.host.send_results()[0].id == id);
     CHECK(rig.host.send_results()[0].status == NDIS_STATUS_INVALID_LENGTH);
+    INFO("take_send_results hands the results over and forgets them");
+    CHECK(rig.host.take_send_results().size() == 1);
+    CHECK(rig.host.send_results().empty());
     CHECK(rig.host.violation_count("sg-too-long") == 1);
     CHECK(rig.host.hal().lists_in_flight() == 0);
     INFO("1514 bytes still go");

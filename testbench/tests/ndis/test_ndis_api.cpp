@@ -333,6 +333,11 @@ TEST_CASE("NdisMIndicateReceivePacket copies the packets up and they come back t
     CHECK(rig.host.received().size() == 4);
     CHECK(rig.host.received()[3].packet_status == NDIS_STATUS_RESOURCES);
     CHECK(g_state.returns == 2);
+    INFO("take_received hands the frames over and forgets them, so long runs stay flat");
+    const std::vector<nicsim::ndis::ReceivedFrame> taken = rig.host.take_received();
+    CHECK(taken.size() == 4);
+    CHECK(taken[1].bytes[5] == 105);
+    CHECK(rig.host.received().empty());
     free_rx_packets();
 }
 
