@@ -352,6 +352,10 @@ VOID reset_timer_fn(PVOID, PVOID ctx, PVOID, PVOID) {
         command = static_cast<USHORT>(command | PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER);
         NdisWritePciSlotInformation(a->handle, 0, 4, &command, sizeof(command));
     }
+    if (a->pci_errors) {  // the aborts a hang check saw: cleared (write 1) so a new one shows again
+        NdisWritePciSlotInformation(a->handle, 0, kPciStatusOffset, &a->pci_errors, sizeof(a->pci_errors));
+        a->pci_errors = 0;
+    }
     if (ctrl::RST::get(rd32(a, CTRL))) status = NDIS_STATUS_HARD_ERRORS;
     if (status == NDIS_STATUS_SUCCESS) {
         hw_program(a);
@@ -374,6 +378,7 @@ NDIS_STATUS MiniportReset(PBOOLEAN addressing_reset, NDIS_HANDLE ctx) {
     ++a->stats.resets;
     a->resetting = true;
     a->hang_clean = ~0u;
+    a->rx_hang_clean = ~0u;
     a->hw_status = NdisHardwareStatusReset;
     hw_quiesce(a);
     tx_complete(a);  // what the device finished before it stopped completes normally
@@ -412,21 +417,58 @@ VOID MiniportShutdown(PVOID ctx) {
     wr32(a, CTRL, rd32(a, CTRL) | ctrl::RST::mask);
 }
 
-/// Hung: sends sat on the TX ring across two checks without one descriptor completing.
-BOOLEAN MiniportCheckForHang(NDIS_HANDLE ctx) {
-    auto* a = static_cast<Adapter*>(ctx);
-    if (a->resetting || a->halting) return FALSE;
+/// Transmit stalled: sends sat on the TX ring across two checks without one descriptor completing.
+bool tx_stalled(Adapter* a) {
     tx_complete(a);
     if (a->tx_in_use == 0) {
         a->hang_clean = ~0u;
-        return FALSE;
+        return false;
     }
     if (a->hang_clean != a->tx_clean) {
         a->hang_clean = a->tx_clean;
-        return FALSE;
+        return false;
     }
+    return true;
+}
+
+/// Receive stalled: the device reports descriptors consumed (RDH moved past the one the driver waits on) but that one
+/// has no DD: its write-back never reached memory (a target or master abort on the descriptor write-back, which the
+/// 8254x treats as fatal for those descriptors; the device goes on with the next ones, the driver would wait
+/// forever). Hung when the same descriptor was stalled at the previous check too (at least one hang interval), or
+/// at once when the PCI Status register shows a DMA of the device aborted.
+bool rx_stalled(Adapter* a) {
+    // RDH first: the device moves it only after the write-back, so DD read afterwards is in memory if it ever will be.
+    const ULONG rdh = rd32(a, RDH);
+    NdisAcquireSpinLock(&a->lock);
+    const uint32_t clean = a->rx_clean, posted = a->rx_posted, count = a->rx_count;
+    const RxDesc d = desc_from<RxDesc>(a->rx_ring + static_cast<size_t>(clean) * kDescBytes);
+    NdisReleaseSpinLock(&a->lock);
+    const uint32_t consumed = rdh < count ? (rdh + count - clean) % count : 0;
+    if (posted == 0 || (d.status() & RxDesc::kStaDd) || consumed == 0 || consumed > posted) {
+        a->rx_hang_clean = ~0u;  // nothing waits, the DPC has work, or the device has not passed the descriptor
+        return false;
+    }
+    USHORT status = 0;
+    NdisReadPciSlotInformation(a->handle, 0, kPciStatusOffset, &status, sizeof(status));
+    a->pci_errors = static_cast<USHORT>(status & kPciStsDmaFailed);
+    if (a->pci_errors == 0 && a->rx_hang_clean != clean) {
+        a->rx_hang_clean = clean;  // first look: stalled now, hung if still so at the next check
+        return false;
+    }
+    return true;
+}
+
+/// Hung: transmit or receive stalled (see tx_stalled, rx_stalled); NDIS then calls MiniportReset.
+BOOLEAN MiniportCheckForHang(NDIS_HANDLE ctx) {
+    auto* a = static_cast<Adapter*>(ctx);
+    if (a->resetting || a->halting) return FALSE;
+    const bool tx = tx_stalled(a);
+    const bool rx = rx_stalled(a);
+    if (!tx && !rx) return FALSE;
     ++a->stats.hangs;
+    if (rx) ++a->stats.rx_hangs;
     a->hang_clean = ~0u;
+    a->rx_hang_clean = ~0u;
     return TRUE;
 }
 

@@ -45,7 +45,8 @@ struct DriverStats {
     uint64_t rx_returned = 0;         ///< MiniportReturnPacket calls
     uint64_t link_changes = 0;        ///< media connect/disconnect indications
     uint64_t resets = 0;              ///< MiniportReset calls
-    uint64_t hangs = 0;               ///< MiniportCheckForHang answers TRUE (TX made no progress between checks)
+    uint64_t hangs = 0;               ///< MiniportCheckForHang answers TRUE (TX or RX stalled between checks)
+    uint64_t rx_hangs = 0;            ///< ... of them for a stalled receive (RDH past a descriptor without DD)
     uint64_t halt_quiesce_polls = 0;  ///< head-pointer polls while waiting for the DMA to stop in halt/reset
     bool dma_quiet_at_halt = false;   ///< TDH/RDH stopped moving before shared memory was freed
 };
