@@ -9,8 +9,12 @@ namespace nicsim {
 
 class Tracer {
 public:
-    /// `path` without the ".vcd" suffix SystemC appends; empty = tracing off.
-    explicit Tracer(const std::string& path = {});
+    enum class Writer {
+        Fast,     ///< FastVcdFile (model/trace/fast_vcd_file.h): SystemC's file content, a fixed $date, no iostreams
+        SystemC,  ///< SystemC's own sc_create_vcd_trace_file (wall-clock $date), for comparisons
+    };
+    /// `path` with or without the ".vcd" suffix (the file is always `<base>.vcd`); empty = tracing off.
+    explicit Tracer(const std::string& path = {}, Writer writer = Writer::Fast);
     ~Tracer();
     Tracer(const Tracer&) = delete;
     Tracer& operator=(const Tracer&) = delete;
@@ -27,6 +31,7 @@ public:
 
 private:
     sc_core::sc_trace_file* m_file = nullptr;
+    Writer m_writer;
     std::string m_path;
 };
 

@@ -1,0 +1,120 @@
+// A VCD writer for the SystemC kernel without iostreams: the same file SystemC 2.3.4's own VCD writer produces
+// (hierarchical scopes from the dots in the names under a top "SystemC" scope, the same identifiers, value
+// formats and time stamps), except for a fixed $date, written through one buffer with integer formatting by hand.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+namespace nicsim {
+
+class FastVcdFile : public sc_core::sc_trace_file {
+public:
+    /// Opens `path` (written as given, no suffix added) and registers with the simulation kernel, which calls
+    /// cycle() at the end of every time step. An unopenable file is reported (nicsim/trace/open) and traces nothing.
+    explicit FastVcdFile(const std::string& path);
+    /// Writes the final time stamp, flushes, closes and unregisters from the kernel.
+    ~FastVcdFile() override;
+    FastVcdFile(const FastVcdFile&) = delete;
+    FastVcdFile& operator=(const FastVcdFile&) = delete;
+
+    bool ok() const { return m_fp != nullptr; }
+
+    void trace(const sc_core::sc_event& object, const std::string& name) override;
+    void trace(const sc_core::sc_time& object, const std::string& name) override;
+    void trace(const bool& object, const std::string& name) override;
+    void trace(const sc_dt::sc_bit& object, const std::string& name) override;
+    void trace(const sc_dt::sc_logic& object, const std::string& name) override;
+    void trace(const unsigned char& object, const std::string& name, int width) override;
+    void trace(const unsigned short& object, const std::string& name, int width) override;
+    void trace(const unsigned int& object, const std::string& name, int width) override;
+    void trace(const unsigned long& object, const std::string& name, int width) override;
+    void trace(const char& object, const std::string& name, int width) override;
+    void trace(const short& object, const std::string& name, int width) override;
+    void trace(const int& object, const std::string& name, int width) override;
+    void trace(const long& object, const std::string& name, int width) override;
+    void trace(const sc_dt::int64& object, const std::string& name, int width) override;
+    void trace(const sc_dt::uint64& object, const std::string& name, int width) override;
+    void trace(const float& object, const std::string& name) override;
+    void trace(const double& object, const std::string& name) override;
+    void trace(const sc_dt::sc_int_base& object, const std::string& name) override;
+    void trace(const sc_dt::sc_uint_base& object, const std::string& name) override;
+    void trace(const sc_dt::sc_signed& object, const std::string& name) override;
+    void trace(const sc_dt::sc_unsigned& object, const std::string& name) override;
+    void trace(const sc_dt::sc_fxval& object, const std::string& name) override;
+    void trace(const sc_dt::sc_fxval_fast& object, const std::string& name) override;
+    void trace(const sc_dt::sc_fxnum& object, const std::string& name) override;
+    void trace(const sc_dt::sc_fxnum_fast& object, const std::string& name) override;
+    void trace(const sc_dt::sc_bv_base& object, const std::string& name) override;
+    void trace(const sc_dt::sc_lv_base& object, const std::string& name) override;
+    void trace(const unsigned int& object, const std::string& name, const char** enum_literals) override;
+    void write_comment(const std::string& comment) override;
+    void delta_cycles(bool flag) override;
+    void set_time_unit(double v, sc_core::sc_time_unit tu) override;
+
+protected:
+    void cycle(bool delta_cycle) override;
+
+private:
+    enum class Kind : uint8_t {
+        Bool,    // const bool*
+        Bit,     // const sc_bit*
+        Logic,   // const sc_logic*
+        U8,      // integral types: value widened to 64 bits, masked to the traced width
+        U16,
+        U32,
+        U64,
+        S8,
+        S16,
+        S32,
+        S64,
+        Double,  // const double*
+        Float,   // const float*
+        Bv,      // const sc_bv_base*
+        Lv,      // const sc_lv_base*
+    };
+    struct Var {
+        Kind kind;
+        const void* obj;
+        int width;             // bits
+        uint64_t mask;         // integral: the values that fit the type's bits at this width
+        uint64_t old = 0;      // integral, bool, logic: value last written; double: its bits
+        uint32_t words = 0;    // Bv/Lv: 32-bit words
+        uint32_t first = 0;    // Bv/Lv: index of its words in m_vec_old (data then control per word)
+        std::string name;      // full dotted name
+        char id[6];            // VCD identifier, NUL-terminated
+    };
+
+    void add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask = 0);
+    uint64_t read_scalar(const Var& v) const;
+    bool changed(Var& v);
+    void write_value(const Var& v);
+    void write_header();
+    void write_scopes();
+    void write_time(uint64_t units);
+    void put(const char* s, size_t n);
+    void put(const char* s);
+    void put(char c);
+    void flush();
+
+    std::FILE* m_fp = nullptr;
+    std::string m_path;
+    std::vector<char> m_buf;
+    size_t m_fill = 0;
+    std::vector<Var> m_vars;
+    std::vector<uint32_t> m_vec_old;
+    sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
+    double m_unit_value = 1;
+    sc_core::sc_time_unit m_unit_tu = sc_core::SC_PS;
+    uint64_t m_unit_ticks = 1;  // resolution ticks per time unit
+    uint64_t m_prev_units = 0;
+    bool m_initialized = false;
+    bool m_warned_late = false;
+    bool m_registered = false;
+};
+
+}  // namespace nicsim
