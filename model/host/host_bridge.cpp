@@ -397,6 +397,7 @@ bool HostBridge::injected(const pci::TargetAccess& a, TargetReply& reply) {
     if (a.phase == 0 && !m_tx.first_done) {
         if (m_tx.abort) {
             m_tx.abort = false;
+            if (m_tx.mode == ReadMode::Complete) m_dt = Delayed{};  // the master will not repeat an aborted read
             ++m_stats.injected_target_aborts;
             ++m_stats.target_aborts;
             SC_REPORT_WARNING(
