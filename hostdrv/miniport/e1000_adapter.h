@@ -28,7 +28,7 @@ struct TxSlot {
 };
 
 // PCI configuration Status register (offset 0x06): the error bits a bus master latches (write 1 to clear).
-constexpr ULONG kPciStatusOffset = 0x06;                  // Status register in configuration space
+constexpr ULONG kPciStatusOffset = 0x06;                 // Status register in configuration space
 constexpr USHORT kPciStsReceivedTargetAbort = 1u << 12;  // a DMA of the device was target-aborted
 constexpr USHORT kPciStsReceivedMasterAbort = 1u << 13;  // a DMA of the device was not claimed
 constexpr USHORT kPciStsDmaFailed = kPciStsReceivedTargetAbort | kPciStsReceivedMasterAbort;
@@ -107,9 +107,9 @@ struct Adapter {
     // State
     bool link_up = false;
     uint32_t link_mbps = 0;
-    ULONG pending_icr = 0;      // causes the ISR read from ICR, not yet taken by the DPC
-    ULONG dpc_icr = 0;          // causes the running DPC works on
-    uint32_t hang_clean = ~0u;  // tx_clean at the previous MiniportCheckForHang with sends on the ring
+    ULONG pending_icr = 0;         // causes the ISR read from ICR, not yet taken by the DPC
+    ULONG dpc_icr = 0;             // causes the running DPC works on
+    uint32_t hang_clean = ~0u;     // tx_clean at the previous MiniportCheckForHang with sends on the ring
     uint32_t rx_hang_clean = ~0u;  // rx_clean at the previous MiniportCheckForHang that saw receive stalled
     USHORT pci_errors = 0;         // PCI Status error bits a hang check saw; the reset clears them (write 1)
     bool resetting = false;

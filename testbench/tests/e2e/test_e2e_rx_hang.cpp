@@ -15,15 +15,15 @@ using namespace sc_core;
 namespace {
 
 const sc_time kLimit(2, SC_SEC);
-constexpr uint32_t kPciStatus = 0x06;                  // configuration Status register
+constexpr uint32_t kPciStatus = 0x06;                   // configuration Status register
 constexpr uint32_t kStsReceivedTargetAbort = 1u << 12;  // Status: a DMA of the device was target-aborted
 
 struct Outcome {
     NDIS_STATUS st = NDIS_STATUS_FAILURE;
     NDIS_STATUS reset_st = NDIS_STATUS_FAILURE;
-    size_t before = 0;        // frames indicated before the fault
-    size_t during = 0;        // frames indicated while the write-back was lost
-    uint32_t rdh = 0;         // RDH during the stall
+    size_t before = 0;          // frames indicated before the fault
+    size_t during = 0;          // frames indicated while the write-back was lost
+    uint32_t rdh = 0;           // RDH during the stall
     uint32_t status_stall = 0;  // PCI Status during the stall (after the test's optional clear)
     uint32_t status_after = 0;  // PCI Status after the reset
     bool hang_idle = true, hang_first = false, hang_second = false;

@@ -92,8 +92,7 @@ uint32_t put_tso(WriteFn write16, const TsoLayout& l, uint32_t payload) {
         const bool last = k + 1 == l.bufs.size();
         e::TxDataDesc p;
         p.set_addr(l.bufs[k].first);
-        p.set_cmd_len(l.bufs[k].second,
-                      tse | (last ? e::TxDataDesc::kDcmdEop | e::TxDataDesc::kDcmdRs : uint8_t{0}));
+        p.set_cmd_len(l.bufs[k].second, tse | (last ? e::TxDataDesc::kDcmdEop | e::TxDataDesc::kDcmdRs : uint8_t{0}));
         write16(i, p.b);
     }
     return i;
@@ -227,7 +226,9 @@ struct FaultBench : sc_core::sc_module {
         ctx.regs[offset] = value;
         dp->register_written(offset, value);
     }
-    void put(uint64_t addr, const uint8_t* src, size_t len) { std::memcpy(target.mem.data() + (addr - kBase), src, len); }
+    void put(uint64_t addr, const uint8_t* src, size_t len) {
+        std::memcpy(target.mem.data() + (addr - kBase), src, len);
+    }
 };
 
 }  // namespace
@@ -298,8 +299,8 @@ TEST_CASE("reset while TSO segments wait for the wire counts every discarded seg
     b.host.write(0x20000, hdr.data(), hdr.size());
     b.host.write(0x21000, payload.data(), payload_len);
     TsoLayout l{0x20000, {{0x21000, payload_len}}};
-    const uint32_t count = put_tso([&](uint32_t i, const uint8_t* d) { b.host.write(b.tx_ring + i * 16ull, d, 16); },
-                                   l, payload_len);
+    const uint32_t count =
+        put_tso([&](uint32_t i, const uint8_t* d) { b.host.write(b.tx_ring + i * 16ull, d, 16); }, l, payload_len);
     b.w(e::TDT, count);
     // Run until the descriptors are done (DD written back) and the first segments are on the wire.
     for (int i = 0; i < 400 && b.wire.frames.size() < 3; ++i) b.run_us(1);
