@@ -206,11 +206,11 @@ void Machine::program(host::HostPlatform& hp) {
         const uint64_t progress = m_rx_board.counts().matched + m_rx_board.counts().corrupted +
                                   m_tx_board->counts().matched + m_tx_board->counts().corrupted +
                                   m_tx_board->counts().segments;
-        if (progress != last_progress) {
+        const bool tx_done = m_sent >= to_send && m_ndis->sends_outstanding() == 0;
+        if (progress != last_progress || !tx_done) {  // the quiet clock starts once every send has completed
             last_progress = progress;
             quiet_since = now;
         }
-        const bool tx_done = m_sent >= to_send && m_ndis->sends_outstanding() == 0;
         const bool rx_done = rx_expected_total == 0 || m_rx_board.counts().expected >= rx_expected_total;
         const bool all_arrived = m_rx_board.missing() == 0 && m_tx_board->missing() == 0;
         if (tx_done && rx_done && (all_arrived || now - quiet_since > kRxQuietNs)) break;
