@@ -380,7 +380,11 @@ TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, 
         signal_abort(true, a.addr, n, m_gp.get_response_status());
         return TargetReply::Abort;
     }
-    m_stats.dma_write_bytes += static_cast<unsigned>(__builtin_popcount(be));
+    unsigned enabled = be;  // bytes enabled: a bit count without the libgcc popcount call (no -mpopcnt)
+    enabled = (enabled & 0x55u) + ((enabled >> 1) & 0x55u);
+    enabled = (enabled & 0x33u) + ((enabled >> 2) & 0x33u);
+    enabled = (enabled & 0x0Fu) + (enabled >> 4);
+    m_stats.dma_write_bytes += enabled;
     return TargetReply::Data;
 }
 

@@ -61,6 +61,20 @@ void FastVcdFile::add(Kind kind, const void* obj, const std::string& name, int w
     }
     Var v{};
     v.kind = kind;
+    switch (kind) {
+        case Kind::Bool:
+        case Kind::U8:
+        case Kind::S8: v.bytes = 1; break;
+        case Kind::U16:
+        case Kind::S16: v.bytes = 2; break;
+        case Kind::U32:
+        case Kind::S32:
+        case Kind::Float: v.bytes = 4; break;
+        case Kind::U64:
+        case Kind::S64:
+        case Kind::Double: v.bytes = 8; break;
+        default: v.bytes = 0; break;
+    }
     v.obj = obj;
     v.width = width;
     v.mask = mask;
@@ -203,76 +217,83 @@ void FastVcdFile::put(char c) {
 }
 
 void FastVcdFile::write_time(uint64_t units) {
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = static_cast<char>('0' + units % 10);
-        units /= 10;
-    } while (units);
+    char* end = digits + sizeof digits;
+    char* d = end;
+    while (units >= 100) {  // two digits per division
+        const unsigned r = static_cast<unsigned>(units % 100);
+        units /= 100;
+        d -= 2;
+        d[0] = kPairs[2 * r];
+        d[1] = kPairs[2 * r + 1];
+    }
+    if (units >= 10) {
+        d -= 2;
+        d[0] = kPairs[2 * units];
+        d[1] = kPairs[2 * units + 1];
+    } else {
+        *--d = static_cast<char>('0' + units);
+    }
     if (m_fill + 32 > m_buf.size()) flush();
     char* p = &m_buf[m_fill];
     *p++ = '#';
-    while (n) *p++ = digits[--n];
+    const size_t n = static_cast<size_t>(end - d);
+    std::memcpy(p, d, n);
+    p += n;
     *p++ = '\n';
     m_fill = static_cast<size_t>(p - m_buf.data());
 }
 
-uint64_t FastVcdFile::read_scalar(const Var& v) const {
-    switch (v.kind) {
-        case Kind::Bool: return *static_cast<const bool*>(v.obj) ? 1 : 0;
-        case Kind::Bit: return static_cast<const sc_dt::sc_bit*>(v.obj)->to_bool() ? 1 : 0;
-        case Kind::Logic: return static_cast<uint64_t>(static_cast<const sc_dt::sc_logic*>(v.obj)->value());
-        // Integers: their bits (signed ones in two's complement) in the type's width, masked at write time.
-        case Kind::U8:
-        case Kind::S8: return *static_cast<const unsigned char*>(v.obj);
-        case Kind::U16:
-        case Kind::S16: {
+inline uint64_t FastVcdFile::read_scalar(const Var& v) {
+    // Raw bits of the traced object: integers (signed ones in two's complement, masked at write time), bools
+    // (0/1), reals (their IEEE bits); sc_logic as its value 0, 1, Z = 2, X = 3.
+    switch (v.bytes) {
+        case 1: return *static_cast<const unsigned char*>(v.obj);
+        case 2: {
             uint16_t x;
             std::memcpy(&x, v.obj, sizeof x);
             return x;
         }
-        case Kind::U32:
-        case Kind::S32: {
+        case 4: {
             uint32_t x;
             std::memcpy(&x, v.obj, sizeof x);
             return x;
         }
-        case Kind::U64:
-        case Kind::S64: {
+        case 8: {
             uint64_t x;
             std::memcpy(&x, v.obj, sizeof x);
             return x;
         }
-        case Kind::Double: {
-            uint64_t bits;
-            std::memcpy(&bits, v.obj, sizeof bits);
-            return bits;
-        }
-        case Kind::Float: {
-            uint32_t bits;
-            std::memcpy(&bits, v.obj, sizeof bits);
-            return bits;
-        }
-        default: return 0;
+        default:
+            if (v.kind == Kind::Logic) return static_cast<uint64_t>(static_cast<const sc_dt::sc_logic*>(v.obj)->value());
+            return static_cast<const sc_dt::sc_bit*>(v.obj)->to_bool() ? 1 : 0;
     }
 }
 
-bool FastVcdFile::changed(Var& v) {
-    if (v.kind == Kind::Bv || v.kind == Kind::Lv) {
-        const uint32_t* old = &m_vec_old[v.first];
-        if (v.kind == Kind::Lv) {
-            const auto& o = *static_cast<const sc_dt::sc_lv_base*>(v.obj);
-            for (uint32_t i = 0; i < v.words; ++i)
-                if (o.get_word(static_cast<int>(i)) != old[2 * i] || o.get_cword(static_cast<int>(i)) != old[2 * i + 1])
-                    return true;
-        } else {
-            const auto& o = *static_cast<const sc_dt::sc_bv_base*>(v.obj);
-            for (uint32_t i = 0; i < v.words; ++i)
-                if (o.get_word(static_cast<int>(i)) != old[2 * i]) return true;
+bool FastVcdFile::vector_changed(Var& v) {
+    uint32_t* old = &m_vec_old[v.first];
+    bool changed = false;
+    if (v.kind == Kind::Lv) {
+        const auto& o = *static_cast<const sc_dt::sc_lv_base*>(v.obj);
+        for (uint32_t i = 0; i < v.words; ++i) {
+            const uint32_t d = o.get_word(static_cast<int>(i)), c = o.get_cword(static_cast<int>(i));
+            changed |= d != old[2 * i] || c != old[2 * i + 1];
+            old[2 * i] = d;
+            old[2 * i + 1] = c;
         }
-        return false;
+    } else {
+        const auto& o = *static_cast<const sc_dt::sc_bv_base*>(v.obj);
+        for (uint32_t i = 0; i < v.words; ++i) {
+            const uint32_t d = o.get_word(static_cast<int>(i));
+            changed |= d != old[2 * i];
+            old[2 * i] = d;
+        }
     }
-    return read_scalar(v) != v.old;
+    return changed;
 }
 
 void FastVcdFile::write_value(const Var& v) {
@@ -444,19 +465,18 @@ void FastVcdFile::write_header() {
     write_comment(comment);
     m_prev_units = sc_core::sc_time_stamp().value() / m_unit_ticks;
     put("$dumpvars\n");
+    m_hot.clear();
+    m_hot.reserve(m_vars.size());
     for (Var& v : m_vars) {
-        if (v.kind == Kind::Bv) {
-            const auto& o = *static_cast<const sc_dt::sc_bv_base*>(v.obj);
-            for (uint32_t i = 0; i < v.words; ++i) m_vec_old[v.first + 2 * i] = o.get_word(static_cast<int>(i));
-        } else if (v.kind == Kind::Lv) {
-            const auto& o = *static_cast<const sc_dt::sc_lv_base*>(v.obj);
-            for (uint32_t i = 0; i < v.words; ++i) {
-                m_vec_old[v.first + 2 * i] = o.get_word(static_cast<int>(i));
-                m_vec_old[v.first + 2 * i + 1] = o.get_cword(static_cast<int>(i));
-            }
-        } else {
+        if (v.kind == Kind::Bv || v.kind == Kind::Lv)
+            vector_changed(v);  // takes the current words
+        else
             v.old = read_scalar(v);
-        }
+        // sc_logic holds one sc_logic_value_t (0, 1, Z = 2, X = 3): polled as its raw bytes.
+        static_assert(sizeof(sc_dt::sc_logic) == sizeof(sc_dt::sc_logic_value_t) && sizeof(sc_dt::sc_logic) == 4,
+                      "sc_logic is one 4-byte value");
+        const uint32_t bytes = v.kind == Kind::Logic ? static_cast<uint32_t>(sizeof(sc_dt::sc_logic)) : v.bytes;
+        m_hot.push_back(Hot{v.obj, v.old, bytes});
         write_value(v);
     }
     put("$end\n\n");
@@ -472,25 +492,50 @@ void FastVcdFile::cycle(bool delta_cycle) {
     const uint64_t now = sc_core::sc_time_stamp().value() / m_unit_ticks;
     if (now < m_prev_units) return;  // cannot happen without delta cycles; SystemC skips such cycles too
     bool stamped = false;
-    for (Var& v : m_vars) {
-        if (!changed(v)) continue;
+    Hot* hot = m_hot.data();
+    const size_t count = m_hot.size();
+    for (size_t i = 0; i < count; ++i) {
+        Hot& h = hot[i];
+        uint64_t cur;
+        switch (h.bytes) {
+            case 1: cur = *static_cast<const unsigned char*>(h.obj); break;
+            case 2: {
+                uint16_t x;
+                std::memcpy(&x, h.obj, sizeof x);
+                cur = x;
+                break;
+            }
+            case 4: {
+                uint32_t x;
+                std::memcpy(&x, h.obj, sizeof x);
+                cur = x;
+                break;
+            }
+            case 8: std::memcpy(&cur, h.obj, sizeof cur); break;
+            default: {  // vectors (compared word by word) and sc_bit
+                Var& v = m_vars[i];
+                if (v.kind == Kind::Bv || v.kind == Kind::Lv) {
+                    if (!vector_changed(v)) continue;
+                } else {
+                    const uint64_t bit = read_scalar(v);
+                    if (bit == v.old) continue;
+                    v.old = bit;
+                }
+                if (!stamped) {
+                    write_time(now);
+                    stamped = true;
+                }
+                write_value(v);
+                continue;
+            }
+        }
+        if (cur == h.old) continue;
+        h.old = cur;
+        Var& v = m_vars[i];
+        v.old = cur;
         if (!stamped) {
             write_time(now);
             stamped = true;
-        }
-        if (v.kind == Kind::Bv || v.kind == Kind::Lv) {
-            uint32_t* old = &m_vec_old[v.first];
-            for (uint32_t i = 0; i < v.words; ++i) {
-                if (v.kind == Kind::Lv) {
-                    const auto& o = *static_cast<const sc_dt::sc_lv_base*>(v.obj);
-                    old[2 * i] = o.get_word(static_cast<int>(i));
-                    old[2 * i + 1] = o.get_cword(static_cast<int>(i));
-                } else {
-                    old[2 * i] = static_cast<const sc_dt::sc_bv_base*>(v.obj)->get_word(static_cast<int>(i));
-                }
-            }
-        } else {
-            v.old = read_scalar(v);
         }
         write_value(v);
     }

@@ -79,6 +79,7 @@ private:
     };
     struct Var {
         Kind kind;
+        uint8_t bytes;         // scalars read as raw bits: 1, 2, 4 or 8 bytes (0: sc_logic, sc_bit or a vector)
         const void* obj;
         int width;             // bits
         uint64_t mask;         // integral: the values that fit the type's bits at this width
@@ -89,9 +90,15 @@ private:
         char id[6];            // VCD identifier, NUL-terminated
     };
 
+    struct Hot {  // what cycle() polls, packed: registration order, the same index as m_vars
+        const void* obj;
+        uint64_t old;
+        uint32_t bytes;  // raw bits to compare: 1, 2, 4 or 8 bytes; 0 = vector or sc_bit (compared by Var)
+    };
+
     void add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask = 0);
-    uint64_t read_scalar(const Var& v) const;
-    bool changed(Var& v);
+    static uint64_t read_scalar(const Var& v);
+    bool vector_changed(Var& v);  // compares and, when changed, takes the new words
     void write_value(const Var& v);
     void write_header();
     void write_scopes();
@@ -106,6 +113,7 @@ private:
     std::vector<char> m_buf;
     size_t m_fill = 0;
     std::vector<Var> m_vars;
+    std::vector<Hot> m_hot;  // built when the header is written
     std::vector<uint32_t> m_vec_old;
     sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
     double m_unit_value = 1;
