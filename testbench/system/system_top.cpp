@@ -112,11 +112,11 @@ Mac Machine::mac() const {
 }
 
 void Machine::drain_received() {
-    const auto& rx = m_ndis->received();
-    for (; m_rx_seen < rx.size(); ++m_rx_seen) {
+    // Taken, not just read: the NDIS host forgets what the protocol has consumed, so long runs stay flat.
+    for (const ndis::ReceivedFrame& f : m_ndis->take_received()) {
         ++m_received;
-        m_received_bytes += rx[m_rx_seen].bytes.size();
-        if (m_check_rx) m_rx_board.observe(rx[m_rx_seen].bytes.data(), rx[m_rx_seen].bytes.size());
+        m_received_bytes += f.bytes.size();
+        if (m_check_rx) m_rx_board.observe(f.bytes.data(), f.bytes.size());
         if (m_reset_end_ns) ++m_rx_after_reset;
     }
 }
@@ -153,7 +153,6 @@ void Machine::program(host::HostPlatform& hp) {
     TrafficGen gen(m_cfg.seed, m_partner_role ? 2 : 1, m_cfg.size, m_peer_mac, mac());
     Rng frag_rng(m_cfg.seed ^ 0xF4A6u);
     std::map<uint64_t, uint64_t> seq_of;  // send id -> traffic sequence
-    size_t results_seen = 0;
     uint64_t last_progress = 0, quiet_since = hp.now_ns();
 
     for (;;) {
@@ -187,13 +186,12 @@ void Machine::program(host::HostPlatform& hp) {
             m_reset_end_ns = hp.now_ns();
             m_sent_at_reset = m_sent;
         }
-        const auto& results = m_ndis->send_results();
-        for (; results_seen < results.size(); ++results_seen) {
-            const auto it = seq_of.find(results[results_seen].id);
+        for (const ndis::SendResult& res : m_ndis->take_send_results()) {
+            const auto it = seq_of.find(res.id);
             if (it == seq_of.end()) continue;
-            if (m_reset_end_ns && results[results_seen].status == NDIS_STATUS_SUCCESS) ++m_tx_after_reset;
-            if (results[results_seen].status != NDIS_STATUS_SUCCESS) {
-                if (m_sends_refused++ == 0) m_first_refusal = results[results_seen].status;
+            if (m_reset_end_ns && res.status == NDIS_STATUS_SUCCESS) ++m_tx_after_reset;
+            if (res.status != NDIS_STATUS_SUCCESS) {
+                if (m_sends_refused++ == 0) m_first_refusal = res.status;
                 m_tx_board->withdraw(it->second);
             }
             seq_of.erase(it);
@@ -319,7 +317,14 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         m_tracer = std::make_unique<Tracer>(m_cfg.vcd);
         m_dut->bus.trace(m_tracer->file());
         const std::string& t = m_cfg.trace;
-        if (t.find("mac") != std::string::npos || t.find("all") != std::string::npos) m_wire.trace(m_tracer->file());
+        const bool all = t.find("all") != std::string::npos;
+        unsigned what = 0;  // the NIC's internal state beside the bus, as asked (traces/nic_*.gtkw show it)
+        if (all || t.find("dma") != std::string::npos) what |= nic::kTraceDma;
+        if (all || t.find("desc") != std::string::npos) what |= nic::kTraceDesc;
+        if (all || t.find("mac") != std::string::npos) what |= nic::kTraceMac;
+        if (what) m_dut->nic.trace(m_tracer->file(), "nic", what);
+        if (what && m_partner) m_partner->nic.trace(m_tracer->file(), "partner_nic", what);
+        if (what & nic::kTraceMac) m_wire.trace(m_tracer->file());
     }
     SC_THREAD(watch);
     const FaultConfig& f = m_cfg.faults;

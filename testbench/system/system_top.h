@@ -84,7 +84,6 @@ class Machine : public sc_core::sc_module {
     Scoreboard* m_tx_board = nullptr;
     Scoreboard m_rx_board;
     std::unique_ptr<ndis::NdisHost> m_ndis;
-    size_t m_rx_seen = 0;
     bool m_driver_up = false;
     bool m_traffic_done = false;
     std::string m_failure;

@@ -53,6 +53,15 @@ help)
     run 0 --version
     grep -q "^nicsim " out.txt || fail "--version prints no version"
     ;;
+trace-internals)
+    run 0 --packets 2 --trace dma,desc --vcd v.vcd --pcap-out none --quiet
+    grep -q "scope module dma" v.vcd || fail "--trace dma put no nic.dma scope in the VCD"
+    grep -q "scope module txdesc" v.vcd || fail "--trace desc put no nic.txdesc scope in the VCD"
+    ! grep -q "scope module mac" v.vcd || fail "--trace dma,desc also traced the MAC"
+    run 0 --packets 2 --vcd b.vcd --pcap-out none --quiet
+    ! grep -q "scope module nic" b.vcd || fail "the default trace (bus) traced NIC internals"
+    vcd2fst v.vcd v.fst >/dev/null 2>&1 || fail "vcd2fst rejected the traced VCD"
+    ;;
 stats-json)
     run 0 --quiet --vcd none --pcap-out none --stats-json s.json --packets 4
     [ ! -s out.txt ] || fail "--quiet still printed to stdout"
