@@ -98,7 +98,7 @@ void HostBridge::clock() {
         m_master.start(m_cpu.rq);
         m_cpu.state = CpuState::Running;
     }
-    m_master.tick();  // cheap when there is nothing to do; also follows GNT# for bus parking
+    if (m_master.needs_tick()) m_master.tick();  // includes following GNT# for bus parking (as the NIC does)
     if (!l.idle() || m_target.active()) m_target.tick();
     expire_delayed();
 

@@ -90,7 +90,10 @@ const char* line_name(uint32_t bits) {
 
 unsigned enabled_bytes(uint8_t cbe_n, bool hi) {
     const unsigned mask = hi ? 0xFFu : 0x0Fu;
-    return static_cast<unsigned>(__builtin_popcount(~cbe_n & mask));
+    unsigned x = ~cbe_n & mask;  // a bit count without the libgcc popcount call (no -mpopcnt)
+    x = (x & 0x55u) + ((x >> 1) & 0x55u);
+    x = (x & 0x33u) + ((x >> 2) & 0x33u);
+    return (x & 0x0Fu) + (x >> 4);
 }
 
 bool same_lines(const Lines& a, const Lines& b) {

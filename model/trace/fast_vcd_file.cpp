@@ -17,6 +17,18 @@ uint64_t width_mask(int width, int type_bits) {
     return (uint64_t(1) << width) - 1;
 }
 
+/// Four sc_lv bits as SystemC writes them (MSB first): index = control nibble << 4 | data nibble.
+struct NibbleText {
+    char text[256][4];
+    NibbleText() {
+        for (unsigned c = 0; c < 16; ++c)
+            for (unsigned d = 0; d < 16; ++d)
+                for (unsigned b = 0; b < 4; ++b)
+                    text[(c << 4) | d][3 - b] = "01ZX"[(((c >> b) & 1u) << 1) | ((d >> b) & 1u)];
+    }
+};
+const NibbleText kNibbles;
+
 char logic_char(sc_dt::sc_logic_value_t v) {
     switch (v) {
         case sc_dt::Log_0: return '0';
@@ -328,10 +340,18 @@ void FastVcdFile::write_value(const Var& v) {
             const uint32_t* cur = &m_vec_old[v.first];
             char* bits = p + (v.width > 1 ? 1 : 0);
             char* q = bits;
-            for (int i = v.width - 1; i >= 0; --i) {
+            int i = v.width - 1;
+            for (; i >= 0 && (i + 1) % 4 != 0; --i) {  // the bits above the last whole nibble, one by one
                 const uint32_t d = (cur[2 * (i / 32)] >> (i % 32)) & 1u;
                 const uint32_t c = (cur[2 * (i / 32) + 1] >> (i % 32)) & 1u;
-                *q++ = c ? (d ? 'X' : 'Z') : (d ? '1' : '0');
+                *q++ = "01ZX"[(c << 1) | d];
+            }
+            for (; i >= 3; i -= 4) {  // then four bits per table look-up
+                const int lo = i - 3;
+                const uint32_t d = (cur[2 * (lo / 32)] >> (lo % 32)) & 0xFu;
+                const uint32_t c = (cur[2 * (lo / 32) + 1] >> (lo % 32)) & 0xFu;
+                std::memcpy(q, kNibbles.text[(c << 4) | d], 4);
+                q += 4;
             }
             if (v.width == 1) {
                 p = q;

@@ -43,6 +43,7 @@ SC_MODULE(Stimulus) {
     sc_dt::sc_lv<32> ad;
     sc_dt::sc_lv<4> cbe;
     sc_dt::sc_lv<1> one;
+    sc_dt::sc_lv<7> odd;  // not a whole number of nibbles
     sc_dt::sc_bv<40> bv;
     uint8_t state = 0;  // traced 4 bits wide: 16 and up overflow
     uint8_t byte = 0;
@@ -79,6 +80,7 @@ SC_MODULE(Stimulus) {
         cbe = n % 2 ? sc_dt::sc_lv<4>("0ZZ1") : sc_dt::sc_lv<4>(static_cast<int>(n % 16));
         one = n % 3 == 0 ? sc_dt::sc_lv<1>("X") : sc_dt::sc_lv<1>(static_cast<int>(n % 2));
         bv = static_cast<uint64_t>(n) << (n % 37);
+        odd = n % 4 == 0 ? sc_dt::sc_lv<7>("Z01X0Z1") : sc_dt::sc_lv<7>(static_cast<int>(n % 128));
         state = static_cast<uint8_t>(n % 19);
         if (n % 4 == 0) byte = static_cast<uint8_t>(byte * 3 + 1);
         half = static_cast<uint16_t>(n * 4099u);
@@ -98,6 +100,7 @@ void trace_all(sc_trace_file* tf, Stimulus& s, sc_clock& clk) {
     sc_trace(tf, s.cbe, "top.bus.CBE_n");
     sc_trace(tf, s.one, "top.bus.one");
     sc_trace(tf, s.bv, "top.bv");
+    sc_trace(tf, s.odd, "top.bus.odd");
     sc_trace(tf, s.state, "nic.tx.state", 4);
     sc_trace(tf, s.byte, "nic.byte");
     sc_trace(tf, s.half, "nic.dma.half");
