@@ -258,7 +258,14 @@ void BusMonitor::step(const Lines& l, uint64_t n) {
         return;
     }
     ++m_usage.clocks;
-    if (!l.idle()) ++m_usage.busy_clocks;
+    if (!l.idle()) {
+        ++m_usage.busy_clocks;
+        // Address phases belong to the command they carry, known only once it is decoded (after a DAC's second).
+        if (m_phase == Phase::Data || m_phase == Phase::Turnaround)
+            ++m_usage.busy_by_cmd[m_cmd & 0xF];
+        else
+            ++m_unattributed;
+    }
     m_bad_hist = static_cast<uint8_t>((m_bad_hist << 1) & 0x7);
 
     if (l.contention != 0)
@@ -408,6 +415,8 @@ void BusMonitor::dac_high(const Lines& l, uint64_t n) {
 void BusMonitor::begin_command(uint8_t cmd, uint64_t n) {
     m_cmd = cmd;
     ++m_usage.by_cmd[cmd & 0xF];
+    m_usage.busy_by_cmd[cmd & 0xF] += m_unattributed;
+    m_unattributed = 0;
     m_is_read = (cmd & 1u) == 0;
     if (cmd_is_memory(static_cast<Cmd>(cmd))) {
         const unsigned order = m_lo_addr & 3u;
@@ -545,6 +554,7 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
     if (completed) {
         if (ta) {
             ++m_usage.data_clocks;
+            ++m_usage.data_by_cmd[m_cmd & 0xF];
             m_usage.bytes += enabled_bytes(l.cbe_n, phase64);
             ++m_phases_done;
             m_dwords += phase64 ? 2 : 1;

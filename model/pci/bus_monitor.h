@@ -48,6 +48,8 @@ struct BusUsage {
     uint64_t transactions = 0;        ///< address phases (a DAC counts once)
     uint64_t by_cmd[kCmdCount] = {};  ///< transactions per command (a DAC counts under the command it carries)
     uint64_t bytes = 0;               ///< bytes moved in completed data phases (byte enables counted)
+    uint64_t busy_by_cmd[kCmdCount] = {};  ///< busy clocks per command (address phases included)
+    uint64_t data_by_cmd[kCmdCount] = {};  ///< data clocks per command: data_by_cmd / busy_by_cmd is its efficiency
 };
 
 class BusMonitor : public sc_core::sc_module {
@@ -116,6 +118,7 @@ class BusMonitor : public sc_core::sc_module {
     Phase m_phase = Phase::Idle;
     unsigned m_owner = kNoOwner;  // master whose GNT# was sampled on the clock before FRAME#
     uint8_t m_cmd = 0;            // bus command (the real one after a DAC)
+    uint64_t m_unattributed = 0;  // busy address-phase clocks not yet attributed to a command
     bool m_is_read = false;       // target drives AD in data phases
     bool m_req64 = false;         // REQ64# asserted in the address phase
     bool m_ack64 = false;         // ACK64# asserted with DEVSEL#

@@ -55,6 +55,9 @@ TEST_CASE("monitor passes a memory read with its turnaround clock", "[pci][monit
     CHECK(u.data_clocks == 1);
     CHECK(u.bytes == 4);
     CHECK(u.busy_clocks == 3);
+    INFO("all three busy clocks and the data clock belong to MR");
+    CHECK(u.busy_by_cmd[kMR] == 3);
+    CHECK(u.data_by_cmd[kMR] == 1);
 }
 
 TEST_CASE("monitor passes a 4-dword burst write with a target wait state", "[pci][monitor]") {
@@ -89,6 +92,10 @@ TEST_CASE("monitor passes a DAC read above 4 GiB from a DAC-capable master", "[p
     CHECK(b.monitor.usage().by_cmd[kMR] == 1);
     CHECK(b.monitor.usage().by_cmd[static_cast<unsigned>(Cmd::DualAddress)] == 0);
     CHECK(b.monitor.usage().data_clocks == 1);
+    INFO("both address phases, the turnaround and the data clock count as MR busy clocks");
+    CHECK(b.monitor.usage().busy_by_cmd[kMR] == b.monitor.usage().busy_clocks);
+    CHECK(b.monitor.usage().busy_by_cmd[static_cast<unsigned>(Cmd::DualAddress)] == 0);
+    CHECK(b.monitor.usage().data_by_cmd[kMR] == 1);
 }
 
 TEST_CASE("monitor passes a target retry", "[pci][monitor]") {
