@@ -83,12 +83,14 @@ NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
     if (total > m_max_mapping) {
         m_report("sg-too-long", "packet of " + std::to_string(total) + " bytes exceeds MaximumPhysicalMapping " +
                                     std::to_string(m_max_mapping));
+        ++m_stats.refused;
         return NDIS_STATUS_INVALID_LENGTH;
     }
     const uint32_t needed = map_registers_needed(packet);
     if (needed > m_map_registers) {
         m_report("sg-map-registers", "packet needs " + std::to_string(needed) + " map registers, " +
                                          std::to_string(m_map_registers) + " reserved");
+        ++m_stats.refused;
         return NDIS_STATUS_RESOURCES;
     }
 
@@ -99,6 +101,7 @@ NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
     if (!list) return NDIS_STATUS_RESOURCES;
     InFlight f{packet, list, {}};
     auto fail = [&](NDIS_STATUS st) {
+        ++m_stats.refused;
         for (const Bounce& b : f.bounces) m_bounce_free.push_back(b);
         std::free(list);
         return st;
@@ -129,6 +132,7 @@ NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
                 }
                 f.bounces.push_back(bb);
                 copy.resize(len);
+                m_stats.bounce_bytes += len;
                 m_platform.memory().read(phys, copy.data(), len);
                 std::memcpy(bb.host + offset, copy.data(), len);
                 phys = bb.phys + offset;
@@ -150,6 +154,9 @@ NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
     for (ULONG i = 0; i < list->NumberOfElements; ++i)
         m_platform.dma_allow(static_cast<uint64_t>(list->Elements[i].Address.QuadPart), list->Elements[i].Length, false,
                              "ndis: send scatter-gather element");
+    ++m_stats.sg_lists;
+    m_stats.sg_elements += list->NumberOfElements;
+    if (!f.bounces.empty()) ++m_stats.bounced_lists;
     m_in_flight.push_back(std::move(f));
     NDIS_PER_PACKET_INFO_FROM_PACKET(packet, ScatterGatherListPacketInfo) = list;
     return NDIS_STATUS_SUCCESS;

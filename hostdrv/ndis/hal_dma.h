@@ -44,6 +44,15 @@ class HalDma {
     /// PutScatterGatherList: revokes the elements, frees bounce pages and the list, clears the packet's slot.
     void put_sg_list(PNDIS_PACKET packet);
     size_t lists_in_flight() const { return m_in_flight.size(); }
+    /// Counters for the statistics: scatter-gather lists built and what was double-buffered.
+    struct Stats {
+        uint64_t sg_lists = 0;       ///< lists built (sends that reached the miniport)
+        uint64_t sg_elements = 0;    ///< elements in them
+        uint64_t bounced_lists = 0;  ///< lists with at least one bounced element
+        uint64_t bounce_bytes = 0;   ///< bytes copied into map-register buffers below 4 GiB
+        uint64_t refused = 0;        ///< lists refused (too long, too many map registers, no bounce buffer)
+    };
+    const Stats& stats() const { return m_stats; }
     size_t bounce_pages_in_use() const;
     /// Number of map registers (pages spanned) a packet's buffer chain needs.
     static uint32_t map_registers_needed(PNDIS_PACKET packet);
@@ -61,6 +70,7 @@ class HalDma {
     void unregister_pages(uint8_t* va, size_t n);
 
   private:
+    Stats m_stats;
     struct Bounce {
         uint64_t phys;
         uint8_t* host;

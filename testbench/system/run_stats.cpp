@@ -196,8 +196,13 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     s.add("bus", "efficiency", u.busy_clocks ? 100.0 * u.data_clocks / u.busy_clocks : 0,
           "% of busy clocks moving data");
     s.add_count("bus", "transactions", u.transactions);
-    for (unsigned c = 0; c < pci::kCmdCount; ++c)
-        if (u.by_cmd[c]) s.add_count("bus", std::string("  ") + pci::cmd_name(static_cast<pci::Cmd>(c)), u.by_cmd[c]);
+    for (unsigned c = 0; c < pci::kCmdCount; ++c) {
+        if (!u.by_cmd[c]) continue;
+        const std::string name = pci::cmd_name(static_cast<pci::Cmd>(c));
+        s.add_count("bus", "  " + name, u.by_cmd[c]);
+        s.add("bus", "  " + name + " efficiency",
+              u.busy_by_cmd[c] ? 100.0 * u.data_by_cmd[c] / u.busy_by_cmd[c] : 0, "% of its busy clocks moving data");
+    }
     s.add_count("bus", "bytes", u.bytes);
     add_master(s, "host bridge", dut.host.bridge.master().stats());
     add_master(s, "nic", dut.nic.master().stats());
@@ -232,6 +237,12 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
         s.add_count("host", "ISR calls", h->isr_count());
         s.add_count("host", "DPC calls", h->dpc_count());
         s.add_count("host", "map registers reserved", h->map_registers_reserved());
+        const ndis::HalDma::Stats& hal = h->hal().stats();
+        s.add_count("host", "scatter-gather lists", hal.sg_lists);
+        s.add_count("host", "scatter-gather elements", hal.sg_elements);
+        s.add_count("host", "bounced sends", hal.bounced_lists);
+        s.add_count("host", "bounce-buffer bytes", hal.bounce_bytes);
+        s.add_count("host", "scatter-gather lists refused", hal.refused);
     }
     s.add_count("host", "CPU MMIO cycles", dut.host.cpu.stats().mmio_cycles);
     s.add_count("host", "CPU config cycles", dut.host.cpu.stats().config_cycles);

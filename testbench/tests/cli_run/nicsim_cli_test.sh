@@ -78,6 +78,7 @@ dma32-high)
     run 0 --scenario dma32-high --packets 8 --stats-json s.json --vcd none --pcap-out none
     grep -q '"NIC DMA addressing": "32-bit"' s.json || fail "not a 32-bit NIC"
     grep -q '"DAC cycles": 0' s.json || fail "a 32-bit NIC drove DAC cycles"
+    grep -q '"bounce-buffer bytes": [1-9]' s.json || fail "a 32-bit NIC with high memory bounced no bytes"
     ;;
 dac64)
     run 0 --scenario dac64 --packets 8 --stats-json s.json --vcd none --pcap-out none

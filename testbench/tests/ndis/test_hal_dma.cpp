@@ -131,6 +131,11 @@ TEST_CASE("A 32-bit device gets pages at or above 4 GiB bounced with their data 
     for (const auto& e : elems) CHECK(static_cast<uint64_t>(e.Address.QuadPart) + e.Length <= k4G);
     CHECK(hal.bounce_pages_in_use() == 2);
     CHECK(gather(plat.mem, elems) == expect);
+    INFO("the statistics count the bytes copied: all of page 1 and the 1808 bytes used of page 2");
+    CHECK(hal.stats().sg_lists == 1);
+    CHECK(hal.stats().bounced_lists == 1);
+    CHECK(hal.stats().bounce_bytes == 4096 + 1808);
+    CHECK(hal.stats().sg_elements == l->NumberOfElements);
     INFO("each element is handed to the device read-only while in flight");
     for (const auto& e : elems) {
         const DmaWindow* w = plat.window_at(static_cast<uint64_t>(e.Address.QuadPart));
