@@ -68,6 +68,8 @@ struct DataPathStats {
     uint64_t desc_writeback_lost = 0;    ///< descriptors retired although their write-back failed on the bus
     uint64_t desc_fetch_latency_ns = 0;  ///< sum over fetch operations: queued -> data in the cache
     uint64_t desc_fetch_latency_max_ns = 0;
+    uint64_t desc_writeback_latency_ns = 0;     ///< sum over write-back operations: queued -> in host memory
+    uint64_t desc_writeback_latency_max_ns = 0;
     // DMA
     uint64_t dma_ops = 0;          ///< operations queued (fetch, write-back, buffer read/write)
     uint64_t dma_requests = 0;     ///< master requests issued (an operation is split at max_transfer)

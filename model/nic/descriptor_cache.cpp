@@ -212,6 +212,7 @@ void DescriptorCache::start_writeback() {
     op.cookie = (m_generation << 1) | kCookieWriteBack;
     if (!m_dma.queue(op)) return;
     m_wb_inflight = true;
+    m_wb_queued_ns = m_ctx.now_ns();
     ++m_stats.desc_writeback_bursts;
     if (m_traced) {
         ++m_tv.writebacks;
@@ -240,9 +241,12 @@ void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
     }
     m_wb_inflight = false;
     // A failed write-back (diagnosed by the DMA engine) still retires the descriptors: the ring must not hang.
-    if (result == DmaResult::Ok)
+    if (result == DmaResult::Ok) {
         (m_regs.tx ? m_stats.tx_desc_written_back : m_stats.rx_desc_written_back) += n;
-    else
+        const uint64_t latency = m_ctx.now_ns() - m_wb_queued_ns;
+        m_stats.desc_writeback_latency_ns += latency;
+        m_stats.desc_writeback_latency_max_ns = std::max(m_stats.desc_writeback_latency_max_ns, latency);
+    } else
         m_stats.desc_writeback_lost += n;  // DD never reaches memory: the driver must detect the stall and reset
     m_wb += m_wb_count;
     m_ctx.set_reg(m_regs.head, ring_index(m_wb));

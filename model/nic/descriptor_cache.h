@@ -118,6 +118,7 @@ class DescriptorCache : public DmaClient {
     bool m_wb_immediate = false;
     uint64_t m_generation = 0;  // cookie of DMA operations: completions from before resample() are ignored
     uint64_t m_fetch_queued_ns = 0;
+    uint64_t m_wb_queued_ns = 0;
 
     struct TraceView {  // what trace() registers: written only when m_traced
         uint32_t head = 0;

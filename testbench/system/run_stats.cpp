@@ -15,7 +15,7 @@ void RunStats::add(const std::string& section, const std::string& key, double va
     if (std::fabs(value - std::round(value)) < 1e-9 && std::fabs(value) < 1e15)
         std::snprintf(buf, sizeof buf, "%.0f", value);
     else
-        std::snprintf(buf, sizeof buf, "%.4g", value);
+        std::snprintf(buf, sizeof buf, "%.6g", value);
     m_rows.push_back(Row{section, key, buf, true, value, unit});
 }
 
@@ -223,6 +223,10 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     s.add("descriptors", "fetch latency mean",
           d.desc_fetch_bursts ? static_cast<double>(d.desc_fetch_latency_ns) / d.desc_fetch_bursts : 0, "ns");
     s.add_count("descriptors", "fetch latency max ns", d.desc_fetch_latency_max_ns);
+    s.add("descriptors", "write-back latency mean",
+          d.desc_writeback_bursts ? static_cast<double>(d.desc_writeback_latency_ns) / d.desc_writeback_bursts : 0,
+          "ns");
+    s.add_count("descriptors", "write-back latency max ns", d.desc_writeback_latency_max_ns);
     s.add_count("nic", "frames transmitted", d.tx_frames);
     s.add_count("nic", "TSO segments", d.tx_tso_segments);
     s.add_count("nic", "frames received", d.rx_frames);

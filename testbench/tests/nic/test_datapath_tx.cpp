@@ -315,6 +315,10 @@ TEST_CASE("TX descriptor prefetch never passes the tail wraps at the ring end an
     CHECK(b.dp->stats().tx_desc_fetched == 4);
     INFO("WTHRESH 4: the four descriptors go back in bursts split only at the ring end");
     CHECK(b.dp->stats().desc_writeback_bursts == 2);
+    INFO("each write-back takes bus time: latencies are counted, the largest no more than their sum");
+    CHECK(b.dp->stats().desc_writeback_latency_max_ns > 0);
+    CHECK(b.dp->stats().desc_writeback_latency_ns >= b.dp->stats().desc_writeback_latency_max_ns);
+    CHECK(b.dp->stats().desc_fetch_latency_max_ns > 0);
     for (uint32_t i = 0; i < 4; ++i) CHECK((b.tx_desc((6 + i) % 8).sta() & e::TxDesc::kStaDd) != 0);
     CHECK(b.r(e::TDH) == 2);
     CHECK(b.host.stray == 0);
