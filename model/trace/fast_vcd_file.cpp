@@ -484,10 +484,10 @@ void FastVcdFile::write_header() {
                   t, t / m_unit.to_seconds());
     write_comment(comment);
     m_prev_units = sc_core::sc_time_stamp().value() / m_unit_ticks;
+    m_changed.reserve(m_vars.size());
     put("$dumpvars\n");
-    m_hot.clear();
-    m_hot.reserve(m_vars.size());
-    for (Var& v : m_vars) {
+    for (uint32_t i = 0; i < m_vars.size(); ++i) {
+        Var& v = m_vars[i];
         if (v.kind == Kind::Bv || v.kind == Kind::Lv)
             vector_changed(v);  // takes the current words
         else
@@ -496,10 +496,34 @@ void FastVcdFile::write_header() {
         static_assert(sizeof(sc_dt::sc_logic) == sizeof(sc_dt::sc_logic_value_t) && sizeof(sc_dt::sc_logic) == 4,
                       "sc_logic is one 4-byte value");
         const uint32_t bytes = v.kind == Kind::Logic ? static_cast<uint32_t>(sizeof(sc_dt::sc_logic)) : v.bytes;
-        m_hot.push_back(Hot{v.obj, v.old, bytes});
+        switch (bytes) {
+            case 1:
+                m_poll8.push_back({static_cast<const uint8_t*>(v.obj), static_cast<uint8_t>(v.old), i});
+                break;
+            case 2:
+                m_poll16.push_back({static_cast<const uint16_t*>(v.obj), static_cast<uint16_t>(v.old), i});
+                break;
+            case 4:
+                m_poll32.push_back({static_cast<const uint32_t*>(v.obj), static_cast<uint32_t>(v.old), i});
+                break;
+            case 8: m_poll64.push_back({static_cast<const uint64_t*>(v.obj), v.old, i}); break;
+            default: m_poll_other.push_back(i); break;
+        }
         write_value(v);
     }
     put("$end\n\n");
+}
+
+template <class T>
+void FastVcdFile::poll(std::vector<Poll<T>>& group) {
+    for (Poll<T>& p : group) {
+        T cur;
+        std::memcpy(&cur, p.obj, sizeof cur);  // raw bits (the object need not be a T: sc_logic, signed, real)
+        if (cur == p.old) continue;
+        p.old = cur;
+        m_vars[p.index].old = cur;
+        m_changed.push_back(p.index);
+    }
 }
 
 void FastVcdFile::cycle(bool delta_cycle) {
@@ -511,58 +535,36 @@ void FastVcdFile::cycle(bool delta_cycle) {
     }
     const uint64_t now = sc_core::sc_time_stamp().value() / m_unit_ticks;
     if (now < m_prev_units) return;  // cannot happen without delta cycles; SystemC skips such cycles too
-    bool stamped = false;
-    Hot* hot = m_hot.data();
-    const size_t count = m_hot.size();
-    for (size_t i = 0; i < count; ++i) {
-        Hot& h = hot[i];
-        uint64_t cur;
-        switch (h.bytes) {
-            case 1: cur = *static_cast<const unsigned char*>(h.obj); break;
-            case 2: {
-                uint16_t x;
-                std::memcpy(&x, h.obj, sizeof x);
-                cur = x;
-                break;
-            }
-            case 4: {
-                uint32_t x;
-                std::memcpy(&x, h.obj, sizeof x);
-                cur = x;
-                break;
-            }
-            case 8: std::memcpy(&cur, h.obj, sizeof cur); break;
-            default: {  // vectors (compared word by word) and sc_bit
-                Var& v = m_vars[i];
-                if (v.kind == Kind::Bv || v.kind == Kind::Lv) {
-                    if (!vector_changed(v)) continue;
-                } else {
-                    const uint64_t bit = read_scalar(v);
-                    if (bit == v.old) continue;
-                    v.old = bit;
-                }
-                if (!stamped) {
-                    write_time(now);
-                    stamped = true;
-                }
-                write_value(v);
-                continue;
-            }
-        }
-        if (cur == h.old) continue;
-        h.old = cur;
+    m_changed.clear();
+    poll(m_poll8);
+    poll(m_poll16);
+    poll(m_poll32);
+    poll(m_poll64);
+    for (uint32_t i : m_poll_other) {
         Var& v = m_vars[i];
-        v.old = cur;
-        if (!stamped) {
-            write_time(now);
-            stamped = true;
+        if (v.kind == Kind::Bv || v.kind == Kind::Lv) {
+            if (!vector_changed(v)) continue;
+        } else {
+            const uint64_t bit = read_scalar(v);
+            if (bit == v.old) continue;
+            v.old = bit;
         }
-        write_value(v);
+        m_changed.push_back(i);
     }
-    if (stamped) {
-        put('\n');
-        m_prev_units = now;
+    if (m_changed.empty()) return;
+    // Registration order, as SystemC writes them (a handful per time stamp: insertion sort).
+    uint32_t* c = m_changed.data();
+    const size_t n = m_changed.size();
+    for (size_t i = 1; i < n; ++i) {
+        const uint32_t x = c[i];
+        size_t j = i;
+        for (; j > 0 && c[j - 1] > x; --j) c[j] = c[j - 1];
+        c[j] = x;
     }
+    write_time(now);
+    for (size_t i = 0; i < n; ++i) write_value(m_vars[c[i]]);
+    put('\n');
+    m_prev_units = now;
     if (m_fill >= kFlushAt) flush();
 }
 

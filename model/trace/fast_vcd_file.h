@@ -90,12 +90,17 @@ private:
         char id[6];            // VCD identifier, NUL-terminated
     };
 
-    struct Hot {  // what cycle() polls, packed: registration order, the same index as m_vars
-        const void* obj;
-        uint64_t old;
-        uint32_t bytes;  // raw bits to compare: 1, 2, 4 or 8 bytes; 0 = vector or sc_bit (compared by Var)
+    /// What cycle() polls, grouped by how it is compared (one tight loop per group); `index` is the variable's
+    /// place in m_vars, the order changed values are written in.
+    template <class T>
+    struct Poll {
+        const T* obj;
+        T old;
+        uint32_t index;
     };
 
+    template <class T>
+    void poll(std::vector<Poll<T>>& group);
     void add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask = 0);
     static uint64_t read_scalar(const Var& v);
     bool vector_changed(Var& v);  // compares and, when changed, takes the new words
@@ -113,7 +118,14 @@ private:
     std::vector<char> m_buf;
     size_t m_fill = 0;
     std::vector<Var> m_vars;
-    std::vector<Hot> m_hot;  // built when the header is written
+    // Built when the header is written: raw values of 1, 2, 4 and 8 bytes (bools, integers, sc_logic, reals), and the
+    // rest (vectors, sc_bit) compared through their Var.
+    std::vector<Poll<uint8_t>> m_poll8;
+    std::vector<Poll<uint16_t>> m_poll16;
+    std::vector<Poll<uint32_t>> m_poll32;
+    std::vector<Poll<uint64_t>> m_poll64;
+    std::vector<uint32_t> m_poll_other;
+    std::vector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
     std::vector<uint32_t> m_vec_old;
     sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
     double m_unit_value = 1;
