@@ -7,9 +7,9 @@
 namespace nicsim {
 
 namespace {
-constexpr size_t kBufSize = 1u << 20;           // output buffer: one fwrite per MiB
-constexpr size_t kFlushAt = kBufSize - 4096;   // flush before a value line could overflow it (lines < 4 KiB)
-constexpr int kMaxWidth = 4000;                 // widest traced vector a value line may hold
+constexpr size_t kBufSize = 1u << 20;         // output buffer: one fwrite per MiB
+constexpr size_t kFlushAt = kBufSize - 4096;  // flush before a value line could overflow it (lines < 4 KiB)
+constexpr int kMaxWidth = 4000;               // widest traced vector a value line may hold
 
 uint64_t width_mask(int width, int type_bits) {
     // The values an integer of type_bits may hold at the traced width; others are written as x (as SystemC does).
@@ -31,10 +31,14 @@ const NibbleText kNibbles;
 
 char logic_char(sc_dt::sc_logic_value_t v) {
     switch (v) {
-        case sc_dt::Log_0: return '0';
-        case sc_dt::Log_1: return '1';
-        case sc_dt::Log_Z: return 'z';
-        default: return 'x';
+        case sc_dt::Log_0:
+            return '0';
+        case sc_dt::Log_1:
+            return '1';
+        case sc_dt::Log_Z:
+            return 'z';
+        default:
+            return 'x';
     }
 }
 }  // namespace
@@ -76,16 +80,26 @@ void FastVcdFile::add(Kind kind, const void* obj, const std::string& name, int w
     switch (kind) {
         case Kind::Bool:
         case Kind::U8:
-        case Kind::S8: v.bytes = 1; break;
+        case Kind::S8:
+            v.bytes = 1;
+            break;
         case Kind::U16:
-        case Kind::S16: v.bytes = 2; break;
+        case Kind::S16:
+            v.bytes = 2;
+            break;
         case Kind::U32:
         case Kind::S32:
-        case Kind::Float: v.bytes = 4; break;
+        case Kind::Float:
+            v.bytes = 4;
+            break;
         case Kind::U64:
         case Kind::S64:
-        case Kind::Double: v.bytes = 8; break;
-        default: v.bytes = 0; break;
+        case Kind::Double:
+            v.bytes = 8;
+            break;
+        default:
+            v.bytes = 0;
+            break;
     }
     v.obj = obj;
     v.width = width;
@@ -100,9 +114,15 @@ void FastVcdFile::add(Kind kind, const void* obj, const std::string& name, int w
     m_vars.push_back(std::move(v));
 }
 
-void FastVcdFile::trace(const bool& o, const std::string& n) { add(Kind::Bool, &o, n, 1); }
-void FastVcdFile::trace(const sc_dt::sc_bit& o, const std::string& n) { add(Kind::Bit, &o, n, 1); }
-void FastVcdFile::trace(const sc_dt::sc_logic& o, const std::string& n) { add(Kind::Logic, &o, n, 1); }
+void FastVcdFile::trace(const bool& o, const std::string& n) {
+    add(Kind::Bool, &o, n, 1);
+}
+void FastVcdFile::trace(const sc_dt::sc_bit& o, const std::string& n) {
+    add(Kind::Bit, &o, n, 1);
+}
+void FastVcdFile::trace(const sc_dt::sc_logic& o, const std::string& n) {
+    add(Kind::Logic, &o, n, 1);
+}
 void FastVcdFile::trace(const unsigned char& o, const std::string& n, int w) {
     add(Kind::U8, &o, n, w, width_mask(w, 8));
 }
@@ -116,18 +136,30 @@ void FastVcdFile::trace(const unsigned long& o, const std::string& n, int w) {
     static_assert(sizeof(unsigned long) == 8, "LP64 assumed");
     add(Kind::U64, &o, n, w, width_mask(w, 64));
 }
-void FastVcdFile::trace(const char& o, const std::string& n, int w) { add(Kind::S8, &o, n, w, width_mask(w, 8)); }
-void FastVcdFile::trace(const short& o, const std::string& n, int w) { add(Kind::S16, &o, n, w, width_mask(w, 16)); }
-void FastVcdFile::trace(const int& o, const std::string& n, int w) { add(Kind::S32, &o, n, w, width_mask(w, 32)); }
-void FastVcdFile::trace(const long& o, const std::string& n, int w) { add(Kind::S64, &o, n, w, width_mask(w, 64)); }
+void FastVcdFile::trace(const char& o, const std::string& n, int w) {
+    add(Kind::S8, &o, n, w, width_mask(w, 8));
+}
+void FastVcdFile::trace(const short& o, const std::string& n, int w) {
+    add(Kind::S16, &o, n, w, width_mask(w, 16));
+}
+void FastVcdFile::trace(const int& o, const std::string& n, int w) {
+    add(Kind::S32, &o, n, w, width_mask(w, 32));
+}
+void FastVcdFile::trace(const long& o, const std::string& n, int w) {
+    add(Kind::S64, &o, n, w, width_mask(w, 64));
+}
 void FastVcdFile::trace(const sc_dt::int64& o, const std::string& n, int w) {
     add(Kind::S64, &o, n, w, width_mask(w, 64));
 }
 void FastVcdFile::trace(const sc_dt::uint64& o, const std::string& n, int w) {
     add(Kind::U64, &o, n, w, width_mask(w, 64));
 }
-void FastVcdFile::trace(const float& o, const std::string& n) { add(Kind::Float, &o, n, 1); }
-void FastVcdFile::trace(const double& o, const std::string& n) { add(Kind::Double, &o, n, 1); }
+void FastVcdFile::trace(const float& o, const std::string& n) {
+    add(Kind::Float, &o, n, 1);
+}
+void FastVcdFile::trace(const double& o, const std::string& n) {
+    add(Kind::Double, &o, n, 1);
+}
 void FastVcdFile::trace(const unsigned int& o, const std::string& n, const char** literals) {
     int count = 0;
     while (literals && literals[count]) ++count;
@@ -162,20 +194,41 @@ void FastVcdFile::trace(const sc_dt::sc_lv_base& o, const std::string& n) {
 
 namespace {
 void unsupported(const std::string& name) {
-    SC_REPORT_WARNING("nicsim/trace/unsupported", ("type not supported by the fast VCD writer, ignored: " + name).c_str());
+    SC_REPORT_WARNING("nicsim/trace/unsupported",
+                      ("type not supported by the fast VCD writer, ignored: " + name).c_str());
 }
 }  // namespace
 
-void FastVcdFile::trace(const sc_core::sc_event&, const std::string& n) { unsupported(n); }
-void FastVcdFile::trace(const sc_core::sc_time&, const std::string& n) { unsupported(n); }
-void FastVcdFile::trace(const sc_dt::sc_int_base&, const std::string& n) { unsupported(n); }
-void FastVcdFile::trace(const sc_dt::sc_uint_base&, const std::string& n) { unsupported(n); }
-void FastVcdFile::trace(const sc_dt::sc_signed&, const std::string& n) { unsupported(n); }
-void FastVcdFile::trace(const sc_dt::sc_unsigned&, const std::string& n) { unsupported(n); }
-void FastVcdFile::trace(const sc_dt::sc_fxval&, const std::string& n) { unsupported(n); }
-void FastVcdFile::trace(const sc_dt::sc_fxval_fast&, const std::string& n) { unsupported(n); }
-void FastVcdFile::trace(const sc_dt::sc_fxnum&, const std::string& n) { unsupported(n); }
-void FastVcdFile::trace(const sc_dt::sc_fxnum_fast&, const std::string& n) { unsupported(n); }
+void FastVcdFile::trace(const sc_core::sc_event&, const std::string& n) {
+    unsupported(n);
+}
+void FastVcdFile::trace(const sc_core::sc_time&, const std::string& n) {
+    unsupported(n);
+}
+void FastVcdFile::trace(const sc_dt::sc_int_base&, const std::string& n) {
+    unsupported(n);
+}
+void FastVcdFile::trace(const sc_dt::sc_uint_base&, const std::string& n) {
+    unsupported(n);
+}
+void FastVcdFile::trace(const sc_dt::sc_signed&, const std::string& n) {
+    unsupported(n);
+}
+void FastVcdFile::trace(const sc_dt::sc_unsigned&, const std::string& n) {
+    unsupported(n);
+}
+void FastVcdFile::trace(const sc_dt::sc_fxval&, const std::string& n) {
+    unsupported(n);
+}
+void FastVcdFile::trace(const sc_dt::sc_fxval_fast&, const std::string& n) {
+    unsupported(n);
+}
+void FastVcdFile::trace(const sc_dt::sc_fxnum&, const std::string& n) {
+    unsupported(n);
+}
+void FastVcdFile::trace(const sc_dt::sc_fxnum_fast&, const std::string& n) {
+    unsupported(n);
+}
 
 void FastVcdFile::write_comment(const std::string& comment) {
     if (!m_fp) return;
@@ -221,7 +274,9 @@ void FastVcdFile::put(const char* s, size_t n) {
     }
 }
 
-void FastVcdFile::put(const char* s) { put(s, std::strlen(s)); }
+void FastVcdFile::put(const char* s) {
+    put(s, std::strlen(s));
+}
 
 void FastVcdFile::put(char c) {
     if (m_fill == m_buf.size()) flush();
@@ -264,7 +319,8 @@ inline uint64_t FastVcdFile::read_scalar(const Var& v) {
     // Raw bits of the traced object: integers (signed ones in two's complement, masked at write time), bools
     // (0/1), reals (their IEEE bits); sc_logic as its value 0, 1, Z = 2, X = 3.
     switch (v.bytes) {
-        case 1: return *static_cast<const unsigned char*>(v.obj);
+        case 1:
+            return *static_cast<const unsigned char*>(v.obj);
         case 2: {
             uint16_t x;
             std::memcpy(&x, v.obj, sizeof x);
@@ -281,7 +337,8 @@ inline uint64_t FastVcdFile::read_scalar(const Var& v) {
             return x;
         }
         default:
-            if (v.kind == Kind::Logic) return static_cast<uint64_t>(static_cast<const sc_dt::sc_logic*>(v.obj)->value());
+            if (v.kind == Kind::Logic)
+                return static_cast<uint64_t>(static_cast<const sc_dt::sc_logic*>(v.obj)->value());
             return static_cast<const sc_dt::sc_bit*>(v.obj)->to_bool() ? 1 : 0;
     }
 }
@@ -314,8 +371,12 @@ void FastVcdFile::write_value(const Var& v) {
     char* p = &m_buf[m_fill];
     switch (v.kind) {
         case Kind::Bool:
-        case Kind::Bit: *p++ = v.old ? '1' : '0'; break;
-        case Kind::Logic: *p++ = logic_char(static_cast<sc_dt::sc_logic_value_t>(v.old)); break;
+        case Kind::Bit:
+            *p++ = v.old ? '1' : '0';
+            break;
+        case Kind::Logic:
+            *p++ = logic_char(static_cast<sc_dt::sc_logic_value_t>(v.old));
+            break;
         case Kind::Double:
         case Kind::Float: {
             double d;
@@ -402,7 +463,7 @@ void FastVcdFile::write_value(const Var& v) {
 
 namespace {
 struct Scope {
-    std::vector<std::pair<std::string, size_t>> vars;  // leaf name, index in m_vars (in registration order)
+    std::vector<std::pair<std::string, size_t>> vars;        // leaf name, index in m_vars (in registration order)
     std::map<std::string, std::unique_ptr<Scope>> children;  // sorted by name, as SystemC prints them
 };
 }  // namespace
@@ -506,8 +567,12 @@ void FastVcdFile::write_header() {
             case 4:
                 m_poll32.push_back({static_cast<const uint32_t*>(v.obj), static_cast<uint32_t>(v.old), i});
                 break;
-            case 8: m_poll64.push_back({static_cast<const uint64_t*>(v.obj), v.old, i}); break;
-            default: m_poll_other.push_back(i); break;
+            case 8:
+                m_poll64.push_back({static_cast<const uint64_t*>(v.obj), v.old, i});
+                break;
+            default:
+                m_poll_other.push_back(i);
+                break;
         }
         write_value(v);
     }

@@ -13,7 +13,7 @@
 namespace nicsim {
 
 class FastVcdFile : public sc_core::sc_trace_file {
-public:
+  public:
     /// Opens `path` (written as given, no suffix added) and registers with the simulation kernel, which calls
     /// cycle() at the end of every time step. An unopenable file is reported (nicsim/trace/open) and traces nothing.
     explicit FastVcdFile(const std::string& path);
@@ -56,15 +56,15 @@ public:
     void delta_cycles(bool flag) override;
     void set_time_unit(double v, sc_core::sc_time_unit tu) override;
 
-protected:
+  protected:
     void cycle(bool delta_cycle) override;
 
-private:
+  private:
     enum class Kind : uint8_t {
-        Bool,    // const bool*
-        Bit,     // const sc_bit*
-        Logic,   // const sc_logic*
-        U8,      // integral types: value widened to 64 bits, masked to the traced width
+        Bool,   // const bool*
+        Bit,    // const sc_bit*
+        Logic,  // const sc_logic*
+        U8,     // integral types: value widened to 64 bits, masked to the traced width
         U16,
         U32,
         U64,
@@ -79,15 +79,15 @@ private:
     };
     struct Var {
         Kind kind;
-        uint8_t bytes;         // scalars read as raw bits: 1, 2, 4 or 8 bytes (0: sc_logic, sc_bit or a vector)
+        uint8_t bytes;  // scalars read as raw bits: 1, 2, 4 or 8 bytes (0: sc_logic, sc_bit or a vector)
         const void* obj;
-        int width;             // bits
-        uint64_t mask;         // integral: the values that fit the type's bits at this width
-        uint64_t old = 0;      // integral, bool, logic: value last written; double: its bits
-        uint32_t words = 0;    // Bv/Lv: 32-bit words
-        uint32_t first = 0;    // Bv/Lv: index of its words in m_vec_old (data then control per word)
-        std::string name;      // full dotted name
-        char id[6];            // VCD identifier, NUL-terminated
+        int width;           // bits
+        uint64_t mask;       // integral: the values that fit the type's bits at this width
+        uint64_t old = 0;    // integral, bool, logic: value last written; double: its bits
+        uint32_t words = 0;  // Bv/Lv: 32-bit words
+        uint32_t first = 0;  // Bv/Lv: index of its words in m_vec_old (data then control per word)
+        std::string name;    // full dotted name
+        char id[6];          // VCD identifier, NUL-terminated
     };
 
     /// What cycle() polls, grouped by how it is compared (one tight loop per group); `index` is the variable's

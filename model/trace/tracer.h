@@ -8,7 +8,7 @@
 namespace nicsim {
 
 class Tracer {
-public:
+  public:
     enum class Writer {
         Fast,     ///< FastVcdFile (model/trace/fast_vcd_file.h): SystemC's file content, a fixed $date, no iostreams
         SystemC,  ///< SystemC's own sc_create_vcd_trace_file (wall-clock $date), for comparisons
@@ -29,7 +29,7 @@ public:
         if (m_file) sc_core::sc_trace(m_file, value, name);
     }
 
-private:
+  private:
     sc_core::sc_trace_file* m_file = nullptr;
     Writer m_writer;
     std::string m_path;

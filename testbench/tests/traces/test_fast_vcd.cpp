@@ -141,7 +141,8 @@ TEST_CASE("FastVcdFile writes the same VCD as SystemC's writer apart from the da
     const std::string rd = without_date(r);
     size_t first_diff = 0;
     while (first_diff < fd.size() && first_diff < rd.size() && fd[first_diff] == rd[first_diff]) ++first_diff;
-    INFO("first difference at byte " << first_diff << ":\nfast:    " << fd.substr(first_diff > 80 ? first_diff - 80 : 0, 200)
+    INFO("first difference at byte " << first_diff
+                                     << ":\nfast:    " << fd.substr(first_diff > 80 ? first_diff - 80 : 0, 200)
                                      << "\nSystemC: " << rd.substr(first_diff > 80 ? first_diff - 80 : 0, 200));
     CHECK(fd == rd);
     std::remove((fast + ".vcd").c_str());
