@@ -61,7 +61,8 @@ case "$cmd" in
         build_asan
         # Leak checking is off: LeakSanitizer's stop-the-world scan faults on the guard pages of SystemC's coroutine
         # stacks (intermittent "Tracer caught signal 11"), and SC_THREAD stacks are never unwound at sc_stop anyway.
-        export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+        export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$PWD/testbench/sanitizers/ubsan.supp
         cd build-asan && exec ctest --output-on-failure -j"$(nproc)" "$@"
         ;;
     fuzz)

@@ -55,8 +55,21 @@ SC_MODULE(Stimulus) {
     char ch = 0;
     unsigned n = 0;
 
+    // sc_lv<32>'s own assignment shifts by 32 in SystemC 2.3.4's clean_tail() (undefined behaviour UBSan reports),
+    // so the 32-bit vector is written bit by bit, as PciBus's trace mirrors are.
+    static void set_bits(sc_dt::sc_lv_base& v, const char* msb_first) {
+        const int w = v.length();
+        for (int i = 0; i < w; ++i) {
+            const char c = msb_first[w - 1 - i];
+            v.set_bit(i, c == '0' ? sc_dt::Log_0 : c == '1' ? sc_dt::Log_1 : c == 'Z' ? sc_dt::Log_Z : sc_dt::Log_X);
+        }
+    }
+    static void set_bits(sc_dt::sc_lv_base& v, uint32_t value) {
+        for (int i = 0; i < v.length(); ++i) v.set_bit(i, ((value >> i) & 1u) ? sc_dt::Log_1 : sc_dt::Log_0);
+    }
+
     SC_CTOR(Stimulus) {
-        ad = sc_dt::sc_lv<32>("ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ");
+        set_bits(ad, "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ");
         cbe = sc_dt::sc_lv<4>("ZZZZ");
         one = sc_dt::sc_lv<1>("Z");
         SC_METHOD(step);
@@ -71,11 +84,11 @@ SC_MODULE(Stimulus) {
                                                 sc_dt::SC_LOGIC_X};
         logic = cycle[n % 4];
         if (n % 5 == 0) {
-            ad = sc_dt::sc_lv<32>("ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ");
+            set_bits(ad, "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ");
         } else if (n % 7 == 0) {
-            ad = sc_dt::sc_lv<32>("0000XXXX00001111ZZZZ000011110000");
+            set_bits(ad, "0000XXXX00001111ZZZZ000011110000");
         } else {
-            ad = static_cast<unsigned>(n * 0x01010101u >> (n % 29));
+            set_bits(ad, static_cast<uint32_t>(n * 0x01010101u >> (n % 29)));
         }
         cbe = n % 2 ? sc_dt::sc_lv<4>("0ZZ1") : sc_dt::sc_lv<4>(static_cast<int>(n % 16));
         one = n % 3 == 0 ? sc_dt::sc_lv<1>("X") : sc_dt::sc_lv<1>(static_cast<int>(n % 2));
