@@ -57,6 +57,9 @@ for s in smoke dma32-high dac64 b2b lso64k saturate; do
 done
 expect_json dma32-high.json "bus master nic" "DAC cycles" 0
 expect_json dac64.json "bus master nic" "DAC cycles" 205
+expect_json dma32-high.json host "bounced sends" 32
+expect_json dma32-high.json host "bounce-buffer bytes" 48448
+expect_json dac64.json host "bounce-buffer bytes" 0
 expect_json lso64k.json run MaximumPhysicalMapping 65536
 expect_json lso64k.json nic "TSO segments" 360
 expect_json lso64k.json transmit "TCP segments" 360
