@@ -135,9 +135,21 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
     m_any_matched = true;
     m_last_matched = std::max(m_last_matched, seq);
     m_pending.erase(it);
+    retire_lost();
+}
+
+void Scoreboard::retire_lost() {
+    while (!m_pending.empty() && m_pending.begin()->first + kLossWindow < m_last_matched) {
+        if (m_lost == 0) m_first_lost = first_missing();
+        ++m_lost;
+        m_pending.erase(m_pending.begin());
+    }
+    while (!m_withdrawn.empty() && *m_withdrawn.begin() + kLossWindow < m_last_matched)
+        m_withdrawn.erase(m_withdrawn.begin());
 }
 
 std::string Scoreboard::first_missing() const {
+    if (m_lost) return m_first_lost;
     if (m_pending.empty()) return "";
     const auto& [seq, p] = *m_pending.begin();
     std::string s = "first missing: frame " + std::to_string(seq) + " of " + std::to_string(p.bytes.size()) + " bytes";
@@ -152,7 +164,7 @@ bool Scoreboard::intact() const {
 }
 
 bool Scoreboard::clean() const {
-    return m_pending.empty() && m_counts.corrupted == 0 && m_counts.duplicated == 0 && m_counts.reordered == 0 &&
+    return missing() == 0 && m_counts.corrupted == 0 && m_counts.duplicated == 0 && m_counts.reordered == 0 &&
            m_counts.unexpected == 0;
 }
 

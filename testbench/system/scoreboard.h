@@ -34,7 +34,12 @@ class Scoreboard {
     void observe(const uint8_t* data, size_t len);
 
     /// Expected frames that never arrived.
-    uint64_t missing() const { return m_pending.size(); }
+    uint64_t missing() const { return m_pending.size() + m_lost; }
+    /// Frames come in order on one queue, so a frame still pending when one this many sequence numbers later has
+    /// arrived is lost, not late: it is counted missing and forgotten (long lossy runs stay flat in memory).
+    static constexpr uint64_t kLossWindow = 4096;
+    /// Expected frames still held for comparison (bounded by kLossWindow behind the newest arrival).
+    size_t tracked() const { return m_pending.size(); }
     /// One line about the first missing frame ("" when none): its sequence and, for LSO, what was reassembled.
     std::string first_missing() const;
     const ScoreboardCounts& counts() const { return m_counts; }
@@ -54,11 +59,14 @@ class Scoreboard {
     };
     void problem(const std::string& what);
     void observe_segment(const uint8_t* data, size_t len);
+    void retire_lost();
 
     std::string m_name;
     std::map<uint64_t, Pending> m_pending;  // by sequence
     std::set<uint64_t> m_withdrawn;         // sends that failed with a status: they may still arrive
     uint64_t m_last_matched = 0;
+    uint64_t m_lost = 0;          // frames retired as missing by retire_lost()
+    std::string m_first_lost;     // first_missing() of the first of them
     bool m_any_matched = false;
     uint64_t m_highest_expected = 0;
     ScoreboardCounts m_counts;

@@ -111,6 +111,28 @@ TEST_CASE("regression parts: a lost frame is missing and not reordered; a late o
     CHECK_FALSE(late.intact());
 }
 
+TEST_CASE("regression parts: frames lost far behind the newest arrival are counted and forgotten",
+          "[regression][scoreboard]") {
+    const Mac a{2, 0, 0, 0, 0, 1}, b{2, 0, 0, 0, 0, 2};
+    TrafficGen gen(9, 0, SizeDist{}, a, b);
+    Scoreboard sb("rx");
+    const uint64_t n = Scoreboard::kLossWindow + 50;
+    std::vector<std::vector<uint8_t>> frames;
+    for (uint64_t i = 0; i < n; ++i) {
+        frames.push_back(frame(gen));
+        sb.expect(frames.back());
+    }
+    for (uint64_t i = 0; i < n; ++i)
+        if (i != 10) sb.observe(frames[i].data(), frames[i].size());
+    INFO("frame 10 is missing, and no longer held once kLossWindow later frames arrived");
+    CHECK(sb.missing() == 1);
+    CHECK(sb.tracked() == 0);
+    CHECK(sb.counts().matched == n - 1);
+    CHECK(sb.counts().reordered == 0);
+    CHECK(sb.first_missing().find("frame 10 ") != std::string::npos);
+    CHECK_FALSE(sb.clean());
+}
+
 TEST_CASE("regression parts: a withdrawn send that still arrives is late, not unexpected", "[regression][scoreboard]") {
     const Mac a{2, 0, 0, 0, 0, 1}, b{2, 0, 0, 0, 0, 2};
     TrafficGen gen(6, 1, SizeDist{}, a, b);
