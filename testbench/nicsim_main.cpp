@@ -92,10 +92,13 @@ std::string replay_command(int argc, char* argv[], uint64_t seed) {
     return cmd;
 }
 
-std::string default_output(const std::string& value, const std::string& fallback) {
+constexpr const char* kDefaultOutDir = "nicsim-out";
+
+/// An output path as asked: a path, "none" (off) or empty (the default under nicsim-out/).
+std::string default_output(const std::string& value, const std::string& fallback, bool& needs_dir) {
     if (value == "none") return "";
     if (!value.empty()) return value;
-    ::mkdir("nicsim-out", 0777);
+    needs_dir = true;
     return fallback;
 }
 
@@ -124,8 +127,10 @@ int sc_main(int argc, char* argv[]) {
             break;
     }
     // Outputs default to a predictable place; 'none' turns one off.
-    cfg.vcd = default_output(cfg.vcd, "nicsim-out/nicsim.vcd");
-    cfg.pcap_out = default_output(cfg.pcap_out, "nicsim-out/nicsim.pcap");
+    bool needs_dir = false;
+    cfg.vcd = default_output(cfg.vcd, "nicsim-out/nicsim.vcd", needs_dir);
+    cfg.pcap_out = default_output(cfg.pcap_out, "nicsim-out/nicsim.pcap", needs_dir);
+    const bool made_dir = needs_dir && ::mkdir(kDefaultOutDir, 0777) == 0;
     if (!cfg.progress) cfg.progress = ::isatty(STDERR_FILENO) && !cfg.quiet;
 
     sc_report_handler::set_handler(report_handler);
@@ -135,6 +140,7 @@ int sc_main(int argc, char* argv[]) {
     try {
         top = std::make_unique<SystemTop>("top", cfg);
     } catch (const UsageError& e) {
+        if (made_dir) ::rmdir(kDefaultOutDir);  // bad input leaves nothing behind (rmdir only removes it empty)
         std::fprintf(stderr, "nicsim: %s\n", e.what());
         return 2;
     }

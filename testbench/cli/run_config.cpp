@@ -304,7 +304,8 @@ const std::vector<Preset>& presets() {
          {{"bus-width", "64"}, {"bus-clock", "66"}, {"dma-bits", "64"}, {"placement", "high"}}},
         {{"lso64k", "Large Send Offload of 64 KiB packets (MaximumPhysicalMapping 64 KiB)"},
          {{"lso", "65536"}, {"direction", "tx"}, {"packets", "8"}, {"fragments", "4"}}},
-        {{"small-packets", "60-byte frames both ways"}, {{"size", "60"}, {"packets", "256"}}},
+        {{"small-packets", "60-byte frames both ways at 100 Mb/s (at 1 Gb/s the host cannot keep up: RX overrun)"},
+         {{"size", "60"}, {"packets", "256"}, {"link", "100"}}},
         {{"saturate", "saturated bidirectional 1 GbE on a 64-bit/66 MHz bus"},
          {{"bus-width", "64"},
           {"bus-clock", "66"},
@@ -580,6 +581,9 @@ void validate(const RunConfig& cfg) {
         throw UsageError("--fault: not available with --back-to-back (faults are injected on the DUT's machine)");
     if (cfg.faults.rx_flood && cfg.direction == Direction::Tx)
         throw UsageError("--fault: rx-flood needs received traffic (--direction rx or both)");
+    if (cfg.faults.rx_flood && cfg.packets < kRxFloodMinPackets)
+        throw UsageError("--fault: rx-flood needs --packets " + std::to_string(kRxFloodMinPackets) +
+                         " or more to overrun the receive ring (got " + std::to_string(cfg.packets) + ")");
     if (cfg.back_to_back && !cfg.pcap_in.empty())
         throw UsageError("--pcap-in: not available with --back-to-back (the second NIC is the wire's other end)");
 }

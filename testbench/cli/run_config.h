@@ -49,6 +49,9 @@ struct FaultConfig {
     std::string text() const;
 };
 
+/// rx-flood overruns the receive ring only when more frames arrive than the driver posts buffers for.
+constexpr uint64_t kRxFloodMinPackets = 128;
+
 struct RunConfig {
     // Bus and host.
     unsigned bus_width = 32;   ///< bus-width: 32 or 64

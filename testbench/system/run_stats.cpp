@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -33,12 +34,26 @@ double RunStats::value(const std::string& section, const std::string& key) const
     return -1;
 }
 
+/// The rows with each section's rows together, sections in the order they first appear (a section added to later,
+/// e.g. "checks" by the fault plan, must not print twice or give JSON a duplicate key).
+std::vector<RunStats::Row> RunStats::grouped() const {
+    std::vector<std::string> order;
+    for (const Row& r : m_rows)
+        if (std::find(order.begin(), order.end(), r.section) == order.end()) order.push_back(r.section);
+    std::vector<Row> out;
+    out.reserve(m_rows.size());
+    for (const std::string& sec : order)
+        for (const Row& r : m_rows)
+            if (r.section == sec) out.push_back(r);
+    return out;
+}
+
 std::string RunStats::table() const {
     size_t w = 0;
     for (const Row& r : m_rows) w = std::max(w, r.key.size());
     std::ostringstream o;
     std::string section;
-    for (const Row& r : m_rows) {
+    for (const Row& r : grouped()) {
         if (r.section != section) {
             section = r.section;
             o << section << "\n";
@@ -74,7 +89,7 @@ std::string RunStats::json() const {
     o << "{\n";
     std::string section;
     bool first_section = true, first_key = true;
-    for (const Row& r : m_rows) {
+    for (const Row& r : grouped()) {
         if (r.section != section) {
             if (!first_section) o << "\n  },\n";
             o << "  " << json_string(r.section) << ": {\n";
@@ -240,7 +255,7 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     if (ndis::NdisHost* h = dut.ndis()) {
         s.add_count("host", "ISR calls", h->isr_count());
         s.add_count("host", "DPC calls", h->dpc_count());
-        s.add_count("host", "map registers reserved", h->map_registers_reserved());
+        s.add_count("host", "map registers reserved", dut.map_registers_reserved());
         const ndis::HalDma::Stats& hal = h->hal().stats();
         s.add_count("host", "scatter-gather lists", hal.sg_lists);
         s.add_count("host", "scatter-gather elements", hal.sg_elements);

@@ -27,6 +27,7 @@ class RunStats {
     double value(const std::string& section, const std::string& key) const;
 
     std::string table() const;
+    std::vector<Row> grouped() const;
     std::string json() const;
 
   private:

@@ -145,6 +145,7 @@ void Machine::program(host::HostPlatform& hp) {
         m_traffic_done = true;
         return;
     }
+    m_map_registers = m_ndis->map_registers_reserved();
     m_driver_up = true;
     m_up_event.notify(SC_ZERO_TIME);
 
@@ -203,15 +204,17 @@ void Machine::program(host::HostPlatform& hp) {
         const uint64_t now = hp.now_ns();
         const uint64_t progress = m_rx_board.counts().matched + m_rx_board.counts().corrupted +
                                   m_tx_board->counts().matched + m_tx_board->counts().corrupted +
-                                  m_tx_board->counts().segments;
+                                  m_tx_board->counts().segments + m_received;
         const bool tx_done = m_sent >= to_send && m_ndis->sends_outstanding() == 0;
         if (progress != last_progress || !tx_done) {  // the quiet clock starts once every send has completed
             last_progress = progress;
             quiet_since = now;
         }
         const bool rx_done = rx_expected_total == 0 || m_rx_board.counts().expected >= rx_expected_total;
-        const bool all_arrived = m_rx_board.missing() == 0 && m_tx_board->missing() == 0;
-        if (tx_done && rx_done && (all_arrived || now - quiet_since > kRxQuietNs)) break;
+        // Frames from a pcap file are not expected one by one: wait until the file is played and receive is quiet.
+        const bool all_arrived = m_rx_board.missing() == 0 && m_tx_board->missing() == 0 && !m_rx_source_done;
+        const bool source_done = !m_rx_source_done || m_rx_source_done();
+        if (tx_done && rx_done && source_done && (all_arrived || now - quiet_since > kRxQuietNs)) break;
         m_ndis->run_for_ns(kPollNs);
     }
     m_ndis->halt();  // MiniportHalt quiesces DMA first: the run ends only after it returned
@@ -304,8 +307,12 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic.receive(f); });
         m_wire.connect_b([this](const nic::Frame& f) { m_peer->receive(f); });
         m_wire.on_link_change_a([this](bool up) { m_dut->nic.set_link(up); });
-        if (!m_cfg.pcap_in.empty())
-            m_pcap_in = std::make_unique<wire::PcapSource>("pcap_in", m_cfg.pcap_in, m_wire.end_b(), m_cfg.link_mbps);
+        if (!m_cfg.pcap_in.empty()) {
+            m_pcap_gate = std::make_unique<HoldUntilDriverUp>(m_wire.end_b());
+            m_pcap_in = std::make_unique<wire::PcapSource>("pcap_in", m_cfg.pcap_in, *m_pcap_gate, m_cfg.link_mbps);
+            SC_THREAD(open_pcap_gate);
+            m_dut->set_rx_source_done([this] { return m_pcap_in->done() && m_pcap_gate->is_open(); });
+        }
     }
 
     if (!m_cfg.pcap_out.empty()) {
@@ -398,6 +405,30 @@ bool SystemTop::finished() const {
     if (m_peer && !m_peer->done()) return false;
     if (m_pcap_in && !m_pcap_in->done()) return false;
     return true;
+}
+
+void HoldUntilDriverUp::transmit(const nic::Frame& frame) {
+    if (m_open) {
+        m_target.transmit(frame);
+        return;
+    }
+    m_held.push_back(frame);
+    ++m_held_total;
+}
+
+void HoldUntilDriverUp::release(uint64_t now_ns) {
+    m_open = true;
+    for (nic::Frame& f : m_held) {
+        f.time_ns = now_ns;  // the wire sends them back to back from now, in their order
+        m_target.transmit(f);
+    }
+    m_held.clear();
+    m_held.shrink_to_fit();
+}
+
+void SystemTop::open_pcap_gate() {
+    if (!m_dut->driver_up()) wait(m_dut->driver_up_event());
+    m_pcap_gate->release(static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9));
 }
 
 void SystemTop::watch() {

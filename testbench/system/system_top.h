@@ -4,6 +4,7 @@
 // such machines joined by one wire.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,7 +60,12 @@ class Machine : public sc_core::sc_module {
     void set_tx_board(Scoreboard* board) { m_tx_board = board; }
     void set_peer_mac(const Mac& mac) { m_peer_mac = mac; }
     void set_check_rx(bool check) { m_check_rx = check; }
+    /// Received traffic comes from a source that is not counted frame by frame (a pcap file): the program waits
+    /// until `done()` and then for receive to go quiet.
+    void set_rx_source_done(std::function<bool()> done) { m_rx_source_done = std::move(done); }
     uint64_t received() const { return m_received; }
+    /// Map registers NdisMInitializeScatterGatherDma reserved (kept: the halt at the end returns them).
+    unsigned map_registers_reserved() const { return m_map_registers; }
     uint64_t received_bytes() const { return m_received_bytes; }
     /// reset-at: NdisHost::reset's status and the simulated time it started and ended (0 = no reset run).
     NDIS_STATUS reset_status() const { return m_reset_status; }
@@ -80,6 +86,8 @@ class Machine : public sc_core::sc_module {
     bool m_partner_role;
     bool m_check_rx = true;
     uint64_t m_received = 0;
+    unsigned m_map_registers = 0;
+    std::function<bool()> m_rx_source_done;
     uint64_t m_received_bytes = 0;
     Scoreboard* m_tx_board = nullptr;
     Scoreboard m_rx_board;
@@ -124,6 +132,23 @@ class Peer : public sc_core::sc_module {
     bool m_done = false;
 };
 
+/// Holds frames a pcap file would put on the wire before the DUT's driver is up (its receiver is not enabled yet,
+/// so they would all be dropped), and sends them in order the moment it is up; later frames pass straight through.
+class HoldUntilDriverUp : public nic::WireSink {
+public:
+    explicit HoldUntilDriverUp(nic::WireSink& target) : m_target(target) {}
+    void transmit(const nic::Frame& frame) override;
+    void release(uint64_t now_ns);
+    uint64_t held() const { return m_held_total; }
+    bool is_open() const { return m_open; }
+
+private:
+    nic::WireSink& m_target;
+    bool m_open = false;
+    std::vector<nic::Frame> m_held;
+    uint64_t m_held_total = 0;
+};
+
 class SystemTop : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(SystemTop);
@@ -149,6 +174,7 @@ class SystemTop : public sc_core::sc_module {
 
   private:
     void watch();
+    void open_pcap_gate();
     void timed_faults();
     RunConfig m_cfg;
     std::unique_ptr<Tracer> m_tracer;
@@ -157,6 +183,7 @@ class SystemTop : public sc_core::sc_module {
     std::unique_ptr<Machine> m_dut;
     std::unique_ptr<Machine> m_partner;
     std::unique_ptr<Peer> m_peer;
+    std::unique_ptr<HoldUntilDriverUp> m_pcap_gate;
     std::unique_ptr<wire::PcapSource> m_pcap_in;
     Scoreboard m_pcap_board{"pcap-in"};
     bool m_link_restored = false;

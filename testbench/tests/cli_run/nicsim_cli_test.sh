@@ -50,6 +50,10 @@ help)
     grep -q -- "--randomize" out.txt || fail "help does not list --randomize"
     run 0 --list-scenarios
     grep -q "dma32-high" out.txt || fail "--list-scenarios does not name dma32-high"
+    for preset in $(awk '{print $1}' out.txt); do
+        "$NICSIM" --scenario "$preset" --vcd none --pcap-out none --quiet --packets 8 >/dev/null 2>p.err ||
+            { cat p.err; fail "preset $preset does not pass out of the box"; }
+    done
     run 0 --version
     grep -q "^nicsim " out.txt || fail "--version prints no version"
     ;;
@@ -100,9 +104,10 @@ back-to-back)
     [ "$n" -eq 16 ] || fail "tshark read $n frames on the back-to-back wire, expected 16"
     ;;
 pcap-in)
-    run 0 --direction tx --packets 3 --vcd none --pcap-out in.pcap
+    run 0 --direction rx --packets 3 --vcd none --pcap-out in.pcap
     run 0 --pcap-in in.pcap --direction tx --packets 0 --vcd none --pcap-out none --stats-json s.json
     grep -q '"frames from pcap": 3' s.json || fail "the pcap's 3 frames were not injected"
+    grep -q '"packets indicated": 3' s.json || fail "the pcap's 3 frames (to the NIC's address) were not received"
     ;;
 limits)
     run 0 --packets 1000 --max-time 100us --vcd none --pcap-out none --stats-json s.json
@@ -133,6 +138,8 @@ bad-input)
     bad_input "--vcd: cannot write" --vcd /nonexistent/dir/x.vcd
     bad_input "--pcap-out: cannot write" --pcap-out /nonexistent/dir/x.pcap
     bad_input "--stats-json: cannot write" --stats-json /nonexistent/dir/x.json
+    bad_input "--fault: rx-flood needs --packets 128" --fault rx-flood --packets 32
+    [ ! -e nicsim-out ] || fail "bad input left nicsim-out behind"
     bad_input "--fault retry: expected a probability from 0 to 0.5, got '2'" --fault retry:2
     bad_input "--fault: expected a comma-separated list" --fault bogus:1
     bad_input "--fault: expected 'retry:VALUE'" --fault retry

@@ -31,7 +31,8 @@ std::vector<uint8_t> frame(TrafficGen& gen) {
 }  // namespace
 
 TEST_CASE("regression parts: --fault lists accumulate and print back as a plan", "[regression][cli][faults]") {
-    const RunConfig c = parse({"--fault", "retry:0.01,disconnect:0.02", "--fault", "reset-at:200us,rx-flood"});
+    const RunConfig c =
+        parse({"--fault", "retry:0.01,disconnect:0.02", "--fault", "reset-at:200us,rx-flood", "--packets", "200"});
     INFO("both --fault options are applied");
     CHECK(c.faults.retry == Approx(0.01));
     CHECK(c.faults.disconnect == Approx(0.02));
