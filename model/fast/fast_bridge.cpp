@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "model/host/pci_tlm.h"
+
 namespace nicsim::fast {
 
 using namespace sc_core;
@@ -40,23 +42,7 @@ void FastBridge::add_device(unsigned device, pci::TargetClient& client) {
 bool FastBridge::request_ok(Space space, tlm::tlm_generic_payload& gp) {
     const uint32_t len = gp.get_data_length();
     const uint64_t a = gp.get_address();
-    const char* why = nullptr;
-    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND || !gp.get_data_ptr() || len == 0) {
-        why = "no command, data or length";
-        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-    } else if (gp.get_byte_enable_ptr()) {
-        why = "byte enables are not supported on the CPU side";
-        gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    } else if (gp.get_streaming_width() != len) {
-        why = "streaming is not supported on the CPU side";
-        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    } else if (len > 4 || (a & 3) + len > 4) {
-        why = "requests are at most one dword";
-        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    } else if (space == Space::Cfg && (a >> 16) != 0) {
-        why = "configuration address above device 31";
-        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    }
+    const char* why = host::cpu_request_problem(gp, space == Space::Mem, space == Space::Cfg, 4);
     if (!why) return true;
     ++m_stats.errors;
     SC_REPORT_WARNING("nicsim/fast/cpu-request",

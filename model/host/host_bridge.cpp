@@ -115,26 +115,7 @@ void HostBridge::clock() {
 bool HostBridge::cpu_request_ok(Space space, tlm::tlm_generic_payload& gp) {
     const uint32_t len = gp.get_data_length();
     const uint64_t a = gp.get_address();
-    const char* why = nullptr;
-    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND || !gp.get_data_ptr() || len == 0) {
-        why = "no command, data or length";
-        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-    } else if (gp.get_byte_enable_ptr()) {
-        why = "byte enables are not supported on the CPU side";
-        gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    } else if (gp.get_streaming_width() != len) {
-        why = "streaming is not supported on the CPU side";
-        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    } else if (space != Space::Mem && (len > 4 || (a & 3) + len > 4)) {
-        why = "I/O and configuration requests are at most one dword";
-        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    } else if (space == Space::Mem && len > kMaxCpuBytes) {
-        why = "memory request longer than kMaxCpuBytes";
-        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    } else if (space == Space::Cfg && (a >> 16) != 0) {
-        why = "configuration address above device 31";
-        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    }
+    const char* why = cpu_request_problem(gp, space == Space::Mem, space == Space::Cfg, kMaxCpuBytes);
     if (!why) return true;
     ++m_stats.cpu_errors;
     SC_REPORT_WARNING("nicsim/host/bridge-cpu-request",

@@ -31,4 +31,37 @@ inline unsigned pci_master_of(const tlm::tlm_generic_payload& gp) {
     return ext ? ext->master : PciMasterExtension::kUnknownMaster;
 }
 
+/// The rules of a bridge's CPU side (shared by the pin-level HostBridge and the fast mode's FastBridge): what a
+/// request breaks, with its TLM response status set, or nullptr when it is fine. I/O and configuration requests,
+/// and memory requests when `max_mem_bytes` is 4, move at most one dword without crossing it.
+inline const char* cpu_request_problem(tlm::tlm_generic_payload& gp, bool memory, bool config,
+                                       uint32_t max_mem_bytes) {
+    const uint32_t len = gp.get_data_length();
+    const uint64_t a = gp.get_address();
+    const bool one_dword = !memory || max_mem_bytes <= 4;
+    const char* why = nullptr;
+    tlm::tlm_response_status status = tlm::TLM_OK_RESPONSE;
+    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND || !gp.get_data_ptr() || len == 0) {
+        why = "no command, data or length";
+        status = tlm::TLM_GENERIC_ERROR_RESPONSE;
+    } else if (gp.get_byte_enable_ptr()) {
+        why = "byte enables are not supported on the CPU side";
+        status = tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
+    } else if (gp.get_streaming_width() != len) {
+        why = "streaming is not supported on the CPU side";
+        status = tlm::TLM_BURST_ERROR_RESPONSE;
+    } else if (one_dword && (len > 4 || (a & 3) + len > 4)) {
+        why = memory ? "requests are at most one dword" : "I/O and configuration requests are at most one dword";
+        status = tlm::TLM_BURST_ERROR_RESPONSE;
+    } else if (memory && len > max_mem_bytes) {
+        why = "memory request longer than the bridge runs";
+        status = tlm::TLM_BURST_ERROR_RESPONSE;
+    } else if (config && (a >> 16) != 0) {
+        why = "configuration address above device 31";
+        status = tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    }
+    if (why) gp.set_response_status(status);
+    return why;
+}
+
 }  // namespace nicsim::host
