@@ -69,7 +69,7 @@ struct RunControl : sc_module {
         const auto now = std::chrono::steady_clock::now();
         if (now - last_draw < std::chrono::milliseconds(500)) return;
         last_draw = now;
-        Machine& d = top.dut();
+        MachineBase& d = top.machine();
         std::fprintf(stderr, "\rnicsim: %.3f ms simulated, sent %llu, received %llu   ",
                      sc_time_stamp().to_seconds() * 1e3, static_cast<unsigned long long>(d.sent_packets()),
                      static_cast<unsigned long long>(d.received()));
@@ -128,6 +128,9 @@ int sc_main(int argc, char* argv[]) {
     }
     // Outputs default to a predictable place; 'none' turns one off.
     bool needs_dir = false;
+    // With --bus-model tlm there is no pin-level bus: the default VCD (the bus) is off, and on when --trace names
+    // only NIC internals (validate() refused an explicit --vcd with a trace that needs the bus).
+    if (cfg.bus_model == BusModel::Tlm && cfg.vcd.empty() && trace_needing_bus(cfg.trace)) cfg.vcd = "none";
     cfg.vcd = default_output(cfg.vcd, "nicsim-out/nicsim.vcd", needs_dir);
     cfg.pcap_out = default_output(cfg.pcap_out, "nicsim-out/nicsim.pcap", needs_dir);
     const bool made_dir = needs_dir && ::mkdir(kDefaultOutDir, 0777) == 0;
@@ -148,7 +151,7 @@ int sc_main(int argc, char* argv[]) {
     std::signal(SIGINT, on_sigint);
 
     sc_time limit(static_cast<double>(cfg.max_time_ns), SC_NS);
-    if (cfg.max_clocks) limit = std::min(limit, top->dut().bus.period() * static_cast<double>(cfg.max_clocks));
+    if (cfg.max_clocks) limit = std::min(limit, top->machine().pci_bus().period() * static_cast<double>(cfg.max_clocks));
     RunOutcome out;
     out.rss_start_kb = peak_rss_kb();
     const auto t0 = std::chrono::steady_clock::now();

@@ -197,6 +197,16 @@ const std::vector<Option>& options() {
          [](RunConfig& c, auto& k, auto& v) {
              c.bus_mhz = parse_choice(k, v, {33, 66});
          }},
+        {{"bus-model", "MODEL",
+          "pin: cycle-accurate PCI bus (default); tlm: TLM-2.0 fast mode, no bus phases (faster, no bus statistics)"},
+         [](RunConfig& c, auto& k, auto& v) {
+             if (v == "pin")
+                 c.bus_model = BusModel::Pin;
+             else if (v == "tlm")
+                 c.bus_model = BusModel::Tlm;
+             else
+                 bad(k, v, "pin or tlm");
+         }},
         {{"mem-latency", "CLOCKS", "host memory read latency in bus clocks, 0..64 (default 4)"},
          [](RunConfig& c, auto& k, auto& v) { c.mem_latency = static_cast<unsigned>(parse_uint(k, v, 0, 64)); }},
         {{"dma-bits", "BITS", "NIC DMA address capability: 32 or 64 (default 64)"},
@@ -331,6 +341,18 @@ bool FaultConfig::any() const {
            parity_address_ns || parity_data_ns || parity_read_ns || rx_flood || link_flap_ns || reset_at_ns;
 }
 
+const char* FaultConfig::first_needing_bus() const {
+    if (retry > 0) return "retry";
+    if (disconnect > 0) return "disconnect";
+    if (latency_spike > 0) return "latency-spike";
+    if (target_abort_at) return "target-abort";
+    if (master_abort_at) return "master-abort";
+    if (parity_address_ns) return "parity-address";
+    if (parity_data_ns) return "parity-data";
+    if (parity_read_ns) return "parity-read";
+    return nullptr;
+}
+
 bool FaultConfig::lossy() const {
     // Every fault may lose frames: even retries and latency spikes slow the bus until the RX FIFO overruns (MPC).
     return any();
@@ -373,6 +395,10 @@ std::string SizeDist::text() const {
 
 const char* direction_name(Direction d) {
     return d == Direction::Tx ? "tx" : d == Direction::Rx ? "rx" : "both";
+}
+
+const char* bus_model_name(BusModel m) {
+    return m == BusModel::Tlm ? "tlm" : "pin";
 }
 
 const char* placement_name(Placement p) {
@@ -586,6 +612,26 @@ void validate(const RunConfig& cfg) {
                          " or more to overrun the receive ring (got " + std::to_string(cfg.packets) + ")");
     if (cfg.back_to_back && !cfg.pcap_in.empty())
         throw UsageError("--pcap-in: not available with --back-to-back (the second NIC is the wire's other end)");
+    if (cfg.bus_model == BusModel::Tlm) {
+        // The fast mode has no host bridge and no bus lines: faults injected there have nothing to act on.
+        if (const char* f = cfg.faults.first_needing_bus())
+            throw UsageError(std::string("--fault ") + f +
+                             ": not available with --bus-model tlm (it acts on the host bridge or the PCI bus lines)");
+        // An explicit VCD must not silently lack the bus it was asked for (without --vcd, main leaves it off).
+        const bool vcd_asked = !cfg.vcd.empty() && cfg.vcd != "none";
+        if (const char* t = trace_needing_bus(cfg.trace); t && vcd_asked)
+            throw UsageError(std::string("--trace ") + t +
+                             ": not available with --bus-model tlm (no pin-level bus to trace); use --trace "
+                             "dma,desc,mac or --vcd none");
+    }
+}
+
+const char* trace_needing_bus(const std::string& trace) {
+    std::stringstream ss(trace);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (item == "bus" || item == "all") return item == "bus" ? "bus" : "all";
+    return nullptr;
 }
 
 std::string usage_text() {

@@ -25,8 +25,12 @@ struct SizeDist {
 
 enum class Direction { Tx, Rx, Both };
 enum class Placement { Low, High, Scattered, Fragmented };
+/// How the machine is built: the pin-level PCI bus (arbiter, monitor, host bridge) or the TLM-2.0 fast mode
+/// (model/fast: the same CPU, memory, verifier and NIC, CPU cycles and DMA as direct transactions).
+enum class BusModel { Pin, Tlm };
 const char* direction_name(Direction d);
 const char* placement_name(Placement p);
+const char* bus_model_name(BusModel m);
 
 /// Faults to inject (--fault): each with the recovery the run then checks. Zero/false = off.
 struct FaultConfig {
@@ -44,6 +48,9 @@ struct FaultConfig {
     uint64_t link_down_ns = 100'000;  ///< link-down-for:T - ... and plugged back in after this long
     uint64_t reset_at_ns = 0;         ///< reset-at:T - NdisHost::reset (MiniportReset) in the middle of traffic
     bool any() const;
+    /// The first fault kind set that acts on the host bridge or the PCI bus lines (retry, disconnect,
+    /// latency-spike, target-abort, master-abort, parity-*), or nullptr: those need --bus-model pin.
+    const char* first_needing_bus() const;
     /// Faults that may lose frames (all of them): the scoreboards then accept losses the NIC or the wire counted.
     bool lossy() const;
     std::string text() const;
@@ -57,6 +64,7 @@ struct RunConfig {
     unsigned bus_width = 32;   ///< bus-width: 32 or 64
     unsigned bus_mhz = 33;     ///< bus-clock: 33 or 66
     unsigned mem_latency = 4;  ///< mem-latency: host memory read latency in bus clocks
+    BusModel bus_model = BusModel::Pin;  ///< bus-model: pin (cycle-accurate PCI bus) or tlm (TLM-2.0 fast mode)
     // NIC.
     unsigned dma_bits = 64;        ///< dma-bits: NIC DMA address capability, 32 or 64
     uint32_t max_transfer = 4096;  ///< max-transfer: bytes per NIC DMA operation
@@ -120,5 +128,7 @@ std::string usage_text();
 void apply_random_scenario(RunConfig& cfg);
 /// Cross-field checks (e.g. lso needs 64-bit-capable mapping sizes); throws UsageError.
 void validate(const RunConfig& cfg);
+/// The --trace item that needs the pin-level bus ("bus" or "all"), or nullptr when it names only NIC internals.
+const char* trace_needing_bus(const std::string& trace);
 
 }  // namespace nicsim::tb

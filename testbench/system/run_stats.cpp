@@ -161,17 +161,56 @@ void add_master(RunStats& s, const std::string& who, const pci::MasterStats& m) 
     s.add_count(sec, "latency timer expiries", m.latency_expiries);
 }
 
+void add_bus(RunStats& s, Machine& m) {
+    const pci::BusUsage& u = m.monitor.usage();
+    s.add("bus", "utilisation", u.clocks ? 100.0 * u.busy_clocks / u.clocks : 0, "% of clocks busy");
+    s.add("bus", "efficiency", u.busy_clocks ? 100.0 * u.data_clocks / u.busy_clocks : 0,
+          "% of busy clocks moving data");
+    s.add_count("bus", "transactions", u.transactions);
+    for (unsigned c = 0; c < pci::kCmdCount; ++c) {
+        if (!u.by_cmd[c]) continue;
+        const std::string name = pci::cmd_name(static_cast<pci::Cmd>(c));
+        s.add_count("bus", "  " + name, u.by_cmd[c]);
+        s.add("bus", "  " + name + " efficiency",
+              u.busy_by_cmd[c] ? 100.0 * u.data_by_cmd[c] / u.busy_by_cmd[c] : 0, "% of its busy clocks moving data");
+    }
+    s.add_count("bus", "bytes", u.bytes);
+    add_master(s, "host bridge", m.host.bridge.master().stats());
+    add_master(s, "nic", m.nic.master().stats());
+
+}
+
+/// With --bus-model tlm: what FastBridge and FastDmaPort carried in place of bus transactions.
+void add_fast(RunStats& s, TlmMachine& m) {
+    const std::string sec = "bus";
+    s.add_text(sec, "monitor", "not applicable (--bus-model tlm: no pin-level bus, arbiter or host bridge)");
+    const fast::FastBridgeStats& b = m.fast.bridge.stats();
+    s.add_count(sec, "CPU config requests", b.cfg_cycles);
+    s.add_count(sec, "CPU memory requests", b.mem_cycles);
+    s.add_count(sec, "CPU I/O requests", b.io_cycles);
+    s.add_count(sec, "CPU master aborts", b.master_aborts);
+    s.add_count(sec, "CPU request errors", b.errors);
+    const fast::FastDmaStats& d = m.fast.dma.stats();
+    s.add_count(sec, "NIC DMA requests", d.requests);
+    s.add_count(sec, "NIC DMA bytes read", d.read_bytes);
+    s.add_count(sec, "NIC DMA bytes written", d.write_bytes);
+    s.add_count(sec, "NIC DMA errors", d.errors);
+}
+
 }  // namespace
 
 RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     RunStats s;
     const RunConfig& cfg = top.config();
-    Machine& dut = top.dut();
+    MachineBase& dut = top.machine();
+    Machine* pin = dut.pin();  // null with --bus-model tlm: no arbiter, bus monitor or host bridge to report on
+    MachineBase* partner = top.partner();
     const double sim_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
-    const uint64_t clocks = dut.bus.clock_count();
+    const uint64_t clocks = dut.pci_bus().clock_count();
 
     s.add_text("run", "scenario", cfg.scenario);
     s.add_count("run", "seed", cfg.seed);
+    s.add_text("run", "bus model", bus_model_name(cfg.bus_model));
     s.add_text("run", "bus", std::to_string(cfg.bus_width) + "-bit " + std::to_string(cfg.bus_mhz) + " MHz");
     s.add_text("run", "NIC DMA addressing", std::to_string(cfg.dma_bits) + "-bit");
     s.add_text("run", "memory placement", placement_name(cfg.placement));
@@ -194,36 +233,23 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
         std::snprintf(buf, sizeof buf, "0x%08X", unsigned(dut.first_refusal()));
         s.add_text("transmit", "first refusal status", buf);
     }
-    Scoreboard& tx = top.partner() ? top.partner()->rx_board() : top.peer()->tx_board();
+    Scoreboard& tx = partner ? partner->rx_board() : top.peer()->tx_board();
     add_board(s, "transmit", tx);
     s.add_count("receive", "packets indicated", dut.received());
     s.add_count("receive", "bytes indicated", dut.received_bytes());
     if (top.pcap_source()) s.add_count("receive", "frames from pcap", top.pcap_source()->sent());
     if (cfg.pcap_in.empty()) add_board(s, "receive", dut.rx_board());
-    if (Machine* p = top.partner()) {
+    if (MachineBase* p = partner) {
         s.add_count("partner transmit", "packets sent", p->sent_packets());
         add_board(s, "partner transmit", dut.rx_board());
     }
 
-    // The bus.
-    const pci::BusUsage& u = dut.monitor.usage();
-    s.add("bus", "utilisation", u.clocks ? 100.0 * u.busy_clocks / u.clocks : 0, "% of clocks busy");
-    s.add("bus", "efficiency", u.busy_clocks ? 100.0 * u.data_clocks / u.busy_clocks : 0,
-          "% of busy clocks moving data");
-    s.add_count("bus", "transactions", u.transactions);
-    for (unsigned c = 0; c < pci::kCmdCount; ++c) {
-        if (!u.by_cmd[c]) continue;
-        const std::string name = pci::cmd_name(static_cast<pci::Cmd>(c));
-        s.add_count("bus", "  " + name, u.by_cmd[c]);
-        s.add("bus", "  " + name + " efficiency",
-              u.busy_by_cmd[c] ? 100.0 * u.data_by_cmd[c] / u.busy_by_cmd[c] : 0, "% of its busy clocks moving data");
-    }
-    s.add_count("bus", "bytes", u.bytes);
-    add_master(s, "host bridge", dut.host.bridge.master().stats());
-    add_master(s, "nic", dut.nic.master().stats());
+    // The bus, as the monitor saw it (pin-level only; the fast mode's own transaction counts instead).
+    if (pin) add_bus(s, *pin);
+    else add_fast(s, *dut.tlm());
 
     // The NIC.
-    const nic::DataPathStats& d = dut.nic.data_path().stats();
+    const nic::DataPathStats& d = dut.nic_device().data_path().stats();
     s.add_count("dma", "operations", d.dma_ops);
     s.add_count("dma", "bursts (bus requests)", d.dma_requests);
     s.add_count("dma", "bytes read", d.dma_read_bytes);
@@ -248,10 +274,10 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     s.add_count("nic", "frames filtered", d.rx_filtered);
     s.add_count("nic", "frames missed (RX overrun)", d.rx_missed);
     s.add_count("nic", "frames dropped", d.tx_dropped + d.rx_dropped);
-    s.add_count("nic", "diagnostics", dut.nic.stats().diagnostics);
+    s.add_count("nic", "diagnostics", dut.nic_device().stats().diagnostics);
 
     // The host.
-    s.add_count("host", "interrupts serviced", dut.host.cpu.stats().interrupts);
+    s.add_count("host", "interrupts serviced", dut.host_cpu().stats().interrupts);
     if (ndis::NdisHost* h = dut.ndis()) {
         s.add_count("host", "ISR calls", h->isr_count());
         s.add_count("host", "DPC calls", h->dpc_count());
@@ -263,36 +289,39 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
         s.add_count("host", "bounce-buffer bytes", hal.bounce_bytes);
         s.add_count("host", "scatter-gather lists refused", hal.refused);
     }
-    s.add_count("host", "CPU MMIO cycles", dut.host.cpu.stats().mmio_cycles);
-    s.add_count("host", "CPU config cycles", dut.host.cpu.stats().config_cycles);
+    s.add_count("host", "CPU MMIO cycles", dut.host_cpu().stats().mmio_cycles);
+    s.add_count("host", "CPU config cycles", dut.host_cpu().stats().config_cycles);
 
     // The checks.
-    uint64_t monitor_v = dut.monitor.violations() + (top.partner() ? top.partner()->monitor.violations() : 0);
+    // Both machines of a run have the same bus model; with tlm there is no monitor (and no parity fault).
+    Machine* partner_pin = partner ? partner->pin() : nullptr;
+    uint64_t monitor_v = pin ? pin->monitor.violations() + (partner_pin ? partner_pin->monitor.violations() : 0) : 0;
     // Bad parity the fault plan drove on purpose is the monitor's rule 9 doing its job: counted, not a failure.
     const bool parity_faults = cfg.faults.parity_address_ns || cfg.faults.parity_data_ns || cfg.faults.parity_read_ns;
-    const uint64_t parity_expected = parity_faults ? dut.monitor.violations(pci::Rule::Parity) : 0;
+    const uint64_t parity_expected = parity_faults && pin ? pin->monitor.violations(pci::Rule::Parity) : 0;
     monitor_v -= parity_expected;
     if (parity_faults) s.add_count("checks", "bus monitor parity errors (injected)", parity_expected);
     const uint64_t verifier_v =
-        dut.host.verifier.violations() + (top.partner() ? top.partner()->host.verifier.violations() : 0);
+        dut.dma_verifier().violations() + (partner ? partner->dma_verifier().violations() : 0);
     uint64_t ndis_v = dut.ndis() ? dut.ndis()->violations().size() : 0;
-    if (top.partner() && top.partner()->ndis()) ndis_v += top.partner()->ndis()->violations().size();
-    s.add_count("checks", "bus monitor violations", monitor_v);
+    if (partner && partner->ndis()) ndis_v += partner->ndis()->violations().size();
+    if (pin)
+        s.add_count("checks", "bus monitor violations", monitor_v);
+    else
+        s.add_text("checks", "bus monitor violations", "not applicable (--bus-model tlm)");
     s.add_count("checks", "DMA verifier violations", verifier_v);
     s.add_count("checks", "NDIS contract violations", ndis_v);
 
     auto fail = [&](const std::string& what) { out.failures.push_back(what); };
-    if (monitor_v) fail("bus monitor: " + dut.monitor.summary());
+    if (monitor_v) fail("bus monitor: " + pin->monitor.summary());
     if (verifier_v)
         fail("DMA verifier: " + std::to_string(verifier_v) + " accesses outside what the driver handed out");
     if (ndis_v) fail("NDIS contract: " + std::to_string(ndis_v) + " violations");
     if (!dut.failure().empty()) fail(dut.failure());
-    if (top.partner() && !top.partner()->failure().empty()) fail("partner: " + top.partner()->failure());
+    if (partner && !partner->failure().empty()) fail("partner: " + partner->failure());
     const FaultConfig& fc = cfg.faults;
     if (fc.any()) {
         // The faults injected, the evidence that each took effect, and the losses the NIC or the wire accounted for.
-        const host::HostBridgeStats& bs = dut.host.bridge.stats();
-        const pci::MasterStats& nm = dut.nic.master().stats();
         const wire::WireStats& a2b = top.wire().stats(true);
         const wire::WireStats& b2a = top.wire().stats(false);
         unsigned disconnects = 0, connects = 0;
@@ -303,13 +332,31 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
             }
         const std::string sec = "faults";
         s.add_text(sec, "plan", fc.text());
-        s.add_count(sec, "injected retries", bs.injected_retries);
-        s.add_count(sec, "injected disconnects", bs.injected_disconnects);
-        s.add_count(sec, "latency spikes", bs.latency_spikes);
-        s.add_count(sec, "injected target aborts", bs.injected_target_aborts);
-        s.add_count(sec, "injected master aborts", bs.injected_master_aborts);
-        s.add_count(sec, "parity errors seen",
-                    bs.parity_errors + nm.parity_errors + dut.nic.target().stats().parity_errors);
+        auto evidence = [&](bool asked, bool seen, const std::string& what) {
+            if (asked && !seen) fail("fault " + what + " had no effect");
+        };
+        if (pin) {
+            // The faults that act on the host bridge and the bus lines (validate() refuses them with tlm).
+            const host::HostBridgeStats& bs = pin->host.bridge.stats();
+            const pci::MasterStats& nm = pin->nic.master().stats();
+            const uint64_t parity_seen = bs.parity_errors + nm.parity_errors + pin->nic.target().stats().parity_errors;
+            s.add_count(sec, "injected retries", bs.injected_retries);
+            s.add_count(sec, "injected disconnects", bs.injected_disconnects);
+            s.add_count(sec, "latency spikes", bs.latency_spikes);
+            s.add_count(sec, "injected target aborts", bs.injected_target_aborts);
+            s.add_count(sec, "injected master aborts", bs.injected_master_aborts);
+            s.add_count(sec, "parity errors seen", parity_seen);
+            evidence(fc.retry > 0, bs.injected_retries > 0, "retry");
+            evidence(fc.disconnect > 0, bs.injected_disconnects > 0, "disconnect");
+            evidence(fc.latency_spike > 0, bs.latency_spikes > 0, "latency-spike");
+            evidence(fc.target_abort_at != 0, bs.injected_target_aborts == 1 && nm.target_aborts >= 1,
+                     "target-abort");
+            evidence(fc.master_abort_at != 0, bs.injected_master_aborts == 1 && nm.master_aborts >= 1,
+                     "master-abort");
+            evidence(fc.parity_address_ns || fc.parity_data_ns || fc.parity_read_ns, parity_seen > 0, "parity");
+        } else if (const char* f = fc.first_needing_bus()) {
+            fail(std::string("fault ") + f + " needs --bus-model pin");
+        }
         s.add_count(sec, "frames lost to link down", a2b.link_down + b2a.link_down);
         s.add_count(sec, "media disconnect indications", disconnects);
         s.add_count(sec, "media connect indications", connects);
@@ -322,16 +369,6 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
             s.add_count(sec, "sends completed after reset", dut.tx_after_reset());
             s.add_count(sec, "frames indicated after reset", dut.rx_after_reset());
         }
-        auto evidence = [&](bool asked, bool seen, const std::string& what) {
-            if (asked && !seen) fail("fault " + what + " had no effect");
-        };
-        evidence(fc.retry > 0, bs.injected_retries > 0, "retry");
-        evidence(fc.disconnect > 0, bs.injected_disconnects > 0, "disconnect");
-        evidence(fc.latency_spike > 0, bs.latency_spikes > 0, "latency-spike");
-        evidence(fc.target_abort_at != 0, bs.injected_target_aborts == 1 && nm.target_aborts >= 1, "target-abort");
-        evidence(fc.master_abort_at != 0, bs.injected_master_aborts == 1 && nm.master_aborts >= 1, "master-abort");
-        evidence(fc.parity_address_ns || fc.parity_data_ns || fc.parity_read_ns,
-                 bs.parity_errors + nm.parity_errors + dut.nic.target().stats().parity_errors > 0, "parity");
         evidence(fc.rx_flood, d.rx_missed > 0, "rx-flood (no RX overrun)");
         evidence(fc.link_flap_ns != 0, disconnects > 0 && connects > 0,
                  "link-flap (NDIS was not told of media disconnect and connect)");

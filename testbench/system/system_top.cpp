@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <stdexcept>
 
 #include "hostdrv/miniport/e1000_miniport.h"
 
@@ -34,12 +35,21 @@ host::HostSystemParams host_params(const RunConfig& c) {
     return p;
 }
 
-nic::NicParams nic_params(const RunConfig& c, uint8_t last_mac_byte) {
+nic::NicParams make_nic_params(const RunConfig& c, uint8_t last_mac_byte) {
     nic::NicParams p;
     p.dma_address_bits = c.dma_bits;
     p.max_transfer = c.max_transfer;
     p.link_mbps = c.link_mbps;
     p.mac[5] = last_mac_byte;
+    return p;
+}
+
+fast::FastMachineParams fast_params(const RunConfig& c, const nic::NicParams& nic) {
+    fast::FastMachineParams p;
+    p.bus = bus_config(c);
+    p.nic = nic;
+    p.mem_latency = c.mem_latency;
+    p.verify_dma = true;
     return p;
 }
 
@@ -78,17 +88,31 @@ void check_writable(const char* option, const std::string& path) {
 // ---------------------------------------------------------------------------------------------------------------
 // Machine
 
-Machine::Machine(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner)
+MachineBase::MachineBase(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner)
     : sc_module(name),
+      m_cfg(cfg),
+      m_nic_params(make_nic_params(cfg, partner ? 0x57 : 0x56)),
+      m_peer_mac(peer_mac),
+      m_partner_role(partner),
+      m_rx_board(std::string(basename()) + " rx") {}
+
+void MachineBase::install_program(host::HostCpu& cpu) {
+    cpu.set_program([this](host::HostPlatform& hp) { program(hp); });
+}
+
+Mac MachineBase::mac() const {
+    Mac m;
+    for (int i = 0; i < 6; ++i) m[i] = m_nic_params.mac[i];
+    return m;
+}
+
+Machine::Machine(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner)
+    : MachineBase(name, cfg, peer_mac, partner),
       bus("pci", bus_config(cfg)),
       monitor("monitor", bus),
       host("host", bus, host_params(cfg)),
-      nic("nic", bus, nic_params(cfg, partner ? 0x57 : 0x56)),
-      arbiter("arbiter", bus, pci::ArbiterConfig{0, 16}),
-      m_cfg(cfg),
-      m_peer_mac(peer_mac),
-      m_partner_role(partner),
-      m_rx_board(std::string(basename()) + " rx") {
+      nic("nic", bus, nic_params()),
+      arbiter("arbiter", bus, pci::ArbiterConfig{0, 16}) {
     monitor.set_dac_capable(host.bridge.master_index(), true);
     monitor.set_dac_capable(nic.master().master_index(), cfg.dma_bits == 64);
     if (!partner && cfg.faults.any()) {
@@ -102,16 +126,17 @@ Machine::Machine(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac,
         f.seed = cfg.seed ^ 0xFA017u;
         host.bridge.set_faults(f);
     }
-    host.cpu.set_program([this](host::HostPlatform& hp) { program(hp); });
+    install_program(host.cpu);
 }
 
-Mac Machine::mac() const {
-    Mac m;
-    for (int i = 0; i < 6; ++i) m[i] = nic.params().mac[i];
-    return m;
+TlmMachine::TlmMachine(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner)
+    : MachineBase(name, cfg, peer_mac, partner), fast("tlm", fast_params(cfg, nic_params())) {
+    // Faults on the host bridge or the bus lines are refused for tlm by validate(); the others act on the wire,
+    // the peer or the driver and need nothing here.
+    install_program(fast.cpu);
 }
 
-void Machine::drain_received() {
+void MachineBase::drain_received() {
     // Taken, not just read: the NDIS host forgets what the protocol has consumed, so long runs stay flat.
     for (const ndis::ReceivedFrame& f : m_ndis->take_received()) {
         ++m_received;
@@ -121,9 +146,9 @@ void Machine::drain_received() {
     }
 }
 
-void Machine::program(host::HostPlatform& hp) {
+void MachineBase::program(host::HostPlatform& hp) {
     ndis::NdisHostConfig hc;
-    hc.pci_device = nic.device_number();
+    hc.pci_device = nic_device().device_number();
     hc.buffer_placement = to_ndis(m_cfg.placement);
     hc.shared_placement = to_ndis(m_cfg.placement);
     hc.map_register_grant_limit = m_cfg.map_registers;
@@ -224,7 +249,7 @@ void Machine::program(host::HostPlatform& hp) {
 // ---------------------------------------------------------------------------------------------------------------
 // Peer
 
-Peer::Peer(sc_module_name name, const RunConfig& cfg, wire::Wire& wire, Machine& dut)
+Peer::Peer(sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineBase& dut)
     : sc_module(name), m_cfg(cfg), m_wire(wire), m_dut(dut) {
     SC_THREAD(inject);
 }
@@ -252,7 +277,7 @@ void Peer::inject() {
         ++m_injected;
         if (m_cfg.faults.rx_flood && i < m_cfg.packets / 2) {
             // The first half straight into the NIC, faster than any wire: its FIFO and ring overrun (RXO/MPC).
-            m_dut.nic.receive(f);
+            m_dut.nic_device().receive(f);
             wait(sc_time(100, SC_NS));
             continue;
         }
@@ -286,27 +311,31 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
     check_writable("pcap-out", m_cfg.pcap_out);
     check_writable("stats-json", m_cfg.stats_json);
 
-    m_dut = std::make_unique<Machine>("dut", m_cfg, kPeerMac, false);
+    auto make_machine = [this](const char* who, const Mac& peer, bool partner) -> std::unique_ptr<MachineBase> {
+        if (m_cfg.bus_model == BusModel::Tlm) return std::make_unique<TlmMachine>(who, m_cfg, peer, partner);
+        return std::make_unique<Machine>(who, m_cfg, peer, partner);
+    };
+    m_dut = make_machine("dut", kPeerMac, false);
     m_dut->set_check_rx(m_cfg.pcap_in.empty());  // frames from a pcap are not ours to check byte for byte
     if (m_cfg.back_to_back) {
-        m_partner = std::make_unique<Machine>("partner", m_cfg, m_dut->mac(), true);
+        m_partner = make_machine("partner", m_dut->mac(), true);
         m_dut->set_peer_mac(m_partner->mac());
         m_dut->set_tx_board(&m_partner->rx_board());
         m_partner->set_tx_board(&m_dut->rx_board());
         m_dut->rx_expected_total = m_cfg.direction == Direction::Tx ? 0 : m_cfg.packets;
         m_partner->rx_expected_total = m_cfg.direction == Direction::Rx ? 0 : m_cfg.packets;
-        m_dut->nic.set_wire(&m_wire.end_a());
-        m_partner->nic.set_wire(&m_wire.end_b());
-        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic.receive(f); });
-        m_wire.connect_b([this](const nic::Frame& f) { m_partner->nic.receive(f); });
+        m_dut->nic_device().set_wire(&m_wire.end_a());
+        m_partner->nic_device().set_wire(&m_wire.end_b());
+        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic_device().receive(f); });
+        m_wire.connect_b([this](const nic::Frame& f) { m_partner->nic_device().receive(f); });
     } else {
         m_peer = std::make_unique<Peer>("peer", m_cfg, m_wire, *m_dut);
         m_dut->set_tx_board(&m_peer->tx_board());
         m_dut->rx_expected_total = (m_cfg.direction == Direction::Tx || !m_cfg.pcap_in.empty()) ? 0 : m_cfg.packets;
-        m_dut->nic.set_wire(&m_wire.end_a());
-        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic.receive(f); });
+        m_dut->nic_device().set_wire(&m_wire.end_a());
+        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic_device().receive(f); });
         m_wire.connect_b([this](const nic::Frame& f) { m_peer->receive(f); });
-        m_wire.on_link_change_a([this](bool up) { m_dut->nic.set_link(up); });
+        m_wire.on_link_change_a([this](bool up) { m_dut->nic_device().set_link(up); });
         if (!m_cfg.pcap_in.empty()) {
             m_pcap_gate = std::make_unique<HoldUntilDriverUp>(m_wire.end_b());
             m_pcap_in = std::make_unique<wire::PcapSource>("pcap_in", m_cfg.pcap_in, *m_pcap_gate, m_cfg.link_mbps);
@@ -322,15 +351,17 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
     }
     if (!m_cfg.vcd.empty()) {
         m_tracer = std::make_unique<Tracer>(m_cfg.vcd);
-        m_dut->bus.trace(m_tracer->file());
+        // The bus lines exist only on the pin-level bus (validate() refuses --trace bus with an explicit --vcd in
+        // tlm mode, and without one main leaves the VCD off); the NIC's internals are traced on either.
+        if (Machine* pin = m_dut->pin()) pin->bus.trace(m_tracer->file());
         const std::string& t = m_cfg.trace;
         const bool all = t.find("all") != std::string::npos;
         unsigned what = 0;  // the NIC's internal state beside the bus, as asked (traces/nic_*.gtkw show it)
         if (all || t.find("dma") != std::string::npos) what |= nic::kTraceDma;
         if (all || t.find("desc") != std::string::npos) what |= nic::kTraceDesc;
         if (all || t.find("mac") != std::string::npos) what |= nic::kTraceMac;
-        if (what) m_dut->nic.trace(m_tracer->file(), "nic", what);
-        if (what && m_partner) m_partner->nic.trace(m_tracer->file(), "partner_nic", what);
+        if (what) m_dut->nic_device().trace(m_tracer->file(), "nic", what);
+        if (what && m_partner) m_partner->nic_device().trace(m_tracer->file(), "partner_nic", what);
         if (what & nic::kTraceMac) m_wire.trace(m_tracer->file());
     }
     SC_THREAD(watch);
@@ -359,13 +390,13 @@ void SystemTop::timed_faults() {
         if (at > sc_time_stamp()) wait(at - sc_time_stamp());
         switch (e.what) {
             case 0:
-                m_dut->nic.master().faults().bad_address_parity = true;
+                dut().nic.master().faults().bad_address_parity = true;  // parity faults: pin only (validate())
                 break;
             case 1:
-                m_dut->nic.master().faults().bad_data_parity = true;
+                dut().nic.master().faults().bad_data_parity = true;
                 break;
             case 2:
-                m_dut->host.bridge.target().faults().bad_read_parity = true;
+                dut().host.bridge.target().faults().bad_read_parity = true;
                 break;
             case 3:
                 m_wire.set_link_up(false);
@@ -393,6 +424,11 @@ std::vector<std::string> expected_fault_reports(const FaultConfig& f) {
         t.push_back("nicsim/nic/dma-bus-error");
     }
     return t;
+}
+
+Machine& SystemTop::dut() {
+    if (Machine* pin = m_dut->pin()) return *pin;
+    throw std::logic_error("SystemTop::dut(): no pin-level machine with --bus-model tlm (use machine())");
 }
 
 SystemTop::~SystemTop() {

@@ -1,7 +1,8 @@
 // The whole simulated machine for one nicsim run: PCI bus with its arbiter and protocol monitor, the host (memory
 // behind the DMA verifier, bridge, CPU running the NDIS host and the project's miniport), the 82540EM-style NIC and
 // the wire to a peer that injects received traffic and checks transmitted traffic. A back-to-back run builds two
-// such machines joined by one wire.
+// such machines joined by one wire. With --bus-model tlm each machine is a TlmMachine instead: the same CPU,
+// memory, verifier and NIC on the TLM-2.0 fast mode (model/fast), no pin-level bus.
 #pragma once
 
 #include <functional>
@@ -12,6 +13,7 @@
 #include <systemc>
 
 #include "hostdrv/ndis/ndis_host.h"
+#include "model/fast/fast_machine.h"
 #include "model/host/host_system.h"
 #include "model/nic/nic_82540em.h"
 #include "model/pci/arbiter.h"
@@ -26,17 +28,23 @@
 
 namespace nicsim::tb {
 
-/// One host with its bus and NIC, and the driver program its CPU runs.
-class Machine : public sc_core::sc_module {
-  public:
-    pci::PciBus bus;
-    pci::BusMonitor monitor;
-    host::HostSystem host;
-    nic::Nic82540em nic;
-    pci::Arbiter arbiter;
+class Machine;
+class TlmMachine;
 
-    /// `partner`: the second machine of a back-to-back run (it sends when the direction is rx or both).
-    Machine(sc_core::sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner);
+/// One host with its NIC and the driver program its CPU runs, on either bus model (RunConfig::bus_model): what both
+/// share (driver bring-up, traffic, reset, halt, scoreboards, counters) lives here; the parts come from the derived
+/// class, Machine (pin-level PCI bus) or TlmMachine (TLM-2.0 fast mode).
+class MachineBase : public sc_core::sc_module {
+  public:
+    /// The parts both bus models have. With tlm the bus carries only the clock, device numbering and INTA#.
+    virtual pci::PciBus& pci_bus() = 0;
+    virtual nic::Nic82540em& nic_device() = 0;
+    virtual host::HostCpu& host_cpu() = 0;
+    virtual host::DmaVerifier& dma_verifier() = 0;
+    /// The pin-level machine (arbiter, bus monitor, host bridge), or null with --bus-model tlm.
+    virtual Machine* pin() { return nullptr; }
+    /// The fast-mode machine (FastBridge, FastDmaPort), or null with --bus-model pin.
+    virtual TlmMachine* tlm() { return nullptr; }
 
     /// Frames this machine's protocol sends, checked where they arrive.
     Scoreboard& tx_board() { return *m_tx_board; }
@@ -77,11 +85,24 @@ class Machine : public sc_core::sc_module {
     /// Packets sent after the reset returned.
     uint64_t sent_after_reset() const { return m_reset_end_ns ? m_sent - m_sent_at_reset : 0; }
 
+  protected:
+    /// `partner`: the second machine of a back-to-back run (it sends when the direction is rx or both).
+    MachineBase(sc_core::sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner);
+    /// The NIC's parameters for this machine (its MAC address differs between DUT and partner).
+    const nic::NicParams& nic_params() const { return m_nic_params; }
+    /// Hand the driver program to the CPU: the derived constructor calls this once its parts exist.
+    void install_program(host::HostCpu& cpu);
+    /// Destroy the NDIS host (driver, HAL) while the CPU and NIC it uses still exist: the derived destructor calls
+    /// this, since the derived class's parts are destroyed before this base's members.
+    void release_driver() { m_ndis.reset(); }
+
+    const RunConfig& m_cfg;
+
   private:
     void program(host::HostPlatform& hp);
     void drain_received();
 
-    const RunConfig& m_cfg;
+    nic::NicParams m_nic_params;
     Mac m_peer_mac;
     bool m_partner_role;
     bool m_check_rx = true;
@@ -109,11 +130,48 @@ class Machine : public sc_core::sc_module {
     uint64_t m_sent_bytes = 0;
 };
 
+/// The pin-level machine: PCI bus with its arbiter and protocol monitor, the host (memory behind the DMA verifier,
+/// host bridge, CPU) and the NIC, every CPU cycle and DMA burst a bus transaction (--bus-model pin, the default).
+class Machine : public MachineBase {
+  public:
+    pci::PciBus bus;
+    pci::BusMonitor monitor;
+    host::HostSystem host;
+    nic::Nic82540em nic;
+    pci::Arbiter arbiter;
+
+    /// `partner`: the second machine of a back-to-back run (it sends when the direction is rx or both).
+    Machine(sc_core::sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner);
+    ~Machine() override { release_driver(); }
+
+    pci::PciBus& pci_bus() override { return bus; }
+    nic::Nic82540em& nic_device() override { return nic; }
+    host::HostCpu& host_cpu() override { return host.cpu; }
+    host::DmaVerifier& dma_verifier() override { return host.verifier; }
+    Machine* pin() override { return this; }
+};
+
+/// The TLM-2.0 fast machine (--bus-model tlm): the same CPU, memory, DMA verifier and NIC on a fast::FastMachine,
+/// CPU cycles through FastBridge and DMA through FastDmaPort; no arbiter, monitor or host bridge.
+class TlmMachine : public MachineBase {
+  public:
+    fast::FastMachine fast;
+
+    TlmMachine(sc_core::sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner);
+    ~TlmMachine() override { release_driver(); }
+
+    pci::PciBus& pci_bus() override { return fast.bus; }
+    nic::Nic82540em& nic_device() override { return fast.nic; }
+    host::HostCpu& host_cpu() override { return fast.cpu; }
+    host::DmaVerifier& dma_verifier() override { return fast.verifier; }
+    TlmMachine* tlm() override { return this; }
+};
+
 /// The far end of the wire when there is no second machine: injects RX traffic, checks TX traffic.
 class Peer : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Peer);
-    Peer(sc_core::sc_module_name name, const RunConfig& cfg, wire::Wire& wire, Machine& dut);
+    Peer(sc_core::sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineBase& dut);
     void receive(const nic::Frame& frame);
     Scoreboard& tx_board() { return m_tx_board; }
     uint64_t injected() const { return m_injected; }
@@ -126,7 +184,7 @@ class Peer : public sc_core::sc_module {
     std::vector<uint64_t> m_inject_ns;  // when each frame was injected (only kept while a reset fault is set)
     const RunConfig& m_cfg;
     wire::Wire& m_wire;
-    Machine& m_dut;
+    MachineBase& m_dut;
     Scoreboard m_tx_board{"tx"};
     uint64_t m_injected = 0;
     bool m_done = false;
@@ -157,8 +215,13 @@ class SystemTop : public sc_core::sc_module {
     ~SystemTop() override;
 
     const RunConfig& config() const { return m_cfg; }
-    Machine& dut() { return *m_dut; }
-    Machine* partner() { return m_partner.get(); }
+    /// The DUT's machine, on either bus model.
+    MachineBase& machine() { return *m_dut; }
+    /// The DUT's pin-level machine (bus monitor, host bridge): --bus-model pin only, throws std::logic_error with
+    /// tlm (use machine()).
+    Machine& dut();
+    /// The second machine of a back-to-back run, or null.
+    MachineBase* partner() { return m_partner.get(); }
     wire::Wire& wire() { return m_wire; }
     Peer* peer() { return m_peer.get(); }
     wire::PcapSource* pcap_source() { return m_pcap_in.get(); }
@@ -180,8 +243,8 @@ class SystemTop : public sc_core::sc_module {
     std::unique_ptr<Tracer> m_tracer;
     std::unique_ptr<wire::PcapWriter> m_pcap_out;
     wire::Wire m_wire;
-    std::unique_ptr<Machine> m_dut;
-    std::unique_ptr<Machine> m_partner;
+    std::unique_ptr<MachineBase> m_dut;
+    std::unique_ptr<MachineBase> m_partner;
     std::unique_ptr<Peer> m_peer;
     std::unique_ptr<HoldUntilDriverUp> m_pcap_gate;
     std::unique_ptr<wire::PcapSource> m_pcap_in;

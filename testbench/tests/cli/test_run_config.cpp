@@ -133,3 +133,45 @@ TEST_CASE("help lists every option of the table", "[cli][config]") {
         CHECK(help.find(std::string("--") + o.name) != std::string::npos);
     }
 }
+
+TEST_CASE("bus-model selects pin or tlm and refuses what the fast mode cannot do", "[cli][config]") {
+    RunConfig cfg;
+    CHECK(cfg.bus_model == BusModel::Pin);
+    parse({"--bus-model", "tlm"}, cfg);
+    INFO("--bus-model tlm selects the TLM-2.0 fast mode");
+    CHECK(cfg.bus_model == BusModel::Tlm);
+    CHECK(std::string(bus_model_name(cfg.bus_model)) == "tlm");
+    {
+        TempFile f("bus-model = tlm\npackets = 4\n");
+        RunConfig c;
+        parse({"--scenario-file", f.path, "--bus-model=pin"}, c);
+        INFO("the command line overrides the scenario file's bus-model");
+        CHECK(c.bus_model == BusModel::Pin);
+        RunConfig d;
+        parse({"--scenario-file", f.path}, d);
+        INFO("the scenario-file key bus-model is read");
+        CHECK(d.bus_model == BusModel::Tlm);
+    }
+    CHECK_THAT(error_of({"--bus-model", "foo"}), Catch::StartsWith("--bus-model: expected pin or tlm, got 'foo'"));
+    INFO("faults on the host bridge or the bus lines name the fault kind; faults elsewhere are accepted");
+    for (const char* f : {"retry:0.1", "disconnect:0.1", "latency-spike:0.1", "target-abort:5", "master-abort:5",
+                          "parity-address:10us", "parity-data:10us", "parity-read:10us"}) {
+        const std::string kind = std::string(f).substr(0, std::string(f).find(':'));
+        INFO(f);
+        CHECK_THAT(error_of({"--bus-model", "tlm", "--fault", f}),
+                   Catch::StartsWith("--fault " + kind + ": not available with --bus-model tlm"));
+        CHECK(error_of({"--fault", f}).empty());
+    }
+    for (const char* f : {"link-flap:100us", "reset-at:100us", "rx-flood"}) {
+        INFO(f);
+        CHECK(error_of({"--bus-model", "tlm", "--packets", "256", "--fault", f}).empty());
+    }
+    INFO("an explicit VCD of the bus is refused in tlm mode; NIC internals are not");
+    CHECK_THAT(error_of({"--bus-model", "tlm", "--vcd", "x.vcd"}), Catch::StartsWith("--trace bus: not available"));
+    CHECK_THAT(error_of({"--bus-model", "tlm", "--vcd", "x.vcd", "--trace", "dma,all"}),
+               Catch::StartsWith("--trace all: not available"));
+    CHECK(error_of({"--bus-model", "tlm", "--vcd", "x.vcd", "--trace", "dma,desc,mac"}).empty());
+    CHECK(error_of({"--bus-model", "tlm", "--vcd", "none"}).empty());
+    CHECK(error_of({"--bus-model", "tlm"}).empty());
+    CHECK(usage_text().find("--bus-model MODEL") != std::string::npos);
+}
