@@ -31,6 +31,14 @@ bad_input() {
 # The statistics JSON without its wall-clock section (the only rows that differ between runs of one seed).
 stats_sans_wallclock() { awk '/^  "wall-clock": \{/{skip=1} !skip' "$1" | sed '$s/,$//'; }
 pcap_frames() { tshark -r "$1" -T fields -e frame.len 2>/dev/null | wc -l; }
+# Every frame of a pcap as "SOURCE-MAC HEX-BYTES", one line each, grouped by source MAC (stable, so each sender's
+# frames stay in their order): two runs whose senders interleave differently on the wire compare equal.
+frames_by_source() {
+    tshark -r "$1" -x 2>/dev/null | awk '
+        /^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]  / { h = substr($0, 7, 48); gsub(/ /, "", h); cur = cur h; next }
+        { if (cur != "") print substr(cur, 13, 12), cur; cur = "" }
+        END { if (cur != "") print substr(cur, 13, 12), cur }' | sort -s -k1,1
+}
 
 case "$CASE" in
 default)
@@ -48,6 +56,7 @@ help)
     grep -q -- "--bus-width" out.txt || fail "help does not list --bus-width"
     grep -q -- "--fault LIST" out.txt || fail "help does not list --fault"
     grep -q -- "--randomize" out.txt || fail "help does not list --randomize"
+    grep -q -- "--bus-model MODEL  *pin: .*tlm: " out.txt || fail "help does not list --bus-model pin|tlm"
     run 0 --list-scenarios
     grep -q "dma32-high" out.txt || fail "--list-scenarios does not name dma32-high"
     for preset in $(awk '{print $1}' out.txt); do
@@ -199,6 +208,72 @@ fault)
     grep -q '"media disconnect indications": [1-9]' s.json || fail "NDIS was not told of the link going down"
     run 1 --packets 4 --fault reset-at:10ms --vcd none --pcap-out none
     grep -q "fault reset-at (the traffic ended before it) had no effect" err.txt || { cat err.txt; fail "a fault that never fired passed"; }
+    ;;
+tlm-pcap)
+    # The TLM fast mode runs the same driver, NIC and traffic: the same frames as the pin-level bus, byte for byte
+    # (timestamps, and so the interleaving of the two directions on the wire, differ).
+    args=(--packets 12 --size 60..1514 --fragments 3 --seed 4242 --quiet --vcd none)
+    run 0 "${args[@]}" --bus-model pin --pcap-out pin.pcap --stats-json pin.json
+    run 0 "${args[@]}" --bus-model tlm --pcap-out tlm.pcap --stats-json tlm.json
+    grep -q '"verdict": "pass"' tlm.json || fail "the tlm run has no passing verdict"
+    grep -q '"bus model": "tlm"' tlm.json || fail "the tlm run's statistics do not name bus model tlm"
+    grep -q '"bus model": "pin"' pin.json || fail "the pin run's statistics do not name bus model pin"
+    grep -q '"frames intact": 12' tlm.json || fail "the tlm run did not deliver 12 intact frames"
+    ! grep -q '"bus master nic"' tlm.json || fail "the tlm run reports pin-level bus master statistics"
+    grep -q '"bus monitor violations": "not applicable' tlm.json || fail "the tlm run reports a bus monitor count"
+    grep -q '"NIC DMA requests": [1-9]' tlm.json || fail "the tlm run counts no fast-mode DMA requests"
+    n=$(pcap_frames tlm.pcap)
+    [ "$n" -eq 24 ] || fail "tshark read $n frames from the tlm pcap, expected 24"
+    frames_by_source pin.pcap >pin.frames
+    frames_by_source tlm.pcap >tlm.frames
+    [ "$(wc -l <pin.frames)" -eq 24 ] || fail "could not read 24 frames' bytes from the pin-level pcap"
+    cmp -s pin.frames tlm.frames || fail "pin and tlm runs of seed 4242 put different frame bytes on the wire"
+    cmp -s pin.pcap tlm.pcap && fail "pin and tlm pcaps are identical files: timestamps should differ"
+    # The same check catches a different seed (so it can fail).
+    run 0 "${args[@]:0:6}" --seed 4243 --quiet --vcd none --bus-model tlm --pcap-out other.pcap
+    frames_by_source other.pcap >other.frames
+    cmp -s pin.frames other.frames && fail "the frame comparison did not tell seeds 4242 and 4243 apart"
+    ;;
+tlm-same-seed)
+    args=(--bus-model tlm --packets 12 --size 60..1514 --fragments 3 --seed 4242 --quiet --vcd none)
+    run 0 "${args[@]}" --pcap-out a.pcap --stats-json a.json
+    run 0 "${args[@]}" --pcap-out b.pcap --stats-json b.json
+    cmp -s a.pcap b.pcap || fail "two tlm runs of seed 4242 wrote different pcaps"
+    cmp -s <(stats_sans_wallclock a.json) <(stats_sans_wallclock b.json) ||
+        fail "two tlm runs of seed 4242 wrote different statistics (outside the wall-clock section)"
+    run 0 "${args[@]}" --seed 4243 --pcap-out c.pcap --stats-json c.json
+    cmp -s a.pcap c.pcap && fail "tlm runs of seeds 4242 and 4243 produced the same traffic"
+    cmp -s <(stats_sans_wallclock a.json) <(stats_sans_wallclock c.json) && fail "seeds 4242 and 4243 gave the same statistics"
+    # Back to back, a NIC-internals trace and the faults that do not need the bus work in tlm mode too.
+    run 0 --bus-model tlm --back-to-back --packets 6 --quiet --vcd none --pcap-out bb.pcap
+    n=$(pcap_frames bb.pcap)
+    [ "$n" -eq 12 ] || fail "tshark read $n frames on the tlm back-to-back wire, expected 12"
+    run 0 --bus-model tlm --packets 2 --trace dma,desc --vcd v.vcd --pcap-out none --quiet
+    grep -q "scope module dma" v.vcd || fail "--bus-model tlm --trace dma put no nic.dma scope in the VCD"
+    ! grep -q "FRAME_n" v.vcd || fail "the tlm VCD traced pin-level bus lines"
+    run 0 --bus-model tlm --packets 4 --quiet
+    [ ! -e nicsim-out/nicsim.vcd ] || fail "--bus-model tlm wrote the default bus VCD"
+    [ -s nicsim-out/nicsim.pcap ] || fail "--bus-model tlm wrote no default pcap"
+    run 0 --bus-model tlm --packets 40 --fault link-flap:200us --vcd none --pcap-out none --stats-json lf.json --quiet
+    grep -q '"media disconnect indications": [1-9]' lf.json || fail "tlm link-flap: NDIS was not told of the link going down"
+    run 0 --bus-model tlm --packets 256 --fault rx-flood --vcd none --pcap-out none --stats-json rf.json --quiet
+    grep -q '"RX missed (MPC)": [1-9]' rf.json || fail "tlm rx-flood: no RX overrun counted"
+    run 0 --bus-model tlm --fault reset-at:300us --vcd none --pcap-out none --stats-json ra.json --quiet
+    grep -q '"sends completed after reset": [1-9]' ra.json || fail "tlm reset-at: transmit did not resume"
+    ;;
+tlm-bad-input)
+    bad_input "--bus-model: expected pin or tlm, got 'foo'" --bus-model foo
+    printf 'bus-model = fast\n' >bm.scn
+    bad_input "bm.scn:1: --bus-model: expected pin or tlm, got 'fast'" --scenario-file bm.scn
+    for f in retry:0.1 disconnect:0.1 latency-spike:0.1 target-abort:5 master-abort:5 parity-address:10us \
+        parity-data:10us parity-read:10us; do
+        bad_input "--fault ${f%%:*}: not available with --bus-model tlm" --bus-model tlm --fault "$f"
+    done
+    bad_input "--fault retry: not available with --bus-model tlm" --bus-model tlm --fault link-flap:100us,retry:0.1
+    bad_input "--trace bus: not available with --bus-model tlm" --bus-model tlm --vcd x.vcd
+    bad_input "--trace all: not available with --bus-model tlm" --bus-model tlm --vcd x.vcd --trace all
+    bad_input "--trace bus: not available with --bus-model tlm" --bus-model tlm --stats-json s.json --trace bus,dma --vcd x.vcd
+    [ ! -e nicsim-out ] || fail "bad tlm input left nicsim-out behind"
     ;;
 *)
     fail "unknown case $CASE"
