@@ -125,6 +125,17 @@ expect_exit 2 -- "$NICSIM" --fault rx-flood --quiet --vcd none --pcap-out none
 expect_exit 0 -- "$NICSIM" --fault reset-at:300us --quiet --vcd none --pcap-out none
 expect_exit 0 -- "$NICSIM" --fault rx-flood --packets 256 --quiet --vcd none --pcap-out none
 
+# The TLM fast mode (--bus-model tlm).
+expect_exit 0 -- "$NICSIM" --bus-model tlm --scenario saturate --packets 2000 --quiet --pcap-out none --stats-json tlm.json
+expect_json tlm.json run "bus model" tlm
+expect_json tlm.json checks verdict pass
+expect_json tlm.json checks "bus monitor violations" "not applicable (--bus-model tlm)"
+expect_exit 0 -- "$NICSIM" --bus-model tlm --quiet --vcd none --pcap-out none --stats-json tlmd.json
+expect_json tlmd.json run "simulated time" 1000
+expect_exit 2 -- "$NICSIM" --bus-model fast
+expect_exit 2 -- "$NICSIM" --bus-model tlm --fault target-abort:50
+expect_exit 2 -- "$NICSIM" --bus-model tlm --vcd x.vcd
+
 # Ctrl-C: stats still written, outputs valid.
 "$NICSIM" --packets 1000000 --max-time 10s --stats-json int.json --quiet >/dev/null 2>&1 &
 pid=$!
