@@ -151,7 +151,8 @@ int sc_main(int argc, char* argv[]) {
     std::signal(SIGINT, on_sigint);
 
     sc_time limit(static_cast<double>(cfg.max_time_ns), SC_NS);
-    if (cfg.max_clocks) limit = std::min(limit, top->machine().pci_bus().period() * static_cast<double>(cfg.max_clocks));
+    if (cfg.max_clocks)
+        limit = std::min(limit, top->machine().pci_bus().period() * static_cast<double>(cfg.max_clocks));
     RunOutcome out;
     out.rss_start_kb = peak_rss_kb();
     const auto t0 = std::chrono::steady_clock::now();

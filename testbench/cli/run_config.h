@@ -61,9 +61,9 @@ constexpr uint64_t kRxFloodMinPackets = 128;
 
 struct RunConfig {
     // Bus and host.
-    unsigned bus_width = 32;   ///< bus-width: 32 or 64
-    unsigned bus_mhz = 33;     ///< bus-clock: 33 or 66
-    unsigned mem_latency = 4;  ///< mem-latency: host memory read latency in bus clocks
+    unsigned bus_width = 32;             ///< bus-width: 32 or 64
+    unsigned bus_mhz = 33;               ///< bus-clock: 33 or 66
+    unsigned mem_latency = 4;            ///< mem-latency: host memory read latency in bus clocks
     BusModel bus_model = BusModel::Pin;  ///< bus-model: pin (cycle-accurate PCI bus) or tlm (TLM-2.0 fast mode)
     // NIC.
     unsigned dma_bits = 64;        ///< dma-bits: NIC DMA address capability, 32 or 64

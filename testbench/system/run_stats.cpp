@@ -161,6 +161,7 @@ void add_master(RunStats& s, const std::string& who, const pci::MasterStats& m) 
     s.add_count(sec, "latency timer expiries", m.latency_expiries);
 }
 
+/// Pin-level: what the protocol monitor saw on the first machine's bus, then each master's engine.
 void add_bus(RunStats& s, Machine& m) {
     const pci::BusUsage& u = m.monitor.usage();
     s.add("bus", "utilisation", u.clocks ? 100.0 * u.busy_clocks / u.clocks : 0, "% of clocks busy");
@@ -171,13 +172,12 @@ void add_bus(RunStats& s, Machine& m) {
         if (!u.by_cmd[c]) continue;
         const std::string name = pci::cmd_name(static_cast<pci::Cmd>(c));
         s.add_count("bus", "  " + name, u.by_cmd[c]);
-        s.add("bus", "  " + name + " efficiency",
-              u.busy_by_cmd[c] ? 100.0 * u.data_by_cmd[c] / u.busy_by_cmd[c] : 0, "% of its busy clocks moving data");
+        s.add("bus", "  " + name + " efficiency", u.busy_by_cmd[c] ? 100.0 * u.data_by_cmd[c] / u.busy_by_cmd[c] : 0,
+              "% of its busy clocks moving data");
     }
     s.add_count("bus", "bytes", u.bytes);
     add_master(s, "host bridge", m.host.bridge.master().stats());
     add_master(s, "nic", m.nic.master().stats());
-
 }
 
 /// With --bus-model tlm: what FastBridge and FastDmaPort carried in place of bus transactions.
@@ -245,8 +245,10 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     }
 
     // The bus, as the monitor saw it (pin-level only; the fast mode's own transaction counts instead).
-    if (pin) add_bus(s, *pin);
-    else add_fast(s, *dut.tlm());
+    if (pin)
+        add_bus(s, *pin);
+    else
+        add_fast(s, *dut.tlm());
 
     // The NIC.
     const nic::DataPathStats& d = dut.nic_device().data_path().stats();
@@ -301,8 +303,7 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     const uint64_t parity_expected = parity_faults && pin ? pin->monitor.violations(pci::Rule::Parity) : 0;
     monitor_v -= parity_expected;
     if (parity_faults) s.add_count("checks", "bus monitor parity errors (injected)", parity_expected);
-    const uint64_t verifier_v =
-        dut.dma_verifier().violations() + (partner ? partner->dma_verifier().violations() : 0);
+    const uint64_t verifier_v = dut.dma_verifier().violations() + (partner ? partner->dma_verifier().violations() : 0);
     uint64_t ndis_v = dut.ndis() ? dut.ndis()->violations().size() : 0;
     if (partner && partner->ndis()) ndis_v += partner->ndis()->violations().size();
     if (pin)
@@ -349,10 +350,8 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
             evidence(fc.retry > 0, bs.injected_retries > 0, "retry");
             evidence(fc.disconnect > 0, bs.injected_disconnects > 0, "disconnect");
             evidence(fc.latency_spike > 0, bs.latency_spikes > 0, "latency-spike");
-            evidence(fc.target_abort_at != 0, bs.injected_target_aborts == 1 && nm.target_aborts >= 1,
-                     "target-abort");
-            evidence(fc.master_abort_at != 0, bs.injected_master_aborts == 1 && nm.master_aborts >= 1,
-                     "master-abort");
+            evidence(fc.target_abort_at != 0, bs.injected_target_aborts == 1 && nm.target_aborts >= 1, "target-abort");
+            evidence(fc.master_abort_at != 0, bs.injected_master_aborts == 1 && nm.master_aborts >= 1, "master-abort");
             evidence(fc.parity_address_ns || fc.parity_data_ns || fc.parity_read_ns, parity_seen > 0, "parity");
         } else if (const char* f = fc.first_needing_bus()) {
             fail(std::string("fault ") + f + " needs --bus-model pin");
