@@ -39,10 +39,7 @@ HostBridge::HostBridge(sc_module_name name, pci::PciBus& bus, const HostBridgePa
     m_target.timing().devsel = params.devsel;
     m_target.timing().ack64 = bus.is64();
     m_target.set_parity_response(params.parity_response, params.parity_response);
-    SC_HAS_PROCESS(HostBridge);
-    SC_METHOD(clock);
-    sensitive << bus.CLK.posedge_event();
-    dont_initialize();
+    m_agent = bus.CLK.attach(*this, basename());
 }
 
 HostBridge::~HostBridge() = default;
@@ -64,16 +61,10 @@ void HostBridge::end_of_elaboration() {
 }
 
 void HostBridge::sleep() {
-    m_sleeping = true;
-    next_trigger(m_bus.changed_event() | m_kick);
+    m_bus.CLK.sleep(m_agent);  // until a line changes or the CPU queues a request
 }
 
-void HostBridge::clock() {
-    if (m_sleeping) {  // woken by a bus change or a CPU request: resume on the next rising edge
-        m_sleeping = false;
-        next_trigger(m_bus.CLK.posedge_event());
-        return;
-    }
+void HostBridge::clock_edge() {
     ++m_stats.active_clocks;
     const pci::Lines& l = m_bus.lines();
     if (!l.rst_n) {
@@ -104,10 +95,7 @@ void HostBridge::clock() {
 
     const bool busy =
         m_master.needs_tick() || m_cpu.state == CpuState::Queued || m_target.active() || !m_bus.lines().idle();
-    if (busy)
-        next_trigger(m_bus.CLK.posedge_event());
-    else
-        sleep();
+    if (!busy) sleep();
 }
 
 // ---------------------------------------------------------------- CPU side
@@ -164,7 +152,7 @@ void HostBridge::cpu_transport(Space space, tlm::tlm_generic_payload& gp, sc_tim
         std::memset(m_cpu.buf, 0, len);
     m_cpu.space = space;
     m_cpu.state = CpuState::Queued;
-    m_kick.notify(SC_ZERO_TIME);
+    m_bus.CLK.wake(m_agent);
     while (m_cpu.state != CpuState::Done) wait(m_cpu_event);
 
     const MasterStatus st = m_cpu.status;

@@ -1,6 +1,7 @@
 // The host bridge (PCI host controller): on the PCI side a target that claims memory cycles outside the MMIO window
 // and forwards them to host memory over TLM (device DMA), and a bus master ("bridge") that runs the CPU's
-// configuration, memory and I/O cycles. One clocked SC_METHOD steps both engines and sleeps while the bus is idle.
+// configuration, memory and I/O cycles. A clocked agent of the bus (BusClock) steps both engines and sleeps while the
+// bus is idle.
 //
 // Device reads the bridge cannot serve within retry_threshold clocks are answered with Retry and run as a delayed
 // transaction: the request is latched, the first data phase fetched from memory in the background, and the read
@@ -79,7 +80,10 @@ struct HostBridgeStats {
     uint64_t injected_master_aborts = 0;  ///< transactions left unclaimed (master_abort_at)
 };
 
-class HostBridge : public sc_core::sc_module, private pci::MasterClient, private pci::TargetClient {
+class HostBridge : public sc_core::sc_module,
+                   private pci::MasterClient,
+                   private pci::TargetClient,
+                   private pci::ClockedAgent {
   public:
     static constexpr unsigned kMaxCpuBytes = 64;  ///< longest CPU memory request (the master engine splits it)
 
@@ -152,7 +156,7 @@ class HostBridge : public sc_core::sc_module, private pci::MasterClient, private
         uint8_t* ptr = nullptr;
     };
 
-    void clock();
+    void clock_edge() override;
     void end_of_elaboration() override;
 
     // CPU side
@@ -189,15 +193,14 @@ class HostBridge : public sc_core::sc_module, private pci::MasterClient, private
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
     pci::PciBus& m_bus;
+    pci::BusClock::AgentId m_agent;
     HostBridgeParams m_params;
     pci::PciMasterEngine m_master;
     pci::PciTargetEngine m_target;
     HostBridgeStats m_stats;
     HostBridgeFaults m_faults;
     uint64_t m_fault_rng = 1;
-    bool m_sleeping = false;
     bool m_in_reset = false;
-    sc_core::sc_event m_kick;       // a CPU request is queued
     sc_core::sc_event m_cpu_event;  // the CPU request state changed
     CpuRequest m_cpu;
     Transaction m_tx;

@@ -1,6 +1,6 @@
 // The NIC data path: descriptor rings with an on-chip cache (prefetch, write-back), the scatter-gather DMA engine
 // (the only path to host memory) and the TX/RX engines. The device front (Nic82540em) owns one, forwards register
-// writes to it, calls tick() from its clocked SC_METHOD on every rising edge while busy(), and makes it the client of
+// writes to it, calls tick() from its clock_edge() on every rising edge while busy(), and makes it the client of
 // its PciMasterEngine.
 //
 // Properties (NicParams): dma_address_bits (32: nothing at or above 4 GiB is touched), max_transfer (largest

@@ -132,10 +132,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
     update_master_config();
     m_dp->set_link(link_up(), m_params.link_mbps);
 
-    m_sleep_events = m_wake | m_bus.changed_event();
-    SC_METHOD(clock_method);
-    sensitive << m_bus.CLK.posedge_event();
-    dont_initialize();
+    m_agent = m_bus.CLK.attach(*this, basename());
 }
 
 Nic82540em::~Nic82540em() = default;
@@ -241,29 +238,18 @@ void Nic82540em::diagnostic(const char* what, const std::string& detail) {
 
 bool Nic82540em::needs_clock() const {
     // A data path that only waits for the wire (TX FIFO head behind the frame on the wire) needs no clock until
-    // the wire is free: clock_method() sleeps with a timed wake instead.
+    // the wire is free: clock_edge() sleeps with a timed wake instead.
     return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() ||
            (m_dp->busy() && m_dp->quiet_until_ns(now_ns()) == 0) || m_eeprom.busy() ||
            m_irq.next_deadline() <= now_ns();
 }
 
-void Nic82540em::clock_method() {
-    if (m_sleeping) {  // woken by the bus, a frame, the link or a timer: resume on the next rising edge
-        m_sleeping = false;
-        m_awake = true;
-        // A wake on the rising edge itself (a line changed in the edge's first delta) after a wire wait: an awake
-        // device would evaluate this edge, so it does, and the result is the same as never having slept.
-        if (!(m_quiet_sleep && m_bus.CLK.posedge())) {
-            next_trigger();
-            return;
-        }
-    }
+void Nic82540em::clock_edge() {
     ++m_stats.awake_clocks;
     const pci::Lines& l = m_bus.lines();
     if (!l.rst_n) {
         if (!m_in_reset) reset();
         m_in_reset = true;
-        next_trigger();
         return;
     }
     m_in_reset = false;
@@ -272,18 +258,20 @@ void Nic82540em::clock_method() {
     if (m_eeprom.busy()) m_eeprom.tick();
     if (m_dp->busy()) m_dp->tick();
     update_irq();
-    if (needs_clock()) {
-        next_trigger();
-        return;
-    }
-    m_sleeping = true;
+    if (needs_clock()) return;
+    // Asleep until a line changes, wake() (a frame, the link, a register write, DMA done) or the next deadline: a
+    // moderation timer, or the wire becoming free for a data path that only waits for it.
     m_awake = false;
-    m_quiet_sleep = m_dp->busy();
+    m_bus.CLK.sleep(m_agent);
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
-    if (m_dp->busy()) deadline = std::min(deadline, m_dp->quiet_until_ns(now));  // the wire is free then
-    if (deadline != Interrupts::kNever) m_wake.notify(sc_time(static_cast<double>(deadline - now), SC_NS));
-    next_trigger(m_sleep_events);
+    if (m_dp->busy()) deadline = std::min(deadline, m_dp->quiet_until_ns(now));
+    if (deadline != Interrupts::kNever)
+        m_bus.CLK.wake_at(m_agent, sc_time_stamp() + sc_time(static_cast<double>(deadline - now), SC_NS));
+}
+
+void Nic82540em::woken() {
+    m_awake = true;
 }
 
 void Nic82540em::update_irq() {

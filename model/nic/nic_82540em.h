@@ -1,6 +1,6 @@
 // The 82540EM NIC as a PCI device: configuration space, the register file behind BAR0 (memory) and BAR2 (I/O
 // window), the EEPROM, the interrupt logic on INTA#, and the data path (NicDataPath) as the client of its bus-master
-// engine. One clocked SC_METHOD on the bus clock; it sleeps while the bus is idle and nothing is pending.
+// engine. A clocked agent of the bus (BusClock); it sleeps while the bus is idle and nothing is pending.
 #pragma once
 
 #include <cstdint>
@@ -31,12 +31,15 @@ struct NicFrontStats {
     uint64_t unknown_accesses = 0;  ///< accesses to unimplemented register offsets
     uint64_t software_resets = 0;   ///< CTRL.RST
     uint64_t diagnostics = 0;       ///< diagnostics raised through NicContext::diagnostic and by the front
-    uint64_t awake_clocks = 0;      ///< clocks the SC_METHOD was evaluated
+    uint64_t awake_clocks = 0;      ///< rising edges the device was evaluated on (not asleep)
     uint64_t frames_to_wire = 0;    ///< frames the data path transmitted
     uint64_t frames_dropped = 0;    ///< transmitted frames with no wire attached
 };
 
-class Nic82540em : public sc_core::sc_module, public NicContext, public pci::TargetClient {
+class Nic82540em : public sc_core::sc_module,
+                   public NicContext,
+                   public pci::TargetClient,
+                   private pci::ClockedAgent {
   public:
     /// Register access kinds of the register file.
     enum class Access : uint8_t {
@@ -121,9 +124,10 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
         void transmit(const Frame& frame) override;
     };
 
-    void clock_method();
+    void clock_edge() override;
+    void woken() override;
     bool needs_clock() const;
-    void wake() { m_wake.notify(sc_core::SC_ZERO_TIME); }
+    void wake() { m_bus.CLK.wake(m_agent); }
     void define(uint32_t offset, Access access, uint32_t reset_value, uint32_t write_mask = ~0u);
     void reset_registers();
     void software_reset();
@@ -159,11 +163,8 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     bool m_link = true;
     bool m_inta = false;
     bool m_in_reset = false;
-    bool m_sleeping = false;
-    bool m_quiet_sleep = false;  // asleep only because the data path waits for the wire (awake before that)
-    bool m_awake = true;  // traced: the clocked method is being evaluated (not asleep)
-    sc_core::sc_event m_wake;
-    sc_core::sc_event_or_list m_sleep_events;  // what ends a sleep: m_wake or a bus line change
+    bool m_awake = true;  // traced: evaluated on the clock edges (not asleep)
+    pci::BusClock::AgentId m_agent;
     NicFrontStats m_stats;
 };
 

@@ -4,10 +4,15 @@ namespace nicsim::pci {
 
 Arbiter::Arbiter(sc_core::sc_module_name name, PciBus& bus, const ArbiterConfig& config)
     : sc_module(name), m_bus(bus), m_config(config) {
+    m_agent = bus.CLK.attach(*this, basename());
     SC_HAS_PROCESS(Arbiter);
-    SC_METHOD(tick);
-    sensitive << bus.CLK.posedge_event() << bus.changed_event();  // line changes: only for RST# (asynchronous)
+    SC_METHOD(reset_asserted);  // RST# is asynchronous: it takes every GNT# away at once, between clock edges
+    sensitive << bus.reset_event();
     dont_initialize();
+}
+
+void Arbiter::reset_asserted() {
+    if (!m_bus.lines().rst_n && m_granted >= 0) grant(-1, false);
 }
 
 // The first requesting master after `from` in round-robin order (from = -1: start at master 0).
@@ -33,21 +38,18 @@ void Arbiter::grant(int master, bool hidden) {
     if (master < 32) ++m_stats.grants_by_master[master];
 }
 
-void Arbiter::tick() {
+void Arbiter::clock_edge() {
     const Lines& l = m_bus.lines();
-    if (!m_bus.CLK.posedge()) {  // a line changed between edges: RST# takes every GNT# away at once
-        if (!l.rst_n && m_granted >= 0) grant(-1, false);
-        return;  // anything else (a REQ# change) is decided on the next rising edge
-    }
-    if (!l.rst_n) {  // no GNT# during reset
+    if (!l.rst_n) {  // no GNT# during reset; the end of reset is a line change, which wakes the arbiter
         grant(-1, false);
         m_prev_idle = true;
         m_prev_granted = -1;
+        m_bus.CLK.sleep(m_agent);
         return;
     }
     const unsigned n = m_bus.master_count();
     if (n == 0) {
-        next_trigger(m_bus.changed_event());
+        m_bus.CLK.sleep(m_agent);
         return;
     }
     const uint32_t mask = n >= 32 ? ~0u : (1u << n) - 1u;
@@ -82,7 +84,7 @@ void Arbiter::tick() {
     if (req == 0 && idle && g == park) {  // settled: sleep until somebody requests (or RST#, or the parked master
         m_prev_idle = true;               // starts without REQ#): nothing changes on an idle bus
         m_prev_granted = g;
-        next_trigger(m_bus.req_event() | m_bus.changed_event());
+        m_bus.CLK.sleep(m_agent);
     }
 }
 

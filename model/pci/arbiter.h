@@ -1,6 +1,6 @@
 // The central PCI arbiter: fair round-robin among the masters' REQ#, one GNT# at a time, bus parking, hidden
-// arbitration while a transaction runs. One clocked SC_METHOD that sleeps on REQ# (and line) changes while nothing
-// happens; RST# removes GNT# at once, between clock edges.
+// arbitration while a transaction runs. A clocked agent of the bus that sleeps while nothing happens (a REQ# or line
+// change wakes it); RST# removes GNT# at once, between clock edges.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +23,7 @@ struct ArbiterStats {
     uint64_t grants_by_master[32] = {};
 };
 
-class Arbiter : public sc_core::sc_module {
+class Arbiter : public sc_core::sc_module, private ClockedAgent {
   public:
     Arbiter(sc_core::sc_module_name name, PciBus& bus, const ArbiterConfig& config = {});
 
@@ -33,11 +33,13 @@ class Arbiter : public sc_core::sc_module {
     int granted() const { return m_granted; }
 
   private:
-    void tick();
+    void clock_edge() override;
+    void reset_asserted();
     int next_after(uint32_t requests, int from) const;
     void grant(int master, bool hidden);
 
     PciBus& m_bus;
+    BusClock::AgentId m_agent;
     ArbiterConfig m_config;
     ArbiterStats m_stats;
     int m_granted = -1;       // GNT# as driven this clock (visible on the next)

@@ -137,10 +137,7 @@ const char* rule_name(Rule r) {
 }
 
 BusMonitor::BusMonitor(sc_module_name name, PciBus& bus) : sc_module(name), m_bus(bus) {
-    SC_HAS_PROCESS(BusMonitor);
-    SC_METHOD(clock_method);
-    sensitive << m_bus.CLK.posedge_event();
-    dont_initialize();
+    m_agent = m_bus.CLK.attach(*this, basename());
 }
 
 void BusMonitor::set_dac_capable(unsigned master, bool capable) {
@@ -165,10 +162,7 @@ uint64_t BusMonitor::violations(Rule r) const {
 
 const BusUsage& BusMonitor::usage() const {
     if (!m_sleeping || !m_prev.rst_n) return m_usage;
-    // Last rising edge that has fired: at an exact multiple of the period the edge has fired only if CLK is high.
-    const sc_time now = sc_time_stamp();
-    uint64_t last = static_cast<uint64_t>(now / m_bus.period());
-    if (last > 0 && now == m_bus.period() * static_cast<double>(last) && !m_bus.CLK.read()) --last;
+    const uint64_t last = m_bus.CLK.last_edge();
     m_usage_view = m_usage;
     if (last > m_last_clock) m_usage_view.clocks += last - m_last_clock;
     return m_usage_view;
@@ -219,8 +213,7 @@ void BusMonitor::flag(Rule r, unsigned clause, uint64_t n, const char* fmt, ...)
     SC_REPORT_WARNING(type.c_str(), msg);
 }
 
-void BusMonitor::clock_method() {
-    if (!m_bus.CLK.posedge()) return;  // woken by a bus change while asleep: resume on the next rising edge
+void BusMonitor::clock_edge() {
     const uint64_t n = m_bus.clock_count();
     const Lines& l = m_bus.lines();
     if (m_sleeping) {
@@ -235,7 +228,7 @@ void BusMonitor::clock_method() {
     m_last_clock = n;
     if (quiet) {
         m_sleeping = true;
-        next_trigger(m_bus.changed_event());
+        m_bus.CLK.sleep(m_agent);  // a line change wakes it
     }
 }
 

@@ -2,9 +2,9 @@
 // shared/reference/pci-bus.md, counts each violation by rule and reports it through sc_report
 // (SC_WARNING, message type "nicsim/pci/monitor/<rule>"). It also counts bus utilisation for the statistics.
 //
-// One clocked SC_METHOD samples PciBus::lines() on each rising edge and steps a small state machine (idle, DAC
-// high address, data phases, turnaround). On an idle bus with nothing changing it sleeps on changed_event() and
-// accounts for the skipped clocks from time. A continuing violation is reported once per transaction.
+// A clocked agent of the bus (BusClock) samples PciBus::lines() on each rising edge and steps a small state machine
+// (idle, DAC high address, data phases, turnaround). On an idle bus with nothing changing it sleeps until a line
+// changes and accounts for the skipped clocks from time. A continuing violation is reported once per transaction.
 // Deliberately strict where the spec allows choices the model does not make: fast back-to-back transactions count
 // as rule 1 (no idle clock), and a master abort must drop FRAME# on clock 6 and IRDY# one clock later (rule 6).
 // The owner of a transaction is the master whose GNT# was sampled on the idle clock before FRAME#; FRAME# driven by
@@ -52,7 +52,7 @@ struct BusUsage {
     uint64_t data_by_cmd[kCmdCount] = {};  ///< data clocks per command: data_by_cmd / busy_by_cmd is its efficiency
 };
 
-class BusMonitor : public sc_core::sc_module {
+class BusMonitor : public sc_core::sc_module, private ClockedAgent {
   public:
     BusMonitor(sc_core::sc_module_name name, PciBus& bus);
 
@@ -74,6 +74,7 @@ class BusMonitor : public sc_core::sc_module {
 
   private:
     PciBus& m_bus;
+    BusClock::AgentId m_agent;
     uint64_t m_count[kRuleCount] = {};
     BusUsage m_usage;
     mutable BusUsage m_usage_view;  // m_usage plus the idle clocks slept through, built by usage()
@@ -82,7 +83,7 @@ class BusMonitor : public sc_core::sc_module {
     static constexpr unsigned kNoOwner = ~0u;
 
     void start_of_simulation() override;
-    void clock_method();
+    void clock_edge() override;
     void step(const Lines& l, uint64_t n);
     void reset_state();
     void check_sts_release(uint64_t n);
@@ -110,7 +111,7 @@ class BusMonitor : public sc_core::sc_module {
     // sampling
     Lines m_prev;               // lines on the previous clock processed
     uint64_t m_last_clock = 0;  // clock number of m_prev
-    bool m_sleeping = false;    // waiting for changed_event on an idle bus
+    bool m_sleeping = false;    // asleep on an idle bus until a line changes
     uint64_t m_evaluated = 0;   // clocks evaluated
     uint64_t m_reported = 0;    // clauses already reported in this transaction
 

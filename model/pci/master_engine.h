@@ -1,4 +1,4 @@
-// Reusable PCI bus-master state machine. A device owns one and calls tick() from its clocked SC_METHOD on every
+// Reusable PCI bus-master state machine. A device owns one and calls tick() from its clocked agent on every
 // rising edge while busy(); the engine requests the bus, runs address (and DAC) phases and data phases, and reports
 // completion to its client.
 #pragma once
@@ -93,8 +93,8 @@ class PciMasterEngine {
     /// True once the bus work of the current request is over, though master_done() may still wait up to two clocks
     /// for PERR#: a client that starts its next request here keeps back-to-back transactions at N+2 / N+3 clocks.
     bool can_start() const;
-    /// True while tick() has anything to do on the next edge. When false, the owner may sleep on
-    /// bus.changed_event() (a GNT# change wakes it for bus parking) until it calls start().
+    /// True while tick() has anything to do on the next edge. When false, the owner may sleep until a bus line
+    /// changes (BusClock::sleep; a GNT# change wakes it for bus parking) or it calls start().
     bool needs_tick() const;
     /// Call on every rising CLK edge while busy() (and while parked on the bus: see parked()).
     void tick();

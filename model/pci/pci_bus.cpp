@@ -49,16 +49,13 @@ struct PciBus::TraceMirror {
 
 PciBus::PciBus(sc_module_name name, const BusConfig& config)
     : sc_module(name),
-      CLK("CLK", (config.validate(), config.period()), 0.5, SC_ZERO_TIME, true),
+      CLK("CLK", (config.validate(), config.period())),
       m_config(config),
       m_period(config.period()),
       m_wires(new Wires(*this)),
       m_reset_left(config.reset_clocks) {
     m_now.rst_n = m_next.rst_n = false;
-    SC_HAS_PROCESS(PciBus);
-    SC_METHOD(reset_method);
-    sensitive << CLK.posedge_event();
-    dont_initialize();
+    m_reset_agent = CLK.attach(*this, "reset");
 }
 
 PciBus::~PciBus() {
@@ -123,20 +120,19 @@ void PciBus::assert_reset(unsigned clocks) {
     m_reset_left = clocks == 0 ? 1 : clocks;
     m_next.rst_n = false;
     m_wires->touch();
-    m_reset_event.notify(SC_ZERO_TIME);
+    CLK.wake(m_reset_agent);
 }
 
 uint64_t PciBus::clock_count() const {
     return sc_time_stamp().value() / m_period.value();
 }
 
-void PciBus::reset_method() {
-    if (!CLK.posedge()) return;  // woken by assert_reset(): count from the next rising edge (static sensitivity)
+void PciBus::clock_edge() {
     if (m_reset_left > 0 && --m_reset_left == 0) {
         m_next.rst_n = true;
         m_wires->touch();
     }
-    if (m_reset_left == 0) next_trigger(m_reset_event);  // nothing to do until reset is asserted again
+    if (m_reset_left == 0) CLK.sleep(m_reset_agent, false);  // nothing to do until reset is asserted again
 }
 
 void PciBus::resolve() {
@@ -167,11 +163,14 @@ void PciBus::resolve() {
     const bool changed = req_changed || inta_changed || r.driven != m_now.driven || r.level != m_now.level ||
                          r.ad != m_now.ad || r.cbe_n != m_now.cbe_n || r.gnt_n != m_now.gnt_n ||
                          r.idsel != m_now.idsel || r.rst_n != m_now.rst_n || r.contention != m_now.contention;
+    const bool reset_asserted = m_now.rst_n && !r.rst_n;
     m_now = r;
     if (!changed) return;
-    m_changed.notify(SC_ZERO_TIME);
-    if (req_changed) m_req_changed.notify(SC_ZERO_TIME);
+    CLK.bus_changed();
+    if (m_changed_used) m_changed.notify(SC_ZERO_TIME);
+    if (req_changed && m_req_used) m_req_changed.notify(SC_ZERO_TIME);
     if (inta_changed) m_inta_changed.notify(SC_ZERO_TIME);
+    if (reset_asserted) m_reset_asserted.notify(SC_ZERO_TIME);
     if (m_trace) refresh_trace();
 }
 
@@ -249,7 +248,7 @@ void PciBus::trace(sc_trace_file* tf) {
     m_trace = new TraceMirror(m_config.width_bits, m_masters.size(), m_devices.size());
     TraceMirror& t = *m_trace;
     const std::string p = "pci.";
-    sc_trace(tf, static_cast<const sc_signal_in_if<bool>&>(CLK), p + "CLK");
+    CLK.trace(tf, p + "CLK");
     sc_trace(tf, t.rst_n, p + "RST_n");
     sc_trace(tf, t.ad, p + "AD");
     sc_trace(tf, t.cbe_n, p + "CBE_n");

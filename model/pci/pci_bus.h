@@ -9,6 +9,7 @@
 
 #include <systemc>
 
+#include "bus_clock.h"
 #include "pci_types.h"
 
 namespace nicsim::pci {
@@ -96,10 +97,11 @@ struct Lines {
 
 using DriverId = unsigned;
 
-/// The bus: clock, reset and wires. Agents register during elaboration (attach/add_master/add_device).
-class PciBus : public sc_core::sc_module {
+/// The bus: clock, reset and wires. Agents register during elaboration (attach/add_master/add_device); clocked
+/// blocks attach to CLK as ClockedAgents.
+class PciBus : public sc_core::sc_module, private ClockedAgent {
 public:
-    sc_core::sc_clock CLK;
+    BusClock CLK;
 
     PciBus(sc_core::sc_module_name name, const BusConfig& config);
     ~PciBus() override;
@@ -136,12 +138,21 @@ public:
     /// Hold RST# asserted for `clocks` clocks from the next rising edge.
     void assert_reset(unsigned clocks);
 
-    /// Notified (delta) whenever a resolved line changes: agents sleep on it while idle.
-    const sc_core::sc_event& changed_event() const { return m_changed; }
-    /// Notified (delta) when any REQ# changes.
-    const sc_core::sc_event& req_event() const { return m_req_changed; }
+    /// Notified (delta) whenever a resolved line changes, for processes that are not ClockedAgents (those sleep
+    /// with CLK.sleep(), which a line change ends). Only notified once somebody asked for it.
+    const sc_core::sc_event& changed_event() const {
+        m_changed_used = true;
+        return m_changed;
+    }
+    /// Notified (delta) when any REQ# changes (once somebody asked for it).
+    const sc_core::sc_event& req_event() const {
+        m_req_used = true;
+        return m_req_changed;
+    }
     /// Notified (delta) when INTA# changes.
     const sc_core::sc_event& inta_event() const { return m_inta_changed; }
+    /// Notified (delta) when RST# becomes asserted.
+    const sc_core::sc_event& reset_event() const { return m_reset_asserted; }
 
     /// Number of rising edges since time 0 (clock 0 is the edge at time 0).
     uint64_t clock_count() const;
@@ -157,7 +168,7 @@ private:
         Drive cur;   // resolved onto the lines in the update phase
     };
 
-    void reset_method();
+    void clock_edge() override;  // counts the clocks of an asserted RST#
     void resolve();
     void refresh_trace();
 
@@ -170,10 +181,13 @@ private:
     Lines m_now;
     Lines m_next;  // point-to-point lines written this phase (REQ#, GNT#, IDSEL, INTA#, RST#)
     unsigned m_reset_left;
-    sc_core::sc_event m_reset_event;
+    BusClock::AgentId m_reset_agent;
     sc_core::sc_event m_changed;
     sc_core::sc_event m_req_changed;
     sc_core::sc_event m_inta_changed;
+    sc_core::sc_event m_reset_asserted;
+    mutable bool m_changed_used = false;
+    mutable bool m_req_used = false;
 
     struct TraceMirror;
     TraceMirror* m_trace = nullptr;

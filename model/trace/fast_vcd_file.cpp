@@ -1,5 +1,6 @@
 #include "model/trace/fast_vcd_file.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -59,7 +60,11 @@ FastVcdFile::~FastVcdFile() {
     if (m_registered) sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
     if (!m_fp) return;
     if (m_initialized) {
-        write_time(sc_core::sc_time_stamp().value() / m_unit_ticks);  // the end of the trace
+        // The edges an sc_clock would have had a time step for: those before the end, and one at the end only if the
+        // kernel ran that time step (sc_start(duration) ends before the events at its end time).
+        const uint64_t end = sc_core::sc_time_stamp().value();
+        write_clock_edges(end, end == m_last_cycle);
+        write_time(end / m_unit_ticks);  // the end of the trace
     }
     flush();
     std::fclose(m_fp);
@@ -112,6 +117,38 @@ void FastVcdFile::add(Kind kind, const void* obj, const std::string& name, int w
     }
     v.id[5] = '\0';
     m_vars.push_back(std::move(v));
+}
+
+void FastVcdFile::trace_clock(const std::string& name, const sc_core::sc_time& period) {
+    const size_t before = m_vars.size();
+    add(Kind::Clock, nullptr, name, 1);
+    if (m_vars.size() == before) return;  // not open, or too late
+    if (period.value() == 0 || period.value() % 2 != 0) {
+        m_vars.pop_back();
+        SC_REPORT_WARNING("nicsim/trace/width", ("clock period not an even number of time units, ignored: " + name).c_str());
+        return;
+    }
+    m_clocks.push_back(Clock{static_cast<uint32_t>(before), period.value()});
+}
+
+void FastVcdFile::write_clock_edges(uint64_t limit, bool inclusive) {
+    if (m_clocks.empty()) return;
+    for (;;) {
+        uint64_t t = ~uint64_t(0);
+        for (const Clock& c : m_clocks) t = std::min(t, c.next);
+        if (t > limit || (t == limit && !inclusive)) return;
+        write_time(t / m_unit_ticks);
+        for (Clock& c : m_clocks) {  // registration order
+            if (c.next != t) continue;
+            Var& v = m_vars[c.index];
+            v.old ^= 1;
+            write_value(v);
+            c.next += c.period / 2;
+        }
+        put('\n');
+        m_prev_units = t / m_unit_ticks;
+        if (m_fill >= kFlushAt) flush();
+    }
 }
 
 void FastVcdFile::trace(const bool& o, const std::string& n) {
@@ -372,6 +409,7 @@ void FastVcdFile::write_value(const Var& v) {
     switch (v.kind) {
         case Kind::Bool:
         case Kind::Bit:
+        case Kind::Clock:
             *p++ = v.old ? '1' : '0';
             break;
         case Kind::Logic:
@@ -549,6 +587,17 @@ void FastVcdFile::write_header() {
     put("$dumpvars\n");
     for (uint32_t i = 0; i < m_vars.size(); ++i) {
         Var& v = m_vars[i];
+        if (v.kind == Kind::Clock) {
+            for (Clock& c : m_clocks) {
+                if (c.index != i) continue;
+                const uint64_t now = sc_core::sc_time_stamp().value();
+                const uint64_t phase = now % c.period;
+                v.old = phase < c.period / 2 ? 1 : 0;
+                c.next = now - phase + (v.old ? c.period / 2 : c.period);
+            }
+            write_value(v);
+            continue;
+        }
         if (v.kind == Kind::Bv || v.kind == Kind::Lv)
             vector_changed(v);  // takes the current words
         else
@@ -598,9 +647,18 @@ void FastVcdFile::cycle(bool delta_cycle) {
         write_header();
         return;
     }
-    const uint64_t now = sc_core::sc_time_stamp().value() / m_unit_ticks;
+    const uint64_t now_ticks = sc_core::sc_time_stamp().value();
+    m_last_cycle = now_ticks;
+    const uint64_t now = now_ticks / m_unit_ticks;
     if (now < m_prev_units) return;  // cannot happen without delta cycles; SystemC skips such cycles too
+    write_clock_edges(now_ticks, false);
     m_changed.clear();
+    for (Clock& c : m_clocks) {  // an edge at this very instant goes with the other values of this time stamp
+        if (c.next != now_ticks) continue;
+        m_vars[c.index].old ^= 1;
+        m_changed.push_back(c.index);
+        c.next += c.period / 2;
+    }
     poll(m_poll8);
     poll(m_poll16);
     poll(m_poll32);

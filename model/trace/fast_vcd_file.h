@@ -24,6 +24,11 @@ class FastVcdFile : public sc_core::sc_trace_file {
 
     bool ok() const { return m_fp != nullptr; }
 
+    /// A clock that rises at k * period (k = 0, 1, ...) and falls half a period later, for as long as the
+    /// simulation runs: its edges are written from the time alone, as an sc_clock traced here would show them,
+    /// without the clock needing a time step of its own at either edge (pci::BusClock).
+    void trace_clock(const std::string& name, const sc_core::sc_time& period);
+
     void trace(const sc_core::sc_event& object, const std::string& name) override;
     void trace(const sc_core::sc_time& object, const std::string& name) override;
     void trace(const bool& object, const std::string& name) override;
@@ -76,6 +81,7 @@ class FastVcdFile : public sc_core::sc_trace_file {
         Float,   // const float*
         Bv,      // const sc_bv_base*
         Lv,      // const sc_lv_base*
+        Clock,   // trace_clock(): no object, the value follows the time
     };
     struct Var {
         Kind kind;
@@ -99,8 +105,17 @@ class FastVcdFile : public sc_core::sc_trace_file {
         uint32_t index;
     };
 
+    /// A trace_clock() clock; times in time resolution units.
+    struct Clock {
+        uint32_t index;  // its Var
+        uint64_t period;
+        uint64_t next = 0;  // the next edge not written yet
+    };
+
     template <class T>
     void poll(std::vector<Poll<T>>& group);
+    /// Writes the clock edges before `limit` (and at it, with `inclusive`) as time stamps of their own.
+    void write_clock_edges(uint64_t limit, bool inclusive);
     void add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask = 0);
     static uint64_t read_scalar(const Var& v);
     bool vector_changed(Var& v);  // compares and, when changed, takes the new words
@@ -125,6 +140,7 @@ class FastVcdFile : public sc_core::sc_trace_file {
     std::vector<Poll<uint32_t>> m_poll32;
     std::vector<Poll<uint64_t>> m_poll64;
     std::vector<uint32_t> m_poll_other;
+    std::vector<Clock> m_clocks;
     std::vector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
     std::vector<uint32_t> m_vec_old;
     sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
@@ -132,6 +148,7 @@ class FastVcdFile : public sc_core::sc_trace_file {
     sc_core::sc_time_unit m_unit_tu = sc_core::SC_PS;
     uint64_t m_unit_ticks = 1;  // resolution ticks per time unit
     uint64_t m_prev_units = 0;
+    uint64_t m_last_cycle = 0;  // time (resolution units) of the last time step the kernel ran
     bool m_initialized = false;
     bool m_warned_late = false;
     bool m_registered = false;

@@ -1,0 +1,175 @@
+#include "bus_clock.h"
+
+#include <stdexcept>
+
+#include "model/trace/fast_vcd_file.h"
+
+namespace nicsim::pci {
+
+using namespace sc_core;
+
+BusClock::BusClock(sc_module_name name, const sc_time& period)
+    : sc_module(name), m_period(period), m_period_ticks(period.value()) {
+    if (m_period_ticks == 0 || m_period_ticks % 2 != 0)
+        throw std::invalid_argument("BusClock: the period must be an even number of time resolution units");
+    SC_HAS_PROCESS(BusClock);
+    SC_METHOD(edge_method);  // initialised: edge 0 at time 0
+    SC_METHOD(negedge_method);
+    sensitive << m_negedge;
+    dont_initialize();
+}
+
+BusClock::~BusClock() {
+    delete m_level;
+}
+
+BusClock::AgentId BusClock::attach(ClockedAgent& agent, const std::string& name) {
+    if (sc_is_running()) throw std::logic_error("BusClock::attach after elaboration: " + name);
+    m_slots.push_back(Slot{&agent, name});
+    ++m_awake;
+    return static_cast<AgentId>(m_slots.size() - 1);
+}
+
+void BusClock::sleep(AgentId id, bool on_bus_change) {
+    Slot& s = m_slots[id];
+    s.on_change = on_bus_change;
+    if (!s.awake) return;
+    s.awake = false;
+    --m_awake;
+}
+
+void BusClock::wake_slot(Slot& s) {
+    s.awake = true;
+    s.wake_edge = kNever;
+    ++m_awake;
+    s.agent->woken();
+}
+
+uint64_t BusClock::first_open_edge() const {
+    const uint64_t now = sc_time_stamp().value();
+    const uint64_t k = (now + m_period_ticks - 1) / m_period_ticks;  // the first edge at or after now
+    return k < m_edges ? m_edges : k;
+}
+
+void BusClock::wake(AgentId id) {
+    Slot& s = m_slots[id];
+    if (s.awake) return;
+    wake_slot(s);
+    schedule_from(first_open_edge());
+}
+
+void BusClock::wake_at(AgentId id, const sc_time& at) {
+    Slot& s = m_slots[id];
+    if (s.awake) return;
+    uint64_t k = (at.value() + m_period_ticks - 1) / m_period_ticks;
+    if (k < m_edges) k = m_edges;
+    if (k < s.wake_edge) s.wake_edge = k;
+    if (k < m_timed_wake) m_timed_wake = k;
+    schedule_from(k);
+}
+
+void BusClock::bus_changed() {
+    for (Slot& s : m_slots)
+        if (!s.awake && s.on_change) {
+            wake_slot(s);
+            schedule_from(first_open_edge());
+        }
+}
+
+void BusClock::schedule_from(uint64_t edge) {
+    // While edge_method() runs it decides the next edge itself, after every agent has had its say.
+    if (m_dispatching || edge >= m_next_edge) return;
+    m_next_edge = edge;
+    m_restart.notify(SC_ZERO_TIME);  // edge_method() reschedules itself (possibly for this very instant)
+}
+
+const sc_event& BusClock::posedge_event() const {
+    if (!m_keep_running) {
+        m_keep_running = true;
+        if (sc_is_running()) const_cast<BusClock*>(this)->schedule_from(first_open_edge());
+    }
+    return m_posedge;
+}
+
+uint64_t BusClock::last_edge() const {
+    const uint64_t now = sc_time_stamp().value();
+    uint64_t k = now / m_period_ticks;
+    if (k > 0 && now % m_period_ticks == 0 && m_edges <= k) --k;  // this instant's edge is not evaluated yet
+    return k;
+}
+
+void BusClock::edge_method() {
+    const uint64_t now = sc_time_stamp().value();
+    if (m_next_edge == kNever || now < m_next_edge * m_period_ticks) {  // woken for a later edge (or by nothing)
+        reschedule(now);
+        return;
+    }
+    // Activity due at this instant (a CPU request, a frame, a timer, a driver on the lines) runs first: one delta.
+    if (!m_settled && sc_pending_activity_at_current_time()) {
+        m_settled = true;
+        next_trigger(SC_ZERO_TIME);
+        return;
+    }
+    m_settled = false;
+    evaluate_edge(now / m_period_ticks);
+    reschedule(now);
+}
+
+void BusClock::evaluate_edge(uint64_t edge) {
+    m_edges = edge + 1;
+    m_edge_delta = sc_delta_count();
+    if (m_timed_wake <= edge) {
+        m_timed_wake = kNever;
+        for (Slot& s : m_slots) {
+            if (s.awake || s.wake_edge == kNever) continue;
+            if (s.wake_edge <= edge)
+                wake_slot(s);
+            else if (s.wake_edge < m_timed_wake)
+                m_timed_wake = s.wake_edge;
+        }
+    }
+    if (m_level) {
+        m_level->write(true);
+        m_negedge.notify(m_period / 2);
+    }
+    if (m_keep_running) m_posedge.notify();  // immediate: listeners run in this delta, as on an sc_clock's posedge
+    m_dispatching = true;
+    for (Slot& s : m_slots)
+        if (s.awake) s.agent->clock_edge();
+    m_dispatching = false;
+    m_next_edge = (m_awake > 0 || m_keep_running) ? edge + 1 : m_timed_wake;
+}
+
+void BusClock::reschedule(uint64_t now) {
+    if (m_next_edge == kNever) {
+        next_trigger(m_restart);
+        return;
+    }
+    const uint64_t at = m_next_edge * m_period_ticks;
+    if (at == now) {
+        next_trigger(SC_ZERO_TIME);
+    } else if (at == now + m_period_ticks && (m_awake > 0 || m_keep_running)) {
+        next_trigger(m_period);  // ticking: nothing can ask for an earlier edge
+    } else {
+        next_trigger(sc_time::from_value(at - now), m_restart);
+    }
+}
+
+void BusClock::negedge_method() {
+    m_level->write(false);
+}
+
+void BusClock::trace(sc_trace_file* tf, const std::string& name) {
+    if (!tf) return;
+    if (auto* fast = dynamic_cast<FastVcdFile*>(tf)) {
+        fast->trace_clock(name, m_period);
+        return;
+    }
+    if (!m_level) {
+        m_level = new sc_signal<bool, SC_MANY_WRITERS>(sc_gen_unique_name("level"), true);
+        m_keep_running = true;  // the signal must toggle on every clock
+    }
+    sc_core::sc_trace(tf, *m_level, name);
+}
+
+}  // namespace nicsim::pci
