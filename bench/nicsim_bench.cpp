@@ -558,11 +558,11 @@ int sc_main(int argc, char* argv[]) {
         std::printf("(b) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second).\n", full.x1, full.x2,
                     full.x3);
     if (vcd.ok)
-        std::printf("(c) moved %.0f TX + %.0f RX frames; VCD %.1f MiB; (b)/(c) = %.2f in wall time, %.2f in CPU time "
-                    "per clock.\n",
-                    vcd.x1, vcd.x2, vcd.x4, full.ok ? full.clocks_per_s / vcd.clocks_per_s : 0.0,
-                    full.ok && full.cpu_s > 0 && vcd.clocks > 0 ? (vcd.cpu_s / vcd.clocks) / (full.cpu_s / full.clocks)
-                                                                 : 0.0);
+        std::printf(
+            "(c) moved %.0f TX + %.0f RX frames; VCD %.1f MiB; (b)/(c) = %.2f in wall time, %.2f in CPU time "
+            "per clock.\n",
+            vcd.x1, vcd.x2, vcd.x4, full.ok ? full.clocks_per_s / vcd.clocks_per_s : 0.0,
+            full.ok && full.cpu_s > 0 && vcd.clocks > 0 ? (vcd.cpu_s / vcd.clocks) / (full.cpu_s / full.clocks) : 0.0);
     if (idle.ok) std::printf("(d) the NIC was evaluated on %.0f of %.3g clocks.\n", idle.x1, idle.clocks);
 
     if (pinh.ok)

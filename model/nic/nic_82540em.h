@@ -36,10 +36,7 @@ struct NicFrontStats {
     uint64_t frames_dropped = 0;    ///< transmitted frames with no wire attached
 };
 
-class Nic82540em : public sc_core::sc_module,
-                   public NicContext,
-                   public pci::TargetClient,
-                   private pci::ClockedAgent {
+class Nic82540em : public sc_core::sc_module, public NicContext, public pci::TargetClient, private pci::ClockedAgent {
   public:
     /// Register access kinds of the register file.
     enum class Access : uint8_t {

@@ -82,7 +82,7 @@ class BusClock : public sc_core::sc_module {
     void evaluate_edge(uint64_t edge);
     void reschedule(uint64_t now);
     void negedge_method();
-    uint64_t first_open_edge() const;  // the first edge at or after now that is not evaluated yet
+    uint64_t first_open_edge() const;   // the first edge at or after now that is not evaluated yet
     void schedule_from(uint64_t edge);  // make sure edge_method() runs no later than that edge
     void wake_slot(Slot& s);
 
@@ -100,7 +100,8 @@ class BusClock : public sc_core::sc_module {
     sc_core::sc_event m_restart;
     sc_core::sc_event m_posedge;
     sc_core::sc_event m_negedge;
-    sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>* m_level = nullptr;  // only for trace files other than FastVcdFile
+    sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>* m_level =
+        nullptr;  // only for trace files other than FastVcdFile
 };
 
 }  // namespace nicsim::pci

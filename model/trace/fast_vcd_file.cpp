@@ -125,7 +125,8 @@ void FastVcdFile::trace_clock(const std::string& name, const sc_core::sc_time& p
     if (m_vars.size() == before) return;  // not open, or too late
     if (period.value() == 0 || period.value() % 2 != 0) {
         m_vars.pop_back();
-        SC_REPORT_WARNING("nicsim/trace/width", ("clock period not an even number of time units, ignored: " + name).c_str());
+        SC_REPORT_WARNING("nicsim/trace/width",
+                          ("clock period not an even number of time units, ignored: " + name).c_str());
         return;
     }
     m_clocks.push_back(Clock{static_cast<uint32_t>(before), period.value()});

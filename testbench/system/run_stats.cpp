@@ -371,8 +371,7 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
         evidence(fc.rx_flood, d.rx_missed > 0, "rx-flood (no RX overrun)");
         // A flap that starts and ends while the driver resets the adapter is not indicated: the link is up before
         // and after the reset, and the miniport indicates changes only. The wire's losses show it happened.
-        const bool flap_in_reset = fc.link_flap_ns && dut.reset_start_ns() &&
-                                   fc.link_flap_ns >= dut.reset_start_ns() &&
+        const bool flap_in_reset = fc.link_flap_ns && dut.reset_start_ns() && fc.link_flap_ns >= dut.reset_start_ns() &&
                                    fc.link_flap_ns + fc.link_down_ns <= dut.reset_end_ns();
         if (flap_in_reset) {
             s.add_text(sec, "link flap", "during the driver reset: not indicated (link up before and after)");

@@ -73,8 +73,8 @@ namespace {
 struct Waker : sc_module {
     BusClock& clk;
     BusClock::AgentId a;
-    std::vector<sc_time> at;       // absolute times
-    unsigned extra_deltas = 0;     // for the last entry: wake this many deltas into its instant
+    std::vector<sc_time> at;    // absolute times
+    unsigned extra_deltas = 0;  // for the last entry: wake this many deltas into its instant
     SC_HAS_PROCESS(Waker);
     Waker(sc_module_name n, BusClock& c, BusClock::AgentId id) : sc_module(n), clk(c), a(id) { SC_THREAD(run); }
     void run() {

@@ -17,26 +17,15 @@
 
 #include "model/pci/bus_clock.h"
 #include "model/trace/tracer.h"
+#include "testbench/support/vcd_text.h"
 
 using namespace sc_core;
+using nicsim::test::slurp;
+using nicsim::test::without_date;
 
 namespace {
 
 const sc_time kPeriod(15, SC_NS);
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::string without_date(const std::string& vcd) {
-    const size_t start = vcd.find("$date");
-    const size_t end = vcd.find("$end", start);
-    if (start == std::string::npos || end == std::string::npos) return vcd;
-    return vcd.substr(0, start) + vcd.substr(end);
-}
 
 /// Runs `design` in a child process; true if it exited normally with status 0.
 bool run_in_child(const std::function<void()>& design) {
@@ -54,7 +43,9 @@ bool run_in_child(const std::function<void()>& design) {
 /// A value that changes between clock edges (every 37 ns): time steps off the clock's grid.
 SC_MODULE(OffGrid) {
     unsigned n = 0;
-    SC_CTOR(OffGrid) { SC_THREAD(run); }
+    SC_CTOR(OffGrid) {
+        SC_THREAD(run);
+    }
     void run() {
         for (;;) {
             wait(37, SC_NS);
@@ -110,8 +101,9 @@ void compare(const std::string& name, const sc_time& end) {
         const std::string v = without_date(slurp(f + ".vcd"));
         size_t d = 0;
         while (d < v.size() && d < r.size() && v[d] == r[d]) ++d;
-        INFO(f << ": first difference at byte " << d << ":\n" << v.substr(d > 60 ? d - 60 : 0, 160)
-               << "\nsc_clock:\n" << r.substr(d > 60 ? d - 60 : 0, 160));
+        INFO(f << ": first difference at byte " << d << ":\n"
+               << v.substr(d > 60 ? d - 60 : 0, 160) << "\nsc_clock:\n"
+               << r.substr(d > 60 ? d - 60 : 0, 160));
         CHECK(v == r);
     }
     for (const std::string& f : {ref, fast, sig}) std::remove((f + ".vcd").c_str());

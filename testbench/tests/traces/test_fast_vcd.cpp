@@ -14,25 +14,13 @@
 #include "model/trace/fast_vcd_file.h"
 #include "model/trace/tracer.h"
 #include "testbench/support/sim_reports.h"
+#include "testbench/support/vcd_text.h"
 
 using namespace sc_core;
+using nicsim::test::slurp;
+using nicsim::test::without_date;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-/// The file without its "$date ... $end" block.
-std::string without_date(const std::string& vcd) {
-    const size_t start = vcd.find("$date");
-    const size_t end = vcd.find("$end", start);
-    if (start == std::string::npos || end == std::string::npos) return vcd;
-    return vcd.substr(0, start) + vcd.substr(end);
-}
 
 /// Every kind of value nicsim traces, changing on each clock in patterns that reach the corner cases: leading
 /// zeros, Z and X in vectors, values too wide for their traced width, negative numbers, 64-bit values.
@@ -57,14 +45,14 @@ SC_MODULE(Stimulus) {
 
     // sc_lv<32>'s own assignment shifts by 32 in SystemC 2.3.4's clean_tail() (undefined behaviour UBSan reports),
     // so the 32-bit vector is written bit by bit, as PciBus's trace mirrors are.
-    static void set_bits(sc_dt::sc_lv_base& v, const char* msb_first) {
+    static void set_bits(sc_dt::sc_lv_base & v, const char* msb_first) {
         const int w = v.length();
         for (int i = 0; i < w; ++i) {
             const char c = msb_first[w - 1 - i];
             v.set_bit(i, c == '0' ? sc_dt::Log_0 : c == '1' ? sc_dt::Log_1 : c == 'Z' ? sc_dt::Log_Z : sc_dt::Log_X);
         }
     }
-    static void set_bits(sc_dt::sc_lv_base& v, uint32_t value) {
+    static void set_bits(sc_dt::sc_lv_base & v, uint32_t value) {
         for (int i = 0; i < v.length(); ++i) v.set_bit(i, ((value >> i) & 1u) ? sc_dt::Log_1 : sc_dt::Log_0);
     }
 
