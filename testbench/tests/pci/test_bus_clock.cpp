@@ -177,3 +177,42 @@ TEST_CASE("posedge_event listeners see every rising edge and keep the clock runn
     CHECK(listener.posedge_later == 0);
     CHECK(clk.running());
 }
+
+namespace {
+/// Wakes agent `a` from an SC_METHOD on a timed event, exactly at a rising edge's instant.
+struct MethodWaker : sc_module {
+    BusClock* clk = nullptr;
+    BusClock::AgentId a = 0;
+    sc_event due;
+    SC_HAS_PROCESS(MethodWaker);
+    explicit MethodWaker(sc_module_name n) : sc_module(n) {
+        SC_METHOD(run);
+        sensitive << due;
+        dont_initialize();
+    }
+    void start(const sc_time& at) { due.notify(at); }
+    void run() { clk->wake(a); }
+};
+}  // namespace
+
+TEST_CASE("A method woken at an edge's instant is seen by that edge whichever process the kernel runs first",
+          "[pci][clock]") {
+    // One waker made before the clock's process and one after it: the kernel's order among processes due at the
+    // same instant differs, the edge they wake an agent for must not.
+    MethodWaker before("before");
+    BusClock clk("clk", kPeriod);
+    Recorder a(clk, "A");
+    Recorder b(clk, "B");
+    Recorder keep(clk, "keep");  // always awake: the clock is ticking when the wakes come
+    MethodWaker after("after");
+    a.sleeps = {{0, SC_ZERO_TIME}};
+    b.sleeps = {{0, SC_ZERO_TIME}};
+    before.clk = after.clk = &clk;
+    before.a = a.id;
+    after.a = b.id;
+    before.start(kPeriod * 3);
+    after.start(kPeriod * 3);
+    sc_start(kPeriod * 4.5);
+    CHECK(a.edges == std::vector<uint64_t>{0, 3, 4});
+    CHECK(b.edges == std::vector<uint64_t>{0, 3, 4});
+}
