@@ -69,11 +69,13 @@ void BusClock::wake_at(AgentId id, const sc_time& at) {
 }
 
 void BusClock::bus_changed() {
+    bool woke = false;
     for (Slot& s : m_slots)
         if (!s.awake && s.on_change) {
             wake_slot(s);
-            schedule_from(first_open_edge());
+            woke = true;
         }
+    if (woke) schedule_from(first_open_edge());
 }
 
 void BusClock::schedule_from(uint64_t edge) {

@@ -158,9 +158,8 @@ void PciBus::resolve() {
     r.ad = ad;
     r.cbe_n = cbe_n;
 
-    const bool req_changed = r.req_n != m_now.req_n;
     const bool inta_changed = r.inta != m_now.inta;
-    const bool changed = req_changed || inta_changed || r.driven != m_now.driven || r.level != m_now.level ||
+    const bool changed = r.req_n != m_now.req_n || inta_changed || r.driven != m_now.driven || r.level != m_now.level ||
                          r.ad != m_now.ad || r.cbe_n != m_now.cbe_n || r.gnt_n != m_now.gnt_n ||
                          r.idsel != m_now.idsel || r.rst_n != m_now.rst_n || r.contention != m_now.contention;
     const bool reset_asserted = m_now.rst_n && !r.rst_n;
@@ -168,7 +167,6 @@ void PciBus::resolve() {
     if (!changed) return;
     CLK.bus_changed();
     if (m_changed_used) m_changed.notify(SC_ZERO_TIME);
-    if (req_changed && m_req_used) m_req_changed.notify(SC_ZERO_TIME);
     if (inta_changed) m_inta_changed.notify(SC_ZERO_TIME);
     if (reset_asserted) m_reset_asserted.notify(SC_ZERO_TIME);
     if (m_trace) refresh_trace();

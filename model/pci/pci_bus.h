@@ -139,15 +139,11 @@ public:
     void assert_reset(unsigned clocks);
 
     /// Notified (delta) whenever a resolved line changes, for processes that are not ClockedAgents (those sleep
-    /// with CLK.sleep(), which a line change ends). Only notified once somebody asked for it.
+    /// with CLK.sleep(), which a line change ends; a REQ# change is a line change). Only notified once somebody
+    /// asked for it.
     const sc_core::sc_event& changed_event() const {
         m_changed_used = true;
         return m_changed;
-    }
-    /// Notified (delta) when any REQ# changes (once somebody asked for it).
-    const sc_core::sc_event& req_event() const {
-        m_req_used = true;
-        return m_req_changed;
     }
     /// Notified (delta) when INTA# changes.
     const sc_core::sc_event& inta_event() const { return m_inta_changed; }
@@ -183,11 +179,9 @@ private:
     unsigned m_reset_left;
     BusClock::AgentId m_reset_agent;
     sc_core::sc_event m_changed;
-    sc_core::sc_event m_req_changed;
     sc_core::sc_event m_inta_changed;
     sc_core::sc_event m_reset_asserted;
     mutable bool m_changed_used = false;
-    mutable bool m_req_used = false;
 
     struct TraceMirror;
     TraceMirror* m_trace = nullptr;

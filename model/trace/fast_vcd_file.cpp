@@ -132,6 +132,13 @@ void FastVcdFile::trace_clock(const std::string& name, const sc_core::sc_time& p
     m_clocks.push_back(Clock{static_cast<uint32_t>(before), period.value()});
 }
 
+FastVcdFile::Var& FastVcdFile::toggle(Clock& c) {
+    Var& v = m_vars[c.index];
+    v.old ^= 1;
+    c.next += c.period / 2;
+    return v;
+}
+
 void FastVcdFile::write_clock_edges(uint64_t limit, bool inclusive) {
     if (m_clocks.empty()) return;
     for (;;) {
@@ -139,13 +146,8 @@ void FastVcdFile::write_clock_edges(uint64_t limit, bool inclusive) {
         for (const Clock& c : m_clocks) t = std::min(t, c.next);
         if (t > limit || (t == limit && !inclusive)) return;
         write_time(t / m_unit_ticks);
-        for (Clock& c : m_clocks) {  // registration order
-            if (c.next != t) continue;
-            Var& v = m_vars[c.index];
-            v.old ^= 1;
-            write_value(v);
-            c.next += c.period / 2;
-        }
+        for (Clock& c : m_clocks)  // registration order
+            if (c.next == t) write_value(toggle(c));
         put('\n');
         m_prev_units = t / m_unit_ticks;
         if (m_fill >= kFlushAt) flush();
@@ -654,12 +656,11 @@ void FastVcdFile::cycle(bool delta_cycle) {
     if (now < m_prev_units) return;  // cannot happen without delta cycles; SystemC skips such cycles too
     write_clock_edges(now_ticks, false);
     m_changed.clear();
-    for (Clock& c : m_clocks) {  // an edge at this very instant goes with the other values of this time stamp
-        if (c.next != now_ticks) continue;
-        m_vars[c.index].old ^= 1;
-        m_changed.push_back(c.index);
-        c.next += c.period / 2;
-    }
+    for (Clock& c : m_clocks)  // an edge at this very instant goes with the other values of this time stamp
+        if (c.next == now_ticks) {
+            toggle(c);
+            m_changed.push_back(c.index);
+        }
     poll(m_poll8);
     poll(m_poll16);
     poll(m_poll32);

@@ -114,6 +114,8 @@ class FastVcdFile : public sc_core::sc_trace_file {
 
     template <class T>
     void poll(std::vector<Poll<T>>& group);
+    /// The clock's edge at c.next happens: its value flips and its next edge is half a period later.
+    Var& toggle(Clock& c);
     /// Writes the clock edges before `limit` (and at it, with `inclusive`) as time stamps of their own.
     void write_clock_edges(uint64_t limit, bool inclusive);
     void add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask = 0);
