@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <vector>
 
 #include <systemc>
@@ -20,6 +19,7 @@
 #include "model/pci/pci_bus.h"
 #include "model/trace/tracer.h"
 #include "testbench/support/sim_reports.h"
+#include "testbench/support/vcd_text.h"
 
 using namespace nicsim;
 using namespace nicsim::e1000;
@@ -763,11 +763,8 @@ TEST_CASE("the VCD shows the NIC's interrupt state and ring registers", "[nic][i
         });
         b.check_clean();
     }
-    std::ifstream in(path + ".vcd");
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string vcd = ss.str();
+    REQUIRE(std::ifstream(path + ".vcd").good());
+    const std::string vcd = nicsim::test::slurp(path + ".vcd");
     INFO("every NIC signal is declared under scope nic");
     CHECK(vcd.find("$scope module nic $end") != std::string::npos);
     for (const char* sig : {"INTA", "awake", "ICR", "IMS", "CTRL", "RCTL", "TCTL", "TDH", "TDT", "RDH", "RDT"}) {

@@ -2,10 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <sstream>
 
 #include "model/pci/pci_bus.h"
 #include "model/trace/tracer.h"
+#include "testbench/support/vcd_text.h"
 
 using namespace nicsim::pci;
 using namespace sc_core;
@@ -86,11 +86,8 @@ TEST_CASE("the VCD has every bus signal under scope pci, undriven lines as z", "
         bus.trace(tracer.file());
         sc_start(6 * bus.period());
     }
-    std::ifstream in(path + ".vcd");
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string vcd = ss.str();
+    REQUIRE(std::ifstream(path + ".vcd").good());
+    const std::string vcd = nicsim::test::slurp(path + ".vcd");
     CHECK(vcd.find("$scope module pci $end") != std::string::npos);
     for (const char* sig : {"CLK", "RST_n", "AD", "CBE_n", "PAR", "FRAME_n", "IRDY_n", "TRDY_n", "DEVSEL_n", "STOP_n",
                             "PAR64", "REQ64_n", "ACK64_n", "PERR_n", "SERR_n", "INTA_n", "REQ_n_nic0", "GNT_n_nic0",

@@ -4,12 +4,12 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "model/pci/bus_monitor.h"
 #include "model/trace/tracer.h"
 #include "testbench/support/scripted_agent.h"
 #include "testbench/support/sim_reports.h"
+#include "testbench/support/vcd_text.h"
 
 using namespace nicsim::pci;
 using nicsim::test::ScriptedAgent;
@@ -376,11 +376,8 @@ void trace_waveforms(const std::string& path, unsigned width_bits) {
         require_clean(b.monitor);
         CHECK(b.monitor.usage().transactions == 3);
     }
-    std::ifstream in(path + ".vcd");
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string vcd = ss.str();
+    REQUIRE(std::ifstream(path + ".vcd").good());
+    const std::string vcd = nicsim::test::slurp(path + ".vcd");
     for (const char* sig : {"FRAME_n", "IRDY_n", "TRDY_n", "DEVSEL_n", "AD", "CBE_n", "GNT_n_master", "REQ_n_master"}) {
         INFO(sig);
         CHECK(vcd.find(std::string(" ") + sig + " ") != std::string::npos);

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <vector>
 
 #include "model/nic/mac.h"
@@ -13,6 +12,7 @@
 #include "model/wire/pcap_file.h"
 #include "model/wire/wire.h"
 #include "testbench/support/sim_reports.h"
+#include "testbench/support/vcd_text.h"
 
 using namespace nicsim;
 using namespace nicsim::wire;
@@ -312,11 +312,8 @@ TEST_CASE("the wire traces carrier length and frame count per direction for GTKW
         sc_start(sc_time(5, SC_US));
         REQUIRE(b.frames.size() == 1);
     }
-    std::ifstream in(path + ".vcd");
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string vcd = ss.str();
+    REQUIRE(std::ifstream(path + ".vcd").good());
+    const std::string vcd = nicsim::test::slurp(path + ".vcd");
     for (const char* sig : {"carrier", "len", "frames"}) {
         INFO(sig);
         CHECK(vcd.find(std::string(" ") + sig + " ") != std::string::npos);
