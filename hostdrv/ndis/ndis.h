@@ -679,74 +679,57 @@ typedef VOID (*W_PNP_EVENT_NOTIFY_HANDLER)(IN NDIS_HANDLE MiniportAdapterContext
 typedef VOID (*W_MINIPORT_SHUTDOWN_HANDLER)(IN PVOID ShutdownContext);
 typedef VOID (*ADAPTER_SHUTDOWN_HANDLER)(IN PVOID ShutdownContext);
 
-typedef struct _NDIS30_MINIPORT_CHARACTERISTICS {
-    UCHAR MajorNdisVersion;
-    UCHAR MinorNdisVersion;
-    USHORT Filler;
-    UINT Reserved;
-    W_CHECK_FOR_HANG_HANDLER CheckForHangHandler;
-    W_DISABLE_INTERRUPT_HANDLER DisableInterruptHandler;
-    W_ENABLE_INTERRUPT_HANDLER EnableInterruptHandler;
-    W_HALT_HANDLER HaltHandler;
-    W_HANDLE_INTERRUPT_HANDLER HandleInterruptHandler;
-    W_INITIALIZE_HANDLER InitializeHandler;
-    W_ISR_HANDLER ISRHandler;
-    W_QUERY_INFORMATION_HANDLER QueryInformationHandler;
-    W_RECONFIGURE_HANDLER ReconfigureHandler;
-    W_RESET_HANDLER ResetHandler;
-    W_SEND_HANDLER SendHandler;
-    W_SET_INFORMATION_HANDLER SetInformationHandler;
+/* The members of each version's characteristics, as the DDK's C declarations spell them out: each version's list
+   is the one before with its own members appended, and every struct (5.1's included, which miniport sources fill in
+   by name) is flat. */
+#define NDIS30_MINIPORT_CHARACTERISTICS_S                  \
+    UCHAR MajorNdisVersion;                                \
+    UCHAR MinorNdisVersion;                                \
+    USHORT Filler;                                         \
+    UINT Reserved;                                         \
+    W_CHECK_FOR_HANG_HANDLER CheckForHangHandler;          \
+    W_DISABLE_INTERRUPT_HANDLER DisableInterruptHandler;   \
+    W_ENABLE_INTERRUPT_HANDLER EnableInterruptHandler;     \
+    W_HALT_HANDLER HaltHandler;                            \
+    W_HANDLE_INTERRUPT_HANDLER HandleInterruptHandler;     \
+    W_INITIALIZE_HANDLER InitializeHandler;                \
+    W_ISR_HANDLER ISRHandler;                              \
+    W_QUERY_INFORMATION_HANDLER QueryInformationHandler;   \
+    W_RECONFIGURE_HANDLER ReconfigureHandler;              \
+    W_RESET_HANDLER ResetHandler;                          \
+    W_SEND_HANDLER SendHandler;                            \
+    W_SET_INFORMATION_HANDLER SetInformationHandler;       \
     W_TRANSFER_DATA_HANDLER TransferDataHandler;
+
+#define NDIS40_MINIPORT_CHARACTERISTICS_S                  \
+    NDIS30_MINIPORT_CHARACTERISTICS_S                      \
+    W_RETURN_PACKET_HANDLER ReturnPacketHandler;           \
+    W_SEND_PACKETS_HANDLER SendPacketsHandler;             \
+    W_ALLOCATE_COMPLETE_HANDLER AllocateCompleteHandler;
+
+#define NDIS50_MINIPORT_CHARACTERISTICS_S                  \
+    NDIS40_MINIPORT_CHARACTERISTICS_S                      \
+    W_CO_HANDLER CoCreateVcHandler;                        \
+    W_CO_HANDLER CoDeleteVcHandler;                        \
+    W_CO_HANDLER CoActivateVcHandler;                      \
+    W_CO_HANDLER CoDeactivateVcHandler;                    \
+    W_CO_HANDLER CoSendPacketsHandler;                     \
+    W_CO_HANDLER CoRequestHandler;
+
+typedef struct _NDIS30_MINIPORT_CHARACTERISTICS {
+    NDIS30_MINIPORT_CHARACTERISTICS_S
 } NDIS30_MINIPORT_CHARACTERISTICS;
 
 typedef struct _NDIS40_MINIPORT_CHARACTERISTICS {
-    NDIS30_MINIPORT_CHARACTERISTICS Ndis30Chars;
-    W_RETURN_PACKET_HANDLER ReturnPacketHandler;
-    W_SEND_PACKETS_HANDLER SendPacketsHandler;
-    W_ALLOCATE_COMPLETE_HANDLER AllocateCompleteHandler;
+    NDIS40_MINIPORT_CHARACTERISTICS_S
 } NDIS40_MINIPORT_CHARACTERISTICS;
 
 typedef struct _NDIS50_MINIPORT_CHARACTERISTICS {
-    NDIS40_MINIPORT_CHARACTERISTICS Ndis40Chars;
-    W_CO_HANDLER CoCreateVcHandler;
-    W_CO_HANDLER CoDeleteVcHandler;
-    W_CO_HANDLER CoActivateVcHandler;
-    W_CO_HANDLER CoDeactivateVcHandler;
-    W_CO_HANDLER CoSendPacketsHandler;
-    W_CO_HANDLER CoRequestHandler;
+    NDIS50_MINIPORT_CHARACTERISTICS_S
 } NDIS50_MINIPORT_CHARACTERISTICS;
 
-/* The 5.1 characteristics with the members flattened (what miniport sources fill in by name). */
 typedef struct _NDIS51_MINIPORT_CHARACTERISTICS {
-    UCHAR MajorNdisVersion;
-    UCHAR MinorNdisVersion;
-    USHORT Filler;
-    UINT Reserved;
-    W_CHECK_FOR_HANG_HANDLER CheckForHangHandler;
-    W_DISABLE_INTERRUPT_HANDLER DisableInterruptHandler;
-    W_ENABLE_INTERRUPT_HANDLER EnableInterruptHandler;
-    W_HALT_HANDLER HaltHandler;
-    W_HANDLE_INTERRUPT_HANDLER HandleInterruptHandler;
-    W_INITIALIZE_HANDLER InitializeHandler;
-    W_ISR_HANDLER ISRHandler;
-    W_QUERY_INFORMATION_HANDLER QueryInformationHandler;
-    W_RECONFIGURE_HANDLER ReconfigureHandler;
-    W_RESET_HANDLER ResetHandler;
-    W_SEND_HANDLER SendHandler;
-    W_SET_INFORMATION_HANDLER SetInformationHandler;
-    W_TRANSFER_DATA_HANDLER TransferDataHandler;
-    /* NDIS 4.0 */
-    W_RETURN_PACKET_HANDLER ReturnPacketHandler;
-    W_SEND_PACKETS_HANDLER SendPacketsHandler;
-    W_ALLOCATE_COMPLETE_HANDLER AllocateCompleteHandler;
-    /* NDIS 5.0 */
-    W_CO_HANDLER CoCreateVcHandler;
-    W_CO_HANDLER CoDeleteVcHandler;
-    W_CO_HANDLER CoActivateVcHandler;
-    W_CO_HANDLER CoDeactivateVcHandler;
-    W_CO_HANDLER CoSendPacketsHandler;
-    W_CO_HANDLER CoRequestHandler;
-    /* NDIS 5.1 */
+    NDIS50_MINIPORT_CHARACTERISTICS_S
     W_CANCEL_SEND_PACKETS_HANDLER CancelSendPacketsHandler;
     W_PNP_EVENT_NOTIFY_HANDLER PnPEventNotifyHandler;
     W_MINIPORT_SHUTDOWN_HANDLER AdapterShutdownHandler;
