@@ -10,7 +10,7 @@ namespace nicsim::host {
 
 /// Physical memory as the CPU sees it: 4 KiB pages, each backed by process memory the caller can point at.
 class PhysicalMemory {
-public:
+  public:
     static constexpr uint64_t kPageSize = 4096;
     virtual ~PhysicalMemory() = default;
     /// Back the pages of [phys, phys+len) with the caller's memory at `host` (both page-aligned): from then on
@@ -24,7 +24,7 @@ public:
 };
 
 class HostPlatform {
-public:
+  public:
     virtual ~HostPlatform() = default;
     /// Type 0 configuration cycle to `device` (its IDSEL line), `size` = 1, 2 or 4 bytes at `offset`.
     virtual uint32_t config_read(unsigned device, unsigned offset, unsigned size) = 0;

@@ -62,7 +62,9 @@ NdisHost* NdisHost::current() {
     return g_current;
 }
 
-void NdisHost::make_current() { g_current = this; }
+void NdisHost::make_current() {
+    g_current = this;
+}
 
 uint32_t NdisHost::CurrentKeeper::config_read(unsigned device, unsigned offset, unsigned size) {
     const uint32_t v = m_inner.config_read(device, offset, size);

@@ -34,8 +34,7 @@ inline unsigned pci_master_of(const tlm::tlm_generic_payload& gp) {
 /// The rules of a bridge's CPU side (shared by the pin-level HostBridge and the fast mode's FastBridge): what a
 /// request breaks, with its TLM response status set, or nullptr when it is fine. I/O and configuration requests,
 /// and memory requests when `max_mem_bytes` is 4, move at most one dword without crossing it.
-inline const char* cpu_request_problem(tlm::tlm_generic_payload& gp, bool memory, bool config,
-                                       uint32_t max_mem_bytes) {
+inline const char* cpu_request_problem(tlm::tlm_generic_payload& gp, bool memory, bool config, uint32_t max_mem_bytes) {
     const uint32_t len = gp.get_data_length();
     const uint64_t a = gp.get_address();
     const bool one_dword = !memory || max_mem_bytes <= 4;

@@ -8,21 +8,20 @@
 // rx_fifo_bytes, link_mbps/link_up (the MAC; later changes through set_link).
 // Hardware interface: PciMasterEngine requests (MemRead/MemWrite, completion in master_done); frames out through
 // WireSink::transmit at the MAC's pace, in through receive().
-// Software interface: reads TCTL (EN, PSP), TXDCTL (PTHRESH/HTHRESH/WTHRESH/LWTHRESH), TDBAL/H, TDLEN, TDT, RCTL (EN, UPE, MPE,
-// BAM, MO, BSIZE/BSEX, SECRC, RDMTS), RXDCTL, RDBAL/H, RDLEN, RDT, RDTR, RXCSUM, RAL/RAH, MTA; writes TDH, RDH and
-// GPTC, GOTC, TOTL, TPT, TSCTC, TSCTFC, GPRC, GORC, TORL, TPR, BPRC, MPRC, MPC, RNBC, CRCERRS, RUC, ROC; raises TXQE,
-// TXD_LOW, RXDMT0, RXO (TXDW and RXT0 through tx_done_event/rx_done_event and the front's timers).
-// Diagnostics ("nicsim/nic/<what>"): dma-disabled, dma-address-32bit, dma-address-wrap, dma-bus-error,
-// dma-queue-full, ring-length, head-tail-range, tail-while-disabled, null-buffer, zero-length, tx-too-long,
-// tx-descriptor-type, tx-refused, tso-context, tso-paylen, the offload status names, rx-buffer-size.
-// Reset (CTRL.RST, RST#): frames whose descriptors were already done but which had not left for the wire (TX FIFO,
-// TSO segments not yet queued) are discarded as on the 8254x; they are counted in tx_dropped and tx_flushed and
-// named by an SC_INFO report "nicsim/nic/tx-flushed" (a reset is legal, so not a warning).
-// Failed descriptor write-back (master/target abort, parity on the bus): fatal for those descriptors, as on the
-// 8254x. The DMA engine raises "nicsim/nic/dma-bus-error", the front latches Received Target/Master Abort in the PCI
-// Status register, and the descriptors are still retired (the head register moves past them, counted in
-// desc_writeback_lost) so the device's ring does not hang; their DD never reaches host memory. A driver waiting on
-// DD there sees the head past a descriptor without DD: it must detect the stall (the miniport's
+// Software interface: reads TCTL (EN, PSP), TXDCTL (PTHRESH/HTHRESH/WTHRESH/LWTHRESH), TDBAL/H, TDLEN, TDT, RCTL (EN,
+// UPE, MPE, BAM, MO, BSIZE/BSEX, SECRC, RDMTS), RXDCTL, RDBAL/H, RDLEN, RDT, RDTR, RXCSUM, RAL/RAH, MTA; writes TDH,
+// RDH and GPTC, GOTC, TOTL, TPT, TSCTC, TSCTFC, GPRC, GORC, TORL, TPR, BPRC, MPRC, MPC, RNBC, CRCERRS, RUC, ROC; raises
+// TXQE, TXD_LOW, RXDMT0, RXO (TXDW and RXT0 through tx_done_event/rx_done_event and the front's timers). Diagnostics
+// ("nicsim/nic/<what>"): dma-disabled, dma-address-32bit, dma-address-wrap, dma-bus-error, dma-queue-full, ring-length,
+// head-tail-range, tail-while-disabled, null-buffer, zero-length, tx-too-long, tx-descriptor-type, tx-refused,
+// tso-context, tso-paylen, the offload status names, rx-buffer-size. Reset (CTRL.RST, RST#): frames whose descriptors
+// were already done but which had not left for the wire (TX FIFO, TSO segments not yet queued) are discarded as on the
+// 8254x; they are counted in tx_dropped and tx_flushed and named by an SC_INFO report "nicsim/nic/tx-flushed" (a reset
+// is legal, so not a warning). Failed descriptor write-back (master/target abort, parity on the bus): fatal for those
+// descriptors, as on the 8254x. The DMA engine raises "nicsim/nic/dma-bus-error", the front latches Received
+// Target/Master Abort in the PCI Status register, and the descriptors are still retired (the head register moves past
+// them, counted in desc_writeback_lost) so the device's ring does not hang; their DD never reaches host memory. A
+// driver waiting on DD there sees the head past a descriptor without DD: it must detect the stall (the miniport's
 // MiniportCheckForHang does) and reset the device, which restarts the ring.
 // Simplifications: write-back below WTHRESH happens when the engine goes idle or on TIDV/RDTR.FPD (no timer of its
 // own); GRAN=0 (cache-line granularity) is treated as descriptors; VLAN insertion/stripping is not modelled.
@@ -43,9 +42,9 @@ namespace nicsim::nic {
 
 /// What NicDataPath::trace and Nic82540em::trace register (bits, combined with |).
 enum TraceWhat : unsigned {
-    kTraceDma = 1u << 0,      // <prefix>.dma.*, and the engines <prefix>.tx.*, <prefix>.rx.*
-    kTraceDesc = 1u << 1,     // <prefix>.txdesc.*, <prefix>.rxdesc.* (descriptor caches)
-    kTraceMac = 1u << 2,      // <prefix>.mac.*
+    kTraceDma = 1u << 0,   // <prefix>.dma.*, and the engines <prefix>.tx.*, <prefix>.rx.*
+    kTraceDesc = 1u << 1,  // <prefix>.txdesc.*, <prefix>.rxdesc.* (descriptor caches)
+    kTraceMac = 1u << 2,   // <prefix>.mac.*
     kTraceAll = kTraceDma | kTraceDesc | kTraceMac,
 };
 
@@ -68,7 +67,7 @@ struct DataPathStats {
     uint64_t desc_writeback_lost = 0;    ///< descriptors retired although their write-back failed on the bus
     uint64_t desc_fetch_latency_ns = 0;  ///< sum over fetch operations: queued -> data in the cache
     uint64_t desc_fetch_latency_max_ns = 0;
-    uint64_t desc_writeback_latency_ns = 0;     ///< sum over write-back operations: queued -> in host memory
+    uint64_t desc_writeback_latency_ns = 0;  ///< sum over write-back operations: queued -> in host memory
     uint64_t desc_writeback_latency_max_ns = 0;
     // DMA
     uint64_t dma_ops = 0;          ///< operations queued (fetch, write-back, buffer read/write)

@@ -14,13 +14,13 @@ namespace nicsim::nic {
 
 /// Device parameters (defaults in one place; the CLI and scenario files set them by these names).
 struct NicParams {
-    unsigned dma_address_bits = 64;     ///< 32 or 64: a 32-bit device never drives a DAC nor reaches >= 4 GiB
-    uint32_t max_transfer = 4096;       ///< most bytes one DMA operation (one bus-master request) may move
-    unsigned desc_cache_entries = 64;   ///< on-chip descriptor cache per direction
-    uint32_t tx_fifo_bytes = 16 * 1024; ///< TX packet FIFO
-    uint32_t rx_fifo_bytes = 48 * 1024; ///< RX packet FIFO
-    unsigned link_mbps = 1000;          ///< 10, 100 or 1000
-    bool link_up = true;                ///< link state at power-on (STATUS.LU once CTRL.SLU is set)
+    unsigned dma_address_bits = 64;      ///< 32 or 64: a 32-bit device never drives a DAC nor reaches >= 4 GiB
+    uint32_t max_transfer = 4096;        ///< most bytes one DMA operation (one bus-master request) may move
+    unsigned desc_cache_entries = 64;    ///< on-chip descriptor cache per direction
+    uint32_t tx_fifo_bytes = 16 * 1024;  ///< TX packet FIFO
+    uint32_t rx_fifo_bytes = 48 * 1024;  ///< RX packet FIFO
+    unsigned link_mbps = 1000;           ///< 10, 100 or 1000
+    bool link_up = true;                 ///< link state at power-on (STATUS.LU once CTRL.SLU is set)
     uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};  ///< EEPROM words 0..2
 };
 
@@ -33,7 +33,7 @@ struct Frame {
 
 /// The device front as seen by the data path.
 class NicContext {
-public:
+  public:
     virtual ~NicContext() = default;
     virtual const NicParams& params() const = 0;
     /// The register file (offsets as in model/nic/e1000_regs.h); the data path updates TDH/RDH and statistics here.
@@ -56,7 +56,7 @@ public:
 
 /// The wire side of the MAC: where transmitted frames go and received frames come from.
 class WireSink {
-public:
+  public:
     virtual ~WireSink() = default;
     /// A frame leaves the MAC; its last bit is on the wire at frame.time_ns + its duration at the link speed.
     virtual void transmit(const Frame& frame) = 0;

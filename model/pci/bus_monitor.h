@@ -42,12 +42,12 @@ const char* rule_name(Rule r);       // "rule4-master-signals", used in the repo
 
 /// Utilisation counters kept by the monitor (clocks are rising edges after reset).
 struct BusUsage {
-    uint64_t clocks = 0;              ///< clocks observed out of reset
-    uint64_t busy_clocks = 0;         ///< clocks with FRAME# or IRDY# asserted
-    uint64_t data_clocks = 0;         ///< clocks on which a data phase completed with data (IRDY# and TRDY#)
-    uint64_t transactions = 0;        ///< address phases (a DAC counts once)
-    uint64_t by_cmd[kCmdCount] = {};  ///< transactions per command (a DAC counts under the command it carries)
-    uint64_t bytes = 0;               ///< bytes moved in completed data phases (byte enables counted)
+    uint64_t clocks = 0;                   ///< clocks observed out of reset
+    uint64_t busy_clocks = 0;              ///< clocks with FRAME# or IRDY# asserted
+    uint64_t data_clocks = 0;              ///< clocks on which a data phase completed with data (IRDY# and TRDY#)
+    uint64_t transactions = 0;             ///< address phases (a DAC counts once)
+    uint64_t by_cmd[kCmdCount] = {};       ///< transactions per command (a DAC counts under the command it carries)
+    uint64_t bytes = 0;                    ///< bytes moved in completed data phases (byte enables counted)
     uint64_t busy_by_cmd[kCmdCount] = {};  ///< busy clocks per command (address phases included)
     uint64_t data_by_cmd[kCmdCount] = {};  ///< data clocks per command: data_by_cmd / busy_by_cmd is its efficiency
 };

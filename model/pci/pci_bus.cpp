@@ -16,7 +16,7 @@ void BusConfig::validate() const {
 
 /// The primitive channel whose update phase resolves every driver into the sampled lines.
 class PciBus::Wires : public sc_prim_channel {
-public:
+  public:
     explicit Wires(PciBus& bus) : sc_prim_channel(sc_gen_unique_name("wires")), m_bus(bus) {}
     void touch() {
         if (!m_pending) {
@@ -25,7 +25,7 @@ public:
         }
     }
 
-private:
+  private:
     void update() override {
         m_pending = false;
         m_bus.resolve();
@@ -43,7 +43,10 @@ struct PciBus::TraceMirror {
     std::vector<sc_dt::sc_logic> req_n, gnt_n, idsel;
 
     TraceMirror(unsigned width, size_t masters, size_t devices)
-        : ad(static_cast<int>(width)), cbe_n(static_cast<int>(width / 8)), req_n(masters), gnt_n(masters),
+        : ad(static_cast<int>(width)),
+          cbe_n(static_cast<int>(width / 8)),
+          req_n(masters),
+          gnt_n(masters),
           idsel(devices) {}
 };
 

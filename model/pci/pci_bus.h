@@ -16,9 +16,9 @@ namespace nicsim::pci {
 
 /// Structural bus parameters, chosen at elaboration.
 struct BusConfig {
-    unsigned width_bits = 32;  ///< 32 or 64 (AD[63:32], C/BE#[7:4], PAR64, REQ64#, ACK64# exist only on 64)
-    unsigned clock_mhz = 33;   ///< 33 (30 ns period) or 66 (15 ns period)
-    unsigned reset_clocks = 4; ///< RST# is held asserted for this many clocks after time 0
+    unsigned width_bits = 32;   ///< 32 or 64 (AD[63:32], C/BE#[7:4], PAR64, REQ64#, ACK64# exist only on 64)
+    unsigned clock_mhz = 33;    ///< 33 (30 ns period) or 66 (15 ns period)
+    unsigned reset_clocks = 4;  ///< RST# is held asserted for this many clocks after time 0
 
     sc_core::sc_time period() const { return sc_core::sc_time(clock_mhz == 66 ? 15.0 : 30.0, sc_core::SC_NS); }
     /// Throws std::invalid_argument naming the bad field.
@@ -43,8 +43,8 @@ enum Line : uint32_t {
     kPerr = 1u << 13,   // PERR#
     kSerr = 1u << 14,   // SERR# (open drain: several agents may assert it at once)
 };
-constexpr uint32_t kSingleBitLines = kPar | kPar64 | kFrame | kIrdy | kTrdy | kDevsel | kStop | kReq64 | kAck64 |
-                                     kPerr | kSerr;
+constexpr uint32_t kSingleBitLines =
+    kPar | kPar64 | kFrame | kIrdy | kTrdy | kDevsel | kStop | kReq64 | kAck64 | kPerr | kSerr;
 constexpr uint32_t kControlLines = kFrame | kIrdy | kTrdy | kDevsel | kStop | kReq64 | kAck64 | kPerr | kSerr;
 
 /// What one agent drives onto the bused lines. A line whose bit is clear in `oe` is released (tri-stated).
@@ -100,7 +100,7 @@ using DriverId = unsigned;
 /// The bus: clock, reset and wires. Agents register during elaboration (attach/add_master/add_device); clocked
 /// blocks attach to CLK as ClockedAgents.
 class PciBus : public sc_core::sc_module, private ClockedAgent {
-public:
+  public:
     BusClock CLK;
 
     PciBus(sc_core::sc_module_name name, const BusConfig& config);
@@ -156,7 +156,7 @@ public:
     /// Trace every bus signal under the scope `pci` (call during elaboration, before sc_start).
     void trace(sc_core::sc_trace_file* tf);
 
-private:
+  private:
     class Wires;
     struct Slot {
         std::string name;

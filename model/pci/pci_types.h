@@ -22,16 +22,27 @@ enum class Cmd : uint8_t {
 };
 
 const char* cmd_name(Cmd cmd);  // "MR", "MW", "MRL", ... as shown in traces and statistics
-inline bool cmd_is_write(Cmd cmd) { return (static_cast<uint8_t>(cmd) & 1u) != 0; }
+inline bool cmd_is_write(Cmd cmd) {
+    return (static_cast<uint8_t>(cmd) & 1u) != 0;
+}
 inline bool cmd_is_memory(Cmd cmd) {
     switch (cmd) {
-        case Cmd::MemRead: case Cmd::MemWrite: case Cmd::MemReadMultiple: case Cmd::MemReadLine:
-        case Cmd::MemWriteInvalidate: return true;
-        default: return false;
+        case Cmd::MemRead:
+        case Cmd::MemWrite:
+        case Cmd::MemReadMultiple:
+        case Cmd::MemReadLine:
+        case Cmd::MemWriteInvalidate:
+            return true;
+        default:
+            return false;
     }
 }
-inline bool cmd_is_io(Cmd cmd) { return cmd == Cmd::IoRead || cmd == Cmd::IoWrite; }
-inline bool cmd_is_config(Cmd cmd) { return cmd == Cmd::ConfigRead || cmd == Cmd::ConfigWrite; }
+inline bool cmd_is_io(Cmd cmd) {
+    return cmd == Cmd::IoRead || cmd == Cmd::IoWrite;
+}
+inline bool cmd_is_config(Cmd cmd) {
+    return cmd == Cmd::ConfigRead || cmd == Cmd::ConfigWrite;
+}
 constexpr unsigned kCmdCount = 16;
 
 /// DEVSEL# decode speed, counting the address phase as clock 1: fast 2, medium 3, slow 4, subtractive 5.
@@ -79,8 +90,8 @@ constexpr uint16_t kStsReceivedMasterAbort = 1u << 13;  // Received Master Abort
 constexpr uint16_t kStsSignaledSystemError = 1u << 14;  // Signaled System Error
 constexpr uint16_t kStsDetectedParity = 1u << 15;       // Detected Parity Error
 
-constexpr uint32_t kBarIo = 1u << 0;      // BAR bit 0: I/O space
-constexpr uint32_t kBarMem64 = 2u << 1;   // BAR bits 2:1 = 10: 64-bit memory BAR
+constexpr uint32_t kBarIo = 1u << 0;        // BAR bit 0: I/O space
+constexpr uint32_t kBarMem64 = 2u << 1;     // BAR bits 2:1 = 10: 64-bit memory BAR
 constexpr uint32_t kBarPrefetch = 1u << 3;  // prefetchable memory
 }  // namespace cfg
 

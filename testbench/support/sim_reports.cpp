@@ -20,7 +20,9 @@ Seen& seen() {
     return s;
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+bool starts_with(const std::string& s, const std::string& prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
 
 void handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) {
     if (rep.get_severity() == sc_core::SC_INFO) return;  // progress chatter is not a verdict
@@ -29,8 +31,8 @@ void handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) 
     for (const std::string& p : seen().allowed)
         if (starts_with(type, p)) return;
     static const char* const kSeverity[] = {"Info", "Warning", "Error", "Fatal"};
-    const std::string text = std::string(kSeverity[rep.get_severity() & 3]) + " " + type +
-                             ": " + rep.get_msg() + " @ " + rep.get_time().to_string();
+    const std::string text = std::string(kSeverity[rep.get_severity() & 3]) + " " + type + ": " + rep.get_msg() +
+                             " @ " + rep.get_time().to_string();
     FAIL_CHECK("unexpected SystemC report: " << text);
     if (rep.get_severity() == sc_core::SC_FATAL) throw std::runtime_error(text);
     (void)actions;
@@ -38,7 +40,9 @@ void handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) 
 
 }  // namespace
 
-void expect_reports(const std::string& msg_type_prefix) { seen().allowed.push_back(msg_type_prefix); }
+void expect_reports(const std::string& msg_type_prefix) {
+    seen().allowed.push_back(msg_type_prefix);
+}
 
 unsigned reports_seen(const std::string& msg_type_prefix) {
     unsigned n = 0;

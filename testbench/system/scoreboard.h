@@ -65,8 +65,8 @@ class Scoreboard {
     std::map<uint64_t, Pending> m_pending;  // by sequence
     std::set<uint64_t> m_withdrawn;         // sends that failed with a status: they may still arrive
     uint64_t m_last_matched = 0;
-    uint64_t m_lost = 0;          // frames retired as missing by retire_lost()
-    std::string m_first_lost;     // first_missing() of the first of them
+    uint64_t m_lost = 0;       // frames retired as missing by retire_lost()
+    std::string m_first_lost;  // first_missing() of the first of them
     bool m_any_matched = false;
     uint64_t m_highest_expected = 0;
     ScoreboardCounts m_counts;

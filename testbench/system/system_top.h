@@ -193,14 +193,14 @@ class Peer : public sc_core::sc_module {
 /// Holds frames a pcap file would put on the wire before the DUT's driver is up (its receiver is not enabled yet,
 /// so they would all be dropped), and sends them in order the moment it is up; later frames pass straight through.
 class HoldUntilDriverUp : public nic::WireSink {
-public:
+  public:
     explicit HoldUntilDriverUp(nic::WireSink& target) : m_target(target) {}
     void transmit(const nic::Frame& frame) override;
     void release(uint64_t now_ns);
     uint64_t held() const { return m_held_total; }
     bool is_open() const { return m_open; }
 
-private:
+  private:
     nic::WireSink& m_target;
     bool m_open = false;
     std::vector<nic::Frame> m_held;

@@ -50,11 +50,13 @@ TEST_CASE("defaults describe a short meaningful run", "[cli][config]") {
 
 TEST_CASE("every option in the table is accepted with a valid value", "[cli][config]") {
     RunConfig cfg;
-    CHECK(parse({"--bus-width", "64", "--bus-clock=66", "--dma-bits", "32", "--max-transfer", "2K", "--link", "100",
-                 "--lso", "64K", "--placement", "fragmented", "--packets", "10", "--size", "64..128", "--direction",
-                 "tx", "--fragments", "3", "--seed", "7", "--vcd", "x.vcd", "--trace", "bus,dma", "--max-time",
-                 "2ms", "--quiet"},
-                cfg) == CliAction::Run);
+    CHECK(
+        parse({"--bus-width", "64",     "--bus-clock=66", "--dma-bits",  "32",          "--max-transfer", "2K",
+               "--link",      "100",    "--lso",          "64K",         "--placement", "fragmented",     "--packets",
+               "10",          "--size", "64..128",        "--direction", "tx",          "--fragments",    "3",
+               "--seed",      "7",      "--vcd",          "x.vcd",       "--trace",     "bus,dma",        "--max-time",
+               "2ms",         "--quiet"},
+              cfg) == CliAction::Run);
     CHECK(cfg.bus_width == 64);
     CHECK(cfg.bus_mhz == 66);
     CHECK(cfg.dma_bits == 32);

@@ -114,7 +114,8 @@ TEST_CASE("OID_TCP_TASK_OFFLOAD offers large send up to LsoMaxSize and accepts o
             h.EncapsulationFormat.EncapsulationHeaderSize = 14;
             std::vector<uint8_t> header(sizeof(h));
             std::memcpy(header.data(), &h, sizeof(h));
-            const ndis::OidResult q = r.host->query_oid(OID_TCP_TASK_OFFLOAD, static_cast<ULONG>(answer.size()), header);
+            const ndis::OidResult q =
+                r.host->query_oid(OID_TCP_TASK_OFFLOAD, static_cast<ULONG>(answer.size()), header);
             q_st = q.status;
             written = q.bytes_done;
             needed = q.bytes_needed;

@@ -89,9 +89,9 @@ TEST_CASE("the VCD has every bus signal under scope pci, undriven lines as z", "
     REQUIRE(std::ifstream(path + ".vcd").good());
     const std::string vcd = nicsim::test::slurp(path + ".vcd");
     CHECK(vcd.find("$scope module pci $end") != std::string::npos);
-    for (const char* sig : {"CLK", "RST_n", "AD", "CBE_n", "PAR", "FRAME_n", "IRDY_n", "TRDY_n", "DEVSEL_n", "STOP_n",
-                            "PAR64", "REQ64_n", "ACK64_n", "PERR_n", "SERR_n", "INTA_n", "REQ_n_nic0", "GNT_n_nic0",
-                            "IDSEL_nic0"}) {
+    for (const char* sig :
+         {"CLK", "RST_n", "AD", "CBE_n", "PAR", "FRAME_n", "IRDY_n", "TRDY_n", "DEVSEL_n", "STOP_n", "PAR64", "REQ64_n",
+          "ACK64_n", "PERR_n", "SERR_n", "INTA_n", "REQ_n_nic0", "GNT_n_nic0", "IDSEL_nic0"}) {
         INFO(sig);
         CHECK(vcd.find(std::string(" ") + sig + " ") != std::string::npos);
     }
