@@ -28,8 +28,9 @@
 #include "hostdrv/miniport/e1000_miniport.h"
 #include "hostdrv/ndis/ndis_host.h"
 #include "model/fast/fast_machine.h"
-#include "model/fast/pin_machine.h"
-#include "model/fast/traffic_harness.h"
+#include "testbench/machine/cpu_platform.h"
+#include "testbench/machine/pin_machine.h"
+#include "testbench/machine/traffic_harness.h"
 #include "testbench/system/system_top.h"
 
 using namespace nicsim;
@@ -260,7 +261,8 @@ void measure_idle(const Options& o, Result& r) {
     m.set_tx_board(&board);
     bool up = false;
     std::unique_ptr<ndis::NdisHost> host;
-    m.host.cpu.set_program([&](host::HostPlatform& hp) {
+    CpuPlatform platform(m.host);
+    platform.set_program([&](hostdrv::HostPlatform& hp) {
         ndis::NdisHostConfig hc;
         hc.pci_device = m.nic.device_number();
         host = std::make_unique<ndis::NdisHost>(hp, hc);
@@ -296,16 +298,19 @@ void measure_harness(const Options& o, bool use_fast, Result& r) {
     hc.keep_frames = false;
     std::unique_ptr<fast::FastMachine> fm;
     std::unique_ptr<fast::PinMachine> pm;
+    std::unique_ptr<CpuPlatform> platform;
     std::unique_ptr<fast::TrafficHarness> h;
     fast::FastMachineParams p;
     p.bus.width_bits = cfg.bus_width;
     p.bus.clock_mhz = cfg.bus_mhz;
     if (use_fast) {
         fm = std::make_unique<fast::FastMachine>("fast", p);
-        h = std::make_unique<fast::TrafficHarness>("harness", hc, fm->cpu, fm->nic);
+        platform = std::make_unique<CpuPlatform>(*fm);
+        h = std::make_unique<fast::TrafficHarness>("harness", hc, *platform, fm->nic);
     } else {
         pm = std::make_unique<fast::PinMachine>("dut", p);
-        h = std::make_unique<fast::TrafficHarness>("harness", hc, pm->host.cpu, pm->nic);
+        platform = std::make_unique<CpuPlatform>(pm->host);
+        h = std::make_unique<fast::TrafficHarness>("harness", hc, *platform, pm->nic);
     }
     nic::Nic82540em& n = use_fast ? fm->nic : pm->nic;
     const auto tx = [&] { return n.data_path().stats().tx_frames; };
@@ -454,7 +459,8 @@ int profile_run(const std::string& what, uint64_t clocks) {
             fm = std::make_unique<fast::FastMachine>("fast", p);
         else
             pm = std::make_unique<fast::PinMachine>("dut", p);
-        fast::TrafficHarness h("harness", hc, fm ? fm->cpu : pm->host.cpu, fm ? fm->nic : pm->nic);
+        CpuPlatform platform = fm ? CpuPlatform(*fm) : CpuPlatform(pm->host);
+        fast::TrafficHarness h("harness", hc, platform, fm ? fm->nic : pm->nic);
         sc_start(period * static_cast<double>(clocks));
         const nic::DataPathStats& st = (fm ? fm->nic : pm->nic).data_path().stats();
         std::printf("%s: %llu clocks, %llu TX + %llu RX frames\n", what.c_str(),

@@ -16,7 +16,7 @@ uint8_t* alloc_host_pages(size_t n) {
 }
 }  // namespace
 
-HalDma::HalDma(host::HostPlatform& platform, PageAllocator& pages, ViolationSink report)
+HalDma::HalDma(hostdrv::HostPlatform& platform, PageAllocator& pages, ViolationSink report)
     : m_platform(platform), m_pages(pages), m_report(std::move(report)) {}
 
 HalDma::~HalDma() {

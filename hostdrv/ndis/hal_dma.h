@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "hostdrv/ndis/host_platform.h"
 #include "hostdrv/ndis/ndis.h"
 #include "hostdrv/ndis/page_allocator.h"
+#include "hostdrv/platform/host_platform.h"
 
 namespace nicsim::ndis {
 
@@ -20,7 +20,7 @@ class HalDma {
   public:
     static constexpr uint64_t k4G = 0x1'0000'0000ull;
 
-    HalDma(host::HostPlatform& platform, PageAllocator& pages, ViolationSink report);
+    HalDma(hostdrv::HostPlatform& platform, PageAllocator& pages, ViolationSink report);
     ~HalDma();
     HalDma(const HalDma&) = delete;
     HalDma& operator=(const HalDma&) = delete;
@@ -88,7 +88,7 @@ class HalDma {
     };
     bool take_bounce(Bounce& b);
 
-    host::HostPlatform& m_platform;
+    hostdrv::HostPlatform& m_platform;
     PageAllocator& m_pages;
     ViolationSink m_report;
     bool m_sg = false;

@@ -32,7 +32,7 @@ bool is_5x(const NDIS_MINIPORT_CHARACTERISTICS& c) {
 }
 }  // namespace
 
-NdisHost::NdisHost(host::HostPlatform& platform, const NdisHostConfig& cfg)
+NdisHost::NdisHost(hostdrv::HostPlatform& platform, const NdisHostConfig& cfg)
     : m_keeper(*this, platform),
       m_platform(m_keeper),
       m_cfg(cfg),
@@ -188,7 +188,7 @@ struct Bar {
     uint64_t size;
 };
 
-std::vector<Bar> probe_bars(host::HostPlatform& p, unsigned dev) {
+std::vector<Bar> probe_bars(hostdrv::HostPlatform& p, unsigned dev) {
     std::vector<Bar> bars;
     const uint32_t cmd = p.config_read(dev, kCfgCommand, 2);
     p.config_write(dev, kCfgCommand, 2, cmd & ~uint32_t{PCI_ENABLE_IO_SPACE | PCI_ENABLE_MEMORY_SPACE});

@@ -1,7 +1,7 @@
 // The NDIS host: the state behind the NDIS library functions of ndis.h (the registered miniport, its one adapter,
 // the HostPlatform it runs on) and the upper edge a protocol would use (send packets with a chosen fragment layout
 // and placement, collect received packets and status indications, query and set OIDs). Plain C++17; everything
-// machine-side goes through nicsim::host::HostPlatform. One NdisHost per process is current at a time: the C
+// machine-side goes through nicsim::hostdrv::HostPlatform. One NdisHost per process is current at a time: the C
 // functions without a handle argument (NdisAllocateMemory, NdisStallExecution, ...) use it.
 #pragma once
 
@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "hostdrv/ndis/hal_dma.h"
-#include "hostdrv/ndis/host_platform.h"
 #include "hostdrv/ndis/ndis.h"
 #include "hostdrv/ndis/page_allocator.h"
+#include "hostdrv/platform/host_platform.h"
 
 namespace nicsim::ndis {
 
@@ -81,7 +81,7 @@ using ReportSink = std::function<void(const std::string& type, const std::string
 
 class NdisHost {
   public:
-    NdisHost(host::HostPlatform& platform, const NdisHostConfig& cfg = {});
+    NdisHost(hostdrv::HostPlatform& platform, const NdisHostConfig& cfg = {});
     ~NdisHost();
     NdisHost(const NdisHost&) = delete;
     NdisHost& operator=(const NdisHost&) = delete;
@@ -143,7 +143,7 @@ class NdisHost {
     void set_network_address(const std::vector<uint8_t>& mac) { m_network_address = mac; }
 
     // ---- State the tests and tools inspect ----
-    host::HostPlatform& platform() { return m_platform; }
+    hostdrv::HostPlatform& platform() { return m_platform; }
     HalDma& hal() { return m_hal; }
     PageAllocator& pages() { return m_pages; }
     const NdisHostConfig& config() const { return m_cfg; }
@@ -250,16 +250,16 @@ class NdisHost {
 
     /// Forwards every call to the machine's platform, then makes this host current again: a platform call may let
     /// simulated time pass, during which another machine's CPU (with an NdisHost of its own) runs.
-    class CurrentKeeper : public host::HostPlatform {
+    class CurrentKeeper : public hostdrv::HostPlatform {
       public:
-        CurrentKeeper(NdisHost& owner, host::HostPlatform& inner) : m_owner(owner), m_inner(inner) {}
+        CurrentKeeper(NdisHost& owner, hostdrv::HostPlatform& inner) : m_owner(owner), m_inner(inner) {}
         uint32_t config_read(unsigned device, unsigned offset, unsigned size) override;
         void config_write(unsigned device, unsigned offset, unsigned size, uint32_t value) override;
         uint32_t mmio_read(uint64_t phys, unsigned size) override;
         void mmio_write(uint64_t phys, unsigned size, uint32_t value) override;
         uint32_t io_read(uint32_t port, unsigned size) override;
         void io_write(uint32_t port, unsigned size, uint32_t value) override;
-        host::PhysicalMemory& memory() override { return m_inner.memory(); }
+        hostdrv::PhysicalMemory& memory() override { return m_inner.memory(); }
         void stall_ns(uint64_t ns) override;
         uint64_t now_ns() const override { return m_inner.now_ns(); }
         void connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) override {
@@ -272,11 +272,11 @@ class NdisHost {
 
       private:
         NdisHost& m_owner;
-        host::HostPlatform& m_inner;
+        hostdrv::HostPlatform& m_inner;
     };
 
     CurrentKeeper m_keeper;
-    host::HostPlatform& m_platform;
+    hostdrv::HostPlatform& m_platform;
     NdisHostConfig m_cfg;
     PageAllocator m_pages;
     HalDma m_hal;

@@ -23,7 +23,7 @@ FastMachine::FastMachine(sc_core::sc_module_name name, const FastMachineParams& 
       memory("memory"),
       verifier("verifier", &bus),
       bridge("bridge", bridge_params(params), &bus),
-      cpu("cpu", bus, memory, &verifier),
+      cpu("cpu", bus),
       nic("nic", bus, params.nic),
       dma("dma", dma_params(params)) {
     verifier.initiator.bind(memory.socket);

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "model/host/dma_verifier.h"
-#include "model/host/host_memory.h"
 #include "model/pci/pci_types.h"
 
 namespace nicsim::host {
@@ -22,20 +20,14 @@ uint32_t all_ones(unsigned size) {
 }
 }  // namespace
 
-HostCpu::HostCpu(sc_module_name name, pci::PciBus& bus, HostMemory& memory, DmaVerifier* verifier)
-    : sc_module(name),
-      cpu_mem("cpu_mem"),
-      cpu_io("cpu_io"),
-      cpu_cfg("cpu_cfg"),
-      m_bus(bus),
-      m_memory(memory),
-      m_verifier(verifier) {
+HostCpu::HostCpu(sc_module_name name, pci::PciBus& bus)
+    : sc_module(name), cpu_mem("cpu_mem"), cpu_io("cpu_io"), cpu_cfg("cpu_cfg"), m_bus(bus) {
     SC_HAS_PROCESS(HostCpu);
     SC_THREAD(run);
 }
 
 void HostCpu::run() {
-    if (m_program) m_program(*this);
+    if (m_program) m_program();
     m_done = true;
     m_done_event.notify(SC_ZERO_TIME);
     if (m_stop_when_done) {
@@ -57,7 +49,8 @@ uint32_t HostCpu::service_interrupts() {
         if (!((asserted >> d) & 1u)) continue;
         m_in_isr = true;
         ++m_stats.interrupts;
-        m_isr[d].fn(m_isr[d].ctx);
+        const Isr isr = m_isr[d];  // a copy: the ISR may reconnect or disconnect itself
+        isr();
         m_in_isr = false;
     }
     return asserted ? pending() : 0;
@@ -85,26 +78,15 @@ uint64_t HostCpu::now_ns() const {
     return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS));
 }
 
-PhysicalMemory& HostCpu::memory() {
-    return m_memory;
-}
-
-void HostCpu::connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) {
+void HostCpu::connect_interrupt(unsigned device, Isr isr) {
     if (device >= m_isr.size()) {
         SC_REPORT_WARNING("nicsim/host/cpu-interrupt",
                           ("connect_interrupt: no device " + std::to_string(device)).c_str());
         return;
     }
-    m_isr[device] = Isr{isr, ctx};
-    m_connected = isr ? (m_connected | (1u << device)) : (m_connected & ~(1u << device));
-}
-
-void HostCpu::dma_allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) {
-    if (m_verifier) m_verifier->allow(phys, len, device_may_write, what);
-}
-
-void HostCpu::dma_revoke(uint64_t phys, uint64_t len) {
-    if (m_verifier) m_verifier->revoke(phys, len);
+    const bool connected = static_cast<bool>(isr);
+    m_isr[device] = std::move(isr);
+    m_connected = connected ? (m_connected | (1u << device)) : (m_connected & ~(1u << device));
 }
 
 bool HostCpu::valid_size(const char* what, uint64_t addr, unsigned size) {

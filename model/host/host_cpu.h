@@ -1,8 +1,8 @@
-// The host CPU: runs the driver stack (a program given as std::function<void(HostPlatform&)>) in its SC_THREAD and
-// implements HostPlatform for it. Configuration, MMIO and I/O calls are b_transport into the host bridge's CPU
-// sockets, so each is a real bus cycle that takes simulated time; memory() is host memory (zero-time CPU access);
-// the interrupt controller dispatches INTA# to connected ISRs while the program stalls, or after it returned,
-// never re-entrantly.
+// The host CPU: runs a program (std::function<void()>, e.g. the driver stack behind the testbench's platform adapter)
+// in its SC_THREAD and offers it the CPU's cycles. Configuration, MMIO and I/O calls are b_transport into the host
+// bridge's CPU sockets, so each is a real bus cycle that takes simulated time; stall_ns lets simulated time pass; the
+// interrupt controller dispatches INTA# to connected ISRs while the program stalls, or after it returned, never
+// re-entrantly. Host memory is a separate block (HostMemory), reached by the program directly (zero-time CPU access).
 #pragma once
 
 #include <array>
@@ -13,13 +13,9 @@
 #include <systemc>
 #include <tlm>
 
-#include "hostdrv/ndis/host_platform.h"
 #include "model/pci/pci_bus.h"
 
 namespace nicsim::host {
-
-class HostMemory;
-class DmaVerifier;
 
 struct HostCpuStats {
     uint64_t config_cycles = 0;  ///< config_read/config_write calls that reached the bus
@@ -31,16 +27,17 @@ struct HostCpuStats {
     uint64_t stall_ns = 0;       ///< simulated time spent in stall_ns
 };
 
-class HostCpu : public sc_core::sc_module, public HostPlatform {
+class HostCpu : public sc_core::sc_module {
   public:
-    using Program = std::function<void(HostPlatform&)>;
+    using Program = std::function<void()>;
+    /// An interrupt service routine; an empty one disconnects.
+    using Isr = std::function<void()>;
 
     tlm_utils::simple_initiator_socket<HostCpu> cpu_mem;  ///< to HostBridge::cpu_mem (memory cycles)
     tlm_utils::simple_initiator_socket<HostCpu> cpu_io;   ///< to HostBridge::cpu_io (I/O cycles)
     tlm_utils::simple_initiator_socket<HostCpu> cpu_cfg;  ///< to HostBridge::cpu_cfg (configuration cycles)
 
-    /// `verifier` (optional) receives dma_allow/dma_revoke.
-    HostCpu(sc_core::sc_module_name name, pci::PciBus& bus, HostMemory& memory, DmaVerifier* verifier = nullptr);
+    HostCpu(sc_core::sc_module_name name, pci::PciBus& bus);
 
     /// The program the CPU runs from time 0 (set before sc_start).
     void set_program(Program program) { m_program = std::move(program); }
@@ -52,25 +49,23 @@ class HostCpu : public sc_core::sc_module, public HostPlatform {
     const sc_core::sc_event& done_event() const { return m_done_event; }
     const HostCpuStats& stats() const { return m_stats; }
 
-    uint32_t config_read(unsigned device, unsigned offset, unsigned size) override;
-    void config_write(unsigned device, unsigned offset, unsigned size, uint32_t value) override;
-    uint32_t mmio_read(uint64_t phys, unsigned size) override;
-    void mmio_write(uint64_t phys, unsigned size, uint32_t value) override;
-    uint32_t io_read(uint32_t port, unsigned size) override;
-    void io_write(uint32_t port, unsigned size, uint32_t value) override;
-    PhysicalMemory& memory() override;
-    void stall_ns(uint64_t ns) override;
-    uint64_t now_ns() const override;
-    void connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) override;
-    void dma_allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) override;
-    void dma_revoke(uint64_t phys, uint64_t len) override;
+    /// Type 0 configuration cycle to `device` (its IDSEL line), `size` = 1, 2 or 4 bytes at `offset`.
+    uint32_t config_read(unsigned device, unsigned offset, unsigned size);
+    void config_write(unsigned device, unsigned offset, unsigned size, uint32_t value);
+    /// Memory cycle (MMIO) of `size` = 1, 2 or 4 bytes, naturally aligned.
+    uint32_t mmio_read(uint64_t phys, unsigned size);
+    void mmio_write(uint64_t phys, unsigned size, uint32_t value);
+    /// I/O cycle of `size` = 1, 2 or 4 bytes, naturally aligned.
+    uint32_t io_read(uint32_t port, unsigned size);
+    void io_write(uint32_t port, unsigned size, uint32_t value);
+    /// Let `ns` of simulated time pass in the program, servicing interrupts meanwhile (not inside an ISR).
+    void stall_ns(uint64_t ns);
+    uint64_t now_ns() const;
+    /// `isr` runs whenever INTA# of `device` is asserted and the CPU is not already inside an ISR (while the
+    /// program stalls, or after it returned).
+    void connect_interrupt(unsigned device, Isr isr);
 
   private:
-    struct Isr {
-        void (*fn)(void*) = nullptr;
-        void* ctx = nullptr;
-    };
-
     void run();
     /// One bus cycle through `socket`; returns the read value (all-ones on an error response).
     uint32_t cycle(tlm_utils::simple_initiator_socket<HostCpu>& socket, bool write, uint64_t addr, unsigned size,
@@ -81,8 +76,6 @@ class HostCpu : public sc_core::sc_module, public HostPlatform {
     uint32_t pending() const { return m_bus.lines().inta & m_connected; }
 
     pci::PciBus& m_bus;
-    HostMemory& m_memory;
-    DmaVerifier* m_verifier;
     Program m_program;
     bool m_stop_when_done = false;
     bool m_done = false;

@@ -9,7 +9,7 @@ namespace nicsim::host {
 using namespace sc_core;
 
 namespace {
-constexpr uint64_t kPage = PhysicalMemory::kPageSize;
+constexpr uint64_t kPage = HostMemory::kPageSize;
 
 std::string hex(uint64_t v) {
     char buf[24];

@@ -1,7 +1,7 @@
 // Host physical memory: a sparse 64-bit address space of 4 KiB pages allocated on first write (reads of untouched
 // memory return zeros and allocate nothing), some of which may alias caller-owned process memory (map_pages), so
-// that the NDIS layer's virtual buffers and device DMA see the same bytes. CPU side through PhysicalMemory, device
-// side through a TLM-2.0 target socket (b_transport, transport_dbg, DMI of one page).
+// that the host software's virtual buffers and device DMA see the same bytes. CPU side through map_pages, read and
+// write (zero time), device side through a TLM-2.0 target socket (b_transport, transport_dbg, DMI of one page).
 #pragma once
 
 #include <cstddef>
@@ -13,33 +13,37 @@
 #include <systemc>
 #include <tlm>
 
-#include "hostdrv/ndis/host_platform.h"
-
 namespace nicsim::host {
 
 /// Counters of host memory traffic.
 struct HostMemoryStats {
     uint64_t bytes_read = 0;         ///< bytes read through b_transport (device DMA without DMI)
     uint64_t bytes_written = 0;      ///< bytes written through b_transport (byte enables honoured)
-    uint64_t cpu_bytes_read = 0;     ///< bytes read through PhysicalMemory::read
-    uint64_t cpu_bytes_written = 0;  ///< bytes written through PhysicalMemory::write
+    uint64_t cpu_bytes_read = 0;     ///< bytes read through HostMemory::read
+    uint64_t cpu_bytes_written = 0;  ///< bytes written through HostMemory::write
     uint64_t transactions = 0;       ///< b_transport calls
     uint64_t errors = 0;             ///< b_transport calls answered with an error response
     uint64_t dmi_grants = 0;         ///< DMI regions handed out
     uint64_t dmi_invalidations = 0;  ///< invalidate_direct_mem_ptr calls made (map/unmap)
 };
 
-class HostMemory : public sc_core::sc_module, public PhysicalMemory {
+class HostMemory : public sc_core::sc_module {
   public:
     tlm_utils::simple_target_socket<HostMemory> socket;  ///< device-side access (from the bridge or the verifier)
+
+    static constexpr uint64_t kPageSize = 4096;
 
     explicit HostMemory(sc_core::sc_module_name name);
     ~HostMemory() override;
 
-    void map_pages(uint64_t phys, uint8_t* host, size_t len) override;
-    void unmap_pages(uint64_t phys, size_t len) override;
-    void read(uint64_t phys, void* dst, size_t len) override;
-    void write(uint64_t phys, const void* src, size_t len) override;
+    /// Back the pages of [phys, phys+len) with the caller's memory at `host` (all page-aligned): from then on
+    /// device DMA to those physical addresses reads and writes exactly those bytes.
+    void map_pages(uint64_t phys, uint8_t* host, size_t len);
+    /// Drop a mapping made by map_pages; later accesses there see fresh zeroed pages.
+    void unmap_pages(uint64_t phys, size_t len);
+    /// CPU-side (zero-time) copies.
+    void read(uint64_t phys, void* dst, size_t len);
+    void write(uint64_t phys, const void* src, size_t len);
 
     const HostMemoryStats& stats() const { return m_stats; }
     /// Pages backed by memory this model allocated (first touch), not counting mapped pages.

@@ -7,7 +7,7 @@ HostSystem::HostSystem(sc_core::sc_module_name name, pci::PciBus& bus, const Hos
       memory("memory"),
       verifier("verifier", &bus),
       bridge("bridge", bus, params.bridge),
-      cpu("cpu", bus, memory, &verifier) {
+      cpu("cpu", bus) {
     bridge.mem.bind(verifier.target);
     verifier.initiator.bind(memory.socket);
     cpu.cpu_mem.bind(bridge.cpu_mem);

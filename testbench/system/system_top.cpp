@@ -96,8 +96,9 @@ MachineBase::MachineBase(sc_module_name name, const RunConfig& cfg, const Mac& p
       m_partner_role(partner),
       m_rx_board(std::string(basename()) + " rx") {}
 
-void MachineBase::install_program(host::HostCpu& cpu) {
-    cpu.set_program([this](host::HostPlatform& hp) { program(hp); });
+void MachineBase::install_program(std::unique_ptr<CpuPlatform> platform) {
+    m_platform = std::move(platform);
+    m_platform->set_program([this](hostdrv::HostPlatform& hp) { program(hp); });
 }
 
 Mac MachineBase::mac() const {
@@ -126,14 +127,14 @@ Machine::Machine(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac,
         f.seed = cfg.seed ^ 0xFA017u;
         host.bridge.set_faults(f);
     }
-    install_program(host.cpu);
+    install_program(std::make_unique<CpuPlatform>(host));
 }
 
 TlmMachine::TlmMachine(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner)
     : MachineBase(name, cfg, peer_mac, partner), fast("tlm", fast_params(cfg, nic_params())) {
     // Faults on the host bridge or the bus lines are refused for tlm by validate(); the others act on the wire,
     // the peer or the driver and need nothing here.
-    install_program(fast.cpu);
+    install_program(std::make_unique<CpuPlatform>(fast));
 }
 
 void MachineBase::drain_received() {
@@ -146,7 +147,7 @@ void MachineBase::drain_received() {
     }
 }
 
-void MachineBase::program(host::HostPlatform& hp) {
+void MachineBase::program(hostdrv::HostPlatform& hp) {
     ndis::NdisHostConfig hc;
     hc.pci_device = nic_device().device_number();
     hc.buffer_placement = to_ndis(m_cfg.placement);

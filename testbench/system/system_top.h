@@ -23,6 +23,7 @@
 #include "model/wire/pcap_file.h"
 #include "model/wire/wire.h"
 #include "testbench/cli/run_config.h"
+#include "testbench/machine/cpu_platform.h"
 #include "testbench/system/scoreboard.h"
 #include "testbench/system/traffic.h"
 
@@ -90,8 +91,8 @@ class MachineBase : public sc_core::sc_module {
     MachineBase(sc_core::sc_module_name name, const RunConfig& cfg, const Mac& peer_mac, bool partner);
     /// The NIC's parameters for this machine (its MAC address differs between DUT and partner).
     const nic::NicParams& nic_params() const { return m_nic_params; }
-    /// Hand the driver program to the CPU: the derived constructor calls this once its parts exist.
-    void install_program(host::HostCpu& cpu);
+    /// Hand the driver program to the CPU behind `platform`: the derived constructor calls this once its parts exist.
+    void install_program(std::unique_ptr<CpuPlatform> platform);
     /// Destroy the NDIS host (driver, HAL) while the CPU and NIC it uses still exist: the derived destructor calls
     /// this, since the derived class's parts are destroyed before this base's members.
     void release_driver() { m_ndis.reset(); }
@@ -99,7 +100,7 @@ class MachineBase : public sc_core::sc_module {
     const RunConfig& m_cfg;
 
   private:
-    void program(host::HostPlatform& hp);
+    void program(hostdrv::HostPlatform& hp);
     void drain_received();
 
     nic::NicParams m_nic_params;
@@ -112,6 +113,7 @@ class MachineBase : public sc_core::sc_module {
     uint64_t m_received_bytes = 0;
     Scoreboard* m_tx_board = nullptr;
     Scoreboard m_rx_board;
+    std::unique_ptr<CpuPlatform> m_platform;  // declared before m_ndis, which uses it
     std::unique_ptr<ndis::NdisHost> m_ndis;
     bool m_driver_up = false;
     bool m_traffic_done = false;

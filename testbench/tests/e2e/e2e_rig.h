@@ -23,6 +23,7 @@
 #include "model/pci/arbiter.h"
 #include "model/pci/bus_monitor.h"
 #include "model/wire/wire.h"
+#include "testbench/machine/cpu_platform.h"
 
 namespace nicsim::e2e {
 
@@ -45,6 +46,7 @@ struct Rig {
     host::DmaVerifier verifier;
     host::HostBridge bridge;
     host::HostCpu cpu;
+    tb::CpuPlatform platform;  ///< the host software's lower edge over cpu, mem and verifier
     nic::Nic82540em nic;
     pci::Arbiter arb;
     wire::Wire wire;
@@ -65,7 +67,8 @@ struct Rig {
           monitor("monitor", bus),
           verifier("verifier", &bus),
           bridge("bridge", bus),
-          cpu("cpu", bus, mem, &verifier),
+          cpu("cpu", bus),
+          platform(cpu, mem, &verifier),
           nic("nic", bus, nic_params(o)),
           arb("arbiter", bus, pci::ArbiterConfig{0, 16}),
           wire("wire", 1000),
@@ -85,7 +88,7 @@ struct Rig {
     }
 
     /// In the CPU program: the NDIS host with the options' registry, DriverEntry and MiniportInitialize.
-    NDIS_STATUS start_driver(host::HostPlatform& hp, bool initialize = true,
+    NDIS_STATUS start_driver(hostdrv::HostPlatform& hp, bool initialize = true,
                              const std::function<void(ndis::NdisHostConfig&)>& tweak = {}) {
         ndis::NdisHostConfig cfg;
         cfg.pci_device = nic.device_number();
@@ -106,7 +109,7 @@ struct Rig {
     }
 
     /// Register read over the bus (a real memory cycle, for checks).
-    uint32_t reg(host::HostPlatform& hp, uint32_t offset) { return hp.mmio_read(bar0 + offset, 4); }
+    uint32_t reg(hostdrv::HostPlatform& hp, uint32_t offset) { return hp.mmio_read(bar0 + offset, 4); }
 
     /// Lets simulated time pass in the CPU program until `done` or `limit_ns` (timers and interrupts run).
     bool run_until(const std::function<bool()>& done, uint64_t limit_ns = 20'000'000, uint64_t step_ns = 2'000) {
@@ -128,8 +131,8 @@ struct Rig {
     }
 
     /// Runs the program in the CPU thread until it returns (or `limit` passes).
-    bool run(const std::function<void(host::HostPlatform&)>& program, const sc_core::sc_time& limit) {
-        cpu.set_program(program);
+    bool run(const std::function<void(hostdrv::HostPlatform&)>& program, const sc_core::sc_time& limit) {
+        platform.set_program(program);
         sc_core::sc_start(limit);
         return cpu.program_done();
     }

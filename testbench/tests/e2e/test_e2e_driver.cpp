@@ -36,7 +36,7 @@ TEST_CASE("TCP large send is cut into MSS segments with valid checksums and repo
     ndis::OidResult offload{}, offload_set{};
     bool done = false;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             // NdisHost::query_oid hands the miniport a zeroed buffer (no way to pass the protocol's
@@ -103,7 +103,7 @@ TEST_CASE("OID_TCP_TASK_OFFLOAD offers large send up to LsoMaxSize and accepts o
     std::vector<uint8_t> answer(256, 0);
     ULONG written = 0, needed = 0;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             // The protocol's NDIS_TASK_OFFLOAD_HEADER goes in with the query, through NDIS.
@@ -171,7 +171,7 @@ TEST_CASE("a large-send packet to a driver configured without large send fails a
     NDIS_STATUS st = NDIS_STATUS_FAILURE;
     ULONGLONG xmit_error = 0;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             ndis::SendLayout l;
@@ -207,7 +207,7 @@ TEST_CASE("a full TX ring queues packets in order and resumes on TX completion",
     ULONG queue_len = 0;
     ULONG tdlen = 0;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             tdlen = r.reg(hp, TDLEN);
@@ -259,7 +259,7 @@ TEST_CASE("reset in the middle of traffic completes every send and leaves a work
     uint32_t rctl = 0, tdh = 0, tdt = 0;
     bool done_tx = false, done_rx = false;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             r.host->set_oid(OID_GEN_CURRENT_PACKET_FILTER,
@@ -329,7 +329,7 @@ TEST_CASE("halt while frames arrive stops the DMA before shared memory is freed"
     uint64_t live = 1;
     size_t shared = 1;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             for (unsigned i = 0; i < 60; ++i) r.peer_send(make_frame(1514, i, mac, kPeerMac));
@@ -404,7 +404,7 @@ TEST_CASE("the general and 802.3 OIDs answer from the device and the driver stat
     };
     const std::vector<uint8_t> mc = {0x01, 0x00, 0x5E, 0x00, 0x00, 0x01, 0x01, 0x00, 0x5E, 0x7F, 0x12, 0x34};
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             r.host->send(make_frame(100, 1, kPeerMac, mac));
@@ -500,7 +500,7 @@ TEST_CASE("link loss and return are indicated as media disconnect and connect", 
     ULONG state_down = 0, state_up = 1, speed_down = 1;
     bool down = false, up = false;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             r.nic.set_link(false);
@@ -539,7 +539,7 @@ TEST_CASE("receive filters pass only what the packet filter and multicast list a
     NDIS_STATUS st = NDIS_STATUS_FAILURE;
     std::vector<size_t> counts;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             auto burst = [&](unsigned seed) {
@@ -596,7 +596,7 @@ TEST_CASE("receive buffers held by the protocol make the driver indicate with RE
     size_t held = 0, got_first = 0;
     bool done2 = false;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             for (const auto& f : first) {
@@ -645,7 +645,7 @@ TEST_CASE("MiniportInitialize that cannot reserve DMA resources fails and leaves
     size_t shared = 1;
     uint32_t rctl = 1;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp, true, [](ndis::NdisHostConfig& c) { c.map_registers_available = 0; });
             live = r.host->allocations_live();
             shared = r.host->hal().shared_allocations();
@@ -677,7 +677,7 @@ TEST_CASE("a transmitter stuck without bus mastering is reported hung and the re
     size_t wire_before = 1;
     uint32_t cmd_after = 0;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             hang_idle = r.host->check_for_hang();  // nothing on the ring: not hung
@@ -730,7 +730,7 @@ TEST_CASE("an interrupt delay gathers a burst of received frames into few interr
     uint64_t isr[2] = {0, 0};
     size_t got[2] = {0, 0};
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             // The same adapter twice: without a delay, then halted and initialized again with RDTR/TIDV = 100
             // units (~102 us) from the registry.
             st[0] = r.start_driver(hp);
@@ -774,7 +774,7 @@ TEST_CASE("cancelling queued sends completes them aborted and keeps them off the
     std::vector<uint64_t> ids;
     bool done = false;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             ids = r.host->send(frames);

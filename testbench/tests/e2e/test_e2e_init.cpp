@@ -17,7 +17,7 @@ TEST_CASE("MiniportInitialize programs the NIC in the documented order", "[e2e][
     unsigned map_regs = 0;
     ULONG attrs = 0;
     bool done = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             attrs = r.host->attribute_flags();
@@ -82,7 +82,7 @@ TEST_CASE("registry values out of range fall back to safe defaults", "[e2e][driv
     uint32_t tdlen = 0, rdlen = 0;
     bool dma64 = true;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             r.start_driver(hp, false);
             r.host->set_config(miniport::kKeyDmaAddressBits, 48);     // neither 32 nor 64: 32-bit, the safe side
             r.host->set_config(miniport::kKeyTxRingSize, 13);         // not a multiple of 8: default 256

@@ -46,7 +46,7 @@ TEST_CASE("frames from a pcap file are indicated byte for byte and sent frames l
     uint64_t up_at = ~0ull;
     bool rx_done = false, tx_done = false;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             up_at = hp.now_ns();

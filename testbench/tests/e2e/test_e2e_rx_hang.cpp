@@ -39,7 +39,7 @@ Outcome run_lost_writeback(Rig& r, bool clear_abort_bit, std::vector<std::vector
     const uint8_t* mac = r.nic.params().mac;
     for (unsigned i = 0; i < 4; ++i) after.push_back(make_frame(200 + 50 * i, 40 + i, mac, kPeerMac));
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             o.st = r.start_driver(hp);
             if (o.st != NDIS_STATUS_SUCCESS) return;
             const unsigned dev = r.nic.device_number();

@@ -53,7 +53,7 @@ void traffic(unsigned dma_bits, ndis::Placement place, uint32_t lso) {
     size_t lists_left = 1;
 
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             map_regs = r.host->map_registers_reserved();

@@ -27,7 +27,7 @@ TEST_CASE("halt right after a large send completes counts the segments the reset
     bool completed = false;
     size_t on_wire_at_halt = 0;
     const bool ok = r.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             st = r.start_driver(hp);
             if (st != NDIS_STATUS_SUCCESS) return;
             host::HostBridgeFaults f;  // the regression's bus storm: the gather takes many bus transactions

@@ -5,9 +5,10 @@
 #include <vector>
 
 #include "model/fast/fast_machine.h"
-#include "model/fast/pin_machine.h"
-#include "model/fast/traffic_harness.h"
 #include "model/nic/e1000_regs.h"
+#include "testbench/machine/cpu_platform.h"
+#include "testbench/machine/pin_machine.h"
+#include "testbench/machine/traffic_harness.h"
 #include "testbench/support/sim_reports.h"
 
 using namespace nicsim;
@@ -57,8 +58,10 @@ TEST_CASE("fast mode and pin-level bus give the same wire output and host memory
     hc.rx_packets = 40;
     hc.frame_size = 700;
     hc.window = 16;
-    fast::TrafficHarness hp("pin_harness", hc, pin.host.cpu, pin.nic);
-    fast::TrafficHarness hf("fast_harness", hc, fst.cpu, fst.nic);
+    tb::CpuPlatform pin_platform(pin.host);
+    tb::CpuPlatform fast_platform(fst);
+    fast::TrafficHarness hp("pin_harness", hc, pin_platform, pin.nic);
+    fast::TrafficHarness hf("fast_harness", hc, fast_platform, fst.nic);
     run_both(hp, hf, sc_time(100, SC_MS));
 
     INFO("both programs finished without a driver failure");
@@ -138,8 +141,10 @@ TEST_CASE("fast mode runs the traffic with fewer kernel evaluations of the NIC t
     hc.tx_packets = 20;
     hc.rx_packets = 20;
     hc.frame_size = 1514;
-    fast::TrafficHarness hp("pin_harness", hc, pin.host.cpu, pin.nic);
-    fast::TrafficHarness hf("fast_harness", hc, fst.cpu, fst.nic);
+    tb::CpuPlatform pin_platform(pin.host);
+    tb::CpuPlatform fast_platform(fst);
+    fast::TrafficHarness hp("pin_harness", hc, pin_platform, pin.nic);
+    fast::TrafficHarness hf("fast_harness", hc, fast_platform, fst.nic);
     run_both(hp, hf, sc_time(100, SC_MS));
     REQUIRE(hp.done());
     REQUIRE(hf.done());
@@ -159,10 +164,10 @@ TEST_CASE(
     fast::FastMachine fst("fast", fast_params());
     uint32_t empty_cfg = 0, vendor = 0, unclaimed = 0;
     uint64_t errors = 0;
-    fst.cpu.set_program([&](host::HostPlatform& hp) {
-        empty_cfg = hp.config_read(fst.nic.device_number() + 1, 0, 4);
-        vendor = hp.config_read(fst.nic.device_number(), 0, 2);
-        unclaimed = hp.mmio_read(0xF000'0000u, 4);  // BAR0 is not assigned yet: nobody claims it
+    fst.cpu.set_program([&] {
+        empty_cfg = fst.cpu.config_read(fst.nic.device_number() + 1, 0, 4);
+        vendor = fst.cpu.config_read(fst.nic.device_number(), 0, 2);
+        unclaimed = fst.cpu.mmio_read(0xF000'0000u, 4);  // BAR0 is not assigned yet: nobody claims it
         errors = fst.cpu.stats().bus_errors;
     });
     fst.cpu.set_stop_when_done(true);
@@ -186,18 +191,18 @@ TEST_CASE("fast mode DMA outside every verifier window ends in a target abort th
     fast::FastMachine fst("fast", fast_params());
     constexpr uint32_t kBar0 = 0xF000'0000u;
     uint32_t status = 0;
-    fst.cpu.set_program([&](host::HostPlatform& hp) {
+    fst.cpu.set_program([&] {
         using namespace nicsim::e1000;
         const unsigned dev = fst.nic.device_number();
-        hp.config_write(dev, pci::cfg::kBar0, 4, kBar0);
-        hp.config_write(dev, pci::cfg::kCommand, 2, pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster);
-        hp.mmio_write(kBar0 + TDBAL, 4, 0x0010'0000u);  // never allowed: outside every verifier window
-        hp.mmio_write(kBar0 + TDBAL + 4, 4, 0);
-        hp.mmio_write(kBar0 + TDLEN, 4, 128);
-        hp.mmio_write(kBar0 + TCTL, 4, tctl::EN::make(1));
-        hp.mmio_write(kBar0 + TDBAL + 0x18, 4, 1);  // TDT: one descriptor for the device
-        hp.stall_ns(20'000);
-        status = hp.config_read(dev, pci::cfg::kStatus, 2);
+        fst.cpu.config_write(dev, pci::cfg::kBar0, 4, kBar0);
+        fst.cpu.config_write(dev, pci::cfg::kCommand, 2, pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster);
+        fst.cpu.mmio_write(kBar0 + TDBAL, 4, 0x0010'0000u);  // never allowed: outside every verifier window
+        fst.cpu.mmio_write(kBar0 + TDBAL + 4, 4, 0);
+        fst.cpu.mmio_write(kBar0 + TDLEN, 4, 128);
+        fst.cpu.mmio_write(kBar0 + TCTL, 4, tctl::EN::make(1));
+        fst.cpu.mmio_write(kBar0 + TDBAL + 0x18, 4, 1);  // TDT: one descriptor for the device
+        fst.cpu.stall_ns(20'000);
+        status = fst.cpu.config_read(dev, pci::cfg::kStatus, 2);
     });
     fst.cpu.set_stop_when_done(true);
     sc_start(sc_time(1, SC_MS));

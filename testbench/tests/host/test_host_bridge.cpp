@@ -42,7 +42,7 @@ struct HostRig {
           monitor("monitor", bus),
           verifier(with_verifier ? std::make_unique<DmaVerifier>("verifier", &bus) : nullptr),
           bridge("bridge", bus, p),
-          cpu("cpu", bus, mem, verifier.get()),
+          cpu("cpu", bus),
           arb("arbiter", bus, ArbiterConfig{0, 16}) {
         if (verifier) {
             bridge.mem.bind(verifier->target);
@@ -88,9 +88,9 @@ TEST_CASE("a config read of an empty slot master-aborts and returns all ones", "
     IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     uint32_t empty = 0, present = 0;
     r.cpu.set_stop_when_done(true);
-    r.cpu.set_program([&](HostPlatform& hp) {
-        empty = hp.config_read(5, 0x00, 4);  // no device 5 on this bus
-        present = hp.config_read(t.device, 0x00, 4);
+    r.cpu.set_program([&] {
+        empty = r.cpu.config_read(5, 0x00, 4);  // no device 5 on this bus
+        present = r.cpu.config_read(t.device, 0x00, 4);
     });
     sc_start(100, SC_US);
     REQUIRE(r.cpu.program_done());
@@ -107,15 +107,15 @@ TEST_CASE("CPU config memory and I/O cycles reach a PCI target through the bridg
     IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     uint32_t cmd = 0, mmio = 0, mmio16 = 0, io = 0, io8 = 0;
     r.cpu.set_stop_when_done(true);
-    r.cpu.set_program([&](HostPlatform& hp) {
-        hp.config_write(t.device, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace | cfg::kCmdBusMaster);
-        cmd = hp.config_read(t.device, cfg::kCommand, 2);
-        hp.mmio_write(kBar + 0x100, 4, 0xDEADBEEF);
-        mmio = hp.mmio_read(kBar + 0x100, 4);
-        mmio16 = hp.mmio_read(kBar + 0x102, 2);
-        hp.io_write(kIo + 4, 4, 0x12345678);
-        io = hp.io_read(kIo + 4, 4);
-        io8 = hp.io_read(kIo + 7, 1);
+    r.cpu.set_program([&] {
+        r.cpu.config_write(t.device, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace | cfg::kCmdBusMaster);
+        cmd = r.cpu.config_read(t.device, cfg::kCommand, 2);
+        r.cpu.mmio_write(kBar + 0x100, 4, 0xDEADBEEF);
+        mmio = r.cpu.mmio_read(kBar + 0x100, 4);
+        mmio16 = r.cpu.mmio_read(kBar + 0x102, 2);
+        r.cpu.io_write(kIo + 4, 4, 0x12345678);
+        io = r.cpu.io_read(kIo + 4, 4);
+        io8 = r.cpu.io_read(kIo + 7, 1);
     });
     sc_start(200, SC_US);
     REQUIRE(r.cpu.program_done());
@@ -144,12 +144,12 @@ TEST_CASE("CPU cycles a target retries or disconnects are repeated until they co
     const unsigned dev = t.enable_config();
     uint32_t id = 0, v = 0, io = 0;
     r.cpu.set_stop_when_done(true);
-    r.cpu.set_program([&](HostPlatform& hp) {
-        id = hp.config_read(dev, 0, 4);  // the first three attempts of whatever comes first are retried
-        hp.mmio_write(kBar + 8, 4, 0xCAFEF00D);
-        v = hp.mmio_read(kBar + 8, 4);
-        hp.io_write(kIo, 2, 0xBEEF);
-        io = hp.io_read(kIo, 2);
+    r.cpu.set_program([&] {
+        id = r.cpu.config_read(dev, 0, 4);  // the first three attempts of whatever comes first are retried
+        r.cpu.mmio_write(kBar + 8, 4, 0xCAFEF00D);
+        v = r.cpu.mmio_read(kBar + 8, 4);
+        r.cpu.io_write(kIo, 2, 0xBEEF);
+        io = r.cpu.io_read(kIo, 2);
     });
     t.cfg[0] = 0x86, t.cfg[1] = 0x80, t.cfg[2] = 0x0E, t.cfg[3] = 0x10;
     sc_start(200, SC_US);
@@ -171,10 +171,10 @@ TEST_CASE("MMIO to nothing and a target abort are named errors and read as all o
     t.abort_at = kBar + 0x20;
     uint32_t nothing = 0, aborted = 0;
     r.cpu.set_stop_when_done(true);
-    r.cpu.set_program([&](HostPlatform& hp) {
-        nothing = hp.mmio_read(0xF000'0000ull, 4);
-        aborted = hp.mmio_read(kBar + 0x20, 4);
-        hp.mmio_write(kBar + 0x20, 4, 1);
+    r.cpu.set_program([&] {
+        nothing = r.cpu.mmio_read(0xF000'0000ull, 4);
+        aborted = r.cpu.mmio_read(kBar + 0x20, 4);
+        r.cpu.mmio_write(kBar + 0x20, 4, 1);
     });
     sc_start(100, SC_US);
     REQUIRE(r.cpu.program_done());
@@ -370,9 +370,9 @@ TEST_CASE("DMA the driver allowed passes the verifier and a stray write is refus
     r.verifier->enable(true);
     DmaMaster m("nic0", r.bus);
     m.start_clock = 10;
-    r.cpu.set_program([&](HostPlatform& hp) {
-        hp.dma_allow(0x70000, 64, true, "rx buffer");
-        hp.dma_allow(0x71000, 64, false, "tx buffer");
+    r.cpu.set_program([&] {
+        r.verifier->allow(0x70000, 64, true, "rx buffer");
+        r.verifier->allow(0x71000, 64, false, "tx buffer");
     });
     const auto data = host_pattern(64, 2);
     r.mem.write(0x71000, data.data(), data.size());
@@ -398,19 +398,18 @@ TEST_CASE("DMA the driver allowed passes the verifier and a stray write is refus
 
 namespace {
 struct IsrProbe {
-    HostPlatform* hp = nullptr;
+    HostCpu* cpu = nullptr;
     unsigned calls = 0;
     unsigned depth = 0, max_depth = 0;
     uint64_t first_ns = 0;
 };
-void test_isr(void* ctx) {
-    auto* p = static_cast<IsrProbe*>(ctx);
-    ++p->calls;
-    p->max_depth = std::max(p->max_depth, ++p->depth);
-    if (p->calls == 1) p->first_ns = p->hp->now_ns();
-    p->hp->stall_ns(100);                                  // interrupts stay masked inside the ISR
-    p->hp->mmio_write(kBar + IrqTarget::kIrqClear, 4, 1);  // a bus cycle that deasserts INTA#
-    --p->depth;
+void test_isr(IsrProbe& p) {
+    ++p.calls;
+    p.max_depth = std::max(p.max_depth, ++p.depth);
+    if (p.calls == 1) p.first_ns = p.cpu->now_ns();
+    p.cpu->stall_ns(100);                                  // interrupts stay masked inside the ISR
+    p.cpu->mmio_write(kBar + IrqTarget::kIrqClear, 4, 1);  // a bus cycle that deasserts INTA#
+    --p.depth;
 }
 }  // namespace
 
@@ -418,17 +417,17 @@ TEST_CASE("the CPU calls the ISR for an asserted INTA# while stalling and never 
     HostRig r;
     IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     IsrProbe probe;
-    probe.hp = &r.cpu;
+    probe.cpu = &r.cpu;
     uint64_t raised_ns = 0;
     r.cpu.set_stop_when_done(true);
-    r.cpu.set_program([&](HostPlatform& hp) {
-        hp.connect_interrupt(t.device, test_isr, &probe);
-        hp.stall_ns(1000);
+    r.cpu.set_program([&] {
+        r.cpu.connect_interrupt(t.device, [&] { test_isr(probe); });
+        r.cpu.stall_ns(1000);
         INFO("no interrupt yet, no call");
         CHECK(probe.calls == 0);
-        raised_ns = hp.now_ns();
+        raised_ns = r.cpu.now_ns();
         t.raise_irq();
-        hp.stall_ns(20000);
+        r.cpu.stall_ns(20000);
     });
     sc_start(100, SC_US);
     REQUIRE(r.cpu.program_done());
@@ -447,10 +446,10 @@ TEST_CASE("bad CPU access sizes are refused with a named warning", "[host][cpu]"
     HostRig r;
     uint32_t v = 0;
     r.cpu.set_stop_when_done(true);
-    r.cpu.set_program([&](HostPlatform& hp) {
-        v = hp.mmio_read(kBar + 2, 4);  // misaligned
-        hp.io_write(kIo, 3, 0);         // size 3
-        hp.config_read(0, 0x100, 4);    // beyond the 256-byte header
+    r.cpu.set_program([&] {
+        v = r.cpu.mmio_read(kBar + 2, 4);  // misaligned
+        r.cpu.io_write(kIo, 3, 0);         // size 3
+        r.cpu.config_read(0, 0x100, 4);    // beyond the 256-byte header
     });
     sc_start(10, SC_US);
     REQUIRE(r.cpu.program_done());
@@ -487,13 +486,12 @@ TEST_CASE("device DMA after map_pages lands in the caller's buffer even where th
 
 namespace {
 struct IdleIsr {
-    HostPlatform* hp;
+    HostCpu* cpu;
     unsigned calls = 0;
 };
-void idle_isr(void* ctx) {
-    auto* p = static_cast<IdleIsr*>(ctx);
-    ++p->calls;
-    p->hp->mmio_write(kBar + IrqTarget::kIrqClear, 4, 1);
+void idle_isr(IdleIsr& p) {
+    ++p.calls;
+    p.cpu->mmio_write(kBar + IrqTarget::kIrqClear, 4, 1);
 }
 /// Raises the target's INTA# at the given times.
 struct IrqRaiser : sc_module {
@@ -517,7 +515,7 @@ TEST_CASE("after the program returns the CPU keeps taking interrupts", "[host][c
     IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     IdleIsr isr{&r.cpu};
     IrqRaiser raiser("raiser", t, {sc_time(5, SC_US), sc_time(9, SC_US), sc_time(30, SC_US)});
-    r.cpu.set_program([&](HostPlatform& hp) { hp.connect_interrupt(t.device, idle_isr, &isr); });
+    r.cpu.set_program([&] { r.cpu.connect_interrupt(t.device, [&] { idle_isr(isr); }); });
     sc_start(50, SC_US);
     CHECK(r.cpu.program_done());
     INFO("three assertions, three ISR calls, each one clearing INTA#");
@@ -585,11 +583,11 @@ TEST_CASE("HostSystem wires memory verifier bridge and CPU so a driver program a
     Arbiter arb("arbiter", bus, ArbiterConfig{0, 16});
     m.start_clock = 200;  // after the driver has handed out the buffer
     uint32_t vendor = 0;
-    host.cpu.set_program([&](HostPlatform& p) {
-        vendor = p.config_read(t.device, 0, 2);
+    host.cpu.set_program([&] {
+        vendor = host.cpu.config_read(t.device, 0, 2);
         const uint32_t v = 0x600DF00D;
-        p.memory().write(0xD0000, &v, 4);
-        p.dma_allow(0xD0000, 16, false, "descriptor");
+        host.memory.write(0xD0000, &v, 4);
+        host.verifier.allow(0xD0000, 16, false, "descriptor");
     });
     auto& ok = m.add(Cmd::MemRead, 0xD0000, std::vector<uint8_t>(4, 0));
     auto& stray = m.add(Cmd::MemRead, 0xD1000, std::vector<uint8_t>(4, 0));

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "hostdrv/ndis/host_platform.h"
+#include "hostdrv/platform/host_platform.h"
 
 namespace nicsim::test {
 
-class FakeMemory : public host::PhysicalMemory {
+class FakeMemory : public hostdrv::PhysicalMemory {
   public:
     void map_pages(uint64_t phys, uint8_t* host, size_t len) override {
         for (size_t off = 0; off < len; off += kPageSize) m_mapped[(phys + off) / kPageSize] = host + off;
@@ -81,7 +81,7 @@ struct DmaWindow {
     std::string what;
 };
 
-class FakePlatform : public host::HostPlatform {
+class FakePlatform : public hostdrv::HostPlatform {
   public:
     static constexpr uint32_t kBar0Size = 128 * 1024;  // register BAR
     static constexpr uint32_t kBar2Size = 8;           // I/O window BAR
@@ -158,7 +158,7 @@ class FakePlatform : public host::HostPlatform {
         else
             regs[ioaddr & ~3u] = value;
     }
-    host::PhysicalMemory& memory() override { return mem; }
+    hostdrv::PhysicalMemory& memory() override { return mem; }
     void stall_ns(uint64_t ns) override {
         now += ns;
         deliver();

@@ -18,6 +18,7 @@
 #include "model/pci/bus_monitor.h"
 #include "model/pci/pci_bus.h"
 #include "model/trace/tracer.h"
+#include "testbench/machine/cpu_platform.h"
 #include "testbench/support/sim_reports.h"
 #include "testbench/support/vcd_text.h"
 
@@ -62,6 +63,7 @@ struct Bench {
     host::HostMemory memory;
     host::HostBridge bridge;
     host::HostCpu cpu;
+    tb::CpuPlatform platform;  ///< what the test programs call: the CPU's cycles and host memory
     pci::Arbiter arbiter;
     nic::Nic82540em nic;
     IntaProbe inta;
@@ -72,7 +74,8 @@ struct Bench {
           monitor("monitor", bus),
           memory("memory"),
           bridge("bridge", bus),
-          cpu("cpu", bus, memory),
+          cpu("cpu", bus),
+          platform(cpu, memory),
           arbiter("arbiter", bus),
           nic("nic", bus, p),
           inta("inta", bus, nic.device_number()),
@@ -86,20 +89,20 @@ struct Bench {
     }
 
     /// Run `program` on the host CPU until it returns (bounded by `limit`).
-    void run(std::function<void(host::HostPlatform&)> program, sc_time limit = sc_time(20, SC_MS)) {
-        cpu.set_program(std::move(program));
+    void run(std::function<void(hostdrv::HostPlatform&)> program, sc_time limit = sc_time(20, SC_MS)) {
+        platform.set_program(std::move(program));
         cpu.set_stop_when_done(true);
         sc_start(limit);
     }
 
     /// BAR0/BAR2 programmed, memory and I/O decode on (plus `extra` Command bits).
-    void enable(host::HostPlatform& hp, uint16_t extra = 0) {
+    void enable(hostdrv::HostPlatform& hp, uint16_t extra = 0) {
         hp.config_write(dev, cfg::kBar0, 4, kBar0);
         hp.config_write(dev, nic::ConfigSpace::kBar2, 4, kBar2);
         hp.config_write(dev, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace | extra);
     }
-    static uint32_t rd(host::HostPlatform& hp, uint32_t off) { return hp.mmio_read(kBar0 + off, 4); }
-    static void wr(host::HostPlatform& hp, uint32_t off, uint32_t v) { hp.mmio_write(kBar0 + off, 4, v); }
+    static uint32_t rd(hostdrv::HostPlatform& hp, uint32_t off) { return hp.mmio_read(kBar0 + off, 4); }
+    static void wr(hostdrv::HostPlatform& hp, uint32_t off, uint32_t v) { hp.mmio_write(kBar0 + off, 4, v); }
     bool inta_now() const { return ((bus.lines().inta >> dev) & 1u) != 0; }
 
     void check_clean() {
@@ -117,7 +120,7 @@ TEST_CASE("config probing and BAR sizing by writing all ones over the bus", "[ni
     Bench b(p);
     uint32_t id = 0, cls = 0, bar0_size = 0, bar2_size = 0, bar0 = 0, bar2 = 0, pin = 0, line = 0, clt = 0;
     uint32_t sts = 0, bar1 = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         id = hp.config_read(b.dev, cfg::kVendorId, 4);
         cls = hp.config_read(b.dev, cfg::kRevisionId, 4);
         hp.config_write(b.dev, cfg::kBar0, 4, 0xFFFFFFFFu);
@@ -167,7 +170,7 @@ TEST_CASE("a 32-bit NIC never becomes DAC capable", "[nic][config]") {
     p.dma_address_bits = 32;
     Bench b(p);
     uint32_t id = 0;
-    b.run([&](host::HostPlatform& hp) { id = hp.config_read(b.dev, cfg::kVendorId, 4); });
+    b.run([&](hostdrv::HostPlatform& hp) { id = hp.config_read(b.dev, cfg::kVendorId, 4); });
     CHECK(id == 0x100E8086u);
     INFO("dma_address_bits 32 -> MasterConfig::dac_capable false");
     CHECK_FALSE(b.nic.master().config().dac_capable);
@@ -178,7 +181,7 @@ TEST_CASE("no memory or I/O decode while the Command register disables it", "[ni
     Bench b;
     test::expect_reports("nicsim/host/bridge-master-abort");
     uint32_t before = 0, io_before = 0, after = 0, io_after = 0, after_off = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         hp.config_write(b.dev, cfg::kBar0, 4, kBar0);
         hp.config_write(b.dev, nic::ConfigSpace::kBar2, 4, kBar2);
         before = hp.mmio_read(kBar0 + STATUS, 4);
@@ -254,7 +257,7 @@ TEST_CASE("register reset values and access kinds over BAR0", "[nic][regs]") {
     uint32_t tdbal = 0, itr = 0, rah1 = 0, mta5 = 0, status_w = 0, ics = 0, imc = 0, icr1 = 0, icr2 = 0, ims1 = 0,
              ims2 = 0, unknown = 0, gprc1 = 0, gprc2 = 0, gorcl = 0, gorch = 0, gorcl2 = 0, ctrl_after = 0,
              tdbal_after = 0, ral_after = 0, ims_after = 0, itr_lo = 0, rdlen = 0, eecd = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         for (const auto& r : resets) got.push_back(Bench::rd(hp, r.off));
         // R/W with write masks
@@ -347,7 +350,7 @@ TEST_CASE("register reset values and access kinds over BAR0", "[nic][regs]") {
 TEST_CASE("IOADDR and IODATA reach the same registers as BAR0", "[nic][regs]") {
     Bench b;
     uint32_t via_mem = 0, via_io = 0, ioaddr = 0, status_io = 0, status_mem = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         hp.io_write(kBar2 + IOADDR, 4, TDBAH);
         hp.io_write(kBar2 + IODATA, 4, 0xCAFE0001u);
@@ -377,7 +380,7 @@ TEST_CASE("EERD reads the MAC and a checksum of 0xBABA over the bus", "[nic][eep
     std::vector<uint16_t> words;
     unsigned polls = 0, max_polls = 0;
     bool all_done = true;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         for (unsigned w = 0; w < kEepromWords; ++w) {
             Bench::wr(hp, EERD, eerd::START::mask | eerd::ADDR::make(w));
@@ -412,7 +415,7 @@ TEST_CASE("INTA# follows ICR and IMS and ICR read deasserts it", "[nic][irq]") {
     Bench b;
     bool masked = true, unmasked = false, after_read = true, disabled = true, reenabled = false, cleared = true;
     uint32_t icr = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         Bench::wr(hp, ICS, icr::TXDW);
         hp.stall_ns(500);
@@ -453,7 +456,7 @@ TEST_CASE("INTA# follows ICR and IMS and ICR read deasserts it", "[nic][irq]") {
 TEST_CASE("ITR spaces interrupts by its interval on INTA#", "[nic][irq]") {
     Bench b;
     constexpr uint32_t kItr = 200;  // 51.2 us
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         Bench::wr(hp, ITR, kItr);
         Bench::wr(hp, IMS, icr::RXT0);
@@ -481,7 +484,7 @@ TEST_CASE("TIDV and RADV moderation timers delay TXDW and RXT0 on INTA#", "[nic]
     uint64_t t_tx = 0, t_rx = 0;
     uint32_t icr_tx = 0, icr_rx = 0;
     uint64_t awake_idle_before = 0, awake_idle_after = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         Bench::wr(hp, IMS, icr::TXDW | icr::RXT0);
         Bench::wr(hp, TIDV, 100);  // 102.4 us
@@ -526,7 +529,7 @@ TEST_CASE("link changes raise LSC and STATUS follows CTRL.SLU and the link", "[n
     Bench b(p);
     uint32_t st_down = 0, st_up = 0, st_lost = 0, icr_up = 0, icr_lost = 0;
     bool inta_lost = false;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         st_down = Bench::rd(hp, STATUS);
         Bench::wr(hp, CTRL, ctrl::SLU::mask);
@@ -554,7 +557,7 @@ TEST_CASE("link changes raise LSC and STATUS follows CTRL.SLU and the link", "[n
 TEST_CASE("an idle NIC is not evaluated", "[nic][regs]") {
     Bench b;
     uint64_t before = 0, after = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         Bench::rd(hp, STATUS);
         hp.stall_ns(1000);
@@ -585,7 +588,7 @@ TEST_CASE("a frame queued on the TX ring leaves on the wire with DD and TXDW", "
     TxDesc d0;
     bool inta = false;
     uint32_t icr = 0, tdh = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp, cfg::kCmdBusMaster);
         hp.memory().write(kBuf, frame.data(), frame.size());
         TxDesc d;
@@ -627,7 +630,7 @@ TEST_CASE("a DMA nobody claims latches Received Master Abort in the Status regis
     Bench b;
     test::expect_reports("nicsim/nic/dma-bus-error");
     uint32_t sts = 0, sts_cleared = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp, cfg::kCmdBusMaster);
         // The TX ring inside the bridge's MMIO window, where no device answers: the descriptor fetch master-aborts.
         Bench::wr(hp, TDBAL, 0xF0000000u);
@@ -661,7 +664,7 @@ TEST_CASE("a received frame lands in the RX ring and raises RXT0 after RDTR", "[
     uint64_t t0 = 0;
     uint32_t icr = 0, rdh = 0, gprc = 0;
     std::vector<uint8_t> got(64);
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp, cfg::kCmdBusMaster);
         for (unsigned i = 0; i < 8; ++i) {
             RxDesc d;
@@ -708,7 +711,7 @@ TEST_CASE("a write with bad data parity sets Detected Parity Error in the NIC", 
     test::expect_reports("nicsim/pci/monitor/rule9");
     test::expect_reports("nicsim/host/");
     uint32_t sts = 0, sts_before = 0, tipg = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp, cfg::kCmdParityResponse);
         sts_before = hp.config_read(b.dev, cfg::kStatus, 2);
         b.bridge.master().faults().bad_data_parity = true;
@@ -734,7 +737,7 @@ TEST_CASE("bad device parameters are diagnosed and replaced by safe values", "[n
     p.dma_address_bits = 40;
     Bench b(p);
     uint32_t st = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         st = Bench::rd(hp, STATUS);
     });
@@ -753,7 +756,7 @@ TEST_CASE("the VCD shows the NIC's interrupt state and ring registers", "[nic][i
         nicsim::Tracer tracer(path);
         b.bus.trace(tracer.file());
         b.nic.trace(tracer.file());
-        b.run([&](host::HostPlatform& hp) {
+        b.run([&](hostdrv::HostPlatform& hp) {
             b.enable(hp);
             Bench::wr(hp, IMS, icr::TXDW);
             Bench::wr(hp, ICS, icr::TXDW);
@@ -790,7 +793,7 @@ TEST_CASE("every plain R/W register holds what is written and every statistics c
     }
     std::vector<uint32_t> ones, zeros, first, second;
     b.run(
-        [&](host::HostPlatform& hp) {
+        [&](hostdrv::HostPlatform& hp) {
             b.enable(hp);
             for (uint32_t off : rw) {
                 Bench::wr(hp, off, 0xFFFFFFFFu);
@@ -831,7 +834,7 @@ TEST_CASE("IOADDR beyond the register space and EERD beyond the EEPROM are diagn
     test::expect_reports("nicsim/nic/register-offset");
     test::expect_reports("nicsim/nic/eeprom-address");
     uint32_t io_val = 1, eerd = 0, status_after = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         hp.io_write(kBar2 + IOADDR, 4, kBar0Size + 0x40);
         io_val = hp.io_read(kBar2 + IODATA, 4);
@@ -861,7 +864,7 @@ TEST_CASE("STATUS reports a 64-bit 66 MHz bus and 10 Mb/s links", "[nic][regs]")
     bc.clock_mhz = 66;
     Bench b(p, bc);
     uint32_t st = 0, sts66 = 0;
-    b.run([&](host::HostPlatform& hp) {
+    b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
         Bench::wr(hp, CTRL, ctrl::SLU::mask);
         st = Bench::rd(hp, STATUS);

@@ -20,6 +20,7 @@
 #include "model/pci/arbiter.h"
 #include "model/pci/bus_monitor.h"
 #include "model/pci/pci_bus.h"
+#include "testbench/machine/cpu_platform.h"
 #include "testbench/support/sim_reports.h"
 
 using namespace nicsim;
@@ -46,10 +47,11 @@ struct Machine {
     host::HostSystem host{"host", bus, verified()};
     nic::Nic82540em nic{"nic", bus};
     pci::Arbiter arb{"arbiter", bus, pci::ArbiterConfig{0, 16}};
+    tb::CpuPlatform platform{host};
     std::vector<uint8_t> guard_after;
 
-    explicit Machine(std::function<void(host::HostPlatform&, Machine&)> program) {
-        host.cpu.set_program([this, program](host::HostPlatform& hp) {
+    explicit Machine(std::function<void(hostdrv::HostPlatform&, Machine&)> program) {
+        platform.set_program([this, program](hostdrv::HostPlatform& hp) {
             const unsigned dev = nic.device_number();
             hp.config_write(dev, 0x10, 4, static_cast<uint32_t>(kBar0));
             hp.config_write(dev, pci::cfg::kCommand, 2, pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster);
@@ -64,17 +66,17 @@ struct Machine {
         });
     }
     void run() { sc_start(sc_time(2, SC_MS)); }
-    static void reg(host::HostPlatform& hp, uint32_t offset, uint32_t value) {
+    static void reg(hostdrv::HostPlatform& hp, uint32_t offset, uint32_t value) {
         hp.mmio_write(kBar0 + offset, 4, value);
     }
-    static void tx_ring(host::HostPlatform& hp, uint32_t len_bytes) {
+    static void tx_ring(hostdrv::HostPlatform& hp, uint32_t len_bytes) {
         reg(hp, e1000::TDBAL, static_cast<uint32_t>(kRing));
         reg(hp, e1000::TDBAL + 4, 0);
         reg(hp, e1000::TDLEN, len_bytes);
         reg(hp, e1000::TDH, 0);
         reg(hp, e1000::TDT, 0);
     }
-    static void put_tx(host::HostPlatform& hp, unsigned index, uint64_t addr, uint16_t len) {
+    static void put_tx(hostdrv::HostPlatform& hp, unsigned index, uint64_t addr, uint16_t len) {
         e1000::TxDesc d;
         d.set_addr(addr);
         d.set_length(len);
@@ -98,7 +100,7 @@ struct Machine {
 
 TEST_CASE("robustness: TX ring length not a multiple of 128 is refused by name", "[regression][robustness][nic]") {
     test::expect_reports("nicsim/nic/ring-length");
-    Machine m([](host::HostPlatform& hp, Machine&) {
+    Machine m([](hostdrv::HostPlatform& hp, Machine&) {
         Machine::put_tx(hp, 0, kBuf, 64);
         Machine::tx_ring(hp, 100);
         Machine::reg(hp, e1000::TCTL, e1000::tctl::EN::make(1));
@@ -114,7 +116,7 @@ TEST_CASE("robustness: TX ring length not a multiple of 128 is refused by name",
 
 TEST_CASE("robustness: TX tail past the end of the ring is refused by name", "[regression][robustness][nic]") {
     test::expect_reports("nicsim/nic/head-tail-range");
-    Machine m([](host::HostPlatform& hp, Machine&) {
+    Machine m([](hostdrv::HostPlatform& hp, Machine&) {
         Machine::tx_ring(hp, 128);  // 8 descriptors
         Machine::reg(hp, e1000::TCTL, e1000::tctl::EN::make(1));
         Machine::reg(hp, e1000::TDT, 20);
@@ -129,7 +131,7 @@ TEST_CASE("robustness: TX tail past the end of the ring is refused by name", "[r
 
 TEST_CASE("robustness: TX head past the end of the ring is refused by name", "[regression][robustness][nic]") {
     test::expect_reports("nicsim/nic/head-tail-range");
-    Machine m([](host::HostPlatform& hp, Machine&) {
+    Machine m([](hostdrv::HostPlatform& hp, Machine&) {
         Machine::tx_ring(hp, 128);
         Machine::reg(hp, e1000::TDH, 9);
         Machine::reg(hp, e1000::TCTL, e1000::tctl::EN::make(1));
@@ -145,7 +147,7 @@ TEST_CASE("robustness: TX head past the end of the ring is refused by name", "[r
 TEST_CASE("robustness: TX tail written while the transmitter is disabled is diagnosed",
           "[regression][robustness][nic]") {
     test::expect_reports("nicsim/nic/tail-while-disabled");
-    Machine m([](host::HostPlatform& hp, Machine&) {
+    Machine m([](hostdrv::HostPlatform& hp, Machine&) {
         Machine::put_tx(hp, 0, kBuf, 64);
         Machine::tx_ring(hp, 128);
         Machine::reg(hp, e1000::TDT, 1);  // TCTL.EN still clear
@@ -161,7 +163,7 @@ TEST_CASE("robustness: TX tail written while the transmitter is disabled is diag
 TEST_CASE("robustness: zero-length and NULL TX buffers are diagnosed and never read", "[regression][robustness][nic]") {
     test::expect_reports("nicsim/nic/zero-length");
     test::expect_reports("nicsim/nic/null-buffer");
-    Machine m([](host::HostPlatform& hp, Machine&) {
+    Machine m([](hostdrv::HostPlatform& hp, Machine&) {
         Machine::put_tx(hp, 0, kBuf, 0);   // zero length
         Machine::put_tx(hp, 1, 0, 64);     // NULL buffer
         Machine::put_tx(hp, 2, kBuf, 60);  // a good frame after them
@@ -182,7 +184,7 @@ TEST_CASE("robustness: zero-length and NULL TX buffers are diagnosed and never r
 namespace {
 
 /// RX ring of 8 descriptors at kRing; descriptor 0 points at `buffer`; the receiver takes broadcasts.
-void rx_setup(host::HostPlatform& hp, uint64_t buffer, uint32_t len_bytes = 128) {
+void rx_setup(hostdrv::HostPlatform& hp, uint64_t buffer, uint32_t len_bytes = 128) {
     e1000::RxDesc d;
     d.set_addr(buffer);
     hp.memory().write(kRing, d.b, sizeof d.b);
@@ -208,7 +210,7 @@ nic::Frame broadcast_frame() {
 TEST_CASE("robustness: an RX descriptor with a NULL buffer is diagnosed and nothing is written",
           "[regression][robustness][nic]") {
     test::expect_reports("nicsim/nic/null-buffer");
-    Machine m([](host::HostPlatform& hp, Machine& self) {
+    Machine m([](hostdrv::HostPlatform& hp, Machine& self) {
         rx_setup(hp, 0);
         hp.stall_ns(5'000);
         self.nic.receive(broadcast_frame());
@@ -225,7 +227,7 @@ TEST_CASE("robustness: an RX descriptor with a NULL buffer is diagnosed and noth
 
 TEST_CASE("robustness: RX ring length not a multiple of 128 is refused by name", "[regression][robustness][nic]") {
     test::expect_reports("nicsim/nic/ring-length");
-    Machine m([](host::HostPlatform& hp, Machine& self) {
+    Machine m([](hostdrv::HostPlatform& hp, Machine& self) {
         rx_setup(hp, kBuf, 200);
         hp.stall_ns(5'000);
         self.nic.receive(broadcast_frame());
@@ -318,7 +320,7 @@ NDIS_STATUS broken_driver_entry(PVOID driver_object, PVOID registry_path) {
 std::vector<ndis::Violation> run_broken(Break how, NDIS_STATUS& init_status) {
     g_break = how;
     std::vector<ndis::Violation> seen;
-    Machine m([&](host::HostPlatform& hp, Machine& self) {
+    Machine m([&](hostdrv::HostPlatform& hp, Machine& self) {
         ndis::NdisHostConfig hc;
         hc.pci_device = self.nic.device_number();
         ndis::NdisHost host(hp, hc);

@@ -1,12 +1,14 @@
-// What the NDIS layer needs from the machine it runs on: configuration, memory-mapped and I/O cycles on the PCI
-// bus, physical memory, time and the interrupt line. The simulation top implements it over TLM-2.0 into the host
-// bridge (each call is a real bus cycle and advances simulated time); unit tests may implement it with a fake.
+// The host software's lower edge: what the NDIS layer and its HAL need from the machine they run on, declared here
+// by the host software itself, as a HAL declares its platform interface: configuration, memory-mapped and I/O cycles
+// on the PCI bus, DMA-able physical memory, time, the interrupt line and the DMA verifier's windows. Nothing here
+// knows how a machine is built: the testbench implements it over the hardware model (testbench/machine, where each
+// call is a real bus cycle and advances simulated time); unit tests may implement it with a fake.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
-namespace nicsim::host {
+namespace nicsim::hostdrv {
 
 /// Physical memory as the CPU sees it: 4 KiB pages, each backed by process memory the caller can point at.
 class PhysicalMemory {
@@ -48,4 +50,4 @@ class HostPlatform {
     virtual void dma_revoke(uint64_t phys, uint64_t len) = 0;
 };
 
-}  // namespace nicsim::host
+}  // namespace nicsim::hostdrv

@@ -1,4 +1,4 @@
-#include "model/fast/pin_machine.h"
+#include "testbench/machine/pin_machine.h"
 
 namespace nicsim::fast {
 

@@ -14,8 +14,8 @@
 #include <systemc>
 
 #include "hostdrv/ndis/ndis_host.h"
-#include "model/host/host_cpu.h"
 #include "model/nic/nic_82540em.h"
+#include "testbench/machine/cpu_platform.h"
 
 namespace nicsim::fast {
 
@@ -31,8 +31,9 @@ struct HarnessConfig {
 class TrafficHarness : public sc_core::sc_module, public nic::WireSink {
   public:
     SC_HAS_PROCESS(TrafficHarness);
-    /// Sets `cpu`'s program and becomes `nic`'s wire.
-    TrafficHarness(sc_core::sc_module_name name, const HarnessConfig& cfg, host::HostCpu& cpu, nic::Nic82540em& nic);
+    /// Sets the program of `platform`'s CPU and becomes `nic`'s wire.
+    TrafficHarness(sc_core::sc_module_name name, const HarnessConfig& cfg, tb::CpuPlatform& platform,
+                   nic::Nic82540em& nic);
     ~TrafficHarness() override;
 
     /// Frame `index` of direction `dir` (0 = injected by the far end, 1 = sent by the driver), without FCS.
@@ -54,7 +55,7 @@ class TrafficHarness : public sc_core::sc_module, public nic::WireSink {
     const sc_core::sc_event& done_event() const { return m_done_event; }
 
   private:
-    void program(host::HostPlatform& hp);
+    void program(hostdrv::HostPlatform& hp);
     void inject();
 
     HarnessConfig m_cfg;

@@ -1,4 +1,4 @@
-#include "model/fast/traffic_harness.h"
+#include "testbench/machine/traffic_harness.h"
 
 #include <cstdio>
 
@@ -20,11 +20,12 @@ uint64_t splitmix(uint64_t& state) {
 }
 }  // namespace
 
-TrafficHarness::TrafficHarness(sc_module_name name, const HarnessConfig& cfg, host::HostCpu& cpu, nic::Nic82540em& nic)
+TrafficHarness::TrafficHarness(sc_module_name name, const HarnessConfig& cfg, tb::CpuPlatform& platform,
+                               nic::Nic82540em& nic)
     : sc_module(name), m_cfg(cfg), m_nic(nic) {
     if (m_cfg.frame_size < 22) m_cfg.frame_size = 22;
     if (m_cfg.window == 0) m_cfg.window = 1;
-    cpu.set_program([this](host::HostPlatform& hp) { program(hp); });
+    platform.set_program([this](hostdrv::HostPlatform& hp) { program(hp); });
     nic.set_wire(this);
     SC_THREAD(inject);
 }
@@ -56,7 +57,7 @@ void TrafficHarness::transmit(const nic::Frame& frame) {
     m_transmitted.emplace_back(frame.bytes.begin(), frame.bytes.begin() + static_cast<std::ptrdiff_t>(n));
 }
 
-void TrafficHarness::program(host::HostPlatform& hp) {
+void TrafficHarness::program(hostdrv::HostPlatform& hp) {
     ndis::NdisHostConfig hc;
     hc.pci_device = m_nic.device_number();
     hc.pages.seed = m_cfg.seed;
