@@ -3,9 +3,9 @@
 
 #include <cstdint>
 
+#include "hostdrv/miniport/e1000_hw.h"
 #include "hostdrv/miniport/e1000_miniport.h"
 #include "hostdrv/ndis/ndis.h"
-#include "model/nic/e1000_regs.h"
 
 namespace nicsim::miniport {
 

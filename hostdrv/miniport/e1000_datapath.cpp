@@ -3,7 +3,7 @@
 // indication and MiniportReturnPacket, link state.
 #include "hostdrv/miniport/e1000_adapter.h"
 
-using namespace nicsim::e1000;
+using namespace nicsim::miniport::hw;
 
 namespace nicsim::miniport {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "hostdrv/miniport/e1000_adapter.h"
 
-using namespace nicsim::e1000;
+using namespace nicsim::miniport::hw;
 
 namespace nicsim::miniport {
 namespace {

@@ -1,7 +1,7 @@
 // MiniportQueryInformation and MiniportSetInformation: the general, 802.3 and task-offload OIDs.
 #include "hostdrv/miniport/e1000_adapter.h"
 
-using namespace nicsim::e1000;
+using namespace nicsim::miniport::hw;
 
 namespace nicsim::miniport {
 namespace {

@@ -1,6 +1,7 @@
-// The 82540EM (8254x) programming model: register offsets, bit fields, interrupt causes and descriptor layouts.
-// The single definition shared by the model (model/nic), the driver (hostdrv/miniport) and the tests. Plain C++17:
-// no SystemC. Values from shared/reference/82540em.md and the 8254x Software Developer's Manual.
+// The 82540EM (8254x) programming model as the hardware model implements it: register offsets, bit fields,
+// interrupt causes and descriptor layouts, used by model/nic and the tests. The miniport keeps its own view
+// (hostdrv/miniport/e1000_hw.h); testbench/tests/layout checks it against this table. Plain C++17, no SystemC.
+// Values from the 8254x Family Software Developer's Manual (Table 13-2, section 13.4, sections 3.2.3 and 3.3).
 #pragma once
 
 #include <cstddef>
