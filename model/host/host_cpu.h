@@ -1,8 +1,9 @@
-// The host CPU: runs a program (std::function<void()>, e.g. the driver stack behind the testbench's platform adapter)
-// in its SC_THREAD and offers it the CPU's cycles. Configuration, MMIO and I/O calls are b_transport into the host
-// bridge's CPU sockets, so each is a real bus cycle that takes simulated time; stall_ns lets simulated time pass; the
-// interrupt controller dispatches INTA# to connected ISRs while the program stalls, or after it returned, never
-// re-entrantly. Host memory is a separate block (HostMemory), reached by the program directly (zero-time CPU access).
+// The host CPU: runs a program (std::function<void()>, e.g. host software behind an adapter that implements the
+// software's platform interface with these calls) in its SC_THREAD and offers it the CPU's cycles. Configuration, MMIO
+// and I/O calls are b_transport into the host bridge's CPU sockets, so each is a real bus cycle that takes simulated
+// time; stall_ns lets simulated time pass; the interrupt controller dispatches INTA# to connected ISRs while the
+// program stalls, or after it returned, never re-entrantly. Host memory is a separate block (HostMemory), reached by
+// the program directly (zero-time CPU access).
 #pragma once
 
 #include <array>
