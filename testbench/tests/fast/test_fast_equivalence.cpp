@@ -1,13 +1,14 @@
-// The TLM-2.0 fast mode against the pin-level machine: the same driver stack and NIC, the same seeded traffic, the
-// same wire output and the same host memory (descriptor rings and packet buffers) at the end.
+// The TLM-2.0 fast mode against the pin-level machine, both from build_machine as nicsim builds them: the same driver
+// stack and NIC, the same seeded traffic, the same wire output and the same host memory (descriptor rings and packet
+// buffers) at the end.
 #include <catch2/catch.hpp>
 
 #include <vector>
 
-#include "model/fast/fast_machine.h"
-#include "model/fast/pin_machine.h"
-#include "model/fast/traffic_harness.h"
 #include "model/nic/e1000_regs.h"
+#include "testbench/machine/driver_bringup.h"
+#include "testbench/machine/machine.h"
+#include "testbench/machine/traffic_harness.h"
 #include "testbench/support/sim_reports.h"
 
 using namespace nicsim;
@@ -17,12 +18,21 @@ namespace {
 
 constexpr uint8_t kPeer[6] = {0x02, 0, 0, 0, 0, 0x02};  // the harness's far end
 
-fast::FastMachineParams fast_params() {
-    fast::FastMachineParams p;
-    p.bus.width_bits = 64;
-    p.bus.clock_mhz = 66;
-    return p;
+tb::MachineConfig machine_config(tb::BusModel model) {
+    tb::MachineConfig c;
+    c.bus_model = model;
+    c.bus.width_bits = 64;
+    c.bus.clock_mhz = 66;
+    return c;
 }
+
+/// The pin-level and the fast machine of one configuration.
+struct Pair {
+    std::unique_ptr<tb::MachineBase> pin_machine = tb::build_machine("pin", machine_config(tb::BusModel::Pin));
+    std::unique_ptr<tb::MachineBase> fast_machine = tb::build_machine("fast", machine_config(tb::BusModel::Tlm));
+    tb::Machine& pin = *pin_machine->pin();
+    fast::FastMachine& fst = fast_machine->tlm()->fast;
+};
 
 std::vector<uint8_t> read_mem(host::HostMemory& m, uint64_t addr, size_t len) {
     std::vector<uint8_t> v(len);
@@ -41,7 +51,7 @@ uint64_t ring_base(const nic::Nic82540em& n, uint32_t bal) {
 }
 
 /// Run until both harnesses are done (or `limit` of simulated time), then a short tail for the last write-backs.
-void run_both(fast::TrafficHarness& a, fast::TrafficHarness& b, const sc_time& limit) {
+void run_both(tb::TrafficHarness& a, tb::TrafficHarness& b, const sc_time& limit) {
     while ((!a.done() || !b.done()) && sc_time_stamp() < limit) sc_start(sc_time(50, SC_US));
     sc_start(sc_time(50, SC_US));
 }
@@ -49,16 +59,17 @@ void run_both(fast::TrafficHarness& a, fast::TrafficHarness& b, const sc_time& l
 }  // namespace
 
 TEST_CASE("fast mode and pin-level bus give the same wire output and host memory", "[fast][equivalence]") {
-    fast::PinMachine pin("pin", fast_params());
-    fast::FastMachine fst("fast", fast_params());
-    fast::HarnessConfig hc;
+    Pair m;
+    tb::Machine& pin = m.pin;
+    fast::FastMachine& fst = m.fst;
+    tb::HarnessConfig hc;
     hc.seed = 7;
     hc.tx_packets = 40;
     hc.rx_packets = 40;
     hc.frame_size = 700;
     hc.window = 16;
-    fast::TrafficHarness hp("pin_harness", hc, pin.host.cpu, pin.nic);
-    fast::TrafficHarness hf("fast_harness", hc, fst.cpu, fst.nic);
+    tb::TrafficHarness hp("pin_harness", hc, *m.pin_machine);
+    tb::TrafficHarness hf("fast_harness", hc, *m.fast_machine);
     run_both(hp, hf, sc_time(100, SC_MS));
 
     INFO("both programs finished without a driver failure");
@@ -85,7 +96,7 @@ TEST_CASE("fast mode and pin-level bus give the same wire output and host memory
         INFO("TX frame " << i);
         CHECK(hp.transmitted()[i] == hf.transmitted()[i]);
         CHECK(hf.transmitted()[i] ==
-              fast::TrafficHarness::make_frame(hc.seed, 1, i, hc.frame_size, kPeer, fst.nic.params().mac));
+              tb::TrafficHarness::make_frame(hc.seed, 1, i, hc.frame_size, kPeer, fst.nic.params().mac));
     }
 
     INFO("every injected frame was indicated to the protocol, in the same order with the same bytes");
@@ -131,15 +142,16 @@ TEST_CASE("fast mode runs the traffic with fewer kernel evaluations of the NIC t
           "[fast][speed]") {
     // The fast mode's point: the same frames with no bus phases to evaluate. The NIC's clocked method is evaluated
     // on fewer clocks because a DMA request no longer waits for arbitration and data phases clock by clock.
-    fast::PinMachine pin("pin", fast_params());
-    fast::FastMachine fst("fast", fast_params());
-    fast::HarnessConfig hc;
+    Pair m;
+    tb::Machine& pin = m.pin;
+    fast::FastMachine& fst = m.fst;
+    tb::HarnessConfig hc;
     hc.seed = 3;
     hc.tx_packets = 20;
     hc.rx_packets = 20;
     hc.frame_size = 1514;
-    fast::TrafficHarness hp("pin_harness", hc, pin.host.cpu, pin.nic);
-    fast::TrafficHarness hf("fast_harness", hc, fst.cpu, fst.nic);
+    tb::TrafficHarness hp("pin_harness", hc, *m.pin_machine);
+    tb::TrafficHarness hf("fast_harness", hc, *m.fast_machine);
     run_both(hp, hf, sc_time(100, SC_MS));
     REQUIRE(hp.done());
     REQUIRE(hf.done());
@@ -156,10 +168,11 @@ TEST_CASE(
     "abort",
     "[fast][bridge]") {
     nicsim::test::expect_reports("nicsim/fast/master-abort");
-    fast::FastMachine fst("fast", fast_params());
+    const auto machine = tb::build_machine("fast", machine_config(tb::BusModel::Tlm));
+    fast::FastMachine& fst = machine->tlm()->fast;
     uint32_t empty_cfg = 0, vendor = 0, unclaimed = 0;
     uint64_t errors = 0;
-    fst.cpu.set_program([&](host::HostPlatform& hp) {
+    tb::install_program(fst.cpu, [&](host::HostPlatform& hp) {
         empty_cfg = hp.config_read(fst.nic.device_number() + 1, 0, 4);
         vendor = hp.config_read(fst.nic.device_number(), 0, 2);
         unclaimed = hp.mmio_read(0xF000'0000u, 4);  // BAR0 is not assigned yet: nobody claims it
@@ -183,10 +196,11 @@ TEST_CASE("fast mode DMA outside every verifier window ends in a target abort th
     // completes it as a target abort, and the NIC latches Received Target Abort and diagnoses the bus error.
     nicsim::test::expect_reports("nicsim/host/verifier");
     nicsim::test::expect_reports("nicsim/nic/");
-    fast::FastMachine fst("fast", fast_params());
+    const auto machine = tb::build_machine("fast", machine_config(tb::BusModel::Tlm));
+    fast::FastMachine& fst = machine->tlm()->fast;
     constexpr uint32_t kBar0 = 0xF000'0000u;
     uint32_t status = 0;
-    fst.cpu.set_program([&](host::HostPlatform& hp) {
+    tb::install_program(fst.cpu, [&](host::HostPlatform& hp) {
         using namespace nicsim::e1000;
         const unsigned dev = fst.nic.device_number();
         hp.config_write(dev, pci::cfg::kBar0, 4, kBar0);

@@ -1,9 +1,9 @@
-#include "scoreboard.h"
+#include "testbench/checkers/scoreboard.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "traffic.h"
+#include "testbench/machine/traffic.h"
 
 namespace nicsim::tb {
 
