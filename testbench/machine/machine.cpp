@@ -42,6 +42,11 @@ Mac MachineBase::mac() const {
     return mac_of(m_config.nic);
 }
 
+void MachineBase::trace_nic() {
+    if (m_config.trace_file && m_config.trace_nic)
+        nic_device().trace(m_config.trace_file, m_config.trace_nic_name, m_config.trace_nic);
+}
+
 void MachineBase::install_run_program() {
     if (!m_config.run) return;
     install_program(host_cpu(), [this](host::HostPlatform& hp) { run(hp, nic_device().device_number()); });
@@ -57,11 +62,14 @@ Machine::Machine(sc_module_name name, const MachineConfig& cfg)
     monitor.set_dac_capable(host.bridge.master_index(), true);
     monitor.set_dac_capable(nic.master().master_index(), cfg.nic.dma_address_bits == 64);
     if (cfg.bridge_faults) host.bridge.set_faults(*cfg.bridge_faults);
+    if (cfg.trace_file && cfg.trace_bus) bus.trace(cfg.trace_file);
+    trace_nic();
     install_run_program();
 }
 
 TlmMachine::TlmMachine(sc_module_name name, const MachineConfig& cfg)
     : MachineBase(name, cfg), fast("tlm", fast_params(cfg)) {
+    trace_nic();
     install_run_program();
 }
 

@@ -4,8 +4,9 @@
 //   tlm (TlmMachine): the same CPU, memory, verifier and NIC on fast::FastMachine (TLM-2.0 FastBridge and
 //                     FastDmaPort): no arbiter, monitor or host bridge.
 // nicsim, nicsim_bench and the tests that need a machine all build it here; a test that needs less switches parts off
-// in its MachineConfig (no DMA checking, no run program) and installs its own CPU program (install_program).
-// The wire, the peer, the second NIC of a back-to-back run, tracing and timed faults belong to the run (SystemTop).
+// in its MachineConfig (no DMA checking, no tracing, no run program) and installs its own CPU program
+// (install_program). The wire, the peer, the second machine of a back-to-back run and the timed faults belong to the
+// run (SystemTop).
 #pragma once
 
 #include <memory>
@@ -45,7 +46,9 @@ class MachineBase : public sc_core::sc_module, public RunProgram {
 
   protected:
     MachineBase(sc_core::sc_module_name name, const MachineConfig& cfg);
-    /// The derived constructor calls this once its parts exist: hands the run program (if any) to the CPU.
+    /// The derived constructor calls these once its parts exist: the NIC's traced state (as configured), and the
+    /// run program (if any) handed to the CPU.
+    void trace_nic();
     void install_run_program();
 
   private:

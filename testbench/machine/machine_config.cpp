@@ -1,5 +1,7 @@
 #include "testbench/machine/machine_config.h"
 
+#include "model/nic/nic_82540em.h"
+
 namespace nicsim::tb {
 
 namespace {
@@ -18,7 +20,16 @@ host::HostBridgeFaults bridge_faults(const RunConfig& c) {
 
 }  // namespace
 
-MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_mac) {
+unsigned nic_trace_bits(const std::string& t) {
+    const bool all = t.find("all") != std::string::npos;
+    unsigned what = 0;
+    if (all || t.find("dma") != std::string::npos) what |= nic::kTraceDma;
+    if (all || t.find("desc") != std::string::npos) what |= nic::kTraceDesc;
+    if (all || t.find("mac") != std::string::npos) what |= nic::kTraceMac;
+    return what;
+}
+
+MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_mac, sc_core::sc_trace_file* trace) {
     MachineConfig m;
     m.bus_model = c.bus_model;
     m.bus.width_bits = c.bus_width;
@@ -32,6 +43,12 @@ MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_m
     // The bridge faults act on the pin-level bus only (validate() refuses them with tlm); the other faults act on
     // the wire, the peer or the driver and are the run top's.
     if (!partner && c.faults.any() && c.bus_model == BusModel::Pin) m.bridge_faults = bridge_faults(c);
+    // The bus lines exist only on the pin-level bus (validate() refuses --trace bus with an explicit --vcd in tlm
+    // mode, and without one main leaves the VCD off); the NIC's internals are traced on either.
+    m.trace_file = trace;
+    m.trace_bus = !partner;
+    m.trace_nic = nic_trace_bits(c.trace);
+    m.trace_nic_name = partner ? "partner_nic" : "nic";
     m.run = &c;
     m.partner = partner;
     m.peer_mac = peer_mac;

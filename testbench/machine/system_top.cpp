@@ -39,10 +39,16 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
     check_writable("pcap-out", m_cfg.pcap_out);
     check_writable("stats-json", m_cfg.stats_json);
 
-    m_dut = build_machine("dut", machine_config(m_cfg, false, kPeerMac));
+    if (!m_cfg.pcap_out.empty()) {
+        m_pcap_out = std::make_unique<wire::PcapWriter>();
+        if (!m_pcap_out->open(m_cfg.pcap_out)) throw UsageError("--pcap-out: " + m_pcap_out->error());
+    }
+    if (!m_cfg.vcd.empty()) m_tracer = std::make_unique<Tracer>(m_cfg.vcd);
+    sc_trace_file* const trace = m_tracer ? m_tracer->file() : nullptr;
+    m_dut = build_machine("dut", machine_config(m_cfg, false, kPeerMac, trace));
     m_dut->set_check_rx(m_cfg.pcap_in.empty());  // frames from a pcap are not ours to check byte for byte
     if (m_cfg.back_to_back) {
-        m_partner = build_machine("partner", machine_config(m_cfg, true, m_dut->mac()));
+        m_partner = build_machine("partner", machine_config(m_cfg, true, m_dut->mac(), trace));
         m_dut->set_peer_mac(m_partner->mac());
         m_dut->set_tx_board(&m_partner->rx_board());
         m_partner->set_tx_board(&m_dut->rx_board());
@@ -68,26 +74,8 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         }
     }
 
-    if (!m_cfg.pcap_out.empty()) {
-        m_pcap_out = std::make_unique<wire::PcapWriter>();
-        if (!m_pcap_out->open(m_cfg.pcap_out)) throw UsageError("--pcap-out: " + m_pcap_out->error());
-        m_wire.set_tap(m_pcap_out.get());
-    }
-    if (!m_cfg.vcd.empty()) {
-        m_tracer = std::make_unique<Tracer>(m_cfg.vcd);
-        // The bus lines exist only on the pin-level bus (validate() refuses --trace bus with an explicit --vcd in
-        // tlm mode, and without one main leaves the VCD off); the NIC's internals are traced on either.
-        if (Machine* pin = m_dut->pin()) pin->bus.trace(m_tracer->file());
-        const std::string& t = m_cfg.trace;
-        const bool all = t.find("all") != std::string::npos;
-        unsigned what = 0;  // the NIC's internal state beside the bus, as asked (traces/nic_*.gtkw show it)
-        if (all || t.find("dma") != std::string::npos) what |= nic::kTraceDma;
-        if (all || t.find("desc") != std::string::npos) what |= nic::kTraceDesc;
-        if (all || t.find("mac") != std::string::npos) what |= nic::kTraceMac;
-        if (what) m_dut->nic_device().trace(m_tracer->file(), "nic", what);
-        if (what && m_partner) m_partner->nic_device().trace(m_tracer->file(), "partner_nic", what);
-        if (what & nic::kTraceMac) m_wire.trace(m_tracer->file());
-    }
+    if (m_pcap_out) m_wire.set_tap(m_pcap_out.get());
+    if (m_tracer && (m_dut->config().trace_nic & nic::kTraceMac)) m_wire.trace(m_tracer->file());
     SC_THREAD(watch);
     const FaultConfig& f = m_cfg.faults;
     if (f.parity_address_ns || f.parity_data_ns || f.parity_read_ns || f.link_flap_ns) SC_THREAD(timed_faults);
