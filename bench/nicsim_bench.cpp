@@ -440,11 +440,8 @@ int profile_run(const std::string& what, uint64_t clocks) {
         HarnessConfig hc;
         hc.tx_packets = hc.rx_packets = 100'000'000;
         hc.keep_frames = false;
-        RunConfig bus;
-        bus.bus_width = 64;
-        bus.bus_mhz = 66;
         const std::unique_ptr<MachineBase> m =
-            build_machine(what == "fast" ? "fast" : "dut", harness_machine(bus, what == "fast"));
+            build_machine(what == "fast" ? "fast" : "dut", harness_machine(saturate_config(), what == "fast"));
         TrafficHarness h("harness", hc, *m);
         sc_start(period * static_cast<double>(clocks));
         const nic::DataPathStats& st = m->nic_device().data_path().stats();
