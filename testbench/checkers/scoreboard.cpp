@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "testbench/machine/traffic.h"
+#include "testbench/checkers/traffic_format.h"
 
 namespace nicsim::tb {
 

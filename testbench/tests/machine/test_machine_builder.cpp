@@ -74,8 +74,7 @@ TEST_CASE("machine_config gives the DUT and the partner of a run their parts", "
     CHECK_FALSE(tb::machine_config(tlm_run, false, peer).bridge_faults.has_value());
 }
 
-TEST_CASE("build_machine builds the pin-level and the TLM machine with the configured parts",
-          "[machine][builder]") {
+TEST_CASE("build_machine builds the pin-level and the TLM machine with the configured parts", "[machine][builder]") {
     tb::MachineConfig c;
     c.nic.dma_address_bits = 32;
     c.verify_dma = false;
