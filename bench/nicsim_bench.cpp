@@ -25,13 +25,11 @@
 
 #include <systemc>
 
-#include "hostdrv/miniport/e1000_miniport.h"
 #include "hostdrv/ndis/ndis_host.h"
-#include "model/fast/fast_machine.h"
-#include "testbench/machine/cpu_platform.h"
-#include "testbench/machine/pin_machine.h"
+#include "testbench/machine/driver_bringup.h"
+#include "testbench/machine/machine.h"
+#include "testbench/machine/system_top.h"
 #include "testbench/machine/traffic_harness.h"
-#include "testbench/system/system_top.h"
 
 using namespace nicsim;
 using namespace nicsim::tb;
@@ -255,20 +253,17 @@ void measure_full(const Options& o, bool vcd, Result& r) {
 void measure_idle(const Options& o, Result& r) {
     RunConfig cfg = saturate_config();
     cfg.packets = 0;
-    const Mac peer = {0x02, 0, 0, 0, 0, 0x02};
-    Machine m("dut", cfg, peer, false);
-    Scoreboard board("idle");
-    m.set_tx_board(&board);
+    MachineConfig mc = machine_config(cfg, false, kPeerMac);
+    mc.run = nullptr;  // the idle driver program below instead of the run's traffic
+    const std::unique_ptr<MachineBase> built = build_machine("dut", mc);
+    Machine& m = *built->pin();
     bool up = false;
     std::unique_ptr<ndis::NdisHost> host;
-    CpuPlatform platform(m.host);
-    platform.set_program([&](hostdrv::HostPlatform& hp) {
-        ndis::NdisHostConfig hc;
-        hc.pci_device = m.nic.device_number();
-        host = std::make_unique<ndis::NdisHost>(hp, hc);
-        NDIS_STATUS st = host->load_driver(NicsimE1000DriverEntry);
-        if (st == NDIS_STATUS_SUCCESS) st = host->initialize();
-        up = st == NDIS_STATUS_SUCCESS;
+    install_program(*built, [&](hostdrv::HostPlatform& hp) {
+        DriverSettings s;
+        s.host.pci_device = m.nic.device_number();
+        s.reports = nullptr;
+        up = bring_up_driver(hp, s, host) == NDIS_STATUS_SUCCESS;
         for (;;) host->run_for_ns(1'000'000);  // the driver idles: timers and interrupts only
     });
     for (int i = 0; i < 200 && !up; ++i) sc_start(sc_time(100, SC_US));
@@ -289,30 +284,25 @@ void measure_idle(const Options& o, Result& r) {
 
 // ---- the TLM-2.0 loosely-timed fast mode, and the pin-level machine under the same harness traffic ----
 
-/// FastMachine (or the pin-level Machine) driven by the traffic harness: saturated 1514-byte frames both ways.
+/// The machine the harness drives: the run's bus, every other part at its default, no run program.
+MachineConfig harness_machine(const RunConfig& cfg, bool use_fast) {
+    MachineConfig mc;
+    mc.bus_model = use_fast ? BusModel::Tlm : BusModel::Pin;
+    mc.bus.width_bits = cfg.bus_width;
+    mc.bus.clock_mhz = cfg.bus_mhz;
+    return mc;
+}
+
+/// The fast machine (or the pin-level one) driven by the traffic harness: saturated 1514-byte frames both ways.
 void measure_harness(const Options& o, bool use_fast, Result& r) {
     RunConfig cfg = saturate_config();
-    fast::HarnessConfig hc;
+    HarnessConfig hc;
     hc.tx_packets = hc.rx_packets = 100'000'000;
     hc.frame_size = 1514;
     hc.keep_frames = false;
-    std::unique_ptr<fast::FastMachine> fm;
-    std::unique_ptr<fast::PinMachine> pm;
-    std::unique_ptr<CpuPlatform> platform;
-    std::unique_ptr<fast::TrafficHarness> h;
-    fast::FastMachineParams p;
-    p.bus.width_bits = cfg.bus_width;
-    p.bus.clock_mhz = cfg.bus_mhz;
-    if (use_fast) {
-        fm = std::make_unique<fast::FastMachine>("fast", p);
-        platform = std::make_unique<CpuPlatform>(*fm);
-        h = std::make_unique<fast::TrafficHarness>("harness", hc, *platform, fm->nic);
-    } else {
-        pm = std::make_unique<fast::PinMachine>("dut", p);
-        platform = std::make_unique<CpuPlatform>(pm->host);
-        h = std::make_unique<fast::TrafficHarness>("harness", hc, *platform, pm->nic);
-    }
-    nic::Nic82540em& n = use_fast ? fm->nic : pm->nic;
+    const std::unique_ptr<MachineBase> m = build_machine(use_fast ? "fast" : "dut", harness_machine(cfg, use_fast));
+    TrafficHarness h("harness", hc, *m);
+    nic::Nic82540em& n = m->nic_device();
     const auto tx = [&] { return n.data_path().stats().tx_frames; };
     const auto rx = [&] { return n.data_path().stats().rx_frames; };
     for (int i = 0; i < 400 && (tx() < 50 || rx() < 50); ++i) sc_start(sc_time(50, SC_US));
@@ -447,22 +437,14 @@ int profile_run(const std::string& what, uint64_t clocks) {
         return 0;
     }
     if (what == "pin" || what == "fast") {
-        fast::HarnessConfig hc;
+        HarnessConfig hc;
         hc.tx_packets = hc.rx_packets = 100'000'000;
         hc.keep_frames = false;
-        fast::FastMachineParams p;
-        p.bus.width_bits = 64;
-        p.bus.clock_mhz = 66;
-        std::unique_ptr<fast::FastMachine> fm;
-        std::unique_ptr<fast::PinMachine> pm;
-        if (what == "fast")
-            fm = std::make_unique<fast::FastMachine>("fast", p);
-        else
-            pm = std::make_unique<fast::PinMachine>("dut", p);
-        CpuPlatform platform = fm ? CpuPlatform(*fm) : CpuPlatform(pm->host);
-        fast::TrafficHarness h("harness", hc, platform, fm ? fm->nic : pm->nic);
+        const std::unique_ptr<MachineBase> m =
+            build_machine(what == "fast" ? "fast" : "dut", harness_machine(saturate_config(), what == "fast"));
+        TrafficHarness h("harness", hc, *m);
         sc_start(period * static_cast<double>(clocks));
-        const nic::DataPathStats& st = (fm ? fm->nic : pm->nic).data_path().stats();
+        const nic::DataPathStats& st = m->nic_device().data_path().stats();
         std::printf("%s: %llu clocks, %llu TX + %llu RX frames\n", what.c_str(),
                     static_cast<unsigned long long>(sc_time_stamp() / period),
                     static_cast<unsigned long long>(st.tx_frames), static_cast<unsigned long long>(st.rx_frames));

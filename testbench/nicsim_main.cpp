@@ -12,8 +12,8 @@
 #include <systemc>
 
 #include "testbench/cli/run_config.h"
+#include "testbench/machine/system_top.h"
 #include "testbench/system/run_stats.h"
-#include "testbench/system/system_top.h"
 
 using namespace nicsim::tb;
 using namespace sc_core;

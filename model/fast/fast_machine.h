@@ -1,5 +1,5 @@
 // The fast (TLM-2.0 loosely-timed) machine: the same host CPU, host memory, DMA verifier and Nic82540em as the
-// pin-level machine (testbench/system Machine), with the bus phases replaced by direct transactions. The CPU's
+// pin-level machine (testbench/machine builds both), with the bus phases replaced by direct transactions. The CPU's
 // configuration, MMIO and I/O cycles reach the NIC through FastBridge; the NIC's DMA reaches host memory through
 // FastDmaPort and the DMA verifier. The PciBus stays for what is not a bus cycle: the clock the NIC is evaluated
 // on, device/master numbering and INTA# (interrupts reach the CPU exactly as on the pin-level machine).

@@ -2,9 +2,6 @@
 
 #include <utility>
 
-#include "model/fast/fast_machine.h"
-#include "model/host/host_system.h"
-
 namespace nicsim::tb {
 
 static_assert(hostdrv::PhysicalMemory::kPageSize == host::HostMemory::kPageSize,
@@ -12,10 +9,6 @@ static_assert(hostdrv::PhysicalMemory::kPageSize == host::HostMemory::kPageSize,
 
 CpuPlatform::CpuPlatform(host::HostCpu& cpu, host::HostMemory& memory, host::DmaVerifier* verifier)
     : m_cpu(cpu), m_memory(memory), m_verifier(verifier) {}
-
-CpuPlatform::CpuPlatform(host::HostSystem& host) : CpuPlatform(host.cpu, host.memory, &host.verifier) {}
-
-CpuPlatform::CpuPlatform(fast::FastMachine& machine) : CpuPlatform(machine.cpu, machine.memory, &machine.verifier) {}
 
 void CpuPlatform::set_program(Program program) {
     m_cpu.set_program([this, program = std::move(program)] { program(*this); });

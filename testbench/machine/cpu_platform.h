@@ -13,13 +13,6 @@
 #include "model/host/host_cpu.h"
 #include "model/host/host_memory.h"
 
-namespace nicsim::host {
-class HostSystem;
-}
-namespace nicsim::fast {
-class FastMachine;
-}
-
 namespace nicsim::tb {
 
 class CpuPlatform : public hostdrv::HostPlatform {
@@ -28,10 +21,6 @@ class CpuPlatform : public hostdrv::HostPlatform {
 
     /// `verifier` (optional) receives dma_allow/dma_revoke; without one they do nothing.
     CpuPlatform(host::HostCpu& cpu, host::HostMemory& memory, host::DmaVerifier* verifier = nullptr);
-    /// The pin-level host: its CPU, memory and DMA verifier.
-    explicit CpuPlatform(host::HostSystem& host);
-    /// The fast machine's CPU, memory and DMA verifier.
-    explicit CpuPlatform(fast::FastMachine& machine);
     CpuPlatform(const CpuPlatform&) = delete;  // the CPU's program refers to this object
     CpuPlatform& operator=(const CpuPlatform&) = delete;
 

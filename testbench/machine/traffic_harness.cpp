@@ -1,10 +1,8 @@
 #include "testbench/machine/traffic_harness.h"
 
-#include <cstdio>
+#include "testbench/machine/driver_bringup.h"
 
-#include "hostdrv/miniport/e1000_miniport.h"
-
-namespace nicsim::fast {
+namespace nicsim::tb {
 
 using namespace sc_core;
 
@@ -20,13 +18,12 @@ uint64_t splitmix(uint64_t& state) {
 }
 }  // namespace
 
-TrafficHarness::TrafficHarness(sc_module_name name, const HarnessConfig& cfg, tb::CpuPlatform& platform,
-                               nic::Nic82540em& nic)
-    : sc_module(name), m_cfg(cfg), m_nic(nic) {
+TrafficHarness::TrafficHarness(sc_module_name name, const HarnessConfig& cfg, MachineBase& machine)
+    : sc_module(name), m_cfg(cfg), m_nic(machine.nic_device()) {
     if (m_cfg.frame_size < 22) m_cfg.frame_size = 22;
     if (m_cfg.window == 0) m_cfg.window = 1;
-    platform.set_program([this](hostdrv::HostPlatform& hp) { program(hp); });
-    nic.set_wire(this);
+    install_program(machine, [this](hostdrv::HostPlatform& hp) { program(hp); });
+    m_nic.set_wire(this);
     SC_THREAD(inject);
 }
 
@@ -58,18 +55,12 @@ void TrafficHarness::transmit(const nic::Frame& frame) {
 }
 
 void TrafficHarness::program(hostdrv::HostPlatform& hp) {
-    ndis::NdisHostConfig hc;
-    hc.pci_device = m_nic.device_number();
-    hc.pages.seed = m_cfg.seed;
-    m_ndis = std::make_unique<ndis::NdisHost>(hp, hc);
-    m_ndis->set_report_sink(
-        [](const std::string& type, const std::string& message) { SC_REPORT_WARNING(type.c_str(), message.c_str()); });
-    NDIS_STATUS st = m_ndis->load_driver(NicsimE1000DriverEntry);
-    if (st == NDIS_STATUS_SUCCESS) st = m_ndis->initialize();
+    DriverSettings s;  // the miniport's registry defaults
+    s.host.pci_device = m_nic.device_number();
+    s.host.pages.seed = m_cfg.seed;
+    const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis);
     if (st != NDIS_STATUS_SUCCESS) {
-        char buf[96];
-        std::snprintf(buf, sizeof buf, "driver initialisation failed with NDIS status 0x%08X", unsigned(st));
-        m_failure = buf;
+        m_failure = driver_failure(st);
         m_done = true;
         m_done_event.notify(SC_ZERO_TIME);
         return;
@@ -108,4 +99,4 @@ void TrafficHarness::inject() {
     }
 }
 
-}  // namespace nicsim::fast
+}  // namespace nicsim::tb

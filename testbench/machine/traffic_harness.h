@@ -1,6 +1,6 @@
-// A driver program and a wire end for one machine, pin-level or fast, so both modes can run the same traffic:
-// the CPU program loads the project's miniport under the NDIS host, sends `tx_packets` seeded frames (at most
-// `window` outstanding) and waits for `rx_packets` received ones; the harness is the NIC's wire (it records every
+// A driver program and a wire end for one machine (build_machine), pin-level or fast, so both modes can run the same
+// traffic: the CPU program brings the project's miniport up (bring_up_driver), sends `tx_packets` seeded frames (at
+// most `window` outstanding) and waits for `rx_packets` received ones; the harness is the NIC's wire (it records every
 // transmitted frame) and its far end (it injects seeded frames into the NIC at line rate once the driver is up).
 // Frame i of a direction depends only on (seed, direction, i): 14-byte Ethernet header (EtherType 0x88B5), an
 // 8-byte sequence number, seeded payload.
@@ -15,9 +15,9 @@
 
 #include "hostdrv/ndis/ndis_host.h"
 #include "model/nic/nic_82540em.h"
-#include "testbench/machine/cpu_platform.h"
+#include "testbench/machine/machine.h"
 
-namespace nicsim::fast {
+namespace nicsim::tb {
 
 struct HarnessConfig {
     uint64_t seed = 1;           ///< traffic and page-placement seed
@@ -31,9 +31,8 @@ struct HarnessConfig {
 class TrafficHarness : public sc_core::sc_module, public nic::WireSink {
   public:
     SC_HAS_PROCESS(TrafficHarness);
-    /// Sets the program of `platform`'s CPU and becomes `nic`'s wire.
-    TrafficHarness(sc_core::sc_module_name name, const HarnessConfig& cfg, tb::CpuPlatform& platform,
-                   nic::Nic82540em& nic);
+    /// Installs its program on the machine's CPU and becomes its NIC's wire.
+    TrafficHarness(sc_core::sc_module_name name, const HarnessConfig& cfg, MachineBase& machine);
     ~TrafficHarness() override;
 
     /// Frame `index` of direction `dir` (0 = injected by the far end, 1 = sent by the driver), without FCS.
@@ -71,4 +70,4 @@ class TrafficHarness : public sc_core::sc_module, public nic::WireSink {
     sc_core::sc_event m_done_event;
 };
 
-}  // namespace nicsim::fast
+}  // namespace nicsim::tb

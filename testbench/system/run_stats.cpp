@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "system_top.h"
+#include "testbench/machine/system_top.h"
 
 namespace nicsim::tb {
 

@@ -1,7 +1,8 @@
-// The end-to-end rig: PCI bus with the protocol monitor, arbiter, host bridge, host memory behind the DMA verifier,
-// host CPU running the NDIS host and the project's miniport, the 82540EM model, and the wire with a peer at its other
-// end (the peer records what the NIC transmits and injects frames the NIC receives). Built by each test case (one
-// elaboration per process). The system top of testbench/system will replace the wiring here once it exists.
+// The end-to-end rig: the pin-level machine nicsim runs (build_machine: PCI bus with the protocol monitor, arbiter,
+// host bridge, host memory behind the DMA verifier, host CPU, the 82540EM model) with the test's own CPU program in
+// place of the run's traffic program, and the wire with a peer at its other end (the peer records what the NIC
+// transmits and injects frames the NIC receives). The CPU program brings the driver up with start_driver
+// (bring_up_driver). Built by each test case (one elaboration per process).
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -14,16 +15,10 @@
 
 #include "hostdrv/miniport/e1000_miniport.h"
 #include "hostdrv/ndis/ndis_host.h"
-#include "model/host/dma_verifier.h"
-#include "model/host/host_bridge.h"
-#include "model/host/host_cpu.h"
-#include "model/host/host_memory.h"
 #include "model/nic/e1000_regs.h"
-#include "model/nic/nic_82540em.h"
-#include "model/pci/arbiter.h"
-#include "model/pci/bus_monitor.h"
 #include "model/wire/wire.h"
-#include "testbench/machine/cpu_platform.h"
+#include "testbench/machine/driver_bringup.h"
+#include "testbench/machine/machine.h"
 
 namespace nicsim::e2e {
 
@@ -40,47 +35,41 @@ struct RigOptions {
 };
 
 struct Rig {
-    pci::PciBus bus;
-    pci::BusMonitor monitor;
-    host::HostMemory mem{"mem"};
-    host::DmaVerifier verifier;
-    host::HostBridge bridge;
-    host::HostCpu cpu;
-    tb::CpuPlatform platform;  ///< the host software's lower edge over cpu, mem and verifier
-    nic::Nic82540em nic;
-    pci::Arbiter arb;
+    std::unique_ptr<tb::MachineBase> machine;
+    tb::Machine& pin;
+    pci::PciBus& bus;
+    pci::BusMonitor& monitor;
+    host::HostMemory& mem;
+    host::DmaVerifier& verifier;
+    host::HostBridge& bridge;
+    host::HostCpu& cpu;
+    nic::Nic82540em& nic;
     wire::Wire wire;
     RigOptions opt;
-    std::unique_ptr<ndis::NdisHost> host;  ///< made by the CPU program (start_driver), inspected after the run
-    std::vector<nic::Frame> peer_rx;       ///< what the NIC put on the wire, in order
-    uint64_t bar0 = 0;                     ///< BAR0 as the PnP manager assigned it
+    /// Made by the CPU program (start_driver), inspected after the run; destroyed before the machine it drives.
+    std::unique_ptr<ndis::NdisHost> host;
+    std::vector<nic::Frame> peer_rx;  ///< what the NIC put on the wire, in order
+    uint64_t bar0 = 0;                ///< BAR0 as the PnP manager assigned it
 
-    static nic::NicParams nic_params(const RigOptions& o) {
-        nic::NicParams p;
-        p.dma_address_bits = o.dma_bits;
-        p.max_transfer = o.nic_max_transfer;
-        return p;
+    static tb::MachineConfig machine_config(const RigOptions& o) {
+        tb::MachineConfig c;
+        c.nic.dma_address_bits = o.dma_bits;
+        c.nic.max_transfer = o.nic_max_transfer;
+        return c;
     }
 
     explicit Rig(const RigOptions& o = {})
-        : bus("pci", pci::BusConfig{}),
-          monitor("monitor", bus),
-          verifier("verifier", &bus),
-          bridge("bridge", bus),
-          cpu("cpu", bus),
-          platform(cpu, mem, &verifier),
-          nic("nic", bus, nic_params(o)),
-          arb("arbiter", bus, pci::ArbiterConfig{0, 16}),
+        : machine(tb::build_machine("dut", machine_config(o))),
+          pin(*machine->pin()),
+          bus(pin.bus),
+          monitor(pin.monitor),
+          mem(pin.host.memory),
+          verifier(pin.host.verifier),
+          bridge(pin.host.bridge),
+          cpu(pin.host.cpu),
+          nic(pin.nic),
           wire("wire", 1000),
           opt(o) {
-        bridge.mem.bind(verifier.target);
-        verifier.initiator.bind(mem.socket);
-        cpu.cpu_mem.bind(bridge.cpu_mem);
-        cpu.cpu_io.bind(bridge.cpu_io);
-        cpu.cpu_cfg.bind(bridge.cpu_cfg);
-        verifier.enable(true);
-        monitor.set_dac_capable(bridge.master_index(), true);
-        monitor.set_dac_capable(nic.master().master_index(), o.dma_bits == 64);
         nic.set_wire(&wire.end_a());
         wire.connect_a([this](const nic::Frame& f) { nic.receive(f); });
         wire.connect_b([this](const nic::Frame& f) { peer_rx.push_back(f); });
@@ -90,18 +79,19 @@ struct Rig {
     /// In the CPU program: the NDIS host with the options' registry, DriverEntry and MiniportInitialize.
     NDIS_STATUS start_driver(hostdrv::HostPlatform& hp, bool initialize = true,
                              const std::function<void(ndis::NdisHostConfig&)>& tweak = {}) {
-        ndis::NdisHostConfig cfg;
-        cfg.pci_device = nic.device_number();
-        cfg.buffer_placement = opt.buffers;
-        cfg.shared_placement = opt.shared;
-        cfg.hold_received_packets = opt.hold_received;
-        if (tweak) tweak(cfg);
-        host = std::make_unique<ndis::NdisHost>(hp, cfg);
-        host->set_config(miniport::kKeyDmaAddressBits, opt.dma_bits);
-        if (opt.lso_max) host->set_config(miniport::kKeyLsoMaxSize, opt.lso_max);
-        if (opt.tx_ring) host->set_config(miniport::kKeyTxRingSize, opt.tx_ring);
-        if (opt.rx_ring) host->set_config(miniport::kKeyRxRingSize, opt.rx_ring);
-        const NDIS_STATUS st = host->load_driver(NicsimE1000DriverEntry);
+        tb::DriverSettings s;
+        s.host.pci_device = nic.device_number();
+        s.host.buffer_placement = opt.buffers;
+        s.host.shared_placement = opt.shared;
+        s.host.hold_received_packets = opt.hold_received;
+        if (tweak) tweak(s.host);
+        s.registry.emplace_back(miniport::kKeyDmaAddressBits, opt.dma_bits);
+        if (opt.lso_max) s.registry.emplace_back(miniport::kKeyLsoMaxSize, opt.lso_max);
+        if (opt.tx_ring) s.registry.emplace_back(miniport::kKeyTxRingSize, opt.tx_ring);
+        if (opt.rx_ring) s.registry.emplace_back(miniport::kKeyRxRingSize, opt.rx_ring);
+        s.reports = nullptr;   // on stderr: the tests check NdisHost::violations() themselves
+        s.initialize = false;  // MiniportInitialize below, then BAR0 as it left it
+        const NDIS_STATUS st = tb::bring_up_driver(hp, s, host);
         if (st != NDIS_STATUS_SUCCESS || !initialize) return st;
         const NDIS_STATUS init = host->initialize();
         bar0 = hp.config_read(nic.device_number(), 0x10, 4) & ~0xFull;
@@ -132,7 +122,7 @@ struct Rig {
 
     /// Runs the program in the CPU thread until it returns (or `limit` passes).
     bool run(const std::function<void(hostdrv::HostPlatform&)>& program, const sc_core::sc_time& limit) {
-        platform.set_program(program);
+        tb::install_program(*machine, program);
         sc_core::sc_start(limit);
         return cpu.program_done();
     }

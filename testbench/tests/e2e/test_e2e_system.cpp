@@ -1,12 +1,12 @@
-// The miniport inside the system top (testbench/system): whole runs with the traffic generator, the peer or a
+// The miniport inside the system top (testbench/machine): whole runs with the traffic generator, the peer or a
 // second machine, and the scoreboards; each run must finish with every frame matched and every check clean.
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
 #include <string>
 
+#include "testbench/machine/system_top.h"
 #include "testbench/system/run_stats.h"
-#include "testbench/system/system_top.h"
 
 using namespace nicsim;
 using namespace nicsim::tb;
@@ -35,7 +35,7 @@ void system_run(RunConfig cfg) {
     CHECK(top.machine().sent_packets() == (cfg.direction == Direction::Rx ? 0u : cfg.packets));
     CHECK(top.machine().sends_refused() == 0u);
     if (cfg.direction != Direction::Tx) CHECK(top.machine().received() == cfg.packets);
-    // Not checked here: MiniportHalt's outcome. Machine::program marks the traffic done before it halts the
+    // Not checked here: MiniportHalt's outcome. RunProgram::run marks the traffic done before it halts the
     // adapter and SystemTop::watch stops 20 us later, before the halt (which waits for the DMA) returns.
 }
 

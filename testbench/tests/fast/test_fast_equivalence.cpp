@@ -1,13 +1,13 @@
-// The TLM-2.0 fast mode against the pin-level machine: the same driver stack and NIC, the same seeded traffic, the
-// same wire output and the same host memory (descriptor rings and packet buffers) at the end.
+// The TLM-2.0 fast mode against the pin-level machine, both from build_machine as nicsim builds them: the same driver
+// stack and NIC, the same seeded traffic, the same wire output and the same host memory (descriptor rings and packet
+// buffers) at the end.
 #include <catch2/catch.hpp>
 
 #include <vector>
 
-#include "model/fast/fast_machine.h"
 #include "model/nic/e1000_regs.h"
-#include "testbench/machine/cpu_platform.h"
-#include "testbench/machine/pin_machine.h"
+#include "testbench/machine/driver_bringup.h"
+#include "testbench/machine/machine.h"
 #include "testbench/machine/traffic_harness.h"
 #include "testbench/support/sim_reports.h"
 
@@ -18,12 +18,21 @@ namespace {
 
 constexpr uint8_t kPeer[6] = {0x02, 0, 0, 0, 0, 0x02};  // the harness's far end
 
-fast::FastMachineParams fast_params() {
-    fast::FastMachineParams p;
-    p.bus.width_bits = 64;
-    p.bus.clock_mhz = 66;
-    return p;
+tb::MachineConfig machine_config(tb::BusModel model) {
+    tb::MachineConfig c;
+    c.bus_model = model;
+    c.bus.width_bits = 64;
+    c.bus.clock_mhz = 66;
+    return c;
 }
+
+/// The pin-level and the fast machine of one configuration.
+struct Pair {
+    std::unique_ptr<tb::MachineBase> pin_machine = tb::build_machine("pin", machine_config(tb::BusModel::Pin));
+    std::unique_ptr<tb::MachineBase> fast_machine = tb::build_machine("fast", machine_config(tb::BusModel::Tlm));
+    tb::Machine& pin = *pin_machine->pin();
+    fast::FastMachine& fst = fast_machine->tlm()->fast;
+};
 
 std::vector<uint8_t> read_mem(host::HostMemory& m, uint64_t addr, size_t len) {
     std::vector<uint8_t> v(len);
@@ -42,7 +51,7 @@ uint64_t ring_base(const nic::Nic82540em& n, uint32_t bal) {
 }
 
 /// Run until both harnesses are done (or `limit` of simulated time), then a short tail for the last write-backs.
-void run_both(fast::TrafficHarness& a, fast::TrafficHarness& b, const sc_time& limit) {
+void run_both(tb::TrafficHarness& a, tb::TrafficHarness& b, const sc_time& limit) {
     while ((!a.done() || !b.done()) && sc_time_stamp() < limit) sc_start(sc_time(50, SC_US));
     sc_start(sc_time(50, SC_US));
 }
@@ -50,18 +59,17 @@ void run_both(fast::TrafficHarness& a, fast::TrafficHarness& b, const sc_time& l
 }  // namespace
 
 TEST_CASE("fast mode and pin-level bus give the same wire output and host memory", "[fast][equivalence]") {
-    fast::PinMachine pin("pin", fast_params());
-    fast::FastMachine fst("fast", fast_params());
-    fast::HarnessConfig hc;
+    Pair m;
+    tb::Machine& pin = m.pin;
+    fast::FastMachine& fst = m.fst;
+    tb::HarnessConfig hc;
     hc.seed = 7;
     hc.tx_packets = 40;
     hc.rx_packets = 40;
     hc.frame_size = 700;
     hc.window = 16;
-    tb::CpuPlatform pin_platform(pin.host);
-    tb::CpuPlatform fast_platform(fst);
-    fast::TrafficHarness hp("pin_harness", hc, pin_platform, pin.nic);
-    fast::TrafficHarness hf("fast_harness", hc, fast_platform, fst.nic);
+    tb::TrafficHarness hp("pin_harness", hc, *m.pin_machine);
+    tb::TrafficHarness hf("fast_harness", hc, *m.fast_machine);
     run_both(hp, hf, sc_time(100, SC_MS));
 
     INFO("both programs finished without a driver failure");
@@ -88,7 +96,7 @@ TEST_CASE("fast mode and pin-level bus give the same wire output and host memory
         INFO("TX frame " << i);
         CHECK(hp.transmitted()[i] == hf.transmitted()[i]);
         CHECK(hf.transmitted()[i] ==
-              fast::TrafficHarness::make_frame(hc.seed, 1, i, hc.frame_size, kPeer, fst.nic.params().mac));
+              tb::TrafficHarness::make_frame(hc.seed, 1, i, hc.frame_size, kPeer, fst.nic.params().mac));
     }
 
     INFO("every injected frame was indicated to the protocol, in the same order with the same bytes");
@@ -134,17 +142,16 @@ TEST_CASE("fast mode runs the traffic with fewer kernel evaluations of the NIC t
           "[fast][speed]") {
     // The fast mode's point: the same frames with no bus phases to evaluate. The NIC's clocked method is evaluated
     // on fewer clocks because a DMA request no longer waits for arbitration and data phases clock by clock.
-    fast::PinMachine pin("pin", fast_params());
-    fast::FastMachine fst("fast", fast_params());
-    fast::HarnessConfig hc;
+    Pair m;
+    tb::Machine& pin = m.pin;
+    fast::FastMachine& fst = m.fst;
+    tb::HarnessConfig hc;
     hc.seed = 3;
     hc.tx_packets = 20;
     hc.rx_packets = 20;
     hc.frame_size = 1514;
-    tb::CpuPlatform pin_platform(pin.host);
-    tb::CpuPlatform fast_platform(fst);
-    fast::TrafficHarness hp("pin_harness", hc, pin_platform, pin.nic);
-    fast::TrafficHarness hf("fast_harness", hc, fast_platform, fst.nic);
+    tb::TrafficHarness hp("pin_harness", hc, *m.pin_machine);
+    tb::TrafficHarness hf("fast_harness", hc, *m.fast_machine);
     run_both(hp, hf, sc_time(100, SC_MS));
     REQUIRE(hp.done());
     REQUIRE(hf.done());
@@ -161,13 +168,14 @@ TEST_CASE(
     "abort",
     "[fast][bridge]") {
     nicsim::test::expect_reports("nicsim/fast/master-abort");
-    fast::FastMachine fst("fast", fast_params());
+    const auto machine = tb::build_machine("fast", machine_config(tb::BusModel::Tlm));
+    fast::FastMachine& fst = machine->tlm()->fast;
     uint32_t empty_cfg = 0, vendor = 0, unclaimed = 0;
     uint64_t errors = 0;
-    fst.cpu.set_program([&] {
-        empty_cfg = fst.cpu.config_read(fst.nic.device_number() + 1, 0, 4);
-        vendor = fst.cpu.config_read(fst.nic.device_number(), 0, 2);
-        unclaimed = fst.cpu.mmio_read(0xF000'0000u, 4);  // BAR0 is not assigned yet: nobody claims it
+    tb::install_program(*machine, [&](hostdrv::HostPlatform& hp) {
+        empty_cfg = hp.config_read(fst.nic.device_number() + 1, 0, 4);
+        vendor = hp.config_read(fst.nic.device_number(), 0, 2);
+        unclaimed = hp.mmio_read(0xF000'0000u, 4);  // BAR0 is not assigned yet: nobody claims it
         errors = fst.cpu.stats().bus_errors;
     });
     fst.cpu.set_stop_when_done(true);
@@ -188,21 +196,22 @@ TEST_CASE("fast mode DMA outside every verifier window ends in a target abort th
     // completes it as a target abort, and the NIC latches Received Target Abort and diagnoses the bus error.
     nicsim::test::expect_reports("nicsim/host/verifier");
     nicsim::test::expect_reports("nicsim/nic/");
-    fast::FastMachine fst("fast", fast_params());
+    const auto machine = tb::build_machine("fast", machine_config(tb::BusModel::Tlm));
+    fast::FastMachine& fst = machine->tlm()->fast;
     constexpr uint32_t kBar0 = 0xF000'0000u;
     uint32_t status = 0;
-    fst.cpu.set_program([&] {
+    tb::install_program(*machine, [&](hostdrv::HostPlatform& hp) {
         using namespace nicsim::e1000;
         const unsigned dev = fst.nic.device_number();
-        fst.cpu.config_write(dev, pci::cfg::kBar0, 4, kBar0);
-        fst.cpu.config_write(dev, pci::cfg::kCommand, 2, pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster);
-        fst.cpu.mmio_write(kBar0 + TDBAL, 4, 0x0010'0000u);  // never allowed: outside every verifier window
-        fst.cpu.mmio_write(kBar0 + TDBAL + 4, 4, 0);
-        fst.cpu.mmio_write(kBar0 + TDLEN, 4, 128);
-        fst.cpu.mmio_write(kBar0 + TCTL, 4, tctl::EN::make(1));
-        fst.cpu.mmio_write(kBar0 + TDBAL + 0x18, 4, 1);  // TDT: one descriptor for the device
-        fst.cpu.stall_ns(20'000);
-        status = fst.cpu.config_read(dev, pci::cfg::kStatus, 2);
+        hp.config_write(dev, pci::cfg::kBar0, 4, kBar0);
+        hp.config_write(dev, pci::cfg::kCommand, 2, pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster);
+        hp.mmio_write(kBar0 + TDBAL, 4, 0x0010'0000u);  // never allowed: outside every verifier window
+        hp.mmio_write(kBar0 + TDBAL + 4, 4, 0);
+        hp.mmio_write(kBar0 + TDLEN, 4, 128);
+        hp.mmio_write(kBar0 + TCTL, 4, tctl::EN::make(1));
+        hp.mmio_write(kBar0 + TDBAL + 0x18, 4, 1);  // TDT: one descriptor for the device
+        hp.stall_ns(20'000);
+        status = hp.config_read(dev, pci::cfg::kStatus, 2);
     });
     fst.cpu.set_stop_when_done(true);
     sc_start(sc_time(1, SC_MS));

@@ -9,16 +9,10 @@
 
 #include <systemc>
 
-#include "model/host/host_bridge.h"
-#include "model/host/host_cpu.h"
-#include "model/host/host_memory.h"
 #include "model/nic/e1000_regs.h"
-#include "model/nic/nic_82540em.h"
-#include "model/pci/arbiter.h"
-#include "model/pci/bus_monitor.h"
-#include "model/pci/pci_bus.h"
 #include "model/trace/tracer.h"
-#include "testbench/machine/cpu_platform.h"
+#include "testbench/machine/driver_bringup.h"
+#include "testbench/machine/machine.h"
 #include "testbench/support/sim_reports.h"
 #include "testbench/support/vcd_text.h"
 
@@ -56,41 +50,40 @@ struct IntaProbe : sc_module {
     }
 };
 
-/// Host CPU and bridge, the bus, its monitor and the NIC.
+/// The pin-level machine with the test's CPU program and no DMA checking (the NIC is not given DMA work here).
 struct Bench {
-    pci::PciBus bus;
-    pci::BusMonitor monitor;
-    host::HostMemory memory;
-    host::HostBridge bridge;
-    host::HostCpu cpu;
-    tb::CpuPlatform platform;  ///< what the test programs call: the CPU's cycles and host memory
-    pci::Arbiter arbiter;
-    nic::Nic82540em nic;
+    std::unique_ptr<tb::MachineBase> machine;
+    tb::Machine& pin;
+    pci::PciBus& bus;
+    pci::BusMonitor& monitor;
+    host::HostBridge& bridge;
+    host::HostCpu& cpu;
+    nic::Nic82540em& nic;
     IntaProbe inta;
     unsigned dev;
 
-    explicit Bench(const nic::NicParams& p = nic::NicParams{}, const pci::BusConfig& bc = pci::BusConfig{})
-        : bus("pci", bc),
-          monitor("monitor", bus),
-          memory("memory"),
-          bridge("bridge", bus),
-          cpu("cpu", bus),
-          platform(cpu, memory),
-          arbiter("arbiter", bus),
-          nic("nic", bus, p),
-          inta("inta", bus, nic.device_number()),
-          dev(nic.device_number()) {
-        cpu.cpu_mem.bind(bridge.cpu_mem);
-        cpu.cpu_io.bind(bridge.cpu_io);
-        cpu.cpu_cfg.bind(bridge.cpu_cfg);
-        bridge.mem.bind(memory.socket);
-        arbiter.config().park_master = static_cast<int>(bridge.master_index());
-        monitor.set_dac_capable(nic.master().master_index(), p.dma_address_bits == 64);
+    static tb::MachineConfig machine_config(const nic::NicParams& p, const pci::BusConfig& bc) {
+        tb::MachineConfig c;
+        c.bus = bc;
+        c.nic = p;
+        c.verify_dma = false;
+        return c;
     }
+
+    explicit Bench(const nic::NicParams& p = nic::NicParams{}, const pci::BusConfig& bc = pci::BusConfig{})
+        : machine(tb::build_machine("dut", machine_config(p, bc))),
+          pin(*machine->pin()),
+          bus(pin.bus),
+          monitor(pin.monitor),
+          bridge(pin.host.bridge),
+          cpu(pin.host.cpu),
+          nic(pin.nic),
+          inta("inta", bus, nic.device_number()),
+          dev(nic.device_number()) {}
 
     /// Run `program` on the host CPU until it returns (bounded by `limit`).
     void run(std::function<void(hostdrv::HostPlatform&)> program, sc_time limit = sc_time(20, SC_MS)) {
-        platform.set_program(std::move(program));
+        tb::install_program(*machine, std::move(program));
         cpu.set_stop_when_done(true);
         sc_start(limit);
     }

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "testbench/checkers/scoreboard.h"
 #include "testbench/cli/run_config.h"
-#include "testbench/system/scoreboard.h"
-#include "testbench/system/traffic.h"
+#include "testbench/machine/traffic.h"
 
 using namespace nicsim::tb;
 

@@ -14,13 +14,9 @@
 #include <systemc>
 
 #include "hostdrv/ndis/ndis_host.h"
-#include "model/host/host_system.h"
 #include "model/nic/e1000_regs.h"
-#include "model/nic/nic_82540em.h"
-#include "model/pci/arbiter.h"
-#include "model/pci/bus_monitor.h"
-#include "model/pci/pci_bus.h"
-#include "testbench/machine/cpu_platform.h"
+#include "testbench/machine/driver_bringup.h"
+#include "testbench/machine/machine.h"
 #include "testbench/support/sim_reports.h"
 
 using namespace nicsim;
@@ -34,24 +30,16 @@ constexpr uint64_t kBuf = 0x0020'1000ull;    // one page handed out for a buffer
 constexpr uint64_t kGuard = 0x0020'2000ull;  // a page never handed out, filled with a pattern
 constexpr uint8_t kGuardByte = 0xA5;
 
-host::HostSystemParams verified() {
-    host::HostSystemParams p;
-    p.verify_dma = true;
-    return p;
-}
-
-/// Bus, host (DMA verifier on), NIC: the CPU runs the test's program.
+/// The pin-level machine (DMA verifier on, no run program): the CPU runs the test's program.
 struct Machine {
-    pci::PciBus bus{"pci", pci::BusConfig{}};
-    pci::BusMonitor monitor{"monitor", bus};
-    host::HostSystem host{"host", bus, verified()};
-    nic::Nic82540em nic{"nic", bus};
-    pci::Arbiter arb{"arbiter", bus, pci::ArbiterConfig{0, 16}};
-    tb::CpuPlatform platform{host};
+    std::unique_ptr<tb::MachineBase> machine = tb::build_machine("dut", tb::MachineConfig{});
+    pci::BusMonitor& monitor = machine->pin()->monitor;
+    host::HostSystem& host = machine->pin()->host;
+    nic::Nic82540em& nic = machine->pin()->nic;
     std::vector<uint8_t> guard_after;
 
     explicit Machine(std::function<void(hostdrv::HostPlatform&, Machine&)> program) {
-        platform.set_program([this, program](hostdrv::HostPlatform& hp) {
+        tb::install_program(*machine, [this, program](hostdrv::HostPlatform& hp) {
             const unsigned dev = nic.device_number();
             hp.config_write(dev, 0x10, 4, static_cast<uint32_t>(kBar0));
             hp.config_write(dev, pci::cfg::kCommand, 2, pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster);
@@ -321,13 +309,15 @@ std::vector<ndis::Violation> run_broken(Break how, NDIS_STATUS& init_status) {
     g_break = how;
     std::vector<ndis::Violation> seen;
     Machine m([&](hostdrv::HostPlatform& hp, Machine& self) {
-        ndis::NdisHostConfig hc;
-        hc.pci_device = self.nic.device_number();
-        ndis::NdisHost host(hp, hc);
-        host.set_report_sink([](const std::string&, const std::string&) {});  // recorded, checked below
-        REQUIRE(host.load_driver(broken_driver_entry) == NDIS_STATUS_SUCCESS);
-        init_status = host.initialize();
-        seen = host.violations();
+        tb::DriverSettings s;
+        s.host.pci_device = self.nic.device_number();
+        s.reports = [](const std::string&, const std::string&) {};  // recorded, checked below
+        s.driver_entry = broken_driver_entry;
+        s.initialize = false;
+        std::unique_ptr<ndis::NdisHost> host;
+        REQUIRE(tb::bring_up_driver(hp, s, host) == NDIS_STATUS_SUCCESS);
+        init_status = host->initialize();
+        seen = host->violations();
     });
     m.run();
     m.check_contained();

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "model/trace/tracer.h"
-#include "testbench/system/system_top.h"
+#include "testbench/machine/system_top.h"
 #include "testbench/tests/traces/vcd_reader.h"
 
 using namespace sc_core;

@@ -16,7 +16,7 @@
 #include "model/nic/nic_82540em.h"
 #include "model/trace/tracer.h"
 #include "testbench/cli/run_config.h"
-#include "testbench/system/system_top.h"
+#include "testbench/machine/system_top.h"
 
 using namespace sc_core;
 

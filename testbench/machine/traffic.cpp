@@ -1,4 +1,4 @@
-#include "traffic.h"
+#include "testbench/machine/traffic.h"
 
 #include <algorithm>
 

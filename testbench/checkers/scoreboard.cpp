@@ -1,9 +1,9 @@
-#include "scoreboard.h"
+#include "testbench/checkers/scoreboard.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "traffic.h"
+#include "testbench/checkers/traffic_format.h"
 
 namespace nicsim::tb {
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "testbench/checkers/traffic_format.h"
 #include "testbench/cli/run_config.h"
 
 namespace nicsim::tb {
@@ -28,9 +29,6 @@ class Rng {
   private:
     uint64_t m_state;
 };
-
-constexpr uint16_t kTrafficEtherType = 0x88B5;  // IEEE local experimental EtherType
-constexpr size_t kTrafficHeader = 14 + 12;      // Ethernet + {magic, direction/sequence, length}
 
 /// Builds frames for one direction; frame i is fully determined by (seed, direction, i).
 class TrafficGen {

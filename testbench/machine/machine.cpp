@@ -1,0 +1,86 @@
+#include "testbench/machine/machine.h"
+
+#include <stdexcept>
+
+#include "testbench/machine/driver_bringup.h"
+
+namespace nicsim::tb {
+
+using namespace sc_core;
+
+namespace {
+
+Mac mac_of(const nic::NicParams& p) {
+    Mac m;
+    for (int i = 0; i < 6; ++i) m[i] = p.mac[i];
+    return m;
+}
+
+host::HostSystemParams host_params(const MachineConfig& c) {
+    host::HostSystemParams p;
+    p.bridge.read_latency = c.mem_latency;
+    p.verify_dma = c.verify_dma;
+    return p;
+}
+
+fast::FastMachineParams fast_params(const MachineConfig& c) {
+    if (c.bridge_faults) throw std::invalid_argument("host bridge faults need the pin-level bus (bus model pin)");
+    fast::FastMachineParams p;
+    p.bus = c.bus;
+    p.nic = c.nic;
+    p.mem_latency = c.mem_latency;
+    p.verify_dma = c.verify_dma;
+    return p;
+}
+
+}  // namespace
+
+MachineBase::MachineBase(sc_module_name name, const MachineConfig& cfg)
+    : sc_module(name), RunProgram(cfg.run, basename(), cfg.partner, mac_of(cfg.nic), cfg.peer_mac), m_config(cfg) {}
+
+Mac MachineBase::mac() const {
+    return mac_of(m_config.nic);
+}
+
+CpuPlatform& MachineBase::platform() {
+    if (!m_platform) m_platform = std::make_unique<CpuPlatform>(host_cpu(), host_memory(), &dma_verifier());
+    return *m_platform;
+}
+
+void MachineBase::trace_nic() {
+    if (m_config.trace_file && m_config.trace_nic)
+        nic_device().trace(m_config.trace_file, m_config.trace_nic_name, m_config.trace_nic);
+}
+
+void MachineBase::install_run_program() {
+    if (!m_config.run) return;
+    install_program(*this, [this](hostdrv::HostPlatform& hp) { run(hp, nic_device().device_number()); });
+}
+
+Machine::Machine(sc_module_name name, const MachineConfig& cfg)
+    : MachineBase(name, cfg),
+      bus("pci", cfg.bus),
+      monitor("monitor", bus),
+      host("host", bus, host_params(cfg)),
+      nic("nic", bus, cfg.nic),
+      arbiter("arbiter", bus, cfg.arbiter) {
+    monitor.set_dac_capable(host.bridge.master_index(), true);
+    monitor.set_dac_capable(nic.master().master_index(), cfg.nic.dma_address_bits == 64);
+    if (cfg.bridge_faults) host.bridge.set_faults(*cfg.bridge_faults);
+    if (cfg.trace_file && cfg.trace_bus) bus.trace(cfg.trace_file);
+    trace_nic();
+    install_run_program();
+}
+
+TlmMachine::TlmMachine(sc_module_name name, const MachineConfig& cfg)
+    : MachineBase(name, cfg), fast("tlm", fast_params(cfg)) {
+    trace_nic();
+    install_run_program();
+}
+
+std::unique_ptr<MachineBase> build_machine(const char* name, const MachineConfig& cfg) {
+    if (cfg.bus_model == BusModel::Tlm) return std::make_unique<TlmMachine>(name, cfg);
+    return std::make_unique<Machine>(name, cfg);
+}
+
+}  // namespace nicsim::tb

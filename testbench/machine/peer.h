@@ -1,0 +1,59 @@
+// The far end of the wire when a run has no second machine: the Peer injects the run's receive traffic and checks
+// what the DUT transmits; HoldUntilDriverUp holds a pcap file's frames until the DUT's driver can receive them.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+
+#include "model/wire/wire.h"
+#include "testbench/checkers/scoreboard.h"
+#include "testbench/cli/run_config.h"
+#include "testbench/machine/machine.h"
+
+namespace nicsim::tb {
+
+/// The far end's MAC address.
+constexpr Mac kPeerMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+
+class Peer : public sc_core::sc_module {
+  public:
+    SC_HAS_PROCESS(Peer);
+    Peer(sc_core::sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineBase& dut);
+    void receive(const nic::Frame& frame);
+    Scoreboard& tx_board() { return m_tx_board; }
+    uint64_t injected() const { return m_injected; }
+    bool done() const { return m_done; }
+    /// Frames injected within [from_ns, to_ns] (a window in which a reset may lose them).
+    uint64_t injected_between(uint64_t from_ns, uint64_t to_ns) const;
+
+  private:
+    void inject();
+    std::vector<uint64_t> m_inject_ns;  // when each frame was injected (only kept while a reset fault is set)
+    const RunConfig& m_cfg;
+    wire::Wire& m_wire;
+    MachineBase& m_dut;
+    Scoreboard m_tx_board{"tx"};
+    uint64_t m_injected = 0;
+    bool m_done = false;
+};
+
+/// Holds frames a pcap file would put on the wire before the DUT's driver is up (its receiver is not enabled yet,
+/// so they would all be dropped), and sends them in order the moment it is up; later frames pass straight through.
+class HoldUntilDriverUp : public nic::WireSink {
+  public:
+    explicit HoldUntilDriverUp(nic::WireSink& target) : m_target(target) {}
+    void transmit(const nic::Frame& frame) override;
+    void release(uint64_t now_ns);
+    uint64_t held() const { return m_held_total; }
+    bool is_open() const { return m_open; }
+
+  private:
+    nic::WireSink& m_target;
+    bool m_open = false;
+    std::vector<nic::Frame> m_held;
+    uint64_t m_held_total = 0;
+};
+
+}  // namespace nicsim::tb

@@ -1,0 +1,155 @@
+#include "testbench/machine/run_program.h"
+
+#include "hostdrv/miniport/e1000_miniport.h"
+#include "testbench/machine/driver_bringup.h"
+
+namespace nicsim::tb {
+
+namespace {
+
+constexpr uint32_t kLsoMss = 1460;
+constexpr size_t kSendWindow = 64;          // packets the protocol keeps outstanding
+constexpr uint64_t kPollNs = 2'000;         // how often the protocol looks at completions
+constexpr uint64_t kRxQuietNs = 1'000'000;  // after the peer is done, give up waiting for RX after this much quiet
+
+ndis::Placement to_ndis(Placement p) {
+    switch (p) {
+        case Placement::Low:
+            return ndis::Placement::Low;
+        case Placement::High:
+            return ndis::Placement::High;
+        case Placement::Scattered:
+            return ndis::Placement::Scattered;
+        case Placement::Fragmented:
+            return ndis::Placement::Fragmented;
+    }
+    return ndis::Placement::Low;
+}
+
+}  // namespace
+
+RunProgram::RunProgram(const RunConfig* cfg, const std::string& name, bool partner, const Mac& own, const Mac& peer)
+    : m_cfg(cfg), m_own_mac(own), m_peer_mac(peer), m_partner_role(partner), m_rx_board(name + " rx") {}
+
+bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
+    DriverSettings s;
+    s.host.pci_device = pci_device;
+    s.host.buffer_placement = to_ndis(m_cfg->placement);
+    s.host.shared_placement = to_ndis(m_cfg->placement);
+    s.host.map_register_grant_limit = m_cfg->map_registers;
+    s.host.pages.seed = m_cfg->seed;
+    s.registry.emplace_back(miniport::kKeyDmaAddressBits, m_cfg->dma_bits);
+    // The miniport derives MaximumPhysicalMapping from its LSO size (the frame size without one): a larger mapping
+    // is asked for through LsoMaxSize even when the traffic does not use LSO.
+    if (m_cfg->max_physical_mapping > 1514)
+        s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->max_physical_mapping);
+    const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis);
+    if (st != NDIS_STATUS_SUCCESS) {
+        m_failure = driver_failure(st);
+        m_traffic_done = true;
+        return false;
+    }
+    m_map_registers = m_ndis->map_registers_reserved();
+    m_driver_up = true;
+    m_up_event.notify(sc_core::SC_ZERO_TIME);
+    return true;
+}
+
+void RunProgram::send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send) {
+    while (m_sent < to_send && m_ndis->sends_outstanding() < kSendWindow) {
+        std::vector<uint8_t> frame;
+        ndis::SendLayout layout;
+        const uint64_t seq = m_sent;
+        if (m_cfg->lso) {
+            frame = make_tcp_frame(m_cfg->seed, seq, m_cfg->lso, m_peer_mac, m_own_mac);
+            layout.lso_mss = kLsoMss;
+            m_tx_board->expect_segmented(seq, frame);
+        } else {
+            frame = gen.next();
+            m_tx_board->expect(frame);
+        }
+        layout.fragments = fragment_layout(frag_rng, static_cast<uint32_t>(frame.size()), m_cfg->fragments);
+        // The HAL reserved BYTES_TO_PAGES(MaximumPhysicalMapping) + 1 map registers: a send spanning more pages
+        // would be refused, so the protocol merges buffers until the layout fits.
+        if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(m_cfg->max_physical_mapping)))
+            ++m_layouts_merged;
+        layout.fragments.pop_back();  // the last buffer takes the rest
+        seq_of[m_ndis->send(frame, layout)] = seq;
+        ++m_sent;
+        m_sent_bytes += frame.size();
+    }
+}
+
+void RunProgram::reset_if_due(hostdrv::HostPlatform& hp) {
+    if (!m_cfg->faults.reset_at_ns || m_partner_role || m_reset_start_ns != 0 ||
+        hp.now_ns() < m_cfg->faults.reset_at_ns)
+        return;
+    // Driver reset in the middle of traffic: outstanding sends complete or fail with a status below.
+    m_reset_start_ns = hp.now_ns();
+    m_reset_status = m_ndis->reset();
+    m_reset_end_ns = hp.now_ns();
+    m_sent_at_reset = m_sent;
+}
+
+void RunProgram::take_send_results(std::map<uint64_t, uint64_t>& seq_of) {
+    for (const ndis::SendResult& res : m_ndis->take_send_results()) {
+        const auto it = seq_of.find(res.id);
+        if (it == seq_of.end()) continue;
+        if (m_reset_end_ns && res.status == NDIS_STATUS_SUCCESS) ++m_tx_after_reset;
+        if (res.status != NDIS_STATUS_SUCCESS) {
+            if (m_sends_refused++ == 0) m_first_refusal = res.status;
+            m_tx_board->withdraw(it->second);
+        }
+        seq_of.erase(it);
+    }
+}
+
+void RunProgram::drain_received() {
+    // Taken, not just read: the NDIS host forgets what the protocol has consumed, so long runs stay flat.
+    for (const ndis::ReceivedFrame& f : m_ndis->take_received()) {
+        ++m_received;
+        m_received_bytes += f.bytes.size();
+        if (m_check_rx) m_rx_board.observe(f.bytes.data(), f.bytes.size());
+        if (m_reset_end_ns) ++m_rx_after_reset;
+    }
+}
+
+void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
+    if (!bring_up(hp, pci_device)) return;
+    const RunConfig& cfg = *m_cfg;
+    const bool sends = m_partner_role ? cfg.direction != Direction::Tx : cfg.direction != Direction::Rx;
+    const uint64_t to_send = sends ? cfg.packets : 0;
+    TrafficGen gen(cfg.seed, m_partner_role ? 2 : 1, cfg.size, m_peer_mac, m_own_mac);
+    Rng frag_rng(cfg.seed ^ 0xF4A6u);
+    std::map<uint64_t, uint64_t> seq_of;  // send id -> traffic sequence
+    uint64_t last_progress = 0, quiet_since = hp.now_ns();
+
+    for (;;) {
+        send_window(seq_of, gen, frag_rng, to_send);
+        reset_if_due(hp);
+        take_send_results(seq_of);
+        drain_received();
+
+        // Sends complete when the NIC has read the buffers; the frames may still be in its FIFO or on the wire, and
+        // halting would reset them away. So wait until both scoreboards stop expecting frames (or stop moving).
+        const uint64_t now = hp.now_ns();
+        const uint64_t progress = m_rx_board.counts().matched + m_rx_board.counts().corrupted +
+                                  m_tx_board->counts().matched + m_tx_board->counts().corrupted +
+                                  m_tx_board->counts().segments + m_received;
+        const bool tx_done = m_sent >= to_send && m_ndis->sends_outstanding() == 0;
+        if (progress != last_progress || !tx_done) {  // the quiet clock starts once every send has completed
+            last_progress = progress;
+            quiet_since = now;
+        }
+        const bool rx_done = rx_expected_total == 0 || m_rx_board.counts().expected >= rx_expected_total;
+        // Frames from a pcap file are not expected one by one: wait until the file is played and receive is quiet.
+        const bool all_arrived = m_rx_board.missing() == 0 && m_tx_board->missing() == 0 && !m_rx_source_done;
+        const bool source_done = !m_rx_source_done || m_rx_source_done();
+        if (tx_done && rx_done && source_done && (all_arrived || now - quiet_since > kRxQuietNs)) break;
+        m_ndis->run_for_ns(kPollNs);
+    }
+    m_ndis->halt();  // MiniportHalt quiesces DMA first: the run ends only after it returned
+    m_traffic_done = true;
+}
+
+}  // namespace nicsim::tb

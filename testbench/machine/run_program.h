@@ -1,0 +1,108 @@
+// The nicsim run's traffic program on one machine's CPU, and the record of what it did: it brings the driver up,
+// sends the run's seeded traffic (at most kSendWindow packets outstanding, fragments merged to fit the map
+// registers), checks what the driver indicates on a scoreboard, resets the driver when the fault plan asks, and
+// halts it once both scoreboards stop expecting frames.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <systemc>
+
+#include "hostdrv/ndis/ndis_host.h"
+#include "testbench/checkers/scoreboard.h"
+#include "testbench/cli/run_config.h"
+#include "testbench/machine/traffic.h"
+
+namespace nicsim::tb {
+
+class RunProgram {
+  public:
+    /// `cfg` null: no traffic program (the record stays empty). `partner`: the second machine of a back-to-back
+    /// run (it sends when the direction is rx or both). `own`/`peer`: the source and destination of its frames.
+    RunProgram(const RunConfig* cfg, const std::string& name, bool partner, const Mac& own, const Mac& peer);
+
+    /// Frames this machine's protocol sends, checked where they arrive.
+    Scoreboard& tx_board() { return *m_tx_board; }
+    /// The scoreboard of frames this machine should receive (fed by the other end).
+    Scoreboard& rx_board() { return m_rx_board; }
+    /// The NDIS host the CPU program made (null before the program started).
+    ndis::NdisHost* ndis() { return m_ndis.get(); }
+    bool driver_up() const { return m_driver_up; }
+    const std::string& failure() const { return m_failure; }
+    bool traffic_done() const { return m_traffic_done; }
+    const sc_core::sc_event& driver_up_event() const { return m_up_event; }
+    uint64_t sends_refused() const { return m_sends_refused; }
+    /// The NDIS status of the first send that did not succeed.
+    NDIS_STATUS first_refusal() const { return m_first_refusal; }
+    /// Sends whose fragments were merged to fit the map registers the HAL reserved.
+    uint64_t layouts_merged() const { return m_layouts_merged; }
+    uint64_t sent_packets() const { return m_sent; }
+    uint64_t sent_bytes() const { return m_sent_bytes; }
+    uint64_t rx_expected_total = 0;  ///< frames the other end will inject (set by the top)
+    void set_tx_board(Scoreboard* board) { m_tx_board = board; }
+    void set_peer_mac(const Mac& mac) { m_peer_mac = mac; }
+    void set_check_rx(bool check) { m_check_rx = check; }
+    /// Received traffic comes from a source that is not counted frame by frame (a pcap file): the program waits
+    /// until `done()` and then for receive to go quiet.
+    void set_rx_source_done(std::function<bool()> done) { m_rx_source_done = std::move(done); }
+    uint64_t received() const { return m_received; }
+    /// Map registers NdisMInitializeScatterGatherDma reserved (kept: the halt at the end returns them).
+    unsigned map_registers_reserved() const { return m_map_registers; }
+    uint64_t received_bytes() const { return m_received_bytes; }
+    /// reset-at: NdisHost::reset's status and the simulated time it started and ended (0 = no reset run).
+    NDIS_STATUS reset_status() const { return m_reset_status; }
+    uint64_t reset_start_ns() const { return m_reset_start_ns; }
+    uint64_t reset_end_ns() const { return m_reset_end_ns; }
+    /// Frames indicated and sends completed successfully after the reset returned (traffic resumed).
+    uint64_t rx_after_reset() const { return m_rx_after_reset; }
+    uint64_t tx_after_reset() const { return m_tx_after_reset; }
+    /// Packets sent after the reset returned.
+    uint64_t sent_after_reset() const { return m_reset_end_ns ? m_sent - m_sent_at_reset : 0; }
+
+  protected:
+    /// The CPU program for the NIC at `pci_device`.
+    void run(hostdrv::HostPlatform& hp, unsigned pci_device);
+    /// Destroy the NDIS host (driver, HAL) while the CPU and NIC it uses still exist.
+    void release_driver() { m_ndis.reset(); }
+
+  private:
+    bool bring_up(hostdrv::HostPlatform& hp, unsigned pci_device);
+    void send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send);
+    void reset_if_due(hostdrv::HostPlatform& hp);
+    void take_send_results(std::map<uint64_t, uint64_t>& seq_of);
+    void drain_received();
+
+    const RunConfig* m_cfg;
+    Mac m_own_mac;
+    Mac m_peer_mac;
+    bool m_partner_role;
+    bool m_check_rx = true;
+    uint64_t m_received = 0;
+    unsigned m_map_registers = 0;
+    std::function<bool()> m_rx_source_done;
+    uint64_t m_received_bytes = 0;
+    Scoreboard* m_tx_board = nullptr;
+    Scoreboard m_rx_board;
+    std::unique_ptr<ndis::NdisHost> m_ndis;
+    bool m_driver_up = false;
+    bool m_traffic_done = false;
+    std::string m_failure;
+    sc_core::sc_event m_up_event;
+    uint64_t m_sends_refused = 0;
+    NDIS_STATUS m_reset_status = 0;
+    NDIS_STATUS m_first_refusal = 0;
+    uint64_t m_reset_start_ns = 0;
+    uint64_t m_reset_end_ns = 0;
+    uint64_t m_rx_after_reset = 0;
+    uint64_t m_tx_after_reset = 0;
+    uint64_t m_sent_at_reset = 0;
+    uint64_t m_layouts_merged = 0;
+    uint64_t m_sent = 0;
+    uint64_t m_sent_bytes = 0;
+};
+
+}  // namespace nicsim::tb

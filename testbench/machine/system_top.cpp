@@ -1,0 +1,210 @@
+#include "testbench/machine/system_top.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+namespace nicsim::tb {
+
+using namespace sc_core;
+
+namespace {
+
+constexpr uint64_t kWireQuietNs = 200'000;  // at the end, give up waiting for transmitted frames after this much quiet
+
+/// Refuse an output path we cannot create, before the run writes anything anywhere.
+void check_writable(const char* option, const std::string& path) {
+    if (path.empty()) return;
+    const std::string probe = path + ".nicsim-probe";
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    if (!f) throw UsageError(std::string("--") + option + ": cannot write '" + path + "'");
+    std::fclose(f);
+    std::remove(probe.c_str());
+}
+
+}  // namespace
+
+SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
+    : sc_module(name), m_cfg(cfg), m_wire("wire", cfg.link_mbps) {
+    // Inputs are checked and outputs probed before anything is written, so bad input leaves no files behind.
+    if (!m_cfg.pcap_in.empty()) {
+        wire::PcapReader r;
+        if (!r.open(m_cfg.pcap_in)) throw UsageError("--pcap-in: " + r.error());
+        wire::PcapRecord rec;
+        while (r.next(rec)) {
+        }
+        if (!r.error().empty()) throw UsageError("--pcap-in: " + r.error());
+    }
+    check_writable("vcd", m_cfg.vcd);
+    check_writable("pcap-out", m_cfg.pcap_out);
+    check_writable("stats-json", m_cfg.stats_json);
+
+    if (!m_cfg.pcap_out.empty()) {
+        m_pcap_out = std::make_unique<wire::PcapWriter>();
+        if (!m_pcap_out->open(m_cfg.pcap_out)) throw UsageError("--pcap-out: " + m_pcap_out->error());
+    }
+    if (!m_cfg.vcd.empty()) m_tracer = std::make_unique<Tracer>(m_cfg.vcd);
+    sc_trace_file* const trace = m_tracer ? m_tracer->file() : nullptr;
+    m_dut = build_machine("dut", machine_config(m_cfg, false, kPeerMac, trace));
+    m_dut->set_check_rx(m_cfg.pcap_in.empty());  // frames from a pcap are not ours to check byte for byte
+    if (m_cfg.back_to_back) {
+        m_partner = build_machine("partner", machine_config(m_cfg, true, m_dut->mac(), trace));
+        m_dut->set_peer_mac(m_partner->mac());
+        m_dut->set_tx_board(&m_partner->rx_board());
+        m_partner->set_tx_board(&m_dut->rx_board());
+        m_dut->rx_expected_total = m_cfg.direction == Direction::Tx ? 0 : m_cfg.packets;
+        m_partner->rx_expected_total = m_cfg.direction == Direction::Rx ? 0 : m_cfg.packets;
+        m_dut->nic_device().set_wire(&m_wire.end_a());
+        m_partner->nic_device().set_wire(&m_wire.end_b());
+        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic_device().receive(f); });
+        m_wire.connect_b([this](const nic::Frame& f) { m_partner->nic_device().receive(f); });
+    } else {
+        m_peer = std::make_unique<Peer>("peer", m_cfg, m_wire, *m_dut);
+        m_dut->set_tx_board(&m_peer->tx_board());
+        m_dut->rx_expected_total = (m_cfg.direction == Direction::Tx || !m_cfg.pcap_in.empty()) ? 0 : m_cfg.packets;
+        m_dut->nic_device().set_wire(&m_wire.end_a());
+        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic_device().receive(f); });
+        m_wire.connect_b([this](const nic::Frame& f) { m_peer->receive(f); });
+        m_wire.on_link_change_a([this](bool up) { m_dut->nic_device().set_link(up); });
+        if (!m_cfg.pcap_in.empty()) {
+            m_pcap_gate = std::make_unique<HoldUntilDriverUp>(m_wire.end_b());
+            m_pcap_in = std::make_unique<wire::PcapSource>("pcap_in", m_cfg.pcap_in, *m_pcap_gate, m_cfg.link_mbps);
+            SC_THREAD(open_pcap_gate);
+            m_dut->set_rx_source_done([this] { return m_pcap_in->done() && m_pcap_gate->is_open(); });
+        }
+    }
+
+    if (m_pcap_out) m_wire.set_tap(m_pcap_out.get());
+    if (m_tracer && (m_dut->config().trace_nic & nic::kTraceMac)) m_wire.trace(m_tracer->file());
+    SC_THREAD(watch);
+    const FaultConfig& f = m_cfg.faults;
+    if (f.parity_address_ns || f.parity_data_ns || f.parity_read_ns || f.link_flap_ns) SC_THREAD(timed_faults);
+}
+
+void SystemTop::timed_faults() {
+    // The timed faults in time order; each is a one-shot hook of the engine or the wire.
+    const FaultConfig& f = m_cfg.faults;
+    struct Event {
+        uint64_t ns;
+        int what;
+    };
+    std::vector<Event> events;
+    if (f.parity_address_ns) events.push_back({f.parity_address_ns, 0});
+    if (f.parity_data_ns) events.push_back({f.parity_data_ns, 1});
+    if (f.parity_read_ns) events.push_back({f.parity_read_ns, 2});
+    if (f.link_flap_ns) {
+        events.push_back({f.link_flap_ns, 3});
+        events.push_back({f.link_flap_ns + f.link_down_ns, 4});
+    }
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.ns < b.ns; });
+    for (const Event& e : events) {
+        const sc_time at(static_cast<double>(e.ns), SC_NS);
+        if (at > sc_time_stamp()) wait(at - sc_time_stamp());
+        switch (e.what) {
+            case 0:
+                dut().nic.master().faults().bad_address_parity = true;  // parity faults: pin only (validate())
+                break;
+            case 1:
+                dut().nic.master().faults().bad_data_parity = true;
+                break;
+            case 2:
+                dut().host.bridge.target().faults().bad_read_parity = true;
+                break;
+            case 3:
+                m_wire.set_link_up(false);
+                break;
+            case 4:
+                m_wire.set_link_up(true);
+                m_link_up_frames = m_wire.stats(true).frames + m_wire.stats(false).frames;
+                m_link_up_lost = m_wire.stats(true).link_down + m_wire.stats(false).link_down;
+                m_link_restored = true;
+                break;
+        }
+    }
+}
+
+std::vector<std::string> expected_fault_reports(const FaultConfig& f) {
+    std::vector<std::string> t;
+    if (f.target_abort_at || f.master_abort_at) {
+        t.push_back("nicsim/host/bridge-fault");
+        t.push_back("nicsim/nic/dma-bus-error");
+    }
+    if (f.parity_address_ns || f.parity_data_ns || f.parity_read_ns) {
+        t.push_back("nicsim/host/bridge-parity");
+        t.push_back("nicsim/nic/parity");
+        t.push_back("nicsim/pci/monitor/rule9-parity");
+        t.push_back("nicsim/nic/dma-bus-error");
+    }
+    return t;
+}
+
+Machine& SystemTop::dut() {
+    if (Machine* pin = m_dut->pin()) return *pin;
+    throw std::logic_error("SystemTop::dut(): no pin-level machine with --bus-model tlm (use machine())");
+}
+
+SystemTop::~SystemTop() {
+    close_outputs();
+}
+
+bool SystemTop::finished() const {
+    if (!m_dut->traffic_done()) return false;
+    if (m_partner && !m_partner->traffic_done()) return false;
+    if (m_peer && !m_peer->done()) return false;
+    if (m_pcap_in && !m_pcap_in->done()) return false;
+    return true;
+}
+
+void SystemTop::open_pcap_gate() {
+    if (!m_dut->driver_up()) wait(m_dut->driver_up_event());
+    m_pcap_gate->release(static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9));
+}
+
+void SystemTop::watch() {
+    // The run ends when every program has finished and the wire has gone quiet. A send completes when the NIC has
+    // read its buffers, so the frames (an LSO packet's segments) may still be leaving: wait until every frame the
+    // far end expects has arrived, or nothing has moved on the wire for kWireQuietNs.
+    const sc_time poll(10, SC_US);
+    while (!finished()) wait(poll);
+    wait(sc_time(20, SC_US));
+    Scoreboard& far = m_partner ? m_partner->rx_board() : m_peer->tx_board();
+    uint64_t frames = m_wire.stats(true).frames + m_wire.stats(false).frames;
+    sc_time quiet = SC_ZERO_TIME;
+    while (far.missing() != 0 && quiet < sc_time(static_cast<double>(kWireQuietNs), SC_NS)) {
+        wait(poll);
+        const uint64_t now = m_wire.stats(true).frames + m_wire.stats(false).frames;
+        quiet = now == frames ? quiet + poll : SC_ZERO_TIME;
+        frames = now;
+    }
+    sc_stop();
+}
+
+void SystemTop::close_outputs() {
+    if (m_pcap_out) m_pcap_out->close();
+    if (m_tracer) {
+        m_tracer.reset();
+        normalize_vcd_date(m_cfg.vcd);
+    }
+}
+
+bool normalize_vcd_date(const std::string& path) {
+    // SystemC writes the wall-clock date into the VCD header; overwrite it in place with a fixed text of the same
+    // length, so two runs of one seed give byte-identical files without rewriting a large trace.
+    std::FILE* f = std::fopen(path.c_str(), "r+b");
+    if (!f) return false;
+    char head[256];
+    const size_t n = std::fread(head, 1, sizeof head, f);
+    const std::string h(head, n);
+    const size_t start = h.rfind("$date\n", 0) == 0 ? 6 : std::string::npos;
+    const size_t end = start == std::string::npos ? start : h.find("\n$end", start);
+    bool ok = false;
+    if (end != std::string::npos) {
+        std::string fixed = "     no date (reproducible)";
+        fixed.resize(end - start, ' ');
+        ok = std::fseek(f, static_cast<long>(start), SEEK_SET) == 0 &&
+             std::fwrite(fixed.data(), 1, fixed.size(), f) == fixed.size();
+    }
+    return std::fclose(f) == 0 && ok;
+}
+
+}  // namespace nicsim::tb

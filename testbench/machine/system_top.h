@@ -1,0 +1,75 @@
+// The nicsim run's top: the DUT machine (build_machine), and either a Peer at the far end of the wire or, with
+// --back-to-back, a second machine on the same wire; tracing, pcap input and output, the timed faults (parity, link
+// flap) and the watch that ends the run once every program finished and the wire went quiet.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "model/trace/tracer.h"
+#include "model/wire/pcap_file.h"
+#include "model/wire/wire.h"
+#include "testbench/checkers/scoreboard.h"
+#include "testbench/cli/run_config.h"
+#include "testbench/machine/machine.h"
+#include "testbench/machine/peer.h"
+
+namespace nicsim::tb {
+
+class SystemTop : public sc_core::sc_module {
+  public:
+    SC_HAS_PROCESS(SystemTop);
+    /// Opens the outputs first: throws UsageError naming a path that cannot be written or read.
+    SystemTop(sc_core::sc_module_name name, const RunConfig& cfg);
+    ~SystemTop() override;
+
+    const RunConfig& config() const { return m_cfg; }
+    /// The DUT's machine, on either bus model.
+    MachineBase& machine() { return *m_dut; }
+    /// The DUT's pin-level machine (bus monitor, host bridge): --bus-model pin only, throws std::logic_error with
+    /// tlm (use machine()).
+    Machine& dut();
+    /// The second machine of a back-to-back run, or null.
+    MachineBase* partner() { return m_partner.get(); }
+    wire::Wire& wire() { return m_wire; }
+    Peer* peer() { return m_peer.get(); }
+    wire::PcapSource* pcap_source() { return m_pcap_in.get(); }
+    /// Every program finished and every expected frame arrived (or the peer has nothing more to send).
+    bool finished() const;
+    /// Close VCD and pcap so both are complete on disk (also after an interrupted run).
+    void close_outputs();
+    std::string pcap_error() const { return m_pcap_out ? m_pcap_out->error() : std::string(); }
+    /// link-flap: the link came back, and the frames delivered and lost on the wire up to that moment.
+    bool link_restored() const { return m_link_restored; }
+    uint64_t link_up_frames() const { return m_link_up_frames; }
+    uint64_t link_up_lost() const { return m_link_up_lost; }
+
+  private:
+    void watch();
+    void open_pcap_gate();
+    void timed_faults();
+    RunConfig m_cfg;
+    std::unique_ptr<Tracer> m_tracer;
+    std::unique_ptr<wire::PcapWriter> m_pcap_out;
+    wire::Wire m_wire;
+    std::unique_ptr<MachineBase> m_dut;
+    std::unique_ptr<MachineBase> m_partner;
+    std::unique_ptr<Peer> m_peer;
+    std::unique_ptr<HoldUntilDriverUp> m_pcap_gate;
+    std::unique_ptr<wire::PcapSource> m_pcap_in;
+    Scoreboard m_pcap_board{"pcap-in"};
+    bool m_link_restored = false;
+    uint64_t m_link_up_frames = 0;
+    uint64_t m_link_up_lost = 0;
+};
+
+/// SystemC report types a fault plan is expected to cause (they do not fail the run; each is counted).
+std::vector<std::string> expected_fault_reports(const FaultConfig& faults);
+
+/// Replace the wall-clock date SystemC writes into a VCD header by a fixed text of the same length (in place).
+bool normalize_vcd_date(const std::string& path);
+
+}  // namespace nicsim::tb
