@@ -785,8 +785,10 @@ TEST_CASE("every plain R/W register holds what is written and every statistics c
     std::vector<uint32_t> rw, stats;
     for (uint32_t off = 0; off < kBar0Size; off += 4) {
         if (std::find(skip.begin(), skip.end(), off) != skip.end()) continue;
-        if (b.nic.access(off) == nic::Nic82540em::Access::RW) rw.push_back(off);
-        if (b.nic.access(off) == nic::Nic82540em::Access::ReadClear) stats.push_back(off);
+        const nic::RegisterSpec* s = b.nic.registers().spec(off);
+        if (!s || s->hooks != nic::kNoHook) continue;  // registers with side effects have their own tests
+        if (s->access == nic::Access::RW) rw.push_back(off);
+        if (s->access == nic::Access::ReadClear) stats.push_back(off);
     }
     std::vector<uint32_t> ones, zeros, first, second;
     b.run(
