@@ -224,6 +224,8 @@ ACCESS_TEXT = {
     "WO": "WO",
     "ReadClear": "RC (read clears)",
     "ReadClearW1C": "RC/W1C (read clears, write 1 clears)",
+    "W1C": "W1C (write 1 clears)",
+    "Absent": "absent (other 8254x/8257x parts)",
 }
 
 

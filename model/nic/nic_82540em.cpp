@@ -170,6 +170,12 @@ void Nic82540em::diagnostic(const char* what, const std::string& detail) {
     SC_REPORT_WARNING(type.c_str(), (std::string(name()) + ": " + detail).c_str());
 }
 
+void Nic82540em::note(const char* what, const std::string& detail) {
+    ++m_stats.notes;
+    const std::string type = std::string("nicsim/nic/note/") + what;
+    SC_REPORT_INFO(type.c_str(), (std::string(name()) + ": " + detail).c_str());
+}
+
 // ---- clocked behaviour ----
 
 bool Nic82540em::needs_clock() const {
@@ -310,11 +316,16 @@ void Nic82540em::wire_registers() {
     m_regs.events().unknown = [this](bool write, uint32_t offset, uint32_t value) {
         unknown_register(write, offset, value);
     };
+    m_regs.events().note = [this](RegisterFile::Note kind, uint32_t offset, uint32_t value) {
+        register_note(kind, offset, value);
+    };
     m_regs.handlers(CTRL).on_write = [this](uint32_t v) { write_ctrl(v); };
     m_regs.handlers(STATUS).peek = [this] { return status_value(); };
     m_regs.handlers(EERD).peek = [this] { return m_eeprom.eerd(); };
     m_regs.handlers(EERD).on_write = [this](uint32_t v) { write_eerd(v); };
+    m_regs.handlers(EECD).on_write = [this](uint32_t v) { write_eecd(v); };
     m_regs.handlers(MDIC).on_write = [this](uint32_t v) { write_mdic(v); };
+    m_regs.handlers(PBA).on_write = [this](uint32_t v) { write_pba(v); };
     wire_interrupt_registers();
     m_regs.check_bindings();
 }
@@ -412,6 +423,23 @@ void Nic82540em::unknown_register(bool write, uint32_t offset, uint32_t value) {
         diagnostic("unknown-register", "read of unimplemented register " + hex(offset) + " returns 0");
 }
 
+void Nic82540em::register_note(RegisterFile::Note kind, uint32_t offset, uint32_t value) {
+    const RegisterSpec* s = m_regs.spec(offset);
+    const std::string reg = std::string(s ? s->name : "?") + " (" + hex(offset) + ")";
+    switch (kind) {
+        case RegisterFile::Note::ReadOnlyWrite:
+            note("ro-write", "write of " + hex(value) + " to read-only register " + reg + " ignored");
+            return;
+        case RegisterFile::Note::AbsentRead:
+            note("absent-register", "read of " + reg + ", a register of other 8254x/8257x parts, returns 0");
+            return;
+        case RegisterFile::Note::AbsentWrite:
+            note("absent-register",
+                 "write of " + hex(value) + " to " + reg + ", a register of other 8254x/8257x parts, ignored");
+            return;
+    }
+}
+
 void Nic82540em::write_ctrl(uint32_t value) {
     if (ctrl::RST::get(value)) {
         software_reset();
@@ -427,6 +455,19 @@ void Nic82540em::write_eerd(uint32_t value) {
     if (!m_eeprom.write_eerd(value))
         diagnostic("eeprom-address", "EERD read of word " + hex(eerd::ADDR::get(value)) + " beyond the 64 words");
     wake();
+}
+
+// EECD: software owns SK, CS, DI, FWE and EE_REQ (write mask); EE_PRES and the other bits are the device's.
+void Nic82540em::write_eecd(uint32_t value) {
+    const uint32_t mask = m_regs.spec(EECD)->write_mask;
+    m_regs.word(EECD) = (m_regs.word(EECD) & ~mask) | (value & mask);
+}
+
+// PBA: software sets RXA (KB of receive packet buffer); TXA, read-only, is the rest of the 64 KB (8254x manual,
+// section 13.4.16).
+void Nic82540em::write_pba(uint32_t value) {
+    const uint32_t rxa = m_regs.store(PBA, value);
+    m_regs.word(PBA) = rxa | ((rxa <= 64 ? 64 - rxa : 0) << 16);
 }
 
 void Nic82540em::write_mdic(uint32_t value) {

@@ -31,6 +31,7 @@ struct NicFrontStats {
     uint64_t unknown_accesses = 0;  ///< accesses to unimplemented register offsets
     uint64_t software_resets = 0;   ///< CTRL.RST
     uint64_t diagnostics = 0;       ///< diagnostics raised through NicContext::diagnostic and by the front
+    uint64_t notes = 0;             ///< notes raised through NicContext::note and by the register file
     uint64_t awake_clocks = 0;      ///< rising edges the device was evaluated on (not asleep)
     uint64_t frames_to_wire = 0;    ///< frames the data path transmitted
     uint64_t frames_dropped = 0;    ///< transmitted frames with no wire attached
@@ -91,6 +92,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     bool bus_master_enabled() const override { return m_cfg.bus_master(); }
     pci::PciMasterEngine& master() override { return m_master; }
     void diagnostic(const char* what, const std::string& detail) override;
+    void note(const char* what, const std::string& detail) override;
     uint64_t now_ns() const override;
 
     // pci::TargetClient
@@ -130,6 +132,9 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void wire_delay_timer(uint32_t offset, bool flushes);
     void register_written(uint32_t offset, uint32_t stored);
     void unknown_register(bool write, uint32_t offset, uint32_t value);
+    void register_note(RegisterFile::Note kind, uint32_t offset, uint32_t value);
+    void write_eecd(uint32_t value);
+    void write_pba(uint32_t value);
     void write_ctrl(uint32_t value);
     void write_eerd(uint32_t value);
     void write_mdic(uint32_t value);

@@ -105,15 +105,27 @@ uint32_t RegisterFile::read(uint32_t offset) {
     switch (row->spec->access) {
         case Access::WO:
             return 0;
+        case Access::Absent:
+            if (m_events.note) m_events.note(Note::AbsentRead, offset, 0);
+            return 0;
         case Access::ReadClear:
-        case Access::ReadClearW1C: {
-            const uint32_t v = m_storage[offset / 4];
-            m_storage[offset / 4] = 0;
-            return v;
-        }
+        case Access::ReadClearW1C:
+            return read_clear(*row->spec, offset);
         default:
             return row->h.peek ? row->h.peek() : m_storage[offset / 4];
     }
+}
+
+// 8254x manual, section 13.7: statistics clear when read; a 64-bit counter clears when its upper dword is read, so
+// software reads the low dword, then the high one.
+uint32_t RegisterFile::read_clear(const RegisterSpec& s, uint32_t offset) {
+    const uint32_t v = m_storage[offset / 4];
+    if (s.bits == 64) {
+        if (offset == s.offset) return v;
+        m_storage[(offset - 4) / 4] = 0;
+    }
+    m_storage[offset / 4] = 0;
+    return v;
 }
 
 void RegisterFile::write(uint32_t offset, uint32_t value, uint8_t byte_enables) {
@@ -131,7 +143,22 @@ void RegisterFile::write(uint32_t offset, uint32_t value, uint8_t byte_enables) 
         row->h.on_write(value);
         return;
     }
-    if (row->spec->access != Access::RW) return;
+    switch (row->spec->access) {
+        case Access::RW:
+            break;
+        case Access::W1C:
+            m_storage[offset / 4] &= ~value;
+            return;
+        case Access::RO:
+        case Access::ReadClear:
+            if (m_events.note) m_events.note(Note::ReadOnlyWrite, offset, value);
+            return;
+        case Access::Absent:
+            if (m_events.note) m_events.note(Note::AbsentWrite, offset, value);
+            return;
+        default:
+            return;
+    }
     const uint32_t stored = store(offset, value);
     if (m_events.written) m_events.written(offset, stored);
 }

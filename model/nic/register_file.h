@@ -22,12 +22,20 @@ class RegisterFile {
         std::function<uint32_t()> on_read;       ///< a software read (returns what software sees)
         std::function<void(uint32_t)> on_write;  ///< a software write (the value after byte-enable merging)
     };
+    /// Legal accesses the device may want to tell software about.
+    enum class Note : uint8_t {
+        ReadOnlyWrite,  ///< a write to a read-only register (RO or a statistics counter), ignored
+        AbsentRead,     ///< a read of a register this part does not have (Access::Absent), 0
+        AbsentWrite,    ///< a write to such a register, ignored
+    };
     /// What the file tells its device.
     struct Events {
         /// A register without kOnWrite was written: `stored` is what it now holds.
         std::function<void(uint32_t offset, uint32_t stored)> written;
         /// An access to an offset no row covers (reads return 0, writes are dropped).
         std::function<void(bool write, uint32_t offset, uint32_t value)> unknown;
+        /// A legal access worth a note.
+        std::function<void(Note kind, uint32_t offset, uint32_t value)> note;
     };
 
     /// A window of `bytes` (a multiple of 4) laid out by `rows`; throws std::logic_error on overlapping rows.
@@ -67,6 +75,7 @@ class RegisterFile {
     };
     static constexpr int32_t kNoRow = -1;
     const Row* row_of(uint32_t offset) const;
+    uint32_t read_clear(const RegisterSpec& s, uint32_t offset);
     Row* row_of(uint32_t offset);
 
     std::vector<Row> m_rows;
