@@ -129,12 +129,15 @@ uint32_t RegisterFile::read_clear(const RegisterSpec& s, uint32_t offset) {
 }
 
 void RegisterFile::write(uint32_t offset, uint32_t value, uint8_t byte_enables) {
+    Row* row = row_of(offset);
     if ((byte_enables & 0xF) != 0xF) {
         const uint32_t mask = byte_mask(byte_enables);
         if (mask == 0) return;
-        value = (peek(offset) & ~mask) | (value & mask);
+        // Bytes without their enable are not written. For a write-1-to-clear register that means 0 bits: merging in
+        // the live value would clear every cause it holds.
+        const bool w1c = row && (row->spec->access == Access::W1C || row->spec->access == Access::ReadClearW1C);
+        value = (w1c ? 0u : peek(offset) & ~mask) | (value & mask);
     }
-    Row* row = row_of(offset);
     if (!row) {
         if (m_events.unknown) m_events.unknown(true, offset, value);
         return;

@@ -60,7 +60,8 @@ class RegisterFile {
     void poke(uint32_t offset, uint32_t value);
     /// A software read (offset inside the window).
     uint32_t read(uint32_t offset);
-    /// A software write (offset inside the window): bytes without their enable keep the register's current value.
+    /// A software write (offset inside the window): bytes without their enable keep the register's current value
+    /// (write-1-to-clear registers: they write 0, clearing nothing).
     void write(uint32_t offset, uint32_t value, uint8_t byte_enables = 0xF);
     /// Store `value` under the register's write mask, as a plain write would; returns what is stored. For handlers.
     uint32_t store(uint32_t offset, uint32_t value);

@@ -1071,3 +1071,17 @@ TEST_CASE("PBA's TXA follows RXA and EECD keeps EE_PRES under software writes", 
     CHECK(eecd == (0x77u | 0x100u));
     b.check_clean();
 }
+
+TEST_CASE("a byte write to ICR clears only the causes in the enabled byte", "[nic][irq][regs]") {
+    Bench b;
+    uint32_t icr = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        Bench::wr(hp, ICS, icr::TXDW | icr::LSC | icr::TXD_LOW | icr::SRPD);  // causes in bytes 0, 1 and 2
+        hp.mmio_write(kBar0 + ICR, 1, 0xFF);                                  // byte 0: clear TXDW and LSC
+        icr = Bench::rd(hp, ICR);
+    });
+    INFO("ICR = 0x" << std::hex << icr << ": a write of 1 clears a cause, bytes not enabled write nothing");
+    CHECK(icr == (icr::TXD_LOW | icr::SRPD));
+    b.check_clean();
+}
