@@ -1085,3 +1085,19 @@ TEST_CASE("a byte write to ICR clears only the causes in the enabled byte", "[ni
     CHECK(icr == (icr::TXD_LOW | icr::SRPD));
     b.check_clean();
 }
+
+TEST_CASE("TDLEN and RDLEN ignore their low seven bits", "[nic][regs]") {
+    Bench b;
+    uint32_t tdlen = 0, rdlen = 0;
+    b.run([&](host::HostPlatform& hp) {
+        b.enable(hp);
+        Bench::wr(hp, TDLEN, 0x0000107Fu);
+        Bench::wr(hp, RDLEN, 0xFFFFFFFFu);
+        tdlen = Bench::rd(hp, TDLEN);
+        rdlen = Bench::rd(hp, RDLEN);
+    });
+    INFO("8254x manual, sections 13.4.27 and 13.4.38: LEN is bits 19:7, bits 6:0 read 0, bits 31:20 are reserved");
+    CHECK(tdlen == 0x00001000u);
+    CHECK(rdlen == 0x000FFF80u);
+    b.check_clean();
+}
