@@ -217,7 +217,7 @@ void Nic82540em::woken() {
 }
 
 void Nic82540em::update_irq() {
-    const bool line = m_irq.evaluate(now_ns(), m_cfg.intx_disabled());
+    const bool line = m_irq.evaluate(now_ns());
     if (line != m_inta) {
         m_inta = line;
         m_bus.set_inta(m_device, line);
