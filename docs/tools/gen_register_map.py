@@ -3,7 +3,7 @@
 
 Sources (read, never changed):
   model/nic/e1000_regs.h     register offsets, bit fields, interrupt causes, descriptor layouts, reset constants
-  model/nic/nic_82540em.cpp  the register table: define(offset, Access::X, reset[, write mask]) in the constructor
+  model/nic/register_table.h the register table: kRegisterTable, one row per register or register array
   model/nic/config_space.h   configuration-space identity constants
 
 Usage (from the repository root):
@@ -12,7 +12,7 @@ Usage (from the repository root):
 
 Generated blocks sit between '<!-- BEGIN generated:NAME -->' and '<!-- END generated:NAME -->'; the prose around
 them is hand-written. The script stops with an error naming what it did not recognise when the code takes a shape it
-does not know (e.g. a new kind of define() loop), rather than writing a wrong table.
+does not know (e.g. a table cell it cannot evaluate), rather than writing a wrong table.
 """
 import re
 import sys
@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REGS_H = ROOT / "model/nic/e1000_regs.h"
-NIC_CPP = ROOT / "model/nic/nic_82540em.cpp"
+TABLE_H = ROOT / "model/nic/register_table.h"
 CFG_H = ROOT / "model/nic/config_space.h"
 DOC = ROOT / "docs/register-map.md"
 
@@ -102,105 +102,71 @@ def parse_reset_constants(text):
     return consts
 
 
-# ---- nic_82540em.cpp: the register table ----------------------------------------------------------------------
-def eval_value(expr, offsets, ns, consts):
-    """The value of a define() argument: literal, kXxxReset, ns::FIELD::make(v), ns::F::mask | ..., ~0."""
+# ---- register_table.h: the register table ---------------------------------------------------------------------
+def split_top(text, sep=","):
+    """Split on `sep` outside string literals and braces."""
+    parts, depth, cur, quote = [], 0, "", False
+    for ch in text:
+        if ch == '"':
+            quote = not quote
+        elif not quote and ch == "{":
+            depth += 1
+        elif not quote and ch == "}":
+            depth -= 1
+        if ch == sep and depth == 0 and not quote:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        parts.append(cur)
+    return [p.strip() for p in parts]
+
+
+def eval_value(expr, offsets, consts):
+    """A table cell: a literal, e1000::NAME (an offset) or e1000::kXxxReset."""
     expr = expr.strip()
-    if expr.endswith("u"):
-        expr = expr[:-1]
-    if re.fullmatch(r"0x[0-9A-Fa-f]+|\d+", expr):
-        return int(expr, 0)
-    if expr in consts:
-        return consts[expr]
-    if "|" in expr:
-        v = 0
-        for part in expr.split("|"):
-            v |= eval_value(part, offsets, ns, consts)
-        return v
-    m = re.fullmatch(r"(\w+)::(\w+)::(make\((\d+)\)|mask)", expr)
-    if m:
-        fields = {f[0]: f for f in ns.get(m.group(1), [])}
-        if m.group(2) not in fields:
-            die("unknown field " + expr + " in " + NIC_CPP.name)
-        _, pos, width, _ = fields[m.group(2)]
-        if m.group(3) == "mask":
-            return ((1 << width) - 1) << pos
-        return (int(m.group(4)) << pos) & (((1 << width) - 1) << pos)
-    die("cannot evaluate '" + expr + "' in " + NIC_CPP.name + "; teach eval_value()")
+    if re.fullmatch(r"(0x[0-9A-Fa-f]+|\d+)u?", expr):
+        return int(expr.rstrip("u"), 0)
+    m = re.fullmatch(r"e1000::(\w+)", expr)
+    if m and m.group(1) in consts:
+        return consts[m.group(1)]
+    if m and m.group(1) in offsets:
+        return offsets[m.group(1)][0]
+    die("cannot evaluate '" + expr + "' in " + TABLE_H.name + "; teach eval_value()")
 
 
-def parse_table(text, offsets, ns, consts):
-    """offset -> (access, reset, write mask). Recognises the constructor's define() shapes; dies on others."""
-    body = text[text.index("Nic82540em::Nic82540em("):text.index("reset_registers();", text.index("Nic82540em::Nic82540em("))]
-    table = {}
+HOOKS = {"kNoHook": 0, "kPeek": 1, "kPoke": 2, "kOnRead": 4, "kOnWrite": 8}
 
-    def put(off, access, reset, mask):
-        table[off] = (access, reset, mask)
 
-    # Loops first (their define() lines are removed from the body afterwards).
-    handled = []
-    for m in re.finditer(r"for \(uint32_t off : \{([^}]*)\}\)\s*define\(off, Access::(\w+), ([^;]*)\);", body):
-        access = m.group(2)
-        reset = eval_value(m.group(3), offsets, ns, consts)
-        for name in [n.strip() for n in m.group(1).split(",")]:
-            if name not in offsets:
-                die("unknown register " + name + " in a define() loop")
-            put(offsets[name][0], access, reset, 0xFFFFFFFF)
-        handled.append(m.span())
-    m = re.search(r"for \(uint32_t base : \{([^}]*)\}\) \{(.*?)\n    \}", body, re.S)
-    if m:
-        bases = [offsets[n.strip()][0] for n in m.group(1).split(",")]
-        for d in re.finditer(r"define\(base \+ (0x[0-9A-Fa-f]+), Access::(\w+), ([^,)]+)(?:, ([^)]+))?\);", m.group(2)):
-            for b in bases:
-                mask = eval_value(d.group(4), offsets, ns, consts) if d.group(4) else 0xFFFFFFFF
-                put(b + int(d.group(1), 16), d.group(2), eval_value(d.group(3), offsets, ns, consts), mask)
-        handled.append(m.span())
-    m = re.search(r"for \(unsigned i = 0; i < kRaEntries; \+\+i\) \{(.*?)\n    \}", body, re.S)
+def parse_table(text, offsets, consts):
+    """The rows of kRegisterTable, as dicts, in file order. Dies on a row it cannot read."""
+    m = re.search(r"kRegisterTable\[\] = \{(.*?)\n\};", text, re.S)
     if not m:
-        die("receive-address loop (kRaEntries) not found in " + NIC_CPP.name)
-    ra = {}
-    for d in re.finditer(r"define\((ral_n|rah_n)\(i\), Access::(\w+), ([^,)]+)(?:, ([^)]+))?\);", m.group(1)):
-        mask = eval_value(d.group(4), offsets, ns, consts) if d.group(4) else 0xFFFFFFFF
-        ra[d.group(1)] = (d.group(2), eval_value(d.group(3), offsets, ns, consts), mask)
-    entries = dict(re.findall(r"constexpr unsigned (k\w+Entries) = (\d+);", read(REGS_H)))
-    for i in range(int(entries["kRaEntries"])):
-        put(offsets["RAL0"][0] + 8 * i, *ra["ral_n"])
-        put(offsets["RAH0"][0] + 8 * i, *ra["rah_n"])
-    handled.append(m.span())
-    m = re.search(r"for \(unsigned i = 0; i < kMtaEntries; \+\+i\) \{(.*?)\n    \}", body, re.S)
-    if not m or "define(mta_n(i), Access::RW, 0);" not in m.group(1) or "define(VFTA + 4 * i, Access::RW, 0);" not in m.group(1):
-        die("MTA/VFTA loop not found in the expected shape in " + NIC_CPP.name)
-    for i in range(int(entries["kMtaEntries"])):
-        put(offsets["MTA"][0] + 4 * i, "RW", 0, 0xFFFFFFFF)
-        put(offsets["VFTA"][0] + 4 * i, "RW", 0, 0xFFFFFFFF)
-    handled.append(m.span())
-    m = re.search(r"for \(uint32_t off = kStatsFirst; off <= kStatsLast; off \+= 4\) \{(.*?)\n    \}", body, re.S)
-    if not m:
-        die("statistics loop not found in " + NIC_CPP.name)
-    skip_expr = m.group(1)
-    singles = [int(x, 16) for x in re.findall(r"off == (0x[0-9A-Fa-f]+)", skip_expr)]
-    ranges = [(int(a, 16), int(b, 16)) for a, b in re.findall(r"off >= (0x[0-9A-Fa-f]+) && off <= (0x[0-9A-Fa-f]+)", skip_expr)]
-    if "define(off, Access::ReadClear, 0);" not in skip_expr:
-        die("statistics loop no longer defines ReadClear counters")
-    for off in range(offsets["CRCERRS"][0], offsets["TSCTFC"][0] + 4, 4):
-        if off in singles or any(a <= off <= b for a, b in ranges):
+        die("kRegisterTable not found in " + TABLE_H.name)
+    body = "\n".join(line for line in m.group(1).splitlines() if not line.strip().startswith("//"))
+    rows = []
+    for cell in split_top(body):
+        if not cell:
             continue
-        put(off, "ReadClear", 0, 0xFFFFFFFF)
-    handled.append(m.span())
-
-    rest = body
-    for a, b in sorted(handled, reverse=True):
-        rest = rest[:a] + rest[b:]
-    for d in re.finditer(r"define\((\w+), Access::(\w+), ([^,;]+?)(?:, ([^;]+))?\);", rest):
-        if d.group(1) not in offsets:
-            die("unknown register " + d.group(1) + " in define()")
-        mask = eval_value(d.group(4), offsets, ns, consts) if d.group(4) else 0xFFFFFFFF
-        put(offsets[d.group(1)][0], d.group(2), eval_value(d.group(3), offsets, ns, consts), mask)
-    leftover = re.findall(r"define\([^;]*\);", rest)
-    known = re.findall(r"define\((\w+), Access::", rest)
-    if len(leftover) != len(known):
-        die("a define() in " + NIC_CPP.name + " has a shape this script does not know: " + str(leftover))
-    return table
+        if not (cell.startswith("{") and cell.endswith("}")):
+            die("a row of kRegisterTable has a shape this script does not know: " + cell[:60])
+        f = split_top(cell[1:-1])
+        if len(f) != 10:
+            die("a row of kRegisterTable does not have 10 cells: " + cell[:60])
+        hooks = 0
+        for h in f[8].split("|"):
+            if h.strip() not in HOOKS:
+                die("unknown hook " + h.strip())
+            hooks |= HOOKS[h.strip()]
+        what = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', f[9]))
+        rows.append({
+            "name": f[0].strip('"'), "offset": eval_value(f[1], offsets, consts), "count": int(f[2]),
+            "stride": int(f[3]), "bits": int(f[4]), "access": f[5].replace("Access::", ""),
+            "reset": eval_value(f[6], offsets, consts), "mask": eval_value(f[7], offsets, consts), "hooks": hooks,
+            "what": what,
+        })
+    return rows
 
 
 # ---- descriptors -----------------------------------------------------------------------------------------------
@@ -257,75 +223,50 @@ ACCESS_TEXT = {
     "RO": "RO",
     "WO": "WO",
     "ReadClear": "RC (read clears)",
-    "Special": "special",
-}
-
-# What the handler of each Special register does (nic_82540em.cpp read_special/write_special/reg()).
-SPECIAL = {
-    "CTRL": "write: RST (bit 26) runs a software reset and is not stored; PHY_RST is not stored; a change of SLU "
-            "changes the link (LSC)",
-    "STATUS": "computed on read: FD=1, LU = link up and CTRL.SLU, SPEED from the link, PCI66/BUS64 from the bus; "
-              "writes ignored",
-    "EERD": "write with START begins an EEPROM word read, DONE and DATA appear 4 clocks later; a word beyond 0x3F "
-            "reads 0xFFFF and raises nicsim/nic/eeprom-address",
-    "MDIC": "write stores bits 31:16 and sets R (bit 28) at once; no PHY behind it (data reads 0)",
-    "ICR": "read returns the causes and clears them (INTA# deasserts); write 1s clear causes",
-    "ICS": "write sets causes (as if the event happened); reads 0",
-    "IMS": "write sets mask bits; read returns the mask",
-    "IMC": "write clears mask bits; reads 0",
-    "ITR": "minimum interval between INTA# assertions (0 = no throttling)",
-    "TIDV": "FPD (bit 31) flushes the partial TX write-back and is not stored",
-    "TADV": "",
-    "RDTR": "FPD (bit 31) flushes the partial RX write-back and is not stored",
-    "RADV": "",
+    "ReadClearW1C": "RC/W1C (read clears, write 1 clears)",
+    "W1C": "W1C (write 1 clears)",
+    "Absent": "absent (other 8254x/8257x parts)",
 }
 
 
-def render_registers(offsets, table):
+def hooks_text(h):
+    names = [n for n, b in (("peek", 1), ("poke", 2), ("on_read", 4), ("on_write", 8)) if h & b]
+    return ", ".join(names)
+
+
+def render_registers(offsets, rows):
     by_off = {}
     for name, (off, comment) in offsets.items():
         by_off.setdefault(off, (name, comment))
-    lines = ["| Offset | Name | Access | Reset | Write mask | What |", "|---|---|---|---|---|---|"]
+    lines = ["| Offset | Name | Access | Reset | Write mask | Handlers | What |", "|---|---|---|---|---|---|---|"]
     stats = []
-    for off in sorted(table):
-        access, reset, mask = table[off]
-        if access == "ReadClear" and off >= offsets["CRCERRS"][0] and off <= offsets["TSCTFC"][0]:
-            stats.append(off)
+    for r in rows:
+        if r["access"] == "ReadClear" and offsets["CRCERRS"][0] <= r["offset"] <= offsets["TSCTFC"][0]:
+            stats.append(r)
             continue
-        if offsets["MTA"][0] < off < offsets["MTA"][0] + 0x200 or offsets["VFTA"][0] < off < offsets["VFTA"][0] + 0x200:
-            continue  # shown as one row per array
-        ra_first = offsets["RAL0"][0]
-        if ra_first + 8 <= off < ra_first + 0x80:
-            continue  # shown as one row per array
-        name, comment = by_off.get(off, ("?", ""))
+        name, comment = by_off.get(r["offset"], ("?", ""))
         if name == "?":
-            die("register at 0x%04X has no name in %s" % (off, REGS_H.name))
-        shown_name = name
-        if name == "MTA":
-            shown_name, comment = "MTA[0..127]", comment + " (0x5200..0x53FC)"
-        elif name == "VFTA":
-            shown_name, comment = "VFTA[0..127]", comment + " (0x5600..0x57FC)"
-        elif name == "RAL0":
-            shown_name, comment = "RAL[n]", "Receive Address Low n = 0..15 (0x5400 + 8n); RAL0 from the EEPROM MAC"
-        elif name == "RAH0":
-            shown_name, comment = "RAH[n]", "Receive Address High n = 0..15 (0x5404 + 8n); RAH0 = MAC bytes 5:4, AV=1 after reset"
-        if access == "Special":
-            if name not in SPECIAL:
-                die("special register " + name + " has no description in SPECIAL")
-            if SPECIAL[name]:
-                comment = comment + ": " + SPECIAL[name]
-        reset_text = hex32(reset)
-        if name in ("RAL0", "RAH0"):
-            reset_text = "entry 0 from EEPROM, others 0"
-        mask_text = "" if mask == 0xFFFFFFFF else hex32(mask)
-        lines.append("| 0x%04X | %s | %s | %s | %s | %s |" % (off, shown_name, ACCESS_TEXT[access], reset_text,
-                                                             mask_text, comment))
+            die("register at 0x%04X has no name in %s" % (r["offset"], REGS_H.name))
+        shown, offset_text = r["name"], "0x%04X" % r["offset"]
+        if r["count"] > 1:
+            last = r["offset"] + (r["count"] - 1) * r["stride"]
+            shown = "%s[0..%d]" % (r["name"], r["count"] - 1)
+            offset_text = "0x%04X + %dn (to 0x%04X)" % (r["offset"], r["stride"], last)
+        what = comment + (": " + r["what"] if r["what"] else "")
+        if r["access"] not in ACCESS_TEXT:
+            die("unknown access " + r["access"])
+        mask_text = "" if r["access"] != "RW" or r["mask"] == 0xFFFFFFFF else hex32(r["mask"])
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (offset_text, shown, ACCESS_TEXT[r["access"]],
+                                                               hex32(r["reset"]), mask_text, hooks_text(r["hooks"]),
+                                                               what))
     stat_lines = ["| Offset | Name | What |", "|---|---|---|"]
-    for off in stats:
-        name, comment = by_off.get(off, ("?", ""))
-        if name == "?":
-            die("statistics register at 0x%04X has no name" % off)
-        stat_lines.append("| 0x%04X | %s | %s |" % (off, name, comment))
+    for r in stats:
+        for d in range(r["bits"] // 32):
+            off = r["offset"] + 4 * d
+            name, comment = by_off.get(off, ("?", ""))
+            if name == "?":
+                die("statistics register at 0x%04X has no name" % off)
+            stat_lines.append("| 0x%04X | %s | %s |" % (off, name, comment))
     return "\n".join(lines), "\n".join(stat_lines)
 
 
@@ -433,12 +374,15 @@ def main():
     offsets = parse_offsets(regs_text)
     ns = parse_namespaces(regs_text)
     consts = parse_reset_constants(regs_text)
-    table = parse_table(read(NIC_CPP), offsets, ns, consts)
-    # Every named register of e1000_regs.h should be implemented (or deliberately not).
-    missing = sorted(n for n, (off, _) in offsets.items()
-                     if off not in table and n not in ("IOADDR", "IODATA", "kBar0Size", "kBar2Size", "kStatsFirst",
-                                                       "kStatsLast"))
-    regs, stats = render_registers(offsets, table)
+    rows = parse_table(read(TABLE_H), offsets, consts)
+    covered = set()
+    for r in rows:
+        for n in range(r["count"]):
+            for d in range(r["bits"] // 32):
+                covered.add(r["offset"] + n * r["stride"] + 4 * d)
+    # Every named register of e1000_regs.h should be in the table (or deliberately not).
+    missing = sorted(n for n, (off, _) in offsets.items() if off not in covered)
+    regs, stats = render_registers(offsets, rows)
     blocks = {
         "registers": regs,
         "statistics": stats,
@@ -460,12 +404,10 @@ def main():
         if new != doc:
             print("docs/register-map.md is out of date: run python3 docs/tools/gen_register_map.py")
             return 1
-        print("docs/register-map.md is up to date (%d registers, %d statistics counters)" %
-              (len(table) - len([o for o in table if table[o][0] == "ReadClear"]),
-               len([o for o in table if table[o][0] == "ReadClear"])))
+        print("docs/register-map.md is up to date (%d table rows covering %d dwords)" % (len(rows), len(covered)))
         return 0
     DOC.write_text(new, encoding="utf-8")
-    print("docs/register-map.md: %d register offsets in the table, generated blocks rewritten" % len(table))
+    print("docs/register-map.md: %d table rows covering %d dwords, generated blocks rewritten" % (len(rows), len(covered)))
     return 0
 
 

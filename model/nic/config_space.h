@@ -22,10 +22,10 @@ class ConfigSpace {
     static constexpr uint16_t kBar2 = 0x18;            ///< BAR2 offset
     static constexpr uint8_t kMinGnt = 0xFF;           ///< Min_Gnt
     static constexpr uint8_t kMaxLat = 0x00;           ///< Max_Lat
-    static constexpr uint16_t kCommandWritable = pci::cfg::kCmdIoSpace | pci::cfg::kCmdMemSpace |
-                                                 pci::cfg::kCmdBusMaster | pci::cfg::kCmdMwiEnable |
-                                                 pci::cfg::kCmdParityResponse | pci::cfg::kCmdSerrEnable |
-                                                 pci::cfg::kCmdIntxDisable;  ///< implemented Command bits
+    // A PCI 2.2 device: Command bits 15:10 are reserved, so there is no Interrupt Disable (bit 10, PCI 2.3).
+    static constexpr uint16_t kCommandWritable =
+        pci::cfg::kCmdIoSpace | pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster | pci::cfg::kCmdMwiEnable |
+        pci::cfg::kCmdParityResponse | pci::cfg::kCmdSerrEnable;  ///< implemented Command bits
     static constexpr uint16_t kStatusW1C = pci::cfg::kStsMasterDataParity | pci::cfg::kStsSignaledTargetAbort |
                                            pci::cfg::kStsReceivedTargetAbort | pci::cfg::kStsReceivedMasterAbort |
                                            pci::cfg::kStsSignaledSystemError |
@@ -56,7 +56,6 @@ class ConfigSpace {
     bool mwi_enabled() const { return (m_command & pci::cfg::kCmdMwiEnable) != 0; }
     bool parity_response() const { return (m_command & pci::cfg::kCmdParityResponse) != 0; }
     bool serr_enabled() const { return (m_command & pci::cfg::kCmdSerrEnable) != 0; }
-    bool intx_disabled() const { return (m_command & pci::cfg::kCmdIntxDisable) != 0; }
     uint8_t cache_line_dwords() const { return m_cache_line; }
     uint8_t latency_timer() const { return m_latency; }
     uint8_t interrupt_line() const { return m_int_line; }

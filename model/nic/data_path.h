@@ -13,8 +13,9 @@
 // RDH and GPTC, GOTC, TOTL, TPT, TSCTC, TSCTFC, GPRC, GORC, TORL, TPR, BPRC, MPRC, MPC, RNBC, CRCERRS, RUC, ROC; raises
 // TXQE, TXD_LOW, RXDMT0, RXO (TXDW and RXT0 through tx_done_event/rx_done_event and the front's timers). Diagnostics
 // ("nicsim/nic/<what>"): dma-disabled, dma-address-32bit, dma-address-wrap, dma-bus-error, dma-queue-full, ring-length,
-// head-tail-range, tail-while-disabled, null-buffer, zero-length, tx-too-long, tx-descriptor-type, tx-refused,
-// tso-context, tso-paylen, the offload status names, rx-buffer-size. Reset (CTRL.RST, RST#): frames whose descriptors
+// head-tail-range, null-buffer, zero-length, tx-too-long, tx-descriptor-type, tx-refused,
+// tso-context, tso-paylen, the offload status names, rx-buffer-size. Note ("nicsim/nic/note/<what>", legal):
+// tail-while-disabled. Reset (CTRL.RST, RST#): frames whose descriptors
 // were already done but which had not left for the wire (TX FIFO, TSO segments not yet queued) are discarded as on the
 // 8254x; they are counted in tx_dropped and tx_flushed and named by an SC_INFO report "nicsim/nic/tx-flushed" (a reset
 // is legal, so not a warning). Failed descriptor write-back (master/target abort, parity on the bus): fatal for those

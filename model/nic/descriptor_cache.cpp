@@ -87,10 +87,10 @@ void DescriptorCache::register_written(uint32_t offset, uint32_t value) {
     } else if (offset == m_regs.tail) {
         if (!m_enabled) {
             if (value != m_ctx.reg(m_regs.head)) {
-                m_ctx.diagnostic("tail-while-disabled", std::string(m_regs.name) + " tail written (" +
-                                                            std::to_string(value) +
-                                                            ") while the ring is disabled: held until enabled");
-                ++m_stats.diagnostics;
+                // Legal: the 8254x manual (sections 14.4 and 14.5) has software program the ring, head and tail
+                // before it sets RCTL.EN / TCTL.EN.
+                m_ctx.note("tail-while-disabled", std::string(m_regs.name) + " tail written (" + std::to_string(value) +
+                                                      ") while the ring is disabled: held until enabled");
             }
             return;
         }

@@ -56,11 +56,11 @@ void Interrupts::rx_done(bool immediate, uint64_t now_ns) {
     if (m_radv != 0 && m_rx_abs == kNever) m_rx_abs = now_ns + uint64_t{m_radv} * delay::kUnitNs;
 }
 
-bool Interrupts::evaluate(uint64_t now_ns, bool intx_disabled) {
+bool Interrupts::evaluate(uint64_t now_ns) {
     if (std::min(m_tx_pkt, m_tx_abs) <= now_ns) fire_tx();
     if (std::min(m_rx_pkt, m_rx_abs) <= now_ns) fire_rx();
     m_throttle_until = kNever;
-    const bool pending = (m_icr & m_ims) != 0 && !intx_disabled;
+    const bool pending = (m_icr & m_ims) != 0;
     if (!pending) {
         m_line = false;
     } else if (!m_line) {

@@ -48,9 +48,9 @@ class Interrupts {
     /// A received packet was written back: RXT0 now (`immediate`, or RDTR = 0), else after RDTR/RADV.
     void rx_done(bool immediate, uint64_t now_ns);
 
-    /// Fire the timers due at `now_ns` and decide INTA#: asserted while ICR & IMS != 0, Interrupt Disable is clear
-    /// and the ITR interval since the previous assertion has passed. Returns the line (true = asserted).
-    bool evaluate(uint64_t now_ns, bool intx_disabled);
+    /// Fire the timers due at `now_ns` and decide INTA#: asserted while ICR & IMS != 0 and the ITR interval since the
+    /// previous assertion has passed. Returns the line (true = asserted).
+    bool evaluate(uint64_t now_ns);
     bool asserted() const { return m_line; }
     /// The earliest time evaluate() has something to do (a timer or the end of a throttle interval), or kNever.
     uint64_t next_deadline() const;

@@ -10,12 +10,6 @@ using namespace nicsim::e1000;
 using namespace sc_core;
 
 namespace {
-constexpr uint32_t kRegCount = kBar0Size / 4;
-constexpr uint32_t kMdicReady = 1u << 28;  // MDIC.R: the MDI access completed (no PHY model: data reads 0)
-
-bool is_octet_low(uint32_t offset) {
-    return offset == GORCL || offset == GOTCL || offset == TORL || offset == TOTL;
-}
 
 std::string hex(uint64_t v) {
     char buf[24];
@@ -62,10 +56,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_target(bus, std::string(this->name()) + ".target", *this),
       m_cfg(true),
       m_eeprom(params.mac),
-      m_regs(kRegCount, 0),
-      m_reset(kRegCount, 0),
-      m_wmask(kRegCount, 0),
-      m_access(kRegCount, Access::None) {
+      m_regs(kBar0Size, kRegisterTable, kRegisterRows) {
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
     if (m_params.dma_address_bits != 32 && m_params.dma_address_bits != 64) {
@@ -82,51 +73,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
     m_target.timing().ack64 = false;  // the 82540EM is a 32-bit PCI device
     m_target.set_idsel_device(m_device);
 
-    define(CTRL, Access::Special, kCtrlReset);
-    define(STATUS, Access::Special, 0);
-    define(EECD, Access::RO, eecd::EE_PRES::make(1));
-    define(EERD, Access::Special, 0);
-    define(CTRL_EXT, Access::RW, 0);
-    define(MDIC, Access::Special, 0);
-    for (uint32_t off : {FCAL, FCAH, FCT, VET, FCTTV, TXCW, LEDCTL, FCRTL, FCRTH, TXDMAC, RSRPD, RXCSUM, WUC, WUFC})
-        define(off, Access::RW, 0);
-    define(TIPG, Access::RW, 0);
-    define(RXCW, Access::RO, 0);
-    define(PBA, Access::RW, 0x00000030);  // 48 KiB receive, 16 KiB transmit packet buffer
-    define(ICR, Access::Special, 0);
-    define(ITR, Access::Special, kItrReset);
-    define(ICS, Access::Special, 0);
-    define(IMS, Access::Special, 0);
-    define(IMC, Access::Special, 0);
-    define(RCTL, Access::RW, kRctlReset);
-    define(TCTL, Access::RW, kTctlReset);
-    for (uint32_t base : {TDBAL, RDBAL}) {
-        define(base + 0x00, Access::RW, 0, 0xFFFFFFF0u);  // xDBAL: 16-byte aligned
-        define(base + 0x04, Access::RW, 0);               // xDBAH
-        define(base + 0x08, Access::RW, 0, 0x000FFFFFu);  // xDLEN (multiples of 128 checked by the data path)
-        define(base + 0x10, Access::RW, 0, 0x0000FFFFu);  // xDH
-        define(base + 0x18, Access::RW, 0, 0x0000FFFFu);  // xDT
-    }
-    define(TIDV, Access::Special, 0);
-    define(TADV, Access::Special, 0);
-    define(RDTR, Access::Special, 0);
-    define(RADV, Access::Special, 0);
-    define(TXDCTL, Access::RW, kTxdctlReset);
-    define(RXDCTL, Access::RW, kRxdctlReset);
-    for (unsigned i = 0; i < kRaEntries; ++i) {
-        define(ral_n(i), Access::RW, 0);
-        define(rah_n(i), Access::RW, 0, rahf::RAH::mask | rahf::ASEL::mask | rahf::AV::mask);
-    }
-    for (unsigned i = 0; i < kMtaEntries; ++i) {
-        define(mta_n(i), Access::RW, 0);
-        define(VFTA + 4 * i, Access::RW, 0);
-    }
-    for (uint32_t off = kStatsFirst; off <= kStatsLast; off += 4) {
-        if (off == 0x4024 || off == 0x402C || off == 0x4044 || off == 0x4084 || (off >= 0x4098 && off <= 0x409C) ||
-            (off >= 0x40B4 && off <= 0x40BC))
-            continue;  // reserved or management counters the 82540EM lacks
-        define(off, Access::ReadClear, 0);
-    }
+    wire_registers();
     reset_registers();
     m_link = m_params.link_up;
     update_master_config();
@@ -147,19 +94,8 @@ void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus s
     wake();
 }
 
-void Nic82540em::define(uint32_t offset, Access access, uint32_t reset_value, uint32_t write_mask) {
-    const uint32_t i = offset / 4;
-    m_access[i] = access;
-    m_reset[i] = reset_value;
-    m_wmask[i] = write_mask;
-}
-
-Nic82540em::Access Nic82540em::access(uint32_t offset) const {
-    return offset < kBar0Size ? m_access[offset / 4] : Access::None;
-}
-
 void Nic82540em::reset_registers() {
-    std::copy(m_reset.begin(), m_reset.end(), m_regs.begin());  // in place: traced registers keep their address
+    m_regs.reset();
     m_ioaddr = 0;
     load_mac_from_eeprom();
 }
@@ -167,8 +103,8 @@ void Nic82540em::reset_registers() {
 void Nic82540em::load_mac_from_eeprom() {
     uint8_t mac[6];
     m_eeprom.mac(mac);
-    m_regs[RAL0 / 4] = mac[0] | (mac[1] << 8) | (mac[2] << 16) | (static_cast<uint32_t>(mac[3]) << 24);
-    m_regs[RAH0 / 4] = rahf::RAH::make(mac[4] | (mac[5] << 8)) | rahf::AV::make(1);
+    m_regs.word(RAL0) = mac[0] | (mac[1] << 8) | (mac[2] << 16) | (static_cast<uint32_t>(mac[3]) << 24);
+    m_regs.word(RAH0) = rahf::RAH::make(mac[4] | (mac[5] << 8)) | rahf::AV::make(1);
 }
 
 void Nic82540em::reset() {
@@ -200,7 +136,7 @@ void Nic82540em::trace(sc_trace_file* tf, const std::string& prefix, unsigned wh
     sc_trace(tf, m_irq.ims_ref(), p + "IMS");
     const std::pair<uint32_t, const char*> regs[] = {{CTRL, "CTRL"}, {RCTL, "RCTL"}, {TCTL, "TCTL"}, {TDH, "TDH"},
                                                      {TDT, "TDT"},   {RDH, "RDH"},   {RDT, "RDT"}};
-    for (const auto& r : regs) sc_trace(tf, m_regs[r.first / 4], p + r.second);
+    for (const auto& r : regs) sc_trace(tf, m_regs.word(r.first), p + r.second);
 }
 
 void Nic82540em::software_reset() {
@@ -232,6 +168,12 @@ void Nic82540em::diagnostic(const char* what, const std::string& detail) {
     ++m_stats.diagnostics;
     const std::string type = std::string("nicsim/nic/") + what;
     SC_REPORT_WARNING(type.c_str(), (std::string(name()) + ": " + detail).c_str());
+}
+
+void Nic82540em::note(const char* what, const std::string& detail) {
+    ++m_stats.notes;
+    const std::string type = std::string("nicsim/nic/note/") + what;
+    SC_REPORT_INFO(type.c_str(), (std::string(name()) + ": " + detail).c_str());
 }
 
 // ---- clocked behaviour ----
@@ -275,7 +217,7 @@ void Nic82540em::woken() {
 }
 
 void Nic82540em::update_irq() {
-    const bool line = m_irq.evaluate(now_ns(), m_cfg.intx_disabled());
+    const bool line = m_irq.evaluate(now_ns());
     if (line != m_inta) {
         m_inta = line;
         m_bus.set_inta(m_device, line);
@@ -288,7 +230,7 @@ void Nic82540em::receive(const Frame& frame) {
 }
 
 bool Nic82540em::link_up() const {
-    return m_link && ctrl::SLU::get(m_regs[CTRL / 4]);
+    return m_link && ctrl::SLU::get(m_regs.word(CTRL));
 }
 
 void Nic82540em::link_changed(bool was_up) {
@@ -337,33 +279,7 @@ void Nic82540em::rx_done_event(bool immediate) {
 }
 
 uint32_t Nic82540em::reg(uint32_t offset) const {
-    if (offset >= kBar0Size) return 0;
-    offset &= ~3u;
-    switch (offset) {
-        case STATUS:
-            return status_value();
-        case EERD:
-            return m_eeprom.eerd();
-        case ICR:
-            return m_irq.icr();
-        case IMS:
-            return m_irq.ims();
-        case ITR:
-            return m_irq.itr();
-        case TIDV:
-            return m_irq.tidv();
-        case TADV:
-            return m_irq.tadv();
-        case RDTR:
-            return m_irq.rdtr();
-        case RADV:
-            return m_irq.radv();
-        case ICS:
-        case IMC:
-            return 0;
-        default:
-            return m_regs[offset / 4];
-    }
+    return m_regs.peek(offset & ~3u);
 }
 
 void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
@@ -371,56 +287,192 @@ void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
         diagnostic("set-reg", "register offset " + hex(offset) + " outside BAR0 or unaligned");
         return;
     }
-    switch (offset) {
-        case ICR:
-            m_irq.set_icr(value);
-            update_irq();
+    m_regs.poke(offset, value);
+}
+
+void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
+    const RegisterSpec* s = m_regs.spec(offset);
+    if (offset < kStatsFirst || offset > kStatsLast || (offset & 3u) != 0 || !s || s->access != Access::ReadClear) {
+        diagnostic("add-stat", "offset " + hex(offset) + " is not a statistics counter");
+        return;
+    }
+    uint32_t& low = m_regs.word(offset);
+    if (s->bits == 64 && offset == s->offset) {
+        uint32_t& high = m_regs.word(offset + 4);
+        const uint64_t cur = low | (static_cast<uint64_t>(high) << 32);
+        const uint64_t sum = cur + amount < cur ? ~0ull : cur + amount;
+        low = static_cast<uint32_t>(sum);
+        high = static_cast<uint32_t>(sum >> 32);
+    } else {
+        const uint64_t sum = low + amount;
+        low = sum > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<uint32_t>(sum);
+    }
+}
+
+// ---- the register file's handlers ----
+
+void Nic82540em::wire_registers() {
+    m_regs.events().written = [this](uint32_t offset, uint32_t stored) { register_written(offset, stored); };
+    m_regs.events().unknown = [this](bool write, uint32_t offset, uint32_t value) {
+        unknown_register(write, offset, value);
+    };
+    m_regs.events().note = [this](RegisterFile::Note kind, uint32_t offset, uint32_t value) {
+        register_note(kind, offset, value);
+    };
+    m_regs.handlers(CTRL).on_write = [this](uint32_t v) { write_ctrl(v); };
+    m_regs.handlers(STATUS).peek = [this] { return status_value(); };
+    m_regs.handlers(EERD).peek = [this] { return m_eeprom.eerd(); };
+    m_regs.handlers(EERD).on_write = [this](uint32_t v) { write_eerd(v); };
+    m_regs.handlers(EECD).on_write = [this](uint32_t v) { write_eecd(v); };
+    m_regs.handlers(MDIC).on_write = [this](uint32_t v) { write_mdic(v); };
+    m_regs.handlers(PBA).on_write = [this](uint32_t v) { write_pba(v); };
+    wire_interrupt_registers();
+    m_regs.check_bindings();
+}
+
+void Nic82540em::wire_interrupt_registers() {
+    RegisterFile::Handlers& icr = m_regs.handlers(ICR);
+    icr.peek = [this] { return m_irq.icr(); };
+    icr.poke = [this](uint32_t v) {
+        m_irq.set_icr(v);
+        update_irq();
+    };
+    icr.on_read = [this] {
+        const uint32_t v = m_irq.read_icr();
+        update_irq();
+        return v;
+    };
+    icr.on_write = [this](uint32_t v) {
+        m_irq.write_icr(v);
+        interrupt_registers_changed();
+    };
+    RegisterFile::Handlers& ims = m_regs.handlers(IMS);
+    ims.peek = [this] { return m_irq.ims(); };
+    ims.poke = [this](uint32_t v) {
+        m_irq.set_ims(v);
+        update_irq();
+    };
+    ims.on_write = [this](uint32_t v) {
+        m_irq.write_ims(v);
+        interrupt_registers_changed();
+    };
+    m_regs.handlers(ICS).on_write = [this](uint32_t v) {
+        m_irq.write_ics(v);
+        interrupt_registers_changed();
+    };
+    m_regs.handlers(IMC).on_write = [this](uint32_t v) {
+        m_irq.write_imc(v);
+        interrupt_registers_changed();
+    };
+    RegisterFile::Handlers& itr = m_regs.handlers(ITR);
+    itr.peek = [this] { return m_irq.itr(); };
+    itr.poke = [this](uint32_t v) { m_irq.write_itr(v); };
+    itr.on_write = [this](uint32_t v) {
+        m_irq.write_itr(v);
+        interrupt_registers_changed();
+    };
+    wire_delay_timer(TIDV, true);
+    wire_delay_timer(TADV, false);
+    wire_delay_timer(RDTR, true);
+    wire_delay_timer(RADV, false);
+}
+
+// The four moderation timers' registers live in Interrupts. TIDV and RDTR also carry FPD: a write stores the delay,
+// lets the data path flush its partial descriptor write-back, then flushes the timer.
+void Nic82540em::wire_delay_timer(uint32_t offset, bool flushes) {
+    RegisterFile::Handlers& h = m_regs.handlers(offset);
+    const bool tx = offset == TIDV || offset == TADV;
+    if (flushes) {
+        auto set = tx ? &Interrupts::write_tidv : &Interrupts::write_rdtr;
+        h.peek = [this, tx] { return tx ? m_irq.tidv() : m_irq.rdtr(); };
+        h.poke = [this, set](uint32_t v) { (m_irq.*set)(v & ~delay::FPD::mask, now_ns()); };
+        h.on_write = [this, set, offset](uint32_t v) {
+            const uint64_t now = now_ns();
+            (m_irq.*set)(v & ~delay::FPD::mask, now);
+            m_dp->register_written(offset, v);
+            (m_irq.*set)(v, now);
+            interrupt_registers_changed();
+        };
+    } else {
+        auto set = tx ? &Interrupts::write_tadv : &Interrupts::write_radv;
+        h.peek = [this, tx] { return tx ? m_irq.tadv() : m_irq.radv(); };
+        h.poke = [this, set](uint32_t v) { (m_irq.*set)(v); };
+        h.on_write = [this, set](uint32_t v) {
+            (m_irq.*set)(v);
+            interrupt_registers_changed();
+        };
+    }
+}
+
+void Nic82540em::interrupt_registers_changed() {
+    update_irq();
+    wake();
+}
+
+void Nic82540em::register_written(uint32_t offset, uint32_t stored) {
+    m_dp->register_written(offset, stored);
+    wake();
+}
+
+void Nic82540em::unknown_register(bool write, uint32_t offset, uint32_t value) {
+    ++m_stats.unknown_accesses;
+    if (write)
+        diagnostic("unknown-register",
+                   "write of " + hex(value) + " to unimplemented register " + hex(offset) + " ignored");
+    else
+        diagnostic("unknown-register", "read of unimplemented register " + hex(offset) + " returns 0");
+}
+
+void Nic82540em::register_note(RegisterFile::Note kind, uint32_t offset, uint32_t value) {
+    const RegisterSpec* s = m_regs.spec(offset);
+    const std::string reg = std::string(s ? s->name : "?") + " (" + hex(offset) + ")";
+    switch (kind) {
+        case RegisterFile::Note::ReadOnlyWrite:
+            note("ro-write", "write of " + hex(value) + " to read-only register " + reg + " ignored");
             return;
-        case IMS:
-            m_irq.set_ims(value);
-            update_irq();
+        case RegisterFile::Note::AbsentRead:
+            note("absent-register", "read of " + reg + ", a register of other 8254x/8257x parts, returns 0");
             return;
-        case ITR:
-            m_irq.write_itr(value);
-            return;
-        case TIDV:
-            m_irq.write_tidv(value & ~delay::FPD::mask, now_ns());
-            return;
-        case TADV:
-            m_irq.write_tadv(value);
-            return;
-        case RDTR:
-            m_irq.write_rdtr(value & ~delay::FPD::mask, now_ns());
-            return;
-        case RADV:
-            m_irq.write_radv(value);
-            return;
-        case STATUS:
-        case EERD:
-        case ICS:
-        case IMC:
-            return;  // derived state
-        default:
-            m_regs[offset / 4] = value;
+        case RegisterFile::Note::AbsentWrite:
+            note("absent-register",
+                 "write of " + hex(value) + " to " + reg + ", a register of other 8254x/8257x parts, ignored");
             return;
     }
 }
 
-void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
-    if (offset < kStatsFirst || offset > kStatsLast || (offset & 3u) != 0 || access(offset) != Access::ReadClear) {
-        diagnostic("add-stat", "offset " + hex(offset) + " is not a statistics counter");
+void Nic82540em::write_ctrl(uint32_t value) {
+    if (ctrl::RST::get(value)) {
+        software_reset();
         return;
     }
-    const uint32_t i = offset / 4;
-    if (is_octet_low(offset)) {
-        const uint64_t cur = m_regs[i] | (static_cast<uint64_t>(m_regs[i + 1]) << 32);
-        const uint64_t sum = cur + amount < cur ? ~0ull : cur + amount;
-        m_regs[i] = static_cast<uint32_t>(sum);
-        m_regs[i + 1] = static_cast<uint32_t>(sum >> 32);
-    } else {
-        const uint64_t sum = m_regs[i] + amount;
-        m_regs[i] = sum > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<uint32_t>(sum);
-    }
+    const bool was_up = link_up();
+    const uint32_t stored = m_regs.store(CTRL, value);  // RST and PHY_RST are outside the write mask
+    link_changed(was_up);
+    m_dp->register_written(CTRL, stored);
+}
+
+void Nic82540em::write_eerd(uint32_t value) {
+    if (!m_eeprom.write_eerd(value))
+        diagnostic("eeprom-address", "EERD read of word " + hex(eerd::ADDR::get(value)) + " beyond the 64 words");
+    wake();
+}
+
+// EECD: software owns SK, CS, DI, FWE and EE_REQ (write mask); EE_PRES and the other bits are the device's.
+void Nic82540em::write_eecd(uint32_t value) {
+    const uint32_t mask = m_regs.spec(EECD)->write_mask;
+    m_regs.word(EECD) = (m_regs.word(EECD) & ~mask) | (value & mask);
+}
+
+// PBA: software sets RXA (KB of receive packet buffer); TXA, read-only, is the rest of the 64 KB (8254x manual,
+// section 13.4.16).
+void Nic82540em::write_pba(uint32_t value) {
+    const uint32_t rxa = m_regs.store(PBA, value);
+    m_regs.word(PBA) = rxa | ((rxa <= 64 ? 64 - rxa : 0) << 16);
+}
+
+void Nic82540em::write_mdic(uint32_t value) {
+    constexpr uint32_t kReady = 1u << 28;  // MDIC.R: the MDI access completed (no PHY model: data reads 0)
+    m_regs.word(MDIC) = m_regs.store(MDIC, value) | kReady;
 }
 
 // ---- the register file as software sees it ----
@@ -431,36 +483,7 @@ uint32_t Nic82540em::read_register(uint32_t offset) {
         diagnostic("register-offset", "read of offset " + hex(offset) + " outside the 128 KiB register space");
         return 0;
     }
-    offset &= ~3u;
-    const uint32_t i = offset / 4;
-    switch (m_access[i]) {
-        case Access::None:
-            ++m_stats.unknown_accesses;
-            diagnostic("unknown-register", "read of unimplemented register " + hex(offset) + " returns 0");
-            return 0;
-        case Access::RW:
-        case Access::RO:
-            return m_regs[i];
-        case Access::WO:
-            return 0;
-        case Access::ReadClear: {
-            const uint32_t v = m_regs[i];
-            m_regs[i] = 0;
-            return v;
-        }
-        case Access::Special:
-            return read_special(offset);
-    }
-    return 0;
-}
-
-uint32_t Nic82540em::read_special(uint32_t offset) {
-    if (offset == ICR) {
-        const uint32_t v = m_irq.read_icr();
-        update_irq();
-        return v;
-    }
-    return reg(offset);
+    return m_regs.read(offset & ~3u);
 }
 
 void Nic82540em::write_register(uint32_t offset, uint32_t value, uint8_t byte_enables) {
@@ -469,97 +492,7 @@ void Nic82540em::write_register(uint32_t offset, uint32_t value, uint8_t byte_en
         diagnostic("register-offset", "write of offset " + hex(offset) + " outside the 128 KiB register space");
         return;
     }
-    offset &= ~3u;
-    const uint32_t i = offset / 4;
-    if ((byte_enables & 0xF) != 0xF) {
-        uint32_t mask = 0;
-        for (unsigned b = 0; b < 4; ++b)
-            if (byte_enables & (1u << b)) mask |= 0xFFu << (8 * b);
-        if (mask == 0) return;
-        value = (reg(offset) & ~mask) | (value & mask);
-    }
-    switch (m_access[i]) {
-        case Access::None:
-            ++m_stats.unknown_accesses;
-            diagnostic("unknown-register",
-                       "write of " + hex(value) + " to unimplemented register " + hex(offset) + " ignored");
-            return;
-        case Access::RO:
-        case Access::ReadClear:
-            return;  // read-only: writes have no effect
-        case Access::RW:
-            m_regs[i] = value & m_wmask[i];
-            m_dp->register_written(offset, m_regs[i]);
-            wake();
-            return;
-        case Access::WO:
-        case Access::Special:
-            write_special(offset, value);
-            return;
-    }
-}
-
-void Nic82540em::write_special(uint32_t offset, uint32_t value) {
-    const uint64_t now = now_ns();
-    switch (offset) {
-        case CTRL: {
-            if (ctrl::RST::get(value)) {
-                software_reset();
-                return;
-            }
-            const bool was_up = link_up();
-            m_regs[CTRL / 4] = value & ~(ctrl::RST::mask | ctrl::PHY_RST::mask);
-            link_changed(was_up);
-            m_dp->register_written(CTRL, m_regs[CTRL / 4]);
-            return;
-        }
-        case STATUS:
-            return;  // read-only
-        case EERD:
-            if (!m_eeprom.write_eerd(value))
-                diagnostic("eeprom-address",
-                           "EERD read of word " + hex(eerd::ADDR::get(value)) + " beyond the 64 words");
-            wake();
-            return;
-        case MDIC:
-            m_regs[MDIC / 4] = (value & 0xFFFF0000u) | kMdicReady;
-            return;
-        case ICR:
-            m_irq.write_icr(value);
-            break;
-        case ICS:
-            m_irq.write_ics(value);
-            break;
-        case IMS:
-            m_irq.write_ims(value);
-            break;
-        case IMC:
-            m_irq.write_imc(value);
-            break;
-        case ITR:
-            m_irq.write_itr(value);
-            break;
-        case TIDV:  // store, let the data path flush its partial write-back (FPD), then flush the timer
-            m_irq.write_tidv(value & ~delay::FPD::mask, now);
-            m_dp->register_written(TIDV, value);
-            m_irq.write_tidv(value, now);
-            break;
-        case TADV:
-            m_irq.write_tadv(value);
-            break;
-        case RDTR:
-            m_irq.write_rdtr(value & ~delay::FPD::mask, now);
-            m_dp->register_written(RDTR, value);
-            m_irq.write_rdtr(value, now);
-            break;
-        case RADV:
-            m_irq.write_radv(value);
-            break;
-        default:
-            return;
-    }
-    update_irq();
-    wake();
+    m_regs.write(offset & ~3u, value, byte_enables);
 }
 
 // ---- the PCI target ----

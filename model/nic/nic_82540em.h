@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include <systemc>
 
@@ -16,6 +15,7 @@
 #include "model/nic/eeprom.h"
 #include "model/nic/interrupts.h"
 #include "model/nic/nic_context.h"
+#include "model/nic/register_file.h"
 #include "model/pci/master_engine.h"
 #include "model/pci/pci_bus.h"
 #include "model/pci/target_engine.h"
@@ -31,6 +31,7 @@ struct NicFrontStats {
     uint64_t unknown_accesses = 0;  ///< accesses to unimplemented register offsets
     uint64_t software_resets = 0;   ///< CTRL.RST
     uint64_t diagnostics = 0;       ///< diagnostics raised through NicContext::diagnostic and by the front
+    uint64_t notes = 0;             ///< notes raised through NicContext::note and by the register file
     uint64_t awake_clocks = 0;      ///< rising edges the device was evaluated on (not asleep)
     uint64_t frames_to_wire = 0;    ///< frames the data path transmitted
     uint64_t frames_dropped = 0;    ///< transmitted frames with no wire attached
@@ -38,16 +39,6 @@ struct NicFrontStats {
 
 class Nic82540em : public sc_core::sc_module, public NicContext, public pci::TargetClient, private pci::ClockedAgent {
   public:
-    /// Register access kinds of the register file.
-    enum class Access : uint8_t {
-        None,       ///< unimplemented: reads 0, writes ignored with a diagnostic
-        RW,         ///< read/write (bits outside the write mask read 0)
-        RO,         ///< read-only: writes ignored silently
-        WO,         ///< write-only: reads 0
-        ReadClear,  ///< statistics: reading returns the value and clears it
-        Special,    ///< a handler (CTRL, STATUS, EERD, ICR, ...)
-    };
-
     SC_HAS_PROCESS(Nic82540em);
     Nic82540em(sc_core::sc_module_name name, pci::PciBus& bus, const NicParams& params = NicParams{});
     ~Nic82540em() override;
@@ -84,7 +75,8 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done);
     const NicFrontStats& stats() const { return m_stats; }
     bool inta_asserted() const { return m_inta; }
-    Access access(uint32_t offset) const;
+    /// The register file (its table rows, current values without side effects).
+    const RegisterFile& registers() const { return m_regs; }
     /// Register read/write as software sees them through BAR0 (with side effects), for the host's direct access.
     uint32_t read_register(uint32_t offset);
     void write_register(uint32_t offset, uint32_t value, uint8_t byte_enables = 0xF);
@@ -100,6 +92,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     bool bus_master_enabled() const override { return m_cfg.bus_master(); }
     pci::PciMasterEngine& master() override { return m_master; }
     void diagnostic(const char* what, const std::string& detail) override;
+    void note(const char* what, const std::string& detail) override;
     uint64_t now_ns() const override;
 
     // pci::TargetClient
@@ -125,7 +118,6 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void woken() override;
     bool needs_clock() const;
     void wake() { m_bus.CLK.wake(m_agent); }
-    void define(uint32_t offset, Access access, uint32_t reset_value, uint32_t write_mask = ~0u);
     void reset_registers();
     void software_reset();
     void load_mac_from_eeprom();
@@ -134,8 +126,19 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void link_changed(bool was_up);
     void update_master_config();
     void update_irq();
-    uint32_t read_special(uint32_t offset);
-    void write_special(uint32_t offset, uint32_t value);
+    // The register file's handlers (nic_registers.cpp): bound in wire_registers() to the hooks the table declares.
+    void wire_registers();
+    void wire_interrupt_registers();
+    void wire_delay_timer(uint32_t offset, bool flushes);
+    void register_written(uint32_t offset, uint32_t stored);
+    void unknown_register(bool write, uint32_t offset, uint32_t value);
+    void register_note(RegisterFile::Note kind, uint32_t offset, uint32_t value);
+    void write_eecd(uint32_t value);
+    void write_pba(uint32_t value);
+    void write_ctrl(uint32_t value);
+    void write_eerd(uint32_t value);
+    void write_mdic(uint32_t value);
+    void interrupt_registers_changed();
 
     NicParams m_params;
     pci::PciBus& m_bus;
@@ -150,11 +153,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     std::unique_ptr<NicDataPath> m_dp;
     WireSink* m_wire = nullptr;
 
-    // The register file: one dword per offset in BAR0, with its access kind, reset value and write mask.
-    std::vector<uint32_t> m_regs;
-    std::vector<uint32_t> m_reset;
-    std::vector<uint32_t> m_wmask;
-    std::vector<Access> m_access;
+    RegisterFile m_regs;    // BAR0, laid out by kRegisterTable (register_table.h)
     uint32_t m_ioaddr = 0;  // I/O window address register
 
     bool m_link = true;

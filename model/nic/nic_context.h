@@ -49,8 +49,12 @@ class NicContext {
     /// Command register state: no DMA while Bus Master Enable is clear.
     virtual bool bus_master_enabled() const = 0;
     virtual pci::PciMasterEngine& master() = 0;
-    /// Named diagnostic through sc_report (message type "nicsim/nic/<what>"), counted in the device's stats.
+    /// Named diagnostic through sc_report (message type "nicsim/nic/<what>"), counted in the device's stats: a
+    /// violation of the programming model (an SC_WARNING, which fails a run).
     virtual void diagnostic(const char* what, const std::string& detail) = 0;
+    /// Named note (SC_INFO, message type "nicsim/nic/note/<what>"), counted in the device's stats: legal but worth
+    /// knowing (a write to a read-only register, a register this part does not have, a tail written before enable).
+    virtual void note(const char* what, const std::string& detail) = 0;
     virtual uint64_t now_ns() const = 0;
 };
 

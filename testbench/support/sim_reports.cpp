@@ -13,6 +13,7 @@ namespace {
 struct Seen {
     std::vector<std::string> allowed;
     std::multimap<std::string, std::string> reports;  // msg_type -> message
+    std::multimap<std::string, std::string> notes;    // SC_INFO: msg_type -> message
 };
 
 Seen& seen() {
@@ -25,7 +26,10 @@ bool starts_with(const std::string& s, const std::string& prefix) {
 }
 
 void handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) {
-    if (rep.get_severity() == sc_core::SC_INFO) return;  // progress chatter is not a verdict
+    if (rep.get_severity() == sc_core::SC_INFO) {  // notes and progress chatter are not a verdict
+        seen().notes.emplace(rep.get_msg_type(), rep.get_msg());
+        return;
+    }
     const std::string type = rep.get_msg_type();
     seen().reports.emplace(type, rep.get_msg());
     for (const std::string& p : seen().allowed)
@@ -47,6 +51,13 @@ void expect_reports(const std::string& msg_type_prefix) {
 unsigned reports_seen(const std::string& msg_type_prefix) {
     unsigned n = 0;
     for (const auto& [type, msg] : seen().reports)
+        if (starts_with(type, msg_type_prefix)) ++n;
+    return n;
+}
+
+unsigned notes_seen(const std::string& msg_type_prefix) {
+    unsigned n = 0;
+    for (const auto& [type, msg] : seen().notes)
         if (starts_with(type, msg_type_prefix)) ++n;
     return n;
 }

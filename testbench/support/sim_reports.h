@@ -9,6 +9,9 @@ namespace nicsim::test {
 void expect_reports(const std::string& msg_type_prefix);
 /// How many reports of at least SC_WARNING severity with a message type starting with `msg_type_prefix` were seen.
 unsigned reports_seen(const std::string& msg_type_prefix);
+/// How many SC_INFO reports (notes, e.g. "nicsim/nic/note/ro-write") with a message type starting with
+/// `msg_type_prefix` were seen. Notes never fail a test.
+unsigned notes_seen(const std::string& msg_type_prefix);
 /// Installed by the test main before any test runs.
 void install_report_handler();
 

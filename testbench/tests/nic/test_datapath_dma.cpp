@@ -292,8 +292,7 @@ TEST_CASE("robust NULL and zero-length TX buffers are diagnosed without a hang",
     CHECK_FALSE(b.dp->busy());
 }
 
-TEST_CASE("robust TDT written while TCTL.EN is clear is diagnosed and served once enabled", "[nic][robust]") {
-    nicsim::test::expect_reports("nicsim/nic/tail-while-disabled");
+TEST_CASE("robust TDT written while TCTL.EN is clear is noted and served once enabled", "[nic][robust]") {
     Bench b;
     b.setup_tx(0x10000, 8, 0, /*enable*/ false);
     const auto frame = eth_frame(kDst, 64, 9);
@@ -302,7 +301,9 @@ TEST_CASE("robust TDT written while TCTL.EN is clear is diagnosed and served onc
     b.put_legacy(0, 0x20000, 64, kEop | kIfcs | kRs);
     b.w(e::TDT, 1);
     b.run_us(10);
-    CHECK(b.ctx.diag_count("tail-while-disabled") == 1);
+    INFO("the manual's order (tail before enable) is legal: a note, not a diagnostic");
+    CHECK(b.ctx.note_count("tail-while-disabled") == 1);
+    CHECK(b.ctx.diags.empty());
     CHECK(b.wire.frames.empty());
     CHECK(b.host.log.empty());
     b.w(e::TCTL, e::tctl::EN::mask);

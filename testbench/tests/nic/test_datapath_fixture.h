@@ -32,6 +32,7 @@ struct FakeContext : NicContext {
     unsigned tx_done = 0, tx_done_immediate = 0, rx_done = 0;
     bool bme = true;
     std::vector<std::string> diags;
+    std::vector<std::string> notes;
 
     const NicParams& params() const override { return p; }
     uint32_t reg(uint32_t offset) const override {
@@ -57,6 +58,12 @@ struct FakeContext : NicContext {
     }
     uint64_t now_ns() const override {
         return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+    }
+    void note(const char* what, const std::string&) override { notes.emplace_back(what); }
+    unsigned note_count(const std::string& what) const {
+        unsigned n = 0;
+        for (const auto& d : notes) n += d == what;
+        return n;
     }
     unsigned diag_count(const std::string& what) const {
         unsigned n = 0;

@@ -51,6 +51,7 @@ struct RegsOnly : NicContext {
     bool bus_master_enabled() const override { return false; }
     nicsim::pci::PciMasterEngine& master() override { std::abort(); }
     void diagnostic(const char*, const std::string&) override {}
+    void note(const char*, const std::string&) override {}
     uint64_t now_ns() const override { return 0; }
 };
 

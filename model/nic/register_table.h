@@ -1,0 +1,232 @@
+// The 82540EM's register file as one table: one row per register (or register array) with its offset, size, access
+// type, reset value, write mask and the hooks through which the device acts on an access. RegisterFile builds the
+// register file from it; Nic82540em binds a handler to every hook a row declares (RegisterFile checks that bound and
+// declared hooks agree); docs/tools/gen_register_map.py writes docs/register-map.md from it. Offsets and bit fields
+// are those of model/nic/e1000_regs.h; the rows follow the 8254x Family Software Developer's Manual, section 13.
+// Plain C++17: no SystemC.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "model/nic/e1000_regs.h"
+
+namespace nicsim::nic {
+
+/// How software may access a register.
+enum class Access : uint8_t {
+    RW,            ///< read/write: a write stores the bits of the write mask, the others read 0
+    RO,            ///< read-only: writes are ignored
+    WO,            ///< write-only: reads return 0
+    ReadClear,     ///< statistics counter: a read returns the value and clears it (a 64-bit pair: reading the high
+                   ///< dword clears both); writes are ignored
+    ReadClearW1C,  ///< a read returns the value and clears it; writing 1s clears those bits (ICR)
+    W1C,           ///< a read returns the value; writing 1s clears those bits (WUS)
+    Absent,        ///< a register of other 8254x/8257x parts that drivers for the family touch: reads 0, writes are
+                   ///< ignored, both noted
+};
+
+/// Hooks a row declares: which handlers the device binds to the register (RegisterFile::Handlers).
+enum Hook : uint8_t {
+    kNoHook = 0,
+    kPeek = 1u << 0,     ///< its value lives in another block: reads without side effects go there
+    kPoke = 1u << 1,     ///< ... and so do stores without side effects (NicContext::set_reg)
+    kOnRead = 1u << 2,   ///< a software read has side effects
+    kOnWrite = 1u << 3,  ///< a software write has side effects (the handler stores what it keeps)
+};
+
+/// One row: a register, or an array of `count` registers `stride` bytes apart.
+struct RegisterSpec {
+    const char* name;     ///< the manual's abbreviation (array: without index)
+    uint32_t offset;      ///< byte offset in BAR0 of the first (or only) register
+    uint16_t count;       ///< registers in the array (1: a single register)
+    uint16_t stride;      ///< bytes between array entries
+    uint8_t bits;         ///< 32, or 64 for a low/high dword pair (low dword at `offset`)
+    Access access;        ///< what software may do
+    uint32_t reset;       ///< value after power-on, RST# and CTRL.RST
+    uint32_t write_mask;  ///< bits a write stores (RW without kOnWrite); the others read 0
+    uint8_t hooks;        ///< Hook bits
+    const char* what;     ///< side effects in a few words (empty for plain storage)
+};
+
+// clang-format off
+/// The register file of the 82540EM. Rows are in offset order.
+inline constexpr RegisterSpec kRegisterTable[] = {
+    // name      offset           count stride bits access               reset                write mask   hooks, what
+    {"CTRL",     e1000::CTRL,          1,  4, 32, Access::RW,           e1000::kCtrlReset,   0x7BFFFFFFu, kOnWrite,
+     "RST (bit 26) runs a software reset and is not stored; PHY_RST is not stored; a change of SLU changes the link "
+     "(LSC)"},
+    {"STATUS",   e1000::STATUS,        1,  4, 32, Access::RO,           0x00000000u,         0x00000000u, kPeek,
+     "computed: FD=1, LU = link up and CTRL.SLU, SPEED from the link, PCI66/BUS64 from the bus"},
+    {"EECD",     e1000::EECD,          1,  4, 32, Access::RW,           0x00000100u,         0x00000077u, kOnWrite,
+     "software owns SK, CS, DI, FWE and EE_REQ (stored); EE_PRES=1: an EEPROM is present"},
+    {"EERD",     e1000::EERD,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu,
+     kPeek | kOnWrite,
+     "a write with START reads the EEPROM word ADDR: DONE and DATA appear 4 clocks later; a word beyond 0x3F reads "
+     "0xFFFF and raises nicsim/nic/eeprom-address"},
+    {"CTRL_EXT", e1000::CTRL_EXT,      1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"FLA",      e1000::FLA,           1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"MDIC",     e1000::MDIC,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFF0000u, kOnWrite,
+     "a write stores bits 31:16 and sets R (bit 28) at once; no PHY behind it (data reads 0)"},
+    {"FCAL",     e1000::FCAL,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"FCAH",     e1000::FCAH,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"FCT",      e1000::FCT,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"VET",      e1000::VET,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"ICR",      e1000::ICR,           1,  4, 32, Access::ReadClearW1C, 0x00000000u,         0xFFFFFFFFu,
+     kPeek | kPoke | kOnRead | kOnWrite, "a read returns the causes and clears them (INTA# deasserts)"},
+    {"ITR",      e1000::ITR,           1,  4, 32, Access::RW,           e1000::kItrReset,    0x0000FFFFu,
+     kPeek | kPoke | kOnWrite, "minimum interval between INTA# assertions (0 = no throttling)"},
+    {"ICS",      e1000::ICS,           1,  4, 32, Access::WO,           0x00000000u,         0xFFFFFFFFu, kOnWrite,
+     "a write sets causes (as if the event happened)"},
+    {"IMS",      e1000::IMS,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu,
+     kPeek | kPoke | kOnWrite, "a write sets mask bits; a read returns the mask"},
+    {"IMC",      e1000::IMC,           1,  4, 32, Access::WO,           0x00000000u,         0xFFFFFFFFu, kOnWrite,
+     "a write clears mask bits"},
+    {"IAM",      e1000::IAM,           1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"RCTL",     e1000::RCTL,          1,  4, 32, Access::RW,           e1000::kRctlReset,   0xFFFFFFFFu, kNoHook, ""},
+    {"FCTTV",    e1000::FCTTV,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TXCW",     e1000::TXCW,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RXCW",     e1000::RXCW,          1,  4, 32, Access::RO,           0x00000000u,         0x00000000u, kNoHook, ""},
+    {"TCTL",     e1000::TCTL,          1,  4, 32, Access::RW,           e1000::kTctlReset,   0xFFFFFFFFu, kNoHook, ""},
+    {"TIPG",     e1000::TIPG,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"AIT",      e1000::AIT,           1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu, kNoHook, ""},
+    {"LEDCTL",   e1000::LEDCTL,        1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"PBA",      e1000::PBA,           1,  4, 32, Access::RW,           0x00100030u,         0x0000007Fu, kOnWrite,
+     "RXA (6:0): KB of receive packet buffer; TXA (31:16) = 64 - RXA, read-only"},
+    {"FCRTL",    e1000::FCRTL,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"FCRTH",    e1000::FCRTH,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RDFH",     e1000::RDFH,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RDFT",     e1000::RDFT,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RDFHS",    e1000::RDFHS,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RDFTS",    e1000::RDFTS,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RDFPC",    e1000::RDFPC,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RDBAL",    e1000::RDBAL,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFF0u, kNoHook, ""},
+    {"RDBAH",    e1000::RDBAH,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RDLEN",    e1000::RDLEN,         1,  4, 32, Access::RW,           0x00000000u,         0x000FFF80u, kNoHook,
+     "LEN (19:7); bits 6:0 ignored on write, read 0"},
+    {"RDH",      e1000::RDH,           1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu, kNoHook, ""},
+    {"RDT",      e1000::RDT,           1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu, kNoHook, ""},
+    {"RDTR",     e1000::RDTR,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
+     kPeek | kPoke | kOnWrite, "FPD (bit 31) flushes the partial RX write-back and is not stored"},
+    {"RXDCTL",   e1000::RXDCTL,        1,  4, 32, Access::RW,           e1000::kRxdctlReset, 0xFFFFFFFFu, kNoHook, ""},
+    {"RADV",     e1000::RADV,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
+     kPeek | kPoke | kOnWrite, ""},
+    {"RSRPD",    e1000::RSRPD,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TXDMAC",   e1000::TXDMAC,        1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TDFH",     e1000::TDFH,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TDFT",     e1000::TDFT,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TDFHS",    e1000::TDFHS,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TDFTS",    e1000::TDFTS,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TDFPC",    e1000::TDFPC,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TDBAL",    e1000::TDBAL,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFF0u, kNoHook, ""},
+    {"TDBAH",    e1000::TDBAH,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TDLEN",    e1000::TDLEN,         1,  4, 32, Access::RW,           0x00000000u,         0x000FFF80u, kNoHook,
+     "LEN (19:7); bits 6:0 ignored on write, read 0"},
+    {"TDH",      e1000::TDH,           1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu, kNoHook, ""},
+    {"TDT",      e1000::TDT,           1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu, kNoHook, ""},
+    {"TIDV",     e1000::TIDV,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
+     kPeek | kPoke | kOnWrite, "FPD (bit 31) flushes the partial TX write-back and is not stored"},
+    {"TXDCTL",   e1000::TXDCTL,        1,  4, 32, Access::RW,           e1000::kTxdctlReset, 0xFFFFFFFFu, kNoHook, ""},
+    {"TADV",     e1000::TADV,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
+     kPeek | kPoke | kOnWrite, ""},
+    {"TSPMT",    e1000::TSPMT,         1,  4, 32, Access::RW,           0x01000400u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TARC0",    e1000::TARC0,         1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"CRCERRS",  e1000::CRCERRS,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ALGNERRC", e1000::ALGNERRC,      1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"SYMERRS",  e1000::SYMERRS,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"RXERRC",   e1000::RXERRC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"MPC",      e1000::MPC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"SCC",      e1000::SCC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ECOL",     e1000::ECOL,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"MCC",      e1000::MCC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"LATECOL",  e1000::LATECOL,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"COLC",     e1000::COLC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"DC",       e1000::DC,            1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"TNCRS",    e1000::TNCRS,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"SEC",      e1000::SEC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"CEXTERR",  e1000::CEXTERR,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"RLEC",     e1000::RLEC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"XONRXC",   e1000::XONRXC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"XONTXC",   e1000::XONTXC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"XOFFRXC",  e1000::XOFFRXC,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"XOFFTXC",  e1000::XOFFTXC,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"FCRUC",    e1000::FCRUC,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PRC64",    e1000::PRC64,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PRC127",   e1000::PRC127,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PRC255",   e1000::PRC255,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PRC511",   e1000::PRC511,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PRC1023",  e1000::PRC1023,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PRC1522",  e1000::PRC1522,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"GPRC",     e1000::GPRC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"BPRC",     e1000::BPRC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"MPRC",     e1000::MPRC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"GPTC",     e1000::GPTC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"GORC",     e1000::GORCL,         1,  4, 64, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook,
+     "GORCL then GORCH: reading GORCH clears both"},
+    {"GOTC",     e1000::GOTCL,         1,  4, 64, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook,
+     "GOTCL then GOTCH: reading GOTCH clears both"},
+    {"RNBC",     e1000::RNBC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"RUC",      e1000::RUC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"RFC",      e1000::RFC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ROC",      e1000::ROC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"RJC",      e1000::RJC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"MGTPRC",   e1000::MGTPRC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"MGTPDC",   e1000::MGTPDC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"MGTPTC",   e1000::MGTPTC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"TOR",      e1000::TORL,          1,  4, 64, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook,
+     "TORL then TORH: reading TORH clears both"},
+    {"TOT",      e1000::TOTL,          1,  4, 64, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook,
+     "TOTL then TOTH: reading TOTH clears both"},
+    {"TPR",      e1000::TPR,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"TPT",      e1000::TPT,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PTC64",    e1000::PTC64,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PTC127",   e1000::PTC127,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PTC255",   e1000::PTC255,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PTC511",   e1000::PTC511,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PTC1023",  e1000::PTC1023,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"PTC1522",  e1000::PTC1522,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"MPTC",     e1000::MPTC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"BPTC",     e1000::BPTC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"TSCTC",    e1000::TSCTC,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"TSCTFC",   e1000::TSCTFC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+    {"IAC",      e1000::IAC,           1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ICRXPTC",  e1000::ICRXPTC,       1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ICRXATC",  e1000::ICRXATC,       1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ICTXPTC",  e1000::ICTXPTC,       1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ICTXATC",  e1000::ICTXATC,       1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ICTXQEC",  e1000::ICTXQEC,       1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ICTXQMTC", e1000::ICTXQMTC,      1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ICRXDMTC", e1000::ICRXDMTC,      1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"ICRXOC",   e1000::ICRXOC,        1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"TLPIC",    e1000::TLPIC,         1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"RLPIC",    e1000::RLPIC,         1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"RXCSUM",   e1000::RXCSUM,        1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"MTA",      e1000::MTA,         128,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RAL",      e1000::RAL0,         16,  8, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook,
+     "RAL0 loaded from the EEPROM's MAC address at reset"},
+    {"RAH",      e1000::RAH0,         16,  8, 32, Access::RW,           0x00000000u,         0x8003FFFFu, kNoHook,
+     "RAH0 loaded from the EEPROM's MAC address at reset, with AV set"},
+    {"VFTA",     e1000::VFTA,        128,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"WUC",      e1000::WUC,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"WUFC",     e1000::WUFC,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"WUS",      e1000::WUS,           1,  4, 32, Access::W1C,          0x00000000u,         0x00000000u, kNoHook, ""},
+    {"MANC",     e1000::MANC,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"IPAV",     e1000::IPAV,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"IP4AT",    e1000::IP4AT,         4,  8, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"MANC2H",   e1000::MANC2H,        1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"IP6AT",    e1000::IP6AT,         4,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"WUPL",     e1000::WUPL,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"WUPM",     e1000::WUPM,         32,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"GCR",      e1000::GCR,           1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"SWSM",     e1000::SWSM,          1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"FWSM",     e1000::FWSM,          1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
+    {"FFLT",     e1000::FFLT,          4,  8, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"FFMT",     e1000::FFMT,        128,  8, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"FFVT",     e1000::FFVT,        128,  8, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"PBM",      e1000::PBM,       16384,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+};
+// clang-format on
+
+inline constexpr std::size_t kRegisterRows = sizeof(kRegisterTable) / sizeof(kRegisterTable[0]);
+
+}  // namespace nicsim::nic
