@@ -11,7 +11,6 @@ using namespace sc_core;
 
 namespace {
 constexpr uint32_t kRegCount = kBar0Size / 4;
-constexpr uint32_t kMdicReady = 1u << 28;  // MDIC.R: the MDI access completed (no PHY model: data reads 0)
 
 bool is_octet_low(uint32_t offset) {
     return offset == GORCL || offset == GOTCL || offset == TORL || offset == TOTL;
@@ -61,7 +60,8 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_master(bus, this->name(), m_master_tap),
       m_target(bus, std::string(this->name()) + ".target", *this),
       m_cfg(true),
-      m_eeprom(params.mac),
+      m_eeprom(eeprom_image(params)),
+      m_phy(phy_params(params)),
       m_regs(kRegCount, 0),
       m_reset(kRegCount, 0),
       m_wmask(kRegCount, 0),
@@ -84,7 +84,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
 
     define(CTRL, Access::Special, kCtrlReset);
     define(STATUS, Access::Special, 0);
-    define(EECD, Access::RO, eecd::EE_PRES::make(1));
+    define(EECD, Access::Special, 0);
     define(EERD, Access::Special, 0);
     define(CTRL_EXT, Access::RW, 0);
     define(MDIC, Access::Special, 0);
@@ -128,9 +128,8 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
         define(off, Access::ReadClear, 0);
     }
     reset_registers();
-    m_link = m_params.link_up;
     update_master_config();
-    m_dp->set_link(link_up(), m_params.link_mbps);
+    m_dp->set_link(link_up(), mac_mbps());
 
     m_agent = m_bus.CLK.attach(*this, basename());
 }
@@ -139,7 +138,7 @@ Nic82540em::~Nic82540em() = default;
 
 void Nic82540em::use_dma_port(DmaPort& port) {
     m_dp = std::make_unique<NicDataPath>(*this, m_wire_tap, port);
-    m_dp->set_link(link_up(), m_params.link_mbps);
+    m_dp->set_link(link_up(), mac_mbps());
 }
 
 void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
@@ -175,13 +174,15 @@ void Nic82540em::reset() {
     m_cfg.reset();
     reset_registers();
     m_eeprom.reset();
+    m_phy.power_on();
+    m_mdio.reset();
     m_irq.reset();
     m_dp->reset();
     m_master.reset();
     m_target.reset();
     m_target.set_parity_response(false, false);
     update_master_config();
-    m_dp->set_link(link_up(), m_params.link_mbps);
+    m_dp->set_link(link_up(), mac_mbps());
     if (m_inta) m_bus.set_inta(m_device, false);
     m_inta = false;
 }
@@ -207,9 +208,11 @@ void Nic82540em::software_reset() {
     ++m_stats.software_resets;
     reset_registers();
     m_eeprom.reset();
+    m_mdio.reset();
+    m_phy.set_reset(false, now_ns());  // CTRL.PHY_RST reads 0 again; the PHY itself is not reset by CTRL.RST
     m_irq.reset();
     m_dp->reset();
-    m_dp->set_link(link_up(), m_params.link_mbps);  // CTRL.SLU is clear again: the MAC sees the link down
+    m_dp->set_link(link_up(), mac_mbps());  // CTRL.SLU is clear again: the MAC sees the link down
     m_master.reset();
     update_irq();
 }
@@ -253,6 +256,7 @@ void Nic82540em::clock_edge() {
         return;
     }
     m_in_reset = false;
+    service_phy();
     if (!l.idle() || m_target.active()) m_target.tick();
     if (m_master.needs_tick()) m_master.tick();
     if (m_eeprom.busy()) m_eeprom.tick();
@@ -266,6 +270,7 @@ void Nic82540em::clock_edge() {
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
     if (m_dp->busy()) deadline = std::min(deadline, m_dp->quiet_until_ns(now));
+    deadline = std::min(deadline, phy_deadline_ns());
     if (deadline != Interrupts::kNever)
         m_bus.CLK.wake_at(m_agent, sc_time_stamp() + sc_time(static_cast<double>(deadline - now), SC_NS));
 }
@@ -288,12 +293,12 @@ void Nic82540em::receive(const Frame& frame) {
 }
 
 bool Nic82540em::link_up() const {
-    return m_link && ctrl::SLU::get(m_regs[CTRL / 4]);
+    return m_phy.link() && ctrl::SLU::get(m_regs[CTRL / 4]);
 }
 
 void Nic82540em::link_changed(bool was_up) {
     if (link_up() == was_up) return;
-    m_dp->set_link(link_up(), m_params.link_mbps);
+    m_dp->set_link(link_up(), mac_mbps());
     m_irq.raise(icr::LSC);
     update_irq();
     wake();
@@ -301,15 +306,16 @@ void Nic82540em::link_changed(bool was_up) {
 
 void Nic82540em::set_link(bool up) {
     const bool was = link_up();
-    m_link = up;
+    m_phy.set_partner_present(up, now_ns());
     link_changed(was);
+    wake();  // a link attempt finishes at a deadline
 }
 
 uint32_t Nic82540em::status_value() const {
-    uint32_t v = status::FD::make(1) | status::LU::make(link_up() ? 1 : 0);
-    const uint32_t speed = m_params.link_mbps == 10    ? status::kSpeed10
-                           : m_params.link_mbps == 100 ? status::kSpeed100
-                                                       : status::kSpeed1000;
+    uint32_t v = status::FD::make(mac_full_duplex() ? 1 : 0) | status::LU::make(link_up() ? 1 : 0);
+    const uint32_t speed = mac_mbps() == 10    ? status::kSpeed10
+                           : mac_mbps() == 100 ? status::kSpeed100
+                                               : status::kSpeed1000;
     v = status::SPEED::set(v, speed);
     if (m_bus.config().clock_mhz == 66) v |= status::PCI66::make(1);
     if (m_bus.is64()) v |= status::BUS64::make(1);
@@ -344,6 +350,10 @@ uint32_t Nic82540em::reg(uint32_t offset) const {
             return status_value();
         case EERD:
             return m_eeprom.eerd();
+        case EECD:
+            return m_eeprom.eecd();
+        case MDIC:
+            return m_mdio.value();
         case ICR:
             return m_irq.icr();
         case IMS:
@@ -397,6 +407,8 @@ void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
             return;
         case STATUS:
         case EERD:
+        case EECD:
+        case MDIC:
         case ICS:
         case IMC:
             return;  // derived state
@@ -508,7 +520,8 @@ void Nic82540em::write_special(uint32_t offset, uint32_t value) {
                 return;
             }
             const bool was_up = link_up();
-            m_regs[CTRL / 4] = value & ~(ctrl::RST::mask | ctrl::PHY_RST::mask);
+            m_regs[CTRL / 4] = value & ~ctrl::RST::mask;
+            write_phy_reset(ctrl::PHY_RST::get(value));
             link_changed(was_up);
             m_dp->register_written(CTRL, m_regs[CTRL / 4]);
             return;
@@ -521,8 +534,11 @@ void Nic82540em::write_special(uint32_t offset, uint32_t value) {
                            "EERD read of word " + hex(eerd::ADDR::get(value)) + " beyond the 64 words");
             wake();
             return;
+        case EECD:
+            write_eecd(value);
+            return;
         case MDIC:
-            m_regs[MDIC / 4] = (value & 0xFFFF0000u) | kMdicReady;
+            write_mdic(value);
             return;
         case ICR:
             m_irq.write_icr(value);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "hostdrv/miniport/e1000_miniport.h"
+#include "model/nic/eeprom_image.h"
 
 namespace nicsim::tb {
 
@@ -40,7 +41,14 @@ nic::NicParams make_nic_params(const RunConfig& c, uint8_t last_mac_byte) {
     p.dma_address_bits = c.dma_bits;
     p.max_transfer = c.max_transfer;
     p.link_mbps = c.link_mbps;
+    p.autoneg_ns = c.autoneg_ns;
     p.mac[5] = last_mac_byte;
+    if (!c.eeprom.empty()) {
+        nic::EepromWords words{};
+        std::string error;
+        if (!nic::load_eeprom_file(c.eeprom, words, error)) throw std::runtime_error("--eeprom: " + error);
+        p.eeprom.assign(words.begin(), words.end());
+    }
     return p;
 }
 

@@ -57,6 +57,7 @@ struct Rig {
         nic::NicParams p;
         p.dma_address_bits = o.dma_bits;
         p.max_transfer = o.nic_max_transfer;
+        p.autoneg_ns = 20'000;  // a link flap's return within a short run, not the 2 s of real hardware
         return p;
     }
 
