@@ -48,6 +48,10 @@ nic::NicParams make_nic_params(const RunConfig& c, uint8_t last_mac_byte) {
         std::string error;
         if (!nic::load_eeprom_file(c.eeprom, words, error)) throw std::runtime_error("--eeprom: " + error);
         p.eeprom.assign(words.begin(), words.end());
+        for (unsigned i = 0; i < 3; ++i) {  // the station address is the image's (words 0..2), traffic goes there
+            p.mac[2 * i] = static_cast<uint8_t>(words[i]);
+            p.mac[2 * i + 1] = static_cast<uint8_t>(words[i] >> 8);
+        }
     }
     return p;
 }

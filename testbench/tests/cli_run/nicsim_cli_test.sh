@@ -155,6 +155,13 @@ bad-input)
     bad_input "--fault reset-at: expected a time" --fault reset-at:soon
     bad_input "--fault: not available with --back-to-back" --back-to-back --fault retry:0.1
     bad_input "--fault: rx-flood needs received traffic" --direction tx --fault rx-flood
+    head -c 100 /dev/zero >short.eeprom
+    bad_input "--eeprom: expected a readable file of 128 bytes" --eeprom short.eeprom
+    bad_input "--autoneg: expected a time" --autoneg never
+    # An image of the right size is taken as it is: all zeros fails the driver's checksum, not the command line.
+    head -c 128 /dev/zero >zero.eeprom
+    run 1 --eeprom zero.eeprom --packets 2 --vcd none --pcap-out none --quiet
+    grep -q "driver initialisation failed" err.txt || { cat err.txt; fail "a zero EEPROM image passed the driver"; }
     ;;
 ctrl-c)
     "$NICSIM" --packets 100000000 --max-time 3600s --vcd v.vcd --pcap-out p.pcap --stats-json s.json >out.txt 2>err.txt &
