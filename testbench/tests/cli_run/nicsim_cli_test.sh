@@ -216,7 +216,7 @@ fault)
     run 1 --packets 4 --fault reset-at:10ms --vcd none --pcap-out none
     grep -q "fault reset-at (the traffic ended before it) had no effect" err.txt || { cat err.txt; fail "a fault that never fired passed"; }
     # A link flap entirely inside a driver reset is not indicated to NDIS (up before and after): not a failure.
-    run 0 --packets 60 --fault reset-at:200us,link-flap:300us --vcd none --pcap-out none --stats-json r.json --quiet
+    run 0 --packets 60 --fault reset-at:270us,link-flap:370us --vcd none --pcap-out none --stats-json r.json --quiet
     grep -q '"link flap": "during the driver reset' r.json || fail "a link flap inside the reset is not reported as such"
     ;;
 tlm-pcap)
