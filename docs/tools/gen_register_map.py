@@ -262,13 +262,18 @@ ACCESS_TEXT = {
 
 # What the handler of each Special register does (nic_82540em.cpp read_special/write_special/reg()).
 SPECIAL = {
-    "CTRL": "write: RST (bit 26) runs a software reset and is not stored; PHY_RST is not stored; a change of SLU "
-            "changes the link (LSC)",
-    "STATUS": "computed on read: FD=1, LU = link up and CTRL.SLU, SPEED from the link, PCI66/BUS64 from the bus; "
-              "writes ignored",
+    "CTRL": "write: RST (bit 26) runs a software reset and is not stored; PHY_RST holds the PHY in reset while set; "
+            "a change of SLU changes the link (LSC); FRCSPD/FRCDPLX make the MAC use SPEED/FD instead of the PHY's",
+    "STATUS": "computed on read: LU = PHY link and CTRL.SLU; SPEED and FD as the PHY resolved them (or as forced by "
+              "CTRL.FRCSPD/FRCDPLX); PCI66/BUS64 from the bus; writes ignored",
+    "EECD": "SK/CS/DI reach the Microwire EEPROM only while EE_REQ is granted (EE_GNT); DO from the EEPROM; "
+            "EE_PRES=1, EE_SIZE=0 (64 words); pin writes without the grant are ignored with the note "
+            "nicsim/nic/note/eecd-no-grant",
     "EERD": "write with START begins an EEPROM word read, DONE and DATA appear 4 clocks later; a word beyond 0x3F "
             "reads 0xFFFF and raises nicsim/nic/eeprom-address",
-    "MDIC": "write stores bits 31:16 and sets R (bit 28) at once; no PHY behind it (data reads 0)",
+    "MDIC": "write starts an MDIO frame to the PHY; R (bit 28) after 25.6 us, with DATA for a read; E (bit 30) "
+            "for a read of a PHY address other than 1 or an opcode other than 01b/10b; I (bit 29) raises ICR.MDAC "
+            "on completion",
     "ICR": "read returns the causes and clears them (INTA# deasserts); write 1s clear causes",
     "ICS": "write sets causes (as if the event happened); reads 0",
     "IMS": "write sets mask bits; read returns the mask",
@@ -334,6 +339,7 @@ NS_REGS = [
     ("status", "STATUS (0x0008)"),
     ("eecd", "EECD (0x0010)"),
     ("eerd", "EERD (0x0014)"),
+    ("mdic", "MDIC (0x0020)"),
     ("icr", "Interrupt causes: ICR (0x00C0), ICS (0x00C8), IMS (0x00D0), IMC (0x00D8)"),
     ("itr", "ITR (0x00C4)"),
     ("delay", "TIDV (0x3820), TADV (0x382C), RDTR (0x2820), RADV (0x282C)"),

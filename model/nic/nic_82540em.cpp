@@ -84,7 +84,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
 
     define(CTRL, Access::Special, kCtrlReset);
     define(STATUS, Access::Special, 0);
-    define(EECD, Access::Special, 0);
+    define(EECD, Access::Special, eecd::EE_PRES::make(1) | eecd::FWE::make(1));  // FWE 01b: flash writes off
     define(EERD, Access::Special, 0);
     define(CTRL_EXT, Access::RW, 0);
     define(MDIC, Access::Special, 0);
