@@ -179,10 +179,12 @@ TEST_CASE("driver bring-up: EEPROM by EECD and EERD, PHY identification and rese
 TEST_CASE("MDIO to another PHY address fails with Error, and the cable drives the link through the PHY",
           "[nic][phy][negative]") {
     Rig r(params());
-    uint32_t other = 0, lu_pulled = 1, lu_early = 1, lu_back = 0, status_forced = 0, icr_pulled = 0;
+    uint32_t other = 0, lu_pulled = 1, lu_early = 1, lu_back = 0, status_forced = 0, icr_pulled = 0, eecd = 0;
     r.run([&] {
         r.wr(CTRL, ctrl::SLU::mask);
         (void)r.rd(ICR);
+        r.wr(EECD, eecd::CS::mask | eecd::SK::mask);  // no EE_REQ: not granted
+        eecd = r.rd(EECD);
         other = r.mdic(mdic::kOpRead, 2, phy::ID1);
         r.nic.set_link(false);
         lu_pulled = r.rd(STATUS) & status::LU::mask;
@@ -196,8 +198,13 @@ TEST_CASE("MDIO to another PHY address fails with Error, and the cable drives th
         r.wr(CTRL, ctrl::SLU::mask | ctrl::FRCSPD::mask | ctrl::FRCDPLX::mask | ctrl::SPEED::make(1));
         status_forced = r.rd(STATUS);
     });
-    INFO("a read of PHY address 2: Ready and Error");
+    INFO("a read of PHY address 2: Ready and Error, and a note (SC_INFO, not a warning)");
     CHECK((other & (mdic::R::mask | mdic::E::mask)) == (mdic::R::mask | mdic::E::mask));
+    CHECK(sc_report_handler::get_count("nicsim/nic/note/mdio") == 1);
+    INFO("EECD pins written without the grant: not taken, one note");
+    CHECK((eecd & (eecd::CS::mask | eecd::SK::mask | eecd::EE_GNT::mask)) == 0);
+    CHECK(sc_report_handler::get_count("nicsim/nic/note/eecd-no-grant") == 1);
+    CHECK(r.nic.stats().diagnostics == 0u);
     INFO("cable out: link down at once with LSC; back in: up only after autonegotiation");
     CHECK(lu_pulled == 0u);
     CHECK((icr_pulled & icr::LSC) != 0);
