@@ -46,7 +46,7 @@ struct Rig {
     static uint64_t now() { return sc_time_stamp().value() / sc_time(1, SC_NS).value(); }
     void run(std::function<void()> body) {
         prog.body = std::move(body);
-        sc_start(sc_time(50, SC_MS));
+        sc_start(sc_time(5, SC_SEC));
         REQUIRE(prog.done);
     }
 
@@ -229,4 +229,25 @@ TEST_CASE("a link that never comes up: no cable at power-on", "[nic][phy][negati
     });
     CHECK(lu == 0u);
     CHECK((bmsr & (phy::bmsr::LINK | phy::bmsr::AN_COMPLETE)) == 0u);
+}
+
+TEST_CASE("with the default autonegotiation time the link returns about 2 s after a PHY reset", "[nic][phy]") {
+    nic::NicParams p;  // autoneg_ns as shipped
+    Rig r(p);
+    uint32_t lu_before = 1, lu_after = 0;
+    uint64_t reset_at = 0;
+    r.run([&] {
+        r.wr(CTRL, ctrl::SLU::mask);
+        r.mdic(mdic::kOpWrite, kPhyAddress, phy::BMCR, phy::bmcr::RESET | phy::bmcr::AN_ENABLE);
+        reset_at = r.now();
+        r.wait_ns(1'900'000'000);
+        lu_before = r.rd(STATUS) & status::LU::mask;
+        r.wait_ns(200'000'000);
+        lu_after = r.rd(STATUS) & status::LU::mask;
+    });
+    INFO("NicParams::autoneg_ns is 2 s: down at reset + 1.9 s, up at reset + 2.1 s");
+    CHECK(p.autoneg_ns == 2'000'000'000u);
+    CHECK(lu_before == 0u);
+    CHECK(lu_after != 0u);
+    CHECK(reset_at < 1'000'000u);
 }
