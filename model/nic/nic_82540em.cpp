@@ -297,8 +297,8 @@ bool Nic82540em::link_up() const {
 }
 
 void Nic82540em::link_changed(bool was_up) {
+    m_dp->set_link(link_up(), mac_mbps());  // also a speed forced (CTRL.FRCSPD) while the link stays up
     if (link_up() == was_up) return;
-    m_dp->set_link(link_up(), mac_mbps());
     m_irq.raise(icr::LSC);
     update_irq();
     wake();
