@@ -66,7 +66,7 @@ expect_json lso64k.json transmit "TCP segments" 360
 expect_json lso64k.json transmit "frames intact" 8
 expect_json lso64k.json transmit "layouts merged for map registers" 8
 expect_json default.json "bus master nic" "DAC cycles" 49
-expect_json default.json run "simulated time" 1030
+expect_json default.json run "simulated time" 1100
 
 # Scenario file.
 cat >high32.scn <<'EOF'
@@ -96,7 +96,7 @@ expect_exit 1 -- "$NICSIM" --map-registers 1 --quiet --vcd none --pcap-out none
 expect_exit 0 -- "$NICSIM" --mem-latency 20 --quiet --vcd none --pcap-out none --stats-json ml.json
 expect_json ml.json "bus master nic" retries 158
 expect_exit 0 -- "$NICSIM" --bus-width 64 --bus-clock 66 --quiet --vcd none --pcap-out none --stats-json w.json
-expect_json w.json run "simulated time" 580
+expect_json w.json run "simulated time" 640
 expect_exit 0 -- "$NICSIM" --placement low --quiet --vcd none --pcap-out none --stats-json low.json
 expect_json low.json "bus master nic" "DAC cycles" 0
 
@@ -131,7 +131,7 @@ expect_json tlm.json run "bus model" tlm
 expect_json tlm.json checks verdict pass
 expect_json tlm.json checks "bus monitor violations" "not applicable (--bus-model tlm)"
 expect_exit 0 -- "$NICSIM" --bus-model tlm --quiet --vcd none --pcap-out none --stats-json tlmd.json
-expect_json tlmd.json run "simulated time" 1000
+expect_json tlmd.json run "simulated time" 1060
 expect_exit 2 -- "$NICSIM" --bus-model fast
 expect_exit 2 -- "$NICSIM" --bus-model tlm --fault target-abort:50
 expect_exit 2 -- "$NICSIM" --bus-model tlm --vcd x.vcd

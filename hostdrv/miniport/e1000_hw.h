@@ -32,6 +32,7 @@ constexpr uint32_t kBar0Size = 0x20000;  // the register BAR decodes 128 KiB
 constexpr uint32_t CTRL = 0x0000;    // device control (section 13.4.1)
 constexpr uint32_t STATUS = 0x0008;  // device status, read-only
 constexpr uint32_t EERD = 0x0014;    // EEPROM word read through the controller
+constexpr uint32_t MDIC = 0x0020;    // one PHY register access over the MDIO bus (section 13.4.7)
 constexpr uint32_t ICR = 0x00C0;     // interrupt causes; reading returns and clears them
 constexpr uint32_t IMS = 0x00D0;     // interrupt mask: writing 1s enables causes
 constexpr uint32_t IMC = 0x00D8;     // interrupt mask: writing 1s disables causes
@@ -94,6 +95,24 @@ using DATA = RegField<16, 16>;  // the word read
 }  // namespace eerd
 constexpr unsigned kEepromWords = 64;    // words the checksum covers (0x00..0x3F)
 constexpr uint16_t kEepromSum = 0xBABA;  // the sum of words 0x00..0x3F of a valid image
+
+// ---- MDIC (section 13.4.7) and the PHY registers the driver reads (section 13.5) ----
+namespace mdic {
+using DATA = RegField<0, 16>;    // the value to write, or the value read once R is set
+using REGADD = RegField<16, 5>;  // which PHY register
+using PHYADD = RegField<21, 5>;  // which PHY on the MDIO bus
+using OP = RegField<26, 2>;      // what to do: kOpRead here
+using R = RegBit<28>;            // the controller finished the access
+using E = RegBit<30>;            // the access failed (nobody answered the read)
+constexpr uint32_t kOpRead = 2;  // OP value of a register read
+}  // namespace mdic
+constexpr unsigned kPhyAddress = 1;  // the MDIO address of the 82540EM's internal PHY
+namespace phy {
+constexpr unsigned ID1 = 2;        // PHY identifier, first word (upper OUI bits)
+constexpr unsigned ID2 = 3;        // PHY identifier, second word (lower OUI bits, model, revision in bits 3:0)
+constexpr uint16_t kId1 = 0x0141;  // what the 82540EM's PHY (a Marvell 88E1011) reports in ID1
+constexpr uint16_t kId2 = 0x0C20;  // and in ID2 with revision 0; drivers ignore the revision
+}  // namespace phy
 
 // ---- Interrupt causes: the same bit in ICR, IMS and IMC ----
 namespace icr {

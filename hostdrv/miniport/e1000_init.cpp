@@ -14,6 +14,8 @@ constexpr ULONG kTag = 0x30303145;       // pool tag 'E100'
 constexpr UINT kResetTimerMs = 1;        // MiniportReset completes from a timer this much later
 constexpr UINT kEerdPollUs = 1;          // EERD DONE poll interval
 constexpr unsigned kEerdPolls = 1000;    // EERD polls before giving up
+constexpr UINT kMdicPollUs = 10;         // MDIC Ready poll interval (an MDIO frame takes about 26 us)
+constexpr unsigned kMdicPolls = 64;      // MDIC polls before giving up
 constexpr UINT kQuiescePollUs = 20;      // head-pointer sampling interval while waiting for the DMA to stop
 constexpr unsigned kQuiescePolls = 200;  // samples before giving up
 constexpr unsigned kQuietSamples = 2;    // consecutive unchanged samples that count as quiet
@@ -89,6 +91,26 @@ NDIS_STATUS read_mac(Adapter* a) {
         a->perm_addr[2 * i + 1] = static_cast<UCHAR>(words[i] >> 8);
     }
     return NDIS_STATUS_SUCCESS;
+}
+
+/// One PHY register read through MDIC: false when the access never completes or fails (Error).
+bool phy_read(Adapter* a, unsigned reg, uint16_t& value) {
+    wr32(a, MDIC, mdic::OP::make(mdic::kOpRead) | mdic::PHYADD::make(kPhyAddress) | mdic::REGADD::make(reg));
+    for (unsigned i = 0; i < kMdicPolls; ++i) {
+        NdisStallExecution(kMdicPollUs);
+        const ULONG v = rd32(a, MDIC);
+        if (!mdic::R::get(v)) continue;
+        value = static_cast<uint16_t>(mdic::DATA::get(v));
+        return !mdic::E::get(v);
+    }
+    return false;
+}
+
+/// The PHY must be the 82540EM's (Marvell 88E1011: OUI 0x0141, model 0x0C2x whatever its revision).
+bool phy_identify(Adapter* a) {
+    uint16_t id1 = 0, id2 = 0;
+    return phy_read(a, phy::ID1, id1) && phy_read(a, phy::ID2, id2) && id1 == phy::kId1 &&
+           (id2 & 0xFFF0u) == (phy::kId2 & 0xFFF0u);
 }
 
 bool device_reset(Adapter* a) {
@@ -320,6 +342,10 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
     if ((st = read_mac(a)) != NDIS_STATUS_SUCCESS) {
         release(a);
         return st;
+    }
+    if (!phy_identify(a)) {
+        release(a);
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
     }
     if (!a->addr_override) NdisMoveMemory(a->cur_addr, a->perm_addr, 6);
     a->packet_filter = 0;

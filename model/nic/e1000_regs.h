@@ -243,7 +243,16 @@ constexpr uint32_t kSpeed1000 = 2;  // SPEED value for 1000 Mb/s
 
 // ---- EECD / EERD ----
 namespace eecd {
-using EE_PRES = Bit<8>;  // EEPROM present
+using SK = Bit<0>;                    // clock to the EEPROM (software drives it while granted)
+using CS = Bit<1>;                    // chip select
+using DI = Bit<2>;                    // data to the EEPROM
+using DO = Bit<3>;                    // data from the EEPROM (read-only)
+using FWE = Field<4, 2>;              // Flash write enable control (01b: writes disabled, 10b: enabled)
+using EE_REQ = Bit<6>;                // software requests direct access to the EEPROM pins
+using EE_GNT = Bit<7>;                // access granted (read-only)
+using EE_PRES = Bit<8>;               // EEPROM present (read-only)
+using EE_SIZE = Bit<9>;               // 0: 64-word part (6 address bits), 1: 256-word part (8 address bits) (read-only)
+constexpr uint32_t kFweDisabled = 1;  // FWE reset value
 }  // namespace eecd
 namespace eerd {
 using START = Bit<0>;        // Start Read
@@ -254,6 +263,111 @@ using DATA = Field<16, 16>;  // word read
 constexpr unsigned kEepromWords = 64;           // 82540EM: 64 x 16-bit words (Microwire, 1 Kbit)
 constexpr uint16_t kEepromChecksumWord = 0x3F;  // word making the sum of words 0..0x3F equal kEepromSum
 constexpr uint16_t kEepromSum = 0xBABA;         // sum of words 0..0x3F of a valid EEPROM
+// Microwire (93C46) opcodes, sent after the start bit, MSB first (8254x SDM section 5.3).
+constexpr unsigned kEeOpcodeBits = 2;
+constexpr uint32_t kEeOpRead = 0x2;     // 10b: read a word (start bit + opcode = 110b)
+constexpr uint32_t kEeOpWrite = 0x1;    // 01b: write a word
+constexpr uint32_t kEeOpErase = 0x3;    // 11b: erase a word to 0xFFFF
+constexpr uint32_t kEeOpMisc = 0x0;     // 00b: EWEN/EWDS/ERAL/WRAL by the two top address bits
+constexpr unsigned kEeAddressBits = 6;  // 64-word part (EECD.EE_SIZE = 0)
+// EEPROM words the driver reads (8254x SDM section 5.6).
+constexpr uint16_t kEeWordCompat = 0x03;     // compatibility
+constexpr uint16_t kEeWordIdLed = 0x04;      // ID LED settings
+constexpr uint16_t kEeWordVersion = 0x05;    // EEPROM image version
+constexpr uint16_t kEeWordPba0 = 0x08;       // printed board assembly number, high
+constexpr uint16_t kEeWordPba1 = 0x09;       // printed board assembly number, low
+constexpr uint16_t kEeWordInitCtrl1 = 0x0A;  // initialization control 1 (signature 15:14 = 01b)
+constexpr uint16_t kEeWordSubsysId = 0x0B;   // subsystem ID
+constexpr uint16_t kEeWordSubsysVid = 0x0C;  // subsystem vendor ID
+constexpr uint16_t kEeWordDeviceId = 0x0D;   // device ID
+constexpr uint16_t kEeWordVendorId = 0x0E;   // vendor ID
+constexpr uint16_t kEeWordInitCtrl2 = 0x0F;  // initialization control 2 (pause bits 13:12)
+constexpr uint16_t kEeWordInitCtrl3 = 0x24;  // initialization control 3 / APM (APM enable bit 10)
+
+// ---- MDIC and the PHY behind it (8254x SDM sections 13.4.7 and 13.5) ----
+namespace mdic {
+using DATA = Field<0, 16>;    // data to write / data read
+using REGADD = Field<16, 5>;  // PHY register
+using PHYADD = Field<21, 5>;  // PHY address (the 82540EM's PHY answers at 1)
+using OP = Field<26, 2>;      // 01b write, 10b read
+using R = Bit<28>;            // ready: the access completed
+using I = Bit<29>;            // raise ICR.MDAC on completion
+using E = Bit<30>;            // error: no PHY answered a read, or a bad opcode
+constexpr uint32_t kOpWrite = 1;
+constexpr uint32_t kOpRead = 2;
+}  // namespace mdic
+constexpr unsigned kPhyAddress = 1;  // the internal PHY's MDIO address
+namespace phy {
+constexpr unsigned BMCR = 0;       // control
+constexpr unsigned BMSR = 1;       // status
+constexpr unsigned ID1 = 2;        // PHY identifier, OUI bits 3..18
+constexpr unsigned ID2 = 3;        // PHY identifier, OUI bits 19..24, model, revision
+constexpr unsigned ANAR = 4;       // autonegotiation advertisement
+constexpr unsigned ANLPAR = 5;     // link partner ability
+constexpr unsigned ANER = 6;       // autonegotiation expansion
+constexpr unsigned NPTX = 7;       // next page transmit
+constexpr unsigned LPNP = 8;       // link partner next page
+constexpr unsigned GCR = 9;        // 1000BASE-T control
+constexpr unsigned GSR = 10;       // 1000BASE-T status
+constexpr unsigned EXTSR = 15;     // extended status
+constexpr unsigned PSCR = 16;      // Marvell PHY specific control
+constexpr unsigned PSSR = 17;      // Marvell PHY specific status
+constexpr unsigned PIER = 18;      // Marvell interrupt enable
+constexpr unsigned PISR = 19;      // Marvell interrupt status
+constexpr unsigned EPSCR = 20;     // Marvell extended PHY specific control
+constexpr unsigned RXERR = 21;     // Marvell receive error counter
+constexpr unsigned LEDCTL = 24;    // Marvell LED control
+constexpr uint16_t kId1 = 0x0141;  // Marvell OUI
+constexpr uint16_t kId2 = 0x0C20;  // 88E1011 model, revision 0 (drivers mask the revision, bits 3:0)
+namespace bmcr {
+constexpr uint16_t SPEED_MSB = 1u << 6;   // with SPEED_LSB: 00 10, 01 100, 10 1000 Mb/s (forced)
+constexpr uint16_t DUPLEX = 1u << 8;      // full duplex (forced)
+constexpr uint16_t RESTART_AN = 1u << 9;  // self-clearing
+constexpr uint16_t ISOLATE = 1u << 10;
+constexpr uint16_t POWER_DOWN = 1u << 11;
+constexpr uint16_t AN_ENABLE = 1u << 12;
+constexpr uint16_t SPEED_LSB = 1u << 13;
+constexpr uint16_t LOOPBACK = 1u << 14;
+constexpr uint16_t RESET = 1u << 15;  // self-clearing
+}  // namespace bmcr
+namespace bmsr {
+constexpr uint16_t EXT_CAP = 1u << 0;
+constexpr uint16_t LINK = 1u << 2;  // latches low (IEEE 802.3 clause 22.2.4.2.13)
+constexpr uint16_t AN_ABILITY = 1u << 3;
+constexpr uint16_t AN_COMPLETE = 1u << 5;
+constexpr uint16_t PREAMBLE_SUPP = 1u << 6;
+constexpr uint16_t EXT_STATUS = 1u << 8;
+constexpr uint16_t ABILITIES = 0x7800;  // 100BASE-TX FD/HD, 10BASE-T FD/HD
+}  // namespace bmsr
+namespace anar {
+constexpr uint16_t SELECTOR_8023 = 0x0001;
+constexpr uint16_t A10HD = 1u << 5;
+constexpr uint16_t A10FD = 1u << 6;
+constexpr uint16_t A100HD = 1u << 7;
+constexpr uint16_t A100FD = 1u << 8;
+constexpr uint16_t PAUSE = 1u << 10;
+constexpr uint16_t ASM_DIR = 1u << 11;
+constexpr uint16_t ACK = 1u << 14;  // ANLPAR: the partner acknowledged our page
+constexpr uint16_t NEXT_PAGE = 1u << 15;
+}  // namespace anar
+namespace gcr {
+constexpr uint16_t A1000HD = 1u << 8;
+constexpr uint16_t A1000FD = 1u << 9;
+}  // namespace gcr
+namespace gsr {
+constexpr uint16_t LP1000HD = 1u << 10;
+constexpr uint16_t LP1000FD = 1u << 11;
+constexpr uint16_t REMOTE_RX_OK = 1u << 12;
+constexpr uint16_t LOCAL_RX_OK = 1u << 13;
+constexpr uint16_t MASTER = 1u << 14;  // master/slave resolution: 1 master
+}  // namespace gsr
+namespace pssr {
+constexpr uint16_t LINK = 1u << 10;      // real-time link
+constexpr uint16_t RESOLVED = 1u << 11;  // speed and duplex resolved
+constexpr uint16_t DUPLEX = 1u << 13;    // full duplex
+using SPEED = Field<14, 2>;              // 00 10, 01 100, 10 1000 Mb/s
+}  // namespace pssr
+}  // namespace phy
 
 // ---- Interrupt causes (ICR/ICS/IMS/IMC) ----
 namespace icr {

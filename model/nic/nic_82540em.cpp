@@ -55,7 +55,8 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_master(bus, this->name(), m_master_tap),
       m_target(bus, std::string(this->name()) + ".target", *this),
       m_cfg(true),
-      m_eeprom(params.mac),
+      m_eeprom(eeprom_image(params)),
+      m_phy(phy_params(params)),
       m_regs(kBar0Size, kRegisterTable, kRegisterRows) {
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
@@ -75,9 +76,8 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
 
     wire_registers();
     reset_registers();
-    m_link = m_params.link_up;
     update_master_config();
-    m_dp->set_link(link_up(), m_params.link_mbps);
+    m_dp->set_link(link_up(), mac_mbps());
 
     m_agent = m_bus.CLK.attach(*this, basename());
 }
@@ -86,7 +86,7 @@ Nic82540em::~Nic82540em() = default;
 
 void Nic82540em::use_dma_port(DmaPort& port) {
     m_dp = std::make_unique<NicDataPath>(*this, m_wire_tap, port);
-    m_dp->set_link(link_up(), m_params.link_mbps);
+    m_dp->set_link(link_up(), mac_mbps());
 }
 
 void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
@@ -111,13 +111,15 @@ void Nic82540em::reset() {
     m_cfg.reset();
     reset_registers();
     m_eeprom.reset();
+    m_phy.power_on();
+    m_mdio.reset();
     m_irq.reset();
     m_dp->reset();
     m_master.reset();
     m_target.reset();
     m_target.set_parity_response(false, false);
     update_master_config();
-    m_dp->set_link(link_up(), m_params.link_mbps);
+    m_dp->set_link(link_up(), mac_mbps());
     if (m_inta) m_bus.set_inta(m_device, false);
     m_inta = false;
 }
@@ -143,9 +145,11 @@ void Nic82540em::software_reset() {
     ++m_stats.software_resets;
     reset_registers();
     m_eeprom.reset();
+    m_mdio.reset();
+    m_phy.set_reset(false, now_ns());  // CTRL.PHY_RST reads 0 again; the PHY itself is not reset by CTRL.RST
     m_irq.reset();
     m_dp->reset();
-    m_dp->set_link(link_up(), m_params.link_mbps);  // CTRL.SLU is clear again: the MAC sees the link down
+    m_dp->set_link(link_up(), mac_mbps());  // CTRL.SLU is clear again: the MAC sees the link down
     m_master.reset();
     update_irq();
 }
@@ -195,6 +199,7 @@ void Nic82540em::clock_edge() {
         return;
     }
     m_in_reset = false;
+    service_phy();
     if (!l.idle() || m_target.active()) m_target.tick();
     if (m_master.needs_tick()) m_master.tick();
     if (m_eeprom.busy()) m_eeprom.tick();
@@ -208,6 +213,7 @@ void Nic82540em::clock_edge() {
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
     if (m_dp->busy()) deadline = std::min(deadline, m_dp->quiet_until_ns(now));
+    deadline = std::min(deadline, phy_deadline_ns());
     if (deadline != Interrupts::kNever)
         m_bus.CLK.wake_at(m_agent, sc_time_stamp() + sc_time(static_cast<double>(deadline - now), SC_NS));
 }
@@ -230,12 +236,12 @@ void Nic82540em::receive(const Frame& frame) {
 }
 
 bool Nic82540em::link_up() const {
-    return m_link && ctrl::SLU::get(m_regs.word(CTRL));
+    return m_phy.link() && ctrl::SLU::get(m_regs.word(CTRL));
 }
 
 void Nic82540em::link_changed(bool was_up) {
+    m_dp->set_link(link_up(), mac_mbps());  // also a speed forced (CTRL.FRCSPD) while the link stays up
     if (link_up() == was_up) return;
-    m_dp->set_link(link_up(), m_params.link_mbps);
     m_irq.raise(icr::LSC);
     update_irq();
     wake();
@@ -243,15 +249,16 @@ void Nic82540em::link_changed(bool was_up) {
 
 void Nic82540em::set_link(bool up) {
     const bool was = link_up();
-    m_link = up;
+    m_phy.set_partner_present(up, now_ns());
     link_changed(was);
+    wake();  // a link attempt finishes at a deadline
 }
 
 uint32_t Nic82540em::status_value() const {
-    uint32_t v = status::FD::make(1) | status::LU::make(link_up() ? 1 : 0);
-    const uint32_t speed = m_params.link_mbps == 10    ? status::kSpeed10
-                           : m_params.link_mbps == 100 ? status::kSpeed100
-                                                       : status::kSpeed1000;
+    uint32_t v = status::FD::make(mac_full_duplex() ? 1 : 0) | status::LU::make(link_up() ? 1 : 0);
+    const uint32_t speed = mac_mbps() == 10    ? status::kSpeed10
+                           : mac_mbps() == 100 ? status::kSpeed100
+                                               : status::kSpeed1000;
     v = status::SPEED::set(v, speed);
     if (m_bus.config().clock_mhz == 66) v |= status::PCI66::make(1);
     if (m_bus.is64()) v |= status::BUS64::make(1);
@@ -323,7 +330,9 @@ void Nic82540em::wire_registers() {
     m_regs.handlers(STATUS).peek = [this] { return status_value(); };
     m_regs.handlers(EERD).peek = [this] { return m_eeprom.eerd(); };
     m_regs.handlers(EERD).on_write = [this](uint32_t v) { write_eerd(v); };
+    m_regs.handlers(EECD).peek = [this] { return m_eeprom.eecd(); };
     m_regs.handlers(EECD).on_write = [this](uint32_t v) { write_eecd(v); };
+    m_regs.handlers(MDIC).peek = [this] { return m_mdio.value(); };
     m_regs.handlers(MDIC).on_write = [this](uint32_t v) { write_mdic(v); };
     m_regs.handlers(PBA).on_write = [this](uint32_t v) { write_pba(v); };
     wire_interrupt_registers();
@@ -447,6 +456,7 @@ void Nic82540em::write_ctrl(uint32_t value) {
     }
     const bool was_up = link_up();
     const uint32_t stored = m_regs.store(CTRL, value);  // RST and PHY_RST are outside the write mask
+    write_phy_reset(ctrl::PHY_RST::get(value));
     link_changed(was_up);
     m_dp->register_written(CTRL, stored);
 }
@@ -457,22 +467,11 @@ void Nic82540em::write_eerd(uint32_t value) {
     wake();
 }
 
-// EECD: software owns SK, CS, DI, FWE and EE_REQ (write mask); EE_PRES and the other bits are the device's.
-void Nic82540em::write_eecd(uint32_t value) {
-    const uint32_t mask = m_regs.spec(EECD)->write_mask;
-    m_regs.word(EECD) = (m_regs.word(EECD) & ~mask) | (value & mask);
-}
-
 // PBA: software sets RXA (KB of receive packet buffer); TXA, read-only, is the rest of the 64 KB (8254x manual,
 // section 13.4.16).
 void Nic82540em::write_pba(uint32_t value) {
     const uint32_t rxa = m_regs.store(PBA, value);
     m_regs.word(PBA) = rxa | ((rxa <= 64 ? 64 - rxa : 0) << 16);
-}
-
-void Nic82540em::write_mdic(uint32_t value) {
-    constexpr uint32_t kReady = 1u << 28;  // MDIC.R: the MDI access completed (no PHY model: data reads 0)
-    m_regs.word(MDIC) = m_regs.store(MDIC, value) | kReady;
 }
 
 // ---- the register file as software sees it ----

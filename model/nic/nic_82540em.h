@@ -14,7 +14,9 @@
 #include "model/nic/e1000_regs.h"
 #include "model/nic/eeprom.h"
 #include "model/nic/interrupts.h"
+#include "model/nic/mdio_controller.h"
 #include "model/nic/nic_context.h"
+#include "model/nic/phy_88e1011.h"
 #include "model/nic/register_file.h"
 #include "model/pci/master_engine.h"
 #include "model/pci/pci_bus.h"
@@ -47,7 +49,8 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void set_wire(WireSink* wire) { m_wire = wire; }
     /// A frame from the wire into the data path.
     void receive(const Frame& frame);
-    /// Link state from the PHY/wire: STATUS.LU follows (with CTRL.SLU) and LSC is raised on a change.
+    /// The cable (the wire's link): the PHY loses the link at once, or starts autonegotiating; STATUS.LU follows the
+    /// PHY's link (with CTRL.SLU) and LSC is raised on a change.
     void set_link(bool up);
 
     /// PCI reset (RST#) and power-on state: configuration space, registers, data path, engines.
@@ -64,6 +67,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     const ConfigSpace& config_space() const { return m_cfg; }
     const Eeprom& eeprom() const { return m_eeprom; }
     Eeprom& eeprom() { return m_eeprom; }
+    const Phy88E1011& phy() const { return m_phy; }
     const Interrupts& interrupts() const { return m_irq; }
     pci::PciTargetEngine& target() { return m_target; }
     NicDataPath& data_path() { return *m_dp; }
@@ -124,6 +128,14 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     uint32_t status_value() const;
     bool link_up() const;
     void link_changed(bool was_up);
+    // EECD, MDIC and the PHY (nic_phy_link.cpp).
+    static EepromWords eeprom_image(const NicParams& params);
+    static PhyParams phy_params(const NicParams& params);
+    unsigned mac_mbps() const;
+    bool mac_full_duplex() const;
+    void write_phy_reset(bool asserted);
+    void service_phy();
+    uint64_t phy_deadline_ns() const;
     void update_master_config();
     void update_irq();
     // The register file's handlers (nic_registers.cpp): bound in wire_registers() to the hooks the table declares.
@@ -149,6 +161,8 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     pci::PciTargetEngine m_target;
     ConfigSpace m_cfg;
     Eeprom m_eeprom;
+    Phy88E1011 m_phy;
+    MdioController m_mdio;
     Interrupts m_irq;
     std::unique_ptr<NicDataPath> m_dp;
     WireSink* m_wire = nullptr;
@@ -156,7 +170,6 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     RegisterFile m_regs;    // BAR0, laid out by kRegisterTable (register_table.h)
     uint32_t m_ioaddr = 0;  // I/O window address register
 
-    bool m_link = true;
     bool m_inta = false;
     bool m_in_reset = false;
     bool m_awake = true;  // traced: evaluated on the clock edges (not asleep)

@@ -14,14 +14,16 @@ namespace nicsim::nic {
 
 /// Device parameters (defaults in one place; the CLI and scenario files set them by these names).
 struct NicParams {
-    unsigned dma_address_bits = 64;      ///< 32 or 64: a 32-bit device never drives a DAC nor reaches >= 4 GiB
-    uint32_t max_transfer = 4096;        ///< most bytes one DMA operation (one bus-master request) may move
-    unsigned desc_cache_entries = 64;    ///< on-chip descriptor cache per direction
-    uint32_t tx_fifo_bytes = 16 * 1024;  ///< TX packet FIFO
-    uint32_t rx_fifo_bytes = 48 * 1024;  ///< RX packet FIFO
-    unsigned link_mbps = 1000;           ///< 10, 100 or 1000
-    bool link_up = true;                 ///< link state at power-on (STATUS.LU once CTRL.SLU is set)
-    uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};  ///< EEPROM words 0..2
+    unsigned dma_address_bits = 64;       ///< 32 or 64: a 32-bit device never drives a DAC nor reaches >= 4 GiB
+    uint32_t max_transfer = 4096;         ///< most bytes one DMA operation (one bus-master request) may move
+    unsigned desc_cache_entries = 64;     ///< on-chip descriptor cache per direction
+    uint32_t tx_fifo_bytes = 16 * 1024;   ///< TX packet FIFO
+    uint32_t rx_fifo_bytes = 48 * 1024;   ///< RX packet FIFO
+    unsigned link_mbps = 1000;            ///< 10, 100 or 1000
+    bool link_up = true;                  ///< cable plugged in at power-on: the link partner runs at link_mbps
+    uint64_t autoneg_ns = 2'000'000'000;  ///< PHY reset/restart/plug-in to link up (1000BASE-T: about 2 s)
+    uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};  ///< EEPROM words 0..2 of the default image
+    std::vector<uint16_t> eeprom;  ///< 64 EEPROM words used as they are (e.g. --eeprom FILE); empty: default image
 };
 
 /// One Ethernet frame on the wire, without preamble/SFD; `fcs_included` when the last 4 bytes are the FCS.

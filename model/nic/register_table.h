@@ -54,20 +54,25 @@ struct RegisterSpec {
 inline constexpr RegisterSpec kRegisterTable[] = {
     // name      offset           count stride bits access               reset                write mask   hooks, what
     {"CTRL",     e1000::CTRL,          1,  4, 32, Access::RW,           e1000::kCtrlReset,   0x7BFFFFFFu, kOnWrite,
-     "RST (bit 26) runs a software reset and is not stored; PHY_RST is not stored; a change of SLU changes the link "
-     "(LSC)"},
+     "RST (bit 26) runs a software reset and is not stored; PHY_RST holds the PHY in reset while set; a change of SLU "
+     "changes the link (LSC); FRCSPD/FRCDPLX make the MAC use SPEED/FD instead of the PHY's"},
     {"STATUS",   e1000::STATUS,        1,  4, 32, Access::RO,           0x00000000u,         0x00000000u, kPeek,
-     "computed: FD=1, LU = link up and CTRL.SLU, SPEED from the link, PCI66/BUS64 from the bus"},
-    {"EECD",     e1000::EECD,          1,  4, 32, Access::RW,           0x00000100u,         0x00000077u, kOnWrite,
-     "software owns SK, CS, DI, FWE and EE_REQ (stored); EE_PRES=1: an EEPROM is present"},
+     "computed: LU = PHY link and CTRL.SLU; SPEED and FD as the PHY resolved them (or as forced by CTRL.FRCSPD/FRCDPLX); "
+     "PCI66/BUS64 from the bus"},
+    {"EECD",     e1000::EECD,          1,  4, 32, Access::RW,           0x00000110u,         0x00000077u,
+     kPeek | kOnWrite,
+     "the Microwire EEPROM's pins: SK, CS, DI driven by software while EE_REQ is granted (EE_GNT), DO from the "
+     "part; EE_PRES=1, FWE resets to 01b"},
     {"EERD",     e1000::EERD,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu,
      kPeek | kOnWrite,
      "a write with START reads the EEPROM word ADDR: DONE and DATA appear 4 clocks later; a word beyond 0x3F reads "
      "0xFFFF and raises nicsim/nic/eeprom-address"},
     {"CTRL_EXT", e1000::CTRL_EXT,      1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"FLA",      e1000::FLA,           1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
-    {"MDIC",     e1000::MDIC,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFF0000u, kOnWrite,
-     "a write stores bits 31:16 and sets R (bit 28) at once; no PHY behind it (data reads 0)"},
+    {"MDIC",     e1000::MDIC,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFF0000u,
+     kPeek | kOnWrite,
+     "a write starts an MDIO frame to the PHY (88E1011 at address 1): R after 25.6 us, E for another address or a bad "
+     "opcode, MDAC when I is set"},
     {"FCAL",     e1000::FCAL,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"FCAH",     e1000::FCAH,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"FCT",      e1000::FCT,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},

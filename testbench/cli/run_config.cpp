@@ -124,6 +124,13 @@ std::string parse_path(const std::string& key, const std::string& v) {
     return v;
 }
 
+/// An EEPROM image file: exactly 64 little-endian 16-bit words (its checksum is the driver's business).
+std::string parse_eeprom_file(const std::string& key, const std::string& v) {
+    std::ifstream f(parse_path(key, v), std::ios::binary | std::ios::ate);
+    if (!f || f.tellg() != std::streampos(128)) bad(key, v, "a readable file of 128 bytes (64 little-endian words)");
+    return v;
+}
+
 double parse_probability(const std::string& key, const std::string& v) {
     char* end = nullptr;
     errno = 0;
@@ -221,6 +228,12 @@ const std::vector<Option>& options() {
          [](RunConfig& c, auto& k, auto& v) {
              c.link_mbps = parse_choice(k, v, {10, 100, 1000});
          }},
+        {{"autoneg", "TIME",
+          "PHY autonegotiation time after a PHY reset or the cable plugged in, e.g. 2s as on real hardware "
+          "(default 10us)"},
+         [](RunConfig& c, auto& k, auto& v) { c.autoneg_ns = parse_time_ns(k, v); }},
+        {{"eeprom", "FILE", "EEPROM image: 128 bytes, 64 little-endian 16-bit words (default: built-in image)"},
+         [](RunConfig& c, auto& k, auto& v) { c.eeprom = parse_eeprom_file(k, v); }},
         {{"max-physical-mapping", "BYTES",
           "MaximumPhysicalMapping given to NdisMInitializeScatterGatherDma, 1514..64K (default 1514)"},
          [](RunConfig& c, auto& k, auto& v) {

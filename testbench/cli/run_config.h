@@ -69,6 +69,8 @@ struct RunConfig {
     unsigned dma_bits = 64;        ///< dma-bits: NIC DMA address capability, 32 or 64
     uint32_t max_transfer = 4096;  ///< max-transfer: bytes per NIC DMA operation
     unsigned link_mbps = 1000;     ///< link: 10, 100 or 1000
+    uint64_t autoneg_ns = 10'000;  ///< autoneg: PHY autonegotiation time (short: runs are micro- to milliseconds)
+    std::string eeprom;            ///< eeprom: EEPROM image file, 128 bytes (empty: the built-in 82540EM image)
     // NDIS / driver.
     uint32_t max_physical_mapping = 1514;        ///< max-physical-mapping: MaximumPhysicalMapping in bytes
     uint32_t lso = 0;                            ///< lso: largest LSO packet in bytes (0 = off); sets the mapping

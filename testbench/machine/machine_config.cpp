@@ -1,5 +1,8 @@
 #include "testbench/machine/machine_config.h"
 
+#include <stdexcept>
+
+#include "model/nic/eeprom_image.h"
 #include "model/nic/nic_82540em.h"
 
 namespace nicsim::tb {
@@ -16,6 +19,19 @@ host::HostBridgeFaults bridge_faults(const RunConfig& c) {
     f.master_abort_at = c.faults.master_abort_at;
     f.seed = c.seed ^ 0xFA017u;
     return f;
+}
+
+/// --eeprom: the image replaces the built-in one, and the station address is the image's (words 0..2), so traffic
+/// is addressed there. The file was checked when the options were read.
+void load_eeprom(const std::string& path, nic::NicParams& p) {
+    nic::EepromWords words{};
+    std::string error;
+    if (!nic::load_eeprom_file(path, words, error)) throw std::runtime_error("--eeprom: " + error);
+    p.eeprom.assign(words.begin(), words.end());
+    for (unsigned i = 0; i < 3; ++i) {
+        p.mac[2 * i] = static_cast<uint8_t>(words[i]);
+        p.mac[2 * i + 1] = static_cast<uint8_t>(words[i] >> 8);
+    }
 }
 
 }  // namespace
@@ -37,7 +53,9 @@ MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_m
     m.nic.dma_address_bits = c.dma_bits;
     m.nic.max_transfer = c.max_transfer;
     m.nic.link_mbps = c.link_mbps;
+    m.nic.autoneg_ns = c.autoneg_ns;
     m.nic.mac[5] = partner ? 0x57 : 0x56;
+    if (!c.eeprom.empty()) load_eeprom(c.eeprom, m.nic);
     m.mem_latency = c.mem_latency;
     m.verify_dma = true;
     // The bridge faults act on the pin-level bus only (validate() refuses them with tlm); the other faults act on

@@ -55,6 +55,7 @@ struct Rig {
         tb::MachineConfig c;
         c.nic.dma_address_bits = o.dma_bits;
         c.nic.max_transfer = o.nic_max_transfer;
+        c.nic.autoneg_ns = 20'000;  // a link flap's return within a short run, not the 2 s of real hardware
         return c;
     }
 
