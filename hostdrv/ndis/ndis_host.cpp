@@ -39,6 +39,7 @@ NdisHost::NdisHost(host::HostPlatform& platform, const NdisHostConfig& cfg)
       m_pages(cfg.pages),
       m_hal(m_keeper, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
       m_map_registers_free(cfg.map_registers_available) {
+    init_driver_object();
     g_current = this;
     g_live.push_back(this);
 }
@@ -100,7 +101,7 @@ void NdisHost::CurrentKeeper::stall_ns(uint64_t ns) {
 
 NdisHost* NdisHost::from_handle(const void* handle) {
     for (NdisHost* h : g_live)
-        if (h == handle) return h;
+        if (h == handle || &h->m_driver_object == handle) return h;
     return g_current;
 }
 
@@ -124,8 +125,13 @@ unsigned NdisHost::violation_count(const std::string& type) const {
 
 NDIS_STATUS NdisHost::load_driver(DriverEntryFn driver_entry) {
     make_current();
-    static char registry_path[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\nicsim";
-    return driver_entry(this, registry_path);
+    return driver_entry(&m_driver_object, &m_registry_path);
+}
+
+NDIS_STATUS NdisHost::load_driver(DdkDriverEntryFn driver_entry) {
+    make_current();
+    m_driver_object.DriverInit = driver_entry;
+    return driver_entry(&m_driver_object, &m_registry_path);
 }
 
 NDIS_STATUS NdisHost::api_register_miniport(const NDIS_MINIPORT_CHARACTERISTICS* chars, UINT length) {
@@ -697,7 +703,10 @@ BOOLEAN NdisHost::api_synchronize(PNDIS_MINIPORT_INTERRUPT intr, PVOID fn, PVOID
     if (!fn) return FALSE;
     // Single CPU, the ISR never runs while driver code runs: the call is already synchronized.
     (void)intr;
-    return reinterpret_cast<PNDIS_SYNCHRONIZE_ROUTINE>(fn)(ctx);
+    ++m_at_dirql;
+    const BOOLEAN r = reinterpret_cast<PNDIS_SYNCHRONIZE_ROUTINE>(fn)(ctx);
+    --m_at_dirql;
+    return r;
 }
 
 void NdisHost::isr_trampoline(void* ctx) {
@@ -712,18 +721,20 @@ void NdisHost::interrupt() {
     if (!m_interrupt) return;
     ++m_isr_count;
     BOOLEAN recognized = FALSE, queue = FALSE;
+    ++m_at_dirql;
     if (m_interrupt->IsrRequested) {
         m_chars.ISRHandler(&recognized, &queue, m_context);
     } else {
         if (m_chars.DisableInterruptHandler) m_chars.DisableInterruptHandler(m_context);
         recognized = queue = TRUE;
     }
+    --m_at_dirql;
     if (!recognized) ++m_unclaimed;
     if (!queue) return;
     m_dpc_pending = true;
     // The ISR preempts anything; the DPC waits until the CPU drops below DISPATCH_LEVEL (no miniport handler that
     // runs at DISPATCH on the stack, no spin lock held).
-    if (m_dispatch_depth == 0 && m_locks_held == 0) run_pending_dpc();
+    if (irql() == PASSIVE_LEVEL) run_pending_dpc();
 }
 
 void NdisHost::run_pending_dpc() {
@@ -743,7 +754,8 @@ void NdisHost::run_pending_dpc() {
 }
 
 void NdisHost::leave_dispatch() {
-    if (--m_dispatch_depth == 0 && m_locks_held == 0 && m_dpc_pending) run_pending_dpc();
+    --m_dispatch_depth;
+    if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
 }
 
 void NdisHost::api_lock_acquired() {
@@ -752,7 +764,61 @@ void NdisHost::api_lock_acquired() {
 
 void NdisHost::api_lock_released() {
     if (m_locks_held) --m_locks_held;
-    if (m_locks_held == 0 && m_dispatch_depth == 0 && m_dpc_pending) run_pending_dpc();
+    if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
+}
+
+KIRQL NdisHost::irql() const {
+    if (m_at_dirql) return kDirql;
+    return m_dispatch_depth || m_locks_held || m_raised ? DISPATCH_LEVEL : PASSIVE_LEVEL;
+}
+
+bool NdisHost::check_irql(const char* function, KIRQL max_irql, KIRQL min_irql) {
+    const KIRQL now = irql();
+    if (now <= max_irql && now >= min_irql) return true;
+    auto name = [](KIRQL l) -> std::string {
+        if (l == PASSIVE_LEVEL) return "PASSIVE_LEVEL";
+        if (l == DISPATCH_LEVEL) return "DISPATCH_LEVEL";
+        return "DIRQL (" + std::to_string(l) + ")";
+    };
+    const std::string rule = min_irql == max_irql ? "requires " + name(max_irql) : "requires IRQL <= " + name(max_irql);
+    violation("irql", std::string(function) + " called at " + name(now) + "; " + rule);
+    return false;
+}
+
+KIRQL NdisHost::api_raise_irql(KIRQL new_irql) {
+    const KIRQL old = irql();
+    if (new_irql < old) {
+        violation("irql", "KeRaiseIrql to a lower IRQL than the current one");
+        return old;
+    }
+    if (new_irql >= DISPATCH_LEVEL) ++m_raised;
+    return old;
+}
+
+void NdisHost::api_lower_irql(KIRQL new_irql) {
+    if (new_irql > irql()) {
+        violation("irql", "KeLowerIrql to a higher IRQL than the current one");
+        return;
+    }
+    if (new_irql < DISPATCH_LEVEL && m_raised) --m_raised;
+    if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
+}
+
+void NdisHost::api_debug_print(const std::string& text) {
+    for (char c : text) {
+        if (m_debug_partial.empty()) m_debug_partial_ns = m_platform.now_ns();
+        if (c != '\n') {
+            m_debug_partial += c;
+            continue;
+        }
+        m_debug_lines.push_back(m_debug_partial);
+        if (m_debug_sink)
+            m_debug_sink(m_debug_partial_ns, m_debug_partial);
+        else
+            std::printf("%.3f us DbgPrint: %s\n", static_cast<double>(m_debug_partial_ns) / 1000.0,
+                        m_debug_partial.c_str());
+        m_debug_partial.clear();
+    }
 }
 
 void NdisHost::api_init_timer(PNDIS_MINIPORT_TIMER t, PNDIS_TIMER_FUNCTION fn, PVOID ctx) {

@@ -199,8 +199,12 @@ TEST_CASE("Spin locks: acquiring a held lock or releasing a free one is a named 
     NdisAllocateSpinLock(&lock);
     NdisAcquireSpinLock(&lock);
     NdisReleaseSpinLock(&lock);
+    KIRQL old;  // the Dpr variants are for code already at DISPATCH_LEVEL
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
     NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
+    KeLowerIrql(old);
+    CHECK(old == PASSIVE_LEVEL);
     CHECK(rig.host.violations().empty());
     NdisAcquireSpinLock(&lock);
     NdisAcquireSpinLock(&lock);
