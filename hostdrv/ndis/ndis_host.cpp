@@ -751,11 +751,13 @@ void NdisHost::run_pending_dpc() {
     }
     m_in_isr = false;
     flush_returns();
+    if (m_pump_pending && !miniport_busy()) pump_sends();
 }
 
 void NdisHost::leave_dispatch() {
     --m_dispatch_depth;
     if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
+    if (m_pump_pending && !miniport_busy()) pump_sends();
 }
 
 void NdisHost::api_lock_acquired() {
@@ -983,43 +985,101 @@ std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& fr
 
 void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
     if (ids.empty()) return;
-    auto find = [this](uint64_t id) {
-        return std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.id == id; });
-    };
-    const bool deserialized = (m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE) != 0;
-    const bool has_packets = m_chars.MajorNdisVersion >= 4 && m_chars.SendPacketsHandler;
-    if (has_packets) {
-        std::vector<PNDIS_PACKET> array;
-        for (uint64_t id : ids) array.push_back(find(id)->packet);
-        ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
-        m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
-        leave_dispatch();
-        if (deserialized) return;  // every packet comes back through NdisMSendComplete
+    if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
+        // Serialized: NDIS owns the queue; packets wait behind those already waiting.
+        m_send_queue.insert(m_send_queue.end(), ids.begin(), ids.end());
+        pump_sends();
+        return;
+    }
+    if (m_chars.MajorNdisVersion < 4 || !m_chars.SendPacketsHandler) {
         for (uint64_t id : ids) {
-            auto it = find(id);
-            if (it == m_sends.end() || it->completed) continue;
-            const NDIS_STATUS st = NDIS_GET_PACKET_STATUS(it->packet);
-            if (st == NDIS_STATUS_PENDING) continue;
-            if (st == NDIS_STATUS_RESOURCES)
-                m_requeue.push_back(id);
-            else
+            auto it = find_send(id);
+            if (it == m_sends.end()) continue;
+            ++m_dispatch_depth;
+            const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
+            leave_dispatch();
+            it = find_send(id);
+            if (it != m_sends.end() && st != NDIS_STATUS_PENDING)
                 release_send(static_cast<size_t>(it - m_sends.begin()), st);
         }
         return;
     }
-    for (uint64_t id : ids) {
-        auto it = find(id);
-        if (it == m_sends.end()) continue;
-        ++m_dispatch_depth;
-        const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
-        leave_dispatch();
-        it = find(id);
-        if (it == m_sends.end() || st == NDIS_STATUS_PENDING) continue;
-        if (st == NDIS_STATUS_RESOURCES)
-            m_requeue.push_back(id);
+    std::vector<PNDIS_PACKET> array;
+    for (uint64_t id : ids) array.push_back(find_send(id)->packet);
+    ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
+    m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
+    leave_dispatch();
+    // every packet comes back through NdisMSendComplete
+}
+
+std::vector<NdisHost::SendRecord>::iterator NdisHost::find_send(uint64_t id) {
+    return std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.id == id; });
+}
+
+bool NdisHost::miniport_busy() const {
+    return m_dispatch_depth || m_at_dirql || m_in_initialize || m_pumping;
+}
+
+void NdisHost::pump_sends() {
+    if (miniport_busy()) {
+        m_pump_pending = true;  // NDIS calls a serialized miniport only once its current handler has returned
+        return;
+    }
+    m_pump_pending = false;
+    m_pumping = true;
+    const bool has_packets = m_chars.MajorNdisVersion >= 4 && m_chars.SendPacketsHandler;
+    while (!m_send_blocked && !m_send_queue.empty() && m_running) {
+        if (has_packets)
+            send_queued_packets();
         else
+            send_queued_one();
+    }
+    m_pumping = false;
+}
+
+// MiniportSend with the packet at the head of the queue. RESOURCES: it stays at the head and NDIS hands over
+// nothing more until a send completes or the miniport calls NdisMSendResourcesAvailable.
+void NdisHost::send_queued_one() {
+    const uint64_t id = m_send_queue.front();
+    m_send_queue.erase(m_send_queue.begin());
+    auto it = find_send(id);
+    if (it == m_sends.end()) return;
+    ++m_dispatch_depth;
+    const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
+    leave_dispatch();
+    it = find_send(id);
+    if (it == m_sends.end() || st == NDIS_STATUS_PENDING) return;
+    if (st == NDIS_STATUS_RESOURCES) {
+        m_send_queue.insert(m_send_queue.begin(), id);
+        m_send_blocked = true;
+        return;
+    }
+    release_send(static_cast<size_t>(it - m_sends.begin()), st);
+}
+
+// MiniportSendPackets with the whole queue; each packet's status says what became of it. From the first one
+// refused with RESOURCES on, the packets go back to the head of the queue in order.
+void NdisHost::send_queued_packets() {
+    std::vector<uint64_t> ids;
+    ids.swap(m_send_queue);
+    std::vector<PNDIS_PACKET> array;
+    for (uint64_t id : ids) array.push_back(find_send(id)->packet);
+    ++m_dispatch_depth;
+    m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
+    leave_dispatch();
+    std::vector<uint64_t> back;
+    for (uint64_t id : ids) {
+        auto it = find_send(id);
+        if (it == m_sends.end() || it->completed) continue;
+        const NDIS_STATUS st = NDIS_GET_PACKET_STATUS(it->packet);
+        if (!back.empty() || st == NDIS_STATUS_RESOURCES)
+            back.push_back(id);
+        else if (st != NDIS_STATUS_PENDING)
             release_send(static_cast<size_t>(it - m_sends.begin()), st);
     }
+    if (back.empty()) return;
+    m_send_queue.insert(m_send_queue.begin(), back.begin(), back.end());
+    m_send_blocked = true;
 }
 
 void NdisHost::api_send_complete(PNDIS_PACKET packet, NDIS_STATUS status) {
@@ -1033,21 +1093,17 @@ void NdisHost::api_send_complete(PNDIS_PACKET packet, NDIS_STATUS status) {
         status = NDIS_STATUS_FAILURE;
     }
     release_send(static_cast<size_t>(it - m_sends.begin()), status);
-    // A serialized miniport's completion frees room: resend what it refused for lack of resources.
-    if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE) && !m_requeue.empty()) {
-        std::vector<uint64_t> again;
-        again.swap(m_requeue);
-        dispatch_sends(again);
+    // A serialized miniport's completion frees room: the queue moves again once the current handler returned.
+    if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
+        m_send_blocked = false;
+        pump_sends();
     }
 }
 
 void NdisHost::api_send_resources_available() {
     ++m_resources_available;
-    if (!m_requeue.empty()) {
-        std::vector<uint64_t> again;
-        again.swap(m_requeue);
-        dispatch_sends(again);
-    }
+    m_send_blocked = false;
+    pump_sends();
 }
 
 void NdisHost::release_send(size_t index, NDIS_STATUS status) {

@@ -132,6 +132,8 @@ class NdisHost {
     /// Hands over the send results so far and forgets them (long runs stay flat in memory).
     std::vector<SendResult> take_send_results() { return std::exchange(m_send_results, {}); }
     size_t sends_outstanding() const { return m_sends.size(); }
+    /// Sends NDIS holds for a serialized miniport (not handed over yet, or refused with NDIS_STATUS_RESOURCES).
+    size_t sends_queued() const { return m_send_queue.size(); }
     const std::vector<ReceivedFrame>& received() const { return m_received; }
     /// Hands over the frames received so far and forgets them (long runs stay flat in memory).
     std::vector<ReceivedFrame> take_received() { return std::exchange(m_received, {}); }
@@ -262,6 +264,11 @@ class NdisHost {
     void complete_send(PNDIS_PACKET packet, NDIS_STATUS status);
     void release_send(size_t index, NDIS_STATUS status);
     void dispatch_sends(std::vector<uint64_t> ids);
+    std::vector<SendRecord>::iterator find_send(uint64_t id);
+    bool miniport_busy() const;
+    void pump_sends();
+    void send_queued_one();
+    void send_queued_packets();
     void flush_returns();
     void interrupt();
     void run_pending_dpc();
@@ -350,7 +357,10 @@ class NdisHost {
     NDIS_HANDLE m_buffer_pool = nullptr;
     uint64_t m_next_send_id = 1;
     std::vector<SendRecord> m_sends;
-    std::vector<uint64_t> m_requeue;  // ids a serialized miniport refused with RESOURCES: resend later
+    std::vector<uint64_t> m_send_queue;  // serialized miniport: sends NDIS holds, in order
+    bool m_send_blocked = false;         // the miniport said RESOURCES: wait for a completion or ResourcesAvailable
+    bool m_pump_pending = false;         // the queue may move once the running handler returns
+    bool m_pumping = false;              // pump_sends is handing packets over
     std::vector<SendResult> m_send_results;
     std::vector<ReceivedFrame> m_received;
     std::vector<PNDIS_PACKET> m_held;
