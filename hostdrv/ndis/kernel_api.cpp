@@ -35,16 +35,125 @@ void nicsim::ndis::NdisHost::init_driver_object() {
 
 namespace {
 
-std::string format(PCSTR fmt, va_list ap) {
-    if (!fmt) return {};
-    va_list copy;
-    va_copy(copy, ap);
-    const int n = std::vsnprintf(nullptr, 0, fmt, copy);
-    va_end(copy);
-    if (n <= 0) return {};
-    std::string out(static_cast<size_t>(n) + 1, '\0');
-    std::vsnprintf(out.data(), out.size(), fmt, ap);
-    out.resize(static_cast<size_t>(n));
+std::string narrow_utf16(const WCHAR* w, size_t max_units) {
+    std::string out;
+    for (size_t i = 0; w && i < max_units && w[i]; ++i) out += w[i] < 0x80 ? static_cast<char>(w[i]) : '?';
+    return out;
+}
+
+// One conversion of a Windows kernel format (DbgPrint's rules: LLP64 sizes, so "l" is 32 bits; I64, I32 and I
+// length prefixes; %ws/%ls/%S for UTF-16 strings, %Z/%wZ for ANSI_STRING/UNICODE_STRING), taking its arguments
+// from `ap` and rendering it with the C library.
+std::string convert(std::string spec, const std::string& length, char conv, va_list& ap) {
+    char buf[512];
+    auto render = [&](auto value) {
+        std::snprintf(buf, sizeof buf, spec.c_str(), value);
+        return std::string(buf);
+    };
+    const bool wide = length == "w" || length == "l";
+    if (conv == 'Z') {
+        if (wide) {
+            auto* u = va_arg(ap, PUNICODE_STRING);
+            return u ? narrow_utf16(u->Buffer, u->Length / sizeof(WCHAR)) : "(null)";
+        }
+        auto* a = va_arg(ap, PANSI_STRING);
+        return a && a->Buffer ? std::string(a->Buffer, a->Length) : "(null)";
+    }
+    if (conv == 'S' || (conv == 's' && wide)) {
+        const auto* w = va_arg(ap, const WCHAR*);
+        spec.back() = 's';
+        const std::string text = w ? narrow_utf16(w, ~size_t{0}) : "(null)";
+        return render(text.c_str());
+    }
+    if (conv == 'C' || (conv == 'c' && wide)) {
+        spec.back() = 'c';
+        const int c = va_arg(ap, int);
+        return render(c < 0x80 ? c : '?');
+    }
+    switch (conv) {
+        case 's':
+            return render(va_arg(ap, const char*));
+        case 'c':
+            return render(va_arg(ap, int));
+        case 'p':
+            return render(va_arg(ap, void*));
+        case 'e':
+        case 'E':
+        case 'f':
+        case 'F':
+        case 'g':
+        case 'G':
+        case 'a':
+        case 'A':
+            return render(va_arg(ap, double));
+        default:
+            break;
+    }
+    const bool is_signed = conv == 'd' || conv == 'i';
+    if (length == "I64" || length == "ll" || length == "I" || length == "z" || length == "j" || length == "t") {
+        spec.insert(spec.size() - 1, "ll");
+        return is_signed ? render(va_arg(ap, long long)) : render(va_arg(ap, unsigned long long));
+    }
+    if (length == "h") spec.insert(spec.size() - 1, "h");
+    if (length == "hh") spec.insert(spec.size() - 1, "hh");
+    return is_signed ? render(va_arg(ap, int)) : render(va_arg(ap, unsigned int));
+}
+
+std::string format(PCSTR fmt, va_list ap_in) {
+    std::string out;
+    if (!fmt) return out;
+    va_list ap;
+    va_copy(ap, ap_in);
+    for (const char* p = fmt; *p; ++p) {
+        if (*p != '%') {
+            out += *p;
+            continue;
+        }
+        if (p[1] == '%') {
+            out += '%';
+            ++p;
+            continue;
+        }
+        std::string spec = "%";
+        const char* q = p + 1;
+        while (*q && std::strchr("-+ #0", *q)) spec += *q++;
+        auto number = [&]() {
+            if (*q == '*') {
+                spec += std::to_string(va_arg(ap, int));
+                ++q;
+            }
+            while (*q >= '0' && *q <= '9') spec += *q++;
+        };
+        number();
+        if (*q == '.') {
+            spec += *q++;
+            number();
+        }
+        std::string length;
+        for (const char* l : {"I64", "I32", "hh", "ll", "h", "l", "w", "z", "j", "t", "L", "I"})
+            if (std::strncmp(q, l, std::strlen(l)) == 0) {
+                length = l;
+                q += std::strlen(l);
+                break;
+            }
+        if (length == "l" && *q == 'l') {  // "ll" after a single-letter match
+            length = "ll";
+            ++q;
+        }
+        if (!*q) break;
+        const char conv = *q;
+        p = q;
+        if (conv == 'n') {  // never write through a format
+            (void)va_arg(ap, void*);
+            continue;
+        }
+        if (!std::strchr("diouxXcsSCZpeEfFgGaA", conv)) {
+            out += spec + length + conv;
+            continue;
+        }
+        out += convert(spec + conv, length == "I32" ? "" : length, conv, ap);
+    }
+    va_end(ap);
     return out;
 }
 

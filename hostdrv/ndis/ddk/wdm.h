@@ -178,6 +178,28 @@ FORCEINLINE PVOID InterlockedCompareExchangePointer(IN OUT PVOID volatile* Desti
     __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     return Comparand;
 }
+/* The compiler's intrinsics take any 32-bit (or 64-bit, pointer) integer lvalue, LONG or ULONG alike: so do these. */
+#define InterlockedIncrement(a) InterlockedIncrement((LONG volatile*)(a))
+#define InterlockedDecrement(a) InterlockedDecrement((LONG volatile*)(a))
+#define InterlockedExchange(t, v) InterlockedExchange((LONG volatile*)(t), (LONG)(v))
+#define InterlockedExchangeAdd(a, v) InterlockedExchangeAdd((LONG volatile*)(a), (LONG)(v))
+#define InterlockedAdd(a, v) InterlockedAdd((LONG volatile*)(a), (LONG)(v))
+#define InterlockedOr(d, v) InterlockedOr((LONG volatile*)(d), (LONG)(v))
+#define InterlockedAnd(d, v) InterlockedAnd((LONG volatile*)(d), (LONG)(v))
+#define InterlockedXor(d, v) InterlockedXor((LONG volatile*)(d), (LONG)(v))
+#define InterlockedCompareExchange(d, e, c) InterlockedCompareExchange((LONG volatile*)(d), (LONG)(e), (LONG)(c))
+#define InterlockedIncrement64(a) InterlockedIncrement64((LONG64 volatile*)(a))
+#define InterlockedDecrement64(a) InterlockedDecrement64((LONG64 volatile*)(a))
+#define InterlockedExchange64(t, v) InterlockedExchange64((LONG64 volatile*)(t), (LONG64)(v))
+#define InterlockedExchangeAdd64(a, v) InterlockedExchangeAdd64((LONG64 volatile*)(a), (LONG64)(v))
+#define InterlockedAdd64(a, v) InterlockedAdd64((LONG64 volatile*)(a), (LONG64)(v))
+#define InterlockedOr64(d, v) InterlockedOr64((LONG64 volatile*)(d), (LONG64)(v))
+#define InterlockedAnd64(d, v) InterlockedAnd64((LONG64 volatile*)(d), (LONG64)(v))
+#define InterlockedCompareExchange64(d, e, c) \
+    InterlockedCompareExchange64((LONG64 volatile*)(d), (LONG64)(e), (LONG64)(c))
+#define InterlockedExchangePointer(t, v) InterlockedExchangePointer((PVOID volatile*)(t), (PVOID)(v))
+#define InterlockedCompareExchangePointer(d, e, c) \
+    InterlockedCompareExchangePointer((PVOID volatile*)(d), (PVOID)(e), (PVOID)(c))
 #define InterlockedIncrementAcquire InterlockedIncrement
 #define InterlockedIncrementRelease InterlockedIncrement
 #define InterlockedDecrementAcquire InterlockedDecrement

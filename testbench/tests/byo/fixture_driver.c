@@ -23,6 +23,16 @@ static NDIS_STATUS NTAPI FixtureInitialize(OUT PNDIS_STATUS OpenErrorStatus, OUT
     DbgPrint("fixture: initialize at IRQL %u", (unsigned)KeGetCurrentIrql());
     DbgPrint(" (one line from two calls)\n");
     KdPrint(("fixture: KdPrint %d\n", 7));
+    {
+        static const WCHAR Wide[] = {'w', 'i', 'd', 'e', 0};
+        UNICODE_STRING U;
+        ANSI_STRING A;
+        RtlInitUnicodeString(&U, Wide);
+        RtlInitAnsiString(&A, "ansi");
+        /* Windows format rules: %lu is 32 bits (LLP64), I64/I prefixes, UTF-16 strings, counted strings. */
+        DbgPrint("fixture: %lu %I64x %ws %wZ %Z %Iu [%-4d] %%\n", (ULONG)4000000000u, (ULONG64)0x123456789abcull, Wide,
+                 &U, &A, (SIZE_T)7, 42);
+    }
     ASSERT(MediumArraySize == 1000);
     DbgBreakPoint();
     NdisAllocateSpinLock(&Lock);

@@ -123,12 +123,13 @@ TEST_CASE("DbgPrint and KdPrint lines carry the simulated time; ASSERT, DbgBreak
     const uint64_t before = h.plat.now_ns();
     CHECK(h.host.initialize() == NDIS_STATUS_FAILURE);
 
-    REQUIRE(lines.size() == 4);
+    REQUIRE(lines.size() == 5);
     CHECK(lines[1].second == "fixture: initialize at IRQL 0 (one line from two calls)");
     CHECK(lines[1].first >= before);
     CHECK(lines[2].second == "fixture: KdPrint 7");
+    CHECK(lines[3].second == "fixture: 4000000000 123456789abc wide wide ansi 7 [42  ] %");
     INFO("a spin lock raises to DISPATCH_LEVEL (2)");
-    CHECK(lines[3].second == "fixture: under the lock at IRQL 2");
+    CHECK(lines[4].second == "fixture: under the lock at IRQL 2");
 
     const auto& v = h.host.violations();
     REQUIRE(v.size() == 3);
