@@ -1,5 +1,6 @@
 // The NDIS library functions of ndis.h. Handle-carrying calls go to the NdisHost the handle names (the adapter and
 // wrapper handles are the NdisHost itself); the others use NdisHost::current().
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -724,6 +725,97 @@ VOID NdisGetFirstBufferFromPacket(PNDIS_PACKET Packet, PNDIS_BUFFER* FirstBuffer
         for (; b; b = b->Next) t += b->ByteCount;
         *TotalBufferLength = t;
     }
+}
+
+VOID NdisGetFirstBufferFromPacketSafe(PNDIS_PACKET Packet, PNDIS_BUFFER* FirstBuffer, PVOID* FirstBufferVA,
+                                      PUINT FirstBufferLength, PUINT TotalBufferLength, MM_PAGE_PRIORITY Priority) {
+    NdisGetFirstBufferFromPacket(Packet, FirstBuffer, FirstBufferVA, FirstBufferLength, TotalBufferLength);
+}
+
+VOID NdisAllocatePacketPoolEx(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT NumberOfDescriptors,
+                              UINT NumberOfOverflowDescriptors, UINT ProtocolReservedLength) {
+    NdisAllocatePacketPool(Status, PoolHandle, NumberOfDescriptors + NumberOfOverflowDescriptors,
+                           ProtocolReservedLength);
+}
+
+VOID NdisCopyFromPacketToPacket(PNDIS_PACKET Destination, UINT DestinationOffset, UINT BytesToCopy, PNDIS_PACKET Source,
+                                UINT SourceOffset, PUINT BytesCopied) {
+    // Walks both buffer chains from their offsets, copying until either ends or BytesToCopy is reached.
+    UINT copied = 0;
+    PNDIS_BUFFER d = Destination ? Destination->Private.Head : nullptr;
+    PNDIS_BUFFER s = Source ? Source->Private.Head : nullptr;
+    UINT doff = DestinationOffset, soff = SourceOffset;
+    while (d && doff >= d->ByteCount) doff -= d->ByteCount, d = d->Next;
+    while (s && soff >= s->ByteCount) soff -= s->ByteCount, s = s->Next;
+    while (d && s && copied < BytesToCopy) {
+        const UINT n = std::min({d->ByteCount - doff, s->ByteCount - soff, BytesToCopy - copied});
+        std::memmove(static_cast<PUCHAR>(MmGetMdlVirtualAddress(d)) + doff,
+                     static_cast<PUCHAR>(MmGetMdlVirtualAddress(s)) + soff, n);
+        copied += n;
+        if ((doff += n) == d->ByteCount) d = d->Next, doff = 0;
+        if ((soff += n) == s->ByteCount) s = s->Next, soff = 0;
+    }
+    if (BytesCopied) *BytesCopied = copied;
+}
+
+VOID NdisCopyFromPacketToPacketSafe(PNDIS_PACKET Destination, UINT DestinationOffset, UINT BytesToCopy,
+                                    PNDIS_PACKET Source, UINT SourceOffset, PUINT BytesCopied,
+                                    MM_PAGE_PRIORITY Priority) {
+    NdisCopyFromPacketToPacket(Destination, DestinationOffset, BytesToCopy, Source, SourceOffset, BytesCopied);
+}
+
+// ---------------------------------------------------------------- lists, events, system
+
+PLIST_ENTRY NdisInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock) {
+    NdisAcquireSpinLock(SpinLock);
+    PLIST_ENTRY first = IsListEmpty(ListHead) ? nullptr : ListHead->Flink;
+    InsertHeadList(ListHead, ListEntry);
+    NdisReleaseSpinLock(SpinLock);
+    return first;  // the entry that was first before, NULL for an empty list
+}
+
+PLIST_ENTRY NdisInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock) {
+    NdisAcquireSpinLock(SpinLock);
+    PLIST_ENTRY last = IsListEmpty(ListHead) ? nullptr : ListHead->Blink;
+    InsertTailList(ListHead, ListEntry);
+    NdisReleaseSpinLock(SpinLock);
+    return last;  // the entry that was last before, NULL for an empty list
+}
+
+PLIST_ENTRY NdisInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PNDIS_SPIN_LOCK SpinLock) {
+    NdisAcquireSpinLock(SpinLock);
+    PLIST_ENTRY e = IsListEmpty(ListHead) ? nullptr : RemoveHeadList(ListHead);
+    NdisReleaseSpinLock(SpinLock);
+    return e;
+}
+
+VOID NdisInitializeEvent(PNDIS_EVENT Event) {
+    if (Event) Event->Signaled = 0;
+}
+VOID NdisSetEvent(PNDIS_EVENT Event) {
+    if (Event) Event->Signaled = 1;
+}
+VOID NdisResetEvent(PNDIS_EVENT Event) {
+    if (Event) Event->Signaled = 0;
+}
+
+BOOLEAN NdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait) {
+    NdisHost* h = NdisHost::current();
+    passive_only(h, "NdisWaitEvent");
+    if (!Event) return FALSE;
+    // 0 means no limit on Windows; here the host's request timeout bounds it so a lost wake-up cannot hang the run.
+    const uint64_t limit = MsToWait ? uint64_t{MsToWait} * 1'000'000 : (h ? h->config().request_timeout_ns : 0);
+    for (uint64_t waited = 0; !Event->Signaled && h && waited < limit; waited += 1000) h->platform().stall_ns(1000);
+    return Event->Signaled ? TRUE : FALSE;
+}
+
+VOID NdisGetSystemUpTime(PULONG pSystemUpTime) {
+    NdisHost* h = NdisHost::current();
+    if (pSystemUpTime) *pSystemUpTime = h ? static_cast<ULONG>(h->platform().now_ns() / 1'000'000) : 0;  // ms
+}
+
+CCHAR NdisSystemProcessorCount(VOID) {
+    return 1;  // the simulated host has one CPU
 }
 
 }  // extern "C"

@@ -663,6 +663,11 @@ typedef struct _NDIS_MINIPORT_TIMER {
 
 typedef BOOLEAN (*PNDIS_SYNCHRONIZE_ROUTINE)(IN PVOID SynchronizeContext);
 
+/* Signaled or not; waiting lets simulated time pass (one CPU: whatever sets it runs meanwhile, e.g. a DPC). */
+typedef struct _NDIS_EVENT {
+    LONG Signaled;
+} NDIS_EVENT, *PNDIS_EVENT;
+
 typedef struct _NDIS_SPIN_LOCK {
     KSPIN_LOCK SpinLock;
     KIRQL OldIrql;
@@ -687,6 +692,15 @@ typedef struct _NDIS_CONFIGURATION_PARAMETER {
 #define NdisEqualMemory(Source1, Source2, Length) (memcmp((Source1), (Source2), (Length)) == 0)
 #define NdisMUpdateSharedMemory(_H, _L, _V, _P) ((void)0)
 #define NdisFlushBuffer(_B, _W) ((void)0)
+#define NdisMoveMappedMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define NdisZeroMappedMemory(Destination, Length) memset((Destination), 0, (Length))
+#define NdisMoveToMappedMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define NdisMoveFromMappedMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define NdisRetrieveUlong(DestinationAddress, SourceAddress) memcpy((DestinationAddress), (SourceAddress), 4)
+#define NdisStoreUlong(DestinationAddress, Value) \
+    do { ULONG _nicsim_v = (ULONG)(Value); memcpy((DestinationAddress), &_nicsim_v, 4); } while (0)
+#define NdisInitUnicodeString(Destination, Source) RtlInitUnicodeString((Destination), (Source))
+#define NdisInitAnsiString(Destination, Source) RtlInitAnsiString((Destination), (Source))
 /* WCHAR is 16 bits here while wchar_t is 32: the constant is built from a UTF-16 literal (C11 / C++11). */
 #define NDIS_STRING_CONST(x) {(USHORT)(sizeof(u"" x) - 2), (USHORT)sizeof(u"" x), (PWSTR)(u"" x)}
 
@@ -846,6 +860,46 @@ VOID NdisQueryPacket(IN PNDIS_PACKET Packet, OUT PUINT PhysicalBufferCount OPTIO
 VOID NdisQueryBuffer(IN PNDIS_BUFFER Buffer, OUT PVOID* VirtualAddress OPTIONAL, OUT PUINT Length);
 VOID NdisQueryBufferSafe(IN PNDIS_BUFFER Buffer, OUT PVOID* VirtualAddress OPTIONAL, OUT PUINT Length,
                          IN MM_PAGE_PRIORITY Priority);
+VOID NdisGetFirstBufferFromPacketSafe(IN PNDIS_PACKET Packet, OUT PNDIS_BUFFER* FirstBuffer,
+                                      OUT PVOID* FirstBufferVA, OUT PUINT FirstBufferLength,
+                                      OUT PUINT TotalBufferLength, IN MM_PAGE_PRIORITY Priority);
+VOID NdisAllocatePacketPoolEx(OUT PNDIS_STATUS Status, OUT PNDIS_HANDLE PoolHandle, IN UINT NumberOfDescriptors,
+                              IN UINT NumberOfOverflowDescriptors, IN UINT ProtocolReservedLength);
+VOID NdisCopyFromPacketToPacket(IN PNDIS_PACKET Destination, IN UINT DestinationOffset, IN UINT BytesToCopy,
+                                IN PNDIS_PACKET Source, IN UINT SourceOffset, OUT PUINT BytesCopied);
+VOID NdisCopyFromPacketToPacketSafe(IN PNDIS_PACKET Destination, IN UINT DestinationOffset, IN UINT BytesToCopy,
+                                    IN PNDIS_PACKET Source, IN UINT SourceOffset, OUT PUINT BytesCopied,
+                                    IN MM_PAGE_PRIORITY Priority);
+#define NdisDprAllocatePacket(Status, Packet, PoolHandle) NdisAllocatePacket((Status), (Packet), (PoolHandle))
+#define NdisDprFreePacket(Packet) NdisFreePacket(Packet)
+#define NdisQueryPacketLength(Packet, TotalPacketLength) \
+    NdisQueryPacket((Packet), NULL, NULL, NULL, (TotalPacketLength))
+#define NdisGetPacketFlags(Packet) ((Packet)->Private.Flags)
+#define NdisSetPacketFlags(Packet, Flags) ((Packet)->Private.Flags |= (Flags))
+#define NdisClearPacketFlags(Packet, Flags) ((Packet)->Private.Flags &= ~(Flags))
+#define NdisQueryBufferOffset(Buffer, Offset, Length) \
+    (*(Offset) = MmGetMdlByteOffset(Buffer), *(Length) = MmGetMdlByteCount(Buffer))
+#define NdisBufferVirtualAddressSafe(Buffer, Priority) MmGetMdlVirtualAddress(Buffer)
+#define NDIS_GET_PACKET_MEDIA_SPECIFIC_INFO(Packet, InfoPtr, SizePtr) \
+    (*(InfoPtr) = NDIS_OOB_DATA_FROM_PACKET(Packet)->MediaSpecificInformation, \
+     *(SizePtr) = NDIS_OOB_DATA_FROM_PACKET(Packet)->SizeMediaSpecificInfo)
+#define NDIS_SET_PACKET_MEDIA_SPECIFIC_INFO(Packet, Info, Size) \
+    (NDIS_OOB_DATA_FROM_PACKET(Packet)->MediaSpecificInformation = (Info), \
+     NDIS_OOB_DATA_FROM_PACKET(Packet)->SizeMediaSpecificInfo = (Size))
+
+/* ---- Lists under a spin lock, events, system ---- */
+PLIST_ENTRY NdisInterlockedInsertHeadList(IN PLIST_ENTRY ListHead, IN PLIST_ENTRY ListEntry,
+                                          IN PNDIS_SPIN_LOCK SpinLock);
+PLIST_ENTRY NdisInterlockedInsertTailList(IN PLIST_ENTRY ListHead, IN PLIST_ENTRY ListEntry,
+                                          IN PNDIS_SPIN_LOCK SpinLock);
+PLIST_ENTRY NdisInterlockedRemoveHeadList(IN PLIST_ENTRY ListHead, IN PNDIS_SPIN_LOCK SpinLock);
+#define NdisInitializeListHead(ListHead) InitializeListHead(ListHead)
+VOID NdisInitializeEvent(OUT PNDIS_EVENT Event);
+VOID NdisSetEvent(IN PNDIS_EVENT Event);
+VOID NdisResetEvent(IN PNDIS_EVENT Event);
+BOOLEAN NdisWaitEvent(IN PNDIS_EVENT Event, IN UINT MsToWait);
+VOID NdisGetSystemUpTime(OUT PULONG pSystemUpTime);
+CCHAR NdisSystemProcessorCount(VOID);
 VOID NdisGetFirstBufferFromPacket(IN PNDIS_PACKET Packet, OUT PNDIS_BUFFER* FirstBuffer, OUT PVOID* FirstBufferVA,
                                   OUT PUINT FirstBufferLength, OUT PUINT TotalBufferLength);
 
