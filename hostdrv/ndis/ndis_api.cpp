@@ -1,5 +1,6 @@
 // The NDIS library functions of ndis.h. Handle-carrying calls go to the NdisHost the handle names (the adapter and
 // wrapper handles are the NdisHost itself); the others use NdisHost::current().
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -53,6 +54,29 @@ BufferPool* pool_of(PNDIS_BUFFER b) {
     return static_cast<BufferPool*>(b->Process);
 }
 
+// Driver Verifier's IRQL rules of the NDIS functions (NDIS 5.1 DDK reference, each function's IRQL requirement):
+// a call outside them is a violation "irql"; the call still goes ahead.
+void passive_only(NdisHost* h, const char* fn) {
+    if (h) h->check_irql(fn, PASSIVE_LEVEL);
+}
+void up_to_dispatch(NdisHost* h, const char* fn) {
+    if (h) h->check_irql(fn, DISPATCH_LEVEL);
+}
+void dispatch_only(NdisHost* h, const char* fn) {
+    if (h) h->check_irql(fn, DISPATCH_LEVEL, DISPATCH_LEVEL);
+}
+
+void acquire(PNDIS_SPIN_LOCK SpinLock) {
+    if (!SpinLock) return;
+    if (SpinLock->SpinLock) {
+        report("spinlock-recursion", "spin lock acquired while already held (deadlock on a real system)");
+        return;
+    }
+    SpinLock->SpinLock = 1;
+    SpinLock->OldIrql = 0;  // PASSIVE_LEVEL
+    if (NdisHost* h = NdisHost::current()) h->api_lock_acquired();
+}
+
 // Configuration parameters handed out by NdisReadConfiguration live until NdisCloseConfiguration.
 std::vector<std::unique_ptr<NDIS_CONFIGURATION_PARAMETER>> g_config_params;
 
@@ -78,6 +102,7 @@ VOID NdisMInitializeWrapper(PNDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecific
 
 NDIS_STATUS NdisMRegisterMiniport(NDIS_HANDLE NdisWrapperHandle, PNDIS_MINIPORT_CHARACTERISTICS MiniportCharacteristics,
                                   UINT CharacteristicsLength) {
+    passive_only(NdisHost::from_handle(NdisWrapperHandle), "NdisMRegisterMiniport");
     NdisHost* h = host_of(NdisWrapperHandle);
     if (!h) return NDIS_STATUS_FAILURE;
     return h->api_register_miniport(MiniportCharacteristics, CharacteristicsLength);
@@ -89,26 +114,31 @@ VOID NdisTerminateWrapper(NDIS_HANDLE NdisWrapperHandle, PVOID SystemSpecific) {
 
 VOID NdisMSetAttributes(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportAdapterContext, BOOLEAN BusMaster,
                         NDIS_INTERFACE_TYPE AdapterType) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMSetAttributes");
     if (NdisHost* h = host_of(MiniportAdapterHandle))
         h->api_set_attributes(MiniportAdapterContext, BusMaster ? NDIS_ATTRIBUTE_BUS_MASTER : 0, 0);
 }
 
 VOID NdisMSetAttributesEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportAdapterContext,
                           UINT CheckForHangTimeInSeconds, ULONG AttributeFlags, NDIS_INTERFACE_TYPE AdapterType) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMSetAttributesEx");
     if (NdisHost* h = host_of(MiniportAdapterHandle))
         h->api_set_attributes(MiniportAdapterContext, AttributeFlags, CheckForHangTimeInSeconds);
 }
 
 VOID NdisMRegisterAdapterShutdownHandler(NDIS_HANDLE MiniportHandle, PVOID ShutdownContext,
                                          ADAPTER_SHUTDOWN_HANDLER ShutdownHandler) {
+    passive_only(NdisHost::from_handle(MiniportHandle), "NdisMRegisterAdapterShutdownHandler");
     if (NdisHost* h = host_of(MiniportHandle)) h->api_set_shutdown_handler(ShutdownContext, ShutdownHandler);
 }
 
 VOID NdisMDeregisterAdapterShutdownHandler(NDIS_HANDLE MiniportHandle) {
+    passive_only(NdisHost::from_handle(MiniportHandle), "NdisMDeregisterAdapterShutdownHandler");
     if (NdisHost* h = host_of(MiniportHandle)) h->api_set_shutdown_handler(nullptr, nullptr);
 }
 
 VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, NDIS_ERROR_CODE ErrorCode, ULONG NumberOfErrorValues, ...) {
+    up_to_dispatch(NdisHost::from_handle(NdisAdapterHandle), "NdisWriteErrorLogEntry");
     std::string msg = "error log entry " + std::to_string(ErrorCode);
     va_list ap;
     va_start(ap, NumberOfErrorValues);
@@ -134,6 +164,7 @@ VOID NdisFreeString(NDIS_STRING String) {
 
 VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle,
                            NDIS_HANDLE WrapperConfigurationContext) {
+    passive_only(NdisHost::from_handle(WrapperConfigurationContext), "NdisOpenConfiguration");
     NdisHost* h = host_of(WrapperConfigurationContext);
     if (ConfigurationHandle) *ConfigurationHandle = h;
     if (Status) *Status = h ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE;
@@ -141,6 +172,7 @@ VOID NdisOpenConfiguration(PNDIS_STATUS Status, PNDIS_HANDLE ConfigurationHandle
 
 VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER* ParameterValue,
                            NDIS_HANDLE ConfigurationHandle, PNDIS_STRING Keyword, NDIS_PARAMETER_TYPE ParameterType) {
+    passive_only(NdisHost::from_handle(ConfigurationHandle), "NdisReadConfiguration");
     NdisHost* h = host_of(ConfigurationHandle);
     ULONG v = 0;
     if (!Status || !ParameterValue) return;
@@ -160,6 +192,7 @@ VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARAMETER* P
 
 VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID* NetworkAddress, PUINT NetworkAddressLength,
                             NDIS_HANDLE ConfigurationHandle) {
+    passive_only(NdisHost::from_handle(ConfigurationHandle), "NdisReadNetworkAddress");
     NdisHost* h = host_of(ConfigurationHandle);
     if (!Status || !NetworkAddress || !NetworkAddressLength) return;
     if (!h || h->api_network_address().empty()) {
@@ -193,6 +226,7 @@ ULONG NdisWritePciSlotInformation(NDIS_HANDLE NdisAdapterHandle, ULONG SlotNumbe
 
 VOID NdisMQueryAdapterResources(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigurationContext,
                                 PNDIS_RESOURCE_LIST ResourceList, PUINT BufferSize) {
+    passive_only(NdisHost::from_handle(WrapperConfigurationContext), "NdisMQueryAdapterResources");
     NdisHost* h = host_of(WrapperConfigurationContext);
     const NDIS_STATUS st = h ? h->api_query_resources(ResourceList, BufferSize) : NDIS_STATUS_FAILURE;
     if (Status) *Status = st;
@@ -202,23 +236,27 @@ VOID NdisMQueryAdapterResources(PNDIS_STATUS Status, NDIS_HANDLE WrapperConfigur
 
 NDIS_STATUS NdisMMapIoSpace(PVOID* VirtualAddress, NDIS_HANDLE MiniportAdapterHandle,
                             NDIS_PHYSICAL_ADDRESS PhysicalAddress, UINT Length) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMMapIoSpace");
     NdisHost* h = host_of(MiniportAdapterHandle);
     if (!h) return NDIS_STATUS_FAILURE;
     return h->api_map_io(VirtualAddress, static_cast<uint64_t>(PhysicalAddress.QuadPart), Length);
 }
 
 VOID NdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, UINT Length) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMUnmapIoSpace");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_unmap_io(VirtualAddress, Length);
 }
 
 NDIS_STATUS NdisMRegisterIoPortRange(PVOID* PortOffset, NDIS_HANDLE MiniportAdapterHandle, UINT InitialPort,
                                      UINT NumberOfPorts) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMRegisterIoPortRange");
     NdisHost* h = host_of(MiniportAdapterHandle);
     return h ? h->api_register_ports(PortOffset, InitialPort, NumberOfPorts) : NDIS_STATUS_FAILURE;
 }
 
 VOID NdisMDeregisterIoPortRange(NDIS_HANDLE MiniportAdapterHandle, UINT InitialPort, UINT NumberOfPorts,
                                 PVOID PortOffset) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMDeregisterIoPortRange");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_deregister_ports(InitialPort, NumberOfPorts);
 }
 
@@ -255,27 +293,32 @@ VOID NicsimWritePort(ULONG_PTR Port, UINT Size, ULONG Data) {
 
 NDIS_STATUS NdisMInitializeScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle, BOOLEAN Dma64BitAddresses,
                                             ULONG MaximumPhysicalMapping) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMInitializeScatterGatherDma");
     NdisHost* h = host_of(MiniportAdapterHandle);
     return h ? h->api_sg_dma(Dma64BitAddresses, MaximumPhysicalMapping) : NDIS_STATUS_FAILURE;
 }
 
 NDIS_STATUS NdisMAllocateMapRegisters(NDIS_HANDLE MiniportAdapterHandle, UINT DmaChannel, UCHAR DmaSize,
                                       ULONG BaseMapRegistersNeeded, ULONG MaximumPhysicalMapping) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMAllocateMapRegisters");
     NdisHost* h = host_of(MiniportAdapterHandle);
     return h ? h->api_allocate_map_registers(DmaSize, BaseMapRegistersNeeded) : NDIS_STATUS_FAILURE;
 }
 
 VOID NdisMFreeMapRegisters(NDIS_HANDLE MiniportAdapterHandle) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMFreeMapRegisters");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_free_map_registers();
 }
 
 VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached, PVOID* VirtualAddress,
                                PNDIS_PHYSICAL_ADDRESS PhysicalAddress) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMAllocateSharedMemory");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_alloc_shared(Length, VirtualAddress, PhysicalAddress);
 }
 
 VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached, PVOID VirtualAddress,
                            NDIS_PHYSICAL_ADDRESS PhysicalAddress) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMFreeSharedMemory");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_free_shared(Length, VirtualAddress, PhysicalAddress);
 }
 
@@ -288,16 +331,19 @@ ULONG NdisMGetDmaAlignment(NDIS_HANDLE MiniportAdapterHandle) {
 NDIS_STATUS NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt, NDIS_HANDLE MiniportAdapterHandle,
                                    UINT InterruptVector, UINT InterruptLevel, BOOLEAN RequestIsr,
                                    BOOLEAN SharedInterrupt, NDIS_INTERRUPT_MODE InterruptMode) {
+    passive_only(NdisHost::from_handle(MiniportAdapterHandle), "NdisMRegisterInterrupt");
     NdisHost* h = host_of(MiniportAdapterHandle);
     return h ? h->api_register_interrupt(Interrupt, RequestIsr, SharedInterrupt) : NDIS_STATUS_FAILURE;
 }
 
 VOID NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt) {
+    passive_only(NdisHost::current(), "NdisMDeregisterInterrupt");
     if (NdisHost* h = host_or_complain("NdisMDeregisterInterrupt")) h->api_deregister_interrupt(Interrupt);
 }
 
 BOOLEAN NdisMSynchronizeWithInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt, PVOID SynchronizeFunction,
                                       PVOID SynchronizeContext) {
+    up_to_dispatch(NdisHost::current(), "NdisMSynchronizeWithInterrupt");
     NdisHost* h = host_or_complain("NdisMSynchronizeWithInterrupt");
     return h ? h->api_synchronize(Interrupt, SynchronizeFunction, SynchronizeContext) : FALSE;
 }
@@ -308,14 +354,17 @@ VOID NdisMInitializeTimer(PNDIS_MINIPORT_TIMER Timer, NDIS_HANDLE MiniportAdapte
 }
 
 VOID NdisMSetTimer(PNDIS_MINIPORT_TIMER Timer, UINT MillisecondsToDelay) {
+    up_to_dispatch(NdisHost::current(), "NdisMSetTimer");
     if (NdisHost* h = host_or_complain("NdisMSetTimer")) h->api_set_timer(Timer, MillisecondsToDelay, false);
 }
 
 VOID NdisMSetPeriodicTimer(PNDIS_MINIPORT_TIMER Timer, UINT MillisecondPeriod) {
+    up_to_dispatch(NdisHost::current(), "NdisMSetPeriodicTimer");
     if (NdisHost* h = host_or_complain("NdisMSetPeriodicTimer")) h->api_set_timer(Timer, MillisecondPeriod, true);
 }
 
 VOID NdisMCancelTimer(PNDIS_MINIPORT_TIMER Timer, PBOOLEAN TimerCancelled) {
+    up_to_dispatch(NdisHost::current(), "NdisMCancelTimer");
     NdisHost* h = host_or_complain("NdisMCancelTimer");
     const BOOLEAN c = h ? h->api_cancel_timer(Timer) : FALSE;
     if (TimerCancelled) *TimerCancelled = c;
@@ -327,6 +376,7 @@ VOID NdisStallExecution(UINT MicrosecondsToStall) {
 }
 
 VOID NdisMSleep(ULONG MicrosecondsToSleep) {
+    passive_only(NdisHost::current(), "NdisMSleep");
     if (NdisHost* h = host_or_complain("NdisMSleep")) h->platform().stall_ns(uint64_t{MicrosecondsToSleep} * 1000);
 }
 
@@ -338,46 +388,56 @@ VOID NdisGetCurrentSystemTime(PLARGE_INTEGER pSystemTime) {
 // ---------------------------------------------------------------- indications and completions
 
 VOID NdisMSendComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, NDIS_STATUS Status) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMSendComplete");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_send_complete(Packet, Status);
 }
 
 VOID NdisMSendResourcesAvailable(NDIS_HANDLE MiniportAdapterHandle) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMSendResourcesAvailable");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_send_resources_available();
 }
 
 VOID NdisMIndicateReceivePacket(NDIS_HANDLE MiniportAdapterHandle, PPNDIS_PACKET ReceivePackets, UINT NumberOfPackets) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMIndicateReceivePacket");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_indicate_packets(ReceivePackets, NumberOfPackets);
 }
 
 VOID NdisMEthIndicateReceive(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportReceiveContext, PVOID HeaderBuffer,
                              UINT HeaderBufferSize, PVOID LookaheadBuffer, UINT LookaheadBufferSize, UINT PacketSize) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMEthIndicateReceive");
     if (NdisHost* h = host_of(MiniportAdapterHandle))
         h->api_eth_indicate(HeaderBuffer, HeaderBufferSize, LookaheadBuffer, LookaheadBufferSize, PacketSize);
 }
 
 VOID NdisMEthIndicateReceiveComplete(NDIS_HANDLE MiniportAdapterHandle) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMEthIndicateReceiveComplete");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_eth_indicate_complete();
 }
 
 VOID NdisMIndicateStatus(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS GeneralStatus, PVOID StatusBuffer,
                          UINT StatusBufferSize) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMIndicateStatus");
     if (NdisHost* h = host_of(MiniportAdapterHandle))
         h->api_indicate_status(GeneralStatus, StatusBuffer, StatusBufferSize);
 }
 
 VOID NdisMIndicateStatusComplete(NDIS_HANDLE MiniportAdapterHandle) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMIndicateStatusComplete");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_indicate_status_complete();
 }
 
 VOID NdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status, BOOLEAN AddressingReset) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMResetComplete");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_reset_complete(Status, AddressingReset);
 }
 
 VOID NdisMQueryInformationComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMQueryInformationComplete");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_request_complete(Status);
 }
 
 VOID NdisMSetInformationComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMSetInformationComplete");
     if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_request_complete(Status);
 }
 
@@ -385,6 +445,7 @@ VOID NdisMSetInformationComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS 
 
 NDIS_STATUS NdisAllocateMemory(PVOID* VirtualAddress, UINT Length, UINT MemoryFlags,
                                NDIS_PHYSICAL_ADDRESS HighestAcceptableAddress) {
+    up_to_dispatch(NdisHost::current(), "NdisAllocateMemory");
     NdisHost* h = host_or_complain("NdisAllocateMemory");
     if (!h) return NDIS_STATUS_FAILURE;
     return h->api_allocate_memory(VirtualAddress, Length, MemoryFlags,
@@ -392,12 +453,14 @@ NDIS_STATUS NdisAllocateMemory(PVOID* VirtualAddress, UINT Length, UINT MemoryFl
 }
 
 NDIS_STATUS NdisAllocateMemoryWithTag(PVOID* VirtualAddress, UINT Length, ULONG Tag) {
+    up_to_dispatch(NdisHost::current(), "NdisAllocateMemoryWithTag");
     NdisHost* h = host_or_complain("NdisAllocateMemoryWithTag");
     if (!h) return NDIS_STATUS_FAILURE;
     return h->api_allocate_memory(VirtualAddress, Length, 0, ~0ull);
 }
 
 VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags) {
+    up_to_dispatch(NdisHost::current(), "NdisFreeMemory");
     if (NdisHost* h = host_or_complain("NdisFreeMemory")) h->api_free_memory(VirtualAddress, Length);
 }
 
@@ -415,14 +478,8 @@ VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock) {
 }
 
 VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) {
-    if (!SpinLock) return;
-    if (SpinLock->SpinLock) {
-        report("spinlock-recursion", "spin lock acquired while already held (deadlock on a real system)");
-        return;
-    }
-    SpinLock->SpinLock = 1;
-    SpinLock->OldIrql = 0;  // PASSIVE_LEVEL
-    if (NdisHost* h = NdisHost::current()) h->api_lock_acquired();
+    up_to_dispatch(NdisHost::current(), "NdisAcquireSpinLock");
+    acquire(SpinLock);
 }
 
 VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
@@ -436,7 +493,8 @@ VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
 }
 
 VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) {
-    NdisAcquireSpinLock(SpinLock);
+    dispatch_only(NdisHost::current(), "NdisDprAcquireSpinLock");
+    acquire(SpinLock);
 }
 VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
     NdisReleaseSpinLock(SpinLock);
@@ -667,6 +725,97 @@ VOID NdisGetFirstBufferFromPacket(PNDIS_PACKET Packet, PNDIS_BUFFER* FirstBuffer
         for (; b; b = b->Next) t += b->ByteCount;
         *TotalBufferLength = t;
     }
+}
+
+VOID NdisGetFirstBufferFromPacketSafe(PNDIS_PACKET Packet, PNDIS_BUFFER* FirstBuffer, PVOID* FirstBufferVA,
+                                      PUINT FirstBufferLength, PUINT TotalBufferLength, MM_PAGE_PRIORITY Priority) {
+    NdisGetFirstBufferFromPacket(Packet, FirstBuffer, FirstBufferVA, FirstBufferLength, TotalBufferLength);
+}
+
+VOID NdisAllocatePacketPoolEx(PNDIS_STATUS Status, PNDIS_HANDLE PoolHandle, UINT NumberOfDescriptors,
+                              UINT NumberOfOverflowDescriptors, UINT ProtocolReservedLength) {
+    NdisAllocatePacketPool(Status, PoolHandle, NumberOfDescriptors + NumberOfOverflowDescriptors,
+                           ProtocolReservedLength);
+}
+
+VOID NdisCopyFromPacketToPacket(PNDIS_PACKET Destination, UINT DestinationOffset, UINT BytesToCopy, PNDIS_PACKET Source,
+                                UINT SourceOffset, PUINT BytesCopied) {
+    // Walks both buffer chains from their offsets, copying until either ends or BytesToCopy is reached.
+    UINT copied = 0;
+    PNDIS_BUFFER d = Destination ? Destination->Private.Head : nullptr;
+    PNDIS_BUFFER s = Source ? Source->Private.Head : nullptr;
+    UINT doff = DestinationOffset, soff = SourceOffset;
+    while (d && doff >= d->ByteCount) doff -= d->ByteCount, d = d->Next;
+    while (s && soff >= s->ByteCount) soff -= s->ByteCount, s = s->Next;
+    while (d && s && copied < BytesToCopy) {
+        const UINT n = std::min({d->ByteCount - doff, s->ByteCount - soff, BytesToCopy - copied});
+        std::memmove(static_cast<PUCHAR>(MmGetMdlVirtualAddress(d)) + doff,
+                     static_cast<PUCHAR>(MmGetMdlVirtualAddress(s)) + soff, n);
+        copied += n;
+        if ((doff += n) == d->ByteCount) d = d->Next, doff = 0;
+        if ((soff += n) == s->ByteCount) s = s->Next, soff = 0;
+    }
+    if (BytesCopied) *BytesCopied = copied;
+}
+
+VOID NdisCopyFromPacketToPacketSafe(PNDIS_PACKET Destination, UINT DestinationOffset, UINT BytesToCopy,
+                                    PNDIS_PACKET Source, UINT SourceOffset, PUINT BytesCopied,
+                                    MM_PAGE_PRIORITY Priority) {
+    NdisCopyFromPacketToPacket(Destination, DestinationOffset, BytesToCopy, Source, SourceOffset, BytesCopied);
+}
+
+// ---------------------------------------------------------------- lists, events, system
+
+PLIST_ENTRY NdisInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock) {
+    NdisAcquireSpinLock(SpinLock);
+    PLIST_ENTRY first = IsListEmpty(ListHead) ? nullptr : ListHead->Flink;
+    InsertHeadList(ListHead, ListEntry);
+    NdisReleaseSpinLock(SpinLock);
+    return first;  // the entry that was first before, NULL for an empty list
+}
+
+PLIST_ENTRY NdisInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock) {
+    NdisAcquireSpinLock(SpinLock);
+    PLIST_ENTRY last = IsListEmpty(ListHead) ? nullptr : ListHead->Blink;
+    InsertTailList(ListHead, ListEntry);
+    NdisReleaseSpinLock(SpinLock);
+    return last;  // the entry that was last before, NULL for an empty list
+}
+
+PLIST_ENTRY NdisInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PNDIS_SPIN_LOCK SpinLock) {
+    NdisAcquireSpinLock(SpinLock);
+    PLIST_ENTRY e = IsListEmpty(ListHead) ? nullptr : RemoveHeadList(ListHead);
+    NdisReleaseSpinLock(SpinLock);
+    return e;
+}
+
+VOID NdisInitializeEvent(PNDIS_EVENT Event) {
+    if (Event) Event->Signaled = 0;
+}
+VOID NdisSetEvent(PNDIS_EVENT Event) {
+    if (Event) Event->Signaled = 1;
+}
+VOID NdisResetEvent(PNDIS_EVENT Event) {
+    if (Event) Event->Signaled = 0;
+}
+
+BOOLEAN NdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait) {
+    NdisHost* h = NdisHost::current();
+    passive_only(h, "NdisWaitEvent");
+    if (!Event) return FALSE;
+    // 0 means no limit on Windows; here the host's request timeout bounds it so a lost wake-up cannot hang the run.
+    const uint64_t limit = MsToWait ? uint64_t{MsToWait} * 1'000'000 : (h ? h->config().request_timeout_ns : 0);
+    for (uint64_t waited = 0; !Event->Signaled && h && waited < limit; waited += 1000) h->platform().stall_ns(1000);
+    return Event->Signaled ? TRUE : FALSE;
+}
+
+VOID NdisGetSystemUpTime(PULONG pSystemUpTime) {
+    NdisHost* h = NdisHost::current();
+    if (pSystemUpTime) *pSystemUpTime = h ? static_cast<ULONG>(h->platform().now_ns() / 1'000'000) : 0;  // ms
+}
+
+CCHAR NdisSystemProcessorCount(VOID) {
+    return 1;  // the simulated host has one CPU
 }
 
 }  // extern "C"

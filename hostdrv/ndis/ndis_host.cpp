@@ -39,6 +39,7 @@ NdisHost::NdisHost(hostdrv::HostPlatform& platform, const NdisHostConfig& cfg)
       m_pages(cfg.pages),
       m_hal(m_keeper, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
       m_map_registers_free(cfg.map_registers_available) {
+    init_driver_object();
     g_current = this;
     g_live.push_back(this);
 }
@@ -100,7 +101,7 @@ void NdisHost::CurrentKeeper::stall_ns(uint64_t ns) {
 
 NdisHost* NdisHost::from_handle(const void* handle) {
     for (NdisHost* h : g_live)
-        if (h == handle) return h;
+        if (h == handle || &h->m_driver_object == handle) return h;
     return g_current;
 }
 
@@ -124,8 +125,13 @@ unsigned NdisHost::violation_count(const std::string& type) const {
 
 NDIS_STATUS NdisHost::load_driver(DriverEntryFn driver_entry) {
     make_current();
-    static char registry_path[] = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\nicsim";
-    return driver_entry(this, registry_path);
+    return driver_entry(&m_driver_object, &m_registry_path);
+}
+
+NDIS_STATUS NdisHost::load_driver(DdkDriverEntryFn driver_entry) {
+    make_current();
+    m_driver_object.DriverInit = driver_entry;
+    return driver_entry(&m_driver_object, &m_registry_path);
 }
 
 NDIS_STATUS NdisHost::api_register_miniport(const NDIS_MINIPORT_CHARACTERISTICS* chars, UINT length) {
@@ -697,7 +703,10 @@ BOOLEAN NdisHost::api_synchronize(PNDIS_MINIPORT_INTERRUPT intr, PVOID fn, PVOID
     if (!fn) return FALSE;
     // Single CPU, the ISR never runs while driver code runs: the call is already synchronized.
     (void)intr;
-    return reinterpret_cast<PNDIS_SYNCHRONIZE_ROUTINE>(fn)(ctx);
+    ++m_at_dirql;
+    const BOOLEAN r = reinterpret_cast<PNDIS_SYNCHRONIZE_ROUTINE>(fn)(ctx);
+    --m_at_dirql;
+    return r;
 }
 
 void NdisHost::isr_trampoline(void* ctx) {
@@ -712,18 +721,20 @@ void NdisHost::interrupt() {
     if (!m_interrupt) return;
     ++m_isr_count;
     BOOLEAN recognized = FALSE, queue = FALSE;
+    ++m_at_dirql;
     if (m_interrupt->IsrRequested) {
         m_chars.ISRHandler(&recognized, &queue, m_context);
     } else {
         if (m_chars.DisableInterruptHandler) m_chars.DisableInterruptHandler(m_context);
         recognized = queue = TRUE;
     }
+    --m_at_dirql;
     if (!recognized) ++m_unclaimed;
     if (!queue) return;
     m_dpc_pending = true;
     // The ISR preempts anything; the DPC waits until the CPU drops below DISPATCH_LEVEL (no miniport handler that
     // runs at DISPATCH on the stack, no spin lock held).
-    if (m_dispatch_depth == 0 && m_locks_held == 0) run_pending_dpc();
+    if (irql() == PASSIVE_LEVEL) run_pending_dpc();
 }
 
 void NdisHost::run_pending_dpc() {
@@ -740,10 +751,13 @@ void NdisHost::run_pending_dpc() {
     }
     m_in_isr = false;
     flush_returns();
+    if (m_pump_pending && !miniport_busy()) pump_sends();
 }
 
 void NdisHost::leave_dispatch() {
-    if (--m_dispatch_depth == 0 && m_locks_held == 0 && m_dpc_pending) run_pending_dpc();
+    --m_dispatch_depth;
+    if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
+    if (m_pump_pending && !miniport_busy()) pump_sends();
 }
 
 void NdisHost::api_lock_acquired() {
@@ -752,7 +766,61 @@ void NdisHost::api_lock_acquired() {
 
 void NdisHost::api_lock_released() {
     if (m_locks_held) --m_locks_held;
-    if (m_locks_held == 0 && m_dispatch_depth == 0 && m_dpc_pending) run_pending_dpc();
+    if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
+}
+
+KIRQL NdisHost::irql() const {
+    if (m_at_dirql) return kDirql;
+    return m_dispatch_depth || m_locks_held || m_raised ? DISPATCH_LEVEL : PASSIVE_LEVEL;
+}
+
+bool NdisHost::check_irql(const char* function, KIRQL max_irql, KIRQL min_irql) {
+    const KIRQL now = irql();
+    if (now <= max_irql && now >= min_irql) return true;
+    auto name = [](KIRQL l) -> std::string {
+        if (l == PASSIVE_LEVEL) return "PASSIVE_LEVEL";
+        if (l == DISPATCH_LEVEL) return "DISPATCH_LEVEL";
+        return "DIRQL (" + std::to_string(l) + ")";
+    };
+    const std::string rule = min_irql == max_irql ? "requires " + name(max_irql) : "requires IRQL <= " + name(max_irql);
+    violation("irql", std::string(function) + " called at " + name(now) + "; " + rule);
+    return false;
+}
+
+KIRQL NdisHost::api_raise_irql(KIRQL new_irql) {
+    const KIRQL old = irql();
+    if (new_irql < old) {
+        violation("irql", "KeRaiseIrql to a lower IRQL than the current one");
+        return old;
+    }
+    if (new_irql >= DISPATCH_LEVEL) ++m_raised;
+    return old;
+}
+
+void NdisHost::api_lower_irql(KIRQL new_irql) {
+    if (new_irql > irql()) {
+        violation("irql", "KeLowerIrql to a higher IRQL than the current one");
+        return;
+    }
+    if (new_irql < DISPATCH_LEVEL && m_raised) --m_raised;
+    if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
+}
+
+void NdisHost::api_debug_print(const std::string& text) {
+    for (char c : text) {
+        if (m_debug_partial.empty()) m_debug_partial_ns = m_platform.now_ns();
+        if (c != '\n') {
+            m_debug_partial += c;
+            continue;
+        }
+        m_debug_lines.push_back(m_debug_partial);
+        if (m_debug_sink)
+            m_debug_sink(m_debug_partial_ns, m_debug_partial);
+        else
+            std::printf("%.3f us DbgPrint: %s\n", static_cast<double>(m_debug_partial_ns) / 1000.0,
+                        m_debug_partial.c_str());
+        m_debug_partial.clear();
+    }
 }
 
 void NdisHost::api_init_timer(PNDIS_MINIPORT_TIMER t, PNDIS_TIMER_FUNCTION fn, PVOID ctx) {
@@ -917,43 +985,101 @@ std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& fr
 
 void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
     if (ids.empty()) return;
-    auto find = [this](uint64_t id) {
-        return std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.id == id; });
-    };
-    const bool deserialized = (m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE) != 0;
-    const bool has_packets = m_chars.MajorNdisVersion >= 4 && m_chars.SendPacketsHandler;
-    if (has_packets) {
-        std::vector<PNDIS_PACKET> array;
-        for (uint64_t id : ids) array.push_back(find(id)->packet);
-        ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
-        m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
-        leave_dispatch();
-        if (deserialized) return;  // every packet comes back through NdisMSendComplete
+    if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
+        // Serialized: NDIS owns the queue; packets wait behind those already waiting.
+        m_send_queue.insert(m_send_queue.end(), ids.begin(), ids.end());
+        pump_sends();
+        return;
+    }
+    if (m_chars.MajorNdisVersion < 4 || !m_chars.SendPacketsHandler) {
         for (uint64_t id : ids) {
-            auto it = find(id);
-            if (it == m_sends.end() || it->completed) continue;
-            const NDIS_STATUS st = NDIS_GET_PACKET_STATUS(it->packet);
-            if (st == NDIS_STATUS_PENDING) continue;
-            if (st == NDIS_STATUS_RESOURCES)
-                m_requeue.push_back(id);
-            else
+            auto it = find_send(id);
+            if (it == m_sends.end()) continue;
+            ++m_dispatch_depth;
+            const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
+            leave_dispatch();
+            it = find_send(id);
+            if (it != m_sends.end() && st != NDIS_STATUS_PENDING)
                 release_send(static_cast<size_t>(it - m_sends.begin()), st);
         }
         return;
     }
-    for (uint64_t id : ids) {
-        auto it = find(id);
-        if (it == m_sends.end()) continue;
-        ++m_dispatch_depth;
-        const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
-        leave_dispatch();
-        it = find(id);
-        if (it == m_sends.end() || st == NDIS_STATUS_PENDING) continue;
-        if (st == NDIS_STATUS_RESOURCES)
-            m_requeue.push_back(id);
+    std::vector<PNDIS_PACKET> array;
+    for (uint64_t id : ids) array.push_back(find_send(id)->packet);
+    ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
+    m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
+    leave_dispatch();
+    // every packet comes back through NdisMSendComplete
+}
+
+std::vector<NdisHost::SendRecord>::iterator NdisHost::find_send(uint64_t id) {
+    return std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.id == id; });
+}
+
+bool NdisHost::miniport_busy() const {
+    return m_dispatch_depth || m_at_dirql || m_in_initialize || m_pumping;
+}
+
+void NdisHost::pump_sends() {
+    if (miniport_busy()) {
+        m_pump_pending = true;  // NDIS calls a serialized miniport only once its current handler has returned
+        return;
+    }
+    m_pump_pending = false;
+    m_pumping = true;
+    const bool has_packets = m_chars.MajorNdisVersion >= 4 && m_chars.SendPacketsHandler;
+    while (!m_send_blocked && !m_send_queue.empty() && m_running) {
+        if (has_packets)
+            send_queued_packets();
         else
+            send_queued_one();
+    }
+    m_pumping = false;
+}
+
+// MiniportSend with the packet at the head of the queue. RESOURCES: it stays at the head and NDIS hands over
+// nothing more until a send completes or the miniport calls NdisMSendResourcesAvailable.
+void NdisHost::send_queued_one() {
+    const uint64_t id = m_send_queue.front();
+    m_send_queue.erase(m_send_queue.begin());
+    auto it = find_send(id);
+    if (it == m_sends.end()) return;
+    ++m_dispatch_depth;
+    const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
+    leave_dispatch();
+    it = find_send(id);
+    if (it == m_sends.end() || st == NDIS_STATUS_PENDING) return;
+    if (st == NDIS_STATUS_RESOURCES) {
+        m_send_queue.insert(m_send_queue.begin(), id);
+        m_send_blocked = true;
+        return;
+    }
+    release_send(static_cast<size_t>(it - m_sends.begin()), st);
+}
+
+// MiniportSendPackets with the whole queue; each packet's status says what became of it. From the first one
+// refused with RESOURCES on, the packets go back to the head of the queue in order.
+void NdisHost::send_queued_packets() {
+    std::vector<uint64_t> ids;
+    ids.swap(m_send_queue);
+    std::vector<PNDIS_PACKET> array;
+    for (uint64_t id : ids) array.push_back(find_send(id)->packet);
+    ++m_dispatch_depth;
+    m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
+    leave_dispatch();
+    std::vector<uint64_t> back;
+    for (uint64_t id : ids) {
+        auto it = find_send(id);
+        if (it == m_sends.end() || it->completed) continue;
+        const NDIS_STATUS st = NDIS_GET_PACKET_STATUS(it->packet);
+        if (!back.empty() || st == NDIS_STATUS_RESOURCES)
+            back.push_back(id);
+        else if (st != NDIS_STATUS_PENDING)
             release_send(static_cast<size_t>(it - m_sends.begin()), st);
     }
+    if (back.empty()) return;
+    m_send_queue.insert(m_send_queue.begin(), back.begin(), back.end());
+    m_send_blocked = true;
 }
 
 void NdisHost::api_send_complete(PNDIS_PACKET packet, NDIS_STATUS status) {
@@ -967,21 +1093,17 @@ void NdisHost::api_send_complete(PNDIS_PACKET packet, NDIS_STATUS status) {
         status = NDIS_STATUS_FAILURE;
     }
     release_send(static_cast<size_t>(it - m_sends.begin()), status);
-    // A serialized miniport's completion frees room: resend what it refused for lack of resources.
-    if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE) && !m_requeue.empty()) {
-        std::vector<uint64_t> again;
-        again.swap(m_requeue);
-        dispatch_sends(again);
+    // A serialized miniport's completion frees room: the queue moves again once the current handler returned.
+    if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
+        m_send_blocked = false;
+        pump_sends();
     }
 }
 
 void NdisHost::api_send_resources_available() {
     ++m_resources_available;
-    if (!m_requeue.empty()) {
-        std::vector<uint64_t> again;
-        again.swap(m_requeue);
-        dispatch_sends(again);
-    }
+    m_send_blocked = false;
+    pump_sends();
 }
 
 void NdisHost::release_send(size_t index, NDIS_STATUS status) {

@@ -77,7 +77,11 @@ struct OidResult {
 };
 
 using DriverEntryFn = NDIS_STATUS (*)(PVOID DriverObject, PVOID RegistryPath);
+/// DriverEntry as the DDK declares it (what a miniport shared object exports).
+using DdkDriverEntryFn = NTSTATUS (*)(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
 using ReportSink = std::function<void(const std::string& type, const std::string& message)>;
+/// Receives each complete line of the driver's debug output (DbgPrint, KdPrint) with the simulated time it began.
+using DebugSink = std::function<void(uint64_t time_ns, const std::string& line)>;
 
 class NdisHost {
   public:
@@ -95,11 +99,18 @@ class NdisHost {
     /// default they are printed to stderr. Either way they are recorded in violations().
     void set_report_sink(ReportSink sink) { m_sink = std::move(sink); }
     const std::vector<Violation>& violations() const { return m_violations; }
+    /// Where the driver's debug output goes; by default each line is printed to stdout with the simulated time.
+    /// Either way the lines are kept in debug_output().
+    void set_debug_sink(DebugSink sink) { m_debug_sink = std::move(sink); }
+    const std::vector<std::string>& debug_output() const { return m_debug_lines; }
     unsigned violation_count(const std::string& type) const;
 
     // ---- Driver lifecycle (what the I/O manager and PnP do) ----
-    /// Calls DriverEntry(DriverObject, RegistryPath); returns its status.
+    /// Calls DriverEntry with this host's driver object and registry path; returns its status.
     NDIS_STATUS load_driver(DriverEntryFn driver_entry);
+    NDIS_STATUS load_driver(DdkDriverEntryFn driver_entry);
+    const DRIVER_OBJECT& driver_object() const { return m_driver_object; }
+    const UNICODE_STRING& registry_path() const { return m_registry_path; }
     bool miniport_registered() const { return m_registered; }
     const NDIS_MINIPORT_CHARACTERISTICS& characteristics() const { return m_chars; }
     /// PnP start: assigns resources if asked, then MiniportInitialize with {NdisMedium802_3}.
@@ -121,6 +132,8 @@ class NdisHost {
     /// Hands over the send results so far and forgets them (long runs stay flat in memory).
     std::vector<SendResult> take_send_results() { return std::exchange(m_send_results, {}); }
     size_t sends_outstanding() const { return m_sends.size(); }
+    /// Sends NDIS holds for a serialized miniport (not handed over yet, or refused with NDIS_STATUS_RESOURCES).
+    size_t sends_queued() const { return m_send_queue.size(); }
     const std::vector<ReceivedFrame>& received() const { return m_received; }
     /// Hands over the frames received so far and forgets them (long runs stay flat in memory).
     std::vector<ReceivedFrame> take_received() { return std::exchange(m_received, {}); }
@@ -163,6 +176,18 @@ class NdisHost {
 
     /// Records a violation "nicsim/ndis/<what>" and reports it through the sink.
     void violation(const char* what, const std::string& message);
+
+    // ---- IRQL (one CPU): what the code running now would see from KeGetCurrentIrql ----
+    static constexpr KIRQL kDirql = 11;  ///< the device IRQL the ISR and synchronized functions run at
+    KIRQL irql() const;
+    /// Driver Verifier's check of an NDIS function's IRQL rule: a violation "irql" naming the function when the
+    /// current IRQL is outside [min_irql, max_irql].
+    bool check_irql(const char* function, KIRQL max_irql, KIRQL min_irql = PASSIVE_LEVEL);
+    /// KeRaiseIrql/KeLowerIrql by the driver (to DISPATCH_LEVEL; higher levels are not modelled).
+    KIRQL api_raise_irql(KIRQL new_irql);
+    void api_lower_irql(KIRQL new_irql);
+    /// Debug output of the driver, assembled into lines.
+    void api_debug_print(const std::string& text);
 
     // ---- Called by the NDIS library functions of ndis.h (ndis_api.cpp); not for protocol code ----
     NDIS_STATUS api_register_miniport(const NDIS_MINIPORT_CHARACTERISTICS* chars, UINT length);
@@ -239,6 +264,11 @@ class NdisHost {
     void complete_send(PNDIS_PACKET packet, NDIS_STATUS status);
     void release_send(size_t index, NDIS_STATUS status);
     void dispatch_sends(std::vector<uint64_t> ids);
+    std::vector<SendRecord>::iterator find_send(uint64_t id);
+    bool miniport_busy() const;
+    void pump_sends();
+    void send_queued_one();
+    void send_queued_packets();
     void flush_returns();
     void interrupt();
     void run_pending_dpc();
@@ -247,6 +277,7 @@ class NdisHost {
     void fire_due_timers();
     bool wait_until(const std::function<bool()>& done);
     void make_current();
+    void init_driver_object();
 
     /// Forwards every call to the machine's platform, then makes this host current again: a platform call may let
     /// simulated time pass, during which another machine's CPU (with an NdisHost of its own) runs.
@@ -282,6 +313,15 @@ class NdisHost {
     HalDma m_hal;
     ReportSink m_sink;
     std::vector<Violation> m_violations;
+    DebugSink m_debug_sink;
+    std::vector<std::string> m_debug_lines;
+    std::string m_debug_partial;      // output since the last newline
+    uint64_t m_debug_partial_ns = 0;  // when that partial line began
+    DRIVER_OBJECT m_driver_object{};
+    DRIVER_EXTENSION m_driver_extension{};
+    UNICODE_STRING m_registry_path{};
+    std::vector<WCHAR> m_registry_path_text;
+    std::vector<WCHAR> m_driver_name_text;
 
     NDIS_MINIPORT_CHARACTERISTICS m_chars{};
     bool m_registered = false;
@@ -306,6 +346,8 @@ class NdisHost {
     bool m_in_isr = false;          // the DPC loop is running
     unsigned m_dispatch_depth = 0;  // miniport handlers running at DISPATCH_LEVEL on the stack
     unsigned m_locks_held = 0;      // spin locks held (each raises to DISPATCH_LEVEL)
+    unsigned m_raised = 0;          // KeRaiseIrql to DISPATCH_LEVEL not yet lowered
+    unsigned m_at_dirql = 0;        // the ISR or a synchronized function is running
     unsigned m_unclaimed = 0;       // interrupts the ISR did not recognize
     bool m_dpc_pending = false;
     unsigned m_isr_count = 0;
@@ -315,7 +357,10 @@ class NdisHost {
     NDIS_HANDLE m_buffer_pool = nullptr;
     uint64_t m_next_send_id = 1;
     std::vector<SendRecord> m_sends;
-    std::vector<uint64_t> m_requeue;  // ids a serialized miniport refused with RESOURCES: resend later
+    std::vector<uint64_t> m_send_queue;  // serialized miniport: sends NDIS holds, in order
+    bool m_send_blocked = false;         // the miniport said RESOURCES: wait for a completion or ResourcesAvailable
+    bool m_pump_pending = false;         // the queue may move once the running handler returns
+    bool m_pumping = false;              // pump_sends is handing packets over
     std::vector<SendResult> m_send_results;
     std::vector<ReceivedFrame> m_received;
     std::vector<PNDIS_PACKET> m_held;

@@ -125,10 +125,26 @@ void record(PNDIS_PACKET p) {
     g_state.seen.push_back(s);
 }
 
+/// Counts a send call and whether it re-entered the miniport; the caller decrements handlers_running.
+void enter_send() {
+    ++g_state.send_calls;
+    if (g_state.handlers_running) ++g_state.send_calls_reentered;
+    ++g_state.handlers_running;
+}
+
+bool over_capacity() {
+    return g_script.send_capacity && g_state.held.size() >= g_script.send_capacity;
+}
+
 void send_packets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT n) {
+    enter_send();
     if (g_script.stall_in_send_us) NdisStallExecution(g_script.stall_in_send_us);
     g_state.dpc_calls_seen_in_send = g_state.dpc_calls;
     for (UINT i = 0; i < n; ++i) {
+        if (!(g_script.attr_flags & NDIS_ATTRIBUTE_DESERIALIZE) && over_capacity()) {
+            NDIS_SET_PACKET_STATUS(packets[i], NDIS_STATUS_RESOURCES);
+            continue;
+        }
         record(packets[i]);
         if (!(g_script.attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
             NDIS_SET_PACKET_STATUS(packets[i], g_script.serialized_status);
@@ -140,6 +156,7 @@ void send_packets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT n) {
         else
             g_state.held.push_back(packets[i]);
     }
+    --g_state.handlers_running;
 }
 
 void isr(PBOOLEAN recognized, PBOOLEAN queue, NDIS_HANDLE ctx) {
@@ -153,7 +170,9 @@ void isr(PBOOLEAN recognized, PBOOLEAN queue, NDIS_HANDLE ctx) {
 
 void handle_interrupt(NDIS_HANDLE ctx) {
     ++g_state.dpc_calls;
+    ++g_state.handlers_running;
     if (g_script.dpc_hook) g_script.dpc_hook();
+    --g_state.handlers_running;
 }
 
 void timer_fn(PVOID, PVOID ctx, PVOID, PVOID) {
@@ -169,9 +188,15 @@ BOOLEAN check_for_hang(NDIS_HANDLE ctx) {
 }
 
 NDIS_STATUS send_one(NDIS_HANDLE ctx, PNDIS_PACKET p, UINT flags) {
-    record(p);
-    g_state.held.push_back(p);
-    return NDIS_STATUS_PENDING;
+    enter_send();
+    NDIS_STATUS st = NDIS_STATUS_RESOURCES;
+    if (!over_capacity()) {
+        record(p);
+        g_state.held.push_back(p);
+        st = NDIS_STATUS_PENDING;
+    }
+    --g_state.handlers_running;
+    return st;
 }
 
 }  // namespace

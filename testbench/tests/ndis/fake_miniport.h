@@ -32,6 +32,7 @@ struct MiniportScript {
     bool fail_init = false;          ///< MiniportInitialize fails at its end (after freeing what it took)
     UINT stall_in_send_us = 0;       ///< NdisStallExecution inside MiniportSendPackets
     bool use_send_handler = false;   ///< register MiniportSend instead of MiniportSendPackets
+    size_t send_capacity = 0;        ///< serialized: sends held at once before NDIS_STATUS_RESOURCES (0: no limit)
     bool hung = false;               ///< what MiniportCheckForHang answers
     UINT hang_seconds = 0;           ///< CheckForHangTimeInSeconds for NdisMSetAttributesEx
     void (*timer_hook)() = nullptr;  ///< a timer function (NdisMInitializeTimer in MiniportInitialize)
@@ -64,6 +65,9 @@ struct MiniportState {
     unsigned returns = 0;
     unsigned resets = 0;
     unsigned dpc_calls_seen_in_send = 0;  ///< dpc_calls when MiniportSendPackets returned
+    unsigned send_calls = 0;              ///< MiniportSend / MiniportSendPackets calls
+    unsigned send_calls_reentered = 0;    ///< of those, made while another handler of the miniport was running
+    unsigned handlers_running = 0;        ///< handlers of the miniport on the stack now
     NDIS_MINIPORT_TIMER timer{};
 };
 

@@ -199,8 +199,12 @@ TEST_CASE("Spin locks: acquiring a held lock or releasing a free one is a named 
     NdisAllocateSpinLock(&lock);
     NdisAcquireSpinLock(&lock);
     NdisReleaseSpinLock(&lock);
+    KIRQL old;  // the Dpr variants are for code already at DISPATCH_LEVEL
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
     NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
+    KeLowerIrql(old);
+    CHECK(old == PASSIVE_LEVEL);
     CHECK(rig.host.violations().empty());
     NdisAcquireSpinLock(&lock);
     NdisAcquireSpinLock(&lock);
@@ -655,4 +659,83 @@ TEST_CASE("NdisReadConfiguration finds integer keywords named by NDIS_STRING_CON
     CHECK(len == 6);
     CHECK(static_cast<PUCHAR>(addr)[5] == 1);
     NdisCloseConfiguration(cfg);
+}
+
+namespace {
+void complete_all_in_dpc() {
+    fake_complete_all(NDIS_STATUS_SUCCESS);
+}
+
+size_t sg_bytes(const SgSeen& s) {
+    size_t n = 0;
+    for (const SCATTER_GATHER_ELEMENT& e : s.elements) n += e.Length;
+    return n;
+}
+}  // namespace
+
+TEST_CASE("A serialized MiniportSend is never re-entered and stops at the first NDIS_STATUS_RESOURCES",
+          "[ndis][api][serialized]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    g_script.attr_flags = NDIS_ATTRIBUTE_BUS_MASTER;  // serialized
+    g_script.use_send_handler = true;
+    g_script.send_capacity = 4;
+    g_script.dpc_hook = complete_all_in_dpc;  // completions come from inside MiniportHandleInterrupt
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    std::vector<std::vector<uint8_t>> frames;
+    for (uint8_t i = 0; i < 10; ++i) frames.push_back(pattern(100 + i, i));
+    rig.host.send(frames);
+    INFO("4 accepted, the 5th refused: NDIS hands over nothing more");
+    CHECK(g_state.send_calls == 5);
+    CHECK(rig.host.sends_queued() == 6);
+    CHECK(rig.host.send_results().empty());
+
+    rig.plat.raise(0x01);  // the DPC completes the 4 held sends
+    INFO("after MiniportHandleInterrupt returned: 4 more accepted, the next refused");
+    CHECK(g_state.dpc_calls == 1);
+    CHECK(rig.host.send_results().size() == 4);
+    CHECK(g_state.send_calls == 10);
+    CHECK(rig.host.sends_queued() == 2);
+
+    rig.plat.raise(0x01);
+    CHECK(rig.host.send_results().size() == 8);
+    CHECK(g_state.send_calls == 12);
+    CHECK(rig.host.sends_queued() == 0);
+    rig.plat.raise(0x01);
+    REQUIRE(rig.host.send_results().size() == 10);
+    INFO(
+        "no MiniportSend ran inside another handler; packets were handed over in order (each frame has its own "
+        "length; the buffers are gone once completed)");
+    CHECK(g_state.send_calls_reentered == 0);
+    REQUIRE(g_state.seen.size() == 10);
+    for (size_t i = 0; i < frames.size(); ++i) {
+        CHECK(rig.host.send_results()[i].status == NDIS_STATUS_SUCCESS);
+        CHECK(sg_bytes(g_state.seen[i]) == frames[i].size());
+    }
+}
+
+TEST_CASE("Serialized MiniportSendPackets: packets from the first RESOURCES on wait, in order, for a completion",
+          "[ndis][api][serialized]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    g_script.attr_flags = NDIS_ATTRIBUTE_BUS_MASTER;
+    g_script.serialized_status = NDIS_STATUS_PENDING;
+    g_script.send_capacity = 3;
+    g_script.dpc_hook = complete_all_in_dpc;
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    std::vector<std::vector<uint8_t>> frames;
+    for (uint8_t i = 0; i < 5; ++i) frames.push_back(pattern(200 + i, 10 + i));
+    rig.host.send(frames);
+    CHECK(g_state.send_calls == 1);
+    CHECK(g_state.held.size() == 3);
+    CHECK(rig.host.sends_queued() == 2);
+    INFO("NdisMSendResourcesAvailable from inside the DPC also waits for the DPC to return");
+    rig.plat.raise(0x01);
+    CHECK(g_state.send_calls == 2);
+    CHECK(g_state.send_calls_reentered == 0);
+    CHECK(rig.host.sends_queued() == 0);
+    rig.plat.raise(0x01);
+    REQUIRE(rig.host.send_results().size() == 5);
+    REQUIRE(g_state.seen.size() == 5);
+    for (size_t i = 0; i < frames.size(); ++i) CHECK(sg_bytes(g_state.seen[i]) == frames[i].size());
 }
