@@ -20,6 +20,7 @@ PinMachine::PinMachine(sc_core::sc_module_name name, const FastMachineParams& pa
       arbiter("arbiter", bus, pci::ArbiterConfig{0, 16}) {
     monitor.set_dac_capable(host.bridge.master_index(), true);
     monitor.set_dac_capable(nic.master().master_index(), params.nic.dma_address_bits == 64);
+    monitor.set_data_path_64(nic.master().master_index(), params.nic.data_path_bits == 64);
 }
 
 }  // namespace nicsim::fast

@@ -9,7 +9,6 @@ constexpr uint16_t kWordCompat = 0x03;     // compatibility word
 constexpr uint16_t kWordInitCtrl1 = 0x0A;  // initialization control 1
 constexpr uint16_t kWordSubsysId = 0x0B;   // subsystem ID
 constexpr uint16_t kWordSubsysVid = 0x0C;  // subsystem vendor ID
-constexpr uint16_t kWordDeviceId = 0x0D;   // device ID
 constexpr uint16_t kWordVendorId = 0x0E;   // vendor ID
 }  // namespace
 
@@ -19,7 +18,7 @@ Eeprom::Eeprom(const uint8_t mac[6], unsigned read_clocks) : m_read_clocks(read_
     m_words[kWordInitCtrl1] = 0x4408;
     m_words[kWordSubsysId] = 0x001E;
     m_words[kWordSubsysVid] = 0x8086;
-    m_words[kWordDeviceId] = 0x100E;
+    m_words[kDeviceIdWord] = 0x100E;
     m_words[kWordVendorId] = 0x8086;
     fix_checksum();
 }

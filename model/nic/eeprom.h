@@ -11,6 +11,7 @@ namespace nicsim::nic {
 class Eeprom {
   public:
     static constexpr unsigned kDefaultReadClocks = 4;  ///< bus clocks from EERD.START to EERD.DONE
+    static constexpr unsigned kDeviceIdWord = 0x0D;    ///< word holding the PCI device ID
 
     /// Contents from the MAC address; the other words hold fixed identity values, then the checksum.
     explicit Eeprom(const uint8_t mac[6], unsigned read_clocks = kDefaultReadClocks);

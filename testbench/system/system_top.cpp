@@ -38,6 +38,7 @@ host::HostSystemParams host_params(const RunConfig& c) {
 nic::NicParams make_nic_params(const RunConfig& c, uint8_t last_mac_byte) {
     nic::NicParams p;
     p.dma_address_bits = c.dma_bits;
+    p.data_path_bits = c.nic_data_bits;
     p.max_transfer = c.max_transfer;
     p.link_mbps = c.link_mbps;
     p.mac[5] = last_mac_byte;
@@ -115,6 +116,7 @@ Machine::Machine(sc_module_name name, const RunConfig& cfg, const Mac& peer_mac,
       arbiter("arbiter", bus, pci::ArbiterConfig{0, 16}) {
     monitor.set_dac_capable(host.bridge.master_index(), true);
     monitor.set_dac_capable(nic.master().master_index(), cfg.dma_bits == 64);
+    monitor.set_data_path_64(nic.master().master_index(), cfg.nic_data_bits == 64);
     if (!partner && cfg.faults.any()) {
         host::HostBridgeFaults f;
         f.retry = cfg.faults.retry;
@@ -157,6 +159,7 @@ void MachineBase::program(host::HostPlatform& hp) {
     m_ndis->set_report_sink(
         [](const std::string& type, const std::string& message) { SC_REPORT_WARNING(type.c_str(), message.c_str()); });
     m_ndis->set_config(miniport::kKeyDmaAddressBits, m_cfg.dma_bits);
+    if (m_cfg.jumbo != miniport::kFrameSize) m_ndis->set_config(miniport::kKeyJumboPacket, m_cfg.jumbo);
     // The miniport derives MaximumPhysicalMapping from its LSO size (the frame size without one): a larger mapping
     // is asked for through LsoMaxSize even when the traffic does not use LSO.
     if (m_cfg.max_physical_mapping > 1514) m_ndis->set_config(miniport::kKeyLsoMaxSize, m_cfg.max_physical_mapping);

@@ -36,6 +36,8 @@ struct RigOptions {
     uint32_t rx_ring = 0;                            ///< driver RxRingSize (0: default)
     uint32_t nic_max_transfer = 4096;                ///< NIC max_transfer
     bool hold_received = false;                      ///< protocol keeps indicated packets
+    uint32_t jumbo = 0;                              ///< driver *JumboPacket (0: not set, 1514)
+    uint32_t rx_buffer = 0;                          ///< driver RxBufferSize (0: not set, 2048)
 };
 
 struct Rig {
@@ -78,6 +80,7 @@ struct Rig {
         verifier.enable(true);
         monitor.set_dac_capable(bridge.master_index(), true);
         monitor.set_dac_capable(nic.master().master_index(), o.dma_bits == 64);
+        monitor.set_data_path_64(nic.master().master_index(), nic.params().data_path_bits == 64);
         nic.set_wire(&wire.end_a());
         wire.connect_a([this](const nic::Frame& f) { nic.receive(f); });
         wire.connect_b([this](const nic::Frame& f) { peer_rx.push_back(f); });
@@ -98,6 +101,8 @@ struct Rig {
         if (opt.lso_max) host->set_config(miniport::kKeyLsoMaxSize, opt.lso_max);
         if (opt.tx_ring) host->set_config(miniport::kKeyTxRingSize, opt.tx_ring);
         if (opt.rx_ring) host->set_config(miniport::kKeyRxRingSize, opt.rx_ring);
+        if (opt.jumbo) host->set_config(miniport::kKeyJumboPacket, opt.jumbo);
+        if (opt.rx_buffer) host->set_config(miniport::kKeyRxBufferSize, opt.rx_buffer);
         const NDIS_STATUS st = host->load_driver(NicsimE1000DriverEntry);
         if (st != NDIS_STATUS_SUCCESS || !initialize) return st;
         const NDIS_STATUS init = host->initialize();
