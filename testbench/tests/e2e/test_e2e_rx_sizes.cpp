@@ -15,10 +15,10 @@ using namespace sc_core;
 
 namespace {
 
-constexpr uint32_t kStdMax = 1518;    // 1522 with FCS: the longest frame without LPE (802.1Q tag room)
-constexpr uint32_t kLpeMax = 16384;   // the longest frame with LPE (FCS excluded, as the model's wire frames)
-constexpr uint32_t kJumbo = 9014;     // the driver's *JumboPacket in the jumbo cases
-constexpr uint32_t kVlanRoom = 4;     // the driver keeps room for a tag beyond *JumboPacket
+constexpr uint32_t kStdMax = 1518;   // 1522 with FCS: the longest frame without LPE (802.1Q tag room)
+constexpr uint32_t kLpeMax = 16384;  // the longest frame with LPE (FCS excluded, as the model's wire frames)
+constexpr uint32_t kJumbo = 9014;    // the driver's *JumboPacket in the jumbo cases
+constexpr uint32_t kVlanRoom = 4;    // the driver keeps room for a tag beyond *JumboPacket
 
 /// 60..max: both ends, every buffer boundary +-1 and a stride through the rest.
 std::vector<uint32_t> sizes_to(uint32_t max, uint32_t buffer) {
@@ -31,7 +31,7 @@ std::vector<uint32_t> sizes_to(uint32_t max, uint32_t buffer) {
 }
 
 struct Outcome {
-    std::vector<uint32_t> sent;           // sizes sent, in order
+    std::vector<uint32_t> sent;            // sizes sent, in order
     std::vector<ndis::ReceivedFrame> got;  // what the protocol was indicated
     std::vector<std::vector<uint8_t>> frames;
     uint32_t roc = 0;
@@ -85,32 +85,33 @@ void check_every_frame(const Outcome& o) {
 
 }  // namespace
 
-#define NICSIM_RX_STD_CASE(buffer)                                                                                    \
-    TEST_CASE("without jumbo frames every size 60..1518 is indicated whole with " #buffer "-byte RX buffers, "    \
-              "longer frames are dropped in ROC",                                                                    \
-              "[e2e][driver][rx][sizes]") {                                                                           \
-        RigOptions o;                                                                                                 \
-        o.rx_buffer = buffer;                                                                                         \
-        const Outcome out = run_sizes(o, sizes_to(kStdMax, buffer), {kStdMax + 1, 2100, 3000, kJumbo});              \
-        check_every_frame(out);                                                                                       \
-        INFO("1519, 2100, 3000 and 9014 bytes exceed 1522 with FCS: dropped by the NIC and counted in ROC");          \
-        CHECK(out.roc == 4);                                                                                          \
+#define NICSIM_RX_STD_CASE(buffer)                                                                           \
+    TEST_CASE("without jumbo frames every size 60..1518 is indicated whole with " #buffer                    \
+              "-byte RX buffers, "                                                                           \
+              "longer frames are dropped in ROC",                                                            \
+              "[e2e][driver][rx][sizes]") {                                                                  \
+        RigOptions o;                                                                                        \
+        o.rx_buffer = buffer;                                                                                \
+        const Outcome out = run_sizes(o, sizes_to(kStdMax, buffer), {kStdMax + 1, 2100, 3000, kJumbo});      \
+        check_every_frame(out);                                                                              \
+        INFO("1519, 2100, 3000 and 9014 bytes exceed 1522 with FCS: dropped by the NIC and counted in ROC"); \
+        CHECK(out.roc == 4);                                                                                 \
     }
 
 NICSIM_RX_STD_CASE(256)
 NICSIM_RX_STD_CASE(1024)
 NICSIM_RX_STD_CASE(2048)
 
-#define NICSIM_RX_JUMBO_CASE(buffer)                                                                                  \
-    TEST_CASE("with *JumboPacket 9014 every size 60..9018 is indicated whole with " #buffer "-byte RX buffers",      \
-              "[e2e][driver][rx][sizes][jumbo]") {                                                                    \
-        RigOptions o;                                                                                                 \
-        o.jumbo = kJumbo;                                                                                             \
-        o.rx_buffer = buffer;                                                                                         \
+#define NICSIM_RX_JUMBO_CASE(buffer)                                                                                   \
+    TEST_CASE("with *JumboPacket 9014 every size 60..9018 is indicated whole with " #buffer "-byte RX buffers",        \
+              "[e2e][driver][rx][sizes][jumbo]") {                                                                     \
+        RigOptions o;                                                                                                  \
+        o.jumbo = kJumbo;                                                                                              \
+        o.rx_buffer = buffer;                                                                                          \
         const Outcome out = run_sizes(o, sizes_to(kJumbo + kVlanRoom, buffer), {kJumbo + kVlanRoom + 1, kLpeMax + 1}); \
-        check_every_frame(out);                                                                                       \
-        INFO("only the frame beyond the NIC's 16384-byte LPE limit counts in ROC; 9019 bytes the driver refuses");   \
-        CHECK(out.roc == 1);                                                                                          \
+        check_every_frame(out);                                                                                        \
+        INFO("only the frame beyond the NIC's 16384-byte LPE limit counts in ROC; 9019 bytes the driver refuses");     \
+        CHECK(out.roc == 1);                                                                                           \
     }
 
 NICSIM_RX_JUMBO_CASE(256)
