@@ -9,7 +9,7 @@
 
 namespace nicsim::miniport {
 
-/// One RX buffer: a 2 KiB slice of the shared RX buffer block with the packet that describes it.
+/// One RX buffer: a slice (RxBufferSize bytes) of the shared RX buffer block with the packet that describes it.
 struct RxBuffer {
     PUCHAR va = nullptr;
     uint64_t pa = 0;
@@ -46,6 +46,8 @@ struct Adapter {
     uint32_t rx_count = 256;
     uint32_t rx_buffers = 512;  // RX buffers (more than ring slots: some may be with the stack)
     uint32_t int_delay = 0;
+    uint32_t max_frame = kFrameSize;       // *JumboPacket: largest frame without FCS; above 1514 RCTL.LPE is set
+    uint32_t rx_buf_size = kRxBufferSize;  // RxBufferSize: bytes per RX buffer (RCTL.BSIZE/BSEX)
 
     // Resources, each with the flag that says it must be undone
     uint64_t bar0_pa = 0;
@@ -82,6 +84,14 @@ struct Adapter {
     NDIS_HANDLE buffer_pool = nullptr;
     RxBuffer* rx_free = nullptr;
     uint32_t rx_free_count = 0;
+    // A frame spanning several RX buffers is copied here and indicated with NDIS_STATUS_RESOURCES (the protocol
+    // copies it before NdisMIndicateReceivePacket returns, so the one assembly packet is free again at once).
+    // Only allocated when a frame can be longer than one buffer.
+    uint32_t rx_max_len = kFrameSize + 4;  // longest frame indicated: max_frame + an 802.1Q tag the MAC keeps
+    PUCHAR rx_asm = nullptr;               // rx_max_len bytes, or none
+    uint32_t rx_asm_bytes = 0;
+    PNDIS_PACKET rx_asm_packet = nullptr;
+    PNDIS_BUFFER rx_asm_buffer = nullptr;
 
     // Rings
     uint32_t tx_tail = 0;   // next descriptor to fill (TDT)
@@ -90,6 +100,8 @@ struct Adapter {
     uint32_t rx_tail = 0;   // next descriptor to post (RDT)
     uint32_t rx_clean = 0;  // next descriptor to check for DD
     uint32_t rx_posted = 0;
+    uint32_t rx_asm_len = 0;        // bytes of a multi-buffer frame gathered so far (its EOP not seen yet)
+    bool rx_discarding = false;     // dropping the rest of a frame (an error or too long) until its EOP descriptor
     PNDIS_PACKET q_head = nullptr;  // packets waiting for descriptors, linked through MiniportReservedEx
     PNDIS_PACKET q_tail = nullptr;
     uint32_t q_len = 0;

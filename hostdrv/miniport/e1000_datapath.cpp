@@ -115,7 +115,7 @@ Place tx_place(Adapter* a, PNDIS_PACKET p) {
         needed += (len + kMaxTxDescBytes - 1) / kMaxTxDescBytes;
         total += len;
     }
-    if (needed == 0 || needed > a->tx_count - 1 || total > (tso ? a->lso_max : kFrameSize)) return Place::Failed;
+    if (needed == 0 || needed > a->tx_count - 1 || total > (tso ? a->lso_max : a->max_frame)) return Place::Failed;
     if (!tso && total < 14) return Place::Failed;
     if (needed > tx_free(a)) {
         ++a->stats.tx_ring_full;
@@ -216,8 +216,55 @@ void rx_recycle(Adapter* a, RxBuffer* b) {
     ++a->rx_free_count;
 }
 
-/// With the lock held: takes up to kRxBatch finished descriptors, readies their packets; returns how many.
-UINT rx_harvest(Adapter* a, PNDIS_PACKET* batch, RxBuffer** bufs, bool& discarding) {
+/// Packet of a frame that fits one buffer: the buffer itself, `len` bytes long.
+PNDIS_PACKET rx_single(Adapter* a, RxBuffer* b, uint32_t len, UINT queued) {
+    PNDIS_BUFFER buf = nullptr;
+    NdisUnchainBufferAtFront(b->packet, &buf);
+    NdisAdjustBufferLength(buf, len);
+    NdisChainBufferAtBack(b->packet, buf);
+    NDIS_SET_PACKET_HEADER_SIZE(b->packet, 14);
+    // Few buffers left for the ring: the protocol must copy and give the packet back at once.
+    const bool low = a->rx_free_count + queued < a->rx_count / 4;
+    if (low) ++a->stats.rx_low_resources;
+    NDIS_SET_PACKET_STATUS(b->packet, low ? NDIS_STATUS_RESOURCES : NDIS_STATUS_SUCCESS);
+    b->with_stack = !low;
+    return b->packet;
+}
+
+/// One buffer of a frame that spans several: appended to the assembly area, the buffer goes back to the free list.
+/// Returns the assembly packet once the EOP buffer completes the frame, else nullptr.
+PNDIS_PACKET rx_gather(Adapter* a, RxBuffer* b, uint32_t len, bool eop) {
+    if (a->rx_asm_len + len > a->rx_asm_bytes) {  // longer than *JumboPacket allows: not indicated
+        ++a->rcv_error;
+        a->rx_asm_len = 0;
+        a->rx_discarding = !eop;
+        rx_recycle(a, b);
+        return nullptr;
+    }
+    NdisMoveMemory(a->rx_asm + a->rx_asm_len, b->va, len);
+    a->rx_asm_len += len;
+    rx_recycle(a, b);
+    if (!eop) return nullptr;
+    const uint32_t total = a->rx_asm_len;
+    a->rx_asm_len = 0;
+    if (total < 14) {
+        ++a->rcv_error;
+        return nullptr;
+    }
+    PNDIS_BUFFER buf = nullptr;
+    NdisUnchainBufferAtFront(a->rx_asm_packet, &buf);
+    NdisAdjustBufferLength(buf, total);
+    NdisChainBufferAtBack(a->rx_asm_packet, buf);
+    NDIS_SET_PACKET_HEADER_SIZE(a->rx_asm_packet, 14);
+    NDIS_SET_PACKET_STATUS(a->rx_asm_packet, NDIS_STATUS_RESOURCES);  // copied at once: the area is free again
+    ++a->stats.rx_reassembled;
+    return a->rx_asm_packet;
+}
+
+/// With the lock held: takes up to kRxBatch finished descriptors, readies their packets; returns how many. A frame
+/// may span descriptors and DPCs: the adapter keeps what was gathered (rx_asm_len) and whether the rest of a bad
+/// frame is being dropped (rx_discarding). The assembly packet ends a batch, since it is reused by the next frame.
+UINT rx_harvest(Adapter* a, PNDIS_PACKET* batch, RxBuffer** bufs) {
     UINT n = 0;
     while (a->rx_posted > 0 && n < kRxBatch) {
         PUCHAR raw = a->rx_ring + static_cast<size_t>(a->rx_clean) * kDescBytes;
@@ -231,26 +278,33 @@ UINT rx_harvest(Adapter* a, PNDIS_PACKET* batch, RxBuffer** bufs, bool& discardi
         if (!b) continue;
         const bool eop = (d.status() & RxDesc::kStaEop) != 0;
         const uint32_t len = d.length();
-        if (discarding || !eop || d.errors() || len < 14 || len > kRxBufferSize) {
-            ++a->rcv_error;
-            if (d.errors() & RxDesc::kErrCe) ++a->rcv_crc_error;
-            discarding = !eop;
+        if (a->rx_discarding) {
+            a->rx_discarding = !eop;
             rx_recycle(a, b);
             continue;
         }
-        PNDIS_BUFFER buf = nullptr;
-        NdisUnchainBufferAtFront(b->packet, &buf);
-        NdisAdjustBufferLength(buf, len);
-        NdisChainBufferAtBack(b->packet, buf);
-        NDIS_SET_PACKET_HEADER_SIZE(b->packet, 14);
-        // Few buffers left for the ring: the protocol must copy and give the packet back at once.
-        const bool low = a->rx_free_count + n < a->rx_count / 4;
-        if (low) ++a->stats.rx_low_resources;
-        NDIS_SET_PACKET_STATUS(b->packet, low ? NDIS_STATUS_RESOURCES : NDIS_STATUS_SUCCESS);
-        b->with_stack = !low;
-        batch[n] = b->packet;
-        bufs[n] = b;
-        ++n;
+        if (d.errors() || len > a->rx_buf_size) {
+            ++a->rcv_error;
+            if (d.errors() & RxDesc::kErrCe) ++a->rcv_crc_error;
+            a->rx_asm_len = 0;
+            a->rx_discarding = !eop;
+            rx_recycle(a, b);
+            continue;
+        }
+        if (!eop || a->rx_asm_len != 0) {
+            PNDIS_PACKET whole = rx_gather(a, b, len, eop);
+            if (!whole) continue;
+            batch[n] = whole;
+            bufs[n++] = nullptr;
+            break;
+        }
+        if (len < 14 || len > a->rx_max_len) {  // runt, or longer than *JumboPacket (and a tag) allows
+            ++a->rcv_error;
+            rx_recycle(a, b);
+            continue;
+        }
+        batch[n] = rx_single(a, b, len, n);
+        bufs[n++] = b;
     }
     a->stats.rx_indicated += n;
     a->rcv_ok += n;
@@ -260,19 +314,19 @@ UINT rx_harvest(Adapter* a, PNDIS_PACKET* batch, RxBuffer** bufs, bool& discardi
 void rx_process(Adapter* a) {
     PNDIS_PACKET batch[kRxBatch];
     RxBuffer* bufs[kRxBatch];
-    bool discarding = false;  // inside a frame that spans buffers (not expected: LPE is off)
     for (;;) {
         NdisDprAcquireSpinLock(&a->lock);
-        const UINT n = rx_harvest(a, batch, bufs, discarding);
+        const UINT n = rx_harvest(a, batch, bufs);
         NdisDprReleaseSpinLock(&a->lock);
         if (n == 0) break;
         NdisMIndicateReceivePacket(a->handle, batch, n);
         // Packets indicated with RESOURCES were copied by the protocol: they are ours again.
         NdisDprAcquireSpinLock(&a->lock);
         for (UINT i = 0; i < n; ++i)
-            if (!bufs[i]->with_stack) rx_recycle(a, bufs[i]);
+            if (bufs[i] && !bufs[i]->with_stack) rx_recycle(a, bufs[i]);
+        const bool more = n == kRxBatch || bufs[n - 1] == nullptr;  // a batch ended by the assembly packet
         NdisDprReleaseSpinLock(&a->lock);
-        if (n < kRxBatch) break;
+        if (!more) break;
     }
     NdisDprAcquireSpinLock(&a->lock);
     rx_post(a);

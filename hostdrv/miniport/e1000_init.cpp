@@ -53,6 +53,10 @@ void read_registry(Adapter* a) {
     if (read_int(kKeyRxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->rx_count = v;
     v = 0;
     if (read_int(kKeyInterruptDelay, v) && v <= 0xFFFF) a->int_delay = v;
+    v = kFrameSize;
+    if (read_int(kKeyJumboPacket, v) && v >= kFrameSize && v <= kJumboMax) a->max_frame = v;
+    v = kRxBufferSize;
+    if (read_int(kKeyRxBufferSize, v) && v >= 256 && v <= 16384 && (v & (v - 1)) == 0) a->rx_buf_size = v;
 
     PVOID addr = nullptr;
     UINT addr_len = 0;
@@ -163,6 +167,26 @@ NDIS_STATUS find_resources(Adapter* a) {
     return mem && irq ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCE_CONFLICT;
 }
 
+/// RCTL.BSIZE/BSEX for an RX buffer size (8254x manual, section 13.4.22): 2048..256 without BSEX, 16384..4096 with.
+ULONG rctl_buffer_bits(uint32_t bytes) {
+    switch (bytes) {
+        case 256:
+            return rctl::BSIZE::make(3);
+        case 512:
+            return rctl::BSIZE::make(2);
+        case 1024:
+            return rctl::BSIZE::make(1);
+        case 4096:
+            return rctl::BSEX::mask | rctl::BSIZE::make(3);
+        case 8192:
+            return rctl::BSEX::mask | rctl::BSIZE::make(2);
+        case 16384:
+            return rctl::BSEX::mask | rctl::BSIZE::make(1);
+        default:
+            return rctl::BSIZE::make(0);  // 2048
+    }
+}
+
 NDIS_STATUS alloc_shared(Adapter* a, uint32_t bytes, PUCHAR& va, NDIS_PHYSICAL_ADDRESS& pa) {
     PVOID v = nullptr;
     NdisMAllocateSharedMemory(a->handle, bytes, FALSE, &v, &pa);
@@ -174,17 +198,27 @@ NDIS_STATUS alloc_shared(Adapter* a, uint32_t bytes, PUCHAR& va, NDIS_PHYSICAL_A
 
 NDIS_STATUS alloc_rx_packets(Adapter* a) {
     NDIS_STATUS st;
-    NdisAllocatePacketPool(&st, &a->packet_pool, a->rx_buffers, 0);
+    const uint32_t packets = a->rx_buffers + (a->rx_asm ? 1 : 0);  // and the assembly packet
+    NdisAllocatePacketPool(&st, &a->packet_pool, packets, 0);
     if (st != NDIS_STATUS_SUCCESS) return st;
-    NdisAllocateBufferPool(&st, &a->buffer_pool, a->rx_buffers);
+    NdisAllocateBufferPool(&st, &a->buffer_pool, packets);
     if (st != NDIS_STATUS_SUCCESS) return st;
+    if (a->rx_asm) {
+        NdisAllocatePacket(&st, &a->rx_asm_packet, a->packet_pool);
+        if (st != NDIS_STATUS_SUCCESS) return st;
+        NdisAllocateBuffer(&st, &a->rx_asm_buffer, a->buffer_pool, a->rx_asm, a->rx_asm_bytes);
+        if (st != NDIS_STATUS_SUCCESS) return st;
+        NdisChainBufferAtBack(a->rx_asm_packet, a->rx_asm_buffer);
+        NDIS_SET_PACKET_HEADER_SIZE(a->rx_asm_packet, 14);
+        *reinterpret_cast<RxBuffer**>(a->rx_asm_packet->MiniportReservedEx) = nullptr;
+    }
     for (uint32_t i = 0; i < a->rx_buffers; ++i) {
         RxBuffer& b = a->rx_bufs[i];
-        b.va = a->rx_block + static_cast<size_t>(i) * kRxBufferSize;
-        b.pa = static_cast<uint64_t>(a->rx_block_pa.QuadPart) + static_cast<uint64_t>(i) * kRxBufferSize;
+        b.va = a->rx_block + static_cast<size_t>(i) * a->rx_buf_size;
+        b.pa = static_cast<uint64_t>(a->rx_block_pa.QuadPart) + static_cast<uint64_t>(i) * a->rx_buf_size;
         NdisAllocatePacket(&st, &b.packet, a->packet_pool);
         if (st != NDIS_STATUS_SUCCESS) return st;
-        NdisAllocateBuffer(&st, &b.buffer, a->buffer_pool, b.va, kRxBufferSize);
+        NdisAllocateBuffer(&st, &b.buffer, a->buffer_pool, b.va, a->rx_buf_size);
         if (st != NDIS_STATUS_SUCCESS) return st;
         NdisChainBufferAtBack(b.packet, b.buffer);
         NDIS_SET_PACKET_HEADER_SIZE(b.packet, 14);
@@ -215,6 +249,16 @@ void release(Adapter* a) {
         NdisFreeMemory(a->rx_bufs, a->rx_buffers * sizeof(RxBuffer), 0);
         a->rx_bufs = nullptr;
     }
+    if (a->rx_asm_packet) {
+        PNDIS_BUFFER buf = nullptr;
+        NdisUnchainBufferAtFront(a->rx_asm_packet, &buf);
+        NdisFreePacket(a->rx_asm_packet);
+        a->rx_asm_packet = nullptr;
+    }
+    if (a->rx_asm_buffer) NdisFreeBuffer(a->rx_asm_buffer);
+    a->rx_asm_buffer = nullptr;
+    if (a->rx_asm) NdisFreeMemory(a->rx_asm, a->rx_asm_bytes, 0);
+    a->rx_asm = nullptr;
     if (a->buffer_pool) NdisFreeBufferPool(a->buffer_pool);
     if (a->packet_pool) NdisFreePacketPool(a->packet_pool);
     a->buffer_pool = a->packet_pool = nullptr;
@@ -257,14 +301,14 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
     a->lock_allocated = true;
     read_registry(a);
     a->rx_buffers = 2 * a->rx_count;
-    a->max_mapping = a->lso_max ? a->lso_max : kFrameSize;
+    a->max_mapping = a->lso_max > a->max_frame ? a->lso_max : a->max_frame;
 
     NdisMSetAttributesEx(handle, a, 0, NDIS_ATTRIBUTE_BUS_MASTER | NDIS_ATTRIBUTE_DESERIALIZE, NdisInterfacePci);
 
     // PCI identity, then memory space and bus mastering on.
     USHORT ids[2] = {0, 0};
     if (NdisReadPciSlotInformation(handle, 0, 0, ids, sizeof(ids)) != sizeof(ids) || ids[0] != kVendorIntel ||
-        ids[1] != kDevice82540em) {
+        (ids[1] != kDevice82540em && ids[1] != kDevice82545em)) {
         release(a);
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
     }
@@ -304,7 +348,7 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
 
     a->tx_ring_bytes = a->tx_count * kDescBytes;
     a->rx_ring_bytes = a->rx_count * kDescBytes;
-    a->rx_block_bytes = a->rx_buffers * kRxBufferSize;
+    a->rx_block_bytes = a->rx_buffers * a->rx_buf_size;
     if ((st = alloc_shared(a, a->tx_ring_bytes, a->tx_ring, a->tx_ring_pa)) != NDIS_STATUS_SUCCESS ||
         (st = alloc_shared(a, a->rx_ring_bytes, a->rx_ring, a->rx_ring_pa)) != NDIS_STATUS_SUCCESS ||
         (st = alloc_shared(a, a->rx_block_bytes, a->rx_block, a->rx_block_pa)) != NDIS_STATUS_SUCCESS) {
@@ -330,6 +374,15 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
     }
     a->rx_bufs = static_cast<RxBuffer*>(p);
     for (uint32_t i = 0; i < a->rx_buffers; ++i) new (&a->rx_bufs[i]) RxBuffer();
+    a->rx_max_len = a->max_frame + kVlanTagBytes;
+    if (a->rx_max_len > a->rx_buf_size) {  // frames can span buffers: an area to reassemble them
+        a->rx_asm_bytes = a->rx_max_len;
+        if (NdisAllocateMemoryWithTag(&p, a->rx_asm_bytes, kTag) != NDIS_STATUS_SUCCESS) {
+            release(a);
+            return NDIS_STATUS_RESOURCES;
+        }
+        a->rx_asm = static_cast<PUCHAR>(p);
+    }
     if ((st = alloc_rx_packets(a)) != NDIS_STATUS_SUCCESS) {
         release(a);
         return st;
@@ -515,6 +568,8 @@ void rings_reset(Adapter* a) {
         ++a->rx_free_count;
     }
     a->rx_tail = a->rx_clean = a->rx_posted = 0;
+    a->rx_asm_len = 0;
+    a->rx_discarding = false;
     NdisReleaseSpinLock(&a->lock);
 }
 
@@ -564,7 +619,9 @@ void hw_program(Adapter* a) {
     wr32(a, RDH, 0);
     wr32(a, RDT, 0);
     wr32(a, RDTR, delay::VALUE::make(a->int_delay));
-    wr32(a, RCTL, rctl::SECRC::mask | rctl::BSIZE::make(0));  // 2048-byte buffers, CRC stripped
+    wr32(a, RCTL,
+         rctl_buffer_bits(a->rx_buf_size) | rctl::SECRC::mask |
+             (a->max_frame > kFrameSize ? rctl::LPE::mask : 0u));  // CRC stripped
     hw_set_receive_filter(a);
     wr32(a, RCTL, rd32(a, RCTL) | rctl::EN::mask);
     NdisAcquireSpinLock(&a->lock);

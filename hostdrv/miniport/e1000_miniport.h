@@ -19,15 +19,24 @@ constexpr const char* kKeyLsoMaxSize = "LsoMaxSize";          // 0 = no large se
 constexpr const char* kKeyTxRingSize = "TxRingSize";          // TX descriptors, multiple of 8, 8..4096 (256)
 constexpr const char* kKeyRxRingSize = "RxRingSize";          // RX descriptors, multiple of 8, 8..4096 (256)
 constexpr const char* kKeyInterruptDelay = "InterruptDelay";  // TIDV and RDTR, 1.024 us units (0)
+/// Largest frame received and sent, Ethernet header included, FCS excluded (the standardized keyword's meaning):
+/// 1514 (default) keeps RCTL.LPE clear; up to kJumboMax enables long packets (RCTL.LPE).
+constexpr const char* kKeyJumboPacket = "*JumboPacket";
+/// Bytes per RX buffer (RCTL.BSIZE/BSEX): 256, 512, 1024, 2048 (default), 4096, 8192 or 16384. A frame longer
+/// than one buffer spans several descriptors and is reassembled by the driver.
+constexpr const char* kKeyRxBufferSize = "RxBufferSize";
 
 constexpr uint32_t kVendorIntel = 0x8086;    // PCI vendor ID the driver binds to
-constexpr uint32_t kDevice82540em = 0x100E;  // PCI device ID the driver binds to
+constexpr uint32_t kDevice82540em = 0x100E;  // PCI device IDs the driver binds to: the 82540EM
+constexpr uint32_t kDevice82545em = 0x100F;  // ... and the 82545EM (same programming model, 64-bit PCI)
 constexpr uint32_t kFrameSize = 1514;        // largest frame without FCS: MaximumPhysicalMapping without LSO
-constexpr uint32_t kRxBufferSize = 2048;     // one RX buffer (RCTL.BSIZE = 2048)
-constexpr uint32_t kMaxTxDescBytes = 4096;   // most bytes one TX data descriptor carries
-constexpr uint32_t kMulticastListMax = 32;   // OID_802_3_MAXIMUM_LIST_SIZE
-constexpr uint32_t kLsoMaxSize = 65536;      // largest LSO packet accepted from the registry (IPv4 length)
-constexpr uint32_t kLsoMinSegments = 2;      // NDIS_TASK_TCP_LARGE_SEND.MinSegmentCount
+constexpr uint32_t kRxBufferSize = 2048;     // default RX buffer (RCTL.BSIZE = 2048)
+constexpr uint32_t kVlanTagBytes = 4;        // an 802.1Q tag the MAC leaves in a received frame
+constexpr uint32_t kJumboMax = 16110;       // largest *JumboPacket: 16 KiB the 8254x accepts with LPE, less FCS and tag
+constexpr uint32_t kMaxTxDescBytes = 4096;  // most bytes one TX data descriptor carries
+constexpr uint32_t kMulticastListMax = 32;  // OID_802_3_MAXIMUM_LIST_SIZE
+constexpr uint32_t kLsoMaxSize = 65536;     // largest LSO packet accepted from the registry (IPv4 length)
+constexpr uint32_t kLsoMinSegments = 2;     // NDIS_TASK_TCP_LARGE_SEND.MinSegmentCount
 
 /// What the driver counted, for tests (NdisQueryInformation-independent).
 struct DriverStats {
@@ -42,6 +51,7 @@ struct DriverStats {
     uint64_t tx_completed = 0;        ///< NdisMSendComplete calls
     uint64_t rx_indicated = 0;        ///< packets indicated up
     uint64_t rx_low_resources = 0;    ///< ... with NDIS_STATUS_RESOURCES (copied at once)
+    uint64_t rx_reassembled = 0;      ///< frames that spanned several RX buffers, indicated whole
     uint64_t rx_returned = 0;         ///< MiniportReturnPacket calls
     uint64_t link_changes = 0;        ///< media connect/disconnect indications
     uint64_t resets = 0;              ///< MiniportReset calls

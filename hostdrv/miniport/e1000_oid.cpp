@@ -163,14 +163,14 @@ NDIS_STATUS MiniportQueryInformation(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buf, U
             u = a->lookahead;
             break;
         case OID_GEN_MAXIMUM_FRAME_SIZE:
-            u = kFrameSize - 14;
+            u = a->max_frame - 14;
             break;
         case OID_GEN_MAXIMUM_TOTAL_SIZE:
         case OID_GEN_TRANSMIT_BLOCK_SIZE:
-            u = kFrameSize;
+            u = a->max_frame;
             break;
         case OID_GEN_RECEIVE_BLOCK_SIZE:
-            u = kRxBufferSize;
+            u = a->rx_buf_size;
             break;
         case OID_GEN_LINK_SPEED:
             u = a->link_mbps * 10000u;
@@ -179,7 +179,7 @@ NDIS_STATUS MiniportQueryInformation(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buf, U
             u = (a->tx_count - 1) * kMaxTxDescBytes;
             break;
         case OID_GEN_RECEIVE_BUFFER_SPACE:
-            u = a->rx_buffers * kRxBufferSize;
+            u = a->rx_buffers * a->rx_buf_size;
             break;
         case OID_GEN_VENDOR_ID:
             u = (static_cast<ULONG>(a->perm_addr[0]) << 0) | (a->perm_addr[1] << 8) |

@@ -4,7 +4,7 @@ namespace nicsim::nic {
 
 using namespace nicsim::pci;
 
-ConfigSpace::ConfigSpace(bool capable_66mhz) : m_66mhz(capable_66mhz) {
+ConfigSpace::ConfigSpace(bool capable_66mhz, uint16_t device_id) : m_66mhz(capable_66mhz), m_device(device_id) {
     reset();
 }
 
@@ -21,7 +21,7 @@ void ConfigSpace::reset() {
 uint32_t ConfigSpace::read(uint16_t offset) const {
     switch (offset & 0xFCu) {
         case 0x00:
-            return kVendor | (static_cast<uint32_t>(kDevice) << 16);
+            return kVendor | (static_cast<uint32_t>(m_device) << 16);
         case 0x04: {
             const uint16_t sts = static_cast<uint16_t>(m_status | (m_66mhz ? cfg::kSts66MHz : 0) |
                                                        (static_cast<uint16_t>(m_devsel) << 9));

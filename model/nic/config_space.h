@@ -11,17 +11,18 @@ namespace nicsim::nic {
 
 class ConfigSpace {
   public:
-    static constexpr uint16_t kVendor = 0x8086;        ///< Intel
-    static constexpr uint16_t kDevice = 0x100E;        ///< 82540EM desktop
-    static constexpr uint32_t kClass = 0x020000;       ///< network controller, Ethernet
-    static constexpr uint8_t kRevision = 0x02;         ///< revision ID
-    static constexpr uint16_t kSubsysVendor = 0x8086;  ///< subsystem vendor ID
-    static constexpr uint16_t kSubsysId = 0x001E;      ///< subsystem ID
-    static constexpr uint32_t kBar0Size = 128 * 1024;  ///< BAR0: 32-bit non-prefetchable memory
-    static constexpr uint32_t kBar2Size = 8;           ///< BAR2: I/O (IOADDR, IODATA)
-    static constexpr uint16_t kBar2 = 0x18;            ///< BAR2 offset
-    static constexpr uint8_t kMinGnt = 0xFF;           ///< Min_Gnt
-    static constexpr uint8_t kMaxLat = 0x00;           ///< Max_Lat
+    static constexpr uint16_t kVendor = 0x8086;         ///< Intel
+    static constexpr uint16_t kDevice = 0x100E;         ///< 82540EM desktop
+    static constexpr uint16_t kDevice82545em = 0x100F;  ///< 82545EM copper: the variant with a 64-bit data path
+    static constexpr uint32_t kClass = 0x020000;        ///< network controller, Ethernet
+    static constexpr uint8_t kRevision = 0x02;          ///< revision ID
+    static constexpr uint16_t kSubsysVendor = 0x8086;   ///< subsystem vendor ID
+    static constexpr uint16_t kSubsysId = 0x001E;       ///< subsystem ID
+    static constexpr uint32_t kBar0Size = 128 * 1024;   ///< BAR0: 32-bit non-prefetchable memory
+    static constexpr uint32_t kBar2Size = 8;            ///< BAR2: I/O (IOADDR, IODATA)
+    static constexpr uint16_t kBar2 = 0x18;             ///< BAR2 offset
+    static constexpr uint8_t kMinGnt = 0xFF;            ///< Min_Gnt
+    static constexpr uint8_t kMaxLat = 0x00;            ///< Max_Lat
     // A PCI 2.2 device: Command bits 15:10 are reserved, so there is no Interrupt Disable (bit 10, PCI 2.3).
     static constexpr uint16_t kCommandWritable =
         pci::cfg::kCmdIoSpace | pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster | pci::cfg::kCmdMwiEnable |
@@ -39,7 +40,8 @@ class ConfigSpace {
         kDecode = 1u << 2,          ///< a BAR or a space enable
     };
 
-    explicit ConfigSpace(bool capable_66mhz = true);
+    explicit ConfigSpace(bool capable_66mhz = true, uint16_t device_id = kDevice);
+    uint16_t device_id() const { return m_device; }
 
     /// PCI reset (RST#): every register to its reset value.
     void reset();
@@ -74,6 +76,7 @@ class ConfigSpace {
 
   private:
     bool m_66mhz;
+    uint16_t m_device;
     uint8_t m_devsel = 0;
     uint16_t m_command = 0;
     uint16_t m_status = 0;

@@ -60,7 +60,8 @@ void NicDataPath::register_written(uint32_t offset, uint32_t value) {
 
 void NicDataPath::receive(const Frame& frame) {
     const MacStats before = m_mac->stats();
-    if (m_mac->receive(frame)) return;
+    const bool lpe = (m_ctx.reg(e1000::RCTL) & e1000::rctl::LPE::mask) != 0;
+    if (m_mac->receive(frame, lpe ? kMaxFrameBytes : kMaxStdFrameBytes)) return;
     const MacStats& after = m_mac->stats();
     if (after.rx_bad_fcs != before.rx_bad_fcs) m_ctx.add_stat(e1000::CRCERRS, 1);
     if (after.rx_undersize != before.rx_undersize) m_ctx.add_stat(e1000::RUC, 1);

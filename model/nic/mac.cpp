@@ -143,7 +143,7 @@ uint64_t Mac::transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pa
     return end;
 }
 
-bool Mac::receive(const Frame& frame) {
+bool Mac::receive(const Frame& frame, unsigned max_bytes) {
     if (!m_link_up) {
         ++m_stats.rx_link_down;
         return false;
@@ -157,7 +157,7 @@ bool Mac::receive(const Frame& frame) {
         ++m_stats.rx_undersize;
         return false;
     }
-    if (len > kMaxFrameBytes + (frame.fcs_included ? kFcsBytes : 0u)) {
+    if (len > max_bytes + (frame.fcs_included ? kFcsBytes : 0u)) {
         ++m_stats.rx_oversize;
         return false;
     }

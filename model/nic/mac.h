@@ -23,7 +23,10 @@ constexpr unsigned kPreambleSfdBytes = 8;   ///< 7 preamble bytes + SFD
 constexpr unsigned kFcsBytes = 4;           ///< CRC-32 frame check sequence
 constexpr unsigned kIfgBytes = 12;          ///< minimum inter-frame gap (96 bit times)
 constexpr unsigned kMinFrameBytes = 60;     ///< shortest frame without FCS; PSP pads up to it
-constexpr unsigned kMaxFrameBytes = 16384;  ///< longest frame the MAC transmits or accepts (jumbo limit of the model)
+constexpr unsigned kMaxFrameBytes = 16384;  ///< longest frame the MAC transmits or accepts with RCTL.LPE (jumbo)
+/// Longest frame accepted with RCTL.LPE clear, FCS excluded: 1522 bytes with FCS, room for an 802.1Q tag (8254x
+/// manual, RCTL.LPE in section 13.4.22 and ROC in section 13.7); longer ones are dropped and counted in ROC.
+constexpr unsigned kMaxStdFrameBytes = 1518;
 
 /// Ethernet CRC-32 (reflected 0x04C11DB7, init and final XOR 0xFFFFFFFF) of `len` bytes.
 uint32_t ethernet_crc32(const uint8_t* data, size_t len);
@@ -47,7 +50,7 @@ struct MacStats {
     uint64_t rx_bytes = 0;
     uint64_t rx_bad_fcs = 0;    ///< dropped: FCS mismatch (CRCERRS)
     uint64_t rx_undersize = 0;  ///< dropped: shorter than 64 bytes with FCS (RUC)
-    uint64_t rx_oversize = 0;   ///< dropped: longer than kMaxFrameBytes (ROC)
+    uint64_t rx_oversize = 0;   ///< dropped: longer than the limit receive() was given (ROC)
     uint64_t rx_link_down = 0;  ///< dropped: arrived while the link was down
 };
 
@@ -81,9 +84,9 @@ class Mac {
     /// Receive side: the callback gets every frame that passed the FCS and size checks (`fcs_included` kept so the
     /// data path can strip it per RCTL.SECRC).
     void set_rx_callback(RxCallback cb) { m_rx = std::move(cb); }
-    /// A frame from the wire. Frames with `fcs_included` are FCS-checked; bad ones are counted and dropped.
-    /// Returns true when the frame was passed on.
-    bool receive(const Frame& frame);
+    /// A frame from the wire. Frames with `fcs_included` are FCS-checked; bad ones are counted and dropped, and so
+    /// are frames longer than `max_bytes` (FCS excluded). Returns true when the frame was passed on.
+    bool receive(const Frame& frame, unsigned max_bytes = kMaxFrameBytes);
 
     const MacStats& stats() const { return m_stats; }
 

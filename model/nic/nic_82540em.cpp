@@ -54,7 +54,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_device(bus.add_device(this->name())),
       m_master(bus, this->name(), m_master_tap),
       m_target(bus, std::string(this->name()) + ".target", *this),
-      m_cfg(true),
+      m_cfg(true, params.data_path_bits == 64 ? ConfigSpace::kDevice82545em : ConfigSpace::kDevice),
       m_eeprom(eeprom_image(params)),
       m_phy(phy_params(params)),
       m_regs(kBar0Size, kRegisterTable, kRegisterRows) {
@@ -64,6 +64,11 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
         diagnostic("params",
                    "dma_address_bits " + std::to_string(m_params.dma_address_bits) + " is not 32 or 64; using 32");
         m_params.dma_address_bits = 32;
+    }
+    if (m_params.data_path_bits != 32 && m_params.data_path_bits != 64) {
+        diagnostic("params",
+                   "data_path_bits " + std::to_string(m_params.data_path_bits) + " is not 32 or 64; using 32");
+        m_params.data_path_bits = 32;
     }
     if (m_params.link_mbps != 10 && m_params.link_mbps != 100 && m_params.link_mbps != 1000) {
         diagnostic("params", "link_mbps " + std::to_string(m_params.link_mbps) + " is not 10, 100 or 1000; using 1000");
@@ -157,6 +162,7 @@ void Nic82540em::software_reset() {
 void Nic82540em::update_master_config() {
     pci::MasterConfig& c = m_master.config();
     c.dac_capable = m_params.dma_address_bits == 64;
+    c.use_req64 = m_params.data_path_bits == 64;
     c.mwi_enable = m_cfg.mwi_enabled();
     c.cache_line_dwords = m_cfg.cache_line_dwords();
     c.latency_timer = m_cfg.latency_timer();

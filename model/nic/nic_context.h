@@ -14,7 +14,10 @@ namespace nicsim::nic {
 
 /// Device parameters (defaults in one place; the CLI and scenario files set them by these names).
 struct NicParams {
-    unsigned dma_address_bits = 64;       ///< 32 or 64: a 32-bit device never drives a DAC nor reaches >= 4 GiB
+    unsigned dma_address_bits = 64;  ///< 32 or 64: a 32-bit device never drives a DAC nor reaches >= 4 GiB
+    /// PCI data path: 32 (the 82540EM, a 32-bit device: never REQ64#, 4 bytes per data phase on any bus) or 64 (the
+    /// 82545EM variant, device ID 0x100F: REQ64# on a 64-bit bus, 8 bytes per data phase when ACK64# answers).
+    unsigned data_path_bits = 32;
     uint32_t max_transfer = 4096;         ///< most bytes one DMA operation (one bus-master request) may move
     unsigned desc_cache_entries = 64;     ///< on-chip descriptor cache per direction
     uint32_t tx_fifo_bytes = 16 * 1024;   ///< TX packet FIFO

@@ -7,7 +7,14 @@ namespace nicsim::nic {
 using namespace nicsim::e1000;
 
 EepromWords Nic82540em::eeprom_image(const NicParams& params) {
-    if (params.eeprom.size() != kEepromWords) return default_eeprom_image(params.mac);
+    if (params.eeprom.size() != kEepromWords) {
+        EepromWords w = default_eeprom_image(params.mac);
+        if (params.data_path_bits == 64) {  // the 82545EM's EEPROM names its own device ID
+            w[kEeWordDeviceId] = ConfigSpace::kDevice82545em;
+            fix_eeprom_checksum(w);
+        }
+        return w;
+    }
     EepromWords w;
     std::copy(params.eeprom.begin(), params.eeprom.end(), w.begin());
     return w;

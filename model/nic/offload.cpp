@@ -176,6 +176,8 @@ OffloadStatus tso_build_segment(const uint8_t* header, const TsoContext& ctx, un
         st_be16(l4 + 4, static_cast<uint16_t>(total - c.tucss));  // UDP length
     }
     if (ctx.ixsm && ctx.ipv4) {
+        // The field is recomputed for each segment's header: whatever the prototype held there is not summed.
+        f[c.ipcso] = f[c.ipcso + 1] = 0;
         const size_t ip_last = c.ipcse != 0 ? c.ipcse : total - 1;
         st_be16(f + c.ipcso, static_cast<uint16_t>(~checksum_fold(checksum_add(ip, ip_last - c.ipcss + 1))));
     }

@@ -56,6 +56,10 @@ enum Clause : unsigned {
     kAck64NoReq64,      // rule 11
     kAck64Timing,       // rule 11
     kBus64Idle,         // rule 11
+    kReq64From32Bit,    // rule 11
+    kDac64Undriven,     // rule 11
+    kDac64Address,      // rule 11
+    kWideUndriven,      // rule 11
     kReservedOrder,     // rule 12
     kMwiOrder,          // rule 12
     kMwiAlign,          // rule 12
@@ -143,6 +147,11 @@ BusMonitor::BusMonitor(sc_module_name name, PciBus& bus) : sc_module(name), m_bu
 void BusMonitor::set_dac_capable(unsigned master, bool capable) {
     if (master >= 32) return;
     m_dac_mask = capable ? (m_dac_mask | (1u << master)) : (m_dac_mask & ~(1u << master));
+}
+
+void BusMonitor::set_data_path_64(unsigned master, bool wide) {
+    if (master >= 32) return;
+    m_req64_mask = wide ? (m_req64_mask | (1u << master)) : (m_req64_mask & ~(1u << master));
 }
 
 void BusMonitor::set_latency_timer(unsigned master, uint8_t clocks) {
@@ -315,11 +324,13 @@ void BusMonitor::check_parity(const Lines& l, uint64_t n) {
     if (m_par64_due) {
         m_par64_due = false;
         if (!l.is_driven(kPar64)) {
-            flag(Rule::Parity, kPar64Undriven, n, "PAR64 not driven one clock after a 64-bit data phase");
+            flag(Rule::Parity, kPar64Undriven, n, "PAR64 not driven one clock after a 64-bit %s phase",
+                 m_par_data ? "data" : "address");
         } else if (l.high(kPar64) != parity_of(static_cast<uint32_t>(m_par_ad >> 32), m_par_cbe >> 4)) {
-            flag(Rule::Parity, kBadPar64, n, "bad PAR64 for the data phase on clock %llu (AD[63:32] 0x%08x)",
-                 static_cast<unsigned long long>(n - 1), static_cast<unsigned>(m_par_ad >> 32));
-            m_bad_hist |= 0x2;
+            flag(Rule::Parity, kBadPar64, n, "bad PAR64 for the %s phase on clock %llu (AD[63:32] 0x%08x)",
+                 m_par_data ? "data" : "address", static_cast<unsigned long long>(n - 1),
+                 static_cast<unsigned>(m_par_ad >> 32));
+            if (m_par_data) m_bad_hist |= 0x2;
         }
     }
 }
@@ -375,12 +386,25 @@ void BusMonitor::start_address(const Lines& l, uint64_t n) {
         flag(Rule::TargetSignals, kTargetIdle, n, "%s asserted in the address phase",
              line_name(~l.level & (kTrdy | kStop)));
     if (m_bus.is64() && l.asserted(kAck64)) flag(Rule::Bus64, kAck64Timing, n, "ACK64# asserted in the address phase");
-    schedule_parity(l, false, false);
+    if (m_req64 && m_owner != kNoOwner && m_owner < 32 && !((m_req64_mask >> m_owner) & 1u))
+        flag(Rule::Bus64, kReq64From32Bit, n, "REQ64# asserted by master %s, which has a 32-bit data path",
+             m_bus.master_name(m_owner).c_str());
     const uint8_t cmd = l.cbe_n & 0xF;
+    const bool dac64 = cmd == kCmdDac && m_req64;  // the upper half carries the address too (PAR64 covers it)
+    if (dac64) check_dac64_phase(l, n, "first");
+    m_dac_hi = l.ad >> 32;
+    m_dac_cmd_hi = static_cast<uint8_t>(l.cbe_n >> 4);
+    schedule_parity(l, false, dac64);
     if (cmd == kCmdDac)
         m_phase = Phase::DacHigh;
     else
         begin_command(cmd, n);
+}
+
+void BusMonitor::check_dac64_phase(const Lines& l, uint64_t n, const char* which) {
+    if (!l.is_driven(kAdHi) || !l.is_driven(kCbeHi))
+        flag(Rule::Bus64, kDac64Undriven, n, "DAC with REQ64#: %s not driven in the %s address phase",
+             l.is_driven(kAdHi) ? "C/BE#[7:4]" : "AD[63:32]", which);
 }
 
 void BusMonitor::dac_high(const Lines& l, uint64_t n) {
@@ -400,7 +424,21 @@ void BusMonitor::dac_high(const Lines& l, uint64_t n) {
              line_name(~l.level & (kTrdy | kStop)));
     if (m_bus.is64() && l.asserted(kReq64) != m_req64)
         flag(Rule::Bus64, kReq64Timing, n, "REQ64# changed between the two address phases of a DAC");
-    schedule_parity(l, false, false);
+    if (m_req64) {
+        // PCI Local Bus Specification 2.3, section 3.9: high dword on AD[63:32] and the command on C/BE#[7:4] in
+        // the first phase; the second repeats both on the upper half.
+        check_dac64_phase(l, n, "second");
+        const uint32_t hi_now = static_cast<uint32_t>(l.ad >> 32);
+        const uint8_t cmd_hi_now = static_cast<uint8_t>(l.cbe_n >> 4);
+        if (l.is_driven(kAdHi) && l.is_driven(kCbeHi) &&
+            (m_dac_hi != high || hi_now != high || m_dac_cmd_hi != cmd || cmd_hi_now != cmd))
+            flag(Rule::Bus64, kDac64Address, n,
+                 "DAC with REQ64#: AD[63:32] 0x%08x/0x%08x and C/BE#[7:4] 0x%x/0x%x in the two address phases, "
+                 "expected the high dword 0x%08x and the command 0x%x in both",
+                 static_cast<unsigned>(m_dac_hi), hi_now, unsigned{m_dac_cmd_hi}, unsigned{cmd_hi_now}, high,
+                 unsigned{cmd});
+    }
+    schedule_parity(l, false, m_req64);
     m_addr = n;
     begin_command(cmd, n);
 }
@@ -539,6 +577,15 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
     if (m_cmd == kCmdMwi && ia && (l.cbe_n & (phase64 ? 0xFF : 0x0F)) != 0)
         flag(Rule::BurstOrder, kMwiByteEnables, n, "MWI data phase without all byte enables (C/BE# 0x%x)",
              static_cast<unsigned>(l.cbe_n));
+
+    // Rule 11: both halves carry data in a 64-bit data phase (the master's byte enables, the data of its source).
+    if (phase64 && ia && (m_is_read ? ta : true)) {
+        if (!l.is_driven(kCbeHi))
+            flag(Rule::Bus64, kWideUndriven, n, "C/BE#[7:4] not driven in a 64-bit data phase");
+        else if (!l.is_driven(kAdHi))
+            flag(Rule::Bus64, kWideUndriven, n, "AD[63:32] not driven in a 64-bit %s data phase",
+                 m_is_read ? "read" : "write");
+    }
 
     // Rule 9: parity of this clock's data, checked next clock.
     if (m_is_read ? ta : ia) schedule_parity(l, true, phase64);

@@ -33,7 +33,7 @@ enum class Rule : uint8_t {
     LatencyTimer = 8,        ///< 8: master ends the burst once its latency timer expired and GNT# is gone
     Parity = 9,              ///< 9: PAR/PAR64 even parity, PERR#/SERR# timing
     ReadTurnaround = 10,     ///< 10: no TRDY# on a read before the second clock after the address phase
-    Bus64 = 11,              ///< 11: REQ64#/ACK64# timing
+    Bus64 = 11,              ///< 11: REQ64#/ACK64# timing, 64-bit DAC address phases, both halves in wide phases
     BurstOrder = 12,         ///< 12: AD[1:0] in memory address phases, MWI whole lines
     Contention = 13,         ///< two agents driving one line in the same clock (s/t/s rules)
 };
@@ -58,6 +58,9 @@ class BusMonitor : public sc_core::sc_module, private ClockedAgent {
 
     /// Declare that master `master` is 64-bit address capable (DAC allowed). Masters default to 32-bit.
     void set_dac_capable(unsigned master, bool capable);
+    /// Declare whether master `master` has a 64-bit data path (may assert REQ64#). Masters default to 64-bit, so
+    /// only a master declared 32-bit is held to never asserting REQ64#.
+    void set_data_path_64(unsigned master, bool wide);
     /// Latency timer of a master in clocks (0 = rule 8 unchecked for it).
     void set_latency_timer(unsigned master, uint8_t clocks);
     /// System cache line size in dwords (config 0x0C) for the MWI checks; 0 = line length and alignment unchecked.
@@ -95,12 +98,14 @@ class BusMonitor : public sc_core::sc_module, private ClockedAgent {
     void data_clock(const Lines& l, uint64_t n);
     void turnaround(const Lines& l, uint64_t n);
     void schedule_parity(const Lines& l, bool data, bool hi);
+    void check_dac64_phase(const Lines& l, uint64_t n, const char* which);
     uint32_t granted(const Lines& l) const { return ~l.gnt_n & m_master_mask; }
     /// Count and report a violation; `clause` (0..63) deduplicates a continuing violation within one transaction.
     void flag(Rule r, unsigned clause, uint64_t n, const char* fmt, ...) __attribute__((format(printf, 5, 6)));
 
     // configuration
     uint32_t m_dac_mask = 0;                // masters allowed to issue DAC
+    uint32_t m_req64_mask = ~0u;            // masters allowed to assert REQ64#
     uint8_t m_lt[32] = {};                  // latency timer per master, 0 = unchecked
     uint8_t m_cache_line = 0;               // dwords, 0 = unknown
     uint32_t m_master_mask = 0;             // GNT# bits that exist
@@ -129,6 +134,8 @@ class BusMonitor : public sc_core::sc_module, private ClockedAgent {
     bool m_prev_completed = false;  // the previous clock completed a data phase
     bool m_prev_stop = false;       // ... and it was completed by STOP#
     uint32_t m_lo_addr = 0;         // AD[31:0] of the first address phase
+    uint32_t m_dac_hi = 0;          // AD[63:32] of the first address phase (a DAC with REQ64#: the high dword)
+    uint8_t m_dac_cmd_hi = 0;       // C/BE#[7:4] of the first address phase (... the real command)
     uint64_t m_first_addr = 0;      // clock of the first address phase
     uint64_t m_addr = 0;            // clock of the last address phase (the DAC's second)
     uint64_t m_ref = 0;             // clock latencies of the current data phase count from

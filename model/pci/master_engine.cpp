@@ -259,6 +259,13 @@ void PciMasterEngine::start_transaction(Drive& d) {
     d.ad = s.dac ? (s.addr_ad & 0xFFFFFFFFu) : s.addr_ad;
     d.cbe_n =
         static_cast<uint8_t>(0xF0 | (s.dac ? static_cast<uint8_t>(Cmd::DualAddress) : static_cast<uint8_t>(s.cmd)));
+    if (s.dac && s.wide) {
+        // PCI Local Bus Specification 2.3, section 3.9: a DAC with REQ64# asserted carries the whole address in its
+        // first phase, the high dword on AD[63:32] and the real command on C/BE#[7:4] (PAR64 covers them).
+        d.oe |= kAdHi | kCbeHi;
+        d.ad = s.addr_ad;
+        d.cbe_n = static_cast<uint8_t>((static_cast<uint8_t>(s.cmd) << 4) | static_cast<uint8_t>(Cmd::DualAddress));
+    }
     if (m_faults.bad_address_parity) {
         m_faults.bad_address_parity = false;
         s.par_bad = true;
@@ -563,6 +570,10 @@ void PciMasterEngine::tick() {
             ++m_stats.busy_clocks;
             d.ad = s.addr_ad >> 32;
             d.cbe_n = static_cast<uint8_t>(0xF0 | static_cast<uint8_t>(s.cmd));
+            if (s.wide) {  // the second phase repeats the high dword and the command on the upper half
+                d.ad |= (s.addr_ad >> 32) << 32;
+                d.cbe_n = static_cast<uint8_t>((static_cast<uint8_t>(s.cmd) << 4) | static_cast<uint8_t>(s.cmd));
+            }
             if (m_faults.bad_address_parity) {
                 m_faults.bad_address_parity = false;
                 s.par_bad = true;

@@ -220,6 +220,12 @@ const std::vector<Option>& options() {
          [](RunConfig& c, auto& k, auto& v) {
              c.dma_bits = parse_choice(k, v, {32, 64});
          }},
+        {{"jumbo", "BYTES", "largest frame without FCS the driver accepts (*JumboPacket), 1514..16110 (default 1514)"},
+         [](RunConfig& c, auto& k, auto& v) { c.jumbo = static_cast<uint32_t>(parse_uint(k, v, 1514, 16110)); }},
+        {{"nic-data-path", "BITS", "NIC PCI data path: 32 (82540EM, default) or 64 (82545EM variant: REQ64#)"},
+         [](RunConfig& c, auto& k, auto& v) {
+             c.nic_data_bits = parse_choice(k, v, {32, 64});
+         }},
         {{"max-transfer", "BYTES", "most bytes one NIC DMA operation moves, 64..64K (default 4096)"},
          [](RunConfig& c, auto& k, auto& v) {
              c.max_transfer = static_cast<uint32_t>(parse_uint(k, v, 64, 64 * 1024));
@@ -323,8 +329,14 @@ const std::vector<Preset>& presets() {
         {{"smoke", "the smallest meaningful run: 4 packets each way"}, {{"packets", "4"}, {"size", "60..1514"}}},
         {{"dma32-high", "32-bit NIC with every buffer above 4 GiB: all sends bounce"},
          {{"dma-bits", "32"}, {"placement", "high"}}},
-        {{"dac64", "64-bit NIC on a 64-bit/66 MHz bus with buffers above 4 GiB: DAC cycles"},
+        {{"dac64", "64-bit addressing on a 64-bit/66 MHz bus, buffers above 4 GiB: DACs, 32-bit data phases"},
          {{"bus-width", "64"}, {"bus-clock", "66"}, {"dma-bits", "64"}, {"placement", "high"}}},
+        {{"dac64-wide", "dac64 with the 82545EM's 64-bit data path: DACs with REQ64#, 64-bit data phases"},
+         {{"bus-width", "64"},
+          {"bus-clock", "66"},
+          {"dma-bits", "64"},
+          {"nic-data-path", "64"},
+          {"placement", "high"}}},
         {{"lso64k", "Large Send Offload of 64 KiB packets (MaximumPhysicalMapping 64 KiB)"},
          {{"lso", "65536"}, {"direction", "tx"}, {"packets", "8"}, {"fragments", "4"}}},
         {{"small-packets", "60-byte frames both ways at 100 Mb/s (at 1 Gb/s the host cannot keep up: RX overrun)"},
@@ -609,6 +621,7 @@ void apply_random_scenario(RunConfig& cfg) {
             break;
     }
     cfg.packets = cfg.lso ? 2 + pick(4) : 8 + pick(25);
+    cfg.nic_data_bits = pick(4) == 0 ? 64 : 32;  // the 82545EM variant now and then
     cfg.scenario = "random";
 }
 

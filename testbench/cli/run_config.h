@@ -67,6 +67,8 @@ struct RunConfig {
     BusModel bus_model = BusModel::Pin;  ///< bus-model: pin (cycle-accurate PCI bus) or tlm (TLM-2.0 fast mode)
     // NIC.
     unsigned dma_bits = 64;        ///< dma-bits: NIC DMA address capability, 32 or 64
+    unsigned nic_data_bits = 32;   ///< nic-data-path: 32 (82540EM) or 64 (the 82545EM variant)
+    uint32_t jumbo = 1514;         ///< jumbo: the driver's *JumboPacket (above 1514 sets RCTL.LPE)
     uint32_t max_transfer = 4096;  ///< max-transfer: bytes per NIC DMA operation
     unsigned link_mbps = 1000;     ///< link: 10, 100 or 1000
     uint64_t autoneg_ns = 10'000;  ///< autoneg: PHY autonegotiation time (short: runs are micro- to milliseconds)

@@ -66,6 +66,7 @@ Machine::Machine(sc_module_name name, const MachineConfig& cfg)
       arbiter("arbiter", bus, cfg.arbiter) {
     monitor.set_dac_capable(host.bridge.master_index(), true);
     monitor.set_dac_capable(nic.master().master_index(), cfg.nic.dma_address_bits == 64);
+    monitor.set_data_path_64(nic.master().master_index(), cfg.nic.data_path_bits == 64);
     if (cfg.bridge_faults) host.bridge.set_faults(*cfg.bridge_faults);
     if (cfg.trace_file && cfg.trace_bus) bus.trace(cfg.trace_file);
     trace_nic();

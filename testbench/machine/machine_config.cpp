@@ -51,6 +51,7 @@ MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_m
     m.bus.width_bits = c.bus_width;
     m.bus.clock_mhz = c.bus_mhz;
     m.nic.dma_address_bits = c.dma_bits;
+    m.nic.data_path_bits = c.nic_data_bits;
     m.nic.max_transfer = c.max_transfer;
     m.nic.link_mbps = c.link_mbps;
     m.nic.autoneg_ns = c.autoneg_ns;

@@ -43,6 +43,7 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     // is asked for through LsoMaxSize even when the traffic does not use LSO.
     if (m_cfg->max_physical_mapping > 1514)
         s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->max_physical_mapping);
+    if (m_cfg->jumbo != miniport::kFrameSize) s.registry.emplace_back(miniport::kKeyJumboPacket, m_cfg->jumbo);
     const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis);
     if (st != NDIS_STATUS_SUCCESS) {
         m_failure = driver_failure(st);

@@ -69,16 +69,24 @@ std::vector<uint8_t> make_tcp_frame(uint64_t seed, uint64_t seq, uint32_t total,
     ip[10] = static_cast<uint8_t>(c >> 8);
     ip[11] = static_cast<uint8_t>(c);
     uint8_t* tcp = ip + 20;
-    tcp[0] = 0x13;  // source port 5000
-    tcp[1] = 0x88;
-    tcp[2] = 0x13;  // destination port 5001
-    tcp[3] = 0x89;
+    // Ports from the dynamic range (IANA, RFC 6335): no analyser decodes the random payload as some protocol.
+    tcp[0] = 0xC0;  // source port 49152
+    tcp[1] = 0x00;
+    tcp[2] = 0xC0;  // destination port 49153
+    tcp[3] = 0x01;
     const uint32_t tseq = static_cast<uint32_t>(seq * 0x10000);
     for (int b = 0; b < 4; ++b) tcp[4 + b] = static_cast<uint8_t>(tseq >> (24 - 8 * b));
     tcp[12] = 0x50;  // 20-byte header
     tcp[13] = 0x18;  // PSH ACK
-    tcp[14] = 0xFF;
+    tcp[14] = 0xFF;  // window
     tcp[15] = 0xFF;
+    // As the TCP/IP transport hands a large send to the miniport: the checksum field holds the ones' complement sum
+    // of the pseudo-header without the TCP length, which the NIC adds per segment (8254x manual, section 3.6).
+    uint32_t pseudo = 6;
+    for (int i = 12; i < 20; i += 2) pseudo += (ip[i] << 8) | ip[i + 1];
+    const uint16_t seed_sum = static_cast<uint16_t>(~fold(pseudo));
+    tcp[16] = static_cast<uint8_t>(seed_sum >> 8);
+    tcp[17] = static_cast<uint8_t>(seed_sum);
     Rng rng(seed ^ (seq * 0x9E3779B97F4A7C15ull));
     for (size_t i = 54; i < total; ++i) f[i] = static_cast<uint8_t>(rng.next());
     return f;

@@ -32,6 +32,8 @@ struct RigOptions {
     uint32_t rx_ring = 0;                            ///< driver RxRingSize (0: default)
     uint32_t nic_max_transfer = 4096;                ///< NIC max_transfer
     bool hold_received = false;                      ///< protocol keeps indicated packets
+    uint32_t jumbo = 0;                              ///< driver *JumboPacket (0: not set, 1514)
+    uint32_t rx_buffer = 0;                          ///< driver RxBufferSize (0: not set, 2048)
 };
 
 struct Rig {
@@ -90,6 +92,8 @@ struct Rig {
         if (opt.lso_max) s.registry.emplace_back(miniport::kKeyLsoMaxSize, opt.lso_max);
         if (opt.tx_ring) s.registry.emplace_back(miniport::kKeyTxRingSize, opt.tx_ring);
         if (opt.rx_ring) s.registry.emplace_back(miniport::kKeyRxRingSize, opt.rx_ring);
+        if (opt.jumbo) s.registry.emplace_back(miniport::kKeyJumboPacket, opt.jumbo);
+        if (opt.rx_buffer) s.registry.emplace_back(miniport::kKeyRxBufferSize, opt.rx_buffer);
         s.reports = nullptr;   // on stderr: the tests check NdisHost::violations() themselves
         s.initialize = false;  // MiniportInitialize below, then BAR0 as it left it
         const NDIS_STATUS st = tb::bring_up_driver(hp, s, host);

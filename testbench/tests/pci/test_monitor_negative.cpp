@@ -57,6 +57,32 @@ void retry_read(ScriptedBench& b) {
     b.target.line(kTrdy, 11, "HHH-");
 }
 
+/// A 64-bit memory write of two qwords to `addr` (above 4 GiB) by a DAC with REQ64#: address phases on 9 and 10,
+/// data phases on 11 and 12. `a1`/`a2` are the full 64 AD bits of the two address phases, `cbe1`/`cbe2` C/BE#[7:0].
+void dac64_write(ScriptedBench& b, uint64_t a1, uint64_t a2, uint8_t cbe1 = 0x7D, uint8_t cbe2 = 0x77) {
+    ScriptedAgent& m = b.master;
+    b.monitor.set_dac_capable(m.master(), true);
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLLH-");
+    m.line(kReq64, 9, "LLLH-");
+    m.line(kIrdy, 9, "HHLLH-");
+    m.ad(9, {a1, a2, 0x8877665544332211ull, 0xFFEEDDCCBBAA9988ull}, true);
+    m.cbe(9, {cbe1, cbe2, 0x00, 0x00}, true);
+    b.target.line(kDevsel, 11, "LLH-");
+    b.target.line(kAck64, 11, "LLH-");
+    b.target.line(kTrdy, 11, "LLH-");
+}
+
+/// The monitor caught `a` and `b` (a broken waveform that breaks two rules at once), nothing else.
+void require_two(const BusMonitor& m, Rule a, Rule b) {
+    INFO(m.summary());
+    CHECK(m.violations(a) >= 1);
+    CHECK(m.violations(b) >= 1);
+    CHECK(m.violations() == m.violations(a) + m.violations(b));
+    CHECK(nicsim::test::reports_seen(type_of(a)) == m.violations(a));
+    CHECK(nicsim::test::reports_seen(type_of(b)) == m.violations(b));
+}
+
 }  // namespace
 
 // ---- rule 1: start on an idle bus by the granted master; one GNT#; no GNT# in reset
@@ -444,6 +470,79 @@ TEST_CASE("monitor catches REQ64# released before FRAME#", "[pci][monitor][rule1
     b.target.line(kDevsel, 10, "LLH-");
     b.target.line(kAck64, 10, "LLH-");
     b.target.line(kTrdy, 10, "LLH-");
+    b.run(30);
+    require_only(b.monitor, Rule::Bus64);
+}
+
+TEST_CASE("monitor catches a DAC with REQ64# that leaves AD[63:32] and C/BE#[7:4] undriven",
+          "[pci][monitor][rule11][bus64][dac]") {
+    // The waveform the NIC's master engine used to drive: a low-half DAC under REQ64#, so no PAR64 either.
+    expect(Rule::Bus64);
+    expect(Rule::Parity);
+    ScriptedBench b(64);
+    dac64_write(b, 0, 0);
+    b.master.at(9).release(kAdHi | kCbeHi);
+    b.master.at(10).release(kAdHi | kCbeHi);
+    b.master.at(9).ad = 0x45670000u;
+    b.master.at(10).ad = 0x2u;
+    b.master.at(9).cbe_n = 0xFD;
+    b.master.at(10).cbe_n = 0xF7;
+    b.run(30);
+    require_two(b.monitor, Rule::Bus64, Rule::Parity);
+}
+
+TEST_CASE("monitor catches a DAC with REQ64# whose upper half is not the high dword and the command",
+          "[pci][monitor][rule11][bus64][dac]") {
+    expect(Rule::Bus64);
+    ScriptedBench b(64);
+    dac64_write(b, 0x0000000045670000ull, 0x0000000200000002ull, 0x7D, 0x77);  // AD[63:32] 0 in the first phase
+    b.run(30);
+    require_only(b.monitor, Rule::Bus64);
+}
+
+TEST_CASE("monitor catches a DAC with REQ64# that puts DAC instead of the command on C/BE#[7:4]",
+          "[pci][monitor][rule11][bus64][dac]") {
+    expect(Rule::Bus64);
+    ScriptedBench b(64);
+    dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull, 0xDD, 0x77);
+    b.run(30);
+    require_only(b.monitor, Rule::Bus64);
+}
+
+TEST_CASE("monitor catches bad PAR64 for an address phase of a DAC with REQ64#", "[pci][monitor][rule9][bus64][dac]") {
+    expect(Rule::Parity);
+    ScriptedBench b(64);
+    dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull);
+    b.master.corrupt_parity(10, true);  // PAR64 of the first address phase
+    b.run(30);
+    require_only(b.monitor, Rule::Parity);
+}
+
+TEST_CASE("monitor catches AD[63:32] left undriven in a 64-bit write data phase", "[pci][monitor][rule11][bus64]") {
+    expect(Rule::Bus64);
+    expect(Rule::Parity);
+    ScriptedBench b(64);
+    dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull);
+    b.master.at(12).release(kAdHi);  // the second data phase moves only the low dword (and no PAR64 follows)
+    b.run(30);
+    require_two(b.monitor, Rule::Bus64, Rule::Parity);
+}
+
+TEST_CASE("monitor catches REQ64# from a master with a 32-bit data path", "[pci][monitor][rule11][bus64]") {
+    expect(Rule::Bus64);
+    ScriptedBench b(64);
+    b.monitor.set_data_path_64(b.master.master(), false);  // an 82540EM: never REQ64#
+    dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull);
+    b.run(30);
+    require_only(b.monitor, Rule::Bus64);
+    CHECK(b.monitor.violations(Rule::Bus64) == 1);
+}
+
+TEST_CASE("monitor catches ACK64# held after DEVSEL# is released", "[pci][monitor][rule11][bus64]") {
+    expect(Rule::Bus64);
+    ScriptedBench b(64);
+    dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull);
+    b.target.line(kAck64, 11, "LLLH-");
     b.run(30);
     require_only(b.monitor, Rule::Bus64);
 }

@@ -221,6 +221,28 @@ TEST_CASE("monitor passes a 64-bit burst with REQ64# and ACK64#", "[pci][monitor
     CHECK(b.monitor.usage().bytes == 16);
 }
 
+TEST_CASE("monitor passes a DAC with REQ64# carrying the address on both halves", "[pci][monitor][bus64][dac]") {
+    ScriptedBench b(64);
+    ScriptedAgent& m = b.master;
+    ScriptedAgent& t = b.target;
+    b.monitor.set_dac_capable(m.master(), true);
+    m.req(7, "LLH");
+    m.line(kFrame, 9, "LLLH-");
+    m.line(kReq64, 9, "LLLH-");  // REQ64# with FRAME# through both address phases
+    m.line(kIrdy, 9, "HHLLH-");
+    // 0x2_4567_0000: low dword | high dword, then the high dword on both halves; DAC | MW, then MW on both halves.
+    m.ad(9, {0x0000000245670000ull, 0x0000000200000002ull, 0x8877665544332211ull, 0xFFEEDDCCBBAA9988ull}, true);
+    m.cbe(9, {0x7D, 0x77, 0x00, 0x00}, true);
+    t.line(kDevsel, 11, "LLH-");
+    t.line(kAck64, 11, "LLH-");
+    t.line(kTrdy, 11, "LLH-");
+    b.run(30);
+    require_clean(b.monitor);
+    CHECK(b.monitor.usage().transactions == 1);
+    CHECK(b.monitor.usage().by_cmd[static_cast<unsigned>(Cmd::MemWrite)] == 1);
+    CHECK(b.monitor.usage().bytes == 16);
+}
+
 TEST_CASE("monitor passes a 64-bit request answered by a 32-bit target", "[pci][monitor][bus64]") {
     ScriptedBench b(64);
     ScriptedAgent& m = b.master;
