@@ -112,18 +112,6 @@ uint64_t peak_rss_kb() {
     return static_cast<uint64_t>(ru.ru_maxrss);  // kilobytes on Linux
 }
 
-bool write_file_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return false;
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
-}
-
 namespace {
 
 constexpr uint64_t kResetTxLoss = 64;           // sends the protocol keeps outstanding: a reset may lose them all
@@ -221,7 +209,10 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
                    std::to_string(cfg.fragments) + " fragments");
     s.add("run", "simulated time", sim_ns / 1000.0, "us");
     s.add_count("run", "bus clocks", clocks);
-    s.add_text("run", "ended by", out.interrupted ? "Ctrl-C" : out.time_limit ? "time limit" : "traffic complete");
+    s.add_text("run", "ended by",
+               out.interrupted  ? out.stopped_by
+               : out.time_limit ? "time limit"
+                                : "traffic complete");
 
     // Traffic, as the scoreboards saw it.
     s.add_count("transmit", "packets sent", dut.sent_packets());
@@ -445,7 +436,8 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
                      ? "receive: " + std::to_string(rx.missing()) + " frames missing (" + rx.first_missing() + ")"
                      : rx.first_problem());
     }
-    s.add_text("checks", "verdict", out.failures.empty() ? "pass" : "FAIL");
+    // A run stopped early proved nothing about the traffic it did not finish: never a pass.
+    s.add_text("checks", "verdict", !out.failures.empty() ? "FAIL" : out.interrupted ? "interrupted" : "pass");
 
     // Last, and the only rows that differ between two runs of the same seed: the comparison drops this section.
     s.add(kWallClockSection, "wall time", out.wall_seconds, "s");

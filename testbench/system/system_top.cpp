@@ -73,16 +73,6 @@ std::vector<uint8_t> strip_fcs(const nic::Frame& f) {
     return b;
 }
 
-/// Refuse an output path we cannot create, before the run writes anything anywhere.
-void check_writable(const char* option, const std::string& path) {
-    if (path.empty()) return;
-    const std::string probe = path + ".nicsim-probe";
-    std::FILE* f = std::fopen(probe.c_str(), "wb");
-    if (!f) throw UsageError(std::string("--") + option + ": cannot write '" + path + "'");
-    std::fclose(f);
-    std::remove(probe.c_str());
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -298,7 +288,7 @@ uint64_t Peer::injected_between(uint64_t from_ns, uint64_t to_ns) const {
 
 SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
     : sc_module(name), m_cfg(cfg), m_wire("wire", cfg.link_mbps) {
-    // Inputs are checked and outputs probed before anything is written, so bad input leaves no files behind.
+    // Inputs are checked before anything is written, so bad input leaves no files behind.
     if (!m_cfg.pcap_in.empty()) {
         wire::PcapReader r;
         if (!r.open(m_cfg.pcap_in)) throw UsageError("--pcap-in: " + r.error());
@@ -307,9 +297,6 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         }
         if (!r.error().empty()) throw UsageError("--pcap-in: " + r.error());
     }
-    check_writable("vcd", m_cfg.vcd);
-    check_writable("pcap-out", m_cfg.pcap_out);
-    check_writable("stats-json", m_cfg.stats_json);
 
     auto make_machine = [this](const char* who, const Mac& peer, bool partner) -> std::unique_ptr<MachineBase> {
         if (m_cfg.bus_model == BusModel::Tlm) return std::make_unique<TlmMachine>(who, m_cfg, peer, partner);
@@ -344,29 +331,45 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         }
     }
 
-    if (!m_cfg.pcap_out.empty()) {
-        m_pcap_out = std::make_unique<wire::PcapWriter>();
-        if (!m_pcap_out->open(m_cfg.pcap_out)) throw UsageError("--pcap-out: " + m_pcap_out->error());
-        m_wire.set_tap(m_pcap_out.get());
-    }
-    if (!m_cfg.vcd.empty()) {
-        m_tracer = std::make_unique<Tracer>(m_cfg.vcd);
-        // The bus lines exist only on the pin-level bus (validate() refuses --trace bus with an explicit --vcd in
-        // tlm mode, and without one main leaves the VCD off); the NIC's internals are traced on either.
-        if (Machine* pin = m_dut->pin()) pin->bus.trace(m_tracer->file());
-        const std::string& t = m_cfg.trace;
-        const bool all = t.find("all") != std::string::npos;
-        unsigned what = 0;  // the NIC's internal state beside the bus, as asked (traces/nic_*.gtkw show it)
-        if (all || t.find("dma") != std::string::npos) what |= nic::kTraceDma;
-        if (all || t.find("desc") != std::string::npos) what |= nic::kTraceDesc;
-        if (all || t.find("mac") != std::string::npos) what |= nic::kTraceMac;
-        if (what) m_dut->nic_device().trace(m_tracer->file(), "nic", what);
-        if (what && m_partner) m_partner->nic_device().trace(m_tracer->file(), "partner_nic", what);
-        if (what & nic::kTraceMac) m_wire.trace(m_tracer->file());
-    }
     SC_THREAD(watch);
     const FaultConfig& f = m_cfg.faults;
     if (f.parity_address_ns || f.parity_data_ns || f.parity_read_ns || f.link_flap_ns) SC_THREAD(timed_faults);
+}
+
+void SystemTop::attach_outputs(std::FILE* vcd, std::FILE* pcap) {
+    if (pcap) {
+        m_pcap_out = std::make_unique<wire::PcapWriter>();
+        m_pcap_out->open(pcap, m_cfg.pcap_out);  // a header that cannot be written is reported by pcap_error()
+        m_wire.set_tap(m_pcap_out.get());
+    }
+    if (!vcd) return;
+    m_tracer = std::make_unique<Tracer>(vcd, m_cfg.vcd);
+    // The bus lines exist only on the pin-level bus (validate() refuses --trace bus with an explicit --vcd in tlm
+    // mode, and without one main leaves the VCD off); the NIC's internals are traced on either.
+    pci::PciBus::TraceOptions bus;
+    bus.command = true;
+    if (Machine* pin = m_dut->pin()) pin->bus.trace(m_tracer->file(), bus);
+    bus.scope = "partner_pci";
+    if (Machine* pin = m_partner ? m_partner->pin() : nullptr) pin->bus.trace(m_tracer->file(), bus);
+    const unsigned what = traced_nic_parts();
+    if (what) m_dut->nic_device().trace(m_tracer->file(), "nic", what);
+    if (what && m_partner) m_partner->nic_device().trace(m_tracer->file(), "partner_nic", what);
+    if (what & nic::kTraceMac) m_wire.trace(m_tracer->file());
+}
+
+unsigned SystemTop::traced_nic_parts() const {
+    const std::string& t = m_cfg.trace;
+    const bool all = t.find("all") != std::string::npos;
+    unsigned what = 0;  // the NIC's internal state beside the bus, as asked (traces/nic_*.gtkw show it)
+    if (all || t.find("dma") != std::string::npos) what |= nic::kTraceDma;
+    if (all || t.find("desc") != std::string::npos) what |= nic::kTraceDesc;
+    if (all || t.find("mac") != std::string::npos) what |= nic::kTraceMac;
+    return what;
+}
+
+bool SystemTop::first_address_phase(sc_time& at) const {
+    const Machine* pin = m_dut->pin();
+    return pin && pin->bus.first_address_phase(at);
 }
 
 void SystemTop::timed_faults() {
@@ -488,30 +491,7 @@ void SystemTop::watch() {
 
 void SystemTop::close_outputs() {
     if (m_pcap_out) m_pcap_out->close();
-    if (m_tracer) {
-        m_tracer.reset();
-        normalize_vcd_date(m_cfg.vcd);
-    }
-}
-
-bool normalize_vcd_date(const std::string& path) {
-    // SystemC writes the wall-clock date into the VCD header; overwrite it in place with a fixed text of the same
-    // length, so two runs of one seed give byte-identical files without rewriting a large trace.
-    std::FILE* f = std::fopen(path.c_str(), "r+b");
-    if (!f) return false;
-    char head[256];
-    const size_t n = std::fread(head, 1, sizeof head, f);
-    const std::string h(head, n);
-    const size_t start = h.rfind("$date\n", 0) == 0 ? 6 : std::string::npos;
-    const size_t end = start == std::string::npos ? start : h.find("\n$end", start);
-    bool ok = false;
-    if (end != std::string::npos) {
-        std::string fixed = "     no date (reproducible)";
-        fixed.resize(end - start, ' ');
-        ok = std::fseek(f, static_cast<long>(start), SEEK_SET) == 0 &&
-             std::fwrite(fixed.data(), 1, fixed.size(), f) == fixed.size();
-    }
-    return std::fclose(f) == 0 && ok;
+    m_tracer.reset();  // writes the VCD's last time stamp into its stream
 }
 
 }  // namespace nicsim::tb
