@@ -141,7 +141,11 @@ expect_exit 2 -- "$NICSIM" --bus-model tlm --vcd x.vcd
 for sig in INT TERM; do
     "$NICSIM" --packets 1000000 --max-time 10s --stats-json "$sig.json" --quiet >/dev/null 2>&1 &
     pid=$!
-    sleep 2
+    for _ in $(seq 600); do  # until the run has opened its outputs (it handles signals from then on)
+        [ -n "$(find nicsim-out -maxdepth 1 -name '.nicsim.vcd.*' 2>/dev/null)" ] && break
+        sleep 0.1
+    done
+    sleep 1
     kill -s "$sig" "$pid"
     wait "$pid"
     rc=$?

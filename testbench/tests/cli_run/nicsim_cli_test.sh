@@ -159,7 +159,11 @@ bad-input)
 ctrl-c)
     "$NICSIM" --packets 100000000 --max-time 3600s --vcd v.vcd --pcap-out p.pcap --stats-json s.json >out.txt 2>err.txt &
     pid=$!
-    sleep 2
+    for _ in $(seq 600); do  # until the run has opened its outputs (it handles signals from then on)
+        [ -n "$(find . -maxdepth 1 -name '.v.vcd.*')" ] && break
+        sleep 0.1
+    done
+    sleep 1
     kill -INT "$pid"
     wait "$pid"
     code=$?

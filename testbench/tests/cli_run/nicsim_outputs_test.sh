@@ -121,7 +121,13 @@ signal-INT | signal-TERM | signal-HUP)
     "$NICSIM" --packets 100000000 --max-time 3600s --vcd v.vcd --pcap-out p.pcap --stats-json s.json \
         >out.txt 2>err.txt &
     pid=$!
-    sleep 2
+    # The run has opened its outputs (the VCD's temporary file exists) and simulates for a while: on a loaded
+    # machine a fixed delay could still hit the program's start-up, before it handles signals.
+    for _ in $(seq 600); do
+        [ -n "$(find . -maxdepth 1 -name '.v.vcd.*')" ] && break
+        sleep 0.1
+    done
+    sleep 1
     kill -s "$sig" "$pid"
     wait "$pid"
     code=$?
@@ -194,6 +200,38 @@ gtkw | back-to-back)
             exit bad
         }' "$vcd" >cmd.txt || fail "$(head -3 cmd.txt)"
     grep -q "^\$bus\.FRAME_n\|SystemC\.$bus\.FRAME_n" "$save" || fail "the save file does not show the $bus bus"
+    ;;
+gtkwave-opens)
+    # GTKWave itself, started from another directory (/) on the save file: it opens on the window and marker the
+    # save file names, and CMD at the marker is the command C/BE# carries there, named through pci_cmd.txt.
+    run 0 --packets 4 --quiet
+    save=$WORK/nicsim-out/nicsim.gtkw
+    cat >q.tcl <<'TCL'
+puts "window [gtkwave::getWindowStartTime] [gtkwave::getWindowEndTime] [gtkwave::getMarker]"
+for {set i 0} {$i < [gtkwave::getTotalNumTraces]} {incr i} {
+    puts "trace [gtkwave::getTraceNameFromIndex $i]=[gtkwave::getTraceValueAtMarkerFromIndex $i]"
+}
+gtkwave::/File/Quit
+TCL
+    (cd / && timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" gtkwave -S "$WORK/q.tcl" "$save") >gtk.txt 2>&1 ||
+        { cat gtk.txt; fail "gtkwave did not open $save"; }
+    problem=$(grep -v "^trace " gtk.txt | grep -i "could not\|error\|warning")
+    [ -z "$problem" ] || { cat gtk.txt; fail "gtkwave: $problem"; }
+    read -r _ wstart wend wmarker < <(grep "^window " gtk.txt)
+    [ "$wstart" = "$(sed -n 's/^\[timestart\] //p' "$save")" ] || fail "GTKWave opened at $wstart, not at [timestart]"
+    [ "$wmarker" = "$(awk '/^\*/ { print $2 }' "$save")" ] || fail "GTKWave's marker $wmarker is not the save file's"
+    [ $((wend - wstart)) -ge $((10 * 30000)) ] && [ $((wend - wstart)) -le $((60 * 30000)) ] ||
+        fail "GTKWave shows $((wend - wstart)) ps, not the few dozen clocks around the first transactions"
+    # C/BE# at the marker, from the VCD, named by the filter file.
+    vcd=nicsim-out/nicsim.vcd
+    cbe=$(awk '/\$var/ && $5 == "CBE_n" { print $4; exit }' "$vcd")
+    val=$(awk -v id="$cbe" -v m="$wmarker" '/^#/ { if (substr($0, 2) * 100 > m) exit } $2 == id { v = substr($1, 2) } END { print v }' "$vcd")
+    name=$(awk -v h="$(printf '%X' "$((2#$val))")" '$1 == h { print $2 }' "$(sed -n 's/^\^1 //p' "$save")")
+    [ -n "$name" ] || fail "could not read C/BE# ($val) at the marker from the VCD"
+    grep -qx "trace CMD (address phase)=$name" gtk.txt || { grep "^trace" gtk.txt | head; fail "GTKWave shows no $name on CMD at the marker"; }
+    grep -qx "trace FRAME_n=0" gtk.txt || fail "FRAME# is not asserted at the marker in GTKWave"
+    grep -qx "trace RST_n=1" gtk.txt || fail "the window is not after reset"
+    grep -q "^trace AD\[31:0\]=[0-9A-F]\{8\}$" gtk.txt || fail "AD is not driven at the marker in GTKWave"
     ;;
 *)
     fail "unknown case $CASE"
