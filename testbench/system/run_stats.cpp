@@ -168,6 +168,23 @@ void add_bus(RunStats& s, Machine& m) {
     add_master(s, "nic", m.nic.master().stats());
 }
 
+/// The second machine of a back-to-back run in brief: its bus and NIC (the DUT's own sections have the detail).
+void add_partner(RunStats& s, MachineBase& p) {
+    const std::string sec = "partner";
+    if (Machine* pin = p.pin()) {
+        const pci::BusUsage& u = pin->monitor.usage();
+        s.add(sec, "bus utilisation", u.clocks ? 100.0 * u.busy_clocks / u.clocks : 0, "% of clocks busy");
+        s.add_count(sec, "bus transactions", u.transactions);
+        s.add_count(sec, "bus bytes", u.bytes);
+    }
+    const nic::DataPathStats& d = p.nic_device().data_path().stats();
+    s.add_count(sec, "DMA bursts (bus requests)", d.dma_requests);
+    s.add_count(sec, "NIC frames transmitted", d.tx_frames);
+    s.add_count(sec, "NIC frames received", d.rx_frames);
+    s.add_count(sec, "NIC frames missed (RX overrun)", d.rx_missed);
+    s.add_count(sec, "interrupts serviced", p.host_cpu().stats().interrupts);
+}
+
 /// With --bus-model tlm: what FastBridge and FastDmaPort carried in place of bus transactions.
 void add_fast(RunStats& s, TlmMachine& m) {
     const std::string sec = "bus";
@@ -268,6 +285,7 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     s.add_count("nic", "frames missed (RX overrun)", d.rx_missed);
     s.add_count("nic", "frames dropped", d.tx_dropped + d.rx_dropped);
     s.add_count("nic", "diagnostics", dut.nic_device().stats().diagnostics);
+    if (partner) add_partner(s, *partner);
 
     // The host.
     s.add_count("host", "interrupts serviced", dut.host_cpu().stats().interrupts);

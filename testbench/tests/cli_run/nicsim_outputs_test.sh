@@ -156,8 +156,14 @@ gtkw | back-to-back)
         run 0 --packets 4 --quiet --trace all
         vcd=nicsim-out/nicsim.vcd save=nicsim-out/nicsim.gtkw bus=pci
     else
-        run 0 --back-to-back --packets 4 --quiet --trace all --vcd bb.vcd --pcap-out none
+        run 0 --back-to-back --packets 4 --quiet --trace all --vcd bb.vcd --pcap-out none --stats-json bb.json
         vcd=bb.vcd save=bb.gtkw bus=partner_pci
+        # Both machines are reported: the partner's bus and NIC beside the DUT's.
+        python3 - bb.json <<'PY' || fail "the statistics do not report the partner's bus and NIC"
+import json, sys
+p = json.load(open(sys.argv[1]))["partner"]
+assert p["bus transactions"] > 0 and p["NIC frames transmitted"] == 4 and p["NIC frames received"] == 4, p
+PY
     fi
     [ -s "$save" ] || fail "no save file $save beside $vcd"
     grep -qx "\[dumpfile\] \"$WORK/$vcd\"" "$save" || fail "the save file does not name $WORK/$vcd"
