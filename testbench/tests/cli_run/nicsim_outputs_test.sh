@@ -86,6 +86,10 @@ write-error)
             { cat err.txt; fail "$opt /dev/full: no message naming the option and the reason"; }
         [ -c /dev/full ] || fail "$opt replaced /dev/full"
     done
+    # A write that fails during the run (the VCD's first 1 MiB) stops it there, with the same one line.
+    run 1 --packets 400 --quiet --vcd /dev/full --pcap-out none --stats-json s.json
+    [ "$(wc -l <err.txt)" -eq 1 ] || { cat err.txt; fail "--vcd /dev/full mid-run: expected one line on stderr"; }
+    grep -q '"ended by": "an output write failed"' s.json || fail "a failed write during the run did not stop it"
     # Standard output closed by its reader: EPIPE is a failed write, not a silent death by SIGPIPE.
     "$NICSIM" --packets 4 --quiet --vcd - --pcap-out none 2>err.txt | head -c 10 >/dev/null
     code=${PIPESTATUS[0]}
