@@ -177,7 +177,9 @@ void header(SaveText& s, const GtkwView& v) {
     // Times in a save file are in the SI unit of the VCD's timescale: picoseconds for nicsim's 100 ps.
     const uint64_t lead = kGtkwLeadClocks * v.period_ps;
     const uint64_t start = v.have_start && v.start_ps > lead ? v.start_ps - lead : 0;
-    const double ps_per_pixel = static_cast<double>(kGtkwWindowClocks * v.period_ps) / kWavePixels;
+    // Without a traced bus (--bus-model tlm) there is no first transaction to open on: the whole run is shown.
+    const uint64_t width = v.have_start || v.end_ps == 0 ? kGtkwWindowClocks * v.period_ps : v.end_ps;
+    const double ps_per_pixel = static_cast<double>(width) / kWavePixels;
     char zoom[160];
     std::snprintf(zoom, sizeof zoom, "*%.6f %lld", -std::log2(ps_per_pixel * kZoomUnitsPerPs),
                   v.have_start ? static_cast<long long>(v.start_ps) : -1LL);

@@ -27,8 +27,9 @@ struct GtkwView {
     std::string wire_scope;   ///< the wire's scope when traced (with mac), else empty
     std::vector<GtkwMachine> machines;
     uint64_t period_ps = 30000;  ///< one bus clock
-    bool have_start = false;     ///< start_ps is the first address phase (else the view opens at 0)
+    bool have_start = false;     ///< start_ps is the first address phase (else the view shows the whole run)
     uint64_t start_ps = 0;       ///< the first address phase
+    uint64_t end_ps = 0;         ///< the end of the trace
 };
 
 /// Clocks shown before the first address phase, and in the whole window.

@@ -96,6 +96,7 @@ void RunOutputs::write_save_file(SystemTop& top, std::vector<std::string>& error
     sc_core::sc_time first;
     v.have_start = top.first_address_phase(first);
     if (v.have_start) v.start_ps = to_ps(first);
+    v.end_ps = to_ps(sc_core::sc_time_stamp());
     const std::string nic = v.nic_parts ? "nic" : "";
     v.machines.push_back(machine_view(top.machine(), "", "pci", nic));
     if (MachineBase* partner = top.partner())
