@@ -100,8 +100,12 @@ refused)
     # Problems found before the run: exit 2, one line, nothing written (not even the default nicsim-out/).
     run 0 --direction rx --packets 3 --quiet --vcd none --pcap-out in.pcap
     ln -s in.pcap alias.pcap
+    ln in.pcap hard.pcap  # another name for the same inode: only device and inode tell
     refused "--pcap-out: 'in.pcap' is the file --pcap-in reads" --pcap-in in.pcap --pcap-out in.pcap --vcd none
     refused "--pcap-out: 'alias.pcap' is the file --pcap-in reads" --pcap-in in.pcap --pcap-out alias.pcap --vcd none
+    refused "--pcap-out: 'hard.pcap' is the file --pcap-in reads" --pcap-in in.pcap --pcap-out hard.pcap --vcd none
+    refused "--stats-json: 'hard.pcap' is the same file as --pcap-out 'in.pcap'" --pcap-out in.pcap \
+        --stats-json hard.pcap --vcd none
     refused "--pcap-out: './x' is the same file as --vcd 'x'" --vcd x --pcap-out ./x
     refused "--stats-json: 'x' is the same file as --vcd 'x'" --vcd x --pcap-out none --stats-json x
     refused "--stats-json: '-' is the same file as --pcap-out '/dev/stdout'" --vcd none --pcap-out /dev/stdout \
