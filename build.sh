@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the build and the tests need (tshark and gtkwave read our pcap and VCD output in tests).
-PACKAGES=(build-essential cmake pkg-config libsystemc-dev catch2 tshark gtkwave clang-format)
+PACKAGES=(build-essential cmake pkg-config libsystemc-dev catch2 tshark gtkwave xvfb clang-format)
 
 install_missing() {
     local missing=()

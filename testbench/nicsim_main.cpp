@@ -13,17 +13,14 @@
 
 #include "testbench/cli/run_config.h"
 #include "testbench/machine/system_top.h"
+#include "testbench/nicsim/run_outputs.h"
+#include "testbench/nicsim/run_signals.h"
 #include "testbench/system/run_stats.h"
 
 using namespace nicsim::tb;
 using namespace sc_core;
 
 namespace {
-
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_sigint(int) {
-    g_interrupted = 1;
-}
 
 /// SystemC reports as one line each on stderr, counted by type; the first few of each type are printed.
 struct ReportLog {
@@ -46,19 +43,26 @@ void report_handler(const sc_report& rep, const sc_actions& actions) {
     if (sev == SC_FATAL || (actions & SC_ABORT)) std::abort();
 }
 
-/// Watches Ctrl-C and draws the progress line; runs in simulated time, costs nothing per bus clock.
+/// Watches for Ctrl-C, SIGTERM and SIGHUP and for an output that failed, and draws the progress line; runs in
+/// simulated time, costs nothing per bus clock.
 struct RunControl : sc_module {
     SC_HAS_PROCESS(RunControl);
     SystemTop& top;
+    const RunOutputs& outputs;
     bool progress;
-    bool interrupted = false;
+    int stop_signal = 0;
+    std::string write_failure;
     std::chrono::steady_clock::time_point last_draw = std::chrono::steady_clock::now();
-    RunControl(sc_module_name n, SystemTop& t, bool show) : sc_module(n), top(t), progress(show) { SC_THREAD(poll); }
+    RunControl(sc_module_name n, SystemTop& t, const RunOutputs& o, bool show)
+        : sc_module(n), top(t), outputs(o), progress(show) {
+        SC_THREAD(poll);
+    }
     void poll() {
         for (;;) {
             wait(sc_time(20, SC_US));
-            if (g_interrupted) {
-                interrupted = true;
+            stop_signal = stop_signal_received();
+            write_failure = outputs.write_failure();
+            if (stop_signal || !write_failure.empty()) {
                 sc_stop();
                 return;
             }
@@ -134,6 +138,15 @@ int sc_main(int argc, char* argv[]) {
     cfg.vcd = default_output(cfg.vcd, "nicsim-out/nicsim.vcd", needs_dir);
     cfg.pcap_out = default_output(cfg.pcap_out, "nicsim-out/nicsim.pcap", needs_dir);
     const bool made_dir = needs_dir && ::mkdir(kDefaultOutDir, 0777) == 0;
+    catch_stop_signals();  // from here on a signal stops the run and every output is finished or removed
+    RunOutputs outputs(cfg);
+    try {
+        outputs.check();
+    } catch (const OutputRefused& e) {
+        if (made_dir) ::rmdir(kDefaultOutDir);
+        std::fprintf(stderr, "nicsim: %s\n", e.what());
+        return 2;
+    }
     if (!cfg.progress) cfg.progress = ::isatty(STDERR_FILENO) && !cfg.quiet;
 
     sc_report_handler::set_handler(report_handler);
@@ -147,8 +160,13 @@ int sc_main(int argc, char* argv[]) {
         std::fprintf(stderr, "nicsim: %s\n", e.what());
         return 2;
     }
-    RunControl control("control", *top, cfg.progress);
-    std::signal(SIGINT, on_sigint);
+    std::string open_error;
+    if (!outputs.attach(*top, open_error)) {
+        if (made_dir) ::rmdir(kDefaultOutDir);
+        std::fprintf(stderr, "nicsim: %s\n", open_error.c_str());
+        return 2;
+    }
+    RunControl control("control", *top, outputs, cfg.progress);
 
     sc_time limit(static_cast<double>(cfg.max_time_ns), SC_NS);
     if (cfg.max_clocks)
@@ -158,9 +176,9 @@ int sc_main(int argc, char* argv[]) {
     const auto t0 = std::chrono::steady_clock::now();
     sc_start(limit);
     out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    out.interrupted = control.interrupted;
+    out.interrupted = control.stop_signal || !control.write_failure.empty();
+    out.stopped_by = control.stop_signal ? signal_name(control.stop_signal) : "an output write failed";
     out.time_limit = !out.interrupted && !top->finished();
-    std::signal(SIGINT, SIG_DFL);
     if (cfg.progress) std::fputs("\n", stderr);
 
     RunStats stats = collect_stats(*top, out);
@@ -175,20 +193,27 @@ int sc_main(int argc, char* argv[]) {
         }
         if (unexpected) out.failures.push_back("the model reported " + std::to_string(unexpected) + " warnings");
     }
-    top->close_outputs();
-    if (!top->pcap_error().empty()) out.failures.push_back("pcap output: " + top->pcap_error());
-    if (!cfg.quiet) std::fputs(stats.table().c_str(), stdout);
-    if (!cfg.stats_json.empty() && !write_file_atomically(cfg.stats_json, stats.json()))
-        out.failures.push_back("cannot write " + cfg.stats_json);
+    // The run's own report goes to standard error when standard output carries an output file.
+    std::FILE* report = outputs.uses_stdout() ? stderr : stdout;
+    std::vector<std::string> output_errors;
+    outputs.finish_traces(*top, output_errors);
+    if (!cfg.quiet) std::fputs(stats.table().c_str(), report);
+    outputs.write_stats(stats.json(), output_errors);
     if (out.time_limit) std::fprintf(stderr, "nicsim: the time limit ended the run before the traffic finished\n");
-    if (out.interrupted) std::fprintf(stderr, "nicsim: interrupted; outputs are complete up to that moment\n");
+    if (control.stop_signal)
+        std::fprintf(stderr, "nicsim: interrupted by %s; outputs are complete up to that moment\n",
+                     out.stopped_by.c_str());
+    for (const std::string& e : output_errors) std::fprintf(stderr, "nicsim: %s\n", e.c_str());
     for (const std::string& f : out.failures) std::fprintf(stderr, "nicsim: check failed: %s\n", f.c_str());
     if (!out.failures.empty())
         std::fprintf(stderr, "nicsim: seed %llu; replay with: %s\n", static_cast<unsigned long long>(cfg.seed),
                      replay_command(argc, argv, cfg.seed).c_str());
     if (!cfg.quiet) {
-        if (!cfg.vcd.empty()) std::printf("VCD: %s\n", cfg.vcd.c_str());
-        if (!cfg.pcap_out.empty()) std::printf("pcap: %s\n", cfg.pcap_out.c_str());
+        if (!cfg.vcd.empty()) std::fprintf(report, "VCD: %s\n", cfg.vcd.c_str());
+        if (!outputs.save_file().empty()) std::fprintf(report, "GTKWave: gtkwave %s\n", outputs.save_file().c_str());
+        if (!cfg.pcap_out.empty()) std::fprintf(report, "pcap: %s\n", cfg.pcap_out.c_str());
     }
+    if (!output_errors.empty()) return 1;
+    if (control.stop_signal) return 128 + control.stop_signal;  // as a shell reports a run the signal ended
     return out.failures.empty() ? 0 : 1;
 }

@@ -86,7 +86,8 @@ expect_exit 2 -- "$NICSIM" --scenario-file bad2.scn
 # Bad input: exit 2.
 for args in "--bogus" "stray" "--packets" "--bus-width 48" "--size 100..60" "--lso 1000" "--max-time 5parsecs" \
     "--scenario nope" "--scenario-file /nonexistent" "--pcap-in /etc/passwd" "--vcd /nonexistent/dir/x.vcd" \
-    "--back-to-back --pcap-in x.pcap" "--lso 64K --max-physical-mapping 2000"; do
+    "--back-to-back --pcap-in x.pcap" "--lso 64K --max-physical-mapping 2000" "--pcap-out /tmp" \
+    "--pcap-in in.pcap --pcap-out in.pcap" "--vcd x --pcap-out ./x"; do
     # shellcheck disable=SC2086
     expect_exit 2 -- "$NICSIM" $args
 done
@@ -136,14 +137,24 @@ expect_exit 2 -- "$NICSIM" --bus-model fast
 expect_exit 2 -- "$NICSIM" --bus-model tlm --fault target-abort:50
 expect_exit 2 -- "$NICSIM" --bus-model tlm --vcd x.vcd
 
-# Ctrl-C: stats still written, outputs valid.
-"$NICSIM" --packets 1000000 --max-time 10s --stats-json int.json --quiet >/dev/null 2>&1 &
-pid=$!
-sleep 2
-kill -INT "$pid"
-wait "$pid"
-rc=$?
-[ "$rc" = 0 ] && ok "Ctrl-C: exit 0" || bad "Ctrl-C: exit $rc"
-expect_json int.json run "ended by" "Ctrl-C"
+# Ctrl-C and SIGTERM: stats still written, outputs valid, exit 128 + the signal.
+for sig in INT TERM; do
+    "$NICSIM" --packets 1000000 --max-time 10s --stats-json "$sig.json" --quiet >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 600); do  # until the run has opened its outputs (it handles signals from then on)
+        [ -n "$(find nicsim-out -maxdepth 1 -name '.nicsim.vcd.*' 2>/dev/null)" ] && break
+        sleep 0.1
+    done
+    sleep 1
+    kill -s "$sig" "$pid"
+    wait "$pid"
+    rc=$?
+    want=$((128 + $(kill -l "$sig")))
+    [ "$rc" = "$want" ] && ok "SIG$sig: exit $rc" || bad "SIG$sig: exit $rc, want $want"
+    expect_json "$sig.json" checks verdict interrupted
+done
+expect_json INT.json run "ended by" "Ctrl-C (SIGINT)"
+expect_json TERM.json run "ended by" "SIGTERM"
+[ -s nicsim-out/nicsim.gtkw ] && ok "nicsim-out/nicsim.gtkw written" || bad "nicsim-out/nicsim.gtkw missing"
 
 exit $failed

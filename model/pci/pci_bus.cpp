@@ -41,6 +41,12 @@ struct PciBus::TraceMirror {
     sc_dt::sc_logic par, par64, frame_n, irdy_n, trdy_n, devsel_n, stop_n, req64_n, ack64_n, perr_n, serr_n;
     sc_dt::sc_logic rst_n, inta_n;
     std::vector<sc_dt::sc_logic> req_n, gnt_n, idsel;
+    sc_dt::sc_lv_base cmd{4};        // TraceOptions::command
+    bool command = false;            // cmd is traced
+    bool frame_was = false;          // FRAME# was asserted at the previous refresh
+    bool dac_first = false;          // the previous refresh was the first clock of a DAC
+    bool any_address = false;        // first_address is valid
+    sc_core::sc_time first_address;  // the first address phase traced
 
     TraceMirror(unsigned width, size_t masters, size_t devices)
         : ad(static_cast<int>(width)),
@@ -233,6 +239,28 @@ void PciBus::refresh_trace() {
     }
     for (size_t i = 0; i < t.idsel.size(); ++i)
         t.idsel[i] = ((l.idsel >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+    if (t.command) refresh_command(t, l);
+}
+
+void PciBus::refresh_command(TraceMirror& t, const Lines& l) {
+    // The lines change in every clock of a transaction by this bus's masters (the first data phase asserts IRDY#,
+    // a DAC's second address clock moves AD and C/BE#), so a refresh per change is a refresh per clock here.
+    const bool frame = (l.driven & kFrame) && !l.high(kFrame) && !(l.contention & kFrame);
+    const bool address = frame && (!t.frame_was || t.dac_first);
+    const uint8_t cmd = l.cbe_n & 0x0F;
+    set_vector(t.cmd, 0, 4, cmd, sc_dt::SC_LOGIC_Z, address && (l.driven & kCbeLo), l.contention & kCbeLo);
+    t.dac_first = address && !t.dac_first && cmd == static_cast<uint8_t>(Cmd::DualAddress);
+    t.frame_was = frame;
+    if (address && !t.any_address) {
+        t.any_address = true;
+        t.first_address = sc_time_stamp();
+    }
+}
+
+bool PciBus::first_address_phase(sc_time& at) const {
+    if (!m_trace || !m_trace->any_address) return false;
+    at = m_trace->first_address;
+    return true;
 }
 
 namespace {
@@ -243,12 +271,12 @@ std::string leaf(const std::string& name) {
 }
 }  // namespace
 
-void PciBus::trace(sc_trace_file* tf) {
+void PciBus::trace(sc_trace_file* tf, const TraceOptions& options) {
     if (!tf) return;
     if (m_trace) throw std::logic_error("PciBus::trace called twice");
     m_trace = new TraceMirror(m_config.width_bits, m_masters.size(), m_devices.size());
     TraceMirror& t = *m_trace;
-    const std::string p = "pci.";
+    const std::string p = options.scope + ".";
     CLK.trace(tf, p + "CLK");
     sc_trace(tf, t.rst_n, p + "RST_n");
     sc_trace(tf, t.ad, p + "AD");
@@ -272,6 +300,10 @@ void PciBus::trace(sc_trace_file* tf) {
         sc_trace(tf, t.gnt_n[i], p + "GNT_n_" + leaf(m_masters[i]));
     }
     for (size_t i = 0; i < m_devices.size(); ++i) sc_trace(tf, t.idsel[i], p + "IDSEL_" + leaf(m_devices[i]));
+    if (options.command) {
+        t.command = true;
+        sc_trace(tf, t.cmd, p + "CMD");
+    }
     refresh_trace();
 }
 

@@ -153,8 +153,19 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     /// Number of rising edges since time 0 (clock 0 is the edge at time 0).
     uint64_t clock_count() const;
 
+    /// How trace() names the bus signals and which derived signals it adds.
+    struct TraceOptions {
+        std::string scope = "pci";  ///< VCD scope of the lines (a second machine's bus needs a scope of its own)
+        /// Also trace `<scope>.CMD`: C/BE#[3:0] in the clock of an address phase (both clocks of a DAC), z in every
+        /// other clock, so a viewer names commands only where C/BE# carries one (in data phases it carries byte
+        /// enables; PCI Local Bus Specification 2.3, sections 2.2.2 and 3.1).
+        bool command = false;
+    };
     /// Trace every bus signal under the scope `pci` (call during elaboration, before sc_start).
-    void trace(sc_core::sc_trace_file* tf);
+    void trace(sc_core::sc_trace_file* tf) { trace(tf, TraceOptions{}); }
+    void trace(sc_core::sc_trace_file* tf, const TraceOptions& options);
+    /// With TraceOptions::command: true and the time of the first address phase traced so far (false before one).
+    bool first_address_phase(sc_core::sc_time& at) const;
 
   private:
     class Wires;
@@ -167,6 +178,8 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     void clock_edge() override;  // counts the clocks of an asserted RST#
     void resolve();
     void refresh_trace();
+    struct TraceMirror;
+    void refresh_command(TraceMirror& t, const Lines& l);
 
     BusConfig m_config;
     sc_core::sc_time m_period;  // m_config.period(), built once: clock_count() runs on every agent's clock
@@ -183,7 +196,6 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     sc_core::sc_event m_reset_asserted;
     mutable bool m_changed_used = false;
 
-    struct TraceMirror;
     TraceMirror* m_trace = nullptr;
 };
 

@@ -50,6 +50,15 @@ FastVcdFile::FastVcdFile(const std::string& path) : m_path(path), m_buf(kBufSize
         SC_REPORT_WARNING("nicsim/trace/open", ("cannot open VCD file " + path).c_str());
         return;
     }
+    register_with_kernel();
+}
+
+FastVcdFile::FastVcdFile(std::FILE* stream, const std::string& name)
+    : m_fp(stream), m_owns_fp(false), m_path(name), m_buf(kBufSize) {
+    if (m_fp) register_with_kernel();
+}
+
+void FastVcdFile::register_with_kernel() {
     m_unit = sc_core::sc_get_time_resolution();
     m_unit_ticks = 1;
     sc_core::sc_get_curr_simcontext()->add_trace_file(this);
@@ -67,7 +76,10 @@ FastVcdFile::~FastVcdFile() {
         write_time(end / m_unit_ticks);  // the end of the trace
     }
     flush();
-    std::fclose(m_fp);
+    if (m_owns_fp)
+        std::fclose(m_fp);
+    else
+        std::fflush(m_fp);
 }
 
 void FastVcdFile::add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask) {

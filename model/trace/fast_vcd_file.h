@@ -17,7 +17,10 @@ class FastVcdFile : public sc_core::sc_trace_file {
     /// Opens `path` (written as given, no suffix added) and registers with the simulation kernel, which calls
     /// cycle() at the end of every time step. An unopenable file is reported (nicsim/trace/open) and traces nothing.
     explicit FastVcdFile(const std::string& path);
-    /// Writes the final time stamp, flushes, closes and unregisters from the kernel.
+    /// Writes into `stream`, which stays the caller's: it is flushed at the end but not closed, and write errors are
+    /// left in its error indicator (ferror) for the caller to check. `name` names it in reports.
+    FastVcdFile(std::FILE* stream, const std::string& name);
+    /// Writes the final time stamp, flushes, closes (unless the stream is borrowed) and unregisters from the kernel.
     ~FastVcdFile() override;
     FastVcdFile(const FastVcdFile&) = delete;
     FastVcdFile& operator=(const FastVcdFile&) = delete;
@@ -130,7 +133,10 @@ class FastVcdFile : public sc_core::sc_trace_file {
     void put(char c);
     void flush();
 
+    void register_with_kernel();
+
     std::FILE* m_fp = nullptr;
+    bool m_owns_fp = true;
     std::string m_path;
     std::vector<char> m_buf;
     size_t m_fill = 0;

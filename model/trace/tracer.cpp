@@ -22,6 +22,12 @@ Tracer::Tracer(const std::string& path, Writer writer) : m_writer(writer) {
     m_file->set_time_unit(100, sc_core::SC_PS);  // 66 MHz has a 7.5 ns half period
 }
 
+Tracer::Tracer(std::FILE* stream, const std::string& name) : m_writer(Writer::Fast), m_path(name) {
+    if (!stream) return;
+    m_file = new FastVcdFile(stream, name);
+    m_file->set_time_unit(100, sc_core::SC_PS);
+}
+
 Tracer::~Tracer() {
     if (!m_file) return;
     if (m_writer == Writer::SystemC)

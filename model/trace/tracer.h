@@ -1,6 +1,7 @@
 // The one object that owns the VCD file: opt-in at run time, so an untraced run pays nothing.
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include <systemc>
@@ -15,6 +16,9 @@ class Tracer {
     };
     /// `path` with or without the ".vcd" suffix (the file is always `<base>.vcd`); empty = tracing off.
     explicit Tracer(const std::string& path = {}, Writer writer = Writer::Fast);
+    /// Traces into an open stream (FastVcdFile), written exactly as given and left open: the caller owns it, closes
+    /// it after the Tracer is destroyed and checks it for write errors. `name` names it in reports and path().
+    Tracer(std::FILE* stream, const std::string& name);
     ~Tracer();
     Tracer(const Tracer&) = delete;
     Tracer& operator=(const Tracer&) = delete;

@@ -39,13 +39,30 @@ bool PcapWriter::open(const std::string& path, uint32_t snaplen) {
     close();
     m_path = path;
     m_tmp = path + ".part";
+    m_borrowed = false;
     m_error.clear();
+    if (snaplen == 0 || snaplen > kPcapMaxSnaplen) return start(snaplen);
+    m_file = std::fopen(m_tmp.c_str(), "wb");
+    if (!m_file) return fail("cannot create '" + m_tmp + "': " + std::strerror(errno));
+    return start(snaplen);
+}
+
+bool PcapWriter::open(std::FILE* stream, const std::string& name, uint32_t snaplen) {
+    close();
+    m_path = name;
+    m_tmp.clear();
+    m_borrowed = true;
+    m_error.clear();
+    m_file = stream;
+    if (!m_file) return fail("no stream to write to");
+    return start(snaplen);
+}
+
+bool PcapWriter::start(uint32_t snaplen) {
     m_records = 0;
     if (snaplen == 0 || snaplen > kPcapMaxSnaplen)
         return fail("snaplen " + std::to_string(snaplen) + " not in 1.." + std::to_string(kPcapMaxSnaplen));
     m_snaplen = snaplen;
-    m_file = std::fopen(m_tmp.c_str(), "wb");
-    if (!m_file) return fail("cannot create '" + m_tmp + "': " + std::strerror(errno));
     uint8_t h[kPcapFileHeaderBytes];
     put32(h + 0, kPcapMagicNs);
     put16(h + 4, kVersionMajor);
@@ -77,7 +94,12 @@ bool PcapWriter::write(uint64_t time_ns, const uint8_t* data, size_t len) {
 
 bool PcapWriter::close() {
     if (!m_file) return m_error.empty() && !m_path.empty();
-    const bool flushed = std::fflush(m_file) == 0;
+    const bool flushed = std::fflush(m_file) == 0 && !std::ferror(m_file);
+    if (m_borrowed) {
+        m_file = nullptr;
+        if (!flushed) fail(std::string("cannot write: ") + std::strerror(errno));
+        return m_error.empty();
+    }
     const bool closed = std::fclose(m_file) == 0;
     m_file = nullptr;
     if (!flushed || !closed) fail(std::string("cannot finish the file: ") + std::strerror(errno));

@@ -18,7 +18,8 @@ constexpr uint32_t kPcapMaxSnaplen = 262144;     ///< largest snaplen/caplen acc
 constexpr unsigned kPcapFileHeaderBytes = 24;    ///< global header
 constexpr unsigned kPcapRecordHeaderBytes = 16;  ///< per-record header
 
-/// Writes to "<path>.part" and renames it to `path` on close(), so a reader never sees a half-written file.
+/// Writes to "<path>.part" and renames it to `path` on close(), so a reader never sees a half-written file; or into
+/// a stream the caller opened (and closes), when where and how the file is written is the caller's policy.
 class PcapWriter {
   public:
     PcapWriter() = default;
@@ -28,6 +29,9 @@ class PcapWriter {
 
     /// Create the file and write the global header; false with error() set when it cannot be created.
     bool open(const std::string& path, uint32_t snaplen = kPcapMaxSnaplen);
+    /// Write into `stream` (borrowed: close() flushes it and checks it for errors but does not close it); `name`
+    /// names it in errors. False with error() set when the header cannot be written.
+    bool open(std::FILE* stream, const std::string& name, uint32_t snaplen = kPcapMaxSnaplen);
     /// One record: captured length min(len, snaplen), original length len, timestamp in ns. False after an error.
     bool write(uint64_t time_ns, const uint8_t* data, size_t len);
     /// Flush, close and rename into place; on any earlier write error the partial file is removed instead.
@@ -41,7 +45,9 @@ class PcapWriter {
 
   private:
     bool fail(const std::string& what);
+    bool start(uint32_t snaplen);
     std::FILE* m_file = nullptr;
+    bool m_borrowed = false;
     std::string m_path;
     std::string m_tmp;
     std::string m_error;

@@ -47,9 +47,10 @@ CpuPlatform& MachineBase::platform() {
     return *m_platform;
 }
 
-void MachineBase::trace_nic() {
-    if (m_config.trace_file && m_config.trace_nic)
-        nic_device().trace(m_config.trace_file, m_config.trace_nic_name, m_config.trace_nic);
+void MachineBase::trace(sc_trace_file* tf) {
+    if (!tf) return;
+    if (Machine* p = pin(); p && m_config.trace_bus) p->bus.trace(tf, m_config.trace_bus_options);
+    if (m_config.trace_nic) nic_device().trace(tf, m_config.trace_nic_name, m_config.trace_nic);
 }
 
 void MachineBase::install_run_program() {
@@ -68,14 +69,13 @@ Machine::Machine(sc_module_name name, const MachineConfig& cfg)
     monitor.set_dac_capable(nic.master().master_index(), cfg.nic.dma_address_bits == 64);
     monitor.set_data_path_64(nic.master().master_index(), cfg.nic.data_path_bits == 64);
     if (cfg.bridge_faults) host.bridge.set_faults(*cfg.bridge_faults);
-    if (cfg.trace_file && cfg.trace_bus) bus.trace(cfg.trace_file);
-    trace_nic();
+    trace(cfg.trace_file);
     install_run_program();
 }
 
 TlmMachine::TlmMachine(sc_module_name name, const MachineConfig& cfg)
     : MachineBase(name, cfg), fast("tlm", fast_params(cfg)) {
-    trace_nic();
+    trace(cfg.trace_file);
     install_run_program();
 }
 

@@ -43,15 +43,17 @@ class MachineBase : public sc_core::sc_module, public RunProgram {
     /// The fast-mode machine (FastBridge, FastDmaPort), or null with pin.
     virtual TlmMachine* tlm() { return nullptr; }
     const MachineConfig& config() const { return m_config; }
+    /// Trace into `tf` what the configuration asks for (the bus lines on the pin-level bus, the NIC's state); the
+    /// builder calls it with MachineConfig::trace_file, a run that opens its VCD later calls it itself.
+    void trace(sc_core::sc_trace_file* tf);
     /// The host software's lower edge over this machine's CPU, memory and DMA verifier.
     CpuPlatform& platform();
     Mac mac() const;
 
   protected:
     MachineBase(sc_core::sc_module_name name, const MachineConfig& cfg);
-    /// The derived constructor calls these once its parts exist: the NIC's traced state (as configured), and the
+    /// The derived constructor calls these once its parts exist: trace(config().trace_file), and the
     /// run program (if any) handed to the CPU.
-    void trace_nic();
     void install_run_program();
 
   private:

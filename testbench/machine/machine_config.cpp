@@ -65,7 +65,9 @@ MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_m
     // The bus lines exist only on the pin-level bus (validate() refuses --trace bus with an explicit --vcd in tlm
     // mode, and without one main leaves the VCD off); the NIC's internals are traced on either.
     m.trace_file = trace;
-    m.trace_bus = !partner;
+    m.trace_bus = true;
+    m.trace_bus_options.scope = partner ? "partner_pci" : "pci";
+    m.trace_bus_options.command = true;  // viewers name commands only in address phases
     m.trace_nic = nic_trace_bits(c.trace);
     m.trace_nic_name = partner ? "partner_nic" : "nic";
     m.run = &c;

@@ -29,6 +29,7 @@ struct MachineConfig {
     /// state selected by `trace_nic` (nic::kTrace* bits) under the name `trace_nic_name`.
     sc_core::sc_trace_file* trace_file = nullptr;
     bool trace_bus = false;
+    pci::PciBus::TraceOptions trace_bus_options;  ///< the bus lines' scope, and whether CMD is traced
     unsigned trace_nic = 0;
     std::string trace_nic_name = "nic";
     /// The nicsim run whose traffic program the CPU runs (RunProgram), or null: the CPU runs only what the user

@@ -12,21 +12,11 @@ namespace {
 
 constexpr uint64_t kWireQuietNs = 200'000;  // at the end, give up waiting for transmitted frames after this much quiet
 
-/// Refuse an output path we cannot create, before the run writes anything anywhere.
-void check_writable(const char* option, const std::string& path) {
-    if (path.empty()) return;
-    const std::string probe = path + ".nicsim-probe";
-    std::FILE* f = std::fopen(probe.c_str(), "wb");
-    if (!f) throw UsageError(std::string("--") + option + ": cannot write '" + path + "'");
-    std::fclose(f);
-    std::remove(probe.c_str());
-}
-
 }  // namespace
 
 SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
     : sc_module(name), m_cfg(cfg), m_wire("wire", cfg.link_mbps) {
-    // Inputs are checked and outputs probed before anything is written, so bad input leaves no files behind.
+    // Inputs are checked before anything is written, so bad input leaves no files behind.
     if (!m_cfg.pcap_in.empty()) {
         wire::PcapReader r;
         if (!r.open(m_cfg.pcap_in)) throw UsageError("--pcap-in: " + r.error());
@@ -35,20 +25,11 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         }
         if (!r.error().empty()) throw UsageError("--pcap-in: " + r.error());
     }
-    check_writable("vcd", m_cfg.vcd);
-    check_writable("pcap-out", m_cfg.pcap_out);
-    check_writable("stats-json", m_cfg.stats_json);
-
-    if (!m_cfg.pcap_out.empty()) {
-        m_pcap_out = std::make_unique<wire::PcapWriter>();
-        if (!m_pcap_out->open(m_cfg.pcap_out)) throw UsageError("--pcap-out: " + m_pcap_out->error());
-    }
-    if (!m_cfg.vcd.empty()) m_tracer = std::make_unique<Tracer>(m_cfg.vcd);
-    sc_trace_file* const trace = m_tracer ? m_tracer->file() : nullptr;
-    m_dut = build_machine("dut", machine_config(m_cfg, false, kPeerMac, trace));
+    // The outputs are attached after elaboration (attach_outputs), so the machines are built without a trace file.
+    m_dut = build_machine("dut", machine_config(m_cfg, false, kPeerMac));
     m_dut->set_check_rx(m_cfg.pcap_in.empty());  // frames from a pcap are not ours to check byte for byte
     if (m_cfg.back_to_back) {
-        m_partner = build_machine("partner", machine_config(m_cfg, true, m_dut->mac(), trace));
+        m_partner = build_machine("partner", machine_config(m_cfg, true, m_dut->mac()));
         m_dut->set_peer_mac(m_partner->mac());
         m_dut->set_tx_board(&m_partner->rx_board());
         m_partner->set_tx_board(&m_dut->rx_board());
@@ -74,8 +55,6 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         }
     }
 
-    if (m_pcap_out) m_wire.set_tap(m_pcap_out.get());
-    if (m_tracer && (m_dut->config().trace_nic & nic::kTraceMac)) m_wire.trace(m_tracer->file());
     SC_THREAD(watch);
     const FaultConfig& f = m_cfg.faults;
     if (f.parity_address_ns || f.parity_data_ns || f.parity_read_ns || f.link_flap_ns) SC_THREAD(timed_faults);
@@ -179,32 +158,31 @@ void SystemTop::watch() {
     sc_stop();
 }
 
-void SystemTop::close_outputs() {
-    if (m_pcap_out) m_pcap_out->close();
-    if (m_tracer) {
-        m_tracer.reset();
-        normalize_vcd_date(m_cfg.vcd);
+void SystemTop::attach_outputs(std::FILE* vcd, std::FILE* pcap) {
+    if (pcap) {
+        m_pcap_out = std::make_unique<wire::PcapWriter>();
+        m_pcap_out->open(pcap, m_cfg.pcap_out);  // a header that cannot be written is reported by pcap_error()
+        m_wire.set_tap(m_pcap_out.get());
     }
+    if (!vcd) return;
+    m_tracer = std::make_unique<Tracer>(vcd, m_cfg.vcd);
+    m_dut->trace(m_tracer->file());
+    if (m_partner) m_partner->trace(m_tracer->file());
+    if (traced_nic_parts() & nic::kTraceMac) m_wire.trace(m_tracer->file());
 }
 
-bool normalize_vcd_date(const std::string& path) {
-    // SystemC writes the wall-clock date into the VCD header; overwrite it in place with a fixed text of the same
-    // length, so two runs of one seed give byte-identical files without rewriting a large trace.
-    std::FILE* f = std::fopen(path.c_str(), "r+b");
-    if (!f) return false;
-    char head[256];
-    const size_t n = std::fread(head, 1, sizeof head, f);
-    const std::string h(head, n);
-    const size_t start = h.rfind("$date\n", 0) == 0 ? 6 : std::string::npos;
-    const size_t end = start == std::string::npos ? start : h.find("\n$end", start);
-    bool ok = false;
-    if (end != std::string::npos) {
-        std::string fixed = "     no date (reproducible)";
-        fixed.resize(end - start, ' ');
-        ok = std::fseek(f, static_cast<long>(start), SEEK_SET) == 0 &&
-             std::fwrite(fixed.data(), 1, fixed.size(), f) == fixed.size();
-    }
-    return std::fclose(f) == 0 && ok;
+unsigned SystemTop::traced_nic_parts() const {
+    return m_dut->config().trace_nic;
+}
+
+bool SystemTop::first_address_phase(sc_time& at) const {
+    const Machine* pin = m_dut->pin();
+    return pin && pin->bus.first_address_phase(at);
+}
+
+void SystemTop::close_outputs() {
+    if (m_pcap_out) m_pcap_out->close();
+    m_tracer.reset();  // writes the VCD's last time stamp into its stream
 }
 
 }  // namespace nicsim::tb

@@ -3,6 +3,7 @@
 // flap) and the watch that ends the run once every program finished and the wire went quiet.
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,7 +23,7 @@ namespace nicsim::tb {
 class SystemTop : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(SystemTop);
-    /// Opens the outputs first: throws UsageError naming a path that cannot be written or read.
+    /// Reads the inputs first: throws UsageError naming one that cannot be read.
     SystemTop(sc_core::sc_module_name name, const RunConfig& cfg);
     ~SystemTop() override;
 
@@ -39,7 +40,14 @@ class SystemTop : public sc_core::sc_module {
     wire::PcapSource* pcap_source() { return m_pcap_in.get(); }
     /// Every program finished and every expected frame arrived (or the peer has nothing more to send).
     bool finished() const;
-    /// Close VCD and pcap so both are complete on disk (also after an interrupted run).
+    /// Trace into `vcd` and record the wire into `pcap` (either may be null; both stay the caller's, named by
+    /// config().vcd and config().pcap_out in messages). Call once, before the simulation starts.
+    void attach_outputs(std::FILE* vcd, std::FILE* pcap);
+    /// The NIC parts --trace asks for (nic::TraceWhat bits).
+    unsigned traced_nic_parts() const;
+    /// The DUT's bus is traced and has had an address phase: true and its time.
+    bool first_address_phase(sc_core::sc_time& at) const;
+    /// Finish the VCD and pcap streams (also after an interrupted run); the caller closes them.
     void close_outputs();
     std::string pcap_error() const { return m_pcap_out ? m_pcap_out->error() : std::string(); }
     /// link-flap: the link came back, and the frames delivered and lost on the wire up to that moment.
@@ -68,8 +76,5 @@ class SystemTop : public sc_core::sc_module {
 
 /// SystemC report types a fault plan is expected to cause (they do not fail the run; each is counted).
 std::vector<std::string> expected_fault_reports(const FaultConfig& faults);
-
-/// Replace the wall-clock date SystemC writes into a VCD header by a fixed text of the same length (in place).
-bool normalize_vcd_date(const std::string& path);
 
 }  // namespace nicsim::tb

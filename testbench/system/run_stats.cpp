@@ -112,18 +112,6 @@ uint64_t peak_rss_kb() {
     return static_cast<uint64_t>(ru.ru_maxrss);  // kilobytes on Linux
 }
 
-bool write_file_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return false;
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
-}
-
 namespace {
 
 constexpr uint64_t kResetTxLoss = 64;           // sends the protocol keeps outstanding: a reset may lose them all
@@ -180,6 +168,23 @@ void add_bus(RunStats& s, Machine& m) {
     add_master(s, "nic", m.nic.master().stats());
 }
 
+/// The second machine of a back-to-back run in brief: its bus and NIC (the DUT's own sections have the detail).
+void add_partner(RunStats& s, MachineBase& p) {
+    const std::string sec = "partner";
+    if (Machine* pin = p.pin()) {
+        const pci::BusUsage& u = pin->monitor.usage();
+        s.add(sec, "bus utilisation", u.clocks ? 100.0 * u.busy_clocks / u.clocks : 0, "% of clocks busy");
+        s.add_count(sec, "bus transactions", u.transactions);
+        s.add_count(sec, "bus bytes", u.bytes);
+    }
+    const nic::DataPathStats& d = p.nic_device().data_path().stats();
+    s.add_count(sec, "DMA bursts (bus requests)", d.dma_requests);
+    s.add_count(sec, "NIC frames transmitted", d.tx_frames);
+    s.add_count(sec, "NIC frames received", d.rx_frames);
+    s.add_count(sec, "NIC frames missed (RX overrun)", d.rx_missed);
+    s.add_count(sec, "interrupts serviced", p.host_cpu().stats().interrupts);
+}
+
 /// With --bus-model tlm: what FastBridge and FastDmaPort carried in place of bus transactions.
 void add_fast(RunStats& s, TlmMachine& m) {
     const std::string sec = "bus";
@@ -221,7 +226,10 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
                    std::to_string(cfg.fragments) + " fragments");
     s.add("run", "simulated time", sim_ns / 1000.0, "us");
     s.add_count("run", "bus clocks", clocks);
-    s.add_text("run", "ended by", out.interrupted ? "Ctrl-C" : out.time_limit ? "time limit" : "traffic complete");
+    s.add_text("run", "ended by",
+               out.interrupted  ? out.stopped_by
+               : out.time_limit ? "time limit"
+                                : "traffic complete");
 
     // Traffic, as the scoreboards saw it.
     s.add_count("transmit", "packets sent", dut.sent_packets());
@@ -277,6 +285,7 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
     s.add_count("nic", "frames missed (RX overrun)", d.rx_missed);
     s.add_count("nic", "frames dropped", d.tx_dropped + d.rx_dropped);
     s.add_count("nic", "diagnostics", dut.nic_device().stats().diagnostics);
+    if (partner) add_partner(s, *partner);
 
     // The host.
     s.add_count("host", "interrupts serviced", dut.host_cpu().stats().interrupts);
@@ -445,7 +454,8 @@ RunStats collect_stats(SystemTop& top, RunOutcome& out) {
                      ? "receive: " + std::to_string(rx.missing()) + " frames missing (" + rx.first_missing() + ")"
                      : rx.first_problem());
     }
-    s.add_text("checks", "verdict", out.failures.empty() ? "pass" : "FAIL");
+    // A run stopped early proved nothing about the traffic it did not finish: never a pass.
+    s.add_text("checks", "verdict", !out.failures.empty() ? "FAIL" : out.interrupted ? "interrupted" : "pass");
 
     // Last, and the only rows that differ between two runs of the same seed: the comparison drops this section.
     s.add(kWallClockSection, "wall time", out.wall_seconds, "s");

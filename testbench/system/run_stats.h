@@ -44,15 +44,13 @@ uint64_t peak_rss_kb();
 struct RunOutcome {
     double wall_seconds = 0;
     uint64_t rss_start_kb = 0;          ///< peak RSS before the simulation started
-    bool interrupted = false;           ///< Ctrl-C
+    bool interrupted = false;           ///< stopped early by a signal or a failed output
+    std::string stopped_by;             ///< what stopped it ("Ctrl-C (SIGINT)", "SIGTERM", ...) when interrupted
     bool time_limit = false;            ///< stopped by --max-time or --max-clocks before the traffic finished
     std::vector<std::string> failures;  ///< each check that failed, one line each (empty = pass)
 };
 
 /// Collect every statistic of the run and judge it: fills outcome.failures.
 RunStats collect_stats(SystemTop& top, RunOutcome& outcome);
-
-/// Write `text` to `path` atomically (temporary file, then rename). False on error.
-bool write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace nicsim::tb

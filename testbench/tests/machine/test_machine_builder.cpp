@@ -64,8 +64,12 @@ TEST_CASE("machine_config gives the DUT and the partner of a run their parts", "
     CHECK(dut.trace_nic == (nic::kTraceDma | nic::kTraceMac));
     CHECK(dut.trace_nic_name == "nic");
     CHECK(partner.trace_nic_name == "partner_nic");
+    INFO("both machines' buses are traced, each under a scope of its own, with CMD in address phases");
     CHECK(dut.trace_bus);
-    CHECK_FALSE(partner.trace_bus);
+    CHECK(partner.trace_bus);
+    CHECK(dut.trace_bus_options.scope == "pci");
+    CHECK(partner.trace_bus_options.scope == "partner_pci");
+    CHECK(dut.trace_bus_options.command);
     CHECK(tb::nic_trace_bits("all") == (nic::kTraceDma | nic::kTraceDesc | nic::kTraceMac));
     CHECK(tb::nic_trace_bits("bus") == 0u);
     INFO("with tlm there is no host bridge to fault");

@@ -150,6 +150,35 @@ TEST_CASE("FastVcdFile writes the same VCD as SystemC's writer apart from the da
     std::remove((ref + ".vcd").c_str());
 }
 
+TEST_CASE("FastVcdFile on a caller's stream writes the same bytes as on its own file", "[traces][vcd]") {
+    const std::string own = "fast_vcd_own";
+    const std::string borrowed = "fast_vcd_borrowed.vcd";
+    std::FILE* f = std::fopen(borrowed.c_str(), "wb");
+    REQUIRE(f);
+    {
+        sc_clock clk("clk", sc_time(15, SC_NS));
+        Stimulus s("stim");
+        s.clk(clk);
+        nicsim::Tracer a(own, nicsim::Tracer::Writer::Fast);
+        nicsim::Tracer b(f, borrowed);
+        CHECK(b.path() == borrowed);
+        trace_all(a.file(), s, clk);
+        trace_all(b.file(), s, clk);
+        sc_start(3000, SC_NS);
+    }
+    INFO("the stream is still open after the tracer is gone: the caller closes it");
+    CHECK(std::fputc('\n', f) == '\n');
+    REQUIRE(std::fclose(f) == 0);
+    std::string got = slurp(borrowed);
+    const std::string want = slurp(own + ".vcd");
+    REQUIRE(want.size() > 1000);
+    REQUIRE_FALSE(got.empty());
+    got.pop_back();
+    CHECK(got == want);
+    std::remove((own + ".vcd").c_str());
+    std::remove(borrowed.c_str());
+}
+
 TEST_CASE("FastVcdFile writes a traced 64-bit PCI bus under SystemC.pci", "[traces][vcd][pci]") {
     const std::string fast = "fast_vcd_bus_fast";
     {

@@ -284,3 +284,38 @@ TEST_CASE("every truncation and seeded corruption of a pcap reads cleanly or sto
     INFO("most corruptions are caught");
     CHECK(errors > 200);
 }
+
+TEST_CASE("PcapWriter on a caller's stream writes the same file and reports a failed write", "[wire][pcap]") {
+    const std::vector<uint8_t> expected = good_file("pcap_stream_reference.pcap");
+    std::FILE* f = std::fopen("pcap_stream.pcap", "wb");
+    REQUIRE(f);
+    {
+        PcapWriter w;
+        REQUIRE(w.open(f, "pcap_stream.pcap"));
+        const auto a = pattern_frame(60, 1), b = pattern_frame(1514, 2);
+        REQUIRE(w.write(1000, a.data(), a.size()));
+        REQUIRE(w.write(2'000'000'123ull, b.data(), b.size()));
+        REQUIRE(w.close());
+        INFO("the stream stays the caller's: no .part file, nothing renamed, still open");
+        CHECK_FALSE(exists("pcap_stream.pcap.part"));
+        CHECK(std::fputc('x', f) == 'x');
+    }
+    REQUIRE(std::fclose(f) == 0);
+    std::vector<uint8_t> got = slurp("pcap_stream.pcap");
+    REQUIRE_FALSE(got.empty());
+    got.pop_back();  // the byte written after close() above
+    CHECK(got == expected);
+
+    std::FILE* full = std::fopen("/dev/full", "wb");
+    REQUIRE(full);
+    PcapWriter w;
+    w.open(full, "/dev/full");
+    const auto big = pattern_frame(1514, 3);
+    for (int i = 0; i < 100 && w.error().empty(); ++i) w.write(static_cast<uint64_t>(i), big.data(), big.size());
+    INFO("a device that takes no bytes fails the writer, by its write or its flush");
+    CHECK_FALSE(w.close());
+    CHECK(w.error().find("/dev/full") != std::string::npos);
+    std::fclose(full);
+    std::remove("pcap_stream.pcap");
+    std::remove("pcap_stream_reference.pcap");
+}
