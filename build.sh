@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the build and the tests need (tshark and gtkwave read our pcap and VCD output in tests).
-PACKAGES=(build-essential cmake pkg-config libsystemc-dev catch2 tshark gtkwave clang-format)
+PACKAGES=(build-essential cmake pkg-config libsystemc-dev catch2 tshark gtkwave clang-format libcli11-dev
+    libtomlplusplus-dev nlohmann-json3-dev python3-jsonschema)
 
 install_missing() {
     local missing=()
@@ -49,7 +50,7 @@ case "$cmd" in
     run)
         install_missing
         build
-        exec ./build/testbench/nicsim "$@"
+        exec ./build/nicsim "$@"
         ;;
     test)
         install_missing

@@ -30,6 +30,7 @@
 #include "model/fast/fast_machine.h"
 #include "model/fast/pin_machine.h"
 #include "model/fast/traffic_harness.h"
+#include "testbench/nicsim/scenario_file.h"
 #include "testbench/system/system_top.h"
 
 using namespace nicsim;

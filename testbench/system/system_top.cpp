@@ -157,9 +157,8 @@ void MachineBase::program(host::HostPlatform& hp) {
     m_ndis->set_report_sink(
         [](const std::string& type, const std::string& message) { SC_REPORT_WARNING(type.c_str(), message.c_str()); });
     m_ndis->set_config(miniport::kKeyDmaAddressBits, m_cfg.dma_bits);
-    // The miniport derives MaximumPhysicalMapping from its LSO size (the frame size without one): a larger mapping
-    // is asked for through LsoMaxSize even when the traffic does not use LSO.
-    if (m_cfg.max_physical_mapping > 1514) m_ndis->set_config(miniport::kKeyLsoMaxSize, m_cfg.max_physical_mapping);
+    m_ndis->set_config(miniport::kKeyMaximumPhysicalMapping, m_cfg.max_physical_mapping);
+    if (m_cfg.lso) m_ndis->set_config(miniport::kKeyLsoMaxSize, m_cfg.lso);
 
     NDIS_STATUS st = m_ndis->load_driver(NicsimE1000DriverEntry);
     if (st == NDIS_STATUS_SUCCESS) st = m_ndis->initialize();

@@ -22,7 +22,7 @@
 #include "model/trace/tracer.h"
 #include "model/wire/pcap_file.h"
 #include "model/wire/wire.h"
-#include "testbench/cli/run_config.h"
+#include "testbench/nicsim/run_config.h"
 #include "testbench/system/scoreboard.h"
 #include "testbench/system/traffic.h"
 

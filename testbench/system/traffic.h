@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "testbench/cli/run_config.h"
+#include "testbench/nicsim/run_config.h"
 
 namespace nicsim::tb {
 

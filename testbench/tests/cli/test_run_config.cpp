@@ -1,12 +1,15 @@
 // The option table, presets and scenario files: every bad input is one clear line naming what was wrong.
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
 #include <unistd.h>
 
-#include "testbench/cli/run_config.h"
+#include "testbench/nicsim/command_line.h"
+#include "testbench/nicsim/params.h"
+#include "testbench/nicsim/scenario_file.h"
 
 using namespace nicsim::tb;
 
@@ -50,19 +53,43 @@ TEST_CASE("defaults describe a short meaningful run", "[cli][config]") {
 
 TEST_CASE("every option in the table is accepted with a valid value", "[cli][config]") {
     RunConfig cfg;
-    CHECK(
-        parse({"--bus-width", "64",     "--bus-clock=66", "--dma-bits",  "32",          "--max-transfer", "2K",
-               "--link",      "100",    "--lso",          "64K",         "--placement", "fragmented",     "--packets",
-               "10",          "--size", "64..128",        "--direction", "tx",          "--fragments",    "3",
-               "--seed",      "7",      "--vcd",          "x.vcd",       "--trace",     "bus,dma",        "--max-time",
-               "2ms",         "--quiet"},
-              cfg) == CliAction::Run);
+    CHECK(parse({"--bus-width",
+                 "64",
+                 "--bus-clock=66",
+                 "--dma-address-bits",
+                 "32",
+                 "--max-transfer",
+                 "2K",
+                 "--link",
+                 "100",
+                 "--lso-max-size",
+                 "64K",
+                 "--placement",
+                 "fragmented",
+                 "--packets",
+                 "10",
+                 "--size",
+                 "64..128",
+                 "--direction",
+                 "tx",
+                 "--fragments",
+                 "3",
+                 "--seed",
+                 "7",
+                 "--vcd",
+                 "x.vcd",
+                 "--trace",
+                 "bus,dma",
+                 "--max-time",
+                 "2ms",
+                 "--quiet"},
+                cfg) == CliAction::Run);
     CHECK(cfg.bus_width == 64);
     CHECK(cfg.bus_mhz == 66);
     CHECK(cfg.dma_bits == 32);
     CHECK(cfg.max_transfer == 2048);
     CHECK(cfg.lso == 65536);
-    INFO("--lso sets MaximumPhysicalMapping to the LSO size");
+    INFO("--lso-max-size raises MaximumPhysicalMapping to the LSO size");
     CHECK(cfg.max_physical_mapping == 65536);
     CHECK(cfg.placement == Placement::Fragmented);
     CHECK(cfg.size.kind == SizeDist::Uniform);
@@ -83,7 +110,13 @@ TEST_CASE("bad option values are refused with a message naming the option and th
     CHECK_THAT(error_of({"--seed"}), Catch::StartsWith("--seed: missing value"));
     CHECK_THAT(error_of({"stray"}), Catch::StartsWith("unexpected argument 'stray'"));
     CHECK_THAT(error_of({"--scenario", "nope"}), Catch::Contains("unknown scenario 'nope'"));
-    CHECK_THAT(error_of({"--lso", "1000"}), Catch::StartsWith("--lso:"));
+    CHECK_THAT(error_of({"--lso-max-size", "1000"}), Catch::StartsWith("--lso-max-size:"));
+    CHECK_THAT(error_of({"--pakets", "3"}), Catch::Contains("did you mean --packets?"));
+    CHECK_THAT(error_of({"--help=x"}), Catch::StartsWith("--help takes no value, got 'x'"));
+    CHECK_THAT(error_of({"--fault", "retry:0"}), Catch::StartsWith("--fault retry: expected a probability above 0"));
+    CHECK_THAT(error_of({"--fault", "link-down-for:10us"}), Catch::Contains("link-down-for needs link-flap"));
+    CHECK_THAT(error_of({"--fault", "reset-at:2ms", "--max-time", "1ms"}),
+               Catch::StartsWith("--fault reset-at: 2ms is not before --max-time 1ms"));
     INFO("error messages are one line");
     CHECK(error_of({"--bus-width", "48"}).find('\n') == std::string::npos);
 }
@@ -105,7 +138,8 @@ TEST_CASE("presets apply first and explicit options override them", "[cli][confi
 
 TEST_CASE("scenario files use the option names and report file and line on errors", "[cli][config]") {
     {
-        TempFile f("# a scenario\nbus-width = 64\nscenario = b2b\nsize = imix  # mixed\nquiet\n");
+        TempFile f(
+            "\xEF\xBB\xBF# a scenario\nbus-width = 64\nscenario = \"b2b\"\nsize = \"imix\"  # mixed\nquiet = true\n");
         RunConfig cfg;
         parse({"--scenario-file", f.path}, cfg);
         CHECK(cfg.bus_width == 64);
@@ -114,7 +148,7 @@ TEST_CASE("scenario files use the option names and report file and line on error
         CHECK(cfg.quiet);
     }
     {
-        TempFile f("bus-width = 64\ncolour = blue\n");
+        TempFile f("bus-width = 64\ncolour = \"blue\"\n");
         CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::EndsWith(":2: unknown key 'colour'"));
     }
     {
@@ -122,18 +156,69 @@ TEST_CASE("scenario files use the option names and report file and line on error
         CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::Contains(":1: --link: expected 10, 100 or 1000"));
     }
     {
-        TempFile f("just words\n");
-        CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::Contains(":1: expected 'key = value'"));
+        TempFile f("packets = 4\njust words\n");
+        INFO("a line that is not TOML is named by file and line");
+        CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::Contains(f.path + ":2: "));
     }
     CHECK_THAT(error_of({"--scenario-file", "/nonexistent/x.scn"}), Catch::StartsWith("--scenario-file: cannot read"));
 }
 
-TEST_CASE("help lists every option of the table", "[cli][config]") {
-    const std::string help = usage_text();
-    for (const OptionInfo& o : option_table()) {
-        INFO(o.name);
-        CHECK(help.find(std::string("--") + o.name) != std::string::npos);
+TEST_CASE("numbers are decimal with an optional 0x, K, M or G", "[cli][config]") {
+    RunConfig cfg;
+    parse({"--packets", "08", "--seed", "0x10", "--max-transfer", "1K"}, cfg);
+    INFO("a leading zero is not octal");
+    CHECK(cfg.packets == 8);
+    CHECK(cfg.seed == 16);
+    CHECK(cfg.max_transfer == 1024);
+    CHECK_THAT(error_of({"--packets", "0x"}), Catch::StartsWith("--packets: expected an integer"));
+}
+
+TEST_CASE("a parameter that reaches the driver has one name from option to registry keyword", "[cli][config]") {
+    // dma-address-bits -> DmaAddressBits: the option's words, each capitalised, are the registry keyword.
+    unsigned with_registry = 0;
+    for (const Param& p : param_table()) {
+        if (!p.registry) continue;
+        ++with_registry;
+        std::string camel;
+        bool up = true;
+        for (const char* c = p.name; *c; ++c) {
+            if (*c == '-') {
+                up = true;
+                continue;
+            }
+            camel += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(*c))) : *c;
+            up = false;
+        }
+        INFO(p.name);
+        CHECK(camel == p.registry);
     }
+    CHECK(with_registry == 3);
+}
+
+TEST_CASE("help fits in 100 columns and names every parameter with its default", "[cli][config]") {
+    const std::string help = usage_text();
+    size_t start = 0;
+    while (start < help.size()) {
+        const size_t end = help.find('\n', start);
+        INFO(help.substr(start, end - start));
+        CHECK(end - start <= 100);
+        start = end + 1;
+    }
+    for (const Param& p : param_table()) {
+        INFO(p.name);
+        CHECK(help.find(std::string("--") + p.name) != std::string::npos);
+    }
+    INFO("the maximum-physical-mapping default is RunConfig's, not a copy in the help");
+    CHECK(find_param("maximum-physical-mapping")->default_text() == std::to_string(RunConfig{}.max_physical_mapping));
+}
+
+TEST_CASE("the mapping size no longer turns on large send", "[cli][config]") {
+    RunConfig cfg;
+    parse({"--maximum-physical-mapping", "32K"}, cfg);
+    CHECK(cfg.max_physical_mapping == 32768);
+    CHECK(cfg.lso == 0);
+    CHECK_THAT(error_of({"--lso-max-size", "64K", "--maximum-physical-mapping", "2000"}),
+               Catch::StartsWith("--maximum-physical-mapping: 2000 is smaller than --lso-max-size 65536"));
 }
 
 TEST_CASE("bus-model selects pin or tlm and refuses what the fast mode cannot do", "[cli][config]") {
@@ -144,7 +229,7 @@ TEST_CASE("bus-model selects pin or tlm and refuses what the fast mode cannot do
     CHECK(cfg.bus_model == BusModel::Tlm);
     CHECK(std::string(bus_model_name(cfg.bus_model)) == "tlm");
     {
-        TempFile f("bus-model = tlm\npackets = 4\n");
+        TempFile f("bus-model = \"tlm\"\npackets = 4\n");
         RunConfig c;
         parse({"--scenario-file", f.path, "--bus-model=pin"}, c);
         INFO("the command line overrides the scenario file's bus-model");

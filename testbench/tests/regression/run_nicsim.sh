@@ -12,8 +12,8 @@ cd "$WORK" || exit 1
 echo "run: nicsim --quiet --vcd none --pcap-out none $*"
 "$NICSIM" --quiet --vcd none --pcap-out none "$@" --stats-json run.json
 code=$?
-if [ "$code" -eq 0 ] && ! grep -q '"ended by": "traffic complete"' run.json; then
-    echo "the run did not finish its traffic: $(grep '"ended by"' run.json)"
+if [ "$code" -eq 0 ] && ! grep -q '"ended_by": "traffic complete"' run.json; then
+    echo "the run did not finish its traffic: $(grep '"ended_by"' run.json)"
     echo "nicsim: replay with: nicsim $*"
     code=1
 fi

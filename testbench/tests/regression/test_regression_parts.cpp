@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "testbench/cli/run_config.h"
+#include "testbench/nicsim/command_line.h"
 #include "testbench/system/scoreboard.h"
 #include "testbench/system/traffic.h"
 

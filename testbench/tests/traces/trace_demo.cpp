@@ -15,7 +15,7 @@
 
 #include "model/nic/nic_82540em.h"
 #include "model/trace/tracer.h"
-#include "testbench/cli/run_config.h"
+#include "testbench/nicsim/command_line.h"
 #include "testbench/system/system_top.h"
 
 using namespace sc_core;

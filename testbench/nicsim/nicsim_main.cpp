@@ -11,8 +11,10 @@
 
 #include <systemc>
 
-#include "testbench/cli/run_config.h"
-#include "testbench/system/run_stats.h"
+#include "testbench/checkers/collect_stats.h"
+#include "testbench/checkers/verdict.h"
+#include "testbench/nicsim/command_line.h"
+#include "testbench/nicsim/scenario_file.h"
 #include "testbench/system/system_top.h"
 
 using namespace nicsim::tb;
@@ -27,17 +29,20 @@ void on_sigint(int) {
 
 /// SystemC reports as one line each on stderr, counted by type; the first few of each type are printed.
 struct ReportLog {
-    std::map<std::string, uint64_t> warnings;
-    uint64_t total = 0;
+    std::map<std::string, uint64_t> warnings;  ///< SC_WARNING and worse, by type
+    std::map<std::string, uint64_t> notes;     ///< SC_INFO of the model (types under nicsim/), by type
 };
 ReportLog g_reports;
 
 void report_handler(const sc_report& rep, const sc_actions& actions) {
     const sc_severity sev = rep.get_severity();
-    if (sev == SC_INFO) return;
     const std::string type = rep.get_msg_type();
+    // Notes are legal behaviour worth knowing (a reset flushed frames, the link changed): counted, never fatal.
+    if (sev == SC_INFO) {
+        if (type.rfind("nicsim/", 0) == 0) ++g_reports.notes[type];
+        return;
+    }
     const uint64_t n = ++g_reports.warnings[type];
-    ++g_reports.total;
     if (n <= 5)
         std::fprintf(stderr, "nicsim: %s: %s: %s (at %s)\n", sev == SC_WARNING ? "warning" : "error", type.c_str(),
                      rep.get_msg(), rep.get_time().to_string().c_str());
@@ -46,19 +51,39 @@ void report_handler(const sc_report& rep, const sc_actions& actions) {
     if (sev == SC_FATAL || (actions & SC_ABORT)) std::abort();
 }
 
-/// Watches Ctrl-C and draws the progress line; runs in simulated time, costs nothing per bus clock.
+/// Simulated time without a frame sent, received or on the wire after which a run counts as stalled: far longer
+/// than any pause the model makes on purpose (a reset, a link flap, a 1514-byte frame at 10 Mb/s).
+constexpr uint64_t kStallNs = 10'000'000;
+
+/// Watches Ctrl-C and stalls and draws the progress line; runs in simulated time, costs nothing per bus clock.
 struct RunControl : sc_module {
     SC_HAS_PROCESS(RunControl);
     SystemTop& top;
     bool progress;
     bool interrupted = false;
+    bool stalled = false;
     std::chrono::steady_clock::time_point last_draw = std::chrono::steady_clock::now();
     RunControl(sc_module_name n, SystemTop& t, bool show) : sc_module(n), top(t), progress(show) { SC_THREAD(poll); }
+    uint64_t moved() {
+        MachineBase& d = top.machine();
+        return d.sent_packets() + d.received() + top.wire().stats(true).frames + top.wire().stats(false).frames;
+    }
     void poll() {
+        const sc_time step(20, SC_US);
+        uint64_t last = moved();
+        sc_time still = SC_ZERO_TIME;
         for (;;) {
-            wait(sc_time(20, SC_US));
+            wait(step);
             if (g_interrupted) {
                 interrupted = true;
+                sc_stop();
+                return;
+            }
+            const uint64_t now = moved();
+            still = now == last ? still + step : SC_ZERO_TIME;
+            last = now;
+            if (still >= sc_time(static_cast<double>(kStallNs), SC_NS)) {
+                stalled = true;
                 sc_stop();
                 return;
             }
@@ -92,14 +117,31 @@ std::string replay_command(int argc, char* argv[], uint64_t seed) {
     return cmd;
 }
 
-constexpr const char* kDefaultOutDir = "nicsim-out";
-
 /// An output path as asked: a path, "none" (off) or empty (the default under nicsim-out/).
 std::string default_output(const std::string& value, const std::string& fallback, bool& needs_dir) {
     if (value == "none") return "";
     if (!value.empty()) return value;
     needs_dir = true;
     return fallback;
+}
+
+/// The record with the run's reports: notes, the warnings the fault plan causes (expected, counted) and any other
+/// warning (a violation: the verdict fails on it).
+RunStats with_reports(RunStats stats, const RunConfig& cfg) {
+    for (const auto& [type, n] : g_reports.notes) stats.add_count("notes", type, n);
+    const std::vector<std::string> expected = expected_fault_reports(cfg.faults);
+    for (const auto& [type, n] : g_reports.warnings) {
+        const bool ok = std::find(expected.begin(), expected.end(), type) != expected.end();
+        stats.add_count(ok ? "expected warnings" : "warnings", type, n);
+    }
+    return stats;
+}
+
+/// The record as shown: the verdict, then the wall-clock section last.
+RunStats finished_record(RunStats stats, const Verdict& verdict, const RunOutcome& out, uint64_t clocks) {
+    record_verdict(stats, verdict);
+    add_wall_clock(stats, out, clocks);
+    return stats;
 }
 
 }  // namespace
@@ -117,8 +159,11 @@ int sc_main(int argc, char* argv[]) {
         case CliAction::Help:
             std::fputs(usage_text().c_str(), stdout);
             return 0;
+        case CliAction::HelpMarkdown:
+            std::fputs(usage_markdown().c_str(), stdout);
+            return 0;
         case CliAction::Version:
-            std::puts("nicsim 0.1.0 (SystemC " SC_VERSION ")");
+            std::puts("nicsim " NICSIM_VERSION " (SystemC " SC_VERSION ")");
             return 0;
         case CliAction::ListScenarios:
             for (const PresetInfo& p : preset_table()) std::printf("%-15s %s\n", p.name, p.help);
@@ -131,8 +176,8 @@ int sc_main(int argc, char* argv[]) {
     // With --bus-model tlm there is no pin-level bus: the default VCD (the bus) is off, and on when --trace names
     // only NIC internals (validate() refused an explicit --vcd with a trace that needs the bus).
     if (cfg.bus_model == BusModel::Tlm && cfg.vcd.empty() && trace_needing_bus(cfg.trace)) cfg.vcd = "none";
-    cfg.vcd = default_output(cfg.vcd, "nicsim-out/nicsim.vcd", needs_dir);
-    cfg.pcap_out = default_output(cfg.pcap_out, "nicsim-out/nicsim.pcap", needs_dir);
+    cfg.vcd = default_output(cfg.vcd, kDefaultVcd, needs_dir);
+    cfg.pcap_out = default_output(cfg.pcap_out, kDefaultPcapOut, needs_dir);
     const bool made_dir = needs_dir && ::mkdir(kDefaultOutDir, 0777) == 0;
     if (!cfg.progress) cfg.progress = ::isatty(STDERR_FILENO) && !cfg.quiet;
 
@@ -150,45 +195,48 @@ int sc_main(int argc, char* argv[]) {
     RunControl control("control", *top, cfg.progress);
     std::signal(SIGINT, on_sigint);
 
-    sc_time limit(static_cast<double>(cfg.max_time_ns), SC_NS);
-    if (cfg.max_clocks)
-        limit = std::min(limit, top->machine().pci_bus().period() * static_cast<double>(cfg.max_clocks));
+    // No limit asked: the run lasts until the traffic completes (or stalls).
+    sc_time limit = cfg.max_time_ns ? sc_time(static_cast<double>(cfg.max_time_ns), SC_NS) : SC_ZERO_TIME;
+    if (cfg.max_clocks) {
+        const sc_time clocks = top->machine().pci_bus().period() * static_cast<double>(cfg.max_clocks);
+        limit = limit == SC_ZERO_TIME ? clocks : std::min(limit, clocks);
+    }
     RunOutcome out;
     out.rss_start_kb = peak_rss_kb();
     const auto t0 = std::chrono::steady_clock::now();
-    sc_start(limit);
+    if (limit == SC_ZERO_TIME)
+        sc_start();
+    else
+        sc_start(limit);
     out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out.interrupted = control.interrupted;
-    out.time_limit = !out.interrupted && !top->finished();
+    out.stalled = control.stalled;
+    out.time_limit = !out.interrupted && !out.stalled && !top->finished();
     std::signal(SIGINT, SIG_DFL);
     if (cfg.progress) std::fputs("\n", stderr);
 
-    RunStats stats = collect_stats(*top, out);
-    if (g_reports.total) {
-        // Reports the fault plan causes are expected (and counted); any other warning fails the run.
-        const std::vector<std::string> expected = expected_fault_reports(cfg.faults);
-        uint64_t unexpected = 0;
-        for (const auto& [type, n] : g_reports.warnings) {
-            const bool ok = std::find(expected.begin(), expected.end(), type) != expected.end();
-            stats.add_count(ok ? "expected warnings" : "warnings", type, n);
-            if (!ok) unexpected += n;
-        }
-        if (unexpected) out.failures.push_back("the model reported " + std::to_string(unexpected) + " warnings");
-    }
     top->close_outputs();
     if (!top->pcap_error().empty()) out.failures.push_back("pcap output: " + top->pcap_error());
-    if (!cfg.quiet) std::fputs(stats.table().c_str(), stdout);
-    if (!cfg.stats_json.empty() && !write_file_atomically(cfg.stats_json, stats.json()))
+    const uint64_t clocks = top->machine().pci_bus().clock_count();
+    const RunStats stats = with_reports(collect_stats(*top, out), cfg);
+    Verdict verdict = judge(stats, cfg, out);
+    RunStats shown = finished_record(stats, verdict, out, clocks);
+    if (!cfg.stats_json.empty() && !write_file_atomically(cfg.stats_json, shown.json())) {
         out.failures.push_back("cannot write " + cfg.stats_json);
+        verdict = judge(stats, cfg, out);
+        shown = finished_record(stats, verdict, out, clocks);
+    }
+    if (!cfg.quiet) std::fputs(shown.table().c_str(), stdout);
     if (out.time_limit) std::fprintf(stderr, "nicsim: the time limit ended the run before the traffic finished\n");
     if (out.interrupted) std::fprintf(stderr, "nicsim: interrupted; outputs are complete up to that moment\n");
-    for (const std::string& f : out.failures) std::fprintf(stderr, "nicsim: check failed: %s\n", f.c_str());
-    if (!out.failures.empty())
+    if (out.stalled) std::fprintf(stderr, "nicsim: the run stalled before the traffic finished\n");
+    for (const std::string& f : verdict.reasons) std::fprintf(stderr, "nicsim: check failed: %s\n", f.c_str());
+    if (!verdict.pass())
         std::fprintf(stderr, "nicsim: seed %llu; replay with: %s\n", static_cast<unsigned long long>(cfg.seed),
                      replay_command(argc, argv, cfg.seed).c_str());
     if (!cfg.quiet) {
         if (!cfg.vcd.empty()) std::printf("VCD: %s\n", cfg.vcd.c_str());
         if (!cfg.pcap_out.empty()) std::printf("pcap: %s\n", cfg.pcap_out.c_str());
     }
-    return out.failures.empty() ? 0 : 1;
+    return verdict.pass() ? 0 : 1;
 }
