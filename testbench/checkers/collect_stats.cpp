@@ -120,7 +120,8 @@ void add_bus_faults(RunStats& s, Machine& pin) {
     s.add_count(sec, "latency spikes", bs.latency_spikes);
     s.add_count(sec, "injected target aborts", bs.injected_target_aborts);
     s.add_count(sec, "injected master aborts", bs.injected_master_aborts);
-    s.add_count(sec, "parity errors seen", bs.parity_errors + nm.parity_errors + pin.nic.target().stats().parity_errors);
+    s.add_count(sec, "parity errors seen",
+                bs.parity_errors + nm.parity_errors + pin.nic.target().stats().parity_errors);
     s.add_count(sec, "NIC target aborts", nm.target_aborts);
     s.add_count(sec, "NIC master aborts", nm.master_aborts);
 }
@@ -174,7 +175,8 @@ void add_faults(RunStats& s, SystemTop& top, const RunOutcome& out) {
         const uint64_t dirs = cfg.direction == Direction::Both ? 2 : 1;
         const uint64_t settled = top.link_up_frames() + top.link_up_lost();
         s.add_count(sec, "link restored", top.link_restored() ? 1 : 0);
-        s.add_count(sec, "frames still to send at link up", dirs * cfg.packets > settled ? dirs * cfg.packets - settled : 0);
+        s.add_count(sec, "frames still to send at link up",
+                    dirs * cfg.packets > settled ? dirs * cfg.packets - settled : 0);
         // A flap that starts and ends while the driver resets the adapter is not indicated: the link is up before
         // and after the reset, and the miniport indicates changes only. The wire's losses show it happened.
         const bool in_reset = dut.reset_start_ns() && fc.link_flap_ns >= dut.reset_start_ns() &&

@@ -44,7 +44,8 @@ void judge_board(const Evidence& e, const std::string& sec, uint64_t allowed, st
 }
 
 void judge_checks(const Evidence& e, std::vector<std::string>& fail) {
-    if (e.n("checks", "bus monitor violations")) fail.push_back("bus monitor: " + e.text("checks", "bus monitor summary"));
+    if (e.n("checks", "bus monitor violations"))
+        fail.push_back("bus monitor: " + e.text("checks", "bus monitor summary"));
     if (const uint64_t v = e.n("checks", "DMA verifier violations"))
         fail.push_back("DMA verifier: " + std::to_string(v) + " accesses outside what the driver handed out");
     if (const uint64_t v = e.n("checks", "NDIS contract violations"))

@@ -51,52 +51,85 @@ TEST_CASE("defaults describe a short meaningful run", "[cli][config]") {
     CHECK(cfg.scenario == "default");
 }
 
-TEST_CASE("every option in the table is accepted with a valid value", "[cli][config]") {
+TEST_CASE("every parameter is accepted with a valid value and sets its field", "[cli][config]") {
+    // One non-default value per parameter; the table may not grow without this list.
+    const std::vector<std::pair<std::string, std::string>> values = {
+        {"scenario", "smoke"},
+        {"randomize", "false"},
+        {"seed", "7"},
+        {"bus-width", "64"},
+        {"bus-clock", "66"},
+        {"bus-model", "pin"},
+        {"mem-latency", "9"},
+        {"dma-address-bits", "32"},
+        {"max-transfer", "2K"},
+        {"link", "100"},
+        {"lso-max-size", "64K"},
+        {"maximum-physical-mapping", "65536"},
+        {"placement", "fragmented"},
+        {"map-registers", "40"},
+        {"packets", "10"},
+        {"size", "64..128"},
+        {"direction", "tx"},
+        {"fragments", "3"},
+        {"fault", "retry:0.01,reset-at:1ms"},
+        {"back-to-back", "false"},
+        {"pcap-in", "in.pcap"},
+        {"pcap-out", "out.pcap"},
+        {"vcd", "x.vcd"},
+        {"trace", "bus,dma"},
+        {"stats-json", "s.json"},
+        {"max-time", "2ms"},
+        {"max-clocks", "90000"},
+        {"progress", "true"},
+        {"quiet", "true"},
+    };
+    TempFile scn("packets = 12\n");
+    std::vector<std::string> args = {"--scenario-file", scn.path};
+    for (const auto& [k, v] : values) args.push_back("--" + k + "=" + v);
     RunConfig cfg;
-    CHECK(parse({"--bus-width",
-                 "64",
-                 "--bus-clock=66",
-                 "--dma-address-bits",
-                 "32",
-                 "--max-transfer",
-                 "2K",
-                 "--link",
-                 "100",
-                 "--lso-max-size",
-                 "64K",
-                 "--placement",
-                 "fragmented",
-                 "--packets",
-                 "10",
-                 "--size",
-                 "64..128",
-                 "--direction",
-                 "tx",
-                 "--fragments",
-                 "3",
-                 "--seed",
-                 "7",
-                 "--vcd",
-                 "x.vcd",
-                 "--trace",
-                 "bus,dma",
-                 "--max-time",
-                 "2ms",
-                 "--quiet"},
-                cfg) == CliAction::Run);
+    REQUIRE(parse(args, cfg) == CliAction::Run);
+    INFO("every parameter but the scenario file is in the list above");
+    CHECK(values.size() + 1 == param_table().size());
+    CHECK(cfg.scenario == "smoke");
+    CHECK(cfg.seed == 7);
     CHECK(cfg.bus_width == 64);
     CHECK(cfg.bus_mhz == 66);
+    CHECK(cfg.mem_latency == 9);
     CHECK(cfg.dma_bits == 32);
     CHECK(cfg.max_transfer == 2048);
+    CHECK(cfg.link_mbps == 100);
     CHECK(cfg.lso == 65536);
-    INFO("--lso-max-size raises MaximumPhysicalMapping to the LSO size");
     CHECK(cfg.max_physical_mapping == 65536);
     CHECK(cfg.placement == Placement::Fragmented);
+    CHECK(cfg.map_registers == 40);
+    INFO("the command line overrides both the preset (4) and the scenario file (12)");
+    CHECK(cfg.packets == 10);
     CHECK(cfg.size.kind == SizeDist::Uniform);
     CHECK(cfg.size.min == 64);
     CHECK(cfg.size.max == 128);
+    CHECK(cfg.direction == Direction::Tx);
+    CHECK(cfg.fragments == 3);
+    CHECK(cfg.faults.retry == 0.01);
+    CHECK(cfg.faults.reset_at_ns == 1'000'000);
+    CHECK_FALSE(cfg.back_to_back);
+    CHECK(cfg.pcap_in == "in.pcap");
+    CHECK(cfg.pcap_out == "out.pcap");
+    CHECK(cfg.vcd == "x.vcd");
+    CHECK(cfg.trace == "bus,dma");
+    CHECK(cfg.stats_json == "s.json");
     CHECK(cfg.max_time_ns == 2'000'000);
+    CHECK(cfg.max_clocks == 90000);
+    CHECK(cfg.progress);
     CHECK(cfg.quiet);
+    INFO("show() gives back each value the way the parameter reads it");
+    for (const auto& [k, v] : values) {
+        RunConfig one, again;
+        set_param(one, k, v);
+        set_param(again, k, find_param(k)->show(one));
+        INFO(k);
+        CHECK(find_param(k)->show(again) == find_param(k)->show(one));
+    }
 }
 
 TEST_CASE("bad option values are refused with a message naming the option and the value", "[cli][config]") {

@@ -6,7 +6,7 @@ NICSIM=$1
 CASE=$2
 VALIDATE=$(dirname "$(realpath "${BASH_SOURCE[0]}")")/validate_stats.py
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap 'rm -rf "$WORK" "${STATS_DIR:-}"' EXIT
 cd "$WORK" || exit 1
 
 fail() { echo "FAIL: $*"; exit 1; }
@@ -16,14 +16,22 @@ run() {
     "$NICSIM" "$@" >out.txt 2>err.txt
     local got=$?
     [ "$got" -eq "$want" ] || { cat out.txt err.txt; fail "nicsim $* exited $got, expected $want"; }
-    # Every statistics file a run writes matches docs/schema/nicsim-stats.schema.json.
+    # Every statistics file a run writes is kept for validate_all (one schema check at the end of the case).
     local prev=""
     for a in "$@"; do
         if [ "$prev" = "--stats-json" ] && [ -e "$a" ]; then
-            python3 "$VALIDATE" "$a" || fail "nicsim $* wrote statistics that do not match the schema"
+            STATS_N=$((STATS_N + 1))
+            cp "$a" "$STATS_DIR/$STATS_N.json"
         fi
         prev=$a
     done
+}
+STATS_N=0
+STATS_DIR=$(mktemp -d)
+# Every statistics file the case's runs wrote matches docs/schema/nicsim-stats.schema.json, each key with one type.
+validate_all() {
+    [ "$STATS_N" -eq 0 ] && return 0
+    python3 "$VALIDATE" "$STATS_DIR"/*.json || fail "statistics written in this case do not match the schema"
 }
 # bad_input 'message part' args...: exit 2, exactly one line on stderr naming the problem, no files left behind
 bad_input() {
@@ -141,6 +149,78 @@ limits)
     grep -q "time limit ended the run" err.txt || fail "no note that the time limit ended the run"
     run 0 --packets 1000 --max-clocks 2000 --vcd none --pcap-out none --stats-json s.json
     grep -q '"bus_clocks": 200[0-9]' s.json || fail "--max-clocks 2000 did not stop near 2000 clocks"
+    ;;
+declared-defaults)
+    # Each parameter's declared default (nicsim --help-markdown) is what the program does without the option: a run
+    # given --NAME DEFAULT writes the same statistics as a run without it. And each does what its description
+    # says: a run with another value shows the effect named here (expected values from the description, not from
+    # the code). A parameter new in the table fails this case until it is added below.
+    base=(--vcd none --pcap-out none --quiet)
+    value() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d[sys.argv[2]][sys.argv[3]])' "$@"; }
+    run 0 "${base[@]}" --stats-json base.json
+    stats_sans_wallclock base.json >base.txt
+    run 0 --help-markdown
+    sed -n 's/^| `--\([a-z0-9-]*\)\( [A-Z]*\)\?` | [^|]* | \([^|]*\) |.*/\1 \3/p' out.txt >declared.txt
+    [ "$(wc -l <declared.txt)" -ge 25 ] || fail "could not read the declared defaults from --help-markdown"
+    while read -r name default; do
+        case $name in
+        vcd | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # outputs, inputs
+        esac
+        run 0 "${base[@]}" "--$name=$default" --stats-json d.json
+        stats_sans_wallclock d.json >d.txt
+        diff base.txt d.txt >/dev/null || fail "--$name=$default (its declared default) changed the run: $(diff base.txt d.txt | head -4)"
+    done <declared.txt
+    effect() { # effect NAME VALUE SECTION KEY EXPECTED: a run with --NAME VALUE has SECTION.KEY == EXPECTED
+        run 0 "${base[@]}" "--$1=$2" --stats-json e.json
+        got=$(value e.json "$3" "$4")
+        [ "$got" = "$5" ] || fail "--$1 $2: $3.$4 is '$got', the description says '$5'"
+        checked="$checked $1"
+    }
+    checked=""
+    effect bus-width 64 run bus "64-bit 33 MHz"
+    effect bus-clock 66 run bus "32-bit 66 MHz"
+    effect bus-model tlm run bus_model tlm
+    effect dma-address-bits 32 run dma_address_bits 32
+    effect placement low run memory_placement low
+    effect maximum-physical-mapping 32768 run maximum_physical_mapping 32768
+    effect packets 4 transmit packets_sent 4
+    effect size 60 transmit bytes_sent $((32 * 60))
+    effect direction tx receive packets_indicated 0
+    effect fragments 1 run traffic "32 packets both, size 1514, 1 fragments"
+    effect seed 5 run seed 5
+    effect scenario smoke run scenario smoke
+    effect max-time 100us run ended_by "time limit"
+    effect max-clocks 2000 run bus_clocks 2000
+    effect lso-max-size 65536 run traffic "32 packets both, size LSO 65536, 2 fragments"
+    # 32 sends of 64 KiB cut into MSS 1460 segments: ceil((65536 - 54) / 1460) = 45 each.
+    [ "$(value e.json nic tso_segments)" = $((32 * 45)) ] || fail "--lso-max-size 65536 did not segment into MSS 1460"
+    effect randomize true run scenario random
+    effect back-to-back true partner_transmit packets_sent 32
+    effect map-registers 0 host map_registers_reserved 2
+    # Reads later than the bridge's 16-clock retry threshold become delayed transactions: the NIC is retried.
+    run 0 "${base[@]}" --mem-latency 20 --stats-json e.json
+    [ "$(value e.json bus_master_nic retries)" -gt 0 ] || fail "--mem-latency 20 caused no retries"
+    checked="$checked mem-latency"
+    # Smaller bus-master requests: more of them for the same bytes.
+    run 0 "${base[@]}" --max-transfer 256 --stats-json e.json
+    [ "$(value e.json dma bursts_bus_requests)" -gt "$(value base.json dma bursts_bus_requests)" ] ||
+        fail "--max-transfer 256 did not split DMA into more requests"
+    checked="$checked max-transfer"
+    # At 100 Mb/s a 1514-byte frame with preamble, FCS and inter-frame gap (1538 bytes) takes 123.04 us on the wire:
+    # 32 of them one way take at least 3937 us (the directions are full duplex).
+    run 0 "${base[@]}" --link 100 --stats-json e.json
+    python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["run"]["simulated_time_us"] >= 3937 else 1)' e.json ||
+        fail "--link 100 ran faster than 32 frames can cross a 100 Mb/s wire"
+    checked="$checked link"
+    run 0 --quiet --vcd none --pcap-out none
+    [ ! -s out.txt ] || fail "--quiet printed on stdout"
+    checked="$checked quiet"
+    while read -r name default; do
+        case $name in
+        vcd | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # own cases
+        esac
+        case " $checked " in *" $name "*) ;; *) fail "--$name has no effect check in declared-defaults" ;; esac
+    done <declared.txt
     ;;
 verdicts)
     # Without --max-time the run lasts until its traffic is done: 5000 packets take about 62 ms of simulated time.
@@ -327,4 +407,5 @@ tlm-bad-input)
     fail "unknown case $CASE"
     ;;
 esac
+validate_all
 echo "PASS: $CASE"
