@@ -99,10 +99,14 @@ expect_exit 2 -- "$NICSIM" --scenario-file bad2.scn
 # Bad input: exit 2.
 for args in "--bogus" "stray" "--packets" "--bus-width 48" "--size 100..60" "--lso-max-size 1000" "--max-time 5parsecs" \
     "--scenario nope" "--scenario-file /nonexistent" "--pcap-in /etc/passwd" "--vcd /nonexistent/dir/x.vcd" \
-    "--back-to-back --pcap-in x.pcap" "--lso-max-size 64K --maximum-physical-mapping 2000"; do
+    "--back-to-back --pcap-in x.pcap" "--lso-max-size 64K --maximum-physical-mapping 2000" "--pakets 8" "--help=x" \
+    "--fault retry:0" "--fault link-down-for:50us" "--fault reset-at:2ms --max-time 1ms"; do
     # shellcheck disable=SC2086
     expect_exit 2 -- "$NICSIM" $args
 done
+
+# The default machine passes at any packet count (overruns it cannot avoid are accepted and named).
+expect_exit 0 -- "$NICSIM" --packets 100 --quiet --vcd none --pcap-out none
 
 # Diagnosis examples.
 expect_exit 1 -- "$NICSIM" --map-registers 1 --quiet --vcd none --pcap-out none

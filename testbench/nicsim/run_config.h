@@ -12,10 +12,27 @@
 
 namespace nicsim::tb {
 
-/// Bad input: the message names what was wrong, in one line. The program prints it and exits 2.
+/// Bad input: the message names what was wrong, in one line. The program prints it and exits 2. Control characters
+/// a message quotes from the input (a newline inside an argument) are written as \n or \xNN, so it stays one line.
 class UsageError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit UsageError(const std::string& message) : std::runtime_error(one_line(message)) {}
+
+  private:
+    static std::string one_line(const std::string& m) {
+        static const char hex[] = "0123456789ABCDEF";
+        std::string out;
+        for (char c : m) {
+            const unsigned char u = static_cast<unsigned char>(c);
+            if (c == '\n')
+                out += "\\n";
+            else if (u < 0x20 || u == 0x7F)
+                out += std::string("\\x") + hex[u >> 4] + hex[u & 15];
+            else
+                out += c;
+        }
+        return out;
+    }
 };
 
 /// Frame sizes of generated traffic (bytes, without FCS).

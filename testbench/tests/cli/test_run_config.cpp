@@ -150,8 +150,10 @@ TEST_CASE("bad option values are refused with a message naming the option and th
     CHECK_THAT(error_of({"--fault", "link-down-for:10us"}), Catch::Contains("link-down-for needs link-flap"));
     CHECK_THAT(error_of({"--fault", "reset-at:2ms", "--max-time", "1ms"}),
                Catch::StartsWith("--fault reset-at: 2ms is not before --max-time 1ms"));
-    INFO("error messages are one line");
+    INFO("error messages are one line, also when the bad input holds a newline (found by fuzz_command_line)");
     CHECK(error_of({"--bus-width", "48"}).find('\n') == std::string::npos);
+    CHECK(error_of({"Gl = \"tlm\" true\n"}) == "unexpected argument 'Gl = \"tlm\" true\\n' (see nicsim --help)");
+    CHECK(error_of({"--size", "6\x01"}).find('\x01') == std::string::npos);
 }
 
 TEST_CASE("presets apply first and explicit options override them", "[cli][config]") {
