@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the build and the tests need (tshark and gtkwave read our pcap and VCD output in tests).
-PACKAGES=(build-essential cmake pkg-config libsystemc-dev catch2 tshark gtkwave xvfb clang-format)
+PACKAGES=(build-essential cmake pkg-config libsystemc-dev catch2 tshark gtkwave xvfb clang-format libcli11-dev
+    libtomlplusplus-dev nlohmann-json3-dev python3-jsonschema)
 
 install_missing() {
     local missing=()
@@ -49,7 +50,7 @@ case "$cmd" in
     run)
         install_missing
         build
-        exec ./build/testbench/nicsim "$@"
+        exec ./build/nicsim "$@"
         ;;
     test)
         install_missing
@@ -70,8 +71,8 @@ case "$cmd" in
         install_missing
         install_clang
         CC=clang CXX=clang++ cmake -S . -B build-fuzz -DNICSIM_FUZZ=ON -DNICSIM_TESTS=OFF >/dev/null
-        cmake --build build-fuzz -j"$(nproc)" --target fuzz_pcap_reader fuzz_descriptors
-        for t in pcap_reader descriptors; do
+        cmake --build build-fuzz -j"$(nproc)" --target fuzz_pcap_reader fuzz_descriptors fuzz_command_line
+        for t in pcap_reader descriptors command_line; do
             work=$(mktemp -d)  # new inputs go here; the committed seed corpus is only read
             echo "build.sh: fuzzing $t for ${seconds}s"
             ./build-fuzz/fuzz/fuzz_$t -max_total_time="$seconds" -print_final_stats=1 "$work" fuzz/corpus/$t

@@ -30,6 +30,7 @@
 #include "testbench/machine/machine.h"
 #include "testbench/machine/system_top.h"
 #include "testbench/machine/traffic_harness.h"
+#include "testbench/nicsim/scenario_file.h"
 
 using namespace nicsim;
 using namespace nicsim::tb;

@@ -47,6 +47,8 @@ void read_registry(Adapter* a) {
     if (read_int(kKeyDmaAddressBits, v)) a->dma64 = v == 64;
     v = 0;
     if (read_int(kKeyLsoMaxSize, v)) a->lso_max = v > kLsoMaxSize ? kLsoMaxSize : v;
+    v = 0;
+    if (read_int(kKeyMaximumPhysicalMapping, v) && v >= kFrameSize && v <= kLsoMaxSize) a->max_mapping = v;
     v = a->tx_count;
     if (read_int(kKeyTxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->tx_count = v;
     v = a->rx_count;
@@ -301,7 +303,9 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
     a->lock_allocated = true;
     read_registry(a);
     a->rx_buffers = 2 * a->rx_count;
-    a->max_mapping = a->lso_max > a->max_frame ? a->lso_max : a->max_frame;
+    // A send is one frame (up to *JumboPacket) or one large send: the mapping covers the larger of the two.
+    if (a->max_mapping < a->max_frame) a->max_mapping = a->max_frame;
+    if (a->max_mapping < a->lso_max) a->max_mapping = a->lso_max;
 
     NdisMSetAttributesEx(handle, a, 0, NDIS_ATTRIBUTE_BUS_MASTER | NDIS_ATTRIBUTE_DESERIALIZE, NdisInterfacePci);
 

@@ -16,6 +16,9 @@ namespace nicsim::miniport {
 /// Registry keywords the driver reads with NdisReadConfiguration (integers); absent keywords take the default.
 constexpr const char* kKeyDmaAddressBits = "DmaAddressBits";  // 32 or 64: the NIC's DMA address capability (32)
 constexpr const char* kKeyLsoMaxSize = "LsoMaxSize";          // 0 = no large send, else the largest LSO packet
+// MaximumPhysicalMapping for NdisMInitializeScatterGatherDma, kFrameSize..kLsoMaxSize; never below LsoMaxSize
+// (a large send is mapped whole). Absent: LsoMaxSize with large send, else kFrameSize.
+constexpr const char* kKeyMaximumPhysicalMapping = "MaximumPhysicalMapping";
 constexpr const char* kKeyTxRingSize = "TxRingSize";          // TX descriptors, multiple of 8, 8..4096 (256)
 constexpr const char* kKeyRxRingSize = "RxRingSize";          // RX descriptors, multiple of 8, 8..4096 (256)
 constexpr const char* kKeyInterruptDelay = "InterruptDelay";  // TIDV and RDTR, 1.024 us units (0)

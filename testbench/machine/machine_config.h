@@ -11,8 +11,8 @@
 #include "model/nic/nic_context.h"
 #include "model/pci/arbiter.h"
 #include "model/pci/pci_bus.h"
-#include "testbench/cli/run_config.h"
 #include "testbench/machine/traffic.h"
+#include "testbench/nicsim/run_config.h"
 
 namespace nicsim::tb {
 

@@ -9,8 +9,8 @@
 
 #include "model/wire/wire.h"
 #include "testbench/checkers/scoreboard.h"
-#include "testbench/cli/run_config.h"
 #include "testbench/machine/machine.h"
+#include "testbench/nicsim/run_config.h"
 
 namespace nicsim::tb {
 

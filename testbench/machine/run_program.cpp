@@ -39,10 +39,8 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     s.host.map_register_grant_limit = m_cfg->map_registers;
     s.host.pages.seed = m_cfg->seed;
     s.registry.emplace_back(miniport::kKeyDmaAddressBits, m_cfg->dma_bits);
-    // The miniport derives MaximumPhysicalMapping from its LSO size (the frame size without one): a larger mapping
-    // is asked for through LsoMaxSize even when the traffic does not use LSO.
-    if (m_cfg->max_physical_mapping > 1514)
-        s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->max_physical_mapping);
+    s.registry.emplace_back(miniport::kKeyMaximumPhysicalMapping, m_cfg->max_physical_mapping);
+    if (m_cfg->lso) s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->lso);
     if (m_cfg->jumbo != miniport::kFrameSize) s.registry.emplace_back(miniport::kKeyJumboPacket, m_cfg->jumbo);
     const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis);
     if (st != NDIS_STATUS_SUCCESS) {

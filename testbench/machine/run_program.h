@@ -14,8 +14,8 @@
 
 #include "hostdrv/ndis/ndis_host.h"
 #include "testbench/checkers/scoreboard.h"
-#include "testbench/cli/run_config.h"
 #include "testbench/machine/traffic.h"
+#include "testbench/nicsim/run_config.h"
 
 namespace nicsim::tb {
 

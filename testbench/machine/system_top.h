@@ -14,9 +14,9 @@
 #include "model/wire/pcap_file.h"
 #include "model/wire/wire.h"
 #include "testbench/checkers/scoreboard.h"
-#include "testbench/cli/run_config.h"
 #include "testbench/machine/machine.h"
 #include "testbench/machine/peer.h"
+#include "testbench/nicsim/run_config.h"
 
 namespace nicsim::tb {
 

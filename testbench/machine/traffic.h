@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "testbench/checkers/traffic_format.h"
-#include "testbench/cli/run_config.h"
+#include "testbench/nicsim/run_config.h"
 
 namespace nicsim::tb {
 

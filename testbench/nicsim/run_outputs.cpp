@@ -4,9 +4,9 @@
 
 #include <cerrno>
 
-#include "testbench/cli/run_config.h"
 #include "testbench/machine/system_top.h"
 #include "testbench/nicsim/gtkw_save.h"
+#include "testbench/nicsim/run_config.h"
 
 namespace nicsim::tb {
 

@@ -1,12 +1,15 @@
 // The option table, presets and scenario files: every bad input is one clear line naming what was wrong.
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
 #include <unistd.h>
 
-#include "testbench/cli/run_config.h"
+#include "testbench/nicsim/command_line.h"
+#include "testbench/nicsim/params.h"
+#include "testbench/nicsim/scenario_file.h"
 
 using namespace nicsim::tb;
 
@@ -31,8 +34,9 @@ std::string error_of(std::vector<std::string> args) {
 
 struct TempFile {
     std::string path;
-    explicit TempFile(const std::string& text) : path("run_config_test_" + std::to_string(::getpid()) + ".scn") {
-        std::ofstream(path) << text;
+    explicit TempFile(const std::string& text, const std::string& suffix = ".scn")
+        : path("run_config_test_" + std::to_string(::getpid()) + suffix) {
+        std::ofstream(path, std::ios::binary) << text;
     }
     ~TempFile() { std::remove(path.c_str()); }
 };
@@ -48,28 +52,94 @@ TEST_CASE("defaults describe a short meaningful run", "[cli][config]") {
     CHECK(cfg.scenario == "default");
 }
 
-TEST_CASE("every option in the table is accepted with a valid value", "[cli][config]") {
+TEST_CASE("every parameter is accepted with a valid value and sets its field", "[cli][config]") {
+    TempFile eeprom(std::string(128, '\xFF'), ".eeprom");
+    // One non-default value per parameter; the table may not grow without this list.
+    const std::vector<std::pair<std::string, std::string>> values = {
+        {"scenario", "smoke"},
+        {"randomize", "false"},
+        {"seed", "7"},
+        {"bus-width", "64"},
+        {"bus-clock", "66"},
+        {"bus-model", "pin"},
+        {"mem-latency", "9"},
+        {"dma-address-bits", "32"},
+        {"max-transfer", "2K"},
+        {"link", "100"},
+        {"nic-data-path", "64"},
+        {"autoneg", "2s"},
+        {"eeprom", eeprom.path},
+        {"jumbo-packet", "9014"},
+        {"lso-max-size", "64K"},
+        {"maximum-physical-mapping", "65536"},
+        {"placement", "fragmented"},
+        {"map-registers", "40"},
+        {"packets", "10"},
+        {"size", "64..128"},
+        {"direction", "tx"},
+        {"fragments", "3"},
+        {"fault", "retry:0.01,reset-at:1ms"},
+        {"back-to-back", "false"},
+        {"pcap-in", "in.pcap"},
+        {"pcap-out", "out.pcap"},
+        {"vcd", "x.vcd"},
+        {"trace", "bus,dma"},
+        {"stats-json", "s.json"},
+        {"max-time", "2ms"},
+        {"max-clocks", "90000"},
+        {"progress", "true"},
+        {"quiet", "true"},
+    };
+    TempFile scn("packets = 12\n");
+    std::vector<std::string> args = {"--scenario-file", scn.path};
+    for (const auto& [k, v] : values) args.push_back("--" + k + "=" + v);
     RunConfig cfg;
-    CHECK(
-        parse({"--bus-width", "64",     "--bus-clock=66", "--dma-bits",  "32",          "--max-transfer", "2K",
-               "--link",      "100",    "--lso",          "64K",         "--placement", "fragmented",     "--packets",
-               "10",          "--size", "64..128",        "--direction", "tx",          "--fragments",    "3",
-               "--seed",      "7",      "--vcd",          "x.vcd",       "--trace",     "bus,dma",        "--max-time",
-               "2ms",         "--quiet"},
-              cfg) == CliAction::Run);
+    REQUIRE(parse(args, cfg) == CliAction::Run);
+    INFO("every parameter but the scenario file is in the list above");
+    CHECK(values.size() + 1 == param_table().size());
+    CHECK(cfg.scenario == "smoke");
+    CHECK(cfg.seed == 7);
     CHECK(cfg.bus_width == 64);
     CHECK(cfg.bus_mhz == 66);
+    CHECK(cfg.mem_latency == 9);
     CHECK(cfg.dma_bits == 32);
     CHECK(cfg.max_transfer == 2048);
+    CHECK(cfg.nic_data_bits == 64);
+    CHECK(cfg.autoneg_ns == 2'000'000'000u);
+    CHECK(cfg.eeprom == eeprom.path);
+    CHECK(cfg.jumbo == 9014);
+    CHECK(cfg.link_mbps == 100);
     CHECK(cfg.lso == 65536);
-    INFO("--lso sets MaximumPhysicalMapping to the LSO size");
     CHECK(cfg.max_physical_mapping == 65536);
     CHECK(cfg.placement == Placement::Fragmented);
+    CHECK(cfg.map_registers == 40);
+    INFO("the command line overrides both the preset (4) and the scenario file (12)");
+    CHECK(cfg.packets == 10);
     CHECK(cfg.size.kind == SizeDist::Uniform);
     CHECK(cfg.size.min == 64);
     CHECK(cfg.size.max == 128);
+    CHECK(cfg.direction == Direction::Tx);
+    CHECK(cfg.fragments == 3);
+    CHECK(cfg.faults.retry == 0.01);
+    CHECK(cfg.faults.reset_at_ns == 1'000'000);
+    CHECK_FALSE(cfg.back_to_back);
+    CHECK(cfg.pcap_in == "in.pcap");
+    CHECK(cfg.pcap_out == "out.pcap");
+    CHECK(cfg.vcd == "x.vcd");
+    CHECK(cfg.trace == "bus,dma");
+    CHECK(cfg.stats_json == "s.json");
     CHECK(cfg.max_time_ns == 2'000'000);
+    CHECK(cfg.max_clocks == 90000);
+    CHECK(cfg.progress);
     CHECK(cfg.quiet);
+    INFO("show() gives back each value the way the parameter reads it");
+    for (const auto& [k, v] : values) {
+        RunConfig one, again;
+        set_param(one, k, v);
+        set_param(again, k, find_param(k)->show(one));
+        INFO(k);
+        CHECK(find_param(k)->show(again) == find_param(k)->show(one));
+    }
 }
 
 TEST_CASE("bad option values are refused with a message naming the option and the value", "[cli][config]") {
@@ -83,9 +153,17 @@ TEST_CASE("bad option values are refused with a message naming the option and th
     CHECK_THAT(error_of({"--seed"}), Catch::StartsWith("--seed: missing value"));
     CHECK_THAT(error_of({"stray"}), Catch::StartsWith("unexpected argument 'stray'"));
     CHECK_THAT(error_of({"--scenario", "nope"}), Catch::Contains("unknown scenario 'nope'"));
-    CHECK_THAT(error_of({"--lso", "1000"}), Catch::StartsWith("--lso:"));
-    INFO("error messages are one line");
+    CHECK_THAT(error_of({"--lso-max-size", "1000"}), Catch::StartsWith("--lso-max-size:"));
+    CHECK_THAT(error_of({"--pakets", "3"}), Catch::Contains("did you mean --packets?"));
+    CHECK_THAT(error_of({"--help=x"}), Catch::StartsWith("--help takes no value, got 'x'"));
+    CHECK_THAT(error_of({"--fault", "retry:0"}), Catch::StartsWith("--fault retry: expected a probability above 0"));
+    CHECK_THAT(error_of({"--fault", "link-down-for:10us"}), Catch::Contains("link-down-for needs link-flap"));
+    CHECK_THAT(error_of({"--fault", "reset-at:2ms", "--max-time", "1ms"}),
+               Catch::StartsWith("--fault reset-at: 2ms is not before --max-time 1ms"));
+    INFO("error messages are one line, also when the bad input holds a newline (found by fuzz_command_line)");
     CHECK(error_of({"--bus-width", "48"}).find('\n') == std::string::npos);
+    CHECK(error_of({"Gl = \"tlm\" true\n"}) == "unexpected argument 'Gl = \"tlm\" true\\n' (see nicsim --help)");
+    CHECK(error_of({"--size", "6\x01"}).find('\x01') == std::string::npos);
 }
 
 TEST_CASE("presets apply first and explicit options override them", "[cli][config]") {
@@ -105,7 +183,8 @@ TEST_CASE("presets apply first and explicit options override them", "[cli][confi
 
 TEST_CASE("scenario files use the option names and report file and line on errors", "[cli][config]") {
     {
-        TempFile f("# a scenario\nbus-width = 64\nscenario = b2b\nsize = imix  # mixed\nquiet\n");
+        TempFile f(
+            "\xEF\xBB\xBF# a scenario\nbus-width = 64\nscenario = \"b2b\"\nsize = \"imix\"  # mixed\nquiet = true\n");
         RunConfig cfg;
         parse({"--scenario-file", f.path}, cfg);
         CHECK(cfg.bus_width == 64);
@@ -114,7 +193,7 @@ TEST_CASE("scenario files use the option names and report file and line on error
         CHECK(cfg.quiet);
     }
     {
-        TempFile f("bus-width = 64\ncolour = blue\n");
+        TempFile f("bus-width = 64\ncolour = \"blue\"\n");
         CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::EndsWith(":2: unknown key 'colour'"));
     }
     {
@@ -122,18 +201,71 @@ TEST_CASE("scenario files use the option names and report file and line on error
         CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::Contains(":1: --link: expected 10, 100 or 1000"));
     }
     {
-        TempFile f("just words\n");
-        CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::Contains(":1: expected 'key = value'"));
+        TempFile f("packets = 4\njust words\n");
+        INFO("a line that is not TOML is named by file and line");
+        CHECK_THAT(error_of({"--scenario-file", f.path}), Catch::Contains(f.path + ":2: "));
     }
     CHECK_THAT(error_of({"--scenario-file", "/nonexistent/x.scn"}), Catch::StartsWith("--scenario-file: cannot read"));
 }
 
-TEST_CASE("help lists every option of the table", "[cli][config]") {
-    const std::string help = usage_text();
-    for (const OptionInfo& o : option_table()) {
-        INFO(o.name);
-        CHECK(help.find(std::string("--") + o.name) != std::string::npos);
+TEST_CASE("numbers are decimal with an optional 0x, K, M or G", "[cli][config]") {
+    RunConfig cfg;
+    parse({"--packets", "08", "--seed", "0x10", "--max-transfer", "1K"}, cfg);
+    INFO("a leading zero is not octal");
+    CHECK(cfg.packets == 8);
+    CHECK(cfg.seed == 16);
+    CHECK(cfg.max_transfer == 1024);
+    CHECK_THAT(error_of({"--packets", "0x"}), Catch::StartsWith("--packets: expected an integer"));
+}
+
+TEST_CASE("a parameter that reaches the driver has one name from option to registry keyword", "[cli][config]") {
+    // dma-address-bits -> DmaAddressBits: the option's words, each capitalised, are the registry keyword.
+    unsigned with_registry = 0;
+    for (const Param& p : param_table()) {
+        if (!p.registry) continue;
+        ++with_registry;
+        std::string camel;
+        bool up = true;
+        for (const char* c = p.name; *c; ++c) {
+            if (*c == '-') {
+                up = true;
+                continue;
+            }
+            camel += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(*c))) : *c;
+            up = false;
+        }
+        INFO(p.name);
+        // Keywords the DDK standardises (*JumboPacket) carry a leading '*'.
+        const std::string keyword = p.registry[0] == '*' ? p.registry + 1 : p.registry;
+        CHECK(camel == keyword);
     }
+    CHECK(with_registry == 4);
+}
+
+TEST_CASE("help fits in 100 columns and names every parameter with its default", "[cli][config]") {
+    const std::string help = usage_text();
+    size_t start = 0;
+    while (start < help.size()) {
+        const size_t end = help.find('\n', start);
+        INFO(help.substr(start, end - start));
+        CHECK(end - start <= 100);
+        start = end + 1;
+    }
+    for (const Param& p : param_table()) {
+        INFO(p.name);
+        CHECK(help.find(std::string("--") + p.name) != std::string::npos);
+    }
+    INFO("the maximum-physical-mapping default is RunConfig's, not a copy in the help");
+    CHECK(find_param("maximum-physical-mapping")->default_text() == std::to_string(RunConfig{}.max_physical_mapping));
+}
+
+TEST_CASE("the mapping size no longer turns on large send", "[cli][config]") {
+    RunConfig cfg;
+    parse({"--maximum-physical-mapping", "32K"}, cfg);
+    CHECK(cfg.max_physical_mapping == 32768);
+    CHECK(cfg.lso == 0);
+    CHECK_THAT(error_of({"--lso-max-size", "64K", "--maximum-physical-mapping", "2000"}),
+               Catch::StartsWith("--maximum-physical-mapping: 2000 is smaller than --lso-max-size 65536"));
 }
 
 TEST_CASE("bus-model selects pin or tlm and refuses what the fast mode cannot do", "[cli][config]") {
@@ -144,7 +276,7 @@ TEST_CASE("bus-model selects pin or tlm and refuses what the fast mode cannot do
     CHECK(cfg.bus_model == BusModel::Tlm);
     CHECK(std::string(bus_model_name(cfg.bus_model)) == "tlm");
     {
-        TempFile f("bus-model = tlm\npackets = 4\n");
+        TempFile f("bus-model = \"tlm\"\npackets = 4\n");
         RunConfig c;
         parse({"--scenario-file", f.path, "--bus-model=pin"}, c);
         INFO("the command line overrides the scenario file's bus-model");

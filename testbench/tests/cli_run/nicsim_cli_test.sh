@@ -4,8 +4,9 @@
 set -u
 NICSIM=$1
 CASE=$2
+VALIDATE=$(dirname "$(realpath "${BASH_SOURCE[0]}")")/validate_stats.py
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap 'rm -rf "$WORK" "${STATS_DIR:-}"' EXIT
 cd "$WORK" || exit 1
 
 fail() { echo "FAIL: $*"; exit 1; }
@@ -27,6 +28,15 @@ run() {
     "$NICSIM" "$@" >out.txt 2>err.txt
     local got=$?
     [ "$got" -eq "$want" ] || { cat out.txt err.txt; fail "nicsim $* exited $got, expected $want"; }
+    # Every statistics file a run writes is kept for validate_all (one schema check at the end of the case).
+    local prev=""
+    for a in "$@"; do
+        if [ "$prev" = "--stats-json" ] && [ -e "$a" ]; then
+            STATS_N=$((STATS_N + 1))
+            cp "$a" "$STATS_DIR/$STATS_N.json"
+        fi
+        prev=$a
+    done
     [ "$got" -ne 0 ] || check_run_pcap "$@"
 }
 # Four bytes little-endian as printf escapes.
@@ -44,6 +54,13 @@ write_sized_pcap() {
         i=$((i + 1))
     done
 }
+STATS_N=0
+STATS_DIR=$(mktemp -d)
+# Every statistics file the case's runs wrote matches docs/schema/nicsim-stats.schema.json, each key with one type.
+validate_all() {
+    [ "$STATS_N" -eq 0 ] && return 0
+    python3 "$VALIDATE" "$STATS_DIR"/*.json || fail "statistics written in this case do not match the schema"
+}
 # bad_input 'message part' args...: exit 2, exactly one line on stderr naming the problem, no files left behind
 bad_input() {
     local msg=$1; shift
@@ -57,7 +74,7 @@ bad_input() {
     [ "$before" = "$after" ] || fail "files left behind: $(comm -13 <(echo "$before") <(echo "$after"))"
 }
 # The statistics JSON without its wall-clock section (the only rows that differ between runs of one seed).
-stats_sans_wallclock() { awk '/^  "wall-clock": \{/{skip=1} !skip' "$1" | sed '$s/,$//'; }
+stats_sans_wallclock() { awk '/^  "wall_clock": \{/{skip=1} !skip' "$1" | sed '$s/,$//'; }
 pcap_frames() { tshark -r "$1" -T fields -e frame.len 2>/dev/null | wc -l; }
 # Every frame of a pcap as "SOURCE-MAC HEX-BYTES", one line each, grouped by source MAC (stable, so each sender's
 # frames stay in their order): two runs whose senders interleave differently on the wire compare equal.
@@ -94,6 +111,14 @@ help)
     run 0 --version
     grep -q "^nicsim " out.txt || fail "--version prints no version"
     ;;
+guide-options)
+    # The user guide's option reference is nicsim --help-markdown word for word (regenerate it from there).
+    guide=$(dirname "$(realpath "${BASH_SOURCE[0]}")")/../../../docs/user-guide.md
+    run 0 --help-markdown
+    sed -n '/^<!-- BEGIN nicsim --help-markdown -->$/,/^<!-- END nicsim --help-markdown -->$/p' "$guide" | sed '1d;$d' >g.md
+    [ -s g.md ] || fail "no generated option reference in $guide"
+    diff g.md out.txt || fail "docs/user-guide.md's option tables differ from nicsim --help-markdown"
+    ;;
 trace-internals)
     run 0 --packets 2 --trace dma,desc --vcd v.vcd --pcap-out none --quiet
     grep -q "scope module dma" v.vcd || fail "--trace dma put no nic.dma scope in the VCD"
@@ -107,7 +132,7 @@ stats-json)
     run 0 --quiet --vcd none --pcap-out none --stats-json s.json --packets 4
     [ ! -s out.txt ] || fail "--quiet still printed to stdout"
     grep -q '"verdict": "pass"' s.json || fail "stats JSON has no passing verdict"
-    grep -q '"frames intact": 4' s.json || fail "stats JSON does not count 4 intact frames"
+    grep -q '"frames_intact": 4' s.json || fail "stats JSON does not count 4 intact frames"
     [ ! -e nicsim-out ] || fail "'none' outputs still created nicsim-out"
     ;;
 bus64-66)
@@ -117,17 +142,17 @@ bus64-66)
     ;;
 dma32-high)
     run 0 --scenario dma32-high --packets 8 --stats-json s.json --vcd none --pcap-out none
-    grep -q '"NIC DMA addressing": "32-bit"' s.json || fail "not a 32-bit NIC"
-    grep -q '"DAC cycles": 0' s.json || fail "a 32-bit NIC drove DAC cycles"
-    grep -q '"bounce-buffer bytes": [1-9]' s.json || fail "a 32-bit NIC with high memory bounced no bytes"
+    grep -q '"dma_address_bits": 32' s.json || fail "not a 32-bit NIC"
+    grep -q '"dac_cycles": 0' s.json || fail "a 32-bit NIC drove DAC cycles"
+    grep -q '"bounce_buffer_bytes": [1-9]' s.json || fail "a 32-bit NIC with high memory bounced no bytes"
     ;;
 dac64)
     run 0 --scenario dac64 --packets 8 --stats-json s.json --vcd none --pcap-out none
-    grep -A20 '"bus master nic"' s.json | grep -q '"DAC cycles": [1-9]' || fail "a 64-bit NIC with high memory drove no DAC"
+    grep -A20 '"bus_master_nic"' s.json | grep -q '"dac_cycles": [1-9]' || fail "a 64-bit NIC with high memory drove no DAC"
     ;;
 lso)
     run 0 --scenario lso64k --packets 2 --stats-json s.json --vcd none --pcap-out p.pcap
-    grep -q '"TCP segments": [1-9]' s.json || fail "LSO produced no TCP segments"
+    grep -q '"tcp_segments": [1-9]' s.json || fail "LSO produced no TCP segments"
     ;;
 small-imix)
     run 0 --size imix --packets 24 --fragments 4 --placement fragmented --link 100 --vcd none --pcap-out none
@@ -136,35 +161,153 @@ small-imix)
     ;;
 back-to-back)
     run 0 --back-to-back --packets 8 --stats-json s.json --vcd none --pcap-out p.pcap
-    grep -A3 '"partner transmit"' s.json | grep -q '"packets sent": 8' || fail "the partner NIC sent nothing"
+    grep -A3 '"partner_transmit"' s.json | grep -q '"packets_sent": 8' || fail "the partner NIC sent nothing"
     n=$(pcap_frames p.pcap)
     [ "$n" -eq 16 ] || fail "tshark read $n frames on the back-to-back wire, expected 16"
     ;;
 pcap-in)
     run 0 --direction rx --packets 3 --vcd none --pcap-out in.pcap
     run 0 --pcap-in in.pcap --direction tx --packets 0 --vcd none --pcap-out none --stats-json s.json
-    grep -q '"frames from pcap": 3' s.json || fail "the pcap's 3 frames were not injected"
-    grep -q '"packets indicated": 3' s.json || fail "the pcap's 3 frames (to the NIC's address) were not received"
+    grep -q '"frames_from_pcap": 3' s.json || fail "the pcap's 3 frames were not injected"
+    grep -q '"packets_indicated": 3' s.json || fail "the pcap's 3 frames (to the NIC's address) were not received"
     # Frames longer than one 2048-byte RX buffer: without jumbo frames the NIC drops them (RCTL.LPE clear, over 1522
-    # bytes with FCS); with --jumbo 9014 the driver reassembles each from its buffers and indicates it whole.
+    # bytes with FCS); with --jumbo-packet 9014 the driver reassembles each from its buffers and indicates it whole.
     write_sized_pcap big.pcap 2100 3000 9014
     run 0 --pcap-in big.pcap --direction tx --packets 0 --vcd none --pcap-out none --stats-json s.json
-    grep -q '"packets indicated": 0' s.json || fail "oversize frames were indicated without jumbo frames"
-    grep -q '"frames dropped": 3' s.json || fail "the NIC did not drop the 3 oversize frames"
-    run 0 --pcap-in big.pcap --direction tx --packets 0 --vcd none --pcap-out none --stats-json s.json --jumbo 9014
-    grep -q '"packets indicated": 3' s.json || fail "the 3 long frames were not indicated with --jumbo 9014"
-    grep -q '"bytes indicated": 14114' s.json || fail "the long frames were not indicated whole (2100+3000+9014)"
+    grep -q '"packets_indicated": 0' s.json || fail "oversize frames were indicated without jumbo frames"
+    grep -q '"frames_dropped": 3' s.json || fail "the NIC did not drop the 3 oversize frames"
+    run 0 --pcap-in big.pcap --direction tx --packets 0 --vcd none --pcap-out none --stats-json s.json --jumbo-packet 9014
+    grep -q '"packets_indicated": 3' s.json || fail "the 3 long frames were not indicated with --jumbo-packet 9014"
+    grep -q '"bytes_indicated": 14114' s.json || fail "the long frames were not indicated whole (2100+3000+9014)"
     ;;
 limits)
     run 0 --packets 1000 --max-time 100us --vcd none --pcap-out none --stats-json s.json
-    grep -q '"ended by": "time limit"' s.json || fail "the time limit did not end the run"
+    grep -q '"ended_by": "time limit"' s.json || fail "the time limit did not end the run"
     grep -q "time limit ended the run" err.txt || fail "no note that the time limit ended the run"
     run 0 --packets 1000 --max-clocks 2000 --vcd none --pcap-out none --stats-json s.json
-    grep -q '"bus clocks": 200[0-9]' s.json || fail "--max-clocks 2000 did not stop near 2000 clocks"
+    grep -q '"bus_clocks": 200[0-9]' s.json || fail "--max-clocks 2000 did not stop near 2000 clocks"
+    ;;
+declared-defaults)
+    # Each parameter's declared default (nicsim --help-markdown) is what the program does without the option: a run
+    # given --NAME DEFAULT writes the same statistics as a run without it. And each does what its description
+    # says: a run with another value shows the effect named here (expected values from the description, not from
+    # the code). A parameter new in the table fails this case until it is added below.
+    base=(--vcd none --pcap-out none --quiet)
+    value() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d[sys.argv[2]][sys.argv[3]])' "$@"; }
+    run 0 "${base[@]}" --stats-json base.json
+    stats_sans_wallclock base.json >base.txt
+    run 0 --help-markdown
+    sed -n 's/^| `--\([a-z0-9-]*\)\( [A-Z]*\)\?` | [^|]* | \([^|]*\) |.*/\1 \3/p' out.txt >declared.txt
+    [ "$(wc -l <declared.txt)" -ge 25 ] || fail "could not read the declared defaults from --help-markdown"
+    while read -r name default; do
+        case $name in
+        vcd | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # outputs, inputs
+        esac
+        run 0 "${base[@]}" "--$name=$default" --stats-json d.json
+        stats_sans_wallclock d.json >d.txt
+        diff base.txt d.txt >/dev/null || fail "--$name=$default (its declared default) changed the run: $(diff base.txt d.txt | head -4)"
+    done <declared.txt
+    effect() { # effect NAME VALUE SECTION KEY EXPECTED: a run with --NAME VALUE has SECTION.KEY == EXPECTED
+        run 0 "${base[@]}" "--$1=$2" --stats-json e.json
+        got=$(value e.json "$3" "$4")
+        [ "$got" = "$5" ] || fail "--$1 $2: $3.$4 is '$got', the description says '$5'"
+        checked="$checked $1"
+    }
+    checked=""
+    effect bus-width 64 run bus "64-bit 33 MHz"
+    effect bus-clock 66 run bus "32-bit 66 MHz"
+    effect bus-model tlm run bus_model tlm
+    effect dma-address-bits 32 run dma_address_bits 32
+    effect placement low run memory_placement low
+    effect maximum-physical-mapping 32768 run maximum_physical_mapping 32768
+    effect packets 4 transmit packets_sent 4
+    effect size 60 transmit bytes_sent $((32 * 60))
+    effect direction tx receive packets_indicated 0
+    effect fragments 1 run traffic "32 packets both, size 1514, 1 fragments"
+    effect seed 5 run seed 5
+    effect scenario smoke run scenario smoke
+    effect max-time 100us run ended_by "time limit"
+    effect max-clocks 2000 run bus_clocks 2000
+    effect lso-max-size 65536 run traffic "32 packets both, size LSO 65536, 2 fragments"
+    # 32 sends of 64 KiB cut into MSS 1460 segments: ceil((65536 - 54) / 1460) = 45 each.
+    [ "$(value e.json nic tso_segments)" = $((32 * 45)) ] || fail "--lso-max-size 65536 did not segment into MSS 1460"
+    effect randomize true run scenario random
+    effect back-to-back true partner_transmit packets_sent 32
+    effect map-registers 0 host map_registers_reserved 2
+    # Reads later than the bridge's 16-clock retry threshold become delayed transactions: the NIC is retried.
+    run 0 "${base[@]}" --mem-latency 20 --stats-json e.json
+    [ "$(value e.json bus_master_nic retries)" -gt 0 ] || fail "--mem-latency 20 caused no retries"
+    checked="$checked mem-latency"
+    # Smaller bus-master requests: more of them for the same bytes.
+    run 0 "${base[@]}" --max-transfer 256 --stats-json e.json
+    [ "$(value e.json dma bursts_bus_requests)" -gt "$(value base.json dma bursts_bus_requests)" ] ||
+        fail "--max-transfer 256 did not split DMA into more requests"
+    checked="$checked max-transfer"
+    # At 100 Mb/s a 1514-byte frame with preamble, FCS and inter-frame gap (1538 bytes) takes 123.04 us on the wire:
+    # 32 of them one way take at least 3937 us (the directions are full duplex).
+    run 0 "${base[@]}" --link 100 --stats-json e.json
+    python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["run"]["simulated_time_us"] >= 3937 else 1)' e.json ||
+        fail "--link 100 ran faster than 32 frames can cross a 100 Mb/s wire"
+    checked="$checked link"
+    # A send maps the larger of a frame (*JumboPacket) and MaximumPhysicalMapping: 9014 bytes span at most
+    # BYTES_TO_PAGES(9014) + 1 = 4 pages, so the HAL reserves 4 map registers instead of 2.
+    effect jumbo-packet 9014 host map_registers_reserved 4
+    # On a 64-bit bus the 82545EM variant moves 8 bytes per data phase, the 82540EM 4: the same bytes in about half
+    # the data phases.
+    run 0 "${base[@]}" --bus-width 64 --stats-json e32.json
+    run 0 "${base[@]}" --bus-width 64 --nic-data-path 64 --stats-json e64.json
+    [ "$(value e64.json bus_master_nic data_phases)" -lt "$(value e32.json bus_master_nic data_phases)" ] ||
+        fail "--nic-data-path 64 did not use fewer data phases on a 64-bit bus"
+    checked="$checked nic-data-path"
+    # An all-zero EEPROM image fails the driver's checksum (the words must sum to 0xBABA).
+    head -c 128 /dev/zero >zero.eeprom
+    run 1 "${base[@]}" --eeprom zero.eeprom
+    grep -q "driver initialisation failed" err.txt || fail "--eeprom zero.eeprom did not reach the driver"
+    checked="$checked eeprom"
+    # The link comes back autoneg after the cable is plugged in again: 1 ms of negotiation after a 50 us pull at
+    # 200 us keeps the run going for at least 1250 us.
+    # (whether the traffic after the flap is judged lost is the link-flap fault's own case; only the time counts here)
+    "$NICSIM" "${base[@]}" --packets 200 --fault link-flap:200us,link-down-for:50us --autoneg 1ms --stats-json e.json \
+        >out.txt 2>err.txt
+    python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["run"]["simulated_time_us"] >= 1250 else 1)' e.json ||
+        fail "--autoneg 1ms did not delay the link's return"
+    checked="$checked autoneg"
+    run 0 --quiet --vcd none --pcap-out none
+    [ ! -s out.txt ] || fail "--quiet printed on stdout"
+    checked="$checked quiet"
+    while read -r name default; do
+        case $name in
+        vcd | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # own cases
+        esac
+        case " $checked " in *" $name "*) ;; *) fail "--$name has no effect check in declared-defaults" ;; esac
+    done <declared.txt
+    ;;
+verdicts)
+    # Without --max-time the run lasts until its traffic is done: 5000 packets take about 62 ms of simulated time.
+    run 0 --direction tx --packets 5000 --vcd none --pcap-out none --quiet --stats-json long.json
+    grep -q '"ended_by": "traffic complete"' long.json || fail "a run of 5000 packets did not finish its traffic"
+    grep -q '"frames_intact": 5000' long.json || fail "a run of 5000 packets did not deliver 5000 frames"
+    # The default machine (1 GbE both ways, 32-bit/33 MHz PCI) cannot carry the link rate: the overruns that
+    # follow are accepted, counted and named, and the default scenario passes at any packet count.
+    run 0 --packets 100 --vcd none --pcap-out none --stats-json p100.json
+    grep -q "verdict  *pass" out.txt || fail "--packets 100 did not pass"
+    missing=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["receive"]["frames_missing"])' p100.json)
+    if [ "$missing" -gt 0 ]; then
+        grep -q "RX overruns accepted (the bus cannot carry the link rate) *$missing\b" out.txt ||
+            fail "$missing receive frames missing without an accepted-overrun row"
+    fi
+    # A reset accepts the loss of the sends in flight, never more than were sent and accepted.
+    run 0 --fault reset-at:400us --vcd none --pcap-out none --quiet --stats-json r.json
+    python3 - r.json <<'PY' || fail "reset-at:400us accepts more TX losses than sends the driver took before it"
+import json, sys
+d = json.load(open(sys.argv[1]))
+taken = d["transmit"]["packets_sent"] - d["transmit"]["sends_refused"]
+sys.exit(0 if d["faults"]["tx_losses_accepted"] <= taken else 1)
+PY
     ;;
 scenario-file)
-    printf '# test scenario\nbus-width = 64\npackets = 4\nvcd = none\npcap-out = none\n' >s.scn
-    run 0 --scenario-file s.scn --stats-json s.json
+    printf '\xef\xbb\xbf# test scenario, with a UTF-8 byte-order mark\nbus-width = 64\npackets = 4\nvcd = "none"\npcap-out = "none"\n' >s.toml
+    run 0 --scenario-file s.toml --stats-json s.json
     grep -q '"bus": "64-bit' s.json || fail "the scenario file's bus-width was not applied"
     ;;
 bad-input)
@@ -178,7 +321,7 @@ bad-input)
     bad_input "bad.pcap" --pcap-in bad.pcap
     printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00' >short.pcap
     bad_input "short.pcap" --pcap-in short.pcap
-    printf 'packets = 4\nwhat = ever\n' >bad.scn
+    printf 'packets = 4\nwhat = "ever"\n' >bad.scn
     bad_input "bad.scn:2: unknown key 'what'" --scenario-file bad.scn
     bad_input "--scenario-file: cannot read" --scenario-file /nonexistent/x.scn
     bad_input "--vcd: cannot write" --vcd /nonexistent/dir/x.vcd
@@ -199,6 +342,12 @@ bad-input)
     head -c 128 /dev/zero >zero.eeprom
     run 1 --eeprom zero.eeprom --packets 2 --vcd none --pcap-out none --quiet
     grep -q "driver initialisation failed" err.txt || { cat err.txt; fail "a zero EEPROM image passed the driver"; }
+    rm -f out.txt err.txt zero.eeprom short.eeprom
+    bad_input "--fault retry: expected a probability above 0" --fault retry:0
+    bad_input "--fault: link-down-for needs link-flap" --fault link-down-for:50us
+    bad_input "--fault reset-at: 2ms is not before --max-time 1ms" --fault reset-at:2ms --max-time 1ms
+    bad_input "unknown option '--pakets' (did you mean --packets?)" --pakets 3
+    bad_input "--help takes no value" --help=x
     ;;
 ctrl-c)
     "$NICSIM" --packets 100000000 --max-time 3600s --vcd v.vcd --pcap-out p.pcap --stats-json s.json >out.txt 2>err.txt &
@@ -213,7 +362,7 @@ ctrl-c)
     code=$?
     [ "$code" -eq 130 ] || { cat err.txt; fail "Ctrl-C exit status $code, expected 130 (128 + SIGINT)"; }
     grep -q "interrupted" err.txt || fail "no note that the run was interrupted"
-    grep -q '"ended by": "Ctrl-C (SIGINT)"' s.json || fail "stats JSON does not say Ctrl-C ended the run"
+    grep -q '"ended_by": "Ctrl-C (SIGINT)"' s.json || fail "stats JSON does not say Ctrl-C ended the run"
     n=$(pcap_frames p.pcap)
     [ "$n" -gt 0 ] || fail "the interrupted pcap is not readable by tshark"
     vcd2fst v.vcd v.fst >/dev/null 2>&1 || fail "vcd2fst rejected the interrupted VCD"
@@ -224,10 +373,10 @@ same-seed)
     run 0 "${args[@]}" --vcd b.vcd --pcap-out b.pcap --stats-json b.json
     cmp -s a.vcd b.vcd || fail "two runs of seed 4242 wrote different VCDs"
     cmp -s a.pcap b.pcap || fail "two runs of seed 4242 wrote different pcaps"
-    grep -q '"wall-clock": {' a.json || fail "the stats JSON has no wall-clock section"
+    grep -q '"wall_clock": {' a.json || fail "the stats JSON has no wall-clock section"
     cmp -s <(stats_sans_wallclock a.json) <(stats_sans_wallclock b.json) ||
         fail "two runs of seed 4242 wrote different statistics (outside the wall-clock section)"
-    grep -q '"wall time"' <(stats_sans_wallclock a.json) && fail "wall time is outside the wall-clock section"
+    grep -q '"wall_time_s"' <(stats_sans_wallclock a.json) && fail "wall time is outside the wall-clock section"
     run 0 "${args[@]:0:8}" --seed 4243 --quiet --vcd c.vcd --pcap-out c.pcap --stats-json c.json
     cmp -s a.pcap c.pcap && fail "seeds 4242 and 4243 produced the same traffic"
     grep -q '"seed": 4243' c.json || fail "the stats JSON does not record seed 4243"
@@ -241,7 +390,7 @@ same-seed)
     ;;
 replay)
     # A failing run prints its seed and the command that replays it; the replay fails the same way.
-    run 1 --packets 8 --max-physical-mapping 1514 --map-registers 1 --vcd none --pcap-out none --seed 77 --quiet
+    run 1 --packets 8 --maximum-physical-mapping 1514 --map-registers 1 --vcd none --pcap-out none --seed 77 --quiet
     grep -q "seed 77; replay with: nicsim .*--seed 77" err.txt || { cat err.txt; fail "no replay command with seed 77"; }
     cp err.txt first.txt
     cmd=$(sed -n 's/.*replay with: nicsim //p' first.txt)
@@ -252,13 +401,13 @@ fault)
     # A fault that took effect is reported in the statistics; one that never fired fails the run with its name.
     run 0 --packets 40 --fault retry:0.02,link-flap:200us --vcd none --pcap-out none --stats-json s.json --quiet
     grep -q '"plan": "retry:0.02,link-flap:200000ns,link-down-for:100000ns"' s.json || fail "the fault plan is not in the stats"
-    grep -q '"injected retries": [1-9]' s.json || fail "no injected retries counted"
-    grep -q '"media disconnect indications": [1-9]' s.json || fail "NDIS was not told of the link going down"
+    grep -q '"injected_retries": [1-9]' s.json || fail "no injected retries counted"
+    grep -q '"media_disconnect_indications": [1-9]' s.json || fail "NDIS was not told of the link going down"
     run 1 --packets 4 --fault reset-at:10ms --vcd none --pcap-out none
     grep -q "fault reset-at (the traffic ended before it) had no effect" err.txt || { cat err.txt; fail "a fault that never fired passed"; }
     # A link flap entirely inside a driver reset is not indicated to NDIS (up before and after): not a failure.
     run 0 --packets 60 --fault reset-at:270us,link-flap:370us --vcd none --pcap-out none --stats-json r.json --quiet
-    grep -q '"link flap": "during the driver reset' r.json || fail "a link flap inside the reset is not reported as such"
+    grep -q '"link_flap": "during the driver reset' r.json || fail "a link flap inside the reset is not reported as such"
     ;;
 tlm-pcap)
     # The TLM fast mode runs the same driver, NIC and traffic: the same frames as the pin-level bus, byte for byte
@@ -267,12 +416,12 @@ tlm-pcap)
     run 0 "${args[@]}" --bus-model pin --pcap-out pin.pcap --stats-json pin.json
     run 0 "${args[@]}" --bus-model tlm --pcap-out tlm.pcap --stats-json tlm.json
     grep -q '"verdict": "pass"' tlm.json || fail "the tlm run has no passing verdict"
-    grep -q '"bus model": "tlm"' tlm.json || fail "the tlm run's statistics do not name bus model tlm"
-    grep -q '"bus model": "pin"' pin.json || fail "the pin run's statistics do not name bus model pin"
-    grep -q '"frames intact": 12' tlm.json || fail "the tlm run did not deliver 12 intact frames"
-    ! grep -q '"bus master nic"' tlm.json || fail "the tlm run reports pin-level bus master statistics"
-    grep -q '"bus monitor violations": "not applicable' tlm.json || fail "the tlm run reports a bus monitor count"
-    grep -q '"NIC DMA requests": [1-9]' tlm.json || fail "the tlm run counts no fast-mode DMA requests"
+    grep -q '"bus_model": "tlm"' tlm.json || fail "the tlm run's statistics do not name bus model tlm"
+    grep -q '"bus_model": "pin"' pin.json || fail "the pin run's statistics do not name bus model pin"
+    grep -q '"frames_intact": 12' tlm.json || fail "the tlm run did not deliver 12 intact frames"
+    ! grep -q '"bus_master_nic"' tlm.json || fail "the tlm run reports pin-level bus master statistics"
+    ! grep -q '"bus_monitor_violations"' tlm.json || fail "the tlm run reports a bus monitor count"
+    grep -q '"nic_dma_requests": [1-9]' tlm.json || fail "the tlm run counts no fast-mode DMA requests"
     n=$(pcap_frames tlm.pcap)
     [ "$n" -eq 24 ] || fail "tshark read $n frames from the tlm pcap, expected 24"
     frames_by_source pin.pcap >pin.frames
@@ -306,15 +455,15 @@ tlm-same-seed)
     [ ! -e nicsim-out/nicsim.vcd ] || fail "--bus-model tlm wrote the default bus VCD"
     [ -s nicsim-out/nicsim.pcap ] || fail "--bus-model tlm wrote no default pcap"
     run 0 --bus-model tlm --packets 40 --fault link-flap:200us --vcd none --pcap-out none --stats-json lf.json --quiet
-    grep -q '"media disconnect indications": [1-9]' lf.json || fail "tlm link-flap: NDIS was not told of the link going down"
+    grep -q '"media_disconnect_indications": [1-9]' lf.json || fail "tlm link-flap: NDIS was not told of the link going down"
     run 0 --bus-model tlm --packets 256 --fault rx-flood --vcd none --pcap-out none --stats-json rf.json --quiet
-    grep -q '"RX missed (MPC)": [1-9]' rf.json || fail "tlm rx-flood: no RX overrun counted"
+    grep -q '"rx_missed_mpc": [1-9]' rf.json || fail "tlm rx-flood: no RX overrun counted"
     run 0 --bus-model tlm --fault reset-at:300us --vcd none --pcap-out none --stats-json ra.json --quiet
-    grep -q '"sends completed after reset": [1-9]' ra.json || fail "tlm reset-at: transmit did not resume"
+    grep -q '"sends_completed_after_reset": [1-9]' ra.json || fail "tlm reset-at: transmit did not resume"
     ;;
 tlm-bad-input)
     bad_input "--bus-model: expected pin or tlm, got 'foo'" --bus-model foo
-    printf 'bus-model = fast\n' >bm.scn
+    printf 'bus-model = "fast"\n' >bm.scn
     bad_input "bm.scn:1: --bus-model: expected pin or tlm, got 'fast'" --scenario-file bm.scn
     for f in retry:0.1 disconnect:0.1 latency-spike:0.1 target-abort:5 master-abort:5 parity-address:10us \
         parity-data:10us parity-read:10us; do
@@ -330,4 +479,5 @@ tlm-bad-input)
     fail "unknown case $CASE"
     ;;
 esac
+validate_all
 echo "PASS: $CASE"

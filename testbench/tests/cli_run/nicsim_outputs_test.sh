@@ -89,7 +89,7 @@ write-error)
     # A write that fails during the run (the VCD's first 1 MiB) stops it there, with the same one line.
     run 1 --packets 400 --quiet --vcd /dev/full --pcap-out none --stats-json s.json
     [ "$(wc -l <err.txt)" -eq 1 ] || { cat err.txt; fail "--vcd /dev/full mid-run: expected one line on stderr"; }
-    grep -q '"ended by": "an output write failed"' s.json || fail "a failed write during the run did not stop it"
+    grep -q '"ended_by": "an output write failed"' s.json || fail "a failed write during the run did not stop it"
     # Standard output closed by its reader: EPIPE is a failed write, not a silent death by SIGPIPE.
     "$NICSIM" --packets 4 --quiet --vcd - --pcap-out none 2>err.txt | head -c 10 >/dev/null
     code=${PIPESTATUS[0]}
@@ -143,7 +143,7 @@ signal-INT | signal-TERM | signal-HUP)
     [ "$code" -eq "$want" ] || { cat err.txt; fail "SIG$sig: exit status $code, expected $want"; }
     case $sig in INT) name="Ctrl-C (SIGINT)" ;; *) name="SIG$sig" ;; esac
     grep -q "interrupted by $name" err.txt || { cat err.txt; fail "no note that SIG$sig interrupted the run"; }
-    grep -q "\"ended by\": \"$name\"" s.json || fail "the statistics do not say $name ended the run"
+    grep -q "\"ended_by\": \"$name\"" s.json || fail "the statistics do not say $name ended the run"
     grep -q '"verdict": "interrupted"' s.json || fail "an interrupted run's verdict is not 'interrupted'"
     grep -q "verdict  *interrupted" out.txt || fail "the printed table's verdict is not 'interrupted'"
     n=$(pcap_frames p.pcap)
@@ -170,7 +170,7 @@ gtkw | back-to-back)
         python3 - bb.json <<'PY' || fail "the statistics do not report the partner's bus and NIC"
 import json, sys
 p = json.load(open(sys.argv[1]))["partner"]
-assert p["bus transactions"] > 0 and p["NIC frames transmitted"] == 4 and p["NIC frames received"] == 4, p
+assert p["bus_transactions"] > 0 and p["nic_frames_transmitted"] == 4 and p["nic_frames_received"] == 4, p
 PY
     fi
     [ -s "$save" ] || fail "no save file $save beside $vcd"

@@ -6,8 +6,9 @@
 
 #include <string>
 
+#include "testbench/checkers/collect_stats.h"
+#include "testbench/checkers/verdict.h"
 #include "testbench/machine/system_top.h"
-#include "testbench/system/run_stats.h"
 
 using namespace nicsim;
 using namespace nicsim::tb;
@@ -28,6 +29,7 @@ DataPathRun run_on_64bit_bus(unsigned nic_data_bits) {
     cfg.nic_data_bits = nic_data_bits;
     cfg.placement = Placement::High;
     cfg.packets = 24;
+    cfg.max_time_ns = 50'000'000;
     cfg.vcd.clear();
     cfg.pcap_out.clear();
     cfg.quiet = true;
@@ -37,11 +39,12 @@ DataPathRun run_on_64bit_bus(unsigned nic_data_bits) {
     RunOutcome out;
     out.time_limit = !top.finished();
     const RunStats stats = collect_stats(top, out);
+    const Verdict verdict = judge(stats, cfg, out);
     std::string failures;
-    for (const std::string& f : out.failures) failures += f + "\n";
+    for (const std::string& f : verdict.reasons) failures += f + "\n";
     INFO("run statistics:\n" << stats.table() << "failed checks:\n" << failures);
     CHECK(top.finished());
-    CHECK(out.failures.empty());
+    CHECK(verdict.pass());
     Machine* m = top.machine().pin();
     REQUIRE(m);
     DataPathRun r;

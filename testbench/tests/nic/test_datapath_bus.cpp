@@ -178,7 +178,8 @@ TEST_CASE("bus data path moves TX and RX frames over a 64-bit 66 MHz PCI bus wit
     run_traffic(bc);
 }
 
-TEST_CASE("bus data path master abort on a buffer read is diagnosed and the frame dropped", "[nic][dma][bus][robust]") {
+TEST_CASE("bus data path master abort on a buffer read is diagnosed and the frame dropped",
+          "[nic][dma][bus][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/dma-bus-error");
     NicParams p;
     BusBench b("bench", p, BusConfig{});
@@ -211,7 +212,8 @@ TEST_CASE("bus data path master abort on a buffer read is diagnosed and the fram
     CHECK(b.monitor.violations() == 0);
 }
 
-TEST_CASE("bus data path on a 32-bit device never drives a DAC for a buffer above 4 GiB", "[nic][dma][bus][robust]") {
+TEST_CASE("bus data path on a 32-bit device never drives a DAC for a buffer above 4 GiB",
+          "[nic][dma][bus][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
     NicParams p;
     p.dma_address_bits = 32;

@@ -100,7 +100,8 @@ TEST_CASE("DMA splits an RX frame write at max_transfer", "[nic][dma][rx]") {
     CHECK(b.host.max_request() <= 512);
 }
 
-TEST_CASE("DMA on a 32-bit device refuses a buffer at or above 4 GiB without touching memory", "[nic][dma][robust]") {
+TEST_CASE("DMA on a 32-bit device refuses a buffer at or above 4 GiB without touching memory",
+          "[nic][dma][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
     NicParams p;
     p.dma_address_bits = 32;
@@ -115,7 +116,7 @@ TEST_CASE("DMA on a 32-bit device refuses a buffer at or above 4 GiB without tou
     CHECK(b.host.stray == 0);
 }
 
-TEST_CASE("DMA on a 32-bit device refuses a buffer that straddles 4 GiB", "[nic][dma][robust]") {
+TEST_CASE("DMA on a 32-bit device refuses a buffer that straddles 4 GiB", "[nic][dma][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
     NicParams p;
     p.dma_address_bits = 32;
@@ -145,7 +146,7 @@ TEST_CASE("DMA on a 64-bit device reaches buffers above 4 GiB", "[nic][dma]") {
     CHECK(b.host.touched_at_or_above(k4G));
 }
 
-TEST_CASE("DMA refuses a range that wraps past 2^64", "[nic][dma][robust]") {
+TEST_CASE("DMA refuses a range that wraps past 2^64", "[nic][dma][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/dma-address-wrap");
     Bench b;
     TwoFrames t;
@@ -156,7 +157,8 @@ TEST_CASE("DMA refuses a range that wraps past 2^64", "[nic][dma][robust]") {
     CHECK(b.host.stray == 0);
 }
 
-TEST_CASE("DMA with Bus Master Enable clear moves nothing and the ring resumes once it is set", "[nic][dma][robust]") {
+TEST_CASE("DMA with Bus Master Enable clear moves nothing and the ring resumes once it is set",
+          "[nic][dma][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/dma-disabled");
     Bench b;
     b.ctx.bme = false;
@@ -180,7 +182,7 @@ TEST_CASE("DMA with Bus Master Enable clear moves nothing and the ring resumes o
 }
 
 TEST_CASE("DMA bus errors on a buffer read drop the frame with a diagnostic and the ring carries on",
-          "[nic][dma][robust]") {
+          "[nic][dma][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/dma-bus-error");
     Bench b;
     b.host.alloc(0x30000, 4096);
@@ -194,7 +196,7 @@ TEST_CASE("DMA bus errors on a buffer read drop the frame with a diagnostic and 
 }
 
 TEST_CASE("DMA on a 32-bit device refuses an RX buffer above 4 GiB with RXE and uses the next descriptor",
-          "[nic][dma][rx][robust]") {
+          "[nic][dma][rx][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
     NicParams p;
     p.dma_address_bits = 32;
@@ -218,7 +220,7 @@ TEST_CASE("DMA on a 32-bit device refuses an RX buffer above 4 GiB with RXE and 
     CHECK_FALSE(b.host.touched_at_or_above(k4G));
 }
 
-TEST_CASE("robust TDLEN not a multiple of 128 is diagnosed and nothing is fetched", "[nic][robust]") {
+TEST_CASE("robust TDLEN not a multiple of 128 is diagnosed and nothing is fetched", "[nic][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/ring-length");
     Bench b;
     b.host.alloc(0x10000, 4096);
@@ -234,7 +236,7 @@ TEST_CASE("robust TDLEN not a multiple of 128 is diagnosed and nothing is fetche
     CHECK_FALSE(b.dp->busy());
 }
 
-TEST_CASE("robust TDT past the ring end is diagnosed and ignored and a later good tail works", "[nic][robust]") {
+TEST_CASE("robust TDT past the ring end is diagnosed and ignored and a later good tail works", "[nic][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/head-tail-range");
     Bench b;
     b.setup_tx(0x10000, 8);
@@ -253,7 +255,7 @@ TEST_CASE("robust TDT past the ring end is diagnosed and ignored and a later goo
     CHECK(b.host.stray == 0);
 }
 
-TEST_CASE("robust TDH past the ring end at enable is diagnosed and the ring is not used", "[nic][robust]") {
+TEST_CASE("robust TDH past the ring end at enable is diagnosed and the ring is not used", "[nic][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/head-tail-range");
     Bench b;
     b.host.alloc(0x10000, 128);
@@ -268,7 +270,7 @@ TEST_CASE("robust TDH past the ring end at enable is diagnosed and the ring is n
     CHECK_FALSE(b.dp->busy());
 }
 
-TEST_CASE("robust NULL and zero-length TX buffers are diagnosed without a hang", "[nic][robust]") {
+TEST_CASE("robust NULL and zero-length TX buffers are diagnosed without a hang", "[nic][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/null-buffer");
     nicsim::test::expect_reports("nicsim/nic/zero-length");
     Bench b;
@@ -292,7 +294,7 @@ TEST_CASE("robust NULL and zero-length TX buffers are diagnosed without a hang",
     CHECK_FALSE(b.dp->busy());
 }
 
-TEST_CASE("robust TDT written while TCTL.EN is clear is noted and served once enabled", "[nic][robust]") {
+TEST_CASE("robust TDT written while TCTL.EN is clear is noted and served once enabled", "[nic][robustness]") {
     Bench b;
     b.setup_tx(0x10000, 8, 0, /*enable*/ false);
     const auto frame = eth_frame(kDst, 64, 9);
@@ -312,7 +314,7 @@ TEST_CASE("robust TDT written while TCTL.EN is clear is noted and served once en
     CHECK(body(b.wire.frames[0]) == frame);
 }
 
-TEST_CASE("robust RX NULL buffer gets RXE and the frame is dropped", "[nic][rx][robust]") {
+TEST_CASE("robust RX NULL buffer gets RXE and the frame is dropped", "[nic][rx][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/null-buffer");
     Bench b;
     b.set_mac(kMac);
@@ -331,7 +333,8 @@ TEST_CASE("robust RX NULL buffer gets RXE and the frame is dropped", "[nic][rx][
     CHECK(b.host.stray == 0);
 }
 
-TEST_CASE("robust RX ring with a bad RDLEN is diagnosed and received frames wait without a hang", "[nic][rx][robust]") {
+TEST_CASE("robust RX ring with a bad RDLEN is diagnosed and received frames wait without a hang",
+          "[nic][rx][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/ring-length");
     Bench b;
     b.set_mac(kMac);
@@ -348,7 +351,7 @@ TEST_CASE("robust RX ring with a bad RDLEN is diagnosed and received frames wait
 }
 
 TEST_CASE("robust reset in the middle of traffic forgets every operation and the rings work after reprogramming",
-          "[nic][robust]") {
+          "[nic][robustness]") {
     Bench b;
     b.setup_tx(0x10000, 8);
     const auto big = eth_frame(kDst, 1500, 1), small = eth_frame(kDst, 80, 2);
@@ -377,7 +380,7 @@ TEST_CASE("robust reset in the middle of traffic forgets every operation and the
 }
 
 TEST_CASE("DMA on a 32-bit device refuses a descriptor ring above 4 GiB and stops the ring without a hang",
-          "[nic][dma][robust]") {
+          "[nic][dma][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
     NicParams p;
     p.dma_address_bits = 32;
@@ -398,7 +401,7 @@ TEST_CASE("DMA on a 32-bit device refuses a descriptor ring above 4 GiB and stop
     CHECK_FALSE(b.dp->busy());
 }
 
-TEST_CASE("robust RDT past the RX ring end is diagnosed and ignored", "[nic][rx][robust]") {
+TEST_CASE("robust RDT past the RX ring end is diagnosed and ignored", "[nic][rx][robustness]") {
     nicsim::test::expect_reports("nicsim/nic/head-tail-range");
     Bench b;
     b.set_mac(kMac);
@@ -416,7 +419,8 @@ TEST_CASE("robust RDT past the RX ring end is diagnosed and ignored", "[nic][rx]
     CHECK(b.host.stray == 0);
 }
 
-TEST_CASE("robust seeded random TX descriptors never hang crash or leave the ring unfinished", "[nic][robust][tx]") {
+TEST_CASE("robust seeded random TX descriptors never hang crash or leave the ring unfinished",
+          "[nic][robustness][tx]") {
     nicsim::test::expect_reports("nicsim/nic/");  // every kind of diagnostic is fair game here
     NicParams p;
     p.max_transfer = 1024;
@@ -459,7 +463,7 @@ TEST_CASE("robust seeded random TX descriptors never hang crash or leave the rin
 }
 
 TEST_CASE("robust seeded random RX buffers and RCTL settings never hang or write outside the buffers",
-          "[nic][robust][rx]") {
+          "[nic][robustness][rx]") {
     nicsim::test::expect_reports("nicsim/nic/");
     NicParams p;
     p.dma_address_bits = 32;

@@ -748,7 +748,7 @@ TEST_CASE("bad device parameters are diagnosed and replaced by safe values", "[n
     b.check_clean();
 }
 
-TEST_CASE("the VCD shows the NIC's interrupt state and ring registers", "[nic][irq][trace]") {
+TEST_CASE("the VCD shows the NIC's interrupt state and ring registers", "[nic][irq][traces]") {
     const std::string path = "nic_front_trace_test";
     {
         Bench b;

@@ -73,7 +73,7 @@ TEST_CASE("bus configuration outside 32/64 bits and 33/66 MHz is refused", "[pci
     CHECK(cfg.period() == sc_time(15, SC_NS));
 }
 
-TEST_CASE("the VCD has every bus signal under scope pci, undriven lines as z", "[pci][bus][trace]") {
+TEST_CASE("the VCD has every bus signal under scope pci, undriven lines as z", "[pci][bus][traces]") {
     const std::string path = "wires_trace_test";
     {
         BusConfig cfg;

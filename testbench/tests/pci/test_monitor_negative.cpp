@@ -96,7 +96,7 @@ TEST_CASE("monitor catches a master starting without GNT#", "[pci][monitor][rule
     require_only(b.monitor, Rule::StartOnIdleWithGnt);
 }
 
-TEST_CASE("monitor catches two GNT# asserted at once and reports it once", "[pci][monitor][rule1][arb]") {
+TEST_CASE("monitor catches two GNT# asserted at once and reports it once", "[pci][monitor][rule1][arbiter]") {
     expect(Rule::StartOnIdleWithGnt);
     ScriptedBench b;
     ScriptedAgent other("other_master", b.bus, ScriptedAgent::kMaster);
@@ -107,7 +107,7 @@ TEST_CASE("monitor catches two GNT# asserted at once and reports it once", "[pci
     CHECK(b.monitor.violations() == 1);
 }
 
-TEST_CASE("monitor catches GNT# asserted during reset", "[pci][monitor][rule1][arb]") {
+TEST_CASE("monitor catches GNT# asserted during reset", "[pci][monitor][rule1][arbiter]") {
     expect(Rule::StartOnIdleWithGnt);
     ScriptedBench b;
     b.arbiter.gnt(1, {~1u});  // RST# is asserted until clock 4
@@ -124,7 +124,7 @@ TEST_CASE("monitor catches a transaction started on the turnaround clock", "[pci
     require_only(b.monitor, Rule::StartOnIdleWithGnt);
 }
 
-TEST_CASE("monitor catches a master starting on another master's GNT#", "[pci][monitor][rule1][arb]") {
+TEST_CASE("monitor catches a master starting on another master's GNT#", "[pci][monitor][rule1][arbiter]") {
     expect(Rule::StartOnIdleWithGnt);
     ScriptedBench b;
     ScriptedAgent other("other_master", b.bus, ScriptedAgent::kMaster);

@@ -260,7 +260,7 @@ TEST_CASE("monitor passes a 64-bit request answered by a 32-bit target", "[pci][
     CHECK(b.monitor.usage().bytes == 8);
 }
 
-TEST_CASE("monitor passes bus parking and a transaction from the parked master", "[pci][monitor][arb]") {
+TEST_CASE("monitor passes bus parking and a transaction from the parked master", "[pci][monitor][arbiter]") {
     ScriptedBench b;
     ScriptedAgent& m = b.master;
     // Parked: no REQ#, GNT# asserted, the master keeps AD, C/BE# and PAR from floating.
@@ -325,7 +325,7 @@ TEST_CASE("monitor passes a memory write and invalidate of one whole cache line"
     CHECK(b.monitor.usage().bytes == 16);
 }
 
-TEST_CASE("monitor passes back-to-back transactions of two masters", "[pci][monitor][arb]") {
+TEST_CASE("monitor passes back-to-back transactions of two masters", "[pci][monitor][arbiter]") {
     ScriptedBench b;
     ScriptedAgent other("other_master", b.bus, ScriptedAgent::kMaster);
     other.auto_parity(true);
@@ -411,10 +411,10 @@ void trace_waveforms(const std::string& path, unsigned width_bits) {
 
 }  // namespace
 
-TEST_CASE("the monitor waveforms trace to a VCD on a 32-bit bus", "[pci][monitor][trace]") {
+TEST_CASE("the monitor waveforms trace to a VCD on a 32-bit bus", "[pci][monitor][traces]") {
     trace_waveforms("monitor_waveforms32", 32);
 }
 
-TEST_CASE("the monitor waveforms trace to a VCD on a 64-bit bus", "[pci][monitor][trace]") {
+TEST_CASE("the monitor waveforms trace to a VCD on a 64-bit bus", "[pci][monitor][traces]") {
     trace_waveforms("monitor_waveforms64", 64);
 }

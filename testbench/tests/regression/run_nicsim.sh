@@ -18,8 +18,8 @@ if [ "$code" -eq 0 ] && ! bash "$CHECK_PCAP" run.pcap; then
     echo "nicsim: replay with: nicsim $* --pcap-out run.pcap"
     code=1
 fi
-if [ "$code" -eq 0 ] && ! grep -q '"ended by": "traffic complete"' run.json; then
-    echo "the run did not finish its traffic: $(grep '"ended by"' run.json)"
+if [ "$code" -eq 0 ] && ! grep -q '"ended_by": "traffic complete"' run.json; then
+    echo "the run did not finish its traffic: $(grep '"ended_by"' run.json)"
     echo "nicsim: replay with: nicsim $*"
     code=1
 fi

@@ -12,14 +12,14 @@ trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 args=(--quiet --vcd none --pcap-out none --direction both --size 60..1514 --fragments 2 --bus-width 64 --bus-clock 66
       --max-time 3600s --seed 2024)
-rss() { sed -n "s/.*\"peak RSS at $1 kB\": \([0-9]*\).*/\1/p" "$2"; }
+rss() { sed -n "s/.*\"peak_rss_at_$1_kb\": \([0-9]*\).*/\1/p" "$2"; }
 short=$((PACKETS / 10))
 echo "soak: nicsim ${args[*]} --packets $short, then --packets $PACKETS"
 "$NICSIM" "${args[@]}" --packets "$short" --stats-json short.json || { echo "FAIL: the short run failed"; exit 1; }
 "$NICSIM" "${args[@]}" --packets "$PACKETS" --stats-json full.json || { echo "FAIL: the full run failed"; exit 1; }
 grep -q '"verdict": "pass"' full.json || { echo "FAIL: no passing verdict"; exit 1; }
 total=$((2 * PACKETS))
-intact=$(sed -n 's/.*"frames intact": \([0-9]*\).*/\1/p' full.json | awk '{s += $1} END {print s}')
+intact=$(sed -n 's/.*"frames_intact": \([0-9]*\).*/\1/p' full.json | awk '{s += $1} END {print s}')
 [ "$intact" -eq "$total" ] || { echo "FAIL: $intact of $total frames arrived intact"; exit 1; }
 s_end=$(rss end short.json)
 f_start=$(rss start full.json)

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "testbench/checkers/scoreboard.h"
-#include "testbench/cli/run_config.h"
 #include "testbench/machine/traffic.h"
+#include "testbench/nicsim/command_line.h"
 
 using namespace nicsim::tb;
 

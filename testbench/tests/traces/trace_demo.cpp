@@ -15,8 +15,8 @@
 
 #include "model/nic/nic_82540em.h"
 #include "model/trace/tracer.h"
-#include "testbench/cli/run_config.h"
 #include "testbench/machine/system_top.h"
+#include "testbench/nicsim/command_line.h"
 
 using namespace sc_core;
 

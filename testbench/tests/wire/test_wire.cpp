@@ -299,7 +299,7 @@ TEST_CASE("a wire with an unsupported link speed is reported and runs at 1000 Mb
     CHECK(test::reports_seen("nicsim/wire/link-speed") == 1);
 }
 
-TEST_CASE("the wire traces carrier length and frame count per direction for GTKWave", "[wire][trace]") {
+TEST_CASE("the wire traces carrier length and frame count per direction for GTKWave", "[wire][traces]") {
     const std::string path = "wire_trace_test";
     {
         Wire w("wire", 1000);

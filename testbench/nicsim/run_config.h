@@ -1,5 +1,6 @@
-// Everything a nicsim run can be told, with its defaults in one place. The command line, scenario files and the
-// named presets all set the same keys through one option table, so a key means the same thing everywhere.
+// Everything a nicsim run can be told, with its defaults in one place: the initialisers below (the NIC's from the
+// model's NicParams). The parameter table (params.h) names each field once for the command line, scenario files,
+// presets, --help and the user guide, and reads its default from a default-constructed RunConfig.
 #pragma once
 
 #include <cstdint>
@@ -7,12 +8,31 @@
 #include <string>
 #include <vector>
 
+#include "model/nic/nic_context.h"
+
 namespace nicsim::tb {
 
-/// Bad input: the message names what was wrong, in one line. The program prints it and exits 2.
+/// Bad input: the message names what was wrong, in one line. The program prints it and exits 2. Control characters
+/// a message quotes from the input (a newline inside an argument) are written as \n or \xNN, so it stays one line.
 class UsageError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit UsageError(const std::string& message) : std::runtime_error(one_line(message)) {}
+
+  private:
+    static std::string one_line(const std::string& m) {
+        static const char hex[] = "0123456789ABCDEF";
+        std::string out;
+        for (char c : m) {
+            const unsigned char u = static_cast<unsigned char>(c);
+            if (c == '\n')
+                out += "\\n";
+            else if (u < 0x20 || u == 0x7F)
+                out += std::string("\\x") + hex[u >> 4] + hex[u & 15];
+            else
+                out += c;
+        }
+        return out;
+    }
 };
 
 /// Frame sizes of generated traffic (bytes, without FCS).
@@ -46,6 +66,7 @@ struct FaultConfig {
     bool rx_flood = false;            ///< rx-flood - the peer sends back to back, faster than the ring drains
     uint64_t link_flap_ns = 0;        ///< link-flap:T - the cable is pulled at T ...
     uint64_t link_down_ns = 100'000;  ///< link-down-for:T - ... and plugged back in after this long
+    bool link_down_given = false;     ///< link-down-for was set (it needs link-flap)
     uint64_t reset_at_ns = 0;         ///< reset-at:T - NdisHost::reset (MiniportReset) in the middle of traffic
     bool any() const;
     /// The first fault kind set that acts on the host bridge or the PCI bus lines (retry, disconnect,
@@ -66,16 +87,16 @@ struct RunConfig {
     unsigned mem_latency = 4;            ///< mem-latency: host memory read latency in bus clocks
     BusModel bus_model = BusModel::Pin;  ///< bus-model: pin (cycle-accurate PCI bus) or tlm (TLM-2.0 fast mode)
     // NIC.
-    unsigned dma_bits = 64;        ///< dma-bits: NIC DMA address capability, 32 or 64
-    unsigned nic_data_bits = 32;   ///< nic-data-path: 32 (82540EM) or 64 (the 82545EM variant)
-    uint32_t jumbo = 1514;         ///< jumbo: the driver's *JumboPacket (above 1514 sets RCTL.LPE)
-    uint32_t max_transfer = 4096;  ///< max-transfer: bytes per NIC DMA operation
-    unsigned link_mbps = 1000;     ///< link: 10, 100 or 1000
+    unsigned dma_bits = nic::NicParams{}.dma_address_bits;     ///< dma-address-bits: 32 or 64
+    unsigned nic_data_bits = nic::NicParams{}.data_path_bits;  ///< nic-data-path: 32 (82540EM) or 64 (82545EM)
+    uint32_t max_transfer = nic::NicParams{}.max_transfer;     ///< max-transfer: bytes per NIC DMA operation
+    unsigned link_mbps = nic::NicParams{}.link_mbps;           ///< link: 10, 100 or 1000
     uint64_t autoneg_ns = 10'000;  ///< autoneg: PHY autonegotiation time (short: runs are micro- to milliseconds)
     std::string eeprom;            ///< eeprom: EEPROM image file, 128 bytes (empty: the built-in 82540EM image)
     // NDIS / driver.
-    uint32_t max_physical_mapping = 1514;        ///< max-physical-mapping: MaximumPhysicalMapping in bytes
-    uint32_t lso = 0;                            ///< lso: largest LSO packet in bytes (0 = off); sets the mapping
+    uint32_t max_physical_mapping = 1514;        ///< maximum-physical-mapping: raised to lso-max-size by it
+    uint32_t lso = 0;                            ///< lso-max-size: largest LSO packet in bytes (0 = no LSO)
+    uint32_t jumbo = 1514;                       ///< jumbo-packet: the driver's *JumboPacket (above 1514: LPE)
     Placement placement = Placement::Scattered;  ///< placement: low, high, scattered, fragmented
     unsigned map_registers = 0;                  ///< map-registers: host grant limit (0 = as many as asked)
     // Traffic.
@@ -95,43 +116,24 @@ struct RunConfig {
     std::string trace = "bus";  ///< trace: what the VCD holds: bus,dma,desc,mac or all
     std::string stats_json;     ///< stats-json: the statistics as JSON
     // Limits.
-    uint64_t max_time_ns = 50'000'000;  ///< max-time: simulated time limit (e.g. 10ms)
-    uint64_t max_clocks = 0;            ///< max-clocks: bus clock limit (0 = none)
+    uint64_t max_time_ns = 0;  ///< max-time: simulated time limit (0: none, the run ends with its traffic)
+    uint64_t max_clocks = 0;   ///< max-clocks: bus clock limit (0 = none)
     // Terminal.
     bool progress = false;             ///< progress: a progress line on stderr (default: when a terminal)
     bool quiet = false;                ///< quiet: no statistics table
     std::string scenario = "default";  ///< scenario: the preset this run started from
 };
 
-/// One option/key of the table: `name` is the long option (--name) and the scenario-file key.
-struct OptionInfo {
-    const char* name;
-    const char* arg;  ///< metavariable, or nullptr for a flag
-    const char* help;
-};
-const std::vector<OptionInfo>& option_table();
+/// Where outputs go when the run does not name them ("none" turns one off).
+constexpr const char* kDefaultOutDir = "nicsim-out";
+constexpr const char* kDefaultVcd = "nicsim-out/nicsim.vcd";
+constexpr const char* kDefaultPcapOut = "nicsim-out/nicsim.pcap";
 
-/// Set one key (from the command line or a scenario file). Throws UsageError naming the key and the value.
-void set_option(RunConfig& cfg, const std::string& key, const std::string& value);
-/// Apply a named preset ("default", "smoke", ...). Throws UsageError for an unknown name.
-void apply_preset(RunConfig& cfg, const std::string& name);
-struct PresetInfo {
-    const char* name;
-    const char* help;
-};
-const std::vector<PresetInfo>& preset_table();
-/// Read a scenario file of `key = value` lines (# comments). Errors name the file and line.
-void load_scenario_file(RunConfig& cfg, const std::string& path);
-
-enum class CliAction { Run, Help, Version, ListScenarios };
-/// Parse argv: --scenario and --scenario-file apply first (in order), then the other options on top.
-CliAction parse_command_line(int argc, char** argv, RunConfig& cfg);
-std::string usage_text();
-/// Constrained-random scenario from `cfg.seed`: bus, NIC, placement, mapping, sizes, fragments, direction, packets.
-/// parse_command_line applies it after presets and before explicit options (which therefore override it).
-void apply_random_scenario(RunConfig& cfg);
-/// Cross-field checks (e.g. lso needs 64-bit-capable mapping sizes); throws UsageError.
+/// Cross-field checks (e.g. an LSO size above the mapping, faults that cannot act); throws UsageError.
 void validate(const RunConfig& cfg);
+/// Constrained-random scenario from `cfg.seed`: bus, NIC, placement, mapping, sizes, fragments, direction, packets.
+/// The command line applies it after presets and before explicit options (which therefore override it).
+void apply_random_scenario(RunConfig& cfg);
 /// The --trace item that needs the pin-level bus ("bus" or "all"), or nullptr when it names only NIC internals.
 const char* trace_needing_bus(const std::string& trace);
 

@@ -1,21 +1,23 @@
 // nicsim: one whole simulated system per run, configured from the command line, a preset or a scenario file.
-// Exit status: 0 every check passed, 1 a check failed (monitor, verifier, scoreboards, warnings), 2 bad input.
+// Exit status: 0 every check passed, 1 a check failed (monitor, verifier, scoreboards, warnings) or an output could
+// not be written, 2 bad input, 128 + N a signal N stopped the run (its outputs are complete up to that moment).
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <map>
 
 #include <systemc>
 
-#include "testbench/cli/run_config.h"
+#include "testbench/checkers/collect_stats.h"
+#include "testbench/checkers/verdict.h"
 #include "testbench/machine/system_top.h"
+#include "testbench/nicsim/command_line.h"
 #include "testbench/nicsim/run_outputs.h"
 #include "testbench/nicsim/run_signals.h"
-#include "testbench/system/run_stats.h"
+#include "testbench/nicsim/scenario_file.h"
 
 using namespace nicsim::tb;
 using namespace sc_core;
@@ -24,17 +26,20 @@ namespace {
 
 /// SystemC reports as one line each on stderr, counted by type; the first few of each type are printed.
 struct ReportLog {
-    std::map<std::string, uint64_t> warnings;
-    uint64_t total = 0;
+    std::map<std::string, uint64_t> warnings;  ///< SC_WARNING and worse, by type
+    std::map<std::string, uint64_t> notes;     ///< SC_INFO of the model (types under nicsim/), by type
 };
 ReportLog g_reports;
 
 void report_handler(const sc_report& rep, const sc_actions& actions) {
     const sc_severity sev = rep.get_severity();
-    if (sev == SC_INFO) return;
     const std::string type = rep.get_msg_type();
+    // Notes are legal behaviour worth knowing (a reset flushed frames, the link changed): counted, never fatal.
+    if (sev == SC_INFO) {
+        if (type.rfind("nicsim/", 0) == 0) ++g_reports.notes[type];
+        return;
+    }
     const uint64_t n = ++g_reports.warnings[type];
-    ++g_reports.total;
     if (n <= 5)
         std::fprintf(stderr, "nicsim: %s: %s: %s (at %s)\n", sev == SC_WARNING ? "warning" : "error", type.c_str(),
                      rep.get_msg(), rep.get_time().to_string().c_str());
@@ -43,8 +48,12 @@ void report_handler(const sc_report& rep, const sc_actions& actions) {
     if (sev == SC_FATAL || (actions & SC_ABORT)) std::abort();
 }
 
-/// Watches for Ctrl-C, SIGTERM and SIGHUP and for an output that failed, and draws the progress line; runs in
-/// simulated time, costs nothing per bus clock.
+/// Simulated time without a frame sent, received or on the wire after which a run counts as stalled: far longer
+/// than any pause the model makes on purpose (a reset, a link flap, a 1514-byte frame at 10 Mb/s).
+constexpr uint64_t kStallNs = 10'000'000;
+
+/// Watches for Ctrl-C, SIGTERM and SIGHUP, an output that failed and a stalled run, and draws the progress line;
+/// runs in simulated time, costs nothing per bus clock.
 struct RunControl : sc_module {
     SC_HAS_PROCESS(RunControl);
     SystemTop& top;
@@ -52,17 +61,33 @@ struct RunControl : sc_module {
     bool progress;
     int stop_signal = 0;
     std::string write_failure;
+    bool stalled = false;
     std::chrono::steady_clock::time_point last_draw = std::chrono::steady_clock::now();
     RunControl(sc_module_name n, SystemTop& t, const RunOutputs& o, bool show)
         : sc_module(n), top(t), outputs(o), progress(show) {
         SC_THREAD(poll);
     }
+    uint64_t moved() {
+        MachineBase& d = top.machine();
+        return d.sent_packets() + d.received() + top.wire().stats(true).frames + top.wire().stats(false).frames;
+    }
     void poll() {
+        const sc_time step(20, SC_US);
+        uint64_t last = moved();
+        sc_time still = SC_ZERO_TIME;
         for (;;) {
-            wait(sc_time(20, SC_US));
+            wait(step);
             stop_signal = stop_signal_received();
             write_failure = outputs.write_failure();
             if (stop_signal || !write_failure.empty()) {
+                sc_stop();
+                return;
+            }
+            const uint64_t now = moved();
+            still = now == last ? still + step : SC_ZERO_TIME;
+            last = now;
+            if (still >= sc_time(static_cast<double>(kStallNs), SC_NS)) {
+                stalled = true;
                 sc_stop();
                 return;
             }
@@ -96,14 +121,31 @@ std::string replay_command(int argc, char* argv[], uint64_t seed) {
     return cmd;
 }
 
-constexpr const char* kDefaultOutDir = "nicsim-out";
-
 /// An output path as asked: a path, "none" (off) or empty (the default under nicsim-out/).
 std::string default_output(const std::string& value, const std::string& fallback, bool& needs_dir) {
     if (value == "none") return "";
     if (!value.empty()) return value;
     needs_dir = true;
     return fallback;
+}
+
+/// The record with the run's reports: notes, the warnings the fault plan causes (expected, counted) and any other
+/// warning (a violation: the verdict fails on it).
+RunStats with_reports(RunStats stats, const RunConfig& cfg) {
+    for (const auto& [type, n] : g_reports.notes) stats.add_count("notes", type, n);
+    const std::vector<std::string> expected = expected_fault_reports(cfg.faults);
+    for (const auto& [type, n] : g_reports.warnings) {
+        const bool ok = std::find(expected.begin(), expected.end(), type) != expected.end();
+        stats.add_count(ok ? "expected warnings" : "warnings", type, n);
+    }
+    return stats;
+}
+
+/// The record as shown: the verdict, then the wall-clock section last.
+RunStats finished_record(RunStats stats, const Verdict& verdict, const RunOutcome& out, uint64_t clocks) {
+    record_verdict(stats, verdict);
+    add_wall_clock(stats, out, clocks);
+    return stats;
 }
 
 }  // namespace
@@ -121,8 +163,11 @@ int sc_main(int argc, char* argv[]) {
         case CliAction::Help:
             std::fputs(usage_text().c_str(), stdout);
             return 0;
+        case CliAction::HelpMarkdown:
+            std::fputs(usage_markdown().c_str(), stdout);
+            return 0;
         case CliAction::Version:
-            std::puts("nicsim 0.1.0 (SystemC " SC_VERSION ")");
+            std::puts("nicsim " NICSIM_VERSION " (SystemC " SC_VERSION ")");
             return 0;
         case CliAction::ListScenarios:
             for (const PresetInfo& p : preset_table()) std::printf("%-15s %s\n", p.name, p.help);
@@ -135,8 +180,8 @@ int sc_main(int argc, char* argv[]) {
     // With --bus-model tlm there is no pin-level bus: the default VCD (the bus) is off, and on when --trace names
     // only NIC internals (validate() refused an explicit --vcd with a trace that needs the bus).
     if (cfg.bus_model == BusModel::Tlm && cfg.vcd.empty() && trace_needing_bus(cfg.trace)) cfg.vcd = "none";
-    cfg.vcd = default_output(cfg.vcd, "nicsim-out/nicsim.vcd", needs_dir);
-    cfg.pcap_out = default_output(cfg.pcap_out, "nicsim-out/nicsim.pcap", needs_dir);
+    cfg.vcd = default_output(cfg.vcd, kDefaultVcd, needs_dir);
+    cfg.pcap_out = default_output(cfg.pcap_out, kDefaultPcapOut, needs_dir);
     const bool made_dir = needs_dir && ::mkdir(kDefaultOutDir, 0777) == 0;
     catch_stop_signals();  // from here on a signal stops the run and every output is finished or removed
     RunOutputs outputs(cfg);
@@ -168,44 +213,44 @@ int sc_main(int argc, char* argv[]) {
     }
     RunControl control("control", *top, outputs, cfg.progress);
 
-    sc_time limit(static_cast<double>(cfg.max_time_ns), SC_NS);
-    if (cfg.max_clocks)
-        limit = std::min(limit, top->machine().pci_bus().period() * static_cast<double>(cfg.max_clocks));
+    // No limit asked: the run lasts until the traffic completes (or stalls).
+    sc_time limit = cfg.max_time_ns ? sc_time(static_cast<double>(cfg.max_time_ns), SC_NS) : SC_ZERO_TIME;
+    if (cfg.max_clocks) {
+        const sc_time clocks = top->machine().pci_bus().period() * static_cast<double>(cfg.max_clocks);
+        limit = limit == SC_ZERO_TIME ? clocks : std::min(limit, clocks);
+    }
     RunOutcome out;
     out.rss_start_kb = peak_rss_kb();
     const auto t0 = std::chrono::steady_clock::now();
-    sc_start(limit);
+    if (limit == SC_ZERO_TIME)
+        sc_start();
+    else
+        sc_start(limit);
     out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out.interrupted = control.stop_signal || !control.write_failure.empty();
     out.stopped_by = control.stop_signal ? signal_name(control.stop_signal) : "an output write failed";
-    out.time_limit = !out.interrupted && !top->finished();
+    out.stalled = control.stalled;
+    out.time_limit = !out.interrupted && !out.stalled && !top->finished();
     if (cfg.progress) std::fputs("\n", stderr);
 
-    RunStats stats = collect_stats(*top, out);
-    if (g_reports.total) {
-        // Reports the fault plan causes are expected (and counted); any other warning fails the run.
-        const std::vector<std::string> expected = expected_fault_reports(cfg.faults);
-        uint64_t unexpected = 0;
-        for (const auto& [type, n] : g_reports.warnings) {
-            const bool ok = std::find(expected.begin(), expected.end(), type) != expected.end();
-            stats.add_count(ok ? "expected warnings" : "warnings", type, n);
-            if (!ok) unexpected += n;
-        }
-        if (unexpected) out.failures.push_back("the model reported " + std::to_string(unexpected) + " warnings");
-    }
     // The run's own report goes to standard error when standard output carries an output file.
     std::FILE* report = outputs.uses_stdout() ? stderr : stdout;
     std::vector<std::string> output_errors;
     outputs.finish_traces(*top, output_errors);
-    if (!cfg.quiet) std::fputs(stats.table().c_str(), report);
-    outputs.write_stats(stats.json(), output_errors);
+    const uint64_t clocks = top->machine().pci_bus().clock_count();
+    const RunStats stats = with_reports(collect_stats(*top, out), cfg);
+    const Verdict verdict = judge(stats, cfg, out);
+    const RunStats shown = finished_record(stats, verdict, out, clocks);
+    if (!cfg.quiet) std::fputs(shown.table().c_str(), report);
+    outputs.write_stats(shown.json(), output_errors);
     if (out.time_limit) std::fprintf(stderr, "nicsim: the time limit ended the run before the traffic finished\n");
     if (control.stop_signal)
         std::fprintf(stderr, "nicsim: interrupted by %s; outputs are complete up to that moment\n",
                      out.stopped_by.c_str());
     for (const std::string& e : output_errors) std::fprintf(stderr, "nicsim: %s\n", e.c_str());
-    for (const std::string& f : out.failures) std::fprintf(stderr, "nicsim: check failed: %s\n", f.c_str());
-    if (!out.failures.empty())
+    if (out.stalled) std::fprintf(stderr, "nicsim: the run stalled before the traffic finished\n");
+    for (const std::string& f : verdict.reasons) std::fprintf(stderr, "nicsim: check failed: %s\n", f.c_str());
+    if (!verdict.reasons.empty())
         std::fprintf(stderr, "nicsim: seed %llu; replay with: %s\n", static_cast<unsigned long long>(cfg.seed),
                      replay_command(argc, argv, cfg.seed).c_str());
     if (!cfg.quiet) {
@@ -215,5 +260,5 @@ int sc_main(int argc, char* argv[]) {
     }
     if (!output_errors.empty()) return 1;
     if (control.stop_signal) return 128 + control.stop_signal;  // as a shell reports a run the signal ended
-    return out.failures.empty() ? 0 : 1;
+    return verdict.pass() ? 0 : 1;
 }

@@ -1,0 +1,245 @@
+#include "testbench/nicsim/params.h"
+
+#include "hostdrv/miniport/e1000_miniport.h"
+#include "testbench/nicsim/scenario_file.h"
+#include "testbench/nicsim/value_parsers.h"
+
+namespace nicsim::tb {
+namespace {
+
+using namespace values;
+
+constexpr const char* kGroupScenario = "Scenario";
+constexpr const char* kGroupBus = "Bus and host";
+constexpr const char* kGroupNic = "NIC";
+constexpr const char* kGroupDriver = "NDIS and driver";
+constexpr const char* kGroupTraffic = "Traffic";
+constexpr const char* kGroupFiles = "Topology and files";
+constexpr const char* kGroupLimits = "Limits and terminal";
+
+std::string num(uint64_t v) {
+    return std::to_string(v);
+}
+std::string yes_no(bool b) {
+    return b ? "true" : "false";
+}
+std::string or_none(const std::string& s) {
+    return s.empty() ? "none" : s;
+}
+
+template <typename E>
+E parse_enum(const std::string& k, const std::string& v, std::initializer_list<std::pair<const char*, E>> names,
+             const char* expected) {
+    for (const auto& [n, e] : names)
+        if (v == n) return e;
+    bad(k, v, expected);
+}
+
+std::vector<Param> scenario_params() {
+    return {
+        {kScenarioKey, kGroupScenario, "NAME", "a preset name (--list-scenarios)",
+         "start from a named preset; applied before every other option", nullptr,
+         [](RunConfig& c, auto&, auto& v) { apply_preset(c, v); }, [](const RunConfig& c) { return c.scenario; }},
+        {kScenarioFileKey, kGroupScenario, "FILE", "a TOML file of `name = value` lines",
+         "read parameters from a scenario file; applied after --scenario, before other options", nullptr,
+         [](RunConfig& c, auto&, auto& v) { load_scenario_file(c, v); }, [](const RunConfig&) { return "none"; }},
+        {"randomize", kGroupScenario, nullptr, "flag",
+         "pick bus, NIC, memory, mapping, sizes, fragments and direction from --seed", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.randomize = parse_bool(k, v); },
+         [](const RunConfig& c) { return yes_no(c.randomize); }},
+        {"seed", kGroupScenario, "N", "0 to 2^64-1", "seed of traffic, placement, faults and --randomize", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.seed = parse_uint(k, v, 0, UINT64_MAX); },
+         [](const RunConfig& c) { return num(c.seed); }},
+    };
+}
+
+std::vector<Param> machine_params() {
+    return {
+        {"bus-width", kGroupBus, "BITS", "32 or 64", "PCI bus width", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.bus_width = parse_choice(k, v, {32, 64});
+         },
+         [](const RunConfig& c) { return num(c.bus_width); }},
+        {"bus-clock", kGroupBus, "MHZ", "33 or 66", "PCI clock in MHz", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.bus_mhz = parse_choice(k, v, {33, 66});
+         },
+         [](const RunConfig& c) { return num(c.bus_mhz); }},
+        {"bus-model", kGroupBus, "MODEL", "pin or tlm",
+         "pin: cycle-accurate PCI bus; tlm: TLM-2.0 fast mode without bus phases", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.bus_model = parse_enum<BusModel>(k, v, {{"pin", BusModel::Pin}, {"tlm", BusModel::Tlm}}, "pin or tlm");
+         },
+         [](const RunConfig& c) { return std::string(bus_model_name(c.bus_model)); }},
+        {"mem-latency", kGroupBus, "CLOCKS", "0 to 64", "host memory read latency in bus clocks", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.mem_latency = static_cast<unsigned>(parse_uint(k, v, 0, 64)); },
+         [](const RunConfig& c) { return num(c.mem_latency); }},
+        {"dma-address-bits", kGroupNic, "BITS", "32 or 64",
+         "the NIC's DMA address capability (a 32-bit NIC's buffers above 4 GiB bounce)", miniport::kKeyDmaAddressBits,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.dma_bits = parse_choice(k, v, {32, 64});
+         },
+         [](const RunConfig& c) { return num(c.dma_bits); }},
+        {"max-transfer", kGroupNic, "BYTES", "64 to 64K", "most bytes one NIC bus-master request moves", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.max_transfer = static_cast<uint32_t>(parse_uint(k, v, 64, 64 * 1024));
+         },
+         [](const RunConfig& c) { return num(c.max_transfer); }},
+        {"link", kGroupNic, "MBPS", "10, 100 or 1000", "link speed of the MAC and the wire in Mb/s", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.link_mbps = parse_choice(k, v, {10, 100, 1000});
+         },
+         [](const RunConfig& c) { return num(c.link_mbps); }},
+        {"nic-data-path", kGroupNic, "BITS", "32 or 64",
+         "the NIC's PCI data path: 32 (the 82540EM) or 64 (the 82545EM variant, device ID 0x100F: REQ64#)", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.nic_data_bits = parse_choice(k, v, {32, 64});
+         },
+         [](const RunConfig& c) { return num(c.nic_data_bits); }},
+        {"autoneg", kGroupNic, "TIME", "a time, e.g. 10us or 2s",
+         "PHY autonegotiation time after a PHY reset or the cable plugged in (about 2s on real hardware)", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.autoneg_ns = parse_time_ns(k, v); },
+         [](const RunConfig& c) { return time_text(c.autoneg_ns); }},
+        {"eeprom", kGroupNic, "FILE", "128 bytes: 64 little-endian words",
+         "EEPROM image the NIC starts with (none: the built-in 82540EM image)", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.eeprom = v == "none" ? "" : parse_eeprom_file(k, v); },
+         [](const RunConfig& c) { return or_none(c.eeprom); }},
+    };
+}
+
+std::vector<Param> driver_params() {
+    return {
+        {"lso-max-size", kGroupDriver, "BYTES", "0, or 1515 to 64K",
+         "largest TCP large-send packet (0: no LSO); the sender sends packets of this size", miniport::kKeyLsoMaxSize,
+         [](RunConfig& c, auto& k, auto& v) {
+             const uint64_t n = parse_uint(k, v, 0, 64 * 1024);
+             if (n != 0 && n < 1515) bad(k, v, "0 or a size from 1515 to 65536");
+             c.lso = static_cast<uint32_t>(n);
+             if (c.lso > c.max_physical_mapping) c.max_physical_mapping = c.lso;
+         },
+         [](const RunConfig& c) { return num(c.lso); }},
+        {"maximum-physical-mapping", kGroupDriver, "BYTES", "1514 to 64K",
+         "MaximumPhysicalMapping for NdisMInitializeScatterGatherDma (at least lso-max-size)",
+         miniport::kKeyMaximumPhysicalMapping,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.max_physical_mapping = static_cast<uint32_t>(parse_uint(k, v, 1514, 64 * 1024));
+         },
+         [](const RunConfig& c) { return num(c.max_physical_mapping); }},
+        {"placement", kGroupDriver, "WHERE", "low, high, scattered or fragmented",
+         "which physical pages the host hands out for buffers and rings", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.placement = parse_enum<Placement>(k, v,
+                                                 {{"low", Placement::Low},
+                                                  {"high", Placement::High},
+                                                  {"scattered", Placement::Scattered},
+                                                  {"fragmented", Placement::Fragmented}},
+                                                 "low, high, scattered or fragmented");
+         },
+         [](const RunConfig& c) { return std::string(placement_name(c.placement)); }},
+        {"jumbo-packet", kGroupDriver, "BYTES", "1514 to 16110",
+         "largest frame without FCS the driver accepts (above 1514 it sets RCTL.LPE)", miniport::kKeyJumboPacket,
+         [](RunConfig& c, auto& k, auto& v) { c.jumbo = static_cast<uint32_t>(parse_uint(k, v, 1514, 16110)); },
+         [](const RunConfig& c) { return num(c.jumbo); }},
+        {"map-registers", kGroupDriver, "N", "0 to 4096", "map registers the host grants (0: as many as asked)",
+         nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.map_registers = static_cast<unsigned>(parse_uint(k, v, 0, 4096)); },
+         [](const RunConfig& c) { return num(c.map_registers); }},
+    };
+}
+
+std::vector<Param> traffic_params() {
+    return {
+        {"packets", kGroupTraffic, "N", "0 to 100M", "packets per direction", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.packets = parse_uint(k, v, 0, 100'000'000); },
+         [](const RunConfig& c) { return num(c.packets); }},
+        {"size", kGroupTraffic, "SIZE", "N, MIN..MAX or imix (60 to 1514)", "frame size in bytes without FCS", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.size = parse_size(k, v); },
+         [](const RunConfig& c) { return c.size.text(); }},
+        {"direction", kGroupTraffic, "DIR", "tx, rx or both", "who sends: the host (tx), the peer (rx) or both",
+         nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.direction = parse_enum<Direction>(
+                 k, v, {{"tx", Direction::Tx}, {"rx", Direction::Rx}, {"both", Direction::Both}}, "tx, rx or both");
+         },
+         [](const RunConfig& c) { return std::string(direction_name(c.direction)); }},
+        {"fragments", kGroupTraffic, "N", "1 to 16", "buffers per sent packet", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.fragments = static_cast<unsigned>(parse_uint(k, v, 1, 16)); },
+         [](const RunConfig& c) { return num(c.fragments); }},
+        {"fault", kGroupTraffic, "LIST", "NAME:VALUE,... (see Faults)", "inject faults; several --fault options add up",
+         nullptr, [](RunConfig& c, auto& k, auto& v) { parse_faults(c.faults, k, v); },
+         [](const RunConfig& c) { return c.faults.text(); }},
+    };
+}
+
+std::vector<Param> file_params() {
+    return {
+        {"back-to-back", kGroupFiles, nullptr, "flag", "two complete machines joined by one wire", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.back_to_back = parse_bool(k, v); },
+         [](const RunConfig& c) { return yes_no(c.back_to_back); }},
+        {"pcap-in", kGroupFiles, "FILE", "classic pcap, Ethernet", "frames arriving from the wire come from FILE",
+         nullptr, [](RunConfig& c, auto& k, auto& v) { c.pcap_in = parse_path(k, v); },
+         [](const RunConfig& c) { return or_none(c.pcap_in); }},
+        {"pcap-out", kGroupFiles, "FILE", "a path, or none", "every frame on the wire, both directions", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.pcap_out = parse_path(k, v); },
+         [](const RunConfig& c) { return c.pcap_out.empty() ? kDefaultPcapOut : c.pcap_out; }},
+        {"vcd", kGroupFiles, "FILE", "a path, or none", "a VCD of the signals --trace names, for GTKWave", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.vcd = parse_path(k, v); },
+         [](const RunConfig& c) { return c.vcd.empty() ? kDefaultVcd : c.vcd; }},
+        {"trace", kGroupFiles, "WHAT", "comma list of bus, dma, desc, mac, all", "what the VCD holds", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.trace = parse_trace(k, v); },
+         [](const RunConfig& c) { return c.trace; }},
+        {"stats-json", kGroupFiles, "FILE", "a path, or none", "the statistics as JSON", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.stats_json = parse_path(k, v) == "none" ? "" : v; },
+         [](const RunConfig& c) { return or_none(c.stats_json); }},
+    };
+}
+
+std::vector<Param> limit_params() {
+    return {
+        {"max-time", kGroupLimits, "TIME", "1ns to 3600s, or none",
+         "end the run at this simulated time (none: when the traffic completes)", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.max_time_ns = v == "none" ? 0 : parse_time_ns(k, v); },
+         [](const RunConfig& c) { return c.max_time_ns ? time_text(c.max_time_ns) : "none"; }},
+        {"max-clocks", kGroupLimits, "N", "1 to 2^64-1, or none", "end the run after this many bus clocks", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.max_clocks = v == "none" ? 0 : parse_uint(k, v, 1, UINT64_MAX); },
+         [](const RunConfig& c) { return c.max_clocks ? num(c.max_clocks) : "none"; }},
+        {"progress", kGroupLimits, nullptr, "flag", "a progress line on stderr every half second of wall time", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.progress = parse_bool(k, v); },
+         [](const RunConfig& c) { return c.progress ? "true" : "when stderr is a terminal"; }},
+        {"quiet", kGroupLimits, nullptr, "flag", "no statistics table on stdout", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.quiet = parse_bool(k, v); },
+         [](const RunConfig& c) { return yes_no(c.quiet); }},
+    };
+}
+
+}  // namespace
+
+const std::vector<Param>& param_table() {
+    static const std::vector<Param> table = [] {
+        std::vector<Param> t;
+        for (auto part : {scenario_params, machine_params, driver_params, traffic_params, file_params, limit_params})
+            for (Param& p : part()) t.push_back(std::move(p));
+        return t;
+    }();
+    return table;
+}
+
+const std::vector<const char*>& param_groups() {
+    static const std::vector<const char*> groups = {kGroupScenario, kGroupBus,   kGroupNic,   kGroupDriver,
+                                                    kGroupTraffic,  kGroupFiles, kGroupLimits};
+    return groups;
+}
+
+const Param* find_param(const std::string& name) {
+    for (const Param& p : param_table())
+        if (name == p.name) return &p;
+    return nullptr;
+}
+
+void set_param(RunConfig& cfg, const std::string& name, const std::string& value) {
+    const Param* p = find_param(name);
+    if (!p) throw UsageError("unknown option '--" + name + "' (see nicsim --help)");
+    p->set(cfg, name, value);
+}
+
+}  // namespace nicsim::tb

@@ -1,0 +1,136 @@
+// The verdict reads only the statistics record: each case builds the record a run would have produced (the counts
+// written out here, not taken from a run) and checks the verdict and its reason.
+#include <catch2/catch.hpp>
+
+#include "testbench/checkers/verdict.h"
+
+using namespace nicsim::tb;
+
+namespace {
+
+/// The record of a clean default run: 32 frames each way, every check zero.
+RunStats clean_record(uint64_t packets = 32) {
+    RunStats s;
+    for (const char* sec : {"transmit", "receive"}) {
+        s.add_count(sec, "packets sent", packets);
+        s.add_count(sec, "frames expected", packets);
+        s.add_count(sec, "frames intact", packets);
+        s.add_count(sec, "frames missing", 0);
+        for (const char* k : {"frames corrupted", "frames duplicated", "frames reordered", "frames unexpected"})
+            s.add_count(sec, k, 0);
+    }
+    s.add_count("nic", "frames missed (RX overrun)", 0);
+    s.add_count("nic", "frames filtered", 0);
+    s.add_count("checks", "bus monitor violations", 0);
+    s.add_count("checks", "DMA verifier violations", 0);
+    s.add_count("checks", "NDIS contract violations", 0);
+    return s;
+}
+
+std::string reasons(const Verdict& v) {
+    std::string r;
+    for (const std::string& s : v.reasons) r += s + "\n";
+    return r;
+}
+
+RunConfig fast_bus() {
+    RunConfig cfg;
+    cfg.bus_width = 64;
+    cfg.bus_mhz = 66;
+    return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("a clean record passes and records verdict pass", "[checkers][verdict]") {
+    RunStats s = clean_record();
+    const Verdict v = judge(s, fast_bus(), RunOutcome{});
+    INFO(reasons(v));
+    CHECK(v.pass());
+    record_verdict(s, v);
+    CHECK(s.json().find("\"verdict\": \"pass\"") != std::string::npos);
+}
+
+TEST_CASE("an unexpected warning fails the verdict, and the record says FAIL", "[checkers][verdict]") {
+    RunStats s = clean_record();
+    s.add_count("warnings", "nicsim/ndis/sg-map-registers", 3);
+    const Verdict v = judge(s, fast_bus(), RunOutcome{});
+    REQUIRE_FALSE(v.pass());
+    CHECK_THAT(v.reasons.front(), Catch::Contains("the model reported 3 warnings"));
+    record_verdict(s, v);
+    CHECK(s.json().find("\"verdict\": \"FAIL\"") != std::string::npos);
+    INFO("notes and expected warnings are counted, never fatal");
+    RunStats n = clean_record();
+    n.add_count("notes", "nicsim/wire/link", 2);
+    n.add_count("expected warnings", "nicsim/host/bridge-fault", 1);
+    CHECK(judge(n, fast_bus(), RunOutcome{}).pass());
+}
+
+TEST_CASE("a run that stalls fails; a time-bounded run ended by its limit is not judged on missing frames",
+          "[checkers][verdict]") {
+    RunStats missing;
+    const RunStats clean = clean_record();
+    for (const RunStats::Row& r : clean.rows())
+        if (r.section == "receive" && r.key == "frames missing")
+            missing.add_count(r.section, r.key, 5);
+        else
+            missing.add_count(r.section, r.key, static_cast<uint64_t>(r.value));
+    RunOutcome stalled;
+    stalled.stalled = true;
+    CHECK_THAT(reasons(judge(missing, fast_bus(), stalled)), Catch::Contains("stalled"));
+    RunOutcome bounded;
+    bounded.time_limit = true;
+    CHECK(judge(missing, fast_bus(), bounded).pass());
+    CHECK_THAT(reasons(judge(missing, fast_bus(), RunOutcome{})), Catch::Contains("receive: 5 frames missing"));
+}
+
+TEST_CASE("receive overruns are accepted only where the bus cannot carry the link rate", "[checkers][verdict]") {
+    // 1 GbE both ways offers 250 MB/s; a 32-bit/33 MHz PCI bus peaks at 133 MB/s, a 64-bit/66 MHz one at 533 MB/s.
+    RunConfig slow;
+    CHECK(overrun_inevitable(slow));
+    CHECK_FALSE(overrun_inevitable(fast_bus()));
+    RunConfig tx_only;
+    tx_only.direction = Direction::Tx;
+    CHECK_FALSE(overrun_inevitable(tx_only));
+    RunConfig slow_link;
+    slow_link.link_mbps = 100;
+    CHECK_FALSE(overrun_inevitable(slow_link));
+
+    RunStats s;
+    const RunStats clean = clean_record();
+    for (const RunStats::Row& r : clean.rows()) {
+        uint64_t v = static_cast<uint64_t>(r.value);
+        if (r.section == "receive" && r.key == "frames missing") v = 4;
+        if (r.section == "nic" && r.key == "frames missed (RX overrun)") v = 4;
+        s.add_count(r.section, r.key, v);
+    }
+    CHECK(judge(s, slow, RunOutcome{}).pass());
+    CHECK_FALSE(judge(s, fast_bus(), RunOutcome{}).pass());
+    RunStats shown = s;
+    record_verdict(shown, judge(s, slow, RunOutcome{}));
+    CHECK(shown.value("receive", "RX overruns accepted (the bus cannot carry the link rate)") == 4);
+}
+
+TEST_CASE("frames from --pcap-in that are neither indicated nor filtered fail the run", "[checkers][verdict]") {
+    RunConfig cfg = fast_bus();
+    cfg.pcap_in = "in.pcap";
+    auto record = [](uint64_t indicated, uint64_t filtered) {
+        RunStats s;
+        s.add_count("receive", "packets indicated", indicated);
+        s.add_count("receive", "frames from pcap", 8);
+        s.add_count("nic", "frames filtered", filtered);
+        return s;
+    };
+    CHECK(judge(record(8, 0), cfg, RunOutcome{}).pass());
+    CHECK(judge(record(5, 3), cfg, RunOutcome{}).pass());
+    CHECK_THAT(reasons(judge(record(5, 0), cfg, RunOutcome{})),
+               Catch::Contains("3 of 8 frames from the pcap were neither indicated nor filtered"));
+}
+
+TEST_CASE("a fault that left no evidence fails the run", "[checkers][verdict]") {
+    RunConfig cfg = fast_bus();
+    cfg.faults.reset_at_ns = 400'000;
+    RunStats s = clean_record();
+    s.add_text("faults", "plan", cfg.faults.text());
+    CHECK_THAT(reasons(judge(s, cfg, RunOutcome{})), Catch::Contains("fault reset-at (the traffic ended before it)"));
+}
