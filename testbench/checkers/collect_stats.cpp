@@ -218,6 +218,8 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
     s.add_text("run", "scenario", cfg.scenario);
     s.add_count("run", "seed", cfg.seed);
     s.add_text("run", "bus model", bus_model_name(cfg.bus_model));
+    s.add_text("run", "driver", dut.driver_name());
+    if (partner) s.add_text("run", "partner driver", partner->driver_name());
     s.add_text("run", "bus", std::to_string(cfg.bus_width) + "-bit " + std::to_string(cfg.bus_mhz) + " MHz");
     s.add_count("run", "DMA address bits", cfg.dma_bits);
     s.add_text("run", "memory placement", placement_name(cfg.placement));

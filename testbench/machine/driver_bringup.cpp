@@ -13,13 +13,25 @@ void report_as_systemc_warning(const std::string& type, const std::string& messa
 }
 
 NDIS_STATUS bring_up_driver(hostdrv::HostPlatform& hp, const DriverSettings& settings,
-                            std::unique_ptr<ndis::NdisHost>& ndis) {
+                            std::unique_ptr<ndis::NdisHost>& ndis, std::string* failure) {
     ndis = std::make_unique<ndis::NdisHost>(hp, settings.host);
     if (settings.reports) ndis->set_report_sink(settings.reports);
     for (const auto& [key, value] : settings.registry) ndis->set_config(key, value);
-    const NDIS_STATUS st = ndis->load_driver(settings.driver_entry);
-    if (st != NDIS_STATUS_SUCCESS || !settings.initialize) return st;
-    return ndis->initialize();
+    std::string why;
+    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
+    if (settings.library) {
+        why = machine::load_miniport(*ndis, *settings.library);
+        if (!why.empty()) st = NDIS_STATUS_FAILURE;
+    } else {
+        st = ndis->load_driver(settings.driver_entry);
+        if (st != NDIS_STATUS_SUCCESS) why = "DriverEntry failed with " + machine::ndis_status_text(st);
+    }
+    if (st == NDIS_STATUS_SUCCESS && settings.initialize) {
+        st = ndis->initialize();
+        if (st != NDIS_STATUS_SUCCESS) why = "MiniportInitialize failed with " + machine::ndis_status_text(st);
+    }
+    if (failure) *failure = why;
+    return st;
 }
 
 std::string driver_failure(NDIS_STATUS status) {

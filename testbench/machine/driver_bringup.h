@@ -12,6 +12,7 @@
 
 #include "hostdrv/miniport/e1000_miniport.h"
 #include "hostdrv/ndis/ndis_host.h"
+#include "testbench/machine/miniport_loader.h"
 
 namespace nicsim::tb {
 
@@ -27,13 +28,16 @@ struct DriverSettings {
     /// Where contract violations go besides NdisHost::violations() (empty: a line on stderr).
     ndis::ReportSink reports = report_as_systemc_warning;
     ndis::DriverEntryFn driver_entry = NicsimE1000DriverEntry;
+    /// A miniport from a shared object (nicsim --miniport) instead of driver_entry, or null.
+    const machine::MiniportLibrary* library = nullptr;
     bool initialize = true;  ///< run MiniportInitialize after DriverEntry
 };
 
 /// In a CPU program: makes the NDIS host into `ndis` (before loading, so a failed load can be inspected) and brings
-/// the driver up as `settings` say. Returns the first status that was not NDIS_STATUS_SUCCESS, or success.
+/// the driver up as `settings` say. Returns the first status that was not NDIS_STATUS_SUCCESS, or success; `failure`
+/// (when given) gets the one line that says which step failed and how.
 NDIS_STATUS bring_up_driver(hostdrv::HostPlatform& hp, const DriverSettings& settings,
-                            std::unique_ptr<ndis::NdisHost>& ndis);
+                            std::unique_ptr<ndis::NdisHost>& ndis, std::string* failure = nullptr);
 
 /// The failure text of a bring-up that returned `status`.
 std::string driver_failure(NDIS_STATUS status);

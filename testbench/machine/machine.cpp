@@ -36,7 +36,9 @@ fast::FastMachineParams fast_params(const MachineConfig& c) {
 }  // namespace
 
 MachineBase::MachineBase(sc_module_name name, const MachineConfig& cfg)
-    : sc_module(name), RunProgram(cfg.run, basename(), cfg.partner, mac_of(cfg.nic), cfg.peer_mac), m_config(cfg) {}
+    : sc_module(name), RunProgram(cfg.run, basename(), cfg.partner, mac_of(cfg.nic), cfg.peer_mac), m_config(cfg) {
+    set_miniport(cfg.miniport);
+}
 
 Mac MachineBase::mac() const {
     return mac_of(m_config.nic);

@@ -11,6 +11,7 @@
 #include "model/nic/nic_context.h"
 #include "model/pci/arbiter.h"
 #include "model/pci/pci_bus.h"
+#include "testbench/machine/miniport_loader.h"
 #include "testbench/machine/traffic.h"
 #include "testbench/nicsim/run_config.h"
 
@@ -29,6 +30,8 @@ struct MachineConfig {
     /// state selected by `trace_nic` (nic::kTrace* bits) under the name `trace_nic_name`.
     sc_core::sc_trace_file* trace_file = nullptr;
     bool trace_bus = false;
+    /// The miniport the run program loads from a shared object (nicsim --miniport), or null: the project's own.
+    const machine::MiniportLibrary* miniport = nullptr;
     pci::PciBus::TraceOptions trace_bus_options;  ///< the bus lines' scope, and whether CMD is traced
     unsigned trace_nic = 0;
     std::string trace_nic_name = "nic";

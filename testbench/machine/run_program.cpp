@@ -42,11 +42,26 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     s.registry.emplace_back(miniport::kKeyMaximumPhysicalMapping, m_cfg->max_physical_mapping);
     if (m_cfg->lso) s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->lso);
     if (m_cfg->jumbo != miniport::kFrameSize) s.registry.emplace_back(miniport::kKeyJumboPacket, m_cfg->jumbo);
-    const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis);
+    s.library = m_library;
+    std::string why;
+    const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis, &why);
     if (st != NDIS_STATUS_SUCCESS) {
-        m_failure = driver_failure(st);
+        m_failure = "driver initialisation failed: " + why;
         m_traffic_done = true;
         return false;
+    }
+    if (m_library) {
+        // A protocol binding sets the packet filter, and a driver written for Windows receives nothing before it.
+        // The project's own miniport programs its filter at initialisation; giving it the OID too would add register
+        // cycles to every run, so it is set for drivers from a shared object only.
+        const ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST;
+        const std::vector<uint8_t> bytes = {static_cast<uint8_t>(filter), 0, 0, 0};
+        const NDIS_STATUS fs = m_ndis->set_oid(OID_GEN_CURRENT_PACKET_FILTER, bytes).status;
+        if (fs != NDIS_STATUS_SUCCESS) {
+            m_failure = "the driver refused OID_GEN_CURRENT_PACKET_FILTER with " + machine::ndis_status_text(fs);
+            m_traffic_done = true;
+            return false;
+        }
     }
     m_map_registers = m_ndis->map_registers_reserved();
     m_driver_up = true;

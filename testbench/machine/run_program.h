@@ -14,6 +14,7 @@
 
 #include "hostdrv/ndis/ndis_host.h"
 #include "testbench/checkers/scoreboard.h"
+#include "testbench/machine/miniport_loader.h"
 #include "testbench/machine/traffic.h"
 #include "testbench/nicsim/run_config.h"
 
@@ -33,6 +34,10 @@ class RunProgram {
     ndis::NdisHost* ndis() { return m_ndis.get(); }
     bool driver_up() const { return m_driver_up; }
     const std::string& failure() const { return m_failure; }
+    /// Run the miniport of this shared object (nicsim --miniport) instead of the project's own (null).
+    void set_miniport(const machine::MiniportLibrary* library) { m_library = library; }
+    /// The driver this machine runs: the shared object's name, or the project's miniport.
+    std::string driver_name() const { return m_library ? m_library->name() : "nicsim-e1000 (built in)"; }
     bool traffic_done() const { return m_traffic_done; }
     const sc_core::sc_event& driver_up_event() const { return m_up_event; }
     uint64_t sends_refused() const { return m_sends_refused; }
@@ -91,6 +96,7 @@ class RunProgram {
     bool m_driver_up = false;
     bool m_traffic_done = false;
     std::string m_failure;
+    const machine::MiniportLibrary* m_library = nullptr;
     sc_core::sc_event m_up_event;
     uint64_t m_sends_refused = 0;
     NDIS_STATUS m_reset_status = 0;

@@ -12,6 +12,16 @@ namespace {
 
 constexpr uint64_t kWireQuietNs = 200'000;  // at the end, give up waiting for transmitted frames after this much quiet
 
+/// --miniport FILE / --peer-miniport FILE: the shared object opened and its DriverEntry found before anything runs
+/// (null when not asked for); a file that cannot be loaded is bad input.
+std::unique_ptr<machine::MiniportLibrary> open_miniport(const char* option, const std::string& path) {
+    if (path.empty()) return nullptr;
+    std::string error;
+    std::unique_ptr<machine::MiniportLibrary> lib = machine::MiniportLibrary::open(path, error);
+    if (!lib) throw UsageError(std::string("--") + option + ": " + error);
+    return lib;
+}
+
 }  // namespace
 
 SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
@@ -25,11 +35,17 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         }
         if (!r.error().empty()) throw UsageError("--pcap-in: " + r.error());
     }
+    m_dut_miniport = open_miniport("miniport", m_cfg.miniport);
+    m_partner_miniport = open_miniport("peer-miniport", m_cfg.peer_miniport);
     // The outputs are attached after elaboration (attach_outputs), so the machines are built without a trace file.
-    m_dut = build_machine("dut", machine_config(m_cfg, false, kPeerMac));
+    MachineConfig dut = machine_config(m_cfg, false, kPeerMac);
+    dut.miniport = m_dut_miniport.get();
+    m_dut = build_machine("dut", dut);
     m_dut->set_check_rx(m_cfg.pcap_in.empty());  // frames from a pcap are not ours to check byte for byte
     if (m_cfg.back_to_back) {
-        m_partner = build_machine("partner", machine_config(m_cfg, true, m_dut->mac()));
+        MachineConfig partner = machine_config(m_cfg, true, m_dut->mac());
+        partner.miniport = m_partner_miniport ? m_partner_miniport.get() : m_dut_miniport.get();
+        m_partner = build_machine("partner", partner);
         m_dut->set_peer_mac(m_partner->mac());
         m_dut->set_tx_board(&m_partner->rx_board());
         m_partner->set_tx_board(&m_dut->rx_board());

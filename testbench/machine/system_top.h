@@ -60,6 +60,9 @@ class SystemTop : public sc_core::sc_module {
     void open_pcap_gate();
     void timed_faults();
     RunConfig m_cfg;
+    // Before the machines: their run programs point at these.
+    std::unique_ptr<machine::MiniportLibrary> m_dut_miniport;
+    std::unique_ptr<machine::MiniportLibrary> m_partner_miniport;
     std::unique_ptr<Tracer> m_tracer;
     std::unique_ptr<wire::PcapWriter> m_pcap_out;
     wire::Wire m_wire;

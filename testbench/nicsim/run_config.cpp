@@ -174,6 +174,8 @@ void validate(const RunConfig& cfg) {
     if (cfg.faults.rx_flood && cfg.packets < kRxFloodMinPackets)
         throw UsageError("--fault: rx-flood needs --packets " + std::to_string(kRxFloodMinPackets) +
                          " or more to overrun the receive ring (got " + std::to_string(cfg.packets) + ")");
+    if (!cfg.peer_miniport.empty() && !cfg.back_to_back)
+        throw UsageError("--peer-miniport: needs --back-to-back (the peer is otherwise not a machine)");
     if (cfg.back_to_back && !cfg.pcap_in.empty())
         throw UsageError("--pcap-in: not available with --back-to-back (the second NIC is the wire's other end)");
     if (cfg.bus_model == BusModel::Tlm) {

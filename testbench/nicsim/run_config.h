@@ -94,9 +94,11 @@ struct RunConfig {
     uint64_t autoneg_ns = 10'000;  ///< autoneg: PHY autonegotiation time (short: runs are micro- to milliseconds)
     std::string eeprom;            ///< eeprom: EEPROM image file, 128 bytes (empty: the built-in 82540EM image)
     // NDIS / driver.
-    uint32_t max_physical_mapping = 1514;        ///< maximum-physical-mapping: raised to lso-max-size by it
-    uint32_t lso = 0;                            ///< lso-max-size: largest LSO packet in bytes (0 = no LSO)
-    uint32_t jumbo = 1514;                       ///< jumbo-packet: the driver's *JumboPacket (above 1514: LPE)
+    uint32_t max_physical_mapping = 1514;  ///< maximum-physical-mapping: raised to lso-max-size by it
+    uint32_t lso = 0;                      ///< lso-max-size: largest LSO packet in bytes (0 = no LSO)
+    uint32_t jumbo = 1514;                 ///< jumbo-packet: the driver's *JumboPacket (above 1514: LPE)
+    std::string miniport;       ///< miniport: a miniport shared object (DriverEntry) run instead of the built-in one
+    std::string peer_miniport;  ///< peer-miniport: the back-to-back partner's miniport (empty: the same as the DUT's)
     Placement placement = Placement::Scattered;  ///< placement: low, high, scattered, fragmented
     unsigned map_registers = 0;                  ///< map-registers: host grant limit (0 = as many as asked)
     // Traffic.

@@ -70,6 +70,8 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
         {"autoneg", "2s"},
         {"eeprom", eeprom.path},
         {"jumbo-packet", "9014"},
+        {"miniport", "driver.so"},
+        {"peer-miniport", "none"},
         {"lso-max-size", "64K"},
         {"maximum-physical-mapping", "65536"},
         {"placement", "fragmented"},
@@ -108,6 +110,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.autoneg_ns == 2'000'000'000u);
     CHECK(cfg.eeprom == eeprom.path);
     CHECK(cfg.jumbo == 9014);
+    CHECK(cfg.miniport == "driver.so");
     CHECK(cfg.link_mbps == 100);
     CHECK(cfg.lso == 65536);
     CHECK(cfg.max_physical_mapping == 65536);
