@@ -57,9 +57,10 @@ NDIS_STATUS initialize(PNDIS_STATUS open_error, PUINT medium_index, PNDIS_MEDIUM
         for (ULONG k = 0; k < g_state.resources->Count; ++k) {
             const CM_PARTIAL_RESOURCE_DESCRIPTOR& d = g_state.resources->PartialDescriptors[k];
             if (d.Type == CmResourceTypeMemory && !g_state.regs) {
-                g_state.regs_pa = d.u.Memory.Start;
+                // The DDK packs the descriptor to 4 bytes: Start is not 8-byte aligned, so it is read by value.
+                g_state.regs_pa.QuadPart = d.u.Memory.Start.QuadPart;
                 g_state.regs_len = d.u.Memory.Length;
-                st = NdisMMapIoSpace(&g_state.regs, h, d.u.Memory.Start, d.u.Memory.Length);
+                st = NdisMMapIoSpace(&g_state.regs, h, g_state.regs_pa, d.u.Memory.Length);
                 if (st != NDIS_STATUS_SUCCESS) return st;
             }
             if (d.Type == CmResourceTypeInterrupt) {
