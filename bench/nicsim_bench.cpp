@@ -290,7 +290,7 @@ MachineConfig harness_machine(const RunConfig& cfg, bool use_fast) {
     MachineConfig mc;
     mc.bus_model = use_fast ? BusModel::Tlm : BusModel::Pin;
     mc.bus.width_bits = cfg.bus_width;
-    mc.bus.clock_mhz = cfg.bus_mhz;
+    mc.bus.clock_mhz = cfg.bus_clock_mhz;
     return mc;
 }
 

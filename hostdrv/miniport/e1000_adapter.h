@@ -38,16 +38,16 @@ struct Adapter {
     NDIS_HANDLE wrapper_cfg = nullptr;  // WrapperConfigurationContext
     DriverStats stats;
 
-    // Configuration
-    bool dma64 = false;
-    uint32_t lso_max = 0;               // 0: no large send
-    uint32_t max_mapping = kFrameSize;  // MaximumPhysicalMapping
-    uint32_t tx_count = 256;
-    uint32_t rx_count = 256;
-    uint32_t rx_buffers = 512;  // RX buffers (more than ring slots: some may be with the stack)
-    uint32_t int_delay = 0;
-    uint32_t max_frame = kFrameSize;       // *JumboPacket: largest frame without FCS; above 1514 RCTL.LPE is set
-    uint32_t rx_buf_size = kRxBufferSize;  // RxBufferSize: bytes per RX buffer (RCTL.BSIZE/BSEX)
+    // Configuration: each field named after the registry keyword it holds (e1000_miniport.h)
+    uint32_t dma_address_bits = 32;                  // DmaAddressBits: 64 asks NDIS for Dma64BitAddresses
+    uint32_t lso_max_size = 0;                       // LsoMaxSize: 0 = no large send
+    uint32_t maximum_physical_mapping = kFrameSize;  // MaximumPhysicalMapping
+    uint32_t tx_ring_size = 256;                     // TxRingSize
+    uint32_t rx_ring_size = 256;                     // RxRingSize
+    uint32_t rx_buffers = 512;                       // RX buffers (more than ring slots: some may be with the stack)
+    uint32_t interrupt_delay = 0;                    // InterruptDelay
+    uint32_t jumbo_packet = kFrameSize;       // *JumboPacket: largest frame without FCS; above 1514 RCTL.LPE is set
+    uint32_t rx_buffer_size = kRxBufferSize;  // RxBufferSize: bytes per RX buffer (RCTL.BSIZE/BSEX)
 
     // Resources, each with the flag that says it must be undone
     uint64_t bar0_pa = 0;
@@ -87,7 +87,7 @@ struct Adapter {
     // A frame spanning several RX buffers is copied here and indicated with NDIS_STATUS_RESOURCES (the protocol
     // copies it before NdisMIndicateReceivePacket returns, so the one assembly packet is free again at once).
     // Only allocated when a frame can be longer than one buffer.
-    uint32_t rx_max_len = kFrameSize + 4;  // longest frame indicated: max_frame + an 802.1Q tag the MAC keeps
+    uint32_t rx_max_len = kFrameSize + 4;  // longest frame indicated: jumbo_packet + an 802.1Q tag the MAC keeps
     PUCHAR rx_asm = nullptr;               // rx_max_len bytes, or none
     uint32_t rx_asm_bytes = 0;
     PNDIS_PACKET rx_asm_packet = nullptr;

@@ -42,7 +42,7 @@ PNDIS_PACKET q_pop(Adapter* a) {
 }
 
 uint32_t tx_free(const Adapter* a) {
-    return a->tx_count - 1 - a->tx_in_use;
+    return a->tx_ring_size - 1 - a->tx_in_use;
 }
 
 void write_desc(PUCHAR ring, uint32_t index, const uint8_t* bytes) {
@@ -106,7 +106,7 @@ Place tx_place(Adapter* a, PNDIS_PACKET p) {
     const auto mss =
         static_cast<uint32_t>(reinterpret_cast<ULONG_PTR>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo)));
     const bool tso = mss != 0;
-    if (tso && a->lso_max == 0) return Place::Failed;
+    if (tso && a->lso_max_size == 0) return Place::Failed;
     uint32_t needed = tso ? 1 : 0;
     uint64_t total = 0;
     for (ULONG i = 0; i < sg->NumberOfElements; ++i) {
@@ -115,7 +115,8 @@ Place tx_place(Adapter* a, PNDIS_PACKET p) {
         needed += (len + kMaxTxDescBytes - 1) / kMaxTxDescBytes;
         total += len;
     }
-    if (needed == 0 || needed > a->tx_count - 1 || total > (tso ? a->lso_max : a->max_frame)) return Place::Failed;
+    if (needed == 0 || needed > a->tx_ring_size - 1 || total > (tso ? a->lso_max_size : a->jumbo_packet))
+        return Place::Failed;
     if (!tso && total < 14) return Place::Failed;
     if (needed > tx_free(a)) {
         ++a->stats.tx_ring_full;
@@ -129,7 +130,7 @@ Place tx_place(Adapter* a, PNDIS_PACKET p) {
         TxContextDesc c;
         if (!tso_context(p, static_cast<uint32_t>(total), mss, c, payload)) return Place::Failed;
         write_desc(a->tx_ring, idx, c.b);
-        idx = (idx + 1) % a->tx_count;
+        idx = (idx + 1) % a->tx_ring_size;
         ++a->stats.tx_tso_packets;
     }
     uint32_t last = idx;
@@ -160,7 +161,7 @@ Place tx_place(Adapter* a, PNDIS_PACKET p) {
             }
             first_data = false;
             last = idx;
-            idx = (idx + 1) % a->tx_count;
+            idx = (idx + 1) % a->tx_ring_size;
             addr += n;
             len -= n;
         }
@@ -224,7 +225,7 @@ PNDIS_PACKET rx_single(Adapter* a, RxBuffer* b, uint32_t len, UINT queued) {
     NdisChainBufferAtBack(b->packet, buf);
     NDIS_SET_PACKET_HEADER_SIZE(b->packet, 14);
     // Few buffers left for the ring: the protocol must copy and give the packet back at once.
-    const bool low = a->rx_free_count + queued < a->rx_count / 4;
+    const bool low = a->rx_free_count + queued < a->rx_ring_size / 4;
     if (low) ++a->stats.rx_low_resources;
     NDIS_SET_PACKET_STATUS(b->packet, low ? NDIS_STATUS_RESOURCES : NDIS_STATUS_SUCCESS);
     b->with_stack = !low;
@@ -273,7 +274,7 @@ UINT rx_harvest(Adapter* a, PNDIS_PACKET* batch, RxBuffer** bufs) {
         RxBuffer* b = a->rx_slot_buf[a->rx_clean];
         a->rx_slot_buf[a->rx_clean] = nullptr;
         NdisZeroMemory(raw, kDescBytes);
-        a->rx_clean = (a->rx_clean + 1) % a->rx_count;
+        a->rx_clean = (a->rx_clean + 1) % a->rx_ring_size;
         --a->rx_posted;
         if (!b) continue;
         const bool eop = (d.status() & RxDesc::kStaEop) != 0;
@@ -283,7 +284,7 @@ UINT rx_harvest(Adapter* a, PNDIS_PACKET* batch, RxBuffer** bufs) {
             rx_recycle(a, b);
             continue;
         }
-        if (d.errors() || len > a->rx_buf_size) {
+        if (d.errors() || len > a->rx_buffer_size) {
             ++a->rcv_error;
             if (d.errors() & RxDesc::kErrCe) ++a->rcv_crc_error;
             a->rx_asm_len = 0;
@@ -345,7 +346,7 @@ BOOLEAN take_causes(PVOID ctx) {
 
 void rx_post(Adapter* a) {
     bool changed = false;
-    while (a->rx_posted < a->rx_count - 1 && a->rx_free) {
+    while (a->rx_posted < a->rx_ring_size - 1 && a->rx_free) {
         RxBuffer* b = a->rx_free;
         a->rx_free = b->next_free;
         --a->rx_free_count;
@@ -354,7 +355,7 @@ void rx_post(Adapter* a) {
         d.set_addr(b->pa);
         write_desc(a->rx_ring, a->rx_tail, d.b);
         a->rx_slot_buf[a->rx_tail] = b;
-        a->rx_tail = (a->rx_tail + 1) % a->rx_count;
+        a->rx_tail = (a->rx_tail + 1) % a->rx_ring_size;
         ++a->rx_posted;
         changed = true;
     }
@@ -373,7 +374,7 @@ void tx_complete(Adapter* a) {
             const NDIS_STATUS st =
                 (sta & (TxDesc::kStaEc | TxDesc::kStaLc | TxDesc::kStaTu)) ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS;
             note_done(a, c, s.packet, st, s.lso_payload);
-            a->tx_clean = (s.last + 1) % a->tx_count;
+            a->tx_clean = (s.last + 1) % a->tx_ring_size;
             a->tx_in_use -= s.count;
             s = TxSlot{};
         }
@@ -391,7 +392,7 @@ void tx_abort_all(Adapter* a, NDIS_STATUS status) {
             TxSlot& s = a->tx_slots[a->tx_clean];
             if (!s.packet) break;
             note_done(a, c, s.packet, status, 0);
-            a->tx_clean = (s.last + 1) % a->tx_count;
+            a->tx_clean = (s.last + 1) % a->tx_ring_size;
             a->tx_in_use -= s.count;
             s = TxSlot{};
         }

@@ -44,21 +44,21 @@ void read_registry(Adapter* a) {
         return st == NDIS_STATUS_SUCCESS && p;
     };
     ULONG v = 32;
-    if (read_int(kKeyDmaAddressBits, v)) a->dma64 = v == 64;
+    if (read_int(kKeyDmaAddressBits, v)) a->dma_address_bits = v == 64 ? 64 : 32;
     v = 0;
-    if (read_int(kKeyLsoMaxSize, v)) a->lso_max = v > kLsoMaxSize ? kLsoMaxSize : v;
+    if (read_int(kKeyLsoMaxSize, v)) a->lso_max_size = v > kLsoMaxSize ? kLsoMaxSize : v;
     v = 0;
-    if (read_int(kKeyMaximumPhysicalMapping, v) && v >= kFrameSize && v <= kLsoMaxSize) a->max_mapping = v;
-    v = a->tx_count;
-    if (read_int(kKeyTxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->tx_count = v;
-    v = a->rx_count;
-    if (read_int(kKeyRxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->rx_count = v;
+    if (read_int(kKeyMaximumPhysicalMapping, v) && v >= kFrameSize && v <= kLsoMaxSize) a->maximum_physical_mapping = v;
+    v = a->tx_ring_size;
+    if (read_int(kKeyTxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->tx_ring_size = v;
+    v = a->rx_ring_size;
+    if (read_int(kKeyRxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->rx_ring_size = v;
     v = 0;
-    if (read_int(kKeyInterruptDelay, v) && v <= 0xFFFF) a->int_delay = v;
+    if (read_int(kKeyInterruptDelay, v) && v <= 0xFFFF) a->interrupt_delay = v;
     v = kFrameSize;
-    if (read_int(kKeyJumboPacket, v) && v >= kFrameSize && v <= kJumboMax) a->max_frame = v;
+    if (read_int(kKeyJumboPacket, v) && v >= kFrameSize && v <= kJumboMax) a->jumbo_packet = v;
     v = kRxBufferSize;
-    if (read_int(kKeyRxBufferSize, v) && v >= 256 && v <= 16384 && (v & (v - 1)) == 0) a->rx_buf_size = v;
+    if (read_int(kKeyRxBufferSize, v) && v >= 256 && v <= 16384 && (v & (v - 1)) == 0) a->rx_buffer_size = v;
 
     PVOID addr = nullptr;
     UINT addr_len = 0;
@@ -216,11 +216,11 @@ NDIS_STATUS alloc_rx_packets(Adapter* a) {
     }
     for (uint32_t i = 0; i < a->rx_buffers; ++i) {
         RxBuffer& b = a->rx_bufs[i];
-        b.va = a->rx_block + static_cast<size_t>(i) * a->rx_buf_size;
-        b.pa = static_cast<uint64_t>(a->rx_block_pa.QuadPart) + static_cast<uint64_t>(i) * a->rx_buf_size;
+        b.va = a->rx_block + static_cast<size_t>(i) * a->rx_buffer_size;
+        b.pa = static_cast<uint64_t>(a->rx_block_pa.QuadPart) + static_cast<uint64_t>(i) * a->rx_buffer_size;
         NdisAllocatePacket(&st, &b.packet, a->packet_pool);
         if (st != NDIS_STATUS_SUCCESS) return st;
-        NdisAllocateBuffer(&st, &b.buffer, a->buffer_pool, b.va, a->rx_buf_size);
+        NdisAllocateBuffer(&st, &b.buffer, a->buffer_pool, b.va, a->rx_buffer_size);
         if (st != NDIS_STATUS_SUCCESS) return st;
         NdisChainBufferAtBack(b.packet, b.buffer);
         NDIS_SET_PACKET_HEADER_SIZE(b.packet, 14);
@@ -264,8 +264,8 @@ void release(Adapter* a) {
     if (a->buffer_pool) NdisFreeBufferPool(a->buffer_pool);
     if (a->packet_pool) NdisFreePacketPool(a->packet_pool);
     a->buffer_pool = a->packet_pool = nullptr;
-    if (a->rx_slot_buf) NdisFreeMemory(a->rx_slot_buf, a->rx_count * sizeof(RxBuffer*), 0);
-    if (a->tx_slots) NdisFreeMemory(a->tx_slots, a->tx_count * sizeof(TxSlot), 0);
+    if (a->rx_slot_buf) NdisFreeMemory(a->rx_slot_buf, a->rx_ring_size * sizeof(RxBuffer*), 0);
+    if (a->tx_slots) NdisFreeMemory(a->tx_slots, a->tx_ring_size * sizeof(TxSlot), 0);
     a->rx_slot_buf = nullptr;
     a->tx_slots = nullptr;
     if (a->rx_block) NdisMFreeSharedMemory(a->handle, a->rx_block_bytes, FALSE, a->rx_block, a->rx_block_pa);
@@ -302,10 +302,10 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
     NdisAllocateSpinLock(&a->lock);
     a->lock_allocated = true;
     read_registry(a);
-    a->rx_buffers = 2 * a->rx_count;
+    a->rx_buffers = 2 * a->rx_ring_size;
     // A send is one frame (up to *JumboPacket) or one large send: the mapping covers the larger of the two.
-    if (a->max_mapping < a->max_frame) a->max_mapping = a->max_frame;
-    if (a->max_mapping < a->lso_max) a->max_mapping = a->lso_max;
+    if (a->maximum_physical_mapping < a->jumbo_packet) a->maximum_physical_mapping = a->jumbo_packet;
+    if (a->maximum_physical_mapping < a->lso_max_size) a->maximum_physical_mapping = a->lso_max_size;
 
     NdisMSetAttributesEx(handle, a, 0, NDIS_ATTRIBUTE_BUS_MASTER | NDIS_ATTRIBUTE_DESERIALIZE, NdisInterfacePci);
 
@@ -343,16 +343,16 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
     }
     a->regs = static_cast<PUCHAR>(regs);
 
-    st = NdisMInitializeScatterGatherDma(handle, a->dma64 ? TRUE : FALSE, a->max_mapping);
+    st = NdisMInitializeScatterGatherDma(handle, a->dma_address_bits == 64 ? TRUE : FALSE, a->maximum_physical_mapping);
     if (st != NDIS_STATUS_SUCCESS) {
         release(a);
         return st;
     }
     a->sg_dma = true;
 
-    a->tx_ring_bytes = a->tx_count * kDescBytes;
-    a->rx_ring_bytes = a->rx_count * kDescBytes;
-    a->rx_block_bytes = a->rx_buffers * a->rx_buf_size;
+    a->tx_ring_bytes = a->tx_ring_size * kDescBytes;
+    a->rx_ring_bytes = a->rx_ring_size * kDescBytes;
+    a->rx_block_bytes = a->rx_buffers * a->rx_buffer_size;
     if ((st = alloc_shared(a, a->tx_ring_bytes, a->tx_ring, a->tx_ring_pa)) != NDIS_STATUS_SUCCESS ||
         (st = alloc_shared(a, a->rx_ring_bytes, a->rx_ring, a->rx_ring_pa)) != NDIS_STATUS_SUCCESS ||
         (st = alloc_shared(a, a->rx_block_bytes, a->rx_block, a->rx_block_pa)) != NDIS_STATUS_SUCCESS) {
@@ -360,26 +360,26 @@ NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_ME
         return st;
     }
     PVOID p = nullptr;
-    if (NdisAllocateMemoryWithTag(&p, a->tx_count * sizeof(TxSlot), kTag) != NDIS_STATUS_SUCCESS) {
+    if (NdisAllocateMemoryWithTag(&p, a->tx_ring_size * sizeof(TxSlot), kTag) != NDIS_STATUS_SUCCESS) {
         release(a);
         return NDIS_STATUS_RESOURCES;
     }
     a->tx_slots = static_cast<TxSlot*>(p);
-    for (uint32_t i = 0; i < a->tx_count; ++i) new (&a->tx_slots[i]) TxSlot();
-    if (NdisAllocateMemoryWithTag(&p, a->rx_count * sizeof(RxBuffer*), kTag) != NDIS_STATUS_SUCCESS) {
+    for (uint32_t i = 0; i < a->tx_ring_size; ++i) new (&a->tx_slots[i]) TxSlot();
+    if (NdisAllocateMemoryWithTag(&p, a->rx_ring_size * sizeof(RxBuffer*), kTag) != NDIS_STATUS_SUCCESS) {
         release(a);
         return NDIS_STATUS_RESOURCES;
     }
     a->rx_slot_buf = static_cast<RxBuffer**>(p);
-    NdisZeroMemory(a->rx_slot_buf, a->rx_count * sizeof(RxBuffer*));
+    NdisZeroMemory(a->rx_slot_buf, a->rx_ring_size * sizeof(RxBuffer*));
     if (NdisAllocateMemoryWithTag(&p, a->rx_buffers * sizeof(RxBuffer), kTag) != NDIS_STATUS_SUCCESS) {
         release(a);
         return NDIS_STATUS_RESOURCES;
     }
     a->rx_bufs = static_cast<RxBuffer*>(p);
     for (uint32_t i = 0; i < a->rx_buffers; ++i) new (&a->rx_bufs[i]) RxBuffer();
-    a->rx_max_len = a->max_frame + kVlanTagBytes;
-    if (a->rx_max_len > a->rx_buf_size) {  // frames can span buffers: an area to reassemble them
+    a->rx_max_len = a->jumbo_packet + kVlanTagBytes;
+    if (a->rx_max_len > a->rx_buffer_size) {  // frames can span buffers: an area to reassemble them
         a->rx_asm_bytes = a->rx_max_len;
         if (NdisAllocateMemoryWithTag(&p, a->rx_asm_bytes, kTag) != NDIS_STATUS_SUCCESS) {
             release(a);
@@ -523,7 +523,7 @@ bool rx_stalled(Adapter* a) {
     // RDH first: the device moves it only after the write-back, so DD read afterwards is in memory if it ever will be.
     const ULONG rdh = rd32(a, RDH);
     NdisAcquireSpinLock(&a->lock);
-    const uint32_t clean = a->rx_clean, posted = a->rx_posted, count = a->rx_count;
+    const uint32_t clean = a->rx_clean, posted = a->rx_posted, count = a->rx_ring_size;
     const RxDesc d = desc_from<RxDesc>(a->rx_ring + static_cast<size_t>(clean) * kDescBytes);
     NdisReleaseSpinLock(&a->lock);
     const uint32_t consumed = rdh < count ? (rdh + count - clean) % count : 0;
@@ -561,9 +561,9 @@ void rings_reset(Adapter* a) {
     NdisAcquireSpinLock(&a->lock);
     NdisZeroMemory(a->tx_ring, a->tx_ring_bytes);
     NdisZeroMemory(a->rx_ring, a->rx_ring_bytes);
-    for (uint32_t i = 0; i < a->tx_count; ++i) a->tx_slots[i] = TxSlot{};
+    for (uint32_t i = 0; i < a->tx_ring_size; ++i) a->tx_slots[i] = TxSlot{};
     a->tx_tail = a->tx_clean = a->tx_in_use = 0;
-    for (uint32_t i = 0; i < a->rx_count; ++i) {
+    for (uint32_t i = 0; i < a->rx_ring_size; ++i) {
         RxBuffer* b = a->rx_slot_buf[i];
         if (!b) continue;
         a->rx_slot_buf[i] = nullptr;
@@ -613,7 +613,7 @@ void hw_program(Adapter* a) {
     wr32(a, TDLEN, a->tx_ring_bytes);
     wr32(a, TDH, 0);
     wr32(a, TDT, 0);
-    wr32(a, TIDV, delay::VALUE::make(a->int_delay));
+    wr32(a, TIDV, delay::VALUE::make(a->interrupt_delay));
     wr32(a, TCTL, tctl::EN::mask | tctl::PSP::mask | tctl::CT::make(0x0F) | tctl::COLD::make(0x40));
 
     const uint64_t rx_pa = static_cast<uint64_t>(a->rx_ring_pa.QuadPart);
@@ -622,10 +622,10 @@ void hw_program(Adapter* a) {
     wr32(a, RDLEN, a->rx_ring_bytes);
     wr32(a, RDH, 0);
     wr32(a, RDT, 0);
-    wr32(a, RDTR, delay::VALUE::make(a->int_delay));
+    wr32(a, RDTR, delay::VALUE::make(a->interrupt_delay));
     wr32(a, RCTL,
-         rctl_buffer_bits(a->rx_buf_size) | rctl::SECRC::mask |
-             (a->max_frame > kFrameSize ? rctl::LPE::mask : 0u));  // CRC stripped
+         rctl_buffer_bits(a->rx_buffer_size) | rctl::SECRC::mask |
+             (a->jumbo_packet > kFrameSize ? rctl::LPE::mask : 0u));  // CRC stripped
     hw_set_receive_filter(a);
     wr32(a, RCTL, rd32(a, RCTL) | rctl::EN::mask);
     NdisAcquireSpinLock(&a->lock);

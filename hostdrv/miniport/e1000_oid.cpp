@@ -71,7 +71,7 @@ NDIS_STATUS query_offload(Adapter* a, PVOID buf, ULONG len, PULONG written, PULO
     if (hdr->Version != NDIS_TASK_OFFLOAD_VERSION || hdr->Size != sizeof(NDIS_TASK_OFFLOAD_HEADER) ||
         hdr->EncapsulationFormat.Encapsulation != IEEE_802_3_Encapsulation)
         return NDIS_STATUS_NOT_SUPPORTED;
-    if (a->lso_max == 0) {
+    if (a->lso_max_size == 0) {
         hdr->OffsetFirstTask = 0;  // no task offered
         *written = sizeof(NDIS_TASK_OFFLOAD_HEADER);
         return NDIS_STATUS_SUCCESS;
@@ -93,7 +93,7 @@ NDIS_STATUS query_offload(Adapter* a, PVOID buf, ULONG len, PULONG written, PULO
     NDIS_TASK_TCP_LARGE_SEND lso;
     NdisZeroMemory(&lso, sizeof(lso));
     lso.Version = NDIS_TASK_TCP_LARGE_SEND_V0;
-    lso.MaxOffLoadSize = a->lso_max;
+    lso.MaxOffLoadSize = a->lso_max_size;
     lso.MinSegmentCount = kLsoMinSegments;
     lso.TcpOptions = TRUE;
     lso.IpOptions = TRUE;
@@ -117,11 +117,12 @@ NDIS_STATUS set_offload(Adapter* a, PVOID buf, ULONG len, PULONG read, PULONG ne
         auto* task = reinterpret_cast<PNDIS_TASK_OFFLOAD>(static_cast<PUCHAR>(buf) + off);
         if (off + offsetof(NDIS_TASK_OFFLOAD, TaskBuffer) + task->TaskBufferLength > len)
             return NDIS_STATUS_INVALID_LENGTH;
-        if (task->Task != TcpLargeSendNdisTask || a->lso_max == 0) return NDIS_STATUS_NOT_SUPPORTED;
+        if (task->Task != TcpLargeSendNdisTask || a->lso_max_size == 0) return NDIS_STATUS_NOT_SUPPORTED;
         if (task->TaskBufferLength >= sizeof(NDIS_TASK_TCP_LARGE_SEND)) {
             NDIS_TASK_TCP_LARGE_SEND l;
             NdisMoveMemory(&l, task->TaskBuffer, sizeof(l));
-            if (l.MaxOffLoadSize > a->lso_max || l.MinSegmentCount < kLsoMinSegments) return NDIS_STATUS_NOT_SUPPORTED;
+            if (l.MaxOffLoadSize > a->lso_max_size || l.MinSegmentCount < kLsoMinSegments)
+                return NDIS_STATUS_NOT_SUPPORTED;
         }
         lso = true;
         if (task->OffsetNextTask == 0) break;
@@ -163,23 +164,23 @@ NDIS_STATUS MiniportQueryInformation(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buf, U
             u = a->lookahead;
             break;
         case OID_GEN_MAXIMUM_FRAME_SIZE:
-            u = a->max_frame - 14;
+            u = a->jumbo_packet - 14;
             break;
         case OID_GEN_MAXIMUM_TOTAL_SIZE:
         case OID_GEN_TRANSMIT_BLOCK_SIZE:
-            u = a->max_frame;
+            u = a->jumbo_packet;
             break;
         case OID_GEN_RECEIVE_BLOCK_SIZE:
-            u = a->rx_buf_size;
+            u = a->rx_buffer_size;
             break;
         case OID_GEN_LINK_SPEED:
             u = a->link_mbps * 10000u;
             break;  // units of 100 bit/s
         case OID_GEN_TRANSMIT_BUFFER_SPACE:
-            u = (a->tx_count - 1) * kMaxTxDescBytes;
+            u = (a->tx_ring_size - 1) * kMaxTxDescBytes;
             break;
         case OID_GEN_RECEIVE_BUFFER_SPACE:
-            u = a->rx_buffers * a->rx_buf_size;
+            u = a->rx_buffers * a->rx_buffer_size;
             break;
         case OID_GEN_VENDOR_ID:
             u = (static_cast<ULONG>(a->perm_addr[0]) << 0) | (a->perm_addr[1] << 8) |
@@ -209,7 +210,7 @@ NDIS_STATUS MiniportQueryInformation(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buf, U
             u = a->link_up ? NdisMediaStateConnected : NdisMediaStateDisconnected;
             break;
         case OID_GEN_MAXIMUM_SEND_PACKETS:
-            u = a->tx_count / 2;
+            u = a->tx_ring_size / 2;
             break;
         case OID_GEN_TRANSMIT_QUEUE_LENGTH:
             u = a->q_len;

@@ -441,7 +441,7 @@ NDIS_STATUS NdisHost::api_sg_dma(BOOLEAN dma64, ULONG max_mapping) {
         return NDIS_STATUS_NOT_SUPPORTED;
     }
     const unsigned wanted = BYTES_TO_PAGES(max_mapping) + 1;
-    const unsigned granted = m_cfg.map_register_grant_limit ? std::min(wanted, m_cfg.map_register_grant_limit) : wanted;
+    const unsigned granted = m_cfg.map_registers ? std::min(wanted, m_cfg.map_registers) : wanted;
     if (granted > m_map_registers_free) return NDIS_STATUS_RESOURCES;
     m_map_registers_free -= granted;
     m_hal.enable_sg(dma64 == TRUE, max_mapping, granted);

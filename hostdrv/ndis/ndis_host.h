@@ -22,7 +22,7 @@ namespace nicsim::ndis {
 struct NdisHostConfig {
     unsigned pci_device = 0;                      ///< IDSEL (device number) of the adapter on the bus
     unsigned map_registers_available = 256;       ///< map registers the HAL has left to grant (host-wide)
-    unsigned map_register_grant_limit = 0;        ///< most granted to one adapter (0 = as many as asked): fewer may be
+    unsigned map_registers = 0;                   ///< most granted to one adapter (0 = as many as asked): fewer may be
                                                   ///< granted on large-memory systems; transfers needing more then fail
     Placement buffer_placement = Placement::Low;  ///< physical pages of packet buffers and NdisAllocateMemory
     Placement shared_placement = Placement::Low;  ///< physical pages of shared memory (within the device limit)

@@ -92,7 +92,7 @@ void add_checks(RunStats& s, SystemTop& top) {
     Machine* partner_pin = partner ? partner->pin() : nullptr;
     uint64_t monitor_v = pin ? pin->monitor.violations() + (partner_pin ? partner_pin->monitor.violations() : 0) : 0;
     // Bad parity the fault plan drove on purpose is the monitor's rule 9 doing its job: counted, not a violation.
-    const bool parity_faults = cfg.faults.parity_address_ns || cfg.faults.parity_data_ns || cfg.faults.parity_read_ns;
+    const bool parity_faults = cfg.fault.parity_address_ns || cfg.fault.parity_data_ns || cfg.fault.parity_read_ns;
     const uint64_t parity_expected = parity_faults && pin ? pin->monitor.violations(pci::Rule::Parity) : 0;
     monitor_v -= parity_expected;
     if (parity_faults) s.add_count("checks", "bus monitor parity errors (injected)", parity_expected);
@@ -129,7 +129,7 @@ void add_bus_faults(RunStats& s, Machine& pin) {
 /// The faults injected and the evidence each took effect: link, reset and the losses the NIC or the wire counted.
 void add_faults(RunStats& s, SystemTop& top, const RunOutcome& out) {
     const RunConfig& cfg = top.config();
-    const FaultConfig& fc = cfg.faults;
+    const FaultConfig& fc = cfg.fault;
     MachineBase& dut = top.machine();
     const nic::DataPathStats& d = dut.nic_device().data_path().stats();
     const wire::WireStats& a2b = top.wire().stats(true);
@@ -180,7 +180,7 @@ void add_faults(RunStats& s, SystemTop& top, const RunOutcome& out) {
         // A flap that starts and ends while the driver resets the adapter is not indicated: the link is up before
         // and after the reset, and the miniport indicates changes only. The wire's losses show it happened.
         const bool in_reset = dut.reset_start_ns() && fc.link_flap_ns >= dut.reset_start_ns() &&
-                              fc.link_flap_ns + fc.link_down_ns <= dut.reset_end_ns();
+                              fc.link_flap_ns + fc.link_down_for_ns <= dut.reset_end_ns();
         if (in_reset) s.add_text(sec, "link flap", "during the driver reset: not indicated (link up before and after)");
         if (!out.time_limit && !out.interrupted)
             s.add_count(sec, "frames on the wire after link up", a2b.frames + b2a.frames - top.link_up_frames());
@@ -220,13 +220,13 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
     s.add_text("run", "bus model", bus_model_name(cfg.bus_model));
     s.add_text("run", "driver", dut.driver_name());
     if (partner) s.add_text("run", "partner driver", partner->driver_name());
-    s.add_text("run", "bus", std::to_string(cfg.bus_width) + "-bit " + std::to_string(cfg.bus_mhz) + " MHz");
-    s.add_count("run", "DMA address bits", cfg.dma_bits);
+    s.add_text("run", "bus", std::to_string(cfg.bus_width) + "-bit " + std::to_string(cfg.bus_clock_mhz) + " MHz");
+    s.add_count("run", "DMA address bits", cfg.dma_address_bits);
     s.add_text("run", "memory placement", placement_name(cfg.placement));
-    s.add_count("run", "MaximumPhysicalMapping", cfg.max_physical_mapping);
+    s.add_count("run", "MaximumPhysicalMapping", cfg.maximum_physical_mapping);
     s.add_text("run", "traffic",
                std::to_string(cfg.packets) + " packets " + direction_name(cfg.direction) + ", size " +
-                   (cfg.lso ? "LSO " + std::to_string(cfg.lso) : cfg.size.text()) + ", " +
+                   (cfg.lso_max_size ? "LSO " + std::to_string(cfg.lso_max_size) : cfg.size.text()) + ", " +
                    std::to_string(cfg.fragments) + " fragments");
     s.add("run", "simulated time", sim_ns / 1000.0, "us");
     s.add_count("run", "bus clocks", clocks);
@@ -310,7 +310,7 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
     s.add_count("host", "CPU config cycles", dut.host_cpu().stats().config_cycles);
 
     add_checks(s, top);
-    if (cfg.faults.any()) add_faults(s, top, out);
+    if (cfg.fault.any()) add_faults(s, top, out);
     return s;
 }
 

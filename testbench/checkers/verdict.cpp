@@ -58,7 +58,7 @@ void judge_checks(const Evidence& e, std::vector<std::string>& fail) {
 
 /// Each fault asked for must show an effect.
 void judge_fault_evidence(const Evidence& e, const RunConfig& cfg, std::vector<std::string>& fail) {
-    const FaultConfig& fc = cfg.faults;
+    const FaultConfig& fc = cfg.fault;
     auto evidence = [&](bool asked, bool seen, const std::string& what) {
         if (asked && !seen) fail.push_back("fault " + what + " had no effect");
     };
@@ -67,9 +67,9 @@ void judge_fault_evidence(const Evidence& e, const RunConfig& cfg, std::vector<s
         evidence(fc.retry > 0, e.n(f, "injected retries") > 0, "retry");
         evidence(fc.disconnect > 0, e.n(f, "injected disconnects") > 0, "disconnect");
         evidence(fc.latency_spike > 0, e.n(f, "latency spikes") > 0, "latency-spike");
-        evidence(fc.target_abort_at != 0, e.n(f, "injected target aborts") == 1 && e.n(f, "NIC target aborts") >= 1,
+        evidence(fc.target_abort != 0, e.n(f, "injected target aborts") == 1 && e.n(f, "NIC target aborts") >= 1,
                  "target-abort");
-        evidence(fc.master_abort_at != 0, e.n(f, "injected master aborts") == 1 && e.n(f, "NIC master aborts") >= 1,
+        evidence(fc.master_abort != 0, e.n(f, "injected master aborts") == 1 && e.n(f, "NIC master aborts") >= 1,
                  "master-abort");
         evidence(fc.parity_address_ns || fc.parity_data_ns || fc.parity_read_ns, e.n(f, "parity errors seen") > 0,
                  "parity");
@@ -92,7 +92,7 @@ void judge_fault_evidence(const Evidence& e, const RunConfig& cfg, std::vector<s
 
 void judge_reset(const Evidence& e, const RunConfig& cfg, bool completed, std::vector<std::string>& fail) {
     const std::string f = "faults";
-    if (!cfg.faults.reset_at_ns || !e.n(f, "reset at ns")) return;
+    if (!cfg.fault.reset_at_ns || !e.n(f, "reset at ns")) return;
     if (completed && e.n(f, "sends made after reset") && e.n(f, "sends completed after reset") == 0)
         fail.push_back("reset-at: no send completed after the reset (transmit did not resume)");
     if (completed && cfg.pcap_in.empty() && e.n(f, "frames arriving after the reset") &&
@@ -125,7 +125,7 @@ bool overrun_inevitable(const RunConfig& cfg) {
     // arbitration take the rest), above it the receive FIFO overruns however the driver behaves.
     const double dirs = cfg.direction == Direction::Both ? 2 : 1;
     const double offered = dirs * cfg.link_mbps * 1e6 / 8;
-    const double peak = cfg.bus_width / 8.0 * cfg.bus_mhz * 1e6;
+    const double peak = cfg.bus_width / 8.0 * cfg.bus_clock_mhz * 1e6;
     return cfg.direction != Direction::Tx && offered > 0.9 * peak;
 }
 
@@ -136,16 +136,16 @@ Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out
     std::vector<std::string>& fail = v.reasons;
     if (out.stalled) fail.push_back("the run stalled: nothing was sent, received or on the wire for 10 ms");
     judge_checks(e, fail);
-    if (cfg.faults.any()) judge_fault_evidence(e, cfg, fail);
+    if (cfg.fault.any()) judge_fault_evidence(e, cfg, fail);
     const bool completed = !out.interrupted && !out.time_limit && !out.stalled;
     judge_reset(e, cfg, completed, fail);
     if (completed) {
         // Losses are accepted up to what the NIC and the wire counted (a reset: what was in flight around it).
         const std::string f = "faults";
         v.overrun_inevitable = overrun_inevitable(cfg);
-        const bool lossy = cfg.faults.lossy() || v.overrun_inevitable;
+        const bool lossy = cfg.fault.lossy() || v.overrun_inevitable;
         if (lossy) {
-            v.judged_losses = cfg.faults.lossy();
+            v.judged_losses = cfg.fault.lossy();
             v.tx_losses_accepted = e.n(f, "TX frames dropped") + e.n(f, "TX frames lost to link down") +
                                    e.n(f, "sends at risk in the reset");
             v.rx_losses_accepted = e.n("nic", "frames missed (RX overrun)") + e.n(f, "RX frames dropped") +

@@ -11,12 +11,12 @@ namespace {
 
 host::HostBridgeFaults bridge_faults(const RunConfig& c) {
     host::HostBridgeFaults f;
-    f.retry = c.faults.retry;
-    f.disconnect = c.faults.disconnect;
-    f.latency_spike = c.faults.latency_spike;
-    f.spike_clocks = c.faults.spike_clocks;
-    f.target_abort_at = c.faults.target_abort_at;
-    f.master_abort_at = c.faults.master_abort_at;
+    f.retry = c.fault.retry;
+    f.disconnect = c.fault.disconnect;
+    f.latency_spike = c.fault.latency_spike;
+    f.spike_clocks = c.fault.spike_clocks;
+    f.target_abort_at = c.fault.target_abort;
+    f.master_abort_at = c.fault.master_abort;
     f.seed = c.seed ^ 0xFA017u;
     return f;
 }
@@ -49,9 +49,9 @@ MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_m
     MachineConfig m;
     m.bus_model = c.bus_model;
     m.bus.width_bits = c.bus_width;
-    m.bus.clock_mhz = c.bus_mhz;
-    m.nic.dma_address_bits = c.dma_bits;
-    m.nic.data_path_bits = c.nic_data_bits;
+    m.bus.clock_mhz = c.bus_clock_mhz;
+    m.nic.dma_address_bits = c.dma_address_bits;
+    m.nic.data_path_bits = c.nic_data_path;
     m.nic.max_transfer = c.max_transfer;
     m.nic.link_mbps = c.link_mbps;
     m.nic.autoneg_ns = c.autoneg_ns;
@@ -61,7 +61,7 @@ MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_m
     m.verify_dma = true;
     // The bridge faults act on the pin-level bus only (validate() refuses them with tlm); the other faults act on
     // the wire, the peer or the driver and are the run top's.
-    if (!partner && c.faults.any() && c.bus_model == BusModel::Pin) m.bridge_faults = bridge_faults(c);
+    if (!partner && c.fault.any() && c.bus_model == BusModel::Pin) m.bridge_faults = bridge_faults(c);
     // The bus lines exist only on the pin-level bus (validate() refuses --trace bus with an explicit --vcd in tlm
     // mode, and without one main leaves the VCD off); the NIC's internals are traced on either.
     m.trace_file = trace;

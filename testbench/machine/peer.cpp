@@ -38,9 +38,9 @@ void Peer::inject() {
         f.fcs_included = false;
         f.time_ns = static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9);
         m_dut.rx_board().expect(f.bytes);
-        if (m_cfg.faults.reset_at_ns) m_inject_ns.push_back(f.time_ns);
+        if (m_cfg.fault.reset_at_ns) m_inject_ns.push_back(f.time_ns);
         ++m_injected;
-        if (m_cfg.faults.rx_flood && i < m_cfg.packets / 2) {
+        if (m_cfg.fault.rx_flood && i < m_cfg.packets / 2) {
             // The first half straight into the NIC, faster than any wire: its FIFO and ring overrun (RXO/MPC).
             m_dut.nic_device().receive(f);
             wait(sc_time(100, SC_NS));

@@ -36,12 +36,13 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     s.host.pci_device = pci_device;
     s.host.buffer_placement = to_ndis(m_cfg->placement);
     s.host.shared_placement = to_ndis(m_cfg->placement);
-    s.host.map_register_grant_limit = m_cfg->map_registers;
+    s.host.map_registers = m_cfg->map_registers;
     s.host.pages.seed = m_cfg->seed;
-    s.registry.emplace_back(miniport::kKeyDmaAddressBits, m_cfg->dma_bits);
-    s.registry.emplace_back(miniport::kKeyMaximumPhysicalMapping, m_cfg->max_physical_mapping);
-    if (m_cfg->lso) s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->lso);
-    if (m_cfg->jumbo != miniport::kFrameSize) s.registry.emplace_back(miniport::kKeyJumboPacket, m_cfg->jumbo);
+    s.registry.emplace_back(miniport::kKeyDmaAddressBits, m_cfg->dma_address_bits);
+    s.registry.emplace_back(miniport::kKeyMaximumPhysicalMapping, m_cfg->maximum_physical_mapping);
+    if (m_cfg->lso_max_size) s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->lso_max_size);
+    if (m_cfg->jumbo_packet != miniport::kFrameSize)
+        s.registry.emplace_back(miniport::kKeyJumboPacket, m_cfg->jumbo_packet);
     s.library = m_library;
     std::string why;
     const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis, &why);
@@ -74,8 +75,8 @@ void RunProgram::send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& g
         std::vector<uint8_t> frame;
         ndis::SendLayout layout;
         const uint64_t seq = m_sent;
-        if (m_cfg->lso) {
-            frame = make_tcp_frame(m_cfg->seed, seq, m_cfg->lso, m_peer_mac, m_own_mac);
+        if (m_cfg->lso_max_size) {
+            frame = make_tcp_frame(m_cfg->seed, seq, m_cfg->lso_max_size, m_peer_mac, m_own_mac);
             layout.lso_mss = kLsoMss;
             m_tx_board->expect_segmented(seq, frame);
         } else {
@@ -85,7 +86,7 @@ void RunProgram::send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& g
         layout.fragments = fragment_layout(frag_rng, static_cast<uint32_t>(frame.size()), m_cfg->fragments);
         // The HAL reserved BYTES_TO_PAGES(MaximumPhysicalMapping) + 1 map registers: a send spanning more pages
         // would be refused, so the protocol merges buffers until the layout fits.
-        if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(m_cfg->max_physical_mapping)))
+        if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(m_cfg->maximum_physical_mapping)))
             ++m_layouts_merged;
         layout.fragments.pop_back();  // the last buffer takes the rest
         seq_of[m_ndis->send(frame, layout)] = seq;
@@ -95,8 +96,7 @@ void RunProgram::send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& g
 }
 
 void RunProgram::reset_if_due(hostdrv::HostPlatform& hp) {
-    if (!m_cfg->faults.reset_at_ns || m_partner_role || m_reset_start_ns != 0 ||
-        hp.now_ns() < m_cfg->faults.reset_at_ns)
+    if (!m_cfg->fault.reset_at_ns || m_partner_role || m_reset_start_ns != 0 || hp.now_ns() < m_cfg->fault.reset_at_ns)
         return;
     // Driver reset in the middle of traffic: outstanding sends complete or fail with a status below.
     m_reset_start_ns = hp.now_ns();

@@ -72,13 +72,13 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
     }
 
     SC_THREAD(watch);
-    const FaultConfig& f = m_cfg.faults;
+    const FaultConfig& f = m_cfg.fault;
     if (f.parity_address_ns || f.parity_data_ns || f.parity_read_ns || f.link_flap_ns) SC_THREAD(timed_faults);
 }
 
 void SystemTop::timed_faults() {
     // The timed faults in time order; each is a one-shot hook of the engine or the wire.
-    const FaultConfig& f = m_cfg.faults;
+    const FaultConfig& f = m_cfg.fault;
     struct Event {
         uint64_t ns;
         int what;
@@ -89,7 +89,7 @@ void SystemTop::timed_faults() {
     if (f.parity_read_ns) events.push_back({f.parity_read_ns, 2});
     if (f.link_flap_ns) {
         events.push_back({f.link_flap_ns, 3});
-        events.push_back({f.link_flap_ns + f.link_down_ns, 4});
+        events.push_back({f.link_flap_ns + f.link_down_for_ns, 4});
     }
     std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.ns < b.ns; });
     for (const Event& e : events) {
@@ -120,7 +120,7 @@ void SystemTop::timed_faults() {
 
 std::vector<std::string> expected_fault_reports(const FaultConfig& f) {
     std::vector<std::string> t;
-    if (f.target_abort_at || f.master_abort_at) {
+    if (f.target_abort || f.master_abort) {
         t.push_back("nicsim/host/bridge-fault");
         t.push_back("nicsim/nic/dma-bus-error");
     }

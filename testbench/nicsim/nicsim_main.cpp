@@ -133,7 +133,7 @@ std::string default_output(const std::string& value, const std::string& fallback
 /// warning (a violation: the verdict fails on it).
 RunStats with_reports(RunStats stats, const RunConfig& cfg) {
     for (const auto& [type, n] : g_reports.notes) stats.add_count("notes", type, n);
-    const std::vector<std::string> expected = expected_fault_reports(cfg.faults);
+    const std::vector<std::string> expected = expected_fault_reports(cfg.fault);
     for (const auto& [type, n] : g_reports.warnings) {
         const bool ok = std::find(expected.begin(), expected.end(), type) != expected.end();
         stats.add_count(ok ? "expected warnings" : "warnings", type, n);

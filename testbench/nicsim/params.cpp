@@ -35,6 +35,10 @@ E parse_enum(const std::string& k, const std::string& v, std::initializer_list<s
     bad(k, v, expected);
 }
 
+// Names (scripts/check_names.py checks them): a parameter's RunConfig field is its option name in snake_case
+// (--dma-address-bits: dma_address_bits); a parameter whose value carries a unit, metavar TIME, MHZ or MBPS, adds the
+// unit the field holds (_ns, _mhz, _mbps: --max-time: max_time_ns). A value that reaches the driver keeps that name
+// as the registry keyword in CamelCase (DmaAddressBits) and as the miniport's Adapter field (dma_address_bits).
 std::vector<Param> scenario_params() {
     return {
         {kScenarioKey, kGroupScenario, "NAME", "a preset name (--list-scenarios)",
@@ -42,7 +46,12 @@ std::vector<Param> scenario_params() {
          [](RunConfig& c, auto&, auto& v) { apply_preset(c, v); }, [](const RunConfig& c) { return c.scenario; }},
         {kScenarioFileKey, kGroupScenario, "FILE", "a TOML file of `name = value` lines",
          "read parameters from a scenario file; applied after --scenario, before other options", nullptr,
-         [](RunConfig& c, auto&, auto& v) { load_scenario_file(c, v); }, [](const RunConfig&) { return "none"; }},
+         [](RunConfig& c, auto&, auto& v) { load_scenario_file(c, v); },
+         [](const RunConfig& c) {
+             std::string t;
+             for (const std::string& f : c.scenario_file) t += (t.empty() ? "" : ",") + f;
+             return or_none(t);
+         }},
         {"randomize", kGroupScenario, nullptr, "flag",
          "pick bus, NIC, memory, mapping, sizes, fragments and direction from --seed", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.randomize = parse_bool(k, v); },
@@ -62,9 +71,9 @@ std::vector<Param> machine_params() {
          [](const RunConfig& c) { return num(c.bus_width); }},
         {"bus-clock", kGroupBus, "MHZ", "33 or 66", "PCI clock in MHz", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
-             c.bus_mhz = parse_choice(k, v, {33, 66});
+             c.bus_clock_mhz = parse_choice(k, v, {33, 66});
          },
-         [](const RunConfig& c) { return num(c.bus_mhz); }},
+         [](const RunConfig& c) { return num(c.bus_clock_mhz); }},
         {"bus-model", kGroupBus, "MODEL", "pin or tlm",
          "pin: cycle-accurate PCI bus; tlm: TLM-2.0 fast mode without bus phases", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
@@ -77,9 +86,9 @@ std::vector<Param> machine_params() {
         {"dma-address-bits", kGroupNic, "BITS", "32 or 64",
          "the NIC's DMA address capability (a 32-bit NIC's buffers above 4 GiB bounce)", miniport::kKeyDmaAddressBits,
          [](RunConfig& c, auto& k, auto& v) {
-             c.dma_bits = parse_choice(k, v, {32, 64});
+             c.dma_address_bits = parse_choice(k, v, {32, 64});
          },
-         [](const RunConfig& c) { return num(c.dma_bits); }},
+         [](const RunConfig& c) { return num(c.dma_address_bits); }},
         {"max-transfer", kGroupNic, "BYTES", "64 to 64K", "most bytes one NIC bus-master request moves", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
              c.max_transfer = static_cast<uint32_t>(parse_uint(k, v, 64, 64 * 1024));
@@ -93,9 +102,9 @@ std::vector<Param> machine_params() {
         {"nic-data-path", kGroupNic, "BITS", "32 or 64",
          "the NIC's PCI data path: 32 (the 82540EM) or 64 (the 82545EM variant, device ID 0x100F: REQ64#)", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
-             c.nic_data_bits = parse_choice(k, v, {32, 64});
+             c.nic_data_path = parse_choice(k, v, {32, 64});
          },
-         [](const RunConfig& c) { return num(c.nic_data_bits); }},
+         [](const RunConfig& c) { return num(c.nic_data_path); }},
         {"autoneg", kGroupNic, "TIME", "a time, e.g. 10us or 2s",
          "PHY autonegotiation time after a PHY reset or the cable plugged in (about 2s on real hardware)", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.autoneg_ns = parse_time_ns(k, v); },
@@ -114,17 +123,17 @@ std::vector<Param> driver_params() {
          [](RunConfig& c, auto& k, auto& v) {
              const uint64_t n = parse_uint(k, v, 0, 64 * 1024);
              if (n != 0 && n < 1515) bad(k, v, "0 or a size from 1515 to 65536");
-             c.lso = static_cast<uint32_t>(n);
-             if (c.lso > c.max_physical_mapping) c.max_physical_mapping = c.lso;
+             c.lso_max_size = static_cast<uint32_t>(n);
+             if (c.lso_max_size > c.maximum_physical_mapping) c.maximum_physical_mapping = c.lso_max_size;
          },
-         [](const RunConfig& c) { return num(c.lso); }},
+         [](const RunConfig& c) { return num(c.lso_max_size); }},
         {"maximum-physical-mapping", kGroupDriver, "BYTES", "1514 to 64K",
          "MaximumPhysicalMapping for NdisMInitializeScatterGatherDma (at least lso-max-size)",
          miniport::kKeyMaximumPhysicalMapping,
          [](RunConfig& c, auto& k, auto& v) {
-             c.max_physical_mapping = static_cast<uint32_t>(parse_uint(k, v, 1514, 64 * 1024));
+             c.maximum_physical_mapping = static_cast<uint32_t>(parse_uint(k, v, 1514, 64 * 1024));
          },
-         [](const RunConfig& c) { return num(c.max_physical_mapping); }},
+         [](const RunConfig& c) { return num(c.maximum_physical_mapping); }},
         {"placement", kGroupDriver, "WHERE", "low, high, scattered or fragmented",
          "which physical pages the host hands out for buffers and rings", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
@@ -138,8 +147,8 @@ std::vector<Param> driver_params() {
          [](const RunConfig& c) { return std::string(placement_name(c.placement)); }},
         {"jumbo-packet", kGroupDriver, "BYTES", "1514 to 16110",
          "largest frame without FCS the driver accepts (above 1514 it sets RCTL.LPE)", miniport::kKeyJumboPacket,
-         [](RunConfig& c, auto& k, auto& v) { c.jumbo = static_cast<uint32_t>(parse_uint(k, v, 1514, 16110)); },
-         [](const RunConfig& c) { return num(c.jumbo); }},
+         [](RunConfig& c, auto& k, auto& v) { c.jumbo_packet = static_cast<uint32_t>(parse_uint(k, v, 1514, 16110)); },
+         [](const RunConfig& c) { return num(c.jumbo_packet); }},
         {"miniport", kGroupDriver, "FILE", "a shared object exporting DriverEntry",
          "run this NDIS miniport instead of the project's own (none: the built-in C++ miniport)", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.miniport = v == "none" ? "" : parse_path(k, v); },
@@ -174,8 +183,8 @@ std::vector<Param> traffic_params() {
          [](RunConfig& c, auto& k, auto& v) { c.fragments = static_cast<unsigned>(parse_uint(k, v, 1, 16)); },
          [](const RunConfig& c) { return num(c.fragments); }},
         {"fault", kGroupTraffic, "LIST", "NAME:VALUE,... (see Faults)", "inject faults; several --fault options add up",
-         nullptr, [](RunConfig& c, auto& k, auto& v) { parse_faults(c.faults, k, v); },
-         [](const RunConfig& c) { return c.faults.text(); }},
+         nullptr, [](RunConfig& c, auto& k, auto& v) { parse_faults(c.fault, k, v); },
+         [](const RunConfig& c) { return c.fault.text(); }},
     };
 }
 

@@ -8,16 +8,16 @@
 
 namespace nicsim::tb {
 bool FaultConfig::any() const {
-    return retry > 0 || disconnect > 0 || latency_spike > 0 || target_abort_at || master_abort_at ||
-           parity_address_ns || parity_data_ns || parity_read_ns || rx_flood || link_flap_ns || reset_at_ns;
+    return retry > 0 || disconnect > 0 || latency_spike > 0 || target_abort || master_abort || parity_address_ns ||
+           parity_data_ns || parity_read_ns || rx_flood || link_flap_ns || reset_at_ns;
 }
 
 const char* FaultConfig::first_needing_bus() const {
     if (retry > 0) return "retry";
     if (disconnect > 0) return "disconnect";
     if (latency_spike > 0) return "latency-spike";
-    if (target_abort_at) return "target-abort";
-    if (master_abort_at) return "master-abort";
+    if (target_abort) return "target-abort";
+    if (master_abort) return "master-abort";
     if (parity_address_ns) return "parity-address";
     if (parity_data_ns) return "parity-data";
     if (parity_read_ns) return "parity-read";
@@ -41,13 +41,13 @@ std::string FaultConfig::text() const {
     if (retry > 0) add("retry:" + num(retry));
     if (disconnect > 0) add("disconnect:" + num(disconnect));
     if (latency_spike > 0) add("latency-spike:" + num(latency_spike) + ",spike-clocks:" + std::to_string(spike_clocks));
-    if (target_abort_at) add("target-abort:" + std::to_string(target_abort_at));
-    if (master_abort_at) add("master-abort:" + std::to_string(master_abort_at));
+    if (target_abort) add("target-abort:" + std::to_string(target_abort));
+    if (master_abort) add("master-abort:" + std::to_string(master_abort));
     if (parity_address_ns) add("parity-address:" + ns(parity_address_ns));
     if (parity_data_ns) add("parity-data:" + ns(parity_data_ns));
     if (parity_read_ns) add("parity-read:" + ns(parity_read_ns));
     if (rx_flood) add("rx-flood");
-    if (link_flap_ns) add("link-flap:" + ns(link_flap_ns) + ",link-down-for:" + ns(link_down_ns));
+    if (link_flap_ns) add("link-flap:" + ns(link_flap_ns) + ",link-down-for:" + ns(link_down_for_ns));
     if (reset_at_ns) add("reset-at:" + ns(reset_at_ns));
     return t.empty() ? "none" : t;
 }
@@ -97,8 +97,8 @@ void apply_random_scenario(RunConfig& cfg) {
     };
     auto pick = [&](uint64_t n) { return next() % n; };
     cfg.bus_width = pick(2) ? 64 : 32;
-    cfg.bus_mhz = pick(2) ? 66 : 33;
-    cfg.dma_bits = pick(2) ? 64 : 32;
+    cfg.bus_clock_mhz = pick(2) ? 66 : 33;
+    cfg.dma_address_bits = pick(2) ? 64 : 32;
     cfg.mem_latency = static_cast<unsigned>(pick(4) == 0 ? 8 + pick(30) : pick(8));
     const Placement places[] = {Placement::Low, Placement::High, Placement::Scattered, Placement::Fragmented};
     cfg.placement = places[pick(4)];
@@ -122,21 +122,21 @@ void apply_random_scenario(RunConfig& cfg) {
             break;
         }
     }
-    cfg.lso = 0;
+    cfg.lso_max_size = 0;
     switch (pick(4)) {
         case 0:
-            cfg.max_physical_mapping = 32 * 1024;
+            cfg.maximum_physical_mapping = 32 * 1024;
             break;
         case 1:
-            cfg.lso = static_cast<uint32_t>(1515 + pick(64 * 1024 - 1515 + 1));
-            cfg.max_physical_mapping = cfg.lso;
+            cfg.lso_max_size = static_cast<uint32_t>(1515 + pick(64 * 1024 - 1515 + 1));
+            cfg.maximum_physical_mapping = cfg.lso_max_size;
             break;
         default:
-            cfg.max_physical_mapping = 1514;
+            cfg.maximum_physical_mapping = 1514;
             break;
     }
-    cfg.packets = cfg.lso ? 2 + pick(4) : 8 + pick(25);
-    cfg.nic_data_bits = pick(4) == 0 ? 64 : 32;  // the 82545EM variant now and then
+    cfg.packets = cfg.lso_max_size ? 2 + pick(4) : 8 + pick(25);
+    cfg.nic_data_path = pick(4) == 0 ? 64 : 32;  // the 82545EM variant now and then
     cfg.scenario = "random";
 }
 
@@ -144,8 +144,8 @@ namespace {
 
 /// Faults that fire at a time must fire within the run: one after --max-time could never take effect.
 void validate_fault_times(const RunConfig& cfg) {
-    const FaultConfig& f = cfg.faults;
-    if (f.link_down_given && !f.link_flap_ns)
+    const FaultConfig& f = cfg.fault;
+    if (f.link_down_for_given && !f.link_flap_ns)
         throw UsageError("--fault: link-down-for needs link-flap (it says how long the link stays down)");
     if (!cfg.max_time_ns) return;
     const std::pair<const char*, uint64_t> timed[] = {{"reset-at", f.reset_at_ns},
@@ -163,15 +163,15 @@ void validate_fault_times(const RunConfig& cfg) {
 }  // namespace
 
 void validate(const RunConfig& cfg) {
-    if (cfg.lso != 0 && cfg.max_physical_mapping < cfg.lso)
-        throw UsageError("--maximum-physical-mapping: " + std::to_string(cfg.max_physical_mapping) +
-                         " is smaller than --lso-max-size " + std::to_string(cfg.lso));
+    if (cfg.lso_max_size != 0 && cfg.maximum_physical_mapping < cfg.lso_max_size)
+        throw UsageError("--maximum-physical-mapping: " + std::to_string(cfg.maximum_physical_mapping) +
+                         " is smaller than --lso-max-size " + std::to_string(cfg.lso_max_size));
     validate_fault_times(cfg);
-    if (cfg.faults.any() && cfg.back_to_back)
+    if (cfg.fault.any() && cfg.back_to_back)
         throw UsageError("--fault: not available with --back-to-back (faults are injected on the DUT's machine)");
-    if (cfg.faults.rx_flood && cfg.direction == Direction::Tx)
+    if (cfg.fault.rx_flood && cfg.direction == Direction::Tx)
         throw UsageError("--fault: rx-flood needs received traffic (--direction rx or both)");
-    if (cfg.faults.rx_flood && cfg.packets < kRxFloodMinPackets)
+    if (cfg.fault.rx_flood && cfg.packets < kRxFloodMinPackets)
         throw UsageError("--fault: rx-flood needs --packets " + std::to_string(kRxFloodMinPackets) +
                          " or more to overrun the receive ring (got " + std::to_string(cfg.packets) + ")");
     if (!cfg.peer_miniport.empty() && !cfg.back_to_back)
@@ -180,7 +180,7 @@ void validate(const RunConfig& cfg) {
         throw UsageError("--pcap-in: not available with --back-to-back (the second NIC is the wire's other end)");
     if (cfg.bus_model == BusModel::Tlm) {
         // The fast mode has no host bridge and no bus lines: faults injected there have nothing to act on.
-        if (const char* f = cfg.faults.first_needing_bus())
+        if (const char* f = cfg.fault.first_needing_bus())
             throw UsageError(std::string("--fault ") + f +
                              ": not available with --bus-model tlm (it acts on the host bridge or the PCI bus lines)");
         // An explicit VCD must not silently lack the bus it was asked for (without --vcd, main leaves it off).

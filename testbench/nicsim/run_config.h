@@ -54,20 +54,20 @@ const char* bus_model_name(BusModel m);
 
 /// Faults to inject (--fault): each with the recovery the run then checks. Zero/false = off.
 struct FaultConfig {
-    double retry = 0;                 ///< retry:P - the host bridge answers a first data phase with Retry
-    double disconnect = 0;            ///< disconnect:P - the host bridge ends a burst after a data phase
-    double latency_spike = 0;         ///< latency-spike:P - a host memory read waits spike-clocks longer
-    unsigned spike_clocks = 40;       ///< spike-clocks:N - length of a latency spike
-    uint64_t target_abort_at = 0;     ///< target-abort:N - the Nth device transaction is target-aborted
-    uint64_t master_abort_at = 0;     ///< master-abort:N - the Nth device transaction is not claimed
-    uint64_t parity_address_ns = 0;   ///< parity-address:T - the NIC's next address phase after T has bad PAR
-    uint64_t parity_data_ns = 0;      ///< parity-data:T - the NIC's next write data phase after T has bad PAR
-    uint64_t parity_read_ns = 0;      ///< parity-read:T - the bridge's next read data phase after T has bad PAR
-    bool rx_flood = false;            ///< rx-flood - the peer sends back to back, faster than the ring drains
-    uint64_t link_flap_ns = 0;        ///< link-flap:T - the cable is pulled at T ...
-    uint64_t link_down_ns = 100'000;  ///< link-down-for:T - ... and plugged back in after this long
-    bool link_down_given = false;     ///< link-down-for was set (it needs link-flap)
-    uint64_t reset_at_ns = 0;         ///< reset-at:T - NdisHost::reset (MiniportReset) in the middle of traffic
+    double retry = 0;                     ///< retry:P - the host bridge answers a first data phase with Retry
+    double disconnect = 0;                ///< disconnect:P - the host bridge ends a burst after a data phase
+    double latency_spike = 0;             ///< latency-spike:P - a host memory read waits spike-clocks longer
+    unsigned spike_clocks = 40;           ///< spike-clocks:N - length of a latency spike
+    uint64_t target_abort = 0;            ///< target-abort:N - the Nth device transaction is target-aborted
+    uint64_t master_abort = 0;            ///< master-abort:N - the Nth device transaction is not claimed
+    uint64_t parity_address_ns = 0;       ///< parity-address:T - the NIC's next address phase after T has bad PAR
+    uint64_t parity_data_ns = 0;          ///< parity-data:T - the NIC's next write data phase after T has bad PAR
+    uint64_t parity_read_ns = 0;          ///< parity-read:T - the bridge's next read data phase after T has bad PAR
+    bool rx_flood = false;                ///< rx-flood - the peer sends back to back, faster than the ring drains
+    uint64_t link_flap_ns = 0;            ///< link-flap:T - the cable is pulled at T ...
+    uint64_t link_down_for_ns = 100'000;  ///< link-down-for:T - ... and plugged back in after this long
+    bool link_down_for_given = false;     ///< link-down-for was set (it needs link-flap)
+    uint64_t reset_at_ns = 0;             ///< reset-at:T - NdisHost::reset (MiniportReset) in the middle of traffic
     bool any() const;
     /// The first fault kind set that acts on the host bridge or the PCI bus lines (retry, disconnect,
     /// latency-spike, target-abort, master-abort, parity-*), or nullptr: those need --bus-model pin.
@@ -83,20 +83,20 @@ constexpr uint64_t kRxFloodMinPackets = 128;
 struct RunConfig {
     // Bus and host.
     unsigned bus_width = 32;             ///< bus-width: 32 or 64
-    unsigned bus_mhz = 33;               ///< bus-clock: 33 or 66
+    unsigned bus_clock_mhz = 33;         ///< bus-clock: 33 or 66
     unsigned mem_latency = 4;            ///< mem-latency: host memory read latency in bus clocks
     BusModel bus_model = BusModel::Pin;  ///< bus-model: pin (cycle-accurate PCI bus) or tlm (TLM-2.0 fast mode)
     // NIC.
-    unsigned dma_bits = nic::NicParams{}.dma_address_bits;     ///< dma-address-bits: 32 or 64
-    unsigned nic_data_bits = nic::NicParams{}.data_path_bits;  ///< nic-data-path: 32 (82540EM) or 64 (82545EM)
-    uint32_t max_transfer = nic::NicParams{}.max_transfer;     ///< max-transfer: bytes per NIC DMA operation
-    unsigned link_mbps = nic::NicParams{}.link_mbps;           ///< link: 10, 100 or 1000
+    unsigned dma_address_bits = nic::NicParams{}.dma_address_bits;  ///< dma-address-bits: 32 or 64
+    unsigned nic_data_path = nic::NicParams{}.data_path_bits;       ///< nic-data-path: 32 (82540EM) or 64 (82545EM)
+    uint32_t max_transfer = nic::NicParams{}.max_transfer;          ///< max-transfer: bytes per NIC DMA operation
+    unsigned link_mbps = nic::NicParams{}.link_mbps;                ///< link: 10, 100 or 1000
     uint64_t autoneg_ns = 10'000;  ///< autoneg: PHY autonegotiation time (short: runs are micro- to milliseconds)
     std::string eeprom;            ///< eeprom: EEPROM image file, 128 bytes (empty: the built-in 82540EM image)
     // NDIS / driver.
-    uint32_t max_physical_mapping = 1514;  ///< maximum-physical-mapping: raised to lso-max-size by it
-    uint32_t lso = 0;                      ///< lso-max-size: largest LSO packet in bytes (0 = no LSO)
-    uint32_t jumbo = 1514;                 ///< jumbo-packet: the driver's *JumboPacket (above 1514: LPE)
+    uint32_t maximum_physical_mapping = 1514;  ///< maximum-physical-mapping: raised to lso-max-size by it
+    uint32_t lso_max_size = 0;                 ///< lso-max-size: largest LSO packet in bytes (0 = no LSO)
+    uint32_t jumbo_packet = 1514;              ///< jumbo-packet: the driver's *JumboPacket (above 1514: LPE)
     std::string miniport;       ///< miniport: a miniport shared object (DriverEntry) run instead of the built-in one
     std::string peer_miniport;  ///< peer-miniport: the back-to-back partner's miniport (empty: the same as the DUT's)
     Placement placement = Placement::Scattered;  ///< placement: low, high, scattered, fragmented
@@ -108,7 +108,7 @@ struct RunConfig {
     unsigned fragments = 2;                 ///< fragments: buffers per sent packet
     uint64_t seed = 1;                      ///< seed: traffic, placement and fault generator seed
     bool randomize = false;                 ///< randomize: pick the scenario itself from the seed
-    FaultConfig faults;                     ///< fault: faults to inject (see FaultConfig)
+    FaultConfig fault;                      ///< fault: faults to inject (see FaultConfig)
     // Topology.
     bool back_to_back = false;  ///< back-to-back: two NICs joined by one wire
     // Inputs and outputs.
@@ -121,9 +121,10 @@ struct RunConfig {
     uint64_t max_time_ns = 0;  ///< max-time: simulated time limit (0: none, the run ends with its traffic)
     uint64_t max_clocks = 0;   ///< max-clocks: bus clock limit (0 = none)
     // Terminal.
-    bool progress = false;             ///< progress: a progress line on stderr (default: when a terminal)
-    bool quiet = false;                ///< quiet: no statistics table
-    std::string scenario = "default";  ///< scenario: the preset this run started from
+    bool progress = false;                   ///< progress: a progress line on stderr (default: when a terminal)
+    bool quiet = false;                      ///< quiet: no statistics table
+    std::string scenario = "default";        ///< scenario: the preset this run started from
+    std::vector<std::string> scenario_file;  ///< scenario-file: the scenario files read, in command-line order
 };
 
 /// Where outputs go when the run does not name them ("none" turns one off).

@@ -83,6 +83,7 @@ void load_scenario_file(RunConfig& cfg, const std::string& path) {
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) throw UsageError("--scenario-file: error reading '" + path + "'");
+    cfg.scenario_file.push_back(path);
     apply_scenario_text(cfg, text.str(), path);
 }
 

@@ -162,9 +162,9 @@ void set_fault(FaultConfig& f, const std::string& name, const std::string& val, 
     else if (name == "spike-clocks")
         f.spike_clocks = static_cast<unsigned>(parse_uint(k, val, 1, 4096));
     else if (name == "target-abort")
-        f.target_abort_at = parse_uint(k, val, 1, UINT64_MAX);
+        f.target_abort = parse_uint(k, val, 1, UINT64_MAX);
     else if (name == "master-abort")
-        f.master_abort_at = parse_uint(k, val, 1, UINT64_MAX);
+        f.master_abort = parse_uint(k, val, 1, UINT64_MAX);
     else if (name == "parity-address")
         f.parity_address_ns = parse_time_ns(k, val);
     else if (name == "parity-data")
@@ -174,7 +174,7 @@ void set_fault(FaultConfig& f, const std::string& name, const std::string& val, 
     else if (name == "link-flap")
         f.link_flap_ns = parse_time_ns(k, val);
     else if (name == "link-down-for")
-        f.link_down_ns = parse_time_ns(k, val), f.link_down_given = true;
+        f.link_down_for_ns = parse_time_ns(k, val), f.link_down_for_given = true;
     else if (name == "reset-at")
         f.reset_at_ns = parse_time_ns(k, val);
 }

@@ -36,7 +36,7 @@ std::string reasons(const Verdict& v) {
 RunConfig fast_bus() {
     RunConfig cfg;
     cfg.bus_width = 64;
-    cfg.bus_mhz = 66;
+    cfg.bus_clock_mhz = 66;
     return cfg;
 }
 
@@ -129,8 +129,8 @@ TEST_CASE("frames from --pcap-in that are neither indicated nor filtered fail th
 
 TEST_CASE("a fault that left no evidence fails the run", "[checkers][verdict]") {
     RunConfig cfg = fast_bus();
-    cfg.faults.reset_at_ns = 400'000;
+    cfg.fault.reset_at_ns = 400'000;
     RunStats s = clean_record();
-    s.add_text("faults", "plan", cfg.faults.text());
+    s.add_text("faults", "plan", cfg.fault.text());
     CHECK_THAT(reasons(judge(s, cfg, RunOutcome{})), Catch::Contains("fault reset-at (the traffic ended before it)"));
 }

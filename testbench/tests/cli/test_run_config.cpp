@@ -102,18 +102,18 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.scenario == "smoke");
     CHECK(cfg.seed == 7);
     CHECK(cfg.bus_width == 64);
-    CHECK(cfg.bus_mhz == 66);
+    CHECK(cfg.bus_clock_mhz == 66);
     CHECK(cfg.mem_latency == 9);
-    CHECK(cfg.dma_bits == 32);
+    CHECK(cfg.dma_address_bits == 32);
     CHECK(cfg.max_transfer == 2048);
-    CHECK(cfg.nic_data_bits == 64);
+    CHECK(cfg.nic_data_path == 64);
     CHECK(cfg.autoneg_ns == 2'000'000'000u);
     CHECK(cfg.eeprom == eeprom.path);
-    CHECK(cfg.jumbo == 9014);
+    CHECK(cfg.jumbo_packet == 9014);
     CHECK(cfg.miniport == "driver.so");
     CHECK(cfg.link_mbps == 100);
-    CHECK(cfg.lso == 65536);
-    CHECK(cfg.max_physical_mapping == 65536);
+    CHECK(cfg.lso_max_size == 65536);
+    CHECK(cfg.maximum_physical_mapping == 65536);
     CHECK(cfg.placement == Placement::Fragmented);
     CHECK(cfg.map_registers == 40);
     INFO("the command line overrides both the preset (4) and the scenario file (12)");
@@ -123,8 +123,8 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.size.max == 128);
     CHECK(cfg.direction == Direction::Tx);
     CHECK(cfg.fragments == 3);
-    CHECK(cfg.faults.retry == 0.01);
-    CHECK(cfg.faults.reset_at_ns == 1'000'000);
+    CHECK(cfg.fault.retry == 0.01);
+    CHECK(cfg.fault.reset_at_ns == 1'000'000);
     CHECK_FALSE(cfg.back_to_back);
     CHECK(cfg.pcap_in == "in.pcap");
     CHECK(cfg.pcap_out == "out.pcap");
@@ -172,7 +172,7 @@ TEST_CASE("bad option values are refused with a message naming the option and th
 TEST_CASE("presets apply first and explicit options override them", "[cli][config]") {
     RunConfig cfg;
     parse({"--packets", "5", "--scenario", "dma32-high"}, cfg);
-    CHECK(cfg.dma_bits == 32);
+    CHECK(cfg.dma_address_bits == 32);
     CHECK(cfg.placement == Placement::High);
     CHECK(cfg.packets == 5);
     CHECK(cfg.scenario == "dma32-high");
@@ -259,14 +259,15 @@ TEST_CASE("help fits in 100 columns and names every parameter with its default",
         CHECK(help.find(std::string("--") + p.name) != std::string::npos);
     }
     INFO("the maximum-physical-mapping default is RunConfig's, not a copy in the help");
-    CHECK(find_param("maximum-physical-mapping")->default_text() == std::to_string(RunConfig{}.max_physical_mapping));
+    CHECK(find_param("maximum-physical-mapping")->default_text() ==
+          std::to_string(RunConfig{}.maximum_physical_mapping));
 }
 
 TEST_CASE("the mapping size no longer turns on large send", "[cli][config]") {
     RunConfig cfg;
     parse({"--maximum-physical-mapping", "32K"}, cfg);
-    CHECK(cfg.max_physical_mapping == 32768);
-    CHECK(cfg.lso == 0);
+    CHECK(cfg.maximum_physical_mapping == 32768);
+    CHECK(cfg.lso_max_size == 0);
     CHECK_THAT(error_of({"--lso-max-size", "64K", "--maximum-physical-mapping", "2000"}),
                Catch::StartsWith("--maximum-physical-mapping: 2000 is smaller than --lso-max-size 65536"));
 }

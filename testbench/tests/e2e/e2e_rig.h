@@ -24,15 +24,15 @@ namespace nicsim::e2e {
 
 /// What a test chooses about the system.
 struct RigOptions {
-    unsigned dma_bits = 64;                          ///< the NIC's DMA address capability (and the driver's)
+    unsigned dma_address_bits = 64;                  ///< the NIC's DMA address capability (and the driver's)
     ndis::Placement buffers = ndis::Placement::Low;  ///< physical pages of the protocol's packet buffers
     ndis::Placement shared = ndis::Placement::Low;   ///< physical pages of shared memory
-    uint32_t lso_max = 0;                            ///< driver LsoMaxSize (0: MaximumPhysicalMapping 1514)
+    uint32_t lso_max_size = 0;                       ///< driver LsoMaxSize (0: MaximumPhysicalMapping 1514)
     uint32_t tx_ring = 0;                            ///< driver TxRingSize (0: default)
     uint32_t rx_ring = 0;                            ///< driver RxRingSize (0: default)
     uint32_t nic_max_transfer = 4096;                ///< NIC max_transfer
     bool hold_received = false;                      ///< protocol keeps indicated packets
-    uint32_t jumbo = 0;                              ///< driver *JumboPacket (0: not set, 1514)
+    uint32_t jumbo_packet = 0;                       ///< driver *JumboPacket (0: not set, 1514)
     uint32_t rx_buffer = 0;                          ///< driver RxBufferSize (0: not set, 2048)
 };
 
@@ -55,7 +55,7 @@ struct Rig {
 
     static tb::MachineConfig machine_config(const RigOptions& o) {
         tb::MachineConfig c;
-        c.nic.dma_address_bits = o.dma_bits;
+        c.nic.dma_address_bits = o.dma_address_bits;
         c.nic.max_transfer = o.nic_max_transfer;
         c.nic.autoneg_ns = 20'000;  // a link flap's return within a short run, not the 2 s of real hardware
         return c;
@@ -88,11 +88,11 @@ struct Rig {
         s.host.shared_placement = opt.shared;
         s.host.hold_received_packets = opt.hold_received;
         if (tweak) tweak(s.host);
-        s.registry.emplace_back(miniport::kKeyDmaAddressBits, opt.dma_bits);
-        if (opt.lso_max) s.registry.emplace_back(miniport::kKeyLsoMaxSize, opt.lso_max);
+        s.registry.emplace_back(miniport::kKeyDmaAddressBits, opt.dma_address_bits);
+        if (opt.lso_max_size) s.registry.emplace_back(miniport::kKeyLsoMaxSize, opt.lso_max_size);
         if (opt.tx_ring) s.registry.emplace_back(miniport::kKeyTxRingSize, opt.tx_ring);
         if (opt.rx_ring) s.registry.emplace_back(miniport::kKeyRxRingSize, opt.rx_ring);
-        if (opt.jumbo) s.registry.emplace_back(miniport::kKeyJumboPacket, opt.jumbo);
+        if (opt.jumbo_packet) s.registry.emplace_back(miniport::kKeyJumboPacket, opt.jumbo_packet);
         if (opt.rx_buffer) s.registry.emplace_back(miniport::kKeyRxBufferSize, opt.rx_buffer);
         s.reports = nullptr;   // on stderr: the tests check NdisHost::violations() themselves
         s.initialize = false;  // MiniportInitialize below, then BAR0 as it left it

@@ -24,9 +24,9 @@ struct DataPathRun {
 DataPathRun run_on_64bit_bus(unsigned nic_data_bits) {
     RunConfig cfg;
     cfg.bus_width = 64;
-    cfg.bus_mhz = 66;
-    cfg.dma_bits = 64;
-    cfg.nic_data_bits = nic_data_bits;
+    cfg.bus_clock_mhz = 66;
+    cfg.dma_address_bits = 64;
+    cfg.nic_data_path = nic_data_bits;
     cfg.placement = Placement::High;
     cfg.packets = 24;
     cfg.max_time_ns = 50'000'000;

@@ -23,7 +23,7 @@ const sc_time kLimit(2, SC_SEC);
 TEST_CASE("TCP large send is cut into MSS segments with valid checksums and reports the bytes sent",
           "[e2e][driver][tso]") {
     RigOptions o;
-    o.lso_max = 65536;
+    o.lso_max_size = 65536;
     Rig r(o);
     const uint8_t* mac = r.nic.params().mac;
     struct Lso {
@@ -96,7 +96,7 @@ TEST_CASE("TCP large send is cut into MSS segments with valid checksums and repo
 TEST_CASE("OID_TCP_TASK_OFFLOAD offers large send up to LsoMaxSize and accepts only what it offered",
           "[e2e][driver][oid][tso]") {
     RigOptions o;
-    o.lso_max = 32768;
+    o.lso_max_size = 32768;
     Rig r(o);
     NDIS_STATUS st = NDIS_STATUS_FAILURE, q_st = NDIS_STATUS_FAILURE, set_ok = NDIS_STATUS_FAILURE,
                 set_big = NDIS_STATUS_SUCCESS, set_none = NDIS_STATUS_FAILURE;

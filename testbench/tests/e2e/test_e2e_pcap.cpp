@@ -18,7 +18,7 @@ TEST_CASE("frames from a pcap file are indicated byte for byte and sent frames l
     std::remove(in_path.c_str());
     std::remove(out_path.c_str());
     RigOptions o;
-    o.dma_bits = 32;
+    o.dma_address_bits = 32;
     o.buffers = ndis::Placement::Scattered;
     o.shared = ndis::Placement::Scattered;
     Rig r(o);

@@ -106,7 +106,7 @@ NICSIM_RX_STD_CASE(2048)
     TEST_CASE("with *JumboPacket 9014 every size 60..9018 is indicated whole with " #buffer "-byte RX buffers",        \
               "[e2e][driver][rx][sizes][jumbo]") {                                                                     \
         RigOptions o;                                                                                                  \
-        o.jumbo = kJumbo;                                                                                              \
+        o.jumbo_packet = kJumbo;                                                                                       \
         o.rx_buffer = buffer;                                                                                          \
         const Outcome out = run_sizes(o, sizes_to(kJumbo + kVlanRoom, buffer), {kJumbo + kVlanRoom + 1, kLpeMax + 1}); \
         check_every_frame(out);                                                                                        \
@@ -122,7 +122,7 @@ NICSIM_RX_JUMBO_CASE(16384)
 TEST_CASE("frames of 2100 3000 and 9014 bytes from the wire are indicated whole with jumbo frames on",
           "[e2e][driver][rx][jumbo]") {
     RigOptions o;
-    o.jumbo = kJumbo;
+    o.jumbo_packet = kJumbo;
     const Outcome out = run_sizes(o, {2100, 3000, 9014}, {});
     check_every_frame(out);
     CHECK(out.roc == 0);

@@ -45,7 +45,7 @@ void system_run(RunConfig cfg) {
 
 TEST_CASE("system run: 32-bit device with high memory bounces and delivers both directions", "[e2e][driver][system]") {
     RunConfig cfg;
-    cfg.dma_bits = 32;
+    cfg.dma_address_bits = 32;
     cfg.placement = Placement::High;
     cfg.packets = 48;
     system_run(cfg);
@@ -53,7 +53,7 @@ TEST_CASE("system run: 32-bit device with high memory bounces and delivers both 
 
 TEST_CASE("system run: 64-bit device with high memory uses dual address cycles", "[e2e][driver][system]") {
     RunConfig cfg;
-    cfg.dma_bits = 64;
+    cfg.dma_address_bits = 64;
     cfg.placement = Placement::High;
     cfg.packets = 48;
     system_run(cfg);
@@ -70,7 +70,7 @@ TEST_CASE("system run: fragmented memory with one buffer per packet", "[e2e][dri
 TEST_CASE("system run: TLM fast mode delivers both directions through the same driver", "[e2e][driver][system][fast]") {
     RunConfig cfg;
     cfg.bus_model = BusModel::Tlm;
-    cfg.dma_bits = 32;
+    cfg.dma_address_bits = 32;
     cfg.placement = Placement::High;
     cfg.packets = 40;
     system_run(cfg);

@@ -19,10 +19,10 @@ struct Batch {
 
 void traffic(unsigned dma_bits, ndis::Placement place, uint32_t lso) {
     RigOptions o;
-    o.dma_bits = dma_bits;
+    o.dma_address_bits = dma_bits;
     o.buffers = place;
     o.shared = place;
-    o.lso_max = lso;
+    o.lso_max_size = lso;
     Rig r(o);
     const uint8_t* mac = r.nic.params().mac;
 

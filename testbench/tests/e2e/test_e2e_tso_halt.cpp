@@ -16,7 +16,7 @@ using namespace sc_core;
 TEST_CASE("halt right after a large send completes counts the segments the reset discards",
           "[e2e][driver][tso][halt]") {
     RigOptions o;
-    o.lso_max = 65536;
+    o.lso_max_size = 65536;
     Rig r(o);
     const uint8_t* mac = r.nic.params().mac;
     const size_t payload = 40000;

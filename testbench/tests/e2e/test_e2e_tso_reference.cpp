@@ -153,7 +153,7 @@ TEST_CASE("every TSO segment on the wire equals the segmentation of the 8254x ma
         {false, 0, 0, 65536 - 54, 1460, 42, 5, 0x18, 0x0001},          // the largest IPv4 packet
     };
     RigOptions o;
-    o.lso_max = 65536;
+    o.lso_max_size = 65536;
     Rig r(o);
     const uint8_t* mac = r.nic.params().mac;
     std::vector<std::vector<uint8_t>> packets;

@@ -19,14 +19,14 @@ namespace {
 tb::RunConfig sample_run() {
     tb::RunConfig c;
     c.bus_width = 64;
-    c.bus_mhz = 66;
+    c.bus_clock_mhz = 66;
     c.mem_latency = 7;
-    c.dma_bits = 32;
+    c.dma_address_bits = 32;
     c.max_transfer = 512;
     c.link_mbps = 100;
     c.seed = 5;
-    c.faults.retry = 0.25;
-    c.faults.target_abort_at = 9;
+    c.fault.retry = 0.25;
+    c.fault.target_abort = 9;
     c.trace = "dma,mac";
     return c;
 }

@@ -175,7 +175,7 @@ TEST_CASE("A packet longer than MaximumPhysicalMapping is refused with NDIS_STAT
 TEST_CASE("A transfer needing more map registers than were granted fails with NDIS_STATUS_RESOURCES", "[ndis][hal]") {
     expect_reports("nicsim/ndis/sg-map-registers");
     NdisHostConfig cfg = rig_config();
-    cfg.map_register_grant_limit = 4;  // fewer granted than the 17 a 64 KiB mapping asks for
+    cfg.map_registers = 4;  // fewer granted than the 17 a 64 KiB mapping asks for
     Rig rig(cfg);
     g_script = MiniportScript{};
     g_script.max_mapping = 65536;

@@ -34,15 +34,15 @@ TEST_CASE("regression parts: --fault lists accumulate and print back as a plan",
     const RunConfig c =
         parse({"--fault", "retry:0.01,disconnect:0.02", "--fault", "reset-at:200us,rx-flood", "--packets", "200"});
     INFO("both --fault options are applied");
-    CHECK(c.faults.retry == Approx(0.01));
-    CHECK(c.faults.disconnect == Approx(0.02));
-    CHECK(c.faults.reset_at_ns == 200'000);
-    CHECK(c.faults.rx_flood);
+    CHECK(c.fault.retry == Approx(0.01));
+    CHECK(c.fault.disconnect == Approx(0.02));
+    CHECK(c.fault.reset_at_ns == 200'000);
+    CHECK(c.fault.rx_flood);
     INFO("the plan text names every fault, in a fixed order");
-    CHECK(c.faults.text() == "retry:0.01,disconnect:0.02,rx-flood,reset-at:200000ns");
-    CHECK(c.faults.any());
+    CHECK(c.fault.text() == "retry:0.01,disconnect:0.02,rx-flood,reset-at:200000ns");
+    CHECK(c.fault.any());
     INFO("a run without --fault has no fault plan");
-    CHECK_FALSE(parse({}).faults.any());
+    CHECK_FALSE(parse({}).fault.any());
 }
 
 TEST_CASE("regression parts: bad --fault values are refused with the fault named", "[regression][cli][faults]") {
@@ -64,7 +64,7 @@ TEST_CASE("regression parts: --randomize is a function of the seed and explicit 
     const RunConfig b = parse({"--seed", "77", "--randomize"});
     INFO("the same seed picks the same scenario, whatever the option order");
     CHECK(a.bus_width == b.bus_width);
-    CHECK(a.bus_mhz == b.bus_mhz);
+    CHECK(a.bus_clock_mhz == b.bus_clock_mhz);
     CHECK(a.placement == b.placement);
     CHECK(a.size.text() == b.size.text());
     CHECK(a.packets == b.packets);
