@@ -2,7 +2,8 @@
 # Fails (exit 1) listing every dependency that crosses the line between the two halves of the tree: model/ (the
 # hardware) and hostdrv/ (the host software) include nothing of each other, and neither includes testbench/ (which
 # assembles and checks both). The same holds for CMake: no library of one half links a library of the other half or
-# of the testbench. CTest runs it as the 'layering' test.
+# of the testbench. Inside model/, the wire includes and links nothing of the NIC. CTest runs it as the 'layering'
+# test.
 #
 # Includes are the quoted ones (#include "..."), resolved the way the compiler does: beside the including file
 # first, then from the repository root (the one include directory the project's libraries export).
@@ -67,5 +68,27 @@ for half in model hostdrv; do
     done
 done
 
-[ "$bad" -eq 0 ] && echo "check_layering: model/ and hostdrv/ reach neither each other nor testbench/"
+# Inside model/: the wire is Ethernet between two ends and knows nothing of the NIC at either end; both build on
+# model/net. blocks_forbidden[<folder>] = the folders its files may not include; block_libs the libraries it may not
+# link.
+declare -A blocks_forbidden=([model/wire]="model/nic")
+declare -A block_libs=([model/wire]="nicsim_nic")
+for block in "${!blocks_forbidden[@]}"; do
+    while IFS= read -r -d '' file; do
+        for no in ${blocks_forbidden[$block]}; do
+            while IFS= read -r hit; do
+                echo "$file:${hit%%:*}: includes a file of $no/ ($block/ must not include $no/)"
+                bad=1
+            done < <(grep -nE "^[[:space:]]*#[[:space:]]*include[[:space:]]*\"$no/" "$file" || true)
+        done
+    done < <(find "$block" -type f \( -name '*.h' -o -name '*.cpp' \) -print0)
+    for lib in ${block_libs[$block]}; do
+        if tr '\n' ' ' <"$block/CMakeLists.txt" | grep -qE "target_link_libraries\([^)]*[[:space:]]$lib([[:space:])])"; then
+            echo "$block/CMakeLists.txt: links $lib ($block/ must not link it)"
+            bad=1
+        fi
+    done
+done
+
+[ "$bad" -eq 0 ] && echo "check_layering: model/ and hostdrv/ reach neither each other nor testbench/; model/wire reaches no NIC"
 exit "$bad"

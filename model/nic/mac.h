@@ -19,26 +19,21 @@ class sc_trace_file;
 
 namespace nicsim::nic {
 
-constexpr unsigned kPreambleSfdBytes = 8;   ///< 7 preamble bytes + SFD
-constexpr unsigned kFcsBytes = 4;           ///< CRC-32 frame check sequence
-constexpr unsigned kIfgBytes = 12;          ///< minimum inter-frame gap (96 bit times)
-constexpr unsigned kMinFrameBytes = 60;     ///< shortest frame without FCS; PSP pads up to it
+// Ethernet framing, FCS and wire time (model/net), as the MAC uses them.
+using net::append_fcs;
+using net::ethernet_crc32;
+using net::fcs_ok;
+using net::kFcsBytes;
+using net::kIfgBytes;
+using net::kMinFrameBytes;
+using net::kPreambleSfdBytes;
+using net::ns_per_byte;
+using net::wire_duration_ns;
+
 constexpr unsigned kMaxFrameBytes = 16384;  ///< longest frame the MAC transmits or accepts with RCTL.LPE (jumbo)
 /// Longest frame accepted with RCTL.LPE clear, FCS excluded: 1522 bytes with FCS, room for an 802.1Q tag (8254x
 /// manual, RCTL.LPE in section 13.4.22 and ROC in section 13.7); longer ones are dropped and counted in ROC.
 constexpr unsigned kMaxStdFrameBytes = 1518;
-
-/// Ethernet CRC-32 (reflected 0x04C11DB7, init and final XOR 0xFFFFFFFF) of `len` bytes.
-uint32_t ethernet_crc32(const uint8_t* data, size_t len);
-/// Append the FCS (CRC-32, least significant byte first, as it goes on the wire).
-void append_fcs(std::vector<uint8_t>& frame);
-/// True when the last 4 bytes of `data` are the correct FCS of the bytes before them.
-bool fcs_ok(const uint8_t* data, size_t len);
-
-/// Nanoseconds per byte on the wire: 8 at 1000 Mb/s, 80 at 100, 800 at 10 (0 for an unknown speed).
-uint64_t ns_per_byte(unsigned link_mbps);
-/// Time a frame of `frame_bytes` (as on the wire, FCS included) occupies the wire: preamble+SFD + frame, no IFG.
-uint64_t wire_duration_ns(size_t frame_bytes, unsigned link_mbps);
 
 /// MAC counters (the data path maps them to statistics registers).
 struct MacStats {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "model/net/ethernet.h"
+
 namespace nicsim::pci {
 class PciMasterEngine;
 }
@@ -29,12 +31,9 @@ struct NicParams {
     std::vector<uint16_t> eeprom;  ///< 64 EEPROM words used as they are (e.g. --eeprom FILE); empty: default image
 };
 
-/// One Ethernet frame on the wire, without preamble/SFD; `fcs_included` when the last 4 bytes are the FCS.
-struct Frame {
-    std::vector<uint8_t> bytes;
-    bool fcs_included = false;
-    uint64_t time_ns = 0;  ///< when its first bit was (or is to be) on the wire
-};
+// The frame and the sink the MAC sends it to are Ethernet's (model/net), shared with the wire.
+using net::Frame;
+using net::WireSink;
 
 /// The device front as seen by the data path.
 class NicContext {
@@ -61,14 +60,6 @@ class NicContext {
     /// knowing (a write to a read-only register, a register this part does not have, a tail written before enable).
     virtual void note(const char* what, const std::string& detail) = 0;
     virtual uint64_t now_ns() const = 0;
-};
-
-/// The wire side of the MAC: where transmitted frames go and received frames come from.
-class WireSink {
-  public:
-    virtual ~WireSink() = default;
-    /// A frame leaves the MAC; its last bit is on the wire at frame.time_ns + its duration at the link speed.
-    virtual void transmit(const Frame& frame) = 0;
 };
 
 }  // namespace nicsim::nic

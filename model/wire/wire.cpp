@@ -1,7 +1,5 @@
 #include "model/wire/wire.h"
 
-#include "model/nic/mac.h"
-
 namespace nicsim::wire {
 
 using namespace sc_core;
@@ -12,14 +10,14 @@ uint64_t now_ns() {
 }
 }  // namespace
 
-bool write_frame(PcapWriter& w, const nic::Frame& f, bool strip_fcs) {
+bool write_frame(PcapWriter& w, const net::Frame& f, bool strip_fcs) {
     size_t len = f.bytes.size();
-    if (strip_fcs && f.fcs_included && len >= nic::kFcsBytes) len -= nic::kFcsBytes;
+    if (strip_fcs && f.fcs_included && len >= net::kFcsBytes) len -= net::kFcsBytes;
     return w.write(f.time_ns, f.bytes.data(), len);
 }
 
 Wire::Wire(sc_module_name name, unsigned link_mbps) : sc_module(name), m_mbps(link_mbps) {
-    if (nic::ns_per_byte(link_mbps) == 0) {
+    if (net::ns_per_byte(link_mbps) == 0) {
         SC_REPORT_ERROR("nicsim/wire/link-speed",
                         (std::string(this->name()) + ": link speed " + std::to_string(link_mbps) +
                          " Mb/s is not 10, 100 or 1000; using 1000")
@@ -59,8 +57,8 @@ void Wire::trace(sc_trace_file* tf) {
 
 Wire::~Wire() = default;
 
-uint64_t Wire::duration_ns(const nic::Frame& f) const {
-    return nic::wire_duration_ns(f.bytes.size() + (f.fcs_included ? 0u : nic::kFcsBytes), m_mbps);
+uint64_t Wire::duration_ns(const net::Frame& f) const {
+    return net::wire_duration_ns(f.bytes.size() + (f.fcs_included ? 0u : net::kFcsBytes), m_mbps);
 }
 
 void Wire::set_link_up(bool up) {
@@ -86,7 +84,7 @@ void Wire::set_link_up(bool up) {
         if (cb) cb(up);
 }
 
-void Wire::Direction::transmit(const nic::Frame& frame) {
+void Wire::Direction::transmit(const net::Frame& frame) {
     if (!wire->m_link_up) {
         ++stats.link_down;
         return;
@@ -110,7 +108,7 @@ void Wire::Direction::transmit(const nic::Frame& frame) {
         start = free_ns;
     }
     const uint64_t end = start + wire->duration_ns(frame);
-    free_ns = end + nic::kIfgBytes * nic::ns_per_byte(wire->m_mbps);
+    free_ns = end + net::kIfgBytes * net::ns_per_byte(wire->m_mbps);
     if (count == ring.size()) {
         // Grow, keeping order: unroll the ring into a larger one.
         std::vector<InFlight> bigger(ring.size() * 2);
@@ -172,11 +170,11 @@ void Wire::Direction::deliver() {
     if (count > 0) due.notify(sc_time(static_cast<double>(ring[head].end_ns - now), SC_NS));
 }
 
-PcapSource::PcapSource(sc_module_name name, const std::string& path, nic::WireSink& target, unsigned link_mbps,
+PcapSource::PcapSource(sc_module_name name, const std::string& path, net::WireSink& target, unsigned link_mbps,
                        bool back_to_back, uint64_t start_ns)
     : sc_module(name),
       m_target(target),
-      m_mbps(nic::ns_per_byte(link_mbps) ? link_mbps : 1000),
+      m_mbps(net::ns_per_byte(link_mbps) ? link_mbps : 1000),
       m_b2b(back_to_back),
       m_start_ns(start_ns) {
     m_frame.bytes.reserve(2048);
@@ -211,14 +209,14 @@ bool PcapSource::load_next() {
 void PcapSource::inject() {
     const uint64_t now = now_ns();
     m_frame.bytes.assign(m_rec.data.begin(), m_rec.data.end());
-    if (m_frame.bytes.size() < nic::kMinFrameBytes) m_frame.bytes.resize(nic::kMinFrameBytes, 0);
-    nic::append_fcs(m_frame.bytes);
+    if (m_frame.bytes.size() < net::kMinFrameBytes) m_frame.bytes.resize(net::kMinFrameBytes, 0);
+    net::append_fcs(m_frame.bytes);
     m_frame.fcs_included = true;
     m_frame.time_ns = now;
     m_target.transmit(m_frame);
     ++m_sent;
     const uint64_t free_at =
-        now + nic::wire_duration_ns(m_frame.bytes.size(), m_mbps) + nic::kIfgBytes * nic::ns_per_byte(m_mbps);
+        now + net::wire_duration_ns(m_frame.bytes.size(), m_mbps) + net::kIfgBytes * net::ns_per_byte(m_mbps);
     if (!load_next()) return;
     if (m_b2b) {
         m_next_ns = free_at;
@@ -243,7 +241,7 @@ PcapSink::PcapSink(const std::string& path, bool strip_fcs) : m_strip_fcs(strip_
     if (!m_writer.open(path)) SC_REPORT_ERROR("nicsim/wire/pcap", m_writer.error().c_str());
 }
 
-void PcapSink::write(const nic::Frame& f) {
+void PcapSink::write(const net::Frame& f) {
     if (m_writer.is_open()) write_frame(m_writer, f, m_strip_fcs);
 }
 

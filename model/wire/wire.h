@@ -14,12 +14,12 @@
 
 #include <systemc>
 
-#include "model/nic/nic_context.h"
+#include "model/net/ethernet.h"
 #include "model/wire/pcap_file.h"
 
 namespace nicsim::wire {
 
-using Receiver = std::function<void(const nic::Frame&)>;
+using Receiver = std::function<void(const net::Frame&)>;
 using LinkCallback = std::function<void(bool up)>;
 
 /// Furthest ahead a frame may be scheduled (1 hour): beyond it, sc_time could overflow, so the frame goes out now
@@ -46,8 +46,8 @@ class Wire : public sc_core::sc_module {
     ~Wire() override;
 
     /// Where end A (resp. B) transmits: frames go to the receiver connected at the other end.
-    nic::WireSink& end_a() { return m_dir[0]; }
-    nic::WireSink& end_b() { return m_dir[1]; }
+    net::WireSink& end_a() { return m_dir[0]; }
+    net::WireSink& end_b() { return m_dir[1]; }
     /// What end A (resp. B) receives (frames transmitted at the other end).
     void connect_a(Receiver rx) { m_dir[1].rx = std::move(rx); }
     void connect_b(Receiver rx) { m_dir[0].rx = std::move(rx); }
@@ -70,17 +70,17 @@ class Wire : public sc_core::sc_module {
 
     unsigned link_mbps() const { return m_mbps; }
     /// A frame's time on the wire without IFG (an FCS is counted whether or not the frame carries it).
-    uint64_t duration_ns(const nic::Frame& f) const;
+    uint64_t duration_ns(const net::Frame& f) const;
     /// Counters of frames transmitted at end A (`a_to_b` true) or at end B.
     const WireStats& stats(bool a_to_b) const { return m_dir[a_to_b ? 0 : 1].stats; }
 
   private:
     struct InFlight {
-        nic::Frame frame;
+        net::Frame frame;
         uint64_t end_ns = 0;
     };
     /// One direction: a WireSink for the transmitting end, a reusable ring of frames in flight, the receiver.
-    struct Direction : nic::WireSink {
+    struct Direction : net::WireSink {
         Wire* wire = nullptr;
         const char* label = "";
         Receiver rx;
@@ -96,7 +96,7 @@ class Wire : public sc_core::sc_module {
         uint32_t delivered = 0;    ///< traced: frames delivered so far
         sc_core::sc_event due;     ///< the head frame's last bit arrives
         sc_core::sc_event starts;  ///< the next frame's first bit goes out
-        void transmit(const nic::Frame& frame) override;
+        void transmit(const net::Frame& frame) override;
         void deliver();
         void start();
     };
@@ -121,7 +121,7 @@ class Wire : public sc_core::sc_module {
 class PcapSource : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(PcapSource);
-    PcapSource(sc_core::sc_module_name name, const std::string& path, nic::WireSink& target, unsigned link_mbps = 1000,
+    PcapSource(sc_core::sc_module_name name, const std::string& path, net::WireSink& target, unsigned link_mbps = 1000,
                bool back_to_back = false, uint64_t start_ns = 0);
 
     uint64_t sent() const { return m_sent; }
@@ -135,8 +135,8 @@ class PcapSource : public sc_core::sc_module {
     bool load_next();
     PcapReader m_reader;
     PcapRecord m_rec;
-    nic::Frame m_frame;
-    nic::WireSink& m_target;
+    net::Frame m_frame;
+    net::WireSink& m_target;
     unsigned m_mbps;
     bool m_b2b;
     uint64_t m_start_ns;
@@ -156,9 +156,9 @@ class PcapSink {
     /// Opens the file; an unwritable path is an SC_REPORT_ERROR "nicsim/wire/pcap" and the sink stays closed.
     explicit PcapSink(const std::string& path, bool strip_fcs = true);
     Receiver receiver() {
-        return [this](const nic::Frame& f) { write(f); };
+        return [this](const net::Frame& f) { write(f); };
     }
-    void write(const nic::Frame& f);
+    void write(const net::Frame& f);
     /// Finish the file (rename into place). Also done by the destructor.
     bool close() { return m_writer.close(); }
     uint64_t written() const { return m_writer.records(); }
@@ -170,6 +170,6 @@ class PcapSink {
 };
 
 /// Write one frame to a pcap writer, without its FCS when `strip_fcs` and the frame carries one.
-bool write_frame(PcapWriter& w, const nic::Frame& f, bool strip_fcs);
+bool write_frame(PcapWriter& w, const net::Frame& f, bool strip_fcs);
 
 }  // namespace nicsim::wire

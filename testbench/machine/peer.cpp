@@ -6,7 +6,7 @@ using namespace sc_core;
 
 namespace {
 
-std::vector<uint8_t> strip_fcs(const nic::Frame& f) {
+std::vector<uint8_t> strip_fcs(const net::Frame& f) {
     std::vector<uint8_t> b = f.bytes;
     if (f.fcs_included && b.size() >= 4) b.resize(b.size() - 4);
     return b;
@@ -19,7 +19,7 @@ Peer::Peer(sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineB
     SC_THREAD(inject);
 }
 
-void Peer::receive(const nic::Frame& frame) {
+void Peer::receive(const net::Frame& frame) {
     const std::vector<uint8_t> b = strip_fcs(frame);
     m_tx_board.observe(b.data(), b.size());
 }
@@ -33,7 +33,7 @@ void Peer::inject() {
     TrafficGen gen(m_cfg.seed, 0, m_cfg.size, m_dut.mac(), kPeerMac);
     const double bit_ns = 1000.0 / m_cfg.link_mbps;
     for (uint64_t i = 0; i < m_cfg.packets; ++i) {
-        nic::Frame f;
+        net::Frame f;
         f.bytes = gen.next();
         f.fcs_included = false;
         f.time_ns = static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9);
@@ -58,7 +58,7 @@ uint64_t Peer::injected_between(uint64_t from_ns, uint64_t to_ns) const {
     return n;
 }
 
-void HoldUntilDriverUp::transmit(const nic::Frame& frame) {
+void HoldUntilDriverUp::transmit(const net::Frame& frame) {
     if (m_open) {
         m_target.transmit(frame);
         return;
@@ -69,7 +69,7 @@ void HoldUntilDriverUp::transmit(const nic::Frame& frame) {
 
 void HoldUntilDriverUp::release(uint64_t now_ns) {
     m_open = true;
-    for (nic::Frame& f : m_held) {
+    for (net::Frame& f : m_held) {
         f.time_ns = now_ns;  // the wire sends them back to back from now, in their order
         m_target.transmit(f);
     }

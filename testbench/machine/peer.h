@@ -21,7 +21,7 @@ class Peer : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Peer);
     Peer(sc_core::sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineBase& dut);
-    void receive(const nic::Frame& frame);
+    void receive(const net::Frame& frame);
     Scoreboard& tx_board() { return m_tx_board; }
     uint64_t injected() const { return m_injected; }
     bool done() const { return m_done; }
@@ -41,18 +41,18 @@ class Peer : public sc_core::sc_module {
 
 /// Holds frames a pcap file would put on the wire before the DUT's driver is up (its receiver is not enabled yet,
 /// so they would all be dropped), and sends them in order the moment it is up; later frames pass straight through.
-class HoldUntilDriverUp : public nic::WireSink {
+class HoldUntilDriverUp : public net::WireSink {
   public:
-    explicit HoldUntilDriverUp(nic::WireSink& target) : m_target(target) {}
-    void transmit(const nic::Frame& frame) override;
+    explicit HoldUntilDriverUp(net::WireSink& target) : m_target(target) {}
+    void transmit(const net::Frame& frame) override;
     void release(uint64_t now_ns);
     uint64_t held() const { return m_held_total; }
     bool is_open() const { return m_open; }
 
   private:
-    nic::WireSink& m_target;
+    net::WireSink& m_target;
     bool m_open = false;
-    std::vector<nic::Frame> m_held;
+    std::vector<net::Frame> m_held;
     uint64_t m_held_total = 0;
 };
 

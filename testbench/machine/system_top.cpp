@@ -53,15 +53,15 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         m_partner->rx_expected_total = m_cfg.direction == Direction::Rx ? 0 : m_cfg.packets;
         m_dut->nic_device().set_wire(&m_wire.end_a());
         m_partner->nic_device().set_wire(&m_wire.end_b());
-        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic_device().receive(f); });
-        m_wire.connect_b([this](const nic::Frame& f) { m_partner->nic_device().receive(f); });
+        m_wire.connect_a([this](const net::Frame& f) { m_dut->nic_device().receive(f); });
+        m_wire.connect_b([this](const net::Frame& f) { m_partner->nic_device().receive(f); });
     } else {
         m_peer = std::make_unique<Peer>("peer", m_cfg, m_wire, *m_dut);
         m_dut->set_tx_board(&m_peer->tx_board());
         m_dut->rx_expected_total = (m_cfg.direction == Direction::Tx || !m_cfg.pcap_in.empty()) ? 0 : m_cfg.packets;
         m_dut->nic_device().set_wire(&m_wire.end_a());
-        m_wire.connect_a([this](const nic::Frame& f) { m_dut->nic_device().receive(f); });
-        m_wire.connect_b([this](const nic::Frame& f) { m_peer->receive(f); });
+        m_wire.connect_a([this](const net::Frame& f) { m_dut->nic_device().receive(f); });
+        m_wire.connect_b([this](const net::Frame& f) { m_peer->receive(f); });
         m_wire.on_link_change_a([this](bool up) { m_dut->nic_device().set_link(up); });
         if (!m_cfg.pcap_in.empty()) {
             m_pcap_gate = std::make_unique<HoldUntilDriverUp>(m_wire.end_b());

@@ -47,7 +47,7 @@ std::vector<uint8_t> TrafficHarness::make_frame(uint64_t seed, uint8_t dir, uint
     return f;
 }
 
-void TrafficHarness::transmit(const nic::Frame& frame) {
+void TrafficHarness::transmit(const net::Frame& frame) {
     ++m_tx_frames;
     if (!m_cfg.keep_frames) return;
     const size_t n = frame.fcs_included && frame.bytes.size() >= 4 ? frame.bytes.size() - 4 : frame.bytes.size();
@@ -88,7 +88,7 @@ void TrafficHarness::inject() {
     if (!m_up) wait(m_up_event);
     const double bit_ns = 1000.0 / m_nic.params().link_mbps;
     for (uint64_t i = 0; i < m_cfg.rx_packets; ++i) {
-        nic::Frame f;
+        net::Frame f;
         f.bytes = make_frame(m_cfg.seed, 0, i, m_cfg.frame_size, m_nic.params().mac, kPeerMac);
         f.fcs_included = false;
         f.time_ns = static_cast<uint64_t>(sc_time_stamp().value() / sc_time(1, SC_NS).value());

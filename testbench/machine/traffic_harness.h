@@ -28,7 +28,7 @@ struct HarnessConfig {
     bool keep_frames = true;     ///< keep every transmitted frame (off for long runs: counts only)
 };
 
-class TrafficHarness : public sc_core::sc_module, public nic::WireSink {
+class TrafficHarness : public sc_core::sc_module, public net::WireSink {
   public:
     SC_HAS_PROCESS(TrafficHarness);
     /// Installs its program on the machine's CPU and becomes its NIC's wire.
@@ -39,7 +39,7 @@ class TrafficHarness : public sc_core::sc_module, public nic::WireSink {
     static std::vector<uint8_t> make_frame(uint64_t seed, uint8_t dir, uint64_t index, uint32_t size,
                                            const uint8_t dst[6], const uint8_t src[6]);
 
-    void transmit(const nic::Frame& frame) override;
+    void transmit(const net::Frame& frame) override;
     /// Frames the NIC transmitted, FCS stripped, in order (when keep_frames).
     const std::vector<std::vector<uint8_t>>& transmitted() const { return m_transmitted; }
     uint64_t tx_frames() const { return m_tx_frames; }

@@ -50,7 +50,7 @@ struct Rig {
     RigOptions opt;
     /// Made by the CPU program (start_driver), inspected after the run; destroyed before the machine it drives.
     std::unique_ptr<ndis::NdisHost> host;
-    std::vector<nic::Frame> peer_rx;  ///< what the NIC put on the wire, in order
+    std::vector<net::Frame> peer_rx;  ///< what the NIC put on the wire, in order
     uint64_t bar0 = 0;                ///< BAR0 as the PnP manager assigned it
 
     static tb::MachineConfig machine_config(const RigOptions& o) {
@@ -74,8 +74,8 @@ struct Rig {
           wire("wire", 1000),
           opt(o) {
         nic.set_wire(&wire.end_a());
-        wire.connect_a([this](const nic::Frame& f) { nic.receive(f); });
-        wire.connect_b([this](const nic::Frame& f) { peer_rx.push_back(f); });
+        wire.connect_a([this](const net::Frame& f) { nic.receive(f); });
+        wire.connect_b([this](const net::Frame& f) { peer_rx.push_back(f); });
         cpu.set_stop_when_done(true);
     }
 
@@ -118,7 +118,7 @@ struct Rig {
 
     /// The peer transmits `frame` (no FCS) towards the NIC now.
     void peer_send(const std::vector<uint8_t>& frame) {
-        nic::Frame f;
+        net::Frame f;
         f.bytes = frame;
         f.fcs_included = false;
         f.time_ns = host ? host->platform().now_ns() : 0;
@@ -151,7 +151,7 @@ struct Rig {
 };
 
 /// The frame bytes the NIC put on the wire, without the FCS it appended.
-inline std::vector<uint8_t> wire_payload(const nic::Frame& f) {
+inline std::vector<uint8_t> wire_payload(const net::Frame& f) {
     std::vector<uint8_t> b = f.bytes;
     if (f.fcs_included && b.size() >= 4) b.resize(b.size() - 4);
     return b;

@@ -571,9 +571,9 @@ TEST_CASE("an idle NIC is not evaluated", "[nic][regs]") {
 
 namespace {
 /// Collects what the NIC transmits.
-struct WireCatcher : nic::WireSink {
-    std::vector<nic::Frame> frames;
-    void transmit(const nic::Frame& f) override { frames.push_back(f); }
+struct WireCatcher : net::WireSink {
+    std::vector<net::Frame> frames;
+    void transmit(const net::Frame& f) override { frames.push_back(f); }
 };
 }  // namespace
 
@@ -655,7 +655,7 @@ TEST_CASE("a received frame lands in the RX ring and raises RXT0 after RDTR", "[
     Bench b(p);
     constexpr uint64_t kRing = 0x300000, kBuf = 0x400000;
     constexpr uint32_t kRdtr = 20;  // 20.48 us
-    nic::Frame f;
+    net::Frame f;
     f.bytes.assign(64, 0);
     std::copy(p.mac, p.mac + 6, f.bytes.begin());  // to our own address (RAL0/RAH0 from the EEPROM)
     for (size_t i = 6; i < f.bytes.size(); ++i) f.bytes[i] = static_cast<uint8_t>(i * 3);

@@ -187,8 +187,8 @@ void rx_setup(hostdrv::HostPlatform& hp, uint64_t buffer, uint32_t len_bytes = 1
     Machine::reg(hp, e1000::RDT, 1);
 }
 
-nic::Frame broadcast_frame() {
-    nic::Frame f;
+net::Frame broadcast_frame() {
+    net::Frame f;
     f.bytes.assign(64, 0x5A);
     for (int i = 0; i < 6; ++i) f.bytes[i] = 0xFF;
     return f;

@@ -40,21 +40,21 @@ struct Script : sc_module {
 
 /// What one end received and when.
 struct Arrivals {
-    std::vector<nic::Frame> frames;
+    std::vector<net::Frame> frames;
     std::vector<uint64_t> at_ns;
     Receiver rx() {
-        return [this](const nic::Frame& f) {
+        return [this](const net::Frame& f) {
             frames.push_back(f);
             at_ns.push_back(now_ns());
         };
     }
 };
 
-nic::Frame make_frame(size_t len_without_fcs, uint8_t tag, uint64_t t) {
-    nic::Frame f;
+net::Frame make_frame(size_t len_without_fcs, uint8_t tag, uint64_t t) {
+    net::Frame f;
     f.bytes.resize(len_without_fcs);
     for (size_t i = 0; i < len_without_fcs; ++i) f.bytes[i] = static_cast<uint8_t>(tag + i);
-    nic::append_fcs(f.bytes);
+    net::append_fcs(f.bytes);
     f.fcs_included = true;
     f.time_ns = t;
     return f;
@@ -139,11 +139,11 @@ TEST_CASE("the two directions are independent: full duplex", "[wire]") {
 TEST_CASE("two MACs back to back on one wire exchange frames with FCS checked", "[wire][nic][mac]") {
     Wire w("wire", 1000);
     nic::Mac mac_a(w.end_a(), 1000), mac_b(w.end_b(), 1000);
-    std::vector<nic::Frame> got_a, got_b;
-    mac_a.set_rx_callback([&](const nic::Frame& f) { got_a.push_back(f); });
-    mac_b.set_rx_callback([&](const nic::Frame& f) { got_b.push_back(f); });
-    w.connect_a([&](const nic::Frame& f) { mac_a.receive(f); });
-    w.connect_b([&](const nic::Frame& f) { mac_b.receive(f); });
+    std::vector<net::Frame> got_a, got_b;
+    mac_a.set_rx_callback([&](const net::Frame& f) { got_a.push_back(f); });
+    mac_b.set_rx_callback([&](const net::Frame& f) { got_b.push_back(f); });
+    w.connect_a([&](const net::Frame& f) { mac_a.receive(f); });
+    w.connect_b([&](const net::Frame& f) { mac_b.receive(f); });
     std::vector<uint8_t> data(1514);
     for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i);
     std::vector<uint64_t> ends;
@@ -241,7 +241,7 @@ TEST_CASE("a back-to-back pcap source sends each frame as soon as the wire is fr
     for (size_t i = 0; i < 4; ++i) {
         INFO("frame " << i << ": (8 + 204 + 12) bytes x 800 ns apart, not a second apart");
         CHECK(b.frames[i].time_ns == i * (8 + 204 + 12) * 800);
-        CHECK(nic::fcs_ok(b.frames[i].bytes.data(), b.frames[i].bytes.size()));
+        CHECK(net::fcs_ok(b.frames[i].bytes.data(), b.frames[i].bytes.size()));
     }
     CHECK(w.stats(true).delayed == 0);
 }

@@ -19,7 +19,7 @@ struct Station {
     FakeHost host;
     std::unique_ptr<NicDataPath> dp;
 
-    Station(nic::WireSink& wire, const uint8_t* mac) {
+    Station(net::WireSink& wire, const uint8_t* mac) {
         ctx.regs[e::RXDCTL] = e::kRxdctlReset;
         std::memcpy(ctx.p.mac, mac, 6);
         dp = std::make_unique<NicDataPath>(ctx, wire, host);
@@ -44,8 +44,8 @@ struct BackToBack : sc_module {
     SC_HAS_PROCESS(BackToBack);
     BackToBack(sc_module_name n, const uint8_t* mac_a, const uint8_t* mac_b)
         : sc_module(n), wire("wire", 1000), a(wire.end_a(), mac_a), b(wire.end_b(), mac_b) {
-        wire.connect_a([this](const nic::Frame& f) { a.dp->receive(f); });
-        wire.connect_b([this](const nic::Frame& f) {
+        wire.connect_a([this](const net::Frame& f) { a.dp->receive(f); });
+        wire.connect_b([this](const net::Frame& f) {
             arrivals_at_b.push_back(static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS)));
             b.dp->receive(f);
         });
