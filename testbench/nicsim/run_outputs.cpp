@@ -45,6 +45,7 @@ GtkwMachine machine_view(MachineBase& m, const std::string& label, const std::st
 
 RunOutputs::RunOutputs(const RunConfig& cfg) : m_cfg(cfg) {
     m_plan.add_input("--pcap-in", cfg.pcap_in);
+    for (const std::string& file : cfg.scenario_file) m_plan.add_input("--scenario-file", file);
     if (!cfg.vcd.empty()) {
         m_vcd = &m_plan.add_output("--vcd", cfg.vcd);
         if (names_a_file(cfg.vcd)) {

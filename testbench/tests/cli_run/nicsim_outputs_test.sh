@@ -104,6 +104,10 @@ refused)
     refused "--pcap-out: 'in.pcap' is the file --pcap-in reads" --pcap-in in.pcap --pcap-out in.pcap --vcd none
     refused "--pcap-out: 'alias.pcap' is the file --pcap-in reads" --pcap-in in.pcap --pcap-out alias.pcap --vcd none
     refused "--pcap-out: 'hard.pcap' is the file --pcap-in reads" --pcap-in in.pcap --pcap-out hard.pcap --vcd none
+    printf 'packets = 2\n' >x.toml
+    refused "--stats-json: 'x.toml' is the file --scenario-file reads" --scenario-file x.toml --stats-json x.toml
+    refused "--vcd: './x.toml' is the file --scenario-file reads" --scenario-file x.toml --vcd ./x.toml
+    [ "$(cat x.toml)" = "packets = 2" ] || fail "a refused run changed the scenario file"
     refused "--stats-json: 'hard.pcap' is the same file as --pcap-out 'in.pcap'" --pcap-out in.pcap \
         --stats-json hard.pcap --vcd none
     refused "--pcap-out: './x' is the same file as --vcd 'x'" --vcd x --pcap-out ./x
