@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "model/common/hex.h"
 #include "model/host/pci_tlm.h"
 
 namespace nicsim::fast {
@@ -12,12 +13,6 @@ using namespace sc_core;
 
 namespace {
 constexpr unsigned kMaxWaits = 16;  // wait states accepted from a device before the request fails (as a retry)
-
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 }  // namespace
 
 FastBridge::FastBridge(sc_module_name name, const FastBridgeParams& params, const pci::PciBus* bus)

@@ -2,20 +2,13 @@
 
 #include <cstring>
 
+#include "model/common/hex.h"
 #include "model/host/pci_tlm.h"
 #include "model/pci/pci_bus.h"
 
 namespace nicsim::host {
 
 using namespace sc_core;
-
-namespace {
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-}  // namespace
 
 DmaVerifier::DmaVerifier(sc_module_name name, const pci::PciBus* bus)
     : sc_module(name), target("target"), initiator("initiator"), m_bus(bus) {

@@ -4,19 +4,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "model/common/hex.h"
+#include "model/common/splitmix64.h"
+
 namespace nicsim::host {
 
 using namespace sc_core;
 using pci::MasterStatus;
 using pci::TargetReply;
-
-namespace {
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-}  // namespace
 
 HostBridge::HostBridge(sc_module_name name, pci::PciBus& bus, const HostBridgeParams& params)
     : sc_module(name),
@@ -359,11 +354,7 @@ TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, 
 
 bool HostBridge::draw(double probability) {
     if (!(probability > 0)) return false;
-    uint64_t z = (m_fault_rng += 0x9E3779B97F4A7C15ull);  // splitmix64
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return static_cast<double>(z >> 11) * 0x1.0p-53 < probability;
+    return splitmix64_unit(m_fault_rng) < probability;
 }
 
 bool HostBridge::injected(const pci::TargetAccess& a, TargetReply& reply) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "model/common/hex.h"
 #include "model/pci/pci_types.h"
 
 namespace nicsim::host {
@@ -10,11 +11,6 @@ namespace nicsim::host {
 using namespace sc_core;
 
 namespace {
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 uint32_t all_ones(unsigned size) {
     return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include "model/common/hex.h"
+
 namespace nicsim::host {
 
 using namespace sc_core;
@@ -11,11 +13,6 @@ using namespace sc_core;
 namespace {
 constexpr uint64_t kPage = HostMemory::kPageSize;
 
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 }  // namespace
 
 HostMemory::HostMemory(sc_module_name name) : sc_module(name), socket("socket") {

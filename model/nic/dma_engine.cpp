@@ -4,25 +4,13 @@
 
 #include <systemc>
 
+#include "model/common/hex.h"
+
 namespace nicsim::nic {
 
 namespace {
 constexpr uint64_t k4GiB = 1ull << 32;
 constexpr uint32_t kDefaultChunk = 4096;  // used when params().max_transfer is 0 (an invalid setting)
-
-std::string hex(uint64_t v) {
-    static const char* digits = "0123456789abcdef";
-    std::string s = "0x";
-    bool started = false;
-    for (int shift = 60; shift >= 0; shift -= 4) {
-        unsigned d = (v >> shift) & 0xF;
-        if (d != 0 || started || shift == 0) {
-            s += digits[d];
-            started = true;
-        }
-    }
-    return s;
-}
 }  // namespace
 
 const char* dma_kind_name(DmaKind kind) {

@@ -4,19 +4,12 @@
 #include <cstdio>
 #include <utility>
 
+#include "model/common/hex.h"
+
 namespace nicsim::nic {
 
 using namespace nicsim::e1000;
 using namespace sc_core;
-
-namespace {
-
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-}  // namespace
 
 void Nic82540em::MasterStatusTap::master_done(const pci::MasterRequest& rq, pci::MasterStatus status,
                                               uint32_t bytes_done) {

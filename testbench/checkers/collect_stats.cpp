@@ -222,7 +222,7 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
     if (partner) s.add_text("run", "partner driver", partner->driver_name());
     s.add_text("run", "bus", std::to_string(cfg.bus_width) + "-bit " + std::to_string(cfg.bus_clock_mhz) + " MHz");
     s.add_count("run", "DMA address bits", cfg.dma_address_bits);
-    s.add_text("run", "memory placement", placement_name(cfg.placement));
+    s.add_text("run", "memory placement", ndis::placement_name(cfg.placement));
     s.add_count("run", "MaximumPhysicalMapping", cfg.maximum_physical_mapping);
     s.add_text("run", "traffic",
                std::to_string(cfg.packets) + " packets " + direction_name(cfg.direction) + ", size " +

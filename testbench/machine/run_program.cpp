@@ -12,20 +12,6 @@ constexpr size_t kSendWindow = 64;          // packets the protocol keeps outsta
 constexpr uint64_t kPollNs = 2'000;         // how often the protocol looks at completions
 constexpr uint64_t kRxQuietNs = 1'000'000;  // after the peer is done, give up waiting for RX after this much quiet
 
-ndis::Placement to_ndis(Placement p) {
-    switch (p) {
-        case Placement::Low:
-            return ndis::Placement::Low;
-        case Placement::High:
-            return ndis::Placement::High;
-        case Placement::Scattered:
-            return ndis::Placement::Scattered;
-        case Placement::Fragmented:
-            return ndis::Placement::Fragmented;
-    }
-    return ndis::Placement::Low;
-}
-
 }  // namespace
 
 RunProgram::RunProgram(const RunConfig* cfg, const std::string& name, bool partner, const Mac& own, const Mac& peer)
@@ -34,8 +20,8 @@ RunProgram::RunProgram(const RunConfig* cfg, const std::string& name, bool partn
 bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     DriverSettings s;
     s.host.pci_device = pci_device;
-    s.host.buffer_placement = to_ndis(m_cfg->placement);
-    s.host.shared_placement = to_ndis(m_cfg->placement);
+    s.host.buffer_placement = m_cfg->placement;
+    s.host.shared_placement = m_cfg->placement;
     s.host.map_registers = m_cfg->map_registers;
     s.host.pages.seed = m_cfg->seed;
     s.registry.emplace_back(miniport::kKeyDmaAddressBits, m_cfg->dma_address_bits);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/common/splitmix64.h"
 #include "testbench/checkers/traffic_format.h"
 #include "testbench/nicsim/run_config.h"
 
@@ -13,16 +14,11 @@ namespace nicsim::tb {
 
 using Mac = std::array<uint8_t, 6>;
 
-/// splitmix64: the same sequence on every platform and library (std distributions are not).
+/// The run's seeded generator (splitmix64): the same sequence on every platform and library.
 class Rng {
   public:
     explicit Rng(uint64_t seed) : m_state(seed) {}
-    uint64_t next() {
-        uint64_t z = (m_state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
+    uint64_t next() { return splitmix64(m_state); }
     /// Uniform in [lo, hi].
     uint64_t range(uint64_t lo, uint64_t hi) { return lo + next() % (hi - lo + 1); }
 

@@ -1,5 +1,6 @@
 #include "testbench/machine/traffic_harness.h"
 
+#include "model/common/splitmix64.h"
 #include "testbench/machine/driver_bringup.h"
 
 namespace nicsim::tb {
@@ -10,12 +11,6 @@ namespace {
 constexpr uint8_t kPeerMac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 constexpr uint64_t kPollNs = 2'000;  // how often the program looks at completions and receptions
 
-uint64_t splitmix(uint64_t& state) {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 }  // namespace
 
 TrafficHarness::TrafficHarness(sc_module_name name, const HarnessConfig& cfg, MachineBase& machine)
@@ -41,7 +36,7 @@ std::vector<uint8_t> TrafficHarness::make_frame(uint64_t seed, uint8_t dir, uint
     for (int i = 0; i < 8; ++i) f[14 + i] = static_cast<uint8_t>(index >> (8 * i));
     uint64_t state = seed ^ (static_cast<uint64_t>(dir) << 56) ^ (index * 0xD1B54A32D192ED03ull);
     for (size_t i = 22; i < f.size(); i += 8) {
-        const uint64_t r = splitmix(state);
+        const uint64_t r = splitmix64(state);
         for (size_t b = 0; b < 8 && i + b < f.size(); ++b) f[i + b] = static_cast<uint8_t>(r >> (8 * b));
     }
     return f;

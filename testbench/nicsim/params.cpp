@@ -137,14 +137,14 @@ std::vector<Param> driver_params() {
         {"placement", kGroupDriver, "WHERE", "low, high, scattered or fragmented",
          "which physical pages the host hands out for buffers and rings", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
-             c.placement = parse_enum<Placement>(k, v,
-                                                 {{"low", Placement::Low},
-                                                  {"high", Placement::High},
-                                                  {"scattered", Placement::Scattered},
-                                                  {"fragmented", Placement::Fragmented}},
-                                                 "low, high, scattered or fragmented");
+             c.placement = parse_enum<ndis::Placement>(k, v,
+                                                       {{"low", ndis::Placement::Low},
+                                                        {"high", ndis::Placement::High},
+                                                        {"scattered", ndis::Placement::Scattered},
+                                                        {"fragmented", ndis::Placement::Fragmented}},
+                                                       "low, high, scattered or fragmented");
          },
-         [](const RunConfig& c) { return std::string(placement_name(c.placement)); }},
+         [](const RunConfig& c) { return std::string(ndis::placement_name(c.placement)); }},
         {"jumbo-packet", kGroupDriver, "BYTES", "1514 to 16110",
          "largest frame without FCS the driver accepts (above 1514 it sets RCTL.LPE)", miniport::kKeyJumboPacket,
          [](RunConfig& c, auto& k, auto& v) { c.jumbo_packet = static_cast<uint32_t>(parse_uint(k, v, 1514, 16110)); },

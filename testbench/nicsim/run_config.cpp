@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "model/common/splitmix64.h"
 #include "testbench/nicsim/value_parsers.h"
 
 namespace nicsim::tb {
@@ -72,35 +73,16 @@ const char* bus_model_name(BusModel m) {
     return m == BusModel::Tlm ? "tlm" : "pin";
 }
 
-const char* placement_name(Placement p) {
-    switch (p) {
-        case Placement::Low:
-            return "low";
-        case Placement::High:
-            return "high";
-        case Placement::Scattered:
-            return "scattered";
-        case Placement::Fragmented:
-            return "fragmented";
-    }
-    return "?";
-}
-
 void apply_random_scenario(RunConfig& cfg) {
-    // splitmix64, as the traffic generator's: the same choices on every platform.
+    // The seeded generator of the traffic: the same choices on every platform.
     uint64_t state = cfg.seed ^ 0x52414E444F4D21ull;
-    auto next = [&state] {
-        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    };
-    auto pick = [&](uint64_t n) { return next() % n; };
+    auto pick = [&](uint64_t n) { return splitmix64(state) % n; };
     cfg.bus_width = pick(2) ? 64 : 32;
     cfg.bus_clock_mhz = pick(2) ? 66 : 33;
     cfg.dma_address_bits = pick(2) ? 64 : 32;
     cfg.mem_latency = static_cast<unsigned>(pick(4) == 0 ? 8 + pick(30) : pick(8));
-    const Placement places[] = {Placement::Low, Placement::High, Placement::Scattered, Placement::Fragmented};
+    const ndis::Placement places[] = {ndis::Placement::Low, ndis::Placement::High, ndis::Placement::Scattered,
+                                      ndis::Placement::Fragmented};
     cfg.placement = places[pick(4)];
     const uint32_t transfers[] = {256, 1024, 4096, 4096};
     cfg.max_transfer = transfers[pick(4)];

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hostdrv/ndis/page_allocator.h"
 #include "model/nic/nic_context.h"
 
 namespace nicsim::tb {
@@ -44,12 +45,10 @@ struct SizeDist {
 };
 
 enum class Direction { Tx, Rx, Both };
-enum class Placement { Low, High, Scattered, Fragmented };
 /// How the machine is built: the pin-level PCI bus (arbiter, monitor, host bridge) or the TLM-2.0 fast mode
 /// (model/fast: the same CPU, memory, verifier and NIC, CPU cycles and DMA as direct transactions).
 enum class BusModel { Pin, Tlm };
 const char* direction_name(Direction d);
-const char* placement_name(Placement p);
 const char* bus_model_name(BusModel m);
 
 /// Faults to inject (--fault): each with the recovery the run then checks. Zero/false = off.
@@ -99,8 +98,8 @@ struct RunConfig {
     uint32_t jumbo_packet = 1514;              ///< jumbo-packet: the driver's *JumboPacket (above 1514: LPE)
     std::string miniport;       ///< miniport: a miniport shared object (DriverEntry) run instead of the built-in one
     std::string peer_miniport;  ///< peer-miniport: the back-to-back partner's miniport (empty: the same as the DUT's)
-    Placement placement = Placement::Scattered;  ///< placement: low, high, scattered, fragmented
-    unsigned map_registers = 0;                  ///< map-registers: host grant limit (0 = as many as asked)
+    ndis::Placement placement = ndis::Placement::Scattered;  ///< placement: low, high, scattered, fragmented
+    unsigned map_registers = 0;                              ///< map-registers: host grant limit (0 = as many as asked)
     // Traffic.
     uint64_t packets = 32;                  ///< packets: packets per direction
     SizeDist size;                          ///< size: N, MIN..MAX or imix

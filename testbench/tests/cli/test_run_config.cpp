@@ -114,7 +114,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.link_mbps == 100);
     CHECK(cfg.lso_max_size == 65536);
     CHECK(cfg.maximum_physical_mapping == 65536);
-    CHECK(cfg.placement == Placement::Fragmented);
+    CHECK(cfg.placement == nicsim::ndis::Placement::Fragmented);
     CHECK(cfg.map_registers == 40);
     INFO("the command line overrides both the preset (4) and the scenario file (12)");
     CHECK(cfg.packets == 10);
@@ -173,7 +173,7 @@ TEST_CASE("presets apply first and explicit options override them", "[cli][confi
     RunConfig cfg;
     parse({"--packets", "5", "--scenario", "dma32-high"}, cfg);
     CHECK(cfg.dma_address_bits == 32);
-    CHECK(cfg.placement == Placement::High);
+    CHECK(cfg.placement == nicsim::ndis::Placement::High);
     CHECK(cfg.packets == 5);
     CHECK(cfg.scenario == "dma32-high");
     for (const PresetInfo& p : preset_table()) {

@@ -27,7 +27,7 @@ DataPathRun run_on_64bit_bus(unsigned nic_data_bits) {
     cfg.bus_clock_mhz = 66;
     cfg.dma_address_bits = 64;
     cfg.nic_data_path = nic_data_bits;
-    cfg.placement = Placement::High;
+    cfg.placement = ndis::Placement::High;
     cfg.packets = 24;
     cfg.max_time_ns = 50'000'000;
     cfg.vcd.clear();

@@ -46,7 +46,7 @@ void system_run(RunConfig cfg) {
 TEST_CASE("system run: 32-bit device with high memory bounces and delivers both directions", "[e2e][driver][system]") {
     RunConfig cfg;
     cfg.dma_address_bits = 32;
-    cfg.placement = Placement::High;
+    cfg.placement = ndis::Placement::High;
     cfg.packets = 48;
     system_run(cfg);
 }
@@ -54,14 +54,14 @@ TEST_CASE("system run: 32-bit device with high memory bounces and delivers both 
 TEST_CASE("system run: 64-bit device with high memory uses dual address cycles", "[e2e][driver][system]") {
     RunConfig cfg;
     cfg.dma_address_bits = 64;
-    cfg.placement = Placement::High;
+    cfg.placement = ndis::Placement::High;
     cfg.packets = 48;
     system_run(cfg);
 }
 
 TEST_CASE("system run: fragmented memory with one buffer per packet", "[e2e][driver][system]") {
     RunConfig cfg;
-    cfg.placement = Placement::Fragmented;
+    cfg.placement = ndis::Placement::Fragmented;
     cfg.fragments = 1;
     cfg.packets = 40;
     system_run(cfg);
@@ -71,7 +71,7 @@ TEST_CASE("system run: TLM fast mode delivers both directions through the same d
     RunConfig cfg;
     cfg.bus_model = BusModel::Tlm;
     cfg.dma_address_bits = 32;
-    cfg.placement = Placement::High;
+    cfg.placement = ndis::Placement::High;
     cfg.packets = 40;
     system_run(cfg);
 }
