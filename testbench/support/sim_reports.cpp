@@ -1,17 +1,19 @@
 #include "sim_reports.h"
 
+#include <cstdio>
 #include <map>
-#include <vector>
 
 #include <systemc>
 
+// The listener interface (TestEventListenerBase) is part of Catch's external interfaces.
+#define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <catch2/catch.hpp>
 
 namespace nicsim::test {
 namespace {
 
 struct Seen {
-    std::vector<std::string> allowed;
+    std::map<std::string, unsigned> expected;         // msg_type prefix -> how many the test case expects
     std::multimap<std::string, std::string> reports;  // msg_type -> message
     std::multimap<std::string, std::string> notes;    // SC_INFO: msg_type -> message
 };
@@ -32,8 +34,8 @@ void handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) 
     }
     const std::string type = rep.get_msg_type();
     seen().reports.emplace(type, rep.get_msg());
-    for (const std::string& p : seen().allowed)
-        if (starts_with(type, p)) return;
+    for (const auto& [prefix, count] : seen().expected)
+        if (starts_with(type, prefix)) return;
     static const char* const kSeverity[] = {"Info", "Warning", "Error", "Fatal"};
     const std::string text = std::string(kSeverity[rep.get_severity() & 3]) + " " + type + ": " + rep.get_msg() +
                              " @ " + rep.get_time().to_string();
@@ -42,10 +44,38 @@ void handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) 
     (void)actions;
 }
 
+bool g_counts_met = true;
+
+/// Starts each test case with nothing expected or seen, and compares what it expected with what it saw at its end.
+class ReportCounts : public Catch::TestEventListenerBase {
+  public:
+    using TestEventListenerBase::TestEventListenerBase;
+    void testCaseStarting(const Catch::TestCaseInfo& info) override {
+        seen() = Seen{};
+        TestEventListenerBase::testCaseStarting(info);
+    }
+    void testCaseEnded(const Catch::TestCaseStats& stats) override {
+        for (const auto& [prefix, count] : seen().expected) {
+            const unsigned n = reports_seen(prefix);
+            if (n == count) continue;
+            std::fprintf(stderr, "FAILED: %s: expected %u report(s) of type %s*, saw %u\n", stats.testInfo.name.c_str(),
+                         count, prefix.c_str(), n);
+            g_counts_met = false;
+        }
+        TestEventListenerBase::testCaseEnded(stats);
+    }
+};
+
 }  // namespace
 
-void expect_reports(const std::string& msg_type_prefix) {
-    seen().allowed.push_back(msg_type_prefix);
+CATCH_REGISTER_LISTENER(ReportCounts)
+
+void expect_reports(const std::string& msg_type_prefix, unsigned count) {
+    seen().expected[msg_type_prefix] = count;
+}
+
+bool expected_report_counts_met() {
+    return g_counts_met;
 }
 
 unsigned reports_seen(const std::string& msg_type_prefix) {

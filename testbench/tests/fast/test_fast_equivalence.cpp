@@ -167,7 +167,7 @@ TEST_CASE(
     "fast bridge answers an empty configuration slot with all ones and an unclaimed MMIO read is a master "
     "abort",
     "[fast][bridge]") {
-    nicsim::test::expect_reports("nicsim/fast/master-abort");
+    nicsim::test::expect_reports("nicsim/fast/master-abort", 1);
     const auto machine = tb::build_machine("fast", machine_config(tb::BusModel::Tlm));
     fast::FastMachine& fst = machine->tlm()->fast;
     uint32_t empty_cfg = 0, vendor = 0, unclaimed = 0;
@@ -194,8 +194,8 @@ TEST_CASE(
 TEST_CASE("fast mode DMA outside every verifier window ends in a target abort the NIC reports", "[fast][dma]") {
     // A TX ring the driver never handed to the device: the verifier refuses the descriptor fetch, the fast DMA port
     // completes it as a target abort, and the NIC latches Received Target Abort and diagnoses the bus error.
-    nicsim::test::expect_reports("nicsim/host/verifier");
-    nicsim::test::expect_reports("nicsim/nic/");
+    nicsim::test::expect_reports("nicsim/host/verifier", 1);
+    nicsim::test::expect_reports("nicsim/nic/", 1);
     const auto machine = tb::build_machine("fast", machine_config(tb::BusModel::Tlm));
     fast::FastMachine& fst = machine->tlm()->fast;
     constexpr uint32_t kBar0 = 0xF000'0000u;

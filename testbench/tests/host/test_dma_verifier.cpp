@@ -74,7 +74,7 @@ TEST_CASE("the verifier lets device accesses inside allowed windows through", "[
 }
 
 TEST_CASE("the verifier refuses accesses outside every window and writes into read-only ones", "[host][verifier]") {
-    nicsim::test::expect_reports("nicsim/host/verifier");
+    nicsim::test::expect_reports("nicsim/host/verifier", 4);
     Rig r;
     r.verifier.enable(true);
     r.verifier.allow(0x10000, 0x100, true, "rx buffer");
@@ -133,7 +133,7 @@ TEST_CASE("the verifier refuses accesses outside every window and writes into re
 }
 
 TEST_CASE("revoke takes back exactly the windows inside the range", "[host][verifier]") {
-    nicsim::test::expect_reports("nicsim/host/verifier");
+    nicsim::test::expect_reports("nicsim/host/verifier", 1);
     Rig r;
     r.verifier.enable(true);
     r.verifier.allow(0x8000, 0x80, false, "packet A");  // two packets sharing one page
@@ -161,7 +161,7 @@ TEST_CASE("revoke takes back exactly the windows inside the range", "[host][veri
 }
 
 TEST_CASE("revoking a range that holds no window is reported", "[host][verifier]") {
-    nicsim::test::expect_reports("nicsim/host/verifier-revoke");
+    nicsim::test::expect_reports("nicsim/host/verifier-revoke", 1);
     DmaVerifier v("verifier");
     v.allow(0x1000, 0x100, true, "buffer");
     v.revoke(0x1000, 0x80);  // smaller than the window: the window stays

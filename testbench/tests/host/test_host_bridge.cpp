@@ -164,8 +164,8 @@ TEST_CASE("CPU cycles a target retries or disconnects are repeated until they co
 }
 
 TEST_CASE("MMIO to nothing and a target abort are named errors and read as all ones", "[host][bridge][cpu]") {
-    expect_reports("nicsim/host/bridge-master-abort");
-    expect_reports("nicsim/host/bridge-received-target-abort");
+    expect_reports("nicsim/host/bridge-master-abort", 1);
+    expect_reports("nicsim/host/bridge-received-target-abort", 2);
     HostRig r;
     IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
     t.abort_at = kBar + 0x20;
@@ -346,8 +346,8 @@ TEST_CASE("a DAC-capable device reaches host memory above 4 GiB", "[host][bridge
 }
 
 TEST_CASE("a TLM error from memory becomes a target abort with a named warning", "[host][bridge][verifier]") {
-    expect_reports("nicsim/host/verifier");
-    expect_reports("nicsim/host/bridge-signaled-target-abort");
+    expect_reports("nicsim/host/verifier", 1);
+    expect_reports("nicsim/host/bridge-signaled-target-abort", 1);
     HostRig r(BusConfig{}, HostBridgeParams{}, true);
     r.verifier->enable(true);
     DmaMaster m("nic0", r.bus);
@@ -364,8 +364,8 @@ TEST_CASE("a TLM error from memory becomes a target abort with a named warning",
 }
 
 TEST_CASE("DMA the driver allowed passes the verifier and a stray write is refused", "[host][bridge][verifier]") {
-    expect_reports("nicsim/host/verifier");
-    expect_reports("nicsim/host/bridge-signaled-target-abort");
+    expect_reports("nicsim/host/verifier", 1);
+    expect_reports("nicsim/host/bridge-signaled-target-abort", 1);
     HostRig r(BusConfig{}, HostBridgeParams{}, true);
     r.verifier->enable(true);
     DmaMaster m("nic0", r.bus);
@@ -442,7 +442,7 @@ TEST_CASE("the CPU calls the ISR for an asserted INTA# while stalling and never 
 }
 
 TEST_CASE("bad CPU access sizes are refused with a named warning", "[host][cpu]") {
-    expect_reports("nicsim/host/cpu-access");
+    expect_reports("nicsim/host/cpu-access", 3);
     HostRig r;
     uint32_t v = 0;
     r.cpu.set_stop_when_done(true);
@@ -552,8 +552,8 @@ TEST_CASE("a delayed read its master never repeats is discarded and the next one
 
 TEST_CASE("a data parity error on a device write is reported with PERR# and a named warning",
           "[host][bridge][parity]") {
-    expect_reports("nicsim/host/bridge-parity");
-    expect_reports("nicsim/pci/monitor/rule9");
+    expect_reports("nicsim/host/bridge-parity", 1);
+    expect_reports("nicsim/pci/monitor/rule9", 1);
     HostRig r;
     DmaMaster m("nic0", r.bus);
     m.eng.faults().bad_data_parity = true;
@@ -571,8 +571,8 @@ TEST_CASE("a data parity error on a device write is reported with PERR# and a na
 
 TEST_CASE("HostSystem wires memory verifier bridge and CPU so a driver program and device DMA share memory",
           "[host][system]") {
-    expect_reports("nicsim/host/verifier");
-    expect_reports("nicsim/host/bridge-signaled-target-abort");
+    expect_reports("nicsim/host/verifier", 1);
+    expect_reports("nicsim/host/bridge-signaled-target-abort", 1);
     PciBus bus("pci", BusConfig{});
     BusMonitor monitor("monitor", bus);
     HostSystemParams hp;

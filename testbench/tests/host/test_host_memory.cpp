@@ -141,7 +141,7 @@ TEST_CASE("map_pages aliases caller memory for device DMA and unmap_pages drops 
 }
 
 TEST_CASE("misaligned map_pages is refused with a named warning and maps nothing", "[host][memory]") {
-    nicsim::test::expect_reports("nicsim/host/memory-map");
+    nicsim::test::expect_reports("nicsim/host/memory-map", 3);
     HostMemory mem("mem");
     AlignedBuffer buf(2 * 4096);
     mem.map_pages(0x1000'0800ull, buf.p, 4096);      // physical address not page-aligned

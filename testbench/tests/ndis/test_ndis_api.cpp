@@ -33,7 +33,7 @@ NDIS_STATUS register_with(UCHAR major, UCHAR minor, UINT length, bool with_reset
 
 TEST_CASE("NdisMRegisterMiniport checks the NDIS version the characteristics length and the required handlers",
           "[ndis][api]") {
-    expect_reports("nicsim/ndis/register-miniport");
+    expect_reports("nicsim/ndis/register-miniport", 3);
     Rig rig;
     CHECK(register_with(6, 0, sizeof(NDIS_MINIPORT_CHARACTERISTICS), true) == NDIS_STATUS_BAD_VERSION);
     CHECK(register_with(5, 1, sizeof(NDIS50_MINIPORT_CHARACTERISTICS), true) == NDIS_STATUS_BAD_CHARACTERISTICS);
@@ -101,7 +101,7 @@ TEST_CASE("NdisReadPciSlotInformation and NdisWritePciSlotInformation are config
 }
 
 TEST_CASE("Register access through NdisMMapIoSpace addresses becomes memory cycles on the device", "[ndis][api]") {
-    expect_reports("nicsim/ndis/register-unmapped");
+    expect_reports("nicsim/ndis/register-unmapped", 1);
     Rig rig;
     g_script = MiniportScript{};
     REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
@@ -130,7 +130,7 @@ TEST_CASE("Register access through NdisMMapIoSpace addresses becomes memory cycl
 }
 
 TEST_CASE("Port access inside NdisMRegisterIoPortRange ranges becomes I/O cycles", "[ndis][api]") {
-    expect_reports("nicsim/ndis/port-unregistered");
+    expect_reports("nicsim/ndis/port-unregistered", 1);
     Rig rig;
     g_script = MiniportScript{};
     REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
@@ -193,7 +193,7 @@ TEST_CASE("NdisStallExecution and NdisMSleep let simulated time pass on the plat
 }
 
 TEST_CASE("Spin locks: acquiring a held lock or releasing a free one is a named violation", "[ndis][api]") {
-    expect_reports("nicsim/ndis/spinlock-");
+    expect_reports("nicsim/ndis/spinlock-", 2);
     Rig rig;
     NDIS_SPIN_LOCK lock;
     NdisAllocateSpinLock(&lock);
@@ -470,7 +470,7 @@ TEST_CASE("A serialized miniport completes sends through the packet status and R
 }
 
 TEST_CASE("Completing a packet that is not an outstanding send is a named violation", "[ndis][api]") {
-    expect_reports("nicsim/ndis/send-complete-unknown");
+    expect_reports("nicsim/ndis/send-complete-unknown", 1);
     Rig rig;
     g_script = MiniportScript{};
     g_script.complete_in_send = true;
@@ -484,7 +484,7 @@ TEST_CASE("Completing a packet that is not an outstanding send is a named violat
 }
 
 TEST_CASE("Halting an adapter that still holds shared memory is a named leak", "[ndis][api]") {
-    expect_reports("nicsim/ndis/leak-shared-memory");
+    expect_reports("nicsim/ndis/leak-shared-memory", 1);
     Rig rig;
     g_script = MiniportScript{};
     REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
@@ -498,7 +498,7 @@ TEST_CASE("Halting an adapter that still holds shared memory is a named leak", "
 }
 
 TEST_CASE("Violations become SystemC warnings named nicsim/ndis/<what> when the sink routes them", "[ndis][api]") {
-    expect_reports("nicsim/ndis/sgdma-outside-initialize");
+    expect_reports("nicsim/ndis/sgdma-outside-initialize", 1);
     Rig rig;
     g_script = MiniportScript{};
     REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
@@ -562,7 +562,7 @@ TEST_CASE("MiniportCheckForHang runs every CheckForHangTimeInSeconds and a hang 
 
 TEST_CASE("NDIS functions given NULL or foreign pointers neither crash nor touch memory and name the misuse",
           "[ndis][api]") {
-    expect_reports("nicsim/ndis/");
+    expect_reports("nicsim/ndis/", 12);
     Rig rig;
     g_script = MiniportScript{};
     REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);

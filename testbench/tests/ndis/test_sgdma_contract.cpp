@@ -106,7 +106,7 @@ TEST_CASE(
 }
 
 TEST_CASE("NdisMInitializeScatterGatherDma must come after NdisMSetAttributes(Ex)", "[ndis][sgdma]") {
-    expect_reports("nicsim/ndis/sgdma-order");
+    expect_reports("nicsim/ndis/sgdma-order", 1);
     Rig rig;
     g_script = MiniportScript{};
     g_script.sg_when = SgWhen::BeforeAttributes;
@@ -120,7 +120,7 @@ TEST_CASE("NdisMInitializeScatterGatherDma must come after NdisMSetAttributes(Ex
 }
 
 TEST_CASE("NdisMInitializeScatterGatherDma must come before NdisMAllocateSharedMemory", "[ndis][sgdma]") {
-    expect_reports("nicsim/ndis/sgdma-order");
+    expect_reports("nicsim/ndis/sgdma-order", 1);
     Rig rig;
     g_script = MiniportScript{};
     g_script.sg_when = SgWhen::AfterSharedMemory;
@@ -132,7 +132,7 @@ TEST_CASE("NdisMInitializeScatterGatherDma must come before NdisMAllocateSharedM
 }
 
 TEST_CASE("NdisMInitializeScatterGatherDma is called from MiniportInitialize", "[ndis][sgdma]") {
-    expect_reports("nicsim/ndis/sgdma-outside-initialize");
+    expect_reports("nicsim/ndis/sgdma-outside-initialize", 1);
     Rig rig;
     g_script = MiniportScript{};
     g_script.sg_when = SgWhen::Never;
@@ -198,7 +198,7 @@ TEST_CASE("Dma64BitAddresses FALSE means 32-bit only and buffers above 4 GiB are
 }
 
 TEST_CASE("24-bit DMA addresses are not supported by NdisMInitializeScatterGatherDma", "[ndis][sgdma]") {
-    expect_reports("nicsim/ndis/sgdma-address-width");
+    expect_reports("nicsim/ndis/sgdma-address-width", 1);
     SECTION("an address width other than TRUE or FALSE is refused with NOT_SUPPORTED") {
         Rig rig;
         g_script = MiniportScript{};
@@ -262,7 +262,7 @@ TEST_CASE("MaximumPhysicalMapping with LSO is the largest LSO packet of 32 or 64
 }
 
 TEST_CASE("A driver that uses NdisMInitializeScatterGatherDma allocates no map registers itself", "[ndis][sgdma]") {
-    expect_reports("nicsim/ndis/map-registers-with-sgdma");
+    expect_reports("nicsim/ndis/map-registers-with-sgdma", 1);
     Rig rig;
     g_script = MiniportScript{};
     g_script.map_registers_too = true;

@@ -180,7 +180,7 @@ TEST_CASE("bus data path moves TX and RX frames over a 64-bit 66 MHz PCI bus wit
 
 TEST_CASE("bus data path master abort on a buffer read is diagnosed and the frame dropped",
           "[nic][dma][bus][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/dma-bus-error");
+    nicsim::test::expect_reports("nicsim/nic/dma-bus-error", 1);
     NicParams p;
     BusBench b("bench", p, BusConfig{});
     const uint64_t tx_ring = 0x10000;
@@ -214,7 +214,7 @@ TEST_CASE("bus data path master abort on a buffer read is diagnosed and the fram
 
 TEST_CASE("bus data path on a 32-bit device never drives a DAC for a buffer above 4 GiB",
           "[nic][dma][bus][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
+    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit", 1);
     NicParams p;
     p.dma_address_bits = 32;
     BusConfig bc;

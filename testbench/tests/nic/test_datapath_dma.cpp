@@ -102,7 +102,7 @@ TEST_CASE("DMA splits an RX frame write at max_transfer", "[nic][dma][rx]") {
 
 TEST_CASE("DMA on a 32-bit device refuses a buffer at or above 4 GiB without touching memory",
           "[nic][dma][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
+    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit", 1);
     NicParams p;
     p.dma_address_bits = 32;
     Bench b("bench", p);
@@ -117,7 +117,7 @@ TEST_CASE("DMA on a 32-bit device refuses a buffer at or above 4 GiB without tou
 }
 
 TEST_CASE("DMA on a 32-bit device refuses a buffer that straddles 4 GiB", "[nic][dma][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
+    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit", 1);
     NicParams p;
     p.dma_address_bits = 32;
     Bench b("bench", p);
@@ -147,7 +147,7 @@ TEST_CASE("DMA on a 64-bit device reaches buffers above 4 GiB", "[nic][dma]") {
 }
 
 TEST_CASE("DMA refuses a range that wraps past 2^64", "[nic][dma][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/dma-address-wrap");
+    nicsim::test::expect_reports("nicsim/nic/dma-address-wrap", 1);
     Bench b;
     TwoFrames t;
     t.load(b, ~0ull - 0x1F);  // 100 bytes from 2^64 - 32
@@ -159,7 +159,7 @@ TEST_CASE("DMA refuses a range that wraps past 2^64", "[nic][dma][robustness]") 
 
 TEST_CASE("DMA with Bus Master Enable clear moves nothing and the ring resumes once it is set",
           "[nic][dma][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/dma-disabled");
+    nicsim::test::expect_reports("nicsim/nic/dma-disabled", 1);
     Bench b;
     b.ctx.bme = false;
     b.setup_tx(0x10000, 8);
@@ -183,7 +183,7 @@ TEST_CASE("DMA with Bus Master Enable clear moves nothing and the ring resumes o
 
 TEST_CASE("DMA bus errors on a buffer read drop the frame with a diagnostic and the ring carries on",
           "[nic][dma][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/dma-bus-error");
+    nicsim::test::expect_reports("nicsim/nic/dma-bus-error", 1);
     Bench b;
     b.host.alloc(0x30000, 4096);
     b.host.faults.push_back({0x30000, 4096, nicsim::pci::MasterStatus::TargetAbort});
@@ -197,7 +197,7 @@ TEST_CASE("DMA bus errors on a buffer read drop the frame with a diagnostic and 
 
 TEST_CASE("DMA on a 32-bit device refuses an RX buffer above 4 GiB with RXE and uses the next descriptor",
           "[nic][dma][rx][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
+    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit", 1);
     NicParams p;
     p.dma_address_bits = 32;
     Bench b("bench", p);
@@ -221,7 +221,7 @@ TEST_CASE("DMA on a 32-bit device refuses an RX buffer above 4 GiB with RXE and 
 }
 
 TEST_CASE("robust TDLEN not a multiple of 128 is diagnosed and nothing is fetched", "[nic][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/ring-length");
+    nicsim::test::expect_reports("nicsim/nic/ring-length", 2);
     Bench b;
     b.host.alloc(0x10000, 4096);
     b.w(e::TDBAL, 0x10000);
@@ -237,7 +237,7 @@ TEST_CASE("robust TDLEN not a multiple of 128 is diagnosed and nothing is fetche
 }
 
 TEST_CASE("robust TDT past the ring end is diagnosed and ignored and a later good tail works", "[nic][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/head-tail-range");
+    nicsim::test::expect_reports("nicsim/nic/head-tail-range", 1);
     Bench b;
     b.setup_tx(0x10000, 8);
     const auto frame = eth_frame(kDst, 70, 7);
@@ -256,7 +256,7 @@ TEST_CASE("robust TDT past the ring end is diagnosed and ignored and a later goo
 }
 
 TEST_CASE("robust TDH past the ring end at enable is diagnosed and the ring is not used", "[nic][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/head-tail-range");
+    nicsim::test::expect_reports("nicsim/nic/head-tail-range", 1);
     Bench b;
     b.host.alloc(0x10000, 128);
     b.w(e::TDBAL, 0x10000);
@@ -271,8 +271,8 @@ TEST_CASE("robust TDH past the ring end at enable is diagnosed and the ring is n
 }
 
 TEST_CASE("robust NULL and zero-length TX buffers are diagnosed without a hang", "[nic][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/null-buffer");
-    nicsim::test::expect_reports("nicsim/nic/zero-length");
+    nicsim::test::expect_reports("nicsim/nic/null-buffer", 1);
+    nicsim::test::expect_reports("nicsim/nic/zero-length", 1);
     Bench b;
     b.setup_tx(0x10000, 8);
     const auto frame = eth_frame(kDst, 150, 8);
@@ -315,7 +315,7 @@ TEST_CASE("robust TDT written while TCTL.EN is clear is noted and served once en
 }
 
 TEST_CASE("robust RX NULL buffer gets RXE and the frame is dropped", "[nic][rx][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/null-buffer");
+    nicsim::test::expect_reports("nicsim/nic/null-buffer", 1);
     Bench b;
     b.set_mac(kMac);
     b.setup_rx(0x10000, 8, 0x40000, 2048, 0, e::rctl::SECRC::mask);
@@ -335,7 +335,7 @@ TEST_CASE("robust RX NULL buffer gets RXE and the frame is dropped", "[nic][rx][
 
 TEST_CASE("robust RX ring with a bad RDLEN is diagnosed and received frames wait without a hang",
           "[nic][rx][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/ring-length");
+    nicsim::test::expect_reports("nicsim/nic/ring-length", 1);
     Bench b;
     b.set_mac(kMac);
     b.host.alloc(0x10000, 4096);
@@ -381,7 +381,7 @@ TEST_CASE("robust reset in the middle of traffic forgets every operation and the
 
 TEST_CASE("DMA on a 32-bit device refuses a descriptor ring above 4 GiB and stops the ring without a hang",
           "[nic][dma][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit");
+    nicsim::test::expect_reports("nicsim/nic/dma-address-32bit", 1);
     NicParams p;
     p.dma_address_bits = 32;
     Bench b("bench", p);
@@ -402,7 +402,7 @@ TEST_CASE("DMA on a 32-bit device refuses a descriptor ring above 4 GiB and stop
 }
 
 TEST_CASE("robust RDT past the RX ring end is diagnosed and ignored", "[nic][rx][robustness]") {
-    nicsim::test::expect_reports("nicsim/nic/head-tail-range");
+    nicsim::test::expect_reports("nicsim/nic/head-tail-range", 1);
     Bench b;
     b.set_mac(kMac);
     b.setup_rx(0x10000, 8, 0x40000, 2048, 0, e::rctl::SECRC::mask);
@@ -421,7 +421,7 @@ TEST_CASE("robust RDT past the RX ring end is diagnosed and ignored", "[nic][rx]
 
 TEST_CASE("robust seeded random TX descriptors never hang crash or leave the ring unfinished",
           "[nic][robustness][tx]") {
-    nicsim::test::expect_reports("nicsim/nic/");  // every kind of diagnostic is fair game here
+    nicsim::test::expect_reports("nicsim/nic/", 84);  // every kind of diagnostic is fair game here
     NicParams p;
     p.max_transfer = 1024;
     Bench b("bench", p);
@@ -464,7 +464,7 @@ TEST_CASE("robust seeded random TX descriptors never hang crash or leave the rin
 
 TEST_CASE("robust seeded random RX buffers and RCTL settings never hang or write outside the buffers",
           "[nic][robustness][rx]") {
-    nicsim::test::expect_reports("nicsim/nic/");
+    nicsim::test::expect_reports("nicsim/nic/", 4);
     NicParams p;
     p.dma_address_bits = 32;
     Bench b("bench", p);

@@ -172,7 +172,7 @@ TEST_CASE("a 32-bit NIC never becomes DAC capable", "[nic][config]") {
 
 TEST_CASE("no memory or I/O decode while the Command register disables it", "[nic][config]") {
     Bench b;
-    test::expect_reports("nicsim/host/bridge-master-abort");
+    test::expect_reports("nicsim/host/bridge-master-abort", 3);
     uint32_t before = 0, io_before = 0, after = 0, io_after = 0, after_off = 0;
     b.run([&](hostdrv::HostPlatform& hp) {
         hp.config_write(b.dev, cfg::kBar0, 4, kBar0);
@@ -201,7 +201,7 @@ TEST_CASE("no memory or I/O decode while the Command register disables it", "[ni
 TEST_CASE("register reset values and access kinds over BAR0", "[nic][regs]") {
     nic::NicParams p;
     Bench b(p);
-    test::expect_reports("nicsim/nic/unknown-register");
+    test::expect_reports("nicsim/nic/unknown-register", 2);
     struct Probe {
         uint32_t off, expect;
     };
@@ -627,7 +627,7 @@ TEST_CASE("a frame queued on the TX ring leaves on the wire with DD and TXDW", "
 
 TEST_CASE("a DMA nobody claims latches Received Master Abort in the Status register", "[nic][config]") {
     Bench b;
-    test::expect_reports("nicsim/nic/dma-bus-error");
+    test::expect_reports("nicsim/nic/dma-bus-error", 1);
     uint32_t sts = 0, sts_cleared = 0;
     b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp, cfg::kCmdBusMaster);
@@ -706,9 +706,9 @@ TEST_CASE("a received frame lands in the RX ring and raises RXT0 after RDTR", "[
 
 TEST_CASE("a write with bad data parity sets Detected Parity Error in the NIC", "[nic][config]") {
     Bench b;
-    test::expect_reports("nicsim/nic/parity");
-    test::expect_reports("nicsim/pci/monitor/rule9");
-    test::expect_reports("nicsim/host/");
+    test::expect_reports("nicsim/nic/parity", 1);
+    test::expect_reports("nicsim/pci/monitor/rule9", 1);
+    test::expect_reports("nicsim/host/", 1);
     uint32_t sts = 0, sts_before = 0, tipg = 0;
     b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp, cfg::kCmdParityResponse);
@@ -730,7 +730,7 @@ TEST_CASE("a write with bad data parity sets Detected Parity Error in the NIC", 
 }
 
 TEST_CASE("bad device parameters are diagnosed and replaced by safe values", "[nic][regs]") {
-    test::expect_reports("nicsim/nic/params");
+    test::expect_reports("nicsim/nic/params", 2);
     nic::NicParams p;
     p.link_mbps = 55;
     p.dma_address_bits = 40;
@@ -837,8 +837,8 @@ TEST_CASE("every plain R/W register holds what is written and every statistics c
 
 TEST_CASE("IOADDR beyond the register space and EERD beyond the EEPROM are diagnosed", "[nic][regs][eeprom]") {
     Bench b;
-    test::expect_reports("nicsim/nic/register-offset");
-    test::expect_reports("nicsim/nic/eeprom-address");
+    test::expect_reports("nicsim/nic/register-offset", 2);
+    test::expect_reports("nicsim/nic/eeprom-address", 1);
     uint32_t io_val = 1, eerd = 0, status_after = 0;
     b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);

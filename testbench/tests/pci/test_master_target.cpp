@@ -125,7 +125,6 @@ TEST_CASE("configuration cycles use IDSEL and type 0 addresses", "[pci][master][
     const size_t rd = r.master.read(0x10, 4, Cmd::ConfigRead, idsel);
     const size_t pin = r.master.read(0x3D, 1, Cmd::ConfigRead, idsel);
     const size_t none = r.master.read(0x00, 4, Cmd::ConfigRead, 0);  // no IDSEL: nobody answers
-    expect_reports("nicsim/pci/monitor/rule6");  // the unanswered cycle may be noted by the monitor as a timeout
     REQUIRE(run_until_idle({&r.master}));
     CHECK(probe_cmds(r.probe) == std::vector<Cmd>{Cmd::ConfigWrite, Cmd::ConfigRead, Cmd::ConfigRead, Cmd::ConfigRead});
     INFO("type 0: AD[1:0] = 00 with the register number in AD[7:2]");
@@ -227,7 +226,7 @@ TEST_CASE("addresses at or above 4 GiB use a dual address cycle only there", "[p
 }
 
 TEST_CASE("a 32-bit master refuses addresses above 4 GiB without touching the bus", "[pci][master][dac]") {
-    expect_reports("nicsim/pci/master/no-dac");
+    expect_reports("nicsim/pci/master/no-dac", 2);
     Rig r(bus_config(), {}, 0x100000000ull, 0x1000);
     r.master_setup(false, 64);
     const size_t w = r.master.write(0x100000010ull, pattern(8, 13));
@@ -329,7 +328,7 @@ TEST_CASE("medium and slow DEVSEL with wait states still move every byte", "[pci
 }
 
 TEST_CASE("requests that no bus cycle can carry are refused with a named warning", "[pci][master]") {
-    expect_reports("nicsim/pci/master/bad-request");
+    expect_reports("nicsim/pci/master/bad-request", 2);
     Rig r;
     const size_t io = r.master.write(0x302, pattern(4, 20), Cmd::IoWrite);  // crosses a dword
     const size_t cmd = r.master.write(0x10000, pattern(4, 21), Cmd::DualAddress);

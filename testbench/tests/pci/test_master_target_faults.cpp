@@ -152,7 +152,7 @@ TEST_CASE("master abort when nobody claims the address", "[pci][master][abort]")
 }
 
 TEST_CASE("address parity error: the target asserts SERR# and reports it", "[pci][target][parity]") {
-    expect_reports("nicsim/pci/monitor/rule9");
+    expect_reports("nicsim/pci/monitor/rule9", 1);
     Rig r;
     r.master.engine().faults().bad_address_parity = true;
     const auto w = pattern(8, 10);
@@ -173,7 +173,7 @@ TEST_CASE("address parity error: the target asserts SERR# and reports it", "[pci
 
 TEST_CASE("write data parity error: the target asserts PERR# and the master reports ParityError",
           "[pci][master][target][parity]") {
-    expect_reports("nicsim/pci/monitor/rule9");
+    expect_reports("nicsim/pci/monitor/rule9", 1);
     Rig r;
     r.master.engine().faults().bad_data_parity = true;
     const auto w = pattern(16, 11);
@@ -192,7 +192,7 @@ TEST_CASE("write data parity error: the target asserts PERR# and the master repo
 }
 
 TEST_CASE("read data parity error: the master asserts PERR# and reports ParityError", "[pci][master][target][parity]") {
-    expect_reports("nicsim/pci/monitor/rule9");
+    expect_reports("nicsim/pci/monitor/rule9", 1);
     Rig r;
     r.target.engine().faults().bad_read_parity = true;
     const auto src = pattern(16, 12);
@@ -211,7 +211,7 @@ TEST_CASE("read data parity error: the master asserts PERR# and reports ParityEr
 }
 
 TEST_CASE("with parity checking off the master neither asserts PERR# nor reports", "[pci][master][parity]") {
-    expect_reports("nicsim/pci/monitor/rule9");
+    expect_reports("nicsim/pci/monitor/rule9", 1);
     Rig r;
     r.master.config().check_parity = false;
     r.target.engine().faults().bad_read_parity = true;

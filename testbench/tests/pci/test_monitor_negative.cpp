@@ -19,9 +19,9 @@ std::string type_of(Rule r) {
     return std::string("nicsim/pci/monitor/") + rule_name(r);
 }
 
-/// Declare the expected report (must come before sc_start).
-void expect(Rule r) {
-    nicsim::test::expect_reports(type_of(r));
+/// Declare the expected reports (must come before sc_start): `count` of them under `r`'s message type.
+void expect(Rule r, unsigned count) {
+    nicsim::test::expect_reports(type_of(r), count);
 }
 
 /// The monitor caught `r`, only `r`, and reported it under its message type.
@@ -88,7 +88,7 @@ void require_two(const BusMonitor& m, Rule a, Rule b) {
 // ---- rule 1: start on an idle bus by the granted master; one GNT#; no GNT# in reset
 
 TEST_CASE("monitor catches a master starting without GNT#", "[pci][monitor][rule1]") {
-    expect(Rule::StartOnIdleWithGnt);
+    expect(Rule::StartOnIdleWithGnt, 1);
     ScriptedBench b;
     b.arbiter.gnt(6, {~0u});  // nobody granted
     b.write(9, 0x1000, 1);
@@ -97,7 +97,7 @@ TEST_CASE("monitor catches a master starting without GNT#", "[pci][monitor][rule
 }
 
 TEST_CASE("monitor catches two GNT# asserted at once and reports it once", "[pci][monitor][rule1][arbiter]") {
-    expect(Rule::StartOnIdleWithGnt);
+    expect(Rule::StartOnIdleWithGnt, 1);
     ScriptedBench b;
     ScriptedAgent other("other_master", b.bus, ScriptedAgent::kMaster);
     b.arbiter.gnt(6, {~0x3u});  // both masters granted for the rest of the run
@@ -108,7 +108,7 @@ TEST_CASE("monitor catches two GNT# asserted at once and reports it once", "[pci
 }
 
 TEST_CASE("monitor catches GNT# asserted during reset", "[pci][monitor][rule1][arbiter]") {
-    expect(Rule::StartOnIdleWithGnt);
+    expect(Rule::StartOnIdleWithGnt, 1);
     ScriptedBench b;
     b.arbiter.gnt(1, {~1u});  // RST# is asserted until clock 4
     b.run(20);
@@ -116,7 +116,7 @@ TEST_CASE("monitor catches GNT# asserted during reset", "[pci][monitor][rule1][a
 }
 
 TEST_CASE("monitor catches a transaction started on the turnaround clock", "[pci][monitor][rule1]") {
-    expect(Rule::StartOnIdleWithGnt);
+    expect(Rule::StartOnIdleWithGnt, 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);   // last data phase on 10
     b.write(11, 0x2000, 1);  // FRAME# again on 11, while IRDY# was asserted on 10
@@ -125,7 +125,7 @@ TEST_CASE("monitor catches a transaction started on the turnaround clock", "[pci
 }
 
 TEST_CASE("monitor catches a master starting on another master's GNT#", "[pci][monitor][rule1][arbiter]") {
-    expect(Rule::StartOnIdleWithGnt);
+    expect(Rule::StartOnIdleWithGnt, 1);
     ScriptedBench b;
     ScriptedAgent other("other_master", b.bus, ScriptedAgent::kMaster);
     other.auto_parity(true);
@@ -142,7 +142,7 @@ TEST_CASE("monitor catches a master starting on another master's GNT#", "[pci][m
 // ---- rule 2: DAC
 
 TEST_CASE("monitor catches a DAC from a master that is not 64-bit address capable", "[pci][monitor][rule2][dac]") {
-    expect(Rule::AddressPhase);
+    expect(Rule::AddressPhase, 1);
     ScriptedBench b;  // set_dac_capable not called
     dac_read(b, 0x1);
     b.run(30);
@@ -150,7 +150,7 @@ TEST_CASE("monitor catches a DAC from a master that is not 64-bit address capabl
 }
 
 TEST_CASE("monitor catches a DAC whose high address dword is zero", "[pci][monitor][rule2][dac]") {
-    expect(Rule::AddressPhase);
+    expect(Rule::AddressPhase, 1);
     ScriptedBench b;
     b.monitor.set_dac_capable(b.master.master(), true);
     dac_read(b, 0x0);
@@ -161,7 +161,7 @@ TEST_CASE("monitor catches a DAC whose high address dword is zero", "[pci][monit
 // ---- rule 3: C/BE# stable through a data phase
 
 TEST_CASE("monitor catches byte enables changing within a data phase", "[pci][monitor][rule3]") {
-    expect(Rule::DataPhase);
+    expect(Rule::DataPhase, 1);
     ScriptedBench b;
     b.write(9, 0x3000, 4, true);  // first data phase spans the wait state on 10 and completes on 11
     b.master.cbe(10, {0x3});      // different byte enables on the wait clock
@@ -172,7 +172,7 @@ TEST_CASE("monitor catches byte enables changing within a data phase", "[pci][mo
 // ---- rule 4: FRAME#/IRDY#
 
 TEST_CASE("monitor catches FRAME# deasserted while IRDY# is deasserted", "[pci][monitor][rule4]") {
-    expect(Rule::MasterSignals);
+    expect(Rule::MasterSignals, 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.master.line(kIrdy, 9, "HHLH-");  // IRDY# only on 11, FRAME# already gone on 10
@@ -185,7 +185,7 @@ TEST_CASE("monitor catches FRAME# deasserted while IRDY# is deasserted", "[pci][
 }
 
 TEST_CASE("monitor catches IRDY# withdrawn before the data phase completed", "[pci][monitor][rule4]") {
-    expect(Rule::MasterSignals);
+    expect(Rule::MasterSignals, 1);
     ScriptedBench b;
     b.write(9, 0x3000, 2, true);        // wait state on 10
     b.master.line(kIrdy, 9, "HLHLH-");  // IRDY# withdrawn on 11
@@ -195,7 +195,7 @@ TEST_CASE("monitor catches IRDY# withdrawn before the data phase completed", "[p
 }
 
 TEST_CASE("monitor catches IRDY# held past the last data phase", "[pci][monitor][rule4]") {
-    expect(Rule::MasterSignals);
+    expect(Rule::MasterSignals, 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.master.line(kIrdy, 9, "HLLH-");  // still asserted on the turnaround clock 11
@@ -204,7 +204,7 @@ TEST_CASE("monitor catches IRDY# held past the last data phase", "[pci][monitor]
 }
 
 TEST_CASE("monitor catches FRAME# kept asserted after a retry", "[pci][monitor][rule4]") {
-    expect(Rule::MasterSignals);
+    expect(Rule::MasterSignals, 1);
     ScriptedBench b;
     retry_read(b);
     b.master.line(kFrame, 9, "LLLLH-");  // still asserted on 12, the clock after STOP#
@@ -218,7 +218,7 @@ TEST_CASE("monitor catches FRAME# kept asserted after a retry", "[pci][monitor][
 }
 
 TEST_CASE("monitor catches IRDY# asserted in the address phase", "[pci][monitor][rule4]") {
-    expect(Rule::MasterSignals);
+    expect(Rule::MasterSignals, 2);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.master.line(kIrdy, 9, "LLH-");
@@ -229,7 +229,7 @@ TEST_CASE("monitor catches IRDY# asserted in the address phase", "[pci][monitor]
 // ---- rule 5: TRDY#/STOP#/DEVSEL#
 
 TEST_CASE("monitor catches TRDY# without DEVSEL#", "[pci][monitor][rule5]") {
-    expect(Rule::TargetSignals);
+    expect(Rule::TargetSignals, 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.target.line(kDevsel, 10, "---");
@@ -238,7 +238,7 @@ TEST_CASE("monitor catches TRDY# without DEVSEL#", "[pci][monitor][rule5]") {
 }
 
 TEST_CASE("monitor catches STOP# deasserted while FRAME# is still asserted", "[pci][monitor][rule5]") {
-    expect(Rule::TargetSignals);
+    expect(Rule::TargetSignals, 1);
     ScriptedBench b;
     b.master.req(7, "LLH");
     b.master.line(kFrame, 9, "LLLH-");
@@ -253,7 +253,7 @@ TEST_CASE("monitor catches STOP# deasserted while FRAME# is still asserted", "[p
 }
 
 TEST_CASE("monitor catches TRDY# withdrawn before the data phase completed", "[pci][monitor][rule5]") {
-    expect(Rule::TargetSignals);
+    expect(Rule::TargetSignals, 1);
     ScriptedBench b;
     b.master.req(7, "LLH");
     b.master.line(kFrame, 9, "LLH-");
@@ -267,7 +267,7 @@ TEST_CASE("monitor catches TRDY# withdrawn before the data phase completed", "[p
 }
 
 TEST_CASE("monitor catches DEVSEL# dropped in the middle of a burst", "[pci][monitor][rule5]") {
-    expect(Rule::TargetSignals);
+    expect(Rule::TargetSignals, 2);
     ScriptedBench b;
     b.write(9, 0x3000, 2, true);          // wait on 10, data on 11 and 12
     b.target.line(kDevsel, 10, "LHLH-");  // DEVSEL# gone on 11 with no STOP#
@@ -278,7 +278,7 @@ TEST_CASE("monitor catches DEVSEL# dropped in the middle of a burst", "[pci][mon
 // ---- rule 6: DEVSEL# timing and master abort
 
 TEST_CASE("monitor catches DEVSEL# asserted in the address phase", "[pci][monitor][rule6]") {
-    expect(Rule::DevselTiming);
+    expect(Rule::DevselTiming, 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.target.line(kDevsel, 9, "LLH-");
@@ -287,7 +287,7 @@ TEST_CASE("monitor catches DEVSEL# asserted in the address phase", "[pci][monito
 }
 
 TEST_CASE("monitor catches DEVSEL# later than clock 5", "[pci][monitor][rule6]") {
-    expect(Rule::DevselTiming);
+    expect(Rule::DevselTiming, 1);
     ScriptedBench b;
     b.master.req(7, "LLH");
     b.master.line(kFrame, 9, "LH-");
@@ -301,7 +301,7 @@ TEST_CASE("monitor catches DEVSEL# later than clock 5", "[pci][monitor][rule6]")
 }
 
 TEST_CASE("monitor catches a master that does not master-abort", "[pci][monitor][rule6]") {
-    expect(Rule::DevselTiming);
+    expect(Rule::DevselTiming, 1);
     ScriptedBench b;
     b.master.req(7, "LLH");
     b.master.line(kFrame, 9, "LLLLLLH-");  // FRAME# still asserted on clock 6 (14) with no DEVSEL#
@@ -315,7 +315,7 @@ TEST_CASE("monitor catches a master that does not master-abort", "[pci][monitor]
 // ---- rule 7: latency
 
 TEST_CASE("monitor catches a target slower than 16 clocks on the first data phase", "[pci][monitor][rule7]") {
-    expect(Rule::Latency);
+    expect(Rule::Latency, 1);
     ScriptedBench b;
     b.master.req(7, "LLH");
     b.master.line(kFrame, 9, "LH-");
@@ -331,7 +331,7 @@ TEST_CASE("monitor catches a target slower than 16 clocks on the first data phas
 }
 
 TEST_CASE("monitor catches a master slower than 8 clocks to assert IRDY#", "[pci][monitor][rule7]") {
-    expect(Rule::Latency);
+    expect(Rule::Latency, 1);
     ScriptedBench b;
     b.master.req(7, "LLH");
     b.master.line(kFrame, 9, std::string(10, 'L') + "H-");  // 9..18, H on 19
@@ -347,7 +347,7 @@ TEST_CASE("monitor catches a master slower than 8 clocks to assert IRDY#", "[pci
 }
 
 TEST_CASE("monitor catches a target slower than 8 clocks on a later data phase", "[pci][monitor][rule7]") {
-    expect(Rule::Latency);
+    expect(Rule::Latency, 1);
     ScriptedBench b;
     b.master.req(7, "LLH");
     b.master.line(kFrame, 9, "LLH-");                            // two data phases: 10 and the last one
@@ -365,7 +365,7 @@ TEST_CASE("monitor catches a target slower than 8 clocks on a later data phase",
 // ---- rule 8: latency timer
 
 TEST_CASE("monitor catches a burst continued after the latency timer expired without GNT#", "[pci][monitor][rule8]") {
-    expect(Rule::LatencyTimer);
+    expect(Rule::LatencyTimer, 1);
     ScriptedBench b;
     b.monitor.set_latency_timer(b.master.master(), 4);
     b.arbiter.gnt(11, {~0u});  // GNT# removed on 11; the timer expires on 13
@@ -377,7 +377,7 @@ TEST_CASE("monitor catches a burst continued after the latency timer expired wit
 // ---- rule 9: parity
 
 TEST_CASE("monitor catches bad address parity", "[pci][monitor][rule9]") {
-    expect(Rule::Parity);
+    expect(Rule::Parity, 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.master.corrupt_parity(10);  // PAR for the address phase on 9
@@ -386,7 +386,7 @@ TEST_CASE("monitor catches bad address parity", "[pci][monitor][rule9]") {
 }
 
 TEST_CASE("monitor catches bad read data parity from the target", "[pci][monitor][rule9]") {
-    expect(Rule::Parity);
+    expect(Rule::Parity, 1);
     ScriptedBench b;
     b.read(9, 0x2000, 0x12345678);
     b.target.corrupt_parity(12);  // PAR for the read data on 11
@@ -395,7 +395,7 @@ TEST_CASE("monitor catches bad read data parity from the target", "[pci][monitor
 }
 
 TEST_CASE("monitor catches PAR not driven after a write data phase", "[pci][monitor][rule9]") {
-    expect(Rule::Parity);
+    expect(Rule::Parity, 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.master.auto_parity(false);
@@ -404,7 +404,7 @@ TEST_CASE("monitor catches PAR not driven after a write data phase", "[pci][moni
 }
 
 TEST_CASE("monitor catches PERR# without a parity error", "[pci][monitor][rule9]") {
-    expect(Rule::Parity);
+    expect(Rule::Parity, 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.target.line(kPerr, 12, "LH-");
@@ -413,7 +413,7 @@ TEST_CASE("monitor catches PERR# without a parity error", "[pci][monitor][rule9]
 }
 
 TEST_CASE("monitor catches bad PAR64 on a 64-bit data phase", "[pci][monitor][rule9][bus64]") {
-    expect(Rule::Parity);
+    expect(Rule::Parity, 1);
     ScriptedBench b(64);
     ScriptedAgent& m = b.master;
     m.req(7, "LLH");
@@ -433,7 +433,7 @@ TEST_CASE("monitor catches bad PAR64 on a 64-bit data phase", "[pci][monitor][ru
 // ---- rule 10: read turnaround
 
 TEST_CASE("monitor catches a read target driving AD and TRDY# on the turnaround clock", "[pci][monitor][rule10]") {
-    expect(Rule::ReadTurnaround);
+    expect(Rule::ReadTurnaround, 2);
     ScriptedBench b;
     b.read(9, 0x2000, 0);
     b.master.line(kIrdy, 9, "HLH-");
@@ -449,7 +449,7 @@ TEST_CASE("monitor catches a read target driving AD and TRDY# on the turnaround 
 // ---- rule 11: REQ64#/ACK64#
 
 TEST_CASE("monitor catches ACK64# without REQ64#", "[pci][monitor][rule11][bus64]") {
-    expect(Rule::Bus64);
+    expect(Rule::Bus64, 1);
     ScriptedBench b(64);
     b.write(9, 0x1000, 1);
     b.target.line(kAck64, 10, "LH-");
@@ -458,7 +458,7 @@ TEST_CASE("monitor catches ACK64# without REQ64#", "[pci][monitor][rule11][bus64
 }
 
 TEST_CASE("monitor catches REQ64# released before FRAME#", "[pci][monitor][rule11][bus64]") {
-    expect(Rule::Bus64);
+    expect(Rule::Bus64, 1);
     ScriptedBench b(64);
     ScriptedAgent& m = b.master;
     m.req(7, "LLH");
@@ -477,8 +477,8 @@ TEST_CASE("monitor catches REQ64# released before FRAME#", "[pci][monitor][rule1
 TEST_CASE("monitor catches a DAC with REQ64# that leaves AD[63:32] and C/BE#[7:4] undriven",
           "[pci][monitor][rule11][bus64][dac]") {
     // The waveform the NIC's master engine used to drive: a low-half DAC under REQ64#, so no PAR64 either.
-    expect(Rule::Bus64);
-    expect(Rule::Parity);
+    expect(Rule::Bus64, 1);
+    expect(Rule::Parity, 1);
     ScriptedBench b(64);
     dac64_write(b, 0, 0);
     b.master.at(9).release(kAdHi | kCbeHi);
@@ -493,7 +493,7 @@ TEST_CASE("monitor catches a DAC with REQ64# that leaves AD[63:32] and C/BE#[7:4
 
 TEST_CASE("monitor catches a DAC with REQ64# whose upper half is not the high dword and the command",
           "[pci][monitor][rule11][bus64][dac]") {
-    expect(Rule::Bus64);
+    expect(Rule::Bus64, 1);
     ScriptedBench b(64);
     dac64_write(b, 0x0000000045670000ull, 0x0000000200000002ull, 0x7D, 0x77);  // AD[63:32] 0 in the first phase
     b.run(30);
@@ -502,7 +502,7 @@ TEST_CASE("monitor catches a DAC with REQ64# whose upper half is not the high dw
 
 TEST_CASE("monitor catches a DAC with REQ64# that puts DAC instead of the command on C/BE#[7:4]",
           "[pci][monitor][rule11][bus64][dac]") {
-    expect(Rule::Bus64);
+    expect(Rule::Bus64, 1);
     ScriptedBench b(64);
     dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull, 0xDD, 0x77);
     b.run(30);
@@ -510,7 +510,7 @@ TEST_CASE("monitor catches a DAC with REQ64# that puts DAC instead of the comman
 }
 
 TEST_CASE("monitor catches bad PAR64 for an address phase of a DAC with REQ64#", "[pci][monitor][rule9][bus64][dac]") {
-    expect(Rule::Parity);
+    expect(Rule::Parity, 1);
     ScriptedBench b(64);
     dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull);
     b.master.corrupt_parity(10, true);  // PAR64 of the first address phase
@@ -519,8 +519,8 @@ TEST_CASE("monitor catches bad PAR64 for an address phase of a DAC with REQ64#",
 }
 
 TEST_CASE("monitor catches AD[63:32] left undriven in a 64-bit write data phase", "[pci][monitor][rule11][bus64]") {
-    expect(Rule::Bus64);
-    expect(Rule::Parity);
+    expect(Rule::Bus64, 1);
+    expect(Rule::Parity, 1);
     ScriptedBench b(64);
     dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull);
     b.master.at(12).release(kAdHi);  // the second data phase moves only the low dword (and no PAR64 follows)
@@ -529,7 +529,7 @@ TEST_CASE("monitor catches AD[63:32] left undriven in a 64-bit write data phase"
 }
 
 TEST_CASE("monitor catches REQ64# from a master with a 32-bit data path", "[pci][monitor][rule11][bus64]") {
-    expect(Rule::Bus64);
+    expect(Rule::Bus64, 1);
     ScriptedBench b(64);
     b.monitor.set_data_path_64(b.master.master(), false);  // an 82540EM: never REQ64#
     dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull);
@@ -539,7 +539,7 @@ TEST_CASE("monitor catches REQ64# from a master with a 32-bit data path", "[pci]
 }
 
 TEST_CASE("monitor catches ACK64# held after DEVSEL# is released", "[pci][monitor][rule11][bus64]") {
-    expect(Rule::Bus64);
+    expect(Rule::Bus64, 1);
     ScriptedBench b(64);
     dac64_write(b, 0x0000000245670000ull, 0x0000000200000002ull);
     b.target.line(kAck64, 11, "LLLH-");
@@ -550,7 +550,7 @@ TEST_CASE("monitor catches ACK64# held after DEVSEL# is released", "[pci][monito
 // ---- rule 12: burst order and MWI
 
 TEST_CASE("monitor catches a memory burst with reserved order AD[1:0]=01", "[pci][monitor][rule12]") {
-    expect(Rule::BurstOrder);
+    expect(Rule::BurstOrder, 1);
     ScriptedBench b;
     b.write(9, 0x1001, 2);
     b.run(30);
@@ -558,7 +558,7 @@ TEST_CASE("monitor catches a memory burst with reserved order AD[1:0]=01", "[pci
 }
 
 TEST_CASE("monitor catches MWI without all byte enables", "[pci][monitor][rule12][mwi]") {
-    expect(Rule::BurstOrder);
+    expect(Rule::BurstOrder, 1);
     ScriptedBench b;
     b.write(9, 0x4000, 2, false, 0xF);
     b.master.cbe(11, {0x1});  // byte 0 disabled in the second data phase
@@ -567,7 +567,7 @@ TEST_CASE("monitor catches MWI without all byte enables", "[pci][monitor][rule12
 }
 
 TEST_CASE("monitor catches MWI ended by the master in the middle of a cache line", "[pci][monitor][rule12][mwi]") {
-    expect(Rule::BurstOrder);
+    expect(Rule::BurstOrder, 1);
     ScriptedBench b;
     b.monitor.set_cache_line(8);
     b.write(9, 0x4000, 4, false, 0xF);
@@ -576,7 +576,7 @@ TEST_CASE("monitor catches MWI ended by the master in the middle of a cache line
 }
 
 TEST_CASE("monitor catches MWI not aligned to the cache line", "[pci][monitor][rule12][mwi]") {
-    expect(Rule::BurstOrder);
+    expect(Rule::BurstOrder, 1);
     ScriptedBench b;
     b.monitor.set_cache_line(4);
     b.write(9, 0x4010 + 4, 4, false, 0xF);  // dword aligned, not line aligned
@@ -587,7 +587,7 @@ TEST_CASE("monitor catches MWI not aligned to the cache line", "[pci][monitor][r
 // ---- rule 13: contention and sustained tri-state
 
 TEST_CASE("monitor catches two targets driving DEVSEL# together", "[pci][monitor][rule13]") {
-    expect(Rule::Contention);
+    expect(Rule::Contention, 1);
     ScriptedBench b;
     ScriptedAgent second("second_target", b.bus);
     b.write(9, 0x1000, 1);
@@ -597,7 +597,7 @@ TEST_CASE("monitor catches two targets driving DEVSEL# together", "[pci][monitor
 }
 
 TEST_CASE("monitor catches TRDY# released without being driven high first", "[pci][monitor][rule13]") {
-    expect(Rule::Contention);
+    expect(Rule::Contention, 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.target.line(kTrdy, 10, "L--");

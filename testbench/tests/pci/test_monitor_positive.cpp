@@ -361,7 +361,7 @@ TEST_CASE("monitor drops a transaction cut by RST# and checks the next one afres
 }
 
 TEST_CASE("monitor counts a bad data parity once and accepts the PERR# that reports it", "[pci][monitor][parity]") {
-    nicsim::test::expect_reports("nicsim/pci/monitor/rule9-parity");
+    nicsim::test::expect_reports("nicsim/pci/monitor/rule9-parity", 1);
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.master.corrupt_parity(11);      // PAR for the data phase on 10

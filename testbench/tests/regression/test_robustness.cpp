@@ -87,7 +87,7 @@ struct Machine {
 }  // namespace
 
 TEST_CASE("robustness: TX ring length not a multiple of 128 is refused by name", "[regression][robustness][nic]") {
-    test::expect_reports("nicsim/nic/ring-length");
+    test::expect_reports("nicsim/nic/ring-length", 2);
     Machine m([](hostdrv::HostPlatform& hp, Machine&) {
         Machine::put_tx(hp, 0, kBuf, 64);
         Machine::tx_ring(hp, 100);
@@ -103,7 +103,7 @@ TEST_CASE("robustness: TX ring length not a multiple of 128 is refused by name",
 }
 
 TEST_CASE("robustness: TX tail past the end of the ring is refused by name", "[regression][robustness][nic]") {
-    test::expect_reports("nicsim/nic/head-tail-range");
+    test::expect_reports("nicsim/nic/head-tail-range", 1);
     Machine m([](hostdrv::HostPlatform& hp, Machine&) {
         Machine::tx_ring(hp, 128);  // 8 descriptors
         Machine::reg(hp, e1000::TCTL, e1000::tctl::EN::make(1));
@@ -118,7 +118,7 @@ TEST_CASE("robustness: TX tail past the end of the ring is refused by name", "[r
 }
 
 TEST_CASE("robustness: TX head past the end of the ring is refused by name", "[regression][robustness][nic]") {
-    test::expect_reports("nicsim/nic/head-tail-range");
+    test::expect_reports("nicsim/nic/head-tail-range", 2);
     Machine m([](hostdrv::HostPlatform& hp, Machine&) {
         Machine::tx_ring(hp, 128);
         Machine::reg(hp, e1000::TDH, 9);
@@ -150,8 +150,8 @@ TEST_CASE("robustness: TX tail written while the transmitter is disabled is note
 }
 
 TEST_CASE("robustness: zero-length and NULL TX buffers are diagnosed and never read", "[regression][robustness][nic]") {
-    test::expect_reports("nicsim/nic/zero-length");
-    test::expect_reports("nicsim/nic/null-buffer");
+    test::expect_reports("nicsim/nic/zero-length", 1);
+    test::expect_reports("nicsim/nic/null-buffer", 1);
     Machine m([](hostdrv::HostPlatform& hp, Machine&) {
         Machine::put_tx(hp, 0, kBuf, 0);   // zero length
         Machine::put_tx(hp, 1, 0, 64);     // NULL buffer
@@ -198,7 +198,7 @@ net::Frame broadcast_frame() {
 
 TEST_CASE("robustness: an RX descriptor with a NULL buffer is diagnosed and nothing is written",
           "[regression][robustness][nic]") {
-    test::expect_reports("nicsim/nic/null-buffer");
+    test::expect_reports("nicsim/nic/null-buffer", 1);
     Machine m([](hostdrv::HostPlatform& hp, Machine& self) {
         rx_setup(hp, 0);
         hp.stall_ns(5'000);
@@ -215,7 +215,7 @@ TEST_CASE("robustness: an RX descriptor with a NULL buffer is diagnosed and noth
 }
 
 TEST_CASE("robustness: RX ring length not a multiple of 128 is refused by name", "[regression][robustness][nic]") {
-    test::expect_reports("nicsim/nic/ring-length");
+    test::expect_reports("nicsim/nic/ring-length", 2);
     Machine m([](hostdrv::HostPlatform& hp, Machine& self) {
         rx_setup(hp, kBuf, 100);
         hp.stall_ns(5'000);

@@ -200,7 +200,7 @@ TEST_CASE("FastVcdFile writes a traced 64-bit PCI bus under SystemC.pci", "[trac
 }
 
 TEST_CASE("FastVcdFile reports an unopenable file and traces nothing", "[traces][vcd]") {
-    nicsim::test::expect_reports("nicsim/trace/open");
+    nicsim::test::expect_reports("nicsim/trace/open", 1);
     nicsim::Tracer t("/nonexistent-dir/x/y");
     INFO("tracing stays off when the file cannot be created");
     CHECK_FALSE(t.on());

@@ -173,7 +173,7 @@ TEST_CASE("two MACs back to back on one wire exchange frames with FCS checked", 
 }
 
 TEST_CASE("a frame arriving at an end with no receiver is counted and warned once", "[wire]") {
-    test::expect_reports("nicsim/wire/no-receiver");
+    test::expect_reports("nicsim/wire/no-receiver", 1);
     Wire w("wire", 1000);
     Script s("s");
     s.at(0, [&] {
@@ -271,7 +271,7 @@ TEST_CASE("a tap records both directions of a wire", "[wire][pcap]") {
 }
 
 TEST_CASE("a malformed pcap source and an unwritable sink are reported and send nothing", "[wire][pcap]") {
-    test::expect_reports("nicsim/wire/pcap");
+    test::expect_reports("nicsim/wire/pcap", 2);
     {
         std::FILE* f = std::fopen("wire_bad.pcap", "wb");
         REQUIRE(f);
@@ -293,7 +293,7 @@ TEST_CASE("a malformed pcap source and an unwritable sink are reported and send 
 }
 
 TEST_CASE("a wire with an unsupported link speed is reported and runs at 1000 Mb/s", "[wire]") {
-    test::expect_reports("nicsim/wire/link-speed");
+    test::expect_reports("nicsim/wire/link-speed", 1);
     Wire w("wire", 2500);
     CHECK(w.link_mbps() == 1000);
     CHECK(test::reports_seen("nicsim/wire/link-speed") == 1);
@@ -327,8 +327,8 @@ TEST_CASE("the wire traces carrier length and frame count per direction for GTKW
 
 TEST_CASE("frames scheduled absurdly far ahead are sent at once with a warning instead of overflowing time",
           "[wire][pcap]") {
-    test::expect_reports("nicsim/wire/far-future");
-    test::expect_reports("nicsim/wire/pcap-gap");
+    test::expect_reports("nicsim/wire/far-future", 1);
+    test::expect_reports("nicsim/wire/pcap-gap", 1);
     const std::string in = "wire_gap.pcap";
     {
         PcapWriter wr;
