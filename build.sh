@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the build and the tests need (tshark and gtkwave read our pcap and VCD output in tests).
 PACKAGES=(build-essential cmake pkg-config libsystemc-dev catch2 tshark gtkwave xvfb clang-format libcli11-dev
-    libtomlplusplus-dev nlohmann-json3-dev python3-jsonschema)
+    libtomlplusplus-dev nlohmann-json3-dev python3-jsonschema python3-matplotlib slurm-wlm munge)
 
 install_missing() {
     local missing=()

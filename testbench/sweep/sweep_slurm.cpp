@@ -86,8 +86,16 @@ std::string submit_array(const std::string& script, const std::string& dir) {
 bool job_active(const std::string& job_id, const std::string& dir) {
     std::string out;
     const int rc = capture({"squeue", "-h", "-j", job_id, "-o", "%i"}, dir, out);
-    // Once the job has left the controller's memory squeue reports an invalid job id: it is over.
-    return rc == 0 && !trimmed(out).empty();
+    static unsigned failures = 0;  // in a row
+    if (rc == 0) {
+        failures = 0;
+        return !trimmed(out).empty();
+    }
+    // Once the job has left the controller's memory squeue calls its id invalid: it is over. Any other failure (the
+    // controller busy or restarting) is asked again, a while.
+    if (out.find("Invalid job id") != std::string::npos) return false;
+    if (++failures > 60) throw std::runtime_error("squeue keeps failing: " + trimmed(out));
+    return true;
 }
 
 void cancel_job(const std::string& job_id) {
