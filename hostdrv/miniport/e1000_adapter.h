@@ -46,6 +46,7 @@ struct Adapter {
     uint32_t rx_count = 256;
     uint32_t rx_buffers = 512;  // RX buffers (more than ring slots: some may be with the stack)
     uint32_t int_delay = 0;
+    uint32_t prefetch_threshold = 0;       // DescPrefetchThreshold: TXDCTL/RXDCTL.PTHRESH (0: left at reset)
     uint32_t max_frame = kFrameSize;       // *JumboPacket: largest frame without FCS; above 1514 RCTL.LPE is set
     uint32_t rx_buf_size = kRxBufferSize;  // RxBufferSize: bytes per RX buffer (RCTL.BSIZE/BSEX)
 

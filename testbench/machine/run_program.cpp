@@ -42,6 +42,7 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     s.registry.emplace_back(miniport::kKeyMaximumPhysicalMapping, m_cfg->max_physical_mapping);
     if (m_cfg->lso) s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->lso);
     if (m_cfg->jumbo != miniport::kFrameSize) s.registry.emplace_back(miniport::kKeyJumboPacket, m_cfg->jumbo);
+    if (m_cfg->pthresh) s.registry.emplace_back(miniport::kKeyDescPrefetchThreshold, m_cfg->pthresh);
     s.library = m_library;
     std::string why;
     const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis, &why);
