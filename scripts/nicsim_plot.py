@@ -37,7 +37,8 @@ def parse_args(argv):
     p.add_argument("--ylabel", action="append", help="label of each --y panel (default: the column name)")
     p.add_argument("--logx", action="store_true", help="logarithmic x axis (base 2)")
     p.add_argument("--expect", action="append", default=[],
-                   help="LABEL=EXPR: an expected curve, EXPR in x and by (e.g. 'N/(N+2)=100*(x/4)/(x/4+2)')")
+                   help="LABEL=EXPR: an expected curve, EXPR in x and by (e.g. 'N/(N+2)=100*(x/4)/(x/4+2)'); "
+                        "one per line of --by when EXPR uses by")
     p.add_argument("--include-failed", action="store_true", help="draw runs whose checks failed (status failed)")
     class Refusal(argparse.ArgumentParser):
         def error(self, message):
@@ -95,7 +96,7 @@ def series(rows, x, y, by):
 def expected_curves(specs):
     curves = []
     for s in specs:
-        label, sep, expr = s.partition("=")
+        label, sep, expr = s.rpartition("=")
         if not sep:
             label, expr = s, s
         try:
@@ -119,17 +120,20 @@ def draw_panel(ax, rows, args, y, label, curves):
     numeric_x = all(number(v) is not None for b in data.values() for v in b[0])
     cats = ordered([v for b in data.values() for v in b[0]])
     for i, (b, (xs, means, devs)) in enumerate(data.items()):
-        pos = [number(v) for v in xs] if numeric_x else [cats.index(v) for v in xs]
+        # Categories have no order to join by lines: markers side by side instead.
+        shift = (i - (len(data) - 1) / 2) * 0.12
+        pos = [number(v) for v in xs] if numeric_x else [cats.index(v) + shift for v in xs]
         colour = f"C{i % 10}"
         name = f"{args.by} = {b}" if args.by else None
-        ax.errorbar(pos, means, yerr=devs, marker="o", markersize=4, capsize=3, linewidth=1.5, color=colour,
-                    label=name)
+        ax.errorbar(pos, means, yerr=devs, marker="o", markersize=4 if numeric_x else 6, capsize=3, linewidth=1.5,
+                    linestyle="-" if numeric_x else "none", color=colour, label=name)
         for j, (clabel, code) in enumerate(curves):
-            if not numeric_x:
+            per_line = "by" in code.co_names
+            if not numeric_x or (i > 0 and not per_line):
                 continue
             fine = sorted(set(pos))
             ax.plot(fine, [evaluate(code, v, number(b) if b else 0) for v in fine], linestyle=["--", ":", "-."][j % 3],
-                    color=colour, linewidth=1, alpha=0.8, label=clabel if i == 0 else None)
+                    color=colour if per_line else "black", linewidth=1, alpha=0.8, label=clabel if i == 0 else None)
     if not numeric_x:
         ax.set_xticks(range(len(cats)))
         ax.set_xticklabels(cats)
