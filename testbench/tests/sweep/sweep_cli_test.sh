@@ -188,6 +188,10 @@ EOF
     "$NICSIM" plot res/results.csv --x mem-latency --y no.such 2>err
     [ $? -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q "no column 'no.such'" err || fail "bad column: $(cat err)"
     [ ! -e res/results-no.such.png ] || fail "a figure for a bad column"
+    # A Python without matplotlib (site packages off): one line naming the Debian package, exit status 2.
+    printf '#!/bin/sh\nexec %s -S "$@"\n' "$PY" >nompl && chmod +x nompl
+    NICSIM_PYTHON=$WORK/nompl "$NICSIM" plot res/results.csv --x mem-latency --y run.simulated_time_us 2>err
+    [ $? -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q "python3-matplotlib" err || fail "no matplotlib: $(cat err)"
 }
 
 case_signal() {
