@@ -127,8 +127,9 @@ std::vector<std::string> range_values(const Ctx& c, const std::string& key, cons
                          std::to_string(by) + " does not advance");
     if (to < from) throw UsageError(at(c.where, t) + "empty grid: '" + key + "' range runs from above its end");
     std::vector<std::string> out;
-    for (int64_t v = from; v <= to && out.size() <= kMaxPoints; v = geometric ? v * by : v + by) {
+    for (int64_t v = from; out.size() <= kMaxPoints; v = geometric ? v * by : v + by) {
         out.push_back(std::to_string(v));
+        if (geometric ? v > (to / by) : v > to - by) break;  // the next value would pass `to` (or overflow)
     }
     return out;
 }

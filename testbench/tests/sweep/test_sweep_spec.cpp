@@ -61,6 +61,9 @@ TEST_CASE("arithmetic ranges include both ends and a seed count means seeds 1..N
     REQUIRE(p.points.size() == 5 * 2);
     CHECK(p.points[8].values[0].second == "20");
     CHECK(p.points[1].seed == 2);
+    const SweepPlan g = parse(std::string(kMetrics) + "[vary]\nmax-transfer = {from = 64, to = 1000, factor = 2}\n");
+    REQUIRE(g.points.size() == 4);  // 64, 128, 256, 512: the next, 1024, passes 1000
+    CHECK(g.points[3].values[0].second == "512");
 }
 
 TEST_CASE("the hash of a point follows its command and the sweep's hash follows every point") {
