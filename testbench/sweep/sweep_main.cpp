@@ -101,13 +101,13 @@ std::set<std::string> probe_metrics(const SweepPlan& plan, const std::string& ex
 }
 
 std::string find_python() {
-    if (const char* p = std::getenv("NICSIM_PYTHON")) return p;
+    if (const char* p = std::getenv("NICSIM_PYTHON"); p && *p) return p;
     if (::access("/usr/bin/python3", X_OK) == 0) return "/usr/bin/python3";  // Debian's, with python3-matplotlib
     return find_on_path("python3");
 }
 
 std::string find_plot_script() {
-    if (const char* p = std::getenv("NICSIM_PLOT_SCRIPT")) return p;
+    if (const char* p = std::getenv("NICSIM_PLOT_SCRIPT"); p && *p) return p;
     const std::string bin = dir_of(self_exe());
     for (const std::string& c : {bin + "/../share/nicsim/nicsim_plot.py", bin + "/../scripts/nicsim_plot.py"})
         if (::access(c.c_str(), R_OK) == 0) return c;
