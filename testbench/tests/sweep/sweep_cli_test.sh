@@ -210,7 +210,7 @@ EOF
     wait $pid
     rc=$?
     [ $rc -eq 143 ] || fail "sweep stopped by SIGTERM: exit status $rc, expected 143 ($(cat err))"
-    pgrep -P $pid >/dev/null && fail "children left running"
+    pgrep -f "$WORK/res/points" >/dev/null && fail "runs left running after the sweep stopped"
     "$PY" - <<'EOF' || fail "after SIGTERM: $(cat res/results.csv)"
 import csv
 rows = list(csv.DictReader(open("res/results.csv")))
