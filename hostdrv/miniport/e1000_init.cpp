@@ -55,6 +55,9 @@ void read_registry(Adapter* a) {
     if (read_int(kKeyRxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->rx_ring_size = v;
     v = 0;
     if (read_int(kKeyInterruptDelay, v) && v <= 0xFFFF) a->interrupt_delay = v;
+    v = 0;
+    if (read_int(kKeyDescPrefetchThreshold, v) && v <= (dctl::PTHRESH::mask >> dctl::PTHRESH::pos))
+        a->desc_prefetch_threshold = v;
     v = kFrameSize;
     if (read_int(kKeyJumboPacket, v) && v >= kFrameSize && v <= kJumboMax) a->jumbo_packet = v;
     v = kRxBufferSize;
@@ -614,6 +617,11 @@ void hw_program(Adapter* a) {
     wr32(a, TDH, 0);
     wr32(a, TDT, 0);
     wr32(a, TIDV, delay::VALUE::make(a->interrupt_delay));
+    if (a->desc_prefetch_threshold) {
+        const ULONG pthresh = dctl::PTHRESH::make(a->desc_prefetch_threshold);
+        wr32(a, TXDCTL, (rd32(a, TXDCTL) & ~dctl::PTHRESH::mask) | pthresh);
+        wr32(a, RXDCTL, (rd32(a, RXDCTL) & ~dctl::PTHRESH::mask) | pthresh);
+    }
     wr32(a, TCTL, tctl::EN::mask | tctl::PSP::mask | tctl::CT::make(0x0F) | tctl::COLD::make(0x40));
 
     const uint64_t rx_pa = static_cast<uint64_t>(a->rx_ring_pa.QuadPart);

@@ -22,6 +22,9 @@ constexpr const char* kKeyMaximumPhysicalMapping = "MaximumPhysicalMapping";
 constexpr const char* kKeyTxRingSize = "TxRingSize";          // TX descriptors, multiple of 8, 8..4096 (256)
 constexpr const char* kKeyRxRingSize = "RxRingSize";          // RX descriptors, multiple of 8, 8..4096 (256)
 constexpr const char* kKeyInterruptDelay = "InterruptDelay";  // TIDV and RDTR, 1.024 us units (0)
+/// PTHRESH of TXDCTL and RXDCTL, 1..63: the NIC prefetches descriptors while fewer than this many are cached.
+/// Absent (or 0): the registers keep their reset value and the NIC fetches only when its cache is empty.
+constexpr const char* kKeyDescPrefetchThreshold = "DescPrefetchThreshold";
 /// Largest frame received and sent, Ethernet header included, FCS excluded (the standardized keyword's meaning):
 /// 1514 (default) keeps RCTL.LPE clear; up to kJumboMax enables long packets (RCTL.LPE).
 constexpr const char* kKeyJumboPacket = "*JumboPacket";

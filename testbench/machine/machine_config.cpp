@@ -53,6 +53,7 @@ MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_m
     m.nic.dma_address_bits = c.dma_address_bits;
     m.nic.data_path_bits = c.nic_data_path;
     m.nic.max_transfer = c.max_transfer;
+    m.nic.desc_cache_entries = c.desc_cache;
     m.nic.link_mbps = c.link_mbps;
     m.nic.autoneg_ns = c.autoneg_ns;
     m.nic.mac[5] = partner ? 0x57 : 0x56;

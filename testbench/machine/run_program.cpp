@@ -43,6 +43,8 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     if (m_cfg->lso_max_size) s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->lso_max_size);
     if (m_cfg->jumbo_packet != miniport::kFrameSize)
         s.registry.emplace_back(miniport::kKeyJumboPacket, m_cfg->jumbo_packet);
+    if (m_cfg->desc_prefetch_threshold)
+        s.registry.emplace_back(miniport::kKeyDescPrefetchThreshold, m_cfg->desc_prefetch_threshold);
     s.library = m_library;
     std::string why;
     const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis, &why);

@@ -94,6 +94,10 @@ std::vector<Param> machine_params() {
              c.max_transfer = static_cast<uint32_t>(parse_uint(k, v, 64, 64 * 1024));
          },
          [](const RunConfig& c) { return num(c.max_transfer); }},
+        {"desc-cache", kGroupNic, "ENTRIES", "4 to 256", "on-chip descriptor cache per direction (the 82540EM has 64)",
+         nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.desc_cache = static_cast<unsigned>(parse_uint(k, v, 4, 256)); },
+         [](const RunConfig& c) { return num(c.desc_cache); }},
         {"link", kGroupNic, "MBPS", "10, 100 or 1000", "link speed of the MAC and the wire in Mb/s", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
              c.link_mbps = parse_choice(k, v, {10, 100, 1000});
@@ -149,6 +153,11 @@ std::vector<Param> driver_params() {
          "largest frame without FCS the driver accepts (above 1514 it sets RCTL.LPE)", miniport::kKeyJumboPacket,
          [](RunConfig& c, auto& k, auto& v) { c.jumbo_packet = static_cast<uint32_t>(parse_uint(k, v, 1514, 16110)); },
          [](const RunConfig& c) { return num(c.jumbo_packet); }},
+        {"desc-prefetch-threshold", kGroupDriver, "N", "0 to 63",
+         "descriptor prefetch threshold the driver writes to TXDCTL and RXDCTL (0: left at reset, fetch when empty)",
+         miniport::kKeyDescPrefetchThreshold,
+         [](RunConfig& c, auto& k, auto& v) { c.desc_prefetch_threshold = static_cast<unsigned>(parse_uint(k, v, 0, 63)); },
+         [](const RunConfig& c) { return num(c.desc_prefetch_threshold); }},
         {"miniport", kGroupDriver, "FILE", "a shared object exporting DriverEntry",
          "run this NDIS miniport instead of the project's own (none: the built-in C++ miniport)", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.miniport = v == "none" ? "" : parse_path(k, v); },

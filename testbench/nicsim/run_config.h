@@ -101,6 +101,10 @@ struct RunConfig {
     std::string peer_miniport;  ///< peer-miniport: the back-to-back partner's miniport (empty: the same as the DUT's)
     Placement placement = Placement::Scattered;  ///< placement: low, high, scattered, fragmented
     unsigned map_registers = 0;                  ///< map-registers: host grant limit (0 = as many as asked)
+
+    // Descriptor cache and prefetch.
+    unsigned desc_cache = nic::NicParams{}.desc_cache_entries;  ///< desc-cache: on-chip descriptors per direction
+    unsigned desc_prefetch_threshold = 0;  ///< desc-prefetch-threshold: the driver's DescPrefetchThreshold (0: PTHRESH left at reset)
     // Traffic.
     uint64_t packets = 32;                  ///< packets: packets per direction
     SizeDist size;                          ///< size: N, MIN..MAX or imix

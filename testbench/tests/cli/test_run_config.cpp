@@ -65,11 +65,13 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
         {"mem-latency", "9"},
         {"dma-address-bits", "32"},
         {"max-transfer", "2K"},
+        {"desc-cache", "16"},
         {"link", "100"},
         {"nic-data-path", "64"},
         {"autoneg", "2s"},
         {"eeprom", eeprom.path},
         {"jumbo-packet", "9014"},
+        {"desc-prefetch-threshold", "8"},
         {"miniport", "driver.so"},
         {"peer-miniport", "none"},
         {"lso-max-size", "64K"},
@@ -106,6 +108,8 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.mem_latency == 9);
     CHECK(cfg.dma_address_bits == 32);
     CHECK(cfg.max_transfer == 2048);
+    CHECK(cfg.desc_cache == 16);
+    CHECK(cfg.desc_prefetch_threshold == 8);
     CHECK(cfg.nic_data_path == 64);
     CHECK(cfg.autoneg_ns == 2'000'000'000u);
     CHECK(cfg.eeprom == eeprom.path);
@@ -242,7 +246,7 @@ TEST_CASE("a parameter that reaches the driver has one name from option to regis
         const std::string keyword = p.registry[0] == '*' ? p.registry + 1 : p.registry;
         CHECK(camel == keyword);
     }
-    CHECK(with_registry == 4);
+    CHECK(with_registry == 5);
 }
 
 TEST_CASE("help fits in 100 columns and names every parameter with its default", "[cli][config]") {

@@ -243,6 +243,23 @@ declared-defaults)
     [ "$(value e.json dma bursts_bus_requests)" -gt "$(value base.json dma bursts_bus_requests)" ] ||
         fail "--max-transfer 256 did not split DMA into more requests"
     checked="$checked max-transfer"
+    # A cache of 8 descriptors: no fetch brings more than 8, so the descriptors fetched take at least 1/8 as many
+    # bursts (the default cache of 64 fetches the whole default run in 3).
+    run 0 "${base[@]}" --desc-cache 8 --stats-json e.json
+    python3 - e.json <<'PY' || fail "--desc-cache 8 fetched more than 8 descriptors in one burst"
+import json, sys
+d = json.load(open(sys.argv[1]))["descriptors"]
+sys.exit(0 if d["fetch_bursts"] * 8 >= d["tx_fetched"] + d["rx_fetched"] and d["fetch_bursts"] > 3 else 1)
+PY
+    checked="$checked desc-cache"
+    # PTHRESH 8 (desc-prefetch-threshold) with a cache of 8: the NIC fetches whenever a descriptor is used, not only once the cache is empty:
+    # more, smaller fetch bursts for the same receive traffic.
+    small=(--direction rx --size 60 --packets 200 --desc-cache 8)
+    run 0 "${base[@]}" "${small[@]}" --stats-json p0.json
+    run 0 "${base[@]}" "${small[@]}" --desc-prefetch-threshold 8 --stats-json p8.json
+    [ "$(value p8.json descriptors fetch_bursts)" -gt "$(value p0.json descriptors fetch_bursts)" ] ||
+        fail "--desc-prefetch-threshold 8 did not make the NIC prefetch"
+    checked="$checked desc-prefetch-threshold"
     # At 100 Mb/s a 1514-byte frame with preamble, FCS and inter-frame gap (1538 bytes) takes 123.04 us on the wire:
     # 32 of them one way take at least 3937 us (the directions are full duplex).
     run 0 "${base[@]}" --link 100 --stats-json e.json
