@@ -246,11 +246,9 @@ void BusMonitor::reset_state() {
     m_par_due = m_par64_due = false;
     m_bad_hist = 0;
     m_prev_completed = m_prev_stop = false;
-    m_sts_any = false;
     for (unsigned i = 0; i < m_drivers; ++i) {
         const Drive& d = m_bus.driven_by(i);
         m_sts_low[i] = d.oe & ~d.level & kStsLines;
-        m_sts_any |= m_sts_low[i] != 0;
     }
 }
 
@@ -274,7 +272,7 @@ void BusMonitor::step(const Lines& l, uint64_t n) {
 
     if (l.contention != 0)
         flag(Rule::Contention, kContention, n, "%s driven by more than one agent", line_name(l.contention));
-    check_sts_release(l, n);
+    check_sts_release(n);
     const uint32_t g = granted(l);
     if (g & (g - 1)) flag(Rule::StartOnIdleWithGnt, kTwoGnt, n, "more than one GNT# asserted (GNT# mask 0x%x)", g);
     check_parity(l, n);
@@ -300,11 +298,7 @@ void BusMonitor::step(const Lines& l, uint64_t n) {
     }
 }
 
-void BusMonitor::check_sts_release(const Lines& l, uint64_t n) {
-    // A resolved s/t/s line is low exactly when some driver drives it low: with none low now and none held low on
-    // the previous clock, no driver can have released one and every m_sts_low stays 0, so the walk is skipped.
-    if (!m_sts_any && (~l.level & kStsLines) == 0) return;
-    bool any = false;
+void BusMonitor::check_sts_release(uint64_t n) {
     for (unsigned i = 0; i < m_drivers; ++i) {
         const Drive& d = m_bus.driven_by(i);
         const uint32_t released = m_sts_low[i] & ~d.oe;
@@ -312,9 +306,7 @@ void BusMonitor::check_sts_release(const Lines& l, uint64_t n) {
             flag(Rule::Contention, kStsRelease, n, "%s released %s without driving it high for one clock",
                  m_bus.driver_name(i).c_str(), line_name(released));
         m_sts_low[i] = d.oe & ~d.level & kStsLines;
-        any |= m_sts_low[i] != 0;
     }
-    m_sts_any = any;
 }
 
 void BusMonitor::check_parity(const Lines& l, uint64_t n) {

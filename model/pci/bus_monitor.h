@@ -89,7 +89,7 @@ class BusMonitor : public sc_core::sc_module, private ClockedAgent {
     void clock_edge() override;
     void step(const Lines& l, uint64_t n);
     void reset_state();
-    void check_sts_release(const Lines& l, uint64_t n);
+    void check_sts_release(uint64_t n);
     void check_parity(const Lines& l, uint64_t n);
     void idle_checks(const Lines& l, uint64_t n);
     void start_address(const Lines& l, uint64_t n);
@@ -111,7 +111,6 @@ class BusMonitor : public sc_core::sc_module, private ClockedAgent {
     uint32_t m_master_mask = 0;             // GNT# bits that exist
     unsigned m_drivers = 0;                 // driver slots on the bus
     std::vector<uint32_t> m_sts_low;        // per driver: s/t/s lines it drove low on the previous clock
-    bool m_sts_any = false;                 // some m_sts_low is not 0
     std::vector<unsigned> m_driver_master;  // per driver: the master registered under the same name, or kNoOwner
 
     // sampling
