@@ -643,12 +643,15 @@ int sc_main(int argc, char* argv[]) {
         all_ok &= fast.ok;
     }
     std::printf("\n");
-    if (full.ok)
+    if (full.ok) {
+        // On a shared machine a child may get less than a whole core: clocks per CPU second are compared too.
+        const double wall = full.clocks_per_s / ref.clocks_per_s;
+        const double cpu = ref.ok && full.cpu_s > 0 ? (full.clocks / full.cpu_s) / (ref.clocks / ref.cpu_s) : 0;
         std::printf(
-            "(b) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); (b)/(a) = %.3f, target "
-            ">= 0.75: %s.\n",
-            full.x1, full.x2, full.x3, full.clocks_per_s / ref.clocks_per_s,
-            met(ref.ok && full.clocks_per_s / ref.clocks_per_s >= 0.75));
+            "(b) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); (b)/(a) = %.3f in wall "
+            "time, %.3f in clocks per CPU second; target >= 0.75: %s.\n",
+            full.x1, full.x2, full.x3, wall, cpu, met(ref.ok && wall >= 0.75));
+    }
     print_trace_notes(full, vcd, fst);
     if (idle.ok) std::printf("(d) the NIC was evaluated on %.0f of %.3g clocks.\n", idle.x1, idle.clocks);
 
