@@ -208,9 +208,17 @@ std::vector<Param> file_params() {
         {"pcap-out", kGroupFiles, "FILE", "a path, or none", "every frame on the wire, both directions", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.pcap_out = parse_path(k, v); },
          [](const RunConfig& c) { return c.pcap_out.empty() ? kDefaultPcapOut : c.pcap_out; }},
-        {"vcd", kGroupFiles, "FILE", "a path, or none", "a VCD of the signals --trace names, for GTKWave", nullptr,
+        {"vcd", kGroupFiles, "FILE", "a path, or none",
+         "the trace of the signals --trace names, for GTKWave (a VCD, or an FST with --trace-format fst)", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.vcd = parse_path(k, v); },
-         [](const RunConfig& c) { return c.vcd.empty() ? kDefaultVcd : c.vcd; }},
+         [](const RunConfig& c) { return c.vcd.empty() ? default_trace_path(c) : c.vcd; }},
+        {"trace-format", kGroupFiles, "FORMAT", "vcd or fst",
+         "vcd: text VCD; fst: GTKWave's compressed FST, written through GTKWave's vcd2fst", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.trace_format =
+                 parse_enum<TraceFormat>(k, v, {{"vcd", TraceFormat::Vcd}, {"fst", TraceFormat::Fst}}, "vcd or fst");
+         },
+         [](const RunConfig& c) { return std::string(trace_format_name(c.trace_format)); }},
         {"trace", kGroupFiles, "WHAT", "comma list of bus, dma, desc, mac, all", "what the VCD holds", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.trace = parse_trace(k, v); },
          [](const RunConfig& c) { return c.trace; }},

@@ -48,9 +48,11 @@ enum class Placement { Low, High, Scattered, Fragmented };
 /// How the machine is built: the pin-level PCI bus (arbiter, monitor, host bridge) or the TLM-2.0 fast mode
 /// (model/fast: the same CPU, memory, verifier and NIC, CPU cycles and DMA as direct transactions).
 enum class BusModel { Pin, Tlm };
+enum class TraceFormat { Vcd, Fst };
 const char* direction_name(Direction d);
 const char* placement_name(Placement p);
 const char* bus_model_name(BusModel m);
+const char* trace_format_name(TraceFormat f);
 
 /// Faults to inject (--fault): each with the recovery the run then checks. Zero/false = off.
 struct FaultConfig {
@@ -116,11 +118,12 @@ struct RunConfig {
     // Topology.
     bool back_to_back = false;  ///< back-to-back: two NICs joined by one wire
     // Inputs and outputs.
-    std::string pcap_in;        ///< pcap-in: frames received from the wire
-    std::string pcap_out;       ///< pcap-out: frames transmitted onto the wire
-    std::string vcd;            ///< vcd: VCD file for GTKWave
-    std::string trace = "bus";  ///< trace: what the VCD holds: bus,dma,desc,mac or all
-    std::string stats_json;     ///< stats-json: the statistics as JSON
+    std::string pcap_in;   ///< pcap-in: frames received from the wire
+    std::string pcap_out;  ///< pcap-out: frames transmitted onto the wire
+    std::string vcd;       ///< vcd: the trace file for GTKWave (VCD or FST, as trace_format says)
+    TraceFormat trace_format = TraceFormat::Vcd;  ///< trace-format: vcd, or fst (GTKWave's compressed format)
+    std::string trace = "bus";                    ///< trace: what the VCD holds: bus,dma,desc,mac or all
+    std::string stats_json;                       ///< stats-json: the statistics as JSON
     // Limits.
     uint64_t max_time_ns = 0;  ///< max-time: simulated time limit (0: none, the run ends with its traffic)
     uint64_t max_clocks = 0;   ///< max-clocks: bus clock limit (0 = none)
@@ -134,6 +137,7 @@ struct RunConfig {
 /// Where outputs go when the run does not name them ("none" turns one off).
 constexpr const char* kDefaultOutDir = "nicsim-out";
 constexpr const char* kDefaultVcd = "nicsim-out/nicsim.vcd";
+constexpr const char* kDefaultFst = "nicsim-out/nicsim.fst";
 constexpr const char* kDefaultPcapOut = "nicsim-out/nicsim.pcap";
 
 /// Cross-field checks (e.g. an LSO size above the mapping, faults that cannot act); throws UsageError.
@@ -141,6 +145,8 @@ void validate(const RunConfig& cfg);
 /// Constrained-random scenario from `cfg.seed`: bus, NIC, placement, mapping, sizes, fragments, direction, packets.
 /// The command line applies it after presets and before explicit options (which therefore override it).
 void apply_random_scenario(RunConfig& cfg);
+/// The trace file when the run names none: kDefaultVcd or kDefaultFst.
+const char* default_trace_path(const RunConfig& cfg);
 /// The --trace item that needs the pin-level bus ("bus" or "all"), or nullptr when it names only NIC internals.
 const char* trace_needing_bus(const std::string& trace);
 

@@ -86,7 +86,8 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
         {"back-to-back", "false"},
         {"pcap-in", "in.pcap"},
         {"pcap-out", "out.pcap"},
-        {"vcd", "x.vcd"},
+        {"vcd", "x.fst"},
+        {"trace-format", "fst"},
         {"trace", "bus,dma"},
         {"stats-json", "s.json"},
         {"max-time", "2ms"},
@@ -132,7 +133,8 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK_FALSE(cfg.back_to_back);
     CHECK(cfg.pcap_in == "in.pcap");
     CHECK(cfg.pcap_out == "out.pcap");
-    CHECK(cfg.vcd == "x.vcd");
+    CHECK(cfg.vcd == "x.fst");
+    CHECK(cfg.trace_format == TraceFormat::Fst);
     CHECK(cfg.trace == "bus,dma");
     CHECK(cfg.stats_json == "s.json");
     CHECK(cfg.max_time_ns == 2'000'000);
@@ -162,6 +164,11 @@ TEST_CASE("bad option values are refused with a message naming the option and th
     CHECK_THAT(error_of({"--scenario", "nope"}), Catch::Contains("unknown scenario 'nope'"));
     CHECK_THAT(error_of({"--lso-max-size", "1000"}), Catch::StartsWith("--lso-max-size:"));
     CHECK_THAT(error_of({"--pakets", "3"}), Catch::Contains("did you mean --packets?"));
+    CHECK_THAT(error_of({"--trace-format", "lxt"}), Catch::StartsWith("--trace-format: expected vcd or fst"));
+    INFO("GTKWave reads a trace by its name's ending: the name must say the format");
+    CHECK_THAT(error_of({"--trace-format", "fst", "--vcd", "run.vcd"}), Catch::Contains("must end in .fst"));
+    CHECK_THAT(error_of({"--vcd", "run.fst"}), Catch::Contains("needs --trace-format fst"));
+    CHECK_THAT(error_of({"--trace-format", "fst", "--vcd", "-"}), Catch::Contains("cannot go to standard output"));
     CHECK_THAT(error_of({"--help=x"}), Catch::StartsWith("--help takes no value, got 'x'"));
     CHECK_THAT(error_of({"--fault", "retry:0"}), Catch::StartsWith("--fault retry: expected a probability above 0"));
     CHECK_THAT(error_of({"--fault", "link-down-for:10us"}), Catch::Contains("link-down-for needs link-flap"));

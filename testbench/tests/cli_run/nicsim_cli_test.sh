@@ -201,7 +201,7 @@ declared-defaults)
     [ "$(wc -l <declared.txt)" -ge 25 ] || fail "could not read the declared defaults from --help-markdown"
     while read -r name default; do
         case $name in
-        vcd | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # outputs, inputs
+        vcd | trace-format | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # outputs, inputs
         esac
         run 0 "${base[@]}" "--$name=$default" --stats-json d.json
         stats_sans_wallclock d.json >d.txt
@@ -294,7 +294,7 @@ PY
     checked="$checked quiet"
     while read -r name default; do
         case $name in
-        vcd | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # own cases
+        vcd | trace-format | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # own cases
         miniport | peer-miniport) continue ;; # nicsim_cli_miniport (needs the SDK example)
         esac
         case " $checked " in *" $name "*) ;; *) fail "--$name has no effect check in declared-defaults" ;; esac
