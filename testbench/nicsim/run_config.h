@@ -63,7 +63,7 @@ struct FaultConfig {
     uint64_t parity_address_ns = 0;   ///< parity-address:T - the NIC's next address phase after T has bad PAR
     uint64_t parity_data_ns = 0;      ///< parity-data:T - the NIC's next write data phase after T has bad PAR
     uint64_t parity_read_ns = 0;      ///< parity-read:T - the bridge's next read data phase after T has bad PAR
-    bool rx_flood = false;            ///< rx-flood - the peer sends back to back, faster than the ring drains
+    bool rx_flood = false;            ///< rx-flood - half the frames minimum-size, back to back at line rate
     uint64_t link_flap_ns = 0;        ///< link-flap:T - the cable is pulled at T ...
     uint64_t link_down_ns = 100'000;  ///< link-down-for:T - ... and plugged back in after this long
     bool link_down_given = false;     ///< link-down-for was set (it needs link-flap)
