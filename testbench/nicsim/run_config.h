@@ -101,6 +101,7 @@ struct RunConfig {
     std::string peer_miniport;  ///< peer-miniport: the back-to-back partner's miniport (empty: the same as the DUT's)
     Placement placement = Placement::Scattered;  ///< placement: low, high, scattered, fragmented
     unsigned map_registers = 0;                  ///< map-registers: host grant limit (0 = as many as asked)
+    uint64_t check_for_hang_ns = 500'000;        ///< check-for-hang: MiniportCheckForHang period (0: the driver's own)
     // Traffic.
     uint64_t packets = 32;                  ///< packets: packets per direction
     SizeDist size;                          ///< size: N, MIN..MAX or imix

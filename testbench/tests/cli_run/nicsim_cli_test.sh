@@ -234,6 +234,11 @@ declared-defaults)
     effect randomize true run scenario random
     effect back-to-back true partner_transmit packets_sent 32
     effect map-registers 0 host map_registers_reserved 2
+    # The built-in driver passes 0 to NdisMSetAttributesEx: NDIS's 2 s, far beyond the 1.1 ms default run.
+    effect check-for-hang driver host hang_checks 0
+    # Every 100 us instead of every 500 us: a run of about 1 ms after the driver came up makes at least 8 checks.
+    run 0 "${base[@]}" --check-for-hang 100us --stats-json e.json
+    [ "$(value e.json host hang_checks)" -ge 8 ] || fail "--check-for-hang 100us made $(value e.json host hang_checks) checks"
     # Reads later than the bridge's 16-clock retry threshold become delayed transactions: the NIC is retried.
     run 0 "${base[@]}" --mem-latency 20 --stats-json e.json
     [ "$(value e.json bus_master_nic retries)" -gt 0 ] || fail "--mem-latency 20 caused no retries"
