@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "testbench/checkers/overrun_rule.h"
+
 namespace nicsim::tb {
 namespace {
 
@@ -128,13 +130,7 @@ void judge_pcap_in(const Evidence& e, uint64_t rx_allowed, std::vector<std::stri
 }  // namespace
 
 bool overrun_inevitable(const RunConfig& cfg) {
-    // Offered receive-and-transmit load against the bus's peak: a 32-bit/33 MHz PCI bus peaks at 133 MB/s, two
-    // directions of 1 GbE offer 250 MB/s. Below 90 % of the peak the machine keeps up (descriptor traffic and
-    // arbitration take the rest), above it the receive FIFO overruns however the driver behaves.
-    const double dirs = cfg.direction == Direction::Both ? 2 : 1;
-    const double offered = dirs * cfg.link_mbps * 1e6 / 8;
-    const double peak = cfg.bus_width / 8.0 * cfg.bus_mhz * 1e6;
-    return cfg.direction != Direction::Tx && offered > 0.9 * peak;
+    return cfg.bus_model == BusModel::Tlm ? tlm_overrun_inevitable(cfg) : pin_overrun_inevitable(cfg);
 }
 
 Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out) {
