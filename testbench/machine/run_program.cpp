@@ -58,19 +58,6 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
         m_traffic_done = true;
         return false;
     }
-    if (m_library) {
-        // A protocol binding sets the packet filter, and a driver written for Windows receives nothing before it.
-        // The project's own miniport programs its filter at initialisation; giving it the OID too would add register
-        // cycles to every run, so it is set for drivers from a shared object only.
-        const ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST;
-        const std::vector<uint8_t> bytes = {static_cast<uint8_t>(filter), 0, 0, 0};
-        const NDIS_STATUS fs = m_ndis->set_oid(OID_GEN_CURRENT_PACKET_FILTER, bytes).status;
-        if (fs != NDIS_STATUS_SUCCESS) {
-            m_failure = "the driver refused OID_GEN_CURRENT_PACKET_FILTER with " + machine::ndis_status_text(fs);
-            m_traffic_done = true;
-            return false;
-        }
-    }
     m_map_registers = m_ndis->map_registers_reserved();
     m_driver_up = true;
     m_up_event.notify(sc_core::SC_ZERO_TIME);
