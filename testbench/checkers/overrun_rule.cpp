@@ -7,7 +7,7 @@
 namespace nicsim::tb {
 namespace {
 
-constexpr uint32_t kDescBytes = 16;     // one legacy descriptor, fetched and written back (8254x SDM 3.2.3, 3.3.3)
+constexpr uint32_t kDescBytes = 16;       // one legacy descriptor, fetched and written back (8254x SDM 3.2.3, 3.3.3)
 constexpr uint32_t kWireExtraBytes = 24;  // FCS 4, preamble and SFD 8, inter-frame gap 12 (IEEE 802.3)
 
 /// Averages `f(size)` over the configured frame size distribution.
@@ -58,7 +58,8 @@ double tlm_frame_clocks(uint32_t bytes, bool write, const RunConfig& cfg) {
 
 bool tlm_overrun_inevitable(const RunConfig& cfg) {
     if (cfg.direction == Direction::Tx) return false;
-    const double wire_ns = average(cfg.size, [&](uint32_t s) { return (s + kWireExtraBytes) * 8000.0 / cfg.link_mbps; });
+    const double wire_ns =
+        average(cfg.size, [&](uint32_t s) { return (s + kWireExtraBytes) * 8000.0 / cfg.link_mbps; });
     double clocks = average(cfg.size, [&](uint32_t s) { return tlm_frame_clocks(s, true, cfg); });
     if (cfg.direction == Direction::Both)
         clocks += average(cfg.size, [&](uint32_t s) { return tlm_frame_clocks(s, false, cfg); });
