@@ -78,7 +78,7 @@ expect_json lso64k.json nic tso_segments 360
 expect_json lso64k.json transmit tcp_segments 360
 expect_json lso64k.json transmit frames_intact 8
 expect_json lso64k.json transmit layouts_merged_for_map_registers 8
-expect_json default.json bus_master_nic dac_cycles 81
+expect_json default.json bus_master_nic dac_cycles 82
 expect_json default.json run simulated_time_us 1130
 
 # Scenario file.

@@ -462,7 +462,8 @@ NDIS_STATUS MiniportReset(PBOOLEAN addressing_reset, NDIS_HANDLE ctx) {
     a->resetting = true;
     a->hang_clean = ~0u;
     a->rx_hang_clean = ~0u;
-    a->rx_hang_rdh = 0;  // the ring is programmed again from descriptor 0
+    a->rx_hang_rdh = 0;  // the rings are programmed again from descriptor 0
+    a->tx_hang_tdh = 0;
     a->hw_status = NdisHardwareStatusReset;
     hw_quiesce(a);
     tx_complete(a);  // what the device finished before it stopped completes normally
@@ -517,13 +518,17 @@ uint64_t tx_progress_limit_100ns(const Adapter* a) {
     return 2 * bits * 10 / mbps;  // bits / Mb/s = microseconds
 }
 
-/// Transmit stalled: sends sat on the TX ring across two checks without one descriptor completing, for longer than
-/// the link needs for the longest send (tx_progress_limit_100ns: a hang check may come more often than that), with
-/// the link up (while it is down the MAC holds them: waiting for the link is no hang).
+/// Transmit stalled: sends sat on the TX ring across two checks with neither a descriptor completing nor the
+/// device's head (TDH) moving, for longer than the link needs for the longest send (tx_progress_limit_100ns: a hang
+/// check may come more often than that), with the link up (while it is down the MAC holds them: waiting for the
+/// link is no hang). A slow bus (retries, long reads) moves TDH though a large send has not completed yet.
 bool tx_stalled(Adapter* a) {
     tx_complete(a);
     const uint64_t now = now_100ns();
-    if (a->tx_in_use == 0 || !a->link_up || a->hang_clean != a->tx_clean) {
+    const ULONG tdh = a->tx_in_use != 0 ? rd32(a, TDH) : a->tx_hang_tdh;
+    const bool moved = a->hang_clean != a->tx_clean || tdh != a->tx_hang_tdh;
+    a->tx_hang_tdh = tdh;
+    if (a->tx_in_use == 0 || !a->link_up || moved) {
         a->hang_clean = a->tx_in_use == 0 || !a->link_up ? ~0u : a->tx_clean;
         a->tx_progress_time = now;
         return false;
