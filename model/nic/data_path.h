@@ -18,7 +18,8 @@
 // tail-while-disabled. Reset (CTRL.RST, RST#): frames whose descriptors
 // were already done but which had not left for the wire (TX FIFO, TSO segments not yet queued) are discarded as on the
 // 8254x; they are counted in tx_dropped and tx_flushed and named by an SC_INFO report "nicsim/nic/tx-flushed" (a reset
-// is legal, so not a warning). Failed descriptor write-back (master/target abort, parity on the bus): fatal for those
+// is legal, so not a warning); received frames still in the RX FIFO likewise (rx_dropped, rx_flushed,
+// "nicsim/nic/rx-flushed"). Failed descriptor write-back (master/target abort, parity on the bus): fatal for those
 // descriptors, as on the 8254x. The DMA engine raises "nicsim/nic/dma-bus-error", the front latches Received
 // Target/Master Abort in the PCI Status register, and the descriptors are still retired (the head register moves past
 // them, counted in desc_writeback_lost) so the device's ring does not hang; their DD never reaches host memory. A
@@ -87,6 +88,7 @@ struct DataPathStats {
     uint64_t rx_filtered = 0;      ///< frames refused by the address filter
     uint64_t rx_missed = 0;        ///< frames dropped: FIFO full (MPC)
     uint64_t rx_dropped = 0;       ///< frames dropped for other reasons (disabled receiver, DMA error, too long)
+    uint64_t rx_flushed = 0;       ///< of them, frames in the RX FIFO a reset discarded before they reached memory
     uint64_t diagnostics = 0;      ///< diagnostics raised by the data path
     uint64_t busy_ticks = 0;       ///< tick() calls
 };

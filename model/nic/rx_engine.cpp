@@ -22,6 +22,15 @@ RxEngine::RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats)
     : m_ctx(ctx), m_dma(dma), m_stats(stats), m_cache(ctx, dma, kRxRingRegs, *this, stats), m_fifo(kFifoSlots) {}
 
 void RxEngine::reset() {
+    // Frames still in the RX FIFO (the head one possibly half written to host memory, without its descriptor) are
+    // discarded, as on the 8254x: counted and named like the transmit side's, never silent.
+    if (m_fifo_count != 0) {
+        m_stats.rx_dropped += m_fifo_count;
+        m_stats.rx_flushed += m_fifo_count;
+        SC_REPORT_INFO(
+            "nicsim/nic/rx-flushed",
+            ("reset discarded " + std::to_string(m_fifo_count) + " received frames still in the RX FIFO").c_str());
+    }
     ++m_generation;
     m_cache.reset();
     m_filter.reset();

@@ -44,6 +44,15 @@ Mac MachineBase::mac() const {
     return mac_of(m_config.nic);
 }
 
+uint64_t MachineBase::nic_rx_losses() const {
+    const nic::DataPathStats& d = const_cast<MachineBase*>(this)->nic_device().data_path().stats();
+    return d.rx_missed + d.rx_dropped;
+}
+
+uint64_t MachineBase::nic_rx_written() const {
+    return const_cast<MachineBase*>(this)->nic_device().data_path().stats().rx_frames;
+}
+
 CpuPlatform& MachineBase::platform() {
     if (!m_platform) m_platform = std::make_unique<CpuPlatform>(host_cpu(), host_memory(), &dma_verifier());
     return *m_platform;

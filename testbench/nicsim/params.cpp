@@ -170,6 +170,12 @@ std::vector<Param> driver_params() {
          nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.map_registers = static_cast<unsigned>(parse_uint(k, v, 0, 4096)); },
          [](const RunConfig& c) { return num(c.map_registers); }},
+        {"check-for-hang", kGroupDriver, "TIME", "a time, e.g. 200us, or driver",
+         "how often NDIS calls MiniportCheckForHang, resetting the adapter when it answers TRUE; stands for the "
+         "adapter's CheckForHangTimeInSeconds registry value, scaled to runs of milliseconds (driver: the period the "
+         "driver passed to NdisMSetAttributesEx, NDIS's 2 s if it passed 0)",
+         nullptr, [](RunConfig& c, auto& k, auto& v) { c.check_for_hang_ns = v == "driver" ? 0 : parse_time_ns(k, v); },
+         [](const RunConfig& c) { return c.check_for_hang_ns ? time_text(c.check_for_hang_ns) : "driver"; }},
     };
 }
 

@@ -65,7 +65,7 @@ struct FaultConfig {
     uint64_t parity_address_ns = 0;       ///< parity-address:T - the NIC's next address phase after T has bad PAR
     uint64_t parity_data_ns = 0;          ///< parity-data:T - the NIC's next write data phase after T has bad PAR
     uint64_t parity_read_ns = 0;          ///< parity-read:T - the bridge's next read data phase after T has bad PAR
-    bool rx_flood = false;                ///< rx-flood - the peer sends back to back, faster than the ring drains
+    bool rx_flood = false;                ///< rx-flood - half the frames minimum-size, back to back at line rate
     uint64_t link_flap_ns = 0;            ///< link-flap:T - the cable is pulled at T ...
     uint64_t link_down_for_ns = 100'000;  ///< link-down-for:T - ... and plugged back in after this long
     bool link_down_for_given = false;     ///< link-down-for was set (it needs link-flap)
@@ -107,6 +107,8 @@ struct RunConfig {
     // Descriptor cache and prefetch.
     unsigned desc_cache = nic::NicParams{}.desc_cache_entries;  ///< desc-cache: on-chip descriptors per direction
     unsigned desc_prefetch_threshold = 0;  ///< desc-prefetch-threshold: the driver's DescPrefetchThreshold (0: PTHRESH left at reset)
+    uint64_t check_for_hang_ns = 500'000;  ///< check-for-hang: MiniportCheckForHang period (0: the driver's own)
+
     // Traffic.
     uint64_t packets = 32;                  ///< packets: packets per direction
     SizeDist size;                          ///< size: N, MIN..MAX or imix

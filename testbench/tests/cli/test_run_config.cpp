@@ -78,6 +78,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
         {"maximum-physical-mapping", "65536"},
         {"placement", "fragmented"},
         {"map-registers", "40"},
+        {"check-for-hang", "2ms"},
         {"packets", "10"},
         {"size", "64..128"},
         {"direction", "tx"},
@@ -121,6 +122,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.maximum_physical_mapping == 65536);
     CHECK(cfg.placement == Placement::Fragmented);
     CHECK(cfg.map_registers == 40);
+    CHECK(cfg.check_for_hang_ns == 2'000'000u);
     INFO("the command line overrides both the preset (4) and the scenario file (12)");
     CHECK(cfg.packets == 10);
     CHECK(cfg.size.kind == SizeDist::Uniform);
