@@ -307,6 +307,7 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
         s.add_count("host", "scatter-gather lists refused", hal.refused);
     }
     s.add_count("host", "CPU MMIO cycles", dut.host_cpu().stats().mmio_cycles);
+    if (dut.tlm()) s.add_count("host", "CPU quantum synchronisations", dut.host_cpu().stats().syncs);
     s.add_count("host", "CPU config cycles", dut.host_cpu().stats().config_cycles);
 
     add_checks(s, top);
