@@ -42,7 +42,7 @@ struct Shape {
 
 /// What the driver and the wire saw of one run.
 struct Outcome {
-    std::vector<std::vector<uint8_t>> wire;      // transmitted frames, FCS stripped, in order
+    std::vector<std::vector<uint8_t>> wire;       // transmitted frames, FCS stripped, in order
     std::vector<std::vector<uint8_t>> indicated;  // frames indicated to the protocol, in order
     std::vector<NDIS_STATUS> completions;         // send completion status, in completion order
     uint64_t done_ns = 0;                         // when the program finished
@@ -119,8 +119,8 @@ struct Pair {
     uint64_t tp = 0, tf = 0;  // when each program finished
 };
 
-/// Every seed of `sh` (the frame size shortened by 0, 97 or 194 bytes by the seed) as a pair of machines, all in one simulation (SystemC elaborates once per process), run until
-/// every program is done; then each pair is compared.
+/// Every seed of `sh` (the frame size shortened by 0, 97 or 194 bytes by the seed) as a pair of machines, all in one
+/// simulation (SystemC elaborates once per process), run until every program is done; then each pair is compared.
 void compare_modes(const Shape& sh, std::initializer_list<uint64_t> seeds) {
     std::vector<Pair> pairs(seeds.size());
     size_t k = 0;
