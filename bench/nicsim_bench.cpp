@@ -9,7 +9,8 @@
 // small-packet run that samples memory (default 120); --long-packets: its packet target (default 10 M, both
 // directions together); --profile: no measurement, no child: run that configuration for exactly CLOCKS simulated
 // bus clocks in this process and exit (a fixed, repeatable run for valgrind --tool=callgrind); --only: run only the
-// named measurements (ref, full, vcd, fst, idle, pinh, fast, eff, line, small, long).
+// named measurements (ref, full, vcd, fst, idle, pinh, fast, tfull, eff, line, small, tsmall, long,
+// tlong; the t-rows are the fast mode, --bus-model tlm).
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -208,8 +209,8 @@ RunConfig saturate_config() {
     return cfg;
 }
 
-const nic::DataPathStats& dp_stats(Machine& m) {
-    return m.nic.data_path().stats();
+const nic::DataPathStats& dp_stats(MachineBase& m) {
+    return m.nic_device().data_path().stats();
 }
 
 enum class Trace { Off, Vcd, Fst };
@@ -263,8 +264,10 @@ class BenchTrace {
     std::unique_ptr<OutputFile> m_out;
 };
 
-void measure_full(const Options& o, Trace trace, Result& r) {
+/// (b), (c), (c') and (g): `tlm` builds the run on the TLM-2.0 fast machine (--bus-model tlm).
+void measure_full(const Options& o, Trace trace, bool tlm, Result& r) {
     RunConfig cfg = saturate_config();
+    if (tlm) cfg.bus_model = BusModel::Tlm;
     BenchTrace bt(trace, cfg);
     SystemTop top("top", cfg);
     std::string why;
@@ -272,16 +275,16 @@ void measure_full(const Options& o, Trace trace, Result& r) {
         std::snprintf(r.text, sizeof r.text, "%s", why.c_str());
         return;
     }
-    Machine& dut = top.dut();
+    MachineBase& dut = top.machine();
     // Warm-up: driver initialisation and the first frames in both directions are not measured.
     for (int i = 0; i < 400 && (dp_stats(dut).tx_frames < 50 || dp_stats(dut).rx_frames < 50); ++i)
         sc_start(sc_time(50, SC_US));
-    const uint64_t c0 = dut.bus.clock_count();
+    const sc_time s0 = sc_time_stamp();  // simulated time in 15 ns clocks: the fast machine evaluates no clock
     const uint64_t tx0 = dp_stats(dut).tx_frames, rx0 = dp_stats(dut).rx_frames;
     const double t0 = wall_now();
     const double cpu0 = cpu_now();
     run_for_wall(o.seconds, sc_time(100, SC_US));
-    r.clocks = static_cast<double>(dut.bus.clock_count() - c0);
+    r.clocks = (sc_time_stamp() - s0) / sc_time(15, SC_NS);
     r.x1 = static_cast<double>(dp_stats(dut).tx_frames - tx0);
     r.x2 = static_cast<double>(dp_stats(dut).rx_frames - rx0);
     const double sim_s = r.clocks * 15e-9;
@@ -428,14 +431,16 @@ void measure_line_rate(const Options& o, Result& r) {
 
 // ---- small packets: 64-byte frames, both directions ----
 
-void measure_small(const Options& o, double budget_s, uint64_t target_packets, bool sample_memory, Result& r) {
+void measure_small(const Options& o, double budget_s, uint64_t target_packets, bool sample_memory, bool tlm,
+                   Result& r) {
     RunConfig cfg = saturate_config();
+    if (tlm) cfg.bus_model = BusModel::Tlm;
     cfg.size.min = cfg.size.max = 60;  // 64 on the wire with the FCS
     // Per direction: at 64 bytes both ways the NIC misses about 40 % of the received frames (RX overrun), so the
     // offered count is the whole target in each direction; the run stops once the NIC has moved the target.
     cfg.packets = target_packets;
     SystemTop top("top", cfg);
-    Machine& dut = top.dut();
+    MachineBase& dut = top.machine();
     for (int i = 0; i < 400 && (dp_stats(dut).tx_frames < 100 || dp_stats(dut).rx_frames < 100); ++i)
         sc_start(sc_time(50, SC_US));
     const double s0 = sc_time_stamp().to_seconds();
@@ -580,7 +585,7 @@ int sc_main(int argc, char* argv[]) {
         } else {
             std::fprintf(stderr,
                          "usage: nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--only "
-                         "ref,full,vcd,fst,idle,pinh,fast,eff,line,small,long]\n"
+                         "ref,full,vcd,fst,idle,pinh,fast,tfull,eff,line,small,tsmall,long,tlong]\n"
                          "       nicsim_bench --profile full|vcd|fst|pin|fast CLOCKS\n");
             return 2;
         }
@@ -606,24 +611,25 @@ int sc_main(int argc, char* argv[]) {
     Result ref;
     ref.clocks_per_s = 1;
     if (o.wants("ref") || o.wants("full") || o.wants("vcd") || o.wants("fst") || o.wants("idle") || o.wants("pinh") ||
-        o.wants("fast")) {
+        o.wants("fast") ||
+        o.wants("tfull")) {
         ref = in_child([&](Result& r) { measure_reference(o, r); });
         print_speed_row("(a) bare clock loop (sc_clock + one SC_METHOD)", ref, ref.clocks_per_s);
         all_ok &= ref.ok;
     }
-    Result full, vcd, fst, idle, pinh, fast;
+    Result full, vcd, fst, idle, pinh, fast, tfull;
     if (o.wants("full")) {
-        full = in_child([&](Result& r) { measure_full(o, Trace::Off, r); });
+        full = in_child([&](Result& r) { measure_full(o, Trace::Off, false, r); });
         print_speed_row("(b) full system, saturated 1 GbE both ways, tracing off", full, ref.clocks_per_s);
         all_ok &= full.ok;
     }
     if (o.wants("vcd")) {
-        vcd = in_child([&](Result& r) { measure_full(o, Trace::Vcd, r); });
+        vcd = in_child([&](Result& r) { measure_full(o, Trace::Vcd, false, r); });
         print_speed_row("(c) same with VCD on (bus signals)", vcd, ref.clocks_per_s);
         all_ok &= vcd.ok;
     }
     if (o.wants("fst")) {
-        fst = in_child([&](Result& r) { measure_full(o, Trace::Fst, r); });
+        fst = in_child([&](Result& r) { measure_full(o, Trace::Fst, false, r); });
         print_speed_row("(c') same with the FST on (--trace-format fst, vcd2fst)", fst, ref.clocks_per_s);
         all_ok &= fst.ok;
     }
@@ -641,6 +647,11 @@ int sc_main(int argc, char* argv[]) {
         fast = in_child([&](Result& r) { measure_harness(o, true, r); });
         print_speed_row("(f) TLM-2.0 fast mode, harness traffic (15 ns simulated = 1 clock)", fast, ref.clocks_per_s);
         all_ok &= fast.ok;
+    }
+    if (o.wants("tfull")) {
+        tfull = in_child([&](Result& r) { measure_full(o, Trace::Off, true, r); });
+        print_speed_row("(g) as (b) with --bus-model tlm (15 ns simulated = 1 clock)", tfull, ref.clocks_per_s);
+        all_ok &= tfull.ok;
     }
     std::printf("\n");
     if (full.ok) {
@@ -663,6 +674,9 @@ int sc_main(int argc, char* argv[]) {
             "(f) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); simulated time per wall "
             "second against (e): %.2f x.\n",
             fast.x1, fast.x2, fast.x3, pinh.ok ? fast.clocks_per_s / pinh.clocks_per_s : 0.0);
+    if (tfull.ok)
+        std::printf("(g) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); against (b): %.2f x.\n",
+                    tfull.x1, tfull.x2, tfull.x3, full.ok ? tfull.clocks_per_s / full.clocks_per_s : 0.0);
     if (o.wants("eff")) {
         std::printf("\n## Bus efficiency against the arithmetic of pci-bus.md\n\n");
         const char* cfgs[][2] = {{"64", "66"}, {"32", "33"}};
@@ -686,7 +700,7 @@ int sc_main(int argc, char* argv[]) {
         all_ok &= l.ok;
     }
     if (o.wants("small")) {
-        const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, r); });
+        const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, false, r); });
         std::printf("\n## Small packets: 64-byte frames, both directions, 64-bit/66 MHz\n\n");
         if (s.ok)
             std::printf(
@@ -697,10 +711,24 @@ int sc_main(int argc, char* argv[]) {
             std::printf("failed: %s\n", s.text);
         all_ok &= s.ok;
     }
-    if (o.wants("long")) {
-        const Result s = in_child([&](Result& r) { measure_small(o, o.long_seconds, o.long_packets, true, r); });
-        std::printf("\n## Long run: 64-byte frames both ways, target %llu packets, budget %.0f s wall\n\n",
-                    static_cast<unsigned long long>(o.long_packets), o.long_seconds);
+    if (o.wants("tsmall")) {
+        const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, true, r); });
+        std::printf("\n## Small packets in the fast mode (--bus-model tlm): 64-byte frames, both directions\n\n");
+        if (s.ok)
+            std::printf(
+                "%.0f frames in %.2f ms simulated / %.1f s wall: %.0f packets per simulated second, %.0f "
+                "packets per wall second (%.1f s CPU).\n",
+                s.x1, s.clocks * 1e3, s.wall_s, s.x2, s.x3, s.cpu_s);
+        else
+            std::printf("failed: %s\n", s.text);
+        all_ok &= s.ok;
+    }
+    for (const bool tlm : {false, true}) {
+        if (!o.wants(tlm ? "tlong" : "long")) continue;
+        const Result s = in_child([&](Result& r) { measure_small(o, o.long_seconds, o.long_packets, true, tlm, r); });
+        std::printf("\n## Long run%s: 64-byte frames both ways, target %llu packets, budget %.0f s wall\n\n",
+                    tlm ? " in the fast mode (--bus-model tlm)" : "", static_cast<unsigned long long>(o.long_packets),
+                    o.long_seconds);
         if (s.ok) {
             std::printf("| wall s | packets | RSS MiB |\n|---:|---:|---:|\n%s\n", s.text);
             std::printf("%.0f packets in %.1f s wall (%.3f s simulated); peak RSS (ru_maxrss) %.1f MiB.\n", s.x1,

@@ -83,6 +83,14 @@ uint64_t NicDataPath::quiet_until_ns(uint64_t now_ns) const {
     return m_mac->tx_free_at_ns();
 }
 
+bool NicDataPath::has_work(uint64_t now_ns) const {
+    return m_dma->has_work() || m_tx->has_work(now_ns) || m_rx->has_work();
+}
+
+uint64_t NicDataPath::next_deadline_ns() const {
+    return m_tx->next_wire_ns();
+}
+
 void NicDataPath::tick() {
     ++m_stats.busy_ticks;
     if (m_tx->busy()) m_tx->tick();  // an idle engine is not evaluated

@@ -113,6 +113,12 @@ class NicDataPath : public pci::MasterClient {
     /// While busy(): the time before which tick() has nothing to do (0 = it has work now). Only the TX FIFO
     /// waiting for the wire gives a later time (the MAC's free time) when nothing else is pending.
     uint64_t quiet_until_ns(uint64_t now_ns) const;
+    /// The loosely-timed back-end's test: true while tick() would change something at `now_ns`. Waiting for a DMA
+    /// completion (it wakes the device) or for the wire (next_deadline_ns) is no work.
+    bool has_work(uint64_t now_ns) const;
+    /// With has_work() false: when the data path next needs a tick by itself (the wire becoming free for a frame in
+    /// the TX FIFO), or ~0 when only an outside event (DMA completion, register write, frame) can give it work.
+    uint64_t next_deadline_ns() const;
     /// Link state (STATUS.LU: PHY link and CTRL.SLU) and speed: while down, frames wait in the TX FIFO (no clocks
     /// are spent on them) and received frames are dropped by the MAC.
     void set_link(bool up, unsigned mbps);

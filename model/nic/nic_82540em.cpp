@@ -90,6 +90,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
 Nic82540em::~Nic82540em() = default;
 
 void Nic82540em::use_dma_port(DmaPort& port) {
+    m_dma_port = &port;
     m_dp = std::make_unique<NicDataPath>(*this, m_wire_tap, port);
     m_dp->set_link(link_up(), mac_mbps());
 }
@@ -191,9 +192,12 @@ void Nic82540em::note(const char* what, const std::string& detail) {
 bool Nic82540em::needs_clock() const {
     // A data path that only waits for the wire (TX FIFO head behind the frame on the wire) needs no clock until
     // the wire is free: clock_edge() sleeps with a timed wake instead.
-    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() ||
-           (m_dp->busy() && m_dp->quiet_until_ns(now_ns()) == 0) || m_eeprom.busy() ||
-           m_irq.next_deadline() <= now_ns();
+    // The loosely-timed back-end (use_dma_port) also sleeps while the data path waits for a DMA completion:
+    // dma_port_done() wakes it, so no clock is evaluated between a request and its completion.
+    const uint64_t now = now_ns();
+    const bool data_path = m_dma_port ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0;
+    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || data_path ||
+           m_eeprom.busy() || m_irq.next_deadline() <= now;
 }
 
 void Nic82540em::clock_edge() {
@@ -218,7 +222,10 @@ void Nic82540em::clock_edge() {
     m_bus.CLK.sleep(m_agent);
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
-    if (m_dp->busy()) deadline = std::min(deadline, m_dp->quiet_until_ns(now));
+    if (m_dma_port)
+        deadline = std::min(deadline, m_dp->next_deadline_ns());
+    else if (m_dp->busy())
+        deadline = std::min(deadline, m_dp->quiet_until_ns(now));
     deadline = std::min(deadline, phy_deadline_ns());
     if (deadline != Interrupts::kNever)
         m_bus.CLK.wake_at(m_agent, sc_time_stamp() + sc_time(static_cast<double>(deadline - now), SC_NS));

@@ -165,6 +165,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     MdioController m_mdio;
     Interrupts m_irq;
     std::unique_ptr<NicDataPath> m_dp;
+    DmaPort* m_dma_port = nullptr;  // the loosely-timed back-end's port (use_dma_port), or null on the pin-level bus
     WireSink* m_wire = nullptr;
 
     RegisterFile m_regs;    // BAR0, laid out by kRegisterTable (register_table.h)

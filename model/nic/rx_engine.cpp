@@ -135,6 +135,11 @@ bool RxEngine::busy() const {
     return m_cache.busy(idle());
 }
 
+bool RxEngine::has_work() const {
+    if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) return true;
+    return m_cache.has_work(idle());
+}
+
 void RxEngine::tick() {
     if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) start_descriptor();
     m_cache.tick(idle());

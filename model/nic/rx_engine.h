@@ -28,6 +28,8 @@ class RxEngine : public DescCacheOwner, public DmaClient {
     void receive(const Frame& frame);
     bool busy() const;
     void tick();
+    /// True while tick() would change something: busy() without the wait for a DMA completion.
+    bool has_work() const;
 
     void descriptors_written_back(unsigned count, unsigned reported, bool immediate) override;
     void dma_done(const DmaOp& op, DmaResult result) override;

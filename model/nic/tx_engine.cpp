@@ -102,6 +102,20 @@ bool TxEngine::waiting_for_wire(uint64_t now_ns) const {
     return !m_cache.busy(idle());
 }
 
+bool TxEngine::has_work(uint64_t now_ns) const {
+    if (m_fifo_count != 0 && m_mac.tx_ready(now_ns)) return true;
+    if (m_state == State::Output) {
+        const uint32_t next = m_out_single ? m_pkt_len : static_cast<uint32_t>(m_segs[m_seg_next].size());
+        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next <= m_ctx.params().tx_fifo_bytes) return true;
+    }
+    if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) return true;
+    return m_cache.has_work(idle());
+}
+
+uint64_t TxEngine::next_wire_ns() const {
+    return m_fifo_count != 0 && m_mac.link_up() ? m_mac.tx_free_at_ns() : ~uint64_t(0);
+}
+
 void TxEngine::tick() {
     drain_fifo();
     if (m_state == State::Output) push_output();

@@ -31,6 +31,11 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     /// nothing changes before Mac::tx_free_at_ns(), so the clock need not be evaluated until then.
     bool waiting_for_wire(uint64_t now_ns) const;
     void tick();
+    /// True while tick() would change something at `now_ns`: busy() without the waits for a DMA completion or for
+    /// the wire (the loosely-timed back-end sleeps through those; next_wire_ns() says when the wire is free).
+    bool has_work(uint64_t now_ns) const;
+    /// When a frame in the TX FIFO waits for the wire: the MAC's free time; otherwise ~0 (nothing timed).
+    uint64_t next_wire_ns() const;
 
     void descriptors_written_back(unsigned count, unsigned reported, bool immediate) override;
     void dma_done(const DmaOp& op, DmaResult result) override;

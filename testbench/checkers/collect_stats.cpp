@@ -329,6 +329,7 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
         s.add_count("host", "hang-check resets", h->hang_resets());
     }
     s.add_count("host", "CPU MMIO cycles", dut.host_cpu().stats().mmio_cycles);
+    if (dut.tlm()) s.add_count("host", "CPU quantum synchronisations", dut.host_cpu().stats().syncs);
     s.add_count("host", "CPU config cycles", dut.host_cpu().stats().config_cycles);
 
     add_checks(s, top);

@@ -30,6 +30,7 @@ fast::FastMachineParams fast_params(const MachineConfig& c) {
     p.nic = c.nic;
     p.mem_latency = c.mem_latency;
     p.verify_dma = c.verify_dma;
+    p.quantum = c.tlm_quantum;
     return p;
 }
 

@@ -80,6 +80,11 @@ std::vector<Param> machine_params() {
              c.bus_model = parse_enum<BusModel>(k, v, {{"pin", BusModel::Pin}, {"tlm", BusModel::Tlm}}, "pin or tlm");
          },
          [](const RunConfig& c) { return std::string(bus_model_name(c.bus_model)); }},
+        {"tlm-quantum", kGroupBus, "TIME", "0 or a time, e.g. 1us",
+         "with --bus-model tlm: how far the CPU may run ahead of the rest of the machine before it synchronises "
+         "(temporal decoupling); 0: every CPU cycle waits out its delay",
+         nullptr, [](RunConfig& c, auto& k, auto& v) { c.tlm_quantum_ns = v == "0" ? 0 : parse_time_ns(k, v); },
+         [](const RunConfig& c) { return c.tlm_quantum_ns ? time_text(c.tlm_quantum_ns) : "0"; }},
         {"mem-latency", kGroupBus, "CLOCKS", "0 to 64", "host memory read latency in bus clocks", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.mem_latency = static_cast<unsigned>(parse_uint(k, v, 0, 64)); },
          [](const RunConfig& c) { return num(c.mem_latency); }},

@@ -88,6 +88,7 @@ struct RunConfig {
     unsigned bus_clock_mhz = 33;         ///< bus-clock: 33 or 66
     unsigned mem_latency = 4;            ///< mem-latency: host memory read latency in bus clocks
     BusModel bus_model = BusModel::Pin;  ///< bus-model: pin (cycle-accurate PCI bus) or tlm (TLM-2.0 fast mode)
+    uint64_t tlm_quantum_ns = 1'000;     ///< tlm-quantum: the fast mode's CPU quantum (0: no temporal decoupling)
     // NIC.
     unsigned dma_address_bits = nic::NicParams{}.dma_address_bits;  ///< dma-address-bits: 32 or 64
     unsigned nic_data_path = nic::NicParams{}.data_path_bits;       ///< nic-data-path: 32 (82540EM) or 64 (82545EM)

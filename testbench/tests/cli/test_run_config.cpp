@@ -62,6 +62,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
         {"bus-width", "64"},
         {"bus-clock", "66"},
         {"bus-model", "pin"},
+        {"tlm-quantum", "250ns"},
         {"mem-latency", "9"},
         {"dma-address-bits", "32"},
         {"max-transfer", "2K"},
@@ -108,6 +109,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.bus_width == 64);
     CHECK(cfg.bus_clock_mhz == 66);
     CHECK(cfg.mem_latency == 9);
+    CHECK(cfg.tlm_quantum_ns == 250);
     CHECK(cfg.dma_address_bits == 32);
     CHECK(cfg.max_transfer == 2048);
     CHECK(cfg.desc_cache == 16);

@@ -239,6 +239,13 @@ declared-defaults)
     # Every 100 us instead of every 500 us: a run of about 1 ms after the driver came up makes at least 8 checks.
     run 0 "${base[@]}" --check-for-hang 100us --stats-json e.json
     [ "$(value e.json host hang_checks)" -ge 8 ] || fail "--check-for-hang 100us made $(value e.json host hang_checks) checks"
+    # The fast mode's CPU synchronises with the kernel once per quantum instead of waiting out each cycle; with
+    # quantum 0 it never runs ahead, so it never has a local time to synchronise.
+    run 0 "${base[@]}" --bus-model tlm --stats-json q1.json
+    run 0 "${base[@]}" --bus-model tlm --tlm-quantum 0 --stats-json q0.json
+    [ "$(value q1.json host cpu_quantum_synchronisations)" -gt 0 ] || fail "--bus-model tlm did not decouple the CPU"
+    [ "$(value q0.json host cpu_quantum_synchronisations)" = 0 ] || fail "--tlm-quantum 0 still decoupled the CPU"
+    checked="$checked tlm-quantum"
     # Reads later than the bridge's 16-clock retry threshold become delayed transactions: the NIC is retried.
     run 0 "${base[@]}" --mem-latency 20 --stats-json e.json
     [ "$(value e.json bus_master_nic retries)" -gt 0 ] || fail "--mem-latency 20 caused no retries"
