@@ -76,7 +76,9 @@ inline constexpr RegisterSpec kRegisterTable[] = {
     {"FCAL",     e1000::FCAL,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"FCAH",     e1000::FCAH,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"FCT",      e1000::FCT,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
-    {"VET",      e1000::VET,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"VET",      e1000::VET,           1,  4, 32, Access::RW,           0x00008100u,         0x0000FFFFu, kNoHook,
+     "TPID of the tags the MAC inserts (CTRL.VME, VLE) and recognises on receive (8254x manual, section 9.2); "
+     "reset to 8100h, the 802.1Q TPID drivers write there"},
     {"ICR",      e1000::ICR,           1,  4, 32, Access::ReadClearW1C, 0x00000000u,         0xFFFFFFFFu,
      kPeek | kPoke | kOnRead | kOnWrite, "a read returns the causes and clears them (INTA# deasserts)"},
     {"ITR",      e1000::ITR,           1,  4, 32, Access::RW,           e1000::kItrReset,    0x0000FFFFu,
