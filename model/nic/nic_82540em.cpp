@@ -57,7 +57,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_cfg(true, params.data_path_bits == 64 ? ConfigSpace::kDevice82545em : ConfigSpace::kDevice),
       m_eeprom(eeprom_image(params)),
       m_phy(phy_params(params)),
-      m_regs(kBar0Size, kRegisterTable, kRegisterRows) {
+      m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows) {
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
     if (m_params.dma_address_bits != 32 && m_params.dma_address_bits != 64) {

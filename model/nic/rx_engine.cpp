@@ -17,6 +17,7 @@ namespace {
 using RxcsumPcss = e1000::Field<0, 8>;  // RXCSUM.PCSS: packet checksum start
 using RxcsumIpofld = e1000::Bit<8>;     // RXCSUM.IPOFLD: IPv4 header checksum offload
 using RxcsumTuofld = e1000::Bit<9>;     // RXCSUM.TUOFLD: TCP/UDP checksum offload
+using RsrpdSize = e1000::Field<0, 12>;  // RSRPD.SIZE: small packet detect threshold in bytes
 }  // namespace
 
 RxEngine::RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats)
@@ -241,6 +242,10 @@ void RxEngine::finish_frame(bool delivered) {
         m_stats.rx_bytes += f.len;
         m_ctx.add_stat(e1000::TORL, f.wire_len);
         if (f.good) count_good_rx(m_ctx, f.bytes.data(), f.wire_len);  // a stored bad frame (SBP) is not good
+        // 8254x manual, section 3.2.7.2: a frame of at most RSRPD.SIZE bytes as stored in host memory (CRC unless
+        // stripped, a stripped VLAN tag not counted) raises SRPD, and RXT0 with it; SIZE 0 disables it.
+        const uint32_t small = RsrpdSize::get(m_ctx.reg(e1000::RSRPD));
+        if (small != 0 && f.len <= small) m_ctx.raise_irq(e1000::icr::SRPD | e1000::icr::RXT0);
     } else {
         ++m_stats.rx_dropped;
     }

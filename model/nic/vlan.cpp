@@ -26,8 +26,7 @@ void vlan_insert(const uint8_t* src, size_t len, uint16_t tpid, uint16_t tci, ui
 
 size_t vlan_strip(uint8_t* frame, size_t len) {
     if (len < kVlanTagOffset + kVlanTagBytes) return len;
-    std::memmove(frame + kVlanTagOffset, frame + kVlanTagOffset + kVlanTagBytes,
-                 len - kVlanTagOffset - kVlanTagBytes);
+    std::memmove(frame + kVlanTagOffset, frame + kVlanTagOffset + kVlanTagBytes, len - kVlanTagOffset - kVlanTagBytes);
     return len - kVlanTagBytes;
 }
 

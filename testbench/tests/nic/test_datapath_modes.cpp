@@ -34,7 +34,7 @@ TEST_CASE("RCTL.SBP stores a frame with a bad CRC with the CE error bit, and onl
     const auto frame = eth_frame(kMac, 200, 1);
     Frame bad = with_fcs(frame);
     bad.bytes.back() ^= 0x5A;  // corrupt the FCS
-    b.dp->receive(bad);  // SBP clear: dropped
+    b.dp->receive(bad);        // SBP clear: dropped
     b.run_us(10);
     CHECK(b.dp->stats().rx_frames == 0);
     CHECK(b.r(e::CRCERRS) == 1);
@@ -120,8 +120,8 @@ TEST_CASE("transmitted frames are counted in PTC64..PTC1522, BPTC and MPTC", "[n
     b.setup_tx(kTxRing, 16);
     b.host.alloc(kTxBuf, 0x4000);
     // PSP pads the 40-byte frame to 60, so it goes out as 64 bytes with the FCS.
-    const std::pair<const uint8_t*, size_t> frames[] = {{kMac, 40},   {kMac, 124},    {kBcast, 200},
-                                                        {kMcast, 600}, {kMac, 1514}};
+    const std::pair<const uint8_t*, size_t> frames[] = {
+        {kMac, 40}, {kMac, 124}, {kBcast, 200}, {kMcast, 600}, {kMac, 1514}};
     uint64_t at = kTxBuf;
     for (size_t i = 0; i < std::size(frames); ++i) {
         const auto f = eth_frame(frames[i].first, frames[i].second, uint8_t(i));
@@ -142,4 +142,23 @@ TEST_CASE("transmitted frames are counted in PTC64..PTC1522, BPTC and MPTC", "[n
     CHECK(b.r(e::BPTC) == 1);
     CHECK(b.r(e::MPTC) == 1);
     CHECK(b.r(e::GOTCL) == 64 + 128 + 204 + 604 + 1518);
+}
+
+TEST_CASE("RSRPD raises SRPD and RXT0 for a frame no longer than SIZE as stored in host memory", "[nic][rx]") {
+    Bench b;
+    b.set_mac(kMac);
+    b.setup_rx(kRing, 8, kBufs, 2048, 7, e::rctl::SECRC::mask);
+    b.dp->receive(with_fcs(eth_frame(kMac, 100, 1)));  // RSRPD 0: small packet detection off
+    b.run_us(10);
+    CHECK((b.ctx.icr & e::icr::SRPD) == 0);
+    // Section 3.2.7.2: the size compared is what reached host memory (here SECRC strips the CRC: 100 bytes).
+    b.w(e::RSRPD, 99);
+    b.dp->receive(with_fcs(eth_frame(kMac, 100, 2)));
+    b.run_us(10);
+    CHECK((b.ctx.icr & e::icr::SRPD) == 0);
+    b.w(e::RSRPD, 100);
+    b.dp->receive(with_fcs(eth_frame(kMac, 100, 3)));
+    b.run_us(10);
+    CHECK((b.ctx.icr & (e::icr::SRPD | e::icr::RXT0)) == (e::icr::SRPD | e::icr::RXT0));
+    CHECK(b.dp->stats().rx_frames == 3);
 }

@@ -93,7 +93,7 @@ std::vector<uint8_t> ipv4_frame(bool tcp, uint32_t payload, bool tso, uint8_t se
     while (acc >> 16) acc = (acc & 0xFFFF) + (acc >> 16);
     const unsigned csum_at = tcp ? 16 : 6;
     if (tcp) {
-        l4[7] = 1;     // sequence number 1
+        l4[7] = 1;      // sequence number 1
         l4[12] = 0x50;  // data offset 5
         l4[13] = 0x18;  // PSH, ACK
         l4[14] = 0x20;  // window
@@ -299,13 +299,12 @@ TEST_CASE("RX VLAN: CTRL.VME strips the tag into the special field with VP, with
     CHECK(b.host.stray == 0);
 }
 
-TEST_CASE("RX VLAN: a stripped frame keeps its FCS from the wire and its checksum offload results",
-          "[nic][rx][vlan]") {
+TEST_CASE("RX VLAN: a stripped frame keeps its FCS from the wire and its checksum offload results", "[nic][rx][vlan]") {
     Bench b;
     b.set_mac(kMac);
     b.w(e::VET, 0x8100);
     b.w(e::CTRL, e::ctrl::VME::mask);
-    b.w(e::RXCSUM, (1u << 8) | (1u << 9));  // IPOFLD, TUOFLD
+    b.w(e::RXCSUM, (1u << 8) | (1u << 9));    // IPOFLD, TUOFLD
     b.setup_rx(kRing, 8, kBufs, 2048, 7, 0);  // SECRC clear: the CRC goes to host memory
     auto ip = ipv4_frame(false, 100, false, 8);
     std::memcpy(ip.data(), kMac, 6);
@@ -344,8 +343,8 @@ TEST_CASE("RX VLAN filter: with RCTL.VFE a tagged frame whose VID bit is clear i
     b.setup_rx(kRing, 8, kBufs, 2048, 7, e::rctl::SECRC::mask | e::rctl::VFE::mask);
     const auto plain = eth_frame(kMac, 100, 9);
     b.dp->receive(with_fcs(tagged(plain, vid_on)));
-    b.dp->receive(with_fcs(tagged(plain, vid_off)));  // dropped by the VLAN filter
-    b.dp->receive(with_fcs(plain));                   // untagged: the VLAN filter does not apply
+    b.dp->receive(with_fcs(tagged(plain, vid_off)));         // dropped by the VLAN filter
+    b.dp->receive(with_fcs(plain));                          // untagged: the VLAN filter does not apply
     b.dp->receive(with_fcs(tagged(plain, vid_on, 0x9100)));  // type is not VET: not an 802.1Q frame
     b.run_us(30);
     CHECK(b.dp->stats().rx_frames == 3);
@@ -359,8 +358,7 @@ TEST_CASE("RX VLAN filter: with RCTL.VFE a tagged frame whose VID bit is clear i
     CHECK(b.dp->stats().rx_frames == 4);
 }
 
-TEST_CASE("RX VLAN CFI: with RCTL.CFIEN a tagged frame whose CFI differs from RCTL.CFI is dropped",
-          "[nic][rx][vlan]") {
+TEST_CASE("RX VLAN CFI: with RCTL.CFIEN a tagged frame whose CFI differs from RCTL.CFI is dropped", "[nic][rx][vlan]") {
     Bench b;
     b.set_mac(kMac);
     b.w(e::VET, 0x8100);
