@@ -67,7 +67,8 @@ struct Driver {
     }
     /// MDIC, polled for Ready every 10 us at most 64 times; false on Error or timeout.
     bool mdic(unsigned op, unsigned reg, uint16_t data, uint16_t* out) {
-        wr(MDIC, mdic::OP::make(op) | mdic::PHYADD::make(kPhyAddress) | mdic::REGADD::make(reg) | mdic::DATA::make(data));
+        wr(MDIC,
+           mdic::OP::make(op) | mdic::PHYADD::make(kPhyAddress) | mdic::REGADD::make(reg) | mdic::DATA::make(data));
         for (int i = 0; i < 64; ++i) {
             hp.stall_ns(10'000);
             const uint32_t v = rd(MDIC);
@@ -148,8 +149,8 @@ TEST_CASE("bring-up in the Linux e1000 order for an 82540EM: reset, EEPROM, PHY,
         REQUIRE(d.mdic(mdic::kOpRead, phy::ID1, 0, &id1));
         REQUIRE(d.mdic(mdic::kOpRead, phy::ID2, 0, &id2));
         REQUIRE(d.mdic(mdic::kOpWrite, phy::PSCR, 0x0060, nullptr));  // automatic MDI/MDI-X
-        REQUIRE(d.mdic(mdic::kOpWrite, phy::ANAR, 0x01E1, nullptr));   // 10/100 half and full, IEEE 802.3
-        REQUIRE(d.mdic(mdic::kOpWrite, phy::GCR, 0x0200, nullptr));    // 1000BASE-T full duplex
+        REQUIRE(d.mdic(mdic::kOpWrite, phy::ANAR, 0x01E1, nullptr));  // 10/100 half and full, IEEE 802.3
+        REQUIRE(d.mdic(mdic::kOpWrite, phy::GCR, 0x0200, nullptr));   // 1000BASE-T full duplex
         REQUIRE(d.mdic(mdic::kOpWrite, phy::BMCR, phy::bmcr::AN_ENABLE | phy::bmcr::RESTART_AN, nullptr));
         const uint64_t t0 = hp.now_ns();
         do {  // BMSR twice: its link bit latches low
