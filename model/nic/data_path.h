@@ -9,8 +9,9 @@
 // Hardware interface: PciMasterEngine requests (MemRead/MemWrite, completion in master_done); frames out through
 // WireSink::transmit at the MAC's pace, in through receive().
 // Software interface: reads TCTL (EN, PSP), TXDCTL (PTHRESH/HTHRESH/WTHRESH/LWTHRESH), TDBAL/H, TDLEN, TDT, RCTL (EN,
-// UPE, MPE, BAM, MO, BSIZE/BSEX, SECRC, RDMTS), RXDCTL, RDBAL/H, RDLEN, RDT, RDTR, RXCSUM, RAL/RAH, MTA; writes TDH,
-// RDH and GPTC, GOTC, TOTL, TPT, TSCTC, TSCTFC, GPRC, GORC, TORL, TPR, BPRC, MPRC, MPC, RNBC, CRCERRS, RUC, ROC; raises
+// UPE, MPE, BAM, MO, BSIZE/BSEX, SECRC, RDMTS, SBP, LBM, VFE, CFIEN, CFI), CTRL.VME, VET, VFTA, RXDCTL, RDBAL/H,
+// RDLEN, RDT, RDTR, RXCSUM, RAL/RAH, MTA; writes TDH, RDH and the statistics GPTC, GOTC, TOTL, TPT, PTC64..PTC1522,
+// BPTC, MPTC, TSCTC, TSCTFC, GPRC, GORC, TORL, TPR, PRC64..PRC1522, BPRC, MPRC, MPC, RNBC, CRCERRS, RUC, ROC; raises
 // TXQE, TXD_LOW, RXDMT0, RXO (TXDW and RXT0 through tx_done_event/rx_done_event and the front's timers). Diagnostics
 // ("nicsim/nic/<what>"): dma-disabled, dma-address-32bit, dma-address-wrap, dma-bus-error, dma-queue-full, ring-length,
 // head-tail-range, null-buffer, zero-length, tx-too-long, tx-descriptor-type, tx-refused,
@@ -25,8 +26,12 @@
 // them, counted in desc_writeback_lost) so the device's ring does not hang; their DD never reaches host memory. A
 // driver waiting on DD there sees the head past a descriptor without DD: it must detect the stall (the miniport's
 // MiniportCheckForHang does) and reset the device, which restarts the ring.
+// VLAN (CTRL.VME, VET, the descriptors' VLE/special/VP, RCTL.VFE with VFTA, RCTL.CFIEN/CFI), RCTL.SBP (frames with a
+// bad CRC stored with CE) and RCTL.LBM = 01 (MAC loopback: transmitted frames go to the receiver, not the wire; frames
+// from the wire are not heard) follow the 8254x manual's chapter 9 and section 13.4.22.
 // Simplifications: write-back below WTHRESH happens when the engine goes idle or on TIDV/RDTR.FPD (no timer of its
-// own); GRAN=0 (cache-line granularity) is treated as descriptors; VLAN insertion/stripping is not modelled.
+// own); GRAN=0 (cache-line granularity) is treated as descriptors; a looped-back frame reaches the receiver when its
+// transmission starts.
 #pragma once
 
 #include <cstdint>
@@ -136,9 +141,20 @@ class NicDataPath : public pci::MasterClient {
     void trace(sc_core::sc_trace_file* tf, const std::string& prefix, unsigned what = kTraceAll);
 
   private:
+    /// The MAC's sink: the wire, or the receiver in MAC loopback.
+    struct LoopTap : WireSink {
+        LoopTap(NicDataPath& d, WireSink& w) : dp(d), wire(w) {}
+        void transmit(const Frame& frame) override;
+        NicDataPath& dp;
+        WireSink& wire;
+    };
+    static constexpr unsigned kLbmMac = 1;  // RCTL.LBM = 01: MAC loopback
+
     NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port);
+    void receive_frame(const Frame& frame, bool looped);
 
     NicContext& m_ctx;
+    LoopTap m_loop_tap;
     DataPathStats m_stats;         // updated by the engines
     mutable DataPathStats m_view;  // m_stats plus the DMA engine's counters, built by stats()
     std::unique_ptr<DmaPort> m_own_port;
