@@ -5,12 +5,14 @@
 #   ./build.sh asan  [ctest options]    the same in build-asan with AddressSanitizer + UBSan (NICSIM_SANITIZE)
 #   ./build.sh fuzz  [SECONDS]          install clang, build the libFuzzer targets in build-fuzz, run each briefly
 #   ./build.sh matrix | soak            the long selections: full scenario matrix + 500 random seeds; the 1M soak
+#   ./build.sh matrix --slurm [sbatch options]   the matrix as a Slurm job array (docs/sweeps.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the build and the tests need (tshark and gtkwave read our pcap and VCD output in tests).
+# Debian packages the build and the tests need (tshark and gtkwave read our pcap and VCD output in tests; matplotlib
+# draws sweep figures; slurm-wlm and munge run the Slurm sweep test).
 PACKAGES=(build-essential cmake pkg-config libsystemc-dev catch2 tshark gtkwave xvfb clang-format libcli11-dev
-    libtomlplusplus-dev nlohmann-json3-dev python3-jsonschema)
+    libtomlplusplus-dev nlohmann-json3-dev python3-jsonschema python3-matplotlib slurm-wlm munge)
 
 install_missing() {
     local missing=()
@@ -82,6 +84,11 @@ case "$cmd" in
     matrix)
         install_missing
         build
+        # --slurm [sbatch options]: one Slurm array task per test, the build directory shared with the nodes.
+        if [ "${1:-}" = "--slurm" ]; then
+            shift
+            exec scripts/slurm_ctest.sh build matrix matrix "$@"
+        fi
         cd build && exec ctest --output-on-failure -j"$(nproc)" -C matrix -L matrix "$@"
         ;;
     soak)

@@ -3,14 +3,16 @@
 // collects one result per child through a pipe and prints a Markdown report (docs/performance.md holds one).
 //
 //   nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--only NAME[,NAME...]]
-//   nicsim_bench --profile full|vcd|pin|fast CLOCKS
+//   nicsim_bench --profile full|vcd|fst|pin|fast CLOCKS
 //
 // --seconds: wall-clock budget of each speed measurement (default 8); --long-seconds: budget of the long
 // small-packet run that samples memory (default 120); --long-packets: its packet target (default 10 M, both
 // directions together); --profile: no measurement, no child: run that configuration for exactly CLOCKS simulated
 // bus clocks in this process and exit (a fixed, repeatable run for valgrind --tool=callgrind); --only: run only the
-// named measurements (ref, full, vcd, idle, pinh, fast, eff, line, small, long).
+// named measurements (ref, full, vcd, fst, idle, pinh, fast, tfull, eff, line, small, tsmall, long,
+// tlong; the t-rows are the fast mode, --bus-model tlm).
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +32,8 @@
 #include "testbench/machine/machine.h"
 #include "testbench/machine/system_top.h"
 #include "testbench/machine/traffic_harness.h"
+#include "testbench/nicsim/fst_output.h"
+#include "testbench/nicsim/output_file.h"
 #include "testbench/nicsim/scenario_file.h"
 
 using namespace nicsim;
@@ -64,9 +68,9 @@ double wall_now() {
 }
 
 /// CPU time of this process, user + system, in seconds.
-double cpu_now() {
+double cpu_now(int who = RUSAGE_SELF) {
     rusage u{};
-    getrusage(RUSAGE_SELF, &u);
+    getrusage(who, &u);
     return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
 }
@@ -91,11 +95,11 @@ double peak_rss_mib() {
 /// What a child reports: named numbers and free text.
 struct Result {
     bool ok = false;
-    double clocks_per_s = 0;                // simulated PCI clocks per wall second (speed measurements)
-    double clocks = 0;                      // clocks measured
-    double wall_s = 0;                      // wall time of the measurement
-    double cpu_s = 0;                       // CPU time (user + system) of the measurement
-    double x1 = 0, x2 = 0, x3 = 0, x4 = 0;  // measurement-specific numbers (see each child)
+    double clocks_per_s = 0;                                // simulated PCI clocks per wall second (speed measurements)
+    double clocks = 0;                                      // clocks measured
+    double wall_s = 0;                                      // wall time of the measurement
+    double cpu_s = 0;                                       // CPU time (user + system) of the measurement
+    double x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0, x6 = 0;  // measurement-specific numbers (see each child)
     char text[4096] = {};
 };
 
@@ -205,48 +209,98 @@ RunConfig saturate_config() {
     return cfg;
 }
 
-const nic::DataPathStats& dp_stats(Machine& m) {
-    return m.nic.data_path().stats();
+const nic::DataPathStats& dp_stats(MachineBase& m) {
+    return m.nic_device().data_path().stats();
 }
 
-void measure_full(const Options& o, bool vcd, Result& r) {
-    RunConfig cfg = saturate_config();
-    char path[] = "/tmp/nicsim_bench_XXXXXX.vcd";  // with the suffix: the tracer would append one otherwise
-    if (vcd) {
+enum class Trace { Off, Vcd, Fst };
+
+/// The bus trace written as the nicsim program writes it (OutputFile; the FST piped through vcd2fst), to a
+/// temporary file that finish() measures and removes.
+class BenchTrace {
+  public:
+    /// Sets cfg.vcd and cfg.trace_format; call before the SystemTop is built, then attach().
+    BenchTrace(Trace t, RunConfig& cfg) {
+        if (t == Trace::Off) return;
+        char path[] = "/tmp/nicsim_bench_XXXXXX.vcd";
+        if (t == Trace::Fst) std::memcpy(path + sizeof path - 4, "fst", 3);
         const int fd = mkstemps(path, 4);
         if (fd >= 0) close(fd);
         cfg.vcd = path;
+        cfg.trace_format = t == Trace::Fst ? TraceFormat::Fst : TraceFormat::Vcd;
+        m_out = std::make_unique<OutputFile>("--vcd", path);
+        if (t == Trace::Fst) m_out->convert_through(fst_converter());
     }
+    /// Open the file and start tracing; false with the reason in `why`.
+    bool attach(SystemTop& top, std::string& why) {
+        if (!m_out) return true;
+        try {
+            m_out->resolve();
+        } catch (const OutputRefused& e) {
+            why = e.what();
+            return false;
+        }
+        if (!m_out->open()) {
+            why = m_out->error();
+            return false;
+        }
+        top.attach_outputs(m_out->stream(), nullptr);
+        return true;
+    }
+    /// Finish the trace (for the FST: vcd2fst done and its file checked) and remove it; its bytes, or -1 with `why`.
+    double finish(SystemTop& top, std::string& why) {
+        if (!m_out) return 0;
+        top.close_outputs();
+        const std::string path = m_out->path();
+        const bool ok = m_out->commit();
+        if (!ok) why = m_out->error();
+        struct stat st {};
+        const double bytes = ok && ::stat(path.c_str(), &st) == 0 ? static_cast<double>(st.st_size) : -1;
+        std::remove(path.c_str());
+        return bytes;
+    }
+
+  private:
+    std::unique_ptr<OutputFile> m_out;
+};
+
+/// (b), (c), (c') and (g): `tlm` builds the run on the TLM-2.0 fast machine (--bus-model tlm).
+void measure_full(const Options& o, Trace trace, bool tlm, Result& r) {
+    RunConfig cfg = saturate_config();
+    if (tlm) cfg.bus_model = BusModel::Tlm;
+    BenchTrace bt(trace, cfg);
     SystemTop top("top", cfg);
-    Machine& dut = top.dut();
+    std::string why;
+    if (!bt.attach(top, why)) {
+        std::snprintf(r.text, sizeof r.text, "%s", why.c_str());
+        return;
+    }
+    MachineBase& dut = top.machine();
     // Warm-up: driver initialisation and the first frames in both directions are not measured.
     for (int i = 0; i < 400 && (dp_stats(dut).tx_frames < 50 || dp_stats(dut).rx_frames < 50); ++i)
         sc_start(sc_time(50, SC_US));
-    const uint64_t c0 = dut.bus.clock_count();
+    const sc_time s0 = sc_time_stamp();  // simulated time in 15 ns clocks: the fast machine evaluates no clock
     const uint64_t tx0 = dp_stats(dut).tx_frames, rx0 = dp_stats(dut).rx_frames;
     const double t0 = wall_now();
     const double cpu0 = cpu_now();
     run_for_wall(o.seconds, sc_time(100, SC_US));
-    r.wall_s = wall_now() - t0;
-    r.cpu_s = cpu_now() - cpu0;
-    r.clocks = static_cast<double>(dut.bus.clock_count() - c0);
-    r.clocks_per_s = r.clocks / r.wall_s;
+    r.clocks = (sc_time_stamp() - s0) / sc_time(15, SC_NS);
     r.x1 = static_cast<double>(dp_stats(dut).tx_frames - tx0);
     r.x2 = static_cast<double>(dp_stats(dut).rx_frames - rx0);
     const double sim_s = r.clocks * 15e-9;
     r.x3 = sim_s > 0 ? (r.x1 + r.x2) / sim_s : 0;  // frames per simulated second, both directions
-    top.close_outputs();
-    if (vcd) {
-        FILE* f = std::fopen(path, "rb");
-        if (f) {
-            std::fseek(f, 0, SEEK_END);
-            r.x4 = static_cast<double>(std::ftell(f)) / (1024.0 * 1024.0);  // VCD MiB
-            std::fclose(f);
-        }
-        std::remove(path);
-    }
-    r.ok = r.x1 > 0 && r.x2 > 0;
-    if (!r.ok) std::snprintf(r.text, sizeof r.text, "no traffic in the measured window");
+    const double sim_ms_traced = sc_time_stamp().to_seconds() * 1e3;
+    // Writing a trace ends when the file is complete: finishing (for the FST, vcd2fst catching up) is measured.
+    const double t_finish = wall_now();
+    const double bytes = bt.finish(top, why);
+    r.x5 = wall_now() - t_finish;
+    r.wall_s = wall_now() - t0;
+    r.cpu_s = cpu_now() - cpu0;
+    r.clocks_per_s = r.clocks / r.wall_s;
+    r.x4 = bytes > 0 ? bytes / sim_ms_traced : 0;  // trace bytes per simulated millisecond
+    r.x6 = cpu_now(RUSAGE_CHILDREN);               // vcd2fst's CPU time (the whole run's, it was reaped above)
+    r.ok = r.x1 > 0 && r.x2 > 0 && bytes >= 0;
+    if (!r.ok) std::snprintf(r.text, sizeof r.text, "%s", bytes < 0 ? why.c_str() : "no traffic in the window");
 }
 
 // ---- (d) an idle bus: the driver is up, nothing is sent or received ----
@@ -377,14 +431,16 @@ void measure_line_rate(const Options& o, Result& r) {
 
 // ---- small packets: 64-byte frames, both directions ----
 
-void measure_small(const Options& o, double budget_s, uint64_t target_packets, bool sample_memory, Result& r) {
+void measure_small(const Options& o, double budget_s, uint64_t target_packets, bool sample_memory, bool tlm,
+                   Result& r) {
     RunConfig cfg = saturate_config();
+    if (tlm) cfg.bus_model = BusModel::Tlm;
     cfg.size.min = cfg.size.max = 60;  // 64 on the wire with the FCS
     // Per direction: at 64 bytes both ways the NIC misses about 40 % of the received frames (RX overrun), so the
     // offered count is the whole target in each direction; the run stops once the NIC has moved the target.
     cfg.packets = target_packets;
     SystemTop top("top", cfg);
-    Machine& dut = top.dut();
+    MachineBase& dut = top.machine();
     for (int i = 0; i < 400 && (dp_stats(dut).tx_frames < 100 || dp_stats(dut).rx_frames < 100); ++i)
         sc_start(sc_time(50, SC_US));
     const double s0 = sc_time_stamp().to_seconds();
@@ -424,17 +480,24 @@ void measure_small(const Options& o, double budget_s, uint64_t target_packets, b
 
 int profile_run(const std::string& what, uint64_t clocks) {
     const sc_time period(15, SC_NS);
-    if (what == "full" || what == "vcd") {
+    if (what == "full" || what == "vcd" || what == "fst") {
         RunConfig cfg = saturate_config();
-        if (what == "vcd") cfg.vcd = "/tmp/nicsim_bench_profile.vcd";
+        BenchTrace bt(what == "vcd" ? Trace::Vcd : what == "fst" ? Trace::Fst : Trace::Off, cfg);
         SystemTop top("top", cfg);
+        std::string why;
+        if (!bt.attach(top, why)) {
+            std::fprintf(stderr, "nicsim_bench: %s\n", why.c_str());
+            return 1;
+        }
         sc_start(period * static_cast<double>(clocks));
         std::printf("%s: %llu clocks, %llu TX + %llu RX frames\n", what.c_str(),
                     static_cast<unsigned long long>(top.dut().bus.clock_count()),
                     static_cast<unsigned long long>(dp_stats(top.dut()).tx_frames),
                     static_cast<unsigned long long>(dp_stats(top.dut()).rx_frames));
-        top.close_outputs();
-        if (what == "vcd") std::remove(cfg.vcd.c_str());
+        if (bt.finish(top, why) < 0) {
+            std::fprintf(stderr, "nicsim_bench: %s\n", why.c_str());
+            return 1;
+        }
         return 0;
     }
     if (what == "pin" || what == "fast") {
@@ -451,8 +514,44 @@ int profile_run(const std::string& what, uint64_t clocks) {
                     static_cast<unsigned long long>(st.tx_frames), static_cast<unsigned long long>(st.rx_frames));
         return 0;
     }
-    std::fprintf(stderr, "nicsim_bench: --profile takes full, vcd, pin or fast\n");
+    std::fprintf(stderr, "nicsim_bench: --profile takes full, vcd, fst, pin or fast\n");
     return 2;
+}
+
+const char* met(bool ok) {
+    return ok ? "**met**" : "**not met**";
+}
+
+/// The trace rows' notes: size per simulated millisecond, the cost of tracing, and the targets of both formats.
+void print_trace_notes(const Result& full, const Result& vcd, const Result& fst) {
+    if (vcd.ok) {
+        std::printf(
+            "(c) moved %.0f TX + %.0f RX frames; VCD %.0f bytes per simulated ms; finishing the file took %.2f s "
+            "(in the wall time).\n",
+            vcd.x1, vcd.x2, vcd.x4, vcd.x5);
+        if (full.ok) {
+            const double wall = full.clocks_per_s / vcd.clocks_per_s;
+            const double cpu = (vcd.cpu_s / vcd.clocks) / (full.cpu_s / full.clocks);
+            std::printf(
+                "VCD on / off (b)/(c): %.2f x in wall time, %.2f x in CPU time per clock; target <= 1.5 x: "
+                "%s.\n",
+                wall, cpu, met(wall <= 1.5));
+        }
+    }
+    if (!fst.ok) return;
+    std::printf(
+        "(c') moved %.0f TX + %.0f RX frames; FST %.0f bytes per simulated ms; finishing the file took %.2f s "
+        "(in the wall time); vcd2fst used %.1f s CPU beside the simulation's %.1f s.\n",
+        fst.x1, fst.x2, fst.x4, fst.x5, fst.x6, fst.cpu_s);
+    if (full.ok) std::printf("FST on / off (b)/(c'): %.2f x in wall time.\n", full.clocks_per_s / fst.clocks_per_s);
+    if (vcd.ok) {
+        const double size = vcd.x4 / fst.x4;
+        const double speed = fst.clocks_per_s / vcd.clocks_per_s;
+        std::printf(
+            "FST against VCD: %.1f x smaller per simulated ms (target >= 10 x: %s); written at %.2f x the "
+            "VCD's simulated clocks per wall second (target >= 1, no slower: %s).\n",
+            size, met(size >= 10), speed, met(speed >= 1));
+    }
 }
 
 void print_speed_row(const char* name, const Result& r, double ref) {
@@ -486,8 +585,8 @@ int sc_main(int argc, char* argv[]) {
         } else {
             std::fprintf(stderr,
                          "usage: nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--only "
-                         "ref,full,vcd,idle,pinh,fast,eff,line,small,long]\n"
-                         "       nicsim_bench --profile full|vcd|pin|fast CLOCKS\n");
+                         "ref,full,vcd,fst,idle,pinh,fast,tfull,eff,line,small,tsmall,long,tlong]\n"
+                         "       nicsim_bench --profile full|vcd|fst|pin|fast CLOCKS\n");
             return 2;
         }
     }
@@ -511,21 +610,27 @@ int sc_main(int argc, char* argv[]) {
     std::printf("| configuration | clocks/s | ratio to (a) | measured |\n|---|---:|---:|---|\n");
     Result ref;
     ref.clocks_per_s = 1;
-    if (o.wants("ref") || o.wants("full") || o.wants("vcd") || o.wants("idle") || o.wants("pinh") || o.wants("fast")) {
+    if (o.wants("ref") || o.wants("full") || o.wants("vcd") || o.wants("fst") || o.wants("idle") || o.wants("pinh") ||
+        o.wants("fast") || o.wants("tfull")) {
         ref = in_child([&](Result& r) { measure_reference(o, r); });
         print_speed_row("(a) bare clock loop (sc_clock + one SC_METHOD)", ref, ref.clocks_per_s);
         all_ok &= ref.ok;
     }
-    Result full, vcd, idle, pinh, fast;
+    Result full, vcd, fst, idle, pinh, fast, tfull;
     if (o.wants("full")) {
-        full = in_child([&](Result& r) { measure_full(o, false, r); });
+        full = in_child([&](Result& r) { measure_full(o, Trace::Off, false, r); });
         print_speed_row("(b) full system, saturated 1 GbE both ways, tracing off", full, ref.clocks_per_s);
         all_ok &= full.ok;
     }
     if (o.wants("vcd")) {
-        vcd = in_child([&](Result& r) { measure_full(o, true, r); });
+        vcd = in_child([&](Result& r) { measure_full(o, Trace::Vcd, false, r); });
         print_speed_row("(c) same with VCD on (bus signals)", vcd, ref.clocks_per_s);
         all_ok &= vcd.ok;
+    }
+    if (o.wants("fst")) {
+        fst = in_child([&](Result& r) { measure_full(o, Trace::Fst, false, r); });
+        print_speed_row("(c') same with the FST on (--trace-format fst, vcd2fst)", fst, ref.clocks_per_s);
+        all_ok &= fst.ok;
     }
     if (o.wants("idle")) {
         idle = in_child([&](Result& r) { measure_idle(o, r); });
@@ -542,16 +647,22 @@ int sc_main(int argc, char* argv[]) {
         print_speed_row("(f) TLM-2.0 fast mode, harness traffic (15 ns simulated = 1 clock)", fast, ref.clocks_per_s);
         all_ok &= fast.ok;
     }
+    if (o.wants("tfull")) {
+        tfull = in_child([&](Result& r) { measure_full(o, Trace::Off, true, r); });
+        print_speed_row("(g) as (b) with --bus-model tlm (15 ns simulated = 1 clock)", tfull, ref.clocks_per_s);
+        all_ok &= tfull.ok;
+    }
     std::printf("\n");
-    if (full.ok)
-        std::printf("(b) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second).\n", full.x1, full.x2,
-                    full.x3);
-    if (vcd.ok)
+    if (full.ok) {
+        // On a shared machine a child may get less than a whole core: clocks per CPU second are compared too.
+        const double wall = full.clocks_per_s / ref.clocks_per_s;
+        const double cpu = ref.ok && full.cpu_s > 0 ? (full.clocks / full.cpu_s) / (ref.clocks / ref.cpu_s) : 0;
         std::printf(
-            "(c) moved %.0f TX + %.0f RX frames; VCD %.1f MiB; (b)/(c) = %.2f in wall time, %.2f in CPU time "
-            "per clock.\n",
-            vcd.x1, vcd.x2, vcd.x4, full.ok ? full.clocks_per_s / vcd.clocks_per_s : 0.0,
-            full.ok && full.cpu_s > 0 && vcd.clocks > 0 ? (vcd.cpu_s / vcd.clocks) / (full.cpu_s / full.clocks) : 0.0);
+            "(b) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); (b)/(a) = %.3f in wall "
+            "time, %.3f in clocks per CPU second; target >= 0.75: %s.\n",
+            full.x1, full.x2, full.x3, wall, cpu, met(ref.ok && wall >= 0.75));
+    }
+    print_trace_notes(full, vcd, fst);
     if (idle.ok) std::printf("(d) the NIC was evaluated on %.0f of %.3g clocks.\n", idle.x1, idle.clocks);
 
     if (pinh.ok)
@@ -562,6 +673,9 @@ int sc_main(int argc, char* argv[]) {
             "(f) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); simulated time per wall "
             "second against (e): %.2f x.\n",
             fast.x1, fast.x2, fast.x3, pinh.ok ? fast.clocks_per_s / pinh.clocks_per_s : 0.0);
+    if (tfull.ok)
+        std::printf("(g) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); against (b): %.2f x.\n",
+                    tfull.x1, tfull.x2, tfull.x3, full.ok ? tfull.clocks_per_s / full.clocks_per_s : 0.0);
     if (o.wants("eff")) {
         std::printf("\n## Bus efficiency against the arithmetic of pci-bus.md\n\n");
         const char* cfgs[][2] = {{"64", "66"}, {"32", "33"}};
@@ -585,7 +699,7 @@ int sc_main(int argc, char* argv[]) {
         all_ok &= l.ok;
     }
     if (o.wants("small")) {
-        const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, r); });
+        const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, false, r); });
         std::printf("\n## Small packets: 64-byte frames, both directions, 64-bit/66 MHz\n\n");
         if (s.ok)
             std::printf(
@@ -596,10 +710,24 @@ int sc_main(int argc, char* argv[]) {
             std::printf("failed: %s\n", s.text);
         all_ok &= s.ok;
     }
-    if (o.wants("long")) {
-        const Result s = in_child([&](Result& r) { measure_small(o, o.long_seconds, o.long_packets, true, r); });
-        std::printf("\n## Long run: 64-byte frames both ways, target %llu packets, budget %.0f s wall\n\n",
-                    static_cast<unsigned long long>(o.long_packets), o.long_seconds);
+    if (o.wants("tsmall")) {
+        const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, true, r); });
+        std::printf("\n## Small packets in the fast mode (--bus-model tlm): 64-byte frames, both directions\n\n");
+        if (s.ok)
+            std::printf(
+                "%.0f frames in %.2f ms simulated / %.1f s wall: %.0f packets per simulated second, %.0f "
+                "packets per wall second (%.1f s CPU).\n",
+                s.x1, s.clocks * 1e3, s.wall_s, s.x2, s.x3, s.cpu_s);
+        else
+            std::printf("failed: %s\n", s.text);
+        all_ok &= s.ok;
+    }
+    for (const bool tlm : {false, true}) {
+        if (!o.wants(tlm ? "tlong" : "long")) continue;
+        const Result s = in_child([&](Result& r) { measure_small(o, o.long_seconds, o.long_packets, true, tlm, r); });
+        std::printf("\n## Long run%s: 64-byte frames both ways, target %llu packets, budget %.0f s wall\n\n",
+                    tlm ? " in the fast mode (--bus-model tlm)" : "", static_cast<unsigned long long>(o.long_packets),
+                    o.long_seconds);
         if (s.ok) {
             std::printf("| wall s | packets | RSS MiB |\n|---:|---:|---:|\n%s\n", s.text);
             std::printf("%.0f packets in %.1f s wall (%.3f s simulated); peak RSS (ru_maxrss) %.1f MiB.\n", s.x1,

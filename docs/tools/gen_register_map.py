@@ -3,7 +3,8 @@
 
 Sources (read, never changed):
   model/nic/e1000_regs.h     register offsets, bit fields, interrupt causes, descriptor layouts, reset constants
-  model/nic/register_table.h the register table: kRegisterTable, one row per register or register array
+  model/nic/register_table.h the register table: kRegisterTable, one row per register or register array, the
+                             statistics block from its list kStatistics
   model/nic/config_space.h   configuration-space identity constants
 
 Usage (from the repository root):
@@ -139,34 +140,57 @@ def eval_value(expr, offsets, consts):
 HOOKS = {"kNoHook": 0, "kPeek": 1, "kPoke": 2, "kOnRead": 4, "kOnWrite": 8}
 
 
-def parse_table(text, offsets, consts):
-    """The rows of kRegisterTable, as dicts, in file order. Dies on a row it cannot read."""
-    m = re.search(r"kRegisterTable\[\] = \{(.*?)\n\};", text, re.S)
+def array_body(text, name, elem):
+    """The cells of 'inline constexpr <elem> <name>[] = { ... };' without comment lines."""
+    m = re.search(elem + r" " + name + r"\[\] = \{(.*?)\n\};", text, re.S)
     if not m:
-        die("kRegisterTable not found in " + TABLE_H.name)
+        die(name + " not found in " + TABLE_H.name)
     body = "\n".join(line for line in m.group(1).splitlines() if not line.strip().startswith("//"))
-    rows = []
+    cells = []
     for cell in split_top(body):
         if not cell:
             continue
         if not (cell.startswith("{") and cell.endswith("}")):
-            die("a row of kRegisterTable has a shape this script does not know: " + cell[:60])
-        f = split_top(cell[1:-1])
-        if len(f) != 10:
-            die("a row of kRegisterTable does not have 10 cells: " + cell[:60])
-        hooks = 0
-        for h in f[8].split("|"):
-            if h.strip() not in HOOKS:
-                die("unknown hook " + h.strip())
-            hooks |= HOOKS[h.strip()]
-        what = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', f[9]))
-        rows.append({
-            "name": f[0].strip('"'), "offset": eval_value(f[1], offsets, consts), "count": int(f[2]),
-            "stride": int(f[3]), "bits": int(f[4]), "access": f[5].replace("Access::", ""),
-            "reset": eval_value(f[6], offsets, consts), "mask": eval_value(f[7], offsets, consts), "hooks": hooks,
-            "what": what,
+            die("a row of " + name + " has a shape this script does not know: " + cell[:60])
+        cells.append(split_top(cell[1:-1]))
+    return cells
+
+
+def parse_table(text, offsets, consts):
+    """The rows of kRegisterTable (kRowsBeforeStatistics, the kStatistics list, kRowsAfterStatistics), as dicts, in
+    file order. Dies on a row it cannot read."""
+    if "join_rows(kRowsBeforeStatistics, kStatistics, kRowsAfterStatistics)" not in text:
+        die("kRegisterTable is not join_rows(kRowsBeforeStatistics, kStatistics, kRowsAfterStatistics) in "
+            + TABLE_H.name)
+
+    def rows_of(name):
+        rows = []
+        for f in array_body(text, name, "RegisterSpec"):
+            if len(f) != 10:
+                die("a row of " + name + " does not have 10 cells: " + ",".join(f)[:60])
+            hooks = 0
+            for h in f[8].split("|"):
+                if h.strip() not in HOOKS:
+                    die("unknown hook " + h.strip())
+                hooks |= HOOKS[h.strip()]
+            rows.append({
+                "name": f[0].strip('"'), "offset": eval_value(f[1], offsets, consts), "count": int(f[2]),
+                "stride": int(f[3]), "bits": int(f[4]), "access": f[5].replace("Access::", ""),
+                "reset": eval_value(f[6], offsets, consts), "mask": eval_value(f[7], offsets, consts), "hooks": hooks,
+                "what": "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', f[9])),
+            })
+        return rows
+
+    stats = []
+    for f in array_body(text, "kStatistics", "StatisticsSpec"):
+        if len(f) != 4:
+            die("a row of kStatistics does not have 4 cells: " + ",".join(f)[:60])
+        stats.append({
+            "name": f[0].strip('"'), "offset": eval_value(f[1], offsets, consts), "count": 1, "stride": 4,
+            "bits": int(f[2]), "access": "ReadClear", "reset": 0, "mask": 0, "hooks": 0,
+            "what": "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', f[3])),
         })
-    return rows
+    return rows_of("kRowsBeforeStatistics") + stats + rows_of("kRowsAfterStatistics")
 
 
 # ---- descriptors -----------------------------------------------------------------------------------------------
@@ -266,7 +290,7 @@ def render_registers(offsets, rows):
             name, comment = by_off.get(off, ("?", ""))
             if name == "?":
                 die("statistics register at 0x%04X has no name" % off)
-            stat_lines.append("| 0x%04X | %s | %s |" % (off, name, comment))
+            stat_lines.append("| 0x%04X | %s | %s |" % (off, name, comment + (": " + r["what"] if r["what"] else "")))
     return "\n".join(lines), "\n".join(stat_lines)
 
 

@@ -2,9 +2,10 @@
  * e1000c: an NDIS 5.0 serialized miniport for the Intel 82540EM, in plain C99 and DDK style.
  *
  * Shape: MiniportSend (one packet per call, no MiniportSendPackets), no NDIS_ATTRIBUTE_DESERIALIZE (NDIS queues
- * and serializes), scatter-gather DMA with MaximumPhysicalMapping of one Ethernet frame so that NDIS never hands
- * over a list longer than a frame, one transmit descriptor per scatter-gather element, and receive buffers in
- * shared memory indicated by copy (NdisMEthIndicateReceive) with the whole frame as lookahead.
+ * and serializes), scatter-gather DMA with MaximumPhysicalMapping of one Ethernet frame unless the registry asks
+ * for more, 64- or 32-bit DMA addresses as the registry's DmaAddressBits says (like an INF's keywords), one
+ * transmit descriptor per scatter-gather element, and receive buffers in shared memory indicated by copy
+ * (NdisMEthIndicateReceive) with the whole frame as lookahead.
  *
  * Register and descriptor layouts: 8254x Family of Gigabit Ethernet Controllers Software Developer's Manual
  * (sections named next to each definition). NDIS contract: NDIS 5.1 DDK documentation.
@@ -18,6 +19,7 @@
 /* ---- Device identity (manual 4.1, PCI configuration space) ---- */
 #define E1000C_VENDOR_INTEL 0x8086
 #define E1000C_DEVICE_82540EM 0x100E
+#define E1000C_DEVICE_82545EM 0x100F /* the same programming model with a 64-bit PCI data path */
 #define E1000C_CSR_SIZE (128 * 1024) /* BAR0: memory-mapped registers */
 
 /* ---- Registers (manual 13.3, register summary) ---- */
@@ -123,7 +125,8 @@ C_ASSERT(FIELD_OFFSET(E1000C_TX_DESC, Command) == 11);
 #define E1000C_RX_DESCRIPTORS 64
 #define E1000C_RX_BUFFER_SIZE 2048
 #define E1000C_HEADER_SIZE 14
-#define E1000C_MAX_FRAME 1514 /* without FCS: MaximumPhysicalMapping and the largest send */
+#define E1000C_MAX_FRAME 1514    /* without FCS: the largest send, and MaximumPhysicalMapping unless configured */
+#define E1000C_MAX_MAPPING 65536 /* the largest MaximumPhysicalMapping the registry may ask for */
 #define E1000C_MAX_LOOKAHEAD (E1000C_MAX_FRAME - E1000C_HEADER_SIZE)
 #define E1000C_MAX_MULTICAST 16
 #define E1000C_LINK_SPEED_100BPS 10000000 /* OID_GEN_LINK_SPEED unit is 100 bit/s: 1 Gbit/s */
@@ -140,6 +143,8 @@ typedef struct _E1000C_ADAPTER {
     ULONG InterruptLevel;
     ULONG InterruptVector;
     BOOLEAN InterruptRegistered;
+    BOOLEAN Dma64;                /* registry DmaAddressBits: 64 (default) or 32, the NIC's DMA address reach */
+    ULONG MaximumPhysicalMapping; /* registry MaximumPhysicalMapping, at least one frame */
     NDIS_MINIPORT_INTERRUPT Interrupt;
     LONG PendingCauses; /* ICR bits the ISR read and the DPC has not handled */
 

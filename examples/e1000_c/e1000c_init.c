@@ -34,6 +34,46 @@ static NDIS_STATUS E1000cFindResources(IN PE1000C_ADAPTER Adapter) {
     return HaveMemory && HaveInterrupt ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCE_CONFLICT;
 }
 
+/* An integer keyword of the adapter's registry key, or Default when it is absent or not an integer. The name is
+ * converted with NdisInitializeString: NDIS_STRING_CONST needs UTF-16 literals, which C99 does not have. */
+static ULONG E1000cReadKeyword(IN NDIS_HANDLE Configuration, IN const char* Name, IN ULONG Default) {
+    NDIS_STATUS Status;
+    NDIS_STRING Keyword;
+    PNDIS_CONFIGURATION_PARAMETER Value = NULL;
+    ULONG Result = Default;
+
+    NdisInitializeString(&Keyword, (PUCHAR)Name);
+    if (Keyword.Buffer == NULL) return Default;
+    NdisReadConfiguration(&Status, &Value, Configuration, &Keyword, NdisParameterInteger);
+    if (Status == NDIS_STATUS_SUCCESS && Value != NULL && Value->ParameterType == NdisParameterInteger)
+        Result = Value->ParameterData.IntegerData;
+    NdisFreeString(Keyword);
+    return Result;
+}
+
+/* DmaAddressBits (32 or 64) says how far the NIC's DMA reaches, as the INF sets it for the slot the card sits in;
+ * MaximumPhysicalMapping bounds one scatter-gather list (never below a frame: a send is mapped whole). */
+static NDIS_STATUS E1000cReadConfiguration(IN PE1000C_ADAPTER Adapter) {
+    NDIS_STATUS Status;
+    NDIS_HANDLE Configuration = NULL;
+    ULONG Bits, Mapping;
+
+    NdisOpenConfiguration(&Status, &Configuration, Adapter->WrapperContext);
+    if (Status != NDIS_STATUS_SUCCESS) return Status;
+    Bits = E1000cReadKeyword(Configuration, "DmaAddressBits", 64);
+    Mapping = E1000cReadKeyword(Configuration, "MaximumPhysicalMapping", E1000C_MAX_FRAME);
+    NdisCloseConfiguration(Configuration);
+    if (Bits != 32 && Bits != 64) {
+        DbgPrint("e1000c: DmaAddressBits %u is neither 32 nor 64\n", (unsigned)Bits);
+        return NDIS_STATUS_INVALID_DATA;
+    }
+    Adapter->Dma64 = (BOOLEAN)(Bits == 64);
+    Adapter->MaximumPhysicalMapping = Mapping < E1000C_MAX_FRAME     ? E1000C_MAX_FRAME
+                                      : Mapping > E1000C_MAX_MAPPING ? E1000C_MAX_MAPPING
+                                                                     : Mapping;
+    return NDIS_STATUS_SUCCESS;
+}
+
 static NDIS_STATUS E1000cAllocateShared(IN PE1000C_ADAPTER Adapter) {
     NdisMAllocateSharedMemory(Adapter->MiniportHandle, E1000C_TX_DESCRIPTORS * sizeof(E1000C_TX_DESC), FALSE,
                               (PVOID*)&Adapter->TxRing, &Adapter->TxRingPhysical);
@@ -66,7 +106,7 @@ static NDIS_STATUS E1000cCheckIdentity(IN NDIS_HANDLE MiniportHandle) {
     PCI_COMMON_CONFIG Config;
     ULONG Read = NdisReadPciSlotInformation(MiniportHandle, 0, 0, &Config, PCI_COMMON_HDR_LENGTH);
     if (Read != PCI_COMMON_HDR_LENGTH || Config.VendorID != E1000C_VENDOR_INTEL ||
-        Config.DeviceID != E1000C_DEVICE_82540EM) {
+        (Config.DeviceID != E1000C_DEVICE_82540EM && Config.DeviceID != E1000C_DEVICE_82545EM)) {
         DbgPrint("e1000c: no 82540EM in this slot\n");
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
     }
@@ -99,13 +139,17 @@ static NDIS_STATUS NTAPI E1000cInitialize(OUT PNDIS_STATUS OpenErrorStatus, OUT 
     /* Serialized (no NDIS_ATTRIBUTE_DESERIALIZE): NDIS queues sends and never calls two handlers at once. */
     NdisMSetAttributesEx(MiniportAdapterHandle, Adapter, 0, NDIS_ATTRIBUTE_BUS_MASTER, NdisInterfacePci);
 
-    Status = E1000cFindResources(Adapter);
+    Status = E1000cReadConfiguration(Adapter);
+    if (Status == NDIS_STATUS_SUCCESS) Status = E1000cFindResources(Adapter);
     if (Status == NDIS_STATUS_SUCCESS)
         Status =
             NdisMMapIoSpace((PVOID*)&Adapter->CsrBase, MiniportAdapterHandle, Adapter->CsrPhysical, Adapter->CsrLength);
-    /* One frame per send: NDIS never builds a scatter-gather list for more than MaximumPhysicalMapping bytes. */
+    /* A send is at most one frame: NDIS never builds a scatter-gather list for more than MaximumPhysicalMapping
+     * bytes. Without 64-bit addresses the HAL keeps every list (bouncing if it must) and NDIS keeps the shared
+     * memory below 4 GiB. */
     if (Status == NDIS_STATUS_SUCCESS)
-        Status = NdisMInitializeScatterGatherDma(MiniportAdapterHandle, TRUE, E1000C_MAX_FRAME);
+        Status =
+            NdisMInitializeScatterGatherDma(MiniportAdapterHandle, Adapter->Dma64, Adapter->MaximumPhysicalMapping);
     if (Status == NDIS_STATUS_SUCCESS) Status = E1000cAllocateShared(Adapter);
     if (Status == NDIS_STATUS_SUCCESS && !E1000cReset(Adapter)) Status = NDIS_STATUS_DEVICE_FAILED;
     if (Status == NDIS_STATUS_SUCCESS) Status = E1000cReadPermanentAddress(Adapter);

@@ -52,6 +52,8 @@ NDIS_STATUS NTAPI E1000cQueryInformation(IN NDIS_HANDLE MiniportAdapterContext, 
     const VOID* Source = &Value;
     ULONG Size = sizeof(ULONG);
 
+    ASSERT(KeGetCurrentIrql() == DISPATCH_LEVEL); /* NDIS 5.1 DDK, MiniportQueryInformation: DISPATCH_LEVEL */
+
     *BytesWritten = 0;
     *BytesNeeded = 0;
     switch (Oid) {
@@ -177,6 +179,7 @@ NDIS_STATUS NTAPI E1000cSetInformation(IN NDIS_HANDLE MiniportAdapterContext, IN
     PE1000C_ADAPTER Adapter = (PE1000C_ADAPTER)MiniportAdapterContext;
     ULONG Value;
 
+    ASSERT(KeGetCurrentIrql() == DISPATCH_LEVEL); /* NDIS 5.1 DDK, MiniportSetInformation: DISPATCH_LEVEL */
     *BytesRead = 0;
     *BytesNeeded = 0;
     switch (Oid) {

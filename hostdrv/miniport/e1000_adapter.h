@@ -46,6 +46,7 @@ struct Adapter {
     uint32_t rx_ring_size = 256;                     // RxRingSize
     uint32_t rx_buffers = 512;                       // RX buffers (more than ring slots: some may be with the stack)
     uint32_t interrupt_delay = 0;                    // InterruptDelay
+    uint32_t desc_prefetch_threshold = 0;            // DescPrefetchThreshold: TXDCTL/RXDCTL.PTHRESH (0: left at reset)
     uint32_t jumbo_packet = kFrameSize;       // *JumboPacket: largest frame without FCS; above 1514 RCTL.LPE is set
     uint32_t rx_buffer_size = kRxBufferSize;  // RxBufferSize: bytes per RX buffer (RCTL.BSIZE/BSEX)
 
@@ -119,11 +120,14 @@ struct Adapter {
     // State
     bool link_up = false;
     uint32_t link_mbps = 0;
-    ULONG pending_icr = 0;         // causes the ISR read from ICR, not yet taken by the DPC
-    ULONG dpc_icr = 0;             // causes the running DPC works on
-    uint32_t hang_clean = ~0u;     // tx_clean at the previous MiniportCheckForHang with sends on the ring
-    uint32_t rx_hang_clean = ~0u;  // rx_clean at the previous MiniportCheckForHang that saw receive stalled
-    USHORT pci_errors = 0;         // PCI Status error bits a hang check saw; the reset clears them (write 1)
+    ULONG pending_icr = 0;          // causes the ISR read from ICR, not yet taken by the DPC
+    ULONG dpc_icr = 0;              // causes the running DPC works on
+    uint32_t hang_clean = ~0u;      // tx_clean at the previous MiniportCheckForHang with sends on the ring
+    uint64_t tx_progress_time = 0;  // when a check last saw transmit move or idle (100 ns units)
+    uint32_t tx_hang_tdh = 0;       // TDH at the previous MiniportCheckForHang (0: as programmed)
+    uint32_t rx_hang_clean = ~0u;   // rx_clean at the previous MiniportCheckForHang that saw receive stalled
+    uint32_t rx_hang_rdh = 0;       // RDH at the previous MiniportCheckForHang (0: as programmed)
+    USHORT pci_errors = 0;          // PCI Status error bits a hang check saw; the reset clears them (write 1)
     bool resetting = false;
     bool halting = false;
     NDIS_HARDWARE_STATUS hw_status = NdisHardwareStatusInitializing;

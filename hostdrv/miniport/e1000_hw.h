@@ -44,12 +44,14 @@ constexpr uint32_t RDLEN = 0x2808;   // receive ring size in bytes, a multiple o
 constexpr uint32_t RDH = 0x2810;     // receive head: the next descriptor the controller fills (section 13.4.28)
 constexpr uint32_t RDT = 0x2818;     // receive tail: one past the last descriptor the driver handed over
 constexpr uint32_t RDTR = 0x2820;    // receive interrupt delay (section 13.4.30)
+constexpr uint32_t RXDCTL = 0x2828;  // receive descriptor control: prefetch and write-back thresholds
 constexpr uint32_t TDBAL = 0x3800;   // transmit ring base, bits 31:0
 constexpr uint32_t TDBAH = 0x3804;   // transmit ring base, bits 63:32
 constexpr uint32_t TDLEN = 0x3808;   // transmit ring size in bytes, a multiple of 128
 constexpr uint32_t TDH = 0x3810;     // transmit head: the next descriptor the controller takes (section 13.4.39)
 constexpr uint32_t TDT = 0x3818;     // transmit tail: one past the last descriptor the driver queued
 constexpr uint32_t TIDV = 0x3820;    // transmit interrupt delay
+constexpr uint32_t TXDCTL = 0x3828;  // transmit descriptor control: prefetch and write-back thresholds
 constexpr uint32_t MPC = 0x4010;     // statistics: frames missed for lack of FIFO space (clears on read)
 constexpr uint32_t RNBC = 0x40A0;    // statistics: frames received while no descriptor was free (clears on read)
 constexpr uint32_t ROC = 0x40AC;     // statistics: oversized frames received (clears on read)
@@ -129,6 +131,11 @@ constexpr uint32_t RXT0 = 1u << 7;    // receive timer expired: frames wait in t
 namespace delay {
 using VALUE = RegField<0, 16>;  // delay in units of 1.024 us
 }  // namespace delay
+
+// ---- TXDCTL, RXDCTL: descriptor prefetch (8254x Family Software Developer's Manual, their register tables) ----
+namespace dctl {
+using PTHRESH = RegField<0, 6>;  // fetch while fewer than this many descriptors are cached
+}  // namespace dctl
 
 // ---- RCTL (section 13.4.22) ----
 namespace rctl {

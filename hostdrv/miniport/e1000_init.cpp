@@ -55,6 +55,9 @@ void read_registry(Adapter* a) {
     if (read_int(kKeyRxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->rx_ring_size = v;
     v = 0;
     if (read_int(kKeyInterruptDelay, v) && v <= 0xFFFF) a->interrupt_delay = v;
+    v = 0;
+    if (read_int(kKeyDescPrefetchThreshold, v) && v <= (dctl::PTHRESH::mask >> dctl::PTHRESH::pos))
+        a->desc_prefetch_threshold = v;
     v = kFrameSize;
     if (read_int(kKeyJumboPacket, v) && v >= kFrameSize && v <= kJumboMax) a->jumbo_packet = v;
     v = kRxBufferSize;
@@ -462,6 +465,8 @@ NDIS_STATUS MiniportReset(PBOOLEAN addressing_reset, NDIS_HANDLE ctx) {
     a->resetting = true;
     a->hang_clean = ~0u;
     a->rx_hang_clean = ~0u;
+    a->rx_hang_rdh = 0;  // the rings are programmed again from descriptor 0
+    a->tx_hang_tdh = 0;
     a->hw_status = NdisHardwareStatusReset;
     hw_quiesce(a);
     tx_complete(a);  // what the device finished before it stopped completes normally
@@ -500,25 +505,59 @@ VOID MiniportShutdown(PVOID ctx) {
     wr32(a, CTRL, rd32(a, CTRL) | ctrl::RST::mask);
 }
 
-/// Transmit stalled: sends sat on the TX ring across two checks without one descriptor completing.
-bool tx_stalled(Adapter* a) {
-    tx_complete(a);
-    if (a->tx_in_use == 0) {
-        a->hang_clean = ~0u;
-        return false;
-    }
-    if (a->hang_clean != a->tx_clean) {
-        a->hang_clean = a->tx_clean;
-        return false;
-    }
-    return true;
+/// Now in 100 ns units (NdisGetCurrentSystemTime).
+uint64_t now_100ns() {
+    LARGE_INTEGER t;
+    NdisGetCurrentSystemTime(&t);
+    return static_cast<uint64_t>(t.QuadPart);
 }
 
-/// Receive stalled: the device reports descriptors consumed (RDH moved past the one the driver waits on) but that one
-/// has no DD: its write-back never reached memory (a target or master abort on the descriptor write-back, which the
-/// 8254x treats as fatal for those descriptors; the device goes on with the next ones, the driver would wait
-/// forever). Hung when the same descriptor was stalled at the previous check too (at least one hang interval), or
-/// at once when the PCI Status register shows a DMA of the device aborted.
+/// Twice the time the longest send the driver accepts (a frame, or a large send) takes on the wire at the link's
+/// speed, in 100 ns units: while sends wait, a descriptor completes at least this often.
+uint64_t tx_progress_limit_100ns(const Adapter* a) {
+    constexpr uint64_t kWireOverhead = 4 + 8 + 12;  // FCS, preamble and SFD, inter-frame gap
+    const uint64_t bits =
+        (uint64_t{a->lso_max_size > a->jumbo_packet ? a->lso_max_size : a->jumbo_packet} + kWireOverhead) * 8;
+    const uint64_t mbps = a->link_mbps ? a->link_mbps : 10;
+    return 2 * bits * 10 / mbps;  // bits / Mb/s = microseconds
+}
+
+/// Transmit stalled: sends sat on the TX ring across two checks with neither a descriptor completing nor the
+/// device's head (TDH) moving, for longer than the link needs for the longest send (tx_progress_limit_100ns: a hang
+/// check may come more often than that), with the link up (while it is down the MAC holds them: waiting for the
+/// link is no hang). A slow bus (retries, long reads) moves TDH though a large send has not completed yet.
+bool tx_stalled(Adapter* a) {
+    tx_complete(a);
+    const uint64_t now = now_100ns();
+    const ULONG tdh = a->tx_in_use != 0 ? rd32(a, TDH) : a->tx_hang_tdh;
+    const bool moved = a->hang_clean != a->tx_clean || tdh != a->tx_hang_tdh;
+    a->tx_hang_tdh = tdh;
+    if (a->tx_in_use == 0 || !a->link_up || moved) {
+        a->hang_clean = a->tx_in_use == 0 || !a->link_up ? ~0u : a->tx_clean;
+        a->tx_progress_time = now;
+        return false;
+    }
+    return now - a->tx_progress_time > tx_progress_limit_100ns(a);
+}
+
+/// PCI Status error bits (Received Target/Master Abort), read from configuration space into a->pci_errors.
+USHORT read_pci_errors(Adapter* a) {
+    USHORT status = 0;
+    NdisReadPciSlotInformation(a->handle, 0, kPciStatusOffset, &status, sizeof(status));
+    a->pci_errors = static_cast<USHORT>(status & kPciStsDmaFailed);
+    return a->pci_errors;
+}
+
+/// Receive stalled, in one of two ways a failed DMA leaves it:
+/// - write-back lost: the device reports descriptors consumed (RDH moved past the one the driver waits on) but that
+///   one has no DD: its write-back never reached memory (a target or master abort on the descriptor write-back, which
+///   the 8254x treats as fatal for those descriptors; the device goes on with the next ones, the driver would wait
+///   forever). Hung when the same descriptor was stalled at the previous check too (at least one hang interval), or
+///   at once when the PCI Status register shows a DMA of the device aborted.
+/// - fetch halted: descriptors are posted but RDH has not moved over a whole check interval, and the PCI Status
+///   register shows an aborted DMA: the device stopped fetching RX descriptors (it does not retry an aborted fetch),
+///   so frames wait in its FIFO and then overrun it. A ring merely idle after an abort elsewhere looks the same; the
+///   reset then discards nothing. An abort seen while RDH moves is one receive survived: its bits are cleared.
 bool rx_stalled(Adapter* a) {
     // RDH first: the device moves it only after the write-back, so DD read afterwards is in memory if it ever will be.
     const ULONG rdh = rd32(a, RDH);
@@ -526,19 +565,26 @@ bool rx_stalled(Adapter* a) {
     const uint32_t clean = a->rx_clean, posted = a->rx_posted, count = a->rx_ring_size;
     const RxDesc d = desc_from<RxDesc>(a->rx_ring + static_cast<size_t>(clean) * kDescBytes);
     NdisReleaseSpinLock(&a->lock);
+    const bool moved = rdh != a->rx_hang_rdh;
+    a->rx_hang_rdh = rdh;
     const uint32_t consumed = rdh < count ? (rdh + count - clean) % count : 0;
-    if (posted == 0 || (d.status() & RxDesc::kStaDd) || consumed == 0 || consumed > posted) {
-        a->rx_hang_clean = ~0u;  // nothing waits, the DPC has work, or the device has not passed the descriptor
-        return false;
+    const bool lost_dd = posted != 0 && !(d.status() & RxDesc::kStaDd) && consumed != 0 && consumed <= posted;
+    if (!lost_dd) a->rx_hang_clean = ~0u;  // nothing waits, the DPC has work, or the device has not passed it
+    if (lost_dd) {
+        if (read_pci_errors(a) == 0 && a->rx_hang_clean != clean) {
+            a->rx_hang_clean = clean;  // first look: stalled now, hung if still so at the next check
+            return false;
+        }
+        return true;
     }
-    USHORT status = 0;
-    NdisReadPciSlotInformation(a->handle, 0, kPciStatusOffset, &status, sizeof(status));
-    a->pci_errors = static_cast<USHORT>(status & kPciStsDmaFailed);
-    if (a->pci_errors == 0 && a->rx_hang_clean != clean) {
-        a->rx_hang_clean = clean;  // first look: stalled now, hung if still so at the next check
-        return false;
+    if (read_pci_errors(a) == 0) return false;
+    if (!moved && posted != 0 && consumed == 0) return true;
+    if (moved) {  // receive went on after the abort: clear the bits (write 1) so a later abort shows again
+        NdisWritePciSlotInformation(a->handle, 0, kPciStatusOffset, &a->pci_errors, sizeof(a->pci_errors));
+        a->pci_errors = 0;
+        ++a->stats.pci_aborts_survived;
     }
-    return true;
+    return false;
 }
 
 /// Hung: transmit or receive stalled (see tx_stalled, rx_stalled); NDIS then calls MiniportReset.
@@ -614,6 +660,11 @@ void hw_program(Adapter* a) {
     wr32(a, TDH, 0);
     wr32(a, TDT, 0);
     wr32(a, TIDV, delay::VALUE::make(a->interrupt_delay));
+    if (a->desc_prefetch_threshold) {
+        const ULONG pthresh = dctl::PTHRESH::make(a->desc_prefetch_threshold);
+        wr32(a, TXDCTL, (rd32(a, TXDCTL) & ~dctl::PTHRESH::mask) | pthresh);
+        wr32(a, RXDCTL, (rd32(a, RXDCTL) & ~dctl::PTHRESH::mask) | pthresh);
+    }
     wr32(a, TCTL, tctl::EN::mask | tctl::PSP::mask | tctl::CT::make(0x0F) | tctl::COLD::make(0x40));
 
     const uint64_t rx_pa = static_cast<uint64_t>(a->rx_ring_pa.QuadPart);

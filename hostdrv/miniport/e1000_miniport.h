@@ -22,6 +22,9 @@ constexpr const char* kKeyMaximumPhysicalMapping = "MaximumPhysicalMapping";
 constexpr const char* kKeyTxRingSize = "TxRingSize";          // TX descriptors, multiple of 8, 8..4096 (256)
 constexpr const char* kKeyRxRingSize = "RxRingSize";          // RX descriptors, multiple of 8, 8..4096 (256)
 constexpr const char* kKeyInterruptDelay = "InterruptDelay";  // TIDV and RDTR, 1.024 us units (0)
+/// PTHRESH of TXDCTL and RXDCTL, 1..63: the NIC prefetches descriptors while fewer than this many are cached.
+/// Absent (or 0): the registers keep their reset value and the NIC fetches only when its cache is empty.
+constexpr const char* kKeyDescPrefetchThreshold = "DescPrefetchThreshold";
 /// Largest frame received and sent, Ethernet header included, FCS excluded (the standardized keyword's meaning):
 /// 1514 (default) keeps RCTL.LPE clear; up to kJumboMax enables long packets (RCTL.LPE).
 constexpr const char* kKeyJumboPacket = "*JumboPacket";
@@ -43,25 +46,26 @@ constexpr uint32_t kLsoMinSegments = 2;     // NDIS_TASK_TCP_LARGE_SEND.MinSegme
 
 /// What the driver counted, for tests (NdisQueryInformation-independent).
 struct DriverStats {
-    uint64_t isr_calls = 0;           ///< MiniportISR calls
-    uint64_t isr_claimed = 0;         ///< ... that found a cause in ICR
-    uint64_t dpc_calls = 0;           ///< MiniportHandleInterrupt calls
-    uint64_t tx_packets_queued = 0;   ///< packets that waited in the driver's queue (ring full or reset)
-    uint64_t tx_ring_full = 0;        ///< times a packet did not fit in the TX ring
-    uint64_t tx_cancelled = 0;        ///< queued packets completed by MiniportCancelSendPackets
-    uint64_t tx_descriptors = 0;      ///< TX descriptors written (data and context)
-    uint64_t tx_tso_packets = 0;      ///< packets sent with a TSO context descriptor
-    uint64_t tx_completed = 0;        ///< NdisMSendComplete calls
-    uint64_t rx_indicated = 0;        ///< packets indicated up
-    uint64_t rx_low_resources = 0;    ///< ... with NDIS_STATUS_RESOURCES (copied at once)
-    uint64_t rx_reassembled = 0;      ///< frames that spanned several RX buffers, indicated whole
-    uint64_t rx_returned = 0;         ///< MiniportReturnPacket calls
-    uint64_t link_changes = 0;        ///< media connect/disconnect indications
-    uint64_t resets = 0;              ///< MiniportReset calls
-    uint64_t hangs = 0;               ///< MiniportCheckForHang answers TRUE (TX or RX stalled between checks)
-    uint64_t rx_hangs = 0;            ///< ... of them for a stalled receive (RDH past a descriptor without DD)
-    uint64_t halt_quiesce_polls = 0;  ///< head-pointer polls while waiting for the DMA to stop in halt/reset
-    bool dma_quiet_at_halt = false;   ///< TDH/RDH stopped moving before shared memory was freed
+    uint64_t isr_calls = 0;            ///< MiniportISR calls
+    uint64_t isr_claimed = 0;          ///< ... that found a cause in ICR
+    uint64_t dpc_calls = 0;            ///< MiniportHandleInterrupt calls
+    uint64_t tx_packets_queued = 0;    ///< packets that waited in the driver's queue (ring full or reset)
+    uint64_t tx_ring_full = 0;         ///< times a packet did not fit in the TX ring
+    uint64_t tx_cancelled = 0;         ///< queued packets completed by MiniportCancelSendPackets
+    uint64_t tx_descriptors = 0;       ///< TX descriptors written (data and context)
+    uint64_t tx_tso_packets = 0;       ///< packets sent with a TSO context descriptor
+    uint64_t tx_completed = 0;         ///< NdisMSendComplete calls
+    uint64_t rx_indicated = 0;         ///< packets indicated up
+    uint64_t rx_low_resources = 0;     ///< ... with NDIS_STATUS_RESOURCES (copied at once)
+    uint64_t rx_reassembled = 0;       ///< frames that spanned several RX buffers, indicated whole
+    uint64_t rx_returned = 0;          ///< MiniportReturnPacket calls
+    uint64_t link_changes = 0;         ///< media connect/disconnect indications
+    uint64_t resets = 0;               ///< MiniportReset calls
+    uint64_t hangs = 0;                ///< MiniportCheckForHang answers TRUE (TX or RX stalled between checks)
+    uint64_t rx_hangs = 0;             ///< ... of them for a stalled receive (write-back lost or fetch halted)
+    uint64_t pci_aborts_survived = 0;  ///< PCI Status aborts a hang check cleared because receive went on
+    uint64_t halt_quiesce_polls = 0;   ///< head-pointer polls while waiting for the DMA to stop in halt/reset
+    bool dma_quiet_at_halt = false;    ///< TDH/RDH stopped moving before shared memory was freed
 };
 
 /// The driver's counters of the adapter whose MiniportAdapterContext is `adapter` (nullptr: none).

@@ -358,6 +358,9 @@ NDIS_STATUS NdisHost::reset(bool* addressing_reset) {
     }
     m_reset_pending = false;
     if (addressing_reset) *addressing_reset = addressing != FALSE;
+    // NDIS does not call MiniportCheckForHang while a reset runs; the next check is a full period after it (checks
+    // made up back to back would see no time pass and call every waiting send a hang).
+    m_next_hang_ns = m_platform.now_ns() + m_hang_period_ns;
     return st;
 }
 
@@ -395,7 +398,8 @@ void NdisHost::pnp_event(NDIS_DEVICE_PNP_EVENT event) {
 }
 
 void NdisHost::api_set_attributes(NDIS_HANDLE context, ULONG flags, UINT hang_seconds) {
-    m_hang_period_ns = uint64_t{hang_seconds ? hang_seconds : 2} * 1'000'000'000ull;
+    m_hang_period_ns = m_cfg.check_for_hang_ns ? m_cfg.check_for_hang_ns
+                                               : uint64_t{hang_seconds ? hang_seconds : 2} * 1'000'000'000ull;
     if (!m_in_initialize)
         violation("set-attributes-outside-initialize", "NdisMSetAttributes(Ex) called outside MiniportInitialize");
     m_context = context;
@@ -880,8 +884,13 @@ void NdisHost::run_for_ns(uint64_t ns) {
             m_next_hang_ns += m_hang_period_ns;
             ++m_hang_checks;
             if (check_for_hang()) {
+                const uint64_t start = m_platform.now_ns();
                 ++m_hang_resets;
                 reset();
+                if (!m_hang_reset_start_ns) {
+                    m_hang_reset_start_ns = start;
+                    m_hang_reset_end_ns = m_platform.now_ns();
+                }
             }
         }
         flush_returns();

@@ -33,6 +33,11 @@ struct NdisHostConfig {
     uint8_t interrupt_line = 11;         ///< written to the interrupt line register when assigning
     bool hold_received_packets = false;  ///< keep indicated packets until return_received_packets()
     uint64_t request_timeout_ns = 10'000'000;  ///< how long a pending OID request or reset may take
+    /// MiniportCheckForHang period. 0: what the driver passed as CheckForHangTimeInSeconds to NdisMSetAttributesEx
+    /// (0 there: the NDIS default, 2 s). Nonzero: this period for every driver, as the adapter's registry value
+    /// CheckForHangTimeInSeconds overrides the driver's on Windows, but in nanoseconds: a simulated run lasts
+    /// milliseconds, and a watchdog that first looks after 2 s never sees it.
+    uint64_t check_for_hang_ns = 0;
 };
 
 /// A named contract violation: message type "nicsim/ndis/<what>" plus a one-line message.
@@ -171,6 +176,13 @@ class NdisHost {
     unsigned unclaimed_interrupts() const { return m_unclaimed; }
     unsigned hang_checks() const { return m_hang_checks; }
     unsigned hang_resets() const { return m_hang_resets; }
+    uint64_t hang_period_ns() const { return m_hang_period_ns; }
+    /// When run_for_ns calls MiniportCheckForHang next (meaningful while the adapter runs and has the handler).
+    uint64_t next_hang_check_ns() const { return m_next_hang_ns; }
+    bool has_check_for_hang() const { return m_chars.CheckForHangHandler != nullptr; }
+    /// The first reset that a hang check asked for: when it started and when it completed (0: none).
+    uint64_t hang_reset_start_ns() const { return m_hang_reset_start_ns; }
+    uint64_t hang_reset_end_ns() const { return m_hang_reset_end_ns; }
     bool dpc_pending() const { return m_dpc_pending; }
     uint64_t allocations_live() const { return m_memory.size(); }
 
@@ -336,6 +348,8 @@ class NdisHost {
     uint64_t m_next_hang_ns = 0;
     unsigned m_hang_checks = 0;
     unsigned m_hang_resets = 0;
+    uint64_t m_hang_reset_start_ns = 0;
+    uint64_t m_hang_reset_end_ns = 0;
     bool m_map_registers_allocated = false;
     unsigned m_map_registers_held = 0;
     unsigned m_map_registers_free;

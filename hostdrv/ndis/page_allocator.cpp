@@ -19,7 +19,7 @@ const char* placement_name(Placement p) {
 }
 
 PageAllocator::PageAllocator(const PageAllocatorConfig& cfg)
-    : m_cfg(cfg), m_rng(cfg.seed), m_frag_cursor(cfg.low_base / kPage) {}
+    : m_cfg(cfg), m_rng(cfg.seed), m_frag_cursor(cfg.low_base / kPage), m_low_used_until(cfg.low_base / kPage) {}
 
 bool PageAllocator::free_run_at(uint64_t first_page, size_t n, uint64_t limit_page) const {
     if (first_page + n > limit_page) return false;
@@ -32,9 +32,13 @@ bool PageAllocator::free_run_at(uint64_t first_page, size_t n, uint64_t limit_pa
 
 bool PageAllocator::first_fit(uint64_t from, uint64_t end, size_t n, uint64_t limit_page, uint64_t& page) const {
     end = std::min(end, limit_page);
+    const uint64_t lo = m_cfg.low_base / kPage;
+    const bool from_full_low = from >= lo && from <= m_low_used_until;
+    if (from_full_low) from = m_low_used_until;
     for (uint64_t p = from; p + n <= end;) {
         if (free_run_at(p, n, limit_page)) {
             page = p;
+            if (from_full_low && n == 1) m_low_used_until = p;  // every page from low_base up to p is used
             return true;
         }
         auto it = m_used.lower_bound(p);
@@ -97,6 +101,11 @@ void PageAllocator::take(uint64_t page, size_t n) {
     for (size_t i = 0; i < n; ++i) m_used.insert(page + i);
 }
 
+void PageAllocator::release(uint64_t page) {
+    m_used.erase(page);
+    if (page < m_low_used_until && page >= m_cfg.low_base / kPage) m_low_used_until = page;
+}
+
 bool PageAllocator::alloc_pages(size_t n, Placement p, uint64_t limit, std::vector<uint64_t>& out) {
     const uint64_t limit_page = limit == kNoLimit ? kNoLimit / kPage : limit / kPage;
     std::vector<uint64_t> got;
@@ -104,7 +113,7 @@ bool PageAllocator::alloc_pages(size_t n, Placement p, uint64_t limit, std::vect
     for (size_t i = 0; i < n; ++i) {
         uint64_t page = 0;
         if (!pick(1, p, limit_page, page)) {
-            for (uint64_t g : got) m_used.erase(g);
+            for (uint64_t g : got) release(g);
             return false;
         }
         take(page, 1);
@@ -125,11 +134,11 @@ bool PageAllocator::alloc_contiguous(size_t n, Placement p, uint64_t limit, uint
 }
 
 void PageAllocator::free_page(uint64_t phys) {
-    m_used.erase(phys / kPage);
+    release(phys / kPage);
 }
 
 void PageAllocator::free_run(uint64_t phys, size_t n) {
-    for (size_t i = 0; i < n; ++i) m_used.erase(phys / kPage + i);
+    for (size_t i = 0; i < n; ++i) release(phys / kPage + i);
 }
 
 }  // namespace nicsim::ndis

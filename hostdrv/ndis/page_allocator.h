@@ -53,11 +53,15 @@ class PageAllocator {
     bool last_fit(uint64_t from_page, uint64_t end_page, size_t n, uint64_t limit_page, uint64_t& page) const;
     bool pick(size_t n, Placement p, uint64_t limit_page, uint64_t& page);
     void take(uint64_t page, size_t n);
+    void release(uint64_t page);
 
     PageAllocatorConfig m_cfg;
     std::set<uint64_t> m_used;  // page numbers
     std::mt19937_64 m_rng;
     uint64_t m_frag_cursor;  // next candidate page of the Fragmented placement
+    // Every page in [low_base, m_low_used_until) is in use: a first-fit search from low_base starts there (a run
+    // starting below it would contain a used page), so a full low range costs no walk over its used pages.
+    mutable uint64_t m_low_used_until;
 };
 
 }  // namespace nicsim::ndis

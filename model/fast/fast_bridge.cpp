@@ -15,13 +15,15 @@ namespace {
 constexpr unsigned kMaxWaits = 16;  // wait states accepted from a device before the request fails (as a retry)
 }  // namespace
 
-FastBridge::FastBridge(sc_module_name name, const FastBridgeParams& params, const pci::PciBus* bus)
+FastBridge::FastBridge(sc_module_name name, const FastBridgeParams& params, const pci::PciBus* bus,
+                       BusTimeline* timeline)
     : sc_module(name),
       cpu_mem("cpu_mem"),
       cpu_io("cpu_io"),
       cpu_cfg("cpu_cfg"),
       m_params(params),
       m_bus(bus),
+      m_timeline(timeline),
       m_read_delay(params.read_clocks * params.clock_ns, SC_NS),
       m_write_delay(params.write_clocks * params.clock_ns, SC_NS),
       m_clock(params.clock_ns, SC_NS) {
@@ -54,7 +56,11 @@ void FastBridge::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& d
     const uint64_t a = gp.get_address();
     const unsigned shift = static_cast<unsigned>(a & 3u);
     uint8_t* data = gp.get_data_ptr();
-    delay += write ? m_write_delay : m_read_delay;
+    if (m_timeline)  // the cycle starts when the bus is free, at the CPU's (possibly decoupled) local time
+        delay = m_timeline->occupy(sc_time_stamp() + delay, write ? m_params.write_clocks : m_params.read_clocks) -
+                sc_time_stamp();
+    else
+        delay += write ? m_write_delay : m_read_delay;
 
     pci::TargetAccess acc;
     acc.byte_enables = static_cast<uint8_t>(((1u << len) - 1u) << shift);

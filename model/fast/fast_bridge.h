@@ -19,6 +19,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "model/fast/bus_timeline.h"
 #include "model/pci/pci_bus.h"
 #include "model/pci/target_engine.h"
 
@@ -44,8 +45,10 @@ class FastBridge : public sc_core::sc_module {
     tlm_utils::simple_target_socket<FastBridge> cpu_io;   ///< from HostCpu::cpu_io
     tlm_utils::simple_target_socket<FastBridge> cpu_cfg;  ///< from HostCpu::cpu_cfg
 
-    /// `bus` (optional): a CPU cycle waits while its RST# is asserted, as the pin-level bridge's would.
-    FastBridge(sc_core::sc_module_name name, const FastBridgeParams& params = {}, const pci::PciBus* bus = nullptr);
+    /// `bus` (optional): a CPU cycle waits while its RST# is asserted, as the pin-level bridge's would. `timeline`
+    /// (optional): the cycles take their clocks on the shared bus timeline (after the NIC's bursts before them).
+    FastBridge(sc_core::sc_module_name name, const FastBridgeParams& params = {}, const pci::PciBus* bus = nullptr,
+               BusTimeline* timeline = nullptr);
 
     /// A device answering as `device` (its IDSEL line) through `client`.
     void add_device(unsigned device, pci::TargetClient& client);
@@ -66,6 +69,7 @@ class FastBridge : public sc_core::sc_module {
 
     FastBridgeParams m_params;
     const pci::PciBus* m_bus;
+    BusTimeline* m_timeline;
     sc_core::sc_time m_read_delay;
     sc_core::sc_time m_write_delay;
     sc_core::sc_time m_clock;

@@ -1,15 +1,17 @@
 #include "model/fast/fast_dma_port.h"
 
 #include "model/nic/nic_82540em.h"
+#include "model/pci/burst_timing.h"
 
 namespace nicsim::fast {
 
 using namespace sc_core;
 
-FastDmaPort::FastDmaPort(sc_module_name name, const FastDmaParams& params)
+FastDmaPort::FastDmaPort(sc_module_name name, const FastDmaParams& params, BusTimeline* timeline)
     : sc_module(name),
       mem("mem"),
       m_params(params),
+      m_timeline(timeline),
       m_ext(new host::PciMasterExtension),
       m_clock(params.clock_ns, SC_NS) {
     if (m_params.bytes_per_clock == 0) m_params.bytes_per_clock = 4;
@@ -53,10 +55,20 @@ void FastDmaPort::start(const pci::MasterRequest& rq) {
         m_bytes = 0;
         ++m_stats.errors;
     }
-    // Arbitration, address phase, data phases and turnaround (reads also wait for memory).
-    const uint64_t phases = (uint64_t(rq.len) + m_params.bytes_per_clock - 1) / m_params.bytes_per_clock;
-    const uint64_t clocks = m_params.arbitration_clocks + 1 + phases + (write ? 1 : 2 + m_params.read_latency_clocks);
-    m_done.notify(delay + m_clock * static_cast<double>(clocks));
+    if (m_timeline)
+        m_done.notify(m_timeline->occupy(sc_time_stamp() + delay, clocks(rq)) - sc_time_stamp());
+    else
+        m_done.notify(delay + m_clock * static_cast<double>(clocks(rq)));
+}
+
+uint64_t FastDmaPort::clocks(const pci::MasterRequest& rq) const {
+    const bool write = pci::cmd_is_write(rq.cmd);
+    const uint64_t phases = pci::burst_data_phases(rq.addr, rq.len, m_params.bytes_per_clock);
+    const bool dac = m_params.dac_capable && rq.addr + rq.len > (1ull << 32);
+    // Host memory has read data ready read_latency clocks after the address phase; the read's turnaround clock
+    // overlaps the first of them.
+    const uint64_t waits = write || m_params.read_latency_clocks == 0 ? 0 : m_params.read_latency_clocks - 1;
+    return m_params.arbitration_clocks + pci::burst_clocks(write, phases, dac, waits);
 }
 
 void FastDmaPort::complete_method() {

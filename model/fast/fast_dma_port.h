@@ -1,10 +1,12 @@
 // The fast mode's DMA path: the NIC's DMA engine starts a request on this port (nic::DmaPort) and the bytes move at
 // once by TLM-2.0 blocking transport into host memory through the DMA verifier, tagged with the NIC's bus-master
 // index (host::PciMasterExtension). Completion is reported to the NIC after an annotated delay that stands for the
-// bus transaction (arbitration, address phase, data phases, turnaround), so the data path sees the same order of
-// events as on the pin-level bus, only without evaluating the bus clock by clock.
+// bus transaction: arbitration, then the burst by the pin-level bus's arithmetic (pci::burst_clocks: address phase,
+// data phases, turnarounds, a DAC above 4 GiB, the memory's wait states on a read), so the data path sees the same
+// order of events as on the pin-level bus with one timed event per request instead of a clock per phase.
 //
-// Properties (FastDmaParams): clock_ns, bytes_per_clock, arbitration_clocks, read_latency_clocks.
+// Properties (FastDmaParams): clock_ns, bytes_per_clock (the narrower of the bus and the device's data path),
+// arbitration_clocks, read_latency_clocks.
 // Hardware interface: `mem` (simple_initiator_socket) to DmaVerifier::target or HostMemory::socket; the device
 // (connect()) hears completions through Nic82540em::dma_port_done.
 // Diagnostics: none of its own: an error response (the verifier refused the range) completes the request with
@@ -17,6 +19,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "model/fast/bus_timeline.h"
 #include "model/host/pci_tlm.h"
 #include "model/nic/dma_engine.h"
 
@@ -28,9 +31,10 @@ namespace nicsim::fast {
 
 struct FastDmaParams {
     double clock_ns = 15.0;            ///< bus clock period the delay is counted in
-    unsigned bytes_per_clock = 8;      ///< bytes per data phase (8 on a 64-bit bus, 4 on a 32-bit one)
+    unsigned bytes_per_clock = 4;      ///< bytes per data phase (8 with a 64-bit bus and device, else 4)
     unsigned arbitration_clocks = 2;   ///< REQ# to FRAME#
     unsigned read_latency_clocks = 4;  ///< host memory read latency (as HostBridgeParams::read_latency)
+    bool dac_capable = false;          ///< the device uses a dual address cycle above 4 GiB (64-bit DMA)
 };
 
 struct FastDmaStats {
@@ -45,7 +49,8 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort {
     tlm_utils::simple_initiator_socket<FastDmaPort> mem;  ///< to the DMA verifier (or host memory)
 
     SC_HAS_PROCESS(FastDmaPort);
-    FastDmaPort(sc_core::sc_module_name name, const FastDmaParams& params = {});
+    /// `timeline` (optional): the bursts take their clocks on the shared bus timeline (after the CPU's cycles).
+    FastDmaPort(sc_core::sc_module_name name, const FastDmaParams& params = {}, BusTimeline* timeline = nullptr);
 
     /// The device whose requests this port carries (its master index tags the transactions).
     void connect(nic::Nic82540em& nic, unsigned master_index);
@@ -53,10 +58,14 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort {
     void start(const pci::MasterRequest& rq) override;
     const FastDmaStats& stats() const { return m_stats; }
 
+    /// Bus clocks the request stands for: arbitration and the burst (pci::burst_clocks).
+    uint64_t clocks(const pci::MasterRequest& rq) const;
+
   private:
     void complete_method();
 
     FastDmaParams m_params;
+    BusTimeline* m_timeline;
     nic::Nic82540em* m_nic = nullptr;
     bool m_busy = false;
     pci::MasterRequest m_rq;

@@ -11,7 +11,8 @@ FastBridgeParams bridge_params(const FastMachineParams& p) {
 FastDmaParams dma_params(const FastMachineParams& p) {
     FastDmaParams d;
     d.clock_ns = p.bus.period().to_seconds() * 1e9;
-    d.bytes_per_clock = p.bus.width_bits / 8;
+    d.bytes_per_clock = (p.bus.width_bits == 64 && p.nic.data_path_bits == 64) ? 8 : 4;  // REQ64# needs both
+    d.dac_capable = p.nic.dma_address_bits == 64;
     d.read_latency_clocks = p.mem_latency;
     return d;
 }
@@ -20,12 +21,13 @@ FastDmaParams dma_params(const FastMachineParams& p) {
 FastMachine::FastMachine(sc_core::sc_module_name name, const FastMachineParams& params)
     : sc_module(name),
       bus("pci", params.bus),
+      timeline(params.bus.period()),
       memory("memory"),
       verifier("verifier", &bus),
-      bridge("bridge", bridge_params(params), &bus),
+      bridge("bridge", bridge_params(params), &bus, &timeline),
       cpu("cpu", bus),
       nic("nic", bus, params.nic),
-      dma("dma", dma_params(params)) {
+      dma("dma", dma_params(params), &timeline) {
     verifier.initiator.bind(memory.socket);
     dma.mem.bind(verifier.target);
     cpu.cpu_mem.bind(bridge.cpu_mem);
@@ -35,6 +37,7 @@ FastMachine::FastMachine(sc_core::sc_module_name name, const FastMachineParams& 
     nic.use_dma_port(dma);
     dma.connect(nic, nic.master().master_index());
     verifier.enable(params.verify_dma);
+    cpu.set_quantum(params.quantum);
 }
 
 }  // namespace nicsim::fast

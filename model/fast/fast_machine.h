@@ -18,16 +18,24 @@
 
 namespace nicsim::fast {
 
+/// The CPU's default temporal-decoupling quantum (docs/performance.md has the measurement it was chosen by).
+inline const sc_core::sc_time kDefaultQuantum{1, sc_core::SC_US};
+
 struct FastMachineParams {
     pci::BusConfig bus;        ///< clock and width (STATUS.PCI66/BUS64, delays)
     nic::NicParams nic;        ///< as for the pin-level NIC
     unsigned mem_latency = 4;  ///< host memory read latency in bus clocks (as HostBridgeParams::read_latency)
     bool verify_dma = true;    ///< enable the DMA verifier from time 0
+    /// The CPU runs ahead of the kernel by up to this much (tlm_utils::tlm_quantumkeeper): its MMIO, I/O and
+    /// configuration cycles add their annotated delays to its local time instead of waiting each one out. Zero:
+    /// every cycle waits. Interrupts and DMA are seen when it synchronises (at the latest after one quantum).
+    sc_core::sc_time quantum = kDefaultQuantum;
 };
 
 class FastMachine : public sc_core::sc_module {
   public:
-    pci::PciBus bus;  ///< clock, INTA# and numbering only: no bus cycle runs on it
+    pci::PciBus bus;       ///< clock, INTA# and numbering only: no bus cycle runs on it
+    BusTimeline timeline;  ///< the bus time the CPU's cycles and the NIC's bursts take, one after the other
     host::HostMemory memory;
     host::DmaVerifier verifier;
     FastBridge bridge;

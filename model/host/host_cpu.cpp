@@ -22,8 +22,29 @@ HostCpu::HostCpu(sc_module_name name, pci::PciBus& bus)
     SC_THREAD(run);
 }
 
+sc_time HostCpu::QuantumKeeper::compute_local_quantum() {
+    if (m_quantum == SC_ZERO_TIME) return SC_ZERO_TIME;
+    const sc_time now = sc_time_stamp();
+    const sc_time into = sc_time::from_value(now.value() % m_quantum.value());  // quantum boundaries at k * quantum
+    return m_quantum - into;
+}
+
+void HostCpu::set_quantum(const sc_time& quantum) {
+    m_qk.set_quantum(quantum);
+    m_decoupled = quantum > SC_ZERO_TIME;
+    m_qk.reset();
+}
+
+void HostCpu::sync() {
+    if (!m_decoupled || m_qk.get_local_time() == SC_ZERO_TIME) return;
+    ++m_stats.syncs;
+    m_qk.sync();
+}
+
 void HostCpu::run() {
+    if (m_decoupled) m_qk.reset();  // the local quantum starts at time 0, after elaboration
     if (m_program) m_program();
+    sync();
     m_done = true;
     m_done_event.notify(SC_ZERO_TIME);
     if (m_stop_when_done) {
@@ -31,7 +52,9 @@ void HostCpu::run() {
         return;
     }
     for (;;) {  // the program returned: the CPU idles and keeps taking interrupts
-        if (service_interrupts() != 0)
+        const uint32_t still = service_interrupts();
+        sync();
+        if (still != 0)
             wait(m_irq_recheck);
         else
             wait(m_bus.inta_event());
@@ -53,14 +76,17 @@ uint32_t HostCpu::service_interrupts() {
 }
 
 void HostCpu::stall_ns(uint64_t ns) {
-    const sc_time until = sc_time_stamp() + sc_time(static_cast<double>(ns), SC_NS);
+    const sc_time until =
+        (m_decoupled ? m_qk.get_current_time() : sc_time_stamp()) + sc_time(static_cast<double>(ns), SC_NS);
     m_stats.stall_ns += ns;
+    sync();
     if (m_in_isr) {  // an ISR that stalls just waits: interrupts are masked inside it
-        wait(until - sc_time_stamp());
+        if (until > sc_time_stamp()) wait(until - sc_time_stamp());
         return;
     }
     for (;;) {
         const uint32_t still = service_interrupts();
+        sync();
         const sc_time now = sc_time_stamp();
         if (now >= until) return;
         if (still != 0)
@@ -71,7 +97,8 @@ void HostCpu::stall_ns(uint64_t ns) {
 }
 
 uint64_t HostCpu::now_ns() const {
-    return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS));
+    static const uint64_t ns_ticks = sc_time(1, SC_NS).value();
+    return (m_decoupled ? m_qk.get_current_time() : sc_time_stamp()).value() / ns_ticks;
 }
 
 void HostCpu::connect_interrupt(unsigned device, Isr isr) {
@@ -107,8 +134,15 @@ uint32_t HostCpu::cycle(tlm_utils::simple_initiator_socket<HostCpu>& socket, boo
     m_gp.set_dmi_allowed(false);
     m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = SC_ZERO_TIME;
-    socket->b_transport(m_gp, delay);
-    if (delay > SC_ZERO_TIME) wait(delay);
+    if (m_decoupled) {
+        delay = m_qk.get_local_time();
+        socket->b_transport(m_gp, delay);
+        m_qk.set(delay);
+        if (m_qk.need_sync()) sync();
+    } else {
+        socket->b_transport(m_gp, delay);
+        if (delay > SC_ZERO_TIME) wait(delay);
+    }
     if (!m_gp.is_response_ok()) {
         ++m_stats.bus_errors;  // the bridge has already named the abort
         return write ? 0 : all_ones(size);

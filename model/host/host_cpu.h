@@ -11,6 +11,7 @@
 #include <functional>
 
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
 #include <systemc>
 #include <tlm>
 
@@ -26,6 +27,7 @@ struct HostCpuStats {
     uint64_t bad_calls = 0;      ///< calls refused for a bad size, alignment or offset
     uint64_t interrupts = 0;     ///< ISR invocations
     uint64_t stall_ns = 0;       ///< simulated time spent in stall_ns
+    uint64_t syncs = 0;          ///< temporal decoupling: synchronisations with the kernel (set_quantum)
 };
 
 class HostCpu : public sc_core::sc_module {
@@ -46,6 +48,12 @@ class HostCpu : public sc_core::sc_module {
     void set_stop_when_done(bool stop) { m_stop_when_done = stop; }
     /// While INTA# stays asserted after its ISR returned, the ISR is called again after this long (default 1 us).
     void set_irq_recheck(const sc_core::sc_time& t) { m_irq_recheck = t; }
+    /// Temporal decoupling (the loosely-timed machine): a cycle's annotated delay is added to the CPU's local time
+    /// and the thread synchronises with the kernel only once the local time runs `quantum` ahead (and before it
+    /// stalls, waits for an interrupt or ends), instead of waiting out every cycle. Zero (the default): every cycle
+    /// waits its delay. Call before sc_start.
+    void set_quantum(const sc_core::sc_time& quantum);
+    const sc_core::sc_time& quantum() const { return m_qk.quantum(); }
     bool program_done() const { return m_done; }
     const sc_core::sc_event& done_event() const { return m_done_event; }
     const HostCpuStats& stats() const { return m_stats; }
@@ -67,7 +75,22 @@ class HostCpu : public sc_core::sc_module {
     void connect_interrupt(unsigned device, Isr isr);
 
   private:
+    /// A quantum keeper with its own quantum instead of the global one (two machines may differ).
+    class QuantumKeeper : public tlm_utils::tlm_quantumkeeper {
+      public:
+        void set_quantum(const sc_core::sc_time& q) { m_quantum = q; }
+        const sc_core::sc_time& quantum() const { return m_quantum; }
+
+      protected:
+        sc_core::sc_time compute_local_quantum() override;
+
+      private:
+        sc_core::sc_time m_quantum = sc_core::SC_ZERO_TIME;
+    };
+
     void run();
+    /// Bring the kernel's time up to the CPU's local time (temporal decoupling), before anything that waits.
+    void sync();
     /// One bus cycle through `socket`; returns the read value (all-ones on an error response).
     uint32_t cycle(tlm_utils::simple_initiator_socket<HostCpu>& socket, bool write, uint64_t addr, unsigned size,
                    uint32_t value);
@@ -85,6 +108,8 @@ class HostCpu : public sc_core::sc_module {
     sc_core::sc_event m_done_event;
     std::array<Isr, 32> m_isr{};
     uint32_t m_connected = 0;  // devices with an ISR
+    QuantumKeeper m_qk;
+    bool m_decoupled = false;
     tlm::tlm_generic_payload m_gp;
     uint8_t m_buf[4] = {};
     HostCpuStats m_stats;

@@ -153,6 +153,15 @@ void HostMemory::access(tlm::tlm_generic_payload& gp) {
             }
         } else {
             const uint8_t* page = page_for_read(a / kPage);
+            if (!be) {
+                if (page)
+                    std::memcpy(data + off, page + a % kPage, n);
+                else
+                    std::memset(data + off, 0, n);
+                moved += n;
+                off += n;
+                continue;
+            }
             for (uint32_t i = 0; i < n; ++i) {
                 if (be && be[(off + i) % be_len] != TLM_BYTE_ENABLED) continue;
                 data[off + i] = page ? page[a % kPage + i] : 0;

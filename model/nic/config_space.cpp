@@ -5,10 +5,22 @@ namespace nicsim::nic {
 using namespace nicsim::pci;
 
 ConfigSpace::ConfigSpace(bool capable_66mhz, uint16_t device_id) : m_66mhz(capable_66mhz), m_device(device_id) {
+    power_on();
+}
+
+void ConfigSpace::power_on() {
     reset();
+    m_pm_control = 0;
+    m_pme_status = false;
+}
+
+uint16_t ConfigSpace::pmcsr() const {
+    return static_cast<uint16_t>(m_power | m_pm_control | (m_pme_status ? kPmcsrPmeStatus : 0));
 }
 
 void ConfigSpace::reset() {
+    m_power = kD0;
+    m_pm_control &= kPmcsrPmeEn;
     m_command = 0;
     m_status = 0;
     m_cache_line = 0;
@@ -23,7 +35,7 @@ uint32_t ConfigSpace::read(uint16_t offset) const {
         case 0x00:
             return kVendor | (static_cast<uint32_t>(m_device) << 16);
         case 0x04: {
-            const uint16_t sts = static_cast<uint16_t>(m_status | (m_66mhz ? cfg::kSts66MHz : 0) |
+            const uint16_t sts = static_cast<uint16_t>(m_status | cfg::kStsCapList | (m_66mhz ? cfg::kSts66MHz : 0) |
                                                        (static_cast<uint16_t>(m_devsel) << 9));
             return m_command | (static_cast<uint32_t>(sts) << 16);
         }
@@ -37,11 +49,17 @@ uint32_t ConfigSpace::read(uint16_t offset) const {
             return m_bar2 | cfg::kBarIo;
         case 0x2C:
             return kSubsysVendor | (static_cast<uint32_t>(kSubsysId) << 16);
+        case cfg::kCapabilitiesPtr:
+            return kCapPtr;
         case 0x3C:
             return m_int_line | (1u << 8) | (static_cast<uint32_t>(kMinGnt) << 16) |
                    (static_cast<uint32_t>(kMaxLat) << 24);  // interrupt pin 1 = INTA#
+        case kCapPtr:
+            return kPmCapId | (0u << 8) | (static_cast<uint32_t>(kPmc) << 16);  // next pointer 00h: the last entry
+        case kCapPtr + 4:
+            return pmcsr();  // PMCSR_BSE and Data read 0
         default:
-            return 0;  // unimplemented BARs, expansion ROM, no capabilities list
+            return 0;  // unimplemented BARs, expansion ROM
     }
 }
 
@@ -86,8 +104,29 @@ unsigned ConfigSpace::write(uint16_t offset, uint32_t data, uint8_t be) {
         case 0x3C:
             if (be & 0x1) m_int_line = byte(0);
             break;
+        case kCapPtr + 4:
+            if (be & 0x3) changes |= write_pmcsr(static_cast<uint16_t>(merge(pmcsr())), be);
+            break;
         default:
             break;  // read-only or unimplemented: ignored
+    }
+    return changes;
+}
+
+// PMCSR: PowerState takes D0 and D3hot; D1 and D2, which the part does not support, leave it unchanged (PCI PM 1.1,
+// section 3.2.4). PME_Status is write-1-to-clear.
+unsigned ConfigSpace::write_pmcsr(uint16_t v, uint8_t be) {
+    unsigned changes = kNone;
+    if (be & 0x1) {
+        const uint8_t state = static_cast<uint8_t>(v & kPmcsrPowerState);
+        if ((state == kD0 || state == kD3hot) && state != m_power) {
+            changes |= state == kD3hot ? kPowerDown : kPowerUp;
+            m_power = state;
+        }
+    }
+    if (be & 0x2) {
+        m_pm_control = static_cast<uint16_t>(v & (kPmcsrPmeEn | kPmcsrDataSelect));
+        if (v & kPmcsrPmeStatus) m_pme_status = false;
     }
     return changes;
 }

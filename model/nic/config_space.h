@@ -1,6 +1,7 @@
 // The 82540EM's PCI configuration space (type 0 header): identity, Command/Status, cache line size and latency
-// timer, BAR0 (128 KiB memory, registers) and BAR2 (8-byte I/O window), interrupt line/pin. Address decode of the
-// memory and I/O windows follows the Command register.
+// timer, BAR0 (128 KiB memory, registers) and BAR2 (8-byte I/O window), interrupt line/pin, and the capabilities list
+// with its one entry, PCI power management (8254x manual, section 6.3.3). Address decode of the memory and I/O windows
+// follows the Command register and the power state (none in D3hot).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,20 @@ class ConfigSpace {
     static constexpr uint16_t kCommandWritable =
         pci::cfg::kCmdIoSpace | pci::cfg::kCmdMemSpace | pci::cfg::kCmdBusMaster | pci::cfg::kCmdMwiEnable |
         pci::cfg::kCmdParityResponse | pci::cfg::kCmdSerrEnable;  ///< implemented Command bits
+    // Power management (8254x manual, section 6.3.3; PCI Bus Power Management Interface Specification 1.1). The
+    // list has this one entry: the PCI-X capability the next pointer names on other 8254x parts (E4h) is not
+    // applicable to the 82540EM, and the part has neither VPD nor MSI capabilities, so the next pointer is 00h.
+    static constexpr uint8_t kCapPtr = 0xDC;   ///< Cap_Ptr (config 34h): the PM capability
+    static constexpr uint8_t kPmCapId = 0x01;  ///< capability ID: PCI power management
+    /// PMC: PME_Support 11001b (PME# from D0, D3hot, D3cold: auxiliary power present), D1/D2 not supported,
+    /// Aux_Current 000b, DSI 1 (the driver must initialise the part after D0 uninitialised), PME_Clock 0, Version
+    /// 010b (PCI PM 1.1).
+    static constexpr uint16_t kPmc = 0xC822;
+    static constexpr uint16_t kPmcsrPowerState = 0x0003;  ///< PowerState 1:0: 00b D0, 11b D3hot
+    static constexpr uint16_t kPmcsrPmeEn = 0x0100;       ///< PME_En 8
+    static constexpr uint16_t kPmcsrDataSelect = 0x1E00;  ///< Data_Select 12:9 (Data and Data_Scale read 0)
+    static constexpr uint16_t kPmcsrPmeStatus = 0x8000;   ///< PME_Status 15, write 1 to clear
+    static constexpr uint8_t kD0 = 0, kD3hot = 3;
     static constexpr uint16_t kStatusW1C = pci::cfg::kStsMasterDataParity | pci::cfg::kStsSignaledTargetAbort |
                                            pci::cfg::kStsReceivedTargetAbort | pci::cfg::kStsReceivedMasterAbort |
                                            pci::cfg::kStsSignaledSystemError |
@@ -38,13 +53,18 @@ class ConfigSpace {
         kCommandChanged = 1u << 0,  ///< Command register
         kMasterConfig = 1u << 1,    ///< cache line size, latency timer or MWI enable
         kDecode = 1u << 2,          ///< a BAR or a space enable
+        kPowerDown = 1u << 3,       ///< PowerState went from D0 to D3hot
+        kPowerUp = 1u << 4,         ///< PowerState went from D3hot to D0: the function resets (No_Soft_Reset 0)
     };
 
     explicit ConfigSpace(bool capable_66mhz = true, uint16_t device_id = kDevice);
     uint16_t device_id() const { return m_device; }
 
-    /// PCI reset (RST#): every register to its reset value.
+    /// PCI reset (RST#), and the internal reset of a D3hot to D0 transition: every register to its reset value but
+    /// PME_En and PME_Status, which auxiliary power keeps (section 6.3.3).
     void reset();
+    /// Power-on (LAN_PWR_GOOD): reset() and PME_En, PME_Status cleared.
+    void power_on();
     /// Dword read at a dword-aligned offset 0..0xFC.
     uint32_t read(uint16_t offset) const;
     /// Dword write with byte enables (bit i = byte i); returns a mask of Change.
@@ -52,8 +72,13 @@ class ConfigSpace {
 
     uint16_t command() const { return m_command; }
     uint16_t status() const { return m_status; }
-    bool memory_enabled() const { return (m_command & pci::cfg::kCmdMemSpace) != 0; }
-    bool io_enabled() const { return (m_command & pci::cfg::kCmdIoSpace) != 0; }
+    /// Memory and I/O decode: the Command register's enables, and only in D0 (PCI PM 1.1, section 5.4: a function
+    /// in D3hot answers configuration cycles only).
+    bool memory_enabled() const { return (m_command & pci::cfg::kCmdMemSpace) != 0 && m_power == kD0; }
+    bool io_enabled() const { return (m_command & pci::cfg::kCmdIoSpace) != 0 && m_power == kD0; }
+    uint8_t power_state() const { return m_power; }
+    bool powered_down() const { return m_power != kD0; }
+    uint16_t pmcsr() const;
     bool bus_master() const { return (m_command & pci::cfg::kCmdBusMaster) != 0; }
     bool mwi_enabled() const { return (m_command & pci::cfg::kCmdMwiEnable) != 0; }
     bool parity_response() const { return (m_command & pci::cfg::kCmdParityResponse) != 0; }
@@ -75,6 +100,8 @@ class ConfigSpace {
     void set_devsel_timing(pci::DevselSpeed speed) { m_devsel = static_cast<uint8_t>(speed) & 3u; }
 
   private:
+    unsigned write_pmcsr(uint16_t value, uint8_t byte_enables);
+
     bool m_66mhz;
     uint16_t m_device;
     uint8_t m_devsel = 0;
@@ -85,6 +112,9 @@ class ConfigSpace {
     uint32_t m_bar0 = 0;
     uint32_t m_bar2 = 0;
     uint8_t m_int_line = 0;
+    uint8_t m_power = kD0;
+    uint16_t m_pm_control = 0;  // PME_En, Data_Select
+    bool m_pme_status = false;
 };
 
 }  // namespace nicsim::nic

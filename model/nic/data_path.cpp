@@ -14,12 +14,23 @@ NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire, DmaPort& port) : NicDa
 
 NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port)
     : m_ctx(ctx),
+      m_loop_tap(*this, wire),
       m_own_port(port ? nullptr : std::make_unique<MasterEnginePort>(ctx)),
-      m_mac(std::make_unique<Mac>(wire, ctx.params().link_mbps, ctx.params().link_up)),
+      m_mac(std::make_unique<Mac>(m_loop_tap, ctx.params().link_mbps, ctx.params().link_up)),
       m_dma(std::make_unique<DmaEngine>(ctx, port ? *port : *m_own_port)),
       m_tx(std::make_unique<TxEngine>(ctx, *m_dma, *m_mac, m_stats)),
       m_rx(std::make_unique<RxEngine>(ctx, *m_dma, m_stats)) {
     m_mac->set_rx_callback([this](const Frame& f) { m_rx->receive(f); });
+    m_mac->set_rx_bad_callback([this](const Frame& f) { m_rx->receive(f, true); });
+}
+
+// RCTL.LBM = 01 (8254x manual, section 13.4.22): the MAC's transmitted frames go back to its own receiver, never
+// onto the wire.
+void NicDataPath::LoopTap::transmit(const Frame& frame) {
+    if (dp.m_mac->loopback())
+        dp.receive_frame(frame, true);
+    else
+        wire.transmit(frame);
 }
 
 NicDataPath::~NicDataPath() = default;
@@ -45,6 +56,9 @@ void NicDataPath::register_written(uint32_t offset, uint32_t value) {
             m_tx->register_written(offset, value);
             break;
         case e1000::RCTL:
+            m_mac->set_loopback(e1000::rctl::LBM::get(value) == kLbmMac);
+            m_rx->register_written(offset, value);
+            break;
         case e1000::RDBAL:
         case e1000::RDBAH:
         case e1000::RDLEN:
@@ -59,11 +73,22 @@ void NicDataPath::register_written(uint32_t offset, uint32_t value) {
 }
 
 void NicDataPath::receive(const Frame& frame) {
+    if (m_mac->loopback()) {  // in loopback the receiver hears only the transmitter
+        ++m_stats.rx_dropped;
+        return;
+    }
+    receive_frame(frame, false);
+}
+
+void NicDataPath::receive_frame(const Frame& frame, bool looped) {
     const MacStats before = m_mac->stats();
-    const bool lpe = (m_ctx.reg(e1000::RCTL) & e1000::rctl::LPE::mask) != 0;
-    if (m_mac->receive(frame, lpe ? kMaxFrameBytes : kMaxStdFrameBytes)) return;
+    const uint32_t rctl = m_ctx.reg(e1000::RCTL);
+    const bool lpe = e1000::rctl::LPE::get(rctl) != 0;
+    const bool sbp = e1000::rctl::SBP::get(rctl) != 0;  // bad frames (CRC errors) are stored, with CE set
+    const bool passed = m_mac->receive(frame, lpe ? kMaxFrameBytes : kMaxStdFrameBytes, sbp, looped);
     const MacStats& after = m_mac->stats();
     if (after.rx_bad_fcs != before.rx_bad_fcs) m_ctx.add_stat(e1000::CRCERRS, 1);
+    if (passed) return;
     if (after.rx_undersize != before.rx_undersize) m_ctx.add_stat(e1000::RUC, 1);
     if (after.rx_oversize != before.rx_oversize) m_ctx.add_stat(e1000::ROC, 1);
     ++m_stats.rx_dropped;
@@ -81,6 +106,14 @@ bool NicDataPath::busy() const {
 uint64_t NicDataPath::quiet_until_ns(uint64_t now_ns) const {
     if (m_dma->busy() || m_rx->busy() || !m_tx->waiting_for_wire(now_ns)) return 0;
     return m_mac->tx_free_at_ns();
+}
+
+bool NicDataPath::has_work(uint64_t now_ns) const {
+    return m_dma->has_work() || m_tx->has_work(now_ns) || m_rx->has_work();
+}
+
+uint64_t NicDataPath::next_deadline_ns() const {
+    return m_tx->next_wire_ns();
 }
 
 void NicDataPath::tick() {

@@ -9,8 +9,9 @@
 // Hardware interface: PciMasterEngine requests (MemRead/MemWrite, completion in master_done); frames out through
 // WireSink::transmit at the MAC's pace, in through receive().
 // Software interface: reads TCTL (EN, PSP), TXDCTL (PTHRESH/HTHRESH/WTHRESH/LWTHRESH), TDBAL/H, TDLEN, TDT, RCTL (EN,
-// UPE, MPE, BAM, MO, BSIZE/BSEX, SECRC, RDMTS), RXDCTL, RDBAL/H, RDLEN, RDT, RDTR, RXCSUM, RAL/RAH, MTA; writes TDH,
-// RDH and GPTC, GOTC, TOTL, TPT, TSCTC, TSCTFC, GPRC, GORC, TORL, TPR, BPRC, MPRC, MPC, RNBC, CRCERRS, RUC, ROC; raises
+// UPE, MPE, BAM, MO, BSIZE/BSEX, SECRC, RDMTS, SBP, LBM, VFE, CFIEN, CFI), CTRL.VME, VET, VFTA, RXDCTL, RDBAL/H,
+// RDLEN, RDT, RDTR, RXCSUM, RAL/RAH, MTA; writes TDH, RDH and the statistics GPTC, GOTC, TOTL, TPT, PTC64..PTC1522,
+// BPTC, MPTC, TSCTC, TSCTFC, GPRC, GORC, TORL, TPR, PRC64..PRC1522, BPRC, MPRC, MPC, RNBC, CRCERRS, RUC, ROC; raises
 // TXQE, TXD_LOW, RXDMT0, RXO (TXDW and RXT0 through tx_done_event/rx_done_event and the front's timers). Diagnostics
 // ("nicsim/nic/<what>"): dma-disabled, dma-address-32bit, dma-address-wrap, dma-bus-error, dma-queue-full, ring-length,
 // head-tail-range, null-buffer, zero-length, tx-too-long, tx-descriptor-type, tx-refused,
@@ -18,14 +19,19 @@
 // tail-while-disabled. Reset (CTRL.RST, RST#): frames whose descriptors
 // were already done but which had not left for the wire (TX FIFO, TSO segments not yet queued) are discarded as on the
 // 8254x; they are counted in tx_dropped and tx_flushed and named by an SC_INFO report "nicsim/nic/tx-flushed" (a reset
-// is legal, so not a warning). Failed descriptor write-back (master/target abort, parity on the bus): fatal for those
+// is legal, so not a warning); received frames still in the RX FIFO likewise (rx_dropped, rx_flushed,
+// "nicsim/nic/rx-flushed"). Failed descriptor write-back (master/target abort, parity on the bus): fatal for those
 // descriptors, as on the 8254x. The DMA engine raises "nicsim/nic/dma-bus-error", the front latches Received
 // Target/Master Abort in the PCI Status register, and the descriptors are still retired (the head register moves past
 // them, counted in desc_writeback_lost) so the device's ring does not hang; their DD never reaches host memory. A
 // driver waiting on DD there sees the head past a descriptor without DD: it must detect the stall (the miniport's
 // MiniportCheckForHang does) and reset the device, which restarts the ring.
+// VLAN (CTRL.VME, VET, the descriptors' VLE/special/VP, RCTL.VFE with VFTA, RCTL.CFIEN/CFI), RCTL.SBP (frames with a
+// bad CRC stored with CE) and RCTL.LBM = 01 (MAC loopback: transmitted frames go to the receiver, not the wire; frames
+// from the wire are not heard) follow the 8254x manual's chapter 9 and section 13.4.22.
 // Simplifications: write-back below WTHRESH happens when the engine goes idle or on TIDV/RDTR.FPD (no timer of its
-// own); GRAN=0 (cache-line granularity) is treated as descriptors; VLAN insertion/stripping is not modelled.
+// own); GRAN=0 (cache-line granularity) is treated as descriptors; a looped-back frame reaches the receiver when its
+// transmission starts.
 #pragma once
 
 #include <cstdint>
@@ -87,6 +93,7 @@ struct DataPathStats {
     uint64_t rx_filtered = 0;      ///< frames refused by the address filter
     uint64_t rx_missed = 0;        ///< frames dropped: FIFO full (MPC)
     uint64_t rx_dropped = 0;       ///< frames dropped for other reasons (disabled receiver, DMA error, too long)
+    uint64_t rx_flushed = 0;       ///< of them, frames in the RX FIFO a reset discarded before they reached memory
     uint64_t diagnostics = 0;      ///< diagnostics raised by the data path
     uint64_t busy_ticks = 0;       ///< tick() calls
 };
@@ -111,6 +118,12 @@ class NicDataPath : public pci::MasterClient {
     /// While busy(): the time before which tick() has nothing to do (0 = it has work now). Only the TX FIFO
     /// waiting for the wire gives a later time (the MAC's free time) when nothing else is pending.
     uint64_t quiet_until_ns(uint64_t now_ns) const;
+    /// The loosely-timed back-end's test: true while tick() would change something at `now_ns`. Waiting for a DMA
+    /// completion (it wakes the device) or for the wire (next_deadline_ns) is no work.
+    bool has_work(uint64_t now_ns) const;
+    /// With has_work() false: when the data path next needs a tick by itself (the wire becoming free for a frame in
+    /// the TX FIFO), or ~0 when only an outside event (DMA completion, register write, frame) can give it work.
+    uint64_t next_deadline_ns() const;
     /// Link state (STATUS.LU: PHY link and CTRL.SLU) and speed: while down, frames wait in the TX FIFO (no clocks
     /// are spent on them) and received frames are dropped by the MAC.
     void set_link(bool up, unsigned mbps);
@@ -128,9 +141,20 @@ class NicDataPath : public pci::MasterClient {
     void trace(sc_core::sc_trace_file* tf, const std::string& prefix, unsigned what = kTraceAll);
 
   private:
+    /// The MAC's sink: the wire, or the receiver in MAC loopback.
+    struct LoopTap : WireSink {
+        LoopTap(NicDataPath& d, WireSink& w) : dp(d), wire(w) {}
+        void transmit(const Frame& frame) override;
+        NicDataPath& dp;
+        WireSink& wire;
+    };
+    static constexpr unsigned kLbmMac = 1;  // RCTL.LBM = 01: MAC loopback
+
     NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port);
+    void receive_frame(const Frame& frame, bool looped);
 
     NicContext& m_ctx;
+    LoopTap m_loop_tap;
     DataPathStats m_stats;         // updated by the engines
     mutable DataPathStats m_view;  // m_stats plus the DMA engine's counters, built by stats()
     std::unique_ptr<DmaPort> m_own_port;

@@ -66,6 +66,8 @@ class DescriptorCache : public DmaClient {
     void tick(bool owner_idle);
     /// True while tick() can do something or a DMA operation of this cache is outstanding.
     bool busy(bool owner_idle) const;
+    /// True while tick() can start a fetch or a write-back (an outstanding operation alone is no work).
+    bool has_work(bool owner_idle) const { return fetch_due() || writeback_due(owner_idle); }
     /// Nothing fetched, being fetched, or waiting for write-back.
     bool drained() const { return m_wb == m_fetch_end && !m_fetch_inflight && !m_wb_inflight; }
 

@@ -94,6 +94,8 @@ class DmaEngine {
     /// Queue an operation; false (and a "nicsim/nic/dma-queue-full" diagnostic) when the queue is full.
     bool queue(const DmaOp& op);
     bool busy() const { return m_count != 0; }
+    /// True while tick() would start or finish something: an operation is queued and no request of it is running.
+    bool has_work() const { return m_count != 0 && !m_in_flight && !m_port.busy(); }
     unsigned free_slots() const { return kQueueDepth - m_count; }
     /// Once per rising edge while busy(): starts the next request when the port is free.
     void tick();

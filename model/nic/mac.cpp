@@ -51,6 +51,7 @@ Mac::Mac(WireSink& sink, unsigned link_mbps, bool link_up)
 
 void Mac::reset() {
     m_tx_free_ns = 0;
+    m_loopback = false;
 }
 
 void Mac::set_link_up(bool up) {
@@ -91,15 +92,16 @@ uint64_t Mac::transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pa
     return end;
 }
 
-bool Mac::receive(const Frame& frame, unsigned max_bytes) {
-    if (!m_link_up) {
+bool Mac::receive(const Frame& frame, unsigned max_bytes, bool store_bad, bool looped) {
+    if (!m_link_up && !looped) {
         ++m_stats.rx_link_down;
         return false;
     }
     const size_t len = frame.bytes.size();
-    if (frame.fcs_included && !fcs_ok(frame.bytes.data(), len)) {
+    const bool bad_fcs = frame.fcs_included && !fcs_ok(frame.bytes.data(), len);
+    if (bad_fcs) {
         ++m_stats.rx_bad_fcs;
-        return false;
+        if (!store_bad || len < kMinFrameBytes + kFcsBytes || len > max_bytes + kFcsBytes) return false;
     }
     if (len < kMinFrameBytes + (frame.fcs_included ? kFcsBytes : 0u)) {
         ++m_stats.rx_undersize;
@@ -115,7 +117,11 @@ bool Mac::receive(const Frame& frame, unsigned max_bytes) {
         m_trace->rx_len = static_cast<uint32_t>(len);
         ++m_trace->rx_frames;
     }
-    if (m_rx) m_rx(frame);
+    if (bad_fcs) {
+        if (m_rx_bad) m_rx_bad(frame);
+    } else if (m_rx) {
+        m_rx(frame);
+    }
     return true;
 }
 

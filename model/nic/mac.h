@@ -67,7 +67,7 @@ class Mac {
     bool link_up() const { return m_link_up; }
 
     /// True when a new frame may start at `now_ns`: link up and the previous frame plus its IFG is over.
-    bool tx_ready(uint64_t now_ns) const { return m_link_up && now_ns >= m_tx_free_ns; }
+    bool tx_ready(uint64_t now_ns) const { return tx_path_up() && now_ns >= m_tx_free_ns; }
     /// Earliest time the next frame may start (end of the last frame + IFG).
     uint64_t tx_free_at_ns() const { return m_tx_free_ns; }
 
@@ -79,9 +79,19 @@ class Mac {
     /// Receive side: the callback gets every frame that passed the FCS and size checks (`fcs_included` kept so the
     /// data path can strip it per RCTL.SECRC).
     void set_rx_callback(RxCallback cb) { m_rx = std::move(cb); }
-    /// A frame from the wire. Frames with `fcs_included` are FCS-checked; bad ones are counted and dropped, and so
-    /// are frames longer than `max_bytes` (FCS excluded). Returns true when the frame was passed on.
-    bool receive(const Frame& frame, unsigned max_bytes = kMaxFrameBytes);
+    /// Frames with a bad FCS that receive() was asked to store (RCTL.SBP) go here instead.
+    void set_rx_bad_callback(RxCallback cb) { m_rx_bad = std::move(cb); }
+    /// A frame from the wire. Frames with `fcs_included` are FCS-checked; bad ones are counted and dropped (or, with
+    /// `store_bad`, counted and passed to the bad-frame callback), and so are frames longer than `max_bytes` (FCS
+    /// excluded). `looped` frames come from the MAC's own transmitter (loopback) and do not need the link.
+    /// Returns true when the frame was passed on.
+    bool receive(const Frame& frame, unsigned max_bytes = kMaxFrameBytes, bool store_bad = false, bool looped = false);
+    /// MAC loopback (RCTL.LBM = 01): the transmitter runs whatever the link, and the data path turns its frames
+    /// back to the receiver.
+    void set_loopback(bool on) { m_loopback = on; }
+    bool loopback() const { return m_loopback; }
+    /// The transmitter may send: the link is up, or the MAC loops back.
+    bool tx_path_up() const { return m_link_up || m_loopback; }
 
     const MacStats& stats() const { return m_stats; }
 
@@ -95,9 +105,11 @@ class Mac {
     WireSink& m_sink;
     unsigned m_mbps;
     bool m_link_up;
+    bool m_loopback = false;
     uint64_t m_tx_free_ns = 0;
     Frame m_tx_frame;  ///< reused buffer: no per-frame allocation once it has grown
     RxCallback m_rx;
+    RxCallback m_rx_bad;
     MacStats m_stats;
     std::unique_ptr<TraceView> m_trace;  // only when traced
 };

@@ -50,7 +50,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_cfg(true, params.data_path_bits == 64 ? ConfigSpace::kDevice82545em : ConfigSpace::kDevice),
       m_eeprom(eeprom_image(params)),
       m_phy(phy_params(params)),
-      m_regs(kBar0Size, kRegisterTable, kRegisterRows) {
+      m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows) {
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
     if (m_params.dma_address_bits != 32 && m_params.dma_address_bits != 64) {
@@ -83,6 +83,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
 Nic82540em::~Nic82540em() = default;
 
 void Nic82540em::use_dma_port(DmaPort& port) {
+    m_dma_port = &port;
     m_dp = std::make_unique<NicDataPath>(*this, m_wire_tap, port);
     m_dp->set_link(link_up(), mac_mbps());
 }
@@ -106,7 +107,7 @@ void Nic82540em::load_mac_from_eeprom() {
 }
 
 void Nic82540em::reset() {
-    m_cfg.reset();
+    m_cfg.power_on();
     reset_registers();
     m_eeprom.reset();
     m_phy.power_on();
@@ -152,6 +153,17 @@ void Nic82540em::software_reset() {
     update_irq();
 }
 
+// D3hot to D0: the 82540EM implements PCI PM 1.1, which has no No_Soft_Reset bit, so the function goes to "D0
+// uninitialised" (PCI PM 1.1, section 5.4.1; 8254x manual, section 6.3.3.3, DSI): configuration space (but PME_En,
+// PME_Status) and the device's registers, EEPROM-loaded values and data path are reset as by RST#; the PHY keeps its
+// link.
+void Nic82540em::power_up_reset() {
+    m_cfg.reset();
+    software_reset();
+    m_target.set_parity_response(false, false);
+    update_master_config();
+}
+
 void Nic82540em::update_master_config() {
     pci::MasterConfig& c = m_master.config();
     c.dac_capable = m_params.dma_address_bits == 64;
@@ -184,9 +196,14 @@ void Nic82540em::note(const char* what, const std::string& detail) {
 bool Nic82540em::needs_clock() const {
     // A data path that only waits for the wire (TX FIFO head behind the frame on the wire) needs no clock until
     // the wire is free: clock_edge() sleeps with a timed wake instead.
-    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() ||
-           (m_dp->busy() && m_dp->quiet_until_ns(now_ns()) == 0) || m_eeprom.busy() ||
-           m_irq.next_deadline() <= now_ns();
+    // The loosely-timed back-end (use_dma_port) also sleeps while the data path waits for a DMA completion:
+    // dma_port_done() wakes it, so no clock is evaluated between a request and its completion. In D3hot the data
+    // path does nothing.
+    const uint64_t now = now_ns();
+    const bool data_path =
+        !m_cfg.powered_down() && (m_dma_port ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
+    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || data_path ||
+           m_eeprom.busy() || m_irq.next_deadline() <= now;
 }
 
 void Nic82540em::clock_edge() {
@@ -202,7 +219,7 @@ void Nic82540em::clock_edge() {
     if (!l.idle() || m_target.active()) m_target.tick();
     if (m_master.needs_tick()) m_master.tick();
     if (m_eeprom.busy()) m_eeprom.tick();
-    if (m_dp->busy()) m_dp->tick();
+    if (m_dp->busy() && !m_cfg.powered_down()) m_dp->tick();  // no bus mastering from D3hot
     update_irq();
     if (needs_clock()) return;
     // Asleep until a line changes, wake() (a frame, the link, a register write, DMA done) or the next deadline: a
@@ -211,7 +228,12 @@ void Nic82540em::clock_edge() {
     m_bus.CLK.sleep(m_agent);
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
-    if (m_dp->busy()) deadline = std::min(deadline, m_dp->quiet_until_ns(now));
+    if (!m_cfg.powered_down()) {
+        if (m_dma_port)
+            deadline = std::min(deadline, m_dp->next_deadline_ns());
+        else if (m_dp->busy())
+            deadline = std::min(deadline, m_dp->quiet_until_ns(now));
+    }
     deadline = std::min(deadline, phy_deadline_ns());
     if (deadline != Interrupts::kNever)
         m_bus.CLK.wake_at(m_agent, sc_time_stamp() + sc_time(static_cast<double>(deadline - now), SC_NS));
@@ -222,7 +244,7 @@ void Nic82540em::woken() {
 }
 
 void Nic82540em::update_irq() {
-    const bool line = m_irq.evaluate(now_ns());
+    const bool line = m_irq.evaluate(now_ns()) && !m_cfg.powered_down();  // no interrupts from D3hot
     if (line != m_inta) {
         m_inta = line;
         m_bus.set_inta(m_device, line);
@@ -230,6 +252,10 @@ void Nic82540em::update_irq() {
 }
 
 void Nic82540em::receive(const Frame& frame) {
+    if (m_cfg.powered_down()) {  // the receiver's wake-up filters are not modelled: in D3hot frames are not taken
+        ++m_stats.frames_ignored_d3;
+        return;
+    }
     m_dp->receive(frame);
     wake();
 }
@@ -534,6 +560,12 @@ pci::TargetReply Nic82540em::target_write(const pci::TargetAccess& a, uint64_t d
     if (pci::cmd_is_config(a.cmd)) {
         ++m_stats.config_writes;
         const unsigned changes = m_cfg.write(static_cast<uint16_t>(a.addr & 0xFCu), v, byte_enables);
+
+        if (changes & ConfigSpace::kPowerUp) power_up_reset();
+        if (changes & (ConfigSpace::kPowerDown | ConfigSpace::kPowerUp)) {
+            update_irq();
+            wake();
+        }
         if (changes & (ConfigSpace::kMasterConfig | ConfigSpace::kCommandChanged)) update_master_config();
         if (changes & ConfigSpace::kCommandChanged) {
             m_target.set_parity_response(m_cfg.parity_response(), m_cfg.serr_enabled());

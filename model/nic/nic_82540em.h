@@ -26,17 +26,18 @@ namespace nicsim::nic {
 
 /// Counters of the device front, for statistics and tests.
 struct NicFrontStats {
-    uint64_t reg_reads = 0;         ///< register reads (memory or I/O window)
-    uint64_t reg_writes = 0;        ///< register writes
-    uint64_t config_reads = 0;      ///< configuration reads claimed
-    uint64_t config_writes = 0;     ///< configuration writes claimed
-    uint64_t unknown_accesses = 0;  ///< accesses to unimplemented register offsets
-    uint64_t software_resets = 0;   ///< CTRL.RST
-    uint64_t diagnostics = 0;       ///< diagnostics raised through NicContext::diagnostic and by the front
-    uint64_t notes = 0;             ///< notes raised through NicContext::note and by the register file
-    uint64_t awake_clocks = 0;      ///< rising edges the device was evaluated on (not asleep)
-    uint64_t frames_to_wire = 0;    ///< frames the data path transmitted
-    uint64_t frames_dropped = 0;    ///< transmitted frames with no wire attached
+    uint64_t reg_reads = 0;          ///< register reads (memory or I/O window)
+    uint64_t reg_writes = 0;         ///< register writes
+    uint64_t config_reads = 0;       ///< configuration reads claimed
+    uint64_t config_writes = 0;      ///< configuration writes claimed
+    uint64_t unknown_accesses = 0;   ///< accesses to unimplemented register offsets
+    uint64_t software_resets = 0;    ///< CTRL.RST
+    uint64_t diagnostics = 0;        ///< diagnostics raised through NicContext::diagnostic and by the front
+    uint64_t notes = 0;              ///< notes raised through NicContext::note and by the register file
+    uint64_t awake_clocks = 0;       ///< rising edges the device was evaluated on (not asleep)
+    uint64_t frames_to_wire = 0;     ///< frames the data path transmitted
+    uint64_t frames_dropped = 0;     ///< transmitted frames with no wire attached
+    uint64_t frames_ignored_d3 = 0;  ///< frames from the wire while in D3hot
 };
 
 class Nic82540em : public sc_core::sc_module, public NicContext, public pci::TargetClient, private pci::ClockedAgent {
@@ -124,6 +125,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void wake() { m_bus.CLK.wake(m_agent); }
     void reset_registers();
     void software_reset();
+    void power_up_reset();
     void load_mac_from_eeprom();
     uint32_t status_value() const;
     bool link_up() const;
@@ -165,6 +167,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     MdioController m_mdio;
     Interrupts m_irq;
     std::unique_ptr<NicDataPath> m_dp;
+    DmaPort* m_dma_port = nullptr;  // the loosely-timed back-end's port (use_dma_port), or null on the pin-level bus
     WireSink* m_wire = nullptr;
 
     RegisterFile m_regs;    // BAR0, laid out by kRegisterTable (register_table.h)

@@ -6,6 +6,7 @@
 // Plain C++17: no SystemC.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -35,6 +36,14 @@ enum Hook : uint8_t {
     kOnWrite = 1u << 3,  ///< a software write has side effects (the handler stores what it keeps)
 };
 
+/// One statistics counter (8254x manual, section 13.7): read-only, clear-on-read, reset 0, no hooks.
+struct StatisticsSpec {
+    const char* name;
+    uint32_t offset;   ///< the counter, or the low dword of a 64-bit pair
+    uint8_t bits;      ///< 32, or 64 for a low/high pair (reading the high dword clears both)
+    const char* what;  ///< what it counts, where the model's behaviour needs saying
+};
+
 /// One row: a register, or an array of `count` registers `stride` bytes apart.
 struct RegisterSpec {
     const char* name;     ///< the manual's abbreviation (array: without index)
@@ -50,8 +59,8 @@ struct RegisterSpec {
 };
 
 // clang-format off
-/// The register file of the 82540EM. Rows are in offset order.
-inline constexpr RegisterSpec kRegisterTable[] = {
+/// The registers of the 82540EM below the statistics block, in offset order.
+inline constexpr RegisterSpec kRowsBeforeStatistics[] = {
     // name      offset           count stride bits access               reset                write mask   hooks, what
     {"CTRL",     e1000::CTRL,          1,  4, 32, Access::RW,           e1000::kCtrlReset,   0x7BFFFFFFu, kOnWrite,
      "RST (bit 26) runs a software reset and is not stored; PHY_RST holds the PHY in reset while set; a change of SLU "
@@ -76,9 +85,13 @@ inline constexpr RegisterSpec kRegisterTable[] = {
     {"FCAL",     e1000::FCAL,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"FCAH",     e1000::FCAH,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"FCT",      e1000::FCT,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
-    {"VET",      e1000::VET,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"VET",      e1000::VET,           1,  4, 32, Access::RW,           0x00008100u,         0x0000FFFFu, kNoHook,
+     "TPID of the tags the MAC inserts (CTRL.VME, VLE) and recognises on receive (8254x manual, section 9.2); "
+     "reset to 8100h, the 802.1Q TPID drivers write there"},
     {"ICR",      e1000::ICR,           1,  4, 32, Access::ReadClearW1C, 0x00000000u,         0xFFFFFFFFu,
-     kPeek | kPoke | kOnRead | kOnWrite, "a read returns the causes and clears them (INTA# deasserts)"},
+     kPeek | kPoke | kOnRead | kOnWrite,
+     "a read returns the causes and clears them (INTA# deasserts). RXSEQ is never raised: it reports /C/ ordered-set "
+     "sequence errors of TBI/SerDes mode, which the 82540EM's internal copper PHY does not use"},
     {"ITR",      e1000::ITR,           1,  4, 32, Access::RW,           e1000::kItrReset,    0x0000FFFFu,
      kPeek | kPoke | kOnWrite, "minimum interval between INTA# assertions (0 = no throttling)"},
     {"ICS",      e1000::ICS,           1,  4, 32, Access::WO,           0x00000000u,         0xFFFFFFFFu, kOnWrite,
@@ -116,7 +129,8 @@ inline constexpr RegisterSpec kRegisterTable[] = {
     {"RXDCTL",   e1000::RXDCTL,        1,  4, 32, Access::RW,           e1000::kRxdctlReset, 0xFFFFFFFFu, kNoHook, ""},
     {"RADV",     e1000::RADV,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
      kPeek | kPoke | kOnWrite, ""},
-    {"RSRPD",    e1000::RSRPD,         1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"RSRPD",    e1000::RSRPD,         1,  4, 32, Access::RW,           0x00000000u,         0x00000FFFu, kNoHook,
+     "SIZE (11:0): a frame of at most SIZE bytes as stored in host memory raises SRPD and RXT0; 0 = off"},
     {"TXDMAC",   e1000::TXDMAC,        1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"TDFH",     e1000::TDFH,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"TDFT",     e1000::TDFT,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
@@ -136,64 +150,70 @@ inline constexpr RegisterSpec kRegisterTable[] = {
      kPeek | kPoke | kOnWrite, ""},
     {"TSPMT",    e1000::TSPMT,         1,  4, 32, Access::RW,           0x01000400u,         0xFFFFFFFFu, kNoHook, ""},
     {"TARC0",    e1000::TARC0,         1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
-    {"CRCERRS",  e1000::CRCERRS,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"ALGNERRC", e1000::ALGNERRC,      1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"SYMERRS",  e1000::SYMERRS,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"RXERRC",   e1000::RXERRC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"MPC",      e1000::MPC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"SCC",      e1000::SCC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"ECOL",     e1000::ECOL,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"MCC",      e1000::MCC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"LATECOL",  e1000::LATECOL,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"COLC",     e1000::COLC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"DC",       e1000::DC,            1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"TNCRS",    e1000::TNCRS,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"SEC",      e1000::SEC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"CEXTERR",  e1000::CEXTERR,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"RLEC",     e1000::RLEC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"XONRXC",   e1000::XONRXC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"XONTXC",   e1000::XONTXC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"XOFFRXC",  e1000::XOFFRXC,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"XOFFTXC",  e1000::XOFFTXC,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"FCRUC",    e1000::FCRUC,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PRC64",    e1000::PRC64,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PRC127",   e1000::PRC127,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PRC255",   e1000::PRC255,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PRC511",   e1000::PRC511,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PRC1023",  e1000::PRC1023,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PRC1522",  e1000::PRC1522,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"GPRC",     e1000::GPRC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"BPRC",     e1000::BPRC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"MPRC",     e1000::MPRC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"GPTC",     e1000::GPTC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"GORC",     e1000::GORCL,         1,  4, 64, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook,
-     "GORCL then GORCH: reading GORCH clears both"},
-    {"GOTC",     e1000::GOTCL,         1,  4, 64, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook,
-     "GOTCL then GOTCH: reading GOTCH clears both"},
-    {"RNBC",     e1000::RNBC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"RUC",      e1000::RUC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"RFC",      e1000::RFC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"ROC",      e1000::ROC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"RJC",      e1000::RJC,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"MGTPRC",   e1000::MGTPRC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"MGTPDC",   e1000::MGTPDC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"MGTPTC",   e1000::MGTPTC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"TOR",      e1000::TORL,          1,  4, 64, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook,
-     "TORL then TORH: reading TORH clears both"},
-    {"TOT",      e1000::TOTL,          1,  4, 64, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook,
-     "TOTL then TOTH: reading TOTH clears both"},
-    {"TPR",      e1000::TPR,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"TPT",      e1000::TPT,           1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PTC64",    e1000::PTC64,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PTC127",   e1000::PTC127,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PTC255",   e1000::PTC255,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PTC511",   e1000::PTC511,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PTC1023",  e1000::PTC1023,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"PTC1522",  e1000::PTC1522,       1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"MPTC",     e1000::MPTC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"BPTC",     e1000::BPTC,          1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"TSCTC",    e1000::TSCTC,         1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
-    {"TSCTFC",   e1000::TSCTFC,        1,  4, 32, Access::ReadClear,    0x00000000u,         0x00000000u, kNoHook, ""},
+};
+
+/// The statistics block (8254x manual, section 13.7): every counter is read-only, clears when read (a 64-bit pair
+/// when its high dword is read), resets to 0 and holds no side effects; offset order.
+inline constexpr StatisticsSpec kStatistics[] = {
+    // name        offset             bits  what
+    {"CRCERRS",   e1000::CRCERRS,    32, ""},
+    {"ALGNERRC",  e1000::ALGNERRC,   32, ""},
+    {"SYMERRS",   e1000::SYMERRS,    32, ""},
+    {"RXERRC",    e1000::RXERRC,     32, ""},
+    {"MPC",       e1000::MPC,        32, ""},
+    {"SCC",       e1000::SCC,        32, ""},
+    {"ECOL",      e1000::ECOL,       32, ""},
+    {"MCC",       e1000::MCC,        32, ""},
+    {"LATECOL",   e1000::LATECOL,    32, ""},
+    {"COLC",      e1000::COLC,       32, ""},
+    {"DC",        e1000::DC,         32, ""},
+    {"TNCRS",     e1000::TNCRS,      32, ""},
+    {"SEC",       e1000::SEC,        32, ""},
+    {"CEXTERR",   e1000::CEXTERR,    32, ""},
+    {"RLEC",      e1000::RLEC,       32, ""},
+    {"XONRXC",    e1000::XONRXC,     32, ""},
+    {"XONTXC",    e1000::XONTXC,     32, ""},
+    {"XOFFRXC",   e1000::XOFFRXC,    32, ""},
+    {"XOFFTXC",   e1000::XOFFTXC,    32, ""},
+    {"FCRUC",     e1000::FCRUC,      32, ""},
+    {"PRC64",     e1000::PRC64,      32, "by size, counted from DA through CRC"},
+    {"PRC127",    e1000::PRC127,     32, "by size, counted from DA through CRC"},
+    {"PRC255",    e1000::PRC255,     32, "by size, counted from DA through CRC"},
+    {"PRC511",    e1000::PRC511,     32, "by size, counted from DA through CRC"},
+    {"PRC1023",   e1000::PRC1023,    32, "by size, counted from DA through CRC"},
+    {"PRC1522",   e1000::PRC1522,    32, "by size, counted from DA through CRC"},
+    {"GPRC",      e1000::GPRC,       32, ""},
+    {"BPRC",      e1000::BPRC,       32, ""},
+    {"MPRC",      e1000::MPRC,       32, ""},
+    {"GPTC",      e1000::GPTC,       32, ""},
+    {"GORC",      e1000::GORCL,      64, "GORCL then GORCH: reading GORCH clears both"},
+    {"GOTC",      e1000::GOTCL,      64, "GOTCL then GOTCH: reading GOTCH clears both"},
+    {"RNBC",      e1000::RNBC,       32, ""},
+    {"RUC",       e1000::RUC,        32, ""},
+    {"RFC",       e1000::RFC,        32, ""},
+    {"ROC",       e1000::ROC,        32, ""},
+    {"RJC",       e1000::RJC,        32, ""},
+    {"MGTPRC",    e1000::MGTPRC,     32, "0: counts TCO/ASF manageability traffic (13.7.38-40); nicsim has none"},
+    {"MGTPDC",    e1000::MGTPDC,     32, "0: counts TCO/ASF manageability traffic (13.7.38-40); nicsim has none"},
+    {"MGTPTC",    e1000::MGTPTC,     32, "0: counts TCO/ASF manageability traffic (13.7.38-40); nicsim has none"},
+    {"TOR",       e1000::TORL,       64, "TORL then TORH: reading TORH clears both"},
+    {"TOT",       e1000::TOTL,       64, "TOTL then TOTH: reading TOTH clears both"},
+    {"TPR",       e1000::TPR,        32, ""},
+    {"TPT",       e1000::TPT,        32, ""},
+    {"PTC64",     e1000::PTC64,      32, "by size, counted from DA through CRC"},
+    {"PTC127",    e1000::PTC127,     32, "by size, counted from DA through CRC"},
+    {"PTC255",    e1000::PTC255,     32, "by size, counted from DA through CRC"},
+    {"PTC511",    e1000::PTC511,     32, "by size, counted from DA through CRC"},
+    {"PTC1023",   e1000::PTC1023,    32, "by size, counted from DA through CRC"},
+    {"PTC1522",   e1000::PTC1522,    32, "by size, counted from DA through CRC"},
+    {"MPTC",      e1000::MPTC,       32, ""},
+    {"BPTC",      e1000::BPTC,       32, ""},
+    {"TSCTC",     e1000::TSCTC,      32, ""},
+    {"TSCTFC",    e1000::TSCTFC,     32, ""},
+};
+
+/// The registers above the statistics block, in offset order.
+inline constexpr RegisterSpec kRowsAfterStatistics[] = {
     {"IAC",      e1000::IAC,           1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
     {"ICRXPTC",  e1000::ICRXPTC,       1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
     {"ICRXATC",  e1000::ICRXATC,       1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
@@ -232,6 +252,25 @@ inline constexpr RegisterSpec kRegisterTable[] = {
 };
 // clang-format on
 
-inline constexpr std::size_t kRegisterRows = sizeof(kRegisterTable) / sizeof(kRegisterTable[0]);
+namespace detail {
+constexpr RegisterSpec statistics_row(const StatisticsSpec& s) {
+    return RegisterSpec{s.name, s.offset, 1, 4, s.bits, Access::ReadClear, 0, 0, kNoHook, s.what};
+}
+template <std::size_t A, std::size_t B, std::size_t C>
+constexpr std::array<RegisterSpec, A + B + C> join_rows(const RegisterSpec (&before)[A],
+                                                        const StatisticsSpec (&stats)[B],
+                                                        const RegisterSpec (&after)[C]) {
+    std::array<RegisterSpec, A + B + C> rows{};
+    for (std::size_t i = 0; i < A; ++i) rows[i] = before[i];
+    for (std::size_t i = 0; i < B; ++i) rows[A + i] = statistics_row(stats[i]);
+    for (std::size_t i = 0; i < C; ++i) rows[A + B + i] = after[i];
+    return rows;
+}
+}  // namespace detail
+
+/// The register file of the 82540EM, in offset order: the rows above with the statistics block generated from its
+/// list.
+inline constexpr auto kRegisterTable = detail::join_rows(kRowsBeforeStatistics, kStatistics, kRowsAfterStatistics);
+inline constexpr std::size_t kRegisterRows = kRegisterTable.size();
 
 }  // namespace nicsim::nic

@@ -7,6 +7,7 @@
 
 #include "model/nic/mac.h"
 #include "model/nic/offload.h"
+#include "model/nic/statistics.h"
 
 namespace nicsim::nic {
 
@@ -16,12 +17,22 @@ namespace {
 using RxcsumPcss = e1000::Field<0, 8>;  // RXCSUM.PCSS: packet checksum start
 using RxcsumIpofld = e1000::Bit<8>;     // RXCSUM.IPOFLD: IPv4 header checksum offload
 using RxcsumTuofld = e1000::Bit<9>;     // RXCSUM.TUOFLD: TCP/UDP checksum offload
+using RsrpdSize = e1000::Field<0, 12>;  // RSRPD.SIZE: small packet detect threshold in bytes
 }  // namespace
 
 RxEngine::RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats)
     : m_ctx(ctx), m_dma(dma), m_stats(stats), m_cache(ctx, dma, kRxRingRegs, *this, stats), m_fifo(kFifoSlots) {}
 
 void RxEngine::reset() {
+    // Frames still in the RX FIFO (the head one possibly half written to host memory, without its descriptor) are
+    // discarded, as on the 8254x: counted and named like the transmit side's, never silent.
+    if (m_fifo_count != 0) {
+        m_stats.rx_dropped += m_fifo_count;
+        m_stats.rx_flushed += m_fifo_count;
+        SC_REPORT_INFO(
+            "nicsim/nic/rx-flushed",
+            ("reset discarded " + std::to_string(m_fifo_count) + " received frames still in the RX FIFO").c_str());
+    }
     ++m_generation;
     m_cache.reset();
     m_filter.reset();
@@ -56,7 +67,17 @@ void RxEngine::register_written(uint32_t offset, uint32_t value) {
     if (offset == e1000::RDTR && e1000::delay::FPD::get(value)) m_cache.flush();
 }
 
-void RxEngine::receive(const Frame& frame) {
+// 8254x manual, section 9.3 and table 9-3: a frame whose type field equals VET is an 802.1Q frame; with RCTL.VFE
+// its VID's bit in the VLAN filter table must be set, and with RCTL.CFIEN its CFI must equal RCTL.CFI (section
+// 13.4.22), else it is dropped. VFE does not decide whether the tag is stripped (CTRL.VME does).
+bool RxEngine::vlan_accepted(const VlanTag& tag, uint32_t rctl) const {
+    if (!tag.present) return true;
+    if (e1000::rctl::CFIEN::get(rctl) && tag.cfi() != (e1000::rctl::CFI::get(rctl) != 0)) return false;
+    if (!e1000::rctl::VFE::get(rctl)) return true;
+    return (m_ctx.reg(e1000::VFTA + 4u * (tag.vid() >> 5)) >> (tag.vid() & 31u)) & 1u;
+}
+
+void RxEngine::receive(const Frame& frame, bool crc_error) {
     const uint32_t rctl = m_ctx.reg(e1000::RCTL);
     if (!e1000::rctl::EN::get(rctl)) {
         ++m_stats.rx_dropped;  // receiver disabled: the frame is not seen
@@ -68,17 +89,20 @@ void RxEngine::receive(const Frame& frame) {
     }
     m_filter.load(m_ctx);  // per frame, not per clock: the filter sees every RAL/RAH/MTA/RCTL write
     const RxMatch match = m_filter.classify(frame.bytes.data());
-    if (match == RxMatch::kRejected) {
+    const size_t plain = frame.fcs_included ? frame.bytes.size() - kFcsBytes : frame.bytes.size();
+    const VlanTag tag = vlan_tag(frame.bytes.data(), plain, static_cast<uint16_t>(m_ctx.reg(e1000::VET)));
+    if (match == RxMatch::kRejected || !vlan_accepted(tag, rctl)) {
         ++m_stats.rx_filtered;
         return;
     }
     m_ctx.add_stat(e1000::TPR, 1);
+    const bool strip_tag = tag.present && e1000::ctrl::VME::get(m_ctx.reg(e1000::CTRL)) != 0;
     const bool strip = e1000::rctl::SECRC::get(rctl) != 0;
     size_t len = frame.bytes.size();
-    uint32_t wire_len = static_cast<uint32_t>(frame.fcs_included ? len : len + kFcsBytes);
+    const uint32_t wire_len = static_cast<uint32_t>(frame.fcs_included ? len : len + kFcsBytes);
     if (frame.fcs_included && strip) len -= kFcsBytes;
     const bool add_fcs = !frame.fcs_included && !strip;  // the host expects the CRC in the buffer
-    const uint32_t deliver = static_cast<uint32_t>(len + (add_fcs ? kFcsBytes : 0));
+    const uint32_t deliver = static_cast<uint32_t>(len + (add_fcs ? kFcsBytes : 0) - (strip_tag ? kVlanTagBytes : 0));
     if (m_fifo_count == kFifoSlots || m_fifo_bytes + deliver > m_ctx.params().rx_fifo_bytes) {
         ++m_stats.rx_missed;
         m_ctx.add_stat(e1000::MPC, 1);
@@ -88,36 +112,45 @@ void RxEngine::receive(const Frame& frame) {
     if (m_cache.hw_owned() == 0) m_ctx.add_stat(e1000::RNBC, 1);  // no host buffer for it yet
     FifoFrame& f = m_fifo[(m_fifo_head + m_fifo_count) % kFifoSlots];
     f.bytes.assign(frame.bytes.begin(), frame.bytes.begin() + static_cast<std::ptrdiff_t>(len));
-    if (add_fcs) {
+    if (add_fcs) {  // the FCS as on the wire: over the frame with its tag
         const uint32_t crc = ethernet_crc32(frame.bytes.data(), len);
         for (int i = 0; i < 4; ++i) f.bytes.push_back(static_cast<uint8_t>(crc >> (8 * i)));
     }
+    if (strip_tag) f.bytes.resize(vlan_strip(f.bytes.data(), f.bytes.size()));
     f.len = deliver;
     f.wire_len = wire_len;
     f.inexact = match == RxMatch::kMulticastHash;
-    // Checksums over the frame without its FCS, once per frame (RXCSUM is read as the frame enters the FIFO).
-    const size_t plain = frame.fcs_included ? frame.bytes.size() - kFcsBytes : frame.bytes.size();
+    f.good = !crc_error;
+    f.special = strip_tag ? tag.tci : 0;
+    set_checksums(f, frame.bytes.data(), plain, strip_tag ? plain - kVlanTagBytes : plain);
+    if (strip_tag) f.eop_status |= RxDesc::kStaVp;
+    if (crc_error) f.eop_errors |= RxDesc::kErrCe;
+    ++m_fifo_count;
+    m_fifo_bytes += deliver;
+    if (m_traced) update_trace();
+}
+
+// Checksums over the frame as received, FCS excluded, once per frame (RXCSUM is read as the frame enters the
+// FIFO); the packet checksum (RXCSUM.PCSS) counts from the start of the frame as it is stored in host memory.
+void RxEngine::set_checksums(FifoFrame& f, const uint8_t* frame, size_t plain, size_t stored_plain) {
     const uint32_t rxcsum = m_ctx.reg(e1000::RXCSUM);
-    f.csum = rx_packet_checksum(frame.bytes.data(), plain, RxcsumPcss::get(rxcsum));
+    f.csum = rx_packet_checksum(f.bytes.data(), stored_plain, RxcsumPcss::get(rxcsum));
     f.eop_status = 0;
     f.eop_errors = 0;
     const bool ipofld = RxcsumIpofld::get(rxcsum) != 0, tuofld = RxcsumTuofld::get(rxcsum) != 0;
     if (!ipofld && !tuofld) {
         f.eop_status = RxDesc::kStaIxsm;
-    } else {
-        const RxChecksumResult c = rx_verify_checksums(frame.bytes.data(), plain);
-        if (ipofld && c.ip_checked) {
-            f.eop_status |= RxDesc::kStaIpcs;
-            if (!c.ip_ok) f.eop_errors |= RxDesc::kErrIpe;
-        }
-        if (tuofld && c.l4_checked) {
-            f.eop_status |= RxDesc::kStaTcpcs;
-            if (!c.l4_ok) f.eop_errors |= RxDesc::kErrTcpe;
-        }
+        return;
     }
-    ++m_fifo_count;
-    m_fifo_bytes += deliver;
-    if (m_traced) update_trace();
+    const RxChecksumResult c = rx_verify_checksums(frame, plain);
+    if (ipofld && c.ip_checked) {
+        f.eop_status |= RxDesc::kStaIpcs;
+        if (!c.ip_ok) f.eop_errors |= RxDesc::kErrIpe;
+    }
+    if (tuofld && c.l4_checked) {
+        f.eop_status |= RxDesc::kStaTcpcs;
+        if (!c.l4_ok) f.eop_errors |= RxDesc::kErrTcpe;
+    }
 }
 
 bool RxEngine::busy() const {
@@ -126,19 +159,24 @@ bool RxEngine::busy() const {
     return m_cache.busy(idle());
 }
 
+bool RxEngine::has_work() const {
+    if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) return true;
+    return m_cache.has_work(idle());
+}
+
 void RxEngine::tick() {
     if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) start_descriptor();
     m_cache.tick(idle());
     if (m_traced) update_trace();
 }
 
-void RxEngine::write_status(uint16_t length, uint8_t status, uint8_t errors, uint16_t csum) {
+void RxEngine::write_status(uint16_t length, uint8_t status, uint8_t errors, uint16_t csum, uint16_t special) {
     RxDesc d = e1000::desc_from<RxDesc>(m_cache.front().b);
     d.set_length(length);
     d.set_csum(csum);
     d.set_status(status);
     d.set_errors(errors);
-    d.set_special(0);
+    d.set_special(special);
     std::copy(d.b, d.b + e1000::kDescBytes, m_cache.front().b);
     const uint32_t before = m_cache.hw_owned();
     m_cache.complete(true, e1000::delay::VALUE::get(m_ctx.reg(e1000::RDTR)) == 0);
@@ -206,7 +244,7 @@ void RxEngine::dma_done(const DmaOp& op, DmaResult result) {
         status |= RxDesc::kStaIxsm;
     }
     if (f.inexact) status |= RxDesc::kStaPif;
-    write_status(static_cast<uint16_t>(m_chunk), status, errors, last ? f.csum : 0);
+    write_status(static_cast<uint16_t>(m_chunk), status, errors, last ? f.csum : 0, last ? f.special : 0);
     if (last) finish_frame(true);
     if (m_traced) update_trace();
 }
@@ -216,14 +254,12 @@ void RxEngine::finish_frame(bool delivered) {
     if (delivered) {
         ++m_stats.rx_frames;
         m_stats.rx_bytes += f.len;
-        m_ctx.add_stat(e1000::GPRC, 1);
-        m_ctx.add_stat(e1000::GORCL, f.wire_len);
         m_ctx.add_stat(e1000::TORL, f.wire_len);
-        if (f.bytes[0] == 0xFF && f.bytes[1] == 0xFF && f.bytes[2] == 0xFF && f.bytes[3] == 0xFF &&
-            f.bytes[4] == 0xFF && f.bytes[5] == 0xFF)
-            m_ctx.add_stat(e1000::BPRC, 1);
-        else if (f.bytes[0] & 1)
-            m_ctx.add_stat(e1000::MPRC, 1);
+        if (f.good) count_good_rx(m_ctx, f.bytes.data(), f.wire_len);  // a stored bad frame (SBP) is not good
+        // 8254x manual, section 3.2.7.2: a frame of at most RSRPD.SIZE bytes as stored in host memory (CRC unless
+        // stripped, a stripped VLAN tag not counted) raises SRPD, and RXT0 with it; SIZE 0 disables it.
+        const uint32_t small = RsrpdSize::get(m_ctx.reg(e1000::RSRPD));
+        if (small != 0 && f.len <= small) m_ctx.raise_irq(e1000::icr::SRPD | e1000::icr::RXT0);
     } else {
         ++m_stats.rx_dropped;
     }

@@ -12,6 +12,7 @@
 #include "model/nic/descriptor_cache.h"
 #include "model/nic/dma_engine.h"
 #include "model/nic/rx_filter.h"
+#include "model/nic/vlan.h"
 
 namespace nicsim::nic {
 
@@ -24,10 +25,12 @@ class RxEngine : public DescCacheOwner, public DmaClient {
     void reset();
     /// RX ring registers, RCTL.
     void register_written(uint32_t offset, uint32_t value);
-    /// A frame that passed the MAC's FCS and size checks.
-    void receive(const Frame& frame);
+    /// A frame that passed the MAC's FCS and size checks, or (`crc_error`, RCTL.SBP) one with a bad FCS to store.
+    void receive(const Frame& frame, bool crc_error = false);
     bool busy() const;
     void tick();
+    /// True while tick() would change something: busy() without the wait for a DMA completion.
+    bool has_work() const;
 
     void descriptors_written_back(unsigned count, unsigned reported, bool immediate) override;
     void dma_done(const DmaOp& op, DmaResult result) override;
@@ -57,12 +60,16 @@ class RxEngine : public DescCacheOwner, public DmaClient {
         uint8_t eop_status = 0;      // checksum status bits for the last descriptor (IXSM or IPCS/TCPCS)
         uint8_t eop_errors = 0;      // checksum errors for the last descriptor (IPE/TCPE)
         uint16_t csum = 0;           // packet checksum from RXCSUM.PCSS
+        uint16_t special = 0;        // the stripped tag's TCI (with RxDesc::kStaVp in eop_status)
+        bool good = true;            // no receive error: counted in GPRC and the size bins
     };
 
     bool idle() const { return !m_writing && m_fifo_count == 0; }
+    bool vlan_accepted(const VlanTag& tag, uint32_t rctl) const;
+    void set_checksums(FifoFrame& f, const uint8_t* frame, size_t plain, size_t stored_plain);
     void start_descriptor();
     void finish_frame(bool delivered);
-    void write_status(uint16_t length, uint8_t status, uint8_t errors, uint16_t csum = 0);
+    void write_status(uint16_t length, uint8_t status, uint8_t errors, uint16_t csum = 0, uint16_t special = 0);
     void diag(const char* what, const std::string& detail);
 
     NicContext& m_ctx;

@@ -5,6 +5,8 @@
 
 #include <systemc>
 
+#include "model/nic/statistics.h"
+
 namespace nicsim::nic {
 
 using e1000::RawDesc;
@@ -37,7 +39,8 @@ void TxEngine::reset() {
     m_cache.reset();
     m_state = State::Idle;
     m_pkt_len = 0;
-    m_in_frame = m_bad = m_extended = m_ifcs = m_ic = m_tse = false;
+    m_in_frame = m_bad = m_extended = m_ifcs = m_ic = m_tse = m_vle = m_out_vlan = false;
+    m_special = m_out_tci = 0;
     m_cso = m_css = m_popts = 0;
     m_csum = ChecksumContext{};
     m_tso = TsoContext{};
@@ -82,24 +85,39 @@ void TxEngine::register_written(uint32_t offset, uint32_t value) {
 
 bool TxEngine::busy() const {
     if (m_state == State::Reading) return true;
-    if (m_fifo_count != 0 && m_mac.link_up()) return true;  // with the link down the FIFO waits, no clocks spent
+    if (m_fifo_count != 0 && m_mac.tx_path_up()) return true;  // with the link down the FIFO waits, no clocks spent
     if (m_state == State::Output) {
-        const uint32_t next = m_out_single ? m_pkt_len : static_cast<uint32_t>(m_segs[m_seg_next].size());
-        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next <= m_ctx.params().tx_fifo_bytes) return true;
+        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next_out_len() <= m_ctx.params().tx_fifo_bytes) return true;
     }
     if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) return true;
     return m_cache.busy(idle());
 }
 
 bool TxEngine::waiting_for_wire(uint64_t now_ns) const {
-    if (m_fifo_count == 0 || !m_mac.link_up() || m_mac.tx_ready(now_ns)) return false;
+    if (m_fifo_count == 0 || !m_mac.tx_path_up() || m_mac.tx_ready(now_ns)) return false;
     if (m_state == State::Reading) return false;
     if (m_state == State::Output) {
-        const uint32_t next = m_out_single ? m_pkt_len : static_cast<uint32_t>(m_segs[m_seg_next].size());
-        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next <= m_ctx.params().tx_fifo_bytes) return false;
+        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next_out_len() <= m_ctx.params().tx_fifo_bytes) return false;
     }
     if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) return false;
     return !m_cache.busy(idle());
+}
+
+bool TxEngine::has_work(uint64_t now_ns) const {
+    if (m_fifo_count != 0 && m_mac.tx_ready(now_ns)) return true;
+    if (m_state == State::Output) {
+        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next_out_len() <= m_ctx.params().tx_fifo_bytes) return true;
+    }
+    if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) return true;
+    return m_cache.has_work(idle());
+}
+
+uint64_t TxEngine::next_wire_ns() const {
+    return m_fifo_count != 0 && m_mac.link_up() ? m_mac.tx_free_at_ns() : ~uint64_t(0);
+}
+
+uint32_t TxEngine::next_out_len() const {
+    return out_bytes(m_out_single ? m_pkt_len : static_cast<uint32_t>(m_segs[m_seg_next].size()));
 }
 
 void TxEngine::tick() {
@@ -161,6 +179,10 @@ void TxEngine::process_descriptor() {
             m_tse = (dcmd & TxDataDesc::kDcmdTse) != 0;
             m_ic = false;
         }
+        if (eop) {  // VLE and the special field from the last (8254x manual, sections 3.3 and 9.1)
+            m_vle = (dcmd & TxDataDesc::kDcmdVle) != 0;
+            m_special = v.special();
+        }
     } else {
         const TxDesc v = e1000::desc_from<TxDesc>(d.b);
         const uint8_t cmd = v.cmd();
@@ -175,10 +197,12 @@ void TxEngine::process_descriptor() {
             m_tse = false;
             m_popts = 0;
         }
-        if (eop) {  // IC/CSO/CSS are taken from the last descriptor of a frame
+        if (eop) {  // IC/CSO/CSS, VLE and the special field are taken from the last descriptor of a frame
             m_ic = (cmd & TxDesc::kCmdIc) != 0;
             m_cso = v.cso();
             m_css = v.css();
+            m_vle = (cmd & TxDesc::kCmdVle) != 0;
+            m_special = v.special();
         }
     }
     if (eop) m_ifcs = ifcs;  // IFCS is taken from the last descriptor of a frame
@@ -226,8 +250,14 @@ void TxEngine::dma_done(const DmaOp& op, DmaResult result) {
 
 void TxEngine::end_frame() {
     m_in_frame = false;
+    // 8254x manual, section 9.2.1: with CTRL.VME and the descriptor's VLE the MAC inserts a tag whose TPID is VET
+    // and whose TCI is the special field, after the offloads (their offsets count the bytes in host memory) and
+    // in every TSO segment.
+    m_out_vlan = m_vle && e1000::ctrl::VME::get(m_ctx.reg(e1000::CTRL)) != 0;
+    m_out_tci = m_special;
+    m_out_tpid = static_cast<uint16_t>(m_ctx.reg(e1000::VET));
     const uint32_t fifo = m_ctx.params().tx_fifo_bytes;
-    const uint32_t max_frame = std::min<uint32_t>(fifo, kMaxFrameBytes);
+    const uint32_t max_frame = std::min<uint32_t>(fifo, kMaxFrameBytes) - (m_out_vlan ? kVlanTagBytes : 0u);
     bool drop = m_bad;
     if (!drop && m_pkt_len != 0 && m_extended && m_tse) {
         const uint32_t hdrlen = m_tso.hdrlen;
@@ -302,9 +332,16 @@ void TxEngine::push_output() {
 }
 
 bool TxEngine::push_fifo(const uint8_t* data, uint32_t len) {
-    if (m_fifo_count == kFifoSlots || m_fifo_bytes + len > m_ctx.params().tx_fifo_bytes) return false;  // stall
+    const uint32_t out = out_bytes(len);
+    if (m_fifo_count == kFifoSlots || m_fifo_bytes + out > m_ctx.params().tx_fifo_bytes) return false;  // stall
     FifoFrame& f = m_fifo[(m_fifo_head + m_fifo_count) % kFifoSlots];
-    f.bytes.assign(data, data + len);  // the slot keeps its capacity: allocates only while it grows
+    if (m_out_vlan) {
+        f.bytes.resize(out);  // the slot keeps its capacity: allocates only while it grows
+        vlan_insert(data, len, m_out_tpid, m_out_tci, f.bytes.data());
+    } else {
+        f.bytes.assign(data, data + len);
+    }
+    len = out;
     f.len = len;
     f.ifcs = m_out_ifcs;
     ++m_fifo_count;
@@ -324,10 +361,7 @@ void TxEngine::drain_fifo() {
         ++m_stats.tx_dropped;
     } else {
         uint64_t wire = std::max<uint64_t>(f.len, psp ? kMinFrameBytes : 0) + (f.ifcs ? kFcsBytes : 0);
-        m_ctx.add_stat(e1000::GPTC, 1);
-        m_ctx.add_stat(e1000::TPT, 1);
-        m_ctx.add_stat(e1000::GOTCL, wire);
-        m_ctx.add_stat(e1000::TOTL, wire);
+        count_tx(m_ctx, f.bytes.data(), static_cast<uint32_t>(wire));
         ++m_stats.tx_frames;
         m_stats.tx_bytes += wire;
     }

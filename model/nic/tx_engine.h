@@ -13,6 +13,7 @@
 #include "model/nic/dma_engine.h"
 #include "model/nic/mac.h"
 #include "model/nic/offload.h"
+#include "model/nic/vlan.h"
 
 namespace nicsim::nic {
 
@@ -31,6 +32,11 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     /// nothing changes before Mac::tx_free_at_ns(), so the clock need not be evaluated until then.
     bool waiting_for_wire(uint64_t now_ns) const;
     void tick();
+    /// True while tick() would change something at `now_ns`: busy() without the waits for a DMA completion or for
+    /// the wire (the loosely-timed back-end sleeps through those; next_wire_ns() says when the wire is free).
+    bool has_work(uint64_t now_ns) const;
+    /// When a frame in the TX FIFO waits for the wire: the MAC's free time; otherwise ~0 (nothing timed).
+    uint64_t next_wire_ns() const;
 
     void descriptors_written_back(unsigned count, unsigned reported, bool immediate) override;
     void dma_done(const DmaOp& op, DmaResult result) override;
@@ -58,6 +64,9 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     void drain_fifo();
     void diag(const char* what, const std::string& detail);
     std::string where() const;  // "TX descriptor <n>" for diagnostics
+    /// Bytes a frame of `len` gathered bytes takes in the FIFO (with the VLAN tag the MAC inserts).
+    uint32_t out_bytes(uint32_t len) const { return len + (m_out_vlan ? kVlanTagBytes : 0u); }
+    uint32_t next_out_len() const;
 
     NicContext& m_ctx;
     DmaEngine& m_dma;
@@ -78,6 +87,8 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     uint8_t m_cso = 0, m_css = 0;
     uint8_t m_popts = 0;  // extended: IXSM/TXSM of the first data descriptor
     bool m_tse = false;
+    bool m_vle = false;      // VLE of the last descriptor of the frame
+    uint16_t m_special = 0;  // its special field: the TCI to insert
     // The descriptor whose buffer is being read.
     uint32_t m_read_len = 0;
     bool m_read_eop = false;
@@ -95,6 +106,9 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     size_t m_seg_next = 0;
     bool m_out_single = false;  // the output is m_pkt itself (no TSO)
     bool m_out_ifcs = false;
+    bool m_out_vlan = false;  // CTRL.VME and VLE: the tag VET/m_out_tci goes in after the source address
+    uint16_t m_out_tci = 0;
+    uint16_t m_out_tpid = kVlanEtherType;
 
     // The TX packet FIFO: whole frames waiting for the MAC.
     struct FifoFrame {

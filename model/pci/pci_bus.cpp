@@ -47,6 +47,8 @@ struct PciBus::TraceMirror {
     bool dac_first = false;          // the previous refresh was the first clock of a DAC
     bool any_address = false;        // first_address is valid
     sc_core::sc_time first_address;  // the first address phase traced
+    Lines shown;                     // the lines the mirror shows
+    bool shown_valid = false;        // shown holds them (false: refresh everything)
 
     TraceMirror(unsigned width, size_t masters, size_t devices)
         : ad(static_cast<int>(width)),
@@ -214,32 +216,55 @@ void set_vector(sc_dt::sc_lv_base& v, int lo, int n, uint64_t value, sc_dt::sc_l
 void PciBus::refresh_trace() {
     TraceMirror& t = *m_trace;
     const Lines& l = m_now;
-    set_vector(t.ad, 0, 32, l.ad, sc_dt::SC_LOGIC_Z, l.driven & kAdLo, l.contention & kAdLo);
-    set_vector(t.cbe_n, 0, 4, l.cbe_n, sc_dt::SC_LOGIC_Z, l.driven & kCbeLo, l.contention & kCbeLo);
+    const Lines& was = t.shown;
+    // Only the parts whose inputs changed since the last refresh are rewritten (a bus change is usually one or two
+    // lines); `stale` has a bit for every line whose driven, contention or level bit moved.
+    const bool all = !t.shown_valid;
+    const uint32_t stale =
+        all ? ~0u : (l.driven ^ was.driven) | (l.contention ^ was.contention) | (l.level ^ was.level);
+    const uint64_t ad_moved = all ? ~0ull : l.ad ^ was.ad;
+    const uint8_t cbe_moved = all ? 0xFF : static_cast<uint8_t>(l.cbe_n ^ was.cbe_n);
+    if ((stale & kAdLo) || static_cast<uint32_t>(ad_moved))
+        set_vector(t.ad, 0, 32, l.ad, sc_dt::SC_LOGIC_Z, l.driven & kAdLo, l.contention & kAdLo);
+    if ((stale & kCbeLo) || (cbe_moved & 0x0F))
+        set_vector(t.cbe_n, 0, 4, l.cbe_n, sc_dt::SC_LOGIC_Z, l.driven & kCbeLo, l.contention & kCbeLo);
     if (is64()) {
-        set_vector(t.ad, 32, 32, l.ad >> 32, sc_dt::SC_LOGIC_Z, l.driven & kAdHi, l.contention & kAdHi);
-        set_vector(t.cbe_n, 4, 4, l.cbe_n >> 4, sc_dt::SC_LOGIC_Z, l.driven & kCbeHi, l.contention & kCbeHi);
-        t.par64 = logic_of(l, kPar64);
-        t.req64_n = logic_of(l, kReq64);
-        t.ack64_n = logic_of(l, kAck64);
+        if ((stale & kAdHi) || (ad_moved >> 32))
+            set_vector(t.ad, 32, 32, l.ad >> 32, sc_dt::SC_LOGIC_Z, l.driven & kAdHi, l.contention & kAdHi);
+        if ((stale & kCbeHi) || (cbe_moved & 0xF0))
+            set_vector(t.cbe_n, 4, 4, l.cbe_n >> 4, sc_dt::SC_LOGIC_Z, l.driven & kCbeHi, l.contention & kCbeHi);
+        if (stale & kPar64) t.par64 = logic_of(l, kPar64);
+        if (stale & kReq64) t.req64_n = logic_of(l, kReq64);
+        if (stale & kAck64) t.ack64_n = logic_of(l, kAck64);
     }
-    t.par = logic_of(l, kPar);
-    t.frame_n = logic_of(l, kFrame);
-    t.irdy_n = logic_of(l, kIrdy);
-    t.trdy_n = logic_of(l, kTrdy);
-    t.devsel_n = logic_of(l, kDevsel);
-    t.stop_n = logic_of(l, kStop);
-    t.perr_n = logic_of(l, kPerr);
-    t.serr_n = (l.driven & kSerr) ? (l.high(kSerr) ? sc_dt::SC_LOGIC_Z : sc_dt::SC_LOGIC_0) : sc_dt::SC_LOGIC_Z;
-    t.rst_n = l.rst_n ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
-    t.inta_n = l.inta ? sc_dt::SC_LOGIC_0 : sc_dt::SC_LOGIC_Z;  // open drain, pulled up
-    for (size_t i = 0; i < t.req_n.size(); ++i) {
-        t.req_n[i] = ((l.req_n >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
-        t.gnt_n[i] = ((l.gnt_n >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+    if (stale & kControlLines & ~kSerr) refresh_controls(t, l, stale);
+    if (stale & kSerr)
+        t.serr_n = (l.driven & kSerr) ? (l.high(kSerr) ? sc_dt::SC_LOGIC_Z : sc_dt::SC_LOGIC_0) : sc_dt::SC_LOGIC_Z;
+    if (stale & kPar) t.par = logic_of(l, kPar);
+    if (all || l.rst_n != was.rst_n) t.rst_n = l.rst_n ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+    if (all || (l.inta != 0) != (was.inta != 0))
+        t.inta_n = l.inta ? sc_dt::SC_LOGIC_0 : sc_dt::SC_LOGIC_Z;  // open drain, pulled up
+    if (all || l.req_n != was.req_n || l.gnt_n != was.gnt_n) {
+        for (size_t i = 0; i < t.req_n.size(); ++i) {
+            t.req_n[i] = ((l.req_n >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+            t.gnt_n[i] = ((l.gnt_n >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+        }
     }
-    for (size_t i = 0; i < t.idsel.size(); ++i)
-        t.idsel[i] = ((l.idsel >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+    if (all || l.idsel != was.idsel)
+        for (size_t i = 0; i < t.idsel.size(); ++i)
+            t.idsel[i] = ((l.idsel >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
+    t.shown = l;
+    t.shown_valid = true;
     if (t.command) refresh_command(t, l);
+}
+
+void PciBus::refresh_controls(TraceMirror& t, const Lines& l, uint32_t stale) {
+    if (stale & kFrame) t.frame_n = logic_of(l, kFrame);
+    if (stale & kIrdy) t.irdy_n = logic_of(l, kIrdy);
+    if (stale & kTrdy) t.trdy_n = logic_of(l, kTrdy);
+    if (stale & kDevsel) t.devsel_n = logic_of(l, kDevsel);
+    if (stale & kStop) t.stop_n = logic_of(l, kStop);
+    if (stale & kPerr) t.perr_n = logic_of(l, kPerr);
 }
 
 void PciBus::refresh_command(TraceMirror& t, const Lines& l) {

@@ -180,6 +180,7 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     void refresh_trace();
     struct TraceMirror;
     void refresh_command(TraceMirror& t, const Lines& l);
+    void refresh_controls(TraceMirror& t, const Lines& l, uint32_t stale);
 
     BusConfig m_config;
     sc_core::sc_time m_period;  // m_config.period(), built once: clock_count() runs on every agent's clock

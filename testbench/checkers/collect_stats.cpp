@@ -127,6 +127,21 @@ void add_bus_faults(RunStats& s, Machine& pin) {
 }
 
 /// The faults injected and the evidence each took effect: link, reset and the losses the NIC or the wire counted.
+/// The first reset NDIS made because MiniportCheckForHang answered TRUE, and whether receive came back after it.
+void add_recovery(RunStats& s, SystemTop& top, const ndis::NdisHost& h) {
+    const std::string sec = "faults";
+    MachineBase& dut = top.machine();
+    const uint64_t end = h.hang_reset_end_ns();
+    s.add_count(sec, "recovery reset at ns", h.hang_reset_start_ns());
+    s.add_count(sec, "recovery reset took ns", end - h.hang_reset_start_ns());
+    s.add_count(sec, "frames indicated after the recovery", dut.rx_after_recovery());
+    const uint64_t arriving = top.peer() ? top.peer()->injected_between(end, UINT64_MAX) : 0;
+    s.add_count(sec, "frames arriving after the recovery", arriving);
+    if (top.peer() && arriving == 0)
+        s.add_text(sec, "receive after the recovery",
+                   "not shown: no frame arrived after the reset (traffic had ended)");
+}
+
 void add_faults(RunStats& s, SystemTop& top, const RunOutcome& out) {
     const RunConfig& cfg = top.config();
     const FaultConfig& fc = cfg.fault;
@@ -151,6 +166,9 @@ void add_faults(RunStats& s, SystemTop& top, const RunOutcome& out) {
     s.add_count(sec, "RX missed (MPC)", d.rx_missed);
     s.add_count(sec, "TX frames dropped", d.tx_dropped);
     s.add_count(sec, "RX frames dropped", d.rx_dropped);
+    s.add_count(sec, "RX frames flushed by a reset", d.rx_flushed);
+    s.add_count(sec, "RX frames written, discarded by a reset", dut.rx_unindicated_at_reset());
+    if (const ndis::NdisHost* h = dut.ndis(); h && h->hang_reset_start_ns()) add_recovery(s, top, *h);
     if (fc.reset_at_ns) {
         const uint64_t start = dut.reset_start_ns(), end = dut.reset_end_ns();
         s.add_count(sec, "reset at ns", start);
@@ -306,7 +324,12 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
         s.add_count("host", "bounce-buffer bytes", hal.bounce_bytes);
         s.add_count("host", "scatter-gather lists refused", hal.refused);
     }
+    if (ndis::NdisHost* h = dut.ndis()) {
+        s.add_count("host", "hang checks", h->hang_checks());
+        s.add_count("host", "hang-check resets", h->hang_resets());
+    }
     s.add_count("host", "CPU MMIO cycles", dut.host_cpu().stats().mmio_cycles);
+    if (dut.tlm()) s.add_count("host", "CPU quantum synchronisations", dut.host_cpu().stats().syncs);
     s.add_count("host", "CPU config cycles", dut.host_cpu().stats().config_cycles);
 
     add_checks(s, top);

@@ -30,6 +30,14 @@ NDIS_STATUS bring_up_driver(hostdrv::HostPlatform& hp, const DriverSettings& set
         st = ndis->initialize();
         if (st != NDIS_STATUS_SUCCESS) why = "MiniportInitialize failed with " + machine::ndis_status_text(st);
     }
+    if (st == NDIS_STATUS_SUCCESS && settings.initialize && settings.packet_filter) {
+        const ULONG f = settings.packet_filter;
+        const std::vector<uint8_t> bytes = {static_cast<uint8_t>(f), static_cast<uint8_t>(f >> 8),
+                                            static_cast<uint8_t>(f >> 16), static_cast<uint8_t>(f >> 24)};
+        st = ndis->set_oid(OID_GEN_CURRENT_PACKET_FILTER, bytes).status;
+        if (st != NDIS_STATUS_SUCCESS)
+            why = "the driver refused OID_GEN_CURRENT_PACKET_FILTER with " + machine::ndis_status_text(st);
+    }
     if (failure) *failure = why;
     return st;
 }

@@ -31,6 +31,9 @@ struct DriverSettings {
     /// A miniport from a shared object (nicsim --miniport) instead of driver_entry, or null.
     const machine::MiniportLibrary* library = nullptr;
     bool initialize = true;  ///< run MiniportInitialize after DriverEntry
+    /// After MiniportInitialize, the packet filter a bound protocol sets (OID_GEN_CURRENT_PACKET_FILTER), as TCP/IP
+    /// does when it binds: a driver receives nothing before it. 0: no protocol binds.
+    ULONG packet_filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST;
 };
 
 /// In a CPU program: makes the NDIS host into `ndis` (before loading, so a failed load can be inspected) and brings

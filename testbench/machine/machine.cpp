@@ -30,6 +30,7 @@ fast::FastMachineParams fast_params(const MachineConfig& c) {
     p.nic = c.nic;
     p.mem_latency = c.mem_latency;
     p.verify_dma = c.verify_dma;
+    p.quantum = c.tlm_quantum;
     return p;
 }
 
@@ -42,6 +43,15 @@ MachineBase::MachineBase(sc_module_name name, const MachineConfig& cfg)
 
 Mac MachineBase::mac() const {
     return mac_of(m_config.nic);
+}
+
+uint64_t MachineBase::nic_rx_losses() const {
+    const nic::DataPathStats& d = const_cast<MachineBase*>(this)->nic_device().data_path().stats();
+    return d.rx_missed + d.rx_dropped;
+}
+
+uint64_t MachineBase::nic_rx_written() const {
+    return const_cast<MachineBase*>(this)->nic_device().data_path().stats().rx_frames;
 }
 
 CpuPlatform& MachineBase::platform() {

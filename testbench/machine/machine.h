@@ -49,6 +49,8 @@ class MachineBase : public sc_core::sc_module, public RunProgram {
     /// The host software's lower edge over this machine's CPU, memory and DMA verifier.
     CpuPlatform& platform();
     Mac mac() const;
+    uint64_t nic_rx_losses() const override;
+    uint64_t nic_rx_written() const override;
 
   protected:
     MachineBase(sc_core::sc_module_name name, const MachineConfig& cfg);

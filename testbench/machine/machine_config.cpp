@@ -53,11 +53,13 @@ MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_m
     m.nic.dma_address_bits = c.dma_address_bits;
     m.nic.data_path_bits = c.nic_data_path;
     m.nic.max_transfer = c.max_transfer;
+    m.nic.desc_cache_entries = c.desc_cache;
     m.nic.link_mbps = c.link_mbps;
     m.nic.autoneg_ns = c.autoneg_ns;
     m.nic.mac[5] = partner ? 0x57 : 0x56;
     if (!c.eeprom.empty()) load_eeprom(c.eeprom, m.nic);
     m.mem_latency = c.mem_latency;
+    m.tlm_quantum = sc_core::sc_time(static_cast<double>(c.tlm_quantum_ns), sc_core::SC_NS);
     m.verify_dma = true;
     // The bridge faults act on the pin-level bus only (validate() refuses them with tlm); the other faults act on
     // the wire, the peer or the driver and are the run top's.

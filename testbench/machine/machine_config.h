@@ -7,6 +7,7 @@
 
 #include <systemc>
 
+#include "model/fast/fast_machine.h"
 #include "model/host/host_bridge.h"
 #include "model/nic/nic_context.h"
 #include "model/pci/arbiter.h"
@@ -22,8 +23,10 @@ struct MachineConfig {
     pci::BusConfig bus;                  ///< width and clock (with tlm: the delays and STATUS.PCI66/BUS64)
     nic::NicParams nic;                  ///< the NIC's DMA addressing, transfer size, link speed, MAC address
     unsigned mem_latency = 4;            ///< host memory read latency in bus clocks
-    bool verify_dma = true;              ///< the DMA verifier refuses device accesses the host did not hand out
-    pci::ArbiterConfig arbiter{0, 16};   ///< pin only: parked on the host bridge (bus master 0)
+    /// tlm only: the CPU's temporal-decoupling quantum (fast::FastMachineParams::quantum; zero: every cycle waits).
+    sc_core::sc_time tlm_quantum = fast::kDefaultQuantum;
+    bool verify_dma = true;             ///< the DMA verifier refuses device accesses the host did not hand out
+    pci::ArbiterConfig arbiter{0, 16};  ///< pin only: parked on the host bridge (bus master 0)
     /// Pin only: faults the host bridge injects into the NIC's transactions (none when empty).
     std::optional<host::HostBridgeFaults> bridge_faults;
     /// Tracing into this file (none when null): the bus lines (pin only) when `trace_bus`, and the NIC's internal

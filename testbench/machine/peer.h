@@ -30,7 +30,7 @@ class Peer : public sc_core::sc_module {
 
   private:
     void inject();
-    std::vector<uint64_t> m_inject_ns;  // when each frame was injected (only kept while a reset fault is set)
+    std::vector<uint64_t> m_inject_ns;  // when each frame was injected (kept in fault runs only)
     const RunConfig& m_cfg;
     wire::Wire& m_wire;
     MachineBase& m_dut;

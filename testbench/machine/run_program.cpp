@@ -1,5 +1,7 @@
 #include "testbench/machine/run_program.h"
 
+#include <algorithm>
+
 #include "hostdrv/miniport/e1000_miniport.h"
 #include "testbench/machine/driver_bringup.h"
 
@@ -11,6 +13,11 @@ constexpr uint32_t kLsoMss = 1460;
 constexpr size_t kSendWindow = 64;          // packets the protocol keeps outstanding
 constexpr uint64_t kPollNs = 2'000;         // how often the protocol looks at completions
 constexpr uint64_t kRxQuietNs = 1'000'000;  // after the peer is done, give up waiting for RX after this much quiet
+// Frames missing and not explained by the NIC's counts after kRxQuietNs: a stalled ring, which NDIS's hang check
+// finds. The run waits for this many checks after the quiet began (a lost write-back without an abort bit is a hang
+// at the second look), if they come within kHangWaitMaxNs; the reset that follows explains the frames it discards.
+constexpr unsigned kHangChecksAwaited = 2;
+constexpr uint64_t kHangWaitMaxNs = 4'000'000;
 
 }  // namespace
 
@@ -23,12 +30,15 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     s.host.buffer_placement = m_cfg->placement;
     s.host.shared_placement = m_cfg->placement;
     s.host.map_registers = m_cfg->map_registers;
+    s.host.check_for_hang_ns = m_cfg->check_for_hang_ns;
     s.host.pages.seed = m_cfg->seed;
     s.registry.emplace_back(miniport::kKeyDmaAddressBits, m_cfg->dma_address_bits);
     s.registry.emplace_back(miniport::kKeyMaximumPhysicalMapping, m_cfg->maximum_physical_mapping);
     if (m_cfg->lso_max_size) s.registry.emplace_back(miniport::kKeyLsoMaxSize, m_cfg->lso_max_size);
     if (m_cfg->jumbo_packet != miniport::kFrameSize)
         s.registry.emplace_back(miniport::kKeyJumboPacket, m_cfg->jumbo_packet);
+    if (m_cfg->desc_prefetch_threshold)
+        s.registry.emplace_back(miniport::kKeyDescPrefetchThreshold, m_cfg->desc_prefetch_threshold);
     s.library = m_library;
     std::string why;
     const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis, &why);
@@ -36,19 +46,6 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
         m_failure = "driver initialisation failed: " + why;
         m_traffic_done = true;
         return false;
-    }
-    if (m_library) {
-        // A protocol binding sets the packet filter, and a driver written for Windows receives nothing before it.
-        // The project's own miniport programs its filter at initialisation; giving it the OID too would add register
-        // cycles to every run, so it is set for drivers from a shared object only.
-        const ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST;
-        const std::vector<uint8_t> bytes = {static_cast<uint8_t>(filter), 0, 0, 0};
-        const NDIS_STATUS fs = m_ndis->set_oid(OID_GEN_CURRENT_PACKET_FILTER, bytes).status;
-        if (fs != NDIS_STATUS_SUCCESS) {
-            m_failure = "the driver refused OID_GEN_CURRENT_PACKET_FILTER with " + machine::ndis_status_text(fs);
-            m_traffic_done = true;
-            return false;
-        }
     }
     m_map_registers = m_ndis->map_registers_reserved();
     m_driver_up = true;
@@ -89,6 +86,26 @@ void RunProgram::reset_if_due(hostdrv::HostPlatform& hp) {
     m_reset_status = m_ndis->reset();
     m_reset_end_ns = hp.now_ns();
     m_sent_at_reset = m_sent;
+    m_rx_unindicated_at_reset = nic_rx_written() - std::min(nic_rx_written(), m_received);
+}
+
+void RunProgram::note_resets(unsigned hang_resets_before) {
+    // run_for_ns returns right after a reset it ran (it outlasts the poll step): what the NIC wrote and the driver
+    // did not indicate by then went with the ring.
+    if (m_ndis->hang_resets() == hang_resets_before) return;
+    m_rx_unindicated_at_reset = nic_rx_written() - std::min(nic_rx_written(), m_received);
+}
+
+bool RunProgram::rx_losses_explained() const {
+    // Every frame still missing is one the NIC counted as lost or a reset discarded after the NIC wrote it.
+    const uint64_t missing = m_rx_board.missing();
+    return missing <= nic_rx_losses() + m_rx_unindicated_at_reset;
+}
+
+bool RunProgram::wait_for_hang_check(uint64_t checks_at_quiet) const {
+    const ndis::NdisHost& h = *m_ndis;
+    return h.has_check_for_hang() && h.hang_period_ns() <= kHangWaitMaxNs &&
+           h.hang_checks() < checks_at_quiet + kHangChecksAwaited;
 }
 
 void RunProgram::take_send_results(std::map<uint64_t, uint64_t>& seq_of) {
@@ -111,6 +128,7 @@ void RunProgram::drain_received() {
         m_received_bytes += f.bytes.size();
         if (m_check_rx) m_rx_board.observe(f.bytes.data(), f.bytes.size());
         if (m_reset_end_ns) ++m_rx_after_reset;
+        if (m_ndis->hang_reset_end_ns()) ++m_rx_after_recovery;
     }
 }
 
@@ -123,6 +141,7 @@ void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
     Rng frag_rng(cfg.seed ^ 0xF4A6u);
     std::map<uint64_t, uint64_t> seq_of;  // send id -> traffic sequence
     uint64_t last_progress = 0, quiet_since = hp.now_ns();
+    uint64_t checks_at_quiet = m_ndis->hang_checks();
 
     for (;;) {
         send_window(seq_of, gen, frag_rng, to_send);
@@ -140,13 +159,22 @@ void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
         if (progress != last_progress || !tx_done) {  // the quiet clock starts once every send has completed
             last_progress = progress;
             quiet_since = now;
+            checks_at_quiet = m_ndis->hang_checks();
         }
         const bool rx_done = rx_expected_total == 0 || m_rx_board.counts().expected >= rx_expected_total;
         // Frames from a pcap file are not expected one by one: wait until the file is played and receive is quiet.
-        const bool all_arrived = m_rx_board.missing() == 0 && m_tx_board->missing() == 0 && !m_rx_source_done;
+        // A frame the NIC counted as lost will not come: the run need not wait for it.
+        const bool all_arrived = rx_losses_explained() && m_tx_board->missing() == 0 && !m_rx_source_done;
         const bool source_done = !m_rx_source_done || m_rx_source_done();
-        if (tx_done && rx_done && source_done && (all_arrived || now - quiet_since > kRxQuietNs)) break;
-        m_ndis->run_for_ns(kPollNs);
+        const bool quiet = now - quiet_since > kRxQuietNs;
+        const bool hang_check_due = quiet && !all_arrived && wait_for_hang_check(checks_at_quiet);
+        if (tx_done && rx_done && source_done && (all_arrived || (quiet && !hang_check_due))) break;
+        // Waiting for NDIS's hang check: nothing moves until it comes, so go there in one step.
+        const uint64_t next_check = m_ndis->next_hang_check_ns();
+        const uint64_t step = hang_check_due && next_check > now ? std::max(kPollNs, next_check - now) : kPollNs;
+        const unsigned resets = m_ndis->hang_resets();
+        m_ndis->run_for_ns(step);
+        note_resets(resets);
     }
     m_ndis->halt();  // MiniportHalt quiesces DMA first: the run ends only after it returned
     m_traffic_done = true;

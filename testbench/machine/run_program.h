@@ -25,6 +25,7 @@ class RunProgram {
     /// `cfg` null: no traffic program (the record stays empty). `partner`: the second machine of a back-to-back
     /// run (it sends when the direction is rx or both). `own`/`peer`: the source and destination of its frames.
     RunProgram(const RunConfig* cfg, const std::string& name, bool partner, const Mac& own, const Mac& peer);
+    virtual ~RunProgram() = default;
 
     /// Frames this machine's protocol sends, checked where they arrive.
     Scoreboard& tx_board() { return *m_tx_board; }
@@ -67,6 +68,16 @@ class RunProgram {
     uint64_t tx_after_reset() const { return m_tx_after_reset; }
     /// Packets sent after the reset returned.
     uint64_t sent_after_reset() const { return m_reset_end_ns ? m_sent - m_sent_at_reset : 0; }
+    /// Frames the NIC wrote to host memory that the driver never indicated, as of the last reset (reset-at or a hang
+    /// check's): the reset discarded them with the ring (DD set but not yet seen, or the write-back lost).
+    uint64_t rx_unindicated_at_reset() const { return m_rx_unindicated_at_reset; }
+    /// Frames indicated after the first reset a hang check asked for completed.
+    uint64_t rx_after_recovery() const { return m_rx_after_recovery; }
+
+    /// Received frames the NIC has counted as lost (missed: FIFO full; dropped, flushed by a reset) and frames it
+    /// wrote to host memory (the machine reads them from its NIC).
+    virtual uint64_t nic_rx_losses() const { return 0; }
+    virtual uint64_t nic_rx_written() const { return 0; }
 
   protected:
     /// The CPU program for the NIC at `pci_device`.
@@ -80,6 +91,9 @@ class RunProgram {
     void reset_if_due(hostdrv::HostPlatform& hp);
     void take_send_results(std::map<uint64_t, uint64_t>& seq_of);
     void drain_received();
+    void note_resets(unsigned hang_resets_before);
+    bool rx_losses_explained() const;
+    bool wait_for_hang_check(uint64_t checks_at_quiet) const;
 
     const RunConfig* m_cfg;
     Mac m_own_mac;
@@ -89,6 +103,8 @@ class RunProgram {
     uint64_t m_received = 0;
     unsigned m_map_registers = 0;
     std::function<bool()> m_rx_source_done;
+    uint64_t m_rx_unindicated_at_reset = 0;
+    uint64_t m_rx_after_recovery = 0;
     uint64_t m_received_bytes = 0;
     Scoreboard* m_tx_board = nullptr;
     Scoreboard m_rx_board;

@@ -22,7 +22,10 @@ uint32_t TrafficGen::pick_size() {
 }
 
 std::vector<uint8_t> TrafficGen::next() {
-    const uint32_t len = pick_size();
+    return next(pick_size());
+}
+
+std::vector<uint8_t> TrafficGen::next(uint32_t len) {
     std::vector<uint8_t> f(len);
     std::copy(m_dst.begin(), m_dst.end(), f.begin());
     std::copy(m_src.begin(), m_src.end(), f.begin() + 6);

@@ -32,6 +32,8 @@ class TrafficGen {
     TrafficGen(uint64_t seed, uint8_t direction, const SizeDist& sizes, const Mac& dst, const Mac& src);
     /// The next frame, without FCS.
     std::vector<uint8_t> next();
+    /// The next frame with `len` bytes (without FCS, at least kTrafficHeader) instead of one from the distribution.
+    std::vector<uint8_t> next(uint32_t len);
     uint64_t made() const { return m_seq; }
 
   private:

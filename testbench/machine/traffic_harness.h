@@ -44,8 +44,8 @@ class TrafficHarness : public sc_core::sc_module, public net::WireSink {
     const std::vector<std::vector<uint8_t>>& transmitted() const { return m_transmitted; }
     uint64_t tx_frames() const { return m_tx_frames; }
     uint64_t injected() const { return m_injected; }
-    /// Frames the driver indicated, in order.
-    size_t received() const { return m_ndis ? m_ndis->received().size() : 0; }
+    /// Frames the driver indicated (kept in ndis()->received() in order when keep_frames).
+    size_t received() const { return m_dropped_received + (m_ndis ? m_ndis->received().size() : 0); }
     ndis::NdisHost* ndis() { return m_ndis.get(); }
     bool driver_up() const { return m_up; }
     /// The program finished: every frame sent and completed, every expected frame received (or it failed).
@@ -63,6 +63,7 @@ class TrafficHarness : public sc_core::sc_module, public net::WireSink {
     std::vector<std::vector<uint8_t>> m_transmitted;
     uint64_t m_tx_frames = 0;
     uint64_t m_injected = 0;
+    size_t m_dropped_received = 0;  // indicated frames counted and let go (keep_frames off)
     bool m_up = false;
     bool m_done = false;
     std::string m_failure;

@@ -183,7 +183,8 @@ void header(SaveText& s, const GtkwView& v) {
     char zoom[160];
     std::snprintf(zoom, sizeof zoom, "*%.6f %lld", -std::log2(ps_per_pixel * kZoomUnitsPerPs),
                   v.have_start ? static_cast<long long>(v.start_ps) : -1LL);
-    s.out << "[*]\n[*] nicsim: written beside the VCD by the run; the marker is on the first bus address phase.\n[*]\n";
+    s.out
+        << "[*]\n[*] nicsim: written beside the trace by the run; the marker is on the first bus address phase.\n[*]\n";
     s.out << "[dumpfile] \"" << v.vcd << "\"\n";
     s.out << "[timestart] " << start << "\n[size] 1400 900\n[pos] -1 -1\n" << zoom;
     for (int i = 0; i < 26; ++i) s.out << " -1";  // the named markers A..Z: none
@@ -212,10 +213,11 @@ std::string gtkw_save_text(const GtkwView& v) {
 }
 
 std::string gtkw_path_for(const std::string& vcd_path) {
-    const std::string suffix = ".vcd";
-    if (vcd_path.size() > suffix.size() &&
-        vcd_path.compare(vcd_path.size() - suffix.size(), suffix.size(), suffix) == 0)
-        return vcd_path.substr(0, vcd_path.size() - suffix.size()) + ".gtkw";
+    for (const std::string suffix : {".vcd", ".fst"}) {
+        if (vcd_path.size() > suffix.size() &&
+            vcd_path.compare(vcd_path.size() - suffix.size(), suffix.size(), suffix) == 0)
+            return vcd_path.substr(0, vcd_path.size() - suffix.size()) + ".gtkw";
+    }
     return vcd_path + ".gtkw";
 }
 

@@ -1,6 +1,7 @@
 // nicsim: one whole simulated system per run, configured from the command line, a preset or a scenario file.
 // Exit status: 0 every check passed, 1 a check failed (monitor, verifier, scoreboards, warnings) or an output could
 // not be written, 2 bad input, 128 + N a signal N stopped the run (its outputs are complete up to that moment).
+// `nicsim sweep` and `nicsim plot` are testbench/sweep/'s (sweep_main.h).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "testbench/nicsim/run_outputs.h"
 #include "testbench/nicsim/run_signals.h"
 #include "testbench/nicsim/scenario_file.h"
+#include "testbench/sweep/sweep_main.h"
 
 using namespace nicsim::tb;
 using namespace sc_core;
@@ -151,6 +153,7 @@ RunStats finished_record(RunStats stats, const Verdict& verdict, const RunOutcom
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
+    if (nicsim::sweep::is_subcommand(argc, argv)) return nicsim::sweep::subcommand_main(argc, argv);
     RunConfig cfg;
     CliAction action;
     try {
@@ -180,7 +183,7 @@ int sc_main(int argc, char* argv[]) {
     // With --bus-model tlm there is no pin-level bus: the default VCD (the bus) is off, and on when --trace names
     // only NIC internals (validate() refused an explicit --vcd with a trace that needs the bus).
     if (cfg.bus_model == BusModel::Tlm && cfg.vcd.empty() && trace_needing_bus(cfg.trace)) cfg.vcd = "none";
-    cfg.vcd = default_output(cfg.vcd, kDefaultVcd, needs_dir);
+    cfg.vcd = default_output(cfg.vcd, default_trace_path(cfg), needs_dir);
     cfg.pcap_out = default_output(cfg.pcap_out, kDefaultPcapOut, needs_dir);
     const bool made_dir = needs_dir && ::mkdir(kDefaultOutDir, 0777) == 0;
     catch_stop_signals();  // from here on a signal stops the run and every output is finished or removed

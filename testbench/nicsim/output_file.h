@@ -7,13 +7,18 @@
 // - no output may be an input or another output (same device and inode, or the same normalised name);
 // - every problem a run could otherwise meet only at its end (a directory, a missing parent directory, no
 //   permission) is found by OutputPlan::check() before anything is written;
-// - every write, sync, close and rename is checked: a failure is one line naming the option and the file.
+// - every write, sync, close and rename is checked: a failure is one line naming the option and the file;
+// - an output may be written through a converter program (the FST through GTKWave's vcd2fst): the run's stream is
+//   piped into it, it writes the temporary file, and the file is renamed into place only when the program succeeded
+//   and the file it wrote is whole.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,6 +46,18 @@ struct OutputSink {
     int error = 0;
 };
 
+/// A program an output is piped through. It reads what the run writes on its standard input and writes the output
+/// itself, to the file named by its last argument (appended here). Its standard output goes to /dev/null, and it runs
+/// in a process group of its own, so a Ctrl-C at the terminal stops the run, which then finishes the file, and not
+/// the program halfway through it.
+struct OutputConverter {
+    std::string what;               ///< what asked for it, in messages ("--trace-format fst")
+    std::vector<std::string> argv;  ///< the program (found on PATH) and its arguments before the file's name
+    std::string package;            ///< where the program comes from, named when it is missing
+    /// Whether the written file is whole (given a descriptor open for reading): empty if so, else the reason.
+    std::function<std::string(int fd)> check_file;
+};
+
 class OutputFile {
   public:
     enum class Kind {
@@ -54,6 +71,9 @@ class OutputFile {
     ~OutputFile();
     OutputFile(const OutputFile&) = delete;
     OutputFile& operator=(const OutputFile&) = delete;
+
+    /// Write through `conv` instead of directly. Only a regular file can be: resolve() refuses anything else.
+    void convert_through(OutputConverter conv) { m_converter = std::move(conv); }
 
     /// Find what the path leads to and whether it can be written; throws OutputRefused. Touches no file.
     void resolve();
@@ -83,6 +103,12 @@ class OutputFile {
     bool fail(const std::string& what);
     /// Flush, sync (a regular file) and close stream and descriptor; the errno of the first failure, or 0.
     int close_stream();
+    /// Start the converter on the temporary file; m_sink.fd becomes the pipe into it. False with error() set.
+    bool start_converter();
+    /// After the pipe is closed: wait for the converter, check its file and sync it. Empty, or what went wrong.
+    std::string finish_converter();
+    /// Stop and reap a converter still running (the run is abandoned).
+    void kill_converter();
 
     std::string m_option;
     std::string m_path;
@@ -93,6 +119,8 @@ class OutputFile {
     mode_t m_mode = 0;  ///< permissions of the file replaced (0: new file)
     OutputSink m_sink;
     std::FILE* m_stream = nullptr;
+    std::optional<OutputConverter> m_converter;
+    pid_t m_child = -1;  ///< the converter while it runs
     std::string m_error;
 };
 

@@ -80,6 +80,11 @@ std::vector<Param> machine_params() {
              c.bus_model = parse_enum<BusModel>(k, v, {{"pin", BusModel::Pin}, {"tlm", BusModel::Tlm}}, "pin or tlm");
          },
          [](const RunConfig& c) { return std::string(bus_model_name(c.bus_model)); }},
+        {"tlm-quantum", kGroupBus, "TIME", "0 or a time, e.g. 1us",
+         "with --bus-model tlm: how far the CPU may run ahead of the rest of the machine before it synchronises "
+         "(temporal decoupling); 0: every CPU cycle waits out its delay",
+         nullptr, [](RunConfig& c, auto& k, auto& v) { c.tlm_quantum_ns = v == "0" ? 0 : parse_time_ns(k, v); },
+         [](const RunConfig& c) { return c.tlm_quantum_ns ? time_text(c.tlm_quantum_ns) : "0"; }},
         {"mem-latency", kGroupBus, "CLOCKS", "0 to 64", "host memory read latency in bus clocks", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.mem_latency = static_cast<unsigned>(parse_uint(k, v, 0, 64)); },
          [](const RunConfig& c) { return num(c.mem_latency); }},
@@ -94,6 +99,10 @@ std::vector<Param> machine_params() {
              c.max_transfer = static_cast<uint32_t>(parse_uint(k, v, 64, 64 * 1024));
          },
          [](const RunConfig& c) { return num(c.max_transfer); }},
+        {"desc-cache", kGroupNic, "ENTRIES", "4 to 256", "on-chip descriptor cache per direction (the 82540EM has 64)",
+         nullptr,
+         [](RunConfig& c, auto& k, auto& v) { c.desc_cache = static_cast<unsigned>(parse_uint(k, v, 4, 256)); },
+         [](const RunConfig& c) { return num(c.desc_cache); }},
         {"link", kGroupNic, "MBPS", "10, 100 or 1000", "link speed of the MAC and the wire in Mb/s", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
              c.link_mbps = parse_choice(k, v, {10, 100, 1000});
@@ -149,6 +158,13 @@ std::vector<Param> driver_params() {
          "largest frame without FCS the driver accepts (above 1514 it sets RCTL.LPE)", miniport::kKeyJumboPacket,
          [](RunConfig& c, auto& k, auto& v) { c.jumbo_packet = static_cast<uint32_t>(parse_uint(k, v, 1514, 16110)); },
          [](const RunConfig& c) { return num(c.jumbo_packet); }},
+        {"desc-prefetch-threshold", kGroupDriver, "N", "0 to 63",
+         "descriptor prefetch threshold the driver writes to TXDCTL and RXDCTL (0: left at reset, fetch when empty)",
+         miniport::kKeyDescPrefetchThreshold,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.desc_prefetch_threshold = static_cast<unsigned>(parse_uint(k, v, 0, 63));
+         },
+         [](const RunConfig& c) { return num(c.desc_prefetch_threshold); }},
         {"miniport", kGroupDriver, "FILE", "a shared object exporting DriverEntry",
          "run this NDIS miniport instead of the project's own (none: the built-in C++ miniport)", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.miniport = v == "none" ? "" : parse_path(k, v); },
@@ -161,6 +177,12 @@ std::vector<Param> driver_params() {
          nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.map_registers = static_cast<unsigned>(parse_uint(k, v, 0, 4096)); },
          [](const RunConfig& c) { return num(c.map_registers); }},
+        {"check-for-hang", kGroupDriver, "TIME", "a time, e.g. 200us, or driver",
+         "how often NDIS calls MiniportCheckForHang, resetting the adapter when it answers TRUE; stands for the "
+         "adapter's CheckForHangTimeInSeconds registry value, scaled to runs of milliseconds (driver: the period the "
+         "driver passed to NdisMSetAttributesEx, NDIS's 2 s if it passed 0)",
+         nullptr, [](RunConfig& c, auto& k, auto& v) { c.check_for_hang_ns = v == "driver" ? 0 : parse_time_ns(k, v); },
+         [](const RunConfig& c) { return c.check_for_hang_ns ? time_text(c.check_for_hang_ns) : "driver"; }},
     };
 }
 
@@ -199,9 +221,17 @@ std::vector<Param> file_params() {
         {"pcap-out", kGroupFiles, "FILE", "a path, or none", "every frame on the wire, both directions", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.pcap_out = parse_path(k, v); },
          [](const RunConfig& c) { return c.pcap_out.empty() ? kDefaultPcapOut : c.pcap_out; }},
-        {"vcd", kGroupFiles, "FILE", "a path, or none", "a VCD of the signals --trace names, for GTKWave", nullptr,
+        {"vcd", kGroupFiles, "FILE", "a path, or none",
+         "the trace of the signals --trace names, for GTKWave (a VCD, or an FST with --trace-format fst)", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.vcd = parse_path(k, v); },
-         [](const RunConfig& c) { return c.vcd.empty() ? kDefaultVcd : c.vcd; }},
+         [](const RunConfig& c) { return c.vcd.empty() ? default_trace_path(c) : c.vcd; }},
+        {"trace-format", kGroupFiles, "FORMAT", "vcd or fst",
+         "vcd: text VCD; fst: GTKWave's compressed FST, written through GTKWave's vcd2fst", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.trace_format =
+                 parse_enum<TraceFormat>(k, v, {{"vcd", TraceFormat::Vcd}, {"fst", TraceFormat::Fst}}, "vcd or fst");
+         },
+         [](const RunConfig& c) { return std::string(trace_format_name(c.trace_format)); }},
         {"trace", kGroupFiles, "WHAT", "comma list of bus, dma, desc, mac, all", "what the VCD holds", nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.trace = parse_trace(k, v); },
          [](const RunConfig& c) { return c.trace; }},

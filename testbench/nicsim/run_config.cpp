@@ -69,6 +69,14 @@ const char* direction_name(Direction d) {
     return d == Direction::Tx ? "tx" : d == Direction::Rx ? "rx" : "both";
 }
 
+const char* trace_format_name(TraceFormat f) {
+    return f == TraceFormat::Fst ? "fst" : "vcd";
+}
+
+const char* default_trace_path(const RunConfig& cfg) {
+    return cfg.trace_format == TraceFormat::Fst ? kDefaultFst : kDefaultVcd;
+}
+
 const char* bus_model_name(BusModel m) {
     return m == BusModel::Tlm ? "tlm" : "pin";
 }
@@ -142,9 +150,30 @@ void validate_fault_times(const RunConfig& cfg) {
                              " (the fault could never happen)");
 }
 
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+/// GTKWave picks a trace file's reader by its name (.vcd, .fst): a name that says the other format would not open.
+void validate_trace_file(const RunConfig& cfg) {
+    if (cfg.vcd.empty() || cfg.vcd == "none") return;
+    if (cfg.trace_format == TraceFormat::Fst) {
+        if (cfg.vcd == "-")
+            throw UsageError(
+                "--trace-format fst: the FST cannot go to standard output (vcd2fst writes a file and "
+                "completes its header at the end); name a file such as --vcd run.fst");
+        if (!ends_with(cfg.vcd, ".fst"))
+            throw UsageError("--trace-format fst: --vcd '" + cfg.vcd +
+                             "' must end in .fst (GTKWave reads a file by its name's ending)");
+    } else if (ends_with(cfg.vcd, ".fst")) {
+        throw UsageError("--vcd '" + cfg.vcd + "': an .fst name needs --trace-format fst (this run writes a VCD)");
+    }
+}
+
 }  // namespace
 
 void validate(const RunConfig& cfg) {
+    validate_trace_file(cfg);
     if (cfg.lso_max_size != 0 && cfg.maximum_physical_mapping < cfg.lso_max_size)
         throw UsageError("--maximum-physical-mapping: " + std::to_string(cfg.maximum_physical_mapping) +
                          " is smaller than --lso-max-size " + std::to_string(cfg.lso_max_size));

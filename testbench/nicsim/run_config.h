@@ -48,8 +48,10 @@ enum class Direction { Tx, Rx, Both };
 /// How the machine is built: the pin-level PCI bus (arbiter, monitor, host bridge) or the TLM-2.0 fast mode
 /// (model/fast: the same CPU, memory, verifier and NIC, CPU cycles and DMA as direct transactions).
 enum class BusModel { Pin, Tlm };
+enum class TraceFormat { Vcd, Fst };
 const char* direction_name(Direction d);
 const char* bus_model_name(BusModel m);
+const char* trace_format_name(TraceFormat f);
 
 /// Faults to inject (--fault): each with the recovery the run then checks. Zero/false = off.
 struct FaultConfig {
@@ -62,7 +64,7 @@ struct FaultConfig {
     uint64_t parity_address_ns = 0;       ///< parity-address:T - the NIC's next address phase after T has bad PAR
     uint64_t parity_data_ns = 0;          ///< parity-data:T - the NIC's next write data phase after T has bad PAR
     uint64_t parity_read_ns = 0;          ///< parity-read:T - the bridge's next read data phase after T has bad PAR
-    bool rx_flood = false;                ///< rx-flood - the peer sends back to back, faster than the ring drains
+    bool rx_flood = false;                ///< rx-flood - half the frames minimum-size, back to back at line rate
     uint64_t link_flap_ns = 0;            ///< link-flap:T - the cable is pulled at T ...
     uint64_t link_down_for_ns = 100'000;  ///< link-down-for:T - ... and plugged back in after this long
     bool link_down_for_given = false;     ///< link-down-for was set (it needs link-flap)
@@ -85,6 +87,7 @@ struct RunConfig {
     unsigned bus_clock_mhz = 33;         ///< bus-clock: 33 or 66
     unsigned mem_latency = 4;            ///< mem-latency: host memory read latency in bus clocks
     BusModel bus_model = BusModel::Pin;  ///< bus-model: pin (cycle-accurate PCI bus) or tlm (TLM-2.0 fast mode)
+    uint64_t tlm_quantum_ns = 1'000;     ///< tlm-quantum: the fast mode's CPU quantum (0: no temporal decoupling)
     // NIC.
     unsigned dma_address_bits = nic::NicParams{}.dma_address_bits;  ///< dma-address-bits: 32 or 64
     unsigned nic_data_path = nic::NicParams{}.data_path_bits;       ///< nic-data-path: 32 (82540EM) or 64 (82545EM)
@@ -100,6 +103,13 @@ struct RunConfig {
     std::string peer_miniport;  ///< peer-miniport: the back-to-back partner's miniport (empty: the same as the DUT's)
     ndis::Placement placement = ndis::Placement::Scattered;  ///< placement: low, high, scattered, fragmented
     unsigned map_registers = 0;                              ///< map-registers: host grant limit (0 = as many as asked)
+
+    // Descriptor cache and prefetch.
+    unsigned desc_cache = nic::NicParams{}.desc_cache_entries;  ///< desc-cache: on-chip descriptors per direction
+    unsigned desc_prefetch_threshold =
+        0;  ///< desc-prefetch-threshold: the driver's DescPrefetchThreshold (0: PTHRESH left at reset)
+    uint64_t check_for_hang_ns = 500'000;  ///< check-for-hang: MiniportCheckForHang period (0: the driver's own)
+
     // Traffic.
     uint64_t packets = 32;                  ///< packets: packets per direction
     SizeDist size;                          ///< size: N, MIN..MAX or imix
@@ -111,11 +121,12 @@ struct RunConfig {
     // Topology.
     bool back_to_back = false;  ///< back-to-back: two NICs joined by one wire
     // Inputs and outputs.
-    std::string pcap_in;        ///< pcap-in: frames received from the wire
-    std::string pcap_out;       ///< pcap-out: frames transmitted onto the wire
-    std::string vcd;            ///< vcd: VCD file for GTKWave
-    std::string trace = "bus";  ///< trace: what the VCD holds: bus,dma,desc,mac or all
-    std::string stats_json;     ///< stats-json: the statistics as JSON
+    std::string pcap_in;   ///< pcap-in: frames received from the wire
+    std::string pcap_out;  ///< pcap-out: frames transmitted onto the wire
+    std::string vcd;       ///< vcd: the trace file for GTKWave (VCD or FST, as trace_format says)
+    TraceFormat trace_format = TraceFormat::Vcd;  ///< trace-format: vcd, or fst (GTKWave's compressed format)
+    std::string trace = "bus";                    ///< trace: what the VCD holds: bus,dma,desc,mac or all
+    std::string stats_json;                       ///< stats-json: the statistics as JSON
     // Limits.
     uint64_t max_time_ns = 0;  ///< max-time: simulated time limit (0: none, the run ends with its traffic)
     uint64_t max_clocks = 0;   ///< max-clocks: bus clock limit (0 = none)
@@ -129,6 +140,7 @@ struct RunConfig {
 /// Where outputs go when the run does not name them ("none" turns one off).
 constexpr const char* kDefaultOutDir = "nicsim-out";
 constexpr const char* kDefaultVcd = "nicsim-out/nicsim.vcd";
+constexpr const char* kDefaultFst = "nicsim-out/nicsim.fst";
 constexpr const char* kDefaultPcapOut = "nicsim-out/nicsim.pcap";
 
 /// Cross-field checks (e.g. an LSO size above the mapping, faults that cannot act); throws UsageError.
@@ -136,6 +148,8 @@ void validate(const RunConfig& cfg);
 /// Constrained-random scenario from `cfg.seed`: bus, NIC, placement, mapping, sizes, fragments, direction, packets.
 /// The command line applies it after presets and before explicit options (which therefore override it).
 void apply_random_scenario(RunConfig& cfg);
+/// The trace file when the run names none: kDefaultVcd or kDefaultFst.
+const char* default_trace_path(const RunConfig& cfg);
 /// The --trace item that needs the pin-level bus ("bus" or "all"), or nullptr when it names only NIC internals.
 const char* trace_needing_bus(const std::string& trace);
 

@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "testbench/machine/system_top.h"
+#include "testbench/nicsim/fst_output.h"
 #include "testbench/nicsim/gtkw_save.h"
 #include "testbench/nicsim/run_config.h"
 
@@ -48,6 +49,7 @@ RunOutputs::RunOutputs(const RunConfig& cfg) : m_cfg(cfg) {
     for (const std::string& file : cfg.scenario_file) m_plan.add_input("--scenario-file", file);
     if (!cfg.vcd.empty()) {
         m_vcd = &m_plan.add_output("--vcd", cfg.vcd);
+        if (cfg.trace_format == TraceFormat::Fst) m_vcd->convert_through(fst_converter());
         if (names_a_file(cfg.vcd)) {
             m_gtkw_path = gtkw_path_for(cfg.vcd);
             m_gtkw = &m_plan.add_output("--vcd (its GTKWave save file)", m_gtkw_path);

@@ -192,7 +192,7 @@ const std::vector<FaultKind>& fault_kinds() {
         {"parity-address", "T", "the NIC's next address phase after time T carries bad PAR"},
         {"parity-data", "T", "the NIC's next write data phase after time T carries bad PAR"},
         {"parity-read", "T", "the host bridge's next read data phase after time T carries bad PAR"},
-        {"rx-flood", nullptr, "the peer sends back to back, faster than the receive ring drains"},
+        {"rx-flood", nullptr, "the peer sends its first half as 60-byte frames back to back at line rate"},
         {"link-flap", "T", "the cable is pulled at time T ..."},
         {"link-down-for", "T", "... and plugged back in this much later (default 100us; needs link-flap)"},
         {"reset-at", "T", "the NDIS host resets the adapter (MiniportReset) at time T"},

@@ -2,6 +2,7 @@
 // written out here, not taken from a run) and checks the verdict and its reason.
 #include <catch2/catch.hpp>
 
+#include "testbench/checkers/overrun_rule.h"
 #include "testbench/checkers/verdict.h"
 
 using namespace nicsim::tb;
@@ -82,6 +83,41 @@ TEST_CASE("a run that stalls fails; a time-bounded run ended by its limit is not
     bounded.time_limit = true;
     CHECK(judge(missing, fast_bus(), bounded).pass());
     CHECK_THAT(reasons(judge(missing, fast_bus(), RunOutcome{})), Catch::Contains("receive: 5 frames missing"));
+}
+
+TEST_CASE("the TLM fast mode's overrun rule counts the clocks its DMA port charges per frame", "[checkers][verdict]") {
+    // FastDmaPort (model/fast/fast_dma_port.h): arbitration 2 + address 1 + data clocks + 1 after a write, 2 + the
+    // memory latency after a read; a frame's descriptor adds 16 bytes fetched and 16 written back (data clocks only).
+    RunConfig tlm;
+    tlm.bus_model = BusModel::Tlm;
+    INFO("1514 bytes on a 32-bit bus: 379 data clocks; descriptor 4 + 4");
+    CHECK(tlm_frame_clocks(1514, true, tlm) == 2 + 1 + 379 + 1 + 8);
+    CHECK(tlm_frame_clocks(1514, false, tlm) == 2 + 1 + 379 + 2 + 4 + 8);
+    RunConfig split = tlm;
+    split.max_transfer = 1024;
+    INFO("max-transfer 1024: two requests of 256 and 123 data clocks");
+    CHECK(tlm_frame_clocks(1514, true, split) == (2 + 1 + 256 + 1) + (2 + 1 + 123 + 1) + 8);
+
+    // One 1538-byte wire slot (1514 + FCS, preamble, gap) at 1 Gb/s is 12304 ns: 406 clocks at 33 MHz.
+    RunConfig rx_only = tlm;
+    rx_only.direction = Direction::Rx;
+    INFO("receive only: 391 clocks per frame fit in 406; the pin-level rule (125 MB/s > 90 % of 133) disagrees");
+    CHECK_FALSE(overrun_inevitable(rx_only));
+    CHECK(pin_overrun_inevitable(rx_only));
+    INFO("both ways: 391 + 396 clocks do not fit in 406");
+    CHECK(overrun_inevitable(tlm));
+    RunConfig small = rx_only;
+    small.size.min = small.size.max = 60;
+    INFO("60-byte frames (84-byte slot, 672 ns = 22 clocks): 2 + 1 + 15 + 1 + 8 = 27 clocks each");
+    CHECK(overrun_inevitable(small));
+    RunConfig small_wide = small;
+    small_wide.bus_width = 64;
+    small_wide.bus_clock_mhz = 66;
+    INFO("on a 64-bit/66 MHz bus: 2 + 1 + 8 + 1 + 4 = 16 clocks of 44 available");
+    CHECK_FALSE(overrun_inevitable(small_wide));
+    RunConfig tx = tlm;
+    tx.direction = Direction::Tx;
+    CHECK_FALSE(overrun_inevitable(tx));
 }
 
 TEST_CASE("receive overruns are accepted only where the bus cannot carry the link rate", "[checkers][verdict]") {

@@ -62,20 +62,24 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
         {"bus-width", "64"},
         {"bus-clock", "66"},
         {"bus-model", "pin"},
+        {"tlm-quantum", "250ns"},
         {"mem-latency", "9"},
         {"dma-address-bits", "32"},
         {"max-transfer", "2K"},
+        {"desc-cache", "16"},
         {"link", "100"},
         {"nic-data-path", "64"},
         {"autoneg", "2s"},
         {"eeprom", eeprom.path},
         {"jumbo-packet", "9014"},
+        {"desc-prefetch-threshold", "8"},
         {"miniport", "driver.so"},
         {"peer-miniport", "none"},
         {"lso-max-size", "64K"},
         {"maximum-physical-mapping", "65536"},
         {"placement", "fragmented"},
         {"map-registers", "40"},
+        {"check-for-hang", "2ms"},
         {"packets", "10"},
         {"size", "64..128"},
         {"direction", "tx"},
@@ -84,7 +88,8 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
         {"back-to-back", "false"},
         {"pcap-in", "in.pcap"},
         {"pcap-out", "out.pcap"},
-        {"vcd", "x.vcd"},
+        {"vcd", "x.fst"},
+        {"trace-format", "fst"},
         {"trace", "bus,dma"},
         {"stats-json", "s.json"},
         {"max-time", "2ms"},
@@ -104,8 +109,11 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.bus_width == 64);
     CHECK(cfg.bus_clock_mhz == 66);
     CHECK(cfg.mem_latency == 9);
+    CHECK(cfg.tlm_quantum_ns == 250);
     CHECK(cfg.dma_address_bits == 32);
     CHECK(cfg.max_transfer == 2048);
+    CHECK(cfg.desc_cache == 16);
+    CHECK(cfg.desc_prefetch_threshold == 8);
     CHECK(cfg.nic_data_path == 64);
     CHECK(cfg.autoneg_ns == 2'000'000'000u);
     CHECK(cfg.eeprom == eeprom.path);
@@ -116,6 +124,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.maximum_physical_mapping == 65536);
     CHECK(cfg.placement == nicsim::ndis::Placement::Fragmented);
     CHECK(cfg.map_registers == 40);
+    CHECK(cfg.check_for_hang_ns == 2'000'000u);
     INFO("the command line overrides both the preset (4) and the scenario file (12)");
     CHECK(cfg.packets == 10);
     CHECK(cfg.size.kind == SizeDist::Uniform);
@@ -128,7 +137,8 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK_FALSE(cfg.back_to_back);
     CHECK(cfg.pcap_in == "in.pcap");
     CHECK(cfg.pcap_out == "out.pcap");
-    CHECK(cfg.vcd == "x.vcd");
+    CHECK(cfg.vcd == "x.fst");
+    CHECK(cfg.trace_format == TraceFormat::Fst);
     CHECK(cfg.trace == "bus,dma");
     CHECK(cfg.stats_json == "s.json");
     CHECK(cfg.max_time_ns == 2'000'000);
@@ -158,6 +168,11 @@ TEST_CASE("bad option values are refused with a message naming the option and th
     CHECK_THAT(error_of({"--scenario", "nope"}), Catch::Contains("unknown scenario 'nope'"));
     CHECK_THAT(error_of({"--lso-max-size", "1000"}), Catch::StartsWith("--lso-max-size:"));
     CHECK_THAT(error_of({"--pakets", "3"}), Catch::Contains("did you mean --packets?"));
+    CHECK_THAT(error_of({"--trace-format", "lxt"}), Catch::StartsWith("--trace-format: expected vcd or fst"));
+    INFO("GTKWave reads a trace by its name's ending: the name must say the format");
+    CHECK_THAT(error_of({"--trace-format", "fst", "--vcd", "run.vcd"}), Catch::Contains("must end in .fst"));
+    CHECK_THAT(error_of({"--vcd", "run.fst"}), Catch::Contains("needs --trace-format fst"));
+    CHECK_THAT(error_of({"--trace-format", "fst", "--vcd", "-"}), Catch::Contains("cannot go to standard output"));
     CHECK_THAT(error_of({"--help=x"}), Catch::StartsWith("--help takes no value, got 'x'"));
     CHECK_THAT(error_of({"--fault", "retry:0"}), Catch::StartsWith("--fault retry: expected a probability above 0"));
     CHECK_THAT(error_of({"--fault", "link-down-for:10us"}), Catch::Contains("link-down-for needs link-flap"));
@@ -242,7 +257,7 @@ TEST_CASE("a parameter that reaches the driver has one name from option to regis
         const std::string keyword = p.registry[0] == '*' ? p.registry + 1 : p.registry;
         CHECK(camel == keyword);
     }
-    CHECK(with_registry == 4);
+    CHECK(with_registry == 5);
 }
 
 TEST_CASE("help fits in 100 columns and names every parameter with its default", "[cli][config]") {

@@ -201,7 +201,7 @@ declared-defaults)
     [ "$(wc -l <declared.txt)" -ge 25 ] || fail "could not read the declared defaults from --help-markdown"
     while read -r name default; do
         case $name in
-        vcd | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # outputs, inputs
+        vcd | trace-format | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # outputs, inputs
         esac
         run 0 "${base[@]}" "--$name=$default" --stats-json d.json
         stats_sans_wallclock d.json >d.txt
@@ -234,6 +234,18 @@ declared-defaults)
     effect randomize true run scenario random
     effect back-to-back true partner_transmit packets_sent 32
     effect map-registers 0 host map_registers_reserved 2
+    # The built-in driver passes 0 to NdisMSetAttributesEx: NDIS's 2 s, far beyond the 1.1 ms default run.
+    effect check-for-hang driver host hang_checks 0
+    # Every 100 us instead of every 500 us: a run of about 1 ms after the driver came up makes at least 8 checks.
+    run 0 "${base[@]}" --check-for-hang 100us --stats-json e.json
+    [ "$(value e.json host hang_checks)" -ge 8 ] || fail "--check-for-hang 100us made $(value e.json host hang_checks) checks"
+    # The fast mode's CPU synchronises with the kernel once per quantum instead of waiting out each cycle; with
+    # quantum 0 it never runs ahead, so it never has a local time to synchronise.
+    run 0 "${base[@]}" --bus-model tlm --stats-json q1.json
+    run 0 "${base[@]}" --bus-model tlm --tlm-quantum 0 --stats-json q0.json
+    [ "$(value q1.json host cpu_quantum_synchronisations)" -gt 0 ] || fail "--bus-model tlm did not decouple the CPU"
+    [ "$(value q0.json host cpu_quantum_synchronisations)" = 0 ] || fail "--tlm-quantum 0 still decoupled the CPU"
+    checked="$checked tlm-quantum"
     # Reads later than the bridge's 16-clock retry threshold become delayed transactions: the NIC is retried.
     run 0 "${base[@]}" --mem-latency 20 --stats-json e.json
     [ "$(value e.json bus_master_nic retries)" -gt 0 ] || fail "--mem-latency 20 caused no retries"
@@ -243,6 +255,23 @@ declared-defaults)
     [ "$(value e.json dma bursts_bus_requests)" -gt "$(value base.json dma bursts_bus_requests)" ] ||
         fail "--max-transfer 256 did not split DMA into more requests"
     checked="$checked max-transfer"
+    # A cache of 8 descriptors: no fetch brings more than 8, so the descriptors fetched take at least 1/8 as many
+    # bursts (the default cache of 64 fetches the whole default run in 3).
+    run 0 "${base[@]}" --desc-cache 8 --stats-json e.json
+    python3 - e.json <<'PY' || fail "--desc-cache 8 fetched more than 8 descriptors in one burst"
+import json, sys
+d = json.load(open(sys.argv[1]))["descriptors"]
+sys.exit(0 if d["fetch_bursts"] * 8 >= d["tx_fetched"] + d["rx_fetched"] and d["fetch_bursts"] > 3 else 1)
+PY
+    checked="$checked desc-cache"
+    # PTHRESH 8 (desc-prefetch-threshold) with a cache of 8: the NIC fetches whenever a descriptor is used, not only once the cache is empty:
+    # more, smaller fetch bursts for the same receive traffic.
+    small=(--direction rx --size 60 --packets 200 --desc-cache 8)
+    run 0 "${base[@]}" "${small[@]}" --stats-json p0.json
+    run 0 "${base[@]}" "${small[@]}" --desc-prefetch-threshold 8 --stats-json p8.json
+    [ "$(value p8.json descriptors fetch_bursts)" -gt "$(value p0.json descriptors fetch_bursts)" ] ||
+        fail "--desc-prefetch-threshold 8 did not make the NIC prefetch"
+    checked="$checked desc-prefetch-threshold"
     # At 100 Mb/s a 1514-byte frame with preamble, FCS and inter-frame gap (1538 bytes) takes 123.04 us on the wire:
     # 32 of them one way take at least 3937 us (the directions are full duplex).
     run 0 "${base[@]}" --link 100 --stats-json e.json
@@ -277,7 +306,7 @@ declared-defaults)
     checked="$checked quiet"
     while read -r name default; do
         case $name in
-        vcd | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # own cases
+        vcd | trace-format | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # own cases
         miniport | peer-miniport) continue ;; # nicsim_cli_miniport (needs the SDK example)
         esac
         case " $checked " in *" $name "*) ;; *) fail "--$name has no effect check in declared-defaults" ;; esac
@@ -406,9 +435,25 @@ fault)
     grep -q '"media_disconnect_indications": [1-9]' s.json || fail "NDIS was not told of the link going down"
     run 1 --packets 4 --fault reset-at:10ms --vcd none --pcap-out none
     grep -q "fault reset-at (the traffic ended before it) had no effect" err.txt || { cat err.txt; fail "a fault that never fired passed"; }
-    # A link flap entirely inside a driver reset is not indicated to NDIS (up before and after): not a failure.
-    run 0 --packets 60 --fault reset-at:270us,link-flap:370us --vcd none --pcap-out none --stats-json r.json --quiet
+    # A link flap entirely inside a driver reset is not indicated to NDIS (up before and after): not a failure. The
+    # traffic outlasts the reset (about 1.1 ms), so receive is seen to resume after it.
+    run 0 --packets 200 --fault reset-at:270us,link-flap:370us --vcd none --pcap-out none --stats-json r.json --quiet
     grep -q '"link_flap": "during the driver reset' r.json || fail "a link flap inside the reset is not reported as such"
+    ;;
+rx-flood)
+    # Every frame of the flood crosses the wire: tshark finds all 256 of the peer's frames (source 02:00:00:00:00:02)
+    # in the capture, the first 128 of them 60 bytes long (64 on the wire with the FCS the capture leaves out), each
+    # starting no later than one 60-byte frame time plus the inter-frame gap after the one before (IEEE 802.3:
+    # (8 + 64 + 12) bytes at 8 ns = 672 ns), and the receive FIFO overruns (MPC) with transmit traffic on the bus.
+    run 0 --packets 256 --fault rx-flood --vcd none --pcap-out f.pcap --stats-json f.json --quiet
+    bash "$(dirname "$0")/../regression/check_pcap.sh" f.pcap || fail "tshark found bad frames in the flood capture"
+    tshark -r f.pcap -Y "eth.src == 02:00:00:00:00:02" -T fields -e frame.time_epoch -e frame.len 2>/dev/null >flood.txt
+    [ "$(wc -l <flood.txt)" -eq 256 ] || fail "the capture holds $(wc -l <flood.txt) frames, the peer sent 256"
+    [ "$(head -128 flood.txt | awk '$2 == 60' | wc -l)" -eq 128 ] || fail "the flood's 128 frames are not all 60 bytes"
+    gaps=$(head -128 flood.txt | awk 'NR > 1 && ($1 - t) * 1e9 > 672.5 { n++ } { t = $1 } END { print n + 0 }')
+    [ "$gaps" -eq 0 ] || fail "$gaps flood frames did not follow the one before back to back"
+    grep -q '"rx_missed_mpc": [1-9]' f.json || fail "the flood caused no RX overrun"
+    grep -q '"verdict": "pass"' f.json || fail "the flood run did not pass"
     ;;
 tlm-pcap)
     # The TLM fast mode runs the same driver, NIC and traffic: the same frames as the pin-level bus, byte for byte

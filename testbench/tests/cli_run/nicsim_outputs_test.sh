@@ -36,6 +36,13 @@ no_temp_files() {
 pcap_frames() { tshark -r "$1" -T fields -e frame.len 2>/dev/null | wc -l; }
 is_json() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null; }
 quick=(--packets 4 --quiet)
+COMPARE_VCD="$(dirname "$(realpath "${BASH_SOURCE[0]}")")/compare_vcd.py"
+# The FST a run wrote, read back by GTKWave's fst2vcd, records what the VCD records (compare_vcd.py).
+same_as_vcd() {
+    fst2vcd "$1" >fst.vcd 2>fst2vcd.err || { cat fst2vcd.err; fail "fst2vcd cannot read $1"; }
+    python3 "$COMPARE_VCD" "$2" fst.vcd >cmp.txt || { cat cmp.txt; fail "$1 does not hold what $2 holds"; }
+    rm -f fst.vcd fst2vcd.err cmp.txt
+}
 
 case "$CASE" in
 replace)
@@ -126,6 +133,111 @@ refused)
         mkdir ro && chmod 555 ro
         refused "--pcap-out: cannot write 'ro/x.pcap': cannot create files in 'ro'" --pcap-out ro/x.pcap
     fi
+    ;;
+fst-same-trace)
+    # --trace-format fst: the default name nicsim-out/nicsim.fst, the same signals, scopes and value changes as the
+    # VCD of the same run (read back by GTKWave's own fst2vcd), a save file that opens the FST, nothing else written.
+    args=(--packets 6 --size 60..1514 --seed 31 --quiet --pcap-out none)
+    run 0 "${args[@]}" --vcd a.vcd
+    run 0 "${args[@]}" --trace-format fst
+    [ -f nicsim-out/nicsim.fst ] || fail "no nicsim-out/nicsim.fst"
+    [ ! -e nicsim-out/nicsim.vcd ] || fail "--trace-format fst also wrote a VCD"
+    same_as_vcd nicsim-out/nicsim.fst a.vcd
+    grep -qx "\[dumpfile\] \"$WORK/nicsim-out/nicsim.fst\"" nicsim-out/nicsim.gtkw || fail "the save file does not open the FST"
+    diff <(grep -v '^\[dumpfile\]' a.gtkw) <(grep -v '^\[dumpfile\]' nicsim-out/nicsim.gtkw) >/dev/null ||
+        fail "the FST's save file differs from the VCD's in more than the file it opens"
+    vcd_bytes=$(stat -c %s a.vcd)
+    fst_bytes=$(stat -c %s nicsim-out/nicsim.fst)
+    [ "$fst_bytes" -lt "$vcd_bytes" ] || fail "the FST ($fst_bytes bytes) is not smaller than the VCD ($vcd_bytes)"
+    # Every traced part (bus, DMA, descriptors, MAC, wire) on both machines of a back-to-back run.
+    run 0 --packets 3 --quiet --pcap-out none --back-to-back --trace all --vcd b.vcd
+    run 0 --packets 3 --quiet --pcap-out none --back-to-back --trace all --vcd b.fst --trace-format fst
+    same_as_vcd b.fst b.vcd
+    # An existing FST is replaced whole, its permissions kept; a link's target is replaced, the link stays.
+    chmod 640 b.fst
+    ln -s b.fst link.fst
+    run 0 "${quick[@]}" --pcap-out none --vcd link.fst --trace-format fst
+    [ -L link.fst ] || fail "the link was replaced"
+    [ "$(stat -c %a b.fst)" = 640 ] || fail "the replaced FST lost its permissions ($(stat -c %a b.fst))"
+    run 0 "${quick[@]}" --pcap-out none --vcd q.vcd
+    same_as_vcd b.fst q.vcd
+    no_temp_files
+    ;;
+fst-errors)
+    # Bad combinations are refused before the run (exit 2, one line, nothing written).
+    refused "--trace-format fst: the FST cannot go to standard output" --trace-format fst --vcd -
+    refused "--trace-format fst: --vcd 'x.vcd' must end in .fst" --trace-format fst --vcd x.vcd
+    refused "an .fst name needs --trace-format fst" --vcd x.fst
+    refused "--trace-format: expected vcd or fst" --trace-format lxt
+    mkfifo fifo.fst
+    refused "--trace-format fst writes a regular file, not a device" --trace-format fst --vcd fifo.fst
+    rm fifo.fst
+    # The converter missing from PATH is found before the run, too (nicsim itself is started by its full name and
+    # needs nothing else from PATH).
+    mkdir bin
+    before=$(ls -A)
+    PATH=$WORK/bin "$NICSIM" "${quick[@]}" --trace-format fst --vcd x.fst --pcap-out none >out.txt 2>err.txt
+    [ $? -eq 2 ] || { cat err.txt; fail "a missing vcd2fst was not refused"; }
+    grep -q "needs vcd2fst (GTKWave's converter, Debian package gtkwave), which is not on PATH" err.txt ||
+        { cat err.txt; fail "no line naming the missing vcd2fst"; }
+    [ "$before" = "$(ls -A)" ] || fail "a refused run wrote files: $(ls -A)"
+    # A converter that fails, or writes a cut-off file, fails the run (exit 1, one line) and leaves the old file.
+    printf 'old' >x.fst
+    printf '#!/bin/sh\n%s >/dev/null\nexit 3\n' "$(command -v cat)" >bin/vcd2fst
+    chmod +x bin/vcd2fst
+    PATH=$WORK/bin "$NICSIM" "${quick[@]}" --trace-format fst --vcd x.fst --pcap-out none >out.txt 2>err.txt
+    [ $? -eq 1 ] || { cat err.txt; fail "a failing vcd2fst did not fail the run"; }
+    grep -q -- "--vcd: 'x.fst': vcd2fst failed (exit status 3)" err.txt || { cat err.txt; fail "no line naming the failure"; }
+    [ "$(cat x.fst)" = old ] || fail "a failed conversion replaced x.fst"
+    real=$(command -v vcd2fst)
+    printf '#!/bin/sh\n%s "$@" && %s -s -7 "$5"\n' "$real" "$(command -v truncate)" >bin/vcd2fst
+    PATH=$WORK/bin "$NICSIM" "${quick[@]}" --trace-format fst --vcd x.fst --pcap-out none >out.txt 2>err.txt
+    [ $? -eq 1 ] || { cat err.txt; fail "a cut-off FST did not fail the run"; }
+    grep -q "vcd2fst wrote an incomplete file: the block at byte [0-9]* runs past the end of the file" err.txt ||
+        { cat err.txt; fail "no line naming the cut-off FST"; }
+    [ "$(cat x.fst)" = old ] || fail "a cut-off FST replaced x.fst"
+    no_temp_files
+    ;;
+fst-signal)
+    # Ctrl-C at a terminal signals the whole foreground process group: the run stops at its next poll and finishes
+    # the FST; vcd2fst, in a process group of its own, is not interrupted halfway through it.
+    setsid "$NICSIM" --packets 100000000 --max-time 3600s --trace-format fst --vcd v.fst --pcap-out none \
+        --stats-json s.json >out.txt 2>err.txt &
+    pid=$!
+    for _ in $(seq 600); do
+        [ -n "$(find . -maxdepth 1 -name '.v.fst.*')" ] && break
+        sleep 0.1
+    done
+    sleep 1
+    kill -INT -- "-$pid"
+    wait "$pid"
+    code=$?
+    [ "$code" -eq 130 ] || { cat err.txt; fail "Ctrl-C: exit status $code, expected 130"; }
+    grep -q '"ended_by": "Ctrl-C (SIGINT)"' s.json || fail "the statistics do not say Ctrl-C ended the run"
+    fst2vcd v.fst >v.vcd 2>fst.err || { cat fst.err; fail "fst2vcd cannot read the interrupted FST"; }
+    grep -q "FRAME_n" v.vcd || fail "the interrupted FST has no bus signals"
+    [ "$(grep -c '^#' v.vcd)" -gt 1000 ] || fail "the interrupted FST holds almost no time stamps"
+    grep -q "^\[dumpfile\] \"$WORK/v.fst\"" v.gtkw || fail "no save file for the interrupted FST"
+    no_temp_files
+    ;;
+gtkwave-opens-fst)
+    # GTKWave opens the FST's save file exactly as the VCD's: the same window, marker, signals and values there.
+    run 0 --packets 4 --quiet --seed 5 --vcd v.vcd --pcap-out none
+    run 0 --packets 4 --quiet --seed 5 --vcd f.fst --trace-format fst --pcap-out none
+    cat >q.tcl <<'TCL'
+puts "window [gtkwave::getWindowStartTime] [gtkwave::getWindowEndTime] [gtkwave::getMarker]"
+for {set i 0} {$i < [gtkwave::getTotalNumTraces]} {incr i} {
+    puts "trace [gtkwave::getTraceNameFromIndex $i]=[gtkwave::getTraceValueAtMarkerFromIndex $i]"
+}
+gtkwave::/File/Quit
+TCL
+    for t in v f; do
+        (cd / && timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" gtkwave -S "$WORK/q.tcl" "$WORK/$t.gtkw") \
+            >"$t.txt" 2>&1 || { cat "$t.txt"; fail "gtkwave did not open $t.gtkw"; }
+        grep "^window \|^trace " "$t.txt" >"$t.seen"
+    done
+    [ "$(grep -c '^trace ' v.seen)" -gt 10 ] || { cat v.txt; fail "GTKWave showed almost no traces for the VCD"; }
+    diff v.seen f.seen || fail "GTKWave shows the FST differently from the VCD"
     ;;
 signal-INT | signal-TERM | signal-HUP)
     # Each stop signal ends the run at its next poll with every output complete, and the run says so.

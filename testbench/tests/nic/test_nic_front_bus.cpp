@@ -816,11 +816,13 @@ TEST_CASE("every plain R/W register holds what is written and every statistics c
     REQUIRE(first.size() == stats.size());
     for (size_t i = 0; i < rw.size(); ++i) {
         INFO("register 0x" << std::hex << rw[i]);
-        // The manual's writable bits: RAH 31, 17:0 (section 13.5.3), AIT 15:0 (section 13.4.35); all bits elsewhere.
+        // The manual's writable bits: RAH 31, 17:0 (section 13.5.3), AIT 15:0 (section 13.4.35), VET 15:0 (the VLAN
+        // Ether Type, bits 31:16 reserved, section 13.4), RSRPD 11:0 (SIZE, section 3.2.7.2); all bits elsewhere.
         uint32_t expect = 0xFFFFFFFFu;
         if (rw[i] >= RAL0 && rw[i] < RAL0 + 8 * kRaEntries && (rw[i] & 4))
             expect = rahf::RAH::mask | rahf::ASEL::mask | rahf::AV::mask;
-        if (rw[i] == AIT) expect = 0x0000FFFFu;
+        if (rw[i] == AIT || rw[i] == VET) expect = 0x0000FFFFu;
+        if (rw[i] == RSRPD) expect = 0x00000FFFu;
         CHECK(ones[i] == expect);
         CHECK(zeros[i] == 0u);
     }

@@ -3,6 +3,7 @@
 // deterministic, so these are exact comparisons, not timing measurements.
 #include <catch2/catch.hpp>
 
+#include "model/pci/burst_timing.h"
 #include "testbench/support/pci_agents.h"
 
 using namespace nicsim::pci;
@@ -38,7 +39,11 @@ TEST_CASE("back-to-back bursts cost exactly N+2 clocks per write and N+3 per rea
             const auto s = spacings(r, 0x10000, n, write, 6, 4);
             INFO(n << " dwords, " << (write ? "write" : "read"));
             REQUIRE(s.size() == 5);
-            for (uint64_t c : s) CHECK(c == n + (write ? 2u : 3u));
+            for (uint64_t c : s) {
+                CHECK(c == n + (write ? 2u : 3u));
+                INFO("the fast mode's arithmetic (burst_timing.h) charges what the pin-level bus takes");
+                CHECK(burst_clocks(write, burst_data_phases(0x10000, n * 4, 4)) == c);
+            }
         }
     }
     INFO("bus monitor summary: " << r.monitor.summary());
@@ -52,7 +57,10 @@ TEST_CASE("a dual address cycle adds one clock per transaction", "[pci][efficien
         const auto s = spacings(r, 0x200000000ull, 8, write, 5, 4);
         INFO((write ? "write" : "read"));
         REQUIRE(s.size() == 4);
-        for (uint64_t c : s) CHECK(c == 8u + (write ? 3u : 4u));
+        for (uint64_t c : s) {
+            CHECK(c == 8u + (write ? 3u : 4u));
+            CHECK(burst_clocks(write, 8, true) == c);
+        }
     }
     INFO("bus monitor summary: " << r.monitor.summary());
     CHECK(r.monitor.violations() == 0);
@@ -65,7 +73,10 @@ TEST_CASE("on a 64-bit bus N qword data phases cost the same N+2 and N+3 clocks"
         const auto s = spacings(r, 0x10000, 8, write, 5, 8);  // 8 qwords = 16 dwords
         INFO((write ? "write" : "read"));
         REQUIRE(s.size() == 4);
-        for (uint64_t c : s) CHECK(c == 8u + (write ? 2u : 3u));
+        for (uint64_t c : s) {
+            CHECK(c == 8u + (write ? 2u : 3u));
+            CHECK(burst_clocks(write, burst_data_phases(0x10000, 64, 8)) == c);
+        }
     }
     INFO("bus monitor summary: " << r.monitor.summary());
     CHECK(r.monitor.violations() == 0);

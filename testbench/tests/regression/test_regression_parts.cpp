@@ -76,7 +76,7 @@ TEST_CASE("regression parts: --randomize is a function of the seed and explicit 
     std::vector<std::string> seen;
     for (int s = 1; s <= 20; ++s) {
         const RunConfig c = parse({"--randomize", "--seed", std::to_string(s)});
-        const std::string key = std::to_string(c.bus_width) + placement_name(c.placement) + c.size.text();
+        const std::string key = std::to_string(c.bus_width) + nicsim::ndis::placement_name(c.placement) + c.size.text();
         if (std::find(seen.begin(), seen.end(), key) == seen.end()) seen.push_back(key);
         INFO("every random scenario is valid");
         CHECK_NOTHROW(validate(c));

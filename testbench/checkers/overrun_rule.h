@@ -1,0 +1,17 @@
+// When receive overruns (MPC) are the configuration's and not a fault: the traffic needs more of the bus than it
+// has. The pin-level bus and the TLM fast mode move data at different costs, so each has its own rule.
+#pragma once
+
+#include "testbench/nicsim/run_config.h"
+
+namespace nicsim::tb {
+
+/// Pin-level bus: the offered load of both directions at link rate above 90 % of the bus's peak (width x clock).
+bool pin_overrun_inevitable(const RunConfig& cfg);
+/// TLM fast mode: the bus clocks its DMA port must charge per second for the offered frames exceed the clock rate.
+bool tlm_overrun_inevitable(const RunConfig& cfg);
+/// Bus clocks the fast mode's DMA port charges, at least, to move one frame of `bytes` (and its descriptor) in one
+/// direction: `write` for receive (the NIC writes host memory), else transmit.
+double tlm_frame_clocks(uint32_t bytes, bool write, const RunConfig& cfg);
+
+}  // namespace nicsim::tb
