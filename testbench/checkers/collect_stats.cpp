@@ -183,8 +183,12 @@ void add_faults(RunStats& s, SystemTop& top, const RunOutcome& out) {
         const uint64_t from = start - std::min<uint64_t>(start, kResetRxWindowNs);
         s.add_count(sec, "frames arriving around the reset",
                     top.peer() && start ? top.peer()->injected_between(from, end + kResetRxWindowNs) : 0);
-        s.add_count(sec, "frames arriving after the reset",
-                    top.peer() && start ? top.peer()->injected_between(end + kResetRxWindowNs, UINT64_MAX) : 0);
+        const uint64_t after =
+            top.peer() && start ? top.peer()->injected_between(end + kResetRxWindowNs, UINT64_MAX) : 0;
+        s.add_count(sec, "frames arriving after the reset", after);
+        if (top.peer() && start && after == 0)
+            s.add_text(sec, "receive after the reset",
+                       "not shown: no frame arrived after the reset (traffic had ended)");
         char buf[16];
         std::snprintf(buf, sizeof buf, "0x%08X", unsigned(dut.reset_status()));
         if (start && dut.reset_status() != NDIS_STATUS_SUCCESS) s.add_text(sec, "reset status", buf);

@@ -165,11 +165,11 @@ Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out
         if (e.n("transmit", "packets sent") && e.has("transmit", "frames intact") &&
             e.n("transmit", "frames intact") == 0 && lossy)
             fail.push_back("transmit: no frame arrived (traffic did not resume)");
-        // After a recovery reset that came when the traffic had ended, every frame may be gone and accounted for:
-        // the record says resuming was not shown (receive after the recovery).
-        const bool ended_before_recovery = !e.text(f, "receive after the recovery").empty();
-        if (e.n("receive", "frames expected") && e.n("receive", "frames intact") == 0 && lossy &&
-            !ended_before_recovery)
+        // After a reset (a recovery or reset-at) that came when the traffic had ended or ended with it, every frame
+        // may be gone and accounted for: the record says resuming was not shown (receive after the recovery/reset).
+        const bool ended_by_reset =
+            !e.text(f, "receive after the recovery").empty() || !e.text(f, "receive after the reset").empty();
+        if (e.n("receive", "frames expected") && e.n("receive", "frames intact") == 0 && lossy && !ended_by_reset)
             fail.push_back("receive: no frame arrived (traffic did not resume)");
     }
     for (const std::string& f : out.failures) fail.push_back(f);
