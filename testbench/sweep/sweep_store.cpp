@@ -173,10 +173,14 @@ void write_point_result(const std::string& dir, const SweepPoint& p, const Point
 std::string failure_message(const std::string& log_text, int exit_status) {
     std::istringstream in(log_text);
     std::string line, first_check, last;
+    // The log holds standard output and standard error together: a message may start in the middle of a line of
+    // the statistics table (the two streams are buffered apart).
     while (std::getline(in, line)) {
-        if (line.rfind("nicsim: ", 0) != 0) continue;
-        if (first_check.empty() && line.find("check failed: ") != std::string::npos) first_check = line.substr(8);
-        last = line.substr(8);
+        const size_t at = line.find("nicsim: ");
+        if (at == std::string::npos) continue;
+        const std::string msg = line.substr(at + 8);
+        if (first_check.empty() && msg.rfind("check failed: ", 0) == 0) first_check = msg;
+        last = msg;
     }
     if (!first_check.empty()) return first_check;
     if (!last.empty()) return last;

@@ -115,7 +115,7 @@ metrics = ["transmit.frames_intact", "checks.verdict"]
 [base]
 packets = 8
 [vary]
-fault = ["latency-spike:0.05", "master-abort:3"]
+fault = ["latency-spike:0.05", "reset-at:10ms"]
 EOF
     "$NICSIM" sweep f.toml --out res 2>err
     rc=$?
