@@ -200,6 +200,25 @@ FORCEINLINE PVOID InterlockedCompareExchangePointer(IN OUT PVOID volatile* Desti
 #define InterlockedExchangePointer(t, v) InterlockedExchangePointer((PVOID volatile*)(t), (PVOID)(v))
 #define InterlockedCompareExchangePointer(d, e, c) \
     InterlockedCompareExchangePointer((PVOID volatile*)(d), (PVOID)(e), (PVOID)(c))
+/* The DDK declares the compiler intrinsics under their own names (_InterlockedOr ...) and defines the plain names
+   as those; drivers call either spelling. */
+#define _InterlockedIncrement InterlockedIncrement
+#define _InterlockedDecrement InterlockedDecrement
+#define _InterlockedExchange InterlockedExchange
+#define _InterlockedExchangeAdd InterlockedExchangeAdd
+#define _InterlockedOr InterlockedOr
+#define _InterlockedAnd InterlockedAnd
+#define _InterlockedXor InterlockedXor
+#define _InterlockedCompareExchange InterlockedCompareExchange
+#define _InterlockedIncrement64 InterlockedIncrement64
+#define _InterlockedDecrement64 InterlockedDecrement64
+#define _InterlockedExchange64 InterlockedExchange64
+#define _InterlockedExchangeAdd64 InterlockedExchangeAdd64
+#define _InterlockedOr64 InterlockedOr64
+#define _InterlockedAnd64 InterlockedAnd64
+#define _InterlockedCompareExchange64 InterlockedCompareExchange64
+#define _InterlockedExchangePointer InterlockedExchangePointer
+#define _InterlockedCompareExchangePointer InterlockedCompareExchangePointer
 #define InterlockedIncrementAcquire InterlockedIncrement
 #define InterlockedIncrementRelease InterlockedIncrement
 #define InterlockedDecrementAcquire InterlockedDecrement

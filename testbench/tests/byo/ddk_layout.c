@@ -53,6 +53,7 @@ static unsigned long long interlocked_results(void) {
     r |= (unsigned long long)(InterlockedExchange(&v, 3) == 0x19 && v == 3) << 4;
     r |= (unsigned long long)(InterlockedExchangeAdd(&v, 4) == 3 && v == 7) << 5;
     r |= (unsigned long long)(InterlockedDecrement(&v) == 6) << 6;
+    r |= (unsigned long long)(_InterlockedOr(&v, 0x20) == 6 && _InterlockedExchange(&v, 2) == 0x26 && v == 2) << 7;
     return r;
 }
 
