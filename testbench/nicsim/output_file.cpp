@@ -428,4 +428,21 @@ bool write_whole(OutputFile& out, const std::string& text) {
     return out.commit();
 }
 
+bool write_file_atomically(const std::string& path, const std::string& text, std::string* error) {
+    OutputFile out("write", path);
+    try {
+        out.resolve();
+    } catch (const OutputRefused& e) {
+        if (error) *error = e.what();
+        return false;
+    }
+    const bool written = out.open() && std::fwrite(text.data(), 1, text.size(), out.stream()) == text.size() &&
+                         !out.failed() && out.commit();
+    if (!written) {
+        out.abandon();
+        if (error) *error = out.error();
+    }
+    return written;
+}
+
 }  // namespace nicsim::tb

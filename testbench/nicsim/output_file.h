@@ -154,4 +154,8 @@ class OutputPlan {
 /// Write `text` to `out` through open()/commit(): false with out.error() set.
 bool write_whole(OutputFile& out, const std::string& text);
 
+/// Write `text` as the whole of `path` by the policy above (temporary file, sync, rename; a link's target
+/// replaced). False when it could not, with the one-line reason in `error` when given.
+bool write_file_atomically(const std::string& path, const std::string& text, std::string* error = nullptr);
+
 }  // namespace nicsim::tb

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "testbench/nicsim/output_file.h"
 #include "testbench/sweep/sweep_runner.h"
 #include "testbench/sweep/sweep_store.h"
 
@@ -73,7 +74,7 @@ std::string sbatch_script(const SweepPlan& plan, const std::string& exe, const s
 std::string submit_array(const std::string& script, const std::string& dir) {
     ::mkdir((dir + "/slurm").c_str(), 0777);
     const std::string path = dir + "/slurm/sweep.sbatch";
-    if (!write_file_atomic(path, script)) throw std::runtime_error("cannot write " + path);
+    if (!tb::write_file_atomically(path, script)) throw std::runtime_error("cannot write " + path);
     std::string out;
     const int rc = capture({"sbatch", "--parsable", path}, dir, out);
     out = trimmed(out);

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "testbench/nicsim/output_file.h"
 #include "testbench/nicsim/run_config.h"
 
 namespace nicsim::sweep {
@@ -86,18 +87,6 @@ bool read_file(const std::string& path, std::string& text) {
     return !in.bad();
 }
 
-bool write_file_atomic(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return false;
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
-}
-
 void prepare_results_dir(const std::string& dir, const SweepPlan& plan, const std::string& spec_text, bool force) {
     std::string old;
     if (read_file(dir + "/sweep.json", old)) {
@@ -117,8 +106,8 @@ void prepare_results_dir(const std::string& dir, const SweepPlan& plan, const st
     for (size_t i = 1; i <= dir.size(); ++i)
         if (i == dir.size() || dir[i] == '/')
             if (!make_dir(dir.substr(0, i))) throw UsageError("cannot create '" + dir + "': " + std::strerror(errno));
-    if (!make_dir(dir + "/points") || !write_file_atomic(dir + "/sweep.json", plan_to_json(plan)) ||
-        !write_file_atomic(dir + "/sweep.toml", spec_text))
+    if (!make_dir(dir + "/points") || !tb::write_file_atomically(dir + "/sweep.json", plan_to_json(plan)) ||
+        !tb::write_file_atomically(dir + "/sweep.toml", spec_text))
         throw UsageError("cannot write to '" + dir + "': " + std::strerror(errno));
 }
 
@@ -167,7 +156,7 @@ void write_point_result(const std::string& dir, const SweepPoint& p, const Point
     j["exit_status"] = r.exit_status;
     j["message"] = r.message;
     j["wall_time_s"] = r.wall_seconds;
-    write_file_atomic(point_dir(dir, p) + "/point.json", j.dump(1) + "\n");
+    tb::write_file_atomically(point_dir(dir, p) + "/point.json", j.dump(1) + "\n");
 }
 
 std::string failure_message(const std::string& log_text, int exit_status) {
@@ -227,7 +216,7 @@ size_t write_results_csv(const std::string& dir, const SweepPlan& plan) {
         std::snprintf(wall, sizeof wall, "%.3f", r.wall_seconds);
         out += "," + std::string(have ? wall : "") + "\n";
     }
-    if (!write_file_atomic(dir + "/results.csv", out))
+    if (!tb::write_file_atomically(dir + "/results.csv", out))
         throw std::runtime_error("cannot write '" + dir + "/results.csv': " + std::strerror(errno));
     return bad;
 }

@@ -43,8 +43,6 @@ std::set<std::string> stats_keys(const std::string& json_text);
 /// Write results.csv; returns the number of points that failed or have no result.
 size_t write_results_csv(const std::string& dir, const SweepPlan& plan);
 
-/// Write a whole file through a temporary name and rename (readers never see half a file); false on error.
-bool write_file_atomic(const std::string& path, const std::string& text);
 bool read_file(const std::string& path, std::string& text);
 
 }  // namespace nicsim::sweep
