@@ -22,6 +22,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -563,10 +564,8 @@ void print_speed_row(const char* name, const Result& r, double ref) {
                 r.clocks_per_s / ref, r.wall_s, r.cpu_s, r.clocks);
 }
 
-}  // namespace
-
-int sc_main(int argc, char* argv[]) {
-    Options o;
+/// The options; the exit status when the program ends here (bad options, or --profile, which runs here).
+std::optional<int> parse_options(int argc, char* argv[], Options& o) {
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const bool has = i + 1 < argc;
@@ -594,65 +593,73 @@ int sc_main(int argc, char* argv[]) {
         std::fprintf(stderr, "nicsim_bench: --seconds and --long-seconds must be positive\n");
         return 2;
     }
-    {
-        char exe[4096];
-        const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        o.self_dir = n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string("./nicsim_bench");
-        const size_t slash = o.self_dir.rfind('/');
-        o.self_dir = slash == std::string::npos ? "." : o.self_dir.substr(0, slash);
-    }
-    // SystemC's informational chatter would interleave with the report.
-    sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
-    sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
+    return std::nullopt;
+}
 
-    bool all_ok = true;
+/// The directory this program is in: bus_efficiency is built beside it.
+std::string own_directory() {
+    char exe[4096];
+    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const std::string path = n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string("./nicsim_bench");
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+/// The speed table's measurements, each run in a child process; a row not asked for (--only) stays not ok.
+struct Speeds {
+    Result ref, full, vcd, fst, idle, pinh, fast, tfull;
+};
+
+struct SpeedRow {
+    const char* key;  ///< its --only name
+    const char* label;
+    Result Speeds::*result;
+    void (*measure)(const Options&, Result&);
+};
+
+const SpeedRow kSpeedRows[] = {
+    {"full", "(b) full system, saturated 1 GbE both ways, tracing off", &Speeds::full,
+     [](const Options& o, Result& r) { measure_full(o, Trace::Off, false, r); }},
+    {"vcd", "(c) same with VCD on (bus signals)", &Speeds::vcd,
+     [](const Options& o, Result& r) { measure_full(o, Trace::Vcd, false, r); }},
+    {"fst", "(c') same with the FST on (--trace-format fst, vcd2fst)", &Speeds::fst,
+     [](const Options& o, Result& r) { measure_full(o, Trace::Fst, false, r); }},
+    {"idle", "(d) idle bus (driver up, no traffic)", &Speeds::idle, measure_idle},
+    {"pinh", "(e) pin-level machine, harness traffic (1514 B both ways, as (f))", &Speeds::pinh,
+     [](const Options& o, Result& r) { measure_harness(o, false, r); }},
+    {"fast", "(f) TLM-2.0 fast mode, harness traffic (15 ns simulated = 1 clock)", &Speeds::fast,
+     [](const Options& o, Result& r) { measure_harness(o, true, r); }},
+    {"tfull", "(g) as (b) with --bus-model tlm (15 ns simulated = 1 clock)", &Speeds::tfull,
+     [](const Options& o, Result& r) { measure_full(o, Trace::Off, true, r); }},
+};
+
+/// The speed table: (a), the bare clock loop every row is a ratio to, whenever any row is asked for, then the rows.
+Speeds measure_speeds(const Options& o, bool& all_ok) {
     std::printf("## Simulation speed (simulated PCI clocks per wall second)\n\n");
     std::printf("| configuration | clocks/s | ratio to (a) | measured |\n|---|---:|---:|---|\n");
-    Result ref;
-    ref.clocks_per_s = 1;
-    if (o.wants("ref") || o.wants("full") || o.wants("vcd") || o.wants("fst") || o.wants("idle") || o.wants("pinh") ||
-        o.wants("fast") || o.wants("tfull")) {
-        ref = in_child([&](Result& r) { measure_reference(o, r); });
-        print_speed_row("(a) bare clock loop (sc_clock + one SC_METHOD)", ref, ref.clocks_per_s);
-        all_ok &= ref.ok;
+    Speeds sp;
+    sp.ref.clocks_per_s = 1;
+    bool any = o.wants("ref");
+    for (const SpeedRow& row : kSpeedRows) any = any || o.wants(row.key);
+    if (any) {
+        sp.ref = in_child([&](Result& r) { measure_reference(o, r); });
+        print_speed_row("(a) bare clock loop (sc_clock + one SC_METHOD)", sp.ref, sp.ref.clocks_per_s);
+        all_ok &= sp.ref.ok;
     }
-    Result full, vcd, fst, idle, pinh, fast, tfull;
-    if (o.wants("full")) {
-        full = in_child([&](Result& r) { measure_full(o, Trace::Off, false, r); });
-        print_speed_row("(b) full system, saturated 1 GbE both ways, tracing off", full, ref.clocks_per_s);
-        all_ok &= full.ok;
-    }
-    if (o.wants("vcd")) {
-        vcd = in_child([&](Result& r) { measure_full(o, Trace::Vcd, false, r); });
-        print_speed_row("(c) same with VCD on (bus signals)", vcd, ref.clocks_per_s);
-        all_ok &= vcd.ok;
-    }
-    if (o.wants("fst")) {
-        fst = in_child([&](Result& r) { measure_full(o, Trace::Fst, false, r); });
-        print_speed_row("(c') same with the FST on (--trace-format fst, vcd2fst)", fst, ref.clocks_per_s);
-        all_ok &= fst.ok;
-    }
-    if (o.wants("idle")) {
-        idle = in_child([&](Result& r) { measure_idle(o, r); });
-        print_speed_row("(d) idle bus (driver up, no traffic)", idle, ref.clocks_per_s);
-        all_ok &= idle.ok;
-    }
-    if (o.wants("pinh")) {
-        pinh = in_child([&](Result& r) { measure_harness(o, false, r); });
-        print_speed_row("(e) pin-level machine, harness traffic (1514 B both ways, as (f))", pinh, ref.clocks_per_s);
-        all_ok &= pinh.ok;
-    }
-    if (o.wants("fast")) {
-        fast = in_child([&](Result& r) { measure_harness(o, true, r); });
-        print_speed_row("(f) TLM-2.0 fast mode, harness traffic (15 ns simulated = 1 clock)", fast, ref.clocks_per_s);
-        all_ok &= fast.ok;
-    }
-    if (o.wants("tfull")) {
-        tfull = in_child([&](Result& r) { measure_full(o, Trace::Off, true, r); });
-        print_speed_row("(g) as (b) with --bus-model tlm (15 ns simulated = 1 clock)", tfull, ref.clocks_per_s);
-        all_ok &= tfull.ok;
+    for (const SpeedRow& row : kSpeedRows) {
+        if (!o.wants(row.key)) continue;
+        Result& res = sp.*row.result;
+        res = in_child([&](Result& r) { row.measure(o, r); });
+        print_speed_row(row.label, res, sp.ref.clocks_per_s);
+        all_ok &= res.ok;
     }
     std::printf("\n");
+    return sp;
+}
+
+/// What the speed rows moved, and their ratios against the targets of performance.md.
+void print_speed_notes(const Speeds& sp) {
+    const Result &ref = sp.ref, &full = sp.full, &pinh = sp.pinh, &fast = sp.fast, &tfull = sp.tfull;
     if (full.ok) {
         // On a shared machine a child may get less than a whole core: clocks per CPU second are compared too.
         const double wall = full.clocks_per_s / ref.clocks_per_s;
@@ -662,8 +669,8 @@ int sc_main(int argc, char* argv[]) {
             "time, %.3f in clocks per CPU second; target >= 0.75: %s.\n",
             full.x1, full.x2, full.x3, wall, cpu, met(ref.ok && wall >= 0.75));
     }
-    print_trace_notes(full, vcd, fst);
-    if (idle.ok) std::printf("(d) the NIC was evaluated on %.0f of %.3g clocks.\n", idle.x1, idle.clocks);
+    print_trace_notes(full, sp.vcd, sp.fst);
+    if (sp.idle.ok) std::printf("(d) the NIC was evaluated on %.0f of %.3g clocks.\n", sp.idle.x1, sp.idle.clocks);
 
     if (pinh.ok)
         std::printf("(e) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second).\n", pinh.x1, pinh.x2,
@@ -676,66 +683,89 @@ int sc_main(int argc, char* argv[]) {
     if (tfull.ok)
         std::printf("(g) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); against (b): %.2f x.\n",
                     tfull.x1, tfull.x2, tfull.x3, full.ok ? tfull.clocks_per_s / full.clocks_per_s : 0.0);
-    if (o.wants("eff")) {
-        std::printf("\n## Bus efficiency against the arithmetic of pci-bus.md\n\n");
-        const char* cfgs[][2] = {{"64", "66"}, {"32", "33"}};
-        for (const auto& c : cfgs) {
-            Result e;
-            measure_efficiency(o, c[0], c[1], e);
-            std::printf("%s\n%s\n", e.text, e.ok ? "(measured equals the arithmetic)" : "(DIFFERS or failed)");
-            all_ok &= e.ok;
-        }
+}
+
+bool report_efficiency(const Options& o) {
+    std::printf("\n## Bus efficiency against the arithmetic of pci-bus.md\n\n");
+    bool ok = true;
+    const char* cfgs[][2] = {{"64", "66"}, {"32", "33"}};
+    for (const auto& c : cfgs) {
+        Result e;
+        measure_efficiency(o, c[0], c[1], e);
+        std::printf("%s\n%s\n", e.text, e.ok ? "(measured equals the arithmetic)" : "(DIFFERS or failed)");
+        ok &= e.ok;
     }
-    if (o.wants("line")) {
-        const Result l = in_child([&](Result& r) { measure_line_rate(o, r); });
-        std::printf("\n## 1518-byte TX line rate, 64-bit/66 MHz bus\n\n");
-        if (l.ok)
-            std::printf(
-                "%.0f frames: %.1f Mb/s of frames (FCS included), %.1f Mb/s on the wire with preamble and "
-                "inter-frame gap (line rate 1000; frame-only maximum 987.0); monitor violations %.0f.\n",
-                l.x1, l.x2, l.x3, l.x4);
-        else
-            std::printf("failed: %s\n", l.text);
-        all_ok &= l.ok;
-    }
-    if (o.wants("small")) {
-        const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, false, r); });
+    return ok;
+}
+
+bool report_line_rate(const Options& o) {
+    const Result l = in_child([&](Result& r) { measure_line_rate(o, r); });
+    std::printf("\n## 1518-byte TX line rate, 64-bit/66 MHz bus\n\n");
+    if (l.ok)
+        std::printf(
+            "%.0f frames: %.1f Mb/s of frames (FCS included), %.1f Mb/s on the wire with preamble and "
+            "inter-frame gap (line rate 1000; frame-only maximum 987.0); monitor violations %.0f.\n",
+            l.x1, l.x2, l.x3, l.x4);
+    else
+        std::printf("failed: %s\n", l.text);
+    return l.ok;
+}
+
+/// 64-byte frames both ways for --seconds, at pin level or in the fast mode.
+bool report_small(const Options& o, bool tlm) {
+    const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, tlm, r); });
+    if (!tlm) {
         std::printf("\n## Small packets: 64-byte frames, both directions, 64-bit/66 MHz\n\n");
         if (s.ok)
             std::printf(
                 "%.0f frames in %.2f ms simulated / %.1f s wall: %.0f packets per simulated second (line "
                 "rate 2 x 1488095), %.0f packets per wall second.\n",
                 s.x1, s.clocks * 1e3, s.wall_s, s.x2, s.x3);
-        else
-            std::printf("failed: %s\n", s.text);
-        all_ok &= s.ok;
-    }
-    if (o.wants("tsmall")) {
-        const Result s = in_child([&](Result& r) { measure_small(o, o.seconds, ~0ull >> 1, false, true, r); });
+    } else {
         std::printf("\n## Small packets in the fast mode (--bus-model tlm): 64-byte frames, both directions\n\n");
         if (s.ok)
             std::printf(
                 "%.0f frames in %.2f ms simulated / %.1f s wall: %.0f packets per simulated second, %.0f "
                 "packets per wall second (%.1f s CPU).\n",
                 s.x1, s.clocks * 1e3, s.wall_s, s.x2, s.x3, s.cpu_s);
-        else
-            std::printf("failed: %s\n", s.text);
-        all_ok &= s.ok;
     }
-    for (const bool tlm : {false, true}) {
-        if (!o.wants(tlm ? "tlong" : "long")) continue;
-        const Result s = in_child([&](Result& r) { measure_small(o, o.long_seconds, o.long_packets, true, tlm, r); });
-        std::printf("\n## Long run%s: 64-byte frames both ways, target %llu packets, budget %.0f s wall\n\n",
-                    tlm ? " in the fast mode (--bus-model tlm)" : "", static_cast<unsigned long long>(o.long_packets),
-                    o.long_seconds);
-        if (s.ok) {
-            std::printf("| wall s | packets | RSS MiB |\n|---:|---:|---:|\n%s\n", s.text);
-            std::printf("%.0f packets in %.1f s wall (%.3f s simulated); peak RSS (ru_maxrss) %.1f MiB.\n", s.x1,
-                        s.wall_s, s.clocks, s.x4);
-        } else {
-            std::printf("failed: %s\n", s.text);
-        }
-        all_ok &= s.ok;
+    if (!s.ok) std::printf("failed: %s\n", s.text);
+    return s.ok;
+}
+
+/// The long run: --long-packets 64-byte frames within --long-seconds, with the memory sampled as it goes.
+bool report_long(const Options& o, bool tlm) {
+    const Result s = in_child([&](Result& r) { measure_small(o, o.long_seconds, o.long_packets, true, tlm, r); });
+    std::printf("\n## Long run%s: 64-byte frames both ways, target %llu packets, budget %.0f s wall\n\n",
+                tlm ? " in the fast mode (--bus-model tlm)" : "", static_cast<unsigned long long>(o.long_packets),
+                o.long_seconds);
+    if (s.ok) {
+        std::printf("| wall s | packets | RSS MiB |\n|---:|---:|---:|\n%s\n", s.text);
+        std::printf("%.0f packets in %.1f s wall (%.3f s simulated); peak RSS (ru_maxrss) %.1f MiB.\n", s.x1, s.wall_s,
+                    s.clocks, s.x4);
+    } else {
+        std::printf("failed: %s\n", s.text);
     }
+    return s.ok;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+    Options o;
+    if (const std::optional<int> status = parse_options(argc, argv, o)) return *status;
+    o.self_dir = own_directory();
+    // SystemC's informational chatter would interleave with the report.
+    sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
+    sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
+
+    bool all_ok = true;
+    print_speed_notes(measure_speeds(o, all_ok));
+    if (o.wants("eff")) all_ok &= report_efficiency(o);
+    if (o.wants("line")) all_ok &= report_line_rate(o);
+    if (o.wants("small")) all_ok &= report_small(o, false);
+    if (o.wants("tsmall")) all_ok &= report_small(o, true);
+    if (o.wants("long")) all_ok &= report_long(o, false);
+    if (o.wants("tlong")) all_ok &= report_long(o, true);
     return all_ok ? 0 : 1;
 }

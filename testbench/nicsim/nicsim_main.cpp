@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include <systemc>
 
@@ -150,11 +151,9 @@ RunStats finished_record(RunStats stats, const Verdict& verdict, const RunOutcom
     return stats;
 }
 
-}  // namespace
-
-int sc_main(int argc, char* argv[]) {
-    if (nicsim::sweep::is_subcommand(argc, argv)) return nicsim::sweep::subcommand_main(argc, argv);
-    RunConfig cfg;
+/// Parse the command line; the options that only inform (--help, --version, ...) are answered here. The exit status
+/// when the program ends here, nothing when a run follows.
+std::optional<int> parse(int argc, char* argv[], RunConfig& cfg) {
     CliAction action;
     try {
         action = parse_command_line(argc, argv, cfg);
@@ -178,48 +177,26 @@ int sc_main(int argc, char* argv[]) {
         case CliAction::Run:
             break;
     }
-    // Outputs default to a predictable place; 'none' turns one off.
+    return std::nullopt;
+}
+
+/// Outputs default to a predictable place; 'none' turns one off. True when nicsim-out/ was made for them.
+bool default_outputs(RunConfig& cfg) {
     bool needs_dir = false;
     // With --bus-model tlm there is no pin-level bus: the default VCD (the bus) is off, and on when --trace names
     // only NIC internals (validate() refused an explicit --vcd with a trace that needs the bus).
     if (cfg.bus_model == BusModel::Tlm && cfg.vcd.empty() && trace_needing_bus(cfg.trace)) cfg.vcd = "none";
     cfg.vcd = default_output(cfg.vcd, default_trace_path(cfg), needs_dir);
     cfg.pcap_out = default_output(cfg.pcap_out, kDefaultPcapOut, needs_dir);
-    const bool made_dir = needs_dir && ::mkdir(kDefaultOutDir, 0777) == 0;
-    catch_stop_signals();  // from here on a signal stops the run and every output is finished or removed
-    RunOutputs outputs(cfg);
-    try {
-        outputs.check();
-    } catch (const OutputRefused& e) {
-        if (made_dir) ::rmdir(kDefaultOutDir);
-        std::fprintf(stderr, "nicsim: %s\n", e.what());
-        return 2;
-    }
-    if (!cfg.progress) cfg.progress = ::isatty(STDERR_FILENO) && !cfg.quiet;
+    return needs_dir && ::mkdir(kDefaultOutDir, 0777) == 0;
+}
 
-    sc_report_handler::set_handler(report_handler);
-    sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
-
-    std::unique_ptr<SystemTop> top;
-    try {
-        top = std::make_unique<SystemTop>("top", cfg);
-    } catch (const UsageError& e) {
-        if (made_dir) ::rmdir(kDefaultOutDir);  // bad input leaves nothing behind (rmdir only removes it empty)
-        std::fprintf(stderr, "nicsim: %s\n", e.what());
-        return 2;
-    }
-    std::string open_error;
-    if (!outputs.attach(*top, open_error)) {
-        if (made_dir) ::rmdir(kDefaultOutDir);
-        std::fprintf(stderr, "nicsim: %s\n", open_error.c_str());
-        return 2;
-    }
-    RunControl control("control", *top, outputs, cfg.progress);
-
+/// Simulate until the traffic completes, a limit, a signal, a failed output or a stall ends the run.
+RunOutcome simulate(SystemTop& top, const RunConfig& cfg, const RunControl& control) {
     // No limit asked: the run lasts until the traffic completes (or stalls).
     sc_time limit = cfg.max_time_ns ? sc_time(static_cast<double>(cfg.max_time_ns), SC_NS) : SC_ZERO_TIME;
     if (cfg.max_clocks) {
-        const sc_time clocks = top->machine().pci_bus().period() * static_cast<double>(cfg.max_clocks);
+        const sc_time clocks = top.machine().pci_bus().period() * static_cast<double>(cfg.max_clocks);
         limit = limit == SC_ZERO_TIME ? clocks : std::min(limit, clocks);
     }
     RunOutcome out;
@@ -233,21 +210,16 @@ int sc_main(int argc, char* argv[]) {
     out.interrupted = control.stop_signal || !control.write_failure.empty();
     out.stopped_by = control.stop_signal ? signal_name(control.stop_signal) : "an output write failed";
     out.stalled = control.stalled;
-    out.time_limit = !out.interrupted && !out.stalled && !top->finished();
+    out.time_limit = !out.interrupted && !out.stalled && !top.finished();
     if (cfg.progress) std::fputs("\n", stderr);
+    return out;
+}
 
-    // The run's own report goes to standard error when standard output carries an output file.
-    std::FILE* report = outputs.uses_stdout() ? stderr : stdout;
-    std::vector<std::string> output_errors;
-    outputs.finish_traces(*top, output_errors);
-    const uint64_t clocks = top->machine().pci_bus().clock_count();
-    const RunStats stats = with_reports(collect_stats(*top, out), cfg);
-    const Verdict verdict = judge(stats, cfg, out);
-    const RunStats shown = finished_record(stats, verdict, out, clocks);
-    if (!cfg.quiet) std::fputs(shown.table().c_str(), report);
-    outputs.write_stats(shown.json(), output_errors);
+/// Why the run ended early and which checks failed, on standard error, with the command that replays a failure.
+void print_diagnostics(int argc, char* argv[], const RunConfig& cfg, const RunOutcome& out, int stop_signal,
+                       const Verdict& verdict, const std::vector<std::string>& output_errors) {
     if (out.time_limit) std::fprintf(stderr, "nicsim: the time limit ended the run before the traffic finished\n");
-    if (control.stop_signal)
+    if (stop_signal)
         std::fprintf(stderr, "nicsim: interrupted by %s; outputs are complete up to that moment\n",
                      out.stopped_by.c_str());
     for (const std::string& e : output_errors) std::fprintf(stderr, "nicsim: %s\n", e.c_str());
@@ -256,6 +228,22 @@ int sc_main(int argc, char* argv[]) {
     if (!verdict.reasons.empty())
         std::fprintf(stderr, "nicsim: seed %llu; replay with: %s\n", static_cast<unsigned long long>(cfg.seed),
                      replay_command(argc, argv, cfg.seed).c_str());
+}
+
+/// Collect, judge and write the statistics, report the run; the exit status.
+int finish_run(int argc, char* argv[], const RunConfig& cfg, SystemTop& top, RunOutputs& outputs,
+               const RunControl& control, const RunOutcome& out) {
+    // The run's own report goes to standard error when standard output carries an output file.
+    std::FILE* report = outputs.uses_stdout() ? stderr : stdout;
+    std::vector<std::string> output_errors;
+    outputs.finish_traces(top, output_errors);
+    const uint64_t clocks = top.machine().pci_bus().clock_count();
+    const RunStats stats = with_reports(collect_stats(top, out), cfg);
+    const Verdict verdict = judge(stats, cfg, out);
+    const RunStats shown = finished_record(stats, verdict, out, clocks);
+    if (!cfg.quiet) std::fputs(shown.table().c_str(), report);
+    outputs.write_stats(shown.json(), output_errors);
+    print_diagnostics(argc, argv, cfg, out, control.stop_signal, verdict, output_errors);
     if (!cfg.quiet) {
         if (!cfg.vcd.empty()) std::fprintf(report, "VCD: %s\n", cfg.vcd.c_str());
         if (!outputs.save_file().empty()) std::fprintf(report, "GTKWave: gtkwave %s\n", outputs.save_file().c_str());
@@ -264,4 +252,41 @@ int sc_main(int argc, char* argv[]) {
     if (!output_errors.empty()) return 1;
     if (control.stop_signal) return 128 + control.stop_signal;  // as a shell reports a run the signal ended
     return verdict.pass() ? 0 : 1;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+    if (nicsim::sweep::is_subcommand(argc, argv)) return nicsim::sweep::subcommand_main(argc, argv);
+    RunConfig cfg;
+    if (const std::optional<int> status = parse(argc, argv, cfg)) return *status;
+    const bool made_dir = default_outputs(cfg);
+    // Bad input leaves nothing behind (rmdir only removes nicsim-out/ when it is empty).
+    auto bad_input = [made_dir](const std::string& why) {
+        if (made_dir) ::rmdir(kDefaultOutDir);
+        std::fprintf(stderr, "nicsim: %s\n", why.c_str());
+        return 2;
+    };
+    catch_stop_signals();  // from here on a signal stops the run and every output is finished or removed
+    RunOutputs outputs(cfg);
+    try {
+        outputs.check();
+    } catch (const OutputRefused& e) {
+        return bad_input(e.what());
+    }
+    if (!cfg.progress) cfg.progress = ::isatty(STDERR_FILENO) && !cfg.quiet;
+
+    sc_report_handler::set_handler(report_handler);
+    sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
+    std::unique_ptr<SystemTop> top;
+    try {
+        top = std::make_unique<SystemTop>("top", cfg);
+    } catch (const UsageError& e) {
+        return bad_input(e.what());
+    }
+    std::string open_error;
+    if (!outputs.attach(*top, open_error)) return bad_input(open_error);
+    RunControl control("control", *top, outputs, cfg.progress);
+    const RunOutcome out = simulate(*top, cfg, control);
+    return finish_run(argc, argv, cfg, *top, outputs, control, out);
 }
