@@ -134,8 +134,9 @@ expect_exit 0 -- "$NICSIM" --direction rx --packets 8 --size 60..200 --pcap-out 
 expect_exit 0 -- "$NICSIM" --pcap-in rx.pcap --direction rx --pcap-out loop.pcap --vcd none --stats-json in.json --quiet
 expect_json in.json receive frames_from_pcap 8
 
-# What used to be known problems, now fixed: pcap frames are indicated, the map registers are reported, the
-# small-packets preset passes, rx-flood with too few packets is refused as bad input.
+# The guide's claims about --pcap-in, map registers, the small-packets preset and rx-flood: pcap frames are
+# indicated, the map registers are reported, the small-packets preset passes, rx-flood with too few packets is
+# refused as bad input.
 expect_json in.json receive packets_indicated 8
 expect_json default.json host map_registers_reserved 2
 expect_exit 0 -- "$NICSIM" --scenario small-packets --quiet --vcd none --pcap-out none

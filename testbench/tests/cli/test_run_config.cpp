@@ -278,7 +278,7 @@ TEST_CASE("help fits in 100 columns and names every parameter with its default",
           std::to_string(RunConfig{}.maximum_physical_mapping));
 }
 
-TEST_CASE("the mapping size no longer turns on large send", "[cli][config]") {
+TEST_CASE("the mapping size does not turn on large send", "[cli][config]") {
     RunConfig cfg;
     parse({"--maximum-physical-mapping", "32K"}, cfg);
     CHECK(cfg.maximum_physical_mapping == 32768);

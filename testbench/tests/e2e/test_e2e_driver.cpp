@@ -530,7 +530,7 @@ TEST_CASE("link loss and return are indicated as media disconnect and connect", 
     r.no_violations();
 }
 
-TEST_CASE("receive filters pass only what the packet filter and multicast list ask for", "[e2e][driver][filter]") {
+TEST_CASE("receive filters pass only what the packet filter and multicast list ask for", "[e2e][driver][rxfilter]") {
     Rig r;
     const uint8_t* mac = r.nic.params().mac;
     const uint8_t other[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};

@@ -141,7 +141,7 @@ TEST_CASE("fast mode and pin-level bus give the same wire output and host memory
 TEST_CASE("fast mode runs the traffic with fewer kernel evaluations of the NIC than the pin-level bus",
           "[fast][speed]") {
     // The fast mode's point: the same frames with no bus phases to evaluate. The NIC's clocked method is evaluated
-    // on fewer clocks because a DMA request no longer waits for arbitration and data phases clock by clock.
+    // on fewer clocks because a DMA request does not wait for arbitration and data phases clock by clock.
     Pair m;
     tb::Machine& pin = m.pin;
     fast::FastMachine& fst = m.fst;

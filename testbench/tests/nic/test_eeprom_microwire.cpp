@@ -175,7 +175,7 @@ TEST_CASE("WRITE and ERASE program only after EWEN, and are refused after EWDS",
     p.release();
 }
 
-TEST_CASE("without the grant, EECD pin writes do not reach the EEPROM", "[nic][eeprom][negative]") {
+TEST_CASE("without the grant, EECD pin writes do not reach the EEPROM", "[nic][eeprom][robustness]") {
     Eeprom ee(kMac);
     INFO("no EE_REQ: EE_GNT stays clear and moving CS/SK/DI is refused");
     CHECK((ee.eecd() & eecd::EE_GNT::mask) == 0);
@@ -221,7 +221,7 @@ TEST_CASE("an image file of 128 bytes is used as it is, a corrupt one fails its 
     CHECK(w[0x20] == img[0x20]);
 }
 
-TEST_CASE("an image file of another size is refused with one line", "[nic][eeprom][negative]") {
+TEST_CASE("an image file of another size is refused with one line", "[nic][eeprom][robustness]") {
     const std::string path = temp_file("short.bin", std::string(100, '\xFF'));
     EepromWords loaded{};
     std::string err;

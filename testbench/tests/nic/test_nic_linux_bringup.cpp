@@ -89,7 +89,7 @@ nic::NicParams params() {
 }  // namespace
 
 TEST_CASE("bring-up in the Linux e1000 order for an 82540EM: reset, EEPROM, PHY, link, rings, a looped-back frame",
-          "[nic][bringup]") {
+          "[nic][init]") {
     tb::MachineConfig mc;
     mc.nic = params();
     mc.verify_dma = false;

@@ -114,7 +114,7 @@ nic::NicParams params() {
 }  // namespace
 
 TEST_CASE("driver bring-up: EEPROM by EECD and EERD, PHY identification and reset, autonegotiation, link up",
-          "[nic][phy][eeprom][bringup]") {
+          "[nic][phy][eeprom][init]") {
     Rig r(params());
     uint16_t bb[64] = {}, rd_words[64] = {};
     uint32_t status_before_slu = 0, status_up = 0, icr_slu = 0, id1 = 0, id2 = 0, icr_mdac = 0;
@@ -177,7 +177,7 @@ TEST_CASE("driver bring-up: EEPROM by EECD and EERD, PHY identification and rese
 }
 
 TEST_CASE("MDIO to another PHY address fails with Error, and the cable drives the link through the PHY",
-          "[nic][phy][negative]") {
+          "[nic][phy][robustness]") {
     Rig r(params());
     uint32_t other = 0, lu_pulled = 1, lu_early = 1, lu_back = 0, status_forced = 0, icr_pulled = 0, eecd = 0;
     r.run([&] {
@@ -215,7 +215,7 @@ TEST_CASE("MDIO to another PHY address fails with Error, and the cable drives th
     CHECK((status_forced & status::FD::mask) == 0);
 }
 
-TEST_CASE("a link that never comes up: no cable at power-on", "[nic][phy][negative]") {
+TEST_CASE("a link that never comes up: no cable at power-on", "[nic][phy][robustness]") {
     nic::NicParams p = params();
     p.link_up = false;
     Rig r(p);

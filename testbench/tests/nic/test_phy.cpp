@@ -121,7 +121,7 @@ TEST_CASE("BMSR link status latches low until read (IEEE 802.3 clause 22)", "[ni
 }
 
 TEST_CASE("a link that never comes up: no partner, or a forced 1000 Mb/s without autonegotiation",
-          "[nic][phy][negative]") {
+          "[nic][phy][robustness]") {
     SECTION("the cable is out") {
         Phy88E1011 phy(params(1000, false));
         CHECK_FALSE(phy.link());

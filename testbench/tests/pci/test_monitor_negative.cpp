@@ -476,7 +476,8 @@ TEST_CASE("monitor catches REQ64# released before FRAME#", "[pci][monitor][rule1
 
 TEST_CASE("monitor catches a DAC with REQ64# that leaves AD[63:32] and C/BE#[7:4] undriven",
           "[pci][monitor][rule11][bus64][dac]") {
-    // The waveform the NIC's master engine used to drive: a low-half DAC under REQ64#, so no PAR64 either.
+    // A low-half DAC under REQ64# (a 64-bit master that drives only AD[31:0] in the address phases), so no PAR64
+    // either: a mistake a master engine can make when it shares the 32-bit DAC path.
     expect(Rule::Bus64, 1);
     expect(Rule::Parity, 1);
     ScriptedBench b(64);

@@ -279,7 +279,7 @@ TEST_CASE("monitor passes bus parking and a transaction from the parked master",
     CHECK(b.monitor.usage().transactions == 1);
 }
 
-TEST_CASE("monitor usage counters stay exact across the idle clocks it sleeps through", "[pci][monitor][usage]") {
+TEST_CASE("monitor usage counters stay exact across the idle clocks it sleeps through", "[pci][monitor][stats]") {
     ScriptedBench b;
     b.write(9, 0x1000, 2);
     b.write(60, 0x1100, 1);
@@ -294,7 +294,7 @@ TEST_CASE("monitor usage counters stay exact across the idle clocks it sleeps th
     CHECK(u.bytes == 12);
 }
 
-TEST_CASE("monitor sleeps through an idle bus and still counts every clock", "[pci][monitor][usage]") {
+TEST_CASE("monitor sleeps through an idle bus and still counts every clock", "[pci][monitor][stats]") {
     ScriptedBench b;
     b.write(9, 0x1000, 1);
     b.run(1000);

@@ -1,7 +1,8 @@
-// Bad driver programming from the host side, through the whole machine: the CPU pokes the NIC's registers with the
-// robustness list of step 2 (ring length, head/tail past the ring, zero-length and NULL buffers, tail written while
-// disabled), and a deliberately broken miniport breaks the NDIS contract of step 3 (InitializeScatterGatherDma out of
-// order, map registers without bus mastering, twice). Each must produce its named diagnostic, and the NIC must touch
+// Bad driver programming from the host side, through the whole machine: the CPU pokes the NIC's registers the way
+// docs/regression.md's robustness list says a driver may get them wrong (ring length, head/tail past the ring,
+// zero-length and NULL buffers, tail written while disabled), and a deliberately broken miniport breaks the NDIS
+// contract of docs/ndis-contract.md (InitializeScatterGatherDma out of order, map registers without bus mastering,
+// twice). Each must produce its named diagnostic, and the NIC must touch
 // nothing outside the memory the host handed out (DMA verifier, guard pattern around the ring).
 #include <catch2/catch.hpp>
 
