@@ -1,13 +1,9 @@
 // NIC data path on the real PCI bus: the PciMasterEngine is the DMA engine's port, an arbiter grants the bus, a memory
 // target answers with the fake host's bytes, and the bus monitor checks every clock. Frames move TX and RX with
 // max_transfer splitting; the bytes match and the monitor reports no violation.
-#include "testbench/tests/nic/test_datapath_fixture.h"
+#include "testbench/tests/nic/test_datapath_bus_fixture.h"
 
 #include "model/nic/mac.h"
-#include "model/pci/arbiter.h"
-#include "model/pci/bus_monitor.h"
-#include "model/pci/master_engine.h"
-#include "model/pci/target_engine.h"
 
 using namespace nicsim::test::dp;
 using namespace nicsim::pci;
@@ -15,7 +11,6 @@ using namespace nicsim::pci;
 namespace {
 
 const uint8_t kDst[6] = {0x52, 0x54, 0x00, 0xAA, 0xBB, 0xCC};
-const uint8_t kMac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 
 /// A memory target in front of the fake host's pages: claims memory commands to allocated regions.
 struct MemTarget : sc_core::sc_module, TargetClient {
@@ -45,48 +40,14 @@ struct MemTarget : sc_core::sc_module, TargetClient {
     }
 };
 
-/// The context with a real master engine.
-struct BusContext : FakeContext {
-    PciMasterEngine* engine = nullptr;
-    PciMasterEngine& master() override { return *engine; }
+/// The fake host's pages, made before the target that answers from them.
+struct HostPages {
+    FakeHost host;  // only its memory: requests go over the bus
 };
 
-/// Bus, arbiter, monitor, memory target, and the data path behind a PciMasterEngine ticked by a clocked method.
-struct BusBench : sc_core::sc_module {
-    BusContext ctx;
-    FakeHost host;  // only its memory: requests go over the bus
-    Wire wire;
-    PciBus bus;
-    Arbiter arbiter;
-    BusMonitor monitor;
-    MemTarget target;
-    std::unique_ptr<NicDataPath> dp;
-    std::unique_ptr<PciMasterEngine> master;
-
-    SC_HAS_PROCESS(BusBench);
-    BusBench(sc_core::sc_module_name n, const NicParams& p, const BusConfig& bc)
-        : sc_module(n), bus("pci", bc), arbiter("arbiter", bus), monitor("monitor", bus), target("mem", bus, host) {
-        ctx.p = p;
-        ctx.regs[e::RXDCTL] = e::kRxdctlReset;
-        dp = std::make_unique<NicDataPath>(ctx, wire);
-        master = std::make_unique<PciMasterEngine>(bus, "nic", *dp);
-        ctx.engine = master.get();
-        master->config().latency_timer = 32;
-        monitor.set_latency_timer(master->master_index(), 32);
-        dp->reset();
-        SC_METHOD(on_clock);
-        sensitive << bus.CLK.posedge_event();
-        dont_initialize();
-    }
-    void on_clock() {
-        if (master->busy() || master->parked()) master->tick();
-        if (dp->busy()) dp->tick();
-    }
-    void w(uint32_t offset, uint32_t value) {
-        ctx.regs[offset] = value;
-        dp->register_written(offset, value);
-    }
-    uint32_t r(uint32_t offset) const { return ctx.reg(offset); }
+/// The bus bench with a memory target in front of the fake host's pages.
+struct BusBench : HostPages, BusBenchOf<MemTarget> {
+    BusBench(sc_core::sc_module_name n, const NicParams& p, const BusConfig& bc) : BusBenchOf(n, p, bc, host) {}
 };
 
 void run_traffic(const BusConfig& bc) {

@@ -12,23 +12,10 @@ using namespace nicsim::test::dp;
 namespace {
 
 const uint8_t kDst[6] = {0x52, 0x54, 0x00, 0xAA, 0xBB, 0xCC};
-const uint8_t kMac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 constexpr uint8_t kEop = e::TxDesc::kCmdEop;
 constexpr uint8_t kIfcs = e::TxDesc::kCmdIfcs;
 constexpr uint8_t kRs = e::TxDesc::kCmdRs;
 constexpr uint64_t k4G = 1ull << 32;
-
-std::vector<uint8_t> body(const Frame& f) {
-    return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end() - 4);
-}
-
-Frame with_fcs(std::vector<uint8_t> bytes) {
-    Frame f;
-    f.bytes = std::move(bytes);
-    append_fcs(f.bytes);
-    f.fcs_included = true;
-    return f;
-}
 
 /// Frame 0 from `bad_buf` (len 100), frame 1 from a good buffer: the ring must carry on past a refused frame.
 struct TwoFrames {

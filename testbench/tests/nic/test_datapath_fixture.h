@@ -17,6 +17,7 @@
 #include "model/nic/data_path.h"
 #include "model/nic/dma_engine.h"
 #include "model/nic/e1000_regs.h"
+#include "model/nic/mac.h"
 #include "testbench/support/sim_reports.h"
 
 namespace nicsim::test::dp {
@@ -257,6 +258,33 @@ struct Bench : sc_core::sc_module {
         w(e::RAH0, static_cast<uint32_t>(mac[4] | mac[5] << 8) | e::rahf::AV::mask);
     }
 };
+
+/// The station address the tests give the NIC (receive address 0).
+inline const uint8_t kMac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+
+/// A frame as it arrives from the wire: `bytes` with their FCS appended.
+inline Frame with_fcs(std::vector<uint8_t> bytes) {
+    Frame f;
+    f.bytes = std::move(bytes);
+    append_fcs(f.bytes);
+    f.fcs_included = true;
+    return f;
+}
+
+/// A frame's bytes without its FCS.
+inline std::vector<uint8_t> body(const Frame& f) {
+    return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end() - 4);
+}
+
+/// IPv4 pseudo-header sum (addresses, protocol) for an L4 segment of `l4_len` bytes, folded to 16 bits.
+inline uint16_t pseudo(const uint8_t* ip, uint32_t l4_len) {
+    uint32_t acc = 0;
+    for (int i = 12; i < 20; i += 2) acc += static_cast<uint32_t>(ip[i] << 8 | ip[i + 1]);
+    acc += ip[9];
+    acc += l4_len;
+    while (acc >> 16) acc = (acc & 0xFFFF) + (acc >> 16);
+    return static_cast<uint16_t>(acc);
+}
 
 /// Deterministic test pattern.
 inline std::vector<uint8_t> pattern(size_t len, uint8_t seed) {

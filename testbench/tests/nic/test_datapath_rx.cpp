@@ -10,21 +10,12 @@ using namespace nicsim::test::dp;
 
 namespace {
 
-const uint8_t kMac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 const uint8_t kOther[6] = {0x52, 0x54, 0x00, 0x99, 0x99, 0x99};
 const uint8_t kBcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 const uint8_t kMcast[6] = {0x01, 0x00, 0x5E, 0x00, 0x00, 0xFB};
 
 constexpr uint64_t kRing = 0x10000;
 constexpr uint64_t kBufs = 0x40000;
-
-Frame with_fcs(std::vector<uint8_t> bytes) {
-    Frame f;
-    f.bytes = std::move(bytes);
-    append_fcs(f.bytes);
-    f.fcs_included = true;
-    return f;
-}
 
 std::vector<uint8_t> host_buffer(Bench& b, uint32_t index, uint32_t bufsize, uint32_t len) {
     return b.host.read(kBufs + static_cast<uint64_t>(index) * bufsize, len);

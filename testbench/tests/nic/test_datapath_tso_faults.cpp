@@ -2,16 +2,12 @@
 // under disconnects"): a TSO super-frame gathered over a real PCI bus whose target disconnects and retries every few
 // data phases reaches the wire segment by segment with the right bytes; and a reset while segments still wait for the
 // wire (TX FIFO full) counts every discarded segment as dropped instead of losing it silently.
-#include "testbench/tests/nic/test_datapath_fixture.h"
+#include "testbench/tests/nic/test_datapath_bus_fixture.h"
 
 #include <algorithm>
 
 #include "model/nic/mac.h"
 #include "model/nic/tx_engine.h"
-#include "model/pci/arbiter.h"
-#include "model/pci/bus_monitor.h"
-#include "model/pci/master_engine.h"
-#include "model/pci/target_engine.h"
 
 using namespace nicsim::test::dp;
 using namespace nicsim::pci;
@@ -50,16 +46,6 @@ std::vector<uint8_t> tso_header() {
     tcp[16] = static_cast<uint8_t>(acc >> 8);
     tcp[17] = static_cast<uint8_t>(acc);
     return h;
-}
-
-/// IPv4 pseudo-header sum for an L4 segment of `l4_len` bytes.
-uint16_t pseudo(const uint8_t* ip, uint32_t l4_len) {
-    uint32_t acc = 0;
-    for (int i = 12; i < 20; i += 2) acc += static_cast<uint32_t>(ip[i] << 8 | ip[i + 1]);
-    acc += ip[9];
-    acc += l4_len;
-    while (acc >> 16) acc = (acc & 0xFFFF) + (acc >> 16);
-    return static_cast<uint16_t>(acc);
 }
 
 /// Writes a context descriptor and data descriptors for one TSO packet (header buffer, then `bufs` payload buffers
@@ -121,12 +107,6 @@ void check_segments(const std::vector<Frame>& frames, size_t first, const std::v
     }
 }
 
-/// The context with a real master engine.
-struct BusContext : FakeContext {
-    PciMasterEngine* engine = nullptr;
-    PciMasterEngine& master() override { return *engine; }
-};
-
 /// A memory target with a fixed window that breaks up every burst: Retry on the first data phase of every
 /// `retry_every`th transaction, Disconnect with data on data phase `disconnect_after`, and on every other
 /// transaction a disconnect without data (STOP# without TRDY#) one phase earlier.
@@ -186,46 +166,11 @@ struct FaultTarget : sc_core::sc_module, TargetClient {
     }
 };
 
-/// Bus, arbiter, monitor, the fault target, and the data path behind a PciMasterEngine.
-struct FaultBench : sc_core::sc_module {
+/// The bus bench with the fault target over a fixed window.
+struct FaultBench : BusBenchOf<FaultTarget> {
     static constexpr uint64_t kBase = 0x100000;
     static constexpr uint32_t kSize = 0x20000;
-    BusContext ctx;
-    Wire wire;
-    PciBus bus;
-    Arbiter arbiter;
-    BusMonitor monitor;
-    FaultTarget target;
-    std::unique_ptr<NicDataPath> dp;
-    std::unique_ptr<PciMasterEngine> master;
-
-    SC_HAS_PROCESS(FaultBench);
-    FaultBench(sc_core::sc_module_name n, const NicParams& p)
-        : sc_module(n),
-          bus("pci", BusConfig{}),
-          arbiter("arbiter", bus),
-          monitor("monitor", bus),
-          target("mem", bus, kBase, kSize) {
-        ctx.p = p;
-        ctx.regs[e::RXDCTL] = e::kRxdctlReset;
-        dp = std::make_unique<NicDataPath>(ctx, wire);
-        master = std::make_unique<PciMasterEngine>(bus, "nic", *dp);
-        ctx.engine = master.get();
-        master->config().latency_timer = 32;
-        monitor.set_latency_timer(master->master_index(), 32);
-        dp->reset();
-        SC_METHOD(on_clock);
-        sensitive << bus.CLK.posedge_event();
-        dont_initialize();
-    }
-    void on_clock() {
-        if (master->busy() || master->parked()) master->tick();
-        if (dp->busy()) dp->tick();
-    }
-    void w(uint32_t offset, uint32_t value) {
-        ctx.regs[offset] = value;
-        dp->register_written(offset, value);
-    }
+    FaultBench(sc_core::sc_module_name n, const NicParams& p) : BusBenchOf(n, p, BusConfig{}, kBase, kSize) {}
     void put(uint64_t addr, const uint8_t* src, size_t len) {
         std::memcpy(target.mem.data() + (addr - kBase), src, len);
     }

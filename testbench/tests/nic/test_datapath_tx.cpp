@@ -15,10 +15,6 @@ constexpr uint8_t kIfcs = e::TxDesc::kCmdIfcs;
 constexpr uint8_t kRs = e::TxDesc::kCmdRs;
 constexpr uint8_t kIc = e::TxDesc::kCmdIc;
 
-std::vector<uint8_t> body(const Frame& f) {
-    return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end() - 4);
-}
-
 /// eth + IPv4 (20) + TCP (20) or UDP (8) header for `l4_payload` bytes, seeded as the 8254x expects.
 std::vector<uint8_t> ipv4_headers(bool tcp, uint32_t l4_payload, bool tso) {
     const uint32_t l4h = tcp ? 20 : 8;
@@ -68,16 +64,6 @@ std::vector<uint8_t> ipv4_headers(bool tcp, uint32_t l4_payload, bool tso) {
         l4[7] = static_cast<uint8_t>(acc);
     }
     return h;
-}
-
-/// Sum of the IPv4 pseudo-header for an L4 segment of `l4_len` bytes.
-uint16_t pseudo(const uint8_t* ip, uint32_t l4_len) {
-    uint32_t acc = 0;
-    for (int i = 12; i < 20; i += 2) acc += static_cast<uint32_t>(ip[i] << 8 | ip[i + 1]);
-    acc += ip[9];
-    acc += l4_len;
-    while (acc >> 16) acc = (acc & 0xFFFF) + (acc >> 16);
-    return static_cast<uint16_t>(acc);
 }
 
 void put_context(Bench& b, uint32_t index, const e::TxContextDesc& c) {

@@ -16,24 +16,11 @@ using namespace nicsim::test::dp;
 
 namespace {
 
-const uint8_t kMac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 const uint8_t kDst[6] = {0x52, 0x54, 0x00, 0xAA, 0xBB, 0xCC};
 constexpr uint64_t kRing = 0x10000;
 constexpr uint64_t kBufs = 0x40000;
 constexpr uint64_t kTxBuf = 0x20000;
 constexpr uint16_t kTci = 0xA123;  // priority 5, CFI 0, VID 0x123
-
-std::vector<uint8_t> body(const Frame& f) {
-    return std::vector<uint8_t>(f.bytes.begin(), f.bytes.end() - 4);
-}
-
-Frame with_fcs(std::vector<uint8_t> bytes) {
-    Frame f;
-    f.bytes = std::move(bytes);
-    append_fcs(f.bytes);
-    f.fcs_included = true;
-    return f;
-}
 
 /// `frame` with an 802.1Q tag (TPID `tpid`, TCI `tci`) after the source address, built byte by byte.
 std::vector<uint8_t> tagged(const std::vector<uint8_t>& frame, uint16_t tci, uint16_t tpid = 0x8100) {

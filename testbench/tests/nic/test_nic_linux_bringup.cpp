@@ -9,9 +9,8 @@
 #include <systemc>
 
 #include "model/nic/e1000_regs.h"
-#include "testbench/machine/driver_bringup.h"
-#include "testbench/machine/machine.h"
 #include "testbench/support/sim_reports.h"
+#include "testbench/tests/nic/nic_machine_bench.h"
 
 using namespace nicsim;
 using namespace nicsim::e1000;
@@ -20,8 +19,8 @@ namespace cfg = nicsim::pci::cfg;
 
 namespace {
 
-constexpr uint32_t kBar0 = 0xE0000000u;
-constexpr uint32_t kBar2 = 0x0000C000u;
+constexpr uint32_t kBar0 = test::NicMachineBench::kBar0;
+constexpr uint32_t kBar2 = test::NicMachineBench::kBar2;
 constexpr uint64_t kTxRing = 0x100000, kRxRing = 0x101000, kTxBuf = 0x200000, kRxBufs = 0x300000;
 constexpr uint32_t kRingEntries = 8;
 constexpr uint64_t kAutonegNs = 200'000;
@@ -90,12 +89,9 @@ nic::NicParams params() {
 
 TEST_CASE("bring-up in the Linux e1000 order for an 82540EM: reset, EEPROM, PHY, link, rings, a looped-back frame",
           "[nic][init]") {
-    tb::MachineConfig mc;
-    mc.nic = params();
-    mc.verify_dma = false;
-    std::unique_ptr<tb::MachineBase> machine = tb::build_machine("dut", mc);
-    tb::Machine& pin = *machine->pin();
-    const unsigned dev = pin.nic.device_number();
+    test::NicMachineBench b(params());
+    tb::Machine& pin = b.pin;
+    const unsigned dev = b.dev;
     uint16_t words[64] = {};
     uint16_t id1 = 0, id2 = 0, bmsr = 0;
     uint32_t status = 0, ral0 = 0, rah0 = 0, gprc_after_clear = 1, rx_status = 0, rx_len = 0;
@@ -107,12 +103,10 @@ TEST_CASE("bring-up in the Linux e1000 order for an 82540EM: reset, EEPROM, PHY,
         std::copy(dst, dst + 6, f.begin());
         return f;
     }();
-    tb::install_program(*machine, [&](hostdrv::HostPlatform& hp) {
+    auto program = [&](hostdrv::HostPlatform& hp) {
         Driver d{hp, dev};
         // PCI: BARs, memory, I/O and bus mastering.
-        hp.config_write(dev, cfg::kBar0, 4, kBar0);
-        hp.config_write(dev, nic::ConfigSpace::kBar2, 4, kBar2);
-        hp.config_write(dev, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace | cfg::kCmdBusMaster);
+        b.enable(hp, cfg::kCmdMemSpace | cfg::kCmdIoSpace | cfg::kCmdBusMaster);
         // Reset: interrupts masked, receiver and transmitter stopped, then CTRL.RST through the I/O window.
         d.wr(IMC, 0xFFFFFFFFu);
         d.wr(RCTL, 0);
@@ -205,10 +199,9 @@ TEST_CASE("bring-up in the Linux e1000 order for an 82540EM: reset, EEPROM, PHY,
         rx_len = r0.length();
         received.resize(frame.size());
         hp.memory().read(kRxBufs, received.data(), received.size());
-    });
-    pin.host.cpu.set_stop_when_done(true);
+    };
     const uint64_t frames_before = pin.nic.stats().frames_to_wire;
-    sc_start(sc_time(50, SC_MS));
+    b.run(program, sc_time(50, SC_MS));
     REQUIRE(pin.host.cpu.program_done());
     INFO("EEPROM: checksum 0xBABA over the 64 words, MAC address in RAL0/RAH0");
     uint16_t sum = 0;
@@ -230,6 +223,5 @@ TEST_CASE("bring-up in the Linux e1000 order for an 82540EM: reset, EEPROM, PHY,
     CHECK(pin.nic.stats().frames_to_wire == frames_before);
     CHECK(pin.nic.stats().unknown_accesses == 0);
     CHECK(pin.nic.stats().diagnostics == 0);
-    INFO("the bus monitor saw no violation: " << pin.monitor.summary());
-    CHECK(pin.monitor.violations() == 0);
+    b.check_clean();
 }

@@ -7,9 +7,8 @@
 #include <systemc>
 
 #include "model/nic/e1000_regs.h"
-#include "testbench/machine/driver_bringup.h"
-#include "testbench/machine/machine.h"
 #include "testbench/support/sim_reports.h"
+#include "testbench/tests/nic/nic_machine_bench.h"
 
 using namespace nicsim;
 using namespace nicsim::e1000;
@@ -18,42 +17,11 @@ namespace cfg = nicsim::pci::cfg;
 
 namespace {
 
-constexpr uint32_t kBar0 = 0xE0000000u;
-constexpr uint32_t kBar2 = 0x0000C000u;
+constexpr uint32_t kBar0 = test::NicMachineBench::kBar0;
+constexpr uint32_t kBar2 = test::NicMachineBench::kBar2;
 constexpr uint16_t kPmCap = 0xDC;        // section 6.3.3: the PM register block at DCh
 constexpr uint16_t kPmcsr = kPmCap + 4;  // PMCSR at offset 4 of the block
-
-struct Bench {
-    std::unique_ptr<tb::MachineBase> machine;
-    tb::Machine& pin;
-    nic::Nic82540em& nic;
-    unsigned dev;
-    static tb::MachineConfig machine_config() {
-        tb::MachineConfig c;
-        c.verify_dma = false;
-        return c;
-    }
-    Bench()
-        : machine(tb::build_machine("dut", machine_config())),
-          pin(*machine->pin()),
-          nic(pin.nic),
-          dev(nic.device_number()) {}
-    void run(std::function<void(hostdrv::HostPlatform&)> program) {
-        tb::install_program(*machine, std::move(program));
-        pin.host.cpu.set_stop_when_done(true);
-        sc_start(sc_time(20, SC_MS));
-    }
-    void enable(hostdrv::HostPlatform& hp) {
-        hp.config_write(dev, cfg::kBar0, 4, kBar0);
-        hp.config_write(dev, nic::ConfigSpace::kBar2, 4, kBar2);
-        hp.config_write(dev, cfg::kCommand, 2, cfg::kCmdMemSpace | cfg::kCmdIoSpace);
-    }
-    void check_clean() {
-        INFO("the bus monitor saw no protocol violation: " << pin.monitor.summary());
-        CHECK(pin.monitor.violations() == 0);
-        CHECK(pin.host.cpu.program_done());
-    }
-};
+using Bench = test::NicMachineBench;
 
 }  // namespace
 
