@@ -44,6 +44,42 @@ same_as_vcd() {
     rm -f fst.vcd fst2vcd.err cmp.txt
 }
 
+# stop_long_run SIGNAL TARGET TEMP NICSIM-ARGS...: start a run that would last an hour, wait until it has opened its
+# outputs (TEMP, a temporary file's glob, exists) and simulated a while - on a loaded machine a fixed delay could
+# still hit the program's start-up, before it handles signals - then send SIGNAL to TARGET ("process": the run;
+# "group": its whole process group, as Ctrl-C at a terminal does) and set `code` to the run's exit status.
+stop_long_run() {
+    local sig=$1 target=$2 temp=$3 pid
+    shift 3
+    if [ "$target" = group ]; then
+        setsid "$NICSIM" --packets 100000000 --max-time 3600s "$@" >out.txt 2>err.txt &
+    else
+        "$NICSIM" --packets 100000000 --max-time 3600s "$@" >out.txt 2>err.txt &
+    fi
+    pid=$!
+    for _ in $(seq 600); do
+        [ -n "$(find . -maxdepth 1 -name "$temp")" ] && break
+        sleep 0.1
+    done
+    sleep 1
+    if [ "$target" = group ]; then kill -s "$sig" -- "-$pid"; else kill -s "$sig" "$pid"; fi
+    wait "$pid"
+    code=$?
+}
+# gtkwave_view SAVE OUT: GTKWave, started from another directory (/) on the save file SAVE, writes to OUT its window
+# ("window START END MARKER") and every trace with its value at the marker ("trace NAME=VALUE").
+gtkwave_view() {
+    cat >q.tcl <<'TCL'
+puts "window [gtkwave::getWindowStartTime] [gtkwave::getWindowEndTime] [gtkwave::getMarker]"
+for {set i 0} {$i < [gtkwave::getTotalNumTraces]} {incr i} {
+    puts "trace [gtkwave::getTraceNameFromIndex $i]=[gtkwave::getTraceValueAtMarkerFromIndex $i]"
+}
+gtkwave::/File/Quit
+TCL
+    (cd / && timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" gtkwave -S "$WORK/q.tcl" "$1") >"$2" 2>&1 ||
+        { cat "$2"; fail "gtkwave did not open $1"; }
+}
+
 case "$CASE" in
 replace)
     # A regular file is replaced whole; a link's target is replaced and the link stays; permissions are kept.
@@ -201,17 +237,7 @@ fst-errors)
 fst-signal)
     # Ctrl-C at a terminal signals the whole foreground process group: the run stops at its next poll and finishes
     # the FST; vcd2fst, in a process group of its own, is not interrupted halfway through it.
-    setsid "$NICSIM" --packets 100000000 --max-time 3600s --trace-format fst --vcd v.fst --pcap-out none \
-        --stats-json s.json >out.txt 2>err.txt &
-    pid=$!
-    for _ in $(seq 600); do
-        [ -n "$(find . -maxdepth 1 -name '.v.fst.*')" ] && break
-        sleep 0.1
-    done
-    sleep 1
-    kill -INT -- "-$pid"
-    wait "$pid"
-    code=$?
+    stop_long_run INT group '.v.fst.*' --trace-format fst --vcd v.fst --pcap-out none --stats-json s.json
     [ "$code" -eq 130 ] || { cat err.txt; fail "Ctrl-C: exit status $code, expected 130"; }
     grep -q '"ended_by": "Ctrl-C (SIGINT)"' s.json || fail "the statistics do not say Ctrl-C ended the run"
     fst2vcd v.fst >v.vcd 2>fst.err || { cat fst.err; fail "fst2vcd cannot read the interrupted FST"; }
@@ -224,16 +250,8 @@ gtkwave-opens-fst)
     # GTKWave opens the FST's save file exactly as the VCD's: the same window, marker, signals and values there.
     run 0 --packets 4 --quiet --seed 5 --vcd v.vcd --pcap-out none
     run 0 --packets 4 --quiet --seed 5 --vcd f.fst --trace-format fst --pcap-out none
-    cat >q.tcl <<'TCL'
-puts "window [gtkwave::getWindowStartTime] [gtkwave::getWindowEndTime] [gtkwave::getMarker]"
-for {set i 0} {$i < [gtkwave::getTotalNumTraces]} {incr i} {
-    puts "trace [gtkwave::getTraceNameFromIndex $i]=[gtkwave::getTraceValueAtMarkerFromIndex $i]"
-}
-gtkwave::/File/Quit
-TCL
     for t in v f; do
-        (cd / && timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" gtkwave -S "$WORK/q.tcl" "$WORK/$t.gtkw") \
-            >"$t.txt" 2>&1 || { cat "$t.txt"; fail "gtkwave did not open $t.gtkw"; }
+        gtkwave_view "$WORK/$t.gtkw" "$t.txt"
         grep "^window \|^trace " "$t.txt" >"$t.seen"
     done
     [ "$(grep -c '^trace ' v.seen)" -gt 10 ] || { cat v.txt; fail "GTKWave showed almost no traces for the VCD"; }
@@ -242,19 +260,7 @@ TCL
 signal-INT | signal-TERM | signal-HUP)
     # Each stop signal ends the run at its next poll with every output complete, and the run says so.
     sig=${CASE#signal-}
-    "$NICSIM" --packets 100000000 --max-time 3600s --vcd v.vcd --pcap-out p.pcap --stats-json s.json \
-        >out.txt 2>err.txt &
-    pid=$!
-    # The run has opened its outputs (the VCD's temporary file exists) and simulates for a while: on a loaded
-    # machine a fixed delay could still hit the program's start-up, before it handles signals.
-    for _ in $(seq 600); do
-        [ -n "$(find . -maxdepth 1 -name '.v.vcd.*')" ] && break
-        sleep 0.1
-    done
-    sleep 1
-    kill -s "$sig" "$pid"
-    wait "$pid"
-    code=$?
+    stop_long_run "$sig" process '.v.vcd.*' --vcd v.vcd --pcap-out p.pcap --stats-json s.json
     want=$((128 + $(kill -l "$sig")))
     [ "$code" -eq "$want" ] || { cat err.txt; fail "SIG$sig: exit status $code, expected $want"; }
     case $sig in INT) name="Ctrl-C (SIGINT)" ;; *) name="SIG$sig" ;; esac
@@ -336,15 +342,7 @@ gtkwave-opens)
     # save file names, and CMD at the marker is the command C/BE# carries there, named through pci_cmd.txt.
     run 0 --packets 4 --quiet
     save=$WORK/nicsim-out/nicsim.gtkw
-    cat >q.tcl <<'TCL'
-puts "window [gtkwave::getWindowStartTime] [gtkwave::getWindowEndTime] [gtkwave::getMarker]"
-for {set i 0} {$i < [gtkwave::getTotalNumTraces]} {incr i} {
-    puts "trace [gtkwave::getTraceNameFromIndex $i]=[gtkwave::getTraceValueAtMarkerFromIndex $i]"
-}
-gtkwave::/File/Quit
-TCL
-    (cd / && timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" gtkwave -S "$WORK/q.tcl" "$save") >gtk.txt 2>&1 ||
-        { cat gtk.txt; fail "gtkwave did not open $save"; }
+    gtkwave_view "$save" gtk.txt
     problem=$(grep -v "^trace " gtk.txt | grep -i "could not\|error\|warning")
     [ -z "$problem" ] || { cat gtk.txt; fail "gtkwave: $problem"; }
     read -r _ wstart wend wmarker < <(grep "^window " gtk.txt)
