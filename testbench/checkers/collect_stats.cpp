@@ -253,10 +253,11 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
     s.add("run", "simulated time", sim_ns / 1000.0, "us");
     s.add_count("run", "bus clocks", clocks);
     s.add_text("run", "ended by",
-               out.interrupted  ? out.stopped_by
-               : out.stalled    ? "stalled"
-               : out.time_limit ? "time limit"
-                                : "traffic complete");
+               out.interrupted     ? out.stopped_by
+               : out.stalled       ? "stalled"
+               : out.driver_failed ? "driver failed"
+               : out.time_limit    ? "time limit"
+                                   : "traffic complete");
 
     // Traffic, as the scoreboards saw it.
     s.add_count("transmit", "packets sent", dut.sent_packets());

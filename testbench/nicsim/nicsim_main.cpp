@@ -53,6 +53,9 @@ void report_handler(const sc_report& rep, const sc_actions& actions) {
 /// Simulated time without a frame sent, received or on the wire after which a run counts as stalled: far longer
 /// than any pause the model makes on purpose (a reset, a link flap, a 1514-byte frame at 10 Mb/s).
 constexpr uint64_t kStallNs = 10'000'000;
+/// The same before the driver is up: a driver's bring-up sleeps without traffic (the 8254x shared code waits
+/// 10 ms and 5 ms around a reset, drivers wait for autonegotiation, about 2 s on real hardware).
+constexpr uint64_t kInitStallNs = 10'000'000'000;
 
 /// Watches for Ctrl-C, SIGTERM and SIGHUP, an output that failed and a stalled run, and draws the progress line;
 /// runs in simulated time, costs nothing per bus clock.
@@ -64,6 +67,7 @@ struct RunControl : sc_module {
     int stop_signal = 0;
     std::string write_failure;
     bool stalled = false;
+    bool driver_failed = false;
     std::chrono::steady_clock::time_point last_draw = std::chrono::steady_clock::now();
     RunControl(sc_module_name n, SystemTop& t, const RunOutputs& o, bool show)
         : sc_module(n), top(t), outputs(o), progress(show) {
@@ -85,10 +89,16 @@ struct RunControl : sc_module {
                 sc_stop();
                 return;
             }
+            if (!top.machine().failure().empty()) {  // the driver did not come up: nothing is left to wait for
+                driver_failed = true;
+                sc_stop();
+                return;
+            }
             const uint64_t now = moved();
             still = now == last ? still + step : SC_ZERO_TIME;
             last = now;
-            if (still >= sc_time(static_cast<double>(kStallNs), SC_NS)) {
+            const uint64_t limit = top.machine().driver_up() ? kStallNs : kInitStallNs;
+            if (still >= sc_time(static_cast<double>(limit), SC_NS)) {
                 stalled = true;
                 sc_stop();
                 return;
@@ -233,7 +243,8 @@ int sc_main(int argc, char* argv[]) {
     out.interrupted = control.stop_signal || !control.write_failure.empty();
     out.stopped_by = control.stop_signal ? signal_name(control.stop_signal) : "an output write failed";
     out.stalled = control.stalled;
-    out.time_limit = !out.interrupted && !out.stalled && !top->finished();
+    out.driver_failed = control.driver_failed;
+    out.time_limit = !out.interrupted && !out.stalled && !out.driver_failed && !top->finished();
     if (cfg.progress) std::fputs("\n", stderr);
 
     // The run's own report goes to standard error when standard output carries an output file.
