@@ -19,6 +19,7 @@
 #include "testbench/nicsim/run_outputs.h"
 #include "testbench/nicsim/run_signals.h"
 #include "testbench/nicsim/scenario_file.h"
+#include "testbench/nicsim/stall_watch.h"
 #include "testbench/sweep/sweep_main.h"
 
 using namespace nicsim::tb;
@@ -50,13 +51,6 @@ void report_handler(const sc_report& rep, const sc_actions& actions) {
     if (sev == SC_FATAL || (actions & SC_ABORT)) std::abort();
 }
 
-/// Simulated time without a frame sent, received or on the wire after which a run counts as stalled: far longer
-/// than any pause the model makes on purpose (a reset, a link flap, a 1514-byte frame at 10 Mb/s).
-constexpr uint64_t kStallNs = 10'000'000;
-/// The same before the driver is up: a driver's bring-up sleeps without traffic (the 8254x shared code waits
-/// 10 ms and 5 ms around a reset, drivers wait for autonegotiation, about 2 s on real hardware).
-constexpr uint64_t kInitStallNs = 10'000'000'000;
-
 /// Watches for Ctrl-C, SIGTERM and SIGHUP, an output that failed and a stalled run, and draws the progress line;
 /// runs in simulated time, costs nothing per bus clock.
 struct RunControl : sc_module {
@@ -79,8 +73,7 @@ struct RunControl : sc_module {
     }
     void poll() {
         const sc_time step(20, SC_US);
-        uint64_t last = moved();
-        sc_time still = SC_ZERO_TIME;
+        StallWatch stall(moved());
         for (;;) {
             wait(step);
             stop_signal = stop_signal_received();
@@ -94,11 +87,7 @@ struct RunControl : sc_module {
                 sc_stop();
                 return;
             }
-            const uint64_t now = moved();
-            still = now == last ? still + step : SC_ZERO_TIME;
-            last = now;
-            const uint64_t limit = top.machine().driver_up() ? kStallNs : kInitStallNs;
-            if (still >= sc_time(static_cast<double>(limit), SC_NS)) {
+            if (stall.sample(moved(), top.machine().driver_up(), 20'000)) {
                 stalled = true;
                 sc_stop();
                 return;
