@@ -40,10 +40,11 @@ const StatRow<RunView> kRunRows[] = {
     {"bus clocks", [](const RunView& r) { return stat_count(r.dut.pci_bus().clock_count()); }},
     {"ended by",
      [](const RunView& r) {
-         return stat_text(r.out.interrupted  ? r.out.stopped_by
-                          : r.out.stalled    ? "stalled"
-                          : r.out.time_limit ? "time limit"
-                                             : "traffic complete");
+         return stat_text(r.out.interrupted     ? r.out.stopped_by
+                          : r.out.stalled       ? "stalled"
+                          : r.out.driver_failed ? "driver failed"
+                          : r.out.time_limit    ? "time limit"
+                                                : "traffic complete");
      }},
 };
 

@@ -143,7 +143,9 @@ Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out
     Verdict v;
     v.interrupted = out.interrupted;
     std::vector<std::string>& fail = v.reasons;
-    if (out.stalled) fail.push_back("the run stalled: nothing was sent, received or on the wire for 10 ms");
+    if (out.stalled)
+        fail.push_back(
+            "the run stalled: nothing was sent, received or on the wire for 10 ms (10 s while the driver came up)");
     judge_checks(e, fail);
     if (cfg.fault.any()) judge_fault_evidence(e, cfg, fail);
     const bool completed = !out.interrupted && !out.time_limit && !out.stalled;
