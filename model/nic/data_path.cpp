@@ -25,9 +25,13 @@ NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port)
 }
 
 // RCTL.LBM = 01 (8254x manual, section 13.4.22): the MAC's transmitted frames go back to its own receiver, never
-// onto the wire.
+// onto the wire; the PHY's loopback (BMCR.LOOPBACK) does the same one stage further, behind the link.
+bool NicDataPath::looping() const {
+    return m_mac->loopback() || m_phy_loopback;
+}
+
 void NicDataPath::LoopTap::transmit(const Frame& frame) {
-    if (dp.m_mac->loopback())
+    if (dp.looping())
         dp.receive_frame(frame, true);
     else
         wire.transmit(frame);
@@ -57,6 +61,10 @@ void NicDataPath::register_written(uint32_t offset, uint32_t value) {
             break;
         case e1000::RCTL:
             m_mac->set_loopback(e1000::rctl::LBM::get(value) == kLbmMac);
+            // 11 (PHY or external loopback) leaves the MAC's path as 00: the loop is the PHY's (BMCR.LOOPBACK)
+            // or a plug's. 10 is undefined: the model runs it as 00 and says so.
+            if (e1000::rctl::LBM::get(value) == kLbmReserved)
+                m_ctx.note("reserved-lbm", "RCTL.LBM = 10 is undefined in the 8254x manual (13.4.22): run as 00");
             m_rx->register_written(offset, value);
             break;
         case e1000::RDBAL:
@@ -73,7 +81,7 @@ void NicDataPath::register_written(uint32_t offset, uint32_t value) {
 }
 
 void NicDataPath::receive(const Frame& frame) {
-    if (m_mac->loopback()) {  // in loopback the receiver hears only the transmitter
+    if (looping()) {  // in loopback the receiver hears only the transmitter
         ++m_stats.rx_dropped;
         return;
     }

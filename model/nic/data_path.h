@@ -127,6 +127,9 @@ class NicDataPath : public pci::MasterClient {
     /// Link state (STATUS.LU: PHY link and CTRL.SLU) and speed: while down, frames wait in the TX FIFO (no clocks
     /// are spent on them) and received frames are dropped by the MAC.
     void set_link(bool up, unsigned mbps);
+    /// The PHY loops the MAC's frames back (BMCR.LOOPBACK): transmitted frames return to the receiver through the
+    /// link, frames from the cable are not heard.
+    void set_phy_loopback(bool on) { m_phy_loopback = on; }
     /// Once per rising bus clock while busy().
     void tick();
     void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;
@@ -141,19 +144,23 @@ class NicDataPath : public pci::MasterClient {
     void trace(sc_core::sc_trace_file* tf, const std::string& prefix, unsigned what = kTraceAll);
 
   private:
-    /// The MAC's sink: the wire, or the receiver in MAC loopback.
+    /// The MAC's sink: the wire, or the receiver in MAC or PHY loopback.
     struct LoopTap : WireSink {
         LoopTap(NicDataPath& d, WireSink& w) : dp(d), wire(w) {}
         void transmit(const Frame& frame) override;
         NicDataPath& dp;
         WireSink& wire;
     };
-    static constexpr unsigned kLbmMac = 1;  // RCTL.LBM = 01: MAC loopback
+    static constexpr unsigned kLbmMac = 1;       // RCTL.LBM = 01: MAC loopback
+    static constexpr unsigned kLbmReserved = 2;  // RCTL.LBM = 10: undefined in the manual
 
     NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port);
     void receive_frame(const Frame& frame, bool looped);
 
+    bool looping() const;
+
     NicContext& m_ctx;
+    bool m_phy_loopback = false;
     LoopTap m_loop_tap;
     DataPathStats m_stats;         // updated by the engines
     mutable DataPathStats m_view;  // m_stats plus the DMA engine's counters, built by stats()

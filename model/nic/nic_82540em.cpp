@@ -261,11 +261,12 @@ void Nic82540em::receive(const Frame& frame) {
 }
 
 bool Nic82540em::link_up() const {
-    return m_phy.link() && ctrl::SLU::get(m_regs.word(CTRL));
+    return m_phy.mac_link() && ctrl::SLU::get(m_regs.word(CTRL));
 }
 
 void Nic82540em::link_changed(bool was_up) {
     m_dp->set_link(link_up(), mac_mbps());  // also a speed forced (CTRL.FRCSPD) while the link stays up
+    m_dp->set_phy_loopback(m_phy.loopback());
     if (link_up() == was_up) return;
     m_irq.raise(icr::LSC);
     update_irq();

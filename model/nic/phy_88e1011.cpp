@@ -51,12 +51,19 @@ void Phy88E1011::power_on() {
     }
 }
 
+static_assert(Phy88E1011::kLoopbackBit == bmcr::LOOPBACK && Phy88E1011::kPowerDownBit == bmcr::POWER_DOWN &&
+              Phy88E1011::kDuplexBit == bmcr::DUPLEX);
+
+unsigned Phy88E1011::forced_mbps() const {
+    return (m_bmcr & bmcr::SPEED_MSB) ? 1000 : (m_bmcr & bmcr::SPEED_LSB) ? 100 : 10;
+}
+
 bool Phy88E1011::resolve(unsigned& mbps, bool& full) const {
     if (!m_params.partner_present || m_in_reset || (m_bmcr & bmcr::POWER_DOWN)) return false;
     const unsigned peer = m_params.partner_mbps;
     if (!(m_bmcr & bmcr::AN_ENABLE)) {
         // Forced: 1000BASE-T cannot come up without autonegotiation; 10/100 need a peer able to run that speed.
-        mbps = (m_bmcr & bmcr::SPEED_MSB) ? 1000 : (m_bmcr & bmcr::SPEED_LSB) ? 100 : 10;
+        mbps = forced_mbps();
         full = (m_bmcr & bmcr::DUPLEX) != 0;
         return mbps != 1000 && mbps <= peer;
     }

@@ -41,13 +41,24 @@ class Phy88E1011 {
     /// When advance() has something to do next (kNever: nothing pending).
     uint64_t next_event_ns() const { return m_link_at; }
 
+    /// The link on the cable (BMSR's link status).
     bool link() const { return m_link; }
-    unsigned speed_mbps() const { return m_speed; }
-    bool full_duplex() const { return m_full_duplex; }
+    /// BMCR.LOOPBACK (IEEE 802.3 clause 22.2.4.1.2): the PHY returns the MAC's transmit data to the MAC's receive
+    /// path and neither transmits onto the cable nor receives from it.
+    bool loopback() const { return (m_bmcr & kLoopbackBit) != 0 && !m_in_reset && (m_bmcr & kPowerDownBit) == 0; }
+    /// The link the PHY presents to the MAC: the cable's, or in loopback the PHY's own path, up at the speed and
+    /// duplex BMCR selects (bits 6 and 13, bit 8).
+    bool mac_link() const { return m_link || loopback(); }
+    unsigned speed_mbps() const { return loopback() ? forced_mbps() : m_speed; }
+    bool full_duplex() const { return loopback() ? (m_bmcr & kDuplexBit) != 0 : m_full_duplex; }
     bool in_reset() const { return m_in_reset; }
     const PhyParams& params() const { return m_params; }
 
+    /// BMCR bits the inline accessors test (the full set is e1000::phy::bmcr).
+    static constexpr uint16_t kLoopbackBit = 1u << 14, kPowerDownBit = 1u << 11, kDuplexBit = 1u << 8;
+
   private:
+    unsigned forced_mbps() const;
     void defaults();
     void start_link(uint64_t now_ns);
     void link_down();

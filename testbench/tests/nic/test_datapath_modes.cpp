@@ -82,6 +82,55 @@ TEST_CASE("RCTL.LBM 01 loops transmitted frames back to the receive ring and kee
     CHECK(b.wire.frames.size() == 1);
 }
 
+TEST_CASE("PHY loopback returns transmitted frames through the link, and RCTL.LBM 11 leaves the path to the PHY",
+          "[nic][rx]") {
+    NicParams p;
+    p.link_up = false;
+    Bench b("bench", p);
+    b.dp->set_link(true, 1000);  // the PHY in loopback presents a link to the MAC (BMCR.LOOPBACK)
+    b.dp->set_phy_loopback(true);
+    b.set_mac(kMac);
+    b.setup_rx(kRing, 8, kBufs, 2048, 7, e::rctl::SECRC::mask | (3u << 6));  // LBM = 11: PHY or external loopback
+    b.setup_tx(kTxRing, 8);
+    const auto frame = eth_frame(kMac, 200, 5);
+    b.host.alloc(kTxBuf, 4096);
+    b.host.write(kTxBuf, frame.data(), frame.size());
+    b.put_legacy(0, kTxBuf, 200, e::TxDesc::kCmdEop | e::TxDesc::kCmdIfcs | e::TxDesc::kCmdRs);
+    b.w(e::TDT, 1);
+    b.dp->receive(with_fcs(eth_frame(kMac, 100, 6)));  // the PHY does not listen to the cable in loopback
+    b.run_us(30);
+    INFO("the frame came back, the cable's did not, nothing went out");
+    CHECK(b.wire.frames.empty());
+    REQUIRE(b.dp->stats().rx_frames == 1);
+    CHECK(b.host.read(kBufs, 200) == frame);
+    INFO("the PHY out of loopback, LBM still 11: the frame goes to the cable (an external loop is the plug's)");
+    b.dp->set_phy_loopback(false);
+    b.put_legacy(1, kTxBuf, 200, e::TxDesc::kCmdEop | e::TxDesc::kCmdIfcs | e::TxDesc::kCmdRs);
+    b.w(e::TDT, 2);
+    b.run_us(20);
+    CHECK(b.wire.frames.size() == 1);
+    CHECK(b.dp->stats().rx_frames == 1);
+    CHECK(b.ctx.note_count("reserved-lbm") == 0);
+}
+
+TEST_CASE("RCTL.LBM 10, undefined in the manual, runs as 00 with a note", "[nic][rx]") {
+    Bench b;
+    b.set_mac(kMac);
+    b.setup_rx(kRing, 8, kBufs, 2048, 7, e::rctl::SECRC::mask | (2u << 6));
+    b.setup_tx(kTxRing, 8);
+    const auto frame = eth_frame(kMac, 200, 7);
+    b.host.alloc(kTxBuf, 4096);
+    b.host.write(kTxBuf, frame.data(), frame.size());
+    b.put_legacy(0, kTxBuf, 200, e::TxDesc::kCmdEop | e::TxDesc::kCmdIfcs | e::TxDesc::kCmdRs);
+    b.w(e::TDT, 1);
+    b.dp->receive(with_fcs(eth_frame(kMac, 100, 8)));
+    b.run_us(30);
+    CHECK(b.ctx.note_count("reserved-lbm") >= 1);
+    CHECK(b.wire.frames.size() == 1);     // sent, not looped
+    CHECK(b.dp->stats().rx_frames == 1);  // the cable's frame was heard
+    CHECK(b.host.read(kBufs, 100) == eth_frame(kMac, 100, 8));
+}
+
 TEST_CASE("received frames are counted in the size bins PRC64..PRC1522 by their length with the CRC", "[nic][rx]") {
     Bench b;
     b.set_mac(kMac);

@@ -922,7 +922,9 @@ const ManualReset kManualResets[] = {
     {"TCTL", 0x0400, 0, 0xFFFFFFFFu},  // section 13.4.33: every field 0b
     {"TIPG", 0x0410, 0, 0},            // section 13.4.34: IPGT, IPGR1, IPGR2 X
     {"AIT", 0x0458, 0, 0xFFFFFFFFu},   // section 13.4.35: AIFS 0b
-    {"LEDCTL", 0x0E00, 0, 0},
+    // Table 13-60: LED0_MODE 0010b (LINK_UP), LED1_MODE 0011b (FILTER_ACTIVITY) with LED1_BLINK 1b, LED2_MODE
+    // 0110b (LINK_100), LED3_MODE 0111b (LINK_1000), every inversion and other blink bit 0b.
+    {"LEDCTL", 0x0E00, (0x7u << 24) | (0x6u << 16) | (1u << 15) | (0x3u << 8) | 0x2u, 0xFFFFFFFFu},
     {"PBA", 0x1000, 0x00100030u, 0xFFFFFFFFu},  // section 13.4.16: RXA 0030h, TXA 0010h
     {"FCRTL", 0x2160, 0, 0},
     {"FCRTH", 0x2168, 0, 0},
@@ -952,7 +954,7 @@ const ManualReset kManualResets[] = {
     {"TDH", 0x3810, 0, 0xFFFFFFFFu},
     {"TDT", 0x3818, 0, 0xFFFFFFFFu},
     {"TIDV", 0x3820, 0, 0xFFFFFFFFu},
-    {"TXDCTL", 0x3828, 0, 0x00003F3Fu},
+    {"TXDCTL", 0x3828, 0, 0xFFFFFFFFu},  // Table 13-86: PTHRESH, HTHRESH, WTHRESH, GRAN, LWTHRESH 0b
     {"TADV", 0x382C, 0, 0xFFFFFFFFu},
     {"TSPMT", 0x3830, 0, 0},
     {"RXCSUM", 0x5000, 0, 0xFFFFFFFFu},  // section 13.5.1: PCSS, IPOFLD, TUOFLD 0b

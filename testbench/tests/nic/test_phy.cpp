@@ -204,3 +204,30 @@ TEST_CASE("MDIC: Ready after the frame, data read, Error for another PHY address
         CHECK((m.value() & (mdic::R::mask | mdic::E::mask)) == (mdic::R::mask | mdic::E::mask));
     }
 }
+
+TEST_CASE("BMCR loopback gives the MAC a link at the forced speed and duplex, without a cable", "[nic][phy]") {
+    Phy88E1011 phy(params(1000, false));  // no cable: no link on the line
+    REQUIRE_FALSE(phy.link());
+    REQUIRE_FALSE(phy.mac_link());
+    INFO("IEEE 802.3 clause 22.2.4.1.2: bit 14 loops the transmit path back; bits 6/13 and 8 give speed and duplex");
+    REQUIRE(phy.write(BMCR, bmcr::LOOPBACK | bmcr::SPEED_MSB | bmcr::DUPLEX, 0));
+    CHECK(phy.loopback());
+    CHECK(phy.mac_link());
+    CHECK_FALSE(phy.link());  // the line itself stays down: BMSR does not report a link
+    CHECK((rd(phy, BMSR) & bmsr::LINK) == 0);
+    CHECK(phy.speed_mbps() == 1000);
+    CHECK(phy.full_duplex());
+    REQUIRE(phy.write(BMCR, bmcr::LOOPBACK | bmcr::SPEED_LSB, 0));  // 100 Mb/s half duplex
+    CHECK(phy.speed_mbps() == 100);
+    CHECK_FALSE(phy.full_duplex());
+    INFO("power-down and reset end the loop");
+    REQUIRE(phy.write(BMCR, bmcr::LOOPBACK | bmcr::POWER_DOWN, 0));
+    CHECK_FALSE(phy.mac_link());
+    REQUIRE(phy.write(BMCR, bmcr::LOOPBACK, 0));
+    CHECK(phy.mac_link());
+    CHECK(phy.speed_mbps() == 10);
+    phy.set_reset(true, 0);
+    CHECK_FALSE(phy.mac_link());
+    phy.set_reset(false, 0);
+    CHECK_FALSE(phy.loopback());  // the reset default has bit 14 clear
+}
