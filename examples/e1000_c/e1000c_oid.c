@@ -43,133 +43,174 @@ static const char E1000cVendorDescription[] = "nicsim e1000c example miniport (8
     (NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_ALL_MULTICAST | \
      NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_PROMISCUOUS | NDIS_PACKET_TYPE_MAC_FRAME)
 
-NDIS_STATUS NTAPI E1000cQueryInformation(IN NDIS_HANDLE MiniportAdapterContext, IN NDIS_OID Oid,
-                                         IN PVOID InformationBuffer, IN ULONG InformationBufferLength,
-                                         OUT PULONG BytesWritten, OUT PULONG BytesNeeded) {
-    PE1000C_ADAPTER Adapter = (PE1000C_ADAPTER)MiniportAdapterContext;
-    ULONG Value = 0;
-    ULONG64 Value64 = 0;
-    const VOID* Source = &Value;
-    ULONG Size = sizeof(ULONG);
+/* A query's answer: Source and Size, which start out as the ULONG Value; 64-bit counters point Source at Value64. */
+typedef struct _E1000C_ANSWER {
+    ULONG Value;
+    ULONG64 Value64;
+    const VOID* Source;
+    ULONG Size;
+} E1000C_ANSWER, *PE1000C_ANSWER;
 
-    ASSERT(KeGetCurrentIrql() == DISPATCH_LEVEL); /* NDIS 5.1 DDK, MiniportQueryInformation: DISPATCH_LEVEL */
-
-    *BytesWritten = 0;
-    *BytesNeeded = 0;
+/* General characteristics that say what the driver and its device are. FALSE: not one of them. */
+static BOOLEAN E1000cQueryIdentity(IN PE1000C_ADAPTER Adapter, IN NDIS_OID Oid, OUT PE1000C_ANSWER Answer) {
     switch (Oid) {
         case OID_GEN_SUPPORTED_LIST:
-            Source = E1000cSupportedOids;
-            Size = sizeof(E1000cSupportedOids);
-            break;
+            Answer->Source = E1000cSupportedOids;
+            Answer->Size = sizeof(E1000cSupportedOids);
+            return TRUE;
         case OID_GEN_HARDWARE_STATUS:
-            Value = NdisHardwareStatusReady;
-            break;
+            Answer->Value = NdisHardwareStatusReady;
+            return TRUE;
         case OID_GEN_MEDIA_SUPPORTED:
         case OID_GEN_MEDIA_IN_USE:
-            Value = NdisMedium802_3;
-            break;
-        case OID_GEN_MAXIMUM_LOOKAHEAD:
-        case OID_GEN_MAXIMUM_FRAME_SIZE:
-            Value = E1000C_MAX_LOOKAHEAD;
-            break;
-        case OID_GEN_CURRENT_LOOKAHEAD:
-            Value = Adapter->Lookahead;
-            break;
-        case OID_GEN_LINK_SPEED:
-            Value = E1000C_LINK_SPEED_100BPS;
-            break;
-        case OID_GEN_TRANSMIT_BUFFER_SPACE:
-            Value = E1000C_TX_DESCRIPTORS * E1000C_MAX_FRAME;
-            break;
-        case OID_GEN_RECEIVE_BUFFER_SPACE:
-            Value = E1000C_RX_DESCRIPTORS * E1000C_RX_BUFFER_SIZE;
-            break;
-        case OID_GEN_TRANSMIT_BLOCK_SIZE:
-        case OID_GEN_MAXIMUM_TOTAL_SIZE:
-            Value = E1000C_MAX_FRAME;
-            break;
-        case OID_GEN_RECEIVE_BLOCK_SIZE:
-            Value = E1000C_RX_BUFFER_SIZE;
-            break;
-        case OID_GEN_VENDOR_ID:
-            Value = Adapter->PermanentAddress[0] | (Adapter->PermanentAddress[1] << 8) |
-                    (Adapter->PermanentAddress[2] << 16);
-            break;
-        case OID_GEN_VENDOR_DESCRIPTION:
-            Source = E1000cVendorDescription;
-            Size = sizeof(E1000cVendorDescription);
-            break;
-        case OID_GEN_CURRENT_PACKET_FILTER:
-            Value = Adapter->PacketFilter;
-            break;
-        case OID_GEN_DRIVER_VERSION:
-            Value = (NDIS_MINIPORT_MAJOR_VERSION << 8) | NDIS_MINIPORT_MINOR_VERSION;
-            Size = sizeof(USHORT);
-            break;
-        case OID_GEN_VENDOR_DRIVER_VERSION:
-            Value = 0x00010000;
-            break;
-        case OID_GEN_MAC_OPTIONS:
-            Value = NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND |
-                    NDIS_MAC_OPTION_NO_LOOPBACK | NDIS_MAC_OPTION_FULL_DUPLEX;
-            break;
+            Answer->Value = NdisMedium802_3;
+            return TRUE;
         case OID_GEN_MEDIA_CONNECT_STATUS:
             E1000cUpdateLink(Adapter);
-            Value = Adapter->MediaState;
-            break;
+            Answer->Value = Adapter->MediaState;
+            return TRUE;
+        case OID_GEN_VENDOR_ID: /* the IEEE OUI: the first three bytes of the permanent address */
+            Answer->Value = Adapter->PermanentAddress[0] | (Adapter->PermanentAddress[1] << 8) |
+                            (Adapter->PermanentAddress[2] << 16);
+            return TRUE;
+        case OID_GEN_VENDOR_DESCRIPTION:
+            Answer->Source = E1000cVendorDescription;
+            Answer->Size = sizeof(E1000cVendorDescription);
+            return TRUE;
+        case OID_GEN_DRIVER_VERSION:
+            Answer->Value = (NDIS_MINIPORT_MAJOR_VERSION << 8) | NDIS_MINIPORT_MINOR_VERSION;
+            Answer->Size = sizeof(USHORT);
+            return TRUE;
+        case OID_GEN_VENDOR_DRIVER_VERSION:
+            Answer->Value = 0x00010000;
+            return TRUE;
+        case OID_GEN_MAC_OPTIONS:
+            Answer->Value = NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND |
+                            NDIS_MAC_OPTION_NO_LOOPBACK | NDIS_MAC_OPTION_FULL_DUPLEX;
+            return TRUE;
+        case OID_GEN_CURRENT_PACKET_FILTER:
+            Answer->Value = Adapter->PacketFilter;
+            return TRUE;
+        default:
+            return FALSE;
+    }
+}
+
+/* General characteristics that are sizes and speeds. FALSE: not one of them. */
+static BOOLEAN E1000cQuerySizes(IN PE1000C_ADAPTER Adapter, IN NDIS_OID Oid, OUT PE1000C_ANSWER Answer) {
+    switch (Oid) {
+        case OID_GEN_MAXIMUM_LOOKAHEAD:
+        case OID_GEN_MAXIMUM_FRAME_SIZE:
+            Answer->Value = E1000C_MAX_LOOKAHEAD;
+            return TRUE;
+        case OID_GEN_CURRENT_LOOKAHEAD:
+            Answer->Value = Adapter->Lookahead;
+            return TRUE;
+        case OID_GEN_LINK_SPEED:
+            Answer->Value = E1000C_LINK_SPEED_100BPS;
+            return TRUE;
+        case OID_GEN_TRANSMIT_BUFFER_SPACE:
+            Answer->Value = E1000C_TX_DESCRIPTORS * E1000C_MAX_FRAME;
+            return TRUE;
+        case OID_GEN_RECEIVE_BUFFER_SPACE:
+            Answer->Value = E1000C_RX_DESCRIPTORS * E1000C_RX_BUFFER_SIZE;
+            return TRUE;
+        case OID_GEN_TRANSMIT_BLOCK_SIZE:
+        case OID_GEN_MAXIMUM_TOTAL_SIZE:
+            Answer->Value = E1000C_MAX_FRAME;
+            return TRUE;
+        case OID_GEN_RECEIVE_BLOCK_SIZE:
+            Answer->Value = E1000C_RX_BUFFER_SIZE;
+            return TRUE;
         case OID_GEN_MAXIMUM_SEND_PACKETS:
-            Value = 1;
-            break;
+            Answer->Value = 1;
+            return TRUE;
+        default:
+            return FALSE;
+    }
+}
+
+/* General and 802.3 statistics. The driver counts frames sent and received; a full-duplex link has no
+ * collisions or alignment errors. FALSE: not one of them. */
+static BOOLEAN E1000cQueryStatistics(IN PE1000C_ADAPTER Adapter, IN NDIS_OID Oid, OUT PE1000C_ANSWER Answer) {
+    switch (Oid) {
         case OID_GEN_XMIT_OK:
-            Value64 = Adapter->FramesSent;
-            Source = &Value64;
-            Size = sizeof(Value64);
-            break;
+            Answer->Value64 = Adapter->FramesSent;
+            Answer->Source = &Answer->Value64;
+            Answer->Size = sizeof(ULONG64);
+            return TRUE;
         case OID_GEN_RCV_OK:
-            Value64 = Adapter->FramesReceived;
-            Source = &Value64;
-            Size = sizeof(Value64);
-            break;
+            Answer->Value64 = Adapter->FramesReceived;
+            Answer->Source = &Answer->Value64;
+            Answer->Size = sizeof(ULONG64);
+            return TRUE;
         case OID_GEN_RCV_NO_BUFFER:
-            Value = (ULONG)Adapter->ReceiveOverruns;
-            break;
+            Answer->Value = (ULONG)Adapter->ReceiveOverruns;
+            return TRUE;
         case OID_GEN_XMIT_ERROR:
         case OID_GEN_RCV_ERROR:
         case OID_802_3_RCV_ERROR_ALIGNMENT:
         case OID_802_3_XMIT_ONE_COLLISION:
         case OID_802_3_XMIT_MORE_COLLISIONS:
-            Value = 0;
-            break;
-        case OID_802_3_PERMANENT_ADDRESS:
-            Source = Adapter->PermanentAddress;
-            Size = ETH_LENGTH_OF_ADDRESS;
-            break;
-        case OID_802_3_CURRENT_ADDRESS:
-            Source = Adapter->CurrentAddress;
-            Size = ETH_LENGTH_OF_ADDRESS;
-            break;
-        case OID_802_3_MULTICAST_LIST:
-            Source = Adapter->Multicast;
-            Size = Adapter->MulticastCount * ETH_LENGTH_OF_ADDRESS;
-            break;
-        case OID_802_3_MAXIMUM_LIST_SIZE:
-            Value = E1000C_MAX_MULTICAST;
-            break;
+            Answer->Value = 0;
+            return TRUE;
         default:
-            return NDIS_STATUS_NOT_SUPPORTED;
+            return FALSE;
     }
+}
+
+/* The 802.3 addresses: permanent, current and the multicast list. FALSE: not one of them. */
+static BOOLEAN E1000cQueryAddresses(IN PE1000C_ADAPTER Adapter, IN NDIS_OID Oid, OUT PE1000C_ANSWER Answer) {
+    switch (Oid) {
+        case OID_802_3_PERMANENT_ADDRESS:
+            Answer->Source = Adapter->PermanentAddress;
+            Answer->Size = ETH_LENGTH_OF_ADDRESS;
+            return TRUE;
+        case OID_802_3_CURRENT_ADDRESS:
+            Answer->Source = Adapter->CurrentAddress;
+            Answer->Size = ETH_LENGTH_OF_ADDRESS;
+            return TRUE;
+        case OID_802_3_MULTICAST_LIST:
+            Answer->Source = Adapter->Multicast;
+            Answer->Size = Adapter->MulticastCount * ETH_LENGTH_OF_ADDRESS;
+            return TRUE;
+        case OID_802_3_MAXIMUM_LIST_SIZE:
+            Answer->Value = E1000C_MAX_MULTICAST;
+            return TRUE;
+        default:
+            return FALSE;
+    }
+}
+
+NDIS_STATUS NTAPI E1000cQueryInformation(IN NDIS_HANDLE MiniportAdapterContext, IN NDIS_OID Oid,
+                                         IN PVOID InformationBuffer, IN ULONG InformationBufferLength,
+                                         OUT PULONG BytesWritten, OUT PULONG BytesNeeded) {
+    PE1000C_ADAPTER Adapter = (PE1000C_ADAPTER)MiniportAdapterContext;
+    E1000C_ANSWER Answer;
+
+    ASSERT(KeGetCurrentIrql() == DISPATCH_LEVEL); /* NDIS 5.1 DDK, MiniportQueryInformation: DISPATCH_LEVEL */
+
+    *BytesWritten = 0;
+    *BytesNeeded = 0;
+    Answer.Value = 0;
+    Answer.Value64 = 0;
+    Answer.Source = &Answer.Value;
+    Answer.Size = sizeof(ULONG);
+    if (!E1000cQueryIdentity(Adapter, Oid, &Answer) && !E1000cQuerySizes(Adapter, Oid, &Answer) &&
+        !E1000cQueryStatistics(Adapter, Oid, &Answer) && !E1000cQueryAddresses(Adapter, Oid, &Answer))
+        return NDIS_STATUS_NOT_SUPPORTED;
     /* 64-bit counters may be read into 32 bits (NDIS statistics rule). */
-    if (Source == &Value64 && InformationBufferLength == sizeof(ULONG)) {
-        Value = (ULONG)Value64;
-        Source = &Value;
-        Size = sizeof(ULONG);
+    if (Answer.Source == &Answer.Value64 && InformationBufferLength == sizeof(ULONG)) {
+        Answer.Value = (ULONG)Answer.Value64;
+        Answer.Source = &Answer.Value;
+        Answer.Size = sizeof(ULONG);
     }
-    if (InformationBufferLength < Size) {
-        *BytesNeeded = Size;
+    if (InformationBufferLength < Answer.Size) {
+        *BytesNeeded = Answer.Size;
         return NDIS_STATUS_BUFFER_TOO_SHORT;
     }
-    NdisMoveMemory(InformationBuffer, Source, Size);
-    *BytesWritten = Size;
+    NdisMoveMemory(InformationBuffer, Answer.Source, Answer.Size);
+    *BytesWritten = Answer.Size;
     return NDIS_STATUS_SUCCESS;
 }
 

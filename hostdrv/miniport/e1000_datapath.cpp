@@ -99,6 +99,61 @@ bool tso_context(PNDIS_PACKET p, uint32_t total, uint32_t mss, TxContextDesc& c,
     return true;
 }
 
+/// Descriptors a packet needs (one per kMaxTxDescBytes piece of each element, and a TSO context) and its bytes.
+void tx_count(const SCATTER_GATHER_LIST* sg, bool tso, uint32_t& needed, uint64_t& total) {
+    needed = tso ? 1 : 0;
+    total = 0;
+    for (ULONG i = 0; i < sg->NumberOfElements; ++i) {
+        const ULONG len = sg->Elements[i].Length;
+        if (len == 0) continue;
+        needed += (len + kMaxTxDescBytes - 1) / kMaxTxDescBytes;
+        total += len;
+    }
+}
+
+/// One data descriptor at ring index `idx`: a TCP/IP data descriptor in a large send (the first of the packet asks
+/// for the IP and TCP checksums), else a legacy one. The packet's last carries EOP and RS.
+void write_data_desc(Adapter* a, uint32_t idx, uint64_t addr, uint32_t n, bool tso, bool first, bool eop) {
+    if (tso) {
+        TxDataDesc d;
+        d.set_addr(addr);
+        uint8_t cmd = TxDataDesc::kDcmdIfcs | TxDataDesc::kDcmdTse;
+        if (eop) cmd |= TxDataDesc::kDcmdEop | TxDataDesc::kDcmdRs;
+        d.set_cmd_len(n, cmd);
+        if (first) d.set_popts(TxDataDesc::kPoptsIxsm | TxDataDesc::kPoptsTxsm);
+        write_desc(a->tx_ring, idx, d.b);
+        return;
+    }
+    TxDesc d;
+    d.set_addr(addr);
+    d.set_length(static_cast<uint16_t>(n));
+    uint8_t cmd = TxDesc::kCmdIfcs;
+    if (eop) cmd |= TxDesc::kCmdEop | TxDesc::kCmdRs;
+    d.set_cmd(cmd);
+    write_desc(a->tx_ring, idx, d.b);
+}
+
+/// The packet's `count` data descriptors from ring index `idx` on, which then points past them; `last` is the index
+/// of the final one.
+void write_data_descs(Adapter* a, const SCATTER_GATHER_LIST* sg, bool tso, uint32_t count, uint32_t& idx,
+                      uint32_t& last) {
+    uint32_t left = count;
+    bool first = true;
+    for (ULONG i = 0; i < sg->NumberOfElements; ++i) {
+        uint64_t addr = static_cast<uint64_t>(sg->Elements[i].Address.QuadPart);
+        ULONG len = sg->Elements[i].Length;
+        while (len > 0) {
+            const uint32_t n = len < kMaxTxDescBytes ? len : kMaxTxDescBytes;
+            write_data_desc(a, idx, addr, n, tso, first, --left == 0);
+            first = false;
+            last = idx;
+            idx = (idx + 1) % a->tx_ring_size;
+            addr += n;
+            len -= n;
+        }
+    }
+}
+
 /// Puts one packet on the TX ring (TDT is written by the caller).
 Place tx_place(Adapter* a, PNDIS_PACKET p) {
     auto* sg = static_cast<PSCATTER_GATHER_LIST>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, ScatterGatherListPacketInfo));
@@ -107,14 +162,9 @@ Place tx_place(Adapter* a, PNDIS_PACKET p) {
         static_cast<uint32_t>(reinterpret_cast<ULONG_PTR>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, TcpLargeSendPacketInfo)));
     const bool tso = mss != 0;
     if (tso && a->lso_max_size == 0) return Place::Failed;
-    uint32_t needed = tso ? 1 : 0;
+    uint32_t needed = 0;
     uint64_t total = 0;
-    for (ULONG i = 0; i < sg->NumberOfElements; ++i) {
-        const ULONG len = sg->Elements[i].Length;
-        if (len == 0) continue;
-        needed += (len + kMaxTxDescBytes - 1) / kMaxTxDescBytes;
-        total += len;
-    }
+    tx_count(sg, tso, needed, total);
     if (needed == 0 || needed > a->tx_ring_size - 1 || total > (tso ? a->lso_max_size : a->jumbo_packet))
         return Place::Failed;
     if (!tso && total < 14) return Place::Failed;
@@ -134,38 +184,7 @@ Place tx_place(Adapter* a, PNDIS_PACKET p) {
         ++a->stats.tx_tso_packets;
     }
     uint32_t last = idx;
-    uint32_t left = needed - (tso ? 1 : 0);
-    bool first_data = true;
-    for (ULONG i = 0; i < sg->NumberOfElements; ++i) {
-        uint64_t addr = static_cast<uint64_t>(sg->Elements[i].Address.QuadPart);
-        ULONG len = sg->Elements[i].Length;
-        while (len > 0) {
-            const uint32_t n = len < kMaxTxDescBytes ? len : kMaxTxDescBytes;
-            const bool eop = --left == 0;
-            if (tso) {
-                TxDataDesc d;
-                d.set_addr(addr);
-                uint8_t cmd = TxDataDesc::kDcmdIfcs | TxDataDesc::kDcmdTse;
-                if (eop) cmd |= TxDataDesc::kDcmdEop | TxDataDesc::kDcmdRs;
-                d.set_cmd_len(n, cmd);
-                if (first_data) d.set_popts(TxDataDesc::kPoptsIxsm | TxDataDesc::kPoptsTxsm);
-                write_desc(a->tx_ring, idx, d.b);
-            } else {
-                TxDesc d;
-                d.set_addr(addr);
-                d.set_length(static_cast<uint16_t>(n));
-                uint8_t cmd = TxDesc::kCmdIfcs;
-                if (eop) cmd |= TxDesc::kCmdEop | TxDesc::kCmdRs;
-                d.set_cmd(cmd);
-                write_desc(a->tx_ring, idx, d.b);
-            }
-            first_data = false;
-            last = idx;
-            idx = (idx + 1) % a->tx_ring_size;
-            addr += n;
-            len -= n;
-        }
-    }
+    write_data_descs(a, sg, tso, needed - (tso ? 1 : 0), idx, last);
     TxSlot& s = a->tx_slots[first];
     s.packet = p;
     s.count = needed;

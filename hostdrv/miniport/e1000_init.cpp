@@ -283,146 +283,160 @@ void release(Adapter* a) {
     NdisFreeMemory(a, sizeof(Adapter), 0);
 }
 
-NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_MEDIUM media, UINT media_count,
-                               NDIS_HANDLE handle, NDIS_HANDLE wrapper_cfg) {
-    *open_error = NDIS_STATUS_SUCCESS;
-    UINT medium = media_count;
+/// The index of NdisMedium802_3 in the media NDIS offers, false when it offers none.
+bool select_medium(const NDIS_MEDIUM* media, UINT media_count, UINT& selected) {
     for (UINT i = 0; i < media_count; ++i) {
         if (media[i] == NdisMedium802_3) {
-            medium = i;
-            break;
+            selected = i;
+            return true;
         }
     }
-    if (medium == media_count) return NDIS_STATUS_UNSUPPORTED_MEDIA;
-    *selected = medium;
+    return false;
+}
 
+/// The adapter context with its lock, or nullptr when there is no memory for it.
+Adapter* create_adapter(NDIS_HANDLE handle, NDIS_HANDLE wrapper_cfg) {
     PVOID mem = nullptr;
-    if (NdisAllocateMemoryWithTag(&mem, sizeof(Adapter), kTag) != NDIS_STATUS_SUCCESS || !mem)
-        return NDIS_STATUS_RESOURCES;
+    if (NdisAllocateMemoryWithTag(&mem, sizeof(Adapter), kTag) != NDIS_STATUS_SUCCESS || !mem) return nullptr;
     Adapter* a = new (mem) Adapter();
     a->handle = handle;
     a->wrapper_cfg = wrapper_cfg;
     NdisAllocateSpinLock(&a->lock);
     a->lock_allocated = true;
+    return a;
+}
+
+/// The registry's keywords, and the sizes that follow from them.
+void configure(Adapter* a) {
     read_registry(a);
     a->rx_buffers = 2 * a->rx_ring_size;
     // A send is one frame (up to *JumboPacket) or one large send: the mapping covers the larger of the two.
     if (a->maximum_physical_mapping < a->jumbo_packet) a->maximum_physical_mapping = a->jumbo_packet;
     if (a->maximum_physical_mapping < a->lso_max_size) a->maximum_physical_mapping = a->lso_max_size;
+}
 
-    NdisMSetAttributesEx(handle, a, 0, NDIS_ATTRIBUTE_BUS_MASTER | NDIS_ATTRIBUTE_DESERIALIZE, NdisInterfacePci);
-
-    // PCI identity, then memory space and bus mastering on.
+/// The device must be one the driver binds to; then memory space and bus mastering on.
+NDIS_STATUS enable_pci_device(Adapter* a) {
     USHORT ids[2] = {0, 0};
-    if (NdisReadPciSlotInformation(handle, 0, 0, ids, sizeof(ids)) != sizeof(ids) || ids[0] != kVendorIntel ||
-        (ids[1] != kDevice82540em && ids[1] != kDevice82545em)) {
-        release(a);
+    if (NdisReadPciSlotInformation(a->handle, 0, 0, ids, sizeof(ids)) != sizeof(ids) || ids[0] != kVendorIntel ||
+        (ids[1] != kDevice82540em && ids[1] != kDevice82545em))
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
-    }
     USHORT command = 0;
-    if (NdisReadPciSlotInformation(handle, 0, 4, &command, sizeof(command)) != sizeof(command)) {
-        release(a);
+    if (NdisReadPciSlotInformation(a->handle, 0, 4, &command, sizeof(command)) != sizeof(command))
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
-    }
     a->pci_command_saved = command;
     command = static_cast<USHORT>(command | PCI_ENABLE_MEMORY_SPACE | PCI_ENABLE_BUS_MASTER);
-    if (NdisWritePciSlotInformation(handle, 0, 4, &command, sizeof(command)) != sizeof(command)) {
-        release(a);
+    if (NdisWritePciSlotInformation(a->handle, 0, 4, &command, sizeof(command)) != sizeof(command))
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
-    }
+    return NDIS_STATUS_SUCCESS;
+}
 
-    NDIS_STATUS st = find_resources(a);
-    if (st != NDIS_STATUS_SUCCESS) {
-        release(a);
-        return st;
-    }
+NDIS_STATUS map_registers(Adapter* a) {
     NDIS_PHYSICAL_ADDRESS bar0;
     bar0.QuadPart = static_cast<LONGLONG>(a->bar0_pa);
     PVOID regs = nullptr;
-    st = NdisMMapIoSpace(&regs, handle, bar0, a->bar0_len);
-    if (st != NDIS_STATUS_SUCCESS) {
-        release(a);
-        return st;
-    }
-    a->regs = static_cast<PUCHAR>(regs);
+    const NDIS_STATUS st = NdisMMapIoSpace(&regs, a->handle, bar0, a->bar0_len);
+    if (st == NDIS_STATUS_SUCCESS) a->regs = static_cast<PUCHAR>(regs);
+    return st;
+}
 
-    st = NdisMInitializeScatterGatherDma(handle, a->dma_address_bits == 64 ? TRUE : FALSE, a->maximum_physical_mapping);
-    if (st != NDIS_STATUS_SUCCESS) {
-        release(a);
-        return st;
-    }
-    a->sg_dma = true;
+NDIS_STATUS init_sg_dma(Adapter* a) {
+    const BOOLEAN dma64 = a->dma_address_bits == 64 ? TRUE : FALSE;
+    const NDIS_STATUS st = NdisMInitializeScatterGatherDma(a->handle, dma64, a->maximum_physical_mapping);
+    if (st == NDIS_STATUS_SUCCESS) a->sg_dma = true;
+    return st;
+}
 
+/// Shared memory the device reads and writes: both descriptor rings and the RX buffer block.
+NDIS_STATUS alloc_rings(Adapter* a) {
     a->tx_ring_bytes = a->tx_ring_size * kDescBytes;
     a->rx_ring_bytes = a->rx_ring_size * kDescBytes;
     a->rx_block_bytes = a->rx_buffers * a->rx_buffer_size;
+    NDIS_STATUS st;
     if ((st = alloc_shared(a, a->tx_ring_bytes, a->tx_ring, a->tx_ring_pa)) != NDIS_STATUS_SUCCESS ||
         (st = alloc_shared(a, a->rx_ring_bytes, a->rx_ring, a->rx_ring_pa)) != NDIS_STATUS_SUCCESS ||
-        (st = alloc_shared(a, a->rx_block_bytes, a->rx_block, a->rx_block_pa)) != NDIS_STATUS_SUCCESS) {
-        release(a);
+        (st = alloc_shared(a, a->rx_block_bytes, a->rx_block, a->rx_block_pa)) != NDIS_STATUS_SUCCESS)
         return st;
-    }
-    PVOID p = nullptr;
-    if (NdisAllocateMemoryWithTag(&p, a->tx_ring_size * sizeof(TxSlot), kTag) != NDIS_STATUS_SUCCESS) {
-        release(a);
-        return NDIS_STATUS_RESOURCES;
-    }
-    a->tx_slots = static_cast<TxSlot*>(p);
-    for (uint32_t i = 0; i < a->tx_ring_size; ++i) new (&a->tx_slots[i]) TxSlot();
-    if (NdisAllocateMemoryWithTag(&p, a->rx_ring_size * sizeof(RxBuffer*), kTag) != NDIS_STATUS_SUCCESS) {
-        release(a);
-        return NDIS_STATUS_RESOURCES;
-    }
-    a->rx_slot_buf = static_cast<RxBuffer**>(p);
-    NdisZeroMemory(a->rx_slot_buf, a->rx_ring_size * sizeof(RxBuffer*));
-    if (NdisAllocateMemoryWithTag(&p, a->rx_buffers * sizeof(RxBuffer), kTag) != NDIS_STATUS_SUCCESS) {
-        release(a);
-        return NDIS_STATUS_RESOURCES;
-    }
-    a->rx_bufs = static_cast<RxBuffer*>(p);
-    for (uint32_t i = 0; i < a->rx_buffers; ++i) new (&a->rx_bufs[i]) RxBuffer();
-    a->rx_max_len = a->jumbo_packet + kVlanTagBytes;
-    if (a->rx_max_len > a->rx_buffer_size) {  // frames can span buffers: an area to reassemble them
-        a->rx_asm_bytes = a->rx_max_len;
-        if (NdisAllocateMemoryWithTag(&p, a->rx_asm_bytes, kTag) != NDIS_STATUS_SUCCESS) {
-            release(a);
-            return NDIS_STATUS_RESOURCES;
-        }
-        a->rx_asm = static_cast<PUCHAR>(p);
-    }
-    if ((st = alloc_rx_packets(a)) != NDIS_STATUS_SUCCESS) {
-        release(a);
-        return st;
-    }
+    return NDIS_STATUS_SUCCESS;
+}
 
-    if (!device_reset(a)) {
-        release(a);
-        return NDIS_STATUS_DEVICE_FAILED;
+/// `count` default-constructed T from pool memory, or nullptr.
+template <typename T>
+T* alloc_array(uint32_t count) {
+    PVOID p = nullptr;
+    if (NdisAllocateMemoryWithTag(&p, count * sizeof(T), kTag) != NDIS_STATUS_SUCCESS) return nullptr;
+    T* items = static_cast<T*>(p);
+    for (uint32_t i = 0; i < count; ++i) new (&items[i]) T();
+    return items;
+}
+
+/// Memory only the driver touches: per-descriptor slots, the RX buffer records and, when a frame can span RX
+/// buffers, an area to reassemble it.
+NDIS_STATUS alloc_driver_memory(Adapter* a) {
+    if (!(a->tx_slots = alloc_array<TxSlot>(a->tx_ring_size))) return NDIS_STATUS_RESOURCES;
+    if (!(a->rx_slot_buf = alloc_array<RxBuffer*>(a->rx_ring_size))) return NDIS_STATUS_RESOURCES;
+    if (!(a->rx_bufs = alloc_array<RxBuffer>(a->rx_buffers))) return NDIS_STATUS_RESOURCES;
+    a->rx_max_len = a->jumbo_packet + kVlanTagBytes;
+    if (a->rx_max_len > a->rx_buffer_size) {
+        a->rx_asm_bytes = a->rx_max_len;
+        if (!(a->rx_asm = alloc_array<UCHAR>(a->rx_asm_bytes))) return NDIS_STATUS_RESOURCES;
     }
-    if ((st = read_mac(a)) != NDIS_STATUS_SUCCESS) {
-        release(a);
-        return st;
-    }
-    if (!phy_identify(a)) {
-        release(a);
-        return NDIS_STATUS_ADAPTER_NOT_FOUND;
-    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+/// Reset, the MAC from the EEPROM, the PHY's identity, then the device programmed with the rings and filters.
+NDIS_STATUS init_hardware(Adapter* a) {
+    if (!device_reset(a)) return NDIS_STATUS_DEVICE_FAILED;
+    const NDIS_STATUS st = read_mac(a);
+    if (st != NDIS_STATUS_SUCCESS) return st;
+    if (!phy_identify(a)) return NDIS_STATUS_ADAPTER_NOT_FOUND;
     if (!a->addr_override) NdisMoveMemory(a->cur_addr, a->perm_addr, 6);
     a->packet_filter = 0;
     hw_program(a);
+    NdisMInitializeTimer(&a->reset_timer, a->handle, reset_timer_fn, a);
+    return NDIS_STATUS_SUCCESS;
+}
 
-    NdisMInitializeTimer(&a->reset_timer, handle, reset_timer_fn, a);
-    st = NdisMRegisterInterrupt(&a->interrupt, handle, a->irq_vector, a->irq_level, TRUE, FALSE,
-                                NdisInterruptLevelSensitive);
+/// The interrupt last: from here on the ISR may run. Without it the device is stopped before its memory goes.
+NDIS_STATUS connect_interrupt(Adapter* a) {
+    const NDIS_STATUS st = NdisMRegisterInterrupt(&a->interrupt, a->handle, a->irq_vector, a->irq_level, TRUE, FALSE,
+                                                  NdisInterruptLevelSensitive);
     if (st != NDIS_STATUS_SUCCESS) {
         hw_quiesce(a);
-        release(a);
         return st;
     }
     a->interrupt_registered = true;
     link_update(a, false);
     a->hw_status = NdisHardwareStatusReady;
     wr32(a, IMS, kImsEnable);
+    return NDIS_STATUS_SUCCESS;
+}
+
+/// MiniportInitialize's phases, in order; each failure leaves what was obtained to release().
+NDIS_STATUS start_adapter(Adapter* a) {
+    using Phase = NDIS_STATUS (*)(Adapter*);
+    constexpr Phase kPhases[] = {enable_pci_device,   find_resources,   map_registers, init_sg_dma,      alloc_rings,
+                                 alloc_driver_memory, alloc_rx_packets, init_hardware, connect_interrupt};
+    for (const Phase phase : kPhases) {
+        const NDIS_STATUS st = phase(a);
+        if (st != NDIS_STATUS_SUCCESS) return st;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS MiniportInitialize(PNDIS_STATUS open_error, PUINT selected, PNDIS_MEDIUM media, UINT media_count,
+                               NDIS_HANDLE handle, NDIS_HANDLE wrapper_cfg) {
+    *open_error = NDIS_STATUS_SUCCESS;
+    if (!select_medium(media, media_count, *selected)) return NDIS_STATUS_UNSUPPORTED_MEDIA;
+    Adapter* a = create_adapter(handle, wrapper_cfg);
+    if (!a) return NDIS_STATUS_RESOURCES;
+    configure(a);
+    NdisMSetAttributesEx(handle, a, 0, NDIS_ATTRIBUTE_BUS_MASTER | NDIS_ATTRIBUTE_DESERIALIZE, NdisInterfacePci);
+    const NDIS_STATUS st = start_adapter(a);
+    if (st != NDIS_STATUS_SUCCESS) {
+        release(a);
+        return st;
+    }
     g_current = a;
     return NDIS_STATUS_SUCCESS;
 }

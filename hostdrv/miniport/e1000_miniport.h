@@ -1,7 +1,7 @@
 // nicsim's NDIS 5.1 miniport driver for the 82540EM-style NIC. It uses only the functions of hostdrv/ndis/ndis.h,
 // as a DDK-built miniport would: deserialized, bus master with NDIS scatter-gather DMA, legacy TX/RX descriptor
-// rings in shared memory, TCP large send (TSO) when configured. Register offsets and descriptor layouts come from
-// model/nic/e1000_regs.h.
+// rings in shared memory, TCP large send (TSO) when configured. Register offsets and descriptor layouts are the
+// driver's own (e1000_hw.h), as a real driver carries them.
 #pragma once
 
 #include <cstdint>

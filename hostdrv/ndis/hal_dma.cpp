@@ -14,6 +14,20 @@ uint8_t* alloc_host_pages(size_t n) {
     if (p) std::memset(p, 0, n * kPage);
     return static_cast<uint8_t*>(p);
 }
+
+/// Appends [phys, phys+len) to the list, extending the last element when it ends there and the two are on the same
+/// side of a 4 GiB line.
+void append_element(PSCATTER_GATHER_LIST list, uint64_t phys, ULONG len) {
+    const ULONG n = list->NumberOfElements;
+    SCATTER_GATHER_ELEMENT* last = n ? &list->Elements[n - 1] : nullptr;
+    if (last && static_cast<uint64_t>(last->Address.QuadPart) + last->Length == phys && phys % HalDma::k4G != 0) {
+        last->Length += len;
+        return;
+    }
+    list->Elements[n].Address.QuadPart = static_cast<LONGLONG>(phys);
+    list->Elements[n].Length = len;
+    list->NumberOfElements = n + 1;
+}
 }  // namespace
 
 HalDma::HalDma(hostdrv::HostPlatform& platform, PageAllocator& pages, ViolationSink report)
@@ -77,79 +91,78 @@ bool HalDma::take_bounce(Bounce& b) {
     return true;
 }
 
-NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
+NDIS_STATUS HalDma::check_fits(PNDIS_PACKET packet, uint32_t& map_registers) {
     UINT total = 0;
     for (PNDIS_BUFFER b = packet->Private.Head; b; b = b->Next) total += b->ByteCount;
     if (total > m_max_mapping) {
         m_report("sg-too-long", "packet of " + std::to_string(total) + " bytes exceeds MaximumPhysicalMapping " +
                                     std::to_string(m_max_mapping));
-        ++m_stats.refused;
         return NDIS_STATUS_INVALID_LENGTH;
     }
-    const uint32_t needed = map_registers_needed(packet);
-    if (needed > m_map_registers) {
-        m_report("sg-map-registers", "packet needs " + std::to_string(needed) + " map registers, " +
+    map_registers = map_registers_needed(packet);
+    if (map_registers > m_map_registers) {
+        m_report("sg-map-registers", "packet needs " + std::to_string(map_registers) + " map registers, " +
                                          std::to_string(m_map_registers) + " reserved");
-        ++m_stats.refused;
         return NDIS_STATUS_RESOURCES;
     }
+    return NDIS_STATUS_SUCCESS;
+}
 
+bool HalDma::bounce(uint64_t& phys, ULONG len, InFlight& f) {
+    Bounce b{};
+    if (!take_bounce(b)) {
+        m_report("bounce-exhausted", "no map-register buffer below 4 GiB left for a bounce");
+        return false;
+    }
+    f.bounces.push_back(b);
+    m_stats.bounce_bytes += len;
+    const uint64_t offset = phys % kPage;
+    m_platform.memory().read(phys, b.host + offset, len);
+    phys = b.phys + offset;
+    return true;
+}
+
+NDIS_STATUS HalDma::map_buffer(PNDIS_BUFFER b, InFlight& f) {
+    const PPFN_NUMBER pfns = MmGetMdlPfnArray(b);
+    ULONG remaining = b->ByteCount;
+    ULONG offset = b->ByteOffset;
+    for (ULONG i = 0; remaining; ++i) {
+        const ULONG len = std::min<ULONG>(remaining, static_cast<ULONG>(kPage) - offset);
+        if (pfns[i] == NICSIM_PFN_UNKNOWN) {
+            const auto va = reinterpret_cast<uintptr_t>(static_cast<uint8_t*>(b->StartVa) + i * kPage);
+            m_report("sg-unknown-page", "buffer page at VA " + std::to_string(va) +
+                                            " has no physical address (not NDIS-allocated memory)");
+            return NDIS_STATUS_INVALID_PACKET;
+        }
+        uint64_t phys = static_cast<uint64_t>(pfns[i]) * kPage + offset;
+        // A device that cannot reach this page gets it double-buffered through a map-register buffer.
+        if (phys + len > m_limit && !bounce(phys, len, f)) return NDIS_STATUS_RESOURCES;
+        append_element(f.list, phys, len);
+        remaining -= len;
+        offset = 0;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
+    uint32_t needed = 0;
+    NDIS_STATUS st = check_fits(packet, needed);
+    if (st != NDIS_STATUS_SUCCESS) {
+        ++m_stats.refused;
+        return st;
+    }
     // At most one element per page spanned.
     const size_t cap = std::max<uint32_t>(needed, 1);
     auto* list = static_cast<PSCATTER_GATHER_LIST>(
         std::calloc(1, sizeof(SCATTER_GATHER_LIST) + cap * sizeof(SCATTER_GATHER_ELEMENT)));
     if (!list) return NDIS_STATUS_RESOURCES;
     InFlight f{packet, list, {}};
-    auto fail = [&](NDIS_STATUS st) {
+    for (PNDIS_BUFFER b = packet->Private.Head; b && st == NDIS_STATUS_SUCCESS; b = b->Next) st = map_buffer(b, f);
+    if (st != NDIS_STATUS_SUCCESS) {
         ++m_stats.refused;
         for (const Bounce& b : f.bounces) m_bounce_free.push_back(b);
         std::free(list);
         return st;
-    };
-
-    std::vector<uint8_t> copy;
-    for (PNDIS_BUFFER b = packet->Private.Head; b; b = b->Next) {
-        const PPFN_NUMBER pfns = MmGetMdlPfnArray(b);
-        ULONG remaining = b->ByteCount;
-        ULONG offset = b->ByteOffset;
-        for (ULONG i = 0; remaining; ++i) {
-            const ULONG len = std::min<ULONG>(remaining, static_cast<ULONG>(kPage) - offset);
-            if (pfns[i] == NICSIM_PFN_UNKNOWN) {
-                m_report(
-                    "sg-unknown-page",
-                    "buffer page at VA " +
-                        std::to_string(reinterpret_cast<uintptr_t>(static_cast<uint8_t*>(b->StartVa) + i * kPage)) +
-                        " has no physical address (not NDIS-allocated memory)");
-                return fail(NDIS_STATUS_INVALID_PACKET);
-            }
-            uint64_t phys = static_cast<uint64_t>(pfns[i]) * kPage + offset;
-            if (phys + len > m_limit) {
-                // A 32-bit device cannot reach this page: double-buffer it through a map-register buffer.
-                Bounce bb{};
-                if (!take_bounce(bb)) {
-                    m_report("bounce-exhausted", "no map-register buffer below 4 GiB left for a bounce");
-                    return fail(NDIS_STATUS_RESOURCES);
-                }
-                f.bounces.push_back(bb);
-                copy.resize(len);
-                m_stats.bounce_bytes += len;
-                m_platform.memory().read(phys, copy.data(), len);
-                std::memcpy(bb.host + offset, copy.data(), len);
-                phys = bb.phys + offset;
-            }
-            ULONG n = list->NumberOfElements;
-            SCATTER_GATHER_ELEMENT* last = n ? &list->Elements[n - 1] : nullptr;
-            const uint64_t last_end = last ? static_cast<uint64_t>(last->Address.QuadPart) + last->Length : 0;
-            if (last && last_end == phys && (phys % k4G) != 0) {
-                last->Length += len;  // physically contiguous and on the same side of a 4 GiB line
-            } else {
-                list->Elements[n].Address.QuadPart = static_cast<LONGLONG>(phys);
-                list->Elements[n].Length = len;
-                list->NumberOfElements = n + 1;
-            }
-            remaining -= len;
-            offset = 0;
-        }
     }
     for (ULONG i = 0; i < list->NumberOfElements; ++i)
         m_platform.dma_allow(static_cast<uint64_t>(list->Elements[i].Address.QuadPart), list->Elements[i].Length, false,

@@ -87,6 +87,14 @@ class HalDma {
         size_t pages;
     };
     bool take_bounce(Bounce& b);
+    /// Whether the packet fits MaximumPhysicalMapping and the map registers reserved (a violation names what
+    /// does not); `map_registers` is how many it needs.
+    NDIS_STATUS check_fits(PNDIS_PACKET packet, uint32_t& map_registers);
+    /// Appends one buffer's pages to f.list (bounced where the device cannot reach them).
+    NDIS_STATUS map_buffer(PNDIS_BUFFER b, InFlight& f);
+    /// Copies [phys, phys+len) into a map-register buffer below 4 GiB at the same page offset; `phys` becomes the
+    /// copy's address. False (a violation) when none is left.
+    bool bounce(uint64_t& phys, ULONG len, InFlight& f);
 
     hostdrv::HostPlatform& m_platform;
     PageAllocator& m_pages;

@@ -99,6 +99,36 @@ std::string convert(std::string spec, const std::string& length, char conv, va_l
     return is_signed ? render(va_arg(ap, int)) : render(va_arg(ap, unsigned int));
 }
 
+/// A conversion's flags, width and precision (a `*` takes an int from `ap`), appended to `spec`, and its length
+/// prefix, returned; `q` is left on the conversion character.
+std::string read_spec(const char*& q, std::string& spec, va_list& ap) {
+    while (*q && std::strchr("-+ #0", *q)) spec += *q++;
+    auto number = [&]() {
+        if (*q == '*') {
+            spec += std::to_string(va_arg(ap, int));
+            ++q;
+        }
+        while (*q >= '0' && *q <= '9') spec += *q++;
+    };
+    number();
+    if (*q == '.') {
+        spec += *q++;
+        number();
+    }
+    std::string length;
+    for (const char* l : {"I64", "I32", "hh", "ll", "h", "l", "w", "z", "j", "t", "L", "I"})
+        if (std::strncmp(q, l, std::strlen(l)) == 0) {
+            length = l;
+            q += std::strlen(l);
+            break;
+        }
+    if (length == "l" && *q == 'l') {  // "ll" after a single-letter match
+        length = "ll";
+        ++q;
+    }
+    return length;
+}
+
 std::string format(PCSTR fmt, va_list ap_in) {
     std::string out;
     if (!fmt) return out;
@@ -116,30 +146,7 @@ std::string format(PCSTR fmt, va_list ap_in) {
         }
         std::string spec = "%";
         const char* q = p + 1;
-        while (*q && std::strchr("-+ #0", *q)) spec += *q++;
-        auto number = [&]() {
-            if (*q == '*') {
-                spec += std::to_string(va_arg(ap, int));
-                ++q;
-            }
-            while (*q >= '0' && *q <= '9') spec += *q++;
-        };
-        number();
-        if (*q == '.') {
-            spec += *q++;
-            number();
-        }
-        std::string length;
-        for (const char* l : {"I64", "I32", "hh", "ll", "h", "l", "w", "z", "j", "t", "L", "I"})
-            if (std::strncmp(q, l, std::strlen(l)) == 0) {
-                length = l;
-                q += std::strlen(l);
-                break;
-            }
-        if (length == "l" && *q == 'l') {  // "ll" after a single-letter match
-            length = "ll";
-            ++q;
-        }
+        const std::string length = read_spec(q, spec, ap);
         if (!*q) break;
         const char conv = *q;
         p = q;

@@ -237,41 +237,42 @@ std::vector<Bar> probe_bars(hostdrv::HostPlatform& p, unsigned dev) {
 }
 }  // namespace
 
+void NdisHost::assign_resources() {
+    const unsigned dev = m_cfg.pci_device;
+    uint64_t mmio = m_cfg.mmio_window;
+    uint32_t io = m_cfg.io_window;
+    uint32_t enable = PCI_ENABLE_BUS_MASTER;
+    for (Bar& b : probe_bars(m_platform, dev)) {
+        if (b.size == 0) continue;
+        if (b.io) {
+            enable |= PCI_ENABLE_IO_SPACE;
+            if (b.base == 0) {
+                io = static_cast<uint32_t>((io + b.size - 1) & ~(b.size - 1));
+                m_platform.config_write(dev, b.offset, 4, io | PCI_ADDRESS_IO_SPACE);
+                io += static_cast<uint32_t>(b.size);
+            }
+        } else {
+            enable |= PCI_ENABLE_MEMORY_SPACE;
+            if (b.base == 0) {
+                mmio = (mmio + b.size - 1) & ~(b.size - 1);
+                const uint32_t low_bits = m_platform.config_read(dev, b.offset, 4) & 0xFu;
+                m_platform.config_write(dev, b.offset, 4, static_cast<uint32_t>(mmio) | low_bits);
+                if (b.is64) m_platform.config_write(dev, b.offset + 4, 4, static_cast<uint32_t>(mmio >> 32));
+                mmio += b.size;
+            }
+        }
+    }
+    if (m_platform.config_read(dev, kCfgIntPin, 1) != 0)
+        m_platform.config_write(dev, kCfgIntLine, 1, m_cfg.interrupt_line);
+    const uint32_t cmd = m_platform.config_read(dev, kCfgCommand, 2);
+    m_platform.config_write(dev, kCfgCommand, 2, cmd | enable);
+}
+
 NDIS_STATUS NdisHost::initialize() {
     make_current();
     if (!m_registered) return NDIS_STATUS_ADAPTER_NOT_FOUND;
     if (m_running) return NDIS_STATUS_SUCCESS;
-    const unsigned dev = m_cfg.pci_device;
-    if (m_cfg.assign_resources) {
-        // The PnP manager's part: give unassigned BARs an address, route the interrupt, enable the device.
-        uint64_t mmio = m_cfg.mmio_window;
-        uint32_t io = m_cfg.io_window;
-        uint32_t enable = PCI_ENABLE_BUS_MASTER;
-        for (Bar& b : probe_bars(m_platform, dev)) {
-            if (b.size == 0) continue;
-            if (b.io) {
-                enable |= PCI_ENABLE_IO_SPACE;
-                if (b.base == 0) {
-                    io = static_cast<uint32_t>((io + b.size - 1) & ~(b.size - 1));
-                    m_platform.config_write(dev, b.offset, 4, io | PCI_ADDRESS_IO_SPACE);
-                    io += static_cast<uint32_t>(b.size);
-                }
-            } else {
-                enable |= PCI_ENABLE_MEMORY_SPACE;
-                if (b.base == 0) {
-                    mmio = (mmio + b.size - 1) & ~(b.size - 1);
-                    const uint32_t low_bits = m_platform.config_read(dev, b.offset, 4) & 0xFu;
-                    m_platform.config_write(dev, b.offset, 4, static_cast<uint32_t>(mmio) | low_bits);
-                    if (b.is64) m_platform.config_write(dev, b.offset + 4, 4, static_cast<uint32_t>(mmio >> 32));
-                    mmio += b.size;
-                }
-            }
-        }
-        if (m_platform.config_read(dev, kCfgIntPin, 1) != 0)
-            m_platform.config_write(dev, kCfgIntLine, 1, m_cfg.interrupt_line);
-        const uint32_t cmd = m_platform.config_read(dev, kCfgCommand, 2);
-        m_platform.config_write(dev, kCfgCommand, 2, cmd | enable);
-    }
+    if (m_cfg.assign_resources) assign_resources();
     NDIS_STATUS open_error = NDIS_STATUS_SUCCESS;
     UINT medium = ~0u;
     NDIS_MEDIUM media[] = {NdisMedium802_3};

@@ -282,6 +282,9 @@ class NdisHost {
     void send_queued_one();
     void send_queued_packets();
     void flush_returns();
+    /// The PnP manager's part of a start: unassigned BARs get an address in the configured windows, the interrupt
+    /// line is routed, and the device's decoders and bus mastering are enabled.
+    void assign_resources();
     void interrupt();
     void run_pending_dpc();
     void leave_dispatch();

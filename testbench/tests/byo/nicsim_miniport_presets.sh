@@ -5,13 +5,7 @@
 # example must honour DmaAddressBits 32 for that. The example has no large send: under lso64k it refuses every
 # 64 KiB packet (NDIS_STATUS_INVALID_LENGTH, 0xC0010014) and the receive direction is checked as usual.
 # Usage: nicsim_miniport_presets.sh NICSIM SDK_OUT CHECK_PCAP
-set -u
-NICSIM=$1 OUT=$2 CHECK_PCAP=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-fail() { echo "FAIL: $*"; exit 1; }
-so=$OUT/cmake/e1000c.so
+source "$(dirname "$0")/example_miniport_env.sh"
 
 presets=$("$NICSIM" --list-scenarios | awk '{print $1}')
 [ "$(printf '%s\n' "$presets" | wc -l)" -ge 8 ] || fail "could not read the presets from --list-scenarios"

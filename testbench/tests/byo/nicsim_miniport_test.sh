@@ -3,13 +3,7 @@
 # traffic both ways passes every check with the driver named in the statistics and a capture tshark validates;
 # back to back with the cc-built copy as the peer's driver; bad shared objects are one line and exit 2.
 # Usage: nicsim_miniport_test.sh NICSIM SDK_OUT CHECK_PCAP
-set -u
-NICSIM=$1 OUT=$2 CHECK_PCAP=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-fail() { echo "FAIL: $*"; exit 1; }
-so=$OUT/cmake/e1000c.so peer=$OUT/cc/e1000c.so
+source "$(dirname "$0")/example_miniport_env.sh"
 
 "$NICSIM" --miniport "$so" --vcd none --pcap-out run.pcap --stats-json s.json >out.txt 2>err.txt ||
     { cat out.txt err.txt; fail "the example miniport did not pass the default run"; }
@@ -22,7 +16,7 @@ assert s["transmit"]["frames_intact"] == 32 and s["receive"]["frames_intact"] ==
 PY
 bash "$CHECK_PCAP" run.pcap || fail "the capture of the example miniport's run does not validate"
 
-"$NICSIM" --miniport "$so" --peer-miniport "$peer" --back-to-back --vcd none --pcap-out none --stats-json b.json \
+"$NICSIM" --miniport "$so" --peer-miniport "$cc_so" --back-to-back --vcd none --pcap-out none --stats-json b.json \
     >out.txt 2>err.txt || { cat out.txt err.txt; fail "back to back with the example miniport on both machines"; }
 grep -q '"partner_driver": "e1000c"' b.json || fail "the partner's driver is not named"
 

@@ -494,6 +494,50 @@ TEST_CASE("the general and 802.3 OIDs answer from the device and the driver stat
     r.no_violations();
 }
 
+// NDIS 5.1 DDK, OID_GEN_SUPPORTED_LIST: the OIDs the miniport answers. OID_GEN_PROTOCOL_OPTIONS is only ever
+// set; OID_TCP_TASK_OFFLOAD is queried with the protocol's NDIS_TASK_OFFLOAD_HEADER in the buffer.
+TEST_CASE("every OID in the supported list is answered, and listed once", "[e2e][driver][oid]") {
+    Rig r;
+    NDIS_STATUS st = NDIS_STATUS_FAILURE;
+    std::vector<NDIS_OID> listed;
+    std::vector<NDIS_STATUS> answers;
+    const bool ok = r.run(
+        [&](hostdrv::HostPlatform& hp) {
+            st = r.start_driver(hp);
+            if (st != NDIS_STATUS_SUCCESS) return;
+            const ndis::OidResult list = r.host->query_oid(OID_GEN_SUPPORTED_LIST, 1024);
+            listed.resize(list.bytes_done / sizeof(NDIS_OID));
+            std::memcpy(listed.data(), list.data.data(), listed.size() * sizeof(NDIS_OID));
+            NDIS_TASK_OFFLOAD_HEADER h{};
+            h.Version = NDIS_TASK_OFFLOAD_VERSION;
+            h.Size = sizeof(h);
+            h.EncapsulationFormat.Encapsulation = IEEE_802_3_Encapsulation;
+            std::vector<uint8_t> header(sizeof(h));
+            std::memcpy(header.data(), &h, sizeof(h));
+            for (NDIS_OID oid : listed) {
+                if (oid == OID_GEN_PROTOCOL_OPTIONS)
+                    answers.push_back(r.host->set_oid(oid, ulong_bytes(0)).status);
+                else if (oid == OID_TCP_TASK_OFFLOAD)
+                    answers.push_back(r.host->query_oid(oid, 256, header).status);
+                else
+                    answers.push_back(r.host->query_oid(oid, 1024).status);
+            }
+            r.host->halt();
+        },
+        kLimit);
+    REQUIRE(ok);
+    INFO("NDIS violations: " << r.ndis_violations());
+    REQUIRE(st == NDIS_STATUS_SUCCESS);
+    REQUIRE(listed.size() >= 30u);
+    REQUIRE(answers.size() == listed.size());
+    for (size_t i = 0; i < listed.size(); ++i) {
+        INFO("OID 0x" << std::hex << listed[i]);
+        CHECK(answers[i] == NDIS_STATUS_SUCCESS);
+        CHECK(std::count(listed.begin(), listed.end(), listed[i]) == 1);
+    }
+    r.no_violations();
+}
+
 TEST_CASE("link loss and return are indicated as media disconnect and connect", "[e2e][driver][link]") {
     Rig r;
     NDIS_STATUS st = NDIS_STATUS_FAILURE;
