@@ -1023,7 +1023,10 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
 }
 
 std::deque<NdisHost::SendRecord>::iterator NdisHost::find_send(uint64_t id) {
-    return std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.id == id; });
+    // Records are appended with rising ids and leave without reordering the rest: m_sends is sorted by id.
+    auto it =
+        std::lower_bound(m_sends.begin(), m_sends.end(), id, [](const SendRecord& r, uint64_t v) { return r.id < v; });
+    return it != m_sends.end() && it->id == id ? it : m_sends.end();
 }
 
 /// Zeroed, page-aligned host memory of `span` pages: a finished send's, or new.
