@@ -225,28 +225,22 @@ bool HalDma::free_shared(void* va, uint32_t length, uint64_t phys) {
 void HalDma::register_pages(uint8_t* va, const std::vector<uint64_t>& phys_pages) {
     for (size_t i = 0; i < phys_pages.size(); ++i) {
         m_platform.memory().map_pages(phys_pages[i], va + i * kPage, kPage);
-        const uintptr_t vp = reinterpret_cast<uintptr_t>(va) / kPage + i;
-        auto pos = std::lower_bound(m_page_table.begin(), m_page_table.end(), std::make_pair(vp, uint64_t{0}));
-        m_page_table.insert(pos, {vp, phys_pages[i] / kPage});
+        m_page_table[reinterpret_cast<uintptr_t>(va) / kPage + i] = phys_pages[i] / kPage;
     }
 }
 
 void HalDma::unregister_pages(uint8_t* va, size_t n) {
     for (size_t i = 0; i < n; ++i) {
-        const uintptr_t vp = reinterpret_cast<uintptr_t>(va) / kPage + i;
-        auto pos = std::lower_bound(m_page_table.begin(), m_page_table.end(), std::make_pair(vp, uint64_t{0}));
-        if (pos != m_page_table.end() && pos->first == vp) {
-            m_platform.memory().unmap_pages(pos->second * kPage, kPage);
-            m_page_table.erase(pos);
-        }
+        auto pos = m_page_table.find(reinterpret_cast<uintptr_t>(va) / kPage + i);
+        if (pos == m_page_table.end()) continue;
+        m_platform.memory().unmap_pages(pos->second * kPage, kPage);
+        m_page_table.erase(pos);
     }
 }
 
 uint64_t HalDma::page_of(const void* va) const {
-    const uintptr_t vp = reinterpret_cast<uintptr_t>(va) / kPage;
-    auto pos = std::lower_bound(m_page_table.begin(), m_page_table.end(), std::make_pair(vp, uint64_t{0}));
-    if (pos != m_page_table.end() && pos->first == vp) return pos->second;
-    return NICSIM_PFN_UNKNOWN;
+    auto pos = m_page_table.find(reinterpret_cast<uintptr_t>(va) / kPage);
+    return pos == m_page_table.end() ? NICSIM_PFN_UNKNOWN : pos->second;
 }
 
 }  // namespace nicsim::ndis

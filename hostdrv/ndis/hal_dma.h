@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "hostdrv/ndis/ndis.h"
@@ -104,11 +106,11 @@ class HalDma {
     uint32_t m_max_mapping = 0;
     uint32_t m_map_registers = 0;
     uint64_t m_limit = k4G;
-    std::vector<InFlight> m_in_flight;
+    std::deque<InFlight> m_in_flight;   // completed mostly in the order built: the front leaves cheaply
     std::vector<Bounce> m_bounce_free;  // map-register buffers below 4 GiB, reused
     std::vector<Bounce> m_bounce_all;   // every map-register buffer ever made (freed at destruction)
     std::vector<Shared> m_shared;
-    std::vector<std::pair<uintptr_t, uint64_t>> m_page_table;  // (VA page, phys page), sorted by VA page
+    std::unordered_map<uintptr_t, uint64_t> m_page_table;  // VA page -> phys page, changed on every send
 };
 
 }  // namespace nicsim::ndis

@@ -47,6 +47,7 @@ NdisHost::NdisHost(hostdrv::HostPlatform& platform, const NdisHostConfig& cfg)
 NdisHost::~NdisHost() {
     if (m_interrupt) m_platform.connect_interrupt(m_cfg.pci_device, nullptr, nullptr);
     while (!m_sends.empty()) release_send(0, NDIS_STATUS_REQUEST_ABORTED);
+    for (const auto& spare : m_spare_send_pages) std::free(spare.first);
     for (MemoryBlock& b : m_memory) {
         m_hal.unregister_pages(b.va, b.pages);
         for (uint64_t p : b.phys) m_pages.free_page(p);
@@ -949,21 +950,21 @@ std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& fr
         for (size_t len : sizes) {
             const size_t span = std::max<size_t>((page_offset + len + kPage - 1) / kPage, 1);
             std::vector<uint64_t> phys;
-            auto* host = static_cast<uint8_t*>(std::aligned_alloc(kPage, span * kPage));
+            uint8_t* host = take_send_pages(span);
             if (!host || !m_pages.alloc_pages(span, placement, PageAllocator::kNoLimit, phys)) {
-                std::free(host);
+                if (host) m_spare_send_pages.emplace_back(host, span);
                 ok = false;
                 break;
             }
-            std::memset(host, 0, span * kPage);
             if (len) std::memcpy(host + page_offset, frame.data() + pos, len);
             pos += len;
             m_hal.register_pages(host, phys);
             rec.memory.emplace_back(host, span);
-            rec.phys.push_back(phys);
+            rec.phys.push_back(std::move(phys));
             PNDIS_BUFFER buf = nullptr;
             NdisAllocateBuffer(&st, &buf, m_buffer_pool, host + page_offset, static_cast<UINT>(len));
             if (st != NDIS_STATUS_SUCCESS) {
+                std::memset(host + page_offset, 0, len);  // no buffer in the chain to clear it at release
                 ok = false;
                 break;
             }
@@ -1022,8 +1023,25 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
     // every packet comes back through NdisMSendComplete
 }
 
-std::vector<NdisHost::SendRecord>::iterator NdisHost::find_send(uint64_t id) {
-    return std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.id == id; });
+std::deque<NdisHost::SendRecord>::iterator NdisHost::find_send(uint64_t id) {
+    // Records are appended with rising ids and leave without reordering the rest: m_sends is sorted by id.
+    auto it =
+        std::lower_bound(m_sends.begin(), m_sends.end(), id, [](const SendRecord& r, uint64_t v) { return r.id < v; });
+    return it != m_sends.end() && it->id == id ? it : m_sends.end();
+}
+
+/// Zeroed, page-aligned host memory of `span` pages: a finished send's, or new.
+uint8_t* NdisHost::take_send_pages(size_t span) {
+    for (size_t i = m_spare_send_pages.size(); i-- > 0;) {
+        if (m_spare_send_pages[i].second != span) continue;
+        uint8_t* host = m_spare_send_pages[i].first;
+        m_spare_send_pages[i] = m_spare_send_pages.back();
+        m_spare_send_pages.pop_back();
+        return host;
+    }
+    auto* host = static_cast<uint8_t*>(std::aligned_alloc(kPage, span * kPage));
+    if (host) std::memset(host, 0, span * kPage);
+    return host;
 }
 
 bool NdisHost::miniport_busy() const {
@@ -1123,11 +1141,14 @@ void NdisHost::release_send(size_t index, NDIS_STATUS status) {
     const uintptr_t lso = reinterpret_cast<uintptr_t>(NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo));
     m_hal.put_sg_list(pkt);
     PNDIS_BUFFER b = nullptr;
-    for (NdisUnchainBufferAtFront(pkt, &b); b; NdisUnchainBufferAtFront(pkt, &b)) NdisFreeBuffer(b);
+    for (NdisUnchainBufferAtFront(pkt, &b); b; NdisUnchainBufferAtFront(pkt, &b)) {
+        std::memset(MmGetMdlVirtualAddress(b), 0, MmGetMdlByteCount(b));  // the spare pages are all zero again
+        NdisFreeBuffer(b);
+    }
     for (size_t i = 0; i < rec.memory.size(); ++i) {
         m_hal.unregister_pages(rec.memory[i].first, rec.memory[i].second);
         for (uint64_t p : rec.phys[i]) m_pages.free_page(p);
-        std::free(rec.memory[i].first);
+        m_spare_send_pages.push_back(rec.memory[i]);
     }
     NdisFreePacket(pkt);
     m_send_results.push_back(SendResult{rec.id, status, lso});

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -276,7 +277,8 @@ class NdisHost {
     void complete_send(PNDIS_PACKET packet, NDIS_STATUS status);
     void release_send(size_t index, NDIS_STATUS status);
     void dispatch_sends(std::vector<uint64_t> ids);
-    std::vector<SendRecord>::iterator find_send(uint64_t id);
+    std::deque<SendRecord>::iterator find_send(uint64_t id);
+    uint8_t* take_send_pages(size_t span);
     bool miniport_busy() const;
     void pump_sends();
     void send_queued_one();
@@ -373,7 +375,10 @@ class NdisHost {
     NDIS_HANDLE m_packet_pool = nullptr;
     NDIS_HANDLE m_buffer_pool = nullptr;
     uint64_t m_next_send_id = 1;
-    std::vector<SendRecord> m_sends;
+    std::deque<SendRecord> m_sends;  // completed mostly in the order sent: the front leaves cheaply
+    // Host memory of finished sends, all zero again, for the next ones: (pages, page count). What a send keeps
+    // is bounded by the sends outstanding at once.
+    std::vector<std::pair<uint8_t*, size_t>> m_spare_send_pages;
     std::vector<uint64_t> m_send_queue;  // serialized miniport: sends NDIS holds, in order
     bool m_send_blocked = false;         // the miniport said RESOURCES: wait for a completion or ResourcesAvailable
     bool m_pump_pending = false;         // the queue may move once the running handler returns

@@ -55,9 +55,13 @@ void FastDmaPort::start(const pci::MasterRequest& rq) {
         m_bytes = 0;
         ++m_stats.errors;
     }
-    if (m_timeline)
-        m_done.notify(m_timeline->occupy(sc_time_stamp() + delay, clocks(rq)) - sc_time_stamp());
-    else
+    if (m_timeline) {
+        // Resuming after a cut costs what the burst costs beyond its data phases.
+        const uint64_t n = clocks(rq);
+        const uint64_t restart = n - pci::burst_data_phases(rq.addr, rq.len, m_params.bytes_per_clock);
+        const uint64_t lt = m_nic ? m_nic->config_space().latency_timer() : 0;
+        m_done.notify(m_timeline->occupy_burst(sc_time_stamp() + delay, n, this, lt, restart) - sc_time_stamp());
+    } else
         m_done.notify(delay + m_clock * static_cast<double>(clocks(rq)));
 }
 
@@ -69,6 +73,11 @@ uint64_t FastDmaPort::clocks(const pci::MasterRequest& rq) const {
     // overlaps the first of them.
     const uint64_t waits = write || m_params.read_latency_clocks == 0 ? 0 : m_params.read_latency_clocks - 1;
     return m_params.arbitration_clocks + pci::burst_clocks(write, phases, dac, waits);
+}
+
+void FastDmaPort::burst_moved(const sc_time& end) {
+    m_done.cancel();
+    m_done.notify(end - sc_time_stamp());
 }
 
 void FastDmaPort::complete_method() {

@@ -44,7 +44,7 @@ struct FastDmaStats {
     uint64_t errors = 0;       ///< requests answered with an error response
 };
 
-class FastDmaPort : public sc_core::sc_module, public nic::DmaPort {
+class FastDmaPort : public sc_core::sc_module, public nic::DmaPort, private BurstOwner {
   public:
     tlm_utils::simple_initiator_socket<FastDmaPort> mem;  ///< to the DMA verifier (or host memory)
 
@@ -63,6 +63,7 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort {
 
   private:
     void complete_method();
+    void burst_moved(const sc_core::sc_time& end) override;
 
     FastDmaParams m_params;
     BusTimeline* m_timeline;

@@ -57,6 +57,17 @@ void RxFilter::load(const NicContext& ctx) {
     for (unsigned i = 0; i < kMtaWords; ++i) m_mta[i] = ctx.reg(e1000::mta_n(i));
 }
 
+void RxFilter::load_for(const NicContext& ctx, const uint8_t* dst) {
+    m_rctl = ctx.reg(e1000::RCTL);
+    for (unsigned i = 0; i < kReceiveAddresses; ++i) {
+        m_rah[i] = ctx.reg(e1000::rah_n(i));
+        if (e1000::rahf::AV::get(m_rah[i])) m_ral[i] = ctx.reg(e1000::ral_n(i));
+    }
+    if ((dst[0] & 0x01) == 0) return;
+    const uint16_t h = multicast_hash(dst, e1000::rctl::MO::get(m_rctl));
+    m_mta[h >> 5] = ctx.reg(e1000::mta_n(h >> 5));
+}
+
 uint16_t RxFilter::multicast_hash(const uint8_t* dst, unsigned mo) {
     // 12 bits of the address counted as a little-endian 48-bit number: bytes 4 and 5 hold bits 47:32.
     const unsigned hi = static_cast<unsigned>(dst[4]) | (static_cast<unsigned>(dst[5]) << 8);  // bits 47:32

@@ -36,6 +36,10 @@ class RxFilter {
     bool write_reg(uint32_t offset, uint32_t value);
     /// Copy RCTL, RAL/RAH[0..15] and MTA[0..127] from the register file.
     void load(const NicContext& ctx);
+    /// Copy from the register file only what classify(dst) reads for this address: RCTL, every RAH, the RAL of
+    /// each valid entry and, for a group address, the one MTA word its hash selects (the per-frame load: a full
+    /// load is 161 register reads).
+    void load_for(const NicContext& ctx, const uint8_t* dst);
 
     /// The filter's verdict on a destination MAC address (the first 6 bytes of a frame).
     RxMatch classify(const uint8_t* dst) const;

@@ -1,8 +1,19 @@
 #include "testbench/machine/traffic.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace nicsim::tb {
+
+namespace {
+void put_le64(uint8_t* p, uint64_t v) {
+    if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+        std::memcpy(p, &v, 8);  // one store
+    } else {
+        for (int b = 0; b < 8; ++b) p[b] = static_cast<uint8_t>(v >> (8 * b));
+    }
+}
+}  // namespace
 
 TrafficGen::TrafficGen(uint64_t seed, uint8_t direction, const SizeDist& sizes, const Mac& dst, const Mac& src)
     : m_rng(seed * 0x100000001B3ull + direction), m_dir(direction), m_sizes(sizes), m_dst(dst), m_src(src) {}
@@ -32,11 +43,18 @@ std::vector<uint8_t> TrafficGen::next(uint32_t len) {
     f[12] = kTrafficEtherType >> 8;
     f[13] = kTrafficEtherType & 0xFF;
     const uint32_t words[3] = {0x6E696373u /* "nics" */, (uint32_t(m_dir) << 24) | uint32_t(m_seq & 0xFFFFFF), len};
-    for (int w = 0; w < 3; ++w)
-        for (int b = 0; b < 4; ++b) f[14 + 4 * w + b] = static_cast<uint8_t>(words[w] >> (24 - 8 * b));
-    for (size_t i = kTrafficHeader; i < len; i += 8) {
+    for (int w = 0; w < 3; ++w) {
+        f[14 + 4 * w] = static_cast<uint8_t>(words[w] >> 24);
+        f[15 + 4 * w] = static_cast<uint8_t>(words[w] >> 16);
+        f[16 + 4 * w] = static_cast<uint8_t>(words[w] >> 8);
+        f[17 + 4 * w] = static_cast<uint8_t>(words[w]);
+    }
+    // Whole words apart from the last, each the generator's number in little-endian byte order.
+    size_t i = kTrafficHeader;
+    for (; i + 8 <= len; i += 8) put_le64(f.data() + i, m_rng.next());
+    if (i < len) {
         const uint64_t r = m_rng.next();
-        for (size_t b = 0; b < 8 && i + b < len; ++b) f[i + b] = static_cast<uint8_t>(r >> (8 * b));
+        for (size_t b = 0; i + b < len; ++b) f[i + b] = static_cast<uint8_t>(r >> (8 * b));
     }
     ++m_seq;
     return f;

@@ -21,8 +21,12 @@ namespace {
 
 // The documented tolerance of the fast mode against the pin-level bus: the time the same traffic takes, and the mean
 // descriptor-fetch latency (the DMA engine's queueing plus the bus transaction) of the NIC.
+// The fetch latency is the harder one: most fetches wait behind a buffer burst, and on the pin-level bus every CPU
+// register cycle cuts a running burst (the driver leaves the latency timer at 0), which the fast mode models as a
+// fixed cost per cut on its bus timeline (model/fast/bus_timeline.h) rather than clock by clock; the worst of the
+// six seeds was 21.5 % apart (pin 10 058 ns, fast 7 890 ns), the others 3-8 %.
 constexpr double kRunTimeTolerance = 0.10;
-constexpr double kFetchLatencyTolerance = 0.70;
+constexpr double kFetchLatencyTolerance = 0.25;
 
 tb::MachineConfig config(tb::BusModel model, unsigned width, unsigned mhz) {
     tb::MachineConfig c;
