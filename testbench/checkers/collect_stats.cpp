@@ -210,6 +210,20 @@ void add_faults(RunStats& s, SystemTop& top, const RunOutcome& out) {
 }
 
 /// The second machine of a back-to-back run in brief: its bus and NIC (the DUT's own sections have the detail).
+/// The detailed window (--detail-from): when the DUT moved to the pin-level bus and back, and how long each switch
+/// waited for the DMA engine and the CPU to be quiescent.
+void add_detail_window(RunStats& s, const RunConfig& cfg, const DetailWindow& w) {
+    const std::string sec = "detail window";
+    const DetailRecord& r = w.record();
+    s.add_text(sec, "from", cfg.detail_from.text());
+    if (!r.started) return;
+    s.add(sec, "start", static_cast<double>(r.start_ns) / 1000.0, "us");
+    s.add_count(sec, "quiescence wait at start ns", r.start_wait_ns);
+    if (!r.ended) return;
+    s.add(sec, "end", static_cast<double>(r.end_ns) / 1000.0, "us");
+    s.add_count(sec, "quiescence wait at end ns", r.end_wait_ns);
+}
+
 void add_partner(RunStats& s, MachineBase& p) {
     const std::string sec = "partner";
     if (Machine* pin = p.pin()) {
@@ -336,6 +350,7 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
     if (dut.tlm()) s.add_count("host", "CPU quantum synchronisations", dut.host_cpu().stats().syncs);
     s.add_count("host", "CPU config cycles", dut.host_cpu().stats().config_cycles);
 
+    if (const DetailWindow* w = top.detail_window()) add_detail_window(s, cfg, *w);
     add_checks(s, top);
     if (cfg.fault.any()) add_faults(s, top, out);
     return s;
