@@ -17,8 +17,8 @@
 namespace nicsim::tb {
 
 struct DetailRecord {
-    bool started = false;   ///< the machine moved to the pin-level bus
-    uint64_t start_ns = 0;  ///< when it did
+    bool started = false;        ///< the machine moved to the pin-level bus
+    uint64_t start_ns = 0;       ///< when it did
     uint64_t start_wait_ns = 0;  ///< how long it waited for a quiescent point
     bool ended = false;          ///< it moved back to the fast mode (--detail-for)
     uint64_t end_ns = 0;
