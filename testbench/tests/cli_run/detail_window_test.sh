@@ -118,6 +118,33 @@ same-seed)
     run 0 "${base[@]}" --detail-from 260us --detail-for 50us --vcd r3.vcd --pcap-out none
     cmp -s r1.vcd r3.vcd && fail "another switch point wrote the same VCD"
     ;;
+switch-points)
+    # Switches at several points of a TSO run (64 KiB sends cut into 45 segments each: long buffer reads) and of a run
+    # whose receive side overruns (both directions at 1 GbE on a 32-bit 33 MHz bus): each window passes the bus
+    # monitor, every sent frame arrives intact, and a switch that found a burst running waited for its end.
+    waited=0
+    for t in 100us 137us 211us 333us; do
+        run 0 --bus-model tlm --lso-max-size 65536 --packets 8 --direction tx --detail-from $t --detail-for 50us \
+            --vcd none --pcap-out l.pcap --stats-json l.json --quiet
+        [ "$(value l.json checks verdict)" = pass ] || fail "TSO run switched at $t did not pass"
+        [ "$(value l.json checks bus_monitor_violations)" = 0 ] || fail "TSO run switched at $t: bus monitor objected"
+        [ "$(value l.json transmit frames_intact)" = 8 ] || fail "TSO run switched at $t: not all 8 sends arrived intact"
+        [ "$(value l.json nic tso_segments)" = $((8 * 45)) ] || fail "TSO run switched at $t: $(value l.json nic tso_segments) segments, expected 360"
+        bash "$CHECK_PCAP" l.pcap || fail "TSO run switched at $t: tshark found bad frames"
+        w=$(value l.json detail_window quiescence_wait_at_start_ns)
+        [ "$w" -gt 0 ] && waited=1
+    done
+    [ $waited = 1 ] || fail "no switch of the TSO run had to wait for a running burst"
+    for t in 1500us 2200us; do
+        run 0 --bus-model tlm --packets 160 --detail-from $t --detail-for 100us --vcd none --pcap-out o.pcap \
+            --stats-json o.json --quiet
+        [ "$(value o.json checks verdict)" = pass ] || fail "overrun run switched at $t did not pass"
+        [ "$(value o.json checks bus_monitor_violations)" = 0 ] || fail "overrun run switched at $t: bus monitor objected"
+        [ "$(value o.json transmit frames_intact)" = 160 ] || fail "overrun run switched at $t: sent frames lost"
+        [ "$(value o.json nic frames_missed_rx_overrun)" -gt 0 ] || fail "the run switched at $t did not overrun"
+        bash "$CHECK_PCAP" o.pcap || fail "overrun run switched at $t: tshark found bad frames"
+    done
+    ;;
 bad-input)
     refused "--detail-from" --detail-from 5ms
     refused "--detail-from" --bus-model pin --detail-from 5ms
