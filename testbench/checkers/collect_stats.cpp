@@ -212,10 +212,12 @@ void add_faults(RunStats& s, SystemTop& top, const RunOutcome& out) {
 /// The second machine of a back-to-back run in brief: its bus and NIC (the DUT's own sections have the detail).
 /// The detailed window (--detail-from): when the DUT moved to the pin-level bus and back, and how long each switch
 /// waited for the DMA engine and the CPU to be quiescent.
-void add_detail_window(RunStats& s, const RunConfig& cfg, const DetailWindow& w) {
+void add_detail_window(RunStats& s, const RunConfig& cfg, const DetailWindow& w, DetailMachine& m) {
     const std::string sec = "detail window";
     const DetailRecord& r = w.record();
     s.add_text(sec, "from", cfg.detail_from.text());
+    const fast::FastDmaStats& f = m.fast_dma.stats();
+    s.add_count(sec, "NIC DMA bytes in the fast mode", f.read_bytes + f.write_bytes);
     if (!r.started) return;
     s.add(sec, "start", static_cast<double>(r.start_ns) / 1000.0, "us");
     s.add_count(sec, "quiescence wait at start ns", r.start_wait_ns);
@@ -350,7 +352,7 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
     if (dut.tlm()) s.add_count("host", "CPU quantum synchronisations", dut.host_cpu().stats().syncs);
     s.add_count("host", "CPU config cycles", dut.host_cpu().stats().config_cycles);
 
-    if (const DetailWindow* w = top.detail_window()) add_detail_window(s, cfg, *w);
+    if (const DetailWindow* w = top.detail_window()) add_detail_window(s, cfg, *w, *dut.detail());
     add_checks(s, top);
     if (cfg.fault.any()) add_faults(s, top, out);
     return s;

@@ -66,6 +66,11 @@ intact)
     for k in "descriptors rx_fetched" "dma bytes_read" "dma bytes_written" "nic frames_transmitted" "nic frames_received"; do
         [ "$(value d.json $k)" = "$(value fast.json $k)" ] || fail "$k: $(value d.json $k) switched, $(value fast.json $k) unswitched"
     done
+    # Every byte the NIC moved crossed exactly one of the two paths once: what FastDmaPort carried before the switch
+    # plus what the bus monitor saw the NIC move on the bus lines equals what the unswitched run's FastDmaPort carried.
+    moved=$(( $(value d.json detail_window nic_dma_bytes_in_the_fast_mode) + $(value d.json bus_master_nic bytes) ))
+    want=$(( $(value fast.json bus nic_dma_bytes_read) + $(value fast.json bus nic_dma_bytes_written) ))
+    [ "$moved" = "$want" ] || fail "the NIC moved $moved bytes over both paths, the unswitched run $want"
     [ "$(value d.json checks bus_monitor_violations)" = 0 ] || fail "the bus monitor objected to the detailed window"
     [ "$(value d.json checks verdict)" = pass ] || fail "the switched run did not pass"
     # The window saw the NIC's DMA: the pin-level bus carried bursts of the NIC.
@@ -93,6 +98,10 @@ window)
     bash "$CHECK_PCAP" w.pcap || fail "tshark found bad frames in the capture"
     python3 "$VALIDATE" w.json || fail "statistics do not fit the schema"
     [ "$(value w.json checks bus_monitor_violations)" = 0 ] || fail "the bus monitor objected"
+    run 0 "${base[@]}" --vcd none --pcap-out none --stats-json fast.json
+    moved=$(( $(value w.json detail_window nic_dma_bytes_in_the_fast_mode) + $(value w.json bus_master_nic bytes) ))
+    want=$(( $(value fast.json bus nic_dma_bytes_read) + $(value fast.json bus nic_dma_bytes_written) ))
+    [ "$moved" = "$want" ] || fail "the NIC moved $moved bytes over both paths, the unswitched run $want"
     grep -q '"nicsim/machine/note/detail-switch": 2' w.json || fail "the two switches are not noted"
     ;;
 packet)
