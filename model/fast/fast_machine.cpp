@@ -2,7 +2,6 @@
 
 namespace nicsim::fast {
 
-namespace {
 FastBridgeParams bridge_params(const FastMachineParams& p) {
     FastBridgeParams b;
     b.clock_ns = p.bus.period().to_seconds() * 1e9;
@@ -16,7 +15,6 @@ FastDmaParams dma_params(const FastMachineParams& p) {
     d.read_latency_clocks = p.mem_latency;
     return d;
 }
-}  // namespace
 
 FastMachine::FastMachine(sc_core::sc_module_name name, const FastMachineParams& params)
     : sc_module(name),

@@ -32,6 +32,11 @@ struct FastMachineParams {
     sc_core::sc_time quantum = kDefaultQuantum;
 };
 
+/// The bridge's and the DMA port's parameters for a machine built from `params` (also for a machine that holds both
+/// bus models).
+FastBridgeParams bridge_params(const FastMachineParams& params);
+FastDmaParams dma_params(const FastMachineParams& params);
+
 class FastMachine : public sc_core::sc_module {
   public:
     pci::PciBus bus;       ///< clock, INTA# and numbering only: no bus cycle runs on it

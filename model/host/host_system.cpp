@@ -8,11 +8,13 @@ HostSystem::HostSystem(sc_core::sc_module_name name, pci::PciBus& bus, const Hos
       verifier("verifier", &bus),
       bridge("bridge", bus, params.bridge),
       cpu("cpu", bus) {
-    bridge.mem.bind(verifier.target);
     verifier.initiator.bind(memory.socket);
-    cpu.cpu_mem.bind(bridge.cpu_mem);
-    cpu.cpu_io.bind(bridge.cpu_io);
-    cpu.cpu_cfg.bind(bridge.cpu_cfg);
+    if (params.bind_paths) {
+        bridge.mem.bind(verifier.target);
+        cpu.cpu_mem.bind(bridge.cpu_mem);
+        cpu.cpu_io.bind(bridge.cpu_io);
+        cpu.cpu_cfg.bind(bridge.cpu_cfg);
+    }
     verifier.enable(params.verify_dma);
 }
 

@@ -16,6 +16,9 @@ namespace nicsim::host {
 struct HostSystemParams {
     HostBridgeParams bridge;  ///< see HostBridgeParams
     bool verify_dma = false;  ///< enable the DMA verifier from time 0
+    /// Bind the CPU's sockets to the bridge and the bridge's DMA socket to the verifier. False: the builder binds them
+    /// itself (a machine with both bus models puts its path switches in between).
+    bool bind_paths = true;
 };
 
 class HostSystem : public sc_core::sc_module {

@@ -83,9 +83,14 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
 Nic82540em::~Nic82540em() = default;
 
 void Nic82540em::use_dma_port(DmaPort& port) {
-    m_dma_port = &port;
+    m_dma_event_driven = true;
     m_dp = std::make_unique<NicDataPath>(*this, m_wire_tap, port);
     m_dp->set_link(link_up(), mac_mbps());
+}
+
+void Nic82540em::dma_path_changed(bool event_driven) {
+    m_dma_event_driven = event_driven;
+    wake();
 }
 
 void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
@@ -200,8 +205,8 @@ bool Nic82540em::needs_clock() const {
     // dma_port_done() wakes it, so no clock is evaluated between a request and its completion. In D3hot the data
     // path does nothing.
     const uint64_t now = now_ns();
-    const bool data_path =
-        !m_cfg.powered_down() && (m_dma_port ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
+    const bool data_path = !m_cfg.powered_down() &&
+                           (m_dma_event_driven ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
     return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || data_path ||
            m_eeprom.busy() || m_irq.next_deadline() <= now;
 }
@@ -229,7 +234,7 @@ void Nic82540em::clock_edge() {
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
     if (!m_cfg.powered_down()) {
-        if (m_dma_port)
+        if (m_dma_event_driven)
             deadline = std::min(deadline, m_dp->next_deadline_ns());
         else if (m_dp->busy())
             deadline = std::min(deadline, m_dp->quiet_until_ns(now));

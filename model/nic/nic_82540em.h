@@ -78,6 +78,11 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     /// Completion of a request started on the port given to use_dma_port(): status bits are latched as for the
     /// bus-master engine (received master/target abort, parity), then the data path hears it.
     void dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done);
+    /// The port given to use_dma_port() changed its path between two requests (model/fast/dma_path_switch.h):
+    /// `event_driven` when its completions come through dma_port_done() (the device sleeps while it waits for one),
+    /// false when they come from the bus-master engine clocked on the bus (the device is evaluated as on the
+    /// pin-level machine). Wakes the device, which may have work the path change held back.
+    void dma_path_changed(bool event_driven);
     const NicFrontStats& stats() const { return m_stats; }
     bool inta_asserted() const { return m_inta; }
     /// The register file (its table rows, current values without side effects).
@@ -167,7 +172,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     MdioController m_mdio;
     Interrupts m_irq;
     std::unique_ptr<NicDataPath> m_dp;
-    DmaPort* m_dma_port = nullptr;  // the loosely-timed back-end's port (use_dma_port), or null on the pin-level bus
+    bool m_dma_event_driven = false;  // the DMA port given to use_dma_port() reports through dma_port_done()
     WireSink* m_wire = nullptr;
 
     RegisterFile m_regs;    // BAR0, laid out by kRegisterTable (register_table.h)

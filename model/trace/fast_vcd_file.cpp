@@ -68,7 +68,7 @@ void FastVcdFile::register_with_kernel() {
 FastVcdFile::~FastVcdFile() {
     if (m_registered) sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
     if (!m_fp) return;
-    if (m_initialized) {
+    if (m_initialized && !m_closed) {
         // The edges an sc_clock would have had a time step for: those before the end, and one at the end only if the
         // kernel ran that time step (sc_start(duration) ends before the events at its end time).
         const uint64_t end = sc_core::sc_time_stamp().value();
@@ -599,6 +599,9 @@ void FastVcdFile::write_header() {
     write_comment(comment);
     m_prev_units = sc_core::sc_time_stamp().value() / m_unit_ticks;
     m_changed.reserve(m_vars.size());
+    if (m_windowed) {  // a viewer would place values without a time stamp at time 0
+        write_time(m_prev_units);
+    }
     put("$dumpvars\n");
     for (uint32_t i = 0; i < m_vars.size(); ++i) {
         Var& v = m_vars[i];
@@ -655,8 +658,18 @@ void FastVcdFile::poll(std::vector<Poll<T>>& group) {
     }
 }
 
+void FastVcdFile::close_window() {
+    if (!m_fp || m_closed) return;
+    m_closed = true;
+    if (!m_initialized) return;
+    const uint64_t end = sc_core::sc_time_stamp().value();
+    write_clock_edges(end, false);
+    write_time(end / m_unit_ticks);
+    flush();
+}
+
 void FastVcdFile::cycle(bool delta_cycle) {
-    if (delta_cycle || !m_fp) return;
+    if (delta_cycle || !m_fp || m_held || m_closed) return;
     if (!m_initialized) {
         m_initialized = true;
         write_header();

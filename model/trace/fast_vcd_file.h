@@ -27,6 +27,14 @@ class FastVcdFile : public sc_core::sc_trace_file {
 
     bool ok() const { return m_fp != nullptr; }
 
+    /// A trace of one window of the run (nicsim --detail-from): call before the simulation starts; nothing is
+    /// written until open_window().
+    void hold_until_window() { m_held = m_windowed = true; }
+    /// The window starts now: the header, and every value as it is at the end of this time step.
+    void open_window() { m_held = false; }
+    /// The window ends now: the clock edges and a time stamp up to now; nothing is written after it.
+    void close_window();
+
     /// A clock that rises at k * period (k = 0, 1, ...) and falls half a period later, for as long as the
     /// simulation runs: its edges are written from the time alone, as an sc_clock traced here would show them,
     /// without the clock needing a time step of its own at either edge (pci::BusClock).
@@ -160,6 +168,9 @@ class FastVcdFile : public sc_core::sc_trace_file {
     bool m_initialized = false;
     bool m_warned_late = false;
     bool m_registered = false;
+    bool m_windowed = false;  // hold_until_window(): the initial values get the window's time stamp
+    bool m_held = false;      // before the window (hold_until_window)
+    bool m_closed = false;    // after the window (close_window)
 };
 
 }  // namespace nicsim

@@ -28,6 +28,18 @@ Tracer::Tracer(std::FILE* stream, const std::string& name) : m_writer(Writer::Fa
     m_file->set_time_unit(100, sc_core::SC_PS);
 }
 
+void Tracer::hold_until_window() {
+    if (m_file && m_writer == Writer::Fast) static_cast<FastVcdFile*>(m_file)->hold_until_window();
+}
+
+void Tracer::open_window() {
+    if (m_file && m_writer == Writer::Fast) static_cast<FastVcdFile*>(m_file)->open_window();
+}
+
+void Tracer::close_window() {
+    if (m_file && m_writer == Writer::Fast) static_cast<FastVcdFile*>(m_file)->close_window();
+}
+
 Tracer::~Tracer() {
     if (!m_file) return;
     if (m_writer == Writer::SystemC)

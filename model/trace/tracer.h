@@ -28,6 +28,12 @@ class Tracer {
     sc_core::sc_trace_file* file() const { return m_file; }
     const std::string& path() const { return m_path; }
 
+    /// A trace of one window of the run (nicsim --detail-from; the fast writer only): nothing is written before
+    /// open_window() or after close_window(). Call hold_until_window() before the simulation starts.
+    void hold_until_window();
+    void open_window();
+    void close_window();
+
     template <class T>
     void add(const T& value, const std::string& name) {
         if (m_file) sc_core::sc_trace(m_file, value, name);

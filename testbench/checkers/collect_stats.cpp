@@ -108,6 +108,30 @@ const StatRow<MachineView> kPartnerRows[] = {
     {"interrupts serviced", [](const MachineView& v) { return stat_count(v.m.host_cpu().stats().interrupts); }},
 };
 
+/// The detailed window (--detail-from): when the DUT moved to the pin-level bus and back, how long each switch waited
+/// for the DMA engine and the CPU to be quiescent, and what the NIC's DMA moved through the fast mode's port (added
+/// to the bus monitor's count of the window, it is every byte the NIC moved).
+const DetailRecord& detail(const RunView& r) {
+    return r.top.detail_window()->record();
+}
+const StatRow<RunView> kDetailRows[] = {
+    {"from", [](const RunView& r) { return stat_text(r.cfg.detail_from.text()); }},
+    {"NIC DMA bytes in the fast mode",
+     [](const RunView& r) {
+         const fast::FastDmaStats& f = r.dut.detail()->fast_dma.stats();
+         return stat_count(f.read_bytes + f.write_bytes);
+     }},
+    {"start",
+     [](const RunView& r) { return detail(r).started ? stat_measure(detail(r).start_ns / 1000.0) : stat_absent(); },
+     "us"},
+    {"quiescence wait at start ns",
+     [](const RunView& r) { return detail(r).started ? stat_count(detail(r).start_wait_ns) : stat_absent(); }},
+    {"end", [](const RunView& r) { return detail(r).ended ? stat_measure(detail(r).end_ns / 1000.0) : stat_absent(); },
+     "us"},
+    {"quiescence wait at end ns",
+     [](const RunView& r) { return detail(r).ended ? stat_count(detail(r).end_wait_ns) : stat_absent(); }},
+};
+
 void add_traffic(RunStats& s, const RunView& r) {
     add_rows(s, "transmit", r, kTransmitRows);
     add_rows(s, "transmit", r.partner ? r.partner->rx_board() : r.top.peer()->tx_board(), kBoardRows);
@@ -130,6 +154,7 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
     add_bus_stats(s, r);
     add_nic_stats(s, r);
     add_host_stats(s, r);
+    if (top.detail_window()) add_rows(s, "detail window", r, kDetailRows);
     add_check_stats(s, r);
     if (r.cfg.fault.any()) add_faults(s, r);
     return s;

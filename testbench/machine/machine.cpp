@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "testbench/machine/detail_machine.h"
 #include "testbench/machine/driver_bringup.h"
 
 namespace nicsim::tb {
@@ -16,10 +17,11 @@ Mac mac_of(const nic::NicParams& p) {
     return m;
 }
 
-host::HostSystemParams host_params(const MachineConfig& c) {
+host::HostSystemParams host_params(const MachineConfig& c, bool bind_paths) {
     host::HostSystemParams p;
     p.bridge.read_latency = c.mem_latency;
     p.verify_dma = c.verify_dma;
+    p.bind_paths = bind_paths;
     return p;
 }
 
@@ -70,18 +72,24 @@ void MachineBase::install_run_program() {
     install_program(*this, [this](hostdrv::HostPlatform& hp) { run(hp, nic_device().device_number()); });
 }
 
-Machine::Machine(sc_module_name name, const MachineConfig& cfg)
+Machine::Machine(sc_module_name name, const MachineConfig& cfg) : Machine(name, cfg, true) {}
+
+Machine::Machine(sc_module_name name, const MachineConfig& cfg, bool finish)
     : MachineBase(name, cfg),
       bus("pci", cfg.bus),
       monitor("monitor", bus),
-      host("host", bus, host_params(cfg)),
+      host("host", bus, host_params(cfg, finish)),
       nic("nic", bus, cfg.nic),
       arbiter("arbiter", bus, cfg.arbiter) {
     monitor.set_dac_capable(host.bridge.master_index(), true);
     monitor.set_dac_capable(nic.master().master_index(), cfg.nic.dma_address_bits == 64);
     monitor.set_data_path_64(nic.master().master_index(), cfg.nic.data_path_bits == 64);
     if (cfg.bridge_faults) host.bridge.set_faults(*cfg.bridge_faults);
-    trace(cfg.trace_file);
+    if (finish) finish_construction();
+}
+
+void Machine::finish_construction() {
+    trace(config().trace_file);
     install_run_program();
 }
 
@@ -92,6 +100,10 @@ TlmMachine::TlmMachine(sc_module_name name, const MachineConfig& cfg)
 }
 
 std::unique_ptr<MachineBase> build_machine(const char* name, const MachineConfig& cfg) {
+    if (cfg.both_bus_models) {
+        if (cfg.bridge_faults) throw std::invalid_argument("host bridge faults are not available with --detail-from");
+        return std::make_unique<DetailMachine>(name, cfg);
+    }
     if (cfg.bus_model == BusModel::Tlm) return std::make_unique<TlmMachine>(name, cfg);
     return std::make_unique<Machine>(name, cfg);
 }

@@ -27,6 +27,7 @@ namespace nicsim::tb {
 
 class Machine;
 class TlmMachine;
+class DetailMachine;
 
 /// What both bus models have, and the record of the run program its CPU runs (RunProgram: empty when the
 /// configuration has no run).
@@ -42,6 +43,8 @@ class MachineBase : public sc_core::sc_module, public RunProgram {
     virtual Machine* pin() { return nullptr; }
     /// The fast-mode machine (FastBridge, FastDmaPort), or null with pin.
     virtual TlmMachine* tlm() { return nullptr; }
+    /// The machine with both bus models (--detail-from, testbench/machine/detail_machine.h), or null.
+    virtual DetailMachine* detail() { return nullptr; }
     const MachineConfig& config() const { return m_config; }
     /// Trace into `tf` what the configuration asks for (the bus lines on the pin-level bus, the NIC's state); the
     /// builder calls it with MachineConfig::trace_file, a run that opens its VCD later calls it itself.
@@ -81,6 +84,13 @@ class Machine : public MachineBase {
     host::HostMemory& host_memory() override { return host.memory; }
     host::DmaVerifier& dma_verifier() override { return host.verifier; }
     Machine* pin() override { return this; }
+
+  protected:
+    /// `finish` false: the derived class binds the CPU's and the host bridge's paths itself (HostSystemParams::
+    /// bind_paths) and calls finish_construction() once its parts exist.
+    Machine(sc_core::sc_module_name name, const MachineConfig& cfg, bool finish);
+    /// Tracing and the run program, once every part exists.
+    void finish_construction();
 };
 
 /// The TLM-2.0 fast machine (bus_model tlm).
@@ -100,7 +110,8 @@ class TlmMachine : public MachineBase {
     TlmMachine* tlm() override { return this; }
 };
 
-/// The builder: the machine `cfg` describes, a Machine or a TlmMachine.
+/// The builder: the machine `cfg` describes, a Machine, a TlmMachine or (MachineConfig::both_bus_models) a
+/// DetailMachine.
 std::unique_ptr<MachineBase> build_machine(const char* name, const MachineConfig& cfg);
 
 }  // namespace nicsim::tb

@@ -25,6 +25,8 @@ struct MachineConfig {
     unsigned mem_latency = 4;            ///< host memory read latency in bus clocks
     /// tlm only: the CPU's temporal-decoupling quantum (fast::FastMachineParams::quantum; zero: every cycle waits).
     sc_core::sc_time tlm_quantum = fast::kDefaultQuantum;
+    /// Both bus models, starting with the fast one (DetailMachine: nicsim --detail-from); bus_model is tlm then.
+    bool both_bus_models = false;
     bool verify_dma = true;             ///< the DMA verifier refuses device accesses the host did not hand out
     pci::ArbiterConfig arbiter{0, 16};  ///< pin only: parked on the host bridge (bus master 0)
     /// Pin only: faults the host bridge injects into the NIC's transactions (none when empty).

@@ -42,6 +42,8 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
     dut.miniport = m_dut_miniport.get();
     m_dut = build_machine("dut", dut);
     m_dut->set_check_rx(m_cfg.pcap_in.empty());  // frames from a pcap are not ours to check byte for byte
+    if (DetailMachine* d = m_dut->detail())
+        m_detail = std::make_unique<DetailWindow>("detail", m_cfg, *d, m_wire.end_a());
     if (m_cfg.back_to_back) {
         MachineConfig partner = machine_config(m_cfg, true, m_dut->mac());
         partner.miniport = m_partner_miniport ? m_partner_miniport.get() : m_dut_miniport.get();
@@ -51,7 +53,7 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         m_partner->set_tx_board(&m_dut->rx_board());
         m_dut->rx_expected_total = m_cfg.direction == Direction::Tx ? 0 : m_cfg.packets;
         m_partner->rx_expected_total = m_cfg.direction == Direction::Rx ? 0 : m_cfg.packets;
-        m_dut->nic_device().set_wire(&m_wire.end_a());
+        m_dut->nic_device().set_wire(&dut_wire_sink());
         m_partner->nic_device().set_wire(&m_wire.end_b());
         m_wire.connect_a([this](const net::Frame& f) { m_dut->nic_device().receive(f); });
         m_wire.connect_b([this](const net::Frame& f) { m_partner->nic_device().receive(f); });
@@ -59,7 +61,7 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         m_peer = std::make_unique<Peer>("peer", m_cfg, m_wire, *m_dut);
         m_dut->set_tx_board(&m_peer->tx_board());
         m_dut->rx_expected_total = (m_cfg.direction == Direction::Tx || !m_cfg.pcap_in.empty()) ? 0 : m_cfg.packets;
-        m_dut->nic_device().set_wire(&m_wire.end_a());
+        m_dut->nic_device().set_wire(&dut_wire_sink());
         m_wire.connect_a([this](const net::Frame& f) { m_dut->nic_device().receive(f); });
         m_wire.connect_b([this](const net::Frame& f) { m_peer->receive(f); });
         m_wire.on_link_change_a([this](bool up) { m_dut->nic_device().set_link(up); });
@@ -133,6 +135,10 @@ std::vector<std::string> expected_fault_reports(const FaultConfig& f) {
     return t;
 }
 
+net::WireSink& SystemTop::dut_wire_sink() {
+    return m_detail ? m_detail->nic_sink() : m_wire.end_a();
+}
+
 Machine& SystemTop::dut() {
     if (Machine* pin = m_dut->pin()) return *pin;
     throw std::logic_error("SystemTop::dut(): no pin-level machine with --bus-model tlm (use machine())");
@@ -184,6 +190,7 @@ void SystemTop::attach_outputs(std::FILE* vcd, std::FILE* pcap) {
     m_tracer = std::make_unique<Tracer>(vcd, m_cfg.vcd);
     m_dut->trace(m_tracer->file());
     if (m_partner) m_partner->trace(m_tracer->file());
+    if (m_detail) m_detail->set_tracer(m_tracer.get());
     if (traced_nic_parts() & nic::kTraceMac) m_wire.trace(m_tracer->file());
 }
 

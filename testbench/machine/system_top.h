@@ -14,6 +14,7 @@
 #include "model/wire/pcap_file.h"
 #include "model/wire/wire.h"
 #include "testbench/checkers/scoreboard.h"
+#include "testbench/machine/detail_window.h"
 #include "testbench/machine/machine.h"
 #include "testbench/machine/peer.h"
 #include "testbench/nicsim/run_config.h"
@@ -38,6 +39,8 @@ class SystemTop : public sc_core::sc_module {
     wire::Wire& wire() { return m_wire; }
     Peer* peer() { return m_peer.get(); }
     wire::PcapSource* pcap_source() { return m_pcap_in.get(); }
+    /// The detailed window (--detail-from), or null.
+    const DetailWindow* detail_window() const { return m_detail.get(); }
     /// Every program finished and every expected frame arrived (or the peer has nothing more to send).
     bool finished() const;
     /// Trace into `vcd` and record the wire into `pcap` (either may be null; both stay the caller's, named by
@@ -59,6 +62,7 @@ class SystemTop : public sc_core::sc_module {
     void watch();
     void open_pcap_gate();
     void timed_faults();
+    net::WireSink& dut_wire_sink();
     RunConfig m_cfg;
     // Before the machines: their run programs point at these.
     std::unique_ptr<machine::MiniportLibrary> m_dut_miniport;
@@ -68,6 +72,7 @@ class SystemTop : public sc_core::sc_module {
     wire::Wire m_wire;
     std::unique_ptr<MachineBase> m_dut;
     std::unique_ptr<MachineBase> m_partner;
+    std::unique_ptr<DetailWindow> m_detail;
     std::unique_ptr<Peer> m_peer;
     std::unique_ptr<HoldUntilDriverUp> m_pcap_gate;
     std::unique_ptr<wire::PcapSource> m_pcap_in;

@@ -184,7 +184,8 @@ bool default_outputs(RunConfig& cfg) {
     bool needs_dir = false;
     // With --bus-model tlm there is no pin-level bus: the default VCD (the bus) is off, and on when --trace names
     // only NIC internals (validate() refused an explicit --vcd with a trace that needs the bus).
-    if (cfg.bus_model == BusModel::Tlm && cfg.vcd.empty() && trace_needing_bus(cfg.trace)) cfg.vcd = "none";
+    if (cfg.bus_model == BusModel::Tlm && !cfg.detail_from.any() && cfg.vcd.empty() && trace_needing_bus(cfg.trace))
+        cfg.vcd = "none";
     cfg.vcd = default_output(cfg.vcd, default_trace_path(cfg), needs_dir);
     cfg.pcap_out = default_output(cfg.pcap_out, kDefaultPcapOut, needs_dir);
     return needs_dir && ::mkdir(kDefaultOutDir, 0777) == 0;

@@ -77,6 +77,11 @@ const char* default_trace_path(const RunConfig& cfg) {
     return cfg.trace_format == TraceFormat::Fst ? kDefaultFst : kDefaultVcd;
 }
 
+std::string DetailFrom::text() const {
+    if (packet) return "packet:" + std::to_string(packet);
+    return ns ? values::time_text(ns) : "none";
+}
+
 const char* bus_model_name(BusModel m) {
     return m == BusModel::Tlm ? "tlm" : "pin";
 }
@@ -170,6 +175,20 @@ void validate_trace_file(const RunConfig& cfg) {
     }
 }
 
+/// The detailed window starts in the fast mode and carries the DUT's machine over to the pin-level bus.
+void validate_detail_window(const RunConfig& cfg) {
+    if (cfg.detail_for_ns && !cfg.detail_from.any())
+        throw UsageError("--detail-for: needs --detail-from (the window's start)");
+    if (!cfg.detail_from.any()) return;
+    if (cfg.bus_model != BusModel::Tlm)
+        throw UsageError(
+            "--detail-from: needs --bus-model tlm (the run is fast up to the window; with pin it is "
+            "detailed throughout)");
+    if (cfg.max_time_ns && cfg.detail_from.ns >= cfg.max_time_ns)
+        throw UsageError("--detail-from " + cfg.detail_from.text() + ": not before --max-time " +
+                         values::time_text(cfg.max_time_ns));
+}
+
 }  // namespace
 
 void validate(const RunConfig& cfg) {
@@ -189,6 +208,7 @@ void validate(const RunConfig& cfg) {
         throw UsageError("--peer-miniport: needs --back-to-back (the peer is otherwise not a machine)");
     if (cfg.back_to_back && !cfg.pcap_in.empty())
         throw UsageError("--pcap-in: not available with --back-to-back (the second NIC is the wire's other end)");
+    validate_detail_window(cfg);
     if (cfg.bus_model == BusModel::Tlm) {
         // The fast mode has no host bridge and no bus lines: faults injected there have nothing to act on.
         if (const char* f = cfg.fault.first_needing_bus())
@@ -196,7 +216,7 @@ void validate(const RunConfig& cfg) {
                              ": not available with --bus-model tlm (it acts on the host bridge or the PCI bus lines)");
         // An explicit VCD must not silently lack the bus it was asked for (without --vcd, main leaves it off).
         const bool vcd_asked = !cfg.vcd.empty() && cfg.vcd != "none";
-        if (const char* t = trace_needing_bus(cfg.trace); t && vcd_asked)
+        if (const char* t = trace_needing_bus(cfg.trace); t && vcd_asked && !cfg.detail_from.any())
             throw UsageError(std::string("--trace ") + t +
                              ": not available with --bus-model tlm (no pin-level bus to trace); use --trace "
                              "dma,desc,mac or --vcd none");

@@ -53,6 +53,15 @@ const char* direction_name(Direction d);
 const char* bus_model_name(BusModel m);
 const char* trace_format_name(TraceFormat f);
 
+/// detail-from: where the run leaves the fast mode for the pin-level bus, at a simulated time or once the DUT has
+/// put its Nth packet on the wire (neither: the whole run keeps its bus model).
+struct DetailFrom {
+    uint64_t ns = 0;      ///< a simulated time (0: not by time)
+    uint64_t packet = 0;  ///< packet:N (0: not by packet)
+    bool any() const { return ns != 0 || packet != 0; }
+    std::string text() const;  ///< "none", a time ("5ms") or "packet:N"
+};
+
 /// Faults to inject (--fault): each with the recovery the run then checks. Zero/false = off.
 struct FaultConfig {
     double retry = 0;                     ///< retry:P - the host bridge answers a first data phase with Retry
@@ -88,6 +97,8 @@ struct RunConfig {
     unsigned mem_latency = 4;            ///< mem-latency: host memory read latency in bus clocks
     BusModel bus_model = BusModel::Pin;  ///< bus-model: pin (cycle-accurate PCI bus) or tlm (TLM-2.0 fast mode)
     uint64_t tlm_quantum_ns = 1'000;     ///< tlm-quantum: the fast mode's CPU quantum (0: no temporal decoupling)
+    DetailFrom detail_from;              ///< detail-from: start of the window on the pin-level bus (tlm only)
+    uint64_t detail_for_ns = 0;          ///< detail-for: length of that window (0: detailed to the end of the run)
     // NIC.
     unsigned dma_address_bits = nic::NicParams{}.dma_address_bits;  ///< dma-address-bits: 32 or 64
     unsigned nic_data_path = nic::NicParams{}.data_path_bits;       ///< nic-data-path: 32 (82540EM) or 64 (82545EM)

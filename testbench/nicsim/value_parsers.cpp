@@ -1,5 +1,6 @@
 #include "testbench/nicsim/value_parsers.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -76,6 +77,25 @@ uint64_t parse_time_ns(const std::string& key, const std::string& v) {
     const double ns = t * mul;
     if (ns < 1 || ns > 3.6e12) bad(key, v, "a time from 1ns to 3600s");
     return static_cast<uint64_t>(ns);
+}
+
+DetailFrom parse_detail_from(const std::string& key, const std::string& v) {
+    DetailFrom d;
+    static const std::string kPacket = "packet:";
+    const std::string what = "a time such as 5ms, or packet:N with N from 1 (after the Nth packet sent)";
+    if (v.compare(0, kPacket.size(), kPacket) == 0) {
+        const std::string n = v.substr(kPacket.size());
+        if (n.empty() ||
+            !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+            bad(key, v, what);
+        errno = 0;
+        d.packet = std::strtoull(n.c_str(), nullptr, 10);
+        if (errno != 0 || d.packet == 0) bad(key, v, what);
+    } else if (!v.empty() && (std::isdigit(static_cast<unsigned char>(v[0])) || v[0] == '.'))
+        d.ns = parse_time_ns(key, v);
+    else
+        bad(key, v, what);
+    return d;
 }
 
 std::string time_text(uint64_t ns) {

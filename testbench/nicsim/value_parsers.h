@@ -20,6 +20,8 @@ unsigned parse_choice(const std::string& key, const std::string& v, std::initial
 bool parse_bool(const std::string& key, const std::string& v);
 /// Simulated time: a number with ns, us, ms or s, from 1 ns to 3600 s.
 uint64_t parse_time_ns(const std::string& key, const std::string& v);
+/// --detail-from: a time (parse_time_ns) or packet:N with N from 1.
+DetailFrom parse_detail_from(const std::string& key, const std::string& v);
 SizeDist parse_size(const std::string& key, const std::string& v);
 /// A comma-separated list of bus, dma, desc, mac, all.
 std::string parse_trace(const std::string& key, const std::string& v);

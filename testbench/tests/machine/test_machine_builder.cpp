@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "model/nic/nic_82540em.h"
+#include "testbench/machine/detail_machine.h"
 #include "testbench/machine/driver_bringup.h"
 #include "testbench/machine/machine.h"
 #include "testbench/machine/machine_config.h"
@@ -124,4 +125,43 @@ TEST_CASE("host bridge faults on a TLM machine are refused when it is built", "[
     c.bus_model = tb::BusModel::Tlm;
     c.bridge_faults = host::HostBridgeFaults{};
     CHECK_THROWS_AS(tb::build_machine("tlm", c), std::invalid_argument);
+}
+
+TEST_CASE("a machine with both bus models starts fast and moves its CPU's cycles to the pin-level bus and back",
+          "[machine][builder][detail]") {
+    tb::MachineConfig c;
+    c.bus_model = tb::BusModel::Tlm;
+    c.both_bus_models = true;
+    const auto m = tb::build_machine("both", c);
+    REQUIRE(m->detail() != nullptr);
+    REQUIRE(m->pin() != nullptr);
+    tb::DetailMachine& d = *m->detail();
+    CHECK_FALSE(d.detailed());
+
+    uint32_t id[3] = {};
+    bool detailed_between = false;
+    sc_time waited[2];
+    tb::install_program(*m, [&](hostdrv::HostPlatform& hp) {
+        const unsigned dev = m->nic_device().device_number();
+        id[0] = hp.config_read(dev, 0, 4);
+        waited[0] = d.switch_bus_model(true);
+        detailed_between = d.detailed();
+        id[1] = hp.config_read(dev, 0, 4);
+        waited[1] = d.switch_bus_model(false);
+        id[2] = hp.config_read(dev, 0, 4);
+    });
+    sc_start(sc_time(100, SC_US));
+    INFO("every read reaches the NIC's configuration space: vendor 0x8086, device 0x100E");
+    CHECK(id[0] == 0x100E8086u);
+    CHECK(id[1] == 0x100E8086u);
+    CHECK(id[2] == 0x100E8086u);
+    INFO("the first and the last read went through FastBridge, the one between the switches over the bus");
+    CHECK(detailed_between);
+    CHECK_FALSE(d.detailed());
+    CHECK(d.fast_bridge.stats().cfg_cycles == 2);
+    CHECK(d.host.bridge.stats().cpu_cfg_cycles == 1);
+    CHECK(d.monitor.violations() == 0);
+    INFO("with no DMA and no CPU cycle running, neither switch waited");
+    CHECK(waited[0] == SC_ZERO_TIME);
+    CHECK(waited[1] == SC_ZERO_TIME);
 }
