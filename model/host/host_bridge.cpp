@@ -417,7 +417,7 @@ bool HostBridge::mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned le
     const uint8_t all = static_cast<uint8_t>((1u << len) - 1);
     if (m_params.use_dmi) {
         for (DmiEntry& e : m_dmi) {
-            if (!e.valid || addr < e.start || addr + (len - 1) > e.end) continue;
+            if (!e.valid || addr < e.start || addr + (len - 1) > e.end || (write && !e.writable)) continue;
             uint8_t* p = e.ptr + (addr - e.start);
             if (write) {
                 for (unsigned i = 0; i < len; ++i)
@@ -452,10 +452,11 @@ bool HostBridge::mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned le
     if (!m_gp.is_response_ok()) return false;
     if (m_params.use_dmi && m_gp.is_dmi_allowed()) {
         tlm::tlm_dmi dmi;
-        if (mem->get_direct_mem_ptr(m_gp, dmi) && dmi.is_read_write_allowed()) {
+        if (mem->get_direct_mem_ptr(m_gp, dmi) && dmi.is_read_allowed()) {
             DmiEntry& e = m_dmi[m_dmi_next];
             m_dmi_next = (m_dmi_next + 1) % kDmiEntries;
             e.valid = true;
+            e.writable = dmi.is_write_allowed();
             e.start = dmi.get_start_address();
             e.end = dmi.get_end_address();
             e.ptr = dmi.get_dmi_ptr();

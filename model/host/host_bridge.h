@@ -152,6 +152,7 @@ class HostBridge : public sc_core::sc_module,
     };
     struct DmiEntry {
         bool valid = false;
+        bool writable = false;  // the grant allows writes (else reads only)
         uint64_t start = 0, end = 0;
         uint8_t* ptr = nullptr;
     };
