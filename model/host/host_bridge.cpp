@@ -88,8 +88,9 @@ void HostBridge::clock_edge() {
     if (!l.idle() || m_target.active()) m_target.tick();
     expire_delayed();
 
+    // Cheapest first: on a busy bus the master engine's own test is not needed.
     const bool busy =
-        m_master.needs_tick() || m_cpu.state == CpuState::Queued || m_target.active() || !m_bus.lines().idle();
+        !m_bus.lines().idle() || m_cpu.state == CpuState::Queued || m_target.active() || m_master.needs_tick();
     if (!busy) sleep();
 }
 
