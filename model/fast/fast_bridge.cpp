@@ -52,19 +52,41 @@ void FastBridge::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& d
     if (m_bus)
         while (!m_bus->lines().rst_n) wait(m_bus->changed_event());  // no cycle runs while RST# is asserted
     const bool write = gp.is_write();
+    take_bus_time(write, delay);
+    unsigned device = ~0u;
+    pci::TargetAccess acc = address_phase(space, gp, device);
+    pci::TargetClient* target = claim(space, acc, device);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    if (!target) {
+        master_abort(space, gp, acc);
+        return;
+    }
+    const pci::TargetReply reply = data_phase(*target, acc, gp, delay);
+    if (reply == pci::TargetReply::Data || reply == pci::TargetReply::Disconnect) return;
+    ++m_stats.errors;
     const uint32_t len = gp.get_data_length();
-    const uint64_t a = gp.get_address();
-    const unsigned shift = static_cast<unsigned>(a & 3u);
-    uint8_t* data = gp.get_data_ptr();
+    if (!write) std::fill(gp.get_data_ptr(), gp.get_data_ptr() + len, uint8_t(0xFF));
+    gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    SC_REPORT_WARNING("nicsim/fast/target-retry",
+                      (std::string(pci::cmd_name(acc.cmd)) + " of " + std::to_string(len) + " bytes at " +
+                       hex(gp.get_address()) + ": the device refused the data phase")
+                          .c_str());
+}
+
+void FastBridge::take_bus_time(bool write, sc_time& delay) {
     if (m_timeline)  // the cycle starts when the bus is free, at the CPU's (possibly decoupled) local time
         delay = m_timeline->occupy(sc_time_stamp() + delay, write ? m_params.write_clocks : m_params.read_clocks) -
                 sc_time_stamp();
     else
         delay += write ? m_write_delay : m_read_delay;
+}
 
+// The access a PCI target would decode from the cycle's address phase; `device` is the configuration slot.
+pci::TargetAccess FastBridge::address_phase(Space space, const tlm::tlm_generic_payload& gp, unsigned& device) {
+    const bool write = gp.is_write();
+    const uint64_t a = gp.get_address();
     pci::TargetAccess acc;
-    acc.byte_enables = static_cast<uint8_t>(((1u << len) - 1u) << shift);
-    unsigned device = ~0u;
+    acc.byte_enables = static_cast<uint8_t>(((1u << gp.get_data_length()) - 1u) << (a & 3u));
     switch (space) {
         case Space::Mem:
             acc.cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
@@ -83,57 +105,56 @@ void FastBridge::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& d
             ++m_stats.cfg_cycles;
             break;
     }
-    pci::TargetClient* target = nullptr;
+    return acc;
+}
+
+pci::TargetClient* FastBridge::claim(Space space, pci::TargetAccess& acc, unsigned device) {
     for (const Device& d : m_devices) {
         acc.idsel = space == Space::Cfg && d.number == device;
-        if (d.client->target_claim(acc)) {
-            target = d.client;
-            break;
-        }
+        if (d.client->target_claim(acc)) return d.client;
     }
-    gp.set_response_status(tlm::TLM_OK_RESPONSE);
-    if (!target) {
-        ++m_stats.master_aborts;
-        if (!write) std::fill(data, data + len, uint8_t(0xFF));  // reads of nothing return all ones, as on a PC
-        if (space != Space::Cfg) {  // an empty configuration slot is normal during enumeration
-            gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-            SC_REPORT_WARNING("nicsim/fast/master-abort",
-                              (std::string(pci::cmd_name(acc.cmd)) + " of " + std::to_string(len) + " bytes at " +
-                               hex(a) + ": no target claimed it (master abort)")
-                                  .c_str());
-        }
-        return;
-    }
+    return nullptr;
+}
+
+void FastBridge::master_abort(Space space, tlm::tlm_generic_payload& gp, const pci::TargetAccess& acc) {
+    ++m_stats.master_aborts;
+    const uint32_t len = gp.get_data_length();
+    if (!gp.is_write()) std::fill(gp.get_data_ptr(), gp.get_data_ptr() + len, uint8_t(0xFF));  // all ones, as on a PC
+    if (space == Space::Cfg) return;  // an empty configuration slot is normal during enumeration
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    SC_REPORT_WARNING("nicsim/fast/master-abort",
+                      (std::string(pci::cmd_name(acc.cmd)) + " of " + std::to_string(len) + " bytes at " +
+                       hex(gp.get_address()) + ": no target claimed it (master abort)")
+                          .c_str());
+}
+
+// The one data phase, asked again (one clock each) while the device inserts wait states.
+pci::TargetReply FastBridge::data_phase(pci::TargetClient& target, const pci::TargetAccess& acc,
+                                        tlm::tlm_generic_payload& gp, sc_time& delay) {
+    const uint32_t len = gp.get_data_length();
+    const unsigned shift = static_cast<unsigned>(gp.get_address() & 3u);
+    uint8_t* data = gp.get_data_ptr();
     pci::TargetReply reply;
-    if (write) {
-        uint64_t v = 0;
+    uint64_t v = 0;
+    if (gp.is_write()) {
         for (unsigned i = 0; i < len; ++i) v |= static_cast<uint64_t>(data[i]) << (8 * (shift + i));
-        reply = target->target_write_ready(acc);
+        reply = target.target_write_ready(acc);
         for (unsigned tries = 0; reply == pci::TargetReply::Wait && tries < kMaxWaits; ++tries) {
             delay += m_clock;
-            reply = target->target_write_ready(acc);
+            reply = target.target_write_ready(acc);
         }
         if (reply == pci::TargetReply::Data || reply == pci::TargetReply::Disconnect)
-            target->target_write(acc, v, acc.byte_enables);
-    } else {
-        uint64_t v = 0;
-        reply = target->target_read(acc, v);
-        for (unsigned tries = 0; reply == pci::TargetReply::Wait && tries < kMaxWaits; ++tries) {
-            delay += m_clock;
-            reply = target->target_read(acc, v);
-        }
-        if (reply == pci::TargetReply::Data || reply == pci::TargetReply::Disconnect)
-            for (unsigned i = 0; i < len; ++i) data[i] = static_cast<uint8_t>(v >> (8 * (shift + i)));
+            target.target_write(acc, v, acc.byte_enables);
+        return reply;
     }
-    if (reply != pci::TargetReply::Data && reply != pci::TargetReply::Disconnect) {
-        ++m_stats.errors;
-        if (!write) std::fill(data, data + len, uint8_t(0xFF));
-        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-        SC_REPORT_WARNING("nicsim/fast/target-retry",
-                          (std::string(pci::cmd_name(acc.cmd)) + " of " + std::to_string(len) + " bytes at " + hex(a) +
-                           ": the device refused the data phase")
-                              .c_str());
+    reply = target.target_read(acc, v);
+    for (unsigned tries = 0; reply == pci::TargetReply::Wait && tries < kMaxWaits; ++tries) {
+        delay += m_clock;
+        reply = target.target_read(acc, v);
     }
+    if (reply == pci::TargetReply::Data || reply == pci::TargetReply::Disconnect)
+        for (unsigned i = 0; i < len; ++i) data[i] = static_cast<uint8_t>(v >> (8 * (shift + i)));
+    return reply;
 }
 
 }  // namespace nicsim::fast

@@ -66,6 +66,12 @@ class FastBridge : public sc_core::sc_module {
     void cfg_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { transport(Space::Cfg, gp, delay); }
     void transport(Space space, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
     bool request_ok(Space space, tlm::tlm_generic_payload& gp);
+    void take_bus_time(bool write, sc_core::sc_time& delay);
+    pci::TargetAccess address_phase(Space space, const tlm::tlm_generic_payload& gp, unsigned& device);
+    pci::TargetClient* claim(Space space, pci::TargetAccess& acc, unsigned device);
+    void master_abort(Space space, tlm::tlm_generic_payload& gp, const pci::TargetAccess& acc);
+    pci::TargetReply data_phase(pci::TargetClient& target, const pci::TargetAccess& acc, tlm::tlm_generic_payload& gp,
+                                sc_core::sc_time& delay);
 
     FastBridgeParams m_params;
     const pci::PciBus* m_bus;

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "dma_verifier.h"
 
 #include <cstring>
@@ -52,6 +54,8 @@ void DmaVerifier::revoke(uint64_t phys, uint64_t len) {
         }
     }
     m_stats.revokes += removed;
+    // DMI handed out over a window that went must go with it (PCI master DMA there is judged again).
+    if (removed != 0 && target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(phys, end - 1);
     if (removed == 0 && len != 0)
         SC_REPORT_WARNING(
             "nicsim/host/verifier-revoke",
@@ -174,7 +178,12 @@ void DmaVerifier::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
         return;
     }
     initiator->b_transport(gp, delay);
-    gp.set_dmi_allowed(false);  // while checking, every access must come through here
+    // DMI is offered only inside the one allowed window this access fell in (see get_direct_mem_ptr).
+    gp.set_dmi_allowed(gp.is_dmi_allowed() && hit_holds(gp.get_address(), gp.get_data_length(), gp.is_write()));
+}
+
+bool DmaVerifier::hit_holds(uint64_t a, uint64_t len, bool write) const {
+    return m_hit_valid && a >= m_hit_start && a + len <= m_hit_end && (!write || m_hit_write);
 }
 
 unsigned DmaVerifier::transport_dbg(tlm::tlm_generic_payload& gp) {
@@ -182,13 +191,24 @@ unsigned DmaVerifier::transport_dbg(tlm::tlm_generic_payload& gp) {
 }
 
 bool DmaVerifier::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
-    if (m_enabled) {
+    if (!m_enabled) return initiator->get_direct_mem_ptr(gp, dmi);
+    // While checking, DMI covers at most the window the last passed access fell in: every byte of it would pass
+    // (writes only where the window is writable), and revoke() takes the pointer back with the window.
+    if (!hit_holds(gp.get_address(), 1, false) || !initiator->get_direct_mem_ptr(gp, dmi)) {
         dmi.set_start_address(0);
         dmi.set_end_address(~0ull);
         dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
         return false;
     }
-    return initiator->get_direct_mem_ptr(gp, dmi);
+    const uint64_t start = std::max<uint64_t>(dmi.get_start_address(), m_hit_start);
+    const uint64_t end = std::min<uint64_t>(dmi.get_end_address(), m_hit_end - 1);
+    dmi.set_dmi_ptr(dmi.get_dmi_ptr() + (start - dmi.get_start_address()));
+    dmi.set_start_address(start);
+    dmi.set_end_address(end);
+    if (!m_hit_write)
+        dmi.set_granted_access(dmi.is_read_allowed() ? tlm::tlm_dmi::DMI_ACCESS_READ : tlm::tlm_dmi::DMI_ACCESS_NONE);
+    ++m_stats.dmi_grants;
+    return dmi.is_read_allowed();
 }
 
 void DmaVerifier::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {

@@ -3,7 +3,9 @@
 // buffers). When enabled, a device access outside every window, or a write into a read-only window, is a violation:
 // a "nicsim/host/verifier" warning naming address, length, master and direction; the write is dropped, a read
 // returns zeros, and the transaction is answered with TLM_ADDRESS_ERROR_RESPONSE (the bridge target-aborts).
-// Reads are checked at dword granularity (a PCI read always fetches whole dwords); writes byte by byte.
+// Reads are checked at dword granularity (a PCI read always fetches whole dwords); writes byte by byte. While
+// checking it grants DMI only inside one allowed window (read-only where the window is) and invalidates it when the
+// window is revoked, so a bridge's DMI accesses are exactly those the check would pass.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,7 @@ struct DmaVerifierStats {
     uint64_t violations = 0;  ///< accesses refused
     uint64_t allows = 0;      ///< allow() calls
     uint64_t revokes = 0;     ///< windows removed by revoke()
+    uint64_t dmi_grants = 0;  ///< DMI regions handed out while checking (each inside one allowed window)
 };
 
 class DmaVerifier : public sc_core::sc_module {
@@ -79,6 +82,8 @@ class DmaVerifier : public sc_core::sc_module {
     int check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, uint32_t len, bool write) const;
     /// Remember one window holding all of [start, end) (writable if `write`) for check()'s fast path.
     void remember_window(uint64_t start, uint64_t end, bool write);
+    /// The remembered window holds all of [a, a+len) (and may be written, for a write).
+    bool hit_holds(uint64_t a, uint64_t len, bool write) const;
     void report(const tlm::tlm_generic_payload& gp, int why);
 
     void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);

@@ -88,8 +88,9 @@ void HostBridge::clock_edge() {
     if (!l.idle() || m_target.active()) m_target.tick();
     expire_delayed();
 
+    // Cheapest first: on a busy bus the master engine's own test is not needed.
     const bool busy =
-        m_master.needs_tick() || m_cpu.state == CpuState::Queued || m_target.active() || !m_bus.lines().idle();
+        !m_bus.lines().idle() || m_cpu.state == CpuState::Queued || m_target.active() || m_master.needs_tick();
     if (!busy) sleep();
 }
 
@@ -113,7 +114,17 @@ void HostBridge::cpu_transport(Space space, tlm::tlm_generic_payload& gp, sc_tim
     }
     if (!cpu_request_ok(space, gp)) return;
     while (m_cpu.state != CpuState::Idle) wait(m_cpu_event);  // another CPU thread owns the master
+    const uint32_t len = gp.get_data_length();
+    queue_cpu_request(space, gp);
+    while (m_cpu.state != CpuState::Done) wait(m_cpu_event);
+    gp.set_response_status(cpu_response(space, gp));
+    if (!gp.is_write()) std::memcpy(gp.get_data_ptr(), m_cpu.buf, len);
+    m_cpu.state = CpuState::Idle;
+    m_cpu_event.notify(SC_ZERO_TIME);  // a CPU thread waiting for the master may go
+}
 
+// The PCI cycle the CPU's access becomes, handed to the master engine on the next clock edge.
+void HostBridge::queue_cpu_request(Space space, const tlm::tlm_generic_payload& gp) {
     const bool write = gp.is_write();
     const uint32_t len = gp.get_data_length();
     const uint64_t a = gp.get_address();
@@ -148,48 +159,41 @@ void HostBridge::cpu_transport(Space space, tlm::tlm_generic_payload& gp, sc_tim
     m_cpu.space = space;
     m_cpu.state = CpuState::Queued;
     m_bus.CLK.wake(m_agent);
-    while (m_cpu.state != CpuState::Done) wait(m_cpu_event);
+}
 
+// The TLM response for how the master engine ended the CPU's cycle; failed reads return all ones, as on a PC.
+tlm::tlm_response_status HostBridge::cpu_response(Space space, const tlm::tlm_generic_payload& gp) {
     const MasterStatus st = m_cpu.status;
-    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    const uint32_t len = gp.get_data_length();
+    auto what = [&] {
+        return std::string(pci::cmd_name(m_cpu.rq.cmd)) + " of " + std::to_string(len) + " bytes at " +
+               hex(gp.get_address());
+    };
     switch (st) {
         case MasterStatus::Ok:
-            break;
+            return tlm::TLM_OK_RESPONSE;
         case MasterStatus::MasterAbort:
             ++m_stats.cpu_master_aborts;
-            std::memset(m_cpu.buf, 0xFF, len);  // reads of nothing return all ones, as on a PC
-            if (space != Space::Cfg) {          // an empty configuration slot is normal during enumeration
-                gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-                SC_REPORT_WARNING("nicsim/host/bridge-master-abort",
-                                  (std::string(pci::cmd_name(rq.cmd)) + " of " + std::to_string(len) + " bytes at " +
-                                   hex(a) + ": no target claimed it (master abort)")
-                                      .c_str());
-            }
-            break;
+            std::memset(m_cpu.buf, 0xFF, len);
+            if (space == Space::Cfg) return tlm::TLM_OK_RESPONSE;  // an empty slot is normal during enumeration
+            SC_REPORT_WARNING("nicsim/host/bridge-master-abort",
+                              (what() + ": no target claimed it (master abort)").c_str());
+            return tlm::TLM_ADDRESS_ERROR_RESPONSE;
         case MasterStatus::TargetAbort:
             ++m_stats.cpu_target_aborts;
             std::memset(m_cpu.buf, 0xFF, len);
-            gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-            SC_REPORT_WARNING("nicsim/host/bridge-received-target-abort",
-                              (std::string(pci::cmd_name(rq.cmd)) + " of " + std::to_string(len) + " bytes at " +
-                               hex(a) + ": the target aborted it")
-                                  .c_str());
-            break;
+            SC_REPORT_WARNING("nicsim/host/bridge-received-target-abort", (what() + ": the target aborted it").c_str());
+            return tlm::TLM_GENERIC_ERROR_RESPONSE;
         case MasterStatus::RetryLimit:
         case MasterStatus::ParityError:
             ++m_stats.cpu_errors;
             if (st == MasterStatus::RetryLimit) std::memset(m_cpu.buf, 0xFF, len);
-            gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
             SC_REPORT_WARNING(
                 st == MasterStatus::RetryLimit ? "nicsim/host/bridge-retry-limit" : "nicsim/host/bridge-parity",
-                (std::string(pci::cmd_name(rq.cmd)) + " of " + std::to_string(len) + " bytes at " + hex(a) + ": " +
-                 pci::master_status_name(st))
-                    .c_str());
-            break;
+                (what() + ": " + pci::master_status_name(st)).c_str());
+            return tlm::TLM_GENERIC_ERROR_RESPONSE;
     }
-    if (!write) std::memcpy(gp.get_data_ptr(), m_cpu.buf, len);
-    m_cpu.state = CpuState::Idle;
-    m_cpu_event.notify(SC_ZERO_TIME);  // a CPU thread waiting for the master may go
+    return tlm::TLM_GENERIC_ERROR_RESPONSE;
 }
 
 void HostBridge::master_done(const pci::MasterRequest& rq, MasterStatus status, uint32_t bytes_done) {
@@ -414,7 +418,7 @@ bool HostBridge::mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned le
     const uint8_t all = static_cast<uint8_t>((1u << len) - 1);
     if (m_params.use_dmi) {
         for (DmiEntry& e : m_dmi) {
-            if (!e.valid || addr < e.start || addr + (len - 1) > e.end) continue;
+            if (!e.valid || addr < e.start || addr + (len - 1) > e.end || (write && !e.writable)) continue;
             uint8_t* p = e.ptr + (addr - e.start);
             if (write) {
                 for (unsigned i = 0; i < len; ++i)
@@ -449,10 +453,11 @@ bool HostBridge::mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned le
     if (!m_gp.is_response_ok()) return false;
     if (m_params.use_dmi && m_gp.is_dmi_allowed()) {
         tlm::tlm_dmi dmi;
-        if (mem->get_direct_mem_ptr(m_gp, dmi) && dmi.is_read_write_allowed()) {
+        if (mem->get_direct_mem_ptr(m_gp, dmi) && dmi.is_read_allowed()) {
             DmiEntry& e = m_dmi[m_dmi_next];
             m_dmi_next = (m_dmi_next + 1) % kDmiEntries;
             e.valid = true;
+            e.writable = dmi.is_write_allowed();
             e.start = dmi.get_start_address();
             e.end = dmi.get_end_address();
             e.ptr = dmi.get_dmi_ptr();

@@ -152,6 +152,7 @@ class HostBridge : public sc_core::sc_module,
     };
     struct DmiEntry {
         bool valid = false;
+        bool writable = false;  // the grant allows writes (else reads only)
         uint64_t start = 0, end = 0;
         uint8_t* ptr = nullptr;
     };
@@ -170,6 +171,8 @@ class HostBridge : public sc_core::sc_module,
         cpu_transport(Space::Cfg, gp, delay);
     }
     void cpu_transport(Space space, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+    void queue_cpu_request(Space space, const tlm::tlm_generic_payload& gp);
+    tlm::tlm_response_status cpu_response(Space space, const tlm::tlm_generic_payload& gp);
     bool cpu_request_ok(Space space, tlm::tlm_generic_payload& gp);
     void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;
 

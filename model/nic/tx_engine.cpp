@@ -134,106 +134,130 @@ void TxEngine::finish_descriptor(bool report, bool immediate) {
 }
 
 void TxEngine::process_descriptor() {
-    RawDesc& d = m_cache.front();
+    const RawDesc& d = m_cache.front();
     const bool extended = e1000::tx_is_extended(d);
     if (extended && e1000::tx_dtyp(d) == e1000::kDtypContext) {
-        const TxContextDesc c = e1000::desc_from<TxContextDesc>(d.b);
-        m_csum.ipcss = c.ipcss();
-        m_csum.ipcso = c.ipcso();
-        m_csum.ipcse = c.ipcse();
-        m_csum.tucss = c.tucss();
-        m_csum.tucso = c.tucso();
-        m_csum.tucse = c.tucse();
-        const uint8_t tucmd = c.tucmd();
-        m_tso.csum = m_csum;
-        m_tso.hdrlen = c.hdrlen();
-        m_tso.mss = c.mss();
-        m_tso.ipv4 = (tucmd & TxContextDesc::kTucmdIp) != 0;
-        m_tso.tcp = (tucmd & TxContextDesc::kTucmdTcp) != 0;
-        m_paylen = c.paylen();
-        finish_descriptor((tucmd & TxContextDesc::kTucmdRs) != 0, (tucmd & TxContextDesc::kTucmdIde) == 0);
+        take_context(d);
         return;
     }
     if (m_dma.free_slots() == 0) return;  // try again next clock
-    uint64_t addr;
-    uint32_t len;
-    bool eop, ifcs, rs, ide;
-    if (extended) {
-        const TxDataDesc v = e1000::desc_from<TxDataDesc>(d.b);
-        if (v.dtyp() != e1000::kDtypData) {
-            diag("tx-descriptor-type", "TX descriptor " + std::to_string(m_cache.front_index()) + " has DTYP " +
-                                           std::to_string(v.dtyp()) + ": skipped");
-            finish_descriptor((v.dcmd() & TxDataDesc::kDcmdRs) != 0, true);
-            return;
-        }
-        const uint8_t dcmd = v.dcmd();
-        addr = v.addr();
-        len = v.dtalen();
-        eop = dcmd & TxDataDesc::kDcmdEop;
-        ifcs = dcmd & TxDataDesc::kDcmdIfcs;
-        rs = dcmd & TxDataDesc::kDcmdRs;
-        ide = dcmd & TxDataDesc::kDcmdIde;
-        if (!m_in_frame) {  // POPTS and TSE are taken from the first data descriptor of a frame
-            m_extended = true;
-            m_popts = v.popts();
-            m_tse = (dcmd & TxDataDesc::kDcmdTse) != 0;
-            m_ic = false;
-        }
-        if (eop) {  // VLE and the special field from the last (8254x manual, sections 3.3 and 9.1)
-            m_vle = (dcmd & TxDataDesc::kDcmdVle) != 0;
-            m_special = v.special();
-        }
-    } else {
-        const TxDesc v = e1000::desc_from<TxDesc>(d.b);
-        const uint8_t cmd = v.cmd();
-        addr = v.addr();
-        len = v.length();
-        eop = cmd & TxDesc::kCmdEop;
-        ifcs = cmd & TxDesc::kCmdIfcs;
-        rs = cmd & TxDesc::kCmdRs;
-        ide = cmd & TxDesc::kCmdIde;
-        if (!m_in_frame) {
-            m_extended = false;
-            m_tse = false;
-            m_popts = 0;
-        }
-        if (eop) {  // IC/CSO/CSS, VLE and the special field are taken from the last descriptor of a frame
-            m_ic = (cmd & TxDesc::kCmdIc) != 0;
-            m_cso = v.cso();
-            m_css = v.css();
-            m_vle = (cmd & TxDesc::kCmdVle) != 0;
-            m_special = v.special();
-        }
-    }
-    if (eop) m_ifcs = ifcs;  // IFCS is taken from the last descriptor of a frame
+    DataDesc dd;
+    if (!extended)
+        parse_legacy(d, dd);
+    else if (!parse_extended(d, dd))
+        return;
+    if (dd.eop) m_ifcs = dd.ifcs;  // IFCS is taken from the last descriptor of a frame
     m_in_frame = true;
-    if (len == 0) {
+    if (!buffer_usable(dd)) {
+        finish_descriptor(dd.rs, !dd.ide);
+        if (dd.eop) end_frame();
+        return;
+    }
+    queue_read(dd);
+}
+
+// A TCP/IP context descriptor (8254x manual, section 3.3): the checksum and TCP segmentation offsets for the data
+// descriptors that follow.
+void TxEngine::take_context(const RawDesc& d) {
+    const TxContextDesc c = e1000::desc_from<TxContextDesc>(d.b);
+    m_csum.ipcss = c.ipcss();
+    m_csum.ipcso = c.ipcso();
+    m_csum.ipcse = c.ipcse();
+    m_csum.tucss = c.tucss();
+    m_csum.tucso = c.tucso();
+    m_csum.tucse = c.tucse();
+    const uint8_t tucmd = c.tucmd();
+    m_tso.csum = m_csum;
+    m_tso.hdrlen = c.hdrlen();
+    m_tso.mss = c.mss();
+    m_tso.ipv4 = (tucmd & TxContextDesc::kTucmdIp) != 0;
+    m_tso.tcp = (tucmd & TxContextDesc::kTucmdTcp) != 0;
+    m_paylen = c.paylen();
+    finish_descriptor((tucmd & TxContextDesc::kTucmdRs) != 0, (tucmd & TxContextDesc::kTucmdIde) == 0);
+}
+
+// A TCP/IP data descriptor (8254x manual, section 3.3); false when its type is not data (it is skipped).
+bool TxEngine::parse_extended(const RawDesc& d, DataDesc& dd) {
+    const TxDataDesc v = e1000::desc_from<TxDataDesc>(d.b);
+    if (v.dtyp() != e1000::kDtypData) {
+        diag("tx-descriptor-type", "TX descriptor " + std::to_string(m_cache.front_index()) + " has DTYP " +
+                                       std::to_string(v.dtyp()) + ": skipped");
+        finish_descriptor((v.dcmd() & TxDataDesc::kDcmdRs) != 0, true);
+        return false;
+    }
+    const uint8_t dcmd = v.dcmd();
+    dd.addr = v.addr();
+    dd.len = v.dtalen();
+    dd.eop = dcmd & TxDataDesc::kDcmdEop;
+    dd.ifcs = dcmd & TxDataDesc::kDcmdIfcs;
+    dd.rs = dcmd & TxDataDesc::kDcmdRs;
+    dd.ide = dcmd & TxDataDesc::kDcmdIde;
+    if (!m_in_frame) {  // POPTS and TSE are taken from the first data descriptor of a frame
+        m_extended = true;
+        m_popts = v.popts();
+        m_tse = (dcmd & TxDataDesc::kDcmdTse) != 0;
+        m_ic = false;
+    }
+    if (dd.eop) {  // VLE and the special field from the last (8254x manual, sections 3.3 and 9.1)
+        m_vle = (dcmd & TxDataDesc::kDcmdVle) != 0;
+        m_special = v.special();
+    }
+    return true;
+}
+
+// A legacy transmit descriptor (8254x manual, section 3.3).
+void TxEngine::parse_legacy(const RawDesc& d, DataDesc& dd) {
+    const TxDesc v = e1000::desc_from<TxDesc>(d.b);
+    const uint8_t cmd = v.cmd();
+    dd.addr = v.addr();
+    dd.len = v.length();
+    dd.eop = cmd & TxDesc::kCmdEop;
+    dd.ifcs = cmd & TxDesc::kCmdIfcs;
+    dd.rs = cmd & TxDesc::kCmdRs;
+    dd.ide = cmd & TxDesc::kCmdIde;
+    if (!m_in_frame) {
+        m_extended = false;
+        m_tse = false;
+        m_popts = 0;
+    }
+    if (dd.eop) {  // IC/CSO/CSS, VLE and the special field are taken from the last descriptor of a frame
+        m_ic = (cmd & TxDesc::kCmdIc) != 0;
+        m_cso = v.cso();
+        m_css = v.css();
+        m_vle = (cmd & TxDesc::kCmdVle) != 0;
+        m_special = v.special();
+    }
+}
+
+// False when the descriptor's buffer is not read: empty (skipped), or the frame is dropped (address 0, too long,
+// or already bad).
+bool TxEngine::buffer_usable(const DataDesc& dd) {
+    if (dd.len == 0) {
         diag("zero-length", where() + " has a zero-length buffer: skipped");
-    } else if (addr == 0) {
+    } else if (dd.addr == 0) {
         diag("null-buffer", where() + " has buffer address 0: frame dropped");
         m_bad = true;
-    } else if (!m_bad && m_pkt_len + len > kMaxGatherBytes) {
+    } else if (!m_bad && m_pkt_len + dd.len > kMaxGatherBytes) {
         diag("tx-too-long", where() + ": frame longer than " + std::to_string(kMaxGatherBytes) + " bytes: dropped");
         m_bad = true;
     }
-    if (len == 0 || m_bad) {
-        finish_descriptor(rs, !ide);
-        if (eop) end_frame();
-        return;
-    }
+    return dd.len != 0 && !m_bad;
+}
+
+void TxEngine::queue_read(const DataDesc& dd) {
     DmaOp op;
     op.kind = DmaKind::BufRead;
-    op.addr = addr;
+    op.addr = dd.addr;
     op.data = m_pkt.data() + m_pkt_len;
-    op.len = len;
+    op.len = dd.len;
     op.client = this;
     op.cookie = m_generation;
     if (!m_dma.queue(op)) return;
     m_state = State::Reading;
-    m_read_len = len;
-    m_read_eop = eop;
-    m_read_report = rs;
-    m_read_immediate = !ide;
+    m_read_len = dd.len;
+    m_read_eop = dd.eop;
+    m_read_report = dd.rs;
+    m_read_immediate = !dd.ide;
 }
 
 void TxEngine::dma_done(const DmaOp& op, DmaResult result) {

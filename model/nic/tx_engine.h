@@ -56,7 +56,18 @@ class TxEngine : public DescCacheOwner, public DmaClient {
 
     bool enabled() const;
     bool idle() const { return m_state == State::Idle && m_cache.ready() == 0; }
+    /// What a data descriptor asks for, legacy or extended.
+    struct DataDesc {
+        uint64_t addr = 0;
+        uint32_t len = 0;
+        bool eop = false, ifcs = false, rs = false, ide = false;
+    };
     void process_descriptor();
+    void take_context(const e1000::RawDesc& d);
+    bool parse_extended(const e1000::RawDesc& d, DataDesc& dd);
+    void parse_legacy(const e1000::RawDesc& d, DataDesc& dd);
+    bool buffer_usable(const DataDesc& dd);
+    void queue_read(const DataDesc& dd);
     void finish_descriptor(bool report, bool immediate);
     void end_frame();
     void push_output();

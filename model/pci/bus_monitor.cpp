@@ -479,7 +479,9 @@ void BusMonitor::turnaround(const Lines& l, uint64_t n) {
     if (l.asserted(kFrame)) start_address(l, n);
 }
 
-BusMonitor::Sample BusMonitor::sample(const Lines& l, uint64_t n) const {
+// The helpers of the per-clock functions are always inlined, defined and called in this file only: the compiler folds
+// them back into their one caller, so the split by protocol phase costs no call per clock.
+[[gnu::always_inline]] inline BusMonitor::Sample BusMonitor::sample(const Lines& l, uint64_t n) const {
     const Lines& p = m_prev;
     Sample s;
     s.frame = l.asserted(kFrame);
@@ -518,7 +520,7 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
 }
 
 // Rule 6: DEVSEL# by clock 5 (address phase = clock 1), else master abort.
-void BusMonitor::check_devsel(const Lines& l, const Sample& s, uint64_t n) {
+[[gnu::always_inline]] inline void BusMonitor::check_devsel(const Lines& l, const Sample& s, uint64_t n) {
     if (s.devsel && !m_devsel_seen) {
         m_devsel_seen = true;
         m_ack64 = m_bus.is64() && l.asserted(kAck64);
@@ -531,7 +533,7 @@ void BusMonitor::check_devsel(const Lines& l, const Sample& s, uint64_t n) {
 }
 
 // Rule 4: FRAME# and IRDY# (and how a master abort ends them, rule 6).
-void BusMonitor::check_master_signals(const Sample& s, uint64_t n) {
+[[gnu::always_inline]] inline void BusMonitor::check_master_signals(const Sample& s, uint64_t n) {
     const bool fa = s.frame, ia = s.irdy, pfa = s.prev_frame;
     if (m_master_abort) {
         if (pfa && fa)
@@ -556,7 +558,7 @@ void BusMonitor::check_master_signals(const Sample& s, uint64_t n) {
 }
 
 // Rule 5: TRDY#, STOP#, DEVSEL#; rule 10: the read turnaround clock.
-void BusMonitor::check_target_signals(const Lines& l, const Sample& s, uint64_t n) {
+[[gnu::always_inline]] inline void BusMonitor::check_target_signals(const Lines& l, const Sample& s, uint64_t n) {
     const bool ta = s.trdy, sa = s.stop, da = s.devsel;
     if (ta && !da) flag(Rule::TargetSignals, kTrdyNoDevsel, n, "TRDY# asserted without DEVSEL#");
     if (sa && !da && !m_devsel_seen)
@@ -578,7 +580,7 @@ void BusMonitor::check_target_signals(const Lines& l, const Sample& s, uint64_t 
 
 // Rule 3: C/BE# stable through the data phase (none left once the bus has gone idle). C/BE#[7:4] are byte enables
 // once ACK64# answered REQ64# (and must be assumed so until DEVSEL# decides).
-void BusMonitor::check_byte_enables(const Lines& l, const Sample& s, uint64_t n) {
+[[gnu::always_inline]] inline void BusMonitor::check_byte_enables(const Lines& l, const Sample& s, uint64_t n) {
     const uint8_t cbe_mask = (m_req64 && (!m_devsel_seen || m_ack64)) ? 0xFF : 0x0F;
     if (!s.frame && !s.irdy)
         m_phase_cbe = l.cbe_n;  // nothing to hold while the bus is idle; compare from here if the phase resumes
@@ -592,7 +594,7 @@ void BusMonitor::check_byte_enables(const Lines& l, const Sample& s, uint64_t n)
 }
 
 // Rule 7: IRDY# within 8 clocks; TRDY# or STOP# within 16 clocks for the first data phase, 8 for later ones.
-void BusMonitor::check_latency(const Sample& s, uint64_t n) {
+[[gnu::always_inline]] inline void BusMonitor::check_latency(const Sample& s, uint64_t n) {
     if (s.irdy) m_phase_irdy = true;
     if (s.trdy || s.stop) m_phase_tgt = true;
     if (!m_phase_irdy && n - m_ref > 8)
@@ -605,7 +607,7 @@ void BusMonitor::check_latency(const Sample& s, uint64_t n) {
 
 // Rule 11: REQ64# follows FRAME#, ACK64# follows DEVSEL# and answers REQ64#, both halves carry data in a 64-bit
 // data phase; rule 12: an MWI data phase enables every byte.
-void BusMonitor::check_bus64(const Lines& l, const Sample& s, bool phase64, uint64_t n) {
+[[gnu::always_inline]] inline void BusMonitor::check_bus64(const Lines& l, const Sample& s, bool phase64, uint64_t n) {
     if (m_bus.is64()) {
         const bool req = l.asserted(kReq64), ack = l.asserted(kAck64);
         if (m_req64 ? req != s.frame : req) flag(Rule::Bus64, kReq64Timing, n, "REQ64# does not follow FRAME#");
@@ -628,7 +630,8 @@ void BusMonitor::check_bus64(const Lines& l, const Sample& s, bool phase64, uint
 
 // A data phase completes (IRDY# with TRDY# or STOP#): count it; rule 8 after the latency timer expired; the
 // turnaround follows the master's last phase (rule 12: an MWI it ends moves whole lines).
-void BusMonitor::complete_phase(const Lines& l, const Sample& s, bool phase64, uint64_t n) {
+[[gnu::always_inline]] inline void BusMonitor::complete_phase(const Lines& l, const Sample& s, bool phase64,
+                                                              uint64_t n) {
     if (s.trdy) {
         ++m_usage.data_clocks;
         ++m_usage.data_by_cmd[m_cmd & 0xF];
@@ -658,7 +661,7 @@ void BusMonitor::complete_phase(const Lines& l, const Sample& s, bool phase64, u
 
 // Rule 8: note the clock the owner's latency timer has expired with its GNT# removed; `committed` says a data
 // phase the master already started may still complete after it.
-void BusMonitor::watch_latency_timer(const Lines& l, bool committed, uint64_t n) {
+[[gnu::always_inline]] inline void BusMonitor::watch_latency_timer(const Lines& l, bool committed, uint64_t n) {
     if (m_owner != kNoOwner && m_owner < 32 && m_lt[m_owner] != 0 && m_lt_clock == 0 &&
         n - m_first_addr >= m_lt[m_owner] && !l.gnt(m_owner)) {
         m_lt_clock = n;

@@ -428,9 +428,12 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
     next_phase(d, l, moved_w);
 }
 
+// The helpers of the per-clock functions are always inlined, defined and called in this file only: the compiler folds
+// them back into their one caller, so the split by protocol phase costs no call per clock.
+
 // No TRDY# or STOP# yet: everything holds, unless no DEVSEL# came in time (master abort, PCI Local Bus
 // Specification 2.3, section 3.3.3.1: FRAME# first, IRDY# on the next clock).
-void PciMasterEngine::wait_state(Drive& d, bool stop) {
+[[gnu::always_inline]] inline void PciMasterEngine::wait_state(Drive& d, bool stop) {
     Impl& s = *m;
     if (s.devsel_seen || stop || s.clk < kMasterAbortClock) return;
     if (s.last) {
@@ -450,7 +453,7 @@ void PciMasterEngine::wait_state(Drive& d, bool stop) {
 
 // The data phase completes with TRDY#: move its bytes (reads into the request's buffer) and note the parity
 // obligations of its data. Returns the phase's width in bytes.
-unsigned PciMasterEngine::move_data(const Lines& l) {
+[[gnu::always_inline]] inline unsigned PciMasterEngine::move_data(const Lines& l) {
     Impl& s = *m;
     const unsigned moved_w = (s.wide && s.w == 8 && s.ack64) ? 8 : 4;
     s.moved = true;
@@ -486,7 +489,7 @@ unsigned PciMasterEngine::move_data(const Lines& l) {
 
 // Drives the next data phase; it is the last when the target stopped, the transfer ends, or the latency timer has
 // expired with GNT# removed (PCI Local Bus Specification 2.3, section 3.3.3.1; an MWI ends at a cache line boundary).
-void PciMasterEngine::next_phase(Drive& d, const Lines& l, unsigned moved_w) {
+[[gnu::always_inline]] inline void PciMasterEngine::next_phase(Drive& d, const Lines& l, unsigned moved_w) {
     Impl& s = *m;
     s.P += moved_w;
     if (s.devsel_seen && !s.ack64 && s.w == 8) s.w = 4;  // no ACK64#: 32-bit data phases from here on
@@ -527,7 +530,7 @@ void PciMasterEngine::reset_tick() {
 
 // PAR/PAR64 cover the AD and C/BE# this engine drove on the previous clock (PCI Local Bus Specification 2.3,
 // section 3.7.1).
-void PciMasterEngine::drive_parity(Drive& d, const Drive& prev) {
+[[gnu::always_inline]] inline void PciMasterEngine::drive_parity(Drive& d, const Drive& prev) {
     Impl& s = *m;
     const bool bad = s.par_bad || s.bad_data_hold;
     s.par_bad = false;
@@ -541,7 +544,7 @@ void PciMasterEngine::drive_parity(Drive& d, const Drive& prev) {
         d.release(kPar64);
 }
 
-void PciMasterEngine::note_parity_error() {
+[[gnu::always_inline]] inline void PciMasterEngine::note_parity_error() {
     Impl& s = *m;
     ++m_stats.parity_errors;
     if (s.done_pending)
@@ -552,7 +555,7 @@ void PciMasterEngine::note_parity_error() {
 
 // Read data: PAR one clock after the data, PERR# two clocks after the bad data phase. Write data: the target
 // reports a parity error with PERR# two clocks after the data phase (PCI Local Bus Specification 2.3, section 3.7.4.1).
-void PciMasterEngine::check_data_parity(Drive& d, const Lines& l) {
+[[gnu::always_inline]] inline void PciMasterEngine::check_data_parity(Drive& d, const Lines& l) {
     Impl& s = *m;
     if (s.perr_on) {
         d.assert_n(kPerr, false);
@@ -577,7 +580,7 @@ void PciMasterEngine::check_data_parity(Drive& d, const Lines& l) {
 }
 
 // Waiting for the bus: REQ# (after a Retry's hold-off), and the address phase once GNT# is sampled on an idle bus.
-void PciMasterEngine::request_tick(Drive& d, const Lines& l) {
+[[gnu::always_inline]] inline void PciMasterEngine::request_tick(Drive& d, const Lines& l) {
     Impl& s = *m;
     if (s.holdoff > 0) {
         --s.holdoff;
@@ -590,7 +593,7 @@ void PciMasterEngine::request_tick(Drive& d, const Lines& l) {
 }
 
 // A DAC's first address phase is on the bus: drive the second (the high dword and the real command).
-void PciMasterEngine::second_address(Drive& d) {
+[[gnu::always_inline]] inline void PciMasterEngine::second_address(Drive& d) {
     Impl& s = *m;
     ++s.lt_clk;
     ++m_stats.busy_clocks;
@@ -608,7 +611,7 @@ void PciMasterEngine::second_address(Drive& d) {
 }
 
 // The (final) address phase is on the bus: drive the first data phase.
-void PciMasterEngine::first_data_phase(Drive& d) {
+[[gnu::always_inline]] inline void PciMasterEngine::first_data_phase(Drive& d) {
     Impl& s = *m;
     ++s.lt_clk;
     ++m_stats.busy_clocks;
@@ -623,7 +626,7 @@ void PciMasterEngine::first_data_phase(Drive& d) {
 
 // Bus parking (PCI Local Bus Specification 2.3, section 3.4.3): granted on an idle bus without a transaction to run,
 // drive AD, C/BE# (PAR follows).
-void PciMasterEngine::park(Drive& d, const Lines& l) {
+[[gnu::always_inline]] inline void PciMasterEngine::park(Drive& d, const Lines& l) {
     Impl& s = *m;
     const bool outside = s.st == Impl::St::Idle || s.st == Impl::St::Req;
     if (outside && l.gnt(m_master) && l.idle()) {

@@ -247,9 +247,12 @@ void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
     if (s.devsel_on && s.clk >= (s.write ? 0u : 1u)) decide(d, l);  // reads: AD turnaround clock first
 }
 
+// The helpers of the per-clock functions are always inlined, defined and called in this file only: the compiler folds
+// them back into their one caller, so the split by protocol phase costs no call per clock.
+
 // PAR/PAR64 for read data driven on the previous clock, over the C/BE# the master drives now (PCI Local Bus
 // Specification 2.3, section 3.7.1).
-void PciTargetEngine::drive_read_parity(Drive& d, const Lines& l) {
+[[gnu::always_inline]] inline void PciTargetEngine::drive_read_parity(Drive& d, const Lines& l) {
     const Impl& s = *m;
     const bool bad = s.bad_read_hold;
     if (s.vis.oe & kAdLo)
@@ -264,7 +267,7 @@ void PciTargetEngine::drive_read_parity(Drive& d, const Lines& l) {
 
 // Address parity (SERR#) and write data parity (PERR#) one clock after the phase they cover, and the end of the
 // one-clock SERR# and PERR# pulses (PCI Local Bus Specification 2.3, sections 3.7.3 and 3.7.4).
-void PciTargetEngine::check_parity(Drive& d, const Lines& l) {
+[[gnu::always_inline]] inline void PciTargetEngine::check_parity(Drive& d, const Lines& l) {
     Impl& s = *m;
     if (s.serr_on) {  // open drain: one clock low, then the pull-up
         d.release(kSerr);
@@ -301,7 +304,7 @@ void PciTargetEngine::check_parity(Drive& d, const Lines& l) {
 }
 
 // FRAME# newly asserted: latch the (first) address phase; a DAC waits for its second.
-void PciTargetEngine::address_phase(Drive& d, const Lines& l) {
+[[gnu::always_inline]] inline void PciTargetEngine::address_phase(Drive& d, const Lines& l) {
     Impl& s = *m;
     if (s.st == Impl::St::Claimed) end_claim(d);  // a new transaction without an idle clock
     s.acc = TargetAccess{};
@@ -319,7 +322,7 @@ void PciTargetEngine::address_phase(Drive& d, const Lines& l) {
 }
 
 // The clocks after the address phase: a DAC's second address, the claimed transaction, or someone else's.
-void PciTargetEngine::follow(Drive& d, const Lines& l) {
+[[gnu::always_inline]] inline void PciTargetEngine::follow(Drive& d, const Lines& l) {
     Impl& s = *m;
     switch (s.st) {
         case Impl::St::DacHi:

@@ -417,6 +417,8 @@ bool FastVcdFile::vector_changed(Var& v) {
     return changed;
 }
 
+// One value line: the value as SystemC's VCD writer formats it for the variable's kind, a space before the
+// identifier for everything wider than one bit, the identifier, a newline.
 void FastVcdFile::write_value(const Var& v) {
     // Room for the widest line: value bits, 'b', space, identifier, newline.
     if (m_fill + static_cast<size_t>(v.width) + 16 > m_buf.size()) flush();
@@ -431,87 +433,90 @@ void FastVcdFile::write_value(const Var& v) {
             *p++ = logic_char(static_cast<sc_dt::sc_logic_value_t>(v.old));
             break;
         case Kind::Double:
-        case Kind::Float: {
-            double d;
-            if (v.kind == Kind::Double) {
-                std::memcpy(&d, &v.old, sizeof d);
-            } else {
-                float f;
-                const uint32_t bits = static_cast<uint32_t>(v.old);
-                std::memcpy(&f, &bits, sizeof f);
-                d = f;
-            }
-            p += std::snprintf(p, 40, "r%.16g ", d);  // reals only: never traced in nicsim
-            std::memcpy(p, v.id, 5);
-            p += 5;
-            *p++ = '\n';
-            m_fill = static_cast<size_t>(p - m_buf.data());
-            return;
-        }
+        case Kind::Float:
+            p = format_real(v, p);
+            break;
         case Kind::Bv:
-        case Kind::Lv: {
-            // MSB first; SystemC writes sc_lv's Z/X in capitals and drops only leading zeros (keeping one).
-            const uint32_t* cur = &m_vec_old[v.first];
-            char* bits = p + (v.width > 1 ? 1 : 0);
-            char* q = bits;
-            int i = v.width - 1;
-            for (; i >= 0 && (i + 1) % 4 != 0; --i) {  // the bits above the last whole nibble, one by one
-                const uint32_t d = (cur[2 * (i / 32)] >> (i % 32)) & 1u;
-                const uint32_t c = (cur[2 * (i / 32) + 1] >> (i % 32)) & 1u;
-                *q++ = "01ZX"[(c << 1) | d];
-            }
-            for (; i >= 3; i -= 4) {  // then four bits per table look-up
-                const int lo = i - 3;
-                const uint32_t d = (cur[2 * (lo / 32)] >> (lo % 32)) & 0xFu;
-                const uint32_t c = (cur[2 * (lo / 32) + 1] >> (lo % 32)) & 0xFu;
-                std::memcpy(q, kNibbles.text[(c << 4) | d], 4);
-                q += 4;
-            }
-            if (v.width == 1) {
-                p = q;
-                break;
-            }
-            *p = 'b';
-            const char* start = bits;
-            if (*bits == '0') {
-                while (start < q && *start == '0') ++start;
-                if (start == q || *start != '1') --start;  // all zeros, or zeros before Z/X: keep one zero
-            }
-            if (start != bits) {
-                const size_t len = static_cast<size_t>(q - start);
-                std::memmove(bits, start, len);
-                q = bits + len;
-            }
-            p = q;
-            *p++ = ' ';
+        case Kind::Lv:
+            p = format_vector(v, p);
             break;
-        }
-        default: {
-            // Integers: the traced width in binary, or all x when the value does not fit (SystemC's overflow rule).
-            const uint64_t val = v.old;
-            const bool overflow = (val & v.mask) != val;
-            if (v.width == 1) {
-                *p++ = overflow ? 'x' : ((val & 1u) ? '1' : '0');
-                break;
-            }
-            *p++ = 'b';
-            if (overflow) {
-                *p++ = 'x';
-            } else if (val == 0) {
-                *p++ = '0';
-            } else {
-                int top = 63;
-                while (!((val >> top) & 1u)) --top;
-                for (int i = top; i >= 0; --i) *p++ = ((val >> i) & 1u) ? '1' : '0';
-            }
-            *p++ = ' ';
+        default:
+            p = format_integer(v, p);
             break;
-        }
     }
     std::memcpy(p, v.id, 5);
     p += 5;
     *p++ = '\n';
     m_fill = static_cast<size_t>(p - m_buf.data());
+}
+
+char* FastVcdFile::format_real(const Var& v, char* p) {
+    double d;
+    if (v.kind == Kind::Double) {
+        std::memcpy(&d, &v.old, sizeof d);
+    } else {
+        float f;
+        const uint32_t bits = static_cast<uint32_t>(v.old);
+        std::memcpy(&f, &bits, sizeof f);
+        d = f;
+    }
+    return p + std::snprintf(p, 40, "r%.16g ", d);  // reals only: never traced in nicsim
+}
+
+// MSB first; SystemC writes sc_lv's Z/X in capitals and drops only leading zeros (keeping one).
+char* FastVcdFile::format_vector(const Var& v, char* p) {
+    const uint32_t* cur = &m_vec_old[v.first];
+    char* bits = p + (v.width > 1 ? 1 : 0);
+    char* q = bits;
+    int i = v.width - 1;
+    for (; i >= 0 && (i + 1) % 4 != 0; --i) {  // the bits above the last whole nibble, one by one
+        const uint32_t d = (cur[2 * (i / 32)] >> (i % 32)) & 1u;
+        const uint32_t c = (cur[2 * (i / 32) + 1] >> (i % 32)) & 1u;
+        *q++ = "01ZX"[(c << 1) | d];
+    }
+    for (; i >= 3; i -= 4) {  // then four bits per table look-up
+        const int lo = i - 3;
+        const uint32_t d = (cur[2 * (lo / 32)] >> (lo % 32)) & 0xFu;
+        const uint32_t c = (cur[2 * (lo / 32) + 1] >> (lo % 32)) & 0xFu;
+        std::memcpy(q, kNibbles.text[(c << 4) | d], 4);
+        q += 4;
+    }
+    if (v.width == 1) return q;
+    *p = 'b';
+    const char* start = bits;
+    if (*bits == '0') {
+        while (start < q && *start == '0') ++start;
+        if (start == q || *start != '1') --start;  // all zeros, or zeros before Z/X: keep one zero
+    }
+    if (start != bits) {
+        const size_t len = static_cast<size_t>(q - start);
+        std::memmove(bits, start, len);
+        q = bits + len;
+    }
+    *q++ = ' ';
+    return q;
+}
+
+// Integers: the traced width in binary, or all x when the value does not fit (SystemC's overflow rule).
+char* FastVcdFile::format_integer(const Var& v, char* p) {
+    const uint64_t val = v.old;
+    const bool overflow = (val & v.mask) != val;
+    if (v.width == 1) {
+        *p++ = overflow ? 'x' : ((val & 1u) ? '1' : '0');
+        return p;
+    }
+    *p++ = 'b';
+    if (overflow) {
+        *p++ = 'x';
+    } else if (val == 0) {
+        *p++ = '0';
+    } else {
+        int top = 63;
+        while (!((val >> top) & 1u)) --top;
+        for (int i = top; i >= 0; --i) *p++ = ((val >> i) & 1u) ? '1' : '0';
+    }
+    *p++ = ' ';
+    return p;
 }
 
 namespace {

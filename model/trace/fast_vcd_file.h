@@ -133,6 +133,9 @@ class FastVcdFile : public sc_core::sc_trace_file {
     static uint64_t read_scalar(const Var& v);
     bool vector_changed(Var& v);  // compares and, when changed, takes the new words
     void write_value(const Var& v);
+    char* format_real(const Var& v, char* p);
+    char* format_vector(const Var& v, char* p);
+    char* format_integer(const Var& v, char* p);
     void write_header();
     void write_scopes();
     void write_time(uint64_t units);
