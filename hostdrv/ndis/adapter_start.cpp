@@ -57,15 +57,15 @@ NDIS_STATUS NdisHost::start_queries() {
     if (ok) m_info.current_lookahead = ulong_of(a);
     // Asked only of a miniport with MiniportSendPackets; one that cannot answer gets one packet per call.
     const bool send_packets = m_chars.MajorNdisVersion >= 4 && m_chars.SendPacketsHandler;
-    if (ok && send_packets &&
-        start_query(OID_GEN_MAXIMUM_SEND_PACKETS, "OID_GEN_MAXIMUM_SEND_PACKETS", 4, false, a))
+    if (ok && send_packets && start_query(OID_GEN_MAXIMUM_SEND_PACKETS, "OID_GEN_MAXIMUM_SEND_PACKETS", 4, false, a))
         m_info.maximum_send_packets = std::max<ULONG>(ulong_of(a), 1);
     ok = ok && start_query(OID_802_3_MAXIMUM_LIST_SIZE, "OID_802_3_MAXIMUM_LIST_SIZE", 4, true, a);
     if (ok) m_info.maximum_list_size = ulong_of(a);
     if (ok && start_query(OID_GEN_MEDIA_CONNECT_STATUS, "OID_GEN_MEDIA_CONNECT_STATUS", 4, false, a))
         m_info.media_connected = ulong_of(a) == NdisMediaStateConnected;
-    if (ok) m_info.pm_aware = start_query(OID_PNP_CAPABILITIES, "OID_PNP_CAPABILITIES", sizeof(NDIS_PNP_CAPABILITIES),
-                                          false, a);
+    if (ok)
+        m_info.pm_aware =
+            start_query(OID_PNP_CAPABILITIES, "OID_PNP_CAPABILITIES", sizeof(NDIS_PNP_CAPABILITIES), false, a);
     if (!ok) {
         halt();  // the start failed: NDIS halts the miniport it initialized
         return NDIS_STATUS_FAILURE;

@@ -95,11 +95,14 @@ void RxEngine::receive(const Frame& frame, bool crc_error) {
         ++m_stats.rx_filtered;
         return;
     }
-    m_ctx.add_stat(e1000::TPR, 1);
     const bool strip_tag = tag.present && e1000::ctrl::VME::get(m_ctx.reg(e1000::CTRL)) != 0;
     const bool strip = e1000::rctl::SECRC::get(rctl) != 0;
     size_t len = frame.bytes.size();
     const uint32_t wire_len = static_cast<uint32_t>(frame.fcs_included ? len : len + kFcsBytes);
+    // 8254x manual, section 13.7 (TPR, TOR): every packet received counts, with its octets from the destination
+    // address through the CRC, whether it has errors and whatever becomes of it: also one the full FIFO misses.
+    m_ctx.add_stat(e1000::TPR, 1);
+    m_ctx.add_stat(e1000::TORL, wire_len);
     if (frame.fcs_included && strip) len -= kFcsBytes;
     const bool add_fcs = !frame.fcs_included && !strip;  // the host expects the CRC in the buffer
     const uint32_t deliver = static_cast<uint32_t>(len + (add_fcs ? kFcsBytes : 0) - (strip_tag ? kVlanTagBytes : 0));
@@ -254,7 +257,6 @@ void RxEngine::finish_frame(bool delivered) {
     if (delivered) {
         ++m_stats.rx_frames;
         m_stats.rx_bytes += f.len;
-        m_ctx.add_stat(e1000::TORL, f.wire_len);
         if (f.good) count_good_rx(m_ctx, f.bytes.data(), f.wire_len);  // a stored bad frame (SBP) is not good
         // 8254x manual, section 3.2.7.2: a frame of at most RSRPD.SIZE bytes as stored in host memory (CRC unless
         // stripped, a stripped VLAN tag not counted) raises SRPD, and RXT0 with it; SIZE 0 disables it.

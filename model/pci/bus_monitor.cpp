@@ -479,70 +479,108 @@ void BusMonitor::turnaround(const Lines& l, uint64_t n) {
     if (l.asserted(kFrame)) start_address(l, n);
 }
 
-void BusMonitor::data_clock(const Lines& l, uint64_t n) {
-    const bool fa = l.asserted(kFrame), ia = l.asserted(kIrdy), ta = l.asserted(kTrdy), sa = l.asserted(kStop),
-               da = l.asserted(kDevsel);
+BusMonitor::Sample BusMonitor::sample(const Lines& l, uint64_t n) const {
     const Lines& p = m_prev;
-    const bool pfa = p.asserted(kFrame), pia = p.asserted(kIrdy), pta = p.asserted(kTrdy), psa = p.asserted(kStop),
-               pda = p.asserted(kDevsel);
-    const uint64_t off = n - m_addr;  // 1 = the clock after the (last) address phase
-    const bool is64 = m_bus.is64();
+    Sample s;
+    s.frame = l.asserted(kFrame);
+    s.irdy = l.asserted(kIrdy);
+    s.trdy = l.asserted(kTrdy);
+    s.stop = l.asserted(kStop);
+    s.devsel = l.asserted(kDevsel);
+    s.prev_frame = p.asserted(kFrame);
+    s.prev_irdy = p.asserted(kIrdy);
+    s.prev_trdy = p.asserted(kTrdy);
+    s.prev_stop = p.asserted(kStop);
+    s.prev_devsel = p.asserted(kDevsel);
+    s.off = n - m_addr;
+    return s;
+}
 
-    // Rule 6: DEVSEL# by clock 5 (address phase = clock 1), else master abort.
-    if (da && !m_devsel_seen) {
+// One clock of the data phases: the rules in their numbered order, then the completion of a data phase.
+void BusMonitor::data_clock(const Lines& l, uint64_t n) {
+    const Sample s = sample(l, n);
+    check_devsel(l, s, n);
+    check_master_signals(s, n);
+    check_target_signals(l, s, n);
+    check_byte_enables(l, s, n);
+    check_latency(s, n);
+    const bool phase64 = m_req64 && m_ack64;
+    check_bus64(l, s, phase64, n);
+    if (m_is_read ? s.trdy : s.irdy) schedule_parity(l, true, phase64);  // rule 9: checked on the next clock
+    const bool completed = s.irdy && (s.trdy || s.stop);
+    if (completed) complete_phase(l, s, phase64, n);
+    m_prev_completed = completed;
+    m_prev_stop = completed && s.stop;
+    watch_latency_timer(l, s.irdy && !completed, n);
+    // The bus went idle without a final data phase: over after a master abort, or when no target holds DEVSEL#
+    // (a master that gave up); a claimed target still waiting keeps the broken transaction open.
+    if (!completed && !s.frame && !s.irdy && (m_master_abort || !s.devsel)) m_phase = Phase::Idle;
+}
+
+// Rule 6: DEVSEL# by clock 5 (address phase = clock 1), else master abort.
+void BusMonitor::check_devsel(const Lines& l, const Sample& s, uint64_t n) {
+    if (s.devsel && !m_devsel_seen) {
         m_devsel_seen = true;
-        m_ack64 = is64 && l.asserted(kAck64);
-        if (off > 4)
+        m_ack64 = m_bus.is64() && l.asserted(kAck64);
+        if (s.off > 4)
             flag(Rule::DevselTiming, kDevselLate, n,
                  "DEVSEL# first asserted on clock %llu of the transaction (latest: 5)",
-                 static_cast<unsigned long long>(off + 1));
+                 static_cast<unsigned long long>(s.off + 1));
     }
-    if (!m_devsel_seen && off >= 5) m_master_abort = true;
+    if (!m_devsel_seen && s.off >= 5) m_master_abort = true;
+}
 
-    // Rule 4: FRAME#/IRDY#.
+// Rule 4: FRAME# and IRDY# (and how a master abort ends them, rule 6).
+void BusMonitor::check_master_signals(const Sample& s, uint64_t n) {
+    const bool fa = s.frame, ia = s.irdy, pfa = s.prev_frame;
     if (m_master_abort) {
         if (pfa && fa)
             flag(Rule::DevselTiming, kNoAbortFrame, n, "no DEVSEL# by clock 5 but the master keeps FRAME# asserted");
         if (!pfa && ia)
             flag(Rule::DevselTiming, kNoAbortIrdy, n, "master abort: IRDY# still asserted one clock after FRAME#");
         if (pfa && !fa && !ia) flag(Rule::MasterSignals, kFrameWithoutIrdy, n, "FRAME# deasserted without IRDY#");
-    } else {
-        if (pia && !m_prev_completed) {
-            if (!ia) flag(Rule::MasterSignals, kIrdyDropped, n, "IRDY# deasserted before the data phase completed");
-            if (fa != pfa)
-                flag(Rule::MasterSignals, kFrameUnderIrdy, n,
-                     "FRAME# changed while IRDY# was asserted and the data phase had not completed");
-        }
-        if (pfa && !fa && !ia)
-            flag(Rule::MasterSignals, kFrameWithoutIrdy, n, "FRAME# deasserted while IRDY# is deasserted");
-        if (!pfa && fa) flag(Rule::MasterSignals, kFrameReasserted, n, "FRAME# reasserted within a transaction");
-        if (m_prev_stop && pfa && fa)
-            flag(Rule::MasterSignals, kFrameAfterStop, n,
-                 "FRAME# still asserted on the clock after STOP# ended a data phase");
+        return;
     }
+    if (s.prev_irdy && !m_prev_completed) {
+        if (!ia) flag(Rule::MasterSignals, kIrdyDropped, n, "IRDY# deasserted before the data phase completed");
+        if (fa != pfa)
+            flag(Rule::MasterSignals, kFrameUnderIrdy, n,
+                 "FRAME# changed while IRDY# was asserted and the data phase had not completed");
+    }
+    if (pfa && !fa && !ia)
+        flag(Rule::MasterSignals, kFrameWithoutIrdy, n, "FRAME# deasserted while IRDY# is deasserted");
+    if (!pfa && fa) flag(Rule::MasterSignals, kFrameReasserted, n, "FRAME# reasserted within a transaction");
+    if (m_prev_stop && pfa && fa)
+        flag(Rule::MasterSignals, kFrameAfterStop, n,
+             "FRAME# still asserted on the clock after STOP# ended a data phase");
+}
 
-    // Rule 5: TRDY#/STOP#/DEVSEL#.
+// Rule 5: TRDY#, STOP#, DEVSEL#; rule 10: the read turnaround clock.
+void BusMonitor::check_target_signals(const Lines& l, const Sample& s, uint64_t n) {
+    const bool ta = s.trdy, sa = s.stop, da = s.devsel;
     if (ta && !da) flag(Rule::TargetSignals, kTrdyNoDevsel, n, "TRDY# asserted without DEVSEL#");
     if (sa && !da && !m_devsel_seen)
         flag(Rule::TargetSignals, kStopNoDevsel, n, "STOP# asserted by a target that never asserted DEVSEL#");
-    if ((pta || psa) && !m_prev_completed && (ta != pta || sa != psa || da != pda))
+    if ((s.prev_trdy || s.prev_stop) && !m_prev_completed &&
+        (ta != s.prev_trdy || sa != s.prev_stop || da != s.prev_devsel))
         flag(Rule::TargetSignals, kTargetChanged, n, "TRDY#/STOP#/DEVSEL# changed before the data phase completed");
-    if (psa && pfa && !sa) flag(Rule::TargetSignals, kStopEarly, n, "STOP# deasserted while FRAME# is still asserted");
-    if (pda && !da && !sa)
+    if (s.prev_stop && s.prev_frame && !sa)
+        flag(Rule::TargetSignals, kStopEarly, n, "STOP# deasserted while FRAME# is still asserted");
+    if (s.prev_devsel && !da && !sa)
         flag(Rule::TargetSignals, kDevselDropped, n,
              "DEVSEL# deasserted before the transaction ended (no target abort)");
-
-    // Rule 10: read turnaround.
-    if (m_is_read && off == 1) {
+    if (m_is_read && s.off == 1) {
         if (ta) flag(Rule::ReadTurnaround, kTrdyInTurnaround, n, "TRDY# on the turnaround clock of a read");
         if (l.driven & (kAdLo | kAdHi))
             flag(Rule::ReadTurnaround, kAdInTurnaround, n, "AD driven on the turnaround clock of a read");
     }
+}
 
-    // Rule 3: C/BE# stable through the data phase (none left once the bus has gone idle).
-    // C/BE#[7:4] are byte enables once ACK64# answered REQ64# (and must be assumed so until DEVSEL# decides).
+// Rule 3: C/BE# stable through the data phase (none left once the bus has gone idle). C/BE#[7:4] are byte enables
+// once ACK64# answered REQ64# (and must be assumed so until DEVSEL# decides).
+void BusMonitor::check_byte_enables(const Lines& l, const Sample& s, uint64_t n) {
     const uint8_t cbe_mask = (m_req64 && (!m_devsel_seen || m_ack64)) ? 0xFF : 0x0F;
-    if (!fa && !ia)
+    if (!s.frame && !s.irdy)
         m_phase_cbe = l.cbe_n;  // nothing to hold while the bus is idle; compare from here if the phase resumes
     else if (!l.is_driven(kCbeLo))
         flag(Rule::DataPhase, kCbeUndriven, n, "C/BE# not driven during a data phase");
@@ -551,86 +589,81 @@ void BusMonitor::data_clock(const Lines& l, uint64_t n) {
     else if ((l.cbe_n ^ m_phase_cbe) & cbe_mask)
         flag(Rule::DataPhase, kCbeChanged, n, "C/BE# changed within a data phase (0x%x to 0x%x)",
              static_cast<unsigned>(m_phase_cbe & cbe_mask), static_cast<unsigned>(l.cbe_n & cbe_mask));
+}
 
-    // Rule 7: latency.
-    if (ia) m_phase_irdy = true;
-    if (ta || sa) m_phase_tgt = true;
+// Rule 7: IRDY# within 8 clocks; TRDY# or STOP# within 16 clocks for the first data phase, 8 for later ones.
+void BusMonitor::check_latency(const Sample& s, uint64_t n) {
+    if (s.irdy) m_phase_irdy = true;
+    if (s.trdy || s.stop) m_phase_tgt = true;
     if (!m_phase_irdy && n - m_ref > 8)
         flag(Rule::Latency, kIrdyLatency, n, "master did not assert IRDY# within 8 clocks");
     const uint64_t tgt_limit = m_phases_done == 0 && !m_stop_seen ? 16 : 8;
     if (!m_phase_tgt && !m_master_abort && n - m_ref > tgt_limit)
         flag(Rule::Latency, kTargetLatency, n, "target did not assert TRDY# or STOP# within %llu clocks",
              static_cast<unsigned long long>(tgt_limit));
+}
 
-    // Rule 11: REQ64# follows FRAME#, ACK64# follows DEVSEL# and answers REQ64#.
-    const bool phase64 = m_req64 && m_ack64;
-    if (is64) {
+// Rule 11: REQ64# follows FRAME#, ACK64# follows DEVSEL# and answers REQ64#, both halves carry data in a 64-bit
+// data phase; rule 12: an MWI data phase enables every byte.
+void BusMonitor::check_bus64(const Lines& l, const Sample& s, bool phase64, uint64_t n) {
+    if (m_bus.is64()) {
         const bool req = l.asserted(kReq64), ack = l.asserted(kAck64);
-        if (m_req64 ? req != fa : req) flag(Rule::Bus64, kReq64Timing, n, "REQ64# does not follow FRAME#");
+        if (m_req64 ? req != s.frame : req) flag(Rule::Bus64, kReq64Timing, n, "REQ64# does not follow FRAME#");
         if (ack && !m_req64)
             flag(Rule::Bus64, kAck64NoReq64, n, "ACK64# asserted without REQ64#");
-        else if (ack != (da && m_ack64))
+        else if (ack != (s.devsel && m_ack64))
             flag(Rule::Bus64, kAck64Timing, n, "ACK64# does not follow DEVSEL#");
     }
-
-    // Rule 12: MWI uses every byte.
-    if (m_cmd == kCmdMwi && ia && (l.cbe_n & (phase64 ? 0xFF : 0x0F)) != 0)
+    if (m_cmd == kCmdMwi && s.irdy && (l.cbe_n & (phase64 ? 0xFF : 0x0F)) != 0)
         flag(Rule::BurstOrder, kMwiByteEnables, n, "MWI data phase without all byte enables (C/BE# 0x%x)",
              static_cast<unsigned>(l.cbe_n));
-
-    // Rule 11: both halves carry data in a 64-bit data phase (the master's byte enables, the data of its source).
-    if (phase64 && ia && (m_is_read ? ta : true)) {
+    if (phase64 && s.irdy && (m_is_read ? s.trdy : true)) {  // the master's byte enables, the data of its source
         if (!l.is_driven(kCbeHi))
             flag(Rule::Bus64, kWideUndriven, n, "C/BE#[7:4] not driven in a 64-bit data phase");
         else if (!l.is_driven(kAdHi))
             flag(Rule::Bus64, kWideUndriven, n, "AD[63:32] not driven in a 64-bit %s data phase",
                  m_is_read ? "read" : "write");
     }
+}
 
-    // Rule 9: parity of this clock's data, checked next clock.
-    if (m_is_read ? ta : ia) schedule_parity(l, true, phase64);
-
-    const bool completed = ia && (ta || sa);
-    if (completed) {
-        if (ta) {
-            ++m_usage.data_clocks;
-            ++m_usage.data_by_cmd[m_cmd & 0xF];
-            m_usage.bytes += enabled_bytes(l.cbe_n, phase64);
-            ++m_phases_done;
-            m_dwords += phase64 ? 2 : 1;
-        }
-        if (sa) m_stop_seen = true;
-        // Rule 8: after expiry with GNT# gone, only the phase already committed may complete with FRAME# asserted.
-        if (fa && m_lt_clock != 0 && n > m_lt_clock) {
-            ++m_lt_over;
-            bool bad = m_lt_over > m_lt_allow;
-            if (m_cmd == kCmdMwi) bad = bad && m_cache_line != 0 && (m_dwords % m_cache_line) == 0;
-            if (bad)
-                flag(Rule::LatencyTimer, kLatencyTimer, n,
-                     "burst continued after the latency timer expired and GNT# was removed");
-        }
-        m_ref = n;
-        m_phase_start = n + 1;
-        m_phase_irdy = m_phase_tgt = false;
-        if (!fa) {
-            if (m_cmd == kCmdMwi && m_cache_line != 0 && !m_stop_seen && (m_dwords % m_cache_line) != 0)
-                flag(Rule::BurstOrder, kMwiPartialLine, n,
-                     "MWI ended by the master after %u dwords, not whole %u-dword lines", m_dwords, m_cache_line);
-            m_phase = Phase::Turnaround;
-        }
+// A data phase completes (IRDY# with TRDY# or STOP#): count it; rule 8 after the latency timer expired; the
+// turnaround follows the master's last phase (rule 12: an MWI it ends moves whole lines).
+void BusMonitor::complete_phase(const Lines& l, const Sample& s, bool phase64, uint64_t n) {
+    if (s.trdy) {
+        ++m_usage.data_clocks;
+        ++m_usage.data_by_cmd[m_cmd & 0xF];
+        m_usage.bytes += enabled_bytes(l.cbe_n, phase64);
+        ++m_phases_done;
+        m_dwords += phase64 ? 2 : 1;
     }
-    m_prev_completed = completed;
-    m_prev_stop = completed && sa;
+    if (s.stop) m_stop_seen = true;
+    // After expiry with GNT# gone, only the phase already committed may complete with FRAME# asserted.
+    if (s.frame && m_lt_clock != 0 && n > m_lt_clock) {
+        ++m_lt_over;
+        bool bad = m_lt_over > m_lt_allow;
+        if (m_cmd == kCmdMwi) bad = bad && m_cache_line != 0 && (m_dwords % m_cache_line) == 0;
+        if (bad)
+            flag(Rule::LatencyTimer, kLatencyTimer, n,
+                 "burst continued after the latency timer expired and GNT# was removed");
+    }
+    m_ref = n;
+    m_phase_start = n + 1;
+    m_phase_irdy = m_phase_tgt = false;
+    if (s.frame) return;
+    if (m_cmd == kCmdMwi && m_cache_line != 0 && !m_stop_seen && (m_dwords % m_cache_line) != 0)
+        flag(Rule::BurstOrder, kMwiPartialLine, n, "MWI ended by the master after %u dwords, not whole %u-dword lines",
+             m_dwords, m_cache_line);
+    m_phase = Phase::Turnaround;
+}
 
+// Rule 8: note the clock the owner's latency timer has expired with its GNT# removed; `committed` says a data
+// phase the master already started may still complete after it.
+void BusMonitor::watch_latency_timer(const Lines& l, bool committed, uint64_t n) {
     if (m_owner != kNoOwner && m_owner < 32 && m_lt[m_owner] != 0 && m_lt_clock == 0 &&
         n - m_first_addr >= m_lt[m_owner] && !l.gnt(m_owner)) {
         m_lt_clock = n;
-        m_lt_allow = (ia && !completed) ? 1 : 0;
+        m_lt_allow = committed ? 1 : 0;
     }
-
-    // The bus went idle without a final data phase: over after a master abort, or when no target holds DEVSEL#
-    // (a master that gave up); a claimed target still waiting keeps the broken transaction open.
-    if (!completed && !fa && !ia && (m_master_abort || !da)) m_phase = Phase::Idle;
 }
 
 }  // namespace nicsim::pci

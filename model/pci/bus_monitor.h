@@ -1,5 +1,6 @@
-// Passive protocol checker: samples the bus on every rising edge while it is in use, checks the rules of
-// shared/reference/pci-bus.md, counts each violation by rule and reports it through sc_report
+// Passive protocol checker: samples the bus on every rising edge while it is in use, checks the protocol rules of
+// the PCI Local Bus Specification 2.3, chapter 3 (grouped in Rule below), counts each violation by rule and reports
+// it through sc_report
 // (SC_WARNING, message type "nicsim/pci/monitor/<rule>"). It also counts bus utilisation for the statistics.
 //
 // A clocked agent of the bus (BusClock) samples PciBus::lines() on each rising edge and steps a small state machine
@@ -21,7 +22,7 @@
 
 namespace nicsim::pci {
 
-/// The rules the monitor checks, numbered as in pci-bus.md ("Rules a waveform must satisfy").
+/// The rules the monitor checks, grouped and numbered by this model (PCI Local Bus Specification 2.3, chapter 3).
 enum class Rule : uint8_t {
     StartOnIdleWithGnt = 1,  ///< 1: start only on an idle bus by the granted master; one GNT#; no GNT# in reset
     AddressPhase = 2,        ///< 2: DAC ordering, no DAC with a zero high dword, no DAC from a 32-bit master
@@ -95,7 +96,23 @@ class BusMonitor : public sc_core::sc_module, private ClockedAgent {
     void start_address(const Lines& l, uint64_t n);
     void dac_high(const Lines& l, uint64_t n);
     void begin_command(uint8_t cmd, uint64_t n);
+    /// FRAME#, IRDY#, TRDY#, STOP#, DEVSEL# asserted on this clock and on the previous one, and the clock's offset
+    /// from the last address phase (1 = the clock after it).
+    struct Sample {
+        bool frame, irdy, trdy, stop, devsel;
+        bool prev_frame, prev_irdy, prev_trdy, prev_stop, prev_devsel;
+        uint64_t off;
+    };
+    Sample sample(const Lines& l, uint64_t n) const;
     void data_clock(const Lines& l, uint64_t n);
+    void check_devsel(const Lines& l, const Sample& s, uint64_t n);
+    void check_master_signals(const Sample& s, uint64_t n);
+    void check_target_signals(const Lines& l, const Sample& s, uint64_t n);
+    void check_byte_enables(const Lines& l, const Sample& s, uint64_t n);
+    void check_latency(const Sample& s, uint64_t n);
+    void check_bus64(const Lines& l, const Sample& s, bool phase64, uint64_t n);
+    void complete_phase(const Lines& l, const Sample& s, bool phase64, uint64_t n);
+    void watch_latency_timer(const Lines& l, bool committed, uint64_t n);
     void turnaround(const Lines& l, uint64_t n);
     void schedule_parity(const Lines& l, bool data, bool hi);
     void check_dac64_phase(const Lines& l, uint64_t n, const char* which);

@@ -198,8 +198,36 @@ void PciMasterEngine::finish(MasterStatus status) {
     m->req = false;
 }
 
-// Plans and drives the address phase of the next transaction of the request (GNT# sampled on an idle bus).
-void PciMasterEngine::start_transaction(Drive& d) {
+// The bus command for a memory transfer from `a` to s.tx_end (PCI Local Bus Specification 2.3, sections 3.1.1
+// and 3.1.2: MWI for whole cache lines, MRL within one line, MRM across lines), trimming s.tx_end where the command
+// changes.
+void PciMasterEngine::plan_memory_command(uint64_t a) {
+    Impl& s = *m;
+    const Cmd rc = s.rq.cmd;
+    if (s.write) {
+        s.cmd = Cmd::MemWrite;
+        if (!m_config.mwi_enable || s.cls == 0) return;
+        if (a % s.cls == 0 && s.tx_end - a >= s.cls) {
+            s.cmd = Cmd::MemWriteInvalidate;
+            s.tx_end = a + (s.tx_end - a) / s.cls * s.cls;
+        } else {
+            const uint64_t line_end = (a / s.cls + 1) * s.cls;  // MW up to the line, MWI after it
+            if (s.tx_end >= line_end + s.cls) s.tx_end = line_end;
+        }
+    } else if (rc == Cmd::MemRead) {
+        if (s.cls == 0 || (a >> 2) == ((s.tx_end - 1) >> 2))
+            s.cmd = Cmd::MemRead;
+        else if (a / s.cls == (s.tx_end - 1) / s.cls)
+            s.cmd = Cmd::MemReadLine;
+        else
+            s.cmd = Cmd::MemReadMultiple;
+    } else {
+        s.cmd = rc;  // an explicit MRL or MRM
+    }
+}
+
+// What the next transaction of the request moves and how: range, width, DAC, command; its per-transaction state.
+void PciMasterEngine::plan_transaction() {
     Impl& s = *m;
     const uint64_t a = s.done_to;
     const Cmd rc = s.rq.cmd;
@@ -216,27 +244,7 @@ void PciMasterEngine::start_transaction(Drive& d) {
         s.P = a & ~(align - 1);
         s.addr_ad = s.P;
         s.dac = (s.P >> 32) != 0;
-        if (s.write) {
-            s.cmd = Cmd::MemWrite;
-            if (m_config.mwi_enable && s.cls != 0) {
-                if (a % s.cls == 0 && s.tx_end - a >= s.cls) {
-                    s.cmd = Cmd::MemWriteInvalidate;
-                    s.tx_end = a + (s.tx_end - a) / s.cls * s.cls;
-                } else {
-                    const uint64_t line_end = (a / s.cls + 1) * s.cls;  // MW up to the line, MWI after it
-                    if (s.tx_end >= line_end + s.cls) s.tx_end = line_end;
-                }
-            }
-        } else if (rc == Cmd::MemRead) {
-            if (s.cls == 0 || (a >> 2) == ((s.tx_end - 1) >> 2))
-                s.cmd = Cmd::MemRead;
-            else if (a / s.cls == (s.tx_end - 1) / s.cls)
-                s.cmd = Cmd::MemReadLine;
-            else
-                s.cmd = Cmd::MemReadMultiple;
-        } else {
-            s.cmd = rc;  // an explicit MRL or MRM
-        }
+        plan_memory_command(a);
     } else {
         s.cmd = rc;
         s.P = a & ~3ull;
@@ -251,7 +259,12 @@ void PciMasterEngine::start_transaction(Drive& d) {
     s.irdy_on = false;
     s.lt_clk = 0;
     s.clk = 0;
+}
 
+// The (first) address phase of the next transaction of the request (GNT# sampled on an idle bus).
+void PciMasterEngine::start_transaction(Drive& d) {
+    Impl& s = *m;
+    plan_transaction();
     d.release(kIrdy | kAdHi | kCbeHi);
     d.assert_n(kFrame, true);
     if (s.wide) d.assert_n(kReq64, true);
@@ -379,6 +392,7 @@ void PciMasterEngine::end_transaction(Drive& d) {
     }
 }
 
+// A data phase (or the master abort's last clock) is on the bus: wait, complete it, or end the transaction.
 void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
     Impl& s = *m;
     ++s.clk;
@@ -395,57 +409,10 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
         return;
     }
     if (!(s.irdy_on && (trdy || stop))) {
-        if (!s.devsel_seen && !stop && s.clk >= kMasterAbortClock) {
-            if (!s.last) {  // master abort: FRAME# first, IRDY# on the next clock
-                d.assert_n(kFrame, false);
-                s.release_next |= kFrame;
-                if (s.wide) {
-                    d.assert_n(kReq64, false);
-                    s.release_next |= kReq64;
-                }
-                s.last = true;
-                s.st = Impl::St::Abort2;
-            } else {
-                s.term = Impl::Term::MasterAbort;
-                end_transaction(d);
-            }
-        }
-        return;  // wait state: everything holds
+        wait_state(d, stop);
+        return;
     }
-
-    // The data phase completes on this edge.
-    unsigned moved_w = 0;
-    if (trdy) {
-        moved_w = (s.wide && s.w == 8 && s.ack64) ? 8 : 4;
-        s.moved = true;
-        s.consec_retries = 0;
-        ++m_stats.data_phases;
-        if (s.P >= s.tx_start && s.P + moved_w <= s.tx_end) {  // every byte lane inside the transfer
-            if (!s.write) {
-                uint8_t* p = s.rq.data + (s.P - s.s0);
-                for (unsigned b = 0; b < moved_w; ++b) p[b] = static_cast<uint8_t>(l.ad >> (8 * b));
-            }
-            m_stats.bytes += moved_w;
-        } else {
-            for (unsigned b = 0; b < moved_w; ++b) {
-                const uint64_t a = s.P + b;
-                if (a < s.tx_start || a >= s.tx_end) continue;
-                if (!s.write) s.rq.data[a - s.s0] = static_cast<uint8_t>(l.ad >> (8 * b));
-                ++m_stats.bytes;
-            }
-        }
-        const uint64_t end = s.P + moved_w;
-        if (end > s.done_to) s.done_to = end < s.tx_end ? end : s.tx_end;
-        if (s.write) {
-            s.perr_watch |= 1u << 1;
-        } else {
-            s.rd_check = true;
-            s.rd_ad = l.ad;
-            s.rd_cbe = l.cbe_n;
-            s.rd_hi = moved_w == 8;
-        }
-        s.bad_data_hold = false;
-    }
+    const unsigned moved_w = trdy ? move_data(l) : 0;
     if (stop && s.term == Impl::Term::None) {
         if (!devsel)
             s.term = Impl::Term::TargetAbort;
@@ -458,7 +425,69 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
         end_transaction(d);
         return;
     }
-    // Next data phase.
+    next_phase(d, l, moved_w);
+}
+
+// No TRDY# or STOP# yet: everything holds, unless no DEVSEL# came in time (master abort, PCI Local Bus
+// Specification 2.3, section 3.3.3.1: FRAME# first, IRDY# on the next clock).
+void PciMasterEngine::wait_state(Drive& d, bool stop) {
+    Impl& s = *m;
+    if (s.devsel_seen || stop || s.clk < kMasterAbortClock) return;
+    if (s.last) {
+        s.term = Impl::Term::MasterAbort;
+        end_transaction(d);
+        return;
+    }
+    d.assert_n(kFrame, false);
+    s.release_next |= kFrame;
+    if (s.wide) {
+        d.assert_n(kReq64, false);
+        s.release_next |= kReq64;
+    }
+    s.last = true;
+    s.st = Impl::St::Abort2;
+}
+
+// The data phase completes with TRDY#: move its bytes (reads into the request's buffer) and note the parity
+// obligations of its data. Returns the phase's width in bytes.
+unsigned PciMasterEngine::move_data(const Lines& l) {
+    Impl& s = *m;
+    const unsigned moved_w = (s.wide && s.w == 8 && s.ack64) ? 8 : 4;
+    s.moved = true;
+    s.consec_retries = 0;
+    ++m_stats.data_phases;
+    if (s.P >= s.tx_start && s.P + moved_w <= s.tx_end) {  // every byte lane inside the transfer
+        if (!s.write) {
+            uint8_t* p = s.rq.data + (s.P - s.s0);
+            for (unsigned b = 0; b < moved_w; ++b) p[b] = static_cast<uint8_t>(l.ad >> (8 * b));
+        }
+        m_stats.bytes += moved_w;
+    } else {
+        for (unsigned b = 0; b < moved_w; ++b) {
+            const uint64_t a = s.P + b;
+            if (a < s.tx_start || a >= s.tx_end) continue;
+            if (!s.write) s.rq.data[a - s.s0] = static_cast<uint8_t>(l.ad >> (8 * b));
+            ++m_stats.bytes;
+        }
+    }
+    const uint64_t end = s.P + moved_w;
+    if (end > s.done_to) s.done_to = end < s.tx_end ? end : s.tx_end;
+    if (s.write) {
+        s.perr_watch |= 1u << 1;
+    } else {
+        s.rd_check = true;
+        s.rd_ad = l.ad;
+        s.rd_cbe = l.cbe_n;
+        s.rd_hi = moved_w == 8;
+    }
+    s.bad_data_hold = false;
+    return moved_w;
+}
+
+// Drives the next data phase; it is the last when the target stopped, the transfer ends, or the latency timer has
+// expired with GNT# removed (PCI Local Bus Specification 2.3, section 3.3.3.1; an MWI ends at a cache line boundary).
+void PciMasterEngine::next_phase(Drive& d, const Lines& l, unsigned moved_w) {
+    Impl& s = *m;
     s.P += moved_w;
     if (s.devsel_seen && !s.ack64 && s.w == 8) s.w = 4;  // no ACK64#: 32-bit data phases from here on
     bool last = s.term != Impl::Term::None || s.P + s.w >= s.tx_end;
@@ -473,36 +502,33 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
     drive_phase(d, last);
 }
 
-void PciMasterEngine::tick() {
+// RST# asserted: release everything; a transaction cut short ends with MasterAbort.
+void PciMasterEngine::reset_tick() {
     Impl& s = *m;
-    const Lines& l = m_bus.lines();
-    if (!l.rst_n) {  // RST#: release everything; a transaction cut short ends with MasterAbort
-        const bool cut =
-            s.st == Impl::St::AddrLo || s.st == Impl::St::Addr || s.st == Impl::St::Data || s.st == Impl::St::Abort2;
-        if (s.idsel_on) m_bus.set_idsel(0);
-        s.idsel_on = false;
-        s.drv = Drive{};
-        s.release_next = 0;
-        s.parked = false;
-        s.rd_check = false;
-        s.perr_watch = 0;
-        s.perr_on = false;
-        s.req = false;
-        m_bus.drive(m_driver, s.drv);
-        m_bus.set_req(m_master, false);
-        if (cut)
-            finish(MasterStatus::MasterAbort);
-        else if (s.st == Impl::St::Fail)
-            finish(s.fail_status);
-        if (s.done_pending) fire_done();
-        return;
-    }
-    const Drive prev = s.drv;
-    Drive d = prev;
-    d.release(s.release_next);
+    const bool cut =
+        s.st == Impl::St::AddrLo || s.st == Impl::St::Addr || s.st == Impl::St::Data || s.st == Impl::St::Abort2;
+    if (s.idsel_on) m_bus.set_idsel(0);
+    s.idsel_on = false;
+    s.drv = Drive{};
     s.release_next = 0;
+    s.parked = false;
+    s.rd_check = false;
+    s.perr_watch = 0;
+    s.perr_on = false;
+    s.req = false;
+    m_bus.drive(m_driver, s.drv);
+    m_bus.set_req(m_master, false);
+    if (cut)
+        finish(MasterStatus::MasterAbort);
+    else if (s.st == Impl::St::Fail)
+        finish(s.fail_status);
+    if (s.done_pending) fire_done();
+}
 
-    // PAR/PAR64 cover the AD and C/BE# this engine drove on the previous clock.
+// PAR/PAR64 cover the AD and C/BE# this engine drove on the previous clock (PCI Local Bus Specification 2.3,
+// section 3.7.1).
+void PciMasterEngine::drive_parity(Drive& d, const Drive& prev) {
+    Impl& s = *m;
     const bool bad = s.par_bad || s.bad_data_hold;
     s.par_bad = false;
     if (prev.oe & kAdLo)
@@ -513,8 +539,21 @@ void PciMasterEngine::tick() {
         d.set(kPar64, parity_of(static_cast<uint32_t>(prev.ad >> 32), prev.cbe_n >> 4) != bad);
     else
         d.release(kPar64);
+}
 
-    // Read data parity (PAR one clock after the data), PERR# two clocks after the bad data phase.
+void PciMasterEngine::note_parity_error() {
+    Impl& s = *m;
+    ++m_stats.parity_errors;
+    if (s.done_pending)
+        s.done_parity = true;
+    else
+        s.rq_parity = true;
+}
+
+// Read data: PAR one clock after the data, PERR# two clocks after the bad data phase. Write data: the target
+// reports a parity error with PERR# two clocks after the data phase (PCI Local Bus Specification 2.3, section 3.7.4.1).
+void PciMasterEngine::check_data_parity(Drive& d, const Lines& l) {
+    Impl& s = *m;
     if (s.perr_on) {
         d.assert_n(kPerr, false);
         s.release_next |= kPerr;
@@ -525,11 +564,7 @@ void PciMasterEngine::tick() {
         bool ok = l.high(kPar) == parity_of(static_cast<uint32_t>(s.rd_ad), s.rd_cbe & 0xF);
         if (s.rd_hi) ok = ok && l.high(kPar64) == parity_of(static_cast<uint32_t>(s.rd_ad >> 32), s.rd_cbe >> 4);
         if (!ok) {
-            ++m_stats.parity_errors;
-            if (s.done_pending)
-                s.done_parity = true;
-            else
-                s.rq_parity = true;
+            note_parity_error();
             if (m_config.check_parity) {
                 d.assert_n(kPerr, true);
                 s.release_next &= ~kPerr;
@@ -537,69 +572,59 @@ void PciMasterEngine::tick() {
             }
         }
     }
-    // Write data: the target reports a parity error with PERR# two clocks after the data phase.
-    if (s.perr_watch & 1u) {
-        if (l.asserted(kPerr)) {
-            ++m_stats.parity_errors;
-            if (s.done_pending)
-                s.done_parity = true;
-            else
-                s.rq_parity = true;
-        }
-    }
+    if ((s.perr_watch & 1u) && l.asserted(kPerr)) note_parity_error();
     s.perr_watch >>= 1;
+}
 
-    switch (s.st) {
-        case Impl::St::Idle:
-            break;
-        case Impl::St::Fail:
-            finish(s.fail_status);
-            break;
-        case Impl::St::Req:
-            if (s.holdoff > 0) {
-                --s.holdoff;
-                s.req = false;
-                break;
-            }
-            if (s.req) ++m_stats.wait_clocks;
-            s.req = true;
-            if (l.gnt(m_master) && l.idle()) start_transaction(d);
-            break;
-        case Impl::St::AddrLo:
-            ++s.lt_clk;
-            ++m_stats.busy_clocks;
-            d.ad = s.addr_ad >> 32;
-            d.cbe_n = static_cast<uint8_t>(0xF0 | static_cast<uint8_t>(s.cmd));
-            if (s.wide) {  // the second phase repeats the high dword and the command on the upper half
-                d.ad |= (s.addr_ad >> 32) << 32;
-                d.cbe_n = static_cast<uint8_t>((static_cast<uint8_t>(s.cmd) << 4) | static_cast<uint8_t>(s.cmd));
-            }
-            if (m_faults.bad_address_parity) {
-                m_faults.bad_address_parity = false;
-                s.par_bad = true;
-            }
-            s.st = Impl::St::Addr;
-            break;
-        case Impl::St::Addr: {
-            ++s.lt_clk;
-            ++m_stats.busy_clocks;
-            s.clk = 0;
-            if (s.idsel_on) {
-                m_bus.set_idsel(0);
-                s.idsel_on = false;
-            }
-            const bool last = s.P + s.w >= s.tx_end;
-            drive_phase(d, last);
-            s.st = Impl::St::Data;
-            break;
-        }
-        case Impl::St::Data:
-        case Impl::St::Abort2:
-            data_tick(d, l);
-            break;
+// Waiting for the bus: REQ# (after a Retry's hold-off), and the address phase once GNT# is sampled on an idle bus.
+void PciMasterEngine::request_tick(Drive& d, const Lines& l) {
+    Impl& s = *m;
+    if (s.holdoff > 0) {
+        --s.holdoff;
+        s.req = false;
+        return;
     }
+    if (s.req) ++m_stats.wait_clocks;
+    s.req = true;
+    if (l.gnt(m_master) && l.idle()) start_transaction(d);
+}
 
-    // Bus parking: granted on an idle bus without a transaction to run, drive AD, C/BE# (PAR follows).
+// A DAC's first address phase is on the bus: drive the second (the high dword and the real command).
+void PciMasterEngine::second_address(Drive& d) {
+    Impl& s = *m;
+    ++s.lt_clk;
+    ++m_stats.busy_clocks;
+    d.ad = s.addr_ad >> 32;
+    d.cbe_n = static_cast<uint8_t>(0xF0 | static_cast<uint8_t>(s.cmd));
+    if (s.wide) {  // the second phase repeats the high dword and the command on the upper half
+        d.ad |= (s.addr_ad >> 32) << 32;
+        d.cbe_n = static_cast<uint8_t>((static_cast<uint8_t>(s.cmd) << 4) | static_cast<uint8_t>(s.cmd));
+    }
+    if (m_faults.bad_address_parity) {
+        m_faults.bad_address_parity = false;
+        s.par_bad = true;
+    }
+    s.st = Impl::St::Addr;
+}
+
+// The (final) address phase is on the bus: drive the first data phase.
+void PciMasterEngine::first_data_phase(Drive& d) {
+    Impl& s = *m;
+    ++s.lt_clk;
+    ++m_stats.busy_clocks;
+    s.clk = 0;
+    if (s.idsel_on) {
+        m_bus.set_idsel(0);
+        s.idsel_on = false;
+    }
+    drive_phase(d, s.P + s.w >= s.tx_end);
+    s.st = Impl::St::Data;
+}
+
+// Bus parking (PCI Local Bus Specification 2.3, section 3.4.3): granted on an idle bus without a transaction to run,
+// drive AD, C/BE# (PAR follows).
+void PciMasterEngine::park(Drive& d, const Lines& l) {
+    Impl& s = *m;
     const bool outside = s.st == Impl::St::Idle || s.st == Impl::St::Req;
     if (outside && l.gnt(m_master) && l.idle()) {
         if (!s.parked) {
@@ -612,7 +637,42 @@ void PciMasterEngine::tick() {
         s.parked = false;
         if (outside) d.release(kAdLo | kCbeLo);
     }
+}
 
+void PciMasterEngine::tick() {
+    Impl& s = *m;
+    const Lines& l = m_bus.lines();
+    if (!l.rst_n) {
+        reset_tick();
+        return;
+    }
+    const Drive prev = s.drv;
+    Drive d = prev;
+    d.release(s.release_next);
+    s.release_next = 0;
+    drive_parity(d, prev);
+    check_data_parity(d, l);
+    switch (s.st) {
+        case Impl::St::Idle:
+            break;
+        case Impl::St::Fail:
+            finish(s.fail_status);
+            break;
+        case Impl::St::Req:
+            request_tick(d, l);
+            break;
+        case Impl::St::AddrLo:
+            second_address(d);
+            break;
+        case Impl::St::Addr:
+            first_data_phase(d);
+            break;
+        case Impl::St::Data:
+        case Impl::St::Abort2:
+            data_tick(d, l);
+            break;
+    }
+    park(d, l);
     s.drv = d;
     m_bus.drive(m_driver, d);
     m_bus.set_req(m_master, s.req);

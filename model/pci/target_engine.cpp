@@ -247,20 +247,10 @@ void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
     if (s.devsel_on && s.clk >= (s.write ? 0u : 1u)) decide(d, l);  // reads: AD turnaround clock first
 }
 
-void PciTargetEngine::tick() {
-    Impl& s = *m;
-    const Lines& l = m_bus.lines();
-    if (!l.rst_n) {
-        if (s.st != Impl::St::Idle || s.drv.oe) reset();
-        s.prev_frame = false;
-        return;
-    }
-    s.vis = s.drv;
-    Drive d = s.drv;
-    d.release(s.release_next);
-    s.release_next = 0;
-
-    // PAR/PAR64 for read data driven on the previous clock, over the C/BE# the master drives now.
+// PAR/PAR64 for read data driven on the previous clock, over the C/BE# the master drives now (PCI Local Bus
+// Specification 2.3, section 3.7.1).
+void PciTargetEngine::drive_read_parity(Drive& d, const Lines& l) {
+    const Impl& s = *m;
     const bool bad = s.bad_read_hold;
     if (s.vis.oe & kAdLo)
         d.set(kPar, parity_of(static_cast<uint32_t>(s.vis.ad), l.cbe_n & 0xF) != bad);
@@ -270,7 +260,12 @@ void PciTargetEngine::tick() {
         d.set(kPar64, parity_of(static_cast<uint32_t>(s.vis.ad >> 32), l.cbe_n >> 4) != bad);
     else
         d.release(kPar64);
+}
 
+// Address parity (SERR#) and write data parity (PERR#) one clock after the phase they cover, and the end of the
+// one-clock SERR# and PERR# pulses (PCI Local Bus Specification 2.3, sections 3.7.3 and 3.7.4).
+void PciTargetEngine::check_parity(Drive& d, const Lines& l) {
+    Impl& s = *m;
     if (s.serr_on) {  // open drain: one clock low, then the pull-up
         d.release(kSerr);
         s.serr_on = false;
@@ -291,59 +286,83 @@ void PciTargetEngine::tick() {
             }
         }
     }
-    if (s.wpar_check) {
-        s.wpar_check = false;
-        bool ok = l.high(kPar) == parity_of(static_cast<uint32_t>(s.wpar_ad), s.wpar_cbe & 0xF);
-        if (s.wpar_hi) ok = ok && l.high(kPar64) == parity_of(static_cast<uint32_t>(s.wpar_ad >> 32), s.wpar_cbe >> 4);
-        if (!ok) {
-            ++m_stats.parity_errors;
-            m_client.target_parity_error(s.acc, false);
-            if (s.perr_enable) {
-                d.assert_n(kPerr, true);
-                s.release_next &= ~kPerr;
-                s.perr_on = true;
-            }
-        }
+    if (!s.wpar_check) return;
+    s.wpar_check = false;
+    bool ok = l.high(kPar) == parity_of(static_cast<uint32_t>(s.wpar_ad), s.wpar_cbe & 0xF);
+    if (s.wpar_hi) ok = ok && l.high(kPar64) == parity_of(static_cast<uint32_t>(s.wpar_ad >> 32), s.wpar_cbe >> 4);
+    if (ok) return;
+    ++m_stats.parity_errors;
+    m_client.target_parity_error(s.acc, false);
+    if (s.perr_enable) {
+        d.assert_n(kPerr, true);
+        s.release_next &= ~kPerr;
+        s.perr_on = true;
     }
+}
 
-    const bool frame = l.asserted(kFrame);
-    const bool address_phase = frame && !s.prev_frame;
-    s.prev_frame = frame;
-    if (address_phase) {
-        if (s.st == Impl::St::Claimed) end_claim(d);  // a new transaction without an idle clock
-        s.acc = TargetAccess{};
-        s.acc.cmd = static_cast<Cmd>(l.cbe_n & 0xF);
-        s.acc.addr = static_cast<uint32_t>(l.ad);
-        s.acc.idsel = s.device != kNoDevice && ((l.idsel >> s.device) & 1u);
-        s.req64 = m_bus.is64() && l.asserted(kReq64);
-        s.apar_check = true;
-        s.apar_ad = static_cast<uint32_t>(l.ad);
-        s.apar_cbe = l.cbe_n & 0xF;
-        if (s.acc.cmd == Cmd::DualAddress)
-            s.st = Impl::St::DacHi;
-        else
+// FRAME# newly asserted: latch the (first) address phase; a DAC waits for its second.
+void PciTargetEngine::address_phase(Drive& d, const Lines& l) {
+    Impl& s = *m;
+    if (s.st == Impl::St::Claimed) end_claim(d);  // a new transaction without an idle clock
+    s.acc = TargetAccess{};
+    s.acc.cmd = static_cast<Cmd>(l.cbe_n & 0xF);
+    s.acc.addr = static_cast<uint32_t>(l.ad);
+    s.acc.idsel = s.device != kNoDevice && ((l.idsel >> s.device) & 1u);
+    s.req64 = m_bus.is64() && l.asserted(kReq64);
+    s.apar_check = true;
+    s.apar_ad = static_cast<uint32_t>(l.ad);
+    s.apar_cbe = l.cbe_n & 0xF;
+    if (s.acc.cmd == Cmd::DualAddress)
+        s.st = Impl::St::DacHi;
+    else
+        decode(d, l);
+}
+
+// The clocks after the address phase: a DAC's second address, the claimed transaction, or someone else's.
+void PciTargetEngine::follow(Drive& d, const Lines& l) {
+    Impl& s = *m;
+    switch (s.st) {
+        case Impl::St::DacHi:
+            s.acc.addr |= static_cast<uint64_t>(static_cast<uint32_t>(l.ad)) << 32;
+            s.acc.cmd = static_cast<Cmd>(l.cbe_n & 0xF);
+            s.apar_check = true;
+            s.apar_ad = static_cast<uint32_t>(l.ad);
+            s.apar_cbe = l.cbe_n & 0xF;
             decode(d, l);
-    } else {
-        switch (s.st) {
-            case Impl::St::DacHi:
-                s.acc.addr |= static_cast<uint64_t>(static_cast<uint32_t>(l.ad)) << 32;
-                s.acc.cmd = static_cast<Cmd>(l.cbe_n & 0xF);
-                s.apar_check = true;
-                s.apar_ad = static_cast<uint32_t>(l.ad);
-                s.apar_cbe = l.cbe_n & 0xF;
-                decode(d, l);
-                break;
-            case Impl::St::Claimed:
-                ++s.clk;
-                claimed_tick(d, l);
-                break;
-            case Impl::St::Other:
-                if (l.idle()) s.st = Impl::St::Idle;
-                break;
-            case Impl::St::Idle:
-                break;
-        }
+            break;
+        case Impl::St::Claimed:
+            ++s.clk;
+            claimed_tick(d, l);
+            break;
+        case Impl::St::Other:
+            if (l.idle()) s.st = Impl::St::Idle;
+            break;
+        case Impl::St::Idle:
+            break;
     }
+}
+
+void PciTargetEngine::tick() {
+    Impl& s = *m;
+    const Lines& l = m_bus.lines();
+    if (!l.rst_n) {
+        if (s.st != Impl::St::Idle || s.drv.oe) reset();
+        s.prev_frame = false;
+        return;
+    }
+    s.vis = s.drv;
+    Drive d = s.drv;
+    d.release(s.release_next);
+    s.release_next = 0;
+    drive_read_parity(d, l);
+    check_parity(d, l);
+    const bool frame = l.asserted(kFrame);
+    const bool address = frame && !s.prev_frame;
+    s.prev_frame = frame;
+    if (address)
+        address_phase(d, l);
+    else
+        follow(d, l);
     s.drv = d;
     m_bus.drive(m_driver, d);
 }

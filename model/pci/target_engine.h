@@ -102,6 +102,10 @@ class PciTargetEngine {
     void claimed_tick(Drive& d, const Lines& l);
     void decide(Drive& d, const Lines& l);
     void end_claim(Drive& d);
+    void drive_read_parity(Drive& d, const Lines& l);
+    void check_parity(Drive& d, const Lines& l);
+    void address_phase(Drive& d, const Lines& l);
+    void follow(Drive& d, const Lines& l);
     Impl* m;
     PciBus& m_bus;
     TargetClient& m_client;

@@ -58,6 +58,7 @@ struct RunOutcome {
     bool interrupted = false;           ///< stopped early by a signal or a failed output
     std::string stopped_by;             ///< what stopped it ("Ctrl-C (SIGINT)", "SIGTERM", ...) when interrupted
     bool stalled = false;               ///< nothing moved for a long simulated time before the traffic finished
+    bool driver_failed = false;         ///< a driver's bring-up failed: the run ended there
     bool time_limit = false;            ///< stopped by --max-time or --max-clocks before the traffic finished
     std::vector<std::string> failures;  ///< failures found outside the record (an output not written), one line each
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "testbench/checkers/overrun_rule.h"
+#include "testbench/checkers/reset_rows.h"
 
 namespace nicsim::tb {
 namespace {
@@ -97,27 +98,31 @@ void judge_fault_evidence(const Evidence& e, const RunConfig& cfg, std::vector<s
             e.n(f, "frames on the wire after link up") == 0)
             fail.push_back("link-flap: no frame crossed the wire after the link came back (traffic did not resume)");
     }
-    evidence(fc.reset_at_ns != 0, e.n(f, "reset at ns") != 0, "reset-at (the traffic ended before it)");
+    evidence(fc.reset_at_ns != 0, e.n(f, kResetAt.at) != 0, "reset-at (the traffic ended before it)");
 }
 
-void judge_reset(const Evidence& e, const RunConfig& cfg, bool completed, std::vector<std::string>& fail) {
+/// A reset of the adapter (reset-at or a hang check's) must bring receive back: a frame that arrived after it is
+/// indicated. (Frames from --pcap-in are not the peer's: none counts as arriving after a reset.)
+void judge_receive_resumed(const Evidence& e, const ResetKind& k, bool completed, std::vector<std::string>& fail) {
     const std::string f = "faults";
-    if (!cfg.fault.reset_at_ns || !e.n(f, "reset at ns")) return;
+    if (completed && e.n(f, k.at) && e.n(f, k.arriving) && e.n(f, k.indicated) == 0) fail.push_back(k.no_receive);
+}
+
+void judge_reset_at(const Evidence& e, const RunConfig& cfg, bool completed, std::vector<std::string>& fail) {
+    const std::string f = "faults";
+    if (!cfg.fault.reset_at_ns || !e.n(f, kResetAt.at)) return;
     if (completed && e.n(f, "sends made after reset") && e.n(f, "sends completed after reset") == 0)
         fail.push_back("reset-at: no send completed after the reset (transmit did not resume)");
-    if (completed && cfg.pcap_in.empty() && e.n(f, "frames arriving after the reset") &&
-        e.n(f, "frames indicated after reset") == 0)
-        fail.push_back("reset-at: no frame was indicated after the reset (receive did not resume)");
+    judge_receive_resumed(e, kResetAt, completed, fail);
     if (const std::string st = e.text(f, "reset status"); !st.empty())
         fail.push_back("reset-at: NdisHost::reset returned " + st);
 }
 
-/// A reset NDIS made on a hang check must bring receive back: a frame that arrived after it is indicated.
-void judge_recovery(const Evidence& e, bool completed, std::vector<std::string>& fail) {
-    const std::string f = "faults";
-    if (!completed || !e.n(f, "recovery reset at ns")) return;
-    if (e.n(f, "frames arriving after the recovery") && e.n(f, "frames indicated after the recovery") == 0)
-        fail.push_back("hang check: no frame was indicated after the reset it asked for (receive did not resume)");
+/// True when some reset came when the traffic had ended or ended with it: resuming after it was not shown.
+bool resume_not_shown(const Evidence& e) {
+    for (const ResetKind* k : kResetKinds)
+        if (!e.text("faults", k->not_shown).empty()) return true;
+    return false;
 }
 
 /// --pcap-in frames are not known byte for byte, but each one reaches the driver or is accounted for by the NIC
@@ -146,12 +151,14 @@ Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out
     Verdict v;
     v.interrupted = out.interrupted;
     std::vector<std::string>& fail = v.reasons;
-    if (out.stalled) fail.push_back("the run stalled: nothing was sent, received or on the wire for 10 ms");
+    if (out.stalled)
+        fail.push_back(
+            "the run stalled: nothing was sent, received or on the wire for 10 ms (10 s while the driver came up)");
     judge_checks(e, fail);
     if (cfg.fault.any()) judge_fault_evidence(e, cfg, fail);
     const bool completed = !out.interrupted && !out.time_limit && !out.stalled;
-    judge_reset(e, cfg, completed, fail);
-    judge_recovery(e, completed, fail);
+    judge_reset_at(e, cfg, completed, fail);
+    judge_receive_resumed(e, kHangRecovery, completed, fail);
     if (completed) {
         // Losses are accepted up to what the NIC and the wire counted (a reset: what was in flight around it).
         const std::string f = "faults";
@@ -173,11 +180,9 @@ Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out
         if (e.n("transmit", "packets sent") && e.has("transmit", "frames intact") &&
             e.n("transmit", "frames intact") == 0 && lossy)
             fail.push_back("transmit: no frame arrived (traffic did not resume)");
-        // After a reset (a recovery or reset-at) that came when the traffic had ended or ended with it, every frame
-        // may be gone and accounted for: the record says resuming was not shown (receive after the recovery/reset).
-        const bool ended_by_reset =
-            !e.text(f, "receive after the recovery").empty() || !e.text(f, "receive after the reset").empty();
-        if (e.n("receive", "frames expected") && e.n("receive", "frames intact") == 0 && lossy && !ended_by_reset)
+        // After a reset that came when the traffic had ended or ended with it, every frame may be gone and
+        // accounted for.
+        if (e.n("receive", "frames expected") && e.n("receive", "frames intact") == 0 && lossy && !resume_not_shown(e))
             fail.push_back("receive: no frame arrived (traffic did not resume)");
     }
     for (const std::string& f : out.failures) fail.push_back(f);

@@ -10,8 +10,8 @@
 namespace nicsim::tb {
 
 struct ProtocolBinding {
-    ULONG maximum_frame_size = 0;  ///< OID_GEN_MAXIMUM_FRAME_SIZE: bytes after the 14-byte header
-    ULONG link_speed = 0;          ///< OID_GEN_LINK_SPEED, in units of 100 bit/s
+    ULONG maximum_frame_size = 0;   ///< OID_GEN_MAXIMUM_FRAME_SIZE: bytes after the 14-byte header
+    ULONG link_speed = 0;           ///< OID_GEN_LINK_SPEED, in units of 100 bit/s
     bool offload_answered = false;  ///< OID_TCP_TASK_OFFLOAD succeeded (NOT_SUPPORTED: no offload at all)
     bool lso = false;               ///< TcpLargeSendNdisTask offered for IEEE 802.3
     ULONG lso_max_size = 0;         ///< its MaxOffLoadSize

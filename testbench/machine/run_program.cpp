@@ -126,9 +126,14 @@ void RunProgram::send_large(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, 
         send_one(seq_of, seq, segment, {}, frag_rng);
 }
 
-void RunProgram::send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send) {
-    const bool serialized = !(m_ndis->attribute_flags() & NDIS_ATTRIBUTE_DESERIALIZE);
-    const size_t window = serialized ? kSerializedSendWindow : kSendWindow;
+size_t RunProgram::send_window() const {
+    const bool serialized = m_ndis && !(m_ndis->attribute_flags() & NDIS_ATTRIBUTE_DESERIALIZE);
+    return serialized ? kSerializedSendWindow : kSendWindow;
+}
+
+void RunProgram::fill_send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng,
+                                  uint64_t to_send) {
+    const size_t window = send_window();
     while (m_sent < to_send && m_ndis->sends_outstanding() < window) {
         const uint64_t seq = m_sent;
         std::vector<uint8_t> frame;
@@ -213,7 +218,7 @@ void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
     uint64_t checks_at_quiet = m_ndis->hang_checks();
 
     for (;;) {
-        send_window(seq_of, gen, frag_rng, to_send);
+        fill_send_window(seq_of, gen, frag_rng, to_send);
         reset_if_due(hp);
         take_send_results(seq_of);
         drain_received();

@@ -49,6 +49,8 @@ class RunProgram {
     /// Large sends the scenario asked for that the protocol cut into segments itself because the driver did not
     /// offer large send of that size through OID_TCP_TASK_OFFLOAD (legal: a note, not a failure).
     uint64_t large_sends_segmented() const { return m_large_sends_segmented; }
+    /// Sends the protocol keeps outstanding at most: more with a serialized miniport, whose queue NDIS holds.
+    size_t send_window() const;
     const sc_core::sc_event& driver_up_event() const { return m_up_event; }
     uint64_t sends_refused() const { return m_sends_refused; }
     /// The NDIS status of the first send that did not succeed.
@@ -96,7 +98,7 @@ class RunProgram {
 
   private:
     bool bring_up(hostdrv::HostPlatform& hp, unsigned pci_device);
-    void send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send);
+    void fill_send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send);
     void reset_if_due(hostdrv::HostPlatform& hp);
     void take_send_results(std::map<uint64_t, uint64_t>& seq_of);
     void drain_received();

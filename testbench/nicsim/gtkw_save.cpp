@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -61,116 +62,183 @@ class SaveText {
     const char* m_flag = nullptr;
 };
 
-std::string vec(const std::string& name, unsigned bits) {
-    return name + "[" + std::to_string(bits - 1) + ":0]";
+/// Which scope a group's signal names are relative to, and when the group is written.
+enum class Scope { Bus, Bus64, Nic, Wire };
+/// Signals repeated for each entry of a list: the bus masters (REQ#/GNT#), devices (IDSEL) or wire directions.
+enum class Each { Once, Master, Device, Direction };
+constexpr unsigned kBit = 0;             ///< a single wire, no vector range
+constexpr unsigned kBusBits = ~0u;       ///< AD: as wide as the bus
+constexpr unsigned kBusBytes = ~0u - 1;  ///< C/BE#: one per byte lane
+
+/// One signal of a group. In `name` and `alias`, '$' stands for the list entry (Each) or the group's part, '#' for
+/// the part's first letter in capitals (the ring's register prefix). Consecutive signals with the same Each form a
+/// block written once per entry.
+struct Sig {
+    const char* flag;
+    const char* name;
+    unsigned bits = kBit;
+    const char* alias = "";
+    Each each = Each::Once;
+    Filter filter = Filter(0);  ///< a translate filter, or 0
+};
+
+struct Group {
+    const char* name;  ///< after the machine's label; '$' stands for `part`
+    Scope scope;
+    unsigned needs = 0;     ///< nic::TraceWhat bits the group shows (0: whenever its scope is traced)
+    const char* part = "";  ///< what '$' stands for in the names
+    std::vector<Sig> sigs;
+};
+
+/// A descriptor ring ("tx" or "rx"): its registers (TDT/TDH), and the on-chip descriptor cache.
+Group ring_group(const char* name, const char* part) {
+    return {name,
+            Scope::Nic,
+            nic::kTraceDesc,
+            part,
+            {{kDecimal, "#DT", 32, "#DT (register)"},
+             {kDecimal, "#DH", 32, "#DH (register)"},
+             {kDecimal, "$desc.tail", 32, "tail (cache)"},
+             {kDecimal, "$desc.head", 32, "head (cache)"},
+             {kDecimal, "$desc.cached", 32, "cached"},
+             {kDecimal, "$desc.finished", 32, "finished"},
+             {kBinary, "$desc.fetch_inflight", kBit, "fetch in flight"},
+             {kBinary, "$desc.wb_pending", kBit, "write-back pending"},
+             {kBinary, "$desc.wb_inflight", kBit, "write-back in flight"},
+             {kDecimal, "$desc.fetches", 32, "fetch bursts"},
+             {kDecimal, "$desc.writebacks", 32, "write-back bursts"}}};
 }
 
-void bus_groups(SaveText& s, const GtkwView& v, const GtkwMachine& m) {
-    const std::string p = m.bus_scope + ".";
-    const std::string l = m.label;
-    s.group(l + "clock/reset", true);
-    s.signal(kBinary, p + "CLK");
-    s.signal(kBinary, p + "RST_n");
-    s.group(l + "clock/reset", false);
-    s.group(l + "address/data/command", true);
-    s.signal(kHex, vec(p + "AD", v.bus_bits));
-    s.signal(kHex, vec(p + "CBE_n", v.bus_bits / 8));
-    s.translated(kPciCmd, vec(p + "CMD", 4), "CMD (address phase)");
-    s.signal(kBinary, p + "PAR");
-    s.group(l + "address/data/command", false);
-    s.group(l + "control", true);
-    for (const char* n : {"FRAME_n", "IRDY_n", "TRDY_n", "DEVSEL_n", "STOP_n"}) s.signal(kBinary, p + n);
-    s.group(l + "control", false);
-    if (v.bus_bits == 64) {
-        s.group(l + "64-bit extension", true);
-        for (const char* n : {"REQ64_n", "ACK64_n", "PAR64"}) s.signal(kBinary, p + n);
-        s.group(l + "64-bit extension", false);
+/// The groups of traces/pci_bus.gtkw, nic_dma.gtkw and nic_desc.gtkw, in the order a machine's are written.
+const std::vector<Group>& machine_groups() {
+    using nic::kTraceDesc, nic::kTraceDma, nic::kTraceMac;
+    static const std::vector<Group> groups = {
+        {"clock/reset", Scope::Bus, 0, "", {{kBinary, "CLK"}, {kBinary, "RST_n"}}},
+        {"address/data/command",
+         Scope::Bus,
+         0,
+         "",
+         {{kHex, "AD", kBusBits},
+          {kHex, "CBE_n", kBusBytes},
+          {kHex, "CMD", 4, "CMD (address phase)", Each::Once, kPciCmd},
+          {kBinary, "PAR"}}},
+        {"control",
+         Scope::Bus,
+         0,
+         "",
+         {{kBinary, "FRAME_n"}, {kBinary, "IRDY_n"}, {kBinary, "TRDY_n"}, {kBinary, "DEVSEL_n"}, {kBinary, "STOP_n"}}},
+        {"64-bit extension", Scope::Bus64, 0, "", {{kBinary, "REQ64_n"}, {kBinary, "ACK64_n"}, {kBinary, "PAR64"}}},
+        {"arbitration and configuration",
+         Scope::Bus,
+         0,
+         "",
+         {{kBinary, "REQ_n_$", kBit, "", Each::Master},
+          {kBinary, "GNT_n_$", kBit, "", Each::Master},
+          {kBinary, "IDSEL_$", kBit, "", Each::Device}}},
+        {"errors and interrupt", Scope::Bus, 0, "", {{kBinary, "PERR_n"}, {kBinary, "SERR_n"}, {kBinary, "INTA_n"}}},
+        {"DMA engine",
+         Scope::Nic,
+         kTraceDma,
+         "",
+         {{kHex, "dma.state", 4, "dma state", Each::Once, kDmaState},
+          {kHex, "dma.op", 4, "dma op", Each::Once, kDmaOp},
+          {kHex, "dma.addr", 64, "op address"},
+          {kDecimal, "dma.len", 32, "op length"},
+          {kHex, "dma.req_addr", 64, "request address"},
+          {kDecimal, "dma.req_len", 32, "request length"},
+          {kDecimal, "dma.depth", 32, "queue depth"},
+          {kDecimal, "dma.requests", 32, "requests"}}},
+        {"TX and RX engines",
+         Scope::Nic,
+         kTraceDma,
+         "",
+         {{kHex, "tx.state", 4, "tx state", Each::Once, kTxState},
+          {kDecimal, "tx.frame_len", 32, "tx frame bytes"},
+          {kDecimal, "tx.fifo_frames", 32, "tx fifo frames"},
+          {kHex, "rx.state", 4, "rx state", Each::Once, kRxState},
+          {kDecimal, "rx.offset", 32, "rx bytes written"},
+          {kDecimal, "rx.fifo_frames", 32, "rx fifo frames"}}},
+        ring_group("TX ring", "tx"),
+        ring_group("RX ring", "rx"),
+        {"MAC",
+         Scope::Nic,
+         kTraceMac,
+         "",
+         {{kBinary, "mac.tx", kBit, "mac tx"},
+          {kDecimal, "mac.tx_len", 32, "mac tx bytes"},
+          {kDecimal, "mac.tx_frames", 32, "mac tx frames"},
+          {kDecimal, "mac.rx_len", 32, "mac rx bytes"},
+          {kDecimal, "mac.rx_frames", 32, "mac rx frames"},
+          {kBinary, "mac.link_up", kBit, "link up"}}},
+        {"NIC interrupt",
+         Scope::Nic,
+         0,
+         "",
+         {{kBinary, "INTA", kBit, "INTA (device)"}, {kHex, "ICR", 32, "ICR"}, {kHex, "IMS", 32, "IMS"}}},
+    };
+    return groups;
+}
+
+const Group kWireGroup = {"wire",
+                          Scope::Wire,
+                          0,
+                          "",
+                          {{kBinary, "$.carrier", kBit, "$ carrier", Each::Direction},
+                           {kDecimal, "$.len", 32, "$ length", Each::Direction},
+                           {kDecimal, "$.frames", 32, "$ frames", Each::Direction}}};
+
+/// `text` with '$' replaced by `entry` and '#' by the first letter of `entry` in capitals.
+std::string expand(const char* text, const std::string& entry) {
+    std::string out;
+    for (const char* c = text; *c; ++c) {
+        if (*c == '$')
+            out += entry;
+        else if (*c == '#')
+            out += static_cast<char>(std::toupper(static_cast<unsigned char>(entry[0])));
+        else
+            out += *c;
     }
-    s.group(l + "arbitration and configuration", true);
-    for (const std::string& n : m.masters) {
-        s.signal(kBinary, p + "REQ_n_" + n);
-        s.signal(kBinary, p + "GNT_n_" + n);
-    }
-    for (const std::string& n : m.devices) s.signal(kBinary, p + "IDSEL_" + n);
-    s.group(l + "arbitration and configuration", false);
-    s.group(l + "errors and interrupt", true);
-    for (const char* n : {"PERR_n", "SERR_n", "INTA_n"}) s.signal(kBinary, p + n);
-    s.group(l + "errors and interrupt", false);
+    return out;
 }
 
-void dma_groups(SaveText& s, const GtkwMachine& m) {
-    const std::string p = m.nic_scope + ".";
-    const std::string l = m.label;
-    s.group(l + "DMA engine", true);
-    s.translated(kDmaState, vec(p + "dma.state", 4), "dma state");
-    s.translated(kDmaOp, vec(p + "dma.op", 4), "dma op");
-    s.signal(kHex, vec(p + "dma.addr", 64), "op address");
-    s.signal(kDecimal, vec(p + "dma.len", 32), "op length");
-    s.signal(kHex, vec(p + "dma.req_addr", 64), "request address");
-    s.signal(kDecimal, vec(p + "dma.req_len", 32), "request length");
-    s.signal(kDecimal, vec(p + "dma.depth", 32), "queue depth");
-    s.signal(kDecimal, vec(p + "dma.requests", 32), "requests");
-    s.group(l + "DMA engine", false);
-    s.group(l + "TX and RX engines", true);
-    s.translated(kTxState, vec(p + "tx.state", 4), "tx state");
-    s.signal(kDecimal, vec(p + "tx.frame_len", 32), "tx frame bytes");
-    s.signal(kDecimal, vec(p + "tx.fifo_frames", 32), "tx fifo frames");
-    s.translated(kRxState, vec(p + "rx.state", 4), "rx state");
-    s.signal(kDecimal, vec(p + "rx.offset", 32), "rx bytes written");
-    s.signal(kDecimal, vec(p + "rx.fifo_frames", 32), "rx fifo frames");
-    s.group(l + "TX and RX engines", false);
+/// Where a group's signals live in the VCD, and the lists its blocks repeat over.
+struct GroupContext {
+    std::string scope;  ///< prefix of every signal name, ending in '.'
+    std::string label;  ///< prefix of the group's name
+    unsigned bus_bits = 32;
+    std::vector<std::string> masters, devices;
+};
+
+const std::vector<std::string> kWireDirections = {"a_to_b", "b_to_a"};
+
+void write_signal(SaveText& s, const GroupContext& c, const Sig& sig, const std::string& entry) {
+    std::string name = c.scope + expand(sig.name, entry);
+    const unsigned bits = sig.bits == kBusBits ? c.bus_bits : sig.bits == kBusBytes ? c.bus_bits / 8 : sig.bits;
+    if (bits != kBit) name += "[" + std::to_string(bits - 1) + ":0]";
+    const std::string alias = expand(sig.alias, entry);
+    if (sig.filter)
+        s.translated(sig.filter, name, alias);
+    else
+        s.signal(sig.flag, name, alias);
 }
 
-void ring_group(SaveText& s, const GtkwMachine& m, const std::string& ring) {
-    const std::string p = m.nic_scope + ".";
-    const std::string d = p + ring + "desc.";
-    const std::string r = ring == "tx" ? "T" : "R";
-    const std::string name = m.label + (ring == "tx" ? "TX ring" : "RX ring");
+void write_group(SaveText& s, const GroupContext& c, const Group& g) {
+    const std::string name = c.label + g.name;
     s.group(name, true);
-    s.signal(kDecimal, vec(p + r + "DT", 32), r + "DT (register)");
-    s.signal(kDecimal, vec(p + r + "DH", 32), r + "DH (register)");
-    s.signal(kDecimal, vec(d + "tail", 32), "tail (cache)");
-    s.signal(kDecimal, vec(d + "head", 32), "head (cache)");
-    s.signal(kDecimal, vec(d + "cached", 32), "cached");
-    s.signal(kDecimal, vec(d + "finished", 32), "finished");
-    s.signal(kBinary, d + "fetch_inflight", "fetch in flight");
-    s.signal(kBinary, d + "wb_pending", "write-back pending");
-    s.signal(kBinary, d + "wb_inflight", "write-back in flight");
-    s.signal(kDecimal, vec(d + "fetches", 32), "fetch bursts");
-    s.signal(kDecimal, vec(d + "writebacks", 32), "write-back bursts");
-    s.group(name, false);
-}
-
-void mac_group(SaveText& s, const GtkwMachine& m) {
-    const std::string p = m.nic_scope + ".mac.";
-    s.group(m.label + "MAC", true);
-    s.signal(kBinary, p + "tx", "mac tx");
-    s.signal(kDecimal, vec(p + "tx_len", 32), "mac tx bytes");
-    s.signal(kDecimal, vec(p + "tx_frames", 32), "mac tx frames");
-    s.signal(kDecimal, vec(p + "rx_len", 32), "mac rx bytes");
-    s.signal(kDecimal, vec(p + "rx_frames", 32), "mac rx frames");
-    s.signal(kBinary, p + "link_up", "link up");
-    s.group(m.label + "MAC", false);
-}
-
-void interrupt_group(SaveText& s, const GtkwMachine& m) {
-    const std::string p = m.nic_scope + ".";
-    s.group(m.label + "NIC interrupt", true);
-    s.signal(kBinary, p + "INTA", "INTA (device)");
-    s.signal(kHex, vec(p + "ICR", 32), "ICR");
-    s.signal(kHex, vec(p + "IMS", 32), "IMS");
-    s.group(m.label + "NIC interrupt", false);
-}
-
-void wire_group(SaveText& s, const std::string& scope) {
-    s.group("wire", true);
-    for (const char* dir : {"a_to_b", "b_to_a"}) {
-        const std::string p = scope + "." + dir + ".";
-        s.signal(kBinary, p + "carrier", std::string(dir) + " carrier");
-        s.signal(kDecimal, vec(p + "len", 32), std::string(dir) + " length");
-        s.signal(kDecimal, vec(p + "frames", 32), std::string(dir) + " frames");
+    for (size_t i = 0; i < g.sigs.size();) {
+        const Each each = g.sigs[i].each;
+        size_t end = i;
+        while (end < g.sigs.size() && g.sigs[end].each == each) ++end;
+        const std::vector<std::string> once = {g.part};
+        const std::vector<std::string>& entries = each == Each::Master      ? c.masters
+                                                  : each == Each::Device    ? c.devices
+                                                  : each == Each::Direction ? kWireDirections
+                                                                            : once;
+        for (const std::string& entry : entries)
+            for (size_t k = i; k < end; ++k) write_signal(s, c, g.sigs[k], entry);
+        i = end;
     }
-    s.group("wire", false);
+    s.group(name, false);
 }
 
 void header(SaveText& s, const GtkwView& v) {
@@ -193,21 +261,31 @@ void header(SaveText& s, const GtkwView& v) {
 
 }  // namespace
 
+/// Whether `g` is written for a machine traced as `v` and `m` says.
+bool shown(const Group& g, const GtkwView& v, const GtkwMachine& m) {
+    switch (g.scope) {
+        case Scope::Bus:
+            return !m.bus_scope.empty();
+        case Scope::Bus64:
+            return !m.bus_scope.empty() && v.bus_bits == 64;
+        case Scope::Nic:
+            return !m.nic_scope.empty() && (!g.needs || (v.nic_parts & g.needs));
+        case Scope::Wire:
+            return false;
+    }
+    return false;
+}
+
 std::string gtkw_save_text(const GtkwView& v) {
     SaveText s(v);
     header(s, v);
-    for (const GtkwMachine& m : v.machines) {
-        if (!m.bus_scope.empty()) bus_groups(s, v, m);
-        if (m.nic_scope.empty()) continue;
-        if (v.nic_parts & nic::kTraceDma) dma_groups(s, m);
-        if (v.nic_parts & nic::kTraceDesc) {
-            ring_group(s, m, "tx");
-            ring_group(s, m, "rx");
+    for (const GtkwMachine& m : v.machines)
+        for (const Group& g : machine_groups()) {
+            if (!shown(g, v, m)) continue;
+            const bool bus = g.scope == Scope::Bus || g.scope == Scope::Bus64;
+            write_group(s, {(bus ? m.bus_scope : m.nic_scope) + ".", m.label, v.bus_bits, m.masters, m.devices}, g);
         }
-        if (v.nic_parts & nic::kTraceMac) mac_group(s, m);
-        interrupt_group(s, m);
-    }
-    if (!v.wire_scope.empty()) wire_group(s, v.wire_scope);
+    if (!v.wire_scope.empty()) write_group(s, {v.wire_scope + ".", "", v.bus_bits, {}, {}}, kWireGroup);
     s.out << "[pattern_trace] 1\n[pattern_trace] 0\n";
     return s.out.str();
 }

@@ -19,6 +19,7 @@
 #include "testbench/nicsim/run_outputs.h"
 #include "testbench/nicsim/run_signals.h"
 #include "testbench/nicsim/scenario_file.h"
+#include "testbench/nicsim/stall_watch.h"
 #include "testbench/sweep/sweep_main.h"
 
 using namespace nicsim::tb;
@@ -50,10 +51,6 @@ void report_handler(const sc_report& rep, const sc_actions& actions) {
     if (sev == SC_FATAL || (actions & SC_ABORT)) std::abort();
 }
 
-/// Simulated time without a frame sent, received or on the wire after which a run counts as stalled: far longer
-/// than any pause the model makes on purpose (a reset, a link flap, a 1514-byte frame at 10 Mb/s).
-constexpr uint64_t kStallNs = 10'000'000;
-
 /// Watches for Ctrl-C, SIGTERM and SIGHUP, an output that failed and a stalled run, and draws the progress line;
 /// runs in simulated time, costs nothing per bus clock.
 struct RunControl : sc_module {
@@ -64,6 +61,7 @@ struct RunControl : sc_module {
     int stop_signal = 0;
     std::string write_failure;
     bool stalled = false;
+    bool driver_failed = false;
     std::chrono::steady_clock::time_point last_draw = std::chrono::steady_clock::now();
     RunControl(sc_module_name n, SystemTop& t, const RunOutputs& o, bool show)
         : sc_module(n), top(t), outputs(o), progress(show) {
@@ -75,8 +73,7 @@ struct RunControl : sc_module {
     }
     void poll() {
         const sc_time step(20, SC_US);
-        uint64_t last = moved();
-        sc_time still = SC_ZERO_TIME;
+        StallWatch stall(moved());
         for (;;) {
             wait(step);
             stop_signal = stop_signal_received();
@@ -85,10 +82,12 @@ struct RunControl : sc_module {
                 sc_stop();
                 return;
             }
-            const uint64_t now = moved();
-            still = now == last ? still + step : SC_ZERO_TIME;
-            last = now;
-            if (still >= sc_time(static_cast<double>(kStallNs), SC_NS)) {
+            if (!top.machine().failure().empty()) {  // the driver did not come up: nothing is left to wait for
+                driver_failed = true;
+                sc_stop();
+                return;
+            }
+            if (stall.sample(moved(), top.machine().driver_up(), 20'000)) {
                 stalled = true;
                 sc_stop();
                 return;
@@ -233,7 +232,8 @@ int sc_main(int argc, char* argv[]) {
     out.interrupted = control.stop_signal || !control.write_failure.empty();
     out.stopped_by = control.stop_signal ? signal_name(control.stop_signal) : "an output write failed";
     out.stalled = control.stalled;
-    out.time_limit = !out.interrupted && !out.stalled && !top->finished();
+    out.driver_failed = control.driver_failed;
+    out.time_limit = !out.interrupted && !out.stalled && !out.driver_failed && !top->finished();
     if (cfg.progress) std::fputs("\n", stderr);
 
     // The run's own report goes to standard error when standard output carries an output file.

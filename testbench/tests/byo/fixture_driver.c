@@ -8,6 +8,27 @@
 VOID NdisNicsimNoSuchFunction(VOID);
 #endif
 
+#if defined(FIXTURE_SLOW_INIT)
+/* Sleeps through a bring-up longer than nicsim's stall limit for a running driver (as real drivers do around a
+ * reset or while autonegotiation completes), then fails: the run must report the failed initialisation, not a
+ * stall. */
+static NDIS_STATUS NTAPI FixtureInitialize(OUT PNDIS_STATUS OpenErrorStatus, OUT PUINT SelectedMediumIndex,
+                                           IN PNDIS_MEDIUM MediumArray, IN UINT MediumArraySize,
+                                           IN NDIS_HANDLE MiniportAdapterHandle,
+                                           IN NDIS_HANDLE WrapperConfigurationContext) {
+    ULONG Slept;
+
+    UNREFERENCED_PARAMETER(MediumArray);
+    UNREFERENCED_PARAMETER(MediumArraySize);
+    UNREFERENCED_PARAMETER(MiniportAdapterHandle);
+    UNREFERENCED_PARAMETER(WrapperConfigurationContext);
+    *OpenErrorStatus = NDIS_STATUS_SUCCESS;
+    *SelectedMediumIndex = 0;
+    for (Slept = 0; Slept < 30; Slept++) NdisMSleep(1000);
+    DbgPrint("fixture: slept %lu ms\n", Slept);
+    return NDIS_STATUS_ADAPTER_NOT_FOUND;
+}
+#else
 static NDIS_STATUS NTAPI FixtureInitialize(OUT PNDIS_STATUS OpenErrorStatus, OUT PUINT SelectedMediumIndex,
                                            IN PNDIS_MEDIUM MediumArray, IN UINT MediumArraySize,
                                            IN NDIS_HANDLE MiniportAdapterHandle,
@@ -43,6 +64,7 @@ static NDIS_STATUS NTAPI FixtureInitialize(OUT PNDIS_STATUS OpenErrorStatus, OUT
     NdisFreeSpinLock(&Lock);
     return NDIS_STATUS_FAILURE;
 }
+#endif
 
 static VOID NTAPI FixtureHalt(IN NDIS_HANDLE MiniportAdapterContext) {
     UNREFERENCED_PARAMETER(MiniportAdapterContext);

@@ -9,14 +9,15 @@ using namespace nicsim::tb;
 
 namespace {
 
-/// The record of a clean default run: 32 frames each way, every check zero.
-RunStats clean_record(uint64_t packets = 32) {
+/// The record of a clean default run: 32 frames each way, every check zero; `rx_lost` received frames missing.
+RunStats clean_record(uint64_t packets = 32, uint64_t rx_lost = 0) {
     RunStats s;
     for (const char* sec : {"transmit", "receive"}) {
+        const uint64_t lost = sec == std::string("receive") ? rx_lost : 0;
         s.add_count(sec, "packets sent", packets);
         s.add_count(sec, "frames expected", packets);
-        s.add_count(sec, "frames intact", packets);
-        s.add_count(sec, "frames missing", 0);
+        s.add_count(sec, "frames intact", packets - lost);
+        s.add_count(sec, "frames missing", lost);
         for (const char* k : {"frames corrupted", "frames duplicated", "frames reordered", "frames unexpected"})
             s.add_count(sec, k, 0);
     }
@@ -185,4 +186,53 @@ TEST_CASE("a failed driver ASSERT is one driver fault with its file and line, no
     const Verdict w = judge(s, fast_bus(), RunOutcome{});
     REQUIRE(w.reasons.size() == 2);
     CHECK(w.reasons.back() == "the model reported 1 warnings");
+}
+
+TEST_CASE("after any reset receive must resume, unless no frame arrived after it", "[checkers][verdict]") {
+    // The rows of each reset as the user guide names them: CTRL.RST by --fault reset-at, and the MiniportReset a
+    // hang check asked for (here with a target abort, which made the hang).
+    struct Kind {
+        const char* prefix;
+        const char* indicated;
+        const char* arriving;
+        const char* not_shown;
+        const char* failure;
+    };
+    const Kind kinds[] = {
+        {"reset", "frames indicated after reset", "frames arriving after the reset", "receive after the reset",
+         "reset-at: no frame was indicated after the reset"},
+        {"recovery reset", "frames indicated after the recovery", "frames arriving after the recovery",
+         "receive after the recovery", "hang check: no frame was indicated after the reset it asked for"},
+    };
+    for (const Kind& k : kinds) {
+        INFO(k.prefix);
+        RunConfig cfg = fast_bus();
+        cfg.fault.reset_at_ns = 400'000;
+        cfg.fault.target_abort = 1;
+        auto record = [&](uint64_t arriving, uint64_t indicated, uint64_t rx_lost) {
+            RunStats s = clean_record(32, rx_lost);
+            s.add_count("faults", std::string(k.prefix) + " at ns", 400'100);
+            if (k.prefix != std::string("reset")) s.add_count("faults", "reset at ns", 400'100);  // reset-at's evidence
+            s.add_count("faults", k.indicated, indicated);
+            s.add_count("faults", k.arriving, arriving);
+            if (arriving == 0)
+                s.add_text("faults", k.not_shown, "not shown: no frame arrived after the reset (traffic had ended)");
+            s.add_count("faults", "frames arriving around the reset", 32);  // every receive frame accounted for
+            s.add_count("faults", "injected target aborts", 1);
+            s.add_count("faults", "NIC target aborts", 1);
+            return s;
+        };
+        CHECK(judge(record(5, 5, 0), cfg, RunOutcome{}).pass());
+        CHECK_THAT(reasons(judge(record(5, 0, 0), cfg, RunOutcome{})),
+                   Catch::Contains(k.failure) && Catch::Contains("receive did not resume"));
+        INFO("the traffic ended with the reset: every receive frame lost and accounted for, resuming not shown");
+        CHECK(judge(record(0, 0, 32), cfg, RunOutcome{}).pass());
+        INFO("the same losses with frames arriving after the reset (no not-shown row): receive did not resume");
+        CHECK(judge(record(5, 5, 32), cfg, RunOutcome{}).reasons ==
+              std::vector<std::string>{"receive: no frame arrived (traffic did not resume)"});
+        INFO("a run stopped by its time limit is not judged on resuming");
+        RunOutcome limited;
+        limited.time_limit = true;
+        CHECK(judge(record(5, 0, 0), cfg, limited).pass());
+    }
 }

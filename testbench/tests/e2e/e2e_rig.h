@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -159,14 +160,14 @@ inline std::vector<uint8_t> wire_payload(const net::Frame& f) {
 
 /// A deterministic Ethernet frame of `len` bytes from `src` to `dst` with a pattern body.
 inline std::vector<uint8_t> make_frame(size_t len, unsigned seed, const uint8_t* dst, const uint8_t* src) {
-    std::vector<uint8_t> f(len);
-    for (int i = 0; i < 6; ++i) {
-        f[i] = dst[i];
-        f[6 + i] = src[i];
-    }
-    f[12] = 0x88;  // local experimental EtherType 0x88B5
-    f[13] = 0xB5;
-    for (size_t i = 14; i < len; ++i) f[i] = static_cast<uint8_t>(seed * 31 + i * 7 + (i >> 8));
+    constexpr size_t kHeader = 14;  // destination, source, EtherType
+    if (len < kHeader) throw std::invalid_argument("make_frame: shorter than an Ethernet header");
+    std::vector<uint8_t> f(dst, dst + 6);
+    f.reserve(len);
+    f.insert(f.end(), src, src + 6);
+    f.push_back(0x88);  // local experimental EtherType 0x88B5
+    f.push_back(0xB5);
+    for (size_t i = kHeader; i < len; ++i) f.push_back(static_cast<uint8_t>(seed * 31 + i * 7 + (i >> 8)));
     return f;
 }
 
