@@ -99,10 +99,12 @@ bool RunProgram::large_send_offered(size_t bytes) const {
 void RunProgram::send_one(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, const std::vector<uint8_t>& frame,
                           ndis::SendLayout layout, Rng& frag_rng) {
     layout.fragments = fragment_layout(frag_rng, static_cast<uint32_t>(frame.size()), m_cfg->fragments);
-    // The HAL reserved BYTES_TO_PAGES(MaximumPhysicalMapping) + 1 map registers: a send spanning more pages
-    // would be refused, so the protocol merges buffers until the layout fits.
-    if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(m_cfg->maximum_physical_mapping)))
-        ++m_layouts_merged;
+    // The HAL reserved BYTES_TO_PAGES(MaximumPhysicalMapping) + 1 map registers: a send spanning more pages would be
+    // refused, so the protocol merges buffers until the layout fits the run's mapping, or the driver's when that is
+    // smaller (a driver from --miniport may pass its own instead of the registry's).
+    uint32_t mapping = m_cfg->maximum_physical_mapping;
+    if (m_ndis->hal().sg_enabled()) mapping = std::min(mapping, m_ndis->hal().max_mapping());
+    if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(mapping))) ++m_layouts_merged;
     layout.fragments.pop_back();  // the last buffer takes the rest
     seq_of[m_ndis->send(frame, layout)] = seq;
 }
