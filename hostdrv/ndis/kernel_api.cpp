@@ -173,7 +173,7 @@ void print(const std::string& text) {
 
 void fault(const char* what, const std::string& message) {
     if (NdisHost* h = NdisHost::current())
-        h->violation(what, message);
+        h->driver_fault(what, message);
     else
         std::fprintf(stderr, "Error: nicsim/ndis/%s: %s\n", what, message.c_str());
 }

@@ -115,6 +115,10 @@ void NdisHost::violation(const char* what, const std::string& message) {
         std::fprintf(stderr, "Warning: %s: %s\n", v.type.c_str(), v.message.c_str());
 }
 
+void NdisHost::driver_fault(const char* what, const std::string& message) {
+    violation(what, m_calling.empty() ? message : message + " (" + m_calling + ")");
+}
+
 unsigned NdisHost::violation_count(const std::string& type) const {
     const std::string full = type.rfind("nicsim/", 0) == 0 ? type : "nicsim/ndis/" + type;
     unsigned n = 0;
@@ -728,12 +732,14 @@ void NdisHost::interrupt() {
     ++m_isr_count;
     BOOLEAN recognized = FALSE, queue = FALSE;
     ++m_at_dirql;
+    const std::string interrupted = std::exchange(m_calling, "");  // a fault in the ISR is the ISR's
     if (m_interrupt->IsrRequested) {
         m_chars.ISRHandler(&recognized, &queue, m_context);
     } else {
         if (m_chars.DisableInterruptHandler) m_chars.DisableInterruptHandler(m_context);
         recognized = queue = TRUE;
     }
+    m_calling = interrupted;
     --m_at_dirql;
     if (!recognized) ++m_unclaimed;
     if (!queue) return;
@@ -994,6 +1000,32 @@ std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& fr
     return ids;
 }
 
+namespace {
+
+/// "in MiniportSend; the packet had 2 buffers, 2 scatter-gather elements" (ranges for several packets).
+std::string describe_send_call(const char* handler, const std::vector<PNDIS_PACKET>& packets) {
+    UINT buf_lo = ~0u, buf_hi = 0, sg_lo = ~0u, sg_hi = 0;
+    for (PNDIS_PACKET p : packets) {
+        UINT buffers = 0;
+        NdisQueryPacket(p, nullptr, &buffers, nullptr, nullptr);
+        const auto* sg =
+            static_cast<const SCATTER_GATHER_LIST*>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, ScatterGatherListPacketInfo));
+        const UINT elements = sg ? static_cast<UINT>(sg->NumberOfElements) : 0;
+        buf_lo = std::min(buf_lo, buffers);
+        buf_hi = std::max(buf_hi, buffers);
+        sg_lo = std::min(sg_lo, elements);
+        sg_hi = std::max(sg_hi, elements);
+    }
+    auto range = [](UINT lo, UINT hi) {
+        return lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi);
+    };
+    const std::string what = packets.size() == 1 ? "the packet had " : std::to_string(packets.size()) + " packets had ";
+    return std::string("in ") + handler + "; " + what + range(buf_lo, buf_hi) + " buffers, " + range(sg_lo, sg_hi) +
+           " scatter-gather elements";
+}
+
+}  // namespace
+
 void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
     if (ids.empty()) return;
     if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
@@ -1007,7 +1039,9 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
             auto it = find_send(id);
             if (it == m_sends.end()) continue;
             ++m_dispatch_depth;
+            m_calling = describe_send_call("MiniportSend", {it->packet});
             const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
+            m_calling.clear();
             leave_dispatch();
             it = find_send(id);
             if (it != m_sends.end() && st != NDIS_STATUS_PENDING)
@@ -1015,11 +1049,17 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
         }
         return;
     }
-    std::vector<PNDIS_PACKET> array;
-    for (uint64_t id : ids) array.push_back(find_send(id)->packet);
-    ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
-    m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
-    leave_dispatch();
+    // At most OID_GEN_MAXIMUM_SEND_PACKETS packets per call.
+    for (size_t first = 0; first < ids.size(); first += send_packets_limit()) {
+        std::vector<PNDIS_PACKET> array;
+        for (size_t i = first; i < ids.size() && i - first < send_packets_limit(); ++i)
+            array.push_back(find_send(ids[i])->packet);
+        ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
+        m_calling = describe_send_call("MiniportSendPackets", array);
+        m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
+        m_calling.clear();
+        leave_dispatch();
+    }
     // every packet comes back through NdisMSendComplete
 }
 
@@ -1073,11 +1113,14 @@ void NdisHost::send_queued_one() {
     auto it = find_send(id);
     if (it == m_sends.end()) return;
     ++m_dispatch_depth;
+    m_calling = describe_send_call("MiniportSend", {it->packet});
     const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
+    m_calling.clear();
     leave_dispatch();
     it = find_send(id);
     if (it == m_sends.end() || st == NDIS_STATUS_PENDING) return;
     if (st == NDIS_STATUS_RESOURCES) {
+        ++m_send_resources_refusals;
         m_send_queue.insert(m_send_queue.begin(), id);
         m_send_blocked = true;
         return;
@@ -1085,15 +1128,19 @@ void NdisHost::send_queued_one() {
     release_send(static_cast<size_t>(it - m_sends.begin()), st);
 }
 
-// MiniportSendPackets with the whole queue; each packet's status says what became of it. From the first one
+// MiniportSendPackets with the head of the queue; each packet's status says what became of it. From the first one
 // refused with RESOURCES on, the packets go back to the head of the queue in order.
 void NdisHost::send_queued_packets() {
-    std::vector<uint64_t> ids;
-    ids.swap(m_send_queue);
+    // The head of the queue, at most OID_GEN_MAXIMUM_SEND_PACKETS packets.
+    const size_t n = std::min(m_send_queue.size(), send_packets_limit());
+    std::vector<uint64_t> ids(m_send_queue.begin(), m_send_queue.begin() + static_cast<std::ptrdiff_t>(n));
+    m_send_queue.erase(m_send_queue.begin(), m_send_queue.begin() + static_cast<std::ptrdiff_t>(n));
     std::vector<PNDIS_PACKET> array;
     for (uint64_t id : ids) array.push_back(find_send(id)->packet);
     ++m_dispatch_depth;
+    m_calling = describe_send_call("MiniportSendPackets", array);
     m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
+    m_calling.clear();
     leave_dispatch();
     std::vector<uint64_t> back;
     for (uint64_t id : ids) {
@@ -1106,6 +1153,7 @@ void NdisHost::send_queued_packets() {
             release_send(static_cast<size_t>(it - m_sends.begin()), st);
     }
     if (back.empty()) return;
+    ++m_send_resources_refusals;
     m_send_queue.insert(m_send_queue.begin(), back.begin(), back.end());
     m_send_blocked = true;
 }
@@ -1225,6 +1273,9 @@ void NdisHost::api_eth_indicate(PVOID header, UINT header_size, PVOID lookahead,
 }
 
 void NdisHost::api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size) {
+    // NDIS keeps the media state the start queried up to date from the miniport's indications.
+    if (status == NDIS_STATUS_MEDIA_CONNECT || status == NDIS_STATUS_MEDIA_DISCONNECT)
+        m_info.media_connected = status == NDIS_STATUS_MEDIA_CONNECT;
     StatusIndication s{status, {}};
     if (buffer && size) s.buffer.assign(static_cast<uint8_t*>(buffer), static_cast<uint8_t*>(buffer) + size);
     m_status.push_back(std::move(s));

@@ -47,6 +47,12 @@ struct Violation {
     std::string message;
 };
 
+/// A violation the driver raised against itself (a failed ASSERT: "nicsim/ndis/driver-assert"; DbgBreakPoint:
+/// "nicsim/ndis/driver-break") rather than a breach of the NDIS contract.
+inline bool is_driver_fault(const std::string& type) {
+    return type == "nicsim/ndis/driver-assert" || type == "nicsim/ndis/driver-break";
+}
+
 /// How the protocol lays a frame out in memory for a send.
 struct SendLayout {
     std::vector<uint32_t> fragments;  ///< buffer sizes in chain order; the last buffer takes the rest (empty: one)
@@ -55,6 +61,20 @@ struct SendLayout {
     Placement placement = Placement::Low;
     uint32_t lso_mss = 0;        ///< TcpLargeSendPacketInfo (MSS) when nonzero
     uint32_t checksum_info = 0;  ///< TcpIpChecksumPacketInfo value
+};
+
+/// What NDIS learns from the miniport between MiniportInitialize and binding protocols (start_queries()).
+struct AdapterInfo {
+    bool queried = false;
+    ULONG mac_options = 0;                 ///< OID_GEN_MAC_OPTIONS (NDIS_MAC_OPTION_*)
+    std::vector<uint8_t> current_address;  ///< OID_802_3_CURRENT_ADDRESS
+    ULONG maximum_lookahead = 0;           ///< OID_GEN_MAXIMUM_LOOKAHEAD
+    ULONG current_lookahead = 0;           ///< OID_GEN_CURRENT_LOOKAHEAD
+    ULONG maximum_send_packets = 1;        ///< OID_GEN_MAXIMUM_SEND_PACKETS (1 when not supported)
+    ULONG maximum_list_size = 0;           ///< OID_802_3_MAXIMUM_LIST_SIZE
+    bool media_connected = true;           ///< OID_GEN_MEDIA_CONNECT_STATUS (connected when not supported)
+    bool pm_aware = false;                 ///< OID_PNP_CAPABILITIES answered NDIS_STATUS_SUCCESS
+    std::vector<NDIS_OID> oids;            ///< every OID queried, in order
 };
 
 struct SendResult {
@@ -121,6 +141,12 @@ class NdisHost {
     const NDIS_MINIPORT_CHARACTERISTICS& characteristics() const { return m_chars; }
     /// PnP start: assigns resources if asked, then MiniportInitialize with {NdisMedium802_3}.
     NDIS_STATUS initialize();
+    /// What NDIS queries after MiniportInitialize succeeded and before protocols bind, in its order (see
+    /// docs/ndis-contract.md, "Starting the adapter"); the answers go to adapter_info(). An OID NDIS needs that fails
+    /// or writes too little is a violation "start-query" and the start fails (the miniport is halted); an optional
+    /// one answered NDIS_STATUS_NOT_SUPPORTED takes NDIS's default.
+    NDIS_STATUS start_queries();
+    const AdapterInfo& adapter_info() const { return m_info; }
     bool adapter_running() const { return m_running; }
     void halt();
     /// MiniportReset; waits (simulated time) for NdisMResetComplete when it pends.
@@ -149,6 +175,9 @@ class NdisHost {
     unsigned status_complete_count() const { return m_status_complete; }
     unsigned receive_complete_count() const { return m_receive_complete; }
     unsigned resources_available_count() const { return m_resources_available; }
+    /// Times a serialized miniport refused a packet with NDIS_STATUS_RESOURCES (NDIS kept it queued and sent it
+    /// again after a send completion or NdisMSendResourcesAvailable).
+    uint64_t send_resources_refusals() const { return m_send_resources_refusals; }
     OidResult query_oid(NDIS_OID oid, ULONG buffer_length);
     /// A query whose information buffer starts as `input` (OID_TCP_TASK_OFFLOAD takes an NDIS_TASK_OFFLOAD_HEADER).
     OidResult query_oid(NDIS_OID oid, ULONG buffer_length, const std::vector<uint8_t>& input);
@@ -189,6 +218,10 @@ class NdisHost {
 
     /// Records a violation "nicsim/ndis/<what>" and reports it through the sink.
     void violation(const char* what, const std::string& message);
+    /// A driver fault (a failed ASSERT, DbgBreakPoint): the violation "nicsim/ndis/<what>", its message followed by
+    /// the handler NDIS was running when it happened and, inside a send handler, the packet's buffers and
+    /// scatter-gather elements (what a driver that expects one element per packet trips over).
+    void driver_fault(const char* what, const std::string& message);
 
     // ---- IRQL (one CPU): what the code running now would see from KeGetCurrentIrql ----
     static constexpr KIRQL kDirql = 11;  ///< the device IRQL the ISR and synchronized functions run at
@@ -364,10 +397,15 @@ class NdisHost {
     PNDIS_MINIPORT_INTERRUPT m_interrupt = nullptr;
     bool m_in_isr = false;          // the DPC loop is running
     unsigned m_dispatch_depth = 0;  // miniport handlers running at DISPATCH_LEVEL on the stack
-    unsigned m_locks_held = 0;      // spin locks held (each raises to DISPATCH_LEVEL)
-    unsigned m_raised = 0;          // KeRaiseIrql to DISPATCH_LEVEL not yet lowered
-    unsigned m_at_dirql = 0;        // the ISR or a synchronized function is running
-    unsigned m_unclaimed = 0;       // interrupts the ISR did not recognize
+    std::string m_calling;          // the send handler NDIS is in and its packet, for driver faults ("" elsewhere)
+    AdapterInfo m_info;
+    bool start_query(NDIS_OID oid, const char* name, ULONG length, bool needed, std::vector<uint8_t>& answer);
+    /// Packets NDIS hands over in one MiniportSendPackets call (OID_GEN_MAXIMUM_SEND_PACKETS once queried).
+    size_t send_packets_limit() const;
+    unsigned m_locks_held = 0;  // spin locks held (each raises to DISPATCH_LEVEL)
+    unsigned m_raised = 0;      // KeRaiseIrql to DISPATCH_LEVEL not yet lowered
+    unsigned m_at_dirql = 0;    // the ISR or a synchronized function is running
+    unsigned m_unclaimed = 0;   // interrupts the ISR did not recognize
     bool m_dpc_pending = false;
     unsigned m_isr_count = 0;
     unsigned m_dpc_count = 0;
@@ -392,6 +430,7 @@ class NdisHost {
     unsigned m_status_complete = 0;
     unsigned m_receive_complete = 0;
     unsigned m_resources_available = 0;
+    uint64_t m_send_resources_refusals = 0;
 
     bool m_request_pending = false;
     NDIS_STATUS m_request_status = NDIS_STATUS_SUCCESS;

@@ -10,7 +10,6 @@
 namespace nicsim::tb {
 namespace {
 
-constexpr uint64_t kResetTxLoss = 64;           // sends the protocol keeps outstanding: a reset may lose them all
 constexpr uint64_t kResetRxWindowNs = 100'000;  // frames received this close to a reset may be lost with the ring
 
 /// Pin-level fault evidence: what the host bridge and the NIC counted of the faults acting on the bus.
@@ -89,7 +88,8 @@ void add_reset_at(RunStats& s, const RunView& r) {
     // Sends the driver accepted before the reset (refused ones never reach the wire and are not expected).
     const uint64_t before = dut.sent_packets() - std::min(dut.sent_packets(), dut.sent_after_reset());
     const uint64_t accepted = before - std::min(before, dut.sends_refused());
-    s.add_count(sec, "sends at risk in the reset", std::min(kResetTxLoss, accepted));
+    // The protocol's window of outstanding sends: a reset may lose them all.
+    s.add_count(sec, "sends at risk in the reset", std::min<uint64_t>(dut.send_window(), accepted));
     const uint64_t from = start - std::min<uint64_t>(start, kResetRxWindowNs);
     s.add_count(sec, "frames arriving around the reset",
                 peer && start ? peer->injected_between(from, end + kResetRxWindowNs) : 0);
@@ -122,6 +122,29 @@ void add_link_flap(RunStats& s, const RunView& r) {
     }
 }
 
+/// What the NDIS hosts of both machines recorded: contract violations, and the driver's own faults (a failed
+/// ASSERT, DbgBreakPoint), counted apart with the first one's text (file, line and what NDIS was calling).
+struct DriverReports {
+    uint64_t contract = 0;
+    uint64_t faults = 0;
+    std::string first_fault;
+};
+
+DriverReports driver_reports(const ndis::NdisHost* dut, const ndis::NdisHost* partner) {
+    DriverReports r;
+    for (const ndis::NdisHost* h : {dut, partner}) {
+        if (!h) continue;
+        for (const ndis::Violation& v : h->violations()) {
+            if (!ndis::is_driver_fault(v.type)) {
+                ++r.contract;
+                continue;
+            }
+            if (r.faults++ == 0) r.first_fault = (h == partner ? "partner: " : "") + v.message;
+        }
+    }
+    return r;
+}
+
 }  // namespace
 
 void add_check_stats(RunStats& s, const RunView& r) {
@@ -139,15 +162,18 @@ void add_check_stats(RunStats& s, const RunView& r) {
     if (parity_faults) s.add_count(sec, "bus monitor parity errors (injected)", parity_expected);
     const uint64_t verifier_v =
         r.dut.dma_verifier().violations() + (partner ? partner->dma_verifier().violations() : 0);
-    uint64_t ndis_v = r.dut.ndis() ? r.dut.ndis()->violations().size() : 0;
-    if (partner && partner->ndis()) ndis_v += partner->ndis()->violations().size();
+    const DriverReports ndis_v = driver_reports(r.dut.ndis(), partner ? partner->ndis() : nullptr);
     if (r.pin)
         s.add_count(sec, "bus monitor violations", monitor_v);
     else
         s.add_not_applicable(sec, "bus monitor violations", "--bus-model tlm");
     if (monitor_v) s.add_text(sec, "bus monitor summary", r.pin->monitor.summary());
     s.add_count(sec, "DMA verifier violations", verifier_v);
-    s.add_count(sec, "NDIS contract violations", ndis_v);
+    s.add_count(sec, "NDIS contract violations", ndis_v.contract);
+    if (ndis_v.faults) {  // shown when there are any: a clean run's record stays as it was
+        s.add_count(sec, "driver faults", ndis_v.faults);
+        s.add_text(sec, "first driver fault", ndis_v.first_fault);
+    }
     if (!r.dut.failure().empty()) s.add_text(sec, "driver failure", r.dut.failure());
     if (partner && !partner->failure().empty()) s.add_text(sec, "partner driver failure", partner->failure());
 }

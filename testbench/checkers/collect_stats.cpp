@@ -57,6 +57,16 @@ const StatRow<RunView> kTransmitRows[] = {
      [](const RunView& r) {
          return r.dut.sends_refused() ? stat_text(status_hex(r.dut.first_refusal())) : stat_absent();
      }},
+    // Large send only where the driver claimed it (OID_TCP_TASK_OFFLOAD); otherwise the protocol segments.
+    {"large sends segmented by the protocol",
+     [](const RunView& r) { return r.cfg.lso_max_size ? stat_count(r.dut.large_sends_segmented()) : stat_absent(); }},
+    // A serialized driver's NDIS_STATUS_RESOURCES: NDIS held the packets and sent them again later.
+    {"sends requeued after RESOURCES",
+     [](const RunView& r) {
+         const ndis::NdisHost* h = r.dut.ndis();
+         return h && !(h->attribute_flags() & NDIS_ATTRIBUTE_DESERIALIZE) ? stat_count(h->send_resources_refusals())
+                                                                          : stat_absent();
+     }},
 };
 
 const StatRow<RunView> kReceiveRows[] = {

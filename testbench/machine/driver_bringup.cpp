@@ -30,6 +30,17 @@ NDIS_STATUS bring_up_driver(hostdrv::HostPlatform& hp, const DriverSettings& set
         st = ndis->initialize();
         if (st != NDIS_STATUS_SUCCESS) why = "MiniportInitialize failed with " + machine::ndis_status_text(st);
     }
+    if (st == NDIS_STATUS_SUCCESS && settings.initialize) {
+        st = ndis->start_queries();
+        if (st != NDIS_STATUS_SUCCESS)
+            why = "NDIS could not start the adapter: " +
+                  (ndis->violations().empty() ? machine::ndis_status_text(st) : ndis->violations().back().message);
+    }
+    ProtocolBinding binding;
+    if (st == NDIS_STATUS_SUCCESS && settings.initialize && settings.packet_filter &&
+        !bind_protocol(*ndis, binding, why))
+        st = NDIS_STATUS_FAILURE;
+    if (settings.binding) *settings.binding = binding;
     if (st == NDIS_STATUS_SUCCESS && settings.initialize && settings.packet_filter) {
         const ULONG f = settings.packet_filter;
         const std::vector<uint8_t> bytes = {static_cast<uint8_t>(f), static_cast<uint8_t>(f >> 8),

@@ -13,6 +13,7 @@
 #include "hostdrv/miniport/e1000_miniport.h"
 #include "hostdrv/ndis/ndis_host.h"
 #include "testbench/machine/miniport_loader.h"
+#include "testbench/machine/protocol_bind.h"
 
 namespace nicsim::tb {
 
@@ -34,11 +35,14 @@ struct DriverSettings {
     /// After MiniportInitialize, the packet filter a bound protocol sets (OID_GEN_CURRENT_PACKET_FILTER), as TCP/IP
     /// does when it binds: a driver receives nothing before it. 0: no protocol binds.
     ULONG packet_filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_BROADCAST;
+    /// Where the bound protocol's bind-time answers (frame size, link speed, offloads) go; null: not kept.
+    ProtocolBinding* binding = nullptr;
 };
 
 /// In a CPU program: makes the NDIS host into `ndis` (before loading, so a failed load can be inspected) and brings
-/// the driver up as `settings` say. Returns the first status that was not NDIS_STATUS_SUCCESS, or success; `failure`
-/// (when given) gets the one line that says which step failed and how.
+/// the driver up as `settings` say: DriverEntry, MiniportInitialize, NDIS's start queries (NdisHost::start_queries)
+/// and, when a protocol binds, its bind queries (bind_protocol) and packet filter. Returns the first status that was
+/// not NDIS_STATUS_SUCCESS, or success; `failure` (when given) gets the one line that says which step failed and how.
 NDIS_STATUS bring_up_driver(hostdrv::HostPlatform& hp, const DriverSettings& settings,
                             std::unique_ptr<ndis::NdisHost>& ndis, std::string* failure = nullptr);
 

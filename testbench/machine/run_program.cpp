@@ -1,6 +1,7 @@
 #include "testbench/machine/run_program.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "hostdrv/miniport/e1000_miniport.h"
 #include "testbench/machine/driver_bringup.h"
@@ -10,7 +11,11 @@ namespace nicsim::tb {
 namespace {
 
 constexpr uint32_t kLsoMss = 1460;
-constexpr size_t kSendWindow = 64;          // packets the protocol keeps outstanding
+constexpr size_t kSendWindow = 64;  // packets the protocol keeps outstanding
+// With a serialized miniport NDIS holds the queue: the protocol keeps more outstanding than any transmit ring of
+// the 82540EM's drivers holds (256 descriptors), so the driver's NDIS_STATUS_RESOURCES and NDIS's resend after the
+// next completion are part of every saturating run.
+constexpr size_t kSerializedSendWindow = 320;
 constexpr uint64_t kPollNs = 2'000;         // how often the protocol looks at completions
 constexpr uint64_t kRxQuietNs = 1'000'000;  // after the peer is done, give up waiting for RX after this much quiet
 // Frames missing and not explained by the NIC's counts after kRxQuietNs: a stalled ring, which NDIS's hang check
@@ -18,6 +23,15 @@ constexpr uint64_t kRxQuietNs = 1'000'000;  // after the peer is done, give up w
 // at the second look), if they come within kHangWaitMaxNs; the reset that follows explains the frames it discards.
 constexpr unsigned kHangChecksAwaited = 2;
 constexpr uint64_t kHangWaitMaxNs = 4'000'000;
+// How long a machine waits for its medium and, back to back, for its partner's driver before sending anyway (the
+// frames then show what was lost).
+constexpr uint64_t kReadyWaitMaxNs = 5'000'000;
+
+std::string mac_text(const uint8_t* m) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    return buf;
+}
 
 }  // namespace
 
@@ -40,10 +54,16 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     if (m_cfg->desc_prefetch_threshold)
         s.registry.emplace_back(miniport::kKeyDescPrefetchThreshold, m_cfg->desc_prefetch_threshold);
     s.library = m_library;
+    s.binding = &m_binding;
     std::string why;
     const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis, &why);
     if (st != NDIS_STATUS_SUCCESS) {
         m_failure = "driver initialisation failed: " + why;
+        m_traffic_done = true;
+        return false;
+    }
+    if (!check_current_address()) {
+        m_ndis->halt();
         m_traffic_done = true;
         return false;
     }
@@ -53,26 +73,81 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     return true;
 }
 
-void RunProgram::send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send) {
-    while (m_sent < to_send && m_ndis->sends_outstanding() < kSendWindow) {
-        std::vector<uint8_t> frame;
+bool RunProgram::check_current_address() {
+    // The protocol sends from the address NDIS read at start; with no NetworkAddress override it is the EEPROM's.
+    const std::vector<uint8_t>& a = m_ndis->adapter_info().current_address;
+    if (a.size() == m_own_mac.size() && std::equal(a.begin(), a.end(), m_own_mac.begin())) return true;
+    m_failure = "OID_802_3_CURRENT_ADDRESS answered " + (a.size() == 6 ? mac_text(a.data()) : "nothing") +
+                ", the EEPROM holds " + mac_text(m_own_mac.data());
+    return false;
+}
+
+void RunProgram::wait_until_ready(hostdrv::HostPlatform& hp) {
+    const uint64_t give_up = hp.now_ns() + kReadyWaitMaxNs;
+    auto partner_ready = [this] { return !m_partner || m_partner->driver_up() || m_partner->traffic_done(); };
+    while (!(partner_ready() && m_ndis->adapter_info().media_connected) && hp.now_ns() < give_up)
+        m_ndis->run_for_ns(kPollNs);
+}
+
+bool RunProgram::large_send_offered(size_t bytes) const {
+    // MaxOffLoadSize counts the TCP user data; the packet must also make at least MinSegmentCount segments.
+    const size_t data = bytes - 54;
+    return m_binding.lso && data <= m_binding.lso_max_size &&
+           (data + kLsoMss - 1) / kLsoMss >= m_binding.lso_min_segments;
+}
+
+void RunProgram::send_one(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, const std::vector<uint8_t>& frame,
+                          ndis::SendLayout layout, Rng& frag_rng) {
+    layout.fragments = fragment_layout(frag_rng, static_cast<uint32_t>(frame.size()), m_cfg->fragments);
+    // The HAL reserved BYTES_TO_PAGES(MaximumPhysicalMapping) + 1 map registers: a send spanning more pages would be
+    // refused, so the protocol merges buffers until the layout fits the run's mapping, or the driver's when that is
+    // smaller (a driver from --miniport may pass its own instead of the registry's).
+    uint32_t mapping = m_cfg->maximum_physical_mapping;
+    if (m_ndis->hal().sg_enabled()) mapping = std::min(mapping, m_ndis->hal().max_mapping());
+    if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(mapping))) ++m_layouts_merged;
+    layout.fragments.pop_back();  // the last buffer takes the rest
+    seq_of[m_ndis->send(frame, layout)] = seq;
+}
+
+void RunProgram::send_large(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, const std::vector<uint8_t>& frame,
+                            Rng& frag_rng) {
+    if (large_send_offered(frame.size())) {
         ndis::SendLayout layout;
+        layout.lso_mss = kLsoMss;
+        send_one(seq_of, seq, frame, layout, frag_rng);
+        return;
+    }
+    // As Windows' TCP/IP: no large send the driver did not claim; the segments go as ordinary packets.
+    if (m_large_sends_segmented++ == 0)
+        SC_REPORT_INFO("nicsim/protocol/no-large-send",
+                       ("the driver offers no large send of " + std::to_string(frame.size() - 54) +
+                        " bytes through OID_TCP_TASK_OFFLOAD: the protocol sends " + std::to_string(kLsoMss) +
+                        "-byte TCP segments itself")
+                           .c_str());
+    for (const std::vector<uint8_t>& segment : segment_tcp_frame(frame, kLsoMss))
+        send_one(seq_of, seq, segment, {}, frag_rng);
+}
+
+size_t RunProgram::send_window() const {
+    const bool serialized = m_ndis && !(m_ndis->attribute_flags() & NDIS_ATTRIBUTE_DESERIALIZE);
+    return serialized ? kSerializedSendWindow : kSendWindow;
+}
+
+void RunProgram::fill_send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng,
+                                  uint64_t to_send) {
+    const size_t window = send_window();
+    while (m_sent < to_send && m_ndis->sends_outstanding() < window) {
         const uint64_t seq = m_sent;
+        std::vector<uint8_t> frame;
         if (m_cfg->lso_max_size) {
             frame = make_tcp_frame(m_cfg->seed, seq, m_cfg->lso_max_size, m_peer_mac, m_own_mac);
-            layout.lso_mss = kLsoMss;
             m_tx_board->expect_segmented(seq, frame);
+            send_large(seq_of, seq, frame, frag_rng);
         } else {
             frame = gen.next();
             m_tx_board->expect(frame);
+            send_one(seq_of, seq, frame, {}, frag_rng);
         }
-        layout.fragments = fragment_layout(frag_rng, static_cast<uint32_t>(frame.size()), m_cfg->fragments);
-        // The HAL reserved BYTES_TO_PAGES(MaximumPhysicalMapping) + 1 map registers: a send spanning more pages
-        // would be refused, so the protocol merges buffers until the layout fits.
-        if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(m_cfg->maximum_physical_mapping)))
-            ++m_layouts_merged;
-        layout.fragments.pop_back();  // the last buffer takes the rest
-        seq_of[m_ndis->send(frame, layout)] = seq;
         ++m_sent;
         m_sent_bytes += frame.size();
     }
@@ -134,6 +209,7 @@ void RunProgram::drain_received() {
 
 void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
     if (!bring_up(hp, pci_device)) return;
+    wait_until_ready(hp);
     const RunConfig& cfg = *m_cfg;
     const bool sends = m_partner_role ? cfg.direction != Direction::Tx : cfg.direction != Direction::Rx;
     const uint64_t to_send = sends ? cfg.packets : 0;
@@ -144,7 +220,7 @@ void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
     uint64_t checks_at_quiet = m_ndis->hang_checks();
 
     for (;;) {
-        send_window(seq_of, gen, frag_rng, to_send);
+        fill_send_window(seq_of, gen, frag_rng, to_send);
         reset_if_due(hp);
         take_send_results(seq_of);
         drain_received();

@@ -1,7 +1,7 @@
 // The nicsim run's traffic program on one machine's CPU, and the record of what it did: it brings the driver up,
-// sends the run's seeded traffic (at most kSendWindow packets outstanding, fragments merged to fit the map
-// registers), checks what the driver indicates on a scoreboard, resets the driver when the fault plan asks, and
-// halts it once both scoreboards stop expecting frames.
+// sends the run's seeded traffic (a window of packets outstanding, wider for a serialized miniport, fragments merged to
+// fit the map registers), checks what the driver indicates on a scoreboard, resets the driver when the fault plan asks,
+// and halts it once both scoreboards stop expecting frames.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include "hostdrv/ndis/ndis_host.h"
 #include "testbench/checkers/scoreboard.h"
 #include "testbench/machine/miniport_loader.h"
+#include "testbench/machine/protocol_bind.h"
 #include "testbench/machine/traffic.h"
 #include "testbench/nicsim/run_config.h"
 
@@ -40,6 +41,16 @@ class RunProgram {
     /// The driver this machine runs: the shared object's name, or the project's miniport.
     std::string driver_name() const { return m_library ? m_library->name() : "nicsim-e1000 (built in)"; }
     bool traffic_done() const { return m_traffic_done; }
+    /// Back to back: the other machine's program. Neither sends before both drivers are up (initialized, packet
+    /// filter set, media connected), as a protocol sends nothing to a partner that cannot receive yet.
+    void set_partner(const RunProgram* partner) { m_partner = partner; }
+    /// What the protocol learned when it bound (frame size, link speed, the offloads the driver claimed).
+    const ProtocolBinding& binding() const { return m_binding; }
+    /// Large sends the scenario asked for that the protocol cut into segments itself because the driver did not
+    /// offer large send of that size through OID_TCP_TASK_OFFLOAD (legal: a note, not a failure).
+    uint64_t large_sends_segmented() const { return m_large_sends_segmented; }
+    /// Sends the protocol keeps outstanding at most: more with a serialized miniport, whose queue NDIS holds.
+    size_t send_window() const;
     const sc_core::sc_event& driver_up_event() const { return m_up_event; }
     uint64_t sends_refused() const { return m_sends_refused; }
     /// The NDIS status of the first send that did not succeed.
@@ -87,12 +98,19 @@ class RunProgram {
 
   private:
     bool bring_up(hostdrv::HostPlatform& hp, unsigned pci_device);
-    void send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send);
+    void fill_send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send);
     void reset_if_due(hostdrv::HostPlatform& hp);
     void take_send_results(std::map<uint64_t, uint64_t>& seq_of);
     void drain_received();
     void note_resets(unsigned hang_resets_before);
     bool rx_losses_explained() const;
+    bool check_current_address();
+    void wait_until_ready(hostdrv::HostPlatform& hp);
+    bool large_send_offered(size_t bytes) const;
+    void send_large(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, const std::vector<uint8_t>& frame,
+                    Rng& frag_rng);
+    void send_one(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, const std::vector<uint8_t>& frame,
+                  ndis::SendLayout layout, Rng& frag_rng);
     bool wait_for_hang_check(uint64_t checks_at_quiet) const;
 
     const RunConfig* m_cfg;
@@ -113,6 +131,9 @@ class RunProgram {
     bool m_traffic_done = false;
     std::string m_failure;
     const machine::MiniportLibrary* m_library = nullptr;
+    const RunProgram* m_partner = nullptr;
+    ProtocolBinding m_binding;
+    uint64_t m_large_sends_segmented = 0;
     sc_core::sc_event m_up_event;
     uint64_t m_sends_refused = 0;
     NDIS_STATUS m_reset_status = 0;

@@ -36,7 +36,8 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         if (!r.error().empty()) throw UsageError("--pcap-in: " + r.error());
     }
     m_dut_miniport = open_miniport("miniport", m_cfg.miniport);
-    m_partner_miniport = open_miniport("peer-miniport", m_cfg.peer_miniport);
+    const bool partner_builtin = m_cfg.peer_miniport == kBuiltinMiniport;
+    if (!partner_builtin) m_partner_miniport = open_miniport("peer-miniport", m_cfg.peer_miniport);
     // The outputs are attached after elaboration (attach_outputs), so the machines are built without a trace file.
     MachineConfig dut = machine_config(m_cfg, false, kPeerMac);
     dut.miniport = m_dut_miniport.get();
@@ -46,9 +47,13 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         m_detail = std::make_unique<DetailWindow>("detail", m_cfg, *d, m_wire.end_a());
     if (m_cfg.back_to_back) {
         MachineConfig partner = machine_config(m_cfg, true, m_dut->mac());
-        partner.miniport = m_partner_miniport ? m_partner_miniport.get() : m_dut_miniport.get();
+        partner.miniport = m_partner_miniport ? m_partner_miniport.get()
+                           : partner_builtin  ? nullptr
+                                              : m_dut_miniport.get();
         m_partner = build_machine("partner", partner);
         m_dut->set_peer_mac(m_partner->mac());
+        m_dut->set_partner(m_partner.get());
+        m_partner->set_partner(m_dut.get());
         m_dut->set_tx_board(&m_partner->rx_board());
         m_partner->set_tx_board(&m_dut->rx_board());
         m_dut->rx_expected_total = m_cfg.direction == Direction::Tx ? 0 : m_cfg.packets;

@@ -113,6 +113,51 @@ std::vector<uint8_t> make_tcp_frame(uint64_t seed, uint64_t seq, uint32_t total,
     return f;
 }
 
+namespace {
+
+uint32_t sum16(const uint8_t* d, size_t n, uint32_t sum = 0) {
+    for (size_t i = 0; i + 1 < n; i += 2) sum += (uint32_t(d[i]) << 8) | d[i + 1];
+    if (n & 1) sum += uint32_t(d[n - 1]) << 8;
+    return sum;
+}
+
+void put16(uint8_t* p, uint32_t v) {
+    p[0] = static_cast<uint8_t>(v >> 8);
+    p[1] = static_cast<uint8_t>(v);
+}
+
+}  // namespace
+
+std::vector<std::vector<uint8_t>> segment_tcp_frame(const std::vector<uint8_t>& frame, uint32_t mss) {
+    constexpr size_t kHeaders = 14 + 20 + 20;
+    std::vector<std::vector<uint8_t>> out;
+    const size_t payload = frame.size() - kHeaders;
+    const uint32_t id = (uint32_t(frame[18]) << 8) | frame[19];
+    const uint32_t seq =
+        (uint32_t(frame[38]) << 24) | (uint32_t(frame[39]) << 16) | (uint32_t(frame[40]) << 8) | frame[41];
+    for (size_t off = 0, i = 0; off < payload; off += mss, ++i) {
+        const size_t n = std::min<size_t>(mss, payload - off);
+        std::vector<uint8_t> s(frame.begin(), frame.begin() + kHeaders);
+        s.insert(s.end(), frame.begin() + static_cast<std::ptrdiff_t>(kHeaders + off),
+                 frame.begin() + static_cast<std::ptrdiff_t>(kHeaders + off + n));
+        uint8_t* ip = s.data() + 14;
+        uint8_t* tcp = ip + 20;
+        put16(ip + 2, static_cast<uint32_t>(40 + n));
+        put16(ip + 4, (id + i) & 0xFFFF);
+        put16(ip + 10, 0);
+        put16(ip + 10, fold(sum16(ip, 20)));
+        const uint32_t s_seq = seq + static_cast<uint32_t>(off);
+        put16(tcp + 4, s_seq >> 16);
+        put16(tcp + 6, s_seq & 0xFFFF);
+        if (off + n < payload) tcp[13] &= static_cast<uint8_t>(~0x08);  // PSH on the last segment only
+        put16(tcp + 16, 0);
+        const uint32_t pseudo = sum16(ip + 12, 8) + 6 + static_cast<uint32_t>(20 + n);
+        put16(tcp + 16, fold(sum16(tcp, 20 + n, pseudo)));
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 std::vector<uint32_t> fragment_layout(Rng& rng, uint32_t len, unsigned fragments) {
     std::vector<uint32_t> out;
     if (fragments <= 1 || len < fragments) return {len};

@@ -48,6 +48,12 @@ class TrafficGen {
 /// A TCP/IPv4 frame of `total` bytes (for Large Send Offload), payload seeded like TrafficGen's.
 std::vector<uint8_t> make_tcp_frame(uint64_t seed, uint64_t seq, uint32_t total, const Mac& dst, const Mac& src);
 
+/// A frame of make_tcp_frame cut into segments of at most `mss` payload bytes the way a host's TCP/IP stack sends
+/// them without large send offload: each a complete frame with its own IP total length, identification (+1 per
+/// segment) and header checksum (RFC 791), sequence number advanced by the payload before it, PSH on the last
+/// segment only, and the full TCP checksum over the pseudo-header (RFC 793, section 3.1).
+std::vector<std::vector<uint8_t>> segment_tcp_frame(const std::vector<uint8_t>& frame, uint32_t mss);
+
 /// Fragment sizes for a send of `len` bytes in `fragments` buffers (seeded, each at least 1 byte).
 std::vector<uint32_t> fragment_layout(Rng& rng, uint32_t len, unsigned fragments);
 

@@ -175,13 +175,16 @@ std::vector<Param> driver_params() {
              c.desc_prefetch_threshold = static_cast<unsigned>(parse_uint(k, v, 0, 63));
          },
          [](const RunConfig& c) { return num(c.desc_prefetch_threshold); }},
-        {"miniport", kGroupDriver, "FILE", "a shared object exporting DriverEntry",
-         "run this NDIS miniport instead of the project's own (none: the built-in C++ miniport)", nullptr,
-         [](RunConfig& c, auto& k, auto& v) { c.miniport = v == "none" ? "" : parse_path(k, v); },
+        {"miniport", kGroupDriver, "FILE", "a shared object exporting DriverEntry, or builtin",
+         "run this NDIS miniport instead of the project's own (builtin or none: the built-in C++ miniport)", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.miniport = v == "none" || v == kBuiltinMiniport ? "" : parse_path(k, v);
+         },
          [](const RunConfig& c) { return or_none(c.miniport); }},
-        {"peer-miniport", kGroupDriver, "FILE", "a shared object exporting DriverEntry",
-         "the back-to-back partner's miniport (none: the same driver as the first machine)", nullptr,
-         [](RunConfig& c, auto& k, auto& v) { c.peer_miniport = v == "none" ? "" : parse_path(k, v); },
+        {"peer-miniport", kGroupDriver, "FILE", "a shared object exporting DriverEntry, builtin, or none",
+         "the back-to-back partner's miniport (builtin: the project's C++ miniport; none: the same driver as the first "
+         "machine)",
+         nullptr, [](RunConfig& c, auto& k, auto& v) { c.peer_miniport = v == "none" ? "" : parse_path(k, v); },
          [](const RunConfig& c) { return or_none(c.peer_miniport); }},
         {"map-registers", kGroupDriver, "N", "0 to 4096", "map registers the host grants (0: as many as asked)",
          nullptr,

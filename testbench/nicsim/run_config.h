@@ -90,6 +90,9 @@ struct FaultConfig {
 /// rx-flood overruns the receive ring only when more frames arrive than the driver posts buffers for.
 constexpr uint64_t kRxFloodMinPackets = 128;
 
+/// The --miniport / --peer-miniport value that names the project's own (built-in C++) miniport.
+constexpr const char* kBuiltinMiniport = "builtin";
+
 struct RunConfig {
     // Bus and host.
     unsigned bus_width = 32;             ///< bus-width: 32 or 64
@@ -111,7 +114,8 @@ struct RunConfig {
     uint32_t lso_max_size = 0;                 ///< lso-max-size: largest LSO packet in bytes (0 = no LSO)
     uint32_t jumbo_packet = 1514;              ///< jumbo-packet: the driver's *JumboPacket (above 1514: LPE)
     std::string miniport;       ///< miniport: a miniport shared object (DriverEntry) run instead of the built-in one
-    std::string peer_miniport;  ///< peer-miniport: the back-to-back partner's miniport (empty: the same as the DUT's)
+    std::string peer_miniport;  ///< peer-miniport: the back-to-back partner's miniport (empty: the same as the DUT's;
+                                ///< kBuiltinMiniport: the project's own)
     ndis::Placement placement = ndis::Placement::Scattered;  ///< placement: low, high, scattered, fragmented
     unsigned map_registers = 0;                              ///< map-registers: host grant limit (0 = as many as asked)
 

@@ -54,7 +54,8 @@ struct Ctx {
 /// A value checked by the parameter's own parser, with a relative file path resolved.
 std::string checked_value(const Ctx& c, const std::string& key, const toml::node& n) {
     std::string v = scalar_text(n, c.where, key);
-    if (names_file(key) && v != "none" && !v.empty() && v[0] != '/' && !c.dir.empty()) v = c.dir + "/" + v;
+    if (names_file(key) && v != "none" && v != tb::kBuiltinMiniport && !v.empty() && v[0] != '/' && !c.dir.empty())
+        v = c.dir + "/" + v;
     const tb::Param* p = tb::find_param(key);
     tb::RunConfig probe;
     try {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # nicsim --miniport with the example C miniport built from the installed SDK (the sdk_build_example fixture):
 # traffic both ways passes every check with the driver named in the statistics and a capture tshark validates;
-# back to back with the cc-built copy as the peer's driver; bad shared objects are one line and exit 2.
+# back to back with the cc-built copy as the peer's driver, and mixed with the built-in driver (--peer-miniport
+# builtin); a serialized driver's RESOURCES refusals requeued by NDIS; bad shared objects are one line and exit 2.
 # Usage: nicsim_miniport_test.sh NICSIM SDK_OUT CHECK_PCAP
 source "$(dirname "$0")/example_miniport_env.sh"
 
@@ -20,6 +21,35 @@ bash "$CHECK_PCAP" run.pcap || fail "the capture of the example miniport's run d
     >out.txt 2>err.txt || { cat out.txt err.txt; fail "back to back with the example miniport on both machines"; }
 grep -q '"partner_driver": "e1000c"' b.json || fail "the partner's driver is not named"
 
+# Two different drivers back to back (each side waits until the other is up): no frame lost either way, counted
+# by tshark on the wire (32 each way) with checksums validated.
+for side in dut partner; do
+    if [ $side = dut ]; then args=(--miniport "$so" --peer-miniport builtin); else args=(--peer-miniport "$so"); fi
+    "$NICSIM" "${args[@]}" --back-to-back --vcd none --pcap-out m.pcap --stats-json m.json >out.txt 2>err.txt ||
+        { cat out.txt err.txt; fail "back to back, the example as the $side's driver and the built-in one"; }
+    python3 - m.json $side <<'PY' || fail "statistics of the mixed back-to-back run ($side)"
+import json, sys
+s = json.load(open(sys.argv[1]))
+drivers = (s["run"]["driver"], s["run"]["partner_driver"])
+assert drivers == (("e1000c", "nicsim-e1000 (built in)") if sys.argv[2] == "dut" else ("nicsim-e1000 (built in)", "e1000c")), drivers
+assert s["transmit"]["frames_intact"] == 32 and s["receive"]["frames_intact"] == 32, (s["transmit"], s["receive"])
+assert s["transmit"]["frames_missing"] == 0 and s["receive"]["frames_missing"] == 0
+PY
+    [ "$(tshark -r m.pcap -n 2>/dev/null | wc -l)" -eq 64 ] || fail "mixed back to back ($side): not 64 frames on the wire"
+    bash "$CHECK_PCAP" m.pcap || fail "the capture of the mixed back-to-back run ($side) does not validate"
+done
+
+# A serialized driver's NDIS_STATUS_RESOURCES: 200 sends of two buffers each need more descriptors than the
+# example's 64-entry ring; NDIS keeps the refused packets and sends them after the next completion, none lost.
+"$NICSIM" --miniport "$so" --packets 200 --direction tx --vcd none --pcap-out r.pcap --stats-json r.json \
+    >out.txt 2>err.txt || { cat out.txt err.txt; fail "200 sends through the example's 64-descriptor ring"; }
+python3 - r.json <<'PY' || fail "statistics of the RESOURCES run"
+import json, sys
+t = json.load(open(sys.argv[1]))["transmit"]
+assert t["sends_requeued_after_resources"] > 0 and t["frames_intact"] == 200 and t["sends_refused"] == 0, t
+PY
+[ "$(tshark -r r.pcap -n 2>/dev/null | wc -l)" -eq 200 ] || fail "the RESOURCES run did not put 200 frames on the wire"
+
 for bad in /nonexistent.so /etc/passwd; do
     "$NICSIM" --miniport "$bad" >out.txt 2>err.txt
     rc=$?
@@ -28,5 +58,10 @@ for bad in /nonexistent.so /etc/passwd; do
 done
 "$NICSIM" --peer-miniport "$so" >out.txt 2>err.txt
 [ $? -eq 2 ] && grep -q -- "--peer-miniport: needs --back-to-back" err.txt || fail "--peer-miniport without a peer"
+"$NICSIM" --peer-miniport builtin >out.txt 2>err.txt
+[ $? -eq 2 ] && [ "$(wc -l <err.txt)" -eq 1 ] || fail "--peer-miniport builtin without a peer: one line, exit 2"
+"$NICSIM" --back-to-back --peer-miniport /nonexistent.so >out.txt 2>err.txt
+[ $? -eq 2 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -q -- "--peer-miniport: /nonexistent.so" err.txt ||
+    fail "--peer-miniport with a missing file: one line, exit 2"
 [ ! -e nicsim-out ] || fail "bad input left nicsim-out behind"
 echo "nicsim --miniport: all checks passed"

@@ -172,6 +172,22 @@ TEST_CASE("a fault that left no evidence fails the run", "[checkers][verdict]") 
     CHECK_THAT(reasons(judge(s, cfg, RunOutcome{})), Catch::Contains("fault reset-at (the traffic ended before it)"));
 }
 
+TEST_CASE("a failed driver ASSERT is one driver fault with its file and line, not also a model warning",
+          "[checkers][verdict]") {
+    RunStats s = clean_record();
+    s.add_count("checks", "driver faults", 2);
+    s.add_text("checks", "first driver fault", "send.c:63: ASSERT(sgList->NumberOfElements == 1) failed");
+    s.add_count("warnings", "nicsim/ndis/driver-assert", 2);
+    const Verdict v = judge(s, fast_bus(), RunOutcome{});
+    REQUIRE(v.reasons.size() == 1);
+    CHECK(v.reasons.front() == "driver fault: send.c:63: ASSERT(sgList->NumberOfElements == 1) failed (and 1 more)");
+    INFO("a warning of another kind in the same run is still a model warning");
+    s.add_count("warnings", "nicsim/nic/dma-bus-error", 1);
+    const Verdict w = judge(s, fast_bus(), RunOutcome{});
+    REQUIRE(w.reasons.size() == 2);
+    CHECK(w.reasons.back() == "the model reported 1 warnings");
+}
+
 TEST_CASE("after any reset receive must resume, unless no frame arrived after it", "[checkers][verdict]") {
     // The rows of each reset as the user guide names them: CTRL.RST by --fault reset-at, and the MiniportReset a
     // hang check asked for (here with a target abort, which made the hang).

@@ -91,7 +91,49 @@ void halt(NDIS_HANDLE ctx) {
     g_state.shared_va = nullptr;
 }
 
+/// The answers a start needs: values any 802.3 miniport could give (the address is FakePlatform's EEPROM-less one).
+bool start_answer(NDIS_OID oid, std::vector<uint8_t>& out) {
+    auto ulong = [&](ULONG v) { out.assign(reinterpret_cast<uint8_t*>(&v), reinterpret_cast<uint8_t*>(&v) + 4); };
+    switch (oid) {
+        case OID_GEN_MAC_OPTIONS:
+            ulong(NDIS_MAC_OPTION_NO_LOOPBACK);
+            return true;
+        case OID_802_3_CURRENT_ADDRESS:
+            out = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+            return true;
+        case OID_GEN_MAXIMUM_LOOKAHEAD:
+            ulong(1500);
+            return true;
+        case OID_GEN_CURRENT_LOOKAHEAD:
+            ulong(256);
+            return true;
+        case OID_GEN_MAXIMUM_SEND_PACKETS:
+            ulong(g_script.max_send_packets);
+            return true;
+        case OID_802_3_MAXIMUM_LIST_SIZE:
+            ulong(32);
+            return true;
+        case OID_GEN_MEDIA_CONNECT_STATUS:
+            ulong(NdisMediaStateDisconnected);
+            return true;
+        default:
+            return false;
+    }
+}
+
 NDIS_STATUS query(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buf, ULONG len, PULONG written, PULONG needed) {
+    g_state.queried.push_back(oid);
+    g_state.query_irql.push_back(KeGetCurrentIrql());
+    std::vector<uint8_t> answer;
+    if (g_script.answer_start_oids && oid != g_script.refuse_oid && start_answer(oid, answer)) {
+        if (len < answer.size()) {
+            *needed = static_cast<ULONG>(answer.size());
+            return NDIS_STATUS_INVALID_LENGTH;
+        }
+        NdisMoveMemory(buf, answer.data(), static_cast<ULONG>(answer.size()));
+        *written = static_cast<ULONG>(answer.size());
+        return NDIS_STATUS_SUCCESS;
+    }
     if (oid != OID_GEN_MAXIMUM_FRAME_SIZE) return NDIS_STATUS_INVALID_OID;
     if (len < sizeof(ULONG)) {
         *needed = sizeof(ULONG);
@@ -118,6 +160,8 @@ NDIS_STATUS reset(PBOOLEAN addressing, NDIS_HANDLE ctx) {
 void record(PNDIS_PACKET p) {
     SgSeen s{false, {}, 0};
     auto* list = static_cast<PSCATTER_GATHER_LIST>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, ScatterGatherListPacketInfo));
+    if (list && g_script.assert_one_element && list->NumberOfElements != 1)
+        RtlAssert(const_cast<char*>("list->NumberOfElements == 1"), const_cast<char*>("send.c"), 63, nullptr);
     if (list) {
         s.present = true;
         s.elements.assign(list->Elements, list->Elements + list->NumberOfElements);
@@ -139,6 +183,7 @@ bool over_capacity() {
 
 void send_packets(NDIS_HANDLE ctx, PPNDIS_PACKET packets, UINT n) {
     enter_send();
+    g_state.packets_per_call.push_back(n);
     if (g_script.stall_in_send_us) NdisStallExecution(g_script.stall_in_send_us);
     g_state.dpc_calls_seen_in_send = g_state.dpc_calls;
     for (UINT i = 0; i < n; ++i) {

@@ -29,13 +29,17 @@ struct MiniportScript {
     NDIS_STATUS reset_status = NDIS_STATUS_SUCCESS;       ///< PENDING: complete later
     bool queue_dpc = true;                                ///< MiniportISR asks for MiniportHandleInterrupt
     void (*dpc_hook)() = nullptr;                         ///< runs inside MiniportHandleInterrupt
-    bool fail_init = false;          ///< MiniportInitialize fails at its end (after freeing what it took)
-    UINT stall_in_send_us = 0;       ///< NdisStallExecution inside MiniportSendPackets
-    bool use_send_handler = false;   ///< register MiniportSend instead of MiniportSendPackets
-    size_t send_capacity = 0;        ///< serialized: sends held at once before NDIS_STATUS_RESOURCES (0: no limit)
-    bool hung = false;               ///< what MiniportCheckForHang answers
-    UINT hang_seconds = 0;           ///< CheckForHangTimeInSeconds for NdisMSetAttributesEx
-    void (*timer_hook)() = nullptr;  ///< a timer function (NdisMInitializeTimer in MiniportInitialize)
+    bool fail_init = false;           ///< MiniportInitialize fails at its end (after freeing what it took)
+    UINT stall_in_send_us = 0;        ///< NdisStallExecution inside MiniportSendPackets
+    bool use_send_handler = false;    ///< register MiniportSend instead of MiniportSendPackets
+    size_t send_capacity = 0;         ///< serialized: sends held at once before NDIS_STATUS_RESOURCES (0: no limit)
+    bool hung = false;                ///< what MiniportCheckForHang answers
+    UINT hang_seconds = 0;            ///< CheckForHangTimeInSeconds for NdisMSetAttributesEx
+    void (*timer_hook)() = nullptr;   ///< a timer function (NdisMInitializeTimer in MiniportInitialize)
+    bool answer_start_oids = false;   ///< answer what NDIS queries at start (the values below), recording the order
+    NDIS_OID refuse_oid = 0;          ///< answered NDIS_STATUS_INVALID_OID even when answer_start_oids
+    ULONG max_send_packets = 3;       ///< OID_GEN_MAXIMUM_SEND_PACKETS
+    bool assert_one_element = false;  ///< a send ASSERTs (RtlAssert, send.c:63) that its SG list has one element
 };
 
 struct SgSeen {
@@ -69,6 +73,9 @@ struct MiniportState {
     unsigned send_calls_reentered = 0;    ///< of those, made while another handler of the miniport was running
     unsigned handlers_running = 0;        ///< handlers of the miniport on the stack now
     NDIS_MINIPORT_TIMER timer{};
+    std::vector<NDIS_OID> queried;       ///< OIDs MiniportQueryInformation was asked, in order
+    std::vector<KIRQL> query_irql;       ///< KeGetCurrentIrql inside each of those calls
+    std::vector<UINT> packets_per_call;  ///< packets in each MiniportSendPackets call
 };
 
 extern MiniportScript g_script;

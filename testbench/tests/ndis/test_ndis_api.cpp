@@ -739,3 +739,31 @@ TEST_CASE("Serialized MiniportSendPackets: packets from the first RESOURCES on w
     REQUIRE(g_state.seen.size() == 5);
     for (size_t i = 0; i < frames.size(); ++i) CHECK(sg_bytes(g_state.seen[i]) == frames[i].size());
 }
+
+TEST_CASE("A driver ASSERT in a send handler names its file and line and the packet's buffers and SG elements",
+          "[ndis][api][serialized]") {
+    expect_reports("nicsim/ndis/driver-assert", 3);
+    Rig rig;
+    g_script = MiniportScript{};
+    g_script.attr_flags = NDIS_ATTRIBUTE_BUS_MASTER;  // serialized, MiniportSend
+    g_script.use_send_handler = true;
+    g_script.assert_one_element = true;
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    nicsim::ndis::SendLayout two;
+    two.fragments = {14};  // header and payload in two buffers on separate pages: two elements
+    rig.host.send(pattern(100), two);
+    rig.host.send(pattern(100));  // one buffer: the driver's assumption holds, nothing reported
+    REQUIRE(rig.host.violations().size() == 1);
+    CHECK(rig.host.violations()[0].message ==
+          "send.c:63: ASSERT(list->NumberOfElements == 1) failed (in MiniportSend; the packet had 2 buffers, 2 "
+          "scatter-gather elements)");
+    INFO("MiniportSendPackets with several packets gives the ranges");
+    Rig rig2;
+    g_script.use_send_handler = false;
+    REQUIRE(rig2.start() == NDIS_STATUS_SUCCESS);
+    rig2.host.send({pattern(100), pattern(200)}, two);
+    REQUIRE(rig2.host.violations().size() == 2);  // one per packet
+    CHECK(rig2.host.violations()[1].message ==
+          "send.c:63: ASSERT(list->NumberOfElements == 1) failed (in MiniportSendPackets; 2 packets had 2 buffers, 2 "
+          "scatter-gather elements)");
+}
