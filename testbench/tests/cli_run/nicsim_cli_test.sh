@@ -304,14 +304,16 @@ PY
     run 0 --quiet --vcd none --pcap-out none
     [ ! -s out.txt ] || fail "--quiet printed on stdout"
     checked="$checked quiet"
-    # The window: the DUT moves to the pin-level bus at (or just after) 200 us and back 100 us later, and the bus
+    # The window: the DUT moves to the pin-level bus at 200 us (after the DMA engine's quiescence wait) and back 100 us later, and the bus
     # monitor then has transactions to count.
     run 0 "${base[@]}" --bus-model tlm --detail-from 200us --detail-for 100us --stats-json e.json
     python3 - e.json <<'PY' || fail "--detail-from 200us --detail-for 100us did not open a window from 200 us for 100 us"
 import json, sys
 d = json.load(open(sys.argv[1]))
 w = d["detail_window"]
-sys.exit(0 if 200 <= w["start_us"] < 201 and w["end_us"] >= w["start_us"] + 100 and d["bus"]["transactions"] > 0 else 1)
+# The switch opens the window once the DMA engine is quiescent: 200 us plus the wait it reports.
+opened_at = w["start_us"] - w["quiescence_wait_at_start_ns"] / 1000
+sys.exit(0 if abs(opened_at - 200) < 0.01 and w["end_us"] >= w["start_us"] + 100 and d["bus"]["transactions"] > 0 else 1)
 PY
     checked="$checked detail-from detail-for"
     while read -r name default; do
