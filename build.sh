@@ -35,11 +35,11 @@ build() {
 }
 
 # Sanitizer build: everything the tests run, with ASan + UBSan (UBSan findings are fatal). The benchmarks are left
-# out, and line tables (-g1) are enough for the sanitizers' stack traces: the CI budget is 30 minutes.
+# out, -O1 (the usual level for ASan; it builds in 9 minutes instead of 12) and line tables (-g1) are enough for the sanitizers' stack traces: the CI budget is 30 minutes.
 build_asan() {
     cmake -S . -B build-asan -DNICSIM_WERROR="$(werror)" -DNICSIM_SANITIZE=address,undefined -DNICSIM_BENCH=OFF \
-        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
-        -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+        -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" >/dev/null
     cmake --build build-asan -j"$(nproc)"
 }
 
