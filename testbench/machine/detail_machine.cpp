@@ -6,25 +6,11 @@ namespace nicsim::tb {
 
 using namespace sc_core;
 
-namespace {
-
-fast::FastMachineParams fast_params(const MachineConfig& c) {
-    fast::FastMachineParams p;
-    p.bus = c.bus;
-    p.nic = c.nic;
-    p.mem_latency = c.mem_latency;
-    p.verify_dma = c.verify_dma;
-    p.quantum = c.tlm_quantum;
-    return p;
-}
-
-}  // namespace
-
 DetailMachine::DetailMachine(sc_module_name name, const MachineConfig& cfg)
     : Machine(name, cfg, false),
       timeline(cfg.bus.period()),
-      fast_bridge("fast_bridge", fast::bridge_params(fast_params(cfg)), &bus, &timeline),
-      fast_dma("fast_dma", fast::dma_params(fast_params(cfg)), &timeline),
+      fast_bridge("fast_bridge", fast::bridge_params(fast_machine_params(cfg)), &bus, &timeline),
+      fast_dma("fast_dma", fast::dma_params(fast_machine_params(cfg)), &timeline),
       pin_dma(nic),
       dma_path(fast_dma, pin_dma),
       cpu_path("cpu_path"),

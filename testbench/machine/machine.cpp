@@ -27,13 +27,7 @@ host::HostSystemParams host_params(const MachineConfig& c, bool bind_paths) {
 
 fast::FastMachineParams fast_params(const MachineConfig& c) {
     if (c.bridge_faults) throw std::invalid_argument("host bridge faults need the pin-level bus (bus model pin)");
-    fast::FastMachineParams p;
-    p.bus = c.bus;
-    p.nic = c.nic;
-    p.mem_latency = c.mem_latency;
-    p.verify_dma = c.verify_dma;
-    p.quantum = c.tlm_quantum;
-    return p;
+    return fast_machine_params(c);
 }
 
 }  // namespace

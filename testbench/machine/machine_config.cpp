@@ -36,6 +36,16 @@ void load_eeprom(const std::string& path, nic::NicParams& p) {
 
 }  // namespace
 
+fast::FastMachineParams fast_machine_params(const MachineConfig& c) {
+    fast::FastMachineParams p;
+    p.bus = c.bus;
+    p.nic = c.nic;
+    p.mem_latency = c.mem_latency;
+    p.verify_dma = c.verify_dma;
+    p.quantum = c.tlm_quantum;
+    return p;
+}
+
 unsigned nic_trace_bits(const std::string& t) {
     const bool all = t.find("all") != std::string::npos;
     unsigned what = 0;

@@ -53,6 +53,9 @@ struct MachineConfig {
 MachineConfig machine_config(const RunConfig& run, bool partner, const Mac& peer_mac,
                              sc_core::sc_trace_file* trace = nullptr);
 
+/// The fast mode's parts (bridge, DMA port, CPU quantum) for a machine of this configuration.
+fast::FastMachineParams fast_machine_params(const MachineConfig& c);
+
 /// The NIC state --trace selects beside the bus ("dma", "desc", "mac" or "all"): nic::kTrace* bits.
 unsigned nic_trace_bits(const std::string& trace);
 
