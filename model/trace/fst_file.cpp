@@ -25,6 +25,28 @@ bool power_of_ten(double seconds, int& exponent) {
     return false;
 }
 
+/// Four bits as characters, most significant first: index = control nibble << 4 | data nibble (sc_lv's X and Z
+/// have the control bit set; integers and sc_bv have none).
+struct NibbleText {
+    char text[256][4];
+    NibbleText() {
+        for (unsigned c = 0; c < 16; ++c)
+            for (unsigned d = 0; d < 16; ++d)
+                for (unsigned b = 0; b < 4; ++b)
+                    text[(c << 4) | d][3 - b] = "01zx"[(((c >> b) & 1u) << 1) | ((d >> b) & 1u)];
+    }
+};
+const NibbleText kNibbles;
+
+/// Bits [0, width) of data (and control) words as text, most significant first; `bit(i)` gives bit i's data and
+/// control bits as `c << 1 | d`, `nibble(lo)` bits lo..lo+3 as `c << 4 | d`.
+template <class Bit, class Nibble>
+void bits_text(int width, char* p, Bit bit, Nibble nibble) {
+    int i = width - 1;
+    for (; i >= 0 && (i + 1) % 4 != 0; --i) *p++ = "01zx"[bit(i)];  // the bits above the last whole nibble
+    for (; i >= 3; i -= 4, p += 4) std::memcpy(p, kNibbles.text[nibble(i - 3)], 4);
+}
+
 char logic_char(sc_dt::sc_logic_value_t v) {
     switch (v) {
         case sc_dt::Log_0:
@@ -72,7 +94,8 @@ void FstFile::write_declarations() {
     if (power_of_ten(unit().to_seconds(), exponent))
         fstWriterSetTimescale(m_ctx, exponent);
     else
-        SC_REPORT_WARNING("nicsim/trace/unit", "the FST's time unit must be a power of ten seconds: time stamps are off");
+        SC_REPORT_WARNING("nicsim/trace/unit",
+                          "the FST's time unit must be a power of ten seconds: time stamps are off");
     struct Declarer : ScopeVisitor {
         void* ctx;
         explicit Declarer(void* c) : ctx(c) {}
@@ -84,9 +107,8 @@ void FstFile::write_declarations() {
             const bool real = v.kind == Kind::Double || v.kind == Kind::Float;
             // A vector's name carries its range, as GTKWave's vcd2fst stores a VCD's "name [7:0]".
             const std::string name = v.width > 1 ? leaf + " [" + std::to_string(v.width - 1) + ":0]" : leaf;
-            v.handle =
-                fstWriterCreateVar(ctx, real ? FST_VT_VCD_REAL : FST_VT_VCD_WIRE, FST_VD_IMPLICIT,
-                                   static_cast<uint32_t>(real ? 64 : v.width), name.c_str(), 0);
+            v.handle = fstWriterCreateVar(ctx, real ? FST_VT_VCD_REAL : FST_VT_VCD_WIRE, FST_VD_IMPLICIT,
+                                          static_cast<uint32_t>(real ? 64 : v.width), name.c_str(), 0);
         }
     } declarer(m_ctx);
     visit_scopes(declarer);
@@ -134,18 +156,27 @@ const char* FstFile::text_of(const Var& v) {
             break;
         case Kind::Bv:
         case Kind::Lv: {
-            const uint32_t* words = vector_words(v);  // data then control per word; MSB first in the text
-            for (int i = v.width - 1, k = 0; i >= 0; --i, ++k) {
-                const uint32_t d = (words[2 * (i / 32)] >> (i % 32)) & 1u;
-                const uint32_t c = (words[2 * (i / 32) + 1] >> (i % 32)) & 1u;
-                p[k] = "01zx"[(c << 1) | d];
-            }
+            const uint32_t* w = vector_words(v);  // data then control per 32-bit word
+            bits_text(
+                v.width, p,
+                [w](int b) {
+                    return (((w[2 * (b / 32) + 1] >> (b % 32)) & 1u) << 1) | ((w[2 * (b / 32)] >> (b % 32)) & 1u);
+                },
+                [w](int lo) {  // a nibble never straddles two words: lo is a multiple of 4
+                    return (((w[2 * (lo / 32) + 1] >> (lo % 32)) & 0xFu) << 4) |
+                           ((w[2 * (lo / 32)] >> (lo % 32)) & 0xFu);
+                });
             break;
         }
         default: {  // integers: the traced width in binary, or all x when the value does not fit (SystemC's rule)
-            const bool overflow = (v.old & v.mask) != v.old;
-            for (int i = v.width - 1, k = 0; i >= 0; --i, ++k)
-                p[k] = overflow ? 'x' : (i < 64 && ((v.old >> i) & 1u) ? '1' : '0');
+            const uint64_t x = v.old;
+            if ((x & v.mask) != x) {
+                std::memset(p, 'x', static_cast<size_t>(v.width));
+                break;
+            }
+            bits_text(
+                v.width, p, [x](int b) { return b < 64 ? static_cast<unsigned>((x >> b) & 1u) : 0u; },
+                [x](int lo) { return lo < 64 ? static_cast<unsigned>((x >> lo) & 0xFu) : 0u; });
             break;
         }
     }
