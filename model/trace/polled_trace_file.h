@@ -88,11 +88,11 @@ class PolledTraceFile : public sc_core::sc_trace_file {
         Kind kind;
         uint8_t bytes;  // scalars read as raw bits: 1, 2, 4 or 8 bytes (0: sc_logic, sc_bit or a vector)
         const void* obj;
-        int width;           // bits
-        uint64_t mask;       // integral: the values that fit the type's bits at this width
-        uint64_t old = 0;    // integral, bool, logic: value last written; double: its bits
-        uint32_t words = 0;  // Bv/Lv: 32-bit words
-        uint32_t first = 0;  // Bv/Lv: index of its words in the vector store (data then control per word)
+        int width;            // bits
+        uint64_t mask;        // integral: the values that fit the type's bits at this width
+        uint64_t old = 0;     // integral, bool, logic: value last written; double: its bits
+        uint32_t words = 0;   // Bv/Lv: 32-bit words
+        uint32_t first = 0;   // Bv/Lv: index of its words in the vector store (data then control per word)
         uint32_t handle = 0;  // the writer's own number for it (FST)
         std::string name;     // full dotted name
         char id[6];           // VCD identifier, NUL-terminated
@@ -182,7 +182,7 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     std::vector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
     std::vector<uint32_t> m_vec_old;
     sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
-    uint64_t m_unit_ticks = 1;  // resolution ticks per time unit
+    uint64_t m_unit_ticks = 1;                                      // resolution ticks per time unit
     uint64_t m_prev_units = 0;
     uint64_t m_last_cycle = 0;  // time (resolution units) of the last time step the kernel ran
     bool m_initialized = false;
