@@ -26,7 +26,9 @@ SC_MODULE(Window) {
     nicsim::PolledTraceFile* a = nullptr;
     nicsim::PolledTraceFile* b = nullptr;
     sc_time from, to;
-    SC_CTOR(Window) { SC_THREAD(run); }
+    SC_CTOR(Window) {
+        SC_THREAD(run);
+    }
     void run() {
         wait(from);
         a->open_window();
@@ -69,10 +71,9 @@ TEST_CASE("FstFile records what FastVcdFile records, for a whole run and for a w
         w.b = &wfst;
         w.from = sc_time(1005, SC_NS);  // between two edges of the traced clock
         w.to = sc_time(2210, SC_NS);
-        for (nicsim::PolledTraceFile* f : {static_cast<nicsim::PolledTraceFile*>(&vcd),
-                                           static_cast<nicsim::PolledTraceFile*>(&fst),
-                                           static_cast<nicsim::PolledTraceFile*>(&wvcd),
-                                           static_cast<nicsim::PolledTraceFile*>(&wfst)}) {
+        for (nicsim::PolledTraceFile* f :
+             {static_cast<nicsim::PolledTraceFile*>(&vcd), static_cast<nicsim::PolledTraceFile*>(&fst),
+              static_cast<nicsim::PolledTraceFile*>(&wvcd), static_cast<nicsim::PolledTraceFile*>(&wfst)}) {
             f->set_time_unit(100, SC_PS);
             trace_all(f, s, clk);
             f->trace_clock("top.pci.CLK", bus_period);  // edges from the time alone, none at a time step of its own
