@@ -135,7 +135,7 @@ struct RunConfig {
     uint64_t packets = 32;                  ///< packets: packets per direction
     SizeDist size;                          ///< size: N, MIN..MAX or imix
     Direction direction = Direction::Both;  ///< direction: tx, rx or both
-    unsigned fragments = 2;                 ///< fragments: buffers per sent packet
+    unsigned fragments = 1;                 ///< fragments: buffers per sent packet
     uint64_t seed = 1;                      ///< seed: traffic, placement and fault generator seed
     bool randomize = false;                 ///< randomize: pick the scenario itself from the seed
     FaultConfig fault;                      ///< fault: faults to inject (see FaultConfig)
