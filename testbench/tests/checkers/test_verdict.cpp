@@ -286,3 +286,43 @@ TEST_CASE("after any reset receive must resume, unless no frame arrived after it
         CHECK(judge(record(5, 0, 0), cfg, limited).pass());
     }
 }
+
+TEST_CASE("a reset after the last send does not fail transmit for not resuming", "[checkers][verdict]") {
+    // nicsim --fault reset-at:100us: the default 32 packets are all sent before the reset (at 246 us); the driver
+    // aborts the 32 in flight with NDIS_STATUS_REQUEST_ABORTED (withdrawn from the scoreboard: 0 expected) and the
+    // 32 frames arriving around the reset are lost with the ring. Nothing is sent or arrives after the reset.
+    RunConfig cfg;
+    cfg.fault.reset_at_ns = 100'000;
+    auto record = [](bool tx_not_shown) {
+        RunStats s;
+        const RunStats clean = clean_record(32, 32);
+        for (const RunStats::Row& r : clean.rows()) {
+            uint64_t v = static_cast<uint64_t>(r.value);
+            if (r.section == "transmit" && (r.key == "frames expected" || r.key == "frames intact")) v = 0;
+            s.add_count(r.section, r.key, v);
+        }
+        s.add_count("transmit", "sends refused", 32);
+        s.add_text("faults", "plan", "reset-at:100000ns");
+        s.add_count("faults", "reset at ns", 246'030);
+        s.add_count("faults", "sends completed after reset", 0);
+        s.add_count("faults", "frames indicated after reset", 0);
+        s.add_count("faults", "sends made after reset", 0);
+        s.add_count("faults", "sends at risk in the reset", 0);
+        s.add_count("faults", "frames arriving around the reset", 32);
+        s.add_count("faults", "frames arriving after the reset", 0);
+        s.add_text("faults", "receive after the reset",
+                   "not shown: no frame arrived after the reset (traffic had ended)");
+        if (tx_not_shown)
+            s.add_text("faults", "transmit after the reset",
+                       "not shown: no send was made after the reset (traffic had ended)");
+        return s;
+    };
+    const Verdict v = judge(record(true), cfg, RunOutcome{});
+    INFO(reasons(v));
+    CHECK(v.pass());
+    CHECK(v.tx_losses_accepted == 0);
+    CHECK(v.rx_losses_accepted == 32);
+    INFO("without the row (sends made after the reset, none of which arrived) transmit did not resume");
+    CHECK(judge(record(false), cfg, RunOutcome{}).reasons ==
+          std::vector<std::string>{"transmit: no frame arrived (traffic did not resume)"});
+}
