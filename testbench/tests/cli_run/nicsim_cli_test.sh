@@ -319,7 +319,7 @@ PY
     while read -r name default; do
         case $name in
         vcd | trace-format | pcap-out | stats-json | pcap-in | scenario-file | trace | progress | fault) continue ;; # own cases
-        miniport | peer-miniport) continue ;; # nicsim_cli_miniport (needs the SDK example)
+        miniport | peer-miniport | registry | peer-registry) continue ;; # nicsim_cli_miniport (the SDK example)
         esac
         case " $checked " in *" $name "*) ;; *) fail "--$name has no effect check in declared-defaults" ;; esac
     done <declared.txt
