@@ -289,7 +289,7 @@ TEST_CASE("after any reset receive must resume, unless no frame arrived after it
 
 TEST_CASE("a reset after the last send does not fail transmit for not resuming", "[checkers][verdict]") {
     // nicsim --fault reset-at:100us: the default 32 packets are all sent before the reset (at 246 us); the driver
-    // aborts the 32 in flight with NDIS_STATUS_REQUEST_ABORTED (withdrawn from the scoreboard: 0 expected) and the
+    // aborts those still queued with NDIS_STATUS_REQUEST_ABORTED (withdrawn from the scoreboard; here all 32) and the
     // 32 frames arriving around the reset are lost with the ring. Nothing is sent or arrives after the reset.
     RunConfig cfg;
     cfg.fault.reset_at_ns = 100'000;
