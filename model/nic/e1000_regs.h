@@ -458,8 +458,8 @@ using AV = Bit<31>;         // Address Valid
 constexpr uint32_t kCtrlReset = 0x00000000;    // CTRL (SLU clear: the driver sets link up)
 constexpr uint32_t kRctlReset = 0x00000000;    // RCTL
 constexpr uint32_t kTctlReset = 0x00000000;    // TCTL
-constexpr uint32_t kTxdctlReset = 0x00000000;  // TXDCTL
-constexpr uint32_t kRxdctlReset = 0x00010000;  // RXDCTL: WTHRESH = 1
+constexpr uint32_t kTxdctlReset = 0x00000000;  // TXDCTL: every field 0 (8254x manual, Table 13-86)
+constexpr uint32_t kRxdctlReset = 0x01010000;  // RXDCTL: GRAN = 1 (descriptors), WTHRESH = 1
 constexpr uint32_t kItrReset = 0x00000000;     // ITR: no throttling
 
 // ---- Descriptors (16 bytes, little-endian in host memory) ----

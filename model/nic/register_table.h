@@ -127,7 +127,9 @@ inline constexpr RegisterSpec kRowsBeforeStatistics[] = {
     {"RDT",      e1000::RDT,           1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu, kNoHook, ""},
     {"RDTR",     e1000::RDTR,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
      kPeek | kPoke | kOnWrite, "FPD (bit 31) flushes the partial RX write-back and is not stored"},
-    {"RXDCTL",   e1000::RXDCTL,        1,  4, 32, Access::RW,           e1000::kRxdctlReset, 0xFFFFFFFFu, kNoHook, ""},
+    {"RXDCTL",   e1000::RXDCTL,        1,  4, 32, Access::RW,           e1000::kRxdctlReset, 0x013F3F3Fu, kNoHook,
+     "PTHRESH 5:0, HTHRESH 13:8, WTHRESH 21:16, GRAN 24; the reserved bits read 0 (Table 13-87). Thresholds count "
+     "descriptors (the unit GRAN 1 names; GRAN 0's cache lines are not modelled)"},
     {"RADV",     e1000::RADV,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
      kPeek | kPoke | kOnWrite, ""},
     {"RSRPD",    e1000::RSRPD,         1,  4, 32, Access::RW,           0x00000000u,         0x00000FFFu, kNoHook,
@@ -146,7 +148,9 @@ inline constexpr RegisterSpec kRowsBeforeStatistics[] = {
     {"TDT",      e1000::TDT,           1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu, kNoHook, ""},
     {"TIDV",     e1000::TIDV,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
      kPeek | kPoke | kOnWrite, "FPD (bit 31) flushes the partial TX write-back and is not stored"},
-    {"TXDCTL",   e1000::TXDCTL,        1,  4, 32, Access::RW,           e1000::kTxdctlReset, 0xFFFFFFFFu, kNoHook, ""},
+    {"TXDCTL",   e1000::TXDCTL,        1,  4, 32, Access::RW,           e1000::kTxdctlReset, 0xFF3F3F3Fu, kNoHook,
+     "PTHRESH 5:0, HTHRESH 13:8, WTHRESH 21:16, GRAN 24, LWTHRESH 31:25; the reserved bits read 0 (Table 13-86). "
+     "Thresholds count descriptors (the unit GRAN 1 names; GRAN 0's cache lines are not modelled)"},
     {"TADV",     e1000::TADV,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
      kPeek | kPoke | kOnWrite, ""},
     {"TSPMT",    e1000::TSPMT,         1,  4, 32, Access::RW,           0x01000400u,         0xFFFFFFFFu, kNoHook, ""},

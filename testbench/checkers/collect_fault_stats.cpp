@@ -85,6 +85,8 @@ void add_reset_at(RunStats& s, const RunView& r) {
     s.add_count(sec, "sends completed after reset", dut.tx_after_reset());
     s.add_count(sec, kResetAt.indicated, dut.rx_after_reset());
     s.add_count(sec, "sends made after reset", dut.sent_after_reset());
+    if (start && dut.sent_after_reset() == 0)
+        s.add_text(sec, kTxResumeNotShown, "not shown: no send was made after the reset (traffic had ended)");
     // Sends the driver accepted before the reset (refused ones never reach the wire and are not expected).
     const uint64_t before = dut.sent_packets() - std::min(dut.sent_packets(), dut.sent_after_reset());
     const uint64_t accepted = before - std::min(before, dut.sends_refused());

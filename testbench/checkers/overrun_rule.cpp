@@ -29,23 +29,29 @@ double average(const SizeDist& d, F f) {
 
 }  // namespace
 
+unsigned dma_data_bits(const RunConfig& cfg) {
+    // A 64-bit data phase needs REQ64# from the master and a 64-bit bus (PCI Local Bus Specification 2.3, section
+    // 3.8): the 82540EM is a 32-bit device and moves 4 bytes per data phase on either bus.
+    return cfg.bus_width == 64 && cfg.nic_data_path == 64 ? 64 : 32;
+}
+
 bool pin_overrun_inevitable(const RunConfig& cfg) {
-    // Offered receive-and-transmit load against the bus's peak: a 32-bit/33 MHz PCI bus peaks at 133 MB/s, two
-    // directions of 1 GbE offer 250 MB/s. Below 90 % of the peak the machine keeps up (descriptor traffic and
-    // arbitration take the rest), above it the receive FIFO overruns however the driver behaves.
+    // Offered receive-and-transmit load against the peak of the NIC's DMA: a 32-bit/33 MHz PCI bus peaks at
+    // 133 MB/s, two directions of 1 GbE offer 250 MB/s. Below 90 % of the peak the machine keeps up (descriptor
+    // traffic and arbitration take the rest), above it the receive FIFO overruns however the driver behaves.
     const double dirs = cfg.direction == Direction::Both ? 2 : 1;
     const double offered = dirs * cfg.link_mbps * 1e6 / 8;
-    const double peak = cfg.bus_width / 8.0 * cfg.bus_clock_mhz * 1e6;
+    const double peak = dma_data_bits(cfg) / 8.0 * cfg.bus_clock_mhz * 1e6;
     return cfg.direction != Direction::Tx && offered > 0.9 * peak;
 }
 
 double tlm_frame_clocks(uint32_t bytes, bool write, const RunConfig& cfg) {
     // FastDmaPort charges a request arbitration + 1 address clock + one clock per bytes_per_clock (the fast machine
-    // gives it the bus width's) + 1 clock after a write or 2 + the memory latency after a read. A frame moves in
-    // requests of at most max_transfer bytes. Its descriptor is fetched and written back in bursts shared with other
-    // descriptors: only their data clocks are counted, so the result is a lower bound.
+    // gives it the width of the NIC's data phases) + 1 clock after a write or 2 + the memory latency after a read. A
+    // frame moves in requests of at most max_transfer bytes. Its descriptor is fetched and written back in bursts
+    // shared with other descriptors: only their data clocks are counted, so the result is a lower bound.
     const fast::FastDmaParams p{};
-    const uint32_t per_clock = cfg.bus_width / 8;
+    const uint32_t per_clock = dma_data_bits(cfg) / 8;
     const double tail = write ? 1.0 : 2.0 + cfg.mem_latency;
     double clocks = 0;
     for (uint32_t left = bytes; left != 0;) {

@@ -6,7 +6,10 @@
 
 namespace nicsim::tb {
 
-/// Pin-level bus: the offered load of both directions at link rate above 90 % of the bus's peak (width x clock).
+/// Bits the NIC's DMA moves per data phase: 64 only for the 64-bit variant on a 64-bit bus, else 32.
+unsigned dma_data_bits(const RunConfig& cfg);
+/// Pin-level bus: the offered load of both directions at link rate above 90 % of the DMA's peak (data phase width x
+/// clock).
 bool pin_overrun_inevitable(const RunConfig& cfg);
 /// TLM fast mode: the bus clocks its DMA port must charge per second for the offered frames exceed the clock rate.
 bool tlm_overrun_inevitable(const RunConfig& cfg);

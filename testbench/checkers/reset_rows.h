@@ -29,6 +29,10 @@ constexpr ResetKind kHangRecovery{
     "hang check: no frame was indicated after the reset it asked for (receive did not resume)"};
 constexpr const ResetKind* kResetKinds[] = {&kResetAt, &kHangRecovery};
 
+/// Text row written when --fault reset-at came after the last send: every send was made before the reset (those in
+/// flight completed or were refused with a status), so transmit resuming is not shown.
+constexpr const char* kTxResumeNotShown = "transmit after the reset";
+
 /// The not-shown row of `kind` when no frame arrived after the reset.
 inline void add_resume_not_shown(RunStats& s, const ResetKind& kind, uint64_t arriving_after) {
     if (arriving_after == 0)

@@ -346,6 +346,15 @@ d = json.load(open(sys.argv[1]))
 taken = d["transmit"]["packets_sent"] - d["transmit"]["sends_refused"]
 sys.exit(0 if d["faults"]["tx_losses_accepted"] <= taken else 1)
 PY
+    # A reset after the last send (all 32 made by 246 us, those still queued aborted by the driver's reset):
+    # transmit resuming is not shown, every send is refused with a status or expected, and the run passes.
+    run 0 --fault reset-at:100us --vcd none --pcap-out none --quiet --stats-json r100.json
+    grep -q '"transmit_after_the_reset": "not shown' r100.json || fail "reset-at:100us: no transmit-not-shown row"
+    python3 - r100.json <<'PY' || fail "reset-at:100us: a send neither refused nor expected"
+import json, sys
+t = json.load(open(sys.argv[1]))["transmit"]
+sys.exit(0 if t["sends_refused"] > 0 and t["sends_refused"] + t["frames_expected"] == t["packets_sent"] else 1)
+PY
     ;;
 scenario-file)
     printf '\xef\xbb\xbf# test scenario, with a UTF-8 byte-order mark\nbus-width = 64\npackets = 4\nvcd = "none"\npcap-out = "none"\n' >s.toml
