@@ -175,6 +175,12 @@ std::vector<Param> driver_params() {
              c.desc_prefetch_threshold = static_cast<unsigned>(parse_uint(k, v, 0, 63));
          },
          [](const RunConfig& c) { return num(c.desc_prefetch_threshold); }},
+        {"interrupt-delay", kGroupDriver, "UNITS", "0 to 65535",
+         "receive and transmit interrupt delay the driver writes to RDTR and TIDV (and asks for on every send with "
+         "the descriptors' IDE bit), in 1.024 us units: one interrupt covers the frames done within it (0: none)",
+         miniport::kKeyInterruptDelay,
+         [](RunConfig& c, auto& k, auto& v) { c.interrupt_delay = static_cast<unsigned>(parse_uint(k, v, 0, 65535)); },
+         [](const RunConfig& c) { return num(c.interrupt_delay); }},
         {"miniport", kGroupDriver, "FILE", "a shared object exporting DriverEntry, or builtin",
          "run this NDIS miniport instead of the project's own (builtin or none: the built-in C++ miniport)", nullptr,
          [](RunConfig& c, auto& k, auto& v) {

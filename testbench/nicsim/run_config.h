@@ -123,6 +123,7 @@ struct RunConfig {
     unsigned desc_cache = nic::NicParams{}.desc_cache_entries;  ///< desc-cache: on-chip descriptors per direction
     unsigned desc_prefetch_threshold =
         0;  ///< desc-prefetch-threshold: the driver's DescPrefetchThreshold (0: PTHRESH left at reset)
+    unsigned interrupt_delay = 0;  ///< interrupt-delay: the driver's InterruptDelay (RDTR, TIDV; 1.024 us units)
     uint64_t check_for_hang_ns = 500'000;  ///< check-for-hang: MiniportCheckForHang period (0: the driver's own)
 
     // Traffic.

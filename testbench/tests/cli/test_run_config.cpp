@@ -75,6 +75,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
         {"eeprom", eeprom.path},
         {"jumbo-packet", "9014"},
         {"desc-prefetch-threshold", "8"},
+        {"interrupt-delay", "40"},
         {"miniport", "driver.so"},
         {"peer-miniport", "none"},
         {"lso-max-size", "64K"},
@@ -119,6 +120,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.max_transfer == 2048);
     CHECK(cfg.desc_cache == 16);
     CHECK(cfg.desc_prefetch_threshold == 8);
+    CHECK(cfg.interrupt_delay == 40);
     CHECK(cfg.nic_data_path == 64);
     CHECK(cfg.autoneg_ns == 2'000'000'000u);
     CHECK(cfg.eeprom == eeprom.path);
@@ -261,7 +263,7 @@ TEST_CASE("a parameter that reaches the driver has one name from option to regis
         const std::string keyword = p.registry[0] == '*' ? p.registry + 1 : p.registry;
         CHECK(camel == keyword);
     }
-    CHECK(with_registry == 5);
+    CHECK(with_registry == 6);
 }
 
 TEST_CASE("help fits in 100 columns and names every parameter with its default", "[cli][config]") {
