@@ -39,17 +39,22 @@ class DrawFailed(Exception):
 
 def scenario_args(name, rng):
     """The nicsim options of a scenario, the traffic drawn from rng."""
-    args = ["--bus-model", "tlm", "--quiet", "--seed", str(rng.randrange(1, 1 << 32))]
+    args = ["--bus-model", "tlm", "--quiet", "--seed", str(rng.randrange(1, 1 << 32)), "--tlm-quantum",
+            rng.choice(("0", "1us", "10us")), "--desc-cache", rng.choice(("16", "64"))]
     if name != "overrun":
         args += ["--mem-latency", str(rng.randint(0, 12)), "--max-transfer", rng.choice(("256", "1024", "4096")),
-                 "--placement", rng.choice(("low", "high", "scattered"))]
+                 "--placement", rng.choice(("low", "high", "scattered")), "--desc-prefetch-threshold",
+                 rng.choice(("0", "4", "8"))]
     if name == "bulk":
-        return args + ["--bus-clock", "66", "--bus-width", "64", "--nic-data-path", "64", "--packets",
-                       str(rng.randint(16, 64)), "--fragments", str(rng.randint(1, 4)), "--size", "60..1514"]
+        b2b = ["--back-to-back"] if rng.random() < 0.25 else []
+        return args + b2b + ["--bus-clock", "66", "--bus-width", "64", "--nic-data-path", "64", "--packets",
+                             str(rng.randint(16, 64)), "--fragments", str(rng.randint(1, 4)), "--size", "60..1514"]
     if name == "tso":
         return args + ["--lso-max-size", str(rng.choice((16384, 32768, 65536))), "--packets",
                        str(rng.randint(3, 8)), "--direction", "tx", "--bus-width", rng.choice(("32", "64"))]
     if name == "overrun":
+        if rng.random() < 0.5:  # the peer's first half as 60-byte frames back to back at line rate
+            return args + ["--fault", "rx-flood", "--packets", str(rng.randint(128, 256))]
         return args + ["--packets", str(rng.randint(120, 200)), "--size", "1514"]
     return args + ["--interrupt-delay", str(rng.randint(1, 64)), "--packets", str(rng.randint(24, 64)), "--size",
                    rng.choice(("60..1514", "1514", "imix")), "--fragments", str(rng.randint(1, 3)), "--bus-clock",
@@ -136,14 +141,15 @@ def check_stats(fast, d, scenario):
 
 
 def draw_switch(rng, fast):
-    """--detail-from and --detail-for over the unswitched run: a time or packet:N, and a window length."""
-    end_us = fast["run"]["simulated_time_us"]
+    """--detail-from and --detail-for over the unswitched run: a time (to the nanosecond) or packet:N, and a window
+    length from 1 us."""
+    end_ns = int(fast["run"]["simulated_time_us"] * 1000)
     frames = fast["nic"]["frames_transmitted"]
     if frames and rng.random() < 0.3:
         frm = f"packet:{rng.randint(1, frames)}"
     else:
-        frm = f"{rng.randint(20, max(21, int(end_us * 0.95)))}us"
-    window = "0" if rng.random() < 0.25 else f"{rng.randint(10, 300)}us"
+        frm = f"{rng.randint(20000, max(20001, int(end_ns * 0.95)))}ns"
+    window = "0" if rng.random() < 0.25 else f"{rng.randint(1000, 300000)}ns"
     return ["--detail-from", frm, "--detail-for", window]
 
 
