@@ -141,12 +141,15 @@ def check_stats(fast, d, scenario):
 
 
 def draw_switch(rng, fast):
-    """--detail-from and --detail-for over the unswitched run: a time (to the nanosecond) or packet:N, and a window
-    length from 1 us."""
+    """--detail-from and --detail-for over the unswitched run: a time (to the nanosecond; some in the driver's
+    bring-up, its configuration and register cycles) or packet:N, and a window length from 1 us."""
     end_ns = int(fast["run"]["simulated_time_us"] * 1000)
     frames = fast["nic"]["frames_transmitted"]
-    if frames and rng.random() < 0.3:
+    r = rng.random()
+    if frames and r < 0.3:
         frm = f"packet:{rng.randint(1, frames)}"
+    elif r < 0.4:
+        frm = f"{rng.randint(1, 30000)}ns"
     else:
         frm = f"{rng.randint(20000, max(20001, int(end_ns * 0.95)))}ns"
     window = "0" if rng.random() < 0.25 else f"{rng.randint(1000, 300000)}ns"
