@@ -26,6 +26,7 @@
 #define E1000C_CTRL 0x0000
 #define E1000C_STATUS 0x0008
 #define E1000C_EERD 0x0014
+#define E1000C_MDIC 0x0020
 #define E1000C_ICR 0x00C0
 #define E1000C_IMS 0x00D0
 #define E1000C_IMC 0x00D8
@@ -57,6 +58,13 @@
 #define E1000C_STATUS_LU 0x00000002
 #define E1000C_STATUS_SPEED_MASK 0x000000C0
 #define E1000C_STATUS_SPEED_SHIFT 6
+/* MDIC (13.4.7): one MII management frame to the PHY at address 1; BMCR is PHY register 0 (IEEE 802.3 clause 22) */
+#define E1000C_MDIC_WRITE(Reg, Data) (0x04000000 | (1u << 21) | ((ULONG)(Reg) << 16) | ((Data)&0xFFFF))
+#define E1000C_MDIC_READY 0x10000000
+#define E1000C_MDIC_ERROR 0x40000000
+#define E1000C_PHY_BMCR 0
+#define E1000C_BMCR_ANENABLE 0x1000
+#define E1000C_BMCR_ANRESTART 0x0200
 /* EERD (13.4.4) */
 #define E1000C_EERD_START 0x00000001
 #define E1000C_EERD_DONE 0x00000010
@@ -145,6 +153,7 @@ typedef struct _E1000C_ADAPTER {
     BOOLEAN InterruptRegistered;
     BOOLEAN Dma64;                /* registry DmaAddressBits: 64 (default) or 32, the NIC's DMA address reach */
     ULONG MaximumPhysicalMapping; /* registry MaximumPhysicalMapping, at least one frame */
+    BOOLEAN WaitAutoNegComplete;  /* registry WaitAutoNegComplete: initialization waits for the link */
     NDIS_MINIPORT_INTERRUPT Interrupt;
     LONG PendingCauses; /* ICR bits the ISR read and the DPC has not handled */
 
@@ -191,6 +200,8 @@ VOID E1000cStart(IN PE1000C_ADAPTER Adapter);
 VOID E1000cStop(IN PE1000C_ADAPTER Adapter);
 VOID E1000cApplyFilter(IN PE1000C_ADAPTER Adapter);
 VOID E1000cUpdateLink(IN PE1000C_ADAPTER Adapter);
+/* Sets link up and waits (at PASSIVE_LEVEL) until autonegotiation brings the link or the limit passes. */
+VOID E1000cWaitForLink(IN PE1000C_ADAPTER Adapter);
 
 /* e1000c_send.c */
 NDIS_STATUS NTAPI E1000cSend(IN NDIS_HANDLE MiniportAdapterContext, IN PNDIS_PACKET Packet, IN UINT Flags);

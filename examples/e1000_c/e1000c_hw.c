@@ -96,6 +96,26 @@ VOID E1000cUpdateLink(IN PE1000C_ADAPTER Adapter) {
         (E1000cRead(Adapter, E1000C_STATUS) & E1000C_STATUS_LU) ? NdisMediaStateConnected : NdisMediaStateDisconnected;
 }
 
+/* As the "wait for autonegotiation" option of Intel's drivers: autonegotiation restarted and initialization held
+ * until it completes, so the adapter reports its link state correctly from the start. Autonegotiation takes a few
+ * seconds on real hardware; 5 s is the limit. */
+VOID E1000cWaitForLink(IN PE1000C_ADAPTER Adapter) {
+    ULONG Waited, Mdic = 0, i;
+
+    E1000cWrite(Adapter, E1000C_CTRL,
+                (E1000cRead(Adapter, E1000C_CTRL) & ~E1000C_CTRL_RST) | E1000C_CTRL_SLU | E1000C_CTRL_ASDE);
+    /* Autonegotiation restarted, as a driver does when it sets the link up: the link drops until it completes. */
+    E1000cWrite(Adapter, E1000C_MDIC, E1000C_MDIC_WRITE(E1000C_PHY_BMCR, E1000C_BMCR_ANENABLE | E1000C_BMCR_ANRESTART));
+    for (i = 0; i < 100 && !(Mdic & E1000C_MDIC_READY); i++) {
+        NdisStallExecution(1);
+        Mdic = E1000cRead(Adapter, E1000C_MDIC);
+    }
+    if (!(Mdic & E1000C_MDIC_READY) || (Mdic & E1000C_MDIC_ERROR)) DbgPrint("e1000c: PHY write failed\n");
+    for (Waited = 0; Waited < 5000 && !(E1000cRead(Adapter, E1000C_STATUS) & E1000C_STATUS_LU); Waited++)
+        NdisMSleep(1000);
+    DbgPrint("e1000c: waited %u ms for autonegotiation\n", (unsigned)Waited);
+}
+
 /* Link, station address, then each ring programmed and its engine enabled; receive buffers are handed to the NIC
  * (RDT) only once the receiver is enabled (manual 14.4 and 14.5 give the order). */
 VOID E1000cStart(IN PE1000C_ADAPTER Adapter) {

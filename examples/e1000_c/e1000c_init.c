@@ -52,7 +52,8 @@ static ULONG E1000cReadKeyword(IN NDIS_HANDLE Configuration, IN const char* Name
 }
 
 /* DmaAddressBits (32 or 64) says how far the NIC's DMA reaches, as the INF sets it for the slot the card sits in;
- * MaximumPhysicalMapping bounds one scatter-gather list (never below a frame: a send is mapped whole). */
+ * MaximumPhysicalMapping bounds one scatter-gather list (never below a frame: a send is mapped whole);
+ * WaitAutoNegComplete (0 or 1) makes initialization wait for the link. */
 static NDIS_STATUS E1000cReadConfiguration(IN PE1000C_ADAPTER Adapter) {
     NDIS_STATUS Status;
     NDIS_HANDLE Configuration = NULL;
@@ -62,6 +63,7 @@ static NDIS_STATUS E1000cReadConfiguration(IN PE1000C_ADAPTER Adapter) {
     if (Status != NDIS_STATUS_SUCCESS) return Status;
     Bits = E1000cReadKeyword(Configuration, "DmaAddressBits", 64);
     Mapping = E1000cReadKeyword(Configuration, "MaximumPhysicalMapping", E1000C_MAX_FRAME);
+    Adapter->WaitAutoNegComplete = (BOOLEAN)(E1000cReadKeyword(Configuration, "WaitAutoNegComplete", 0) != 0);
     NdisCloseConfiguration(Configuration);
     if (Bits != 32 && Bits != 64) {
         DbgPrint("e1000c: DmaAddressBits %u is neither 32 nor 64\n", (unsigned)Bits);
@@ -164,6 +166,7 @@ static NDIS_STATUS NTAPI E1000cInitialize(OUT PNDIS_STATUS OpenErrorStatus, OUT 
         E1000cRelease(Adapter);
         return Status;
     }
+    if (Adapter->WaitAutoNegComplete) E1000cWaitForLink(Adapter);
     E1000cStart(Adapter);
     DbgPrint("e1000c: %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", Adapter->CurrentAddress[0], Adapter->CurrentAddress[1],
              Adapter->CurrentAddress[2], Adapter->CurrentAddress[3], Adapter->CurrentAddress[4],

@@ -1326,6 +1326,7 @@ OidResult NdisHost::set_oid(NDIS_OID oid, const std::vector<uint8_t>& data) {
         }
     }
     m_request_pending = false;
+    m_oids_set.emplace_back(oid, r.status);
     flush_returns();
     return r;
 }

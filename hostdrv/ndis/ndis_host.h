@@ -182,6 +182,8 @@ class NdisHost {
     /// A query whose information buffer starts as `input` (OID_TCP_TASK_OFFLOAD takes an NDIS_TASK_OFFLOAD_HEADER).
     OidResult query_oid(NDIS_OID oid, ULONG buffer_length, const std::vector<uint8_t>& input);
     OidResult set_oid(NDIS_OID oid, const std::vector<uint8_t>& data);
+    /// Every OID set on the running miniport, in order, with the status it answered.
+    const std::vector<std::pair<NDIS_OID, NDIS_STATUS>>& oids_set() const { return m_oids_set; }
 
     /// Lets simulated time pass, firing miniport timers when due and calling MiniportCheckForHang every
     /// CheckForHangTimeInSeconds (a reset when it returns TRUE); interrupts are delivered by the platform.
@@ -443,6 +445,7 @@ class NdisHost {
     std::vector<PortRange> m_ports;
     std::vector<std::unique_ptr<TimerRec>> m_timers;
     std::vector<std::pair<std::string, ULONG>> m_registry;
+    std::vector<std::pair<NDIS_OID, NDIS_STATUS>> m_oids_set;
     std::vector<uint8_t> m_network_address;
 };
 

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include <systemc>
+
 #include "testbench/machine/miniport_loader.h"
 
 namespace nicsim::tb {
@@ -77,6 +79,19 @@ bool bind_protocol(ndis::NdisHost& host, ProtocolBinding& binding, std::string& 
         failure = "the protocol cannot bind: the OID_TCP_TASK_OFFLOAD answer's task chain runs past the " +
                   std::to_string(r.bytes_done) + " bytes written";
         return false;
+    }
+    // TCP/IP then sets the tasks it will use (all it can use of those offered) and uses them only once the set
+    // succeeded: a miniport turns an offload on by this set, not by answering the query.
+    if (!binding.lso && !binding.tcp_checksum_v4) return true;
+    const std::vector<uint8_t> chosen(r.data.begin(), r.data.begin() + r.bytes_done);
+    binding.offload_set_status = host.set_oid(OID_TCP_TASK_OFFLOAD, chosen).status;
+    if (binding.offload_set_status != NDIS_STATUS_SUCCESS) {
+        SC_REPORT_INFO("nicsim/protocol/offload-set-refused",
+                       ("the driver refused to enable the offloads it offered (OID_TCP_TASK_OFFLOAD set: " +
+                        machine::ndis_status_text(binding.offload_set_status) + "): the protocol uses none")
+                           .c_str());
+        binding.lso = false;
+        binding.tcp_checksum_v4 = false;
     }
     return true;
 }

@@ -1,6 +1,6 @@
 // The protocol side of binding to an adapter, as TCP/IP does it on NDIS 5.x: it asks the miniport for the frame
-// size and link speed it needs, and for the task offloads it may use (OID_TCP_TASK_OFFLOAD); it uses checksum
-// offload and large send only when the miniport claimed them there.
+// size and link speed it needs, and for the task offloads it may use (OID_TCP_TASK_OFFLOAD); it sets back what it
+// will use and uses checksum offload and large send only when the miniport claimed them and accepted the set.
 #pragma once
 
 #include <string>
@@ -17,6 +17,9 @@ struct ProtocolBinding {
     ULONG lso_max_size = 0;         ///< its MaxOffLoadSize
     ULONG lso_min_segments = 0;     ///< its MinSegmentCount
     bool tcp_checksum_v4 = false;   ///< TcpIpChecksumNdisTask offers IPv4 TCP transmit checksums
+    /// The set of OID_TCP_TASK_OFFLOAD that enables what was offered (SUCCESS when none was needed); any other
+    /// status leaves every offload off.
+    NDIS_STATUS offload_set_status = NDIS_STATUS_SUCCESS;
 };
 
 /// Queries what TCP/IP asks at bind time. Returns false, with `failure` set to one line, when an OID TCP/IP cannot

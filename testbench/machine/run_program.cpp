@@ -53,7 +53,8 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
         s.registry.emplace_back(miniport::kKeyJumboPacket, m_cfg->jumbo_packet);
     if (m_cfg->desc_prefetch_threshold)
         s.registry.emplace_back(miniport::kKeyDescPrefetchThreshold, m_cfg->desc_prefetch_threshold);
-    if (m_cfg->interrupt_delay) s.registry.emplace_back(miniport::kKeyInterruptDelay, m_cfg->interrupt_delay);
+    for (const auto& kv : m_partner_role ? m_cfg->peer_registry : m_cfg->registry)
+        s.registry.emplace_back(kv.first, kv.second);
     s.library = m_library;
     s.binding = &m_binding;
     std::string why;

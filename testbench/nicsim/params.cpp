@@ -1,5 +1,7 @@
 #include "testbench/nicsim/params.h"
 
+#include <strings.h>
+
 #include "hostdrv/miniport/e1000_miniport.h"
 #include "testbench/nicsim/scenario_file.h"
 #include "testbench/nicsim/value_parsers.h"
@@ -135,6 +137,29 @@ std::vector<Param> machine_params() {
     };
 }
 
+std::string registry_text(const RegistryValues& r) {
+    std::string t;
+    for (const auto& kv : r) t += (t.empty() ? "" : ",") + kv.first + "=" + std::to_string(kv.second);
+    return t.empty() ? "none" : t;
+}
+
+// The keywords nicsim itself writes from its options stay with those options: one value, one place to set it.
+void set_registry(RegistryValues& r, const std::string& key, const std::string& v) {
+    if (v == "none") {
+        r.clear();
+        return;
+    }
+    RegistryValues added = r;
+    parse_registry(added, key, v);
+    for (size_t i = r.size(); i < added.size(); ++i)
+        for (const Param& p : param_table())
+            if (p.registry && strcasecmp(p.registry, added[i].first.c_str()) == 0)
+                bad(key, v,
+                    std::string("a keyword nicsim does not set itself (") + p.registry + " is set by --" + p.name +
+                        ")");
+    r = std::move(added);
+}
+
 std::vector<Param> driver_params() {
     return {
         {"lso-max-size", kGroupDriver, "BYTES", "0, or 1515 to 64K",
@@ -175,12 +200,6 @@ std::vector<Param> driver_params() {
              c.desc_prefetch_threshold = static_cast<unsigned>(parse_uint(k, v, 0, 63));
          },
          [](const RunConfig& c) { return num(c.desc_prefetch_threshold); }},
-        {"interrupt-delay", kGroupDriver, "UNITS", "0 to 65535",
-         "receive and transmit interrupt delay the driver writes to RDTR and TIDV (and asks for on every send with "
-         "the descriptors' IDE bit), in 1.024 us units: one interrupt covers the frames done within it (0: none)",
-         miniport::kKeyInterruptDelay,
-         [](RunConfig& c, auto& k, auto& v) { c.interrupt_delay = static_cast<unsigned>(parse_uint(k, v, 0, 65535)); },
-         [](const RunConfig& c) { return num(c.interrupt_delay); }},
         {"miniport", kGroupDriver, "FILE", "a shared object exporting DriverEntry, or builtin",
          "run this NDIS miniport instead of the project's own (builtin or none: the built-in C++ miniport)", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
@@ -192,6 +211,14 @@ std::vector<Param> driver_params() {
          "machine)",
          nullptr, [](RunConfig& c, auto& k, auto& v) { c.peer_miniport = v == "none" ? "" : parse_path(k, v); },
          [](const RunConfig& c) { return or_none(c.peer_miniport); }},
+        {"registry", kGroupDriver, "LIST", "NAME=VALUE,... (integers), or none",
+         "more values in the driver's registry key, as its INF would set them; several --registry options add up",
+         nullptr, [](RunConfig& c, auto& k, auto& v) { set_registry(c.registry, k, v); },
+         [](const RunConfig& c) { return registry_text(c.registry); }},
+        {"peer-registry", kGroupDriver, "LIST", "NAME=VALUE,... (integers), or none",
+         "the same for the back-to-back partner's driver", nullptr,
+         [](RunConfig& c, auto& k, auto& v) { set_registry(c.peer_registry, k, v); },
+         [](const RunConfig& c) { return registry_text(c.peer_registry); }},
         {"map-registers", kGroupDriver, "N", "0 to 4096", "map registers the host grants (0: as many as asked)",
          nullptr,
          [](RunConfig& c, auto& k, auto& v) { c.map_registers = static_cast<unsigned>(parse_uint(k, v, 0, 4096)); },

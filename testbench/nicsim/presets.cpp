@@ -4,7 +4,9 @@ namespace nicsim::tb {
 
 const std::vector<PresetInfo>& preset_table() {
     static const std::vector<PresetInfo> table = {
-        {"default", "a short demonstration: 32 packets each way, 2 fragments, scattered memory", ""},
+        {"default", "a short demonstration: 32 packets each way, one buffer per packet, scattered memory", ""},
+        {"multi-buffer", "2 buffers per packet (split at a seeded point), as Windows' TCP/IP chains header and payload",
+         "fragments = 2\n"},
         {"smoke", "the smallest meaningful run: 4 packets each way", "packets = 4\nsize = \"60..1514\"\n"},
         {"dma32-high", "32-bit NIC with every buffer above 4 GiB: all sends bounce",
          "dma-address-bits = 32\nplacement = \"high\"\n"},

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hostdrv/ndis/page_allocator.h"
@@ -90,6 +91,9 @@ struct FaultConfig {
 /// rx-flood overruns the receive ring only when more frames arrive than the driver posts buffers for.
 constexpr uint64_t kRxFloodMinPackets = 128;
 
+/// Registry values handed to a driver (--registry): keyword and integer, in the order given.
+using RegistryValues = std::vector<std::pair<std::string, uint32_t>>;
+
 /// The --miniport / --peer-miniport value that names the project's own (built-in C++) miniport.
 constexpr const char* kBuiltinMiniport = "builtin";
 
@@ -116,6 +120,8 @@ struct RunConfig {
     std::string miniport;       ///< miniport: a miniport shared object (DriverEntry) run instead of the built-in one
     std::string peer_miniport;  ///< peer-miniport: the back-to-back partner's miniport (empty: the same as the DUT's;
                                 ///< kBuiltinMiniport: the project's own)
+    RegistryValues registry;    ///< registry: more keywords of the driver's registry key (integers)
+    RegistryValues peer_registry;  ///< peer-registry: the same for the back-to-back partner's driver
     ndis::Placement placement = ndis::Placement::Scattered;  ///< placement: low, high, scattered, fragmented
     unsigned map_registers = 0;                              ///< map-registers: host grant limit (0 = as many as asked)
 
@@ -123,14 +129,13 @@ struct RunConfig {
     unsigned desc_cache = nic::NicParams{}.desc_cache_entries;  ///< desc-cache: on-chip descriptors per direction
     unsigned desc_prefetch_threshold =
         0;  ///< desc-prefetch-threshold: the driver's DescPrefetchThreshold (0: PTHRESH left at reset)
-    unsigned interrupt_delay = 0;  ///< interrupt-delay: the driver's InterruptDelay (RDTR, TIDV; 1.024 us units)
     uint64_t check_for_hang_ns = 500'000;  ///< check-for-hang: MiniportCheckForHang period (0: the driver's own)
 
     // Traffic.
     uint64_t packets = 32;                  ///< packets: packets per direction
     SizeDist size;                          ///< size: N, MIN..MAX or imix
     Direction direction = Direction::Both;  ///< direction: tx, rx or both
-    unsigned fragments = 2;                 ///< fragments: buffers per sent packet
+    unsigned fragments = 1;                 ///< fragments: buffers per sent packet
     uint64_t seed = 1;                      ///< seed: traffic, placement and fault generator seed
     bool randomize = false;                 ///< randomize: pick the scenario itself from the seed
     FaultConfig fault;                      ///< fault: faults to inject (see FaultConfig)

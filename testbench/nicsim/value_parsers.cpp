@@ -220,6 +220,36 @@ const std::vector<FaultKind>& fault_kinds() {
     return kinds;
 }
 
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+}  // namespace
+
+void parse_registry(RegistryValues& r, const std::string& key, const std::string& v) {
+    const char* what = "a comma-separated list of NAME=VALUE (an integer value), e.g. WaitAutoNegComplete=1";
+    std::stringstream ss(v);
+    std::string item;
+    bool any = false;
+    while (std::getline(ss, item, ',')) {
+        any = true;
+        const auto eq = item.find('=');
+        const std::string name = item.substr(0, eq);
+        const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '*';
+        });
+        if (eq == std::string::npos || !name_ok) bad(key, v, what);
+        // Registry value names are case-insensitive: one name twice would leave the driver one of them.
+        for (const auto& kv : r)
+            if (lower(kv.first) == lower(name)) bad(key, v, "each keyword once ('" + name + "' is given twice)");
+        r.emplace_back(name, static_cast<uint32_t>(parse_uint(key, item.substr(eq + 1), 0, 0xFFFFFFFFu)));
+    }
+    if (!any) bad(key, v, what);
+}
+
 void parse_faults(FaultConfig& f, const std::string& key, const std::string& v) {
     std::stringstream ss(v);
     std::string item;

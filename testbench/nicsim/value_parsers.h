@@ -29,6 +29,9 @@ std::string parse_path(const std::string& key, const std::string& v);
 /// An EEPROM image file: exactly 64 little-endian 16-bit words (its checksum is the driver's business).
 std::string parse_eeprom_file(const std::string& key, const std::string& v);
 double parse_probability(const std::string& key, const std::string& v);
+/// --registry NAME=VALUE,...: adds integer registry values (VALUE as parse_uint, up to 0xFFFFFFFF) to `r`; a
+/// keyword is a registry value name (letters, digits, '_', '*' as in *JumboPacket) given at most once.
+void parse_registry(RegistryValues& r, const std::string& key, const std::string& v);
 /// One fault kind of --fault: NAME:ARG (or NAME alone when arg is nullptr) and what it does.
 struct FaultKind {
     const char* name;

@@ -2,7 +2,8 @@
 # nicsim --miniport with the example C miniport built from the installed SDK (the sdk_build_example fixture):
 # traffic both ways passes every check with the driver named in the statistics and a capture tshark validates;
 # back to back with the cc-built copy as the peer's driver, and mixed with the built-in driver (--peer-miniport
-# builtin); a serialized driver's RESOURCES refusals requeued by NDIS; bad shared objects are one line and exit 2.
+# builtin); a partner whose driver comes up late; a serialized driver's RESOURCES refusals requeued by NDIS; bad
+# shared objects are one line and exit 2.
 # Usage: nicsim_miniport_test.sh NICSIM SDK_OUT CHECK_PCAP
 source "$(dirname "$0")/example_miniport_env.sh"
 
@@ -39,9 +40,37 @@ PY
     bash "$CHECK_PCAP" m.pcap || fail "the capture of the mixed back-to-back run ($side) does not validate"
 done
 
+# A partner that comes up late: the example as the peer's driver restarts autonegotiation and waits for the link
+# (its WaitAutoNegComplete registry keyword, --peer-registry) for 2 ms, while the built-in driver's link has been up
+# since power-on. The built-in side must not send before the peer's driver is up (its NIC drops frames while its
+# receiver is off): every frame arrives, and the first one leaves after the peer said it was up.
+"$NICSIM" --back-to-back --peer-miniport "$so" --peer-registry WaitAutoNegComplete=1 --autoneg 2ms --vcd none \
+    --pcap-out late.pcap --stats-json late.json >out.txt 2>err.txt ||
+    { cat out.txt err.txt; fail "back to back with a partner that waits 2 ms for autonegotiation"; }
+grep -Eq '^[0-9.]+ us DbgPrint: e1000c: waited [1-9][0-9]* ms for autonegotiation' out.txt ||
+    { cat out.txt; fail "the partner's driver did not wait for autonegotiation"; }
+up_us=$(sed -n 's/^\([0-9.]*\) us DbgPrint: e1000c: .*, link up$/\1/p' out.txt)
+first_us=$(tshark -r late.pcap -c 1 -T fields -e frame.time_epoch 2>/dev/null | awk '{ printf "%.3f", $1 * 1e6 }')
+python3 - late.json "$up_us" "$first_us" <<'PY' || fail "the late partner's run"
+import json, sys
+s = json.load(open(sys.argv[1]))
+up, first = float(sys.argv[2]), float(sys.argv[3])
+assert up >= 2000, f"the partner was up at {up} us, before its 2 ms autonegotiation"
+assert first > up, f"the first frame left at {first} us, before the partner's driver was up at {up} us"
+for d in ("transmit", "receive"):
+    assert s[d]["frames_intact"] == 32 and s[d]["frames_missing"] == 0, s[d]
+assert s["checks"]["verdict"] == "pass", s["checks"]
+PY
+"$NICSIM" --miniport "$so" --registry waitautonegcomplete=1 --autoneg 1ms --packets 2 --vcd none --pcap-out none \
+    >out.txt 2>err.txt || { cat out.txt err.txt; fail "--registry WaitAutoNegComplete=1 on the first machine"; }
+grep -q 'e1000c: waited [1-9][0-9]* ms for autonegotiation' out.txt ||
+    fail "--registry did not reach the driver (registry names are case-insensitive)"
+[ "$(tshark -r late.pcap -n 2>/dev/null | wc -l)" -eq 64 ] || fail "the late partner's run did not put 64 frames on the wire"
+bash "$CHECK_PCAP" late.pcap || fail "the capture of the late partner's run does not validate"
+
 # A serialized driver's NDIS_STATUS_RESOURCES: 200 sends of two buffers each need more descriptors than the
 # example's 64-entry ring; NDIS keeps the refused packets and sends them after the next completion, none lost.
-"$NICSIM" --miniport "$so" --packets 200 --direction tx --vcd none --pcap-out r.pcap --stats-json r.json \
+"$NICSIM" --miniport "$so" --packets 200 --fragments 2 --direction tx --vcd none --pcap-out r.pcap --stats-json r.json \
     >out.txt 2>err.txt || { cat out.txt err.txt; fail "200 sends through the example's 64-descriptor ring"; }
 python3 - r.json <<'PY' || fail "statistics of the RESOURCES run"
 import json, sys

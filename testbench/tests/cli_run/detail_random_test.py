@@ -61,7 +61,7 @@ def scenario_args(name, rng):
         if rng.random() < 0.5:  # the peer's first half as 60-byte frames back to back at line rate
             return args + ["--fault", "rx-flood", "--packets", str(rng.randint(128, 256))]
         return args + ["--packets", str(rng.randint(120, 200)), "--size", "1514"]
-    return args + ["--interrupt-delay", str(rng.randint(1, 64)), "--packets", str(rng.randint(24, 64)), "--size",
+    return args + ["--registry", f"InterruptDelay={rng.randint(1, 64)}", "--packets", str(rng.randint(24, 64)), "--size",
                    rng.choice(("60..1514", "1514", "imix")), "--fragments", str(rng.randint(1, 3)), "--bus-clock",
                    "66", "--bus-width", "64", "--nic-data-path", rng.choice(("32", "64"))]
 

@@ -1,6 +1,7 @@
 // The miniport's behaviour end to end: TCP large send, a full TX ring, reset in the middle of traffic, halt while
 // the device is busy, OIDs, link indications, receive filters, receive buffers held by the protocol, and
 // initialize failures that unwind. Every test requires a silent bus monitor, DMA verifier and NDIS contract check.
+#include "testbench/machine/protocol_bind.h"
 #include "testbench/support/sim_reports.h"
 #include "testbench/tests/e2e/e2e_rig.h"
 #include "testbench/tests/e2e/e2e_traffic.h"
@@ -162,6 +163,48 @@ TEST_CASE("OID_TCP_TASK_OFFLOAD offers large send up to LsoMaxSize and accepts o
     CHECK(set_big == NDIS_STATUS_NOT_SUPPORTED);
     CHECK(set_none == NDIS_STATUS_SUCCESS);
     r.no_violations();
+}
+
+// Windows' TCP/IP binds by querying OID_TCP_TASK_OFFLOAD and then setting back the tasks it will use; only a set
+// the miniport accepted turns large send on (NDIS 5.1 DDK, "Querying and setting task offload").
+namespace {
+void check_offload_binding(uint32_t lso) {
+    RigOptions o;
+    o.lso_max_size = lso;
+    Rig r(o);
+    tb::ProtocolBinding b;
+    std::string why;
+    bool bound = false;
+    std::vector<std::pair<NDIS_OID, NDIS_STATUS>> sets;
+    const bool ok = r.run(
+        [&](hostdrv::HostPlatform& hp) {
+            if (r.start_driver(hp) != NDIS_STATUS_SUCCESS) return;
+            bound = tb::bind_protocol(*r.host, b, why);
+            sets = r.host->oids_set();
+            r.host->halt();
+        },
+        kLimit);
+    INFO(why);
+    REQUIRE(ok);
+    REQUIRE(bound);
+    const auto offload_sets = std::count_if(sets.begin(), sets.end(), [](const auto& s) {
+        return s.first == 0xFC010201u && s.second == NDIS_STATUS_SUCCESS;  // OID_TCP_TASK_OFFLOAD
+    });
+    CHECK(offload_sets == (lso ? 1 : 0));
+    CHECK(b.lso == (lso != 0));
+    CHECK(b.lso_max_size == lso);
+    CHECK(b.offload_set_status == NDIS_STATUS_SUCCESS);
+    r.no_violations();
+}
+}  // namespace
+
+TEST_CASE("the protocol enables the large send it was offered by setting OID_TCP_TASK_OFFLOAD back",
+          "[e2e][driver][oid][tso]") {
+    check_offload_binding(32768);
+}
+
+TEST_CASE("the protocol sets no offload when none was offered", "[e2e][driver][oid]") {
+    check_offload_binding(0);
 }
 
 TEST_CASE("a large-send packet to a driver configured without large send fails as an invalid packet",
