@@ -218,8 +218,8 @@ const nic::DataPathStats& dp_stats(MachineBase& m) {
 
 enum class Trace { Off, Vcd, Fst };
 
-/// The bus trace written as the nicsim program writes it (OutputFile; the FST piped through vcd2fst), to a
-/// temporary file that finish() measures and removes.
+/// The bus trace written as the nicsim program writes it (OutputFile; the FST by GTKWave's writer in the process), to
+/// a temporary file that finish() measures and removes.
 class BenchTrace {
   public:
     /// Sets cfg.vcd and cfg.trace_format; call before the SystemTop is built, then attach().
@@ -232,7 +232,7 @@ class BenchTrace {
         cfg.vcd = path;
         cfg.trace_format = t == Trace::Fst ? TraceFormat::Fst : TraceFormat::Vcd;
         m_out = std::make_unique<OutputFile>("--vcd", path);
-        if (t == Trace::Fst) m_out->convert_through(fst_converter());
+        if (t == Trace::Fst) m_out->write_by_name(fst_writer());
     }
     /// Open the file and start tracing; false with the reason in `why`.
     bool attach(SystemTop& top, std::string& why) {
@@ -247,10 +247,10 @@ class BenchTrace {
             why = m_out->error();
             return false;
         }
-        top.attach_outputs(m_out->stream(), nullptr);
+        top.attach_outputs(m_out->stream(), nullptr, m_out->stream() ? std::string() : m_out->temp_name());
         return true;
     }
-    /// Finish the trace (for the FST: vcd2fst done and its file checked) and remove it; its bytes, or -1 with `why`.
+    /// Finish the trace (for the FST: the file completed and checked) and remove it; its bytes, or -1 with `why`.
     double finish(SystemTop& top, std::string& why) {
         if (!m_out) return 0;
         top.close_outputs();
@@ -293,7 +293,7 @@ void measure_full(const Options& o, Trace trace, bool tlm, Result& r) {
     const double sim_s = r.clocks * 15e-9;
     r.x3 = sim_s > 0 ? (r.x1 + r.x2) / sim_s : 0;  // frames per simulated second, both directions
     const double sim_ms_traced = sc_time_stamp().to_seconds() * 1e3;
-    // Writing a trace ends when the file is complete: finishing (for the FST, vcd2fst catching up) is measured.
+    // Writing a trace ends when the file is complete: finishing (for the FST, packing the last values) is measured.
     const double t_finish = wall_now();
     const double bytes = bt.finish(top, why);
     r.x5 = wall_now() - t_finish;
@@ -301,7 +301,6 @@ void measure_full(const Options& o, Trace trace, bool tlm, Result& r) {
     r.cpu_s = cpu_now() - cpu0;
     r.clocks_per_s = r.clocks / r.wall_s;
     r.x4 = bytes > 0 ? bytes / sim_ms_traced : 0;  // trace bytes per simulated millisecond
-    r.x6 = cpu_now(RUSAGE_CHILDREN);               // vcd2fst's CPU time (the whole run's, it was reaped above)
     r.ok = r.x1 > 0 && r.x2 > 0 && bytes >= 0;
     if (!r.ok) std::snprintf(r.text, sizeof r.text, "%s", bytes < 0 ? why.c_str() : "no traffic in the window");
 }
@@ -529,9 +528,9 @@ const char* met(bool ok) {
 void print_trace_notes(const Result& full, const Result& vcd, const Result& fst) {
     if (vcd.ok) {
         std::printf(
-            "(c) moved %.0f TX + %.0f RX frames; VCD %.0f bytes per simulated ms; finishing the file took %.2f s "
-            "(in the wall time).\n",
-            vcd.x1, vcd.x2, vcd.x4, vcd.x5);
+            "(c) moved %.0f TX + %.0f RX frames; VCD %.0f bytes per simulated ms; %.3g clocks per CPU second; "
+            "finishing the file took %.2f s (in the wall time).\n",
+            vcd.x1, vcd.x2, vcd.x4, vcd.clocks / vcd.cpu_s, vcd.x5);
         if (full.ok) {
             const double wall = full.clocks_per_s / vcd.clocks_per_s;
             const double cpu = (vcd.cpu_s / vcd.clocks) / (full.cpu_s / full.clocks);
@@ -543,17 +542,18 @@ void print_trace_notes(const Result& full, const Result& vcd, const Result& fst)
     }
     if (!fst.ok) return;
     std::printf(
-        "(c') moved %.0f TX + %.0f RX frames; FST %.0f bytes per simulated ms; finishing the file took %.2f s "
-        "(in the wall time); vcd2fst used %.1f s CPU beside the simulation's %.1f s.\n",
-        fst.x1, fst.x2, fst.x4, fst.x5, fst.x6, fst.cpu_s);
+        "(c') moved %.0f TX + %.0f RX frames; FST %.0f bytes per simulated ms; %.3g clocks per CPU second; "
+        "finishing the file took %.2f s (in the wall time).\n",
+        fst.x1, fst.x2, fst.x4, fst.clocks / fst.cpu_s, fst.x5);
     if (full.ok) std::printf("FST on / off (b)/(c'): %.2f x in wall time.\n", full.clocks_per_s / fst.clocks_per_s);
     if (vcd.ok) {
         const double size = vcd.x4 / fst.x4;
         const double speed = fst.clocks_per_s / vcd.clocks_per_s;
+        const double cpu = (fst.clocks / fst.cpu_s) / (vcd.clocks / vcd.cpu_s);
         std::printf(
             "FST against VCD: %.1f x smaller per simulated ms (target >= 10 x: %s); written at %.2f x the "
-            "VCD's simulated clocks per wall second (target >= 1, no slower: %s).\n",
-            size, met(size >= 10), speed, met(speed >= 1));
+            "VCD's simulated clocks per wall second and %.2f x per CPU second (target >= 1, no slower: %s).\n",
+            size, met(size >= 10), speed, cpu, met(speed >= 1));
     }
 }
 
@@ -683,7 +683,7 @@ const SpeedRow kSpeedRows[] = {
      [](const Options& o, Result& r) { measure_full(o, Trace::Off, false, r); }},
     {"vcd", "(c) same with VCD on (bus signals)", &Speeds::vcd,
      [](const Options& o, Result& r) { measure_full(o, Trace::Vcd, false, r); }},
-    {"fst", "(c') same with the FST on (--trace-format fst, vcd2fst)", &Speeds::fst,
+    {"fst", "(c') same with the FST on (--trace-format fst)", &Speeds::fst,
      [](const Options& o, Result& r) { measure_full(o, Trace::Fst, false, r); }},
     {"idle", "(d) idle bus (driver up, no traffic)", &Speeds::idle, measure_idle},
     {"pinh", "(e) pin-level machine, harness traffic (1514 B both ways, as (f))", &Speeds::pinh,

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "model/trace/fast_vcd_file.h"
+#include "model/trace/polled_trace_file.h"
 
 namespace nicsim::pci {
 
@@ -163,7 +163,7 @@ void BusClock::negedge_method() {
 
 void BusClock::trace(sc_trace_file* tf, const std::string& name) {
     if (!tf) return;
-    if (auto* fast = dynamic_cast<FastVcdFile*>(tf)) {
+    if (auto* fast = dynamic_cast<PolledTraceFile*>(tf)) {
         fast->trace_clock(name, m_period);
         return;
     }

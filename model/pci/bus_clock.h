@@ -101,7 +101,7 @@ class BusClock : public sc_core::sc_module {
     sc_core::sc_event m_posedge;
     sc_core::sc_event m_negedge;
     sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>* m_level =
-        nullptr;  // only for trace files other than FastVcdFile
+        nullptr;  // only for trace files other than nicsim's own (PolledTraceFile)
 };
 
 }  // namespace nicsim::pci

@@ -33,7 +33,7 @@ const StatRow<RunView> kRunRows[] = {
          const RunConfig& c = r.cfg;
          return stat_text(std::to_string(c.packets) + " packets " + direction_name(c.direction) + ", size " +
                           (c.lso_max_size ? "LSO " + std::to_string(c.lso_max_size) : c.size.text()) + ", " +
-                          std::to_string(c.fragments) + " fragments");
+                          std::to_string(c.fragments) + (c.fragments == 1 ? " buffer" : " buffers") + " per packet");
      }},
     {"simulated time",
      [](const RunView&) { return stat_measure(sc_core::sc_time_stamp().to_seconds() * 1e9 / 1000.0); }, "us"},

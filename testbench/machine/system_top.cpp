@@ -185,14 +185,17 @@ void SystemTop::watch() {
     sc_stop();
 }
 
-void SystemTop::attach_outputs(std::FILE* vcd, std::FILE* pcap) {
+void SystemTop::attach_outputs(std::FILE* vcd, std::FILE* pcap, const std::string& fst) {
     if (pcap) {
         m_pcap_out = std::make_unique<wire::PcapWriter>();
         m_pcap_out->open(pcap, m_cfg.pcap_out);  // a header that cannot be written is reported by pcap_error()
         m_wire.set_tap(m_pcap_out.get());
     }
-    if (!vcd) return;
-    m_tracer = std::make_unique<Tracer>(vcd, m_cfg.vcd);
+    if (!fst.empty())
+        m_tracer = std::make_unique<Tracer>(fst, Tracer::Writer::Fst);
+    else if (vcd)
+        m_tracer = std::make_unique<Tracer>(vcd, m_cfg.vcd);
+    if (!m_tracer || !m_tracer->on()) return;
     m_dut->trace(m_tracer->file());
     if (m_partner) m_partner->trace(m_tracer->file());
     if (m_detail) m_detail->set_tracer(m_tracer.get());
@@ -210,7 +213,7 @@ bool SystemTop::first_address_phase(sc_time& at) const {
 
 void SystemTop::close_outputs() {
     if (m_pcap_out) m_pcap_out->close();
-    m_tracer.reset();  // writes the VCD's last time stamp into its stream
+    m_tracer.reset();  // writes the VCD's last time stamp into its stream; completes the FST
 }
 
 }  // namespace nicsim::tb

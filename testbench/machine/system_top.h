@@ -43,14 +43,15 @@ class SystemTop : public sc_core::sc_module {
     const DetailWindow* detail_window() const { return m_detail.get(); }
     /// Every program finished and every expected frame arrived (or the peer has nothing more to send).
     bool finished() const;
-    /// Trace into `vcd` and record the wire into `pcap` (either may be null; both stay the caller's, named by
-    /// config().vcd and config().pcap_out in messages). Call once, before the simulation starts.
-    void attach_outputs(std::FILE* vcd, std::FILE* pcap);
+    /// Trace into `vcd` (or, when `fst` names a file, into that FST, which close_outputs() completes) and record the
+    /// wire into `pcap` (either may be null; both stay the caller's, named by config().vcd and config().pcap_out in
+    /// messages). Call once, before the simulation starts.
+    void attach_outputs(std::FILE* vcd, std::FILE* pcap, const std::string& fst = {});
     /// The NIC parts --trace asks for (nic::TraceWhat bits).
     unsigned traced_nic_parts() const;
     /// The DUT's bus is traced and has had an address phase: true and its time.
     bool first_address_phase(sc_core::sc_time& at) const;
-    /// Finish the VCD and pcap streams (also after an interrupted run); the caller closes them.
+    /// Finish the VCD and pcap streams (also after an interrupted run; the caller closes them) and complete the FST.
     void close_outputs();
     std::string pcap_error() const { return m_pcap_out ? m_pcap_out->error() : std::string(); }
     /// link-flap: the link came back, and the frames delivered and lost on the wire up to that moment.

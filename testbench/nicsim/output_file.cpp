@@ -1,15 +1,12 @@
 #include "testbench/nicsim/output_file.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
 
@@ -120,49 +117,6 @@ std::FILE* stream_over(OutputSink& sink) {
     return f;
 }
 
-/// An executable named `program` in a directory of PATH (or the path itself when it has a slash).
-bool on_path(const std::string& program) {
-    if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/bin:/bin";
-    size_t start = 0;
-    while (start <= dirs.size()) {
-        const size_t end = std::min(dirs.find(':', start), dirs.size());
-        const std::string dir = end > start ? dirs.substr(start, end - start) : ".";
-        if (::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
-        start = end + 1;
-    }
-    return false;
-}
-
-/// Spawn argv with standard input `in`, standard output /dev/null, in a process group of its own. -1 on failure.
-pid_t spawn_reading(const std::vector<std::string>& argv, int in) {
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in, STDIN_FILENO);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawnattr_init(&attr);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);  // nicsim ignores it; the converter gets the usual behaviour back
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
-    pid_t pid = -1;
-    const int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-        errno = rc;
-        return -1;
-    }
-    return pid;
-}
-
 }  // namespace
 
 bool FileIdentity::same_as(const FileIdentity& other) const {
@@ -222,13 +176,9 @@ void OutputFile::resolve() {
     } catch (const OutputRefused& e) {
         throw OutputRefused(head + ": " + e.what());
     }
-    if (!m_converter) return;
-    if (m_kind != Kind::Replace)
-        throw OutputRefused(head + ": " + m_converter->what +
+    if (m_named && m_kind != Kind::Replace)
+        throw OutputRefused(head + ": " + m_named->what +
                             " writes a regular file, not a device, a FIFO or standard output");
-    if (!on_path(m_converter->argv.at(0)))
-        throw OutputRefused(head + ": " + m_converter->what + " needs " + m_converter->argv[0] + " (" +
-                            m_converter->package + "), which is not on PATH");
 }
 
 bool OutputFile::fail(const std::string& what) {
@@ -237,7 +187,7 @@ bool OutputFile::fail(const std::string& what) {
 }
 
 bool OutputFile::open() {
-    if (m_stream) return true;
+    if (m_stream || m_reserved) return true;
     m_sink = OutputSink{};
     if (m_kind == Kind::Replace) {
         std::string tmpl = dir_of(m_target) + "/." + base_of(m_target) + ".XXXXXX";
@@ -245,11 +195,12 @@ bool OutputFile::open() {
         if (m_sink.fd >= 0) {
             m_temp = tmpl;
             ::fchmod(m_sink.fd, m_mode ? m_mode : new_file_mode());
-            if (m_converter) {
-                // The name is reserved; the converter creates the file under it anew (vcd2fst unlinks it first).
+            if (m_named) {
+                // The name is reserved; the library creates the file under it anew (GTKWave's unlinks it first).
                 ::close(m_sink.fd);
                 m_sink.fd = -1;
-                if (!start_converter()) return false;
+                m_reserved = true;
+                return true;
             }
         }
     } else if (m_kind == Kind::InPlace) {
@@ -279,8 +230,7 @@ int OutputFile::close_stream() {
         m_stream = nullptr;
     }
     if (m_sink.fd >= 0) {
-        // A converter's pipe has nothing to sync: finish_converter() syncs the file it wrote.
-        if (!err && m_kind == Kind::Replace && !m_converter && ::fsync(m_sink.fd) != 0) err = errno;
+        if (!err && m_kind == Kind::Replace && ::fsync(m_sink.fd) != 0) err = errno;
         if (::close(m_sink.fd) != 0 && !err) err = errno;
         m_sink.fd = -1;
     }
@@ -288,13 +238,12 @@ int OutputFile::close_stream() {
 }
 
 bool OutputFile::commit() {
-    if (!m_stream) return m_error.empty();
+    if (!m_stream && !m_reserved) return m_error.empty();
     const int err = close_stream();
     std::string why = err ? std::string("write failed: ") + std::strerror(err) : std::string();
-    if (m_converter) {
-        // A converter that failed explains a broken pipe better than the broken pipe does.
-        const std::string converter_failure = finish_converter();
-        if (!converter_failure.empty()) why = converter_failure;
+    if (m_reserved) {
+        m_reserved = false;
+        why = finish_named();
     }
     if (!why.empty()) {
         fail(why);
@@ -317,49 +266,16 @@ bool OutputFile::commit() {
     return true;
 }
 
-bool OutputFile::start_converter() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return fail(std::string("cannot open a pipe: ") + std::strerror(errno));
-    std::vector<std::string> argv = m_converter->argv;
-    argv.push_back(m_temp);
-    m_child = spawn_reading(argv, fds[0]);
-    const int spawn_errno = errno;
-    ::close(fds[0]);
-    m_sink.fd = fds[1];
-    if (m_child < 0)
-        return fail("cannot start " + argv[0] + " for " + m_converter->what + ": " + std::strerror(spawn_errno));
-    return true;
-}
-
-std::string OutputFile::finish_converter() {
-    int status = 0;
-    pid_t got;
-    do {
-        got = ::waitpid(m_child, &status, 0);
-    } while (got < 0 && errno == EINTR);
-    const std::string program = m_converter->argv[0];
-    m_child = -1;
-    if (got < 0) return "lost " + program + ": " + std::strerror(errno);
-    if (WIFSIGNALED(status)) return program + " was killed by signal " + std::to_string(WTERMSIG(status));
-    if (WEXITSTATUS(status) != 0) return program + " failed (exit status " + std::to_string(WEXITSTATUS(status)) + ")";
+std::string OutputFile::finish_named() const {
     const int fd = ::open(m_temp.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return program + " wrote no file: " + std::strerror(errno);
-    std::string why;
-    if (m_converter->check_file) why = m_converter->check_file(fd);
+    if (fd < 0) return std::string("no file was written: ") + std::strerror(errno);
+    std::string why = m_named->check_file ? m_named->check_file(fd) : std::string();
     if (!why.empty())
-        why = program + " wrote an incomplete file: " + why;
+        why = "the file written is incomplete (" + why + "): a write failed";
     else if (::fchmod(fd, m_mode ? m_mode : new_file_mode()) != 0 || ::fsync(fd) != 0)
         why = std::string("write failed: ") + std::strerror(errno);
     ::close(fd);
     return why;
-}
-
-void OutputFile::kill_converter() {
-    if (m_child < 0) return;
-    ::kill(m_child, SIGKILL);
-    while (::waitpid(m_child, nullptr, 0) < 0 && errno == EINTR) {
-    }
-    m_child = -1;
 }
 
 void OutputFile::abandon() {
@@ -367,7 +283,9 @@ void OutputFile::abandon() {
     m_stream = nullptr;
     if (m_sink.fd >= 0) ::close(m_sink.fd);
     m_sink.fd = -1;
-    kill_converter();
+    m_reserved = false;
+    if (m_named && !m_temp.empty())
+        ::unlink((m_temp + ".hier").c_str());  // GTKWave's writer's, left if it never closed
     if (!m_temp.empty()) ::unlink(m_temp.c_str());
     m_temp.clear();
 }

@@ -8,9 +8,8 @@
 // - every problem a run could otherwise meet only at its end (a directory, a missing parent directory, no
 //   permission) is found by OutputPlan::check() before anything is written;
 // - every write, sync, close and rename is checked: a failure is one line naming the option and the file;
-// - an output may be written through a converter program (the FST through GTKWave's vcd2fst): the run's stream is
-//   piped into it, it writes the temporary file, and the file is renamed into place only when the program succeeded
-//   and the file it wrote is whole.
+// - an output may be written by a library that takes a file name (the FST by GTKWave's writer): it writes the
+//   temporary file, which is renamed into place only when the file it wrote is whole.
 #pragma once
 
 #include <sys/types.h>
@@ -46,14 +45,9 @@ struct OutputSink {
     int error = 0;
 };
 
-/// A program an output is piped through. It reads what the run writes on its standard input and writes the output
-/// itself, to the file named by its last argument (appended here). Its standard output goes to /dev/null, and it runs
-/// in a process group of its own, so a Ctrl-C at the terminal stops the run, which then finishes the file, and not
-/// the program halfway through it.
-struct OutputConverter {
-    std::string what;               ///< what asked for it, in messages ("--trace-format fst")
-    std::vector<std::string> argv;  ///< the program (found on PATH) and its arguments before the file's name
-    std::string package;            ///< where the program comes from, named when it is missing
+/// An output a library writes itself, given a file name (GTKWave's FST writer): the run never holds a stream to it.
+struct NamedWriter {
+    std::string what;  ///< what asked for it, in messages ("--trace-format fst")
     /// Whether the written file is whole (given a descriptor open for reading): empty if so, else the reason.
     std::function<std::string(int fd)> check_file;
 };
@@ -72,8 +66,9 @@ class OutputFile {
     OutputFile(const OutputFile&) = delete;
     OutputFile& operator=(const OutputFile&) = delete;
 
-    /// Write through `conv` instead of directly. Only a regular file can be: resolve() refuses anything else.
-    void convert_through(OutputConverter conv) { m_converter = std::move(conv); }
+    /// The file is written by a library under temp_name() instead of through stream(). Only a regular file can be:
+    /// resolve() refuses anything else.
+    void write_by_name(NamedWriter writer) { m_named = std::move(writer); }
 
     /// Find what the path leads to and whether it can be written; throws OutputRefused. Touches no file.
     void resolve();
@@ -87,8 +82,10 @@ class OutputFile {
 
     /// Create the temporary file, or open the device, FIFO or standard output. False with error() set.
     bool open();
-    /// The open stream (owned here), or nullptr before open() and after commit().
+    /// The open stream (owned here), or nullptr before open(), after commit() and for a write_by_name() output.
     std::FILE* stream() const { return m_stream; }
+    /// write_by_name(): the name the library writes the file under, reserved by open() (empty before).
+    const std::string& temp_name() const { return m_temp; }
     /// A write to the stream has failed so far (its error indicator is set).
     bool failed() const;
     /// Flush, sync and close; a regular file is then renamed into place. False with error() set (the temporary file
@@ -103,12 +100,8 @@ class OutputFile {
     bool fail(const std::string& what);
     /// Flush, sync (a regular file) and close stream and descriptor; the errno of the first failure, or 0.
     int close_stream();
-    /// Start the converter on the temporary file; m_sink.fd becomes the pipe into it. False with error() set.
-    bool start_converter();
-    /// After the pipe is closed: wait for the converter, check its file and sync it. Empty, or what went wrong.
-    std::string finish_converter();
-    /// Stop and reap a converter still running (the run is abandoned).
-    void kill_converter();
+    /// write_by_name(): check the file the library wrote and sync it. Empty, or what went wrong.
+    std::string finish_named() const;
 
     std::string m_option;
     std::string m_path;
@@ -119,8 +112,8 @@ class OutputFile {
     mode_t m_mode = 0;  ///< permissions of the file replaced (0: new file)
     OutputSink m_sink;
     std::FILE* m_stream = nullptr;
-    std::optional<OutputConverter> m_converter;
-    pid_t m_child = -1;  ///< the converter while it runs
+    std::optional<NamedWriter> m_named;
+    bool m_reserved = false;  ///< write_by_name(): open() reserved temp_name()
     std::string m_error;
 };
 

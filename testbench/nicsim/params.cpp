@@ -272,7 +272,7 @@ std::vector<Param> file_params() {
          [](RunConfig& c, auto& k, auto& v) { c.vcd = parse_path(k, v); },
          [](const RunConfig& c) { return c.vcd.empty() ? default_trace_path(c) : c.vcd; }},
         {"trace-format", kGroupFiles, "FORMAT", "vcd or fst",
-         "vcd: text VCD; fst: GTKWave's compressed FST, written through GTKWave's vcd2fst", nullptr,
+         "vcd: text VCD; fst: GTKWave's compressed FST, written by GTKWave's FST writer inside the run", nullptr,
          [](RunConfig& c, auto& k, auto& v) {
              c.trace_format =
                  parse_enum<TraceFormat>(k, v, {{"vcd", TraceFormat::Vcd}, {"fst", TraceFormat::Fst}}, "vcd or fst");

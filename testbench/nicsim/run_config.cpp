@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "model/common/splitmix64.h"
+#include "model/trace/tracer.h"
 #include "testbench/nicsim/value_parsers.h"
 
 namespace nicsim::tb {
@@ -163,10 +164,14 @@ bool ends_with(const std::string& s, const std::string& tail) {
 void validate_trace_file(const RunConfig& cfg) {
     if (cfg.vcd.empty() || cfg.vcd == "none") return;
     if (cfg.trace_format == TraceFormat::Fst) {
+        if (!Tracer::fst_available())
+            throw UsageError(
+                "--trace-format fst: this nicsim was built without GTKWave's FST writer (fstapi.c, installed by "
+                "the Debian package verilator); install it and rebuild, or use --trace-format vcd");
         if (cfg.vcd == "-")
             throw UsageError(
-                "--trace-format fst: the FST cannot go to standard output (vcd2fst writes a file and "
-                "completes its header at the end); name a file such as --vcd run.fst");
+                "--trace-format fst: the FST cannot go to standard output (its writer completes the file's header "
+                "at the end); name a file such as --vcd run.fst");
         if (!ends_with(cfg.vcd, ".fst"))
             throw UsageError("--trace-format fst: --vcd '" + cfg.vcd +
                              "' must end in .fst (GTKWave reads a file by its name's ending)");

@@ -49,7 +49,7 @@ RunOutputs::RunOutputs(const RunConfig& cfg) : m_cfg(cfg) {
     for (const std::string& file : cfg.scenario_file) m_plan.add_input("--scenario-file", file);
     if (!cfg.vcd.empty()) {
         m_vcd = &m_plan.add_output("--vcd", cfg.vcd);
-        if (cfg.trace_format == TraceFormat::Fst) m_vcd->convert_through(fst_converter());
+        if (cfg.trace_format == TraceFormat::Fst) m_vcd->write_by_name(fst_writer());
         if (names_a_file(cfg.vcd)) {
             m_gtkw_path = gtkw_path_for(cfg.vcd);
             m_gtkw = &m_plan.add_output("--vcd (its GTKWave save file)", m_gtkw_path);
@@ -67,7 +67,9 @@ bool RunOutputs::attach(SystemTop& top, std::string& error) {
             return false;
         }
     }
-    top.attach_outputs(m_vcd ? m_vcd->stream() : nullptr, m_pcap ? m_pcap->stream() : nullptr);
+    const bool fst = m_vcd && m_cfg.trace_format == TraceFormat::Fst;
+    top.attach_outputs(m_vcd ? m_vcd->stream() : nullptr, m_pcap ? m_pcap->stream() : nullptr,
+                       fst ? m_vcd->temp_name() : std::string());
     return true;
 }
 

@@ -197,7 +197,7 @@ TEST_CASE("bad option values are refused with a message naming the option and th
     CHECK(error_of({"--size", "6\x01"}).find('\x01') == std::string::npos);
 }
 
-TEST_CASE("--registry options add up, in order, and none clears them", "[cli][config]") {
+TEST_CASE("several registry options add up in order and none clears them", "[cli][config]") {
     RunConfig cfg;
     parse({"--registry", "TxRingSize=512", "--registry", "InterruptDelay=0x10,*SpeedDuplex=6"}, cfg);
     const RegistryValues want = {{"TxRingSize", 512}, {"InterruptDelay", 16}, {"*SpeedDuplex", 6}};

@@ -223,12 +223,12 @@ declared-defaults)
     effect packets 4 transmit packets_sent 4
     effect size 60 transmit bytes_sent $((32 * 60))
     effect direction tx receive packets_indicated 0
-    effect fragments 1 run traffic "32 packets both, size 1514, 1 fragments"
+    effect fragments 3 run traffic "32 packets both, size 1514, 3 buffers per packet"
     effect seed 5 run seed 5
     effect scenario smoke run scenario smoke
     effect max-time 100us run ended_by "time limit"
     effect max-clocks 2000 run bus_clocks 2000
-    effect lso-max-size 65536 run traffic "32 packets both, size LSO 65536, 2 fragments"
+    effect lso-max-size 65536 run traffic "32 packets both, size LSO 65536, 1 buffer per packet"
     # 32 sends of 64 KiB cut into MSS 1460 segments: ceil((65536 - 54) / 1460) = 45 each.
     [ "$(value e.json nic tso_segments)" = $((32 * 45)) ] || fail "--lso-max-size 65536 did not segment into MSS 1460"
     effect randomize true run scenario random
@@ -440,7 +440,7 @@ same-seed)
     ;;
 replay)
     # A failing run prints its seed and the command that replays it; the replay fails the same way.
-    run 1 --packets 8 --maximum-physical-mapping 1514 --map-registers 1 --vcd none --pcap-out none --seed 77 --quiet
+    run 1 --packets 8 --fragments 2 --maximum-physical-mapping 1514 --map-registers 1 --vcd none --pcap-out none --seed 77 --quiet
     grep -q "seed 77; replay with: nicsim .*--seed 77" err.txt || { cat err.txt; fail "no replay command with seed 77"; }
     cp err.txt first.txt
     cmd=$(sed -n 's/.*replay with: nicsim //p' first.txt)

@@ -1,0 +1,186 @@
+#include "model/trace/fst_file.h"
+
+#include <cmath>
+#include <cstring>
+
+#include <fstapi.h>
+
+namespace nicsim {
+
+namespace {
+constexpr size_t kMaxText = 4096;  // room for the widest value a PolledTraceFile takes, and its NUL
+// The library buffers value changes until about an eighth of the machine's memory (at least 128 MiB) before packing
+// them, in buffers it allocates anew each time: packing every 2^18 changes (a few MiB) keeps the work in the caches
+// and was twice as fast on a saturated bus, for 0.5 % more bytes (docs/performance.md).
+constexpr uint64_t kPackEvery = uint64_t(1) << 18;
+
+/// The power of ten `seconds` is (FST time units are 10^e s), or false when it is not one.
+bool power_of_ten(double seconds, int& exponent) {
+    for (int e = -18; e <= 2; ++e) {
+        if (std::fabs(seconds / std::pow(10.0, e) - 1.0) < 1e-9) {
+            exponent = e;
+            return true;
+        }
+    }
+    return false;
+}
+
+/// Four bits as characters, most significant first: index = control nibble << 4 | data nibble (sc_lv's X and Z
+/// have the control bit set; integers and sc_bv have none).
+struct NibbleText {
+    char text[256][4];
+    NibbleText() {
+        for (unsigned c = 0; c < 16; ++c)
+            for (unsigned d = 0; d < 16; ++d)
+                for (unsigned b = 0; b < 4; ++b)
+                    text[(c << 4) | d][3 - b] = "01zx"[(((c >> b) & 1u) << 1) | ((d >> b) & 1u)];
+    }
+};
+const NibbleText kNibbles;
+
+/// Bits [0, width) of data (and control) words as text, most significant first; `bit(i)` gives bit i's data and
+/// control bits as `c << 1 | d`, `nibble(lo)` bits lo..lo+3 as `c << 4 | d`.
+template <class Bit, class Nibble>
+void bits_text(int width, char* p, Bit bit, Nibble nibble) {
+    int i = width - 1;
+    for (; i >= 0 && (i + 1) % 4 != 0; --i) *p++ = "01zx"[bit(i)];  // the bits above the last whole nibble
+    for (; i >= 3; i -= 4, p += 4) std::memcpy(p, kNibbles.text[nibble(i - 3)], 4);
+}
+
+char logic_char(sc_dt::sc_logic_value_t v) {
+    switch (v) {
+        case sc_dt::Log_0:
+            return '0';
+        case sc_dt::Log_1:
+            return '1';
+        case sc_dt::Log_Z:
+            return 'z';
+        default:
+            return 'x';
+    }
+}
+}  // namespace
+
+FstFile::FstFile(const std::string& path, Packing packing)
+    : PolledTraceFile("the FST writer"), m_path(path), m_text(kMaxText) {
+    m_ctx = fstWriterCreate(path.c_str(), 1);
+    if (!m_ctx) {
+        SC_REPORT_WARNING("nicsim/trace/open", ("cannot create FST file " + path).c_str());
+        return;
+    }
+    fstWriterSetPackType(m_ctx, packing == Packing::Lz4 ? FST_WR_PT_LZ4 : FST_WR_PT_ZLIB);
+    fstWriterSetDate(m_ctx, "no date (reproducible)");  // one seed gives one file
+    fstWriterSetVersion(m_ctx, sc_core::sc_version());
+    start();
+}
+
+FstFile::~FstFile() {
+    close();
+}
+
+void FstFile::close() {
+    if (!m_ctx) return;
+    finish();
+    fstWriterClose(m_ctx);
+    m_ctx = nullptr;
+}
+
+void FstFile::write_comment(const std::string& comment) {
+    if (m_ctx) fstWriterSetComment(m_ctx, comment.c_str());
+}
+
+void FstFile::write_declarations() {
+    int exponent = 0;
+    if (power_of_ten(unit().to_seconds(), exponent))
+        fstWriterSetTimescale(m_ctx, exponent);
+    else
+        SC_REPORT_WARNING("nicsim/trace/unit",
+                          "the FST's time unit must be a power of ten seconds: time stamps are off");
+    struct Declarer : ScopeVisitor {
+        void* ctx;
+        explicit Declarer(void* c) : ctx(c) {}
+        void enter(const std::string& scope) override {
+            fstWriterSetScope(ctx, FST_ST_VCD_MODULE, scope.c_str(), nullptr);
+        }
+        void leave() override { fstWriterSetUpscope(ctx); }
+        void var(Var& v, const std::string& leaf) override {
+            const bool real = v.kind == Kind::Double || v.kind == Kind::Float;
+            // A vector's name carries its range, as GTKWave's vcd2fst stores a VCD's "name [7:0]".
+            const std::string name = v.width > 1 ? leaf + " [" + std::to_string(v.width - 1) + ":0]" : leaf;
+            v.handle = fstWriterCreateVar(ctx, real ? FST_VT_VCD_REAL : FST_VT_VCD_WIRE, FST_VD_IMPLICIT,
+                                          static_cast<uint32_t>(real ? 64 : v.width), name.c_str(), 0);
+        }
+    } declarer(m_ctx);
+    visit_scopes(declarer);
+}
+
+void FstFile::begin_values(uint64_t units) {
+    fstWriterEmitTimeChange(m_ctx, units);  // first: the file starts at this time (the window's start)
+}
+
+void FstFile::write_time(uint64_t units) {
+    fstWriterEmitTimeChange(m_ctx, units);
+}
+
+void FstFile::write_value(const Var& v) {
+    if (v.kind == Kind::Double || v.kind == Kind::Float) {
+        double d;
+        if (v.kind == Kind::Double) {
+            std::memcpy(&d, &v.old, sizeof d);
+        } else {
+            float f;
+            const uint32_t bits = static_cast<uint32_t>(v.old);
+            std::memcpy(&f, &bits, sizeof f);
+            d = f;
+        }
+        fstWriterEmitValueChange(m_ctx, v.handle, &d);
+        return;
+    }
+    fstWriterEmitValueChange(m_ctx, v.handle, text_of(v));
+    if (++m_pending == kPackEvery) {
+        m_pending = 0;
+        fstWriterFlushContext(m_ctx);
+    }
+}
+
+const char* FstFile::text_of(const Var& v) {
+    char* p = m_text.data();
+    switch (v.kind) {
+        case Kind::Bool:
+        case Kind::Bit:
+        case Kind::Clock:
+            p[0] = v.old ? '1' : '0';
+            break;
+        case Kind::Logic:
+            p[0] = logic_char(static_cast<sc_dt::sc_logic_value_t>(v.old));
+            break;
+        case Kind::Bv:
+        case Kind::Lv: {
+            const uint32_t* w = vector_words(v);  // data then control per 32-bit word
+            bits_text(
+                v.width, p,
+                [w](int b) {
+                    return (((w[2 * (b / 32) + 1] >> (b % 32)) & 1u) << 1) | ((w[2 * (b / 32)] >> (b % 32)) & 1u);
+                },
+                [w](int lo) {  // a nibble never straddles two words: lo is a multiple of 4
+                    return (((w[2 * (lo / 32) + 1] >> (lo % 32)) & 0xFu) << 4) |
+                           ((w[2 * (lo / 32)] >> (lo % 32)) & 0xFu);
+                });
+            break;
+        }
+        default: {  // integers: the traced width in binary, or all x when the value does not fit (SystemC's rule)
+            const uint64_t x = v.old;
+            if ((x & v.mask) != x) {
+                std::memset(p, 'x', static_cast<size_t>(v.width));
+                break;
+            }
+            bits_text(
+                v.width, p, [x](int b) { return b < 64 ? static_cast<unsigned>((x >> b) & 1u) : 0u; },
+                [x](int lo) { return lo < 64 ? static_cast<unsigned>((x >> lo) & 0xFu) : 0u; });
+            break;
+        }
+    }
+    return p;
+}
+
+}  // namespace nicsim

@@ -1,0 +1,471 @@
+#include "model/trace/polled_trace_file.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+
+namespace nicsim {
+
+namespace {
+constexpr int kMaxWidth = 4000;  // widest traced vector a writer may be given
+
+uint64_t width_mask(int width, int type_bits) {
+    // The values an integer of type_bits may hold at the traced width; others are written as x (as SystemC does).
+    if (width >= type_bits || width >= 64) return type_bits >= 64 ? ~uint64_t(0) : ((uint64_t(1) << type_bits) - 1);
+    return (uint64_t(1) << width) - 1;
+}
+}  // namespace
+
+PolledTraceFile::PolledTraceFile(const char* writer) : m_writer(writer) {}
+
+PolledTraceFile::~PolledTraceFile() {
+    if (m_registered) sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
+}
+
+void PolledTraceFile::start() {
+    m_unit = sc_core::sc_get_time_resolution();
+    m_unit_ticks = 1;
+    sc_core::sc_get_curr_simcontext()->add_trace_file(this);
+    m_registered = true;
+}
+
+void PolledTraceFile::finish() {
+    if (!m_registered) return;
+    sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
+    m_registered = false;
+    if (!m_initialized || m_closed) return;
+    // The edges an sc_clock would have had a time step for: those before the end, and one at the end only if the
+    // kernel ran that time step (sc_start(duration) ends before the events at its end time).
+    const uint64_t end = sc_core::sc_time_stamp().value();
+    write_clock_edges(end, end == m_last_cycle);
+    write_time(end / m_unit_ticks);  // the end of the trace
+}
+
+void PolledTraceFile::add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask) {
+    if (!m_registered) return;
+    if (m_initialized) {
+        SC_REPORT_WARNING("nicsim/trace/late", ("traced after the simulation started, ignored: " + name).c_str());
+        return;
+    }
+    if (width <= 0 || width > kMaxWidth) {
+        SC_REPORT_WARNING("nicsim/trace/width", ("traced object has an unusable width, ignored: " + name).c_str());
+        return;
+    }
+    Var v{};
+    v.kind = kind;
+    switch (kind) {
+        case Kind::Bool:
+        case Kind::U8:
+        case Kind::S8:
+            v.bytes = 1;
+            break;
+        case Kind::U16:
+        case Kind::S16:
+            v.bytes = 2;
+            break;
+        case Kind::U32:
+        case Kind::S32:
+        case Kind::Float:
+            v.bytes = 4;
+            break;
+        case Kind::U64:
+        case Kind::S64:
+        case Kind::Double:
+            v.bytes = 8;
+            break;
+        default:
+            v.bytes = 0;
+            break;
+    }
+    v.obj = obj;
+    v.width = width;
+    v.mask = mask;
+    v.name = name;
+    unsigned index = static_cast<unsigned>(m_vars.size());
+    for (int i = 4; i >= 0; --i) {  // five letters a..z, most significant first (SystemC's names)
+        v.id[i] = static_cast<char>('a' + index % 26);
+        index /= 26;
+    }
+    v.id[5] = '\0';
+    m_vars.push_back(std::move(v));
+}
+
+void PolledTraceFile::trace_clock(const std::string& name, const sc_core::sc_time& period) {
+    const size_t before = m_vars.size();
+    add(Kind::Clock, nullptr, name, 1);
+    if (m_vars.size() == before) return;  // not open, or too late
+    if (period.value() == 0 || period.value() % 2 != 0) {
+        m_vars.pop_back();
+        SC_REPORT_WARNING("nicsim/trace/width",
+                          ("clock period not an even number of time units, ignored: " + name).c_str());
+        return;
+    }
+    m_clocks.push_back(Clock{static_cast<uint32_t>(before), period.value()});
+}
+
+PolledTraceFile::Var& PolledTraceFile::toggle(Clock& c) {
+    Var& v = m_vars[c.index];
+    v.old ^= 1;
+    c.next += c.period / 2;
+    return v;
+}
+
+void PolledTraceFile::write_clock_edges(uint64_t limit, bool inclusive) {
+    if (m_clocks.empty()) return;
+    for (;;) {
+        uint64_t t = ~uint64_t(0);
+        for (const Clock& c : m_clocks) t = std::min(t, c.next);
+        if (t > limit || (t == limit && !inclusive)) return;
+        write_time(t / m_unit_ticks);
+        for (Clock& c : m_clocks)  // registration order
+            if (c.next == t) write_value(toggle(c));
+        m_prev_units = t / m_unit_ticks;
+        end_step();
+    }
+}
+
+void PolledTraceFile::trace(const bool& o, const std::string& n) {
+    add(Kind::Bool, &o, n, 1);
+}
+void PolledTraceFile::trace(const sc_dt::sc_bit& o, const std::string& n) {
+    add(Kind::Bit, &o, n, 1);
+}
+void PolledTraceFile::trace(const sc_dt::sc_logic& o, const std::string& n) {
+    add(Kind::Logic, &o, n, 1);
+}
+void PolledTraceFile::trace(const unsigned char& o, const std::string& n, int w) {
+    add(Kind::U8, &o, n, w, width_mask(w, 8));
+}
+void PolledTraceFile::trace(const unsigned short& o, const std::string& n, int w) {
+    add(Kind::U16, &o, n, w, width_mask(w, 16));
+}
+void PolledTraceFile::trace(const unsigned int& o, const std::string& n, int w) {
+    add(Kind::U32, &o, n, w, width_mask(w, 32));
+}
+void PolledTraceFile::trace(const unsigned long& o, const std::string& n, int w) {
+    static_assert(sizeof(unsigned long) == 8, "LP64 assumed");
+    add(Kind::U64, &o, n, w, width_mask(w, 64));
+}
+void PolledTraceFile::trace(const char& o, const std::string& n, int w) {
+    add(Kind::S8, &o, n, w, width_mask(w, 8));
+}
+void PolledTraceFile::trace(const short& o, const std::string& n, int w) {
+    add(Kind::S16, &o, n, w, width_mask(w, 16));
+}
+void PolledTraceFile::trace(const int& o, const std::string& n, int w) {
+    add(Kind::S32, &o, n, w, width_mask(w, 32));
+}
+void PolledTraceFile::trace(const long& o, const std::string& n, int w) {
+    add(Kind::S64, &o, n, w, width_mask(w, 64));
+}
+void PolledTraceFile::trace(const sc_dt::int64& o, const std::string& n, int w) {
+    add(Kind::S64, &o, n, w, width_mask(w, 64));
+}
+void PolledTraceFile::trace(const sc_dt::uint64& o, const std::string& n, int w) {
+    add(Kind::U64, &o, n, w, width_mask(w, 64));
+}
+void PolledTraceFile::trace(const float& o, const std::string& n) {
+    add(Kind::Float, &o, n, 1);
+}
+void PolledTraceFile::trace(const double& o, const std::string& n) {
+    add(Kind::Double, &o, n, 1);
+}
+void PolledTraceFile::trace(const unsigned int& o, const std::string& n, const char** literals) {
+    int count = 0;
+    while (literals && literals[count]) ++count;
+    int width = 0;  // bits for the largest literal index, as SystemC counts them
+    for (unsigned m = count > 0 ? static_cast<unsigned>(count - 1) : 0u; m != 0; m >>= 1) ++width;
+    add(Kind::U32, &o, n, width, width_mask(width, 32));
+}
+void PolledTraceFile::trace(const sc_dt::sc_bv_base& o, const std::string& n) {
+    add_vector(Kind::Bv, nullptr, &o, n);
+}
+void PolledTraceFile::trace(const sc_dt::sc_lv_base& o, const std::string& n) {
+    add_vector(Kind::Lv, &o, nullptr, n);
+}
+
+void PolledTraceFile::add_vector(Kind kind, const sc_dt::sc_lv_base* lv, const sc_dt::sc_bv_base* bv,
+                                 const std::string& n) {
+    const void* obj = lv ? static_cast<const void*>(lv) : static_cast<const void*>(bv);
+    add(kind, obj, n, lv ? lv->length() : bv->length());
+    if (m_vars.empty() || m_vars.back().obj != obj) return;
+    Var& v = m_vars.back();
+    v.words = static_cast<uint32_t>(lv ? lv->size() : bv->size());
+    v.first = static_cast<uint32_t>(m_vec_old.size());
+    for (uint32_t i = 0; i < v.words; ++i) {
+        const int w = static_cast<int>(i);
+        m_vec_old.push_back(lv ? lv->get_word(w) : bv->get_word(w));
+        m_vec_old.push_back(lv ? lv->get_cword(w) : 0);
+    }
+}
+
+void PolledTraceFile::unsupported(const std::string& name) const {
+    SC_REPORT_WARNING("nicsim/trace/unsupported",
+                      ("type not supported by " + std::string(m_writer) + ", ignored: " + name).c_str());
+}
+
+void PolledTraceFile::trace(const sc_core::sc_event&, const std::string& n) {
+    unsupported(n);
+}
+void PolledTraceFile::trace(const sc_core::sc_time&, const std::string& n) {
+    unsupported(n);
+}
+void PolledTraceFile::trace(const sc_dt::sc_int_base&, const std::string& n) {
+    unsupported(n);
+}
+void PolledTraceFile::trace(const sc_dt::sc_uint_base&, const std::string& n) {
+    unsupported(n);
+}
+void PolledTraceFile::trace(const sc_dt::sc_signed&, const std::string& n) {
+    unsupported(n);
+}
+void PolledTraceFile::trace(const sc_dt::sc_unsigned&, const std::string& n) {
+    unsupported(n);
+}
+void PolledTraceFile::trace(const sc_dt::sc_fxval&, const std::string& n) {
+    unsupported(n);
+}
+void PolledTraceFile::trace(const sc_dt::sc_fxval_fast&, const std::string& n) {
+    unsupported(n);
+}
+void PolledTraceFile::trace(const sc_dt::sc_fxnum&, const std::string& n) {
+    unsupported(n);
+}
+void PolledTraceFile::trace(const sc_dt::sc_fxnum_fast&, const std::string& n) {
+    unsupported(n);
+}
+
+void PolledTraceFile::delta_cycles(bool flag) {
+    if (flag) SC_REPORT_WARNING("nicsim/trace/delta", (std::string(m_writer) + " does not trace delta cycles").c_str());
+}
+
+void PolledTraceFile::set_time_unit(double v, sc_core::sc_time_unit tu) {
+    if (m_initialized) {
+        SC_REPORT_WARNING("nicsim/trace/unit", "time unit set after the simulation started, ignored");
+        return;
+    }
+    m_unit = sc_core::sc_time(v, tu);
+    const uint64_t res = sc_core::sc_get_time_resolution().value();  // 1
+    m_unit_ticks = m_unit.value() / (res ? res : 1);
+    if (m_unit_ticks == 0) {
+        SC_REPORT_WARNING("nicsim/trace/unit", "time unit below the time resolution, using the resolution");
+        m_unit_ticks = 1;
+        m_unit = sc_core::sc_get_time_resolution();
+    }
+}
+
+inline uint64_t PolledTraceFile::read_scalar(const Var& v) {
+    // Raw bits of the traced object: integers (signed ones in two's complement, masked at write time), bools
+    // (0/1), reals (their IEEE bits); sc_logic as its value 0, 1, Z = 2, X = 3.
+    switch (v.bytes) {
+        case 1:
+            return *static_cast<const unsigned char*>(v.obj);
+        case 2: {
+            uint16_t x;
+            std::memcpy(&x, v.obj, sizeof x);
+            return x;
+        }
+        case 4: {
+            uint32_t x;
+            std::memcpy(&x, v.obj, sizeof x);
+            return x;
+        }
+        case 8: {
+            uint64_t x;
+            std::memcpy(&x, v.obj, sizeof x);
+            return x;
+        }
+        default:
+            if (v.kind == Kind::Logic)
+                return static_cast<uint64_t>(static_cast<const sc_dt::sc_logic*>(v.obj)->value());
+            return static_cast<const sc_dt::sc_bit*>(v.obj)->to_bool() ? 1 : 0;
+    }
+}
+
+bool PolledTraceFile::vector_changed(Var& v) {
+    uint32_t* old = &m_vec_old[v.first];
+    bool changed = false;
+    if (v.kind == Kind::Lv) {
+        const auto& o = *static_cast<const sc_dt::sc_lv_base*>(v.obj);
+        for (uint32_t i = 0; i < v.words; ++i) {
+            const uint32_t d = o.get_word(static_cast<int>(i)), c = o.get_cword(static_cast<int>(i));
+            changed |= d != old[2 * i] || c != old[2 * i + 1];
+            old[2 * i] = d;
+            old[2 * i + 1] = c;
+        }
+    } else {
+        const auto& o = *static_cast<const sc_dt::sc_bv_base*>(v.obj);
+        for (uint32_t i = 0; i < v.words; ++i) {
+            const uint32_t d = o.get_word(static_cast<int>(i));
+            changed |= d != old[2 * i];
+            old[2 * i] = d;
+        }
+    }
+    return changed;
+}
+
+namespace {
+struct Scope {
+    std::vector<std::pair<std::string, size_t>> vars;        // leaf name, index in the variables (registration order)
+    std::map<std::string, std::unique_ptr<Scope>> children;  // sorted by name, as SystemC prints them
+};
+}  // namespace
+
+void PolledTraceFile::visit_scopes(ScopeVisitor& visitor) {
+    Scope top;
+    for (size_t i = 0; i < m_vars.size(); ++i) {
+        Scope* s = &top;
+        const std::string& name = m_vars[i].name;
+        size_t start = 0;
+        for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', start)) {
+            auto& child = s->children[name.substr(start, dot - start)];
+            if (!child) child = std::make_unique<Scope>();
+            s = child.get();
+            start = dot + 1;
+        }
+        std::string leaf = name.substr(start);
+        std::replace(leaf.begin(), leaf.end(), '[', '(');
+        std::replace(leaf.begin(), leaf.end(), ']', ')');
+        s->vars.emplace_back(std::move(leaf), i);
+    }
+    struct Walk {
+        PolledTraceFile& f;
+        ScopeVisitor& visitor;
+        void operator()(const Scope& s) {
+            for (const auto& [leaf, index] : s.vars) visitor.var(f.m_vars[index], leaf);
+            for (const auto& [name, child] : s.children) {
+                visitor.enter(name);
+                (*this)(*child);
+                visitor.leave();
+            }
+        }
+    };
+    visitor.enter("SystemC");
+    Walk{*this, visitor}(top);
+    visitor.leave();
+}
+
+void PolledTraceFile::write_start() {
+    write_declarations();
+    m_prev_units = sc_core::sc_time_stamp().value() / m_unit_ticks;
+    m_changed.reserve(m_vars.size());
+    begin_values(m_prev_units);
+    for (uint32_t i = 0; i < m_vars.size(); ++i) {
+        take_initial(i);
+        write_value(m_vars[i]);
+    }
+    end_values();
+}
+
+void PolledTraceFile::take_initial(uint32_t i) {
+    Var& v = m_vars[i];
+    if (v.kind == Kind::Clock) {
+        for (Clock& c : m_clocks) {
+            if (c.index != i) continue;
+            const uint64_t now = sc_core::sc_time_stamp().value();
+            const uint64_t phase = now % c.period;
+            v.old = phase < c.period / 2 ? 1 : 0;
+            c.next = now - phase + (v.old ? c.period / 2 : c.period);
+        }
+        return;
+    }
+    if (v.kind == Kind::Bv || v.kind == Kind::Lv)
+        vector_changed(v);  // takes the current words
+    else
+        v.old = read_scalar(v);
+    // sc_logic holds one sc_logic_value_t (0, 1, Z = 2, X = 3): polled as its raw bytes.
+    static_assert(sizeof(sc_dt::sc_logic) == sizeof(sc_dt::sc_logic_value_t) && sizeof(sc_dt::sc_logic) == 4,
+                  "sc_logic is one 4-byte value");
+    const uint32_t bytes = v.kind == Kind::Logic ? static_cast<uint32_t>(sizeof(sc_dt::sc_logic)) : v.bytes;
+    switch (bytes) {
+        case 1:
+            m_poll8.push_back({static_cast<const uint8_t*>(v.obj), static_cast<uint8_t>(v.old), i});
+            break;
+        case 2:
+            m_poll16.push_back({static_cast<const uint16_t*>(v.obj), static_cast<uint16_t>(v.old), i});
+            break;
+        case 4:
+            m_poll32.push_back({static_cast<const uint32_t*>(v.obj), static_cast<uint32_t>(v.old), i});
+            break;
+        case 8:
+            m_poll64.push_back({static_cast<const uint64_t*>(v.obj), v.old, i});
+            break;
+        default:
+            m_poll_other.push_back(i);
+            break;
+    }
+}
+
+template <class T>
+void PolledTraceFile::poll(std::vector<Poll<T>>& group) {
+    for (Poll<T>& p : group) {
+        T cur;
+        std::memcpy(&cur, p.obj, sizeof cur);  // raw bits (the object need not be a T: sc_logic, signed, real)
+        if (cur == p.old) continue;
+        p.old = cur;
+        m_vars[p.index].old = cur;
+        m_changed.push_back(p.index);
+    }
+}
+
+void PolledTraceFile::close_window() {
+    if (!m_registered || m_closed) return;
+    m_closed = true;
+    if (!m_initialized) return;
+    const uint64_t end = sc_core::sc_time_stamp().value();
+    write_clock_edges(end, false);
+    write_time(end / m_unit_ticks);
+    window_closed();
+}
+
+void PolledTraceFile::cycle(bool delta_cycle) {
+    if (delta_cycle || !m_registered || m_held || m_closed) return;
+    if (!m_initialized) {
+        m_initialized = true;
+        write_start();
+        return;
+    }
+    const uint64_t now_ticks = sc_core::sc_time_stamp().value();
+    m_last_cycle = now_ticks;
+    const uint64_t now = now_ticks / m_unit_ticks;
+    if (now < m_prev_units) return;  // cannot happen without delta cycles; SystemC skips such cycles too
+    write_clock_edges(now_ticks, false);
+    m_changed.clear();
+    for (Clock& c : m_clocks)  // an edge at this very instant goes with the other values of this time stamp
+        if (c.next == now_ticks) {
+            toggle(c);
+            m_changed.push_back(c.index);
+        }
+    poll(m_poll8);
+    poll(m_poll16);
+    poll(m_poll32);
+    poll(m_poll64);
+    for (uint32_t i : m_poll_other) {
+        Var& v = m_vars[i];
+        if (v.kind == Kind::Bv || v.kind == Kind::Lv) {
+            if (!vector_changed(v)) continue;
+        } else {
+            const uint64_t bit = read_scalar(v);
+            if (bit == v.old) continue;
+            v.old = bit;
+        }
+        m_changed.push_back(i);
+    }
+    if (m_changed.empty()) return;
+    // Registration order, as SystemC writes them (a handful per time stamp: insertion sort).
+    uint32_t* c = m_changed.data();
+    const size_t n = m_changed.size();
+    for (size_t i = 1; i < n; ++i) {
+        const uint32_t x = c[i];
+        size_t j = i;
+        for (; j > 0 && c[j - 1] > x; --j) c[j] = c[j - 1];
+        c[j] = x;
+    }
+    write_time(now);
+    for (size_t i = 0; i < n; ++i) write_value(m_vars[c[i]]);
+    m_prev_units = now;
+    end_step();
+}
+
+}  // namespace nicsim

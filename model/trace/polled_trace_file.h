@@ -1,0 +1,195 @@
+// What nicsim's trace writers (FastVcdFile, FstFile) share: the traced objects, read at the end of every time step
+// and compared with the values last written; clocks whose edges follow from the time alone; the window of a run
+// that is traced (nicsim --detail-from); the scope tree from the dots in the names under a top "SystemC" scope, as
+// SystemC 2.3.4's own VCD writer builds it. A writer adds only how the header, time stamps and values are written.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+namespace nicsim {
+
+class PolledTraceFile : public sc_core::sc_trace_file {
+  public:
+    ~PolledTraceFile() override;
+    PolledTraceFile(const PolledTraceFile&) = delete;
+    PolledTraceFile& operator=(const PolledTraceFile&) = delete;
+
+    /// A trace of one window of the run (nicsim --detail-from): call before the simulation starts; nothing is
+    /// written until open_window().
+    void hold_until_window() { m_held = m_windowed = true; }
+    /// The window starts now: the header, and every value as it is at the end of this time step.
+    void open_window() { m_held = false; }
+    /// The window ends now: the clock edges and a time stamp up to now; nothing is written after it.
+    void close_window();
+
+    /// A clock that rises at k * period (k = 0, 1, ...) and falls half a period later, for as long as the
+    /// simulation runs: its edges are written from the time alone, as an sc_clock traced here would show them,
+    /// without the clock needing a time step of its own at either edge (pci::BusClock).
+    void trace_clock(const std::string& name, const sc_core::sc_time& period);
+
+    void trace(const sc_core::sc_event& object, const std::string& name) override;
+    void trace(const sc_core::sc_time& object, const std::string& name) override;
+    void trace(const bool& object, const std::string& name) override;
+    void trace(const sc_dt::sc_bit& object, const std::string& name) override;
+    void trace(const sc_dt::sc_logic& object, const std::string& name) override;
+    void trace(const unsigned char& object, const std::string& name, int width) override;
+    void trace(const unsigned short& object, const std::string& name, int width) override;
+    void trace(const unsigned int& object, const std::string& name, int width) override;
+    void trace(const unsigned long& object, const std::string& name, int width) override;
+    void trace(const char& object, const std::string& name, int width) override;
+    void trace(const short& object, const std::string& name, int width) override;
+    void trace(const int& object, const std::string& name, int width) override;
+    void trace(const long& object, const std::string& name, int width) override;
+    void trace(const sc_dt::int64& object, const std::string& name, int width) override;
+    void trace(const sc_dt::uint64& object, const std::string& name, int width) override;
+    void trace(const float& object, const std::string& name) override;
+    void trace(const double& object, const std::string& name) override;
+    void trace(const sc_dt::sc_int_base& object, const std::string& name) override;
+    void trace(const sc_dt::sc_uint_base& object, const std::string& name) override;
+    void trace(const sc_dt::sc_signed& object, const std::string& name) override;
+    void trace(const sc_dt::sc_unsigned& object, const std::string& name) override;
+    void trace(const sc_dt::sc_fxval& object, const std::string& name) override;
+    void trace(const sc_dt::sc_fxval_fast& object, const std::string& name) override;
+    void trace(const sc_dt::sc_fxnum& object, const std::string& name) override;
+    void trace(const sc_dt::sc_fxnum_fast& object, const std::string& name) override;
+    void trace(const sc_dt::sc_bv_base& object, const std::string& name) override;
+    void trace(const sc_dt::sc_lv_base& object, const std::string& name) override;
+    void trace(const unsigned int& object, const std::string& name, const char** enum_literals) override;
+    void delta_cycles(bool flag) override;
+    void set_time_unit(double v, sc_core::sc_time_unit tu) override;
+
+  protected:
+    /// `writer` names the writer in warnings ("the fast VCD writer").
+    explicit PolledTraceFile(const char* writer);
+
+    enum class Kind : uint8_t {
+        Bool,   // const bool*
+        Bit,    // const sc_bit*
+        Logic,  // const sc_logic*
+        U8,     // integral types: value widened to 64 bits, masked to the traced width
+        U16,
+        U32,
+        U64,
+        S8,
+        S16,
+        S32,
+        S64,
+        Double,  // const double*
+        Float,   // const float*
+        Bv,      // const sc_bv_base*
+        Lv,      // const sc_lv_base*
+        Clock,   // trace_clock(): no object, the value follows the time
+    };
+    struct Var {
+        Kind kind;
+        uint8_t bytes;  // scalars read as raw bits: 1, 2, 4 or 8 bytes (0: sc_logic, sc_bit or a vector)
+        const void* obj;
+        int width;            // bits
+        uint64_t mask;        // integral: the values that fit the type's bits at this width
+        uint64_t old = 0;     // integral, bool, logic: value last written; double: its bits
+        uint32_t words = 0;   // Bv/Lv: 32-bit words
+        uint32_t first = 0;   // Bv/Lv: index of its words in the vector store (data then control per word)
+        uint32_t handle = 0;  // the writer's own number for it (FST)
+        std::string name;     // full dotted name
+        char id[6];           // VCD identifier, NUL-terminated
+    };
+
+    /// Walks the scope tree: every variable of a scope (registration order), then its child scopes sorted by name.
+    class ScopeVisitor {
+      public:
+        virtual ~ScopeVisitor() = default;
+        virtual void enter(const std::string& scope) = 0;
+        virtual void leave() = 0;
+        /// `leaf`: the variable's last name, with [] turned into () (viewers would read [] as a bit range).
+        virtual void var(Var& v, const std::string& leaf) = 0;
+    };
+    void visit_scopes(ScopeVisitor& visitor);
+
+    // What a writer writes. The initial values come between begin_values() and end_values(); each later time stamp
+    // is write_time(), then write_value() per changed variable (registration order), then end_step().
+    virtual void write_declarations() = 0;
+    virtual void begin_values(uint64_t units) = 0;
+    virtual void end_values() = 0;
+    virtual void write_time(uint64_t units) = 0;
+    virtual void write_value(const Var& v) = 0;
+    virtual void end_step() {}
+    /// After close_window()'s last time stamp: nothing more is written.
+    virtual void window_closed() {}
+
+    /// The writer's output is open: registers with the kernel, which calls cycle() at the end of every time step.
+    void start();
+    /// The clock edges and time stamp up to the end of the simulation (unless the window closed): writers call it
+    /// first in their destructor, while their output is still open. Unregisters from the kernel.
+    void finish();
+    bool started() const { return m_registered; }
+    bool windowed() const { return m_windowed; }
+    /// The trace's time unit (100 ps in nicsim).
+    const sc_core::sc_time& unit() const { return m_unit; }
+    /// Bv/Lv: the variable's words as last written, data then control (sc_lv's X/Z) per 32-bit word.
+    const uint32_t* vector_words(const Var& v) const { return &m_vec_old[v.first]; }
+    const std::vector<Var>& vars() const { return m_vars; }
+    const char* writer() const { return m_writer; }
+
+    void cycle(bool delta_cycle) override;
+
+  private:
+    /// What cycle() polls, grouped by how it is compared (one tight loop per group); `index` is the variable's
+    /// place in m_vars, the order changed values are written in.
+    template <class T>
+    struct Poll {
+        const T* obj;
+        T old;
+        uint32_t index;
+    };
+
+    /// A trace_clock() clock; times in time resolution units.
+    struct Clock {
+        uint32_t index;  // its Var
+        uint64_t period;
+        uint64_t next = 0;  // the next edge not written yet
+    };
+
+    template <class T>
+    void poll(std::vector<Poll<T>>& group);
+    /// The clock's edge at c.next happens: its value flips and its next edge is half a period later.
+    Var& toggle(Clock& c);
+    /// Writes the clock edges before `limit` (and at it, with `inclusive`) as time stamps of their own.
+    void write_clock_edges(uint64_t limit, bool inclusive);
+    void add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask = 0);
+    void add_vector(Kind kind, const sc_dt::sc_lv_base* lv, const sc_dt::sc_bv_base* bv, const std::string& name);
+    static uint64_t read_scalar(const Var& v);
+    bool vector_changed(Var& v);  // compares and, when changed, takes the new words
+    /// The header and the initial values, as they are at the end of this time step.
+    void write_start();
+    /// Takes variable i's current value and places it in its poll group.
+    void take_initial(uint32_t i);
+    void unsupported(const std::string& name) const;
+
+    const char* m_writer;
+    std::vector<Var> m_vars;
+    // Built when the header is written: raw values of 1, 2, 4 and 8 bytes (bools, integers, sc_logic, reals), and the
+    // rest (vectors, sc_bit) compared through their Var.
+    std::vector<Poll<uint8_t>> m_poll8;
+    std::vector<Poll<uint16_t>> m_poll16;
+    std::vector<Poll<uint32_t>> m_poll32;
+    std::vector<Poll<uint64_t>> m_poll64;
+    std::vector<uint32_t> m_poll_other;
+    std::vector<Clock> m_clocks;
+    std::vector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
+    std::vector<uint32_t> m_vec_old;
+    sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
+    uint64_t m_unit_ticks = 1;                                      // resolution ticks per time unit
+    uint64_t m_prev_units = 0;
+    uint64_t m_last_cycle = 0;  // time (resolution units) of the last time step the kernel ran
+    bool m_initialized = false;
+    bool m_registered = false;
+    bool m_windowed = false;  // hold_until_window(): the initial values get the window's time stamp
+    bool m_held = false;      // before the window (hold_until_window)
+    bool m_closed = false;    // after the window (close_window)
+};
+
+}  // namespace nicsim
