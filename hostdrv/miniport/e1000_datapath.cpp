@@ -112,13 +112,17 @@ void tx_count(const SCATTER_GATHER_LIST* sg, bool tso, uint32_t& needed, uint64_
 }
 
 /// One data descriptor at ring index `idx`: a TCP/IP data descriptor in a large send (the first of the packet asks
-/// for the IP and TCP checksums), else a legacy one. The packet's last carries EOP and RS.
+/// for the IP and TCP checksums), else a legacy one. The packet's last carries EOP and RS, and IDE when the driver
+/// has an interrupt delay (TIDV applies only to descriptors that ask for it: 8254x Family Software Developer's
+/// Manual, section 3.3.3.1).
 void write_data_desc(Adapter* a, uint32_t idx, uint64_t addr, uint32_t n, bool tso, bool first, bool eop) {
+    const bool delay = eop && a->interrupt_delay;
     if (tso) {
         TxDataDesc d;
         d.set_addr(addr);
         uint8_t cmd = TxDataDesc::kDcmdIfcs | TxDataDesc::kDcmdTse;
         if (eop) cmd |= TxDataDesc::kDcmdEop | TxDataDesc::kDcmdRs;
+        if (delay) cmd |= TxDataDesc::kDcmdIde;
         d.set_cmd_len(n, cmd);
         if (first) d.set_popts(TxDataDesc::kPoptsIxsm | TxDataDesc::kPoptsTxsm);
         write_desc(a->tx_ring, idx, d.b);
@@ -129,6 +133,7 @@ void write_data_desc(Adapter* a, uint32_t idx, uint64_t addr, uint32_t n, bool t
     d.set_length(static_cast<uint16_t>(n));
     uint8_t cmd = TxDesc::kCmdIfcs;
     if (eop) cmd |= TxDesc::kCmdEop | TxDesc::kCmdRs;
+    if (delay) cmd |= TxDesc::kCmdIde;
     d.set_cmd(cmd);
     write_desc(a->tx_ring, idx, d.b);
 }

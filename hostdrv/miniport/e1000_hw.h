@@ -191,6 +191,7 @@ struct TxDesc {
     static constexpr uint8_t kCmdEop = 1u << 0;   // last buffer of the frame
     static constexpr uint8_t kCmdIfcs = 1u << 1;  // the controller appends the FCS
     static constexpr uint8_t kCmdRs = 1u << 3;    // write the status back (DD) when done
+    static constexpr uint8_t kCmdIde = 1u << 7;   // the done interrupt waits for TIDV
     static constexpr uint8_t kStaDd = 1u << 0;    // done
     static constexpr uint8_t kStaEc = 1u << 1;    // dropped after too many collisions
     static constexpr uint8_t kStaLc = 1u << 2;    // late collision
@@ -251,6 +252,7 @@ struct TxDataDesc {
     static constexpr uint8_t kDcmdTse = 1u << 2;    // part of a packet to segment
     static constexpr uint8_t kDcmdRs = 1u << 3;     // write the status back when done
     static constexpr uint8_t kDcmdDext = 1u << 5;   // extended descriptor
+    static constexpr uint8_t kDcmdIde = 1u << 7;    // the done interrupt waits for TIDV
     static constexpr uint8_t kPoptsIxsm = 1u << 0;  // insert the IP header checksum
     static constexpr uint8_t kPoptsTxsm = 1u << 1;  // insert the TCP checksum
 

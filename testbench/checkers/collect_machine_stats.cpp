@@ -9,10 +9,8 @@ using BusRow = StatRow<pci::BusUsage>;
 using MasterRow = StatRow<pci::MasterStats>;
 using DataPathRow = StatRow<nic::DataPathStats>;
 
-/// Pin-level: what the protocol monitor saw on the first machine's bus.
+/// Pin-level: what the protocol monitor saw on the first machine's bus (the utilisation row is add_utilisation's).
 const BusRow kBusRows[] = {
-    {"utilisation", [](const pci::BusUsage& u) { return stat_measure(percent(u.busy_clocks, u.clocks)); },
-     "% of clocks busy"},
     {"efficiency", [](const pci::BusUsage& u) { return stat_measure(percent(u.data_clocks, u.busy_clocks)); },
      "% of busy clocks moving data"},
     {"transactions", &pci::BusUsage::transactions},
@@ -106,7 +104,9 @@ const StatRow<ndis::NdisHost> kHangCheckRows[] = {
 const StatRow<MachineView> kCpuRows[] = {
     {"CPU MMIO cycles", [](const MachineView& v) { return stat_count(v.m.host_cpu().stats().mmio_cycles); }},
     {"CPU quantum synchronisations",
-     [](const MachineView& v) { return v.m.tlm() ? stat_count(v.m.host_cpu().stats().syncs) : stat_absent(); }},
+     [](const MachineView& v) {
+         return v.m.tlm() || v.m.detail() ? stat_count(v.m.host_cpu().stats().syncs) : stat_absent();
+     }},
     {"CPU config cycles", [](const MachineView& v) { return stat_count(v.m.host_cpu().stats().config_cycles); }},
 };
 
@@ -128,8 +128,17 @@ void add_master(RunStats& s, const std::string& who, const pci::MasterStats& m) 
     add_rows(s, sec, m, kMasterRows);
 }
 
+/// Clocks busy over the whole run. With a detailed window the bus monitor saw only the window; the fast mode's parts
+/// took the bus for the clocks its bus timeline counted (the same arithmetic that times their transactions).
+void add_utilisation(RunStats& s, Machine& m) {
+    const pci::BusUsage& u = m.monitor.usage();
+    const uint64_t fast_busy = m.detail() ? m.detail()->timeline.busy_clocks() : 0;
+    s.add("bus", "utilisation", percent(u.busy_clocks + fast_busy, u.clocks), "% of clocks busy");
+}
+
 void add_pin_bus(RunStats& s, Machine& m) {
     const pci::BusUsage& u = m.monitor.usage();
+    add_utilisation(s, m);
     add_rows(s, "bus", u, kBusRows);
     add_by_command(s, "bus", u.by_cmd, [&](unsigned c, const std::string& name) {
         s.add("bus", "  " + name + " efficiency", percent(u.data_by_cmd[c], u.busy_by_cmd[c]),

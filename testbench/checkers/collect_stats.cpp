@@ -124,6 +124,11 @@ const StatRow<MachineView> kPartnerRows[] = {
 const DetailRecord& detail(const RunView& r) {
     return r.top.detail_window()->record();
 }
+/// Bus clocks the DUT spent on the pin-level bus: the window, to the end of the run when it did not return.
+uint64_t window_clocks(const RunView& r) {
+    const DetailRecord& d = detail(r);
+    return (d.ended ? d.end_clock : r.dut.pci_bus().clock_count()) - d.start_clock;
+}
 const StatRow<RunView> kDetailRows[] = {
     {"from", [](const RunView& r) { return stat_text(r.cfg.detail_from.text()); }},
     {"NIC DMA bytes in the fast mode",
@@ -140,6 +145,16 @@ const StatRow<RunView> kDetailRows[] = {
      "us"},
     {"quiescence wait at end ns",
      [](const RunView& r) { return detail(r).ended ? stat_count(detail(r).end_wait_ns) : stat_absent(); }},
+    {"bus clocks", [](const RunView& r) { return detail(r).started ? stat_count(window_clocks(r)) : stat_absent(); }},
+    // The bus monitor's busy clocks are all the window's: outside it nothing drives the pin-level bus.
+    {"bus utilisation",
+     [](const RunView& r) {
+         return detail(r).started && window_clocks(r)
+                    ? stat_measure(percent(r.pin->monitor.usage().busy_clocks, window_clocks(r)))
+                    : stat_absent();
+     },
+     "% of the window's clocks busy"},
+    {"fast-mode bus busy clocks", [](const RunView& r) { return stat_count(r.dut.detail()->timeline.busy_clocks()); }},
 };
 
 void add_traffic(RunStats& s, const RunView& r) {

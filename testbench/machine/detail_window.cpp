@@ -54,12 +54,14 @@ void DetailWindow::run() {
     wait_for_start();
     m_record.start_wait_ns = switch_to(true);
     m_record.start_ns = now_ns();
+    m_record.start_clock = m_machine.bus.clock_count();
     m_record.started = true;
     if (m_tracer) m_tracer->open_window();
     if (!m_cfg.detail_for_ns) return;
     wait(sc_time(static_cast<double>(m_cfg.detail_for_ns), SC_NS));
     m_record.end_wait_ns = switch_to(false);
     m_record.end_ns = now_ns();
+    m_record.end_clock = m_machine.bus.clock_count();
     m_record.ended = true;
     if (m_tracer) m_tracer->close_window();
 }

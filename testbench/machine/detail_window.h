@@ -20,9 +20,11 @@ struct DetailRecord {
     bool started = false;        ///< the machine moved to the pin-level bus
     uint64_t start_ns = 0;       ///< when it did
     uint64_t start_wait_ns = 0;  ///< how long it waited for a quiescent point
+    uint64_t start_clock = 0;    ///< the bus clock count then
     bool ended = false;          ///< it moved back to the fast mode (--detail-for)
     uint64_t end_ns = 0;
     uint64_t end_wait_ns = 0;
+    uint64_t end_clock = 0;
 };
 
 class DetailWindow : public sc_core::sc_module {

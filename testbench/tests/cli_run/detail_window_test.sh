@@ -158,6 +158,48 @@ switch-points)
         bash "$CHECK_PCAP" o.pcap || fail "overrun run switched at $t: tshark found bad frames"
     done
     ;;
+stats)
+    # A switched run's statistics say what they cover. The run's bus utilisation counts the fast parts' bus
+    # occupancy too: it is near the pin-level run's of the same traffic (the fast mode's bus arithmetic is within
+    # 25 % of the pin level; the window's busy clocks alone over the whole run would be less than half of it). The
+    # window's own clocks are its length in bus periods (15 ns at 66 MHz), and its utilisation is the pin-level
+    # run's over the same stretch (two runs of that machine cut at the window's ends), within 10 points.
+    run 0 "${base[@]}" --detail-from 200us --detail-for 100us --vcd none --pcap-out none --stats-json d.json
+    run 0 "${base[@]}" --bus-model pin --vcd none --pcap-out none --stats-json pin.json
+    python3 "$VALIDATE" d.json pin.json || fail "statistics do not fit the schema"
+    cut_at() { # cut_at END_US FILE: the pin-level run up to the window's start or end
+        run 0 "${base[@]}" --bus-model pin --max-time "$(value d.json detail_window "$1" | awk '{ printf "%.0f", $1 * 1000 }')ns" \
+            --vcd none --pcap-out none --stats-json "$2"
+    }
+    cut_at start_us c0.json
+    cut_at end_us c1.json
+    python3 - <<'PY' || fail "the statistics do not say what they cover"
+import json, sys
+d, pin, c0, c1 = (json.load(open(f + ".json")) for f in ("d", "pin", "c0", "c1"))
+w = d["detail_window"]
+busy = lambda r: r["bus"]["utilisation_percent"] * r["run"]["bus_clocks"] / 100
+problems = []
+u, p = d["bus"]["utilisation_percent"], pin["bus"]["utilisation_percent"]
+if abs(u - p) > 0.25 * p:
+    problems.append(f"the switched run's bus utilisation is {u} %, the pin-level run's {p} %")
+if abs(w["bus_clocks"] - (w["end_us"] - w["start_us"]) * 1000 / 15) > 1:
+    problems.append(f"the window from {w['start_us']} to {w['end_us']} us counts {w['bus_clocks']} bus clocks")
+want = 100 * (busy(c1) - busy(c0)) / w["bus_clocks"]
+if abs(w["bus_utilisation_percent"] - want) > 10:
+    problems.append(f"the window's utilisation is {w['bus_utilisation_percent']} %, the pin level's {want:.1f} %")
+if problems:
+    print("\n".join(problems))
+sys.exit(1 if problems else 0)
+PY
+    # The CPU keeps its quantum in the switched run: its synchronisations are counted, and a run whose window never
+    # opens synchronises exactly as the fast run.
+    [ "$(value d.json host cpu_quantum_synchronisations)" -gt 0 ] || fail "no CPU quantum synchronisations counted"
+    run 0 "${base[@]}" --detail-from 1s --vcd none --pcap-out none --stats-json late.json
+    run 0 "${base[@]}" --vcd none --pcap-out none --stats-json fast.json
+    late=$(value late.json host cpu_quantum_synchronisations)
+    [ "$late" = "$(value fast.json host cpu_quantum_synchronisations)" ] ||
+        fail "the never-opened window's run synchronised $late times, the fast run $(value fast.json host cpu_quantum_synchronisations)"
+    ;;
 bad-input)
     refused "--detail-from" --detail-from 5ms
     refused "--detail-from" --bus-model pin --detail-from 5ms
