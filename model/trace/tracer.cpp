@@ -15,14 +15,6 @@ PolledTraceFile* own_writer(sc_core::sc_trace_file* f, Tracer::Writer w) {
 }
 }  // namespace
 
-bool Tracer::fst_available() {
-#ifdef NICSIM_HAVE_FST
-    return true;
-#else
-    return false;
-#endif
-}
-
 Tracer::Tracer(const std::string& path, Writer writer) : m_writer(writer) {
     if (path.empty()) return;
     if (m_writer == Writer::Fst) {

@@ -15,9 +15,6 @@ class Tracer {
         SystemC,  ///< SystemC's own sc_create_vcd_trace_file (wall-clock $date), for comparisons
         Fst,      ///< FstFile (model/trace/fst_file.h): GTKWave's FST, written as `path` says, no suffix added
     };
-    /// Whether this build has the FST writer (GTKWave's fstapi.c was found when nicsim was configured).
-    static bool fst_available();
-
     /// `path` with or without the ".vcd" suffix (the file is always `<base>.vcd`, an FST `path` as it is); empty =
     /// tracing off.
     explicit Tracer(const std::string& path = {}, Writer writer = Writer::Fast);

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "model/common/splitmix64.h"
-#include "model/trace/tracer.h"
+#include "model/trace/fst_support.h"
 #include "testbench/nicsim/value_parsers.h"
 
 namespace nicsim::tb {
@@ -164,7 +164,7 @@ bool ends_with(const std::string& s, const std::string& tail) {
 void validate_trace_file(const RunConfig& cfg) {
     if (cfg.vcd.empty() || cfg.vcd == "none") return;
     if (cfg.trace_format == TraceFormat::Fst) {
-        if (!Tracer::fst_available())
+        if (!fst_writer_built())
             throw UsageError(
                 "--trace-format fst: this nicsim was built without GTKWave's FST writer (fstapi.c, installed by "
                 "the Debian package verilator); install it and rebuild, or use --trace-format vcd");
