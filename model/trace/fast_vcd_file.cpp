@@ -8,30 +8,7 @@ namespace {
 constexpr size_t kBufSize = 1u << 20;         // output buffer: one fwrite per MiB
 constexpr size_t kFlushAt = kBufSize - 4096;  // flush before a value line could overflow it (lines < 4 KiB)
 
-/// Four sc_lv bits as SystemC writes them (MSB first): index = control nibble << 4 | data nibble.
-struct NibbleText {
-    char text[256][4];
-    NibbleText() {
-        for (unsigned c = 0; c < 16; ++c)
-            for (unsigned d = 0; d < 16; ++d)
-                for (unsigned b = 0; b < 4; ++b)
-                    text[(c << 4) | d][3 - b] = "01ZX"[(((c >> b) & 1u) << 1) | ((d >> b) & 1u)];
-    }
-};
-const NibbleText kNibbles;
-
-char logic_char(sc_dt::sc_logic_value_t v) {
-    switch (v) {
-        case sc_dt::Log_0:
-            return '0';
-        case sc_dt::Log_1:
-            return '1';
-        case sc_dt::Log_Z:
-            return 'z';
-        default:
-            return 'x';
-    }
-}
+const TraceBitText kBits("01ZX");  // SystemC writes sc_lv's Z and X in capitals
 }  // namespace
 
 FastVcdFile::FastVcdFile(const std::string& path)
@@ -173,22 +150,8 @@ char* FastVcdFile::format_real(const Var& v, char* p) {
 
 // MSB first; SystemC writes sc_lv's Z/X in capitals and drops only leading zeros (keeping one).
 char* FastVcdFile::format_vector(const Var& v, char* p) {
-    const uint32_t* cur = vector_words(v);
     char* bits = p + (v.width > 1 ? 1 : 0);
-    char* q = bits;
-    int i = v.width - 1;
-    for (; i >= 0 && (i + 1) % 4 != 0; --i) {  // the bits above the last whole nibble, one by one
-        const uint32_t d = (cur[2 * (i / 32)] >> (i % 32)) & 1u;
-        const uint32_t c = (cur[2 * (i / 32) + 1] >> (i % 32)) & 1u;
-        *q++ = "01ZX"[(c << 1) | d];
-    }
-    for (; i >= 3; i -= 4) {  // then four bits per table look-up
-        const int lo = i - 3;
-        const uint32_t d = (cur[2 * (lo / 32)] >> (lo % 32)) & 0xFu;
-        const uint32_t c = (cur[2 * (lo / 32) + 1] >> (lo % 32)) & 0xFu;
-        std::memcpy(q, kNibbles.text[(c << 4) | d], 4);
-        q += 4;
-    }
+    char* q = kBits.vector(vector_words(v), v.width, bits);
     if (v.width == 1) return q;
     *p = 'b';
     const char* start = bits;

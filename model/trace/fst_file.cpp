@@ -25,40 +25,7 @@ bool power_of_ten(double seconds, int& exponent) {
     return false;
 }
 
-/// Four bits as characters, most significant first: index = control nibble << 4 | data nibble (sc_lv's X and Z
-/// have the control bit set; integers and sc_bv have none).
-struct NibbleText {
-    char text[256][4];
-    NibbleText() {
-        for (unsigned c = 0; c < 16; ++c)
-            for (unsigned d = 0; d < 16; ++d)
-                for (unsigned b = 0; b < 4; ++b)
-                    text[(c << 4) | d][3 - b] = "01zx"[(((c >> b) & 1u) << 1) | ((d >> b) & 1u)];
-    }
-};
-const NibbleText kNibbles;
-
-/// Bits [0, width) of data (and control) words as text, most significant first; `bit(i)` gives bit i's data and
-/// control bits as `c << 1 | d`, `nibble(lo)` bits lo..lo+3 as `c << 4 | d`.
-template <class Bit, class Nibble>
-void bits_text(int width, char* p, Bit bit, Nibble nibble) {
-    int i = width - 1;
-    for (; i >= 0 && (i + 1) % 4 != 0; --i) *p++ = "01zx"[bit(i)];  // the bits above the last whole nibble
-    for (; i >= 3; i -= 4, p += 4) std::memcpy(p, kNibbles.text[nibble(i - 3)], 4);
-}
-
-char logic_char(sc_dt::sc_logic_value_t v) {
-    switch (v) {
-        case sc_dt::Log_0:
-            return '0';
-        case sc_dt::Log_1:
-            return '1';
-        case sc_dt::Log_Z:
-            return 'z';
-        default:
-            return 'x';
-    }
-}
+const TraceBitText kBits("01zx");
 }  // namespace
 
 FstFile::FstFile(const std::string& path, Packing packing)
@@ -155,28 +122,16 @@ const char* FstFile::text_of(const Var& v) {
             p[0] = logic_char(static_cast<sc_dt::sc_logic_value_t>(v.old));
             break;
         case Kind::Bv:
-        case Kind::Lv: {
-            const uint32_t* w = vector_words(v);  // data then control per 32-bit word
-            bits_text(
-                v.width, p,
-                [w](int b) {
-                    return (((w[2 * (b / 32) + 1] >> (b % 32)) & 1u) << 1) | ((w[2 * (b / 32)] >> (b % 32)) & 1u);
-                },
-                [w](int lo) {  // a nibble never straddles two words: lo is a multiple of 4
-                    return (((w[2 * (lo / 32) + 1] >> (lo % 32)) & 0xFu) << 4) |
-                           ((w[2 * (lo / 32)] >> (lo % 32)) & 0xFu);
-                });
+        case Kind::Lv:
+            kBits.vector(vector_words(v), v.width, p);
             break;
-        }
         default: {  // integers: the traced width in binary, or all x when the value does not fit (SystemC's rule)
             const uint64_t x = v.old;
             if ((x & v.mask) != x) {
                 std::memset(p, 'x', static_cast<size_t>(v.width));
                 break;
             }
-            bits_text(
-                v.width, p, [x](int b) { return b < 64 ? static_cast<unsigned>((x >> b) & 1u) : 0u; },
-                [x](int lo) { return lo < 64 ? static_cast<unsigned>((x >> lo) & 0xFu) : 0u; });
+            kBits.integer(x, v.width, p);
             break;
         }
     }

@@ -17,6 +17,37 @@ uint64_t width_mask(int width, int type_bits) {
 }
 }  // namespace
 
+TraceBitText::TraceBitText(const char* alphabet) {
+    std::memcpy(m_alphabet, alphabet, sizeof m_alphabet);
+    for (unsigned c = 0; c < 16; ++c)
+        for (unsigned d = 0; d < 16; ++d)
+            for (unsigned b = 0; b < 4; ++b)
+                m_nibble[(c << 4) | d][3 - b] = m_alphabet[(((c >> b) & 1u) << 1) | ((d >> b) & 1u)];
+}
+
+char* TraceBitText::vector(const uint32_t* words, int width, char* p) const {
+    int i = width - 1;
+    for (; i >= 0 && (i + 1) % 4 != 0; --i) {  // the bits above the last whole nibble, one by one
+        const uint32_t d = (words[2 * (i / 32)] >> (i % 32)) & 1u;
+        const uint32_t c = (words[2 * (i / 32) + 1] >> (i % 32)) & 1u;
+        *p++ = m_alphabet[(c << 1) | d];
+    }
+    for (; i >= 3; i -= 4, p += 4) {  // then four bits per table look-up (a nibble never straddles two words)
+        const int lo = i - 3;
+        const uint32_t d = (words[2 * (lo / 32)] >> (lo % 32)) & 0xFu;
+        const uint32_t c = (words[2 * (lo / 32) + 1] >> (lo % 32)) & 0xFu;
+        std::memcpy(p, m_nibble[(c << 4) | d], 4);
+    }
+    return p;
+}
+
+char* TraceBitText::integer(uint64_t x, int width, char* p) const {
+    int i = width - 1;
+    for (; i >= 0 && (i + 1) % 4 != 0; --i) *p++ = m_alphabet[i < 64 ? (x >> i) & 1u : 0u];
+    for (; i >= 3; i -= 4, p += 4) std::memcpy(p, m_nibble[i - 3 < 64 ? (x >> (i - 3)) & 0xFu : 0u], 4);
+    return p;
+}
+
 PolledTraceFile::PolledTraceFile(const char* writer) : m_writer(writer) {}
 
 PolledTraceFile::~PolledTraceFile() {
@@ -203,37 +234,6 @@ void PolledTraceFile::add_vector(Kind kind, const sc_dt::sc_lv_base* lv, const s
 void PolledTraceFile::unsupported(const std::string& name) const {
     SC_REPORT_WARNING("nicsim/trace/unsupported",
                       ("type not supported by " + std::string(m_writer) + ", ignored: " + name).c_str());
-}
-
-void PolledTraceFile::trace(const sc_core::sc_event&, const std::string& n) {
-    unsupported(n);
-}
-void PolledTraceFile::trace(const sc_core::sc_time&, const std::string& n) {
-    unsupported(n);
-}
-void PolledTraceFile::trace(const sc_dt::sc_int_base&, const std::string& n) {
-    unsupported(n);
-}
-void PolledTraceFile::trace(const sc_dt::sc_uint_base&, const std::string& n) {
-    unsupported(n);
-}
-void PolledTraceFile::trace(const sc_dt::sc_signed&, const std::string& n) {
-    unsupported(n);
-}
-void PolledTraceFile::trace(const sc_dt::sc_unsigned&, const std::string& n) {
-    unsupported(n);
-}
-void PolledTraceFile::trace(const sc_dt::sc_fxval&, const std::string& n) {
-    unsupported(n);
-}
-void PolledTraceFile::trace(const sc_dt::sc_fxval_fast&, const std::string& n) {
-    unsupported(n);
-}
-void PolledTraceFile::trace(const sc_dt::sc_fxnum&, const std::string& n) {
-    unsupported(n);
-}
-void PolledTraceFile::trace(const sc_dt::sc_fxnum_fast&, const std::string& n) {
-    unsupported(n);
 }
 
 void PolledTraceFile::delta_cycles(bool flag) {

@@ -12,6 +12,22 @@
 
 namespace nicsim {
 
+/// Traced bits as text, most significant first, in a writer's alphabet: the characters for a bit's (control << 1 |
+/// data), that is for 0, 1, Z and X (the VCD writes sc_lv's "01ZX" as SystemC does, the FST takes "01zx").
+class TraceBitText {
+  public:
+    explicit TraceBitText(const char* alphabet);
+    /// Bits [0, width) of 32-bit words stored data then control per word (PolledTraceFile::vector_words()); returns
+    /// the end of the text.
+    char* vector(const uint32_t* words, int width, char* p) const;
+    /// Bits [0, width) of `x` (bits above 63 are 0); returns the end of the text.
+    char* integer(uint64_t x, int width, char* p) const;
+
+  private:
+    char m_alphabet[4];     // by control << 1 | data
+    char m_nibble[256][4];  // four bits, most significant first: index = control nibble << 4 | data nibble
+};
+
 class PolledTraceFile : public sc_core::sc_trace_file {
   public:
     ~PolledTraceFile() override;
@@ -31,8 +47,6 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     /// without the clock needing a time step of its own at either edge (pci::BusClock).
     void trace_clock(const std::string& name, const sc_core::sc_time& period);
 
-    void trace(const sc_core::sc_event& object, const std::string& name) override;
-    void trace(const sc_core::sc_time& object, const std::string& name) override;
     void trace(const bool& object, const std::string& name) override;
     void trace(const sc_dt::sc_bit& object, const std::string& name) override;
     void trace(const sc_dt::sc_logic& object, const std::string& name) override;
@@ -48,17 +62,20 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     void trace(const sc_dt::uint64& object, const std::string& name, int width) override;
     void trace(const float& object, const std::string& name) override;
     void trace(const double& object, const std::string& name) override;
-    void trace(const sc_dt::sc_int_base& object, const std::string& name) override;
-    void trace(const sc_dt::sc_uint_base& object, const std::string& name) override;
-    void trace(const sc_dt::sc_signed& object, const std::string& name) override;
-    void trace(const sc_dt::sc_unsigned& object, const std::string& name) override;
-    void trace(const sc_dt::sc_fxval& object, const std::string& name) override;
-    void trace(const sc_dt::sc_fxval_fast& object, const std::string& name) override;
-    void trace(const sc_dt::sc_fxnum& object, const std::string& name) override;
-    void trace(const sc_dt::sc_fxnum_fast& object, const std::string& name) override;
     void trace(const sc_dt::sc_bv_base& object, const std::string& name) override;
     void trace(const sc_dt::sc_lv_base& object, const std::string& name) override;
     void trace(const unsigned int& object, const std::string& name, const char** enum_literals) override;
+    // Types neither writer supports: reported (nicsim/trace/unsupported) and ignored.
+    void trace(const sc_core::sc_event&, const std::string& name) override { unsupported(name); }
+    void trace(const sc_core::sc_time&, const std::string& name) override { unsupported(name); }
+    void trace(const sc_dt::sc_int_base&, const std::string& name) override { unsupported(name); }
+    void trace(const sc_dt::sc_uint_base&, const std::string& name) override { unsupported(name); }
+    void trace(const sc_dt::sc_signed&, const std::string& name) override { unsupported(name); }
+    void trace(const sc_dt::sc_unsigned&, const std::string& name) override { unsupported(name); }
+    void trace(const sc_dt::sc_fxval&, const std::string& name) override { unsupported(name); }
+    void trace(const sc_dt::sc_fxval_fast&, const std::string& name) override { unsupported(name); }
+    void trace(const sc_dt::sc_fxnum&, const std::string& name) override { unsupported(name); }
+    void trace(const sc_dt::sc_fxnum_fast&, const std::string& name) override { unsupported(name); }
     void delta_cycles(bool flag) override;
     void set_time_unit(double v, sc_core::sc_time_unit tu) override;
 
@@ -97,6 +114,9 @@ class PolledTraceFile : public sc_core::sc_trace_file {
         std::string name;     // full dotted name
         char id[6];           // VCD identifier, NUL-terminated
     };
+
+    /// An sc_logic as both formats write a one-bit value: 0, 1, z, x.
+    static char logic_char(sc_dt::sc_logic_value_t v) { return "01zx"[static_cast<unsigned>(v) & 3u]; }
 
     /// Walks the scope tree: every variable of a scope (registration order), then its child scopes sorted by name.
     class ScopeVisitor {
