@@ -11,9 +11,10 @@ cd "$(dirname "$0")"
 
 # Debian packages the build and the tests need (tshark and gtkwave read our pcap, VCD and FST output in tests;
 # verilator installs the sources of GTKWave's FST writer, which the build compiles for --trace-format fst; zlib1g-dev
-# is its compression; matplotlib draws sweep figures; slurm-wlm and munge run the Slurm sweep test).
+# and libdeflate-dev its compression; matplotlib draws sweep figures; slurm-wlm and munge run the Slurm sweep test).
 PACKAGES=(build-essential cmake pkg-config libsystemc-dev catch2 tshark gtkwave xvfb clang-format libcli11-dev
-    libtomlplusplus-dev nlohmann-json3-dev python3-jsonschema python3-matplotlib slurm-wlm munge verilator zlib1g-dev)
+    libtomlplusplus-dev nlohmann-json3-dev python3-jsonschema python3-matplotlib slurm-wlm munge verilator zlib1g-dev
+    libdeflate-dev)
 
 install_missing() {
     local missing=()

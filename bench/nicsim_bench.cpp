@@ -496,10 +496,12 @@ int profile_run(const std::string& what, uint64_t clocks) {
                     static_cast<unsigned long long>(top.dut().bus.clock_count()),
                     static_cast<unsigned long long>(dp_stats(top.dut()).tx_frames),
                     static_cast<unsigned long long>(dp_stats(top.dut()).rx_frames));
-        if (bt.finish(top, why) < 0) {
+        const double bytes = bt.finish(top, why);
+        if (bytes < 0) {
             std::fprintf(stderr, "nicsim_bench: %s\n", why.c_str());
             return 1;
         }
+        if (what != "full") std::printf("%s: %.0f trace bytes\n", what.c_str(), bytes);
         return 0;
     }
     if (what == "pin" || what == "fast") {

@@ -12,8 +12,9 @@ namespace nicsim {
 
 class FstFile : public PolledTraceFile {
   public:
-    /// How the value changes are packed: LZ4 (the library's fastest) or zlib (its smallest). On a saturated bus's
-    /// trace zlib gives 14 x less than the VCD and LZ4 6 x; LZ4 writes about 1.4 x faster (docs/performance.md).
+    /// How the value changes are packed: LZ4 (the library's fastest) or the zlib format (its smallest; packed by
+    /// libdeflate at its fastest level where the build found it, fst_deflate.cpp). On a saturated bus's trace the zlib
+    /// format gives 13.7 x less than the VCD and LZ4 6 x (docs/performance.md).
     enum class Packing { Lz4, Zlib };
 
     /// Creates `path` (an existing file of that name is removed first) and registers with the simulation kernel.
