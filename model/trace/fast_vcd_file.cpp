@@ -1,5 +1,6 @@
 #include "model/trace/fast_vcd_file.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace nicsim {
@@ -71,12 +72,29 @@ void FastVcdFile::put(char c) {
 }
 
 void FastVcdFile::write_time(uint64_t units) {
+    // Time stamps follow each other by a few clocks: adding the difference to the last one's digits costs a few
+    // steps per stamp where writing them anew costs one division per two digits.
+    if (m_time_digits > 0 && units >= m_time_units && units - m_time_units < 1'000'000)
+        advance_time_text(static_cast<uint32_t>(units - m_time_units));
+    else
+        set_time_text(units);
+    m_time_units = units;
+    if (m_fill + 32 > m_buf.size()) flush();
+    char* p = &m_buf[m_fill];
+    *p++ = '#';
+    const size_t n = static_cast<size_t>(m_time_digits);
+    std::memcpy(p, m_time_text + sizeof m_time_text - n, n);
+    p += n;
+    *p++ = '\n';
+    m_fill = static_cast<size_t>(p - m_buf.data());
+}
+
+void FastVcdFile::set_time_text(uint64_t units) {
     static constexpr char kPairs[] =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
         "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
         "8081828384858687888990919293949596979899";
-    char digits[24];
-    char* end = digits + sizeof digits;
+    char* end = m_time_text + sizeof m_time_text;
     char* d = end;
     while (units >= 100) {  // two digits per division
         const unsigned r = static_cast<unsigned>(units % 100);
@@ -92,14 +110,21 @@ void FastVcdFile::write_time(uint64_t units) {
     } else {
         *--d = static_cast<char>('0' + units);
     }
-    if (m_fill + 32 > m_buf.size()) flush();
-    char* p = &m_buf[m_fill];
-    *p++ = '#';
-    const size_t n = static_cast<size_t>(end - d);
-    std::memcpy(p, d, n);
-    p += n;
-    *p++ = '\n';
-    m_fill = static_cast<size_t>(p - m_buf.data());
+    m_time_digits = static_cast<int>(end - d);
+}
+
+void FastVcdFile::advance_time_text(uint32_t delta) {
+    char* d = m_time_text + sizeof m_time_text - 1;  // the last digit
+    char* const first = m_time_text + sizeof m_time_text - m_time_digits;
+    for (uint32_t carry = delta; carry != 0; --d) {
+        if (d < first) {  // the number grows by a digit
+            *d = '0';
+            ++m_time_digits;
+        }
+        const uint32_t x = static_cast<uint32_t>(*d - '0') + carry;
+        carry = x / 10;
+        *d = static_cast<char>('0' + (x - carry * 10));
+    }
 }
 
 // One value line: the value as SystemC's VCD writer formats it for the variable's kind, a space before the
@@ -150,22 +175,27 @@ char* FastVcdFile::format_real(const Var& v, char* p) {
 
 // MSB first; SystemC writes sc_lv's Z/X in capitals and drops only leading zeros (keeping one).
 char* FastVcdFile::format_vector(const Var& v, char* p) {
-    char* bits = p + (v.width > 1 ? 1 : 0);
-    char* q = kBits.vector(vector_words(v), v.width, bits);
-    if (v.width == 1) return q;
-    *p = 'b';
-    const char* start = bits;
-    if (*bits == '0') {
-        while (start < q && *start == '0') ++start;
-        if (start == q || *start != '1') --start;  // all zeros, or zeros before Z/X: keep one zero
+    const uint32_t* w = vector_words(v);
+    if (v.width == 1) return kBits.vector(w, 1, p);
+    *p++ = 'b';
+    p = kBits.vector(w, shown_bits(w, v.width), p);
+    *p++ = ' ';
+    return p;
+}
+
+// How many of a vector's low bits SystemC writes: from its highest 1, or from the 0 above its highest Z or X (one
+// zero is kept before those), or a single 0 when every bit is 0.
+int FastVcdFile::shown_bits(const uint32_t* w, int width) {
+    const int top_word = (width - 1) / 32;
+    for (int i = top_word; i >= 0; --i) {
+        uint32_t set = w[2 * i] | w[2 * i + 1];  // bits that are 1, Z or X
+        if (i == top_word && width % 32 != 0) set &= (1u << (width % 32)) - 1u;
+        if (set == 0) continue;
+        const int top = i * 32 + 31 - __builtin_clz(set);
+        const bool one = ((w[2 * i + 1] >> (top % 32)) & 1u) == 0;
+        return one ? top + 1 : std::min(top + 2, width);
     }
-    if (start != bits) {
-        const size_t len = static_cast<size_t>(q - start);
-        std::memmove(bits, start, len);
-        q = bits + len;
-    }
-    *q++ = ' ';
-    return q;
+    return 1;
 }
 
 // Integers: the traced width in binary, or all x when the value does not fit (SystemC's overflow rule).

@@ -39,6 +39,10 @@ class FastVcdFile : public PolledTraceFile {
   private:
     char* format_real(const Var& v, char* p);
     char* format_vector(const Var& v, char* p);
+    static int shown_bits(const uint32_t* w, int width);
+    /// m_time_text holds `units` right-aligned.
+    void set_time_text(uint64_t units);
+    void advance_time_text(uint32_t delta);  // delta < 10^6
     char* format_integer(const Var& v, char* p);
     void put(const char* s, size_t n);
     void put(const char* s);
@@ -50,6 +54,9 @@ class FastVcdFile : public PolledTraceFile {
     std::string m_path;
     std::vector<char> m_buf;
     size_t m_fill = 0;
+    char m_time_text[24];       // the last time stamp's digits, right-aligned
+    int m_time_digits = 0;      // how many (0: none written yet)
+    uint64_t m_time_units = 0;  // its value
 };
 
 }  // namespace nicsim

@@ -23,6 +23,22 @@ TraceBitText::TraceBitText(const char* alphabet) {
         for (unsigned d = 0; d < 16; ++d)
             for (unsigned b = 0; b < 4; ++b)
                 m_nibble[(c << 4) | d][3 - b] = m_alphabet[(((c >> b) & 1u) << 1) | ((d >> b) & 1u)];
+    for (unsigned d = 0; d < 256; ++d)
+        for (unsigned b = 0; b < 8; ++b) m_byte[d][7 - b] = m_alphabet[(d >> b) & 1u];
+}
+
+char* TraceBitText::word(uint32_t d, uint32_t c, char* p) const {
+    // A driven word (no control bits) and a released one (all Z) are nearly every word of a bus trace.
+    if (c == 0) {
+        for (int b = 24; b >= 0; b -= 8, p += 8) std::memcpy(p, m_byte[(d >> b) & 0xFFu], 8);
+        return p;
+    }
+    if (c == ~0u && (d == 0 || d == ~0u)) {
+        std::memset(p, m_alphabet[d ? 3 : 2], 32);
+        return p + 32;
+    }
+    for (int b = 28; b >= 0; b -= 4, p += 4) std::memcpy(p, m_nibble[(((c >> b) & 0xFu) << 4) | ((d >> b) & 0xFu)], 4);
+    return p;
 }
 
 char* TraceBitText::vector(const uint32_t* words, int width, char* p) const {
@@ -32,12 +48,13 @@ char* TraceBitText::vector(const uint32_t* words, int width, char* p) const {
         const uint32_t c = (words[2 * (i / 32) + 1] >> (i % 32)) & 1u;
         *p++ = m_alphabet[(c << 1) | d];
     }
-    for (; i >= 3; i -= 4, p += 4) {  // then four bits per table look-up (a nibble never straddles two words)
+    for (; i >= 3 && (i + 1) % 32 != 0; i -= 4, p += 4) {  // then the nibbles above the last whole word
         const int lo = i - 3;
         const uint32_t d = (words[2 * (lo / 32)] >> (lo % 32)) & 0xFu;
         const uint32_t c = (words[2 * (lo / 32) + 1] >> (lo % 32)) & 0xFu;
         std::memcpy(p, m_nibble[(c << 4) | d], 4);
     }
+    for (; i >= 31; i -= 32) p = word(words[2 * (i / 32)], words[2 * (i / 32) + 1], p);  // then whole words
     return p;
 }
 

@@ -24,8 +24,12 @@ class TraceBitText {
     char* integer(uint64_t x, int width, char* p) const;
 
   private:
+    /// One whole 32-bit word of data `d` and control `c`; returns the end of the text.
+    char* word(uint32_t d, uint32_t c, char* p) const;
+
     char m_alphabet[4];     // by control << 1 | data
     char m_nibble[256][4];  // four bits, most significant first: index = control nibble << 4 | data nibble
+    char m_byte[256][8];    // eight data bits without control bits (0 and 1 only), most significant first
 };
 
 class PolledTraceFile : public sc_core::sc_trace_file {
