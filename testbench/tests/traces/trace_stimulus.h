@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <systemc>
 
@@ -18,7 +19,8 @@ SC_MODULE(Stimulus) {
     sc_dt::sc_lv<1> one;
     sc_dt::sc_lv<7> odd;  // not a whole number of nibbles
     sc_dt::sc_bv<40> bv;
-    uint8_t state = 0;  // traced 4 bits wide: 16 and up overflow
+    sc_dt::sc_lv<72> wide;  // three 32-bit words, the top one partial
+    uint8_t state = 0;      // traced 4 bits wide: 16 and up overflow
     uint8_t byte = 0;
     uint16_t half = 0;
     uint32_t word = 0;
@@ -41,7 +43,32 @@ SC_MODULE(Stimulus) {
         for (int i = 0; i < v.length(); ++i) v.set_bit(i, ((value >> i) & 1u) ? sc_dt::Log_1 : sc_dt::Log_0);
     }
 
+    /// `wide`'s patterns: whole words of X, of Z and of data, and leading zeros that span words before a 1 or a Z.
+    void step_wide() {
+        std::string bits(72, '0');
+        const uint64_t data = uint64_t(n) * 0x9E3779B97F4A7C15ull;
+        switch (n % 5) {
+            case 0:
+                bits.assign(72, 'X');
+                break;
+            case 1:  // the upper 40 bits released, 32 bits driven
+                for (int i = 0; i < 72; ++i) bits[71 - i] = i >= 32 ? 'Z' : ((data >> i) & 1u) ? '1' : '0';
+                break;
+            case 2:  // 50 zeros, a Z, then data
+                bits[50] = 'Z';
+                for (int i = 0; i < 21; ++i) bits[71 - i] = ((data >> i) & 1u) ? '1' : '0';
+                break;
+            case 3:  // a value whose highest 1 moves through the words
+                for (int i = 0; i < 64; ++i) bits[71 - i] = ((uint64_t(n) << (n % 60)) >> i) & 1u ? '1' : '0';
+                break;
+            default:  // all zeros
+                break;
+        }
+        set_bits(wide, bits.c_str());
+    }
+
     SC_CTOR(Stimulus) {
+        set_bits(wide, std::string(72, 'Z').c_str());
         set_bits(ad, "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ");
         cbe = sc_dt::sc_lv<4>("ZZZZ");
         one = sc_dt::sc_lv<1>("Z");
@@ -67,6 +94,7 @@ SC_MODULE(Stimulus) {
         one = n % 3 == 0 ? sc_dt::sc_lv<1>("X") : sc_dt::sc_lv<1>(static_cast<int>(n % 2));
         bv = static_cast<uint64_t>(n) << (n % 37);
         odd = n % 4 == 0 ? sc_dt::sc_lv<7>("Z01X0Z1") : sc_dt::sc_lv<7>(static_cast<int>(n % 128));
+        step_wide();
         state = static_cast<uint8_t>(n % 19);
         if (n % 4 == 0) byte = static_cast<uint8_t>(byte * 3 + 1);
         half = static_cast<uint16_t>(n * 4099u);
@@ -86,6 +114,7 @@ inline void trace_all(sc_core::sc_trace_file* tf, Stimulus& s, sc_core::sc_clock
     sc_trace(tf, s.cbe, "top.bus.CBE_n");
     sc_trace(tf, s.one, "top.bus.one");
     sc_trace(tf, s.bv, "top.bv");
+    sc_trace(tf, s.wide, "top.wide");
     sc_trace(tf, s.odd, "top.bus.odd");
     sc_trace(tf, s.state, "nic.tx.state", 4);
     sc_trace(tf, s.byte, "nic.byte");
