@@ -373,6 +373,17 @@ counted = f["rx_missed_mpc"] + f["rx_frames_dropped"] + f["rx_frames_lost_to_lin
     f["rx_frames_written_discarded_by_a_reset"]
 sys.exit(0 if missing == d["receive"]["frames_expected"] and f["rx_losses_accepted"] == counted == missing else 1)
 PY
+    # The peer's frames are well formed: those dropped are dropped by the receiver the reset left off or while the
+    # reset PHY had no link, not for their length or errors.
+    python3 - r100.json <<'PY' || fail "reset-at:100us: frames dropped in the reset are not counted as such"
+import json, sys
+d = json.load(open(sys.argv[1]))
+n, f = d["nic"], d["faults"]
+off = f["rx_frames_dropped"] - f["rx_frames_flushed_by_a_reset"]
+sys.exit(0 if off > 0 and n["received_frames_dropped_receiver_off"] > 0 and
+         n["received_frames_dropped_receiver_off"] + n["received_frames_dropped_link_down"] == off and
+         n["received_frames_dropped_length_errors"] == 0 else 1)
+PY
     ;;
 scenario-file)
     printf '\xef\xbb\xbf# test scenario, with a UTF-8 byte-order mark\nbus-width = 64\npackets = 4\nvcd = "none"\npcap-out = "none"\n' >s.toml
