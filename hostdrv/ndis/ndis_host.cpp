@@ -116,7 +116,7 @@ void NdisHost::violation(const char* what, const std::string& message) {
 }
 
 void NdisHost::driver_fault(const char* what, const std::string& message) {
-    violation(what, m_calling.empty() ? message : message + " (" + m_calling + ")");
+    violation(what, !m_calling.handler ? message : message + " (" + m_calling.text() + ")");
 }
 
 unsigned NdisHost::violation_count(const std::string& type) const {
@@ -732,7 +732,7 @@ void NdisHost::interrupt() {
     ++m_isr_count;
     BOOLEAN recognized = FALSE, queue = FALSE;
     ++m_at_dirql;
-    const std::string interrupted = std::exchange(m_calling, "");  // a fault in the ISR is the ISR's
+    const SendCall interrupted = std::exchange(m_calling, SendCall{});  // a fault in the ISR is the ISR's
     if (m_interrupt->IsrRequested) {
         m_chars.ISRHandler(&recognized, &queue, m_context);
     } else {
@@ -1000,31 +1000,33 @@ std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& fr
     return ids;
 }
 
-namespace {
-
-/// "in MiniportSend; the packet had 2 buffers, 2 scatter-gather elements" (ranges for several packets).
-std::string describe_send_call(const char* handler, const std::vector<PNDIS_PACKET>& packets) {
-    UINT buf_lo = ~0u, buf_hi = 0, sg_lo = ~0u, sg_hi = 0;
-    for (PNDIS_PACKET p : packets) {
+NdisHost::SendCall NdisHost::describe_send_call(const char* handler, const PNDIS_PACKET* packets, size_t n) {
+    SendCall c;
+    c.handler = handler;
+    c.packets = n;
+    c.buf_lo = c.sg_lo = ~0u;
+    for (size_t i = 0; i < n; ++i) {
         UINT buffers = 0;
-        NdisQueryPacket(p, nullptr, &buffers, nullptr, nullptr);
-        const auto* sg =
-            static_cast<const SCATTER_GATHER_LIST*>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, ScatterGatherListPacketInfo));
+        NdisQueryPacket(packets[i], nullptr, &buffers, nullptr, nullptr);
+        const auto* sg = static_cast<const SCATTER_GATHER_LIST*>(
+            NDIS_PER_PACKET_INFO_FROM_PACKET(packets[i], ScatterGatherListPacketInfo));
         const UINT elements = sg ? static_cast<UINT>(sg->NumberOfElements) : 0;
-        buf_lo = std::min(buf_lo, buffers);
-        buf_hi = std::max(buf_hi, buffers);
-        sg_lo = std::min(sg_lo, elements);
-        sg_hi = std::max(sg_hi, elements);
+        c.buf_lo = std::min(c.buf_lo, buffers);
+        c.buf_hi = std::max(c.buf_hi, buffers);
+        c.sg_lo = std::min(c.sg_lo, elements);
+        c.sg_hi = std::max(c.sg_hi, elements);
     }
+    return c;
+}
+
+std::string NdisHost::SendCall::text() const {
     auto range = [](UINT lo, UINT hi) {
         return lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi);
     };
-    const std::string what = packets.size() == 1 ? "the packet had " : std::to_string(packets.size()) + " packets had ";
+    const std::string what = packets == 1 ? "the packet had " : std::to_string(packets) + " packets had ";
     return std::string("in ") + handler + "; " + what + range(buf_lo, buf_hi) + " buffers, " + range(sg_lo, sg_hi) +
            " scatter-gather elements";
 }
-
-}  // namespace
 
 void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
     if (ids.empty()) return;
@@ -1039,9 +1041,9 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
             auto it = find_send(id);
             if (it == m_sends.end()) continue;
             ++m_dispatch_depth;
-            m_calling = describe_send_call("MiniportSend", {it->packet});
+            m_calling = describe_send_call("MiniportSend", &it->packet, 1);
             const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
-            m_calling.clear();
+            m_calling = SendCall{};
             leave_dispatch();
             it = find_send(id);
             if (it != m_sends.end() && st != NDIS_STATUS_PENDING)
@@ -1055,9 +1057,9 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
         for (size_t i = first; i < ids.size() && i - first < send_packets_limit(); ++i)
             array.push_back(find_send(ids[i])->packet);
         ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
-        m_calling = describe_send_call("MiniportSendPackets", array);
+        m_calling = describe_send_call("MiniportSendPackets", array.data(), array.size());
         m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
-        m_calling.clear();
+        m_calling = SendCall{};
         leave_dispatch();
     }
     // every packet comes back through NdisMSendComplete
@@ -1113,9 +1115,9 @@ void NdisHost::send_queued_one() {
     auto it = find_send(id);
     if (it == m_sends.end()) return;
     ++m_dispatch_depth;
-    m_calling = describe_send_call("MiniportSend", {it->packet});
+    m_calling = describe_send_call("MiniportSend", &it->packet, 1);
     const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
-    m_calling.clear();
+    m_calling = SendCall{};
     leave_dispatch();
     it = find_send(id);
     if (it == m_sends.end() || st == NDIS_STATUS_PENDING) return;
@@ -1138,9 +1140,9 @@ void NdisHost::send_queued_packets() {
     std::vector<PNDIS_PACKET> array;
     for (uint64_t id : ids) array.push_back(find_send(id)->packet);
     ++m_dispatch_depth;
-    m_calling = describe_send_call("MiniportSendPackets", array);
+    m_calling = describe_send_call("MiniportSendPackets", array.data(), array.size());
     m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
-    m_calling.clear();
+    m_calling = SendCall{};
     leave_dispatch();
     std::vector<uint64_t> back;
     for (uint64_t id : ids) {

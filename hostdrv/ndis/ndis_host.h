@@ -399,7 +399,18 @@ class NdisHost {
     PNDIS_MINIPORT_INTERRUPT m_interrupt = nullptr;
     bool m_in_isr = false;          // the DPC loop is running
     unsigned m_dispatch_depth = 0;  // miniport handlers running at DISPATCH_LEVEL on the stack
-    std::string m_calling;          // the send handler NDIS is in and its packet, for driver faults ("" elsewhere)
+    /// The send handler NDIS is in and what its packets held, for driver faults (`handler` null elsewhere): counted
+    /// when the call starts, put into words only when a fault is reported.
+    struct SendCall {
+        const char* handler = nullptr;
+        size_t packets = 0;
+        UINT buf_lo = 0, buf_hi = 0, sg_lo = 0, sg_hi = 0;
+        /// "in MiniportSend; the packet had 2 buffers, 2 scatter-gather elements" (ranges for several packets).
+        std::string text() const;
+    };
+    /// What the `n` packets of a call to `handler` held.
+    static SendCall describe_send_call(const char* handler, const PNDIS_PACKET* packets, size_t n);
+    SendCall m_calling;
     AdapterInfo m_info;
     bool start_query(NDIS_OID oid, const char* name, ULONG length, bool needed, std::vector<uint8_t>& answer);
     /// Packets NDIS hands over in one MiniportSendPackets call (OID_GEN_MAXIMUM_SEND_PACKETS once queried).
