@@ -915,89 +915,99 @@ void NdisHost::run_for_ns(uint64_t ns) {
 // ---------------------------------------------------------------- sends
 
 uint64_t NdisHost::send(const std::vector<uint8_t>& frame, const SendLayout& layout) {
-    return send(std::vector<std::vector<uint8_t>>{frame}, layout).front();
+    make_current();
+    std::vector<uint64_t> ready;
+    const uint64_t id = prepare_send(frame, layout, ready);
+    dispatch_sends(ready);
+    flush_returns();
+    return id;
 }
 
 std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& frames, const SendLayout& layout) {
     make_current();
     std::vector<uint64_t> ids;
-    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
-    if (!m_packet_pool) NdisAllocatePacketPool(&st, &m_packet_pool, 4096, 16);
-    if (!m_buffer_pool) NdisAllocateBufferPool(&st, &m_buffer_pool, 65536);
-    const Placement placement = layout.override_placement ? layout.placement : m_cfg.buffer_placement;
     std::vector<uint64_t> ready;
-    for (const std::vector<uint8_t>& frame : frames) {
-        const uint64_t id = m_next_send_id++;
-        ids.push_back(id);
-        if (!m_running) {
-            m_send_results.push_back(SendResult{id, NDIS_STATUS_ADAPTER_NOT_READY, 0});
-            continue;
-        }
-        PNDIS_PACKET pkt = nullptr;
-        NdisAllocatePacket(&st, &pkt, m_packet_pool);
-        if (st != NDIS_STATUS_SUCCESS) {
-            m_send_results.push_back(SendResult{id, NDIS_STATUS_RESOURCES, 0});
-            continue;
-        }
-        m_sends.push_back(SendRecord{id, pkt, {}, {}, false});
-        SendRecord& rec = m_sends.back();
-        // Buffer sizes: the layout's, the last buffer taking whatever is left.
-        std::vector<size_t> sizes;
-        size_t left = frame.size();
-        for (uint32_t f : layout.fragments) {
-            const size_t n = std::min<size_t>(f, left);
-            sizes.push_back(n);
-            left -= n;
-        }
-        if (left || sizes.empty()) sizes.push_back(left);
-        const uint32_t page_offset = layout.page_offset % kPage;
-        size_t pos = 0;
-        bool ok = true;
-        for (size_t len : sizes) {
-            const size_t span = std::max<size_t>((page_offset + len + kPage - 1) / kPage, 1);
-            std::vector<uint64_t> phys;
-            uint8_t* host = take_send_pages(span);
-            if (!host || !m_pages.alloc_pages(span, placement, PageAllocator::kNoLimit, phys)) {
-                if (host) m_spare_send_pages.emplace_back(host, span);
-                ok = false;
-                break;
-            }
-            if (len) std::memcpy(host + page_offset, frame.data() + pos, len);
-            pos += len;
-            m_hal.register_pages(host, phys);
-            rec.memory.emplace_back(host, span);
-            rec.phys.push_back(std::move(phys));
-            PNDIS_BUFFER buf = nullptr;
-            NdisAllocateBuffer(&st, &buf, m_buffer_pool, host + page_offset, static_cast<UINT>(len));
-            if (st != NDIS_STATUS_SUCCESS) {
-                std::memset(host + page_offset, 0, len);  // no buffer in the chain to clear it at release
-                ok = false;
-                break;
-            }
-            NdisChainBufferAtBack(pkt, buf);
-        }
-        if (!ok) {
-            release_send(m_sends.size() - 1, NDIS_STATUS_RESOURCES);
-            continue;
-        }
-        NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo) =
-            reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.lso_mss));
-        NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpIpChecksumPacketInfo) =
-            reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.checksum_info));
-        NDIS_SET_PACKET_CANCEL_ID(pkt, reinterpret_cast<PVOID>(static_cast<uintptr_t>(id)));
-        NDIS_SET_PACKET_STATUS(pkt, NDIS_STATUS_PENDING);
-        if (m_hal.sg_enabled()) {
-            const NDIS_STATUS sg = m_hal.get_sg_list(pkt);
-            if (sg != NDIS_STATUS_SUCCESS) {
-                release_send(m_sends.size() - 1, sg);
-                continue;
-            }
-        }
-        ready.push_back(id);
-    }
+    for (const std::vector<uint8_t>& frame : frames) ids.push_back(prepare_send(frame, layout, ready));
     dispatch_sends(ready);
     flush_returns();
     return ids;
+}
+
+uint64_t NdisHost::prepare_send(const std::vector<uint8_t>& frame, const SendLayout& layout,
+                                std::vector<uint64_t>& ready) {
+    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
+    if (!m_packet_pool) NdisAllocatePacketPool(&st, &m_packet_pool, 4096, 16);
+    if (!m_buffer_pool) NdisAllocateBufferPool(&st, &m_buffer_pool, 65536);
+    const uint64_t id = m_next_send_id++;
+    if (!m_running) {
+        m_send_results.push_back(SendResult{id, NDIS_STATUS_ADAPTER_NOT_READY, 0});
+        return id;
+    }
+    PNDIS_PACKET pkt = nullptr;
+    NdisAllocatePacket(&st, &pkt, m_packet_pool);
+    if (st != NDIS_STATUS_SUCCESS) {
+        m_send_results.push_back(SendResult{id, NDIS_STATUS_RESOURCES, 0});
+        return id;
+    }
+    m_sends.push_back(SendRecord{id, pkt, {}, {}, false});
+    if (!chain_send_buffers(m_sends.back(), frame, layout)) {
+        release_send(m_sends.size() - 1, NDIS_STATUS_RESOURCES);
+        return id;
+    }
+    NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo) =
+        reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.lso_mss));
+    NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpIpChecksumPacketInfo) =
+        reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.checksum_info));
+    NDIS_SET_PACKET_CANCEL_ID(pkt, reinterpret_cast<PVOID>(static_cast<uintptr_t>(id)));
+    NDIS_SET_PACKET_STATUS(pkt, NDIS_STATUS_PENDING);
+    if (m_hal.sg_enabled()) {
+        const NDIS_STATUS sg = m_hal.get_sg_list(pkt);
+        if (sg != NDIS_STATUS_SUCCESS) {
+            release_send(m_sends.size() - 1, sg);
+            return id;
+        }
+    }
+    ready.push_back(id);
+    return id;
+}
+
+bool NdisHost::chain_send_buffers(SendRecord& rec, const std::vector<uint8_t>& frame, const SendLayout& layout) {
+    const Placement placement = layout.override_placement ? layout.placement : m_cfg.buffer_placement;
+    // Buffer sizes: the layout's, the last buffer taking whatever is left.
+    std::vector<size_t>& sizes = m_send_sizes;
+    sizes.clear();
+    size_t left = frame.size();
+    for (uint32_t f : layout.fragments) {
+        const size_t n = std::min<size_t>(f, left);
+        sizes.push_back(n);
+        left -= n;
+    }
+    if (left || sizes.empty()) sizes.push_back(left);
+    const uint32_t page_offset = layout.page_offset % kPage;
+    size_t pos = 0;
+    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
+    for (size_t len : sizes) {
+        const size_t span = std::max<size_t>((page_offset + len + kPage - 1) / kPage, 1);
+        std::vector<uint64_t> phys;
+        uint8_t* host = take_send_pages(span);
+        if (!host || !m_pages.alloc_pages(span, placement, PageAllocator::kNoLimit, phys)) {
+            if (host) m_spare_send_pages.emplace_back(host, span);
+            return false;
+        }
+        if (len) std::memcpy(host + page_offset, frame.data() + pos, len);
+        pos += len;
+        m_hal.register_pages(host, phys);
+        rec.memory.emplace_back(host, span);
+        rec.phys.push_back(std::move(phys));
+        PNDIS_BUFFER buf = nullptr;
+        NdisAllocateBuffer(&st, &buf, m_buffer_pool, host + page_offset, static_cast<UINT>(len));
+        if (st != NDIS_STATUS_SUCCESS) {
+            std::memset(host + page_offset, 0, len);  // no buffer in the chain to clear it at release
+            return false;
+        }
+        NdisChainBufferAtBack(rec.packet, buf);
+    }
+    return true;
 }
 
 NdisHost::SendCall NdisHost::describe_send_call(const char* handler, const PNDIS_PACKET* packets, size_t n) {
@@ -1028,7 +1038,7 @@ std::string NdisHost::SendCall::text() const {
            " scatter-gather elements";
 }
 
-void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
+void NdisHost::dispatch_sends(const std::vector<uint64_t>& ids) {
     if (ids.empty()) return;
     if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
         // Serialized: NDIS owns the queue; packets wait behind those already waiting.
