@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace nicsim::tb::values {
 
@@ -229,36 +230,48 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-void parse_registry(RegistryValues& r, const std::string& key, const std::string& v) {
-    const char* what = "a comma-separated list of NAME=VALUE (an integer value), e.g. WaitAutoNegComplete=1";
+namespace {
+
+struct ListItem {
+    std::string name;
+    std::string value;
+    bool has_value;
+};
+
+// Splits "a:1,b,c:2" at the commas and each item at its first `sep`; an empty list is refused with `what`.
+std::vector<ListItem> split_list(const std::string& key, const std::string& v, char sep, const std::string& what) {
+    std::vector<ListItem> items;
     std::stringstream ss(v);
     std::string item;
-    bool any = false;
     while (std::getline(ss, item, ',')) {
-        any = true;
-        const auto eq = item.find('=');
-        const std::string name = item.substr(0, eq);
+        const auto at = item.find(sep);
+        const bool has_value = at != std::string::npos;
+        items.push_back({item.substr(0, at), has_value ? item.substr(at + 1) : "", has_value});
+    }
+    if (items.empty()) bad(key, v, what);
+    return items;
+}
+
+}  // namespace
+
+void parse_registry(RegistryValues& r, const std::string& key, const std::string& v) {
+    const char* what = "a comma-separated list of NAME=VALUE (an integer value), e.g. WaitAutoNegComplete=1";
+    for (const ListItem& item : split_list(key, v, '=', what)) {
+        const std::string& name = item.name;
         const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '*';
         });
-        if (eq == std::string::npos || !name_ok) bad(key, v, what);
+        if (!item.has_value || !name_ok) bad(key, v, what);
         // Registry value names are case-insensitive: one name twice would leave the driver one of them.
         for (const auto& kv : r)
             if (lower(kv.first) == lower(name)) bad(key, v, "each keyword once ('" + name + "' is given twice)");
-        r.emplace_back(name, static_cast<uint32_t>(parse_uint(key, item.substr(eq + 1), 0, 0xFFFFFFFFu)));
+        r.emplace_back(name, static_cast<uint32_t>(parse_uint(key, item.value, 0, 0xFFFFFFFFu)));
     }
-    if (!any) bad(key, v, what);
 }
 
 void parse_faults(FaultConfig& f, const std::string& key, const std::string& v) {
-    std::stringstream ss(v);
-    std::string item;
-    bool any = false;
-    while (std::getline(ss, item, ',')) {
-        any = true;
-        const auto colon = item.find(':');
-        const std::string name = item.substr(0, colon);
-        const std::string val = colon == std::string::npos ? "" : item.substr(colon + 1);
+    for (const ListItem& item : split_list(key, v, ':', "a fault list such as retry:0.01,reset-at:200us")) {
+        const std::string& name = item.name;
         bool known = false;
         for (const FaultKind& k : fault_kinds()) known = known || name == k.name;
         if (!known)
@@ -267,14 +280,13 @@ void parse_faults(FaultConfig& f, const std::string& key, const std::string& v) 
                 "master-abort:N, parity-address:T, parity-data:T, parity-read:T, rx-flood, link-flap:T, "
                 "link-down-for:T, reset-at:T");
         if (name == "rx-flood") {
-            if (colon != std::string::npos) bad(key, v, "'rx-flood' without a value");
+            if (item.has_value) bad(key, v, "'rx-flood' without a value");
             f.rx_flood = true;
             continue;
         }
-        if (colon == std::string::npos) bad(key, v, "'" + name + ":VALUE'");
-        set_fault(f, name, val, key + " " + name);
+        if (!item.has_value) bad(key, v, "'" + name + ":VALUE'");
+        set_fault(f, name, item.value, key + " " + name);
     }
-    if (!any) bad(key, v, "a fault list such as retry:0.01,reset-at:200us");
 }
 
 }  // namespace nicsim::tb::values
