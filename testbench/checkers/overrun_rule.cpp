@@ -47,9 +47,10 @@ unsigned dma_data_bits(const RunConfig& cfg) {
 
 double frame_bus_clocks(uint32_t bytes, bool write, const RunConfig& cfg) {
     // The buffer moves in requests of at most max_transfer bytes, each a burst of its own. The NIC writes a finished
-    // descriptor back when WTHRESH descriptors are done or its engine goes idle (8254x SDM 3.2.3.1, 13.4.29): at
-    // the reset value 1 that nicsim's driver keeps, each frame's descriptor goes back alone. Fetches take up to the
-    // descriptor cache's worth of descriptors per burst, so only their data phases are counted.
+    // descriptor back when WTHRESH descriptors are done or its engine goes idle (8254x Family Software Developer's
+    // Manual, section 13.4, RXDCTL and TXDCTL): at the reset value 1, which nicsim's driver keeps, each frame's
+    // descriptor goes back alone. Fetches take up to the descriptor cache's worth of descriptors per burst, so only
+    // their data phases are counted.
     double clocks = 0;
     for (uint32_t left = bytes; left != 0;) {
         const uint32_t len = std::min(left, cfg.max_transfer);
