@@ -18,6 +18,7 @@ DescriptorCache::DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs
     : m_ctx(ctx),
       m_dma(dma),
       m_regs(regs),
+      m_dctl_word(ctx.reg_storage(regs.dctl)),
       m_owner(owner),
       m_stats(stats),
       m_entries(std::max(1u, ctx.params().desc_cache_entries)),
@@ -129,15 +130,15 @@ bool DescriptorCache::fetch_due() const {
     const uint64_t room = m_entries - (m_fetch_end - m_wb);
     if (avail == 0 || room == 0) return false;
     if (ready() == 0) return true;
-    const uint32_t dctl = m_ctx.reg(m_regs.dctl);
-    return ready() < e1000::dctl::PTHRESH::get(dctl) && avail >= e1000::dctl::HTHRESH::get(dctl);
+    const uint32_t d = dctl();
+    return ready() < e1000::dctl::PTHRESH::get(d) && avail >= e1000::dctl::HTHRESH::get(d);
 }
 
 bool DescriptorCache::writeback_due(bool owner_idle) const {
     if (!m_valid || m_wb_inflight || m_done == m_wb) return false;
     if (m_flush) return true;
     const uint64_t done = m_done - m_wb;
-    const uint32_t wthresh = e1000::dctl::WTHRESH::get(m_ctx.reg(m_regs.dctl));
+    const uint32_t wthresh = e1000::dctl::WTHRESH::get(dctl());
     const bool cache_full = m_fetch_end - m_wb >= m_entries;
     return wthresh == 0 || done >= wthresh || owner_idle || cache_full || !m_enabled;
 }

@@ -328,6 +328,11 @@ uint32_t Nic82540em::reg(uint32_t offset) const {
     return m_regs.peek(offset & ~3u);
 }
 
+const uint32_t* Nic82540em::reg_storage(uint32_t offset) const {
+    const RegisterSpec* s = m_regs.spec(offset);
+    return s && !(s->hooks & kPeek) ? &m_regs.word(offset) : nullptr;
+}
+
 void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
     if (offset >= kBar0Size || (offset & 3u) != 0) {
         diagnostic("set-reg", "register offset " + hex(offset) + " outside BAR0 or unaligned");

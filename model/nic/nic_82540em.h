@@ -95,6 +95,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     const NicParams& params() const override { return m_params; }
     uint32_t reg(uint32_t offset) const override;
     void set_reg(uint32_t offset, uint32_t value) override;
+    const uint32_t* reg_storage(uint32_t offset) const override;
     void add_stat(uint32_t offset, uint64_t amount) override;
     void raise_irq(uint32_t icr_bits) override;
     void tx_done_event(bool immediate) override;
