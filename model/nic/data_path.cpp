@@ -83,6 +83,7 @@ void NicDataPath::register_written(uint32_t offset, uint32_t value) {
 void NicDataPath::receive(const Frame& frame) {
     if (looping()) {  // in loopback the receiver hears only the transmitter
         ++m_stats.rx_dropped;
+        ++m_stats.rx_receiver_off;
         return;
     }
     receive_frame(frame, false);
@@ -99,6 +100,7 @@ void NicDataPath::receive_frame(const Frame& frame, bool looped) {
     if (passed) return;
     if (after.rx_undersize != before.rx_undersize) m_ctx.add_stat(e1000::RUC, 1);
     if (after.rx_oversize != before.rx_oversize) m_ctx.add_stat(e1000::ROC, 1);
+    if (after.rx_link_down != before.rx_link_down) ++m_stats.rx_link_down;
     ++m_stats.rx_dropped;
 }
 

@@ -94,6 +94,9 @@ struct DataPathStats {
     uint64_t rx_missed = 0;        ///< frames dropped: FIFO full (MPC)
     uint64_t rx_dropped = 0;       ///< frames dropped for other reasons (disabled receiver, DMA error, too long)
     uint64_t rx_flushed = 0;       ///< of them, frames in the RX FIFO a reset discarded before they reached memory
+    uint64_t rx_receiver_off = 0;  ///< of them, frames that arrived while the receiver did not listen to the wire:
+                                   ///< RCTL.EN clear, or MAC loopback (RCTL.LBM 01b), where it hears the transmitter
+    uint64_t rx_link_down = 0;     ///< of them, frames that arrived while the MAC had no link (STATUS.LU clear)
     uint64_t diagnostics = 0;      ///< diagnostics raised by the data path
     uint64_t busy_ticks = 0;       ///< tick() calls
 };

@@ -40,12 +40,14 @@ void DescriptorCache::reset() {
     m_wb_count = 0;
     m_wb_reported = 0;
     m_wb_immediate = false;
+    m_report_first = kNoReport;
     if (m_traced) update_trace();
 }
 
 void DescriptorCache::resample() {
     ++m_generation;
     m_wb = m_done = m_fetched = m_fetch_end = 0;
+    m_report_first = kNoReport;
     m_fetch_inflight = m_wb_inflight = false;
     m_halted = false;
     m_valid = false;
@@ -120,6 +122,10 @@ uint32_t DescriptorCache::host_available() const {
 void DescriptorCache::complete(bool report, bool immediate) {
     if (ready() == 0) return;
     m_report[slot(m_done)] = static_cast<uint8_t>((report ? kReport : 0) | (immediate ? kImmediate : 0));
+    if (report) {
+        if (m_report_first == kNoReport) m_report_first = m_done;
+        m_report_last = m_done;
+    }
     ++m_done;
     if (m_traced) update_trace();
 }
@@ -136,11 +142,18 @@ bool DescriptorCache::fetch_due() const {
 
 bool DescriptorCache::writeback_due(bool owner_idle) const {
     if (!m_valid || m_wb_inflight || m_done == m_wb) return false;
+    // Finished descriptors ahead of the first that reports are retired at once: they are never written back.
+    return m_wb < m_report_first || reported_run_due(owner_idle);
+}
+
+// The run from the first reporting descriptor: due at WTHRESH descriptors, or at once without bursting, on a flush,
+// when the owner is idle, when the cache is full of finished descriptors, or when the ring is disabled.
+bool DescriptorCache::reported_run_due(bool owner_idle) const {
+    if (m_report_first == kNoReport) return false;
     if (m_flush) return true;
-    const uint64_t done = m_done - m_wb;
     const uint32_t wthresh = e1000::dctl::WTHRESH::get(dctl());
     const bool cache_full = m_fetch_end - m_wb >= m_entries;
-    return wthresh == 0 || done >= wthresh || owner_idle || cache_full || !m_enabled;
+    return wthresh == 0 || m_done - m_report_first >= wthresh || owner_idle || cache_full || !m_enabled;
 }
 
 bool DescriptorCache::busy(bool owner_idle) const {
@@ -148,7 +161,7 @@ bool DescriptorCache::busy(bool owner_idle) const {
 }
 
 void DescriptorCache::tick(bool owner_idle) {
-    if (writeback_due(owner_idle)) start_writeback();
+    if (writeback_due(owner_idle)) start_writeback(owner_idle);
     if (fetch_due()) start_fetch();
 }
 
@@ -178,9 +191,20 @@ void DescriptorCache::start_fetch() {
     }
 }
 
-void DescriptorCache::start_writeback() {
+void DescriptorCache::retire_unreported(uint64_t n) {
+    m_wb += n;
+    m_ctx.set_reg(m_regs.head, ring_index(m_wb));
+    if (m_traced) update_trace();
+    m_owner.descriptors_written_back(static_cast<unsigned>(n), 0, false);
+}
+
+void DescriptorCache::start_writeback(bool owner_idle) {
+    if (m_wb < m_report_first) retire_unreported(std::min(m_report_first, m_done) - m_wb);
+    if (m_report_first == kNoReport) m_flush = false;  // nothing left to write
+    if (!reported_run_due(owner_idle) || m_dma.free_slots() == 0) return;
     const uint32_t idx = ring_index(m_wb);
-    uint64_t n = m_done - m_wb;
+    const bool bursting = e1000::dctl::WTHRESH::get(dctl()) != 0;
+    uint64_t n = (bursting ? m_done : m_report_last + 1) - m_wb;
     n = std::min<uint64_t>(n, m_count - idx);
     n = std::min<uint64_t>(n, m_entries - slot(m_wb));
     unsigned reported = 0;
@@ -192,18 +216,10 @@ void DescriptorCache::start_writeback() {
             if (r & kImmediate) immediate = true;
         }
     }
-    if (n == m_done - m_wb) m_flush = false;  // this burst takes every finished descriptor
+    if (m_wb + n > m_report_last) m_flush = false;  // this burst takes every descriptor that reports
     m_wb_count = static_cast<uint32_t>(n);
     m_wb_reported = reported;
     m_wb_immediate = immediate;
-    if (reported == 0) {  // TX descriptors without RS: retired without touching host memory
-        m_wb += n;
-        m_ctx.set_reg(m_regs.head, ring_index(m_wb));
-        if (m_traced) update_trace();
-        m_owner.descriptors_written_back(static_cast<unsigned>(n), 0, false);
-        return;
-    }
-    if (m_dma.free_slots() == 0) return;
     DmaOp op;
     op.kind = DmaKind::DescWriteBack;
     op.addr = m_ring_base + static_cast<uint64_t>(idx) * e1000::kDescBytes;
@@ -250,9 +266,22 @@ void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
     } else
         m_stats.desc_writeback_lost += n;  // DD never reaches memory: the driver must detect the stall and reset
     m_wb += m_wb_count;
+    next_reported();
     m_ctx.set_reg(m_regs.head, ring_index(m_wb));
     if (m_traced) update_trace();
     m_owner.descriptors_written_back(m_wb_count, m_wb_reported, m_wb_immediate);
+}
+
+// After a write-back: the first finished descriptor that reports and is not yet written back, if any.
+void DescriptorCache::next_reported() {
+    if (m_report_first == kNoReport || m_report_first >= m_wb) return;
+    m_report_first = kNoReport;
+    for (uint64_t s = m_wb; s <= m_report_last && s < m_done; ++s) {  // bounded by the cache size
+        if (m_report[slot(s)] & kReport) {
+            m_report_first = s;
+            return;
+        }
+    }
 }
 
 void DescriptorCache::trace(sc_core::sc_trace_file* tf, const std::string& prefix) {

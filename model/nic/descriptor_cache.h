@@ -1,7 +1,12 @@
 // On-chip descriptor cache of one ring (TX or RX), after gem5's i8254xGBe DescCache: the ring's base, length,
 // head and tail; a cache of NicParams::desc_cache_entries descriptors filled by prefetch bursts per PTHRESH/HTHRESH
 // (never past the tail, split at the ring end) and emptied by write-back bursts per WTHRESH (or when the ring goes
-// idle); the head register advances as descriptors are written back.
+// idle); the head register advances as descriptors are written back. Write-back follows the 8254x manual's rule for
+// transmit descriptors (section 3.3.3, notes to Table 3-10, and section 13.4.42): only a descriptor with RS asks
+// for its status, and descriptors accumulate towards WTHRESH from the first one with RS. Finished descriptors before
+// it are retired without a write; with bursting (WTHRESH > 0) a burst also carries the descriptors without RS that
+// follow it, unchanged (DD clear); without bursting it ends at the last descriptor with RS. Receive descriptors
+// always report.
 #pragma once
 
 #include <cstdint>
@@ -89,8 +94,11 @@ class DescriptorCache : public DmaClient {
     bool fetch_due() const;
     bool writeback_due(bool owner_idle) const;
     uint32_t dctl() const { return m_dctl_word ? *m_dctl_word : m_ctx.reg(m_regs.dctl); }
+    bool reported_run_due(bool owner_idle) const;
     void start_fetch();
-    void start_writeback();
+    void start_writeback(bool owner_idle);
+    void retire_unreported(uint64_t n);
+    void next_reported();
 
     NicContext& m_ctx;
     DmaEngine& m_dma;
@@ -120,6 +128,11 @@ class DescriptorCache : public DmaClient {
     uint32_t m_wb_count = 0;     // descriptors in the running write-back
     unsigned m_wb_reported = 0;  // of them with status reported
     bool m_wb_immediate = false;
+    // The finished descriptors not yet written back that report status (TX: RS): the first and the last, by sequence
+    // number; kNoReport when none.
+    static constexpr uint64_t kNoReport = UINT64_MAX;
+    uint64_t m_report_first = kNoReport;
+    uint64_t m_report_last = 0;
     uint64_t m_generation = 0;  // cookie of DMA operations: completions from before resample() are ignored
     uint64_t m_fetch_queued_ns = 0;
     uint64_t m_wb_queued_ns = 0;

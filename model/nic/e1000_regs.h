@@ -455,12 +455,16 @@ using AV = Bit<31>;         // Address Valid
 }  // namespace rahf
 
 // ---- Reset values of the registers the model implements ----
-constexpr uint32_t kCtrlReset = 0x00000000;    // CTRL (SLU clear: the driver sets link up)
+// CTRL: not confirmed against the manual (section 13.4.1's table was not available): SLU clear, the driver sets link
+// up; no bits taken from the EEPROM's initialization control words.
+constexpr uint32_t kCtrlReset = 0x00000000;
 constexpr uint32_t kRctlReset = 0x00000000;    // RCTL
 constexpr uint32_t kTctlReset = 0x00000000;    // TCTL
 constexpr uint32_t kTxdctlReset = 0x00000000;  // TXDCTL: every field 0 (8254x manual, Table 13-86)
-constexpr uint32_t kRxdctlReset = 0x01010000;  // RXDCTL: GRAN = 1 (descriptors), WTHRESH = 1
-constexpr uint32_t kItrReset = 0x00000000;     // ITR: no throttling
+// RXDCTL: PTHRESH and HTHRESH 0 (8254x manual, Table 13-87); GRAN 1 (descriptors) and WTHRESH 1 are not confirmed
+// against the manual (the table's rows for them were not available), they are what gem5's 8254x model uses.
+constexpr uint32_t kRxdctlReset = 0x01010000;
+constexpr uint32_t kItrReset = 0x00000000;  // ITR: no throttling
 
 // ---- Descriptors (16 bytes, little-endian in host memory) ----
 namespace detail {

@@ -87,7 +87,8 @@ inline constexpr RegisterSpec kRowsBeforeStatistics[] = {
     {"FCT",      e1000::FCT,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"VET",      e1000::VET,           1,  4, 32, Access::RW,           0x00008100u,         0x0000FFFFu, kNoHook,
      "TPID of the tags the MAC inserts (CTRL.VME, VLE) and recognises on receive (8254x manual, section 9.2); "
-     "reset to 8100h, the 802.1Q TPID drivers write there"},
+     "the manual's initial value is X, with 8100h (the 802.1Q TPID) as the value to program (Table 13-56): the "
+     "model powers up with 8100h"},
     {"ICR",      e1000::ICR,           1,  4, 32, Access::ReadClearW1C, 0x00000000u,         0xFFFFFFFFu,
      kPeek | kPoke | kOnRead | kOnWrite,
      "a read returns the causes and clears them (INTA# deasserts). RXSEQ is never raised: it reports /C/ ordered-set "
@@ -153,7 +154,9 @@ inline constexpr RegisterSpec kRowsBeforeStatistics[] = {
      "Thresholds count descriptors (the unit GRAN 1 names; GRAN 0's cache lines are not modelled)"},
     {"TADV",     e1000::TADV,          1,  4, 32, Access::RW,           0x00000000u,         0x0000FFFFu,
      kPeek | kPoke | kOnWrite, ""},
-    {"TSPMT",    e1000::TSPMT,         1,  4, 32, Access::RW,           0x01000400u,         0xFFFFFFFFu, kNoHook, ""},
+    {"TSPMT",    e1000::TSPMT,         1,  4, 32, Access::RW,           0x01000400u,         0xFFFFFFFFu, kNoHook,
+     "TSMT 15:0 0400h, TSPBP 31:16 0100h at reset: not confirmed against the manual (its TSPMT table was not "
+     "available); stored only"},
     {"TARC0",    e1000::TARC0,         1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},
 };
 
@@ -240,7 +243,8 @@ inline constexpr RegisterSpec kRowsAfterStatistics[] = {
     {"WUC",      e1000::WUC,           1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"WUFC",     e1000::WUFC,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"WUS",      e1000::WUS,           1,  4, 32, Access::W1C,          0x00000000u,         0x00000000u, kNoHook, ""},
-    {"MANC",     e1000::MANC,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
+    {"MANC",     e1000::MANC,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook,
+     "stored only (no manageability); reset 0 not confirmed against the manual (its MANC table was not available)"},
     {"IPAV",     e1000::IPAV,          1,  4, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"IP4AT",    e1000::IP4AT,         4,  8, 32, Access::RW,           0x00000000u,         0xFFFFFFFFu, kNoHook, ""},
     {"MANC2H",   e1000::MANC2H,        1,  4, 32, Access::Absent,       0x00000000u,         0x00000000u, kNoHook, ""},

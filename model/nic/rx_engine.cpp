@@ -81,6 +81,7 @@ void RxEngine::receive(const Frame& frame, bool crc_error) {
     const uint32_t rctl = m_ctx.reg(e1000::RCTL);
     if (!e1000::rctl::EN::get(rctl)) {
         ++m_stats.rx_dropped;  // receiver disabled: the frame is not seen
+        ++m_stats.rx_receiver_off;
         return;
     }
     if (frame.bytes.size() < 6) {

@@ -10,7 +10,7 @@
 namespace nicsim::tb {
 namespace {
 
-constexpr uint64_t kResetRxWindowNs = 100'000;  // frames received this close to a reset may be lost with the ring
+constexpr uint64_t kResetRxWindowNs = 100'000;  // frames arriving this soon after a reset may still find it off
 
 /// Pin-level fault evidence: what the host bridge and the NIC counted of the faults acting on the bus.
 const StatRow<host::HostBridgeStats> kBridgeFaultRows[] = {
@@ -92,9 +92,6 @@ void add_reset_at(RunStats& s, const RunView& r) {
     const uint64_t accepted = before - std::min(before, dut.sends_refused());
     // The protocol's window of outstanding sends: a reset may lose them all.
     s.add_count(sec, "sends at risk in the reset", std::min<uint64_t>(dut.send_window(), accepted));
-    const uint64_t from = start - std::min<uint64_t>(start, kResetRxWindowNs);
-    s.add_count(sec, "frames arriving around the reset",
-                peer && start ? peer->injected_between(from, end + kResetRxWindowNs) : 0);
     const uint64_t after = peer && start ? peer->injected_between(end + kResetRxWindowNs, UINT64_MAX) : 0;
     s.add_count(sec, kResetAt.arriving, after);
     if (peer && start) add_resume_not_shown(s, kResetAt, after);

@@ -82,7 +82,13 @@ const DataPathRow kNicRows[] = {
     {"frames filtered", &nic::DataPathStats::rx_filtered},
     {"frames missed (RX overrun)", &nic::DataPathStats::rx_missed},
     {"frames dropped", [](const nic::DataPathStats& d) { return stat_count(d.tx_dropped + d.rx_dropped); }},
-    {"received frames dropped (length, errors)", &nic::DataPathStats::rx_dropped},
+    {"received frames dropped (length, errors)",
+     [](const nic::DataPathStats& d) {
+         return stat_count(d.rx_dropped - d.rx_receiver_off - d.rx_link_down - d.rx_flushed);
+     }},
+    {"received frames dropped (receiver off)", &nic::DataPathStats::rx_receiver_off},
+    {"received frames dropped (link down)", &nic::DataPathStats::rx_link_down},
+    {"received frames flushed by a reset", &nic::DataPathStats::rx_flushed},
 };
 
 /// NDIS's own counts, and the HAL's scatter-gather work for the miniport.

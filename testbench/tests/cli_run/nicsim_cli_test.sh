@@ -363,6 +363,27 @@ import json, sys
 t = json.load(open(sys.argv[1]))["transmit"]
 sys.exit(0 if t["sends_refused"] > 0 and t["sends_refused"] + t["frames_expected"] == t["packets_sent"] else 1)
 PY
+    # Every received frame is lost in that reset, each counted once: by the receiver the reset left off, or as
+    # written to host memory and discarded with the ring. A frame lost without being counted would fail the run.
+    python3 - r100.json <<'PY' || fail "reset-at:100us: the accepted RX losses are not the frames missing"
+import json, sys
+d = json.load(open(sys.argv[1]))
+f, missing = d["faults"], d["receive"]["frames_missing"]
+counted = f["rx_missed_mpc"] + f["rx_frames_dropped"] + f["rx_frames_lost_to_link_down"] + \
+    f["rx_frames_written_discarded_by_a_reset"]
+sys.exit(0 if missing == d["receive"]["frames_expected"] and f["rx_losses_accepted"] == counted == missing else 1)
+PY
+    # The peer's frames are well formed: those dropped are dropped by the receiver the reset left off or while the
+    # reset PHY had no link, not for their length or errors.
+    python3 - r100.json <<'PY' || fail "reset-at:100us: frames dropped in the reset are not counted as such"
+import json, sys
+d = json.load(open(sys.argv[1]))
+n, f = d["nic"], d["faults"]
+off = f["rx_frames_dropped"] - f["rx_frames_flushed_by_a_reset"]
+sys.exit(0 if off > 0 and n["received_frames_dropped_receiver_off"] > 0 and
+         n["received_frames_dropped_receiver_off"] + n["received_frames_dropped_link_down"] == off and
+         n["received_frames_dropped_length_errors"] == 0 else 1)
+PY
     ;;
 scenario-file)
     printf '\xef\xbb\xbf# test scenario, with a UTF-8 byte-order mark\nbus-width = 64\npackets = 4\nvcd = "none"\npcap-out = "none"\n' >s.toml

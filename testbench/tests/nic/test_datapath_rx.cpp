@@ -253,3 +253,32 @@ TEST_CASE("RX without checksum offload sets IXSM", "[nic][rx]") {
     CHECK((d.status() & (e::RxDesc::kStaIpcs | e::RxDesc::kStaTcpcs)) == 0);
     CHECK(d.errors() == 0);
 }
+
+TEST_CASE("RX drops are counted by reason, receiver off, loopback and link down apart from length", "[nic][rx]") {
+    // Each frame below is dropped once, for one reason: rx_dropped counts them all, rx_receiver_off those the
+    // receiver did not listen for (RCTL.EN clear; RCTL.LBM 01b, where it hears only the transmitter), rx_link_down
+    // those that arrived while the MAC had no link.
+    Bench b;
+    b.set_mac(kMac);
+    const auto mine = eth_frame(kMac, 100, 1);
+    b.dp->receive(with_fcs(mine));  // RCTL.EN still clear: receiver off
+    b.setup_rx(kRing, 8, kBufs, 2048, 7, e::rctl::SECRC::mask);
+    b.dp->receive(with_fcs(eth_frame(kMac, 1600, 2)));  // longer than 1522 bytes with RCTL.LPE clear: length
+    b.dp->receive(with_fcs(mine));                      // received
+    b.run_us(20);
+    b.w(e::RCTL, b.r(e::RCTL) | e::rctl::LBM::make(1));
+    b.dp->receive(with_fcs(mine));  // MAC loopback: not heard
+    b.w(e::RCTL, b.r(e::RCTL) & ~(e::rctl::EN::mask | e::rctl::LBM::mask));
+    b.dp->receive(with_fcs(mine));  // receiver off again
+    b.w(e::RCTL, b.r(e::RCTL) | e::rctl::EN::mask);
+    b.dp->set_link(false, 1000);
+    b.dp->receive(with_fcs(mine));  // the MAC has no link
+    b.run_us(20);
+    const auto& st = b.dp->stats();
+    CHECK(st.rx_frames == 1);
+    CHECK(st.rx_dropped == 5);
+    CHECK(st.rx_receiver_off == 3);
+    CHECK(st.rx_link_down == 1);
+    CHECK(st.rx_flushed == 0);
+    CHECK(b.r(e::ROC) == 1);
+}

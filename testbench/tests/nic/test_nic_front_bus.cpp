@@ -892,7 +892,8 @@ namespace {
 
 /// One register of the 8254x Family Software Developer's Manual's register summary (section 13, Table 13-2) with the
 /// initial value of its bit description: `mask` selects the bits the manual gives a value for (0: the manual says X,
-/// undefined, or takes the value from the EEPROM, so only the register's presence is checked).
+/// undefined, or takes the value from the EEPROM, or the register's table was not available to check against, so
+/// only the register's presence is checked).
 struct ManualReset {
     const char* name;
     uint32_t offset;
@@ -902,7 +903,7 @@ struct ManualReset {
 
 // Written from the manual, independently of model/nic/register_table.h. Arrays list their first and last entry.
 const ManualReset kManualResets[] = {
-    {"CTRL", 0x0000, 0, 0},  // several bits from the EEPROM's initialization control words
+    {"CTRL", 0x0000, 0, 0},  // section 13.4.1: its table was not available to check against
     {"STATUS", 0x0008, 0, 0},
     {"EECD", 0x0010, 0x00000100u, 0x00000100u},  // EE_PRES: an EEPROM is attached
     {"EERD", 0x0014, 0, 0x00000011u},            // START, DONE
@@ -911,16 +912,15 @@ const ManualReset kManualResets[] = {
     {"FCAL", 0x0028, 0, 0},
     {"FCAH", 0x002C, 0, 0},
     {"FCT", 0x0030, 0, 0},
-    // VET 15:0 8100h, the 802.1Q TPID (QEMU's e1000 took the same reset value "as per the manual and real
-    // hardware").
-    {"VET", 0x0038, 0x8100u, 0xFFFFFFFFu},
+    // Table 13-56: VET 15:0 X ("should be programmed with 8100h"), reserved 31:16 0b.
+    {"VET", 0x0038, 0, 0xFFFF0000u},
     {"ICR", 0x00C0, 0, 0xFFFFFFFFu},
     {"ITR", 0x00C4, 0, 0x0000FFFFu},
     {"IMS", 0x00D0, 0, 0xFFFFFFFFu},
     {"RCTL", 0x0100, 0, 0xFFFFFFFFu},
-    {"FCTTV", 0x0170, 0, 0},
+    {"FCTTV", 0x0170, 0, 0xFFFF0000u},  // Table 13-57: TTV 15:0 X, reserved 31:16 0b
     {"TXCW", 0x0178, 0, 0},
-    {"RXCW", 0x0180, 0, 0},
+    {"RXCW", 0x0180, 0, 0x1FFF0000u},  // Table 13-59: RxConfigWord X; 25:16, NoCarrier, Invalid, Change 0b
     {"TCTL", 0x0400, 0, 0xFFFFFFFFu},  // section 13.4.33: every field 0b
     {"TIPG", 0x0410, 0, 0},            // section 13.4.34: IPGT, IPGR1, IPGR2 X
     {"AIT", 0x0458, 0, 0xFFFFFFFFu},   // section 13.4.35: AIFS 0b
@@ -941,9 +941,9 @@ const ManualReset kManualResets[] = {
     {"RDH", 0x2810, 0, 0xFFFFFFFFu},    // section 13.4.28: 0b
     {"RDT", 0x2818, 0, 0xFFFFFFFFu},
     {"RDTR", 0x2820, 0, 0xFFFFFFFFu},
-    // Section 13.4.46, Table 13-87: PTHRESH, HTHRESH 0b; WTHRESH 01h and GRAN 1b (descriptor granularity), the
-    // values gem5's 8254x model sets from the same manual (the table's second half was not readable here).
-    {"RXDCTL", 0x2828, 0x01010000u, 0xFFFFFFFFu},
+    // Section 13.4.46, Table 13-87: PTHRESH 5:0, reserved 7:6 and HTHRESH 13:8 0b. The rows for 31:14 (WTHRESH,
+    // GRAN) were not available to check against.
+    {"RXDCTL", 0x2828, 0, 0x00003FFFu},
     {"RADV", 0x282C, 0, 0xFFFFFFFFu},
     {"RSRPD", 0x2C00, 0, 0},
     {"TXDMAC", 0x3000, 0, 0},
@@ -958,9 +958,9 @@ const ManualReset kManualResets[] = {
     {"TDH", 0x3810, 0, 0xFFFFFFFFu},
     {"TDT", 0x3818, 0, 0xFFFFFFFFu},
     {"TIDV", 0x3820, 0, 0xFFFFFFFFu},
-    {"TXDCTL", 0x3828, 0, 0xFFFFFFFFu},  // Table 13-86: PTHRESH, HTHRESH, WTHRESH, GRAN, LWTHRESH 0b
+    {"TXDCTL", 0x3828, 0, 0xFFFFFFFFu},  // Table 13-86: PTHRESH, HTHRESH, WTHRESH, GRAN, LWTHRESH, reserved 0b
     {"TADV", 0x382C, 0, 0xFFFFFFFFu},
-    {"TSPMT", 0x3830, 0, 0},
+    {"TSPMT", 0x3830, 0, 0},             // section 13.4.45: its table was not available to check against
     {"RXCSUM", 0x5000, 0, 0xFFFFFFFFu},  // section 13.5.1: PCSS, IPOFLD, TUOFLD 0b
     {"MTA[0]", 0x5200, 0, 0},
     {"MTA[127]", 0x53FC, 0, 0},
@@ -971,7 +971,7 @@ const ManualReset kManualResets[] = {
     {"WUC", 0x5800, 0, 0},
     {"WUFC", 0x5808, 0, 0},
     {"WUS", 0x5810, 0, 0},
-    {"MANC", 0x5820, 0, 0},
+    {"MANC", 0x5820, 0, 0},  // its table was not available to check against
     {"IPAV", 0x5838, 0, 0},
     {"IP4AT[0]", 0x5840, 0, 0},
     {"IP4AT[3]", 0x5858, 0, 0},
@@ -990,8 +990,8 @@ const ManualReset kManualResets[] = {
     {"PBM[16383]", 0x1FFFC, 0, 0},
 };
 
-// Section 13.7: the statistics block. The manual leaves them uninitialised by hardware (software reads them to clear
-// them); nicsim powers them up at 0, which is what such a driver sees after its clearing reads.
+// Section 13.7: the statistics block. Each counter's table gives 0b as its initial value (for example RJC, Table
+// 13-129; MGTPRC, section 13.7.38; TSCTC and TSCTFC, sections 13.7.53 and 13.7.54).
 const uint32_t kManualStatistics[] = {0x4000, 0x4004, 0x4008, 0x400C, 0x4010, 0x4014, 0x4018, 0x401C, 0x4020, 0x4028,
                                       0x4030, 0x4034, 0x4038, 0x403C, 0x4040, 0x4048, 0x404C, 0x4050, 0x4054, 0x4058,
                                       0x405C, 0x4060, 0x4064, 0x4068, 0x406C, 0x4070, 0x4074, 0x4078, 0x407C, 0x4080,
@@ -1021,7 +1021,7 @@ TEST_CASE("every register of the manual's register summary is present with its r
         INFO(r.name << " at 0x" << std::hex << r.offset << " reads 0x" << got[i]);
         CHECK((got[i] & r.mask) == (r.value & r.mask));
     }
-    INFO("statistics are present and read 0 (nicsim's power-up value)");
+    INFO("statistics are present and read 0b");
     for (uint32_t v : stats) CHECK(v == 0u);
     INFO("RAL0/RAH0: the MAC address from the EEPROM, Address Valid set (section 13.5.3)");
     CHECK(ral0 == (p.mac[0] | (p.mac[1] << 8) | (p.mac[2] << 16) | (uint32_t{p.mac[3]} << 24)));
@@ -1039,9 +1039,10 @@ TEST_CASE("TXDCTL and RXDCTL keep their fields, read 0 in reserved bits and rese
     const uint32_t tx_fields = 0x3Fu | (0x3Fu << 8) | (0x3Fu << 16) | (1u << 24) | (0x7Fu << 25);
     const uint32_t rx_fields = 0x3Fu | (0x3Fu << 8) | (0x3Fu << 16) | (1u << 24);
     Bench b;
-    uint32_t tx_ones = 0, rx_ones = 0, tx_reset = 0, rx_reset = 0;
+    uint32_t tx_ones = 0, rx_ones = 0, tx_reset = 0, rx_reset = 0, rx_power_up = 0;
     b.run([&](hostdrv::HostPlatform& hp) {
         b.enable(hp);
+        rx_power_up = Bench::rd(hp, RXDCTL);
         Bench::wr(hp, TXDCTL, 0xFFFFFFFFu);
         Bench::wr(hp, RXDCTL, 0xFFFFFFFFu);
         tx_ones = Bench::rd(hp, TXDCTL);
@@ -1052,9 +1053,12 @@ TEST_CASE("TXDCTL and RXDCTL keep their fields, read 0 in reserved bits and rese
     });
     CHECK(tx_ones == tx_fields);
     CHECK(rx_ones == rx_fields);
-    INFO("CTRL.RST: TXDCTL all 0b (Table 13-86); RXDCTL GRAN 1b, WTHRESH 01h");
+    INFO(
+        "CTRL.RST: TXDCTL all 0b (Table 13-86); RXDCTL PTHRESH, HTHRESH and the bits between 0b (Table 13-87), the "
+        "rest as at power-up");
     CHECK(tx_reset == 0u);
-    CHECK(rx_reset == ((1u << 24) | (1u << 16)));
+    CHECK((rx_reset & 0x3FFFu) == 0u);
+    CHECK(rx_reset == rx_power_up);
     b.check_clean();
 }
 
