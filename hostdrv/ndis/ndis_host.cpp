@@ -116,7 +116,7 @@ void NdisHost::violation(const char* what, const std::string& message) {
 }
 
 void NdisHost::driver_fault(const char* what, const std::string& message) {
-    violation(what, m_calling.empty() ? message : message + " (" + m_calling + ")");
+    violation(what, !m_calling.handler ? message : message + " (" + m_calling.text() + ")");
 }
 
 unsigned NdisHost::violation_count(const std::string& type) const {
@@ -732,7 +732,7 @@ void NdisHost::interrupt() {
     ++m_isr_count;
     BOOLEAN recognized = FALSE, queue = FALSE;
     ++m_at_dirql;
-    const std::string interrupted = std::exchange(m_calling, "");  // a fault in the ISR is the ISR's
+    const SendCall interrupted = std::exchange(m_calling, SendCall{});  // a fault in the ISR is the ISR's
     if (m_interrupt->IsrRequested) {
         m_chars.ISRHandler(&recognized, &queue, m_context);
     } else {
@@ -915,118 +915,130 @@ void NdisHost::run_for_ns(uint64_t ns) {
 // ---------------------------------------------------------------- sends
 
 uint64_t NdisHost::send(const std::vector<uint8_t>& frame, const SendLayout& layout) {
-    return send(std::vector<std::vector<uint8_t>>{frame}, layout).front();
+    make_current();
+    std::vector<uint64_t> ready;
+    const uint64_t id = prepare_send(frame, layout, ready);
+    dispatch_sends(ready);
+    flush_returns();
+    return id;
 }
 
 std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& frames, const SendLayout& layout) {
     make_current();
     std::vector<uint64_t> ids;
-    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
-    if (!m_packet_pool) NdisAllocatePacketPool(&st, &m_packet_pool, 4096, 16);
-    if (!m_buffer_pool) NdisAllocateBufferPool(&st, &m_buffer_pool, 65536);
-    const Placement placement = layout.override_placement ? layout.placement : m_cfg.buffer_placement;
     std::vector<uint64_t> ready;
-    for (const std::vector<uint8_t>& frame : frames) {
-        const uint64_t id = m_next_send_id++;
-        ids.push_back(id);
-        if (!m_running) {
-            m_send_results.push_back(SendResult{id, NDIS_STATUS_ADAPTER_NOT_READY, 0});
-            continue;
-        }
-        PNDIS_PACKET pkt = nullptr;
-        NdisAllocatePacket(&st, &pkt, m_packet_pool);
-        if (st != NDIS_STATUS_SUCCESS) {
-            m_send_results.push_back(SendResult{id, NDIS_STATUS_RESOURCES, 0});
-            continue;
-        }
-        m_sends.push_back(SendRecord{id, pkt, {}, {}, false});
-        SendRecord& rec = m_sends.back();
-        // Buffer sizes: the layout's, the last buffer taking whatever is left.
-        std::vector<size_t> sizes;
-        size_t left = frame.size();
-        for (uint32_t f : layout.fragments) {
-            const size_t n = std::min<size_t>(f, left);
-            sizes.push_back(n);
-            left -= n;
-        }
-        if (left || sizes.empty()) sizes.push_back(left);
-        const uint32_t page_offset = layout.page_offset % kPage;
-        size_t pos = 0;
-        bool ok = true;
-        for (size_t len : sizes) {
-            const size_t span = std::max<size_t>((page_offset + len + kPage - 1) / kPage, 1);
-            std::vector<uint64_t> phys;
-            uint8_t* host = take_send_pages(span);
-            if (!host || !m_pages.alloc_pages(span, placement, PageAllocator::kNoLimit, phys)) {
-                if (host) m_spare_send_pages.emplace_back(host, span);
-                ok = false;
-                break;
-            }
-            if (len) std::memcpy(host + page_offset, frame.data() + pos, len);
-            pos += len;
-            m_hal.register_pages(host, phys);
-            rec.memory.emplace_back(host, span);
-            rec.phys.push_back(std::move(phys));
-            PNDIS_BUFFER buf = nullptr;
-            NdisAllocateBuffer(&st, &buf, m_buffer_pool, host + page_offset, static_cast<UINT>(len));
-            if (st != NDIS_STATUS_SUCCESS) {
-                std::memset(host + page_offset, 0, len);  // no buffer in the chain to clear it at release
-                ok = false;
-                break;
-            }
-            NdisChainBufferAtBack(pkt, buf);
-        }
-        if (!ok) {
-            release_send(m_sends.size() - 1, NDIS_STATUS_RESOURCES);
-            continue;
-        }
-        NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo) =
-            reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.lso_mss));
-        NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpIpChecksumPacketInfo) =
-            reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.checksum_info));
-        NDIS_SET_PACKET_CANCEL_ID(pkt, reinterpret_cast<PVOID>(static_cast<uintptr_t>(id)));
-        NDIS_SET_PACKET_STATUS(pkt, NDIS_STATUS_PENDING);
-        if (m_hal.sg_enabled()) {
-            const NDIS_STATUS sg = m_hal.get_sg_list(pkt);
-            if (sg != NDIS_STATUS_SUCCESS) {
-                release_send(m_sends.size() - 1, sg);
-                continue;
-            }
-        }
-        ready.push_back(id);
-    }
+    for (const std::vector<uint8_t>& frame : frames) ids.push_back(prepare_send(frame, layout, ready));
     dispatch_sends(ready);
     flush_returns();
     return ids;
 }
 
-namespace {
-
-/// "in MiniportSend; the packet had 2 buffers, 2 scatter-gather elements" (ranges for several packets).
-std::string describe_send_call(const char* handler, const std::vector<PNDIS_PACKET>& packets) {
-    UINT buf_lo = ~0u, buf_hi = 0, sg_lo = ~0u, sg_hi = 0;
-    for (PNDIS_PACKET p : packets) {
-        UINT buffers = 0;
-        NdisQueryPacket(p, nullptr, &buffers, nullptr, nullptr);
-        const auto* sg =
-            static_cast<const SCATTER_GATHER_LIST*>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, ScatterGatherListPacketInfo));
-        const UINT elements = sg ? static_cast<UINT>(sg->NumberOfElements) : 0;
-        buf_lo = std::min(buf_lo, buffers);
-        buf_hi = std::max(buf_hi, buffers);
-        sg_lo = std::min(sg_lo, elements);
-        sg_hi = std::max(sg_hi, elements);
+uint64_t NdisHost::prepare_send(const std::vector<uint8_t>& frame, const SendLayout& layout,
+                                std::vector<uint64_t>& ready) {
+    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
+    if (!m_packet_pool) NdisAllocatePacketPool(&st, &m_packet_pool, 4096, 16);
+    if (!m_buffer_pool) NdisAllocateBufferPool(&st, &m_buffer_pool, 65536);
+    const uint64_t id = m_next_send_id++;
+    if (!m_running) {
+        m_send_results.push_back(SendResult{id, NDIS_STATUS_ADAPTER_NOT_READY, 0});
+        return id;
     }
+    PNDIS_PACKET pkt = nullptr;
+    NdisAllocatePacket(&st, &pkt, m_packet_pool);
+    if (st != NDIS_STATUS_SUCCESS) {
+        m_send_results.push_back(SendResult{id, NDIS_STATUS_RESOURCES, 0});
+        return id;
+    }
+    m_sends.push_back(SendRecord{id, pkt, {}, {}, false});
+    if (!chain_send_buffers(m_sends.back(), frame, layout)) {
+        release_send(m_sends.size() - 1, NDIS_STATUS_RESOURCES);
+        return id;
+    }
+    NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo) =
+        reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.lso_mss));
+    NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpIpChecksumPacketInfo) =
+        reinterpret_cast<PVOID>(static_cast<uintptr_t>(layout.checksum_info));
+    NDIS_SET_PACKET_CANCEL_ID(pkt, reinterpret_cast<PVOID>(static_cast<uintptr_t>(id)));
+    NDIS_SET_PACKET_STATUS(pkt, NDIS_STATUS_PENDING);
+    if (m_hal.sg_enabled()) {
+        const NDIS_STATUS sg = m_hal.get_sg_list(pkt);
+        if (sg != NDIS_STATUS_SUCCESS) {
+            release_send(m_sends.size() - 1, sg);
+            return id;
+        }
+    }
+    ready.push_back(id);
+    return id;
+}
+
+bool NdisHost::chain_send_buffers(SendRecord& rec, const std::vector<uint8_t>& frame, const SendLayout& layout) {
+    const Placement placement = layout.override_placement ? layout.placement : m_cfg.buffer_placement;
+    // Buffer sizes: the layout's, the last buffer taking whatever is left.
+    std::vector<size_t>& sizes = m_send_sizes;
+    sizes.clear();
+    size_t left = frame.size();
+    for (uint32_t f : layout.fragments) {
+        const size_t n = std::min<size_t>(f, left);
+        sizes.push_back(n);
+        left -= n;
+    }
+    if (left || sizes.empty()) sizes.push_back(left);
+    const uint32_t page_offset = layout.page_offset % kPage;
+    size_t pos = 0;
+    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
+    for (size_t len : sizes) {
+        const size_t span = std::max<size_t>((page_offset + len + kPage - 1) / kPage, 1);
+        std::vector<uint64_t> phys;
+        uint8_t* host = take_send_pages(span);
+        if (!host || !m_pages.alloc_pages(span, placement, PageAllocator::kNoLimit, phys)) {
+            if (host) m_spare_send_pages.emplace_back(host, span);
+            return false;
+        }
+        if (len) std::memcpy(host + page_offset, frame.data() + pos, len);
+        pos += len;
+        m_hal.register_pages(host, phys);
+        rec.memory.emplace_back(host, span);
+        rec.phys.push_back(std::move(phys));
+        PNDIS_BUFFER buf = nullptr;
+        NdisAllocateBuffer(&st, &buf, m_buffer_pool, host + page_offset, static_cast<UINT>(len));
+        if (st != NDIS_STATUS_SUCCESS) {
+            std::memset(host + page_offset, 0, len);  // no buffer in the chain to clear it at release
+            return false;
+        }
+        NdisChainBufferAtBack(rec.packet, buf);
+    }
+    return true;
+}
+
+NdisHost::SendCall NdisHost::describe_send_call(const char* handler, const PNDIS_PACKET* packets, size_t n) {
+    SendCall c;
+    c.handler = handler;
+    c.packets = n;
+    c.buf_lo = c.sg_lo = ~0u;
+    for (size_t i = 0; i < n; ++i) {
+        UINT buffers = 0;
+        NdisQueryPacket(packets[i], nullptr, &buffers, nullptr, nullptr);
+        const auto* sg = static_cast<const SCATTER_GATHER_LIST*>(
+            NDIS_PER_PACKET_INFO_FROM_PACKET(packets[i], ScatterGatherListPacketInfo));
+        const UINT elements = sg ? static_cast<UINT>(sg->NumberOfElements) : 0;
+        c.buf_lo = std::min(c.buf_lo, buffers);
+        c.buf_hi = std::max(c.buf_hi, buffers);
+        c.sg_lo = std::min(c.sg_lo, elements);
+        c.sg_hi = std::max(c.sg_hi, elements);
+    }
+    return c;
+}
+
+std::string NdisHost::SendCall::text() const {
     auto range = [](UINT lo, UINT hi) {
         return lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi);
     };
-    const std::string what = packets.size() == 1 ? "the packet had " : std::to_string(packets.size()) + " packets had ";
+    const std::string what = packets == 1 ? "the packet had " : std::to_string(packets) + " packets had ";
     return std::string("in ") + handler + "; " + what + range(buf_lo, buf_hi) + " buffers, " + range(sg_lo, sg_hi) +
            " scatter-gather elements";
 }
 
-}  // namespace
-
-void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
+void NdisHost::dispatch_sends(const std::vector<uint64_t>& ids) {
     if (ids.empty()) return;
     if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
         // Serialized: NDIS owns the queue; packets wait behind those already waiting.
@@ -1039,9 +1051,9 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
             auto it = find_send(id);
             if (it == m_sends.end()) continue;
             ++m_dispatch_depth;
-            m_calling = describe_send_call("MiniportSend", {it->packet});
+            m_calling = describe_send_call("MiniportSend", &it->packet, 1);
             const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
-            m_calling.clear();
+            m_calling = SendCall{};
             leave_dispatch();
             it = find_send(id);
             if (it != m_sends.end() && st != NDIS_STATUS_PENDING)
@@ -1055,9 +1067,9 @@ void NdisHost::dispatch_sends(std::vector<uint64_t> ids) {
         for (size_t i = first; i < ids.size() && i - first < send_packets_limit(); ++i)
             array.push_back(find_send(ids[i])->packet);
         ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
-        m_calling = describe_send_call("MiniportSendPackets", array);
+        m_calling = describe_send_call("MiniportSendPackets", array.data(), array.size());
         m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
-        m_calling.clear();
+        m_calling = SendCall{};
         leave_dispatch();
     }
     // every packet comes back through NdisMSendComplete
@@ -1113,9 +1125,9 @@ void NdisHost::send_queued_one() {
     auto it = find_send(id);
     if (it == m_sends.end()) return;
     ++m_dispatch_depth;
-    m_calling = describe_send_call("MiniportSend", {it->packet});
+    m_calling = describe_send_call("MiniportSend", &it->packet, 1);
     const NDIS_STATUS st = m_chars.SendHandler(m_context, it->packet, 0);
-    m_calling.clear();
+    m_calling = SendCall{};
     leave_dispatch();
     it = find_send(id);
     if (it == m_sends.end() || st == NDIS_STATUS_PENDING) return;
@@ -1138,9 +1150,9 @@ void NdisHost::send_queued_packets() {
     std::vector<PNDIS_PACKET> array;
     for (uint64_t id : ids) array.push_back(find_send(id)->packet);
     ++m_dispatch_depth;
-    m_calling = describe_send_call("MiniportSendPackets", array);
+    m_calling = describe_send_call("MiniportSendPackets", array.data(), array.size());
     m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
-    m_calling.clear();
+    m_calling = SendCall{};
     leave_dispatch();
     std::vector<uint64_t> back;
     for (uint64_t id : ids) {

@@ -311,7 +311,12 @@ class NdisHost {
     };
     void complete_send(PNDIS_PACKET packet, NDIS_STATUS status);
     void release_send(size_t index, NDIS_STATUS status);
-    void dispatch_sends(std::vector<uint64_t> ids);
+    /// One frame of a send: a packet with its buffers chained and mapped, its id appended to `ready` unless it was
+    /// refused (then its result is recorded). Returns its id.
+    uint64_t prepare_send(const std::vector<uint8_t>& frame, const SendLayout& layout, std::vector<uint64_t>& ready);
+    /// Copy the frame into send pages, one buffer per layout fragment, and chain them to the record's packet.
+    bool chain_send_buffers(SendRecord& rec, const std::vector<uint8_t>& frame, const SendLayout& layout);
+    void dispatch_sends(const std::vector<uint64_t>& ids);
     std::deque<SendRecord>::iterator find_send(uint64_t id);
     uint8_t* take_send_pages(size_t span);
     bool miniport_busy() const;
@@ -399,7 +404,19 @@ class NdisHost {
     PNDIS_MINIPORT_INTERRUPT m_interrupt = nullptr;
     bool m_in_isr = false;          // the DPC loop is running
     unsigned m_dispatch_depth = 0;  // miniport handlers running at DISPATCH_LEVEL on the stack
-    std::string m_calling;          // the send handler NDIS is in and its packet, for driver faults ("" elsewhere)
+    /// The send handler NDIS is in and what its packets held, for driver faults (`handler` null elsewhere): counted
+    /// when the call starts, put into words only when a fault is reported.
+    struct SendCall {
+        const char* handler = nullptr;
+        size_t packets = 0;
+        UINT buf_lo = 0, buf_hi = 0, sg_lo = 0, sg_hi = 0;
+        /// "in MiniportSend; the packet had 2 buffers, 2 scatter-gather elements" (ranges for several packets).
+        std::string text() const;
+    };
+    /// What the `n` packets of a call to `handler` held.
+    static SendCall describe_send_call(const char* handler, const PNDIS_PACKET* packets, size_t n);
+    SendCall m_calling;
+    std::vector<size_t> m_send_sizes;  // the buffer sizes of the send being prepared (kept for its capacity)
     AdapterInfo m_info;
     bool start_query(NDIS_OID oid, const char* name, ULONG length, bool needed, std::vector<uint8_t>& answer);
     /// Packets NDIS hands over in one MiniportSendPackets call (OID_GEN_MAXIMUM_SEND_PACKETS once queried).

@@ -56,7 +56,7 @@ class DmaVerifier : public sc_core::sc_module {
     void enable(bool on);
     bool enabled() const { return m_enabled; }
 
-    /// Hand the device [phys, phys+len); `what` names the window in violation reports.
+    /// Hand the device [phys, phys+len); `what` names the window (a string that outlives it: a literal).
     void allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what);
     /// Take back every window lying inside [phys, phys+len) (warns when there is none).
     void revoke(uint64_t phys, uint64_t len);
@@ -72,7 +72,7 @@ class DmaVerifier : public sc_core::sc_module {
     struct Window {
         uint64_t end = 0;  // exclusive
         bool may_write = false;
-        std::string what;
+        const char* what = "";
     };
 
     bool covered(uint64_t start, uint64_t end, bool need_write) const;  // every byte of [start, end) in a window

@@ -18,6 +18,7 @@ DescriptorCache::DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs
     : m_ctx(ctx),
       m_dma(dma),
       m_regs(regs),
+      m_dctl_word(ctx.reg_storage(regs.dctl)),
       m_owner(owner),
       m_stats(stats),
       m_entries(std::max(1u, ctx.params().desc_cache_entries)),
@@ -135,8 +136,8 @@ bool DescriptorCache::fetch_due() const {
     const uint64_t room = m_entries - (m_fetch_end - m_wb);
     if (avail == 0 || room == 0) return false;
     if (ready() == 0) return true;
-    const uint32_t dctl = m_ctx.reg(m_regs.dctl);
-    return ready() < e1000::dctl::PTHRESH::get(dctl) && avail >= e1000::dctl::HTHRESH::get(dctl);
+    const uint32_t d = dctl();
+    return ready() < e1000::dctl::PTHRESH::get(d) && avail >= e1000::dctl::HTHRESH::get(d);
 }
 
 bool DescriptorCache::writeback_due(bool owner_idle) const {
@@ -150,7 +151,7 @@ bool DescriptorCache::writeback_due(bool owner_idle) const {
 bool DescriptorCache::reported_run_due(bool owner_idle) const {
     if (m_report_first == kNoReport) return false;
     if (m_flush) return true;
-    const uint32_t wthresh = e1000::dctl::WTHRESH::get(m_ctx.reg(m_regs.dctl));
+    const uint32_t wthresh = e1000::dctl::WTHRESH::get(dctl());
     const bool cache_full = m_fetch_end - m_wb >= m_entries;
     return wthresh == 0 || m_done - m_report_first >= wthresh || owner_idle || cache_full || !m_enabled;
 }
@@ -202,7 +203,7 @@ void DescriptorCache::start_writeback(bool owner_idle) {
     if (m_report_first == kNoReport) m_flush = false;  // nothing left to write
     if (!reported_run_due(owner_idle) || m_dma.free_slots() == 0) return;
     const uint32_t idx = ring_index(m_wb);
-    const bool bursting = e1000::dctl::WTHRESH::get(m_ctx.reg(m_regs.dctl)) != 0;
+    const bool bursting = e1000::dctl::WTHRESH::get(dctl()) != 0;
     uint64_t n = (bursting ? m_done : m_report_last + 1) - m_wb;
     n = std::min<uint64_t>(n, m_count - idx);
     n = std::min<uint64_t>(n, m_entries - slot(m_wb));

@@ -93,6 +93,7 @@ class DescriptorCache : public DmaClient {
     void resample();
     bool fetch_due() const;
     bool writeback_due(bool owner_idle) const;
+    uint32_t dctl() const { return m_dctl_word ? *m_dctl_word : m_ctx.reg(m_regs.dctl); }
     bool reported_run_due(bool owner_idle) const;
     void start_fetch();
     void start_writeback(bool owner_idle);
@@ -102,6 +103,7 @@ class DescriptorCache : public DmaClient {
     NicContext& m_ctx;
     DmaEngine& m_dma;
     const RingRegs m_regs;
+    const uint32_t* m_dctl_word;  // TXDCTL/RXDCTL in the register file (read on every evaluation), or null: reg()
     DescCacheOwner& m_owner;
     DataPathStats& m_stats;
 

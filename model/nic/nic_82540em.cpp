@@ -180,6 +180,7 @@ void Nic82540em::update_master_config() {
 }
 
 uint64_t Nic82540em::now_ns() const {
+    if (m_in_edge) return m_edge_ns;
     static const uint64_t ns_ticks = sc_time(1, SC_NS).value();  // fixed once time exists; built once, not per call
     return sc_time_stamp().value() / ns_ticks;
 }
@@ -212,6 +213,13 @@ bool Nic82540em::needs_clock() const {
 }
 
 void Nic82540em::clock_edge() {
+    m_edge_ns = now_ns();
+    m_in_edge = true;
+    evaluate_edge();
+    m_in_edge = false;
+}
+
+void Nic82540em::evaluate_edge() {
     ++m_stats.awake_clocks;
     const pci::Lines& l = m_bus.lines();
     if (!l.rst_n) {
@@ -318,6 +326,11 @@ void Nic82540em::rx_done_event(bool immediate) {
 
 uint32_t Nic82540em::reg(uint32_t offset) const {
     return m_regs.peek(offset & ~3u);
+}
+
+const uint32_t* Nic82540em::reg_storage(uint32_t offset) const {
+    const RegisterSpec* s = m_regs.spec(offset);
+    return s && !(s->hooks & kPeek) ? &m_regs.word(offset) : nullptr;
 }
 
 void Nic82540em::set_reg(uint32_t offset, uint32_t value) {

@@ -95,6 +95,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     const NicParams& params() const override { return m_params; }
     uint32_t reg(uint32_t offset) const override;
     void set_reg(uint32_t offset, uint32_t value) override;
+    const uint32_t* reg_storage(uint32_t offset) const override;
     void add_stat(uint32_t offset, uint64_t amount) override;
     void raise_irq(uint32_t icr_bits) override;
     void tx_done_event(bool immediate) override;
@@ -125,6 +126,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     };
 
     void clock_edge() override;
+    void evaluate_edge();
     void woken() override;
     bool needs_clock() const;
     void wake() { m_bus.CLK.wake(m_agent); }
@@ -181,6 +183,10 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     bool m_inta = false;
     bool m_in_reset = false;
     bool m_awake = true;  // traced: evaluated on the clock edges (not asleep)
+    // While clock_edge() runs, the time of its edge: simulated time stands still inside one evaluation, and the
+    // engines ask for it a few dozen times per evaluation (sc_time_stamp() each time otherwise).
+    bool m_in_edge = false;
+    uint64_t m_edge_ns = 0;
     pci::BusClock::AgentId m_agent;
     NicFrontStats m_stats;
 };

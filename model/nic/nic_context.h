@@ -43,6 +43,12 @@ class NicContext {
     /// The register file (offsets as in model/nic/e1000_regs.h); the data path updates TDH/RDH and statistics here.
     virtual uint32_t reg(uint32_t offset) const = 0;
     virtual void set_reg(uint32_t offset, uint32_t value) = 0;
+    /// Where the register at `offset` keeps its value when it lives in the register file (no peek hook), for a block
+    /// that reads it on every evaluation; null otherwise (then reg()).
+    virtual const uint32_t* reg_storage(uint32_t offset) const {
+        (void)offset;
+        return nullptr;
+    }
     /// Add to a statistics counter register (GPRC, GOTCL...), saturating as the hardware does.
     virtual void add_stat(uint32_t offset, uint64_t amount) = 0;
     /// Raise interrupt causes (ICR bits); moderation timers are the front's business.

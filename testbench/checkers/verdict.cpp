@@ -145,10 +145,6 @@ void judge_pcap_in(const Evidence& e, uint64_t rx_allowed, std::vector<std::stri
 
 }  // namespace
 
-bool overrun_inevitable(const RunConfig& cfg) {
-    return cfg.bus_model == BusModel::Tlm ? tlm_overrun_inevitable(cfg) : pin_overrun_inevitable(cfg);
-}
-
 Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out) {
     const Evidence e{stats};
     Verdict v;

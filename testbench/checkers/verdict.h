@@ -25,9 +25,4 @@ Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out
 /// Add the verdict to the record: the accepted losses, checks.verdict and checks.failures.
 void record_verdict(RunStats& stats, const Verdict& verdict);
 
-/// True when the configured traffic needs more than the bus can move (both directions at link rate on a 32-bit/33 MHz
-/// bus): receive overruns (MPC) are then the configuration's, not a fault of the model. Each bus model has its own
-/// rule (overrun_rule.h).
-bool overrun_inevitable(const RunConfig& cfg);
-
 }  // namespace nicsim::tb

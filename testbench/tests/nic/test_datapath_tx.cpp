@@ -338,7 +338,8 @@ std::vector<Burst> manual_tx_writebacks(const std::vector<uint8_t>& cmds, uint32
             start = -1;
         }
     }
-    if (start >= 0) out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(cmds.size()) - start});
+    if (start >= 0)
+        out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(cmds.size() - static_cast<size_t>(start))});
     return out;
 }
 
