@@ -1,6 +1,7 @@
-// When receive overruns (MPC) are the configuration's and not a fault: the traffic needs about as many bus clocks as
-// the bus has. Both bus models obey the same burst arithmetic (model/pci/burst_timing.h: the pin-level bus runs it,
-// the fast mode charges it), so one rule serves both.
+// When receive overruns (MPC) are the configuration's and not a fault: the NIC's DMA and the host's register cycles
+// together need about as many bus clocks as the bus has. Both bus models obey the same burst arithmetic
+// (model/pci/burst_timing.h: the pin-level bus runs it, the fast mode charges it) and the same clocks per CPU cycle
+// (fast::FastBridgeParams), so one rule serves both.
 #pragma once
 
 #include "testbench/nicsim/run_config.h"
@@ -15,10 +16,16 @@ unsigned dma_data_bits(const RunConfig& cfg);
 double frame_bus_clocks(uint32_t bytes, bool write, const RunConfig& cfg);
 /// Share of the bus's clocks the offered frames' DMA takes at link rate (1.0: every clock).
 double dma_bus_share(const RunConfig& cfg);
-/// The share of the bus's clocks from which receive overruns are accepted: the host's register cycles take the
-/// rest (see overrun_rule.cpp).
+/// Share of the run's `bus_clocks` the CPU's `cpu_cycles` register cycles (MMIO and configuration) took: each the
+/// clocks the fast mode charges a CPU write (fast::FastBridgeParams) and the resumption of the NIC burst it cut
+/// (arbitration, address phase and turnaround again: model/pci/burst_timing.h).
+double cpu_bus_share(uint64_t cpu_cycles, uint64_t bus_clocks);
+/// The share of the bus's clocks, the offered frames' DMA and the host's register cycles together, from which receive
+/// overruns are accepted: what neither counts (a read's extra clocks, the memory's wait states of a resumed read)
+/// takes the rest (see overrun_rule.cpp).
 constexpr double kOverrunShare = 0.95;
-/// Receive overruns are the configuration's: the DMA of the offered frames takes at least kOverrunShare of the bus.
-bool overrun_inevitable(const RunConfig& cfg);
+/// Receive overruns are the configuration's: the DMA of the offered frames and the CPU's measured share
+/// (cpu_bus_share; 0 for the DMA alone) take at least kOverrunShare of the bus.
+bool overrun_inevitable(const RunConfig& cfg, double cpu_share = 0);
 
 }  // namespace nicsim::tb

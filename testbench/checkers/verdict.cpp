@@ -163,7 +163,8 @@ Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out
         // exactly one of those counts (missed, dropped, lost on the wire, or written to host memory and discarded by
         // the reset), so a frame lost without being counted leaves a missing frame unaccounted for.
         const std::string f = "faults";
-        v.overrun_inevitable = overrun_inevitable(cfg);
+        const uint64_t cpu_cycles = e.n("host", "CPU MMIO cycles") + e.n("host", "CPU config cycles");
+        v.overrun_inevitable = overrun_inevitable(cfg, cpu_bus_share(cpu_cycles, e.n("run", "bus clocks")));
         const bool lossy = cfg.fault.lossy() || v.overrun_inevitable;
         if (lossy) {
             v.judged_losses = cfg.fault.lossy();
