@@ -1,6 +1,7 @@
 // The verdict reads only the statistics record: each case builds the record a run would have produced (the counts
 // written out here, not taken from a run) and checks the verdict and its reason.
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "testbench/checkers/overrun_rule.h"
 #include "testbench/checkers/verdict.h"
@@ -238,6 +239,60 @@ TEST_CASE("the 82540EM's 32-bit data phases set the overrun rule on a 64-bit bus
     CHECK(judge(record(69, 69), saturate_tlm, RunOutcome{}).pass());
     CHECK_THAT(reasons(judge(record(69, 68), saturate_tlm, RunOutcome{})),
                Catch::Contains("receive: 69 frames missing, only 68 accounted for"));
+}
+
+TEST_CASE("the host's register cycles count towards the overrun rule, measured over the run", "[checkers][verdict]") {
+    // 100-byte frames both ways with the 64-bit variant on a 64-bit/66 MHz bus: 13 quadword data phases. Receive
+    // 2 + 1 + 13 + 1 + 6 + 2 = 25 clocks, transmit 2 + 1 + 1 + 3 + 13 + 1 + 6 + 2 = 29, in a 124-byte slot of 992 ns
+    // (65.472 clocks): 82.5 %. Each CPU cycle: the fast mode's 4 clocks for a write, then the NIC burst it cut
+    // arbitrates again (2) and repeats its address phase (1) and turnaround (1): 8 clocks.
+    RunConfig wide = fast_bus();
+    wide.size.min = wide.size.max = 100;
+    const double slot = 124 * 8 * 66 / 1000.0;
+    const double dma = (25.0 + 29.0) / slot;
+    CHECK(dma_bus_share(wide) == Approx(dma));
+    CHECK_FALSE(overrun_inevitable(wide));
+    const uint64_t clocks = 100000;
+    const double per_cycle = 4 + 2 + 1 + 1;
+    CHECK(cpu_bus_share(1000, clocks) == Approx(1000 * per_cycle / clocks));
+    CHECK(cpu_bus_share(1000, 0) == 0);
+    const auto at_threshold = static_cast<uint64_t>(std::ceil((0.95 - dma) * clocks / per_cycle));
+    CHECK(overrun_inevitable(wide, cpu_bus_share(at_threshold, clocks)));
+    CHECK_FALSE(overrun_inevitable(wide, cpu_bus_share(at_threshold - 1, clocks)));
+
+    // The verdict reads the cycles (MMIO and configuration) and the run's clocks from the record.
+    auto record = [&](uint64_t mmio, uint64_t missing, uint64_t mpc) {
+        RunStats s;
+        const RunStats clean = clean_record(2000);
+        for (const RunStats::Row& r : clean.rows()) {
+            uint64_t v = static_cast<uint64_t>(r.value);
+            if (r.section == "receive" && r.key == "frames missing") v = missing;
+            if (r.section == "receive" && r.key == "frames intact") v = 2000 - missing;
+            if (r.section == "nic" && r.key == "frames missed (RX overrun)") v = mpc;
+            s.add_count(r.section, r.key, v);
+        }
+        s.add_count("run", "bus clocks", clocks);
+        s.add_count("host", "CPU MMIO cycles", mmio - 70);
+        s.add_count("host", "CPU config cycles", 70);
+        return s;
+    };
+    for (BusModel m : {BusModel::Pin, BusModel::Tlm}) {
+        wide.bus_model = m;
+        const Verdict accepted = judge(record(at_threshold, 400, 400), wide, RunOutcome{});
+        INFO(reasons(accepted));
+        CHECK(accepted.pass());
+        CHECK(accepted.rx_losses_accepted == 400);
+        RunStats shown = record(at_threshold, 400, 400);
+        record_verdict(shown, accepted);
+        CHECK(shown.value("receive", "RX overruns accepted (the bus cannot carry the link rate)") == 400);
+        INFO("below the threshold the losses fail the run; a loss the NIC did not count fails it at any share");
+        CHECK_THAT(reasons(judge(record(at_threshold - 1, 400, 400), wide, RunOutcome{})),
+                   Catch::Contains("receive: 400 frames missing"));
+        CHECK_THAT(reasons(judge(record(at_threshold, 400, 399), wide, RunOutcome{})),
+                   Catch::Contains("receive: 400 frames missing, only 399 accounted for"));
+        CHECK_THAT(reasons(judge(record(4 * at_threshold, 400, 399), wide, RunOutcome{})),
+                   Catch::Contains("receive: 400 frames missing, only 399 accounted for"));
+    }
 }
 
 TEST_CASE("frames from --pcap-in that are neither indicated nor filtered fail the run", "[checkers][verdict]") {
