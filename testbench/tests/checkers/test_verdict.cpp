@@ -45,6 +45,21 @@ RunConfig fast_bus() {
     return cfg;
 }
 
+/// A clean run of `frames` both ways in which `missing` received frames are lost and the NIC counted `mpc` of them
+/// as missed (MPC).
+RunStats overrun_record(uint64_t frames, uint64_t missing, uint64_t mpc) {
+    RunStats s;
+    const RunStats clean = clean_record(frames);
+    for (const RunStats::Row& r : clean.rows()) {
+        uint64_t v = static_cast<uint64_t>(r.value);
+        if (r.section == "receive" && r.key == "frames missing") v = missing;
+        if (r.section == "receive" && r.key == "frames intact") v = frames - missing;
+        if (r.section == "nic" && r.key == "frames missed (RX overrun)") v = mpc;
+        s.add_count(r.section, r.key, v);
+    }
+    return s;
+}
+
 }  // namespace
 
 TEST_CASE("a clean record passes and records verdict pass", "[checkers][verdict]") {
@@ -215,18 +230,7 @@ TEST_CASE("the 82540EM's 32-bit data phases set the overrun rule on a 64-bit bus
     CHECK(dma_data_bits(narrow_bus) == 32);
 
     // 8 of 10000 received frames missing, each counted by the NIC as missed (MPC): the loss is the bus's, accepted.
-    auto record = [](uint64_t missing, uint64_t mpc) {
-        RunStats s;
-        const RunStats clean = clean_record(10000);
-        for (const RunStats::Row& r : clean.rows()) {
-            uint64_t v = static_cast<uint64_t>(r.value);
-            if (r.section == "receive" && r.key == "frames missing") v = missing;
-            if (r.section == "receive" && r.key == "frames intact") v = 10000 - missing;
-            if (r.section == "nic" && r.key == "frames missed (RX overrun)") v = mpc;
-            s.add_count(r.section, r.key, v);
-        }
-        return s;
-    };
+    auto record = [](uint64_t missing, uint64_t mpc) { return overrun_record(10000, missing, mpc); };
     const Verdict accepted = judge(record(8, 8), saturate, RunOutcome{});
     INFO(reasons(accepted));
     CHECK(accepted.pass());
@@ -262,15 +266,7 @@ TEST_CASE("the host's register cycles count towards the overrun rule, measured o
 
     // The verdict reads the cycles (MMIO and configuration) and the run's clocks from the record.
     auto record = [&](uint64_t mmio, uint64_t missing, uint64_t mpc) {
-        RunStats s;
-        const RunStats clean = clean_record(2000);
-        for (const RunStats::Row& r : clean.rows()) {
-            uint64_t v = static_cast<uint64_t>(r.value);
-            if (r.section == "receive" && r.key == "frames missing") v = missing;
-            if (r.section == "receive" && r.key == "frames intact") v = 2000 - missing;
-            if (r.section == "nic" && r.key == "frames missed (RX overrun)") v = mpc;
-            s.add_count(r.section, r.key, v);
-        }
+        RunStats s = overrun_record(2000, missing, mpc);
         s.add_count("run", "bus clocks", clocks);
         s.add_count("host", "CPU MMIO cycles", mmio - 70);
         s.add_count("host", "CPU config cycles", 70);
