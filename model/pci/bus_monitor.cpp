@@ -299,6 +299,11 @@ void BusMonitor::step(const Lines& l, uint64_t n) {
 }
 
 void BusMonitor::check_sts_release(uint64_t n) {
+    // With no driver's lines or levels changed since the last walk, every m_sts_low[i] is still what it holds and no
+    // driver can have released a line it drove low.
+    const uint64_t gen = m_bus.control_generation();
+    if (gen == m_sts_gen) return;
+    m_sts_gen = gen;
     for (unsigned i = 0; i < m_drivers; ++i) {
         const Drive& d = m_bus.driven_by(i);
         const uint32_t released = m_sts_low[i] & ~d.oe;

@@ -128,6 +128,7 @@ class BusMonitor : public sc_core::sc_module, private ClockedAgent {
     uint32_t m_master_mask = 0;             // GNT# bits that exist
     unsigned m_drivers = 0;                 // driver slots on the bus
     std::vector<uint32_t> m_sts_low;        // per driver: s/t/s lines it drove low on the previous clock
+    uint64_t m_sts_gen = ~uint64_t(0);      // PciBus::control_generation() when m_sts_low was last brought up to date
     std::vector<unsigned> m_driver_master;  // per driver: the master registered under the same name, or kNoOwner
 
     // sampling

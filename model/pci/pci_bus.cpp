@@ -95,6 +95,7 @@ unsigned PciBus::add_device(const std::string& agent_name) {
 void PciBus::drive(DriverId id, const Drive& d) {
     Slot& s = m_drivers[id];
     if (s.next == d) return;
+    if (s.next.oe != d.oe || s.next.level != d.level) m_control_dirty = true;
     s.next = d;
     m_wires->touch();
 }
@@ -162,6 +163,10 @@ void PciBus::resolve() {
         if (oe & kAdHi) ad = (ad & 0xFFFFFFFFull) | (s.cur.ad & ~0xFFFFFFFFull);
         if (oe & kCbeLo) cbe_n = static_cast<uint8_t>((cbe_n & 0xF0) | (s.cur.cbe_n & 0x0F));
         if (oe & kCbeHi) cbe_n = static_cast<uint8_t>((cbe_n & 0x0F) | (s.cur.cbe_n & 0xF0));
+    }
+    if (m_control_dirty) {
+        m_control_dirty = false;
+        ++m_control_gen;
     }
     r.driven = driven;
     r.contention = contention & ~kSerr;  // SERR# is open drain

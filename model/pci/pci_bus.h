@@ -128,6 +128,9 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     const Lines& lines() const { return m_now; }
     /// What one driver currently drives (for the monitor's per-agent checks).
     const Drive& driven_by(DriverId id) const { return m_drivers[id].cur; }
+    /// Changes whenever some driver's driven lines or their levels may have changed (AD and C/BE# values aside): a
+    /// per-driver check compares it with the value it last saw and skips the clocks on which nobody changed.
+    uint64_t control_generation() const { return m_control_gen; }
 
     /// Drive the bused lines; takes effect after this evaluation phase. Cheap when nothing changes.
     void drive(DriverId id, const Drive& d);
@@ -189,7 +192,9 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     std::vector<std::string> m_masters;
     std::vector<std::string> m_devices;
     Lines m_now;
-    Lines m_next;  // point-to-point lines written this phase (REQ#, GNT#, IDSEL, INTA#, RST#)
+    uint64_t m_control_gen = 0;
+    bool m_control_dirty = false;  // a driver's next oe or level differs from its resolved one
+    Lines m_next;                  // point-to-point lines written this phase (REQ#, GNT#, IDSEL, INTA#, RST#)
     unsigned m_reset_left;
     BusClock::AgentId m_reset_agent;
     sc_core::sc_event m_changed;
