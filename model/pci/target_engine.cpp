@@ -303,6 +303,21 @@ void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
     }
 }
 
+// Someone else's transaction or an idle bus, with nothing driven and no parity or release pending: the full tick
+// would only note FRAME# and the end of that transaction, so a bystander does just that (true), unless FRAME# starts
+// an address phase it has to decode.
+[[gnu::always_inline]] inline bool PciTargetEngine::quiet_bystander(const Lines& l) {
+    Impl& s = *m;
+    if ((s.st != Impl::St::Other && s.st != Impl::St::Idle) || s.drv.oe != 0 || s.release_next != 0 || s.apar_check ||
+        s.wpar_check || s.perr_on || s.serr_on)
+        return false;
+    const bool frame = l.asserted(kFrame);
+    if (frame && !s.prev_frame) return false;
+    s.prev_frame = frame;
+    if (s.st == Impl::St::Other && l.idle()) s.st = Impl::St::Idle;
+    return true;
+}
+
 // FRAME# newly asserted: latch the (first) address phase; a DAC waits for its second.
 [[gnu::always_inline]] inline void PciTargetEngine::address_phase(Drive& d, const Lines& l) {
     Impl& s = *m;
@@ -354,6 +369,7 @@ void PciTargetEngine::tick() {
         return;
     }
     s.vis = s.drv;
+    if (quiet_bystander(l)) return;
     Drive d = s.drv;
     d.release(s.release_next);
     s.release_next = 0;

@@ -106,6 +106,7 @@ class PciTargetEngine {
     void check_parity(Drive& d, const Lines& l);
     void address_phase(Drive& d, const Lines& l);
     void follow(Drive& d, const Lines& l);
+    bool quiet_bystander(const Lines& l);
     Impl* m;
     PciBus& m_bus;
     TargetClient& m_client;
