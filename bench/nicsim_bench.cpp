@@ -3,14 +3,14 @@
 // collects one result per child through a pipe and prints a Markdown report (docs/performance.md holds one).
 //
 //   nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--detail-packets N] [--only NAME[,NAME...]]
-//   nicsim_bench --profile full|vcd|fst|pin|fast CLOCKS
+//   nicsim_bench --profile full|full64|vcd|fst|pin|fast CLOCKS
 //
 // --seconds: wall-clock budget of each speed measurement (default 8); --long-seconds: budget of the long
 // small-packet run that samples memory (default 120); --long-packets: its packet target (default 10 M, both
 // directions together); --detail-packets: the frames of each run of the tdetail row (default 1 M; the wall budget of
 // each is --long-seconds); --profile: no measurement, no child: run that configuration for exactly CLOCKS simulated
 // bus clocks in this process and exit (a fixed, repeatable run for valgrind --tool=callgrind); --only: run only the
-// named measurements (ref, full, vcd, fst, idle, pinh, fast, tfull, eff, line, small, tsmall, long,
+// named measurements (ref, full, full64, vcd, fst, idle, pinh, fast, tfull, eff, line, small, tsmall, long,
 // tlong, tdetail; the t-rows are the fast mode, --bus-model tlm).
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -201,9 +201,12 @@ void measure_reference(const Options& o, Result& r) {
 
 // ---- (b), (c): the full system under saturated bidirectional 1 GbE ----
 
-RunConfig saturate_config() {
+/// `wide`: the NIC with the 82545EM's 64-bit data path (nic-data-path 64), the configuration of the 2026-11-25
+/// baseline in docs/performance.md; the 82540EM's 32-bit data path needs about twice the bus clocks per frame.
+RunConfig saturate_config(bool wide = false) {
     RunConfig cfg;
     apply_preset(cfg, "saturate");
+    if (wide) cfg.nic_data_path = 64;
     cfg.vcd.clear();
     cfg.pcap_out.clear();
     cfg.stats_json.clear();
@@ -267,9 +270,10 @@ class BenchTrace {
     std::unique_ptr<OutputFile> m_out;
 };
 
-/// (b), (c), (c') and (g): `tlm` builds the run on the TLM-2.0 fast machine (--bus-model tlm).
-void measure_full(const Options& o, Trace trace, bool tlm, Result& r) {
-    RunConfig cfg = saturate_config();
+/// (b), (c), (c'), (b64) and (g): `tlm` builds the run on the TLM-2.0 fast machine (--bus-model tlm), `wide` gives the
+/// NIC a 64-bit data path.
+void measure_full(const Options& o, Trace trace, bool tlm, Result& r, bool wide = false) {
+    RunConfig cfg = saturate_config(wide);
     if (tlm) cfg.bus_model = BusModel::Tlm;
     BenchTrace bt(trace, cfg);
     SystemTop top("top", cfg);
@@ -482,8 +486,8 @@ void measure_small(const Options& o, double budget_s, uint64_t target_packets, b
 
 int profile_run(const std::string& what, uint64_t clocks) {
     const sc_time period(15, SC_NS);
-    if (what == "full" || what == "vcd" || what == "fst") {
-        RunConfig cfg = saturate_config();
+    if (what == "full" || what == "full64" || what == "vcd" || what == "fst") {
+        RunConfig cfg = saturate_config(what == "full64");
         BenchTrace bt(what == "vcd" ? Trace::Vcd : what == "fst" ? Trace::Fst : Trace::Off, cfg);
         SystemTop top("top", cfg);
         std::string why;
@@ -501,7 +505,7 @@ int profile_run(const std::string& what, uint64_t clocks) {
             std::fprintf(stderr, "nicsim_bench: %s\n", why.c_str());
             return 1;
         }
-        if (what != "full") std::printf("%s: %.0f trace bytes\n", what.c_str(), bytes);
+        if (what == "vcd" || what == "fst") std::printf("%s: %.0f trace bytes\n", what.c_str(), bytes);
         return 0;
     }
     if (what == "pin" || what == "fast") {
@@ -518,7 +522,7 @@ int profile_run(const std::string& what, uint64_t clocks) {
                     static_cast<unsigned long long>(st.tx_frames), static_cast<unsigned long long>(st.rx_frames));
         return 0;
     }
-    std::fprintf(stderr, "nicsim_bench: --profile takes full, vcd, fst, pin or fast\n");
+    std::fprintf(stderr, "nicsim_bench: --profile takes full, full64, vcd, fst, pin or fast\n");
     return 2;
 }
 
@@ -647,8 +651,8 @@ std::optional<int> parse_options(int argc, char* argv[], Options& o) {
             std::fprintf(
                 stderr,
                 "usage: nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--detail-packets N] [--only "
-                "ref,full,vcd,fst,idle,pinh,fast,tfull,eff,line,small,tsmall,long,tlong,tdetail]\n"
-                "       nicsim_bench --profile full|vcd|fst|pin|fast CLOCKS\n");
+                "ref,full,full64,vcd,fst,idle,pinh,fast,tfull,eff,line,small,tsmall,long,tlong,tdetail]\n"
+                "       nicsim_bench --profile full|full64|vcd|fst|pin|fast CLOCKS\n");
             return 2;
         }
     }
@@ -670,7 +674,7 @@ std::string own_directory() {
 
 /// The speed table's measurements, each run in a child process; a row not asked for (--only) stays not ok.
 struct Speeds {
-    Result ref, full, vcd, fst, idle, pinh, fast, tfull;
+    Result ref, full, full64, vcd, fst, idle, pinh, fast, tfull;
 };
 
 struct SpeedRow {
@@ -683,6 +687,8 @@ struct SpeedRow {
 const SpeedRow kSpeedRows[] = {
     {"full", "(b) full system, saturated 1 GbE both ways, tracing off", &Speeds::full,
      [](const Options& o, Result& r) { measure_full(o, Trace::Off, false, r); }},
+    {"full64", "(b64) as (b) with the NIC's 64-bit data path (nic-data-path 64, the 82545EM)", &Speeds::full64,
+     [](const Options& o, Result& r) { measure_full(o, Trace::Off, false, r, true); }},
     {"vcd", "(c) same with VCD on (bus signals)", &Speeds::vcd,
      [](const Options& o, Result& r) { measure_full(o, Trace::Vcd, false, r); }},
     {"fst", "(c') same with the FST on (--trace-format fst)", &Speeds::fst,
