@@ -132,12 +132,19 @@ void DescriptorCache::complete(bool report, bool immediate) {
 
 bool DescriptorCache::fetch_due() const {
     if (!usable() || m_halted || m_fetch_inflight) return false;
-    const uint32_t avail = host_available();
+    // The cheap conditions first: a cache at or above its prefetch threshold fetches nothing, whatever the host has
+    // made available (that count takes a division by the ring size).
+    const unsigned cached = ready();
+    uint32_t d = 0;
+    if (cached != 0) {
+        d = dctl();
+        if (cached >= e1000::dctl::PTHRESH::get(d)) return false;
+    }
     const uint64_t room = m_entries - (m_fetch_end - m_wb);
-    if (avail == 0 || room == 0) return false;
-    if (ready() == 0) return true;
-    const uint32_t d = dctl();
-    return ready() < e1000::dctl::PTHRESH::get(d) && avail >= e1000::dctl::HTHRESH::get(d);
+    if (room == 0) return false;
+    const uint32_t avail = host_available();
+    if (avail == 0) return false;
+    return cached == 0 || avail >= e1000::dctl::HTHRESH::get(d);
 }
 
 bool DescriptorCache::writeback_due(bool owner_idle) const {
