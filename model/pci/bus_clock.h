@@ -57,6 +57,8 @@ class BusClock : public sc_core::sc_module {
     const sc_core::sc_event& posedge_event() const;
     /// True in the delta cycle in which the current rising edge is evaluated.
     bool posedge() const { return m_edge_delta == sc_core::sc_delta_count(); }
+    /// True while the agents' clock_edge() calls of the current rising edge run: now is edge edges() - 1.
+    bool dispatching() const { return m_dispatching; }
     /// Rising edges evaluated so far (edge k is at time k * period).
     uint64_t edges() const { return m_edges; }
     /// Index of the last rising edge at or before now that has been evaluated or slept through; 0 before edge 1.
