@@ -51,6 +51,8 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_eeprom(eeprom_image(params)),
       m_phy(phy_params(params)),
       m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows) {
+    const uint64_t ns_ticks = sc_time(1, SC_NS).value();
+    if (bus.period().value() % ns_ticks == 0) m_period_ns = bus.period().value() / ns_ticks;
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
     if (m_params.dma_address_bits != 32 && m_params.dma_address_bits != 64) {
@@ -213,7 +215,8 @@ bool Nic82540em::needs_clock() const {
 }
 
 void Nic82540em::clock_edge() {
-    m_edge_ns = now_ns();
+    const pci::BusClock& clk = m_bus.CLK;
+    m_edge_ns = clk.dispatching() && m_period_ns != 0 ? (clk.edges() - 1) * m_period_ns : now_ns();
     m_in_edge = true;
     evaluate_edge();
     m_in_edge = false;

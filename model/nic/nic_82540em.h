@@ -187,6 +187,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     // engines ask for it a few dozen times per evaluation (sc_time_stamp() each time otherwise).
     bool m_in_edge = false;
     uint64_t m_edge_ns = 0;
+    uint64_t m_period_ns = 0;  // the bus period in whole nanoseconds (0: not whole): edge k is at k * m_period_ns
     pci::BusClock::AgentId m_agent;
     NicFrontStats m_stats;
 };
