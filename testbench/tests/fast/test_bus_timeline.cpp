@@ -56,8 +56,7 @@ fast::BusTimeline timeline() {
 
 }  // namespace
 
-TEST_CASE("bus timeline: a CPU cycle on the parked bus starts on the first edge after the request",
-          "[fast][timing]") {
+TEST_CASE("bus timeline: a CPU cycle on the parked bus starts on the first edge after the request", "[fast][timing]") {
     fast::BusTimeline t = timeline();
     // Asked on edge 0: address 1, data 2, idle 3; PERR# sampled on 5.
     CHECK(t.occupy(edge(0), kWriteBus, kWriteDone) == edge(5));
@@ -91,8 +90,7 @@ TEST_CASE("bus timeline: a NIC burst asking during a CPU cycle gets GNT# by hidd
     CHECK(o.moves.empty());
 }
 
-TEST_CASE("bus timeline: a CPU cycle after a NIC burst waits for GNT# to come back to the bridge",
-          "[fast][timing]") {
+TEST_CASE("bus timeline: a CPU cycle after a NIC burst waits for GNT# to come back to the bridge", "[fast][timing]") {
     fast::BusTimeline t = timeline();
     Owner o;
     // NIC write asked on 0: address 4, data 5-8, idle 9, bus free on 10, done on 11.
@@ -155,8 +153,7 @@ TEST_CASE("bus timeline: CPU and NIC asking on one clock after the NIC's burst: 
     }
 }
 
-TEST_CASE("bus timeline: a CPU cycle cuts a NIC burst once the latency timer has expired",
-          "[fast][latency-timer]") {
+TEST_CASE("bus timeline: a CPU cycle cuts a NIC burst once the latency timer has expired", "[fast][latency-timer]") {
     fast::BusTimeline t = timeline();
     Owner o;
     // A 16-phase read asked on 0: REQ# 1, address 4, turnaround 5, waits 6-8, data 9-24, idle 25, done on 26.
