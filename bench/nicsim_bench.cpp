@@ -78,6 +78,12 @@ double cpu_now(int who = RUSAGE_SELF) {
            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
 }
 
+/// The 1-minute load average (-1 where it cannot be read).
+double load_average() {
+    double load[1];
+    return getloadavg(load, 1) == 1 ? load[0] : -1;
+}
+
 /// Resident set size now (from /proc/self/statm) in MiB.
 double rss_now_mib() {
     std::FILE* f = std::fopen("/proc/self/statm", "r");
@@ -250,17 +256,21 @@ class BenchTrace {
         top.attach_outputs(m_out->stream(), nullptr, m_out->stream() ? std::string() : m_out->temp_name());
         return true;
     }
-    /// Finish the trace (for the FST: the file completed and checked) and remove it; its bytes, or -1 with `why`.
+    /// Removes the trace: after the measurement, since deleting a file of gigabytes takes a while of its own.
+    ~BenchTrace() {
+        if (m_out) std::remove(m_out->path().c_str());
+    }
+    BenchTrace(const BenchTrace&) = delete;
+    BenchTrace& operator=(const BenchTrace&) = delete;
+
+    /// Finish the trace (for the FST: the file completed and checked); its bytes, or -1 with `why`.
     double finish(SystemTop& top, std::string& why) {
         if (!m_out) return 0;
         top.close_outputs();
-        const std::string path = m_out->path();
         const bool ok = m_out->commit();
         if (!ok) why = m_out->error();
         struct stat st {};
-        const double bytes = ok && ::stat(path.c_str(), &st) == 0 ? static_cast<double>(st.st_size) : -1;
-        std::remove(path.c_str());
-        return bytes;
+        return ok && ::stat(m_out->path().c_str(), &st) == 0 ? static_cast<double>(st.st_size) : -1;
     }
 
   private:
@@ -701,6 +711,7 @@ Speeds measure_speeds(const Options& o, bool& all_ok) {
     std::printf("## Simulation speed (simulated PCI clocks per wall second)\n\n");
     std::printf("| configuration | clocks/s | ratio to (a) | measured |\n|---|---:|---:|---|\n");
     Speeds sp;
+    const double load_before = load_average();
     sp.ref.clocks_per_s = 1;
     bool any = o.wants("ref");
     for (const SpeedRow& row : kSpeedRows) any = any || o.wants(row.key);
@@ -716,7 +727,9 @@ Speeds measure_speeds(const Options& o, bool& all_ok) {
         print_speed_row(row.label, res, sp.ref.clocks_per_s);
         all_ok &= res.ok;
     }
-    std::printf("\n");
+    // The rows share the machine with whatever else runs: its load says how much of a core each child could get.
+    std::printf("\nLoad average (1 minute) before the rows %.2f, after them %.2f, on %ld cores.\n\n", load_before,
+                load_average(), sysconf(_SC_NPROCESSORS_ONLN));
     return sp;
 }
 
