@@ -71,32 +71,32 @@ PolledTraceFile::PolledTraceFile(const char* writer) : m_writer(writer) {}
 
 PolledTraceFile::~PolledTraceFile() {
     // The writers' destructors have stopped the writer thread (finish()): it calls into them.
-    if (m_registered) sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
+    if (m_sim.registered) sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
 }
 
 void PolledTraceFile::start() {
     m_unit = sc_core::sc_get_time_resolution();
     m_unit_ticks = 1;
     sc_core::sc_get_curr_simcontext()->add_trace_file(this);
-    m_registered = true;
+    m_sim.registered = true;
 }
 
 void PolledTraceFile::finish() {
-    if (!m_registered) return;
+    if (!m_sim.registered) return;
     sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
-    m_registered = false;
+    m_sim.registered = false;
     stop_writer();
-    if (!m_initialized || m_closed) return;
+    if (!m_sim.initialized || m_sim.closed) return;
     // The edges an sc_clock would have had a time step for: those before the end, and one at the end only if the
     // kernel ran that time step (sc_start(duration) ends before the events at its end time).
     const uint64_t end = sc_core::sc_time_stamp().value();
-    write_clock_edges(end, end == m_last_cycle);
+    write_clock_edges(end, end == m_sim.last_cycle);
     write_time(end / m_unit_ticks);  // the end of the trace
 }
 
 void PolledTraceFile::add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask) {
-    if (!m_registered) return;
-    if (m_initialized) {
+    if (!m_sim.registered) return;
+    if (m_sim.initialized) {
         SC_REPORT_WARNING("nicsim/trace/late", ("traced after the simulation started, ignored: " + name).c_str());
         return;
     }
@@ -262,7 +262,7 @@ void PolledTraceFile::delta_cycles(bool flag) {
 }
 
 void PolledTraceFile::set_time_unit(double v, sc_core::sc_time_unit tu) {
-    if (m_initialized) {
+    if (m_sim.initialized) {
         SC_REPORT_WARNING("nicsim/trace/unit", "time unit set after the simulation started, ignored");
         return;
     }
@@ -356,22 +356,22 @@ void PolledTraceFile::lay_out_records() {
         for (Var* v : group) {
             v->slot = at;
             if (v->kind == Kind::Bv || v->kind == Kind::Lv) {
-                (v->kind == Kind::Lv ? m_copy_lv : m_copy_bv).push_back({v->obj, at, v->words});
+                (v->kind == Kind::Lv ? m_sim.lv : m_sim.bv).push_back({v->obj, at, v->words});
                 at += 2 * sizeof(uint32_t) * v->words;
                 continue;
             }
             if (v->kind == Kind::Bit) {
-                m_copy_bit.push_back({v->obj, at, 1});
-            } else if (!m_copy_raw.empty() && m_copy_raw.back().slot + m_copy_raw.back().size == at &&
-                       static_cast<const unsigned char*>(m_copy_raw.back().obj) + m_copy_raw.back().size == v->obj) {
-                m_copy_raw.back().size += size;
+                m_sim.bit.push_back({v->obj, at, 1});
+            } else if (!m_sim.raw.empty() && m_sim.raw.back().slot + m_sim.raw.back().size == at &&
+                       static_cast<const unsigned char*>(m_sim.raw.back().obj) + m_sim.raw.back().size == v->obj) {
+                m_sim.raw.back().size += size;
             } else {
-                m_copy_raw.push_back({v->obj, at, size});
+                m_sim.raw.push_back({v->obj, at, size});
             }
             at += size;
         }
     }
-    m_record_bytes = (at + 7u) & ~size_t(7);
+    m_sim.record_bytes = (at + 7u) & ~size_t(7);
 }
 
 void PolledTraceFile::capture(unsigned char* record, uint64_t now) const {
@@ -379,7 +379,7 @@ void PolledTraceFile::capture(unsigned char* record, uint64_t now) const {
     static_assert(sizeof(sc_dt::sc_logic) == sizeof(sc_dt::sc_logic_value_t) && sizeof(sc_dt::sc_logic) == 4,
                   "sc_logic is one 4-byte value");
     std::memcpy(record, &now, sizeof now);
-    for (const Source& s : m_copy_raw) {
+    for (const Source& s : m_sim.raw) {
         switch (s.size) {  // the common sizes without a call
             case 4:
                 std::memcpy(record + s.slot, s.obj, 4);
@@ -395,8 +395,8 @@ void PolledTraceFile::capture(unsigned char* record, uint64_t now) const {
                 break;
         }
     }
-    for (const Source& s : m_copy_bit) record[s.slot] = static_cast<const sc_dt::sc_bit*>(s.obj)->to_bool() ? 1 : 0;
-    for (const Source& s : m_copy_lv) {
+    for (const Source& s : m_sim.bit) record[s.slot] = static_cast<const sc_dt::sc_bit*>(s.obj)->to_bool() ? 1 : 0;
+    for (const Source& s : m_sim.lv) {
         const auto& o = *static_cast<const sc_dt::sc_lv_base*>(s.obj);
         unsigned char* p = record + s.slot;
         for (uint32_t i = 0; i < s.size; ++i, p += 8) {
@@ -404,7 +404,7 @@ void PolledTraceFile::capture(unsigned char* record, uint64_t now) const {
             std::memcpy(p, w, sizeof w);
         }
     }
-    for (const Source& s : m_copy_bv) {
+    for (const Source& s : m_sim.bv) {
         const auto& o = *static_cast<const sc_dt::sc_bv_base*>(s.obj);
         unsigned char* p = record + s.slot;
         for (uint32_t i = 0; i < s.size; ++i, p += 8) {
@@ -488,9 +488,9 @@ void PolledTraceFile::poll(std::vector<Poll<T>>& group, const unsigned char* rec
 }
 
 void PolledTraceFile::stop_writer() {
-    if (!m_queue) return;
-    m_queue->stop();
-    m_queue.reset();
+    if (!m_sim.queue) return;
+    m_sim.queue->stop();
+    m_sim.queue.reset();
 }
 
 void PolledTraceFile::write_comment(const std::string& comment) {
@@ -499,9 +499,9 @@ void PolledTraceFile::write_comment(const std::string& comment) {
 }
 
 void PolledTraceFile::close_window() {
-    if (!m_registered || m_closed) return;
-    m_closed = true;
-    if (!m_initialized) return;
+    if (!m_sim.registered || m_sim.closed) return;
+    m_sim.closed = true;
+    if (!m_sim.initialized) return;
     stop_writer();
     const uint64_t end = sc_core::sc_time_stamp().value();
     write_clock_edges(end, false);
@@ -510,25 +510,25 @@ void PolledTraceFile::close_window() {
 }
 
 void PolledTraceFile::cycle(bool delta_cycle) {
-    if (delta_cycle || !m_registered || m_held || m_closed) return;
+    if (delta_cycle || !m_sim.registered || m_sim.held || m_sim.closed) return;
     const uint64_t now = sc_core::sc_time_stamp().value();
-    if (!m_initialized) {
-        m_initialized = true;
+    if (!m_sim.initialized) {
+        m_sim.initialized = true;
         lay_out_records();
-        std::vector<uint64_t> first(m_record_bytes / sizeof(uint64_t));
+        std::vector<uint64_t> first(m_sim.record_bytes / sizeof(uint64_t));
         capture(reinterpret_cast<unsigned char*>(first.data()), now);
         write_start(reinterpret_cast<const unsigned char*>(first.data()));
         return;
     }
-    m_last_cycle = now;
-    if (!m_queue) {
-        const size_t bytes = m_record_bytes;
-        m_queue = std::make_unique<TraceQueue>(bytes, [this, bytes](const unsigned char* records, size_t count) {
+    m_sim.last_cycle = now;
+    if (!m_sim.queue) {
+        const size_t bytes = m_sim.record_bytes;
+        m_sim.queue = std::make_unique<TraceQueue>(bytes, [this, bytes](const unsigned char* records, size_t count) {
             for (size_t i = 0; i < count; ++i) write_step(records + i * bytes);
         });
     }
-    capture(m_queue->next(), now);
-    m_queue->push();
+    capture(m_sim.queue->next(), now);
+    m_sim.queue->push();
 }
 
 void PolledTraceFile::write_step(const unsigned char* record) {

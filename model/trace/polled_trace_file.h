@@ -46,9 +46,9 @@ class PolledTraceFile : public sc_core::sc_trace_file {
 
     /// A trace of one window of the run (nicsim --detail-from): call before the simulation starts; nothing is
     /// written until open_window().
-    void hold_until_window() { m_held = m_windowed = true; }
+    void hold_until_window() { m_sim.held = m_windowed = true; }
     /// The window starts now: the header, and every value as it is at the end of this time step.
-    void open_window() { m_held = false; }
+    void open_window() { m_sim.held = false; }
     /// The window ends now: the clock edges and a time stamp up to now; nothing is written after it.
     void close_window();
 
@@ -161,7 +161,7 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     /// simulation (unless the window closed): writers call it first in their destructor, while their output is still
     /// open. Unregisters from the kernel.
     void finish();
-    bool started() const { return m_registered; }
+    bool started() const { return m_sim.registered; }
     bool windowed() const { return m_windowed; }
     /// The trace's time unit (100 ps in nicsim).
     const sc_core::sc_time& unit() const { return m_unit; }
@@ -231,21 +231,27 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     std::vector<Poll<uint64_t>> m_poll64;
     std::vector<uint32_t> m_poll_vectors;
     std::vector<Clock> m_clocks;
-    // The simulation's side: raw copies, sc_bit as a byte, vectors' words (data then control).
-    std::vector<Source> m_copy_raw, m_copy_bit, m_copy_bv, m_copy_lv;
-    size_t m_record_bytes = 0;            // a multiple of 8: the time, then the raw bits
-    std::unique_ptr<TraceQueue> m_queue;  // the writer thread, while it runs
-    std::vector<uint32_t> m_changed;      // indices changed in this cycle (capacity: every variable, no allocation)
+    std::vector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
     std::vector<uint32_t> m_vec_old;
     sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
     uint64_t m_unit_ticks = 1;                                      // resolution ticks per time unit
     uint64_t m_prev_units = 0;
-    uint64_t m_last_cycle = 0;  // time (resolution units) of the last time step the kernel ran
-    bool m_initialized = false;
-    bool m_registered = false;
     bool m_windowed = false;  // hold_until_window(): the initial values get the window's time stamp
-    bool m_held = false;      // before the window (hold_until_window)
-    bool m_closed = false;    // after the window (close_window)
+
+    /// What the simulation's thread reads and writes at every time step, on cache lines of its own: the writer
+    /// thread writes its state (m_prev_units, m_changed, a writer's buffer) at every time step too, and a line both
+    /// wrote would move between the cores each time.
+    struct alignas(64) Capturing {
+        // Raw copies, sc_bit as a byte, vectors' words (data then control).
+        std::vector<Source> raw, bit, bv, lv;
+        size_t record_bytes = 0;            // a multiple of 8: the time, then the raw bits
+        std::unique_ptr<TraceQueue> queue;  // the writer thread, while it runs
+        uint64_t last_cycle = 0;            // time (resolution units) of the last time step the kernel ran
+        bool initialized = false;
+        bool registered = false;
+        bool held = false;    // before the window (hold_until_window)
+        bool closed = false;  // after the window (close_window)
+    } m_sim;
 };
 
 }  // namespace nicsim

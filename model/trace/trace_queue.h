@@ -52,12 +52,12 @@ class TraceQueue {
     const size_t m_per_block;
     Consumer m_consumer;
     std::vector<Block> m_blocks;
-    // Producer side, touched by the simulation's thread only.
-    uint64_t m_head = 0;  // blocks published
+    // Producer side, touched by the simulation's thread only, at every record: on a cache line of its own.
+    alignas(64) uint64_t m_head = 0;  // blocks published
     unsigned char* m_fill_at = nullptr;
     size_t m_filled = 0;  // records in the block being filled
-    // Shared, under m_mutex.
-    std::mutex m_mutex;
+    // Shared, under m_mutex, touched once per block.
+    alignas(64) std::mutex m_mutex;
     std::condition_variable m_ready;  // the writer waits for a block
     std::condition_variable m_freed;  // the simulation waits for a free block
     uint64_t m_published = 0;         // blocks handed over

@@ -49,8 +49,7 @@ struct TempDir {
 
 }  // namespace
 
-TEST_CASE("a file of several write-back stretches arrives whole and replaces the old one only at commit",
-          "[cli][output]") {
+TEST_CASE("a file of several write-back stretches arrives whole and replaces the old one only at commit", "[cli]") {
     TempDir dir;
     const std::string target = dir.path + "/out.bin";
     {

@@ -21,7 +21,7 @@ uint64_t mix(uint64_t n) {
 }
 }  // namespace
 
-TEST_CASE("TraceQueue hands every record over whole and in order, and stop() waits for the writer", "[traces][queue]") {
+TEST_CASE("TraceQueue hands every record over whole and in order, and stop() waits for the writer", "[traces]") {
     std::atomic<uint64_t> consumed{0};
     uint64_t bad = 0;
     {
@@ -46,7 +46,7 @@ TEST_CASE("TraceQueue hands every record over whole and in order, and stop() wai
     CHECK(bad == 0);
 }
 
-TEST_CASE("TraceQueue makes the simulation wait for a writer that is a whole ring behind", "[traces][queue]") {
+TEST_CASE("TraceQueue makes the simulation wait for a writer that is a whole ring behind", "[traces]") {
     // The writer holds the first block until the gate opens; the producer, on a thread of its own here, fills the
     // ring, 16 blocks of 64 KiB (2730 records of 24 bytes each), and the push of the record that fills it waits.
     const uint64_t per_block = (64u << 10) / kRecordBytes;
