@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -462,18 +463,20 @@ void measure_small(const Options& o, double budget_s, uint64_t target_packets, b
     const double t0 = wall_now();
     const double cpu0 = cpu_now();
     std::string samples;
-    double next_sample = t0;
-    const double interval = budget_s / 8;
+    // Memory is sampled by packets moved (an eighth of the target apart), so a run that ends early in its wall
+    // budget still shows the resident set over its whole length.
+    uint64_t next_sample = 0;
+    const uint64_t interval = std::max<uint64_t>(target_packets / 8, 1);
     while (wall_now() - t0 < budget_s) {
         sc_start(sc_time(1, SC_MS));
         if (sc_get_status() != SC_PAUSED) break;
         const uint64_t done = dp_stats(dut).tx_frames + dp_stats(dut).rx_frames;
-        if (sample_memory && wall_now() >= next_sample) {
+        if (sample_memory && done >= next_sample) {
             char line[128];
             std::snprintf(line, sizeof line, "| %.0f | %llu | %.1f |\n", wall_now() - t0,
                           static_cast<unsigned long long>(done), rss_now_mib());
             samples += line;
-            next_sample += interval;
+            next_sample = done + interval;
         }
         if (done >= target_packets) break;
     }
