@@ -552,10 +552,12 @@ void print_trace_notes(const Result& full, const Result& vcd, const Result& fst)
         if (full.ok) {
             const double wall = full.clocks_per_s / vcd.clocks_per_s;
             const double cpu = (vcd.cpu_s / vcd.clocks) / (full.cpu_s / full.clocks);
+            // What the wall ratio comes to when the writer thread has a core of its own.
+            const double sim = (vcd.x6 / vcd.clocks) / (full.cpu_s / full.clocks);
             std::printf(
-                "VCD on / off (b)/(c): %.2f x in wall time, %.2f x in CPU time per clock; target <= 1.5 x: "
-                "%s.\n",
-                wall, cpu, met(wall <= 1.5));
+                "VCD on / off (b)/(c): %.2f x in wall time, %.2f x in CPU time per clock (%.2f x on the "
+                "simulation's thread); target <= 1.5 x: %s.\n",
+                wall, cpu, sim, met(wall <= 1.5));
         }
     }
     if (!fst.ok) return;
@@ -564,7 +566,11 @@ void print_trace_notes(const Result& full, const Result& vcd, const Result& fst)
         "CPU on the simulation's thread, %.1f s on the writer's); finishing the file took %.2f s (in the wall "
         "time).\n",
         fst.x1, fst.x2, fst.x4, fst.clocks / fst.cpu_s, fst.x6, fst.cpu_s - fst.x6, fst.x5);
-    if (full.ok) std::printf("FST on / off (b)/(c'): %.2f x in wall time.\n", full.clocks_per_s / fst.clocks_per_s);
+    if (full.ok)
+        std::printf(
+            "FST on / off (b)/(c'): %.2f x in wall time, %.2f x in CPU time per clock on the simulation's "
+            "thread.\n",
+            full.clocks_per_s / fst.clocks_per_s, (fst.x6 / fst.clocks) / (full.cpu_s / full.clocks));
     if (vcd.ok) {
         const double size = vcd.x4 / fst.x4;
         const double speed = fst.clocks_per_s / vcd.clocks_per_s;
