@@ -23,9 +23,8 @@ FastBridge::FastBridge(sc_module_name name, const FastBridgeParams& params, cons
       cpu_cfg("cpu_cfg"),
       m_params(params),
       m_bus(bus),
-      m_timeline(timeline),
-      m_read_delay(params.read_clocks * params.clock_ns, SC_NS),
-      m_write_delay(params.write_clocks * params.clock_ns, SC_NS),
+      m_own_timeline(sc_time(params.clock_ns, SC_NS)),
+      m_timeline(timeline ? timeline : &m_own_timeline),
       m_clock(params.clock_ns, SC_NS) {
     cpu_mem.register_b_transport(this, &FastBridge::mem_transport);
     cpu_io.register_b_transport(this, &FastBridge::io_transport);
@@ -74,11 +73,10 @@ void FastBridge::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& d
 }
 
 void FastBridge::take_bus_time(bool write, sc_time& delay) {
-    if (m_timeline)  // the cycle starts when the bus is free, at the CPU's (possibly decoupled) local time
-        delay = m_timeline->occupy(sc_time_stamp() + delay, write ? m_params.write_clocks : m_params.read_clocks) -
-                sc_time_stamp();
-    else
-        delay += write ? m_write_delay : m_read_delay;
+    // The cycle asks at the CPU's (possibly decoupled) local time. A write's master samples PERR# one clock after the
+    // bus is free again (PCI Local Bus Specification 2.3, section 3.7.4.1): the bus is the NIC's for that clock.
+    const uint64_t done = write ? m_params.write_clocks : m_params.read_clocks;
+    delay = m_timeline->occupy(sc_time_stamp() + delay, write ? done - 1 : done, done) - sc_time_stamp();
 }
 
 // The access a PCI target would decode from the cycle's address phase; `device` is the configuration slot.

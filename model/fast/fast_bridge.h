@@ -1,6 +1,7 @@
 // The fast mode's host bridge: the CPU's configuration, memory (MMIO) and I/O cycles go straight to the device's
 // target interface (pci::TargetClient: the same claim/read/write calls the PCI target engine makes), as TLM-2.0
-// blocking transport with an annotated delay instead of bus phases. No arbitration, no wait states, no bus wires.
+// blocking transport with an annotated delay instead of bus phases: the cycle takes its clocks on the bus timeline
+// (BusTimeline: the arbiter's parking and hand-over, the NIC's bursts around it), no bus wires.
 //
 // Properties (FastBridgeParams): read_clocks, write_clocks, clock_ns (the annotated delay of one CPU cycle).
 // Hardware interface: three simple_target_sockets (cpu_mem, cpu_io, cpu_cfg) bound from HostCpu; devices added with
@@ -26,8 +27,8 @@
 namespace nicsim::fast {
 
 struct FastBridgeParams {
-    unsigned read_clocks = 6;   ///< bus clocks charged for a CPU read (address, DEVSEL, TRDY, turnaround)
-    unsigned write_clocks = 4;  ///< bus clocks charged for a CPU write
+    unsigned read_clocks = 4;   ///< address phase to the CPU's answer: address, turnaround, data phase, idle clock
+    unsigned write_clocks = 4;  ///< address phase to completion: address, data phase, idle clock, PERR# clock
     double clock_ns = 15.0;     ///< bus clock period the delays are counted in (15 = 66 MHz, 30 = 33 MHz)
 };
 
@@ -46,7 +47,7 @@ class FastBridge : public sc_core::sc_module {
     tlm_utils::simple_target_socket<FastBridge> cpu_cfg;  ///< from HostCpu::cpu_cfg
 
     /// `bus` (optional): a CPU cycle waits while its RST# is asserted, as the pin-level bridge's would. `timeline`
-    /// (optional): the cycles take their clocks on the shared bus timeline (after the NIC's bursts before them).
+    /// (optional): the bus the cycles share with the NIC's bursts; without one the bridge has a bus of its own.
     FastBridge(sc_core::sc_module_name name, const FastBridgeParams& params = {}, const pci::PciBus* bus = nullptr,
                BusTimeline* timeline = nullptr);
 
@@ -75,9 +76,8 @@ class FastBridge : public sc_core::sc_module {
 
     FastBridgeParams m_params;
     const pci::PciBus* m_bus;
+    BusTimeline m_own_timeline;
     BusTimeline* m_timeline;
-    sc_core::sc_time m_read_delay;
-    sc_core::sc_time m_write_delay;
     sc_core::sc_time m_clock;
     std::vector<Device> m_devices;
     FastBridgeStats m_stats;

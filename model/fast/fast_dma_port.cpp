@@ -11,7 +11,8 @@ FastDmaPort::FastDmaPort(sc_module_name name, const FastDmaParams& params, BusTi
     : sc_module(name),
       mem("mem"),
       m_params(params),
-      m_timeline(timeline),
+      m_own_timeline(sc_time(params.clock_ns, SC_NS)),
+      m_timeline(timeline ? timeline : &m_own_timeline),
       m_ext(new host::PciMasterExtension),
       m_clock(params.clock_ns, SC_NS) {
     if (m_params.bytes_per_clock == 0) m_params.bytes_per_clock = 4;
@@ -55,24 +56,20 @@ void FastDmaPort::start(const pci::MasterRequest& rq) {
         m_bytes = 0;
         ++m_stats.errors;
     }
-    if (m_timeline) {
-        // Resuming after a cut costs what the burst costs beyond its data phases.
-        const uint64_t n = clocks(rq);
-        const uint64_t restart = n - pci::burst_data_phases(rq.addr, rq.len, m_params.bytes_per_clock);
-        const uint64_t lt = m_nic ? m_nic->config_space().latency_timer() : 0;
-        m_done.notify(m_timeline->occupy_burst(sc_time_stamp() + delay, n, this, lt, restart) - sc_time_stamp());
-    } else
-        m_done.notify(delay + m_clock * static_cast<double>(clocks(rq)));
+    m_done.notify(m_timeline->occupy_burst(sc_time_stamp() + delay, shape(rq), this) - sc_time_stamp());
 }
 
-uint64_t FastDmaPort::clocks(const pci::MasterRequest& rq) const {
-    const bool write = pci::cmd_is_write(rq.cmd);
-    const uint64_t phases = pci::burst_data_phases(rq.addr, rq.len, m_params.bytes_per_clock);
+BurstShape FastDmaPort::shape(const pci::MasterRequest& rq) const {
+    BurstShape b;
+    b.write = pci::cmd_is_write(rq.cmd);
+    b.phases = pci::burst_data_phases(rq.addr, rq.len, m_params.bytes_per_clock);
     const bool dac = m_params.dac_capable && rq.addr + rq.len > (1ull << 32);
     // Host memory has read data ready read_latency clocks after the address phase; the read's turnaround clock
     // overlaps the first of them.
-    const uint64_t waits = write || m_params.read_latency_clocks == 0 ? 0 : m_params.read_latency_clocks - 1;
-    return m_params.arbitration_clocks + pci::burst_clocks(write, phases, dac, waits);
+    const uint64_t waits = b.write || m_params.read_latency_clocks == 0 ? 0 : m_params.read_latency_clocks - 1;
+    b.setup = pci::burst_clocks(b.write, b.phases, dac, waits) - b.phases - 1;
+    b.latency_timer = m_nic ? m_nic->config_space().latency_timer() : 0;
+    return b;
 }
 
 void FastDmaPort::burst_moved(const sc_time& end) {

@@ -1,12 +1,13 @@
 // The fast mode's DMA path: the NIC's DMA engine starts a request on this port (nic::DmaPort) and the bytes move at
 // once by TLM-2.0 blocking transport into host memory through the DMA verifier, tagged with the NIC's bus-master
-// index (host::PciMasterExtension). Completion is reported to the NIC after an annotated delay that stands for the
-// bus transaction: arbitration, then the burst by the pin-level bus's arithmetic (pci::burst_clocks: address phase,
-// data phases, turnarounds, a DAC above 4 GiB, the memory's wait states on a read), so the data path sees the same
-// order of events as on the pin-level bus with one timed event per request instead of a clock per phase.
+// index (host::PciMasterExtension). Completion is reported to the NIC at the time the bus timeline (BusTimeline)
+// gives the burst: arbitration as the pin-level arbiter grants it, then the burst by the pin-level bus's arithmetic
+// (pci::burst_clocks: address phase, data phases, turnarounds, a DAC above 4 GiB, the memory's wait states on a read),
+// so the data path sees the same order of events as on the pin-level bus with one timed event per request instead of
+// a clock per phase.
 //
 // Properties (FastDmaParams): clock_ns, bytes_per_clock (the narrower of the bus and the device's data path),
-// arbitration_clocks, read_latency_clocks.
+// read_latency_clocks, dac_capable.
 // Hardware interface: `mem` (simple_initiator_socket) to DmaVerifier::target or HostMemory::socket; the device
 // (connect()) hears completions through Nic82540em::dma_port_done.
 // Diagnostics: none of its own: an error response (the verifier refused the range) completes the request with
@@ -32,7 +33,6 @@ namespace nicsim::fast {
 struct FastDmaParams {
     double clock_ns = 15.0;            ///< bus clock period the delay is counted in
     unsigned bytes_per_clock = 4;      ///< bytes per data phase (8 with a 64-bit bus and device, else 4)
-    unsigned arbitration_clocks = 2;   ///< REQ# to FRAME#
     unsigned read_latency_clocks = 4;  ///< host memory read latency (as HostBridgeParams::read_latency)
     bool dac_capable = false;          ///< the device uses a dual address cycle above 4 GiB (64-bit DMA)
 };
@@ -49,7 +49,8 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort, private Burs
     tlm_utils::simple_initiator_socket<FastDmaPort> mem;  ///< to the DMA verifier (or host memory)
 
     SC_HAS_PROCESS(FastDmaPort);
-    /// `timeline` (optional): the bursts take their clocks on the shared bus timeline (after the CPU's cycles).
+    /// `timeline` (optional): the bus the bursts share with the CPU's cycles; without one the port has a bus of its
+    /// own.
     FastDmaPort(sc_core::sc_module_name name, const FastDmaParams& params = {}, BusTimeline* timeline = nullptr);
 
     /// The device whose requests this port carries (its master index tags the transactions).
@@ -58,14 +59,15 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort, private Burs
     void start(const pci::MasterRequest& rq) override;
     const FastDmaStats& stats() const { return m_stats; }
 
-    /// Bus clocks the request stands for: arbitration and the burst (pci::burst_clocks).
-    uint64_t clocks(const pci::MasterRequest& rq) const;
+    /// The burst the request stands for on the bus (pci::burst_clocks less its data phases and idle clock: setup).
+    BurstShape shape(const pci::MasterRequest& rq) const;
 
   private:
     void complete_method();
     void burst_moved(const sc_core::sc_time& end) override;
 
     FastDmaParams m_params;
+    BusTimeline m_own_timeline;
     BusTimeline* m_timeline;
     nic::Nic82540em* m_nic = nullptr;
     bool m_busy = false;

@@ -37,7 +37,7 @@ FastVcdFile::~FastVcdFile() {
         std::fflush(m_fp);
 }
 
-void FastVcdFile::write_comment(const std::string& comment) {
+void FastVcdFile::write_comment_now(const std::string& comment) {
     if (!m_fp) return;
     put("$comment\n");
     put(comment.data(), comment.size());
@@ -268,7 +268,7 @@ void FastVcdFile::write_declarations() {
     char comment[160];
     std::snprintf(comment, sizeof comment, "All initial values are dumped below at time %g sec = %g timescale units.",
                   t, t / unit().to_seconds());
-    write_comment(comment);
+    write_comment_now(comment);
 }
 
 void FastVcdFile::begin_values(uint64_t units) {

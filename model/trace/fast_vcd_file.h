@@ -25,9 +25,8 @@ class FastVcdFile : public PolledTraceFile {
 
     bool ok() const { return m_fp != nullptr; }
 
-    void write_comment(const std::string& comment) override;
-
   protected:
+    void write_comment_now(const std::string& comment) override;
     void write_declarations() override;
     void begin_values(uint64_t units) override;
     void end_values() override;

@@ -52,7 +52,7 @@ void FstFile::close() {
     m_ctx = nullptr;
 }
 
-void FstFile::write_comment(const std::string& comment) {
+void FstFile::write_comment_now(const std::string& comment) {
     if (m_ctx) fstWriterSetComment(m_ctx, comment.c_str());
 }
 

@@ -29,10 +29,9 @@ class FstFile : public PolledTraceFile {
     /// whole only after this. Nothing is traced afterwards.
     void close();
 
-    /// The FST has a comment list of its own, written at close(); nicsim writes no comments between values.
-    void write_comment(const std::string& comment) override;
-
   protected:
+    /// The FST has a comment list of its own, written at close(); nicsim writes no comments between values.
+    void write_comment_now(const std::string& comment) override;
     void write_declarations() override;
     void begin_values(uint64_t units) override;
     void end_values() override {}

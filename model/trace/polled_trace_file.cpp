@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 
+#include "model/trace/trace_queue.h"
+
 namespace nicsim {
 
 namespace {
@@ -68,31 +70,33 @@ char* TraceBitText::integer(uint64_t x, int width, char* p) const {
 PolledTraceFile::PolledTraceFile(const char* writer) : m_writer(writer) {}
 
 PolledTraceFile::~PolledTraceFile() {
-    if (m_registered) sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
+    // The writers' destructors have stopped the writer thread (finish()): it calls into them.
+    if (m_sim.registered) sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
 }
 
 void PolledTraceFile::start() {
     m_unit = sc_core::sc_get_time_resolution();
     m_unit_ticks = 1;
     sc_core::sc_get_curr_simcontext()->add_trace_file(this);
-    m_registered = true;
+    m_sim.registered = true;
 }
 
 void PolledTraceFile::finish() {
-    if (!m_registered) return;
+    if (!m_sim.registered) return;
     sc_core::sc_get_curr_simcontext()->remove_trace_file(this);
-    m_registered = false;
-    if (!m_initialized || m_closed) return;
+    m_sim.registered = false;
+    stop_writer();
+    if (!m_sim.initialized || m_sim.closed) return;
     // The edges an sc_clock would have had a time step for: those before the end, and one at the end only if the
     // kernel ran that time step (sc_start(duration) ends before the events at its end time).
     const uint64_t end = sc_core::sc_time_stamp().value();
-    write_clock_edges(end, end == m_last_cycle);
+    write_clock_edges(end, end == m_sim.last_cycle);
     write_time(end / m_unit_ticks);  // the end of the trace
 }
 
 void PolledTraceFile::add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask) {
-    if (!m_registered) return;
-    if (m_initialized) {
+    if (!m_sim.registered) return;
+    if (m_sim.initialized) {
         SC_REPORT_WARNING("nicsim/trace/late", ("traced after the simulation started, ignored: " + name).c_str());
         return;
     }
@@ -258,7 +262,7 @@ void PolledTraceFile::delta_cycles(bool flag) {
 }
 
 void PolledTraceFile::set_time_unit(double v, sc_core::sc_time_unit tu) {
-    if (m_initialized) {
+    if (m_sim.initialized) {
         SC_REPORT_WARNING("nicsim/trace/unit", "time unit set after the simulation started, ignored");
         return;
     }
@@ -272,54 +276,13 @@ void PolledTraceFile::set_time_unit(double v, sc_core::sc_time_unit tu) {
     }
 }
 
-inline uint64_t PolledTraceFile::read_scalar(const Var& v) {
-    // Raw bits of the traced object: integers (signed ones in two's complement, masked at write time), bools
-    // (0/1), reals (their IEEE bits); sc_logic as its value 0, 1, Z = 2, X = 3.
-    switch (v.bytes) {
-        case 1:
-            return *static_cast<const unsigned char*>(v.obj);
-        case 2: {
-            uint16_t x;
-            std::memcpy(&x, v.obj, sizeof x);
-            return x;
-        }
-        case 4: {
-            uint32_t x;
-            std::memcpy(&x, v.obj, sizeof x);
-            return x;
-        }
-        case 8: {
-            uint64_t x;
-            std::memcpy(&x, v.obj, sizeof x);
-            return x;
-        }
-        default:
-            if (v.kind == Kind::Logic)
-                return static_cast<uint64_t>(static_cast<const sc_dt::sc_logic*>(v.obj)->value());
-            return static_cast<const sc_dt::sc_bit*>(v.obj)->to_bool() ? 1 : 0;
-    }
-}
-
-bool PolledTraceFile::vector_changed(Var& v) {
+bool PolledTraceFile::vector_changed(Var& v, const unsigned char* record) {
     uint32_t* old = &m_vec_old[v.first];
-    bool changed = false;
-    if (v.kind == Kind::Lv) {
-        const auto& o = *static_cast<const sc_dt::sc_lv_base*>(v.obj);
-        for (uint32_t i = 0; i < v.words; ++i) {
-            const uint32_t d = o.get_word(static_cast<int>(i)), c = o.get_cword(static_cast<int>(i));
-            changed |= d != old[2 * i] || c != old[2 * i + 1];
-            old[2 * i] = d;
-            old[2 * i + 1] = c;
-        }
-    } else {
-        const auto& o = *static_cast<const sc_dt::sc_bv_base*>(v.obj);
-        for (uint32_t i = 0; i < v.words; ++i) {
-            const uint32_t d = o.get_word(static_cast<int>(i));
-            changed |= d != old[2 * i];
-            old[2 * i] = d;
-        }
-    }
-    return changed;
+    const unsigned char* now = record + v.slot;
+    const size_t bytes = 2 * sizeof(uint32_t) * v.words;
+    if (std::memcmp(old, now, bytes) == 0) return false;
+    std::memcpy(old, now, bytes);
+    return true;
 }
 
 namespace {
@@ -363,62 +326,160 @@ void PolledTraceFile::visit_scopes(ScopeVisitor& visitor) {
     visitor.leave();
 }
 
-void PolledTraceFile::write_start() {
+unsigned PolledTraceFile::record_align(const Var& v) {
+    switch (v.kind) {
+        case Kind::Clock:
+            return 0;
+        case Kind::Bv:
+        case Kind::Lv:
+        case Kind::Logic:
+            return 4;
+        case Kind::Bit:
+            return 1;
+        default:
+            return v.bytes;
+    }
+}
+
+void PolledTraceFile::lay_out_records() {
+    // The time first, then the raw bits by size, widest first, so every slot is aligned to its size. Within a size
+    // the objects go in the order of their addresses: neighbours in memory (the lines of the bus's mirror) are then
+    // neighbours in the record too, and one copy takes them all.
+    uint32_t at = sizeof(uint64_t);
+    for (unsigned size : {8u, 4u, 2u, 1u}) {
+        std::vector<Var*> group;
+        for (Var& v : m_vars)
+            if (record_align(v) == size) group.push_back(&v);
+        std::stable_sort(group.begin(), group.end(), [](const Var* a, const Var* b) {
+            return reinterpret_cast<uintptr_t>(a->obj) < reinterpret_cast<uintptr_t>(b->obj);
+        });
+        for (Var* v : group) {
+            v->slot = at;
+            if (v->kind == Kind::Bv || v->kind == Kind::Lv) {
+                (v->kind == Kind::Lv ? m_sim.lv : m_sim.bv).push_back({v->obj, at, v->words});
+                at += 2 * sizeof(uint32_t) * v->words;
+                continue;
+            }
+            if (v->kind == Kind::Bit) {
+                m_sim.bit.push_back({v->obj, at, 1});
+            } else if (!m_sim.raw.empty() && m_sim.raw.back().slot + m_sim.raw.back().size == at &&
+                       static_cast<const unsigned char*>(m_sim.raw.back().obj) + m_sim.raw.back().size == v->obj) {
+                m_sim.raw.back().size += size;
+            } else {
+                m_sim.raw.push_back({v->obj, at, size});
+            }
+            at += size;
+        }
+    }
+    m_sim.record_bytes = (at + 7u) & ~size_t(7);
+}
+
+void PolledTraceFile::capture(unsigned char* record, uint64_t now) const {
+    // sc_logic holds one sc_logic_value_t (0, 1, Z = 2, X = 3): copied as its raw bytes.
+    static_assert(sizeof(sc_dt::sc_logic) == sizeof(sc_dt::sc_logic_value_t) && sizeof(sc_dt::sc_logic) == 4,
+                  "sc_logic is one 4-byte value");
+    std::memcpy(record, &now, sizeof now);
+    for (const Source& s : m_sim.raw) {
+        switch (s.size) {  // the common sizes without a call
+            case 4:
+                std::memcpy(record + s.slot, s.obj, 4);
+                break;
+            case 1:
+                std::memcpy(record + s.slot, s.obj, 1);
+                break;
+            case 8:
+                std::memcpy(record + s.slot, s.obj, 8);
+                break;
+            default:
+                std::memcpy(record + s.slot, s.obj, s.size);
+                break;
+        }
+    }
+    for (const Source& s : m_sim.bit) record[s.slot] = static_cast<const sc_dt::sc_bit*>(s.obj)->to_bool() ? 1 : 0;
+    for (const Source& s : m_sim.lv) {
+        const auto& o = *static_cast<const sc_dt::sc_lv_base*>(s.obj);
+        unsigned char* p = record + s.slot;
+        for (uint32_t i = 0; i < s.size; ++i, p += 8) {
+            const uint32_t w[2] = {o.get_word(static_cast<int>(i)), o.get_cword(static_cast<int>(i))};
+            std::memcpy(p, w, sizeof w);
+        }
+    }
+    for (const Source& s : m_sim.bv) {
+        const auto& o = *static_cast<const sc_dt::sc_bv_base*>(s.obj);
+        unsigned char* p = record + s.slot;
+        for (uint32_t i = 0; i < s.size; ++i, p += 8) {
+            const uint32_t w[2] = {o.get_word(static_cast<int>(i)), 0};
+            std::memcpy(p, w, sizeof w);
+        }
+    }
+}
+
+void PolledTraceFile::write_start(const unsigned char* record) {
     write_declarations();
-    m_prev_units = sc_core::sc_time_stamp().value() / m_unit_ticks;
+    uint64_t now;
+    std::memcpy(&now, record, sizeof now);
+    m_prev_units = now / m_unit_ticks;
     m_changed.reserve(m_vars.size());
     begin_values(m_prev_units);
     for (uint32_t i = 0; i < m_vars.size(); ++i) {
-        take_initial(i);
+        take_initial(i, record);
         write_value(m_vars[i]);
     }
     end_values();
 }
 
-void PolledTraceFile::take_initial(uint32_t i) {
+void PolledTraceFile::take_initial(uint32_t i, const unsigned char* record) {
     Var& v = m_vars[i];
     if (v.kind == Kind::Clock) {
+        uint64_t now;
+        std::memcpy(&now, record, sizeof now);
         for (Clock& c : m_clocks) {
             if (c.index != i) continue;
-            const uint64_t now = sc_core::sc_time_stamp().value();
             const uint64_t phase = now % c.period;
             v.old = phase < c.period / 2 ? 1 : 0;
             c.next = now - phase + (v.old ? c.period / 2 : c.period);
         }
         return;
     }
-    if (v.kind == Kind::Bv || v.kind == Kind::Lv)
-        vector_changed(v);  // takes the current words
-    else
-        v.old = read_scalar(v);
-    // sc_logic holds one sc_logic_value_t (0, 1, Z = 2, X = 3): polled as its raw bytes.
-    static_assert(sizeof(sc_dt::sc_logic) == sizeof(sc_dt::sc_logic_value_t) && sizeof(sc_dt::sc_logic) == 4,
-                  "sc_logic is one 4-byte value");
-    const uint32_t bytes = v.kind == Kind::Logic ? static_cast<uint32_t>(sizeof(sc_dt::sc_logic)) : v.bytes;
+    if (v.kind == Kind::Bv || v.kind == Kind::Lv) {
+        vector_changed(v, record);  // takes the words
+        m_poll_vectors.push_back(i);
+        return;
+    }
+    const unsigned char* raw = record + v.slot;
+    const unsigned bytes = v.kind == Kind::Logic ? 4u : v.kind == Kind::Bit ? 1u : v.bytes;
     switch (bytes) {
         case 1:
-            m_poll8.push_back({static_cast<const uint8_t*>(v.obj), static_cast<uint8_t>(v.old), i});
+            v.old = raw[0];
+            m_poll8.push_back({v.slot, raw[0], i});
             break;
-        case 2:
-            m_poll16.push_back({static_cast<const uint16_t*>(v.obj), static_cast<uint16_t>(v.old), i});
+        case 2: {
+            uint16_t x;
+            std::memcpy(&x, raw, sizeof x);
+            v.old = x;
+            m_poll16.push_back({v.slot, x, i});
             break;
-        case 4:
-            m_poll32.push_back({static_cast<const uint32_t*>(v.obj), static_cast<uint32_t>(v.old), i});
+        }
+        case 4: {
+            uint32_t x;
+            std::memcpy(&x, raw, sizeof x);
+            v.old = x;
+            m_poll32.push_back({v.slot, x, i});
             break;
-        case 8:
-            m_poll64.push_back({static_cast<const uint64_t*>(v.obj), v.old, i});
-            break;
+        }
         default:
-            m_poll_other.push_back(i);
+            std::memcpy(&v.old, raw, sizeof v.old);
+            m_poll64.push_back({v.slot, v.old, i});
             break;
     }
 }
 
 template <class T>
-void PolledTraceFile::poll(std::vector<Poll<T>>& group) {
+void PolledTraceFile::poll(std::vector<Poll<T>>& group, const unsigned char* record) {
     for (Poll<T>& p : group) {
         T cur;
-        std::memcpy(&cur, p.obj, sizeof cur);  // raw bits (the object need not be a T: sc_logic, signed, real)
+        std::memcpy(&cur, record + p.slot,
+                    sizeof cur);  // raw bits (the object need not be a T: sc_logic, signed, real)
         if (cur == p.old) continue;
         p.old = cur;
         m_vars[p.index].old = cur;
@@ -426,10 +487,22 @@ void PolledTraceFile::poll(std::vector<Poll<T>>& group) {
     }
 }
 
+void PolledTraceFile::stop_writer() {
+    if (!m_sim.queue) return;
+    m_sim.queue->stop();
+    m_sim.queue.reset();
+}
+
+void PolledTraceFile::write_comment(const std::string& comment) {
+    stop_writer();  // started again by the next time step
+    write_comment_now(comment);
+}
+
 void PolledTraceFile::close_window() {
-    if (!m_registered || m_closed) return;
-    m_closed = true;
-    if (!m_initialized) return;
+    if (!m_sim.registered || m_sim.closed) return;
+    m_sim.closed = true;
+    if (!m_sim.initialized) return;
+    stop_writer();
     const uint64_t end = sc_core::sc_time_stamp().value();
     write_clock_edges(end, false);
     write_time(end / m_unit_ticks);
@@ -437,14 +510,30 @@ void PolledTraceFile::close_window() {
 }
 
 void PolledTraceFile::cycle(bool delta_cycle) {
-    if (delta_cycle || !m_registered || m_held || m_closed) return;
-    if (!m_initialized) {
-        m_initialized = true;
-        write_start();
+    if (delta_cycle || !m_sim.registered || m_sim.held || m_sim.closed) return;
+    const uint64_t now = sc_core::sc_time_stamp().value();
+    if (!m_sim.initialized) {
+        m_sim.initialized = true;
+        lay_out_records();
+        std::vector<uint64_t> first(m_sim.record_bytes / sizeof(uint64_t));
+        capture(reinterpret_cast<unsigned char*>(first.data()), now);
+        write_start(reinterpret_cast<const unsigned char*>(first.data()));
         return;
     }
-    const uint64_t now_ticks = sc_core::sc_time_stamp().value();
-    m_last_cycle = now_ticks;
+    m_sim.last_cycle = now;
+    if (!m_sim.queue) {
+        const size_t bytes = m_sim.record_bytes;
+        m_sim.queue = std::make_unique<TraceQueue>(bytes, [this, bytes](const unsigned char* records, size_t count) {
+            for (size_t i = 0; i < count; ++i) write_step(records + i * bytes);
+        });
+    }
+    capture(m_sim.queue->next(), now);
+    m_sim.queue->push();
+}
+
+void PolledTraceFile::write_step(const unsigned char* record) {
+    uint64_t now_ticks;
+    std::memcpy(&now_ticks, record, sizeof now_ticks);
     const uint64_t now = now_ticks / m_unit_ticks;
     if (now < m_prev_units) return;  // cannot happen without delta cycles; SystemC skips such cycles too
     write_clock_edges(now_ticks, false);
@@ -454,21 +543,12 @@ void PolledTraceFile::cycle(bool delta_cycle) {
             toggle(c);
             m_changed.push_back(c.index);
         }
-    poll(m_poll8);
-    poll(m_poll16);
-    poll(m_poll32);
-    poll(m_poll64);
-    for (uint32_t i : m_poll_other) {
-        Var& v = m_vars[i];
-        if (v.kind == Kind::Bv || v.kind == Kind::Lv) {
-            if (!vector_changed(v)) continue;
-        } else {
-            const uint64_t bit = read_scalar(v);
-            if (bit == v.old) continue;
-            v.old = bit;
-        }
-        m_changed.push_back(i);
-    }
+    poll(m_poll8, record);
+    poll(m_poll16, record);
+    poll(m_poll32, record);
+    poll(m_poll64, record);
+    for (uint32_t i : m_poll_vectors)
+        if (vector_changed(m_vars[i], record)) m_changed.push_back(i);
     if (m_changed.empty()) return;
     // Registration order, as SystemC writes them (a handful per time stamp: insertion sort).
     uint32_t* c = m_changed.data();

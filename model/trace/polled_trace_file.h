@@ -1,16 +1,22 @@
-// What nicsim's trace writers (FastVcdFile, FstFile) share: the traced objects, read at the end of every time step
-// and compared with the values last written; clocks whose edges follow from the time alone; the window of a run
-// that is traced (nicsim --detail-from); the scope tree from the dots in the names under a top "SystemC" scope, as
-// SystemC 2.3.4's own VCD writer builds it. A writer adds only how the header, time stamps and values are written.
+// What nicsim's trace writers (FastVcdFile, FstFile) share: the traced objects, copied at the end of every time step
+// into a record (their raw bits) that a writer thread of its own compares with the values last written and writes
+// (TraceQueue), so the simulation's thread only copies; clocks whose edges follow from the time alone; the window of
+// a run that is traced (nicsim --detail-from); the scope tree from the dots in the names under a top "SystemC"
+// scope, as SystemC 2.3.4's own VCD writer builds it. A writer adds only how the header, time stamps and values are
+// written; the header and the initial values are written on the simulation's thread, everything after them on the
+// writer thread, which must not call into SystemC.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <systemc>
 
 namespace nicsim {
+
+class TraceQueue;
 
 /// Traced bits as text, most significant first, in a writer's alphabet: the characters for a bit's (control << 1 |
 /// data), that is for 0, 1, Z and X (the VCD writes sc_lv's "01ZX" as SystemC does, the FST takes "01zx").
@@ -40,9 +46,9 @@ class PolledTraceFile : public sc_core::sc_trace_file {
 
     /// A trace of one window of the run (nicsim --detail-from): call before the simulation starts; nothing is
     /// written until open_window().
-    void hold_until_window() { m_held = m_windowed = true; }
+    void hold_until_window() { m_sim.held = m_windowed = true; }
     /// The window starts now: the header, and every value as it is at the end of this time step.
-    void open_window() { m_held = false; }
+    void open_window() { m_sim.held = false; }
     /// The window ends now: the clock edges and a time stamp up to now; nothing is written after it.
     void close_window();
 
@@ -80,6 +86,8 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     void trace(const sc_dt::sc_fxval_fast&, const std::string& name) override { unsupported(name); }
     void trace(const sc_dt::sc_fxnum&, const std::string& name) override { unsupported(name); }
     void trace(const sc_dt::sc_fxnum_fast&, const std::string& name) override { unsupported(name); }
+    /// Waits until the writer thread has written every time step so far, then writes the comment.
+    void write_comment(const std::string& comment) final;
     void delta_cycles(bool flag) override;
     void set_time_unit(double v, sc_core::sc_time_unit tu) override;
 
@@ -114,6 +122,7 @@ class PolledTraceFile : public sc_core::sc_trace_file {
         uint64_t old = 0;     // integral, bool, logic: value last written; double: its bits
         uint32_t words = 0;   // Bv/Lv: 32-bit words
         uint32_t first = 0;   // Bv/Lv: index of its words in the vector store (data then control per word)
+        uint32_t slot = 0;    // where its raw bits are in a time step's record (bytes from the record's start)
         uint32_t handle = 0;  // the writer's own number for it (FST)
         std::string name;     // full dotted name
         char id[6];           // VCD identifier, NUL-terminated
@@ -143,13 +152,16 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     virtual void end_step() {}
     /// After close_window()'s last time stamp: nothing more is written.
     virtual void window_closed() {}
+    /// A comment in the file, written where the values have got to.
+    virtual void write_comment_now(const std::string& comment) = 0;
 
     /// The writer's output is open: registers with the kernel, which calls cycle() at the end of every time step.
     void start();
-    /// The clock edges and time stamp up to the end of the simulation (unless the window closed): writers call it
-    /// first in their destructor, while their output is still open. Unregisters from the kernel.
+    /// Waits for the writer thread to write everything, then the clock edges and time stamp up to the end of the
+    /// simulation (unless the window closed): writers call it first in their destructor, while their output is still
+    /// open. Unregisters from the kernel.
     void finish();
-    bool started() const { return m_registered; }
+    bool started() const { return m_sim.registered; }
     bool windowed() const { return m_windowed; }
     /// The trace's time unit (100 ps in nicsim).
     const sc_core::sc_time& unit() const { return m_unit; }
@@ -161,13 +173,20 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     void cycle(bool delta_cycle) override;
 
   private:
-    /// What cycle() polls, grouped by how it is compared (one tight loop per group); `index` is the variable's
-    /// place in m_vars, the order changed values are written in.
+    /// What the writer compares, grouped by how it is compared (one tight loop per group): the raw bits at `slot`
+    /// in a record; `index` is the variable's place in m_vars, the order changed values are written in.
     template <class T>
     struct Poll {
-        const T* obj;
+        uint32_t slot;
         T old;
         uint32_t index;
+    };
+    /// What the simulation's thread copies into a record, to `slot`: `size` raw bytes from `obj` (a run of
+    /// neighbouring scalars), a vector's `size` 32-bit words (data then control), or an sc_bit as one byte.
+    struct Source {
+        const void* obj;
+        uint32_t slot;
+        uint32_t size;
     };
 
     /// A trace_clock() clock; times in time resolution units.
@@ -178,19 +197,28 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     };
 
     template <class T>
-    void poll(std::vector<Poll<T>>& group);
+    void poll(std::vector<Poll<T>>& group, const unsigned char* record);
     /// The clock's edge at c.next happens: its value flips and its next edge is half a period later.
     Var& toggle(Clock& c);
     /// Writes the clock edges before `limit` (and at it, with `inclusive`) as time stamps of their own.
     void write_clock_edges(uint64_t limit, bool inclusive);
     void add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask = 0);
     void add_vector(Kind kind, const sc_dt::sc_lv_base* lv, const sc_dt::sc_bv_base* bv, const std::string& name);
-    static uint64_t read_scalar(const Var& v);
-    bool vector_changed(Var& v);  // compares and, when changed, takes the new words
-    /// The header and the initial values, as they are at the end of this time step.
-    void write_start();
-    /// Takes variable i's current value and places it in its poll group.
-    void take_initial(uint32_t i);
+    bool vector_changed(Var& v, const unsigned char* record);  // compares and, when changed, takes the new words
+    /// The size class of a variable's raw bits in a record (a vector's words are 4-byte aligned); 0: not in one.
+    static unsigned record_align(const Var& v);
+    /// Where each variable's raw bits go in a record, and what copies them there.
+    void lay_out_records();
+    /// The time (resolution units) and the traced objects' raw bits now, into `record` (simulation's thread).
+    void capture(unsigned char* record, uint64_t now) const;
+    /// One time step's record: the clock edges before it, then the values that changed (writer thread).
+    void write_step(const unsigned char* record);
+    /// The header and the initial values, from the record of this time step.
+    void write_start(const unsigned char* record);
+    /// Takes variable i's value from `record` and places it in its poll group.
+    void take_initial(uint32_t i, const unsigned char* record);
+    /// Every time step pushed has been written and the writer thread has ended.
+    void stop_writer();
     void unsupported(const std::string& name) const;
 
     const char* m_writer;
@@ -201,19 +229,29 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     std::vector<Poll<uint16_t>> m_poll16;
     std::vector<Poll<uint32_t>> m_poll32;
     std::vector<Poll<uint64_t>> m_poll64;
-    std::vector<uint32_t> m_poll_other;
+    std::vector<uint32_t> m_poll_vectors;
     std::vector<Clock> m_clocks;
     std::vector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
     std::vector<uint32_t> m_vec_old;
     sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
     uint64_t m_unit_ticks = 1;                                      // resolution ticks per time unit
     uint64_t m_prev_units = 0;
-    uint64_t m_last_cycle = 0;  // time (resolution units) of the last time step the kernel ran
-    bool m_initialized = false;
-    bool m_registered = false;
     bool m_windowed = false;  // hold_until_window(): the initial values get the window's time stamp
-    bool m_held = false;      // before the window (hold_until_window)
-    bool m_closed = false;    // after the window (close_window)
+
+    /// What the simulation's thread reads and writes at every time step, on cache lines of its own: the writer
+    /// thread writes its state (m_prev_units, m_changed, a writer's buffer) at every time step too, and a line both
+    /// wrote would move between the cores each time.
+    struct alignas(64) Capturing {
+        // Raw copies, sc_bit as a byte, vectors' words (data then control).
+        std::vector<Source> raw, bit, bv, lv;
+        size_t record_bytes = 0;            // a multiple of 8: the time, then the raw bits
+        std::unique_ptr<TraceQueue> queue;  // the writer thread, while it runs
+        uint64_t last_cycle = 0;            // time (resolution units) of the last time step the kernel ran
+        bool initialized = false;
+        bool registered = false;
+        bool held = false;    // before the window (hold_until_window)
+        bool closed = false;  // after the window (close_window)
+    } m_sim;
 };
 
 }  // namespace nicsim

@@ -8,9 +8,12 @@
 namespace nicsim::tb {
 namespace {
 
-constexpr uint32_t kDescBytes = 16;         // one legacy descriptor (8254x SDM 3.2.3, 3.3.3)
-constexpr uint32_t kWireExtraBytes = 24;    // FCS 4, preamble and SFD 8, inter-frame gap 12 (IEEE 802.3)
-constexpr uint64_t kArbitrationClocks = 2;  // REQ# to FRAME# (as fast::FastDmaParams)
+constexpr uint32_t kDescBytes = 16;       // one legacy descriptor (8254x SDM 3.2.3, 3.3.3)
+constexpr uint32_t kWireExtraBytes = 24;  // FCS 4, preamble and SFD 8, inter-frame gap 12 (IEEE 802.3)
+// REQ# to FRAME# per burst, an average: the arbiter grants a master waiting behind another one without a clock of
+// its own (hidden arbitration) and takes 4 from a request on a bus parked on the host bridge (PCI Local Bus
+// Specification 2.3, section 3.4).
+constexpr uint64_t kArbitrationClocks = 2;
 
 /// Averages `f(size)` over the configured frame size distribution.
 template <typename F>

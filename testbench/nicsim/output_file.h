@@ -1,6 +1,7 @@
 // The files a nicsim run writes, and the one policy they are written by:
 // - a regular file (or a path that does not exist yet) is written to a temporary file in the same directory, which is
-//   synced and renamed over it when complete, so a reader sees the old file or the whole new one, never a part;
+//   synced and renamed over it when complete, so a reader sees the old file or the whole new one, never a part; its
+//   finished stretches are handed to the kernel's write-back while it is written, so the sync finds little left;
 // - a symbolic link is followed: its target is replaced, the link stays;
 // - anything else (a character device such as /dev/null, a FIFO, "-" or a name for standard output) is written in
 //   place, as it is;
@@ -14,6 +15,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -39,10 +41,16 @@ struct FileIdentity {
     bool same_as(const FileIdentity& other) const;
 };
 
-/// The descriptor under an open output's stream, and the errno of its first failed write.
+/// The descriptor under an open output's stream, and the errno of its first failed write. The stream may be written
+/// from another thread than the one that checks it for errors (a trace writer's thread): `error` is atomic.
 struct OutputSink {
     int fd = -1;
-    int error = 0;
+    std::atomic<int> error{0};
+    /// A regular file: the kernel is asked to write each finished stretch to the disk as the run goes on, so the sync
+    /// at the end has only the tail left (output_file.cpp, stream_to_disk()).
+    bool stream_to_disk = false;
+    off_t written = 0;    ///< bytes written so far
+    off_t submitted = 0;  ///< bytes before this offset have been handed to the kernel's write-back
 };
 
 /// An output a library writes itself, given a file name (GTKWave's FST writer): the run never holds a stream to it.

@@ -58,6 +58,39 @@ TEST_CASE("FastVcdFile writes the same VCD as SystemC's writer apart from the da
     std::remove((ref + ".vcd").c_str());
 }
 
+TEST_CASE("FastVcdFile's writer thread writes a long run as SystemC does, with a comment in the middle",
+          "[traces][vcd]") {
+    // 16 000 time steps: the writer thread's ring of records goes round several times, and the comment stops the
+    // writer between two runs (it must come after every value before it) and the next time step starts it again.
+    const std::string fast = "fast_vcd_long_fast";
+    const std::string ref = "fast_vcd_long_systemc";
+    {
+        sc_clock clk("clk", sc_time(15, SC_NS));
+        Stimulus s("stim");
+        s.clk(clk);
+        nicsim::Tracer a(fast, nicsim::Tracer::Writer::Fast);
+        nicsim::Tracer b(ref, nicsim::Tracer::Writer::SystemC);
+        trace_all(a.file(), s, clk);
+        trace_all(b.file(), s, clk);
+        sc_start(60, SC_US);
+        a.file()->write_comment("half way");
+        b.file()->write_comment("half way");
+        sc_start(60, SC_US);
+    }
+    const std::string f = without_date(slurp(fast + ".vcd"));
+    const std::string r = without_date(slurp(ref + ".vcd"));
+    REQUIRE(r.size() > 500'000);
+    INFO("the comment is in the file, after the values of the last edge before 60 us and before those at 60 us");
+    const size_t comment = f.find("$comment\nhalf way\n$end\n");
+    REQUIRE(comment != std::string::npos);
+    CHECK(f.find("#599925\n") < comment);
+    CHECK(f.find("#600000\n") > comment);
+    CHECK(f.size() == r.size());
+    CHECK(f == r);
+    std::remove((fast + ".vcd").c_str());
+    std::remove((ref + ".vcd").c_str());
+}
+
 TEST_CASE("FastVcdFile on a caller's stream writes the same bytes as on its own file", "[traces][vcd]") {
     const std::string own = "fast_vcd_own";
     const std::string borrowed = "fast_vcd_borrowed.vcd";

@@ -1,0 +1,90 @@
+#include "model/trace/trace_queue.h"
+
+#include <pthread.h>
+
+#include <csignal>
+
+namespace nicsim {
+
+namespace {
+// 16 blocks of 64 KiB: the ring stays in the second-level caches of both cores, and a block is a few hundred time
+// steps of a bus trace, so the threads meet at the mutex once per few hundred steps.
+constexpr size_t kBlockBytes = size_t(64) << 10;
+constexpr size_t kBlocks = 16;
+
+/// Blocks the asynchronous signals in the calling thread (and the threads it starts) while it lives.
+class SignalsBlocked {
+  public:
+    SignalsBlocked() {
+        sigset_t set;
+        sigfillset(&set);
+        for (int sync : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP}) sigdelset(&set, sync);
+        pthread_sigmask(SIG_BLOCK, &set, &m_old);
+    }
+    ~SignalsBlocked() { pthread_sigmask(SIG_SETMASK, &m_old, nullptr); }
+    SignalsBlocked(const SignalsBlocked&) = delete;
+    SignalsBlocked& operator=(const SignalsBlocked&) = delete;
+
+  private:
+    sigset_t m_old;
+};
+}  // namespace
+
+TraceQueue::TraceQueue(size_t record_bytes, Consumer consumer)
+    : m_record_bytes(record_bytes),
+      m_per_block(record_bytes >= kBlockBytes ? 1 : kBlockBytes / record_bytes),
+      m_consumer(std::move(consumer)),
+      m_blocks(kBlocks) {
+    for (Block& b : m_blocks) b.data.reset(new unsigned char[m_per_block * m_record_bytes]);
+    m_fill_at = m_blocks[0].data.get();
+    const SignalsBlocked blocked;  // the writer thread starts with them blocked
+    m_thread = std::thread([this] { run(); });
+}
+
+TraceQueue::~TraceQueue() {
+    stop();
+}
+
+void TraceQueue::publish() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_blocks[m_head % kBlocks].count = m_filled;
+    m_published = ++m_head;
+    m_ready.notify_one();
+    // The next block is free once the writer is done with what it held kBlocks blocks ago.
+    m_freed.wait(lock, [this] { return m_head - m_consumed < kBlocks; });
+    lock.unlock();
+    m_filled = 0;
+    m_fill_at = m_blocks[m_head % kBlocks].data.get();
+}
+
+void TraceQueue::stop() {
+    if (!m_thread.joinable()) return;
+    if (m_filled) publish();
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        m_stopping = true;
+    }
+    m_ready.notify_one();
+    m_thread.join();
+}
+
+void TraceQueue::run() {
+    uint64_t next = 0;
+    for (;;) {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_ready.wait(lock, [&] { return m_published > next || m_stopping; });
+        if (m_published == next) return;  // stopping, and everything consumed
+        const uint64_t upto = m_published;
+        lock.unlock();
+        for (; next < upto; ++next) {
+            const Block& b = m_blocks[next % kBlocks];
+            m_consumer(b.data.get(), b.count);
+            // Each block back at once: the simulation waits for one only when the writer is a whole ring behind.
+            const std::lock_guard<std::mutex> done(m_mutex);
+            m_consumed = next + 1;
+            m_freed.notify_one();
+        }
+    }
+}
+
+}  // namespace nicsim
