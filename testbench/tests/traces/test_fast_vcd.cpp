@@ -24,19 +24,26 @@ using nicsim::test::without_date;
 using nicsim::test::Stimulus;
 using nicsim::test::trace_all;
 
+namespace {
+/// Traces one stimulus with the fast writer into `<fast>.vcd` and with SystemC's into `<ref>.vcd`; `run(a, b)`
+/// advances the simulation with both files open.
+template <typename Run>
+void trace_with_both_writers(const std::string& fast, const std::string& ref, Run run) {
+    sc_clock clk("clk", sc_time(15, SC_NS));
+    Stimulus s("stim");
+    s.clk(clk);
+    nicsim::Tracer a(fast, nicsim::Tracer::Writer::Fast);
+    nicsim::Tracer b(ref, nicsim::Tracer::Writer::SystemC);
+    trace_all(a.file(), s, clk);
+    trace_all(b.file(), s, clk);
+    run(*a.file(), *b.file());
+}
+}  // namespace
+
 TEST_CASE("FastVcdFile writes the same VCD as SystemC's writer apart from the date", "[traces][vcd]") {
     const std::string fast = "fast_vcd_compare_fast";
     const std::string ref = "fast_vcd_compare_systemc";
-    {
-        sc_clock clk("clk", sc_time(15, SC_NS));
-        Stimulus s("stim");
-        s.clk(clk);
-        nicsim::Tracer a(fast, nicsim::Tracer::Writer::Fast);
-        nicsim::Tracer b(ref, nicsim::Tracer::Writer::SystemC);
-        trace_all(a.file(), s, clk);
-        trace_all(b.file(), s, clk);
-        sc_start(3000, SC_NS);
-    }
+    trace_with_both_writers(fast, ref, [](sc_trace_file&, sc_trace_file&) { sc_start(3000, SC_NS); });
     const std::string f = slurp(fast + ".vcd");
     const std::string r = slurp(ref + ".vcd");
     INFO("both files were written");
@@ -64,19 +71,12 @@ TEST_CASE("FastVcdFile's writer thread writes a long run as SystemC does, with a
     // writer between two runs (it must come after every value before it) and the next time step starts it again.
     const std::string fast = "fast_vcd_long_fast";
     const std::string ref = "fast_vcd_long_systemc";
-    {
-        sc_clock clk("clk", sc_time(15, SC_NS));
-        Stimulus s("stim");
-        s.clk(clk);
-        nicsim::Tracer a(fast, nicsim::Tracer::Writer::Fast);
-        nicsim::Tracer b(ref, nicsim::Tracer::Writer::SystemC);
-        trace_all(a.file(), s, clk);
-        trace_all(b.file(), s, clk);
+    trace_with_both_writers(fast, ref, [](sc_trace_file& a, sc_trace_file& b) {
         sc_start(60, SC_US);
-        a.file()->write_comment("half way");
-        b.file()->write_comment("half way");
+        a.write_comment("half way");
+        b.write_comment("half way");
         sc_start(60, SC_US);
-    }
+    });
     const std::string f = without_date(slurp(fast + ".vcd"));
     const std::string r = without_date(slurp(ref + ".vcd"));
     REQUIRE(r.size() > 500'000);
