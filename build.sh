@@ -31,7 +31,7 @@ install_missing() {
 
 werror() { if [ "${CI:-}" = "true" ]; then echo ON; else echo OFF; fi; }
 # CI keeps only line tables (-g1), enough for a stack trace: GCC generates the same code at any -g level, and full
-# debug information is about a third of the build's CPU time. Elsewhere the default (-g) stays, for the debugger.
+# debug information is about a quarter of the build's CPU time. Elsewhere the default (-g) stays, for the debugger.
 debug_info() { if [ "${CI:-}" = "true" ]; then echo -g1; else echo -g; fi; }
 
 build() {

@@ -1,4 +1,4 @@
-# Precompiled headers. Parsing <systemc> costs about 1.5 s of CPU in each translation unit that includes it (Catch2's
+# Precompiled headers. Parsing <systemc> costs about 2 s of CPU in each translation unit that includes it (Catch2's
 # header about another second in each test file), so each is parsed once per build: two host targets build the
 # precompiled headers, and the libraries and test suites that include them reuse theirs (REUSE_FROM).
 # A reused header must have been built with its users' code-generation flags (-O, -g, sanitizers, -std) and with no
