@@ -144,8 +144,7 @@ void Wire::Direction::start() {
         on_wire_len = static_cast<uint32_t>(ring[(head + started) % ring.size()].frame.bytes.size());
         ++started;
     }
-    if (started < count)
-        starts.notify(after_ns(ring[(head + started) % ring.size()].frame.time_ns - now));
+    if (started < count) starts.notify(after_ns(ring[(head + started) % ring.size()].frame.time_ns - now));
 }
 
 void Wire::Direction::deliver() {
