@@ -10,9 +10,10 @@ namespace nicsim {
 namespace {
 constexpr size_t kMaxText = 4096;  // room for the widest value a PolledTraceFile takes, and its NUL
 // The library buffers value changes until about an eighth of the machine's memory (at least 128 MiB) before packing
-// them, in buffers it allocates anew each time: packing every 2^18 changes (a few MiB) keeps the work in the caches
-// and was twice as fast on a saturated bus, for 0.5 % more bytes (docs/performance.md).
-constexpr uint64_t kPackEvery = uint64_t(1) << 18;
+// them, in buffers it allocates anew each time: packing every 2^16 changes (about 18 000 clocks of a saturated bus)
+// keeps the work in the caches, and keeps the writer thread's longest stall (packing a section) short enough for
+// TraceQueue's ring to absorb, for 0.5 % more bytes (docs/performance.md).
+constexpr uint64_t kPackEvery = uint64_t(1) << 16;
 
 /// The power of ten `seconds` is (FST time units are 10^e s), or false when it is not one.
 bool power_of_ten(double seconds, int& exponent) {

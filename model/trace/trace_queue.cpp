@@ -7,11 +7,6 @@
 namespace nicsim {
 
 namespace {
-// 16 blocks of 64 KiB: the ring stays in the second-level caches of both cores, and a block is a few hundred time
-// steps of a bus trace, so the threads meet at the mutex once per few hundred steps.
-constexpr size_t kBlockBytes = size_t(64) << 10;
-constexpr size_t kBlocks = 16;
-
 /// Blocks the asynchronous signals in the calling thread (and the threads it starts) while it lives.
 class SignalsBlocked {
   public:

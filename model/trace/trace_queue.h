@@ -1,7 +1,7 @@
 // Hands fixed-size records from the simulation's thread to a writer thread of their own: a trace writer's
 // formatting, packing and writing then run beside the simulation instead of in it. The records go in blocks of a
-// ring of fixed size, so the memory is bounded: when every block is full the simulation waits for the writer
-// (back-pressure). One producer, one consumer; the blocks change hands under a mutex, once per block.
+// ring of fixed size, so the memory is bounded (kBlocks x kBlockBytes): when every block is full the simulation waits
+// for the writer (back-pressure). One producer, one consumer; the blocks change hands under a mutex, once per block.
 #pragma once
 
 #include <condition_variable>
@@ -17,6 +17,12 @@ namespace nicsim {
 
 class TraceQueue {
   public:
+    /// The ring, kBlocks blocks of kBlockBytes (8 MiB; a block is one record where a record is larger), holds about
+    /// 75 000 time steps of the saturated bus's trace: more than the simulation makes while the FST's writer packs a
+    /// section (FstFile), the writer's longest stall, so the simulation seldom waits for it (docs/performance.md).
+    static constexpr size_t kBlockBytes = size_t(64) << 10;
+    static constexpr size_t kBlocks = 128;
+
     /// Called on the writer thread with `count` records of `record_bytes` each, in the order they were pushed.
     using Consumer = std::function<void(const unsigned char* records, size_t count)>;
 

@@ -34,7 +34,8 @@ TEST_CASE("TraceQueue hands every record over whole and in order, and stop() wai
                 consumed.store(n + 1, std::memory_order_relaxed);
             }
         });
-        const uint64_t total = 200'003;  // many rings' worth, and a partial block at the end
+        // Three rings' worth, and a partial block at the end.
+        const uint64_t total = 3 * TraceQueue::kBlocks * (TraceQueue::kBlockBytes / kRecordBytes) + 1003;
         for (uint64_t n = 0; n < total; ++n) {
             const uint64_t r[3] = {n, mix(n), ~n};
             std::memcpy(q.next(), r, sizeof r);
@@ -48,9 +49,10 @@ TEST_CASE("TraceQueue hands every record over whole and in order, and stop() wai
 
 TEST_CASE("TraceQueue makes the simulation wait for a writer that is a whole ring behind", "[traces]") {
     // The writer holds the first block until the gate opens; the producer, on a thread of its own here, fills the
-    // ring, 16 blocks of 64 KiB (2730 records of 24 bytes each), and the push of the record that fills it waits.
-    const uint64_t per_block = (64u << 10) / kRecordBytes;
-    const uint64_t ring = 16 * per_block;
+    // ring (TraceQueue::kBlocks blocks of 2730 records of 24 bytes each), and the push of the record that fills it
+    // waits.
+    const uint64_t per_block = TraceQueue::kBlockBytes / kRecordBytes;
+    const uint64_t ring = TraceQueue::kBlocks * per_block;
     const uint64_t total = 3 * ring;
     std::atomic<bool> gate{false};
     std::atomic<uint64_t> pushed{0}, consumed{0};
