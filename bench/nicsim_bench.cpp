@@ -3,7 +3,7 @@
 // collects one result per child through a pipe and prints a Markdown report (docs/performance.md holds one).
 //
 //   nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--detail-packets N] [--only NAME[,NAME...]]
-//   nicsim_bench --profile full|full64|vcd|fst|pin|fast CLOCKS
+//   nicsim_bench --profile full|full64|vcd|fst|pin|fast|small|tsmall CLOCKS
 //
 // --seconds: wall-clock budget of each speed measurement (default 8); --long-seconds: budget of the long
 // small-packet run that samples memory (default 120); --long-packets: its packet target (default 10 M, both
@@ -450,15 +450,20 @@ void measure_line_rate(const Options& o, Result& r) {
 
 // ---- small packets: 64-byte frames, both directions ----
 
-void measure_small(const Options& o, double budget_s, uint64_t target_packets, bool sample_memory, bool tlm,
-                   Result& r) {
+/// The saturate system with 64-byte frames both ways, `packets` offered in each direction.
+RunConfig small_config(bool tlm, uint64_t packets) {
     RunConfig cfg = saturate_config();
     if (tlm) cfg.bus_model = BusModel::Tlm;
     cfg.size.min = cfg.size.max = 60;  // 64 on the wire with the FCS
+    cfg.packets = packets;
+    return cfg;
+}
+
+void measure_small(const Options& o, double budget_s, uint64_t target_packets, bool sample_memory, bool tlm,
+                   Result& r) {
     // Per direction: at 64 bytes both ways the NIC misses about 40 % of the received frames (RX overrun), so the
     // offered count is the whole target in each direction; the run stops once the NIC has moved the target.
-    cfg.packets = target_packets;
-    SystemTop top("top", cfg);
+    SystemTop top("top", small_config(tlm, target_packets));
     MachineBase& dut = top.machine();
     for (int i = 0; i < 400 && (dp_stats(dut).tx_frames < 100 || dp_stats(dut).rx_frames < 100); ++i)
         sc_start(sc_time(50, SC_US));
@@ -537,7 +542,16 @@ int profile_run(const std::string& what, uint64_t clocks) {
                     static_cast<unsigned long long>(st.tx_frames), static_cast<unsigned long long>(st.rx_frames));
         return 0;
     }
-    std::fprintf(stderr, "nicsim_bench: --profile takes full, full64, vcd, fst, pin or fast\n");
+    if (what == "small" || what == "tsmall") {
+        SystemTop top("top", small_config(what == "tsmall", 100'000'000));
+        sc_start(period * static_cast<double>(clocks));
+        const nic::DataPathStats& st = dp_stats(top.machine());
+        std::printf("%s: %llu clocks, %llu TX + %llu RX frames\n", what.c_str(),
+                    static_cast<unsigned long long>(sc_time_stamp() / period),
+                    static_cast<unsigned long long>(st.tx_frames), static_cast<unsigned long long>(st.rx_frames));
+        return 0;
+    }
+    std::fprintf(stderr, "nicsim_bench: --profile takes full, full64, vcd, fst, pin, fast, small or tsmall\n");
     return 2;
 }
 
@@ -675,7 +689,7 @@ std::optional<int> parse_options(int argc, char* argv[], Options& o) {
                 stderr,
                 "usage: nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--detail-packets N] [--only "
                 "ref,full,full64,vcd,fst,idle,pinh,fast,tfull,eff,line,small,tsmall,long,tlong,tdetail]\n"
-                "       nicsim_bench --profile full|full64|vcd|fst|pin|fast CLOCKS\n");
+                "       nicsim_bench --profile full|full64|vcd|fst|pin|fast|small|tsmall CLOCKS\n");
             return 2;
         }
     }

@@ -64,8 +64,8 @@ void HostCpu::run() {
 uint32_t HostCpu::service_interrupts() {
     if (m_in_isr) return 0;
     const uint32_t asserted = pending();
-    for (unsigned d = 0; d < m_isr.size(); ++d) {
-        if (!((asserted >> d) & 1u)) continue;
+    for (uint32_t left = asserted; left != 0; left &= left - 1) {  // each asserted line, lowest device first
+        const unsigned d = static_cast<unsigned>(__builtin_ctz(left));
         m_in_isr = true;
         ++m_stats.interrupts;
         const Isr isr = m_isr[d];  // a copy: the ISR may reconnect or disconnect itself

@@ -5,8 +5,17 @@ namespace nicsim::wire {
 using namespace sc_core;
 
 namespace {
+// Whole nanoseconds counted in the kernel's time unit: the same values as sc_time(double(ns), SC_NS) without the
+// floating-point conversion (times on the wire are whole nanoseconds).
+uint64_t ns_ticks() {
+    static const uint64_t ticks = sc_time(1, SC_NS).value();
+    return ticks;
+}
 uint64_t now_ns() {
-    return static_cast<uint64_t>(sc_time_stamp() / sc_time(1, SC_NS));
+    return sc_time_stamp().value() / ns_ticks();
+}
+sc_time after_ns(uint64_t ns) {
+    return sc_time::from_value(ns * ns_ticks());
 }
 }  // namespace
 
@@ -46,6 +55,7 @@ Wire::Wire(sc_module_name name, unsigned link_mbps) : sc_module(name), m_mbps(li
 
 void Wire::trace(sc_trace_file* tf) {
     if (!tf) return;
+    m_traced = true;
     const std::string base = name();
     for (const Direction& d : m_dir) {
         const std::string p = base + "." + (&d == &m_dir[0] ? "a_to_b" : "b_to_a");
@@ -123,8 +133,8 @@ void Wire::Direction::transmit(const net::Frame& frame) {
     slot.end_ns = end;
     ++count;
     if (count > stats.max_queued) stats.max_queued = count;
-    if (count == 1) due.notify(sc_time(static_cast<double>(end - now), SC_NS));
-    if (started + 1 == count) starts.notify(sc_time(static_cast<double>(start - now), SC_NS));
+    if (count == 1) due.notify(after_ns(end - now));
+    if (wire->m_traced && started + 1 == count) starts.notify(after_ns(start - now));
 }
 
 void Wire::Direction::start() {
@@ -134,8 +144,7 @@ void Wire::Direction::start() {
         on_wire_len = static_cast<uint32_t>(ring[(head + started) % ring.size()].frame.bytes.size());
         ++started;
     }
-    if (started < count)
-        starts.notify(sc_time(static_cast<double>(ring[(head + started) % ring.size()].frame.time_ns - now), SC_NS));
+    if (started < count) starts.notify(after_ns(ring[(head + started) % ring.size()].frame.time_ns - now));
 }
 
 void Wire::Direction::deliver() {
@@ -167,7 +176,7 @@ void Wire::Direction::deliver() {
         carrier = started > 0;
         if (!carrier) on_wire_len = 0;
     }
-    if (count > 0) due.notify(sc_time(static_cast<double>(ring[head].end_ns - now), SC_NS));
+    if (count > 0) due.notify(after_ns(ring[head].end_ns - now));
 }
 
 PcapSource::PcapSource(sc_module_name name, const std::string& path, net::WireSink& target, unsigned link_mbps,
@@ -188,7 +197,7 @@ PcapSource::PcapSource(sc_module_name name, const std::string& path, net::WireSi
     }
     if (load_next()) {
         m_next_ns = m_start_ns;
-        m_wake.notify(sc_time(static_cast<double>(m_next_ns), SC_NS));
+        m_wake.notify(after_ns(m_next_ns));
     }
 }
 
@@ -234,7 +243,7 @@ void PcapSource::inject() {
             m_next_ns = free_at;
         }
     }
-    m_wake.notify(sc_time(static_cast<double>(m_next_ns - now), SC_NS));
+    m_wake.notify(after_ns(m_next_ns - now));
 }
 
 PcapSink::PcapSink(const std::string& path, bool strip_fcs) : m_strip_fcs(strip_fcs) {

@@ -87,7 +87,7 @@ class Wire : public sc_core::sc_module {
         std::vector<InFlight> ring;  ///< slots keep their buffers: no allocation once the ring has grown
         size_t head = 0;
         size_t count = 0;
-        size_t started = 0;    ///< frames from the head whose first bit is on the wire (for the carrier trace)
+        size_t started = 0;    ///< frames from the head whose first bit is on the wire (traced runs only)
         uint64_t free_ns = 0;  ///< earliest start of the next frame (end of the last one + IFG)
         bool warned_undelivered = false;
         WireStats stats;
@@ -106,6 +106,9 @@ class Wire : public sc_core::sc_module {
     unsigned m_mbps;
     PcapWriter* m_tap = nullptr;
     bool m_tap_strip_fcs = true;
+    // The carrier is seen only in a trace: without one no process marks the frames' starts (an untraced run's
+    // results do not depend on it, and each start costs a process activation).
+    bool m_traced = false;
     std::vector<uint8_t> m_tap_buf;
 
     void deliver_a_to_b() { m_dir[0].deliver(); }

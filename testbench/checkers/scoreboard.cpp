@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "testbench/checkers/traffic_format.h"
 
@@ -32,14 +33,31 @@ void Scoreboard::expect(const std::vector<uint8_t>& frame) {
     uint8_t dir;
     uint64_t seq;
     if (!traffic_id(frame.data(), frame.size(), dir, seq)) return;
-    m_pending[seq] = Pending{frame, false, {}, 0};
+    track(seq, Pending{frame, false, {}, 0});
+    m_highest_expected = std::max(m_highest_expected, seq);
+    ++m_counts.expected;
+}
+
+void Scoreboard::expect(std::vector<uint8_t>&& frame) {
+    uint8_t dir;
+    uint64_t seq;
+    if (!traffic_id(frame.data(), frame.size(), dir, seq)) return;
+    track(seq, Pending{std::move(frame), false, {}, 0});
     m_highest_expected = std::max(m_highest_expected, seq);
     ++m_counts.expected;
 }
 
 void Scoreboard::expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame) {
-    m_pending[seq] = Pending{frame, true, {}, 0};
+    track(seq, Pending{frame, true, {}, 0});
     ++m_counts.expected;
+}
+
+void Scoreboard::track(uint64_t seq, Pending&& p) {
+    // Frames are expected in sequence order: a new highest sequence goes at the end without a search.
+    if (m_pending.empty() || seq > m_pending.rbegin()->first)
+        m_pending.emplace_hint(m_pending.end(), seq, std::move(p));
+    else
+        m_pending[seq] = std::move(p);
 }
 
 void Scoreboard::withdraw(uint64_t seq) {

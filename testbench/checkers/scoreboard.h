@@ -27,6 +27,8 @@ class Scoreboard {
     explicit Scoreboard(std::string name) : m_name(std::move(name)) {}
     /// A frame that should arrive (its sequence number is read from its traffic header).
     void expect(const std::vector<uint8_t>& frame);
+    /// The same, keeping `frame` itself (no copy).
+    void expect(std::vector<uint8_t>&& frame);
     /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
     void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);
     /// Take back an expectation (the send was refused with a status, which the statistics count).
@@ -57,6 +59,7 @@ class Scoreboard {
         std::vector<uint8_t> reassembled;  // TCP payload so far
         uint64_t segments = 0;
     };
+    void track(uint64_t seq, Pending&& p);
     void problem(const std::string& what);
     void observe_segment(const uint8_t* data, size_t len);
     void retire_lost();

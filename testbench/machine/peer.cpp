@@ -1,5 +1,7 @@
 #include "testbench/machine/peer.h"
 
+#include <utility>
+
 namespace nicsim::tb {
 
 using namespace sc_core;
@@ -43,11 +45,12 @@ void Peer::inject() {
         f.bytes = flood ? gen.next(kFloodFrameBytes) : gen.next();
         f.fcs_included = false;
         f.time_ns = static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9);
-        m_dut.rx_board().expect(f.bytes);
         if (m_cfg.fault.any()) m_inject_ns.push_back(f.time_ns);  // fault runs: what arrived around a reset
         ++m_injected;
-        m_wire.end_b().transmit(f);
-        wait(sc_time(static_cast<double>(m_wire.duration_ns(f)) + 96 * bit_ns, SC_NS));
+        m_wire.end_b().transmit(f);  // the wire keeps a copy; the scoreboard takes the frame itself
+        const uint64_t on_wire_ns = m_wire.duration_ns(f);
+        m_dut.rx_board().expect(std::move(f.bytes));
+        wait(sc_time(static_cast<double>(on_wire_ns) + 96 * bit_ns, SC_NS));
     }
     m_done = true;
 }

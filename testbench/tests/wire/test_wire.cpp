@@ -325,6 +325,39 @@ TEST_CASE("the wire traces carrier length and frame count per direction for GTKW
     std::remove((path + ".vcd").c_str());
 }
 
+TEST_CASE("an untraced wire, which marks no frame starts, delivers the frames a traced one does at the same times",
+          "[wire][traces]") {
+    const std::string path = "wire_untraced_test";
+    {
+        Wire traced("traced", 1000), plain("plain", 1000);
+        Arrivals at_traced, at_plain;
+        traced.connect_b(at_traced.rx());
+        plain.connect_b(at_plain.rx());
+        Tracer tracer(path);
+        traced.trace(tracer.file());
+        Script s("s");
+        // Back to back (the second waits for the first and its gap), then one asked for ahead of its time.
+        const auto send = [&](const net::Frame& f) {
+            traced.end_a().transmit(f);
+            plain.end_a().transmit(f);
+        };
+        s.at(1000, [&] {
+            send(make_frame(60, 1, 1000));
+            send(make_frame(200, 2, 1000));
+        });
+        s.at(2000, [&] { send(make_frame(80, 3, 9000)); });
+        sc_start(sc_time(20, SC_US));
+        REQUIRE(at_plain.frames.size() == 3);
+        CHECK(at_plain.at_ns == at_traced.at_ns);
+        CHECK(at_plain.at_ns == std::vector<uint64_t>{1576, 3368, 9736});
+        for (size_t i = 0; i < at_plain.frames.size(); ++i) {
+            CHECK(at_plain.frames[i].bytes == at_traced.frames[i].bytes);
+            CHECK(at_plain.frames[i].time_ns == at_traced.frames[i].time_ns);
+        }
+    }
+    std::remove((path + ".vcd").c_str());
+}
+
 TEST_CASE("frames scheduled absurdly far ahead are sent at once with a warning instead of overflowing time",
           "[wire][pcap]") {
     test::expect_reports("nicsim/wire/far-future", 1);
