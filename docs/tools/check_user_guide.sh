@@ -149,7 +149,7 @@ expect_exit 0 -- "$NICSIM" --bus-model tlm --scenario saturate --packets 2000 --
 expect_json tlm.json run bus_model tlm
 expect_json tlm.json checks verdict pass
 expect_exit 0 -- "$NICSIM" --bus-model tlm --quiet --vcd none --pcap-out none --stats-json tlmd.json
-expect_json tlmd.json run simulated_time_us 1120
+expect_json tlmd.json run simulated_time_us 1110
 expect_exit 2 -- "$NICSIM" --bus-model fast
 expect_exit 2 -- "$NICSIM" --bus-model tlm --fault target-abort:50
 expect_exit 2 -- "$NICSIM" --bus-model tlm --vcd x.vcd
