@@ -29,16 +29,7 @@ void Scoreboard::problem(const std::string& what) {
     if (m_first_problem.empty()) m_first_problem = m_name + ": " + what;
 }
 
-void Scoreboard::expect(const std::vector<uint8_t>& frame) {
-    uint8_t dir;
-    uint64_t seq;
-    if (!traffic_id(frame.data(), frame.size(), dir, seq)) return;
-    track(seq, Pending{frame, false, {}, 0});
-    m_highest_expected = std::max(m_highest_expected, seq);
-    ++m_counts.expected;
-}
-
-void Scoreboard::expect(std::vector<uint8_t>&& frame) {
+void Scoreboard::expect(std::vector<uint8_t> frame) {
     uint8_t dir;
     uint64_t seq;
     if (!traffic_id(frame.data(), frame.size(), dir, seq)) return;

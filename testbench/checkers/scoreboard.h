@@ -25,10 +25,9 @@ struct ScoreboardCounts {
 class Scoreboard {
   public:
     explicit Scoreboard(std::string name) : m_name(std::move(name)) {}
-    /// A frame that should arrive (its sequence number is read from its traffic header).
-    void expect(const std::vector<uint8_t>& frame);
-    /// The same, keeping `frame` itself (no copy).
-    void expect(std::vector<uint8_t>&& frame);
+    /// A frame that should arrive (its sequence number is read from its traffic header). Taken by value: a caller
+    /// that no longer needs the frame moves it in instead of having it copied.
+    void expect(std::vector<uint8_t> frame);
     /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
     void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);
     /// Take back an expectation (the send was refused with a status, which the statistics count).
