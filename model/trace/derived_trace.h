@@ -32,9 +32,10 @@ class DerivedTrace {
     static size_t words(int width) { return 2 * ((static_cast<size_t>(width) + 31) / 32); }
     /// Writer thread (no calls into SystemC), once per time step: from `state` (the copied spans), the bits of every
     /// signal whose inputs changed since the last call (of every signal on the first call) into `words`, and their
-    /// indices into `touched` (in any order, one listed more than once where that is cheaper). `words` holds per signal in order, per 32 bits from the lowest,
-    /// the data word then the control word in sc_lv's encoding (0, 1, Z, X are data/control 0/0, 1/0, 0/1, 1/1), bits
-    /// above the signal's width 0; the words of signals not touched stay as they were.
+    /// indices into `touched` (in any order, one listed more than once where that is cheaper). `words` holds per signal
+    /// in order, per 32 bits from the lowest, the data word then the control word in sc_lv's encoding (0, 1, Z, X are
+    /// data/control 0/0, 1/0, 0/1, 1/1), bits above the signal's width 0; the words of signals not touched stay as they
+    /// were.
     virtual void derive(const unsigned char* state, uint32_t* words, std::vector<uint32_t>& touched) = 0;
 };
 
