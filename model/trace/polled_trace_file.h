@@ -1,10 +1,11 @@
 // What nicsim's trace writers (FastVcdFile, FstFile) share: the traced objects, copied at the end of every time step
 // into a record (their raw bits) that a writer thread of its own compares with the values last written and writes
-// (TraceQueue), so the simulation's thread only copies; clocks whose edges follow from the time alone; the window of
-// a run that is traced (nicsim --detail-from); the scope tree from the dots in the names under a top "SystemC"
-// scope, as SystemC 2.3.4's own VCD writer builds it. A writer adds only how the header, time stamps and values are
-// written; the header and the initial values are written on the simulation's thread, everything after them on the
-// writer thread, which must not call into SystemC.
+// (TraceQueue), so the simulation's thread only copies; signals a block derives on the writer thread from its copied
+// state (trace_derived: the bus's lines); clocks whose edges follow from the time alone; the window of a run that is
+// traced (nicsim --detail-from); the scope tree from the dots in the names under a top "SystemC" scope, as SystemC
+// 2.3.4's own VCD writer builds it. A writer adds only how the header, time stamps and values are written; the header
+// and the initial values are written on the simulation's thread, everything after them on the writer thread, which must
+// not call into SystemC.
 #pragma once
 
 #include <cstdint>
