@@ -32,13 +32,16 @@ BusClock::AgentId BusClock::attach(ClockedAgent& agent, const std::string& name)
 
 void BusClock::sleep(AgentId id, bool on_bus_change) {
     Slot& s = m_slots[id];
+    if (!s.awake && s.on_change) --m_change_sleepers;
     s.on_change = on_bus_change;
+    if (on_bus_change) ++m_change_sleepers;
     if (!s.awake) return;
     s.awake = false;
     --m_awake;
 }
 
 void BusClock::wake_slot(Slot& s) {
+    if (s.on_change) --m_change_sleepers;
     s.awake = true;
     s.wake_edge = kNever;
     ++m_awake;
@@ -69,6 +72,7 @@ void BusClock::wake_at(AgentId id, const sc_time& at) {
 }
 
 void BusClock::bus_changed() {
+    if (m_change_sleepers == 0) return;  // a busy bus changes on nearly every clock with every agent awake
     bool woke = false;
     for (Slot& s : m_slots)
         if (!s.awake && s.on_change) {
