@@ -6,6 +6,7 @@
 
 #include "model/common/hex.h"
 #include "model/common/splitmix64.h"
+#include "model/pci/byte_lanes.h"
 
 namespace nicsim::host {
 

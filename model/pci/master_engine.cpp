@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "byte_lanes.h"
+
 namespace nicsim::pci {
 
 namespace {
