@@ -101,6 +101,7 @@ class BusClock : public sc_core::sc_module {
     bool m_dispatching = false;  // agents are being evaluated
     mutable bool m_keep_running = false;
     sc_core::sc_event m_restart;
+    sc_core::sc_event m_tick;  // the next edge of a ticking clock (edge_method()'s static sensitivity)
     sc_core::sc_event m_posedge;
     sc_core::sc_event m_negedge;
     sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>* m_level =
