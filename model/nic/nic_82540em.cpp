@@ -207,11 +207,13 @@ bool Nic82540em::needs_clock() const {
     // The loosely-timed back-end (use_dma_port) also sleeps while the data path waits for a DMA completion:
     // dma_port_done() wakes it, so no clock is evaluated between a request and its completion. In D3hot the data
     // path does nothing.
+    // Cheapest first: on a busy bus (nearly every clock of a saturated run) the bus lines alone decide.
+    if (m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || m_eeprom.busy())
+        return true;
     const uint64_t now = now_ns();
     const bool data_path = !m_cfg.powered_down() &&
                            (m_dma_event_driven ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
-    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || data_path ||
-           m_eeprom.busy() || m_irq.next_deadline() <= now;
+    return data_path || m_irq.next_deadline() <= now;
 }
 
 void Nic82540em::clock_edge() {
