@@ -75,6 +75,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
     m_target.set_idsel_device(m_device);
 
     wire_registers();
+    classify_stat_counters();
     reset_registers();
     update_master_config();
     m_dp->set_link(link_up(), mac_mbps());
@@ -346,14 +347,25 @@ void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
     m_regs.poke(offset, value);
 }
 
+void Nic82540em::classify_stat_counters() {
+    for (uint32_t offset = kStatsFirst; offset <= kStatsLast; offset += 4) {
+        const RegisterSpec* s = m_regs.spec(offset);
+        StatKind kind = StatKind::None;
+        if (s && s->access == Access::ReadClear)
+            kind = s->bits == 64 && offset == s->offset ? StatKind::Low64 : StatKind::Counter32;
+        m_stat_kind[(offset - kStatsFirst) / 4] = kind;
+    }
+}
+
 void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
-    const RegisterSpec* s = m_regs.spec(offset);
-    if (offset < kStatsFirst || offset > kStatsLast || (offset & 3u) != 0 || !s || s->access != Access::ReadClear) {
+    const bool in_range = offset >= kStatsFirst && offset <= kStatsLast && (offset & 3u) == 0;
+    const StatKind kind = in_range ? m_stat_kind[(offset - kStatsFirst) / 4] : StatKind::None;
+    if (kind == StatKind::None) {
         diagnostic("add-stat", "offset " + hex(offset) + " is not a statistics counter");
         return;
     }
     uint32_t& low = m_regs.word(offset);
-    if (s->bits == 64 && offset == s->offset) {
+    if (kind == StatKind::Low64) {
         uint32_t& high = m_regs.word(offset + 4);
         const uint64_t cur = low | (static_cast<uint64_t>(high) << 32);
         const uint64_t sum = cur + amount < cur ? ~0ull : cur + amount;
