@@ -223,7 +223,11 @@ bool HalDma::free_shared(void* va, uint32_t length, uint64_t phys) {
 }
 
 void HalDma::register_pages(uint8_t* va, const std::vector<uint64_t>& phys_pages) {
-    for (size_t i = 0; i < phys_pages.size(); ++i) {
+    register_pages(va, phys_pages.data(), phys_pages.size());
+}
+
+void HalDma::register_pages(uint8_t* va, const uint64_t* phys_pages, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
         m_platform.memory().map_pages(phys_pages[i], va + i * kPage, kPage);
         m_page_table[reinterpret_cast<uintptr_t>(va) / kPage + i] = phys_pages[i] / kPage;
     }
@@ -233,8 +237,17 @@ void HalDma::unregister_pages(uint8_t* va, size_t n) {
     for (size_t i = 0; i < n; ++i) {
         auto pos = m_page_table.find(reinterpret_cast<uintptr_t>(va) / kPage + i);
         if (pos == m_page_table.end()) continue;
-        m_platform.memory().unmap_pages(pos->second * kPage, kPage);
+        if (pos->second != NICSIM_PFN_UNKNOWN) m_platform.memory().unmap_pages(pos->second * kPage, kPage);
         m_page_table.erase(pos);
+    }
+}
+
+void HalDma::park_pages(uint8_t* va, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        auto pos = m_page_table.find(reinterpret_cast<uintptr_t>(va) / kPage + i);
+        if (pos == m_page_table.end() || pos->second == NICSIM_PFN_UNKNOWN) continue;
+        m_platform.memory().unmap_pages(pos->second * kPage, kPage);
+        pos->second = NICSIM_PFN_UNKNOWN;
     }
 }
 

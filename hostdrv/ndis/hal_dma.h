@@ -69,7 +69,11 @@ class HalDma {
     uint64_t page_of(const void* va) const;
     /// Process memory backed by physical pages: mapped with map_pages, registered for page lookups.
     void register_pages(uint8_t* va, const std::vector<uint64_t>& phys_pages);
+    void register_pages(uint8_t* va, const uint64_t* phys_pages, size_t n);
     void unregister_pages(uint8_t* va, size_t n);
+    /// As unregister_pages for memory that will be registered again (NDIS's spare send pages): page_of() no longer
+    /// knows the pages, but their page-table entries stay, so registering them again allocates nothing.
+    void park_pages(uint8_t* va, size_t n);
 
   private:
     Stats m_stats;
@@ -110,7 +114,8 @@ class HalDma {
     std::vector<Bounce> m_bounce_free;  // map-register buffers below 4 GiB, reused
     std::vector<Bounce> m_bounce_all;   // every map-register buffer ever made (freed at destruction)
     std::vector<Shared> m_shared;
-    std::unordered_map<uintptr_t, uint64_t> m_page_table;  // VA page -> phys page, changed on every send
+    // VA page -> phys page, changed on every send; a parked page maps to NICSIM_PFN_UNKNOWN.
+    std::unordered_map<uintptr_t, uint64_t> m_page_table;
 };
 
 }  // namespace nicsim::ndis

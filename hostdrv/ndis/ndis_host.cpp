@@ -916,9 +916,11 @@ void NdisHost::run_for_ns(uint64_t ns) {
 
 uint64_t NdisHost::send(const std::vector<uint8_t>& frame, const SendLayout& layout) {
     make_current();
-    std::vector<uint64_t> ready;
+    std::vector<uint64_t> ready = std::move(m_ready_spare);
+    ready.clear();
     const uint64_t id = prepare_send(frame, layout, ready);
     dispatch_sends(ready);
+    m_ready_spare = std::move(ready);
     flush_returns();
     return id;
 }
@@ -926,9 +928,11 @@ uint64_t NdisHost::send(const std::vector<uint8_t>& frame, const SendLayout& lay
 std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& frames, const SendLayout& layout) {
     make_current();
     std::vector<uint64_t> ids;
-    std::vector<uint64_t> ready;
+    std::vector<uint64_t> ready = std::move(m_ready_spare);
+    ready.clear();
     for (const std::vector<uint8_t>& frame : frames) ids.push_back(prepare_send(frame, layout, ready));
     dispatch_sends(ready);
+    m_ready_spare = std::move(ready);
     flush_returns();
     return ids;
 }
@@ -949,7 +953,7 @@ uint64_t NdisHost::prepare_send(const std::vector<uint8_t>& frame, const SendLay
         m_send_results.push_back(SendResult{id, NDIS_STATUS_RESOURCES, 0});
         return id;
     }
-    m_sends.push_back(SendRecord{id, pkt, {}, {}, false});
+    m_sends.push_back(take_send_record(id, pkt));
     if (!chain_send_buffers(m_sends.back(), frame, layout)) {
         release_send(m_sends.size() - 1, NDIS_STATUS_RESOURCES);
         return id;
@@ -988,17 +992,16 @@ bool NdisHost::chain_send_buffers(SendRecord& rec, const std::vector<uint8_t>& f
     NDIS_STATUS st = NDIS_STATUS_SUCCESS;
     for (size_t len : sizes) {
         const size_t span = std::max<size_t>((page_offset + len + kPage - 1) / kPage, 1);
-        std::vector<uint64_t> phys;
+        const size_t first_page = rec.phys.size();
         uint8_t* host = take_send_pages(span);
-        if (!host || !m_pages.alloc_pages(span, placement, PageAllocator::kNoLimit, phys)) {
+        if (!host || !m_pages.alloc_pages(span, placement, PageAllocator::kNoLimit, rec.phys)) {
             if (host) m_spare_send_pages.emplace_back(host, span);
             return false;
         }
         if (len) std::memcpy(host + page_offset, frame.data() + pos, len);
         pos += len;
-        m_hal.register_pages(host, phys);
+        m_hal.register_pages(host, rec.phys.data() + first_page, span);
         rec.memory.emplace_back(host, span);
-        rec.phys.push_back(std::move(phys));
         PNDIS_BUFFER buf = nullptr;
         NdisAllocateBuffer(&st, &buf, m_buffer_pool, host + page_offset, static_cast<UINT>(len));
         if (st != NDIS_STATUS_SUCCESS) {
@@ -1062,8 +1065,9 @@ void NdisHost::dispatch_sends(const std::vector<uint64_t>& ids) {
         return;
     }
     // At most OID_GEN_MAXIMUM_SEND_PACKETS packets per call.
+    std::vector<PNDIS_PACKET> array = std::move(m_array_spare);
     for (size_t first = 0; first < ids.size(); first += send_packets_limit()) {
-        std::vector<PNDIS_PACKET> array;
+        array.clear();
         for (size_t i = first; i < ids.size() && i - first < send_packets_limit(); ++i)
             array.push_back(find_send(ids[i])->packet);
         ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
@@ -1072,6 +1076,7 @@ void NdisHost::dispatch_sends(const std::vector<uint64_t>& ids) {
         m_calling = SendCall{};
         leave_dispatch();
     }
+    m_array_spare = std::move(array);
     // every packet comes back through NdisMSendComplete
 }
 
@@ -1080,6 +1085,18 @@ std::deque<NdisHost::SendRecord>::iterator NdisHost::find_send(uint64_t id) {
     auto it =
         std::lower_bound(m_sends.begin(), m_sends.end(), id, [](const SendRecord& r, uint64_t v) { return r.id < v; });
     return it != m_sends.end() && it->id == id ? it : m_sends.end();
+}
+
+NdisHost::SendRecord NdisHost::take_send_record(uint64_t id, PNDIS_PACKET packet) {
+    SendRecord rec;
+    if (!m_spare_records.empty()) {
+        rec = std::move(m_spare_records.back());
+        m_spare_records.pop_back();
+    }
+    rec.id = id;
+    rec.packet = packet;
+    rec.completed = false;
+    return rec;
 }
 
 /// Zeroed, page-aligned host memory of `span` pages: a finished send's, or new.
@@ -1205,13 +1222,18 @@ void NdisHost::release_send(size_t index, NDIS_STATUS status) {
         std::memset(MmGetMdlVirtualAddress(b), 0, MmGetMdlByteCount(b));  // the spare pages are all zero again
         NdisFreeBuffer(b);
     }
-    for (size_t i = 0; i < rec.memory.size(); ++i) {
-        m_hal.unregister_pages(rec.memory[i].first, rec.memory[i].second);
-        for (uint64_t p : rec.phys[i]) m_pages.free_page(p);
-        m_spare_send_pages.push_back(rec.memory[i]);
+    size_t page = 0;
+    for (const auto& [host, span] : rec.memory) {
+        m_hal.park_pages(host, span);  // the pages come back as spare send pages
+        for (size_t i = 0; i < span; ++i) m_pages.free_page(rec.phys[page + i]);
+        page += span;
+        m_spare_send_pages.emplace_back(host, span);
     }
     NdisFreePacket(pkt);
     m_send_results.push_back(SendResult{rec.id, status, lso});
+    rec.memory.clear();
+    rec.phys.clear();
+    m_spare_records.push_back(std::move(rec));
 }
 
 void NdisHost::cancel_sends(PVOID cancel_id) {

@@ -163,12 +163,23 @@ class NdisHost {
     const std::vector<SendResult>& send_results() const { return m_send_results; }
     /// Hands over the send results so far and forgets them (long runs stay flat in memory).
     std::vector<SendResult> take_send_results() { return std::exchange(m_send_results, {}); }
+    /// The same into `into` (emptied first): a caller that keeps `into` between calls lets both vectors keep their
+    /// capacity, so taking results allocates nothing.
+    void take_send_results(std::vector<SendResult>& into) {
+        into.clear();
+        std::swap(into, m_send_results);
+    }
     size_t sends_outstanding() const { return m_sends.size(); }
     /// Sends NDIS holds for a serialized miniport (not handed over yet, or refused with NDIS_STATUS_RESOURCES).
     size_t sends_queued() const { return m_send_queue.size(); }
     const std::vector<ReceivedFrame>& received() const { return m_received; }
     /// Hands over the frames received so far and forgets them (long runs stay flat in memory).
     std::vector<ReceivedFrame> take_received() { return std::exchange(m_received, {}); }
+    /// The same into `into` (emptied first), as take_send_results(into).
+    void take_received(std::vector<ReceivedFrame>& into) {
+        into.clear();
+        std::swap(into, m_received);
+    }
     size_t received_packets_held() const { return m_held.size(); }
     void return_received_packets();
     const std::vector<StatusIndication>& status_indications() const { return m_status; }
@@ -298,11 +309,11 @@ class NdisHost {
         bool armed;
     };
     struct SendRecord {
-        uint64_t id;
-        PNDIS_PACKET packet;
+        uint64_t id = 0;
+        PNDIS_PACKET packet = nullptr;
         std::vector<std::pair<uint8_t*, size_t>> memory;  // (host pages, page count) per buffer
-        std::vector<std::vector<uint64_t>> phys;          // physical pages per buffer
-        bool completed;
+        std::vector<uint64_t> phys;                       // physical pages, buffer after buffer
+        bool completed = false;
     };
     struct MemoryBlock {
         uint8_t* va;
@@ -318,6 +329,8 @@ class NdisHost {
     bool chain_send_buffers(SendRecord& rec, const std::vector<uint8_t>& frame, const SendLayout& layout);
     void dispatch_sends(const std::vector<uint64_t>& ids);
     std::deque<SendRecord>::iterator find_send(uint64_t id);
+    /// A record for a new send: a finished send's (its vectors empty, their capacity kept) or a new one.
+    SendRecord take_send_record(uint64_t id, PNDIS_PACKET packet);
     uint8_t* take_send_pages(size_t span);
     bool miniport_busy() const;
     void pump_sends();
@@ -433,6 +446,13 @@ class NdisHost {
     NDIS_HANDLE m_buffer_pool = nullptr;
     uint64_t m_next_send_id = 1;
     std::deque<SendRecord> m_sends;  // completed mostly in the order sent: the front leaves cheaply
+    // Records of finished sends with their vectors emptied, reused for their capacity (as NDIS reuses a pool's
+    // packets): a send then allocates nothing for its record. As many as sends were outstanding at once.
+    std::vector<SendRecord> m_spare_records;
+    // Scratch for one send call (its ids ready to go, the packet array handed to the miniport), kept for their
+    // capacity; a nested call finds them taken and uses fresh ones.
+    std::vector<uint64_t> m_ready_spare;
+    std::vector<PNDIS_PACKET> m_array_spare;
     // Host memory of finished sends, all zero again, for the next ones: (pages, page count). What a send keeps
     // is bounded by the sends outstanding at once.
     std::vector<std::pair<uint8_t*, size_t>> m_spare_send_pages;

@@ -108,18 +108,17 @@ void PageAllocator::release(uint64_t page) {
 
 bool PageAllocator::alloc_pages(size_t n, Placement p, uint64_t limit, std::vector<uint64_t>& out) {
     const uint64_t limit_page = limit == kNoLimit ? kNoLimit / kPage : limit / kPage;
-    std::vector<uint64_t> got;
-    got.reserve(n);
+    const size_t first = out.size();
     for (size_t i = 0; i < n; ++i) {
         uint64_t page = 0;
         if (!pick(1, p, limit_page, page)) {
-            for (uint64_t g : got) release(g);
+            for (size_t j = first; j < out.size(); ++j) release(out[j] / kPage);
+            out.resize(first);
             return false;
         }
         take(page, 1);
-        got.push_back(page);
+        out.push_back(page * kPage);
     }
-    for (uint64_t g : got) out.push_back(g * kPage);
     return true;
 }
 

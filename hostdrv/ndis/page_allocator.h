@@ -8,6 +8,8 @@
 #include <set>
 #include <vector>
 
+#include "hostdrv/ndis/recycling_allocator.h"
+
 namespace nicsim::ndis {
 
 /// Where physical pages come from.
@@ -37,7 +39,8 @@ class PageAllocator {
     explicit PageAllocator(const PageAllocatorConfig& cfg = {});
 
     /// `n` pages placed one by one (not necessarily contiguous), each ending at or below `limit` (exclusive end
-    /// address). Appends their physical addresses to `out`; false (nothing allocated) when they cannot be found.
+    /// address). Appends their physical addresses to `out`; false (nothing allocated, `out` as it was) when they
+    /// cannot be found.
     bool alloc_pages(size_t n, Placement p, uint64_t limit, std::vector<uint64_t>& out);
     /// `n` physically contiguous pages ending at or below `limit` that do not cross a 4 GiB boundary.
     bool alloc_contiguous(size_t n, Placement p, uint64_t limit, uint64_t& phys);
@@ -56,7 +59,9 @@ class PageAllocator {
     void release(uint64_t page);
 
     PageAllocatorConfig m_cfg;
-    std::set<uint64_t> m_used;  // page numbers
+    // Page numbers. The set's nodes are recycled: a send takes and frees a page or two, and the heap's malloc and
+    // free for each was a visible share of a small frame's cost.
+    std::set<uint64_t, std::less<uint64_t>, RecyclingAllocator<uint64_t>> m_used;
     std::mt19937_64 m_rng;
     uint64_t m_frag_cursor;  // next candidate page of the Fragmented placement
     // Every page in [low_base, m_low_used_until) is in use: a first-fit search from low_base starts there (a run

@@ -6,6 +6,7 @@
 
 #include "model/common/hex.h"
 #include "model/common/splitmix64.h"
+#include "model/pci/byte_lanes.h"
 
 namespace nicsim::host {
 
@@ -268,8 +269,7 @@ bool HostBridge::fetch(uint64_t addr, bool wide, uint64_t& data) {
     const unsigned n = wide ? 8 : 4;
     uint8_t buf[8] = {};
     const bool ok = mem_access(false, addr & ~uint64_t(n - 1), buf, n, 0xFF);
-    data = 0;
-    for (unsigned i = 0; i < n; ++i) data |= uint64_t(buf[i]) << (8 * i);
+    data = pci::lanes_from_bytes(buf, n);
     return ok;
 }
 
@@ -343,7 +343,7 @@ TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, 
     const uint8_t be = byte_enables & static_cast<uint8_t>((1u << n) - 1);
     if (be == 0) return TargetReply::Data;  // a data phase with no byte enabled moves nothing
     uint8_t buf[8];
-    for (unsigned i = 0; i < n; ++i) buf[i] = static_cast<uint8_t>(data >> (8 * i));
+    pci::bytes_from_lanes(buf, data, n);
     if (!mem_access(true, a.addr & ~uint64_t(n - 1), buf, n, be)) {
         signal_abort(true, a.addr, n, m_gp.get_response_status());
         return TargetReply::Abort;
@@ -420,7 +420,9 @@ bool HostBridge::mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned le
         for (DmiEntry& e : m_dmi) {
             if (!e.valid || addr < e.start || addr + (len - 1) > e.end || (write && !e.writable)) continue;
             uint8_t* p = e.ptr + (addr - e.start);
-            if (write) {
+            if (write && (be & all) == all) {
+                std::memcpy(p, buf, len);
+            } else if (write) {
                 for (unsigned i = 0; i < len; ++i)
                     if ((be >> i) & 1u) p[i] = buf[i];
             } else {

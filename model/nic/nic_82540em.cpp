@@ -75,6 +75,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
     m_target.set_idsel_device(m_device);
 
     wire_registers();
+    classify_stat_counters();
     reset_registers();
     update_master_config();
     m_dp->set_link(link_up(), mac_mbps());
@@ -207,11 +208,13 @@ bool Nic82540em::needs_clock() const {
     // The loosely-timed back-end (use_dma_port) also sleeps while the data path waits for a DMA completion:
     // dma_port_done() wakes it, so no clock is evaluated between a request and its completion. In D3hot the data
     // path does nothing.
+    // Cheapest first: on a busy bus (nearly every clock of a saturated run) the bus lines alone decide.
+    if (m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || m_eeprom.busy())
+        return true;
     const uint64_t now = now_ns();
     const bool data_path = !m_cfg.powered_down() &&
                            (m_dma_event_driven ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
-    return m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || data_path ||
-           m_eeprom.busy() || m_irq.next_deadline() <= now;
+    return data_path || m_irq.next_deadline() <= now;
 }
 
 void Nic82540em::clock_edge() {
@@ -344,14 +347,25 @@ void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
     m_regs.poke(offset, value);
 }
 
+void Nic82540em::classify_stat_counters() {
+    for (uint32_t offset = kStatsFirst; offset <= kStatsLast; offset += 4) {
+        const RegisterSpec* s = m_regs.spec(offset);
+        StatKind kind = StatKind::None;
+        if (s && s->access == Access::ReadClear)
+            kind = s->bits == 64 && offset == s->offset ? StatKind::Low64 : StatKind::Counter32;
+        m_stat_kind[(offset - kStatsFirst) / 4] = kind;
+    }
+}
+
 void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
-    const RegisterSpec* s = m_regs.spec(offset);
-    if (offset < kStatsFirst || offset > kStatsLast || (offset & 3u) != 0 || !s || s->access != Access::ReadClear) {
+    const bool in_range = offset >= kStatsFirst && offset <= kStatsLast && (offset & 3u) == 0;
+    const StatKind kind = in_range ? m_stat_kind[(offset - kStatsFirst) / 4] : StatKind::None;
+    if (kind == StatKind::None) {
         diagnostic("add-stat", "offset " + hex(offset) + " is not a statistics counter");
         return;
     }
     uint32_t& low = m_regs.word(offset);
-    if (s->bits == 64 && offset == s->offset) {
+    if (kind == StatKind::Low64) {
         uint32_t& high = m_regs.word(offset + 4);
         const uint64_t cur = low | (static_cast<uint64_t>(high) << 32);
         const uint64_t sum = cur + amount < cur ? ~0ull : cur + amount;

@@ -3,6 +3,7 @@
 // engine. A clocked agent of the bus (BusClock); it sleeps while the bus is idle and nothing is pending.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -177,7 +178,12 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     bool m_dma_event_driven = false;  // the DMA port given to use_dma_port() reports through dma_port_done()
     WireSink* m_wire = nullptr;
 
-    RegisterFile m_regs;    // BAR0, laid out by kRegisterTable (register_table.h)
+    RegisterFile m_regs;  // BAR0, laid out by kRegisterTable (register_table.h)
+    /// What each dword of the statistics range is, from the register table once (add_stat runs several times per
+    /// frame): not a counter, a 32-bit counter, or the low half of a 64-bit one.
+    enum class StatKind : uint8_t { None, Counter32, Low64 };
+    std::array<StatKind, (e1000::kStatsLast - e1000::kStatsFirst) / 4 + 1> m_stat_kind{};
+    void classify_stat_counters();
     uint32_t m_ioaddr = 0;  // I/O window address register
 
     bool m_inta = false;

@@ -88,7 +88,7 @@ void RxEngine::receive(const Frame& frame, bool crc_error) {
         ++m_stats.rx_dropped;
         return;
     }
-    m_filter.load_for(m_ctx, frame.bytes.data());  // per frame: the filter sees every RAL/RAH/MTA/RCTL write
+    m_filter.refresh(m_ctx, frame.bytes.data());  // the filter must see every RAL/RAH/MTA/RCTL write
     const RxMatch match = m_filter.classify(frame.bytes.data());
     const size_t plain = frame.fcs_included ? frame.bytes.size() - kFcsBytes : frame.bytes.size();
     const VlanTag tag = vlan_tag(frame.bytes.data(), plain, static_cast<uint16_t>(m_ctx.reg(e1000::VET)));

@@ -68,6 +68,29 @@ void RxFilter::load_for(const NicContext& ctx, const uint8_t* dst) {
     m_mta[h >> 5] = ctx.reg(e1000::mta_n(h >> 5));
 }
 
+bool RxFilter::bind(const NicContext& ctx) {
+    const Bound src{ctx.reg_storage(e1000::RCTL), ctx.reg_storage(e1000::RAL0), ctx.reg_storage(e1000::MTA)};
+    if (!src.rctl || !src.ra || !src.mta) return false;
+    // classify_from walks the entries by pointer: every register must be the storage word the layout implies.
+    for (unsigned i = 0; i < kReceiveAddresses; ++i)
+        if (ctx.reg_storage(e1000::ral_n(i)) != src.ra + 2 * i ||
+            ctx.reg_storage(e1000::rah_n(i)) != src.ra + 2 * i + 1)
+            return false;
+    for (unsigned i = 0; i < kMtaWords; ++i)
+        if (ctx.reg_storage(e1000::mta_n(i)) != src.mta + i) return false;
+    m_src = src;
+    m_is_bound = true;
+    return true;
+}
+
+void RxFilter::refresh(const NicContext& ctx, const uint8_t* dst) {
+    if (!m_bind_tried) {
+        m_bind_tried = true;
+        bind(ctx);
+    }
+    if (!m_is_bound) load_for(ctx, dst);
+}
+
 uint16_t RxFilter::multicast_hash(const uint8_t* dst, unsigned mo) {
     // 12 bits of the address counted as a little-endian 48-bit number: bytes 4 and 5 hold bits 47:32.
     const unsigned hi = static_cast<unsigned>(dst[4]) | (static_cast<unsigned>(dst[5]) << 8);  // bits 47:32
@@ -76,24 +99,31 @@ uint16_t RxFilter::multicast_hash(const uint8_t* dst, unsigned mo) {
 }
 
 RxMatch RxFilter::classify(const uint8_t* dst) const {
+    if (m_is_bound) return classify_from(dst, *m_src.rctl, m_src.ra, m_src.ra + 1, 2, m_src.mta);
+    return classify_from(dst, m_rctl, m_ral, m_rah, 1, m_mta);
+}
+
+RxMatch RxFilter::classify_from(const uint8_t* dst, uint32_t rctl, const uint32_t* ral, const uint32_t* rah,
+                                unsigned stride, const uint32_t* mta) {
     const uint32_t lo = static_cast<uint32_t>(dst[0]) | (static_cast<uint32_t>(dst[1]) << 8) |
                         (static_cast<uint32_t>(dst[2]) << 16) | (static_cast<uint32_t>(dst[3]) << 24);
     const uint32_t hi = static_cast<uint32_t>(dst[4]) | (static_cast<uint32_t>(dst[5]) << 8);
     for (unsigned i = 0; i < kReceiveAddresses; ++i) {
-        if (!e1000::rahf::AV::get(m_rah[i]) || e1000::rahf::ASEL::get(m_rah[i]) != kAselDestination) continue;
-        if (m_ral[i] == lo && e1000::rahf::RAH::get(m_rah[i]) == hi) return RxMatch::kExact;
+        const uint32_t h = rah[i * stride];
+        if (!e1000::rahf::AV::get(h) || e1000::rahf::ASEL::get(h) != kAselDestination) continue;
+        if (ral[i * stride] == lo && e1000::rahf::RAH::get(h) == hi) return RxMatch::kExact;
     }
     const bool group = (dst[0] & 0x01) != 0;  // I/G bit: multicast or broadcast
     const bool broadcast = lo == 0xFFFFFFFFu && hi == 0xFFFFu;
-    if (broadcast && e1000::rctl::BAM::get(m_rctl)) return RxMatch::kBroadcast;
+    if (broadcast && e1000::rctl::BAM::get(rctl)) return RxMatch::kBroadcast;
     if (group) {
         // Broadcast without BAM is treated as any other group address (MPE or its MTA bit).
-        if (e1000::rctl::MPE::get(m_rctl)) return RxMatch::kPromiscuous;
-        const uint16_t h = multicast_hash(dst, e1000::rctl::MO::get(m_rctl));
-        if ((m_mta[h >> 5] >> (h & 31u)) & 1u) return RxMatch::kMulticastHash;
+        if (e1000::rctl::MPE::get(rctl)) return RxMatch::kPromiscuous;
+        const uint16_t h = multicast_hash(dst, e1000::rctl::MO::get(rctl));
+        if ((mta[h >> 5] >> (h & 31u)) & 1u) return RxMatch::kMulticastHash;
         return RxMatch::kRejected;
     }
-    if (e1000::rctl::UPE::get(m_rctl)) return RxMatch::kPromiscuous;
+    if (e1000::rctl::UPE::get(rctl)) return RxMatch::kPromiscuous;
     return RxMatch::kRejected;
 }
 

@@ -1,7 +1,8 @@
 // The RX destination-address filter of the 8254x: 16 exact receive addresses (RAL/RAH with AV), the 4096-bit
 // multicast table array (MTA) indexed by 12 destination-address bits that RCTL.MO selects, and the RCTL modes
-// (UPE unicast promiscuous, MPE multicast promiscuous, BAM broadcast accept). Pure C++: the data path loads it from
-// the register file (or forwards register writes) and asks it about each frame's destination address.
+// (UPE unicast promiscuous, MPE multicast promiscuous, BAM broadcast accept). Pure C++: the data path binds it to
+// the register file's storage (or loads it, or forwards register writes) and asks it about each frame's destination
+// address.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,16 @@ class RxFilter {
     /// load is 161 register reads).
     void load_for(const NicContext& ctx, const uint8_t* dst);
 
+    /// Read RCTL, RAL/RAH and MTA straight from the register file's storage from now on (no load per frame, and every
+    /// way a register changes is seen: software writes, pokes, the EEPROM's address at reset); the filter's own copy
+    /// (set_*, write_reg, load) is then no longer read. Only when the context keeps all 161 in storage laid out as the
+    /// register map places them; false (nothing changed) otherwise.
+    bool bind(const NicContext& ctx);
+    bool bound() const { return m_is_bound; }
+    /// Before a frame's verdict: binds on the first call if the context allows it, else loads what classify(dst)
+    /// reads (load_for).
+    void refresh(const NicContext& ctx, const uint8_t* dst);
+
     /// The filter's verdict on a destination MAC address (the first 6 bytes of a frame).
     RxMatch classify(const uint8_t* dst) const;
     bool accept(const uint8_t* dst) const { return classify(dst) != RxMatch::kRejected; }
@@ -50,6 +61,18 @@ class RxFilter {
     static uint16_t multicast_hash(const uint8_t* dst, unsigned mo);
 
   private:
+    /// The register file's storage words when bound: RCTL, RAL0 (RAL/RAH interleaved as in the map), MTA0.
+    struct Bound {
+        const uint32_t* rctl;
+        const uint32_t* ra;
+        const uint32_t* mta;
+    };
+    static RxMatch classify_from(const uint8_t* dst, uint32_t rctl, const uint32_t* ral, const uint32_t* rah,
+                                 unsigned stride, const uint32_t* mta);
+
+    bool m_is_bound = false;
+    bool m_bind_tried = false;
+    Bound m_src{};
     uint32_t m_rctl = 0;
     uint32_t m_ral[kReceiveAddresses] = {};
     uint32_t m_rah[kReceiveAddresses] = {};

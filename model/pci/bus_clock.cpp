@@ -14,6 +14,7 @@ BusClock::BusClock(sc_module_name name, const sc_time& period)
         throw std::invalid_argument("BusClock: the period must be an even number of time resolution units");
     SC_HAS_PROCESS(BusClock);
     SC_METHOD(edge_method);  // initialised: edge 0 at time 0
+    sensitive << m_tick;
     SC_METHOD(negedge_method);
     sensitive << m_negedge;
     dont_initialize();
@@ -32,13 +33,16 @@ BusClock::AgentId BusClock::attach(ClockedAgent& agent, const std::string& name)
 
 void BusClock::sleep(AgentId id, bool on_bus_change) {
     Slot& s = m_slots[id];
+    if (!s.awake && s.on_change) --m_change_sleepers;
     s.on_change = on_bus_change;
+    if (on_bus_change) ++m_change_sleepers;
     if (!s.awake) return;
     s.awake = false;
     --m_awake;
 }
 
 void BusClock::wake_slot(Slot& s) {
+    if (s.on_change) --m_change_sleepers;
     s.awake = true;
     s.wake_edge = kNever;
     ++m_awake;
@@ -69,6 +73,7 @@ void BusClock::wake_at(AgentId id, const sc_time& at) {
 }
 
 void BusClock::bus_changed() {
+    if (m_change_sleepers == 0) return;  // a busy bus changes on nearly every clock with every agent awake
     bool woke = false;
     for (Slot& s : m_slots)
         if (!s.awake && s.on_change) {
@@ -151,7 +156,9 @@ void BusClock::reschedule(uint64_t now) {
     if (at == now) {
         next_trigger(SC_ZERO_TIME);
     } else if (at == now + m_period_ticks && (m_awake > 0 || m_keep_running)) {
-        next_trigger(m_period);  // ticking: nothing can ask for an earlier edge
+        // Ticking: nothing can ask for an earlier edge. The static sensitivity to m_tick costs the kernel less per
+        // clock than a timeout set by next_trigger().
+        m_tick.notify(m_period);
     } else {
         next_trigger(sc_time::from_value(at - now), m_restart);
     }

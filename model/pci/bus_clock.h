@@ -92,6 +92,7 @@ class BusClock : public sc_core::sc_module {
     uint64_t m_period_ticks;  // in time resolution units
     std::vector<Slot> m_slots;
     unsigned m_awake = 0;
+    unsigned m_change_sleepers = 0;  // sleeping agents that a bus change wakes
     uint64_t m_timed_wake = kNever;  // earliest wake_edge of a sleeping agent
     uint64_t m_edges = 0;            // edges evaluated; the last one is m_edges - 1
     uint64_t m_next_edge = 0;        // the edge edge_method() is scheduled for; kNever: stopped
@@ -100,6 +101,7 @@ class BusClock : public sc_core::sc_module {
     bool m_dispatching = false;  // agents are being evaluated
     mutable bool m_keep_running = false;
     sc_core::sc_event m_restart;
+    sc_core::sc_event m_tick;  // the next edge of a ticking clock (edge_method()'s static sensitivity)
     sc_core::sc_event m_posedge;
     sc_core::sc_event m_negedge;
     sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>* m_level =

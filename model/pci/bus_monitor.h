@@ -105,6 +105,7 @@ class BusMonitor : public sc_core::sc_module, private ClockedAgent {
     };
     Sample sample(const Lines& l, uint64_t n) const;
     void data_clock(const Lines& l, uint64_t n);
+    bool steady_burst(const Lines& l, const Sample& s) const;
     void check_devsel(const Lines& l, const Sample& s, uint64_t n);
     void check_master_signals(const Sample& s, uint64_t n);
     void check_target_signals(const Lines& l, const Sample& s, uint64_t n);

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "byte_lanes.h"
+
 namespace nicsim::pci {
 
 namespace {
@@ -303,10 +305,7 @@ void PciMasterEngine::drive_phase(Drive& d, bool last) {
     const unsigned n = s.w;
     if (s.P >= s.tx_start && s.P + n <= s.tx_end) {  // the usual phase: every byte lane inside the transfer
         be = static_cast<uint8_t>((1u << n) - 1u);
-        if (s.write) {
-            const uint8_t* p = s.rq.data + (s.P - s.s0);
-            for (unsigned b = 0; b < n; ++b) ad |= static_cast<uint64_t>(p[b]) << (8 * b);
-        }
+        if (s.write) ad = lanes_from_bytes(s.rq.data + (s.P - s.s0), n);
     } else {
         for (unsigned b = 0; b < n; ++b) {
             const uint64_t a = s.P + b;
@@ -460,10 +459,7 @@ void PciMasterEngine::data_tick(Drive& d, const Lines& l) {
     s.consec_retries = 0;
     ++m_stats.data_phases;
     if (s.P >= s.tx_start && s.P + moved_w <= s.tx_end) {  // every byte lane inside the transfer
-        if (!s.write) {
-            uint8_t* p = s.rq.data + (s.P - s.s0);
-            for (unsigned b = 0; b < moved_w; ++b) p[b] = static_cast<uint8_t>(l.ad >> (8 * b));
-        }
+        if (!s.write) bytes_from_lanes(s.rq.data + (s.P - s.s0), l.ad, moved_w);
         m_stats.bytes += moved_w;
     } else {
         for (unsigned b = 0; b < moved_w; ++b) {

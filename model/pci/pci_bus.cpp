@@ -73,7 +73,8 @@ unsigned PciBus::add_device(const std::string& agent_name) {
 void PciBus::drive(DriverId id, const Drive& d) {
     Slot& s = m_drivers[id];
     if (s.next == d) return;
-    if (s.next.oe != d.oe || s.next.level != d.level) m_control_dirty = true;
+    // PAR moves with every data phase; only the control lines' enables and levels matter to control_generation().
+    if (((s.next.oe ^ d.oe) | ((s.next.level ^ d.level) & d.oe)) & kControlLines) m_control_dirty = true;
     s.next = d;
     m_wires->touch();
 }
@@ -83,18 +84,21 @@ void PciBus::set_req(unsigned master, bool asserted) {
     const uint32_t v = asserted ? (m_next.req_n & ~bit) : (m_next.req_n | bit);
     if (v == m_next.req_n) return;
     m_next.req_n = v;
+    m_p2p_dirty = true;
     m_wires->touch();
 }
 
 void PciBus::set_gnt_n(uint32_t gnt_n_mask) {
     if (gnt_n_mask == m_next.gnt_n) return;
     m_next.gnt_n = gnt_n_mask;
+    m_p2p_dirty = true;
     m_wires->touch();
 }
 
 void PciBus::set_idsel(uint32_t mask) {
     if (mask == m_next.idsel) return;
     m_next.idsel = mask;
+    m_p2p_dirty = true;
     m_wires->touch();
 }
 
@@ -103,12 +107,14 @@ void PciBus::set_inta(unsigned device, bool asserted) {
     const uint32_t v = asserted ? (m_next.inta | bit) : (m_next.inta & ~bit);
     if (v == m_next.inta) return;
     m_next.inta = v;
+    m_p2p_dirty = true;
     m_wires->touch();
 }
 
 void PciBus::assert_reset(unsigned clocks) {
     m_reset_left = clocks == 0 ? 1 : clocks;
     m_next.rst_n = false;
+    m_p2p_dirty = true;
     m_wires->touch();
     CLK.wake(m_reset_agent);
 }
@@ -121,44 +127,57 @@ uint64_t PciBus::clock_count() const {
 void PciBus::clock_edge() {
     if (m_reset_left > 0 && --m_reset_left == 0) {
         m_next.rst_n = true;
+        m_p2p_dirty = true;
         m_wires->touch();
     }
     if (m_reset_left == 0) CLK.sleep(m_reset_agent, false);  // nothing to do until reset is asserted again
 }
 
 void PciBus::resolve() {
-    Lines r = m_next;  // point-to-point lines as written
     uint32_t driven = 0, contention = 0, low = 0;
     uint64_t ad = 0;
-    uint8_t cbe_n = 0xFF;
+    uint32_t cbe_n = 0xFF;
     for (Slot& s : m_drivers) {
         s.cur = s.next;
         const uint32_t oe = s.cur.oe;
         if (oe == 0) continue;
         contention |= driven & oe;
         driven |= oe;
-        low |= ~s.cur.level & oe & kSingleBitLines;
-        if (oe & kAdLo) ad = (ad & ~0xFFFFFFFFull) | (s.cur.ad & 0xFFFFFFFFull);
-        if (oe & kAdHi) ad = (ad & 0xFFFFFFFFull) | (s.cur.ad & ~0xFFFFFFFFull);
-        if (oe & kCbeLo) cbe_n = static_cast<uint8_t>((cbe_n & 0xF0) | (s.cur.cbe_n & 0x0F));
-        if (oe & kCbeHi) cbe_n = static_cast<uint8_t>((cbe_n & 0x0F) | (s.cur.cbe_n & 0xF0));
+        low |= ~s.cur.level & oe;
+        // Masks instead of branches per half: the AD and C/BE# drivers change hands within a transaction.
+        const uint64_t ad_mask = ((oe & kAdLo) ? 0xFFFFFFFFull : 0) | ((oe & kAdHi) ? ~0xFFFFFFFFull : 0);
+        const uint32_t cbe_mask = ((oe & kCbeLo) ? 0x0Fu : 0) | ((oe & kCbeHi) ? 0xF0u : 0);
+        ad = (ad & ~ad_mask) | (s.cur.ad & ad_mask);
+        cbe_n = (cbe_n & ~cbe_mask) | (s.cur.cbe_n & cbe_mask);
     }
     if (m_control_dirty) {
         m_control_dirty = false;
         ++m_control_gen;
     }
-    r.driven = driven;
-    r.contention = contention & ~kSerr;  // SERR# is open drain
-    r.level = ~low;
-    r.ad = ad;
-    r.cbe_n = cbe_n;
-
-    const bool inta_changed = r.inta != m_now.inta;
-    const bool changed = r.req_n != m_now.req_n || inta_changed || r.driven != m_now.driven || r.level != m_now.level ||
-                         r.ad != m_now.ad || r.cbe_n != m_now.cbe_n || r.gnt_n != m_now.gnt_n ||
-                         r.idsel != m_now.idsel || r.rst_n != m_now.rst_n || r.contention != m_now.contention;
-    const bool reset_asserted = m_now.rst_n && !r.rst_n;
-    m_now = r;
+    contention &= ~kSerr;  // SERR# is open drain
+    const uint32_t level = ~(low & kSingleBitLines);
+    bool changed = driven != m_now.driven || level != m_now.level || ad != m_now.ad || cbe_n != m_now.cbe_n ||
+                   contention != m_now.contention;
+    m_now.driven = driven;
+    m_now.contention = contention;
+    m_now.level = level;
+    m_now.ad = ad;
+    m_now.cbe_n = static_cast<uint8_t>(cbe_n);
+    // The point-to-point lines are compared only when one of their setters wrote a new value in this phase.
+    bool inta_changed = false, reset_asserted = false;
+    if (m_p2p_dirty) {
+        m_p2p_dirty = false;
+        const Lines& r = m_next;
+        inta_changed = r.inta != m_now.inta;
+        reset_asserted = m_now.rst_n && !r.rst_n;
+        changed = changed || inta_changed || r.req_n != m_now.req_n || r.gnt_n != m_now.gnt_n ||
+                  r.idsel != m_now.idsel || r.rst_n != m_now.rst_n;
+        m_now.req_n = r.req_n;
+        m_now.gnt_n = r.gnt_n;
+        m_now.idsel = r.idsel;
+        m_now.inta = r.inta;
+        m_now.rst_n = r.rst_n;
+    }
     if (!changed) return;
     CLK.bus_changed();
     if (m_changed_used) m_changed.notify(SC_ZERO_TIME);

@@ -130,8 +130,9 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     const Lines& lines() const { return m_now; }
     /// What one driver currently drives (for the monitor's per-agent checks).
     const Drive& driven_by(DriverId id) const { return m_drivers[id].cur; }
-    /// Changes whenever some driver's driven lines or their levels may have changed (AD and C/BE# values aside): a
-    /// per-driver check compares it with the value it last saw and skips the clocks on which nobody changed.
+    /// Changes whenever some driver's output enables or driven levels of the control lines (kControlLines) may have
+    /// changed: a per-driver check of those lines compares it with the value it last saw and skips the clocks on
+    /// which nobody changed them (in a burst only AD, C/BE# and PAR move).
     uint64_t control_generation() const { return m_control_gen; }
 
     /// Drive the bused lines; takes effect after this evaluation phase. Cheap when nothing changes.
@@ -191,8 +192,9 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     std::vector<std::string> m_devices;
     Lines m_now;
     uint64_t m_control_gen = 0;
-    bool m_control_dirty = false;  // a driver's next oe or level differs from its resolved one
+    bool m_control_dirty = false;  // a driver's next control-line oe or level differs from its resolved one
     Lines m_next;                  // point-to-point lines written this phase (REQ#, GNT#, IDSEL, INTA#, RST#)
+    bool m_p2p_dirty = false;      // one of them was written with a new value since the last resolve
     unsigned m_reset_left;
     BusClock::AgentId m_reset_agent;
     sc_core::sc_event m_changed;

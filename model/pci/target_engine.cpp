@@ -368,8 +368,8 @@ void PciTargetEngine::tick() {
         s.prev_frame = false;
         return;
     }
+    if (quiet_bystander(l)) return;  // drives nothing: what it drove before is read by no check this tick
     s.vis = s.drv;
-    if (quiet_bystander(l)) return;
     Drive d = s.drv;
     d.release(s.release_next);
     s.release_next = 0;

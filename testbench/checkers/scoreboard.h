@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "hostdrv/ndis/recycling_allocator.h"
+
 namespace nicsim::tb {
 
 struct ScoreboardCounts {
@@ -64,8 +66,10 @@ class Scoreboard {
     void retire_lost();
 
     std::string m_name;
-    std::map<uint64_t, Pending> m_pending;  // by sequence
-    std::set<uint64_t> m_withdrawn;         // sends that failed with a status: they may still arrive
+    // By sequence. The map's nodes are recycled: one per frame expected, which otherwise cost a malloc and a free.
+    std::map<uint64_t, Pending, std::less<uint64_t>, ndis::RecyclingAllocator<std::pair<const uint64_t, Pending>>>
+        m_pending;
+    std::set<uint64_t> m_withdrawn;  // sends that failed with a status: they may still arrive
     uint64_t m_last_matched = 0;
     uint64_t m_lost = 0;       // frames retired as missing by retire_lost()
     std::string m_first_lost;  // first_missing() of the first of them

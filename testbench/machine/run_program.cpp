@@ -186,7 +186,8 @@ bool RunProgram::wait_for_hang_check(uint64_t checks_at_quiet) const {
 }
 
 void RunProgram::take_send_results(std::map<uint64_t, uint64_t>& seq_of) {
-    for (const ndis::SendResult& res : m_ndis->take_send_results()) {
+    m_ndis->take_send_results(m_results_taken);
+    for (const ndis::SendResult& res : m_results_taken) {
         const auto it = seq_of.find(res.id);
         if (it == seq_of.end()) continue;
         if (m_reset_end_ns && res.status == NDIS_STATUS_SUCCESS) ++m_tx_after_reset;
@@ -200,7 +201,8 @@ void RunProgram::take_send_results(std::map<uint64_t, uint64_t>& seq_of) {
 
 void RunProgram::drain_received() {
     // Taken, not just read: the NDIS host forgets what the protocol has consumed, so long runs stay flat.
-    for (const ndis::ReceivedFrame& f : m_ndis->take_received()) {
+    m_ndis->take_received(m_frames_taken);
+    for (const ndis::ReceivedFrame& f : m_frames_taken) {
         ++m_received;
         m_received_bytes += f.bytes.size();
         if (m_check_rx) m_rx_board.observe(f.bytes.data(), f.bytes.size());

@@ -127,6 +127,9 @@ class RunProgram {
     Scoreboard* m_tx_board = nullptr;
     Scoreboard m_rx_board;
     std::unique_ptr<ndis::NdisHost> m_ndis;
+    // What was last taken from the NDIS host, kept so that taking allocates nothing (the two vectors swap).
+    std::vector<ndis::SendResult> m_results_taken;
+    std::vector<ndis::ReceivedFrame> m_frames_taken;
     bool m_driver_up = false;
     bool m_traffic_done = false;
     std::string m_failure;

@@ -1,6 +1,7 @@
 // Physical page placement scenarios and the memory NDIS hands out on top of them.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <set>
 
 #include "testbench/tests/ndis/ndis_rig.h"
@@ -155,4 +156,58 @@ TEST_CASE("NdisAllocateMemory honours HighestAcceptableAddress and backs the mem
     REQUIRE(NdisAllocateMemoryWithTag(&tagged, 64, 0x4E697354u) == NDIS_STATUS_SUCCESS);
     CHECK(rig.host.hal().page_of(tagged) * 4096 >= k4G);
     NdisFreeMemory(tagged, 64, 0);
+}
+
+TEST_CASE("A failed page allocation leaves the caller's list and the used pages as they were", "[ndis][alloc]") {
+    PageAllocatorConfig cfg;
+    cfg.low_end = cfg.low_base + 4 * 4096;  // four low pages in all
+    PageAllocator a(cfg);
+    std::vector<uint64_t> p;
+    REQUIRE(a.alloc_pages(1, Placement::Low, PageAllocator::kNoLimit, p));
+    CHECK_FALSE(a.alloc_pages(4, Placement::Low, k4G, p));
+    CHECK(p.size() == 1);
+    CHECK(a.pages_in_use() == 1);
+    REQUIRE(a.alloc_pages(3, Placement::Low, k4G, p));
+    CHECK(p.size() == 4);
+    CHECK(a.pages_in_use() == 4);
+}
+
+TEST_CASE("A recycling allocator hands freed nodes out again and its containers stay independent", "[ndis][alloc]") {
+    using Set = std::set<uint64_t, std::less<uint64_t>, nicsim::ndis::RecyclingAllocator<uint64_t>>;
+    Set s;
+    s.insert(1);
+    const uint64_t* first = &*s.find(1);
+    s.erase(1);
+    s.insert(2);
+    INFO("the node of 1 holds 2 now");
+    CHECK(&*s.find(2) == first);
+    Set copy = s;
+    copy.insert(3);
+    s.erase(2);
+    CHECK(s.empty());
+    CHECK(copy == Set{2, 3});
+    Set moved = std::move(copy);
+    moved.erase(2);
+    CHECK(moved == Set{3});
+}
+
+TEST_CASE("Parked pages are unknown to page_of and register again in place", "[ndis][alloc]") {
+    Rig rig(rig_config());
+    nicsim::ndis::HalDma& hal = rig.host.hal();
+    auto* va = static_cast<uint8_t*>(std::aligned_alloc(4096, 2 * 4096));
+    REQUIRE(va);
+    const uint64_t first[2] = {0x0200'0000, 0x0200'3000};
+    hal.register_pages(va, first, 2);
+    CHECK(hal.page_of(va + 4096) == 0x0200'3000 / 4096);
+    hal.park_pages(va, 2);
+    CHECK(hal.page_of(va) == NICSIM_PFN_UNKNOWN);
+    CHECK(hal.page_of(va + 4096) == NICSIM_PFN_UNKNOWN);
+    const uint64_t second[2] = {0x0300'0000, 0x0300'1000};
+    hal.register_pages(va, second, 2);
+    va[4096 + 7] = 0x5A;
+    CHECK(hal.page_of(va + 4096) == 0x0300'1000 / 4096);
+    CHECK(rig.plat.mem.bytes(0x0300'1000 + 7, 1)[0] == 0x5A);
+    hal.unregister_pages(va, 2);
+    CHECK(hal.page_of(va) == NICSIM_PFN_UNKNOWN);
+    std::free(va);
 }

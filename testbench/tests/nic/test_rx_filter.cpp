@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdlib>
 #include <map>
+#include <vector>
 
 #include "model/nic/e1000_regs.h"
 #include "model/nic/nic_context.h"
@@ -53,6 +54,15 @@ struct RegsOnly : NicContext {
     void diagnostic(const char*, const std::string&) override {}
     void note(const char*, const std::string&) override {}
     uint64_t now_ns() const override { return 0; }
+};
+
+/// Registers kept in one flat array, handed out as storage as the NIC's register file does.
+struct FlatRegs : RegsOnly {
+    std::vector<uint32_t> words = std::vector<uint32_t>(0x6000 / 4);
+    bool storage = true;  ///< false: reg_storage says no, as for a register with a peek hook
+    uint32_t reg(uint32_t off) const override { return words[off / 4]; }
+    void set_reg(uint32_t off, uint32_t v) override { words[off / 4] = v; }
+    const uint32_t* reg_storage(uint32_t off) const override { return storage ? &words[off / 4] : nullptr; }
 };
 
 const Mac6 kOwn = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
@@ -191,6 +201,8 @@ TEST_CASE("the per-frame load gives every address the verdict of a full load", "
     };
     RegsOnly ctx;
     RxFilter per_frame;
+    FlatRegs flat;  // the same registers, read in place by a bound filter
+    RxFilter bound;
     std::map<RxMatch, int> seen;
     for (int round = 0; round < 400; ++round) {
         ctx.set_reg(e::RCTL, static_cast<uint32_t>(next()) &
@@ -212,8 +224,44 @@ TEST_CASE("the per-frame load gives every address the verdict of a full load", "
         per_frame.load_for(ctx, dst.data());
         INFO("round " << round);
         REQUIRE(per_frame.classify(dst.data()) == full.classify(dst.data()));
+        for (auto& r : ctx.regs) flat.set_reg(r.first, r.second);
+        bound.refresh(flat, dst.data());
+        REQUIRE(bound.classify(dst.data()) == full.classify(dst.data()));
         ++seen[full.classify(dst.data())];
     }
     INFO("the rounds reach every verdict");
     CHECK(seen.size() == 5);
+    CHECK(bound.bound());
+}
+
+TEST_CASE("a filter bound to the register storage sees every change without a load", "[nic][rxfilter]") {
+    FlatRegs regs;
+    RxFilter f;
+    f.refresh(regs, kOwn.data());
+    REQUIRE(f.bound());
+    CHECK(f.classify(kOwn.data()) == RxMatch::kRejected);
+    regs.set_reg(e::ral_n(5), 0x12005452);
+    regs.set_reg(e::rah_n(5), 0x5634 | e::rahf::AV::mask);
+    regs.set_reg(e::RCTL, e::rctl::BAM::mask | e::rctl::MO::make(3));
+    const uint16_t h = ref_hash(kMcast, 3);
+    regs.set_reg(e::mta_n(h >> 5), 1u << (h & 31));
+    INFO("written behind the filter's back: no refresh, no load");
+    CHECK(f.classify(kOwn.data()) == RxMatch::kExact);
+    CHECK(f.classify(kBcast.data()) == RxMatch::kBroadcast);
+    CHECK(f.classify(kMcast.data()) == RxMatch::kMulticastHash);
+    INFO("its own copy is not read once bound");
+    f.set_rah(5, 0);
+    CHECK(f.classify(kOwn.data()) == RxMatch::kExact);
+
+    FlatRegs hooked;
+    hooked.storage = false;
+    hooked.set_reg(e::RCTL, e::rctl::UPE::mask);
+    RxFilter g;
+    g.refresh(hooked, kOther.data());
+    INFO("without storage the filter loads per frame");
+    CHECK_FALSE(g.bound());
+    CHECK(g.classify(kOther.data()) == RxMatch::kPromiscuous);
+    hooked.set_reg(e::RCTL, 0);
+    g.refresh(hooked, kOther.data());
+    CHECK(g.classify(kOther.data()) == RxMatch::kRejected);
 }

@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "model/pci/pci_bus.h"
 #include "model/trace/tracer.h"
@@ -30,7 +32,56 @@ struct Poker : sc_module {
     }
 };
 
+/// Drives script[k] on edge k and records PciBus::control_generation() as each edge samples it.
+struct Scripted : sc_module {
+    PciBus& bus;
+    DriverId id;
+    std::vector<Drive> script;
+    std::vector<uint64_t> generation;
+    SC_HAS_PROCESS(Scripted);
+    Scripted(sc_module_name n, PciBus& b, std::vector<Drive> s)
+        : sc_module(n), bus(b), id(b.attach(name())), script(std::move(s)) {
+        SC_METHOD(tick);
+        sensitive << bus.CLK.posedge_event();
+        dont_initialize();
+    }
+    void tick() {
+        generation.push_back(bus.control_generation());
+        const uint64_t k = bus.clock_count();
+        if (k < script.size()) bus.drive(id, script[k]);
+    }
+};
+
 }  // namespace
+
+TEST_CASE("the control generation moves with a control line's enable or level, not with AD, C/BE# or PAR",
+          "[pci][bus]") {
+    PciBus bus("pci", BusConfig{});
+    Drive frame = Drive{}.assert_n(kFrame, true);
+    frame.oe |= kAdLo | kCbeLo;
+    Drive data1 = frame, data2 = frame;
+    data1.ad = 0x11111111;
+    data1.set(kPar, true);
+    data2.ad = 0x22222222;
+    data2.cbe_n = 0xF3;
+    data2.set(kPar, false);
+    Drive irdy = data2;
+    irdy.assert_n(kIrdy, true);
+    Drive undriven = data2;
+    undriven.level &= ~kTrdy;  // a level on a line this driver does not enable
+    // edge: 0 nothing, 1 FRAME#, 2 new AD and PAR, 3 new AD, C/BE# and PAR, 4 IRDY#, 5 IRDY# released, 6 TRDY#'s
+    // level without its enable
+    Scripted s("s", bus, {Drive{}, frame, data1, data2, irdy, data2, undriven});
+    sc_start(9 * bus.period());
+    const std::vector<uint64_t>& g = s.generation;
+    REQUIRE(g.size() >= 8);
+    CHECK(g[2] > g[1]);   // FRAME# driven
+    CHECK(g[3] == g[2]);  // AD and PAR
+    CHECK(g[4] == g[3]);  // AD, C/BE# and PAR
+    CHECK(g[5] > g[4]);   // IRDY# driven
+    CHECK(g[6] > g[5]);   // IRDY# released
+    CHECK(g[7] == g[6]);  // the level of an undriven line
+}
 
 TEST_CASE("RST# is held for reset_clocks and the lines sample what was driven on the previous edge", "[pci][bus]") {
     BusConfig cfg;

@@ -275,6 +275,18 @@ TEST_CASE("monitor catches DEVSEL# dropped in the middle of a burst", "[pci][mon
     require_only(b.monitor, Rule::TargetSignals);
 }
 
+TEST_CASE("monitor catches DEVSEL# dropped after zero-wait data phases of a burst", "[pci][monitor][rule5]") {
+    // Phases complete on 10, 11 and 12 with nothing but AD moving (the monitor's steady-burst clocks); DEVSEL# goes
+    // on 13 under TRDY#: TRDY# without DEVSEL#, and DEVSEL# dropped without STOP#.
+    expect(Rule::TargetSignals, 2);
+    ScriptedBench b;
+    b.write(9, 0x3000, 5);
+    b.target.line(kDevsel, 10, "LLLHLH-");
+    b.run(30);
+    require_only(b.monitor, Rule::TargetSignals);
+    CHECK(b.monitor.violations(Rule::TargetSignals) == 2);
+}
+
 // ---- rule 6: DEVSEL# timing and master abort
 
 TEST_CASE("monitor catches DEVSEL# asserted in the address phase", "[pci][monitor][rule6]") {
