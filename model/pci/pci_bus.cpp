@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "model/pci/bus_trace.h"
+
 namespace nicsim::pci {
 
 using namespace sc_core;
@@ -32,30 +34,6 @@ class PciBus::Wires : public sc_prim_channel {
     }
     PciBus& m_bus;
     bool m_pending = false;
-};
-
-/// Values GTKWave sees: kept only while tracing is on, refreshed only when a line changes.
-struct PciBus::TraceMirror {
-    sc_dt::sc_lv_base ad;
-    sc_dt::sc_lv_base cbe_n;
-    sc_dt::sc_logic par, par64, frame_n, irdy_n, trdy_n, devsel_n, stop_n, req64_n, ack64_n, perr_n, serr_n;
-    sc_dt::sc_logic rst_n, inta_n;
-    std::vector<sc_dt::sc_logic> req_n, gnt_n, idsel;
-    sc_dt::sc_lv_base cmd{4};        // TraceOptions::command
-    bool command = false;            // cmd is traced
-    bool frame_was = false;          // FRAME# was asserted at the previous refresh
-    bool dac_first = false;          // the previous refresh was the first clock of a DAC
-    bool any_address = false;        // first_address is valid
-    sc_core::sc_time first_address;  // the first address phase traced
-    Lines shown;                     // the lines the mirror shows
-    bool shown_valid = false;        // shown holds them (false: refresh everything)
-
-    TraceMirror(unsigned width, size_t masters, size_t devices)
-        : ad(static_cast<int>(width)),
-          cbe_n(static_cast<int>(width / 8)),
-          req_n(masters),
-          gnt_n(masters),
-          idsel(devices) {}
 };
 
 PciBus::PciBus(sc_module_name name, const BusConfig& config)
@@ -205,112 +183,7 @@ void PciBus::resolve() {
     if (m_changed_used) m_changed.notify(SC_ZERO_TIME);
     if (inta_changed) m_inta_changed.notify(SC_ZERO_TIME);
     if (reset_asserted) m_reset_asserted.notify(SC_ZERO_TIME);
-    if (m_trace) refresh_trace();
-}
-
-namespace {
-sc_dt::sc_logic logic_of(const Lines& l, Line line) {
-    if (l.contention & line) return sc_dt::SC_LOGIC_X;
-    if (!(l.driven & line)) return sc_dt::SC_LOGIC_Z;
-    return l.high(line) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
-}
-
-void set_vector(sc_dt::sc_lv_base& v, int lo, int n, uint64_t value, sc_dt::sc_logic state_if_not_driven, bool driven,
-                bool conflict) {
-    // Whole 32-bit words of value/control bits at once (0 = 00, 1 = 10, Z = 01, X = 11), not bit by bit: the mirror
-    // is refreshed on every bus change while tracing.
-    const int word = lo / 32;
-    const int shift = lo % 32;
-    const sc_dt::sc_digit mask = (n >= 32 ? ~sc_dt::sc_digit(0) : ((sc_dt::sc_digit(1) << n) - 1u)) << shift;
-    sc_dt::sc_digit data, ctrl;
-    if (conflict) {
-        data = ctrl = ~sc_dt::sc_digit(0);
-    } else if (!driven) {
-        const sc_dt::sc_logic_value_t s = state_if_not_driven.value();
-        data = (s & 1) ? ~sc_dt::sc_digit(0) : 0;
-        ctrl = (s & 2) ? ~sc_dt::sc_digit(0) : 0;
-    } else {
-        data = static_cast<sc_dt::sc_digit>(value) << shift;
-        ctrl = 0;
-    }
-    v.set_word(word, (v.get_word(word) & ~mask) | (data & mask));
-    v.set_cword(word, (v.get_cword(word) & ~mask) | (ctrl & mask));
-}
-}  // namespace
-
-void PciBus::refresh_trace() {
-    TraceMirror& t = *m_trace;
-    const Lines& l = m_now;
-    const Lines& was = t.shown;
-    // Only the parts whose inputs changed since the last refresh are rewritten (a bus change is usually one or two
-    // lines); `stale` has a bit for every line whose driven, contention or level bit moved.
-    const bool all = !t.shown_valid;
-    const uint32_t stale =
-        all ? ~0u : (l.driven ^ was.driven) | (l.contention ^ was.contention) | (l.level ^ was.level);
-    const uint64_t ad_moved = all ? ~0ull : l.ad ^ was.ad;
-    const uint8_t cbe_moved = all ? 0xFF : static_cast<uint8_t>(l.cbe_n ^ was.cbe_n);
-    if ((stale & kAdLo) || static_cast<uint32_t>(ad_moved))
-        set_vector(t.ad, 0, 32, l.ad, sc_dt::SC_LOGIC_Z, l.driven & kAdLo, l.contention & kAdLo);
-    if ((stale & kCbeLo) || (cbe_moved & 0x0F))
-        set_vector(t.cbe_n, 0, 4, l.cbe_n, sc_dt::SC_LOGIC_Z, l.driven & kCbeLo, l.contention & kCbeLo);
-    if (is64()) {
-        if ((stale & kAdHi) || (ad_moved >> 32))
-            set_vector(t.ad, 32, 32, l.ad >> 32, sc_dt::SC_LOGIC_Z, l.driven & kAdHi, l.contention & kAdHi);
-        if ((stale & kCbeHi) || (cbe_moved & 0xF0))
-            set_vector(t.cbe_n, 4, 4, l.cbe_n >> 4, sc_dt::SC_LOGIC_Z, l.driven & kCbeHi, l.contention & kCbeHi);
-        if (stale & kPar64) t.par64 = logic_of(l, kPar64);
-        if (stale & kReq64) t.req64_n = logic_of(l, kReq64);
-        if (stale & kAck64) t.ack64_n = logic_of(l, kAck64);
-    }
-    if (stale & kControlLines & ~kSerr) refresh_controls(t, l, stale);
-    if (stale & kSerr)
-        t.serr_n = (l.driven & kSerr) ? (l.high(kSerr) ? sc_dt::SC_LOGIC_Z : sc_dt::SC_LOGIC_0) : sc_dt::SC_LOGIC_Z;
-    if (stale & kPar) t.par = logic_of(l, kPar);
-    if (all || l.rst_n != was.rst_n) t.rst_n = l.rst_n ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
-    if (all || (l.inta != 0) != (was.inta != 0))
-        t.inta_n = l.inta ? sc_dt::SC_LOGIC_0 : sc_dt::SC_LOGIC_Z;  // open drain, pulled up
-    if (all || l.req_n != was.req_n || l.gnt_n != was.gnt_n) {
-        for (size_t i = 0; i < t.req_n.size(); ++i) {
-            t.req_n[i] = ((l.req_n >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
-            t.gnt_n[i] = ((l.gnt_n >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
-        }
-    }
-    if (all || l.idsel != was.idsel)
-        for (size_t i = 0; i < t.idsel.size(); ++i)
-            t.idsel[i] = ((l.idsel >> i) & 1u) ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
-    t.shown = l;
-    t.shown_valid = true;
-    if (t.command) refresh_command(t, l);
-}
-
-void PciBus::refresh_controls(TraceMirror& t, const Lines& l, uint32_t stale) {
-    if (stale & kFrame) t.frame_n = logic_of(l, kFrame);
-    if (stale & kIrdy) t.irdy_n = logic_of(l, kIrdy);
-    if (stale & kTrdy) t.trdy_n = logic_of(l, kTrdy);
-    if (stale & kDevsel) t.devsel_n = logic_of(l, kDevsel);
-    if (stale & kStop) t.stop_n = logic_of(l, kStop);
-    if (stale & kPerr) t.perr_n = logic_of(l, kPerr);
-}
-
-void PciBus::refresh_command(TraceMirror& t, const Lines& l) {
-    // The lines change in every clock of a transaction by this bus's masters (the first data phase asserts IRDY#,
-    // a DAC's second address clock moves AD and C/BE#), so a refresh per change is a refresh per clock here.
-    const bool frame = (l.driven & kFrame) && !l.high(kFrame) && !(l.contention & kFrame);
-    const bool address = frame && (!t.frame_was || t.dac_first);
-    const uint8_t cmd = l.cbe_n & 0x0F;
-    set_vector(t.cmd, 0, 4, cmd, sc_dt::SC_LOGIC_Z, address && (l.driven & kCbeLo), l.contention & kCbeLo);
-    t.dac_first = address && !t.dac_first && cmd == static_cast<uint8_t>(Cmd::DualAddress);
-    t.frame_was = frame;
-    if (address && !t.any_address) {
-        t.any_address = true;
-        t.first_address = sc_time_stamp();
-    }
-}
-
-bool PciBus::first_address_phase(sc_time& at) const {
-    if (!m_trace || !m_trace->any_address) return false;
-    at = m_trace->first_address;
-    return true;
+    if (m_trace) m_trace->changed(m_now);
 }
 
 namespace {
@@ -324,37 +197,18 @@ std::string leaf(const std::string& name) {
 void PciBus::trace(sc_trace_file* tf, const TraceOptions& options) {
     if (!tf) return;
     if (m_trace) throw std::logic_error("PciBus::trace called twice");
-    m_trace = new TraceMirror(m_config.width_bits, m_masters.size(), m_devices.size());
-    TraceMirror& t = *m_trace;
-    const std::string p = options.scope + ".";
-    CLK.trace(tf, p + "CLK");
-    sc_trace(tf, t.rst_n, p + "RST_n");
-    sc_trace(tf, t.ad, p + "AD");
-    sc_trace(tf, t.cbe_n, p + "CBE_n");
-    sc_trace(tf, t.par, p + "PAR");
-    sc_trace(tf, t.frame_n, p + "FRAME_n");
-    sc_trace(tf, t.irdy_n, p + "IRDY_n");
-    sc_trace(tf, t.trdy_n, p + "TRDY_n");
-    sc_trace(tf, t.devsel_n, p + "DEVSEL_n");
-    sc_trace(tf, t.stop_n, p + "STOP_n");
-    if (is64()) {
-        sc_trace(tf, t.par64, p + "PAR64");
-        sc_trace(tf, t.req64_n, p + "REQ64_n");
-        sc_trace(tf, t.ack64_n, p + "ACK64_n");
-    }
-    sc_trace(tf, t.perr_n, p + "PERR_n");
-    sc_trace(tf, t.serr_n, p + "SERR_n");
-    sc_trace(tf, t.inta_n, p + "INTA_n");
-    for (size_t i = 0; i < m_masters.size(); ++i) {
-        sc_trace(tf, t.req_n[i], p + "REQ_n_" + leaf(m_masters[i]));
-        sc_trace(tf, t.gnt_n[i], p + "GNT_n_" + leaf(m_masters[i]));
-    }
-    for (size_t i = 0; i < m_devices.size(); ++i) sc_trace(tf, t.idsel[i], p + "IDSEL_" + leaf(m_devices[i]));
-    if (options.command) {
-        t.command = true;
-        sc_trace(tf, t.cmd, p + "CMD");
-    }
-    refresh_trace();
+    BusTraceSignals::Layout layout;
+    layout.prefix = options.scope + ".";
+    layout.wide = is64();
+    for (const std::string& m : m_masters) layout.masters.push_back(leaf(m));
+    for (const std::string& d : m_devices) layout.devices.push_back(leaf(d));
+    layout.command = options.command;
+    CLK.trace(tf, layout.prefix + "CLK");
+    m_trace = new BusTrace(tf, layout, m_now);
+}
+
+bool PciBus::first_address_phase(sc_time& at) const {
+    return m_trace && m_trace->first_address_phase(at);
 }
 
 }  // namespace nicsim::pci

@@ -14,6 +14,8 @@
 
 namespace nicsim::pci {
 
+class BusTrace;
+
 /// Structural bus parameters, chosen at elaboration.
 struct BusConfig {
     unsigned width_bits = 32;   ///< 32 or 64 (AD[63:32], C/BE#[7:4], PAR64, REQ64#, ACK64# exist only on 64)
@@ -181,10 +183,6 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
 
     void clock_edge() override;  // counts the clocks of an asserted RST#
     void resolve();
-    void refresh_trace();
-    struct TraceMirror;
-    void refresh_command(TraceMirror& t, const Lines& l);
-    void refresh_controls(TraceMirror& t, const Lines& l, uint32_t stale);
 
     BusConfig m_config;
     sc_core::sc_time m_period;  // m_config.period(), built once: clock_count() runs on every agent's clock
@@ -204,7 +202,7 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     sc_core::sc_event m_reset_asserted;
     mutable bool m_changed_used = false;
 
-    TraceMirror* m_trace = nullptr;
+    BusTrace* m_trace = nullptr;  // while traced (model/pci/bus_trace.h)
 };
 
 }  // namespace nicsim::pci

@@ -156,6 +156,37 @@ void PolledTraceFile::trace_clock(const std::string& name, const sc_core::sc_tim
     m_clocks.push_back(Clock{static_cast<uint32_t>(before), period.value()});
 }
 
+void PolledTraceFile::trace_derived(std::unique_ptr<DerivedTrace> trace) {
+    if (!trace) return;
+    Derived d;
+    uint32_t words = 0;
+    bool any = false;
+    for (const DerivedTrace::Signal& s : trace->signals()) {
+        const size_t before = m_vars.size();
+        add(s.width == 1 ? Kind::Logic : Kind::Lv, nullptr, s.name, s.width);
+        const bool taken = m_vars.size() != before;  // not refused (closed, too late, unusable width)
+        d.vars.push_back(taken ? static_cast<uint32_t>(before) : kNoVar);
+        if (taken) {
+            Var& v = m_vars.back();
+            v.derived = true;
+            v.slot = words;
+            if (v.kind == Kind::Lv) {
+                v.words = static_cast<uint32_t>(DerivedTrace::words(s.width) / 2);
+                v.first = static_cast<uint32_t>(m_vec_old.size());
+                m_vec_old.resize(m_vec_old.size() + 2 * v.words);
+            }
+            any = true;
+        }
+        words += static_cast<uint32_t>(DerivedTrace::words(s.width));
+    }
+    if (!any) return;
+    d.words.resize(words);
+    d.touched.reserve(d.vars.size());
+    d.spans = trace->state();
+    d.trace = std::move(trace);
+    m_derived.push_back(std::move(d));
+}
+
 PolledTraceFile::Var& PolledTraceFile::toggle(Clock& c) {
     Var& v = m_vars[c.index];
     v.old ^= 1;
@@ -327,6 +358,7 @@ void PolledTraceFile::visit_scopes(ScopeVisitor& visitor) {
 }
 
 unsigned PolledTraceFile::record_align(const Var& v) {
+    if (v.derived) return 0;  // its block's state is in the record instead
     switch (v.kind) {
         case Kind::Clock:
             return 0;
@@ -344,8 +376,17 @@ unsigned PolledTraceFile::record_align(const Var& v) {
 void PolledTraceFile::lay_out_records() {
     // The time first, then the raw bits by size, widest first, so every slot is aligned to its size. Within a size
     // the objects go in the order of their addresses: neighbours in memory (the lines of the bus's mirror) are then
-    // neighbours in the record too, and one copy takes them all.
+    // neighbours in the record too, and one copy takes them all. The derived blocks' states come first, each from
+    // an 8-byte boundary.
     uint32_t at = sizeof(uint64_t);
+    for (Derived& d : m_derived) {
+        d.slot = at;
+        for (const DerivedTrace::Span& s : d.spans) {
+            m_sim.raw.push_back({s.at, at, static_cast<uint32_t>(s.bytes)});
+            at += static_cast<uint32_t>(s.bytes);
+        }
+        at = (at + 7u) & ~7u;
+    }
     for (unsigned size : {8u, 4u, 2u, 1u}) {
         std::vector<Var*> group;
         for (Var& v : m_vars)
@@ -421,6 +462,7 @@ void PolledTraceFile::write_start(const unsigned char* record) {
     m_prev_units = now / m_unit_ticks;
     m_changed.reserve(m_vars.size());
     begin_values(m_prev_units);
+    for (Derived& d : m_derived) take_derived(d, record, false);
     for (uint32_t i = 0; i < m_vars.size(); ++i) {
         take_initial(i, record);
         write_value(m_vars[i]);
@@ -430,6 +472,7 @@ void PolledTraceFile::write_start(const unsigned char* record) {
 
 void PolledTraceFile::take_initial(uint32_t i, const unsigned char* record) {
     Var& v = m_vars[i];
+    if (v.derived) return;  // taken with its block (take_derived)
     if (v.kind == Kind::Clock) {
         uint64_t now;
         std::memcpy(&now, record, sizeof now);
@@ -471,6 +514,29 @@ void PolledTraceFile::take_initial(uint32_t i, const unsigned char* record) {
             std::memcpy(&v.old, raw, sizeof v.old);
             m_poll64.push_back({v.slot, v.old, i});
             break;
+    }
+}
+
+void PolledTraceFile::take_derived(Derived& d, const unsigned char* record, bool note) {
+    d.touched.clear();
+    d.trace->derive(record + d.slot, d.words.data(), d.touched);
+    for (uint32_t signal : d.touched) {
+        const uint32_t i = d.vars[signal];
+        if (i == kNoVar) continue;
+        Var& v = m_vars[i];
+        const uint32_t* w = &d.words[v.slot];
+        if (v.kind == Kind::Logic) {
+            const uint64_t x = ((w[1] & 1u) << 1) | (w[0] & 1u);  // sc_logic_value_t: 0, 1, Z, X
+            if (x == v.old) continue;
+            v.old = x;
+        } else {
+            uint32_t* old = &m_vec_old[v.first];
+            bool same = true;
+            for (uint32_t k = 0; k < 2 * v.words; ++k) same = same && old[k] == w[k];
+            if (same) continue;
+            std::copy(w, w + 2 * v.words, old);
+        }
+        if (note) m_changed.push_back(i);
     }
 }
 
@@ -549,6 +615,7 @@ void PolledTraceFile::write_step(const unsigned char* record) {
     poll(m_poll64, record);
     for (uint32_t i : m_poll_vectors)
         if (vector_changed(m_vars[i], record)) m_changed.push_back(i);
+    for (Derived& d : m_derived) take_derived(d, record, true);
     if (m_changed.empty()) return;
     // Registration order, as SystemC writes them (a handful per time stamp: insertion sort).
     uint32_t* c = m_changed.data();

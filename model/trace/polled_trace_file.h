@@ -1,10 +1,11 @@
 // What nicsim's trace writers (FastVcdFile, FstFile) share: the traced objects, copied at the end of every time step
 // into a record (their raw bits) that a writer thread of its own compares with the values last written and writes
-// (TraceQueue), so the simulation's thread only copies; clocks whose edges follow from the time alone; the window of
-// a run that is traced (nicsim --detail-from); the scope tree from the dots in the names under a top "SystemC"
-// scope, as SystemC 2.3.4's own VCD writer builds it. A writer adds only how the header, time stamps and values are
-// written; the header and the initial values are written on the simulation's thread, everything after them on the
-// writer thread, which must not call into SystemC.
+// (TraceQueue), so the simulation's thread only copies; signals a block derives on the writer thread from its copied
+// state (trace_derived: the bus's lines); clocks whose edges follow from the time alone; the window of a run that is
+// traced (nicsim --detail-from); the scope tree from the dots in the names under a top "SystemC" scope, as SystemC
+// 2.3.4's own VCD writer builds it. A writer adds only how the header, time stamps and values are written; the header
+// and the initial values are written on the simulation's thread, everything after them on the writer thread, which must
+// not call into SystemC.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include <systemc>
+
+#include "model/trace/derived_trace.h"
 
 namespace nicsim {
 
@@ -56,6 +59,10 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     /// simulation runs: its edges are written from the time alone, as an sc_clock traced here would show them,
     /// without the clock needing a time step of its own at either edge (pci::BusClock).
     void trace_clock(const std::string& name, const sc_core::sc_time& period);
+    /// A block's signals derived from its state on the writer thread (DerivedTrace), traced at this point of the
+    /// registration order: the file keeps `trace`, which the writer thread may use after the block is gone; the
+    /// state is copied only while the simulation runs.
+    void trace_derived(std::unique_ptr<DerivedTrace> trace);
 
     void trace(const bool& object, const std::string& name) override;
     void trace(const sc_dt::sc_bit& object, const std::string& name) override;
@@ -115,14 +122,16 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     };
     struct Var {
         Kind kind;
-        uint8_t bytes;  // scalars read as raw bits: 1, 2, 4 or 8 bytes (0: sc_logic, sc_bit or a vector)
+        uint8_t bytes;         // scalars read as raw bits: 1, 2, 4 or 8 bytes (0: sc_logic, sc_bit or a vector)
+        bool derived = false;  // trace_derived(): a Logic or Lv without an object
         const void* obj;
         int width;            // bits
         uint64_t mask;        // integral: the values that fit the type's bits at this width
         uint64_t old = 0;     // integral, bool, logic: value last written; double: its bits
         uint32_t words = 0;   // Bv/Lv: 32-bit words
         uint32_t first = 0;   // Bv/Lv: index of its words in the vector store (data then control per word)
-        uint32_t slot = 0;    // where its raw bits are in a time step's record (bytes from the record's start)
+        uint32_t slot = 0;    // where its raw bits are in a time step's record (bytes from the record's start);
+                              // derived: where its words are in DerivedTrace::derive()'s output
         uint32_t handle = 0;  // the writer's own number for it (FST)
         std::string name;     // full dotted name
         char id[6];           // VCD identifier, NUL-terminated
@@ -189,6 +198,18 @@ class PolledTraceFile : public sc_core::sc_trace_file {
         uint32_t size;
     };
 
+    /// A trace_derived() block: its state's bytes are at `slot` in a record; its signal i is m_vars[vars[i]] (none
+    /// where the trace refused it); derive() writes into `words` and `touched` (writer thread).
+    struct Derived {
+        std::unique_ptr<DerivedTrace> trace;
+        std::vector<DerivedTrace::Span> spans;
+        std::vector<uint32_t> vars;
+        uint32_t slot = 0;
+        std::vector<uint32_t> words;
+        std::vector<uint32_t> touched;
+    };
+    static constexpr uint32_t kNoVar = ~0u;
+
     /// A trace_clock() clock; times in time resolution units.
     struct Clock {
         uint32_t index;  // its Var
@@ -217,6 +238,8 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     void write_start(const unsigned char* record);
     /// Takes variable i's value from `record` and places it in its poll group.
     void take_initial(uint32_t i, const unsigned char* record);
+    /// Derives a block's signals from `record` and takes their values; with `note`, lists those that changed.
+    void take_derived(Derived& d, const unsigned char* record, bool note);
     /// Every time step pushed has been written and the writer thread has ended.
     void stop_writer();
     void unsupported(const std::string& name) const;
@@ -230,6 +253,7 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     std::vector<Poll<uint32_t>> m_poll32;
     std::vector<Poll<uint64_t>> m_poll64;
     std::vector<uint32_t> m_poll_vectors;
+    std::vector<Derived> m_derived;
     std::vector<Clock> m_clocks;
     std::vector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
     std::vector<uint32_t> m_vec_old;

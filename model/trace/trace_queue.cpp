@@ -29,8 +29,11 @@ TraceQueue::TraceQueue(size_t record_bytes, Consumer consumer)
     : m_record_bytes(record_bytes),
       m_per_block(record_bytes >= kBlockBytes ? 1 : kBlockBytes / record_bytes),
       m_consumer(std::move(consumer)),
-      m_blocks(kBlocks) {
+      m_blocks(kBlocks),
+      m_order(kBlocks) {
+    // Allocated but not touched: a block the writer never falls far enough behind to need costs no memory.
     for (Block& b : m_blocks) b.data.reset(new unsigned char[m_per_block * m_record_bytes]);
+    for (uint32_t i = kBlocks - 1; i > 0; --i) m_free.push_back(i);
     m_fill_at = m_blocks[0].data.get();
     const SignalsBlocked blocked;  // the writer thread starts with them blocked
     m_thread = std::thread([this] { run(); });
@@ -42,14 +45,16 @@ TraceQueue::~TraceQueue() {
 
 void TraceQueue::publish() {
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_blocks[m_head % kBlocks].count = m_filled;
-    m_published = ++m_head;
+    m_blocks[m_filling].count = m_filled;
+    m_order[m_published % kBlocks] = m_filling;
+    ++m_published;
     m_ready.notify_one();
-    // The next block is free once the writer is done with what it held kBlocks blocks ago.
-    m_freed.wait(lock, [this] { return m_head - m_consumed < kBlocks; });
+    m_freed.wait(lock, [this] { return !m_free.empty(); });
+    m_filling = m_free.back();
+    m_free.pop_back();
     lock.unlock();
     m_filled = 0;
-    m_fill_at = m_blocks[m_head % kBlocks].data.get();
+    m_fill_at = m_blocks[m_filling].data.get();
 }
 
 void TraceQueue::stop() {
@@ -72,11 +77,12 @@ void TraceQueue::run() {
         const uint64_t upto = m_published;
         lock.unlock();
         for (; next < upto; ++next) {
-            const Block& b = m_blocks[next % kBlocks];
-            m_consumer(b.data.get(), b.count);
-            // Each block back at once: the simulation waits for one only when the writer is a whole ring behind.
+            // m_order's entry stays until this block is given back: the simulation hands over at most kBlocks.
+            const uint32_t i = m_order[next % kBlocks];
+            m_consumer(m_blocks[i].data.get(), m_blocks[i].count);
+            // Each block back at once: the simulation waits for one only when the writer is kBlocks blocks behind.
             const std::lock_guard<std::mutex> done(m_mutex);
-            m_consumed = next + 1;
+            m_free.push_back(i);
             m_freed.notify_one();
         }
     }

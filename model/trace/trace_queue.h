@@ -1,7 +1,9 @@
 // Hands fixed-size records from the simulation's thread to a writer thread of their own: a trace writer's
 // formatting, packing and writing then run beside the simulation instead of in it. The records go in blocks of a
-// ring of fixed size, so the memory is bounded (kBlocks x kBlockBytes): when every block is full the simulation waits
-// for the writer (back-pressure). One producer, one consumer; the blocks change hands under a mutex, once per block.
+// fixed set, so the memory is bounded (kBlocks x kBlockBytes): when every block is full the simulation waits for the
+// writer (back-pressure). One producer, one consumer; the blocks change hands under a mutex, once per block. The
+// block filled next is the one the writer gave back last, so while the writer keeps up the same few blocks go round,
+// still in the caches, and the others are never touched.
 #pragma once
 
 #include <condition_variable>
@@ -17,9 +19,9 @@ namespace nicsim {
 
 class TraceQueue {
   public:
-    /// The ring, kBlocks blocks of kBlockBytes (8 MiB; a block is one record where a record is larger), holds about
-    /// 75 000 time steps of the saturated bus's trace: more than the simulation makes while the FST's writer packs a
-    /// section (FstFile), the writer's longest stall, so the simulation seldom waits for it (docs/performance.md).
+    /// kBlocks blocks of kBlockBytes (8 MiB; a block is one record where a record is larger) hold about 130 000 time
+    /// steps of the saturated bus's trace: more than the simulation makes while the FST's writer packs a section
+    /// (FstFile), the writer's longest stall, so the simulation seldom waits for it (docs/performance.md).
     static constexpr size_t kBlockBytes = size_t(64) << 10;
     static constexpr size_t kBlocks = 128;
 
@@ -59,15 +61,16 @@ class TraceQueue {
     Consumer m_consumer;
     std::vector<Block> m_blocks;
     // Producer side, touched by the simulation's thread only, at every record: on a cache line of its own.
-    alignas(64) uint64_t m_head = 0;  // blocks published
-    unsigned char* m_fill_at = nullptr;
-    size_t m_filled = 0;  // records in the block being filled
+    alignas(64) unsigned char* m_fill_at = nullptr;
+    size_t m_filled = 0;     // records in the block being filled
+    uint32_t m_filling = 0;  // the block being filled
     // Shared, under m_mutex, touched once per block.
     alignas(64) std::mutex m_mutex;
     std::condition_variable m_ready;  // the writer waits for a block
     std::condition_variable m_freed;  // the simulation waits for a free block
+    std::vector<uint32_t> m_order;    // the blocks handed over, block n at n % kBlocks
+    std::vector<uint32_t> m_free;     // blocks free to fill, the one given back last at the end
     uint64_t m_published = 0;         // blocks handed over
-    uint64_t m_consumed = 0;          // blocks the writer is done with
     bool m_stopping = false;
     std::thread m_thread;
 };
