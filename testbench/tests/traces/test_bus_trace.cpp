@@ -4,12 +4,8 @@
 // process of its own (SystemC elaborates one design per process).
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,10 +13,12 @@
 
 #include "model/pci/bus_trace.h"
 #include "model/trace/tracer.h"
+#include "testbench/support/child_process.h"
 #include "testbench/support/vcd_text.h"
 
 using namespace sc_core;
 using namespace nicsim::pci;
+using nicsim::test::run_in_child;
 
 namespace {
 
@@ -52,19 +50,6 @@ BusTraceSignals::Layout layout(bool wide) {
     l.devices = {"nic"};
     l.command = true;
     return l;
-}
-
-/// Runs `design` in a child process; true if it exited normally with status 0.
-bool run_in_child(const std::function<void()>& design) {
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        design();
-        std::fflush(nullptr);
-        _exit(0);
-    }
-    int status = 0;
-    return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /// Drives every bused line from three drivers at random (now and then two at once), REQ#, GNT#, IDSEL, INTA# and now

@@ -4,12 +4,8 @@
 // elaborates one design per process); the files must be the same bytes apart from the $date block.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
-#include <functional>
 #include <sstream>
 #include <string>
 
@@ -17,28 +13,17 @@
 
 #include "model/pci/bus_clock.h"
 #include "model/trace/tracer.h"
+#include "testbench/support/child_process.h"
 #include "testbench/support/vcd_text.h"
 
 using namespace sc_core;
+using nicsim::test::run_in_child;
 using nicsim::test::slurp;
 using nicsim::test::without_date;
 
 namespace {
 
 const sc_time kPeriod(15, SC_NS);
-
-/// Runs `design` in a child process; true if it exited normally with status 0.
-bool run_in_child(const std::function<void()>& design) {
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        design();
-        std::fflush(nullptr);
-        _exit(0);
-    }
-    int status = 0;
-    return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
 
 /// A value that changes between clock edges (every 37 ns): time steps off the clock's grid.
 SC_MODULE(OffGrid) {
