@@ -12,6 +12,7 @@ constexpr size_t kMaxMatch = 258;
 constexpr size_t kWindow = 32768;
 // A match costs about 12-20 bits, eight '0'/'1' characters about as many: shorter matches are left as literals.
 constexpr size_t kMinMatch = 10;
+static_assert(kMinMatch > 8, "a match is looked for only where 8 bytes repeat");
 constexpr int kHashBits = 12;
 constexpr int kLitSymbols = 286;  // 0-255 bytes, 256 end of block, 257-285 match lengths
 constexpr int kDistSymbols = 30;
@@ -140,12 +141,12 @@ void assign_codes(const uint32_t* len, int n, Code* code) {
 class BitWriter {
   public:
     explicit BitWriter(unsigned char* out) : m_out(out) {}
-    void put(uint64_t bits, uint32_t n) {  // n + the 7 bits pending <= 64
+    void put(uint64_t bits, uint32_t n) {  // n + the 7 bits pending < 64
         m_acc |= bits << m_count;
         m_count += n;
         std::memcpy(m_out, &m_acc, sizeof m_acc);
         m_out += m_count >> 3;
-        m_acc = (m_count & ~7u) == 64 ? 0 : m_acc >> (m_count & ~7u);
+        m_acc >>= m_count & ~7u;  // at most 56: m_count is at most 63
         m_count &= 7u;
     }
     void put(const Code& c) { put(c.bits, c.len); }
@@ -196,7 +197,7 @@ size_t tokenize(const unsigned char* in, size_t n, Scratch& s, Counts& c) {
         const uint64_t u = load8(in + p);
         const size_t max = std::min(kMaxMatch, n - p);
         size_t best = 0, dist = 0;
-        if (rep && rep <= p) {
+        if (rep && rep <= p && u == load8(in + p - rep)) {  // the first 8 bytes first: kMinMatch is more
             const size_t l = common(in + p, in + p - rep, max);
             if (l >= kMinMatch) best = l, dist = rep;
         }
@@ -208,7 +209,7 @@ size_t tokenize(const unsigned char* in, size_t n, Scratch& s, Counts& c) {
             p += 8;
             continue;
         }
-        if (!best && p && in[p] == in[p - 1]) {
+        if (!best && p && u == (u << 8 | in[p - 1])) {
             const size_t l = common(in + p, in + p - 1, max);
             if (l >= kMinMatch) best = l, dist = 1;
         }
