@@ -64,7 +64,24 @@ Sym length_sym(size_t len) {
     return {257 + 4 * (top - 1) + ((y >> eb) & 3u), eb, y & ((1u << eb) - 1u)};
 }
 
-Sym distance_sym(uint32_t dist) {
+/// distance_sym() of the distance last asked for again, without working it out (most matches repeat a distance).
+class DistanceSyms {
+  public:
+    const Sym& operator()(uint32_t dist) {
+        if (dist != m_dist) {
+            m_dist = dist;
+            m_sym = distance_sym(dist);
+        }
+        return m_sym;
+    }
+
+  private:
+    static Sym distance_sym(uint32_t dist);
+    uint32_t m_dist = 0;
+    Sym m_sym{};
+};
+
+Sym DistanceSyms::distance_sym(uint32_t dist) {
     const uint32_t x = dist - 1;
     if (x < 4) return {x, 0, 0};
     const uint32_t top = 31u - static_cast<uint32_t>(__builtin_clz(x));
@@ -186,13 +203,14 @@ uint32_t bit_chars(uint64_t u) {
 }
 
 /// Splits the input into literals, runs of up to eight '0'/'1' characters and matches; returns the token count.
-/// Eight such characters are taken as they are unless they repeat the last match's distance: a hash or run match in
+/// '0'/'1' characters are taken as they are unless they repeat the last match's distance: a hash or run match in
 /// the middle of random bits would rarely pay for itself.
 size_t tokenize(const unsigned char* in, size_t n, Scratch& s, Counts& c) {
     std::fill(std::begin(s.head), std::end(s.head), 0u);
     std::fill(std::begin(s.groups), std::end(s.groups), 0u);
     uint32_t* tok = s.tokens.data();
     size_t t = 0, p = 0, rep = 0;
+    DistanceSyms distance;
     for (; p + 8 <= n;) {
         const uint64_t u = load8(in + p);
         const size_t max = std::min(kMaxMatch, n - p);
@@ -209,6 +227,13 @@ size_t tokenize(const unsigned char* in, size_t n, Scratch& s, Counts& c) {
             p += 8;
             continue;
         }
+        if (!best && bits) {  // fewer than eight: counted here, written one by one
+            const uint32_t b = static_cast<uint32_t>(((u & kOnes) * 0x0102040810204080ull) >> 56) & ((1u << bits) - 1u);
+            for (uint32_t k = 0; k < bits; ++k) ++c.lit[(b >> k) & 1u ? kChar1 : kChar0];
+            tok[t++] = kGroup | bits << 8 | b;
+            p += bits;
+            continue;
+        }
         if (!best && p && u == (u << 8 | in[p - 1])) {
             const size_t l = common(in + p, in + p - 1, max);
             if (l >= kMinMatch) best = l, dist = 1;
@@ -222,17 +247,12 @@ size_t tokenize(const unsigned char* in, size_t n, Scratch& s, Counts& c) {
         slot = static_cast<uint32_t>(p + 1);
         if (best) {
             const Sym ls = length_sym(best);
-            const Sym ds = distance_sym(static_cast<uint32_t>(dist));
+            const Sym& ds = distance(static_cast<uint32_t>(dist));
             ++c.lit[ls.sym];
             ++c.dist[ds.sym];
             c.extra_bits += ls.extra_len + ds.extra_len;
             tok[t++] = kMatch | static_cast<uint32_t>(best << 15) | static_cast<uint32_t>(dist - 1);
             p += best;
-        } else if (bits) {  // fewer than eight: counted here, written one by one
-            const uint32_t b = static_cast<uint32_t>(((u & kOnes) * 0x0102040810204080ull) >> 56) & ((1u << bits) - 1u);
-            for (uint32_t k = 0; k < bits; ++k) ++c.lit[(b >> k) & 1u ? kChar1 : kChar0];
-            tok[t++] = kGroup | bits << 8 | b;
-            p += bits;
         } else {
             ++c.lit[in[p]];
             tok[t++] = kLiteral | in[p++];
@@ -273,54 +293,55 @@ std::vector<Sym> code_length_items(const uint32_t* lens, size_t n) {
 }
 
 constexpr uint8_t kClOrder[kClSymbols] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
-}  // namespace
-
-size_t deflate_value_changes(const unsigned char* in, size_t n, unsigned char* out, size_t room) {
-    thread_local Scratch scratch;
-    if (scratch.tokens.size() < n + 1) scratch.tokens.resize(n + 1);
-    Counts c;
-    const size_t count = tokenize(in, n, scratch, c);
-    c.lit[kEndOfBlock] = 1;
-    // Two distance codes at least, so that every code is complete (some decoders refuse an incomplete one).
-    for (int d = 0; d < 2; ++d) c.dist[d] += c.dist[d] ? 0 : 1;
-
-    uint32_t lit_len[kLitSymbols], dist_len[kDistSymbols];
-    code_lengths(c.lit, kLitSymbols, 15, lit_len);
-    code_lengths(c.dist, kDistSymbols, 15, dist_len);
-    int nlit = kLitSymbols, ndist = kDistSymbols;
-    while (nlit > 257 && !lit_len[nlit - 1]) --nlit;
-    while (ndist > 1 && !dist_len[ndist - 1]) --ndist;
-    uint32_t lens[kLitSymbols + kDistSymbols];
-    std::copy(lit_len, lit_len + nlit, lens);
-    std::copy(dist_len, dist_len + ndist, lens + nlit);
-    const std::vector<Sym> items = code_length_items(lens, static_cast<size_t>(nlit + ndist));
-    uint32_t cl_freq[kClSymbols] = {}, cl_len[kClSymbols];
-    for (const Sym& s : items) ++cl_freq[s.sym];
-    code_lengths(cl_freq, kClSymbols, 7, cl_len);
+/// The block's codes and how its header describes them.
+struct Header {
+    uint32_t lit_len[kLitSymbols];
+    uint32_t dist_len[kDistSymbols];
+    int nlit = kLitSymbols;
+    int ndist = kDistSymbols;
+    std::vector<Sym> items;  // the code lengths, run-length coded
+    uint32_t cl_len[kClSymbols];
     int nclen = kClSymbols;
-    while (nclen > 4 && !cl_len[kClOrder[nclen - 1]]) --nclen;
+    uint64_t bits = 0;  // the whole block's
+};
 
-    uint64_t bits = 3 + 5 + 5 + 4 + 3 * static_cast<uint64_t>(nclen) + c.extra_bits;
-    for (const Sym& s : items) bits += cl_len[s.sym] + s.extra_len;
-    for (int s = 0; s < kLitSymbols; ++s) bits += uint64_t(c.lit[s]) * lit_len[s];
-    for (int s = 0; s < kDistSymbols; ++s) bits += uint64_t(c.dist[s]) * dist_len[s];
-    if ((bits + 7) / 8 + 8 > room) return 0;
+Header plan_header(const Counts& c) {
+    Header h;
+    code_lengths(c.lit, kLitSymbols, 15, h.lit_len);
+    code_lengths(c.dist, kDistSymbols, 15, h.dist_len);
+    while (h.nlit > 257 && !h.lit_len[h.nlit - 1]) --h.nlit;
+    while (h.ndist > 1 && !h.dist_len[h.ndist - 1]) --h.ndist;
+    uint32_t lens[kLitSymbols + kDistSymbols];
+    std::copy(h.lit_len, h.lit_len + h.nlit, lens);
+    std::copy(h.dist_len, h.dist_len + h.ndist, lens + h.nlit);
+    h.items = code_length_items(lens, static_cast<size_t>(h.nlit + h.ndist));
+    uint32_t cl_freq[kClSymbols] = {};
+    for (const Sym& s : h.items) ++cl_freq[s.sym];
+    code_lengths(cl_freq, kClSymbols, 7, h.cl_len);
+    while (h.nclen > 4 && !h.cl_len[kClOrder[h.nclen - 1]]) --h.nclen;
 
-    Code lit[kLitSymbols], dist[kDistSymbols], cl[kClSymbols];
-    assign_codes(lit_len, kLitSymbols, lit);
-    assign_codes(dist_len, kDistSymbols, dist);
-    assign_codes(cl_len, kClSymbols, cl);
-    BitWriter w(out);
+    h.bits = 3 + 5 + 5 + 4 + 3 * static_cast<uint64_t>(h.nclen) + c.extra_bits;
+    for (const Sym& s : h.items) h.bits += h.cl_len[s.sym] + s.extra_len;
+    for (int s = 0; s < kLitSymbols; ++s) h.bits += uint64_t(c.lit[s]) * h.lit_len[s];
+    for (int s = 0; s < kDistSymbols; ++s) h.bits += uint64_t(c.dist[s]) * h.dist_len[s];
+    return h;
+}
+
+void write_header(BitWriter& w, const Header& h) {
+    Code cl[kClSymbols];
+    assign_codes(h.cl_len, kClSymbols, cl);
     w.put(1u | (2u << 1), 3);  // the last block, with codes of its own
-    w.put(static_cast<uint32_t>(nlit - 257), 5);
-    w.put(static_cast<uint32_t>(ndist - 1), 5);
-    w.put(static_cast<uint32_t>(nclen - 4), 4);
-    for (int i = 0; i < nclen; ++i) w.put(cl_len[kClOrder[i]], 3);
-    for (const Sym& s : items) {
+    w.put(static_cast<uint32_t>(h.nlit - 257), 5);
+    w.put(static_cast<uint32_t>(h.ndist - 1), 5);
+    w.put(static_cast<uint32_t>(h.nclen - 4), 4);
+    for (int i = 0; i < h.nclen; ++i) w.put(h.cl_len[kClOrder[i]], 3);
+    for (const Sym& s : h.items) {
         w.put(cl[s.sym]);
         w.put(s.extra, s.extra_len);
     }
+}
 
+void write_tokens(BitWriter& w, const uint32_t* tokens, size_t count, const Code* lit, const Code* dist) {
     // Eight characters' codes in one: for every byte b, character k is '1' where bit k of b is set.
     const bool grouped = lit[kChar0].len <= 7 && lit[kChar1].len <= 7;
     Code group[256];
@@ -332,8 +353,9 @@ size_t deflate_value_changes(const unsigned char* in, size_t n, unsigned char* o
             group[b].len += one.len;
         }
     }
+    DistanceSyms distance;
     for (size_t i = 0; i < count; ++i) {
-        const uint32_t t = scratch.tokens[i];
+        const uint32_t t = tokens[i];
         switch (t & kTagMask) {
             case kLiteral:
                 w.put(lit[t & 0xFFu]);
@@ -349,13 +371,32 @@ size_t deflate_value_changes(const unsigned char* in, size_t n, unsigned char* o
             }
             default: {
                 const Sym ls = length_sym((t >> 15) & 0x1FFu);
-                const Sym ds = distance_sym((t & 0x7FFFu) + 1);
+                const Sym& ds = distance((t & 0x7FFFu) + 1);
                 w.put(lit[ls.sym].bits | (uint64_t(ls.extra) << lit[ls.sym].len), lit[ls.sym].len + ls.extra_len);
                 w.put(dist[ds.sym].bits | (uint64_t(ds.extra) << dist[ds.sym].len), dist[ds.sym].len + ds.extra_len);
                 break;
             }
         }
     }
+}
+}  // namespace
+
+size_t deflate_value_changes(const unsigned char* in, size_t n, unsigned char* out, size_t room) {
+    thread_local Scratch scratch;
+    if (scratch.tokens.size() < n + 1) scratch.tokens.resize(n + 1);
+    Counts c;
+    const size_t count = tokenize(in, n, scratch, c);
+    c.lit[kEndOfBlock] = 1;
+    // Two distance codes at least, so that every code is complete (some decoders refuse an incomplete one).
+    for (int d = 0; d < 2; ++d) c.dist[d] += c.dist[d] ? 0 : 1;
+    const Header h = plan_header(c);
+    if ((h.bits + 7) / 8 + 8 > room) return 0;
+    BitWriter w(out);
+    write_header(w, h);
+    Code lit[kLitSymbols], dist[kDistSymbols];
+    assign_codes(h.lit_len, kLitSymbols, lit);
+    assign_codes(h.dist_len, kDistSymbols, dist);
+    write_tokens(w, scratch.tokens.data(), count, lit, dist);
     w.put(lit[kEndOfBlock]);
     return static_cast<size_t>(w.finish() - out);
 }

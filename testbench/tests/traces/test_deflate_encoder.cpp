@@ -65,9 +65,9 @@ Bytes chain(size_t changes, int width, int z_bits, Random& r) {
 
 TEST_CASE("deflate_value_changes packs bit-character chains to a fraction, and zlib unpacks them exactly",
           "[traces][fst]") {
-    Random r{GENERATE(1u, 2u, 3u)};
+    Random r{GENERATE(1u, 2u)};
     const int width = GENERATE(64, 37, 128);
-    const Bytes in = chain(20000, width, width / 2, r);
+    const Bytes in = chain(8000, width, width / 2, r);
     Bytes back;
     const size_t packed = round_trip(in, back);
     CHECK(back == in);
