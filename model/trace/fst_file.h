@@ -14,7 +14,7 @@ class FstFile : public PolledTraceFile {
   public:
     /// How the value changes are packed: LZ4 (the library's fastest) or the zlib format (its smallest; packed by
     /// nicsim's deflate encoder and libdeflate where the build found libdeflate, fst_deflate.cpp). On a saturated
-    /// bus's trace the zlib format gives 14.4 x less than the VCD and LZ4 6 x (docs/performance.md).
+    /// bus's trace the zlib format gives 16 x less than the VCD and LZ4 6 x (docs/performance.md).
     enum class Packing { Lz4, Zlib };
 
     /// Creates `path` (an existing file of that name is removed first) and registers with the simulation kernel.
