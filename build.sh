@@ -87,8 +87,9 @@ case "$cmd" in
         install_missing
         install_clang
         CC=clang CXX=clang++ cmake -S . -B build-fuzz -DNICSIM_FUZZ=ON -DNICSIM_TESTS=OFF >/dev/null
-        cmake --build build-fuzz -j"$(nproc)" --target fuzz_pcap_reader fuzz_descriptors fuzz_command_line
-        for t in pcap_reader descriptors command_line; do
+        cmake --build build-fuzz -j"$(nproc)" --target fuzz_pcap_reader fuzz_descriptors fuzz_command_line \
+            fuzz_deflate_encoder
+        for t in pcap_reader descriptors command_line deflate_encoder; do
             work=$(mktemp -d)  # new inputs go here; the committed seed corpus is only read
             echo "build.sh: fuzzing $t for ${seconds}s"
             ./build-fuzz/fuzz/fuzz_$t -max_total_time="$seconds" -print_final_stats=1 "$work" fuzz/corpus/$t
