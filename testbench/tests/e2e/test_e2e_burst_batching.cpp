@@ -44,8 +44,8 @@ struct ParityAt : sc_module {
 };
 
 struct Outcome {
-    std::string record;     // statistics, reports and the end time
-    uint64_t batched = 0;   // edges evaluated inside batches
+    std::string record;    // statistics, reports and the end time
+    uint64_t batched = 0;  // edges evaluated inside batches
     bool ran = false;
 };
 
