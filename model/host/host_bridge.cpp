@@ -107,8 +107,8 @@ bool HostBridge::steady_edge() const {
     if (m_steady_serial != m_bus.CLK.batch_serial()) {
         m_steady_serial = m_bus.CLK.batch_serial();
         m_streaming = !m_in_reset && m_cpu.state != CpuState::Queued && !m_master.needs_tick() && m_params.use_dmi &&
-                      !(m_faults.retry > 0 || m_faults.disconnect > 0 || m_faults.latency_spike > 0) &&
-                      m_tx.claimed && (m_tx.write || m_tx.first_done);
+                      !(m_faults.retry > 0 || m_faults.disconnect > 0 || m_faults.latency_spike > 0) && m_tx.claimed &&
+                      (m_tx.write || m_tx.first_done);
     }
     if (!m_streaming || !m_target.steady()) return false;
     const pci::TargetAccess& a = m_target.access();
