@@ -493,12 +493,12 @@ burst-batching)
         "--size 60 --packets 80 --direction tx --placement fragmented"
         "--packets 40 --placement high --dma-address-bits 64 --bus-width 64 --seed 5")
     for shape in "${shapes[@]}"; do
-        read -r -a a <<<"$shape"
-        run 0 "${a[@]}" --vcd none --pcap-out p.pcap --stats-json on.json
+        read -r -a shape_args <<<"$shape"
+        run 0 "${shape_args[@]}" --vcd none --pcap-out p.pcap --stats-json on.json
         cp out.txt on.txt
         cp err.txt on.err
         mv p.pcap on.pcap
-        run 0 "${a[@]}" --vcd none --pcap-out p.pcap --stats-json off.json --burst-batching off
+        run 0 "${shape_args[@]}" --vcd none --pcap-out p.pcap --stats-json off.json --burst-batching off
         mv p.pcap off.pcap
         cmp -s <(stats_sans_wallclock on.json) <(stats_sans_wallclock off.json) ||
             fail "$shape: batching changed the statistics: $(diff <(stats_sans_wallclock on.json) <(stats_sans_wallclock off.json) | head -6)"
