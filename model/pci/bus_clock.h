@@ -8,6 +8,10 @@
 // to an sc_clock's posedge run one delta after the timed activity of their time step), so a CPU request or a frame
 // that arrives exactly at an edge is seen by that edge. Sleeping is invisible: a woken agent is evaluated from the
 // first rising edge at or after the wake that has not been evaluated yet, as if it had never slept.
+//
+// Batching (set_batching): edges every awake agent vouches for (ClockedAgent::steady_edge()) are evaluated one after
+// the other within one activation, before the next pending kernel activity; the agents see the same lines and edge
+// numbers as on their own time steps.
 #pragma once
 
 #include <cstdint>
