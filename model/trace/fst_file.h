@@ -13,8 +13,8 @@ namespace nicsim {
 class FstFile : public PolledTraceFile {
   public:
     /// How the value changes are packed: LZ4 (the library's fastest) or the zlib format (its smallest; packed by
-    /// libdeflate at its fastest level where the build found it, fst_deflate.cpp). On a saturated bus's trace the zlib
-    /// format gives 13.7 x less than the VCD and LZ4 6 x (docs/performance.md).
+    /// nicsim's deflate encoder and libdeflate where the build found libdeflate, fst_deflate.cpp). On a saturated
+    /// bus's trace the zlib format gives 16 x less than the VCD and LZ4 6 x (docs/performance.md).
     enum class Packing { Lz4, Zlib };
 
     /// Creates `path` (an existing file of that name is removed first) and registers with the simulation kernel.

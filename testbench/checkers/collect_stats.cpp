@@ -116,6 +116,9 @@ const StatRow<MachineView> kPartnerRows[] = {
     {"NIC frames missed (RX overrun)",
      [](const MachineView& v) { return stat_count(v.m.nic_device().data_path().stats().rx_missed); }},
     {"interrupts serviced", [](const MachineView& v) { return stat_count(v.m.host_cpu().stats().interrupts); }},
+    // The partner's register cycles take its bus's clocks: the overrun rule of its receive side counts them.
+    {"CPU MMIO cycles", [](const MachineView& v) { return stat_count(v.m.host_cpu().stats().mmio_cycles); }},
+    {"CPU config cycles", [](const MachineView& v) { return stat_count(v.m.host_cpu().stats().config_cycles); }},
 };
 
 /// The detailed window (--detail-from): when the DUT moved to the pin-level bus and back, how long each switch waited

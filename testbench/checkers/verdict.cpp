@@ -143,6 +143,18 @@ void judge_pcap_in(const Evidence& e, uint64_t rx_allowed, std::vector<std::stri
                        (rx_allowed ? ", only " + std::to_string(rx_allowed) + " accounted for" : ""));
 }
 
+/// Back to back, the frames of the transmit board are received by the partner's NIC, on a bus of its own built as the
+/// DUT's: its overruns are judged by the receive board's rule, for the traffic it receives (the DUT's, mirrored) and
+/// its own register cycles over the same run.
+bool partner_overrun_inevitable(const Evidence& e, const RunConfig& cfg) {
+    if (!e.has("partner", "NIC frames missed (RX overrun)")) return false;
+    RunConfig mirrored = cfg;
+    if (cfg.direction == Direction::Tx) mirrored.direction = Direction::Rx;
+    if (cfg.direction == Direction::Rx) mirrored.direction = Direction::Tx;
+    const uint64_t cpu_cycles = e.n("partner", "CPU MMIO cycles") + e.n("partner", "CPU config cycles");
+    return overrun_inevitable(mirrored, cpu_bus_share(cpu_cycles, e.n("run", "bus clocks")));
+}
+
 }  // namespace
 
 Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out) {
@@ -165,16 +177,20 @@ Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out
         const std::string f = "faults";
         const uint64_t cpu_cycles = e.n("host", "CPU MMIO cycles") + e.n("host", "CPU config cycles");
         v.overrun_inevitable = overrun_inevitable(cfg, cpu_bus_share(cpu_cycles, e.n("run", "bus clocks")));
-        const bool lossy = cfg.fault.lossy() || v.overrun_inevitable;
-        if (lossy) {
-            v.judged_losses = cfg.fault.lossy();
+        v.partner_overrun_inevitable = partner_overrun_inevitable(e, cfg);
+        const bool faults = cfg.fault.lossy();
+        const bool lossy = faults || v.overrun_inevitable || v.partner_overrun_inevitable;
+        v.judged_losses = faults;
+        if (faults || v.overrun_inevitable) {
             v.tx_losses_accepted = e.n(f, "TX frames dropped") + e.n(f, "TX frames lost to link down") +
                                    e.n(f, "sends at risk in the reset");
             v.rx_losses_accepted = e.n("nic", "frames missed (RX overrun)") + e.n(f, "RX frames dropped") +
                                    e.n(f, "RX frames lost to link down") +
                                    e.n(f, "RX frames written, discarded by a reset");
         }
-        judge_board(e, "transmit", v.tx_losses_accepted, fail);
+        if (faults || v.partner_overrun_inevitable)
+            v.partner_overruns_accepted = e.n("partner", "NIC frames missed (RX overrun)");
+        judge_board(e, "transmit", v.tx_losses_accepted + v.partner_overruns_accepted, fail);
         if (cfg.pcap_in.empty())
             judge_board(e, "receive", v.rx_losses_accepted, fail);
         else
@@ -195,10 +211,13 @@ Verdict judge(const RunStats& stats, const RunConfig& cfg, const RunOutcome& out
 
 void record_verdict(RunStats& s, const Verdict& v) {
     if (v.judged_losses) {
-        s.add_count("faults", "TX losses accepted", v.tx_losses_accepted);
+        s.add_count("faults", "TX losses accepted", v.tx_losses_accepted + v.partner_overruns_accepted);
         s.add_count("faults", "RX losses accepted", v.rx_losses_accepted);
-    } else if (v.overrun_inevitable && v.rx_losses_accepted) {
-        s.add_count("receive", "RX overruns accepted (the bus cannot carry the link rate)", v.rx_losses_accepted);
+    } else {
+        if (v.overrun_inevitable && v.rx_losses_accepted)
+            s.add_count("receive", "RX overruns accepted (the bus cannot carry the link rate)", v.rx_losses_accepted);
+        if (v.partner_overruns_accepted)
+            s.add_count("transmit", "RX overruns accepted at the partner", v.partner_overruns_accepted);
     }
     // A run stopped early proved nothing about the traffic it did not finish: never a pass.
     s.add_text("checks", "verdict", !v.reasons.empty() ? "FAIL" : v.interrupted ? "interrupted" : "pass");

@@ -14,8 +14,11 @@ struct Verdict {
     std::vector<std::string> reasons;  ///< one line per failed check (empty: pass)
     uint64_t tx_losses_accepted = 0;   ///< frames the faults (or an overrun the machine cannot avoid) may lose
     uint64_t rx_losses_accepted = 0;
+    /// Back to back: the partner's receive overruns, which lose frames of the transmit board.
+    uint64_t partner_overruns_accepted = 0;
     bool judged_losses = false;  ///< the accepted-loss rows apply (a lossy run that completed)
     bool overrun_inevitable = false;
+    bool partner_overrun_inevitable = false;  ///< the same rule for the partner's bus, back to back
     bool interrupted = false;  ///< a signal (or a failed output) stopped the run: it proved nothing about the rest
     bool pass() const { return reasons.empty() && !interrupted; }
 };

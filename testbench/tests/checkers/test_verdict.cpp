@@ -426,3 +426,53 @@ TEST_CASE("a reset after the last send does not fail transmit for not resuming",
     CHECK_THAT(reasons(judge(record(true, 30), cfg, RunOutcome{})),
                Catch::Contains("receive: 32 frames missing, only 31 accounted for"));
 }
+
+TEST_CASE("back to back, the partner's receive overruns are judged by the same rule", "[checkers][verdict]") {
+    // Back to back, the transmit board holds the DUT's frames as the partner received them. On the default 32-bit/33
+    // MHz bus, 1514-byte frames received at 1 Gb/s need 395 of the 406 clocks of a wire slot (97 %), so the partner's
+    // receive side overruns when the DUT sends, whichever way the DUT's own traffic goes.
+    auto record = [](uint64_t tx_missing, uint64_t partner_mpc) {
+        RunStats s;
+        const RunStats clean = clean_record(100);
+        for (const RunStats::Row& r : clean.rows()) {
+            uint64_t v = static_cast<uint64_t>(r.value);
+            if (r.section == "transmit" && r.key == "frames missing") v = tx_missing;
+            if (r.section == "transmit" && r.key == "frames intact") v = 100 - tx_missing;
+            s.add_count(r.section, r.key, v);
+        }
+        s.add_count("partner", "NIC frames missed (RX overrun)", partner_mpc);
+        s.add_count("partner", "CPU MMIO cycles", 0);
+        s.add_count("partner", "CPU config cycles", 0);
+        s.add_count("run", "bus clocks", 1000000);
+        return s;
+    };
+    RunConfig slow;
+    const Verdict accepted = judge(record(3, 3), slow, RunOutcome{});
+    INFO(reasons(accepted));
+    CHECK(accepted.pass());
+    CHECK(accepted.partner_overruns_accepted == 3);
+    RunStats shown = record(3, 3);
+    record_verdict(shown, accepted);
+    CHECK(shown.value("transmit", "RX overruns accepted at the partner") == 3);
+
+    RunConfig tx_only;
+    tx_only.direction = Direction::Tx;
+    INFO("the DUT only sends: the partner only receives, 97 % of its bus");
+    CHECK(judge(record(3, 3), tx_only, RunOutcome{}).pass());
+
+    INFO("a loss the partner's NIC did not count fails, and so does any loss where its bus has room");
+    CHECK_THAT(reasons(judge(record(3, 2), slow, RunOutcome{})),
+               Catch::Contains("transmit: 3 frames missing, only 2 accounted for"));
+    CHECK_THAT(reasons(judge(record(3, 3), fast_bus(), RunOutcome{})), Catch::Contains("transmit: 3 frames missing"));
+    RunConfig rx_only;
+    rx_only.direction = Direction::Rx;
+    INFO("the DUT only receives: the partner only sends, and its receive side has nothing to overrun");
+    CHECK_THAT(reasons(judge(record(3, 3), rx_only, RunOutcome{})), Catch::Contains("transmit: 3 frames missing"));
+
+    INFO("without a partner the transmit board accepts no overrun");
+    RunStats single = record(3, 3);
+    RunStats no_partner;
+    for (const RunStats::Row& r : single.rows())
+        if (r.section != "partner") no_partner.add_count(r.section, r.key, static_cast<uint64_t>(r.value));
+    CHECK_THAT(reasons(judge(no_partner, slow, RunOutcome{})), Catch::Contains("transmit: 3 frames missing"));
+}

@@ -615,6 +615,19 @@ tlm-saturate)
             --stats-json short.json
         overruns_accepted short.json || fail "$m short frames: the losses are not all counted in MPC, accepted and named"
     done
+    # Back to back on the default 32-bit/33 MHz bus, 32000-byte large sends both ways: each partner's NIC overruns
+    # while it also sends. The transmit board's losses are the partner's MPC, judged by the same rule and named.
+    for m in pin tlm; do
+        run 0 --bus-model $m --back-to-back --lso-max-size 32000 --maximum-physical-mapping 32000 --size imix --seed 3 \
+            --packets 10 --vcd none --pcap-out none --quiet --stats-json b2b.json
+        python3 - b2b.json <<'PY' || fail "$m back to back: the partner's overruns are not accepted and named"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t, mpc = d["transmit"], d["partner"]["nic_frames_missed_rx_overrun"]
+ok = d["checks"]["verdict"] == "pass" and 0 < t["frames_missing"] <= mpc
+sys.exit(0 if ok and t["rx_overruns_accepted_at_the_partner"] == mpc else 1)
+PY
+    done
     ;;
 tlm-bad-input)
     bad_input "--bus-model: expected pin or tlm, got 'foo'" --bus-model foo

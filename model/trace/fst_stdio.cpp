@@ -1,0 +1,21 @@
+// GTKWave's FST writer (fstapi.c) writes its table of time stamps one varint at a time, an fwrite() of a byte or two
+// per time step, and each fwrite() takes the FILE's lock and goes through stdio's generic copy: a tenth of the FST
+// writer thread's instructions on a saturated bus (docs/performance.md). nicsim builds fstapi.c with fwrite renamed
+// to nicsim_fst_fwrite (model/trace/CMakeLists.txt), which puts short pieces into the FILE's buffer byte by byte,
+// without the lock. One FST file is written by one thread at a time (the writer thread, or the simulation's thread
+// while the writer thread is stopped), and the library's parallel mode, which packs on a thread of its own, is off.
+#include <cstddef>
+#include <cstdio>
+
+extern "C" size_t nicsim_fst_fwrite(const void* data, size_t size, size_t count, FILE* f) {
+    const size_t bytes = size * count;
+#ifdef __GLIBC__
+    if (bytes > 8) return fwrite_unlocked(data, size, count, f);
+    const unsigned char* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < bytes; ++i)
+        if (putc_unlocked(p[i], f) == EOF) return i / size;
+    return bytes ? count : 0;
+#else
+    return bytes ? fwrite(data, size, count, f) : 0;
+#endif
+}
