@@ -80,6 +80,11 @@ void HostBridge::clock_edge() {
         return;
     }
     m_in_reset = false;
+    if (m_bus.CLK.batch_edge()) {  // steady_edge() vouched for it: the CPU side is idle, the target streams
+        m_target.tick();
+        expire_delayed();
+        return;
+    }
 
     if (m_cpu.state == CpuState::Queued && m_master.can_start()) {
         m_master.start(m_cpu.rq);
@@ -93,6 +98,33 @@ void HostBridge::clock_edge() {
     const bool busy =
         !m_bus.lines().idle() || m_cpu.state == CpuState::Queued || m_target.active() || m_master.needs_tick();
     if (!busy) sleep();
+}
+
+// A device burst streaming through DMI with the CPU side idle: the next edge completes a phase and answers the next
+// one from memory (no retry, disconnect, abort, memory error or fault draw can come of it). The CPU side, the fault
+// plan and the claim change only outside the agents' edges, so they are looked at once per kernel activation.
+bool HostBridge::steady_edge() const {
+    if (m_steady_serial != m_bus.CLK.batch_serial()) {
+        m_steady_serial = m_bus.CLK.batch_serial();
+        m_streaming = !m_in_reset && m_cpu.state != CpuState::Queued && !m_master.needs_tick() && m_params.use_dmi &&
+                      !(m_faults.retry > 0 || m_faults.disconnect > 0 || m_faults.latency_spike > 0) && m_tx.claimed &&
+                      (m_tx.write || m_tx.first_done);
+    }
+    if (!m_streaming || !m_target.steady()) return false;
+    const pci::TargetAccess& a = m_target.access();
+    const unsigned n = a.wide ? 8 : 4;
+    const uint64_t next = a.addr + n;
+    if (in_mmio_window(next)) return false;
+    if (!m_target.writing()) return dmi_covers(next & ~uint64_t(n - 1), n, false);
+    const pci::Lines& l = m_bus.lines();
+    const uint8_t be = static_cast<uint8_t>(~l.cbe_n) & static_cast<uint8_t>((1u << n) - 1);
+    return be == 0 || dmi_covers(a.addr & ~uint64_t(n - 1), n, true);
+}
+
+bool HostBridge::dmi_covers(uint64_t addr, unsigned len, bool write) const {
+    for (const DmiEntry& e : m_dmi)
+        if (e.valid && addr >= e.start && addr + (len - 1) <= e.end && (!write || e.writable)) return true;
+    return false;
 }
 
 // ---------------------------------------------------------------- CPU side

@@ -158,6 +158,8 @@ class HostBridge : public sc_core::sc_module,
     };
 
     void clock_edge() override;
+    bool steady_edge() const override;
+    bool dmi_covers(uint64_t addr, unsigned len, bool write) const;
     void end_of_elaboration() override;
 
     // CPU side
@@ -212,6 +214,8 @@ class HostBridge : public sc_core::sc_module,
     tlm::tlm_generic_payload m_gp;          // reused for every memory access; owns m_ext
     PciMasterExtension* m_ext;
     uint8_t m_be[8] = {};
+    mutable uint64_t m_steady_serial = ~uint64_t(0);  // pci::BusClock::batch_serial() m_streaming was worked out in
+    mutable bool m_streaming = false;
     static constexpr unsigned kDmiEntries = 4;
     DmiEntry m_dmi[kDmiEntries];
     unsigned m_dmi_next = 0;

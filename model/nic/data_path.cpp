@@ -126,6 +126,11 @@ uint64_t NicDataPath::next_deadline_ns() const {
     return m_tx->next_wire_ns();
 }
 
+uint64_t NicDataPath::idle_until_ns(uint64_t now_ns) const {
+    if (has_work(now_ns)) return 0;
+    return m_tx->fifo_waiting() ? m_mac->tx_free_at_ns() : ~uint64_t(0);  // the wire frees for the FIFO's head
+}
+
 void NicDataPath::tick() {
     ++m_stats.busy_ticks;
     if (m_tx->busy()) m_tx->tick();  // an idle engine is not evaluated

@@ -127,6 +127,11 @@ class NicDataPath : public pci::MasterClient {
     /// With has_work() false: when the data path next needs a tick by itself (the wire becoming free for a frame in
     /// the TX FIFO), or ~0 when only an outside event (DMA completion, register write, frame) can give it work.
     uint64_t next_deadline_ns() const;
+    /// Until when (exclusive) has_work() stays false from `now_ns` on while nothing but time changes (0: it has
+    /// work now).
+    uint64_t idle_until_ns(uint64_t now_ns) const;
+    /// A tick() with !has_work(): the count of tick() calls, without evaluating engines that have nothing to do.
+    void idle_tick() { ++m_stats.busy_ticks; }
     /// Link state (STATUS.LU: PHY link and CTRL.SLU) and speed: while down, frames wait in the TX FIFO (no clocks
     /// are spent on them) and received frames are dropped by the MAC.
     void set_link(bool up, unsigned mbps);

@@ -77,6 +77,14 @@ bool Interrupts::evaluate(uint64_t now_ns) {
     return m_line;
 }
 
+uint64_t Interrupts::settled_until(uint64_t now_ns) const {
+    const uint64_t timers = std::min({m_tx_pkt, m_tx_abs, m_rx_pkt, m_rx_abs});
+    const bool pending = (m_icr & m_ims) != 0;
+    if (pending == m_line) return timers;
+    if (!pending || !m_ever_asserted || m_itr == 0) return 0;                 // the line would drop, or rise now
+    return std::min(timers, m_last_assert + uint64_t{m_itr} * itr::kUnitNs);  // rises when the throttle ends
+}
+
 uint64_t Interrupts::next_deadline() const {
     return std::min({m_tx_pkt, m_tx_abs, m_rx_pkt, m_rx_abs, m_throttle_until});
 }

@@ -52,6 +52,9 @@ class Interrupts {
     /// previous assertion has passed. Returns the line (true = asserted).
     bool evaluate(uint64_t now_ns);
     bool asserted() const { return m_line; }
+    /// Until when (exclusive) evaluate() would change nothing from `now_ns` on: no timer due, and the line already
+    /// what ICR & IMS and the throttle interval make it. At or before `now_ns`: evaluate(now_ns) has work.
+    uint64_t settled_until(uint64_t now_ns) const;
     /// The earliest time evaluate() has something to do (a timer or the end of a throttle interval), or kNever.
     uint64_t next_deadline() const;
     /// How many times INTA# was asserted (statistics, tests).

@@ -227,6 +227,10 @@ void Nic82540em::clock_edge() {
 
 void Nic82540em::evaluate_edge() {
     ++m_stats.awake_clocks;
+    if (m_bus.CLK.batch_edge()) {
+        steady_evaluate();
+        return;
+    }
     const pci::Lines& l = m_bus.lines();
     if (!l.rst_n) {
         if (!m_in_reset) reset();
@@ -256,6 +260,34 @@ void Nic82540em::evaluate_edge() {
     deadline = std::min(deadline, phy_deadline_ns());
     if (deadline != Interrupts::kNever)
         m_bus.CLK.wake_at(m_agent, sc_time_stamp() + sc_time(static_cast<double>(deadline - now), SC_NS));
+}
+
+// The NIC's own burst on the bus with nothing else due on this edge: the data path has no work at the edge's time
+// (its engines wait for the DMA in flight), no PHY, EEPROM, interrupt or target activity. Only time and the master
+// engine change that within one kernel activation, so the rest is worked out once per activation (quiet_until()).
+bool Nic82540em::steady_edge() const {
+    const uint64_t t = m_bus.CLK.edges() * m_period_ns;
+    if (m_quiet_serial != m_bus.CLK.batch_serial()) {
+        m_quiet_serial = m_bus.CLK.batch_serial();
+        m_quiet_until = quiet_until(t);
+    }
+    return t < m_quiet_until && m_master.steady();
+}
+
+uint64_t Nic82540em::quiet_until(uint64_t t) const {
+    if (m_in_reset || m_period_ns == 0 || m_dma_event_driven || m_eeprom.busy() || !m_target.quiet()) return 0;
+    if ((m_irq.asserted() && !m_cfg.powered_down()) != m_inta) return 0;
+    uint64_t until = std::min(phy_deadline_ns(), m_irq.settled_until(t));
+    if (!m_cfg.powered_down() && m_dp->busy()) until = std::min(until, m_dp->idle_until_ns(t));
+    return until;
+}
+
+// An edge steady_edge() vouched for: the data path has nothing to do (its tick() is only counted), and the PHY,
+// the EEPROM and the interrupt line stay as they are.
+void Nic82540em::steady_evaluate() {
+    m_target.tick();
+    m_master.tick();
+    if (m_dp->busy() && !m_cfg.powered_down()) m_dp->idle_tick();
 }
 
 void Nic82540em::woken() {

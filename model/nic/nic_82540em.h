@@ -127,6 +127,9 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     };
 
     void clock_edge() override;
+    bool steady_edge() const override;
+    uint64_t quiet_until(uint64_t t) const;  // until when nothing but the master engine acts on an edge (ns)
+    void steady_evaluate();
     void evaluate_edge();
     void woken() override;
     bool needs_clock() const;
@@ -187,6 +190,8 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     uint32_t m_ioaddr = 0;  // I/O window address register
 
     bool m_inta = false;
+    mutable uint64_t m_quiet_serial = ~uint64_t(0);  // BusClock::batch_serial() that m_quiet_until was worked out in
+    mutable uint64_t m_quiet_until = 0;
     bool m_in_reset = false;
     bool m_awake = true;  // traced: evaluated on the clock edges (not asleep)
     // While clock_edge() runs, the time of its edge: simulated time stands still inside one evaluation, and the

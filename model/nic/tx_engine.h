@@ -35,6 +35,8 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     /// True while tick() would change something at `now_ns`: busy() without the waits for a DMA completion or for
     /// the wire (the loosely-timed back-end sleeps through those; next_wire_ns() says when the wire is free).
     bool has_work(uint64_t now_ns) const;
+    /// Frames wait in the TX FIFO for the wire.
+    bool fifo_waiting() const { return m_fifo_count != 0; }
     /// When a frame in the TX FIFO waits for the wire: the MAC's free time; otherwise ~0 (nothing timed).
     uint64_t next_wire_ns() const;
 

@@ -34,6 +34,8 @@ class Arbiter : public sc_core::sc_module, private ClockedAgent {
 
   private:
     void clock_edge() override;
+    /// Out of reset the arbiter only moves GNT# and its own state: any edge may be batched.
+    bool steady_edge() const override { return m_bus.lines().rst_n; }
     void reset_asserted();
     int next_after(uint32_t requests, int from) const;
     void grant(int master, bool hidden);

@@ -118,11 +118,54 @@ void BusClock::edge_method() {
         return;
     }
     m_settled = false;
-    evaluate_edge(now / m_period_ticks);
+    if (m_batching)
+        evaluate_batch(now / m_period_ticks);
+    else
+        evaluate_edge(now / m_period_ticks);
     reschedule(now);
 }
 
-void BusClock::evaluate_edge(uint64_t edge) {
+bool BusClock::all_steady() {
+    for (Slot& s : m_slots) s.vouched = s.awake;  // an agent woken later in the edge was not asked
+    for (const Slot& s : m_slots)
+        if (s.awake && !s.agent->steady_edge()) return false;
+    return true;
+}
+
+uint64_t BusClock::batch_end(uint64_t edge) const {
+    // Kernel activity after now (nothing is due at this instant: checked by the caller) must find the edges before
+    // its time evaluated and none at or after it: activity due exactly at an edge runs before that edge.
+    const uint64_t now = edge * m_period_ticks;
+    const uint64_t to_activity = sc_time_to_pending_activity().value();
+    uint64_t end_ticks = to_activity > ~uint64_t(0) - now ? ~uint64_t(0) : now + to_activity;
+    if (m_batch_horizon < end_ticks) end_ticks = m_batch_horizon;
+    uint64_t end = end_ticks / m_period_ticks + (end_ticks % m_period_ticks != 0);  // the first edge at or after it
+    if (m_timed_wake < end) end = m_timed_wake;
+    return end;
+}
+
+// Evaluates `edge` and, while every awake agent stays steady, the edges after it up to batch_end(): each batch edge
+// samples the lines the previous one drove, resolved here instead of in the update phase; the last one's are
+// resolved by the kernel as usual.
+void BusClock::evaluate_batch(uint64_t edge) {
+    ++m_batch_serial;
+    // A timed wake at this edge would wake an agent that was not asked.
+    if (edge != m_edges || m_timed_wake <= edge || (edge + 1) * m_period_ticks >= m_batch_horizon || m_keep_running ||
+        m_level || !m_batch_lines->batchable() || sc_pending_activity_at_current_time() || !all_steady()) {
+        evaluate_edge(edge);
+        return;
+    }
+    const uint64_t end = batch_end(edge);
+    evaluate_edge(edge, true);
+    while (m_edges < end && m_edges < m_timed_wake && m_awake > 0) {
+        m_batch_lines->settle();
+        if (!all_steady()) return;
+        evaluate_edge(m_edges, true);
+        ++m_batched;
+    }
+}
+
+void BusClock::evaluate_edge(uint64_t edge, bool batch) {
     m_edges = edge + 1;
     m_edge_delta = sc_delta_count();
     if (m_timed_wake <= edge) {
@@ -141,8 +184,12 @@ void BusClock::evaluate_edge(uint64_t edge) {
     }
     if (m_keep_running) m_posedge.notify();  // immediate: listeners run in this delta, as on an sc_clock's posedge
     m_dispatching = true;
-    for (Slot& s : m_slots)
-        if (s.awake) s.agent->clock_edge();
+    for (Slot& s : m_slots) {
+        if (!s.awake) continue;
+        m_batch_edge = batch && s.vouched;
+        s.agent->clock_edge();
+    }
+    m_batch_edge = false;
     m_dispatching = false;
     m_next_edge = (m_awake > 0 || m_keep_running) ? edge + 1 : m_timed_wake;
 }

@@ -8,6 +8,10 @@
 // to an sc_clock's posedge run one delta after the timed activity of their time step), so a CPU request or a frame
 // that arrives exactly at an edge is seen by that edge. Sleeping is invisible: a woken agent is evaluated from the
 // first rising edge at or after the wake that has not been evaluated yet, as if it had never slept.
+//
+// Batching (set_batching): edges every awake agent vouches for (ClockedAgent::steady_edge()) are evaluated one after
+// the other within one activation, before the next pending kernel activity; the agents see the same lines and edge
+// numbers as on their own time steps.
 #pragma once
 
 #include <cstdint>
@@ -25,9 +29,25 @@ class ClockedAgent {
     virtual void clock_edge() = 0;
     /// A sleeping agent was woken (called once per wake, before its next clock_edge()).
     virtual void woken() {}
+    /// True when the next clock_edge() (edge BusClock::edges(), sampling PciBus::lines() as they are now) would
+    /// neither notify an event, report, nor read the simulation time: such an edge may be evaluated before its time,
+    /// in a batch (BusClock::set_batching). The default, false, keeps every edge at its own time.
+    virtual bool steady_edge() const { return false; }
 
   protected:
     ~ClockedAgent() = default;
+};
+
+/// What a batch needs from the lines the agents drive (PciBus): their resolution between two edges of a batch.
+class BatchLines {
+  public:
+    /// False while something outside the agents watches every change of the lines (a trace, an event).
+    virtual bool batchable() const = 0;
+    /// Resolve what the agents drove on this edge now, as the update phase would.
+    virtual void settle() = 0;
+
+  protected:
+    ~BatchLines() = default;
 };
 
 class BusClock : public sc_core::sc_module {
@@ -66,6 +86,26 @@ class BusClock : public sc_core::sc_module {
     /// Whether the clock is ticking (some agent awake, or posedge_event() in use).
     bool running() const { return m_next_edge != kNever; }
 
+    /// Burst batching: while every awake agent reports a steady_edge(), evaluate the following edges at once, in one
+    /// kernel activation, without the time steps between them. Exact only when nothing but the agents acts before
+    /// those edges' times: a batch ends before the next pending kernel activity, a timed wake, and the horizon. Off
+    /// by default.
+    void set_batching(BatchLines* lines, bool on) {
+        m_batch_lines = lines;
+        m_batching = on && lines != nullptr;
+    }
+    /// No batch evaluates an edge at or after `horizon`: the end of the current sc_start(duration), which the kernel
+    /// does not publish (sc_core::sc_max_time() for an sc_start() without one). Until it is set nothing is batched.
+    void set_batch_horizon(const sc_core::sc_time& horizon) { m_batch_horizon = horizon.value(); }
+    /// Edges evaluated inside batches, after the batch's first (those without a kernel time step of their own).
+    uint64_t batched_edges() const { return m_batched; }
+    /// True while the agents evaluate an edge of a batch: each of them answered steady_edge() for it just before,
+    /// with nothing in between, so an agent may take the steady path it vouched for.
+    bool batch_edge() const { return m_batch_edge; }
+    /// Changes at every kernel activation that may start a batch: what a steady_edge() derives from state that
+    /// only the agents change may be kept while it stays the same (nothing else runs inside one activation).
+    uint64_t batch_serial() const { return m_batch_serial; }
+
     /// Trace CLK as a wire under `name`, with both edges. The fast VCD writer draws it without a falling-edge time
     /// step; any other trace file gets a real signal (and a clock that never stops).
     void trace(sc_core::sc_trace_file* tf, const std::string& name);
@@ -77,11 +117,15 @@ class BusClock : public sc_core::sc_module {
         bool awake = true;
         bool on_change = false;
         uint64_t wake_edge = kNever;  // timed wake: the first edge index at or after its time
+        bool vouched = false;         // answered steady_edge() for the batch edge about to be evaluated
     };
     static constexpr uint64_t kNever = ~uint64_t(0);
 
     void edge_method();
-    void evaluate_edge(uint64_t edge);
+    void evaluate_edge(uint64_t edge, bool batch = false);
+    bool all_steady();
+    uint64_t batch_end(uint64_t edge) const;  // the first edge after `edge` a batch must leave to the kernel
+    void evaluate_batch(uint64_t edge);
     void reschedule(uint64_t now);
     void negedge_method();
     uint64_t first_open_edge() const;   // the first edge at or after now that is not evaluated yet
@@ -100,6 +144,12 @@ class BusClock : public sc_core::sc_module {
     bool m_settled = false;      // this edge already waited one delta for the other activity at its instant
     bool m_dispatching = false;  // agents are being evaluated
     mutable bool m_keep_running = false;
+    BatchLines* m_batch_lines = nullptr;
+    bool m_batching = false;
+    uint64_t m_batch_horizon = 0;  // in time resolution units
+    uint64_t m_batched = 0;
+    uint64_t m_batch_serial = 0;
+    bool m_batch_edge = false;
     sc_core::sc_event m_restart;
     sc_core::sc_event m_tick;  // the next edge of a ticking clock (edge_method()'s static sensitivity)
     sc_core::sc_event m_posedge;

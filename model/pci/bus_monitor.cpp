@@ -241,6 +241,37 @@ void BusMonitor::clock_edge() {
     }
 }
 
+// The next clock continues a zero-wait burst (steady_burst()) and no check of it can flag a violation: a batch may
+// evaluate it early (a report would carry the wrong time).
+bool BusMonitor::steady_edge() const {
+    constexpr uint32_t kBurstLines = kFrame | kIrdy | kTrdy | kStop | kDevsel;
+    const Lines& l = m_bus.lines();
+    const uint64_t n = m_bus.CLK.edges();
+    if (!l.rst_n || m_phase != Phase::Data || m_sleeping || m_last_clock + 1 != n || n != m_phase_start) return false;
+    if (!m_prev_completed || !m_devsel_seen || m_master_abort || n - m_addr < 2 || m_lt_clock != 0) return false;
+    if (((l.level ^ m_prev.level) & kBurstLines) != 0 || (l.level & kBurstLines) != kStop) return false;
+    if (l.contention != 0 || m_bus.control_generation() != m_sts_gen || l.asserted(kPerr) || m_bad_hist != 0)
+        return false;
+    const uint32_t g = granted(l);
+    if ((g & (g - 1)) != 0 || !l.is_driven(kCbeLo)) return false;
+    return parity_holds(l) && bus64_holds(l);
+}
+
+bool BusMonitor::parity_holds(const Lines& l) const {
+    if (m_par_due &&
+        (!l.is_driven(kPar) || l.high(kPar) != parity_of(static_cast<uint32_t>(m_par_ad), m_par_cbe & 0xF)))
+        return false;
+    return !m_par64_due ||
+           (l.is_driven(kPar64) && l.high(kPar64) == parity_of(static_cast<uint32_t>(m_par_ad >> 32), m_par_cbe >> 4));
+}
+
+bool BusMonitor::bus64_holds(const Lines& l) const {
+    const bool phase64 = m_req64 && m_ack64;
+    if (m_bus.is64() && (l.asserted(kReq64) != m_req64 || l.asserted(kAck64) != m_ack64)) return false;
+    if (m_cmd == kCmdMwi && (l.cbe_n & (phase64 ? 0xFF : 0x0F)) != 0) return false;
+    return !phase64 || (l.is_driven(kCbeHi) && l.is_driven(kAdHi));
+}
+
 void BusMonitor::reset_state() {
     m_phase = Phase::Idle;
     m_par_due = m_par64_due = false;

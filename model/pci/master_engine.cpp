@@ -122,6 +122,18 @@ bool PciMasterEngine::needs_tick() const {
     return (m->drv.oe & kParkLines) != 0;           // still releasing a park
 }
 
+bool PciMasterEngine::steady() const {
+    const Impl& s = *m;
+    const Lines& l = m_bus.lines();
+    if (!l.rst_n || s.st != Impl::St::Data || !s.irdy_on || s.last || s.done_pending || s.perr_on) return false;
+    if (!l.asserted(kTrdy) || l.asserted(kStop) || !l.asserted(kDevsel) || l.asserted(kPerr)) return false;
+    if (s.par_bad || s.bad_data_hold || m_faults.bad_data_parity) return false;
+    if (!s.rd_check) return true;
+    bool ok = l.high(kPar) == parity_of(static_cast<uint32_t>(s.rd_ad), s.rd_cbe & 0xF);
+    if (s.rd_hi) ok = ok && l.high(kPar64) == parity_of(static_cast<uint32_t>(s.rd_ad >> 32), s.rd_cbe >> 4);
+    return ok;
+}
+
 void PciMasterEngine::reset() {
     if (m->idsel_on) m_bus.set_idsel(0);
     *m = Impl{};  // the owner resets itself too: the dropped request is not reported

@@ -96,6 +96,10 @@ class PciMasterEngine {
     /// True while tick() has anything to do on the next edge. When false, the owner may sleep until a bus line
     /// changes (BusClock::sleep; a GNT# change wakes it for bus parking) or it calls start().
     bool needs_tick() const;
+    /// True when the next tick() is a zero-wait data phase in the middle of a burst: the phase on the bus completes
+    /// with TRDY#, the engine drives the next one, and nothing ends, reports or checks out of the ordinary (a batch
+    /// may evaluate it early: BusClock::set_batching).
+    bool steady() const;
     /// Call on every rising CLK edge while busy() (and while parked on the bus: see parked()).
     void tick();
     /// True while the arbiter parks the bus on this master and it therefore drives AD, C/BE# and PAR.

@@ -20,6 +20,12 @@ void BusConfig::validate() const {
 class PciBus::Wires : public sc_prim_channel {
   public:
     explicit Wires(PciBus& bus) : sc_prim_channel(sc_gen_unique_name("wires")), m_bus(bus) {}
+    /// Resolve a pending update now; the kernel's later update() then finds nothing new (resolve() is idempotent).
+    void settle() {
+        if (!m_pending) return;
+        m_pending = false;
+        m_bus.resolve();
+    }
     void touch() {
         if (!m_pending) {
             m_pending = true;
@@ -131,6 +137,10 @@ void PciBus::clock_edge() {
         m_wires->touch();
     }
     if (m_reset_left == 0) CLK.sleep(m_reset_agent, false);  // nothing to do until reset is asserted again
+}
+
+void PciBus::settle() {
+    m_wires->settle();
 }
 
 void PciBus::resolve() {

@@ -101,7 +101,7 @@ using DriverId = unsigned;
 
 /// The bus: clock, reset and wires. Agents register during elaboration (attach/add_master/add_device); clocked
 /// blocks attach to CLK as ClockedAgents.
-class PciBus : public sc_core::sc_module, private ClockedAgent {
+class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLines {
   public:
     BusClock CLK;
 
@@ -156,6 +156,9 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     /// Notified (delta) when RST# becomes asserted.
     const sc_core::sc_event& reset_event() const { return m_reset_asserted; }
 
+    /// Turn burst batching on or off (BusClock::set_batching; off by default).
+    void set_burst_batching(bool on) { CLK.set_batching(this, on); }
+
     /// Number of rising edges since time 0 (clock 0 is the edge at time 0).
     uint64_t clock_count() const;
 
@@ -182,6 +185,8 @@ class PciBus : public sc_core::sc_module, private ClockedAgent {
     };
 
     void clock_edge() override;  // counts the clocks of an asserted RST#
+    bool batchable() const override { return m_trace == nullptr && !m_changed_used; }
+    void settle() override;
     void resolve();
 
     BusConfig m_config;

@@ -70,6 +70,35 @@ bool PciTargetEngine::active() const {
            m->apar_check || m->wpar_check || m->perr_on || m->serr_on;
 }
 
+bool PciTargetEngine::steady() const {
+    const Impl& s = *m;
+    const Lines& l = m_bus.lines();
+    if (!l.rst_n || s.st != Impl::St::Claimed || !s.prev_frame || !l.asserted(kFrame) || !l.asserted(kIrdy))
+        return false;
+    if (!asserted_in(s.drv, kTrdy) || asserted_in(s.drv, kStop) || !s.devsel_on) return false;
+    if (s.post != Impl::Post::None || s.stopping || s.wait_left != 0 || m_timing.burst_wait != 0) return false;
+    if (s.apar_check || s.perr_on || s.serr_on || s.bad_read_hold || m_faults.bad_read_parity) return false;
+    if (!s.wpar_check) return true;
+    bool ok = l.high(kPar) == parity_of(static_cast<uint32_t>(s.wpar_ad), s.wpar_cbe & 0xF);
+    if (s.wpar_hi) ok = ok && l.high(kPar64) == parity_of(static_cast<uint32_t>(s.wpar_ad >> 32), s.wpar_cbe >> 4);
+    return ok;
+}
+
+bool PciTargetEngine::quiet() const {
+    const Impl& s = *m;
+    const Lines& l = m_bus.lines();
+    if (!l.rst_n || active() || (s.st != Impl::St::Other && s.st != Impl::St::Idle)) return false;
+    return !l.asserted(kFrame) || s.prev_frame;
+}
+
+const TargetAccess& PciTargetEngine::access() const {
+    return m->acc;
+}
+
+bool PciTargetEngine::writing() const {
+    return m->write;
+}
+
 void PciTargetEngine::reset() {
     const bool claimed = m->st == Impl::St::Claimed;
     const TargetAccess acc = m->acc;

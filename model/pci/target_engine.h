@@ -94,6 +94,14 @@ class PciTargetEngine {
     void tick();
     /// True while this target is in a transaction, or still driving a line (turnaround, PERR#).
     bool active() const;
+    /// True when the next tick() completes a zero-wait data phase of the claimed transaction with FRAME# still
+    /// asserted and asks the client for the next one: no wait state, stop, abort or parity error is due.
+    bool steady() const;
+    /// True when the next tick() is a bystander's: no claim, nothing driven, no address phase to decode.
+    bool quiet() const;
+    /// The claimed transaction's current data phase (before the next tick() completes it).
+    const TargetAccess& access() const;
+    bool writing() const;
     void reset();
 
   private:

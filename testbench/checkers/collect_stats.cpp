@@ -191,6 +191,7 @@ RunStats collect_stats(SystemTop& top, const RunOutcome& out) {
 void add_wall_clock(RunStats& s, const RunOutcome& out, uint64_t clocks) {
     s.add(kWallClockSection, "wall time", out.wall_seconds, "s");
     s.add(kWallClockSection, "simulated clocks per second", out.wall_seconds > 0 ? clocks / out.wall_seconds : 0);
+    s.add_count(kWallClockSection, "bus clocks in batches", out.batched_clocks);
     s.add_count(kWallClockSection, "peak RSS at start kB", out.rss_start_kb);
     s.add_count(kWallClockSection, "peak RSS at end kB", peak_rss_kb());
 }

@@ -55,6 +55,7 @@ uint64_t peak_rss_kb();
 struct RunOutcome {
     double wall_seconds = 0;
     uint64_t rss_start_kb = 0;          ///< peak RSS before the simulation started
+    uint64_t batched_clocks = 0;        ///< bus clocks evaluated inside batches (pci::BusClock::batched_edges)
     bool interrupted = false;           ///< stopped early by a signal or a failed output
     std::string stopped_by;             ///< what stopped it ("Ctrl-C (SIGINT)", "SIGTERM", ...) when interrupted
     bool stalled = false;               ///< nothing moved for a long simulated time before the traffic finished

@@ -79,6 +79,7 @@ Machine::Machine(sc_module_name name, const MachineConfig& cfg, bool finish)
     monitor.set_dac_capable(nic.master().master_index(), cfg.nic.dma_address_bits == 64);
     monitor.set_data_path_64(nic.master().master_index(), cfg.nic.data_path_bits == 64);
     if (cfg.bridge_faults) host.bridge.set_faults(*cfg.bridge_faults);
+    bus.set_burst_batching(cfg.burst_batching && !cfg.trace_file);  // a trace records every edge at its time
     if (finish) finish_construction();
 }
 

@@ -72,6 +72,7 @@ MachineConfig machine_config(const RunConfig& c, bool partner, const Mac& peer_m
     m.tlm_quantum = sc_core::sc_time(static_cast<double>(c.tlm_quantum_ns), sc_core::SC_NS);
     m.both_bus_models = !partner && c.detail_from.any();  // only the DUT has a detailed window
     m.verify_dma = true;
+    m.burst_batching = c.burst_batching;
     // The bridge faults act on the pin-level bus only (validate() refuses them with tlm); the other faults act on
     // the wire, the peer or the driver and are the run top's.
     if (!partner && c.fault.any() && c.bus_model == BusModel::Pin) m.bridge_faults = bridge_faults(c);

@@ -27,7 +27,9 @@ struct MachineConfig {
     sc_core::sc_time tlm_quantum = fast::kDefaultQuantum;
     /// Both bus models, starting with the fast one (DetailMachine: nicsim --detail-from); bus_model is tlm then.
     bool both_bus_models = false;
-    bool verify_dma = true;             ///< the DMA verifier refuses device accesses the host did not hand out
+    bool verify_dma = true;  ///< the DMA verifier refuses device accesses the host did not hand out
+    /// Pin only, untraced runs only: evaluate the steady edges of a burst in batches (pci::BusClock::set_batching).
+    bool burst_batching = false;
     pci::ArbiterConfig arbiter{0, 16};  ///< pin only: parked on the host bridge (bus master 0)
     /// Pin only: faults the host bridge injects into the NIC's transactions (none when empty).
     std::optional<host::HostBridgeFaults> bridge_faults;

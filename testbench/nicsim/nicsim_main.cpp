@@ -199,6 +199,10 @@ RunOutcome simulate(SystemTop& top, const RunConfig& cfg, const RunControl& cont
         const sc_time clocks = top.machine().pci_bus().period() * static_cast<double>(cfg.max_clocks);
         limit = limit == SC_ZERO_TIME ? clocks : std::min(limit, clocks);
     }
+    // A batch of bus edges must not run past the end of sc_start(limit).
+    const sc_time horizon = limit == SC_ZERO_TIME ? sc_max_time() : limit;
+    top.machine().pci_bus().CLK.set_batch_horizon(horizon);
+    if (MachineBase* partner = top.partner()) partner->pci_bus().CLK.set_batch_horizon(horizon);
     RunOutcome out;
     out.rss_start_kb = peak_rss_kb();
     const auto t0 = std::chrono::steady_clock::now();
@@ -207,6 +211,8 @@ RunOutcome simulate(SystemTop& top, const RunConfig& cfg, const RunControl& cont
     else
         sc_start(limit);
     out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.batched_clocks = top.machine().pci_bus().CLK.batched_edges();
+    if (MachineBase* partner = top.partner()) out.batched_clocks += partner->pci_bus().CLK.batched_edges();
     out.interrupted = control.stop_signal || !control.write_failure.empty();
     out.stopped_by = control.stop_signal ? signal_name(control.stop_signal) : "an output write failed";
     out.stalled = control.stalled;

@@ -82,6 +82,12 @@ std::vector<Param> machine_params() {
              c.bus_model = parse_enum<BusModel>(k, v, {{"pin", BusModel::Pin}, {"tlm", BusModel::Tlm}}, "pin or tlm");
          },
          [](const RunConfig& c) { return std::string(bus_model_name(c.bus_model)); }},
+        {"burst-batching", kGroupBus, "MODE", "on or off",
+         "on: the steady clocks of a burst are evaluated in batches, with unchanged results; off: one by one", nullptr,
+         [](RunConfig& c, auto& k, auto& v) {
+             c.burst_batching = parse_enum<bool>(k, v, {{"on", true}, {"off", false}}, "on or off");
+         },
+         [](const RunConfig& c) { return std::string(c.burst_batching ? "on" : "off"); }},
         {"tlm-quantum", kGroupBus, "TIME", "0 or a time, e.g. 1us",
          "with --bus-model tlm: how far the CPU may run ahead of the rest of the machine before it synchronises "
          "(temporal decoupling); 0: every CPU cycle waits out its delay",

@@ -106,6 +106,7 @@ struct RunConfig {
     uint64_t tlm_quantum_ns = 1'000;     ///< tlm-quantum: the fast mode's CPU quantum (0: no temporal decoupling)
     DetailFrom detail_from;              ///< detail-from: start of the window on the pin-level bus (tlm only)
     uint64_t detail_for_ns = 0;          ///< detail-for: length of that window (0: detailed to the end of the run)
+    bool burst_batching = true;          ///< burst-batching: steady burst edges evaluated in batches (pin level)
     // NIC.
     unsigned dma_address_bits = nic::NicParams{}.dma_address_bits;  ///< dma-address-bits: 32 or 64
     unsigned nic_data_path = nic::NicParams{}.data_path_bits;       ///< nic-data-path: 32 (82540EM) or 64 (82545EM)

@@ -62,6 +62,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
         {"bus-width", "64"},
         {"bus-clock", "66"},
         {"bus-model", "tlm"},
+        {"burst-batching", "off"},
         {"tlm-quantum", "250ns"},
         {"detail-from", "packet:5"},
         {"detail-for", "1ms"},
@@ -114,6 +115,7 @@ TEST_CASE("every parameter is accepted with a valid value and sets its field", "
     CHECK(cfg.bus_clock_mhz == 66);
     CHECK(cfg.mem_latency == 9);
     CHECK(cfg.bus_model == BusModel::Tlm);
+    CHECK_FALSE(cfg.burst_batching);
     CHECK(cfg.tlm_quantum_ns == 250);
     CHECK(cfg.detail_from.packet == 5);
     CHECK(cfg.detail_for_ns == 1'000'000);

@@ -240,6 +240,7 @@ declared-defaults)
     effect scenario smoke run scenario smoke
     effect max-time 100us run ended_by "time limit"
     effect max-clocks 2000 run bus_clocks 2000
+    effect burst-batching off wall_clock bus_clocks_in_batches 0
     effect lso-max-size 65536 run traffic "32 packets both, size LSO 65536, 1 buffer per packet"
     # 32 sends of 64 KiB cut into MSS 1460 segments: ceil((65536 - 54) / 1460) = 45 each.
     [ "$(value e.json nic tso_segments)" = $((32 * 45)) ] || fail "--lso-max-size 65536 did not segment into MSS 1460"
@@ -479,6 +480,38 @@ same-seed)
     cmp -s d.vcd e.vcd && cmp -s d.pcap e.pcap || fail "two runs with the same fault plan wrote different VCD or pcap"
     cmp -s <(stats_sans_wallclock d.json) <(stats_sans_wallclock e.json) ||
         fail "two runs with the same fault plan wrote different statistics"
+    ;;
+burst-batching)
+    # --burst-batching on (the default) against off: the same statistics (outside the wall-clock section), the same
+    # pcap and the same printout, for runs whose bursts batching shortens; only the wall-clock section's count of
+    # clocks in batches tells them apart. A traced run and one with bridge faults batch nothing.
+    printout_sans_wallclock() { awk '/^wall-clock$/{skip=1} /^(VCD|GTKWave|pcap):/{skip=0} !skip' "$1"; }
+    value() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d[sys.argv[2]][sys.argv[3]])' "$@"; }
+    shapes=("--scenario saturate --packets 150"
+        "--scenario saturate --packets 150 --nic-data-path 64"
+        "--size imix --packets 60 --seed 11 --direction rx"
+        "--size 60 --packets 80 --direction tx --placement fragmented"
+        "--packets 40 --placement high --dma-address-bits 64 --bus-width 64 --seed 5")
+    for shape in "${shapes[@]}"; do
+        read -r -a shape_args <<<"$shape"
+        run 0 "${shape_args[@]}" --vcd none --pcap-out p.pcap --stats-json on.json
+        cp out.txt on.txt
+        cp err.txt on.err
+        mv p.pcap on.pcap
+        run 0 "${shape_args[@]}" --vcd none --pcap-out p.pcap --stats-json off.json --burst-batching off
+        mv p.pcap off.pcap
+        cmp -s <(stats_sans_wallclock on.json) <(stats_sans_wallclock off.json) ||
+            fail "$shape: batching changed the statistics: $(diff <(stats_sans_wallclock on.json) <(stats_sans_wallclock off.json) | head -6)"
+        cmp -s on.pcap off.pcap || fail "$shape: batching changed the pcap"
+        cmp -s <(printout_sans_wallclock on.txt) <(printout_sans_wallclock out.txt) || fail "$shape: batching changed the printout"
+        cmp -s on.err err.txt || fail "$shape: batching changed the reports on stderr"
+        [ "$(value on.json wall_clock bus_clocks_in_batches)" -gt 0 ] || fail "$shape: nothing was batched"
+        [ "$(value off.json wall_clock bus_clocks_in_batches)" = 0 ] || fail "$shape: --burst-batching off batched"
+    done
+    run 0 --packets 8 --vcd t.vcd --pcap-out none --stats-json t.json
+    [ "$(value t.json wall_clock bus_clocks_in_batches)" = 0 ] || fail "a traced run batched clocks"
+    run 0 --packets 20 --fault retry:0.05 --vcd none --pcap-out none --stats-json f.json
+    [ "$(value f.json wall_clock bus_clocks_in_batches)" = 0 ] || fail "a run with retry faults batched clocks"
     ;;
 replay)
     # A failing run prints its seed and the command that replays it; the replay fails the same way.
