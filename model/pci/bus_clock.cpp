@@ -151,7 +151,8 @@ void BusClock::evaluate_batch(uint64_t edge) {
     ++m_batch_serial;
     // A timed wake at this edge would wake an agent that was not asked.
     if (edge != m_edges || m_timed_wake <= edge || (edge + 1) * m_period_ticks >= m_batch_horizon || m_keep_running ||
-        m_level || !m_batch_lines->batchable() || sc_pending_activity_at_current_time() || !all_steady()) {
+        m_level || m_untraceable || !m_batch_lines->batchable() || sc_pending_activity_at_current_time() ||
+        !all_steady()) {
         evaluate_edge(edge);
         return;
     }
@@ -159,10 +160,20 @@ void BusClock::evaluate_batch(uint64_t edge) {
     evaluate_edge(edge, true);
     while (m_edges < end && m_edges < m_timed_wake && m_awake > 0) {
         m_batch_lines->settle();
-        if (!all_steady()) return;
+        if (!all_steady()) break;
+        record_batched_edge(m_edges - 1);
         evaluate_edge(m_edges, true);
         ++m_batched;
     }
+    // The kernel's cycle() at the end of this activation's time step records the last edge: with that edge's time.
+    if (m_edges - 1 != edge)
+        for (PolledTraceFile* f : m_batch_traces) f->batch_ended((m_edges - 1) * m_period_ticks);
+}
+
+void BusClock::record_batched_edge(uint64_t edge) {
+    // Nothing but the agents runs before the next edge, so what they and the lines hold now is what the end of this
+    // edge's time step would show.
+    for (PolledTraceFile* f : m_batch_traces) f->batched_edge(edge * m_period_ticks);
 }
 
 void BusClock::evaluate_edge(uint64_t edge, bool batch) {
@@ -215,8 +226,21 @@ void BusClock::negedge_method() {
     m_level->write(false);
 }
 
+void BusClock::trace_batches(sc_trace_file* tf) {
+    if (!tf) return;
+    auto* fast = dynamic_cast<PolledTraceFile*>(tf);
+    if (!fast) {
+        m_untraceable = true;
+        return;
+    }
+    for (PolledTraceFile* f : m_batch_traces)
+        if (f == fast) return;
+    m_batch_traces.push_back(fast);
+}
+
 void BusClock::trace(sc_trace_file* tf, const std::string& name) {
     if (!tf) return;
+    trace_batches(tf);
     if (auto* fast = dynamic_cast<PolledTraceFile*>(tf)) {
         fast->trace_clock(name, m_period);
         return;

@@ -11,7 +11,7 @@
 //
 // Batching (set_batching): edges every awake agent vouches for (ClockedAgent::steady_edge()) are evaluated one after
 // the other within one activation, before the next pending kernel activity; the agents see the same lines and edge
-// numbers as on their own time steps.
+// numbers as on their own time steps, and nicsim's trace files take each batched edge's record at that edge's time.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,10 @@
 #include <vector>
 
 #include <systemc>
+
+namespace nicsim {
+class PolledTraceFile;
+}
 
 namespace nicsim::pci {
 
@@ -41,7 +45,8 @@ class ClockedAgent {
 /// What a batch needs from the lines the agents drive (PciBus): their resolution between two edges of a batch.
 class BatchLines {
   public:
-    /// False while something outside the agents watches every change of the lines (a trace, an event).
+    /// False while something outside the agents watches every change of the lines (an event, a trace that reads the
+    /// simulation time or keeps kernel-updated copies of them).
     virtual bool batchable() const = 0;
     /// Resolve what the agents drove on this edge now, as the update phase would.
     virtual void settle() = 0;
@@ -107,8 +112,13 @@ class BusClock : public sc_core::sc_module {
     uint64_t batch_serial() const { return m_batch_serial; }
 
     /// Trace CLK as a wire under `name`, with both edges. The fast VCD writer draws it without a falling-edge time
-    /// step; any other trace file gets a real signal (and a clock that never stops).
+    /// step; any other trace file gets a real signal (and a clock that never stops, so nothing is batched). Calls
+    /// trace_batches(tf).
     void trace(sc_core::sc_trace_file* tf, const std::string& name);
+    /// `tf` traces objects this clock's agents change: it must see each edge's values at that edge's time. nicsim's
+    /// own writers (PolledTraceFile) take a record right after each edge a batch evaluates ahead of its time, stamped
+    /// with that edge's time; any other trace file keeps this clock from batching. Call during elaboration.
+    void trace_batches(sc_core::sc_trace_file* tf);
 
   private:
     struct Slot {
@@ -126,6 +136,8 @@ class BusClock : public sc_core::sc_module {
     bool all_steady();
     uint64_t batch_end(uint64_t edge) const;  // the first edge after `edge` a batch must leave to the kernel
     void evaluate_batch(uint64_t edge);
+    /// The traced values are those at the end of edge `edge`'s time step: the trace files take its record.
+    void record_batched_edge(uint64_t edge);
     void reschedule(uint64_t now);
     void negedge_method();
     uint64_t first_open_edge() const;   // the first edge at or after now that is not evaluated yet
@@ -150,6 +162,8 @@ class BusClock : public sc_core::sc_module {
     uint64_t m_batched = 0;
     uint64_t m_batch_serial = 0;
     bool m_batch_edge = false;
+    std::vector<PolledTraceFile*> m_batch_traces;  // trace files that take a record of every batched edge
+    bool m_untraceable = false;                    // a trace file that cannot: no batches
     sc_core::sc_event m_restart;
     sc_core::sc_event m_tick;  // the next edge of a ticking clock (edge_method()'s static sensitivity)
     sc_core::sc_event m_posedge;

@@ -88,6 +88,10 @@ class BusTrace {
     }
     /// With CMD traced: true and the time of the first address phase so far (false before one).
     bool first_address_phase(sc_core::sc_time& at) const;
+    /// Whether the bus's clock may batch edges (pci::BatchLines::batchable): nothing here reads the simulation time
+    /// or keeps sc_logic copies a trace file reads in the kernel's cycle. The first address phase's time is read
+    /// when it is seen, and the copies serve trace files other than nicsim's own.
+    bool batchable() const { return !m_mirror && (!m_command || m_any_address); }
 
   private:
     struct Mirror;

@@ -139,6 +139,10 @@ void PciBus::clock_edge() {
     if (m_reset_left == 0) CLK.sleep(m_reset_agent, false);  // nothing to do until reset is asserted again
 }
 
+bool PciBus::batchable() const {
+    return !m_changed_used && (m_trace == nullptr || m_trace->batchable());
+}
+
 void PciBus::settle() {
     m_wires->settle();
 }

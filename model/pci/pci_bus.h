@@ -185,7 +185,7 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     };
 
     void clock_edge() override;  // counts the clocks of an asserted RST#
-    bool batchable() const override { return m_trace == nullptr && !m_changed_used; }
+    bool batchable() const override;
     void settle() override;
     void resolve();
 

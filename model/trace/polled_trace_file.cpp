@@ -576,8 +576,14 @@ void PolledTraceFile::close_window() {
 }
 
 void PolledTraceFile::cycle(bool delta_cycle) {
-    if (delta_cycle || !m_sim.registered || m_sim.held || m_sim.closed) return;
+    if (delta_cycle) return;
+    // After a batch the kernel's time is still that of the batch's first edge, the traced values its last edge's.
     const uint64_t now = sc_core::sc_time_stamp().value();
+    take(now < m_sim.batch_end ? m_sim.batch_end : now);
+}
+
+void PolledTraceFile::take(uint64_t now) {
+    if (!m_sim.registered || m_sim.held || m_sim.closed) return;
     if (!m_sim.initialized) {
         m_sim.initialized = true;
         lay_out_records();

@@ -59,6 +59,15 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     /// simulation runs: its edges are written from the time alone, as an sc_clock traced here would show them,
     /// without the clock needing a time step of its own at either edge (pci::BusClock).
     void trace_clock(const std::string& name, const sc_core::sc_time& period);
+    /// A clock evaluated an edge ahead of its time, in a batch (pci::BusClock::set_batching): every traced object now
+    /// holds what it will hold at the end of that edge's time step, at `at` (time resolution units), and nothing else
+    /// runs before then. Takes that time step's record now.
+    void batched_edge(uint64_t at) { take(at); }
+    /// The kernel's cycle() at the end of this time step ends a batch whose last edge is at `at`: it takes that
+    /// edge's record.
+    void batch_ended(uint64_t at) {
+        if (at > m_sim.batch_end) m_sim.batch_end = at;
+    }
     /// A block's signals derived from its state on the writer thread (DerivedTrace), traced at this point of the
     /// registration order: the file keeps `trace`, which the writer thread may use after the block is gone; the
     /// state is copied only while the simulation runs.
@@ -230,6 +239,9 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     static unsigned record_align(const Var& v);
     /// Where each variable's raw bits go in a record, and what copies them there.
     void lay_out_records();
+    /// The record of the time step ending at `now` (time resolution units): the header and initial values first,
+    /// nothing before or after the window (simulation's thread).
+    void take(uint64_t now);
     /// The time (resolution units) and the traced objects' raw bits now, into `record` (simulation's thread).
     void capture(unsigned char* record, uint64_t now) const;
     /// One time step's record: the clock edges before it, then the values that changed (writer thread).
@@ -270,7 +282,8 @@ class PolledTraceFile : public sc_core::sc_trace_file {
         std::vector<Source> raw, bit, bv, lv;
         size_t record_bytes = 0;            // a multiple of 8: the time, then the raw bits
         std::unique_ptr<TraceQueue> queue;  // the writer thread, while it runs
-        uint64_t last_cycle = 0;            // time (resolution units) of the last time step the kernel ran
+        uint64_t last_cycle = 0;            // time (resolution units) of the last time step recorded
+        uint64_t batch_end = 0;             // the last edge a batch evaluated (batch_ended)
         bool initialized = false;
         bool registered = false;
         bool held = false;    // before the window (hold_until_window)

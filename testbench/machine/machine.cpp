@@ -57,7 +57,12 @@ CpuPlatform& MachineBase::platform() {
 
 void MachineBase::trace(sc_trace_file* tf) {
     if (!tf) return;
-    if (Machine* p = pin(); p && m_config.trace_bus) p->bus.trace(tf, m_config.trace_bus_options);
+    if (Machine* p = pin()) {
+        // The NIC's traced state changes on the bus's edges: batched edges must reach the file at their own times
+        // (or, for a file that cannot take them so, not be batched).
+        p->bus.CLK.trace_batches(tf);
+        if (m_config.trace_bus) p->bus.trace(tf, m_config.trace_bus_options);
+    }
     if (m_config.trace_nic) nic_device().trace(tf, m_config.trace_nic_name, m_config.trace_nic);
 }
 
@@ -79,7 +84,7 @@ Machine::Machine(sc_module_name name, const MachineConfig& cfg, bool finish)
     monitor.set_dac_capable(nic.master().master_index(), cfg.nic.dma_address_bits == 64);
     monitor.set_data_path_64(nic.master().master_index(), cfg.nic.data_path_bits == 64);
     if (cfg.bridge_faults) host.bridge.set_faults(*cfg.bridge_faults);
-    bus.set_burst_batching(cfg.burst_batching && !cfg.trace_file);  // a trace records every edge at its time
+    bus.set_burst_batching(cfg.burst_batching);
     if (finish) finish_construction();
 }
 

@@ -28,7 +28,8 @@ struct MachineConfig {
     /// Both bus models, starting with the fast one (DetailMachine: nicsim --detail-from); bus_model is tlm then.
     bool both_bus_models = false;
     bool verify_dma = true;  ///< the DMA verifier refuses device accesses the host did not hand out
-    /// Pin only, untraced runs only: evaluate the steady edges of a burst in batches (pci::BusClock::set_batching).
+    /// Pin only: evaluate the steady edges of a burst in batches (pci::BusClock::set_batching; a trace file other
+    /// than nicsim's own writers keeps every edge on its own time step).
     bool burst_batching = false;
     pci::ArbiterConfig arbiter{0, 16};  ///< pin only: parked on the host bridge (bus master 0)
     /// Pin only: faults the host bridge injects into the NIC's transactions (none when empty).

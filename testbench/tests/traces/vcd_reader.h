@@ -14,6 +14,7 @@ struct VcdChange {
     uint64_t time = 0;     ///< in the file's timescale units
     uint64_t value = 0;    ///< binary value (x/z bits read as 0)
     bool unknown = false;  ///< the value had x or z bits
+    uint64_t xz = 0;       ///< which of the value's bits were x or z
 };
 
 class VcdReader {
@@ -109,6 +110,7 @@ class VcdReader {
         c.time = t;
         for (char b : bits) {
             c.value = (c.value << 1) | (b == '1' ? 1u : 0u);
+            c.xz = (c.xz << 1) | (b != '0' && b != '1' ? 1u : 0u);
             if (b != '0' && b != '1') c.unknown = true;
         }
         for (const std::string& n : it->second) m_changes[n].push_back(c);
