@@ -1262,6 +1262,7 @@ void NdisHost::api_indicate_packets(PPNDIS_PACKET packets, UINT count) {
             if (va && b->ByteCount) f.bytes.insert(f.bytes.end(), va, va + b->ByteCount);
         }
         f.packet_size = static_cast<uint32_t>(f.bytes.size());
+        f.ieee8021q = reinterpret_cast<uintptr_t>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, Ieee8021QInfo));
         m_received.push_back(std::move(f));
         if (NDIS_GET_PACKET_STATUS(p) == NDIS_STATUS_RESOURCES) continue;  // copied; the miniport keeps it
         if (!m_chars.ReturnPacketHandler) {

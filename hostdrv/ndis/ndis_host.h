@@ -88,6 +88,7 @@ struct ReceivedFrame {
     bool via_packet;            ///< NdisMIndicateReceivePacket (else NdisMEthIndicateReceive)
     NDIS_STATUS packet_status;  ///< the packet's status at indication (RESOURCES: returned at once)
     uint32_t packet_size;       ///< PacketSize of an NdisMEthIndicateReceive
+    uintptr_t ieee8021q = 0;    ///< the packet's Ieee8021QInfo (NDIS_PACKET_8021Q_INFO.Value), 0 for none
 };
 
 struct StatusIndication {

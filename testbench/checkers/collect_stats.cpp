@@ -76,6 +76,16 @@ const StatRow<RunView> kReceiveRows[] = {
      [](const RunView& r) { return r.top.pcap_source() ? stat_count(r.top.pcap_source()->sent()) : stat_absent(); }},
 };
 
+/// --pcap-in: the frames indicated against the frames the file put on the wire.
+const StatRow<PcapInBoard> kPcapBoardRows[] = {
+    {"frames from pcap intact", [](const PcapInBoard& b) { return stat_count(b.counts().intact); }},
+    {"frames from pcap with the 802.1Q tag out of band",
+     [](const PcapInBoard& b) { return stat_nonzero(b.counts().tag_out_of_band); }},
+    {"frames from pcap corrupted", [](const PcapInBoard& b) { return stat_count(b.counts().corrupted); }},
+    {"frames from pcap not indicated", [](const PcapInBoard& b) { return stat_count(b.not_indicated()); }},
+    {"first problem", [](const PcapInBoard& b) { return stat_nonempty(b.first_problem()); }},
+};
+
 /// A scoreboard's counts, and what the verdict names when it fails: the first problem and the first missing frame.
 const StatRow<Scoreboard> kBoardRows[] = {
     {"frames expected", [](const Scoreboard& b) { return stat_count(b.counts().expected); }},
@@ -164,7 +174,10 @@ void add_traffic(RunStats& s, const RunView& r) {
     add_rows(s, "transmit", r, kTransmitRows);
     add_rows(s, "transmit", r.partner ? r.partner->rx_board() : r.top.peer()->tx_board(), kBoardRows);
     add_rows(s, "receive", r, kReceiveRows);
-    if (r.cfg.pcap_in.empty()) add_rows(s, "receive", r.dut.rx_board(), kBoardRows);
+    if (r.cfg.pcap_in.empty())
+        add_rows(s, "receive", r.dut.rx_board(), kBoardRows);
+    else
+        add_rows(s, "receive", r.top.pcap_board(), kPcapBoardRows);
     if (MachineBase* p = r.partner) {
         s.add_count("partner transmit", "packets sent", p->sent_packets());
         add_rows(s, "partner transmit", r.dut.rx_board(), kBoardRows);

@@ -125,9 +125,12 @@ bool resume_not_shown(const Evidence& e) {
     return false;
 }
 
-/// --pcap-in frames are not known byte for byte, but each one reaches the driver or is accounted for by the NIC
-/// (filtered as not ours, missed or dropped).
+/// Each --pcap-in frame the driver indicates is one the file sent, byte for byte and in order (PcapInBoard); each
+/// one it does not is accounted for by the NIC (filtered as not ours, missed or dropped).
 void judge_pcap_in(const Evidence& e, uint64_t rx_allowed, std::vector<std::string>& fail) {
+    if (const uint64_t bad = e.n("receive", "frames from pcap corrupted"))
+        fail.push_back("receive: " + std::to_string(bad) +
+                       " frames indicated differ from the frames the pcap sent: " + e.text("receive", "first problem"));
     const uint64_t in = e.n("receive", "frames from pcap");
     // Frames the NIC rejects as its configuration says (the address filter; longer than RCTL.LPE allows, counted in
     // ROC; arriving while the receiver is off or the link down; in its FIFO at a reset) are accounted for; any other

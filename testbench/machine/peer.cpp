@@ -62,6 +62,7 @@ uint64_t Peer::injected_between(uint64_t from_ns, uint64_t to_ns) const {
 }
 
 void HoldUntilDriverUp::transmit(const net::Frame& frame) {
+    m_board.expect(frame.bytes.data(), frame.bytes.size() - (frame.fcs_included ? net::kFcsBytes : 0));
     if (m_open) {
         m_target.transmit(frame);
         return;

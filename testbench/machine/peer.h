@@ -8,6 +8,7 @@
 #include <systemc>
 
 #include "model/wire/wire.h"
+#include "testbench/checkers/pcap_in_board.h"
 #include "testbench/checkers/scoreboard.h"
 #include "testbench/machine/machine.h"
 #include "testbench/nicsim/run_config.h"
@@ -41,9 +42,10 @@ class Peer : public sc_core::sc_module {
 
 /// Holds frames a pcap file would put on the wire before the DUT's driver is up (its receiver is not enabled yet,
 /// so they would all be dropped), and sends them in order the moment it is up; later frames pass straight through.
+/// Each frame is handed to `board` as the one it should arrive as.
 class HoldUntilDriverUp : public net::WireSink {
   public:
-    explicit HoldUntilDriverUp(net::WireSink& target) : m_target(target) {}
+    HoldUntilDriverUp(net::WireSink& target, PcapInBoard& board) : m_target(target), m_board(board) {}
     void transmit(const net::Frame& frame) override;
     void release(uint64_t now_ns);
     uint64_t held() const { return m_held_total; }
@@ -51,6 +53,7 @@ class HoldUntilDriverUp : public net::WireSink {
 
   private:
     net::WireSink& m_target;
+    PcapInBoard& m_board;
     bool m_open = false;
     std::vector<net::Frame> m_held;
     uint64_t m_held_total = 0;

@@ -205,7 +205,10 @@ void RunProgram::drain_received() {
     for (const ndis::ReceivedFrame& f : m_frames_taken) {
         ++m_received;
         m_received_bytes += f.bytes.size();
-        if (m_check_rx) m_rx_board.observe(f.bytes.data(), f.bytes.size());
+        if (m_pcap_board)
+            m_pcap_board->observe(f.bytes.data(), f.bytes.size(), f.ieee8021q);
+        else
+            m_rx_board.observe(f.bytes.data(), f.bytes.size());
         if (m_reset_end_ns) ++m_rx_after_reset;
         if (m_ndis->hang_reset_end_ns()) ++m_rx_after_recovery;
     }

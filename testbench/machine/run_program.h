@@ -13,6 +13,7 @@
 #include <systemc>
 
 #include "hostdrv/ndis/ndis_host.h"
+#include "testbench/checkers/pcap_in_board.h"
 #include "testbench/checkers/scoreboard.h"
 #include "testbench/machine/miniport_loader.h"
 #include "testbench/machine/protocol_bind.h"
@@ -62,7 +63,9 @@ class RunProgram {
     uint64_t rx_expected_total = 0;  ///< frames the other end will inject (set by the top)
     void set_tx_board(Scoreboard* board) { m_tx_board = board; }
     void set_peer_mac(const Mac& mac) { m_peer_mac = mac; }
-    void set_check_rx(bool check) { m_check_rx = check; }
+    /// Received traffic comes from a pcap file: received frames are judged by `board` instead of the receive
+    /// scoreboard.
+    void set_pcap_board(PcapInBoard* board) { m_pcap_board = board; }
     /// Received traffic comes from a source that is not counted frame by frame (a pcap file): the program waits
     /// until `done()` and then for receive to go quiet.
     void set_rx_source_done(std::function<bool()> done) { m_rx_source_done = std::move(done); }
@@ -117,7 +120,7 @@ class RunProgram {
     Mac m_own_mac;
     Mac m_peer_mac;
     bool m_partner_role;
-    bool m_check_rx = true;
+    PcapInBoard* m_pcap_board = nullptr;
     uint64_t m_received = 0;
     unsigned m_map_registers = 0;
     std::function<bool()> m_rx_source_done;

@@ -42,7 +42,7 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
     MachineConfig dut = machine_config(m_cfg, false, kPeerMac);
     dut.miniport = m_dut_miniport.get();
     m_dut = build_machine("dut", dut);
-    m_dut->set_check_rx(m_cfg.pcap_in.empty());  // frames from a pcap are not ours to check byte for byte
+    if (!m_cfg.pcap_in.empty()) m_dut->set_pcap_board(&m_pcap_board);
     if (DetailMachine* d = m_dut->detail())
         m_detail = std::make_unique<DetailWindow>("detail", m_cfg, *d, m_wire.end_a());
     if (m_cfg.back_to_back) {
@@ -71,7 +71,7 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         m_wire.connect_b([this](const net::Frame& f) { m_peer->receive(f); });
         m_wire.on_link_change_a([this](bool up) { m_dut->nic_device().set_link(up); });
         if (!m_cfg.pcap_in.empty()) {
-            m_pcap_gate = std::make_unique<HoldUntilDriverUp>(m_wire.end_b());
+            m_pcap_gate = std::make_unique<HoldUntilDriverUp>(m_wire.end_b(), m_pcap_board);
             m_pcap_in = std::make_unique<wire::PcapSource>("pcap_in", m_cfg.pcap_in, *m_pcap_gate, m_cfg.link_mbps);
             SC_THREAD(open_pcap_gate);
             m_dut->set_rx_source_done([this] { return m_pcap_in->done() && m_pcap_gate->is_open(); });

@@ -13,7 +13,7 @@
 #include "model/trace/tracer.h"
 #include "model/wire/pcap_file.h"
 #include "model/wire/wire.h"
-#include "testbench/checkers/scoreboard.h"
+#include "testbench/checkers/pcap_in_board.h"
 #include "testbench/machine/detail_window.h"
 #include "testbench/machine/machine.h"
 #include "testbench/machine/peer.h"
@@ -39,6 +39,8 @@ class SystemTop : public sc_core::sc_module {
     wire::Wire& wire() { return m_wire; }
     Peer* peer() { return m_peer.get(); }
     wire::PcapSource* pcap_source() { return m_pcap_in.get(); }
+    /// --pcap-in: the frames sent against the frames indicated.
+    const PcapInBoard& pcap_board() const { return m_pcap_board; }
     /// The detailed window (--detail-from), or null.
     const DetailWindow* detail_window() const { return m_detail.get(); }
     /// Every program finished and every expected frame arrived (or the peer has nothing more to send).
@@ -69,6 +71,7 @@ class SystemTop : public sc_core::sc_module {
     std::unique_ptr<machine::MiniportLibrary> m_dut_miniport;
     std::unique_ptr<machine::MiniportLibrary> m_partner_miniport;
     std::unique_ptr<Tracer> m_tracer;
+    PcapInBoard m_pcap_board;
     std::unique_ptr<wire::PcapWriter> m_pcap_out;
     wire::Wire m_wire;
     std::unique_ptr<MachineBase> m_dut;
@@ -77,7 +80,6 @@ class SystemTop : public sc_core::sc_module {
     std::unique_ptr<Peer> m_peer;
     std::unique_ptr<HoldUntilDriverUp> m_pcap_gate;
     std::unique_ptr<wire::PcapSource> m_pcap_in;
-    Scoreboard m_pcap_board{"pcap-in"};
     bool m_link_restored = false;
     uint64_t m_link_up_frames = 0;
     uint64_t m_link_up_lost = 0;

@@ -306,6 +306,20 @@ typedef struct _NDIS_TCP_IP_CHECKSUM_PACKET_INFO {
     };
 } NDIS_TCP_IP_CHECKSUM_PACKET_INFO, *PNDIS_TCP_IP_CHECKSUM_PACKET_INFO;
 
+/* Per-packet 802.1Q tag (Ieee8021QInfo), stored in the pointer-sized slot: a miniport whose NIC strips the tag on
+ * receive hands it up here, and reads here the tag to insert on send. */
+typedef struct _NDIS_PACKET_8021Q_INFO {
+    union {
+        struct {
+            ULONG UserPriority : 3;
+            ULONG CanonicalFormatId : 1;
+            ULONG VlanId : 12;
+            ULONG Reserved : 16;
+        } TagHeader;
+        PVOID Value;
+    };
+} NDIS_PACKET_8021Q_INFO, *PNDIS_PACKET_8021Q_INFO;
+
 /* ---- Scatter-gather (DDK layout) ---- */
 typedef struct _SCATTER_GATHER_ELEMENT {
     PHYSICAL_ADDRESS Address;

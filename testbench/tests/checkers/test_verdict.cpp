@@ -307,6 +307,21 @@ TEST_CASE("frames from --pcap-in that are neither indicated nor filtered fail th
                Catch::Contains("3 of 8 frames from the pcap were neither indicated nor filtered"));
 }
 
+TEST_CASE("a frame from --pcap-in indicated with other bytes fails the run", "[checkers][verdict]") {
+    RunConfig cfg = fast_bus();
+    cfg.pcap_in = "in.pcap";
+    RunStats s;
+    s.add_count("receive", "packets indicated", 8);
+    s.add_count("receive", "frames from pcap", 8);
+    s.add_count("receive", "frames from pcap intact", 7);
+    s.add_count("receive", "frames from pcap corrupted", 1);
+    s.add_text("receive", "first problem", "a frame of 64 bytes indicated is none of the frames sent");
+    s.add_count("nic", "frames filtered", 0);
+    CHECK_THAT(
+        reasons(judge(s, cfg, RunOutcome{})),
+        Catch::Contains("receive: 1 frames indicated differ from the frames the pcap sent: a frame of 64 bytes"));
+}
+
 TEST_CASE("a fault that left no evidence fails the run", "[checkers][verdict]") {
     RunConfig cfg = fast_bus();
     cfg.fault.reset_at_ns = 400'000;

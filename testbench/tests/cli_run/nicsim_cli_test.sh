@@ -182,15 +182,19 @@ pcap-in)
     run 0 --pcap-in in.pcap --direction tx --packets 0 --vcd none --pcap-out none --stats-json s.json
     grep -q '"frames_from_pcap": 3' s.json || fail "the pcap's 3 frames were not injected"
     grep -q '"packets_indicated": 3' s.json || fail "the pcap's 3 frames (to the NIC's address) were not received"
+    grep -q '"frames_from_pcap_intact": 3' s.json || fail "the pcap's 3 frames were not indicated byte for byte"
     # Frames longer than one 2048-byte RX buffer: without jumbo frames the NIC drops them (RCTL.LPE clear, over 1522
     # bytes with FCS); with --jumbo-packet 9014 the driver reassembles each from its buffers and indicates it whole.
     write_sized_pcap big.pcap 2100 3000 9014
     run 0 --pcap-in big.pcap --direction tx --packets 0 --vcd none --pcap-out none --stats-json s.json
     grep -q '"packets_indicated": 0' s.json || fail "oversize frames were indicated without jumbo frames"
     grep -q '"frames_dropped": 3' s.json || fail "the NIC did not drop the 3 oversize frames"
+    grep -q '"frames_from_pcap_not_indicated": 3' s.json || fail "the 3 dropped frames were not counted as not indicated"
     run 0 --pcap-in big.pcap --direction tx --packets 0 --vcd none --pcap-out none --stats-json s.json --jumbo-packet 9014
     grep -q '"packets_indicated": 3' s.json || fail "the 3 long frames were not indicated with --jumbo-packet 9014"
     grep -q '"bytes_indicated": 14114' s.json || fail "the long frames were not indicated whole (2100+3000+9014)"
+    grep -q '"frames_from_pcap_intact": 3' s.json || fail "the long frames were not indicated byte for byte"
+    grep -q '"frames_from_pcap_corrupted": 0' s.json || fail "a long frame was indicated with other bytes"
     ;;
 limits)
     run 0 --packets 1000 --max-time 100us --vcd none --pcap-out none --stats-json s.json
