@@ -7,8 +7,8 @@ namespace nicsim::tb {
 
 namespace {
 
-constexpr size_t kMacs = 12;      // destination and source address
-constexpr size_t kTagBytes = 4;   // TPID and TCI (IEEE 802.1Q, section 9.6)
+constexpr size_t kMacs = 12;     // destination and source address
+constexpr size_t kTagBytes = 4;  // TPID and TCI (IEEE 802.1Q, section 9.6)
 constexpr uint16_t kTpid = 0x8100;
 
 bool same(const std::vector<uint8_t>& sent, const uint8_t* data, size_t len) {
@@ -57,7 +57,8 @@ void PcapInBoard::observe(const uint8_t* data, size_t len, uintptr_t ieee8021q) 
 
 void PcapInBoard::report_corrupted(const uint8_t* data, size_t len) {
     if (!m_first_problem.empty()) return;
-    std::string what = "a frame of " + std::to_string(len) + " bytes indicated is none of the frames sent and not yet indicated";
+    std::string what =
+        "a frame of " + std::to_string(len) + " bytes indicated is none of the frames sent and not yet indicated";
     if (!m_sent.empty()) {
         // The likeliest original: the oldest frame not yet indicated.
         const std::vector<uint8_t>& s = m_sent.front();

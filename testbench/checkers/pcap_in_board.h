@@ -13,11 +13,11 @@
 namespace nicsim::tb {
 
 struct PcapInCounts {
-    uint64_t sent = 0;           ///< frames put on the wire
-    uint64_t intact = 0;         ///< indicated with the bytes they were sent with
+    uint64_t sent = 0;             ///< frames put on the wire
+    uint64_t intact = 0;           ///< indicated with the bytes they were sent with
     uint64_t tag_out_of_band = 0;  ///< of those, indicated without their 802.1Q tag, the tag in Ieee8021QInfo
-    uint64_t corrupted = 0;      ///< indicated, but equal to none of the frames sent and not yet indicated
-    uint64_t passed_over = 0;    ///< not indicated, a later frame was (or too old to wait for: kWindow)
+    uint64_t corrupted = 0;        ///< indicated, but equal to none of the frames sent and not yet indicated
+    uint64_t passed_over = 0;      ///< not indicated, a later frame was (or too old to wait for: kWindow)
 };
 
 class PcapInBoard {

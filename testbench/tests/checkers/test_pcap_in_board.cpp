@@ -20,8 +20,12 @@ Bytes frame(uint8_t n, size_t len = 60) {
     return f;
 }
 
-void expect(PcapInBoard& b, const Bytes& f) { b.expect(f.data(), f.size()); }
-void observe(PcapInBoard& b, const Bytes& f, uintptr_t tag = 0) { b.observe(f.data(), f.size(), tag); }
+void expect(PcapInBoard& b, const Bytes& f) {
+    b.expect(f.data(), f.size());
+}
+void observe(PcapInBoard& b, const Bytes& f, uintptr_t tag = 0) {
+    b.observe(f.data(), f.size(), tag);
+}
 
 }  // namespace
 
