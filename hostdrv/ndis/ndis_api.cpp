@@ -406,7 +406,14 @@ VOID NdisMEthIndicateReceive(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Mini
                              UINT HeaderBufferSize, PVOID LookaheadBuffer, UINT LookaheadBufferSize, UINT PacketSize) {
     up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMEthIndicateReceive");
     if (NdisHost* h = host_of(MiniportAdapterHandle))
-        h->api_eth_indicate(HeaderBuffer, HeaderBufferSize, LookaheadBuffer, LookaheadBufferSize, PacketSize);
+        h->api_eth_indicate(MiniportReceiveContext, HeaderBuffer, HeaderBufferSize, LookaheadBuffer,
+                            LookaheadBufferSize, PacketSize);
+}
+
+VOID NdisMTransferDataComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_PACKET Packet, NDIS_STATUS Status,
+                               UINT BytesTransferred) {
+    up_to_dispatch(NdisHost::from_handle(MiniportAdapterHandle), "NdisMTransferDataComplete");
+    if (NdisHost* h = host_of(MiniportAdapterHandle)) h->api_transfer_data_complete(Packet, Status, BytesTransferred);
 }
 
 VOID NdisMEthIndicateReceiveComplete(NDIS_HANDLE MiniportAdapterHandle) {

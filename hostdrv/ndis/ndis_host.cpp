@@ -54,6 +54,13 @@ NdisHost::~NdisHost() {
         std::free(b.va);
     }
     for (const MmioMap& m : m_mmio) munmap(reinterpret_cast<void*>(m.va), m.length);
+    for (Transfer& t : m_transfers) {
+        PNDIS_BUFFER buf = nullptr;
+        NdisUnchainBufferAtFront(t.packet, &buf);
+        if (buf) NdisFreeBuffer(buf);
+        NdisFreePacket(t.packet);
+    }
+    if (m_transfer_pool) NdisFreePacketPool(m_transfer_pool);
     if (m_packet_pool) NdisFreePacketPool(m_packet_pool);
     if (m_buffer_pool) NdisFreeBufferPool(m_buffer_pool);
     g_live.erase(std::find(g_live.begin(), g_live.end(), this));
@@ -1296,15 +1303,70 @@ void NdisHost::return_received_packets() {
     flush_returns();
 }
 
-void NdisHost::api_eth_indicate(PVOID header, UINT header_size, PVOID lookahead, UINT lookahead_size,
-                                UINT packet_size) {
+void NdisHost::api_eth_indicate(NDIS_HANDLE receive_context, PVOID header, UINT header_size, PVOID lookahead,
+                                UINT lookahead_size, UINT packet_size) {
     ReceivedFrame f{{}, false, NDIS_STATUS_SUCCESS, packet_size};
     if (header && header_size)
         f.bytes.insert(f.bytes.end(), static_cast<uint8_t*>(header), static_cast<uint8_t*>(header) + header_size);
     if (lookahead && lookahead_size)
         f.bytes.insert(f.bytes.end(), static_cast<uint8_t*>(lookahead),
                        static_cast<uint8_t*>(lookahead) + lookahead_size);
+    if (packet_size > lookahead_size && m_chars.TransferDataHandler) {
+        transfer_rest(receive_context, lookahead_size, std::move(f));
+        return;
+    }
+    if (packet_size > lookahead_size)
+        violation("no-transfer-data-handler", "NdisMEthIndicateReceive of " + std::to_string(lookahead_size) + " of " +
+                                                  std::to_string(packet_size) +
+                                                  " bytes by a miniport without MiniportTransferData");
     m_received.push_back(std::move(f));
+}
+
+// A protocol given less than the whole packet in the lookahead asks the miniport for the rest from inside the
+// indication (NdisTransferData, which NDIS passes to MiniportTransferData), into a packet of its own; the frame
+// reaches it when the transfer completes, and not at all when the transfer fails.
+void NdisHost::transfer_rest(NDIS_HANDLE receive_context, UINT offset, ReceivedFrame&& f) {
+    const UINT rest = f.packet_size - offset;
+    NDIS_STATUS st = NDIS_STATUS_SUCCESS;
+    if (!m_transfer_pool) NdisAllocatePacketPool(&st, &m_transfer_pool, kTransferPackets, 16);
+    if (!m_buffer_pool) NdisAllocateBufferPool(&st, &m_buffer_pool, 65536);
+    Transfer t{nullptr, std::make_unique<uint8_t[]>(rest), rest, std::move(f)};
+    NdisAllocatePacket(&st, &t.packet, m_transfer_pool);
+    PNDIS_BUFFER buf = nullptr;
+    if (st == NDIS_STATUS_SUCCESS) NdisAllocateBuffer(&st, &buf, m_buffer_pool, t.data.get(), rest);
+    if (st != NDIS_STATUS_SUCCESS) {  // out of packets: the protocol drops the frame, as it would on Windows
+        if (t.packet) NdisFreePacket(t.packet);
+        ++m_transfers_failed;
+        return;
+    }
+    NdisChainBufferAtFront(t.packet, buf);
+    m_transfers.push_back(std::move(t));
+    UINT done = 0;
+    PNDIS_PACKET pkt = m_transfers.back().packet;
+    st = m_chars.TransferDataHandler(pkt, &done, m_context, receive_context, offset, rest);
+    if (st != NDIS_STATUS_PENDING) api_transfer_data_complete(pkt, st, done);
+}
+
+void NdisHost::api_transfer_data_complete(PNDIS_PACKET packet, NDIS_STATUS status, UINT bytes) {
+    const auto it = std::find_if(m_transfers.begin(), m_transfers.end(),
+                                 [packet](const Transfer& t) { return t.packet == packet; });
+    if (it == m_transfers.end()) {
+        violation("transfer-complete-unexpected",
+                  "NdisMTransferDataComplete for a packet no MiniportTransferData pends");
+        return;
+    }
+    Transfer t = std::move(*it);
+    m_transfers.erase(it);
+    PNDIS_BUFFER buf = nullptr;
+    NdisUnchainBufferAtFront(t.packet, &buf);
+    if (buf) NdisFreeBuffer(buf);
+    NdisFreePacket(t.packet);
+    if (status != NDIS_STATUS_SUCCESS) {
+        ++m_transfers_failed;
+        return;
+    }
+    t.frame.bytes.insert(t.frame.bytes.end(), t.data.get(), t.data.get() + std::min(bytes, t.size));
+    m_received.push_back(std::move(t.frame));
 }
 
 void NdisHost::api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size) {

@@ -190,6 +190,9 @@ class NdisHost {
     /// Times a serialized miniport refused a packet with NDIS_STATUS_RESOURCES (NDIS kept it queued and sent it
     /// again after a send completion or NdisMSendResourcesAvailable).
     uint64_t send_resources_refusals() const { return m_send_resources_refusals; }
+    /// Frames indicated with a partial lookahead that never reached the protocol: MiniportTransferData failed, or
+    /// all kTransferPackets packets were pending.
+    uint64_t transfers_failed() const { return m_transfers_failed; }
     OidResult query_oid(NDIS_OID oid, ULONG buffer_length);
     /// A query whose information buffer starts as `input` (OID_TCP_TASK_OFFLOAD takes an NDIS_TASK_OFFLOAD_HEADER).
     OidResult query_oid(NDIS_OID oid, ULONG buffer_length, const std::vector<uint8_t>& input);
@@ -280,7 +283,9 @@ class NdisHost {
     void api_send_complete(PNDIS_PACKET packet, NDIS_STATUS status);
     void api_send_resources_available();
     void api_indicate_packets(PPNDIS_PACKET packets, UINT count);
-    void api_eth_indicate(PVOID header, UINT header_size, PVOID lookahead, UINT lookahead_size, UINT packet_size);
+    void api_eth_indicate(NDIS_HANDLE receive_context, PVOID header, UINT header_size, PVOID lookahead,
+                          UINT lookahead_size, UINT packet_size);
+    void api_transfer_data_complete(PNDIS_PACKET packet, NDIS_STATUS status, UINT bytes);
     void api_eth_indicate_complete() { ++m_receive_complete; }
     void api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size);
     void api_indicate_status_complete() { ++m_status_complete; }
@@ -294,6 +299,7 @@ class NdisHost {
     const std::vector<uint8_t>& api_network_address() const { return m_network_address; }
 
   private:
+    void transfer_rest(NDIS_HANDLE receive_context, UINT offset, ReceivedFrame&& f);
     struct MmioMap {
         uintptr_t va;
         uint64_t phys;
@@ -445,6 +451,17 @@ class NdisHost {
 
     NDIS_HANDLE m_packet_pool = nullptr;
     NDIS_HANDLE m_buffer_pool = nullptr;
+    /// A frame indicated with a partial lookahead, waiting for MiniportTransferData to fill in the rest.
+    struct Transfer {
+        PNDIS_PACKET packet;
+        std::unique_ptr<uint8_t[]> data;
+        UINT size;
+        ReceivedFrame frame;
+    };
+    static constexpr UINT kTransferPackets = 64;  // transfers pending at once
+    NDIS_HANDLE m_transfer_pool = nullptr;
+    std::vector<Transfer> m_transfers;
+    uint64_t m_transfers_failed = 0;  // frames dropped: MiniportTransferData failed, or no packet was free for it
     uint64_t m_next_send_id = 1;
     std::deque<SendRecord> m_sends;  // completed mostly in the order sent: the front leaves cheaply
     // Records of finished sends with their vectors emptied, reused for their capacity (as NDIS reuses a pool's

@@ -72,6 +72,9 @@ const StatRow<RunView> kTransmitRows[] = {
 const StatRow<RunView> kReceiveRows[] = {
     {"packets indicated", [](const RunView& r) { return stat_count(r.dut.received()); }},
     {"bytes indicated", [](const RunView& r) { return stat_count(r.dut.received_bytes()); }},
+    // NdisMEthIndicateReceive with a partial lookahead whose MiniportTransferData failed: the protocol dropped them.
+    {"frames dropped (MiniportTransferData failed)",
+     [](const RunView& r) { return r.dut.ndis() ? stat_nonzero(r.dut.ndis()->transfers_failed()) : stat_absent(); }},
     {"frames from pcap",
      [](const RunView& r) { return r.top.pcap_source() ? stat_count(r.top.pcap_source()->sent()) : stat_absent(); }},
 };

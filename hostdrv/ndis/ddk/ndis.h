@@ -822,6 +822,8 @@ VOID NdisGetCurrentSystemTime(OUT PLARGE_INTEGER pSystemTime);
 
 /* ---- Upper-edge indications and completions ---- */
 VOID NdisMSendComplete(IN NDIS_HANDLE MiniportAdapterHandle, IN PNDIS_PACKET Packet, IN NDIS_STATUS Status);
+VOID NdisMTransferDataComplete(IN NDIS_HANDLE MiniportAdapterHandle, IN PNDIS_PACKET Packet, IN NDIS_STATUS Status,
+                               IN UINT BytesTransferred);
 VOID NdisMSendResourcesAvailable(IN NDIS_HANDLE MiniportAdapterHandle);
 VOID NdisMIndicateReceivePacket(IN NDIS_HANDLE MiniportAdapterHandle, IN PPNDIS_PACKET ReceivePackets,
                                 IN UINT NumberOfPackets);

@@ -266,6 +266,7 @@ NDIS_STATUS fake_driver_entry(PVOID driver_object, PVOID registry_path) {
     c.HandleInterruptHandler = handle_interrupt;
     c.ReturnPacketHandler = return_packet;
     c.CheckForHangHandler = check_for_hang;
+    c.TransferDataHandler = g_script.transfer_data;
     UINT len = sizeof(NDIS51_MINIPORT_CHARACTERISTICS);
     if (g_script.major == 5 && g_script.minor == 0) len = sizeof(NDIS50_MINIPORT_CHARACTERISTICS);
     if (g_script.major == 4) len = sizeof(NDIS40_MINIPORT_CHARACTERISTICS);

@@ -40,6 +40,7 @@ struct MiniportScript {
     NDIS_OID refuse_oid = 0;          ///< answered NDIS_STATUS_INVALID_OID even when answer_start_oids
     ULONG max_send_packets = 3;       ///< OID_GEN_MAXIMUM_SEND_PACKETS
     bool assert_one_element = false;  ///< a send ASSERTs (RtlAssert, send.c:63) that its SG list has one element
+    W_TRANSFER_DATA_HANDLER transfer_data = nullptr;  ///< MiniportTransferData (none when null)
 };
 
 struct SgSeen {

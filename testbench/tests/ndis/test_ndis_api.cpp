@@ -383,6 +383,98 @@ TEST_CASE("NdisMEthIndicateReceive and NdisMIndicateStatus reach the protocol si
     CHECK(rig.host.status_complete_count() == 1);
 }
 
+namespace {
+
+/// A received frame a miniport indicates with a partial lookahead: 14 header bytes, then byte i of the data is i.
+UCHAR g_rx_frame[14 + 300];
+NDIS_STATUS g_transfer_status = NDIS_STATUS_SUCCESS;
+PNDIS_PACKET g_transfer_packet = nullptr;
+UINT g_transfer_offset = 0, g_transfer_count = 0;
+
+/// MiniportTransferData: copies the data from ByteOffset into the protocol's packet (unless it is to pend or fail).
+NDIS_STATUS NTAPI transfer_data(PNDIS_PACKET packet, PUINT transferred, NDIS_HANDLE, NDIS_HANDLE context, UINT offset,
+                                UINT count) {
+    CHECK(context == g_rx_frame);
+    g_transfer_packet = packet;
+    g_transfer_offset = offset;
+    g_transfer_count = count;
+    *transferred = 0;
+    if (g_transfer_status != NDIS_STATUS_SUCCESS) return g_transfer_status;
+    PNDIS_BUFFER buf = nullptr;
+    NdisQueryPacket(packet, nullptr, nullptr, &buf, nullptr);
+    PVOID va = nullptr;
+    UINT size = 0;
+    NdisQueryBufferSafe(buf, &va, &size, NormalPagePriority);
+    REQUIRE(size >= count);
+    NdisMoveMemory(va, g_rx_frame + 14 + offset, count);
+    *transferred = count;
+    return NDIS_STATUS_SUCCESS;
+}
+
+void indicate_partial(UINT lookahead) {
+    NdisMEthIndicateReceive(fake_adapter_handle(), g_rx_frame, g_rx_frame, 14, g_rx_frame + 14, lookahead, 300);
+    NdisMEthIndicateReceiveComplete(fake_adapter_handle());
+}
+
+}  // namespace
+
+TEST_CASE("A partial lookahead is completed through MiniportTransferData, at once or pended", "[ndis][api]") {
+    for (unsigned i = 0; i < sizeof g_rx_frame; ++i) g_rx_frame[i] = static_cast<UCHAR>(i < 14 ? 0xA0 + i : i - 14);
+    Rig rig;
+    g_script = MiniportScript{};
+    g_script.transfer_data = transfer_data;
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    std::vector<uint8_t> whole(g_rx_frame, g_rx_frame + sizeof g_rx_frame);
+
+    g_transfer_status = NDIS_STATUS_SUCCESS;
+    indicate_partial(64);
+    INFO("the protocol asked for the 236 bytes after the 64 of the lookahead");
+    CHECK(g_transfer_offset == 64);
+    CHECK(g_transfer_count == 236);
+    REQUIRE(rig.host.received().size() == 1);
+    CHECK(rig.host.received()[0].bytes == whole);
+
+    g_transfer_status = NDIS_STATUS_PENDING;
+    indicate_partial(100);
+    CHECK(rig.host.received().size() == 1);
+    PVOID va = nullptr;
+    UINT size = 0;
+    PNDIS_BUFFER buf = nullptr;
+    NdisQueryPacket(g_transfer_packet, nullptr, nullptr, &buf, nullptr);
+    NdisQueryBufferSafe(buf, &va, &size, NormalPagePriority);
+    REQUIRE(size == 200);
+    NdisMoveMemory(va, g_rx_frame + 14 + 100, 200);
+    NdisMTransferDataComplete(fake_adapter_handle(), g_transfer_packet, NDIS_STATUS_SUCCESS, 200);
+    REQUIRE(rig.host.received().size() == 2);
+    CHECK(rig.host.received()[1].bytes == whole);
+
+    INFO("a failed transfer drops the frame, and is counted");
+    g_transfer_status = NDIS_STATUS_FAILURE;
+    indicate_partial(64);
+    CHECK(rig.host.received().size() == 2);
+    CHECK(rig.host.transfers_failed() == 1);
+    CHECK(rig.host.violations().empty());
+
+    INFO("a completion for a packet nobody pends is a violation");
+    expect_reports("nicsim/ndis/transfer-complete-unexpected", 1);
+    NdisMTransferDataComplete(fake_adapter_handle(), g_transfer_packet, NDIS_STATUS_SUCCESS, 200);
+    CHECK(rig.host.violations().size() == 1);
+}
+
+TEST_CASE("A partial lookahead from a miniport without MiniportTransferData is a violation", "[ndis][api]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    expect_reports("nicsim/ndis/no-transfer-data-handler", 1);
+    indicate_partial(64);
+    REQUIRE(rig.host.received().size() == 1);
+    CHECK(rig.host.received()[0].bytes.size() == 14 + 64);
+    REQUIRE(rig.host.violations().size() == 1);
+    CHECK(rig.host.violations()[0].type == "nicsim/ndis/no-transfer-data-handler");
+    CHECK_THAT(rig.host.violations()[0].message,
+               Catch::Contains("64 of 300 bytes by a miniport without MiniportTransferData"));
+}
+
 TEST_CASE("OID requests reach MiniportQueryInformation and pending ones finish with NdisMQueryInformationComplete",
           "[ndis][api]") {
     Rig rig;
