@@ -81,7 +81,7 @@ void HostBridge::clock_edge() {
     }
     m_in_reset = false;
     if (m_bus.CLK.batch_edge()) {  // steady_edge() vouched for it: the CPU side is idle, the target streams
-        m_target.tick();
+        m_target.steady_tick();
         expire_delayed();
         return;
     }
@@ -115,16 +115,32 @@ bool HostBridge::steady_edge() const {
     const unsigned n = a.wide ? 8 : 4;
     const uint64_t next = a.addr + n;
     if (in_mmio_window(next)) return false;
-    if (!m_target.writing()) return dmi_covers(next & ~uint64_t(n - 1), n, false);
+    if (!m_target.writing()) {
+        m_stream_dmi = dmi_entry(next & ~uint64_t(n - 1), n, false);
+        return m_stream_dmi != nullptr;
+    }
     const pci::Lines& l = m_bus.lines();
     const uint8_t be = static_cast<uint8_t>(~l.cbe_n) & static_cast<uint8_t>((1u << n) - 1);
-    return be == 0 || dmi_covers(a.addr & ~uint64_t(n - 1), n, true);
+    m_stream_dmi = be == 0 ? nullptr : dmi_entry(a.addr & ~uint64_t(n - 1), n, true);
+    return be == 0 || m_stream_dmi != nullptr;
 }
 
-bool HostBridge::dmi_covers(uint64_t addr, unsigned len, bool write) const {
+// The entry mem_access() would move these bytes through, or nullptr.
+const HostBridge::DmiEntry* HostBridge::dmi_entry(uint64_t addr, unsigned len, bool write) const {
     for (const DmiEntry& e : m_dmi)
-        if (e.valid && addr >= e.start && addr + (len - 1) <= e.end && (!write || e.writable)) return true;
-    return false;
+        if (e.valid && addr >= e.start && addr + (len - 1) <= e.end && (!write || e.writable)) return &e;
+    return nullptr;
+}
+
+// A read data phase of a batch edge: steady_edge() found it outside the MMIO window, with no fault to draw, inside
+// the DMI grant m_stream_dmi; what target_read() would do there.
+TargetReply HostBridge::stream_read(const pci::TargetAccess& a, uint64_t& data) {
+    const unsigned n = a.wide ? 8 : 4;
+    uint8_t buf[8] = {};
+    dmi_move(*m_stream_dmi, false, a.addr & ~uint64_t(n - 1), buf, n, 0xFF);
+    data = pci::lanes_from_bytes(buf, n);
+    m_stats.dma_read_bytes += n;
+    return TargetReply::Data;
 }
 
 // ---------------------------------------------------------------- CPU side
@@ -306,6 +322,7 @@ bool HostBridge::fetch(uint64_t addr, bool wide, uint64_t& data) {
 }
 
 TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) {
+    if (m_bus.CLK.batch_edge()) return stream_read(a, data);
     const unsigned n = a.wide ? 8 : 4;
     if (a.phase > 0 && in_mmio_window(a.addr)) return TargetReply::Retry;  // the burst runs into the window
     if (TargetReply r; injected(a, r)) return r;
@@ -365,6 +382,7 @@ TargetReply HostBridge::target_read(const pci::TargetAccess& a, uint64_t& data) 
 }
 
 TargetReply HostBridge::target_write_ready(const pci::TargetAccess& a) {
+    if (m_bus.CLK.batch_edge()) return TargetReply::Data;  // steady_edge(): outside the window, no fault to draw
     if (a.phase > 0 && in_mmio_window(a.addr)) return TargetReply::Retry;  // the burst runs into the window
     if (TargetReply r; injected(a, r)) return r;
     return TargetReply::Data;  // posted: accepted at once
@@ -376,7 +394,9 @@ TargetReply HostBridge::target_write(const pci::TargetAccess& a, uint64_t data, 
     if (be == 0) return TargetReply::Data;  // a data phase with no byte enabled moves nothing
     uint8_t buf[8];
     pci::bytes_from_lanes(buf, data, n);
-    if (!mem_access(true, a.addr & ~uint64_t(n - 1), buf, n, be)) {
+    if (m_bus.CLK.batch_edge()) {  // steady_edge() found the grant these bytes go through
+        dmi_move(*m_stream_dmi, true, a.addr & ~uint64_t(n - 1), buf, n, be);
+    } else if (!mem_access(true, a.addr & ~uint64_t(n - 1), buf, n, be)) {
         signal_abort(true, a.addr, n, m_gp.get_response_status());
         return TargetReply::Abort;
     }
@@ -446,21 +466,25 @@ void HostBridge::signal_abort(bool write, uint64_t addr, unsigned len, tlm::tlm_
             .c_str());
 }
 
+void HostBridge::dmi_move(const DmiEntry& e, bool write, uint64_t addr, uint8_t* buf, unsigned len, uint8_t be) {
+    const uint8_t all = static_cast<uint8_t>((1u << len) - 1);
+    uint8_t* p = e.ptr + (addr - e.start);
+    if (write && (be & all) == all) {
+        std::memcpy(p, buf, len);
+    } else if (write) {
+        for (unsigned i = 0; i < len; ++i)
+            if ((be >> i) & 1u) p[i] = buf[i];
+    } else {
+        std::memcpy(buf, p, len);
+    }
+    ++m_stats.dmi_accesses;
+}
+
 bool HostBridge::mem_access(bool write, uint64_t addr, uint8_t* buf, unsigned len, uint8_t be) {
     const uint8_t all = static_cast<uint8_t>((1u << len) - 1);
     if (m_params.use_dmi) {
-        for (DmiEntry& e : m_dmi) {
-            if (!e.valid || addr < e.start || addr + (len - 1) > e.end || (write && !e.writable)) continue;
-            uint8_t* p = e.ptr + (addr - e.start);
-            if (write && (be & all) == all) {
-                std::memcpy(p, buf, len);
-            } else if (write) {
-                for (unsigned i = 0; i < len; ++i)
-                    if ((be >> i) & 1u) p[i] = buf[i];
-            } else {
-                std::memcpy(buf, p, len);
-            }
-            ++m_stats.dmi_accesses;
+        if (const DmiEntry* e = dmi_entry(addr, len, write)) {
+            dmi_move(*e, write, addr, buf, len, be);
             return true;
         }
     }

@@ -159,7 +159,9 @@ class HostBridge : public sc_core::sc_module,
 
     void clock_edge() override;
     bool steady_edge() const override;
-    bool dmi_covers(uint64_t addr, unsigned len, bool write) const;
+    const DmiEntry* dmi_entry(uint64_t addr, unsigned len, bool write) const;
+    pci::TargetReply stream_read(const pci::TargetAccess& a, uint64_t& data);
+    void dmi_move(const DmiEntry& e, bool write, uint64_t addr, uint8_t* buf, unsigned len, uint8_t be);
     void end_of_elaboration() override;
 
     // CPU side
@@ -216,6 +218,7 @@ class HostBridge : public sc_core::sc_module,
     uint8_t m_be[8] = {};
     mutable uint64_t m_steady_serial = ~uint64_t(0);  // pci::BusClock::batch_serial() m_streaming was worked out in
     mutable bool m_streaming = false;
+    mutable const DmiEntry* m_stream_dmi = nullptr;  // the grant steady_edge() found for the batch edge's access
     static constexpr unsigned kDmiEntries = 4;
     DmiEntry m_dmi[kDmiEntries];
     unsigned m_dmi_next = 0;

@@ -286,7 +286,7 @@ uint64_t Nic82540em::quiet_until(uint64_t t) const {
 // the EEPROM and the interrupt line stay as they are.
 void Nic82540em::steady_evaluate() {
     m_target.tick();
-    m_master.tick();
+    m_master.steady_tick();
     if (m_dp->busy() && !m_cfg.powered_down()) m_dp->idle_tick();
 }
 

@@ -89,6 +89,7 @@ class BusMonitor : public sc_core::sc_module, private ClockedAgent {
     void start_of_simulation() override;
     void clock_edge() override;
     bool steady_edge() const override;
+    void steady_clock(const Lines& l, uint64_t n);
     bool parity_holds(const Lines& l) const;
     bool bus64_holds(const Lines& l) const;
     void step(const Lines& l, uint64_t n);

@@ -690,4 +690,30 @@ void PciMasterEngine::tick() {
     if (s.done_pending && s.perr_watch == 0 && !s.rd_check) fire_done();
 }
 
+// tick() on an edge steady() held for: the data phase on the bus completes with TRDY# (no STOP#, PERR# or parity
+// error) and the next one, not the last, is driven; nothing is reported.
+void PciMasterEngine::steady_tick() {
+    Impl& s = *m;
+    const Lines& l = m_bus.lines();
+    const Drive prev = s.drv;
+    Drive d = prev;
+    d.release(s.release_next);
+    s.release_next = 0;
+    drive_parity(d, prev);
+    s.rd_check = false;  // steady(): the previous read phase's PAR was good and PERR# is not asserted
+    s.perr_watch >>= 1;
+    ++s.clk;
+    ++s.lt_clk;
+    ++m_stats.busy_clocks;
+    if (!s.devsel_seen) {
+        s.devsel_seen = true;
+        s.ack64 = s.wide && l.asserted(kAck64);
+    }
+    next_phase(d, l, move_data(l));
+    park(d, l);
+    s.drv = d;
+    m_bus.drive(m_driver, d);
+    m_bus.set_req(m_master, s.req);
+}
+
 }  // namespace nicsim::pci

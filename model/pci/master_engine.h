@@ -102,6 +102,9 @@ class PciMasterEngine {
     bool steady() const;
     /// Call on every rising CLK edge while busy() (and while parked on the bus: see parked()).
     void tick();
+    /// The next tick(), when the owner has just seen steady() hold with nothing changed since (a batch edge,
+    /// BusClock::batch_edge()): the same changes, without the decisions steady() already took.
+    void steady_tick();
     /// True while the arbiter parks the bus on this master and it therefore drives AD, C/BE# and PAR.
     bool parked() const;
     /// Return to idle at once, releasing every line (RST#, or the device's software reset). The dropped request, if

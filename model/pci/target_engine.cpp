@@ -213,6 +213,36 @@ void PciTargetEngine::decide(Drive& d, const Lines& l) {
     (void)l;
 }
 
+// The data phase completes with TRDY#: writes hand their data to the client; `continues` (FRAME# held, no STOP#):
+// a write's reply shapes the next phase.
+[[gnu::always_inline]] inline void PciTargetEngine::complete_phase(const Lines& l, bool continues) {
+    Impl& s = *m;
+    s.completed_now = true;
+    ++m_stats.data_phases;
+    if (s.write) {
+        const uint64_t data = s.acc.wide ? l.ad : (l.ad & 0xFFFFFFFFull);
+        const uint8_t be = static_cast<uint8_t>(~l.cbe_n) & (s.acc.wide ? 0xFF : 0x0F);
+        s.wpar_check = true;
+        s.wpar_ad = l.ad;
+        s.wpar_cbe = l.cbe_n;
+        s.wpar_hi = s.acc.wide;
+        const TargetReply r = m_client.target_write(s.acc, data, be);
+        if (continues) {  // the phase is already accepted: the reply shapes the next one
+            if (r == TargetReply::Disconnect || r == TargetReply::Retry)
+                s.post = Impl::Post::Stop;
+            else if (r == TargetReply::Abort)
+                s.post = Impl::Post::Abort;
+            else if (r == TargetReply::Wait)
+                ++s.wait_left;
+            if (s.post == Impl::Post::Stop) ++m_stats.disconnects;
+        }
+    }
+    s.acc.addr += s.acc.wide ? 8 : 4;
+    ++s.acc.phase;
+    s.wait_left += m_timing.burst_wait;
+    s.bad_read_hold = false;
+}
+
 void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
     Impl& s = *m;
     const bool frame = l.asserted(kFrame), irdy = l.asserted(kIrdy);
@@ -223,32 +253,7 @@ void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
         return;
     }
     if (irdy && (trdy_vis || stop_vis)) {
-        if (trdy_vis) {
-            s.completed_now = true;
-            ++m_stats.data_phases;
-            if (s.write) {
-                const uint64_t data = s.acc.wide ? l.ad : (l.ad & 0xFFFFFFFFull);
-                const uint8_t be = static_cast<uint8_t>(~l.cbe_n) & (s.acc.wide ? 0xFF : 0x0F);
-                s.wpar_check = true;
-                s.wpar_ad = l.ad;
-                s.wpar_cbe = l.cbe_n;
-                s.wpar_hi = s.acc.wide;
-                const TargetReply r = m_client.target_write(s.acc, data, be);
-                if (!stop_vis && frame) {  // the phase is already accepted: the reply shapes the next one
-                    if (r == TargetReply::Disconnect || r == TargetReply::Retry)
-                        s.post = Impl::Post::Stop;
-                    else if (r == TargetReply::Abort)
-                        s.post = Impl::Post::Abort;
-                    else if (r == TargetReply::Wait)
-                        ++s.wait_left;
-                    if (s.post == Impl::Post::Stop) ++m_stats.disconnects;
-                }
-            }
-            s.acc.addr += s.acc.wide ? 8 : 4;
-            ++s.acc.phase;
-            s.wait_left += m_timing.burst_wait;
-            s.bad_read_hold = false;
-        }
+        if (trdy_vis) complete_phase(l, !stop_vis && frame);
         if (!frame) {
             end_claim(d);
             return;
@@ -387,6 +392,30 @@ void PciTargetEngine::claimed_tick(Drive& d, const Lines& l) {
         case Impl::St::Idle:
             break;
     }
+}
+
+// tick() on an edge steady() held for: the claimed burst's data phase completes with TRDY# (FRAME# and IRDY# held,
+// no STOP#, no parity error, pulse or release pending but the s/t/s lines' own) and the next one is answered.
+void PciTargetEngine::steady_tick() {
+    Impl& s = *m;
+    const Lines& l = m_bus.lines();
+    s.vis = s.drv;
+    Drive d = s.drv;
+    d.release(s.release_next);
+    s.release_next = 0;
+    drive_read_parity(d, l);
+    s.wpar_check = false;  // steady(): the previous write phase's PAR was good
+    ++s.clk;
+    complete_phase(l, true);
+    d.assert_n(kTrdy, false);
+    s.phase_open = false;
+    if (!s.write && !(d.oe & kAdLo)) {
+        d.oe |= s.acc.wide ? (kAdLo | kAdHi) : kAdLo;
+        d.ad = 0;
+    }
+    decide(d, l);
+    s.drv = d;
+    m_bus.drive(m_driver, d);
 }
 
 void PciTargetEngine::tick() {

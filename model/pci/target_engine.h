@@ -97,6 +97,9 @@ class PciTargetEngine {
     /// True when the next tick() completes a zero-wait data phase of the claimed transaction with FRAME# still
     /// asserted and asks the client for the next one: no wait state, stop, abort or parity error is due.
     bool steady() const;
+    /// The next tick(), when the owner has just seen steady() hold with nothing changed since (a batch edge,
+    /// BusClock::batch_edge()): the same changes, without the decisions steady() already took.
+    void steady_tick();
     /// True when the next tick() is a bystander's: no claim, nothing driven, no address phase to decode.
     bool quiet() const;
     /// The claimed transaction's current data phase (before the next tick() completes it).
@@ -108,6 +111,7 @@ class PciTargetEngine {
     struct Impl;
     void decode(Drive& d, const Lines& l);
     void claimed_tick(Drive& d, const Lines& l);
+    void complete_phase(const Lines& l, bool continues);
     void decide(Drive& d, const Lines& l);
     void end_claim(Drive& d);
     void drive_read_parity(Drive& d, const Lines& l);

@@ -164,6 +164,17 @@ TEST_CASE("burst batching: the 64-bit data path on a 64-bit bus matches clock by
     check_same(cfg, sc_time(400, SC_US));
 }
 
+TEST_CASE("burst batching: a 32-bit/33 MHz bus with every buffer above 4 GiB matches clock by clock",
+          "[e2e][batching][equivalence]") {
+    RunConfig cfg;
+    apply_preset(cfg, "saturate");
+    cfg.bus_width = 32;
+    cfg.bus_clock_mhz = 33;
+    cfg.placement = ndis::Placement::High;  // DACs, and DMI grants of the bridge above 4 GiB
+    cfg.packets = 30;
+    check_same(cfg, sc_time(400, SC_US));
+}
+
 TEST_CASE("burst batching: a parity error injected mid-burst is reported on the same clock",
           "[e2e][batching][equivalence][parity][monitor]") {
     RunConfig cfg;
