@@ -23,4 +23,14 @@ inline std::string without_date(const std::string& vcd) {
     return vcd.substr(0, start) + vcd.substr(end);
 }
 
+/// Where two files' texts part: the first differing byte, with the 160 bytes around it in each (for a test's INFO).
+inline std::string first_difference(const std::string& a, const std::string& a_name, const std::string& b,
+                                    const std::string& b_name) {
+    size_t d = 0;
+    while (d < a.size() && d < b.size() && a[d] == b[d]) ++d;
+    const size_t from = d > 60 ? d - 60 : 0;
+    return a_name + ": first difference at byte " + std::to_string(d) + ":\n" + a.substr(from, 160) + "\n" + b_name +
+           ":\n" + b.substr(from, 160);
+}
+
 }  // namespace nicsim::test

@@ -18,6 +18,7 @@
 
 using namespace sc_core;
 using nicsim::pci::BusClock;
+using nicsim::test::first_difference;
 using nicsim::test::run_in_child;
 using nicsim::test::slurp;
 using nicsim::test::without_date;
@@ -131,11 +132,7 @@ void compare(const std::string& name, const sc_time& end) {
     const std::string b = without_date(slurp(batched + ".vcd"));
     for (const std::string& f : {by_clock, systemc}) {
         const std::string v = without_date(slurp(f + ".vcd"));
-        size_t d = 0;
-        while (d < v.size() && d < b.size() && v[d] == b[d]) ++d;
-        INFO(f << ": first difference at byte " << d << ":\n"
-               << v.substr(d > 60 ? d - 60 : 0, 160) << "\nbatched:\n"
-               << b.substr(d > 60 ? d - 60 : 0, 160));
+        INFO(first_difference(v, f, b, "batched"));
         CHECK(v == b);
     }
     for (const std::string& f : {batched, by_clock, systemc}) std::remove((f + ".vcd").c_str());

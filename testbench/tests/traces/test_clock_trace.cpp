@@ -17,6 +17,7 @@
 #include "testbench/support/vcd_text.h"
 
 using namespace sc_core;
+using nicsim::test::first_difference;
 using nicsim::test::run_in_child;
 using nicsim::test::slurp;
 using nicsim::test::without_date;
@@ -84,11 +85,7 @@ void compare(const std::string& name, const sc_time& end) {
     REQUIRE(r.size() > 1000);
     for (const std::string& f : {fast, sig}) {
         const std::string v = without_date(slurp(f + ".vcd"));
-        size_t d = 0;
-        while (d < v.size() && d < r.size() && v[d] == r[d]) ++d;
-        INFO(f << ": first difference at byte " << d << ":\n"
-               << v.substr(d > 60 ? d - 60 : 0, 160) << "\nsc_clock:\n"
-               << r.substr(d > 60 ? d - 60 : 0, 160));
+        INFO(first_difference(v, f, r, "sc_clock"));
         CHECK(v == r);
     }
     for (const std::string& f : {ref, fast, sig}) std::remove((f + ".vcd").c_str());
