@@ -188,6 +188,10 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     bool batchable() const override;
     void settle() override;
     void resolve();
+    /// resolve() when only driver `id` drove anew, with the same output enables, on lines nobody else drives.
+    bool resolve_one(DriverId id);
+    /// Take the resolved bused lines (and the point-to-point ones written this phase) and tell who listens.
+    void publish(uint32_t driven, uint32_t contention, uint32_t level, uint64_t ad, uint8_t cbe_n);
 
     BusConfig m_config;
     sc_core::sc_time m_period;  // m_config.period(), built once: clock_count() runs on every agent's clock
@@ -198,6 +202,7 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     Lines m_now;
     uint64_t m_control_gen = 0;
     bool m_control_dirty = false;  // a driver's next control-line oe or level differs from its resolved one
+    uint32_t m_dirty = 0;          // drivers (bit i: driver i, from 31 on bit 31) whose next drive may differ from cur
     Lines m_next;                  // point-to-point lines written this phase (REQ#, GNT#, IDSEL, INTA#, RST#)
     bool m_p2p_dirty = false;      // one of them was written with a new value since the last resolve
     unsigned m_reset_left;
