@@ -126,8 +126,7 @@ void PciBus::assert_reset(unsigned clocks) {
     CLK.wake(m_reset_agent);
 }
 
-uint64_t PciBus::clock_count() const {
-    if (CLK.dispatching()) return CLK.edges() - 1;  // the agents ask on every clock: no division there
+uint64_t PciBus::clock_at_now() const {
     return sc_time_stamp().value() / m_period.value();
 }
 

@@ -160,7 +160,9 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     void set_burst_batching(bool on) { CLK.set_batching(this, on); }
 
     /// Number of rising edges since time 0 (clock 0 is the edge at time 0).
-    uint64_t clock_count() const;
+    uint64_t clock_count() const {
+        return CLK.dispatching() ? CLK.edges() - 1 : clock_at_now();  // the agents ask on every clock: no division
+    }
 
     /// How trace() names the bus signals and which derived signals it adds.
     struct TraceOptions {
@@ -185,6 +187,7 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     };
 
     void clock_edge() override;  // counts the clocks of an asserted RST#
+    uint64_t clock_at_now() const;
     bool batchable() const override;
     void settle() override;
     void resolve();
