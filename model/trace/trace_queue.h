@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "model/trace/cache_lines.h"
+
 namespace nicsim {
 
 class TraceQueue {
@@ -48,8 +50,12 @@ class TraceQueue {
     void stop();
 
   private:
+    /// Frees a block's records (allocated on cache lines of their own: cache_lines.h).
+    struct LineDelete {
+        void operator()(unsigned char* p) const { ::operator delete[](p, std::align_val_t(kCacheLine)); }
+    };
     struct Block {
-        std::unique_ptr<unsigned char[]> data;
+        std::unique_ptr<unsigned char[], LineDelete> data;
         size_t count = 0;
     };
     /// Hands the block being filled to the writer and starts the next one, waiting until one is free.
