@@ -38,10 +38,11 @@ class TraceQueue {
     TraceQueue(const TraceQueue&) = delete;
     TraceQueue& operator=(const TraceQueue&) = delete;
 
-    /// Room for the next record (8-byte aligned), valid until push(); waits while every block is full.
-    unsigned char* next() { return m_fill_at; }
-    /// The record at next() is complete.
+    /// Room for the next record (on a cache line), valid until push().
+    unsigned char* next() { return m_staging.get(); }
+    /// The record at next() is complete: it is copied into the block being filled (waits while every block is full).
     void push() {
+        stream(m_fill_at, m_staging.get(), m_record_bytes);
         m_fill_at += m_record_bytes;
         if (++m_filled == m_per_block) publish();
     }
@@ -58,6 +59,10 @@ class TraceQueue {
         std::unique_ptr<unsigned char[], LineDelete> data;
         size_t count = 0;
     };
+    /// Copies a record into a block without reading the block's lines into this core's cache first: the writer, on
+    /// another core, read them last, and an ordinary store would wait for each line to come across (about one line per
+    /// time step; it made the simulation's thread of a traced run twice as slow per clock). `bytes` is a multiple of 8.
+    static void stream(unsigned char* to, const unsigned char* from, size_t bytes);
     /// Hands the block being filled to the writer and starts the next one, waiting until one is free.
     void publish();
     void run();
@@ -68,8 +73,9 @@ class TraceQueue {
     std::vector<Block> m_blocks;
     // Producer side, touched by the simulation's thread only, at every record: on a cache line of its own.
     alignas(64) unsigned char* m_fill_at = nullptr;
-    size_t m_filled = 0;     // records in the block being filled
-    uint32_t m_filling = 0;  // the block being filled
+    std::unique_ptr<unsigned char[], LineDelete> m_staging;  // the record being captured, at next()
+    size_t m_filled = 0;                                     // records in the block being filled
+    uint32_t m_filling = 0;                                  // the block being filled
     // Shared, under m_mutex, touched once per block.
     alignas(64) std::mutex m_mutex;
     std::condition_variable m_ready;  // the writer waits for a block

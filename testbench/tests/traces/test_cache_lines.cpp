@@ -1,7 +1,7 @@
 // What a trace writer's thread touches at every time step shares no 64-byte line with any other allocation
-// (model/trace/cache_lines.h): its containers' storage and its objects start on a line and end on one, and the trace
-// queue's records start on one. How much a shared line costs is the bench's to measure (the simulation's thread's CPU
-// time per clock of a traced run against an untraced one).
+// (model/trace/cache_lines.h): its containers' storage and its objects start on a line and end on one, and the record
+// the simulation captures into is a line of its own. How much a shared line costs is the bench's to measure (the
+// simulation's thread's CPU time per clock of a traced run against an untraced one).
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -37,14 +37,14 @@ TEST_CASE("The trace writer's containers take whole cache lines", "[traces]") {
     }
 }
 
-TEST_CASE("The trace writer's objects and the queue's records start on a cache line", "[traces]") {
+TEST_CASE("The trace writer's objects and the record being captured start on a cache line", "[traces]") {
     CHECK(alignof(nicsim::PolledTraceFile) == 64);
     CHECK(alignof(nicsim::FastVcdFile) == 64);
     CHECK(alignof(nicsim::DerivedTrace) == 64);
     CHECK(alignof(nicsim::pci::BusTraceSignals) == 64);
     CHECK(sizeof(nicsim::pci::BusTraceSignals) % 64 == 0);
 
-    // 24-byte records: a block of 64 KiB holds 2730 of them, 65 520 bytes, and the next block starts on a line too.
+    // 24-byte records: a block of 64 KiB holds 2730 of them; the record captured next stays where it was.
     nicsim::TraceQueue q(24, [](const unsigned char*, size_t) {});
     CHECK(on_line(q.next()));
     for (size_t i = 0; i < nicsim::TraceQueue::kBlockBytes / 24; ++i) q.push();
