@@ -2,8 +2,9 @@
 // formatting, packing and writing then run beside the simulation instead of in it. The records go in blocks of a
 // fixed set, so the memory is bounded (kBlocks x kBlockBytes): when every block is full the simulation waits for the
 // writer (back-pressure). One producer, one consumer; the blocks change hands under a mutex, once per block. The
-// block filled next is the one the writer gave back last, so while the writer keeps up the same few blocks go round,
-// still in the caches, and the others are never touched.
+// block filled next is the one the writer gave back last, so while the writer keeps up the same few blocks go round
+// and the others are never touched; the simulation captures each record into a staging line and streams it into the
+// block (push()), since the writer's core read that block last.
 #pragma once
 
 #include <condition_variable>
