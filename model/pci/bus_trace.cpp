@@ -132,7 +132,7 @@ uint32_t BusTraceSignals::changed_inputs(const Lines& l, const Lines& was) {
     return in | (l.idsel != was.idsel ? kIdselInput : 0u);
 }
 
-void BusTraceSignals::derive(const unsigned char* state, uint32_t* words, std::vector<uint32_t>& touched) {
+void BusTraceSignals::derive(const unsigned char* state, uint32_t* words, LineVector<uint32_t>& touched) {
     Lines l;
     std::memcpy(&l, state, sizeof l);
     const bool address = state[sizeof l] != 0;

@@ -33,7 +33,7 @@ class BusTraceSignals final : public DerivedTrace {
     std::vector<Span> state() const override;
     std::vector<Signal> signals() const override;
     /// Derives only the signals whose lines changed since the last call (a bus change is usually a few lines).
-    void derive(const unsigned char* state, uint32_t* words, std::vector<uint32_t>& touched) override;
+    void derive(const unsigned char* state, uint32_t* words, LineVector<uint32_t>& touched) override;
     /// Every signal's words from the lines themselves; `address_phase`: C/BE#[3:0] carries a command (CMD).
     void derive(const Lines& l, bool address_phase, uint32_t* words) const;
     /// How many words derive() writes.
@@ -59,8 +59,8 @@ class BusTraceSignals final : public DerivedTrace {
     /// The inputs that differ between `l` and `was`.
     static uint32_t changed_inputs(const Lines& l, const Lines& was);
 
-    std::vector<Entry> m_entries;
-    std::vector<uint32_t> m_by_input[kInputs];  // per input bit: the entries derived from it
+    LineVector<Entry> m_entries;
+    LineVector<uint32_t> m_by_input[kInputs];  // per input bit: the entries derived from it
     size_t m_word_count = 0;
     bool m_wide;
     const Lines* m_lines;

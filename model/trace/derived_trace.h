@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "model/trace/cache_lines.h"
+
 namespace nicsim {
 
-class DerivedTrace {
+class alignas(kCacheLine) DerivedTrace {
   public:
     struct Signal {
         std::string name;  ///< full dotted name
@@ -36,7 +38,7 @@ class DerivedTrace {
     /// in order, per 32 bits from the lowest, the data word then the control word in sc_lv's encoding (0, 1, Z, X are
     /// data/control 0/0, 1/0, 0/1, 1/1), bits above the signal's width 0; the words of signals not touched stay as they
     /// were.
-    virtual void derive(const unsigned char* state, uint32_t* words, std::vector<uint32_t>& touched) = 0;
+    virtual void derive(const unsigned char* state, uint32_t* words, LineVector<uint32_t>& touched) = 0;
 };
 
 }  // namespace nicsim

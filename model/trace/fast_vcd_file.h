@@ -51,7 +51,7 @@ class FastVcdFile : public PolledTraceFile {
     std::FILE* m_fp = nullptr;
     bool m_owns_fp = true;
     std::string m_path;
-    std::vector<char> m_buf;
+    LineVector<char> m_buf;
     size_t m_fill = 0;
     char m_time_text[24];       // the last time stamp's digits, right-aligned
     int m_time_digits = 0;      // how many (0: none written yet)

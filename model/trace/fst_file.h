@@ -44,8 +44,8 @@ class FstFile : public PolledTraceFile {
 
     void* m_ctx = nullptr;  // the library's writer
     std::string m_path;
-    std::vector<char> m_text;  // room for the widest value
-    uint64_t m_pending = 0;    // value changes since the library last packed its buffer
+    LineVector<char> m_text;  // room for the widest value
+    uint64_t m_pending = 0;   // value changes since the library last packed its buffer
 };
 
 }  // namespace nicsim

@@ -182,7 +182,8 @@ void PolledTraceFile::trace_derived(std::unique_ptr<DerivedTrace> trace) {
     if (!any) return;
     d.words.resize(words);
     d.touched.reserve(d.vars.size());
-    d.spans = trace->state();
+    const std::vector<DerivedTrace::Span> spans = trace->state();
+    d.spans.assign(spans.begin(), spans.end());
     d.trace = std::move(trace);
     m_derived.push_back(std::move(d));
 }
@@ -541,7 +542,7 @@ void PolledTraceFile::take_derived(Derived& d, const unsigned char* record, bool
 }
 
 template <class T>
-void PolledTraceFile::poll(std::vector<Poll<T>>& group, const unsigned char* record) {
+void PolledTraceFile::poll(LineVector<Poll<T>>& group, const unsigned char* record) {
     for (Poll<T>& p : group) {
         T cur;
         std::memcpy(&cur, record + p.slot,

@@ -15,6 +15,7 @@
 
 #include <systemc>
 
+#include "model/trace/cache_lines.h"
 #include "model/trace/derived_trace.h"
 
 namespace nicsim {
@@ -41,7 +42,7 @@ class TraceBitText {
     char m_byte[256][8];    // eight data bits without control bits (0 and 1 only), most significant first
 };
 
-class PolledTraceFile : public sc_core::sc_trace_file {
+class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
   public:
     ~PolledTraceFile() override;
     PolledTraceFile(const PolledTraceFile&) = delete;
@@ -185,7 +186,7 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     const sc_core::sc_time& unit() const { return m_unit; }
     /// Bv/Lv: the variable's words as last written, data then control (sc_lv's X/Z) per 32-bit word.
     const uint32_t* vector_words(const Var& v) const { return &m_vec_old[v.first]; }
-    const std::vector<Var>& vars() const { return m_vars; }
+    const LineVector<Var>& vars() const { return m_vars; }
     const char* writer() const { return m_writer; }
 
     void cycle(bool delta_cycle) override;
@@ -211,11 +212,11 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     /// where the trace refused it); derive() writes into `words` and `touched` (writer thread).
     struct Derived {
         std::unique_ptr<DerivedTrace> trace;
-        std::vector<DerivedTrace::Span> spans;
-        std::vector<uint32_t> vars;
+        LineVector<DerivedTrace::Span> spans;
+        LineVector<uint32_t> vars;
         uint32_t slot = 0;
-        std::vector<uint32_t> words;
-        std::vector<uint32_t> touched;
+        LineVector<uint32_t> words;
+        LineVector<uint32_t> touched;
     };
     static constexpr uint32_t kNoVar = ~0u;
 
@@ -227,7 +228,7 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     };
 
     template <class T>
-    void poll(std::vector<Poll<T>>& group, const unsigned char* record);
+    void poll(LineVector<Poll<T>>& group, const unsigned char* record);
     /// The clock's edge at c.next happens: its value flips and its next edge is half a period later.
     Var& toggle(Clock& c);
     /// Writes the clock edges before `limit` (and at it, with `inclusive`) as time stamps of their own.
@@ -257,18 +258,18 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     void unsupported(const std::string& name) const;
 
     const char* m_writer;
-    std::vector<Var> m_vars;
+    LineVector<Var> m_vars;
     // Built when the header is written: raw values of 1, 2, 4 and 8 bytes (bools, integers, sc_logic, reals), and the
     // rest (vectors, sc_bit) compared through their Var.
-    std::vector<Poll<uint8_t>> m_poll8;
-    std::vector<Poll<uint16_t>> m_poll16;
-    std::vector<Poll<uint32_t>> m_poll32;
-    std::vector<Poll<uint64_t>> m_poll64;
-    std::vector<uint32_t> m_poll_vectors;
-    std::vector<Derived> m_derived;
-    std::vector<Clock> m_clocks;
-    std::vector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
-    std::vector<uint32_t> m_vec_old;
+    LineVector<Poll<uint8_t>> m_poll8;
+    LineVector<Poll<uint16_t>> m_poll16;
+    LineVector<Poll<uint32_t>> m_poll32;
+    LineVector<Poll<uint64_t>> m_poll64;
+    LineVector<uint32_t> m_poll_vectors;
+    LineVector<Derived> m_derived;
+    LineVector<Clock> m_clocks;
+    LineVector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
+    LineVector<uint32_t> m_vec_old;
     sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
     uint64_t m_unit_ticks = 1;                                      // resolution ticks per time unit
     uint64_t m_prev_units = 0;
@@ -277,7 +278,7 @@ class PolledTraceFile : public sc_core::sc_trace_file {
     /// What the simulation's thread reads and writes at every time step, on cache lines of its own: the writer
     /// thread writes its state (m_prev_units, m_changed, a writer's buffer) at every time step too, and a line both
     /// wrote would move between the cores each time.
-    struct alignas(64) Capturing {
+    struct alignas(kCacheLine) Capturing {
         // Raw copies, sc_bit as a byte, vectors' words (data then control).
         std::vector<Source> raw, bit, bv, lv;
         size_t record_bytes = 0;            // a multiple of 8: the time, then the raw bits

@@ -3,6 +3,11 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace nicsim {
 
@@ -32,8 +37,12 @@ TraceQueue::TraceQueue(size_t record_bytes, Consumer consumer)
       m_blocks(kBlocks),
       m_order(kBlocks) {
     // Allocated but not touched: a block the writer never falls far enough behind to need costs no memory.
-    for (Block& b : m_blocks) b.data.reset(new unsigned char[m_per_block * m_record_bytes]);
+    const size_t bytes = (m_per_block * m_record_bytes + kCacheLine - 1) / kCacheLine * kCacheLine;
+    for (Block& b : m_blocks)
+        b.data.reset(static_cast<unsigned char*>(::operator new[](bytes, std::align_val_t(kCacheLine))));
     for (uint32_t i = kBlocks - 1; i > 0; --i) m_free.push_back(i);
+    m_staging.reset(static_cast<unsigned char*>(
+        ::operator new[]((m_record_bytes + kCacheLine - 1) / kCacheLine * kCacheLine, std::align_val_t(kCacheLine))));
     m_fill_at = m_blocks[0].data.get();
     const SignalsBlocked blocked;  // the writer thread starts with them blocked
     m_thread = std::thread([this] { run(); });
@@ -43,7 +52,22 @@ TraceQueue::~TraceQueue() {
     stop();
 }
 
+void TraceQueue::stream(unsigned char* to, const unsigned char* from, size_t bytes) {
+#if defined(__SSE2__)
+    for (size_t i = 0; i < bytes; i += 8) {
+        long long w;
+        std::memcpy(&w, from + i, sizeof w);
+        _mm_stream_si64(reinterpret_cast<long long*>(to + i), w);
+    }
+#else
+    std::memcpy(to, from, bytes);
+#endif
+}
+
 void TraceQueue::publish() {
+#if defined(__SSE2__)
+    _mm_sfence();  // the streamed stores are weakly ordered: they complete before the block changes hands
+#endif
     std::unique_lock<std::mutex> lock(m_mutex);
     m_blocks[m_filling].count = m_filled;
     m_order[m_published % kBlocks] = m_filling;
