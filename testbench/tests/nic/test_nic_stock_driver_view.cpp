@@ -377,7 +377,8 @@ TEST_CASE("MDIC reaches the 88E1011 at PHY address 1 and BMCR, BMSR and STATUS r
     test::NicMachineBench b(params());
     uint32_t mdic_busy = 1, mdic_id1 = 0, mdic_other = 0, status_no_slu = 0, status_up = 0, status_forced = 0;
     uint16_t id2 = 0, bmcr = 0, bmsr = 0, anar = 0, gcr = 0, extsr = 0, pssr = 0, bmsr_down = 0, bmsr_after = 0;
-    uint32_t icr_down = 0, icr_up = 0;
+    uint32_t icr_down = 0, icr_up = 0, icr_mdac = 0;
+    bool mdac_line = false;
     auto program = [&](hostdrv::HostPlatform& hp) {
         Driver d{hp};
         b.enable(hp);
@@ -411,6 +412,12 @@ TEST_CASE("MDIC reaches the 88E1011 at PHY address 1 and BMCR, BMSR and STATUS r
         d.phy_read(1);
         bmsr_after = d.phy_read(1);
         icr_up = d.rd(ICR);
+        // MDIC.I (bit 29) asks for MDAC (ICR bit 9) when the access completes.
+        d.wr(IMS, 1u << 9);
+        d.wr(MDIC, (1u << 29) | (2u << 26) | (1u << 21) | (1u << 16));
+        hp.stall_ns(100'000);
+        mdac_line = inta(b);
+        icr_mdac = d.rd(ICR);
     };
     b.run(program, sc_time(50, SC_MS));
     REQUIRE(b.pin.host.cpu.program_done());
@@ -442,6 +449,9 @@ TEST_CASE("MDIC reaches the 88E1011 at PHY address 1 and BMCR, BMSR and STATUS r
     CHECK((icr_down & 0x4u) != 0u);
     CHECK(bmsr_after == 0x796Du);
     CHECK((icr_up & 0x4u) != 0u);
+    INFO("an MDIC access with I set raises MDAC and, enabled in IMS, INTA#");
+    CHECK(mdac_line);
+    CHECK(icr_mdac == 0x200u);
     b.check_clean();
 }
 
