@@ -2,10 +2,14 @@
 // Each measurement elaborates its own design in a child process (SystemC elaborates once per process); the parent
 // collects one result per child through a pipe and prints a Markdown report (docs/performance.md holds one).
 //
-//   nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--detail-packets N] [--only NAME[,NAME...]]
+//   nicsim_bench [--seconds S] [--rounds N] [--long-seconds S] [--long-packets N] [--detail-packets N]
+//                [--only NAME[,NAME...]]
 //   nicsim_bench --profile full|full64|vcd|fst|pin|fast|small|tsmall CLOCKS
 //
-// --seconds: wall-clock budget of each speed measurement (default 8); --long-seconds: budget of the long
+// --seconds: wall-clock budget of each speed measurement (default 8); --rounds: measure the speed rows N times in
+// turn, (a) to the last row and again, and judge the targets on the medians of each round's ratios (default 1: on a
+// shared machine the speed a child gets drifts over seconds, which a ratio of adjacent rows mostly cancels and a
+// median of several rounds settles); --long-seconds: budget of the long
 // small-packet run that samples memory (default 120); --long-packets: its packet target (default 10 M, both
 // directions together); --detail-packets: the frames of each run of the tdetail row (default 1 M; the wall budget of
 // each is --long-seconds); --profile: no measurement, no child: run that configuration for exactly CLOCKS simulated
@@ -47,6 +51,7 @@ namespace {
 
 struct Options {
     double seconds = 8.0;
+    int rounds = 1;
     double long_seconds = 120.0;
     uint64_t long_packets = 10'000'000;
     uint64_t detail_packets = 1'000'000;  // tdetail: frames moved by each of its two runs
@@ -568,23 +573,45 @@ const char* met(bool ok) {
 }
 
 /// The trace rows' notes: size per simulated millisecond, the cost of tracing, and the targets of both formats.
+/// The ratios the targets judge, from one round's rows (0 where a row they need did not run or failed).
+struct Ratios {
+    double pin_wall = 0, pin_cpu = 0;               // (b)/(a)
+    double vcd_wall = 0, vcd_cpu = 0, vcd_sim = 0;  // VCD on / off; vcd_sim: the simulation's thread alone
+    double fst_speed = 0, fst_cpu = 0;              // the FST's clocks per wall / CPU second against the VCD's
+};
+
+Ratios ratios_of(const Result& ref, const Result& full, const Result& vcd, const Result& fst) {
+    Ratios q;
+    if (ref.ok && full.ok) {
+        q.pin_wall = full.clocks_per_s / ref.clocks_per_s;
+        q.pin_cpu = full.cpu_s > 0 ? (full.clocks / full.cpu_s) / (ref.clocks / ref.cpu_s) : 0;
+    }
+    if (full.ok && vcd.ok) {
+        q.vcd_wall = full.clocks_per_s / vcd.clocks_per_s;
+        q.vcd_cpu = (vcd.cpu_s / vcd.clocks) / (full.cpu_s / full.clocks);
+        // What the wall ratio comes to when the writer thread has a core of its own.
+        q.vcd_sim = (vcd.x6 / vcd.clocks) / (full.cpu_s / full.clocks);
+    }
+    if (vcd.ok && fst.ok) {
+        q.fst_speed = fst.clocks_per_s / vcd.clocks_per_s;
+        q.fst_cpu = (fst.clocks / fst.cpu_s) / (vcd.clocks / vcd.cpu_s);
+    }
+    return q;
+}
+
 void print_trace_notes(const Result& full, const Result& vcd, const Result& fst) {
+    const Ratios q = ratios_of(Result{}, full, vcd, fst);
     if (vcd.ok) {
         std::printf(
             "(c) moved %.0f TX + %.0f RX frames; VCD %.0f bytes per simulated ms; %.3g clocks per CPU second "
             "(%.1f s CPU on the simulation's thread, %.1f s on the writer's); finishing the file took %.2f s (in the "
             "wall time).\n",
             vcd.x1, vcd.x2, vcd.x4, vcd.clocks / vcd.cpu_s, vcd.x6, vcd.cpu_s - vcd.x6, vcd.x5);
-        if (full.ok) {
-            const double wall = full.clocks_per_s / vcd.clocks_per_s;
-            const double cpu = (vcd.cpu_s / vcd.clocks) / (full.cpu_s / full.clocks);
-            // What the wall ratio comes to when the writer thread has a core of its own.
-            const double sim = (vcd.x6 / vcd.clocks) / (full.cpu_s / full.clocks);
+        if (full.ok)
             std::printf(
                 "VCD on / off (b)/(c): %.2f x in wall time, %.2f x in CPU time per clock (%.2f x on the "
                 "simulation's thread); target <= 1.5 x: %s.\n",
-                wall, cpu, sim, met(wall <= 1.5));
-        }
+                q.vcd_wall, q.vcd_cpu, q.vcd_sim, met(q.vcd_wall <= 1.5));
     }
     if (!fst.ok) return;
     std::printf(
@@ -599,12 +626,10 @@ void print_trace_notes(const Result& full, const Result& vcd, const Result& fst)
             full.clocks_per_s / fst.clocks_per_s, (fst.x6 / fst.clocks) / (full.cpu_s / full.clocks));
     if (vcd.ok) {
         const double size = vcd.x4 / fst.x4;
-        const double speed = fst.clocks_per_s / vcd.clocks_per_s;
-        const double cpu = (fst.clocks / fst.cpu_s) / (vcd.clocks / vcd.cpu_s);
         std::printf(
             "FST against VCD: %.1f x smaller per simulated ms (target >= 10 x: %s); written at %.2f x the "
             "VCD's simulated clocks per wall second and %.2f x per CPU second (target >= 1, no slower: %s).\n",
-            size, met(size >= 10), speed, cpu, met(speed >= 1));
+            size, met(size >= 10), q.fst_speed, q.fst_cpu, met(q.fst_speed >= 1));
     }
 }
 
@@ -680,6 +705,8 @@ std::optional<int> parse_options(int argc, char* argv[], Options& o) {
         const bool has = i + 1 < argc;
         if (a == "--seconds" && has)
             o.seconds = std::atof(argv[++i]);
+        else if (a == "--rounds" && has)
+            o.rounds = std::atoi(argv[++i]);
         else if (a == "--long-seconds" && has)
             o.long_seconds = std::atof(argv[++i]);
         else if (a == "--long-packets" && has)
@@ -693,16 +720,20 @@ std::optional<int> parse_options(int argc, char* argv[], Options& o) {
             const std::string what = argv[i + 1];
             return profile_run(what, std::strtoull(argv[i + 2], nullptr, 10));
         } else {
-            std::fprintf(
-                stderr,
-                "usage: nicsim_bench [--seconds S] [--long-seconds S] [--long-packets N] [--detail-packets N] [--only "
-                "ref,full,full64,vcd,fst,idle,pinh,fast,tfull,eff,line,small,tsmall,long,tlong,tdetail]\n"
-                "       nicsim_bench --profile full|full64|vcd|fst|pin|fast|small|tsmall CLOCKS\n");
+            std::fprintf(stderr,
+                         "usage: nicsim_bench [--seconds S] [--rounds N] [--long-seconds S] [--long-packets N] "
+                         "[--detail-packets N] [--only "
+                         "ref,full,full64,vcd,fst,idle,pinh,fast,tfull,eff,line,small,tsmall,long,tlong,tdetail]\n"
+                         "       nicsim_bench --profile full|full64|vcd|fst|pin|fast|small|tsmall CLOCKS\n");
             return 2;
         }
     }
     if (o.seconds <= 0 || o.long_seconds <= 0) {
         std::fprintf(stderr, "nicsim_bench: --seconds and --long-seconds must be positive\n");
+        return 2;
+    }
+    if (o.rounds < 1 || o.rounds > 99) {
+        std::fprintf(stderr, "nicsim_bench: --rounds must be 1 to 99\n");
         return 2;
     }
     return std::nullopt;
@@ -747,31 +778,41 @@ const SpeedRow kSpeedRows[] = {
      [](const Options& o, Result& r) { measure_full(o, Trace::Off, true, r); }},
 };
 
-/// The speed table: (a), the bare clock loop every row is a ratio to, whenever any row is asked for, then the rows.
-Speeds measure_speeds(const Options& o, bool& all_ok) {
-    std::printf("## Simulation speed (simulated PCI clocks per wall second)\n\n");
-    std::printf("| configuration | clocks/s | ratio to (a) | measured |\n|---|---:|---:|---|\n");
+/// One round of the speed table: (a), the bare clock loop every row is a ratio to, whenever any row is asked for,
+/// then the rows; `round` (from 1) is named in the labels when there are several.
+Speeds measure_round(const Options& o, int round, bool& all_ok) {
+    const std::string suffix = o.rounds > 1 ? ", round " + std::to_string(round) : std::string();
     Speeds sp;
-    const double load_before = load_average();
     sp.ref.clocks_per_s = 1;
     bool any = o.wants("ref");
     for (const SpeedRow& row : kSpeedRows) any = any || o.wants(row.key);
     if (any) {
         sp.ref = in_child([&](Result& r) { measure_reference(o, r); });
-        print_speed_row("(a) bare clock loop (sc_clock + one SC_METHOD)", sp.ref, sp.ref.clocks_per_s);
+        print_speed_row(("(a) bare clock loop (sc_clock + one SC_METHOD)" + suffix).c_str(), sp.ref,
+                        sp.ref.clocks_per_s);
         all_ok &= sp.ref.ok;
     }
     for (const SpeedRow& row : kSpeedRows) {
         if (!o.wants(row.key)) continue;
         Result& res = sp.*row.result;
         res = in_child([&](Result& r) { row.measure(o, r); });
-        print_speed_row(row.label, res, sp.ref.clocks_per_s);
+        print_speed_row((row.label + suffix).c_str(), res, sp.ref.clocks_per_s);
         all_ok &= res.ok;
     }
+    return sp;
+}
+
+/// The speed table, --rounds times over.
+std::vector<Speeds> measure_speeds(const Options& o, bool& all_ok) {
+    std::printf("## Simulation speed (simulated PCI clocks per wall second)\n\n");
+    std::printf("| configuration | clocks/s | ratio to (a) | measured |\n|---|---:|---:|---|\n");
+    const double load_before = load_average();
+    std::vector<Speeds> rounds;
+    for (int k = 1; k <= o.rounds; ++k) rounds.push_back(measure_round(o, k, all_ok));
     // The rows share the machine with whatever else runs: its load says how much of a core each child could get.
     std::printf("\nLoad average (1 minute) before the rows %.2f, after them %.2f, on %ld cores.\n\n", load_before,
                 load_average(), sysconf(_SC_NPROCESSORS_ONLN));
-    return sp;
+    return rounds;
 }
 
 /// What the speed rows moved, and their ratios against the targets of performance.md.
@@ -779,12 +820,11 @@ void print_speed_notes(const Speeds& sp) {
     const Result &ref = sp.ref, &full = sp.full, &pinh = sp.pinh, &fast = sp.fast, &tfull = sp.tfull;
     if (full.ok) {
         // On a shared machine a child may get less than a whole core: clocks per CPU second are compared too.
-        const double wall = full.clocks_per_s / ref.clocks_per_s;
-        const double cpu = ref.ok && full.cpu_s > 0 ? (full.clocks / full.cpu_s) / (ref.clocks / ref.cpu_s) : 0;
+        const Ratios q = ratios_of(ref, full, Result{}, Result{});
         std::printf(
             "(b) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); (b)/(a) = %.3f in wall "
             "time, %.3f in clocks per CPU second; target >= 0.75: %s.\n",
-            full.x1, full.x2, full.x3, wall, cpu, met(ref.ok && wall >= 0.75));
+            full.x1, full.x2, full.x3, q.pin_wall, q.pin_cpu, met(ref.ok && q.pin_wall >= 0.75));
     }
     print_trace_notes(full, sp.vcd, sp.fst);
     if (sp.idle.ok) std::printf("(d) the NIC was evaluated on %.0f of %.3g clocks.\n", sp.idle.x1, sp.idle.clocks);
@@ -800,6 +840,55 @@ void print_speed_notes(const Speeds& sp) {
     if (tfull.ok)
         std::printf("(g) moved %.0f TX + %.0f RX frames (%.0f frames per simulated second); against (b): %.2f x.\n",
                     tfull.x1, tfull.x2, tfull.x3, full.ok ? tfull.clocks_per_s / full.clocks_per_s : 0.0);
+}
+
+/// The median of the rounds' values of one ratio and the values in round order ("0.81 (0.74, 0.81, 0.90)");
+/// rounds without it (0) left out. False when no round has it.
+bool median_of(const std::vector<Ratios>& all, double Ratios::*field, double& median, std::string& list) {
+    std::vector<double> v;
+    char buf[32];
+    for (const Ratios& q : all) {
+        if (q.*field <= 0) continue;
+        std::snprintf(buf, sizeof buf, "%s%.2f", v.empty() ? "" : ", ", q.*field);
+        list += buf;
+        v.push_back(q.*field);
+    }
+    if (v.empty()) return false;
+    std::sort(v.begin(), v.end());
+    median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    return true;
+}
+
+/// Each round's notes, then the targets judged on the medians of the rounds' ratios.
+void print_round_notes(const std::vector<Speeds>& rounds) {
+    std::vector<Ratios> all;
+    for (size_t k = 0; k < rounds.size(); ++k) {
+        std::printf("Round %zu:\n", k + 1);
+        print_speed_notes(rounds[k]);
+        const Speeds& sp = rounds[k];
+        all.push_back(ratios_of(sp.ref, sp.full, sp.vcd, sp.fst));
+        std::printf("\n");
+    }
+    std::printf("Medians of %zu rounds (each round's value in round order):\n", rounds.size());
+    double m = 0, c = 0;
+    std::string l, lc;
+    if (median_of(all, &Ratios::pin_wall, m, l) && median_of(all, &Ratios::pin_cpu, c, lc))
+        std::printf("- (b)/(a): %.3f in wall time (%s), %.3f in clocks per CPU second (%s); target >= 0.75: %s.\n", m,
+                    l.c_str(), c, lc.c_str(), met(m >= 0.75));
+    l.clear();
+    lc.clear();
+    if (median_of(all, &Ratios::vcd_wall, m, l) && median_of(all, &Ratios::vcd_sim, c, lc))
+        std::printf(
+            "- VCD on / off: %.2f x in wall time (%s), %.2f x in CPU time per clock on the simulation's thread (%s); "
+            "target <= 1.5 x: %s.\n",
+            m, l.c_str(), c, lc.c_str(), met(m <= 1.5));
+    l.clear();
+    lc.clear();
+    if (median_of(all, &Ratios::fst_speed, m, l) && median_of(all, &Ratios::fst_cpu, c, lc))
+        std::printf(
+            "- FST against VCD: %.2f x the VCD's clocks per wall second (%s), %.2f x per CPU second (%s); target >= "
+            "1, no slower: %s.\n",
+            m, l.c_str(), c, lc.c_str(), met(m >= 1));
 }
 
 bool report_efficiency(const Options& o) {
@@ -877,7 +966,11 @@ int sc_main(int argc, char* argv[]) {
     sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
 
     bool all_ok = true;
-    print_speed_notes(measure_speeds(o, all_ok));
+    const std::vector<Speeds> rounds = measure_speeds(o, all_ok);
+    if (rounds.size() == 1)
+        print_speed_notes(rounds.front());
+    else
+        print_round_notes(rounds);
     if (o.wants("eff")) all_ok &= report_efficiency(o);
     if (o.wants("line")) all_ok &= report_line_rate(o);
     if (o.wants("small")) all_ok &= report_small(o, false);

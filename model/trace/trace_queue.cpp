@@ -5,7 +5,7 @@
 #include <csignal>
 #include <cstring>
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
 
@@ -53,7 +53,7 @@ TraceQueue::~TraceQueue() {
 }
 
 void TraceQueue::stream(unsigned char* to, const unsigned char* from, size_t bytes) {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
     for (size_t i = 0; i < bytes; i += 8) {
         long long w;
         std::memcpy(&w, from + i, sizeof w);
@@ -65,7 +65,7 @@ void TraceQueue::stream(unsigned char* to, const unsigned char* from, size_t byt
 }
 
 void TraceQueue::publish() {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
     _mm_sfence();  // the streamed stores are weakly ordered: they complete before the block changes hands
 #endif
     std::unique_lock<std::mutex> lock(m_mutex);
