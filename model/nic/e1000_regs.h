@@ -371,22 +371,24 @@ using SPEED = Field<14, 2>;              // 00 10, 01 100, 10 1000 Mb/s
 
 // ---- Interrupt causes (ICR/ICS/IMS/IMC) ----
 namespace icr {
-constexpr uint32_t TXDW = 1u << 0;        // Transmit Descriptor Written back
-constexpr uint32_t TXQE = 1u << 1;        // Transmit Queue Empty
-constexpr uint32_t LSC = 1u << 2;         // Link Status Change
-constexpr uint32_t RXSEQ = 1u << 3;       // Receive Sequence error
-constexpr uint32_t RXDMT0 = 1u << 4;      // Receive Descriptor Minimum Threshold reached
-constexpr uint32_t RXO = 1u << 6;         // Receiver Overrun
-constexpr uint32_t RXT0 = 1u << 7;        // Receiver Timer interrupt
-constexpr uint32_t MDAC = 1u << 9;        // MDI/O Access Complete
-constexpr uint32_t RXCFG = 1u << 10;      // Receiving /C/ ordered sets
-constexpr uint32_t GPI_EN0 = 1u << 11;    // General Purpose Interrupt 0 (SDP6)
-constexpr uint32_t GPI_EN1 = 1u << 12;    // General Purpose Interrupt 1 (SDP7)
-constexpr uint32_t GPI_EN2 = 1u << 13;    // General Purpose Interrupt 2
-constexpr uint32_t GPI_EN3 = 1u << 14;    // General Purpose Interrupt 3
-constexpr uint32_t TXD_LOW = 1u << 15;    // Transmit Descriptor Low threshold hit
-constexpr uint32_t SRPD = 1u << 16;       // Small Receive Packet Detected
-constexpr uint32_t kValid = 0x0001FEDFu;  // every cause bit the 82540EM implements
+constexpr uint32_t TXDW = 1u << 0;      // Transmit Descriptor Written back
+constexpr uint32_t TXQE = 1u << 1;      // Transmit Queue Empty
+constexpr uint32_t LSC = 1u << 2;       // Link Status Change
+constexpr uint32_t RXSEQ = 1u << 3;     // Receive Sequence error
+constexpr uint32_t RXDMT0 = 1u << 4;    // Receive Descriptor Minimum Threshold reached
+constexpr uint32_t RXO = 1u << 6;       // Receiver Overrun
+constexpr uint32_t RXT0 = 1u << 7;      // Receiver Timer interrupt
+constexpr uint32_t MDAC = 1u << 9;      // MDI/O Access Complete
+constexpr uint32_t RXCFG = 1u << 10;    // Receiving /C/ ordered sets
+constexpr uint32_t GPI_EN0 = 1u << 11;  // General Purpose Interrupt 0 (SDP6)
+constexpr uint32_t GPI_EN1 = 1u << 12;  // General Purpose Interrupt 1 (SDP7)
+constexpr uint32_t GPI_EN2 = 1u << 13;  // General Purpose Interrupt 2
+constexpr uint32_t GPI_EN3 = 1u << 14;  // General Purpose Interrupt 3
+constexpr uint32_t TXD_LOW = 1u << 15;  // Transmit Descriptor Low threshold hit
+constexpr uint32_t SRPD = 1u << 16;     // Small Receive Packet Detected
+// Reserved bits 5 and 8 latch too: ICS sets them like any other cause (the 8254x drivers' interrupt self-test forces
+// each of bits 0-9 through ICS and expects it in ICR).
+constexpr uint32_t kValid = 0x0001FFFFu;  // the cause bits ICR latches and IMS holds: 16:0
 }  // namespace icr
 
 // ---- ITR and delay timers ----

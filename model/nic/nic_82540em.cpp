@@ -548,7 +548,7 @@ void Nic82540em::write_ctrl(uint32_t value) {
         return;
     }
     const bool was_up = link_up();
-    const uint32_t stored = m_regs.store(CTRL, value);  // RST and PHY_RST are outside the write mask
+    const uint32_t stored = m_regs.store(CTRL, value);  // RST is outside the write mask
     write_phy_reset(ctrl::PHY_RST::get(value));
     link_changed(was_up);
     m_dp->register_written(CTRL, stored);

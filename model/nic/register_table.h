@@ -62,9 +62,10 @@ struct RegisterSpec {
 /// The registers of the 82540EM below the statistics block, in offset order.
 inline constexpr RegisterSpec kRowsBeforeStatistics[] = {
     // name      offset           count stride bits access               reset                write mask   hooks, what
-    {"CTRL",     e1000::CTRL,          1,  4, 32, Access::RW,           e1000::kCtrlReset,   0x7BFFFFFFu, kOnWrite,
-     "RST (bit 26) runs a software reset and is not stored; PHY_RST holds the PHY in reset while set; a change of SLU "
-     "changes the link (LSC); FRCSPD/FRCDPLX make the MAC use SPEED/FD instead of the PHY's"},
+    {"CTRL",     e1000::CTRL,          1,  4, 32, Access::RW,           e1000::kCtrlReset,   0xFBFFFFFFu, kOnWrite,
+     "RST (bit 26) runs a software reset and is not stored (self-clearing); PHY_RST (bit 31) is stored and holds the "
+     "PHY in reset until software clears it; a change of SLU changes the link (LSC); FRCSPD/FRCDPLX make the MAC use "
+     "SPEED/FD instead of the PHY's"},
     {"STATUS",   e1000::STATUS,        1,  4, 32, Access::RO,           0x00000000u,         0x00000000u, kPeek,
      "computed: LU = PHY link and CTRL.SLU; SPEED and FD as the PHY resolved them (or as forced by CTRL.FRCSPD/FRCDPLX); "
      "PCI66/BUS64 from the bus"},
