@@ -283,9 +283,9 @@ uint64_t Nic82540em::quiet_until(uint64_t t) const {
 }
 
 // An edge steady_edge() vouched for: the data path has nothing to do (its tick() is only counted), and the PHY,
-// the EEPROM and the interrupt line stay as they are.
+// the EEPROM and the interrupt line stay as they are. The target is a quiet bystander (quiet_until()) of the
+// master's own burst, whose FRAME# the master holds asserted: its tick() would change nothing.
 void Nic82540em::steady_evaluate() {
-    m_target.tick();
     m_master.steady_tick();
     if (m_dp->busy() && !m_cfg.powered_down()) m_dp->idle_tick();
 }

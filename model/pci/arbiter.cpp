@@ -38,8 +38,25 @@ void Arbiter::grant(int master, bool hidden) {
     if (master < 32) ++m_stats.grants_by_master[master];
 }
 
+// What clock_edge() decides on a busy bus whose GNT# was already visible on the previous, busy clock, with no
+// other master requesting: keep the grant (the common clock of a burst).
+inline bool Arbiter::continues(const Lines& l, unsigned n) const {
+    if (m_granted < 0 || m_prev_idle || m_prev_granted != m_granted || l.idle()) return false;
+    const uint32_t mask = n >= 32 ? ~0u : (1u << n) - 1u;
+    return (~l.req_n & mask & ~(1u << m_granted)) == 0;
+}
+
 void Arbiter::clock_edge() {
     const Lines& l = m_bus.lines();
+    // Decided here, before the full decision's registers are saved: the common clock of a burst.
+    if (l.rst_n && continues(l, m_bus.master_count())) {  // the granted master goes on and nobody else asks
+        m_unused = 0;
+        return;
+    }
+    decide(l);
+}
+
+void Arbiter::decide(const Lines& l) {
     if (!l.rst_n) {  // no GNT# during reset; the end of reset is a line change, which wakes the arbiter
         grant(-1, false);
         m_prev_idle = true;

@@ -38,6 +38,8 @@ class Arbiter : public sc_core::sc_module, private ClockedAgent {
     bool steady_edge() const override { return m_bus.lines().rst_n; }
     void reset_asserted();
     int next_after(uint32_t requests, int from) const;
+    bool continues(const Lines& l, unsigned n) const;
+    [[gnu::noinline]] void decide(const Lines& l);  // every other clock
     void grant(int master, bool hidden);
 
     PciBus& m_bus;

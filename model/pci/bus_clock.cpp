@@ -126,9 +126,11 @@ void BusClock::edge_method() {
 }
 
 bool BusClock::all_steady() {
-    for (Slot& s : m_slots) s.vouched = s.awake;  // an agent woken later in the edge was not asked
-    for (const Slot& s : m_slots)
+    // An agent woken later in the edge was not asked; when one says no, the edge is not batched and `vouched` unused.
+    for (Slot& s : m_slots) {
+        s.vouched = s.awake;
         if (s.awake && !s.agent->steady_edge()) return false;
+    }
     return true;
 }
 
@@ -162,7 +164,7 @@ void BusClock::evaluate_batch(uint64_t edge) {
         m_batch_lines->settle();
         if (!all_steady()) break;
         record_batched_edge(m_edges - 1);
-        evaluate_edge(m_edges, true);
+        evaluate_batched_edge(m_edges);
         ++m_batched;
     }
     // The kernel's cycle() at the end of this activation's time step records the last edge: with that edge's time.
@@ -198,6 +200,22 @@ void BusClock::evaluate_edge(uint64_t edge, bool batch) {
     for (Slot& s : m_slots) {
         if (!s.awake) continue;
         m_batch_edge = batch && s.vouched;
+        s.agent->clock_edge();
+    }
+    m_batch_edge = false;
+    m_dispatching = false;
+    m_next_edge = (m_awake > 0 || m_keep_running) ? edge + 1 : m_timed_wake;
+}
+
+// evaluate_edge() for an edge after a batch's first: no timed wake is due before it (the batch's loop ends at
+// m_timed_wake), there is no CLK signal (a batch needs none) and it runs in the batch's first edge's delta cycle.
+void BusClock::evaluate_batched_edge(uint64_t edge) {
+    m_edges = edge + 1;
+    if (m_keep_running) m_posedge.notify();
+    m_dispatching = true;
+    for (Slot& s : m_slots) {
+        if (!s.awake) continue;
+        m_batch_edge = s.vouched;
         s.agent->clock_edge();
     }
     m_batch_edge = false;

@@ -82,6 +82,7 @@ void PciBus::drive(DriverId id, const Drive& d) {
     // PAR moves with every data phase; only the control lines' enables and levels matter to control_generation().
     if (((s.next.oe ^ d.oe) | ((s.next.level ^ d.level) & d.oe)) & kControlLines) m_control_dirty = true;
     s.next = d;
+    m_dirty |= id < 31 ? 1u << id : 1u << 31;
     m_wires->touch();
 }
 
@@ -125,8 +126,7 @@ void PciBus::assert_reset(unsigned clocks) {
     CLK.wake(m_reset_agent);
 }
 
-uint64_t PciBus::clock_count() const {
-    if (CLK.dispatching()) return CLK.edges() - 1;  // the agents ask on every clock: no division there
+uint64_t PciBus::clock_at_now() const {
     return sc_time_stamp().value() / m_period.value();
 }
 
@@ -148,6 +148,16 @@ void PciBus::settle() {
 }
 
 void PciBus::resolve() {
+    const uint32_t dirty = m_dirty;
+    m_dirty = 0;
+    // In a burst one agent drives new data (AD, C/BE#, PAR) on each clock and nobody changes an output enable: its
+    // lines can then be replaced in place instead of resolving every driver again.
+    if (dirty == 0) {  // only point-to-point lines were written
+        publish(m_now.driven, m_now.contention, m_now.level, m_now.ad, m_now.cbe_n);
+        return;
+    }
+    if ((dirty & (dirty - 1)) == 0 && dirty != 1u << 31 && resolve_one(static_cast<DriverId>(__builtin_ctz(dirty))))
+        return;
     uint32_t driven = 0, contention = 0, low = 0;
     uint64_t ad = 0;
     uint32_t cbe_n = 0xFF;
@@ -164,19 +174,40 @@ void PciBus::resolve() {
         ad = (ad & ~ad_mask) | (s.cur.ad & ad_mask);
         cbe_n = (cbe_n & ~cbe_mask) | (s.cur.cbe_n & cbe_mask);
     }
+    contention &= ~kSerr;  // SERR# is open drain
+    const uint32_t level = ~(low & kSingleBitLines);
+    publish(driven, contention, level, ad, static_cast<uint8_t>(cbe_n));
+}
+
+bool PciBus::resolve_one(DriverId id) {
+    Slot& s = m_drivers[id];
+    const uint32_t oe = s.cur.oe;
+    // With the same enables and no other driver on its lines (no contention there, SERR# aside: open drain), each of
+    // its lines carries exactly what it drives, as the full resolution would find.
+    if (s.next.oe != oe || (m_now.contention & oe) != 0 || (oe & kSerr) != 0) return false;
+    s.cur = s.next;
+    const uint32_t single = oe & kSingleBitLines;
+    const uint32_t level = (m_now.level & ~single) | (s.cur.level & single);
+    const uint64_t ad_mask = ((oe & kAdLo) ? 0xFFFFFFFFull : 0) | ((oe & kAdHi) ? ~0xFFFFFFFFull : 0);
+    const uint32_t cbe_mask = ((oe & kCbeLo) ? 0x0Fu : 0) | ((oe & kCbeHi) ? 0xF0u : 0);
+    const uint64_t ad = (m_now.ad & ~ad_mask) | (s.cur.ad & ad_mask);
+    const uint32_t cbe_n = (m_now.cbe_n & ~cbe_mask) | (s.cur.cbe_n & cbe_mask);
+    publish(m_now.driven, m_now.contention, level, ad, static_cast<uint8_t>(cbe_n));
+    return true;
+}
+
+void PciBus::publish(uint32_t driven, uint32_t contention, uint32_t level, uint64_t ad, uint8_t cbe_n) {
     if (m_control_dirty) {
         m_control_dirty = false;
         ++m_control_gen;
     }
-    contention &= ~kSerr;  // SERR# is open drain
-    const uint32_t level = ~(low & kSingleBitLines);
     bool changed = driven != m_now.driven || level != m_now.level || ad != m_now.ad || cbe_n != m_now.cbe_n ||
                    contention != m_now.contention;
     m_now.driven = driven;
     m_now.contention = contention;
     m_now.level = level;
     m_now.ad = ad;
-    m_now.cbe_n = static_cast<uint8_t>(cbe_n);
+    m_now.cbe_n = cbe_n;
     // The point-to-point lines are compared only when one of their setters wrote a new value in this phase.
     bool inta_changed = false, reset_asserted = false;
     if (m_p2p_dirty) {

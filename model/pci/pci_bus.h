@@ -160,7 +160,9 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     void set_burst_batching(bool on) { CLK.set_batching(this, on); }
 
     /// Number of rising edges since time 0 (clock 0 is the edge at time 0).
-    uint64_t clock_count() const;
+    uint64_t clock_count() const {
+        return CLK.dispatching() ? CLK.edges() - 1 : clock_at_now();  // the agents ask on every clock: no division
+    }
 
     /// How trace() names the bus signals and which derived signals it adds.
     struct TraceOptions {
@@ -185,9 +187,14 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     };
 
     void clock_edge() override;  // counts the clocks of an asserted RST#
+    uint64_t clock_at_now() const;
     bool batchable() const override;
     void settle() override;
     void resolve();
+    /// resolve() when only driver `id` drove anew, with the same output enables, on lines nobody else drives.
+    bool resolve_one(DriverId id);
+    /// Take the resolved bused lines (and the point-to-point ones written this phase) and tell who listens.
+    void publish(uint32_t driven, uint32_t contention, uint32_t level, uint64_t ad, uint8_t cbe_n);
 
     BusConfig m_config;
     sc_core::sc_time m_period;  // m_config.period(), built once: clock_count() runs on every agent's clock
@@ -198,6 +205,7 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     Lines m_now;
     uint64_t m_control_gen = 0;
     bool m_control_dirty = false;  // a driver's next control-line oe or level differs from its resolved one
+    uint32_t m_dirty = 0;          // drivers (bit i: driver i, from 31 on bit 31) whose next drive may differ from cur
     Lines m_next;                  // point-to-point lines written this phase (REQ#, GNT#, IDSEL, INTA#, RST#)
     bool m_p2p_dirty = false;      // one of them was written with a new value since the last resolve
     unsigned m_reset_left;

@@ -52,6 +52,46 @@ struct Scripted : sc_module {
     }
 };
 
+/// Two drivers: drives a[k] and b[k] on edge k (as far as each script goes) and records the lines each edge samples.
+struct Duo : sc_module {
+    PciBus& bus;
+    DriverId ida, idb;
+    std::vector<Drive> a, b;
+    std::vector<Lines> seen;
+    SC_HAS_PROCESS(Duo);
+    Duo(sc_module_name n, PciBus& bb, std::vector<Drive> sa, std::vector<Drive> sb)
+        : sc_module(n), bus(bb), ida(bb.attach("a")), idb(bb.attach("b")), a(std::move(sa)), b(std::move(sb)) {
+        SC_METHOD(tick);
+        sensitive << bus.CLK.posedge_event();
+        dont_initialize();
+    }
+    void tick() {
+        seen.push_back(bus.lines());
+        const uint64_t k = bus.clock_count();
+        if (k < a.size()) bus.drive(ida, a[k]);
+        if (k < b.size()) bus.drive(idb, b[k]);
+    }
+};
+
+/// The bused lines two drives resolve to, worked out line by line.
+Lines resolved(const Drive& x, const Drive& y) {
+    Lines r;
+    for (uint32_t line = 1; line <= kSerr; line <<= 1) {
+        const unsigned drivers = ((x.oe & line) ? 1 : 0) + ((y.oe & line) ? 1 : 0);
+        if (drivers > 0) r.driven |= line;
+        if (drivers > 1 && line != kSerr) r.contention |= line;
+        const bool low = ((x.oe & line) && !(x.level & line)) || ((y.oe & line) && !(y.level & line));
+        if ((line & kSingleBitLines) && low) r.level &= ~line;
+    }
+    for (const Drive* d : {&x, &y}) {  // y after x, as the bus resolves them in attach order
+        if (d->oe & kAdLo) r.ad = (r.ad & ~0xFFFFFFFFull) | (d->ad & 0xFFFFFFFFull);
+        if (d->oe & kAdHi) r.ad = (r.ad & 0xFFFFFFFFull) | (d->ad & ~0xFFFFFFFFull);
+        if (d->oe & kCbeLo) r.cbe_n = static_cast<uint8_t>((r.cbe_n & 0xF0) | (d->cbe_n & 0x0F));
+        if (d->oe & kCbeHi) r.cbe_n = static_cast<uint8_t>((r.cbe_n & 0x0F) | (d->cbe_n & 0xF0));
+    }
+    return r;
+}
+
 }  // namespace
 
 TEST_CASE("the control generation moves with a control line's enable or level, not with AD, C/BE# or PAR",
@@ -81,6 +121,67 @@ TEST_CASE("the control generation moves with a control line's enable or level, n
     CHECK(g[5] > g[4]);   // IRDY# driven
     CHECK(g[6] > g[5]);   // IRDY# released
     CHECK(g[7] == g[6]);  // the level of an undriven line
+}
+
+TEST_CASE("lines one driver changes alone resolve as every driver's resolution does, contention and SERR# included",
+          "[pci][bus]") {
+    PciBus bus("pci", BusConfig{});
+    Drive m = Drive{}.assert_n(kFrame, true).assert_n(kIrdy, true);  // a master in a burst: AD, C/BE#, PAR
+    m.oe |= kAdLo | kCbeLo;
+    m.cbe_n = 0xF0;
+    Drive t = Drive{}.assert_n(kTrdy, true).assert_n(kDevsel, true);  // its target
+    std::vector<Drive> a, b;
+    auto edge = [&](const Drive& x, const Drive& y) {
+        a.push_back(x);
+        b.push_back(y);
+    };
+    edge(Drive{}, Drive{});
+    edge(m, t);
+    for (uint32_t k = 1; k <= 3; ++k) {  // the master alone moves AD, C/BE# and PAR
+        m.ad = 0x01010101u * k;
+        m.cbe_n = static_cast<uint8_t>(0xF0 | k);
+        m.set(kPar, (k & 1) != 0);
+        edge(m, t);
+    }
+    Drive t_frame = t;  // the target also drives FRAME# low: contention, then the master alone changes AD and FRAME#
+    t_frame.assert_n(kFrame, true);
+    edge(m, t_frame);
+    m.ad = 0xCAFEF00D;
+    m.assert_n(kFrame, false);
+    edge(m, t_frame);
+    m.ad = 0x12345678;
+    m.assert_n(kFrame, true);
+    edge(m, t_frame);
+    Drive t_serr = t;  // SERR# is open drain: both drive it, no contention; then one releases its level
+    t_serr.assert_n(kSerr, true);
+    Drive m_serr = m;
+    m_serr.assert_n(kSerr, true);
+    edge(m_serr, t_serr);
+    m_serr.assert_n(kSerr, false);
+    edge(m_serr, t_serr);
+    m_serr.ad = 0x87654321;
+    edge(m_serr, t_serr);
+    Drive wide = m;  // the master changes its enables alone: AD[63:32] and C/BE#[7:4] join
+    wide.oe |= kAdHi | kCbeHi;
+    wide.ad = 0xFEDCBA9876543210ull;
+    wide.cbe_n = 0x5A;
+    edge(wide, t);
+    wide.ad = 0x0123456789ABCDEFull;
+    edge(wide, t);
+    edge(Drive{}, Drive{});
+    Duo duo("duo", bus, a, b);
+    sc_start(static_cast<double>(a.size() + 2) * bus.period());
+    REQUIRE(duo.seen.size() >= a.size() + 1);
+    for (size_t k = 1; k <= a.size(); ++k) {
+        INFO("edge " << k << ": what edge " << k - 1 << " drove");
+        const Lines want = resolved(a[k - 1], b[k - 1]);
+        const Lines& got = duo.seen[k];
+        CHECK(got.driven == want.driven);
+        CHECK(got.contention == want.contention);
+        CHECK(got.level == want.level);
+        CHECK(got.ad == want.ad);
+        CHECK(got.cbe_n == want.cbe_n);
+    }
 }
 
 TEST_CASE("RST# is held for reset_clocks and the lines sample what was driven on the previous edge", "[pci][bus]") {
