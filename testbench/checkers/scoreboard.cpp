@@ -11,11 +11,10 @@ namespace nicsim::tb {
 bool traffic_id(const uint8_t* d, size_t len, uint8_t& direction, uint64_t& seq) {
     if (len < kTrafficHeader) return false;
     if (((d[12] << 8) | d[13]) == 0x0800 && len >= 54 && d[23] == 6) {
-        // Our TCP frames: packet n starts at TCP sequence n << 16 (TSO advances it within the packet, and
-        // increments the IPv4 ID per segment, so the sequence number is what names the packet).
+        // Our TCP frames: the sequence number is what names the packet (TSO advances it within the packet and
+        // increments the IPv4 ID per segment); the scoreboard works out which packet it falls in (tcp_packet()).
         direction = 0xFF;
-        const uint32_t tseq = (uint32_t(d[38]) << 24) | (uint32_t(d[39]) << 16) | (uint32_t(d[40]) << 8) | d[41];
-        seq = tseq >> 16;
+        seq = (uint32_t(d[38]) << 24) | (uint32_t(d[39]) << 16) | (uint32_t(d[40]) << 8) | d[41];
         return true;
     }
     if (((d[12] << 8) | d[13]) != kTrafficEtherType) return false;
@@ -39,6 +38,8 @@ void Scoreboard::expect(std::vector<uint8_t> frame) {
 }
 
 void Scoreboard::expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame) {
+    m_tcp_newest = seq;
+    m_tcp_payload = frame.size() > 54 ? static_cast<uint32_t>(frame.size() - 54) : 1;
     track(seq, Pending{frame, true, {}, 0});
     ++m_counts.expected;
 }
@@ -58,10 +59,20 @@ void Scoreboard::withdraw(uint64_t seq) {
     }
 }
 
+uint64_t Scoreboard::tcp_packet(uint32_t tseq) const {
+    if (!m_tcp_payload) return tseq;
+    const uint32_t newest_start = static_cast<uint32_t>(m_tcp_newest * m_tcp_payload);
+    const int64_t from_newest = static_cast<int32_t>(tseq - newest_start);  // within 2 GiB either way
+    const int64_t p = m_tcp_payload;
+    const int64_t packets = from_newest >= 0 ? from_newest / p : -((-from_newest + p - 1) / p);
+    return static_cast<uint64_t>(static_cast<int64_t>(m_tcp_newest) + packets);
+}
+
 void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
     uint8_t dir;
-    uint64_t seq;
-    traffic_id(d, len, dir, seq);
+    uint64_t tseq;
+    traffic_id(d, len, dir, tseq);
+    const uint64_t seq = tcp_packet(static_cast<uint32_t>(tseq));
     auto it = m_pending.find(seq);
     if (it == m_pending.end() && m_withdrawn.count(seq)) {
         ++m_counts.late;  // a segment of a send that failed with a status

@@ -63,6 +63,9 @@ class Scoreboard {
     void track(uint64_t seq, Pending&& p);
     void problem(const std::string& what);
     void observe_segment(const uint8_t* data, size_t len);
+    /// The packet a TCP segment starting at sequence number `tseq` belongs to (packet n's bytes start at n times the
+    /// payload of a packet, modulo 2^32: make_tcp_frame), counted from the newest packet expected.
+    uint64_t tcp_packet(uint32_t tseq) const;
     void retire_lost();
 
     std::string m_name;
@@ -75,6 +78,8 @@ class Scoreboard {
     std::string m_first_lost;  // first_missing() of the first of them
     bool m_any_matched = false;
     uint64_t m_highest_expected = 0;
+    uint64_t m_tcp_newest = 0;   // the newest packet expect_segmented() named
+    uint32_t m_tcp_payload = 0;  // its TCP payload bytes (0: none expected yet)
     ScoreboardCounts m_counts;
     std::string m_first_problem;
 };

@@ -95,7 +95,9 @@ std::vector<uint8_t> make_tcp_frame(uint64_t seed, uint64_t seq, uint32_t total,
     tcp[1] = 0x00;
     tcp[2] = 0xC0;  // destination port 49153
     tcp[3] = 0x01;
-    const uint32_t tseq = static_cast<uint32_t>(seq * 0x10000);
+    // Packet n's bytes follow packet n - 1's in one stream (every packet of a run has the same size), so a capture
+    // reads as one TCP connection without gaps.
+    const uint32_t tseq = static_cast<uint32_t>(seq * (total - 54));
     for (int b = 0; b < 4; ++b) tcp[4 + b] = static_cast<uint8_t>(tseq >> (24 - 8 * b));
     tcp[12] = 0x50;  // 20-byte header
     tcp[13] = 0x18;  // PSH ACK

@@ -163,8 +163,13 @@ dac64)
     grep -A20 '"bus_master_nic"' s.json | grep -q '"dac_cycles": [1-9]' || fail "a 64-bit NIC with high memory drove no DAC"
     ;;
 lso)
-    run 0 --scenario lso64k --packets 2 --stats-json s.json --vcd none --pcap-out p.pcap
+    run 0 --scenario lso64k --packets 3 --stats-json s.json --vcd none --pcap-out p.pcap
     grep -q '"tcp_segments": [1-9]' s.json || fail "LSO produced no TCP segments"
+    # The three packets' segments read as one TCP stream without gaps in Wireshark's TCP analysis.
+    n=$(tshark -r p.pcap -Y tcp 2>/dev/null | wc -l)
+    [ "$n" -eq $((3 * 45)) ] || fail "tshark read $n TCP segments, expected 3 packets of 45"
+    gaps=$(tshark -r p.pcap -Y 'tcp.analysis.lost_segment || tcp.analysis.out_of_order' 2>/dev/null | wc -l)
+    [ "$gaps" -eq 0 ] || fail "tshark's TCP analysis found $gaps segments after a gap or out of order"
     ;;
 small-imix)
     run 0 --size imix --packets 24 --fragments 4 --placement fragmented --link 100 --vcd none --pcap-out none
