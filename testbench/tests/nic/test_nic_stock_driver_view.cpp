@@ -139,6 +139,29 @@ const Pattern kPatterns[] = {
     {"TIDV", 0x3820, 0x0000FFFFu, 0x0000FFFFu},   // 13.4.40
 };
 
+constexpr uint64_t kTxRing = 0x100000, kRxRing = 0x101000, kTxBuf = 0x200000, kRxBuf = 0x300000;
+
+/// Both rings of eight legacy descriptors (sections 3.2.3 and 3.3.3: buffer address in bytes 0-7, length in bytes 8-9,
+/// the transmit CMD in byte 11), 128 bytes each: `tx_count` transmit descriptors of `len` bytes from kTxBuf with CMD
+/// `cmd`, eight receive descriptors of 2 KiB buffers from kRxBuf; TDBAL/TDLEN and RDBAL/RDLEN written. The control
+/// registers and the tails are the caller's.
+void legacy_rings(hostdrv::HostPlatform& hp, Driver& d, unsigned tx_count, uint32_t len, uint8_t cmd) {
+    for (unsigned n = 0; n < 8; ++n) {
+        uint8_t tx[16] = {}, rx[16] = {};
+        for (unsigned i = 0; i < 8; ++i) tx[i] = static_cast<uint8_t>(kTxBuf >> (8 * i));
+        tx[8] = static_cast<uint8_t>(len);
+        tx[9] = static_cast<uint8_t>(len >> 8);
+        tx[11] = cmd;
+        if (n < tx_count) hp.memory().write(kTxRing + 16 * n, tx, sizeof tx);
+        for (unsigned i = 0; i < 8; ++i) rx[i] = static_cast<uint8_t>((kRxBuf + 2048 * n) >> (8 * i));
+        hp.memory().write(kRxRing + 16 * n, rx, sizeof rx);
+    }
+    d.wr(0x3800, static_cast<uint32_t>(kTxRing));  // TDBAL
+    d.wr(TDLEN, 128);
+    d.wr(0x2800, static_cast<uint32_t>(kRxRing));  // RDBAL
+    d.wr(RDLEN, 128);
+}
+
 }  // namespace
 
 TEST_CASE("register patterns of a driver's register self-test read back in the manual's R/W fields", "[nic][regs]") {
@@ -460,7 +483,6 @@ TEST_CASE("statistics clear when read and the 64-bit octet counters clear on the
     // Section 13.7: every counter clears when read; GORC/GOTC/TOR/TOT count from the destination address through the
     // CRC and are read low dword, then high dword, which clears both; PRC255/PTC255 count frames of 128-255 bytes.
     test::NicMachineBench b(params());
-    constexpr uint64_t kTxRing = 0x100000, kRxRing = 0x101000, kTxBuf = 0x200000, kRxBuf = 0x300000;
     struct Counter {
         const char* name;
         uint32_t offset;
@@ -484,21 +506,7 @@ TEST_CASE("statistics clear when read and the 64-bit octet counters clear on the
         frame[4] = static_cast<uint8_t>(rah);
         frame[5] = static_cast<uint8_t>(rah >> 8);
         hp.memory().write(kTxBuf, frame, sizeof frame);
-        // Legacy descriptors (section 3.3.3, 3.2.3): buffer address in bytes 0-7, length in bytes 8-9, CMD in byte
-        // 11 (EOP 0, IFCS 1, RS 3).
-        uint8_t tx[16] = {}, rx[16] = {};
-        for (unsigned i = 0; i < 8; ++i) tx[i] = static_cast<uint8_t>(kTxBuf >> (8 * i));
-        tx[8] = sizeof frame;
-        tx[11] = 0x0B;
-        hp.memory().write(kTxRing, tx, sizeof tx);
-        for (unsigned n = 0; n < 8; ++n) {
-            for (unsigned i = 0; i < 8; ++i) rx[i] = static_cast<uint8_t>((kRxBuf + 2048 * n) >> (8 * i));
-            hp.memory().write(kRxRing + 16 * n, rx, sizeof rx);
-        }
-        d.wr(0x3800, static_cast<uint32_t>(kTxRing));  // TDBAL
-        d.wr(TDLEN, 128);
-        d.wr(0x2800, static_cast<uint32_t>(kRxRing));  // RDBAL
-        d.wr(RDLEN, 128);
+        legacy_rings(hp, d, 1, sizeof frame, 0x0B);              // CMD: EOP, IFCS, RS
         d.wr(TCTL, 0x2u | 0x8u);                                 // EN, PSP
         d.wr(RCTL, 0x2u | (1u << 6) | (1u << 15) | (1u << 26));  // EN, LBM 01b, BAM, SECRC
         d.wr(0x2818, 7);                                         // RDT
@@ -539,7 +547,6 @@ TEST_CASE("the NIC owns the descriptors from head up to but not including tail, 
     // counts a frame received while head and tail are equal. Legacy descriptors as in the statistics test; RDTR 0
     // raises RXT0 at once.
     test::NicMachineBench b(params());
-    constexpr uint64_t kTxRing = 0x100000, kRxRing = 0x101000, kTxBuf = 0x200000, kRxBuf = 0x300000;
     uint8_t tx_sta[4] = {}, rx_sta_held[3] = {}, rx_sta_after[3] = {};
     uint32_t tdh = 0, rdh_full = 0, rdh_held = 0, rdh_after = 0, rnbc = 0, icr = 0;
     auto program = [&](hostdrv::HostPlatform& hp) {
@@ -549,19 +556,7 @@ TEST_CASE("the NIC owns the descriptors from head up to but not including tail, 
         d.wr(IMC, 0xFFFFFFFFu);
         uint8_t frame[64] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};  // broadcast: BAM takes it
         hp.memory().write(kTxBuf, frame, sizeof frame);
-        for (unsigned n = 0; n < 8; ++n) {
-            uint8_t tx[16] = {}, rx[16] = {};
-            for (unsigned i = 0; i < 8; ++i) tx[i] = static_cast<uint8_t>(kTxBuf >> (8 * i));
-            tx[8] = sizeof frame;
-            tx[11] = 0x0B;  // EOP, IFCS, RS
-            hp.memory().write(kTxRing + 16 * n, tx, sizeof tx);
-            for (unsigned i = 0; i < 8; ++i) rx[i] = static_cast<uint8_t>((kRxBuf + 2048 * n) >> (8 * i));
-            hp.memory().write(kRxRing + 16 * n, rx, sizeof rx);
-        }
-        d.wr(0x3800, static_cast<uint32_t>(kTxRing));  // TDBAL
-        d.wr(TDLEN, 128);
-        d.wr(0x2800, static_cast<uint32_t>(kRxRing));  // RDBAL
-        d.wr(RDLEN, 128);
+        legacy_rings(hp, d, 8, sizeof frame, 0x0B);              // CMD: EOP, IFCS, RS
         d.wr(TCTL, 0x2u | 0x8u);                                 // EN, PSP
         d.wr(RCTL, 0x2u | (1u << 6) | (1u << 15) | (1u << 26));  // EN, LBM 01b, BAM, SECRC
         d.wr(0x2818, 2);                                         // RDT: descriptors 0 and 1
@@ -622,7 +617,6 @@ TEST_CASE("the PHY loopback of Linux e1000's self-test returns frames with their
     // (7); PHY registers 29 and 30 (Marvell's page/debug pair, not modelled) written to turn the line receiver off.
     // Then 1024-byte broadcast frames: without RCTL.SECRC the buffer keeps the CRC (length 1028).
     test::NicMachineBench b(params());
-    constexpr uint64_t kTxRing = 0x100000, kRxRing = 0x101000, kTxBuf = 0x200000, kRxBuf = 0x300000;
     constexpr unsigned kFrames = 4, kLen = 1024;
     uint32_t status = 0, mdic_e = 0, lengths[kFrames] = {};
     uint8_t rx_sta[kFrames] = {}, marks[kFrames][3] = {};
@@ -645,20 +639,7 @@ TEST_CASE("the PHY loopback of Linux e1000's self-test returns frames with their
         frame[kLen / 2 + 10] = 0xBE;
         frame[kLen / 2 + 12] = 0xAF;
         hp.memory().write(kTxBuf, frame, kLen);
-        for (unsigned n = 0; n < 8; ++n) {
-            uint8_t tx[16] = {}, rx[16] = {};
-            for (unsigned i = 0; i < 8; ++i) tx[i] = static_cast<uint8_t>(kTxBuf >> (8 * i));
-            tx[8] = kLen & 0xFF;
-            tx[9] = kLen >> 8;
-            tx[11] = 0x13;  // EOP, IFCS, RPS
-            hp.memory().write(kTxRing + 16 * n, tx, sizeof tx);
-            for (unsigned i = 0; i < 8; ++i) rx[i] = static_cast<uint8_t>((kRxBuf + 2048 * n) >> (8 * i));
-            hp.memory().write(kRxRing + 16 * n, rx, sizeof rx);
-        }
-        d.wr(0x3800, static_cast<uint32_t>(kTxRing));  // TDBAL
-        d.wr(TDLEN, 128);
-        d.wr(0x2800, static_cast<uint32_t>(kRxRing));  // RDBAL
-        d.wr(RDLEN, 128);
+        legacy_rings(hp, d, 8, kLen, 0x13);                      // CMD: EOP, IFCS, RPS
         d.wr(TCTL, 0x2u | 0x8u | (0x0Fu << 4) | (0x40u << 12));  // EN, PSP, CT, COLD
         d.wr(RCTL, 0x2u | (1u << 15));                           // EN, BAM, LBM 00b, 2048-byte buffers
         d.wr(0x2818, 7);                                         // RDT
