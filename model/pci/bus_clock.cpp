@@ -195,27 +195,22 @@ void BusClock::evaluate_edge(uint64_t edge, bool batch) {
         m_level->write(true);
         m_negedge.notify(m_period / 2);
     }
-    if (m_keep_running) m_posedge.notify();  // immediate: listeners run in this delta, as on an sc_clock's posedge
-    m_dispatching = true;
-    for (Slot& s : m_slots) {
-        if (!s.awake) continue;
-        m_batch_edge = batch && s.vouched;
-        s.agent->clock_edge();
-    }
-    m_batch_edge = false;
-    m_dispatching = false;
-    m_next_edge = (m_awake > 0 || m_keep_running) ? edge + 1 : m_timed_wake;
+    dispatch(edge, batch);
 }
 
 // evaluate_edge() for an edge after a batch's first: no timed wake is due before it (the batch's loop ends at
 // m_timed_wake), there is no CLK signal (a batch needs none) and it runs in the batch's first edge's delta cycle.
 void BusClock::evaluate_batched_edge(uint64_t edge) {
     m_edges = edge + 1;
-    if (m_keep_running) m_posedge.notify();
+    dispatch(edge, true);
+}
+
+void BusClock::dispatch(uint64_t edge, bool batch) {
+    if (m_keep_running) m_posedge.notify();  // immediate: listeners run in this delta, as on an sc_clock's posedge
     m_dispatching = true;
     for (Slot& s : m_slots) {
         if (!s.awake) continue;
-        m_batch_edge = s.vouched;
+        m_batch_edge = batch && s.vouched;
         s.agent->clock_edge();
     }
     m_batch_edge = false;

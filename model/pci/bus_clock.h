@@ -134,6 +134,8 @@ class BusClock : public sc_core::sc_module {
     void edge_method();
     void evaluate_edge(uint64_t edge, bool batch = false);
     void evaluate_batched_edge(uint64_t edge);  // an edge of a batch after its first
+    /// The edge's posedge listeners and awake agents; `batch`: those that vouched take it as a batched edge.
+    void dispatch(uint64_t edge, bool batch);
     bool all_steady();
     uint64_t batch_end(uint64_t edge) const;  // the first edge after `edge` a batch must leave to the kernel
     void evaluate_batch(uint64_t edge);
