@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <new>
 #include <vector>
 
@@ -39,6 +40,18 @@ bool operator==(const CacheLineAllocator<T>&, const CacheLineAllocator<U>&) {
 template <class T, class U>
 bool operator!=(const CacheLineAllocator<T>&, const CacheLineAllocator<U>&) {
     return false;
+}
+
+/// Frees what new_lines() allocated.
+struct LineDelete {
+    void operator()(unsigned char* p) const { ::operator delete[](p, std::align_val_t(kCacheLine)); }
+};
+using LineBytes = std::unique_ptr<unsigned char[], LineDelete>;
+
+/// `bytes` of memory, not initialised, on whole cache lines of their own.
+inline LineBytes new_lines(size_t bytes) {
+    return LineBytes(static_cast<unsigned char*>(
+        ::operator new[](CacheLineAllocator<unsigned char>::bytes(bytes), std::align_val_t(kCacheLine))));
 }
 
 /// A vector whose storage shares no cache line with any other allocation.

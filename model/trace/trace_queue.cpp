@@ -37,12 +37,9 @@ TraceQueue::TraceQueue(size_t record_bytes, Consumer consumer)
       m_blocks(kBlocks),
       m_order(kBlocks) {
     // Allocated but not touched: a block the writer never falls far enough behind to need costs no memory.
-    const size_t bytes = (m_per_block * m_record_bytes + kCacheLine - 1) / kCacheLine * kCacheLine;
-    for (Block& b : m_blocks)
-        b.data.reset(static_cast<unsigned char*>(::operator new[](bytes, std::align_val_t(kCacheLine))));
+    for (Block& b : m_blocks) b.data = new_lines(m_per_block * m_record_bytes);
     for (uint32_t i = kBlocks - 1; i > 0; --i) m_free.push_back(i);
-    m_staging.reset(static_cast<unsigned char*>(
-        ::operator new[]((m_record_bytes + kCacheLine - 1) / kCacheLine * kCacheLine, std::align_val_t(kCacheLine))));
+    m_staging = new_lines(m_record_bytes);
     m_fill_at = m_blocks[0].data.get();
     const SignalsBlocked blocked;  // the writer thread starts with them blocked
     m_thread = std::thread([this] { run(); });

@@ -52,12 +52,8 @@ class TraceQueue {
     void stop();
 
   private:
-    /// Frees a block's records (allocated on cache lines of their own: cache_lines.h).
-    struct LineDelete {
-        void operator()(unsigned char* p) const { ::operator delete[](p, std::align_val_t(kCacheLine)); }
-    };
     struct Block {
-        std::unique_ptr<unsigned char[], LineDelete> data;
+        LineBytes data;  // on cache lines of their own
         size_t count = 0;
     };
     /// Copies a record into a block without reading the block's lines into this core's cache first: the writer, on
@@ -73,12 +69,12 @@ class TraceQueue {
     Consumer m_consumer;
     std::vector<Block> m_blocks;
     // Producer side, touched by the simulation's thread only, at every record: on a cache line of its own.
-    alignas(64) unsigned char* m_fill_at = nullptr;
-    std::unique_ptr<unsigned char[], LineDelete> m_staging;  // the record being captured, at next()
-    size_t m_filled = 0;                                     // records in the block being filled
-    uint32_t m_filling = 0;                                  // the block being filled
+    alignas(kCacheLine) unsigned char* m_fill_at = nullptr;
+    LineBytes m_staging;     // the record being captured, at next()
+    size_t m_filled = 0;     // records in the block being filled
+    uint32_t m_filling = 0;  // the block being filled
     // Shared, under m_mutex, touched once per block.
-    alignas(64) std::mutex m_mutex;
+    alignas(kCacheLine) std::mutex m_mutex;
     std::condition_variable m_ready;  // the writer waits for a block
     std::condition_variable m_freed;  // the simulation waits for a free block
     std::vector<uint32_t> m_order;    // the blocks handed over, block n at n % kBlocks
