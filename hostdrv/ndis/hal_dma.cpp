@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "hostdrv/ndis/block_recycler.h"
+
 namespace nicsim::ndis {
 
 namespace {
@@ -39,7 +41,7 @@ HalDma::~HalDma() {
         m_pages.free_page(b.phys);
         std::free(b.host);
     }
-    for (InFlight& f : m_in_flight) std::free(f.list);
+    for (InFlight& f : m_in_flight) free_block(f.list);
     for (Shared& s : m_shared) {
         m_platform.dma_revoke(s.phys, s.length);
         unregister_pages(s.va, s.pages);
@@ -154,14 +156,14 @@ NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
     // At most one element per page spanned.
     const size_t cap = std::max<uint32_t>(needed, 1);
     auto* list = static_cast<PSCATTER_GATHER_LIST>(
-        std::calloc(1, sizeof(SCATTER_GATHER_LIST) + cap * sizeof(SCATTER_GATHER_ELEMENT)));
+        zalloc_block(sizeof(SCATTER_GATHER_LIST) + cap * sizeof(SCATTER_GATHER_ELEMENT)));
     if (!list) return NDIS_STATUS_RESOURCES;
     InFlight f{packet, list, {}};
     for (PNDIS_BUFFER b = packet->Private.Head; b && st == NDIS_STATUS_SUCCESS; b = b->Next) st = map_buffer(b, f);
     if (st != NDIS_STATUS_SUCCESS) {
         ++m_stats.refused;
         for (const Bounce& b : f.bounces) m_bounce_free.push_back(b);
-        std::free(list);
+        free_block(list);
         return st;
     }
     for (ULONG i = 0; i < list->NumberOfElements; ++i)
@@ -186,7 +188,7 @@ void HalDma::put_sg_list(PNDIS_PACKET packet) {
         std::memset(b.host, 0, kPage);
         m_bounce_free.push_back(b);
     }
-    std::free(list);
+    free_block(list);
     NDIS_PER_PACKET_INFO_FROM_PACKET(packet, ScatterGatherListPacketInfo) = nullptr;
     m_in_flight.erase(it);
 }

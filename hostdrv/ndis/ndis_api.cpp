@@ -9,10 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "hostdrv/ndis/block_recycler.h"
 #include "hostdrv/ndis/ndis.h"
 #include "hostdrv/ndis/ndis_host.h"
 
+using nicsim::ndis::free_block;
 using nicsim::ndis::NdisHost;
+using nicsim::ndis::zalloc_block;
 
 struct _NDIS_PACKET_POOL {
     UINT capacity;
@@ -558,7 +561,7 @@ VOID NdisAllocatePacket(PNDIS_STATUS Status, PNDIS_PACKET* Packet, NDIS_HANDLE P
         *Status = NDIS_STATUS_RESOURCES;
         return;
     }
-    auto* p = static_cast<PNDIS_PACKET>(std::calloc(1, pool->packet_size));
+    auto* p = static_cast<PNDIS_PACKET>(zalloc_block(pool->packet_size));
     if (!p) {
         *Status = NDIS_STATUS_RESOURCES;
         return;
@@ -574,7 +577,7 @@ VOID NdisAllocatePacket(PNDIS_STATUS Status, PNDIS_PACKET* Packet, NDIS_HANDLE P
 VOID NdisFreePacket(PNDIS_PACKET Packet) {
     if (!Packet) return;
     if (Packet->Private.Pool) --Packet->Private.Pool->in_use;
-    std::free(Packet);
+    free_block(Packet);
 }
 
 VOID NdisReinitializePacket(PNDIS_PACKET Packet) {
@@ -615,7 +618,7 @@ VOID NdisAllocateBuffer(PNDIS_STATUS Status, PNDIS_BUFFER* Buffer, NDIS_HANDLE P
         *Status = NDIS_STATUS_RESOURCES;
         return;
     }
-    auto* mdl = static_cast<PMDL>(std::calloc(1, sizeof(MDL) + pages * sizeof(PFN_NUMBER)));
+    auto* mdl = static_cast<PMDL>(zalloc_block(sizeof(MDL) + pages * sizeof(PFN_NUMBER)));
     if (!mdl) {
         *Status = NDIS_STATUS_RESOURCES;
         return;
@@ -641,7 +644,7 @@ VOID NdisAllocateBuffer(PNDIS_STATUS Status, PNDIS_BUFFER* Buffer, NDIS_HANDLE P
 VOID NdisFreeBuffer(PNDIS_BUFFER Buffer) {
     if (!Buffer) return;
     if (BufferPool* pool = pool_of(Buffer)) --pool->in_use;
-    std::free(Buffer);
+    free_block(Buffer);
 }
 
 VOID NdisAdjustBufferLength(PNDIS_BUFFER Buffer, UINT Length) {

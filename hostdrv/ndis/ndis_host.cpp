@@ -788,14 +788,7 @@ void NdisHost::api_lock_released() {
     if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
 }
 
-KIRQL NdisHost::irql() const {
-    if (m_at_dirql) return kDirql;
-    return m_dispatch_depth || m_locks_held || m_raised ? DISPATCH_LEVEL : PASSIVE_LEVEL;
-}
-
-bool NdisHost::check_irql(const char* function, KIRQL max_irql, KIRQL min_irql) {
-    const KIRQL now = irql();
-    if (now <= max_irql && now >= min_irql) return true;
+bool NdisHost::irql_violation(const char* function, KIRQL now, KIRQL max_irql, KIRQL min_irql) {
     auto name = [](KIRQL l) -> std::string {
         if (l == PASSIVE_LEVEL) return "PASSIVE_LEVEL";
         if (l == DISPATCH_LEVEL) return "DISPATCH_LEVEL";
@@ -1088,7 +1081,14 @@ void NdisHost::dispatch_sends(const std::vector<uint64_t>& ids) {
 }
 
 std::deque<NdisHost::SendRecord>::iterator NdisHost::find_send(uint64_t id) {
-    // Records are appended with rising ids and leave without reordering the rest: m_sends is sorted by id.
+    // Records are appended with rising ids and leave without reordering the rest: m_sends is sorted by id. The
+    // id looked up is mostly one just appended (a send being handed to the miniport): look at the last few first.
+    constexpr size_t kNearBack = 4;
+    for (size_t k = 1; k <= std::min(m_sends.size(), kNearBack); ++k) {
+        const uint64_t at = m_sends[m_sends.size() - k].id;
+        if (at == id) return m_sends.end() - static_cast<std::ptrdiff_t>(k);
+        if (at < id) return m_sends.end();
+    }
     auto it =
         std::lower_bound(m_sends.begin(), m_sends.end(), id, [](const SendRecord& r, uint64_t v) { return r.id < v; });
     return it != m_sends.end() && it->id == id ? it : m_sends.end();
@@ -1264,6 +1264,11 @@ void NdisHost::api_indicate_packets(PPNDIS_PACKET packets, UINT count) {
             continue;
         }
         ReceivedFrame f{{}, true, NDIS_GET_PACKET_STATUS(p), 0};
+        if (!m_spare_bytes.empty()) {
+            f.bytes = std::move(m_spare_bytes.back());
+            f.bytes.clear();
+            m_spare_bytes.pop_back();
+        }
         for (PNDIS_BUFFER b = p->Private.Head; b; b = b->Next) {
             const auto* va = static_cast<const uint8_t*>(MmGetMdlVirtualAddress(b));
             if (va && b->ByteCount) f.bytes.insert(f.bytes.end(), va, va + b->ByteCount);

@@ -177,7 +177,11 @@ class NdisHost {
     /// Hands over the frames received so far and forgets them (long runs stay flat in memory).
     std::vector<ReceivedFrame> take_received() { return std::exchange(m_received, {}); }
     /// The same into `into` (emptied first), as take_send_results(into).
+    /// The frames' storage in `into` is kept for the next ones indicated, so that a protocol taking frames this way
+    /// makes receiving allocate nothing once under way.
     void take_received(std::vector<ReceivedFrame>& into) {
+        for (ReceivedFrame& f : into)
+            if (m_spare_bytes.size() < kSpareReceived) m_spare_bytes.push_back(std::move(f.bytes));
         into.clear();
         std::swap(into, m_received);
     }
@@ -242,15 +246,23 @@ class NdisHost {
 
     // ---- IRQL (one CPU): what the code running now would see from KeGetCurrentIrql ----
     static constexpr KIRQL kDirql = 11;  ///< the device IRQL the ISR and synchronized functions run at
-    KIRQL irql() const;
+    KIRQL irql() const {
+        if (m_at_dirql) return kDirql;
+        return m_dispatch_depth || m_locks_held || m_raised ? DISPATCH_LEVEL : PASSIVE_LEVEL;
+    }
     /// Driver Verifier's check of an NDIS function's IRQL rule: a violation "irql" naming the function when the
-    /// current IRQL is outside [min_irql, max_irql].
-    bool check_irql(const char* function, KIRQL max_irql, KIRQL min_irql = PASSIVE_LEVEL);
+    /// current IRQL is outside [min_irql, max_irql]. Inline: the NDIS functions check on every call.
+    bool check_irql(const char* function, KIRQL max_irql, KIRQL min_irql = PASSIVE_LEVEL) {
+        const KIRQL now = irql();
+        return (now <= max_irql && now >= min_irql) || irql_violation(function, now, max_irql, min_irql);
+    }
     /// KeRaiseIrql/KeLowerIrql by the driver (to DISPATCH_LEVEL; higher levels are not modelled).
     KIRQL api_raise_irql(KIRQL new_irql);
     void api_lower_irql(KIRQL new_irql);
     /// Debug output of the driver, assembled into lines.
     void api_debug_print(const std::string& text);
+    /// check_irql's violation (returns false).
+    bool irql_violation(const char* function, KIRQL now, KIRQL max_irql, KIRQL min_irql);
 
     // ---- Called by the NDIS library functions of ndis.h (ndis_api.cpp); not for protocol code ----
     NDIS_STATUS api_register_miniport(const NDIS_MINIPORT_CHARACTERISTICS* chars, UINT length);
@@ -480,6 +492,9 @@ class NdisHost {
     bool m_pumping = false;              // pump_sends is handing packets over
     std::vector<SendResult> m_send_results;
     std::vector<ReceivedFrame> m_received;
+    // Storage of received frames the protocol has taken, for the next ones (bounded).
+    static constexpr size_t kSpareReceived = 64;
+    std::vector<std::vector<uint8_t>> m_spare_bytes;
     std::vector<PNDIS_PACKET> m_held;
     std::vector<PNDIS_PACKET> m_to_return;
     bool m_flushing = false;

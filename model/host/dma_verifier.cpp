@@ -3,6 +3,7 @@
 #include "dma_verifier.h"
 
 #include <cstring>
+#include <iterator>
 
 #include "model/common/hex.h"
 #include "model/host/pci_tlm.h"
@@ -35,7 +36,16 @@ void DmaVerifier::allow(uint64_t phys, uint64_t len, bool device_may_write, cons
             ("allow(" + hex(phys) + ", len " + std::to_string(len) + ") wraps the address space").c_str());
         return;
     }
-    m_windows.emplace(phys, Window{phys + len, device_may_write, what ? what : ""});
+    const Window w{phys + len, device_may_write, what ? what : ""};
+    if (m_spare_nodes.empty()) {
+        m_windows.emplace(phys, w);
+    } else {
+        Windows::node_type node = std::move(m_spare_nodes.back());
+        m_spare_nodes.pop_back();
+        node.key() = phys;
+        node.mapped() = w;
+        m_windows.insert(std::move(node));  // after the windows of the same start, as emplace puts it
+    }
     m_hit_valid = false;
     if (len > m_max_len) m_max_len = len;
     ++m_stats.allows;
@@ -47,7 +57,12 @@ void DmaVerifier::revoke(uint64_t phys, uint64_t len) {
     m_hit_valid = false;
     for (auto it = m_windows.lower_bound(phys); it != m_windows.end() && it->first < end;) {
         if (it->second.end <= end) {
-            it = m_windows.erase(it);
+            const auto next = std::next(it);
+            if (m_spare_nodes.size() < kSpareNodes)
+                m_spare_nodes.push_back(m_windows.extract(it));
+            else
+                m_windows.erase(it);
+            it = next;
             ++removed;
         } else {
             ++it;

@@ -93,8 +93,12 @@ class DmaVerifier : public sc_core::sc_module {
 
     const pci::PciBus* m_bus;
     bool m_enabled = false;
-    std::multimap<uint64_t, Window> m_windows;  // by start address
-    uint64_t m_max_len = 0;                     // longest window ever allowed: bounds the backward scan
+    using Windows = std::multimap<uint64_t, Window>;
+    Windows m_windows;  // by start address
+    // Nodes of revoked windows, reused by allow() (a window is allowed and revoked per send: no heap call each time).
+    static constexpr size_t kSpareNodes = 64;
+    std::vector<Windows::node_type> m_spare_nodes;
+    uint64_t m_max_len = 0;    // longest window ever allowed: bounds the backward scan
     bool m_hit_valid = false;  // [m_hit_start, m_hit_end) is one allowed window (cleared by allow and revoke)
     bool m_hit_write = false;  // that window may be written
     uint64_t m_hit_start = 0;

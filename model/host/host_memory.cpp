@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <string>
 
 #include "model/common/hex.h"
@@ -45,6 +46,16 @@ uint8_t* HostMemory::page_for_write(uint64_t pn) {
     return it->second.data;
 }
 
+HostMemory::Pages::iterator HostMemory::entry(uint64_t pn) {
+    const auto it = m_pages.lower_bound(pn);
+    if (it != m_pages.end() && it->first == pn) return it;
+    if (m_spare_nodes.empty()) return m_pages.emplace_hint(it, pn, Page{});
+    Pages::node_type node = std::move(m_spare_nodes.back());
+    m_spare_nodes.pop_back();
+    node.key() = pn;
+    return m_pages.insert(it, std::move(node));
+}
+
 bool HostMemory::is_mapped(uint64_t phys) const {
     auto it = m_pages.find(phys / kPage);
     return it != m_pages.end() && !it->second.own;
@@ -67,7 +78,7 @@ void HostMemory::map_pages(uint64_t phys, uint8_t* host, size_t len) {
     }
     forget_lookup();
     for (uint64_t off = 0; off < len; off += kPage) {
-        Page& p = m_pages[(phys + off) / kPage];
+        Page& p = entry((phys + off) / kPage)->second;
         if (p.own) --m_owned_pages;
         p.own.reset();
         p.data = host + off;
@@ -87,7 +98,14 @@ void HostMemory::unmap_pages(uint64_t phys, size_t len) {
     const uint64_t first = phys / kPage, last = (phys + (len - 1)) / kPage;
     for (auto it = m_pages.lower_bound(first); it != m_pages.end() && it->first <= last;) {
         if (it->second.own) --m_owned_pages;
-        it = m_pages.erase(it);
+        const auto next = std::next(it);
+        if (m_spare_nodes.size() < kSpareNodes) {
+            m_spare_nodes.push_back(m_pages.extract(it));
+            m_spare_nodes.back().mapped() = Page{};  // an owned page's memory goes now
+        } else {
+            m_pages.erase(it);
+        }
+        it = next;
     }
     invalidate_dmi(phys, phys + (len - 1));
 }

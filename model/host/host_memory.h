@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include <tlm_utils/simple_target_socket.h>
 #include <systemc>
@@ -72,7 +73,14 @@ class HostMemory : public sc_core::sc_module {
     /// Copies between memory and `data` for the payload's address, streaming width and byte enables.
     void access(tlm::tlm_generic_payload& gp);
 
-    std::map<uint64_t, Page> m_pages;  // by page number; ordered, so any walk over it is deterministic
+    using Pages = std::map<uint64_t, Page>;
+    /// The entry of page `pn`, made (from a spare node when there is one) if it has none.
+    Pages::iterator entry(uint64_t pn);
+
+    Pages m_pages;  // by page number; ordered, so any walk over it is deterministic
+    // Nodes of unmapped pages, reused by map_pages (a send's pages are mapped and unmapped per send).
+    static constexpr size_t kSpareNodes = 64;
+    std::vector<Pages::node_type> m_spare_nodes;
     size_t m_owned_pages = 0;
     HostMemoryStats m_stats;
     mutable uint64_t m_last_pn = ~0ull;  // one-entry lookup cache (invalidated by map/unmap)

@@ -37,6 +37,25 @@ void Scoreboard::expect(std::vector<uint8_t> frame) {
     ++m_counts.expected;
 }
 
+void Scoreboard::expect_copy(const uint8_t* data, size_t len) {
+    std::vector<uint8_t> frame = spare_buffer();
+    frame.assign(data, data + len);
+    expect(std::move(frame));
+}
+
+std::vector<uint8_t> Scoreboard::spare_buffer() {
+    if (m_spare.empty()) return {};
+    std::vector<uint8_t> b = std::move(m_spare.back());
+    m_spare.pop_back();
+    b.clear();
+    return b;
+}
+
+Scoreboard::PendingMap::iterator Scoreboard::forget(PendingMap::iterator it) {
+    if (m_spare.size() < kSpareBuffers) m_spare.push_back(std::move(it->second.bytes));
+    return m_pending.erase(it);
+}
+
 void Scoreboard::expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame) {
     m_tcp_newest = seq;
     m_tcp_payload = frame.size() > 54 ? static_cast<uint32_t>(frame.size() - 54) : 1;
@@ -53,7 +72,9 @@ void Scoreboard::track(uint64_t seq, Pending&& p) {
 }
 
 void Scoreboard::withdraw(uint64_t seq) {
-    if (m_pending.erase(seq)) {
+    const auto it = m_pending.find(seq);
+    if (it != m_pending.end()) {
+        forget(it);
         --m_counts.expected;
         m_withdrawn.insert(seq);
     }
@@ -88,7 +109,7 @@ void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
     if (ip_len + 14 > len || ip_len < 40) {
         ++m_counts.corrupted;
         problem("segment of packet " + std::to_string(seq) + " with IP length " + std::to_string(ip_len));
-        m_pending.erase(it);
+        forget(it);
         return;
     }
     p.reassembled.insert(p.reassembled.end(), d + 54, d + 14 + ip_len);
@@ -106,7 +127,7 @@ void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
         problem("packet " + std::to_string(seq) + " reassembled from " + std::to_string(p.segments) +
                 " segments differs from what was sent");
     }
-    m_pending.erase(it);
+    forget(it);
 }
 
 void Scoreboard::observe(const uint8_t* data, size_t len) {
@@ -154,7 +175,7 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
     }
     m_any_matched = true;
     m_last_matched = std::max(m_last_matched, seq);
-    m_pending.erase(it);
+    forget(it);
     retire_lost();
 }
 
@@ -162,7 +183,7 @@ void Scoreboard::retire_lost() {
     while (!m_pending.empty() && m_pending.begin()->first + kLossWindow < m_last_matched) {
         if (m_lost == 0) m_first_lost = first_missing();
         ++m_lost;
-        m_pending.erase(m_pending.begin());
+        forget(m_pending.begin());
     }
     while (!m_withdrawn.empty() && *m_withdrawn.begin() + kLossWindow < m_last_matched)
         m_withdrawn.erase(m_withdrawn.begin());

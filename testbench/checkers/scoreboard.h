@@ -30,6 +30,11 @@ class Scoreboard {
     /// A frame that should arrive (its sequence number is read from its traffic header). Taken by value: a caller
     /// that no longer needs the frame moves it in instead of having it copied.
     void expect(std::vector<uint8_t> frame);
+    /// The same for a frame the caller keeps: copied into a spare buffer.
+    void expect_copy(const uint8_t* data, size_t len);
+    /// An empty buffer to build a frame for expect() in: the storage of a frame no longer tracked when there is one,
+    /// so that a run expecting a frame per frame sent allocates none once under way.
+    std::vector<uint8_t> spare_buffer();
     /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
     void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);
     /// Take back an expectation (the send was refused with a status, which the statistics count).
@@ -60,7 +65,11 @@ class Scoreboard {
         std::vector<uint8_t> reassembled;  // TCP payload so far
         uint64_t segments = 0;
     };
+    using PendingMap =
+        std::map<uint64_t, Pending, std::less<uint64_t>, ndis::RecyclingAllocator<std::pair<const uint64_t, Pending>>>;
     void track(uint64_t seq, Pending&& p);
+    /// Stops tracking a frame, keeping its storage for spare_buffer().
+    PendingMap::iterator forget(PendingMap::iterator it);
     void problem(const std::string& what);
     void observe_segment(const uint8_t* data, size_t len);
     /// The packet a TCP segment starting at sequence number `tseq` belongs to (packet n's bytes start at n times the
@@ -70,8 +79,10 @@ class Scoreboard {
 
     std::string m_name;
     // By sequence. The map's nodes are recycled: one per frame expected, which otherwise cost a malloc and a free.
-    std::map<uint64_t, Pending, std::less<uint64_t>, ndis::RecyclingAllocator<std::pair<const uint64_t, Pending>>>
-        m_pending;
+    PendingMap m_pending;
+    // Storage of frames no longer tracked (bounded: the frames in flight between expect and observe are few).
+    static constexpr size_t kSpareBuffers = 64;
+    std::vector<std::vector<uint8_t>> m_spare;
     std::set<uint64_t> m_withdrawn;  // sends that failed with a status: they may still arrive
     uint64_t m_last_matched = 0;
     uint64_t m_lost = 0;       // frames retired as missing by retire_lost()

@@ -10,12 +10,6 @@ namespace {
 
 constexpr uint32_t kFloodFrameBytes = 60;  // the shortest Ethernet frame without FCS
 
-std::vector<uint8_t> strip_fcs(const net::Frame& f) {
-    std::vector<uint8_t> b = f.bytes;
-    if (f.fcs_included && b.size() >= 4) b.resize(b.size() - 4);
-    return b;
-}
-
 }  // namespace
 
 Peer::Peer(sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineBase& dut)
@@ -24,8 +18,8 @@ Peer::Peer(sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineB
 }
 
 void Peer::receive(const net::Frame& frame) {
-    const std::vector<uint8_t> b = strip_fcs(frame);
-    m_tx_board.observe(b.data(), b.size());
+    const size_t fcs = frame.fcs_included && frame.bytes.size() >= 4 ? 4 : 0;
+    m_tx_board.observe(frame.bytes.data(), frame.bytes.size() - fcs);
 }
 
 void Peer::inject() {
@@ -42,7 +36,11 @@ void Peer::inject() {
         // carries (1.49 million at 1 Gb/s), more than the receive ring drains on a 32-bit bus or with transmit
         // traffic competing for the bus.
         const bool flood = m_cfg.fault.rx_flood && i < m_cfg.packets / 2;
-        f.bytes = flood ? gen.next(kFloodFrameBytes) : gen.next();
+        f.bytes = m_dut.rx_board().spare_buffer();
+        if (flood)
+            gen.next_into(kFloodFrameBytes, f.bytes);
+        else
+            gen.next_into(f.bytes);
         f.fcs_included = false;
         f.time_ns = static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9);
         if (m_cfg.fault.any()) m_inject_ns.push_back(f.time_ns);  // fault runs: what arrived around a reset

@@ -98,9 +98,11 @@ bool RunProgram::large_send_offered(size_t bytes) const {
            (data + kLsoMss - 1) / kLsoMss >= m_binding.lso_min_segments;
 }
 
-void RunProgram::send_one(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, const std::vector<uint8_t>& frame,
-                          ndis::SendLayout layout, Rng& frag_rng) {
-    layout.fragments = fragment_layout(frag_rng, static_cast<uint32_t>(frame.size()), m_cfg->fragments);
+void RunProgram::send_one(SeqOf& seq_of, uint64_t seq, const std::vector<uint8_t>& frame, uint32_t lso_mss,
+                          Rng& frag_rng) {
+    ndis::SendLayout& layout = m_layout;
+    layout.lso_mss = lso_mss;
+    fragment_layout(frag_rng, static_cast<uint32_t>(frame.size()), m_cfg->fragments, layout.fragments);
     // The HAL reserved BYTES_TO_PAGES(MaximumPhysicalMapping) + 1 map registers: a send spanning more pages would be
     // refused, so the protocol merges buffers until the layout fits the run's mapping, or the driver's when that is
     // smaller (a driver from --miniport may pass its own instead of the registry's).
@@ -111,12 +113,9 @@ void RunProgram::send_one(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, co
     seq_of[m_ndis->send(frame, layout)] = seq;
 }
 
-void RunProgram::send_large(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, const std::vector<uint8_t>& frame,
-                            Rng& frag_rng) {
+void RunProgram::send_large(SeqOf& seq_of, uint64_t seq, const std::vector<uint8_t>& frame, Rng& frag_rng) {
     if (large_send_offered(frame.size())) {
-        ndis::SendLayout layout;
-        layout.lso_mss = kLsoMss;
-        send_one(seq_of, seq, frame, layout, frag_rng);
+        send_one(seq_of, seq, frame, kLsoMss, frag_rng);
         return;
     }
     // As Windows' TCP/IP: no large send the driver did not claim; the segments go as ordinary packets.
@@ -127,7 +126,7 @@ void RunProgram::send_large(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, 
                         "-byte TCP segments itself")
                            .c_str());
     for (const std::vector<uint8_t>& segment : segment_tcp_frame(frame, kLsoMss))
-        send_one(seq_of, seq, segment, {}, frag_rng);
+        send_one(seq_of, seq, segment, 0, frag_rng);
 }
 
 size_t RunProgram::send_window() const {
@@ -135,20 +134,19 @@ size_t RunProgram::send_window() const {
     return serialized ? kSerializedSendWindow : kSendWindow;
 }
 
-void RunProgram::fill_send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng,
-                                  uint64_t to_send) {
+void RunProgram::fill_send_window(SeqOf& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send) {
     const size_t window = send_window();
     while (m_sent < to_send && m_ndis->sends_outstanding() < window) {
         const uint64_t seq = m_sent;
-        std::vector<uint8_t> frame;
+        std::vector<uint8_t>& frame = m_frame;
         if (m_cfg->lso_max_size) {
             frame = make_tcp_frame(m_cfg->seed, seq, m_cfg->lso_max_size, m_peer_mac, m_own_mac);
             m_tx_board->expect_segmented(seq, frame);
             send_large(seq_of, seq, frame, frag_rng);
         } else {
-            frame = gen.next();
-            m_tx_board->expect(frame);
-            send_one(seq_of, seq, frame, {}, frag_rng);
+            gen.next_into(frame);
+            m_tx_board->expect_copy(frame.data(), frame.size());
+            send_one(seq_of, seq, frame, 0, frag_rng);
         }
         ++m_sent;
         m_sent_bytes += frame.size();
@@ -185,7 +183,7 @@ bool RunProgram::wait_for_hang_check(uint64_t checks_at_quiet) const {
            h.hang_checks() < checks_at_quiet + kHangChecksAwaited;
 }
 
-void RunProgram::take_send_results(std::map<uint64_t, uint64_t>& seq_of) {
+void RunProgram::take_send_results(SeqOf& seq_of) {
     m_ndis->take_send_results(m_results_taken);
     for (const ndis::SendResult& res : m_results_taken) {
         const auto it = seq_of.find(res.id);
@@ -222,7 +220,7 @@ void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
     const uint64_t to_send = sends ? cfg.packets : 0;
     TrafficGen gen(cfg.seed, m_partner_role ? 2 : 1, cfg.size, m_peer_mac, m_own_mac);
     Rng frag_rng(cfg.seed ^ 0xF4A6u);
-    std::map<uint64_t, uint64_t> seq_of;  // send id -> traffic sequence
+    SeqOf seq_of;
     uint64_t last_progress = 0, quiet_since = hp.now_ns();
     uint64_t checks_at_quiet = m_ndis->hang_checks();
 

@@ -13,6 +13,7 @@
 #include <systemc>
 
 #include "hostdrv/ndis/ndis_host.h"
+#include "hostdrv/ndis/recycling_allocator.h"
 #include "testbench/checkers/pcap_in_board.h"
 #include "testbench/checkers/scoreboard.h"
 #include "testbench/machine/miniport_loader.h"
@@ -24,6 +25,10 @@ namespace nicsim::tb {
 
 class RunProgram {
   public:
+    /// Send id -> traffic sequence of the sends outstanding (one node per send, recycled).
+    using SeqOf = std::map<uint64_t, uint64_t, std::less<uint64_t>,
+                           ndis::RecyclingAllocator<std::pair<const uint64_t, uint64_t>>>;
+
     /// `cfg` null: no traffic program (the record stays empty). `partner`: the second machine of a back-to-back
     /// run (it sends when the direction is rx or both). `own`/`peer`: the source and destination of its frames.
     RunProgram(const RunConfig* cfg, const std::string& name, bool partner, const Mac& own, const Mac& peer);
@@ -101,19 +106,18 @@ class RunProgram {
 
   private:
     bool bring_up(hostdrv::HostPlatform& hp, unsigned pci_device);
-    void fill_send_window(std::map<uint64_t, uint64_t>& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send);
+    void fill_send_window(SeqOf& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send);
     void reset_if_due(hostdrv::HostPlatform& hp);
-    void take_send_results(std::map<uint64_t, uint64_t>& seq_of);
+    void take_send_results(SeqOf& seq_of);
     void drain_received();
     void note_resets(unsigned hang_resets_before);
     bool rx_losses_explained() const;
     bool check_current_address();
     void wait_until_ready(hostdrv::HostPlatform& hp);
     bool large_send_offered(size_t bytes) const;
-    void send_large(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, const std::vector<uint8_t>& frame,
-                    Rng& frag_rng);
-    void send_one(std::map<uint64_t, uint64_t>& seq_of, uint64_t seq, const std::vector<uint8_t>& frame,
-                  ndis::SendLayout layout, Rng& frag_rng);
+    void send_large(SeqOf& seq_of, uint64_t seq, const std::vector<uint8_t>& frame, Rng& frag_rng);
+    /// Sends `frame` in the run's seeded fragment layout (with large send of `lso_mss` when nonzero).
+    void send_one(SeqOf& seq_of, uint64_t seq, const std::vector<uint8_t>& frame, uint32_t lso_mss, Rng& frag_rng);
     bool wait_for_hang_check(uint64_t checks_at_quiet) const;
 
     const RunConfig* m_cfg;
@@ -133,6 +137,9 @@ class RunProgram {
     // What was last taken from the NDIS host, kept so that taking allocates nothing (the two vectors swap).
     std::vector<ndis::SendResult> m_results_taken;
     std::vector<ndis::ReceivedFrame> m_frames_taken;
+    // The frame being sent and its layout, kept so that each send reuses their storage.
+    std::vector<uint8_t> m_frame;
+    ndis::SendLayout m_layout;
     bool m_driver_up = false;
     bool m_traffic_done = false;
     std::string m_failure;

@@ -37,7 +37,17 @@ std::vector<uint8_t> TrafficGen::next() {
 }
 
 std::vector<uint8_t> TrafficGen::next(uint32_t len) {
-    std::vector<uint8_t> f(len);
+    std::vector<uint8_t> f;
+    next_into(len, f);
+    return f;
+}
+
+void TrafficGen::next_into(std::vector<uint8_t>& frame) {
+    next_into(pick_size(), frame);
+}
+
+void TrafficGen::next_into(uint32_t len, std::vector<uint8_t>& f) {
+    f.resize(len);  // every byte is written below
     std::copy(m_dst.begin(), m_dst.end(), f.begin());
     std::copy(m_src.begin(), m_src.end(), f.begin() + 6);
     f[12] = kTrafficEtherType >> 8;
@@ -57,7 +67,6 @@ std::vector<uint8_t> TrafficGen::next(uint32_t len) {
         for (size_t b = 0; i + b < len; ++b) f[i + b] = static_cast<uint8_t>(r >> (8 * b));
     }
     ++m_seq;
-    return f;
 }
 
 namespace {
@@ -162,7 +171,16 @@ std::vector<std::vector<uint8_t>> segment_tcp_frame(const std::vector<uint8_t>& 
 
 std::vector<uint32_t> fragment_layout(Rng& rng, uint32_t len, unsigned fragments) {
     std::vector<uint32_t> out;
-    if (fragments <= 1 || len < fragments) return {len};
+    fragment_layout(rng, len, fragments, out);
+    return out;
+}
+
+void fragment_layout(Rng& rng, uint32_t len, unsigned fragments, std::vector<uint32_t>& out) {
+    out.clear();
+    if (fragments <= 1 || len < fragments) {
+        out.push_back(len);
+        return;
+    }
     uint32_t left = len;
     for (unsigned i = 0; i + 1 < fragments; ++i) {
         const uint32_t keep = fragments - 1 - i;  // at least one byte for each later buffer
@@ -171,7 +189,6 @@ std::vector<uint32_t> fragment_layout(Rng& rng, uint32_t len, unsigned fragments
         left -= n;
     }
     out.push_back(left);
-    return out;
 }
 
 uint32_t pages_spanned(uint32_t page_offset, uint32_t len) {

@@ -34,6 +34,9 @@ class TrafficGen {
     std::vector<uint8_t> next();
     /// The next frame with `len` bytes (without FCS, at least kTrafficHeader) instead of one from the distribution.
     std::vector<uint8_t> next(uint32_t len);
+    /// As next() and next(len), written into `frame` (its storage reused).
+    void next_into(std::vector<uint8_t>& frame);
+    void next_into(uint32_t len, std::vector<uint8_t>& frame);
     uint64_t made() const { return m_seq; }
 
   private:
@@ -56,6 +59,8 @@ std::vector<std::vector<uint8_t>> segment_tcp_frame(const std::vector<uint8_t>& 
 
 /// Fragment sizes for a send of `len` bytes in `fragments` buffers (seeded, each at least 1 byte).
 std::vector<uint32_t> fragment_layout(Rng& rng, uint32_t len, unsigned fragments);
+/// The same into `out` (its storage reused).
+void fragment_layout(Rng& rng, uint32_t len, unsigned fragments, std::vector<uint32_t>& out);
 
 /// Pages a buffer of `len` bytes starting `page_offset` bytes into its first page spans (4 KiB pages, at least 1).
 uint32_t pages_spanned(uint32_t page_offset, uint32_t len);
