@@ -48,6 +48,12 @@ std::size_t size_class(std::size_t bytes) {
 }  // namespace
 
 void* zalloc_block(std::size_t bytes) {
+    void* block = alloc_block(bytes);
+    if (block) std::memset(block, 0, bytes);
+    return block;
+}
+
+void* alloc_block(std::size_t bytes) {
     const std::size_t c = size_class(bytes);
     void*& head = free_lists().head[c];
     void* raw = nullptr;
@@ -59,9 +65,7 @@ void* zalloc_block(std::size_t bytes) {
         if (!raw) return nullptr;
     }
     static_cast<Header*>(raw)->size_class = c;
-    void* block = static_cast<uint8_t*>(raw) + kHeader;
-    std::memset(block, 0, bytes);
-    return block;
+    return static_cast<uint8_t*>(raw) + kHeader;
 }
 
 void free_block(void* block) {

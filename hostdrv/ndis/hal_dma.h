@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hostdrv/ndis/block_recycler.h"
 #include "hostdrv/ndis/ndis.h"
 #include "hostdrv/ndis/page_allocator.h"
 #include "hostdrv/platform/host_platform.h"
@@ -110,7 +111,8 @@ class HalDma {
     uint32_t m_max_mapping = 0;
     uint32_t m_map_registers = 0;
     uint64_t m_limit = k4G;
-    std::deque<InFlight> m_in_flight;   // completed mostly in the order built: the front leaves cheaply
+    // Completed mostly in the order built: the front leaves cheaply.
+    std::deque<InFlight, BlockAllocator<InFlight>> m_in_flight;
     std::vector<Bounce> m_bounce_free;  // map-register buffers below 4 GiB, reused
     std::vector<Bounce> m_bounce_all;   // every map-register buffer ever made (freed at destruction)
     std::vector<Shared> m_shared;

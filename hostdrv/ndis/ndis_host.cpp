@@ -1080,7 +1080,7 @@ void NdisHost::dispatch_sends(const std::vector<uint64_t>& ids) {
     // every packet comes back through NdisMSendComplete
 }
 
-std::deque<NdisHost::SendRecord>::iterator NdisHost::find_send(uint64_t id) {
+NdisHost::SendRecords::iterator NdisHost::find_send(uint64_t id) {
     // Records are appended with rising ids and leave without reordering the rest: m_sends is sorted by id. The
     // id looked up is mostly one just appended (a send being handed to the miniport): look at the last few first.
     constexpr size_t kNearBack = 4;

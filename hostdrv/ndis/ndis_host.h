@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "hostdrv/ndis/block_recycler.h"
 #include "hostdrv/ndis/hal_dma.h"
 #include "hostdrv/ndis/ndis.h"
 #include "hostdrv/ndis/page_allocator.h"
@@ -334,6 +335,7 @@ class NdisHost {
         std::vector<uint64_t> phys;                       // physical pages, buffer after buffer
         bool completed = false;
     };
+    using SendRecords = std::deque<SendRecord, BlockAllocator<SendRecord>>;
     struct MemoryBlock {
         uint8_t* va;
         size_t pages;
@@ -347,7 +349,7 @@ class NdisHost {
     /// Copy the frame into send pages, one buffer per layout fragment, and chain them to the record's packet.
     bool chain_send_buffers(SendRecord& rec, const std::vector<uint8_t>& frame, const SendLayout& layout);
     void dispatch_sends(const std::vector<uint64_t>& ids);
-    std::deque<SendRecord>::iterator find_send(uint64_t id);
+    SendRecords::iterator find_send(uint64_t id);
     /// A record for a new send: a finished send's (its vectors empty, their capacity kept) or a new one.
     SendRecord take_send_record(uint64_t id, PNDIS_PACKET packet);
     uint8_t* take_send_pages(size_t span);
@@ -475,7 +477,7 @@ class NdisHost {
     std::vector<Transfer> m_transfers;
     uint64_t m_transfers_failed = 0;  // frames dropped: MiniportTransferData failed, or no packet was free for it
     uint64_t m_next_send_id = 1;
-    std::deque<SendRecord> m_sends;  // completed mostly in the order sent: the front leaves cheaply
+    SendRecords m_sends;  // completed mostly in the order sent: the front leaves cheaply
     // Records of finished sends with their vectors emptied, reused for their capacity (as NDIS reuses a pool's
     // packets): a send then allocates nothing for its record. As many as sends were outstanding at once.
     std::vector<SendRecord> m_spare_records;

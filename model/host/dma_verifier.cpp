@@ -144,6 +144,7 @@ int DmaVerifier::check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, u
     if (!write) return permits(a, len, false) ? 0 : 1;
     const uint8_t* be = gp.get_byte_enable_ptr();
     const uint32_t be_len = gp.get_byte_enable_length();
+    if (!be || be_len == 0) return covered(a, a + len, true) ? 0 : covered(a, a + len, false) ? 2 : 1;  // every byte
     auto enabled = [&](uint32_t i) { return !be || be_len == 0 || be[i % be_len] == TLM_BYTE_ENABLED; };
     for (uint32_t i = 0; i < len;) {
         if (!enabled(i)) {

@@ -140,6 +140,40 @@ TEST_CASE("map_pages aliases caller memory for device DMA and unmap_pages drops 
     CHECK(probe.finished);
 }
 
+TEST_CASE("pages unmapped and mapped again elsewhere alias only the memory mapped last", "[host][memory]") {
+    HostMemory mem("mem");
+    AlignedBuffer first(2 * 4096), second(2 * 4096);
+    std::memset(first.p, 0x11, 2 * 4096);
+    std::memset(second.p, 0x22, 2 * 4096);
+    const uint64_t a = 0x40'0000, b = 0x10'0000;  // b below a: the map's order changes with the reuse
+    mem.write(a + 2 * 4096, "own", 3);            // a page of the memory's own next to the mapping
+    for (int round = 0; round < 3; ++round) {
+        INFO("round " << round);
+        mem.map_pages(a, first.p, 2 * 4096);
+        mem.unmap_pages(a, 2 * 4096);
+        mem.map_pages(b, second.p, 2 * 4096);
+        uint8_t v[3] = {};
+        mem.read(b + 4096 + 7, v, 1);
+        CHECK(v[0] == 0x22);
+        mem.read(a + 4096 + 7, v, 1);
+        CHECK(v[0] == 0);
+        CHECK_FALSE(mem.is_mapped(a));
+        CHECK(mem.is_mapped(b + 4096));
+        mem.read(a + 2 * 4096, v, 3);
+        CHECK(std::memcmp(v, "own", 3) == 0);
+        mem.unmap_pages(b, 2 * 4096);
+        mem.read(b, v, 1);
+        CHECK(v[0] == 0);
+    }
+    INFO("an unmapped page written later is the memory's own again, zeroed");
+    mem.write(a + 5, "x", 1);
+    uint8_t w[6] = {1, 1, 1, 1, 1, 1};
+    mem.read(a, w, 6);
+    CHECK(std::memcmp(w, "\0\0\0\0\0x", 6) == 0);
+    CHECK(mem.pages_allocated() == 2);
+    CHECK(first.p[5] == 0x11);
+}
+
 TEST_CASE("misaligned map_pages is refused with a named warning and maps nothing", "[host][memory]") {
     nicsim::test::expect_reports("nicsim/host/memory-map", 3);
     HostMemory mem("mem");
