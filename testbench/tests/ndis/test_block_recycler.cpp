@@ -39,7 +39,9 @@ TEST_CASE("a packet freed and allocated again has no buffers, status or per-pack
     NdisAllocatePacket(&st, &p, pp);
     REQUIRE(st == NDIS_STATUS_SUCCESS);
     // ProtocolReserved is declared as one byte; the pool made room for 16.
-    auto reserved = [](PNDIS_PACKET x) { return reinterpret_cast<unsigned char*>(x) + offsetof(NDIS_PACKET, ProtocolReserved); };
+    auto reserved = [](PNDIS_PACKET x) {
+        return reinterpret_cast<unsigned char*>(x) + offsetof(NDIS_PACKET, ProtocolReserved);
+    };
     NDIS_SET_PACKET_STATUS(p, NDIS_STATUS_RESOURCES);
     std::memset(reserved(p), 0x5A, 16);
     NDIS_PER_PACKET_INFO_FROM_PACKET(p, ScatterGatherListPacketInfo) = p;
