@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace nicsim {
@@ -181,7 +182,8 @@ class BitWriter {
 
 /// The first pass's result: the tokens and what they use.
 struct Scratch {
-    std::vector<uint32_t> tokens;
+    std::unique_ptr<uint32_t[]> tokens;  // not cleared: tokenize() writes every token it reads
+    size_t room = 0;
     uint32_t head[1u << kHashBits];
     uint32_t groups[256];  // how often each eight '0'/'1' characters were seen
 };
@@ -208,7 +210,7 @@ uint32_t bit_chars(uint64_t u) {
 size_t tokenize(const unsigned char* in, size_t n, Scratch& s, Counts& c) {
     std::fill(std::begin(s.head), std::end(s.head), 0u);
     std::fill(std::begin(s.groups), std::end(s.groups), 0u);
-    uint32_t* tok = s.tokens.data();
+    uint32_t* tok = s.tokens.get();
     size_t t = 0, p = 0, rep = 0;
     DistanceSyms distance;
     for (; p + 8 <= n;) {
@@ -383,7 +385,10 @@ void write_tokens(BitWriter& w, const uint32_t* tokens, size_t count, const Code
 
 size_t deflate_value_changes(const unsigned char* in, size_t n, unsigned char* out, size_t room) {
     thread_local Scratch scratch;
-    if (scratch.tokens.size() < n + 1) scratch.tokens.resize(n + 1);
+    if (scratch.room < n + 1) {
+        scratch.room = n + 1;
+        scratch.tokens.reset(new uint32_t[n + 1]);
+    }
     Counts c;
     const size_t count = tokenize(in, n, scratch, c);
     c.lit[kEndOfBlock] = 1;
@@ -396,7 +401,7 @@ size_t deflate_value_changes(const unsigned char* in, size_t n, unsigned char* o
     Code lit[kLitSymbols], dist[kDistSymbols];
     assign_codes(h.lit_len, kLitSymbols, lit);
     assign_codes(h.dist_len, kDistSymbols, dist);
-    write_tokens(w, scratch.tokens.data(), count, lit, dist);
+    write_tokens(w, scratch.tokens.get(), count, lit, dist);
     w.put(lit[kEndOfBlock]);
     return static_cast<size_t>(w.finish() - out);
 }
