@@ -191,7 +191,7 @@ size_t BusTraceSignals::derive(const unsigned char* state, uint32_t* words, uint
         for (uint32_t k = m_input_first[b]; k < m_input_first[b + 1]; ++k) {
             const uint32_t i = m_input_entries[k];
             const Entry& e = m_entries[i];
-            uint32_t now[2] = {};
+            uint32_t now[4] = {};  // words_of() may write an AD's four (AD itself is not derived here)
             words_of(e, l, address, now);
             uint32_t* w = words + e.word;
             if (w[0] == now[0] && w[1] == now[1]) continue;
