@@ -34,6 +34,7 @@
 
 #include <systemc>
 
+#include "bench/bench_options.h"
 #include "hostdrv/ndis/ndis_host.h"
 #include "testbench/machine/driver_bringup.h"
 #include "testbench/machine/machine.h"
@@ -44,33 +45,11 @@
 #include "testbench/nicsim/scenario_file.h"
 
 using namespace nicsim;
+using namespace nicsim::bench;
 using namespace nicsim::tb;
 using namespace sc_core;
 
 namespace {
-
-struct Options {
-    double seconds = 8.0;
-    int rounds = 1;
-    double long_seconds = 120.0;
-    uint64_t long_packets = 10'000'000;
-    uint64_t detail_packets = 1'000'000;  // tdetail: frames moved by each of its two runs
-    std::string only;
-    std::string self_dir;
-    bool wants(const char* name) const {
-        if (only.empty()) return true;
-        const std::string n(name);
-        size_t pos = 0;
-        while (pos <= only.size()) {
-            const size_t comma = only.find(',', pos);
-            const std::string item = only.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-            if (item == n) return true;
-            if (comma == std::string::npos) break;
-            pos = comma + 1;
-        }
-        return false;
-    }
-};
 
 double wall_now() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -698,47 +677,6 @@ bool print_detail_window(const Options& o, uint64_t packets) {
     return true;
 }
 
-/// The options; the exit status when the program ends here (bad options, or --profile, which runs here).
-std::optional<int> parse_options(int argc, char* argv[], Options& o) {
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        const bool has = i + 1 < argc;
-        if (a == "--seconds" && has)
-            o.seconds = std::atof(argv[++i]);
-        else if (a == "--rounds" && has)
-            o.rounds = std::atoi(argv[++i]);
-        else if (a == "--long-seconds" && has)
-            o.long_seconds = std::atof(argv[++i]);
-        else if (a == "--long-packets" && has)
-            o.long_packets = std::strtoull(argv[++i], nullptr, 10);
-        else if (a == "--detail-packets" && has)
-            o.detail_packets = std::strtoull(argv[++i], nullptr, 10);
-        else if (a == "--only" && has)
-            o.only = argv[++i];
-        else if (a == "--profile" && i + 2 < argc) {
-            sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
-            const std::string what = argv[i + 1];
-            return profile_run(what, std::strtoull(argv[i + 2], nullptr, 10));
-        } else {
-            std::fprintf(stderr,
-                         "usage: nicsim_bench [--seconds S] [--rounds N] [--long-seconds S] [--long-packets N] "
-                         "[--detail-packets N] [--only "
-                         "ref,full,full64,vcd,fst,idle,pinh,fast,tfull,eff,line,small,tsmall,long,tlong,tdetail]\n"
-                         "       nicsim_bench --profile full|full64|vcd|fst|pin|fast|small|tsmall CLOCKS\n");
-            return 2;
-        }
-    }
-    if (o.seconds <= 0 || o.long_seconds <= 0) {
-        std::fprintf(stderr, "nicsim_bench: --seconds and --long-seconds must be positive\n");
-        return 2;
-    }
-    if (o.rounds < 1 || o.rounds > 99) {
-        std::fprintf(stderr, "nicsim_bench: --rounds must be 1 to 99\n");
-        return 2;
-    }
-    return std::nullopt;
-}
-
 /// The directory this program is in: bus_efficiency is built beside it.
 std::string own_directory() {
     char exe[4096];
@@ -960,6 +898,10 @@ bool report_long(const Options& o, bool tlm) {
 int sc_main(int argc, char* argv[]) {
     Options o;
     if (const std::optional<int> status = parse_options(argc, argv, o)) return *status;
+    if (!o.profile.empty()) {
+        sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
+        return profile_run(o.profile, o.profile_clocks);
+    }
     o.self_dir = own_directory();
     // SystemC's informational chatter would interleave with the report.
     sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);

@@ -16,7 +16,7 @@
 // ("nicsim/nic/<what>"): dma-disabled, dma-address-32bit, dma-address-wrap, dma-bus-error, dma-queue-full, ring-length,
 // head-tail-range, null-buffer, zero-length, tx-too-long, tx-descriptor-type, tx-refused,
 // tso-context, tso-paylen, the offload status names, rx-buffer-size. Note ("nicsim/nic/note/<what>", legal):
-// tail-while-disabled. Reset (CTRL.RST, RST#): frames whose descriptors
+// tail-while-disabled, head-tail-idle. Reset (CTRL.RST, RST#): frames whose descriptors
 // were already done but which had not left for the wire (TX FIFO, TSO segments not yet queued) are discarded as on the
 // 8254x; they are counted in tx_dropped and tx_flushed and named by an SC_INFO report "nicsim/nic/tx-flushed" (a reset
 // is legal, so not a warning); received frames still in the RX FIFO likewise (rx_dropped, rx_flushed,

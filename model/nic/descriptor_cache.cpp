@@ -63,6 +63,14 @@ void DescriptorCache::resample() {
     m_count = len / e1000::kDescBytes;
     const uint32_t head = m_ctx.reg(m_regs.head);
     const uint32_t tail = m_ctx.reg(m_regs.tail);
+    if ((head >= m_count || tail >= m_count) && head == tail) {
+        // Legal while head equals tail: the NIC owns no descriptor, so it reads neither. Linux e1000's register
+        // self-test enables the receiver with both at FFFFh. The ring is checked again when software moves either.
+        m_ctx.note("head-tail-idle", std::string(m_regs.name) + " head and tail " + std::to_string(head) +
+                                         " outside a ring of " + std::to_string(m_count) +
+                                         " descriptors: nothing owned, ring idle until they move");
+        return;
+    }
     if (head >= m_count || tail >= m_count) {
         m_ctx.diagnostic("head-tail-range", std::string(m_regs.name) + " head " + std::to_string(head) + " / tail " +
                                                 std::to_string(tail) + " outside a ring of " + std::to_string(m_count) +

@@ -1,5 +1,6 @@
 #include "model/pci/bus_trace.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "model/trace/polled_trace_file.h"
@@ -61,12 +62,23 @@ BusTraceSignals::BusTraceSignals(const Layout& layout, const Lines* lines, const
     for (uint32_t i = 0; i < layout.devices.size(); ++i)
         add(p + "IDSEL_" + layout.devices[i], 1, Kind::Idsel, i, kIdselInput);
     if (layout.command) add(p + "CMD", 4, Kind::Cmd, 0, kCbeLo | kAddressInput);
+    for (int bit = 0; bit < kInputs; ++bit) {
+        m_input_first[bit] = static_cast<uint32_t>(m_input_entries.size());
+        for (uint32_t i = 0; i < m_entries.size(); ++i)
+            if ((m_entries[i].inputs >> bit) & 1u) m_input_entries.push_back(i);
+    }
+    m_input_first[kInputs] = static_cast<uint32_t>(m_input_entries.size());
+    for (uint32_t i = 0; i < m_entries.size(); ++i) {  // a one-bit line that nothing else is derived from
+        const int b = __builtin_ctz(m_entries[i].inputs);
+        if (m_entries[i].kind != Kind::Line || m_input_first[b + 1] - m_input_first[b] != 1) continue;
+        m_line_entry[b] = i;
+        m_own_lines |= 1u << b;
+    }
 }
 
 void BusTraceSignals::add(const std::string& name, int width, Kind kind, uint32_t arg, uint32_t inputs) {
-    for (int bit = 0; bit < kInputs; ++bit)
-        if ((inputs >> bit) & 1u) m_by_input[bit].push_back(static_cast<uint32_t>(m_entries.size()));
-    m_entries.push_back({{name, width}, kind, arg, inputs, static_cast<uint32_t>(m_word_count)});
+    m_entries.push_back(
+        {{name, width}, kind, arg, inputs, static_cast<uint32_t>(m_word_count), static_cast<uint32_t>(words(width))});
     m_word_count += words(width);
 }
 
@@ -122,33 +134,90 @@ void BusTraceSignals::derive(const Lines& l, bool address_phase, uint32_t* words
 }
 
 uint32_t BusTraceSignals::changed_inputs(const Lines& l, const Lines& was) {
-    uint32_t in = ((l.driven ^ was.driven) | (l.contention ^ was.contention) | (l.level ^ was.level));
+    // Without branches: each comparison sets its input's bit.
+    const auto bit = [](bool changed, uint32_t input) { return static_cast<uint32_t>(changed) * input; };
     const uint64_t ad = l.ad ^ was.ad;
-    const unsigned cbe = static_cast<unsigned>(l.cbe_n ^ was.cbe_n);
-    in |= (static_cast<uint32_t>(ad) ? kAdLo : 0u) | ((ad >> 32) ? kAdHi : 0u);
-    in |= ((cbe & 0x0Fu) ? kCbeLo : 0u) | ((cbe & 0xF0u) ? kCbeHi : 0u);
-    in |= (l.rst_n != was.rst_n ? kRstInput : 0u) | ((l.inta != 0) != (was.inta != 0) ? kIntaInput : 0u);
-    in |= (l.req_n != was.req_n || l.gnt_n != was.gnt_n ? kReqGntInput : 0u);
-    return in | (l.idsel != was.idsel ? kIdselInput : 0u);
+    const uint32_t cbe = static_cast<uint32_t>(l.cbe_n ^ was.cbe_n);
+    uint32_t in = (l.driven ^ was.driven) | (l.contention ^ was.contention) | (l.level ^ was.level);
+    in |= bit(static_cast<uint32_t>(ad) != 0, kAdLo) | bit((ad >> 32) != 0, kAdHi);
+    in |= bit((cbe & 0x0Fu) != 0, kCbeLo) | bit((cbe & 0xF0u) != 0, kCbeHi);
+    // The signals beside the bused lines seldom move: one test for all of them first.
+    const uint32_t others = (l.req_n ^ was.req_n) | (l.gnt_n ^ was.gnt_n) | (l.idsel ^ was.idsel) |
+                            (l.inta ^ was.inta) | static_cast<uint32_t>(l.rst_n != was.rst_n);
+    if (others == 0) return in;
+    in |= bit(l.rst_n != was.rst_n, kRstInput) | bit((l.inta != 0) != (was.inta != 0), kIntaInput);
+    in |= bit(((l.req_n ^ was.req_n) | (l.gnt_n ^ was.gnt_n)) != 0, kReqGntInput);
+    return in | bit(l.idsel != was.idsel, kIdselInput);
 }
 
-void BusTraceSignals::derive(const unsigned char* state, uint32_t* words, LineVector<uint32_t>& touched) {
+size_t BusTraceSignals::derive(const unsigned char* state, uint32_t* words, uint32_t* changed) {
     Lines l;
     std::memcpy(&l, state, sizeof l);
     const bool address = state[sizeof l] != 0;
-    uint32_t in = (1u << kInputs) - 1u;
-    if (m_shown_valid) in = changed_inputs(l, m_shown) | (address != m_shown_address ? kAddressInput : 0u);
+    size_t n = 0;
+    if (!m_shown_valid) {  // every signal, once each, whatever the words held
+        for (uint32_t i = 0; i < m_entries.size(); ++i) {
+            const Entry& e = m_entries[i];
+            std::fill(words + e.word, words + e.word + e.words, 0u);
+            words_of(e, l, address, words + e.word);
+            changed[n++] = i;
+        }
+        m_shown = l;
+        m_shown_address = address;
+        m_shown_valid = true;
+        return n;
+    }
+    uint32_t in = changed_inputs(l, m_shown) | (address != m_shown_address ? kAddressInput : 0u);
     m_shown = l;
     m_shown_address = address;
-    m_shown_valid = true;
-    // By input: a few inputs change per time step, and most signals have one (AD, C/BE# and CMD two, derived twice
-    // when both change).
-    for (; in != 0; in &= in - 1) {
-        for (uint32_t i : m_by_input[__builtin_ctz(in)]) {
-            words_of(m_entries[i], l, address, words + m_entries[i].word);
-            touched.push_back(i);
+    // Nearly every time step moves AD and a line or two: those without a look-up of what depends on them.
+    if (in & (kAdLo | kAdHi)) n = update_ad(l, words, changed, n);
+    for (uint32_t lines = in & m_own_lines; lines != 0; lines &= lines - 1) {
+        const int b = __builtin_ctz(lines);
+        const uint32_t i = m_line_entry[b];
+        uint32_t* w = words + m_entries[i].word;
+        // logic_of() without branches: X where contended, else Z where released, else the level.
+        const uint32_t c = (l.contention >> b) & 1u, d = (l.driven >> b) & 1u, v = (l.level >> b) & 1u;
+        const uint32_t data = c | (d & v), control = c | (d ^ 1u);
+        if (w[0] == data && w[1] == control) continue;
+        w[0] = data;
+        w[1] = control;
+        changed[n++] = i;
+    }
+    // The rest by input (C/BE# and CMD have two, derived twice when both change but listed once, since the second
+    // finds the words already the same).
+    for (in &= ~(kAdLo | kAdHi | m_own_lines); in != 0; in &= in - 1) {
+        const int b = __builtin_ctz(in);
+        for (uint32_t k = m_input_first[b]; k < m_input_first[b + 1]; ++k) {
+            const uint32_t i = m_input_entries[k];
+            const Entry& e = m_entries[i];
+            uint32_t now[4] = {};  // words_of() may write an AD's four (AD itself is not derived here)
+            words_of(e, l, address, now);
+            uint32_t* w = words + e.word;
+            if (w[0] == now[0] && w[1] == now[1]) continue;
+            w[0] = now[0];
+            w[1] = now[1];
+            changed[n++] = i;
         }
     }
+    return n;
+}
+
+size_t BusTraceSignals::update_ad(const Lines& l, uint32_t* words, uint32_t* changed, size_t n) const {
+    uint32_t now[4] = {};
+    put_field(now, 0, 32, l.ad, l.driven & kAdLo, l.contention & kAdLo);
+    if (m_wide) put_field(now + 2, 0, 32, l.ad >> 32, l.driven & kAdHi, l.contention & kAdHi);
+    uint32_t* w = words + m_entries[kAdEntry].word;
+    const bool same = w[0] == now[0] && w[1] == now[1] && (!m_wide || (w[2] == now[2] && w[3] == now[3]));
+    if (same) return n;
+    w[0] = now[0];
+    w[1] = now[1];
+    if (m_wide) {
+        w[2] = now[2];
+        w[3] = now[3];
+    }
+    changed[n] = kAdEntry;
+    return n + 1;
 }
 
 /// sc_logic/sc_lv copies of the signals for a trace file that reads objects (not one of nicsim's writers).

@@ -32,8 +32,9 @@ class BusTraceSignals final : public DerivedTrace {
 
     std::vector<Span> state() const override;
     std::vector<Signal> signals() const override;
-    /// Derives only the signals whose lines changed since the last call (a bus change is usually a few lines).
-    void derive(const unsigned char* state, uint32_t* words, LineVector<uint32_t>& touched) override;
+    /// Derives only the signals whose lines changed since the last call (a bus change is usually a few lines) and
+    /// lists those whose bits differ.
+    size_t derive(const unsigned char* state, uint32_t* words, uint32_t* changed) override;
     /// Every signal's words from the lines themselves; `address_phase`: C/BE#[3:0] carries a command (CMD).
     void derive(const Lines& l, bool address_phase, uint32_t* words) const;
     /// How many words derive() writes.
@@ -47,6 +48,7 @@ class BusTraceSignals final : public DerivedTrace {
         uint32_t arg;     // Line: the line; Req, Gnt, Idsel: the master or device
         uint32_t inputs;  // what it is derived from: Line bits and the k*Input bits below
         uint32_t word;    // its first word in derive()'s output
+        uint32_t words;   // how many (2 or 4)
     };
     // Inputs beside the bused lines (whose Line bits stand for their driven, contention and level bits, and for AD's
     // and C/BE#'s values).
@@ -54,13 +56,21 @@ class BusTraceSignals final : public DerivedTrace {
                               kIdselInput = 1u << 19, kAddressInput = 1u << 20;
     static constexpr int kInputs = 21;
 
+    static constexpr uint32_t kAdEntry = 1;  // AD follows RST# (the constructor's order)
+
     void add(const std::string& name, int width, Kind kind, uint32_t arg, uint32_t inputs);
+    /// AD's words from `l` into `words`, listed in `changed` (at `n`) when they moved; returns the new count.
+    size_t update_ad(const Lines& l, uint32_t* words, uint32_t* changed, size_t n) const;
     void words_of(const Entry& e, const Lines& l, bool address_phase, uint32_t* w) const;
     /// The inputs that differ between `l` and `was`.
     static uint32_t changed_inputs(const Lines& l, const Lines& was);
 
     LineVector<Entry> m_entries;
-    LineVector<uint32_t> m_by_input[kInputs];  // per input bit: the entries derived from it
+    // Per input bit b: the entries derived from it, m_input_entries[m_input_first[b], m_input_first[b + 1]).
+    LineVector<uint32_t> m_input_entries;
+    uint32_t m_input_first[kInputs + 1] = {};
+    uint32_t m_line_entry[16] = {};  // per Line bit of a one-bit line signal (Kind::Line): its entry
+    uint32_t m_own_lines = 0;        // those Line bits
     size_t m_word_count = 0;
     bool m_wide;
     const Lines* m_lines;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace nicsim {
@@ -55,13 +56,26 @@ struct Sym {
     uint32_t extra;
 };
 
-Sym length_sym(size_t len) {
+Sym compute_length_sym(size_t len) {
     if (len == kMaxMatch) return {285, 0, 0};
     const uint32_t y = static_cast<uint32_t>(len - 3);
     if (y < 8) return {257 + y, 0, 0};
     const uint32_t top = 31u - static_cast<uint32_t>(__builtin_clz(y));
     const uint32_t eb = top - 2;
     return {257 + 4 * (top - 1) + ((y >> eb) & 3u), eb, y & ((1u << eb) - 1u)};
+}
+
+/// Every match length's symbol, worked out once: each match asks for its own twice (counted, then written).
+struct LengthSyms {
+    Sym of[kMaxMatch + 1];
+    LengthSyms() {
+        for (size_t len = 3; len <= kMaxMatch; ++len) of[len] = compute_length_sym(len);
+    }
+};
+const LengthSyms kLengthSyms;
+
+const Sym& length_sym(size_t len) {
+    return kLengthSyms.of[len];
 }
 
 /// distance_sym() of the distance last asked for again, without working it out (most matches repeat a distance).
@@ -181,7 +195,8 @@ class BitWriter {
 
 /// The first pass's result: the tokens and what they use.
 struct Scratch {
-    std::vector<uint32_t> tokens;
+    std::unique_ptr<uint32_t[]> tokens;  // not cleared: tokenize() writes every token it reads
+    size_t room = 0;
     uint32_t head[1u << kHashBits];
     uint32_t groups[256];  // how often each eight '0'/'1' characters were seen
 };
@@ -196,6 +211,13 @@ uint32_t hash8(uint64_t u) {
     return static_cast<uint32_t>((u * 0x9E3779B97F4A7C15ull) >> (64 - kHashBits));
 }
 
+/// How many bits of `b` (< 256) are set, without a library call where the target has no popcount instruction.
+uint32_t ones_in(uint32_t b) {
+    b = b - ((b >> 1) & 0x55u);
+    b = (b & 0x33u) + ((b >> 2) & 0x33u);
+    return (b + (b >> 4)) & 0x0Fu;
+}
+
 /// How many of the eight characters in `u` (first character lowest) are '0' or '1' before the first that is not.
 uint32_t bit_chars(uint64_t u) {
     const uint64_t other = (u & ~kOnes) ^ 0x3030303030303030ull;  // nonzero in the bytes that are neither
@@ -208,7 +230,7 @@ uint32_t bit_chars(uint64_t u) {
 size_t tokenize(const unsigned char* in, size_t n, Scratch& s, Counts& c) {
     std::fill(std::begin(s.head), std::end(s.head), 0u);
     std::fill(std::begin(s.groups), std::end(s.groups), 0u);
-    uint32_t* tok = s.tokens.data();
+    uint32_t* tok = s.tokens.get();
     size_t t = 0, p = 0, rep = 0;
     DistanceSyms distance;
     for (; p + 8 <= n;) {
@@ -227,9 +249,11 @@ size_t tokenize(const unsigned char* in, size_t n, Scratch& s, Counts& c) {
             p += 8;
             continue;
         }
-        if (!best && bits) {  // fewer than eight: counted here, written one by one
+        if (!best && bits) {  // fewer than eight: counted here
             const uint32_t b = static_cast<uint32_t>(((u & kOnes) * 0x0102040810204080ull) >> 56) & ((1u << bits) - 1u);
-            for (uint32_t k = 0; k < bits; ++k) ++c.lit[(b >> k) & 1u ? kChar1 : kChar0];
+            const uint32_t ones = ones_in(b);
+            c.lit[kChar1] += ones;
+            c.lit[kChar0] += bits - ones;
             tok[t++] = kGroup | bits << 8 | b;
             p += bits;
             continue;
@@ -263,7 +287,7 @@ size_t tokenize(const unsigned char* in, size_t n, Scratch& s, Counts& c) {
         tok[t++] = kLiteral | in[p];
     }
     for (uint32_t b = 0; b < 256; ++b) {
-        const uint32_t ones = static_cast<uint32_t>(__builtin_popcount(b));
+        const uint32_t ones = ones_in(b);
         c.lit[kChar1] += s.groups[b] * ones;
         c.lit[kChar0] += s.groups[b] * (8 - ones);
     }
@@ -364,6 +388,11 @@ void write_tokens(BitWriter& w, const uint32_t* tokens, size_t count, const Code
                 const uint32_t chars = (t >> 8) & 0xFu;
                 if (grouped && !chars) {
                     w.put(group[t & 0xFFu]);
+                } else if (grouped) {  // the first `chars` codes of the eight: the low bits of the group's code
+                    const uint32_t b = t & 0xFFu & ((1u << chars) - 1u);
+                    const uint32_t ones = ones_in(b);
+                    const uint32_t len = ones * lit[kChar1].len + (chars - ones) * lit[kChar0].len;
+                    w.put(group[t & 0xFFu].bits & ((uint64_t(1) << len) - 1u), len);
                 } else {
                     for (uint32_t k = 0; k < (chars ? chars : 8u); ++k) w.put(lit[(t >> k) & 1u ? kChar1 : kChar0]);
                 }
@@ -383,7 +412,10 @@ void write_tokens(BitWriter& w, const uint32_t* tokens, size_t count, const Code
 
 size_t deflate_value_changes(const unsigned char* in, size_t n, unsigned char* out, size_t room) {
     thread_local Scratch scratch;
-    if (scratch.tokens.size() < n + 1) scratch.tokens.resize(n + 1);
+    if (scratch.room < n + 1) {
+        scratch.room = n + 1;
+        scratch.tokens.reset(new uint32_t[n + 1]);
+    }
     Counts c;
     const size_t count = tokenize(in, n, scratch, c);
     c.lit[kEndOfBlock] = 1;
@@ -396,7 +428,7 @@ size_t deflate_value_changes(const unsigned char* in, size_t n, unsigned char* o
     Code lit[kLitSymbols], dist[kDistSymbols];
     assign_codes(h.lit_len, kLitSymbols, lit);
     assign_codes(h.dist_len, kDistSymbols, dist);
-    write_tokens(w, scratch.tokens.data(), count, lit, dist);
+    write_tokens(w, scratch.tokens.get(), count, lit, dist);
     w.put(lit[kEndOfBlock]);
     return static_cast<size_t>(w.finish() - out);
 }

@@ -33,12 +33,12 @@ class alignas(kCacheLine) DerivedTrace {
     /// The 32-bit words derive() writes for a signal of `width` bits: a data and a control word per 32 bits.
     static size_t words(int width) { return 2 * ((static_cast<size_t>(width) + 31) / 32); }
     /// Writer thread (no calls into SystemC), once per time step: from `state` (the copied spans), the bits of every
-    /// signal whose inputs changed since the last call (of every signal on the first call) into `words`, and their
-    /// indices into `touched` (in any order, one listed more than once where that is cheaper). `words` holds per signal
-    /// in order, per 32 bits from the lowest, the data word then the control word in sc_lv's encoding (0, 1, Z, X are
-    /// data/control 0/0, 1/0, 0/1, 1/1), bits above the signal's width 0; the words of signals not touched stay as they
-    /// were.
-    virtual void derive(const unsigned char* state, uint32_t* words, LineVector<uint32_t>& touched) = 0;
+    /// signal that differ from those `words` holds (what the previous call left there; every signal on the first call)
+    /// into `words`, and those signals' indices into `changed` (room for one per signal, each listed once, in any
+    /// order); returns how many. `words` holds per signal in order, per 32 bits from the lowest, the data word then the
+    /// control word in sc_lv's encoding (0, 1, Z, X are data/control 0/0, 1/0, 0/1, 1/1), bits above the signal's
+    /// width 0; the words of signals not listed stay as they were.
+    virtual size_t derive(const unsigned char* state, uint32_t* words, uint32_t* changed) = 0;
 };
 
 }  // namespace nicsim

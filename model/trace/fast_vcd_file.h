@@ -41,7 +41,8 @@ class FastVcdFile : public PolledTraceFile {
     static int shown_bits(const uint32_t* w, int width);
     /// m_time_text holds `units` right-aligned.
     void set_time_text(uint64_t units);
-    void advance_time_text(uint32_t delta);  // delta < 10^6
+    /// The last four digits (of a number of at least five) become `low` (< 10^4).
+    void set_low_digits(uint32_t low);
     char* format_integer(const Var& v, char* p);
     void put(const char* s, size_t n);
     void put(const char* s);
@@ -53,9 +54,10 @@ class FastVcdFile : public PolledTraceFile {
     std::string m_path;
     LineVector<char> m_buf;
     size_t m_fill = 0;
-    char m_time_text[24];       // the last time stamp's digits, right-aligned
-    int m_time_digits = 0;      // how many (0: none written yet)
-    uint64_t m_time_units = 0;  // its value
+    static constexpr size_t kTimeEnd = 24;
+    char m_time_text[2 * kTimeEnd] = {};  // the last time stamp's digits, right-aligned at kTimeEnd; slack after
+    int m_time_digits = 0;                // how many (0: none written yet)
+    uint64_t m_time_units = 0;            // its value
 };
 
 }  // namespace nicsim

@@ -104,7 +104,15 @@ void FstFile::write_value(const Var& v) {
         fstWriterEmitValueChange(m_ctx, v.handle, &d);
         return;
     }
-    fstWriterEmitValueChange(m_ctx, v.handle, text_of(v));
+    if (v.kind == Kind::Logic || v.kind == Kind::Clock || v.kind == Kind::Bool || v.kind == Kind::Bit) {
+        // One character (the clocks and most of the bus's lines): without text_of()'s switch.
+        const char c = v.kind == Kind::Logic ? logic_char(static_cast<sc_dt::sc_logic_value_t>(v.old))
+                       : v.old               ? '1'
+                                             : '0';
+        fstWriterEmitValueChange(m_ctx, v.handle, &c);
+    } else {
+        fstWriterEmitValueChange(m_ctx, v.handle, text_of(v));
+    }
     if (++m_pending == kPackEvery) {
         m_pending = 0;
         fstWriterFlushContext(m_ctx);

@@ -27,6 +27,7 @@ TraceBitText::TraceBitText(const char* alphabet) {
                 m_nibble[(c << 4) | d][3 - b] = m_alphabet[(((c >> b) & 1u) << 1) | ((d >> b) & 1u)];
     for (unsigned d = 0; d < 256; ++d)
         for (unsigned b = 0; b < 8; ++b) m_byte[d][7 - b] = m_alphabet[(d >> b) & 1u];
+    std::memset(m_released, m_alphabet[2], sizeof m_released);
 }
 
 char* TraceBitText::word(uint32_t d, uint32_t c, char* p) const {
@@ -35,8 +36,12 @@ char* TraceBitText::word(uint32_t d, uint32_t c, char* p) const {
         for (int b = 24; b >= 0; b -= 8, p += 8) std::memcpy(p, m_byte[(d >> b) & 0xFFu], 8);
         return p;
     }
-    if (c == ~0u && (d == 0 || d == ~0u)) {
-        std::memset(p, m_alphabet[d ? 3 : 2], 32);
+    if (c == ~0u && d == 0) {  // a copy of a fixed size: two vector stores, no call
+        std::memcpy(p, m_released, sizeof m_released);
+        return p + 32;
+    }
+    if (c == ~0u && d == ~0u) {
+        std::memset(p, m_alphabet[3], 32);
         return p + 32;
     }
     for (int b = 28; b >= 0; b -= 4, p += 4) std::memcpy(p, m_nibble[(((c >> b) & 0xFu) << 4) | ((d >> b) & 0xFu)], 4);
@@ -44,6 +49,10 @@ char* TraceBitText::word(uint32_t d, uint32_t c, char* p) const {
 }
 
 char* TraceBitText::vector(const uint32_t* words, int width, char* p) const {
+    if (width % 32 == 0) {  // whole words only (the bus's AD)
+        for (int k = width / 32 - 1; k >= 0; --k) p = word(words[2 * k], words[2 * k + 1], p);
+        return p;
+    }
     int i = width - 1;
     for (; i >= 0 && (i + 1) % 4 != 0; --i) {  // the bits above the last whole nibble, one by one
         const uint32_t d = (words[2 * (i / 32)] >> (i % 32)) & 1u;
@@ -170,18 +179,14 @@ void PolledTraceFile::trace_derived(std::unique_ptr<DerivedTrace> trace) {
             Var& v = m_vars.back();
             v.derived = true;
             v.slot = words;
-            if (v.kind == Kind::Lv) {
-                v.words = static_cast<uint32_t>(DerivedTrace::words(s.width) / 2);
-                v.first = static_cast<uint32_t>(m_vec_old.size());
-                m_vec_old.resize(m_vec_old.size() + 2 * v.words);
-            }
+            if (v.kind == Kind::Lv) v.words = static_cast<uint32_t>(DerivedTrace::words(s.width) / 2);
             any = true;
         }
         words += static_cast<uint32_t>(DerivedTrace::words(s.width));
     }
     if (!any) return;
     d.words.resize(words);
-    d.touched.reserve(d.vars.size());
+    d.changed.resize(d.vars.size());
     const std::vector<DerivedTrace::Span> spans = trace->state();
     d.spans.assign(spans.begin(), spans.end());
     d.trace = std::move(trace);
@@ -195,15 +200,19 @@ PolledTraceFile::Var& PolledTraceFile::toggle(Clock& c) {
     return v;
 }
 
+void PolledTraceFile::find_next_edge() {
+    m_next_edge = ~uint64_t(0);
+    for (const Clock& c : m_clocks) m_next_edge = std::min(m_next_edge, c.next);
+}
+
 void PolledTraceFile::write_clock_edges(uint64_t limit, bool inclusive) {
-    if (m_clocks.empty()) return;
     for (;;) {
-        uint64_t t = ~uint64_t(0);
-        for (const Clock& c : m_clocks) t = std::min(t, c.next);
+        const uint64_t t = m_next_edge;
         if (t > limit || (t == limit && !inclusive)) return;
         write_time(t / m_unit_ticks);
         for (Clock& c : m_clocks)  // registration order
             if (c.next == t) write_value(toggle(c));
+        find_next_edge();
         m_prev_units = t / m_unit_ticks;
         end_step();
     }
@@ -414,6 +423,13 @@ void PolledTraceFile::lay_out_records() {
         }
     }
     m_sim.record_bytes = (at + 7u) & ~size_t(7);
+    // Where the writers read a vector's words: its last ones in the vector store, or a derived signal's in its
+    // block's output, which derive() keeps as last written.
+    for (Var& v : m_vars)
+        if ((v.kind == Kind::Bv || v.kind == Kind::Lv) && !v.derived) v.shown = &m_vec_old[v.first];
+    for (Derived& d : m_derived)
+        for (uint32_t i : d.vars)
+            if (i != kNoVar && m_vars[i].kind == Kind::Lv) m_vars[i].shown = d.words.data() + m_vars[i].slot;
 }
 
 void PolledTraceFile::capture(unsigned char* record, uint64_t now) const {
@@ -461,13 +477,14 @@ void PolledTraceFile::write_start(const unsigned char* record) {
     uint64_t now;
     std::memcpy(&now, record, sizeof now);
     m_prev_units = now / m_unit_ticks;
-    m_changed.reserve(m_vars.size());
+    m_changed.resize(m_vars.size());  // each variable changes at most once per time step
     begin_values(m_prev_units);
     for (Derived& d : m_derived) take_derived(d, record, false);
     for (uint32_t i = 0; i < m_vars.size(); ++i) {
         take_initial(i, record);
         write_value(m_vars[i]);
     }
+    find_next_edge();
     end_values();
 }
 
@@ -519,25 +536,15 @@ void PolledTraceFile::take_initial(uint32_t i, const unsigned char* record) {
 }
 
 void PolledTraceFile::take_derived(Derived& d, const unsigned char* record, bool note) {
-    d.touched.clear();
-    d.trace->derive(record + d.slot, d.words.data(), d.touched);
-    for (uint32_t signal : d.touched) {
-        const uint32_t i = d.vars[signal];
+    // derive() lists only the signals whose bits changed; a vector is written from d.words itself (Var::shown).
+    const size_t n = d.trace->derive(record + d.slot, d.words.data(), d.changed.data());
+    for (size_t k = 0; k < n; ++k) {
+        const uint32_t i = d.vars[d.changed[k]];
         if (i == kNoVar) continue;
         Var& v = m_vars[i];
         const uint32_t* w = &d.words[v.slot];
-        if (v.kind == Kind::Logic) {
-            const uint64_t x = ((w[1] & 1u) << 1) | (w[0] & 1u);  // sc_logic_value_t: 0, 1, Z, X
-            if (x == v.old) continue;
-            v.old = x;
-        } else {
-            uint32_t* old = &m_vec_old[v.first];
-            bool same = true;
-            for (uint32_t k = 0; k < 2 * v.words; ++k) same = same && old[k] == w[k];
-            if (same) continue;
-            std::copy(w, w + 2 * v.words, old);
-        }
-        if (note) m_changed.push_back(i);
+        if (v.kind == Kind::Logic) v.old = ((w[1] & 1u) << 1) | (w[0] & 1u);  // sc_logic_value_t: 0, 1, Z, X
+        if (note) m_changed[m_nchanged++] = i;
     }
 }
 
@@ -550,7 +557,7 @@ void PolledTraceFile::poll(LineVector<Poll<T>>& group, const unsigned char* reco
         if (cur == p.old) continue;
         p.old = cur;
         m_vars[p.index].old = cur;
-        m_changed.push_back(p.index);
+        m_changed[m_nchanged++] = p.index;
     }
 }
 
@@ -610,23 +617,26 @@ void PolledTraceFile::write_step(const unsigned char* record) {
     const uint64_t now = now_ticks / m_unit_ticks;
     if (now < m_prev_units) return;  // cannot happen without delta cycles; SystemC skips such cycles too
     write_clock_edges(now_ticks, false);
-    m_changed.clear();
-    for (Clock& c : m_clocks)  // an edge at this very instant goes with the other values of this time stamp
-        if (c.next == now_ticks) {
-            toggle(c);
-            m_changed.push_back(c.index);
-        }
+    m_nchanged = 0;
+    if (m_next_edge == now_ticks) {  // an edge at this very instant goes with the other values of this time stamp
+        for (Clock& c : m_clocks)
+            if (c.next == now_ticks) {
+                toggle(c);
+                m_changed[m_nchanged++] = c.index;
+            }
+        find_next_edge();
+    }
     poll(m_poll8, record);
     poll(m_poll16, record);
     poll(m_poll32, record);
     poll(m_poll64, record);
     for (uint32_t i : m_poll_vectors)
-        if (vector_changed(m_vars[i], record)) m_changed.push_back(i);
+        if (vector_changed(m_vars[i], record)) m_changed[m_nchanged++] = i;
     for (Derived& d : m_derived) take_derived(d, record, true);
-    if (m_changed.empty()) return;
+    const size_t n = m_nchanged;
+    if (n == 0) return;
     // Registration order, as SystemC writes them (a handful per time stamp: insertion sort).
     uint32_t* c = m_changed.data();
-    const size_t n = m_changed.size();
     for (size_t i = 1; i < n; ++i) {
         const uint32_t x = c[i];
         size_t j = i;

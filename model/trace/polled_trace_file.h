@@ -35,11 +35,12 @@ class TraceBitText {
 
   private:
     /// One whole 32-bit word of data `d` and control `c`; returns the end of the text.
-    char* word(uint32_t d, uint32_t c, char* p) const;
+    inline char* word(uint32_t d, uint32_t c, char* p) const;
 
     char m_alphabet[4];     // by control << 1 | data
     char m_nibble[256][4];  // four bits, most significant first: index = control nibble << 4 | data nibble
     char m_byte[256][8];    // eight data bits without control bits (0 and 1 only), most significant first
+    char m_released[32];    // a released word: 32 Z
 };
 
 class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
@@ -135,11 +136,12 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
         uint8_t bytes;         // scalars read as raw bits: 1, 2, 4 or 8 bytes (0: sc_logic, sc_bit or a vector)
         bool derived = false;  // trace_derived(): a Logic or Lv without an object
         const void* obj;
-        int width;            // bits
-        uint64_t mask;        // integral: the values that fit the type's bits at this width
-        uint64_t old = 0;     // integral, bool, logic: value last written; double: its bits
-        uint32_t words = 0;   // Bv/Lv: 32-bit words
-        uint32_t first = 0;   // Bv/Lv: index of its words in the vector store (data then control per word)
+        int width;                        // bits
+        uint64_t mask;                    // integral: the values that fit the type's bits at this width
+        uint64_t old = 0;                 // integral, bool, logic: value last written; double: its bits
+        uint32_t words = 0;               // Bv/Lv: 32-bit words
+        uint32_t first = 0;               // Bv/Lv: index of its words in the vector store (data then control per word)
+        const uint32_t* shown = nullptr;  // Bv/Lv: its words as last written (from the first time step on)
         uint32_t slot = 0;    // where its raw bits are in a time step's record (bytes from the record's start);
                               // derived: where its words are in DerivedTrace::derive()'s output
         uint32_t handle = 0;  // the writer's own number for it (FST)
@@ -185,7 +187,7 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
     /// The trace's time unit (100 ps in nicsim).
     const sc_core::sc_time& unit() const { return m_unit; }
     /// Bv/Lv: the variable's words as last written, data then control (sc_lv's X/Z) per 32-bit word.
-    const uint32_t* vector_words(const Var& v) const { return &m_vec_old[v.first]; }
+    const uint32_t* vector_words(const Var& v) const { return v.shown; }
     const LineVector<Var>& vars() const { return m_vars; }
     const char* writer() const { return m_writer; }
 
@@ -209,14 +211,14 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
     };
 
     /// A trace_derived() block: its state's bytes are at `slot` in a record; its signal i is m_vars[vars[i]] (none
-    /// where the trace refused it); derive() writes into `words` and `touched` (writer thread).
+    /// where the trace refused it); derive() writes into `words` and `changed` (writer thread).
     struct Derived {
         std::unique_ptr<DerivedTrace> trace;
         LineVector<DerivedTrace::Span> spans;
         LineVector<uint32_t> vars;
         uint32_t slot = 0;
         LineVector<uint32_t> words;
-        LineVector<uint32_t> touched;
+        LineVector<uint32_t> changed;  // room for every signal
     };
     static constexpr uint32_t kNoVar = ~0u;
 
@@ -231,6 +233,8 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
     void poll(LineVector<Poll<T>>& group, const unsigned char* record);
     /// The clock's edge at c.next happens: its value flips and its next edge is half a period later.
     Var& toggle(Clock& c);
+    /// m_next_edge from the clocks' next edges.
+    void find_next_edge();
     /// Writes the clock edges before `limit` (and at it, with `inclusive`) as time stamps of their own.
     void write_clock_edges(uint64_t limit, bool inclusive);
     void add(Kind kind, const void* obj, const std::string& name, int width, uint64_t mask = 0);
@@ -268,7 +272,9 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
     LineVector<uint32_t> m_poll_vectors;
     LineVector<Derived> m_derived;
     LineVector<Clock> m_clocks;
-    LineVector<uint32_t> m_changed;  // indices changed in this cycle (capacity: every variable, no allocation)
+    LineVector<uint32_t> m_changed;  // indices changed in this time step, m_changed[0, m_nchanged) (room for all)
+    size_t m_nchanged = 0;
+    uint64_t m_next_edge = ~uint64_t(0);  // the earliest of the clocks' next edges (time resolution units)
     LineVector<uint32_t> m_vec_old;
     sc_core::sc_time m_unit = sc_core::sc_time(1, sc_core::SC_PS);  // SystemC's default VCD time unit
     uint64_t m_unit_ticks = 1;                                      // resolution ticks per time unit

@@ -4,8 +4,10 @@
 // process of its own (SystemC elaborates one design per process).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,51 @@ BusTraceSignals::Layout layout(bool wide) {
     l.devices = {"nic"};
     l.command = true;
     return l;
+}
+
+/// Moves a few of the lines at random, as a bus's clock does (often only AD and a line or two); `x` is the generator's
+/// state.
+void move_at_random(Lines& l, bool& address, uint64_t& x) {
+    for (int k = 0; k < 3; ++k) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        const uint32_t r = static_cast<uint32_t>(x >> 33);
+        const uint32_t bit = 1u << (r % 15);
+        switch ((r >> 8) % 8) {
+            case 0:
+                l.driven ^= bit;
+                break;
+            case 1:
+                l.contention ^= bit;
+                break;
+            case 2:
+                l.level ^= bit;
+                break;
+            case 3:
+                l.ad ^= uint64_t(r) << ((r >> 4) % 33);
+                break;
+            case 4:
+                l.cbe_n ^= static_cast<uint8_t>(r >> 12);
+                break;
+            case 5:
+                address = !address;
+                break;
+            case 6:
+                (r & 1 ? l.req_n : l.gnt_n) ^= 1u << ((r >> 1) % 2);
+                break;
+            default:
+                (r & 1 ? l.idsel : l.inta) ^= 1u << ((r >> 1) % 2);
+                l.rst_n = (r >> 3) % 8 != 0;
+                break;
+        }
+    }
+}
+
+/// Each signal's first word in BusTraceSignals::derive()'s output, and the end of the last.
+std::vector<size_t> first_words(const BusTraceSignals& s) {
+    std::vector<size_t> first{0};
+    for (const nicsim::DerivedTrace::Signal& sig : s.signals())
+        first.push_back(first.back() + nicsim::DerivedTrace::words(sig.width));
+    return first;
 }
 
 /// Drives every bused line from three drivers at random (now and then two at once), REQ#, GNT#, IDSEL, INTA# and now
@@ -183,6 +230,46 @@ TEST_CASE("A traced bus shows released lines as Z, two drivers as X, open-drain 
     const BusTraceSignals narrow(layout(false), nullptr, nullptr);
     CHECK(shown(narrow, l, false, "pci.AD") == "1" + std::string(30, '0') + "1");
     CHECK(shown(narrow, l, false, "pci.PAR64") == "no signal pci.PAR64");
+}
+
+TEST_CASE("The writer thread's derivation lists exactly the signals whose bits changed, once each", "[traces][pci]") {
+    for (const bool wide : {false, true}) {
+        BusTraceSignals::Layout lay = layout(wide);
+        lay.masters = {"nic", "bridge"};
+        lay.devices = {"nic", "disk"};
+        BusTraceSignals s(lay, nullptr, nullptr);
+        const std::vector<nicsim::DerivedTrace::Signal> signals = s.signals();
+        const size_t n_signals = signals.size();
+        std::vector<uint32_t> words(s.word_count()), full(s.word_count()), before(s.word_count());
+        std::vector<uint32_t> changed(n_signals);
+        const std::vector<size_t> first = first_words(s);
+        Lines l;
+        bool address = false;
+        uint64_t x = 0x9E3779B97F4A7C15ull;
+        for (int step = 0; step < 3000; ++step) {
+            unsigned char state[sizeof(Lines) + 1];
+            std::memcpy(state, &l, sizeof l);
+            state[sizeof l] = address ? 1 : 0;
+            const size_t n = s.derive(state, words.data(), changed.data());
+            std::fill(full.begin(), full.end(), 0u);
+            s.derive(l, address, full.data());
+            REQUIRE(words == full);
+            std::vector<bool> listed(n_signals, false);
+            for (size_t k = 0; k < n; ++k) {
+                REQUIRE(changed[k] < n_signals);
+                REQUIRE_FALSE(listed[changed[k]]);  // once each
+                listed[changed[k]] = true;
+            }
+            for (size_t i = 0; i < n_signals; ++i) {
+                const bool moved =
+                    !std::equal(full.begin() + first[i], full.begin() + first[i + 1], before.begin() + first[i]);
+                INFO("step " << step << ", signal " << signals[i].name);
+                CHECK(listed[i] == (step == 0 || moved));
+            }
+            before = full;
+            move_at_random(l, address, x);
+        }
+    }
 }
 
 TEST_CASE("A randomly driven 32-bit bus gives nicsim's writer and SystemC's the same VCD", "[traces][vcd][pci]") {
