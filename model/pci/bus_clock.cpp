@@ -87,7 +87,11 @@ void BusClock::schedule_from(uint64_t edge) {
     // While edge_method() runs it decides the next edge itself, after every agent has had its say.
     if (m_dispatching || edge >= m_next_edge) return;
     m_next_edge = edge;
-    m_restart.notify(SC_ZERO_TIME);  // edge_method() reschedules itself (possibly for this very instant)
+    // Straight to the edge's time, without an activation that only reschedules: edge_method() waits for m_restart
+    // unless the clock ticks, and an earlier notification of an event replaces a later one.
+    const uint64_t now = sc_time_stamp().value();
+    const uint64_t at = edge * m_period_ticks;
+    m_restart.notify(at > now ? sc_time::from_value(at - now) : SC_ZERO_TIME);
 }
 
 const sc_event& BusClock::posedge_event() const {

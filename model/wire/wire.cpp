@@ -149,6 +149,13 @@ void Wire::Direction::start() {
 
 void Wire::Direction::deliver() {
     const uint64_t now = now_ns();
+    // Frames that reach both ends at the same instant are delivered, and recorded, A to B first: the kernel runs the
+    // two directions' methods of one instant in an order that depends on the history of its event queue.
+    if (this == &wire->m_dir[1]) wire->m_dir[0].deliver_due(now);
+    deliver_due(now);
+}
+
+void Wire::Direction::deliver_due(uint64_t now) {
     while (count > 0 && ring[head].end_ns <= now) {
         InFlight& f = ring[head];
         if (wire->m_tap) write_frame(*wire->m_tap, f.frame, wire->m_tap_strip_fcs);

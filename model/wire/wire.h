@@ -4,7 +4,8 @@
 // them instead (counted as delayed); nothing is dropped silently. Endpoints: a NIC (its MAC transmits into end_a()/
 // end_b() and its receive() is the receiver), a PcapSource (frames at their pcap timestamps or back to back) and a
 // PcapSink (everything the other end transmitted goes to a pcap file). The wire has one SC_METHOD per direction,
-// woken only when a frame is due: an idle wire costs nothing.
+// woken only when a frame is due: an idle wire costs nothing. Frames that reach both ends at the same instant are
+// delivered (and recorded by the tap) A to B first.
 #pragma once
 
 #include <cstdint>
@@ -98,6 +99,7 @@ class Wire : public sc_core::sc_module {
         sc_core::sc_event starts;  ///< the next frame's first bit goes out
         void transmit(const net::Frame& frame) override;
         void deliver();
+        void deliver_due(uint64_t now);  ///< the frames whose last bit has arrived by `now`
         void start();
     };
     Direction m_dir[2];

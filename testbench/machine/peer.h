@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -11,6 +12,7 @@
 #include "testbench/checkers/pcap_in_board.h"
 #include "testbench/checkers/scoreboard.h"
 #include "testbench/machine/machine.h"
+#include "testbench/machine/traffic.h"
 #include "testbench/nicsim/run_config.h"
 
 namespace nicsim::tb {
@@ -36,6 +38,7 @@ class Peer : public sc_core::sc_module {
     wire::Wire& m_wire;
     MachineBase& m_dut;
     Scoreboard m_tx_board{"tx"};
+    std::unique_ptr<TrafficGen> m_gen;  // made once the driver is up
     uint64_t m_injected = 0;
     bool m_done = false;
 };

@@ -270,6 +270,33 @@ TEST_CASE("a tap records both directions of a wire", "[wire][pcap]") {
     CHECK(recs[1].time_ns == 100);
 }
 
+TEST_CASE("frames reaching both ends at the same instant are delivered and recorded A to B first", "[wire][pcap]") {
+    const std::string path = "wire_same_instant.pcap";
+    std::vector<char> order;  // which end received, in delivery order
+    {
+        PcapWriter tap;
+        REQUIRE(tap.open(path));
+        Wire w("wire", 1000);
+        w.connect_a([&](const net::Frame&) { order.push_back('a'); });
+        w.connect_b([&](const net::Frame&) { order.push_back('b'); });
+        w.set_tap(&tap);
+        Script s("s");
+        // B's frame is handed over first, so its delivery event is the first of the instant in the kernel's queue.
+        s.at(200, [&] {
+            w.end_b().transmit(make_frame(60, 0x22, 200));
+            w.end_a().transmit(make_frame(60, 0x11, 200));
+        });
+        sc_start(sc_time(10, SC_US));
+        REQUIRE(tap.close());
+    }
+    REQUIRE(order == std::vector<char>{'b', 'a'});  // A's frame reaches end B first
+    const auto recs = read_all(path);
+    REQUIRE(recs.size() == 2);
+    CHECK(recs[0].data[0] == 0x11);
+    CHECK(recs[1].data[0] == 0x22);
+    CHECK(recs[0].time_ns == recs[1].time_ns);
+}
+
 TEST_CASE("a malformed pcap source and an unwritable sink are reported and send nothing", "[wire][pcap]") {
     test::expect_reports("nicsim/wire/pcap", 2);
     {
