@@ -97,8 +97,18 @@ void Nic82540em::dma_path_changed(bool event_driven) {
 }
 
 void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
-    m_master_tap.master_done(rq, status, bytes_done);
+    take_dma_done();  // one request is in flight at a time; an untaken earlier one goes first all the same
+    m_dma_done.pending = true;
+    m_dma_done.rq = rq;
+    m_dma_done.status = status;
+    m_dma_done.bytes = bytes_done;
+    m_dma_done.at = sc_time_stamp().value();
     wake();
+}
+
+void Nic82540em::take_pending_dma_done() {
+    m_dma_done.pending = false;
+    m_master_tap.master_done(m_dma_done.rq, m_dma_done.status, m_dma_done.bytes);
 }
 
 void Nic82540em::reset_registers() {
@@ -218,6 +228,7 @@ bool Nic82540em::needs_clock() const {
 }
 
 void Nic82540em::clock_edge() {
+    take_dma_done();
     const pci::BusClock& clk = m_bus.CLK;
     m_edge_ns = clk.dispatching() && m_period_ns != 0 ? (clk.edges() - 1) * m_period_ns : now_ns();
     m_in_edge = true;
@@ -307,6 +318,8 @@ void Nic82540em::receive(const Frame& frame) {
         ++m_stats.frames_ignored_d3;
         return;
     }
+    // A completion of an earlier instant was due before this frame; one of this instant waits for the edge.
+    if (m_dma_done.pending && m_dma_done.at < sc_time_stamp().value()) take_pending_dma_done();
     m_dp->receive(frame);
     wake();
 }
@@ -570,6 +583,7 @@ void Nic82540em::write_pba(uint32_t value) {
 // ---- the register file as software sees it ----
 
 uint32_t Nic82540em::read_register(uint32_t offset) {
+    take_dma_done();
     ++m_stats.reg_reads;
     if (offset >= kBar0Size) {
         diagnostic("register-offset", "read of offset " + hex(offset) + " outside the 128 KiB register space");
@@ -579,6 +593,7 @@ uint32_t Nic82540em::read_register(uint32_t offset) {
 }
 
 void Nic82540em::write_register(uint32_t offset, uint32_t value, uint8_t byte_enables) {
+    take_dma_done();
     ++m_stats.reg_writes;
     if (offset >= kBar0Size) {
         diagnostic("register-offset", "write of offset " + hex(offset) + " outside the 128 KiB register space");
@@ -597,6 +612,7 @@ bool Nic82540em::target_claim(const pci::TargetAccess& a) {
 }
 
 pci::TargetReply Nic82540em::target_read(const pci::TargetAccess& a, uint64_t& data) {
+    take_dma_done();  // software sees a completion of this instant, as it did when the port's method reported it
     if (pci::cmd_is_config(a.cmd)) {
         ++m_stats.config_reads;
         data = m_cfg.read(static_cast<uint16_t>(a.addr & 0xFCu));
@@ -624,6 +640,7 @@ pci::TargetReply Nic82540em::target_write_ready(const pci::TargetAccess& a) {
 }
 
 pci::TargetReply Nic82540em::target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) {
+    take_dma_done();
     const uint32_t v = static_cast<uint32_t>(data);
     if (pci::cmd_is_config(a.cmd)) {
         ++m_stats.config_writes;
