@@ -259,7 +259,9 @@ void Nic82540em::evaluate_edge() {
     // Asleep until a line changes, wake() (a frame, the link, a register write, DMA done) or the next deadline: a
     // moderation timer, or the wire becoming free for a data path that only waits for it.
     m_awake = false;
-    m_bus.CLK.sleep(m_agent);
+    // The device drives INTA# and never samples it. In the fast mode its own INTA# change, published after it fell
+    // asleep, does not wake it for an edge with nothing to do; the pin level keeps that edge (and its `awake` trace).
+    m_bus.CLK.sleep(m_agent, true, !m_dma_event_driven);
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
     if (!m_cfg.powered_down()) {
