@@ -262,6 +262,10 @@ void Nic82540em::evaluate_edge() {
     // The device drives INTA# and never samples it. In the fast mode its own INTA# change, published after it fell
     // asleep, does not wake it for an edge with nothing to do; the pin level keeps that edge (and its `awake` trace).
     m_bus.CLK.sleep(m_agent, true, !m_dma_event_driven);
+    wake_at_deadline();
+}
+
+void Nic82540em::wake_at_deadline() {
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
     if (!m_cfg.powered_down()) {
@@ -303,6 +307,17 @@ void Nic82540em::steady_evaluate() {
     if (m_dp->busy() && !m_cfg.powered_down()) m_dp->idle_tick();
 }
 
+// Outside an evaluation something changed the sleeping device (a frame arrived, an interrupt cause was raised). In
+// the fast mode an edge is evaluated only when that gave it work: else that edge would only fall asleep again with
+// the deadlines the change may have moved, and those are scheduled here instead.
+void Nic82540em::changed() {
+    if (m_bus.CLK.awake(m_agent)) return;
+    if (!m_dma_event_driven || needs_clock())
+        wake();
+    else
+        wake_at_deadline();
+}
+
 void Nic82540em::woken() {
     m_awake = true;
 }
@@ -323,7 +338,7 @@ void Nic82540em::receive(const Frame& frame) {
     // A completion of an earlier instant was due before this frame; one of this instant waits for the edge.
     if (m_dma_done.pending && m_dma_done.at < sc_time_stamp().value()) take_pending_dma_done();
     m_dp->receive(frame);
-    wake();
+    changed();
 }
 
 bool Nic82540em::link_up() const {
@@ -362,7 +377,7 @@ uint32_t Nic82540em::status_value() const {
 void Nic82540em::raise_irq(uint32_t icr_bits) {
     m_irq.raise(icr_bits);
     update_irq();
-    wake();  // a sleeping device must schedule the moderation timer / throttle deadline
+    changed();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
 
 void Nic82540em::tx_done_event(bool immediate) {

@@ -137,6 +137,8 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void woken() override;
     bool needs_clock() const;
     void wake() { m_bus.CLK.wake(m_agent); }
+    void changed();           // wake() only when the change gives the device work (fast mode)
+    void wake_at_deadline();  // a sleeping device's timed wake: interrupt moderation, the wire, the PHY
     /// Hand a completion that dma_port_done() left pending to the data path.
     void take_dma_done() {
         if (m_dma_done.pending) take_pending_dma_done();
