@@ -543,7 +543,7 @@ void Nic82540em::interrupt_registers_changed() {
 
 void Nic82540em::register_written(uint32_t offset, uint32_t stored) {
     m_dp->register_written(offset, stored);
-    wake();
+    changed();
 }
 
 void Nic82540em::unknown_register(bool write, uint32_t offset, uint32_t value) {
