@@ -97,8 +97,18 @@ void Nic82540em::dma_path_changed(bool event_driven) {
 }
 
 void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
-    m_master_tap.master_done(rq, status, bytes_done);
+    take_dma_done();  // one request is in flight at a time; an untaken earlier one goes first all the same
+    m_dma_done.pending = true;
+    m_dma_done.rq = rq;
+    m_dma_done.status = status;
+    m_dma_done.bytes = bytes_done;
+    m_dma_done.at = sc_time_stamp().value();
     wake();
+}
+
+void Nic82540em::take_pending_dma_done() {
+    m_dma_done.pending = false;
+    m_master_tap.master_done(m_dma_done.rq, m_dma_done.status, m_dma_done.bytes);
 }
 
 void Nic82540em::reset_registers() {
@@ -218,6 +228,7 @@ bool Nic82540em::needs_clock() const {
 }
 
 void Nic82540em::clock_edge() {
+    take_dma_done();
     const pci::BusClock& clk = m_bus.CLK;
     m_edge_ns = clk.dispatching() && m_period_ns != 0 ? (clk.edges() - 1) * m_period_ns : now_ns();
     m_in_edge = true;
@@ -248,7 +259,13 @@ void Nic82540em::evaluate_edge() {
     // Asleep until a line changes, wake() (a frame, the link, a register write, DMA done) or the next deadline: a
     // moderation timer, or the wire becoming free for a data path that only waits for it.
     m_awake = false;
-    m_bus.CLK.sleep(m_agent);
+    // The device drives INTA# and never samples it. In the fast mode its own INTA# change, published after it fell
+    // asleep, does not wake it for an edge with nothing to do; the pin level keeps that edge (and its `awake` trace).
+    m_bus.CLK.sleep(m_agent, true, !m_dma_event_driven);
+    wake_at_deadline();
+}
+
+void Nic82540em::wake_at_deadline() {
     const uint64_t now = now_ns();
     uint64_t deadline = m_irq.next_deadline();
     if (!m_cfg.powered_down()) {
@@ -290,6 +307,17 @@ void Nic82540em::steady_evaluate() {
     if (m_dp->busy() && !m_cfg.powered_down()) m_dp->idle_tick();
 }
 
+// Outside an evaluation something changed the sleeping device (a frame arrived, an interrupt cause was raised). In
+// the fast mode an edge is evaluated only when that gave it work: else that edge would only fall asleep again with
+// the deadlines the change may have moved, and those are scheduled here instead.
+void Nic82540em::changed() {
+    if (m_bus.CLK.awake(m_agent)) return;
+    if (!m_dma_event_driven || needs_clock())
+        wake();
+    else
+        wake_at_deadline();
+}
+
 void Nic82540em::woken() {
     m_awake = true;
 }
@@ -307,8 +335,10 @@ void Nic82540em::receive(const Frame& frame) {
         ++m_stats.frames_ignored_d3;
         return;
     }
+    // A completion of an earlier instant was due before this frame; one of this instant waits for the edge.
+    if (m_dma_done.pending && m_dma_done.at < sc_time_stamp().value()) take_pending_dma_done();
     m_dp->receive(frame);
-    wake();
+    changed();
 }
 
 bool Nic82540em::link_up() const {
@@ -347,7 +377,7 @@ uint32_t Nic82540em::status_value() const {
 void Nic82540em::raise_irq(uint32_t icr_bits) {
     m_irq.raise(icr_bits);
     update_irq();
-    wake();  // a sleeping device must schedule the moderation timer / throttle deadline
+    changed();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
 
 void Nic82540em::tx_done_event(bool immediate) {
@@ -513,7 +543,7 @@ void Nic82540em::interrupt_registers_changed() {
 
 void Nic82540em::register_written(uint32_t offset, uint32_t stored) {
     m_dp->register_written(offset, stored);
-    wake();
+    changed();
 }
 
 void Nic82540em::unknown_register(bool write, uint32_t offset, uint32_t value) {
@@ -570,6 +600,7 @@ void Nic82540em::write_pba(uint32_t value) {
 // ---- the register file as software sees it ----
 
 uint32_t Nic82540em::read_register(uint32_t offset) {
+    take_dma_done();
     ++m_stats.reg_reads;
     if (offset >= kBar0Size) {
         diagnostic("register-offset", "read of offset " + hex(offset) + " outside the 128 KiB register space");
@@ -579,6 +610,7 @@ uint32_t Nic82540em::read_register(uint32_t offset) {
 }
 
 void Nic82540em::write_register(uint32_t offset, uint32_t value, uint8_t byte_enables) {
+    take_dma_done();
     ++m_stats.reg_writes;
     if (offset >= kBar0Size) {
         diagnostic("register-offset", "write of offset " + hex(offset) + " outside the 128 KiB register space");
@@ -597,6 +629,7 @@ bool Nic82540em::target_claim(const pci::TargetAccess& a) {
 }
 
 pci::TargetReply Nic82540em::target_read(const pci::TargetAccess& a, uint64_t& data) {
+    take_dma_done();  // software sees a completion of this instant, as it did when the port's method reported it
     if (pci::cmd_is_config(a.cmd)) {
         ++m_stats.config_reads;
         data = m_cfg.read(static_cast<uint16_t>(a.addr & 0xFCu));
@@ -624,6 +657,7 @@ pci::TargetReply Nic82540em::target_write_ready(const pci::TargetAccess& a) {
 }
 
 pci::TargetReply Nic82540em::target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) {
+    take_dma_done();
     const uint32_t v = static_cast<uint32_t>(data);
     if (pci::cmd_is_config(a.cmd)) {
         ++m_stats.config_writes;

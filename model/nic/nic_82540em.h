@@ -77,7 +77,10 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     /// elaboration, before trace(): the data path is rebuilt. The port reports completions through dma_port_done().
     void use_dma_port(DmaPort& port);
     /// Completion of a request started on the port given to use_dma_port(): status bits are latched as for the
-    /// bus-master engine (received master/target abort, parity), then the data path hears it.
+    /// bus-master engine (received master/target abort, parity), then the data path hears it. The device takes it
+    /// on its next clock edge, after everything else due at this instant (a frame from the wire comes first, as the
+    /// pin-level master engine hears a burst end on the edge), or earlier when software accesses the device or a
+    /// frame arrives at a later instant.
     void dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done);
     /// The port given to use_dma_port() changed its path between two requests (model/fast/dma_path_switch.h):
     /// `event_driven` when its completions come through dma_port_done() (the device sleeps while it waits for one),
@@ -134,6 +137,13 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void woken() override;
     bool needs_clock() const;
     void wake() { m_bus.CLK.wake(m_agent); }
+    void changed();           // wake() only when the change gives the device work (fast mode)
+    void wake_at_deadline();  // a sleeping device's timed wake: interrupt moderation, the wire, the PHY
+    /// Hand a completion that dma_port_done() left pending to the data path.
+    void take_dma_done() {
+        if (m_dma_done.pending) take_pending_dma_done();
+    }
+    void take_pending_dma_done();
     void reset_registers();
     void software_reset();
     void power_up_reset();
@@ -179,6 +189,13 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     Interrupts m_irq;
     std::unique_ptr<NicDataPath> m_dp;
     bool m_dma_event_driven = false;  // the DMA port given to use_dma_port() reports through dma_port_done()
+    struct PendingDmaDone {           // a completion from dma_port_done() the device has not taken yet
+        bool pending = false;
+        pci::MasterRequest rq;
+        pci::MasterStatus status = pci::MasterStatus::Ok;
+        uint32_t bytes = 0;
+        uint64_t at = 0;  // when it was reported (time resolution units)
+    } m_dma_done;
     WireSink* m_wire = nullptr;
 
     RegisterFile m_regs;  // BAR0, laid out by kRegisterTable (register_table.h)

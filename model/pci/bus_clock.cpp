@@ -31,10 +31,11 @@ BusClock::AgentId BusClock::attach(ClockedAgent& agent, const std::string& name)
     return static_cast<AgentId>(m_slots.size() - 1);
 }
 
-void BusClock::sleep(AgentId id, bool on_bus_change) {
+void BusClock::sleep(AgentId id, bool on_bus_change, bool on_inta) {
     Slot& s = m_slots[id];
     if (!s.awake && s.on_change) --m_change_sleepers;
     s.on_change = on_bus_change;
+    s.on_inta = on_inta;
     if (on_bus_change) ++m_change_sleepers;
     if (!s.awake) return;
     s.awake = false;
@@ -72,11 +73,11 @@ void BusClock::wake_at(AgentId id, const sc_time& at) {
     schedule_from(k);
 }
 
-void BusClock::bus_changed() {
+void BusClock::bus_changed(bool inta_only) {
     if (m_change_sleepers == 0) return;  // a busy bus changes on nearly every clock with every agent awake
     bool woke = false;
     for (Slot& s : m_slots)
-        if (!s.awake && s.on_change) {
+        if (!s.awake && s.on_change && (s.on_inta || !inta_only)) {
             wake_slot(s);
             woke = true;
         }

@@ -66,16 +66,18 @@ class BusClock : public sc_core::sc_module {
 
     /// Register an agent during elaboration. It starts awake; agents are evaluated in registration order.
     AgentId attach(ClockedAgent& agent, const std::string& name);
-    /// Stop evaluating the agent after this edge until wake(), wake_at() or, with `on_bus_change`, bus_changed().
-    void sleep(AgentId id, bool on_bus_change = true);
+    /// Stop evaluating the agent after this edge until wake(), wake_at() or, with `on_bus_change`, bus_changed();
+    /// without `on_inta` a change of the interrupt lines alone does not wake it (an agent that only drives them).
+    void sleep(AgentId id, bool on_bus_change = true, bool on_inta = true);
     /// Evaluate the agent from the first rising edge at or after now not evaluated yet.
     void wake(AgentId id);
     /// Evaluate a sleeping agent from the first rising edge at or after `at` (absolute time); an earlier wake wins.
     void wake_at(AgentId id, const sc_core::sc_time& at);
     bool awake(AgentId id) const { return m_slots[id].awake; }
 
-    /// The resolved bus lines changed (PciBus calls this): wakes the agents sleeping on bus changes.
-    void bus_changed();
+    /// The resolved bus lines changed (PciBus calls this): wakes the agents sleeping on bus changes; `inta_only`:
+    /// nothing but INTA# changed, which wakes only those that sleep on_inta.
+    void bus_changed(bool inta_only = false);
 
     /// Notified at each rising edge for processes that are not agents (test agents, stimuli). Asking for it keeps
     /// the clock ticking for the rest of the simulation.
@@ -126,6 +128,7 @@ class BusClock : public sc_core::sc_module {
         std::string name;
         bool awake = true;
         bool on_change = false;
+        bool on_inta = true;          // with on_change: an INTA#-only change wakes it too
         uint64_t wake_edge = kNever;  // timed wake: the first edge index at or after its time
         bool vouched = false;         // answered steady_edge() for the batch edge about to be evaluated
     };

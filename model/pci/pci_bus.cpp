@@ -215,16 +215,16 @@ void PciBus::publish(uint32_t driven, uint32_t contention, uint32_t level, uint6
         const Lines& r = m_next;
         inta_changed = r.inta != m_now.inta;
         reset_asserted = m_now.rst_n && !r.rst_n;
-        changed = changed || inta_changed || r.req_n != m_now.req_n || r.gnt_n != m_now.gnt_n ||
-                  r.idsel != m_now.idsel || r.rst_n != m_now.rst_n;
+        changed = changed || r.req_n != m_now.req_n || r.gnt_n != m_now.gnt_n || r.idsel != m_now.idsel ||
+                  r.rst_n != m_now.rst_n;
         m_now.req_n = r.req_n;
         m_now.gnt_n = r.gnt_n;
         m_now.idsel = r.idsel;
         m_now.inta = r.inta;
         m_now.rst_n = r.rst_n;
     }
-    if (!changed) return;
-    CLK.bus_changed();
+    if (!changed && !inta_changed) return;
+    CLK.bus_changed(!changed);
     if (m_changed_used) m_changed.notify(SC_ZERO_TIME);
     if (inta_changed) m_inta_changed.notify(SC_ZERO_TIME);
     if (reset_asserted) m_reset_asserted.notify(SC_ZERO_TIME);

@@ -25,6 +25,7 @@ struct Recorder : ClockedAgent {
     std::vector<uint64_t> edges;         // edge index of every evaluation
     std::map<uint64_t, sc_time> sleeps;  // edge after whose evaluation it sleeps -> timed wake (zero: none)
     bool on_change = false;
+    bool on_inta = true;
     unsigned woken_calls = 0;
 
     Recorder(BusClock& c, std::string n, std::vector<std::string>* l = nullptr)
@@ -37,7 +38,7 @@ struct Recorder : ClockedAgent {
         if (log) log->push_back(name + std::to_string(k));
         const auto s = sleeps.find(k);
         if (s == sleeps.end()) return;
-        clk.sleep(id, on_change);
+        clk.sleep(id, on_change, on_inta);
         if (s->second != SC_ZERO_TIME) clk.wake_at(id, s->second);
     }
     void woken() override { ++woken_calls; }
@@ -149,6 +150,30 @@ TEST_CASE("A bus change wakes only the agents sleeping on bus changes", "[pci][c
     sc_start(kPeriod * 10);
     CHECK(a.edges == std::vector<uint64_t>{0, 1, 4});
     CHECK(b.edges == std::vector<uint64_t>{0, 1});
+}
+
+TEST_CASE("An INTA#-only change wakes only the bus-change sleepers that watch INTA#", "[pci][clock]") {
+    BusClock clk("clk", kPeriod);
+    Recorder a(clk, "A");  // watches every line
+    Recorder b(clk, "B");  // only drives INTA#
+    a.sleeps = b.sleeps = {{1, SC_ZERO_TIME}};
+    a.on_change = b.on_change = true;
+    b.on_inta = false;
+    struct Changer : sc_module {
+        BusClock& clk;
+        SC_HAS_PROCESS(Changer);
+        Changer(sc_module_name n, BusClock& c) : sc_module(n), clk(c) { SC_THREAD(run); }
+        void run() {
+            wait(kPeriod * 3 + sc_time(1, SC_NS));
+            clk.bus_changed(true);  // INTA# alone
+            wait(kPeriod * 3);
+            clk.bus_changed();  // another line
+        }
+    } changer("changer", clk);
+    a.sleeps[4] = a.sleeps[7] = b.sleeps[7] = SC_ZERO_TIME;
+    sc_start(kPeriod * 10);
+    CHECK(a.edges == std::vector<uint64_t>{0, 1, 4, 7});
+    CHECK(b.edges == std::vector<uint64_t>{0, 1, 7});
 }
 
 TEST_CASE("posedge_event listeners see every rising edge and keep the clock running", "[pci][clock]") {
