@@ -47,7 +47,6 @@ std::vector<uint8_t> Scoreboard::spare_buffer() {
     if (m_spare.empty()) return {};
     std::vector<uint8_t> b = std::move(m_spare.back());
     m_spare.pop_back();
-    b.clear();
     return b;
 }
 

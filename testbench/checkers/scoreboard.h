@@ -31,8 +31,10 @@ class Scoreboard {
     void expect(std::vector<uint8_t> frame);
     /// The same for a frame the caller keeps: copied into a spare buffer.
     void expect_copy(const uint8_t* data, size_t len);
-    /// An empty buffer to build a frame for expect() in: the storage of a frame no longer tracked when there is one,
-    /// so that a run expecting a frame per frame sent allocates none once under way.
+    /// A buffer to build a frame for expect() in: the storage of a frame no longer tracked when there is one (its
+    /// bytes left in it, for the caller to overwrite or assign: the generator writes every byte of a frame, and a
+    /// cleared buffer would be zero-filled first), so that a run expecting a frame per frame sent allocates none once
+    /// under way.
     std::vector<uint8_t> spare_buffer();
     /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
     void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);
