@@ -393,7 +393,7 @@ void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
     const bool in_range = offset >= kStatsFirst && offset <= kStatsLast && (offset & 3u) == 0;
     const StatKind kind = in_range ? m_stat_kind[(offset - kStatsFirst) / 4] : StatKind::None;
     if (kind == StatKind::None) {
-        diagnostic("add-stat", "offset " + hex(offset) + " is not a statistics counter");
+        not_a_stat(offset);
         return;
     }
     uint32_t& low = m_regs.word(offset);
@@ -407,6 +407,10 @@ void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
         const uint64_t sum = low + amount;
         low = sum > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<uint32_t>(sum);
     }
+}
+
+void Nic82540em::not_a_stat(uint32_t offset) {
+    diagnostic("add-stat", "offset " + hex(offset) + " is not a statistics counter");
 }
 
 // ---- the register file's handlers ----
