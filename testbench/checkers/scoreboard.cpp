@@ -32,7 +32,7 @@ void Scoreboard::expect(std::vector<uint8_t> frame) {
     uint8_t dir;
     uint64_t seq;
     if (!traffic_id(frame.data(), frame.size(), dir, seq)) return;
-    track(seq, Pending{std::move(frame), false, {}, 0});
+    track(seq, std::move(frame), false);
     m_highest_expected = std::max(m_highest_expected, seq);
     ++m_counts.expected;
 }
@@ -58,12 +58,16 @@ void Scoreboard::forget(size_t i) {
 void Scoreboard::expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame) {
     m_tcp_newest = seq;
     m_tcp_payload = frame.size() > 54 ? static_cast<uint32_t>(frame.size() - 54) : 1;
-    track(seq, Pending{frame, true, {}, 0});
+    track(seq, std::vector<uint8_t>(frame), true);
     ++m_counts.expected;
 }
 
-void Scoreboard::track(uint64_t seq, Pending&& p) {
-    m_pending.insert(seq, std::move(p));
+void Scoreboard::track(uint64_t seq, std::vector<uint8_t>&& bytes, bool segmented) {
+    Pending& p = m_pending.hold(seq);
+    p.bytes = std::move(bytes);
+    p.segmented = segmented;
+    p.reassembled.clear();
+    p.segments = 0;
 }
 
 void Scoreboard::withdraw(uint64_t seq) {

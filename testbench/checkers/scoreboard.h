@@ -66,7 +66,7 @@ class Scoreboard {
         std::vector<uint8_t> reassembled;  // TCP payload so far
         uint64_t segments = 0;
     };
-    void track(uint64_t seq, Pending&& p);
+    void track(uint64_t seq, std::vector<uint8_t>&& bytes, bool segmented);
     /// Stops tracking the frame at position i of m_pending, keeping its storage for spare_buffer().
     void forget(size_t i);
     void problem(const std::string& what);

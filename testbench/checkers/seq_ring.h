@@ -34,7 +34,11 @@ class SeqRing {
     T& at(size_t i) { return slot(i).value; }
 
     /// Holds `value` under `seq`, replacing a value held there.
-    void insert(uint64_t seq, T&& value) {
+    void insert(uint64_t seq, T&& value) { hold(seq) = std::move(value); }
+
+    /// The live value under `seq`: the one held there, or a new slot's, which keeps what a dead slot last held (the
+    /// caller sets every part of it; assigning in place spares a temporary's construction and destruction).
+    T& hold(uint64_t seq) {
         size_t i = m_len;
         if (m_len != 0 && seq <= back_seq()) {
             i = lower_bound(seq);
@@ -45,9 +49,9 @@ class SeqRing {
         }
         Slot& s = slot(i);
         s.seq = seq;
-        s.value = std::move(value);
         if (!s.live) ++m_live;
         s.live = true;
+        return s.value;
     }
 
     /// Takes out the value at position i (from find()); what it holds stays in the dead slot for the caller to have
