@@ -21,7 +21,7 @@ void check_same(const SeqRing<uint64_t>& ring, const std::map<uint64_t, uint64_t
 
 }  // namespace
 
-TEST_CASE("seq ring: holds, finds and drops what an ordered map does", "[checkers][seqring]") {
+TEST_CASE("seq ring: holds, finds and drops what an ordered map does", "[checkers][scoreboard]") {
     std::mt19937_64 rng(7);
     SeqRing<uint64_t> ring;
     std::map<uint64_t, uint64_t> model;
@@ -53,7 +53,7 @@ TEST_CASE("seq ring: holds, finds and drops what an ordered map does", "[checker
     REQUIRE(ring.find(0) == SeqRing<uint64_t>::kNone);
 }
 
-TEST_CASE("seq ring: a value below the first goes to the front", "[checkers][seqring]") {
+TEST_CASE("seq ring: a value below the first goes to the front", "[checkers][scoreboard]") {
     SeqRing<uint64_t> ring;
     for (uint64_t s = 10; s < 40; ++s) ring.insert(s, uint64_t{s});
     ring.insert(3, 33);
