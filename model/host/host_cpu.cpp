@@ -112,8 +112,7 @@ void HostCpu::connect_interrupt(unsigned device, Isr isr) {
     m_connected = connected ? (m_connected | (1u << device)) : (m_connected & ~(1u << device));
 }
 
-bool HostCpu::valid_size(const char* what, uint64_t addr, unsigned size) {
-    if ((size == 1 || size == 2 || size == 4) && addr % size == 0) return true;
+bool HostCpu::bad_size(const char* what, uint64_t addr, unsigned size) {
     ++m_stats.bad_calls;
     SC_REPORT_WARNING("nicsim/host/cpu-access", (std::string(what) + " of size " + std::to_string(size) + " at " +
                                                  hex(addr) + ": size must be 1, 2 or 4 and naturally aligned")

@@ -94,7 +94,11 @@ class HostCpu : public sc_core::sc_module {
     /// One bus cycle through `socket`; returns the read value (all-ones on an error response).
     uint32_t cycle(tlm_utils::simple_initiator_socket<HostCpu>& socket, bool write, uint64_t addr, unsigned size,
                    uint32_t value);
-    bool valid_size(const char* what, uint64_t addr, unsigned size);
+    bool valid_size(const char* what, uint64_t addr, unsigned size) {
+        return ((size == 1 || size == 2 || size == 4) && addr % size == 0) || bad_size(what, addr, size);
+    }
+    /// Counts and reports a call valid_size() refused; false. Out of line: it builds the message.
+    [[gnu::cold, gnu::noinline]] bool bad_size(const char* what, uint64_t addr, unsigned size);
     /// Calls the ISR of every asserted, connected device once; returns the devices still pending afterwards.
     uint32_t service_interrupts();
     uint32_t pending() const { return m_bus.lines().inta & m_connected; }

@@ -138,6 +138,19 @@ void NicDataPath::tick() {
     if (m_dma->busy()) m_dma->tick();
 }
 
+void NicDataPath::tick_if_busy() {
+    const bool tx = m_tx->busy();
+    bool rx = !tx && m_rx->busy();
+    if (!tx && !rx && !m_dma->busy()) return;
+    ++m_stats.busy_ticks;
+    if (tx) {
+        m_tx->tick();
+        rx = m_rx->busy();  // after the transmitter's tick, as tick() asks
+    }
+    if (rx) m_rx->tick();
+    if (m_dma->busy()) m_dma->tick();
+}
+
 void NicDataPath::master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
     m_dma->master_done(rq, status, bytes_done);
 }

@@ -140,6 +140,8 @@ class NicDataPath : public pci::MasterClient {
     void set_phy_loopback(bool on) { m_phy_loopback = on; }
     /// Once per rising bus clock while busy().
     void tick();
+    /// busy() and, when it holds, tick(), with each engine's busy() evaluated once where the two evaluate it twice.
+    void tick_if_busy();
     void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;
     const DataPathStats& stats() const;
     /// The engines, for tests and statistics.

@@ -38,8 +38,7 @@ DmaEngine::DmaEngine(NicContext& ctx, DmaPort& port) : m_ctx(ctx), m_port(port) 
 
 bool DmaEngine::queue(const DmaOp& op) {
     if (m_count == kQueueDepth) {
-        ++m_stats.diagnostics;
-        m_ctx.diagnostic("dma-queue-full", std::string(dma_kind_name(op.kind)) + " refused: DMA queue full");
+        queue_full(op);
         return false;
     }
     DmaOp& slot = m_ops[(m_head + m_count) % kQueueDepth];
@@ -71,16 +70,7 @@ void DmaEngine::tick() {
     if (!m_checked) {
         const DmaResult r = check(op);
         if (r != DmaResult::Ok) {
-            const std::string range =
-                std::string(dma_kind_name(op.kind)) + " of " + std::to_string(op.len) + " bytes at " + hex(op.addr);
-            if (r == DmaResult::Disabled)
-                m_ctx.diagnostic("dma-disabled", range + " refused: Bus Master Enable is clear");
-            else if (r == DmaResult::Address32)
-                m_ctx.diagnostic("dma-address-32bit", range + " refused: reaches 4 GiB on a 32-bit device");
-            else
-                m_ctx.diagnostic("dma-address-wrap", range + " refused: wraps past 2^64");
-            ++m_stats.diagnostics;
-            finish(r);
+            refuse(op, r);
             return;
         }
         m_checked = true;
@@ -110,6 +100,33 @@ void DmaEngine::tick() {
     if (m_traced) update_trace();
 }
 
+void DmaEngine::refuse(const DmaOp& op, DmaResult r) {
+    const std::string range =
+        std::string(dma_kind_name(op.kind)) + " of " + std::to_string(op.len) + " bytes at " + hex(op.addr);
+    if (r == DmaResult::Disabled)
+        m_ctx.diagnostic("dma-disabled", range + " refused: Bus Master Enable is clear");
+    else if (r == DmaResult::Address32)
+        m_ctx.diagnostic("dma-address-32bit", range + " refused: reaches 4 GiB on a 32-bit device");
+    else
+        m_ctx.diagnostic("dma-address-wrap", range + " refused: wraps past 2^64");
+    ++m_stats.diagnostics;
+    finish(r);
+}
+
+void DmaEngine::queue_full(const DmaOp& op) {
+    ++m_stats.diagnostics;
+    m_ctx.diagnostic("dma-queue-full", std::string(dma_kind_name(op.kind)) + " refused: DMA queue full");
+}
+
+void DmaEngine::bus_error(const DmaOp& op, const pci::MasterRequest& rq, pci::MasterStatus status,
+                          uint32_t bytes_done) {
+    m_ctx.diagnostic("dma-bus-error", std::string(dma_kind_name(op.kind)) + " at " + hex(rq.addr) + " ended with " +
+                                          pci::master_status_name(status) + " after " + std::to_string(bytes_done) +
+                                          " of " + std::to_string(rq.len) + " bytes");
+    ++m_stats.diagnostics;
+    finish(DmaResult::BusError);
+}
+
 void DmaEngine::master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
     if (!m_in_flight || rq.tag != m_generation || m_count == 0) return;  // a completion from before reset()
     m_in_flight = false;
@@ -119,11 +136,7 @@ void DmaEngine::master_done(const pci::MasterRequest& rq, pci::MasterStatus stat
     else
         m_stats.read_bytes += bytes_done;
     if (status != pci::MasterStatus::Ok || bytes_done != rq.len) {
-        m_ctx.diagnostic("dma-bus-error", std::string(dma_kind_name(op.kind)) + " at " + hex(rq.addr) + " ended with " +
-                                              pci::master_status_name(status) + " after " + std::to_string(bytes_done) +
-                                              " of " + std::to_string(rq.len) + " bytes");
-        ++m_stats.diagnostics;
-        finish(DmaResult::BusError);
+        bus_error(op, rq, status, bytes_done);
         return;
     }
     m_done += rq.len;

@@ -116,6 +116,12 @@ class DmaEngine {
     void update_trace();  // refresh the traced values after a state change (only when traced)
 
     DmaResult check(const DmaOp& op) const;
+    /// Reports and finishes the operation at the head that check() refused. Out of line, off tick()'s path.
+    [[gnu::cold, gnu::noinline]] void refuse(const DmaOp& op, DmaResult r);
+    // The diagnostics of queue() and master_done(), also out of line.
+    [[gnu::cold, gnu::noinline]] void queue_full(const DmaOp& op);
+    [[gnu::cold, gnu::noinline]] void bus_error(const DmaOp& op, const pci::MasterRequest& rq, pci::MasterStatus status,
+                                                uint32_t bytes_done);
     void finish(DmaResult result);
     uint32_t chunk_limit() const;
 

@@ -253,7 +253,7 @@ void Nic82540em::evaluate_edge() {
     if (!l.idle() || m_target.active()) m_target.tick();
     if (m_master.needs_tick()) m_master.tick();
     if (m_eeprom.busy()) m_eeprom.tick();
-    if (m_dp->busy() && !m_cfg.powered_down()) m_dp->tick();  // no bus mastering from D3hot
+    if (!m_cfg.powered_down()) m_dp->tick_if_busy();  // no bus mastering from D3hot
     update_irq();
     if (needs_clock()) return;
     // Asleep until a line changes, wake() (a frame, the link, a register write, DMA done) or the next deadline: a
@@ -423,7 +423,7 @@ void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
     const bool in_range = offset >= kStatsFirst && offset <= kStatsLast && (offset & 3u) == 0;
     const StatKind kind = in_range ? m_stat_kind[(offset - kStatsFirst) / 4] : StatKind::None;
     if (kind == StatKind::None) {
-        diagnostic("add-stat", "offset " + hex(offset) + " is not a statistics counter");
+        not_a_stat(offset);
         return;
     }
     uint32_t& low = m_regs.word(offset);
@@ -437,6 +437,10 @@ void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
         const uint64_t sum = low + amount;
         low = sum > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<uint32_t>(sum);
     }
+}
+
+void Nic82540em::not_a_stat(uint32_t offset) {
+    diagnostic("add-stat", "offset " + hex(offset) + " is not a statistics counter");
 }
 
 // ---- the register file's handlers ----

@@ -23,7 +23,7 @@ uint8_t bound_hooks(const RegisterFile::Handlers& h) {
 }  // namespace
 
 RegisterFile::RegisterFile(uint32_t bytes, const RegisterSpec* rows, std::size_t count)
-    : m_row_of(bytes / 4, kNoRow), m_storage(bytes / 4, 0) {
+    : m_row_of(bytes / 4, kNoRow), m_storage(bytes / 4, 0), m_stored(bytes / 4, 1) {
     m_rows.reserve(count);
     for (std::size_t r = 0; r < count; ++r) {
         const RegisterSpec& s = rows[r];
@@ -37,6 +37,7 @@ RegisterFile::RegisterFile(uint32_t bytes, const RegisterSpec* rows, std::size_t
                     throw std::logic_error(std::string("register ") + s.name + " overlaps " +
                                            m_rows[m_row_of[off / 4]].spec->name);
                 m_row_of[off / 4] = static_cast<int32_t>(r);
+                m_stored[off / 4] = (s.hooks & kPeek) == 0;
             }
         }
     }
@@ -78,7 +79,7 @@ void RegisterFile::reset() {
     }
 }
 
-uint32_t RegisterFile::peek(uint32_t offset) const {
+uint32_t RegisterFile::peek_hooked(uint32_t offset) const {
     if (offset / 4 >= m_storage.size()) return 0;
     const Row* row = row_of(offset);
     if (row && row->h.peek) return row->h.peek();

@@ -53,8 +53,11 @@ class RegisterFile {
     /// Every dword back to its row's reset value (0 where no row is); handlers are not called.
     void reset();
 
-    /// The value without side effects (0 outside the window).
-    uint32_t peek(uint32_t offset) const;
+    /// The value without side effects (0 outside the window). Inline: the data path reads a few registers per frame.
+    uint32_t peek(uint32_t offset) const {
+        const uint32_t i = offset / 4;
+        return i < m_stored.size() && m_stored[i] ? m_storage[i] : peek_hooked(offset);
+    }
     /// Store without side effects: through kPoke, else into the storage of any register but a write-only one or one
     /// whose value lives elsewhere (those ignore it).
     void poke(uint32_t offset, uint32_t value);
@@ -77,11 +80,15 @@ class RegisterFile {
     static constexpr int32_t kNoRow = -1;
     const Row* row_of(uint32_t offset) const;
     uint32_t read_clear(const RegisterSpec& s, uint32_t offset);
+    uint32_t peek_hooked(uint32_t offset) const;
     Row* row_of(uint32_t offset);
 
     std::vector<Row> m_rows;
     std::vector<int32_t> m_row_of;    // per dword: index into m_rows, or kNoRow
     std::vector<uint32_t> m_storage;  // per dword; kept in place so traced registers keep their address
+    // Per dword: 1 where peek() is the storage (no row, or a row declaring no kPeek hook; check_bindings() holds
+    // the bound handlers to the declared hooks).
+    std::vector<uint8_t> m_stored;
     Events m_events;
 };
 

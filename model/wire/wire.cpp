@@ -94,6 +94,14 @@ void Wire::set_link_up(bool up) {
         if (cb) cb(up);
 }
 
+void Wire::Direction::far_future(uint64_t asked_ns) {
+    if (stats.far_future++ == 0)
+        SC_REPORT_WARNING("nicsim/wire/far-future",
+                          (std::string(wire->name()) + " " + label + ": frame asks to start at " +
+                           std::to_string(asked_ns) + " ns, more than an hour ahead; sent now")
+                              .c_str());
+}
+
 void Wire::Direction::transmit(const net::Frame& frame) {
     if (!wire->m_link_up) {
         ++stats.link_down;
@@ -106,11 +114,7 @@ void Wire::Direction::transmit(const net::Frame& frame) {
         start = now;
     }
     if (start - now > kMaxScheduleAheadNs) {
-        if (stats.far_future++ == 0)
-            SC_REPORT_WARNING("nicsim/wire/far-future",
-                              (std::string(wire->name()) + " " + label + ": frame asks to start at " +
-                               std::to_string(frame.time_ns) + " ns, more than an hour ahead; sent now")
-                                  .c_str());
+        far_future(frame.time_ns);
         start = now;
     }
     if (start < free_ns) {

@@ -32,7 +32,7 @@ void Scoreboard::expect(std::vector<uint8_t> frame) {
     uint8_t dir;
     uint64_t seq;
     if (!traffic_id(frame.data(), frame.size(), dir, seq)) return;
-    track(seq, Pending{std::move(frame), false, {}, 0});
+    track(seq, std::move(frame), false);
     m_highest_expected = std::max(m_highest_expected, seq);
     ++m_counts.expected;
 }
@@ -47,34 +47,33 @@ std::vector<uint8_t> Scoreboard::spare_buffer() {
     if (m_spare.empty()) return {};
     std::vector<uint8_t> b = std::move(m_spare.back());
     m_spare.pop_back();
-    b.clear();
     return b;
 }
 
-Scoreboard::PendingMap::iterator Scoreboard::forget(PendingMap::iterator it) {
-    if (m_spare.size() < kSpareBuffers) m_spare.push_back(std::move(it->second.bytes));
-    return m_pending.erase(it);
+void Scoreboard::forget(size_t i) {
+    if (m_spare.size() < kSpareBuffers) m_spare.push_back(std::move(m_pending.at(i).bytes));
+    m_pending.erase(i);
 }
 
 void Scoreboard::expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame) {
     m_tcp_newest = seq;
     m_tcp_payload = frame.size() > 54 ? static_cast<uint32_t>(frame.size() - 54) : 1;
-    track(seq, Pending{frame, true, {}, 0});
+    track(seq, std::vector<uint8_t>(frame), true);
     ++m_counts.expected;
 }
 
-void Scoreboard::track(uint64_t seq, Pending&& p) {
-    // Frames are expected in sequence order: a new highest sequence goes at the end without a search.
-    if (m_pending.empty() || seq > m_pending.rbegin()->first)
-        m_pending.emplace_hint(m_pending.end(), seq, std::move(p));
-    else
-        m_pending[seq] = std::move(p);
+void Scoreboard::track(uint64_t seq, std::vector<uint8_t>&& bytes, bool segmented) {
+    Pending& p = m_pending.hold(seq);
+    p.bytes = std::move(bytes);
+    p.segmented = segmented;
+    p.reassembled.clear();
+    p.segments = 0;
 }
 
 void Scoreboard::withdraw(uint64_t seq) {
-    const auto it = m_pending.find(seq);
-    if (it != m_pending.end()) {
-        forget(it);
+    const size_t i = m_pending.find(seq);
+    if (i != m_pending.kNone) {
+        forget(i);
         --m_counts.expected;
         m_withdrawn.insert(seq);
     }
@@ -94,22 +93,22 @@ void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
     uint64_t tseq;
     traffic_id(d, len, dir, tseq);
     const uint64_t seq = tcp_packet(static_cast<uint32_t>(tseq));
-    auto it = m_pending.find(seq);
-    if (it == m_pending.end() && m_withdrawn.count(seq)) {
+    const size_t i = m_pending.find(seq);
+    if (i == m_pending.kNone && m_withdrawn.count(seq)) {
         ++m_counts.late;  // a segment of a send that failed with a status
         return;
     }
-    if (it == m_pending.end() || !it->second.segmented) {
+    if (i == m_pending.kNone || !m_pending.at(i).segmented) {
         ++m_counts.unexpected;
         problem("TCP segment of packet " + std::to_string(seq) + " that is not outstanding");
         return;
     }
-    Pending& p = it->second;
+    Pending& p = m_pending.at(i);
     const size_t ip_len = (size_t(d[16]) << 8) | d[17];
     if (ip_len + 14 > len || ip_len < 40) {
         ++m_counts.corrupted;
         problem("segment of packet " + std::to_string(seq) + " with IP length " + std::to_string(ip_len));
-        forget(it);
+        forget(i);
         return;
     }
     p.reassembled.insert(p.reassembled.end(), d + 54, d + 14 + ip_len);
@@ -127,7 +126,7 @@ void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
         problem("packet " + std::to_string(seq) + " reassembled from " + std::to_string(p.segments) +
                 " segments differs from what was sent");
     }
-    forget(it);
+    forget(i);
 }
 
 void Scoreboard::observe(const uint8_t* data, size_t len) {
@@ -142,12 +141,12 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
         observe_segment(data, len);
         return;
     }
-    auto it = m_pending.find(seq);
-    if (it == m_pending.end() && m_withdrawn.erase(seq)) {
+    const size_t i = m_pending.find(seq);
+    if (i == m_pending.kNone && m_withdrawn.erase(seq)) {
         ++m_counts.late;
         return;
     }
-    if (it == m_pending.end()) {
+    if (i == m_pending.kNone) {
         if (m_any_matched && seq <= m_highest_expected) {
             ++m_counts.duplicated;
             problem("frame " + std::to_string(seq) + " arrived twice");
@@ -162,7 +161,7 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
         ++m_counts.reordered;
         problem("frame " + std::to_string(seq) + " arrived after frame " + std::to_string(m_last_matched));
     }
-    const std::vector<uint8_t>& want = it->second.bytes;
+    const std::vector<uint8_t>& want = m_pending.at(i).bytes;
     if (want.size() == len && std::memcmp(want.data(), data, len) == 0) {
         ++m_counts.matched;
         m_counts.bytes += len;
@@ -175,15 +174,15 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
     }
     m_any_matched = true;
     m_last_matched = std::max(m_last_matched, seq);
-    forget(it);
+    forget(i);
     retire_lost();
 }
 
 void Scoreboard::retire_lost() {
-    while (!m_pending.empty() && m_pending.begin()->first + kLossWindow < m_last_matched) {
+    while (!m_pending.empty() && m_pending.front_seq() + kLossWindow < m_last_matched) {
         if (m_lost == 0) m_first_lost = first_missing();
         ++m_lost;
-        forget(m_pending.begin());
+        forget(0);
     }
     while (!m_withdrawn.empty() && *m_withdrawn.begin() + kLossWindow < m_last_matched)
         m_withdrawn.erase(m_withdrawn.begin());
@@ -192,7 +191,8 @@ void Scoreboard::retire_lost() {
 std::string Scoreboard::first_missing() const {
     if (m_lost) return m_first_lost;
     if (m_pending.empty()) return "";
-    const auto& [seq, p] = *m_pending.begin();
+    const uint64_t seq = m_pending.front_seq();
+    const Pending& p = m_pending.front();
     std::string s = "first missing: frame " + std::to_string(seq) + " of " + std::to_string(p.bytes.size()) + " bytes";
     if (p.segmented)
         s += ", " + std::to_string(p.reassembled.size()) + " of " + std::to_string(p.bytes.size() - 54) +

@@ -3,12 +3,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "hostdrv/ndis/recycling_allocator.h"
+#include "testbench/checkers/seq_ring.h"
 
 namespace nicsim::tb {
 
@@ -32,8 +31,10 @@ class Scoreboard {
     void expect(std::vector<uint8_t> frame);
     /// The same for a frame the caller keeps: copied into a spare buffer.
     void expect_copy(const uint8_t* data, size_t len);
-    /// An empty buffer to build a frame for expect() in: the storage of a frame no longer tracked when there is one,
-    /// so that a run expecting a frame per frame sent allocates none once under way.
+    /// A buffer to build a frame for expect() in: the storage of a frame no longer tracked when there is one (its
+    /// bytes left in it, for the caller to overwrite or assign: the generator writes every byte of a frame, and a
+    /// cleared buffer would be zero-filled first), so that a run expecting a frame per frame sent allocates none once
+    /// under way.
     std::vector<uint8_t> spare_buffer();
     /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
     void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);
@@ -65,11 +66,9 @@ class Scoreboard {
         std::vector<uint8_t> reassembled;  // TCP payload so far
         uint64_t segments = 0;
     };
-    using PendingMap =
-        std::map<uint64_t, Pending, std::less<uint64_t>, ndis::RecyclingAllocator<std::pair<const uint64_t, Pending>>>;
-    void track(uint64_t seq, Pending&& p);
-    /// Stops tracking a frame, keeping its storage for spare_buffer().
-    PendingMap::iterator forget(PendingMap::iterator it);
+    void track(uint64_t seq, std::vector<uint8_t>&& bytes, bool segmented);
+    /// Stops tracking the frame at position i of m_pending, keeping its storage for spare_buffer().
+    void forget(size_t i);
     void problem(const std::string& what);
     void observe_segment(const uint8_t* data, size_t len);
     /// The packet a TCP segment starting at sequence number `tseq` belongs to (packet n's bytes start at n times the
@@ -78,8 +77,8 @@ class Scoreboard {
     void retire_lost();
 
     std::string m_name;
-    // By sequence. The map's nodes are recycled: one per frame expected, which otherwise cost a malloc and a free.
-    PendingMap m_pending;
+    // By sequence. Expected in increasing order and mostly matched from the front, within the loss window.
+    SeqRing<Pending> m_pending;
     // Storage of frames no longer tracked (bounded: the frames in flight between expect and observe are few).
     static constexpr size_t kSpareBuffers = 64;
     std::vector<std::vector<uint8_t>> m_spare;

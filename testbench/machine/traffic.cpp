@@ -48,17 +48,20 @@ void TrafficGen::next_into(std::vector<uint8_t>& frame) {
 
 void TrafficGen::next_into(uint32_t len, std::vector<uint8_t>& f) {
     f.resize(len);  // every byte is written below
-    std::copy(m_dst.begin(), m_dst.end(), f.begin());
-    std::copy(m_src.begin(), m_src.end(), f.begin() + 6);
-    f[12] = kTrafficEtherType >> 8;
-    f[13] = kTrafficEtherType & 0xFF;
+    // The header built on the stack and stored with one fixed-size copy (the library's memcpy is not called).
+    uint8_t h[kTrafficHeader];
+    std::memcpy(h, m_dst.data(), 6);
+    std::memcpy(h + 6, m_src.data(), 6);
+    h[12] = kTrafficEtherType >> 8;
+    h[13] = kTrafficEtherType & 0xFF;
     const uint32_t words[3] = {0x6E696373u /* "nics" */, (uint32_t(m_dir) << 24) | uint32_t(m_seq & 0xFFFFFF), len};
     for (int w = 0; w < 3; ++w) {
-        f[14 + 4 * w] = static_cast<uint8_t>(words[w] >> 24);
-        f[15 + 4 * w] = static_cast<uint8_t>(words[w] >> 16);
-        f[16 + 4 * w] = static_cast<uint8_t>(words[w] >> 8);
-        f[17 + 4 * w] = static_cast<uint8_t>(words[w]);
+        h[14 + 4 * w] = static_cast<uint8_t>(words[w] >> 24);
+        h[15 + 4 * w] = static_cast<uint8_t>(words[w] >> 16);
+        h[16 + 4 * w] = static_cast<uint8_t>(words[w] >> 8);
+        h[17 + 4 * w] = static_cast<uint8_t>(words[w]);
     }
+    std::memcpy(f.data(), h, kTrafficHeader);
     // Whole words apart from the last, each the generator's number in little-endian byte order.
     size_t i = kTrafficHeader;
     for (; i + 8 <= len; i += 8) put_le64(f.data() + i, m_rng.next());

@@ -43,6 +43,22 @@ TEST_CASE("the FCS is the Ethernet CRC-32 sent least significant byte first", "[
     CHECK_FALSE(fcs_ok(f.data(), 3));
 }
 
+TEST_CASE("the table-driven CRC-32 is the bit-by-bit one for every length and alignment", "[nic][mac]") {
+    std::vector<uint8_t> buf(140);
+    for (size_t i = 0; i < buf.size(); ++i) buf[i] = static_cast<uint8_t>(i * 37 + 11);
+    for (size_t start = 0; start < 8; ++start) {
+        for (size_t len = 0; start + len <= buf.size(); ++len) {
+            uint32_t c = 0xFFFFFFFFu;  // reflected polynomial 0xEDB88320, one bit at a time
+            for (size_t i = 0; i < len; ++i) {
+                c ^= buf[start + i];
+                for (int k = 0; k < 8; ++k) c = (c & 1u) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+            }
+            INFO("start " << start << ", length " << len);
+            REQUIRE(ethernet_crc32(buf.data() + start, len) == (c ^ 0xFFFFFFFFu));
+        }
+    }
+}
+
 TEST_CASE("a 1518-byte frame at 1 Gb/s occupies 12208 ns and the next may start 96 ns later", "[nic][mac]") {
     // A maximum untagged frame: 1514 bytes from the driver + 4 FCS bytes (IFCS) = 1518 bytes on the wire, plus 8
     // bytes of preamble and SFD: 1526 bytes x 8 ns = 12208 ns. The IFG is 12 bytes = 96 ns.

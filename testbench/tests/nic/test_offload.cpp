@@ -404,6 +404,22 @@ TEST_CASE("RX checksum verification reports IP and TCP/UDP checksums good or bad
     CHECK(rx_packet_checksum(cut.data(), cut.size(), static_cast<unsigned>(cut.size())) == 0);
 }
 
+TEST_CASE("the RX packet checksum is the folded word sum for every length, start and byte pattern",
+          "[nic][offload][rx]") {
+    for (const uint8_t fill : {uint8_t{0x00}, uint8_t{0xFF}, uint8_t{0x5A}}) {
+        std::vector<uint8_t> f(150, fill);
+        if (fill == 0x5A)
+            for (size_t i = 0; i < f.size(); ++i) f[i] = static_cast<uint8_t>(i * 71 + 13);
+        for (unsigned pcss = 0; pcss < 10; ++pcss) {
+            for (size_t len = pcss + 1; len <= f.size(); ++len) {
+                INFO("fill " << int(fill) << ", pcss " << pcss << ", length " << len);
+                REQUIRE(rx_packet_checksum(f.data(), len, pcss) ==
+                        checksum_fold(checksum_add(f.data() + pcss, len - pcss)));
+            }
+        }
+    }
+}
+
 TEST_CASE("RX checksum verification handles a VLAN tag and IPv6 TCP", "[nic][offload][rx]") {
     const size_t pay = 64;
     std::vector<uint8_t> f(kEth + 4 + 40 + 20 + pay, 0);

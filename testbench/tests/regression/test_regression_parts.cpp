@@ -211,8 +211,7 @@ TEST_CASE("regression parts: the scoreboard lends the storage of frames it stopp
     sb.expect_copy(f0.data(), f0.size());
     sb.observe(f0.data(), f0.size());
     std::vector<uint8_t> spare = sb.spare_buffer();
-    INFO("a matched frame's storage comes back empty, with its capacity");
-    CHECK(spare.empty());
+    INFO("a matched frame's storage comes back with its capacity");
     CHECK(spare.capacity() >= f0.size());
     gen.next_into(spare);
     const std::vector<uint8_t> f1 = spare;
