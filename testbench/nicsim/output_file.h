@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "testbench/nicsim/direct_writer.h"
+
 namespace nicsim::tb {
 
 /// An output or input the run cannot use: one line, naming the option and the file (the run exits 2).
@@ -51,6 +53,9 @@ struct OutputSink {
     bool stream_to_disk = false;
     off_t written = 0;    ///< bytes written so far
     off_t submitted = 0;  ///< bytes before this offset have been handed to the kernel's write-back
+    /// A regular file is written around the page cache where the file system allows it (direct_writer.h); else
+    /// through the page cache, with stream_to_disk.
+    std::unique_ptr<DirectWriter> direct;
 };
 
 /// An output a library writes itself, given a file name (GTKWave's FST writer): the run never holds a stream to it.
