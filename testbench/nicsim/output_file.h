@@ -1,7 +1,8 @@
 // The files a nicsim run writes, and the one policy they are written by:
 // - a regular file (or a path that does not exist yet) is written to a temporary file in the same directory, which is
-//   synced and renamed over it when complete, so a reader sees the old file or the whole new one, never a part; its
-//   finished stretches are handed to the kernel's write-back while it is written, so the sync finds little left;
+//   synced and renamed over it when complete, so a reader sees the old file or the whole new one, never a part; a
+//   large one is written around the page cache (DirectWriter) where the file system allows it, else its finished
+//   stretches are handed to the kernel's write-back while it is written, so the sync finds little left;
 // - a symbolic link is followed: its target is replaced, the link stays;
 // - anything else (a character device such as /dev/null, a FIFO, "-" or a name for standard output) is written in
 //   place, as it is;
