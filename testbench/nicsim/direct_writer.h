@@ -20,7 +20,7 @@ class DirectWriter {
   public:
     /// Each direct write is one buffer of kBufferBytes; kBuffers are filled or being written at a time.
     static constexpr size_t kBufferBytes = size_t(1) << 20;
-    static constexpr size_t kBuffers = 4;
+    static constexpr size_t kBuffers = 8;
     /// Alignment every file system and disk accepts for O_DIRECT (of the buffers, offsets and sizes).
     static constexpr size_t kAlign = 4096;
 
