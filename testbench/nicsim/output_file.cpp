@@ -121,6 +121,13 @@ void stream_to_disk(OutputSink& s) {
 /// stdio over a descriptor whose writes keep their errno, so a failure is reported with its reason.
 ssize_t sink_write(void* cookie, const char* buf, size_t size) {
     auto* s = static_cast<OutputSink*>(cookie);
+    if (s->direct) {
+        const bool ok = s->direct->write(buf, size);
+        if (s->direct->refused()) s->direct.reset();  // written; the rest through the page cache
+        if (!ok) return -1;
+        s->written += static_cast<off_t>(size);
+        return static_cast<ssize_t>(size);
+    }
     size_t done = 0;
     while (done < size) {
         const ssize_t n = ::write(s->fd, buf + done, size - done);
@@ -220,6 +227,7 @@ bool OutputFile::open() {
     m_sink.error = 0;
     m_sink.written = m_sink.submitted = 0;
     m_sink.stream_to_disk = m_kind == Kind::Replace;
+    m_sink.direct.reset();
     if (m_kind == Kind::Replace) {
         std::string tmpl = dir_of(m_target) + "/." + base_of(m_target) + ".XXXXXX";
         m_sink.fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
@@ -233,6 +241,7 @@ bool OutputFile::open() {
                 m_reserved = true;
                 return true;
             }
+            m_sink.direct = std::make_unique<DirectWriter>(m_sink.fd, m_sink.error);
         }
     } else if (m_kind == Kind::InPlace) {
         m_sink.fd = ::open(m_target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
@@ -256,7 +265,10 @@ bool OutputFile::failed() const {
 int OutputFile::close_stream() {
     int err = 0;
     if (m_stream) {
-        if (std::fflush(m_stream) != 0 || std::ferror(m_stream)) err = m_sink.error.load() ? m_sink.error.load() : EIO;
+        const bool flushed = std::fflush(m_stream) == 0 && !std::ferror(m_stream);
+        if (!(m_sink.direct ? m_sink.direct->finish() && flushed : flushed))
+            err = m_sink.error.load() ? m_sink.error.load() : EIO;
+        m_sink.direct.reset();
         std::fclose(m_stream);  // the cookie stream has no close function: the descriptor is closed below
         m_stream = nullptr;
     }
@@ -312,6 +324,7 @@ std::string OutputFile::finish_named() const {
 void OutputFile::abandon() {
     if (m_stream) std::fclose(m_stream);
     m_stream = nullptr;
+    m_sink.direct.reset();  // its thread ends before the descriptor is closed
     if (m_sink.fd >= 0) ::close(m_sink.fd);
     m_sink.fd = -1;
     m_reserved = false;

@@ -1,7 +1,8 @@
 // The files a nicsim run writes, and the one policy they are written by:
 // - a regular file (or a path that does not exist yet) is written to a temporary file in the same directory, which is
-//   synced and renamed over it when complete, so a reader sees the old file or the whole new one, never a part; its
-//   finished stretches are handed to the kernel's write-back while it is written, so the sync finds little left;
+//   synced and renamed over it when complete, so a reader sees the old file or the whole new one, never a part; a
+//   large one is written around the page cache (DirectWriter) where the file system allows it, else its finished
+//   stretches are handed to the kernel's write-back while it is written, so the sync finds little left;
 // - a symbolic link is followed: its target is replaced, the link stays;
 // - anything else (a character device such as /dev/null, a FIFO, "-" or a name for standard output) is written in
 //   place, as it is;
@@ -23,6 +24,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "testbench/nicsim/direct_writer.h"
 
 namespace nicsim::tb {
 
@@ -51,6 +54,9 @@ struct OutputSink {
     bool stream_to_disk = false;
     off_t written = 0;    ///< bytes written so far
     off_t submitted = 0;  ///< bytes before this offset have been handed to the kernel's write-back
+    /// A regular file is written around the page cache where the file system allows it (direct_writer.h); else
+    /// through the page cache, with stream_to_disk.
+    std::unique_ptr<DirectWriter> direct;
 };
 
 /// An output a library writes itself, given a file name (GTKWave's FST writer): the run never holds a stream to it.
