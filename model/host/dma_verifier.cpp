@@ -114,7 +114,7 @@ bool DmaVerifier::permits(uint64_t phys, uint64_t len, bool write) const {
     return true;
 }
 
-void DmaVerifier::remember_window(uint64_t start, uint64_t end, bool write) {
+bool DmaVerifier::remember_window(uint64_t start, uint64_t end, bool write) {
     for (auto it = m_windows.upper_bound(start); it != m_windows.begin();) {
         --it;
         if (start - it->first >= m_max_len) break;
@@ -123,9 +123,10 @@ void DmaVerifier::remember_window(uint64_t start, uint64_t end, bool write) {
             m_hit_end = it->second.end;
             m_hit_write = it->second.may_write;
             m_hit_valid = true;
-            return;
+            return true;
         }
     }
+    return false;
 }
 
 int DmaVerifier::check(const tlm::tlm_generic_payload& gp) {
@@ -135,9 +136,10 @@ int DmaVerifier::check(const tlm::tlm_generic_payload& gp) {
     const bool write = gp.is_write();
     // A device moves a buffer in many short accesses: one inside the window the last one passed needs no search.
     if (m_hit_valid && a >= m_hit_start && a + len <= m_hit_end && (!write || m_hit_write)) return 0;
-    const int why = check_windows(gp, a, len, write);
-    if (why == 0) remember_window(a, a + len, write);
-    return why;
+    // In the fast mode each request is a whole descriptor or buffer, each in a window of its own: the one window
+    // holding it is what the full check would find, so that one search decides and remembers it.
+    if (remember_window(a, a + len, write)) return 0;
+    return check_windows(gp, a, len, write);
 }
 
 int DmaVerifier::check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, uint32_t len, bool write) const {

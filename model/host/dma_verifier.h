@@ -80,8 +80,9 @@ class DmaVerifier : public sc_core::sc_module {
     /// 0 = allowed, 1 = outside every window, 2 = write into read-only memory.
     int check(const tlm::tlm_generic_payload& gp);
     int check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, uint32_t len, bool write) const;
-    /// Remember one window holding all of [start, end) (writable if `write`) for check()'s fast path.
-    void remember_window(uint64_t start, uint64_t end, bool write);
+    /// Remember one window holding all of [start, end) (writable if `write`) for check()'s fast path; false when
+    /// no single window does (the access may still pass through several).
+    bool remember_window(uint64_t start, uint64_t end, bool write);
     /// The remembered window holds all of [a, a+len) (and may be written, for a write).
     bool hit_holds(uint64_t a, uint64_t len, bool write) const;
     void report(const tlm::tlm_generic_payload& gp, int why);

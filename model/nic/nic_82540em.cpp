@@ -134,6 +134,7 @@ void Nic82540em::reset() {
     m_dp->reset();
     m_master.reset();
     m_target.reset();
+    forget_engines_idle();
     m_target.set_parity_response(false, false);
     update_master_config();
     m_dp->set_link(link_up(), mac_mbps());
@@ -168,6 +169,7 @@ void Nic82540em::software_reset() {
     m_dp->reset();
     m_dp->set_link(link_up(), mac_mbps());  // CTRL.SLU is clear again: the MAC sees the link down
     m_master.reset();
+    forget_engines_idle();
     update_irq();
 }
 
@@ -183,6 +185,7 @@ void Nic82540em::power_up_reset() {
 }
 
 void Nic82540em::update_master_config() {
+    forget_engines_idle();
     pci::MasterConfig& c = m_master.config();
     c.dac_capable = m_params.dma_address_bits == 64;
     c.use_req64 = m_params.data_path_bits == 64;
@@ -219,12 +222,26 @@ bool Nic82540em::needs_clock() const {
     // dma_port_done() wakes it, so no clock is evaluated between a request and its completion. In D3hot the data
     // path does nothing.
     // Cheapest first: on a busy bus (nearly every clock of a saturated run) the bus lines alone decide.
-    if (m_in_reset || !m_bus.lines().idle() || m_target.active() || m_master.needs_tick() || m_eeprom.busy())
-        return true;
+    if (m_in_reset || !bus_engines_idle() || m_eeprom.busy()) return true;
     const uint64_t now = now_ns();
     const bool data_path = !m_cfg.powered_down() &&
                            (m_dma_event_driven ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
     return data_path || m_irq.next_deadline() <= now;
+}
+
+bool Nic82540em::bus_engines_idle() const {
+    if (!m_bus.lines().idle()) return false;
+    const uint64_t gen = m_bus.line_generation();
+    if (gen == m_engines_idle_gen) return true;
+    if (m_target.active() || m_master.needs_tick()) return false;
+    m_engines_idle_gen = gen;
+    return true;
+}
+
+void Nic82540em::tick_bus_engines() {
+    forget_engines_idle();
+    if (!m_bus.lines().idle() || m_target.active()) m_target.tick();
+    if (m_master.needs_tick()) m_master.tick();
 }
 
 void Nic82540em::clock_edge() {
@@ -250,8 +267,7 @@ void Nic82540em::evaluate_edge() {
     }
     m_in_reset = false;
     service_phy();
-    if (!l.idle() || m_target.active()) m_target.tick();
-    if (m_master.needs_tick()) m_master.tick();
+    if (!bus_engines_idle()) tick_bus_engines();
     if (m_eeprom.busy()) m_eeprom.tick();
     if (!m_cfg.powered_down()) m_dp->tick_if_busy();  // no bus mastering from D3hot
     update_irq();
@@ -303,6 +319,7 @@ uint64_t Nic82540em::quiet_until(uint64_t t) const {
 // the EEPROM and the interrupt line stay as they are. The target is a quiet bystander (quiet_until()) of the
 // master's own burst, whose FRAME# the master holds asserted: its tick() would change nothing.
 void Nic82540em::steady_evaluate() {
+    forget_engines_idle();
     m_master.steady_tick();
     if (m_dp->busy() && !m_cfg.powered_down()) m_dp->idle_tick();
 }

@@ -71,7 +71,10 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     Eeprom& eeprom() { return m_eeprom; }
     const Phy88E1011& phy() const { return m_phy; }
     const Interrupts& interrupts() const { return m_irq; }
-    pci::PciTargetEngine& target() { return m_target; }
+    pci::PciTargetEngine& target() {
+        forget_engines_idle();  // the caller may change it
+        return m_target;
+    }
     NicDataPath& data_path() { return *m_dp; }
     /// Fast mode (model/fast): the data path's DMA goes through `port` instead of the bus-master engine. Call during
     /// elaboration, before trace(): the data path is rebuilt. The port reports completions through dma_port_done().
@@ -105,7 +108,10 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void tx_done_event(bool immediate) override;
     void rx_done_event(bool immediate) override;
     bool bus_master_enabled() const override { return m_cfg.bus_master(); }
-    pci::PciMasterEngine& master() override { return m_master; }
+    pci::PciMasterEngine& master() override {
+        forget_engines_idle();  // the caller may start a request
+        return m_master;
+    }
     void diagnostic(const char* what, const std::string& detail) override;
     void note(const char* what, const std::string& detail) override;
     uint64_t now_ns() const override;
@@ -210,6 +216,13 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     uint32_t m_ioaddr = 0;                                          // I/O window address register
 
     bool m_inta = false;
+    /// Neither bus engine has anything to do on this clock: the lines are idle, the target holds no claim and the
+    /// master neither a request nor a park to begin or end. Both engines change only when ticked, started or reset,
+    /// so once found, this holds until the lines change (PciBus::line_generation) or one of those happens.
+    bool bus_engines_idle() const;
+    void tick_bus_engines();
+    void forget_engines_idle() { m_engines_idle_gen = ~uint64_t(0); }
+    mutable uint64_t m_engines_idle_gen = ~uint64_t(0);  // line generation both engines were last found idle in
     mutable uint64_t m_quiet_serial = ~uint64_t(0);  // BusClock::batch_serial() that m_quiet_until was worked out in
     mutable uint64_t m_quiet_until = 0;
     bool m_in_reset = false;

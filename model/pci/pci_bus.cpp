@@ -223,6 +223,7 @@ void PciBus::publish(uint32_t driven, uint32_t contention, uint32_t level, uint6
         m_now.inta = r.inta;
         m_now.rst_n = r.rst_n;
     }
+    if (changed) ++m_line_gen;
     if (!changed && !inta_changed) return;
     CLK.bus_changed(!changed);
     if (m_changed_used) m_changed.notify(SC_ZERO_TIME);

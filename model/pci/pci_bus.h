@@ -134,6 +134,9 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     /// changed: a per-driver check of those lines compares it with the value it last saw and skips the clocks on
     /// which nobody changed them (in a burst only AD, C/BE# and PAR move).
     uint64_t control_generation() const { return m_control_gen; }
+    /// Changes whenever a resolved line other than INTA# changes: an agent whose own state has not changed since it
+    /// last looked at the lines needs to look again only when this moved.
+    uint64_t line_generation() const { return m_line_gen; }
 
     /// Drive the bused lines; takes effect after this evaluation phase. Cheap when nothing changes.
     void drive(DriverId id, const Drive& d);
@@ -204,6 +207,7 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     std::vector<std::string> m_devices;
     Lines m_now;
     uint64_t m_control_gen = 0;
+    uint64_t m_line_gen = 0;
     bool m_control_dirty = false;  // a driver's next control-line oe or level differs from its resolved one
     uint32_t m_dirty = 0;          // drivers (bit i: driver i, from 31 on bit 31) whose next drive may differ from cur
     Lines m_next;                  // point-to-point lines written this phase (REQ#, GNT#, IDSEL, INTA#, RST#)

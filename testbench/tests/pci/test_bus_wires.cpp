@@ -32,12 +32,14 @@ struct Poker : sc_module {
     }
 };
 
-/// Drives script[k] on edge k and records PciBus::control_generation() as each edge samples it.
+/// Drives script[k] on edge k and records PciBus::control_generation() and line_generation() as each edge samples
+/// them.
 struct Scripted : sc_module {
     PciBus& bus;
     DriverId id;
     std::vector<Drive> script;
     std::vector<uint64_t> generation;
+    std::vector<uint64_t> line_generation;
     SC_HAS_PROCESS(Scripted);
     Scripted(sc_module_name n, PciBus& b, std::vector<Drive> s)
         : sc_module(n), bus(b), id(b.attach(name())), script(std::move(s)) {
@@ -47,6 +49,7 @@ struct Scripted : sc_module {
     }
     void tick() {
         generation.push_back(bus.control_generation());
+        line_generation.push_back(bus.line_generation());
         const uint64_t k = bus.clock_count();
         if (k < script.size()) bus.drive(id, script[k]);
     }
@@ -121,6 +124,25 @@ TEST_CASE("the control generation moves with a control line's enable or level, n
     CHECK(g[5] > g[4]);   // IRDY# driven
     CHECK(g[6] > g[5]);   // IRDY# released
     CHECK(g[7] == g[6]);  // the level of an undriven line
+}
+
+TEST_CASE("the line generation moves with any resolved line, AD included, and only then", "[pci][bus]") {
+    PciBus bus("pci", BusConfig{});
+    Drive frame = Drive{}.assert_n(kFrame, true);
+    frame.oe |= kAdLo | kCbeLo;
+    Drive data = frame;
+    data.ad = 0x11111111;
+    Drive undriven = data;
+    undriven.level &= ~kTrdy;  // a level on a line this driver does not enable
+    // edge: 0 nothing, 1 FRAME#, 2 the same again, 3 new AD, 4 TRDY#'s level without its enable
+    Scripted s("s", bus, {Drive{}, frame, frame, data, undriven});
+    sc_start(7 * bus.period());
+    const std::vector<uint64_t>& g = s.line_generation;
+    REQUIRE(g.size() >= 6);
+    CHECK(g[2] > g[1]);   // FRAME# driven
+    CHECK(g[3] == g[2]);  // nothing changed
+    CHECK(g[4] > g[3]);   // AD alone
+    CHECK(g[5] == g[4]);  // the level of an undriven line
 }
 
 TEST_CASE("lines one driver changes alone resolve as every driver's resolution does, contention and SERR# included",
