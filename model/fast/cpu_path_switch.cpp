@@ -1,4 +1,5 @@
 #include "model/fast/cpu_path_switch.h"
+#include "model/common/sim_now.h"
 
 namespace nicsim::fast {
 
@@ -43,9 +44,9 @@ tlm_utils::simple_initiator_socket<CpuPathSwitch>& CpuPathSwitch::socket(Space s
 
 void CpuPathSwitch::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& delay) {
     if (m_held) {
-        const sc_time at = sc_time_stamp() + delay;  // the cycle's own start time
+        const sc_time at = sim_now() + delay;  // the cycle's own start time
         while (m_held) wait(m_released);
-        delay = at > sc_time_stamp() ? at - sc_time_stamp() : SC_ZERO_TIME;
+        delay = at > sim_now() ? at - sim_now() : SC_ZERO_TIME;
     }
     ++m_running;
     socket(space)->b_transport(gp, delay);

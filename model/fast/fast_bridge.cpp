@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/common/hex.h"
+#include "model/common/sim_now.h"
 #include "model/host/pci_tlm.h"
 
 namespace nicsim::fast {
@@ -76,7 +77,7 @@ void FastBridge::take_bus_time(bool write, sc_time& delay) {
     // The cycle asks at the CPU's (possibly decoupled) local time. A write's master samples PERR# one clock after the
     // bus is free again (PCI Local Bus Specification 2.3, section 3.7.4.1): the bus is the NIC's for that clock.
     const uint64_t done = write ? m_params.write_clocks : m_params.read_clocks;
-    delay = m_timeline->occupy(sc_time_stamp() + delay, write ? done - 1 : done, done) - sc_time_stamp();
+    delay = m_timeline->occupy(sim_now() + delay, write ? done - 1 : done, done) - sim_now();
 }
 
 // The access a PCI target would decode from the cycle's address phase; `device` is the configuration slot.

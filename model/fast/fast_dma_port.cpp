@@ -1,5 +1,6 @@
 #include "model/fast/fast_dma_port.h"
 
+#include "model/common/sim_now.h"
 #include "model/nic/nic_82540em.h"
 #include "model/pci/burst_timing.h"
 
@@ -56,7 +57,7 @@ void FastDmaPort::start(const pci::MasterRequest& rq) {
         m_bytes = 0;
         ++m_stats.errors;
     }
-    m_done.notify(m_timeline->occupy_burst(sc_time_stamp() + delay, shape(rq), this) - sc_time_stamp());
+    m_done.notify(m_timeline->occupy_burst(sim_now() + delay, shape(rq), this) - sim_now());
 }
 
 BurstShape FastDmaPort::shape(const pci::MasterRequest& rq) const {
@@ -74,7 +75,7 @@ BurstShape FastDmaPort::shape(const pci::MasterRequest& rq) const {
 
 void FastDmaPort::burst_moved(const sc_time& end) {
     m_done.cancel();
-    m_done.notify(end - sc_time_stamp());
+    m_done.notify(end - sim_now());
 }
 
 void FastDmaPort::complete_method() {

@@ -22,11 +22,14 @@ HostCpu::HostCpu(sc_module_name name, pci::PciBus& bus)
     SC_THREAD(run);
 }
 
+void HostCpu::QuantumKeeper::reset() {
+    m_local_time = SC_ZERO_TIME;
+    m_next_sync_point = sim_now() + compute_local_quantum();
+}
+
 sc_time HostCpu::QuantumKeeper::compute_local_quantum() {
     if (m_quantum == SC_ZERO_TIME) return SC_ZERO_TIME;
-    const sc_time now = sc_time_stamp();
-    const sc_time into = sc_time::from_value(now.value() % m_quantum.value());  // quantum boundaries at k * quantum
-    return m_quantum - into;
+    return m_quantum - sim_now() % m_quantum;  // quantum boundaries at k * quantum
 }
 
 void HostCpu::set_quantum(const sc_time& quantum) {
@@ -76,18 +79,17 @@ uint32_t HostCpu::service_interrupts() {
 }
 
 void HostCpu::stall_ns(uint64_t ns) {
-    const sc_time until =
-        (m_decoupled ? m_qk.get_current_time() : sc_time_stamp()) + sc_time(static_cast<double>(ns), SC_NS);
+    const sc_time until = (m_decoupled ? m_qk.get_current_time() : sim_now()) + sc_time(static_cast<double>(ns), SC_NS);
     m_stats.stall_ns += ns;
     sync();
     if (m_in_isr) {  // an ISR that stalls just waits: interrupts are masked inside it
-        if (until > sc_time_stamp()) wait(until - sc_time_stamp());
+        if (until > sim_now()) wait(until - sim_now());
         return;
     }
     for (;;) {
         const uint32_t still = service_interrupts();
         sync();
-        const sc_time now = sc_time_stamp();
+        const sc_time now = sim_now();
         if (now >= until) return;
         if (still != 0)
             wait(std::min(until - now, m_irq_recheck));
@@ -98,7 +100,7 @@ void HostCpu::stall_ns(uint64_t ns) {
 
 uint64_t HostCpu::now_ns() const {
     static const uint64_t ns_ticks = sc_time(1, SC_NS).value();
-    return (m_decoupled ? m_qk.get_current_time() : sc_time_stamp()).value() / ns_ticks;
+    return (m_decoupled ? m_qk.get_current_time() : sim_now()).value() / ns_ticks;
 }
 
 void HostCpu::connect_interrupt(unsigned device, Isr isr) {

@@ -15,6 +15,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "model/common/sim_now.h"
 #include "model/pci/pci_bus.h"
 
 namespace nicsim::host {
@@ -80,6 +81,10 @@ class HostCpu : public sc_core::sc_module {
       public:
         void set_quantum(const sc_core::sc_time& q) { m_quantum = q; }
         const sc_core::sc_time& quantum() const { return m_quantum; }
+        // The base class's arithmetic, with the time read inline (sim_now()) instead of by sc_time_stamp().
+        bool need_sync() const override { return sim_now() + m_local_time >= m_next_sync_point; }
+        void reset() override;
+        sc_core::sc_time get_current_time() const override { return sim_now() + m_local_time; }
 
       protected:
         sc_core::sc_time compute_local_quantum() override;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "model/common/hex.h"
+#include "model/common/sim_now.h"
 
 namespace nicsim::nic {
 
@@ -102,7 +103,7 @@ void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus s
     m_dma_done.rq = rq;
     m_dma_done.status = status;
     m_dma_done.bytes = bytes_done;
-    m_dma_done.at = sc_time_stamp().value();
+    m_dma_done.at = sim_now().value();
     wake();
 }
 
@@ -198,7 +199,7 @@ void Nic82540em::update_master_config() {
 uint64_t Nic82540em::now_ns() const {
     if (m_in_edge) return m_edge_ns;
     static const uint64_t ns_ticks = sc_time(1, SC_NS).value();  // fixed once time exists; built once, not per call
-    return sc_time_stamp().value() / ns_ticks;
+    return sim_now().value() / ns_ticks;
 }
 
 void Nic82540em::diagnostic(const char* what, const std::string& detail) {
@@ -292,7 +293,7 @@ void Nic82540em::wake_at_deadline() {
     }
     deadline = std::min(deadline, phy_deadline_ns());
     if (deadline != Interrupts::kNever)
-        m_bus.CLK.wake_at(m_agent, sc_time_stamp() + sc_time(static_cast<double>(deadline - now), SC_NS));
+        m_bus.CLK.wake_at(m_agent, sim_now() + sc_time(static_cast<double>(deadline - now), SC_NS));
 }
 
 // The NIC's own burst on the bus with nothing else due on this edge: the data path has no work at the edge's time
@@ -353,7 +354,7 @@ void Nic82540em::receive(const Frame& frame) {
         return;
     }
     // A completion of an earlier instant was due before this frame; one of this instant waits for the edge.
-    if (m_dma_done.pending && m_dma_done.at < sc_time_stamp().value()) take_pending_dma_done();
+    if (m_dma_done.pending && m_dma_done.at < sim_now().value()) take_pending_dma_done();
     m_dp->receive(frame);
     changed();
 }

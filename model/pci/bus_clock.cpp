@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "model/common/sim_now.h"
 #include "model/trace/polled_trace_file.h"
 
 namespace nicsim::pci {
@@ -51,7 +52,7 @@ void BusClock::wake_slot(Slot& s) {
 }
 
 uint64_t BusClock::first_open_edge() const {
-    const uint64_t now = sc_time_stamp().value();
+    const uint64_t now = sim_now().value();
     const uint64_t k = (now + m_period_ticks - 1) / m_period_ticks;  // the first edge at or after now
     return k < m_edges ? m_edges : k;
 }
@@ -90,7 +91,7 @@ void BusClock::schedule_from(uint64_t edge) {
     m_next_edge = edge;
     // Straight to the edge's time, without an activation that only reschedules: edge_method() waits for m_restart
     // unless the clock ticks, and an earlier notification of an event replaces a later one.
-    const uint64_t now = sc_time_stamp().value();
+    const uint64_t now = sim_now().value();
     const uint64_t at = edge * m_period_ticks;
     m_restart.notify(at > now ? sc_time::from_value(at - now) : SC_ZERO_TIME);
 }
@@ -104,14 +105,14 @@ const sc_event& BusClock::posedge_event() const {
 }
 
 uint64_t BusClock::last_edge() const {
-    const uint64_t now = sc_time_stamp().value();
+    const uint64_t now = sim_now().value();
     uint64_t k = now / m_period_ticks;
     if (k > 0 && now % m_period_ticks == 0 && m_edges <= k) --k;  // this instant's edge is not evaluated yet
     return k;
 }
 
 void BusClock::edge_method() {
-    const uint64_t now = sc_time_stamp().value();
+    const uint64_t now = sim_now().value();
     if (m_next_edge == kNever || now < m_next_edge * m_period_ticks) {  // woken for a later edge (or by nothing)
         reschedule(now);
         return;

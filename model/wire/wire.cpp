@@ -1,4 +1,5 @@
 #include "model/wire/wire.h"
+#include "model/common/sim_now.h"
 
 namespace nicsim::wire {
 
@@ -12,7 +13,7 @@ uint64_t ns_ticks() {
     return ticks;
 }
 uint64_t now_ns() {
-    return sc_time_stamp().value() / ns_ticks();
+    return sim_now().value() / ns_ticks();
 }
 sc_time after_ns(uint64_t ns) {
     return sc_time::from_value(ns * ns_ticks());
