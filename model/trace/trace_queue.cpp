@@ -1,35 +1,15 @@
 #include "model/trace/trace_queue.h"
 
-#include <pthread.h>
-
-#include <csignal>
 #include <cstdint>
 #include <cstring>
+
+#include "model/common/signals_blocked.h"
 
 #if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
 
 namespace nicsim {
-
-namespace {
-/// Blocks the asynchronous signals in the calling thread (and the threads it starts) while it lives.
-class SignalsBlocked {
-  public:
-    SignalsBlocked() {
-        sigset_t set;
-        sigfillset(&set);
-        for (int sync : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP}) sigdelset(&set, sync);
-        pthread_sigmask(SIG_BLOCK, &set, &m_old);
-    }
-    ~SignalsBlocked() { pthread_sigmask(SIG_SETMASK, &m_old, nullptr); }
-    SignalsBlocked(const SignalsBlocked&) = delete;
-    SignalsBlocked& operator=(const SignalsBlocked&) = delete;
-
-  private:
-    sigset_t m_old;
-};
-}  // namespace
 
 TraceQueue::TraceQueue(size_t record_bytes, Consumer consumer)
     : m_record_bytes(record_bytes),

@@ -1,14 +1,14 @@
 #include "testbench/nicsim/direct_writer.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
+
+#include "model/common/signals_blocked.h"
 
 namespace nicsim::tb {
 
@@ -18,24 +18,6 @@ bool set_direct(int fd, bool on) {
     const int flags = ::fcntl(fd, F_GETFL);
     return flags >= 0 && ::fcntl(fd, F_SETFL, on ? flags | O_DIRECT : flags & ~O_DIRECT) == 0;
 }
-
-/// Blocks the asynchronous signals in the calling thread (and the thread it starts) while it lives: a stop signal
-/// must reach the simulation's thread, which completes the files.
-class SignalsBlocked {
-  public:
-    SignalsBlocked() {
-        sigset_t set;
-        sigfillset(&set);
-        for (int sync : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP}) sigdelset(&set, sync);
-        pthread_sigmask(SIG_BLOCK, &set, &m_old);
-    }
-    ~SignalsBlocked() { pthread_sigmask(SIG_SETMASK, &m_old, nullptr); }
-    SignalsBlocked(const SignalsBlocked&) = delete;
-    SignalsBlocked& operator=(const SignalsBlocked&) = delete;
-
-  private:
-    sigset_t m_old;
-};
 
 }  // namespace
 
