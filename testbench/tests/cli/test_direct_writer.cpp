@@ -17,19 +17,14 @@
 #include <vector>
 
 #include "testbench/nicsim/direct_writer.h"
+#include "testbench/support/byte_pattern.h"
 
 using nicsim::tb::DirectWriter;
 
 namespace {
 
 std::vector<char> pattern(size_t n) {
-    std::vector<char> v(n);
-    uint64_t x = 0x9E3779B97F4A7C15ull;
-    for (char& c : v) {
-        x = x * 6364136223846793005ull + 1442695040888963407ull;
-        c = static_cast<char>(x >> 56);
-    }
-    return v;
+    return nicsim::test::byte_pattern(n, 0x9E3779B97F4A7C15ull);
 }
 
 struct TempFile {

@@ -13,20 +13,14 @@
 #include <vector>
 
 #include "testbench/nicsim/output_file.h"
+#include "testbench/support/byte_pattern.h"
 
 using nicsim::tb::OutputFile;
 
 namespace {
 
-/// Bytes that differ at every offset (a 64-bit LCG's high bytes), so a stretch lost, repeated or moved shows.
 std::vector<char> pattern(size_t n) {
-    std::vector<char> v(n);
-    uint64_t x = 0x2545F4914F6CDD1Dull;
-    for (char& c : v) {
-        x = x * 6364136223846793005ull + 1442695040888963407ull;
-        c = static_cast<char>(x >> 56);
-    }
-    return v;
+    return nicsim::test::byte_pattern(n, 0x2545F4914F6CDD1Dull);
 }
 
 std::string read_all(const std::string& path) {
