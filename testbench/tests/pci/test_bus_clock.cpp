@@ -44,6 +44,26 @@ struct Recorder : ClockedAgent {
     void woken() override { ++woken_calls; }
 };
 
+/// Reports bus changes to the clock after the given delays, each after the one before; `inta_only`: INTA# alone.
+struct BusChanger : sc_module {
+    struct Step {
+        sc_time after;
+        bool inta_only;
+    };
+    BusClock& clk;
+    std::vector<Step> steps;
+    SC_HAS_PROCESS(BusChanger);
+    BusChanger(sc_module_name n, BusClock& c, std::vector<Step> s) : sc_module(n), clk(c), steps(std::move(s)) {
+        SC_THREAD(run);
+    }
+    void run() {
+        for (const Step& step : steps) {
+            wait(step.after);
+            clk.bus_changed(step.inta_only);
+        }
+    }
+};
+
 }  // namespace
 
 TEST_CASE("BusClock evaluates awake agents on every rising edge in registration order", "[pci][clock]") {
@@ -137,15 +157,7 @@ TEST_CASE("A bus change wakes only the agents sleeping on bus changes", "[pci][c
     Recorder b(clk, "B");
     a.sleeps = b.sleeps = {{1, SC_ZERO_TIME}};
     a.on_change = true;
-    struct Changer : sc_module {
-        BusClock& clk;
-        SC_HAS_PROCESS(Changer);
-        Changer(sc_module_name n, BusClock& c) : sc_module(n), clk(c) { SC_THREAD(run); }
-        void run() {
-            wait(kPeriod * 3 + sc_time(1, SC_NS));
-            clk.bus_changed();
-        }
-    } changer("changer", clk);
+    BusChanger changer("changer", clk, {{kPeriod * 3 + sc_time(1, SC_NS), false}});
     a.sleeps[4] = SC_ZERO_TIME;
     sc_start(kPeriod * 10);
     CHECK(a.edges == std::vector<uint64_t>{0, 1, 4});
@@ -159,17 +171,8 @@ TEST_CASE("An INTA#-only change wakes only the bus-change sleepers that watch IN
     a.sleeps = b.sleeps = {{1, SC_ZERO_TIME}};
     a.on_change = b.on_change = true;
     b.on_inta = false;
-    struct Changer : sc_module {
-        BusClock& clk;
-        SC_HAS_PROCESS(Changer);
-        Changer(sc_module_name n, BusClock& c) : sc_module(n), clk(c) { SC_THREAD(run); }
-        void run() {
-            wait(kPeriod * 3 + sc_time(1, SC_NS));
-            clk.bus_changed(true);  // INTA# alone
-            wait(kPeriod * 3);
-            clk.bus_changed();  // another line
-        }
-    } changer("changer", clk);
+    BusChanger changer("changer", clk,
+                       {{kPeriod * 3 + sc_time(1, SC_NS), true}, {kPeriod * 3, false}});  // INTA#, then another line
     a.sleeps[4] = a.sleeps[7] = b.sleeps[7] = SC_ZERO_TIME;
     sc_start(kPeriod * 10);
     CHECK(a.edges == std::vector<uint64_t>{0, 1, 4, 7});
