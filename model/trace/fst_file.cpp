@@ -5,6 +5,8 @@
 
 #include <fstapi.h>
 
+#include "model/trace/fst_emit.h"
+
 namespace nicsim {
 
 namespace {
@@ -87,7 +89,7 @@ void FstFile::begin_values(uint64_t units) {
 }
 
 void FstFile::write_time(uint64_t units) {
-    fstWriterEmitTimeChange(m_ctx, units);
+    nicsim_fst_emit_time(m_ctx, units);
 }
 
 void FstFile::write_value(const Var& v) {
@@ -104,12 +106,15 @@ void FstFile::write_value(const Var& v) {
         fstWriterEmitValueChange(m_ctx, v.handle, &d);
         return;
     }
+    char* slot = nullptr;
     if (v.kind == Kind::Logic || v.kind == Kind::Clock || v.kind == Kind::Bool || v.kind == Kind::Bit) {
         // One character (the clocks and most of the bus's lines): without text_of()'s switch.
         const char c = v.kind == Kind::Logic ? logic_char(static_cast<sc_dt::sc_logic_value_t>(v.old))
                        : v.old               ? '1'
                                              : '0';
-        fstWriterEmitValueChange(m_ctx, v.handle, &c);
+        nicsim_fst_emit_char(m_ctx, v.handle, c);
+    } else if ((v.kind == Kind::Lv || v.kind == Kind::Bv) && (slot = nicsim_fst_value_slot(m_ctx, v.handle))) {
+        kBits.vector(vector_words(v), v.width, slot);  // straight into the library's buffer
     } else {
         fstWriterEmitValueChange(m_ctx, v.handle, text_of(v));
     }
