@@ -9,7 +9,7 @@
 
 /// The change record fstapi.c keeps per value change: the offset of the signal's previous record, the number of
 /// time stamps since it (a varint), then the value; returns where the value goes.
-static unsigned char* nicsim_fst_record(struct fstWriterContext* xc, uint32_t* vm4ip) {
+static inline unsigned char* nicsim_fst_record(struct fstWriterContext* xc, uint32_t* vm4ip) {
     unsigned char* p = xc->vchg_mem + xc->vchg_siz;
     uint32_t v = xc->tchn_idx - vm4ip[3];
     memcpy(p, &vm4ip[2], sizeof(uint32_t));
@@ -26,7 +26,7 @@ static unsigned char* nicsim_fst_record(struct fstWriterContext* xc, uint32_t* v
 
 /// The signal's valpos entry where the fast path may write a change of `len` characters (0: any fixed length), or
 /// null where the library's own call must.
-static uint32_t* nicsim_fst_fast_entry(struct fstWriterContext* xc, uint32_t handle, uint32_t len) {
+static inline uint32_t* nicsim_fst_fast_entry(struct fstWriterContext* xc, uint32_t handle, uint32_t len) {
     uint32_t* vm4ip;
     if (FST_UNLIKELY(xc->is_initial_time || !xc->valpos_mem || handle == 0 || handle > xc->maxhandle)) return NULL;
     vm4ip = &xc->valpos_mem[4 * (handle - 1)];
@@ -35,17 +35,36 @@ static uint32_t* nicsim_fst_fast_entry(struct fstWriterContext* xc, uint32_t han
     return vm4ip;
 }
 
-void nicsim_fst_emit_char(void* ctx, uint32_t handle, char c) {
-    struct fstWriterContext* xc = (struct fstWriterContext*)ctx;
+/// nicsim_fst_emit_char()'s fast path; false where the library's own call must write the change.
+static inline int nicsim_fst_put_char(struct fstWriterContext* xc, uint32_t handle, char c) {
     uint32_t* vm4ip = nicsim_fst_fast_entry(xc, handle, 1);
     unsigned char* p;
-    if (!vm4ip) {
-        fstWriterEmitValueChange(ctx, handle, &c);
-        return;
-    }
+    if (!vm4ip) return 0;
     p = nicsim_fst_record(xc, vm4ip);
     *p++ = (unsigned char)c;
     xc->vchg_siz = (uint32_t)(p - xc->vchg_mem);
+    return 1;
+}
+
+/// nicsim_fst_emit_time()'s fast path; false where the library's own call must write the time stamp (the first, or
+/// a section to flush first).
+static inline int nicsim_fst_put_time(struct fstWriterContext* xc, uint64_t tim) {
+    uint64_t v;
+    if (FST_UNLIKELY(!xc || xc->is_initial_time || xc->vchg_siz >= xc->fst_break_size || xc->flush_context_pending))
+        return 0;
+    xc->tchn_idx++;
+    v = tim - xc->curtime;
+    if (FST_LIKELY(v < 0x80))
+        putc_unlocked((int)v, xc->tchn_handle);  // the one byte fstWriterVarint() writes (fst_stdio.cpp: no lock)
+    else
+        fstWriterVarint(xc->tchn_handle, v);
+    xc->tchn_cnt++;
+    xc->curtime = tim;
+    return 1;
+}
+
+void nicsim_fst_emit_char(void* ctx, uint32_t handle, char c) {
+    if (!nicsim_fst_put_char((struct fstWriterContext*)ctx, handle, c)) fstWriterEmitValueChange(ctx, handle, &c);
 }
 
 char* nicsim_fst_value_slot(void* ctx, uint32_t handle) {
@@ -59,18 +78,10 @@ char* nicsim_fst_value_slot(void* ctx, uint32_t handle) {
 }
 
 void nicsim_fst_emit_time(void* ctx, uint64_t tim) {
-    struct fstWriterContext* xc = (struct fstWriterContext*)ctx;
-    uint64_t v;
-    if (FST_UNLIKELY(!xc || xc->is_initial_time || xc->vchg_siz >= xc->fst_break_size || xc->flush_context_pending)) {
-        fstWriterEmitTimeChange(ctx, tim);
-        return;
-    }
-    xc->tchn_idx++;
-    v = tim - xc->curtime;
-    if (FST_LIKELY(v < 0x80))
-        putc_unlocked((int)v, xc->tchn_handle);  // the one byte fstWriterVarint() writes (fst_stdio.cpp: no lock)
-    else
-        fstWriterVarint(xc->tchn_handle, v);
-    xc->tchn_cnt++;
-    xc->curtime = tim;
+    if (!nicsim_fst_put_time((struct fstWriterContext*)ctx, tim)) fstWriterEmitTimeChange(ctx, tim);
+}
+
+void nicsim_fst_emit_edge(void* ctx, uint64_t tim, uint32_t handle, char c) {
+    nicsim_fst_emit_time(ctx, tim);
+    nicsim_fst_emit_char(ctx, handle, c);
 }

@@ -118,6 +118,15 @@ void FstFile::write_value(const Var& v) {
     } else {
         fstWriterEmitValueChange(m_ctx, v.handle, text_of(v));
     }
+    count_change();
+}
+
+void FstFile::write_edge(uint64_t units, const Var& clock) {
+    nicsim_fst_emit_edge(m_ctx, units, clock.handle, clock.old ? '1' : '0');
+    count_change();
+}
+
+void FstFile::count_change() {
     if (++m_pending == kPackEvery) {
         m_pending = 0;
         fstWriterFlushContext(m_ctx);

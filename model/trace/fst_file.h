@@ -37,10 +37,13 @@ class FstFile : public PolledTraceFile {
     void end_values() override {}
     void write_time(uint64_t units) override;
     void write_value(const Var& v) override;
+    void write_edge(uint64_t units, const Var& clock) override;
 
   private:
     /// The value as characters, most significant bit first (the library's form for every value but a real).
     const char* text_of(const Var& v);
+    /// A value change more: the library packs its buffer every kPackEvery.
+    void count_change();
 
     void* m_ctx = nullptr;  // the library's writer
     std::string m_path;

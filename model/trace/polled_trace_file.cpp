@@ -209,11 +209,17 @@ void PolledTraceFile::write_clock_edges(uint64_t limit, bool inclusive) {
     for (;;) {
         const uint64_t t = m_next_edge;
         if (t > limit || (t == limit && !inclusive)) return;
-        write_time(t / m_unit_ticks);
-        for (Clock& c : m_clocks)  // registration order
-            if (c.next == t) write_value(toggle(c));
-        find_next_edge();
-        m_prev_units = t / m_unit_ticks;
+        const uint64_t units = t / m_unit_ticks;
+        if (m_clocks.size() == 1) {  // the bus's clock alone, at every half period of a traced run
+            write_edge(units, toggle(m_clocks[0]));
+            m_next_edge = m_clocks[0].next;
+        } else {
+            write_time(units);
+            for (Clock& c : m_clocks)  // registration order
+                if (c.next == t) write_value(toggle(c));
+            find_next_edge();
+        }
+        m_prev_units = units;
         end_step();
     }
 }

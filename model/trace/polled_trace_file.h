@@ -170,6 +170,11 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
     virtual void end_values() = 0;
     virtual void write_time(uint64_t units) = 0;
     virtual void write_value(const Var& v) = 0;
+    /// A time stamp whose only change is one clock's edge (write_time(), then write_value(clock)).
+    virtual void write_edge(uint64_t units, const Var& clock) {
+        write_time(units);
+        write_value(clock);
+    }
     virtual void end_step() {}
     /// After close_window()'s last time stamp: nothing more is written.
     virtual void window_closed() {}
