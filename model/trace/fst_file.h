@@ -38,6 +38,8 @@ class FstFile : public PolledTraceFile {
     void write_time(uint64_t units) override;
     void write_value(const Var& v) override;
     void write_edge(uint64_t units, const Var& clock) override;
+    /// Each signal's changes go to a list of its own: the order within a time stamp changes no byte of the file.
+    bool values_ordered() const override { return false; }
 
   private:
     /// The value as characters, most significant bit first (the library's form for every value but a real).

@@ -479,6 +479,7 @@ void PolledTraceFile::capture(unsigned char* record, uint64_t now) const {
 }
 
 void PolledTraceFile::write_start(const unsigned char* record) {
+    m_ordered = values_ordered();
     write_declarations();
     uint64_t now;
     std::memcpy(&now, record, sizeof now);
@@ -643,7 +644,7 @@ void PolledTraceFile::write_step(const unsigned char* record) {
     if (n == 0) return;
     // Registration order, as SystemC writes them (a handful per time stamp: insertion sort).
     uint32_t* c = m_changed.data();
-    for (size_t i = 1; i < n; ++i) {
+    for (size_t i = 1; m_ordered && i < n; ++i) {
         const uint32_t x = c[i];
         size_t j = i;
         for (; j > 0 && c[j - 1] > x; --j) c[j] = c[j - 1];

@@ -176,6 +176,9 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
         write_value(clock);
     }
     virtual void end_step() {}
+    /// Whether the values of a time stamp must come in registration order (a VCD's text); a format that keeps each
+    /// signal's changes apart (the FST) takes them in any order, and write_step() leaves them unsorted.
+    virtual bool values_ordered() const { return true; }
     /// After close_window()'s last time stamp: nothing more is written.
     virtual void window_closed() {}
     /// A comment in the file, written where the values have got to.
@@ -285,6 +288,7 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
     uint64_t m_unit_ticks = 1;                                      // resolution ticks per time unit
     uint64_t m_prev_units = 0;
     bool m_windowed = false;  // hold_until_window(): the initial values get the window's time stamp
+    bool m_ordered = true;    // values_ordered(), asked once
 
     /// What the simulation's thread reads and writes at every time step, on cache lines of its own: the writer
     /// thread writes its state (m_prev_units, m_changed, a writer's buffer) at every time step too, and a line both
