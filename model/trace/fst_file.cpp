@@ -92,7 +92,7 @@ void FstFile::write_time(uint64_t units) {
     nicsim_fst_emit_time(m_ctx, units);
 }
 
-void FstFile::write_value(const Var& v) {
+bool FstFile::emit(const Var& v) {
     if (v.kind == Kind::Double || v.kind == Kind::Float) {
         double d;
         if (v.kind == Kind::Double) {
@@ -104,7 +104,7 @@ void FstFile::write_value(const Var& v) {
             d = f;
         }
         fstWriterEmitValueChange(m_ctx, v.handle, &d);
-        return;
+        return false;
     }
     char* slot = nullptr;
     if (v.kind == Kind::Logic || v.kind == Kind::Clock || v.kind == Kind::Bool || v.kind == Kind::Bit) {
@@ -118,17 +118,29 @@ void FstFile::write_value(const Var& v) {
     } else {
         fstWriterEmitValueChange(m_ctx, v.handle, text_of(v));
     }
-    count_change();
+    return true;
+}
+
+void FstFile::write_value(const Var& v) {
+    if (emit(v)) count_changes(1);
+}
+
+void FstFile::write_values(const uint32_t* indices, size_t n) {
+    const LineVector<Var>& all = vars();
+    uint64_t counted = 0;
+    for (size_t i = 0; i < n; ++i) counted += emit(all[indices[i]]) ? 1 : 0;
+    count_changes(counted);
 }
 
 void FstFile::write_edge(uint64_t units, const Var& clock) {
     nicsim_fst_emit_edge(m_ctx, units, clock.handle, clock.old ? '1' : '0');
-    count_change();
+    count_changes(1);
 }
 
-void FstFile::count_change() {
-    if (++m_pending == kPackEvery) {
-        m_pending = 0;
+void FstFile::count_changes(uint64_t n) {
+    m_pending += n;
+    if (m_pending >= kPackEvery) {  // at the next time stamp (the library packs only between time stamps)
+        m_pending %= kPackEvery;
         fstWriterFlushContext(m_ctx);
     }
 }

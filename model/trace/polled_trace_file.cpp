@@ -651,7 +651,7 @@ void PolledTraceFile::write_step(const unsigned char* record) {
         c[j] = x;
     }
     write_time(now);
-    for (size_t i = 0; i < n; ++i) write_value(m_vars[c[i]]);
+    write_values(c, n);
     m_prev_units = now;
     end_step();
 }

@@ -170,6 +170,10 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
     virtual void end_values() = 0;
     virtual void write_time(uint64_t units) = 0;
     virtual void write_value(const Var& v) = 0;
+    /// A time stamp's changed variables (indices into vars()), after write_time().
+    virtual void write_values(const uint32_t* indices, size_t n) {
+        for (size_t i = 0; i < n; ++i) write_value(m_vars[indices[i]]);
+    }
     /// A time stamp whose only change is one clock's edge (write_time(), then write_value(clock)).
     virtual void write_edge(uint64_t units, const Var& clock) {
         write_time(units);
