@@ -88,6 +88,7 @@ void nicsim_fst_emit_time(void* ctx, uint64_t tim) {
 }
 
 void nicsim_fst_emit_edge(void* ctx, uint64_t tim, uint32_t handle, char c) {
-    nicsim_fst_emit_time(ctx, tim);
-    nicsim_fst_emit_char(ctx, handle, c);
+    struct fstWriterContext* xc = (struct fstWriterContext*)ctx;
+    if (!nicsim_fst_put_time(xc, tim)) fstWriterEmitTimeChange(ctx, tim);
+    if (!nicsim_fst_put_char(xc, handle, c)) nicsim_fst_emit_char_slowly(ctx, handle, c);
 }
