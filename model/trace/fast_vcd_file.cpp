@@ -128,6 +128,11 @@ void FastVcdFile::set_low_digits(uint32_t low) {
 
 // One value line: the value as SystemC's VCD writer formats it for the variable's kind, a space before the
 // identifier for everything wider than one bit, the identifier, a newline.
+void FastVcdFile::write_values(const uint32_t* indices, size_t n) {
+    const LineVector<Var>& all = vars();
+    for (size_t i = 0; i < n; ++i) FastVcdFile::write_value(all[indices[i]]);
+}
+
 void FastVcdFile::write_value(const Var& v) {
     // Room for the widest line: value bits, 'b', space, identifier, newline.
     if (m_fill + static_cast<size_t>(v.width) + 16 > m_buf.size()) flush();

@@ -32,6 +32,8 @@ class FastVcdFile : public PolledTraceFile {
     void end_values() override;
     void write_time(uint64_t units) override;
     void write_value(const Var& v) override;
+    /// write_value() for each, without a virtual call each.
+    void write_values(const uint32_t* indices, size_t n) override;
     void end_step() override;
     void window_closed() override { flush(); }
 

@@ -5,6 +5,8 @@
 
 #include <fstapi.h>
 
+#include "model/trace/fst_emit.h"
+
 namespace nicsim {
 
 namespace {
@@ -87,10 +89,10 @@ void FstFile::begin_values(uint64_t units) {
 }
 
 void FstFile::write_time(uint64_t units) {
-    fstWriterEmitTimeChange(m_ctx, units);
+    nicsim_fst_emit_time(m_ctx, units);
 }
 
-void FstFile::write_value(const Var& v) {
+bool FstFile::emit(const Var& v) {
     if (v.kind == Kind::Double || v.kind == Kind::Float) {
         double d;
         if (v.kind == Kind::Double) {
@@ -102,19 +104,43 @@ void FstFile::write_value(const Var& v) {
             d = f;
         }
         fstWriterEmitValueChange(m_ctx, v.handle, &d);
-        return;
+        return false;
     }
+    char* slot = nullptr;
     if (v.kind == Kind::Logic || v.kind == Kind::Clock || v.kind == Kind::Bool || v.kind == Kind::Bit) {
         // One character (the clocks and most of the bus's lines): without text_of()'s switch.
         const char c = v.kind == Kind::Logic ? logic_char(static_cast<sc_dt::sc_logic_value_t>(v.old))
                        : v.old               ? '1'
                                              : '0';
-        fstWriterEmitValueChange(m_ctx, v.handle, &c);
+        nicsim_fst_emit_char(m_ctx, v.handle, c);
+    } else if ((v.kind == Kind::Lv || v.kind == Kind::Bv) && (slot = nicsim_fst_value_slot(m_ctx, v.handle))) {
+        kBits.vector(vector_words(v), v.width, slot);  // straight into the library's buffer
     } else {
         fstWriterEmitValueChange(m_ctx, v.handle, text_of(v));
     }
-    if (++m_pending == kPackEvery) {
-        m_pending = 0;
+    return true;
+}
+
+void FstFile::write_value(const Var& v) {
+    if (emit(v)) count_changes(1);
+}
+
+void FstFile::write_values(const uint32_t* indices, size_t n) {
+    const LineVector<Var>& all = vars();
+    uint64_t counted = 0;
+    for (size_t i = 0; i < n; ++i) counted += emit(all[indices[i]]) ? 1 : 0;
+    count_changes(counted);
+}
+
+void FstFile::write_edge(uint64_t units, const Var& clock) {
+    nicsim_fst_emit_edge(m_ctx, units, clock.handle, clock.old ? '1' : '0');
+    count_changes(1);
+}
+
+void FstFile::count_changes(uint64_t n) {
+    m_pending += n;
+    if (m_pending >= kPackEvery) {  // at the next time stamp (the library packs only between time stamps)
+        m_pending %= kPackEvery;
         fstWriterFlushContext(m_ctx);
     }
 }

@@ -37,10 +37,18 @@ class FstFile : public PolledTraceFile {
     void end_values() override {}
     void write_time(uint64_t units) override;
     void write_value(const Var& v) override;
+    void write_values(const uint32_t* indices, size_t n) override;
+    void write_edge(uint64_t units, const Var& clock) override;
+    /// Each signal's changes go to a list of its own: the order within a time stamp changes no byte of the file.
+    bool values_ordered() const override { return false; }
 
   private:
     /// The value as characters, most significant bit first (the library's form for every value but a real).
     const char* text_of(const Var& v);
+    /// Hands the library one value change; false for a real (not counted towards packing, as before).
+    bool emit(const Var& v);
+    /// `n` value changes more: the library packs its buffer every kPackEvery.
+    void count_changes(uint64_t n);
 
     void* m_ctx = nullptr;  // the library's writer
     std::string m_path;

@@ -209,11 +209,17 @@ void PolledTraceFile::write_clock_edges(uint64_t limit, bool inclusive) {
     for (;;) {
         const uint64_t t = m_next_edge;
         if (t > limit || (t == limit && !inclusive)) return;
-        write_time(t / m_unit_ticks);
-        for (Clock& c : m_clocks)  // registration order
-            if (c.next == t) write_value(toggle(c));
-        find_next_edge();
-        m_prev_units = t / m_unit_ticks;
+        const uint64_t units = t / m_unit_ticks;
+        if (m_clocks.size() == 1) {  // the bus's clock alone, at every half period of a traced run
+            write_edge(units, toggle(m_clocks[0]));
+            m_next_edge = m_clocks[0].next;
+        } else {
+            write_time(units);
+            for (Clock& c : m_clocks)  // registration order
+                if (c.next == t) write_value(toggle(c));
+            find_next_edge();
+        }
+        m_prev_units = units;
         end_step();
     }
 }
@@ -473,6 +479,7 @@ void PolledTraceFile::capture(unsigned char* record, uint64_t now) const {
 }
 
 void PolledTraceFile::write_start(const unsigned char* record) {
+    m_ordered = values_ordered();
     write_declarations();
     uint64_t now;
     std::memcpy(&now, record, sizeof now);
@@ -637,14 +644,14 @@ void PolledTraceFile::write_step(const unsigned char* record) {
     if (n == 0) return;
     // Registration order, as SystemC writes them (a handful per time stamp: insertion sort).
     uint32_t* c = m_changed.data();
-    for (size_t i = 1; i < n; ++i) {
+    for (size_t i = 1; m_ordered && i < n; ++i) {
         const uint32_t x = c[i];
         size_t j = i;
         for (; j > 0 && c[j - 1] > x; --j) c[j] = c[j - 1];
         c[j] = x;
     }
     write_time(now);
-    for (size_t i = 0; i < n; ++i) write_value(m_vars[c[i]]);
+    write_values(c, n);
     m_prev_units = now;
     end_step();
 }

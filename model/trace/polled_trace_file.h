@@ -170,7 +170,19 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
     virtual void end_values() = 0;
     virtual void write_time(uint64_t units) = 0;
     virtual void write_value(const Var& v) = 0;
+    /// A time stamp's changed variables (indices into vars()), after write_time().
+    virtual void write_values(const uint32_t* indices, size_t n) {
+        for (size_t i = 0; i < n; ++i) write_value(m_vars[indices[i]]);
+    }
+    /// A time stamp whose only change is one clock's edge (write_time(), then write_value(clock)).
+    virtual void write_edge(uint64_t units, const Var& clock) {
+        write_time(units);
+        write_value(clock);
+    }
     virtual void end_step() {}
+    /// Whether the values of a time stamp must come in registration order (a VCD's text); a format that keeps each
+    /// signal's changes apart (the FST) takes them in any order, and write_step() leaves them unsorted.
+    virtual bool values_ordered() const { return true; }
     /// After close_window()'s last time stamp: nothing more is written.
     virtual void window_closed() {}
     /// A comment in the file, written where the values have got to.
@@ -280,6 +292,7 @@ class alignas(kCacheLine) PolledTraceFile : public sc_core::sc_trace_file {
     uint64_t m_unit_ticks = 1;                                      // resolution ticks per time unit
     uint64_t m_prev_units = 0;
     bool m_windowed = false;  // hold_until_window(): the initial values get the window's time stamp
+    bool m_ordered = true;    // values_ordered(), asked once
 
     /// What the simulation's thread reads and writes at every time step, on cache lines of its own: the writer
     /// thread writes its state (m_prev_units, m_changed, a writer's buffer) at every time step too, and a line both
