@@ -158,6 +158,8 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     const sc_core::sc_event& inta_event() const { return m_inta_changed; }
     /// Notified (delta) when RST# becomes asserted.
     const sc_core::sc_event& reset_event() const { return m_reset_asserted; }
+    /// Notified (delta) when RST# becomes deasserted.
+    const sc_core::sc_event& reset_released_event() const { return m_reset_released; }
 
     /// Turn burst batching on or off (BusClock::set_batching; off by default).
     void set_burst_batching(bool on) { CLK.set_batching(this, on); }
@@ -217,6 +219,7 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     sc_core::sc_event m_changed;
     sc_core::sc_event m_inta_changed;
     sc_core::sc_event m_reset_asserted;
+    sc_core::sc_event m_reset_released;
     mutable bool m_changed_used = false;
 
     BusTrace* m_trace = nullptr;  // while traced (model/pci/bus_trace.h)
