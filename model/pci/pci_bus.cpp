@@ -228,7 +228,10 @@ void PciBus::publish(uint32_t driven, uint32_t contention, uint32_t level, uint6
     if (!changed && !inta_changed) return;
     CLK.bus_changed(!changed);
     if (m_changed_used) m_changed.notify(SC_ZERO_TIME);
-    if (inta_changed) m_inta_changed.notify(SC_ZERO_TIME);
+    if (inta_changed && (m_inta_watched || m_inta_awaited)) {
+        m_inta_awaited = false;
+        m_inta_changed.notify(SC_ZERO_TIME);
+    }
     if (reset_asserted) m_reset_asserted.notify(SC_ZERO_TIME);
     if (reset_released) m_reset_released.notify(SC_ZERO_TIME);
     if (m_trace) m_trace->changed(m_now);
