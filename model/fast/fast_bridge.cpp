@@ -50,7 +50,7 @@ bool FastBridge::request_ok(Space space, tlm::tlm_generic_payload& gp) {
 void FastBridge::transport(Space space, tlm::tlm_generic_payload& gp, sc_time& delay) {
     if (!request_ok(space, gp)) return;
     if (m_bus)
-        while (!m_bus->lines().rst_n) wait(m_bus->changed_event());  // no cycle runs while RST# is asserted
+        while (!m_bus->lines().rst_n) wait(m_bus->reset_released_event());  // no cycle runs while RST# is asserted
     const bool write = gp.is_write();
     take_bus_time(write, delay);
     unsigned device = ~0u;

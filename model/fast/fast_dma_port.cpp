@@ -14,13 +14,9 @@ FastDmaPort::FastDmaPort(sc_module_name name, const FastDmaParams& params, BusTi
       m_params(params),
       m_own_timeline(sc_time(params.clock_ns, SC_NS)),
       m_timeline(timeline ? timeline : &m_own_timeline),
-      m_ext(new host::PciMasterExtension),
-      m_clock(params.clock_ns, SC_NS) {
+      m_ext(new host::PciMasterExtension) {
     if (m_params.bytes_per_clock == 0) m_params.bytes_per_clock = 4;
     m_gp.set_extension(m_ext);
-    SC_METHOD(complete_method);
-    sensitive << m_done;
-    dont_initialize();
 }
 
 void FastDmaPort::connect(nic::Nic82540em& nic, unsigned master_index) {
@@ -29,8 +25,6 @@ void FastDmaPort::connect(nic::Nic82540em& nic, unsigned master_index) {
 }
 
 void FastDmaPort::start(const pci::MasterRequest& rq) {
-    m_rq = rq;
-    m_busy = true;
     ++m_stats.requests;
     const bool write = pci::cmd_is_write(rq.cmd);
     m_ext->cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
@@ -48,16 +42,18 @@ void FastDmaPort::start(const pci::MasterRequest& rq) {
         mem->b_transport(m_gp, delay);
     else
         m_gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    pci::MasterStatus status = pci::MasterStatus::Ok;
+    uint32_t bytes = rq.len;
     if (m_gp.is_response_ok()) {
-        m_status = pci::MasterStatus::Ok;
-        m_bytes = rq.len;
         (write ? m_stats.write_bytes : m_stats.read_bytes) += rq.len;
     } else {
-        m_status = pci::MasterStatus::TargetAbort;  // the host bridge target-aborts what memory refuses
-        m_bytes = 0;
+        status = pci::MasterStatus::TargetAbort;  // the host bridge target-aborts what memory refuses
+        bytes = 0;
         ++m_stats.errors;
     }
-    m_done.notify(m_timeline->occupy_burst(sim_now() + delay, shape(rq), this) - sim_now());
+    m_end = m_timeline->occupy_burst(sim_now() + delay, shape(rq), this);
+    m_busy = true;
+    if (m_nic) m_nic->dma_port_done(rq, status, bytes, m_end);
 }
 
 BurstShape FastDmaPort::shape(const pci::MasterRequest& rq) const {
@@ -74,13 +70,8 @@ BurstShape FastDmaPort::shape(const pci::MasterRequest& rq) const {
 }
 
 void FastDmaPort::burst_moved(const sc_time& end) {
-    m_done.cancel();
-    m_done.notify(end - sim_now());
-}
-
-void FastDmaPort::complete_method() {
-    m_busy = false;
-    if (m_nic) m_nic->dma_port_done(m_rq, m_status, m_bytes);
+    m_end = end;
+    if (m_nic) m_nic->dma_port_moved(end);
 }
 
 }  // namespace nicsim::fast

@@ -4,12 +4,13 @@
 // gives the burst: arbitration as the pin-level arbiter grants it, then the burst by the pin-level bus's arithmetic
 // (pci::burst_clocks: address phase, data phases, turnarounds, a DAC above 4 GiB, the memory's wait states on a read),
 // so the data path sees the same order of events as on the pin-level bus with one timed event per request instead of
-// a clock per phase.
+// a clock per phase. That event is the NIC's own clock edge: the port tells the NIC when the request completes as
+// it starts it (and again when a CPU cycle moves it), and has no process of its own.
 //
 // Properties (FastDmaParams): clock_ns, bytes_per_clock (the narrower of the bus and the device's data path),
 // read_latency_clocks, dac_capable.
 // Hardware interface: `mem` (simple_initiator_socket) to DmaVerifier::target or HostMemory::socket; the device
-// (connect()) hears completions through Nic82540em::dma_port_done.
+// (connect()) hears completions through Nic82540em::dma_port_done and dma_port_moved.
 // Diagnostics: none of its own: an error response (the verifier refused the range) completes the request with
 // pci::MasterStatus::TargetAbort and 0 bytes, which the NIC diagnoses ("nicsim/nic/dma-bus-error").
 #pragma once
@@ -20,6 +21,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "model/common/sim_now.h"
 #include "model/fast/bus_timeline.h"
 #include "model/host/pci_tlm.h"
 #include "model/nic/dma_engine.h"
@@ -48,14 +50,14 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort, private Burs
   public:
     tlm_utils::simple_initiator_socket<FastDmaPort> mem;  ///< to the DMA verifier (or host memory)
 
-    SC_HAS_PROCESS(FastDmaPort);
     /// `timeline` (optional): the bus the bursts share with the CPU's cycles; without one the port has a bus of its
     /// own.
     FastDmaPort(sc_core::sc_module_name name, const FastDmaParams& params = {}, BusTimeline* timeline = nullptr);
 
     /// The device whose requests this port carries (its master index tags the transactions).
     void connect(nic::Nic82540em& nic, unsigned master_index);
-    bool busy() const override { return m_busy; }
+    /// Until the request's completion time.
+    bool busy() const override { return m_busy && (m_busy = sim_now() < m_end); }
     void start(const pci::MasterRequest& rq) override;
     const FastDmaStats& stats() const { return m_stats; }
 
@@ -63,21 +65,16 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort, private Burs
     BurstShape shape(const pci::MasterRequest& rq) const;
 
   private:
-    void complete_method();
     void burst_moved(const sc_core::sc_time& end) override;
 
     FastDmaParams m_params;
     BusTimeline m_own_timeline;
     BusTimeline* m_timeline;
     nic::Nic82540em* m_nic = nullptr;
-    bool m_busy = false;
-    pci::MasterRequest m_rq;
-    pci::MasterStatus m_status = pci::MasterStatus::Ok;
-    uint32_t m_bytes = 0;
+    sc_core::sc_time m_end;       // the last request's completion
+    mutable bool m_busy = false;  // until m_end
     tlm::tlm_generic_payload m_gp;
     host::PciMasterExtension* m_ext;  // owned by m_gp
-    sc_core::sc_time m_clock;
-    sc_core::sc_event m_done;
     FastDmaStats m_stats;
 };
 

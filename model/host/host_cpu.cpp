@@ -60,7 +60,7 @@ void HostCpu::run() {
         if (still != 0)
             wait(m_irq_recheck);
         else
-            wait(m_bus.inta_event());
+            wait(m_bus.next_inta_event());
     }
 }
 
@@ -94,7 +94,7 @@ void HostCpu::stall_ns(uint64_t ns) {
         if (still != 0)
             wait(std::min(until - now, m_irq_recheck));
         else
-            wait(until - now, m_bus.inta_event());
+            wait(until - now, m_bus.next_inta_event());
     }
 }
 

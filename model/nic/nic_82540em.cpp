@@ -97,14 +97,25 @@ void Nic82540em::dma_path_changed(bool event_driven) {
     wake();
 }
 
-void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) {
+void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done,
+                               const sc_time& at) {
     take_dma_done();  // one request is in flight at a time; an untaken earlier one goes first all the same
     m_dma_done.pending = true;
     m_dma_done.rq = rq;
     m_dma_done.status = status;
     m_dma_done.bytes = bytes_done;
-    m_dma_done.at = sim_now().value();
-    wake();
+    m_dma_done.at = at;
+    set_dma_alarm();
+}
+
+void Nic82540em::dma_port_moved(const sc_time& at) {
+    m_dma_done.at = at;
+    set_dma_alarm();
+}
+
+// An awake device sets it when it falls asleep (evaluate_edge()).
+void Nic82540em::set_dma_alarm() {
+    if (m_dma_done.pending && !m_bus.CLK.awake(m_agent)) m_bus.CLK.set_alarm(m_agent, m_dma_done.at);
 }
 
 void Nic82540em::take_pending_dma_done() {
@@ -219,8 +230,8 @@ void Nic82540em::note(const char* what, const std::string& detail) {
 bool Nic82540em::needs_clock() const {
     // A data path that only waits for the wire (TX FIFO head behind the frame on the wire) needs no clock until
     // the wire is free: clock_edge() sleeps with a timed wake instead.
-    // The loosely-timed back-end (use_dma_port) also sleeps while the data path waits for a DMA completion:
-    // dma_port_done() wakes it, so no clock is evaluated between a request and its completion. In D3hot the data
+    // The loosely-timed back-end (use_dma_port) also sleeps while the data path waits for a DMA completion: the
+    // completion's alarm wakes it, so no clock is evaluated between a request and its completion. In D3hot the data
     // path does nothing.
     // Cheapest first: on a busy bus (nearly every clock of a saturated run) the bus lines alone decide.
     if (m_in_reset || !bus_engines_idle() || m_eeprom.busy()) return true;
@@ -280,6 +291,7 @@ void Nic82540em::evaluate_edge() {
     // asleep, does not wake it for an edge with nothing to do; the pin level keeps that edge (and its `awake` trace).
     m_bus.CLK.sleep(m_agent, true, !m_dma_event_driven);
     wake_at_deadline();
+    set_dma_alarm();
 }
 
 void Nic82540em::wake_at_deadline() {
@@ -309,7 +321,9 @@ bool Nic82540em::steady_edge() const {
 }
 
 uint64_t Nic82540em::quiet_until(uint64_t t) const {
-    if (m_in_reset || m_period_ns == 0 || m_dma_event_driven || m_eeprom.busy() || !m_target.quiet()) return 0;
+    if (m_in_reset || m_period_ns == 0 || m_dma_event_driven || m_dma_done.pending || m_eeprom.busy() ||
+        !m_target.quiet())
+        return 0;
     if ((m_irq.asserted() && !m_cfg.powered_down()) != m_inta) return 0;
     uint64_t until = std::min(phy_deadline_ns(), m_irq.settled_until(t));
     if (!m_cfg.powered_down() && m_dp->busy()) until = std::min(until, m_dp->idle_until_ns(t));
@@ -354,7 +368,7 @@ void Nic82540em::receive(const Frame& frame) {
         return;
     }
     // A completion of an earlier instant was due before this frame; one of this instant waits for the edge.
-    if (m_dma_done.pending && m_dma_done.at < sim_now().value()) take_pending_dma_done();
+    if (m_dma_done.pending && m_dma_done.at < sim_now()) take_pending_dma_done();
     m_dp->receive(frame);
     changed();
 }
@@ -651,7 +665,7 @@ bool Nic82540em::target_claim(const pci::TargetAccess& a) {
 }
 
 pci::TargetReply Nic82540em::target_read(const pci::TargetAccess& a, uint64_t& data) {
-    take_dma_done();  // software sees a completion of this instant, as it did when the port's method reported it
+    take_dma_done();  // software sees a completion of this instant, as when the port's own method reported it
     if (pci::cmd_is_config(a.cmd)) {
         ++m_stats.config_reads;
         data = m_cfg.read(static_cast<uint16_t>(a.addr & 0xFCu));

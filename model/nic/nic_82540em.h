@@ -10,6 +10,7 @@
 
 #include <systemc>
 
+#include "model/common/sim_now.h"
 #include "model/nic/config_space.h"
 #include "model/nic/data_path.h"
 #include "model/nic/e1000_regs.h"
@@ -79,12 +80,16 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     /// Fast mode (model/fast): the data path's DMA goes through `port` instead of the bus-master engine. Call during
     /// elaboration, before trace(): the data path is rebuilt. The port reports completions through dma_port_done().
     void use_dma_port(DmaPort& port);
-    /// Completion of a request started on the port given to use_dma_port(): status bits are latched as for the
-    /// bus-master engine (received master/target abort, parity), then the data path hears it. The device takes it
-    /// on its next clock edge, after everything else due at this instant (a frame from the wire comes first, as the
-    /// pin-level master engine hears a burst end on the edge), or earlier when software accesses the device or a
-    /// frame arrives at a later instant.
-    void dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done);
+    /// A request started on the port given to use_dma_port() completes at `at` (absolute time, a clock edge), with
+    /// this status: status bits are latched as for the bus-master engine (received master/target abort, parity),
+    /// then the data path hears it. The device takes it on its clock edge at that time, after everything else due
+    /// at that instant (a frame from the wire comes first, as the pin-level master engine hears a burst end on the
+    /// edge), or earlier at that instant when software accesses the device, or when a frame arrives at a later
+    /// instant. A sleeping device is woken for that edge alone (BusClock::set_alarm), with no event of the port's.
+    void dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done,
+                       const sc_core::sc_time& at);
+    /// The request's completion moved to `at` (a CPU cycle cut its burst).
+    void dma_port_moved(const sc_core::sc_time& at);
     /// The port given to use_dma_port() changed its path between two requests (model/fast/dma_path_switch.h):
     /// `event_driven` when its completions come through dma_port_done() (the device sleeps while it waits for one),
     /// false when they come from the bus-master engine clocked on the bus (the device is evaluated as on the
@@ -145,11 +150,12 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void wake() { m_bus.CLK.wake(m_agent); }
     void changed();           // wake() only when the change gives the device work (fast mode)
     void wake_at_deadline();  // a sleeping device's timed wake: interrupt moderation, the wire, the PHY
-    /// Hand a completion that dma_port_done() left pending to the data path.
+    /// Hand a completion that dma_port_done() left pending to the data path, once its time has come.
     void take_dma_done() {
-        if (m_dma_done.pending) take_pending_dma_done();
+        if (m_dma_done.pending && m_dma_done.at <= sim_now()) take_pending_dma_done();
     }
     void take_pending_dma_done();
+    void set_dma_alarm();  // a sleeping device wakes for its pending completion's edge
     void reset_registers();
     void software_reset();
     void power_up_reset();
@@ -202,7 +208,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
         pci::MasterRequest rq;
         pci::MasterStatus status = pci::MasterStatus::Ok;
         uint32_t bytes = 0;
-        uint64_t at = 0;  // when it was reported (time resolution units)
+        sc_core::sc_time at;  // when it completes
     } m_dma_done;
     WireSink* m_wire = nullptr;
 

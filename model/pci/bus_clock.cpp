@@ -1,5 +1,6 @@
 #include "bus_clock.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "model/common/sim_now.h"
@@ -15,7 +16,7 @@ BusClock::BusClock(sc_module_name name, const sc_time& period)
         throw std::invalid_argument("BusClock: the period must be an even number of time resolution units");
     SC_HAS_PROCESS(BusClock);
     SC_METHOD(edge_method);  // initialised: edge 0 at time 0
-    sensitive << m_tick;
+    sensitive << m_tick << m_restart;
     SC_METHOD(negedge_method);
     sensitive << m_negedge;
     dont_initialize();
@@ -47,6 +48,7 @@ void BusClock::wake_slot(Slot& s) {
     if (s.on_change) --m_change_sleepers;
     s.awake = true;
     s.wake_edge = kNever;
+    s.alarm_edge = kNever;
     ++m_awake;
     s.agent->woken();
 }
@@ -74,6 +76,57 @@ void BusClock::wake_at(AgentId id, const sc_time& at) {
     schedule_from(k);
 }
 
+void BusClock::set_alarm(AgentId id, const sc_time& at) {
+    Slot& s = m_slots[id];
+    if (s.awake) return;
+    uint64_t k = (at.value() + m_period_ticks - 1) / m_period_ticks;
+    if (k < m_edges) k = m_edges;
+    const uint64_t was = s.alarm_edge;
+    s.alarm_edge = k;
+    s.alarm_at = at;
+    if (k <= was) {  // the first, or earlier: as wake_at()
+        if (k < m_timed_wake) m_timed_wake = k;
+        schedule_from(k, true);
+    } else if (was == m_timed_wake) {
+        alarm_moved_later(was);
+    }
+}
+
+uint64_t BusClock::earliest_timed_wake() const {
+    uint64_t earliest = kNever;
+    for (const Slot& s : m_slots)
+        if (!s.awake) earliest = std::min({earliest, s.wake_edge, s.alarm_edge});
+    return earliest;
+}
+
+// The alarm that was the earliest timed wake moved later: a stopped clock waiting for its edge waits for the new
+// earliest one instead (an event notified for a later time than it is pending at keeps the earlier one).
+void BusClock::alarm_moved_later(uint64_t from) {
+    m_timed_wake = earliest_timed_wake();
+    if (m_dispatching || m_awake > 0 || m_keep_running || m_next_edge != from) return;
+    m_next_edge = m_timed_wake;
+    m_restart.cancel();
+    m_alarm_edge = kNever;
+    if (m_next_edge != kNever) restart_at(m_next_edge);
+}
+
+// A stopped clock's next edge, after now: notes whether only an alarm asks for it, and takes the time of that
+// alarm when it is the edge's (sc_time::from_value() is a library call).
+void BusClock::restart_at(uint64_t edge) {
+    m_alarm_edge = kNever;
+    const sc_time* alarm_at = nullptr;
+    bool timed = m_awake > 0 || m_keep_running;
+    for (const Slot& s : m_slots) {
+        if (s.awake) continue;
+        timed = timed || s.wake_edge == edge;
+        if (s.alarm_edge == edge) alarm_at = &s.alarm_at;
+    }
+    if (alarm_at && !timed) m_alarm_edge = edge;
+    const sc_time& now = sim_now();
+    const uint64_t at = edge * m_period_ticks;
+    m_restart.notify(alarm_at && alarm_at->value() == at ? *alarm_at - now : sc_time::from_value(at - now.value()));
+}
+
 void BusClock::bus_changed(bool inta_only) {
     if (m_change_sleepers == 0) return;  // a busy bus changes on nearly every clock with every agent awake
     bool woke = false;
@@ -85,14 +138,18 @@ void BusClock::bus_changed(bool inta_only) {
     if (woke) schedule_from(first_open_edge());
 }
 
-void BusClock::schedule_from(uint64_t edge) {
+void BusClock::schedule_from(uint64_t edge, bool alarm) {
     // While edge_method() runs it decides the next edge itself, after every agent has had its say.
-    if (m_dispatching || edge >= m_next_edge) return;
-    m_next_edge = edge;
-    // Straight to the edge's time, without an activation that only reschedules: edge_method() waits for m_restart
-    // unless the clock ticks, and an earlier notification of an event replaces a later one.
+    if (m_dispatching) return;
     const uint64_t now = sim_now().value();
     const uint64_t at = edge * m_period_ticks;
+    // A wake asked before the edge's instant gives the edge an activation of its own, in the instant's first delta.
+    if (!alarm && edge == m_alarm_edge && at > now) m_alarm_edge = kNever;
+    if (edge >= m_next_edge) return;
+    m_next_edge = edge;
+    m_alarm_edge = alarm && at > now ? edge : kNever;
+    // Straight to the edge's time, without an activation that only reschedules: edge_method() waits for m_restart
+    // unless the clock ticks, and an earlier notification of an event replaces a later one.
     m_restart.notify(at > now ? sc_time::from_value(at - now) : SC_ZERO_TIME);
 }
 
@@ -114,16 +171,23 @@ uint64_t BusClock::last_edge() const {
 void BusClock::edge_method() {
     const uint64_t now = sim_now().value();
     if (m_next_edge == kNever || now < m_next_edge * m_period_ticks) {  // woken for a later edge (or by nothing)
+        m_settles = kFresh;  // an alarm moved later while this edge waited a delta
         reschedule(now);
         return;
     }
-    // Activity due at this instant (a CPU request, a frame, a timer, a driver on the lines) runs first: one delta.
-    if (!m_settled && sc_pending_activity_at_current_time()) {
-        m_settled = true;
+    // Activity due at this instant (a CPU request, a frame, a timer, a driver on the lines) runs first: one delta,
+    // counted from the instant's first delta for an edge that only an alarm asked for (as if the alarm had woken its
+    // agent there, as a wake() would have: an agent hears its DMA completion after what that delta started).
+    if (m_settles == kFresh) {
+        m_settles = m_alarm_edge == m_next_edge ? 2 : 1;
+        m_alarm_edge = kNever;
+    }
+    if (m_settles > 0 && sc_pending_activity_at_current_time()) {
+        --m_settles;
         next_trigger(SC_ZERO_TIME);
         return;
     }
-    m_settled = false;
+    m_settles = kFresh;
     if (m_batching)
         evaluate_batch(now / m_period_ticks);
     else
@@ -190,11 +254,12 @@ void BusClock::evaluate_edge(uint64_t edge, bool batch) {
     if (m_timed_wake <= edge) {
         m_timed_wake = kNever;
         for (Slot& s : m_slots) {
-            if (s.awake || s.wake_edge == kNever) continue;
-            if (s.wake_edge <= edge)
+            if (s.awake) continue;
+            const uint64_t wake = std::min(s.wake_edge, s.alarm_edge);
+            if (wake <= edge)
                 wake_slot(s);
-            else if (s.wake_edge < m_timed_wake)
-                m_timed_wake = s.wake_edge;
+            else if (wake < m_timed_wake)
+                m_timed_wake = wake;
         }
     }
     if (m_level) {
@@ -225,10 +290,7 @@ void BusClock::dispatch(uint64_t edge, bool batch) {
 }
 
 void BusClock::reschedule(uint64_t now) {
-    if (m_next_edge == kNever) {
-        next_trigger(m_restart);
-        return;
-    }
+    if (m_next_edge == kNever) return;  // until m_restart
     const uint64_t at = m_next_edge * m_period_ticks;
     if (at == now) {
         next_trigger(SC_ZERO_TIME);
@@ -237,7 +299,7 @@ void BusClock::reschedule(uint64_t now) {
         // clock than a timeout set by next_trigger().
         m_tick.notify(m_period);
     } else {
-        next_trigger(sc_time::from_value(at - now), m_restart);
+        restart_at(m_next_edge);  // an earlier wake replaces it (schedule_from())
     }
 }
 

@@ -7,7 +7,9 @@
 // When an edge is evaluated: after what else was due at that instant has run for one delta cycle (as agents sensitive
 // to an sc_clock's posedge run one delta after the timed activity of their time step), so a CPU request or a frame
 // that arrives exactly at an edge is seen by that edge. Sleeping is invisible: a woken agent is evaluated from the
-// first rising edge at or after the wake that has not been evaluated yet, as if it had never slept.
+// first rising edge at or after the wake that has not been evaluated yet, as if it had never slept. An alarm
+// (set_alarm) counts as a wake in its instant's first delta cycle: an edge only an alarm asks for is evaluated after
+// one delta of what that first delta started.
 //
 // Batching (set_batching): edges every awake agent vouches for (ClockedAgent::steady_edge()) are evaluated one after
 // the other within one activation, before the next pending kernel activity; the agents see the same lines and edge
@@ -73,6 +75,10 @@ class BusClock : public sc_core::sc_module {
     void wake(AgentId id);
     /// Evaluate a sleeping agent from the first rising edge at or after `at` (absolute time); an earlier wake wins.
     void wake_at(AgentId id, const sc_core::sc_time& at);
+    /// A sleeping agent's alarm: as wake_at(), but each call replaces the previous alarm, later as well as earlier
+    /// (the fast mode's DMA completion, which a CPU cycle that cuts the burst moves later); wake_at()'s wakes still
+    /// apply. Cleared when the agent wakes.
+    void set_alarm(AgentId id, const sc_core::sc_time& at);
     bool awake(AgentId id) const { return m_slots[id].awake; }
 
     /// The resolved bus lines changed (PciBus calls this): wakes the agents sleeping on bus changes; `inta_only`:
@@ -128,9 +134,11 @@ class BusClock : public sc_core::sc_module {
         std::string name;
         bool awake = true;
         bool on_change = false;
-        bool on_inta = true;          // with on_change: an INTA#-only change wakes it too
-        uint64_t wake_edge = kNever;  // timed wake: the first edge index at or after its time
-        bool vouched = false;         // answered steady_edge() for the batch edge about to be evaluated
+        bool on_inta = true;                                // with on_change: an INTA#-only change wakes it too
+        uint64_t wake_edge = kNever;                        // timed wake: the first edge index at or after its time
+        uint64_t alarm_edge = kNever;                       // set_alarm()'s edge
+        sc_core::sc_time alarm_at = sc_core::SC_ZERO_TIME;  // and its time
+        bool vouched = false;  // answered steady_edge() for the batch edge about to be evaluated
     };
     static constexpr uint64_t kNever = ~uint64_t(0);
 
@@ -146,9 +154,13 @@ class BusClock : public sc_core::sc_module {
     void record_batched_edge(uint64_t edge);
     void reschedule(uint64_t now);
     void negedge_method();
-    uint64_t first_open_edge() const;   // the first edge at or after now that is not evaluated yet
-    void schedule_from(uint64_t edge);  // make sure edge_method() runs no later than that edge
+    uint64_t first_open_edge() const;  // the first edge at or after now that is not evaluated yet
+    /// Make sure edge_method() runs no later than that edge; `alarm`: for set_alarm().
+    void schedule_from(uint64_t edge, bool alarm = false);
+    void restart_at(uint64_t edge);
     void wake_slot(Slot& s);
+    uint64_t earliest_timed_wake() const;
+    void alarm_moved_later(uint64_t from);
 
     sc_core::sc_time m_period;
     uint64_t m_period_ticks;  // in time resolution units
@@ -159,8 +171,10 @@ class BusClock : public sc_core::sc_module {
     uint64_t m_edges = 0;            // edges evaluated; the last one is m_edges - 1
     uint64_t m_next_edge = 0;        // the edge edge_method() is scheduled for; kNever: stopped
     uint64_t m_edge_delta = ~uint64_t(0);
-    bool m_settled = false;      // this edge already waited one delta for the other activity at its instant
-    bool m_dispatching = false;  // agents are being evaluated
+    static constexpr int kFresh = -1;
+    int m_settles = kFresh;          // deltas this edge may still wait for the other activity at its instant
+    uint64_t m_alarm_edge = kNever;  // m_restart's timed notification is for this edge, which only an alarm asks for
+    bool m_dispatching = false;      // agents are being evaluated
     mutable bool m_keep_running = false;
     BatchLines* m_batch_lines = nullptr;
     bool m_batching = false;
@@ -170,8 +184,8 @@ class BusClock : public sc_core::sc_module {
     bool m_batch_edge = false;
     std::vector<PolledTraceFile*> m_batch_traces;  // trace files that take a record of every batched edge
     bool m_untraceable = false;                    // a trace file that cannot: no batches
-    sc_core::sc_event m_restart;
-    sc_core::sc_event m_tick;  // the next edge of a ticking clock (edge_method()'s static sensitivity)
+    sc_core::sc_event m_restart;  // the next edge of a stopped clock (edge_method()'s static sensitivity)
+    sc_core::sc_event m_tick;     // the next edge of a ticking clock (edge_method()'s static sensitivity)
     sc_core::sc_event m_posedge;
     sc_core::sc_event m_negedge;
     sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>* m_level =

@@ -209,12 +209,13 @@ void PciBus::publish(uint32_t driven, uint32_t contention, uint32_t level, uint6
     m_now.ad = ad;
     m_now.cbe_n = cbe_n;
     // The point-to-point lines are compared only when one of their setters wrote a new value in this phase.
-    bool inta_changed = false, reset_asserted = false;
+    bool inta_changed = false, reset_asserted = false, reset_released = false;
     if (m_p2p_dirty) {
         m_p2p_dirty = false;
         const Lines& r = m_next;
         inta_changed = r.inta != m_now.inta;
         reset_asserted = m_now.rst_n && !r.rst_n;
+        reset_released = !m_now.rst_n && r.rst_n;
         changed = changed || r.req_n != m_now.req_n || r.gnt_n != m_now.gnt_n || r.idsel != m_now.idsel ||
                   r.rst_n != m_now.rst_n;
         m_now.req_n = r.req_n;
@@ -227,8 +228,12 @@ void PciBus::publish(uint32_t driven, uint32_t contention, uint32_t level, uint6
     if (!changed && !inta_changed) return;
     CLK.bus_changed(!changed);
     if (m_changed_used) m_changed.notify(SC_ZERO_TIME);
-    if (inta_changed) m_inta_changed.notify(SC_ZERO_TIME);
+    if (inta_changed && (m_inta_watched || m_inta_awaited)) {
+        m_inta_awaited = false;
+        m_inta_changed.notify(SC_ZERO_TIME);
+    }
     if (reset_asserted) m_reset_asserted.notify(SC_ZERO_TIME);
+    if (reset_released) m_reset_released.notify(SC_ZERO_TIME);
     if (m_trace) m_trace->changed(m_now);
 }
 

@@ -154,10 +154,21 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
         m_changed_used = true;
         return m_changed;
     }
-    /// Notified (delta) when INTA# changes.
-    const sc_core::sc_event& inta_event() const { return m_inta_changed; }
+    /// Notified (delta) when INTA# changes, for a process sensitive to it throughout (static sensitivity).
+    const sc_core::sc_event& inta_event() const {
+        m_inta_watched = true;
+        return m_inta_changed;
+    }
+    /// The same event for one wait: notified at the next INTA# change after this call. A process that waits for it
+    /// now and then asks each time; while nobody waits, a change notifies nothing (most changes in the fast mode).
+    const sc_core::sc_event& next_inta_event() const {
+        m_inta_awaited = true;
+        return m_inta_changed;
+    }
     /// Notified (delta) when RST# becomes asserted.
     const sc_core::sc_event& reset_event() const { return m_reset_asserted; }
+    /// Notified (delta) when RST# becomes deasserted.
+    const sc_core::sc_event& reset_released_event() const { return m_reset_released; }
 
     /// Turn burst batching on or off (BusClock::set_batching; off by default).
     void set_burst_batching(bool on) { CLK.set_batching(this, on); }
@@ -217,7 +228,10 @@ class PciBus : public sc_core::sc_module, private ClockedAgent, private BatchLin
     sc_core::sc_event m_changed;
     sc_core::sc_event m_inta_changed;
     sc_core::sc_event m_reset_asserted;
+    sc_core::sc_event m_reset_released;
     mutable bool m_changed_used = false;
+    mutable bool m_inta_watched = false;  // inta_event() was asked for
+    mutable bool m_inta_awaited = false;  // next_inta_event() was asked for since the last INTA# change
 
     BusTrace* m_trace = nullptr;  // while traced (model/pci/bus_trace.h)
 };

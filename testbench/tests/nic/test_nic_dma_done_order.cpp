@@ -1,7 +1,8 @@
 // When the device takes a completion from the fast mode's DMA port (Nic82540em::dma_port_done) against a frame from
 // the wire at the same instant: as the pin-level master engine hears a burst end on the clock edge, after what else
 // is due at that instant, the frame comes first, whichever of the two is reported first. The completion's effect seen
-// here is the one that does not need a request in flight: Status.Received Target Abort, latched as it is taken.
+// here is the one that does not need a request in flight: Status.Received Target Abort, latched as it is taken. A
+// completion a CPU cycle moves later (Nic82540em::dma_port_moved) is taken at its new time.
 #include <catch2/catch.hpp>
 
 #include <systemc>
@@ -43,7 +44,7 @@ TEST_CASE("a frame arriving at a DMA completion's instant is received before the
     uint64_t frames_then = 0;
     b.run([&](hostdrv::HostPlatform& hp) {
         stall_past_edge(hp, 10);
-        b.nic.dma_port_done(rq, pci::MasterStatus::TargetAbort, 0);  // reported first, taken on the edge
+        b.nic.dma_port_done(rq, pci::MasterStatus::TargetAbort, 0, sc_time_stamp());  // due first, taken on the edge
         b.nic.receive(frame());
         frames_then = b.nic.data_path().stats().rx_dropped;  // the link is down: the MAC drops it, counted at once
         before_edge = target_abort_seen(b);
@@ -52,7 +53,7 @@ TEST_CASE("a frame arriving at a DMA completion's instant is received before the
 
         hp.config_write(b.dev, cfg::kStatus, 2, cfg::kStsReceivedTargetAbort);  // write one to clear
         stall_past_edge(hp, 5);
-        b.nic.dma_port_done(rq, pci::MasterStatus::TargetAbort, 0);
+        b.nic.dma_port_done(rq, pci::MasterStatus::TargetAbort, 0, sc_time_stamp());
         hp.stall_ns(1);  // a later instant, before the next edge
         b.nic.receive(frame());
         earlier_instant = target_abort_seen(b);
@@ -64,4 +65,24 @@ TEST_CASE("a frame arriving at a DMA completion's instant is received before the
     CHECK(after_edge);
     INFO("a completion of an earlier instant is taken before a frame that arrives before the edge");
     CHECK(earlier_instant);
+}
+
+TEST_CASE("a DMA completion the port moves later is taken at its new time, not the old one", "[nic][fast]") {
+    Bench b;
+    pci::MasterRequest rq;
+    rq.cmd = pci::Cmd::MemRead;
+    bool at_old_time = true, at_new_time = false;
+    b.run([&](hostdrv::HostPlatform& hp) {
+        stall_past_edge(hp, 0);
+        const sc_time t = sc_time_stamp();
+        b.nic.dma_port_done(rq, pci::MasterStatus::TargetAbort, 0, t + sc_time(90, SC_NS));
+        hp.stall_ns(30);
+        b.nic.dma_port_moved(t + sc_time(180, SC_NS));  // a CPU cycle cut the burst
+        hp.stall_ns(100);
+        at_old_time = target_abort_seen(b);
+        hp.stall_ns(90);
+        at_new_time = target_abort_seen(b);
+    });
+    CHECK_FALSE(at_old_time);
+    CHECK(at_new_time);
 }

@@ -225,6 +225,34 @@ TEST_CASE("RST# is held for reset_clocks and the lines sample what was driven on
     CHECK(bus.lines().contention == 0);
 }
 
+TEST_CASE("reset_released_event is notified when RST# is deasserted, and only then", "[pci][bus]") {
+    BusConfig cfg;
+    cfg.reset_clocks = 3;
+    PciBus bus("pci", cfg);
+    struct Listener : sc_module {
+        PciBus& bus;
+        std::vector<sc_time> released;  // when notified, with RST# deasserted
+        unsigned with_rst_asserted = 0;
+        SC_HAS_PROCESS(Listener);
+        Listener(sc_module_name n, PciBus& b) : sc_module(n), bus(b) { SC_THREAD(run); }
+        void run() {
+            for (;;) {
+                wait(bus.reset_released_event());
+                if (bus.lines().rst_n)
+                    released.push_back(sc_time_stamp());
+                else
+                    ++with_rst_asserted;
+            }
+        }
+    } listener("listener", bus);
+    sc_start(cfg.period() * 10);
+    bus.assert_reset(2);  // again, for two clocks from the next edge
+    sc_start(cfg.period() * 10);
+    // Released where the reset agent lets go: the edge before the first one that samples RST# deasserted.
+    CHECK(listener.released == std::vector<sc_time>{cfg.period() * 2, cfg.period() * 11});
+    CHECK(listener.with_rst_asserted == 0);
+}
+
 TEST_CASE("two drivers on one line are contention and undriven lines read as pulled up", "[pci][bus]") {
     PciBus bus("pci", BusConfig{});
     Poker a("a", bus, 2), b("b", bus, 2);
