@@ -63,12 +63,17 @@ void TrafficGen::next_into(uint32_t len, std::vector<uint8_t>& f) {
     }
     std::memcpy(f.data(), h, kTrafficHeader);
     // Whole words apart from the last, each the generator's number in little-endian byte order.
+    // The generator and the frame's pointer held locally: a byte store may alias them, so the compiler would
+    // otherwise store the generator's state and reload the pointer after every word.
+    Rng rng = m_rng;
+    uint8_t* const p = f.data();
     size_t i = kTrafficHeader;
-    for (; i + 8 <= len; i += 8) put_le64(f.data() + i, m_rng.next());
+    for (; i + 8 <= len; i += 8) put_le64(p + i, rng.next());
     if (i < len) {
-        const uint64_t r = m_rng.next();
-        for (size_t b = 0; i + b < len; ++b) f[i + b] = static_cast<uint8_t>(r >> (8 * b));
+        const uint64_t r = rng.next();
+        for (size_t b = 0; i + b < len; ++b) p[i + b] = static_cast<uint8_t>(r >> (8 * b));
     }
+    m_rng = rng;
     ++m_seq;
 }
 
