@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "model/common/splitmix64.h"
 #include "testbench/machine/driver_bringup.h"
+#include "testbench/machine/seeded_bytes.h"
 
 namespace nicsim::tb {
 
@@ -55,12 +55,7 @@ void TrafficHarness::make_frame_into(std::vector<uint8_t>& f, uint64_t seed, uin
     p[13] = 0xB5;
     put_le64(p + 14, index);
     uint64_t state = seed ^ (static_cast<uint64_t>(dir) << 56) ^ (index * 0xD1B54A32D192ED03ull);
-    size_t i = 22;
-    for (; i + 8 <= n; i += 8) put_le64(p + i, splitmix64(state));
-    if (i < n) {
-        const uint64_t r = splitmix64(state);
-        for (size_t b = 0; i + b < n; ++b) p[i + b] = static_cast<uint8_t>(r >> (8 * b));
-    }
+    splitmix64_bytes(state, p + 22, n - 22);
 }
 
 void TrafficHarness::transmit(const net::Frame& frame) {

@@ -1,11 +1,14 @@
-// The seeded frame generators (TrafficHarness::make_frame for the harness, TrafficGen for nicsim) write their
+// The seeded payload (splitmix64_bytes, four numbers per vector step) is the serial splitmix64 sequence. The seeded
+// frame generators (TrafficHarness::make_frame for the harness, TrafficGen for nicsim) write their
 // frames into reused storage: whatever the vector held before, of any size, the frame is the same bytes. The
 // harness's frame is spelled out here byte by byte from its format (traffic_harness.h).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <vector>
 
 #include "model/common/splitmix64.h"
+#include "testbench/machine/seeded_bytes.h"
 #include "testbench/machine/traffic.h"
 #include "testbench/machine/traffic_harness.h"
 
@@ -88,4 +91,27 @@ TEST_CASE("TrafficGen's frames are their format's bytes, also written over reuse
         REQUIRE(reused == expected);
     }
     CHECK(reusing.made() == 200);
+}
+
+TEST_CASE("splitmix64_bytes writes the serial splitmix64 numbers little-endian for every length and start",
+          "[machine][traffic]") {
+    std::vector<uint8_t> out(420);
+    size_t wrong = 0;
+    for (size_t start = 0; start < 8; ++start) {
+        for (size_t len = 0; start + len <= out.size(); ++len) {
+            uint64_t state = 0x1234 + len, serial = state;
+            std::fill(out.begin(), out.end(), 0xEE);
+            tb::splitmix64_bytes(state, out.data() + start, len);
+            std::vector<uint8_t> expected(start, 0xEE);
+            while (expected.size() < start + len) {
+                const uint64_t r = splitmix64(serial);
+                for (int b = 0; b < 8 && expected.size() < start + len; ++b)
+                    expected.push_back(static_cast<uint8_t>(r >> (8 * b)));
+            }
+            expected.resize(out.size(), 0xEE);
+            if (out != expected || state != serial) ++wrong;
+        }
+    }
+    INFO("bytes or the state after them differ from the serial sequence's");
+    CHECK(wrong == 0);
 }
