@@ -29,8 +29,13 @@ class WireSink {
     virtual void transmit(const Frame& frame) = 0;
 };
 
-/// Ethernet CRC-32 (reflected 0x04C11DB7, init and final XOR 0xFFFFFFFF) of `len` bytes.
+/// Ethernet CRC-32 (reflected 0x04C11DB7, init and final XOR 0xFFFFFFFF) of `len` bytes: libdeflate's (carry-less
+/// multiply where the CPU has it) when the build found the library, else ethernet_crc32_sliced.
 uint32_t ethernet_crc32(const uint8_t* data, size_t len);
+/// True when ethernet_crc32 is libdeflate's.
+bool ethernet_crc32_from_libdeflate();
+/// The same CRC computed here, eight bytes per step from sliced tables: the fallback without libdeflate.
+uint32_t ethernet_crc32_sliced(const uint8_t* data, size_t len);
 /// Append the FCS (CRC-32, least significant byte first, as it goes on the wire).
 void append_fcs(std::vector<uint8_t>& frame);
 /// True when the last 4 bytes of `data` are the correct FCS of the bytes before them.

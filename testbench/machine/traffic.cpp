@@ -5,16 +5,6 @@
 
 namespace nicsim::tb {
 
-namespace {
-void put_le64(uint8_t* p, uint64_t v) {
-    if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
-        std::memcpy(p, &v, 8);  // one store
-    } else {
-        for (int b = 0; b < 8; ++b) p[b] = static_cast<uint8_t>(v >> (8 * b));
-    }
-}
-}  // namespace
-
 TrafficGen::TrafficGen(uint64_t seed, uint8_t direction, const SizeDist& sizes, const Mac& dst, const Mac& src)
     : m_rng(seed * 0x100000001B3ull + direction), m_dir(direction), m_sizes(sizes), m_dst(dst), m_src(src) {}
 
@@ -63,12 +53,7 @@ void TrafficGen::next_into(uint32_t len, std::vector<uint8_t>& f) {
     }
     std::memcpy(f.data(), h, kTrafficHeader);
     // Whole words apart from the last, each the generator's number in little-endian byte order.
-    size_t i = kTrafficHeader;
-    for (; i + 8 <= len; i += 8) put_le64(f.data() + i, m_rng.next());
-    if (i < len) {
-        const uint64_t r = m_rng.next();
-        for (size_t b = 0; i + b < len; ++b) f[i + b] = static_cast<uint8_t>(r >> (8 * b));
-    }
+    m_rng.fill(f.data() + kTrafficHeader, len - kTrafficHeader);
     ++m_seq;
 }
 

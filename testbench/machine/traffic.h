@@ -8,6 +8,7 @@
 
 #include "model/common/splitmix64.h"
 #include "testbench/checkers/traffic_format.h"
+#include "testbench/machine/seeded_bytes.h"
 #include "testbench/nicsim/run_config.h"
 
 namespace nicsim::tb {
@@ -21,6 +22,8 @@ class Rng {
     uint64_t next() { return splitmix64(m_state); }
     /// Uniform in [lo, hi].
     uint64_t range(uint64_t lo, uint64_t hi) { return lo + next() % (hi - lo + 1); }
+    /// `len` bytes of its numbers, each little-endian (splitmix64_bytes).
+    void fill(uint8_t* out, size_t len) { splitmix64_bytes(m_state, out, len); }
 
   private:
     uint64_t m_state;

@@ -1,7 +1,9 @@
 #include "testbench/machine/traffic_harness.h"
 
-#include "model/common/splitmix64.h"
+#include <cstring>
+
 #include "testbench/machine/driver_bringup.h"
+#include "testbench/machine/seeded_bytes.h"
 
 namespace nicsim::tb {
 
@@ -10,6 +12,15 @@ using namespace sc_core;
 namespace {
 constexpr uint8_t kPeerMac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 constexpr uint64_t kPollNs = 2'000;  // how often the program looks at completions and receptions
+
+/// `v` in little-endian byte order: one store on a little-endian host.
+void put_le64(uint8_t* p, uint64_t v) {
+    if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+        std::memcpy(p, &v, 8);
+    } else {
+        for (int b = 0; b < 8; ++b) p[b] = static_cast<uint8_t>(v >> (8 * b));
+    }
+}
 
 }  // namespace
 
@@ -26,33 +37,25 @@ TrafficHarness::~TrafficHarness() = default;
 
 std::vector<uint8_t> TrafficHarness::make_frame(uint64_t seed, uint8_t dir, uint64_t index, uint32_t size,
                                                 const uint8_t dst[6], const uint8_t src[6]) {
-    std::vector<uint8_t> f(size < 22 ? 22 : size);
-    for (int i = 0; i < 6; ++i) {
-        f[i] = dst[i];
-        f[6 + i] = src[i];
-    }
-    f[12] = 0x88;
-    f[13] = 0xB5;
-    for (int i = 0; i < 8; ++i) f[14 + i] = static_cast<uint8_t>(index >> (8 * i));
-    uint64_t state = seed ^ (static_cast<uint64_t>(dir) << 56) ^ (index * 0xD1B54A32D192ED03ull);
-    size_t i = 22;
-    for (; i + 8 <= f.size(); i += 8) {  // whole words: eight stores the compiler merges into one
-        const uint64_t r = splitmix64(state);
-        uint8_t* p = f.data() + i;
-        p[0] = static_cast<uint8_t>(r);
-        p[1] = static_cast<uint8_t>(r >> 8);
-        p[2] = static_cast<uint8_t>(r >> 16);
-        p[3] = static_cast<uint8_t>(r >> 24);
-        p[4] = static_cast<uint8_t>(r >> 32);
-        p[5] = static_cast<uint8_t>(r >> 40);
-        p[6] = static_cast<uint8_t>(r >> 48);
-        p[7] = static_cast<uint8_t>(r >> 56);
-    }
-    if (i < f.size()) {
-        const uint64_t r = splitmix64(state);
-        for (size_t b = 0; i + b < f.size(); ++b) f[i + b] = static_cast<uint8_t>(r >> (8 * b));
-    }
+    std::vector<uint8_t> f;
+    make_frame_into(f, seed, dir, index, size, dst, src);
     return f;
+}
+
+void TrafficHarness::make_frame_into(std::vector<uint8_t>& f, uint64_t seed, uint8_t dir, uint64_t index, uint32_t size,
+                                     const uint8_t dst[6], const uint8_t src[6]) {
+    const size_t n = size < 22 ? 22 : size;
+    f.resize(n);  // every byte is written below; a reused vector of the same size is not touched
+    // Through a local pointer and length: a byte store may alias the vector's own pointers, so the compiler would
+    // otherwise reload them after every store.
+    uint8_t* const p = f.data();
+    std::memcpy(p, dst, 6);
+    std::memcpy(p + 6, src, 6);
+    p[12] = 0x88;
+    p[13] = 0xB5;
+    put_le64(p + 14, index);
+    uint64_t state = seed ^ (static_cast<uint64_t>(dir) << 56) ^ (index * 0xD1B54A32D192ED03ull);
+    splitmix64_bytes(state, p + 22, n - 22);
 }
 
 void TrafficHarness::transmit(const net::Frame& frame) {
@@ -79,10 +82,14 @@ void TrafficHarness::program(hostdrv::HostPlatform& hp) {
     uint64_t sent = 0;
     for (;;) {
         while (sent < m_cfg.tx_packets && m_ndis->sends_outstanding() < m_cfg.window) {
-            m_ndis->send(make_frame(m_cfg.seed, 1, sent, m_cfg.frame_size, kPeerMac, own));
+            make_frame_into(m_tx_frame, m_cfg.seed, 1, sent, m_cfg.frame_size, kPeerMac, own);
+            m_ndis->send(m_tx_frame);
             ++sent;
         }
-        if (!m_cfg.keep_frames) m_dropped_received += m_ndis->take_received().size();  // counts only: memory flat
+        if (!m_cfg.keep_frames) {  // counts only: memory flat, and the taken frames' storage is reused for the next
+            m_ndis->take_received(m_taken);
+            m_dropped_received += m_taken.size();
+        }
         if (sent >= m_cfg.tx_packets && m_ndis->sends_outstanding() == 0 && received() >= m_cfg.rx_packets) break;
         m_ndis->run_for_ns(kPollNs);
     }
@@ -94,10 +101,10 @@ void TrafficHarness::inject() {
     if (m_cfg.rx_packets == 0) return;
     if (!m_up) wait(m_up_event);
     const double bit_ns = 1000.0 / m_nic.params().link_mbps;
+    net::Frame f;  // one frame's storage for every injected frame (the NIC copies what it receives)
+    f.fcs_included = false;
     for (uint64_t i = 0; i < m_cfg.rx_packets; ++i) {
-        net::Frame f;
-        f.bytes = make_frame(m_cfg.seed, 0, i, m_cfg.frame_size, m_nic.params().mac, kPeerMac);
-        f.fcs_included = false;
+        make_frame_into(f.bytes, m_cfg.seed, 0, i, m_cfg.frame_size, m_nic.params().mac, kPeerMac);
         f.time_ns = static_cast<uint64_t>(sc_time_stamp().value() / sc_time(1, SC_NS).value());
         const size_t wire_bytes = f.bytes.size() + 4 + 8 + 12;  // FCS, preamble and SFD, inter-frame gap
         m_nic.receive(f);

@@ -38,6 +38,9 @@ class TrafficHarness : public sc_core::sc_module, public net::WireSink {
     /// Frame `index` of direction `dir` (0 = injected by the far end, 1 = sent by the driver), without FCS.
     static std::vector<uint8_t> make_frame(uint64_t seed, uint8_t dir, uint64_t index, uint32_t size,
                                            const uint8_t dst[6], const uint8_t src[6]);
+    /// The same into `frame` (its storage reused).
+    static void make_frame_into(std::vector<uint8_t>& frame, uint64_t seed, uint8_t dir, uint64_t index, uint32_t size,
+                                const uint8_t dst[6], const uint8_t src[6]);
 
     void transmit(const net::Frame& frame) override;
     /// Frames the NIC transmitted, FCS stripped, in order (when keep_frames).
@@ -61,6 +64,8 @@ class TrafficHarness : public sc_core::sc_module, public net::WireSink {
     nic::Nic82540em& m_nic;
     std::unique_ptr<ndis::NdisHost> m_ndis;
     std::vector<std::vector<uint8_t>> m_transmitted;
+    std::vector<uint8_t> m_tx_frame;           // the frame being sent (NDIS copies it into its send pages)
+    std::vector<ndis::ReceivedFrame> m_taken;  // indicated frames taken when not kept
     uint64_t m_tx_frames = 0;
     uint64_t m_injected = 0;
     size_t m_dropped_received = 0;  // indicated frames counted and let go (keep_frames off)
