@@ -112,6 +112,7 @@ class RunProgram {
     void drain_received();
     void note_resets(unsigned hang_resets_before);
     bool rx_losses_explained() const;
+    bool all_frames_arrived() const;
     bool check_current_address();
     void wait_until_ready(hostdrv::HostPlatform& hp);
     bool large_send_offered(size_t bytes) const;
