@@ -110,7 +110,7 @@ void RunProgram::send_one(SeqOf& seq_of, uint64_t seq, const std::vector<uint8_t
     if (m_ndis->hal().sg_enabled()) mapping = std::min(mapping, m_ndis->hal().max_mapping());
     if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(mapping))) ++m_layouts_merged;
     layout.fragments.pop_back();  // the last buffer takes the rest
-    seq_of[m_ndis->send(frame, layout)] = seq;
+    seq_of.hold(m_ndis->send(frame, layout)) = seq;
 }
 
 void RunProgram::send_large(SeqOf& seq_of, uint64_t seq, const std::vector<uint8_t>& frame, Rng& frag_rng) {
@@ -192,14 +192,14 @@ bool RunProgram::wait_for_hang_check(uint64_t checks_at_quiet) const {
 void RunProgram::take_send_results(SeqOf& seq_of) {
     m_ndis->take_send_results(m_results_taken);
     for (const ndis::SendResult& res : m_results_taken) {
-        const auto it = seq_of.find(res.id);
-        if (it == seq_of.end()) continue;
+        const size_t i = seq_of.find(res.id);
+        if (i == SeqOf::kNone) continue;
         if (m_reset_end_ns && res.status == NDIS_STATUS_SUCCESS) ++m_tx_after_reset;
         if (res.status != NDIS_STATUS_SUCCESS) {
             if (m_sends_refused++ == 0) m_first_refusal = res.status;
-            m_tx_board->withdraw(it->second);
+            m_tx_board->withdraw(seq_of.at(i));
         }
-        seq_of.erase(it);
+        seq_of.erase(i);
     }
 }
 
