@@ -10,7 +10,7 @@ namespace nicsim::bench {
 const std::vector<std::string> kMeasurements = {"ref",    "full", "full64", "vcd",    "fst",  "idle",
                                                 "pinh",   "fast", "tfull",  "eff",    "line", "small",
                                                 "tsmall", "long", "tlong",  "tdetail"};
-const std::vector<std::string> kProfiles = {"full", "full64", "vcd", "fst", "pin", "fast", "small", "tsmall"};
+const std::vector<std::string> kProfiles = {"full", "full64", "vcd", "fst", "pin", "fast", "tfull", "small", "tsmall"};
 
 bool Options::wants(const std::string& name) const {
     return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
@@ -66,7 +66,7 @@ std::optional<int> parse_options(int argc, char* argv[], Options& o) {
     if (std::find(kProfiles.begin(), kProfiles.end(), profile[0]) == kProfiles.end() ||
         !CLI::detail::lexical_cast(profile[1], o.profile_clocks) || o.profile_clocks == 0) {
         std::fprintf(stderr,
-                     "nicsim_bench: --profile takes full, full64, vcd, fst, pin, fast, small or tsmall and a "
+                     "nicsim_bench: --profile takes full, full64, vcd, fst, pin, fast, tfull, small or tsmall and a "
                      "positive number of clocks\n");
         return 2;
     }

@@ -110,7 +110,7 @@ void RunProgram::send_one(SeqOf& seq_of, uint64_t seq, const std::vector<uint8_t
     if (m_ndis->hal().sg_enabled()) mapping = std::min(mapping, m_ndis->hal().max_mapping());
     if (fit_map_registers(layout.fragments, layout.page_offset, map_registers_for(mapping))) ++m_layouts_merged;
     layout.fragments.pop_back();  // the last buffer takes the rest
-    seq_of[m_ndis->send(frame, layout)] = seq;
+    seq_of.hold(m_ndis->send(frame, layout)) = seq;
 }
 
 void RunProgram::send_large(SeqOf& seq_of, uint64_t seq, const std::vector<uint8_t>& frame, Rng& frag_rng) {
@@ -177,6 +177,12 @@ bool RunProgram::rx_losses_explained() const {
     return missing <= nic_rx_losses() + m_rx_unindicated_at_reset;
 }
 
+bool RunProgram::all_frames_arrived() const {
+    // Frames from a pcap file are not expected one by one: wait until the file is played and receive is quiet.
+    // A frame the NIC counted as lost will not come: the run need not wait for it.
+    return rx_losses_explained() && m_tx_board->missing() == 0 && !m_rx_source_done;
+}
+
 bool RunProgram::wait_for_hang_check(uint64_t checks_at_quiet) const {
     const ndis::NdisHost& h = *m_ndis;
     return h.has_check_for_hang() && h.hang_period_ns() <= kHangWaitMaxNs &&
@@ -186,14 +192,14 @@ bool RunProgram::wait_for_hang_check(uint64_t checks_at_quiet) const {
 void RunProgram::take_send_results(SeqOf& seq_of) {
     m_ndis->take_send_results(m_results_taken);
     for (const ndis::SendResult& res : m_results_taken) {
-        const auto it = seq_of.find(res.id);
-        if (it == seq_of.end()) continue;
+        const size_t i = seq_of.find(res.id);
+        if (i == SeqOf::kNone) continue;
         if (m_reset_end_ns && res.status == NDIS_STATUS_SUCCESS) ++m_tx_after_reset;
         if (res.status != NDIS_STATUS_SUCCESS) {
             if (m_sends_refused++ == 0) m_first_refusal = res.status;
-            m_tx_board->withdraw(it->second);
+            m_tx_board->withdraw(seq_of.at(i));
         }
-        seq_of.erase(it);
+        seq_of.erase(i);
     }
 }
 
@@ -243,11 +249,11 @@ void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
             checks_at_quiet = m_ndis->hang_checks();
         }
         const bool rx_done = rx_expected_total == 0 || m_rx_board.counts().expected >= rx_expected_total;
-        // Frames from a pcap file are not expected one by one: wait until the file is played and receive is quiet.
-        // A frame the NIC counted as lost will not come: the run need not wait for it.
-        const bool all_arrived = rx_losses_explained() && m_tx_board->missing() == 0 && !m_rx_source_done;
         const bool source_done = !m_rx_source_done || m_rx_source_done();
         const bool quiet = now - quiet_since > kRxQuietNs;
+        // Asked only when the answer can matter (the run may end, or it has gone quiet): it reads the NIC's
+        // statistics, which most polls of a busy run need not pay for.
+        const bool all_arrived = ((tx_done && rx_done && source_done) || quiet) && all_frames_arrived();
         const bool hang_check_due = quiet && !all_arrived && wait_for_hang_check(checks_at_quiet);
         if (tx_done && rx_done && source_done && (all_arrived || (quiet && !hang_check_due))) break;
         // Waiting for NDIS's hang check: nothing moves until it comes, so go there in one step.

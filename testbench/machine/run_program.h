@@ -6,16 +6,15 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 
 #include <systemc>
 
 #include "hostdrv/ndis/ndis_host.h"
-#include "hostdrv/ndis/recycling_allocator.h"
 #include "testbench/checkers/pcap_in_board.h"
 #include "testbench/checkers/scoreboard.h"
+#include "testbench/checkers/seq_ring.h"
 #include "testbench/machine/miniport_loader.h"
 #include "testbench/machine/protocol_bind.h"
 #include "testbench/machine/traffic.h"
@@ -25,9 +24,9 @@ namespace nicsim::tb {
 
 class RunProgram {
   public:
-    /// Send id -> traffic sequence of the sends outstanding (one node per send, recycled).
-    using SeqOf = std::map<uint64_t, uint64_t, std::less<uint64_t>,
-                           ndis::RecyclingAllocator<std::pair<const uint64_t, uint64_t>>>;
+    /// Send id -> traffic sequence of the sends outstanding. The NDIS host numbers its sends in order and they
+    /// mostly complete in order, so a ring in id order finds them by position, without a tree node per send.
+    using SeqOf = SeqRing<uint64_t>;
 
     /// `cfg` null: no traffic program (the record stays empty). `partner`: the second machine of a back-to-back
     /// run (it sends when the direction is rx or both). `own`/`peer`: the source and destination of its frames.
@@ -112,6 +111,7 @@ class RunProgram {
     void drain_received();
     void note_resets(unsigned hang_resets_before);
     bool rx_losses_explained() const;
+    bool all_frames_arrived() const;
     bool check_current_address();
     void wait_until_ready(hostdrv::HostPlatform& hp);
     bool large_send_offered(size_t bytes) const;
