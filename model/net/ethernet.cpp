@@ -1,7 +1,8 @@
 #include "model/net/ethernet.h"
 
 #include <array>
-#include <cstring>
+
+#include "model/common/le_bytes.h"
 
 #if NICSIM_HAVE_LIBDEFLATE_CRC
 #include <libdeflate.h>
@@ -34,17 +35,6 @@ constexpr std::array<std::array<uint32_t, 256>, 8> make_crc_slices() {
     return t;
 }
 constexpr std::array<std::array<uint32_t, 256>, 8> kCrcSlices = make_crc_slices();
-
-// Eight bytes as a little-endian number: one load on a little-endian host.
-uint64_t load_le64(const uint8_t* p) {
-    uint64_t v = 0;
-    if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
-        std::memcpy(&v, p, 8);
-    } else {
-        for (int b = 7; b >= 0; --b) v = (v << 8) | p[b];
-    }
-    return v;
-}
 
 }  // namespace
 

@@ -132,13 +132,7 @@ uint64_t NicDataPath::idle_until_ns(uint64_t now_ns) const {
 }
 
 void NicDataPath::tick() {
-    ++m_stats.busy_ticks;
-    if (m_tx->busy()) m_tx->tick();  // an idle engine is not evaluated
-    if (m_rx->busy()) m_rx->tick();
-    if (m_dma->busy()) m_dma->tick();
-}
-
-void NicDataPath::tick_if_busy() {
+    // An idle engine is not evaluated.
     const bool tx = m_tx->busy();
     bool rx = !tx && m_rx->busy();
     if (!tx && !rx && !m_dma->busy()) return;

@@ -1,7 +1,7 @@
 // The NIC data path: descriptor rings with an on-chip cache (prefetch, write-back), the scatter-gather DMA engine
 // (the only path to host memory) and the TX/RX engines. The device front (Nic82540em) owns one, forwards register
-// writes to it, calls tick() from its clock_edge() on every rising edge while busy(), and makes it the client of
-// its PciMasterEngine.
+// writes to it, calls tick() from its clock_edge() on every rising edge (it does nothing while idle), and makes it the
+// client of its PciMasterEngine.
 //
 // Properties (NicParams): dma_address_bits (32: nothing at or above 4 GiB is touched), max_transfer (largest
 // bus-master request; larger operations are split, never truncated), desc_cache_entries (per ring), tx_fifo_bytes,
@@ -138,10 +138,9 @@ class NicDataPath : public pci::MasterClient {
     /// The PHY loops the MAC's frames back (BMCR.LOOPBACK): transmitted frames return to the receiver through the
     /// link, frames from the cable are not heard.
     void set_phy_loopback(bool on) { m_phy_loopback = on; }
-    /// Once per rising bus clock while busy().
+    /// Once per rising bus clock: evaluates the busy engines (each engine's busy() asked once); while none is
+    /// (busy() is false) nothing happens, and the clock is not counted as a busy tick.
     void tick();
-    /// busy() and, when it holds, tick(), with each engine's busy() evaluated once where the two evaluate it twice.
-    void tick_if_busy();
     void master_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done) override;
     const DataPathStats& stats() const;
     /// The engines, for tests and statistics.

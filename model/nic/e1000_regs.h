@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "model/common/le_bytes.h"
+
 namespace nicsim::e1000 {
 
 /// A bit field of a 32/64-bit register or descriptor word: Pos = lowest bit, Width = number of bits.
@@ -478,7 +480,7 @@ inline uint32_t ld32(const uint8_t* p) {
            (static_cast<uint32_t>(p[3]) << 24);
 }
 inline uint64_t ld64(const uint8_t* p) {
-    return ld32(p) | (static_cast<uint64_t>(ld32(p + 4)) << 32);
+    return load_le64(p);
 }
 inline void st16(uint8_t* p, uint16_t v) {
     p[0] = static_cast<uint8_t>(v);
@@ -488,8 +490,7 @@ inline void st32(uint8_t* p, uint32_t v) {
     for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 inline void st64(uint8_t* p, uint64_t v) {
-    st32(p, static_cast<uint32_t>(v));
-    st32(p + 4, static_cast<uint32_t>(v >> 32));
+    store_le64(p, v);
 }
 }  // namespace detail
 

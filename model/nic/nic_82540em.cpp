@@ -281,7 +281,7 @@ void Nic82540em::evaluate_edge() {
     service_phy();
     if (!bus_engines_idle()) tick_bus_engines();
     if (m_eeprom.busy()) m_eeprom.tick();
-    if (!m_cfg.powered_down()) m_dp->tick_if_busy();  // no bus mastering from D3hot
+    if (!m_cfg.powered_down()) m_dp->tick();  // no bus mastering from D3hot
     update_irq();
     if (needs_clock()) return;
     // Asleep until a line changes, wake() (a frame, the link, a register write, DMA done) or the next deadline: a

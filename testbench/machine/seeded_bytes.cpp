@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "model/common/le_bytes.h"
 #include "model/common/splitmix64.h"
 
 namespace nicsim::tb {
@@ -9,14 +10,6 @@ namespace nicsim::tb {
 namespace {
 
 constexpr uint64_t kGamma = 0x9E3779B97F4A7C15ull;  // splitmix64's increment
-
-void put_le64(uint8_t* p, uint64_t v) {
-    if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
-        std::memcpy(p, &v, 8);  // one store
-    } else {
-        for (int b = 0; b < 8; ++b) p[b] = static_cast<uint8_t>(v >> (8 * b));
-    }
-}
 
 #if defined(__x86_64__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
@@ -49,7 +42,7 @@ size_t splitmix64_words(uint64_t& state, uint8_t* out, size_t words) {
         }
         state += i * kGamma;
     }
-    for (; i < words; ++i) put_le64(out + 8 * i, splitmix64(state));
+    for (; i < words; ++i) store_le64(out + 8 * i, splitmix64(state));
     return i;
 }
 

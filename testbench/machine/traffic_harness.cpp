@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "model/common/le_bytes.h"
 #include "testbench/machine/driver_bringup.h"
 #include "testbench/machine/seeded_bytes.h"
 
@@ -12,15 +13,6 @@ using namespace sc_core;
 namespace {
 constexpr uint8_t kPeerMac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 constexpr uint64_t kPollNs = 2'000;  // how often the program looks at completions and receptions
-
-/// `v` in little-endian byte order: one store on a little-endian host.
-void put_le64(uint8_t* p, uint64_t v) {
-    if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
-        std::memcpy(p, &v, 8);
-    } else {
-        for (int b = 0; b < 8; ++b) p[b] = static_cast<uint8_t>(v >> (8 * b));
-    }
-}
 
 }  // namespace
 
@@ -53,7 +45,7 @@ void TrafficHarness::make_frame_into(std::vector<uint8_t>& f, uint64_t seed, uin
     std::memcpy(p + 6, src, 6);
     p[12] = 0x88;
     p[13] = 0xB5;
-    put_le64(p + 14, index);
+    store_le64(p + 14, index);
     uint64_t state = seed ^ (static_cast<uint64_t>(dir) << 56) ^ (index * 0xD1B54A32D192ED03ull);
     splitmix64_bytes(state, p + 22, n - 22);
 }
