@@ -107,6 +107,11 @@ void NdisHost::CurrentKeeper::stall_ns(uint64_t ns) {
     m_owner.make_current();
 }
 
+void NdisHost::CurrentKeeper::wait_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx) {
+    m_inner.wait_ns(ns, woken, ctx);
+    m_owner.make_current();
+}
+
 NdisHost* NdisHost::from_handle(const void* handle) {
     for (NdisHost* h : g_live)
         if (h == handle || &h->m_driver_object == handle) return h;
@@ -881,10 +886,19 @@ void NdisHost::fire_due_timers() {
     }
 }
 
-void NdisHost::run_for_ns(uint64_t ns) {
+void NdisHost::run(uint64_t ns, bool until_work) {
     make_current();
     const uint64_t end = m_platform.now_ns() + ns;
     const bool hang_checks = m_chars.CheckForHangHandler != nullptr;
+    // What the protocol had when it began to wait: anything more wakes it.
+    struct Waiter {
+        const NdisHost* host;
+        size_t results, frames;
+        static bool woken(void* ctx) {
+            const Waiter& w = *static_cast<const Waiter*>(ctx);
+            return w.host->protocol_work_since(w.results, w.frames);
+        }
+    } waiter{this, m_send_results.size(), m_received.size()};
     for (;;) {
         fire_due_timers();
         if (hang_checks && m_running && m_platform.now_ns() >= m_next_hang_ns) {
@@ -903,12 +917,15 @@ void NdisHost::run_for_ns(uint64_t ns) {
         }
         flush_returns();
         const uint64_t now = m_platform.now_ns();
-        if (now >= end) break;
+        if (now >= end || (until_work && Waiter::woken(&waiter))) break;
         uint64_t next = end;
         if (hang_checks && m_running) next = std::min(next, std::max(m_next_hang_ns, now + 1));
         for (const auto& r : m_timers)
             if (r->armed) next = std::min(next, std::max(r->due_ns, now + 1));
-        m_platform.stall_ns(next - now);
+        if (until_work)
+            m_platform.wait_ns(next - now, &Waiter::woken, &waiter);
+        else
+            m_platform.stall_ns(next - now);
     }
 }
 

@@ -207,7 +207,10 @@ class NdisHost {
 
     /// Lets simulated time pass, firing miniport timers when due and calling MiniportCheckForHang every
     /// CheckForHangTimeInSeconds (a reset when it returns TRUE); interrupts are delivered by the platform.
-    void run_for_ns(uint64_t ns);
+    void run_for_ns(uint64_t ns) { run(ns, false); }
+    /// As run_for_ns, but returns as soon as a send has completed or a frame was indicated since the call: the
+    /// protocol's thread waiting on the event its ProtocolSendComplete and receive handlers signal, `ns` its timeout.
+    void run_until_work_ns(uint64_t ns) { run(ns, true); }
     /// Registry keywords NdisReadConfiguration sees (integers) and NdisReadNetworkAddress's override.
     void set_config(const std::string& keyword, ULONG value);
     void set_network_address(const std::vector<uint8_t>& mac) { m_network_address = mac; }
@@ -358,6 +361,11 @@ class NdisHost {
     void send_queued_one();
     void send_queued_packets();
     void flush_returns();
+    void run(uint64_t ns, bool until_work);
+    /// Whether the protocol has results or frames it had not at the sizes given (what run_until_work_ns waits for).
+    bool protocol_work_since(size_t results, size_t frames) const {
+        return m_send_results.size() != results || m_received.size() != frames;
+    }
     /// The PnP manager's part of a start: unassigned BARs get an address in the configured windows, the interrupt
     /// line is routed, and the device's decoders and bus mastering are enabled.
     void assign_resources();
@@ -383,6 +391,7 @@ class NdisHost {
         void io_write(uint32_t port, unsigned size, uint32_t value) override;
         hostdrv::PhysicalMemory& memory() override { return m_inner.memory(); }
         void stall_ns(uint64_t ns) override;
+        void wait_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx) override;
         uint64_t now_ns() const override { return m_inner.now_ns(); }
         void connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) override {
             m_inner.connect_interrupt(device, isr, ctx);

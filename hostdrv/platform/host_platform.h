@@ -40,6 +40,9 @@ class HostPlatform {
     virtual PhysicalMemory& memory() = 0;
     /// Let simulated time pass (NdisStallExecution, NdisMSleep, waiting for the device).
     virtual void stall_ns(uint64_t ns) = 0;
+    /// A thread's wait with a timeout (KeWaitForSingleObject on an event its completion handlers signal): as
+    /// stall_ns(ns), but returns as soon as an interrupt serviced meanwhile left `woken(ctx)` true.
+    virtual void wait_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx) = 0;
     virtual uint64_t now_ns() const = 0;
     /// The CPU calls `isr(ctx)` whenever INTA# of `device` is asserted and the CPU is not already inside it
     /// (between driver calls or inside stall_ns). nullptr disconnects.

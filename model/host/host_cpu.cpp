@@ -78,11 +78,12 @@ uint32_t HostCpu::service_interrupts() {
     return asserted ? pending() : 0;
 }
 
-void HostCpu::stall_ns(uint64_t ns) {
-    const sc_time until = (m_decoupled ? m_qk.get_current_time() : sim_now()) + sc_time(static_cast<double>(ns), SC_NS);
-    m_stats.stall_ns += ns;
+void HostCpu::stall_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx) {
+    const sc_time start = m_decoupled ? m_qk.get_current_time() : sim_now();
+    const sc_time until = start + sc_time(static_cast<double>(ns), SC_NS);
     sync();
     if (m_in_isr) {  // an ISR that stalls just waits: interrupts are masked inside it
+        m_stats.stall_ns += ns;
         if (until > sim_now()) wait(until - sim_now());
         return;
     }
@@ -90,12 +91,32 @@ void HostCpu::stall_ns(uint64_t ns) {
         const uint32_t still = service_interrupts();
         sync();
         const sc_time now = sim_now();
-        if (now >= until) return;
+        if (now >= until || (woken && woken(ctx))) {
+            static const uint64_t ns_ticks = sc_time(1, SC_NS).value();
+            m_stats.stall_ns += (std::min(now, until) - start).value() / ns_ticks;
+            return;
+        }
         if (still != 0)
             wait(std::min(until - now, m_irq_recheck));
+        else if (woken)
+            wait_timeout_or_inta(until, now);
         else
             wait(until - now, m_bus.next_inta_event());
     }
+}
+
+void HostCpu::wait_timeout_or_inta(const sc_time& until, const sc_time& now) {
+    if (m_timeout_or_inta.size() == 0) {
+        m_timeout_or_inta |= m_timeout;
+        m_timeout_or_inta |= m_bus.next_inta_event();
+    }
+    if (m_timeout_at != until) {  // a new deadline (the last one came, or it moved)
+        m_timeout.cancel();
+        m_timeout.notify(until - now);
+        m_timeout_at = until;
+    }
+    m_bus.next_inta_event();  // asks the bus to notify the next change
+    wait(m_timeout_or_inta);
 }
 
 uint64_t HostCpu::now_ns() const {

@@ -69,7 +69,10 @@ class HostCpu : public sc_core::sc_module {
     uint32_t io_read(uint32_t port, unsigned size);
     void io_write(uint32_t port, unsigned size, uint32_t value);
     /// Let `ns` of simulated time pass in the program, servicing interrupts meanwhile (not inside an ISR).
-    void stall_ns(uint64_t ns);
+    void stall_ns(uint64_t ns) { stall_ns(ns, nullptr, nullptr); }
+    /// The same, returning early once an interrupt serviced meanwhile left `woken(ctx)` true (a thread waiting for
+    /// an event its driver's completion handlers signal, with `ns` as its timeout).
+    void stall_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx);
     uint64_t now_ns() const;
     /// `isr` runs whenever INTA# of `device` is asserted and the CPU is not already inside an ISR (while the
     /// program stalls, or after it returned).
@@ -107,6 +110,8 @@ class HostCpu : public sc_core::sc_module {
     /// Calls the ISR of every asserted, connected device once; returns the devices still pending afterwards.
     uint32_t service_interrupts();
     uint32_t pending() const { return m_bus.lines().inta & m_connected; }
+    /// A waiting thread's wait until `until` or the next INTA# change.
+    void wait_timeout_or_inta(const sc_core::sc_time& until, const sc_core::sc_time& now);
 
     pci::PciBus& m_bus;
     Program m_program;
@@ -115,6 +120,11 @@ class HostCpu : public sc_core::sc_module {
     bool m_in_isr = false;
     sc_core::sc_time m_irq_recheck{1, sc_core::SC_US};
     sc_core::sc_event m_done_event;
+    // The timeout of a waiting thread (stall_ns with `woken`), kept pending while its deadline stays the same: a
+    // wait(time, event) per wait would leave a cancelled timeout in the kernel's timed queue at every wake by INTA#.
+    sc_core::sc_event m_timeout;
+    sc_core::sc_time m_timeout_at;
+    sc_core::sc_event_or_list m_timeout_or_inta;  // built at the first wait
     std::array<Isr, 32> m_isr{};
     uint32_t m_connected = 0;  // devices with an ISR
     QuantumKeeper m_qk;

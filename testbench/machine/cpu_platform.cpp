@@ -42,6 +42,10 @@ void CpuPlatform::stall_ns(uint64_t ns) {
     m_cpu.stall_ns(ns);
 }
 
+void CpuPlatform::wait_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx) {
+    m_cpu.stall_ns(ns, woken, ctx);
+}
+
 uint64_t CpuPlatform::now_ns() const {
     return m_cpu.now_ns();
 }

@@ -36,6 +36,7 @@ class CpuPlatform : public hostdrv::HostPlatform {
     void io_write(uint32_t port, unsigned size, uint32_t value) override;
     hostdrv::PhysicalMemory& memory() override { return m_memory; }
     void stall_ns(uint64_t ns) override;
+    void wait_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx) override;
     uint64_t now_ns() const override;
     void connect_interrupt(unsigned device, void (*isr)(void* ctx), void* ctx) override;
     void dma_allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) override;

@@ -476,6 +476,58 @@ TEST_CASE("the CPU calls the ISR for an asserted INTA# while stalling and never 
     r.no_violations();
 }
 
+namespace {
+struct WakeProbe {
+    unsigned isr_calls = 0;
+    static bool woken(void* ctx) { return static_cast<WakeProbe*>(ctx)->isr_calls != 0; }
+};
+}  // namespace
+
+TEST_CASE("a CPU wait with a wake condition ends after the ISR that meets it, else at its timeout",
+          "[host][cpu][irq]") {
+    HostRig r;
+    IrqTarget t("nic0", r.bus, kBar, 0x1000, kIo);
+    WakeProbe probe;
+    sc_spawn([&] {  // INTA# rises at these times (simulated), from outside the program
+        for (const double at_us : {3.0, 25.0, 40.0}) {
+            sc_core::wait(sc_time(at_us, SC_US) - sc_time_stamp());
+            t.raise_irq();
+        }
+    });
+    std::vector<uint64_t> returned;
+    r.cpu.set_stop_when_done(true);
+    r.cpu.set_program([&] {
+        r.cpu.connect_interrupt(t.device, [&] {
+            ++probe.isr_calls;
+            r.cpu.mmio_write(kBar + IrqTarget::kIrqClear, 4, 1);
+        });
+        // Each wait until an absolute deadline; the CPU keeps one timeout pending between waits, so a deadline
+        // earlier than the pending one (30 us after 50 us) must still end its wait on time.
+        for (const uint64_t deadline_ns : {10'000, 20'000, 50'000, 30'000, 50'000, 60'000}) {
+            probe.isr_calls = 0;
+            r.cpu.stall_ns(deadline_ns - r.cpu.now_ns(), &WakeProbe::woken, &probe);
+            returned.push_back(r.cpu.now_ns());
+        }
+    });
+    sc_start(100, SC_US);
+    REQUIRE(r.cpu.program_done());
+    REQUIRE(returned.size() == 6);
+    INFO("woken right after each ISR (its MMIO write takes a few clocks), else at the deadline");
+    CHECK(returned[0] >= 3'000);
+    CHECK(returned[0] < 3'500);
+    CHECK(returned[1] == 20'000);
+    CHECK(returned[2] >= 25'000);
+    CHECK(returned[2] < 25'500);
+    CHECK(returned[3] == 30'000);
+    CHECK(returned[4] >= 40'000);
+    CHECK(returned[4] < 40'500);
+    CHECK(returned[5] == 60'000);
+    CHECK(r.cpu.stats().interrupts == 3);
+    INFO("the time waited counts, not the timeouts asked for: the program waited from 0 to its last return");
+    CHECK(r.cpu.stats().stall_ns == returned[5]);
+    r.no_violations();
+}
+
 TEST_CASE("bad CPU access sizes are refused with a named warning", "[host][cpu]") {
     expect_reports("nicsim/host/cpu-access", 3);
     HostRig r;

@@ -159,9 +159,10 @@ class FakePlatform : public hostdrv::HostPlatform {
             regs[ioaddr & ~3u] = value;
     }
     hostdrv::PhysicalMemory& memory() override { return mem; }
-    void stall_ns(uint64_t ns) override {
-        now += ns;
+    void stall_ns(uint64_t ns) override { advance(now + ns, nullptr, nullptr); }
+    void wait_ns(uint64_t ns, bool (*woken)(void*), void* ctx) override {
         deliver();
+        if (!woken(ctx)) advance(now + ns, woken, ctx);
     }
     uint64_t now_ns() const override { return now; }
     void connect_interrupt(unsigned device, void (*fn)(void*), void* ctx) override {
@@ -179,6 +180,8 @@ class FakePlatform : public hostdrv::HostPlatform {
         ++revokes;
     }
 
+    /// The device raises `cause` at simulated time `at_ns` (later than now), while the host stalls or waits.
+    void raise_at(uint64_t at_ns, uint32_t cause) { later.emplace(at_ns, cause); }
     /// The device raises interrupt causes: ICR |= cause and INTA# asserted until ICR is read.
     void raise(uint32_t cause) {
         regs[kIcr] |= cause;
@@ -213,6 +216,7 @@ class FakePlatform : public hostdrv::HostPlatform {
     std::map<uint32_t, uint32_t> regs;
     uint32_t ioaddr = 0;
     uint64_t now = 0;
+    std::multimap<uint64_t, uint32_t> later;  ///< interrupts raised at a later time (raise_at)
     void (*isr)(void*) = nullptr;
     void* isr_ctx = nullptr;
     unsigned isr_device = ~0u;
@@ -224,6 +228,19 @@ class FakePlatform : public hostdrv::HostPlatform {
     }
     bool in_bar2(uint32_t port) const {
         return (command() & 0x1) && bar2() && port >= bar2() && port < bar2() + kBar2Size;
+    }
+    /// Time passes until `until`, each interrupt of `later` raised at its time; a wait ends after the ISR whose
+    /// work left `woken` true.
+    void advance(uint64_t until, bool (*woken)(void*), void* ctx) {
+        while (!later.empty() && later.begin()->first <= until) {
+            now = std::max(now, later.begin()->first);
+            const uint32_t cause = later.begin()->second;
+            later.erase(later.begin());
+            raise(cause);
+            if (woken && woken(ctx)) return;
+        }
+        now = until;
+        deliver();
     }
     void deliver() {
         if (m_in_isr || !isr || !inta()) return;

@@ -538,6 +538,36 @@ TEST_CASE("Miniport timers fire after their delay in simulated time and periodic
     CHECK(fired == 4);
 }
 
+TEST_CASE("run_until_work_ns returns after the DPC that completed a send, else when its timeout passed",
+          "[ndis][api]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    // The first DPC finds nothing sent yet; every later one completes what is held.
+    g_script.dpc_hook = [] {
+        if (g_state.dpc_calls > 1) fake_complete_all(NDIS_STATUS_SUCCESS);
+    };
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    const uint64_t t0 = rig.plat.now_ns();
+    rig.plat.raise_at(t0 + 10'000, 0x01);  // an interrupt with nothing to complete: the wait goes on
+    rig.plat.raise_at(t0 + 30'000, 0x01);  // the one after the send
+    rig.host.send(pattern(60));
+    REQUIRE(rig.host.sends_outstanding() == 1);
+    rig.host.run_until_work_ns(100'000);
+    CHECK(rig.plat.now_ns() - t0 == 30'000);
+    CHECK(g_state.dpc_calls == 2);
+    REQUIRE(rig.host.send_results().size() == 1);
+    CHECK(rig.host.send_results()[0].status == NDIS_STATUS_SUCCESS);
+    INFO("results already there do not end the next wait: only new ones do");
+    rig.host.run_until_work_ns(50'000);
+    CHECK(rig.plat.now_ns() - t0 == 80'000);
+    INFO("run_for_ns does not return early");
+    rig.plat.raise_at(t0 + 90'000, 0x01);
+    rig.host.send(pattern(60));
+    rig.host.run_for_ns(40'000);
+    CHECK(rig.plat.now_ns() - t0 == 120'000);
+    CHECK(rig.host.send_results().size() == 2);
+}
+
 TEST_CASE("A serialized miniport completes sends through the packet status and RESOURCES requeues them",
           "[ndis][api]") {
     Rig rig;
