@@ -16,7 +16,12 @@ constexpr size_t kSendWindow = 64;  // packets the protocol keeps outstanding
 // the 82540EM's drivers holds (256 descriptors), so the driver's NDIS_STATUS_RESOURCES and NDIS's resend after the
 // next completion are part of every saturating run.
 constexpr size_t kSerializedSendWindow = 320;
-constexpr uint64_t kPollNs = 2'000;         // how often the protocol looks at completions
+// While sends are outstanding or frames are still to come, the protocol waits on the event its send-complete and
+// receive handlers signal, as an NDIS protocol's thread does, and on its periodic timer every kTickNs (a stalled
+// driver, the quiet clock below). Once its sends have completed and its frames arrived, it looks every kPollNs
+// whether the last frames have reached the far end, which signals nothing to it.
+constexpr uint64_t kTickNs = 100'000;
+constexpr uint64_t kPollNs = 2'000;
 constexpr uint64_t kRxQuietNs = 1'000'000;  // after the peer is done, give up waiting for RX after this much quiet
 // Frames missing and not explained by the NIC's counts after kRxQuietNs: a stalled ring, which NDIS's hang check
 // finds. The run waits for this many checks after the quiet began (a lost write-back without an abort bit is a hang
@@ -61,12 +66,10 @@ bool RunProgram::bring_up(hostdrv::HostPlatform& hp, unsigned pci_device) {
     const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis, &why);
     if (st != NDIS_STATUS_SUCCESS) {
         m_failure = "driver initialisation failed: " + why;
-        m_traffic_done = true;
         return false;
     }
     if (!check_current_address()) {
         m_ndis->halt();
-        m_traffic_done = true;
         return false;
     }
     m_map_registers = m_ndis->map_registers_reserved();
@@ -219,8 +222,24 @@ void RunProgram::drain_received() {
 }
 
 void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
-    if (!bring_up(hp, pci_device)) return;
-    wait_until_ready(hp);
+    if (bring_up(hp, pci_device)) {
+        wait_until_ready(hp);
+        exchange(hp);
+        m_ndis->halt();  // MiniportHalt quiesces DMA first: the run ends only after it returned
+    }
+    m_traffic_done = true;
+    m_done_event.notify(sc_core::SC_ZERO_TIME);
+}
+
+uint64_t RunProgram::wait_limit(uint64_t now) const {
+    const uint64_t tick = kTickNs - now % kTickNs;
+    // A reset the fault plan asks for comes at its time, not at the next tick.
+    const uint64_t reset_at = m_cfg->fault.reset_at_ns;
+    if (reset_at && !m_partner_role && m_reset_start_ns == 0 && reset_at > now) return std::min(tick, reset_at - now);
+    return tick;
+}
+
+void RunProgram::exchange(hostdrv::HostPlatform& hp) {
     const RunConfig& cfg = *m_cfg;
     const bool sends = m_partner_role ? cfg.direction != Direction::Tx : cfg.direction != Direction::Rx;
     const uint64_t to_send = sends ? cfg.packets : 0;
@@ -256,15 +275,16 @@ void RunProgram::run(hostdrv::HostPlatform& hp, unsigned pci_device) {
         const bool all_arrived = ((tx_done && rx_done && source_done) || quiet) && all_frames_arrived();
         const bool hang_check_due = quiet && !all_arrived && wait_for_hang_check(checks_at_quiet);
         if (tx_done && rx_done && source_done && (all_arrived || (quiet && !hang_check_due))) break;
-        // Waiting for NDIS's hang check: nothing moves until it comes, so go there in one step.
-        const uint64_t next_check = m_ndis->next_hang_check_ns();
-        const uint64_t step = hang_check_due && next_check > now ? std::max(kPollNs, next_check - now) : kPollNs;
         const unsigned resets = m_ndis->hang_resets();
-        m_ndis->run_for_ns(step);
+        if (!hang_check_due && !(tx_done && rx_done)) {
+            m_ndis->run_until_work_ns(wait_limit(now));
+        } else {
+            // Waiting for NDIS's hang check: nothing moves until it comes, so go there in one step.
+            const uint64_t next_check = m_ndis->next_hang_check_ns();
+            m_ndis->run_for_ns(hang_check_due && next_check > now ? std::max(kPollNs, next_check - now) : kPollNs);
+        }
         note_resets(resets);
     }
-    m_ndis->halt();  // MiniportHalt quiesces DMA first: the run ends only after it returned
-    m_traffic_done = true;
 }
 
 }  // namespace nicsim::tb

@@ -46,6 +46,8 @@ class RunProgram {
     /// The driver this machine runs: the shared object's name, or the project's miniport.
     std::string driver_name() const { return m_library ? m_library->name() : "nicsim-e1000 (built in)"; }
     bool traffic_done() const { return m_traffic_done; }
+    /// Notified when traffic_done() becomes true.
+    const sc_core::sc_event& done_event() const { return m_done_event; }
     /// Back to back: the other machine's program. Neither sends before both drivers are up (initialized, packet
     /// filter set, media connected), as a protocol sends nothing to a partner that cannot receive yet.
     void set_partner(const RunProgram* partner) { m_partner = partner; }
@@ -105,6 +107,10 @@ class RunProgram {
 
   private:
     bool bring_up(hostdrv::HostPlatform& hp, unsigned pci_device);
+    /// The traffic, from the first send until both scoreboards stop expecting frames.
+    void exchange(hostdrv::HostPlatform& hp);
+    /// The longest the protocol waits for its driver at `now` before it looks again.
+    uint64_t wait_limit(uint64_t now) const;
     void fill_send_window(SeqOf& seq_of, TrafficGen& gen, Rng& frag_rng, uint64_t to_send);
     void reset_if_due(hostdrv::HostPlatform& hp);
     void take_send_results(SeqOf& seq_of);
@@ -148,6 +154,7 @@ class RunProgram {
     ProtocolBinding m_binding;
     uint64_t m_large_sends_segmented = 0;
     sc_core::sc_event m_up_event;
+    sc_core::sc_event m_done_event;
     uint64_t m_sends_refused = 0;
     NDIS_STATUS m_reset_status = 0;
     NDIS_STATUS m_first_refusal = 0;

@@ -170,7 +170,10 @@ void SystemTop::watch() {
     // The run ends when every program has finished and the wire has gone quiet. A send completes when the NIC has
     // read its buffers, so the frames (an LSO packet's segments) may still be leaving: wait until every frame the
     // far end expects has arrived, or nothing has moved on the wire for kWireQuietNs.
+    // The machine's own program ends last in most runs (it waits for what its partner or peer sends): its end
+    // wakes this thread; a partner, peer or pcap source still busy then is polled.
     const sc_time poll(10, SC_US);
+    if (!m_dut->traffic_done()) wait(m_dut->done_event());
     while (!finished()) wait(poll);
     wait(sc_time(20, SC_US));
     Scoreboard& far = m_partner ? m_partner->rx_board() : m_peer->tx_board();
