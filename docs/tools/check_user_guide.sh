@@ -79,7 +79,7 @@ expect_json lso64k.json transmit tcp_segments 360
 expect_json lso64k.json transmit frames_intact 8
 expect_json lso64k.json transmit layouts_merged_for_map_registers 8
 expect_json default.json bus_master_nic dac_cycles 60
-expect_json default.json run simulated_time_us 1110
+expect_json default.json run simulated_time_us 1110.59
 
 # Scenario file.
 cat >high32.toml <<'EOF'
@@ -113,8 +113,9 @@ expect_exit 0 -- "$NICSIM" --packets 100 --quiet --vcd none --pcap-out none
 expect_exit 1 -- "$NICSIM" --map-registers 1 --fragments 2 --quiet --vcd none --pcap-out none
 expect_exit 0 -- "$NICSIM" --mem-latency 20 --quiet --vcd none --pcap-out none --stats-json ml.json
 expect_json ml.json bus_master_nic retries 183
+expect_json ml.json run simulated_time_us 1119.2
 expect_exit 0 -- "$NICSIM" --bus-width 64 --bus-clock 66 --quiet --vcd none --pcap-out none --stats-json w.json
-expect_json w.json run simulated_time_us 670
+expect_json w.json run simulated_time_us 662.78
 expect_exit 0 -- "$NICSIM" --placement low --quiet --vcd none --pcap-out none --stats-json low.json
 expect_json low.json bus_master_nic dac_cycles 0
 
@@ -149,7 +150,7 @@ expect_exit 0 -- "$NICSIM" --bus-model tlm --scenario saturate --packets 2000 --
 expect_json tlm.json run bus_model tlm
 expect_json tlm.json checks verdict pass
 expect_exit 0 -- "$NICSIM" --bus-model tlm --quiet --vcd none --pcap-out none --stats-json tlmd.json
-expect_json tlmd.json run simulated_time_us 1110
+expect_json tlmd.json run simulated_time_us 1109.27
 expect_exit 2 -- "$NICSIM" --bus-model fast
 expect_exit 2 -- "$NICSIM" --bus-model tlm --fault target-abort:50
 expect_exit 2 -- "$NICSIM" --bus-model tlm --vcd x.vcd
