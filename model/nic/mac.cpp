@@ -69,6 +69,9 @@ uint64_t Mac::transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pa
         return 0;
     }
     std::vector<uint8_t>& b = m_tx_frame.bytes;
+    // The sink may have swapped in storage of its own (transmit_swap): grown once to the largest frame, each buffer
+    // circulating between the MAC and the wire is allocated once.
+    b.reserve(kMaxFrameBytes + kFcsBytes);
     b.assign(data, data + len);
     if (pad && len < kMinFrameBytes) {
         b.resize(kMinFrameBytes, 0);
@@ -88,7 +91,7 @@ uint64_t Mac::transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pa
         ++m_trace->tx_frames;
         m_trace->tx_end.notify(sc_core::sc_time(static_cast<double>(end - now_ns), sc_core::SC_NS));
     }
-    m_sink.transmit(m_tx_frame);
+    m_sink.transmit_swap(m_tx_frame);
     return end;
 }
 
