@@ -27,6 +27,10 @@ class WireSink {
     virtual ~WireSink() = default;
     /// A frame leaves its sender; its last bit is on the wire at frame.time_ns + its duration at the link speed.
     virtual void transmit(const Frame& frame) = 0;
+    /// The same, handing the frame's storage over: a sink that keeps the frame (a wire in flight) may swap
+    /// `frame.bytes` with storage of its own, whose contents are then unspecified (the sender refills it before its
+    /// next frame). Saves a copy per frame; a sink that keeps nothing just transmits.
+    virtual void transmit_swap(Frame& frame) { transmit(frame); }
 };
 
 /// Ethernet CRC-32 (reflected 0x04C11DB7, init and final XOR 0xFFFFFFFF) of `len` bytes: libdeflate's (carry-less

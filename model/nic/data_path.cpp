@@ -37,6 +37,13 @@ void NicDataPath::LoopTap::transmit(const Frame& frame) {
         wire.transmit(frame);
 }
 
+void NicDataPath::LoopTap::transmit_swap(Frame& frame) {
+    if (dp.looping())
+        dp.receive_frame(frame, true);
+    else
+        wire.transmit_swap(frame);
+}
+
 NicDataPath::~NicDataPath() = default;
 
 void NicDataPath::reset() {

@@ -157,6 +157,7 @@ class NicDataPath : public pci::MasterClient {
     struct LoopTap : WireSink {
         LoopTap(NicDataPath& d, WireSink& w) : dp(d), wire(w) {}
         void transmit(const Frame& frame) override;
+        void transmit_swap(Frame& frame) override;
         NicDataPath& dp;
         WireSink& wire;
     };

@@ -1,5 +1,7 @@
 #include "model/nic/mac.h"
 
+#include <algorithm>
+
 #include <systemc>
 
 namespace nicsim::nic {
@@ -63,14 +65,22 @@ void Mac::set_link_mbps(unsigned link_mbps) {
     m_mbps = valid_mbps(link_mbps);
 }
 
-uint64_t Mac::transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pad, uint64_t now_ns) {
-    if (!tx_ready(now_ns) || len == 0 || len > kMaxFrameBytes) {
-        ++m_stats.tx_refused;
-        return 0;
-    }
+bool Mac::accepts(size_t len, uint64_t now_ns) {
+    if (tx_ready(now_ns) && len != 0 && len <= kMaxFrameBytes) return true;
+    ++m_stats.tx_refused;
+    return false;
+}
+
+// Room for the padding and the FCS: the sinks swap storage in (transmit_swap), so each buffer circulating between
+// the TX FIFO, the MAC and the wire grows only until it has held the largest frame.
+void Mac::make_room(size_t len) {
+    m_tx_frame.bytes.reserve(std::max<size_t>(len, kMinFrameBytes) + kFcsBytes);
+}
+
+// Inlined into both transmits: a call per frame saved.
+[[gnu::always_inline]] inline uint64_t Mac::send(bool insert_fcs, bool pad, uint64_t now_ns) {
     std::vector<uint8_t>& b = m_tx_frame.bytes;
-    b.assign(data, data + len);
-    if (pad && len < kMinFrameBytes) {
+    if (pad && b.size() < kMinFrameBytes) {
         b.resize(kMinFrameBytes, 0);
         ++m_stats.tx_padded;
     }
@@ -88,8 +98,23 @@ uint64_t Mac::transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pa
         ++m_trace->tx_frames;
         m_trace->tx_end.notify(sc_core::sc_time(static_cast<double>(end - now_ns), sc_core::SC_NS));
     }
-    m_sink.transmit(m_tx_frame);
+    m_sink.transmit_swap(m_tx_frame);
     return end;
+}
+
+uint64_t Mac::transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pad, uint64_t now_ns) {
+    if (!accepts(len, now_ns)) return 0;
+    make_room(len);
+    m_tx_frame.bytes.assign(data, data + len);
+    return send(insert_fcs, pad, now_ns);
+}
+
+uint64_t Mac::transmit_swap(std::vector<uint8_t>& frame, size_t len, bool insert_fcs, bool pad, uint64_t now_ns) {
+    if (!accepts(len, now_ns)) return 0;
+    m_tx_frame.bytes.swap(frame);
+    m_tx_frame.bytes.resize(len);
+    make_room(len);
+    return send(insert_fcs, pad, now_ns);
 }
 
 bool Mac::receive(const Frame& frame, unsigned max_bytes, bool store_bad, bool looped) {

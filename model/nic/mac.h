@@ -75,6 +75,9 @@ class Mac {
     /// `insert_fcs` (IFCS; otherwise the last 4 bytes go out as the FCS), hands the frame to the sink with its
     /// start time. Returns the time its last bit leaves the MAC, or 0 when refused (not ready, link down, too long).
     uint64_t transmit(const uint8_t* data, size_t len, bool insert_fcs, bool pad, uint64_t now_ns);
+    /// The same for the first `len` bytes of `frame`, taking its storage instead of copying it: `frame` then holds
+    /// storage of the MAC's, contents unspecified (untouched when refused).
+    uint64_t transmit_swap(std::vector<uint8_t>& frame, size_t len, bool insert_fcs, bool pad, uint64_t now_ns);
 
     /// Receive side: the callback gets every frame that passed the FCS and size checks (`fcs_included` kept so the
     /// data path can strip it per RCTL.SECRC).
@@ -102,6 +105,9 @@ class Mac {
 
   private:
     struct TraceView;
+    bool accepts(size_t len, uint64_t now_ns);  // ready, and a length it sends; else counted as refused
+    void make_room(size_t len);
+    uint64_t send(bool insert_fcs, bool pad, uint64_t now_ns);  // m_tx_frame's bytes onto the sink
     WireSink& m_sink;
     unsigned m_mbps;
     bool m_link_up;

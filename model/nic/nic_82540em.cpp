@@ -32,13 +32,17 @@ void Nic82540em::MasterStatusTap::master_done(const pci::MasterRequest& rq, pci:
     nic->m_dp->master_done(rq, status, bytes_done);
 }
 
+WireSink* Nic82540em::WireTap::counted() {
+    ++(nic->m_wire ? nic->m_stats.frames_to_wire : nic->m_stats.frames_dropped);
+    return nic->m_wire;
+}
+
 void Nic82540em::WireTap::transmit(const Frame& frame) {
-    if (nic->m_wire) {
-        ++nic->m_stats.frames_to_wire;
-        nic->m_wire->transmit(frame);
-    } else {
-        ++nic->m_stats.frames_dropped;
-    }
+    if (WireSink* w = counted()) w->transmit(frame);
+}
+
+void Nic82540em::WireTap::transmit_swap(Frame& frame) {
+    if (WireSink* w = counted()) w->transmit_swap(frame);
 }
 
 Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& params)

@@ -138,6 +138,8 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     struct WireTap : WireSink {
         Nic82540em* nic = nullptr;
         void transmit(const Frame& frame) override;
+        void transmit_swap(Frame& frame) override;
+        WireSink* counted();  // set_wire()'s sink, the frame counted; null: dropped and counted
     };
 
     void clock_edge() override;

@@ -94,5 +94,8 @@ RxChecksumResult rx_verify_checksums(const uint8_t* frame, size_t len);
 /// The legacy RX descriptor's packet checksum: the folded, uncomplemented ones' complement sum from `pcss`
 /// (RXCSUM.PCSS) to the end of the frame (FCS excluded); 0 when `pcss` is past the end.
 uint16_t rx_packet_checksum(const uint8_t* frame, size_t len, unsigned pcss);
+/// The same summed by the baseline x86-64 build whatever the CPU (rx_packet_checksum takes the AVX2 one where the CPU
+/// has it): for the tests, which would otherwise run only the clone this CPU selects.
+uint16_t rx_packet_checksum_baseline(const uint8_t* frame, size_t len, unsigned pcss);
 
 }  // namespace nicsim::nic

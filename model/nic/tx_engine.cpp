@@ -1,6 +1,7 @@
 #include "model/nic/tx_engine.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include <systemc>
@@ -379,13 +380,20 @@ void TxEngine::drain_fifo() {
     if (!m_mac.tx_ready(now)) return;
     FifoFrame& f = m_fifo[m_fifo_head];
     const bool psp = e1000::tctl::PSP::get(m_ctx.reg(e1000::TCTL)) != 0;
-    const uint64_t end = m_mac.transmit(f.bytes.data(), f.len, f.ifcs, psp, now);
+    // The MAC takes the slot's storage (the FIFO models the bytes' count, not where they are): the destination
+    // address for the statistics is read first.
+    uint8_t dst[6] = {};
+    if (f.bytes.size() >= sizeof dst)
+        std::memcpy(dst, f.bytes.data(), sizeof dst);
+    else
+        std::copy(f.bytes.begin(), f.bytes.end(), dst);  // a runt: the rest of the address reads as zeros
+    const uint64_t end = m_mac.transmit_swap(f.bytes, f.len, f.ifcs, psp, now);
     if (end == 0) {
         diag("tx-refused", "MAC refused a " + std::to_string(f.len) + "-byte frame: dropped");
         ++m_stats.tx_dropped;
     } else {
         uint64_t wire = std::max<uint64_t>(f.len, psp ? kMinFrameBytes : 0) + (f.ifcs ? kFcsBytes : 0);
-        count_tx(m_ctx, f.bytes.data(), static_cast<uint32_t>(wire));
+        count_tx(m_ctx, dst, static_cast<uint32_t>(wire));
         ++m_stats.tx_frames;
         m_stats.tx_bytes += wire;
     }

@@ -98,6 +98,9 @@ class Wire : public sc_core::sc_module {
         sc_core::sc_event due;     ///< the head frame's last bit arrives
         sc_core::sc_event starts;  ///< the next frame's first bit goes out
         void transmit(const net::Frame& frame) override;
+        void transmit_swap(net::Frame& frame) override;  ///< the slot takes the frame's storage, gives back its own
+        InFlight* place(const net::Frame& frame);        ///< the frame's slot, all but its bytes (null: link down)
+        [[gnu::cold, gnu::noinline]] void grow();        // place()'s, when the ring is full
         [[gnu::cold, gnu::noinline]] void far_future(uint64_t asked_ns);  // transmit()'s warning, off its path
         void deliver();
         void deliver_due(uint64_t now);  ///< the frames whose last bit has arrived by `now`

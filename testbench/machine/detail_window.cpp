@@ -16,9 +16,18 @@ uint64_t now_ns() {
 
 }  // namespace
 
+void DetailWindow::Counter::count() {
+    if (++frames == at) reached.notify(SC_ZERO_TIME);
+}
+
 void DetailWindow::Counter::transmit(const net::Frame& frame) {
     wire->transmit(frame);
-    if (++frames == at) reached.notify(SC_ZERO_TIME);
+    count();
+}
+
+void DetailWindow::Counter::transmit_swap(net::Frame& frame) {
+    wire->transmit_swap(frame);
+    count();
 }
 
 DetailWindow::DetailWindow(sc_module_name name, const RunConfig& cfg, DetailMachine& machine, net::WireSink& wire)

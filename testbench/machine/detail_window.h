@@ -46,6 +46,8 @@ class DetailWindow : public sc_core::sc_module {
         uint64_t at = 0;  // notify `reached` at this frame (0: never)
         sc_core::sc_event reached;
         void transmit(const net::Frame& frame) override;
+        void transmit_swap(net::Frame& frame) override;
+        void count();
     };
     void run();
     void wait_for_start();

@@ -168,6 +168,59 @@ TEST_CASE("the MAC refuses to transmit with the link down or a frame that is emp
     CHECK(wire.frames.empty());
 }
 
+namespace {
+
+/// A sink that keeps each frame's storage as a wire in flight does, giving back storage of its own.
+struct Keeper : WireSink {
+    std::vector<Frame> frames;
+    void transmit(const Frame& f) override { frames.push_back(f); }
+    void transmit_swap(Frame& f) override {
+        frames.emplace_back();
+        frames.back().bytes.swap(f.bytes);
+        frames.back().fcs_included = f.fcs_included;
+        frames.back().time_ns = f.time_ns;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("transmit_swap sends what transmit sends, taking the caller's storage unless it refuses", "[nic][mac]") {
+    Capture copies;
+    Keeper kept;
+    Mac by_copy(copies, 1000), by_swap(kept, 1000);
+    // (length, IFCS, PSP): padded, FCS appended, the driver's own FCS, and a buffer longer than the frame.
+    const struct {
+        size_t len, size;
+        bool ifcs, psp;
+    } cases[] = {{42, 42, true, true}, {1514, 1514, true, true}, {64, 64, false, true}, {100, 300, true, false}};
+    for (const auto& c : cases) {
+        INFO("length " << c.len << " in a buffer of " << c.size);
+        const auto data = frame_of(c.size);
+        std::vector<uint8_t> mine;
+        mine.reserve(2048);  // room for the padding and FCS: the MAC sends in this very storage
+        mine = data;
+        const uint8_t* storage = mine.data();
+        const uint64_t t = by_copy.tx_free_at_ns();
+        REQUIRE(by_copy.transmit(data.data(), c.len, c.ifcs, c.psp, t) != 0);
+        REQUIRE(by_swap.transmit_swap(mine, c.len, c.ifcs, c.psp, t) != 0);
+        CHECK(kept.frames.back().bytes == copies.frames.back().bytes);
+        CHECK(kept.frames.back().time_ns == t);
+        CHECK(kept.frames.back().bytes.data() == storage);
+        CHECK(mine.data() != storage);
+    }
+    CHECK(by_swap.stats().tx_bytes == by_copy.stats().tx_bytes);
+    CHECK(by_swap.stats().tx_padded == 1);
+    INFO("refused (link down): the caller keeps its frame as it was");
+    by_swap.set_link_up(false);
+    const auto data = frame_of(100);
+    std::vector<uint8_t> mine = data;
+    const uint8_t* storage = mine.data();
+    CHECK(by_swap.transmit_swap(mine, mine.size(), true, true, by_swap.tx_free_at_ns()) == 0);
+    CHECK(mine.data() == storage);
+    CHECK(mine == data);
+    CHECK(by_swap.stats().tx_refused == 1);
+}
+
 TEST_CASE("received frames with a bad FCS are counted and dropped and good ones delivered", "[nic][mac]") {
     Capture wire;
     Mac mac(wire, 1000);

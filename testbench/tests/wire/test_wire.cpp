@@ -172,6 +172,56 @@ TEST_CASE("two MACs back to back on one wire exchange frames with FCS checked", 
     CHECK(w.stats(true).delayed == 0);
 }
 
+TEST_CASE("a frame handed over by transmit_swap arrives intact while its sender reuses the storage it got back",
+          "[wire]") {
+    Wire w("wire", 1000);
+    Arrivals b;
+    w.connect_b(b.rx());
+    net::Frame sender;  // one frame object for every send, as the MAC has
+    std::vector<const uint8_t*> given;
+    std::vector<net::Frame> sent;
+    Script s("s");
+    // Three frames at once (in flight together), then one at a time: the ring's slots and the sender's frame trade
+    // storage back and forth.
+    for (uint64_t i = 0; i < 12; ++i) {
+        const uint64_t t = i < 3 ? 0 : i * 20'000;
+        s.at(t, [&, i, t] {
+            sender = make_frame(60 + 50 * i, static_cast<uint8_t>(i), t);
+            sent.push_back(sender);
+            given.push_back(sender.bytes.data());
+            w.end_a().transmit_swap(sender);
+            INFO("the wire took the storage: the sender holds another buffer, which it may overwrite");
+            CHECK(sender.bytes.data() != given.back());
+            sender.bytes.assign(1600, 0xEE);
+        });
+    }
+    sc_start(sc_time(1, SC_MS));
+    REQUIRE(b.frames.size() == sent.size());
+    for (size_t i = 0; i < sent.size(); ++i) {
+        INFO("frame " << i);
+        CHECK(b.frames[i].bytes == sent[i].bytes);
+    }
+    CHECK(w.stats(true).frames == sent.size());
+    CHECK(w.stats(true).max_queued == 3);
+}
+
+TEST_CASE("a sink that keeps nothing gets a handed-over frame through transmit, the sender's storage untouched",
+          "[wire]") {
+    struct Copier : net::WireSink {
+        std::vector<net::Frame> got;
+        void transmit(const net::Frame& f) override { got.push_back(f); }
+    } sink;
+    net::Frame f = make_frame(100, 7, 0);
+    const net::Frame before = f;
+    const uint8_t* storage = f.bytes.data();
+    net::WireSink& as_sink = sink;
+    as_sink.transmit_swap(f);
+    REQUIRE(sink.got.size() == 1);
+    CHECK(sink.got[0].bytes == before.bytes);
+    CHECK(f.bytes == before.bytes);
+    CHECK(f.bytes.data() == storage);
+}
+
 TEST_CASE("a frame arriving at an end with no receiver is counted and warned once", "[wire]") {
     test::expect_reports("nicsim/wire/no-receiver", 1);
     Wire w("wire", 1000);
