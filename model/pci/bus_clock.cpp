@@ -97,28 +97,34 @@ void BusClock::set_alarm(AgentId id, const sc_time& at) {
     }
 }
 
-uint64_t BusClock::earliest_timed_wake() const {
-    uint64_t earliest = kNever;
-    for (const Slot& s : m_slots)
-        if (!s.awake) earliest = std::min({earliest, s.wake_edge, s.alarm_edge});
-    return earliest;
-}
-
 // The alarm that was the earliest timed wake moved later: a stopped clock waiting for its edge waits for the new
-// earliest one instead (an event notified for a later time than it is pending at keeps the earlier one).
+// earliest one instead (an event notified for a later time than it is pending at keeps the earlier one). One scan
+// finds the earliest timed wake and alarm (an awake agent holds neither): with nothing awake, the new edge is the
+// earliest of the two, and only an alarm asks for it when no timed wake is at that edge.
 void BusClock::alarm_moved_later(uint64_t from) {
-    m_timed_wake = earliest_timed_wake();
+    uint64_t wake = kNever, alarm = kNever;
+    for (const Slot& s : m_slots) {
+        wake = std::min(wake, s.wake_edge);
+        alarm = std::min(alarm, s.alarm_edge);
+    }
+    m_timed_wake = std::min(wake, alarm);
     if (m_dispatching || m_awake > 0 || m_keep_running || m_next_edge != from) return;
     m_next_edge = m_timed_wake;
     m_restart.cancel();
     m_alarm_edge = kNever;
-    if (m_next_edge != kNever) restart_at(m_next_edge);
+    if (m_next_edge == kNever) return;
+    if (alarm == m_next_edge && wake != m_next_edge) m_alarm_edge = m_next_edge;
+    notify_restart(m_next_edge);
+}
+
+void BusClock::notify_restart(uint64_t edge) {
+    m_restart.notify(time_from_value(edge * m_period_ticks - sim_now().value()));
 }
 
 // A stopped clock's next edge, after now; notes whether only an alarm asks for it.
 void BusClock::restart_at(uint64_t edge) {
     m_alarm_edge = only_alarm_asks(edge) ? edge : kNever;
-    m_restart.notify(time_from_value(edge * m_period_ticks - sim_now().value()));
+    notify_restart(edge);
 }
 
 // An awake agent holds neither a timed wake nor an alarm (wake_slot() clears them; both ask for a sleeping one).

@@ -166,7 +166,7 @@ class BusClock : public sc_core::sc_module {
     void wake_slot(Slot& s);
     void count_change_sleeper(const Slot& s, int n);  // `s` falls asleep (+1) or wakes (-1)
     void wake_change_sleepers(bool inta_only);
-    uint64_t earliest_timed_wake() const;
+    void notify_restart(uint64_t edge);  // m_restart at the edge's time, after now
     void alarm_moved_later(uint64_t from);
 
     sc_core::sc_time m_period;
