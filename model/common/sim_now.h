@@ -1,7 +1,10 @@
-// The current simulation time, read inline. sc_core::sc_time_stamp() is an out-of-line call into the SystemC
-// library (about 15 instructions with the call); the fast mode asks for the time a few dozen times per frame, so
-// the hot paths read the current context's time here instead (the same value: sc_time_stamp() returns exactly this).
+// The current simulation time, read inline, and times built from a value in the time resolution without a library
+// call. sc_core::sc_time_stamp() and sc_core::sc_time::from_value() are out-of-line calls into the SystemC library
+// (about 15 and 25 instructions with the call); the fast mode asks for the time a few dozen times per frame and
+// builds several times from clock edges, so its hot paths use these instead (the same values).
 #pragma once
+
+#include <type_traits>
 
 #include <systemc>
 
@@ -10,6 +13,21 @@ namespace nicsim {
 /// The current simulation time (as sc_core::sc_time_stamp()).
 inline const sc_core::sc_time& sim_now() {
     return sc_core::sc_get_curr_simcontext()->time_stamp();
+}
+
+/// The time `value` units of the time resolution after zero, as sc_core::sc_time::from_value(value) gives it once
+/// the resolution is fixed: that call stores the value, after fixing the resolution if nothing has yet. Any
+/// non-zero sc_time fixes it, and elaboration does (every clock period and delay is one), so this is for times
+/// built while the simulation runs.
+inline sc_core::sc_time time_from_value(sc_core::sc_time::value_type value) {
+    // sc_time holds its value and nothing else: a standard-layout object and its first member are
+    // pointer-interconvertible, so the value is written through a pointer to that member.
+    static_assert(std::is_standard_layout<sc_core::sc_time>::value &&
+                      sizeof(sc_core::sc_time) == sizeof(sc_core::sc_time::value_type),
+                  "sc_time is not a lone value_type");
+    sc_core::sc_time t;
+    *reinterpret_cast<sc_core::sc_time::value_type*>(&t) = value;
+    return t;
 }
 
 }  // namespace nicsim

@@ -35,6 +35,8 @@
 
 #include <systemc>
 
+#include "model/common/sim_now.h"
+
 namespace nicsim::fast {
 
 /// The device side of a burst that a CPU cycle can cut or overtake.
@@ -77,7 +79,7 @@ class BusTimeline {
     uint64_t cut_phase(uint64_t req) const;
     void place_device(uint64_t addr, uint64_t phases);
     void moved();
-    sc_core::sc_time at(uint64_t edge) const { return sc_core::sc_time::from_value(edge * m_tick); }
+    sc_core::sc_time at(uint64_t edge) const { return time_from_value(edge * m_tick); }
 
     uint64_t m_tick;
     uint64_t m_free = 0;         // first edge the next address phase may take

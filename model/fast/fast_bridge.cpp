@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "model/common/hex.h"
@@ -14,6 +15,32 @@ using namespace sc_core;
 
 namespace {
 constexpr unsigned kMaxWaits = 16;  // wait states accepted from a device before the request fails (as a retry)
+
+// The CPU's bytes on the byte lanes of the data phase (byte i of the request on lane shift + i) and back. The driver's
+// register accesses are whole aligned dwords: one load or store on a little-endian host.
+uint64_t lanes_from_bytes(const uint8_t* data, unsigned shift, uint32_t len) {
+    if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+        if (shift == 0 && len == 4) {
+            uint32_t w;
+            std::memcpy(&w, data, 4);
+            return w;
+        }
+    }
+    uint64_t v = 0;
+    for (unsigned i = 0; i < len; ++i) v |= static_cast<uint64_t>(data[i]) << (8 * (shift + i));
+    return v;
+}
+
+void bytes_from_lanes(uint64_t v, unsigned shift, uint32_t len, uint8_t* data) {
+    if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+        if (shift == 0 && len == 4) {
+            const auto w = static_cast<uint32_t>(v);
+            std::memcpy(data, &w, 4);
+            return;
+        }
+    }
+    for (unsigned i = 0; i < len; ++i) data[i] = static_cast<uint8_t>(v >> (8 * (shift + i)));
+}
 }  // namespace
 
 FastBridge::FastBridge(sc_module_name name, const FastBridgeParams& params, const pci::PciBus* bus,
@@ -136,7 +163,7 @@ pci::TargetReply FastBridge::data_phase(pci::TargetClient& target, const pci::Ta
     pci::TargetReply reply;
     uint64_t v = 0;
     if (gp.is_write()) {
-        for (unsigned i = 0; i < len; ++i) v |= static_cast<uint64_t>(data[i]) << (8 * (shift + i));
+        v = lanes_from_bytes(data, shift, len);
         reply = target.target_write_ready(acc);
         for (unsigned tries = 0; reply == pci::TargetReply::Wait && tries < kMaxWaits; ++tries) {
             delay += m_clock;
@@ -151,8 +178,7 @@ pci::TargetReply FastBridge::data_phase(pci::TargetClient& target, const pci::Ta
         delay += m_clock;
         reply = target.target_read(acc, v);
     }
-    if (reply == pci::TargetReply::Data || reply == pci::TargetReply::Disconnect)
-        for (unsigned i = 0; i < len; ++i) data[i] = static_cast<uint8_t>(v >> (8 * (shift + i)));
+    if (reply == pci::TargetReply::Data || reply == pci::TargetReply::Disconnect) bytes_from_lanes(v, shift, len, data);
     return reply;
 }
 

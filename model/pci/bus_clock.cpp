@@ -35,17 +35,23 @@ BusClock::AgentId BusClock::attach(ClockedAgent& agent, const std::string& name)
 
 void BusClock::sleep(AgentId id, bool on_bus_change, bool on_inta) {
     Slot& s = m_slots[id];
-    if (!s.awake && s.on_change) --m_change_sleepers;
+    if (!s.awake) count_change_sleeper(s, -1);
     s.on_change = on_bus_change;
     s.on_inta = on_inta;
-    if (on_bus_change) ++m_change_sleepers;
+    count_change_sleeper(s, +1);
     if (!s.awake) return;
     s.awake = false;
     --m_awake;
 }
 
+void BusClock::count_change_sleeper(const Slot& s, int n) {
+    if (!s.on_change) return;
+    m_change_sleepers += n;
+    if (s.on_inta) m_inta_sleepers += n;
+}
+
 void BusClock::wake_slot(Slot& s) {
-    if (s.on_change) --m_change_sleepers;
+    count_change_sleeper(s, -1);
     s.awake = true;
     s.wake_edge = kNever;
     s.alarm_edge = kNever;
@@ -83,7 +89,6 @@ void BusClock::set_alarm(AgentId id, const sc_time& at) {
     if (k < m_edges) k = m_edges;
     const uint64_t was = s.alarm_edge;
     s.alarm_edge = k;
-    s.alarm_at = at;
     if (k <= was) {  // the first, or earlier: as wake_at()
         if (k < m_timed_wake) m_timed_wake = k;
         schedule_from(k, true);
@@ -92,43 +97,48 @@ void BusClock::set_alarm(AgentId id, const sc_time& at) {
     }
 }
 
-uint64_t BusClock::earliest_timed_wake() const {
-    uint64_t earliest = kNever;
-    for (const Slot& s : m_slots)
-        if (!s.awake) earliest = std::min({earliest, s.wake_edge, s.alarm_edge});
-    return earliest;
-}
-
 // The alarm that was the earliest timed wake moved later: a stopped clock waiting for its edge waits for the new
-// earliest one instead (an event notified for a later time than it is pending at keeps the earlier one).
+// earliest one instead (an event notified for a later time than it is pending at keeps the earlier one). One scan
+// finds the earliest timed wake and alarm (an awake agent holds neither): with nothing awake, the new edge is the
+// earliest of the two, and only an alarm asks for it when no timed wake is at that edge.
 void BusClock::alarm_moved_later(uint64_t from) {
-    m_timed_wake = earliest_timed_wake();
+    uint64_t wake = kNever, alarm = kNever;
+    for (const Slot& s : m_slots) {
+        wake = std::min(wake, s.wake_edge);
+        alarm = std::min(alarm, s.alarm_edge);
+    }
+    m_timed_wake = std::min(wake, alarm);
     if (m_dispatching || m_awake > 0 || m_keep_running || m_next_edge != from) return;
     m_next_edge = m_timed_wake;
     m_restart.cancel();
     m_alarm_edge = kNever;
-    if (m_next_edge != kNever) restart_at(m_next_edge);
+    if (m_next_edge == kNever) return;
+    if (alarm == m_next_edge && wake != m_next_edge) m_alarm_edge = m_next_edge;
+    notify_restart(m_next_edge);
 }
 
-// A stopped clock's next edge, after now: notes whether only an alarm asks for it, and takes the time of that
-// alarm when it is the edge's (sc_time::from_value() is a library call).
+void BusClock::notify_restart(uint64_t edge) {
+    m_restart.notify(time_from_value(edge * m_period_ticks - sim_now().value()));
+}
+
+// A stopped clock's next edge, after now; notes whether only an alarm asks for it.
 void BusClock::restart_at(uint64_t edge) {
-    m_alarm_edge = kNever;
-    const sc_time* alarm_at = nullptr;
-    bool timed = m_awake > 0 || m_keep_running;
-    for (const Slot& s : m_slots) {
-        if (s.awake) continue;
-        timed = timed || s.wake_edge == edge;
-        if (s.alarm_edge == edge) alarm_at = &s.alarm_at;
-    }
-    if (alarm_at && !timed) m_alarm_edge = edge;
-    const sc_time& now = sim_now();
-    const uint64_t at = edge * m_period_ticks;
-    m_restart.notify(alarm_at && alarm_at->value() == at ? *alarm_at - now : sc_time::from_value(at - now.value()));
+    m_alarm_edge = only_alarm_asks(edge) ? edge : kNever;
+    notify_restart(edge);
 }
 
-void BusClock::bus_changed(bool inta_only) {
-    if (m_change_sleepers == 0) return;  // a busy bus changes on nearly every clock with every agent awake
+// An awake agent holds neither a timed wake nor an alarm (wake_slot() clears them; both ask for a sleeping one).
+bool BusClock::only_alarm_asks(uint64_t edge) const {
+    if (m_awake > 0 || m_keep_running) return false;
+    bool alarm = false;
+    for (const Slot& s : m_slots) {
+        if (s.wake_edge == edge) return false;
+        alarm = alarm || s.alarm_edge == edge;
+    }
+    return alarm;
+}
+
+void BusClock::wake_change_sleepers(bool inta_only) {
     bool woke = false;
     for (Slot& s : m_slots)
         if (!s.awake && s.on_change && (s.on_inta || !inta_only)) {
@@ -150,7 +160,7 @@ void BusClock::schedule_from(uint64_t edge, bool alarm) {
     m_alarm_edge = alarm && at > now ? edge : kNever;
     // Straight to the edge's time, without an activation that only reschedules: edge_method() waits for m_restart
     // unless the clock ticks, and an earlier notification of an event replaces a later one.
-    m_restart.notify(at > now ? sc_time::from_value(at - now) : SC_ZERO_TIME);
+    m_restart.notify(time_from_value(at > now ? at - now : 0));
 }
 
 const sc_event& BusClock::posedge_event() const {

@@ -83,7 +83,12 @@ class BusClock : public sc_core::sc_module {
 
     /// The resolved bus lines changed (PciBus calls this): wakes the agents sleeping on bus changes; `inta_only`:
     /// nothing but INTA# changed, which wakes only those that sleep on_inta.
-    void bus_changed(bool inta_only = false);
+    void bus_changed(bool inta_only = false) {
+        // A busy bus changes on nearly every clock with every agent awake; in the fast mode only INTA# changes, and
+        // the NIC, the one sleeper then, does not sleep on it.
+        if (m_change_sleepers == 0 || (inta_only && m_inta_sleepers == 0)) return;
+        wake_change_sleepers(inta_only);
+    }
 
     /// Notified at each rising edge for processes that are not agents (test agents, stimuli). Asking for it keeps
     /// the clock ticking for the rest of the simulation.
@@ -134,11 +139,10 @@ class BusClock : public sc_core::sc_module {
         std::string name;
         bool awake = true;
         bool on_change = false;
-        bool on_inta = true;                                // with on_change: an INTA#-only change wakes it too
-        uint64_t wake_edge = kNever;                        // timed wake: the first edge index at or after its time
-        uint64_t alarm_edge = kNever;                       // set_alarm()'s edge
-        sc_core::sc_time alarm_at = sc_core::SC_ZERO_TIME;  // and its time
-        bool vouched = false;  // answered steady_edge() for the batch edge about to be evaluated
+        bool on_inta = true;           // with on_change: an INTA#-only change wakes it too
+        uint64_t wake_edge = kNever;   // timed wake: the first edge index at or after its time
+        uint64_t alarm_edge = kNever;  // set_alarm()'s edge
+        bool vouched = false;          // answered steady_edge() for the batch edge about to be evaluated
     };
     static constexpr uint64_t kNever = ~uint64_t(0);
 
@@ -158,8 +162,11 @@ class BusClock : public sc_core::sc_module {
     /// Make sure edge_method() runs no later than that edge; `alarm`: for set_alarm().
     void schedule_from(uint64_t edge, bool alarm = false);
     void restart_at(uint64_t edge);
+    bool only_alarm_asks(uint64_t edge) const;  // no running clock nor timed wake, an alarm does
     void wake_slot(Slot& s);
-    uint64_t earliest_timed_wake() const;
+    void count_change_sleeper(const Slot& s, int n);  // `s` falls asleep (+1) or wakes (-1)
+    void wake_change_sleepers(bool inta_only);
+    void notify_restart(uint64_t edge);  // m_restart at the edge's time, after now
     void alarm_moved_later(uint64_t from);
 
     sc_core::sc_time m_period;
@@ -167,6 +174,7 @@ class BusClock : public sc_core::sc_module {
     std::vector<Slot> m_slots;
     unsigned m_awake = 0;
     unsigned m_change_sleepers = 0;  // sleeping agents that a bus change wakes
+    unsigned m_inta_sleepers = 0;    // those of them that a change of INTA# alone wakes
     uint64_t m_timed_wake = kNever;  // earliest wake_edge of a sleeping agent
     uint64_t m_edges = 0;            // edges evaluated; the last one is m_edges - 1
     uint64_t m_next_edge = 0;        // the edge edge_method() is scheduled for; kNever: stopped

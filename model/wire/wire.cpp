@@ -16,7 +16,7 @@ uint64_t now_ns() {
     return sim_now().value() / ns_ticks();
 }
 sc_time after_ns(uint64_t ns) {
-    return sc_time::from_value(ns * ns_ticks());
+    return time_from_value(ns * ns_ticks());
 }
 }  // namespace
 

@@ -195,3 +195,12 @@ TEST_CASE("bus timeline: with a latency timer the NIC keeps the bus until it exp
     REQUIRE(o.moves.size() == 1);
     CHECK(o.moves[0] == edge(35));
 }
+
+// The timeline (and the bus clock) build their times with time_from_value() instead of the library's call.
+TEST_CASE("time_from_value builds the sc_time that sc_time::from_value builds", "[fast][timing]") {
+    for (const uint64_t v :
+         {uint64_t(0), uint64_t(1), uint64_t(15000), (uint64_t(1) << 40) + 3, (uint64_t(1) << 63) + 5, ~uint64_t(0)}) {
+        CHECK(time_from_value(v) == sc_time::from_value(v));
+        CHECK(time_from_value(v).value() == v);
+    }
+}

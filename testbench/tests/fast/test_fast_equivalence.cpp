@@ -224,3 +224,29 @@ TEST_CASE("fast mode DMA outside every verifier window ends in a target abort th
     INFO("no frame left the NIC");
     CHECK(fst.nic.data_path().stats().tx_frames == 0);
 }
+
+TEST_CASE("fast bridge puts a CPU access's bytes on their byte lanes: dwords, words and bytes agree",
+          "[fast][bridge]") {
+    const auto machine = tb::build_machine("fast", machine_config(tb::BusModel::Tlm));
+    fast::FastMachine& fst = machine->tlm()->fast;
+    uint32_t id = 0, device = 0, vendor_high = 0, dword_0c = 0, latency = 0, bar0 = 0;
+    tb::install_program(*machine, [&](hostdrv::HostPlatform& hp) {
+        const unsigned dev = fst.nic.device_number();
+        hp.config_write(dev, pci::cfg::kBar0, 4, 0xF000'0000u);  // a dword write
+        bar0 = hp.config_read(dev, pci::cfg::kBar0, 4);
+        id = hp.config_read(dev, 0, 4);
+        device = hp.config_read(dev, 2, 2);
+        vendor_high = hp.config_read(dev, 1, 1);
+        hp.config_write(dev, 0x0D, 1, 0x5A);  // the latency timer, one byte
+        dword_0c = hp.config_read(dev, 0x0C, 4);
+        latency = hp.config_read(dev, 0x0D, 1);
+    });
+    fst.cpu.set_stop_when_done(true);
+    sc_start(sc_time(1, SC_MS));
+    CHECK(bar0 == 0xF000'0000u);             // a 32-bit, non-prefetchable memory BAR
+    CHECK(id == (0x100Eu << 16 | 0x8086u));  // 82540EM
+    CHECK(device == 0x100Eu);
+    CHECK(vendor_high == 0x80u);
+    CHECK(((dword_0c >> 8) & 0xFFu) == 0x5Au);
+    CHECK(latency == 0x5Au);
+}

@@ -179,6 +179,37 @@ TEST_CASE("An INTA#-only change wakes only the bus-change sleepers that watch IN
     CHECK(b.edges == std::vector<uint64_t>{0, 1, 7});
 }
 
+namespace {
+/// Puts a sleeping agent to sleep again, now watching INTA# too, at `at`.
+struct Resleeper : sc_module {
+    BusClock& clk;
+    BusClock::AgentId a;
+    sc_time at;
+    SC_HAS_PROCESS(Resleeper);
+    Resleeper(sc_module_name n, BusClock& c, BusClock::AgentId id, sc_time t) : sc_module(n), clk(c), a(id), at(t) {
+        SC_THREAD(run);
+    }
+    void run() {
+        wait(at);
+        clk.sleep(a, true, true);
+    }
+};
+}  // namespace
+
+TEST_CASE("A sleeper that starts watching INTA# while asleep is woken by an INTA#-only change", "[pci][clock]") {
+    BusClock clk("clk", kPeriod);
+    Recorder a(clk, "A");  // only drives INTA#, then watches it too
+    a.sleeps = {{1, SC_ZERO_TIME}};
+    a.on_change = true;
+    a.on_inta = false;
+    Resleeper r("r", clk, a.id, kPeriod * 4 + sc_time(1, SC_NS));
+    BusChanger changer("changer", clk,
+                       {{kPeriod * 2 + sc_time(1, SC_NS), true}, {kPeriod * 4, true}});  // before it, then after it
+    a.sleeps[7] = SC_ZERO_TIME;
+    sc_start(kPeriod * 10);
+    CHECK(a.edges == std::vector<uint64_t>{0, 1, 7});
+}
+
 TEST_CASE("posedge_event listeners see every rising edge and keep the clock running", "[pci][clock]") {
     BusClock clk("clk", kPeriod);
     Recorder a(clk, "A");

@@ -125,3 +125,18 @@ TEST_CASE("An edge only an alarm asks for follows what its instant's first delta
     // As if the alarm had woken the agent in the instant's first delta cycle: the edge waits one delta from there.
     CHECK(log == std::vector<std::string>{"A0", "first", "second", "A5"});
 }
+
+TEST_CASE("An alarm moved later onto an edge a timed wake asks for waits one delta, as the timed wake does",
+          "[pci][clock]") {
+    BusClock clk("clk", kPeriod);
+    std::vector<std::string> log;
+    AlarmAgent a(clk);
+    a.log = &log;
+    a.plan = {{0, {4, 5}}, {5, {0, 0}}};  // an alarm for edge 4 and a wake_at() for edge 5
+    AlarmMover mover("mover", clk, a.id);
+    mover.moves = {{edge_time(2), 5}};  // the alarm joins the wake at edge 5
+    FirstDeltaChain chain("chain", log, edge_time(5));
+    sc_start(kPeriod * 10);
+    // The edge settles one delta (the kernel runs methods before threads in a delta): before the chain's thread.
+    CHECK(log == std::vector<std::string>{"A0", "first", "A5", "second"});
+}
