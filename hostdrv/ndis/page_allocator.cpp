@@ -35,10 +35,14 @@ bool PageAllocator::first_fit(uint64_t from, uint64_t end, size_t n, uint64_t li
     const uint64_t lo = m_cfg.low_base / kPage;
     const bool from_full_low = from >= lo && from <= m_low_used_until;
     if (from_full_low) from = m_low_used_until;
+    if (n == 1) {
+        if (!first_free(from, end, page)) return false;
+        if (from_full_low) m_low_used_until = page;  // every page from low_base up to it is used
+        return true;
+    }
     for (uint64_t p = from; p + n <= end;) {
         if (free_run_at(p, n, limit_page)) {
             page = p;
-            if (from_full_low && n == 1) m_low_used_until = p;  // every page from low_base up to p is used
             return true;
         }
         auto it = m_used.lower_bound(p);
@@ -46,6 +50,18 @@ bool PageAllocator::first_fit(uint64_t from, uint64_t end, size_t n, uint64_t li
             p = *it + 1;  // skip past the used page
         else
             ++p;  // 4 GiB crossing: move on
+    }
+    return false;
+}
+
+// One page: the used pages from `from` on are visited in order, one iterator step each, until the first gap.
+bool PageAllocator::first_free(uint64_t from, uint64_t end, uint64_t& page) const {
+    auto it = m_used.lower_bound(from);
+    for (uint64_t p = from; p < end; ++p, ++it) {
+        if (it == m_used.end() || *it != p) {
+            page = p;
+            return true;
+        }
     }
     return false;
 }

@@ -53,6 +53,7 @@ class PageAllocator {
   private:
     bool free_run_at(uint64_t first_page, size_t n, uint64_t limit_page) const;
     bool first_fit(uint64_t from_page, uint64_t end_page, size_t n, uint64_t limit_page, uint64_t& page) const;
+    bool first_free(uint64_t from_page, uint64_t end_page, uint64_t& page) const;
     bool last_fit(uint64_t from_page, uint64_t end_page, size_t n, uint64_t limit_page, uint64_t& page) const;
     bool pick(size_t n, Placement p, uint64_t limit_page, uint64_t& page);
     void take(uint64_t page, size_t n);

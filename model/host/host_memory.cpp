@@ -17,6 +17,7 @@ constexpr uint64_t kPage = HostMemory::kPageSize;
 }  // namespace
 
 HostMemory::HostMemory(sc_module_name name) : sc_module(name), socket("socket") {
+    m_lookup_pn.fill(kNoPage);
     socket.register_b_transport(this, &HostMemory::b_transport);
     socket.register_transport_dbg(this, &HostMemory::transport_dbg);
     socket.register_get_direct_mem_ptr(this, &HostMemory::get_direct_mem_ptr);
@@ -25,24 +26,22 @@ HostMemory::HostMemory(sc_module_name name) : sc_module(name), socket("socket") 
 HostMemory::~HostMemory() = default;
 
 const uint8_t* HostMemory::page_for_read(uint64_t pn) const {
-    if (pn == m_last_pn) return m_last_page->data;
+    if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_page[lookup_slot(pn)]->data;
     auto it = m_pages.find(pn);
     if (it == m_pages.end()) return nullptr;
-    m_last_pn = pn;
-    m_last_page = const_cast<Page*>(&it->second);
+    remember(pn, const_cast<Page*>(&it->second));
     return it->second.data;
 }
 
 uint8_t* HostMemory::page_for_write(uint64_t pn) {
-    if (pn == m_last_pn) return m_last_page->data;
+    if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_page[lookup_slot(pn)]->data;
     auto [it, inserted] = m_pages.try_emplace(pn);
     if (inserted) {
         it->second.own.reset(new uint8_t[kPage]());
         it->second.data = it->second.own.get();
         ++m_owned_pages;
     }
-    m_last_pn = pn;
-    m_last_page = &it->second;
+    remember(pn, &it->second);
     return it->second.data;
 }
 
@@ -76,12 +75,13 @@ void HostMemory::map_pages(uint64_t phys, uint8_t* host, size_t len) {
                                                         .c_str());
         return;
     }
-    forget_lookup();
     for (uint64_t off = 0; off < len; off += kPage) {
-        Page& p = entry((phys + off) / kPage)->second;
+        const uint64_t pn = (phys + off) / kPage;
+        Page& p = entry(pn)->second;
         if (p.own) --m_owned_pages;
         p.own.reset();
         p.data = host + off;
+        remember(pn, &p);
     }
     invalidate_dmi(phys, phys + (len - 1));
 }
@@ -94,9 +94,9 @@ void HostMemory::unmap_pages(uint64_t phys, size_t len) {
                                                         .c_str());
         return;
     }
-    forget_lookup();
     const uint64_t first = phys / kPage, last = (phys + (len - 1)) / kPage;
     for (auto it = m_pages.lower_bound(first); it != m_pages.end() && it->first <= last;) {
+        forget(it->first);
         if (it->second.own) --m_owned_pages;
         const auto next = std::next(it);
         if (m_spare_nodes.size() < kSpareNodes) {

@@ -4,6 +4,7 @@
 // write (zero time), device side through a TLM-2.0 target socket (b_transport, transport_dbg, DMI of one page).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -60,9 +61,14 @@ class HostMemory : public sc_core::sc_module {
 
     const uint8_t* page_for_read(uint64_t page_number) const;  // nullptr: untouched (reads as zeros)
     uint8_t* page_for_write(uint64_t page_number);             // allocates a zeroed page on first touch
-    void forget_lookup() const {
-        m_last_pn = ~0ull;
-        m_last_page = nullptr;
+    // The lookup cache: slot pn % kLookupSlots remembers where page pn's entry is.
+    size_t lookup_slot(uint64_t pn) const { return static_cast<size_t>(pn % kLookupSlots); }
+    void remember(uint64_t pn, Page* page) const {
+        m_lookup_pn[lookup_slot(pn)] = pn;
+        m_lookup_page[lookup_slot(pn)] = page;
+    }
+    void forget(uint64_t pn) const {
+        if (m_lookup_pn[lookup_slot(pn)] == pn) m_lookup_pn[lookup_slot(pn)] = kNoPage;
     }
     bool range_ok(uint64_t phys, uint64_t len) const { return len == 0 || phys + (len - 1) >= phys; }
     void invalidate_dmi(uint64_t start, uint64_t end);
@@ -83,8 +89,13 @@ class HostMemory : public sc_core::sc_module {
     std::vector<Pages::node_type> m_spare_nodes;
     size_t m_owned_pages = 0;
     HostMemoryStats m_stats;
-    mutable uint64_t m_last_pn = ~0ull;  // one-entry lookup cache (invalidated by map/unmap)
-    mutable Page* m_last_page = nullptr;
+    // Where recently used pages' entries are, by page number modulo the slot count: a device's requests alternate
+    // between the descriptor rings and the buffers, pages a one-entry cache kept missing (a map search each). A page
+    // unmapped is forgotten; entries of pages that stay in the map never move.
+    static constexpr size_t kLookupSlots = 1024;
+    static constexpr uint64_t kNoPage = ~0ull;
+    mutable std::array<uint64_t, kLookupSlots> m_lookup_pn;
+    mutable std::array<Page*, kLookupSlots> m_lookup_page{};
 };
 
 }  // namespace nicsim::host

@@ -85,8 +85,4 @@ uint64_t Interrupts::settled_until(uint64_t now_ns) const {
     return std::min(timers, m_last_assert + uint64_t{m_itr} * itr::kUnitNs);  // rises when the throttle ends
 }
 
-uint64_t Interrupts::next_deadline() const {
-    return std::min({m_tx_pkt, m_tx_abs, m_rx_pkt, m_rx_abs, m_throttle_until});
-}
-
 }  // namespace nicsim::nic

@@ -3,6 +3,7 @@
 // in 1.024 us units. Plain C++ driven with the simulation time in ns; the device maps the result onto INTA#.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "model/nic/e1000_regs.h"
@@ -56,7 +57,10 @@ class Interrupts {
     /// what ICR & IMS and the throttle interval make it. At or before `now_ns`: evaluate(now_ns) has work.
     uint64_t settled_until(uint64_t now_ns) const;
     /// The earliest time evaluate() has something to do (a timer or the end of a throttle interval), or kNever.
-    uint64_t next_deadline() const;
+    /// Inline and pairwise: the sleeping NIC asks this several times per frame.
+    uint64_t next_deadline() const {
+        return std::min(std::min(std::min(m_tx_pkt, m_tx_abs), std::min(m_rx_pkt, m_rx_abs)), m_throttle_until);
+    }
     /// How many times INTA# was asserted (statistics, tests).
     uint64_t assertions() const { return m_assertions; }
     /// How many moderation timer expiries raised TXDW / RXT0 (statistics, tests).

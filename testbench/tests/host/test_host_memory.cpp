@@ -215,3 +215,42 @@ TEST_CASE("transport_dbg reads without allocating and leaves the statistics alon
     CHECK(mem.stats().bytes_read == 0);
     CHECK(mem.stats().transactions == 0);
 }
+
+TEST_CASE("host memory's page lookup: pages sharing a lookup slot, and pages mapped and unmapped, read what they hold",
+          "[host][memory]") {
+    HostMemory mem("mem");
+    const uint64_t base = 0x7000'0000ull;
+    const uint64_t stride = 4096 * 4096;  // page numbers 4096 apart share a slot of a power-of-two cache up to 4096
+    for (uint32_t k = 0; k < 8; ++k) mem.write(base + k * stride, &k, 4);
+    INFO("pages that evict each other from the lookup each read their own word, twice round");
+    for (int round = 0; round < 2; ++round)
+        for (uint32_t k = 0; k < 8; ++k) {
+            uint32_t back = ~0u;
+            mem.read(base + k * stride, &back, 4);
+            CHECK(back == k);
+        }
+    AlignedBuffer buf(4096);
+    std::memset(buf.p, 0xC3, 4096);
+    uint32_t word = 0;
+    mem.read(base + 8 * stride, &word, 4);  // untouched: zeros, nothing remembered
+    mem.map_pages(base + 8 * stride, buf.p, 4096);
+    mem.read(base + 8 * stride, &word, 4);
+    INFO("a page mapped after reading as untouched reads the caller's bytes");
+    CHECK(word == 0xC3C3C3C3u);
+    mem.map_pages(base, buf.p, 4096);
+    mem.read(base, &word, 4);
+    INFO("a page mapped over an owned page that the lookup held reads the caller's bytes");
+    CHECK(word == 0xC3C3C3C3u);
+    mem.unmap_pages(base, 4096);
+    mem.unmap_pages(base + 8 * stride, 4096);
+    INFO("unmapped pages read zeros again, and a write after unmapping lands in a fresh page");
+    mem.read(base, &word, 4);
+    CHECK(word == 0);
+    mem.read(base + 8 * stride, &word, 4);
+    CHECK(word == 0);
+    const uint32_t v = 0x1234'5678;
+    mem.write(base, &v, 4);
+    mem.read(base, &word, 4);
+    CHECK(word == v);
+    CHECK(buf.p[0] == 0xC3);
+}

@@ -125,6 +125,19 @@ TEST_CASE("Freed pages are handed out again and exhaustion is reported as failur
     CHECK(more[0] == p[2]);
 }
 
+TEST_CASE("Single pages fill the lowest holes first, in the low and in the high range", "[ndis][alloc]") {
+    PageAllocator a;
+    for (const Placement pl : {Placement::Low, Placement::High}) {
+        INFO(nicsim::ndis::placement_name(pl));
+        std::vector<uint64_t> p;
+        REQUIRE(a.alloc_pages(10, pl, PageAllocator::kNoLimit, p));
+        for (const size_t i : {7, 3, 4, 0}) a.free_page(p[i]);
+        std::vector<uint64_t> again;
+        REQUIRE(a.alloc_pages(5, pl, PageAllocator::kNoLimit, again));
+        CHECK(again == std::vector<uint64_t>{p[0], p[3], p[4], p[7], p[9] + 4096});
+    }
+}
+
 TEST_CASE("Packet buffers follow the host's placement and are mapped so DMA sees the driver's bytes", "[ndis][alloc]") {
     for (Placement p : {Placement::Low, Placement::High, Placement::Scattered, Placement::Fragmented}) {
         NdisHostConfig cfg = rig_config();
