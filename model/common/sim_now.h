@@ -4,6 +4,7 @@
 // builds several times from clock edges, so its hot paths use these instead (the same values).
 #pragma once
 
+#include <cstdint>
 #include <type_traits>
 
 #include <systemc>
@@ -28,6 +29,21 @@ inline sc_core::sc_time time_from_value(sc_core::sc_time::value_type value) {
     sc_core::sc_time t;
     *reinterpret_cast<sc_core::sc_time::value_type*>(&t) = value;
     return t;
+}
+
+/// Time resolution units per nanosecond (the resolution is fixed before the simulation runs).
+inline sc_core::sc_time::value_type ticks_per_ns() {
+    static const sc_core::sc_time::value_type ticks = sc_core::sc_time(1, sc_core::SC_NS).value();
+    return ticks;
+}
+
+/// `ns` nanoseconds, as sc_core::sc_time(double(ns), SC_NS) gives them, without the double arithmetic where that
+/// constructor's rounding (the product plus one half, truncated) is exact: below 2^52 resolution units, about 52 days
+/// at 1 ps. Beyond, that constructor.
+inline sc_core::sc_time time_from_ns(uint64_t ns) {
+    constexpr uint64_t kExact = uint64_t{1} << 52;
+    if (ns < kExact / ticks_per_ns()) return time_from_value(ns * ticks_per_ns());
+    return sc_core::sc_time(static_cast<double>(ns), sc_core::SC_NS);
 }
 
 }  // namespace nicsim

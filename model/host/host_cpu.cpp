@@ -14,11 +14,6 @@ namespace {
 uint32_t all_ones(unsigned size) {
     return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
-/// Time resolution units per nanosecond (fixed at elaboration, before the program runs).
-uint64_t ns_ticks() {
-    static const uint64_t ticks = sc_time(1, SC_NS).value();
-    return ticks;
-}
 }  // namespace
 
 HostCpu::HostCpu(sc_module_name name, pci::PciBus& bus)
@@ -85,8 +80,7 @@ uint32_t HostCpu::service_interrupts() {
 
 void HostCpu::stall_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx) {
     const sc_time start = m_decoupled ? m_qk.get_current_time() : sim_now();
-    // The same value as sc_time(double(ns), SC_NS) (whole nanoseconds are exact), without the double.
-    const sc_time until = start + time_from_value(ns * ns_ticks());
+    const sc_time until = start + time_from_ns(ns);
     sync();
     if (m_in_isr) {  // an ISR that stalls just waits: interrupts are masked inside it
         m_stats.stall_ns += ns;
@@ -98,7 +92,7 @@ void HostCpu::stall_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx) {
         sync();
         const sc_time now = sim_now();
         if (now >= until || (woken && woken(ctx))) {
-            m_stats.stall_ns += (std::min(now, until) - start).value() / ns_ticks();
+            m_stats.stall_ns += (std::min(now, until) - start).value() / ticks_per_ns();
             return;
         }
         if (still != 0)
@@ -125,7 +119,7 @@ void HostCpu::wait_timeout_or_inta(const sc_time& until, const sc_time& now) {
 }
 
 uint64_t HostCpu::now_ns() const {
-    return (m_decoupled ? m_qk.get_current_time() : sim_now()).value() / ns_ticks();
+    return (m_decoupled ? m_qk.get_current_time() : sim_now()).value() / ticks_per_ns();
 }
 
 void HostCpu::connect_interrupt(unsigned device, Isr isr) {

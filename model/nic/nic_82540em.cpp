@@ -308,8 +308,7 @@ void Nic82540em::wake_at_deadline() {
             deadline = std::min(deadline, m_dp->quiet_until_ns(now));
     }
     deadline = std::min(deadline, phy_deadline_ns());
-    if (deadline != Interrupts::kNever)
-        m_bus.CLK.wake_at(m_agent, sim_now() + sc_time(static_cast<double>(deadline - now), SC_NS));
+    if (deadline != Interrupts::kNever) m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(deadline - now));
 }
 
 // The NIC's own burst on the bus with nothing else due on this edge: the data path has no work at the edge's time

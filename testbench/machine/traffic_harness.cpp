@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "model/common/le_bytes.h"
+#include "model/common/sim_now.h"
 #include "testbench/machine/driver_bringup.h"
 #include "testbench/machine/seeded_bytes.h"
 
@@ -93,16 +94,20 @@ void TrafficHarness::program(hostdrv::HostPlatform& hp) {
 void TrafficHarness::inject() {
     if (m_cfg.rx_packets == 0) return;
     if (!m_up) wait(m_up_event);
-    const double bit_ns = 1000.0 / m_nic.params().link_mbps;
+    const uint32_t mbps = m_nic.params().link_mbps;
+    const double bit_ns = 1000.0 / mbps;
+    // At 10, 100 and 1000 Mb/s a bit is whole nanoseconds: the gap is built from integers, the same time.
+    const uint64_t whole_bit_ns = 1000 % mbps == 0 ? 1000 / mbps : 0;
     net::Frame f;  // one frame's storage for every injected frame (the NIC copies what it receives)
     f.fcs_included = false;
     for (uint64_t i = 0; i < m_cfg.rx_packets; ++i) {
         make_frame_into(f.bytes, m_cfg.seed, 0, i, m_cfg.frame_size, m_nic.params().mac, kPeerMac);
-        f.time_ns = static_cast<uint64_t>(sc_time_stamp().value() / sc_time(1, SC_NS).value());
+        f.time_ns = sim_now().value() / ticks_per_ns();
         const size_t wire_bytes = f.bytes.size() + 4 + 8 + 12;  // FCS, preamble and SFD, inter-frame gap
         m_nic.receive(f);
         ++m_injected;
-        wait(sc_time(static_cast<double>(wire_bytes * 8) * bit_ns, SC_NS));
+        wait(whole_bit_ns ? time_from_ns(wire_bytes * 8 * whole_bit_ns)
+                          : sc_time(static_cast<double>(wire_bytes * 8) * bit_ns, SC_NS));
     }
 }
 
