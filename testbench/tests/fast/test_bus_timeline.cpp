@@ -204,3 +204,14 @@ TEST_CASE("time_from_value builds the sc_time that sc_time::from_value builds", 
         CHECK(time_from_value(v).value() == v);
     }
 }
+
+// The NIC's timed wakes and the CPU's stalls build whole nanoseconds with time_from_ns() instead of
+// sc_time(double(ns), SC_NS); at and beyond the edge of the integer path (2^52 resolution units) too.
+TEST_CASE("time_from_ns builds the sc_time that sc_time(double(ns), SC_NS) builds", "[fast][timing]") {
+    const uint64_t edge = (uint64_t(1) << 52) / sc_time(1, SC_NS).value();
+    for (const uint64_t ns : {uint64_t(0), uint64_t(1), uint64_t(15), uint64_t(12'304), uint64_t(2'000'000'000),
+                              edge - 1, edge, edge + 1, edge * 3 + 7}) {
+        INFO("ns = " << ns);
+        CHECK(time_from_ns(ns) == sc_time(static_cast<double>(ns), SC_NS));
+    }
+}
