@@ -37,6 +37,11 @@ inline sc_core::sc_time::value_type ticks_per_ns() {
     return ticks;
 }
 
+/// The current simulation time in whole nanoseconds (truncated).
+inline uint64_t sim_now_ns() {
+    return sim_now().value() / ticks_per_ns();
+}
+
 /// `ns` nanoseconds, as sc_core::sc_time(double(ns), SC_NS) gives them, without the double arithmetic where that
 /// constructor's rounding (the product plus one half, truncated) is exact: below 2^52 resolution units, about 52 days
 /// at 1 ps. Beyond, that constructor.

@@ -56,8 +56,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_eeprom(eeprom_image(params)),
       m_phy(phy_params(params)),
       m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows) {
-    const uint64_t ns_ticks = sc_time(1, SC_NS).value();
-    if (bus.period().value() % ns_ticks == 0) m_period_ns = bus.period().value() / ns_ticks;
+    if (bus.period().value() % ticks_per_ns() == 0) m_period_ns = bus.period().value() / ticks_per_ns();
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
     if (m_params.dma_address_bits != 32 && m_params.dma_address_bits != 64) {
@@ -213,8 +212,7 @@ void Nic82540em::update_master_config() {
 
 uint64_t Nic82540em::now_ns() const {
     if (m_in_edge) return m_edge_ns;
-    static const uint64_t ns_ticks = sc_time(1, SC_NS).value();  // fixed once time exists; built once, not per call
-    return sim_now().value() / ns_ticks;
+    return sim_now_ns();
 }
 
 void Nic82540em::diagnostic(const char* what, const std::string& detail) {

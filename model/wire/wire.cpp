@@ -5,21 +5,6 @@ namespace nicsim::wire {
 
 using namespace sc_core;
 
-namespace {
-// Whole nanoseconds counted in the kernel's time unit: the same values as sc_time(double(ns), SC_NS) without the
-// floating-point conversion (times on the wire are whole nanoseconds).
-uint64_t ns_ticks() {
-    static const uint64_t ticks = sc_time(1, SC_NS).value();
-    return ticks;
-}
-uint64_t now_ns() {
-    return sim_now().value() / ns_ticks();
-}
-sc_time after_ns(uint64_t ns) {
-    return time_from_value(ns * ns_ticks());
-}
-}  // namespace
-
 bool write_frame(PcapWriter& w, const net::Frame& f, bool strip_fcs) {
     size_t len = f.bytes.size();
     if (strip_fcs && f.fcs_included && len >= net::kFcsBytes) len -= net::kFcsBytes;
@@ -117,7 +102,7 @@ void Wire::Direction::grow() {
         ++stats.link_down;
         return nullptr;
     }
-    const uint64_t now = now_ns();
+    const uint64_t now = sim_now_ns();
     uint64_t start = frame.time_ns;
     if (start < now) {
         ++stats.late;
@@ -140,8 +125,8 @@ void Wire::Direction::grow() {
     slot.end_ns = end;
     ++count;
     if (count > stats.max_queued) stats.max_queued = count;
-    if (count == 1) due.notify(after_ns(end - now));
-    if (wire->m_traced && started + 1 == count) starts.notify(after_ns(start - now));
+    if (count == 1) due.notify(time_from_ns(end - now));
+    if (wire->m_traced && started + 1 == count) starts.notify(time_from_ns(start - now));
     return &slot;
 }
 
@@ -156,17 +141,17 @@ void Wire::Direction::transmit_swap(net::Frame& frame) {
 }
 
 void Wire::Direction::start() {
-    const uint64_t now = now_ns();
+    const uint64_t now = sim_now_ns();
     while (started < count && ring[(head + started) % ring.size()].frame.time_ns <= now) {
         carrier = true;
         on_wire_len = static_cast<uint32_t>(ring[(head + started) % ring.size()].frame.bytes.size());
         ++started;
     }
-    if (started < count) starts.notify(after_ns(ring[(head + started) % ring.size()].frame.time_ns - now));
+    if (started < count) starts.notify(time_from_ns(ring[(head + started) % ring.size()].frame.time_ns - now));
 }
 
 void Wire::Direction::deliver() {
-    const uint64_t now = now_ns();
+    const uint64_t now = sim_now_ns();
     // Frames that reach both ends at the same instant are delivered, and recorded, A to B first: the kernel runs the
     // two directions' methods of one instant in an order that depends on the history of its event queue.
     if (this == &wire->m_dir[1]) wire->m_dir[0].deliver_due(now);
@@ -201,7 +186,7 @@ void Wire::Direction::deliver_due(uint64_t now) {
         carrier = started > 0;
         if (!carrier) on_wire_len = 0;
     }
-    if (count > 0) due.notify(after_ns(ring[head].end_ns - now));
+    if (count > 0) due.notify(time_from_ns(ring[head].end_ns - now));
 }
 
 PcapSource::PcapSource(sc_module_name name, const std::string& path, net::WireSink& target, unsigned link_mbps,
@@ -222,7 +207,7 @@ PcapSource::PcapSource(sc_module_name name, const std::string& path, net::WireSi
     }
     if (load_next()) {
         m_next_ns = m_start_ns;
-        m_wake.notify(after_ns(m_next_ns));
+        m_wake.notify(time_from_ns(m_next_ns));
     }
 }
 
@@ -241,7 +226,7 @@ bool PcapSource::load_next() {
 }
 
 void PcapSource::inject() {
-    const uint64_t now = now_ns();
+    const uint64_t now = sim_now_ns();
     m_frame.bytes.assign(m_rec.data.begin(), m_rec.data.end());
     if (m_frame.bytes.size() < net::kMinFrameBytes) m_frame.bytes.resize(net::kMinFrameBytes, 0);
     net::append_fcs(m_frame.bytes);
@@ -268,7 +253,7 @@ void PcapSource::inject() {
             m_next_ns = free_at;
         }
     }
-    m_wake.notify(after_ns(m_next_ns - now));
+    m_wake.notify(time_from_ns(m_next_ns - now));
 }
 
 PcapSink::PcapSink(const std::string& path, bool strip_fcs) : m_strip_fcs(strip_fcs) {

@@ -102,7 +102,7 @@ void TrafficHarness::inject() {
     f.fcs_included = false;
     for (uint64_t i = 0; i < m_cfg.rx_packets; ++i) {
         make_frame_into(f.bytes, m_cfg.seed, 0, i, m_cfg.frame_size, m_nic.params().mac, kPeerMac);
-        f.time_ns = sim_now().value() / ticks_per_ns();
+        f.time_ns = sim_now_ns();
         const size_t wire_bytes = f.bytes.size() + 4 + 8 + 12;  // FCS, preamble and SFD, inter-frame gap
         m_nic.receive(f);
         ++m_injected;
