@@ -97,10 +97,8 @@ void HostCpu::stall_ns(uint64_t ns, bool (*woken)(void* ctx), void* ctx) {
         }
         if (still != 0)
             wait(std::min(until - now, m_irq_recheck));
-        else if (woken)
-            wait_timeout_or_inta(until, now);
         else
-            wait(until - now, m_bus.next_inta_event());
+            wait_timeout_or_inta(until, now);
     }
 }
 
@@ -119,7 +117,7 @@ void HostCpu::wait_timeout_or_inta(const sc_time& until, const sc_time& now) {
 }
 
 uint64_t HostCpu::now_ns() const {
-    return (m_decoupled ? m_qk.get_current_time() : sim_now()).value() / ticks_per_ns();
+    return m_decoupled ? m_qk.get_current_time().value() / ticks_per_ns() : sim_now_ns();
 }
 
 void HostCpu::connect_interrupt(unsigned device, Isr isr) {

@@ -120,8 +120,8 @@ class HostCpu : public sc_core::sc_module {
     bool m_in_isr = false;
     sc_core::sc_time m_irq_recheck{1, sc_core::SC_US};
     sc_core::sc_event m_done_event;
-    // The timeout of a waiting thread (stall_ns with `woken`), kept pending while its deadline stays the same: a
-    // wait(time, event) per wait would leave a cancelled timeout in the kernel's timed queue at every wake by INTA#.
+    // The timeout of a stall, kept pending while its deadline stays the same: a wait(time, event) per wait would
+    // leave a cancelled timeout in the kernel's timed queue at every wake by INTA#.
     sc_core::sc_event m_timeout;
     sc_core::sc_time m_timeout_at;
     sc_core::sc_event_or_list m_timeout_or_inta;  // built at the first wait
