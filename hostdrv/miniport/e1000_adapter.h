@@ -46,6 +46,7 @@ struct Adapter {
     uint32_t rx_ring_size = 256;                     // RxRingSize
     uint32_t rx_buffers = 512;                       // RX buffers (more than ring slots: some may be with the stack)
     uint32_t interrupt_delay = 0;                    // InterruptDelay
+    uint32_t itr = kDefaultItr;                      // ITR
     uint32_t desc_prefetch_threshold = 0;            // DescPrefetchThreshold: TXDCTL/RXDCTL.PTHRESH (0: left at reset)
     uint32_t jumbo_packet = kFrameSize;       // *JumboPacket: largest frame without FCS; above 1514 RCTL.LPE is set
     uint32_t rx_buffer_size = kRxBufferSize;  // RxBufferSize: bytes per RX buffer (RCTL.BSIZE/BSEX)

@@ -34,6 +34,7 @@ constexpr uint32_t STATUS = 0x0008;  // device status, read-only
 constexpr uint32_t EERD = 0x0014;    // EEPROM word read through the controller
 constexpr uint32_t MDIC = 0x0020;    // one PHY register access over the MDIO bus (section 13.4.7)
 constexpr uint32_t ICR = 0x00C0;     // interrupt causes; reading returns and clears them
+constexpr uint32_t ITR = 0x00C4;     // interrupt throttling: least time between interrupts
 constexpr uint32_t IMS = 0x00D0;     // interrupt mask: writing 1s enables causes
 constexpr uint32_t IMC = 0x00D8;     // interrupt mask: writing 1s disables causes
 constexpr uint32_t RCTL = 0x0100;    // receive control (section 13.4.22)
@@ -131,6 +132,11 @@ constexpr uint32_t RXT0 = 1u << 7;    // receive timer expired: frames wait in t
 namespace delay {
 using VALUE = RegField<0, 16>;  // delay in units of 1.024 us
 }  // namespace delay
+
+// ---- ITR ----
+namespace itr {
+using INTERVAL = RegField<0, 16>;  // least time between interrupts in units of 256 ns; 0 turns throttling off
+}  // namespace itr
 
 // ---- TXDCTL, RXDCTL: descriptor prefetch (8254x Family Software Developer's Manual, their register tables) ----
 namespace dctl {

@@ -55,6 +55,8 @@ void read_registry(Adapter* a) {
     if (read_int(kKeyRxRingSize, v) && v >= 8 && v <= 4096 && v % 8 == 0) a->rx_ring_size = v;
     v = 0;
     if (read_int(kKeyInterruptDelay, v) && v <= 0xFFFF) a->interrupt_delay = v;
+    v = a->itr;
+    if (read_int(kKeyItr, v) && v <= 0xFFFF) a->itr = v;
     v = 0;
     if (read_int(kKeyDescPrefetchThreshold, v) && v <= (dctl::PTHRESH::mask >> dctl::PTHRESH::pos))
         a->desc_prefetch_threshold = v;
@@ -688,6 +690,7 @@ void hw_program(Adapter* a) {
     wr32(a, RDH, 0);
     wr32(a, RDT, 0);
     wr32(a, RDTR, delay::VALUE::make(a->interrupt_delay));
+    wr32(a, ITR, itr::INTERVAL::make(a->itr));
     wr32(a, RCTL,
          rctl_buffer_bits(a->rx_buffer_size) | rctl::SECRC::mask |
              (a->jumbo_packet > kFrameSize ? rctl::LPE::mask : 0u));  // CRC stripped

@@ -60,7 +60,8 @@ void TrafficHarness::transmit(const net::Frame& frame) {
 }
 
 void TrafficHarness::program(hostdrv::HostPlatform& hp) {
-    DriverSettings s;  // the miniport's registry defaults
+    DriverSettings s;  // the miniport's registry defaults, and the configuration's values
+    for (const auto& [key, value] : m_cfg.registry) s.registry.emplace_back(key, value);
     s.host.pci_device = m_nic.device_number();
     s.host.pages.seed = m_cfg.seed;
     const NDIS_STATUS st = bring_up_driver(hp, s, m_ndis);

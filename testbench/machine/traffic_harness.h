@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <systemc>
@@ -26,6 +27,7 @@ struct HarnessConfig {
     uint32_t frame_size = 1514;  ///< bytes without FCS (at least 22)
     unsigned window = 64;        ///< sends outstanding at most
     bool keep_frames = true;     ///< keep every transmitted frame (off for long runs: counts only)
+    std::vector<std::pair<std::string, uint32_t>> registry;  ///< values beyond the miniport's defaults
 };
 
 class TrafficHarness : public sc_core::sc_module, public net::WireSink {
