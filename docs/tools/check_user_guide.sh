@@ -69,7 +69,7 @@ for s in smoke dma32-high dac64 b2b lso64k saturate; do
     expect_exit 0 -- "$NICSIM" --scenario "$s" --quiet --vcd none --pcap-out none --stats-json "$s.json"
 done
 expect_json dma32-high.json bus_master_nic dac_cycles 0
-expect_json dac64.json bus_master_nic dac_cycles 320
+expect_json dac64.json bus_master_nic dac_cycles 305
 expect_json dma32-high.json host bounced_sends 32
 expect_json dma32-high.json host bounce_buffer_bytes 48448
 expect_json dac64.json host bounce_buffer_bytes 0
@@ -78,8 +78,9 @@ expect_json lso64k.json nic tso_segments 360
 expect_json lso64k.json transmit tcp_segments 360
 expect_json lso64k.json transmit frames_intact 8
 expect_json lso64k.json transmit layouts_merged_for_map_registers 8
-expect_json default.json bus_master_nic dac_cycles 60
-expect_json default.json run simulated_time_us 1110.59
+expect_json default.json bus_master_nic dac_cycles 49
+expect_json default.json run simulated_time_us 1109.72
+expect_json default.json host interrupts_serviced 17
 
 # Scenario file.
 cat >high32.toml <<'EOF'
@@ -112,12 +113,20 @@ expect_exit 0 -- "$NICSIM" --packets 100 --quiet --vcd none --pcap-out none
 # Diagnosis examples.
 expect_exit 1 -- "$NICSIM" --map-registers 1 --fragments 2 --quiet --vcd none --pcap-out none
 expect_exit 0 -- "$NICSIM" --mem-latency 20 --quiet --vcd none --pcap-out none --stats-json ml.json
-expect_json ml.json bus_master_nic retries 183
-expect_json ml.json run simulated_time_us 1119.2
+expect_json ml.json bus_master_nic retries 197
+expect_json ml.json run simulated_time_us 1125.02
 expect_exit 0 -- "$NICSIM" --bus-width 64 --bus-clock 66 --quiet --vcd none --pcap-out none --stats-json w.json
-expect_json w.json run simulated_time_us 662.78
+expect_json w.json run simulated_time_us 696.11
 expect_exit 0 -- "$NICSIM" --placement low --quiet --vcd none --pcap-out none --stats-json low.json
 expect_json low.json bus_master_nic dac_cycles 0
+expect_exit 0 -- "$NICSIM" --registry ITR=0 --quiet --vcd none --pcap-out none --stats-json itr0.json
+expect_json itr0.json host interrupts_serviced 65
+for r in "" ITR=0 InterruptDelay=64; do
+    expect_exit 0 -- "$NICSIM" --direction tx ${r:+--registry $r} --quiet --vcd none --pcap-out none --stats-json "tx$r.json"
+done
+expect_json tx.json host interrupts_serviced 10
+expect_json txITR=0.json host interrupts_serviced 33
+expect_json txInterruptDelay=64.json host interrupts_serviced 2
 
 # Faults.
 expect_exit 0 -- "$NICSIM" --fault target-abort:250 --quiet --vcd none --pcap-out none --stats-json ta.json
@@ -141,6 +150,9 @@ expect_json in.json receive frames_from_pcap 8
 expect_json in.json receive packets_indicated 8
 expect_json default.json host map_registers_reserved 2
 expect_exit 0 -- "$NICSIM" --scenario small-packets --quiet --vcd none --pcap-out none
+expect_exit 0 -- "$NICSIM" --scenario small-packets --link 1000 --quiet --vcd none --pcap-out none --stats-json sp1g.json
+expect_json sp1g.json nic frames_missed_rx_overrun 127
+expect_json sp1g.json receive rx_overruns_accepted_the_bus_cannot_carry_the_link_rate 127
 expect_exit 2 -- "$NICSIM" --fault rx-flood --quiet --vcd none --pcap-out none
 expect_exit 0 -- "$NICSIM" --fault reset-at:300us --quiet --vcd none --pcap-out none
 expect_exit 0 -- "$NICSIM" --fault rx-flood --packets 256 --quiet --vcd none --pcap-out none
@@ -150,7 +162,7 @@ expect_exit 0 -- "$NICSIM" --bus-model tlm --scenario saturate --packets 2000 --
 expect_json tlm.json run bus_model tlm
 expect_json tlm.json checks verdict pass
 expect_exit 0 -- "$NICSIM" --bus-model tlm --quiet --vcd none --pcap-out none --stats-json tlmd.json
-expect_json tlmd.json run simulated_time_us 1109.27
+expect_json tlmd.json run simulated_time_us 1120.04
 expect_exit 2 -- "$NICSIM" --bus-model fast
 expect_exit 2 -- "$NICSIM" --bus-model tlm --fault target-abort:50
 expect_exit 2 -- "$NICSIM" --bus-model tlm --vcd x.vcd
