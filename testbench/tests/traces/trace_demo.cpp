@@ -66,9 +66,14 @@ int sc_main(int argc, char* argv[]) {
     top.dut().nic.trace(tracer.file(), "nic", nicsim::nic::kTraceAll);
     top.wire().trace(tracer.file());
 
+    // As nicsim: no --max-time (0) means until the traffic completes.
     sc_time limit(static_cast<double>(cfg.max_time_ns), SC_NS);
     if (cfg.max_clocks) limit = top.dut().bus.period() * static_cast<double>(cfg.max_clocks);
-    sc_start(limit);
+    top.dut().bus.CLK.set_batch_horizon(limit == SC_ZERO_TIME ? sc_max_time() : limit);
+    if (limit == SC_ZERO_TIME)
+        sc_start();
+    else
+        sc_start(limit);
     const bool finished = top.finished();
     std::printf("%s: %.3f us simulated, sent %llu, received %llu%s\n", tracer.path().c_str(),
                 sc_time_stamp().to_seconds() * 1e6, static_cast<unsigned long long>(top.dut().sent_packets()),
