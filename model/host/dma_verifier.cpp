@@ -25,7 +25,10 @@ DmaVerifier::DmaVerifier(sc_module_name name, const pci::PciBus* bus)
 void DmaVerifier::enable(bool on) {
     const bool was = m_enabled;
     m_enabled = on;
-    if (on && !was && target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(0, ~0ull);
+    if (on && !was && target.get_base_port().size() > 0) {
+        target->invalidate_direct_mem_ptr(0, ~0ull);
+        m_dmi_out = false;
+    }
 }
 
 void DmaVerifier::allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) {
@@ -72,7 +75,8 @@ void DmaVerifier::revoke(uint64_t phys, uint64_t len) {
     }
     m_stats.revokes += removed;
     // DMI handed out over a window that went must go with it (PCI master DMA there is judged again).
-    if (removed != 0 && target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(phys, end - 1);
+    if (removed != 0 && m_dmi_out && target.get_base_port().size() > 0)
+        target->invalidate_direct_mem_ptr(phys, end - 1);
     if (removed == 0 && len != 0)
         SC_REPORT_WARNING(
             "nicsim/host/verifier-revoke",
@@ -258,7 +262,11 @@ unsigned DmaVerifier::transport_dbg(tlm::tlm_generic_payload& gp) {
 }
 
 bool DmaVerifier::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
-    if (!m_enabled) return initiator->get_direct_mem_ptr(gp, dmi);
+    if (!m_enabled) {
+        const bool granted = initiator->get_direct_mem_ptr(gp, dmi);
+        m_dmi_out = m_dmi_out || granted;
+        return granted;
+    }
     // While checking, DMI covers at most the window the last passed access fell in: every byte of it would pass
     // (writes only where the window is writable), and revoke() takes the pointer back with the window.
     if (!hit_holds(gp.get_address(), 1, false) || !initiator->get_direct_mem_ptr(gp, dmi)) {
@@ -275,11 +283,12 @@ bool DmaVerifier::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi&
     if (!m_hit_write)
         dmi.set_granted_access(dmi.is_read_allowed() ? tlm::tlm_dmi::DMI_ACCESS_READ : tlm::tlm_dmi::DMI_ACCESS_NONE);
     ++m_stats.dmi_grants;
+    m_dmi_out = true;
     return dmi.is_read_allowed();
 }
 
 void DmaVerifier::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
-    if (target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(start, end);
+    if (m_dmi_out && target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(start, end);
 }
 
 }  // namespace nicsim::host

@@ -103,6 +103,10 @@ class DmaVerifier : public sc_core::sc_module {
 
     const pci::PciBus* m_bus;
     bool m_enabled = false;
+    // A DMI region was handed upstream since everything was last invalidated: until then no revoke (nor host
+    // memory's map and unmap) needs to tell the upstream anything, and in the fast mode, which never asks for
+    // DMI, each send's revoke saves that call.
+    bool m_dmi_out = false;
     Windows m_windows;  // by start address
     // Nodes of revoked windows, reused by allow() (a window is allowed and revoked per send: no heap call each time).
     static constexpr size_t kSpareNodes = 64;

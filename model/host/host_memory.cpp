@@ -73,7 +73,7 @@ bool HostMemory::is_mapped(uint64_t phys) const {
 }
 
 void HostMemory::invalidate_dmi(uint64_t start, uint64_t end) {
-    if (socket.get_base_port().size() == 0) return;  // not bound (memory used on its own): nobody holds DMI
+    if (!m_dmi_out || socket.get_base_port().size() == 0) return;  // nobody holds DMI
     ++m_stats.dmi_invalidations;
     socket->invalidate_direct_mem_ptr(start, end);
 }
@@ -271,6 +271,7 @@ bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& 
     dmi.set_read_latency(SC_ZERO_TIME);
     dmi.set_write_latency(SC_ZERO_TIME);
     ++m_stats.dmi_grants;
+    m_dmi_out = true;
     return true;
 }
 

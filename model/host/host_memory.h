@@ -93,6 +93,9 @@ class HostMemory : public sc_core::sc_module {
     static constexpr size_t kSpareNodes = 64;
     std::vector<Pages::node_type> m_spare_nodes;
     size_t m_owned_pages = 0;
+    // A DMI region was handed out: until then nobody can hold a pointer map or unmap would have to take back, and
+    // the invalidation (a call through every socket upstream, per page a send maps and unmaps) is skipped.
+    bool m_dmi_out = false;
     HostMemoryStats m_stats;
     // Where recently used pages' entries are, by page number modulo the slot count: a device's requests alternate
     // between the descriptor rings and the buffers, pages a one-entry cache kept missing (a map search each). A page

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -290,4 +291,44 @@ TEST_CASE("a window allowed inside the one an access passed through decides the 
     CHECK(inner.get_start_address() == 0x9040);
     CHECK(inner.get_end_address() == 0x907F);
     CHECK(r.verifier.violations() == 0);
+}
+
+namespace {
+struct AlignedPage {  // page-aligned caller memory for map_pages
+    uint8_t* p = static_cast<uint8_t*>(std::aligned_alloc(4096, 4096));
+    ~AlignedPage() { std::free(p); }
+};
+}  // namespace
+
+TEST_CASE("DMI invalidations reach upstream only once DMI was handed out", "[host][verifier][dmi]") {
+    Rig r;
+    r.verifier.enable(true);
+    AlignedPage page;
+    size_t before_grant = 0;
+    tlm::tlm_dmi dmi;
+    bool granted = false;
+    r.probe.body = [&](TlmProbe& p) {
+        r.verifier.allow(0x6000, 0x100, true, "buffer");
+        uint32_t v = 1;
+        CHECK(p.write(0x6000, &v, 4) == tlm::TLM_OK_RESPONSE);
+        r.verifier.revoke(0x6000, 0x100);
+        r.mem.map_pages(0x7000, page.p, 4096);
+        r.mem.unmap_pages(0x7000, 4096);
+        before_grant = p.invalidations.size();
+        r.verifier.allow(0x6000, 0x100, true, "buffer");
+        CHECK(p.write(0x6000, &v, 4) == tlm::TLM_OK_RESPONSE);
+        granted = p.dmi(0x6000, dmi);
+        r.verifier.revoke(0x6000, 0x100);
+        r.mem.map_pages(0x7000, page.p, 4096);
+    };
+    sc_start();
+    INFO("no DMI was handed out: a revoke and a map and unmap tell the upstream nothing");
+    CHECK(before_grant == 1);  // enabling the verifier invalidated everything, once
+    REQUIRE(granted);
+    INFO("after a grant the revoke and the map take it back");
+    REQUIRE(r.probe.invalidations.size() == 3);
+    CHECK(r.probe.invalidations[1].first == 0x6000);
+    CHECK(r.probe.invalidations[1].second == 0x60FF);
+    CHECK(r.probe.invalidations[2].first == 0x7000);
+    CHECK(r.mem.stats().dmi_invalidations == 1);
 }
