@@ -332,3 +332,55 @@ TEST_CASE("DMI invalidations reach upstream only once DMI was handed out", "[hos
     CHECK(r.probe.invalidations[2].first == 0x7000);
     CHECK(r.mem.stats().dmi_invalidations == 1);
 }
+
+TEST_CASE("device accesses get the verdicts of a plain list of windows through many allows and revokes",
+          "[host][verifier]") {
+    nicsim::test::expect_reports("nicsim/host/verifier", 0);  // how many is known at the end
+    Rig r;
+    r.verifier.enable(true);
+    std::vector<PlainWindow> ws;
+    std::mt19937_64 rng(5);
+    unsigned refused = 0, mismatches = 0, accesses = 0;
+    r.probe.body = [&](TlmProbe& p) {
+        std::vector<uint8_t> data(0x200);
+        for (int step = 0; step < 4000; ++step) {
+            const unsigned what = static_cast<unsigned>(rng() % 20);
+            if (what < 4 || ws.size() < 2) {  // more windows than the verifier keeps clean: some are searched
+                const uint64_t start = 0x1000 * (1 + rng() % 24) + 0x100 * (rng() % 4) + (rng() % 4 == 0 ? 0x40 : 0);
+                const uint64_t len = 0x40 + rng() % 0x200;
+                const bool wr = rng() % 2 == 0;
+                r.verifier.allow(start, len, wr, "window");
+                ws.push_back({start, start + len, wr});
+                continue;
+            }
+            if (what < 6) {
+                const PlainWindow gone = ws[rng() % ws.size()];
+                r.verifier.revoke(gone.start, gone.end - gone.start);
+                ws.erase(
+                    std::remove_if(ws.begin(), ws.end(),
+                                   [&](const PlainWindow& w) { return w.start >= gone.start && w.end <= gone.end; }),
+                    ws.end());
+                continue;
+            }
+            // Mostly inside a window, sometimes running past its end or into a revoked one.
+            const PlainWindow& near = ws[rng() % std::min<size_t>(ws.size(), 6)];
+            const uint64_t a = (near.start + rng() % (near.end - near.start)) & ~uint64_t(3);
+            uint32_t len = 4 * static_cast<uint32_t>(1 + rng() % (what < 18 ? 8 : 120));
+            if (len == 8) len = 12;  // not a qword phase: the plain list judges dwords
+            const bool write = rng() % 2 == 0;
+            const bool ok = write ? plain_write_ok(ws, a, len) : plain_read_ok(ws, a, len);
+            const auto st = write ? p.write(a, data.data(), len) : p.read(a, data.data(), len);
+            ++accesses;
+            if (!ok) ++refused;
+            if ((st == tlm::TLM_OK_RESPONSE) != ok) ++mismatches;
+        }
+    };
+    sc_start();
+    CHECK(r.probe.finished);
+    CHECK(mismatches == 0);
+    INFO("both verdicts occur: " << refused << " of " << accesses << " accesses refused");
+    CHECK(refused > 20);
+    CHECK(accesses - refused > 1000);
+    CHECK(r.verifier.violations() == refused);
+    nicsim::test::expect_reports("nicsim/host/verifier", refused);
+}
