@@ -1237,7 +1237,10 @@ void NdisHost::api_send_resources_available() {
 
 void NdisHost::release_send(size_t index, NDIS_STATUS status) {
     SendRecord rec = std::move(m_sends[index]);
-    m_sends.erase(m_sends.begin() + static_cast<std::ptrdiff_t>(index));
+    if (index == 0)
+        m_sends.pop_front();  // the usual case; a deque's general erase costs several times more
+    else
+        m_sends.erase(m_sends.begin() + static_cast<std::ptrdiff_t>(index));
     PNDIS_PACKET pkt = rec.packet;
     const uintptr_t lso = reinterpret_cast<uintptr_t>(NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo));
     m_hal.put_sg_list(pkt);

@@ -19,16 +19,26 @@ const char* placement_name(Placement p) {
 }
 
 PageAllocator::PageAllocator(const PageAllocatorConfig& cfg)
-    : m_cfg(cfg), m_rng(cfg.seed), m_frag_cursor(cfg.low_base / kPage), m_low_used_until(cfg.low_base / kPage) {}
+    : m_cfg(cfg),
+      m_used(std::min(cfg.low_base, cfg.high_base) / kPage, std::max(cfg.low_end, cfg.high_end) / kPage),
+      m_rng(cfg.seed),
+      m_frag_cursor(cfg.low_base / kPage),
+      m_low_used_until(cfg.low_base / kPage) {}
 
 bool PageAllocator::free_run_at(uint64_t first_page, size_t n, uint64_t limit_page) const {
     if (first_page + n > limit_page) return false;
     // A run never crosses a 4 GiB boundary.
     const uint64_t pages_per_4g = k4G / kPage;
     if (first_page / pages_per_4g != (first_page + n - 1) / pages_per_4g) return false;
-    auto it = m_used.lower_bound(first_page);
-    return it == m_used.end() || *it >= first_page + n;
+    return m_used.first_set(first_page, first_page + n) == first_page + n;
 }
+
+namespace {
+constexpr uint64_t kPagesPer4G = PageAllocator::k4G / PageAllocator::kPage;
+bool crosses_4g(uint64_t first_page, size_t n) {
+    return first_page / kPagesPer4G != (first_page + n - 1) / kPagesPer4G;
+}
+}  // namespace
 
 bool PageAllocator::first_fit(uint64_t from, uint64_t end, size_t n, uint64_t limit_page, uint64_t& page) const {
     end = std::min(end, limit_page);
@@ -36,46 +46,49 @@ bool PageAllocator::first_fit(uint64_t from, uint64_t end, size_t n, uint64_t li
     const bool from_full_low = from >= lo && from <= m_low_used_until;
     if (from_full_low) from = m_low_used_until;
     if (n == 1) {
-        if (!first_free(from, end, page)) return false;
+        page = m_used.first_clear(from, end);
+        if (page >= end) return false;
         if (from_full_low) m_low_used_until = page;  // every page from low_base up to it is used
         return true;
     }
+    // The lowest free page on, then the first used page in the run it starts: the run fits, or the next candidate
+    // starts past that used page (or at the 4 GiB line the run would cross).
     for (uint64_t p = from; p + n <= end;) {
-        if (free_run_at(p, n, limit_page)) {
+        p = m_used.first_clear(p, end);
+        if (p + n > end) return false;
+        if (crosses_4g(p, n)) {
+            p = (p / kPagesPer4G + 1) * kPagesPer4G;
+            continue;
+        }
+        const uint64_t used = m_used.first_set(p, p + n);
+        if (used == p + n) {
             page = p;
             return true;
         }
-        auto it = m_used.lower_bound(p);
-        if (it != m_used.end() && *it < p + n)
-            p = *it + 1;  // skip past the used page
-        else
-            ++p;  // 4 GiB crossing: move on
+        p = used + 1;
     }
     return false;
 }
 
-// One page: the used pages from `from` on are visited in order, one iterator step each, until the first gap.
-bool PageAllocator::first_free(uint64_t from, uint64_t end, uint64_t& page) const {
-    auto it = m_used.lower_bound(from);
-    for (uint64_t p = from; p < end; ++p, ++it) {
-        if (it == m_used.end() || *it != p) {
-            page = p;
-            return true;
-        }
-    }
-    return false;
-}
-
+// The highest run: from the top down, each used page (or 4 GiB line) in the way moves the run's end below it.
 bool PageAllocator::last_fit(uint64_t from, uint64_t end, size_t n, uint64_t limit_page, uint64_t& page) const {
     end = std::min(end, limit_page);
     if (end < from + n) return false;
-    for (uint64_t p = end - n + 1; p-- > from;) {
-        if (free_run_at(p, n, limit_page)) {
+    for (uint64_t p = end - n;;) {
+        if (crosses_4g(p, n)) {
+            const uint64_t line = (p + n - 1) / kPagesPer4G * kPagesPer4G;
+            if (line < from + n) return false;
+            p = line - n;
+            continue;
+        }
+        const uint64_t used = m_used.last_set(p, p + n);
+        if (used == p + n) {
             page = p;
             return true;
         }
+        if (used < from + n) return false;
+        p = used - n;
     }
-    return false;
 }
 
 bool PageAllocator::pick(size_t n, Placement pl, uint64_t limit_page, uint64_t& page) {
@@ -114,11 +127,11 @@ bool PageAllocator::pick(size_t n, Placement pl, uint64_t limit_page, uint64_t& 
 }
 
 void PageAllocator::take(uint64_t page, size_t n) {
-    for (size_t i = 0; i < n; ++i) m_used.insert(page + i);
+    for (size_t i = 0; i < n; ++i) m_used.set(page + i);
 }
 
 void PageAllocator::release(uint64_t page) {
-    m_used.erase(page);
+    m_used.clear(page);
     if (page < m_low_used_until && page >= m_cfg.low_base / kPage) m_low_used_until = page;
 }
 

@@ -1,14 +1,13 @@
 // Physical page allocator: which physical pages the host hands out, as a scenario choice (all low, all high,
-// scattered, fragmented). Plain C++, deterministic (seeded generator, ordered containers).
+// scattered, fragmented). Plain C++, deterministic (seeded generator, a bitmap of the pages in use).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <random>
-#include <set>
 #include <vector>
 
-#include "hostdrv/ndis/recycling_allocator.h"
+#include "hostdrv/ndis/page_bitmap.h"
 
 namespace nicsim::ndis {
 
@@ -46,23 +45,20 @@ class PageAllocator {
     bool alloc_contiguous(size_t n, Placement p, uint64_t limit, uint64_t& phys);
     void free_page(uint64_t phys);
     void free_run(uint64_t phys, size_t n);
-    bool in_use(uint64_t phys) const { return m_used.count(phys / kPage) != 0; }
-    size_t pages_in_use() const { return m_used.size(); }
+    bool in_use(uint64_t phys) const { return m_used.test(phys / kPage); }
+    size_t pages_in_use() const { return m_used.count(); }
     const PageAllocatorConfig& config() const { return m_cfg; }
 
   private:
     bool free_run_at(uint64_t first_page, size_t n, uint64_t limit_page) const;
     bool first_fit(uint64_t from_page, uint64_t end_page, size_t n, uint64_t limit_page, uint64_t& page) const;
-    bool first_free(uint64_t from_page, uint64_t end_page, uint64_t& page) const;
     bool last_fit(uint64_t from_page, uint64_t end_page, size_t n, uint64_t limit_page, uint64_t& page) const;
     bool pick(size_t n, Placement p, uint64_t limit_page, uint64_t& page);
     void take(uint64_t page, size_t n);
     void release(uint64_t page);
 
     PageAllocatorConfig m_cfg;
-    // Page numbers. The set's nodes are recycled: a send takes and frees a page or two, and the heap's malloc and
-    // free for each was a visible share of a small frame's cost.
-    std::set<uint64_t, std::less<uint64_t>, RecyclingAllocator<uint64_t>> m_used;
+    PageBitmap m_used;  // over the low and the high range: every page ever taken lies in one of them
     std::mt19937_64 m_rng;
     uint64_t m_frag_cursor;  // next candidate page of the Fragmented placement
     // Every page in [low_base, m_low_used_until) is in use: a first-fit search from low_base starts there (a run

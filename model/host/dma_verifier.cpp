@@ -25,7 +25,10 @@ DmaVerifier::DmaVerifier(sc_module_name name, const pci::PciBus* bus)
 void DmaVerifier::enable(bool on) {
     const bool was = m_enabled;
     m_enabled = on;
-    if (on && !was && target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(0, ~0ull);
+    if (on && !was && target.get_base_port().size() > 0) {
+        target->invalidate_direct_mem_ptr(0, ~0ull);
+        m_dmi_out = false;
+    }
 }
 
 void DmaVerifier::allow(uint64_t phys, uint64_t len, bool device_may_write, const char* what) {
@@ -47,6 +50,7 @@ void DmaVerifier::allow(uint64_t phys, uint64_t len, bool device_may_write, cons
         m_windows.insert(std::move(node));  // after the windows of the same start, as emplace puts it
     }
     m_hit_valid = false;
+    unclean_allowed(phys);
     if (len > m_max_len) m_max_len = len;
     ++m_stats.allows;
 }
@@ -55,6 +59,7 @@ void DmaVerifier::revoke(uint64_t phys, uint64_t len) {
     const uint64_t end = phys + len < phys ? ~0ull : phys + len;  // saturate at the top of the address space
     unsigned removed = 0;
     m_hit_valid = false;
+    unclean_revoked(phys, end);
     for (auto it = m_windows.lower_bound(phys); it != m_windows.end() && it->first < end;) {
         if (it->second.end <= end) {
             const auto next = std::next(it);
@@ -70,7 +75,8 @@ void DmaVerifier::revoke(uint64_t phys, uint64_t len) {
     }
     m_stats.revokes += removed;
     // DMI handed out over a window that went must go with it (PCI master DMA there is judged again).
-    if (removed != 0 && target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(phys, end - 1);
+    if (removed != 0 && m_dmi_out && target.get_base_port().size() > 0)
+        target->invalidate_direct_mem_ptr(phys, end - 1);
     if (removed == 0 && len != 0)
         SC_REPORT_WARNING(
             "nicsim/host/verifier-revoke",
@@ -123,10 +129,56 @@ bool DmaVerifier::remember_window(uint64_t start, uint64_t end, bool write) {
             m_hit_end = it->second.end;
             m_hit_write = it->second.may_write;
             m_hit_valid = true;
+            note_if_clean(it);
             return true;
         }
     }
     return false;
+}
+
+bool DmaVerifier::remember_clean(uint64_t start, uint64_t end, bool write) {
+    for (size_t i = 0; i < m_clean_count; ++i) {
+        const Clean& c = m_clean[i];
+        if (start >= c.start && end <= c.end && (!write || c.may_write)) {
+            m_hit_start = c.start;
+            m_hit_end = c.end;
+            m_hit_write = c.may_write;
+            m_hit_valid = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+void DmaVerifier::note_if_clean(Windows::const_iterator it) {
+    const auto next = std::next(it);
+    if (next != m_windows.end() && next->first < it->second.end) return;  // another starts inside (or at its start)
+    if (it != m_windows.begin() && std::prev(it)->first == it->first) return;
+    const Clean c{it->first, it->second.end, it->second.may_write};
+    if (m_clean_count < kCleanWindows) {
+        m_clean[m_clean_count++] = c;
+        return;
+    }
+    m_clean[m_clean_next] = c;
+    m_clean_next = (m_clean_next + 1) % kCleanWindows;
+}
+
+void DmaVerifier::unclean_allowed(uint64_t start) {
+    for (size_t i = 0; i < m_clean_count;) {
+        if (start >= m_clean[i].start && start < m_clean[i].end)
+            m_clean[i] = m_clean[--m_clean_count];
+        else
+            ++i;
+    }
+}
+
+void DmaVerifier::unclean_revoked(uint64_t start, uint64_t end) {
+    for (size_t i = 0; i < m_clean_count;) {
+        if (m_clean[i].start >= start && m_clean[i].end <= end)
+            m_clean[i] = m_clean[--m_clean_count];
+        else
+            ++i;
+    }
 }
 
 int DmaVerifier::check(const tlm::tlm_generic_payload& gp) {
@@ -136,6 +188,7 @@ int DmaVerifier::check(const tlm::tlm_generic_payload& gp) {
     const bool write = gp.is_write();
     // A device moves a buffer in many short accesses: one inside the window the last one passed needs no search.
     if (m_hit_valid && a >= m_hit_start && a + len <= m_hit_end && (!write || m_hit_write)) return 0;
+    if (remember_clean(a, a + len, write)) return 0;
     // In the fast mode each request is a whole descriptor or buffer, each in a window of its own: the one window
     // holding it is what the full check would find, so that one search decides and remembers it.
     if (remember_window(a, a + len, write)) return 0;
@@ -209,7 +262,11 @@ unsigned DmaVerifier::transport_dbg(tlm::tlm_generic_payload& gp) {
 }
 
 bool DmaVerifier::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
-    if (!m_enabled) return initiator->get_direct_mem_ptr(gp, dmi);
+    if (!m_enabled) {
+        const bool granted = initiator->get_direct_mem_ptr(gp, dmi);
+        m_dmi_out = m_dmi_out || granted;
+        return granted;
+    }
     // While checking, DMI covers at most the window the last passed access fell in: every byte of it would pass
     // (writes only where the window is writable), and revoke() takes the pointer back with the window.
     if (!hit_holds(gp.get_address(), 1, false) || !initiator->get_direct_mem_ptr(gp, dmi)) {
@@ -226,11 +283,12 @@ bool DmaVerifier::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi&
     if (!m_hit_write)
         dmi.set_granted_access(dmi.is_read_allowed() ? tlm::tlm_dmi::DMI_ACCESS_READ : tlm::tlm_dmi::DMI_ACCESS_NONE);
     ++m_stats.dmi_grants;
+    m_dmi_out = true;
     return dmi.is_read_allowed();
 }
 
 void DmaVerifier::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
-    if (target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(start, end);
+    if (m_dmi_out && target.get_base_port().size() > 0) target->invalidate_direct_mem_ptr(start, end);
 }
 
 }  // namespace nicsim::host

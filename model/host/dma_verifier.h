@@ -8,6 +8,7 @@
 // window is revoked, so a bridge's DMI accesses are exactly those the check would pass.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -74,6 +75,7 @@ class DmaVerifier : public sc_core::sc_module {
         bool may_write = false;
         const char* what = "";
     };
+    using Windows = std::multimap<uint64_t, Window>;
 
     bool covered(uint64_t start, uint64_t end, bool need_write) const;  // every byte of [start, end) in a window
     bool overlaps_any(uint64_t start, uint64_t end) const;
@@ -83,6 +85,13 @@ class DmaVerifier : public sc_core::sc_module {
     /// Remember one window holding all of [start, end) (writable if `write`) for check()'s fast path; false when
     /// no single window does (the access may still pass through several).
     bool remember_window(uint64_t start, uint64_t end, bool write);
+    /// As remember_window from the clean windows alone (see m_clean); false when none holds the access.
+    bool remember_clean(uint64_t start, uint64_t end, bool write);
+    /// Keeps the window at `it` among the clean ones if no other window starts inside it.
+    void note_if_clean(Windows::const_iterator it);
+    /// Forgets the clean windows that allow(start) or revoke(start, end) could change.
+    void unclean_allowed(uint64_t start);
+    void unclean_revoked(uint64_t start, uint64_t end);
     /// The remembered window holds all of [a, a+len) (and may be written, for a write).
     bool hit_holds(uint64_t a, uint64_t len, bool write) const;
     void report(const tlm::tlm_generic_payload& gp, int why);
@@ -94,7 +103,10 @@ class DmaVerifier : public sc_core::sc_module {
 
     const pci::PciBus* m_bus;
     bool m_enabled = false;
-    using Windows = std::multimap<uint64_t, Window>;
+    // A DMI region was handed upstream since everything was last invalidated: until then no revoke (nor host
+    // memory's map and unmap) needs to tell the upstream anything, and in the fast mode, which never asks for
+    // DMI, each send's revoke saves that call.
+    bool m_dmi_out = false;
     Windows m_windows;  // by start address
     // Nodes of revoked windows, reused by allow() (a window is allowed and revoked per send: no heap call each time).
     static constexpr size_t kSpareNodes = 64;
@@ -104,6 +116,20 @@ class DmaVerifier : public sc_core::sc_module {
     bool m_hit_write = false;  // that window may be written
     uint64_t m_hit_start = 0;
     uint64_t m_hit_end = 0;
+    // Clean windows: windows inside which no other window starts (nor at their start). An access a clean window
+    // holds is decided by it, and it is the window remember_window's search would find: any window found before
+    // it starts between its start and the access. A device alternates between a few windows (descriptor ring,
+    // buffer, the other ring), each access one the single remembered window does not hold: these few save the
+    // search. Only allow() inside one or revoke() of one changes what they say.
+    struct Clean {
+        uint64_t start = 0;
+        uint64_t end = 0;
+        bool may_write = false;
+    };
+    static constexpr size_t kCleanWindows = 8;
+    std::array<Clean, kCleanWindows> m_clean{};
+    size_t m_clean_count = 0;
+    size_t m_clean_next = 0;  // the slot replaced when all are in use
     DmaVerifierStats m_stats;
     std::vector<DmaViolation> m_recent;
 };

@@ -18,6 +18,7 @@ constexpr uint64_t kPage = HostMemory::kPageSize;
 
 HostMemory::HostMemory(sc_module_name name) : sc_module(name), socket("socket") {
     m_lookup_pn.fill(kNoPage);
+    m_pages.reserve(kLookupSlots);
     socket.register_b_transport(this, &HostMemory::b_transport);
     socket.register_transport_dbg(this, &HostMemory::transport_dbg);
     socket.register_get_direct_mem_ptr(this, &HostMemory::get_direct_mem_ptr);
@@ -46,13 +47,24 @@ uint8_t* HostMemory::page_for_write(uint64_t pn) {
 }
 
 HostMemory::Pages::iterator HostMemory::entry(uint64_t pn) {
-    const auto it = m_pages.lower_bound(pn);
-    if (it != m_pages.end() && it->first == pn) return it;
-    if (m_spare_nodes.empty()) return m_pages.emplace_hint(it, pn, Page{});
+    const auto it = m_pages.find(pn);
+    if (it != m_pages.end()) return it;
+    if (m_spare_nodes.empty()) return m_pages.emplace(pn, Page{}).first;
     Pages::node_type node = std::move(m_spare_nodes.back());
     m_spare_nodes.pop_back();
     node.key() = pn;
-    return m_pages.insert(it, std::move(node));
+    return m_pages.insert(std::move(node)).position;
+}
+
+void HostMemory::drop(Pages::iterator it) {
+    forget(it->first);
+    if (it->second.own) --m_owned_pages;
+    if (m_spare_nodes.size() < kSpareNodes) {
+        m_spare_nodes.push_back(m_pages.extract(it));
+        m_spare_nodes.back().mapped() = Page{};  // an owned page's memory goes now
+    } else {
+        m_pages.erase(it);
+    }
 }
 
 bool HostMemory::is_mapped(uint64_t phys) const {
@@ -61,7 +73,7 @@ bool HostMemory::is_mapped(uint64_t phys) const {
 }
 
 void HostMemory::invalidate_dmi(uint64_t start, uint64_t end) {
-    if (socket.get_base_port().size() == 0) return;  // not bound (memory used on its own): nobody holds DMI
+    if (!m_dmi_out || socket.get_base_port().size() == 0) return;  // nobody holds DMI
     ++m_stats.dmi_invalidations;
     socket->invalidate_direct_mem_ptr(start, end);
 }
@@ -95,17 +107,18 @@ void HostMemory::unmap_pages(uint64_t phys, size_t len) {
         return;
     }
     const uint64_t first = phys / kPage, last = (phys + (len - 1)) / kPage;
-    for (auto it = m_pages.lower_bound(first); it != m_pages.end() && it->first <= last;) {
-        forget(it->first);
-        if (it->second.own) --m_owned_pages;
-        const auto next = std::next(it);
-        if (m_spare_nodes.size() < kSpareNodes) {
-            m_spare_nodes.push_back(m_pages.extract(it));
-            m_spare_nodes.back().mapped() = Page{};  // an owned page's memory goes now
-        } else {
-            m_pages.erase(it);
+    if (last - first < m_pages.size()) {  // few pages: look each up
+        for (uint64_t pn = first;; ++pn) {
+            const auto it = m_pages.find(pn);
+            if (it != m_pages.end()) drop(it);
+            if (pn == last) break;
         }
-        it = next;
+    } else {  // a range wider than the map: walk the map once
+        for (auto it = m_pages.begin(); it != m_pages.end();) {
+            const auto next = std::next(it);
+            if (it->first >= first && it->first <= last) drop(it);
+            it = next;
+        }
     }
     invalidate_dmi(phys, phys + (len - 1));
 }
@@ -258,6 +271,7 @@ bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& 
     dmi.set_read_latency(SC_ZERO_TIME);
     dmi.set_write_latency(SC_ZERO_TIME);
     ++m_stats.dmi_grants;
+    m_dmi_out = true;
     return true;
 }
 

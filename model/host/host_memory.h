@@ -7,8 +7,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include <tlm_utils/simple_target_socket.h>
@@ -79,15 +79,23 @@ class HostMemory : public sc_core::sc_module {
     /// Copies between memory and `data` for the payload's address, streaming width and byte enables.
     void access(tlm::tlm_generic_payload& gp);
 
-    using Pages = std::map<uint64_t, Page>;
+    /// By page number. Hashed: each send maps and unmaps pages that are, in the scattered placement, new ones
+    /// each time, and a tree's search, insert and erase with rebalancing cost several times a hash's. Nothing
+    /// walks it in an order that shows: each page's entry is made and dropped on its own.
+    using Pages = std::unordered_map<uint64_t, Page>;
     /// The entry of page `pn`, made (from a spare node when there is one) if it has none.
     Pages::iterator entry(uint64_t pn);
+    /// Drops the entry at `it` (its node kept for entry() when there is room).
+    void drop(Pages::iterator it);
 
-    Pages m_pages;  // by page number; ordered, so any walk over it is deterministic
+    Pages m_pages;
     // Nodes of unmapped pages, reused by map_pages (a send's pages are mapped and unmapped per send).
     static constexpr size_t kSpareNodes = 64;
     std::vector<Pages::node_type> m_spare_nodes;
     size_t m_owned_pages = 0;
+    // A DMI region was handed out: until then nobody can hold a pointer map or unmap would have to take back, and
+    // the invalidation (a call through every socket upstream, per page a send maps and unmaps) is skipped.
+    bool m_dmi_out = false;
     HostMemoryStats m_stats;
     // Where recently used pages' entries are, by page number modulo the slot count: a device's requests alternate
     // between the descriptor rings and the buffers, pages a one-entry cache kept missing (a map search each). A page

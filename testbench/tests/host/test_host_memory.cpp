@@ -254,3 +254,40 @@ TEST_CASE("host memory's page lookup: pages sharing a lookup slot, and pages map
     CHECK(word == v);
     CHECK(buf.p[0] == 0xC3);
 }
+
+TEST_CASE("pages unmapped one by one or by a range wider than all pages read as untouched again", "[host][memory]") {
+    HostMemory mem("mem");
+    AlignedBuffer buf(4096);
+    std::memset(buf.p, 0x5A, 4096);
+    const uint64_t base = 0x2'0000'0000ull;
+    // Far more pages than the spare nodes kept: the hash holds and drops each on its own.
+    for (uint64_t k = 0; k < 1000; ++k) {
+        mem.map_pages(base + k * 4096 * 37, buf.p, 4096);
+        uint8_t v = 0;
+        mem.read(base + k * 4096 * 37 + 9, &v, 1);
+        REQUIRE(v == 0x5A);
+        mem.unmap_pages(base + k * 4096 * 37, 4096);
+        REQUIRE_FALSE(mem.is_mapped(base + k * 4096 * 37));
+    }
+    INFO("a range of a terabyte holding three mapped pages and an owned one: those go, the page outside stays");
+    mem.write(base - 4096, "own", 3);
+    mem.write(base + 5 * 4096, "gone", 4);
+    for (const uint64_t k : {0ull, 77ull, 4000ull}) mem.map_pages(base + k * 4096, buf.p, 4096);
+    CHECK(mem.pages_allocated() == 2);
+    mem.unmap_pages(base, 1ull << 40);
+    CHECK(mem.pages_allocated() == 1);
+    for (const uint64_t k : {0ull, 5ull, 77ull, 4000ull}) {
+        INFO("page " << k);
+        uint8_t v = 0xFF;
+        mem.read(base + k * 4096 + 1, &v, 1);
+        CHECK(v == 0);
+        CHECK_FALSE(mem.is_mapped(base + k * 4096));
+    }
+    uint8_t own[3] = {};
+    mem.read(base - 4096, own, 3);
+    CHECK(std::memcmp(own, "own", 3) == 0);
+    CHECK(buf.p[1] == 0x5A);
+    mem.write(base + 77 * 4096 + 1, "w", 1);
+    CHECK(mem.pages_allocated() == 2);
+    CHECK(buf.p[1] == 0x5A);
+}

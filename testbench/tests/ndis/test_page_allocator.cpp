@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "hostdrv/ndis/recycling_allocator.h"
 #include "testbench/tests/ndis/ndis_rig.h"
 
 #if defined(__SANITIZE_ADDRESS__)
