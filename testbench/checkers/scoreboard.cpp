@@ -29,6 +29,7 @@ void Scoreboard::problem(const std::string& what) {
 }
 
 void Scoreboard::expect(std::vector<uint8_t> frame) {
+    catch_up();
     uint8_t dir;
     uint64_t seq;
     if (!traffic_id(frame.data(), frame.size(), dir, seq)) return;
@@ -56,6 +57,7 @@ void Scoreboard::forget(size_t i) {
 }
 
 void Scoreboard::expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame) {
+    catch_up();
     m_tcp_newest = seq;
     m_tcp_payload = frame.size() > 54 ? static_cast<uint32_t>(frame.size() - 54) : 1;
     track(seq, std::vector<uint8_t>(frame), true);
@@ -71,6 +73,7 @@ void Scoreboard::track(uint64_t seq, std::vector<uint8_t>&& bytes, bool segmente
 }
 
 void Scoreboard::withdraw(uint64_t seq) {
+    catch_up();
     const size_t i = m_pending.find(seq);
     if (i != m_pending.kNone) {
         forget(i);
@@ -180,7 +183,7 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
 
 void Scoreboard::retire_lost() {
     while (!m_pending.empty() && m_pending.front_seq() + kLossWindow < m_last_matched) {
-        if (m_lost == 0) m_first_lost = first_missing();
+        if (m_lost == 0) m_first_lost = missing_text();
         ++m_lost;
         forget(0);
     }
@@ -189,6 +192,11 @@ void Scoreboard::retire_lost() {
 }
 
 std::string Scoreboard::first_missing() const {
+    catch_up();
+    return missing_text();
+}
+
+std::string Scoreboard::missing_text() const {
     if (m_lost) return m_first_lost;
     if (m_pending.empty()) return "";
     const uint64_t seq = m_pending.front_seq();
@@ -201,6 +209,7 @@ std::string Scoreboard::first_missing() const {
 }
 
 bool Scoreboard::intact() const {
+    catch_up();
     return m_counts.corrupted == 0 && m_counts.duplicated == 0 && m_counts.reordered == 0 && m_counts.unexpected == 0;
 }
 

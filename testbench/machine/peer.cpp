@@ -17,6 +17,7 @@ Peer::Peer(sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineB
     // A method rather than a thread: it only sends a frame and sets its next time, so a thread's switch per frame
     // buys nothing.
     SC_METHOD(inject);
+    m_tx_board.set_arrivals(this);
 }
 
 void Peer::receive(const net::Frame& frame) {
