@@ -38,16 +38,10 @@ class Arrivals {
 class Scoreboard {
   public:
     explicit Scoreboard(std::string name) : m_name(std::move(name)) {}
-    /// A frame that should arrive (its sequence number is read from its traffic header). Taken by value: a caller
-    /// that no longer needs the frame moves it in instead of having it copied.
-    void expect(std::vector<uint8_t> frame);
-    /// The same for a frame the caller keeps: copied into a spare buffer.
+    /// A frame that should arrive (its sequence number is read from its traffic header), copied into the storage
+    /// of a frame no longer tracked, so that a run expecting a frame per frame sent allocates none once under way.
     void expect_copy(const uint8_t* data, size_t len);
-    /// A buffer to build a frame for expect() in: the storage of a frame no longer tracked when there is one (its
-    /// bytes left in it, for the caller to overwrite or assign: the generator writes every byte of a frame, and a
-    /// cleared buffer would be zero-filled first), so that a run expecting a frame per frame sent allocates none once
-    /// under way.
-    std::vector<uint8_t> spare_buffer();
+    void expect(const std::vector<uint8_t>& frame) { expect_copy(frame.data(), frame.size()); }
     /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
     void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);
     /// Take back an expectation (the send was refused with a status, which the statistics count).
@@ -96,9 +90,11 @@ class Scoreboard {
         std::vector<uint8_t> reassembled;  // TCP payload so far
         uint64_t segments = 0;
     };
-    void track(uint64_t seq, std::vector<uint8_t>&& bytes, bool segmented);
-    /// Stops tracking the frame at position i of m_pending, keeping its storage for spare_buffer().
-    void forget(size_t i);
+    /// The slot for a frame expected under `seq`, its bytes still to be assigned (it keeps the storage of the frame
+    /// its slot last held).
+    Pending& track(uint64_t seq, bool segmented);
+    /// Stops tracking the frame at position i of m_pending (its storage stays in the slot for the next frame).
+    void forget(size_t i) { m_pending.erase(i); }
     void problem(const std::string& what);
     void observe_segment(const uint8_t* data, size_t len);
     /// The packet a TCP segment starting at sequence number `tseq` belongs to (packet n's bytes start at n times the
@@ -110,9 +106,6 @@ class Scoreboard {
     Arrivals* m_arrivals = nullptr;
     // By sequence. Expected in increasing order and mostly matched from the front, within the loss window.
     SeqRing<Pending> m_pending;
-    // Storage of frames no longer tracked (bounded: the frames in flight between expect and observe are few).
-    static constexpr size_t kSpareBuffers = 64;
-    std::vector<std::vector<uint8_t>> m_spare;
     std::set<uint64_t> m_withdrawn;  // sends that failed with a status: they may still arrive
     uint64_t m_last_matched = 0;
     uint64_t m_lost = 0;       // frames retired as missing by retire_lost()

@@ -41,12 +41,11 @@ void Peer::inject() {
         m_done = true;
         return;
     }
-    net::Frame f;
+    net::Frame& f = m_frame;
     // rx-flood: the first half are minimum-size frames back to back, the most frames per second the wire
     // carries (1.49 million at 1 Gb/s), more than the receive ring drains on a 32-bit bus or with transmit
     // traffic competing for the bus.
     const bool flood = m_cfg.fault.rx_flood && m_injected < m_cfg.packets / 2;
-    f.bytes = m_dut.rx_board().spare_buffer();
     if (flood)
         m_gen->next_into(kFloodFrameBytes, f.bytes);
     else
@@ -55,9 +54,11 @@ void Peer::inject() {
     f.time_ns = static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9);
     if (m_cfg.fault.any()) m_inject_ns.push_back(f.time_ns);  // fault runs: what arrived around a reset
     ++m_injected;
-    m_wire.end_b().transmit(f);  // the wire keeps a copy; the scoreboard takes the frame itself
     const uint64_t on_wire_ns = m_wire.duration_ns(f);
-    m_dut.rx_board().expect(std::move(f.bytes));
+    // The scoreboard keeps a copy; the wire takes the frame itself (placing it delivers nothing, so the order of
+    // the two does not matter).
+    m_dut.rx_board().expect_copy(f.bytes.data(), f.bytes.size());
+    m_wire.end_b().transmit_swap(f);
     const double bit_ns = 1000.0 / m_cfg.link_mbps;
     next_trigger(sc_time(static_cast<double>(on_wire_ns) + 96 * bit_ns, SC_NS));
 }

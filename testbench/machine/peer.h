@@ -42,6 +42,7 @@ class Peer : public sc_core::sc_module, private Arrivals {
     MachineBase& m_dut;
     Scoreboard m_tx_board{"tx"};
     std::unique_ptr<TrafficGen> m_gen;  // made once the driver is up
+    net::Frame m_frame;                 // built here, its storage swapped with the wire's for a delivered frame's
     uint64_t m_injected = 0;
     bool m_done = false;
 };
