@@ -20,6 +20,7 @@ Wire::Wire(sc_module_name name, unsigned link_mbps) : sc_module(name), m_mbps(li
                             .c_str());
         m_mbps = 1000;
     }
+    m_ns_per_byte = net::ns_per_byte(m_mbps);
     m_dir[0].label = "a->b";
     m_dir[1].label = "b->a";
     for (Direction& d : m_dir) {
@@ -54,10 +55,6 @@ void Wire::trace(sc_trace_file* tf) {
 }
 
 Wire::~Wire() = default;
-
-uint64_t Wire::duration_ns(const net::Frame& f) const {
-    return net::wire_duration_ns(f.bytes.size() + (f.fcs_included ? 0u : net::kFcsBytes), m_mbps);
-}
 
 void Wire::set_link_up(bool up) {
     if (up == m_link_up) return;
@@ -130,7 +127,7 @@ void Wire::Direction::grow() {
         start = free_ns;
     }
     const uint64_t end = start + wire->duration_ns(frame);
-    free_ns = end + net::kIfgBytes * net::ns_per_byte(wire->m_mbps);
+    free_ns = end + net::kIfgBytes * wire->m_ns_per_byte;
     if (count == ring.size()) grow();
     InFlight& slot = ring[(head + count) % ring.size()];
     slot.frame.fcs_included = frame.fcs_included;

@@ -86,7 +86,9 @@ class Wire : public sc_core::sc_module {
 
     unsigned link_mbps() const { return m_mbps; }
     /// A frame's time on the wire without IFG (an FCS is counted whether or not the frame carries it).
-    uint64_t duration_ns(const net::Frame& f) const;
+    uint64_t duration_ns(const net::Frame& f) const {
+        return (net::kPreambleSfdBytes + f.bytes.size() + (f.fcs_included ? 0u : net::kFcsBytes)) * m_ns_per_byte;
+    }
     /// Counters of frames transmitted at end A (`a_to_b` true) or at end B (settled first).
     const WireStats& stats(bool a_to_b) {
         settle();
@@ -137,6 +139,7 @@ class Wire : public sc_core::sc_module {
     LinkCallback m_link_cb[2];
     bool m_link_up = true;
     unsigned m_mbps;
+    uint64_t m_ns_per_byte = 0;  // net::ns_per_byte(m_mbps), asked twice per frame
     PcapWriter* m_tap = nullptr;
     bool m_tap_strip_fcs = true;
     // The carrier is seen only in a trace: without one no process marks the frames' starts (an untraced run's

@@ -45,6 +45,8 @@ class Peer : public sc_core::sc_module, private Arrivals {
     net::Frame m_frame;                 // built here, its storage swapped with the wire's for a delivered frame's
     uint64_t m_injected = 0;
     bool m_done = false;
+    const bool m_fault_run;         // cfg.fault.any(), asked per frame
+    const uint64_t m_whole_bit_ns;  // a bit's time when it is whole nanoseconds (10, 100, 1000 Mb/s), else 0
 };
 
 /// Holds frames a pcap file would put on the wire before the DUT's driver is up (its receiver is not enabled yet,
