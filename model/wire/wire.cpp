@@ -1,5 +1,6 @@
 #include "model/wire/wire.h"
-#include "model/common/sim_now.h"
+
+#include <algorithm>
 
 namespace nicsim::wire {
 
@@ -19,6 +20,7 @@ Wire::Wire(sc_module_name name, unsigned link_mbps) : sc_module(name), m_mbps(li
                             .c_str());
         m_mbps = 1000;
     }
+    m_ns_per_byte = net::ns_per_byte(m_mbps);
     m_dir[0].label = "a->b";
     m_dir[1].label = "b->a";
     for (Direction& d : m_dir) {
@@ -42,6 +44,7 @@ Wire::Wire(sc_module_name name, unsigned link_mbps) : sc_module(name), m_mbps(li
 void Wire::trace(sc_trace_file* tf) {
     if (!tf) return;
     m_traced = true;
+    m_dir[0].on_demand = false;  // the carrier and frame count change at their times
     const std::string base = name();
     for (const Direction& d : m_dir) {
         const std::string p = base + "." + (&d == &m_dir[0] ? "a_to_b" : "b_to_a");
@@ -53,15 +56,12 @@ void Wire::trace(sc_trace_file* tf) {
 
 Wire::~Wire() = default;
 
-uint64_t Wire::duration_ns(const net::Frame& f) const {
-    return net::wire_duration_ns(f.bytes.size() + (f.fcs_included ? 0u : net::kFcsBytes), m_mbps);
-}
-
 void Wire::set_link_up(bool up) {
     if (up == m_link_up) return;
     m_link_up = up;
     uint64_t lost = 0;
     if (!up) {
+        settle();  // what arrived before the cable was pulled is delivered, not lost
         for (Direction& d : m_dir) {
             d.stats.link_down += d.count;
             lost += d.count;
@@ -70,6 +70,7 @@ void Wire::set_link_up(bool up) {
             d.on_wire_len = 0;
             d.free_ns = 0;
             d.due.cancel();
+            d.due_at = kNever;
             d.starts.cancel();
         }
     }
@@ -96,13 +97,22 @@ void Wire::Direction::grow() {
     head = 0;
 }
 
+// Inlined: a call per frame and direction saved.
+[[gnu::always_inline]] inline void Wire::Direction::notify_due(uint64_t now_ticks, uint64_t delay_ns) {
+    if (on_demand)
+        due_at = std::min<uint64_t>(due_at, now_ticks + delay_ns * ticks_per_ns());
+    else
+        due.notify(time_from_ns(delay_ns));
+}
+
 // Inlined into both transmits: a call per frame saved.
 [[gnu::always_inline]] inline Wire::InFlight* Wire::Direction::place(const net::Frame& frame) {
     if (!wire->m_link_up) {
         ++stats.link_down;
         return nullptr;
     }
-    const uint64_t now = sim_now_ns();
+    const uint64_t now_ticks = sim_now().value();
+    const uint64_t now = now_ticks / ticks_per_ns();
     uint64_t start = frame.time_ns;
     if (start < now) {
         ++stats.late;
@@ -117,7 +127,7 @@ void Wire::Direction::grow() {
         start = free_ns;
     }
     const uint64_t end = start + wire->duration_ns(frame);
-    free_ns = end + net::kIfgBytes * net::ns_per_byte(wire->m_mbps);
+    free_ns = end + net::kIfgBytes * wire->m_ns_per_byte;
     if (count == ring.size()) grow();
     InFlight& slot = ring[(head + count) % ring.size()];
     slot.frame.fcs_included = frame.fcs_included;
@@ -125,7 +135,7 @@ void Wire::Direction::grow() {
     slot.end_ns = end;
     ++count;
     if (count > stats.max_queued) stats.max_queued = count;
-    if (count == 1) due.notify(time_from_ns(end - now));
+    if (count == 1) notify_due(now_ticks, end - now);
     if (wire->m_traced && started + 1 == count) starts.notify(time_from_ns(start - now));
     return &slot;
 }
@@ -150,15 +160,32 @@ void Wire::Direction::start() {
     if (started < count) starts.notify(time_from_ns(ring[(head + started) % ring.size()].frame.time_ns - now));
 }
 
-void Wire::Direction::deliver() {
-    const uint64_t now = sim_now_ns();
-    // Frames that reach both ends at the same instant are delivered, and recorded, A to B first: the kernel runs the
-    // two directions' methods of one instant in an order that depends on the history of its event queue.
-    if (this == &wire->m_dir[1]) wire->m_dir[0].deliver_due(now);
-    deliver_due(now);
+void Wire::settle_b() {
+    // The kernel fires timed events at the start of their instant, before any process runs then; after sc_start(t)
+    // returned, those at t are still to come (the next sc_start fires them).
+    const uint64_t now_ticks = sim_now().value();
+    const bool fired_at_now = sc_get_status() != SC_PAUSED;
+    Direction& d = m_dir[0];
+    while (d.due_at < now_ticks || (d.due_at == now_ticks && fired_at_now)) {
+        const uint64_t at = d.due_at;
+        d.due_at = kNever;
+        d.deliver_due(at);
+    }
 }
 
-void Wire::Direction::deliver_due(uint64_t now) {
+void Wire::Direction::deliver() {
+    const uint64_t now_ticks = sim_now().value();
+    // Frames that reach both ends at the same instant are delivered, and recorded, A to B first: the kernel runs the
+    // two directions' methods of one instant in an order that depends on the history of its event queue.
+    if (this == &wire->m_dir[1]) {
+        wire->settle();
+        wire->m_dir[0].deliver_due(now_ticks);
+    }
+    deliver_due(now_ticks);
+}
+
+void Wire::Direction::deliver_due(uint64_t now_ticks) {
+    const uint64_t now = now_ticks / ticks_per_ns();
     while (count > 0 && ring[head].end_ns <= now) {
         InFlight& f = ring[head];
         if (wire->m_tap) write_frame(*wire->m_tap, f.frame, wire->m_tap_strip_fcs);
@@ -186,7 +213,7 @@ void Wire::Direction::deliver_due(uint64_t now) {
         carrier = started > 0;
         if (!carrier) on_wire_len = 0;
     }
-    if (count > 0) due.notify(time_from_ns(ring[head].end_ns - now));
+    if (count > 0) notify_due(now_ticks, ring[head].end_ns - now);
 }
 
 PcapSource::PcapSource(sc_module_name name, const std::string& path, net::WireSink& target, unsigned link_mbps,

@@ -15,6 +15,7 @@
 
 #include <systemc>
 
+#include "model/common/sim_now.h"
 #include "model/net/ethernet.h"
 #include "model/wire/pcap_file.h"
 
@@ -52,6 +53,20 @@ class Wire : public sc_core::sc_module {
     /// What end A (resp. B) receives (frames transmitted at the other end).
     void connect_a(Receiver rx) { m_dir[1].rx = std::move(rx); }
     void connect_b(Receiver rx) { m_dir[0].rx = std::move(rx); }
+    /// As connect_b, for a receiver that only records what arrives (a peer's checker): its frames are handed over
+    /// when someone looks instead of by a kernel event per frame. Whoever reads what the receiver or stats() record
+    /// calls settle() first (stats() does), and a frame delivered to end A or a link change settles too, so every
+    /// look sees what connect_b's events would have delivered by then, in the same order (the tap's too). A traced
+    /// wire (trace()) delivers by events as connect_b does. No pending event keeps the simulation from running out
+    /// of events while frames are on their way to end B: something else must keep it going (the run's watch does).
+    void connect_b_on_demand(Receiver rx) {
+        connect_b(std::move(rx));
+        m_dir[0].on_demand = true;
+    }
+    /// Hand end B's on-demand receiver every frame connect_b would have delivered by now.
+    void settle() {
+        if (m_dir[0].due_at <= sim_now().value()) settle_b();
+    }
     /// Told when the cable is plugged or pulled (e.g. a NIC's set_link()), end A resp. B.
     void on_link_change_a(LinkCallback cb) { m_link_cb[0] = std::move(cb); }
     void on_link_change_b(LinkCallback cb) { m_link_cb[1] = std::move(cb); }
@@ -71,11 +86,17 @@ class Wire : public sc_core::sc_module {
 
     unsigned link_mbps() const { return m_mbps; }
     /// A frame's time on the wire without IFG (an FCS is counted whether or not the frame carries it).
-    uint64_t duration_ns(const net::Frame& f) const;
-    /// Counters of frames transmitted at end A (`a_to_b` true) or at end B.
-    const WireStats& stats(bool a_to_b) const { return m_dir[a_to_b ? 0 : 1].stats; }
+    uint64_t duration_ns(const net::Frame& f) const {
+        return (net::kPreambleSfdBytes + f.bytes.size() + (f.fcs_included ? 0u : net::kFcsBytes)) * m_ns_per_byte;
+    }
+    /// Counters of frames transmitted at end A (`a_to_b` true) or at end B (settled first).
+    const WireStats& stats(bool a_to_b) {
+        settle();
+        return m_dir[a_to_b ? 0 : 1].stats;
+    }
 
   private:
+    static constexpr uint64_t kNever = UINT64_MAX;
     struct InFlight {
         net::Frame frame;
         uint64_t end_ns = 0;
@@ -96,6 +117,12 @@ class Wire : public sc_core::sc_module {
         uint32_t on_wire_len = 0;  ///< traced: its length
         uint32_t delivered = 0;    ///< traced: frames delivered so far
         sc_core::sc_event due;     ///< the head frame's last bit arrives
+        // connect_b_on_demand: no `due` event; due_at is when it would fire (time resolution units; kNever: none),
+        // kept by sc_event's rule (a notification later than the pending one is ignored, an earlier one replaces it).
+        bool on_demand = false;
+        uint64_t due_at = kNever;
+        /// `due` in `delay_ns` from `now_ticks` (the current time unless settling).
+        void notify_due(uint64_t now_ticks, uint64_t delay_ns);
         sc_core::sc_event starts;  ///< the next frame's first bit goes out
         void transmit(const net::Frame& frame) override;
         void transmit_swap(net::Frame& frame) override;  ///< the slot takes the frame's storage, gives back its own
@@ -103,13 +130,16 @@ class Wire : public sc_core::sc_module {
         [[gnu::cold, gnu::noinline]] void grow();        // place()'s, when the ring is full
         [[gnu::cold, gnu::noinline]] void far_future(uint64_t asked_ns);  // transmit()'s warning, off its path
         void deliver();
-        void deliver_due(uint64_t now);  ///< the frames whose last bit has arrived by `now`
+        /// The frames whose last bit has arrived by `now_ticks` (time resolution units; the current time unless
+        /// settling).
+        void deliver_due(uint64_t now_ticks);
         void start();
     };
     Direction m_dir[2];
     LinkCallback m_link_cb[2];
     bool m_link_up = true;
     unsigned m_mbps;
+    uint64_t m_ns_per_byte = 0;  // net::ns_per_byte(m_mbps), asked twice per frame
     PcapWriter* m_tap = nullptr;
     bool m_tap_strip_fcs = true;
     // The carrier is seen only in a trace: without one no process marks the frames' starts (an untraced run's
@@ -117,6 +147,8 @@ class Wire : public sc_core::sc_module {
     bool m_traced = false;
     std::vector<uint8_t> m_tap_buf;
 
+    /// settle()'s work: end B's due frames, as its `due` event would have delivered them.
+    [[gnu::noinline]] void settle_b();
     void deliver_a_to_b() { m_dir[0].deliver(); }
     void deliver_b_to_a() { m_dir[1].deliver(); }
     void start_a_to_b() { m_dir[0].start(); }

@@ -28,49 +28,34 @@ void Scoreboard::problem(const std::string& what) {
     if (m_first_problem.empty()) m_first_problem = m_name + ": " + what;
 }
 
-void Scoreboard::expect(std::vector<uint8_t> frame) {
+void Scoreboard::expect_copy(const uint8_t* data, size_t len) {
+    catch_up();
     uint8_t dir;
     uint64_t seq;
-    if (!traffic_id(frame.data(), frame.size(), dir, seq)) return;
-    track(seq, std::move(frame), false);
+    if (!traffic_id(data, len, dir, seq)) return;
+    track(seq, false).bytes.assign(data, data + len);
     m_highest_expected = std::max(m_highest_expected, seq);
     ++m_counts.expected;
 }
 
-void Scoreboard::expect_copy(const uint8_t* data, size_t len) {
-    std::vector<uint8_t> frame = spare_buffer();
-    frame.assign(data, data + len);
-    expect(std::move(frame));
-}
-
-std::vector<uint8_t> Scoreboard::spare_buffer() {
-    if (m_spare.empty()) return {};
-    std::vector<uint8_t> b = std::move(m_spare.back());
-    m_spare.pop_back();
-    return b;
-}
-
-void Scoreboard::forget(size_t i) {
-    if (m_spare.size() < kSpareBuffers) m_spare.push_back(std::move(m_pending.at(i).bytes));
-    m_pending.erase(i);
-}
-
 void Scoreboard::expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame) {
+    catch_up();
     m_tcp_newest = seq;
     m_tcp_payload = frame.size() > 54 ? static_cast<uint32_t>(frame.size() - 54) : 1;
-    track(seq, std::vector<uint8_t>(frame), true);
+    track(seq, true).bytes = frame;
     ++m_counts.expected;
 }
 
-void Scoreboard::track(uint64_t seq, std::vector<uint8_t>&& bytes, bool segmented) {
+Scoreboard::Pending& Scoreboard::track(uint64_t seq, bool segmented) {
     Pending& p = m_pending.hold(seq);
-    p.bytes = std::move(bytes);
     p.segmented = segmented;
     p.reassembled.clear();
     p.segments = 0;
+    return p;
 }
 
 void Scoreboard::withdraw(uint64_t seq) {
+    catch_up();
     const size_t i = m_pending.find(seq);
     if (i != m_pending.kNone) {
         forget(i);
@@ -180,7 +165,7 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
 
 void Scoreboard::retire_lost() {
     while (!m_pending.empty() && m_pending.front_seq() + kLossWindow < m_last_matched) {
-        if (m_lost == 0) m_first_lost = first_missing();
+        if (m_lost == 0) m_first_lost = missing_text();
         ++m_lost;
         forget(0);
     }
@@ -189,6 +174,11 @@ void Scoreboard::retire_lost() {
 }
 
 std::string Scoreboard::first_missing() const {
+    catch_up();
+    return missing_text();
+}
+
+std::string Scoreboard::missing_text() const {
     if (m_lost) return m_first_lost;
     if (m_pending.empty()) return "";
     const uint64_t seq = m_pending.front_seq();
@@ -201,6 +191,7 @@ std::string Scoreboard::first_missing() const {
 }
 
 bool Scoreboard::intact() const {
+    catch_up();
     return m_counts.corrupted == 0 && m_counts.duplicated == 0 && m_counts.reordered == 0 && m_counts.unexpected == 0;
 }
 

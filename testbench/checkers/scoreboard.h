@@ -23,52 +23,78 @@ struct ScoreboardCounts {
     uint64_t late = 0;        ///< arrived after their send had failed with a status (withdrawn), e.g. over a reset
 };
 
+/// Frames on their way to a scoreboard that are handed over only when someone looks (a wire end connected on
+/// demand): catch_up() observes every frame that has arrived by now.
+class Arrivals {
+  public:
+    virtual void catch_up() = 0;
+
+  protected:
+    ~Arrivals() = default;
+};
+
+/// Every entry but observe() first catches up with its Arrivals, if it has them, so that what it says and does
+/// is the same as when each frame is observed the moment it arrives.
 class Scoreboard {
   public:
     explicit Scoreboard(std::string name) : m_name(std::move(name)) {}
-    /// A frame that should arrive (its sequence number is read from its traffic header). Taken by value: a caller
-    /// that no longer needs the frame moves it in instead of having it copied.
-    void expect(std::vector<uint8_t> frame);
-    /// The same for a frame the caller keeps: copied into a spare buffer.
+    /// A frame that should arrive (its sequence number is read from its traffic header), copied into the storage
+    /// of a frame no longer tracked, so that a run expecting a frame per frame sent allocates none once under way.
     void expect_copy(const uint8_t* data, size_t len);
-    /// A buffer to build a frame for expect() in: the storage of a frame no longer tracked when there is one (its
-    /// bytes left in it, for the caller to overwrite or assign: the generator writes every byte of a frame, and a
-    /// cleared buffer would be zero-filled first), so that a run expecting a frame per frame sent allocates none once
-    /// under way.
-    std::vector<uint8_t> spare_buffer();
+    void expect(const std::vector<uint8_t>& frame) { expect_copy(frame.data(), frame.size()); }
     /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
     void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);
     /// Take back an expectation (the send was refused with a status, which the statistics count).
     void withdraw(uint64_t seq);
     void observe(const uint8_t* data, size_t len);
+    /// Where frames not yet observed come from (null: every frame is observed as it arrives).
+    void set_arrivals(Arrivals* arrivals) { m_arrivals = arrivals; }
 
     /// Expected frames that never arrived.
-    uint64_t missing() const { return m_pending.size() + m_lost; }
+    uint64_t missing() const {
+        catch_up();
+        return m_pending.size() + m_lost;
+    }
     /// Frames come in order on one queue, so a frame still pending when one this many sequence numbers later has
     /// arrived is lost, not late: it is counted missing and forgotten (long lossy runs stay flat in memory).
     static constexpr uint64_t kLossWindow = 4096;
     /// Expected frames still held for comparison (bounded by kLossWindow behind the newest arrival).
-    size_t tracked() const { return m_pending.size(); }
+    size_t tracked() const {
+        catch_up();
+        return m_pending.size();
+    }
     /// One line about the first missing frame ("" when none): its sequence and, for LSO, what was reassembled.
     std::string first_missing() const;
-    const ScoreboardCounts& counts() const { return m_counts; }
+    const ScoreboardCounts& counts() const {
+        catch_up();
+        return m_counts;
+    }
     bool clean() const;
     /// Nothing corrupted, duplicated, reordered or unexpected (missing frames aside).
     bool intact() const;
     /// One line about the first problem seen ("" while clean).
-    const std::string& first_problem() const { return m_first_problem; }
+    const std::string& first_problem() const {
+        catch_up();
+        return m_first_problem;
+    }
     const std::string& name() const { return m_name; }
 
   private:
+    void catch_up() const {
+        if (m_arrivals) m_arrivals->catch_up();
+    }
+    std::string missing_text() const;  // first_missing() without catching up (observe() uses it)
     struct Pending {
         std::vector<uint8_t> bytes;
         bool segmented = false;
         std::vector<uint8_t> reassembled;  // TCP payload so far
         uint64_t segments = 0;
     };
-    void track(uint64_t seq, std::vector<uint8_t>&& bytes, bool segmented);
-    /// Stops tracking the frame at position i of m_pending, keeping its storage for spare_buffer().
-    void forget(size_t i);
+    /// The slot for a frame expected under `seq`, its bytes still to be assigned (it keeps the storage of the frame
+    /// its slot last held).
+    Pending& track(uint64_t seq, bool segmented);
+    /// Stops tracking the frame at position i of m_pending (its storage stays in the slot for the next frame).
+    void forget(size_t i) { m_pending.erase(i); }
     void problem(const std::string& what);
     void observe_segment(const uint8_t* data, size_t len);
     /// The packet a TCP segment starting at sequence number `tseq` belongs to (packet n's bytes start at n times the
@@ -77,11 +103,9 @@ class Scoreboard {
     void retire_lost();
 
     std::string m_name;
+    Arrivals* m_arrivals = nullptr;
     // By sequence. Expected in increasing order and mostly matched from the front, within the loss window.
     SeqRing<Pending> m_pending;
-    // Storage of frames no longer tracked (bounded: the frames in flight between expect and observe are few).
-    static constexpr size_t kSpareBuffers = 64;
-    std::vector<std::vector<uint8_t>> m_spare;
     std::set<uint64_t> m_withdrawn;  // sends that failed with a status: they may still arrive
     uint64_t m_last_matched = 0;
     uint64_t m_lost = 0;       // frames retired as missing by retire_lost()

@@ -44,7 +44,7 @@ class SeqRing {
             i = lower_bound(seq);
             if (slot(i).seq != seq) i = open_gap(i);
         } else {
-            if (m_len == m_slots.size()) grow();
+            if (m_len == m_cap) grow();
             ++m_len;
         }
         Slot& s = slot(i);
@@ -60,7 +60,7 @@ class SeqRing {
         slot(i).live = false;
         --m_live;
         while (m_len != 0 && !slot(0).live) {
-            m_head = (m_head + 1) & (m_slots.size() - 1);
+            m_head = (m_head + 1) & (m_cap - 1);
             --m_len;
         }
         while (m_len != 0 && !slot(m_len - 1).live) --m_len;
@@ -73,8 +73,9 @@ class SeqRing {
         T value{};
     };
 
-    Slot& slot(size_t i) { return m_slots[(m_head + i) & (m_slots.size() - 1)]; }
-    const Slot& slot(size_t i) const { return m_slots[(m_head + i) & (m_slots.size() - 1)]; }
+    // The capacity kept beside the vector: its size() is a division by the slot's size, in every lookup.
+    Slot& slot(size_t i) { return m_slots[(m_head + i) & (m_cap - 1)]; }
+    const Slot& slot(size_t i) const { return m_slots[(m_head + i) & (m_cap - 1)]; }
 
     // The first position whose sequence is not below `seq` (m_len when none).
     size_t lower_bound(uint64_t seq) const {
@@ -92,7 +93,7 @@ class SeqRing {
     // Makes position i a fresh dead slot by moving the slots from i on one place back (an out-of-order expectation:
     // rare, so linear).
     size_t open_gap(size_t i) {
-        if (m_len == m_slots.size()) grow();
+        if (m_len == m_cap) grow();
         ++m_len;
         for (size_t j = m_len - 1; j > i; --j) std::swap(slot(j), slot(j - 1));
         slot(i).live = false;
@@ -101,13 +102,15 @@ class SeqRing {
 
     // Doubles the capacity (a power of two, so a position is a mask away), keeping the order from position 0.
     void grow() {
-        std::vector<Slot> bigger(m_slots.empty() ? 16 : 2 * m_slots.size());
+        std::vector<Slot> bigger(m_cap == 0 ? 16 : 2 * m_cap);
         for (size_t i = 0; i < m_len; ++i) bigger[i] = std::move(slot(i));
         m_slots = std::move(bigger);
+        m_cap = m_slots.size();
         m_head = 0;
     }
 
     std::vector<Slot> m_slots;
+    size_t m_cap = 0;   // m_slots.size()
     size_t m_head = 0;  // position 0's slot
     size_t m_len = 0;   // slots from the first live to the last live one, dead ones between included
     size_t m_live = 0;

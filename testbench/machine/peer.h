@@ -20,7 +20,9 @@ namespace nicsim::tb {
 /// The far end's MAC address.
 constexpr Mac kPeerMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 
-class Peer : public sc_core::sc_module {
+/// The DUT's frames reach the peer on demand (Wire::connect_b_on_demand): its scoreboard catches up with the wire
+/// before anyone reads it, so no kernel event per frame is needed to record them.
+class Peer : public sc_core::sc_module, private Arrivals {
   public:
     SC_HAS_PROCESS(Peer);
     Peer(sc_core::sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineBase& dut);
@@ -33,14 +35,18 @@ class Peer : public sc_core::sc_module {
 
   private:
     void inject();
+    void catch_up() override { m_wire.settle(); }
     std::vector<uint64_t> m_inject_ns;  // when each frame was injected (kept in fault runs only)
     const RunConfig& m_cfg;
     wire::Wire& m_wire;
     MachineBase& m_dut;
     Scoreboard m_tx_board{"tx"};
     std::unique_ptr<TrafficGen> m_gen;  // made once the driver is up
+    net::Frame m_frame;                 // built here, its storage swapped with the wire's for a delivered frame's
     uint64_t m_injected = 0;
     bool m_done = false;
+    const bool m_fault_run;         // cfg.fault.any(), asked per frame
+    const uint64_t m_whole_bit_ns;  // a bit's time when it is whole nanoseconds (10, 100, 1000 Mb/s), else 0
 };
 
 /// Holds frames a pcap file would put on the wire before the DUT's driver is up (its receiver is not enabled yet,

@@ -258,16 +258,17 @@ void RunProgram::exchange(hostdrv::HostPlatform& hp) {
         // Sends complete when the NIC has read the buffers; the frames may still be in its FIFO or on the wire, and
         // halting would reset them away. So wait until both scoreboards stop expecting frames (or stop moving).
         const uint64_t now = hp.now_ns();
-        const uint64_t progress = m_rx_board.counts().matched + m_rx_board.counts().corrupted +
-                                  m_tx_board->counts().matched + m_tx_board->counts().corrupted +
-                                  m_tx_board->counts().segments + m_received;
+        // The far end's board read once: it may catch up with frames on their way to it at every read.
+        const ScoreboardCounts& rx = m_rx_board.counts();
+        const ScoreboardCounts& tx = m_tx_board->counts();
+        const uint64_t progress = rx.matched + rx.corrupted + tx.matched + tx.corrupted + tx.segments + m_received;
         const bool tx_done = m_sent >= to_send && m_ndis->sends_outstanding() == 0;
         if (progress != last_progress || !tx_done) {  // the quiet clock starts once every send has completed
             last_progress = progress;
             quiet_since = now;
             checks_at_quiet = m_ndis->hang_checks();
         }
-        const bool rx_done = rx_expected_total == 0 || m_rx_board.counts().expected >= rx_expected_total;
+        const bool rx_done = rx_expected_total == 0 || rx.expected >= rx_expected_total;
         const bool source_done = !m_rx_source_done || m_rx_source_done();
         const bool quiet = now - quiet_since > kRxQuietNs;
         // Asked only when the answer can matter (the run may end, or it has gone quiet): it reads the NIC's

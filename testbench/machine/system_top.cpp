@@ -68,7 +68,7 @@ SystemTop::SystemTop(sc_module_name name, const RunConfig& cfg)
         m_dut->rx_expected_total = (m_cfg.direction == Direction::Tx || !m_cfg.pcap_in.empty()) ? 0 : m_cfg.packets;
         m_dut->nic_device().set_wire(&dut_wire_sink());
         m_wire.connect_a([this](const net::Frame& f) { m_dut->nic_device().receive(f); });
-        m_wire.connect_b([this](const net::Frame& f) { m_peer->receive(f); });
+        m_wire.connect_b_on_demand([this](const net::Frame& f) { m_peer->receive(f); });
         m_wire.on_link_change_a([this](bool up) { m_dut->nic_device().set_link(up); });
         if (!m_cfg.pcap_in.empty()) {
             m_pcap_gate = std::make_unique<HoldUntilDriverUp>(m_wire.end_b(), m_pcap_board);
@@ -215,6 +215,7 @@ bool SystemTop::first_address_phase(sc_time& at) const {
 }
 
 void SystemTop::close_outputs() {
+    m_wire.settle();  // the pcap records every frame delivered by now
     if (m_pcap_out) m_pcap_out->close();
     m_tracer.reset();  // writes the VCD's last time stamp into its stream; completes the FST
 }
