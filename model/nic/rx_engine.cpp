@@ -21,9 +21,14 @@ using RsrpdSize = e1000::Field<0, 12>;  // RSRPD.SIZE: small packet detect thres
 }  // namespace
 
 RxEngine::RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats)
-    : m_ctx(ctx), m_dma(dma), m_stats(stats), m_cache(ctx, dma, kRxRingRegs, *this, stats), m_fifo(kFifoSlots) {}
+    : m_ctx(ctx),
+      m_dma(dma),
+      m_stats(stats),
+      m_cache(ctx, dma, kRxRingRegs, *this, stats, m_work),
+      m_fifo(kFifoSlots) {}
 
 void RxEngine::reset() {
+    const WorkCache::Change change(m_work);
     // Frames still in the RX FIFO (the head one possibly half written to host memory, without its descriptor) are
     // discarded, as on the 8254x: counted and named like the transmit side's, never silent.
     if (m_fifo_count != 0) {
@@ -62,6 +67,7 @@ void RxEngine::diag(const char* what, const std::string& detail) {
 }
 
 void RxEngine::register_written(uint32_t offset, uint32_t value) {
+    const WorkCache::Change change(m_work);
     m_cache.register_written(offset, value);
     if (offset == e1000::RDT) m_dmt_low = false;
     if (offset == e1000::RDTR && e1000::delay::FPD::get(value)) m_cache.flush();
@@ -78,6 +84,7 @@ bool RxEngine::vlan_accepted(const VlanTag& tag, uint32_t rctl) const {
 }
 
 void RxEngine::receive(const Frame& frame, bool crc_error) {
+    const WorkCache::Change change(m_work);
     const uint32_t rctl = m_ctx.reg(e1000::RCTL);
     if (!e1000::rctl::EN::get(rctl)) {
         ++m_stats.rx_dropped;  // receiver disabled: the frame is not seen
@@ -158,17 +165,18 @@ void RxEngine::set_checksums(FifoFrame& f, const uint8_t* frame, size_t plain, s
 }
 
 bool RxEngine::busy() const {
-    if (m_writing) return true;
-    if (m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) return true;
-    return m_cache.busy(idle());
+    return m_writing || m_cache.in_flight() || has_work();
 }
 
-bool RxEngine::has_work() const {
+// What tick() would do: start the head frame's next buffer write, start a fetch or a write-back.
+bool RxEngine::compute_work() const {
     if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) return true;
     return m_cache.has_work(idle());
 }
 
 void RxEngine::tick() {
+    if (m_work.known_idle(m_cache.control())) return;  // this tick would change nothing (has_work()'s promise)
+    const WorkCache::Change change(m_work);
     if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) start_descriptor();
     m_cache.tick(idle());
     if (m_traced) update_trace();
@@ -228,6 +236,7 @@ void RxEngine::start_descriptor() {
 }
 
 void RxEngine::dma_done(const DmaOp& op, DmaResult result) {
+    const WorkCache::Change change(m_work);
     if (result == DmaResult::Flushed || op.cookie != m_generation || !m_writing) return;
     m_writing = false;
     if (result != DmaResult::Ok) {  // the DMA engine named the reason; the descriptor gets RXE, the frame is dropped
@@ -274,6 +283,7 @@ void RxEngine::finish_frame(bool delivered) {
 }
 
 void RxEngine::descriptors_written_back(unsigned count, unsigned reported, bool immediate) {
+    const WorkCache::Change change(m_work);
     if (reported != 0) m_ctx.rx_done_event(immediate);
 }
 
