@@ -211,8 +211,7 @@ void Nic82540em::update_master_config() {
 }
 
 uint64_t Nic82540em::now_ns() const {
-    if (m_in_edge) return m_edge_ns;
-    return sim_now_ns();
+    return time_ns();
 }
 
 void Nic82540em::diagnostic(const char* what, const std::string& detail) {
@@ -237,7 +236,7 @@ bool Nic82540em::needs_clock() const {
     // path does nothing.
     // Cheapest first: on a busy bus (nearly every clock of a saturated run) the bus lines alone decide.
     if (m_in_reset || !bus_engines_idle() || m_eeprom.busy()) return true;
-    const uint64_t now = now_ns();
+    const uint64_t now = time_ns();
     const bool data_path = !m_cfg.powered_down() &&
                            (m_dma_event_driven ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
     return data_path || m_irq.next_deadline() <= now;
@@ -297,16 +296,15 @@ void Nic82540em::evaluate_edge() {
 }
 
 void Nic82540em::wake_at_deadline() {
-    const uint64_t now = now_ns();
-    uint64_t deadline = m_irq.next_deadline();
+    uint64_t deadline = std::min(m_irq.next_deadline(), phy_deadline_ns());
     if (!m_cfg.powered_down()) {
         if (m_dma_event_driven)
             deadline = std::min(deadline, m_dp->next_deadline_ns());
         else if (m_dp->busy())
-            deadline = std::min(deadline, m_dp->quiet_until_ns(now));
+            deadline = std::min(deadline, m_dp->quiet_until_ns(time_ns()));
     }
-    deadline = std::min(deadline, phy_deadline_ns());
-    if (deadline != Interrupts::kNever) m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(deadline - now));
+    if (deadline == Interrupts::kNever) return;  // nearly always: the time is not even read
+    m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(deadline - time_ns()));
 }
 
 // The NIC's own burst on the bus with nothing else due on this edge: the data path has no work at the edge's time
@@ -356,7 +354,7 @@ void Nic82540em::woken() {
 }
 
 void Nic82540em::update_irq() {
-    const bool line = m_irq.evaluate(now_ns()) && !m_cfg.powered_down();  // no interrupts from D3hot
+    const bool line = m_irq.evaluate(time_ns()) && !m_cfg.powered_down();  // no interrupts from D3hot
     if (line != m_inta) {
         m_inta = line;
         m_bus.set_inta(m_device, line);
@@ -370,7 +368,9 @@ void Nic82540em::receive(const Frame& frame) {
     }
     // A completion of an earlier instant was due before this frame; one of this instant waits for the edge.
     if (m_dma_done.pending && m_dma_done.at < sim_now()) take_pending_dma_done();
+    m_taking_frame = m_dma_event_driven;
     m_dp->receive(frame);
+    m_taking_frame = false;
     changed();
 }
 
@@ -410,7 +410,7 @@ uint32_t Nic82540em::status_value() const {
 void Nic82540em::raise_irq(uint32_t icr_bits) {
     m_irq.raise(icr_bits);
     update_irq();
-    changed();  // a sleeping device must schedule the moderation timer / throttle deadline
+    if (!m_taking_frame) changed();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
 
 void Nic82540em::tx_done_event(bool immediate) {

@@ -3,6 +3,7 @@
 // engine. A clocked agent of the bus (BusClock); it sleeps while the bus is idle and nothing is pending.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -174,7 +175,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void service_phy();
     // service_phy()'s work when a PHY or MDIO deadline is due; out of line, so the check each clock stays small.
     [[gnu::noinline]] void advance_phy(uint64_t now);
-    uint64_t phy_deadline_ns() const;
+    uint64_t phy_deadline_ns() const { return std::min(m_mdio.deadline(), m_phy.next_event_ns()); }
     void update_master_config();
     void update_irq();
     // The register file's handlers (nic_registers.cpp): bound in wire_registers() to the hooks the table declares.
@@ -239,6 +240,11 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     // engines ask for it a few dozen times per evaluation (sc_time_stamp() each time otherwise).
     bool m_in_edge = false;
     uint64_t m_edge_ns = 0;
+    uint64_t time_ns() const { return m_in_edge ? m_edge_ns : sim_now_ns(); }  // now_ns(), inline for the hot paths
+    // While the data path takes a frame from the wire (receive()), in the fast mode: an interrupt cause it raises
+    // (RXO, the frame missed) leaves the sleeping device's decision to receive()'s own changed(), which follows with
+    // nothing changed that the decision reads.
+    bool m_taking_frame = false;
     uint64_t m_period_ns = 0;  // the bus period in whole nanoseconds (0: not whole): edge k is at k * m_period_ns
     pci::BusClock::AgentId m_agent;
     NicFrontStats m_stats;
