@@ -84,7 +84,6 @@ bool RxEngine::vlan_accepted(const VlanTag& tag, uint32_t rctl) const {
 }
 
 void RxEngine::receive(const Frame& frame, bool crc_error) {
-    const WorkCache::Change change(m_work);
     const uint32_t rctl = m_ctx.reg(e1000::RCTL);
     if (!e1000::rctl::EN::get(rctl)) {
         ++m_stats.rx_dropped;  // receiver disabled: the frame is not seen
@@ -120,6 +119,9 @@ void RxEngine::receive(const Frame& frame, bool crc_error) {
         m_ctx.raise_irq(e1000::icr::RXO);
         return;
     }
+    // Only from here does the frame change what has_work() reads (the FIFO): a frame refused or missed above
+    // changed counters alone, and leaves the kept answer as it was.
+    const WorkCache::Change change(m_work);
     if (m_cache.hw_owned() == 0) m_ctx.add_stat(e1000::RNBC, 1);  // no host buffer for it yet
     FifoFrame& f = m_fifo[(m_fifo_head + m_fifo_count) % kFifoSlots];
     f.bytes.assign(frame.bytes.begin(), frame.bytes.begin() + static_cast<std::ptrdiff_t>(len));
