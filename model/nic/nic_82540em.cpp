@@ -297,13 +297,16 @@ void Nic82540em::evaluate_edge() {
 
 void Nic82540em::wake_at_deadline() {
     uint64_t deadline = std::min(m_irq.next_deadline(), phy_deadline_ns());
-    if (!m_cfg.powered_down()) {
-        if (m_dma_event_driven)
-            deadline = std::min(deadline, m_dp->next_deadline_ns());
-        else if (m_dp->busy())
-            deadline = std::min(deadline, m_dp->quiet_until_ns(time_ns()));
-    }
-    if (deadline == Interrupts::kNever) return;  // nearly always: the time is not even read
+    if (!m_cfg.powered_down())
+        deadline = std::min(deadline, m_dma_event_driven ? m_dp->next_deadline_ns() : pin_data_path_deadline_ns());
+    if (deadline != Interrupts::kNever) wake_at_ns(deadline);  // nearly always kNever in a saturated run
+}
+
+uint64_t Nic82540em::pin_data_path_deadline_ns() const {
+    return m_dp->busy() ? m_dp->quiet_until_ns(time_ns()) : Interrupts::kNever;
+}
+
+void Nic82540em::wake_at_ns(uint64_t deadline) {
     m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(deadline - time_ns()));
 }
 

@@ -153,6 +153,10 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void wake() { m_bus.CLK.wake(m_agent); }
     void changed();           // wake() only when the change gives the device work (fast mode)
     void wake_at_deadline();  // a sleeping device's timed wake: interrupt moderation, the wire, the PHY
+    // Its parts off the fast mode's path, out of line so that path saves no registers: the pin level's data path
+    // deadline, and setting a deadline (rare: no moderation or PHY event, a frame waiting for the wire).
+    [[gnu::noinline]] uint64_t pin_data_path_deadline_ns() const;
+    [[gnu::noinline]] void wake_at_ns(uint64_t deadline);
     /// Hand a completion that dma_port_done() left pending to the data path, once its time has come.
     void take_dma_done() {
         if (m_dma_done.pending && m_dma_done.at <= sim_now()) take_pending_dma_done();
