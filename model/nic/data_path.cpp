@@ -129,6 +129,10 @@ bool NicDataPath::has_work(uint64_t now_ns) const {
     return m_dma->has_work() || m_tx->has_work(now_ns) || m_rx->has_work();
 }
 
+bool NicDataPath::work_answers_current() const {
+    return m_tx->work_answer_current() && m_rx->work_answer_current();
+}
+
 uint64_t NicDataPath::next_deadline_ns() const {
     return m_tx->next_wire_ns();
 }

@@ -37,6 +37,12 @@ class WorkCache {
         return m_value;
     }
 
+    /// No answer is kept for this control word, or the one kept is what compute() says now (tests).
+    template <class Compute>
+    bool current(uint32_t control, Compute compute) const {
+        return !m_known || control != m_control || compute() == m_value;
+    }
+
     /// The kept answer is "no work" for this control word (tick() would change nothing, time aside).
     bool known_idle(uint32_t control) const {
         return m_known && !m_value && control == m_control;
