@@ -55,7 +55,8 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_cfg(true, params.data_path_bits == 64 ? ConfigSpace::kDevice82545em : ConfigSpace::kDevice),
       m_eeprom(eeprom_image(params)),
       m_phy(phy_params(params)),
-      m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows) {
+      m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows),
+      m_counters(&m_regs.word(kStatsFirst)) {
     if (bus.period().value() % ticks_per_ns() == 0) m_period_ns = bus.period().value() / ticks_per_ns();
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
@@ -80,6 +81,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
 
     wire_registers();
     classify_stat_counters();
+    use_stat_counters(&m_counters);
     reset_registers();
     update_master_config();
     m_dp->set_link(link_up(), mac_mbps());
@@ -448,31 +450,15 @@ void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
 void Nic82540em::classify_stat_counters() {
     for (uint32_t offset = kStatsFirst; offset <= kStatsLast; offset += 4) {
         const RegisterSpec* s = m_regs.spec(offset);
-        StatKind kind = StatKind::None;
+        StatCounters::Kind kind = StatCounters::Kind::None;
         if (s && s->access == Access::ReadClear)
-            kind = s->bits == 64 && offset == s->offset ? StatKind::Low64 : StatKind::Counter32;
-        m_stat_kind[(offset - kStatsFirst) / 4] = kind;
+            kind = s->bits == 64 && offset == s->offset ? StatCounters::Kind::Low64 : StatCounters::Kind::Counter32;
+        m_counters.set_kind(offset, kind);
     }
 }
 
 void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
-    const bool in_range = offset >= kStatsFirst && offset <= kStatsLast && (offset & 3u) == 0;
-    const StatKind kind = in_range ? m_stat_kind[(offset - kStatsFirst) / 4] : StatKind::None;
-    if (kind == StatKind::None) {
-        not_a_stat(offset);
-        return;
-    }
-    uint32_t& low = m_regs.word(offset);
-    if (kind == StatKind::Low64) {
-        uint32_t& high = m_regs.word(offset + 4);
-        const uint64_t cur = low | (static_cast<uint64_t>(high) << 32);
-        const uint64_t sum = cur + amount < cur ? ~0ull : cur + amount;
-        low = static_cast<uint32_t>(sum);
-        high = static_cast<uint32_t>(sum >> 32);
-    } else {
-        const uint64_t sum = low + amount;
-        low = sum > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<uint32_t>(sum);
-    }
+    if (!m_counters.add(offset, amount)) not_a_stat(offset);
 }
 
 void Nic82540em::not_a_stat(uint32_t offset) {

@@ -220,10 +220,9 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     WireSink* m_wire = nullptr;
 
     RegisterFile m_regs;  // BAR0, laid out by kRegisterTable (register_table.h)
-    /// What each dword of the statistics range is, from the register table once (add_stat runs several times per
-    /// frame): not a counter, a 32-bit counter, or the low half of a 64-bit one.
-    enum class StatKind : uint8_t { None, Counter32, Low64 };
-    std::array<StatKind, (e1000::kStatsLast - e1000::kStatsFirst) / 4 + 1> m_stat_kind{};
+    /// The statistics block in m_regs, each dword classified from the register table once (the data path counts
+    /// several times per frame): not a counter, a 32-bit counter, or the low half of a 64-bit one.
+    StatCounters m_counters;
     void classify_stat_counters();
     [[gnu::cold, gnu::noinline]] void not_a_stat(uint32_t offset);  // add_stat's diagnostic, off its path
     uint32_t m_ioaddr = 0;                                          // I/O window address register

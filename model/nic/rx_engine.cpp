@@ -108,21 +108,21 @@ void RxEngine::receive(const Frame& frame, bool crc_error) {
     const uint32_t wire_len = static_cast<uint32_t>(frame.fcs_included ? len : len + kFcsBytes);
     // 8254x manual, section 13.7 (TPR, TOR): every packet received counts, with its octets from the destination
     // address through the CRC, whether it has errors and whatever becomes of it: also one the full FIFO misses.
-    m_ctx.add_stat(e1000::TPR, 1);
-    m_ctx.add_stat(e1000::TORL, wire_len);
+    m_ctx.count_stat(e1000::TPR, 1);
+    m_ctx.count_stat(e1000::TORL, wire_len);
     if (frame.fcs_included && strip) len -= kFcsBytes;
     const bool add_fcs = !frame.fcs_included && !strip;  // the host expects the CRC in the buffer
     const uint32_t deliver = static_cast<uint32_t>(len + (add_fcs ? kFcsBytes : 0) - (strip_tag ? kVlanTagBytes : 0));
     if (m_fifo_count == kFifoSlots || m_fifo_bytes + deliver > m_ctx.params().rx_fifo_bytes) {
         ++m_stats.rx_missed;
-        m_ctx.add_stat(e1000::MPC, 1);
+        m_ctx.count_stat(e1000::MPC, 1);
         m_ctx.raise_irq(e1000::icr::RXO);
         return;
     }
     // Only from here does the frame change what has_work() reads (the FIFO): a frame refused or missed above
     // changed counters alone, and leaves the kept answer as it was.
     const WorkCache::Change change(m_work);
-    if (m_cache.hw_owned() == 0) m_ctx.add_stat(e1000::RNBC, 1);  // no host buffer for it yet
+    if (m_cache.hw_owned() == 0) m_ctx.count_stat(e1000::RNBC, 1);  // no host buffer for it yet
     FifoFrame& f = m_fifo[(m_fifo_head + m_fifo_count) % kFifoSlots];
     f.bytes.assign(frame.bytes.begin(), frame.bytes.begin() + static_cast<std::ptrdiff_t>(len));
     if (add_fcs) {  // the FCS as on the wire: over the frame with its tag

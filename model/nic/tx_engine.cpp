@@ -305,10 +305,10 @@ void TxEngine::end_frame() {
                 m_out_single = false;
                 m_seg_next = 0;
                 m_stats.tx_tso_segments += m_seg_count;
-                m_ctx.add_stat(e1000::TSCTC, 1);
+                m_ctx.count_stat(e1000::TSCTC, 1);
             }
         }
-        if (drop) m_ctx.add_stat(e1000::TSCTFC, 1);
+        if (drop) m_ctx.count_stat(e1000::TSCTFC, 1);
     } else if (!drop && m_pkt_len != 0) {
         if (m_pkt_len > max_frame) {
             diag("tx-too-long", "TX frame of " + std::to_string(m_pkt_len) + " bytes exceeds " +
