@@ -103,10 +103,10 @@ void NicDataPath::receive_frame(const Frame& frame, bool looped) {
     const bool sbp = e1000::rctl::SBP::get(rctl) != 0;  // bad frames (CRC errors) are stored, with CE set
     const bool passed = m_mac->receive(frame, lpe ? kMaxFrameBytes : kMaxStdFrameBytes, sbp, looped);
     const MacStats& after = m_mac->stats();
-    if (after.rx_bad_fcs != before.rx_bad_fcs) m_ctx.add_stat(e1000::CRCERRS, 1);
+    if (after.rx_bad_fcs != before.rx_bad_fcs) m_ctx.count_stat(e1000::CRCERRS, 1);
     if (passed) return;
-    if (after.rx_undersize != before.rx_undersize) m_ctx.add_stat(e1000::RUC, 1);
-    if (after.rx_oversize != before.rx_oversize) m_ctx.add_stat(e1000::ROC, 1);
+    if (after.rx_undersize != before.rx_undersize) m_ctx.count_stat(e1000::RUC, 1);
+    if (after.rx_oversize != before.rx_oversize) m_ctx.count_stat(e1000::ROC, 1);
     if (after.rx_link_down != before.rx_link_down) ++m_stats.rx_link_down;
     ++m_stats.rx_dropped;
 }
@@ -127,6 +127,10 @@ uint64_t NicDataPath::quiet_until_ns(uint64_t now_ns) const {
 
 bool NicDataPath::has_work(uint64_t now_ns) const {
     return m_dma->has_work() || m_tx->has_work(now_ns) || m_rx->has_work();
+}
+
+bool NicDataPath::work_answers_current() const {
+    return m_tx->work_answer_current() && m_rx->work_answer_current();
 }
 
 uint64_t NicDataPath::next_deadline_ns() const {

@@ -124,6 +124,9 @@ class NicDataPath : public pci::MasterClient {
     /// The loosely-timed back-end's test: true while tick() would change something at `now_ns`. Waiting for a DMA
     /// completion (it wakes the device) or for the wire (next_deadline_ns) is no work.
     bool has_work(uint64_t now_ns) const;
+    /// The engines keep their has_work() answers between changes (model/nic/work_cache.h): true while each kept one
+    /// is what a fresh evaluation gives (tests).
+    bool work_answers_current() const;
     /// With has_work() false: when the data path next needs a tick by itself (the wire becoming free for a frame in
     /// the TX FIFO), or ~0 when only an outside event (DMA completion, register write, frame) can give it work.
     uint64_t next_deadline_ns() const;

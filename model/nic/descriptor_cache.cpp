@@ -14,18 +14,20 @@ constexpr uint8_t kImmediate = 2;         // m_report: interrupt not delayed (TX
 }  // namespace
 
 DescriptorCache::DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs& regs, DescCacheOwner& owner,
-                                 DataPathStats& stats)
+                                 DataPathStats& stats, WorkCache& work)
     : m_ctx(ctx),
       m_dma(dma),
       m_regs(regs),
       m_dctl_word(ctx.reg_storage(regs.dctl)),
       m_owner(owner),
       m_stats(stats),
+      m_work(work),
       m_entries(std::max(1u, ctx.params().desc_cache_entries)),
       m_mem(m_entries),
       m_report(m_entries, 0) {}
 
 void DescriptorCache::reset() {
+    const WorkCache::Change change(m_work);
     ++m_generation;
     m_ring_base = 0;
     m_count = 0;
@@ -85,6 +87,7 @@ void DescriptorCache::resample() {
 }
 
 void DescriptorCache::register_written(uint32_t offset, uint32_t value) {
+    const WorkCache::Change change(m_work);
     if (offset == m_regs.ctl) {
         const bool en = (value & m_regs.ctl_enable) != 0;
         if (en && !m_enabled) {
@@ -128,6 +131,7 @@ uint32_t DescriptorCache::host_available() const {
 }
 
 void DescriptorCache::complete(bool report, bool immediate) {
+    const WorkCache::Change change(m_work);
     if (ready() == 0) return;
     m_report[slot(m_done)] = static_cast<uint8_t>((report ? kReport : 0) | (immediate ? kImmediate : 0));
     if (report) {
@@ -176,6 +180,7 @@ bool DescriptorCache::busy(bool owner_idle) const {
 }
 
 void DescriptorCache::tick(bool owner_idle) {
+    const WorkCache::Change change(m_work);
     if (writeback_due(owner_idle)) start_writeback(owner_idle);
     if (fetch_due()) start_fetch();
 }
@@ -253,6 +258,7 @@ void DescriptorCache::start_writeback(bool owner_idle) {
 }
 
 void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
+    const WorkCache::Change change(m_work);
     if ((op.cookie >> 1) != m_generation || result == DmaResult::Flushed) return;
     const uint32_t n = op.len / e1000::kDescBytes;
     if ((op.cookie & kCookieWriteBack) == 0) {

@@ -16,6 +16,7 @@
 #include "model/nic/data_path.h"
 #include "model/nic/dma_engine.h"
 #include "model/nic/e1000_regs.h"
+#include "model/nic/work_cache.h"
 
 namespace nicsim::nic {
 
@@ -42,7 +43,9 @@ class DescCacheOwner {
 
 class DescriptorCache : public DmaClient {
   public:
-    DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs& regs, DescCacheOwner& owner, DataPathStats& stats);
+    /// `work`: the owner's kept "has work" answer, which reads this cache: forgotten whenever the cache changes.
+    DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs& regs, DescCacheOwner& owner, DataPathStats& stats,
+                    WorkCache& work);
 
     /// Empty cache, ring unconfigured (power-on, CTRL.RST).
     void reset();
@@ -66,13 +69,20 @@ class DescriptorCache : public DmaClient {
     bool usable() const { return m_enabled && m_valid; }
 
     /// Write back every finished descriptor now, below WTHRESH too (TIDV/RDTR.FPD).
-    void flush() { m_flush = true; }
+    void flush() {
+        m_flush = true;
+        m_work.forget();
+    }
     /// Starts fetches and write-backs that are due; `owner_idle` flushes finished descriptors below WTHRESH.
     void tick(bool owner_idle);
     /// True while tick() can do something or a DMA operation of this cache is outstanding.
     bool busy(bool owner_idle) const;
     /// True while tick() can start a fetch or a write-back (an outstanding operation alone is no work).
     bool has_work(bool owner_idle) const { return fetch_due() || writeback_due(owner_idle); }
+    /// A fetch or a write-back of this cache is outstanding: busy() is in_flight() || has_work().
+    bool in_flight() const { return m_fetch_inflight || m_wb_inflight; }
+    /// TXDCTL/RXDCTL as the cache reads it (thresholds).
+    uint32_t control() const { return dctl(); }
     /// Nothing fetched, being fetched, or waiting for write-back.
     bool drained() const { return m_wb == m_fetch_end && !m_fetch_inflight && !m_wb_inflight; }
 
@@ -106,6 +116,7 @@ class DescriptorCache : public DmaClient {
     const uint32_t* m_dctl_word;  // TXDCTL/RXDCTL in the register file (read on every evaluation), or null: reg()
     DescCacheOwner& m_owner;
     DataPathStats& m_stats;
+    WorkCache& m_work;
 
     unsigned m_entries;                 // cache capacity in descriptors
     std::vector<e1000::RawDesc> m_mem;  // the cache itself, slot = sequence % m_entries

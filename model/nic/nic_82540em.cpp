@@ -55,7 +55,8 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_cfg(true, params.data_path_bits == 64 ? ConfigSpace::kDevice82545em : ConfigSpace::kDevice),
       m_eeprom(eeprom_image(params)),
       m_phy(phy_params(params)),
-      m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows) {
+      m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows),
+      m_counters(&m_regs.word(kStatsFirst)) {
     if (bus.period().value() % ticks_per_ns() == 0) m_period_ns = bus.period().value() / ticks_per_ns();
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
@@ -80,6 +81,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
 
     wire_registers();
     classify_stat_counters();
+    use_stat_counters(&m_counters);
     reset_registers();
     update_master_config();
     m_dp->set_link(link_up(), mac_mbps());
@@ -211,8 +213,7 @@ void Nic82540em::update_master_config() {
 }
 
 uint64_t Nic82540em::now_ns() const {
-    if (m_in_edge) return m_edge_ns;
-    return sim_now_ns();
+    return time_ns();
 }
 
 void Nic82540em::diagnostic(const char* what, const std::string& detail) {
@@ -237,7 +238,7 @@ bool Nic82540em::needs_clock() const {
     // path does nothing.
     // Cheapest first: on a busy bus (nearly every clock of a saturated run) the bus lines alone decide.
     if (m_in_reset || !bus_engines_idle() || m_eeprom.busy()) return true;
-    const uint64_t now = now_ns();
+    const uint64_t now = time_ns();
     const bool data_path = !m_cfg.powered_down() &&
                            (m_dma_event_driven ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
     return data_path || m_irq.next_deadline() <= now;
@@ -297,16 +298,18 @@ void Nic82540em::evaluate_edge() {
 }
 
 void Nic82540em::wake_at_deadline() {
-    const uint64_t now = now_ns();
-    uint64_t deadline = m_irq.next_deadline();
-    if (!m_cfg.powered_down()) {
-        if (m_dma_event_driven)
-            deadline = std::min(deadline, m_dp->next_deadline_ns());
-        else if (m_dp->busy())
-            deadline = std::min(deadline, m_dp->quiet_until_ns(now));
-    }
-    deadline = std::min(deadline, phy_deadline_ns());
-    if (deadline != Interrupts::kNever) m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(deadline - now));
+    uint64_t deadline = std::min(m_irq.next_deadline(), phy_deadline_ns());
+    if (!m_cfg.powered_down())
+        deadline = std::min(deadline, m_dma_event_driven ? m_dp->next_deadline_ns() : pin_data_path_deadline_ns());
+    if (deadline != Interrupts::kNever) wake_at_ns(deadline);  // nearly always kNever in a saturated run
+}
+
+uint64_t Nic82540em::pin_data_path_deadline_ns() const {
+    return m_dp->busy() ? m_dp->quiet_until_ns(time_ns()) : Interrupts::kNever;
+}
+
+void Nic82540em::wake_at_ns(uint64_t deadline) {
+    m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(deadline - time_ns()));
 }
 
 // The NIC's own burst on the bus with nothing else due on this edge: the data path has no work at the edge's time
@@ -356,7 +359,7 @@ void Nic82540em::woken() {
 }
 
 void Nic82540em::update_irq() {
-    const bool line = m_irq.evaluate(now_ns()) && !m_cfg.powered_down();  // no interrupts from D3hot
+    const bool line = m_irq.evaluate(time_ns()) && !m_cfg.powered_down();  // no interrupts from D3hot
     if (line != m_inta) {
         m_inta = line;
         m_bus.set_inta(m_device, line);
@@ -370,7 +373,9 @@ void Nic82540em::receive(const Frame& frame) {
     }
     // A completion of an earlier instant was due before this frame; one of this instant waits for the edge.
     if (m_dma_done.pending && m_dma_done.at < sim_now()) take_pending_dma_done();
+    m_taking_frame = m_dma_event_driven;
     m_dp->receive(frame);
+    m_taking_frame = false;
     changed();
 }
 
@@ -410,7 +415,7 @@ uint32_t Nic82540em::status_value() const {
 void Nic82540em::raise_irq(uint32_t icr_bits) {
     m_irq.raise(icr_bits);
     update_irq();
-    changed();  // a sleeping device must schedule the moderation timer / throttle deadline
+    if (!m_taking_frame) changed();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
 
 void Nic82540em::tx_done_event(bool immediate) {
@@ -445,31 +450,15 @@ void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
 void Nic82540em::classify_stat_counters() {
     for (uint32_t offset = kStatsFirst; offset <= kStatsLast; offset += 4) {
         const RegisterSpec* s = m_regs.spec(offset);
-        StatKind kind = StatKind::None;
+        StatCounters::Kind kind = StatCounters::Kind::None;
         if (s && s->access == Access::ReadClear)
-            kind = s->bits == 64 && offset == s->offset ? StatKind::Low64 : StatKind::Counter32;
-        m_stat_kind[(offset - kStatsFirst) / 4] = kind;
+            kind = s->bits == 64 && offset == s->offset ? StatCounters::Kind::Low64 : StatCounters::Kind::Counter32;
+        m_counters.set_kind(offset, kind);
     }
 }
 
 void Nic82540em::add_stat(uint32_t offset, uint64_t amount) {
-    const bool in_range = offset >= kStatsFirst && offset <= kStatsLast && (offset & 3u) == 0;
-    const StatKind kind = in_range ? m_stat_kind[(offset - kStatsFirst) / 4] : StatKind::None;
-    if (kind == StatKind::None) {
-        not_a_stat(offset);
-        return;
-    }
-    uint32_t& low = m_regs.word(offset);
-    if (kind == StatKind::Low64) {
-        uint32_t& high = m_regs.word(offset + 4);
-        const uint64_t cur = low | (static_cast<uint64_t>(high) << 32);
-        const uint64_t sum = cur + amount < cur ? ~0ull : cur + amount;
-        low = static_cast<uint32_t>(sum);
-        high = static_cast<uint32_t>(sum >> 32);
-    } else {
-        const uint64_t sum = low + amount;
-        low = sum > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<uint32_t>(sum);
-    }
+    if (!m_counters.add(offset, amount)) not_a_stat(offset);
 }
 
 void Nic82540em::not_a_stat(uint32_t offset) {

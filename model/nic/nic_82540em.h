@@ -3,6 +3,7 @@
 // engine. A clocked agent of the bus (BusClock); it sleeps while the bus is idle and nothing is pending.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -152,6 +153,10 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void wake() { m_bus.CLK.wake(m_agent); }
     void changed();           // wake() only when the change gives the device work (fast mode)
     void wake_at_deadline();  // a sleeping device's timed wake: interrupt moderation, the wire, the PHY
+    // Its parts off the fast mode's path, out of line so that path saves no registers: the pin level's data path
+    // deadline, and setting a deadline (rare: no moderation or PHY event, a frame waiting for the wire).
+    [[gnu::noinline]] uint64_t pin_data_path_deadline_ns() const;
+    [[gnu::noinline]] void wake_at_ns(uint64_t deadline);
     /// Hand a completion that dma_port_done() left pending to the data path, once its time has come.
     void take_dma_done() {
         if (m_dma_done.pending && m_dma_done.at <= sim_now()) take_pending_dma_done();
@@ -174,7 +179,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     void service_phy();
     // service_phy()'s work when a PHY or MDIO deadline is due; out of line, so the check each clock stays small.
     [[gnu::noinline]] void advance_phy(uint64_t now);
-    uint64_t phy_deadline_ns() const;
+    uint64_t phy_deadline_ns() const { return std::min(m_mdio.deadline(), m_phy.next_event_ns()); }
     void update_master_config();
     void update_irq();
     // The register file's handlers (nic_registers.cpp): bound in wire_registers() to the hooks the table declares.
@@ -215,10 +220,9 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     WireSink* m_wire = nullptr;
 
     RegisterFile m_regs;  // BAR0, laid out by kRegisterTable (register_table.h)
-    /// What each dword of the statistics range is, from the register table once (add_stat runs several times per
-    /// frame): not a counter, a 32-bit counter, or the low half of a 64-bit one.
-    enum class StatKind : uint8_t { None, Counter32, Low64 };
-    std::array<StatKind, (e1000::kStatsLast - e1000::kStatsFirst) / 4 + 1> m_stat_kind{};
+    /// The statistics block in m_regs, each dword classified from the register table once (the data path counts
+    /// several times per frame): not a counter, a 32-bit counter, or the low half of a 64-bit one.
+    StatCounters m_counters;
     void classify_stat_counters();
     [[gnu::cold, gnu::noinline]] void not_a_stat(uint32_t offset);  // add_stat's diagnostic, off its path
     uint32_t m_ioaddr = 0;                                          // I/O window address register
@@ -239,6 +243,11 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     // engines ask for it a few dozen times per evaluation (sc_time_stamp() each time otherwise).
     bool m_in_edge = false;
     uint64_t m_edge_ns = 0;
+    uint64_t time_ns() const { return m_in_edge ? m_edge_ns : sim_now_ns(); }  // now_ns(), inline for the hot paths
+    // While the data path takes a frame from the wire (receive()), in the fast mode: an interrupt cause it raises
+    // (RXO, the frame missed) leaves the sleeping device's decision to receive()'s own changed(), which follows with
+    // nothing changed that the decision reads.
+    bool m_taking_frame = false;
     uint64_t m_period_ns = 0;  // the bus period in whole nanoseconds (0: not whole): edge k is at k * m_period_ns
     pci::BusClock::AgentId m_agent;
     NicFrontStats m_stats;

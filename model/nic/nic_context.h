@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/net/ethernet.h"
+#include "model/nic/stat_counters.h"
 
 namespace nicsim::pci {
 class PciMasterEngine;
@@ -51,6 +52,11 @@ class NicContext {
     }
     /// Add to a statistics counter register (GPRC, GOTCL...), saturating as the hardware does.
     virtual void add_stat(uint32_t offset, uint64_t amount) = 0;
+    /// add_stat() inline when the context gave its counters (use_stat_counters): the data path counts several
+    /// times per frame. An offset that is no counter still goes to add_stat(), which reports it.
+    void count_stat(uint32_t offset, uint64_t amount) {
+        if (!m_stat_counters || !m_stat_counters->add(offset, amount)) add_stat(offset, amount);
+    }
     /// Raise interrupt causes (ICR bits); moderation timers are the front's business.
     virtual void raise_irq(uint32_t icr_bits) = 0;
     /// Start/restart a moderation timer on a TX/RX event (TIDV/TADV on TX descriptor done, RDTR/RADV on RX).
@@ -66,6 +72,14 @@ class NicContext {
     /// knowing (a write to a read-only register, a register this part does not have, a tail written before enable).
     virtual void note(const char* what, const std::string& detail) = 0;
     virtual uint64_t now_ns() const = 0;
+
+  protected:
+    /// The counters add_stat() adds to, for count_stat() to add to them directly (the device front's); null: every
+    /// count through add_stat().
+    void use_stat_counters(StatCounters* counters) { m_stat_counters = counters; }
+
+  private:
+    StatCounters* m_stat_counters = nullptr;
 };
 
 }  // namespace nicsim::nic

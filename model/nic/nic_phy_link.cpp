@@ -76,8 +76,4 @@ void Nic82540em::advance_phy(uint64_t now) {
     update_irq();
 }
 
-uint64_t Nic82540em::phy_deadline_ns() const {
-    return std::min(m_mdio.deadline(), m_phy.next_event_ns());
-}
-
 }  // namespace nicsim::nic

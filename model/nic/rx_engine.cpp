@@ -21,9 +21,14 @@ using RsrpdSize = e1000::Field<0, 12>;  // RSRPD.SIZE: small packet detect thres
 }  // namespace
 
 RxEngine::RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats)
-    : m_ctx(ctx), m_dma(dma), m_stats(stats), m_cache(ctx, dma, kRxRingRegs, *this, stats), m_fifo(kFifoSlots) {}
+    : m_ctx(ctx),
+      m_dma(dma),
+      m_stats(stats),
+      m_cache(ctx, dma, kRxRingRegs, *this, stats, m_work),
+      m_fifo(kFifoSlots) {}
 
 void RxEngine::reset() {
+    const WorkCache::Change change(m_work);
     // Frames still in the RX FIFO (the head one possibly half written to host memory, without its descriptor) are
     // discarded, as on the 8254x: counted and named like the transmit side's, never silent.
     if (m_fifo_count != 0) {
@@ -62,6 +67,7 @@ void RxEngine::diag(const char* what, const std::string& detail) {
 }
 
 void RxEngine::register_written(uint32_t offset, uint32_t value) {
+    const WorkCache::Change change(m_work);
     m_cache.register_written(offset, value);
     if (offset == e1000::RDT) m_dmt_low = false;
     if (offset == e1000::RDTR && e1000::delay::FPD::get(value)) m_cache.flush();
@@ -102,18 +108,21 @@ void RxEngine::receive(const Frame& frame, bool crc_error) {
     const uint32_t wire_len = static_cast<uint32_t>(frame.fcs_included ? len : len + kFcsBytes);
     // 8254x manual, section 13.7 (TPR, TOR): every packet received counts, with its octets from the destination
     // address through the CRC, whether it has errors and whatever becomes of it: also one the full FIFO misses.
-    m_ctx.add_stat(e1000::TPR, 1);
-    m_ctx.add_stat(e1000::TORL, wire_len);
+    m_ctx.count_stat(e1000::TPR, 1);
+    m_ctx.count_stat(e1000::TORL, wire_len);
     if (frame.fcs_included && strip) len -= kFcsBytes;
     const bool add_fcs = !frame.fcs_included && !strip;  // the host expects the CRC in the buffer
     const uint32_t deliver = static_cast<uint32_t>(len + (add_fcs ? kFcsBytes : 0) - (strip_tag ? kVlanTagBytes : 0));
     if (m_fifo_count == kFifoSlots || m_fifo_bytes + deliver > m_ctx.params().rx_fifo_bytes) {
         ++m_stats.rx_missed;
-        m_ctx.add_stat(e1000::MPC, 1);
+        m_ctx.count_stat(e1000::MPC, 1);
         m_ctx.raise_irq(e1000::icr::RXO);
         return;
     }
-    if (m_cache.hw_owned() == 0) m_ctx.add_stat(e1000::RNBC, 1);  // no host buffer for it yet
+    // Only from here does the frame change what has_work() reads (the FIFO): a frame refused or missed above
+    // changed counters alone, and leaves the kept answer as it was.
+    const WorkCache::Change change(m_work);
+    if (m_cache.hw_owned() == 0) m_ctx.count_stat(e1000::RNBC, 1);  // no host buffer for it yet
     FifoFrame& f = m_fifo[(m_fifo_head + m_fifo_count) % kFifoSlots];
     f.bytes.assign(frame.bytes.begin(), frame.bytes.begin() + static_cast<std::ptrdiff_t>(len));
     if (add_fcs) {  // the FCS as on the wire: over the frame with its tag
@@ -158,17 +167,18 @@ void RxEngine::set_checksums(FifoFrame& f, const uint8_t* frame, size_t plain, s
 }
 
 bool RxEngine::busy() const {
-    if (m_writing) return true;
-    if (m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) return true;
-    return m_cache.busy(idle());
+    return m_writing || m_cache.in_flight() || has_work();
 }
 
-bool RxEngine::has_work() const {
+// What tick() would do: start the head frame's next buffer write, start a fetch or a write-back.
+bool RxEngine::compute_work() const {
     if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) return true;
     return m_cache.has_work(idle());
 }
 
 void RxEngine::tick() {
+    if (m_work.known_idle(m_cache.control())) return;  // this tick would change nothing (has_work()'s promise)
+    const WorkCache::Change change(m_work);
     if (!m_writing && m_fifo_count != 0 && m_cache.usable() && m_cache.ready() > 0) start_descriptor();
     m_cache.tick(idle());
     if (m_traced) update_trace();
@@ -228,6 +238,7 @@ void RxEngine::start_descriptor() {
 }
 
 void RxEngine::dma_done(const DmaOp& op, DmaResult result) {
+    const WorkCache::Change change(m_work);
     if (result == DmaResult::Flushed || op.cookie != m_generation || !m_writing) return;
     m_writing = false;
     if (result != DmaResult::Ok) {  // the DMA engine named the reason; the descriptor gets RXE, the frame is dropped
@@ -274,6 +285,7 @@ void RxEngine::finish_frame(bool delivered) {
 }
 
 void RxEngine::descriptors_written_back(unsigned count, unsigned reported, bool immediate) {
+    const WorkCache::Change change(m_work);
     if (reported != 0) m_ctx.rx_done_event(immediate);
 }
 

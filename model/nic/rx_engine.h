@@ -13,6 +13,7 @@
 #include "model/nic/dma_engine.h"
 #include "model/nic/rx_filter.h"
 #include "model/nic/vlan.h"
+#include "model/nic/work_cache.h"
 
 namespace nicsim::nic {
 
@@ -29,8 +30,17 @@ class RxEngine : public DescCacheOwner, public DmaClient {
     void receive(const Frame& frame, bool crc_error = false);
     bool busy() const;
     void tick();
-    /// True while tick() would change something: busy() without the wait for a DMA completion.
-    bool has_work() const;
+    /// True while tick() would change something: busy() without the wait for a DMA completion. Kept until the
+    /// engine or its cache changes.
+    bool has_work() const {
+        return m_work.get(
+            m_cache.control(), [this] { return compute_work(); }, "receive");
+    }
+
+    /// The kept has_work() answer is absent or still right (tests: a change that did not forget it shows here).
+    bool work_answer_current() const {
+        return m_work.current(m_cache.control(), [this] { return compute_work(); });
+    }
 
     void descriptors_written_back(unsigned count, unsigned reported, bool immediate) override;
     void dma_done(const DmaOp& op, DmaResult result) override;
@@ -65,6 +75,7 @@ class RxEngine : public DescCacheOwner, public DmaClient {
     };
 
     bool idle() const { return !m_writing && m_fifo_count == 0; }
+    bool compute_work() const;
     bool vlan_accepted(const VlanTag& tag, uint32_t rctl) const;
     void set_checksums(FifoFrame& f, const uint8_t* frame, size_t plain, size_t stored_plain);
     void start_descriptor();
@@ -76,6 +87,7 @@ class RxEngine : public DescCacheOwner, public DmaClient {
     DmaEngine& m_dma;
     DataPathStats& m_stats;
     RxFilter m_filter;
+    WorkCache m_work;  // has_work(); before m_cache, which forgets it on its own changes (a DMA completion)
     DescriptorCache m_cache;
     uint64_t m_generation = 0;
 

@@ -24,25 +24,25 @@ uint32_t size_bin(uint32_t bin64, uint32_t wire_len) {
 }
 
 void count_good_rx(NicContext& ctx, const uint8_t* dst, uint32_t wire_len) {
-    ctx.add_stat(e1000::GPRC, 1);
-    ctx.add_stat(e1000::GORCL, wire_len);
-    if (const uint32_t bin = size_bin(e1000::PRC64, wire_len)) ctx.add_stat(bin, 1);
+    ctx.count_stat(e1000::GPRC, 1);
+    ctx.count_stat(e1000::GORCL, wire_len);
+    if (const uint32_t bin = size_bin(e1000::PRC64, wire_len)) ctx.count_stat(bin, 1);
     if (is_broadcast(dst))
-        ctx.add_stat(e1000::BPRC, 1);
+        ctx.count_stat(e1000::BPRC, 1);
     else if (is_multicast(dst))
-        ctx.add_stat(e1000::MPRC, 1);
+        ctx.count_stat(e1000::MPRC, 1);
 }
 
 void count_tx(NicContext& ctx, const uint8_t* dst, uint32_t wire_len) {
-    ctx.add_stat(e1000::GPTC, 1);
-    ctx.add_stat(e1000::TPT, 1);
-    ctx.add_stat(e1000::GOTCL, wire_len);
-    ctx.add_stat(e1000::TOTL, wire_len);
-    if (const uint32_t bin = size_bin(e1000::PTC64, wire_len)) ctx.add_stat(bin, 1);
+    ctx.count_stat(e1000::GPTC, 1);
+    ctx.count_stat(e1000::TPT, 1);
+    ctx.count_stat(e1000::GOTCL, wire_len);
+    ctx.count_stat(e1000::TOTL, wire_len);
+    if (const uint32_t bin = size_bin(e1000::PTC64, wire_len)) ctx.count_stat(bin, 1);
     if (is_broadcast(dst))
-        ctx.add_stat(e1000::BPTC, 1);
+        ctx.count_stat(e1000::BPTC, 1);
     else if (is_multicast(dst))
-        ctx.add_stat(e1000::MPTC, 1);
+        ctx.count_stat(e1000::MPTC, 1);
 }
 
 }  // namespace nicsim::nic

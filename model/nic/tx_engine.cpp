@@ -20,11 +20,12 @@ TxEngine::TxEngine(NicContext& ctx, DmaEngine& dma, Mac& mac, DataPathStats& sta
       m_dma(dma),
       m_mac(mac),
       m_stats(stats),
-      m_cache(ctx, dma, kTxRingRegs, *this, stats),
+      m_cache(ctx, dma, kTxRingRegs, *this, stats, m_work),
       m_pkt(kMaxGatherBytes),
       m_fifo(kFifoSlots) {}
 
 void TxEngine::reset() {
+    const WorkCache::Change change(m_work);
     // Frames whose descriptors are done but which have not reached the wire are discarded, as on the 8254x: counted
     // and named, never silent (an SC_INFO report: a reset is legal, the loss is its consequence).
     uint64_t flushed = m_fifo_count;
@@ -79,6 +80,7 @@ bool TxEngine::enabled() const {
 }
 
 void TxEngine::register_written(uint32_t offset, uint32_t value) {
+    const WorkCache::Change change(m_work);
     m_cache.register_written(offset, value);
     if (offset == e1000::TDT) m_queue_empty_raised = false;
     if (offset == e1000::TIDV && e1000::delay::FPD::get(value)) m_cache.flush();
@@ -87,25 +89,17 @@ void TxEngine::register_written(uint32_t offset, uint32_t value) {
 bool TxEngine::busy() const {
     if (m_state == State::Reading) return true;
     if (m_fifo_count != 0 && m_mac.tx_path_up()) return true;  // with the link down the FIFO waits, no clocks spent
-    if (m_state == State::Output) {
-        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next_out_len() <= m_ctx.params().tx_fifo_bytes) return true;
-    }
-    if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) return true;
-    return m_cache.busy(idle());
+    return m_cache.in_flight() || engine_work();
 }
 
 bool TxEngine::waiting_for_wire(uint64_t now_ns) const {
     if (m_fifo_count == 0 || !m_mac.tx_path_up() || m_mac.tx_ready(now_ns)) return false;
-    if (m_state == State::Reading) return false;
-    if (m_state == State::Output) {
-        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next_out_len() <= m_ctx.params().tx_fifo_bytes) return false;
-    }
-    if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) return false;
-    return !m_cache.busy(idle());
+    return m_state != State::Reading && !m_cache.in_flight() && !engine_work();
 }
 
-bool TxEngine::has_work(uint64_t now_ns) const {
-    if (m_fifo_count != 0 && m_mac.tx_ready(now_ns)) return true;
+// What tick() would do besides sending the FIFO's head: push the output into the FIFO, take a descriptor, start a
+// fetch or a write-back.
+bool TxEngine::compute_engine_work() const {
     if (m_state == State::Output) {
         if (m_fifo_count < kFifoSlots && m_fifo_bytes + next_out_len() <= m_ctx.params().tx_fifo_bytes) return true;
     }
@@ -122,6 +116,9 @@ uint32_t TxEngine::next_out_len() const {
 }
 
 void TxEngine::tick() {
+    // With no work kept and the wire not ready, this tick would change nothing (has_work()'s promise).
+    if (m_work.known_idle(m_cache.control()) && (m_fifo_count == 0 || !wire_ready(m_ctx.now_ns()))) return;
+    const WorkCache::Change change(m_work);
     drain_fifo();
     if (m_state == State::Output) push_output();
     if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) process_descriptor();
@@ -262,6 +259,7 @@ void TxEngine::queue_read(const DataDesc& dd) {
 }
 
 void TxEngine::dma_done(const DmaOp& op, DmaResult result) {
+    const WorkCache::Change change(m_work);
     if (result == DmaResult::Flushed || op.cookie != m_generation || m_state != State::Reading) return;
     m_state = State::Idle;
     if (result == DmaResult::Ok)
@@ -307,10 +305,10 @@ void TxEngine::end_frame() {
                 m_out_single = false;
                 m_seg_next = 0;
                 m_stats.tx_tso_segments += m_seg_count;
-                m_ctx.add_stat(e1000::TSCTC, 1);
+                m_ctx.count_stat(e1000::TSCTC, 1);
             }
         }
-        if (drop) m_ctx.add_stat(e1000::TSCTFC, 1);
+        if (drop) m_ctx.count_stat(e1000::TSCTFC, 1);
     } else if (!drop && m_pkt_len != 0) {
         if (m_pkt_len > max_frame) {
             diag("tx-too-long", "TX frame of " + std::to_string(m_pkt_len) + " bytes exceeds " +
@@ -403,6 +401,7 @@ void TxEngine::drain_fifo() {
 }
 
 void TxEngine::descriptors_written_back(unsigned count, unsigned reported, bool immediate) {
+    const WorkCache::Change change(m_work);
     if (reported != 0) m_ctx.tx_done_event(immediate);
     const uint32_t owned = m_cache.hw_owned();
     const uint32_t low = e1000::dctl::LWTHRESH::get(m_ctx.reg(e1000::TXDCTL)) * 8;

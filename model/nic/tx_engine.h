@@ -14,6 +14,7 @@
 #include "model/nic/mac.h"
 #include "model/nic/offload.h"
 #include "model/nic/vlan.h"
+#include "model/nic/work_cache.h"
 
 namespace nicsim::nic {
 
@@ -34,7 +35,11 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     void tick();
     /// True while tick() would change something at `now_ns`: busy() without the waits for a DMA completion or for
     /// the wire (the loosely-timed back-end sleeps through those; next_wire_ns() says when the wire is free).
-    bool has_work(uint64_t now_ns) const;
+    bool has_work(uint64_t now_ns) const { return wire_ready(now_ns) || engine_work(); }
+    /// The kept part of has_work() is absent or still right (tests: a change that did not forget it shows here).
+    bool work_answer_current() const {
+        return m_work.current(m_cache.control(), [this] { return compute_engine_work(); });
+    }
     /// Frames wait in the TX FIFO for the wire.
     bool fifo_waiting() const { return m_fifo_count != 0; }
     /// When a frame in the TX FIFO waits for the wire: the MAC's free time; otherwise ~0 (nothing timed).
@@ -55,6 +60,15 @@ class TxEngine : public DescCacheOwner, public DmaClient {
 
   private:
     enum class State : uint8_t { Idle = 0, Reading = 1, Output = 2 };  // traced as numbers
+
+    /// The frame at the FIFO head can go to the wire now: the only part of has_work() that time alone changes.
+    bool wire_ready(uint64_t now_ns) const { return m_fifo_count != 0 && m_mac.tx_ready(now_ns); }
+    /// has_work() without wire_ready(), kept in m_work until the engine or its cache changes.
+    bool engine_work() const {
+        return m_work.get(
+            m_cache.control(), [this] { return compute_engine_work(); }, "transmit");
+    }
+    bool compute_engine_work() const;
 
     bool enabled() const;
     bool idle() const { return m_state == State::Idle && m_cache.ready() == 0; }
@@ -85,6 +99,7 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     DmaEngine& m_dma;
     Mac& m_mac;
     DataPathStats& m_stats;
+    WorkCache m_work;  // engine_work(); before m_cache, which forgets it on its own changes (a DMA completion)
     DescriptorCache m_cache;
     State m_state = State::Idle;
     uint64_t m_generation = 0;  // cookie of buffer reads: completions from before reset() are ignored

@@ -1,10 +1,14 @@
-// The NIC front's plain C++ blocks on their own: register layout header, EEPROM, configuration space, interrupts.
+// The NIC front's plain C++ blocks on their own: register layout header, EEPROM, configuration space, interrupts,
+// statistics counters.
 #include <catch2/catch.hpp>
+
+#include <array>
 
 #include "model/nic/config_space.h"
 #include "model/nic/e1000_regs.h"
 #include "model/nic/eeprom.h"
 #include "model/nic/interrupts.h"
+#include "model/nic/stat_counters.h"
 
 using namespace nicsim::nic;
 using namespace nicsim::e1000;
@@ -230,4 +234,36 @@ TEST_CASE("RDTR delays RXT0 and FPD flushes the pending timer", "[nic][irq]") {
     irq.write_rdtr(0, 6000);
     irq.rx_done(false, 6000);
     CHECK((irq.icr() & icr::RXT0) != 0);
+}
+
+TEST_CASE("statistics counters add and saturate as the hardware's: 32-bit, 64-bit pairs, and no counter",
+          "[nic][regs]") {
+    std::array<uint32_t, (kStatsLast - kStatsFirst) / 4 + 1> block{};
+    StatCounters c(block.data());
+    const auto at = [&](uint32_t offset) -> uint32_t& { return block[(offset - kStatsFirst) / 4]; };
+    c.set_kind(GPRC, StatCounters::Kind::Counter32);
+    c.set_kind(GORCL, StatCounters::Kind::Low64);
+    INFO("a 32-bit counter adds, and stops at all ones");
+    CHECK(c.add(GPRC, 5));
+    CHECK(at(GPRC) == 5);
+    at(GPRC) = 0xFFFFFFF0u;
+    CHECK(c.add(GPRC, 0x100));
+    CHECK(at(GPRC) == 0xFFFFFFFFu);
+    INFO("a 64-bit pair carries into its high dword, and stops at all ones");
+    at(GORCL) = 0xFFFFFFFEu;
+    CHECK(c.add(GORCL, 3));
+    CHECK(at(GORCL) == 1u);
+    CHECK(at(GORCL + 4) == 1u);
+    at(GORCL) = 0xFFFFFFFFu;
+    at(GORCL + 4) = 0xFFFFFFFFu;
+    CHECK(c.add(GORCL, 1));
+    CHECK(at(GORCL) == 0xFFFFFFFFu);
+    CHECK(at(GORCL + 4) == 0xFFFFFFFFu);
+    INFO("no counter: the high half of a pair, an unaligned or outside offset; nothing is added");
+    const auto before = block;
+    CHECK_FALSE(c.add(GORCL + 4, 1));
+    CHECK_FALSE(c.add(GPRC + 1, 1));
+    CHECK_FALSE(c.add(kStatsLast + 4, 1));
+    CHECK_FALSE(c.add(kStatsFirst - 4, 1));
+    CHECK(block == before);
 }
