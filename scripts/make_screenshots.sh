@@ -44,9 +44,11 @@ first() { $EVENTS "$1" first "$2" "$3" "${4:-1}"; }
     # A configuration read: the first clock IDSEL_nic is driven (the host reads the Vendor/Device ID dword).
     t=$(first "$WORK/tx.vcd" pci.IDSEL_nic 1)
     echo "config_read tx.vcd pci_bus.gtkw $((t - 3 * CLK)) $((t + 9 * CLK))"
-    # The TX descriptor fetch: it ends when txdesc.fetch_inflight falls; the burst is the transaction before it.
-    t=$(first "$WORK/tx.vcd" nic.txdesc.fetch_inflight 0 2)
-    echo "desc_fetch tx.vcd nic_desc.gtkw $((t - 20 * CLK)) $((t + 8 * CLK))"
+    # The TX descriptor fetch: from the driver's TDT write (the clocks before TDT changes) to the first buffer read's
+    # address phases after txdesc.fetch_inflight falls (the driver's register reads can cut the fetch in between).
+    t0=$(first "$WORK/tx.vcd" nic.TDT 1)
+    t1=$(first "$WORK/tx.vcd" nic.txdesc.fetch_inflight 0 2)
+    echo "desc_fetch tx.vcd nic_desc.gtkw $((t0 - 4 * CLK)) $((t1 + 7 * CLK))"
     # The TX gather: from the first buffer read queued to the frame on the wire.
     t0=$(first "$WORK/tx.vcd" nic.tx.state 1)
     t1=$(first "$WORK/tx.vcd" nic.mac.tx 0 2)
