@@ -503,8 +503,10 @@ class NdisHost {
     bool m_pumping = false;              // pump_sends is handing packets over
     std::vector<SendResult> m_send_results;
     std::vector<ReceivedFrame> m_received;
-    // Storage of received frames the protocol has taken, for the next ones (bounded).
-    static constexpr size_t kSpareReceived = 64;
+    // Storage of received frames the protocol has taken, for the next ones (bounded). A moderated interrupt's DPC
+    // indicates up to a receive ring's worth at once (256 descriptors by default): fewer spares than that would
+    // allocate again for every such batch.
+    static constexpr size_t kSpareReceived = 256;
     std::vector<std::vector<uint8_t>> m_spare_bytes;
     std::vector<PNDIS_PACKET> m_held;
     std::vector<PNDIS_PACKET> m_to_return;
