@@ -35,6 +35,7 @@ struct RigOptions {
     bool hold_received = false;                      ///< protocol keeps indicated packets
     uint32_t jumbo_packet = 0;                       ///< driver *JumboPacket (0: not set, 1514)
     uint32_t rx_buffer = 0;                          ///< driver RxBufferSize (0: not set, 2048)
+    int32_t itr = -1;                                ///< driver ITR (negative: not set, the driver's default)
 };
 
 struct Rig {
@@ -95,6 +96,7 @@ struct Rig {
         if (opt.rx_ring) s.registry.emplace_back(miniport::kKeyRxRingSize, opt.rx_ring);
         if (opt.jumbo_packet) s.registry.emplace_back(miniport::kKeyJumboPacket, opt.jumbo_packet);
         if (opt.rx_buffer) s.registry.emplace_back(miniport::kKeyRxBufferSize, opt.rx_buffer);
+        if (opt.itr >= 0) s.registry.emplace_back(miniport::kKeyItr, static_cast<ULONG>(opt.itr));
         s.reports = nullptr;   // on stderr: the tests check NdisHost::violations() themselves
         s.initialize = false;  // MiniportInitialize below, then BAR0 as it left it
         const NDIS_STATUS st = tb::bring_up_driver(hp, s, host);

@@ -811,7 +811,9 @@ TEST_CASE("a transmitter stuck without bus mastering is reported hung and the re
 }
 
 TEST_CASE("an interrupt delay gathers a burst of received frames into few interrupts", "[e2e][driver][irq]") {
-    Rig r;
+    RigOptions o;
+    o.itr = 0;  // interrupt throttling off both times: the delay's effect alone
+    Rig r(o);
     const uint8_t* mac = r.nic.params().mac;
     NDIS_STATUS st[2] = {NDIS_STATUS_FAILURE, NDIS_STATUS_FAILURE};
     uint64_t isr[2] = {0, 0};
@@ -819,11 +821,8 @@ TEST_CASE("an interrupt delay gathers a burst of received frames into few interr
     const bool ok = r.run(
         [&](hostdrv::HostPlatform& hp) {
             // The same adapter twice: without a delay, then halted and initialized again with RDTR/TIDV = 100
-            // units (~102 us) from the registry. Interrupt throttling off (ITR 0) both times: the delay's effect alone.
-            st[0] = r.start_driver(hp, false);
-            if (st[0] != NDIS_STATUS_SUCCESS) return;
-            r.host->set_config(miniport::kKeyItr, 0);
-            st[0] = r.host->initialize();
+            // units (~102 us) from the registry.
+            st[0] = r.start_driver(hp);
             for (int delayed = 0; delayed < 2; ++delayed) {
                 if (delayed) {
                     r.host->set_config(miniport::kKeyInterruptDelay, 100);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "model/common/sim_now.h"
 #include "testbench/tests/e2e/e2e_rig.h"
 
 using namespace nicsim;
@@ -30,7 +31,7 @@ struct IntaWatch {
         sc_spawn(
             [this, &r, bit] {
                 const bool now = (r.bus.lines().inta & bit) != 0;
-                if (now && !m_asserted) rises_ns.push_back(sc_time_stamp().value() / sc_time(1, SC_NS).value());
+                if (now && !m_asserted) rises_ns.push_back(sim_now_ns());
                 m_asserted = now;
             },
             "inta_watch", &o);
@@ -54,14 +55,10 @@ struct BurstResult {
     size_t first_rise = 0;  // index of the first INTA# rise of the burst
 };
 
-/// Brings the driver up (with `itr` in the registry unless negative), sends the burst, waits for it and halts.
-void burst(Rig& r, hostdrv::HostPlatform& hp, const IntaWatch& w, long itr, BurstResult& out) {
-    out.init = r.start_driver(hp, false);
+/// Brings the driver up (the rig's options say ITR), sends the burst, waits for it and halts.
+void burst(Rig& r, hostdrv::HostPlatform& hp, const IntaWatch& w, BurstResult& out) {
+    out.init = r.start_driver(hp);
     if (out.init != NDIS_STATUS_SUCCESS) return;
-    if (itr >= 0) r.host->set_config(miniport::kKeyItr, static_cast<ULONG>(itr));
-    out.init = r.host->initialize();
-    if (out.init != NDIS_STATUS_SUCCESS) return;
-    r.bar0 = hp.config_read(r.nic.device_number(), 0x10, 4) & ~0xFull;
     out.itr_register = r.reg(hp, e1000::ITR);
     r.host->run_for_ns(200'000);  // bring-up's interrupts (link up) long past
     out.first_rise = w.rises_ns.size();
@@ -81,7 +78,7 @@ TEST_CASE("by default the driver moderates interrupts: 51.2 us at least between 
     Rig r;
     IntaWatch w(r);
     BurstResult b;
-    REQUIRE(r.run([&](hostdrv::HostPlatform& hp) { burst(r, hp, w, -1, b); }, kLimit));
+    REQUIRE(r.run([&](hostdrv::HostPlatform& hp) { burst(r, hp, w, b); }, kLimit));
     REQUIRE(b.init == NDIS_STATUS_SUCCESS);
     INFO("the driver wrote ITR = 200 (256 ns units)");
     CHECK(b.itr_register == 200u);
@@ -97,10 +94,12 @@ TEST_CASE("by default the driver moderates interrupts: 51.2 us at least between 
 
 TEST_CASE("with ITR 0 in the registry the driver does not moderate: a burst interrupts many times",
           "[e2e][driver][irq]") {
-    Rig r;
+    RigOptions o;
+    o.itr = 0;
+    Rig r(o);
     IntaWatch w(r);
     BurstResult b;
-    REQUIRE(r.run([&](hostdrv::HostPlatform& hp) { burst(r, hp, w, 0, b); }, kLimit));
+    REQUIRE(r.run([&](hostdrv::HostPlatform& hp) { burst(r, hp, w, b); }, kLimit));
     REQUIRE(b.init == NDIS_STATUS_SUCCESS);
     CHECK(b.itr_register == 0u);
     CHECK(b.received == kBurst);
