@@ -18,7 +18,6 @@ constexpr unsigned kCfgIntLine = 0x3C;  // interrupt line
 constexpr unsigned kCfgIntPin = 0x3D;   // interrupt pin (0 = none)
 constexpr unsigned kConfigSpace = 256;  // bytes of type 0 configuration space
 
-NdisHost* g_current = nullptr;
 std::vector<NdisHost*> g_live;  // every live host: a handle naming one of them routes there
 
 std::string hex(uint64_t v) {
@@ -40,7 +39,7 @@ NdisHost::NdisHost(hostdrv::HostPlatform& platform, const NdisHostConfig& cfg)
       m_hal(m_keeper, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
       m_map_registers_free(cfg.map_registers_available) {
     init_driver_object();
-    g_current = this;
+    s_current = this;
     g_live.push_back(this);
 }
 
@@ -64,15 +63,11 @@ NdisHost::~NdisHost() {
     if (m_packet_pool) NdisFreePacketPool(m_packet_pool);
     if (m_buffer_pool) NdisFreeBufferPool(m_buffer_pool);
     g_live.erase(std::find(g_live.begin(), g_live.end(), this));
-    if (g_current == this) g_current = g_live.empty() ? nullptr : g_live.back();
-}
-
-NdisHost* NdisHost::current() {
-    return g_current;
+    if (s_current == this) s_current = g_live.empty() ? nullptr : g_live.back();
 }
 
 void NdisHost::make_current() {
-    g_current = this;
+    s_current = this;
 }
 
 uint32_t NdisHost::CurrentKeeper::config_read(unsigned device, unsigned offset, unsigned size) {
@@ -115,7 +110,7 @@ void NdisHost::CurrentKeeper::wait_ns(uint64_t ns, bool (*woken)(void* ctx), voi
 NdisHost* NdisHost::from_handle(const void* handle) {
     for (NdisHost* h : g_live)
         if (h == handle || &h->m_driver_object == handle) return h;
-    return g_current;
+    return s_current;
 }
 
 void NdisHost::violation(const char* what, const std::string& message) {
@@ -733,10 +728,10 @@ BOOLEAN NdisHost::api_synchronize(PNDIS_MINIPORT_INTERRUPT intr, PVOID fn, PVOID
 
 void NdisHost::isr_trampoline(void* ctx) {
     NdisHost* host = static_cast<NdisHost*>(ctx);
-    NdisHost* const was = g_current;
+    NdisHost* const was = s_current;
     host->make_current();
     host->interrupt();
-    g_current = was;
+    s_current = was;
 }
 
 void NdisHost::interrupt() {
@@ -782,15 +777,6 @@ void NdisHost::leave_dispatch() {
     --m_dispatch_depth;
     if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
     if (m_pump_pending && !miniport_busy()) pump_sends();
-}
-
-void NdisHost::api_lock_acquired() {
-    ++m_locks_held;
-}
-
-void NdisHost::api_lock_released() {
-    if (m_locks_held) --m_locks_held;
-    if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
 }
 
 bool NdisHost::irql_violation(const char* function, KIRQL now, KIRQL max_irql, KIRQL min_irql) {

@@ -118,8 +118,9 @@ class NdisHost {
     NdisHost(const NdisHost&) = delete;
     NdisHost& operator=(const NdisHost&) = delete;
 
-    /// The host the handle-less NDIS functions use (the most recently constructed live one).
-    static NdisHost* current();
+    /// The host the handle-less NDIS functions use (the most recently constructed live one). Inline: the driver's
+    /// spin locks, buffers and packets ask for it several times per frame.
+    static NdisHost* current() { return s_current; }
     /// The host an NDIS handle (wrapper, adapter, configuration) names; current() for anything else.
     static NdisHost* from_handle(const void* handle);
 
@@ -305,8 +306,12 @@ class NdisHost {
     void api_eth_indicate_complete() { ++m_receive_complete; }
     void api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size);
     void api_indicate_status_complete() { ++m_status_complete; }
-    void api_lock_acquired();
-    void api_lock_released();
+    void api_lock_acquired() { ++m_locks_held; }
+    /// Inline up to the DPC's check: the driver releases a spin lock several times per frame.
+    void api_lock_released() {
+        if (m_locks_held) --m_locks_held;
+        if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
+    }
     void api_reset_complete(NDIS_STATUS status, BOOLEAN addressing);
     void api_request_complete(NDIS_STATUS status);
     NDIS_STATUS api_allocate_memory(PVOID* va, UINT length, UINT flags, uint64_t highest);
@@ -315,6 +320,7 @@ class NdisHost {
     const std::vector<uint8_t>& api_network_address() const { return m_network_address; }
 
   private:
+    static inline NdisHost* s_current = nullptr;  // current()
     void transfer_rest(NDIS_HANDLE receive_context, UINT offset, ReceivedFrame&& f);
     struct MmioMap {
         uintptr_t va;
