@@ -56,9 +56,9 @@ uint64_t Scoreboard::tcp_packet(uint32_t tseq) const {
 }
 
 void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
-    uint8_t dir;
-    uint64_t tseq;
-    traffic_id(d, len, dir, tseq);
+    uint8_t dir = 0;
+    uint64_t tseq = 0;
+    traffic_id(d, len, dir, tseq);  // observe() found it a TCP segment
     const uint64_t seq = tcp_packet(static_cast<uint32_t>(tseq));
     const size_t i = m_pending.find(seq);
     if (i == m_pending.kNone && m_withdrawn.count(seq)) {
