@@ -352,12 +352,17 @@ class NdisHost {
     };
     void complete_send(PNDIS_PACKET packet, NDIS_STATUS status);
     void release_send(size_t index, NDIS_STATUS status);
-    /// One frame of a send: a packet with its buffers chained and mapped, its id appended to `ready` unless it was
-    /// refused (then its result is recorded). Returns its id.
-    uint64_t prepare_send(const std::vector<uint8_t>& frame, const SendLayout& layout, std::vector<uint64_t>& ready);
+    /// A prepared send and its packet (handing it over needs no search for its record).
+    struct ReadySend {
+        uint64_t id;
+        PNDIS_PACKET packet;
+    };
+    /// One frame of a send: a packet with its buffers chained and mapped, appended to `ready` unless it was refused
+    /// (then its result is recorded). Returns its id.
+    uint64_t prepare_send(const std::vector<uint8_t>& frame, const SendLayout& layout, std::vector<ReadySend>& ready);
     /// Copy the frame into send pages, one buffer per layout fragment, and chain them to the record's packet.
     bool chain_send_buffers(SendRecord& rec, const std::vector<uint8_t>& frame, const SendLayout& layout);
-    void dispatch_sends(const std::vector<uint64_t>& ids);
+    void dispatch_sends(const std::vector<ReadySend>& ready);
     SendRecords::iterator find_send(uint64_t id);
     /// A record for a new send: a finished send's (its vectors empty, their capacity kept) or a new one.
     SendRecord take_send_record(uint64_t id, PNDIS_PACKET packet);
@@ -498,7 +503,7 @@ class NdisHost {
     std::vector<SendRecord> m_spare_records;
     // Scratch for one send call (its ids ready to go, the packet array handed to the miniport), kept for their
     // capacity; a nested call finds them taken and uses fresh ones.
-    std::vector<uint64_t> m_ready_spare;
+    std::vector<ReadySend> m_ready_spare;
     std::vector<PNDIS_PACKET> m_array_spare;
     // Host memory of finished sends, all zero again, for the next ones: (pages, page count). What a send keeps
     // is bounded by the sends outstanding at once.
