@@ -36,7 +36,8 @@ NdisHost::NdisHost(hostdrv::HostPlatform& platform, const NdisHostConfig& cfg)
       m_platform(m_keeper),
       m_cfg(cfg),
       m_pages(cfg.pages),
-      m_hal(m_keeper, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
+      // The HAL's platform calls (memory, DMA windows) let no simulated time pass: they need no CurrentKeeper.
+      m_hal(platform, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
       m_map_registers_free(cfg.map_registers_available) {
     init_driver_object();
     s_current = this;
