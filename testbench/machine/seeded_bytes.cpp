@@ -60,22 +60,37 @@ __attribute__((target("avx2"))) __m256i broadcast(uint64_t v) {
 }
 
 // words_baseline's lanes with AVX2 instructions (x86-64 is little-endian: the lanes are stored as they are).
-__attribute__((target("avx2"))) size_t words_avx2(uint64_t& state, uint8_t* out, size_t words) {
+// The four numbers of the lanes' states `s`.
+__attribute__((target("avx2"))) inline __m256i mix4(__m256i s) {
     const __m256i m1 = broadcast(kMix1), m1_swapped = broadcast(kMix1 >> 32 | kMix1 << 32);
     const __m256i m2 = broadcast(kMix2), m2_swapped = broadcast(kMix2 >> 32 | kMix2 << 32);
-    const __m256i step = broadcast(4 * kGamma);
+    __m256i z = _mm256_xor_si256(s, _mm256_srli_epi64(s, 30));
+    z = mul_by(z, m1, m1_swapped);
+    z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 27));
+    z = mul_by(z, m2, m2_swapped);
+    return _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+}
+
+__attribute__((target("avx2"))) inline void store4(uint8_t* out, __m256i z) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), z);
+}
+
+// words_baseline's lanes with AVX2 instructions (x86-64 is little-endian: the lanes are stored as they are), eight
+// numbers per step (the loop's own instructions then count half as much per number).
+__attribute__((target("avx2"))) size_t words_avx2(uint64_t& state, uint8_t* out, size_t words) {
+    const __m256i step = broadcast(4 * kGamma), step2 = broadcast(8 * kGamma);
     const __m256i first = _mm256_set_epi64x(static_cast<long long>(4 * kGamma), static_cast<long long>(3 * kGamma),
                                             static_cast<long long>(2 * kGamma), static_cast<long long>(kGamma));
     __m256i s = _mm256_add_epi64(broadcast(state), first);
     size_t i = 0;
-    for (; i + 4 <= words; i += 4) {
-        __m256i z = _mm256_xor_si256(s, _mm256_srli_epi64(s, 30));
-        z = mul_by(z, m1, m1_swapped);
-        z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 27));
-        z = mul_by(z, m2, m2_swapped);
-        z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 8 * i), z);
-        s = _mm256_add_epi64(s, step);
+    for (; i + 8 <= words; i += 8) {
+        store4(out + 8 * i, mix4(s));
+        store4(out + 8 * i + 32, mix4(_mm256_add_epi64(s, step)));
+        s = _mm256_add_epi64(s, step2);
+    }
+    if (i + 4 <= words) {
+        store4(out + 8 * i, mix4(s));
+        i += 4;
     }
     state += i * kGamma;
     for (; i < words; ++i) store_le64(out + 8 * i, splitmix64(state));
