@@ -18,7 +18,6 @@ constexpr unsigned kCfgIntLine = 0x3C;  // interrupt line
 constexpr unsigned kCfgIntPin = 0x3D;   // interrupt pin (0 = none)
 constexpr unsigned kConfigSpace = 256;  // bytes of type 0 configuration space
 
-NdisHost* g_current = nullptr;
 std::vector<NdisHost*> g_live;  // every live host: a handle naming one of them routes there
 
 std::string hex(uint64_t v) {
@@ -37,10 +36,11 @@ NdisHost::NdisHost(hostdrv::HostPlatform& platform, const NdisHostConfig& cfg)
       m_platform(m_keeper),
       m_cfg(cfg),
       m_pages(cfg.pages),
-      m_hal(m_keeper, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
+      // The HAL's platform calls (memory, DMA windows) let no simulated time pass: they need no CurrentKeeper.
+      m_hal(platform, m_pages, [this](const char* what, const std::string& msg) { violation(what, msg); }),
       m_map_registers_free(cfg.map_registers_available) {
     init_driver_object();
-    g_current = this;
+    s_current = this;
     g_live.push_back(this);
 }
 
@@ -64,15 +64,11 @@ NdisHost::~NdisHost() {
     if (m_packet_pool) NdisFreePacketPool(m_packet_pool);
     if (m_buffer_pool) NdisFreeBufferPool(m_buffer_pool);
     g_live.erase(std::find(g_live.begin(), g_live.end(), this));
-    if (g_current == this) g_current = g_live.empty() ? nullptr : g_live.back();
-}
-
-NdisHost* NdisHost::current() {
-    return g_current;
+    if (s_current == this) s_current = g_live.empty() ? nullptr : g_live.back();
 }
 
 void NdisHost::make_current() {
-    g_current = this;
+    s_current = this;
 }
 
 uint32_t NdisHost::CurrentKeeper::config_read(unsigned device, unsigned offset, unsigned size) {
@@ -115,7 +111,7 @@ void NdisHost::CurrentKeeper::wait_ns(uint64_t ns, bool (*woken)(void* ctx), voi
 NdisHost* NdisHost::from_handle(const void* handle) {
     for (NdisHost* h : g_live)
         if (h == handle || &h->m_driver_object == handle) return h;
-    return g_current;
+    return s_current;
 }
 
 void NdisHost::violation(const char* what, const std::string& message) {
@@ -733,10 +729,10 @@ BOOLEAN NdisHost::api_synchronize(PNDIS_MINIPORT_INTERRUPT intr, PVOID fn, PVOID
 
 void NdisHost::isr_trampoline(void* ctx) {
     NdisHost* host = static_cast<NdisHost*>(ctx);
-    NdisHost* const was = g_current;
+    NdisHost* const was = s_current;
     host->make_current();
     host->interrupt();
-    g_current = was;
+    s_current = was;
 }
 
 void NdisHost::interrupt() {
@@ -782,15 +778,6 @@ void NdisHost::leave_dispatch() {
     --m_dispatch_depth;
     if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
     if (m_pump_pending && !miniport_busy()) pump_sends();
-}
-
-void NdisHost::api_lock_acquired() {
-    ++m_locks_held;
-}
-
-void NdisHost::api_lock_released() {
-    if (m_locks_held) --m_locks_held;
-    if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
 }
 
 bool NdisHost::irql_violation(const char* function, KIRQL now, KIRQL max_irql, KIRQL min_irql) {
@@ -933,7 +920,7 @@ void NdisHost::run(uint64_t ns, bool until_work) {
 
 uint64_t NdisHost::send(const std::vector<uint8_t>& frame, const SendLayout& layout) {
     make_current();
-    std::vector<uint64_t> ready = std::move(m_ready_spare);
+    std::vector<ReadySend> ready = std::move(m_ready_spare);
     ready.clear();
     const uint64_t id = prepare_send(frame, layout, ready);
     dispatch_sends(ready);
@@ -945,7 +932,7 @@ uint64_t NdisHost::send(const std::vector<uint8_t>& frame, const SendLayout& lay
 std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& frames, const SendLayout& layout) {
     make_current();
     std::vector<uint64_t> ids;
-    std::vector<uint64_t> ready = std::move(m_ready_spare);
+    std::vector<ReadySend> ready = std::move(m_ready_spare);
     ready.clear();
     for (const std::vector<uint8_t>& frame : frames) ids.push_back(prepare_send(frame, layout, ready));
     dispatch_sends(ready);
@@ -955,7 +942,7 @@ std::vector<uint64_t> NdisHost::send(const std::vector<std::vector<uint8_t>>& fr
 }
 
 uint64_t NdisHost::prepare_send(const std::vector<uint8_t>& frame, const SendLayout& layout,
-                                std::vector<uint64_t>& ready) {
+                                std::vector<ReadySend>& ready) {
     NDIS_STATUS st = NDIS_STATUS_SUCCESS;
     if (!m_packet_pool) NdisAllocatePacketPool(&st, &m_packet_pool, 4096, 16);
     if (!m_buffer_pool) NdisAllocateBufferPool(&st, &m_buffer_pool, 65536);
@@ -988,7 +975,7 @@ uint64_t NdisHost::prepare_send(const std::vector<uint8_t>& frame, const SendLay
             return id;
         }
     }
-    ready.push_back(id);
+    ready.push_back(ReadySend{id, pkt});
     return id;
 }
 
@@ -1058,16 +1045,17 @@ std::string NdisHost::SendCall::text() const {
            " scatter-gather elements";
 }
 
-void NdisHost::dispatch_sends(const std::vector<uint64_t>& ids) {
-    if (ids.empty()) return;
+void NdisHost::dispatch_sends(const std::vector<ReadySend>& ready) {
+    if (ready.empty()) return;
     if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
         // Serialized: NDIS owns the queue; packets wait behind those already waiting.
-        m_send_queue.insert(m_send_queue.end(), ids.begin(), ids.end());
+        for (const ReadySend& r : ready) m_send_queue.push_back(r.id);
         pump_sends();
         return;
     }
     if (m_chars.MajorNdisVersion < 4 || !m_chars.SendPacketsHandler) {
-        for (uint64_t id : ids) {
+        for (const ReadySend& r : ready) {
+            const uint64_t id = r.id;
             auto it = find_send(id);
             if (it == m_sends.end()) continue;
             ++m_dispatch_depth;
@@ -1082,11 +1070,11 @@ void NdisHost::dispatch_sends(const std::vector<uint64_t>& ids) {
         return;
     }
     // At most OID_GEN_MAXIMUM_SEND_PACKETS packets per call.
+    const size_t limit = send_packets_limit();
     std::vector<PNDIS_PACKET> array = std::move(m_array_spare);
-    for (size_t first = 0; first < ids.size(); first += send_packets_limit()) {
+    for (size_t first = 0; first < ready.size(); first += limit) {
         array.clear();
-        for (size_t i = first; i < ids.size() && i - first < send_packets_limit(); ++i)
-            array.push_back(find_send(ids[i])->packet);
+        for (size_t i = first; i < ready.size() && i - first < limit; ++i) array.push_back(ready[i].packet);
         ++m_dispatch_depth;  // a deserialized miniport's MiniportSendPackets runs at DISPATCH_LEVEL
         m_calling = describe_send_call("MiniportSendPackets", array.data(), array.size());
         m_chars.SendPacketsHandler(m_context, array.data(), static_cast<UINT>(array.size()));
@@ -1236,11 +1224,8 @@ void NdisHost::api_send_resources_available() {
 }
 
 void NdisHost::release_send(size_t index, NDIS_STATUS status) {
-    SendRecord rec = std::move(m_sends[index]);
-    if (index == 0)
-        m_sends.pop_front();  // the usual case; a deque's general erase costs several times more
-    else
-        m_sends.erase(m_sends.begin() + static_cast<std::ptrdiff_t>(index));
+    // Released in place (nothing below reaches m_sends), then its emptied vectors kept for the next send.
+    SendRecord& rec = m_sends[index];
     PNDIS_PACKET pkt = rec.packet;
     const uintptr_t lso = reinterpret_cast<uintptr_t>(NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo));
     m_hal.put_sg_list(pkt);
@@ -1261,6 +1246,10 @@ void NdisHost::release_send(size_t index, NDIS_STATUS status) {
     rec.memory.clear();
     rec.phys.clear();
     m_spare_records.push_back(std::move(rec));
+    if (index == 0)
+        m_sends.pop_front();  // the usual case; a deque's general erase costs several times more
+    else
+        m_sends.erase(m_sends.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
 void NdisHost::cancel_sends(PVOID cancel_id) {
@@ -1283,19 +1272,21 @@ void NdisHost::api_indicate_packets(PPNDIS_PACKET packets, UINT count) {
             violation("indicate-null-packet", "NdisMIndicateReceivePacket with a NULL packet in the array");
             continue;
         }
-        ReceivedFrame f{{}, true, NDIS_GET_PACKET_STATUS(p), 0};
+        // Built in place, in a taken frame's storage when there is one.
+        ReceivedFrame& f = m_received.emplace_back();
         if (!m_spare_bytes.empty()) {
             f.bytes = std::move(m_spare_bytes.back());
             f.bytes.clear();
             m_spare_bytes.pop_back();
         }
+        f.via_packet = true;
+        f.packet_status = NDIS_GET_PACKET_STATUS(p);
         for (PNDIS_BUFFER b = p->Private.Head; b; b = b->Next) {
             const auto* va = static_cast<const uint8_t*>(MmGetMdlVirtualAddress(b));
             if (va && b->ByteCount) f.bytes.insert(f.bytes.end(), va, va + b->ByteCount);
         }
         f.packet_size = static_cast<uint32_t>(f.bytes.size());
         f.ieee8021q = reinterpret_cast<uintptr_t>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, Ieee8021QInfo));
-        m_received.push_back(std::move(f));
         if (NDIS_GET_PACKET_STATUS(p) == NDIS_STATUS_RESOURCES) continue;  // copied; the miniport keeps it
         if (!m_chars.ReturnPacketHandler) {
             violation("no-return-handler", "packet indicated by a miniport without MiniportReturnPacket");

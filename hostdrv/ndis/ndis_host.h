@@ -118,8 +118,9 @@ class NdisHost {
     NdisHost(const NdisHost&) = delete;
     NdisHost& operator=(const NdisHost&) = delete;
 
-    /// The host the handle-less NDIS functions use (the most recently constructed live one).
-    static NdisHost* current();
+    /// The host the handle-less NDIS functions use (the most recently constructed live one). Inline: the driver's
+    /// spin locks, buffers and packets ask for it several times per frame.
+    static NdisHost* current() { return s_current; }
     /// The host an NDIS handle (wrapper, adapter, configuration) names; current() for anything else.
     static NdisHost* from_handle(const void* handle);
 
@@ -305,8 +306,12 @@ class NdisHost {
     void api_eth_indicate_complete() { ++m_receive_complete; }
     void api_indicate_status(NDIS_STATUS status, PVOID buffer, UINT size);
     void api_indicate_status_complete() { ++m_status_complete; }
-    void api_lock_acquired();
-    void api_lock_released();
+    void api_lock_acquired() { ++m_locks_held; }
+    /// Inline up to the DPC's check: the driver releases a spin lock several times per frame.
+    void api_lock_released() {
+        if (m_locks_held) --m_locks_held;
+        if (m_dpc_pending && irql() == PASSIVE_LEVEL) run_pending_dpc();
+    }
     void api_reset_complete(NDIS_STATUS status, BOOLEAN addressing);
     void api_request_complete(NDIS_STATUS status);
     NDIS_STATUS api_allocate_memory(PVOID* va, UINT length, UINT flags, uint64_t highest);
@@ -315,6 +320,7 @@ class NdisHost {
     const std::vector<uint8_t>& api_network_address() const { return m_network_address; }
 
   private:
+    static inline NdisHost* s_current = nullptr;  // current()
     void transfer_rest(NDIS_HANDLE receive_context, UINT offset, ReceivedFrame&& f);
     struct MmioMap {
         uintptr_t va;
@@ -346,12 +352,17 @@ class NdisHost {
     };
     void complete_send(PNDIS_PACKET packet, NDIS_STATUS status);
     void release_send(size_t index, NDIS_STATUS status);
-    /// One frame of a send: a packet with its buffers chained and mapped, its id appended to `ready` unless it was
-    /// refused (then its result is recorded). Returns its id.
-    uint64_t prepare_send(const std::vector<uint8_t>& frame, const SendLayout& layout, std::vector<uint64_t>& ready);
+    /// A prepared send and its packet (handing it over needs no search for its record).
+    struct ReadySend {
+        uint64_t id;
+        PNDIS_PACKET packet;
+    };
+    /// One frame of a send: a packet with its buffers chained and mapped, appended to `ready` unless it was refused
+    /// (then its result is recorded). Returns its id.
+    uint64_t prepare_send(const std::vector<uint8_t>& frame, const SendLayout& layout, std::vector<ReadySend>& ready);
     /// Copy the frame into send pages, one buffer per layout fragment, and chain them to the record's packet.
     bool chain_send_buffers(SendRecord& rec, const std::vector<uint8_t>& frame, const SendLayout& layout);
-    void dispatch_sends(const std::vector<uint64_t>& ids);
+    void dispatch_sends(const std::vector<ReadySend>& ready);
     SendRecords::iterator find_send(uint64_t id);
     /// A record for a new send: a finished send's (its vectors empty, their capacity kept) or a new one.
     SendRecord take_send_record(uint64_t id, PNDIS_PACKET packet);
@@ -492,7 +503,7 @@ class NdisHost {
     std::vector<SendRecord> m_spare_records;
     // Scratch for one send call (its ids ready to go, the packet array handed to the miniport), kept for their
     // capacity; a nested call finds them taken and uses fresh ones.
-    std::vector<uint64_t> m_ready_spare;
+    std::vector<ReadySend> m_ready_spare;
     std::vector<PNDIS_PACKET> m_array_spare;
     // Host memory of finished sends, all zero again, for the next ones: (pages, page count). What a send keeps
     // is bounded by the sends outstanding at once.

@@ -4,25 +4,7 @@
 #include <cstring>
 #include <utility>
 
-#include "testbench/checkers/traffic_format.h"
-
 namespace nicsim::tb {
-
-bool traffic_id(const uint8_t* d, size_t len, uint8_t& direction, uint64_t& seq) {
-    if (len < kTrafficHeader) return false;
-    if (((d[12] << 8) | d[13]) == 0x0800 && len >= 54 && d[23] == 6) {
-        // Our TCP frames: the sequence number is what names the packet (TSO advances it within the packet and
-        // increments the IPv4 ID per segment); the scoreboard works out which packet it falls in (tcp_packet()).
-        direction = 0xFF;
-        seq = (uint32_t(d[38]) << 24) | (uint32_t(d[39]) << 16) | (uint32_t(d[40]) << 8) | d[41];
-        return true;
-    }
-    if (((d[12] << 8) | d[13]) != kTrafficEtherType) return false;
-    if (d[14] != 'n' || d[15] != 'i' || d[16] != 'c' || d[17] != 's') return false;
-    direction = d[18];
-    seq = (uint64_t(d[19]) << 16) | (uint64_t(d[20]) << 8) | d[21];
-    return true;
-}
 
 void Scoreboard::problem(const std::string& what) {
     if (m_first_problem.empty()) m_first_problem = m_name + ": " + what;
@@ -74,9 +56,9 @@ uint64_t Scoreboard::tcp_packet(uint32_t tseq) const {
 }
 
 void Scoreboard::observe_segment(const uint8_t* d, size_t len) {
-    uint8_t dir;
-    uint64_t tseq;
-    traffic_id(d, len, dir, tseq);
+    uint8_t dir = 0;
+    uint64_t tseq = 0;
+    traffic_id(d, len, dir, tseq);  // observe() found it a TCP segment
     const uint64_t seq = tcp_packet(static_cast<uint32_t>(tseq));
     const size_t i = m_pending.find(seq);
     if (i == m_pending.kNone && m_withdrawn.count(seq)) {
@@ -118,8 +100,7 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
     uint8_t dir;
     uint64_t seq;
     if (!traffic_id(data, len, dir, seq)) {
-        ++m_counts.unexpected;
-        problem("a frame of " + std::to_string(len) + " bytes that is not test traffic");
+        not_traffic(len);
         return;
     }
     if (dir == 0xFF) {
@@ -127,40 +108,53 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
         return;
     }
     const size_t i = m_pending.find(seq);
-    if (i == m_pending.kNone && m_withdrawn.erase(seq)) {
-        ++m_counts.late;
-        return;
-    }
     if (i == m_pending.kNone) {
-        if (m_any_matched && seq <= m_highest_expected) {
-            ++m_counts.duplicated;
-            problem("frame " + std::to_string(seq) + " arrived twice");
-        } else {
-            ++m_counts.unexpected;
-            problem("frame " + std::to_string(seq) + " was never sent");
-        }
+        not_pending(seq);
         return;
     }
-    if (m_any_matched && seq < m_last_matched) {
-        // Reordered: an earlier frame arrives after a later one (a frame that never arrives is missing instead).
-        ++m_counts.reordered;
-        problem("frame " + std::to_string(seq) + " arrived after frame " + std::to_string(m_last_matched));
-    }
+    // Reordered: an earlier frame arrives after a later one (a frame that never arrives is missing instead).
+    if (m_any_matched && seq < m_last_matched) reordered(seq);
     const std::vector<uint8_t>& want = m_pending.at(i).bytes;
     if (want.size() == len && std::memcmp(want.data(), data, len) == 0) {
         ++m_counts.matched;
         m_counts.bytes += len;
     } else {
-        ++m_counts.corrupted;
-        size_t at = 0;
-        while (at < std::min(len, want.size()) && want[at] == data[at]) ++at;
-        problem("frame " + std::to_string(seq) + " differs at byte " + std::to_string(at) + " (sent " +
-                std::to_string(want.size()) + " bytes, got " + std::to_string(len) + ")");
+        corrupted(seq, want, data, len);
     }
     m_any_matched = true;
     m_last_matched = std::max(m_last_matched, seq);
     forget(i);
     retire_lost();
+}
+
+void Scoreboard::not_traffic(size_t len) {
+    ++m_counts.unexpected;
+    problem("a frame of " + std::to_string(len) + " bytes that is not test traffic");
+}
+
+void Scoreboard::not_pending(uint64_t seq) {
+    if (m_withdrawn.erase(seq)) {
+        ++m_counts.late;
+    } else if (m_any_matched && seq <= m_highest_expected) {
+        ++m_counts.duplicated;
+        problem("frame " + std::to_string(seq) + " arrived twice");
+    } else {
+        ++m_counts.unexpected;
+        problem("frame " + std::to_string(seq) + " was never sent");
+    }
+}
+
+void Scoreboard::reordered(uint64_t seq) {
+    ++m_counts.reordered;
+    problem("frame " + std::to_string(seq) + " arrived after frame " + std::to_string(m_last_matched));
+}
+
+void Scoreboard::corrupted(uint64_t seq, const std::vector<uint8_t>& want, const uint8_t* data, size_t len) {
+    ++m_counts.corrupted;
+    size_t at = 0;
+    while (at < std::min(len, want.size()) && want[at] == data[at]) ++at;
+    problem("frame " + std::to_string(seq) + " differs at byte " + std::to_string(at) + " (sent " +
+            std::to_string(want.size()) + " bytes, got " + std::to_string(len) + ")");
 }
 
 void Scoreboard::retire_lost() {

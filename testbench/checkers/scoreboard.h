@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "testbench/checkers/seq_ring.h"
+#include "testbench/checkers/traffic_format.h"
 
 namespace nicsim::tb {
 
@@ -96,6 +97,12 @@ class Scoreboard {
     /// Stops tracking the frame at position i of m_pending (its storage stays in the slot for the next frame).
     void forget(size_t i) { m_pending.erase(i); }
     void problem(const std::string& what);
+    // observe()'s verdicts other than a match, off its path.
+    [[gnu::cold, gnu::noinline]] void not_traffic(size_t len);
+    [[gnu::cold, gnu::noinline]] void not_pending(uint64_t seq);
+    [[gnu::cold, gnu::noinline]] void reordered(uint64_t seq);
+    [[gnu::cold, gnu::noinline]] void corrupted(uint64_t seq, const std::vector<uint8_t>& want, const uint8_t* data,
+                                                size_t len);
     void observe_segment(const uint8_t* data, size_t len);
     /// The packet a TCP segment starting at sequence number `tseq` belongs to (packet n's bytes start at n times the
     /// payload of a packet, modulo 2^32: make_tcp_frame), counted from the newest packet expected.
@@ -118,7 +125,22 @@ class Scoreboard {
     std::string m_first_problem;
 };
 
-/// The (direction, sequence) of a traffic frame; false when it is not one of ours.
-bool traffic_id(const uint8_t* data, size_t len, uint8_t& direction, uint64_t& seq);
+/// The (direction, sequence) of a traffic frame; false when it is not one of ours. Inline: the scoreboards read it
+/// twice per frame (expecting and observing).
+inline bool traffic_id(const uint8_t* d, size_t len, uint8_t& direction, uint64_t& seq) {
+    if (len < kTrafficHeader) return false;
+    if (((d[12] << 8) | d[13]) == 0x0800 && len >= 54 && d[23] == 6) {
+        // Our TCP frames: the sequence number is what names the packet (TSO advances it within the packet and
+        // increments the IPv4 ID per segment); the scoreboard works out which packet it falls in (tcp_packet()).
+        direction = 0xFF;
+        seq = (uint32_t(d[38]) << 24) | (uint32_t(d[39]) << 16) | (uint32_t(d[40]) << 8) | d[41];
+        return true;
+    }
+    if (((d[12] << 8) | d[13]) != kTrafficEtherType) return false;
+    if (d[14] != 'n' || d[15] != 'i' || d[16] != 'c' || d[17] != 's') return false;
+    direction = d[18];
+    seq = (uint64_t(d[19]) << 16) | (uint64_t(d[20]) << 8) | d[21];
+    return true;
+}
 
 }  // namespace nicsim::tb

@@ -39,19 +39,9 @@ class SeqRing {
     /// The live value under `seq`: the one held there, or a new slot's, which keeps what a dead slot last held (the
     /// caller sets every part of it; assigning in place spares a temporary's construction and destruction).
     T& hold(uint64_t seq) {
-        size_t i = m_len;
-        if (m_len != 0 && seq <= back_seq()) {
-            i = lower_bound(seq);
-            if (slot(i).seq != seq) i = open_gap(i);
-        } else {
-            if (m_len == m_cap) grow();
-            ++m_len;
-        }
-        Slot& s = slot(i);
-        s.seq = seq;
-        if (!s.live) ++m_live;
-        s.live = true;
-        return s.value;
+        if (m_len != 0 && seq <= back_seq()) return hold_within(seq);
+        if (m_len == m_cap) grow();
+        return claim(m_len++, seq);  // the usual case: a sequence after every one held
     }
 
     /// Takes out the value at position i (from find()); what it holds stays in the dead slot for the caller to have
@@ -90,6 +80,22 @@ class SeqRing {
         return lo;
     }
 
+    // hold() of a sequence at or before the last one held (kept off hold()'s usual path).
+    [[gnu::noinline]] T& hold_within(uint64_t seq) {
+        size_t i = lower_bound(seq);
+        if (slot(i).seq != seq) i = open_gap(i);
+        return claim(i, seq);
+    }
+
+    // Position i's slot made live under `seq`.
+    T& claim(size_t i, uint64_t seq) {
+        Slot& s = slot(i);
+        s.seq = seq;
+        if (!s.live) ++m_live;
+        s.live = true;
+        return s.value;
+    }
+
     // Makes position i a fresh dead slot by moving the slots from i on one place back (an out-of-order expectation:
     // rare, so linear).
     size_t open_gap(size_t i) {
@@ -101,7 +107,7 @@ class SeqRing {
     }
 
     // Doubles the capacity (a power of two, so a position is a mask away), keeping the order from position 0.
-    void grow() {
+    [[gnu::cold, gnu::noinline]] void grow() {
         std::vector<Slot> bigger(m_cap == 0 ? 16 : 2 * m_cap);
         for (size_t i = 0; i < m_len; ++i) bigger[i] = std::move(slot(i));
         m_slots = std::move(bigger);

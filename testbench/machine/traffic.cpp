@@ -5,8 +5,24 @@
 
 namespace nicsim::tb {
 
+namespace {
+/// `v` in network byte order: one swap and store (GCC builds byte-wise stores of two such words into one 64-bit
+/// value byte by byte).
+void put_be32(uint8_t* p, uint32_t v) {
+    if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) v = __builtin_bswap32(v);
+    std::memcpy(p, &v, 4);
+}
+}  // namespace
+
 TrafficGen::TrafficGen(uint64_t seed, uint8_t direction, const SizeDist& sizes, const Mac& dst, const Mac& src)
-    : m_rng(seed * 0x100000001B3ull + direction), m_dir(direction), m_sizes(sizes), m_dst(dst), m_src(src) {}
+    : m_rng(seed * 0x100000001B3ull + direction), m_dir(direction), m_sizes(sizes) {
+    uint8_t* h = m_fixed.data();
+    std::copy(dst.begin(), dst.end(), h);
+    std::copy(src.begin(), src.end(), h + 6);
+    put_be32(h + 12, (uint32_t{kTrafficEtherType} << 16) | (uint32_t{'n'} << 8) | 'i');
+    h[16] = 'c';
+    h[17] = 's';
+}
 
 uint32_t TrafficGen::pick_size() {
     switch (m_sizes.kind) {
@@ -38,22 +54,11 @@ void TrafficGen::next_into(std::vector<uint8_t>& frame) {
 
 void TrafficGen::next_into(uint32_t len, std::vector<uint8_t>& f) {
     f.resize(len);  // every byte is written below
-    // The header built on the stack and stored with one fixed-size copy (the library's memcpy is not called).
-    uint8_t h[kTrafficHeader];
-    std::memcpy(h, m_dst.data(), 6);
-    std::memcpy(h + 6, m_src.data(), 6);
-    h[12] = kTrafficEtherType >> 8;
-    h[13] = kTrafficEtherType & 0xFF;
-    const uint32_t words[3] = {0x6E696373u /* "nics" */, (uint32_t(m_dir) << 24) | uint32_t(m_seq & 0xFFFFFF), len};
-    for (int w = 0; w < 3; ++w) {
-        h[14 + 4 * w] = static_cast<uint8_t>(words[w] >> 24);
-        h[15 + 4 * w] = static_cast<uint8_t>(words[w] >> 16);
-        h[16 + 4 * w] = static_cast<uint8_t>(words[w] >> 8);
-        h[17 + 4 * w] = static_cast<uint8_t>(words[w]);
-    }
-    std::memcpy(f.data(), h, kTrafficHeader);
-    // Whole words apart from the last, each the generator's number in little-endian byte order.
-    m_rng.fill(f.data() + kTrafficHeader, len - kTrafficHeader);
+    uint8_t* p = f.data();
+    std::memcpy(p, m_fixed.data(), kFixedHeader);
+    put_be32(p + kFixedHeader, (uint32_t(m_dir) << 24) | uint32_t(m_seq & 0xFFFFFF));
+    put_be32(p + kFixedHeader + 4, len);
+    m_rng.fill(p + kTrafficHeader, len - kTrafficHeader);
     ++m_seq;
 }
 

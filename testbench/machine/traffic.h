@@ -44,10 +44,12 @@ class TrafficGen {
 
   private:
     uint32_t pick_size();
+    /// The header's first bytes, the same in every frame: addresses, EtherType and "nics".
+    static constexpr size_t kFixedHeader = kTrafficHeader - 8;
     Rng m_rng;
     uint8_t m_dir;
     SizeDist m_sizes;
-    Mac m_dst, m_src;
+    std::array<uint8_t, kFixedHeader> m_fixed{};
     uint64_t m_seq = 0;
 };
 
