@@ -58,10 +58,12 @@ Wire::~Wire() = default;
 
 void Wire::set_link_up(bool up) {
     if (up == m_link_up) return;
+    // What arrived before the cable was pulled is delivered, not lost; a paced source's frames due by now went out
+    // under the link as it was.
+    settle();
     m_link_up = up;
     uint64_t lost = 0;
     if (!up) {
-        settle();  // what arrived before the cable was pulled is delivered, not lost
         for (Direction& d : m_dir) {
             d.stats.link_down += d.count;
             lost += d.count;
@@ -79,6 +81,7 @@ void Wire::set_link_up(bool up) {
                                            .c_str());
     for (LinkCallback& cb : m_link_cb)
         if (cb) cb(up);
+    if (up && m_source) arm_source(sim_now().value());
 }
 
 void Wire::Direction::far_future(uint64_t asked_ns) {
@@ -98,20 +101,25 @@ void Wire::Direction::grow() {
 }
 
 // Inlined: a call per frame and direction saved.
-[[gnu::always_inline]] inline void Wire::Direction::notify_due(uint64_t now_ticks, uint64_t delay_ns) {
-    if (on_demand)
+[[gnu::always_inline]] inline void Wire::Direction::notify_due(uint64_t now_ticks, uint64_t delay_ns, bool at_now) {
+    if (on_demand) {
         due_at = std::min<uint64_t>(due_at, now_ticks + delay_ns * ticks_per_ns());
-    else
+    } else if (at_now) {
         due.notify(time_from_ns(delay_ns));
+    } else {
+        const uint64_t at = now_ticks + delay_ns * ticks_per_ns();
+        const uint64_t real = sim_now().value();
+        if (at > real) due.notify(time_from_value(at - real));
+    }
 }
 
 // Inlined into both transmits: a call per frame saved.
-[[gnu::always_inline]] inline Wire::InFlight* Wire::Direction::place(const net::Frame& frame) {
+[[gnu::always_inline]] inline Wire::InFlight* Wire::Direction::place(const net::Frame& frame, uint64_t now_ticks,
+                                                                     bool at_now) {
     if (!wire->m_link_up) {
         ++stats.link_down;
         return nullptr;
     }
-    const uint64_t now_ticks = sim_now().value();
     const uint64_t now = now_ticks / ticks_per_ns();
     uint64_t start = frame.time_ns;
     if (start < now) {
@@ -135,19 +143,50 @@ void Wire::Direction::grow() {
     slot.end_ns = end;
     ++count;
     if (count > stats.max_queued) stats.max_queued = count;
-    if (count == 1) notify_due(now_ticks, end - now);
+    if (count == 1) notify_due(now_ticks, end - now, at_now);
     if (wire->m_traced && started + 1 == count) starts.notify(time_from_ns(start - now));
     return &slot;
 }
 
+// place()'s start and end without its counters: the delivery event of a paced source's next frame (arm_source()).
+void Wire::Direction::timing(const net::Frame& frame, uint64_t now_ticks, uint64_t& start, uint64_t& end) const {
+    const uint64_t now = now_ticks / ticks_per_ns();
+    start = frame.time_ns;
+    if (start < now) start = now;
+    if (start - now > kMaxScheduleAheadNs) start = now;
+    if (start < free_ns) start = free_ns;
+    end = start + wire->duration_ns(frame);
+}
+
 void Wire::Direction::transmit(const net::Frame& frame) {
-    if (InFlight* slot = place(frame)) slot->frame.bytes.assign(frame.bytes.begin(), frame.bytes.end());
+    if (InFlight* slot = place(frame, sim_now().value()))
+        slot->frame.bytes.assign(frame.bytes.begin(), frame.bytes.end());
 }
 
 // The slot's storage goes back to the sender: a delivered frame's, or an empty one the ring has not used yet. The
 // receivers see a delivered frame only during rx() and copy what they keep, so no one holds on to it.
 void Wire::Direction::transmit_swap(net::Frame& frame) {
-    if (InFlight* slot = place(frame)) slot->frame.bytes.swap(frame.bytes);
+    if (InFlight* slot = place(frame, sim_now().value())) slot->frame.bytes.swap(frame.bytes);
+}
+
+// A frame placed as at an earlier time whose last bit has arrived by now is delivered by the event arm_source() set
+// for it (or, inside that event's delivery, right after the source caught up).
+void Wire::transmit_b_at(net::Frame& frame, uint64_t at_ticks) {
+    if (InFlight* slot = m_dir[1].place(frame, at_ticks, false)) slot->frame.bytes.swap(frame.bytes);
+}
+
+// Called after the source caught up, so its next frame is after now (or at now, paused there): the event's time is
+// the one place() will notify when the frame goes out at its time, unless the link is down then (the event then
+// finds nothing to deliver).
+void Wire::arm_source(uint64_t now_ticks) {
+    Direction& d = m_dir[1];
+    uint64_t at = 0;
+    const net::Frame* f = m_source->next_frame(at);
+    if (!f || d.count > 0 || !m_link_up) return;
+    uint64_t start = 0, end = 0;
+    d.timing(*f, at, start, end);
+    const uint64_t due = at + (end - at / ticks_per_ns()) * ticks_per_ns();
+    if (due > now_ticks) d.due.notify(time_from_value(due - now_ticks));
 }
 
 void Wire::Direction::start() {
@@ -213,7 +252,10 @@ void Wire::Direction::deliver_due(uint64_t now_ticks) {
         carrier = started > 0;
         if (!carrier) on_wire_len = 0;
     }
-    if (count > 0) notify_due(now_ticks, ring[head].end_ns - now);
+    if (count > 0)
+        notify_due(now_ticks, ring[head].end_ns - now);
+    else if (this == &wire->m_dir[1] && wire->m_source)
+        wire->arm_source(now_ticks);
 }
 
 PcapSource::PcapSource(sc_module_name name, const std::string& path, net::WireSink& target, unsigned link_mbps,

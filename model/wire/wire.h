@@ -24,6 +24,21 @@ namespace nicsim::wire {
 using Receiver = std::function<void(const net::Frame&)>;
 using LinkCallback = std::function<void(bool up)>;
 
+/// A transmitter at end B that knows ahead when it sends its next frame (a peer pacing its traffic): instead of a
+/// kernel event of its own per frame, it transmits each frame when someone looks, as at the frame's own time
+/// (Wire::transmit_b_at), and the wire sets the frame's delivery event ahead from next_frame().
+class PacedSource {
+  public:
+    /// Transmit every frame due by now: sent before now, or at now unless the kernel paused there (after sc_start(t)
+    /// returned, what is due at t has not happened yet).
+    virtual void send_due() = 0;
+    /// The next frame not transmitted yet and when it will be (time resolution units); null: none.
+    virtual const net::Frame* next_frame(uint64_t& at_ticks) = 0;
+
+  protected:
+    ~PacedSource() = default;
+};
+
 /// Furthest ahead a frame may be scheduled (1 hour): beyond it, sc_time could overflow, so the frame goes out now
 /// (wire: "nicsim/wire/far-future") or right after the previous one (pcap source: "nicsim/wire/pcap-gap").
 constexpr uint64_t kMaxScheduleAheadNs = 3'600'000'000'000ull;
@@ -63,10 +78,20 @@ class Wire : public sc_core::sc_module {
         connect_b(std::move(rx));
         m_dir[0].on_demand = true;
     }
-    /// Hand end B's on-demand receiver every frame connect_b would have delivered by now.
+    /// Hand end B's on-demand receiver every frame connect_b would have delivered by now, and take end B's paced
+    /// source's frames due by now.
     void settle() {
+        if (m_source) m_source->send_due();
         if (m_dir[0].due_at <= sim_now().value()) settle_b();
     }
+    /// End B's transmitter sends through transmit_b_at() when someone looks (settle(), stats(), a link change, the
+    /// delivery of a frame to end A). Whoever reads what the source records (its counts, what it expects) makes it
+    /// catch up first. Not for a traced wire (its carrier changes at each frame's start).
+    void set_paced_source_b(PacedSource* source) { m_source = source; }
+    /// As end_b().transmit_swap(frame), as if at `at_ticks` (time resolution units, not after now): for a
+    /// PacedSource catching up.
+    void transmit_b_at(net::Frame& frame, uint64_t at_ticks);
+    bool traced() const { return m_traced; }
     /// Told when the cable is plugged or pulled (e.g. a NIC's set_link()), end A resp. B.
     void on_link_change_a(LinkCallback cb) { m_link_cb[0] = std::move(cb); }
     void on_link_change_b(LinkCallback cb) { m_link_cb[1] = std::move(cb); }
@@ -121,13 +146,17 @@ class Wire : public sc_core::sc_module {
         // kept by sc_event's rule (a notification later than the pending one is ignored, an earlier one replaces it).
         bool on_demand = false;
         uint64_t due_at = kNever;
-        /// `due` in `delay_ns` from `now_ticks` (the current time unless settling).
-        void notify_due(uint64_t now_ticks, uint64_t delay_ns);
+        /// `due` in `delay_ns` from `now_ticks` (the current time unless settling, or `at_now` false: a paced source
+        /// transmitting as at an earlier time, whose frame due by now is delivered by the event set ahead for it).
+        void notify_due(uint64_t now_ticks, uint64_t delay_ns, bool at_now = true);
+        /// A frame's start and end (ns) if placed at `now_ticks`, by place()'s rules (the counters aside).
+        void timing(const net::Frame& frame, uint64_t now_ticks, uint64_t& start, uint64_t& end) const;
         sc_core::sc_event starts;  ///< the next frame's first bit goes out
         void transmit(const net::Frame& frame) override;
         void transmit_swap(net::Frame& frame) override;  ///< the slot takes the frame's storage, gives back its own
-        InFlight* place(const net::Frame& frame);        ///< the frame's slot, all but its bytes (null: link down)
-        [[gnu::cold, gnu::noinline]] void grow();        // place()'s, when the ring is full
+        /// The frame's slot, all but its bytes (null: link down), placed at `now_ticks` (see notify_due()).
+        InFlight* place(const net::Frame& frame, uint64_t now_ticks, bool at_now = true);
+        [[gnu::cold, gnu::noinline]] void grow();                         // place()'s, when the ring is full
         [[gnu::cold, gnu::noinline]] void far_future(uint64_t asked_ns);  // transmit()'s warning, off its path
         void deliver();
         /// The frames whose last bit has arrived by `now_ticks` (time resolution units; the current time unless
@@ -149,6 +178,9 @@ class Wire : public sc_core::sc_module {
 
     /// settle()'s work: end B's due frames, as its `due` event would have delivered them.
     [[gnu::noinline]] void settle_b();
+    /// With nothing in flight to end A, the delivery event of the paced source's next frame.
+    void arm_source(uint64_t now_ticks);
+    PacedSource* m_source = nullptr;
     void deliver_a_to_b() { m_dir[0].deliver(); }
     void deliver_b_to_a() { m_dir[1].deliver(); }
     void start_a_to_b() { m_dir[0].start(); }

@@ -12,6 +12,11 @@ namespace {
 
 constexpr uint32_t kFloodFrameBytes = 60;  // the shortest Ethernet frame without FCS
 
+/// A send's time stamp in ns, as the double arithmetic of sc_time_stamp().to_seconds() gives it at that time.
+uint64_t ns_at(uint64_t ticks) {
+    return static_cast<uint64_t>(time_from_value(ticks).to_seconds() * 1e9);
+}
+
 }  // namespace
 
 Peer::Peer(sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineBase& dut)
@@ -25,6 +30,13 @@ Peer::Peer(sc_module_name name, const RunConfig& cfg, wire::Wire& wire, MachineB
     // buys nothing.
     SC_METHOD(inject);
     m_tx_board.set_arrivals(this);
+}
+
+// The machine and the wire outlive the peer in SystemTop: they must not call back into it.
+Peer::~Peer() {
+    if (!m_paced) return;
+    m_wire.set_paced_source_b(nullptr);
+    m_dut.rx_board().set_arrivals(nullptr);
 }
 
 void Peer::receive(const net::Frame& frame) {
@@ -43,29 +55,18 @@ void Peer::inject() {
             return;
         }
         m_gen = std::make_unique<TrafficGen>(m_cfg.seed, 0, m_cfg.size, m_dut.mac(), kPeerMac);
+        if (paced()) {
+            // From here on the wire and the readers take the frames; this method is not run again.
+            m_paced = true;
+            m_wire.set_paced_source_b(this);
+            m_dut.rx_board().set_arrivals(this);
+            m_next_at = send(sim_now().value());
+            return;
+        }
     }
-    if (m_injected == m_cfg.packets) {  // the last frame's time on the wire is over
-        m_done = true;
-        return;
-    }
-    net::Frame& f = m_frame;
-    // rx-flood: the first half are minimum-size frames back to back, the most frames per second the wire
-    // carries (1.49 million at 1 Gb/s), more than the receive ring drains on a 32-bit bus or with transmit
-    // traffic competing for the bus.
-    const bool flood = m_cfg.fault.rx_flood && m_injected < m_cfg.packets / 2;
-    if (flood)
-        m_gen->next_into(kFloodFrameBytes, f.bytes);
-    else
-        m_gen->next_into(f.bytes);
-    f.fcs_included = false;
-    f.time_ns = static_cast<uint64_t>(sc_time_stamp().to_seconds() * 1e9);
-    if (m_fault_run) m_inject_ns.push_back(f.time_ns);  // fault runs: what arrived around a reset
-    ++m_injected;
-    const uint64_t on_wire_ns = m_wire.duration_ns(f);
-    // The scoreboard keeps a copy; the wire takes the frame itself (placing it delivers nothing, so the order of
-    // the two does not matter).
-    m_dut.rx_board().expect_copy(f.bytes.data(), f.bytes.size());
-    m_wire.end_b().transmit_swap(f);
+    const uint64_t now = sim_now().value();
+    uint64_t on_wire_ns = 0;
+    if (!send_frame(now, on_wire_ns)) return;
     // A whole bit time gives the same time from integers (time_from_ns), without the double arithmetic.
     if (m_whole_bit_ns) {
         next_trigger(time_from_ns(on_wire_ns + 96 * m_whole_bit_ns));
@@ -75,7 +76,75 @@ void Peer::inject() {
     next_trigger(sc_time(static_cast<double>(on_wire_ns) + 96 * bit_ns, SC_NS));
 }
 
-uint64_t Peer::injected_between(uint64_t from_ns, uint64_t to_ns) const {
+// The wire is not traced (its carrier changes at each frame's start), the bus is not pin-level, at any time (its
+// clock batches edges up to the next pending event: a detail window would batch differently), and the next send's
+// time comes from integers.
+bool Peer::paced() const {
+    return m_cfg.bus_model == BusModel::Tlm && !m_cfg.detail_from.any() && !m_wire.traced() && m_whole_bit_ns != 0;
+}
+
+void Peer::make_next() {
+    // rx-flood: the first half are minimum-size frames back to back, the most frames per second the wire
+    // carries (1.49 million at 1 Gb/s), more than the receive ring drains on a 32-bit bus or with transmit
+    // traffic competing for the bus.
+    const bool flood = m_cfg.fault.rx_flood && m_injected < m_cfg.packets / 2;
+    if (flood)
+        m_gen->next_into(kFloodFrameBytes, m_next.bytes);
+    else
+        m_gen->next_into(m_next.bytes);
+    m_next.fcs_included = false;
+    m_next_made = true;
+}
+
+bool Peer::send_frame(uint64_t at, uint64_t& on_wire_ns) {
+    if (m_injected == m_cfg.packets) {  // the last frame's time on the wire is over
+        m_done = true;
+        return false;
+    }
+    if (!m_next_made) make_next();
+    m_next_made = false;
+    net::Frame& f = m_next;
+    f.time_ns = ns_at(at);
+    if (m_fault_run) m_inject_ns.push_back(f.time_ns);  // fault runs: what arrived around a reset
+    ++m_injected;
+    on_wire_ns = m_wire.duration_ns(f);
+    // The scoreboard keeps a copy; the wire takes the frame itself (placing it delivers nothing, so the order of
+    // the two does not matter).
+    m_dut.rx_board().expect_copy(f.bytes.data(), f.bytes.size());
+    if (m_paced)
+        m_wire.transmit_b_at(f, at);
+    else
+        m_wire.end_b().transmit_swap(f);
+    return true;
+}
+
+uint64_t Peer::send(uint64_t at) {
+    uint64_t on_wire_ns = 0;
+    if (!send_frame(at, on_wire_ns)) return kNoSend;
+    return at + time_from_ns(on_wire_ns + 96 * m_whole_bit_ns).value();
+}
+
+// The kernel would have run this peer's method at m_next_at before any thread of that instant, and not yet when
+// sc_start(t) has just returned at t.
+void Peer::send_due() {
+    if (m_catching_up) return;  // the scoreboard's and the wire's look while a frame is sent
+    const uint64_t now = sim_now().value();
+    if (m_next_at > now || (m_next_at == now && sc_get_status() == SC_PAUSED)) return;
+    m_catching_up = true;
+    while (m_next_at < now || (m_next_at == now && sc_get_status() != SC_PAUSED)) m_next_at = send(m_next_at);
+    m_catching_up = false;
+}
+
+const net::Frame* Peer::next_frame(uint64_t& at_ticks) {
+    if (m_next_at == kNoSend || m_injected == m_cfg.packets) return nullptr;
+    if (!m_next_made) make_next();
+    m_next.time_ns = ns_at(m_next_at);
+    at_ticks = m_next_at;
+    return &m_next;
+}
+
+uint64_t Peer::injected_between(uint64_t from_ns, uint64_t to_ns) {
+    catch_up_sends();
     uint64_t n = 0;
     for (uint64_t t : m_inject_ns) n += t >= from_ns && t <= to_ns;
     return n;
