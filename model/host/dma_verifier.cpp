@@ -16,10 +16,7 @@ namespace nicsim::host {
 using namespace sc_core;
 
 DmaVerifier::DmaVerifier(sc_module_name name, const pci::PciBus* bus)
-    : sc_module(name), target("target"), initiator("initiator"), m_bus(bus) {
-    target.register_b_transport(this, &DmaVerifier::b_transport);
-    target.register_transport_dbg(this, &DmaVerifier::transport_dbg);
-    target.register_get_direct_mem_ptr(this, &DmaVerifier::get_direct_mem_ptr);
+    : sc_module(name), target("target", *this), initiator("initiator"), m_bus(bus) {
     initiator.register_invalidate_direct_mem_ptr(this, &DmaVerifier::invalidate_direct_mem_ptr);
     m_recent.reserve(kKeptViolations);
 }

@@ -15,9 +15,10 @@
 #include <vector>
 
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
+
+#include "model/common/direct_target_socket.h"
 
 namespace nicsim::pci {
 class PciBus;
@@ -47,7 +48,7 @@ class DmaVerifier : public sc_core::sc_module {
   public:
     static constexpr size_t kKeptViolations = 64;  ///< violations remembered for inspection (all are counted)
 
-    tlm_utils::simple_target_socket<DmaVerifier> target;        ///< from the host bridge (device DMA)
+    DirectTargetSocket<DmaVerifier> target;                     ///< from the host bridge (device DMA)
     tlm_utils::simple_initiator_socket<DmaVerifier> initiator;  ///< to host memory
 
     /// `bus` (optional) names masters in the warnings.
@@ -70,6 +71,8 @@ class DmaVerifier : public sc_core::sc_module {
     const DmaVerifierStats& stats() const { return m_stats; }
 
   private:
+    friend class DirectTargetSocket<DmaVerifier>;
+
     struct Window {
         uint64_t end = 0;  // exclusive
         bool may_write = false;
