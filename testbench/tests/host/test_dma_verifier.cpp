@@ -391,7 +391,7 @@ TEST_CASE("windows over several pages, pages sharing a slot and ranges wider tha
     Rig r;
     r.verifier.enable(true);
     constexpr uint64_t kPage = 0x1000, kSlotStride = 1024 * kPage;  // pages this far apart share a clean slot
-    r.verifier.allow(0x10 * kPage, 4 * kPage, true, "four pages");
+    r.verifier.allow(0x10 * kPage, 4 * kPage, true, "four pages");  // kept in the slots of the pages accessed
     r.verifier.allow(0x10 * kPage + kSlotStride, 0x100, false, "same slot as the first page");
     tlm::tlm_dmi inner;
     std::vector<tlm::tlm_response_status> st;
@@ -400,33 +400,35 @@ TEST_CASE("windows over several pages, pages sharing a slot and ranges wider tha
         st.push_back(p.write(0x13 * kPage + 0x10, &v, 4));  // kept in the slot of the window's last page
         st.push_back(p.read(0x10 * kPage + kSlotStride, &v, 4));
         st.push_back(p.write(0x10 * kPage + 0x20, &v, 4));         // the slot of the first page again
+        st.push_back(p.write(0x12 * kPage + 0x10, &v, 4));         // and of a middle page
         st.push_back(p.write(0x10 * kPage + kSlotStride, &v, 4));  // read-only: refused
-        r.verifier.allow(0x13 * kPage, 0x40, true, "inside the last page");
-        st.push_back(p.write(0x13 * kPage + 0x10, &v, 4));
-        p.dmi(0x13 * kPage + 0x10, inner);           // granted inside the window the last access passed through
-        r.verifier.revoke(0x10 * kPage, 4 * kPage);  // both windows there go
-        st.push_back(p.write(0x13 * kPage + 0x80, &v, 4));
-        st.push_back(p.write(0x11 * kPage, &v, 4));
+        r.verifier.allow(0x13 * kPage - 0x100, 0x140, true, "inside, from the third page into the last");
+        st.push_back(p.write(0x13 * kPage + 0x10, &v, 4));  // the last page's slot held the outer window
+        p.dmi(0x13 * kPage + 0x10, inner);                  // granted inside the window the last access passed through
+        r.verifier.revoke(0x10 * kPage, 4 * kPage);         // both windows there go
+        st.push_back(p.write(0x13 * kPage + 0x20, &v, 4));
+        st.push_back(p.write(0x12 * kPage + 0x20, &v, 4));
         r.verifier.allow(0, 2048 * kPage, true, "wider than all slots");
         st.push_back(p.write(1500 * kPage, &v, 4));
         r.verifier.revoke(0, 2048 * kPage);
         st.push_back(p.write(1500 * kPage, &v, 4));
     };
     sc_start();
-    REQUIRE(st.size() == 9);
+    REQUIRE(st.size() == 10);
     CHECK(st[0] == tlm::TLM_OK_RESPONSE);
     CHECK(st[1] == tlm::TLM_OK_RESPONSE);
     CHECK(st[2] == tlm::TLM_OK_RESPONSE);
-    CHECK(st[3] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    CHECK(st[4] == tlm::TLM_OK_RESPONSE);
+    CHECK(st[3] == tlm::TLM_OK_RESPONSE);
+    CHECK(st[4] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(st[5] == tlm::TLM_OK_RESPONSE);
     INFO("an access in the window allowed inside the four pages passed through that window, not the outer one");
-    CHECK(inner.get_start_address() == 0x13 * kPage);
+    CHECK(inner.get_start_address() == 0x13 * kPage);  // host memory's DMI is one page
     CHECK(inner.get_end_address() == 0x13 * kPage + 0x3F);
     INFO("a revoked window kept in any of its pages' slots refuses accesses");
-    CHECK(st[5] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     CHECK(st[6] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    CHECK(st[7] == tlm::TLM_OK_RESPONSE);
-    CHECK(st[8] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(st[7] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(st[8] == tlm::TLM_OK_RESPONSE);
+    CHECK(st[9] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     CHECK(r.verifier.violations() == 4);
 }
 
