@@ -15,9 +15,10 @@
 #include <vector>
 
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
+
+#include "model/common/direct_target_socket.h"
 
 namespace nicsim::pci {
 class PciBus;
@@ -47,7 +48,7 @@ class DmaVerifier : public sc_core::sc_module {
   public:
     static constexpr size_t kKeptViolations = 64;  ///< violations remembered for inspection (all are counted)
 
-    tlm_utils::simple_target_socket<DmaVerifier> target;        ///< from the host bridge (device DMA)
+    DirectTargetSocket<DmaVerifier> target;                     ///< from the host bridge (device DMA)
     tlm_utils::simple_initiator_socket<DmaVerifier> initiator;  ///< to host memory
 
     /// `bus` (optional) names masters in the warnings.
@@ -70,6 +71,8 @@ class DmaVerifier : public sc_core::sc_module {
     const DmaVerifierStats& stats() const { return m_stats; }
 
   private:
+    friend class DirectTargetSocket<DmaVerifier>;
+
     struct Window {
         uint64_t end = 0;  // exclusive
         bool may_write = false;
@@ -82,16 +85,24 @@ class DmaVerifier : public sc_core::sc_module {
     /// 0 = allowed, 1 = outside every window, 2 = write into read-only memory.
     int check(const tlm::tlm_generic_payload& gp);
     int check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, uint32_t len, bool write) const;
-    /// Remember one window holding all of [start, end) (writable if `write`) for check()'s fast path; false when
-    /// no single window does (the access may still pass through several).
+    /// The first window the backward search from `start` finds holding all of [start, end) (writable if `write`),
+    /// or m_windows.end() when no single window does (the access may still pass through several).
+    Windows::const_iterator find_holding(uint64_t start, uint64_t end, bool write) const;
+    /// Remember the window find_holding() finds for check()'s fast path; false when there is none.
     bool remember_window(uint64_t start, uint64_t end, bool write);
     /// As remember_window from the clean windows alone (see m_clean); false when none holds the access.
     bool remember_clean(uint64_t start, uint64_t end, bool write);
-    /// Keeps the window at `it` among the clean ones if no other window starts inside it.
-    void note_if_clean(Windows::const_iterator it);
-    /// Forgets the clean windows that allow(start) or revoke(start, end) could change.
-    void unclean_allowed(uint64_t start);
+    /// Keeps the window at `it` among the clean ones, in the slot of address `at`, if no other window starts
+    /// inside it.
+    void note_if_clean(Windows::const_iterator it, uint64_t at);
+    /// Forgets the clean windows that allowing the window at `it`, or revoke(start, end), could change.
+    void unclean_allowed(Windows::const_iterator it);
     void unclean_revoked(uint64_t start, uint64_t end);
+    /// Empties the slots of the pages of [start, end) that hold a window lying inside [start, end).
+    void forget_clean(uint64_t start, uint64_t end);
+    static size_t clean_slot(uint64_t a) { return static_cast<size_t>((a >> 12) % kCleanSlots); }
+    /// A clean-window answer disagrees with the search's (NICSIM_CHECK_DMA_CACHES builds only).
+    [[noreturn]] static void clean_stale(uint64_t a, uint32_t len);
     /// The remembered window holds all of [a, a+len) (and may be written, for a write).
     bool hit_holds(uint64_t a, uint64_t len, bool write) const;
     void report(const tlm::tlm_generic_payload& gp, int why);
@@ -118,18 +129,19 @@ class DmaVerifier : public sc_core::sc_module {
     uint64_t m_hit_end = 0;
     // Clean windows: windows inside which no other window starts (nor at their start). An access a clean window
     // holds is decided by it, and it is the window remember_window's search would find: any window found before
-    // it starts between its start and the access. A device alternates between a few windows (descriptor ring,
-    // buffer, the other ring), each access one the single remembered window does not hold: these few save the
-    // search. Only allow() inside one or revoke() of one changes what they say.
+    // it starts between its start and the access. At most one clean window holds any address (of two holding it,
+    // the later starts inside the other). A device alternates between windows (descriptor rings, receive buffers,
+    // each send's buffers), each access one the single remembered window does not hold: these save the search.
+    // Kept by the page of an access they held (or of their start, when allowed clean), one per slot: a lookup is
+    // one compare. Only allow() inside one or revoke() of one changes what they say; the slots such a window can
+    // be in are those of its own pages.
     struct Clean {
-        uint64_t start = 0;
+        uint64_t start = 1;  // empty: holds nothing
         uint64_t end = 0;
         bool may_write = false;
     };
-    static constexpr size_t kCleanWindows = 8;
-    std::array<Clean, kCleanWindows> m_clean{};
-    size_t m_clean_count = 0;
-    size_t m_clean_next = 0;  // the slot replaced when all are in use
+    static constexpr size_t kCleanSlots = 1024;
+    std::array<Clean, kCleanSlots> m_clean{};
     DmaVerifierStats m_stats;
     std::vector<DmaViolation> m_recent;
 };

@@ -16,12 +16,9 @@ constexpr uint64_t kPage = HostMemory::kPageSize;
 
 }  // namespace
 
-HostMemory::HostMemory(sc_module_name name) : sc_module(name), socket("socket") {
+HostMemory::HostMemory(sc_module_name name) : sc_module(name), socket("socket", *this) {
     m_lookup_pn.fill(kNoPage);
     m_pages.reserve(kLookupSlots);
-    socket.register_b_transport(this, &HostMemory::b_transport);
-    socket.register_transport_dbg(this, &HostMemory::transport_dbg);
-    socket.register_get_direct_mem_ptr(this, &HostMemory::get_direct_mem_ptr);
 }
 
 HostMemory::~HostMemory() = default;
@@ -204,6 +201,19 @@ void HostMemory::access(tlm::tlm_generic_payload& gp) {
     (wr ? m_stats.bytes_written : m_stats.bytes_read) += moved;
 }
 
+void HostMemory::copy_in_page(bool wr, uint64_t a, uint8_t* data, uint32_t len) {
+    if (wr) {
+        std::memcpy(page_for_write(a / kPage) + a % kPage, data, len);
+        m_stats.bytes_written += len;
+        return;
+    }
+    if (const uint8_t* page = page_for_read(a / kPage))
+        std::memcpy(data, page + a % kPage, len);
+    else
+        std::memset(data, 0, len);
+    m_stats.bytes_read += len;
+}
+
 void HostMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
     ++m_stats.transactions;
     const uint32_t len = gp.get_data_length();
@@ -227,7 +237,10 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
         gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return;
     }
-    access(gp);
+    if (!gp.get_byte_enable_ptr() && sw == len && gp.get_address() % kPage + len <= kPage)
+        copy_in_page(gp.is_write(), gp.get_address(), gp.get_data_ptr(), len);  // the common case, short
+    else
+        access(gp);
     gp.set_dmi_allowed(true);
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }

@@ -11,9 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
+
+#include "model/common/direct_target_socket.h"
 
 namespace nicsim::host {
 
@@ -31,7 +32,7 @@ struct HostMemoryStats {
 
 class HostMemory : public sc_core::sc_module {
   public:
-    tlm_utils::simple_target_socket<HostMemory> socket;  ///< device-side access (from the bridge or the verifier)
+    DirectTargetSocket<HostMemory> socket;  ///< device-side access (from the bridge or the verifier)
 
     static constexpr uint64_t kPageSize = 4096;
 
@@ -54,6 +55,8 @@ class HostMemory : public sc_core::sc_module {
     bool is_mapped(uint64_t phys) const;
 
   private:
+    friend class DirectTargetSocket<HostMemory>;
+
     struct Page {
         uint8_t* data = nullptr;         // the 4 KiB the page reads and writes
         std::unique_ptr<uint8_t[]> own;  // set when this model allocated it
@@ -78,6 +81,8 @@ class HostMemory : public sc_core::sc_module {
     bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
     /// Copies between memory and `data` for the payload's address, streaming width and byte enables.
     void access(tlm::tlm_generic_payload& gp);
+    /// access() of `len` bytes at `a` lying in one page, no byte enables, no streaming.
+    void copy_in_page(bool wr, uint64_t a, uint8_t* data, uint32_t len);
 
     /// By page number. Hashed: each send maps and unmaps pages that are, in the scattered placement, new ones
     /// each time, and a tree's search, insert and erase with rebalancing cost several times a hash's. Nothing

@@ -384,3 +384,102 @@ TEST_CASE("device accesses get the verdicts of a plain list of windows through m
     CHECK(r.verifier.violations() == refused);
     nicsim::test::expect_reports("nicsim/host/verifier", refused);
 }
+
+TEST_CASE("windows over several pages, pages sharing a slot and ranges wider than all slots keep their verdicts",
+          "[host][verifier]") {
+    nicsim::test::expect_reports("nicsim/host/verifier", 4);
+    Rig r;
+    r.verifier.enable(true);
+    constexpr uint64_t kPage = 0x1000, kSlotStride = 1024 * kPage;  // pages this far apart share a clean slot
+    r.verifier.allow(0x10 * kPage, 4 * kPage, true, "four pages");  // kept in the slots of the pages accessed
+    r.verifier.allow(0x10 * kPage + kSlotStride, 0x100, false, "same slot as the first page");
+    tlm::tlm_dmi inner;
+    std::vector<tlm::tlm_response_status> st;
+    r.probe.body = [&](TlmProbe& p) {
+        uint32_t v = 7;
+        st.push_back(p.write(0x13 * kPage + 0x10, &v, 4));  // kept in the slot of the window's last page
+        st.push_back(p.read(0x10 * kPage + kSlotStride, &v, 4));
+        st.push_back(p.write(0x10 * kPage + 0x20, &v, 4));         // the slot of the first page again
+        st.push_back(p.write(0x12 * kPage + 0x10, &v, 4));         // and of a middle page
+        st.push_back(p.write(0x10 * kPage + kSlotStride, &v, 4));  // read-only: refused
+        r.verifier.allow(0x13 * kPage - 0x100, 0x140, true, "inside, from the third page into the last");
+        st.push_back(p.write(0x13 * kPage + 0x10, &v, 4));  // the last page's slot held the outer window
+        p.dmi(0x13 * kPage + 0x10, inner);                  // granted inside the window the last access passed through
+        r.verifier.revoke(0x10 * kPage, 4 * kPage);         // both windows there go
+        st.push_back(p.write(0x13 * kPage + 0x20, &v, 4));
+        st.push_back(p.write(0x12 * kPage + 0x20, &v, 4));
+        r.verifier.allow(0, 2048 * kPage, true, "wider than all slots");
+        st.push_back(p.write(1500 * kPage, &v, 4));
+        r.verifier.revoke(0, 2048 * kPage);
+        st.push_back(p.write(1500 * kPage, &v, 4));
+    };
+    sc_start();
+    REQUIRE(st.size() == 10);
+    CHECK(st[0] == tlm::TLM_OK_RESPONSE);
+    CHECK(st[1] == tlm::TLM_OK_RESPONSE);
+    CHECK(st[2] == tlm::TLM_OK_RESPONSE);
+    CHECK(st[3] == tlm::TLM_OK_RESPONSE);
+    CHECK(st[4] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(st[5] == tlm::TLM_OK_RESPONSE);
+    INFO("an access in the window allowed inside the four pages passed through that window, not the outer one");
+    CHECK(inner.get_start_address() == 0x13 * kPage);  // host memory's DMI is one page
+    CHECK(inner.get_end_address() == 0x13 * kPage + 0x3F);
+    INFO("a revoked window kept in any of its pages' slots refuses accesses");
+    CHECK(st[6] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(st[7] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(st[8] == tlm::TLM_OK_RESPONSE);
+    CHECK(st[9] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(r.verifier.violations() == 4);
+}
+
+TEST_CASE("device accesses over windows far apart get the verdicts of a plain list", "[host][verifier]") {
+    nicsim::test::expect_reports("nicsim/host/verifier", 0);  // how many is known at the end
+    Rig r;
+    r.verifier.enable(true);
+    std::vector<PlainWindow> ws;
+    std::mt19937_64 rng(23);
+    unsigned refused = 0, mismatches = 0, accesses = 0;
+    r.probe.body = [&](TlmProbe& p) {
+        std::vector<uint8_t> data(0x400);
+        for (int step = 0; step < 3000; ++step) {
+            const unsigned what = static_cast<unsigned>(rng() % 20);
+            if (what < 4 || ws.size() < 2) {
+                // Pages 1 024 apart share a slot; windows of up to three pages, some starting inside others.
+                const uint64_t start =
+                    0x1000 * (1 + rng() % 6) + 0x400000 * (rng() % 4) + 0x400 * (rng() % 4) + (rng() % 3 == 0 ? 8 : 0);
+                const uint64_t len = 0x40 + rng() % 0x3000;
+                const bool wr = rng() % 2 == 0;
+                r.verifier.allow(start, len, wr, "window");
+                ws.push_back({start, start + len, wr});
+                continue;
+            }
+            if (what < 6) {
+                const PlainWindow gone = ws[rng() % ws.size()];
+                r.verifier.revoke(gone.start, gone.end - gone.start);
+                ws.erase(
+                    std::remove_if(ws.begin(), ws.end(),
+                                   [&](const PlainWindow& w) { return w.start >= gone.start && w.end <= gone.end; }),
+                    ws.end());
+                continue;
+            }
+            const PlainWindow& near = ws[rng() % ws.size()];
+            const uint64_t a = (near.start + rng() % (near.end - near.start)) & ~uint64_t(3);
+            uint32_t len = 4 * static_cast<uint32_t>(1 + rng() % (what < 18 ? 16 : 250));
+            if (len == 8) len = 12;  // not a qword phase: the plain list judges dwords
+            const bool write = rng() % 2 == 0;
+            const bool ok = write ? plain_write_ok(ws, a, len) : plain_read_ok(ws, a, len);
+            const auto st = write ? p.write(a, data.data(), len) : p.read(a, data.data(), len);
+            ++accesses;
+            if (!ok) ++refused;
+            if ((st == tlm::TLM_OK_RESPONSE) != ok) ++mismatches;
+        }
+    };
+    sc_start();
+    CHECK(r.probe.finished);
+    CHECK(mismatches == 0);
+    INFO("both verdicts occur: " << refused << " of " << accesses << " accesses refused");
+    CHECK(refused > 20);
+    CHECK(accesses - refused > 1000);
+    CHECK(r.verifier.violations() == refused);
+    nicsim::test::expect_reports("nicsim/host/verifier", refused);
+}

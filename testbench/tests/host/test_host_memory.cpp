@@ -291,3 +291,62 @@ TEST_CASE("pages unmapped one by one or by a range wider than all pages read as 
     CHECK(mem.pages_allocated() == 2);
     CHECK(buf.p[1] == 0x5A);
 }
+
+TEST_CASE("an access inside one page and the same bytes across a page boundary move and count alike",
+          "[host][memory][tlm]") {
+    HostMemory mem("mem");
+    TlmProbe probe("probe");
+    probe.socket.bind(mem.socket);
+    uint8_t in_page[48] = {}, across[48] = {}, untouched[48];
+    std::memset(untouched, 0xEE, sizeof untouched);
+    probe.body = [&](TlmProbe& p) {
+        uint8_t data[48];
+        for (unsigned i = 0; i < sizeof data; ++i) data[i] = static_cast<uint8_t>(3 * i + 1);
+        CHECK(p.write(0x5000 + 0x100, data, sizeof data) == tlm::TLM_OK_RESPONSE);  // one page
+        CHECK(p.write(0x7000 - 16, data, sizeof data) == tlm::TLM_OK_RESPONSE);     // two pages
+        CHECK(p.read(0x5000 + 0x100, in_page, sizeof in_page) == tlm::TLM_OK_RESPONSE);
+        CHECK(p.read(0x7000 - 16, across, sizeof across) == tlm::TLM_OK_RESPONSE);
+        CHECK(p.read(0x9000 + 0x40, untouched, sizeof untouched) == tlm::TLM_OK_RESPONSE);
+    };
+    sc_start();
+    CHECK(probe.finished);
+    CHECK(std::memcmp(in_page, across, sizeof in_page) == 0);
+    CHECK(in_page[47] == static_cast<uint8_t>(3 * 47 + 1));
+    uint8_t cpu[48];
+    mem.read(0x5000 + 0x100, cpu, sizeof cpu);
+    CHECK(std::memcmp(cpu, in_page, sizeof cpu) == 0);
+    INFO("untouched memory reads as zeros inside one page too, and allocates nothing");
+    for (uint8_t b : untouched) CHECK(b == 0);
+    CHECK(mem.pages_allocated() == 3);
+    CHECK(mem.stats().bytes_written == 2 * 48);
+    CHECK(mem.stats().bytes_read == 3 * 48);
+    CHECK(mem.stats().transactions == 5);
+}
+
+TEST_CASE("host memory's socket answers a non-blocking request at once through b_transport", "[host][memory][tlm]") {
+    HostMemory mem("mem");
+    TlmProbe probe("probe");
+    probe.socket.bind(mem.socket);
+    tlm::tlm_sync_enum sync = tlm::TLM_ACCEPTED;
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    tlm::tlm_response_status status = tlm::TLM_INCOMPLETE_RESPONSE;
+    probe.body = [&](TlmProbe& p) {
+        uint32_t v = 0x600DF00D;
+        tlm::tlm_generic_payload gp;
+        gp.set_command(tlm::TLM_WRITE_COMMAND);
+        gp.set_address(0x3000);
+        gp.set_data_ptr(reinterpret_cast<uint8_t*>(&v));
+        gp.set_data_length(4);
+        gp.set_streaming_width(4);
+        sc_time t = SC_ZERO_TIME;
+        sync = p.socket->nb_transport_fw(gp, phase, t);
+        status = gp.get_response_status();
+    };
+    sc_start();
+    CHECK(sync == tlm::TLM_COMPLETED);
+    CHECK(phase == tlm::BEGIN_RESP);
+    CHECK(status == tlm::TLM_OK_RESPONSE);
+    uint32_t back = 0;
+    mem.read(0x3000, &back, 4);
+    CHECK(back == 0x600DF00D);
+}
