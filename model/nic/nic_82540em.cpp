@@ -84,6 +84,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
     wire_registers();
     classify_stat_counters();
     use_stat_counters(&m_counters);
+    use_register_file(&m_regs);
     reset_registers();
     update_master_config();
     m_dp->set_link(link_up(), mac_mbps());
