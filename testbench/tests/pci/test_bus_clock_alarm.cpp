@@ -158,8 +158,9 @@ struct WakeAsker : sc_module {
 };
 }  // namespace
 
-TEST_CASE("wake_at asked again for the edge an agent waits for, or a later one, changes nothing; a first ask does",
-          "[pci][clock]") {
+TEST_CASE(
+    "wake_at asked again for the edge an agent waits for, or a later one, changes nothing, and a first ask counts",
+    "[pci][clock]") {
     BusClock clk("clk", kPeriod);
     AlarmAgent a(clk), b(clk);
     a.plan = {{0, {9, 0}}, {6, {0, 0}}};  // A: an alarm for edge 9
