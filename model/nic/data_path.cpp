@@ -98,7 +98,7 @@ void NicDataPath::receive(const Frame& frame) {
 
 void NicDataPath::receive_frame(const Frame& frame, bool looped) {
     const MacStats before = m_mac->stats();
-    const uint32_t rctl = m_ctx.reg(e1000::RCTL);
+    const uint32_t rctl = m_ctx.read_reg(e1000::RCTL);
     const bool lpe = e1000::rctl::LPE::get(rctl) != 0;
     const bool sbp = e1000::rctl::SBP::get(rctl) != 0;  // bad frames (CRC errors) are stored, with CE set
     const bool passed = m_mac->receive(frame, lpe ? kMaxFrameBytes : kMaxStdFrameBytes, sbp, looped);

@@ -53,8 +53,8 @@ void DescriptorCache::resample() {
     m_fetch_inflight = m_wb_inflight = false;
     m_halted = false;
     m_valid = false;
-    const uint32_t len = m_ctx.reg(m_regs.len);
-    m_ring_base = (static_cast<uint64_t>(m_ctx.reg(m_regs.bah)) << 32) | (m_ctx.reg(m_regs.bal) & ~0xFu);
+    const uint32_t len = m_ctx.read_reg(m_regs.len);
+    m_ring_base = (static_cast<uint64_t>(m_ctx.read_reg(m_regs.bah)) << 32) | (m_ctx.read_reg(m_regs.bal) & ~0xFu);
     if (len == 0 || len % e1000::kRingAlignBytes != 0) {
         m_count = 0;
         m_ctx.diagnostic("ring-length", std::string(m_regs.name) + " ring length " + std::to_string(len) +
@@ -63,8 +63,8 @@ void DescriptorCache::resample() {
         return;
     }
     m_count = len / e1000::kDescBytes;
-    const uint32_t head = m_ctx.reg(m_regs.head);
-    const uint32_t tail = m_ctx.reg(m_regs.tail);
+    const uint32_t head = m_ctx.read_reg(m_regs.head);
+    const uint32_t tail = m_ctx.read_reg(m_regs.tail);
     if ((head >= m_count || tail >= m_count) && head == tail) {
         // Legal while head equals tail: the NIC owns no descriptor, so it reads neither. Linux e1000's register
         // self-test enables the receiver with both at FFFFh. The ring is checked again when software moves either.
@@ -100,7 +100,7 @@ void DescriptorCache::register_written(uint32_t offset, uint32_t value) {
         if (m_enabled) resample();
     } else if (offset == m_regs.tail) {
         if (!m_enabled) {
-            if (value != m_ctx.reg(m_regs.head)) {
+            if (value != m_ctx.read_reg(m_regs.head)) {
                 // Legal: the 8254x manual (sections 14.4 and 14.5) has software program the ring, head and tail
                 // before it sets RCTL.EN / TCTL.EN.
                 m_ctx.note("tail-while-disabled", std::string(m_regs.name) + " tail written (" + std::to_string(value) +
@@ -321,8 +321,8 @@ void DescriptorCache::trace(sc_core::sc_trace_file* tf, const std::string& prefi
 }
 
 void DescriptorCache::update_trace() {
-    m_tv.head = m_valid ? ring_index(m_wb) : m_ctx.reg(m_regs.head);
-    m_tv.tail = m_valid ? m_tail : m_ctx.reg(m_regs.tail);
+    m_tv.head = m_valid ? ring_index(m_wb) : m_ctx.read_reg(m_regs.head);
+    m_tv.tail = m_valid ? m_tail : m_ctx.read_reg(m_regs.tail);
     m_tv.cached = ready();
     m_tv.finished = static_cast<uint32_t>(m_done - m_wb);
     m_tv.fetch_inflight = m_fetch_inflight;

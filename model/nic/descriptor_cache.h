@@ -103,7 +103,7 @@ class DescriptorCache : public DmaClient {
     void resample();
     bool fetch_due() const;
     bool writeback_due(bool owner_idle) const;
-    uint32_t dctl() const { return m_dctl_word ? *m_dctl_word : m_ctx.reg(m_regs.dctl); }
+    uint32_t dctl() const { return m_dctl_word ? *m_dctl_word : m_ctx.read_reg(m_regs.dctl); }
     bool reported_run_due(bool owner_idle) const;
     void start_fetch();
     void start_writeback(bool owner_idle);

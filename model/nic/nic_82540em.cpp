@@ -56,7 +56,9 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_eeprom(eeprom_image(params)),
       m_phy(phy_params(params)),
       m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows),
-      m_counters(&m_regs.word(kStatsFirst)) {
+      m_counters(&m_regs.word(kStatsFirst)),
+      m_ticks_per_ns(ticks_per_ns()),
+      m_exact_ns((uint64_t{1} << 52) / m_ticks_per_ns) {
     if (bus.period().value() % ticks_per_ns() == 0) m_period_ns = bus.period().value() / ticks_per_ns();
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
@@ -82,6 +84,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
     wire_registers();
     classify_stat_counters();
     use_stat_counters(&m_counters);
+    use_register_file(&m_regs);
     reset_registers();
     update_master_config();
     m_dp->set_link(link_up(), mac_mbps());
@@ -268,7 +271,7 @@ void Nic82540em::clock_edge() {
     m_in_edge = false;
 }
 
-void Nic82540em::evaluate_edge() {
+inline void Nic82540em::evaluate_edge() {
     ++m_stats.awake_clocks;
     if (m_bus.CLK.batch_edge()) {
         steady_evaluate();
@@ -308,8 +311,14 @@ uint64_t Nic82540em::pin_data_path_deadline_ns() const {
     return m_dp->busy() ? m_dp->quiet_until_ns(time_ns()) : Interrupts::kNever;
 }
 
+// sim_now() + time_from_ns(deadline - time_ns()), with the units per ns kept.
 void Nic82540em::wake_at_ns(uint64_t deadline) {
-    m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(deadline - time_ns()));
+    const uint64_t ns = deadline - time_ns();
+    if (ns >= m_exact_ns) {
+        m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(ns));
+        return;
+    }
+    m_bus.CLK.wake_at(m_agent, time_from_value(sim_now().value() + ns * m_ticks_per_ns));
 }
 
 // The NIC's own burst on the bus with nothing else due on this edge: the data path has no work at the edge's time

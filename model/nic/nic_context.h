@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/net/ethernet.h"
+#include "model/nic/register_file.h"
 #include "model/nic/stat_counters.h"
 
 namespace nicsim::pci {
@@ -43,6 +44,9 @@ class NicContext {
     virtual const NicParams& params() const = 0;
     /// The register file (offsets as in model/nic/e1000_regs.h); the data path updates TDH/RDH and statistics here.
     virtual uint32_t reg(uint32_t offset) const = 0;
+    /// reg() inline, without the virtual call, when the context gave its register file (use_register_file()): the
+    /// data path reads a few registers per frame.
+    uint32_t read_reg(uint32_t offset) const { return m_reg_file ? m_reg_file->peek(offset & ~3u) : reg(offset); }
     virtual void set_reg(uint32_t offset, uint32_t value) = 0;
     /// Where the register at `offset` keeps its value when it lives in the register file (no peek hook), for a block
     /// that reads it on every evaluation; null otherwise (then reg()).
@@ -77,9 +81,13 @@ class NicContext {
     /// The counters add_stat() adds to, for count_stat() to add to them directly (the device front's); null: every
     /// count through add_stat().
     void use_stat_counters(StatCounters* counters) { m_stat_counters = counters; }
+    /// The register file reg() reads (`reg(offset)` is `file->peek(offset & ~3)`), for read_reg() to read it
+    /// directly; null: every read through reg().
+    void use_register_file(const RegisterFile* file) { m_reg_file = file; }
 
   private:
     StatCounters* m_stat_counters = nullptr;
+    const RegisterFile* m_reg_file = nullptr;
 };
 
 }  // namespace nicsim::nic

@@ -80,11 +80,11 @@ bool RxEngine::vlan_accepted(const VlanTag& tag, uint32_t rctl) const {
     if (!tag.present) return true;
     if (e1000::rctl::CFIEN::get(rctl) && tag.cfi() != (e1000::rctl::CFI::get(rctl) != 0)) return false;
     if (!e1000::rctl::VFE::get(rctl)) return true;
-    return (m_ctx.reg(e1000::VFTA + 4u * (tag.vid() >> 5)) >> (tag.vid() & 31u)) & 1u;
+    return (m_ctx.read_reg(e1000::VFTA + 4u * (tag.vid() >> 5)) >> (tag.vid() & 31u)) & 1u;
 }
 
 void RxEngine::receive(const Frame& frame, bool crc_error) {
-    const uint32_t rctl = m_ctx.reg(e1000::RCTL);
+    const uint32_t rctl = m_ctx.read_reg(e1000::RCTL);
     if (!e1000::rctl::EN::get(rctl)) {
         ++m_stats.rx_dropped;  // receiver disabled: the frame is not seen
         ++m_stats.rx_receiver_off;
@@ -97,12 +97,12 @@ void RxEngine::receive(const Frame& frame, bool crc_error) {
     m_filter.refresh(m_ctx, frame.bytes.data());  // the filter must see every RAL/RAH/MTA/RCTL write
     const RxMatch match = m_filter.classify(frame.bytes.data());
     const size_t plain = frame.fcs_included ? frame.bytes.size() - kFcsBytes : frame.bytes.size();
-    const VlanTag tag = vlan_tag(frame.bytes.data(), plain, static_cast<uint16_t>(m_ctx.reg(e1000::VET)));
+    const VlanTag tag = vlan_tag(frame.bytes.data(), plain, static_cast<uint16_t>(m_ctx.read_reg(e1000::VET)));
     if (match == RxMatch::kRejected || !vlan_accepted(tag, rctl)) {
         ++m_stats.rx_filtered;
         return;
     }
-    const bool strip_tag = tag.present && e1000::ctrl::VME::get(m_ctx.reg(e1000::CTRL)) != 0;
+    const bool strip_tag = tag.present && e1000::ctrl::VME::get(m_ctx.read_reg(e1000::CTRL)) != 0;
     const bool strip = e1000::rctl::SECRC::get(rctl) != 0;
     size_t len = frame.bytes.size();
     const uint32_t wire_len = static_cast<uint32_t>(frame.fcs_included ? len : len + kFcsBytes);
@@ -146,7 +146,7 @@ void RxEngine::receive(const Frame& frame, bool crc_error) {
 // Checksums over the frame as received, FCS excluded, once per frame (RXCSUM is read as the frame enters the
 // FIFO); the packet checksum (RXCSUM.PCSS) counts from the start of the frame as it is stored in host memory.
 void RxEngine::set_checksums(FifoFrame& f, const uint8_t* frame, size_t plain, size_t stored_plain) {
-    const uint32_t rxcsum = m_ctx.reg(e1000::RXCSUM);
+    const uint32_t rxcsum = m_ctx.read_reg(e1000::RXCSUM);
     f.csum = rx_packet_checksum(f.bytes.data(), stored_plain, RxcsumPcss::get(rxcsum));
     f.eop_status = 0;
     f.eop_errors = 0;
@@ -193,9 +193,9 @@ void RxEngine::write_status(uint16_t length, uint8_t status, uint8_t errors, uin
     d.set_special(special);
     std::copy(d.b, d.b + e1000::kDescBytes, m_cache.front().b);
     const uint32_t before = m_cache.hw_owned();
-    m_cache.complete(true, e1000::delay::VALUE::get(m_ctx.reg(e1000::RDTR)) == 0);
+    m_cache.complete(true, e1000::delay::VALUE::get(m_ctx.read_reg(e1000::RDTR)) == 0);
     // RXDMT0: the descriptors the hardware still owns fell below RDMTS (1/2, 1/4, 1/8 of the ring).
-    const unsigned rdmts = e1000::rctl::RDMTS::get(m_ctx.reg(e1000::RCTL));
+    const unsigned rdmts = e1000::rctl::RDMTS::get(m_ctx.read_reg(e1000::RCTL));
     const uint32_t threshold = rdmts == 3 ? 0 : m_cache.ring_count() >> (rdmts + 1);
     const uint32_t after = m_cache.hw_owned();
     if (!m_dmt_low && threshold != 0 && after < threshold && before >= threshold) {
@@ -207,7 +207,7 @@ void RxEngine::write_status(uint16_t length, uint8_t status, uint8_t errors, uin
 void RxEngine::start_descriptor() {
     if (m_dma.free_slots() == 0) return;
     FifoFrame& f = m_fifo[m_fifo_head];
-    const uint32_t rctl = m_ctx.reg(e1000::RCTL);
+    const uint32_t rctl = m_ctx.read_reg(e1000::RCTL);
     uint32_t bufsize = e1000::rctl::buffer_bytes(rctl);
     const RxDesc d = e1000::desc_from<RxDesc>(m_cache.front().b);
     if (bufsize == 0) {
@@ -272,7 +272,7 @@ void RxEngine::finish_frame(bool delivered) {
         if (f.good) count_good_rx(m_ctx, f.bytes.data(), f.wire_len);  // a stored bad frame (SBP) is not good
         // 8254x manual, section 3.2.7.2: a frame of at most RSRPD.SIZE bytes as stored in host memory (CRC unless
         // stripped, a stripped VLAN tag not counted) raises SRPD, and RXT0 with it; SIZE 0 disables it.
-        const uint32_t small = RsrpdSize::get(m_ctx.reg(e1000::RSRPD));
+        const uint32_t small = RsrpdSize::get(m_ctx.read_reg(e1000::RSRPD));
         if (small != 0 && f.len <= small) m_ctx.raise_irq(e1000::icr::SRPD | e1000::icr::RXT0);
     } else {
         ++m_stats.rx_dropped;

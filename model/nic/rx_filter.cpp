@@ -49,23 +49,23 @@ bool RxFilter::write_reg(uint32_t offset, uint32_t value) {
 }
 
 void RxFilter::load(const NicContext& ctx) {
-    m_rctl = ctx.reg(e1000::RCTL);
+    m_rctl = ctx.read_reg(e1000::RCTL);
     for (unsigned i = 0; i < kReceiveAddresses; ++i) {
-        m_ral[i] = ctx.reg(e1000::ral_n(i));
-        m_rah[i] = ctx.reg(e1000::rah_n(i));
+        m_ral[i] = ctx.read_reg(e1000::ral_n(i));
+        m_rah[i] = ctx.read_reg(e1000::rah_n(i));
     }
-    for (unsigned i = 0; i < kMtaWords; ++i) m_mta[i] = ctx.reg(e1000::mta_n(i));
+    for (unsigned i = 0; i < kMtaWords; ++i) m_mta[i] = ctx.read_reg(e1000::mta_n(i));
 }
 
 void RxFilter::load_for(const NicContext& ctx, const uint8_t* dst) {
-    m_rctl = ctx.reg(e1000::RCTL);
+    m_rctl = ctx.read_reg(e1000::RCTL);
     for (unsigned i = 0; i < kReceiveAddresses; ++i) {
-        m_rah[i] = ctx.reg(e1000::rah_n(i));
-        if (e1000::rahf::AV::get(m_rah[i])) m_ral[i] = ctx.reg(e1000::ral_n(i));
+        m_rah[i] = ctx.read_reg(e1000::rah_n(i));
+        if (e1000::rahf::AV::get(m_rah[i])) m_ral[i] = ctx.read_reg(e1000::ral_n(i));
     }
     if ((dst[0] & 0x01) == 0) return;
     const uint16_t h = multicast_hash(dst, e1000::rctl::MO::get(m_rctl));
-    m_mta[h >> 5] = ctx.reg(e1000::mta_n(h >> 5));
+    m_mta[h >> 5] = ctx.read_reg(e1000::mta_n(h >> 5));
 }
 
 bool RxFilter::bind(const NicContext& ctx) {

@@ -76,7 +76,7 @@ std::string TxEngine::where() const {
 }
 
 bool TxEngine::enabled() const {
-    return e1000::tctl::EN::get(m_ctx.reg(e1000::TCTL)) != 0;
+    return e1000::tctl::EN::get(m_ctx.read_reg(e1000::TCTL)) != 0;
 }
 
 void TxEngine::register_written(uint32_t offset, uint32_t value) {
@@ -276,9 +276,9 @@ void TxEngine::end_frame() {
     // 8254x manual, section 9.2.1: with CTRL.VME and the descriptor's VLE the MAC inserts a tag whose TPID is VET
     // and whose TCI is the special field, after the offloads (their offsets count the bytes in host memory) and
     // in every TSO segment.
-    m_out_vlan = m_vle && e1000::ctrl::VME::get(m_ctx.reg(e1000::CTRL)) != 0;
+    m_out_vlan = m_vle && e1000::ctrl::VME::get(m_ctx.read_reg(e1000::CTRL)) != 0;
     m_out_tci = m_special;
-    m_out_tpid = static_cast<uint16_t>(m_ctx.reg(e1000::VET));
+    m_out_tpid = static_cast<uint16_t>(m_ctx.read_reg(e1000::VET));
     const uint32_t fifo = m_ctx.params().tx_fifo_bytes;
     const uint32_t max_frame = std::min<uint32_t>(fifo, kMaxFrameBytes) - (m_out_vlan ? kVlanTagBytes : 0u);
     bool drop = m_bad;
@@ -377,7 +377,7 @@ void TxEngine::drain_fifo() {
     const uint64_t now = m_ctx.now_ns();
     if (!m_mac.tx_ready(now)) return;
     FifoFrame& f = m_fifo[m_fifo_head];
-    const bool psp = e1000::tctl::PSP::get(m_ctx.reg(e1000::TCTL)) != 0;
+    const bool psp = e1000::tctl::PSP::get(m_ctx.read_reg(e1000::TCTL)) != 0;
     // The MAC takes the slot's storage (the FIFO models the bytes' count, not where they are): the destination
     // address for the statistics is read first.
     uint8_t dst[6] = {};
@@ -404,7 +404,7 @@ void TxEngine::descriptors_written_back(unsigned count, unsigned reported, bool 
     const WorkCache::Change change(m_work);
     if (reported != 0) m_ctx.tx_done_event(immediate);
     const uint32_t owned = m_cache.hw_owned();
-    const uint32_t low = e1000::dctl::LWTHRESH::get(m_ctx.reg(e1000::TXDCTL)) * 8;
+    const uint32_t low = e1000::dctl::LWTHRESH::get(m_ctx.read_reg(e1000::TXDCTL)) * 8;
     if (low != 0 && owned < low && owned + count >= low) m_ctx.raise_irq(e1000::icr::TXD_LOW);
     if (owned == 0 && !m_queue_empty_raised) {
         m_queue_empty_raised = true;

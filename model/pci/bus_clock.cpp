@@ -60,9 +60,7 @@ void BusClock::wake_slot(Slot& s) {
 }
 
 uint64_t BusClock::first_open_edge() const {
-    const uint64_t now = sim_now().value();
-    const uint64_t k = (now + m_period_ticks - 1) / m_period_ticks;  // the first edge at or after now
-    return k < m_edges ? m_edges : k;
+    return open_edge_at(sim_now().value());
 }
 
 void BusClock::wake(AgentId id) {
@@ -72,11 +70,8 @@ void BusClock::wake(AgentId id) {
     schedule_from(first_open_edge());
 }
 
-void BusClock::wake_at(AgentId id, const sc_time& at) {
+void BusClock::wake_at_edge(AgentId id, uint64_t k) {
     Slot& s = m_slots[id];
-    if (s.awake) return;
-    uint64_t k = (at.value() + m_period_ticks - 1) / m_period_ticks;
-    if (k < m_edges) k = m_edges;
     if (k < s.wake_edge) s.wake_edge = k;
     if (k < m_timed_wake) m_timed_wake = k;
     schedule_from(k);
@@ -85,8 +80,7 @@ void BusClock::wake_at(AgentId id, const sc_time& at) {
 void BusClock::set_alarm(AgentId id, const sc_time& at) {
     Slot& s = m_slots[id];
     if (s.awake) return;
-    uint64_t k = (at.value() + m_period_ticks - 1) / m_period_ticks;
-    if (k < m_edges) k = m_edges;
+    const uint64_t k = open_edge_at(at.value());
     const uint64_t was = s.alarm_edge;
     s.alarm_edge = k;
     if (k <= was) {  // the first, or earlier: as wake_at()

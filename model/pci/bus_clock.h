@@ -74,7 +74,15 @@ class BusClock : public sc_core::sc_module {
     /// Evaluate the agent from the first rising edge at or after now not evaluated yet.
     void wake(AgentId id);
     /// Evaluate a sleeping agent from the first rising edge at or after `at` (absolute time); an earlier wake wins.
-    void wake_at(AgentId id, const sc_core::sc_time& at);
+    void wake_at(AgentId id, const sc_core::sc_time& at) {
+        const Slot& s = m_slots[id];
+        if (s.awake) return;
+        const uint64_t k = open_edge_at(at.value());
+        // A sleeping agent asks again for the edge it already waits for (the fast mode's NIC after each frame or
+        // register write): inline, without the call, when nothing below would change.
+        if (k >= s.wake_edge && k >= m_timed_wake && (m_dispatching || (k >= m_next_edge && k != m_alarm_edge))) return;
+        wake_at_edge(id, k);
+    }
     /// A sleeping agent's alarm: as wake_at(), but each call replaces the previous alarm, later as well as earlier
     /// (the fast mode's DMA completion, which a CPU cycle that cuts the burst moves later); wake_at()'s wakes still
     /// apply. Cleared when the agent wakes.
@@ -146,6 +154,12 @@ class BusClock : public sc_core::sc_module {
     };
     static constexpr uint64_t kNever = ~uint64_t(0);
 
+    /// The first edge at or after `ticks` (time resolution units) that is not evaluated yet.
+    uint64_t open_edge_at(uint64_t ticks) const {
+        const uint64_t k = (ticks + m_period_ticks - 1) / m_period_ticks;
+        return k < m_edges ? m_edges : k;
+    }
+    void wake_at_edge(AgentId id, uint64_t edge);  // wake_at() for its edge
     void edge_method();
     void evaluate_edge(uint64_t edge, bool batch = false);
     void evaluate_batched_edge(uint64_t edge);  // an edge of a batch after its first
