@@ -13,7 +13,7 @@ import re
 import subprocess
 
 GROUPS = [
-    ("SystemC kernel and TLM sockets", r"sc_core::|sc_dt::|tlm::|tlm_utils::|qt_"),
+    ("SystemC kernel and TLM sockets", r"sc_core::|sc_dt::|tlm::|tlm_utils::|qt_|nicsim::DirectTargetSocket"),
     ("NIC model", r"nicsim::nic::"),
     ("NDIS host and miniport", r"nicsim::ndis|nicsim::miniport|nicsim::hal|Ndis|Hal"),
     ("PCI clock and bus", r"nicsim::pci::"),
