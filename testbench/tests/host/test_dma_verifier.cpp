@@ -333,21 +333,32 @@ TEST_CASE("DMI invalidations reach upstream only once DMI was handed out", "[hos
     CHECK(r.mem.stats().dmi_invalidations == 1);
 }
 
-TEST_CASE("device accesses get the verdicts of a plain list of windows through many allows and revokes",
-          "[host][verifier]") {
+namespace {
+/// A random run of allows, revokes and device accesses whose verdicts must be those of a plain list of windows.
+struct RandomWindows {
+    uint64_t seed;
+    int steps;
+    uint64_t (*window_start)(std::mt19937_64&);
+    uint64_t max_extra_len;  // a window is 0x40 bytes and up to this many more
+    size_t near_windows;     // accesses go near one of the first N windows of the list (0: any of them)
+    uint32_t short_dwords;   // most accesses are up to this many dwords long, some up to long_dwords
+    uint32_t long_dwords;
+};
+
+void check_random_windows(const RandomWindows& run) {
     nicsim::test::expect_reports("nicsim/host/verifier", 0);  // how many is known at the end
     Rig r;
     r.verifier.enable(true);
     std::vector<PlainWindow> ws;
-    std::mt19937_64 rng(5);
+    std::mt19937_64 rng(run.seed);
     unsigned refused = 0, mismatches = 0, accesses = 0;
     r.probe.body = [&](TlmProbe& p) {
-        std::vector<uint8_t> data(0x200);
-        for (int step = 0; step < 4000; ++step) {
+        std::vector<uint8_t> data(4 * run.long_dwords);
+        for (int step = 0; step < run.steps; ++step) {
             const unsigned what = static_cast<unsigned>(rng() % 20);
-            if (what < 4 || ws.size() < 2) {  // more windows than the verifier keeps clean: some are searched
-                const uint64_t start = 0x1000 * (1 + rng() % 24) + 0x100 * (rng() % 4) + (rng() % 4 == 0 ? 0x40 : 0);
-                const uint64_t len = 0x40 + rng() % 0x200;
+            if (what < 4 || ws.size() < 2) {
+                const uint64_t start = run.window_start(rng);
+                const uint64_t len = 0x40 + rng() % run.max_extra_len;
                 const bool wr = rng() % 2 == 0;
                 r.verifier.allow(start, len, wr, "window");
                 ws.push_back({start, start + len, wr});
@@ -363,9 +374,10 @@ TEST_CASE("device accesses get the verdicts of a plain list of windows through m
                 continue;
             }
             // Mostly inside a window, sometimes running past its end or into a revoked one.
-            const PlainWindow& near = ws[rng() % std::min<size_t>(ws.size(), 6)];
+            const size_t choices = run.near_windows ? std::min(ws.size(), run.near_windows) : ws.size();
+            const PlainWindow& near = ws[rng() % choices];
             const uint64_t a = (near.start + rng() % (near.end - near.start)) & ~uint64_t(3);
-            uint32_t len = 4 * static_cast<uint32_t>(1 + rng() % (what < 18 ? 8 : 120));
+            uint32_t len = 4 * static_cast<uint32_t>(1 + rng() % (what < 18 ? run.short_dwords : run.long_dwords));
             if (len == 8) len = 12;  // not a qword phase: the plain list judges dwords
             const bool write = rng() % 2 == 0;
             const bool ok = write ? plain_write_ok(ws, a, len) : plain_read_ok(ws, a, len);
@@ -383,6 +395,19 @@ TEST_CASE("device accesses get the verdicts of a plain list of windows through m
     CHECK(accesses - refused > 1000);
     CHECK(r.verifier.violations() == refused);
     nicsim::test::expect_reports("nicsim/host/verifier", refused);
+}
+}  // namespace
+
+TEST_CASE("device accesses get the verdicts of a plain list of windows through many allows and revokes",
+          "[host][verifier]") {
+    // More windows than the verifier keeps clean: some are searched.
+    check_random_windows({5, 4000,
+                          [](std::mt19937_64& rng) -> uint64_t {
+                              const uint64_t page = 0x1000 * (1 + rng() % 24);
+                              const uint64_t offset = 0x100 * (rng() % 4);
+                              return page + offset + (rng() % 4 == 0 ? 0x40 : 0);
+                          },
+                          0x200, 6, 8, 120});
 }
 
 TEST_CASE("windows over several pages, pages sharing a slot and ranges wider than all slots keep their verdicts",
@@ -433,53 +458,13 @@ TEST_CASE("windows over several pages, pages sharing a slot and ranges wider tha
 }
 
 TEST_CASE("device accesses over windows far apart get the verdicts of a plain list", "[host][verifier]") {
-    nicsim::test::expect_reports("nicsim/host/verifier", 0);  // how many is known at the end
-    Rig r;
-    r.verifier.enable(true);
-    std::vector<PlainWindow> ws;
-    std::mt19937_64 rng(23);
-    unsigned refused = 0, mismatches = 0, accesses = 0;
-    r.probe.body = [&](TlmProbe& p) {
-        std::vector<uint8_t> data(0x400);
-        for (int step = 0; step < 3000; ++step) {
-            const unsigned what = static_cast<unsigned>(rng() % 20);
-            if (what < 4 || ws.size() < 2) {
-                // Pages 1 024 apart share a slot; windows of up to three pages, some starting inside others.
-                const uint64_t start =
-                    0x1000 * (1 + rng() % 6) + 0x400000 * (rng() % 4) + 0x400 * (rng() % 4) + (rng() % 3 == 0 ? 8 : 0);
-                const uint64_t len = 0x40 + rng() % 0x3000;
-                const bool wr = rng() % 2 == 0;
-                r.verifier.allow(start, len, wr, "window");
-                ws.push_back({start, start + len, wr});
-                continue;
-            }
-            if (what < 6) {
-                const PlainWindow gone = ws[rng() % ws.size()];
-                r.verifier.revoke(gone.start, gone.end - gone.start);
-                ws.erase(
-                    std::remove_if(ws.begin(), ws.end(),
-                                   [&](const PlainWindow& w) { return w.start >= gone.start && w.end <= gone.end; }),
-                    ws.end());
-                continue;
-            }
-            const PlainWindow& near = ws[rng() % ws.size()];
-            const uint64_t a = (near.start + rng() % (near.end - near.start)) & ~uint64_t(3);
-            uint32_t len = 4 * static_cast<uint32_t>(1 + rng() % (what < 18 ? 16 : 250));
-            if (len == 8) len = 12;  // not a qword phase: the plain list judges dwords
-            const bool write = rng() % 2 == 0;
-            const bool ok = write ? plain_write_ok(ws, a, len) : plain_read_ok(ws, a, len);
-            const auto st = write ? p.write(a, data.data(), len) : p.read(a, data.data(), len);
-            ++accesses;
-            if (!ok) ++refused;
-            if ((st == tlm::TLM_OK_RESPONSE) != ok) ++mismatches;
-        }
-    };
-    sc_start();
-    CHECK(r.probe.finished);
-    CHECK(mismatches == 0);
-    INFO("both verdicts occur: " << refused << " of " << accesses << " accesses refused");
-    CHECK(refused > 20);
-    CHECK(accesses - refused > 1000);
-    CHECK(r.verifier.violations() == refused);
-    nicsim::test::expect_reports("nicsim/host/verifier", refused);
+    // Pages 1 024 apart share a slot; windows of up to three pages, some starting inside others.
+    check_random_windows({23, 3000,
+                          [](std::mt19937_64& rng) -> uint64_t {
+                              const uint64_t page = 0x1000 * (1 + rng() % 6);
+                              const uint64_t far = 0x400000 * (rng() % 4);
+                              const uint64_t offset = 0x400 * (rng() % 4);
+                              return page + far + offset + (rng() % 3 == 0 ? 8 : 0);
+                          },
+                          0x3000, 0, 16, 250});
 }
