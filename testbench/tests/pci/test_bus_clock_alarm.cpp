@@ -45,17 +45,22 @@ struct AlarmAgent : ClockedAgent {
     }
 };
 
-/// Moves the agent's alarm at chosen instants: {when, new alarm edge}.
+/// Moves the agent's alarm at chosen instants: {when, new alarm edge}; with `timed_wake`, asks for its timed wake
+/// (wake_at) instead.
 struct AlarmMover : sc_module {
     BusClock& clk;
     BusClock::AgentId id;
     std::vector<std::pair<sc_time, uint64_t>> moves;
+    bool timed_wake = false;
     SC_HAS_PROCESS(AlarmMover);
     AlarmMover(sc_module_name n, BusClock& c, BusClock::AgentId a) : sc_module(n), clk(c), id(a) { SC_THREAD(run); }
     void run() {
         for (const auto& m : moves) {
             wait(m.first - sc_time_stamp());
-            clk.set_alarm(id, edge_time(m.second));
+            if (timed_wake)
+                clk.wake_at(id, edge_time(m.second));
+            else
+                clk.set_alarm(id, edge_time(m.second));
         }
     }
 };
@@ -141,23 +146,6 @@ TEST_CASE("An alarm moved later onto an edge a timed wake asks for waits one del
     CHECK(log == std::vector<std::string>{"A0", "first", "A5", "second"});
 }
 
-namespace {
-/// Asks for the agent's timed wakes at chosen instants: {when, wake edge}.
-struct WakeAsker : sc_module {
-    BusClock& clk;
-    BusClock::AgentId id;
-    std::vector<std::pair<sc_time, uint64_t>> asks;
-    SC_HAS_PROCESS(WakeAsker);
-    WakeAsker(sc_module_name n, BusClock& c, BusClock::AgentId a) : sc_module(n), clk(c), id(a) { SC_THREAD(run); }
-    void run() {
-        for (const auto& a : asks) {
-            wait(a.first - sc_time_stamp());
-            clk.wake_at(id, edge_time(a.second));
-        }
-    }
-};
-}  // namespace
-
 TEST_CASE(
     "wake_at asked again for the edge an agent waits for, or a later one, changes nothing, and a first ask counts",
     "[pci][clock]") {
@@ -165,10 +153,11 @@ TEST_CASE(
     AlarmAgent a(clk), b(clk);
     a.plan = {{0, {9, 0}}, {6, {0, 0}}};  // A: an alarm for edge 9
     b.plan = {{0, {0, 4}}, {4, {0, 0}}};  // B: a timed wake for edge 4, the clock's next edge
-    WakeAsker asker("asker", clk, a.id);
+    AlarmMover asker("asker", clk, a.id);
+    asker.timed_wake = true;
     // A's first ask (edge 6) is later than the clock's next edge and the earliest timed wake (B's), and yet it
     // counts; the same edge again and a later one change nothing.
-    asker.asks = {{edge_time(1), 6}, {edge_time(1), 6}, {edge_time(2), 7}, {edge_time(2), 6}};
+    asker.moves = {{edge_time(1), 6}, {edge_time(1), 6}, {edge_time(2), 7}, {edge_time(2), 6}};
     sc_start(kPeriod * 20);
     CHECK(a.edges == std::vector<uint64_t>{0, 6});
     CHECK(b.edges == std::vector<uint64_t>{0, 4});
