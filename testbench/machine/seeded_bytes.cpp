@@ -113,15 +113,26 @@ size_t splitmix64_words(uint64_t& state, uint8_t* out, size_t words) {
 
 }  // namespace
 
-void splitmix64_bytes(uint64_t& state, uint8_t* out, size_t len) {
+namespace {
+// The whole words from `words`, then the last number cut off where the bytes end.
+void fill_bytes(size_t (*words)(uint64_t&, uint8_t*, size_t), uint64_t& state, uint8_t* out, size_t len) {
     uint64_t s = state;  // a local copy: the byte stores cannot alias it
     const size_t whole = len / 8;
-    splitmix64_words(s, out, whole);
+    words(s, out, whole);
     if (len % 8 != 0) {
         const uint64_t r = splitmix64(s);
         for (size_t b = 0; b < len % 8; ++b) out[8 * whole + b] = static_cast<uint8_t>(r >> (8 * b));
     }
     state = s;
+}
+}  // namespace
+
+void splitmix64_bytes(uint64_t& state, uint8_t* out, size_t len) {
+    fill_bytes(splitmix64_words, state, out, len);
+}
+
+void splitmix64_bytes_portable(uint64_t& state, uint8_t* out, size_t len) {
+    fill_bytes(words_baseline, state, out, len);
 }
 
 }  // namespace nicsim::tb

@@ -1,5 +1,6 @@
-// The seeded payload (splitmix64_bytes, four numbers per vector step) is the serial splitmix64 sequence. The seeded
-// frame generators (TrafficHarness::make_frame for the harness, TrafficGen for nicsim) write their
+// The seeded payload (splitmix64_bytes: AVX2 lanes where the CPU has them, else the portable vector code; both are
+// checked) is the serial splitmix64 sequence. The seeded frame generators (TrafficHarness::make_frame for the
+// harness, TrafficGen for nicsim) write their
 // frames into reused storage: whatever the vector held before, of any size, the frame is the same bytes. The
 // harness's frame is spelled out here byte by byte from its format (traffic_harness.h).
 #include <catch2/catch.hpp>
@@ -93,15 +94,16 @@ TEST_CASE("TrafficGen's frames are their format's bytes, also written over reuse
     CHECK(reusing.made() == 200);
 }
 
-TEST_CASE("splitmix64_bytes writes the serial splitmix64 numbers little-endian for every length and start",
-          "[machine][traffic]") {
+namespace {
+// Bytes or states after them that differ from the serial sequence's, over every length and start up to 420 bytes.
+size_t wrong_payloads(void (*bytes)(uint64_t&, uint8_t*, size_t)) {
     std::vector<uint8_t> out(420);
     size_t wrong = 0;
     for (size_t start = 0; start < 8; ++start) {
         for (size_t len = 0; start + len <= out.size(); ++len) {
             uint64_t state = 0x1234 + len, serial = state;
             std::fill(out.begin(), out.end(), 0xEE);
-            tb::splitmix64_bytes(state, out.data() + start, len);
+            bytes(state, out.data() + start, len);
             std::vector<uint8_t> expected(start, 0xEE);
             while (expected.size() < start + len) {
                 const uint64_t r = splitmix64(serial);
@@ -112,6 +114,14 @@ TEST_CASE("splitmix64_bytes writes the serial splitmix64 numbers little-endian f
             if (out != expected || state != serial) ++wrong;
         }
     }
+    return wrong;
+}
+}  // namespace
+
+TEST_CASE("splitmix64_bytes writes the serial splitmix64 numbers little-endian for every length and start",
+          "[machine][traffic]") {
     INFO("bytes or the state after them differ from the serial sequence's");
-    CHECK(wrong == 0);
+    CHECK(wrong_payloads(tb::splitmix64_bytes) == 0);
+    INFO("the portable vector code, which CPUs without AVX2 run");
+    CHECK(wrong_payloads(tb::splitmix64_bytes_portable) == 0);
 }
