@@ -76,11 +76,11 @@ void Peer::inject() {
     next_trigger(sc_time(static_cast<double>(on_wire_ns) + 96 * bit_ns, SC_NS));
 }
 
-// The wire is not traced (its carrier changes at each frame's start), the bus is not pin-level, at any time (its
-// clock batches edges up to the next pending event: a detail window would batch differently), and the next send's
-// time comes from integers.
+// The wire is not traced (its carrier changes at each frame's start), the run starts in the fast mode, and the next
+// send's time comes from integers. A detailed window keeps the paced sends: its pin-level clock then batches edges
+// past a send's instant (a send changes nothing on the bus), which only the count of batched clocks shows.
 bool Peer::paced() const {
-    return m_cfg.bus_model == BusModel::Tlm && !m_cfg.detail_from.any() && !m_wire.traced() && m_whole_bit_ns != 0;
+    return m_cfg.bus_model == BusModel::Tlm && !m_wire.traced() && m_whole_bit_ns != 0;
 }
 
 void Peer::make_next() {

@@ -21,10 +21,10 @@ namespace nicsim::tb {
 constexpr Mac kPeerMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 
 /// The DUT's frames reach the peer on demand (Wire::connect_b_on_demand): its scoreboard catches up with the wire
-/// before anyone reads it, so no kernel event per frame is needed to record them. In the fast mode (no detail window,
-/// no traced wire) the peer also sends on demand (wire::PacedSource): each frame goes out, as at its own time, when
-/// the wire delivers the frame before it or someone reads the peer, the wire or the DUT's receive scoreboard, instead
-/// of by a kernel event per frame; the pin level keeps the events (its clock batches edges up to the next one).
+/// before anyone reads it, so no kernel event per frame is needed to record them. In the fast mode (detailed windows
+/// included; no traced wire) the peer also sends on demand (wire::PacedSource): each frame goes out, as at its own
+/// time, when the wire delivers the frame before it or someone reads the peer, the wire or the DUT's receive
+/// scoreboard, instead of by a kernel event per frame; the pin level keeps the events.
 class Peer : public sc_core::sc_module, private Arrivals, private wire::PacedSource {
   public:
     SC_HAS_PROCESS(Peer);
