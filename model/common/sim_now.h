@@ -31,10 +31,25 @@ inline sc_core::sc_time time_from_value(sc_core::sc_time::value_type value) {
     return t;
 }
 
+namespace detail {
+/// ticks_per_ns() and the nanoseconds below which time_from_ns() is exact, fixed together at the first call (the
+/// resolution is fixed before the simulation runs): one guarded static and no division per call.
+struct NsScale {
+    sc_core::sc_time::value_type ticks;
+    uint64_t exact_ns;
+};
+inline const NsScale& ns_scale() {
+    static const NsScale scale = [] {
+        const sc_core::sc_time::value_type ticks = sc_core::sc_time(1, sc_core::SC_NS).value();
+        return NsScale{ticks, (uint64_t{1} << 52) / ticks};
+    }();
+    return scale;
+}
+}  // namespace detail
+
 /// Time resolution units per nanosecond (the resolution is fixed before the simulation runs).
 inline sc_core::sc_time::value_type ticks_per_ns() {
-    static const sc_core::sc_time::value_type ticks = sc_core::sc_time(1, sc_core::SC_NS).value();
-    return ticks;
+    return detail::ns_scale().ticks;
 }
 
 /// The current simulation time in whole nanoseconds (truncated).
@@ -46,8 +61,8 @@ inline uint64_t sim_now_ns() {
 /// constructor's rounding (the product plus one half, truncated) is exact: below 2^52 resolution units, about 52 days
 /// at 1 ps. Beyond, that constructor.
 inline sc_core::sc_time time_from_ns(uint64_t ns) {
-    constexpr uint64_t kExact = uint64_t{1} << 52;
-    if (ns < kExact / ticks_per_ns()) return time_from_value(ns * ticks_per_ns());
+    const detail::NsScale& scale = detail::ns_scale();
+    if (ns < scale.exact_ns) return time_from_value(ns * scale.ticks);
     return sc_core::sc_time(static_cast<double>(ns), sc_core::SC_NS);
 }
 

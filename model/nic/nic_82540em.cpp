@@ -56,9 +56,7 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_eeprom(eeprom_image(params)),
       m_phy(phy_params(params)),
       m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows),
-      m_counters(&m_regs.word(kStatsFirst)),
-      m_ticks_per_ns(ticks_per_ns()),
-      m_exact_ns((uint64_t{1} << 52) / m_ticks_per_ns) {
+      m_counters(&m_regs.word(kStatsFirst)) {
     if (bus.period().value() % ticks_per_ns() == 0) m_period_ns = bus.period().value() / ticks_per_ns();
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
@@ -311,14 +309,8 @@ uint64_t Nic82540em::pin_data_path_deadline_ns() const {
     return m_dp->busy() ? m_dp->quiet_until_ns(time_ns()) : Interrupts::kNever;
 }
 
-// sim_now() + time_from_ns(deadline - time_ns()), with the units per ns kept.
 void Nic82540em::wake_at_ns(uint64_t deadline) {
-    const uint64_t ns = deadline - time_ns();
-    if (ns >= m_exact_ns) {
-        m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(ns));
-        return;
-    }
-    m_bus.CLK.wake_at(m_agent, time_from_value(sim_now().value() + ns * m_ticks_per_ns));
+    m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(deadline - time_ns()));
 }
 
 // The NIC's own burst on the bus with nothing else due on this edge: the data path has no work at the edge's time

@@ -244,10 +244,6 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     bool m_in_edge = false;
     uint64_t m_edge_ns = 0;
     uint64_t time_ns() const { return m_in_edge ? m_edge_ns : sim_now_ns(); }  // now_ns(), inline for the hot paths
-    // ticks_per_ns() (checking its static's guard on every call) and the times time_from_ns() builds from their
-    // value: kept for wake_at_ns().
-    uint64_t m_ticks_per_ns;
-    uint64_t m_exact_ns;
     // While the data path takes a frame from the wire (receive()), in the fast mode: an interrupt cause it raises
     // (RXO, the frame missed) leaves the sleeping device's decision to receive()'s own changed(), which follows with
     // nothing changed that the decision reads.
