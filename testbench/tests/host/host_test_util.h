@@ -25,14 +25,18 @@ struct TlmProbe : sc_core::sc_module {
         SC_THREAD(run);
     }
 
+    /// `gp` set up for a plain access of `len` bytes at `addr` (no streaming, no byte enables).
+    static void plain(tlm::tlm_generic_payload& gp, tlm::tlm_command cmd, uint64_t addr, void* data, uint32_t len) {
+        gp.set_command(cmd);
+        gp.set_address(addr);
+        gp.set_data_ptr(static_cast<uint8_t*>(data));
+        gp.set_data_length(len);
+        gp.set_streaming_width(len);
+    }
     tlm::tlm_response_status transport(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
                                        const uint8_t* be = nullptr, uint32_t be_len = 0) {
         tlm::tlm_generic_payload gp;
-        gp.set_command(cmd);
-        gp.set_address(addr);
-        gp.set_data_ptr(data);
-        gp.set_data_length(len);
-        gp.set_streaming_width(len);
+        plain(gp, cmd, addr, data, len);
         gp.set_byte_enable_ptr(const_cast<uint8_t*>(be));
         gp.set_byte_enable_length(be_len);
         gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);

@@ -93,11 +93,7 @@ TEST_CASE("the verifier refuses accesses outside every window and writes into re
         PciMasterExtension* ext = new PciMasterExtension;
         ext->master = 3;
         gp.set_extension(ext);  // owned by gp from here on
-        gp.set_command(tlm::TLM_READ_COMMAND);
-        gp.set_address(0x50000);
-        gp.set_data_ptr(reinterpret_cast<uint8_t*>(&read_back));
-        gp.set_data_length(4);
-        gp.set_streaming_width(4);
+        TlmProbe::plain(gp, tlm::TLM_READ_COMMAND, 0x50000, &read_back, 4);
         sc_time t = SC_ZERO_TIME;
         p.socket->b_transport(gp, t);
         outside_read = gp.get_response_status();

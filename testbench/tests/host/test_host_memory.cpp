@@ -333,11 +333,7 @@ TEST_CASE("host memory's socket answers a non-blocking request at once through b
     probe.body = [&](TlmProbe& p) {
         uint32_t v = 0x600DF00D;
         tlm::tlm_generic_payload gp;
-        gp.set_command(tlm::TLM_WRITE_COMMAND);
-        gp.set_address(0x3000);
-        gp.set_data_ptr(reinterpret_cast<uint8_t*>(&v));
-        gp.set_data_length(4);
-        gp.set_streaming_width(4);
+        TlmProbe::plain(gp, tlm::TLM_WRITE_COMMAND, 0x3000, &v, 4);
         sc_time t = SC_ZERO_TIME;
         sync = p.socket->nb_transport_fw(gp, phase, t);
         status = gp.get_response_status();
