@@ -1023,8 +1023,9 @@ NdisHost::SendCall NdisHost::describe_send_call(const char* handler, const PNDIS
     c.packets = n;
     c.buf_lo = c.sg_lo = ~0u;
     for (size_t i = 0; i < n; ++i) {
-        UINT buffers = 0;
-        NdisQueryPacket(packets[i], nullptr, &buffers, nullptr, nullptr);
+        // The count as NdisQueryPacket gives it, without the call while the packet's counts are valid.
+        UINT buffers = packets[i]->Private.Count;
+        if (!packets[i]->Private.ValidCounts) NdisQueryPacket(packets[i], nullptr, &buffers, nullptr, nullptr);
         const auto* sg = static_cast<const SCATTER_GATHER_LIST*>(
             NDIS_PER_PACKET_INFO_FROM_PACKET(packets[i], ScatterGatherListPacketInfo));
         const UINT elements = sg ? static_cast<UINT>(sg->NumberOfElements) : 0;
@@ -1229,10 +1230,12 @@ void NdisHost::release_send(size_t index, NDIS_STATUS status) {
     PNDIS_PACKET pkt = rec.packet;
     const uintptr_t lso = reinterpret_cast<uintptr_t>(NDIS_PER_PACKET_INFO_FROM_PACKET(pkt, TcpLargeSendPacketInfo));
     m_hal.put_sg_list(pkt);
-    PNDIS_BUFFER b = nullptr;
-    for (NdisUnchainBufferAtFront(pkt, &b); b; NdisUnchainBufferAtFront(pkt, &b)) {
+    // The chain walked, not unchained buffer by buffer: the packet is freed below, so its counts need not follow.
+    for (PNDIS_BUFFER b = pkt->Private.Head; b;) {
+        const PNDIS_BUFFER next = b->Next;
         std::memset(MmGetMdlVirtualAddress(b), 0, MmGetMdlByteCount(b));  // the spare pages are all zero again
         NdisFreeBuffer(b);
+        b = next;
     }
     size_t page = 0;
     for (const auto& [host, span] : rec.memory) {
