@@ -10,8 +10,7 @@ void Scoreboard::problem(const std::string& what) {
     if (m_first_problem.empty()) m_first_problem = m_name + ": " + what;
 }
 
-void Scoreboard::expect_copy(const uint8_t* data, size_t len) {
-    catch_up();
+void Scoreboard::expect_caught_up(const uint8_t* data, size_t len) {
     uint8_t dir;
     uint64_t seq;
     if (!traffic_id(data, len, dir, seq)) return;
@@ -124,7 +123,7 @@ void Scoreboard::observe(const uint8_t* data, size_t len) {
     m_any_matched = true;
     m_last_matched = std::max(m_last_matched, seq);
     forget(i);
-    retire_lost();
+    if (lost_due()) retire_lost();
 }
 
 void Scoreboard::not_traffic(size_t len) {

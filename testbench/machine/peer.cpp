@@ -109,8 +109,13 @@ bool Peer::send_frame(uint64_t at, uint64_t& on_wire_ns) {
     ++m_injected;
     on_wire_ns = m_wire.duration_ns(f);
     // The scoreboard keeps a copy; the wire takes the frame itself (placing it delivers nothing, so the order of
-    // the two does not matter).
-    m_dut.rx_board().expect_copy(f.bytes.data(), f.bytes.size());
+    // the two does not matter). Sending on demand, this peer is the board's Arrivals and is catching up now: the
+    // board's catch-up would only settle the wire's other direction (frames to this peer's own board).
+    Scoreboard& board = m_dut.rx_board();
+    if (m_paced)
+        board.expect_caught_up(f.bytes.data(), f.bytes.size());
+    else
+        board.expect_copy(f.bytes.data(), f.bytes.size());
     if (m_paced)
         m_wire.transmit_b_at(f, at);
     else
