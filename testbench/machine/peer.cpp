@@ -12,9 +12,13 @@ namespace {
 
 constexpr uint32_t kFloodFrameBytes = 60;  // the shortest Ethernet frame without FCS
 
-/// A send's time stamp in ns, as the double arithmetic of sc_time_stamp().to_seconds() gives it at that time.
+/// A send's time stamp in ns, as the double arithmetic of sc_time_stamp().to_seconds() gives it at that time: the
+/// same products in the same order as sc_time::to_seconds() (ticks times the resolution in fs times 1e-15), inline
+/// instead of a library call twice per frame.
 uint64_t ns_at(uint64_t ticks) {
-    return static_cast<uint64_t>(time_from_value(ticks).to_seconds() * 1e9);
+    // The resolution in fs is a power of ten no larger than 1e15, as is a second's ticks: the quotient is exact.
+    static const double resolution_fs = 1e15 / static_cast<double>(sc_time(1, SC_SEC).value());
+    return static_cast<uint64_t>(static_cast<double>(ticks) * resolution_fs * 1e-15 * 1e9);
 }
 
 }  // namespace
