@@ -1305,13 +1305,15 @@ void NdisHost::api_indicate_packets(PPNDIS_PACKET packets, UINT count) {
 void NdisHost::flush_returns() {
     if (m_to_return.empty() || m_flushing) return;
     m_flushing = true;
-    while (!m_to_return.empty()) {
-        PNDIS_PACKET p = m_to_return.front();
-        m_to_return.erase(m_to_return.begin());
+    // By position, in order (a packet queued meanwhile is appended and comes in turn), then all let go at once: a
+    // DPC indicates dozens, and erasing each from the front moved the rest every time.
+    for (size_t i = 0; i < m_to_return.size(); ++i) {
+        PNDIS_PACKET p = m_to_return[i];
         ++m_dispatch_depth;
         m_chars.ReturnPacketHandler(m_context, p);
         leave_dispatch();
     }
+    m_to_return.clear();
     m_flushing = false;
 }
 
