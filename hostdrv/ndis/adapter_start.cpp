@@ -74,8 +74,4 @@ NDIS_STATUS NdisHost::start_queries() {
     return NDIS_STATUS_SUCCESS;
 }
 
-size_t NdisHost::send_packets_limit() const {
-    return m_info.queried ? m_info.maximum_send_packets : ~size_t{0};
-}
-
 }  // namespace nicsim::ndis

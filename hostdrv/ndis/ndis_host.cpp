@@ -108,7 +108,7 @@ void NdisHost::CurrentKeeper::wait_ns(uint64_t ns, bool (*woken)(void* ctx), voi
     m_owner.make_current();
 }
 
-NdisHost* NdisHost::from_handle(const void* handle) {
+NdisHost* NdisHost::find_host(const void* handle) {
     for (NdisHost* h : g_live)
         if (h == handle || &h->m_driver_object == handle) return h;
     return s_current;

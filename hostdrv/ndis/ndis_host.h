@@ -122,7 +122,12 @@ class NdisHost {
     /// spin locks, buffers and packets ask for it several times per frame.
     static NdisHost* current() { return s_current; }
     /// The host an NDIS handle (wrapper, adapter, configuration) names; current() for anything else.
-    static NdisHost* from_handle(const void* handle);
+    static NdisHost* from_handle(const void* handle) {
+        // Inline for the usual handle, the current host itself (the adapter handle of every NDIS call the driver
+        // makes per frame): no other live host's driver object can sit at its address.
+        if (handle && handle == s_current) return s_current;
+        return find_host(handle);
+    }
 
     /// Where violations are reported as they happen (the system top routes them to SC_REPORT_WARNING); by
     /// default they are printed to stderr. Either way they are recorded in violations().
@@ -320,7 +325,8 @@ class NdisHost {
     const std::vector<uint8_t>& api_network_address() const { return m_network_address; }
 
   private:
-    static inline NdisHost* s_current = nullptr;  // current()
+    static inline NdisHost* s_current = nullptr;     // current()
+    static NdisHost* find_host(const void* handle);  // from_handle() by a search of the live hosts
     void transfer_rest(NDIS_HANDLE receive_context, UINT offset, ReceivedFrame&& f);
     struct MmioMap {
         uintptr_t va;
@@ -474,7 +480,7 @@ class NdisHost {
     AdapterInfo m_info;
     bool start_query(NDIS_OID oid, const char* name, ULONG length, bool needed, std::vector<uint8_t>& answer);
     /// Packets NDIS hands over in one MiniportSendPackets call (OID_GEN_MAXIMUM_SEND_PACKETS once queried).
-    size_t send_packets_limit() const;
+    size_t send_packets_limit() const { return m_info.queried ? m_info.maximum_send_packets : ~size_t{0}; }
     unsigned m_locks_held = 0;  // spin locks held (each raises to DISPATCH_LEVEL)
     unsigned m_raised = 0;      // KeRaiseIrql to DISPATCH_LEVEL not yet lowered
     unsigned m_at_dirql = 0;    // the ISR or a synchronized function is running
