@@ -178,8 +178,11 @@ NDIS_STATUS HalDma::get_sg_list(PNDIS_PACKET packet) {
 }
 
 void HalDma::put_sg_list(PNDIS_PACKET packet) {
-    auto it =
-        std::find_if(m_in_flight.begin(), m_in_flight.end(), [&](const InFlight& f) { return f.packet == packet; });
+    // Lists are mostly put back in the order they were built: the oldest first, before a search of the deque.
+    auto it = !m_in_flight.empty() && m_in_flight.front().packet == packet
+                  ? m_in_flight.begin()
+                  : std::find_if(m_in_flight.begin(), m_in_flight.end(),
+                                 [&](const InFlight& f) { return f.packet == packet; });
     if (it == m_in_flight.end()) return;
     PSCATTER_GATHER_LIST list = it->list;
     for (ULONG i = 0; i < list->NumberOfElements; ++i)

@@ -1201,8 +1201,8 @@ void NdisHost::send_queued_packets() {
 }
 
 void NdisHost::api_send_complete(PNDIS_PACKET packet, NDIS_STATUS status) {
-    auto it = std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.packet == packet; });
-    if (!packet || it == m_sends.end()) {
+    const size_t index = send_index(packet);
+    if (!packet || index == m_sends.size()) {
         violation("send-complete-unknown", "NdisMSendComplete of a packet that is not an outstanding send");
         return;
     }
@@ -1210,7 +1210,7 @@ void NdisHost::api_send_complete(PNDIS_PACKET packet, NDIS_STATUS status) {
         violation("send-complete-pending", "NdisMSendComplete with NDIS_STATUS_PENDING");
         status = NDIS_STATUS_FAILURE;
     }
-    release_send(static_cast<size_t>(it - m_sends.begin()), status);
+    release_send(index, status);
     // A serialized miniport's completion frees room: the queue moves again once the current handler returned.
     if (!(m_attr_flags & NDIS_ATTRIBUTE_DESERIALIZE)) {
         m_send_blocked = false;
@@ -1222,6 +1222,13 @@ void NdisHost::api_send_resources_available() {
     ++m_resources_available;
     m_send_blocked = false;
     pump_sends();
+}
+
+size_t NdisHost::send_index(PNDIS_PACKET packet) const {
+    // The NIC sends in ring order: the oldest send completes first, before a search of the deque.
+    if (!m_sends.empty() && m_sends.front().packet == packet) return 0;
+    auto it = std::find_if(m_sends.begin(), m_sends.end(), [&](const SendRecord& r) { return r.packet == packet; });
+    return static_cast<size_t>(it - m_sends.begin());
 }
 
 void NdisHost::release_send(size_t index, NDIS_STATUS status) {

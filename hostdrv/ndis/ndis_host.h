@@ -358,6 +358,8 @@ class NdisHost {
     };
     void complete_send(PNDIS_PACKET packet, NDIS_STATUS status);
     void release_send(size_t index, NDIS_STATUS status);
+    /// Position of the outstanding send of `packet` in m_sends (its size when none).
+    size_t send_index(PNDIS_PACKET packet) const;
     /// A prepared send and its packet (handing it over needs no search for its record).
     struct ReadySend {
         uint64_t id;
