@@ -314,6 +314,39 @@ TEST_CASE("The list is released when the send completes with NdisMSendComplete",
     CHECK(rig.host.send_results().size() == 2);
 }
 
+TEST_CASE("A send completed before an older one releases its own list and record", "[ndis][sgdma]") {
+    Rig rig;
+    g_script = MiniportScript{};
+    REQUIRE(rig.start() == NDIS_STATUS_SUCCESS);
+    const std::vector<uint64_t> ids = rig.host.send({pattern(600), pattern(700)});
+    REQUIRE(g_state.held.size() == 2);
+    PNDIS_PACKET older = g_state.held.front();
+    PNDIS_PACKET newer = g_state.held.back();
+    auto first_element = [](PNDIS_PACKET p) {
+        const auto* sg =
+            static_cast<const SCATTER_GATHER_LIST*>(NDIS_PER_PACKET_INFO_FROM_PACKET(p, ScatterGatherListPacketInfo));
+        REQUIRE(sg);
+        REQUIRE(sg->NumberOfElements >= 1);
+        return static_cast<uint64_t>(sg->Elements[0].Address.QuadPart);
+    };
+    const uint64_t older_at = first_element(older), newer_at = first_element(newer);
+    g_state.held.pop_back();
+    NdisMSendComplete(fake_adapter_handle(), newer, NDIS_STATUS_FAILURE);
+    INFO("the newer send's list, DMA window and record are gone, the older one's are still there");
+    CHECK(rig.host.hal().lists_in_flight() == 1);
+    CHECK(rig.plat.window_at(older_at) != nullptr);
+    CHECK(rig.plat.window_at(newer_at) == nullptr);
+    CHECK(rig.host.sends_outstanding() == 1);
+    REQUIRE(rig.host.send_results().size() == 1);
+    CHECK(rig.host.send_results()[0].id == ids[1]);
+    CHECK(rig.host.send_results()[0].status == NDIS_STATUS_FAILURE);
+    fake_complete_all(NDIS_STATUS_SUCCESS);
+    CHECK(rig.host.hal().lists_in_flight() == 0);
+    REQUIRE(rig.host.send_results().size() == 2);
+    CHECK(rig.host.send_results()[1].id == ids[0]);
+    CHECK(rig.host.send_results()[1].status == NDIS_STATUS_SUCCESS);
+}
+
 TEST_CASE("24-bit DMA exists only on the map-register path where NDIS_DMA_24BITS keeps shared memory below 16 MiB",
           "[ndis][sgdma]") {
     NdisHostConfig cfg = rig_config();
