@@ -245,6 +245,31 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+tlm::tlm_response_status HostMemory::direct_access(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                   unsigned /*master*/) {
+    ++m_stats.transactions;
+    if (addr % kPage + len <= kPage) {
+        copy_in_page(write, addr, data, len);  // the common case, short
+        return tlm::TLM_OK_RESPONSE;
+    }
+    return copy_pages(write, addr, data, len);
+}
+
+tlm::tlm_response_status HostMemory::copy_pages(bool write, uint64_t addr, uint8_t* data, uint32_t len) {
+    if (!range_ok(addr, len)) {
+        ++m_stats.errors;
+        return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    }
+    // access()'s loop for an access without byte enables: one copy per page.
+    for (uint32_t done = 0; done < len;) {
+        const uint64_t a = addr + done;
+        const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(len - done, kPage - a % kPage));
+        copy_in_page(write, a, data + done, n);
+        done += n;
+    }
+    return tlm::TLM_OK_RESPONSE;
+}
+
 unsigned HostMemory::transport_dbg(tlm::tlm_generic_payload& gp) {
     const uint32_t len = gp.get_data_length();
     if (gp.get_command() == tlm::TLM_IGNORE_COMMAND || len == 0 || !gp.get_data_ptr() ||

@@ -77,6 +77,10 @@ class HostMemory : public sc_core::sc_module {
     void invalidate_dmi(uint64_t start, uint64_t end);
 
     void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+    /// b_transport of a plain access (DirectAccess), without the payload.
+    tlm::tlm_response_status direct_access(bool write, uint64_t addr, uint8_t* data, uint32_t len, unsigned master);
+    // direct_access() of an access over a page boundary (or wrapping the address space), out of line.
+    [[gnu::noinline]] tlm::tlm_response_status copy_pages(bool write, uint64_t addr, uint8_t* data, uint32_t len);
     unsigned transport_dbg(tlm::tlm_generic_payload& gp);
     bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
     /// Copies between memory and `data` for the payload's address, streaming width and byte enables.
