@@ -126,6 +126,7 @@ class DmaEngine {
     uint32_t chunk_limit() const;
 
     NicContext& m_ctx;
+    const NicParams& m_params;  // the context's (params() hands out the same object for the context's lifetime)
     DmaPort& m_port;
     DmaOp m_ops[kQueueDepth];
     unsigned m_head = 0;
