@@ -36,20 +36,6 @@ void MasterEnginePort::start(const pci::MasterRequest& rq) {
 
 DmaEngine::DmaEngine(NicContext& ctx, DmaPort& port) : m_ctx(ctx), m_params(ctx.params()), m_port(port) {}
 
-bool DmaEngine::queue(const DmaOp& op) {
-    if (m_count == kQueueDepth) {
-        queue_full(op);
-        return false;
-    }
-    DmaOp& slot = m_ops[(m_head + m_count) % kQueueDepth];
-    slot = op;
-    slot.queued_ns = m_ctx.now_ns();
-    ++m_count;
-    ++m_stats.ops;
-    if (m_traced) update_trace();
-    return true;
-}
-
 uint32_t DmaEngine::chunk_limit() const {
     uint32_t limit = m_params.max_transfer;
     return limit == 0 ? kDefaultChunk : limit;
