@@ -201,10 +201,18 @@ void DmaVerifier::forget_clean(uint64_t start, uint64_t end) {
 }
 
 int DmaVerifier::check(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len) {
-    if (len == 0 || a + (len - 1) < a) return 1;
+    return quick_pass(a, len, write) ? 0 : check_rest(a, len, write, be, be_len);
+}
+
+bool DmaVerifier::quick_pass(uint64_t a, uint32_t len, bool write) {
+    if (len == 0 || a + (len - 1) < a) return false;
     // A device moves a buffer in many short accesses: one inside the window the last one passed needs no search.
-    if (m_hit_valid && a >= m_hit_start && a + len <= m_hit_end && (!write || m_hit_write)) return 0;
-    if (remember_clean(a, a + len, write)) return 0;
+    if (m_hit_valid && a >= m_hit_start && a + len <= m_hit_end && (!write || m_hit_write)) return true;
+    return remember_clean(a, a + len, write);
+}
+
+int DmaVerifier::check_rest(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len) {
+    if (len == 0 || a + (len - 1) < a) return 1;
     // In the fast mode each request is a whole descriptor or buffer, each in a window of its own: the one window
     // holding it is what the full check would find, so that one search decides and remembers it.
     if (remember_window(a, a + len, write)) return 0;
@@ -270,12 +278,19 @@ void DmaVerifier::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
 
 tlm::tlm_response_status DmaVerifier::direct_access(bool write, uint64_t addr, uint8_t* data, uint32_t len,
                                                     unsigned master) {
-    if (!m_enabled) {
+    if (!m_enabled)
         ++m_stats.passed;
-        return pass_on(write, addr, data, len, master);
-    }
+    else if (quick_pass(addr, len, write))
+        ++m_stats.checked;
+    else
+        return direct_checked(write, addr, data, len, master);
+    return pass_on(write, addr, data, len, master);
+}
+
+tlm::tlm_response_status DmaVerifier::direct_checked(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                     unsigned master) {
     ++m_stats.checked;
-    if (const int why = check(addr, len, write, nullptr, 0)) {
+    if (const int why = check_rest(addr, len, write, nullptr, 0)) {
         report(addr, len, master, write, why);
         if (!write) std::memset(data, 0, len);
         return tlm::TLM_ADDRESS_ERROR_RESPONSE;

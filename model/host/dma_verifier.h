@@ -84,6 +84,10 @@ class DmaVerifier : public sc_core::sc_module {
     bool overlaps_any(uint64_t start, uint64_t end) const;
     /// 0 = allowed, 1 = outside every window, 2 = write into read-only memory.
     [[gnu::always_inline]] inline int check(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len);
+    /// The access lies in the remembered window or a clean one: it passes (and that window is remembered).
+    [[gnu::always_inline]] inline bool quick_pass(uint64_t a, uint32_t len, bool write);
+    /// check() of an access quick_pass() did not pass: the search, then the windows byte by byte.
+    int check_rest(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len);
     int check_windows(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len) const;
     /// The first window the backward search from `start` finds holding all of [start, end) (writable if `write`),
     /// or m_windows.end() when no single window does (the access may still pass through several).
@@ -111,6 +115,9 @@ class DmaVerifier : public sc_core::sc_module {
     /// b_transport of a plain access (DirectAccess), without the payload, and passed on to host memory the same way
     /// when its socket has a DirectAccess (else in a payload of its own).
     tlm::tlm_response_status direct_access(bool write, uint64_t addr, uint8_t* data, uint32_t len, unsigned master);
+    // direct_access() of an access quick_pass() did not pass, out of line: direct_access() saves no registers for it.
+    [[gnu::noinline]] tlm::tlm_response_status direct_checked(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                              unsigned master);
     tlm::tlm_response_status pass_on(bool write, uint64_t addr, uint8_t* data, uint32_t len, unsigned master) {
         if (m_down) return m_down->direct_access(write, addr, data, len, master);
         return pass_on_first(write, addr, data, len, master);
