@@ -25,6 +25,10 @@ HostMemory::~HostMemory() = default;
 
 const uint8_t* HostMemory::page_for_read(uint64_t pn) const {
     if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_page[lookup_slot(pn)]->data;
+    return find_for_read(pn);
+}
+
+const uint8_t* HostMemory::find_for_read(uint64_t pn) const {
     auto it = m_pages.find(pn);
     if (it == m_pages.end()) return nullptr;
     remember(pn, const_cast<Page*>(&it->second));
@@ -33,6 +37,10 @@ const uint8_t* HostMemory::page_for_read(uint64_t pn) const {
 
 uint8_t* HostMemory::page_for_write(uint64_t pn) {
     if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_page[lookup_slot(pn)]->data;
+    return find_for_write(pn);
+}
+
+uint8_t* HostMemory::find_for_write(uint64_t pn) {
     auto [it, inserted] = m_pages.try_emplace(pn);
     if (inserted) {
         it->second.own.reset(new uint8_t[kPage]());

@@ -64,6 +64,9 @@ class HostMemory : public sc_core::sc_module {
 
     const uint8_t* page_for_read(uint64_t page_number) const;  // nullptr: untouched (reads as zeros)
     uint8_t* page_for_write(uint64_t page_number);             // allocates a zeroed page on first touch
+    // Their lookups in the map, for a page the lookup cache does not hold: out of line, off the copies' path.
+    [[gnu::noinline]] const uint8_t* find_for_read(uint64_t page_number) const;
+    [[gnu::noinline]] uint8_t* find_for_write(uint64_t page_number);
     // The lookup cache: slot pn % kLookupSlots remembers where page pn's entry is.
     size_t lookup_slot(uint64_t pn) const { return static_cast<size_t>(pn % kLookupSlots); }
     void remember(uint64_t pn, Page* page) const {
