@@ -27,6 +27,32 @@ void FastDmaPort::connect(nic::Nic82540em& nic, unsigned master_index) {
 void FastDmaPort::start(const pci::MasterRequest& rq) {
     ++m_stats.requests;
     const bool write = pci::cmd_is_write(rq.cmd);
+    sc_time delay = SC_ZERO_TIME;
+    const bool ok = rq.len == 0 || !rq.data || transport(write, rq, delay);
+    pci::MasterStatus status = pci::MasterStatus::Ok;
+    uint32_t bytes = rq.len;
+    if (ok) {
+        (write ? m_stats.write_bytes : m_stats.read_bytes) += rq.len;
+    } else {
+        status = pci::MasterStatus::TargetAbort;  // the host bridge target-aborts what memory refuses
+        bytes = 0;
+        ++m_stats.errors;
+    }
+    m_end = m_timeline->occupy_burst(sim_now() + delay, shape(rq), this);
+    m_busy = true;
+    if (m_nic) m_nic->dma_port_done(rq, status, bytes, m_end);
+}
+
+bool FastDmaPort::transport_first(bool write, const pci::MasterRequest& rq, sc_time& delay) {
+    if (!m_direct_known) {  // the binding is complete by the first request
+        m_direct = direct_access_of(mem);
+        m_direct_known = true;
+        if (m_direct) return transport(write, rq, delay);
+    }
+    return transport_payload(write, rq, delay);
+}
+
+bool FastDmaPort::transport_payload(bool write, const pci::MasterRequest& rq, sc_time& delay) {
     m_ext->cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
     m_gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     m_gp.set_address(rq.addr);
@@ -37,23 +63,8 @@ void FastDmaPort::start(const pci::MasterRequest& rq) {
     m_gp.set_byte_enable_length(0);
     m_gp.set_dmi_allowed(false);
     m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_time delay = SC_ZERO_TIME;
-    if (rq.len != 0 && rq.data)
-        mem->b_transport(m_gp, delay);
-    else
-        m_gp.set_response_status(tlm::TLM_OK_RESPONSE);
-    pci::MasterStatus status = pci::MasterStatus::Ok;
-    uint32_t bytes = rq.len;
-    if (m_gp.is_response_ok()) {
-        (write ? m_stats.write_bytes : m_stats.read_bytes) += rq.len;
-    } else {
-        status = pci::MasterStatus::TargetAbort;  // the host bridge target-aborts what memory refuses
-        bytes = 0;
-        ++m_stats.errors;
-    }
-    m_end = m_timeline->occupy_burst(sim_now() + delay, shape(rq), this);
-    m_busy = true;
-    if (m_nic) m_nic->dma_port_done(rq, status, bytes, m_end);
+    mem->b_transport(m_gp, delay);
+    return m_gp.is_response_ok();
 }
 
 BurstShape FastDmaPort::shape(const pci::MasterRequest& rq) const {

@@ -21,6 +21,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "model/common/direct_target_socket.h"
 #include "model/common/sim_now.h"
 #include "model/fast/bus_timeline.h"
 #include "model/host/pci_tlm.h"
@@ -66,6 +67,16 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort, private Burs
 
   private:
     void burst_moved(const sc_core::sc_time& end) override;
+    /// Moves the request's bytes; true when the target answered Ok. Straight to the target's DirectAccess when its
+    /// socket has one (the verifier, host memory: no payload to fill in), else by b_transport.
+    bool transport(bool write, const pci::MasterRequest& rq, sc_core::sc_time& delay) {
+        if (m_direct)
+            return m_direct->direct_access(write, rq.addr, rq.data, rq.len, m_ext->master) == tlm::TLM_OK_RESPONSE;
+        return transport_first(write, rq, delay);
+    }
+    // Looks the target's DirectAccess up at the first request, and moves a request by b_transport without one.
+    [[gnu::noinline]] bool transport_first(bool write, const pci::MasterRequest& rq, sc_core::sc_time& delay);
+    bool transport_payload(bool write, const pci::MasterRequest& rq, sc_core::sc_time& delay);
 
     FastDmaParams m_params;
     BusTimeline m_own_timeline;
@@ -74,7 +85,9 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort, private Burs
     sc_core::sc_time m_end;       // the last request's completion
     mutable bool m_busy = false;  // until m_end
     tlm::tlm_generic_payload m_gp;
-    host::PciMasterExtension* m_ext;  // owned by m_gp
+    host::PciMasterExtension* m_ext;   // owned by m_gp
+    bool m_direct_known = false;       // m_direct was looked up (at the first request that moves bytes)
+    DirectAccess* m_direct = nullptr;  // the target's, when `mem` reaches a DirectTargetSocket
     FastDmaStats m_stats;
 };
 

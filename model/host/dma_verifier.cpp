@@ -200,26 +200,29 @@ void DmaVerifier::forget_clean(uint64_t start, uint64_t end) {
     }
 }
 
-int DmaVerifier::check(const tlm::tlm_generic_payload& gp) {
-    const uint64_t a = gp.get_address();
-    const uint32_t len = gp.get_data_length();
-    if (len == 0 || a + (len - 1) < a) return 1;
-    const bool write = gp.is_write();
+int DmaVerifier::check(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len) {
+    return quick_pass(a, len, write) ? 0 : check_rest(a, len, write, be, be_len);
+}
+
+bool DmaVerifier::quick_pass(uint64_t a, uint32_t len, bool write) {
+    if (len == 0 || a + (len - 1) < a) return false;
     // A device moves a buffer in many short accesses: one inside the window the last one passed needs no search.
-    if (m_hit_valid && a >= m_hit_start && a + len <= m_hit_end && (!write || m_hit_write)) return 0;
-    if (remember_clean(a, a + len, write)) return 0;
+    if (m_hit_valid && a >= m_hit_start && a + len <= m_hit_end && (!write || m_hit_write)) return true;
+    return remember_clean(a, a + len, write);
+}
+
+int DmaVerifier::check_rest(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len) {
+    if (len == 0 || a + (len - 1) < a) return 1;
     // In the fast mode each request is a whole descriptor or buffer, each in a window of its own: the one window
     // holding it is what the full check would find, so that one search decides and remembers it.
     if (remember_window(a, a + len, write)) return 0;
-    return check_windows(gp, a, len, write);
+    return check_windows(a, len, write, be, be_len);
 }
 
-int DmaVerifier::check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, uint32_t len, bool write) const {
+int DmaVerifier::check_windows(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len) const {
     if (!write) return permits(a, len, false) ? 0 : 1;
-    const uint8_t* be = gp.get_byte_enable_ptr();
-    const uint32_t be_len = gp.get_byte_enable_length();
     if (!be || be_len == 0) return covered(a, a + len, true) ? 0 : covered(a, a + len, false) ? 2 : 1;  // every byte
-    auto enabled = [&](uint32_t i) { return !be || be_len == 0 || be[i % be_len] == TLM_BYTE_ENABLED; };
+    auto enabled = [&](uint32_t i) { return be[i % be_len] == TLM_BYTE_ENABLED; };
     for (uint32_t i = 0; i < len;) {
         if (!enabled(i)) {
             ++i;
@@ -233,12 +236,12 @@ int DmaVerifier::check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, u
     return 0;
 }
 
-void DmaVerifier::report(const tlm::tlm_generic_payload& gp, int why) {
+void DmaVerifier::report(uint64_t addr, uint32_t len, unsigned master, bool write, int why) {
     DmaViolation v;
-    v.addr = gp.get_address();
-    v.len = gp.get_data_length();
-    v.master = pci_master_of(gp);
-    v.write = gp.is_write();
+    v.addr = addr;
+    v.len = len;
+    v.master = master;
+    v.write = write;
     v.read_only = why == 2;
     ++m_stats.violations;
     if (m_recent.size() < kKeptViolations) m_recent.push_back(v);
@@ -260,8 +263,9 @@ void DmaVerifier::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
         return;
     }
     ++m_stats.checked;
-    if (const int why = check(gp)) {
-        report(gp, why);
+    if (const int why = check(gp.get_address(), gp.get_data_length(), gp.is_write(), gp.get_byte_enable_ptr(),
+                              gp.get_byte_enable_length())) {
+        report(gp.get_address(), gp.get_data_length(), pci_master_of(gp), gp.is_write(), why);
         if (gp.is_read() && gp.get_data_ptr()) std::memset(gp.get_data_ptr(), 0, gp.get_data_length());
         gp.set_dmi_allowed(false);
         gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -270,6 +274,57 @@ void DmaVerifier::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
     initiator->b_transport(gp, delay);
     // DMI is offered only inside the one allowed window this access fell in (see get_direct_mem_ptr).
     gp.set_dmi_allowed(gp.is_dmi_allowed() && hit_holds(gp.get_address(), gp.get_data_length(), gp.is_write()));
+}
+
+tlm::tlm_response_status DmaVerifier::direct_access(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                    unsigned master) {
+    if (!m_enabled)
+        ++m_stats.passed;
+    else if (quick_pass(addr, len, write))
+        ++m_stats.checked;
+    else
+        return direct_checked(write, addr, data, len, master);
+    return pass_on(write, addr, data, len, master);
+}
+
+tlm::tlm_response_status DmaVerifier::direct_checked(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                     unsigned master) {
+    ++m_stats.checked;
+    if (const int why = check_rest(addr, len, write, nullptr, 0)) {
+        report(addr, len, master, write, why);
+        if (!write) std::memset(data, 0, len);
+        return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    }
+    return pass_on(write, addr, data, len, master);
+}
+
+tlm::tlm_response_status DmaVerifier::pass_on_first(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                    unsigned master) {
+    if (!m_down_known) {  // the binding is complete by the first access
+        m_down = direct_access_of(initiator);
+        m_down_known = true;
+        if (m_down) return m_down->direct_access(write, addr, data, len, master);
+    }
+    return pass_on_payload(write, addr, data, len, master);
+}
+
+tlm::tlm_response_status DmaVerifier::pass_on_payload(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                      unsigned master) {
+    PciMasterExtension ext;
+    ext.master = master;
+    ext.cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
+    tlm::tlm_generic_payload gp;
+    gp.set_extension(&ext);
+    gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    gp.set_address(addr);
+    gp.set_data_ptr(data);
+    gp.set_data_length(len);
+    gp.set_streaming_width(len);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = SC_ZERO_TIME;
+    initiator->b_transport(gp, delay);
+    gp.clear_extension(&ext);  // on the stack: not the payload's to free
+    return gp.get_response_status();
 }
 
 bool DmaVerifier::hit_holds(uint64_t a, uint64_t len, bool write) const {

@@ -83,8 +83,12 @@ class DmaVerifier : public sc_core::sc_module {
     bool covered(uint64_t start, uint64_t end, bool need_write) const;  // every byte of [start, end) in a window
     bool overlaps_any(uint64_t start, uint64_t end) const;
     /// 0 = allowed, 1 = outside every window, 2 = write into read-only memory.
-    int check(const tlm::tlm_generic_payload& gp);
-    int check_windows(const tlm::tlm_generic_payload& gp, uint64_t a, uint32_t len, bool write) const;
+    [[gnu::always_inline]] inline int check(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len);
+    /// The access lies in the remembered window or a clean one: it passes (and that window is remembered).
+    [[gnu::always_inline]] inline bool quick_pass(uint64_t a, uint32_t len, bool write);
+    /// check() of an access quick_pass() did not pass: the search, then the windows byte by byte.
+    int check_rest(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len);
+    int check_windows(uint64_t a, uint32_t len, bool write, const uint8_t* be, uint32_t be_len) const;
     /// The first window the backward search from `start` finds holding all of [start, end) (writable if `write`),
     /// or m_windows.end() when no single window does (the access may still pass through several).
     Windows::const_iterator find_holding(uint64_t start, uint64_t end, bool write) const;
@@ -105,15 +109,31 @@ class DmaVerifier : public sc_core::sc_module {
     [[noreturn]] static void clean_stale(uint64_t a, uint32_t len);
     /// The remembered window holds all of [a, a+len) (and may be written, for a write).
     bool hit_holds(uint64_t a, uint64_t len, bool write) const;
-    void report(const tlm::tlm_generic_payload& gp, int why);
+    void report(uint64_t addr, uint32_t len, unsigned master, bool write, int why);
 
     void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+    /// b_transport of a plain access (DirectAccess), without the payload, and passed on to host memory the same way
+    /// when its socket has a DirectAccess (else in a payload of its own).
+    tlm::tlm_response_status direct_access(bool write, uint64_t addr, uint8_t* data, uint32_t len, unsigned master);
+    // direct_access() of an access quick_pass() did not pass, out of line: direct_access() saves no registers for it.
+    [[gnu::noinline]] tlm::tlm_response_status direct_checked(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                              unsigned master);
+    tlm::tlm_response_status pass_on(bool write, uint64_t addr, uint8_t* data, uint32_t len, unsigned master) {
+        if (m_down) return m_down->direct_access(write, addr, data, len, master);
+        return pass_on_first(write, addr, data, len, master);
+    }
+    // Looks host memory's DirectAccess up at the first access, and passes an access on in a payload without one.
+    [[gnu::noinline]] tlm::tlm_response_status pass_on_first(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                             unsigned master);
+    tlm::tlm_response_status pass_on_payload(bool write, uint64_t addr, uint8_t* data, uint32_t len, unsigned master);
     unsigned transport_dbg(tlm::tlm_generic_payload& gp);
     bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
     const pci::PciBus* m_bus;
     bool m_enabled = false;
+    bool m_down_known = false;       // m_down was looked up (at the first direct access)
+    DirectAccess* m_down = nullptr;  // host memory's DirectAccess, when the initiator socket reaches one
     // A DMI region was handed upstream since everything was last invalidated: until then no revoke (nor host
     // memory's map and unmap) needs to tell the upstream anything, and in the fast mode, which never asks for
     // DMI, each send's revoke saves that call.

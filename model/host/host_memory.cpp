@@ -25,6 +25,10 @@ HostMemory::~HostMemory() = default;
 
 const uint8_t* HostMemory::page_for_read(uint64_t pn) const {
     if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_page[lookup_slot(pn)]->data;
+    return find_for_read(pn);
+}
+
+const uint8_t* HostMemory::find_for_read(uint64_t pn) const {
     auto it = m_pages.find(pn);
     if (it == m_pages.end()) return nullptr;
     remember(pn, const_cast<Page*>(&it->second));
@@ -33,6 +37,10 @@ const uint8_t* HostMemory::page_for_read(uint64_t pn) const {
 
 uint8_t* HostMemory::page_for_write(uint64_t pn) {
     if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_page[lookup_slot(pn)]->data;
+    return find_for_write(pn);
+}
+
+uint8_t* HostMemory::find_for_write(uint64_t pn) {
     auto [it, inserted] = m_pages.try_emplace(pn);
     if (inserted) {
         it->second.own.reset(new uint8_t[kPage]());
@@ -243,6 +251,31 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
         access(gp);
     gp.set_dmi_allowed(true);
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+tlm::tlm_response_status HostMemory::direct_access(bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                                   unsigned /*master*/) {
+    ++m_stats.transactions;
+    if (addr % kPage + len <= kPage) {
+        copy_in_page(write, addr, data, len);  // the common case, short
+        return tlm::TLM_OK_RESPONSE;
+    }
+    return copy_pages(write, addr, data, len);
+}
+
+tlm::tlm_response_status HostMemory::copy_pages(bool write, uint64_t addr, uint8_t* data, uint32_t len) {
+    if (!range_ok(addr, len)) {
+        ++m_stats.errors;
+        return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    }
+    // access()'s loop for an access without byte enables: one copy per page.
+    for (uint32_t done = 0; done < len;) {
+        const uint64_t a = addr + done;
+        const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(len - done, kPage - a % kPage));
+        copy_in_page(write, a, data + done, n);
+        done += n;
+    }
+    return tlm::TLM_OK_RESPONSE;
 }
 
 unsigned HostMemory::transport_dbg(tlm::tlm_generic_payload& gp) {

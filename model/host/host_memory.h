@@ -64,6 +64,9 @@ class HostMemory : public sc_core::sc_module {
 
     const uint8_t* page_for_read(uint64_t page_number) const;  // nullptr: untouched (reads as zeros)
     uint8_t* page_for_write(uint64_t page_number);             // allocates a zeroed page on first touch
+    // Their lookups in the map, for a page the lookup cache does not hold: out of line, off the copies' path.
+    [[gnu::noinline]] const uint8_t* find_for_read(uint64_t page_number) const;
+    [[gnu::noinline]] uint8_t* find_for_write(uint64_t page_number);
     // The lookup cache: slot pn % kLookupSlots remembers where page pn's entry is.
     size_t lookup_slot(uint64_t pn) const { return static_cast<size_t>(pn % kLookupSlots); }
     void remember(uint64_t pn, Page* page) const {
@@ -77,6 +80,10 @@ class HostMemory : public sc_core::sc_module {
     void invalidate_dmi(uint64_t start, uint64_t end);
 
     void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+    /// b_transport of a plain access (DirectAccess), without the payload.
+    tlm::tlm_response_status direct_access(bool write, uint64_t addr, uint8_t* data, uint32_t len, unsigned master);
+    // direct_access() of an access over a page boundary (or wrapping the address space), out of line.
+    [[gnu::noinline]] tlm::tlm_response_status copy_pages(bool write, uint64_t addr, uint8_t* data, uint32_t len);
     unsigned transport_dbg(tlm::tlm_generic_payload& gp);
     bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
     /// Copies between memory and `data` for the payload's address, streaming width and byte enables.

@@ -218,10 +218,12 @@ void DescriptorCache::retire_unreported(uint64_t n) {
     m_owner.descriptors_written_back(static_cast<unsigned>(n), 0, false);
 }
 
+// Called when writeback_due() has just said so: without descriptors to retire first, that was reported_run_due().
 void DescriptorCache::start_writeback(bool owner_idle) {
-    if (m_wb < m_report_first) retire_unreported(std::min(m_report_first, m_done) - m_wb);
+    const bool retire = m_wb < m_report_first;
+    if (retire) retire_unreported(std::min(m_report_first, m_done) - m_wb);
     if (m_report_first == kNoReport) m_flush = false;  // nothing left to write
-    if (!reported_run_due(owner_idle) || m_dma.free_slots() == 0) return;
+    if ((retire && !reported_run_due(owner_idle)) || m_dma.free_slots() == 0) return;
     const uint32_t idx = ring_index(m_wb);
     const bool bursting = e1000::dctl::WTHRESH::get(dctl()) != 0;
     uint64_t n = (bursting ? m_done : m_report_last + 1) - m_wb;

@@ -34,24 +34,10 @@ void MasterEnginePort::start(const pci::MasterRequest& rq) {
     m_ctx.master().start(rq);
 }
 
-DmaEngine::DmaEngine(NicContext& ctx, DmaPort& port) : m_ctx(ctx), m_port(port) {}
-
-bool DmaEngine::queue(const DmaOp& op) {
-    if (m_count == kQueueDepth) {
-        queue_full(op);
-        return false;
-    }
-    DmaOp& slot = m_ops[(m_head + m_count) % kQueueDepth];
-    slot = op;
-    slot.queued_ns = m_ctx.now_ns();
-    ++m_count;
-    ++m_stats.ops;
-    if (m_traced) update_trace();
-    return true;
-}
+DmaEngine::DmaEngine(NicContext& ctx, DmaPort& port) : m_ctx(ctx), m_params(ctx.params()), m_port(port) {}
 
 uint32_t DmaEngine::chunk_limit() const {
-    uint32_t limit = m_ctx.params().max_transfer;
+    uint32_t limit = m_params.max_transfer;
     return limit == 0 ? kDefaultChunk : limit;
 }
 
@@ -60,7 +46,7 @@ DmaResult DmaEngine::check(const DmaOp& op) const {
     if (op.len == 0) return DmaResult::Ok;
     const uint64_t last = op.addr + (op.len - 1);
     if (last < op.addr) return DmaResult::AddressWrap;
-    if (m_ctx.params().dma_address_bits <= 32 && last >= k4GiB) return DmaResult::Address32;
+    if (m_params.dma_address_bits <= 32 && last >= k4GiB) return DmaResult::Address32;
     return DmaResult::Ok;
 }
 
@@ -82,7 +68,8 @@ void DmaEngine::tick() {
     }
     // Split, never truncate: request i covers [addr + i*max_transfer, ...) up to max_transfer bytes.
     const uint32_t left = op.len - m_done;
-    const uint32_t n = left < chunk_limit() ? left : chunk_limit();
+    const uint32_t limit = chunk_limit();
+    const uint32_t n = left < limit ? left : limit;
     pci::MasterRequest rq;
     rq.cmd = (op.kind == DmaKind::DescFetch || op.kind == DmaKind::BufRead) ? pci::Cmd::MemRead : pci::Cmd::MemWrite;
     rq.addr = op.addr + m_done;

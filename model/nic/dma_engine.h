@@ -70,8 +70,7 @@ struct DmaOp {
     uint8_t* data = nullptr;
     uint32_t len = 0;
     DmaClient* client = nullptr;
-    uint64_t cookie = 0;     ///< the client's own tag
-    uint64_t queued_ns = 0;  ///< filled in by the engine
+    uint64_t cookie = 0;  ///< the client's own tag
 };
 
 /// Counters of the DMA engine.
@@ -92,7 +91,17 @@ class DmaEngine {
     DmaEngine(NicContext& ctx, DmaPort& port);
 
     /// Queue an operation; false (and a "nicsim/nic/dma-queue-full" diagnostic) when the queue is full.
-    bool queue(const DmaOp& op);
+    bool queue(const DmaOp& op) {
+        if (m_count == kQueueDepth) {
+            queue_full(op);
+            return false;
+        }
+        m_ops[(m_head + m_count) % kQueueDepth] = op;
+        ++m_count;
+        ++m_stats.ops;
+        if (m_traced) update_trace();
+        return true;
+    }
     bool busy() const { return m_count != 0; }
     /// True while tick() would start or finish something: an operation is queued and no request of it is running.
     bool has_work() const { return m_count != 0 && !m_in_flight && !m_port.busy(); }
@@ -126,6 +135,7 @@ class DmaEngine {
     uint32_t chunk_limit() const;
 
     NicContext& m_ctx;
+    const NicParams& m_params;  // the context's (params() hands out the same object for the context's lifetime)
     DmaPort& m_port;
     DmaOp m_ops[kQueueDepth];
     unsigned m_head = 0;

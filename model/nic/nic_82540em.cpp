@@ -105,7 +105,8 @@ void Nic82540em::dma_path_changed(bool event_driven) {
 
 void Nic82540em::dma_port_done(const pci::MasterRequest& rq, pci::MasterStatus status, uint32_t bytes_done,
                                const sc_time& at) {
-    take_dma_done();  // one request is in flight at a time; an untaken earlier one goes first all the same
+    // One request is in flight at a time; an untaken earlier one goes first all the same (rare: out of line).
+    if (m_dma_done.pending) take_earlier_dma_done();
     m_dma_done.pending = true;
     m_dma_done.rq = rq;
     m_dma_done.status = status;
@@ -122,6 +123,10 @@ void Nic82540em::dma_port_moved(const sc_time& at) {
 // An awake device sets it when it falls asleep (evaluate_edge()).
 void Nic82540em::set_dma_alarm() {
     if (m_dma_done.pending && !m_bus.CLK.awake(m_agent)) m_bus.CLK.set_alarm(m_agent, m_dma_done.at);
+}
+
+void Nic82540em::take_earlier_dma_done() {
+    take_dma_done();
 }
 
 void Nic82540em::take_pending_dma_done() {

@@ -41,6 +41,7 @@ using net::WireSink;
 class NicContext {
   public:
     virtual ~NicContext() = default;
+    /// The same object for the context's lifetime (the DMA engine keeps a reference to it).
     virtual const NicParams& params() const = 0;
     /// The register file (offsets as in model/nic/e1000_regs.h); the data path updates TDH/RDH and statistics here.
     virtual uint32_t reg(uint32_t offset) const = 0;

@@ -7,6 +7,8 @@
 #include <random>
 #include <vector>
 
+#include <tlm_utils/simple_target_socket.h>
+
 #include "model/host/dma_verifier.h"
 #include "model/host/host_memory.h"
 #include "model/host/pci_tlm.h"
@@ -339,6 +341,7 @@ struct RandomWindows {
     size_t near_windows;     // accesses go near one of the first N windows of the list (0: any of them)
     uint32_t short_dwords;   // most accesses are up to this many dwords long, some up to long_dwords
     uint32_t long_dwords;
+    bool direct = false;  // every other access through the verifier's DirectAccess instead of b_transport
 };
 
 void check_random_windows(const RandomWindows& run) {
@@ -377,7 +380,10 @@ void check_random_windows(const RandomWindows& run) {
             if (len == 8) len = 12;  // not a qword phase: the plain list judges dwords
             const bool write = rng() % 2 == 0;
             const bool ok = write ? plain_write_ok(ws, a, len) : plain_read_ok(ws, a, len);
-            const auto st = write ? p.write(a, data.data(), len) : p.read(a, data.data(), len);
+            const auto st = run.direct && accesses % 2 == 1
+                                ? nicsim::direct_access_of(p.socket)->direct_access(write, a, data.data(), len, 1)
+                            : write ? p.write(a, data.data(), len)
+                                    : p.read(a, data.data(), len);
             ++accesses;
             if (!ok) ++refused;
             if ((st == tlm::TLM_OK_RESPONSE) != ok) ++mismatches;
@@ -453,14 +459,104 @@ TEST_CASE("windows over several pages, pages sharing a slot and ranges wider tha
     CHECK(r.verifier.violations() == 4);
 }
 
+namespace {
+uint64_t far_apart_window(std::mt19937_64& rng) {
+    const uint64_t page = 0x1000 * (1 + rng() % 6);
+    const uint64_t far = 0x400000 * (rng() % 4);
+    const uint64_t offset = 0x400 * (rng() % 4);
+    return page + far + offset + (rng() % 3 == 0 ? 8 : 0);
+}
+}  // namespace
+
 TEST_CASE("device accesses over windows far apart get the verdicts of a plain list", "[host][verifier]") {
     // Pages 1 024 apart share a slot; windows of up to three pages, some starting inside others.
-    check_random_windows({23, 3000,
-                          [](std::mt19937_64& rng) -> uint64_t {
-                              const uint64_t page = 0x1000 * (1 + rng() % 6);
-                              const uint64_t far = 0x400000 * (rng() % 4);
-                              const uint64_t offset = 0x400 * (rng() % 4);
-                              return page + far + offset + (rng() % 3 == 0 ? 8 : 0);
-                          },
-                          0x3000, 0, 16, 250});
+    check_random_windows({23, 3000, far_apart_window, 0x3000, 0, 16, 250});
+}
+
+TEST_CASE("accesses through the verifier's DirectAccess get the verdicts of a plain list too", "[host][verifier]") {
+    check_random_windows({29, 3000, far_apart_window, 0x3000, 0, 16, 250, true});
+}
+
+TEST_CASE("a direct access the verifier refuses is reported with its master, and reads zeros", "[host][verifier]") {
+    nicsim::test::expect_reports("nicsim/host/verifier", 2);
+    Rig r;
+    r.verifier.enable(true);
+    r.verifier.allow(0x20000, 0x40, false, "tx descriptors");
+    const uint32_t canary = 0xC0FFEE00;
+    r.mem.write(0x20010, &canary, 4);
+    r.mem.write(0x50000, &canary, 4);
+    tlm::tlm_response_status outside_read{}, ro_write{}, inside_read{};
+    uint32_t read_back = 0xFFFFFFFF, inside = 0;
+    r.probe.body = [&](TlmProbe& p) {
+        nicsim::DirectAccess* da = nicsim::direct_access_of(p.socket);
+        REQUIRE(da != nullptr);
+        outside_read = da->direct_access(false, 0x50000, reinterpret_cast<uint8_t*>(&read_back), 4, 3);
+        uint32_t v = 0x11111111;
+        ro_write = da->direct_access(true, 0x20010, reinterpret_cast<uint8_t*>(&v), 4, 6);
+        inside_read = da->direct_access(false, 0x20010, reinterpret_cast<uint8_t*>(&inside), 4, 6);
+    };
+    sc_start();
+    CHECK(r.probe.finished);
+    CHECK(outside_read == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(ro_write == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(inside_read == tlm::TLM_OK_RESPONSE);
+    CHECK(read_back == 0);
+    CHECK(inside == canary);
+    CHECK(r.verifier.stats().checked == 3);
+    CHECK(r.mem.stats().transactions == 1);
+    REQUIRE(r.verifier.recent_violations().size() == 2);
+    CHECK(r.verifier.recent_violations()[0].master == 3u);
+    CHECK_FALSE(r.verifier.recent_violations()[0].write);
+    CHECK(r.verifier.recent_violations()[1].master == 6u);
+    CHECK(r.verifier.recent_violations()[1].write);
+    CHECK(r.verifier.recent_violations()[1].read_only);
+}
+
+namespace {
+/// A target without a DirectAccess: the verifier passes direct accesses on to it in a payload.
+struct PayloadTarget : sc_module {
+    tlm_utils::simple_target_socket<PayloadTarget> socket{"socket"};
+    unsigned master = 0;
+    tlm::tlm_command cmd = tlm::TLM_IGNORE_COMMAND;
+    uint64_t addr = 0;
+    unsigned len = 0;
+    explicit PayloadTarget(sc_module_name n) : sc_module(n) {
+        socket.register_b_transport(this, &PayloadTarget::b_transport);
+    }
+    void b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
+        master = pci_master_of(gp);
+        cmd = gp.get_command();
+        addr = gp.get_address();
+        len = gp.get_data_length();
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    }
+};
+}  // namespace
+
+TEST_CASE("the verifier passes a direct access on in a payload to a target without a DirectAccess",
+          "[host][verifier]") {
+    DmaVerifier verifier("verifier");
+    PayloadTarget target("target");
+    TlmProbe probe("probe");
+    probe.socket.bind(verifier.target);
+    verifier.initiator.bind(target.socket);
+    verifier.enable(true);
+    verifier.allow(0x8000, 0x100, true, "buffer");
+    tlm::tlm_response_status first{}, second{};
+    unsigned first_master = 0;
+    probe.body = [&](TlmProbe& p) {
+        uint8_t data[16] = {};
+        first = nicsim::direct_access_of(p.socket)->direct_access(true, 0x8010, data, sizeof data, 4);
+        first_master = target.master;
+        second = nicsim::direct_access_of(p.socket)->direct_access(false, 0x8020, data, 8, 2);
+    };
+    sc_start();
+    CHECK(probe.finished);
+    CHECK(first == tlm::TLM_OK_RESPONSE);
+    CHECK(second == tlm::TLM_OK_RESPONSE);
+    CHECK(first_master == 4u);
+    CHECK(target.master == 2u);
+    CHECK(target.cmd == tlm::TLM_READ_COMMAND);
+    CHECK(target.addr == 0x8020);
+    CHECK(target.len == 8u);
 }

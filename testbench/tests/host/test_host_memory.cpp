@@ -346,3 +346,40 @@ TEST_CASE("host memory's socket answers a non-blocking request at once through b
     mem.read(0x3000, &back, 4);
     CHECK(back == 0x600DF00D);
 }
+
+TEST_CASE("a plain access through host memory's DirectAccess moves and counts as b_transport does",
+          "[host][memory][tlm]") {
+    HostMemory mem("mem");
+    TlmProbe probe("probe");
+    probe.socket.bind(mem.socket);
+    uint8_t in_page[48] = {}, across[48] = {}, untouched[48], wrapped[8];
+    std::memset(untouched, 0xEE, sizeof untouched);
+    std::memset(wrapped, 0xEE, sizeof wrapped);
+    tlm::tlm_response_status wrap_status = tlm::TLM_OK_RESPONSE;
+    probe.body = [&](TlmProbe& p) {
+        nicsim::DirectAccess* da = nicsim::direct_access_of(p.socket);
+        REQUIRE(da != nullptr);
+        uint8_t data[48];
+        for (unsigned i = 0; i < sizeof data; ++i) data[i] = static_cast<uint8_t>(5 * i + 2);
+        CHECK(da->direct_access(true, 0x5000 + 0x100, data, sizeof data, 3) == tlm::TLM_OK_RESPONSE);
+        CHECK(da->direct_access(true, 0x7000 - 16, data, sizeof data, 3) == tlm::TLM_OK_RESPONSE);
+        CHECK(da->direct_access(false, 0x5000 + 0x100, in_page, sizeof in_page, 3) == tlm::TLM_OK_RESPONSE);
+        CHECK(p.read(0x7000 - 16, across, sizeof across) == tlm::TLM_OK_RESPONSE);  // as b_transport sees them
+        CHECK(da->direct_access(false, 0x9000 + 0xFF0, untouched, sizeof untouched, 3) == tlm::TLM_OK_RESPONSE);
+        wrap_status = da->direct_access(false, ~0ull - 3, wrapped, sizeof wrapped, 3);
+    };
+    sc_start();
+    CHECK(probe.finished);
+    CHECK(in_page[47] == static_cast<uint8_t>(5 * 47 + 2));
+    CHECK(std::memcmp(in_page, across, sizeof in_page) == 0);
+    INFO("untouched pages read as zeros across a page boundary too, allocating nothing");
+    for (uint8_t b : untouched) CHECK(b == 0);
+    CHECK(mem.pages_allocated() == 3);
+    INFO("an access wrapping the address space is refused and moves nothing");
+    CHECK(wrap_status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    for (uint8_t b : wrapped) CHECK(b == 0xEE);
+    CHECK(mem.stats().errors == 1);
+    CHECK(mem.stats().bytes_written == 2 * 48);
+    CHECK(mem.stats().bytes_read == 3 * 48);
+    CHECK(mem.stats().transactions == 6);
+}
