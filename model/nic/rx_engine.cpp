@@ -22,6 +22,7 @@ using RsrpdSize = e1000::Field<0, 12>;  // RSRPD.SIZE: small packet detect thres
 
 RxEngine::RxEngine(NicContext& ctx, DmaEngine& dma, DataPathStats& stats)
     : m_ctx(ctx),
+      m_params(ctx.params()),
       m_dma(dma),
       m_stats(stats),
       m_cache(ctx, dma, kRxRingRegs, *this, stats, m_work),
@@ -113,7 +114,7 @@ void RxEngine::receive(const Frame& frame, bool crc_error) {
     if (frame.fcs_included && strip) len -= kFcsBytes;
     const bool add_fcs = !frame.fcs_included && !strip;  // the host expects the CRC in the buffer
     const uint32_t deliver = static_cast<uint32_t>(len + (add_fcs ? kFcsBytes : 0) - (strip_tag ? kVlanTagBytes : 0));
-    if (m_fifo_count == kFifoSlots || m_fifo_bytes + deliver > m_ctx.params().rx_fifo_bytes) {
+    if (m_fifo_count == kFifoSlots || m_fifo_bytes + deliver > m_params.rx_fifo_bytes) {
         ++m_stats.rx_missed;
         m_ctx.count_stat(e1000::MPC, 1);
         m_ctx.raise_irq(e1000::icr::RXO);

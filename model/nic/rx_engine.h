@@ -84,6 +84,7 @@ class RxEngine : public DescCacheOwner, public DmaClient {
     void diag(const char* what, const std::string& detail);
 
     NicContext& m_ctx;
+    const NicParams& m_params;  // the context's (params() hands out the same object for the context's lifetime)
     DmaEngine& m_dma;
     DataPathStats& m_stats;
     RxFilter m_filter;

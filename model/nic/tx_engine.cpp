@@ -17,6 +17,7 @@ using e1000::TxDesc;
 
 TxEngine::TxEngine(NicContext& ctx, DmaEngine& dma, Mac& mac, DataPathStats& stats)
     : m_ctx(ctx),
+      m_params(ctx.params()),
       m_dma(dma),
       m_mac(mac),
       m_stats(stats),
@@ -101,7 +102,7 @@ bool TxEngine::waiting_for_wire(uint64_t now_ns) const {
 // fetch or a write-back.
 bool TxEngine::compute_engine_work() const {
     if (m_state == State::Output) {
-        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next_out_len() <= m_ctx.params().tx_fifo_bytes) return true;
+        if (m_fifo_count < kFifoSlots && m_fifo_bytes + next_out_len() <= m_params.tx_fifo_bytes) return true;
     }
     if (m_state == State::Idle && m_cache.usable() && m_cache.ready() > 0) return true;
     return m_cache.has_work(idle());
@@ -279,7 +280,7 @@ void TxEngine::end_frame() {
     m_out_vlan = m_vle && e1000::ctrl::VME::get(m_ctx.read_reg(e1000::CTRL)) != 0;
     m_out_tci = m_special;
     m_out_tpid = static_cast<uint16_t>(m_ctx.read_reg(e1000::VET));
-    const uint32_t fifo = m_ctx.params().tx_fifo_bytes;
+    const uint32_t fifo = m_params.tx_fifo_bytes;
     const uint32_t max_frame = std::min<uint32_t>(fifo, kMaxFrameBytes) - (m_out_vlan ? kVlanTagBytes : 0u);
     bool drop = m_bad;
     if (!drop && m_pkt_len != 0 && m_extended && m_tse) {
@@ -356,7 +357,7 @@ void TxEngine::push_output() {
 
 bool TxEngine::push_fifo(const uint8_t* data, uint32_t len) {
     const uint32_t out = out_bytes(len);
-    if (m_fifo_count == kFifoSlots || m_fifo_bytes + out > m_ctx.params().tx_fifo_bytes) return false;  // stall
+    if (m_fifo_count == kFifoSlots || m_fifo_bytes + out > m_params.tx_fifo_bytes) return false;  // stall
     FifoFrame& f = m_fifo[(m_fifo_head + m_fifo_count) % kFifoSlots];
     if (m_out_vlan) {
         f.bytes.resize(out);  // the slot keeps its capacity: allocates only while it grows

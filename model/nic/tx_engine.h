@@ -96,6 +96,7 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     uint32_t next_out_len() const;
 
     NicContext& m_ctx;
+    const NicParams& m_params;  // the context's (params() hands out the same object for the context's lifetime)
     DmaEngine& m_dma;
     Mac& m_mac;
     DataPathStats& m_stats;
