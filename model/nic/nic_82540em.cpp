@@ -6,6 +6,7 @@
 
 #include "model/common/hex.h"
 #include "model/common/sim_now.h"
+#include "model/nic/work_cache.h"
 
 namespace nicsim::nic {
 
@@ -245,9 +246,23 @@ bool Nic82540em::needs_clock() const {
     // Cheapest first: on a busy bus (nearly every clock of a saturated run) the bus lines alone decide.
     if (m_in_reset || !bus_engines_idle() || m_eeprom.busy()) return true;
     const uint64_t now = time_ns();
-    const bool data_path = !m_cfg.powered_down() &&
-                           (m_dma_event_driven ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
-    return data_path || m_irq.next_deadline() <= now;
+    return data_path_needs_clock(now) || m_irq.next_deadline() <= now;
+}
+
+// After Interrupts::evaluate(now) no interrupt deadline is at or before now: the timers due have fired (kNever) and a
+// throttle ends after now. So the edge's needs_clock(), right after its update_irq(), leaves that test out.
+bool Nic82540em::needs_clock_irq_evaluated() const {
+    if (m_in_reset || !bus_engines_idle() || m_eeprom.busy()) return true;
+    const uint64_t now = time_ns();
+#ifdef NICSIM_CHECK_WORK_CACHE
+    if (m_irq.next_deadline() <= now) work_cache_stale("interrupt");
+#endif
+    return data_path_needs_clock(now);
+}
+
+inline bool Nic82540em::data_path_needs_clock(uint64_t now) const {
+    return !m_cfg.powered_down() &&
+           (m_dma_event_driven ? m_dp->has_work(now) : m_dp->busy() && m_dp->quiet_until_ns(now) == 0);
 }
 
 bool Nic82540em::bus_engines_idle() const {
@@ -292,7 +307,7 @@ inline void Nic82540em::evaluate_edge() {
     if (m_eeprom.busy()) m_eeprom.tick();
     if (!m_cfg.powered_down()) m_dp->tick();  // no bus mastering from D3hot
     update_irq();
-    if (needs_clock()) return;
+    if (needs_clock_irq_evaluated()) return;
     // Asleep until a line changes, wake() (a frame, the link, a register write, DMA done) or the next deadline: a
     // moderation timer, or the wire becoming free for a data path that only waits for it.
     m_awake = false;

@@ -150,6 +150,9 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     [[gnu::always_inline]] void evaluate_edge();  // clock_edge()'s body, kept in it
     void woken() override;
     bool needs_clock() const;
+    /// needs_clock() without its interrupt test, for an edge that has just evaluated the interrupts at its time.
+    bool needs_clock_irq_evaluated() const;
+    bool data_path_needs_clock(uint64_t now) const;
     void wake() { m_bus.CLK.wake(m_agent); }
     void changed();           // wake() only when the change gives the device work (fast mode)
     void wake_at_deadline();  // a sleeping device's timed wake: interrupt moderation, the wire, the PHY
