@@ -59,6 +59,8 @@ Nic82540em::Nic82540em(sc_module_name name, pci::PciBus& bus, const NicParams& p
       m_regs(kBar0Size, kRegisterTable.data(), kRegisterRows),
       m_counters(&m_regs.word(kStatsFirst)) {
     if (bus.period().value() % ticks_per_ns() == 0) m_period_ns = bus.period().value() / ticks_per_ns();
+    m_ticks_per_ns = ticks_per_ns();
+    m_exact_ns = nicsim::detail::ns_scale().exact_ns;
     m_master_tap.nic = this;
     m_wire_tap.nic = this;
     if (m_params.dma_address_bits != 32 && m_params.dma_address_bits != 64) {
@@ -251,7 +253,7 @@ bool Nic82540em::needs_clock() const {
 
 // After Interrupts::evaluate(now) no interrupt deadline is at or before now: the timers due have fired (kNever) and a
 // throttle ends after now. So the edge's needs_clock(), right after its update_irq(), leaves that test out.
-bool Nic82540em::needs_clock_irq_evaluated() const {
+inline bool Nic82540em::needs_clock_irq_evaluated() const {
     if (m_in_reset || !bus_engines_idle() || m_eeprom.busy()) return true;
     const uint64_t now = time_ns();
 #ifdef NICSIM_CHECK_WORK_CACHE
@@ -330,7 +332,14 @@ uint64_t Nic82540em::pin_data_path_deadline_ns() const {
 }
 
 void Nic82540em::wake_at_ns(uint64_t deadline) {
-    m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(deadline - time_ns()));
+    const uint64_t ns = deadline - time_ns();
+    if (ns >= m_exact_ns) return wake_at_far(ns);
+    // sim_now() + time_from_ns(ns): sc_time's + adds the values.
+    m_bus.CLK.wake_at(m_agent, time_from_value(sim_now().value() + ns * m_ticks_per_ns));
+}
+
+void Nic82540em::wake_at_far(uint64_t ns) {
+    m_bus.CLK.wake_at(m_agent, sim_now() + time_from_ns(ns));
 }
 
 // The NIC's own burst on the bus with nothing else due on this edge: the data path has no work at the edge's time

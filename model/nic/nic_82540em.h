@@ -160,6 +160,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     // deadline, and setting a deadline (rare: no moderation or PHY event, a frame waiting for the wire).
     [[gnu::noinline]] uint64_t pin_data_path_deadline_ns() const;
     [[gnu::noinline]] void wake_at_ns(uint64_t deadline);
+    [[gnu::noinline]] void wake_at_far(uint64_t ns);  // wake_at_ns() beyond m_exact_ns
     /// Hand a completion that dma_port_done() left pending to the data path, once its time has come.
     void take_dma_done() {
         if (m_dma_done.pending && m_dma_done.at <= sim_now()) take_pending_dma_done();
@@ -253,6 +254,9 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     // nothing changed that the decision reads.
     bool m_taking_frame = false;
     uint64_t m_period_ns = 0;  // the bus period in whole nanoseconds (0: not whole): edge k is at k * m_period_ns
+    // time_from_ns()'s scale, fixed by the constructor's ticks_per_ns(): wake_at_ns() without its guarded static.
+    uint64_t m_ticks_per_ns = 0;
+    uint64_t m_exact_ns = 0;  // below, `ns` nanoseconds are ns * m_ticks_per_ns time units
     pci::BusClock::AgentId m_agent;
     NicFrontStats m_stats;
 };
