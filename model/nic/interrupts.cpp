@@ -56,27 +56,6 @@ void Interrupts::rx_done(bool immediate, uint64_t now_ns) {
     if (m_radv != 0 && m_rx_abs == kNever) m_rx_abs = now_ns + uint64_t{m_radv} * delay::kUnitNs;
 }
 
-bool Interrupts::evaluate(uint64_t now_ns) {
-    if (std::min(m_tx_pkt, m_tx_abs) <= now_ns) fire_tx();
-    if (std::min(m_rx_pkt, m_rx_abs) <= now_ns) fire_rx();
-    m_throttle_until = kNever;
-    const bool pending = (m_icr & m_ims) != 0;
-    if (!pending) {
-        m_line = false;
-    } else if (!m_line) {
-        const uint64_t earliest = m_last_assert + uint64_t{m_itr} * itr::kUnitNs;
-        if (m_ever_asserted && m_itr != 0 && now_ns < earliest) {
-            m_throttle_until = earliest;
-        } else {
-            m_line = true;
-            m_ever_asserted = true;
-            m_last_assert = now_ns;
-            ++m_assertions;
-        }
-    }
-    return m_line;
-}
-
 uint64_t Interrupts::settled_until(uint64_t now_ns) const {
     const uint64_t timers = std::min({m_tx_pkt, m_tx_abs, m_rx_pkt, m_rx_abs});
     const bool pending = (m_icr & m_ims) != 0;

@@ -91,4 +91,26 @@ class Interrupts {
     uint64_t m_rx_fires = 0;
 };
 
+// Inline: the NIC's update_irq() asks it several times per frame.
+inline bool Interrupts::evaluate(uint64_t now_ns) {
+    if (std::min(m_tx_pkt, m_tx_abs) <= now_ns) fire_tx();
+    if (std::min(m_rx_pkt, m_rx_abs) <= now_ns) fire_rx();
+    m_throttle_until = kNever;
+    const bool pending = (m_icr & m_ims) != 0;
+    if (!pending) {
+        m_line = false;
+    } else if (!m_line) {
+        const uint64_t earliest = m_last_assert + uint64_t{m_itr} * e1000::itr::kUnitNs;
+        if (m_ever_asserted && m_itr != 0 && now_ns < earliest) {
+            m_throttle_until = earliest;
+        } else {
+            m_line = true;
+            m_ever_asserted = true;
+            m_last_assert = now_ns;
+            ++m_assertions;
+        }
+    }
+    return m_line;
+}
+
 }  // namespace nicsim::nic
