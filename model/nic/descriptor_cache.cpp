@@ -125,11 +125,6 @@ void DescriptorCache::register_written(uint32_t offset, uint32_t value) {
     if (m_traced) update_trace();
 }
 
-uint32_t DescriptorCache::host_available() const {
-    if (!usable()) return 0;
-    return (m_tail + m_count - ring_index(m_fetch_end)) % m_count;
-}
-
 void DescriptorCache::complete(bool report, bool immediate) {
     const WorkCache::Change change(m_work);
     if (ready() == 0) return;
@@ -157,12 +152,6 @@ bool DescriptorCache::fetch_due() const {
     const uint32_t avail = host_available();
     if (avail == 0) return false;
     return cached == 0 || avail >= e1000::dctl::HTHRESH::get(d);
-}
-
-bool DescriptorCache::writeback_due(bool owner_idle) const {
-    if (!m_valid || m_wb_inflight || m_done == m_wb) return false;
-    // Finished descriptors ahead of the first that reports are retired at once: they are never written back.
-    return m_wb < m_report_first || reported_run_due(owner_idle);
 }
 
 // The run from the first reporting descriptor: due at WTHRESH descriptors, or at once without bursting, on a flush,

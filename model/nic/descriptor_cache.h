@@ -61,7 +61,10 @@ class DescriptorCache : public DmaClient {
     /// The front descriptor is finished: it goes to the write-back queue.
     void complete(bool report, bool immediate);
     /// Descriptors the host has made available beyond those fetched or being fetched.
-    uint32_t host_available() const;
+    uint32_t host_available() const {
+        if (!usable()) return 0;
+        return (m_tail + m_count - ring_index(m_fetch_end)) % m_count;
+    }
     /// Descriptors owned by the hardware and not yet finished (in host memory, in flight or cached).
     uint32_t hw_owned() const { return host_available() + static_cast<uint32_t>(m_fetch_end - m_done); }
     uint32_t ring_count() const { return m_count; }
@@ -102,7 +105,11 @@ class DescriptorCache : public DmaClient {
     unsigned slot(uint64_t seq) const { return static_cast<unsigned>(seq % m_entries); }
     void resample();
     bool fetch_due() const;
-    bool writeback_due(bool owner_idle) const;
+    bool writeback_due(bool owner_idle) const {
+        if (!m_valid || m_wb_inflight || m_done == m_wb) return false;
+        // Finished descriptors ahead of the first that reports are retired at once: they are never written back.
+        return m_wb < m_report_first || reported_run_due(owner_idle);
+    }
     uint32_t dctl() const { return m_dctl_word ? *m_dctl_word : m_ctx.read_reg(m_regs.dctl); }
     bool reported_run_due(bool owner_idle) const;
     void start_fetch();

@@ -41,6 +41,17 @@ uint32_t DmaEngine::chunk_limit() const {
     return limit == 0 ? kDefaultChunk : limit;
 }
 
+inline void DmaEngine::finish(DmaResult result) {
+    const DmaOp op = m_ops[m_head];
+    m_head = (m_head + 1) % kQueueDepth;
+    --m_count;
+    m_checked = false;
+    m_done = 0;
+    if (result != DmaResult::Ok) ++m_stats.errors;
+    if (m_traced) update_trace();
+    if (op.client) op.client->dma_done(op, result);
+}
+
 DmaResult DmaEngine::check(const DmaOp& op) const {
     if (!m_ctx.bus_master_enabled()) return DmaResult::Disabled;
     if (op.len == 0) return DmaResult::Ok;
@@ -131,17 +142,6 @@ void DmaEngine::master_done(const pci::MasterRequest& rq, pci::MasterStatus stat
         finish(DmaResult::Ok);
     else if (m_traced)
         update_trace();
-}
-
-void DmaEngine::finish(DmaResult result) {
-    const DmaOp op = m_ops[m_head];
-    m_head = (m_head + 1) % kQueueDepth;
-    --m_count;
-    m_checked = false;
-    m_done = 0;
-    if (result != DmaResult::Ok) ++m_stats.errors;
-    if (m_traced) update_trace();
-    if (op.client) op.client->dma_done(op, result);
 }
 
 void DmaEngine::reset() {
