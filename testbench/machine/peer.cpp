@@ -117,9 +117,9 @@ bool Peer::send_frame(uint64_t at, uint64_t& on_wire_ns) {
     // board's catch-up would only settle the wire's other direction (frames to this peer's own board).
     Scoreboard& board = m_dut.rx_board();
     if (m_paced)
-        board.expect_caught_up(f.bytes.data(), f.bytes.size());
+        board.expect_traffic(m_gen->last_id(), f.bytes.data(), f.bytes.size());
     else
-        board.expect_copy(f.bytes.data(), f.bytes.size());
+        board.expect_traffic_copy(m_gen->last_id(), f.bytes.data(), f.bytes.size());
     if (m_paced)
         m_wire.transmit_b_at(f, at);
     else
