@@ -13,7 +13,10 @@ void Scoreboard::problem(const std::string& what) {
 void Scoreboard::expect_caught_up(const uint8_t* data, size_t len) {
     uint8_t dir;
     uint64_t seq;
-    if (!traffic_id(data, len, dir, seq)) return;
+    if (traffic_id(data, len, dir, seq)) expect_traffic(seq, data, len);
+}
+
+void Scoreboard::expect_traffic(uint64_t seq, const uint8_t* data, size_t len) {
     track(seq, false).bytes.assign(data, data + len);
     m_highest_expected = std::max(m_highest_expected, seq);
     ++m_counts.expected;

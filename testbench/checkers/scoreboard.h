@@ -48,6 +48,13 @@ class Scoreboard {
     /// expect_copy() for the board's own Arrivals while they send: they are catching up already, and what they
     /// would deliver now (frames to another board) changes nothing this board holds.
     void expect_caught_up(const uint8_t* data, size_t len);
+    /// As expect_caught_up() for a frame whose traffic_id() the caller knows (TrafficGen::last_id()): the header is
+    /// not read again.
+    void expect_traffic(uint64_t seq, const uint8_t* data, size_t len);
+    void expect_traffic_copy(uint64_t seq, const uint8_t* data, size_t len) {
+        catch_up();
+        expect_traffic(seq, data, len);
+    }
     void expect(const std::vector<uint8_t>& frame) { expect_copy(frame.data(), frame.size()); }
     /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
     void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);

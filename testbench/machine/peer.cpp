@@ -108,7 +108,7 @@ bool Peer::send_frame(uint64_t at, uint64_t& on_wire_ns) {
     if (!m_next_made) make_next();
     m_next_made = false;
     net::Frame& f = m_next;
-    f.time_ns = ns_at(at);
+    stamp_next(at);
     if (m_fault_run) m_inject_ns.push_back(f.time_ns);  // fault runs: what arrived around a reset
     ++m_injected;
     on_wire_ns = m_wire.duration_ns(f);
@@ -117,9 +117,9 @@ bool Peer::send_frame(uint64_t at, uint64_t& on_wire_ns) {
     // board's catch-up would only settle the wire's other direction (frames to this peer's own board).
     Scoreboard& board = m_dut.rx_board();
     if (m_paced)
-        board.expect_caught_up(f.bytes.data(), f.bytes.size());
+        board.expect_traffic(m_gen->last_id(), f.bytes.data(), f.bytes.size());
     else
-        board.expect_copy(f.bytes.data(), f.bytes.size());
+        board.expect_traffic_copy(m_gen->last_id(), f.bytes.data(), f.bytes.size());
     if (m_paced)
         m_wire.transmit_b_at(f, at);
     else
@@ -144,10 +144,17 @@ void Peer::send_due() {
     m_catching_up = false;
 }
 
+// The wire asks for the next frame's time (next_frame) before it is sent at that same time: converted once.
+void Peer::stamp_next(uint64_t at) {
+    if (m_stamped_at == at) return;
+    m_next.time_ns = ns_at(at);
+    m_stamped_at = at;
+}
+
 const net::Frame* Peer::next_frame(uint64_t& at_ticks) {
     if (m_next_at == kNoSend || m_injected == m_cfg.packets) return nullptr;
     if (!m_next_made) make_next();
-    m_next.time_ns = ns_at(m_next_at);
+    stamp_next(m_next_at);
     at_ticks = m_next_at;
     return &m_next;
 }

@@ -68,6 +68,8 @@ class Peer : public sc_core::sc_module, private Arrivals, private wire::PacedSou
     std::unique_ptr<TrafficGen> m_gen;  // made once the driver is up
     net::Frame m_next;                  // the next frame, once made; its storage swapped with the wire's on sending
     bool m_next_made = false;
+    uint64_t m_stamped_at = kNoSend;  // the ticks m_next.time_ns is ns_at() of
+    void stamp_next(uint64_t at);
     uint64_t m_next_at = kNoSend;  // sending on demand: when the next frame goes out (or the peer is done)
     bool m_paced = false;          // sending on demand (paced())
     bool m_catching_up = false;

@@ -148,7 +148,7 @@ void RunProgram::fill_send_window(SeqOf& seq_of, TrafficGen& gen, Rng& frag_rng,
             send_large(seq_of, seq, frame, frag_rng);
         } else {
             gen.next_into(frame);
-            m_tx_board->expect_copy(frame.data(), frame.size());
+            m_tx_board->expect_traffic_copy(gen.last_id(), frame.data(), frame.size());
             send_one(seq_of, seq, frame, 0, frag_rng);
         }
         ++m_sent;

@@ -41,6 +41,8 @@ class TrafficGen {
     void next_into(std::vector<uint8_t>& frame);
     void next_into(uint32_t len, std::vector<uint8_t>& frame);
     uint64_t made() const { return m_seq; }
+    /// The sequence number traffic_id() reads from the last frame made: its low 24 bits, as the header carries it.
+    uint64_t last_id() const { return (m_seq - 1) & 0xFFFFFF; }
 
   private:
     uint32_t pick_size();

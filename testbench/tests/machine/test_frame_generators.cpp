@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/common/splitmix64.h"
+#include "testbench/checkers/scoreboard.h"
 #include "testbench/machine/seeded_bytes.h"
 #include "testbench/machine/traffic.h"
 #include "testbench/machine/traffic_harness.h"
@@ -90,6 +91,10 @@ TEST_CASE("TrafficGen's frames are their format's bytes, also written over reuse
         REQUIRE(fresh.next() == expected);
         reusing.next_into(reused);
         REQUIRE(reused == expected);
+        uint8_t dir = 0;
+        uint64_t id = 0;
+        REQUIRE(tb::traffic_id(reused.data(), reused.size(), dir, id));
+        REQUIRE(reusing.last_id() == id);  // the scoreboard takes it instead of reading the header
     }
     CHECK(reusing.made() == 200);
 }
