@@ -59,16 +59,7 @@ bool FastDmaPort::transport_first(bool write, const pci::MasterRequest& rq, sc_t
 }
 
 bool FastDmaPort::transport_payload(bool write, const pci::MasterRequest& rq, sc_time& delay) {
-    m_ext->cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
-    m_gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    m_gp.set_address(rq.addr);
-    m_gp.set_data_ptr(rq.data);
-    m_gp.set_data_length(rq.len);
-    m_gp.set_streaming_width(rq.len);
-    m_gp.set_byte_enable_ptr(nullptr);
-    m_gp.set_byte_enable_length(0);
-    m_gp.set_dmi_allowed(false);
-    m_gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    host::set_plain_access(m_gp, *m_ext, write, rq.addr, rq.data, rq.len);
     mem->b_transport(m_gp, delay);
     return m_gp.is_response_ok();
 }

@@ -312,15 +312,9 @@ tlm::tlm_response_status DmaVerifier::pass_on_payload(bool write, uint64_t addr,
                                                       unsigned master) {
     PciMasterExtension ext;
     ext.master = master;
-    ext.cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
     tlm::tlm_generic_payload gp;
     gp.set_extension(&ext);
-    gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    gp.set_address(addr);
-    gp.set_data_ptr(data);
-    gp.set_data_length(len);
-    gp.set_streaming_width(len);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    set_plain_access(gp, ext, write, addr, data, len);
     sc_time delay = SC_ZERO_TIME;
     initiator->b_transport(gp, delay);
     gp.clear_extension(&ext);  // on the stack: not the payload's to free

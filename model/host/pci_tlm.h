@@ -31,6 +31,23 @@ inline unsigned pci_master_of(const tlm::tlm_generic_payload& gp) {
     return ext ? ext->master : PciMasterExtension::kUnknownMaster;
 }
 
+/// Sets `gp` up for a plain DMA access by a bus master: `len` bytes at `addr` to or from `data`, every byte enabled,
+/// no streaming, no DMI asked, the response not yet given; `ext` (the payload's PciMasterExtension) gets the command.
+/// What a DirectAccess call stands for (model/common/direct_target_socket.h), for a target reached without one.
+inline void set_plain_access(tlm::tlm_generic_payload& gp, PciMasterExtension& ext, bool write, uint64_t addr,
+                             uint8_t* data, uint32_t len) {
+    ext.cmd = write ? pci::Cmd::MemWrite : pci::Cmd::MemRead;
+    gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    gp.set_address(addr);
+    gp.set_data_ptr(data);
+    gp.set_data_length(len);
+    gp.set_streaming_width(len);
+    gp.set_byte_enable_ptr(nullptr);
+    gp.set_byte_enable_length(0);
+    gp.set_dmi_allowed(false);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
 /// The rules of a bridge's CPU side (shared by the pin-level HostBridge and the fast mode's FastBridge): what a
 /// request breaks, with its TLM response status set, or nullptr when it is fine. I/O and configuration requests,
 /// and memory requests when `max_mem_bytes` is 4, move at most one dword without crossing it.
