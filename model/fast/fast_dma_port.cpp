@@ -17,11 +17,12 @@ FastDmaPort::FastDmaPort(sc_module_name name, const FastDmaParams& params, BusTi
       m_ext(new host::PciMasterExtension) {
     if (m_params.bytes_per_clock == 0) m_params.bytes_per_clock = 4;
     // Host memory has read data ready read_latency clocks after the address phase; the read's turnaround clock
-    // overlaps the first of them. The setup does not depend on the data phases (pci::burst_clocks adds them), so
-    // the part without a DAC is the port's own, once: a DAC adds one clock.
+    // overlaps the first of them. pci::burst_clocks adds the data phases to the rest, so each kind of burst's setup
+    // is the port's own, computed once.
     const uint64_t waits = m_params.read_latency_clocks == 0 ? 0 : m_params.read_latency_clocks - 1;
-    m_setup[0] = pci::burst_clocks(false, 0, false, waits) - 1;
-    m_setup[1] = pci::burst_clocks(true, 0, false, 0) - 1;
+    for (const bool write : {false, true})
+        for (const bool dac : {false, true})
+            m_setup[write][dac] = pci::burst_clocks(write, 0, dac, write ? 0 : waits) - 1;
     m_gp.set_extension(m_ext);
 }
 
@@ -69,7 +70,7 @@ BurstShape FastDmaPort::shape(const pci::MasterRequest& rq) const {
     b.write = pci::cmd_is_write(rq.cmd);
     b.phases = pci::burst_data_phases(rq.addr, rq.len, m_params.bytes_per_clock);
     const bool dac = m_params.dac_capable && rq.addr + rq.len > (1ull << 32);
-    b.setup = m_setup[b.write] + (dac ? 1 : 0);
+    b.setup = m_setup[b.write][dac];
     b.latency_timer = m_nic ? m_nic->config_space().latency_timer() : 0;
     return b;
 }

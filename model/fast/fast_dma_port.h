@@ -79,7 +79,7 @@ class FastDmaPort : public sc_core::sc_module, public nic::DmaPort, private Burs
     bool transport_payload(bool write, const pci::MasterRequest& rq, sc_core::sc_time& delay);
 
     FastDmaParams m_params;
-    uint64_t m_setup[2];  // BurstShape::setup without a DAC: [0] a read, [1] a write
+    uint64_t m_setup[2][2];  // BurstShape::setup by [write][dac]
     BusTimeline m_own_timeline;
     BusTimeline* m_timeline;
     nic::Nic82540em* m_nic = nullptr;
