@@ -10,7 +10,8 @@ void Scoreboard::problem(const std::string& what) {
     if (m_first_problem.empty()) m_first_problem = m_name + ": " + what;
 }
 
-void Scoreboard::expect_caught_up(const uint8_t* data, size_t len) {
+void Scoreboard::expect_copy(const uint8_t* data, size_t len) {
+    catch_up();
     uint8_t dir;
     uint64_t seq;
     if (traffic_id(data, len, dir, seq)) expect_traffic(seq, data, len);

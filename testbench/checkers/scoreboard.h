@@ -41,20 +41,16 @@ class Scoreboard {
     explicit Scoreboard(std::string name) : m_name(std::move(name)) {}
     /// A frame that should arrive (its sequence number is read from its traffic header), copied into the storage
     /// of a frame no longer tracked, so that a run expecting a frame per frame sent allocates none once under way.
-    void expect_copy(const uint8_t* data, size_t len) {
-        catch_up();
-        expect_caught_up(data, len);
-    }
-    /// expect_copy() for the board's own Arrivals while they send: they are catching up already, and what they
-    /// would deliver now (frames to another board) changes nothing this board holds.
-    void expect_caught_up(const uint8_t* data, size_t len);
-    /// As expect_caught_up() for a frame whose traffic_id() the caller knows (TrafficGen::last_id()): the header is
-    /// not read again.
-    void expect_traffic(uint64_t seq, const uint8_t* data, size_t len);
+    void expect_copy(const uint8_t* data, size_t len);
+    /// expect_copy() of a frame whose traffic_id() the caller knows (TrafficGen::last_id()): the header is not read
+    /// again.
     void expect_traffic_copy(uint64_t seq, const uint8_t* data, size_t len) {
         catch_up();
         expect_traffic(seq, data, len);
     }
+    /// expect_traffic_copy() for the board's own Arrivals while they send: they are catching up already, and what
+    /// they would deliver now (frames to another board) changes nothing this board holds.
+    void expect_traffic(uint64_t seq, const uint8_t* data, size_t len);
     void expect(const std::vector<uint8_t>& frame) { expect_copy(frame.data(), frame.size()); }
     /// A frame that should arrive as TCP segments of at most `mss` payload bytes each (Large Send Offload).
     void expect_segmented(uint64_t seq, const std::vector<uint8_t>& frame);
