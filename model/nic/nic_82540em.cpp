@@ -341,7 +341,12 @@ void Nic82540em::wake_at_ns(uint64_t deadline) {
     // The sleeping device asks again after each frame or register write, mostly for the wake it already waits for:
     // one no earlier than a wake asked since it fell asleep changes nothing (BusClock::wake_at(): an earlier wake
     // wins, and the clock keeps it until the device wakes).
-    if (at >= m_asked_wake) return;
+    if (at >= m_asked_wake) {
+#ifdef NICSIM_CHECK_WORK_CACHE
+        if (!m_bus.CLK.holds_wake_by(m_agent, time_from_value(at))) work_cache_stale("clock wake");
+#endif
+        return;
+    }
     m_asked_wake = at;
     m_bus.CLK.wake_at(m_agent, time_from_value(at));
 }
