@@ -133,10 +133,6 @@ bool NicDataPath::work_answers_current() const {
     return m_tx->work_answer_current() && m_rx->work_answer_current();
 }
 
-uint64_t NicDataPath::next_deadline_ns() const {
-    return m_tx->next_wire_ns();
-}
-
 uint64_t NicDataPath::idle_until_ns(uint64_t now_ns) const {
     if (has_work(now_ns)) return 0;
     return m_tx->fifo_waiting() ? m_mac->tx_free_at_ns() : ~uint64_t(0);  // the wire frees for the FIFO's head

@@ -129,7 +129,8 @@ class NicDataPath : public pci::MasterClient {
     bool work_answers_current() const;
     /// With has_work() false: when the data path next needs a tick by itself (the wire becoming free for a frame in
     /// the TX FIFO), or ~0 when only an outside event (DMA completion, register write, frame) can give it work.
-    uint64_t next_deadline_ns() const;
+    /// Inline, in tx_engine.h: a sleeping device asks for it after every edge and every change.
+    inline uint64_t next_deadline_ns() const;
     /// Until when (exclusive) has_work() stays false from `now_ns` on while nothing but time changes (0: it has
     /// work now).
     uint64_t idle_until_ns(uint64_t now_ns) const;

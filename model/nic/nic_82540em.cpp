@@ -6,6 +6,7 @@
 
 #include "model/common/hex.h"
 #include "model/common/sim_now.h"
+#include "model/nic/tx_engine.h"
 #include "model/nic/work_cache.h"
 
 namespace nicsim::nic {
@@ -316,6 +317,7 @@ inline void Nic82540em::evaluate_edge() {
     // The device drives INTA# and never samples it. In the fast mode its own INTA# change, published after it fell
     // asleep, does not wake it for an edge with nothing to do; the pin level keeps that edge (and its `awake` trace).
     m_bus.CLK.sleep(m_agent, true, !m_dma_event_driven);
+    m_asked_wake = kNoWake;
     wake_at_deadline();
     set_dma_alarm();
 }
@@ -335,7 +337,18 @@ void Nic82540em::wake_at_ns(uint64_t deadline) {
     const uint64_t ns = deadline - time_ns();
     if (ns >= m_exact_ns) return wake_at_far(ns);
     // sim_now() + time_from_ns(ns): sc_time's + adds the values.
-    m_bus.CLK.wake_at(m_agent, time_from_value(sim_now().value() + ns * m_ticks_per_ns));
+    const uint64_t at = sim_now().value() + ns * m_ticks_per_ns;
+    // The sleeping device asks again after each frame or register write, mostly for the wake it already waits for:
+    // one no earlier than a wake asked since it fell asleep changes nothing (BusClock::wake_at(): an earlier wake
+    // wins, and the clock keeps it until the device wakes).
+    if (at >= m_asked_wake) {
+#ifdef NICSIM_CHECK_WORK_CACHE
+        if (!m_bus.CLK.holds_wake_by(m_agent, time_from_value(at))) work_cache_stale("clock wake");
+#endif
+        return;
+    }
+    m_asked_wake = at;
+    m_bus.CLK.wake_at(m_agent, time_from_value(at));
 }
 
 void Nic82540em::wake_at_far(uint64_t ns) {

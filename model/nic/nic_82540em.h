@@ -257,6 +257,10 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     // time_from_ns()'s scale, fixed by the constructor's ticks_per_ns(): wake_at_ns() without its guarded static.
     uint64_t m_ticks_per_ns = 0;
     uint64_t m_exact_ns = 0;  // below, `ns` nanoseconds are ns * m_ticks_per_ns time units
+    static constexpr uint64_t kNoWake = ~uint64_t(0);
+    // The earliest timed wake (time resolution units) wake_at_ns() asked of the clock since the device last fell
+    // asleep, or kNoWake: the clock holds a wake at or before it until the device wakes.
+    uint64_t m_asked_wake = kNoWake;
     pci::BusClock::AgentId m_agent;
     NicFrontStats m_stats;
 };

@@ -108,10 +108,6 @@ bool TxEngine::compute_engine_work() const {
     return m_cache.has_work(idle());
 }
 
-uint64_t TxEngine::next_wire_ns() const {
-    return m_fifo_count != 0 && m_mac.link_up() ? m_mac.tx_free_at_ns() : ~uint64_t(0);
-}
-
 uint32_t TxEngine::next_out_len() const {
     return out_bytes(m_out_single ? m_pkt_len : static_cast<uint32_t>(m_segs[m_seg_next].size()));
 }

@@ -43,7 +43,9 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     /// Frames wait in the TX FIFO for the wire.
     bool fifo_waiting() const { return m_fifo_count != 0; }
     /// When a frame in the TX FIFO waits for the wire: the MAC's free time; otherwise ~0 (nothing timed).
-    uint64_t next_wire_ns() const;
+    uint64_t next_wire_ns() const {
+        return m_fifo_count != 0 && m_mac.link_up() ? m_mac.tx_free_at_ns() : ~uint64_t(0);
+    }
 
     void descriptors_written_back(unsigned count, unsigned reported, bool immediate) override;
     void dma_done(const DmaOp& op, DmaResult result) override;
@@ -154,5 +156,9 @@ class TxEngine : public DescCacheOwner, public DmaClient {
     bool m_traced = false;
     uint8_t m_trace_state = 0;  // m_state as traced, refreshed after each step only when m_traced
 };
+
+inline uint64_t NicDataPath::next_deadline_ns() const {
+    return m_tx->next_wire_ns();
+}
 
 }  // namespace nicsim::nic

@@ -71,16 +71,11 @@ void BusClock::wake(AgentId id) {
 }
 
 void BusClock::wake_at_edge(AgentId id, uint64_t k) {
-    Slot& s = m_slots[id];
-    if (k < s.wake_edge) s.wake_edge = k;
-    if (k < m_timed_wake) m_timed_wake = k;
+    note_wake(m_slots[id], k);
     schedule_from(k);
 }
 
-void BusClock::set_alarm(AgentId id, const sc_time& at) {
-    Slot& s = m_slots[id];
-    if (s.awake) return;
-    const uint64_t k = open_edge_at(at.value());
+void BusClock::set_alarm_edge(Slot& s, uint64_t k) {
     const uint64_t was = s.alarm_edge;
     s.alarm_edge = k;
     if (k <= was) {  // the first, or earlier: as wake_at()

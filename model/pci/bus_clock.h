@@ -75,19 +75,40 @@ class BusClock : public sc_core::sc_module {
     void wake(AgentId id);
     /// Evaluate a sleeping agent from the first rising edge at or after `at` (absolute time); an earlier wake wins.
     void wake_at(AgentId id, const sc_core::sc_time& at) {
-        const Slot& s = m_slots[id];
+        Slot& s = m_slots[id];
         if (s.awake) return;
         const uint64_t k = open_edge_at(at.value());
+        // From an agent's clock_edge() (the fast mode's NIC falling asleep): edge_method() schedules the next edge
+        // after every agent has had its say, so only the earliest wakes are noted.
+        if (m_dispatching) return note_wake(s, k);
         // A sleeping agent asks again for the edge it already waits for (the fast mode's NIC after each frame or
         // register write): inline, without the call, when nothing below would change.
-        if (k >= s.wake_edge && k >= m_timed_wake && (m_dispatching || (k >= m_next_edge && k != m_alarm_edge))) return;
+        if (k >= s.wake_edge && k >= m_timed_wake && k >= m_next_edge && k != m_alarm_edge) return;
         wake_at_edge(id, k);
     }
     /// A sleeping agent's alarm: as wake_at(), but each call replaces the previous alarm, later as well as earlier
     /// (the fast mode's DMA completion, which a CPU cycle that cuts the burst moves later); wake_at()'s wakes still
     /// apply. Cleared when the agent wakes.
-    void set_alarm(AgentId id, const sc_core::sc_time& at);
+    void set_alarm(AgentId id, const sc_core::sc_time& at) {
+        Slot& s = m_slots[id];
+        if (s.awake) return;
+        const uint64_t k = open_edge_at(at.value());
+        // The first alarm of an agent falling asleep in its clock_edge() (the fast mode's NIC with a DMA in flight):
+        // as wake_at() from there.
+        if (m_dispatching && k <= s.alarm_edge) {
+            s.alarm_edge = k;
+            if (k < m_timed_wake) m_timed_wake = k;
+            return;
+        }
+        set_alarm_edge(s, k);
+    }
     bool awake(AgentId id) const { return m_slots[id].awake; }
+    /// True when the sleeping agent already waits for an edge at or before the first one wake_at(id, at) would give
+    /// (such a wake_at() changes nothing): for an agent's checks of the wakes it does not ask again.
+    bool holds_wake_by(AgentId id, const sc_core::sc_time& at) const {
+        const Slot& s = m_slots[id];
+        return !s.awake && s.wake_edge <= open_edge_at(at.value());
+    }
 
     /// The resolved bus lines changed (PciBus calls this): wakes the agents sleeping on bus changes; `inta_only`:
     /// nothing but INTA# changed, which wakes only those that sleep on_inta.
@@ -160,6 +181,11 @@ class BusClock : public sc_core::sc_module {
         return k < m_edges ? m_edges : k;
     }
     void wake_at_edge(AgentId id, uint64_t edge);  // wake_at() for its edge
+    void note_wake(Slot& s, uint64_t edge) {       // the timed wake's edge, without scheduling it
+        if (edge < s.wake_edge) s.wake_edge = edge;
+        if (edge < m_timed_wake) m_timed_wake = edge;
+    }
+    void set_alarm_edge(Slot& s, uint64_t edge);  // set_alarm() for its edge
     void edge_method();
     void evaluate_edge(uint64_t edge, bool batch = false);
     void evaluate_batched_edge(uint64_t edge);  // an edge of a batch after its first

@@ -164,3 +164,20 @@ TEST_CASE(
     CHECK(clk.edges() == 7);
     CHECK_FALSE(clk.running());
 }
+
+TEST_CASE("holds_wake_by: a sleeping agent's standing timed wake covers a later ask, not an earlier one",
+          "[pci][clock]") {
+    BusClock clk("clk", kPeriod);
+    AlarmAgent a(clk);
+    a.plan = {{0, {3, 8}}, {3, {0, 0}}};  // at edge 0: an alarm for edge 3 and a timed wake for edge 8
+    sc_start(edge_time(1) + sc_time(1, SC_NS));
+    // The NIC leaves out a wake_at() this answers true for: such a call would change nothing.
+    CHECK(clk.holds_wake_by(a.id, edge_time(8)));
+    CHECK(clk.holds_wake_by(a.id, edge_time(12)));
+    CHECK(clk.holds_wake_by(a.id, edge_time(8) - sc_time(1, SC_NS)));  // rounds up to edge 8
+    CHECK_FALSE(clk.holds_wake_by(a.id, edge_time(7)));
+    // The alarm wakes it at edge 3: the wake for edge 8 went with it.
+    sc_start(kPeriod * 4);
+    CHECK(a.edges == std::vector<uint64_t>{0, 3});
+    CHECK_FALSE(clk.holds_wake_by(a.id, edge_time(12)));
+}
