@@ -19,10 +19,7 @@ NicDataPath::NicDataPath(NicContext& ctx, WireSink& wire, DmaPort* port)
       m_mac(std::make_unique<Mac>(m_loop_tap, ctx.params().link_mbps, ctx.params().link_up)),
       m_dma(std::make_unique<DmaEngine>(ctx, port ? *port : *m_own_port)),
       m_tx(std::make_unique<TxEngine>(ctx, *m_dma, *m_mac, m_stats)),
-      m_rx(std::make_unique<RxEngine>(ctx, *m_dma, m_stats)) {
-    m_mac->set_rx_callback([this](const Frame& f) { m_rx->receive(f); });
-    m_mac->set_rx_bad_callback([this](const Frame& f) { m_rx->receive(f, true); });
-}
+      m_rx(std::make_unique<RxEngine>(ctx, *m_dma, m_stats)) {}
 
 // RCTL.LBM = 01 (8254x manual, section 13.4.22): the MAC's transmitted frames go back to its own receiver, never
 // onto the wire; the PHY's loopback (BMCR.LOOPBACK) does the same one stage further, behind the link.
@@ -96,18 +93,19 @@ void NicDataPath::receive(const Frame& frame) {
     receive_frame(frame, false);
 }
 
+// The MAC's checks, then the receiver (as the MAC's callbacks would be called, before the counts below).
 void NicDataPath::receive_frame(const Frame& frame, bool looped) {
-    const MacStats before = m_mac->stats();
+    using Verdict = Mac::RxVerdict;
     const uint32_t rctl = m_ctx.read_reg(e1000::RCTL);
     const bool lpe = e1000::rctl::LPE::get(rctl) != 0;
     const bool sbp = e1000::rctl::SBP::get(rctl) != 0;  // bad frames (CRC errors) are stored, with CE set
-    const bool passed = m_mac->receive(frame, lpe ? kMaxFrameBytes : kMaxStdFrameBytes, sbp, looped);
-    const MacStats& after = m_mac->stats();
-    if (after.rx_bad_fcs != before.rx_bad_fcs) m_ctx.count_stat(e1000::CRCERRS, 1);
-    if (passed) return;
-    if (after.rx_undersize != before.rx_undersize) m_ctx.count_stat(e1000::RUC, 1);
-    if (after.rx_oversize != before.rx_oversize) m_ctx.count_stat(e1000::ROC, 1);
-    if (after.rx_link_down != before.rx_link_down) ++m_stats.rx_link_down;
+    const Verdict v = m_mac->check_receive(frame, lpe ? kMaxFrameBytes : kMaxStdFrameBytes, sbp, looped);
+    if (Mac::passed(v)) m_rx->receive(frame, v == Verdict::kBadStored);
+    if (v == Verdict::kBadFcs || v == Verdict::kBadStored) m_ctx.count_stat(e1000::CRCERRS, 1);
+    if (Mac::passed(v)) return;
+    if (v == Verdict::kUndersize) m_ctx.count_stat(e1000::RUC, 1);
+    if (v == Verdict::kOversize) m_ctx.count_stat(e1000::ROC, 1);
+    if (v == Verdict::kLinkDown) ++m_stats.rx_link_down;
     ++m_stats.rx_dropped;
 }
 

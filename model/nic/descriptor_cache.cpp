@@ -19,6 +19,7 @@ DescriptorCache::DescriptorCache(NicContext& ctx, DmaEngine& dma, const RingRegs
       m_dma(dma),
       m_regs(regs),
       m_dctl_word(ctx.reg_storage(regs.dctl)),
+      m_head_word(ctx.reg_poke_storage(regs.head)),
       m_owner(owner),
       m_stats(stats),
       m_work(work),
@@ -202,7 +203,7 @@ void DescriptorCache::start_fetch() {
 
 void DescriptorCache::retire_unreported(uint64_t n) {
     m_wb += n;
-    m_ctx.set_reg(m_regs.head, ring_index(m_wb));
+    set_head(ring_index(m_wb));
     if (m_traced) update_trace();
     m_owner.descriptors_written_back(static_cast<unsigned>(n), 0, false);
 }
@@ -279,7 +280,7 @@ void DescriptorCache::dma_done(const DmaOp& op, DmaResult result) {
         m_stats.desc_writeback_lost += n;  // DD never reaches memory: the driver must detect the stall and reset
     m_wb += m_wb_count;
     next_reported();
-    m_ctx.set_reg(m_regs.head, ring_index(m_wb));
+    set_head(ring_index(m_wb));
     if (m_traced) update_trace();
     m_owner.descriptors_written_back(m_wb_count, m_wb_reported, m_wb_immediate);
 }

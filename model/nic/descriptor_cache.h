@@ -121,6 +121,13 @@ class DescriptorCache : public DmaClient {
     DmaEngine& m_dma;
     const RingRegs m_regs;
     const uint32_t* m_dctl_word;  // TXDCTL/RXDCTL in the register file (read on every evaluation), or null: reg()
+    uint32_t* m_head_word;        // TDH/RDH in the register file (set per write-back), or null: set_reg()
+    void set_head(uint32_t index) {
+        if (m_head_word)
+            *m_head_word = index;
+        else
+            m_ctx.set_reg(m_regs.head, index);
+    }
     DescCacheOwner& m_owner;
     DataPathStats& m_stats;
     WorkCache& m_work;

@@ -118,23 +118,33 @@ uint64_t Mac::transmit_swap(std::vector<uint8_t>& frame, size_t len, bool insert
 }
 
 bool Mac::receive(const Frame& frame, unsigned max_bytes, bool store_bad, bool looped) {
+    const RxVerdict v = check_receive(frame, max_bytes, store_bad, looped);
+    if (v == RxVerdict::kBadStored) {
+        if (m_rx_bad) m_rx_bad(frame);
+    } else if (v == RxVerdict::kGood && m_rx) {
+        m_rx(frame);
+    }
+    return passed(v);
+}
+
+Mac::RxVerdict Mac::check_receive(const Frame& frame, unsigned max_bytes, bool store_bad, bool looped) {
     if (!m_link_up && !looped) {
         ++m_stats.rx_link_down;
-        return false;
+        return RxVerdict::kLinkDown;
     }
     const size_t len = frame.bytes.size();
     const bool bad_fcs = frame.fcs_included && !fcs_ok(frame.bytes.data(), len);
     if (bad_fcs) {
         ++m_stats.rx_bad_fcs;
-        if (!store_bad || len < kMinFrameBytes + kFcsBytes || len > max_bytes + kFcsBytes) return false;
+        if (!store_bad || len < kMinFrameBytes + kFcsBytes || len > max_bytes + kFcsBytes) return RxVerdict::kBadFcs;
     }
     if (len < kMinFrameBytes + (frame.fcs_included ? kFcsBytes : 0u)) {
         ++m_stats.rx_undersize;
-        return false;
+        return RxVerdict::kUndersize;
     }
     if (len > max_bytes + (frame.fcs_included ? kFcsBytes : 0u)) {
         ++m_stats.rx_oversize;
-        return false;
+        return RxVerdict::kOversize;
     }
     ++m_stats.rx_frames;
     m_stats.rx_bytes += len;
@@ -142,12 +152,7 @@ bool Mac::receive(const Frame& frame, unsigned max_bytes, bool store_bad, bool l
         m_trace->rx_len = static_cast<uint32_t>(len);
         ++m_trace->rx_frames;
     }
-    if (bad_fcs) {
-        if (m_rx_bad) m_rx_bad(frame);
-    } else if (m_rx) {
-        m_rx(frame);
-    }
-    return true;
+    return bad_fcs ? RxVerdict::kBadStored : RxVerdict::kGood;
 }
 
 }  // namespace nicsim::nic

@@ -89,6 +89,12 @@ class Mac {
     /// excluded). `looped` frames come from the MAC's own transmitter (loopback) and do not need the link.
     /// Returns true when the frame was passed on.
     bool receive(const Frame& frame, unsigned max_bytes = kMaxFrameBytes, bool store_bad = false, bool looped = false);
+    /// What receive() decides for a frame, and why it drops one.
+    enum class RxVerdict : uint8_t { kGood, kBadStored, kLinkDown, kBadFcs, kUndersize, kOversize };
+    /// receive()'s checks and counts without the callbacks: the data path hands a frame passed on (kGood, or
+    /// kBadStored for the bad-frame callback) to its receiver itself, with no std::function call per frame.
+    RxVerdict check_receive(const Frame& frame, unsigned max_bytes, bool store_bad, bool looped);
+    static bool passed(RxVerdict v) { return v == RxVerdict::kGood || v == RxVerdict::kBadStored; }
     /// MAC loopback (RCTL.LBM = 01): the transmitter runs whatever the link, and the data path turns its frames
     /// back to the receiver.
     void set_loopback(bool on) { m_loopback = on; }

@@ -284,6 +284,7 @@ void Nic82540em::tick_bus_engines() {
 }
 
 void Nic82540em::clock_edge() {
+    m_defer_irq = true;
     take_dma_done();
     const pci::BusClock& clk = m_bus.CLK;
     m_edge_ns = clk.dispatching() && m_period_ns != 0 ? (clk.edges() - 1) * m_period_ns : now_ns();
@@ -292,14 +293,21 @@ void Nic82540em::clock_edge() {
     m_in_edge = false;
 }
 
+void Nic82540em::end_irq_deferral() {
+    m_defer_irq = false;
+    if (m_irq_stale) update_irq();
+}
+
 inline void Nic82540em::evaluate_edge() {
     ++m_stats.awake_clocks;
     if (m_bus.CLK.batch_edge()) {
+        end_irq_deferral();
         steady_evaluate();
         return;
     }
     const pci::Lines& l = m_bus.lines();
     if (!l.rst_n) {
+        end_irq_deferral();
         if (!m_in_reset) reset();
         m_in_reset = true;
         return;
@@ -309,6 +317,7 @@ inline void Nic82540em::evaluate_edge() {
     if (!bus_engines_idle()) tick_bus_engines();
     if (m_eeprom.busy()) m_eeprom.tick();
     if (!m_cfg.powered_down()) m_dp->tick();  // no bus mastering from D3hot
+    m_defer_irq = false;
     update_irq();
     if (needs_clock_irq_evaluated()) return;
     // Asleep until a line changes, wake() (a frame, the link, a register write, DMA done) or the next deadline: a
@@ -402,6 +411,7 @@ void Nic82540em::woken() {
 }
 
 void Nic82540em::update_irq() {
+    m_irq_stale = false;
     const bool line = m_irq.evaluate(time_ns()) && !m_cfg.powered_down();  // no interrupts from D3hot
     if (line != m_inta) {
         m_inta = line;
@@ -457,18 +467,21 @@ uint32_t Nic82540em::status_value() const {
 
 void Nic82540em::raise_irq(uint32_t icr_bits) {
     m_irq.raise(icr_bits);
+    if (defer_irq()) return;
     update_irq();
     if (!m_taking_frame) changed();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
 
 void Nic82540em::tx_done_event(bool immediate) {
     m_irq.tx_done(immediate, now_ns());
+    if (defer_irq()) return;
     update_irq();
     wake();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
 
 void Nic82540em::rx_done_event(bool immediate) {
     m_irq.rx_done(immediate, now_ns());
+    if (defer_irq()) return;
     update_irq();
     wake();  // a sleeping device must schedule the moderation timer / throttle deadline
 }
@@ -480,6 +493,12 @@ uint32_t Nic82540em::reg(uint32_t offset) const {
 const uint32_t* Nic82540em::reg_storage(uint32_t offset) const {
     const RegisterSpec* s = m_regs.spec(offset);
     return s && !(s->hooks & kPeek) ? &m_regs.word(offset) : nullptr;
+}
+
+uint32_t* Nic82540em::reg_poke_storage(uint32_t offset) {
+    const RegisterSpec* s = offset < kBar0Size && (offset & 3u) == 0 ? m_regs.spec(offset) : nullptr;
+    const bool plain = s && !(s->hooks & (kPeek | kPoke)) && s->access != Access::WO;  // RegisterFile::poke's store
+    return plain ? &m_regs.word(offset) : nullptr;
 }
 
 void Nic82540em::set_reg(uint32_t offset, uint32_t value) {
@@ -669,7 +688,7 @@ void Nic82540em::write_pba(uint32_t value) {
 // ---- the register file as software sees it ----
 
 uint32_t Nic82540em::read_register(uint32_t offset) {
-    take_dma_done();
+    software_access();
     ++m_stats.reg_reads;
     if (offset >= kBar0Size) {
         diagnostic("register-offset", "read of offset " + hex(offset) + " outside the 128 KiB register space");
@@ -679,7 +698,7 @@ uint32_t Nic82540em::read_register(uint32_t offset) {
 }
 
 void Nic82540em::write_register(uint32_t offset, uint32_t value, uint8_t byte_enables) {
-    take_dma_done();
+    software_access();
     ++m_stats.reg_writes;
     if (offset >= kBar0Size) {
         diagnostic("register-offset", "write of offset " + hex(offset) + " outside the 128 KiB register space");
@@ -698,7 +717,7 @@ bool Nic82540em::target_claim(const pci::TargetAccess& a) {
 }
 
 pci::TargetReply Nic82540em::target_read(const pci::TargetAccess& a, uint64_t& data) {
-    take_dma_done();  // software sees a completion of this instant, as when the port's own method reported it
+    software_access();  // software sees a completion of this instant, as when the port's own method reported it
     if (pci::cmd_is_config(a.cmd)) {
         ++m_stats.config_reads;
         data = m_cfg.read(static_cast<uint16_t>(a.addr & 0xFCu));
@@ -726,7 +745,7 @@ pci::TargetReply Nic82540em::target_write_ready(const pci::TargetAccess& a) {
 }
 
 pci::TargetReply Nic82540em::target_write(const pci::TargetAccess& a, uint64_t data, uint8_t byte_enables) {
-    take_dma_done();
+    software_access();
     const uint32_t v = static_cast<uint32_t>(data);
     if (pci::cmd_is_config(a.cmd)) {
         ++m_stats.config_writes;

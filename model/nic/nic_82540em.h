@@ -109,6 +109,7 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     uint32_t reg(uint32_t offset) const override;
     void set_reg(uint32_t offset, uint32_t value) override;
     const uint32_t* reg_storage(uint32_t offset) const override;
+    uint32_t* reg_poke_storage(uint32_t offset) override;
     void add_stat(uint32_t offset, uint64_t amount) override;
     void raise_irq(uint32_t icr_bits) override;
     void tx_done_event(bool immediate) override;
@@ -166,6 +167,12 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
         if (m_dma_done.pending && m_dma_done.at <= sim_now()) take_pending_dma_done();
     }
     void take_pending_dma_done();
+    /// Before software reads or writes the device: a completion of this instant, and an interrupt change deferred in
+    /// this edge (defer_irq()) evaluated, as at the change, before ICR, IMS or a reset can alter what it finds.
+    void software_access() {
+        take_dma_done();
+        if (m_irq_stale) update_irq();
+    }
     [[gnu::noinline]] void take_earlier_dma_done();  // dma_port_done()'s take_dma_done(), off its path
     void set_dma_alarm();                            // a sleeping device wakes for its pending completion's edge
     void reset_registers();
@@ -181,12 +188,25 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     unsigned mac_mbps() const;
     bool mac_full_duplex() const;
     void write_phy_reset(bool asserted);
-    void service_phy();
+    void service_phy() {  // inline: every evaluated edge asks it
+        const uint64_t now = time_ns();
+        if (now >= phy_deadline_ns()) advance_phy(now);
+    }
     // service_phy()'s work when a PHY or MDIO deadline is due; out of line, so the check each clock stays small.
     [[gnu::noinline]] void advance_phy(uint64_t now);
     uint64_t phy_deadline_ns() const { return std::min(m_mdio.deadline(), m_phy.next_event_ns()); }
     void update_master_config();
     void update_irq();
+    /// Inside clock_edge() (its DMA completion, its engines' ticks) an interrupt cause or timer change only marks the
+    /// line stale: the edge evaluates the interrupts itself at the same instant, after its data path and before it
+    /// decides to sleep; nothing in between reads the line, and the device is awake throughout, so an evaluation and
+    /// wake() at the change would change nothing.
+    bool defer_irq() {
+        if (!m_defer_irq) return false;
+        m_irq_stale = true;
+        return true;
+    }
+    void end_irq_deferral();  // an edge that does not evaluate the interrupts itself: what was deferred, now
     // The register file's handlers (nic_registers.cpp): bound in wire_registers() to the hooks the table declares.
     void wire_registers();
     void wire_interrupt_registers();
@@ -233,6 +253,8 @@ class Nic82540em : public sc_core::sc_module, public NicContext, public pci::Tar
     uint32_t m_ioaddr = 0;                                          // I/O window address register
 
     bool m_inta = false;
+    bool m_defer_irq = false;  // clock_edge() is running: defer_irq()
+    bool m_irq_stale = false;  // an interrupt change deferred to the edge's update_irq()
     /// Neither bus engine has anything to do on this clock: the lines are idle, the target holds no claim and the
     /// master neither a request nor a park to begin or end. Both engines change only when ticked, started or reset,
     /// so once found, this holds until the lines change (PciBus::line_generation) or one of those happens.

@@ -55,6 +55,13 @@ class NicContext {
         (void)offset;
         return nullptr;
     }
+    /// Where the register at `offset` keeps its value when NicContext::set_reg() on it is a plain store into the
+    /// register file (no peek or poke hook, not write-only), for a block that sets it once per frame; null otherwise
+    /// (then set_reg()).
+    virtual uint32_t* reg_poke_storage(uint32_t offset) {
+        (void)offset;
+        return nullptr;
+    }
     /// Add to a statistics counter register (GPRC, GOTCL...), saturating as the hardware does.
     virtual void add_stat(uint32_t offset, uint64_t amount) = 0;
     /// add_stat() inline when the context gave its counters (use_stat_counters): the data path counts several

@@ -59,11 +59,6 @@ void Nic82540em::write_phy_reset(bool asserted) {
     wake();
 }
 
-void Nic82540em::service_phy() {
-    const uint64_t now = now_ns();
-    if (now >= phy_deadline_ns()) advance_phy(now);
-}
-
 void Nic82540em::advance_phy(uint64_t now) {
     const bool was_up = link_up();
     MdioController::Done done;

@@ -255,3 +255,50 @@ TEST_CASE("received frames with a bad FCS are counted and dropped and good ones 
     CHECK(mac.stats().rx_link_down == 1);
     CHECK(mac.stats().rx_bytes == good.bytes.size() + 60);
 }
+
+// The data path asks check_receive() and hands a passed frame to its receiver itself; receive() is check_receive()
+// and the callbacks. Each verdict must be the reason the counters give, and passed() exactly what receive() returns.
+TEST_CASE("check_receive's verdict names the counter receive() moves and passes what receive() passes", "[nic][mac]") {
+    Frame good;
+    good.bytes = frame_of(100);
+    append_fcs(good.bytes);
+    good.fcs_included = true;
+    Frame bad = good;
+    bad.bytes[50] ^= 1;
+    Frame runt;
+    runt.bytes = frame_of(40);
+    Frame big;
+    big.bytes = frame_of(1600);
+    struct Case {
+        const Frame* frame;
+        bool store_bad, link_up, looped;
+        Mac::RxVerdict verdict;
+    };
+    const Case cases[] = {
+        {&good, false, true, false, Mac::RxVerdict::kGood},    {&bad, false, true, false, Mac::RxVerdict::kBadFcs},
+        {&bad, true, true, false, Mac::RxVerdict::kBadStored}, {&runt, false, true, false, Mac::RxVerdict::kUndersize},
+        {&big, false, true, false, Mac::RxVerdict::kOversize}, {&good, false, false, false, Mac::RxVerdict::kLinkDown},
+        {&good, false, false, true, Mac::RxVerdict::kGood},
+    };
+    for (const Case& c : cases) {
+        Capture wire;
+        Mac checked(wire, 1000, c.link_up), called(wire, 1000, c.link_up);
+        int good_calls = 0, bad_calls = 0;
+        called.set_rx_callback([&](const Frame&) { ++good_calls; });
+        called.set_rx_bad_callback([&](const Frame&) { ++bad_calls; });
+        const Mac::RxVerdict v = checked.check_receive(*c.frame, kMaxStdFrameBytes, c.store_bad, c.looped);
+        const bool passed = called.receive(*c.frame, kMaxStdFrameBytes, c.store_bad, c.looped);
+        CHECK(v == c.verdict);
+        CHECK(Mac::passed(v) == passed);
+        CHECK(good_calls == (v == Mac::RxVerdict::kGood ? 1 : 0));
+        CHECK(bad_calls == (v == Mac::RxVerdict::kBadStored ? 1 : 0));
+        const MacStats& a = checked.stats();
+        const MacStats& b = called.stats();
+        CHECK(a.rx_frames == b.rx_frames);
+        CHECK(a.rx_bad_fcs == (v == Mac::RxVerdict::kBadFcs || v == Mac::RxVerdict::kBadStored ? 1u : 0u));
+        CHECK(a.rx_undersize == (v == Mac::RxVerdict::kUndersize ? 1u : 0u));
+        CHECK(a.rx_oversize == (v == Mac::RxVerdict::kOversize ? 1u : 0u));
+        CHECK(a.rx_link_down == (v == Mac::RxVerdict::kLinkDown ? 1u : 0u));
+        CHECK(b.rx_bad_fcs == a.rx_bad_fcs);
+    }
+}

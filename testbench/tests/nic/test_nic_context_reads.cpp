@@ -36,3 +36,27 @@ TEST_CASE("the data path's inline register reads give what reg() gives at every 
     CHECK(differ == 0);
     b.check_clean();
 }
+
+// The descriptor caches set TDH/RDH through NicContext::reg_poke_storage() instead of the virtual set_reg(): where
+// the device offers a register's storage, a store there must be exactly what set_reg() does (no hook takes it).
+TEST_CASE("a register's poke storage is where set_reg() stores it, at every offset the device offers one",
+          "[nic][regs]") {
+    test::NicMachineBench b;
+    nic::NicContext& ctx = b.nic;
+    CHECK(ctx.reg_poke_storage(TDH) != nullptr);  // the ones the descriptor caches use
+    CHECK(ctx.reg_poke_storage(RDH) != nullptr);
+    unsigned offered = 0, differ = 0;
+    for (uint32_t offset = 0; offset < kBar0Size; offset += 4) {
+        uint32_t* word = ctx.reg_poke_storage(offset);
+        if (!word) continue;
+        ++offered;
+        const uint32_t was = ctx.read_reg(offset);
+        ctx.set_reg(offset, ~was);
+        if (*word != ~was || ctx.read_reg(offset) != ~was) ++differ;
+        ctx.set_reg(offset, was);
+    }
+    CHECK(offered > 2);
+    CHECK(differ == 0);
+    CHECK(ctx.reg_poke_storage(ICR) == nullptr);  // hooked: set_reg() goes to the interrupt block
+    CHECK(ctx.reg_poke_storage(TDH + 1) == nullptr);
+}
