@@ -20,7 +20,10 @@ HostMemory::HostMemory(sc_module_name name) : sc_module(name), socket("socket", 
     m_lookup_pn.fill(kNoPage);
 }
 
-HostMemory::~HostMemory() = default;
+HostMemory::~HostMemory() {
+    for (const Page& p : m_pages.slots())
+        if (p.own) delete[] p.data;
+}
 
 HostMemory::Page& HostMemory::PageTable::entry(uint64_t pn, bool& made) {
     made = false;
@@ -46,7 +49,7 @@ void HostMemory::PageTable::erase(Page& page) {
         const size_t h = home(m_slots[i].pn);
         const bool stays = hole <= i ? (hole < h && h <= i) : (hole < h || h <= i);
         if (stays) continue;
-        m_slots[hole] = std::move(m_slots[i]);
+        m_slots[hole] = m_slots[i];
         m_slots[i] = Page{};
         hole = i;
     }
@@ -58,12 +61,8 @@ void HostMemory::PageTable::grow() {
     --m_shift;
     m_size = 0;
     bool made = false;
-    for (Page& p : old) {
-        if (p.pn == kNoPage) continue;
-        Page& q = entry(p.pn, made);
-        q.data = p.data;
-        q.own = std::move(p.own);
-    }
+    for (const Page& p : old)
+        if (p.pn != kNoPage) entry(p.pn, made) = p;
 }
 
 const uint8_t* HostMemory::page_for_read(uint64_t pn) const {
@@ -87,8 +86,8 @@ uint8_t* HostMemory::find_for_write(uint64_t pn) {
     bool made = false;
     Page& p = m_pages.entry(pn, made);
     if (made) {
-        p.own.reset(new uint8_t[kPage]());
-        p.data = p.own.get();
+        p.data = new uint8_t[kPage]();
+        p.own = true;
         ++m_owned_pages;
     }
     remember(pn, p.data);
@@ -97,8 +96,11 @@ uint8_t* HostMemory::find_for_write(uint64_t pn) {
 
 void HostMemory::drop(Page& page) {
     forget(page.pn);
-    if (page.own) --m_owned_pages;
-    m_pages.erase(page);  // an owned page's memory goes now
+    if (page.own) {
+        delete[] page.data;
+        --m_owned_pages;
+    }
+    m_pages.erase(page);
 }
 
 bool HostMemory::is_mapped(uint64_t phys) const {
@@ -125,8 +127,11 @@ void HostMemory::map_pages(uint64_t phys, uint8_t* host, size_t len) {
         const uint64_t pn = (phys + off) / kPage;
         bool made = false;
         Page& p = m_pages.entry(pn, made);
-        if (p.own) --m_owned_pages;
-        p.own.reset();
+        if (p.own) {
+            delete[] p.data;
+            --m_owned_pages;
+        }
+        p.own = false;
         p.data = host + off;
         remember(pn, p.data);
     }

@@ -59,15 +59,16 @@ class HostMemory : public sc_core::sc_module {
     static constexpr uint64_t kNoPage = ~0ull;  // no page has this number (addresses are 64 bits, pages 4 KiB)
 
     struct Page {
-        uint64_t pn = kNoPage;           // page number; kNoPage: an empty slot
-        uint8_t* data = nullptr;         // the 4 KiB the page reads and writes
-        std::unique_ptr<uint8_t[]> own;  // set when this model allocated it
+        uint64_t pn = kNoPage;    // page number; kNoPage: an empty slot
+        uint8_t* data = nullptr;  // the 4 KiB the page reads and writes
+        bool own = false;         // this model allocated `data` (new[]; delete[] when the page goes)
     };
     /// The pages by page number: open addressing with linear probing in a power-of-two table at most half full,
     /// erased by moving later entries of the run back (no tombstones). Each send maps and unmaps pages that are, in
     /// the scattered placement, new ones each time: an insert or erase here is a hash and a probe or two, where a
     /// node-based hash map also allocates or unlinks a node and divides by a prime. Entries move when others are
-    /// erased or the table grows: nothing keeps a pointer to one across those (the lookup cache keeps page data).
+    /// erased or the table grows, plain copies: nothing keeps a pointer to one across those (the lookup cache keeps
+    /// page data).
     /// Nothing walks it in an order that shows: each page's entry is made and dropped on its own.
     class PageTable {
       public:
@@ -125,7 +126,7 @@ class HostMemory : public sc_core::sc_module {
     /// access() of `len` bytes at `a` lying in one page, no byte enables, no streaming.
     void copy_in_page(bool wr, uint64_t a, uint8_t* data, uint32_t len);
 
-    /// Drops `page`'s entry.
+    /// Drops `page`'s entry (and frees its memory if this model allocated it).
     void drop(Page& page);
 
     PageTable m_pages;
