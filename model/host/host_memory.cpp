@@ -18,63 +18,94 @@ constexpr uint64_t kPage = HostMemory::kPageSize;
 
 HostMemory::HostMemory(sc_module_name name) : sc_module(name), socket("socket", *this) {
     m_lookup_pn.fill(kNoPage);
-    m_pages.reserve(kLookupSlots);
 }
 
-HostMemory::~HostMemory() = default;
+HostMemory::~HostMemory() {
+    for (const Page& p : m_pages.slots())
+        if (p.own) delete[] p.data;
+}
+
+HostMemory::Page& HostMemory::PageTable::entry(uint64_t pn, bool& made) {
+    made = false;
+    size_t i = home(pn);
+    for (; m_slots[i].pn != kNoPage; i = (i + 1) & mask())
+        if (m_slots[i].pn == pn) return m_slots[i];
+    made = true;
+    if (2 * (m_size + 1) > m_slots.size()) {
+        grow();
+        return entry(pn, made);
+    }
+    ++m_size;
+    m_slots[i].pn = pn;
+    return m_slots[i];
+}
+
+void HostMemory::PageTable::erase(Page& page) {
+    size_t hole = static_cast<size_t>(&page - m_slots.data());
+    m_slots[hole] = Page{};
+    --m_size;
+    // Entries after the hole in its run whose home is not between the hole and them move into it.
+    for (size_t i = (hole + 1) & mask(); m_slots[i].pn != kNoPage; i = (i + 1) & mask()) {
+        const size_t h = home(m_slots[i].pn);
+        const bool stays = hole <= i ? (hole < h && h <= i) : (hole < h || h <= i);
+        if (stays) continue;
+        m_slots[hole] = m_slots[i];
+        m_slots[i] = Page{};
+        hole = i;
+    }
+}
+
+void HostMemory::PageTable::grow() {
+    std::vector<Page> old(m_slots.size() * 2);
+    old.swap(m_slots);
+    --m_shift;
+    m_size = 0;
+    bool made = false;
+    for (const Page& p : old)
+        if (p.pn != kNoPage) entry(p.pn, made) = p;
+}
 
 const uint8_t* HostMemory::page_for_read(uint64_t pn) const {
-    if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_page[lookup_slot(pn)]->data;
+    if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_data[lookup_slot(pn)];
     return find_for_read(pn);
 }
 
 const uint8_t* HostMemory::find_for_read(uint64_t pn) const {
-    auto it = m_pages.find(pn);
-    if (it == m_pages.end()) return nullptr;
-    remember(pn, const_cast<Page*>(&it->second));
-    return it->second.data;
+    const Page* p = m_pages.find(pn);
+    if (!p) return nullptr;
+    remember(pn, p->data);
+    return p->data;
 }
 
 uint8_t* HostMemory::page_for_write(uint64_t pn) {
-    if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_page[lookup_slot(pn)]->data;
+    if (m_lookup_pn[lookup_slot(pn)] == pn) return m_lookup_data[lookup_slot(pn)];
     return find_for_write(pn);
 }
 
 uint8_t* HostMemory::find_for_write(uint64_t pn) {
-    auto [it, inserted] = m_pages.try_emplace(pn);
-    if (inserted) {
-        it->second.own.reset(new uint8_t[kPage]());
-        it->second.data = it->second.own.get();
+    bool made = false;
+    Page& p = m_pages.entry(pn, made);
+    if (made) {
+        p.data = new uint8_t[kPage]();
+        p.own = true;
         ++m_owned_pages;
     }
-    remember(pn, &it->second);
-    return it->second.data;
+    remember(pn, p.data);
+    return p.data;
 }
 
-HostMemory::Pages::iterator HostMemory::entry(uint64_t pn) {
-    const auto it = m_pages.find(pn);
-    if (it != m_pages.end()) return it;
-    if (m_spare_nodes.empty()) return m_pages.emplace(pn, Page{}).first;
-    Pages::node_type node = std::move(m_spare_nodes.back());
-    m_spare_nodes.pop_back();
-    node.key() = pn;
-    return m_pages.insert(std::move(node)).position;
-}
-
-void HostMemory::drop(Pages::iterator it) {
-    forget(it->first);
-    if (it->second.own) --m_owned_pages;
-    if (m_spare_nodes.size() < kSpareNodes) {
-        m_spare_nodes.push_back(m_pages.extract(it));
-        m_spare_nodes.back().mapped() = Page{};  // an owned page's memory goes now
-    } else {
-        m_pages.erase(it);
+void HostMemory::drop(Page& page) {
+    forget(page.pn);
+    if (page.own) {
+        delete[] page.data;
+        --m_owned_pages;
     }
+    m_pages.erase(page);
 }
 
 bool HostMemory::is_mapped(uint64_t phys) const {
-    auto it = m_pages.find(phys / kPage);
-    return it != m_pages.end() && !it->second.own;
+    const Page* p = m_pages.find(phys / kPage);
+    return p && !p->own;
 }
 
 void HostMemory::invalidate_dmi(uint64_t start, uint64_t end) {
@@ -94,11 +125,15 @@ void HostMemory::map_pages(uint64_t phys, uint8_t* host, size_t len) {
     }
     for (uint64_t off = 0; off < len; off += kPage) {
         const uint64_t pn = (phys + off) / kPage;
-        Page& p = entry(pn)->second;
-        if (p.own) --m_owned_pages;
-        p.own.reset();
+        bool made = false;
+        Page& p = m_pages.entry(pn, made);
+        if (p.own) {
+            delete[] p.data;
+            --m_owned_pages;
+        }
+        p.own = false;
         p.data = host + off;
-        remember(pn, &p);
+        remember(pn, p.data);
     }
     invalidate_dmi(phys, phys + (len - 1));
 }
@@ -114,16 +149,14 @@ void HostMemory::unmap_pages(uint64_t phys, size_t len) {
     const uint64_t first = phys / kPage, last = (phys + (len - 1)) / kPage;
     if (last - first < m_pages.size()) {  // few pages: look each up
         for (uint64_t pn = first;; ++pn) {
-            const auto it = m_pages.find(pn);
-            if (it != m_pages.end()) drop(it);
+            if (Page* p = m_pages.find(pn)) drop(*p);
             if (pn == last) break;
         }
-    } else {  // a range wider than the map: walk the map once
-        for (auto it = m_pages.begin(); it != m_pages.end();) {
-            const auto next = std::next(it);
-            if (it->first >= first && it->first <= last) drop(it);
-            it = next;
-        }
+    } else {  // a range wider than the map: walk the map once for its pages (erasing moves entries: then drop)
+        std::vector<uint64_t> gone;
+        for (const Page& p : m_pages.slots())
+            if (p.pn != kNoPage && p.pn >= first && p.pn <= last) gone.push_back(p.pn);
+        for (const uint64_t pn : gone) drop(*m_pages.find(pn));
     }
     invalidate_dmi(phys, phys + (len - 1));
 }

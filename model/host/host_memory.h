@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include <systemc>
@@ -57,9 +56,45 @@ class HostMemory : public sc_core::sc_module {
   private:
     friend class DirectTargetSocket<HostMemory>;
 
+    static constexpr uint64_t kNoPage = ~0ull;  // no page has this number (addresses are 64 bits, pages 4 KiB)
+
     struct Page {
-        uint8_t* data = nullptr;         // the 4 KiB the page reads and writes
-        std::unique_ptr<uint8_t[]> own;  // set when this model allocated it
+        uint64_t pn = kNoPage;    // page number; kNoPage: an empty slot
+        uint8_t* data = nullptr;  // the 4 KiB the page reads and writes
+        bool own = false;         // this model allocated `data` (new[]; delete[] when the page goes)
+    };
+    /// The pages by page number: open addressing with linear probing in a power-of-two table at most half full,
+    /// erased by moving later entries of the run back (no tombstones). Each send maps and unmaps pages that are, in
+    /// the scattered placement, new ones each time: an insert or erase here is a hash and a probe or two, where a
+    /// node-based hash map also allocates or unlinks a node and divides by a prime. Entries move when others are
+    /// erased or the table grows, plain copies: nothing keeps a pointer to one across those (the lookup cache keeps
+    /// page data).
+    /// Nothing walks it in an order that shows: each page's entry is made and dropped on its own.
+    class PageTable {
+      public:
+        PageTable() { m_slots.resize(kInitialSlots); }
+        Page* find(uint64_t pn) {
+            for (size_t i = home(pn);; i = (i + 1) & mask()) {
+                if (m_slots[i].pn == pn) return &m_slots[i];
+                if (m_slots[i].pn == kNoPage) return nullptr;
+            }
+        }
+        const Page* find(uint64_t pn) const { return const_cast<PageTable*>(this)->find(pn); }
+        /// The entry of page `pn`, made (no data) if it has none; `made` tells which.
+        Page& entry(uint64_t pn, bool& made);
+        /// Drops `page` (an entry of this table).
+        void erase(Page& page);
+        size_t size() const { return m_size; }
+        std::vector<Page>& slots() { return m_slots; }
+
+      private:
+        static constexpr size_t kInitialSlots = 2048;
+        size_t mask() const { return m_slots.size() - 1; }
+        size_t home(uint64_t pn) const { return static_cast<size_t>((pn * 0x9E3779B97F4A7C15ull) >> m_shift) & mask(); }
+        void grow();
+        std::vector<Page> m_slots;
+        size_t m_size = 0;
+        unsigned m_shift = 64 - 11;  // log2(kInitialSlots) bits of the product's top
     };
 
     const uint8_t* page_for_read(uint64_t page_number) const;  // nullptr: untouched (reads as zeros)
@@ -67,11 +102,11 @@ class HostMemory : public sc_core::sc_module {
     // Their lookups in the map, for a page the lookup cache does not hold: out of line, off the copies' path.
     [[gnu::noinline]] const uint8_t* find_for_read(uint64_t page_number) const;
     [[gnu::noinline]] uint8_t* find_for_write(uint64_t page_number);
-    // The lookup cache: slot pn % kLookupSlots remembers where page pn's entry is.
+    // The lookup cache: slot pn % kLookupSlots remembers page pn's data.
     size_t lookup_slot(uint64_t pn) const { return static_cast<size_t>(pn % kLookupSlots); }
-    void remember(uint64_t pn, Page* page) const {
+    void remember(uint64_t pn, uint8_t* data) const {
         m_lookup_pn[lookup_slot(pn)] = pn;
-        m_lookup_page[lookup_slot(pn)] = page;
+        m_lookup_data[lookup_slot(pn)] = data;
     }
     void forget(uint64_t pn) const {
         if (m_lookup_pn[lookup_slot(pn)] == pn) m_lookup_pn[lookup_slot(pn)] = kNoPage;
@@ -91,19 +126,10 @@ class HostMemory : public sc_core::sc_module {
     /// access() of `len` bytes at `a` lying in one page, no byte enables, no streaming.
     void copy_in_page(bool wr, uint64_t a, uint8_t* data, uint32_t len);
 
-    /// By page number. Hashed: each send maps and unmaps pages that are, in the scattered placement, new ones
-    /// each time, and a tree's search, insert and erase with rebalancing cost several times a hash's. Nothing
-    /// walks it in an order that shows: each page's entry is made and dropped on its own.
-    using Pages = std::unordered_map<uint64_t, Page>;
-    /// The entry of page `pn`, made (from a spare node when there is one) if it has none.
-    Pages::iterator entry(uint64_t pn);
-    /// Drops the entry at `it` (its node kept for entry() when there is room).
-    void drop(Pages::iterator it);
+    /// Drops `page`'s entry (and frees its memory if this model allocated it).
+    void drop(Page& page);
 
-    Pages m_pages;
-    // Nodes of unmapped pages, reused by map_pages (a send's pages are mapped and unmapped per send).
-    static constexpr size_t kSpareNodes = 64;
-    std::vector<Pages::node_type> m_spare_nodes;
+    PageTable m_pages;
     size_t m_owned_pages = 0;
     // A DMI region was handed out: until then nobody can hold a pointer map or unmap would have to take back, and
     // the invalidation (a call through every socket upstream, per page a send maps and unmaps) is skipped.
@@ -111,11 +137,10 @@ class HostMemory : public sc_core::sc_module {
     HostMemoryStats m_stats;
     // Where recently used pages' entries are, by page number modulo the slot count: a device's requests alternate
     // between the descriptor rings and the buffers, pages a one-entry cache kept missing (a map search each). A page
-    // unmapped is forgotten; entries of pages that stay in the map never move.
+    // unmapped is forgotten, a page mapped anew remembered with its new data.
     static constexpr size_t kLookupSlots = 1024;
-    static constexpr uint64_t kNoPage = ~0ull;
     mutable std::array<uint64_t, kLookupSlots> m_lookup_pn;
-    mutable std::array<Page*, kLookupSlots> m_lookup_page{};
+    mutable std::array<uint8_t*, kLookupSlots> m_lookup_data{};
 };
 
 }  // namespace nicsim::host

@@ -3,7 +3,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <random>
 
 #include "model/host/host_memory.h"
 #include "testbench/support/sim_reports.h"
@@ -260,7 +262,7 @@ TEST_CASE("pages unmapped one by one or by a range wider than all pages read as 
     AlignedBuffer buf(4096);
     std::memset(buf.p, 0x5A, 4096);
     const uint64_t base = 0x2'0000'0000ull;
-    // Far more pages than the spare nodes kept: the hash holds and drops each on its own.
+    // Many pages, each made and dropped on its own.
     for (uint64_t k = 0; k < 1000; ++k) {
         mem.map_pages(base + k * 4096 * 37, buf.p, 4096);
         uint8_t v = 0;
@@ -290,6 +292,63 @@ TEST_CASE("pages unmapped one by one or by a range wider than all pages read as 
     mem.write(base + 77 * 4096 + 1, "w", 1);
     CHECK(mem.pages_allocated() == 2);
     CHECK(buf.p[1] == 0x5A);
+}
+
+// The page table moves entries when others go and when it grows: every page must still read what it holds.
+TEST_CASE("pages written, mapped and unmapped at random, past the table's growth, read what a plain map says",
+          "[host][memory]") {
+    HostMemory mem("mem");
+    AlignedBuffer buf(4096 * 4);
+    for (unsigned i = 0; i < 4; ++i) std::memset(buf.p + 4096 * i, 0x40 + i, 4096);
+    struct Expect {
+        uint8_t byte = 0;
+        bool mapped = false;
+    };
+    std::map<uint64_t, Expect> expect;  // by page number; absent: untouched
+    std::mt19937_64 rng(12345);
+    const uint64_t base_pn = 0x123'4567;
+    for (int step = 0; step < 40000; ++step) {
+        // A pool of 3000 pages, more than half the table's first size, clustered so that runs collide.
+        const uint64_t pn = base_pn + rng() % 3000 * (step % 3 == 0 ? 1 : 2048);
+        const uint64_t phys = pn * 4096;
+        switch (rng() % 4) {
+            case 0: {  // a CPU write into a page of its own (not into the shared caller buffers)
+                const auto it = expect.find(pn);
+                if (it != expect.end() && it->second.mapped) break;
+                const uint8_t v = static_cast<uint8_t>(rng() | 1);
+                mem.write(phys + 7, &v, 1);
+                expect[pn] = Expect{v, false};
+                break;
+            }
+            case 1: {
+                const unsigned which = static_cast<unsigned>(rng() % 4);
+                mem.map_pages(phys, buf.p + 4096 * which, 4096);
+                expect[pn] = Expect{static_cast<uint8_t>(0x40 + which), true};
+                break;
+            }
+            case 2:
+                mem.unmap_pages(phys, 4096);
+                expect.erase(pn);
+                break;
+            default: {
+                uint8_t v = 0xEE;
+                mem.read(phys + 7, &v, 1);
+                const auto it = expect.find(pn);
+                INFO("step " << step << " page " << pn);
+                REQUIRE(v == (it == expect.end() ? 0 : it->second.byte));
+                REQUIRE(mem.is_mapped(phys) == (it != expect.end() && it->second.mapped));
+            }
+        }
+    }
+    size_t owned = 0;
+    for (const auto& [pn, e] : expect) {
+        owned += e.mapped ? 0 : 1;
+        uint8_t v = 0xEE;
+        mem.read(pn * 4096 + 7, &v, 1);
+        INFO("page " << pn);
+        CHECK(v == e.byte);
+    }
+    CHECK(mem.pages_allocated() == owned);
 }
 
 TEST_CASE("an access inside one page and the same bytes across a page boundary move and count alike",
