@@ -239,6 +239,10 @@ void HalDma::register_pages(uint8_t* va, const uint64_t* phys_pages, size_t n) {
         m_platform.memory().map_pages(phys_pages[i], va + i * kPage, kPage);
         m_page_table[reinterpret_cast<uintptr_t>(va) / kPage + i] = phys_pages[i] / kPage;
     }
+    if (n) {
+        m_last_va_page = reinterpret_cast<uintptr_t>(va) / kPage;
+        m_last_pfn = phys_pages[0] / kPage;
+    }
 }
 
 void HalDma::unregister_pages(uint8_t* va, size_t n) {
@@ -246,6 +250,7 @@ void HalDma::unregister_pages(uint8_t* va, size_t n) {
         auto pos = m_page_table.find(reinterpret_cast<uintptr_t>(va) / kPage + i);
         if (pos == m_page_table.end()) continue;
         if (pos->second != NICSIM_PFN_UNKNOWN) m_platform.memory().unmap_pages(pos->second * kPage, kPage);
+        if (pos->first == m_last_va_page) m_last_va_page = ~uintptr_t{0};
         m_page_table.erase(pos);
     }
 }
@@ -256,10 +261,12 @@ void HalDma::park_pages(uint8_t* va, size_t n) {
         if (pos == m_page_table.end() || pos->second == NICSIM_PFN_UNKNOWN) continue;
         m_platform.memory().unmap_pages(pos->second * kPage, kPage);
         pos->second = NICSIM_PFN_UNKNOWN;
+        if (pos->first == m_last_va_page) m_last_pfn = NICSIM_PFN_UNKNOWN;
     }
 }
 
 uint64_t HalDma::page_of(const void* va) const {
+    if (reinterpret_cast<uintptr_t>(va) / kPage == m_last_va_page) return m_last_pfn;
     auto pos = m_page_table.find(reinterpret_cast<uintptr_t>(va) / kPage);
     return pos == m_page_table.end() ? NICSIM_PFN_UNKNOWN : pos->second;
 }

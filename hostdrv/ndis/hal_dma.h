@@ -118,6 +118,9 @@ class HalDma {
     std::vector<Shared> m_shared;
     // VA page -> phys page, changed on every send; a parked page maps to NICSIM_PFN_UNKNOWN.
     std::unordered_map<uintptr_t, uint64_t> m_page_table;
+    // The first entry register_pages() wrote last (VA page, phys page): a send's buffer asks page_of() for it next.
+    uintptr_t m_last_va_page = ~uintptr_t{0};
+    uint64_t m_last_pfn = 0;
 };
 
 }  // namespace nicsim::ndis

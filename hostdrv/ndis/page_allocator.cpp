@@ -27,6 +27,7 @@ PageAllocator::PageAllocator(const PageAllocatorConfig& cfg)
 
 bool PageAllocator::free_run_at(uint64_t first_page, size_t n, uint64_t limit_page) const {
     if (first_page + n > limit_page) return false;
+    if (n == 1) return !m_used.test(first_page);  // a send's pages are placed one by one
     // A run never crosses a 4 GiB boundary.
     const uint64_t pages_per_4g = k4G / kPage;
     if (first_page / pages_per_4g != (first_page + n - 1) / pages_per_4g) return false;

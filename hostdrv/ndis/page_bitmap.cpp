@@ -8,41 +8,10 @@ PageBitmap::PageBitmap(uint64_t first, uint64_t end) : m_first(first), m_end(std
     m_chunks.resize(static_cast<size_t>((m_end - m_first + kChunkPages - 1) / kChunkPages));
 }
 
-const uint64_t* PageBitmap::word(uint64_t index) const {
-    const auto& chunk = m_chunks[static_cast<size_t>(index / kChunkPages)];
-    return chunk ? &chunk[index % kChunkPages / 64] : nullptr;
-}
-
 uint64_t* PageBitmap::make_word(uint64_t index) {
     auto& chunk = m_chunks[static_cast<size_t>(index / kChunkPages)];
     if (!chunk) chunk.reset(new uint64_t[kChunkWords]());
     return &chunk[index % kChunkPages / 64];
-}
-
-bool PageBitmap::test(uint64_t page) const {
-    if (page < m_first || page >= m_end) return false;
-    const uint64_t* w = word(page - m_first);
-    return w && (*w >> ((page - m_first) % 64) & 1);
-}
-
-bool PageBitmap::set(uint64_t page) {
-    if (page < m_first || page >= m_end) return false;
-    uint64_t& w = *make_word(page - m_first);
-    const uint64_t bit = 1ull << ((page - m_first) % 64);
-    if (w & bit) return false;
-    w |= bit;
-    ++m_count;
-    return true;
-}
-
-bool PageBitmap::clear(uint64_t page) {
-    if (page < m_first || page >= m_end) return false;
-    const uint64_t* cw = word(page - m_first);
-    const uint64_t bit = 1ull << ((page - m_first) % 64);
-    if (!cw || !(*cw & bit)) return false;
-    *make_word(page - m_first) &= ~bit;
-    --m_count;
-    return true;
 }
 
 uint64_t PageBitmap::word_bits(uint64_t index, bool inverted) const {

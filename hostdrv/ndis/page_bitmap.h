@@ -15,10 +15,32 @@ class PageBitmap {
     /// Covers the pages [first, end); pages outside read as clear and are never set.
     PageBitmap(uint64_t first, uint64_t end);
 
-    bool test(uint64_t page) const;
+    // Inline: a send tests, sets and clears a page's bit each.
+    bool test(uint64_t page) const {
+        if (page < m_first || page >= m_end) return false;
+        const uint64_t* w = word(page - m_first);
+        return w && (*w >> ((page - m_first) % 64) & 1);
+    }
     /// Set or clear one bit; false (nothing changed) when it already was so or the page is outside the span.
-    bool set(uint64_t page);
-    bool clear(uint64_t page);
+    bool set(uint64_t page) {
+        if (page < m_first || page >= m_end) return false;
+        uint64_t* found = word(page - m_first);
+        uint64_t& w = found ? *found : *make_word(page - m_first);
+        const uint64_t bit = 1ull << ((page - m_first) % 64);
+        if (w & bit) return false;
+        w |= bit;
+        ++m_count;
+        return true;
+    }
+    bool clear(uint64_t page) {
+        if (page < m_first || page >= m_end) return false;
+        uint64_t* w = word(page - m_first);
+        const uint64_t bit = 1ull << ((page - m_first) % 64);
+        if (!w || !(*w & bit)) return false;
+        *w &= ~bit;
+        --m_count;
+        return true;
+    }
     size_t count() const { return m_count; }
 
     /// The lowest clear page in [from, end), or `end` when there is none.
@@ -34,8 +56,16 @@ class PageBitmap {
     static constexpr uint64_t kChunkPages = kChunkWords * 64;
 
     /// The word holding bit `index` (relative to m_first), nullptr when its chunk was never made.
-    const uint64_t* word(uint64_t index) const;
-    uint64_t* make_word(uint64_t index);
+    const uint64_t* word(uint64_t index) const {
+        const auto& chunk = m_chunks[static_cast<size_t>(index / kChunkPages)];
+        return chunk ? &chunk[index % kChunkPages / 64] : nullptr;
+    }
+    uint64_t* word(uint64_t index) {
+        const auto& chunk = m_chunks[static_cast<size_t>(index / kChunkPages)];
+        return chunk ? &chunk[index % kChunkPages / 64] : nullptr;
+    }
+    /// As word(), making its chunk first when there is none.
+    [[gnu::noinline]] uint64_t* make_word(uint64_t index);
     /// Bits of the word at `index`'s word, from `index`'s bit on (lower bits cleared), as stored or inverted.
     uint64_t word_bits(uint64_t index, bool inverted) const;
     /// The first index in [from, end) whose bit is set (or, `inverted`, clear); `end` when none.

@@ -26,6 +26,7 @@ Wire::Wire(sc_module_name name, unsigned link_mbps) : sc_module(name), m_mbps(li
     for (Direction& d : m_dir) {
         d.wire = this;
         d.ring.resize(4);
+        d.mask = 3;
     }
     SC_METHOD(deliver_a_to_b);
     sensitive << m_dir[0].due;
@@ -95,8 +96,9 @@ void Wire::Direction::far_future(uint64_t asked_ns) {
 // Grow, keeping order: unroll the ring into a larger one.
 void Wire::Direction::grow() {
     std::vector<InFlight> bigger(ring.size() * 2);
-    for (size_t i = 0; i < count; ++i) bigger[i] = std::move(ring[(head + i) % ring.size()]);
+    for (size_t i = 0; i < count; ++i) bigger[i] = std::move(at(i));
     ring.swap(bigger);
+    mask = ring.size() - 1;
     head = 0;
 }
 
@@ -136,8 +138,8 @@ void Wire::Direction::grow() {
     }
     const uint64_t end = start + wire->duration_ns(frame);
     free_ns = end + net::kIfgBytes * wire->m_ns_per_byte;
-    if (count == ring.size()) grow();
-    InFlight& slot = ring[(head + count) % ring.size()];
+    if (count > mask) grow();
+    InFlight& slot = at(count);
     slot.frame.fcs_included = frame.fcs_included;
     slot.frame.time_ns = start;
     slot.end_ns = end;
@@ -191,12 +193,12 @@ void Wire::arm_source(uint64_t now_ticks) {
 
 void Wire::Direction::start() {
     const uint64_t now = sim_now_ns();
-    while (started < count && ring[(head + started) % ring.size()].frame.time_ns <= now) {
+    while (started < count && at(started).frame.time_ns <= now) {
         carrier = true;
-        on_wire_len = static_cast<uint32_t>(ring[(head + started) % ring.size()].frame.bytes.size());
+        on_wire_len = static_cast<uint32_t>(at(started).frame.bytes.size());
         ++started;
     }
-    if (started < count) starts.notify(time_from_ns(ring[(head + started) % ring.size()].frame.time_ns - now));
+    if (started < count) starts.notify(time_from_ns(at(started).frame.time_ns - now));
 }
 
 void Wire::settle_b() {
@@ -218,15 +220,16 @@ void Wire::Direction::deliver() {
     // two directions' methods of one instant in an order that depends on the history of its event queue.
     if (this == &wire->m_dir[1]) {
         wire->settle();
-        wire->m_dir[0].deliver_due(now_ticks);
+        // With nothing in flight to B there is nothing to deliver or to notify: the call is skipped.
+        if (wire->m_dir[0].count > 0) wire->m_dir[0].deliver_due(now_ticks);
     }
     deliver_due(now_ticks);
 }
 
 void Wire::Direction::deliver_due(uint64_t now_ticks) {
     const uint64_t now = now_ticks / ticks_per_ns();
-    while (count > 0 && ring[head].end_ns <= now) {
-        InFlight& f = ring[head];
+    while (count > 0 && at(0).end_ns <= now) {
+        InFlight& f = at(0);
         if (wire->m_tap) write_frame(*wire->m_tap, f.frame, wire->m_tap_strip_fcs);
         if (rx) {
             ++stats.frames;
@@ -245,7 +248,7 @@ void Wire::Direction::deliver_due(uint64_t now_ticks) {
                                       .c_str());
             }
         }
-        head = (head + 1) % ring.size();
+        head = (head + 1) & mask;
         --count;
         ++delivered;
         if (started > 0) --started;
@@ -253,7 +256,7 @@ void Wire::Direction::deliver_due(uint64_t now_ticks) {
         if (!carrier) on_wire_len = 0;
     }
     if (count > 0)
-        notify_due(now_ticks, ring[head].end_ns - now);
+        notify_due(now_ticks, at(0).end_ns - now);
     else if (this == &wire->m_dir[1] && wire->m_source)
         wire->arm_source(now_ticks);
 }

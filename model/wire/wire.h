@@ -132,6 +132,7 @@ class Wire : public sc_core::sc_module {
         const char* label = "";
         Receiver rx;
         std::vector<InFlight> ring;  ///< slots keep their buffers: no allocation once the ring has grown
+        size_t mask = 0;             ///< ring.size() - 1: the size is a power of two, a position a mask away
         size_t head = 0;
         size_t count = 0;
         size_t started = 0;    ///< frames from the head whose first bit is on the wire (traced runs only)
@@ -151,6 +152,8 @@ class Wire : public sc_core::sc_module {
         void notify_due(uint64_t now_ticks, uint64_t delay_ns, bool at_now = true);
         /// A frame's start and end (ns) if placed at `now_ticks`, by place()'s rules (the counters aside).
         void timing(const net::Frame& frame, uint64_t now_ticks, uint64_t& start, uint64_t& end) const;
+        /// The frame `i` places after the head.
+        InFlight& at(size_t i) { return ring[(head + i) & mask]; }
         sc_core::sc_event starts;  ///< the next frame's first bit goes out
         void transmit(const net::Frame& frame) override;
         void transmit_swap(net::Frame& frame) override;  ///< the slot takes the frame's storage, gives back its own

@@ -1,7 +1,9 @@
 // Physical page placement scenarios and the memory NDIS hands out on top of them.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <random>
 #include <set>
 
 #include "hostdrv/ndis/recycling_allocator.h"
@@ -80,6 +82,66 @@ TEST_CASE("Scattered placement is reproducible from its seed and uses low and hi
     std::vector<uint64_t> pd;
     REQUIRE(d.alloc_pages(64, Placement::Scattered, PageAllocator::kNoLimit, pd));
     CHECK(pd != pa);
+}
+
+namespace {
+/// Scattered single pages as the placement defines them: up to 64 draws of the seeded generator over the low and
+/// high ranges, a draw taken when its page is below the limit and free; else the lowest free page, low range first.
+struct ScatteredReference {
+    PageAllocatorConfig c;
+    std::mt19937_64 rng;
+    std::set<uint64_t> used;
+    explicit ScatteredReference(const PageAllocatorConfig& cfg) : c(cfg), rng(cfg.seed) {}
+    bool free_below(uint64_t page, uint64_t limit_page) const { return page + 1 <= limit_page && !used.count(page); }
+    bool pick(uint64_t limit_page, uint64_t& page) {
+        const uint64_t lo = c.low_base / 4096, lo_n = c.low_end / 4096 - lo;
+        const uint64_t hi = c.high_base / 4096, hi_n = c.high_end / 4096 - hi;
+        for (int attempt = 0; attempt < 64; ++attempt) {
+            const uint64_t r = rng() % (lo_n + hi_n);
+            page = r < lo_n ? lo + r : hi + (r - lo_n);
+            if (free_below(page, limit_page)) return true;
+        }
+        for (uint64_t p = lo; p < lo + lo_n; ++p)
+            if ((page = p, free_below(p, limit_page))) return true;
+        for (uint64_t p = hi; p < hi + hi_n; ++p)
+            if ((page = p, free_below(p, limit_page))) return true;
+        return false;
+    }
+};
+}  // namespace
+
+TEST_CASE("Scattered single pages are the draws the placement defines, over free and used pages and a limit",
+          "[ndis][alloc]") {
+    // Small ranges, so that draws often hit used pages or pages past the limit and the fallback runs too.
+    PageAllocatorConfig c;
+    c.low_base = 0x0100'0000;
+    c.low_end = c.low_base + 48 * 4096;
+    c.high_base = k4G;
+    c.high_end = k4G + 16 * 4096;
+    c.seed = 7;
+    PageAllocator a(c);
+    ScatteredReference ref(c);
+    const uint64_t limit = c.low_base + 40 * 4096;  // the last 8 low pages and the high range are out of reach
+    std::vector<uint64_t> got, held;
+    for (int round = 0; round < 400; ++round) {
+        got.clear();
+        const bool ok = a.alloc_pages(1, Placement::Scattered, limit, got);
+        uint64_t page = 0;
+        const bool want = ref.pick(limit / 4096, page);
+        REQUIRE(ok == want);
+        if (!ok) break;
+        REQUIRE(got.size() == 1);
+        REQUIRE(got[0] == page * 4096);
+        ref.used.insert(page);
+        held.push_back(got[0]);
+        if (round % 3 == 2) {  // free one page in three: holes among the used pages
+            const uint64_t phys = held[static_cast<size_t>(round) % held.size()];
+            a.free_page(phys);
+            ref.used.erase(phys / 4096);
+            held.erase(std::find(held.begin(), held.end(), phys));
+        }
+    }
+    CHECK(a.pages_in_use() == ref.used.size());
 }
 
 TEST_CASE("Fragmented placement never gives two consecutive pages that are contiguous", "[ndis][alloc]") {
@@ -240,12 +302,14 @@ TEST_CASE("Parked pages are unknown to page_of and register again in place", "[n
     REQUIRE(va);
     const uint64_t first[2] = {0x0200'0000, 0x0200'3000};
     hal.register_pages(va, first, 2);
+    CHECK(hal.page_of(va) == 0x0200'0000 / 4096);
     CHECK(hal.page_of(va + 4096) == 0x0200'3000 / 4096);
     hal.park_pages(va, 2);
     CHECK(hal.page_of(va) == NICSIM_PFN_UNKNOWN);
     CHECK(hal.page_of(va + 4096) == NICSIM_PFN_UNKNOWN);
     const uint64_t second[2] = {0x0300'0000, 0x0300'1000};
     hal.register_pages(va, second, 2);
+    CHECK(hal.page_of(va) == 0x0300'0000 / 4096);
     va[4096 + 7] = 0x5A;
     CHECK(hal.page_of(va + 4096) == 0x0300'1000 / 4096);
     CHECK(rig.plat.mem.bytes(0x0300'1000 + 7, 1)[0] == 0x5A);
