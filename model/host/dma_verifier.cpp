@@ -305,20 +305,7 @@ tlm::tlm_response_status DmaVerifier::pass_on_first(bool write, uint64_t addr, u
         m_down_known = true;
         if (m_down) return m_down->direct_access(write, addr, data, len, master);
     }
-    return pass_on_payload(write, addr, data, len, master);
-}
-
-tlm::tlm_response_status DmaVerifier::pass_on_payload(bool write, uint64_t addr, uint8_t* data, uint32_t len,
-                                                      unsigned master) {
-    PciMasterExtension ext;
-    ext.master = master;
-    tlm::tlm_generic_payload gp;
-    gp.set_extension(&ext);
-    set_plain_access(gp, ext, write, addr, data, len);
-    sc_time delay = SC_ZERO_TIME;
-    initiator->b_transport(gp, delay);
-    gp.clear_extension(&ext);  // on the stack: not the payload's to free
-    return gp.get_response_status();
+    return plain_b_transport(initiator, write, addr, data, len, master);
 }
 
 bool DmaVerifier::hit_holds(uint64_t a, uint64_t len, bool write) const {

@@ -125,7 +125,6 @@ class DmaVerifier : public sc_core::sc_module {
     // Looks host memory's DirectAccess up at the first access, and passes an access on in a payload without one.
     [[gnu::noinline]] tlm::tlm_response_status pass_on_first(bool write, uint64_t addr, uint8_t* data, uint32_t len,
                                                              unsigned master);
-    tlm::tlm_response_status pass_on_payload(bool write, uint64_t addr, uint8_t* data, uint32_t len, unsigned master);
     unsigned transport_dbg(tlm::tlm_generic_payload& gp);
     bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);

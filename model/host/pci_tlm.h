@@ -48,6 +48,22 @@ inline void set_plain_access(tlm::tlm_generic_payload& gp, PciMasterExtension& e
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 }
 
+/// A plain access (a DirectAccess call's) through `socket`'s b_transport in a payload of its own, for a target without
+/// DirectAccess; returns the response status. `master` goes in the payload's PciMasterExtension.
+template <class Socket>
+tlm::tlm_response_status plain_b_transport(Socket& socket, bool write, uint64_t addr, uint8_t* data, uint32_t len,
+                                           unsigned master) {
+    PciMasterExtension ext;
+    ext.master = master;
+    tlm::tlm_generic_payload gp;
+    gp.set_extension(&ext);
+    set_plain_access(gp, ext, write, addr, data, len);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    socket->b_transport(gp, delay);
+    gp.clear_extension(&ext);  // on the stack: not the payload's to free
+    return gp.get_response_status();
+}
+
 /// The rules of a bridge's CPU side (shared by the pin-level HostBridge and the fast mode's FastBridge): what a
 /// request breaks, with its TLM response status set, or nullptr when it is fine. I/O and configuration requests,
 /// and memory requests when `max_mem_bytes` is 4, move at most one dword without crossing it.
