@@ -54,7 +54,7 @@ struct PayloadTarget : sc_module {
 };
 }  // namespace
 
-TEST_CASE("the join's fast side offers plain accesses with the verifier's verdicts", "[fast][join]") {
+TEST_CASE("the join's fast side offers plain accesses with the verifier's verdicts", "[fast][detail]") {
     nicsim::test::expect_reports("nicsim/host/verifier", 1);
     JoinRig r;
     r.verifier.enable(true);
@@ -85,7 +85,7 @@ TEST_CASE("the join's fast side offers plain accesses with the verifier's verdic
     CHECK(r.verifier.recent_violations()[0].write);
 }
 
-TEST_CASE("the join passes a plain access on in a payload to a memory side without a DirectAccess", "[fast][join]") {
+TEST_CASE("the join passes a plain access on in a payload to a memory side without a DirectAccess", "[fast][detail]") {
     MemoryJoin join("join");
     PayloadTarget target("target");
     TlmProbe probe("probe");
@@ -107,7 +107,7 @@ TEST_CASE("the join passes a plain access on in a payload to a memory side witho
     CHECK(target.len == 12u);
 }
 
-TEST_CASE("a DMI invalidation from the memory side reaches both of the join's initiators", "[fast][join]") {
+TEST_CASE("a DMI invalidation from the memory side reaches both of the join's initiators", "[fast][detail]") {
     JoinRig r;
     bool granted = false;
     r.pin.body = [&](TlmProbe& p) {
