@@ -4,8 +4,6 @@
 #include <cstdint>
 #include <cstring>
 
-#include <tlm_utils/simple_target_socket.h>
-
 #include "model/fast/memory_join.h"
 #include "model/host/dma_verifier.h"
 #include "model/host/host_memory.h"
@@ -17,6 +15,7 @@ using namespace sc_core;
 using nicsim::fast::MemoryJoin;
 using nicsim::host::DmaVerifier;
 using nicsim::host::HostMemory;
+using nicsim::test::PayloadTarget;
 using nicsim::test::TlmProbe;
 
 namespace {
@@ -31,25 +30,6 @@ struct JoinRig {
         fast.socket.bind(join.fast);
         join.mem.bind(verifier.target);
         verifier.initiator.bind(mem.socket);
-    }
-};
-
-/// A memory side without a DirectAccess: records the payload it is handed.
-struct PayloadTarget : sc_module {
-    tlm_utils::simple_target_socket<PayloadTarget> socket{"socket"};
-    unsigned master = 0;
-    tlm::tlm_command cmd = tlm::TLM_IGNORE_COMMAND;
-    uint64_t addr = 0;
-    unsigned len = 0;
-    explicit PayloadTarget(sc_module_name n) : sc_module(n) {
-        socket.register_b_transport(this, &PayloadTarget::b_transport);
-    }
-    void b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
-        master = nicsim::host::pci_master_of(gp);
-        cmd = gp.get_command();
-        addr = gp.get_address();
-        len = gp.get_data_length();
-        gp.set_response_status(tlm::TLM_OK_RESPONSE);
     }
 };
 }  // namespace

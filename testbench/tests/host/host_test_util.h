@@ -7,8 +7,11 @@
 #include <vector>
 
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
+
+#include "model/host/pci_tlm.h"
 
 namespace nicsim::test {
 
@@ -64,6 +67,26 @@ struct TlmProbe : sc_core::sc_module {
         finished = true;
     }
     void invalidate(sc_dt::uint64 start, sc_dt::uint64 end) { invalidations.emplace_back(start, end); }
+};
+
+/// A memory target without a DirectAccess: answers every payload Ok and records the last one's master, command,
+/// address and length (what a DirectAccess initiator's payload fallback must carry).
+struct PayloadTarget : sc_core::sc_module {
+    tlm_utils::simple_target_socket<PayloadTarget> socket{"socket"};
+    unsigned master = 0;
+    tlm::tlm_command cmd = tlm::TLM_IGNORE_COMMAND;
+    uint64_t addr = 0;
+    unsigned len = 0;
+    explicit PayloadTarget(sc_core::sc_module_name n) : sc_module(n) {
+        socket.register_b_transport(this, &PayloadTarget::b_transport);
+    }
+    void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
+        master = nicsim::host::pci_master_of(gp);
+        cmd = gp.get_command();
+        addr = gp.get_address();
+        len = gp.get_data_length();
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    }
 };
 
 }  // namespace nicsim::test

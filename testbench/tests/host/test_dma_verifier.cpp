@@ -16,6 +16,7 @@
 #include "testbench/tests/host/host_test_util.h"
 
 using namespace nicsim::host;
+using nicsim::test::PayloadTarget;
 using nicsim::test::TlmProbe;
 using namespace sc_core;
 
@@ -511,27 +512,6 @@ TEST_CASE("a direct access the verifier refuses is reported with its master, and
     CHECK(r.verifier.recent_violations()[1].write);
     CHECK(r.verifier.recent_violations()[1].read_only);
 }
-
-namespace {
-/// A target without a DirectAccess: the verifier passes direct accesses on to it in a payload.
-struct PayloadTarget : sc_module {
-    tlm_utils::simple_target_socket<PayloadTarget> socket{"socket"};
-    unsigned master = 0;
-    tlm::tlm_command cmd = tlm::TLM_IGNORE_COMMAND;
-    uint64_t addr = 0;
-    unsigned len = 0;
-    explicit PayloadTarget(sc_module_name n) : sc_module(n) {
-        socket.register_b_transport(this, &PayloadTarget::b_transport);
-    }
-    void b_transport(tlm::tlm_generic_payload& gp, sc_time&) {
-        master = pci_master_of(gp);
-        cmd = gp.get_command();
-        addr = gp.get_address();
-        len = gp.get_data_length();
-        gp.set_response_status(tlm::TLM_OK_RESPONSE);
-    }
-};
-}  // namespace
 
 TEST_CASE("the verifier passes a direct access on in a payload to a target without a DirectAccess",
           "[host][verifier]") {
